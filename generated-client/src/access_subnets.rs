@@ -27,6 +27,7 @@ impl<'a> AccessSubnetsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AccessSubnetsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> AccessSubnetsListBuilder {
         AccessSubnetsListBuilder {
             client: self.client.clone(),
@@ -49,6 +50,7 @@ impl<'a> AccessSubnetsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AccessSubnetsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> AccessSubnetsRetrieveBuilder {
         AccessSubnetsRetrieveBuilder {
             client: self.client.clone(),
@@ -66,6 +68,7 @@ impl<'a> AccessSubnetsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`AccessSubnetsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::AccessSubnetRequest,
@@ -86,6 +89,7 @@ impl<'a> AccessSubnetsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AccessSubnetsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -108,6 +112,7 @@ impl<'a> AccessSubnetsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AccessSubnetsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, uuid: Uuid) -> AccessSubnetsPartialUpdateBuilder {
         AccessSubnetsPartialUpdateBuilder {
             client: self.client.clone(),
@@ -126,6 +131,7 @@ impl<'a> AccessSubnetsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`AccessSubnetsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> AccessSubnetsDestroyBuilder {
         AccessSubnetsDestroyBuilder {
             client: self.client.clone(),
@@ -151,6 +157,7 @@ impl AccessSubnetsListBuilder {
     /// Customer URL
     ///
     /// Query `customer`, string (uri).
+    #[inline]
     pub fn customer(mut self, value: impl Into<String>) -> Self {
         self.customer = Some(value.into());
         self
@@ -158,6 +165,7 @@ impl AccessSubnetsListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -165,6 +173,7 @@ impl AccessSubnetsListBuilder {
     /// Description
     ///
     /// Query `description`, string.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -172,6 +181,7 @@ impl AccessSubnetsListBuilder {
     /// Inet
     ///
     /// Query `inet`, string.
+    #[inline]
     pub fn inet(mut self, value: impl Into<String>) -> Self {
         self.inet = Some(value.into());
         self
@@ -179,6 +189,7 @@ impl AccessSubnetsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -186,12 +197,14 @@ impl AccessSubnetsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -200,6 +213,7 @@ impl AccessSubnetsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -220,6 +234,7 @@ impl AccessSubnetsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::AccessSubnet>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -228,6 +243,7 @@ impl AccessSubnetsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::AccessSubnet> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -243,6 +259,7 @@ impl AccessSubnetsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/access-subnets/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -254,6 +271,7 @@ impl AccessSubnetsListBuilder {
 impl std::future::IntoFuture for AccessSubnetsListBuilder {
     type Output = Result<runtime::Page<models::AccessSubnet>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::AccessSubnet>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -268,6 +286,7 @@ pub struct AccessSubnetsRetrieveBuilder {
 impl AccessSubnetsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -276,6 +295,7 @@ impl AccessSubnetsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -291,6 +311,7 @@ impl AccessSubnetsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AccessSubnet> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -299,6 +320,7 @@ impl AccessSubnetsRetrieveBuilder {
 impl std::future::IntoFuture for AccessSubnetsRetrieveBuilder {
     type Output = Result<models::AccessSubnet, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AccessSubnet>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -313,6 +335,7 @@ pub struct AccessSubnetsCreateBuilder {
 impl AccessSubnetsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -321,6 +344,7 @@ impl AccessSubnetsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -335,6 +359,7 @@ impl AccessSubnetsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AccessSubnet> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -343,6 +368,7 @@ impl AccessSubnetsCreateBuilder {
 impl std::future::IntoFuture for AccessSubnetsCreateBuilder {
     type Output = Result<models::AccessSubnet, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AccessSubnet>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -358,6 +384,7 @@ pub struct AccessSubnetsUpdateBuilder {
 impl AccessSubnetsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -366,6 +393,7 @@ impl AccessSubnetsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -382,6 +410,7 @@ impl AccessSubnetsUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AccessSubnet> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -390,6 +419,7 @@ impl AccessSubnetsUpdateBuilder {
 impl std::future::IntoFuture for AccessSubnetsUpdateBuilder {
     type Output = Result<models::AccessSubnet, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AccessSubnet>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -405,6 +435,7 @@ pub struct AccessSubnetsPartialUpdateBuilder {
 impl AccessSubnetsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -414,10 +445,12 @@ impl AccessSubnetsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedAccessSubnetRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -436,6 +469,7 @@ impl AccessSubnetsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AccessSubnet> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -444,6 +478,7 @@ impl AccessSubnetsPartialUpdateBuilder {
 impl std::future::IntoFuture for AccessSubnetsPartialUpdateBuilder {
     type Output = Result<models::AccessSubnet, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AccessSubnet>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -458,6 +493,7 @@ pub struct AccessSubnetsDestroyBuilder {
 impl AccessSubnetsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -466,6 +502,7 @@ impl AccessSubnetsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -481,6 +518,7 @@ impl AccessSubnetsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -489,6 +527,7 @@ impl AccessSubnetsDestroyBuilder {
 impl std::future::IntoFuture for AccessSubnetsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -503,6 +542,7 @@ pub struct AccessSubnetsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> AccessSubnetsMock<'a> {
     /// Expects `GET /api/access-subnets/` (operation `access_subnets_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::AccessSubnet>> {
@@ -515,6 +555,7 @@ impl<'a> AccessSubnetsMock<'a> {
         )
     }
     /// Expects `GET /api/access-subnets/{uuid}/` (operation `access_subnets_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -529,6 +570,7 @@ impl<'a> AccessSubnetsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/access-subnets/` (operation `access_subnets_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::AccessSubnet> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -539,6 +581,7 @@ impl<'a> AccessSubnetsMock<'a> {
         )
     }
     /// Expects `PUT /api/access-subnets/{uuid}/` (operation `access_subnets_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -553,6 +596,7 @@ impl<'a> AccessSubnetsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/access-subnets/{uuid}/` (operation `access_subnets_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -567,6 +611,7 @@ impl<'a> AccessSubnetsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/access-subnets/{uuid}/` (operation `access_subnets_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,

@@ -27,6 +27,7 @@ impl<'a> AdminApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AdminMatrixAppserviceStatusRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn matrix_appservice_status_retrieve(
         &self,
     ) -> AdminMatrixAppserviceStatusRetrieveBuilder {
@@ -45,6 +46,7 @@ impl<'a> AdminApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AdminMatrixDiagnosticsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn matrix_diagnostics_retrieve(&self) -> AdminMatrixDiagnosticsRetrieveBuilder {
         AdminMatrixDiagnosticsRetrieveBuilder {
             client: self.client.clone(),
@@ -61,6 +63,7 @@ impl<'a> AdminApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AdminMatrixLivekitOverviewRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn matrix_livekit_overview_retrieve(
         &self,
     ) -> AdminMatrixLivekitOverviewRetrieveBuilder {
@@ -79,6 +82,7 @@ impl<'a> AdminApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AdminMatrixLivekitParticipantsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn matrix_livekit_participants_list(
         &self,
         room: impl Into<String>,
@@ -99,6 +103,7 @@ impl<'a> AdminApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AdminMatrixAppserviceSetupBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn matrix_appservice_setup(&self) -> AdminMatrixAppserviceSetupBuilder {
         AdminMatrixAppserviceSetupBuilder {
             client: self.client.clone(),
@@ -116,6 +121,7 @@ impl<'a> AdminApi<'a> {
     /// - `202`
     ///
     /// Returns a [`AdminMatrixReprovisionBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn matrix_reprovision(&self) -> AdminMatrixReprovisionBuilder {
         AdminMatrixReprovisionBuilder {
             client: self.client.clone(),
@@ -130,6 +136,7 @@ impl<'a> AdminApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AdminArrowBillingSyncItemsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn arrow_billing_sync_items_list(
         &self,
     ) -> AdminArrowBillingSyncItemsListBuilder {
@@ -156,6 +163,7 @@ impl<'a> AdminApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AdminArrowBillingSyncItemsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn arrow_billing_sync_items_retrieve(
         &self,
         uuid: Uuid,
@@ -174,6 +182,7 @@ impl<'a> AdminApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AdminArrowBillingSyncsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn arrow_billing_syncs_list(&self) -> AdminArrowBillingSyncsListBuilder {
         AdminArrowBillingSyncsListBuilder {
             client: self.client.clone(),
@@ -199,6 +208,7 @@ impl<'a> AdminApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AdminArrowBillingSyncsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn arrow_billing_syncs_retrieve(
         &self,
         uuid: Uuid,
@@ -219,6 +229,7 @@ impl<'a> AdminApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AdminArrowBillingSyncsPauseSyncBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn arrow_billing_syncs_pause_sync(
         &self,
     ) -> AdminArrowBillingSyncsPauseSyncBuilder {
@@ -238,6 +249,7 @@ impl<'a> AdminApi<'a> {
     /// - `202`: No response body
     ///
     /// Returns a [`AdminArrowBillingSyncsReconcileBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn arrow_billing_syncs_reconcile(
         &self,
         body: models::ReconcileRequestRequest,
@@ -258,6 +270,7 @@ impl<'a> AdminApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AdminArrowBillingSyncsResumeSyncBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn arrow_billing_syncs_resume_sync(
         &self,
     ) -> AdminArrowBillingSyncsResumeSyncBuilder {
@@ -277,6 +290,7 @@ impl<'a> AdminApi<'a> {
     /// - `202`: No response body
     ///
     /// Returns a [`AdminArrowBillingSyncsTriggerConsumptionSyncBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn arrow_billing_syncs_trigger_consumption_sync(
         &self,
         body: models::TriggerConsumptionSyncRequestRequest,
@@ -297,6 +311,7 @@ impl<'a> AdminApi<'a> {
     /// - `202`: No response body
     ///
     /// Returns a [`AdminArrowBillingSyncsTriggerReconciliationBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn arrow_billing_syncs_trigger_reconciliation(
         &self,
         body: models::ReconcileRequestRequest,
@@ -317,6 +332,7 @@ impl<'a> AdminApi<'a> {
     /// - `202`: No response body
     ///
     /// Returns a [`AdminArrowBillingSyncsTriggerSyncBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn arrow_billing_syncs_trigger_sync(
         &self,
         body: models::TriggerSyncRequestRequest,
@@ -337,6 +353,7 @@ impl<'a> AdminApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AdminArrowBillingSyncsConsumptionStatisticsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn arrow_billing_syncs_consumption_statistics_retrieve(
         &self,
     ) -> AdminArrowBillingSyncsConsumptionStatisticsRetrieveBuilder {
@@ -355,6 +372,7 @@ impl<'a> AdminApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AdminArrowBillingSyncsConsumptionStatusRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn arrow_billing_syncs_consumption_status_retrieve(
         &self,
     ) -> AdminArrowBillingSyncsConsumptionStatusRetrieveBuilder {
@@ -373,6 +391,7 @@ impl<'a> AdminApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AdminArrowBillingSyncsPendingRecordsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn arrow_billing_syncs_pending_records_list(
         &self,
     ) -> AdminArrowBillingSyncsPendingRecordsListBuilder {
@@ -402,6 +421,7 @@ impl<'a> AdminApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AdminArrowBillingSyncsFetchBillingExportBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn arrow_billing_syncs_fetch_billing_export(
         &self,
         body: models::FetchBillingExportRequestRequest,
@@ -422,6 +442,7 @@ impl<'a> AdminApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AdminArrowBillingSyncsFetchConsumptionBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn arrow_billing_syncs_fetch_consumption(
         &self,
         body: models::FetchConsumptionRequestRequest,
@@ -442,6 +463,7 @@ impl<'a> AdminApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AdminArrowBillingSyncsFetchLicenseInfoBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn arrow_billing_syncs_fetch_license_info(
         &self,
         body: models::FetchLicenseInfoRequestRequest,
@@ -462,6 +484,7 @@ impl<'a> AdminApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AdminArrowBillingSyncsSyncResourceHistoricalConsumptionBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn arrow_billing_syncs_sync_resource_historical_consumption(
         &self,
         body: models::SyncResourceHistoricalConsumptionRequestRequest,
@@ -482,6 +505,7 @@ impl<'a> AdminApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AdminArrowBillingSyncsSyncResourcesBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn arrow_billing_syncs_sync_resources(
         &self,
     ) -> AdminArrowBillingSyncsSyncResourcesBuilder {
@@ -501,6 +525,7 @@ impl<'a> AdminApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AdminArrowBillingSyncsCleanupConsumptionBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn arrow_billing_syncs_cleanup_consumption(
         &self,
     ) -> AdminArrowBillingSyncsCleanupConsumptionBuilder {
@@ -518,6 +543,7 @@ impl<'a> AdminApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AdminArrowConsumptionRecordsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn arrow_consumption_records_list(
         &self,
     ) -> AdminArrowConsumptionRecordsListBuilder {
@@ -546,6 +572,7 @@ impl<'a> AdminApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AdminArrowConsumptionRecordsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn arrow_consumption_records_retrieve(
         &self,
         uuid: Uuid,
@@ -564,6 +591,7 @@ impl<'a> AdminApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AdminArrowCustomerMappingsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn arrow_customer_mappings_list(&self) -> AdminArrowCustomerMappingsListBuilder {
         AdminArrowCustomerMappingsListBuilder {
             client: self.client.clone(),
@@ -587,6 +615,7 @@ impl<'a> AdminApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AdminArrowCustomerMappingsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn arrow_customer_mappings_retrieve(
         &self,
         uuid: Uuid,
@@ -607,6 +636,7 @@ impl<'a> AdminApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AdminArrowCustomerMappingsAvailableCustomersRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn arrow_customer_mappings_available_customers_retrieve(
         &self,
     ) -> AdminArrowCustomerMappingsAvailableCustomersRetrieveBuilder {
@@ -625,6 +655,7 @@ impl<'a> AdminApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AdminArrowCustomerMappingsBillingSummaryRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn arrow_customer_mappings_billing_summary_retrieve(
         &self,
         uuid: Uuid,
@@ -645,6 +676,7 @@ impl<'a> AdminApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AdminArrowCustomerMappingsDiscoverLicensesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn arrow_customer_mappings_discover_licenses_retrieve(
         &self,
         uuid: Uuid,
@@ -665,6 +697,7 @@ impl<'a> AdminApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AdminArrowCustomerMappingsFetchArrowDataRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn arrow_customer_mappings_fetch_arrow_data_retrieve(
         &self,
         uuid: Uuid,
@@ -685,6 +718,7 @@ impl<'a> AdminApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AdminArrowCustomerMappingsImportLicenseBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn arrow_customer_mappings_import_license(
         &self,
         uuid: Uuid,
@@ -707,6 +741,7 @@ impl<'a> AdminApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AdminArrowCustomerMappingsLinkResourceBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn arrow_customer_mappings_link_resource(
         &self,
         uuid: Uuid,
@@ -729,6 +764,7 @@ impl<'a> AdminApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`AdminArrowCustomerMappingsSyncFromArrowBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn arrow_customer_mappings_sync_from_arrow(
         &self,
     ) -> AdminArrowCustomerMappingsSyncFromArrowBuilder {
@@ -746,6 +782,7 @@ impl<'a> AdminApi<'a> {
     /// - `201`
     ///
     /// Returns a [`AdminArrowCustomerMappingsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn arrow_customer_mappings_create(
         &self,
         body: models::ArrowCustomerMappingCreateRequest,
@@ -764,6 +801,7 @@ impl<'a> AdminApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AdminArrowCustomerMappingsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn arrow_customer_mappings_update(
         &self,
         uuid: Uuid,
@@ -784,6 +822,7 @@ impl<'a> AdminApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AdminArrowCustomerMappingsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn arrow_customer_mappings_partial_update(
         &self,
         uuid: Uuid,
@@ -803,6 +842,7 @@ impl<'a> AdminApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`AdminArrowCustomerMappingsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn arrow_customer_mappings_destroy(
         &self,
         uuid: Uuid,
@@ -821,6 +861,7 @@ impl<'a> AdminApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AdminArrowSettingsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn arrow_settings_list(&self) -> AdminArrowSettingsListBuilder {
         AdminArrowSettingsListBuilder {
             client: self.client.clone(),
@@ -839,6 +880,7 @@ impl<'a> AdminApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AdminArrowSettingsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn arrow_settings_retrieve(
         &self,
         uuid: Uuid,
@@ -859,6 +901,7 @@ impl<'a> AdminApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AdminArrowSettingsDiscoverCustomersBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn arrow_settings_discover_customers(
         &self,
         body: models::DiscoverCustomersRequestRequest,
@@ -879,6 +922,7 @@ impl<'a> AdminApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AdminArrowSettingsPreviewSettingsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn arrow_settings_preview_settings(
         &self,
         body: models::PreviewSettingsRequestRequest,
@@ -899,6 +943,7 @@ impl<'a> AdminApi<'a> {
     /// - `201`
     ///
     /// Returns a [`AdminArrowSettingsSaveSettingsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn arrow_settings_save_settings(
         &self,
         body: models::SaveSettingsRequestRequest,
@@ -919,6 +964,7 @@ impl<'a> AdminApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AdminArrowSettingsValidateCredentialsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn arrow_settings_validate_credentials(
         &self,
         body: models::ArrowCredentialsRequest,
@@ -937,6 +983,7 @@ impl<'a> AdminApi<'a> {
     /// - `201`
     ///
     /// Returns a [`AdminArrowSettingsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn arrow_settings_create(
         &self,
         body: models::ArrowSettingsCreateRequest,
@@ -955,6 +1002,7 @@ impl<'a> AdminApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AdminArrowSettingsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn arrow_settings_update(
         &self,
         uuid: Uuid,
@@ -975,6 +1023,7 @@ impl<'a> AdminApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AdminArrowSettingsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn arrow_settings_partial_update(
         &self,
         uuid: Uuid,
@@ -994,6 +1043,7 @@ impl<'a> AdminApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`AdminArrowSettingsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn arrow_settings_destroy(
         &self,
         uuid: Uuid,
@@ -1012,6 +1062,7 @@ impl<'a> AdminApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AdminArrowVendorOfferingMappingsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn arrow_vendor_offering_mappings_list(
         &self,
     ) -> AdminArrowVendorOfferingMappingsListBuilder {
@@ -1036,6 +1087,7 @@ impl<'a> AdminApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AdminArrowVendorOfferingMappingsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn arrow_vendor_offering_mappings_retrieve(
         &self,
         uuid: Uuid,
@@ -1056,6 +1108,7 @@ impl<'a> AdminApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AdminArrowVendorOfferingMappingsVendorChoicesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn arrow_vendor_offering_mappings_vendor_choices_list(
         &self,
     ) -> AdminArrowVendorOfferingMappingsVendorChoicesListBuilder {
@@ -1080,6 +1133,7 @@ impl<'a> AdminApi<'a> {
     /// - `201`
     ///
     /// Returns a [`AdminArrowVendorOfferingMappingsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn arrow_vendor_offering_mappings_create(
         &self,
         body: models::ArrowVendorOfferingMappingCreateRequest,
@@ -1098,6 +1152,7 @@ impl<'a> AdminApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AdminArrowVendorOfferingMappingsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn arrow_vendor_offering_mappings_update(
         &self,
         uuid: Uuid,
@@ -1118,6 +1173,7 @@ impl<'a> AdminApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AdminArrowVendorOfferingMappingsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn arrow_vendor_offering_mappings_partial_update(
         &self,
         uuid: Uuid,
@@ -1137,6 +1193,7 @@ impl<'a> AdminApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`AdminArrowVendorOfferingMappingsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn arrow_vendor_offering_mappings_destroy(
         &self,
         uuid: Uuid,
@@ -1157,6 +1214,7 @@ pub struct AdminMatrixAppserviceStatusRetrieveBuilder {
 impl AdminMatrixAppserviceStatusRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1165,6 +1223,7 @@ impl AdminMatrixAppserviceStatusRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1181,6 +1240,7 @@ impl AdminMatrixAppserviceStatusRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::AdminMatrixAppserviceStatusRetrieveResponse> {
@@ -1196,6 +1256,7 @@ impl std::future::IntoFuture for AdminMatrixAppserviceStatusRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::AdminMatrixAppserviceStatusRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1209,6 +1270,7 @@ pub struct AdminMatrixDiagnosticsRetrieveBuilder {
 impl AdminMatrixDiagnosticsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1217,6 +1279,7 @@ impl AdminMatrixDiagnosticsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1233,6 +1296,7 @@ impl AdminMatrixDiagnosticsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::AdminMatrixDiagnosticsRetrieveResponse> {
@@ -1245,6 +1309,7 @@ impl std::future::IntoFuture for AdminMatrixDiagnosticsRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::AdminMatrixDiagnosticsRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1258,6 +1323,7 @@ pub struct AdminMatrixLivekitOverviewRetrieveBuilder {
 impl AdminMatrixLivekitOverviewRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1266,6 +1332,7 @@ impl AdminMatrixLivekitOverviewRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1282,6 +1349,7 @@ impl AdminMatrixLivekitOverviewRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::AdminMatrixLivekitOverviewRetrieveResponse> {
@@ -1297,6 +1365,7 @@ impl std::future::IntoFuture for AdminMatrixLivekitOverviewRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::AdminMatrixLivekitOverviewRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1311,6 +1380,7 @@ pub struct AdminMatrixLivekitParticipantsListBuilder {
 impl AdminMatrixLivekitParticipantsListBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1319,6 +1389,7 @@ impl AdminMatrixLivekitParticipantsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1337,6 +1408,7 @@ impl AdminMatrixLivekitParticipantsListBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -1354,6 +1426,7 @@ impl std::future::IntoFuture for AdminMatrixLivekitParticipantsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         Vec<Lenient<models::AdminMatrixLivekitParticipantsListResponse>>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1368,6 +1441,7 @@ pub struct AdminMatrixAppserviceSetupBuilder {
 impl AdminMatrixAppserviceSetupBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1377,10 +1451,12 @@ impl AdminMatrixAppserviceSetupBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::MatrixAppserviceSetupRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1400,6 +1476,7 @@ impl AdminMatrixAppserviceSetupBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::MatrixAppserviceSetup> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1408,6 +1485,7 @@ impl AdminMatrixAppserviceSetupBuilder {
 impl std::future::IntoFuture for AdminMatrixAppserviceSetupBuilder {
     type Output = Result<models::MatrixAppserviceSetup, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::MatrixAppserviceSetup>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1421,6 +1499,7 @@ pub struct AdminMatrixReprovisionBuilder {
 impl AdminMatrixReprovisionBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1429,6 +1508,7 @@ impl AdminMatrixReprovisionBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1442,6 +1522,7 @@ impl AdminMatrixReprovisionBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::AdminMatrixReprovisionResponse> {
@@ -1452,6 +1533,7 @@ impl AdminMatrixReprovisionBuilder {
 impl std::future::IntoFuture for AdminMatrixReprovisionBuilder {
     type Output = Result<models::AdminMatrixReprovisionResponse, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AdminMatrixReprovisionResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1475,26 +1557,31 @@ pub struct AdminArrowBillingSyncItemsListBuilder {
 }
 impl AdminArrowBillingSyncItemsListBuilder {
     /// Query `arrow_line_reference`, string.
+    #[inline]
     pub fn arrow_line_reference(mut self, value: impl Into<String>) -> Self {
         self.arrow_line_reference = Some(value.into());
         self
     }
     /// Query `billing_sync`, string (uri).
+    #[inline]
     pub fn billing_sync(mut self, value: impl Into<String>) -> Self {
         self.billing_sync = Some(value.into());
         self
     }
     /// Query `billing_sync_uuid`, string (uuid).
+    #[inline]
     pub fn billing_sync_uuid(mut self, value: Uuid) -> Self {
         self.billing_sync_uuid = Some(value);
         self
     }
     /// Query `classification`, string.
+    #[inline]
     pub fn classification(mut self, value: impl Into<String>) -> Self {
         self.classification = Some(value.into());
         self
     }
     /// Query `has_compensation`, boolean.
+    #[inline]
     pub fn has_compensation(mut self, value: bool) -> Self {
         self.has_compensation = Some(value);
         self
@@ -1502,6 +1589,7 @@ impl AdminArrowBillingSyncItemsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -1509,27 +1597,32 @@ impl AdminArrowBillingSyncItemsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `report_period`, string.
+    #[inline]
     pub fn report_period(mut self, value: impl Into<String>) -> Self {
         self.report_period = Some(value.into());
         self
     }
     /// Query `subscription_reference`, string.
+    #[inline]
     pub fn subscription_reference(mut self, value: impl Into<String>) -> Self {
         self.subscription_reference = Some(value.into());
         self
     }
     /// Query `vendor_name`, string.
+    #[inline]
     pub fn vendor_name(mut self, value: impl Into<String>) -> Self {
         self.vendor_name = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1538,6 +1631,7 @@ impl AdminArrowBillingSyncItemsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1565,6 +1659,7 @@ impl AdminArrowBillingSyncItemsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::Admin>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -1573,6 +1668,7 @@ impl AdminArrowBillingSyncItemsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::Admin> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -1588,6 +1684,7 @@ impl AdminArrowBillingSyncItemsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/admin/arrow/billing-sync-items/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -1599,6 +1696,7 @@ impl AdminArrowBillingSyncItemsListBuilder {
 impl std::future::IntoFuture for AdminArrowBillingSyncItemsListBuilder {
     type Output = Result<runtime::Page<models::Admin>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Admin>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1613,6 +1711,7 @@ pub struct AdminArrowBillingSyncItemsRetrieveBuilder {
 impl AdminArrowBillingSyncItemsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1621,6 +1720,7 @@ impl AdminArrowBillingSyncItemsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1640,6 +1740,7 @@ impl AdminArrowBillingSyncItemsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Admin> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1648,6 +1749,7 @@ impl AdminArrowBillingSyncItemsRetrieveBuilder {
 impl std::future::IntoFuture for AdminArrowBillingSyncItemsRetrieveBuilder {
     type Output = Result<models::Admin, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Admin>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1672,16 +1774,19 @@ pub struct AdminArrowBillingSyncsListBuilder {
 }
 impl AdminArrowBillingSyncsListBuilder {
     /// Query `arrow_state`, string.
+    #[inline]
     pub fn arrow_state(mut self, value: impl Into<String>) -> Self {
         self.arrow_state = Some(value.into());
         self
     }
     /// Query `customer_mapping`, string (uri).
+    #[inline]
     pub fn customer_mapping(mut self, value: impl Into<String>) -> Self {
         self.customer_mapping = Some(value.into());
         self
     }
     /// Query `customer_mapping_uuid`, string (uuid).
+    #[inline]
     pub fn customer_mapping_uuid(mut self, value: Uuid) -> Self {
         self.customer_mapping_uuid = Some(value);
         self
@@ -1689,6 +1794,7 @@ impl AdminArrowBillingSyncsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -1696,42 +1802,50 @@ impl AdminArrowBillingSyncsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `report_period`, string.
+    #[inline]
     pub fn report_period(mut self, value: impl Into<String>) -> Self {
         self.report_period = Some(value.into());
         self
     }
     /// Query `report_period_from`, string.
+    #[inline]
     pub fn report_period_from(mut self, value: impl Into<String>) -> Self {
         self.report_period_from = Some(value.into());
         self
     }
     /// Query `report_period_to`, string.
+    #[inline]
     pub fn report_period_to(mut self, value: impl Into<String>) -> Self {
         self.report_period_to = Some(value.into());
         self
     }
     /// Query `settings_uuid`, string (uuid).
+    #[inline]
     pub fn settings_uuid(mut self, value: Uuid) -> Self {
         self.settings_uuid = Some(value);
         self
     }
     /// Query `state`, integer.
+    #[inline]
     pub fn state(mut self, value: i64) -> Self {
         self.state = Some(value);
         self
     }
     /// Query `statement_reference`, string.
+    #[inline]
     pub fn statement_reference(mut self, value: impl Into<String>) -> Self {
         self.statement_reference = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1740,6 +1854,7 @@ impl AdminArrowBillingSyncsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1768,6 +1883,7 @@ impl AdminArrowBillingSyncsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -1780,6 +1896,7 @@ impl AdminArrowBillingSyncsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<models::AdminArrowBillingSyncsListResponse> {
@@ -1797,6 +1914,7 @@ impl AdminArrowBillingSyncsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/admin/arrow/billing-syncs/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -1813,6 +1931,7 @@ impl std::future::IntoFuture for AdminArrowBillingSyncsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::AdminArrowBillingSyncsListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1827,6 +1946,7 @@ pub struct AdminArrowBillingSyncsRetrieveBuilder {
 impl AdminArrowBillingSyncsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1835,6 +1955,7 @@ impl AdminArrowBillingSyncsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1854,6 +1975,7 @@ impl AdminArrowBillingSyncsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::AdminArrowBillingSyncsRetrieveResponse> {
@@ -1866,6 +1988,7 @@ impl std::future::IntoFuture for AdminArrowBillingSyncsRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::AdminArrowBillingSyncsRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1880,6 +2003,7 @@ pub struct AdminArrowBillingSyncsPauseSyncBuilder {
 impl AdminArrowBillingSyncsPauseSyncBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1889,10 +2013,12 @@ impl AdminArrowBillingSyncsPauseSyncBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::SyncPauseRequestRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1912,6 +2038,7 @@ impl AdminArrowBillingSyncsPauseSyncBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::PausedResumed> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1920,6 +2047,7 @@ impl AdminArrowBillingSyncsPauseSyncBuilder {
 impl std::future::IntoFuture for AdminArrowBillingSyncsPauseSyncBuilder {
     type Output = Result<models::PausedResumed, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::PausedResumed>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1934,6 +2062,7 @@ pub struct AdminArrowBillingSyncsReconcileBuilder {
 impl AdminArrowBillingSyncsReconcileBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1942,6 +2071,7 @@ impl AdminArrowBillingSyncsReconcileBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1959,6 +2089,7 @@ impl AdminArrowBillingSyncsReconcileBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1967,6 +2098,7 @@ impl AdminArrowBillingSyncsReconcileBuilder {
 impl std::future::IntoFuture for AdminArrowBillingSyncsReconcileBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1981,6 +2113,7 @@ pub struct AdminArrowBillingSyncsResumeSyncBuilder {
 impl AdminArrowBillingSyncsResumeSyncBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1990,10 +2123,12 @@ impl AdminArrowBillingSyncsResumeSyncBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::SyncPauseRequestRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2013,6 +2148,7 @@ impl AdminArrowBillingSyncsResumeSyncBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::PausedResumed> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -2021,6 +2157,7 @@ impl AdminArrowBillingSyncsResumeSyncBuilder {
 impl std::future::IntoFuture for AdminArrowBillingSyncsResumeSyncBuilder {
     type Output = Result<models::PausedResumed, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::PausedResumed>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2035,6 +2172,7 @@ pub struct AdminArrowBillingSyncsTriggerConsumptionSyncBuilder {
 impl AdminArrowBillingSyncsTriggerConsumptionSyncBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2043,6 +2181,7 @@ impl AdminArrowBillingSyncsTriggerConsumptionSyncBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2060,6 +2199,7 @@ impl AdminArrowBillingSyncsTriggerConsumptionSyncBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -2068,6 +2208,7 @@ impl AdminArrowBillingSyncsTriggerConsumptionSyncBuilder {
 impl std::future::IntoFuture for AdminArrowBillingSyncsTriggerConsumptionSyncBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2082,6 +2223,7 @@ pub struct AdminArrowBillingSyncsTriggerReconciliationBuilder {
 impl AdminArrowBillingSyncsTriggerReconciliationBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2090,6 +2232,7 @@ impl AdminArrowBillingSyncsTriggerReconciliationBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2107,6 +2250,7 @@ impl AdminArrowBillingSyncsTriggerReconciliationBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -2115,6 +2259,7 @@ impl AdminArrowBillingSyncsTriggerReconciliationBuilder {
 impl std::future::IntoFuture for AdminArrowBillingSyncsTriggerReconciliationBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2129,6 +2274,7 @@ pub struct AdminArrowBillingSyncsTriggerSyncBuilder {
 impl AdminArrowBillingSyncsTriggerSyncBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2137,6 +2283,7 @@ impl AdminArrowBillingSyncsTriggerSyncBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2154,6 +2301,7 @@ impl AdminArrowBillingSyncsTriggerSyncBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -2162,6 +2310,7 @@ impl AdminArrowBillingSyncsTriggerSyncBuilder {
 impl std::future::IntoFuture for AdminArrowBillingSyncsTriggerSyncBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2175,6 +2324,7 @@ pub struct AdminArrowBillingSyncsConsumptionStatisticsRetrieveBuilder {
 impl AdminArrowBillingSyncsConsumptionStatisticsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2183,6 +2333,7 @@ impl AdminArrowBillingSyncsConsumptionStatisticsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2199,6 +2350,7 @@ impl AdminArrowBillingSyncsConsumptionStatisticsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -2217,6 +2369,7 @@ for AdminArrowBillingSyncsConsumptionStatisticsRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::AdminArrowBillingSyncsConsumptionStatisticsRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2230,6 +2383,7 @@ pub struct AdminArrowBillingSyncsConsumptionStatusRetrieveBuilder {
 impl AdminArrowBillingSyncsConsumptionStatusRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2238,6 +2392,7 @@ impl AdminArrowBillingSyncsConsumptionStatusRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2254,6 +2409,7 @@ impl AdminArrowBillingSyncsConsumptionStatusRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -2271,6 +2427,7 @@ impl std::future::IntoFuture for AdminArrowBillingSyncsConsumptionStatusRetrieve
     type IntoFuture = runtime::ResponseFuture<
         models::AdminArrowBillingSyncsConsumptionStatusRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2295,16 +2452,19 @@ pub struct AdminArrowBillingSyncsPendingRecordsListBuilder {
 }
 impl AdminArrowBillingSyncsPendingRecordsListBuilder {
     /// Query `arrow_state`, string.
+    #[inline]
     pub fn arrow_state(mut self, value: impl Into<String>) -> Self {
         self.arrow_state = Some(value.into());
         self
     }
     /// Query `customer_mapping`, string (uri).
+    #[inline]
     pub fn customer_mapping(mut self, value: impl Into<String>) -> Self {
         self.customer_mapping = Some(value.into());
         self
     }
     /// Query `customer_mapping_uuid`, string (uuid).
+    #[inline]
     pub fn customer_mapping_uuid(mut self, value: Uuid) -> Self {
         self.customer_mapping_uuid = Some(value);
         self
@@ -2312,6 +2472,7 @@ impl AdminArrowBillingSyncsPendingRecordsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -2319,42 +2480,50 @@ impl AdminArrowBillingSyncsPendingRecordsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `report_period`, string.
+    #[inline]
     pub fn report_period(mut self, value: impl Into<String>) -> Self {
         self.report_period = Some(value.into());
         self
     }
     /// Query `report_period_from`, string.
+    #[inline]
     pub fn report_period_from(mut self, value: impl Into<String>) -> Self {
         self.report_period_from = Some(value.into());
         self
     }
     /// Query `report_period_to`, string.
+    #[inline]
     pub fn report_period_to(mut self, value: impl Into<String>) -> Self {
         self.report_period_to = Some(value.into());
         self
     }
     /// Query `settings_uuid`, string (uuid).
+    #[inline]
     pub fn settings_uuid(mut self, value: Uuid) -> Self {
         self.settings_uuid = Some(value);
         self
     }
     /// Query `state`, integer.
+    #[inline]
     pub fn state(mut self, value: i64) -> Self {
         self.state = Some(value);
         self
     }
     /// Query `statement_reference`, string.
+    #[inline]
     pub fn statement_reference(mut self, value: impl Into<String>) -> Self {
         self.statement_reference = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2363,6 +2532,7 @@ impl AdminArrowBillingSyncsPendingRecordsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2391,6 +2561,7 @@ impl AdminArrowBillingSyncsPendingRecordsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -2403,6 +2574,7 @@ impl AdminArrowBillingSyncsPendingRecordsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<models::AdminArrowBillingSyncsPendingRecordsListResponse> {
@@ -2420,6 +2592,7 @@ impl AdminArrowBillingSyncsPendingRecordsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/admin/arrow/billing-syncs/pending_records/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -2436,6 +2609,7 @@ impl std::future::IntoFuture for AdminArrowBillingSyncsPendingRecordsListBuilder
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::AdminArrowBillingSyncsPendingRecordsListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2450,6 +2624,7 @@ pub struct AdminArrowBillingSyncsFetchBillingExportBuilder {
 impl AdminArrowBillingSyncsFetchBillingExportBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2458,6 +2633,7 @@ impl AdminArrowBillingSyncsFetchBillingExportBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2475,6 +2651,7 @@ impl AdminArrowBillingSyncsFetchBillingExportBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::FetchBillingExportRequest> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -2483,6 +2660,7 @@ impl AdminArrowBillingSyncsFetchBillingExportBuilder {
 impl std::future::IntoFuture for AdminArrowBillingSyncsFetchBillingExportBuilder {
     type Output = Result<models::FetchBillingExportRequest, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::FetchBillingExportRequest>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2497,6 +2675,7 @@ pub struct AdminArrowBillingSyncsFetchConsumptionBuilder {
 impl AdminArrowBillingSyncsFetchConsumptionBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2505,6 +2684,7 @@ impl AdminArrowBillingSyncsFetchConsumptionBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2522,6 +2702,7 @@ impl AdminArrowBillingSyncsFetchConsumptionBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::FetchConsumptionRequest> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -2530,6 +2711,7 @@ impl AdminArrowBillingSyncsFetchConsumptionBuilder {
 impl std::future::IntoFuture for AdminArrowBillingSyncsFetchConsumptionBuilder {
     type Output = Result<models::FetchConsumptionRequest, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::FetchConsumptionRequest>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2544,6 +2726,7 @@ pub struct AdminArrowBillingSyncsFetchLicenseInfoBuilder {
 impl AdminArrowBillingSyncsFetchLicenseInfoBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2552,6 +2735,7 @@ impl AdminArrowBillingSyncsFetchLicenseInfoBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2569,6 +2753,7 @@ impl AdminArrowBillingSyncsFetchLicenseInfoBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::FetchLicenseInfoRequest> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -2577,6 +2762,7 @@ impl AdminArrowBillingSyncsFetchLicenseInfoBuilder {
 impl std::future::IntoFuture for AdminArrowBillingSyncsFetchLicenseInfoBuilder {
     type Output = Result<models::FetchLicenseInfoRequest, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::FetchLicenseInfoRequest>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2591,6 +2777,7 @@ pub struct AdminArrowBillingSyncsSyncResourceHistoricalConsumptionBuilder {
 impl AdminArrowBillingSyncsSyncResourceHistoricalConsumptionBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2599,6 +2786,7 @@ impl AdminArrowBillingSyncsSyncResourceHistoricalConsumptionBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2617,6 +2805,7 @@ impl AdminArrowBillingSyncsSyncResourceHistoricalConsumptionBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::SyncResourceHistoricalConsumptionRequest> {
@@ -2633,6 +2822,7 @@ for AdminArrowBillingSyncsSyncResourceHistoricalConsumptionBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::SyncResourceHistoricalConsumptionRequest,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2647,6 +2837,7 @@ pub struct AdminArrowBillingSyncsSyncResourcesBuilder {
 impl AdminArrowBillingSyncsSyncResourcesBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2656,10 +2847,12 @@ impl AdminArrowBillingSyncsSyncResourcesBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::SyncResourcesRequestRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2679,6 +2872,7 @@ impl AdminArrowBillingSyncsSyncResourcesBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::SyncResourcesRequest> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -2687,6 +2881,7 @@ impl AdminArrowBillingSyncsSyncResourcesBuilder {
 impl std::future::IntoFuture for AdminArrowBillingSyncsSyncResourcesBuilder {
     type Output = Result<models::SyncResourcesRequest, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::SyncResourcesRequest>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2701,6 +2896,7 @@ pub struct AdminArrowBillingSyncsCleanupConsumptionBuilder {
 impl AdminArrowBillingSyncsCleanupConsumptionBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2710,10 +2906,12 @@ impl AdminArrowBillingSyncsCleanupConsumptionBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::CleanupConsumptionRequestRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2733,6 +2931,7 @@ impl AdminArrowBillingSyncsCleanupConsumptionBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CleanupConsumptionRequest> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -2741,6 +2940,7 @@ impl AdminArrowBillingSyncsCleanupConsumptionBuilder {
 impl std::future::IntoFuture for AdminArrowBillingSyncsCleanupConsumptionBuilder {
     type Output = Result<models::CleanupConsumptionRequest, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CleanupConsumptionRequest>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2766,36 +2966,43 @@ pub struct AdminArrowConsumptionRecordsListBuilder {
 }
 impl AdminArrowConsumptionRecordsListBuilder {
     /// Query `billing_period`, string (date).
+    #[inline]
     pub fn billing_period(mut self, value: Date) -> Self {
         self.billing_period = Some(value);
         self
     }
     /// Query `billing_period_from`, string (date).
+    #[inline]
     pub fn billing_period_from(mut self, value: Date) -> Self {
         self.billing_period_from = Some(value);
         self
     }
     /// Query `billing_period_to`, string (date).
+    #[inline]
     pub fn billing_period_to(mut self, value: Date) -> Self {
         self.billing_period_to = Some(value);
         self
     }
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
     }
     /// Query `is_finalized`, boolean.
+    #[inline]
     pub fn is_finalized(mut self, value: bool) -> Self {
         self.is_finalized = Some(value);
         self
     }
     /// Query `is_reconciled`, boolean.
+    #[inline]
     pub fn is_reconciled(mut self, value: bool) -> Self {
         self.is_reconciled = Some(value);
         self
     }
     /// Query `license_reference`, string.
+    #[inline]
     pub fn license_reference(mut self, value: impl Into<String>) -> Self {
         self.license_reference = Some(value.into());
         self
@@ -2803,6 +3010,7 @@ impl AdminArrowConsumptionRecordsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -2810,27 +3018,32 @@ impl AdminArrowConsumptionRecordsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
     }
     /// Query `resource`, string (uri).
+    #[inline]
     pub fn resource(mut self, value: impl Into<String>) -> Self {
         self.resource = Some(value.into());
         self
     }
     /// Query `resource_uuid`, string (uuid).
+    #[inline]
     pub fn resource_uuid(mut self, value: Uuid) -> Self {
         self.resource_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2839,6 +3052,7 @@ impl AdminArrowConsumptionRecordsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2868,6 +3082,7 @@ impl AdminArrowConsumptionRecordsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -2880,6 +3095,7 @@ impl AdminArrowConsumptionRecordsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<models::AdminArrowConsumptionRecordsListResponse> {
@@ -2897,6 +3113,7 @@ impl AdminArrowConsumptionRecordsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/admin/arrow/consumption-records/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -2913,6 +3130,7 @@ impl std::future::IntoFuture for AdminArrowConsumptionRecordsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::AdminArrowConsumptionRecordsListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2927,6 +3145,7 @@ pub struct AdminArrowConsumptionRecordsRetrieveBuilder {
 impl AdminArrowConsumptionRecordsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2935,6 +3154,7 @@ impl AdminArrowConsumptionRecordsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2954,6 +3174,7 @@ impl AdminArrowConsumptionRecordsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::AdminArrowConsumptionRecordsRetrieveResponse> {
@@ -2969,6 +3190,7 @@ impl std::future::IntoFuture for AdminArrowConsumptionRecordsRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::AdminArrowConsumptionRecordsRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2991,16 +3213,19 @@ pub struct AdminArrowCustomerMappingsListBuilder {
 }
 impl AdminArrowCustomerMappingsListBuilder {
     /// Query `arrow_company_name`, string.
+    #[inline]
     pub fn arrow_company_name(mut self, value: impl Into<String>) -> Self {
         self.arrow_company_name = Some(value.into());
         self
     }
     /// Query `arrow_reference`, string.
+    #[inline]
     pub fn arrow_reference(mut self, value: impl Into<String>) -> Self {
         self.arrow_reference = Some(value.into());
         self
     }
     /// Query `is_active`, boolean.
+    #[inline]
     pub fn is_active(mut self, value: bool) -> Self {
         self.is_active = Some(value);
         self
@@ -3008,6 +3233,7 @@ impl AdminArrowCustomerMappingsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -3015,32 +3241,38 @@ impl AdminArrowCustomerMappingsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `settings`, string (uri).
+    #[inline]
     pub fn settings(mut self, value: impl Into<String>) -> Self {
         self.settings = Some(value.into());
         self
     }
     /// Query `settings_uuid`, string (uuid).
+    #[inline]
     pub fn settings_uuid(mut self, value: Uuid) -> Self {
         self.settings_uuid = Some(value);
         self
     }
     /// Query `waldur_customer`, string (uri).
+    #[inline]
     pub fn waldur_customer(mut self, value: impl Into<String>) -> Self {
         self.waldur_customer = Some(value.into());
         self
     }
     /// Query `waldur_customer_uuid`, string (uuid).
+    #[inline]
     pub fn waldur_customer_uuid(mut self, value: Uuid) -> Self {
         self.waldur_customer_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3049,6 +3281,7 @@ impl AdminArrowCustomerMappingsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3075,6 +3308,7 @@ impl AdminArrowCustomerMappingsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::ArrowCustomerMapping>> {
@@ -3085,6 +3319,7 @@ impl AdminArrowCustomerMappingsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::ArrowCustomerMapping> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -3100,6 +3335,7 @@ impl AdminArrowCustomerMappingsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/admin/arrow/customer-mappings/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -3113,6 +3349,7 @@ impl std::future::IntoFuture for AdminArrowCustomerMappingsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::ArrowCustomerMapping>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3127,6 +3364,7 @@ pub struct AdminArrowCustomerMappingsRetrieveBuilder {
 impl AdminArrowCustomerMappingsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3135,6 +3373,7 @@ impl AdminArrowCustomerMappingsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3154,6 +3393,7 @@ impl AdminArrowCustomerMappingsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ArrowCustomerMapping> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -3162,6 +3402,7 @@ impl AdminArrowCustomerMappingsRetrieveBuilder {
 impl std::future::IntoFuture for AdminArrowCustomerMappingsRetrieveBuilder {
     type Output = Result<models::ArrowCustomerMapping, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ArrowCustomerMapping>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3175,6 +3416,7 @@ pub struct AdminArrowCustomerMappingsAvailableCustomersRetrieveBuilder {
 impl AdminArrowCustomerMappingsAvailableCustomersRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3183,6 +3425,7 @@ impl AdminArrowCustomerMappingsAvailableCustomersRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3199,6 +3442,7 @@ impl AdminArrowCustomerMappingsAvailableCustomersRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -3217,6 +3461,7 @@ for AdminArrowCustomerMappingsAvailableCustomersRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::AdminArrowCustomerMappingsAvailableCustomersRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3231,6 +3476,7 @@ pub struct AdminArrowCustomerMappingsBillingSummaryRetrieveBuilder {
 impl AdminArrowCustomerMappingsBillingSummaryRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3239,6 +3485,7 @@ impl AdminArrowCustomerMappingsBillingSummaryRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3258,6 +3505,7 @@ impl AdminArrowCustomerMappingsBillingSummaryRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -3276,6 +3524,7 @@ for AdminArrowCustomerMappingsBillingSummaryRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::AdminArrowCustomerMappingsBillingSummaryRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3290,6 +3539,7 @@ pub struct AdminArrowCustomerMappingsDiscoverLicensesRetrieveBuilder {
 impl AdminArrowCustomerMappingsDiscoverLicensesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3298,6 +3548,7 @@ impl AdminArrowCustomerMappingsDiscoverLicensesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3317,6 +3568,7 @@ impl AdminArrowCustomerMappingsDiscoverLicensesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -3335,6 +3587,7 @@ for AdminArrowCustomerMappingsDiscoverLicensesRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::AdminArrowCustomerMappingsDiscoverLicensesRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3349,6 +3602,7 @@ pub struct AdminArrowCustomerMappingsFetchArrowDataRetrieveBuilder {
 impl AdminArrowCustomerMappingsFetchArrowDataRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3357,6 +3611,7 @@ impl AdminArrowCustomerMappingsFetchArrowDataRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3376,6 +3631,7 @@ impl AdminArrowCustomerMappingsFetchArrowDataRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -3394,6 +3650,7 @@ for AdminArrowCustomerMappingsFetchArrowDataRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::AdminArrowCustomerMappingsFetchArrowDataRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3409,6 +3666,7 @@ pub struct AdminArrowCustomerMappingsImportLicenseBuilder {
 impl AdminArrowCustomerMappingsImportLicenseBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3417,6 +3675,7 @@ impl AdminArrowCustomerMappingsImportLicenseBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3437,6 +3696,7 @@ impl AdminArrowCustomerMappingsImportLicenseBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ImportLicenseRequest> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -3445,6 +3705,7 @@ impl AdminArrowCustomerMappingsImportLicenseBuilder {
 impl std::future::IntoFuture for AdminArrowCustomerMappingsImportLicenseBuilder {
     type Output = Result<models::ImportLicenseRequest, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ImportLicenseRequest>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3460,6 +3721,7 @@ pub struct AdminArrowCustomerMappingsLinkResourceBuilder {
 impl AdminArrowCustomerMappingsLinkResourceBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3468,6 +3730,7 @@ impl AdminArrowCustomerMappingsLinkResourceBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3488,6 +3751,7 @@ impl AdminArrowCustomerMappingsLinkResourceBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::LinkResourceRequest> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -3496,6 +3760,7 @@ impl AdminArrowCustomerMappingsLinkResourceBuilder {
 impl std::future::IntoFuture for AdminArrowCustomerMappingsLinkResourceBuilder {
     type Output = Result<models::LinkResourceRequest, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::LinkResourceRequest>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3510,6 +3775,7 @@ pub struct AdminArrowCustomerMappingsSyncFromArrowBuilder {
 impl AdminArrowCustomerMappingsSyncFromArrowBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3519,10 +3785,12 @@ impl AdminArrowCustomerMappingsSyncFromArrowBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::SyncFromArrowRequestRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3542,6 +3810,7 @@ impl AdminArrowCustomerMappingsSyncFromArrowBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -3550,6 +3819,7 @@ impl AdminArrowCustomerMappingsSyncFromArrowBuilder {
 impl std::future::IntoFuture for AdminArrowCustomerMappingsSyncFromArrowBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3564,6 +3834,7 @@ pub struct AdminArrowCustomerMappingsCreateBuilder {
 impl AdminArrowCustomerMappingsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3572,6 +3843,7 @@ impl AdminArrowCustomerMappingsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3589,6 +3861,7 @@ impl AdminArrowCustomerMappingsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ArrowCustomerMappingCreate> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -3597,6 +3870,7 @@ impl AdminArrowCustomerMappingsCreateBuilder {
 impl std::future::IntoFuture for AdminArrowCustomerMappingsCreateBuilder {
     type Output = Result<models::ArrowCustomerMappingCreate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ArrowCustomerMappingCreate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3612,6 +3886,7 @@ pub struct AdminArrowCustomerMappingsUpdateBuilder {
 impl AdminArrowCustomerMappingsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3620,6 +3895,7 @@ impl AdminArrowCustomerMappingsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3640,6 +3916,7 @@ impl AdminArrowCustomerMappingsUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ArrowCustomerMapping> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -3648,6 +3925,7 @@ impl AdminArrowCustomerMappingsUpdateBuilder {
 impl std::future::IntoFuture for AdminArrowCustomerMappingsUpdateBuilder {
     type Output = Result<models::ArrowCustomerMapping, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ArrowCustomerMapping>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3663,6 +3941,7 @@ pub struct AdminArrowCustomerMappingsPartialUpdateBuilder {
 impl AdminArrowCustomerMappingsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3672,10 +3951,12 @@ impl AdminArrowCustomerMappingsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedArrowCustomerMappingRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3698,6 +3979,7 @@ impl AdminArrowCustomerMappingsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ArrowCustomerMapping> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -3706,6 +3988,7 @@ impl AdminArrowCustomerMappingsPartialUpdateBuilder {
 impl std::future::IntoFuture for AdminArrowCustomerMappingsPartialUpdateBuilder {
     type Output = Result<models::ArrowCustomerMapping, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ArrowCustomerMapping>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3720,6 +4003,7 @@ pub struct AdminArrowCustomerMappingsDestroyBuilder {
 impl AdminArrowCustomerMappingsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3728,6 +4012,7 @@ impl AdminArrowCustomerMappingsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3747,6 +4032,7 @@ impl AdminArrowCustomerMappingsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -3755,6 +4041,7 @@ impl AdminArrowCustomerMappingsDestroyBuilder {
 impl std::future::IntoFuture for AdminArrowCustomerMappingsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3772,6 +4059,7 @@ pub struct AdminArrowSettingsListBuilder {
 }
 impl AdminArrowSettingsListBuilder {
     /// Query `is_active`, boolean.
+    #[inline]
     pub fn is_active(mut self, value: bool) -> Self {
         self.is_active = Some(value);
         self
@@ -3779,6 +4067,7 @@ impl AdminArrowSettingsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -3786,17 +4075,20 @@ impl AdminArrowSettingsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `sync_enabled`, boolean.
+    #[inline]
     pub fn sync_enabled(mut self, value: bool) -> Self {
         self.sync_enabled = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3805,6 +4097,7 @@ impl AdminArrowSettingsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3823,6 +4116,7 @@ impl AdminArrowSettingsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::ArrowSettings>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -3831,6 +4125,7 @@ impl AdminArrowSettingsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::ArrowSettings> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -3846,6 +4141,7 @@ impl AdminArrowSettingsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/admin/arrow/settings/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -3857,6 +4153,7 @@ impl AdminArrowSettingsListBuilder {
 impl std::future::IntoFuture for AdminArrowSettingsListBuilder {
     type Output = Result<runtime::Page<models::ArrowSettings>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ArrowSettings>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3871,6 +4168,7 @@ pub struct AdminArrowSettingsRetrieveBuilder {
 impl AdminArrowSettingsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3879,6 +4177,7 @@ impl AdminArrowSettingsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3898,6 +4197,7 @@ impl AdminArrowSettingsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ArrowSettings> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -3906,6 +4206,7 @@ impl AdminArrowSettingsRetrieveBuilder {
 impl std::future::IntoFuture for AdminArrowSettingsRetrieveBuilder {
     type Output = Result<models::ArrowSettings, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ArrowSettings>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3920,6 +4221,7 @@ pub struct AdminArrowSettingsDiscoverCustomersBuilder {
 impl AdminArrowSettingsDiscoverCustomersBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3928,6 +4230,7 @@ impl AdminArrowSettingsDiscoverCustomersBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3945,6 +4248,7 @@ impl AdminArrowSettingsDiscoverCustomersBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::DiscoverCustomersRequest> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -3953,6 +4257,7 @@ impl AdminArrowSettingsDiscoverCustomersBuilder {
 impl std::future::IntoFuture for AdminArrowSettingsDiscoverCustomersBuilder {
     type Output = Result<models::DiscoverCustomersRequest, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::DiscoverCustomersRequest>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3967,6 +4272,7 @@ pub struct AdminArrowSettingsPreviewSettingsBuilder {
 impl AdminArrowSettingsPreviewSettingsBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3975,6 +4281,7 @@ impl AdminArrowSettingsPreviewSettingsBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3992,6 +4299,7 @@ impl AdminArrowSettingsPreviewSettingsBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::PreviewSettingsRequest> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -4000,6 +4308,7 @@ impl AdminArrowSettingsPreviewSettingsBuilder {
 impl std::future::IntoFuture for AdminArrowSettingsPreviewSettingsBuilder {
     type Output = Result<models::PreviewSettingsRequest, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::PreviewSettingsRequest>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4014,6 +4323,7 @@ pub struct AdminArrowSettingsSaveSettingsBuilder {
 impl AdminArrowSettingsSaveSettingsBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4022,6 +4332,7 @@ impl AdminArrowSettingsSaveSettingsBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4039,6 +4350,7 @@ impl AdminArrowSettingsSaveSettingsBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::SaveSettingsRequest> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -4047,6 +4359,7 @@ impl AdminArrowSettingsSaveSettingsBuilder {
 impl std::future::IntoFuture for AdminArrowSettingsSaveSettingsBuilder {
     type Output = Result<models::SaveSettingsRequest, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::SaveSettingsRequest>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4061,6 +4374,7 @@ pub struct AdminArrowSettingsValidateCredentialsBuilder {
 impl AdminArrowSettingsValidateCredentialsBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4069,6 +4383,7 @@ impl AdminArrowSettingsValidateCredentialsBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4086,6 +4401,7 @@ impl AdminArrowSettingsValidateCredentialsBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ArrowCredentials> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -4094,6 +4410,7 @@ impl AdminArrowSettingsValidateCredentialsBuilder {
 impl std::future::IntoFuture for AdminArrowSettingsValidateCredentialsBuilder {
     type Output = Result<models::ArrowCredentials, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ArrowCredentials>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4108,6 +4425,7 @@ pub struct AdminArrowSettingsCreateBuilder {
 impl AdminArrowSettingsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4116,6 +4434,7 @@ impl AdminArrowSettingsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4130,6 +4449,7 @@ impl AdminArrowSettingsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ArrowSettingsCreate> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -4138,6 +4458,7 @@ impl AdminArrowSettingsCreateBuilder {
 impl std::future::IntoFuture for AdminArrowSettingsCreateBuilder {
     type Output = Result<models::ArrowSettingsCreate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ArrowSettingsCreate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4153,6 +4474,7 @@ pub struct AdminArrowSettingsUpdateBuilder {
 impl AdminArrowSettingsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4161,6 +4483,7 @@ impl AdminArrowSettingsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4181,6 +4504,7 @@ impl AdminArrowSettingsUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ArrowSettings> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -4189,6 +4513,7 @@ impl AdminArrowSettingsUpdateBuilder {
 impl std::future::IntoFuture for AdminArrowSettingsUpdateBuilder {
     type Output = Result<models::ArrowSettings, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ArrowSettings>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4204,6 +4529,7 @@ pub struct AdminArrowSettingsPartialUpdateBuilder {
 impl AdminArrowSettingsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4213,10 +4539,12 @@ impl AdminArrowSettingsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedArrowSettingsRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4239,6 +4567,7 @@ impl AdminArrowSettingsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ArrowSettings> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -4247,6 +4576,7 @@ impl AdminArrowSettingsPartialUpdateBuilder {
 impl std::future::IntoFuture for AdminArrowSettingsPartialUpdateBuilder {
     type Output = Result<models::ArrowSettings, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ArrowSettings>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4261,6 +4591,7 @@ pub struct AdminArrowSettingsDestroyBuilder {
 impl AdminArrowSettingsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4269,6 +4600,7 @@ impl AdminArrowSettingsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4288,6 +4620,7 @@ impl AdminArrowSettingsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -4296,6 +4629,7 @@ impl AdminArrowSettingsDestroyBuilder {
 impl std::future::IntoFuture for AdminArrowSettingsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4317,21 +4651,25 @@ pub struct AdminArrowVendorOfferingMappingsListBuilder {
 }
 impl AdminArrowVendorOfferingMappingsListBuilder {
     /// Query `arrow_vendor_name`, string.
+    #[inline]
     pub fn arrow_vendor_name(mut self, value: impl Into<String>) -> Self {
         self.arrow_vendor_name = Some(value.into());
         self
     }
     /// Query `is_active`, boolean.
+    #[inline]
     pub fn is_active(mut self, value: bool) -> Self {
         self.is_active = Some(value);
         self
     }
     /// Query `offering`, string (uri).
+    #[inline]
     pub fn offering(mut self, value: impl Into<String>) -> Self {
         self.offering = Some(value.into());
         self
     }
     /// Query `offering_uuid`, string (uuid).
+    #[inline]
     pub fn offering_uuid(mut self, value: Uuid) -> Self {
         self.offering_uuid = Some(value);
         self
@@ -4339,6 +4677,7 @@ impl AdminArrowVendorOfferingMappingsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -4346,22 +4685,26 @@ impl AdminArrowVendorOfferingMappingsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `settings`, string (uri).
+    #[inline]
     pub fn settings(mut self, value: impl Into<String>) -> Self {
         self.settings = Some(value.into());
         self
     }
     /// Query `settings_uuid`, string (uuid).
+    #[inline]
     pub fn settings_uuid(mut self, value: Uuid) -> Self {
         self.settings_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4370,6 +4713,7 @@ impl AdminArrowVendorOfferingMappingsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4395,6 +4739,7 @@ impl AdminArrowVendorOfferingMappingsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::ArrowVendorOfferingMapping>> {
@@ -4405,6 +4750,7 @@ impl AdminArrowVendorOfferingMappingsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::ArrowVendorOfferingMapping> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -4420,6 +4766,7 @@ impl AdminArrowVendorOfferingMappingsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/admin/arrow/vendor-offering-mappings/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -4436,6 +4783,7 @@ impl std::future::IntoFuture for AdminArrowVendorOfferingMappingsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::ArrowVendorOfferingMapping>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4450,6 +4798,7 @@ pub struct AdminArrowVendorOfferingMappingsRetrieveBuilder {
 impl AdminArrowVendorOfferingMappingsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4458,6 +4807,7 @@ impl AdminArrowVendorOfferingMappingsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4477,6 +4827,7 @@ impl AdminArrowVendorOfferingMappingsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ArrowVendorOfferingMapping> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -4485,6 +4836,7 @@ impl AdminArrowVendorOfferingMappingsRetrieveBuilder {
 impl std::future::IntoFuture for AdminArrowVendorOfferingMappingsRetrieveBuilder {
     type Output = Result<models::ArrowVendorOfferingMapping, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ArrowVendorOfferingMapping>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4506,21 +4858,25 @@ pub struct AdminArrowVendorOfferingMappingsVendorChoicesListBuilder {
 }
 impl AdminArrowVendorOfferingMappingsVendorChoicesListBuilder {
     /// Query `arrow_vendor_name`, string.
+    #[inline]
     pub fn arrow_vendor_name(mut self, value: impl Into<String>) -> Self {
         self.arrow_vendor_name = Some(value.into());
         self
     }
     /// Query `is_active`, boolean.
+    #[inline]
     pub fn is_active(mut self, value: bool) -> Self {
         self.is_active = Some(value);
         self
     }
     /// Query `offering`, string (uri).
+    #[inline]
     pub fn offering(mut self, value: impl Into<String>) -> Self {
         self.offering = Some(value.into());
         self
     }
     /// Query `offering_uuid`, string (uuid).
+    #[inline]
     pub fn offering_uuid(mut self, value: Uuid) -> Self {
         self.offering_uuid = Some(value);
         self
@@ -4528,6 +4884,7 @@ impl AdminArrowVendorOfferingMappingsVendorChoicesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -4535,22 +4892,26 @@ impl AdminArrowVendorOfferingMappingsVendorChoicesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `settings`, string (uri).
+    #[inline]
     pub fn settings(mut self, value: impl Into<String>) -> Self {
         self.settings = Some(value.into());
         self
     }
     /// Query `settings_uuid`, string (uuid).
+    #[inline]
     pub fn settings_uuid(mut self, value: Uuid) -> Self {
         self.settings_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4559,6 +4920,7 @@ impl AdminArrowVendorOfferingMappingsVendorChoicesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4584,6 +4946,7 @@ impl AdminArrowVendorOfferingMappingsVendorChoicesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -4596,6 +4959,7 @@ impl AdminArrowVendorOfferingMappingsVendorChoicesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<
@@ -4615,6 +4979,7 @@ impl AdminArrowVendorOfferingMappingsVendorChoicesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/admin/arrow/vendor-offering-mappings/vendor_choices/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -4632,6 +4997,7 @@ for AdminArrowVendorOfferingMappingsVendorChoicesListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::AdminArrowVendorOfferingMappingsVendorChoicesListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4646,6 +5012,7 @@ pub struct AdminArrowVendorOfferingMappingsCreateBuilder {
 impl AdminArrowVendorOfferingMappingsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4654,6 +5021,7 @@ impl AdminArrowVendorOfferingMappingsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4671,6 +5039,7 @@ impl AdminArrowVendorOfferingMappingsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::ArrowVendorOfferingMappingCreate> {
@@ -4681,6 +5050,7 @@ impl AdminArrowVendorOfferingMappingsCreateBuilder {
 impl std::future::IntoFuture for AdminArrowVendorOfferingMappingsCreateBuilder {
     type Output = Result<models::ArrowVendorOfferingMappingCreate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ArrowVendorOfferingMappingCreate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4696,6 +5066,7 @@ pub struct AdminArrowVendorOfferingMappingsUpdateBuilder {
 impl AdminArrowVendorOfferingMappingsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4704,6 +5075,7 @@ impl AdminArrowVendorOfferingMappingsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4724,6 +5096,7 @@ impl AdminArrowVendorOfferingMappingsUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ArrowVendorOfferingMapping> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -4732,6 +5105,7 @@ impl AdminArrowVendorOfferingMappingsUpdateBuilder {
 impl std::future::IntoFuture for AdminArrowVendorOfferingMappingsUpdateBuilder {
     type Output = Result<models::ArrowVendorOfferingMapping, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ArrowVendorOfferingMapping>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4747,6 +5121,7 @@ pub struct AdminArrowVendorOfferingMappingsPartialUpdateBuilder {
 impl AdminArrowVendorOfferingMappingsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4756,6 +5131,7 @@ impl AdminArrowVendorOfferingMappingsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(
         mut self,
         body: models::PatchedArrowVendorOfferingMappingRequest,
@@ -4763,6 +5139,7 @@ impl AdminArrowVendorOfferingMappingsPartialUpdateBuilder {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4785,6 +5162,7 @@ impl AdminArrowVendorOfferingMappingsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ArrowVendorOfferingMapping> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -4793,6 +5171,7 @@ impl AdminArrowVendorOfferingMappingsPartialUpdateBuilder {
 impl std::future::IntoFuture for AdminArrowVendorOfferingMappingsPartialUpdateBuilder {
     type Output = Result<models::ArrowVendorOfferingMapping, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ArrowVendorOfferingMapping>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4807,6 +5186,7 @@ pub struct AdminArrowVendorOfferingMappingsDestroyBuilder {
 impl AdminArrowVendorOfferingMappingsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4815,6 +5195,7 @@ impl AdminArrowVendorOfferingMappingsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4834,6 +5215,7 @@ impl AdminArrowVendorOfferingMappingsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -4842,6 +5224,7 @@ impl AdminArrowVendorOfferingMappingsDestroyBuilder {
 impl std::future::IntoFuture for AdminArrowVendorOfferingMappingsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4856,6 +5239,7 @@ pub struct AdminMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> AdminMock<'a> {
     /// Expects `GET /api/admin/matrix-appservice/status/` (operation `admin_matrix_appservice_status_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn matrix_appservice_status_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -4871,6 +5255,7 @@ impl<'a> AdminMock<'a> {
         )
     }
     /// Expects `GET /api/admin/matrix/diagnostics/` (operation `admin_matrix_diagnostics_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn matrix_diagnostics_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -4886,6 +5271,7 @@ impl<'a> AdminMock<'a> {
         )
     }
     /// Expects `GET /api/admin/matrix/livekit/overview/` (operation `admin_matrix_livekit_overview_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn matrix_livekit_overview_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -4901,6 +5287,7 @@ impl<'a> AdminMock<'a> {
         )
     }
     /// Expects `GET /api/admin/matrix/livekit/participants/` (operation `admin_matrix_livekit_participants_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn matrix_livekit_participants_list(
         &self,
         room: &str,
@@ -4918,6 +5305,7 @@ impl<'a> AdminMock<'a> {
             .query("room", room)
     }
     /// Expects `POST /api/admin/matrix-appservice/setup/` (operation `admin_matrix_appservice_setup`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn matrix_appservice_setup(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::MatrixAppserviceSetup> {
@@ -4930,6 +5318,7 @@ impl<'a> AdminMock<'a> {
         )
     }
     /// Expects `POST /api/admin/matrix/reprovision/` (operation `admin_matrix_reprovision`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn matrix_reprovision(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::AdminMatrixReprovisionResponse> {
@@ -4942,6 +5331,7 @@ impl<'a> AdminMock<'a> {
         )
     }
     /// Expects `GET /api/admin/arrow/billing-sync-items/` (operation `admin_arrow_billing_sync_items_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn arrow_billing_sync_items_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Admin>> {
@@ -4954,6 +5344,7 @@ impl<'a> AdminMock<'a> {
         )
     }
     /// Expects `GET /api/admin/arrow/billing-sync-items/{uuid}/` (operation `admin_arrow_billing_sync_items_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn arrow_billing_sync_items_retrieve(
         &self,
         uuid: &Uuid,
@@ -4968,6 +5359,7 @@ impl<'a> AdminMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/admin/arrow/billing-syncs/` (operation `admin_arrow_billing_syncs_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn arrow_billing_syncs_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -4983,6 +5375,7 @@ impl<'a> AdminMock<'a> {
         )
     }
     /// Expects `GET /api/admin/arrow/billing-syncs/{uuid}/` (operation `admin_arrow_billing_syncs_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn arrow_billing_syncs_retrieve(
         &self,
         uuid: &Uuid,
@@ -5000,6 +5393,7 @@ impl<'a> AdminMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/admin/arrow/billing-syncs/pause_sync/` (operation `admin_arrow_billing_syncs_pause_sync`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn arrow_billing_syncs_pause_sync(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::PausedResumed> {
@@ -5012,6 +5406,7 @@ impl<'a> AdminMock<'a> {
         )
     }
     /// Expects `POST /api/admin/arrow/billing-syncs/reconcile/` (operation `admin_arrow_billing_syncs_reconcile`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn arrow_billing_syncs_reconcile(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
@@ -5024,6 +5419,7 @@ impl<'a> AdminMock<'a> {
         )
     }
     /// Expects `POST /api/admin/arrow/billing-syncs/resume_sync/` (operation `admin_arrow_billing_syncs_resume_sync`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn arrow_billing_syncs_resume_sync(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::PausedResumed> {
@@ -5036,6 +5432,7 @@ impl<'a> AdminMock<'a> {
         )
     }
     /// Expects `POST /api/admin/arrow/billing-syncs/trigger_consumption_sync/` (operation `admin_arrow_billing_syncs_trigger_consumption_sync`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn arrow_billing_syncs_trigger_consumption_sync(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
@@ -5048,6 +5445,7 @@ impl<'a> AdminMock<'a> {
         )
     }
     /// Expects `POST /api/admin/arrow/billing-syncs/trigger_reconciliation/` (operation `admin_arrow_billing_syncs_trigger_reconciliation`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn arrow_billing_syncs_trigger_reconciliation(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
@@ -5060,6 +5458,7 @@ impl<'a> AdminMock<'a> {
         )
     }
     /// Expects `POST /api/admin/arrow/billing-syncs/trigger_sync/` (operation `admin_arrow_billing_syncs_trigger_sync`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn arrow_billing_syncs_trigger_sync(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
@@ -5072,6 +5471,7 @@ impl<'a> AdminMock<'a> {
         )
     }
     /// Expects `GET /api/admin/arrow/billing-syncs/consumption_statistics/` (operation `admin_arrow_billing_syncs_consumption_statistics_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn arrow_billing_syncs_consumption_statistics_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -5087,6 +5487,7 @@ impl<'a> AdminMock<'a> {
         )
     }
     /// Expects `GET /api/admin/arrow/billing-syncs/consumption_status/` (operation `admin_arrow_billing_syncs_consumption_status_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn arrow_billing_syncs_consumption_status_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -5102,6 +5503,7 @@ impl<'a> AdminMock<'a> {
         )
     }
     /// Expects `GET /api/admin/arrow/billing-syncs/pending_records/` (operation `admin_arrow_billing_syncs_pending_records_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn arrow_billing_syncs_pending_records_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -5117,6 +5519,7 @@ impl<'a> AdminMock<'a> {
         )
     }
     /// Expects `POST /api/admin/arrow/billing-syncs/fetch_billing_export/` (operation `admin_arrow_billing_syncs_fetch_billing_export`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn arrow_billing_syncs_fetch_billing_export(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::FetchBillingExportRequest> {
@@ -5129,6 +5532,7 @@ impl<'a> AdminMock<'a> {
         )
     }
     /// Expects `POST /api/admin/arrow/billing-syncs/fetch_consumption/` (operation `admin_arrow_billing_syncs_fetch_consumption`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn arrow_billing_syncs_fetch_consumption(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::FetchConsumptionRequest> {
@@ -5141,6 +5545,7 @@ impl<'a> AdminMock<'a> {
         )
     }
     /// Expects `POST /api/admin/arrow/billing-syncs/fetch_license_info/` (operation `admin_arrow_billing_syncs_fetch_license_info`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn arrow_billing_syncs_fetch_license_info(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::FetchLicenseInfoRequest> {
@@ -5153,6 +5558,7 @@ impl<'a> AdminMock<'a> {
         )
     }
     /// Expects `POST /api/admin/arrow/billing-syncs/sync_resource_historical_consumption/` (operation `admin_arrow_billing_syncs_sync_resource_historical_consumption`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn arrow_billing_syncs_sync_resource_historical_consumption(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -5168,6 +5574,7 @@ impl<'a> AdminMock<'a> {
         )
     }
     /// Expects `POST /api/admin/arrow/billing-syncs/sync_resources/` (operation `admin_arrow_billing_syncs_sync_resources`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn arrow_billing_syncs_sync_resources(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::SyncResourcesRequest> {
@@ -5180,6 +5587,7 @@ impl<'a> AdminMock<'a> {
         )
     }
     /// Expects `POST /api/admin/arrow/billing-syncs/cleanup_consumption/` (operation `admin_arrow_billing_syncs_cleanup_consumption`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn arrow_billing_syncs_cleanup_consumption(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::CleanupConsumptionRequest> {
@@ -5192,6 +5600,7 @@ impl<'a> AdminMock<'a> {
         )
     }
     /// Expects `GET /api/admin/arrow/consumption-records/` (operation `admin_arrow_consumption_records_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn arrow_consumption_records_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -5207,6 +5616,7 @@ impl<'a> AdminMock<'a> {
         )
     }
     /// Expects `GET /api/admin/arrow/consumption-records/{uuid}/` (operation `admin_arrow_consumption_records_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn arrow_consumption_records_retrieve(
         &self,
         uuid: &Uuid,
@@ -5224,6 +5634,7 @@ impl<'a> AdminMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/admin/arrow/customer-mappings/` (operation `admin_arrow_customer_mappings_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn arrow_customer_mappings_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -5239,6 +5650,7 @@ impl<'a> AdminMock<'a> {
         )
     }
     /// Expects `GET /api/admin/arrow/customer-mappings/{uuid}/` (operation `admin_arrow_customer_mappings_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn arrow_customer_mappings_retrieve(
         &self,
         uuid: &Uuid,
@@ -5253,6 +5665,7 @@ impl<'a> AdminMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/admin/arrow/customer-mappings/available_customers/` (operation `admin_arrow_customer_mappings_available_customers_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn arrow_customer_mappings_available_customers_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -5268,6 +5681,7 @@ impl<'a> AdminMock<'a> {
         )
     }
     /// Expects `GET /api/admin/arrow/customer-mappings/{uuid}/billing_summary/` (operation `admin_arrow_customer_mappings_billing_summary_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn arrow_customer_mappings_billing_summary_retrieve(
         &self,
         uuid: &Uuid,
@@ -5285,6 +5699,7 @@ impl<'a> AdminMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/admin/arrow/customer-mappings/{uuid}/discover_licenses/` (operation `admin_arrow_customer_mappings_discover_licenses_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn arrow_customer_mappings_discover_licenses_retrieve(
         &self,
         uuid: &Uuid,
@@ -5302,6 +5717,7 @@ impl<'a> AdminMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/admin/arrow/customer-mappings/{uuid}/fetch_arrow_data/` (operation `admin_arrow_customer_mappings_fetch_arrow_data_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn arrow_customer_mappings_fetch_arrow_data_retrieve(
         &self,
         uuid: &Uuid,
@@ -5319,6 +5735,7 @@ impl<'a> AdminMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/admin/arrow/customer-mappings/{uuid}/import_license/` (operation `admin_arrow_customer_mappings_import_license`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn arrow_customer_mappings_import_license(
         &self,
         uuid: &Uuid,
@@ -5333,6 +5750,7 @@ impl<'a> AdminMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/admin/arrow/customer-mappings/{uuid}/link_resource/` (operation `admin_arrow_customer_mappings_link_resource`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn arrow_customer_mappings_link_resource(
         &self,
         uuid: &Uuid,
@@ -5347,6 +5765,7 @@ impl<'a> AdminMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/admin/arrow/customer-mappings/sync_from_arrow/` (operation `admin_arrow_customer_mappings_sync_from_arrow`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn arrow_customer_mappings_sync_from_arrow(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
@@ -5359,6 +5778,7 @@ impl<'a> AdminMock<'a> {
         )
     }
     /// Expects `POST /api/admin/arrow/customer-mappings/` (operation `admin_arrow_customer_mappings_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn arrow_customer_mappings_create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::ArrowCustomerMappingCreate> {
@@ -5371,6 +5791,7 @@ impl<'a> AdminMock<'a> {
         )
     }
     /// Expects `PUT /api/admin/arrow/customer-mappings/{uuid}/` (operation `admin_arrow_customer_mappings_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn arrow_customer_mappings_update(
         &self,
         uuid: &Uuid,
@@ -5385,6 +5806,7 @@ impl<'a> AdminMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/admin/arrow/customer-mappings/{uuid}/` (operation `admin_arrow_customer_mappings_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn arrow_customer_mappings_partial_update(
         &self,
         uuid: &Uuid,
@@ -5399,6 +5821,7 @@ impl<'a> AdminMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/admin/arrow/customer-mappings/{uuid}/` (operation `admin_arrow_customer_mappings_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn arrow_customer_mappings_destroy(
         &self,
         uuid: &Uuid,
@@ -5413,6 +5836,7 @@ impl<'a> AdminMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/admin/arrow/settings/` (operation `admin_arrow_settings_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn arrow_settings_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::ArrowSettings>> {
@@ -5425,6 +5849,7 @@ impl<'a> AdminMock<'a> {
         )
     }
     /// Expects `GET /api/admin/arrow/settings/{uuid}/` (operation `admin_arrow_settings_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn arrow_settings_retrieve(
         &self,
         uuid: &Uuid,
@@ -5439,6 +5864,7 @@ impl<'a> AdminMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/admin/arrow/settings/discover_customers/` (operation `admin_arrow_settings_discover_customers`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn arrow_settings_discover_customers(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::DiscoverCustomersRequest> {
@@ -5451,6 +5877,7 @@ impl<'a> AdminMock<'a> {
         )
     }
     /// Expects `POST /api/admin/arrow/settings/preview_settings/` (operation `admin_arrow_settings_preview_settings`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn arrow_settings_preview_settings(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::PreviewSettingsRequest> {
@@ -5463,6 +5890,7 @@ impl<'a> AdminMock<'a> {
         )
     }
     /// Expects `POST /api/admin/arrow/settings/save_settings/` (operation `admin_arrow_settings_save_settings`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn arrow_settings_save_settings(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::SaveSettingsRequest> {
@@ -5475,6 +5903,7 @@ impl<'a> AdminMock<'a> {
         )
     }
     /// Expects `POST /api/admin/arrow/settings/validate_credentials/` (operation `admin_arrow_settings_validate_credentials`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn arrow_settings_validate_credentials(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::ArrowCredentials> {
@@ -5487,6 +5916,7 @@ impl<'a> AdminMock<'a> {
         )
     }
     /// Expects `POST /api/admin/arrow/settings/` (operation `admin_arrow_settings_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn arrow_settings_create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::ArrowSettingsCreate> {
@@ -5499,6 +5929,7 @@ impl<'a> AdminMock<'a> {
         )
     }
     /// Expects `PUT /api/admin/arrow/settings/{uuid}/` (operation `admin_arrow_settings_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn arrow_settings_update(
         &self,
         uuid: &Uuid,
@@ -5513,6 +5944,7 @@ impl<'a> AdminMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/admin/arrow/settings/{uuid}/` (operation `admin_arrow_settings_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn arrow_settings_partial_update(
         &self,
         uuid: &Uuid,
@@ -5527,6 +5959,7 @@ impl<'a> AdminMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/admin/arrow/settings/{uuid}/` (operation `admin_arrow_settings_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn arrow_settings_destroy(
         &self,
         uuid: &Uuid,
@@ -5541,6 +5974,7 @@ impl<'a> AdminMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/admin/arrow/vendor-offering-mappings/` (operation `admin_arrow_vendor_offering_mappings_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn arrow_vendor_offering_mappings_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -5556,6 +5990,7 @@ impl<'a> AdminMock<'a> {
         )
     }
     /// Expects `GET /api/admin/arrow/vendor-offering-mappings/{uuid}/` (operation `admin_arrow_vendor_offering_mappings_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn arrow_vendor_offering_mappings_retrieve(
         &self,
         uuid: &Uuid,
@@ -5570,6 +6005,7 @@ impl<'a> AdminMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/admin/arrow/vendor-offering-mappings/vendor_choices/` (operation `admin_arrow_vendor_offering_mappings_vendor_choices_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn arrow_vendor_offering_mappings_vendor_choices_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -5585,6 +6021,7 @@ impl<'a> AdminMock<'a> {
         )
     }
     /// Expects `POST /api/admin/arrow/vendor-offering-mappings/` (operation `admin_arrow_vendor_offering_mappings_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn arrow_vendor_offering_mappings_create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::ArrowVendorOfferingMappingCreate> {
@@ -5597,6 +6034,7 @@ impl<'a> AdminMock<'a> {
         )
     }
     /// Expects `PUT /api/admin/arrow/vendor-offering-mappings/{uuid}/` (operation `admin_arrow_vendor_offering_mappings_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn arrow_vendor_offering_mappings_update(
         &self,
         uuid: &Uuid,
@@ -5611,6 +6049,7 @@ impl<'a> AdminMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/admin/arrow/vendor-offering-mappings/{uuid}/` (operation `admin_arrow_vendor_offering_mappings_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn arrow_vendor_offering_mappings_partial_update(
         &self,
         uuid: &Uuid,
@@ -5625,6 +6064,7 @@ impl<'a> AdminMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/admin/arrow/vendor-offering-mappings/{uuid}/` (operation `admin_arrow_vendor_offering_mappings_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn arrow_vendor_offering_mappings_destroy(
         &self,
         uuid: &Uuid,

@@ -25,6 +25,7 @@ impl<'a> AdminAnnouncementsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AdminAnnouncementsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> AdminAnnouncementsListBuilder {
         AdminAnnouncementsListBuilder {
             client: self.client.clone(),
@@ -46,6 +47,7 @@ impl<'a> AdminAnnouncementsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AdminAnnouncementsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> AdminAnnouncementsRetrieveBuilder {
         AdminAnnouncementsRetrieveBuilder {
             client: self.client.clone(),
@@ -62,6 +64,7 @@ impl<'a> AdminAnnouncementsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`AdminAnnouncementsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::AdminAnnouncementRequest,
@@ -80,6 +83,7 @@ impl<'a> AdminAnnouncementsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AdminAnnouncementsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -100,6 +104,7 @@ impl<'a> AdminAnnouncementsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AdminAnnouncementsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, uuid: Uuid) -> AdminAnnouncementsPartialUpdateBuilder {
         AdminAnnouncementsPartialUpdateBuilder {
             client: self.client.clone(),
@@ -116,6 +121,7 @@ impl<'a> AdminAnnouncementsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`AdminAnnouncementsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> AdminAnnouncementsDestroyBuilder {
         AdminAnnouncementsDestroyBuilder {
             client: self.client.clone(),
@@ -140,6 +146,7 @@ pub struct AdminAnnouncementsListBuilder {
 }
 impl AdminAnnouncementsListBuilder {
     /// Query `description`, string.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -147,16 +154,19 @@ impl AdminAnnouncementsListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Query `is_active`, boolean.
+    #[inline]
     pub fn is_active(mut self, value: bool) -> Self {
         self.is_active = Some(value);
         self
@@ -166,11 +176,13 @@ impl AdminAnnouncementsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -178,6 +190,7 @@ impl AdminAnnouncementsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -185,6 +198,7 @@ impl AdminAnnouncementsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -192,17 +206,20 @@ impl AdminAnnouncementsListBuilder {
     /// Query `type`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_type`\](Self::add_type) adds one to them.
+    #[inline]
     pub fn type_(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.type_ = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `type`, after those set before (with [`type_`](Self::type_) or this method).
+    #[inline]
     pub fn add_type(mut self, value: impl Into<String>) -> Self {
         self.type_.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -211,6 +228,7 @@ impl AdminAnnouncementsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -232,6 +250,7 @@ impl AdminAnnouncementsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::AdminAnnouncement>> {
@@ -242,6 +261,7 @@ impl AdminAnnouncementsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::AdminAnnouncement> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -257,6 +277,7 @@ impl AdminAnnouncementsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/admin-announcements/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -268,6 +289,7 @@ impl AdminAnnouncementsListBuilder {
 impl std::future::IntoFuture for AdminAnnouncementsListBuilder {
     type Output = Result<runtime::Page<models::AdminAnnouncement>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::AdminAnnouncement>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -284,17 +306,20 @@ impl AdminAnnouncementsRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -303,6 +328,7 @@ impl AdminAnnouncementsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -324,6 +350,7 @@ impl AdminAnnouncementsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AdminAnnouncement> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -332,6 +359,7 @@ impl AdminAnnouncementsRetrieveBuilder {
 impl std::future::IntoFuture for AdminAnnouncementsRetrieveBuilder {
     type Output = Result<models::AdminAnnouncement, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AdminAnnouncement>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -346,6 +374,7 @@ pub struct AdminAnnouncementsCreateBuilder {
 impl AdminAnnouncementsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -354,6 +383,7 @@ impl AdminAnnouncementsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -368,6 +398,7 @@ impl AdminAnnouncementsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AdminAnnouncement> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -376,6 +407,7 @@ impl AdminAnnouncementsCreateBuilder {
 impl std::future::IntoFuture for AdminAnnouncementsCreateBuilder {
     type Output = Result<models::AdminAnnouncement, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AdminAnnouncement>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -391,6 +423,7 @@ pub struct AdminAnnouncementsUpdateBuilder {
 impl AdminAnnouncementsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -399,6 +432,7 @@ impl AdminAnnouncementsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -416,6 +450,7 @@ impl AdminAnnouncementsUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AdminAnnouncement> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -424,6 +459,7 @@ impl AdminAnnouncementsUpdateBuilder {
 impl std::future::IntoFuture for AdminAnnouncementsUpdateBuilder {
     type Output = Result<models::AdminAnnouncement, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AdminAnnouncement>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -439,6 +475,7 @@ pub struct AdminAnnouncementsPartialUpdateBuilder {
 impl AdminAnnouncementsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -448,10 +485,12 @@ impl AdminAnnouncementsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedAdminAnnouncementRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -474,6 +513,7 @@ impl AdminAnnouncementsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AdminAnnouncement> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -482,6 +522,7 @@ impl AdminAnnouncementsPartialUpdateBuilder {
 impl std::future::IntoFuture for AdminAnnouncementsPartialUpdateBuilder {
     type Output = Result<models::AdminAnnouncement, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AdminAnnouncement>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -496,6 +537,7 @@ pub struct AdminAnnouncementsDestroyBuilder {
 impl AdminAnnouncementsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -504,6 +546,7 @@ impl AdminAnnouncementsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -523,6 +566,7 @@ impl AdminAnnouncementsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -531,6 +575,7 @@ impl AdminAnnouncementsDestroyBuilder {
 impl std::future::IntoFuture for AdminAnnouncementsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -545,6 +590,7 @@ pub struct AdminAnnouncementsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> AdminAnnouncementsMock<'a> {
     /// Expects `GET /api/admin-announcements/` (operation `admin_announcements_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::AdminAnnouncement>> {
@@ -557,6 +603,7 @@ impl<'a> AdminAnnouncementsMock<'a> {
         )
     }
     /// Expects `GET /api/admin-announcements/{uuid}/` (operation `admin_announcements_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -571,6 +618,7 @@ impl<'a> AdminAnnouncementsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/admin-announcements/` (operation `admin_announcements_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::AdminAnnouncement> {
@@ -583,6 +631,7 @@ impl<'a> AdminAnnouncementsMock<'a> {
         )
     }
     /// Expects `PUT /api/admin-announcements/{uuid}/` (operation `admin_announcements_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -597,6 +646,7 @@ impl<'a> AdminAnnouncementsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/admin-announcements/{uuid}/` (operation `admin_announcements_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -611,6 +661,7 @@ impl<'a> AdminAnnouncementsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/admin-announcements/{uuid}/` (operation `admin_announcements_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,

@@ -25,6 +25,7 @@ impl<'a> AffiliatedOrganizationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AffiliatedOrganizationsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> AffiliatedOrganizationsListBuilder {
         AffiliatedOrganizationsListBuilder {
             client: self.client.clone(),
@@ -50,6 +51,7 @@ impl<'a> AffiliatedOrganizationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AffiliatedOrganizationsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> AffiliatedOrganizationsRetrieveBuilder {
         AffiliatedOrganizationsRetrieveBuilder {
             client: self.client.clone(),
@@ -66,6 +68,7 @@ impl<'a> AffiliatedOrganizationsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`AffiliatedOrganizationsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::AffiliatedOrganizationRequest,
@@ -84,6 +87,7 @@ impl<'a> AffiliatedOrganizationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AffiliatedOrganizationsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -104,6 +108,7 @@ impl<'a> AffiliatedOrganizationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AffiliatedOrganizationsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -123,6 +128,7 @@ impl<'a> AffiliatedOrganizationsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`AffiliatedOrganizationsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> AffiliatedOrganizationsDestroyBuilder {
         AffiliatedOrganizationsDestroyBuilder {
             client: self.client.clone(),
@@ -140,6 +146,7 @@ impl<'a> AffiliatedOrganizationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AffiliatedOrganizationsReportListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn report_list(&self) -> AffiliatedOrganizationsReportListBuilder {
         AffiliatedOrganizationsReportListBuilder {
             client: self.client.clone(),
@@ -166,6 +173,7 @@ impl<'a> AffiliatedOrganizationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AffiliatedOrganizationsStatsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn stats_retrieve(
         &self,
         uuid: Uuid,
@@ -199,6 +207,7 @@ impl AffiliatedOrganizationsListBuilder {
     /// Abbreviation
     ///
     /// Query `abbreviation`, string.
+    #[inline]
     pub fn abbreviation(mut self, value: impl Into<String>) -> Self {
         self.abbreviation = Some(value.into());
         self
@@ -206,6 +215,7 @@ impl AffiliatedOrganizationsListBuilder {
     /// Code
     ///
     /// Query `code`, string.
+    #[inline]
     pub fn code(mut self, value: impl Into<String>) -> Self {
         self.code = Some(value.into());
         self
@@ -213,6 +223,7 @@ impl AffiliatedOrganizationsListBuilder {
     /// Country
     ///
     /// Query `country`, string.
+    #[inline]
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
@@ -220,6 +231,7 @@ impl AffiliatedOrganizationsListBuilder {
     /// Limit to a customer's default affiliation list
     ///
     /// Query `default_for_customer`, string (uuid).
+    #[inline]
     pub fn default_for_customer(mut self, value: Uuid) -> Self {
         self.default_for_customer = Some(value);
         self
@@ -227,11 +239,13 @@ impl AffiliatedOrganizationsListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -239,6 +253,7 @@ impl AffiliatedOrganizationsListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -246,6 +261,7 @@ impl AffiliatedOrganizationsListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -253,6 +269,7 @@ impl AffiliatedOrganizationsListBuilder {
     /// Which field to use when ordering the results.
     ///
     /// Query `o`, string.
+    #[inline]
     pub fn o(mut self, value: impl Into<String>) -> Self {
         self.o = Some(value.into());
         self
@@ -260,6 +277,7 @@ impl AffiliatedOrganizationsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -267,6 +285,7 @@ impl AffiliatedOrganizationsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -274,12 +293,14 @@ impl AffiliatedOrganizationsListBuilder {
     /// Search
     ///
     /// Query `query`, string.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -288,6 +309,7 @@ impl AffiliatedOrganizationsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -316,6 +338,7 @@ impl AffiliatedOrganizationsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::AffiliatedOrganization>> {
@@ -326,6 +349,7 @@ impl AffiliatedOrganizationsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::AffiliatedOrganization> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -341,6 +365,7 @@ impl AffiliatedOrganizationsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/affiliated-organizations/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -354,6 +379,7 @@ impl std::future::IntoFuture for AffiliatedOrganizationsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::AffiliatedOrganization>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -370,17 +396,20 @@ impl AffiliatedOrganizationsRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -389,6 +418,7 @@ impl AffiliatedOrganizationsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -410,6 +440,7 @@ impl AffiliatedOrganizationsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AffiliatedOrganization> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -418,6 +449,7 @@ impl AffiliatedOrganizationsRetrieveBuilder {
 impl std::future::IntoFuture for AffiliatedOrganizationsRetrieveBuilder {
     type Output = Result<models::AffiliatedOrganization, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AffiliatedOrganization>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -432,6 +464,7 @@ pub struct AffiliatedOrganizationsCreateBuilder {
 impl AffiliatedOrganizationsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -440,6 +473,7 @@ impl AffiliatedOrganizationsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -457,6 +491,7 @@ impl AffiliatedOrganizationsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AffiliatedOrganization> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -465,6 +500,7 @@ impl AffiliatedOrganizationsCreateBuilder {
 impl std::future::IntoFuture for AffiliatedOrganizationsCreateBuilder {
     type Output = Result<models::AffiliatedOrganization, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AffiliatedOrganization>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -480,6 +516,7 @@ pub struct AffiliatedOrganizationsUpdateBuilder {
 impl AffiliatedOrganizationsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -488,6 +525,7 @@ impl AffiliatedOrganizationsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -508,6 +546,7 @@ impl AffiliatedOrganizationsUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AffiliatedOrganization> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -516,6 +555,7 @@ impl AffiliatedOrganizationsUpdateBuilder {
 impl std::future::IntoFuture for AffiliatedOrganizationsUpdateBuilder {
     type Output = Result<models::AffiliatedOrganization, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AffiliatedOrganization>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -531,6 +571,7 @@ pub struct AffiliatedOrganizationsPartialUpdateBuilder {
 impl AffiliatedOrganizationsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -540,10 +581,12 @@ impl AffiliatedOrganizationsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedAffiliatedOrganizationRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -566,6 +609,7 @@ impl AffiliatedOrganizationsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AffiliatedOrganization> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -574,6 +618,7 @@ impl AffiliatedOrganizationsPartialUpdateBuilder {
 impl std::future::IntoFuture for AffiliatedOrganizationsPartialUpdateBuilder {
     type Output = Result<models::AffiliatedOrganization, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AffiliatedOrganization>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -588,6 +633,7 @@ pub struct AffiliatedOrganizationsDestroyBuilder {
 impl AffiliatedOrganizationsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -596,6 +642,7 @@ impl AffiliatedOrganizationsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -615,6 +662,7 @@ impl AffiliatedOrganizationsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -623,6 +671,7 @@ impl AffiliatedOrganizationsDestroyBuilder {
 impl std::future::IntoFuture for AffiliatedOrganizationsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -648,6 +697,7 @@ impl AffiliatedOrganizationsReportListBuilder {
     /// Abbreviation
     ///
     /// Query `abbreviation`, string.
+    #[inline]
     pub fn abbreviation(mut self, value: impl Into<String>) -> Self {
         self.abbreviation = Some(value.into());
         self
@@ -655,6 +705,7 @@ impl AffiliatedOrganizationsReportListBuilder {
     /// Code
     ///
     /// Query `code`, string.
+    #[inline]
     pub fn code(mut self, value: impl Into<String>) -> Self {
         self.code = Some(value.into());
         self
@@ -662,6 +713,7 @@ impl AffiliatedOrganizationsReportListBuilder {
     /// Country
     ///
     /// Query `country`, string.
+    #[inline]
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
@@ -669,6 +721,7 @@ impl AffiliatedOrganizationsReportListBuilder {
     /// Limit to a customer's default affiliation list
     ///
     /// Query `default_for_customer`, string (uuid).
+    #[inline]
     pub fn default_for_customer(mut self, value: Uuid) -> Self {
         self.default_for_customer = Some(value);
         self
@@ -676,6 +729,7 @@ impl AffiliatedOrganizationsReportListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -683,6 +737,7 @@ impl AffiliatedOrganizationsReportListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -690,6 +745,7 @@ impl AffiliatedOrganizationsReportListBuilder {
     /// Which field to use when ordering the results.
     ///
     /// Query `o`, string.
+    #[inline]
     pub fn o(mut self, value: impl Into<String>) -> Self {
         self.o = Some(value.into());
         self
@@ -697,6 +753,7 @@ impl AffiliatedOrganizationsReportListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -704,6 +761,7 @@ impl AffiliatedOrganizationsReportListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -711,12 +769,14 @@ impl AffiliatedOrganizationsReportListBuilder {
     /// Search
     ///
     /// Query `query`, string.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -725,6 +785,7 @@ impl AffiliatedOrganizationsReportListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -752,6 +813,7 @@ impl AffiliatedOrganizationsReportListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -764,6 +826,7 @@ impl AffiliatedOrganizationsReportListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<models::AffiliatedOrganizationsReportListResponse> {
@@ -781,6 +844,7 @@ impl AffiliatedOrganizationsReportListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/affiliated-organizations/report/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -797,6 +861,7 @@ impl std::future::IntoFuture for AffiliatedOrganizationsReportListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::AffiliatedOrganizationsReportListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -811,6 +876,7 @@ pub struct AffiliatedOrganizationsStatsRetrieveBuilder {
 impl AffiliatedOrganizationsStatsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -819,6 +885,7 @@ impl AffiliatedOrganizationsStatsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -838,6 +905,7 @@ impl AffiliatedOrganizationsStatsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::AffiliatedOrganizationsStatsRetrieveResponse> {
@@ -853,6 +921,7 @@ impl std::future::IntoFuture for AffiliatedOrganizationsStatsRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::AffiliatedOrganizationsStatsRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -867,6 +936,7 @@ pub struct AffiliatedOrganizationsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> AffiliatedOrganizationsMock<'a> {
     /// Expects `GET /api/affiliated-organizations/` (operation `affiliated_organizations_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -882,6 +952,7 @@ impl<'a> AffiliatedOrganizationsMock<'a> {
         )
     }
     /// Expects `GET /api/affiliated-organizations/{uuid}/` (operation `affiliated_organizations_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -896,6 +967,7 @@ impl<'a> AffiliatedOrganizationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/affiliated-organizations/` (operation `affiliated_organizations_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::AffiliatedOrganization> {
@@ -908,6 +980,7 @@ impl<'a> AffiliatedOrganizationsMock<'a> {
         )
     }
     /// Expects `PUT /api/affiliated-organizations/{uuid}/` (operation `affiliated_organizations_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -922,6 +995,7 @@ impl<'a> AffiliatedOrganizationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/affiliated-organizations/{uuid}/` (operation `affiliated_organizations_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -936,6 +1010,7 @@ impl<'a> AffiliatedOrganizationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/affiliated-organizations/{uuid}/` (operation `affiliated_organizations_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -950,6 +1025,7 @@ impl<'a> AffiliatedOrganizationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/affiliated-organizations/report/` (operation `affiliated_organizations_report_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn report_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -965,6 +1041,7 @@ impl<'a> AffiliatedOrganizationsMock<'a> {
         )
     }
     /// Expects `GET /api/affiliated-organizations/{uuid}/stats/` (operation `affiliated_organizations_stats_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn stats_retrieve(
         &self,
         uuid: &Uuid,

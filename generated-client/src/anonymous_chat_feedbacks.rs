@@ -25,6 +25,7 @@ impl<'a> AnonymousChatFeedbacksApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AnonymousChatFeedbacksListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> AnonymousChatFeedbacksListBuilder {
         AnonymousChatFeedbacksListBuilder {
             client: self.client.clone(),
@@ -47,6 +48,7 @@ impl<'a> AnonymousChatFeedbacksApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AnonymousChatFeedbacksRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(
         &self,
         interaction_uuid: Uuid,
@@ -75,11 +77,13 @@ pub struct AnonymousChatFeedbacksListBuilder {
 }
 impl AnonymousChatFeedbacksListBuilder {
     /// Query `category`, string.
+    #[inline]
     pub fn category(mut self, value: impl Into<String>) -> Self {
         self.category = Some(value.into());
         self
     }
     /// Query `has_comment`, boolean.
+    #[inline]
     pub fn has_comment(mut self, value: bool) -> Self {
         self.has_comment = Some(value);
         self
@@ -89,11 +93,13 @@ impl AnonymousChatFeedbacksListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -101,6 +107,7 @@ impl AnonymousChatFeedbacksListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -108,27 +115,32 @@ impl AnonymousChatFeedbacksListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `score`, integer.
+    #[inline]
     pub fn score(mut self, value: i64) -> Self {
         self.score = Some(value);
         self
     }
     /// Query `submitted_from`, string (date).
+    #[inline]
     pub fn submitted_from(mut self, value: Date) -> Self {
         self.submitted_from = Some(value);
         self
     }
     /// Query `submitted_to`, string (date).
+    #[inline]
     pub fn submitted_to(mut self, value: Date) -> Self {
         self.submitted_to = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -137,6 +149,7 @@ impl AnonymousChatFeedbacksListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -162,6 +175,7 @@ impl AnonymousChatFeedbacksListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::AnonymousChatFeedback>> {
@@ -172,6 +186,7 @@ impl AnonymousChatFeedbacksListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::AnonymousChatFeedback> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -187,6 +202,7 @@ impl AnonymousChatFeedbacksListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/anonymous-chat-feedbacks/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -200,6 +216,7 @@ impl std::future::IntoFuture for AnonymousChatFeedbacksListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::AnonymousChatFeedback>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -214,6 +231,7 @@ pub struct AnonymousChatFeedbacksRetrieveBuilder {
 impl AnonymousChatFeedbacksRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -222,6 +240,7 @@ impl AnonymousChatFeedbacksRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -241,6 +260,7 @@ impl AnonymousChatFeedbacksRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AnonymousChatFeedback> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -249,6 +269,7 @@ impl AnonymousChatFeedbacksRetrieveBuilder {
 impl std::future::IntoFuture for AnonymousChatFeedbacksRetrieveBuilder {
     type Output = Result<models::AnonymousChatFeedback, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AnonymousChatFeedback>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -263,6 +284,7 @@ pub struct AnonymousChatFeedbacksMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> AnonymousChatFeedbacksMock<'a> {
     /// Expects `GET /api/anonymous-chat-feedbacks/` (operation `anonymous_chat_feedbacks_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -278,6 +300,7 @@ impl<'a> AnonymousChatFeedbacksMock<'a> {
         )
     }
     /// Expects `GET /api/anonymous-chat-feedbacks/{interaction_uuid}/` (operation `anonymous_chat_feedbacks_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         interaction_uuid: &Uuid,

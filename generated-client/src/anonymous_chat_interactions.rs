@@ -25,6 +25,7 @@ impl<'a> AnonymousChatInteractionsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AnonymousChatInteractionsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> AnonymousChatInteractionsListBuilder {
         AnonymousChatInteractionsListBuilder {
             client: self.client.clone(),
@@ -49,6 +50,7 @@ impl<'a> AnonymousChatInteractionsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AnonymousChatInteractionsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> AnonymousChatInteractionsRetrieveBuilder {
         AnonymousChatInteractionsRetrieveBuilder {
             client: self.client.clone(),
@@ -66,6 +68,7 @@ impl<'a> AnonymousChatInteractionsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AnonymousChatInteractionsBudgetRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn budget_retrieve(&self) -> AnonymousChatInteractionsBudgetRetrieveBuilder {
         AnonymousChatInteractionsBudgetRetrieveBuilder {
             client: self.client.clone(),
@@ -82,6 +85,7 @@ impl<'a> AnonymousChatInteractionsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AnonymousChatInteractionsBySessionListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn by_session_list(
         &self,
         session_id: impl Into<String>,
@@ -112,6 +116,7 @@ impl<'a> AnonymousChatInteractionsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AnonymousChatInteractionsByUserAggregateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn by_user_aggregate(&self) -> AnonymousChatInteractionsByUserAggregateBuilder {
         AnonymousChatInteractionsByUserAggregateBuilder {
             client: self.client.clone(),
@@ -138,6 +143,7 @@ impl<'a> AnonymousChatInteractionsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AnonymousChatInteractionsByUserListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn by_user_list(
         &self,
         user_slug: impl Into<String>,
@@ -168,6 +174,7 @@ impl<'a> AnonymousChatInteractionsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AnonymousChatInteractionsKpiRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn kpi_retrieve(&self) -> AnonymousChatInteractionsKpiRetrieveBuilder {
         AnonymousChatInteractionsKpiRetrieveBuilder {
             client: self.client.clone(),
@@ -194,21 +201,25 @@ pub struct AnonymousChatInteractionsListBuilder {
 }
 impl AnonymousChatInteractionsListBuilder {
     /// Query `created_from`, string (date).
+    #[inline]
     pub fn created_from(mut self, value: Date) -> Self {
         self.created_from = Some(value);
         self
     }
     /// Query `created_to`, string (date).
+    #[inline]
     pub fn created_to(mut self, value: Date) -> Self {
         self.created_to = Some(value);
         self
     }
     /// Query `has_negative_feedback`, boolean.
+    #[inline]
     pub fn has_negative_feedback(mut self, value: bool) -> Self {
         self.has_negative_feedback = Some(value);
         self
     }
     /// Query `is_flagged`, boolean.
+    #[inline]
     pub fn is_flagged(mut self, value: bool) -> Self {
         self.is_flagged = Some(value);
         self
@@ -218,11 +229,13 @@ impl AnonymousChatInteractionsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -230,6 +243,7 @@ impl AnonymousChatInteractionsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -237,27 +251,32 @@ impl AnonymousChatInteractionsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `session_id`, string.
+    #[inline]
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Query `severity`, `InjectionSeverityEnum`.
+    #[inline]
     pub fn severity(mut self, value: models::InjectionSeverityEnum) -> Self {
         self.severity = Some(value);
         self
     }
     /// Query `user_slug`, string.
+    #[inline]
     pub fn user_slug(mut self, value: impl Into<String>) -> Self {
         self.user_slug = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -266,6 +285,7 @@ impl AnonymousChatInteractionsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -293,6 +313,7 @@ impl AnonymousChatInteractionsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::AnonymousChatInteraction>> {
@@ -303,6 +324,7 @@ impl AnonymousChatInteractionsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::AnonymousChatInteraction> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -318,6 +340,7 @@ impl AnonymousChatInteractionsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/anonymous-chat-interactions/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -334,6 +357,7 @@ impl std::future::IntoFuture for AnonymousChatInteractionsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::AnonymousChatInteraction>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -348,6 +372,7 @@ pub struct AnonymousChatInteractionsRetrieveBuilder {
 impl AnonymousChatInteractionsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -356,6 +381,7 @@ impl AnonymousChatInteractionsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -375,6 +401,7 @@ impl AnonymousChatInteractionsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AnonymousChatInteraction> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -383,6 +410,7 @@ impl AnonymousChatInteractionsRetrieveBuilder {
 impl std::future::IntoFuture for AnonymousChatInteractionsRetrieveBuilder {
     type Output = Result<models::AnonymousChatInteraction, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AnonymousChatInteraction>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -396,6 +424,7 @@ pub struct AnonymousChatInteractionsBudgetRetrieveBuilder {
 impl AnonymousChatInteractionsBudgetRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -404,6 +433,7 @@ impl AnonymousChatInteractionsBudgetRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -420,6 +450,7 @@ impl AnonymousChatInteractionsBudgetRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -437,6 +468,7 @@ impl std::future::IntoFuture for AnonymousChatInteractionsBudgetRetrieveBuilder 
     type IntoFuture = runtime::ResponseFuture<
         models::AnonymousChatInteractionsBudgetRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -461,21 +493,25 @@ pub struct AnonymousChatInteractionsBySessionListBuilder {
 }
 impl AnonymousChatInteractionsBySessionListBuilder {
     /// Query `created_from`, string (date).
+    #[inline]
     pub fn created_from(mut self, value: Date) -> Self {
         self.created_from = Some(value);
         self
     }
     /// Query `created_to`, string (date).
+    #[inline]
     pub fn created_to(mut self, value: Date) -> Self {
         self.created_to = Some(value);
         self
     }
     /// Query `has_negative_feedback`, boolean.
+    #[inline]
     pub fn has_negative_feedback(mut self, value: bool) -> Self {
         self.has_negative_feedback = Some(value);
         self
     }
     /// Query `is_flagged`, boolean.
+    #[inline]
     pub fn is_flagged(mut self, value: bool) -> Self {
         self.is_flagged = Some(value);
         self
@@ -485,11 +521,13 @@ impl AnonymousChatInteractionsBySessionListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -497,6 +535,7 @@ impl AnonymousChatInteractionsBySessionListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -504,27 +543,32 @@ impl AnonymousChatInteractionsBySessionListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `session_id`, string.
+    #[inline]
     pub fn session_id_param(mut self, value: impl Into<String>) -> Self {
         self.session_id_param = Some(value.into());
         self
     }
     /// Query `severity`, `InjectionSeverityEnum`.
+    #[inline]
     pub fn severity(mut self, value: models::InjectionSeverityEnum) -> Self {
         self.severity = Some(value);
         self
     }
     /// Query `user_slug`, string.
+    #[inline]
     pub fn user_slug(mut self, value: impl Into<String>) -> Self {
         self.user_slug = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -533,6 +577,7 @@ impl AnonymousChatInteractionsBySessionListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -563,6 +608,7 @@ impl AnonymousChatInteractionsBySessionListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::AnonymousChatInteraction>> {
@@ -573,6 +619,7 @@ impl AnonymousChatInteractionsBySessionListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::AnonymousChatInteraction> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -588,6 +635,7 @@ impl AnonymousChatInteractionsBySessionListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/anonymous-chat-interactions/by-session/{session_id}/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -604,6 +652,7 @@ impl std::future::IntoFuture for AnonymousChatInteractionsBySessionListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::AnonymousChatInteraction>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -627,21 +676,25 @@ pub struct AnonymousChatInteractionsByUserAggregateBuilder {
 }
 impl AnonymousChatInteractionsByUserAggregateBuilder {
     /// Query `created_from`, string (date).
+    #[inline]
     pub fn created_from(mut self, value: Date) -> Self {
         self.created_from = Some(value);
         self
     }
     /// Query `created_to`, string (date).
+    #[inline]
     pub fn created_to(mut self, value: Date) -> Self {
         self.created_to = Some(value);
         self
     }
     /// Query `has_negative_feedback`, boolean.
+    #[inline]
     pub fn has_negative_feedback(mut self, value: bool) -> Self {
         self.has_negative_feedback = Some(value);
         self
     }
     /// Query `is_flagged`, boolean.
+    #[inline]
     pub fn is_flagged(mut self, value: bool) -> Self {
         self.is_flagged = Some(value);
         self
@@ -651,11 +704,13 @@ impl AnonymousChatInteractionsByUserAggregateBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -663,6 +718,7 @@ impl AnonymousChatInteractionsByUserAggregateBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -670,27 +726,32 @@ impl AnonymousChatInteractionsByUserAggregateBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `session_id`, string.
+    #[inline]
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Query `severity`, `InjectionSeverityEnum`.
+    #[inline]
     pub fn severity(mut self, value: models::InjectionSeverityEnum) -> Self {
         self.severity = Some(value);
         self
     }
     /// Query `user_slug`, string.
+    #[inline]
     pub fn user_slug(mut self, value: impl Into<String>) -> Self {
         self.user_slug = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -699,6 +760,7 @@ impl AnonymousChatInteractionsByUserAggregateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -726,6 +788,7 @@ impl AnonymousChatInteractionsByUserAggregateBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -738,6 +801,7 @@ impl AnonymousChatInteractionsByUserAggregateBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<models::AnonymousChatInteractionsByUserAggregateResponse> {
@@ -755,6 +819,7 @@ impl AnonymousChatInteractionsByUserAggregateBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/anonymous-chat-interactions/by-user/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -771,6 +836,7 @@ impl std::future::IntoFuture for AnonymousChatInteractionsByUserAggregateBuilder
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::AnonymousChatInteractionsByUserAggregateResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -795,21 +861,25 @@ pub struct AnonymousChatInteractionsByUserListBuilder {
 }
 impl AnonymousChatInteractionsByUserListBuilder {
     /// Query `created_from`, string (date).
+    #[inline]
     pub fn created_from(mut self, value: Date) -> Self {
         self.created_from = Some(value);
         self
     }
     /// Query `created_to`, string (date).
+    #[inline]
     pub fn created_to(mut self, value: Date) -> Self {
         self.created_to = Some(value);
         self
     }
     /// Query `has_negative_feedback`, boolean.
+    #[inline]
     pub fn has_negative_feedback(mut self, value: bool) -> Self {
         self.has_negative_feedback = Some(value);
         self
     }
     /// Query `is_flagged`, boolean.
+    #[inline]
     pub fn is_flagged(mut self, value: bool) -> Self {
         self.is_flagged = Some(value);
         self
@@ -819,11 +889,13 @@ impl AnonymousChatInteractionsByUserListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -831,6 +903,7 @@ impl AnonymousChatInteractionsByUserListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -838,27 +911,32 @@ impl AnonymousChatInteractionsByUserListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `session_id`, string.
+    #[inline]
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
         self.session_id = Some(value.into());
         self
     }
     /// Query `severity`, `InjectionSeverityEnum`.
+    #[inline]
     pub fn severity(mut self, value: models::InjectionSeverityEnum) -> Self {
         self.severity = Some(value);
         self
     }
     /// Query `user_slug`, string.
+    #[inline]
     pub fn user_slug_param(mut self, value: impl Into<String>) -> Self {
         self.user_slug_param = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -867,6 +945,7 @@ impl AnonymousChatInteractionsByUserListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -897,6 +976,7 @@ impl AnonymousChatInteractionsByUserListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::AnonymousChatInteraction>> {
@@ -907,6 +987,7 @@ impl AnonymousChatInteractionsByUserListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::AnonymousChatInteraction> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -922,6 +1003,7 @@ impl AnonymousChatInteractionsByUserListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/anonymous-chat-interactions/by-user/{user_slug}/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -938,6 +1020,7 @@ impl std::future::IntoFuture for AnonymousChatInteractionsByUserListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::AnonymousChatInteraction>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -951,6 +1034,7 @@ pub struct AnonymousChatInteractionsKpiRetrieveBuilder {
 impl AnonymousChatInteractionsKpiRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -959,6 +1043,7 @@ impl AnonymousChatInteractionsKpiRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -975,6 +1060,7 @@ impl AnonymousChatInteractionsKpiRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::AnonymousChatInteractionsKpiRetrieveResponse> {
@@ -990,6 +1076,7 @@ impl std::future::IntoFuture for AnonymousChatInteractionsKpiRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::AnonymousChatInteractionsKpiRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1004,6 +1091,7 @@ pub struct AnonymousChatInteractionsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> AnonymousChatInteractionsMock<'a> {
     /// Expects `GET /api/anonymous-chat-interactions/` (operation `anonymous_chat_interactions_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -1019,6 +1107,7 @@ impl<'a> AnonymousChatInteractionsMock<'a> {
         )
     }
     /// Expects `GET /api/anonymous-chat-interactions/{uuid}/` (operation `anonymous_chat_interactions_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -1033,6 +1122,7 @@ impl<'a> AnonymousChatInteractionsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/anonymous-chat-interactions/budget/` (operation `anonymous_chat_interactions_budget_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn budget_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -1048,6 +1138,7 @@ impl<'a> AnonymousChatInteractionsMock<'a> {
         )
     }
     /// Expects `GET /api/anonymous-chat-interactions/by-session/{session_id}/` (operation `anonymous_chat_interactions_by_session_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn by_session_list(
         &self,
         session_id: &str,
@@ -1065,6 +1156,7 @@ impl<'a> AnonymousChatInteractionsMock<'a> {
             .path_param("session_id", session_id)
     }
     /// Expects `GET /api/anonymous-chat-interactions/by-user/` (operation `anonymous_chat_interactions_by_user_aggregate`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn by_user_aggregate(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -1080,6 +1172,7 @@ impl<'a> AnonymousChatInteractionsMock<'a> {
         )
     }
     /// Expects `GET /api/anonymous-chat-interactions/by-user/{user_slug}/` (operation `anonymous_chat_interactions_by_user_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn by_user_list(
         &self,
         user_slug: &str,
@@ -1097,6 +1190,7 @@ impl<'a> AnonymousChatInteractionsMock<'a> {
             .path_param("user_slug", user_slug)
     }
     /// Expects `GET /api/anonymous-chat-interactions/kpi/` (operation `anonymous_chat_interactions_kpi_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn kpi_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<

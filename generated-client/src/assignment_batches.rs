@@ -25,6 +25,7 @@ impl<'a> AssignmentBatchesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AssignmentBatchesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> AssignmentBatchesListBuilder {
         AssignmentBatchesListBuilder {
             client: self.client.clone(),
@@ -49,6 +50,7 @@ impl<'a> AssignmentBatchesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AssignmentBatchesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> AssignmentBatchesRetrieveBuilder {
         AssignmentBatchesRetrieveBuilder {
             client: self.client.clone(),
@@ -64,6 +66,7 @@ impl<'a> AssignmentBatchesApi<'a> {
     /// - `201`
     ///
     /// Returns a [`AssignmentBatchesCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(&self) -> AssignmentBatchesCreateBuilder {
         AssignmentBatchesCreateBuilder {
             client: self.client.clone(),
@@ -79,6 +82,7 @@ impl<'a> AssignmentBatchesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AssignmentBatchesUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(&self, uuid: Uuid) -> AssignmentBatchesUpdateBuilder {
         AssignmentBatchesUpdateBuilder {
             client: self.client.clone(),
@@ -95,6 +99,7 @@ impl<'a> AssignmentBatchesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AssignmentBatchesPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, uuid: Uuid) -> AssignmentBatchesPartialUpdateBuilder {
         AssignmentBatchesPartialUpdateBuilder {
             client: self.client.clone(),
@@ -111,6 +116,7 @@ impl<'a> AssignmentBatchesApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`AssignmentBatchesDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> AssignmentBatchesDestroyBuilder {
         AssignmentBatchesDestroyBuilder {
             client: self.client.clone(),
@@ -128,6 +134,7 @@ impl<'a> AssignmentBatchesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AssignmentBatchesCancelBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn cancel(&self, uuid: Uuid) -> AssignmentBatchesCancelBuilder {
         AssignmentBatchesCancelBuilder {
             client: self.client.clone(),
@@ -145,6 +152,7 @@ impl<'a> AssignmentBatchesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AssignmentBatchesExtendDeadlineBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn extend_deadline(
         &self,
         uuid: Uuid,
@@ -167,6 +175,7 @@ impl<'a> AssignmentBatchesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AssignmentBatchesSendBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn send(&self, uuid: Uuid) -> AssignmentBatchesSendBuilder {
         AssignmentBatchesSendBuilder {
             client: self.client.clone(),
@@ -195,6 +204,7 @@ pub struct AssignmentBatchesListBuilder {
 }
 impl AssignmentBatchesListBuilder {
     /// Query `call_uuid`, string (uuid).
+    #[inline]
     pub fn call_uuid(mut self, value: Uuid) -> Self {
         self.call_uuid = Some(value);
         self
@@ -204,11 +214,13 @@ impl AssignmentBatchesListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -216,6 +228,7 @@ impl AssignmentBatchesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -223,26 +236,31 @@ impl AssignmentBatchesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `reviewer_pool_entry_uuid`, string (uuid).
+    #[inline]
     pub fn reviewer_pool_entry_uuid(mut self, value: Uuid) -> Self {
         self.reviewer_pool_entry_uuid = Some(value);
         self
     }
     /// Query `reviewer_uuid`, string (uuid).
+    #[inline]
     pub fn reviewer_uuid(mut self, value: Uuid) -> Self {
         self.reviewer_uuid = Some(value);
         self
     }
     /// Query `sent_after`, string (date-time).
+    #[inline]
     pub fn sent_after(mut self, value: DateTime) -> Self {
         self.sent_after = Some(value);
         self
     }
     /// Query `sent_before`, string (date-time).
+    #[inline]
     pub fn sent_before(mut self, value: DateTime) -> Self {
         self.sent_before = Some(value);
         self
@@ -250,6 +268,7 @@ impl AssignmentBatchesListBuilder {
     /// Query `source`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_source`\](Self::add_source) adds one to them.
+    #[inline]
     pub fn source(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -258,6 +277,7 @@ impl AssignmentBatchesListBuilder {
         self
     }
     /// Adds one value to query `source`, after those set before (with [`source`](Self::source) or this method).
+    #[inline]
     pub fn add_source(mut self, value: impl Into<String>) -> Self {
         self.source.push(value.into());
         self
@@ -265,6 +285,7 @@ impl AssignmentBatchesListBuilder {
     /// Query `status`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_status`\](Self::add_status) adds one to them.
+    #[inline]
     pub fn status(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -273,12 +294,14 @@ impl AssignmentBatchesListBuilder {
         self
     }
     /// Adds one value to query `status`, after those set before (with [`status`](Self::status) or this method).
+    #[inline]
     pub fn add_status(mut self, value: impl Into<String>) -> Self {
         self.status.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -287,6 +310,7 @@ impl AssignmentBatchesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -311,6 +335,7 @@ impl AssignmentBatchesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::AssignmentBatchesListResponse>> {
@@ -321,6 +346,7 @@ impl AssignmentBatchesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::AssignmentBatchesListResponse> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -336,6 +362,7 @@ impl AssignmentBatchesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/assignment-batches/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -352,6 +379,7 @@ impl std::future::IntoFuture for AssignmentBatchesListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::AssignmentBatchesListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -366,6 +394,7 @@ pub struct AssignmentBatchesRetrieveBuilder {
 impl AssignmentBatchesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -374,6 +403,7 @@ impl AssignmentBatchesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -390,6 +420,7 @@ impl AssignmentBatchesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AssignmentBatch> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -398,6 +429,7 @@ impl AssignmentBatchesRetrieveBuilder {
 impl std::future::IntoFuture for AssignmentBatchesRetrieveBuilder {
     type Output = Result<models::AssignmentBatch, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AssignmentBatch>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -412,6 +444,7 @@ pub struct AssignmentBatchesCreateBuilder {
 impl AssignmentBatchesCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -421,10 +454,12 @@ impl AssignmentBatchesCreateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::AssignmentBatchRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -441,6 +476,7 @@ impl AssignmentBatchesCreateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AssignmentBatch> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -449,6 +485,7 @@ impl AssignmentBatchesCreateBuilder {
 impl std::future::IntoFuture for AssignmentBatchesCreateBuilder {
     type Output = Result<models::AssignmentBatch, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AssignmentBatch>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -464,6 +501,7 @@ pub struct AssignmentBatchesUpdateBuilder {
 impl AssignmentBatchesUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -473,10 +511,12 @@ impl AssignmentBatchesUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::AssignmentBatchRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -496,6 +536,7 @@ impl AssignmentBatchesUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AssignmentBatch> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -504,6 +545,7 @@ impl AssignmentBatchesUpdateBuilder {
 impl std::future::IntoFuture for AssignmentBatchesUpdateBuilder {
     type Output = Result<models::AssignmentBatch, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AssignmentBatch>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -519,6 +561,7 @@ pub struct AssignmentBatchesPartialUpdateBuilder {
 impl AssignmentBatchesPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -528,10 +571,12 @@ impl AssignmentBatchesPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedAssignmentBatchRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -554,6 +599,7 @@ impl AssignmentBatchesPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AssignmentBatch> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -562,6 +608,7 @@ impl AssignmentBatchesPartialUpdateBuilder {
 impl std::future::IntoFuture for AssignmentBatchesPartialUpdateBuilder {
     type Output = Result<models::AssignmentBatch, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AssignmentBatch>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -576,6 +623,7 @@ pub struct AssignmentBatchesDestroyBuilder {
 impl AssignmentBatchesDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -584,6 +632,7 @@ impl AssignmentBatchesDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -600,6 +649,7 @@ impl AssignmentBatchesDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -608,6 +658,7 @@ impl AssignmentBatchesDestroyBuilder {
 impl std::future::IntoFuture for AssignmentBatchesDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -622,6 +673,7 @@ pub struct AssignmentBatchesCancelBuilder {
 impl AssignmentBatchesCancelBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -630,6 +682,7 @@ impl AssignmentBatchesCancelBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -649,6 +702,7 @@ impl AssignmentBatchesCancelBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Message> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -657,6 +711,7 @@ impl AssignmentBatchesCancelBuilder {
 impl std::future::IntoFuture for AssignmentBatchesCancelBuilder {
     type Output = Result<models::Message, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Message>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -672,6 +727,7 @@ pub struct AssignmentBatchesExtendDeadlineBuilder {
 impl AssignmentBatchesExtendDeadlineBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -680,6 +736,7 @@ impl AssignmentBatchesExtendDeadlineBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -700,6 +757,7 @@ impl AssignmentBatchesExtendDeadlineBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ExtendDeadlineRequest> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -708,6 +766,7 @@ impl AssignmentBatchesExtendDeadlineBuilder {
 impl std::future::IntoFuture for AssignmentBatchesExtendDeadlineBuilder {
     type Output = Result<models::ExtendDeadlineRequest, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ExtendDeadlineRequest>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -723,6 +782,7 @@ pub struct AssignmentBatchesSendBuilder {
 impl AssignmentBatchesSendBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -732,10 +792,12 @@ impl AssignmentBatchesSendBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::SendAssignmentBatchRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -758,6 +820,7 @@ impl AssignmentBatchesSendBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::SendAssignmentBatch> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -766,6 +829,7 @@ impl AssignmentBatchesSendBuilder {
 impl std::future::IntoFuture for AssignmentBatchesSendBuilder {
     type Output = Result<models::SendAssignmentBatch, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::SendAssignmentBatch>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -780,6 +844,7 @@ pub struct AssignmentBatchesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> AssignmentBatchesMock<'a> {
     /// Expects `GET /api/assignment-batches/` (operation `assignment_batches_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -795,6 +860,7 @@ impl<'a> AssignmentBatchesMock<'a> {
         )
     }
     /// Expects `GET /api/assignment-batches/{uuid}/` (operation `assignment_batches_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -809,6 +875,7 @@ impl<'a> AssignmentBatchesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/assignment-batches/` (operation `assignment_batches_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::AssignmentBatch> {
@@ -821,6 +888,7 @@ impl<'a> AssignmentBatchesMock<'a> {
         )
     }
     /// Expects `PUT /api/assignment-batches/{uuid}/` (operation `assignment_batches_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -835,6 +903,7 @@ impl<'a> AssignmentBatchesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/assignment-batches/{uuid}/` (operation `assignment_batches_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -849,6 +918,7 @@ impl<'a> AssignmentBatchesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/assignment-batches/{uuid}/` (operation `assignment_batches_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -863,6 +933,7 @@ impl<'a> AssignmentBatchesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/assignment-batches/{uuid}/cancel/` (operation `assignment_batches_cancel`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn cancel(
         &self,
         uuid: &Uuid,
@@ -877,6 +948,7 @@ impl<'a> AssignmentBatchesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/assignment-batches/{uuid}/extend-deadline/` (operation `assignment_batches_extend_deadline`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn extend_deadline(
         &self,
         uuid: &Uuid,
@@ -891,6 +963,7 @@ impl<'a> AssignmentBatchesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/assignment-batches/{uuid}/send/` (operation `assignment_batches_send`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn send(
         &self,
         uuid: &Uuid,

@@ -25,6 +25,7 @@ impl<'a> AssignmentItemsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AssignmentItemsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> AssignmentItemsListBuilder {
         AssignmentItemsListBuilder {
             client: self.client.clone(),
@@ -49,6 +50,7 @@ impl<'a> AssignmentItemsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AssignmentItemsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> AssignmentItemsRetrieveBuilder {
         AssignmentItemsRetrieveBuilder {
             client: self.client.clone(),
@@ -64,6 +66,7 @@ impl<'a> AssignmentItemsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`AssignmentItemsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(&self) -> AssignmentItemsCreateBuilder {
         AssignmentItemsCreateBuilder {
             client: self.client.clone(),
@@ -79,6 +82,7 @@ impl<'a> AssignmentItemsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AssignmentItemsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(&self, uuid: Uuid) -> AssignmentItemsUpdateBuilder {
         AssignmentItemsUpdateBuilder {
             client: self.client.clone(),
@@ -95,6 +99,7 @@ impl<'a> AssignmentItemsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AssignmentItemsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, uuid: Uuid) -> AssignmentItemsPartialUpdateBuilder {
         AssignmentItemsPartialUpdateBuilder {
             client: self.client.clone(),
@@ -111,6 +116,7 @@ impl<'a> AssignmentItemsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`AssignmentItemsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> AssignmentItemsDestroyBuilder {
         AssignmentItemsDestroyBuilder {
             client: self.client.clone(),
@@ -128,6 +134,7 @@ impl<'a> AssignmentItemsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AssignmentItemsSuggestAlternativesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn suggest_alternatives_retrieve(
         &self,
         uuid: Uuid,
@@ -148,6 +155,7 @@ impl<'a> AssignmentItemsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AssignmentItemsAcceptBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn accept(&self, uuid: Uuid) -> AssignmentItemsAcceptBuilder {
         AssignmentItemsAcceptBuilder {
             client: self.client.clone(),
@@ -165,6 +173,7 @@ impl<'a> AssignmentItemsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AssignmentItemsDeclineBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn decline(&self, uuid: Uuid) -> AssignmentItemsDeclineBuilder {
         AssignmentItemsDeclineBuilder {
             client: self.client.clone(),
@@ -183,6 +192,7 @@ impl<'a> AssignmentItemsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AssignmentItemsForceUnblockBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn force_unblock(
         &self,
         uuid: Uuid,
@@ -205,6 +215,7 @@ impl<'a> AssignmentItemsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AssignmentItemsReassignBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn reassign(
         &self,
         uuid: Uuid,
@@ -237,21 +248,25 @@ pub struct AssignmentItemsListBuilder {
 }
 impl AssignmentItemsListBuilder {
     /// Query `batch_uuid`, string (uuid).
+    #[inline]
     pub fn batch_uuid(mut self, value: Uuid) -> Self {
         self.batch_uuid = Some(value);
         self
     }
     /// Query `call_uuid`, string (uuid).
+    #[inline]
     pub fn call_uuid(mut self, value: Uuid) -> Self {
         self.call_uuid = Some(value);
         self
     }
     /// Query `has_coi`, boolean.
+    #[inline]
     pub fn has_coi(mut self, value: bool) -> Self {
         self.has_coi = Some(value);
         self
     }
     /// Query `min_affinity_score`, number (float).
+    #[inline]
     pub fn min_affinity_score(mut self, value: f64) -> Self {
         self.min_affinity_score = Some(value);
         self
@@ -261,11 +276,13 @@ impl AssignmentItemsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -273,6 +290,7 @@ impl AssignmentItemsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -280,16 +298,19 @@ impl AssignmentItemsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `proposal_uuid`, string (uuid).
+    #[inline]
     pub fn proposal_uuid(mut self, value: Uuid) -> Self {
         self.proposal_uuid = Some(value);
         self
     }
     /// Query `reviewer_uuid`, string (uuid).
+    #[inline]
     pub fn reviewer_uuid(mut self, value: Uuid) -> Self {
         self.reviewer_uuid = Some(value);
         self
@@ -297,6 +318,7 @@ impl AssignmentItemsListBuilder {
     /// Query `status`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_status`\](Self::add_status) adds one to them.
+    #[inline]
     pub fn status(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -305,12 +327,14 @@ impl AssignmentItemsListBuilder {
         self
     }
     /// Adds one value to query `status`, after those set before (with [`status`](Self::status) or this method).
+    #[inline]
     pub fn add_status(mut self, value: impl Into<String>) -> Self {
         self.status.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -319,6 +343,7 @@ impl AssignmentItemsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -343,6 +368,7 @@ impl AssignmentItemsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::AssignmentItem>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -351,6 +377,7 @@ impl AssignmentItemsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::AssignmentItem> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -366,6 +393,7 @@ impl AssignmentItemsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/assignment-items/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -377,6 +405,7 @@ impl AssignmentItemsListBuilder {
 impl std::future::IntoFuture for AssignmentItemsListBuilder {
     type Output = Result<runtime::Page<models::AssignmentItem>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::AssignmentItem>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -391,6 +420,7 @@ pub struct AssignmentItemsRetrieveBuilder {
 impl AssignmentItemsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -399,6 +429,7 @@ impl AssignmentItemsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -415,6 +446,7 @@ impl AssignmentItemsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AssignmentItem> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -423,6 +455,7 @@ impl AssignmentItemsRetrieveBuilder {
 impl std::future::IntoFuture for AssignmentItemsRetrieveBuilder {
     type Output = Result<models::AssignmentItem, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AssignmentItem>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -437,6 +470,7 @@ pub struct AssignmentItemsCreateBuilder {
 impl AssignmentItemsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -446,10 +480,12 @@ impl AssignmentItemsCreateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::AssignmentItemRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -466,6 +502,7 @@ impl AssignmentItemsCreateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AssignmentItem> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -474,6 +511,7 @@ impl AssignmentItemsCreateBuilder {
 impl std::future::IntoFuture for AssignmentItemsCreateBuilder {
     type Output = Result<models::AssignmentItem, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AssignmentItem>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -489,6 +527,7 @@ pub struct AssignmentItemsUpdateBuilder {
 impl AssignmentItemsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -498,10 +537,12 @@ impl AssignmentItemsUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::AssignmentItemRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -521,6 +562,7 @@ impl AssignmentItemsUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AssignmentItem> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -529,6 +571,7 @@ impl AssignmentItemsUpdateBuilder {
 impl std::future::IntoFuture for AssignmentItemsUpdateBuilder {
     type Output = Result<models::AssignmentItem, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AssignmentItem>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -544,6 +587,7 @@ pub struct AssignmentItemsPartialUpdateBuilder {
 impl AssignmentItemsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -553,10 +597,12 @@ impl AssignmentItemsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedAssignmentItemRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -579,6 +625,7 @@ impl AssignmentItemsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AssignmentItem> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -587,6 +634,7 @@ impl AssignmentItemsPartialUpdateBuilder {
 impl std::future::IntoFuture for AssignmentItemsPartialUpdateBuilder {
     type Output = Result<models::AssignmentItem, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AssignmentItem>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -601,6 +649,7 @@ pub struct AssignmentItemsDestroyBuilder {
 impl AssignmentItemsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -609,6 +658,7 @@ impl AssignmentItemsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -625,6 +675,7 @@ impl AssignmentItemsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -633,6 +684,7 @@ impl AssignmentItemsDestroyBuilder {
 impl std::future::IntoFuture for AssignmentItemsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -647,6 +699,7 @@ pub struct AssignmentItemsSuggestAlternativesRetrieveBuilder {
 impl AssignmentItemsSuggestAlternativesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -655,6 +708,7 @@ impl AssignmentItemsSuggestAlternativesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -674,6 +728,7 @@ impl AssignmentItemsSuggestAlternativesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -691,6 +746,7 @@ impl std::future::IntoFuture for AssignmentItemsSuggestAlternativesRetrieveBuild
     type IntoFuture = runtime::ResponseFuture<
         models::AssignmentItemsSuggestAlternativesRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -705,6 +761,7 @@ pub struct AssignmentItemsAcceptBuilder {
 impl AssignmentItemsAcceptBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -713,6 +770,7 @@ impl AssignmentItemsAcceptBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -732,6 +790,7 @@ impl AssignmentItemsAcceptBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::DetailReviewUuid> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -740,6 +799,7 @@ impl AssignmentItemsAcceptBuilder {
 impl std::future::IntoFuture for AssignmentItemsAcceptBuilder {
     type Output = Result<models::DetailReviewUuid, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::DetailReviewUuid>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -755,6 +815,7 @@ pub struct AssignmentItemsDeclineBuilder {
 impl AssignmentItemsDeclineBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -764,10 +825,12 @@ impl AssignmentItemsDeclineBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::AssignmentItemDeclineRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -790,6 +853,7 @@ impl AssignmentItemsDeclineBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::DetailReviewUuid> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -798,6 +862,7 @@ impl AssignmentItemsDeclineBuilder {
 impl std::future::IntoFuture for AssignmentItemsDeclineBuilder {
     type Output = Result<models::DetailReviewUuid, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::DetailReviewUuid>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -813,6 +878,7 @@ pub struct AssignmentItemsForceUnblockBuilder {
 impl AssignmentItemsForceUnblockBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -821,6 +887,7 @@ impl AssignmentItemsForceUnblockBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -841,6 +908,7 @@ impl AssignmentItemsForceUnblockBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AssignmentItem> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -849,6 +917,7 @@ impl AssignmentItemsForceUnblockBuilder {
 impl std::future::IntoFuture for AssignmentItemsForceUnblockBuilder {
     type Output = Result<models::AssignmentItem, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AssignmentItem>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -864,6 +933,7 @@ pub struct AssignmentItemsReassignBuilder {
 impl AssignmentItemsReassignBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -872,6 +942,7 @@ impl AssignmentItemsReassignBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -892,6 +963,7 @@ impl AssignmentItemsReassignBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ReassignItem> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -900,6 +972,7 @@ impl AssignmentItemsReassignBuilder {
 impl std::future::IntoFuture for AssignmentItemsReassignBuilder {
     type Output = Result<models::ReassignItem, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ReassignItem>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -914,6 +987,7 @@ pub struct AssignmentItemsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> AssignmentItemsMock<'a> {
     /// Expects `GET /api/assignment-items/` (operation `assignment_items_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::AssignmentItem>> {
@@ -926,6 +1000,7 @@ impl<'a> AssignmentItemsMock<'a> {
         )
     }
     /// Expects `GET /api/assignment-items/{uuid}/` (operation `assignment_items_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -940,6 +1015,7 @@ impl<'a> AssignmentItemsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/assignment-items/` (operation `assignment_items_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::AssignmentItem> {
@@ -952,6 +1028,7 @@ impl<'a> AssignmentItemsMock<'a> {
         )
     }
     /// Expects `PUT /api/assignment-items/{uuid}/` (operation `assignment_items_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -966,6 +1043,7 @@ impl<'a> AssignmentItemsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/assignment-items/{uuid}/` (operation `assignment_items_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -980,6 +1058,7 @@ impl<'a> AssignmentItemsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/assignment-items/{uuid}/` (operation `assignment_items_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -994,6 +1073,7 @@ impl<'a> AssignmentItemsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/assignment-items/{uuid}/suggest_alternatives/` (operation `assignment_items_suggest_alternatives_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn suggest_alternatives_retrieve(
         &self,
         uuid: &Uuid,
@@ -1011,6 +1091,7 @@ impl<'a> AssignmentItemsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/assignment-items/{uuid}/accept/` (operation `assignment_items_accept`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn accept(
         &self,
         uuid: &Uuid,
@@ -1025,6 +1106,7 @@ impl<'a> AssignmentItemsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/assignment-items/{uuid}/decline/` (operation `assignment_items_decline`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn decline(
         &self,
         uuid: &Uuid,
@@ -1039,6 +1121,7 @@ impl<'a> AssignmentItemsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/assignment-items/{uuid}/force-unblock/` (operation `assignment_items_force_unblock`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn force_unblock(
         &self,
         uuid: &Uuid,
@@ -1053,6 +1136,7 @@ impl<'a> AssignmentItemsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/assignment-items/{uuid}/reassign/` (operation `assignment_items_reassign`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn reassign(
         &self,
         uuid: &Uuid,

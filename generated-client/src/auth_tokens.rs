@@ -25,6 +25,7 @@ impl<'a> AuthTokensApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AuthTokensListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> AuthTokensListBuilder {
         AuthTokensListBuilder {
             client: self.client.clone(),
@@ -41,6 +42,7 @@ impl<'a> AuthTokensApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AuthTokensRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, user_id: i64) -> AuthTokensRetrieveBuilder {
         AuthTokensRetrieveBuilder {
             client: self.client.clone(),
@@ -56,6 +58,7 @@ impl<'a> AuthTokensApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`AuthTokensDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, user_id: i64) -> AuthTokensDestroyBuilder {
         AuthTokensDestroyBuilder {
             client: self.client.clone(),
@@ -77,6 +80,7 @@ impl AuthTokensListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -84,12 +88,14 @@ impl AuthTokensListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -98,6 +104,7 @@ impl AuthTokensListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -111,6 +118,7 @@ impl AuthTokensListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::AuthToken>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -119,6 +127,7 @@ impl AuthTokensListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::AuthToken> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -134,6 +143,7 @@ impl AuthTokensListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/auth-tokens/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -145,6 +155,7 @@ impl AuthTokensListBuilder {
 impl std::future::IntoFuture for AuthTokensListBuilder {
     type Output = Result<runtime::Page<models::AuthToken>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::AuthToken>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -159,6 +170,7 @@ pub struct AuthTokensRetrieveBuilder {
 impl AuthTokensRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -167,6 +179,7 @@ impl AuthTokensRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -183,6 +196,7 @@ impl AuthTokensRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AuthToken> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -191,6 +205,7 @@ impl AuthTokensRetrieveBuilder {
 impl std::future::IntoFuture for AuthTokensRetrieveBuilder {
     type Output = Result<models::AuthToken, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AuthToken>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -205,6 +220,7 @@ pub struct AuthTokensDestroyBuilder {
 impl AuthTokensDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -213,6 +229,7 @@ impl AuthTokensDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -229,6 +246,7 @@ impl AuthTokensDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -237,6 +255,7 @@ impl AuthTokensDestroyBuilder {
 impl std::future::IntoFuture for AuthTokensDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -251,6 +270,7 @@ pub struct AuthTokensMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> AuthTokensMock<'a> {
     /// Expects `GET /api/auth-tokens/` (operation `auth_tokens_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::AuthToken>> {
@@ -263,6 +283,7 @@ impl<'a> AuthTokensMock<'a> {
         )
     }
     /// Expects `GET /api/auth-tokens/{user_id}/` (operation `auth_tokens_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         user_id: &i64,
@@ -277,6 +298,7 @@ impl<'a> AuthTokensMock<'a> {
             .path_param("user_id", user_id)
     }
     /// Expects `DELETE /api/auth-tokens/{user_id}/` (operation `auth_tokens_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         user_id: &i64,

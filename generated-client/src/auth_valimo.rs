@@ -25,6 +25,7 @@ impl<'a> AuthValimoApi<'a> {
     /// - `201`
     ///
     /// Returns a [`AuthValimoCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(&self, body: models::AuthResultRequest) -> AuthValimoCreateBuilder {
         AuthValimoCreateBuilder {
             client: self.client.clone(),
@@ -50,6 +51,7 @@ impl<'a> AuthValimoApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AuthValimoResultBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn result(
         &self,
         body: models::AuthResultUuidRequest,
@@ -71,6 +73,7 @@ pub struct AuthValimoCreateBuilder {
 impl AuthValimoCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -79,6 +82,7 @@ impl AuthValimoCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -90,6 +94,7 @@ impl AuthValimoCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AuthResult> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -98,6 +103,7 @@ impl AuthValimoCreateBuilder {
 impl std::future::IntoFuture for AuthValimoCreateBuilder {
     type Output = Result<models::AuthResult, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AuthResult>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -112,6 +118,7 @@ pub struct AuthValimoResultBuilder {
 impl AuthValimoResultBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -120,6 +127,7 @@ impl AuthValimoResultBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -134,6 +142,7 @@ impl AuthValimoResultBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AuthResult> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -142,6 +151,7 @@ impl AuthValimoResultBuilder {
 impl std::future::IntoFuture for AuthValimoResultBuilder {
     type Output = Result<models::AuthResult, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AuthResult>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -156,6 +166,7 @@ pub struct AuthValimoMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> AuthValimoMock<'a> {
     /// Expects `POST /api/auth-valimo/` (operation `auth_valimo_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::AuthResult> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -166,6 +177,7 @@ impl<'a> AuthValimoMock<'a> {
         )
     }
     /// Expects `POST /api/auth-valimo/result/` (operation `auth_valimo_result`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn result(&self) -> runtime::mock_ops::MockOperation<'a, models::AuthResult> {
         runtime::mock_ops::MockOperation::new(
             self.server,

@@ -27,6 +27,7 @@ impl<'a> AutoprovisioningRulesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AutoprovisioningRulesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> AutoprovisioningRulesListBuilder {
         AutoprovisioningRulesListBuilder {
             client: self.client.clone(),
@@ -45,6 +46,7 @@ impl<'a> AutoprovisioningRulesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AutoprovisioningRulesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> AutoprovisioningRulesRetrieveBuilder {
         AutoprovisioningRulesRetrieveBuilder {
             client: self.client.clone(),
@@ -62,6 +64,7 @@ impl<'a> AutoprovisioningRulesApi<'a> {
     /// - `201`
     ///
     /// Returns a [`AutoprovisioningRulesCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::RuleRequest,
@@ -82,6 +85,7 @@ impl<'a> AutoprovisioningRulesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AutoprovisioningRulesUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -104,6 +108,7 @@ impl<'a> AutoprovisioningRulesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AutoprovisioningRulesPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -125,6 +130,7 @@ impl<'a> AutoprovisioningRulesApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`AutoprovisioningRulesDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> AutoprovisioningRulesDestroyBuilder {
         AutoprovisioningRulesDestroyBuilder {
             client: self.client.clone(),
@@ -142,6 +148,7 @@ impl<'a> AutoprovisioningRulesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AutoprovisioningRulesTestMatchBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn test_match(
         &self,
         uuid: Uuid,
@@ -168,6 +175,7 @@ impl AutoprovisioningRulesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -175,12 +183,14 @@ impl AutoprovisioningRulesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -189,6 +199,7 @@ impl AutoprovisioningRulesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -205,6 +216,7 @@ impl AutoprovisioningRulesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::Rule>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -213,6 +225,7 @@ impl AutoprovisioningRulesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::Rule> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -228,6 +241,7 @@ impl AutoprovisioningRulesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/autoprovisioning-rules/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -239,6 +253,7 @@ impl AutoprovisioningRulesListBuilder {
 impl std::future::IntoFuture for AutoprovisioningRulesListBuilder {
     type Output = Result<runtime::Page<models::Rule>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Rule>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -253,6 +268,7 @@ pub struct AutoprovisioningRulesRetrieveBuilder {
 impl AutoprovisioningRulesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -261,6 +277,7 @@ impl AutoprovisioningRulesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -280,6 +297,7 @@ impl AutoprovisioningRulesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Rule> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -288,6 +306,7 @@ impl AutoprovisioningRulesRetrieveBuilder {
 impl std::future::IntoFuture for AutoprovisioningRulesRetrieveBuilder {
     type Output = Result<models::Rule, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Rule>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -302,6 +321,7 @@ pub struct AutoprovisioningRulesCreateBuilder {
 impl AutoprovisioningRulesCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -310,6 +330,7 @@ impl AutoprovisioningRulesCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -324,6 +345,7 @@ impl AutoprovisioningRulesCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Rule> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -332,6 +354,7 @@ impl AutoprovisioningRulesCreateBuilder {
 impl std::future::IntoFuture for AutoprovisioningRulesCreateBuilder {
     type Output = Result<models::Rule, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Rule>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -347,6 +370,7 @@ pub struct AutoprovisioningRulesUpdateBuilder {
 impl AutoprovisioningRulesUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -355,6 +379,7 @@ impl AutoprovisioningRulesUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -375,6 +400,7 @@ impl AutoprovisioningRulesUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Rule> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -383,6 +409,7 @@ impl AutoprovisioningRulesUpdateBuilder {
 impl std::future::IntoFuture for AutoprovisioningRulesUpdateBuilder {
     type Output = Result<models::Rule, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Rule>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -398,6 +425,7 @@ pub struct AutoprovisioningRulesPartialUpdateBuilder {
 impl AutoprovisioningRulesPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -407,10 +435,12 @@ impl AutoprovisioningRulesPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedRuleRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -433,6 +463,7 @@ impl AutoprovisioningRulesPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Rule> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -441,6 +472,7 @@ impl AutoprovisioningRulesPartialUpdateBuilder {
 impl std::future::IntoFuture for AutoprovisioningRulesPartialUpdateBuilder {
     type Output = Result<models::Rule, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Rule>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -455,6 +487,7 @@ pub struct AutoprovisioningRulesDestroyBuilder {
 impl AutoprovisioningRulesDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -463,6 +496,7 @@ impl AutoprovisioningRulesDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -482,6 +516,7 @@ impl AutoprovisioningRulesDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -490,6 +525,7 @@ impl AutoprovisioningRulesDestroyBuilder {
 impl std::future::IntoFuture for AutoprovisioningRulesDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -505,6 +541,7 @@ pub struct AutoprovisioningRulesTestMatchBuilder {
 impl AutoprovisioningRulesTestMatchBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -513,6 +550,7 @@ impl AutoprovisioningRulesTestMatchBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -533,6 +571,7 @@ impl AutoprovisioningRulesTestMatchBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RuleTestMatchRequest> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -541,6 +580,7 @@ impl AutoprovisioningRulesTestMatchBuilder {
 impl std::future::IntoFuture for AutoprovisioningRulesTestMatchBuilder {
     type Output = Result<models::RuleTestMatchRequest, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RuleTestMatchRequest>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -555,6 +595,7 @@ pub struct AutoprovisioningRulesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> AutoprovisioningRulesMock<'a> {
     /// Expects `GET /api/autoprovisioning-rules/` (operation `autoprovisioning_rules_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Rule>> {
@@ -567,6 +608,7 @@ impl<'a> AutoprovisioningRulesMock<'a> {
         )
     }
     /// Expects `GET /api/autoprovisioning-rules/{uuid}/` (operation `autoprovisioning_rules_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -581,6 +623,7 @@ impl<'a> AutoprovisioningRulesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/autoprovisioning-rules/` (operation `autoprovisioning_rules_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::Rule> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -591,6 +634,7 @@ impl<'a> AutoprovisioningRulesMock<'a> {
         )
     }
     /// Expects `PUT /api/autoprovisioning-rules/{uuid}/` (operation `autoprovisioning_rules_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -605,6 +649,7 @@ impl<'a> AutoprovisioningRulesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/autoprovisioning-rules/{uuid}/` (operation `autoprovisioning_rules_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -619,6 +664,7 @@ impl<'a> AutoprovisioningRulesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/autoprovisioning-rules/{uuid}/` (operation `autoprovisioning_rules_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -633,6 +679,7 @@ impl<'a> AutoprovisioningRulesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/autoprovisioning-rules/{uuid}/test-match/` (operation `autoprovisioning_rules_test_match`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn test_match(
         &self,
         uuid: &Uuid,

@@ -25,6 +25,7 @@ impl<'a> AwsImagesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AwsImagesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> AwsImagesListBuilder {
         AwsImagesListBuilder {
             client: self.client.clone(),
@@ -44,6 +45,7 @@ impl<'a> AwsImagesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AwsImagesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> AwsImagesRetrieveBuilder {
         AwsImagesRetrieveBuilder {
             client: self.client.clone(),
@@ -68,6 +70,7 @@ impl AwsImagesListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -75,6 +78,7 @@ impl AwsImagesListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -82,6 +86,7 @@ impl AwsImagesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -89,17 +94,20 @@ impl AwsImagesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `region`, string (uuid).
+    #[inline]
     pub fn region(mut self, value: Uuid) -> Self {
         self.region = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -108,6 +116,7 @@ impl AwsImagesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -124,6 +133,7 @@ impl AwsImagesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::AwsImage>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -132,6 +142,7 @@ impl AwsImagesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::AwsImage> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -147,6 +158,7 @@ impl AwsImagesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/aws-images/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -158,6 +170,7 @@ impl AwsImagesListBuilder {
 impl std::future::IntoFuture for AwsImagesListBuilder {
     type Output = Result<runtime::Page<models::AwsImage>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::AwsImage>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -172,6 +185,7 @@ pub struct AwsImagesRetrieveBuilder {
 impl AwsImagesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -180,6 +194,7 @@ impl AwsImagesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -195,6 +210,7 @@ impl AwsImagesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AwsImage> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -203,6 +219,7 @@ impl AwsImagesRetrieveBuilder {
 impl std::future::IntoFuture for AwsImagesRetrieveBuilder {
     type Output = Result<models::AwsImage, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AwsImage>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -217,6 +234,7 @@ pub struct AwsImagesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> AwsImagesMock<'a> {
     /// Expects `GET /api/aws-images/` (operation `aws_images_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::AwsImage>> {
@@ -229,6 +247,7 @@ impl<'a> AwsImagesMock<'a> {
         )
     }
     /// Expects `GET /api/aws-images/{uuid}/` (operation `aws_images_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,

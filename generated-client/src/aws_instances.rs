@@ -25,6 +25,7 @@ impl<'a> AwsInstancesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AwsInstancesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> AwsInstancesListBuilder {
         AwsInstancesListBuilder {
             client: self.client.clone(),
@@ -59,6 +60,7 @@ impl<'a> AwsInstancesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AwsInstancesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> AwsInstancesRetrieveBuilder {
         AwsInstancesRetrieveBuilder {
             client: self.client.clone(),
@@ -75,6 +77,7 @@ impl<'a> AwsInstancesApi<'a> {
     /// - `201`
     ///
     /// Returns a [`AwsInstancesCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(&self, body: models::AwsInstanceRequest) -> AwsInstancesCreateBuilder {
         AwsInstancesCreateBuilder {
             client: self.client.clone(),
@@ -93,6 +96,7 @@ impl<'a> AwsInstancesApi<'a> {
     /// - `409`
     ///
     /// Returns a [`AwsInstancesPullBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn pull(&self, uuid: Uuid) -> AwsInstancesPullBuilder {
         AwsInstancesPullBuilder {
             client: self.client.clone(),
@@ -112,6 +116,7 @@ impl<'a> AwsInstancesApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`AwsInstancesUnlinkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn unlink(&self, uuid: Uuid) -> AwsInstancesUnlinkBuilder {
         AwsInstancesUnlinkBuilder {
             client: self.client.clone(),
@@ -127,6 +132,7 @@ impl<'a> AwsInstancesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AwsInstancesUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -147,6 +153,7 @@ impl<'a> AwsInstancesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AwsInstancesPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, uuid: Uuid) -> AwsInstancesPartialUpdateBuilder {
         AwsInstancesPartialUpdateBuilder {
             client: self.client.clone(),
@@ -163,6 +170,7 @@ impl<'a> AwsInstancesApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`AwsInstancesDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> AwsInstancesDestroyBuilder {
         AwsInstancesDestroyBuilder {
             client: self.client.clone(),
@@ -178,6 +186,7 @@ impl<'a> AwsInstancesApi<'a> {
     /// - `202`
     ///
     /// Returns a [`AwsInstancesResizeBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn resize(
         &self,
         uuid: Uuid,
@@ -198,6 +207,7 @@ impl<'a> AwsInstancesApi<'a> {
     /// - `202`
     ///
     /// Returns a [`AwsInstancesRestartBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn restart(&self, uuid: Uuid) -> AwsInstancesRestartBuilder {
         AwsInstancesRestartBuilder {
             client: self.client.clone(),
@@ -215,6 +225,7 @@ impl<'a> AwsInstancesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AwsInstancesSetErredBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_erred(&self, uuid: Uuid) -> AwsInstancesSetErredBuilder {
         AwsInstancesSetErredBuilder {
             client: self.client.clone(),
@@ -233,6 +244,7 @@ impl<'a> AwsInstancesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AwsInstancesSetOkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_ok(&self, uuid: Uuid) -> AwsInstancesSetOkBuilder {
         AwsInstancesSetOkBuilder {
             client: self.client.clone(),
@@ -248,6 +260,7 @@ impl<'a> AwsInstancesApi<'a> {
     /// - `202`
     ///
     /// Returns a [`AwsInstancesStartBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn start(&self, uuid: Uuid) -> AwsInstancesStartBuilder {
         AwsInstancesStartBuilder {
             client: self.client.clone(),
@@ -263,6 +276,7 @@ impl<'a> AwsInstancesApi<'a> {
     /// - `202`
     ///
     /// Returns a [`AwsInstancesStopBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn stop(&self, uuid: Uuid) -> AwsInstancesStopBuilder {
         AwsInstancesStopBuilder {
             client: self.client.clone(),
@@ -302,6 +316,7 @@ impl AwsInstancesListBuilder {
     /// Backend ID
     ///
     /// Query `backend_id`, string.
+    #[inline]
     pub fn backend_id(mut self, value: impl Into<String>) -> Self {
         self.backend_id = Some(value.into());
         self
@@ -309,6 +324,7 @@ impl AwsInstancesListBuilder {
     /// Can manage
     ///
     /// Query `can_manage`, boolean.
+    #[inline]
     pub fn can_manage(mut self, value: bool) -> Self {
         self.can_manage = Some(value);
         self
@@ -316,6 +332,7 @@ impl AwsInstancesListBuilder {
     /// Customer UUID
     ///
     /// Query `customer`, string (uuid).
+    #[inline]
     pub fn customer(mut self, value: Uuid) -> Self {
         self.customer = Some(value);
         self
@@ -323,6 +340,7 @@ impl AwsInstancesListBuilder {
     /// Customer abbreviation
     ///
     /// Query `customer_abbreviation`, string.
+    #[inline]
     pub fn customer_abbreviation(mut self, value: impl Into<String>) -> Self {
         self.customer_abbreviation = Some(value.into());
         self
@@ -330,6 +348,7 @@ impl AwsInstancesListBuilder {
     /// Customer name
     ///
     /// Query `customer_name`, string.
+    #[inline]
     pub fn customer_name(mut self, value: impl Into<String>) -> Self {
         self.customer_name = Some(value.into());
         self
@@ -337,6 +356,7 @@ impl AwsInstancesListBuilder {
     /// Customer native name
     ///
     /// Query `customer_native_name`, string.
+    #[inline]
     pub fn customer_native_name(mut self, value: impl Into<String>) -> Self {
         self.customer_native_name = Some(value.into());
         self
@@ -344,6 +364,7 @@ impl AwsInstancesListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -351,11 +372,13 @@ impl AwsInstancesListBuilder {
     /// Description
     ///
     /// Query `description`, string.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
     /// Query `external_ip`, string.
+    #[inline]
     pub fn external_ip(mut self, value: impl Into<String>) -> Self {
         self.external_ip = Some(value.into());
         self
@@ -363,11 +386,13 @@ impl AwsInstancesListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -375,6 +400,7 @@ impl AwsInstancesListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -382,6 +408,7 @@ impl AwsInstancesListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -389,6 +416,7 @@ impl AwsInstancesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -396,6 +424,7 @@ impl AwsInstancesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -403,6 +432,7 @@ impl AwsInstancesListBuilder {
     /// Project UUID
     ///
     /// Query `project`, string (uuid).
+    #[inline]
     pub fn project(mut self, value: Uuid) -> Self {
         self.project = Some(value);
         self
@@ -410,6 +440,7 @@ impl AwsInstancesListBuilder {
     /// Project name
     ///
     /// Query `project_name`, string.
+    #[inline]
     pub fn project_name(mut self, value: impl Into<String>) -> Self {
         self.project_name = Some(value.into());
         self
@@ -417,6 +448,7 @@ impl AwsInstancesListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -424,6 +456,7 @@ impl AwsInstancesListBuilder {
     /// Service settings name
     ///
     /// Query `service_settings_name`, string.
+    #[inline]
     pub fn service_settings_name(mut self, value: impl Into<String>) -> Self {
         self.service_settings_name = Some(value.into());
         self
@@ -431,6 +464,7 @@ impl AwsInstancesListBuilder {
     /// Service settings UUID
     ///
     /// Query `service_settings_uuid`, string (uuid).
+    #[inline]
     pub fn service_settings_uuid(mut self, value: Uuid) -> Self {
         self.service_settings_uuid = Some(value);
         self
@@ -440,17 +474,20 @@ impl AwsInstancesListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -459,6 +496,7 @@ impl AwsInstancesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -490,6 +528,7 @@ impl AwsInstancesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::AwsInstance>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -498,6 +537,7 @@ impl AwsInstancesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::AwsInstance> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -513,6 +553,7 @@ impl AwsInstancesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/aws-instances/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -524,6 +565,7 @@ impl AwsInstancesListBuilder {
 impl std::future::IntoFuture for AwsInstancesListBuilder {
     type Output = Result<runtime::Page<models::AwsInstance>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::AwsInstance>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -540,17 +582,20 @@ impl AwsInstancesRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -559,6 +604,7 @@ impl AwsInstancesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -576,6 +622,7 @@ impl AwsInstancesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AwsInstance> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -584,6 +631,7 @@ impl AwsInstancesRetrieveBuilder {
 impl std::future::IntoFuture for AwsInstancesRetrieveBuilder {
     type Output = Result<models::AwsInstance, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AwsInstance>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -598,6 +646,7 @@ pub struct AwsInstancesCreateBuilder {
 impl AwsInstancesCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -606,6 +655,7 @@ impl AwsInstancesCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -617,6 +667,7 @@ impl AwsInstancesCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AwsInstance> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -625,6 +676,7 @@ impl AwsInstancesCreateBuilder {
 impl std::future::IntoFuture for AwsInstancesCreateBuilder {
     type Output = Result<models::AwsInstance, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AwsInstance>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -639,6 +691,7 @@ pub struct AwsInstancesPullBuilder {
 impl AwsInstancesPullBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -647,6 +700,7 @@ impl AwsInstancesPullBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -663,6 +717,7 @@ impl AwsInstancesPullBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -671,6 +726,7 @@ impl AwsInstancesPullBuilder {
 impl std::future::IntoFuture for AwsInstancesPullBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -685,6 +741,7 @@ pub struct AwsInstancesUnlinkBuilder {
 impl AwsInstancesUnlinkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -693,6 +750,7 @@ impl AwsInstancesUnlinkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -709,6 +767,7 @@ impl AwsInstancesUnlinkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -717,6 +776,7 @@ impl AwsInstancesUnlinkBuilder {
 impl std::future::IntoFuture for AwsInstancesUnlinkBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -732,6 +792,7 @@ pub struct AwsInstancesUpdateBuilder {
 impl AwsInstancesUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -740,6 +801,7 @@ impl AwsInstancesUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -756,6 +818,7 @@ impl AwsInstancesUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AwsInstance> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -764,6 +827,7 @@ impl AwsInstancesUpdateBuilder {
 impl std::future::IntoFuture for AwsInstancesUpdateBuilder {
     type Output = Result<models::AwsInstance, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AwsInstance>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -779,6 +843,7 @@ pub struct AwsInstancesPartialUpdateBuilder {
 impl AwsInstancesPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -788,10 +853,12 @@ impl AwsInstancesPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedAwsInstanceRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -810,6 +877,7 @@ impl AwsInstancesPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AwsInstance> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -818,6 +886,7 @@ impl AwsInstancesPartialUpdateBuilder {
 impl std::future::IntoFuture for AwsInstancesPartialUpdateBuilder {
     type Output = Result<models::AwsInstance, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AwsInstance>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -832,6 +901,7 @@ pub struct AwsInstancesDestroyBuilder {
 impl AwsInstancesDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -840,6 +910,7 @@ impl AwsInstancesDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -855,6 +926,7 @@ impl AwsInstancesDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -863,6 +935,7 @@ impl AwsInstancesDestroyBuilder {
 impl std::future::IntoFuture for AwsInstancesDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -878,6 +951,7 @@ pub struct AwsInstancesResizeBuilder {
 impl AwsInstancesResizeBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -886,6 +960,7 @@ impl AwsInstancesResizeBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -903,6 +978,7 @@ impl AwsInstancesResizeBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -911,6 +987,7 @@ impl AwsInstancesResizeBuilder {
 impl std::future::IntoFuture for AwsInstancesResizeBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -925,6 +1002,7 @@ pub struct AwsInstancesRestartBuilder {
 impl AwsInstancesRestartBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -933,6 +1011,7 @@ impl AwsInstancesRestartBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -949,6 +1028,7 @@ impl AwsInstancesRestartBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -957,6 +1037,7 @@ impl AwsInstancesRestartBuilder {
 impl std::future::IntoFuture for AwsInstancesRestartBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -972,6 +1053,7 @@ pub struct AwsInstancesSetErredBuilder {
 impl AwsInstancesSetErredBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -981,10 +1063,12 @@ impl AwsInstancesSetErredBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::SetErredRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1007,6 +1091,7 @@ impl AwsInstancesSetErredBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1015,6 +1100,7 @@ impl AwsInstancesSetErredBuilder {
 impl std::future::IntoFuture for AwsInstancesSetErredBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1029,6 +1115,7 @@ pub struct AwsInstancesSetOkBuilder {
 impl AwsInstancesSetOkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1037,6 +1124,7 @@ impl AwsInstancesSetOkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1053,6 +1141,7 @@ impl AwsInstancesSetOkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1061,6 +1150,7 @@ impl AwsInstancesSetOkBuilder {
 impl std::future::IntoFuture for AwsInstancesSetOkBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1075,6 +1165,7 @@ pub struct AwsInstancesStartBuilder {
 impl AwsInstancesStartBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1083,6 +1174,7 @@ impl AwsInstancesStartBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1099,6 +1191,7 @@ impl AwsInstancesStartBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1107,6 +1200,7 @@ impl AwsInstancesStartBuilder {
 impl std::future::IntoFuture for AwsInstancesStartBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1121,6 +1215,7 @@ pub struct AwsInstancesStopBuilder {
 impl AwsInstancesStopBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1129,6 +1224,7 @@ impl AwsInstancesStopBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1145,6 +1241,7 @@ impl AwsInstancesStopBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1153,6 +1250,7 @@ impl AwsInstancesStopBuilder {
 impl std::future::IntoFuture for AwsInstancesStopBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1167,6 +1265,7 @@ pub struct AwsInstancesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> AwsInstancesMock<'a> {
     /// Expects `GET /api/aws-instances/` (operation `aws_instances_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::AwsInstance>> {
@@ -1179,6 +1278,7 @@ impl<'a> AwsInstancesMock<'a> {
         )
     }
     /// Expects `GET /api/aws-instances/{uuid}/` (operation `aws_instances_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -1193,6 +1293,7 @@ impl<'a> AwsInstancesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/aws-instances/` (operation `aws_instances_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::AwsInstance> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -1203,6 +1304,7 @@ impl<'a> AwsInstancesMock<'a> {
         )
     }
     /// Expects `POST /api/aws-instances/{uuid}/pull/` (operation `aws_instances_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn pull(
         &self,
         uuid: &Uuid,
@@ -1217,6 +1319,7 @@ impl<'a> AwsInstancesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/aws-instances/{uuid}/unlink/` (operation `aws_instances_unlink`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn unlink(
         &self,
         uuid: &Uuid,
@@ -1231,6 +1334,7 @@ impl<'a> AwsInstancesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/aws-instances/{uuid}/` (operation `aws_instances_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -1245,6 +1349,7 @@ impl<'a> AwsInstancesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/aws-instances/{uuid}/` (operation `aws_instances_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -1259,6 +1364,7 @@ impl<'a> AwsInstancesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/aws-instances/{uuid}/` (operation `aws_instances_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -1273,6 +1379,7 @@ impl<'a> AwsInstancesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/aws-instances/{uuid}/resize/` (operation `aws_instances_resize`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn resize(
         &self,
         uuid: &Uuid,
@@ -1287,6 +1394,7 @@ impl<'a> AwsInstancesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/aws-instances/{uuid}/restart/` (operation `aws_instances_restart`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn restart(
         &self,
         uuid: &Uuid,
@@ -1301,6 +1409,7 @@ impl<'a> AwsInstancesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/aws-instances/{uuid}/set_erred/` (operation `aws_instances_set_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_erred(
         &self,
         uuid: &Uuid,
@@ -1315,6 +1424,7 @@ impl<'a> AwsInstancesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/aws-instances/{uuid}/set_ok/` (operation `aws_instances_set_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_ok(
         &self,
         uuid: &Uuid,
@@ -1329,6 +1439,7 @@ impl<'a> AwsInstancesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/aws-instances/{uuid}/start/` (operation `aws_instances_start`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn start(
         &self,
         uuid: &Uuid,
@@ -1343,6 +1454,7 @@ impl<'a> AwsInstancesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/aws-instances/{uuid}/stop/` (operation `aws_instances_stop`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn stop(
         &self,
         uuid: &Uuid,

@@ -25,6 +25,7 @@ impl<'a> AwsRegionsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AwsRegionsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> AwsRegionsListBuilder {
         AwsRegionsListBuilder {
             client: self.client.clone(),
@@ -43,6 +44,7 @@ impl<'a> AwsRegionsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AwsRegionsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> AwsRegionsRetrieveBuilder {
         AwsRegionsRetrieveBuilder {
             client: self.client.clone(),
@@ -66,6 +68,7 @@ impl AwsRegionsListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -73,6 +76,7 @@ impl AwsRegionsListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -80,6 +84,7 @@ impl AwsRegionsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -87,12 +92,14 @@ impl AwsRegionsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -101,6 +108,7 @@ impl AwsRegionsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -116,6 +124,7 @@ impl AwsRegionsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::AwsRegionsListResponse>> {
@@ -126,6 +135,7 @@ impl AwsRegionsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::AwsRegionsListResponse> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -141,6 +151,7 @@ impl AwsRegionsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/aws-regions/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -154,6 +165,7 @@ impl std::future::IntoFuture for AwsRegionsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::AwsRegionsListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -168,6 +180,7 @@ pub struct AwsRegionsRetrieveBuilder {
 impl AwsRegionsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -176,6 +189,7 @@ impl AwsRegionsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -191,6 +205,7 @@ impl AwsRegionsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AwsRegionsRetrieveResponse> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -199,6 +214,7 @@ impl AwsRegionsRetrieveBuilder {
 impl std::future::IntoFuture for AwsRegionsRetrieveBuilder {
     type Output = Result<models::AwsRegionsRetrieveResponse, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AwsRegionsRetrieveResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -213,6 +229,7 @@ pub struct AwsRegionsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> AwsRegionsMock<'a> {
     /// Expects `GET /api/aws-regions/` (operation `aws_regions_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -228,6 +245,7 @@ impl<'a> AwsRegionsMock<'a> {
         )
     }
     /// Expects `GET /api/aws-regions/{uuid}/` (operation `aws_regions_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,

@@ -25,6 +25,7 @@ impl<'a> AwsVolumesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AwsVolumesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> AwsVolumesListBuilder {
         AwsVolumesListBuilder {
             client: self.client.clone(),
@@ -42,6 +43,7 @@ impl<'a> AwsVolumesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AwsVolumesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> AwsVolumesRetrieveBuilder {
         AwsVolumesRetrieveBuilder {
             client: self.client.clone(),
@@ -58,6 +60,7 @@ impl<'a> AwsVolumesApi<'a> {
     /// - `201`
     ///
     /// Returns a [`AwsVolumesCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(&self, body: models::AwsVolumeRequest) -> AwsVolumesCreateBuilder {
         AwsVolumesCreateBuilder {
             client: self.client.clone(),
@@ -76,6 +79,7 @@ impl<'a> AwsVolumesApi<'a> {
     /// - `409`
     ///
     /// Returns a [`AwsVolumesPullBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn pull(&self, uuid: Uuid) -> AwsVolumesPullBuilder {
         AwsVolumesPullBuilder {
             client: self.client.clone(),
@@ -95,6 +99,7 @@ impl<'a> AwsVolumesApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`AwsVolumesUnlinkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn unlink(&self, uuid: Uuid) -> AwsVolumesUnlinkBuilder {
         AwsVolumesUnlinkBuilder {
             client: self.client.clone(),
@@ -110,6 +115,7 @@ impl<'a> AwsVolumesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AwsVolumesUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -130,6 +136,7 @@ impl<'a> AwsVolumesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AwsVolumesPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, uuid: Uuid) -> AwsVolumesPartialUpdateBuilder {
         AwsVolumesPartialUpdateBuilder {
             client: self.client.clone(),
@@ -145,6 +152,7 @@ impl<'a> AwsVolumesApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`AwsVolumesDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> AwsVolumesDestroyBuilder {
         AwsVolumesDestroyBuilder {
             client: self.client.clone(),
@@ -160,6 +168,7 @@ impl<'a> AwsVolumesApi<'a> {
     /// - `202`: No response body
     ///
     /// Returns a [`AwsVolumesAttachBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn attach(
         &self,
         uuid: Uuid,
@@ -180,6 +189,7 @@ impl<'a> AwsVolumesApi<'a> {
     /// - `202`
     ///
     /// Returns a [`AwsVolumesDetachBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn detach(&self, uuid: Uuid) -> AwsVolumesDetachBuilder {
         AwsVolumesDetachBuilder {
             client: self.client.clone(),
@@ -197,6 +207,7 @@ impl<'a> AwsVolumesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AwsVolumesSetErredBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_erred(&self, uuid: Uuid) -> AwsVolumesSetErredBuilder {
         AwsVolumesSetErredBuilder {
             client: self.client.clone(),
@@ -215,6 +226,7 @@ impl<'a> AwsVolumesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AwsVolumesSetOkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_ok(&self, uuid: Uuid) -> AwsVolumesSetOkBuilder {
         AwsVolumesSetOkBuilder {
             client: self.client.clone(),
@@ -237,11 +249,13 @@ impl AwsVolumesListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -249,6 +263,7 @@ impl AwsVolumesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -256,12 +271,14 @@ impl AwsVolumesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -270,6 +287,7 @@ impl AwsVolumesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -284,6 +302,7 @@ impl AwsVolumesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::AwsVolume>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -292,6 +311,7 @@ impl AwsVolumesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::AwsVolume> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -307,6 +327,7 @@ impl AwsVolumesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/aws-volumes/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -318,6 +339,7 @@ impl AwsVolumesListBuilder {
 impl std::future::IntoFuture for AwsVolumesListBuilder {
     type Output = Result<runtime::Page<models::AwsVolume>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::AwsVolume>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -334,17 +356,20 @@ impl AwsVolumesRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -353,6 +378,7 @@ impl AwsVolumesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -370,6 +396,7 @@ impl AwsVolumesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AwsVolume> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -378,6 +405,7 @@ impl AwsVolumesRetrieveBuilder {
 impl std::future::IntoFuture for AwsVolumesRetrieveBuilder {
     type Output = Result<models::AwsVolume, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AwsVolume>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -392,6 +420,7 @@ pub struct AwsVolumesCreateBuilder {
 impl AwsVolumesCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -400,6 +429,7 @@ impl AwsVolumesCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -411,6 +441,7 @@ impl AwsVolumesCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AwsVolume> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -419,6 +450,7 @@ impl AwsVolumesCreateBuilder {
 impl std::future::IntoFuture for AwsVolumesCreateBuilder {
     type Output = Result<models::AwsVolume, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AwsVolume>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -433,6 +465,7 @@ pub struct AwsVolumesPullBuilder {
 impl AwsVolumesPullBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -441,6 +474,7 @@ impl AwsVolumesPullBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -457,6 +491,7 @@ impl AwsVolumesPullBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -465,6 +500,7 @@ impl AwsVolumesPullBuilder {
 impl std::future::IntoFuture for AwsVolumesPullBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -479,6 +515,7 @@ pub struct AwsVolumesUnlinkBuilder {
 impl AwsVolumesUnlinkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -487,6 +524,7 @@ impl AwsVolumesUnlinkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -503,6 +541,7 @@ impl AwsVolumesUnlinkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -511,6 +550,7 @@ impl AwsVolumesUnlinkBuilder {
 impl std::future::IntoFuture for AwsVolumesUnlinkBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -526,6 +566,7 @@ pub struct AwsVolumesUpdateBuilder {
 impl AwsVolumesUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -534,6 +575,7 @@ impl AwsVolumesUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -550,6 +592,7 @@ impl AwsVolumesUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AwsVolume> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -558,6 +601,7 @@ impl AwsVolumesUpdateBuilder {
 impl std::future::IntoFuture for AwsVolumesUpdateBuilder {
     type Output = Result<models::AwsVolume, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AwsVolume>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -572,6 +616,7 @@ pub struct AwsVolumesPartialUpdateBuilder {
 impl AwsVolumesPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -580,6 +625,7 @@ impl AwsVolumesPartialUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -595,6 +641,7 @@ impl AwsVolumesPartialUpdateBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AwsVolume> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -603,6 +650,7 @@ impl AwsVolumesPartialUpdateBuilder {
 impl std::future::IntoFuture for AwsVolumesPartialUpdateBuilder {
     type Output = Result<models::AwsVolume, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AwsVolume>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -617,6 +665,7 @@ pub struct AwsVolumesDestroyBuilder {
 impl AwsVolumesDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -625,6 +674,7 @@ impl AwsVolumesDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -640,6 +690,7 @@ impl AwsVolumesDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -648,6 +699,7 @@ impl AwsVolumesDestroyBuilder {
 impl std::future::IntoFuture for AwsVolumesDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -663,6 +715,7 @@ pub struct AwsVolumesAttachBuilder {
 impl AwsVolumesAttachBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -671,6 +724,7 @@ impl AwsVolumesAttachBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -688,6 +742,7 @@ impl AwsVolumesAttachBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -696,6 +751,7 @@ impl AwsVolumesAttachBuilder {
 impl std::future::IntoFuture for AwsVolumesAttachBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -710,6 +766,7 @@ pub struct AwsVolumesDetachBuilder {
 impl AwsVolumesDetachBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -718,6 +775,7 @@ impl AwsVolumesDetachBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -734,6 +792,7 @@ impl AwsVolumesDetachBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -742,6 +801,7 @@ impl AwsVolumesDetachBuilder {
 impl std::future::IntoFuture for AwsVolumesDetachBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -757,6 +817,7 @@ pub struct AwsVolumesSetErredBuilder {
 impl AwsVolumesSetErredBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -766,10 +827,12 @@ impl AwsVolumesSetErredBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::SetErredRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -789,6 +852,7 @@ impl AwsVolumesSetErredBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -797,6 +861,7 @@ impl AwsVolumesSetErredBuilder {
 impl std::future::IntoFuture for AwsVolumesSetErredBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -811,6 +876,7 @@ pub struct AwsVolumesSetOkBuilder {
 impl AwsVolumesSetOkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -819,6 +885,7 @@ impl AwsVolumesSetOkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -835,6 +902,7 @@ impl AwsVolumesSetOkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -843,6 +911,7 @@ impl AwsVolumesSetOkBuilder {
 impl std::future::IntoFuture for AwsVolumesSetOkBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -857,6 +926,7 @@ pub struct AwsVolumesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> AwsVolumesMock<'a> {
     /// Expects `GET /api/aws-volumes/` (operation `aws_volumes_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::AwsVolume>> {
@@ -869,6 +939,7 @@ impl<'a> AwsVolumesMock<'a> {
         )
     }
     /// Expects `GET /api/aws-volumes/{uuid}/` (operation `aws_volumes_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -883,6 +954,7 @@ impl<'a> AwsVolumesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/aws-volumes/` (operation `aws_volumes_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::AwsVolume> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -893,6 +965,7 @@ impl<'a> AwsVolumesMock<'a> {
         )
     }
     /// Expects `POST /api/aws-volumes/{uuid}/pull/` (operation `aws_volumes_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn pull(
         &self,
         uuid: &Uuid,
@@ -907,6 +980,7 @@ impl<'a> AwsVolumesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/aws-volumes/{uuid}/unlink/` (operation `aws_volumes_unlink`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn unlink(
         &self,
         uuid: &Uuid,
@@ -921,6 +995,7 @@ impl<'a> AwsVolumesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/aws-volumes/{uuid}/` (operation `aws_volumes_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -935,6 +1010,7 @@ impl<'a> AwsVolumesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/aws-volumes/{uuid}/` (operation `aws_volumes_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -949,6 +1025,7 @@ impl<'a> AwsVolumesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/aws-volumes/{uuid}/` (operation `aws_volumes_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -963,6 +1040,7 @@ impl<'a> AwsVolumesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/aws-volumes/{uuid}/attach/` (operation `aws_volumes_attach`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn attach(
         &self,
         uuid: &Uuid,
@@ -977,6 +1055,7 @@ impl<'a> AwsVolumesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/aws-volumes/{uuid}/detach/` (operation `aws_volumes_detach`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn detach(
         &self,
         uuid: &Uuid,
@@ -991,6 +1070,7 @@ impl<'a> AwsVolumesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/aws-volumes/{uuid}/set_erred/` (operation `aws_volumes_set_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_erred(
         &self,
         uuid: &Uuid,
@@ -1005,6 +1085,7 @@ impl<'a> AwsVolumesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/aws-volumes/{uuid}/set_ok/` (operation `aws_volumes_set_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_ok(
         &self,
         uuid: &Uuid,

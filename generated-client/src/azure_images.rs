@@ -25,6 +25,7 @@ impl<'a> AzureImagesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AzureImagesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> AzureImagesListBuilder {
         AzureImagesListBuilder {
             client: self.client.clone(),
@@ -47,6 +48,7 @@ impl<'a> AzureImagesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AzureImagesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> AzureImagesRetrieveBuilder {
         AzureImagesRetrieveBuilder {
             client: self.client.clone(),
@@ -72,11 +74,13 @@ pub struct AzureImagesListBuilder {
 }
 impl AzureImagesListBuilder {
     /// Query `location`, string (uri).
+    #[inline]
     pub fn location(mut self, value: impl Into<String>) -> Self {
         self.location = Some(value.into());
         self
     }
     /// Query `location_uuid`, string (uuid).
+    #[inline]
     pub fn location_uuid(mut self, value: Uuid) -> Self {
         self.location_uuid = Some(value);
         self
@@ -84,6 +88,7 @@ impl AzureImagesListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -91,6 +96,7 @@ impl AzureImagesListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -98,6 +104,7 @@ impl AzureImagesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -105,6 +112,7 @@ impl AzureImagesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -112,6 +120,7 @@ impl AzureImagesListBuilder {
     /// Settings URL
     ///
     /// Query `settings`, string (uri).
+    #[inline]
     pub fn settings(mut self, value: impl Into<String>) -> Self {
         self.settings = Some(value.into());
         self
@@ -119,12 +128,14 @@ impl AzureImagesListBuilder {
     /// Settings UUID
     ///
     /// Query `settings_uuid`, string (uuid).
+    #[inline]
     pub fn settings_uuid(mut self, value: Uuid) -> Self {
         self.settings_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -133,6 +144,7 @@ impl AzureImagesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -152,6 +164,7 @@ impl AzureImagesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::AzureImage>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -160,6 +173,7 @@ impl AzureImagesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::AzureImage> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -175,6 +189,7 @@ impl AzureImagesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/azure-images/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -186,6 +201,7 @@ impl AzureImagesListBuilder {
 impl std::future::IntoFuture for AzureImagesListBuilder {
     type Output = Result<runtime::Page<models::AzureImage>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::AzureImage>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -200,6 +216,7 @@ pub struct AzureImagesRetrieveBuilder {
 impl AzureImagesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -208,6 +225,7 @@ impl AzureImagesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -223,6 +241,7 @@ impl AzureImagesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AzureImage> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -231,6 +250,7 @@ impl AzureImagesRetrieveBuilder {
 impl std::future::IntoFuture for AzureImagesRetrieveBuilder {
     type Output = Result<models::AzureImage, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AzureImage>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -245,6 +265,7 @@ pub struct AzureImagesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> AzureImagesMock<'a> {
     /// Expects `GET /api/azure-images/` (operation `azure_images_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::AzureImage>> {
@@ -257,6 +278,7 @@ impl<'a> AzureImagesMock<'a> {
         )
     }
     /// Expects `GET /api/azure-images/{uuid}/` (operation `azure_images_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,

@@ -25,6 +25,7 @@ impl<'a> AzureLocationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AzureLocationsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> AzureLocationsListBuilder {
         AzureLocationsListBuilder {
             client: self.client.clone(),
@@ -46,6 +47,7 @@ impl<'a> AzureLocationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AzureLocationsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> AzureLocationsRetrieveBuilder {
         AzureLocationsRetrieveBuilder {
             client: self.client.clone(),
@@ -70,6 +72,7 @@ pub struct AzureLocationsListBuilder {
 }
 impl AzureLocationsListBuilder {
     /// Query `has_sizes`, boolean.
+    #[inline]
     pub fn has_sizes(mut self, value: bool) -> Self {
         self.has_sizes = Some(value);
         self
@@ -77,6 +80,7 @@ impl AzureLocationsListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -84,6 +88,7 @@ impl AzureLocationsListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -91,6 +96,7 @@ impl AzureLocationsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -98,6 +104,7 @@ impl AzureLocationsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -105,6 +112,7 @@ impl AzureLocationsListBuilder {
     /// Settings URL
     ///
     /// Query `settings`, string (uri).
+    #[inline]
     pub fn settings(mut self, value: impl Into<String>) -> Self {
         self.settings = Some(value.into());
         self
@@ -112,12 +120,14 @@ impl AzureLocationsListBuilder {
     /// Settings UUID
     ///
     /// Query `settings_uuid`, string (uuid).
+    #[inline]
     pub fn settings_uuid(mut self, value: Uuid) -> Self {
         self.settings_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -126,6 +136,7 @@ impl AzureLocationsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -147,6 +158,7 @@ impl AzureLocationsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::AzureLocation>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -155,6 +167,7 @@ impl AzureLocationsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::AzureLocation> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -170,6 +183,7 @@ impl AzureLocationsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/azure-locations/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -181,6 +195,7 @@ impl AzureLocationsListBuilder {
 impl std::future::IntoFuture for AzureLocationsListBuilder {
     type Output = Result<runtime::Page<models::AzureLocation>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::AzureLocation>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -195,6 +210,7 @@ pub struct AzureLocationsRetrieveBuilder {
 impl AzureLocationsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -203,6 +219,7 @@ impl AzureLocationsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -219,6 +236,7 @@ impl AzureLocationsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AzureLocation> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -227,6 +245,7 @@ impl AzureLocationsRetrieveBuilder {
 impl std::future::IntoFuture for AzureLocationsRetrieveBuilder {
     type Output = Result<models::AzureLocation, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AzureLocation>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -241,6 +260,7 @@ pub struct AzureLocationsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> AzureLocationsMock<'a> {
     /// Expects `GET /api/azure-locations/` (operation `azure_locations_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::AzureLocation>> {
@@ -253,6 +273,7 @@ impl<'a> AzureLocationsMock<'a> {
         )
     }
     /// Expects `GET /api/azure-locations/{uuid}/` (operation `azure_locations_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,

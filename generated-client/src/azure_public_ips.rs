@@ -25,6 +25,7 @@ impl<'a> AzurePublicIpsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AzurePublicIpsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> AzurePublicIpsListBuilder {
         AzurePublicIpsListBuilder {
             client: self.client.clone(),
@@ -61,6 +62,7 @@ impl<'a> AzurePublicIpsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AzurePublicIpsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> AzurePublicIpsRetrieveBuilder {
         AzurePublicIpsRetrieveBuilder {
             client: self.client.clone(),
@@ -77,6 +79,7 @@ impl<'a> AzurePublicIpsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`AzurePublicIpsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::AzurePublicIpRequest,
@@ -98,6 +101,7 @@ impl<'a> AzurePublicIpsApi<'a> {
     /// - `409`
     ///
     /// Returns a [`AzurePublicIpsPullBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn pull(&self, uuid: Uuid) -> AzurePublicIpsPullBuilder {
         AzurePublicIpsPullBuilder {
             client: self.client.clone(),
@@ -117,6 +121,7 @@ impl<'a> AzurePublicIpsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`AzurePublicIpsUnlinkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn unlink(&self, uuid: Uuid) -> AzurePublicIpsUnlinkBuilder {
         AzurePublicIpsUnlinkBuilder {
             client: self.client.clone(),
@@ -132,6 +137,7 @@ impl<'a> AzurePublicIpsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AzurePublicIpsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -152,6 +158,7 @@ impl<'a> AzurePublicIpsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AzurePublicIpsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, uuid: Uuid) -> AzurePublicIpsPartialUpdateBuilder {
         AzurePublicIpsPartialUpdateBuilder {
             client: self.client.clone(),
@@ -168,6 +175,7 @@ impl<'a> AzurePublicIpsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`AzurePublicIpsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> AzurePublicIpsDestroyBuilder {
         AzurePublicIpsDestroyBuilder {
             client: self.client.clone(),
@@ -185,6 +193,7 @@ impl<'a> AzurePublicIpsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AzurePublicIpsSetErredBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_erred(&self, uuid: Uuid) -> AzurePublicIpsSetErredBuilder {
         AzurePublicIpsSetErredBuilder {
             client: self.client.clone(),
@@ -203,6 +212,7 @@ impl<'a> AzurePublicIpsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AzurePublicIpsSetOkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_ok(&self, uuid: Uuid) -> AzurePublicIpsSetOkBuilder {
         AzurePublicIpsSetOkBuilder {
             client: self.client.clone(),
@@ -244,6 +254,7 @@ impl AzurePublicIpsListBuilder {
     /// Backend ID
     ///
     /// Query `backend_id`, string.
+    #[inline]
     pub fn backend_id(mut self, value: impl Into<String>) -> Self {
         self.backend_id = Some(value.into());
         self
@@ -251,6 +262,7 @@ impl AzurePublicIpsListBuilder {
     /// Can manage
     ///
     /// Query `can_manage`, boolean.
+    #[inline]
     pub fn can_manage(mut self, value: bool) -> Self {
         self.can_manage = Some(value);
         self
@@ -258,6 +270,7 @@ impl AzurePublicIpsListBuilder {
     /// Customer UUID
     ///
     /// Query `customer`, string (uuid).
+    #[inline]
     pub fn customer(mut self, value: Uuid) -> Self {
         self.customer = Some(value);
         self
@@ -265,6 +278,7 @@ impl AzurePublicIpsListBuilder {
     /// Customer abbreviation
     ///
     /// Query `customer_abbreviation`, string.
+    #[inline]
     pub fn customer_abbreviation(mut self, value: impl Into<String>) -> Self {
         self.customer_abbreviation = Some(value.into());
         self
@@ -272,6 +286,7 @@ impl AzurePublicIpsListBuilder {
     /// Customer name
     ///
     /// Query `customer_name`, string.
+    #[inline]
     pub fn customer_name(mut self, value: impl Into<String>) -> Self {
         self.customer_name = Some(value.into());
         self
@@ -279,6 +294,7 @@ impl AzurePublicIpsListBuilder {
     /// Customer native name
     ///
     /// Query `customer_native_name`, string.
+    #[inline]
     pub fn customer_native_name(mut self, value: impl Into<String>) -> Self {
         self.customer_native_name = Some(value.into());
         self
@@ -286,6 +302,7 @@ impl AzurePublicIpsListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -293,6 +310,7 @@ impl AzurePublicIpsListBuilder {
     /// Description
     ///
     /// Query `description`, string.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -300,6 +318,7 @@ impl AzurePublicIpsListBuilder {
     /// External IP
     ///
     /// Query `external_ip`, string.
+    #[inline]
     pub fn external_ip(mut self, value: impl Into<String>) -> Self {
         self.external_ip = Some(value.into());
         self
@@ -307,11 +326,13 @@ impl AzurePublicIpsListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -319,6 +340,7 @@ impl AzurePublicIpsListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -326,6 +348,7 @@ impl AzurePublicIpsListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -333,6 +356,7 @@ impl AzurePublicIpsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -340,6 +364,7 @@ impl AzurePublicIpsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -347,6 +372,7 @@ impl AzurePublicIpsListBuilder {
     /// Project UUID
     ///
     /// Query `project`, string (uuid).
+    #[inline]
     pub fn project(mut self, value: Uuid) -> Self {
         self.project = Some(value);
         self
@@ -354,6 +380,7 @@ impl AzurePublicIpsListBuilder {
     /// Project name
     ///
     /// Query `project_name`, string.
+    #[inline]
     pub fn project_name(mut self, value: impl Into<String>) -> Self {
         self.project_name = Some(value.into());
         self
@@ -361,16 +388,19 @@ impl AzurePublicIpsListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
     }
     /// Query `resource_group`, string (uri).
+    #[inline]
     pub fn resource_group(mut self, value: impl Into<String>) -> Self {
         self.resource_group = Some(value.into());
         self
     }
     /// Query `resource_group_uuid`, string (uuid).
+    #[inline]
     pub fn resource_group_uuid(mut self, value: Uuid) -> Self {
         self.resource_group_uuid = Some(value);
         self
@@ -378,6 +408,7 @@ impl AzurePublicIpsListBuilder {
     /// Service settings name
     ///
     /// Query `service_settings_name`, string.
+    #[inline]
     pub fn service_settings_name(mut self, value: impl Into<String>) -> Self {
         self.service_settings_name = Some(value.into());
         self
@@ -385,6 +416,7 @@ impl AzurePublicIpsListBuilder {
     /// Service settings UUID
     ///
     /// Query `service_settings_uuid`, string (uuid).
+    #[inline]
     pub fn service_settings_uuid(mut self, value: Uuid) -> Self {
         self.service_settings_uuid = Some(value);
         self
@@ -394,17 +426,20 @@ impl AzurePublicIpsListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -413,6 +448,7 @@ impl AzurePublicIpsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -449,6 +485,7 @@ impl AzurePublicIpsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::AzurePublicIp>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -457,6 +494,7 @@ impl AzurePublicIpsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::AzurePublicIp> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -472,6 +510,7 @@ impl AzurePublicIpsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/azure-public-ips/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -483,6 +522,7 @@ impl AzurePublicIpsListBuilder {
 impl std::future::IntoFuture for AzurePublicIpsListBuilder {
     type Output = Result<runtime::Page<models::AzurePublicIp>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::AzurePublicIp>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -499,17 +539,20 @@ impl AzurePublicIpsRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -518,6 +561,7 @@ impl AzurePublicIpsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -536,6 +580,7 @@ impl AzurePublicIpsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AzurePublicIp> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -544,6 +589,7 @@ impl AzurePublicIpsRetrieveBuilder {
 impl std::future::IntoFuture for AzurePublicIpsRetrieveBuilder {
     type Output = Result<models::AzurePublicIp, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AzurePublicIp>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -558,6 +604,7 @@ pub struct AzurePublicIpsCreateBuilder {
 impl AzurePublicIpsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -566,6 +613,7 @@ impl AzurePublicIpsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -580,6 +628,7 @@ impl AzurePublicIpsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AzurePublicIp> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -588,6 +637,7 @@ impl AzurePublicIpsCreateBuilder {
 impl std::future::IntoFuture for AzurePublicIpsCreateBuilder {
     type Output = Result<models::AzurePublicIp, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AzurePublicIp>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -602,6 +652,7 @@ pub struct AzurePublicIpsPullBuilder {
 impl AzurePublicIpsPullBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -610,6 +661,7 @@ impl AzurePublicIpsPullBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -626,6 +678,7 @@ impl AzurePublicIpsPullBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -634,6 +687,7 @@ impl AzurePublicIpsPullBuilder {
 impl std::future::IntoFuture for AzurePublicIpsPullBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -648,6 +702,7 @@ pub struct AzurePublicIpsUnlinkBuilder {
 impl AzurePublicIpsUnlinkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -656,6 +711,7 @@ impl AzurePublicIpsUnlinkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -675,6 +731,7 @@ impl AzurePublicIpsUnlinkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -683,6 +740,7 @@ impl AzurePublicIpsUnlinkBuilder {
 impl std::future::IntoFuture for AzurePublicIpsUnlinkBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -698,6 +756,7 @@ pub struct AzurePublicIpsUpdateBuilder {
 impl AzurePublicIpsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -706,6 +765,7 @@ impl AzurePublicIpsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -723,6 +783,7 @@ impl AzurePublicIpsUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AzurePublicIp> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -731,6 +792,7 @@ impl AzurePublicIpsUpdateBuilder {
 impl std::future::IntoFuture for AzurePublicIpsUpdateBuilder {
     type Output = Result<models::AzurePublicIp, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AzurePublicIp>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -746,6 +808,7 @@ pub struct AzurePublicIpsPartialUpdateBuilder {
 impl AzurePublicIpsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -755,10 +818,12 @@ impl AzurePublicIpsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedAzurePublicIpRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -781,6 +846,7 @@ impl AzurePublicIpsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AzurePublicIp> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -789,6 +855,7 @@ impl AzurePublicIpsPartialUpdateBuilder {
 impl std::future::IntoFuture for AzurePublicIpsPartialUpdateBuilder {
     type Output = Result<models::AzurePublicIp, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AzurePublicIp>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -803,6 +870,7 @@ pub struct AzurePublicIpsDestroyBuilder {
 impl AzurePublicIpsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -811,6 +879,7 @@ impl AzurePublicIpsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -827,6 +896,7 @@ impl AzurePublicIpsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -835,6 +905,7 @@ impl AzurePublicIpsDestroyBuilder {
 impl std::future::IntoFuture for AzurePublicIpsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -850,6 +921,7 @@ pub struct AzurePublicIpsSetErredBuilder {
 impl AzurePublicIpsSetErredBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -859,10 +931,12 @@ impl AzurePublicIpsSetErredBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::SetErredRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -885,6 +959,7 @@ impl AzurePublicIpsSetErredBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -893,6 +968,7 @@ impl AzurePublicIpsSetErredBuilder {
 impl std::future::IntoFuture for AzurePublicIpsSetErredBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -907,6 +983,7 @@ pub struct AzurePublicIpsSetOkBuilder {
 impl AzurePublicIpsSetOkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -915,6 +992,7 @@ impl AzurePublicIpsSetOkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -934,6 +1012,7 @@ impl AzurePublicIpsSetOkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -942,6 +1021,7 @@ impl AzurePublicIpsSetOkBuilder {
 impl std::future::IntoFuture for AzurePublicIpsSetOkBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -956,6 +1036,7 @@ pub struct AzurePublicIpsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> AzurePublicIpsMock<'a> {
     /// Expects `GET /api/azure-public-ips/` (operation `azure_public_ips_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::AzurePublicIp>> {
@@ -968,6 +1049,7 @@ impl<'a> AzurePublicIpsMock<'a> {
         )
     }
     /// Expects `GET /api/azure-public-ips/{uuid}/` (operation `azure_public_ips_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -982,6 +1064,7 @@ impl<'a> AzurePublicIpsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/azure-public-ips/` (operation `azure_public_ips_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::AzurePublicIp> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -992,6 +1075,7 @@ impl<'a> AzurePublicIpsMock<'a> {
         )
     }
     /// Expects `POST /api/azure-public-ips/{uuid}/pull/` (operation `azure_public_ips_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn pull(
         &self,
         uuid: &Uuid,
@@ -1006,6 +1090,7 @@ impl<'a> AzurePublicIpsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/azure-public-ips/{uuid}/unlink/` (operation `azure_public_ips_unlink`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn unlink(
         &self,
         uuid: &Uuid,
@@ -1020,6 +1105,7 @@ impl<'a> AzurePublicIpsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/azure-public-ips/{uuid}/` (operation `azure_public_ips_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -1034,6 +1120,7 @@ impl<'a> AzurePublicIpsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/azure-public-ips/{uuid}/` (operation `azure_public_ips_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -1048,6 +1135,7 @@ impl<'a> AzurePublicIpsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/azure-public-ips/{uuid}/` (operation `azure_public_ips_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -1062,6 +1150,7 @@ impl<'a> AzurePublicIpsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/azure-public-ips/{uuid}/set_erred/` (operation `azure_public_ips_set_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_erred(
         &self,
         uuid: &Uuid,
@@ -1076,6 +1165,7 @@ impl<'a> AzurePublicIpsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/azure-public-ips/{uuid}/set_ok/` (operation `azure_public_ips_set_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_ok(
         &self,
         uuid: &Uuid,

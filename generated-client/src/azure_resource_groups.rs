@@ -25,6 +25,7 @@ impl<'a> AzureResourceGroupsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AzureResourceGroupsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> AzureResourceGroupsListBuilder {
         AzureResourceGroupsListBuilder {
             client: self.client.clone(),
@@ -42,6 +43,7 @@ impl<'a> AzureResourceGroupsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AzureResourceGroupsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> AzureResourceGroupsRetrieveBuilder {
         AzureResourceGroupsRetrieveBuilder {
             client: self.client.clone(),
@@ -65,11 +67,13 @@ impl AzureResourceGroupsListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -77,6 +81,7 @@ impl AzureResourceGroupsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -84,12 +89,14 @@ impl AzureResourceGroupsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -98,6 +105,7 @@ impl AzureResourceGroupsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -115,6 +123,7 @@ impl AzureResourceGroupsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::AzureResourceGroup>> {
@@ -125,6 +134,7 @@ impl AzureResourceGroupsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::AzureResourceGroup> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -140,6 +150,7 @@ impl AzureResourceGroupsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/azure-resource-groups/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -151,6 +162,7 @@ impl AzureResourceGroupsListBuilder {
 impl std::future::IntoFuture for AzureResourceGroupsListBuilder {
     type Output = Result<runtime::Page<models::AzureResourceGroup>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::AzureResourceGroup>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -167,17 +179,20 @@ impl AzureResourceGroupsRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -186,6 +201,7 @@ impl AzureResourceGroupsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -207,6 +223,7 @@ impl AzureResourceGroupsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AzureResourceGroup> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -215,6 +232,7 @@ impl AzureResourceGroupsRetrieveBuilder {
 impl std::future::IntoFuture for AzureResourceGroupsRetrieveBuilder {
     type Output = Result<models::AzureResourceGroup, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AzureResourceGroup>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -229,6 +247,7 @@ pub struct AzureResourceGroupsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> AzureResourceGroupsMock<'a> {
     /// Expects `GET /api/azure-resource-groups/` (operation `azure_resource_groups_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -244,6 +263,7 @@ impl<'a> AzureResourceGroupsMock<'a> {
         )
     }
     /// Expects `GET /api/azure-resource-groups/{uuid}/` (operation `azure_resource_groups_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,

@@ -25,6 +25,7 @@ impl<'a> AzureSizesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AzureSizesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> AzureSizesListBuilder {
         AzureSizesListBuilder {
             client: self.client.clone(),
@@ -48,6 +49,7 @@ impl<'a> AzureSizesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AzureSizesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> AzureSizesRetrieveBuilder {
         AzureSizesRetrieveBuilder {
             client: self.client.clone(),
@@ -74,11 +76,13 @@ pub struct AzureSizesListBuilder {
 }
 impl AzureSizesListBuilder {
     /// Query `location`, string (uri).
+    #[inline]
     pub fn location(mut self, value: impl Into<String>) -> Self {
         self.location = Some(value.into());
         self
     }
     /// Query `location_uuid`, string (uuid).
+    #[inline]
     pub fn location_uuid(mut self, value: Uuid) -> Self {
         self.location_uuid = Some(value);
         self
@@ -86,6 +90,7 @@ impl AzureSizesListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -93,6 +98,7 @@ impl AzureSizesListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -100,6 +106,7 @@ impl AzureSizesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -107,6 +114,7 @@ impl AzureSizesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -114,6 +122,7 @@ impl AzureSizesListBuilder {
     /// Settings URL
     ///
     /// Query `settings`, string (uri).
+    #[inline]
     pub fn settings(mut self, value: impl Into<String>) -> Self {
         self.settings = Some(value.into());
         self
@@ -121,17 +130,20 @@ impl AzureSizesListBuilder {
     /// Settings UUID
     ///
     /// Query `settings_uuid`, string (uuid).
+    #[inline]
     pub fn settings_uuid(mut self, value: Uuid) -> Self {
         self.settings_uuid = Some(value);
         self
     }
     /// Query `zone`, integer.
+    #[inline]
     pub fn zone(mut self, value: i64) -> Self {
         self.zone = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -140,6 +152,7 @@ impl AzureSizesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -160,6 +173,7 @@ impl AzureSizesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::AzureSize>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -168,6 +182,7 @@ impl AzureSizesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::AzureSize> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -183,6 +198,7 @@ impl AzureSizesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/azure-sizes/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -194,6 +210,7 @@ impl AzureSizesListBuilder {
 impl std::future::IntoFuture for AzureSizesListBuilder {
     type Output = Result<runtime::Page<models::AzureSize>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::AzureSize>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -208,6 +225,7 @@ pub struct AzureSizesRetrieveBuilder {
 impl AzureSizesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -216,6 +234,7 @@ impl AzureSizesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -231,6 +250,7 @@ impl AzureSizesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AzureSize> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -239,6 +259,7 @@ impl AzureSizesRetrieveBuilder {
 impl std::future::IntoFuture for AzureSizesRetrieveBuilder {
     type Output = Result<models::AzureSize, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AzureSize>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -253,6 +274,7 @@ pub struct AzureSizesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> AzureSizesMock<'a> {
     /// Expects `GET /api/azure-sizes/` (operation `azure_sizes_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::AzureSize>> {
@@ -265,6 +287,7 @@ impl<'a> AzureSizesMock<'a> {
         )
     }
     /// Expects `GET /api/azure-sizes/{uuid}/` (operation `azure_sizes_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,

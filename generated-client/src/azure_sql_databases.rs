@@ -25,6 +25,7 @@ impl<'a> AzureSqlDatabasesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AzureSqlDatabasesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> AzureSqlDatabasesListBuilder {
         AzureSqlDatabasesListBuilder {
             client: self.client.clone(),
@@ -63,6 +64,7 @@ impl<'a> AzureSqlDatabasesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AzureSqlDatabasesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> AzureSqlDatabasesRetrieveBuilder {
         AzureSqlDatabasesRetrieveBuilder {
             client: self.client.clone(),
@@ -79,6 +81,7 @@ impl<'a> AzureSqlDatabasesApi<'a> {
     /// - `201`
     ///
     /// Returns a [`AzureSqlDatabasesCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::AzureSqlDatabaseRequest,
@@ -100,6 +103,7 @@ impl<'a> AzureSqlDatabasesApi<'a> {
     /// - `409`
     ///
     /// Returns a [`AzureSqlDatabasesPullBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn pull(&self, uuid: Uuid) -> AzureSqlDatabasesPullBuilder {
         AzureSqlDatabasesPullBuilder {
             client: self.client.clone(),
@@ -119,6 +123,7 @@ impl<'a> AzureSqlDatabasesApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`AzureSqlDatabasesUnlinkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn unlink(&self, uuid: Uuid) -> AzureSqlDatabasesUnlinkBuilder {
         AzureSqlDatabasesUnlinkBuilder {
             client: self.client.clone(),
@@ -134,6 +139,7 @@ impl<'a> AzureSqlDatabasesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AzureSqlDatabasesUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -154,6 +160,7 @@ impl<'a> AzureSqlDatabasesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AzureSqlDatabasesPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, uuid: Uuid) -> AzureSqlDatabasesPartialUpdateBuilder {
         AzureSqlDatabasesPartialUpdateBuilder {
             client: self.client.clone(),
@@ -170,6 +177,7 @@ impl<'a> AzureSqlDatabasesApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`AzureSqlDatabasesDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> AzureSqlDatabasesDestroyBuilder {
         AzureSqlDatabasesDestroyBuilder {
             client: self.client.clone(),
@@ -187,6 +195,7 @@ impl<'a> AzureSqlDatabasesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AzureSqlDatabasesSetErredBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_erred(&self, uuid: Uuid) -> AzureSqlDatabasesSetErredBuilder {
         AzureSqlDatabasesSetErredBuilder {
             client: self.client.clone(),
@@ -205,6 +214,7 @@ impl<'a> AzureSqlDatabasesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AzureSqlDatabasesSetOkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_ok(&self, uuid: Uuid) -> AzureSqlDatabasesSetOkBuilder {
         AzureSqlDatabasesSetOkBuilder {
             client: self.client.clone(),
@@ -248,6 +258,7 @@ impl AzureSqlDatabasesListBuilder {
     /// Backend ID
     ///
     /// Query `backend_id`, string.
+    #[inline]
     pub fn backend_id(mut self, value: impl Into<String>) -> Self {
         self.backend_id = Some(value.into());
         self
@@ -255,6 +266,7 @@ impl AzureSqlDatabasesListBuilder {
     /// Can manage
     ///
     /// Query `can_manage`, boolean.
+    #[inline]
     pub fn can_manage(mut self, value: bool) -> Self {
         self.can_manage = Some(value);
         self
@@ -262,6 +274,7 @@ impl AzureSqlDatabasesListBuilder {
     /// Customer UUID
     ///
     /// Query `customer`, string (uuid).
+    #[inline]
     pub fn customer(mut self, value: Uuid) -> Self {
         self.customer = Some(value);
         self
@@ -269,6 +282,7 @@ impl AzureSqlDatabasesListBuilder {
     /// Customer abbreviation
     ///
     /// Query `customer_abbreviation`, string.
+    #[inline]
     pub fn customer_abbreviation(mut self, value: impl Into<String>) -> Self {
         self.customer_abbreviation = Some(value.into());
         self
@@ -276,6 +290,7 @@ impl AzureSqlDatabasesListBuilder {
     /// Customer name
     ///
     /// Query `customer_name`, string.
+    #[inline]
     pub fn customer_name(mut self, value: impl Into<String>) -> Self {
         self.customer_name = Some(value.into());
         self
@@ -283,6 +298,7 @@ impl AzureSqlDatabasesListBuilder {
     /// Customer native name
     ///
     /// Query `customer_native_name`, string.
+    #[inline]
     pub fn customer_native_name(mut self, value: impl Into<String>) -> Self {
         self.customer_native_name = Some(value.into());
         self
@@ -290,6 +306,7 @@ impl AzureSqlDatabasesListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -297,6 +314,7 @@ impl AzureSqlDatabasesListBuilder {
     /// Description
     ///
     /// Query `description`, string.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -304,6 +322,7 @@ impl AzureSqlDatabasesListBuilder {
     /// External IP
     ///
     /// Query `external_ip`, string.
+    #[inline]
     pub fn external_ip(mut self, value: impl Into<String>) -> Self {
         self.external_ip = Some(value.into());
         self
@@ -311,11 +330,13 @@ impl AzureSqlDatabasesListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -323,6 +344,7 @@ impl AzureSqlDatabasesListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -330,6 +352,7 @@ impl AzureSqlDatabasesListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -337,6 +360,7 @@ impl AzureSqlDatabasesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -344,6 +368,7 @@ impl AzureSqlDatabasesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -351,6 +376,7 @@ impl AzureSqlDatabasesListBuilder {
     /// Project UUID
     ///
     /// Query `project`, string (uuid).
+    #[inline]
     pub fn project(mut self, value: Uuid) -> Self {
         self.project = Some(value);
         self
@@ -358,6 +384,7 @@ impl AzureSqlDatabasesListBuilder {
     /// Project name
     ///
     /// Query `project_name`, string.
+    #[inline]
     pub fn project_name(mut self, value: impl Into<String>) -> Self {
         self.project_name = Some(value.into());
         self
@@ -365,26 +392,31 @@ impl AzureSqlDatabasesListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
     }
     /// Query `resource_group`, string (uri).
+    #[inline]
     pub fn resource_group(mut self, value: impl Into<String>) -> Self {
         self.resource_group = Some(value.into());
         self
     }
     /// Query `resource_group_uuid`, string (uuid).
+    #[inline]
     pub fn resource_group_uuid(mut self, value: Uuid) -> Self {
         self.resource_group_uuid = Some(value);
         self
     }
     /// Query `server`, string (uri).
+    #[inline]
     pub fn server(mut self, value: impl Into<String>) -> Self {
         self.server = Some(value.into());
         self
     }
     /// Query `server_uuid`, string (uuid).
+    #[inline]
     pub fn server_uuid(mut self, value: Uuid) -> Self {
         self.server_uuid = Some(value);
         self
@@ -392,6 +424,7 @@ impl AzureSqlDatabasesListBuilder {
     /// Service settings name
     ///
     /// Query `service_settings_name`, string.
+    #[inline]
     pub fn service_settings_name(mut self, value: impl Into<String>) -> Self {
         self.service_settings_name = Some(value.into());
         self
@@ -399,6 +432,7 @@ impl AzureSqlDatabasesListBuilder {
     /// Service settings UUID
     ///
     /// Query `service_settings_uuid`, string (uuid).
+    #[inline]
     pub fn service_settings_uuid(mut self, value: Uuid) -> Self {
         self.service_settings_uuid = Some(value);
         self
@@ -408,17 +442,20 @@ impl AzureSqlDatabasesListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -427,6 +464,7 @@ impl AzureSqlDatabasesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -465,6 +503,7 @@ impl AzureSqlDatabasesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::AzureSqlDatabase>> {
@@ -475,6 +514,7 @@ impl AzureSqlDatabasesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::AzureSqlDatabase> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -490,6 +530,7 @@ impl AzureSqlDatabasesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/azure-sql-databases/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -501,6 +542,7 @@ impl AzureSqlDatabasesListBuilder {
 impl std::future::IntoFuture for AzureSqlDatabasesListBuilder {
     type Output = Result<runtime::Page<models::AzureSqlDatabase>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::AzureSqlDatabase>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -517,17 +559,20 @@ impl AzureSqlDatabasesRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -536,6 +581,7 @@ impl AzureSqlDatabasesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -557,6 +603,7 @@ impl AzureSqlDatabasesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AzureSqlDatabase> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -565,6 +612,7 @@ impl AzureSqlDatabasesRetrieveBuilder {
 impl std::future::IntoFuture for AzureSqlDatabasesRetrieveBuilder {
     type Output = Result<models::AzureSqlDatabase, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AzureSqlDatabase>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -579,6 +627,7 @@ pub struct AzureSqlDatabasesCreateBuilder {
 impl AzureSqlDatabasesCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -587,6 +636,7 @@ impl AzureSqlDatabasesCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -601,6 +651,7 @@ impl AzureSqlDatabasesCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AzureSqlDatabase> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -609,6 +660,7 @@ impl AzureSqlDatabasesCreateBuilder {
 impl std::future::IntoFuture for AzureSqlDatabasesCreateBuilder {
     type Output = Result<models::AzureSqlDatabase, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AzureSqlDatabase>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -623,6 +675,7 @@ pub struct AzureSqlDatabasesPullBuilder {
 impl AzureSqlDatabasesPullBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -631,6 +684,7 @@ impl AzureSqlDatabasesPullBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -650,6 +704,7 @@ impl AzureSqlDatabasesPullBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -658,6 +713,7 @@ impl AzureSqlDatabasesPullBuilder {
 impl std::future::IntoFuture for AzureSqlDatabasesPullBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -672,6 +728,7 @@ pub struct AzureSqlDatabasesUnlinkBuilder {
 impl AzureSqlDatabasesUnlinkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -680,6 +737,7 @@ impl AzureSqlDatabasesUnlinkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -699,6 +757,7 @@ impl AzureSqlDatabasesUnlinkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -707,6 +766,7 @@ impl AzureSqlDatabasesUnlinkBuilder {
 impl std::future::IntoFuture for AzureSqlDatabasesUnlinkBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -722,6 +782,7 @@ pub struct AzureSqlDatabasesUpdateBuilder {
 impl AzureSqlDatabasesUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -730,6 +791,7 @@ impl AzureSqlDatabasesUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -747,6 +809,7 @@ impl AzureSqlDatabasesUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AzureSqlDatabase> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -755,6 +818,7 @@ impl AzureSqlDatabasesUpdateBuilder {
 impl std::future::IntoFuture for AzureSqlDatabasesUpdateBuilder {
     type Output = Result<models::AzureSqlDatabase, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AzureSqlDatabase>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -770,6 +834,7 @@ pub struct AzureSqlDatabasesPartialUpdateBuilder {
 impl AzureSqlDatabasesPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -779,10 +844,12 @@ impl AzureSqlDatabasesPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedAzureSqlDatabaseRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -805,6 +872,7 @@ impl AzureSqlDatabasesPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AzureSqlDatabase> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -813,6 +881,7 @@ impl AzureSqlDatabasesPartialUpdateBuilder {
 impl std::future::IntoFuture for AzureSqlDatabasesPartialUpdateBuilder {
     type Output = Result<models::AzureSqlDatabase, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AzureSqlDatabase>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -827,6 +896,7 @@ pub struct AzureSqlDatabasesDestroyBuilder {
 impl AzureSqlDatabasesDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -835,6 +905,7 @@ impl AzureSqlDatabasesDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -854,6 +925,7 @@ impl AzureSqlDatabasesDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -862,6 +934,7 @@ impl AzureSqlDatabasesDestroyBuilder {
 impl std::future::IntoFuture for AzureSqlDatabasesDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -877,6 +950,7 @@ pub struct AzureSqlDatabasesSetErredBuilder {
 impl AzureSqlDatabasesSetErredBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -886,10 +960,12 @@ impl AzureSqlDatabasesSetErredBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::SetErredRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -912,6 +988,7 @@ impl AzureSqlDatabasesSetErredBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -920,6 +997,7 @@ impl AzureSqlDatabasesSetErredBuilder {
 impl std::future::IntoFuture for AzureSqlDatabasesSetErredBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -934,6 +1012,7 @@ pub struct AzureSqlDatabasesSetOkBuilder {
 impl AzureSqlDatabasesSetOkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -942,6 +1021,7 @@ impl AzureSqlDatabasesSetOkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -961,6 +1041,7 @@ impl AzureSqlDatabasesSetOkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -969,6 +1050,7 @@ impl AzureSqlDatabasesSetOkBuilder {
 impl std::future::IntoFuture for AzureSqlDatabasesSetOkBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -983,6 +1065,7 @@ pub struct AzureSqlDatabasesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> AzureSqlDatabasesMock<'a> {
     /// Expects `GET /api/azure-sql-databases/` (operation `azure_sql_databases_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::AzureSqlDatabase>> {
@@ -995,6 +1078,7 @@ impl<'a> AzureSqlDatabasesMock<'a> {
         )
     }
     /// Expects `GET /api/azure-sql-databases/{uuid}/` (operation `azure_sql_databases_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -1009,6 +1093,7 @@ impl<'a> AzureSqlDatabasesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/azure-sql-databases/` (operation `azure_sql_databases_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::AzureSqlDatabase> {
@@ -1021,6 +1106,7 @@ impl<'a> AzureSqlDatabasesMock<'a> {
         )
     }
     /// Expects `POST /api/azure-sql-databases/{uuid}/pull/` (operation `azure_sql_databases_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn pull(
         &self,
         uuid: &Uuid,
@@ -1035,6 +1121,7 @@ impl<'a> AzureSqlDatabasesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/azure-sql-databases/{uuid}/unlink/` (operation `azure_sql_databases_unlink`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn unlink(
         &self,
         uuid: &Uuid,
@@ -1049,6 +1136,7 @@ impl<'a> AzureSqlDatabasesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/azure-sql-databases/{uuid}/` (operation `azure_sql_databases_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -1063,6 +1151,7 @@ impl<'a> AzureSqlDatabasesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/azure-sql-databases/{uuid}/` (operation `azure_sql_databases_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -1077,6 +1166,7 @@ impl<'a> AzureSqlDatabasesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/azure-sql-databases/{uuid}/` (operation `azure_sql_databases_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -1091,6 +1181,7 @@ impl<'a> AzureSqlDatabasesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/azure-sql-databases/{uuid}/set_erred/` (operation `azure_sql_databases_set_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_erred(
         &self,
         uuid: &Uuid,
@@ -1105,6 +1196,7 @@ impl<'a> AzureSqlDatabasesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/azure-sql-databases/{uuid}/set_ok/` (operation `azure_sql_databases_set_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_ok(
         &self,
         uuid: &Uuid,

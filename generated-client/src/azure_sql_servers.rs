@@ -25,6 +25,7 @@ impl<'a> AzureSqlServersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AzureSqlServersListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> AzureSqlServersListBuilder {
         AzureSqlServersListBuilder {
             client: self.client.clone(),
@@ -61,6 +62,7 @@ impl<'a> AzureSqlServersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AzureSqlServersRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> AzureSqlServersRetrieveBuilder {
         AzureSqlServersRetrieveBuilder {
             client: self.client.clone(),
@@ -77,6 +79,7 @@ impl<'a> AzureSqlServersApi<'a> {
     /// - `201`
     ///
     /// Returns a [`AzureSqlServersCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::AzureSqlServerRequest,
@@ -95,6 +98,7 @@ impl<'a> AzureSqlServersApi<'a> {
     /// - `202`
     ///
     /// Returns a [`AzureSqlServersCreateDatabaseBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create_database(
         &self,
         uuid: Uuid,
@@ -118,6 +122,7 @@ impl<'a> AzureSqlServersApi<'a> {
     /// - `409`
     ///
     /// Returns a [`AzureSqlServersPullBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn pull(&self, uuid: Uuid) -> AzureSqlServersPullBuilder {
         AzureSqlServersPullBuilder {
             client: self.client.clone(),
@@ -137,6 +142,7 @@ impl<'a> AzureSqlServersApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`AzureSqlServersUnlinkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn unlink(&self, uuid: Uuid) -> AzureSqlServersUnlinkBuilder {
         AzureSqlServersUnlinkBuilder {
             client: self.client.clone(),
@@ -152,6 +158,7 @@ impl<'a> AzureSqlServersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AzureSqlServersUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -172,6 +179,7 @@ impl<'a> AzureSqlServersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AzureSqlServersPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, uuid: Uuid) -> AzureSqlServersPartialUpdateBuilder {
         AzureSqlServersPartialUpdateBuilder {
             client: self.client.clone(),
@@ -188,6 +196,7 @@ impl<'a> AzureSqlServersApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`AzureSqlServersDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> AzureSqlServersDestroyBuilder {
         AzureSqlServersDestroyBuilder {
             client: self.client.clone(),
@@ -205,6 +214,7 @@ impl<'a> AzureSqlServersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AzureSqlServersSetErredBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_erred(&self, uuid: Uuid) -> AzureSqlServersSetErredBuilder {
         AzureSqlServersSetErredBuilder {
             client: self.client.clone(),
@@ -223,6 +233,7 @@ impl<'a> AzureSqlServersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AzureSqlServersSetOkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_ok(&self, uuid: Uuid) -> AzureSqlServersSetOkBuilder {
         AzureSqlServersSetOkBuilder {
             client: self.client.clone(),
@@ -264,6 +275,7 @@ impl AzureSqlServersListBuilder {
     /// Backend ID
     ///
     /// Query `backend_id`, string.
+    #[inline]
     pub fn backend_id(mut self, value: impl Into<String>) -> Self {
         self.backend_id = Some(value.into());
         self
@@ -271,6 +283,7 @@ impl AzureSqlServersListBuilder {
     /// Can manage
     ///
     /// Query `can_manage`, boolean.
+    #[inline]
     pub fn can_manage(mut self, value: bool) -> Self {
         self.can_manage = Some(value);
         self
@@ -278,6 +291,7 @@ impl AzureSqlServersListBuilder {
     /// Customer UUID
     ///
     /// Query `customer`, string (uuid).
+    #[inline]
     pub fn customer(mut self, value: Uuid) -> Self {
         self.customer = Some(value);
         self
@@ -285,6 +299,7 @@ impl AzureSqlServersListBuilder {
     /// Customer abbreviation
     ///
     /// Query `customer_abbreviation`, string.
+    #[inline]
     pub fn customer_abbreviation(mut self, value: impl Into<String>) -> Self {
         self.customer_abbreviation = Some(value.into());
         self
@@ -292,6 +307,7 @@ impl AzureSqlServersListBuilder {
     /// Customer name
     ///
     /// Query `customer_name`, string.
+    #[inline]
     pub fn customer_name(mut self, value: impl Into<String>) -> Self {
         self.customer_name = Some(value.into());
         self
@@ -299,6 +315,7 @@ impl AzureSqlServersListBuilder {
     /// Customer native name
     ///
     /// Query `customer_native_name`, string.
+    #[inline]
     pub fn customer_native_name(mut self, value: impl Into<String>) -> Self {
         self.customer_native_name = Some(value.into());
         self
@@ -306,6 +323,7 @@ impl AzureSqlServersListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -313,6 +331,7 @@ impl AzureSqlServersListBuilder {
     /// Description
     ///
     /// Query `description`, string.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -320,6 +339,7 @@ impl AzureSqlServersListBuilder {
     /// External IP
     ///
     /// Query `external_ip`, string.
+    #[inline]
     pub fn external_ip(mut self, value: impl Into<String>) -> Self {
         self.external_ip = Some(value.into());
         self
@@ -327,11 +347,13 @@ impl AzureSqlServersListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -339,6 +361,7 @@ impl AzureSqlServersListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -346,6 +369,7 @@ impl AzureSqlServersListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -353,6 +377,7 @@ impl AzureSqlServersListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -360,6 +385,7 @@ impl AzureSqlServersListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -367,6 +393,7 @@ impl AzureSqlServersListBuilder {
     /// Project UUID
     ///
     /// Query `project`, string (uuid).
+    #[inline]
     pub fn project(mut self, value: Uuid) -> Self {
         self.project = Some(value);
         self
@@ -374,6 +401,7 @@ impl AzureSqlServersListBuilder {
     /// Project name
     ///
     /// Query `project_name`, string.
+    #[inline]
     pub fn project_name(mut self, value: impl Into<String>) -> Self {
         self.project_name = Some(value.into());
         self
@@ -381,16 +409,19 @@ impl AzureSqlServersListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
     }
     /// Query `resource_group`, string (uri).
+    #[inline]
     pub fn resource_group(mut self, value: impl Into<String>) -> Self {
         self.resource_group = Some(value.into());
         self
     }
     /// Query `resource_group_uuid`, string (uuid).
+    #[inline]
     pub fn resource_group_uuid(mut self, value: Uuid) -> Self {
         self.resource_group_uuid = Some(value);
         self
@@ -398,6 +429,7 @@ impl AzureSqlServersListBuilder {
     /// Service settings name
     ///
     /// Query `service_settings_name`, string.
+    #[inline]
     pub fn service_settings_name(mut self, value: impl Into<String>) -> Self {
         self.service_settings_name = Some(value.into());
         self
@@ -405,6 +437,7 @@ impl AzureSqlServersListBuilder {
     /// Service settings UUID
     ///
     /// Query `service_settings_uuid`, string (uuid).
+    #[inline]
     pub fn service_settings_uuid(mut self, value: Uuid) -> Self {
         self.service_settings_uuid = Some(value);
         self
@@ -414,17 +447,20 @@ impl AzureSqlServersListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -433,6 +469,7 @@ impl AzureSqlServersListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -469,6 +506,7 @@ impl AzureSqlServersListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::AzureSqlServer>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -477,6 +515,7 @@ impl AzureSqlServersListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::AzureSqlServer> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -492,6 +531,7 @@ impl AzureSqlServersListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/azure-sql-servers/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -503,6 +543,7 @@ impl AzureSqlServersListBuilder {
 impl std::future::IntoFuture for AzureSqlServersListBuilder {
     type Output = Result<runtime::Page<models::AzureSqlServer>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::AzureSqlServer>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -519,17 +560,20 @@ impl AzureSqlServersRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -538,6 +582,7 @@ impl AzureSqlServersRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -556,6 +601,7 @@ impl AzureSqlServersRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AzureSqlServer> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -564,6 +610,7 @@ impl AzureSqlServersRetrieveBuilder {
 impl std::future::IntoFuture for AzureSqlServersRetrieveBuilder {
     type Output = Result<models::AzureSqlServer, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AzureSqlServer>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -578,6 +625,7 @@ pub struct AzureSqlServersCreateBuilder {
 impl AzureSqlServersCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -586,6 +634,7 @@ impl AzureSqlServersCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -600,6 +649,7 @@ impl AzureSqlServersCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AzureSqlServer> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -608,6 +658,7 @@ impl AzureSqlServersCreateBuilder {
 impl std::future::IntoFuture for AzureSqlServersCreateBuilder {
     type Output = Result<models::AzureSqlServer, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AzureSqlServer>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -623,6 +674,7 @@ pub struct AzureSqlServersCreateDatabaseBuilder {
 impl AzureSqlServersCreateDatabaseBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -631,6 +683,7 @@ impl AzureSqlServersCreateDatabaseBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -651,6 +704,7 @@ impl AzureSqlServersCreateDatabaseBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AzureSqlDatabaseCreate> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -659,6 +713,7 @@ impl AzureSqlServersCreateDatabaseBuilder {
 impl std::future::IntoFuture for AzureSqlServersCreateDatabaseBuilder {
     type Output = Result<models::AzureSqlDatabaseCreate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AzureSqlDatabaseCreate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -673,6 +728,7 @@ pub struct AzureSqlServersPullBuilder {
 impl AzureSqlServersPullBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -681,6 +737,7 @@ impl AzureSqlServersPullBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -697,6 +754,7 @@ impl AzureSqlServersPullBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -705,6 +763,7 @@ impl AzureSqlServersPullBuilder {
 impl std::future::IntoFuture for AzureSqlServersPullBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -719,6 +778,7 @@ pub struct AzureSqlServersUnlinkBuilder {
 impl AzureSqlServersUnlinkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -727,6 +787,7 @@ impl AzureSqlServersUnlinkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -746,6 +807,7 @@ impl AzureSqlServersUnlinkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -754,6 +816,7 @@ impl AzureSqlServersUnlinkBuilder {
 impl std::future::IntoFuture for AzureSqlServersUnlinkBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -769,6 +832,7 @@ pub struct AzureSqlServersUpdateBuilder {
 impl AzureSqlServersUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -777,6 +841,7 @@ impl AzureSqlServersUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -794,6 +859,7 @@ impl AzureSqlServersUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AzureSqlServer> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -802,6 +868,7 @@ impl AzureSqlServersUpdateBuilder {
 impl std::future::IntoFuture for AzureSqlServersUpdateBuilder {
     type Output = Result<models::AzureSqlServer, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AzureSqlServer>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -817,6 +884,7 @@ pub struct AzureSqlServersPartialUpdateBuilder {
 impl AzureSqlServersPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -826,10 +894,12 @@ impl AzureSqlServersPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedAzureSqlServerRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -852,6 +922,7 @@ impl AzureSqlServersPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AzureSqlServer> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -860,6 +931,7 @@ impl AzureSqlServersPartialUpdateBuilder {
 impl std::future::IntoFuture for AzureSqlServersPartialUpdateBuilder {
     type Output = Result<models::AzureSqlServer, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AzureSqlServer>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -874,6 +946,7 @@ pub struct AzureSqlServersDestroyBuilder {
 impl AzureSqlServersDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -882,6 +955,7 @@ impl AzureSqlServersDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -898,6 +972,7 @@ impl AzureSqlServersDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -906,6 +981,7 @@ impl AzureSqlServersDestroyBuilder {
 impl std::future::IntoFuture for AzureSqlServersDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -921,6 +997,7 @@ pub struct AzureSqlServersSetErredBuilder {
 impl AzureSqlServersSetErredBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -930,10 +1007,12 @@ impl AzureSqlServersSetErredBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::SetErredRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -956,6 +1035,7 @@ impl AzureSqlServersSetErredBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -964,6 +1044,7 @@ impl AzureSqlServersSetErredBuilder {
 impl std::future::IntoFuture for AzureSqlServersSetErredBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -978,6 +1059,7 @@ pub struct AzureSqlServersSetOkBuilder {
 impl AzureSqlServersSetOkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -986,6 +1068,7 @@ impl AzureSqlServersSetOkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1005,6 +1088,7 @@ impl AzureSqlServersSetOkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1013,6 +1097,7 @@ impl AzureSqlServersSetOkBuilder {
 impl std::future::IntoFuture for AzureSqlServersSetOkBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1027,6 +1112,7 @@ pub struct AzureSqlServersMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> AzureSqlServersMock<'a> {
     /// Expects `GET /api/azure-sql-servers/` (operation `azure_sql_servers_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::AzureSqlServer>> {
@@ -1039,6 +1125,7 @@ impl<'a> AzureSqlServersMock<'a> {
         )
     }
     /// Expects `GET /api/azure-sql-servers/{uuid}/` (operation `azure_sql_servers_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -1053,6 +1140,7 @@ impl<'a> AzureSqlServersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/azure-sql-servers/` (operation `azure_sql_servers_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::AzureSqlServer> {
@@ -1065,6 +1153,7 @@ impl<'a> AzureSqlServersMock<'a> {
         )
     }
     /// Expects `POST /api/azure-sql-servers/{uuid}/create_database/` (operation `azure_sql_servers_create_database`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create_database(
         &self,
         uuid: &Uuid,
@@ -1079,6 +1168,7 @@ impl<'a> AzureSqlServersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/azure-sql-servers/{uuid}/pull/` (operation `azure_sql_servers_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn pull(
         &self,
         uuid: &Uuid,
@@ -1093,6 +1183,7 @@ impl<'a> AzureSqlServersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/azure-sql-servers/{uuid}/unlink/` (operation `azure_sql_servers_unlink`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn unlink(
         &self,
         uuid: &Uuid,
@@ -1107,6 +1198,7 @@ impl<'a> AzureSqlServersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/azure-sql-servers/{uuid}/` (operation `azure_sql_servers_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -1121,6 +1213,7 @@ impl<'a> AzureSqlServersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/azure-sql-servers/{uuid}/` (operation `azure_sql_servers_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -1135,6 +1228,7 @@ impl<'a> AzureSqlServersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/azure-sql-servers/{uuid}/` (operation `azure_sql_servers_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -1149,6 +1243,7 @@ impl<'a> AzureSqlServersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/azure-sql-servers/{uuid}/set_erred/` (operation `azure_sql_servers_set_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_erred(
         &self,
         uuid: &Uuid,
@@ -1163,6 +1258,7 @@ impl<'a> AzureSqlServersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/azure-sql-servers/{uuid}/set_ok/` (operation `azure_sql_servers_set_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_ok(
         &self,
         uuid: &Uuid,

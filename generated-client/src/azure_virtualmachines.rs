@@ -25,6 +25,7 @@ impl<'a> AzureVirtualmachinesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AzureVirtualmachinesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> AzureVirtualmachinesListBuilder {
         AzureVirtualmachinesListBuilder {
             client: self.client.clone(),
@@ -61,6 +62,7 @@ impl<'a> AzureVirtualmachinesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AzureVirtualmachinesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> AzureVirtualmachinesRetrieveBuilder {
         AzureVirtualmachinesRetrieveBuilder {
             client: self.client.clone(),
@@ -77,6 +79,7 @@ impl<'a> AzureVirtualmachinesApi<'a> {
     /// - `201`
     ///
     /// Returns a [`AzureVirtualmachinesCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::AzureVirtualMachineRequest,
@@ -98,6 +101,7 @@ impl<'a> AzureVirtualmachinesApi<'a> {
     /// - `409`
     ///
     /// Returns a [`AzureVirtualmachinesPullBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn pull(&self, uuid: Uuid) -> AzureVirtualmachinesPullBuilder {
         AzureVirtualmachinesPullBuilder {
             client: self.client.clone(),
@@ -117,6 +121,7 @@ impl<'a> AzureVirtualmachinesApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`AzureVirtualmachinesUnlinkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn unlink(&self, uuid: Uuid) -> AzureVirtualmachinesUnlinkBuilder {
         AzureVirtualmachinesUnlinkBuilder {
             client: self.client.clone(),
@@ -132,6 +137,7 @@ impl<'a> AzureVirtualmachinesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AzureVirtualmachinesUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -152,6 +158,7 @@ impl<'a> AzureVirtualmachinesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AzureVirtualmachinesPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -171,6 +178,7 @@ impl<'a> AzureVirtualmachinesApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`AzureVirtualmachinesDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> AzureVirtualmachinesDestroyBuilder {
         AzureVirtualmachinesDestroyBuilder {
             client: self.client.clone(),
@@ -186,6 +194,7 @@ impl<'a> AzureVirtualmachinesApi<'a> {
     /// - `202`
     ///
     /// Returns a [`AzureVirtualmachinesRestartBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn restart(&self, uuid: Uuid) -> AzureVirtualmachinesRestartBuilder {
         AzureVirtualmachinesRestartBuilder {
             client: self.client.clone(),
@@ -203,6 +212,7 @@ impl<'a> AzureVirtualmachinesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AzureVirtualmachinesSetErredBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_erred(&self, uuid: Uuid) -> AzureVirtualmachinesSetErredBuilder {
         AzureVirtualmachinesSetErredBuilder {
             client: self.client.clone(),
@@ -221,6 +231,7 @@ impl<'a> AzureVirtualmachinesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AzureVirtualmachinesSetOkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_ok(&self, uuid: Uuid) -> AzureVirtualmachinesSetOkBuilder {
         AzureVirtualmachinesSetOkBuilder {
             client: self.client.clone(),
@@ -236,6 +247,7 @@ impl<'a> AzureVirtualmachinesApi<'a> {
     /// - `202`
     ///
     /// Returns a [`AzureVirtualmachinesStartBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn start(&self, uuid: Uuid) -> AzureVirtualmachinesStartBuilder {
         AzureVirtualmachinesStartBuilder {
             client: self.client.clone(),
@@ -251,6 +263,7 @@ impl<'a> AzureVirtualmachinesApi<'a> {
     /// - `202`
     ///
     /// Returns a [`AzureVirtualmachinesStopBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn stop(&self, uuid: Uuid) -> AzureVirtualmachinesStopBuilder {
         AzureVirtualmachinesStopBuilder {
             client: self.client.clone(),
@@ -292,6 +305,7 @@ impl AzureVirtualmachinesListBuilder {
     /// Backend ID
     ///
     /// Query `backend_id`, string.
+    #[inline]
     pub fn backend_id(mut self, value: impl Into<String>) -> Self {
         self.backend_id = Some(value.into());
         self
@@ -299,6 +313,7 @@ impl AzureVirtualmachinesListBuilder {
     /// Can manage
     ///
     /// Query `can_manage`, boolean.
+    #[inline]
     pub fn can_manage(mut self, value: bool) -> Self {
         self.can_manage = Some(value);
         self
@@ -306,6 +321,7 @@ impl AzureVirtualmachinesListBuilder {
     /// Customer UUID
     ///
     /// Query `customer`, string (uuid).
+    #[inline]
     pub fn customer(mut self, value: Uuid) -> Self {
         self.customer = Some(value);
         self
@@ -313,6 +329,7 @@ impl AzureVirtualmachinesListBuilder {
     /// Customer abbreviation
     ///
     /// Query `customer_abbreviation`, string.
+    #[inline]
     pub fn customer_abbreviation(mut self, value: impl Into<String>) -> Self {
         self.customer_abbreviation = Some(value.into());
         self
@@ -320,6 +337,7 @@ impl AzureVirtualmachinesListBuilder {
     /// Customer name
     ///
     /// Query `customer_name`, string.
+    #[inline]
     pub fn customer_name(mut self, value: impl Into<String>) -> Self {
         self.customer_name = Some(value.into());
         self
@@ -327,6 +345,7 @@ impl AzureVirtualmachinesListBuilder {
     /// Customer native name
     ///
     /// Query `customer_native_name`, string.
+    #[inline]
     pub fn customer_native_name(mut self, value: impl Into<String>) -> Self {
         self.customer_native_name = Some(value.into());
         self
@@ -334,6 +353,7 @@ impl AzureVirtualmachinesListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -341,6 +361,7 @@ impl AzureVirtualmachinesListBuilder {
     /// Description
     ///
     /// Query `description`, string.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -348,6 +369,7 @@ impl AzureVirtualmachinesListBuilder {
     /// External IP
     ///
     /// Query `external_ip`, string.
+    #[inline]
     pub fn external_ip(mut self, value: impl Into<String>) -> Self {
         self.external_ip = Some(value.into());
         self
@@ -355,11 +377,13 @@ impl AzureVirtualmachinesListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -367,6 +391,7 @@ impl AzureVirtualmachinesListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -374,6 +399,7 @@ impl AzureVirtualmachinesListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -381,6 +407,7 @@ impl AzureVirtualmachinesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -388,6 +415,7 @@ impl AzureVirtualmachinesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -395,6 +423,7 @@ impl AzureVirtualmachinesListBuilder {
     /// Project UUID
     ///
     /// Query `project`, string (uuid).
+    #[inline]
     pub fn project(mut self, value: Uuid) -> Self {
         self.project = Some(value);
         self
@@ -402,6 +431,7 @@ impl AzureVirtualmachinesListBuilder {
     /// Project name
     ///
     /// Query `project_name`, string.
+    #[inline]
     pub fn project_name(mut self, value: impl Into<String>) -> Self {
         self.project_name = Some(value.into());
         self
@@ -409,16 +439,19 @@ impl AzureVirtualmachinesListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
     }
     /// Query `resource_group`, string (uri).
+    #[inline]
     pub fn resource_group(mut self, value: impl Into<String>) -> Self {
         self.resource_group = Some(value.into());
         self
     }
     /// Query `resource_group_uuid`, string (uuid).
+    #[inline]
     pub fn resource_group_uuid(mut self, value: Uuid) -> Self {
         self.resource_group_uuid = Some(value);
         self
@@ -426,6 +459,7 @@ impl AzureVirtualmachinesListBuilder {
     /// Service settings name
     ///
     /// Query `service_settings_name`, string.
+    #[inline]
     pub fn service_settings_name(mut self, value: impl Into<String>) -> Self {
         self.service_settings_name = Some(value.into());
         self
@@ -433,6 +467,7 @@ impl AzureVirtualmachinesListBuilder {
     /// Service settings UUID
     ///
     /// Query `service_settings_uuid`, string (uuid).
+    #[inline]
     pub fn service_settings_uuid(mut self, value: Uuid) -> Self {
         self.service_settings_uuid = Some(value);
         self
@@ -442,17 +477,20 @@ impl AzureVirtualmachinesListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -461,6 +499,7 @@ impl AzureVirtualmachinesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -497,6 +536,7 @@ impl AzureVirtualmachinesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::AzureVirtualMachine>> {
@@ -507,6 +547,7 @@ impl AzureVirtualmachinesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::AzureVirtualMachine> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -522,6 +563,7 @@ impl AzureVirtualmachinesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/azure-virtualmachines/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -535,6 +577,7 @@ impl std::future::IntoFuture for AzureVirtualmachinesListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::AzureVirtualMachine>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -551,17 +594,20 @@ impl AzureVirtualmachinesRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -570,6 +616,7 @@ impl AzureVirtualmachinesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -591,6 +638,7 @@ impl AzureVirtualmachinesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AzureVirtualMachine> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -599,6 +647,7 @@ impl AzureVirtualmachinesRetrieveBuilder {
 impl std::future::IntoFuture for AzureVirtualmachinesRetrieveBuilder {
     type Output = Result<models::AzureVirtualMachine, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AzureVirtualMachine>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -613,6 +662,7 @@ pub struct AzureVirtualmachinesCreateBuilder {
 impl AzureVirtualmachinesCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -621,6 +671,7 @@ impl AzureVirtualmachinesCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -635,6 +686,7 @@ impl AzureVirtualmachinesCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AzureVirtualMachine> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -643,6 +695,7 @@ impl AzureVirtualmachinesCreateBuilder {
 impl std::future::IntoFuture for AzureVirtualmachinesCreateBuilder {
     type Output = Result<models::AzureVirtualMachine, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AzureVirtualMachine>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -657,6 +710,7 @@ pub struct AzureVirtualmachinesPullBuilder {
 impl AzureVirtualmachinesPullBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -665,6 +719,7 @@ impl AzureVirtualmachinesPullBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -684,6 +739,7 @@ impl AzureVirtualmachinesPullBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -692,6 +748,7 @@ impl AzureVirtualmachinesPullBuilder {
 impl std::future::IntoFuture for AzureVirtualmachinesPullBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -706,6 +763,7 @@ pub struct AzureVirtualmachinesUnlinkBuilder {
 impl AzureVirtualmachinesUnlinkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -714,6 +772,7 @@ impl AzureVirtualmachinesUnlinkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -733,6 +792,7 @@ impl AzureVirtualmachinesUnlinkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -741,6 +801,7 @@ impl AzureVirtualmachinesUnlinkBuilder {
 impl std::future::IntoFuture for AzureVirtualmachinesUnlinkBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -756,6 +817,7 @@ pub struct AzureVirtualmachinesUpdateBuilder {
 impl AzureVirtualmachinesUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -764,6 +826,7 @@ impl AzureVirtualmachinesUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -784,6 +847,7 @@ impl AzureVirtualmachinesUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AzureVirtualMachine> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -792,6 +856,7 @@ impl AzureVirtualmachinesUpdateBuilder {
 impl std::future::IntoFuture for AzureVirtualmachinesUpdateBuilder {
     type Output = Result<models::AzureVirtualMachine, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AzureVirtualMachine>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -807,6 +872,7 @@ pub struct AzureVirtualmachinesPartialUpdateBuilder {
 impl AzureVirtualmachinesPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -816,10 +882,12 @@ impl AzureVirtualmachinesPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedAzureVirtualMachineRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -842,6 +910,7 @@ impl AzureVirtualmachinesPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AzureVirtualMachine> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -850,6 +919,7 @@ impl AzureVirtualmachinesPartialUpdateBuilder {
 impl std::future::IntoFuture for AzureVirtualmachinesPartialUpdateBuilder {
     type Output = Result<models::AzureVirtualMachine, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AzureVirtualMachine>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -864,6 +934,7 @@ pub struct AzureVirtualmachinesDestroyBuilder {
 impl AzureVirtualmachinesDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -872,6 +943,7 @@ impl AzureVirtualmachinesDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -891,6 +963,7 @@ impl AzureVirtualmachinesDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -899,6 +972,7 @@ impl AzureVirtualmachinesDestroyBuilder {
 impl std::future::IntoFuture for AzureVirtualmachinesDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -913,6 +987,7 @@ pub struct AzureVirtualmachinesRestartBuilder {
 impl AzureVirtualmachinesRestartBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -921,6 +996,7 @@ impl AzureVirtualmachinesRestartBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -940,6 +1016,7 @@ impl AzureVirtualmachinesRestartBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -948,6 +1025,7 @@ impl AzureVirtualmachinesRestartBuilder {
 impl std::future::IntoFuture for AzureVirtualmachinesRestartBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -963,6 +1041,7 @@ pub struct AzureVirtualmachinesSetErredBuilder {
 impl AzureVirtualmachinesSetErredBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -972,10 +1051,12 @@ impl AzureVirtualmachinesSetErredBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::SetErredRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -998,6 +1079,7 @@ impl AzureVirtualmachinesSetErredBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1006,6 +1088,7 @@ impl AzureVirtualmachinesSetErredBuilder {
 impl std::future::IntoFuture for AzureVirtualmachinesSetErredBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1020,6 +1103,7 @@ pub struct AzureVirtualmachinesSetOkBuilder {
 impl AzureVirtualmachinesSetOkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1028,6 +1112,7 @@ impl AzureVirtualmachinesSetOkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1047,6 +1132,7 @@ impl AzureVirtualmachinesSetOkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1055,6 +1141,7 @@ impl AzureVirtualmachinesSetOkBuilder {
 impl std::future::IntoFuture for AzureVirtualmachinesSetOkBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1069,6 +1156,7 @@ pub struct AzureVirtualmachinesStartBuilder {
 impl AzureVirtualmachinesStartBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1077,6 +1165,7 @@ impl AzureVirtualmachinesStartBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1096,6 +1185,7 @@ impl AzureVirtualmachinesStartBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1104,6 +1194,7 @@ impl AzureVirtualmachinesStartBuilder {
 impl std::future::IntoFuture for AzureVirtualmachinesStartBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1118,6 +1209,7 @@ pub struct AzureVirtualmachinesStopBuilder {
 impl AzureVirtualmachinesStopBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1126,6 +1218,7 @@ impl AzureVirtualmachinesStopBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1145,6 +1238,7 @@ impl AzureVirtualmachinesStopBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1153,6 +1247,7 @@ impl AzureVirtualmachinesStopBuilder {
 impl std::future::IntoFuture for AzureVirtualmachinesStopBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1167,6 +1262,7 @@ pub struct AzureVirtualmachinesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> AzureVirtualmachinesMock<'a> {
     /// Expects `GET /api/azure-virtualmachines/` (operation `azure_virtualmachines_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -1182,6 +1278,7 @@ impl<'a> AzureVirtualmachinesMock<'a> {
         )
     }
     /// Expects `GET /api/azure-virtualmachines/{uuid}/` (operation `azure_virtualmachines_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -1196,6 +1293,7 @@ impl<'a> AzureVirtualmachinesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/azure-virtualmachines/` (operation `azure_virtualmachines_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::AzureVirtualMachine> {
@@ -1208,6 +1306,7 @@ impl<'a> AzureVirtualmachinesMock<'a> {
         )
     }
     /// Expects `POST /api/azure-virtualmachines/{uuid}/pull/` (operation `azure_virtualmachines_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn pull(
         &self,
         uuid: &Uuid,
@@ -1222,6 +1321,7 @@ impl<'a> AzureVirtualmachinesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/azure-virtualmachines/{uuid}/unlink/` (operation `azure_virtualmachines_unlink`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn unlink(
         &self,
         uuid: &Uuid,
@@ -1236,6 +1336,7 @@ impl<'a> AzureVirtualmachinesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/azure-virtualmachines/{uuid}/` (operation `azure_virtualmachines_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -1250,6 +1351,7 @@ impl<'a> AzureVirtualmachinesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/azure-virtualmachines/{uuid}/` (operation `azure_virtualmachines_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -1264,6 +1366,7 @@ impl<'a> AzureVirtualmachinesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/azure-virtualmachines/{uuid}/` (operation `azure_virtualmachines_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -1278,6 +1381,7 @@ impl<'a> AzureVirtualmachinesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/azure-virtualmachines/{uuid}/restart/` (operation `azure_virtualmachines_restart`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn restart(
         &self,
         uuid: &Uuid,
@@ -1292,6 +1396,7 @@ impl<'a> AzureVirtualmachinesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/azure-virtualmachines/{uuid}/set_erred/` (operation `azure_virtualmachines_set_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_erred(
         &self,
         uuid: &Uuid,
@@ -1306,6 +1411,7 @@ impl<'a> AzureVirtualmachinesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/azure-virtualmachines/{uuid}/set_ok/` (operation `azure_virtualmachines_set_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_ok(
         &self,
         uuid: &Uuid,
@@ -1320,6 +1426,7 @@ impl<'a> AzureVirtualmachinesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/azure-virtualmachines/{uuid}/start/` (operation `azure_virtualmachines_start`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn start(
         &self,
         uuid: &Uuid,
@@ -1334,6 +1441,7 @@ impl<'a> AzureVirtualmachinesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/azure-virtualmachines/{uuid}/stop/` (operation `azure_virtualmachines_stop`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn stop(
         &self,
         uuid: &Uuid,

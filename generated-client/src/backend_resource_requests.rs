@@ -27,6 +27,7 @@ impl<'a> BackendResourceRequestsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`BackendResourceRequestsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> BackendResourceRequestsListBuilder {
         BackendResourceRequestsListBuilder {
             client: self.client.clone(),
@@ -54,6 +55,7 @@ impl<'a> BackendResourceRequestsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`BackendResourceRequestsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> BackendResourceRequestsRetrieveBuilder {
         BackendResourceRequestsRetrieveBuilder {
             client: self.client.clone(),
@@ -71,6 +73,7 @@ impl<'a> BackendResourceRequestsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`BackendResourceRequestsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::BackendResourceReqRequest,
@@ -91,6 +94,7 @@ impl<'a> BackendResourceRequestsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`BackendResourceRequestsSetDoneBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_done(&self, uuid: Uuid) -> BackendResourceRequestsSetDoneBuilder {
         BackendResourceRequestsSetDoneBuilder {
             client: self.client.clone(),
@@ -108,6 +112,7 @@ impl<'a> BackendResourceRequestsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`BackendResourceRequestsSetErredBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_erred(&self, uuid: Uuid) -> BackendResourceRequestsSetErredBuilder {
         BackendResourceRequestsSetErredBuilder {
             client: self.client.clone(),
@@ -126,6 +131,7 @@ impl<'a> BackendResourceRequestsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`BackendResourceRequestsStartProcessingBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn start_processing(
         &self,
         uuid: Uuid,
@@ -159,6 +165,7 @@ impl BackendResourceRequestsListBuilder {
     /// Created after
     ///
     /// Query `created`, string (date-time).
+    #[inline]
     pub fn created(mut self, value: DateTime) -> Self {
         self.created = Some(value);
         self
@@ -166,6 +173,7 @@ impl BackendResourceRequestsListBuilder {
     /// Created before
     ///
     /// Query `created_before`, string (date-time).
+    #[inline]
     pub fn created_before(mut self, value: DateTime) -> Self {
         self.created_before = Some(value);
         self
@@ -173,6 +181,7 @@ impl BackendResourceRequestsListBuilder {
     /// Modified after
     ///
     /// Query `finished`, string (date-time).
+    #[inline]
     pub fn finished(mut self, value: DateTime) -> Self {
         self.finished = Some(value);
         self
@@ -180,6 +189,7 @@ impl BackendResourceRequestsListBuilder {
     /// Modified after
     ///
     /// Query `modified`, string (date-time).
+    #[inline]
     pub fn modified(mut self, value: DateTime) -> Self {
         self.modified = Some(value);
         self
@@ -187,6 +197,7 @@ impl BackendResourceRequestsListBuilder {
     /// Modified before
     ///
     /// Query `modified_before`, string (date-time).
+    #[inline]
     pub fn modified_before(mut self, value: DateTime) -> Self {
         self.modified_before = Some(value);
         self
@@ -196,11 +207,13 @@ impl BackendResourceRequestsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -208,6 +221,7 @@ impl BackendResourceRequestsListBuilder {
     /// Offering UUID
     ///
     /// Query `offering_uuid`, string (uuid).
+    #[inline]
     pub fn offering_uuid(mut self, value: Uuid) -> Self {
         self.offering_uuid = Some(value);
         self
@@ -215,6 +229,7 @@ impl BackendResourceRequestsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -222,6 +237,7 @@ impl BackendResourceRequestsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -229,6 +245,7 @@ impl BackendResourceRequestsListBuilder {
     /// Created after
     ///
     /// Query `started`, string (date-time).
+    #[inline]
     pub fn started(mut self, value: DateTime) -> Self {
         self.started = Some(value);
         self
@@ -238,17 +255,20 @@ impl BackendResourceRequestsListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -257,6 +277,7 @@ impl BackendResourceRequestsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -285,6 +306,7 @@ impl BackendResourceRequestsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::BackendResourceReq>> {
@@ -295,6 +317,7 @@ impl BackendResourceRequestsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::BackendResourceReq> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -310,6 +333,7 @@ impl BackendResourceRequestsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/backend-resource-requests/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -321,6 +345,7 @@ impl BackendResourceRequestsListBuilder {
 impl std::future::IntoFuture for BackendResourceRequestsListBuilder {
     type Output = Result<runtime::Page<models::BackendResourceReq>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::BackendResourceReq>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -335,6 +360,7 @@ pub struct BackendResourceRequestsRetrieveBuilder {
 impl BackendResourceRequestsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -343,6 +369,7 @@ impl BackendResourceRequestsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -362,6 +389,7 @@ impl BackendResourceRequestsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::BackendResourceReq> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -370,6 +398,7 @@ impl BackendResourceRequestsRetrieveBuilder {
 impl std::future::IntoFuture for BackendResourceRequestsRetrieveBuilder {
     type Output = Result<models::BackendResourceReq, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::BackendResourceReq>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -384,6 +413,7 @@ pub struct BackendResourceRequestsCreateBuilder {
 impl BackendResourceRequestsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -392,6 +422,7 @@ impl BackendResourceRequestsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -409,6 +440,7 @@ impl BackendResourceRequestsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::BackendResourceReq> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -417,6 +449,7 @@ impl BackendResourceRequestsCreateBuilder {
 impl std::future::IntoFuture for BackendResourceRequestsCreateBuilder {
     type Output = Result<models::BackendResourceReq, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::BackendResourceReq>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -431,6 +464,7 @@ pub struct BackendResourceRequestsSetDoneBuilder {
 impl BackendResourceRequestsSetDoneBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -439,6 +473,7 @@ impl BackendResourceRequestsSetDoneBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -458,6 +493,7 @@ impl BackendResourceRequestsSetDoneBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -466,6 +502,7 @@ impl BackendResourceRequestsSetDoneBuilder {
 impl std::future::IntoFuture for BackendResourceRequestsSetDoneBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -481,6 +518,7 @@ pub struct BackendResourceRequestsSetErredBuilder {
 impl BackendResourceRequestsSetErredBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -490,10 +528,12 @@ impl BackendResourceRequestsSetErredBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::BackendResourceRequestSetErredRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -516,6 +556,7 @@ impl BackendResourceRequestsSetErredBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -524,6 +565,7 @@ impl BackendResourceRequestsSetErredBuilder {
 impl std::future::IntoFuture for BackendResourceRequestsSetErredBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -538,6 +580,7 @@ pub struct BackendResourceRequestsStartProcessingBuilder {
 impl BackendResourceRequestsStartProcessingBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -546,6 +589,7 @@ impl BackendResourceRequestsStartProcessingBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -565,6 +609,7 @@ impl BackendResourceRequestsStartProcessingBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -573,6 +618,7 @@ impl BackendResourceRequestsStartProcessingBuilder {
 impl std::future::IntoFuture for BackendResourceRequestsStartProcessingBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -587,6 +633,7 @@ pub struct BackendResourceRequestsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> BackendResourceRequestsMock<'a> {
     /// Expects `GET /api/backend-resource-requests/` (operation `backend_resource_requests_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -602,6 +649,7 @@ impl<'a> BackendResourceRequestsMock<'a> {
         )
     }
     /// Expects `GET /api/backend-resource-requests/{uuid}/` (operation `backend_resource_requests_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -616,6 +664,7 @@ impl<'a> BackendResourceRequestsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/backend-resource-requests/` (operation `backend_resource_requests_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::BackendResourceReq> {
@@ -628,6 +677,7 @@ impl<'a> BackendResourceRequestsMock<'a> {
         )
     }
     /// Expects `POST /api/backend-resource-requests/{uuid}/set_done/` (operation `backend_resource_requests_set_done`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_done(
         &self,
         uuid: &Uuid,
@@ -642,6 +692,7 @@ impl<'a> BackendResourceRequestsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/backend-resource-requests/{uuid}/set_erred/` (operation `backend_resource_requests_set_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_erred(
         &self,
         uuid: &Uuid,
@@ -656,6 +707,7 @@ impl<'a> BackendResourceRequestsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/backend-resource-requests/{uuid}/start_processing/` (operation `backend_resource_requests_start_processing`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn start_processing(
         &self,
         uuid: &Uuid,

@@ -27,6 +27,7 @@ impl<'a> BackendResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`BackendResourcesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> BackendResourcesListBuilder {
         BackendResourcesListBuilder {
             client: self.client.clone(),
@@ -55,6 +56,7 @@ impl<'a> BackendResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`BackendResourcesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> BackendResourcesRetrieveBuilder {
         BackendResourcesRetrieveBuilder {
             client: self.client.clone(),
@@ -72,6 +74,7 @@ impl<'a> BackendResourcesApi<'a> {
     /// - `201`
     ///
     /// Returns a [`BackendResourcesCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::BackendResourceRequest,
@@ -92,6 +95,7 @@ impl<'a> BackendResourcesApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`BackendResourcesDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> BackendResourcesDestroyBuilder {
         BackendResourcesDestroyBuilder {
             client: self.client.clone(),
@@ -111,6 +115,7 @@ impl<'a> BackendResourcesApi<'a> {
     /// - `201`
     ///
     /// Returns a [`BackendResourcesImportResourceBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn import_resource(&self, uuid: Uuid) -> BackendResourcesImportResourceBuilder {
         BackendResourcesImportResourceBuilder {
             client: self.client.clone(),
@@ -143,6 +148,7 @@ impl BackendResourcesListBuilder {
     /// Backend ID
     ///
     /// Query `backend_id`, string.
+    #[inline]
     pub fn backend_id(mut self, value: impl Into<String>) -> Self {
         self.backend_id = Some(value.into());
         self
@@ -150,6 +156,7 @@ impl BackendResourcesListBuilder {
     /// Created after
     ///
     /// Query `created`, string (date-time).
+    #[inline]
     pub fn created(mut self, value: DateTime) -> Self {
         self.created = Some(value);
         self
@@ -157,6 +164,7 @@ impl BackendResourcesListBuilder {
     /// Created before
     ///
     /// Query `created_before`, string (date-time).
+    #[inline]
     pub fn created_before(mut self, value: DateTime) -> Self {
         self.created_before = Some(value);
         self
@@ -164,6 +172,7 @@ impl BackendResourcesListBuilder {
     /// Modified after
     ///
     /// Query `modified`, string (date-time).
+    #[inline]
     pub fn modified(mut self, value: DateTime) -> Self {
         self.modified = Some(value);
         self
@@ -171,6 +180,7 @@ impl BackendResourcesListBuilder {
     /// Modified before
     ///
     /// Query `modified_before`, string (date-time).
+    #[inline]
     pub fn modified_before(mut self, value: DateTime) -> Self {
         self.modified_before = Some(value);
         self
@@ -178,6 +188,7 @@ impl BackendResourcesListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -185,6 +196,7 @@ impl BackendResourcesListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -194,11 +206,13 @@ impl BackendResourcesListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -206,6 +220,7 @@ impl BackendResourcesListBuilder {
     /// Offering UUID
     ///
     /// Query `offering_uuid`, string (uuid).
+    #[inline]
     pub fn offering_uuid(mut self, value: Uuid) -> Self {
         self.offering_uuid = Some(value);
         self
@@ -213,6 +228,7 @@ impl BackendResourcesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -220,6 +236,7 @@ impl BackendResourcesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -227,12 +244,14 @@ impl BackendResourcesListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -241,6 +260,7 @@ impl BackendResourcesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -267,6 +287,7 @@ impl BackendResourcesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::BackendResource>> {
@@ -277,6 +298,7 @@ impl BackendResourcesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::BackendResource> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -292,6 +314,7 @@ impl BackendResourcesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/backend-resources/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -303,6 +326,7 @@ impl BackendResourcesListBuilder {
 impl std::future::IntoFuture for BackendResourcesListBuilder {
     type Output = Result<runtime::Page<models::BackendResource>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::BackendResource>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -317,6 +341,7 @@ pub struct BackendResourcesRetrieveBuilder {
 impl BackendResourcesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -325,6 +350,7 @@ impl BackendResourcesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -341,6 +367,7 @@ impl BackendResourcesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::BackendResource> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -349,6 +376,7 @@ impl BackendResourcesRetrieveBuilder {
 impl std::future::IntoFuture for BackendResourcesRetrieveBuilder {
     type Output = Result<models::BackendResource, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::BackendResource>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -363,6 +391,7 @@ pub struct BackendResourcesCreateBuilder {
 impl BackendResourcesCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -371,6 +400,7 @@ impl BackendResourcesCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -385,6 +415,7 @@ impl BackendResourcesCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::BackendResource> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -393,6 +424,7 @@ impl BackendResourcesCreateBuilder {
 impl std::future::IntoFuture for BackendResourcesCreateBuilder {
     type Output = Result<models::BackendResource, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::BackendResource>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -407,6 +439,7 @@ pub struct BackendResourcesDestroyBuilder {
 impl BackendResourcesDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -415,6 +448,7 @@ impl BackendResourcesDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -431,6 +465,7 @@ impl BackendResourcesDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -439,6 +474,7 @@ impl BackendResourcesDestroyBuilder {
 impl std::future::IntoFuture for BackendResourcesDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -454,6 +490,7 @@ pub struct BackendResourcesImportResourceBuilder {
 impl BackendResourcesImportResourceBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -463,10 +500,12 @@ impl BackendResourcesImportResourceBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::BackendResourceImportRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -489,6 +528,7 @@ impl BackendResourcesImportResourceBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::BackendResourceImport> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -497,6 +537,7 @@ impl BackendResourcesImportResourceBuilder {
 impl std::future::IntoFuture for BackendResourcesImportResourceBuilder {
     type Output = Result<models::BackendResourceImport, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::BackendResourceImport>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -511,6 +552,7 @@ pub struct BackendResourcesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> BackendResourcesMock<'a> {
     /// Expects `GET /api/backend-resources/` (operation `backend_resources_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::BackendResource>> {
@@ -523,6 +565,7 @@ impl<'a> BackendResourcesMock<'a> {
         )
     }
     /// Expects `GET /api/backend-resources/{uuid}/` (operation `backend_resources_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -537,6 +580,7 @@ impl<'a> BackendResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/backend-resources/` (operation `backend_resources_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::BackendResource> {
@@ -549,6 +593,7 @@ impl<'a> BackendResourcesMock<'a> {
         )
     }
     /// Expects `DELETE /api/backend-resources/{uuid}/` (operation `backend_resources_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -563,6 +608,7 @@ impl<'a> BackendResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/backend-resources/{uuid}/import_resource/` (operation `backend_resources_import_resource`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn import_resource(
         &self,
         uuid: &Uuid,

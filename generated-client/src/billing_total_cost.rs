@@ -25,6 +25,7 @@ impl<'a> BillingTotalCostApi<'a> {
     /// - `200`
     ///
     /// Returns a [`BillingTotalCostRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self) -> BillingTotalCostRetrieveBuilder {
         BillingTotalCostRetrieveBuilder {
             client: self.client.clone(),
@@ -50,32 +51,38 @@ pub struct BillingTotalCostRetrieveBuilder {
 }
 impl BillingTotalCostRetrieveBuilder {
     /// Query `accounting_is_running`, boolean.
+    #[inline]
     pub fn accounting_is_running(mut self, value: bool) -> Self {
         self.accounting_is_running = Some(value);
         self
     }
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
     }
     /// Query `month`, integer.
+    #[inline]
     pub fn month(mut self, value: i64) -> Self {
         self.month = Some(value);
         self
     }
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Query `year`, integer.
+    #[inline]
     pub fn year(mut self, value: i64) -> Self {
         self.year = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -84,6 +91,7 @@ impl BillingTotalCostRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -103,6 +111,7 @@ impl BillingTotalCostRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::BillingTotalCostRetrieveResponse> {
@@ -113,6 +122,7 @@ impl BillingTotalCostRetrieveBuilder {
 impl std::future::IntoFuture for BillingTotalCostRetrieveBuilder {
     type Output = Result<models::BillingTotalCostRetrieveResponse, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::BillingTotalCostRetrieveResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -127,6 +137,7 @@ pub struct BillingTotalCostMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> BillingTotalCostMock<'a> {
     /// Expects `GET /api/billing-total-cost/` (operation `billing_total_cost_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::BillingTotalCostRetrieveResponse> {

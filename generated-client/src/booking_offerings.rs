@@ -25,6 +25,7 @@ impl<'a> BookingOfferingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`BookingOfferingsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> BookingOfferingsListBuilder {
         BookingOfferingsListBuilder {
             client: self.client.clone(),
@@ -42,6 +43,7 @@ impl<'a> BookingOfferingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`BookingOfferingsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> BookingOfferingsRetrieveBuilder {
         BookingOfferingsRetrieveBuilder {
             client: self.client.clone(),
@@ -58,6 +60,7 @@ impl<'a> BookingOfferingsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`BookingOfferingsGoogleCalendarSyncBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn google_calendar_sync(
         &self,
         uuid: Uuid,
@@ -76,6 +79,7 @@ impl<'a> BookingOfferingsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`BookingOfferingsShareGoogleCalendarBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn share_google_calendar(
         &self,
         uuid: Uuid,
@@ -94,6 +98,7 @@ impl<'a> BookingOfferingsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`BookingOfferingsUnshareGoogleCalendarBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn unshare_google_calendar(
         &self,
         uuid: Uuid,
@@ -119,11 +124,13 @@ impl BookingOfferingsListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -131,6 +138,7 @@ impl BookingOfferingsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -138,12 +146,14 @@ impl BookingOfferingsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -152,6 +162,7 @@ impl BookingOfferingsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -169,6 +180,7 @@ impl BookingOfferingsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::Offering>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -177,6 +189,7 @@ impl BookingOfferingsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::Offering> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -192,6 +205,7 @@ impl BookingOfferingsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/booking-offerings/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -203,6 +217,7 @@ impl BookingOfferingsListBuilder {
 impl std::future::IntoFuture for BookingOfferingsListBuilder {
     type Output = Result<runtime::Page<models::Offering>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Offering>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -219,17 +234,20 @@ impl BookingOfferingsRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -238,6 +256,7 @@ impl BookingOfferingsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -256,6 +275,7 @@ impl BookingOfferingsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Offering> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -264,6 +284,7 @@ impl BookingOfferingsRetrieveBuilder {
 impl std::future::IntoFuture for BookingOfferingsRetrieveBuilder {
     type Output = Result<models::Offering, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Offering>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -278,6 +299,7 @@ pub struct BookingOfferingsGoogleCalendarSyncBuilder {
 impl BookingOfferingsGoogleCalendarSyncBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -286,6 +308,7 @@ impl BookingOfferingsGoogleCalendarSyncBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -305,6 +328,7 @@ impl BookingOfferingsGoogleCalendarSyncBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -313,6 +337,7 @@ impl BookingOfferingsGoogleCalendarSyncBuilder {
 impl std::future::IntoFuture for BookingOfferingsGoogleCalendarSyncBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -327,6 +352,7 @@ pub struct BookingOfferingsShareGoogleCalendarBuilder {
 impl BookingOfferingsShareGoogleCalendarBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -335,6 +361,7 @@ impl BookingOfferingsShareGoogleCalendarBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -354,6 +381,7 @@ impl BookingOfferingsShareGoogleCalendarBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -362,6 +390,7 @@ impl BookingOfferingsShareGoogleCalendarBuilder {
 impl std::future::IntoFuture for BookingOfferingsShareGoogleCalendarBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -376,6 +405,7 @@ pub struct BookingOfferingsUnshareGoogleCalendarBuilder {
 impl BookingOfferingsUnshareGoogleCalendarBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -384,6 +414,7 @@ impl BookingOfferingsUnshareGoogleCalendarBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -403,6 +434,7 @@ impl BookingOfferingsUnshareGoogleCalendarBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -411,6 +443,7 @@ impl BookingOfferingsUnshareGoogleCalendarBuilder {
 impl std::future::IntoFuture for BookingOfferingsUnshareGoogleCalendarBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -425,6 +458,7 @@ pub struct BookingOfferingsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> BookingOfferingsMock<'a> {
     /// Expects `GET /api/booking-offerings/` (operation `booking_offerings_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Offering>> {
@@ -437,6 +471,7 @@ impl<'a> BookingOfferingsMock<'a> {
         )
     }
     /// Expects `GET /api/booking-offerings/{uuid}/` (operation `booking_offerings_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -451,6 +486,7 @@ impl<'a> BookingOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/booking-offerings/{uuid}/google_calendar_sync/` (operation `booking_offerings_google_calendar_sync`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn google_calendar_sync(
         &self,
         uuid: &Uuid,
@@ -465,6 +501,7 @@ impl<'a> BookingOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/booking-offerings/{uuid}/share_google_calendar/` (operation `booking_offerings_share_google_calendar`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn share_google_calendar(
         &self,
         uuid: &Uuid,
@@ -479,6 +516,7 @@ impl<'a> BookingOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/booking-offerings/{uuid}/unshare_google_calendar/` (operation `booking_offerings_unshare_google_calendar`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn unshare_google_calendar(
         &self,
         uuid: &Uuid,

@@ -25,6 +25,7 @@ impl<'a> BookingResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`BookingResourcesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> BookingResourcesListBuilder {
         BookingResourcesListBuilder {
             client: self.client.clone(),
@@ -88,6 +89,7 @@ impl<'a> BookingResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`BookingResourcesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> BookingResourcesRetrieveBuilder {
         BookingResourcesRetrieveBuilder {
             client: self.client.clone(),
@@ -104,6 +106,7 @@ impl<'a> BookingResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`BookingResourcesAcceptBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn accept(&self, uuid: Uuid) -> BookingResourcesAcceptBuilder {
         BookingResourcesAcceptBuilder {
             client: self.client.clone(),
@@ -119,6 +122,7 @@ impl<'a> BookingResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`BookingResourcesRejectBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn reject(&self, uuid: Uuid) -> BookingResourcesRejectBuilder {
         BookingResourcesRejectBuilder {
             client: self.client.clone(),
@@ -187,6 +191,7 @@ impl BookingResourcesListBuilder {
     /// Backend ID
     ///
     /// Query `backend_id`, string.
+    #[inline]
     pub fn backend_id(mut self, value: impl Into<String>) -> Self {
         self.backend_id = Some(value.into());
         self
@@ -194,6 +199,7 @@ impl BookingResourcesListBuilder {
     /// Category UUID
     ///
     /// Query `category_uuid`, string (uuid).
+    #[inline]
     pub fn category_uuid(mut self, value: Uuid) -> Self {
         self.category_uuid = Some(value);
         self
@@ -201,11 +207,13 @@ impl BookingResourcesListBuilder {
     /// Filter by exact number of components
     ///
     /// Query `component_count`, number.
+    #[inline]
     pub fn component_count(mut self, value: f64) -> Self {
         self.component_count = Some(value);
         self
     }
     /// Query `connected_customer_uuid`, string (uuid).
+    #[inline]
     pub fn connected_customer_uuid(mut self, value: Uuid) -> Self {
         self.connected_customer_uuid = Some(value);
         self
@@ -213,6 +221,7 @@ impl BookingResourcesListBuilder {
     /// Created after
     ///
     /// Query `created`, string (date-time).
+    #[inline]
     pub fn created(mut self, value: DateTime) -> Self {
         self.created = Some(value);
         self
@@ -220,6 +229,7 @@ impl BookingResourcesListBuilder {
     /// Created before
     ///
     /// Query `created_before`, string (date-time).
+    #[inline]
     pub fn created_before(mut self, value: DateTime) -> Self {
         self.created_before = Some(value);
         self
@@ -227,6 +237,7 @@ impl BookingResourcesListBuilder {
     /// Customer URL
     ///
     /// Query `customer`, string (uri).
+    #[inline]
     pub fn customer(mut self, value: impl Into<String>) -> Self {
         self.customer = Some(value.into());
         self
@@ -234,6 +245,7 @@ impl BookingResourcesListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -241,6 +253,7 @@ impl BookingResourcesListBuilder {
     /// Downscaled
     ///
     /// Query `downscaled`, boolean.
+    #[inline]
     pub fn downscaled(mut self, value: bool) -> Self {
         self.downscaled = Some(value);
         self
@@ -248,11 +261,13 @@ impl BookingResourcesListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -260,6 +275,7 @@ impl BookingResourcesListBuilder {
     /// Flavor name
     ///
     /// Query `flavor_name`, string.
+    #[inline]
     pub fn flavor_name(mut self, value: impl Into<String>) -> Self {
         self.flavor_name = Some(value.into());
         self
@@ -267,6 +283,7 @@ impl BookingResourcesListBuilder {
     /// Has termination date
     ///
     /// Query `has_terminate_date`, boolean.
+    #[inline]
     pub fn has_terminate_date(mut self, value: bool) -> Self {
         self.has_terminate_date = Some(value);
         self
@@ -274,6 +291,7 @@ impl BookingResourcesListBuilder {
     /// Image name
     ///
     /// Query `image_name`, string.
+    #[inline]
     pub fn image_name(mut self, value: impl Into<String>) -> Self {
         self.image_name = Some(value.into());
         self
@@ -281,6 +299,7 @@ impl BookingResourcesListBuilder {
     /// Filter by attached state
     ///
     /// Query `is_attached`, boolean.
+    #[inline]
     pub fn is_attached(mut self, value: bool) -> Self {
         self.is_attached = Some(value);
         self
@@ -288,6 +307,7 @@ impl BookingResourcesListBuilder {
     /// LEXIS links supported
     ///
     /// Query `lexis_links_supported`, boolean.
+    #[inline]
     pub fn lexis_links_supported(mut self, value: bool) -> Self {
         self.lexis_links_supported = Some(value);
         self
@@ -295,6 +315,7 @@ impl BookingResourcesListBuilder {
     /// Filter by limit-based offerings
     ///
     /// Query `limit_based`, boolean.
+    #[inline]
     pub fn limit_based(mut self, value: bool) -> Self {
         self.limit_based = Some(value);
         self
@@ -302,6 +323,7 @@ impl BookingResourcesListBuilder {
     /// Filter by exact number of limit-based components
     ///
     /// Query `limit_component_count`, number.
+    #[inline]
     pub fn limit_component_count(mut self, value: f64) -> Self {
         self.limit_component_count = Some(value);
         self
@@ -309,6 +331,7 @@ impl BookingResourcesListBuilder {
     /// Modified after
     ///
     /// Query `modified`, string (date-time).
+    #[inline]
     pub fn modified(mut self, value: DateTime) -> Self {
         self.modified = Some(value);
         self
@@ -316,6 +339,7 @@ impl BookingResourcesListBuilder {
     /// Modified before
     ///
     /// Query `modified_before`, string (date-time).
+    #[inline]
     pub fn modified_before(mut self, value: DateTime) -> Self {
         self.modified_before = Some(value);
         self
@@ -323,6 +347,7 @@ impl BookingResourcesListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -330,6 +355,7 @@ impl BookingResourcesListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -339,16 +365,19 @@ impl BookingResourcesListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
     }
     /// Query `offering`, string (uri).
+    #[inline]
     pub fn offering(mut self, value: impl Into<String>) -> Self {
         self.offering = Some(value.into());
         self
@@ -356,6 +385,7 @@ impl BookingResourcesListBuilder {
     /// Offering billable
     ///
     /// Query `offering_billable`, boolean.
+    #[inline]
     pub fn offering_billable(mut self, value: bool) -> Self {
         self.offering_billable = Some(value);
         self
@@ -363,6 +393,7 @@ impl BookingResourcesListBuilder {
     /// Offering shared
     ///
     /// Query `offering_shared`, boolean.
+    #[inline]
     pub fn offering_shared(mut self, value: bool) -> Self {
         self.offering_shared = Some(value);
         self
@@ -372,6 +403,7 @@ impl BookingResourcesListBuilder {
     /// Query `offering_slug`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_offering_slug`\](Self::add_offering_slug) adds one to them.
+    #[inline]
     pub fn offering_slug(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -380,6 +412,7 @@ impl BookingResourcesListBuilder {
         self
     }
     /// Adds one value to query `offering_slug`, after those set before (with [`offering_slug`](Self::offering_slug) or this method).
+    #[inline]
     pub fn add_offering_slug(mut self, value: impl Into<String>) -> Self {
         self.offering_slug.push(value.into());
         self
@@ -387,6 +420,7 @@ impl BookingResourcesListBuilder {
     /// Offering type
     ///
     /// Query `offering_type`, string.
+    #[inline]
     pub fn offering_type(mut self, value: impl Into<String>) -> Self {
         self.offering_type = Some(value.into());
         self
@@ -396,6 +430,7 @@ impl BookingResourcesListBuilder {
     /// Query `offering_uuid`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_offering_uuid`\](Self::add_offering_uuid) adds one to them.
+    #[inline]
     pub fn offering_uuid(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -404,6 +439,7 @@ impl BookingResourcesListBuilder {
         self
     }
     /// Adds one value to query `offering_uuid`, after those set before (with [`offering_uuid`](Self::offering_uuid) or this method).
+    #[inline]
     pub fn add_offering_uuid(mut self, value: impl Into<String>) -> Self {
         self.offering_uuid.push(value.into());
         self
@@ -411,6 +447,7 @@ impl BookingResourcesListBuilder {
     /// Filter resources with only limit-based components
     ///
     /// Query `only_limit_based`, boolean.
+    #[inline]
     pub fn only_limit_based(mut self, value: bool) -> Self {
         self.only_limit_based = Some(value);
         self
@@ -418,6 +455,7 @@ impl BookingResourcesListBuilder {
     /// Filter resources with only usage-based components
     ///
     /// Query `only_usage_based`, boolean.
+    #[inline]
     pub fn only_usage_based(mut self, value: bool) -> Self {
         self.only_usage_based = Some(value);
         self
@@ -427,6 +465,7 @@ impl BookingResourcesListBuilder {
     /// Query `order_state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_order_state`\](Self::add_order_state) adds one to them.
+    #[inline]
     pub fn order_state(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -435,6 +474,7 @@ impl BookingResourcesListBuilder {
         self
     }
     /// Adds one value to query `order_state`, after those set before (with [`order_state`](Self::order_state) or this method).
+    #[inline]
     pub fn add_order_state(mut self, value: impl Into<String>) -> Self {
         self.order_state.push(value.into());
         self
@@ -442,6 +482,7 @@ impl BookingResourcesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -449,11 +490,13 @@ impl BookingResourcesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `parent_offering_uuid`, string (uuid).
+    #[inline]
     pub fn parent_offering_uuid(mut self, value: Uuid) -> Self {
         self.parent_offering_uuid = Some(value);
         self
@@ -461,6 +504,7 @@ impl BookingResourcesListBuilder {
     /// Paused
     ///
     /// Query `paused`, boolean.
+    #[inline]
     pub fn paused(mut self, value: bool) -> Self {
         self.paused = Some(value);
         self
@@ -468,6 +512,7 @@ impl BookingResourcesListBuilder {
     /// Plan UUID
     ///
     /// Query `plan_uuid`, string (uuid).
+    #[inline]
     pub fn plan_uuid(mut self, value: Uuid) -> Self {
         self.plan_uuid = Some(value);
         self
@@ -475,6 +520,7 @@ impl BookingResourcesListBuilder {
     /// Project name
     ///
     /// Query `project_name`, string.
+    #[inline]
     pub fn project_name(mut self, value: impl Into<String>) -> Self {
         self.project_name = Some(value.into());
         self
@@ -482,6 +528,7 @@ impl BookingResourcesListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -489,6 +536,7 @@ impl BookingResourcesListBuilder {
     /// Provider UUID
     ///
     /// Query `provider_uuid`, string (uuid).
+    #[inline]
     pub fn provider_uuid(mut self, value: Uuid) -> Self {
         self.provider_uuid = Some(value);
         self
@@ -496,6 +544,7 @@ impl BookingResourcesListBuilder {
     /// Search by resource UUID, name, slug, backend ID, effective ID, IPs or hypervisor
     ///
     /// Query `query`, string.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
@@ -503,6 +552,7 @@ impl BookingResourcesListBuilder {
     /// Resource attributes (JSON)
     ///
     /// Query `resource_attributes`, string.
+    #[inline]
     pub fn resource_attributes(mut self, value: impl Into<String>) -> Self {
         self.resource_attributes = Some(value.into());
         self
@@ -510,6 +560,7 @@ impl BookingResourcesListBuilder {
     /// Restrict member access
     ///
     /// Query `restrict_member_access`, boolean.
+    #[inline]
     pub fn restrict_member_access(mut self, value: bool) -> Self {
         self.restrict_member_access = Some(value);
         self
@@ -517,6 +568,7 @@ impl BookingResourcesListBuilder {
     /// Runtime state
     ///
     /// Query `runtime_state`, string.
+    #[inline]
     pub fn runtime_state(mut self, value: impl Into<String>) -> Self {
         self.runtime_state = Some(value.into());
         self
@@ -524,6 +576,7 @@ impl BookingResourcesListBuilder {
     /// Service manager UUID
     ///
     /// Query `service_manager_uuid`, string (uuid).
+    #[inline]
     pub fn service_manager_uuid(mut self, value: Uuid) -> Self {
         self.service_manager_uuid = Some(value);
         self
@@ -531,6 +584,7 @@ impl BookingResourcesListBuilder {
     /// Slug
     ///
     /// Query `slug`, string.
+    #[inline]
     pub fn slug(mut self, value: impl Into<String>) -> Self {
         self.slug = Some(value.into());
         self
@@ -540,11 +594,13 @@ impl BookingResourcesListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
@@ -552,6 +608,7 @@ impl BookingResourcesListBuilder {
     /// Filter by usage-based offerings
     ///
     /// Query `usage_based`, boolean.
+    #[inline]
     pub fn usage_based(mut self, value: bool) -> Self {
         self.usage_based = Some(value);
         self
@@ -559,6 +616,7 @@ impl BookingResourcesListBuilder {
     /// Include only resources visible to service providers
     ///
     /// Query `visible_to_providers`, boolean.
+    #[inline]
     pub fn visible_to_providers(mut self, value: bool) -> Self {
         self.visible_to_providers = Some(value);
         self
@@ -566,12 +624,14 @@ impl BookingResourcesListBuilder {
     /// Visible to username
     ///
     /// Query `visible_to_username`, string.
+    #[inline]
     pub fn visible_to_username(mut self, value: impl Into<String>) -> Self {
         self.visible_to_username = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -580,6 +640,7 @@ impl BookingResourcesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -643,6 +704,7 @@ impl BookingResourcesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::BookingResource>> {
@@ -653,6 +715,7 @@ impl BookingResourcesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::BookingResource> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -668,6 +731,7 @@ impl BookingResourcesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/booking-resources/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -679,6 +743,7 @@ impl BookingResourcesListBuilder {
 impl std::future::IntoFuture for BookingResourcesListBuilder {
     type Output = Result<runtime::Page<models::BookingResource>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::BookingResource>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -695,17 +760,20 @@ impl BookingResourcesRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -714,6 +782,7 @@ impl BookingResourcesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -732,6 +801,7 @@ impl BookingResourcesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::BookingResource> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -740,6 +810,7 @@ impl BookingResourcesRetrieveBuilder {
 impl std::future::IntoFuture for BookingResourcesRetrieveBuilder {
     type Output = Result<models::BookingResource, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::BookingResource>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -754,6 +825,7 @@ pub struct BookingResourcesAcceptBuilder {
 impl BookingResourcesAcceptBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -762,6 +834,7 @@ impl BookingResourcesAcceptBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -781,6 +854,7 @@ impl BookingResourcesAcceptBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OrderUuid> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -789,6 +863,7 @@ impl BookingResourcesAcceptBuilder {
 impl std::future::IntoFuture for BookingResourcesAcceptBuilder {
     type Output = Result<models::OrderUuid, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OrderUuid>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -803,6 +878,7 @@ pub struct BookingResourcesRejectBuilder {
 impl BookingResourcesRejectBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -811,6 +887,7 @@ impl BookingResourcesRejectBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -830,6 +907,7 @@ impl BookingResourcesRejectBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OrderUuid> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -838,6 +916,7 @@ impl BookingResourcesRejectBuilder {
 impl std::future::IntoFuture for BookingResourcesRejectBuilder {
     type Output = Result<models::OrderUuid, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OrderUuid>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -852,6 +931,7 @@ pub struct BookingResourcesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> BookingResourcesMock<'a> {
     /// Expects `GET /api/booking-resources/` (operation `booking_resources_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::BookingResource>> {
@@ -864,6 +944,7 @@ impl<'a> BookingResourcesMock<'a> {
         )
     }
     /// Expects `GET /api/booking-resources/{uuid}/` (operation `booking_resources_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -878,6 +959,7 @@ impl<'a> BookingResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/booking-resources/{uuid}/accept/` (operation `booking_resources_accept`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn accept(
         &self,
         uuid: &Uuid,
@@ -892,6 +974,7 @@ impl<'a> BookingResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/booking-resources/{uuid}/reject/` (operation `booking_resources_reject`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn reject(
         &self,
         uuid: &Uuid,

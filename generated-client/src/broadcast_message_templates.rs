@@ -25,6 +25,7 @@ impl<'a> BroadcastMessageTemplatesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`BroadcastMessageTemplatesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> BroadcastMessageTemplatesListBuilder {
         BroadcastMessageTemplatesListBuilder {
             client: self.client.clone(),
@@ -42,6 +43,7 @@ impl<'a> BroadcastMessageTemplatesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`BroadcastMessageTemplatesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> BroadcastMessageTemplatesRetrieveBuilder {
         BroadcastMessageTemplatesRetrieveBuilder {
             client: self.client.clone(),
@@ -57,6 +59,7 @@ impl<'a> BroadcastMessageTemplatesApi<'a> {
     /// - `201`
     ///
     /// Returns a [`BroadcastMessageTemplatesCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::MessageTemplateRequest,
@@ -75,6 +78,7 @@ impl<'a> BroadcastMessageTemplatesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`BroadcastMessageTemplatesUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -95,6 +99,7 @@ impl<'a> BroadcastMessageTemplatesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`BroadcastMessageTemplatesPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -114,6 +119,7 @@ impl<'a> BroadcastMessageTemplatesApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`BroadcastMessageTemplatesDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> BroadcastMessageTemplatesDestroyBuilder {
         BroadcastMessageTemplatesDestroyBuilder {
             client: self.client.clone(),
@@ -134,6 +140,7 @@ pub struct BroadcastMessageTemplatesListBuilder {
 }
 impl BroadcastMessageTemplatesListBuilder {
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -141,6 +148,7 @@ impl BroadcastMessageTemplatesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -148,12 +156,14 @@ impl BroadcastMessageTemplatesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -162,6 +172,7 @@ impl BroadcastMessageTemplatesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -182,6 +193,7 @@ impl BroadcastMessageTemplatesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::MessageTemplate>> {
@@ -192,6 +204,7 @@ impl BroadcastMessageTemplatesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::MessageTemplate> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -207,6 +220,7 @@ impl BroadcastMessageTemplatesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/broadcast-message-templates/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -218,6 +232,7 @@ impl BroadcastMessageTemplatesListBuilder {
 impl std::future::IntoFuture for BroadcastMessageTemplatesListBuilder {
     type Output = Result<runtime::Page<models::MessageTemplate>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::MessageTemplate>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -232,6 +247,7 @@ pub struct BroadcastMessageTemplatesRetrieveBuilder {
 impl BroadcastMessageTemplatesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -240,6 +256,7 @@ impl BroadcastMessageTemplatesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -259,6 +276,7 @@ impl BroadcastMessageTemplatesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::MessageTemplate> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -267,6 +285,7 @@ impl BroadcastMessageTemplatesRetrieveBuilder {
 impl std::future::IntoFuture for BroadcastMessageTemplatesRetrieveBuilder {
     type Output = Result<models::MessageTemplate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::MessageTemplate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -281,6 +300,7 @@ pub struct BroadcastMessageTemplatesCreateBuilder {
 impl BroadcastMessageTemplatesCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -289,6 +309,7 @@ impl BroadcastMessageTemplatesCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -306,6 +327,7 @@ impl BroadcastMessageTemplatesCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::MessageTemplate> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -314,6 +336,7 @@ impl BroadcastMessageTemplatesCreateBuilder {
 impl std::future::IntoFuture for BroadcastMessageTemplatesCreateBuilder {
     type Output = Result<models::MessageTemplate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::MessageTemplate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -329,6 +352,7 @@ pub struct BroadcastMessageTemplatesUpdateBuilder {
 impl BroadcastMessageTemplatesUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -337,6 +361,7 @@ impl BroadcastMessageTemplatesUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -357,6 +382,7 @@ impl BroadcastMessageTemplatesUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::MessageTemplate> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -365,6 +391,7 @@ impl BroadcastMessageTemplatesUpdateBuilder {
 impl std::future::IntoFuture for BroadcastMessageTemplatesUpdateBuilder {
     type Output = Result<models::MessageTemplate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::MessageTemplate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -380,6 +407,7 @@ pub struct BroadcastMessageTemplatesPartialUpdateBuilder {
 impl BroadcastMessageTemplatesPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -389,10 +417,12 @@ impl BroadcastMessageTemplatesPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedMessageTemplateRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -415,6 +445,7 @@ impl BroadcastMessageTemplatesPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::MessageTemplate> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -423,6 +454,7 @@ impl BroadcastMessageTemplatesPartialUpdateBuilder {
 impl std::future::IntoFuture for BroadcastMessageTemplatesPartialUpdateBuilder {
     type Output = Result<models::MessageTemplate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::MessageTemplate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -437,6 +469,7 @@ pub struct BroadcastMessageTemplatesDestroyBuilder {
 impl BroadcastMessageTemplatesDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -445,6 +478,7 @@ impl BroadcastMessageTemplatesDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -464,6 +498,7 @@ impl BroadcastMessageTemplatesDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -472,6 +507,7 @@ impl BroadcastMessageTemplatesDestroyBuilder {
 impl std::future::IntoFuture for BroadcastMessageTemplatesDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -486,6 +522,7 @@ pub struct BroadcastMessageTemplatesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> BroadcastMessageTemplatesMock<'a> {
     /// Expects `GET /api/broadcast-message-templates/` (operation `broadcast_message_templates_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::MessageTemplate>> {
@@ -498,6 +535,7 @@ impl<'a> BroadcastMessageTemplatesMock<'a> {
         )
     }
     /// Expects `GET /api/broadcast-message-templates/{uuid}/` (operation `broadcast_message_templates_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -512,6 +550,7 @@ impl<'a> BroadcastMessageTemplatesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/broadcast-message-templates/` (operation `broadcast_message_templates_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::MessageTemplate> {
@@ -524,6 +563,7 @@ impl<'a> BroadcastMessageTemplatesMock<'a> {
         )
     }
     /// Expects `PUT /api/broadcast-message-templates/{uuid}/` (operation `broadcast_message_templates_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -538,6 +578,7 @@ impl<'a> BroadcastMessageTemplatesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/broadcast-message-templates/{uuid}/` (operation `broadcast_message_templates_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -552,6 +593,7 @@ impl<'a> BroadcastMessageTemplatesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/broadcast-message-templates/{uuid}/` (operation `broadcast_message_templates_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,

@@ -25,6 +25,7 @@ impl<'a> BroadcastMessagesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`BroadcastMessagesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> BroadcastMessagesListBuilder {
         BroadcastMessagesListBuilder {
             client: self.client.clone(),
@@ -45,6 +46,7 @@ impl<'a> BroadcastMessagesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`BroadcastMessagesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> BroadcastMessagesRetrieveBuilder {
         BroadcastMessagesRetrieveBuilder {
             client: self.client.clone(),
@@ -61,6 +63,7 @@ impl<'a> BroadcastMessagesApi<'a> {
     /// - `201`
     ///
     /// Returns a [`BroadcastMessagesCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::BroadcastMessageCreateRequest,
@@ -79,6 +82,7 @@ impl<'a> BroadcastMessagesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`BroadcastMessagesUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -99,6 +103,7 @@ impl<'a> BroadcastMessagesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`BroadcastMessagesPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, uuid: Uuid) -> BroadcastMessagesPartialUpdateBuilder {
         BroadcastMessagesPartialUpdateBuilder {
             client: self.client.clone(),
@@ -115,6 +120,7 @@ impl<'a> BroadcastMessagesApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`BroadcastMessagesDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> BroadcastMessagesDestroyBuilder {
         BroadcastMessagesDestroyBuilder {
             client: self.client.clone(),
@@ -130,6 +136,7 @@ impl<'a> BroadcastMessagesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`BroadcastMessagesRecipientsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn recipients_retrieve(&self) -> BroadcastMessagesRecipientsRetrieveBuilder {
         BroadcastMessagesRecipientsRetrieveBuilder {
             client: self.client.clone(),
@@ -144,6 +151,7 @@ impl<'a> BroadcastMessagesApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`BroadcastMessagesScheduleBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn schedule(&self, uuid: Uuid) -> BroadcastMessagesScheduleBuilder {
         BroadcastMessagesScheduleBuilder {
             client: self.client.clone(),
@@ -159,6 +167,7 @@ impl<'a> BroadcastMessagesApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`BroadcastMessagesSendBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn send(&self, uuid: Uuid) -> BroadcastMessagesSendBuilder {
         BroadcastMessagesSendBuilder {
             client: self.client.clone(),
@@ -184,11 +193,13 @@ impl BroadcastMessagesListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -198,11 +209,13 @@ impl BroadcastMessagesListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -210,6 +223,7 @@ impl BroadcastMessagesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -217,22 +231,26 @@ impl BroadcastMessagesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `state`, `BroadcastMessageStateEnum`.
+    #[inline]
     pub fn state(mut self, value: models::BroadcastMessageStateEnum) -> Self {
         self.state = Some(value);
         self
     }
     /// Query `subject`, string.
+    #[inline]
     pub fn subject(mut self, value: impl Into<String>) -> Self {
         self.subject = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -241,6 +259,7 @@ impl BroadcastMessagesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -261,6 +280,7 @@ impl BroadcastMessagesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::BroadcastMessage>> {
@@ -271,6 +291,7 @@ impl BroadcastMessagesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::BroadcastMessage> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -286,6 +307,7 @@ impl BroadcastMessagesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/broadcast-messages/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -297,6 +319,7 @@ impl BroadcastMessagesListBuilder {
 impl std::future::IntoFuture for BroadcastMessagesListBuilder {
     type Output = Result<runtime::Page<models::BroadcastMessage>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::BroadcastMessage>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -313,17 +336,20 @@ impl BroadcastMessagesRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -332,6 +358,7 @@ impl BroadcastMessagesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -350,6 +377,7 @@ impl BroadcastMessagesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::BroadcastMessage> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -358,6 +386,7 @@ impl BroadcastMessagesRetrieveBuilder {
 impl std::future::IntoFuture for BroadcastMessagesRetrieveBuilder {
     type Output = Result<models::BroadcastMessage, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::BroadcastMessage>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -372,6 +401,7 @@ pub struct BroadcastMessagesCreateBuilder {
 impl BroadcastMessagesCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -380,6 +410,7 @@ impl BroadcastMessagesCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -394,6 +425,7 @@ impl BroadcastMessagesCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::BroadcastMessage> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -402,6 +434,7 @@ impl BroadcastMessagesCreateBuilder {
 impl std::future::IntoFuture for BroadcastMessagesCreateBuilder {
     type Output = Result<models::BroadcastMessage, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::BroadcastMessage>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -417,6 +450,7 @@ pub struct BroadcastMessagesUpdateBuilder {
 impl BroadcastMessagesUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -425,6 +459,7 @@ impl BroadcastMessagesUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -442,6 +477,7 @@ impl BroadcastMessagesUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::BroadcastMessage> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -450,6 +486,7 @@ impl BroadcastMessagesUpdateBuilder {
 impl std::future::IntoFuture for BroadcastMessagesUpdateBuilder {
     type Output = Result<models::BroadcastMessage, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::BroadcastMessage>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -465,6 +502,7 @@ pub struct BroadcastMessagesPartialUpdateBuilder {
 impl BroadcastMessagesPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -474,10 +512,12 @@ impl BroadcastMessagesPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedBroadcastMessageRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -500,6 +540,7 @@ impl BroadcastMessagesPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::BroadcastMessage> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -508,6 +549,7 @@ impl BroadcastMessagesPartialUpdateBuilder {
 impl std::future::IntoFuture for BroadcastMessagesPartialUpdateBuilder {
     type Output = Result<models::BroadcastMessage, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::BroadcastMessage>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -522,6 +564,7 @@ pub struct BroadcastMessagesDestroyBuilder {
 impl BroadcastMessagesDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -530,6 +573,7 @@ impl BroadcastMessagesDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -546,6 +590,7 @@ impl BroadcastMessagesDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -554,6 +599,7 @@ impl BroadcastMessagesDestroyBuilder {
 impl std::future::IntoFuture for BroadcastMessagesDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -567,6 +613,7 @@ pub struct BroadcastMessagesRecipientsRetrieveBuilder {
 impl BroadcastMessagesRecipientsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -575,6 +622,7 @@ impl BroadcastMessagesRecipientsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -591,6 +639,7 @@ impl BroadcastMessagesRecipientsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::BroadcastMessagesRecipientsRetrieveResponse> {
@@ -606,6 +655,7 @@ impl std::future::IntoFuture for BroadcastMessagesRecipientsRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::BroadcastMessagesRecipientsRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -620,6 +670,7 @@ pub struct BroadcastMessagesScheduleBuilder {
 impl BroadcastMessagesScheduleBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -628,6 +679,7 @@ impl BroadcastMessagesScheduleBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -647,6 +699,7 @@ impl BroadcastMessagesScheduleBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -655,6 +708,7 @@ impl BroadcastMessagesScheduleBuilder {
 impl std::future::IntoFuture for BroadcastMessagesScheduleBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -669,6 +723,7 @@ pub struct BroadcastMessagesSendBuilder {
 impl BroadcastMessagesSendBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -677,6 +732,7 @@ impl BroadcastMessagesSendBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -696,6 +752,7 @@ impl BroadcastMessagesSendBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -704,6 +761,7 @@ impl BroadcastMessagesSendBuilder {
 impl std::future::IntoFuture for BroadcastMessagesSendBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -718,6 +776,7 @@ pub struct BroadcastMessagesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> BroadcastMessagesMock<'a> {
     /// Expects `GET /api/broadcast-messages/` (operation `broadcast_messages_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::BroadcastMessage>> {
@@ -730,6 +789,7 @@ impl<'a> BroadcastMessagesMock<'a> {
         )
     }
     /// Expects `GET /api/broadcast-messages/{uuid}/` (operation `broadcast_messages_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -744,6 +804,7 @@ impl<'a> BroadcastMessagesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/broadcast-messages/` (operation `broadcast_messages_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::BroadcastMessage> {
@@ -756,6 +817,7 @@ impl<'a> BroadcastMessagesMock<'a> {
         )
     }
     /// Expects `PUT /api/broadcast-messages/{uuid}/` (operation `broadcast_messages_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -770,6 +832,7 @@ impl<'a> BroadcastMessagesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/broadcast-messages/{uuid}/` (operation `broadcast_messages_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -784,6 +847,7 @@ impl<'a> BroadcastMessagesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/broadcast-messages/{uuid}/` (operation `broadcast_messages_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -798,6 +862,7 @@ impl<'a> BroadcastMessagesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/broadcast-messages/recipients/` (operation `broadcast_messages_recipients_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn recipients_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -813,6 +878,7 @@ impl<'a> BroadcastMessagesMock<'a> {
         )
     }
     /// Expects `POST /api/broadcast-messages/{uuid}/schedule/` (operation `broadcast_messages_schedule`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn schedule(
         &self,
         uuid: &Uuid,
@@ -827,6 +893,7 @@ impl<'a> BroadcastMessagesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/broadcast-messages/{uuid}/send/` (operation `broadcast_messages_send`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn send(
         &self,
         uuid: &Uuid,

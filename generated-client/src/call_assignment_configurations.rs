@@ -25,6 +25,7 @@ impl<'a> CallAssignmentConfigurationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`CallAssignmentConfigurationsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> CallAssignmentConfigurationsListBuilder {
         CallAssignmentConfigurationsListBuilder {
             client: self.client.clone(),
@@ -41,6 +42,7 @@ impl<'a> CallAssignmentConfigurationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`CallAssignmentConfigurationsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> CallAssignmentConfigurationsRetrieveBuilder {
         CallAssignmentConfigurationsRetrieveBuilder {
             client: self.client.clone(),
@@ -56,6 +58,7 @@ impl<'a> CallAssignmentConfigurationsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`CallAssignmentConfigurationsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(&self) -> CallAssignmentConfigurationsCreateBuilder {
         CallAssignmentConfigurationsCreateBuilder {
             client: self.client.clone(),
@@ -71,6 +74,7 @@ impl<'a> CallAssignmentConfigurationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`CallAssignmentConfigurationsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(&self, uuid: Uuid) -> CallAssignmentConfigurationsUpdateBuilder {
         CallAssignmentConfigurationsUpdateBuilder {
             client: self.client.clone(),
@@ -87,6 +91,7 @@ impl<'a> CallAssignmentConfigurationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`CallAssignmentConfigurationsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -106,6 +111,7 @@ impl<'a> CallAssignmentConfigurationsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`CallAssignmentConfigurationsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> CallAssignmentConfigurationsDestroyBuilder {
         CallAssignmentConfigurationsDestroyBuilder {
             client: self.client.clone(),
@@ -127,6 +133,7 @@ impl CallAssignmentConfigurationsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -134,12 +141,14 @@ impl CallAssignmentConfigurationsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -148,6 +157,7 @@ impl CallAssignmentConfigurationsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -167,6 +177,7 @@ impl CallAssignmentConfigurationsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::CallAssignmentConfiguration>> {
@@ -177,6 +188,7 @@ impl CallAssignmentConfigurationsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::CallAssignmentConfiguration> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -192,6 +204,7 @@ impl CallAssignmentConfigurationsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/call-assignment-configurations/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -208,6 +221,7 @@ impl std::future::IntoFuture for CallAssignmentConfigurationsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::CallAssignmentConfiguration>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -222,6 +236,7 @@ pub struct CallAssignmentConfigurationsRetrieveBuilder {
 impl CallAssignmentConfigurationsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -230,6 +245,7 @@ impl CallAssignmentConfigurationsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -249,6 +265,7 @@ impl CallAssignmentConfigurationsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CallAssignmentConfiguration> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -257,6 +274,7 @@ impl CallAssignmentConfigurationsRetrieveBuilder {
 impl std::future::IntoFuture for CallAssignmentConfigurationsRetrieveBuilder {
     type Output = Result<models::CallAssignmentConfiguration, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CallAssignmentConfiguration>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -271,6 +289,7 @@ pub struct CallAssignmentConfigurationsCreateBuilder {
 impl CallAssignmentConfigurationsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -280,10 +299,12 @@ impl CallAssignmentConfigurationsCreateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::CallAssignmentConfigurationRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -303,6 +324,7 @@ impl CallAssignmentConfigurationsCreateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CallAssignmentConfiguration> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -311,6 +333,7 @@ impl CallAssignmentConfigurationsCreateBuilder {
 impl std::future::IntoFuture for CallAssignmentConfigurationsCreateBuilder {
     type Output = Result<models::CallAssignmentConfiguration, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CallAssignmentConfiguration>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -326,6 +349,7 @@ pub struct CallAssignmentConfigurationsUpdateBuilder {
 impl CallAssignmentConfigurationsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -335,10 +359,12 @@ impl CallAssignmentConfigurationsUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::CallAssignmentConfigurationRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -361,6 +387,7 @@ impl CallAssignmentConfigurationsUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CallAssignmentConfiguration> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -369,6 +396,7 @@ impl CallAssignmentConfigurationsUpdateBuilder {
 impl std::future::IntoFuture for CallAssignmentConfigurationsUpdateBuilder {
     type Output = Result<models::CallAssignmentConfiguration, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CallAssignmentConfiguration>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -384,6 +412,7 @@ pub struct CallAssignmentConfigurationsPartialUpdateBuilder {
 impl CallAssignmentConfigurationsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -393,6 +422,7 @@ impl CallAssignmentConfigurationsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(
         mut self,
         body: models::PatchedCallAssignmentConfigurationRequest,
@@ -400,6 +430,7 @@ impl CallAssignmentConfigurationsPartialUpdateBuilder {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -422,6 +453,7 @@ impl CallAssignmentConfigurationsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CallAssignmentConfiguration> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -430,6 +462,7 @@ impl CallAssignmentConfigurationsPartialUpdateBuilder {
 impl std::future::IntoFuture for CallAssignmentConfigurationsPartialUpdateBuilder {
     type Output = Result<models::CallAssignmentConfiguration, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CallAssignmentConfiguration>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -444,6 +477,7 @@ pub struct CallAssignmentConfigurationsDestroyBuilder {
 impl CallAssignmentConfigurationsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -452,6 +486,7 @@ impl CallAssignmentConfigurationsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -471,6 +506,7 @@ impl CallAssignmentConfigurationsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -479,6 +515,7 @@ impl CallAssignmentConfigurationsDestroyBuilder {
 impl std::future::IntoFuture for CallAssignmentConfigurationsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -493,6 +530,7 @@ pub struct CallAssignmentConfigurationsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> CallAssignmentConfigurationsMock<'a> {
     /// Expects `GET /api/call-assignment-configurations/` (operation `call_assignment_configurations_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -508,6 +546,7 @@ impl<'a> CallAssignmentConfigurationsMock<'a> {
         )
     }
     /// Expects `GET /api/call-assignment-configurations/{uuid}/` (operation `call_assignment_configurations_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -522,6 +561,7 @@ impl<'a> CallAssignmentConfigurationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/call-assignment-configurations/` (operation `call_assignment_configurations_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::CallAssignmentConfiguration> {
@@ -534,6 +574,7 @@ impl<'a> CallAssignmentConfigurationsMock<'a> {
         )
     }
     /// Expects `PUT /api/call-assignment-configurations/{uuid}/` (operation `call_assignment_configurations_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -548,6 +589,7 @@ impl<'a> CallAssignmentConfigurationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/call-assignment-configurations/{uuid}/` (operation `call_assignment_configurations_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -562,6 +604,7 @@ impl<'a> CallAssignmentConfigurationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/call-assignment-configurations/{uuid}/` (operation `call_assignment_configurations_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,

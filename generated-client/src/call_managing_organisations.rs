@@ -25,6 +25,7 @@ impl<'a> CallManagingOrganisationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`CallManagingOrganisationsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> CallManagingOrganisationsListBuilder {
         CallManagingOrganisationsListBuilder {
             client: self.client.clone(),
@@ -45,6 +46,7 @@ impl<'a> CallManagingOrganisationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`CallManagingOrganisationsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> CallManagingOrganisationsRetrieveBuilder {
         CallManagingOrganisationsRetrieveBuilder {
             client: self.client.clone(),
@@ -60,6 +62,7 @@ impl<'a> CallManagingOrganisationsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`CallManagingOrganisationsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::CallManagingOrganisationRequest,
@@ -78,6 +81,7 @@ impl<'a> CallManagingOrganisationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`CallManagingOrganisationsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -98,6 +102,7 @@ impl<'a> CallManagingOrganisationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`CallManagingOrganisationsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -117,6 +122,7 @@ impl<'a> CallManagingOrganisationsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`CallManagingOrganisationsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> CallManagingOrganisationsDestroyBuilder {
         CallManagingOrganisationsDestroyBuilder {
             client: self.client.clone(),
@@ -134,6 +140,7 @@ impl<'a> CallManagingOrganisationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`CallManagingOrganisationsListUsersListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list_users_list(
         &self,
         uuid: Uuid,
@@ -167,6 +174,7 @@ impl<'a> CallManagingOrganisationsApi<'a> {
     /// - `400`: Validation error, for example when trying to add a user to a terminated project.
     ///
     /// Returns a [`CallManagingOrganisationsAddUserBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn add_user(
         &self,
         uuid: Uuid,
@@ -189,6 +197,7 @@ impl<'a> CallManagingOrganisationsApi<'a> {
     /// - `200`: Role revoked successfully.
     ///
     /// Returns a [`CallManagingOrganisationsDeleteUserBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn delete_user(
         &self,
         uuid: Uuid,
@@ -211,6 +220,7 @@ impl<'a> CallManagingOrganisationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`CallManagingOrganisationsUpdateUserBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update_user(
         &self,
         uuid: Uuid,
@@ -233,6 +243,7 @@ impl<'a> CallManagingOrganisationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`CallManagingOrganisationsGlobalStatsPerformanceListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn global_stats_performance_list(
         &self,
     ) -> CallManagingOrganisationsGlobalStatsPerformanceListBuilder {
@@ -257,6 +268,7 @@ impl<'a> CallManagingOrganisationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`CallManagingOrganisationsGlobalStatsResourceDemandListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn global_stats_resource_demand_list(
         &self,
     ) -> CallManagingOrganisationsGlobalStatsResourceDemandListBuilder {
@@ -281,6 +293,7 @@ impl<'a> CallManagingOrganisationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`CallManagingOrganisationsGlobalStatsReviewProgressListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn global_stats_review_progress_list(
         &self,
     ) -> CallManagingOrganisationsGlobalStatsReviewProgressListBuilder {
@@ -305,6 +318,7 @@ impl<'a> CallManagingOrganisationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`CallManagingOrganisationsStatsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn stats_retrieve(
         &self,
         uuid: Uuid,
@@ -331,16 +345,19 @@ pub struct CallManagingOrganisationsListBuilder {
 }
 impl CallManagingOrganisationsListBuilder {
     /// Query `customer`, string (uri).
+    #[inline]
     pub fn customer(mut self, value: impl Into<String>) -> Self {
         self.customer = Some(value.into());
         self
     }
     /// Query `customer_keyword`, string.
+    #[inline]
     pub fn customer_keyword(mut self, value: impl Into<String>) -> Self {
         self.customer_keyword = Some(value.into());
         self
     }
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -350,11 +367,13 @@ impl CallManagingOrganisationsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -362,6 +381,7 @@ impl CallManagingOrganisationsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -369,12 +389,14 @@ impl CallManagingOrganisationsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -383,6 +405,7 @@ impl CallManagingOrganisationsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -406,6 +429,7 @@ impl CallManagingOrganisationsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::CallManagingOrganisation>> {
@@ -416,6 +440,7 @@ impl CallManagingOrganisationsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::CallManagingOrganisation> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -431,6 +456,7 @@ impl CallManagingOrganisationsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/call-managing-organisations/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -447,6 +473,7 @@ impl std::future::IntoFuture for CallManagingOrganisationsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::CallManagingOrganisation>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -461,6 +488,7 @@ pub struct CallManagingOrganisationsRetrieveBuilder {
 impl CallManagingOrganisationsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -469,6 +497,7 @@ impl CallManagingOrganisationsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -488,6 +517,7 @@ impl CallManagingOrganisationsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CallManagingOrganisation> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -496,6 +526,7 @@ impl CallManagingOrganisationsRetrieveBuilder {
 impl std::future::IntoFuture for CallManagingOrganisationsRetrieveBuilder {
     type Output = Result<models::CallManagingOrganisation, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CallManagingOrganisation>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -510,6 +541,7 @@ pub struct CallManagingOrganisationsCreateBuilder {
 impl CallManagingOrganisationsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -518,6 +550,7 @@ impl CallManagingOrganisationsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -539,6 +572,7 @@ impl CallManagingOrganisationsCreateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CallManagingOrganisation> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -547,6 +581,7 @@ impl CallManagingOrganisationsCreateBuilder {
 impl std::future::IntoFuture for CallManagingOrganisationsCreateBuilder {
     type Output = Result<models::CallManagingOrganisation, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CallManagingOrganisation>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -562,6 +597,7 @@ pub struct CallManagingOrganisationsUpdateBuilder {
 impl CallManagingOrganisationsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -570,6 +606,7 @@ impl CallManagingOrganisationsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -594,6 +631,7 @@ impl CallManagingOrganisationsUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CallManagingOrganisation> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -602,6 +640,7 @@ impl CallManagingOrganisationsUpdateBuilder {
 impl std::future::IntoFuture for CallManagingOrganisationsUpdateBuilder {
     type Output = Result<models::CallManagingOrganisation, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CallManagingOrganisation>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -617,6 +656,7 @@ pub struct CallManagingOrganisationsPartialUpdateBuilder {
 impl CallManagingOrganisationsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -626,10 +666,12 @@ impl CallManagingOrganisationsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedCallManagingOrganisationRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -658,6 +700,7 @@ impl CallManagingOrganisationsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CallManagingOrganisation> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -666,6 +709,7 @@ impl CallManagingOrganisationsPartialUpdateBuilder {
 impl std::future::IntoFuture for CallManagingOrganisationsPartialUpdateBuilder {
     type Output = Result<models::CallManagingOrganisation, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CallManagingOrganisation>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -680,6 +724,7 @@ pub struct CallManagingOrganisationsDestroyBuilder {
 impl CallManagingOrganisationsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -688,6 +733,7 @@ impl CallManagingOrganisationsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -707,6 +753,7 @@ impl CallManagingOrganisationsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -715,6 +762,7 @@ impl CallManagingOrganisationsDestroyBuilder {
 impl std::future::IntoFuture for CallManagingOrganisationsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -745,11 +793,13 @@ impl CallManagingOrganisationsListUsersListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -757,6 +807,7 @@ impl CallManagingOrganisationsListUsersListBuilder {
     /// User full name
     ///
     /// Query `full_name`, string.
+    #[inline]
     pub fn full_name(mut self, value: impl Into<String>) -> Self {
         self.full_name = Some(value.into());
         self
@@ -764,6 +815,7 @@ impl CallManagingOrganisationsListUsersListBuilder {
     /// User native name
     ///
     /// Query `native_name`, string.
+    #[inline]
     pub fn native_name(mut self, value: impl Into<String>) -> Self {
         self.native_name = Some(value.into());
         self
@@ -773,11 +825,13 @@ impl CallManagingOrganisationsListUsersListBuilder {
     /// Query `o`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -785,6 +839,7 @@ impl CallManagingOrganisationsListUsersListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -792,6 +847,7 @@ impl CallManagingOrganisationsListUsersListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -799,6 +855,7 @@ impl CallManagingOrganisationsListUsersListBuilder {
     /// Role UUID or name
     ///
     /// Query `role`, string (uuid).
+    #[inline]
     pub fn role(mut self, value: Uuid) -> Self {
         self.role = Some(value);
         self
@@ -806,6 +863,7 @@ impl CallManagingOrganisationsListUsersListBuilder {
     /// Search string for user
     ///
     /// Query `search_string`, string.
+    #[inline]
     pub fn search_string(mut self, value: impl Into<String>) -> Self {
         self.search_string = Some(value.into());
         self
@@ -813,6 +871,7 @@ impl CallManagingOrganisationsListUsersListBuilder {
     /// User UUID
     ///
     /// Query `user`, string (uuid).
+    #[inline]
     pub fn user(mut self, value: Uuid) -> Self {
         self.user = Some(value);
         self
@@ -820,6 +879,7 @@ impl CallManagingOrganisationsListUsersListBuilder {
     /// User slug
     ///
     /// Query `user_slug`, string.
+    #[inline]
     pub fn user_slug(mut self, value: impl Into<String>) -> Self {
         self.user_slug = Some(value.into());
         self
@@ -827,6 +887,7 @@ impl CallManagingOrganisationsListUsersListBuilder {
     /// User URL
     ///
     /// Query `user_url`, string.
+    #[inline]
     pub fn user_url(mut self, value: impl Into<String>) -> Self {
         self.user_url = Some(value.into());
         self
@@ -834,12 +895,14 @@ impl CallManagingOrganisationsListUsersListBuilder {
     /// User username
     ///
     /// Query `username`, string.
+    #[inline]
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.username = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -848,6 +911,7 @@ impl CallManagingOrganisationsListUsersListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -880,6 +944,7 @@ impl CallManagingOrganisationsListUsersListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::UserRoleDetails>> {
@@ -890,6 +955,7 @@ impl CallManagingOrganisationsListUsersListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::UserRoleDetails> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -905,6 +971,7 @@ impl CallManagingOrganisationsListUsersListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/call-managing-organisations/{uuid}/list_users/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -916,6 +983,7 @@ impl CallManagingOrganisationsListUsersListBuilder {
 impl std::future::IntoFuture for CallManagingOrganisationsListUsersListBuilder {
     type Output = Result<runtime::Page<models::UserRoleDetails>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::UserRoleDetails>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -931,6 +999,7 @@ pub struct CallManagingOrganisationsAddUserBuilder {
 impl CallManagingOrganisationsAddUserBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -939,6 +1008,7 @@ impl CallManagingOrganisationsAddUserBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -959,6 +1029,7 @@ impl CallManagingOrganisationsAddUserBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ExpirationTime> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -967,6 +1038,7 @@ impl CallManagingOrganisationsAddUserBuilder {
 impl std::future::IntoFuture for CallManagingOrganisationsAddUserBuilder {
     type Output = Result<models::ExpirationTime, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ExpirationTime>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -982,6 +1054,7 @@ pub struct CallManagingOrganisationsDeleteUserBuilder {
 impl CallManagingOrganisationsDeleteUserBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -990,6 +1063,7 @@ impl CallManagingOrganisationsDeleteUserBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1010,6 +1084,7 @@ impl CallManagingOrganisationsDeleteUserBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1018,6 +1093,7 @@ impl CallManagingOrganisationsDeleteUserBuilder {
 impl std::future::IntoFuture for CallManagingOrganisationsDeleteUserBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1033,6 +1109,7 @@ pub struct CallManagingOrganisationsUpdateUserBuilder {
 impl CallManagingOrganisationsUpdateUserBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1041,6 +1118,7 @@ impl CallManagingOrganisationsUpdateUserBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1061,6 +1139,7 @@ impl CallManagingOrganisationsUpdateUserBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ExpirationTime> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1069,6 +1148,7 @@ impl CallManagingOrganisationsUpdateUserBuilder {
 impl std::future::IntoFuture for CallManagingOrganisationsUpdateUserBuilder {
     type Output = Result<models::ExpirationTime, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ExpirationTime>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1088,16 +1168,19 @@ pub struct CallManagingOrganisationsGlobalStatsPerformanceListBuilder {
 }
 impl CallManagingOrganisationsGlobalStatsPerformanceListBuilder {
     /// Query `customer`, string (uri).
+    #[inline]
     pub fn customer(mut self, value: impl Into<String>) -> Self {
         self.customer = Some(value.into());
         self
     }
     /// Query `customer_keyword`, string.
+    #[inline]
     pub fn customer_keyword(mut self, value: impl Into<String>) -> Self {
         self.customer_keyword = Some(value.into());
         self
     }
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -1107,11 +1190,13 @@ impl CallManagingOrganisationsGlobalStatsPerformanceListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -1119,6 +1204,7 @@ impl CallManagingOrganisationsGlobalStatsPerformanceListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -1126,12 +1212,14 @@ impl CallManagingOrganisationsGlobalStatsPerformanceListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1140,6 +1228,7 @@ impl CallManagingOrganisationsGlobalStatsPerformanceListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1163,6 +1252,7 @@ impl CallManagingOrganisationsGlobalStatsPerformanceListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -1177,6 +1267,7 @@ impl CallManagingOrganisationsGlobalStatsPerformanceListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<
@@ -1196,6 +1287,7 @@ impl CallManagingOrganisationsGlobalStatsPerformanceListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/call-managing-organisations/global_stats_performance/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -1217,6 +1309,7 @@ for CallManagingOrganisationsGlobalStatsPerformanceListBuilder {
             models::CallManagingOrganisationsGlobalStatsPerformanceListResponse,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1236,16 +1329,19 @@ pub struct CallManagingOrganisationsGlobalStatsResourceDemandListBuilder {
 }
 impl CallManagingOrganisationsGlobalStatsResourceDemandListBuilder {
     /// Query `customer`, string (uri).
+    #[inline]
     pub fn customer(mut self, value: impl Into<String>) -> Self {
         self.customer = Some(value.into());
         self
     }
     /// Query `customer_keyword`, string.
+    #[inline]
     pub fn customer_keyword(mut self, value: impl Into<String>) -> Self {
         self.customer_keyword = Some(value.into());
         self
     }
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -1255,11 +1351,13 @@ impl CallManagingOrganisationsGlobalStatsResourceDemandListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -1267,6 +1365,7 @@ impl CallManagingOrganisationsGlobalStatsResourceDemandListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -1274,12 +1373,14 @@ impl CallManagingOrganisationsGlobalStatsResourceDemandListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1288,6 +1389,7 @@ impl CallManagingOrganisationsGlobalStatsResourceDemandListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1312,6 +1414,7 @@ impl CallManagingOrganisationsGlobalStatsResourceDemandListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -1326,6 +1429,7 @@ impl CallManagingOrganisationsGlobalStatsResourceDemandListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<
@@ -1345,6 +1449,7 @@ impl CallManagingOrganisationsGlobalStatsResourceDemandListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/call-managing-organisations/global_stats_resource_demand/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -1366,6 +1471,7 @@ for CallManagingOrganisationsGlobalStatsResourceDemandListBuilder {
             models::CallManagingOrganisationsGlobalStatsResourceDemandListResponse,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1385,16 +1491,19 @@ pub struct CallManagingOrganisationsGlobalStatsReviewProgressListBuilder {
 }
 impl CallManagingOrganisationsGlobalStatsReviewProgressListBuilder {
     /// Query `customer`, string (uri).
+    #[inline]
     pub fn customer(mut self, value: impl Into<String>) -> Self {
         self.customer = Some(value.into());
         self
     }
     /// Query `customer_keyword`, string.
+    #[inline]
     pub fn customer_keyword(mut self, value: impl Into<String>) -> Self {
         self.customer_keyword = Some(value.into());
         self
     }
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -1404,11 +1513,13 @@ impl CallManagingOrganisationsGlobalStatsReviewProgressListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -1416,6 +1527,7 @@ impl CallManagingOrganisationsGlobalStatsReviewProgressListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -1423,12 +1535,14 @@ impl CallManagingOrganisationsGlobalStatsReviewProgressListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1437,6 +1551,7 @@ impl CallManagingOrganisationsGlobalStatsReviewProgressListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1461,6 +1576,7 @@ impl CallManagingOrganisationsGlobalStatsReviewProgressListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -1475,6 +1591,7 @@ impl CallManagingOrganisationsGlobalStatsReviewProgressListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<
@@ -1494,6 +1611,7 @@ impl CallManagingOrganisationsGlobalStatsReviewProgressListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/call-managing-organisations/global_stats_review_progress/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -1515,6 +1633,7 @@ for CallManagingOrganisationsGlobalStatsReviewProgressListBuilder {
             models::CallManagingOrganisationsGlobalStatsReviewProgressListResponse,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1529,6 +1648,7 @@ pub struct CallManagingOrganisationsStatsRetrieveBuilder {
 impl CallManagingOrganisationsStatsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1537,6 +1657,7 @@ impl CallManagingOrganisationsStatsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1556,6 +1677,7 @@ impl CallManagingOrganisationsStatsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -1573,6 +1695,7 @@ impl std::future::IntoFuture for CallManagingOrganisationsStatsRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::CallManagingOrganisationsStatsRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1587,6 +1710,7 @@ pub struct CallManagingOrganisationsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> CallManagingOrganisationsMock<'a> {
     /// Expects `GET /api/call-managing-organisations/` (operation `call_managing_organisations_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -1602,6 +1726,7 @@ impl<'a> CallManagingOrganisationsMock<'a> {
         )
     }
     /// Expects `GET /api/call-managing-organisations/{uuid}/` (operation `call_managing_organisations_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -1616,6 +1741,7 @@ impl<'a> CallManagingOrganisationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/call-managing-organisations/` (operation `call_managing_organisations_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::CallManagingOrganisation> {
@@ -1628,6 +1754,7 @@ impl<'a> CallManagingOrganisationsMock<'a> {
         )
     }
     /// Expects `PUT /api/call-managing-organisations/{uuid}/` (operation `call_managing_organisations_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -1642,6 +1769,7 @@ impl<'a> CallManagingOrganisationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/call-managing-organisations/{uuid}/` (operation `call_managing_organisations_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -1656,6 +1784,7 @@ impl<'a> CallManagingOrganisationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/call-managing-organisations/{uuid}/` (operation `call_managing_organisations_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -1670,6 +1799,7 @@ impl<'a> CallManagingOrganisationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/call-managing-organisations/{uuid}/list_users/` (operation `call_managing_organisations_list_users_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list_users_list(
         &self,
         uuid: &Uuid,
@@ -1684,6 +1814,7 @@ impl<'a> CallManagingOrganisationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/call-managing-organisations/{uuid}/add_user/` (operation `call_managing_organisations_add_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn add_user(
         &self,
         uuid: &Uuid,
@@ -1698,6 +1829,7 @@ impl<'a> CallManagingOrganisationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/call-managing-organisations/{uuid}/delete_user/` (operation `call_managing_organisations_delete_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn delete_user(
         &self,
         uuid: &Uuid,
@@ -1712,6 +1844,7 @@ impl<'a> CallManagingOrganisationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/call-managing-organisations/{uuid}/update_user/` (operation `call_managing_organisations_update_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update_user(
         &self,
         uuid: &Uuid,
@@ -1726,6 +1859,7 @@ impl<'a> CallManagingOrganisationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/call-managing-organisations/global_stats_performance/` (operation `call_managing_organisations_global_stats_performance_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn global_stats_performance_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -1743,6 +1877,7 @@ impl<'a> CallManagingOrganisationsMock<'a> {
         )
     }
     /// Expects `GET /api/call-managing-organisations/global_stats_resource_demand/` (operation `call_managing_organisations_global_stats_resource_demand_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn global_stats_resource_demand_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -1760,6 +1895,7 @@ impl<'a> CallManagingOrganisationsMock<'a> {
         )
     }
     /// Expects `GET /api/call-managing-organisations/global_stats_review_progress/` (operation `call_managing_organisations_global_stats_review_progress_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn global_stats_review_progress_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -1777,6 +1913,7 @@ impl<'a> CallManagingOrganisationsMock<'a> {
         )
     }
     /// Expects `GET /api/call-managing-organisations/{uuid}/stats/` (operation `call_managing_organisations_stats_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn stats_retrieve(
         &self,
         uuid: &Uuid,

@@ -25,6 +25,7 @@ impl<'a> CallProposalProjectRoleMappingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`CallProposalProjectRoleMappingsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> CallProposalProjectRoleMappingsListBuilder {
         CallProposalProjectRoleMappingsListBuilder {
             client: self.client.clone(),
@@ -42,6 +43,7 @@ impl<'a> CallProposalProjectRoleMappingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`CallProposalProjectRoleMappingsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: Uuid,
@@ -60,6 +62,7 @@ impl<'a> CallProposalProjectRoleMappingsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`CallProposalProjectRoleMappingsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::ProposalProjectRoleMappingRequest,
@@ -78,6 +81,7 @@ impl<'a> CallProposalProjectRoleMappingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`CallProposalProjectRoleMappingsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -98,6 +102,7 @@ impl<'a> CallProposalProjectRoleMappingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`CallProposalProjectRoleMappingsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -117,6 +122,7 @@ impl<'a> CallProposalProjectRoleMappingsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`CallProposalProjectRoleMappingsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> CallProposalProjectRoleMappingsDestroyBuilder {
         CallProposalProjectRoleMappingsDestroyBuilder {
             client: self.client.clone(),
@@ -137,6 +143,7 @@ pub struct CallProposalProjectRoleMappingsListBuilder {
 }
 impl CallProposalProjectRoleMappingsListBuilder {
     /// Query `call_uuid`, string (uuid).
+    #[inline]
     pub fn call_uuid(mut self, value: Uuid) -> Self {
         self.call_uuid = Some(value);
         self
@@ -144,6 +151,7 @@ impl CallProposalProjectRoleMappingsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -151,12 +159,14 @@ impl CallProposalProjectRoleMappingsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -165,6 +175,7 @@ impl CallProposalProjectRoleMappingsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -185,6 +196,7 @@ impl CallProposalProjectRoleMappingsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::ProposalProjectRoleMapping>> {
@@ -195,6 +207,7 @@ impl CallProposalProjectRoleMappingsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::ProposalProjectRoleMapping> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -210,6 +223,7 @@ impl CallProposalProjectRoleMappingsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/call-proposal-project-role-mappings/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -226,6 +240,7 @@ impl std::future::IntoFuture for CallProposalProjectRoleMappingsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::ProposalProjectRoleMapping>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -240,6 +255,7 @@ pub struct CallProposalProjectRoleMappingsRetrieveBuilder {
 impl CallProposalProjectRoleMappingsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -248,6 +264,7 @@ impl CallProposalProjectRoleMappingsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -267,6 +284,7 @@ impl CallProposalProjectRoleMappingsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ProposalProjectRoleMapping> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -275,6 +293,7 @@ impl CallProposalProjectRoleMappingsRetrieveBuilder {
 impl std::future::IntoFuture for CallProposalProjectRoleMappingsRetrieveBuilder {
     type Output = Result<models::ProposalProjectRoleMapping, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProposalProjectRoleMapping>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -289,6 +308,7 @@ pub struct CallProposalProjectRoleMappingsCreateBuilder {
 impl CallProposalProjectRoleMappingsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -297,6 +317,7 @@ impl CallProposalProjectRoleMappingsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -314,6 +335,7 @@ impl CallProposalProjectRoleMappingsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ProposalProjectRoleMapping> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -322,6 +344,7 @@ impl CallProposalProjectRoleMappingsCreateBuilder {
 impl std::future::IntoFuture for CallProposalProjectRoleMappingsCreateBuilder {
     type Output = Result<models::ProposalProjectRoleMapping, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProposalProjectRoleMapping>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -337,6 +360,7 @@ pub struct CallProposalProjectRoleMappingsUpdateBuilder {
 impl CallProposalProjectRoleMappingsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -345,6 +369,7 @@ impl CallProposalProjectRoleMappingsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -365,6 +390,7 @@ impl CallProposalProjectRoleMappingsUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ProposalProjectRoleMapping> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -373,6 +399,7 @@ impl CallProposalProjectRoleMappingsUpdateBuilder {
 impl std::future::IntoFuture for CallProposalProjectRoleMappingsUpdateBuilder {
     type Output = Result<models::ProposalProjectRoleMapping, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProposalProjectRoleMapping>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -388,6 +415,7 @@ pub struct CallProposalProjectRoleMappingsPartialUpdateBuilder {
 impl CallProposalProjectRoleMappingsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -397,6 +425,7 @@ impl CallProposalProjectRoleMappingsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(
         mut self,
         body: models::PatchedProposalProjectRoleMappingRequest,
@@ -404,6 +433,7 @@ impl CallProposalProjectRoleMappingsPartialUpdateBuilder {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -426,6 +456,7 @@ impl CallProposalProjectRoleMappingsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ProposalProjectRoleMapping> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -434,6 +465,7 @@ impl CallProposalProjectRoleMappingsPartialUpdateBuilder {
 impl std::future::IntoFuture for CallProposalProjectRoleMappingsPartialUpdateBuilder {
     type Output = Result<models::ProposalProjectRoleMapping, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProposalProjectRoleMapping>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -448,6 +480,7 @@ pub struct CallProposalProjectRoleMappingsDestroyBuilder {
 impl CallProposalProjectRoleMappingsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -456,6 +489,7 @@ impl CallProposalProjectRoleMappingsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -475,6 +509,7 @@ impl CallProposalProjectRoleMappingsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -483,6 +518,7 @@ impl CallProposalProjectRoleMappingsDestroyBuilder {
 impl std::future::IntoFuture for CallProposalProjectRoleMappingsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -497,6 +533,7 @@ pub struct CallProposalProjectRoleMappingsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> CallProposalProjectRoleMappingsMock<'a> {
     /// Expects `GET /api/call-proposal-project-role-mappings/` (operation `call_proposal_project_role_mappings_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -512,6 +549,7 @@ impl<'a> CallProposalProjectRoleMappingsMock<'a> {
         )
     }
     /// Expects `GET /api/call-proposal-project-role-mappings/{uuid}/` (operation `call_proposal_project_role_mappings_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -526,6 +564,7 @@ impl<'a> CallProposalProjectRoleMappingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/call-proposal-project-role-mappings/` (operation `call_proposal_project_role_mappings_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::ProposalProjectRoleMapping> {
@@ -538,6 +577,7 @@ impl<'a> CallProposalProjectRoleMappingsMock<'a> {
         )
     }
     /// Expects `PUT /api/call-proposal-project-role-mappings/{uuid}/` (operation `call_proposal_project_role_mappings_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -552,6 +592,7 @@ impl<'a> CallProposalProjectRoleMappingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/call-proposal-project-role-mappings/{uuid}/` (operation `call_proposal_project_role_mappings_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -566,6 +607,7 @@ impl<'a> CallProposalProjectRoleMappingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/call-proposal-project-role-mappings/{uuid}/` (operation `call_proposal_project_role_mappings_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,

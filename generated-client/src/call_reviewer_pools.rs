@@ -25,6 +25,7 @@ impl<'a> CallReviewerPoolsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`CallReviewerPoolsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> CallReviewerPoolsListBuilder {
         CallReviewerPoolsListBuilder {
             client: self.client.clone(),
@@ -46,6 +47,7 @@ impl<'a> CallReviewerPoolsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`CallReviewerPoolsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> CallReviewerPoolsRetrieveBuilder {
         CallReviewerPoolsRetrieveBuilder {
             client: self.client.clone(),
@@ -61,6 +63,7 @@ impl<'a> CallReviewerPoolsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`CallReviewerPoolsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, uuid: Uuid) -> CallReviewerPoolsPartialUpdateBuilder {
         CallReviewerPoolsPartialUpdateBuilder {
             client: self.client.clone(),
@@ -80,6 +83,7 @@ impl<'a> CallReviewerPoolsApi<'a> {
     /// - `400`
     ///
     /// Returns a [`CallReviewerPoolsAcceptBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn accept(
         &self,
         uuid: Uuid,
@@ -102,6 +106,7 @@ impl<'a> CallReviewerPoolsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`CallReviewerPoolsDeclineBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn decline(
         &self,
         uuid: Uuid,
@@ -124,6 +129,7 @@ impl<'a> CallReviewerPoolsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`CallReviewerPoolsForceAcceptBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn force_accept(
         &self,
         uuid: Uuid,
@@ -153,6 +159,7 @@ pub struct CallReviewerPoolsListBuilder {
 }
 impl CallReviewerPoolsListBuilder {
     /// Query `call_uuid`, string (uuid).
+    #[inline]
     pub fn call_uuid(mut self, value: Uuid) -> Self {
         self.call_uuid = Some(value);
         self
@@ -160,6 +167,7 @@ impl CallReviewerPoolsListBuilder {
     /// Query `invitation_status`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_invitation_status`\](Self::add_invitation_status) adds one to them.
+    #[inline]
     pub fn invitation_status(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -168,11 +176,13 @@ impl CallReviewerPoolsListBuilder {
         self
     }
     /// Adds one value to query `invitation_status`, after those set before (with [`invitation_status`](Self::invitation_status) or this method).
+    #[inline]
     pub fn add_invitation_status(mut self, value: impl Into<String>) -> Self {
         self.invitation_status.push(value.into());
         self
     }
     /// Query `my_invitations`, boolean.
+    #[inline]
     pub fn my_invitations(mut self, value: bool) -> Self {
         self.my_invitations = Some(value);
         self
@@ -182,11 +192,13 @@ impl CallReviewerPoolsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -194,6 +206,7 @@ impl CallReviewerPoolsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -201,17 +214,20 @@ impl CallReviewerPoolsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `reviewer_uuid`, string (uuid).
+    #[inline]
     pub fn reviewer_uuid(mut self, value: Uuid) -> Self {
         self.reviewer_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -220,6 +236,7 @@ impl CallReviewerPoolsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -241,6 +258,7 @@ impl CallReviewerPoolsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::CallReviewerPoolsListResponse>> {
@@ -251,6 +269,7 @@ impl CallReviewerPoolsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::CallReviewerPoolsListResponse> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -266,6 +285,7 @@ impl CallReviewerPoolsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/call-reviewer-pools/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -282,6 +302,7 @@ impl std::future::IntoFuture for CallReviewerPoolsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::CallReviewerPoolsListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -296,6 +317,7 @@ pub struct CallReviewerPoolsRetrieveBuilder {
 impl CallReviewerPoolsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -304,6 +326,7 @@ impl CallReviewerPoolsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -323,6 +346,7 @@ impl CallReviewerPoolsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::CallReviewerPoolsRetrieveResponse> {
@@ -333,6 +357,7 @@ impl CallReviewerPoolsRetrieveBuilder {
 impl std::future::IntoFuture for CallReviewerPoolsRetrieveBuilder {
     type Output = Result<models::CallReviewerPoolsRetrieveResponse, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CallReviewerPoolsRetrieveResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -348,6 +373,7 @@ pub struct CallReviewerPoolsPartialUpdateBuilder {
 impl CallReviewerPoolsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -357,10 +383,12 @@ impl CallReviewerPoolsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedCallReviewerPoolUpdateRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -383,6 +411,7 @@ impl CallReviewerPoolsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CallReviewerPoolUpdate> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -391,6 +420,7 @@ impl CallReviewerPoolsPartialUpdateBuilder {
 impl std::future::IntoFuture for CallReviewerPoolsPartialUpdateBuilder {
     type Output = Result<models::CallReviewerPoolUpdate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CallReviewerPoolUpdate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -406,6 +436,7 @@ pub struct CallReviewerPoolsAcceptBuilder {
 impl CallReviewerPoolsAcceptBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -414,6 +445,7 @@ impl CallReviewerPoolsAcceptBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -434,6 +466,7 @@ impl CallReviewerPoolsAcceptBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::DetailDeclaredConflicts> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -442,6 +475,7 @@ impl CallReviewerPoolsAcceptBuilder {
 impl std::future::IntoFuture for CallReviewerPoolsAcceptBuilder {
     type Output = Result<models::DetailDeclaredConflicts, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::DetailDeclaredConflicts>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -457,6 +491,7 @@ pub struct CallReviewerPoolsDeclineBuilder {
 impl CallReviewerPoolsDeclineBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -465,6 +500,7 @@ impl CallReviewerPoolsDeclineBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -485,6 +521,7 @@ impl CallReviewerPoolsDeclineBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -493,6 +530,7 @@ impl CallReviewerPoolsDeclineBuilder {
 impl std::future::IntoFuture for CallReviewerPoolsDeclineBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -508,6 +546,7 @@ pub struct CallReviewerPoolsForceAcceptBuilder {
 impl CallReviewerPoolsForceAcceptBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -516,6 +555,7 @@ impl CallReviewerPoolsForceAcceptBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -536,6 +576,7 @@ impl CallReviewerPoolsForceAcceptBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::CallReviewerPoolsForceAcceptResponse> {
@@ -548,6 +589,7 @@ impl std::future::IntoFuture for CallReviewerPoolsForceAcceptBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::CallReviewerPoolsForceAcceptResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -562,6 +604,7 @@ pub struct CallReviewerPoolsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> CallReviewerPoolsMock<'a> {
     /// Expects `GET /api/call-reviewer-pools/` (operation `call_reviewer_pools_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -577,6 +620,7 @@ impl<'a> CallReviewerPoolsMock<'a> {
         )
     }
     /// Expects `GET /api/call-reviewer-pools/{uuid}/` (operation `call_reviewer_pools_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -594,6 +638,7 @@ impl<'a> CallReviewerPoolsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/call-reviewer-pools/{uuid}/` (operation `call_reviewer_pools_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -608,6 +653,7 @@ impl<'a> CallReviewerPoolsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/call-reviewer-pools/{uuid}/accept/` (operation `call_reviewer_pools_accept`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn accept(
         &self,
         uuid: &Uuid,
@@ -622,6 +668,7 @@ impl<'a> CallReviewerPoolsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/call-reviewer-pools/{uuid}/decline/` (operation `call_reviewer_pools_decline`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn decline(
         &self,
         uuid: &Uuid,
@@ -636,6 +683,7 @@ impl<'a> CallReviewerPoolsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/call-reviewer-pools/{uuid}/force-accept/` (operation `call_reviewer_pools_force_accept`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn force_accept(
         &self,
         uuid: &Uuid,

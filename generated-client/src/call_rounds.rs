@@ -25,6 +25,7 @@ impl<'a> CallRoundsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`CallRoundsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> CallRoundsListBuilder {
         CallRoundsListBuilder {
             client: self.client.clone(),
@@ -41,6 +42,7 @@ impl<'a> CallRoundsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`CallRoundsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> CallRoundsRetrieveBuilder {
         CallRoundsRetrieveBuilder {
             client: self.client.clone(),
@@ -58,6 +60,7 @@ impl<'a> CallRoundsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`CallRoundsReviewersListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn reviewers_list(&self, uuid: Uuid) -> CallRoundsReviewersListBuilder {
         CallRoundsReviewersListBuilder {
             client: self.client.clone(),
@@ -81,6 +84,7 @@ impl CallRoundsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -88,12 +92,14 @@ impl CallRoundsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -102,6 +108,7 @@ impl CallRoundsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -115,6 +122,7 @@ impl CallRoundsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::CallRound>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -123,6 +131,7 @@ impl CallRoundsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::CallRound> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -138,6 +147,7 @@ impl CallRoundsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/call-rounds/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -149,6 +159,7 @@ impl CallRoundsListBuilder {
 impl std::future::IntoFuture for CallRoundsListBuilder {
     type Output = Result<runtime::Page<models::CallRound>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::CallRound>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -163,6 +174,7 @@ pub struct CallRoundsRetrieveBuilder {
 impl CallRoundsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -171,6 +183,7 @@ impl CallRoundsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -186,6 +199,7 @@ impl CallRoundsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CallRound> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -194,6 +208,7 @@ impl CallRoundsRetrieveBuilder {
 impl std::future::IntoFuture for CallRoundsRetrieveBuilder {
     type Output = Result<models::CallRound, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CallRound>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -212,6 +227,7 @@ impl CallRoundsReviewersListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -219,12 +235,14 @@ impl CallRoundsReviewersListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -233,6 +251,7 @@ impl CallRoundsReviewersListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -255,6 +274,7 @@ impl CallRoundsReviewersListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -267,6 +287,7 @@ impl CallRoundsReviewersListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::CallRoundsReviewersListResponse> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -282,6 +303,7 @@ impl CallRoundsReviewersListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/call-rounds/{uuid}/reviewers/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -298,6 +320,7 @@ impl std::future::IntoFuture for CallRoundsReviewersListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::CallRoundsReviewersListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -312,6 +335,7 @@ pub struct CallRoundsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> CallRoundsMock<'a> {
     /// Expects `GET /api/call-rounds/` (operation `call_rounds_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::CallRound>> {
@@ -324,6 +348,7 @@ impl<'a> CallRoundsMock<'a> {
         )
     }
     /// Expects `GET /api/call-rounds/{uuid}/` (operation `call_rounds_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -338,6 +363,7 @@ impl<'a> CallRoundsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/call-rounds/{uuid}/reviewers/` (operation `call_rounds_reviewers_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn reviewers_list(
         &self,
         uuid: &Uuid,

@@ -40,6 +40,7 @@ impl<'a> CeleryStatsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`CeleryStatsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self) -> CeleryStatsRetrieveBuilder {
         CeleryStatsRetrieveBuilder {
             client: self.client.clone(),
@@ -56,6 +57,7 @@ pub struct CeleryStatsRetrieveBuilder {
 impl CeleryStatsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -64,6 +66,7 @@ impl CeleryStatsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -74,6 +77,7 @@ impl CeleryStatsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CeleryStatsRetrieveResponse> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -82,6 +86,7 @@ impl CeleryStatsRetrieveBuilder {
 impl std::future::IntoFuture for CeleryStatsRetrieveBuilder {
     type Output = Result<models::CeleryStatsRetrieveResponse, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CeleryStatsRetrieveResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -96,6 +101,7 @@ pub struct CeleryStatsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> CeleryStatsMock<'a> {
     /// Expects `GET /api/celery-stats/` (operation `celery_stats_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::CeleryStatsRetrieveResponse> {

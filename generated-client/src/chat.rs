@@ -25,6 +25,7 @@ impl<'a> ChatApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ChatStreamBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn stream(&self, body: models::ChatRequestRequest) -> ChatStreamBuilder {
         ChatStreamBuilder {
             client: self.client.clone(),
@@ -43,6 +44,7 @@ pub struct ChatStreamBuilder {
 impl ChatStreamBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -51,6 +53,7 @@ impl ChatStreamBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -62,6 +65,7 @@ impl ChatStreamBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -70,6 +74,7 @@ impl ChatStreamBuilder {
 impl std::future::IntoFuture for ChatStreamBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -84,6 +89,7 @@ pub struct ChatMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> ChatMock<'a> {
     /// Expects `POST /api/chat/stream/` (operation `chat_stream`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn stream(&self) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
         runtime::mock_ops::MockOperation::new(
             self.server,

@@ -25,6 +25,7 @@ impl<'a> ChatMessagesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ChatMessagesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> ChatMessagesListBuilder {
         ChatMessagesListBuilder {
             client: self.client.clone(),
@@ -43,6 +44,7 @@ impl<'a> ChatMessagesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ChatMessagesFeedbackBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn feedback(
         &self,
         uuid: Uuid,
@@ -68,27 +70,32 @@ pub struct ChatMessagesListBuilder {
 }
 impl ChatMessagesListBuilder {
     /// Query `feedback_score`, boolean.
+    #[inline]
     pub fn feedback_score(mut self, value: bool) -> Self {
         self.feedback_score = Some(value);
         self
     }
     /// Query `include_history`, boolean.
+    #[inline]
     pub fn include_history(mut self, value: bool) -> Self {
         self.include_history = Some(value);
         self
     }
     /// Query `is_flagged`, boolean.
+    #[inline]
     pub fn is_flagged(mut self, value: bool) -> Self {
         self.is_flagged = Some(value);
         self
     }
     /// Query `thread`, string (uuid).
+    #[inline]
     pub fn thread(mut self, value: Uuid) -> Self {
         self.thread = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -97,6 +104,7 @@ impl ChatMessagesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -112,6 +120,7 @@ impl ChatMessagesListBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<Vec<Lenient<models::ChatMessage>>> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json_or_default)
@@ -120,6 +129,7 @@ impl ChatMessagesListBuilder {
 impl std::future::IntoFuture for ChatMessagesListBuilder {
     type Output = Result<Vec<Lenient<models::ChatMessage>>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<Vec<Lenient<models::ChatMessage>>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -135,6 +145,7 @@ pub struct ChatMessagesFeedbackBuilder {
 impl ChatMessagesFeedbackBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -143,6 +154,7 @@ impl ChatMessagesFeedbackBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -160,6 +172,7 @@ impl ChatMessagesFeedbackBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ChatMessage> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -168,6 +181,7 @@ impl ChatMessagesFeedbackBuilder {
 impl std::future::IntoFuture for ChatMessagesFeedbackBuilder {
     type Output = Result<models::ChatMessage, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ChatMessage>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -182,6 +196,7 @@ pub struct ChatMessagesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> ChatMessagesMock<'a> {
     /// Expects `GET /api/chat-messages/` (operation `chat_messages_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, Vec<Lenient<models::ChatMessage>>> {
@@ -194,6 +209,7 @@ impl<'a> ChatMessagesMock<'a> {
         )
     }
     /// Expects `POST /api/chat-messages/{uuid}/feedback/` (operation `chat_messages_feedback`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn feedback(
         &self,
         uuid: &Uuid,

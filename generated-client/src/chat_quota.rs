@@ -34,6 +34,7 @@ impl<'a> ChatQuotaApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ChatQuotaUsageRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn usage_retrieve(&self, user_uuid: Uuid) -> ChatQuotaUsageRetrieveBuilder {
         ChatQuotaUsageRetrieveBuilder {
             client: self.client.clone(),
@@ -54,6 +55,7 @@ impl<'a> ChatQuotaApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`ChatQuotaSetQuotaBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_quota(
         &self,
         body: models::SetTokenQuotaRequest,
@@ -75,6 +77,7 @@ pub struct ChatQuotaUsageRetrieveBuilder {
 impl ChatQuotaUsageRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -83,6 +86,7 @@ impl ChatQuotaUsageRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -98,6 +102,7 @@ impl ChatQuotaUsageRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::ChatQuotaUsageRetrieveResponse> {
@@ -108,6 +113,7 @@ impl ChatQuotaUsageRetrieveBuilder {
 impl std::future::IntoFuture for ChatQuotaUsageRetrieveBuilder {
     type Output = Result<models::ChatQuotaUsageRetrieveResponse, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ChatQuotaUsageRetrieveResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -122,6 +128,7 @@ pub struct ChatQuotaSetQuotaBuilder {
 impl ChatQuotaSetQuotaBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -130,6 +137,7 @@ impl ChatQuotaSetQuotaBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -144,6 +152,7 @@ impl ChatQuotaSetQuotaBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -152,6 +161,7 @@ impl ChatQuotaSetQuotaBuilder {
 impl std::future::IntoFuture for ChatQuotaSetQuotaBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -166,6 +176,7 @@ pub struct ChatQuotaMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> ChatQuotaMock<'a> {
     /// Expects `GET /api/chat-quota/usage/` (operation `chat_quota_usage_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn usage_retrieve(
         &self,
         user_uuid: &Uuid,
@@ -180,6 +191,7 @@ impl<'a> ChatQuotaMock<'a> {
             .query("user_uuid", user_uuid)
     }
     /// Expects `POST /api/chat-quota/set_quota/` (operation `chat_quota_set_quota`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_quota(&self) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
         runtime::mock_ops::MockOperation::new(
             self.server,

@@ -27,6 +27,7 @@ impl<'a> ChatSessionsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ChatSessionsCurrentRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn current_retrieve(&self) -> ChatSessionsCurrentRetrieveBuilder {
         ChatSessionsCurrentRetrieveBuilder {
             client: self.client.clone(),
@@ -42,6 +43,7 @@ impl<'a> ChatSessionsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ChatSessionsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> ChatSessionsListBuilder {
         ChatSessionsListBuilder {
             client: self.client.clone(),
@@ -59,6 +61,7 @@ impl<'a> ChatSessionsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ChatSessionsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> ChatSessionsRetrieveBuilder {
         ChatSessionsRetrieveBuilder {
             client: self.client.clone(),
@@ -79,17 +82,20 @@ impl ChatSessionsCurrentRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -98,6 +104,7 @@ impl ChatSessionsCurrentRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -113,6 +120,7 @@ impl ChatSessionsCurrentRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ChatSession> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -121,6 +129,7 @@ impl ChatSessionsCurrentRetrieveBuilder {
 impl std::future::IntoFuture for ChatSessionsCurrentRetrieveBuilder {
     type Output = Result<models::ChatSession, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ChatSession>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -139,11 +148,13 @@ impl ChatSessionsListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -151,6 +162,7 @@ impl ChatSessionsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -158,12 +170,14 @@ impl ChatSessionsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -172,6 +186,7 @@ impl ChatSessionsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -186,6 +201,7 @@ impl ChatSessionsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::ChatSession>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -194,6 +210,7 @@ impl ChatSessionsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::ChatSession> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -209,6 +226,7 @@ impl ChatSessionsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/chat-sessions/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -220,6 +238,7 @@ impl ChatSessionsListBuilder {
 impl std::future::IntoFuture for ChatSessionsListBuilder {
     type Output = Result<runtime::Page<models::ChatSession>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ChatSession>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -236,17 +255,20 @@ impl ChatSessionsRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -255,6 +277,7 @@ impl ChatSessionsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -272,6 +295,7 @@ impl ChatSessionsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ChatSession> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -280,6 +304,7 @@ impl ChatSessionsRetrieveBuilder {
 impl std::future::IntoFuture for ChatSessionsRetrieveBuilder {
     type Output = Result<models::ChatSession, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ChatSession>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -294,6 +319,7 @@ pub struct ChatSessionsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> ChatSessionsMock<'a> {
     /// Expects `GET /api/chat-sessions/current/` (operation `chat_sessions_current_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn current_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::ChatSession> {
@@ -306,6 +332,7 @@ impl<'a> ChatSessionsMock<'a> {
         )
     }
     /// Expects `GET /api/chat-sessions/` (operation `chat_sessions_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::ChatSession>> {
@@ -318,6 +345,7 @@ impl<'a> ChatSessionsMock<'a> {
         )
     }
     /// Expects `GET /api/chat-sessions/{uuid}/` (operation `chat_sessions_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,

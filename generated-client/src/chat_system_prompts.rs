@@ -25,6 +25,7 @@ impl<'a> ChatSystemPromptsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ChatSystemPromptsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> ChatSystemPromptsListBuilder {
         ChatSystemPromptsListBuilder {
             client: self.client.clone(),
@@ -41,6 +42,7 @@ impl<'a> ChatSystemPromptsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ChatSystemPromptsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> ChatSystemPromptsRetrieveBuilder {
         ChatSystemPromptsRetrieveBuilder {
             client: self.client.clone(),
@@ -58,6 +60,7 @@ impl<'a> ChatSystemPromptsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ChatSystemPromptsActivateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn activate(
         &self,
         uuid: Uuid,
@@ -78,6 +81,7 @@ impl<'a> ChatSystemPromptsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`ChatSystemPromptsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::SystemPromptRequest,
@@ -98,6 +102,7 @@ impl<'a> ChatSystemPromptsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ChatSystemPromptsDeactivateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn deactivate(
         &self,
         uuid: Uuid,
@@ -118,6 +123,7 @@ impl<'a> ChatSystemPromptsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ChatSystemPromptsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -138,6 +144,7 @@ impl<'a> ChatSystemPromptsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ChatSystemPromptsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, uuid: Uuid) -> ChatSystemPromptsPartialUpdateBuilder {
         ChatSystemPromptsPartialUpdateBuilder {
             client: self.client.clone(),
@@ -154,6 +161,7 @@ impl<'a> ChatSystemPromptsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`ChatSystemPromptsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> ChatSystemPromptsDestroyBuilder {
         ChatSystemPromptsDestroyBuilder {
             client: self.client.clone(),
@@ -175,6 +183,7 @@ impl ChatSystemPromptsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -182,12 +191,14 @@ impl ChatSystemPromptsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -196,6 +207,7 @@ impl ChatSystemPromptsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -212,6 +224,7 @@ impl ChatSystemPromptsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::SystemPrompt>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -220,6 +233,7 @@ impl ChatSystemPromptsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::SystemPrompt> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -235,6 +249,7 @@ impl ChatSystemPromptsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/chat-system-prompts/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -246,6 +261,7 @@ impl ChatSystemPromptsListBuilder {
 impl std::future::IntoFuture for ChatSystemPromptsListBuilder {
     type Output = Result<runtime::Page<models::SystemPrompt>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::SystemPrompt>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -260,6 +276,7 @@ pub struct ChatSystemPromptsRetrieveBuilder {
 impl ChatSystemPromptsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -268,6 +285,7 @@ impl ChatSystemPromptsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -287,6 +305,7 @@ impl ChatSystemPromptsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::SystemPrompt> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -295,6 +314,7 @@ impl ChatSystemPromptsRetrieveBuilder {
 impl std::future::IntoFuture for ChatSystemPromptsRetrieveBuilder {
     type Output = Result<models::SystemPrompt, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::SystemPrompt>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -310,6 +330,7 @@ pub struct ChatSystemPromptsActivateBuilder {
 impl ChatSystemPromptsActivateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -318,6 +339,7 @@ impl ChatSystemPromptsActivateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -338,6 +360,7 @@ impl ChatSystemPromptsActivateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::SystemPrompt> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -346,6 +369,7 @@ impl ChatSystemPromptsActivateBuilder {
 impl std::future::IntoFuture for ChatSystemPromptsActivateBuilder {
     type Output = Result<models::SystemPrompt, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::SystemPrompt>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -360,6 +384,7 @@ pub struct ChatSystemPromptsCreateBuilder {
 impl ChatSystemPromptsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -368,6 +393,7 @@ impl ChatSystemPromptsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -382,6 +408,7 @@ impl ChatSystemPromptsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::SystemPrompt> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -390,6 +417,7 @@ impl ChatSystemPromptsCreateBuilder {
 impl std::future::IntoFuture for ChatSystemPromptsCreateBuilder {
     type Output = Result<models::SystemPrompt, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::SystemPrompt>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -405,6 +433,7 @@ pub struct ChatSystemPromptsDeactivateBuilder {
 impl ChatSystemPromptsDeactivateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -413,6 +442,7 @@ impl ChatSystemPromptsDeactivateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -433,6 +463,7 @@ impl ChatSystemPromptsDeactivateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::SystemPrompt> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -441,6 +472,7 @@ impl ChatSystemPromptsDeactivateBuilder {
 impl std::future::IntoFuture for ChatSystemPromptsDeactivateBuilder {
     type Output = Result<models::SystemPrompt, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::SystemPrompt>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -456,6 +488,7 @@ pub struct ChatSystemPromptsUpdateBuilder {
 impl ChatSystemPromptsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -464,6 +497,7 @@ impl ChatSystemPromptsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -481,6 +515,7 @@ impl ChatSystemPromptsUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::SystemPrompt> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -489,6 +524,7 @@ impl ChatSystemPromptsUpdateBuilder {
 impl std::future::IntoFuture for ChatSystemPromptsUpdateBuilder {
     type Output = Result<models::SystemPrompt, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::SystemPrompt>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -504,6 +540,7 @@ pub struct ChatSystemPromptsPartialUpdateBuilder {
 impl ChatSystemPromptsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -513,10 +550,12 @@ impl ChatSystemPromptsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedSystemPromptRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -539,6 +578,7 @@ impl ChatSystemPromptsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::SystemPrompt> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -547,6 +587,7 @@ impl ChatSystemPromptsPartialUpdateBuilder {
 impl std::future::IntoFuture for ChatSystemPromptsPartialUpdateBuilder {
     type Output = Result<models::SystemPrompt, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::SystemPrompt>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -561,6 +602,7 @@ pub struct ChatSystemPromptsDestroyBuilder {
 impl ChatSystemPromptsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -569,6 +611,7 @@ impl ChatSystemPromptsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -588,6 +631,7 @@ impl ChatSystemPromptsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -596,6 +640,7 @@ impl ChatSystemPromptsDestroyBuilder {
 impl std::future::IntoFuture for ChatSystemPromptsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -610,6 +655,7 @@ pub struct ChatSystemPromptsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> ChatSystemPromptsMock<'a> {
     /// Expects `GET /api/chat-system-prompts/` (operation `chat_system_prompts_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::SystemPrompt>> {
@@ -622,6 +668,7 @@ impl<'a> ChatSystemPromptsMock<'a> {
         )
     }
     /// Expects `GET /api/chat-system-prompts/{uuid}/` (operation `chat_system_prompts_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -636,6 +683,7 @@ impl<'a> ChatSystemPromptsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/chat-system-prompts/{uuid}/activate/` (operation `chat_system_prompts_activate`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn activate(
         &self,
         uuid: &Uuid,
@@ -650,6 +698,7 @@ impl<'a> ChatSystemPromptsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/chat-system-prompts/` (operation `chat_system_prompts_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::SystemPrompt> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -660,6 +709,7 @@ impl<'a> ChatSystemPromptsMock<'a> {
         )
     }
     /// Expects `POST /api/chat-system-prompts/{uuid}/deactivate/` (operation `chat_system_prompts_deactivate`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn deactivate(
         &self,
         uuid: &Uuid,
@@ -674,6 +724,7 @@ impl<'a> ChatSystemPromptsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/chat-system-prompts/{uuid}/` (operation `chat_system_prompts_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -688,6 +739,7 @@ impl<'a> ChatSystemPromptsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/chat-system-prompts/{uuid}/` (operation `chat_system_prompts_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -702,6 +754,7 @@ impl<'a> ChatSystemPromptsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/chat-system-prompts/{uuid}/` (operation `chat_system_prompts_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,

@@ -25,6 +25,7 @@ impl<'a> ChatThreadsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ChatThreadsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> ChatThreadsListBuilder {
         ChatThreadsListBuilder {
             client: self.client.clone(),
@@ -58,6 +59,7 @@ impl<'a> ChatThreadsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ChatThreadsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> ChatThreadsRetrieveBuilder {
         ChatThreadsRetrieveBuilder {
             client: self.client.clone(),
@@ -76,6 +78,7 @@ impl<'a> ChatThreadsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`ChatThreadsArchiveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn archive(&self, uuid: Uuid) -> ChatThreadsArchiveBuilder {
         ChatThreadsArchiveBuilder {
             client: self.client.clone(),
@@ -93,6 +96,7 @@ impl<'a> ChatThreadsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`ChatThreadsCancelBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn cancel(&self, uuid: Uuid) -> ChatThreadsCancelBuilder {
         ChatThreadsCancelBuilder {
             client: self.client.clone(),
@@ -111,6 +115,7 @@ impl<'a> ChatThreadsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`ChatThreadsUnarchiveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn unarchive(&self, uuid: Uuid) -> ChatThreadsUnarchiveBuilder {
         ChatThreadsUnarchiveBuilder {
             client: self.client.clone(),
@@ -147,6 +152,7 @@ pub struct ChatThreadsListBuilder {
 }
 impl ChatThreadsListBuilder {
     /// Query `created`, string (date).
+    #[inline]
     pub fn created(mut self, value: Date) -> Self {
         self.created = Some(value);
         self
@@ -154,46 +160,55 @@ impl ChatThreadsListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Query `has_feedback`, boolean.
+    #[inline]
     pub fn has_feedback(mut self, value: bool) -> Self {
         self.has_feedback = Some(value);
         self
     }
     /// Query `input_tokens_max`, number.
+    #[inline]
     pub fn input_tokens_max(mut self, value: f64) -> Self {
         self.input_tokens_max = Some(value);
         self
     }
     /// Query `input_tokens_min`, number.
+    #[inline]
     pub fn input_tokens_min(mut self, value: f64) -> Self {
         self.input_tokens_min = Some(value);
         self
     }
     /// Query `is_archived`, boolean.
+    #[inline]
     pub fn is_archived(mut self, value: bool) -> Self {
         self.is_archived = Some(value);
         self
     }
     /// Query `is_flagged`, boolean.
+    #[inline]
     pub fn is_flagged(mut self, value: bool) -> Self {
         self.is_flagged = Some(value);
         self
     }
     /// Query `max_severity`, `ThreadSessionMaxSeverityEnum`.
+    #[inline]
     pub fn max_severity(mut self, value: models::ThreadSessionMaxSeverityEnum) -> Self {
         self.max_severity = Some(value);
         self
     }
     /// Query `modified`, string (date).
+    #[inline]
     pub fn modified(mut self, value: Date) -> Self {
         self.modified = Some(value);
         self
@@ -203,21 +218,25 @@ impl ChatThreadsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
     }
     /// Query `output_tokens_max`, number.
+    #[inline]
     pub fn output_tokens_max(mut self, value: f64) -> Self {
         self.output_tokens_max = Some(value);
         self
     }
     /// Query `output_tokens_min`, number.
+    #[inline]
     pub fn output_tokens_min(mut self, value: f64) -> Self {
         self.output_tokens_min = Some(value);
         self
@@ -225,6 +244,7 @@ impl ChatThreadsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -232,37 +252,44 @@ impl ChatThreadsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `query`, string.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
     }
     /// Query `scope`, `ThreadSessionScopeEnum`.
+    #[inline]
     pub fn scope(mut self, value: models::ThreadSessionScopeEnum) -> Self {
         self.scope = Some(value);
         self
     }
     /// Query `total_tokens_max`, number.
+    #[inline]
     pub fn total_tokens_max(mut self, value: f64) -> Self {
         self.total_tokens_max = Some(value);
         self
     }
     /// Query `total_tokens_min`, number.
+    #[inline]
     pub fn total_tokens_min(mut self, value: f64) -> Self {
         self.total_tokens_min = Some(value);
         self
     }
     /// Query `user`, string (uuid).
+    #[inline]
     pub fn user(mut self, value: Uuid) -> Self {
         self.user = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -271,6 +298,7 @@ impl ChatThreadsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -301,6 +329,7 @@ impl ChatThreadsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::ThreadSession>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -309,6 +338,7 @@ impl ChatThreadsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::ThreadSession> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -324,6 +354,7 @@ impl ChatThreadsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/chat-threads/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -335,6 +366,7 @@ impl ChatThreadsListBuilder {
 impl std::future::IntoFuture for ChatThreadsListBuilder {
     type Output = Result<runtime::Page<models::ThreadSession>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ThreadSession>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -351,17 +383,20 @@ impl ChatThreadsRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -370,6 +405,7 @@ impl ChatThreadsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -387,6 +423,7 @@ impl ChatThreadsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ThreadSession> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -395,6 +432,7 @@ impl ChatThreadsRetrieveBuilder {
 impl std::future::IntoFuture for ChatThreadsRetrieveBuilder {
     type Output = Result<models::ThreadSession, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ThreadSession>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -409,6 +447,7 @@ pub struct ChatThreadsArchiveBuilder {
 impl ChatThreadsArchiveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -417,6 +456,7 @@ impl ChatThreadsArchiveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -433,6 +473,7 @@ impl ChatThreadsArchiveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -441,6 +482,7 @@ impl ChatThreadsArchiveBuilder {
 impl std::future::IntoFuture for ChatThreadsArchiveBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -456,6 +498,7 @@ pub struct ChatThreadsCancelBuilder {
 impl ChatThreadsCancelBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -465,10 +508,12 @@ impl ChatThreadsCancelBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::ThreadSessionRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -488,6 +533,7 @@ impl ChatThreadsCancelBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -496,6 +542,7 @@ impl ChatThreadsCancelBuilder {
 impl std::future::IntoFuture for ChatThreadsCancelBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -510,6 +557,7 @@ pub struct ChatThreadsUnarchiveBuilder {
 impl ChatThreadsUnarchiveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -518,6 +566,7 @@ impl ChatThreadsUnarchiveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -534,6 +583,7 @@ impl ChatThreadsUnarchiveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -542,6 +592,7 @@ impl ChatThreadsUnarchiveBuilder {
 impl std::future::IntoFuture for ChatThreadsUnarchiveBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -556,6 +607,7 @@ pub struct ChatThreadsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> ChatThreadsMock<'a> {
     /// Expects `GET /api/chat-threads/` (operation `chat_threads_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::ThreadSession>> {
@@ -568,6 +620,7 @@ impl<'a> ChatThreadsMock<'a> {
         )
     }
     /// Expects `GET /api/chat-threads/{uuid}/` (operation `chat_threads_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -582,6 +635,7 @@ impl<'a> ChatThreadsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/chat-threads/{uuid}/archive/` (operation `chat_threads_archive`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn archive(
         &self,
         uuid: &Uuid,
@@ -596,6 +650,7 @@ impl<'a> ChatThreadsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/chat-threads/{uuid}/cancel/` (operation `chat_threads_cancel`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn cancel(
         &self,
         uuid: &Uuid,
@@ -610,6 +665,7 @@ impl<'a> ChatThreadsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/chat-threads/{uuid}/unarchive/` (operation `chat_threads_unarchive`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn unarchive(
         &self,
         uuid: &Uuid,

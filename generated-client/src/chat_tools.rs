@@ -27,6 +27,7 @@ impl<'a> ChatToolsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ChatToolsExecuteBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn execute(&self, body: models::ToolExecuteRequest) -> ChatToolsExecuteBuilder {
         ChatToolsExecuteBuilder {
             client: self.client.clone(),
@@ -45,6 +46,7 @@ pub struct ChatToolsExecuteBuilder {
 impl ChatToolsExecuteBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -53,6 +55,7 @@ impl ChatToolsExecuteBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -67,6 +70,7 @@ impl ChatToolsExecuteBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -75,6 +79,7 @@ impl ChatToolsExecuteBuilder {
 impl std::future::IntoFuture for ChatToolsExecuteBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -89,6 +94,7 @@ pub struct ChatToolsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> ChatToolsMock<'a> {
     /// Expects `POST /api/chat-tools/execute/` (operation `chat_tools_execute`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn execute(&self) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
         runtime::mock_ops::MockOperation::new(
             self.server,

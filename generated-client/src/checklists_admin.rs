@@ -25,6 +25,7 @@ impl<'a> ChecklistsAdminApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ChecklistsAdminListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> ChecklistsAdminListBuilder {
         ChecklistsAdminListBuilder {
             client: self.client.clone(),
@@ -43,6 +44,7 @@ impl<'a> ChecklistsAdminApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ChecklistsAdminRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> ChecklistsAdminRetrieveBuilder {
         ChecklistsAdminRetrieveBuilder {
             client: self.client.clone(),
@@ -58,6 +60,7 @@ impl<'a> ChecklistsAdminApi<'a> {
     /// - `201`
     ///
     /// Returns a [`ChecklistsAdminCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::ChecklistRequest,
@@ -76,6 +79,7 @@ impl<'a> ChecklistsAdminApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ChecklistsAdminUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -96,6 +100,7 @@ impl<'a> ChecklistsAdminApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ChecklistsAdminPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, uuid: Uuid) -> ChecklistsAdminPartialUpdateBuilder {
         ChecklistsAdminPartialUpdateBuilder {
             client: self.client.clone(),
@@ -112,6 +117,7 @@ impl<'a> ChecklistsAdminApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`ChecklistsAdminDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> ChecklistsAdminDestroyBuilder {
         ChecklistsAdminDestroyBuilder {
             client: self.client.clone(),
@@ -129,6 +135,7 @@ impl<'a> ChecklistsAdminApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ChecklistsAdminChecklistQuestionsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn checklist_questions(
         &self,
         uuid: Uuid,
@@ -159,6 +166,7 @@ impl ChecklistsAdminListBuilder {
     /// Type of compliance this checklist addresses
     ///
     /// Query `checklist_type`, `ChecklistTypeEnum`.
+    #[inline]
     pub fn checklist_type(mut self, value: models::ChecklistTypeEnum) -> Self {
         self.checklist_type = Some(value);
         self
@@ -168,6 +176,7 @@ impl ChecklistsAdminListBuilder {
     /// Query `checklist_type__in`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_checklist_type_in`\](Self::add_checklist_type_in) adds one to them.
+    #[inline]
     pub fn checklist_type_in(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -176,6 +185,7 @@ impl ChecklistsAdminListBuilder {
         self
     }
     /// Adds one value to query `checklist_type__in`, after those set before (with [`checklist_type_in`](Self::checklist_type_in) or this method).
+    #[inline]
     pub fn add_checklist_type_in(mut self, value: impl Into<String>) -> Self {
         self.checklist_type_in.push(value.into());
         self
@@ -183,6 +193,7 @@ impl ChecklistsAdminListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -190,12 +201,14 @@ impl ChecklistsAdminListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -204,6 +217,7 @@ impl ChecklistsAdminListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -222,6 +236,7 @@ impl ChecklistsAdminListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::Checklist>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -230,6 +245,7 @@ impl ChecklistsAdminListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::Checklist> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -245,6 +261,7 @@ impl ChecklistsAdminListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/checklists-admin/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -256,6 +273,7 @@ impl ChecklistsAdminListBuilder {
 impl std::future::IntoFuture for ChecklistsAdminListBuilder {
     type Output = Result<runtime::Page<models::Checklist>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Checklist>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -270,6 +288,7 @@ pub struct ChecklistsAdminRetrieveBuilder {
 impl ChecklistsAdminRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -278,6 +297,7 @@ impl ChecklistsAdminRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -294,6 +314,7 @@ impl ChecklistsAdminRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Checklist> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -302,6 +323,7 @@ impl ChecklistsAdminRetrieveBuilder {
 impl std::future::IntoFuture for ChecklistsAdminRetrieveBuilder {
     type Output = Result<models::Checklist, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Checklist>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -316,6 +338,7 @@ pub struct ChecklistsAdminCreateBuilder {
 impl ChecklistsAdminCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -324,6 +347,7 @@ impl ChecklistsAdminCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -338,6 +362,7 @@ impl ChecklistsAdminCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Checklist> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -346,6 +371,7 @@ impl ChecklistsAdminCreateBuilder {
 impl std::future::IntoFuture for ChecklistsAdminCreateBuilder {
     type Output = Result<models::Checklist, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Checklist>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -361,6 +387,7 @@ pub struct ChecklistsAdminUpdateBuilder {
 impl ChecklistsAdminUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -369,6 +396,7 @@ impl ChecklistsAdminUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -386,6 +414,7 @@ impl ChecklistsAdminUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Checklist> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -394,6 +423,7 @@ impl ChecklistsAdminUpdateBuilder {
 impl std::future::IntoFuture for ChecklistsAdminUpdateBuilder {
     type Output = Result<models::Checklist, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Checklist>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -409,6 +439,7 @@ pub struct ChecklistsAdminPartialUpdateBuilder {
 impl ChecklistsAdminPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -418,10 +449,12 @@ impl ChecklistsAdminPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedChecklistRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -444,6 +477,7 @@ impl ChecklistsAdminPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Checklist> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -452,6 +486,7 @@ impl ChecklistsAdminPartialUpdateBuilder {
 impl std::future::IntoFuture for ChecklistsAdminPartialUpdateBuilder {
     type Output = Result<models::Checklist, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Checklist>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -466,6 +501,7 @@ pub struct ChecklistsAdminDestroyBuilder {
 impl ChecklistsAdminDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -474,6 +510,7 @@ impl ChecklistsAdminDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -490,6 +527,7 @@ impl ChecklistsAdminDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -498,6 +536,7 @@ impl ChecklistsAdminDestroyBuilder {
 impl std::future::IntoFuture for ChecklistsAdminDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -518,6 +557,7 @@ impl ChecklistsAdminChecklistQuestionsBuilder {
     /// Type of compliance this checklist addresses
     ///
     /// Query `checklist_type`, `ChecklistTypeEnum`.
+    #[inline]
     pub fn checklist_type(mut self, value: models::ChecklistTypeEnum) -> Self {
         self.checklist_type = Some(value);
         self
@@ -527,6 +567,7 @@ impl ChecklistsAdminChecklistQuestionsBuilder {
     /// Query `checklist_type__in`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_checklist_type_in`\](Self::add_checklist_type_in) adds one to them.
+    #[inline]
     pub fn checklist_type_in(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -535,6 +576,7 @@ impl ChecklistsAdminChecklistQuestionsBuilder {
         self
     }
     /// Adds one value to query `checklist_type__in`, after those set before (with [`checklist_type_in`](Self::checklist_type_in) or this method).
+    #[inline]
     pub fn add_checklist_type_in(mut self, value: impl Into<String>) -> Self {
         self.checklist_type_in.push(value.into());
         self
@@ -542,6 +584,7 @@ impl ChecklistsAdminChecklistQuestionsBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -549,12 +592,14 @@ impl ChecklistsAdminChecklistQuestionsBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -563,6 +608,7 @@ impl ChecklistsAdminChecklistQuestionsBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -587,6 +633,7 @@ impl ChecklistsAdminChecklistQuestionsBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -599,6 +646,7 @@ impl ChecklistsAdminChecklistQuestionsBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<models::ChecklistsAdminChecklistQuestionsResponse> {
@@ -616,6 +664,7 @@ impl ChecklistsAdminChecklistQuestionsBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/checklists-admin/{uuid}/questions/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -632,6 +681,7 @@ impl std::future::IntoFuture for ChecklistsAdminChecklistQuestionsBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::ChecklistsAdminChecklistQuestionsResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -646,6 +696,7 @@ pub struct ChecklistsAdminMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> ChecklistsAdminMock<'a> {
     /// Expects `GET /api/checklists-admin/` (operation `checklists_admin_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Checklist>> {
@@ -658,6 +709,7 @@ impl<'a> ChecklistsAdminMock<'a> {
         )
     }
     /// Expects `GET /api/checklists-admin/{uuid}/` (operation `checklists_admin_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -672,6 +724,7 @@ impl<'a> ChecklistsAdminMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/checklists-admin/` (operation `checklists_admin_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::Checklist> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -682,6 +735,7 @@ impl<'a> ChecklistsAdminMock<'a> {
         )
     }
     /// Expects `PUT /api/checklists-admin/{uuid}/` (operation `checklists_admin_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -696,6 +750,7 @@ impl<'a> ChecklistsAdminMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/checklists-admin/{uuid}/` (operation `checklists_admin_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -710,6 +765,7 @@ impl<'a> ChecklistsAdminMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/checklists-admin/{uuid}/` (operation `checklists_admin_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -724,6 +780,7 @@ impl<'a> ChecklistsAdminMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/checklists-admin/{uuid}/questions/` (operation `checklists_admin_checklist_questions`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn checklist_questions(
         &self,
         uuid: &Uuid,

@@ -25,6 +25,7 @@ impl<'a> ChecklistsAdminQuestionDependenciesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ChecklistsAdminQuestionDependenciesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> ChecklistsAdminQuestionDependenciesListBuilder {
         ChecklistsAdminQuestionDependenciesListBuilder {
             client: self.client.clone(),
@@ -43,6 +44,7 @@ impl<'a> ChecklistsAdminQuestionDependenciesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ChecklistsAdminQuestionDependenciesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: Uuid,
@@ -61,6 +63,7 @@ impl<'a> ChecklistsAdminQuestionDependenciesApi<'a> {
     /// - `201`
     ///
     /// Returns a [`ChecklistsAdminQuestionDependenciesCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::QuestionDependencyRequest,
@@ -79,6 +82,7 @@ impl<'a> ChecklistsAdminQuestionDependenciesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ChecklistsAdminQuestionDependenciesUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -99,6 +103,7 @@ impl<'a> ChecklistsAdminQuestionDependenciesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ChecklistsAdminQuestionDependenciesPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -118,6 +123,7 @@ impl<'a> ChecklistsAdminQuestionDependenciesApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`ChecklistsAdminQuestionDependenciesDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: Uuid,
@@ -142,6 +148,7 @@ pub struct ChecklistsAdminQuestionDependenciesListBuilder {
 }
 impl ChecklistsAdminQuestionDependenciesListBuilder {
     /// Query `depends_on_question_uuid`, string (uuid).
+    #[inline]
     pub fn depends_on_question_uuid(mut self, value: Uuid) -> Self {
         self.depends_on_question_uuid = Some(value);
         self
@@ -149,6 +156,7 @@ impl ChecklistsAdminQuestionDependenciesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -156,17 +164,20 @@ impl ChecklistsAdminQuestionDependenciesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `question_uuid`, string (uuid).
+    #[inline]
     pub fn question_uuid(mut self, value: Uuid) -> Self {
         self.question_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -175,6 +186,7 @@ impl ChecklistsAdminQuestionDependenciesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -196,6 +208,7 @@ impl ChecklistsAdminQuestionDependenciesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::QuestionDependency>> {
@@ -206,6 +219,7 @@ impl ChecklistsAdminQuestionDependenciesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::QuestionDependency> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -221,6 +235,7 @@ impl ChecklistsAdminQuestionDependenciesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/checklists-admin-question-dependencies/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -232,6 +247,7 @@ impl ChecklistsAdminQuestionDependenciesListBuilder {
 impl std::future::IntoFuture for ChecklistsAdminQuestionDependenciesListBuilder {
     type Output = Result<runtime::Page<models::QuestionDependency>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::QuestionDependency>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -246,6 +262,7 @@ pub struct ChecklistsAdminQuestionDependenciesRetrieveBuilder {
 impl ChecklistsAdminQuestionDependenciesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -254,6 +271,7 @@ impl ChecklistsAdminQuestionDependenciesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -273,6 +291,7 @@ impl ChecklistsAdminQuestionDependenciesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::QuestionDependency> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -281,6 +300,7 @@ impl ChecklistsAdminQuestionDependenciesRetrieveBuilder {
 impl std::future::IntoFuture for ChecklistsAdminQuestionDependenciesRetrieveBuilder {
     type Output = Result<models::QuestionDependency, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::QuestionDependency>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -295,6 +315,7 @@ pub struct ChecklistsAdminQuestionDependenciesCreateBuilder {
 impl ChecklistsAdminQuestionDependenciesCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -303,6 +324,7 @@ impl ChecklistsAdminQuestionDependenciesCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -320,6 +342,7 @@ impl ChecklistsAdminQuestionDependenciesCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::QuestionDependency> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -328,6 +351,7 @@ impl ChecklistsAdminQuestionDependenciesCreateBuilder {
 impl std::future::IntoFuture for ChecklistsAdminQuestionDependenciesCreateBuilder {
     type Output = Result<models::QuestionDependency, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::QuestionDependency>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -343,6 +367,7 @@ pub struct ChecklistsAdminQuestionDependenciesUpdateBuilder {
 impl ChecklistsAdminQuestionDependenciesUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -351,6 +376,7 @@ impl ChecklistsAdminQuestionDependenciesUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -371,6 +397,7 @@ impl ChecklistsAdminQuestionDependenciesUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::QuestionDependency> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -379,6 +406,7 @@ impl ChecklistsAdminQuestionDependenciesUpdateBuilder {
 impl std::future::IntoFuture for ChecklistsAdminQuestionDependenciesUpdateBuilder {
     type Output = Result<models::QuestionDependency, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::QuestionDependency>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -394,6 +422,7 @@ pub struct ChecklistsAdminQuestionDependenciesPartialUpdateBuilder {
 impl ChecklistsAdminQuestionDependenciesPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -403,10 +432,12 @@ impl ChecklistsAdminQuestionDependenciesPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedQuestionDependencyRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -429,6 +460,7 @@ impl ChecklistsAdminQuestionDependenciesPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::QuestionDependency> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -438,6 +470,7 @@ impl std::future::IntoFuture
 for ChecklistsAdminQuestionDependenciesPartialUpdateBuilder {
     type Output = Result<models::QuestionDependency, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::QuestionDependency>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -452,6 +485,7 @@ pub struct ChecklistsAdminQuestionDependenciesDestroyBuilder {
 impl ChecklistsAdminQuestionDependenciesDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -460,6 +494,7 @@ impl ChecklistsAdminQuestionDependenciesDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -479,6 +514,7 @@ impl ChecklistsAdminQuestionDependenciesDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -487,6 +523,7 @@ impl ChecklistsAdminQuestionDependenciesDestroyBuilder {
 impl std::future::IntoFuture for ChecklistsAdminQuestionDependenciesDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -501,6 +538,7 @@ pub struct ChecklistsAdminQuestionDependenciesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> ChecklistsAdminQuestionDependenciesMock<'a> {
     /// Expects `GET /api/checklists-admin-question-dependencies/` (operation `checklists_admin_question_dependencies_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -516,6 +554,7 @@ impl<'a> ChecklistsAdminQuestionDependenciesMock<'a> {
         )
     }
     /// Expects `GET /api/checklists-admin-question-dependencies/{uuid}/` (operation `checklists_admin_question_dependencies_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -530,6 +569,7 @@ impl<'a> ChecklistsAdminQuestionDependenciesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/checklists-admin-question-dependencies/` (operation `checklists_admin_question_dependencies_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::QuestionDependency> {
@@ -542,6 +582,7 @@ impl<'a> ChecklistsAdminQuestionDependenciesMock<'a> {
         )
     }
     /// Expects `PUT /api/checklists-admin-question-dependencies/{uuid}/` (operation `checklists_admin_question_dependencies_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -556,6 +597,7 @@ impl<'a> ChecklistsAdminQuestionDependenciesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/checklists-admin-question-dependencies/{uuid}/` (operation `checklists_admin_question_dependencies_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -570,6 +612,7 @@ impl<'a> ChecklistsAdminQuestionDependenciesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/checklists-admin-question-dependencies/{uuid}/` (operation `checklists_admin_question_dependencies_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,

@@ -25,6 +25,7 @@ impl<'a> ChecklistsAdminQuestionOptionsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ChecklistsAdminQuestionOptionsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> ChecklistsAdminQuestionOptionsListBuilder {
         ChecklistsAdminQuestionOptionsListBuilder {
             client: self.client.clone(),
@@ -42,6 +43,7 @@ impl<'a> ChecklistsAdminQuestionOptionsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ChecklistsAdminQuestionOptionsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> ChecklistsAdminQuestionOptionsRetrieveBuilder {
         ChecklistsAdminQuestionOptionsRetrieveBuilder {
             client: self.client.clone(),
@@ -57,6 +59,7 @@ impl<'a> ChecklistsAdminQuestionOptionsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`ChecklistsAdminQuestionOptionsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::QuestionOptionsAdminRequest,
@@ -75,6 +78,7 @@ impl<'a> ChecklistsAdminQuestionOptionsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ChecklistsAdminQuestionOptionsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -95,6 +99,7 @@ impl<'a> ChecklistsAdminQuestionOptionsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ChecklistsAdminQuestionOptionsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -114,6 +119,7 @@ impl<'a> ChecklistsAdminQuestionOptionsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`ChecklistsAdminQuestionOptionsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> ChecklistsAdminQuestionOptionsDestroyBuilder {
         ChecklistsAdminQuestionOptionsDestroyBuilder {
             client: self.client.clone(),
@@ -136,6 +142,7 @@ impl ChecklistsAdminQuestionOptionsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -143,17 +150,20 @@ impl ChecklistsAdminQuestionOptionsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `question_uuid`, string (uuid).
+    #[inline]
     pub fn question_uuid(mut self, value: Uuid) -> Self {
         self.question_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -162,6 +172,7 @@ impl ChecklistsAdminQuestionOptionsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -182,6 +193,7 @@ impl ChecklistsAdminQuestionOptionsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::QuestionOptionsAdmin>> {
@@ -192,6 +204,7 @@ impl ChecklistsAdminQuestionOptionsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::QuestionOptionsAdmin> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -207,6 +220,7 @@ impl ChecklistsAdminQuestionOptionsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/checklists-admin-question-options/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -220,6 +234,7 @@ impl std::future::IntoFuture for ChecklistsAdminQuestionOptionsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::QuestionOptionsAdmin>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -234,6 +249,7 @@ pub struct ChecklistsAdminQuestionOptionsRetrieveBuilder {
 impl ChecklistsAdminQuestionOptionsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -242,6 +258,7 @@ impl ChecklistsAdminQuestionOptionsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -261,6 +278,7 @@ impl ChecklistsAdminQuestionOptionsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::QuestionOptionsAdmin> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -269,6 +287,7 @@ impl ChecklistsAdminQuestionOptionsRetrieveBuilder {
 impl std::future::IntoFuture for ChecklistsAdminQuestionOptionsRetrieveBuilder {
     type Output = Result<models::QuestionOptionsAdmin, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::QuestionOptionsAdmin>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -283,6 +302,7 @@ pub struct ChecklistsAdminQuestionOptionsCreateBuilder {
 impl ChecklistsAdminQuestionOptionsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -291,6 +311,7 @@ impl ChecklistsAdminQuestionOptionsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -308,6 +329,7 @@ impl ChecklistsAdminQuestionOptionsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::QuestionOptionsAdmin> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -316,6 +338,7 @@ impl ChecklistsAdminQuestionOptionsCreateBuilder {
 impl std::future::IntoFuture for ChecklistsAdminQuestionOptionsCreateBuilder {
     type Output = Result<models::QuestionOptionsAdmin, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::QuestionOptionsAdmin>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -331,6 +354,7 @@ pub struct ChecklistsAdminQuestionOptionsUpdateBuilder {
 impl ChecklistsAdminQuestionOptionsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -339,6 +363,7 @@ impl ChecklistsAdminQuestionOptionsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -359,6 +384,7 @@ impl ChecklistsAdminQuestionOptionsUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::QuestionOptionsAdmin> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -367,6 +393,7 @@ impl ChecklistsAdminQuestionOptionsUpdateBuilder {
 impl std::future::IntoFuture for ChecklistsAdminQuestionOptionsUpdateBuilder {
     type Output = Result<models::QuestionOptionsAdmin, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::QuestionOptionsAdmin>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -382,6 +409,7 @@ pub struct ChecklistsAdminQuestionOptionsPartialUpdateBuilder {
 impl ChecklistsAdminQuestionOptionsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -391,10 +419,12 @@ impl ChecklistsAdminQuestionOptionsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedQuestionOptionsAdminRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -417,6 +447,7 @@ impl ChecklistsAdminQuestionOptionsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::QuestionOptionsAdmin> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -425,6 +456,7 @@ impl ChecklistsAdminQuestionOptionsPartialUpdateBuilder {
 impl std::future::IntoFuture for ChecklistsAdminQuestionOptionsPartialUpdateBuilder {
     type Output = Result<models::QuestionOptionsAdmin, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::QuestionOptionsAdmin>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -439,6 +471,7 @@ pub struct ChecklistsAdminQuestionOptionsDestroyBuilder {
 impl ChecklistsAdminQuestionOptionsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -447,6 +480,7 @@ impl ChecklistsAdminQuestionOptionsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -466,6 +500,7 @@ impl ChecklistsAdminQuestionOptionsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -474,6 +509,7 @@ impl ChecklistsAdminQuestionOptionsDestroyBuilder {
 impl std::future::IntoFuture for ChecklistsAdminQuestionOptionsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -488,6 +524,7 @@ pub struct ChecklistsAdminQuestionOptionsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> ChecklistsAdminQuestionOptionsMock<'a> {
     /// Expects `GET /api/checklists-admin-question-options/` (operation `checklists_admin_question_options_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -503,6 +540,7 @@ impl<'a> ChecklistsAdminQuestionOptionsMock<'a> {
         )
     }
     /// Expects `GET /api/checklists-admin-question-options/{uuid}/` (operation `checklists_admin_question_options_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -517,6 +555,7 @@ impl<'a> ChecklistsAdminQuestionOptionsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/checklists-admin-question-options/` (operation `checklists_admin_question_options_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::QuestionOptionsAdmin> {
@@ -529,6 +568,7 @@ impl<'a> ChecklistsAdminQuestionOptionsMock<'a> {
         )
     }
     /// Expects `PUT /api/checklists-admin-question-options/{uuid}/` (operation `checklists_admin_question_options_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -543,6 +583,7 @@ impl<'a> ChecklistsAdminQuestionOptionsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/checklists-admin-question-options/{uuid}/` (operation `checklists_admin_question_options_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -557,6 +598,7 @@ impl<'a> ChecklistsAdminQuestionOptionsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/checklists-admin-question-options/{uuid}/` (operation `checklists_admin_question_options_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,

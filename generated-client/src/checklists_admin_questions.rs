@@ -25,6 +25,7 @@ impl<'a> ChecklistsAdminQuestionsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ChecklistsAdminQuestionsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> ChecklistsAdminQuestionsListBuilder {
         ChecklistsAdminQuestionsListBuilder {
             client: self.client.clone(),
@@ -44,6 +45,7 @@ impl<'a> ChecklistsAdminQuestionsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ChecklistsAdminQuestionsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> ChecklistsAdminQuestionsRetrieveBuilder {
         ChecklistsAdminQuestionsRetrieveBuilder {
             client: self.client.clone(),
@@ -59,6 +61,7 @@ impl<'a> ChecklistsAdminQuestionsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`ChecklistsAdminQuestionsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::QuestionAdminRequest,
@@ -77,6 +80,7 @@ impl<'a> ChecklistsAdminQuestionsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ChecklistsAdminQuestionsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -97,6 +101,7 @@ impl<'a> ChecklistsAdminQuestionsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ChecklistsAdminQuestionsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -116,6 +121,7 @@ impl<'a> ChecklistsAdminQuestionsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`ChecklistsAdminQuestionsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> ChecklistsAdminQuestionsDestroyBuilder {
         ChecklistsAdminQuestionsDestroyBuilder {
             client: self.client.clone(),
@@ -140,11 +146,13 @@ impl ChecklistsAdminQuestionsListBuilder {
     /// Type of compliance this checklist addresses
     ///
     /// Query `checklist_type`, `ChecklistTypeEnum`.
+    #[inline]
     pub fn checklist_type(mut self, value: models::ChecklistTypeEnum) -> Self {
         self.checklist_type = Some(value);
         self
     }
     /// Query `checklist_uuid`, string (uuid).
+    #[inline]
     pub fn checklist_uuid(mut self, value: Uuid) -> Self {
         self.checklist_uuid = Some(value);
         self
@@ -152,6 +160,7 @@ impl ChecklistsAdminQuestionsListBuilder {
     /// Filter questions that have onboarding metadata mapping
     ///
     /// Query `has_onboarding_mapping`, boolean.
+    #[inline]
     pub fn has_onboarding_mapping(mut self, value: bool) -> Self {
         self.has_onboarding_mapping = Some(value);
         self
@@ -159,6 +168,7 @@ impl ChecklistsAdminQuestionsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -166,12 +176,14 @@ impl ChecklistsAdminQuestionsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -180,6 +192,7 @@ impl ChecklistsAdminQuestionsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -202,6 +215,7 @@ impl ChecklistsAdminQuestionsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::QuestionAdmin>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -210,6 +224,7 @@ impl ChecklistsAdminQuestionsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::QuestionAdmin> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -225,6 +240,7 @@ impl ChecklistsAdminQuestionsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/checklists-admin-questions/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -236,6 +252,7 @@ impl ChecklistsAdminQuestionsListBuilder {
 impl std::future::IntoFuture for ChecklistsAdminQuestionsListBuilder {
     type Output = Result<runtime::Page<models::QuestionAdmin>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::QuestionAdmin>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -250,6 +267,7 @@ pub struct ChecklistsAdminQuestionsRetrieveBuilder {
 impl ChecklistsAdminQuestionsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -258,6 +276,7 @@ impl ChecklistsAdminQuestionsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -277,6 +296,7 @@ impl ChecklistsAdminQuestionsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::QuestionAdmin> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -285,6 +305,7 @@ impl ChecklistsAdminQuestionsRetrieveBuilder {
 impl std::future::IntoFuture for ChecklistsAdminQuestionsRetrieveBuilder {
     type Output = Result<models::QuestionAdmin, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::QuestionAdmin>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -299,6 +320,7 @@ pub struct ChecklistsAdminQuestionsCreateBuilder {
 impl ChecklistsAdminQuestionsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -307,6 +329,7 @@ impl ChecklistsAdminQuestionsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -324,6 +347,7 @@ impl ChecklistsAdminQuestionsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::QuestionAdmin> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -332,6 +356,7 @@ impl ChecklistsAdminQuestionsCreateBuilder {
 impl std::future::IntoFuture for ChecklistsAdminQuestionsCreateBuilder {
     type Output = Result<models::QuestionAdmin, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::QuestionAdmin>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -347,6 +372,7 @@ pub struct ChecklistsAdminQuestionsUpdateBuilder {
 impl ChecklistsAdminQuestionsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -355,6 +381,7 @@ impl ChecklistsAdminQuestionsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -375,6 +402,7 @@ impl ChecklistsAdminQuestionsUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::QuestionAdmin> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -383,6 +411,7 @@ impl ChecklistsAdminQuestionsUpdateBuilder {
 impl std::future::IntoFuture for ChecklistsAdminQuestionsUpdateBuilder {
     type Output = Result<models::QuestionAdmin, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::QuestionAdmin>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -398,6 +427,7 @@ pub struct ChecklistsAdminQuestionsPartialUpdateBuilder {
 impl ChecklistsAdminQuestionsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -407,10 +437,12 @@ impl ChecklistsAdminQuestionsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedQuestionAdminRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -433,6 +465,7 @@ impl ChecklistsAdminQuestionsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::QuestionAdmin> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -441,6 +474,7 @@ impl ChecklistsAdminQuestionsPartialUpdateBuilder {
 impl std::future::IntoFuture for ChecklistsAdminQuestionsPartialUpdateBuilder {
     type Output = Result<models::QuestionAdmin, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::QuestionAdmin>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -455,6 +489,7 @@ pub struct ChecklistsAdminQuestionsDestroyBuilder {
 impl ChecklistsAdminQuestionsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -463,6 +498,7 @@ impl ChecklistsAdminQuestionsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -482,6 +518,7 @@ impl ChecklistsAdminQuestionsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -490,6 +527,7 @@ impl ChecklistsAdminQuestionsDestroyBuilder {
 impl std::future::IntoFuture for ChecklistsAdminQuestionsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -504,6 +542,7 @@ pub struct ChecklistsAdminQuestionsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> ChecklistsAdminQuestionsMock<'a> {
     /// Expects `GET /api/checklists-admin-questions/` (operation `checklists_admin_questions_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::QuestionAdmin>> {
@@ -516,6 +555,7 @@ impl<'a> ChecklistsAdminQuestionsMock<'a> {
         )
     }
     /// Expects `GET /api/checklists-admin-questions/{uuid}/` (operation `checklists_admin_questions_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -530,6 +570,7 @@ impl<'a> ChecklistsAdminQuestionsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/checklists-admin-questions/` (operation `checklists_admin_questions_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::QuestionAdmin> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -540,6 +581,7 @@ impl<'a> ChecklistsAdminQuestionsMock<'a> {
         )
     }
     /// Expects `PUT /api/checklists-admin-questions/{uuid}/` (operation `checklists_admin_questions_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -554,6 +596,7 @@ impl<'a> ChecklistsAdminQuestionsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/checklists-admin-questions/{uuid}/` (operation `checklists_admin_questions_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -568,6 +611,7 @@ impl<'a> ChecklistsAdminQuestionsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/checklists-admin-questions/{uuid}/` (operation `checklists_admin_questions_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,

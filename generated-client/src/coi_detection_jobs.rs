@@ -25,6 +25,7 @@ impl<'a> CoiDetectionJobsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`CoiDetectionJobsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> CoiDetectionJobsListBuilder {
         CoiDetectionJobsListBuilder {
             client: self.client.clone(),
@@ -45,6 +46,7 @@ impl<'a> CoiDetectionJobsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`CoiDetectionJobsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> CoiDetectionJobsRetrieveBuilder {
         CoiDetectionJobsRetrieveBuilder {
             client: self.client.clone(),
@@ -68,11 +70,13 @@ pub struct CoiDetectionJobsListBuilder {
 }
 impl CoiDetectionJobsListBuilder {
     /// Query `call_uuid`, string (uuid).
+    #[inline]
     pub fn call_uuid(mut self, value: Uuid) -> Self {
         self.call_uuid = Some(value);
         self
     }
     /// Query `job_type`, `COIDetectionJobJobTypeEnum`.
+    #[inline]
     pub fn job_type(mut self, value: models::CoiDetectionJobJobTypeEnum) -> Self {
         self.job_type = Some(value);
         self
@@ -82,11 +86,13 @@ impl CoiDetectionJobsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -94,6 +100,7 @@ impl CoiDetectionJobsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -101,6 +108,7 @@ impl CoiDetectionJobsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -108,17 +116,20 @@ impl CoiDetectionJobsListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -127,6 +138,7 @@ impl CoiDetectionJobsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -147,6 +159,7 @@ impl CoiDetectionJobsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::CoiDetectionJob>> {
@@ -157,6 +170,7 @@ impl CoiDetectionJobsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::CoiDetectionJob> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -172,6 +186,7 @@ impl CoiDetectionJobsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/coi-detection-jobs/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -183,6 +198,7 @@ impl CoiDetectionJobsListBuilder {
 impl std::future::IntoFuture for CoiDetectionJobsListBuilder {
     type Output = Result<runtime::Page<models::CoiDetectionJob>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::CoiDetectionJob>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -197,6 +213,7 @@ pub struct CoiDetectionJobsRetrieveBuilder {
 impl CoiDetectionJobsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -205,6 +222,7 @@ impl CoiDetectionJobsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -221,6 +239,7 @@ impl CoiDetectionJobsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CoiDetectionJob> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -229,6 +248,7 @@ impl CoiDetectionJobsRetrieveBuilder {
 impl std::future::IntoFuture for CoiDetectionJobsRetrieveBuilder {
     type Output = Result<models::CoiDetectionJob, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CoiDetectionJob>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -243,6 +263,7 @@ pub struct CoiDetectionJobsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> CoiDetectionJobsMock<'a> {
     /// Expects `GET /api/coi-detection-jobs/` (operation `coi_detection_jobs_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::CoiDetectionJob>> {
@@ -255,6 +276,7 @@ impl<'a> CoiDetectionJobsMock<'a> {
         )
     }
     /// Expects `GET /api/coi-detection-jobs/{uuid}/` (operation `coi_detection_jobs_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,

@@ -25,6 +25,7 @@ impl<'a> CoiDisclosuresApi<'a> {
     /// - `200`
     ///
     /// Returns a [`CoiDisclosuresListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> CoiDisclosuresListBuilder {
         CoiDisclosuresListBuilder {
             client: self.client.clone(),
@@ -46,6 +47,7 @@ impl<'a> CoiDisclosuresApi<'a> {
     /// - `200`
     ///
     /// Returns a [`CoiDisclosuresRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> CoiDisclosuresRetrieveBuilder {
         CoiDisclosuresRetrieveBuilder {
             client: self.client.clone(),
@@ -61,6 +63,7 @@ impl<'a> CoiDisclosuresApi<'a> {
     /// - `201`
     ///
     /// Returns a [`CoiDisclosuresCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::CoiDisclosureFormRequest,
@@ -88,16 +91,19 @@ pub struct CoiDisclosuresListBuilder {
 }
 impl CoiDisclosuresListBuilder {
     /// Query `call_uuid`, string (uuid).
+    #[inline]
     pub fn call_uuid(mut self, value: Uuid) -> Self {
         self.call_uuid = Some(value);
         self
     }
     /// Query `certified`, boolean.
+    #[inline]
     pub fn certified(mut self, value: bool) -> Self {
         self.certified = Some(value);
         self
     }
     /// Query `is_current`, boolean.
+    #[inline]
     pub fn is_current(mut self, value: bool) -> Self {
         self.is_current = Some(value);
         self
@@ -107,11 +113,13 @@ impl CoiDisclosuresListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -119,6 +127,7 @@ impl CoiDisclosuresListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -126,17 +135,20 @@ impl CoiDisclosuresListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `reviewer_uuid`, string (uuid).
+    #[inline]
     pub fn reviewer_uuid(mut self, value: Uuid) -> Self {
         self.reviewer_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -145,6 +157,7 @@ impl CoiDisclosuresListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -166,6 +179,7 @@ impl CoiDisclosuresListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::CoiDisclosureForm>> {
@@ -176,6 +190,7 @@ impl CoiDisclosuresListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::CoiDisclosureForm> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -191,6 +206,7 @@ impl CoiDisclosuresListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/coi-disclosures/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -202,6 +218,7 @@ impl CoiDisclosuresListBuilder {
 impl std::future::IntoFuture for CoiDisclosuresListBuilder {
     type Output = Result<runtime::Page<models::CoiDisclosureForm>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::CoiDisclosureForm>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -216,6 +233,7 @@ pub struct CoiDisclosuresRetrieveBuilder {
 impl CoiDisclosuresRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -224,6 +242,7 @@ impl CoiDisclosuresRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -240,6 +259,7 @@ impl CoiDisclosuresRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CoiDisclosureForm> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -248,6 +268,7 @@ impl CoiDisclosuresRetrieveBuilder {
 impl std::future::IntoFuture for CoiDisclosuresRetrieveBuilder {
     type Output = Result<models::CoiDisclosureForm, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CoiDisclosureForm>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -262,6 +283,7 @@ pub struct CoiDisclosuresCreateBuilder {
 impl CoiDisclosuresCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -270,6 +292,7 @@ impl CoiDisclosuresCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -284,6 +307,7 @@ impl CoiDisclosuresCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CoiDisclosureForm> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -292,6 +316,7 @@ impl CoiDisclosuresCreateBuilder {
 impl std::future::IntoFuture for CoiDisclosuresCreateBuilder {
     type Output = Result<models::CoiDisclosureForm, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CoiDisclosureForm>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -306,6 +331,7 @@ pub struct CoiDisclosuresMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> CoiDisclosuresMock<'a> {
     /// Expects `GET /api/coi-disclosures/` (operation `coi_disclosures_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::CoiDisclosureForm>> {
@@ -318,6 +344,7 @@ impl<'a> CoiDisclosuresMock<'a> {
         )
     }
     /// Expects `GET /api/coi-disclosures/{uuid}/` (operation `coi_disclosures_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -332,6 +359,7 @@ impl<'a> CoiDisclosuresMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/coi-disclosures/` (operation `coi_disclosures_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::CoiDisclosureForm> {

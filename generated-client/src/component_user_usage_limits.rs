@@ -27,6 +27,7 @@ impl<'a> ComponentUserUsageLimitsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ComponentUserUsageLimitsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> ComponentUserUsageLimitsListBuilder {
         ComponentUserUsageLimitsListBuilder {
             client: self.client.clone(),
@@ -50,6 +51,7 @@ impl<'a> ComponentUserUsageLimitsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ComponentUserUsageLimitsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> ComponentUserUsageLimitsRetrieveBuilder {
         ComponentUserUsageLimitsRetrieveBuilder {
             client: self.client.clone(),
@@ -67,6 +69,7 @@ impl<'a> ComponentUserUsageLimitsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`ComponentUserUsageLimitsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::ComponentUserUsageLimitRequest,
@@ -87,6 +90,7 @@ impl<'a> ComponentUserUsageLimitsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ComponentUserUsageLimitsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -109,6 +113,7 @@ impl<'a> ComponentUserUsageLimitsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ComponentUserUsageLimitsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -130,6 +135,7 @@ impl<'a> ComponentUserUsageLimitsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`ComponentUserUsageLimitsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> ComponentUserUsageLimitsDestroyBuilder {
         ComponentUserUsageLimitsDestroyBuilder {
             client: self.client.clone(),
@@ -156,6 +162,7 @@ impl ComponentUserUsageLimitsListBuilder {
     /// Component type
     ///
     /// Query `component_type`, string.
+    #[inline]
     pub fn component_type(mut self, value: impl Into<String>) -> Self {
         self.component_type = Some(value.into());
         self
@@ -163,6 +170,7 @@ impl ComponentUserUsageLimitsListBuilder {
     /// Offering UUID
     ///
     /// Query `offering_uuid`, string (uuid).
+    #[inline]
     pub fn offering_uuid(mut self, value: Uuid) -> Self {
         self.offering_uuid = Some(value);
         self
@@ -170,6 +178,7 @@ impl ComponentUserUsageLimitsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -177,6 +186,7 @@ impl ComponentUserUsageLimitsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -184,6 +194,7 @@ impl ComponentUserUsageLimitsListBuilder {
     /// Resource URL
     ///
     /// Query `resource`, string (uri).
+    #[inline]
     pub fn resource(mut self, value: impl Into<String>) -> Self {
         self.resource = Some(value.into());
         self
@@ -191,6 +202,7 @@ impl ComponentUserUsageLimitsListBuilder {
     /// Resource UUID
     ///
     /// Query `resource_uuid`, string (uuid).
+    #[inline]
     pub fn resource_uuid(mut self, value: Uuid) -> Self {
         self.resource_uuid = Some(value);
         self
@@ -198,12 +210,14 @@ impl ComponentUserUsageLimitsListBuilder {
     /// Username
     ///
     /// Query `username`, string.
+    #[inline]
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.username = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -212,6 +226,7 @@ impl ComponentUserUsageLimitsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -236,6 +251,7 @@ impl ComponentUserUsageLimitsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::ComponentUserUsageLimit>> {
@@ -246,6 +262,7 @@ impl ComponentUserUsageLimitsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::ComponentUserUsageLimit> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -261,6 +278,7 @@ impl ComponentUserUsageLimitsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/component-user-usage-limits/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -274,6 +292,7 @@ impl std::future::IntoFuture for ComponentUserUsageLimitsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::ComponentUserUsageLimit>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -288,6 +307,7 @@ pub struct ComponentUserUsageLimitsRetrieveBuilder {
 impl ComponentUserUsageLimitsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -296,6 +316,7 @@ impl ComponentUserUsageLimitsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -315,6 +336,7 @@ impl ComponentUserUsageLimitsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ComponentUserUsageLimit> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -323,6 +345,7 @@ impl ComponentUserUsageLimitsRetrieveBuilder {
 impl std::future::IntoFuture for ComponentUserUsageLimitsRetrieveBuilder {
     type Output = Result<models::ComponentUserUsageLimit, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ComponentUserUsageLimit>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -337,6 +360,7 @@ pub struct ComponentUserUsageLimitsCreateBuilder {
 impl ComponentUserUsageLimitsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -345,6 +369,7 @@ impl ComponentUserUsageLimitsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -362,6 +387,7 @@ impl ComponentUserUsageLimitsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ComponentUserUsageLimit> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -370,6 +396,7 @@ impl ComponentUserUsageLimitsCreateBuilder {
 impl std::future::IntoFuture for ComponentUserUsageLimitsCreateBuilder {
     type Output = Result<models::ComponentUserUsageLimit, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ComponentUserUsageLimit>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -385,6 +412,7 @@ pub struct ComponentUserUsageLimitsUpdateBuilder {
 impl ComponentUserUsageLimitsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -393,6 +421,7 @@ impl ComponentUserUsageLimitsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -413,6 +442,7 @@ impl ComponentUserUsageLimitsUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ComponentUserUsageLimit> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -421,6 +451,7 @@ impl ComponentUserUsageLimitsUpdateBuilder {
 impl std::future::IntoFuture for ComponentUserUsageLimitsUpdateBuilder {
     type Output = Result<models::ComponentUserUsageLimit, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ComponentUserUsageLimit>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -436,6 +467,7 @@ pub struct ComponentUserUsageLimitsPartialUpdateBuilder {
 impl ComponentUserUsageLimitsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -445,10 +477,12 @@ impl ComponentUserUsageLimitsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedComponentUserUsageLimitRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -471,6 +505,7 @@ impl ComponentUserUsageLimitsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ComponentUserUsageLimit> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -479,6 +514,7 @@ impl ComponentUserUsageLimitsPartialUpdateBuilder {
 impl std::future::IntoFuture for ComponentUserUsageLimitsPartialUpdateBuilder {
     type Output = Result<models::ComponentUserUsageLimit, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ComponentUserUsageLimit>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -493,6 +529,7 @@ pub struct ComponentUserUsageLimitsDestroyBuilder {
 impl ComponentUserUsageLimitsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -501,6 +538,7 @@ impl ComponentUserUsageLimitsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -520,6 +558,7 @@ impl ComponentUserUsageLimitsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -528,6 +567,7 @@ impl ComponentUserUsageLimitsDestroyBuilder {
 impl std::future::IntoFuture for ComponentUserUsageLimitsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -542,6 +582,7 @@ pub struct ComponentUserUsageLimitsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> ComponentUserUsageLimitsMock<'a> {
     /// Expects `GET /api/component-user-usage-limits/` (operation `component_user_usage_limits_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -557,6 +598,7 @@ impl<'a> ComponentUserUsageLimitsMock<'a> {
         )
     }
     /// Expects `GET /api/component-user-usage-limits/{uuid}/` (operation `component_user_usage_limits_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -571,6 +613,7 @@ impl<'a> ComponentUserUsageLimitsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/component-user-usage-limits/` (operation `component_user_usage_limits_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::ComponentUserUsageLimit> {
@@ -583,6 +626,7 @@ impl<'a> ComponentUserUsageLimitsMock<'a> {
         )
     }
     /// Expects `PUT /api/component-user-usage-limits/{uuid}/` (operation `component_user_usage_limits_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -597,6 +641,7 @@ impl<'a> ComponentUserUsageLimitsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/component-user-usage-limits/{uuid}/` (operation `component_user_usage_limits_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -611,6 +656,7 @@ impl<'a> ComponentUserUsageLimitsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/component-user-usage-limits/{uuid}/` (operation `component_user_usage_limits_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,

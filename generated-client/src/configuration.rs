@@ -27,6 +27,7 @@ impl<'a> ConfigurationApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ConfigurationRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self) -> ConfigurationRetrieveBuilder {
         ConfigurationRetrieveBuilder {
             client: self.client.clone(),
@@ -43,6 +44,7 @@ pub struct ConfigurationRetrieveBuilder {
 impl ConfigurationRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -51,6 +53,7 @@ impl ConfigurationRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -61,6 +64,7 @@ impl ConfigurationRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -69,6 +73,7 @@ impl ConfigurationRetrieveBuilder {
 impl std::future::IntoFuture for ConfigurationRetrieveBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -83,6 +88,7 @@ pub struct ConfigurationMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> ConfigurationMock<'a> {
     /// Expects `GET /api/configuration/` (operation `configuration_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(&self) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
         runtime::mock_ops::MockOperation::new(
             self.server,

@@ -25,6 +25,7 @@ impl<'a> ConflictsOfInterestApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ConflictsOfInterestListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> ConflictsOfInterestListBuilder {
         ConflictsOfInterestListBuilder {
             client: self.client.clone(),
@@ -51,6 +52,7 @@ impl<'a> ConflictsOfInterestApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ConflictsOfInterestRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> ConflictsOfInterestRetrieveBuilder {
         ConflictsOfInterestRetrieveBuilder {
             client: self.client.clone(),
@@ -66,6 +68,7 @@ impl<'a> ConflictsOfInterestApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ConflictsOfInterestUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(&self, uuid: Uuid) -> ConflictsOfInterestUpdateBuilder {
         ConflictsOfInterestUpdateBuilder {
             client: self.client.clone(),
@@ -82,6 +85,7 @@ impl<'a> ConflictsOfInterestApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ConflictsOfInterestPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, uuid: Uuid) -> ConflictsOfInterestPartialUpdateBuilder {
         ConflictsOfInterestPartialUpdateBuilder {
             client: self.client.clone(),
@@ -100,6 +104,7 @@ impl<'a> ConflictsOfInterestApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ConflictsOfInterestDismissBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn dismiss(
         &self,
         uuid: Uuid,
@@ -122,6 +127,7 @@ impl<'a> ConflictsOfInterestApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ConflictsOfInterestRecuseBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn recuse(
         &self,
         uuid: Uuid,
@@ -144,6 +150,7 @@ impl<'a> ConflictsOfInterestApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ConflictsOfInterestWaiveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn waive(
         &self,
         uuid: Uuid,
@@ -178,6 +185,7 @@ pub struct ConflictsOfInterestListBuilder {
 }
 impl ConflictsOfInterestListBuilder {
     /// Query `call_uuid`, string (uuid).
+    #[inline]
     pub fn call_uuid(mut self, value: Uuid) -> Self {
         self.call_uuid = Some(value);
         self
@@ -185,6 +193,7 @@ impl ConflictsOfInterestListBuilder {
     /// Query `coi_type`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_coi_type`\](Self::add_coi_type) adds one to them.
+    #[inline]
     pub fn coi_type(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -193,6 +202,7 @@ impl ConflictsOfInterestListBuilder {
         self
     }
     /// Adds one value to query `coi_type`, after those set before (with [`coi_type`](Self::coi_type) or this method).
+    #[inline]
     pub fn add_coi_type(mut self, value: impl Into<String>) -> Self {
         self.coi_type.push(value.into());
         self
@@ -200,6 +210,7 @@ impl ConflictsOfInterestListBuilder {
     /// Query `detection_method`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_detection_method`\](Self::add_detection_method) adds one to them.
+    #[inline]
     pub fn detection_method(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -208,6 +219,7 @@ impl ConflictsOfInterestListBuilder {
         self
     }
     /// Adds one value to query `detection_method`, after those set before (with [`detection_method`](Self::detection_method) or this method).
+    #[inline]
     pub fn add_detection_method(mut self, value: impl Into<String>) -> Self {
         self.detection_method.push(value.into());
         self
@@ -217,11 +229,13 @@ impl ConflictsOfInterestListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -229,6 +243,7 @@ impl ConflictsOfInterestListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -236,31 +251,37 @@ impl ConflictsOfInterestListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `proposal_uuid`, string (uuid).
+    #[inline]
     pub fn proposal_uuid(mut self, value: Uuid) -> Self {
         self.proposal_uuid = Some(value);
         self
     }
     /// Query `reviewer_name`, string.
+    #[inline]
     pub fn reviewer_name(mut self, value: impl Into<String>) -> Self {
         self.reviewer_name = Some(value.into());
         self
     }
     /// Query `reviewer_uuid`, string (uuid).
+    #[inline]
     pub fn reviewer_uuid(mut self, value: Uuid) -> Self {
         self.reviewer_uuid = Some(value);
         self
     }
     /// Query `round_uuid`, string (uuid).
+    #[inline]
     pub fn round_uuid(mut self, value: Uuid) -> Self {
         self.round_uuid = Some(value);
         self
     }
     /// Query `severity`, `ConflictOfInterestSeverityEnum`.
+    #[inline]
     pub fn severity(mut self, value: models::ConflictOfInterestSeverityEnum) -> Self {
         self.severity = Some(value);
         self
@@ -268,6 +289,7 @@ impl ConflictsOfInterestListBuilder {
     /// Query `status`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_status`\](Self::add_status) adds one to them.
+    #[inline]
     pub fn status(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -276,12 +298,14 @@ impl ConflictsOfInterestListBuilder {
         self
     }
     /// Adds one value to query `status`, after those set before (with [`status`](Self::status) or this method).
+    #[inline]
     pub fn add_status(mut self, value: impl Into<String>) -> Self {
         self.status.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -290,6 +314,7 @@ impl ConflictsOfInterestListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -316,6 +341,7 @@ impl ConflictsOfInterestListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::ConflictOfInterest>> {
@@ -326,6 +352,7 @@ impl ConflictsOfInterestListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::ConflictOfInterest> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -341,6 +368,7 @@ impl ConflictsOfInterestListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/conflicts-of-interest/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -352,6 +380,7 @@ impl ConflictsOfInterestListBuilder {
 impl std::future::IntoFuture for ConflictsOfInterestListBuilder {
     type Output = Result<runtime::Page<models::ConflictOfInterest>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ConflictOfInterest>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -366,6 +395,7 @@ pub struct ConflictsOfInterestRetrieveBuilder {
 impl ConflictsOfInterestRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -374,6 +404,7 @@ impl ConflictsOfInterestRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -393,6 +424,7 @@ impl ConflictsOfInterestRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ConflictOfInterest> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -401,6 +433,7 @@ impl ConflictsOfInterestRetrieveBuilder {
 impl std::future::IntoFuture for ConflictsOfInterestRetrieveBuilder {
     type Output = Result<models::ConflictOfInterest, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ConflictOfInterest>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -416,6 +449,7 @@ pub struct ConflictsOfInterestUpdateBuilder {
 impl ConflictsOfInterestUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -425,10 +459,12 @@ impl ConflictsOfInterestUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::ConflictOfInterestRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -451,6 +487,7 @@ impl ConflictsOfInterestUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ConflictOfInterest> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -459,6 +496,7 @@ impl ConflictsOfInterestUpdateBuilder {
 impl std::future::IntoFuture for ConflictsOfInterestUpdateBuilder {
     type Output = Result<models::ConflictOfInterest, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ConflictOfInterest>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -474,6 +512,7 @@ pub struct ConflictsOfInterestPartialUpdateBuilder {
 impl ConflictsOfInterestPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -483,10 +522,12 @@ impl ConflictsOfInterestPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedConflictOfInterestRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -509,6 +550,7 @@ impl ConflictsOfInterestPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ConflictOfInterest> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -517,6 +559,7 @@ impl ConflictsOfInterestPartialUpdateBuilder {
 impl std::future::IntoFuture for ConflictsOfInterestPartialUpdateBuilder {
     type Output = Result<models::ConflictOfInterest, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ConflictOfInterest>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -532,6 +575,7 @@ pub struct ConflictsOfInterestDismissBuilder {
 impl ConflictsOfInterestDismissBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -540,6 +584,7 @@ impl ConflictsOfInterestDismissBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -560,6 +605,7 @@ impl ConflictsOfInterestDismissBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ConflictOfInterest> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -568,6 +614,7 @@ impl ConflictsOfInterestDismissBuilder {
 impl std::future::IntoFuture for ConflictsOfInterestDismissBuilder {
     type Output = Result<models::ConflictOfInterest, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ConflictOfInterest>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -583,6 +630,7 @@ pub struct ConflictsOfInterestRecuseBuilder {
 impl ConflictsOfInterestRecuseBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -591,6 +639,7 @@ impl ConflictsOfInterestRecuseBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -611,6 +660,7 @@ impl ConflictsOfInterestRecuseBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ConflictOfInterest> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -619,6 +669,7 @@ impl ConflictsOfInterestRecuseBuilder {
 impl std::future::IntoFuture for ConflictsOfInterestRecuseBuilder {
     type Output = Result<models::ConflictOfInterest, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ConflictOfInterest>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -634,6 +685,7 @@ pub struct ConflictsOfInterestWaiveBuilder {
 impl ConflictsOfInterestWaiveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -642,6 +694,7 @@ impl ConflictsOfInterestWaiveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -662,6 +715,7 @@ impl ConflictsOfInterestWaiveBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ConflictOfInterest> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -670,6 +724,7 @@ impl ConflictsOfInterestWaiveBuilder {
 impl std::future::IntoFuture for ConflictsOfInterestWaiveBuilder {
     type Output = Result<models::ConflictOfInterest, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ConflictOfInterest>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -684,6 +739,7 @@ pub struct ConflictsOfInterestMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> ConflictsOfInterestMock<'a> {
     /// Expects `GET /api/conflicts-of-interest/` (operation `conflicts_of_interest_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -699,6 +755,7 @@ impl<'a> ConflictsOfInterestMock<'a> {
         )
     }
     /// Expects `GET /api/conflicts-of-interest/{uuid}/` (operation `conflicts_of_interest_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -713,6 +770,7 @@ impl<'a> ConflictsOfInterestMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/conflicts-of-interest/{uuid}/` (operation `conflicts_of_interest_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -727,6 +785,7 @@ impl<'a> ConflictsOfInterestMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/conflicts-of-interest/{uuid}/` (operation `conflicts_of_interest_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -741,6 +800,7 @@ impl<'a> ConflictsOfInterestMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/conflicts-of-interest/{uuid}/dismiss/` (operation `conflicts_of_interest_dismiss`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn dismiss(
         &self,
         uuid: &Uuid,
@@ -755,6 +815,7 @@ impl<'a> ConflictsOfInterestMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/conflicts-of-interest/{uuid}/recuse/` (operation `conflicts_of_interest_recuse`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn recuse(
         &self,
         uuid: &Uuid,
@@ -769,6 +830,7 @@ impl<'a> ConflictsOfInterestMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/conflicts-of-interest/{uuid}/waive/` (operation `conflicts_of_interest_waive`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn waive(
         &self,
         uuid: &Uuid,

@@ -25,6 +25,7 @@ impl<'a> CustomerCreditsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`CustomerCreditsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> CustomerCreditsListBuilder {
         CustomerCreditsListBuilder {
             client: self.client.clone(),
@@ -46,6 +47,7 @@ impl<'a> CustomerCreditsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`CustomerCreditsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> CustomerCreditsRetrieveBuilder {
         CustomerCreditsRetrieveBuilder {
             client: self.client.clone(),
@@ -61,6 +63,7 @@ impl<'a> CustomerCreditsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`CustomerCreditsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::CreateCustomerCreditRequest,
@@ -79,6 +82,7 @@ impl<'a> CustomerCreditsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`CustomerCreditsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -99,6 +103,7 @@ impl<'a> CustomerCreditsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`CustomerCreditsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, uuid: Uuid) -> CustomerCreditsPartialUpdateBuilder {
         CustomerCreditsPartialUpdateBuilder {
             client: self.client.clone(),
@@ -115,6 +120,7 @@ impl<'a> CustomerCreditsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`CustomerCreditsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> CustomerCreditsDestroyBuilder {
         CustomerCreditsDestroyBuilder {
             client: self.client.clone(),
@@ -132,6 +138,7 @@ impl<'a> CustomerCreditsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`CustomerCreditsConsumptionsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn consumptions_list(
         &self,
         uuid: Uuid,
@@ -157,6 +164,7 @@ impl<'a> CustomerCreditsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`CustomerCreditsApplyCompensationsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn apply_compensations(
         &self,
         uuid: Uuid,
@@ -175,6 +183,7 @@ impl<'a> CustomerCreditsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`CustomerCreditsClearCompensationsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn clear_compensations(
         &self,
         uuid: Uuid,
@@ -202,16 +211,19 @@ pub struct CustomerCreditsListBuilder {
 }
 impl CustomerCreditsListBuilder {
     /// Query `customer_name`, string.
+    #[inline]
     pub fn customer_name(mut self, value: impl Into<String>) -> Self {
         self.customer_name = Some(value.into());
         self
     }
     /// Query `customer_slug`, string.
+    #[inline]
     pub fn customer_slug(mut self, value: impl Into<String>) -> Self {
         self.customer_slug = Some(value.into());
         self
     }
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -221,11 +233,13 @@ impl CustomerCreditsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -233,6 +247,7 @@ impl CustomerCreditsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -240,17 +255,20 @@ impl CustomerCreditsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `query`, string.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -259,6 +277,7 @@ impl CustomerCreditsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -280,6 +299,7 @@ impl CustomerCreditsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::CustomerCredit>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -288,6 +308,7 @@ impl CustomerCreditsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::CustomerCredit> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -303,6 +324,7 @@ impl CustomerCreditsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/customer-credits/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -314,6 +336,7 @@ impl CustomerCreditsListBuilder {
 impl std::future::IntoFuture for CustomerCreditsListBuilder {
     type Output = Result<runtime::Page<models::CustomerCredit>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::CustomerCredit>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -328,6 +351,7 @@ pub struct CustomerCreditsRetrieveBuilder {
 impl CustomerCreditsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -336,6 +360,7 @@ impl CustomerCreditsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -352,6 +377,7 @@ impl CustomerCreditsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CustomerCredit> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -360,6 +386,7 @@ impl CustomerCreditsRetrieveBuilder {
 impl std::future::IntoFuture for CustomerCreditsRetrieveBuilder {
     type Output = Result<models::CustomerCredit, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CustomerCredit>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -374,6 +401,7 @@ pub struct CustomerCreditsCreateBuilder {
 impl CustomerCreditsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -382,6 +410,7 @@ impl CustomerCreditsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -396,6 +425,7 @@ impl CustomerCreditsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CreateCustomerCredit> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -404,6 +434,7 @@ impl CustomerCreditsCreateBuilder {
 impl std::future::IntoFuture for CustomerCreditsCreateBuilder {
     type Output = Result<models::CreateCustomerCredit, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CreateCustomerCredit>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -419,6 +450,7 @@ pub struct CustomerCreditsUpdateBuilder {
 impl CustomerCreditsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -427,6 +459,7 @@ impl CustomerCreditsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -444,6 +477,7 @@ impl CustomerCreditsUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CreateCustomerCredit> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -452,6 +486,7 @@ impl CustomerCreditsUpdateBuilder {
 impl std::future::IntoFuture for CustomerCreditsUpdateBuilder {
     type Output = Result<models::CreateCustomerCredit, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CreateCustomerCredit>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -467,6 +502,7 @@ pub struct CustomerCreditsPartialUpdateBuilder {
 impl CustomerCreditsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -476,10 +512,12 @@ impl CustomerCreditsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedCreateCustomerCreditRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -502,6 +540,7 @@ impl CustomerCreditsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CreateCustomerCredit> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -510,6 +549,7 @@ impl CustomerCreditsPartialUpdateBuilder {
 impl std::future::IntoFuture for CustomerCreditsPartialUpdateBuilder {
     type Output = Result<models::CreateCustomerCredit, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CreateCustomerCredit>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -524,6 +564,7 @@ pub struct CustomerCreditsDestroyBuilder {
 impl CustomerCreditsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -532,6 +573,7 @@ impl CustomerCreditsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -548,6 +590,7 @@ impl CustomerCreditsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -556,6 +599,7 @@ impl CustomerCreditsDestroyBuilder {
 impl std::future::IntoFuture for CustomerCreditsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -577,16 +621,19 @@ pub struct CustomerCreditsConsumptionsListBuilder {
 }
 impl CustomerCreditsConsumptionsListBuilder {
     /// Query `customer_name`, string.
+    #[inline]
     pub fn customer_name(mut self, value: impl Into<String>) -> Self {
         self.customer_name = Some(value.into());
         self
     }
     /// Query `customer_slug`, string.
+    #[inline]
     pub fn customer_slug(mut self, value: impl Into<String>) -> Self {
         self.customer_slug = Some(value.into());
         self
     }
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -596,11 +643,13 @@ impl CustomerCreditsConsumptionsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -608,6 +657,7 @@ impl CustomerCreditsConsumptionsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -615,17 +665,20 @@ impl CustomerCreditsConsumptionsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `query`, string.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -634,6 +687,7 @@ impl CustomerCreditsConsumptionsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -661,6 +715,7 @@ impl CustomerCreditsConsumptionsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -673,6 +728,7 @@ impl CustomerCreditsConsumptionsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<models::CustomerCreditsConsumptionsListResponse> {
@@ -690,6 +746,7 @@ impl CustomerCreditsConsumptionsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/customer-credits/{uuid}/consumptions/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -706,6 +763,7 @@ impl std::future::IntoFuture for CustomerCreditsConsumptionsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::CustomerCreditsConsumptionsListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -720,6 +778,7 @@ pub struct CustomerCreditsApplyCompensationsBuilder {
 impl CustomerCreditsApplyCompensationsBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -728,6 +787,7 @@ impl CustomerCreditsApplyCompensationsBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -747,6 +807,7 @@ impl CustomerCreditsApplyCompensationsBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -755,6 +816,7 @@ impl CustomerCreditsApplyCompensationsBuilder {
 impl std::future::IntoFuture for CustomerCreditsApplyCompensationsBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -769,6 +831,7 @@ pub struct CustomerCreditsClearCompensationsBuilder {
 impl CustomerCreditsClearCompensationsBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -777,6 +840,7 @@ impl CustomerCreditsClearCompensationsBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -796,6 +860,7 @@ impl CustomerCreditsClearCompensationsBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -804,6 +869,7 @@ impl CustomerCreditsClearCompensationsBuilder {
 impl std::future::IntoFuture for CustomerCreditsClearCompensationsBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -818,6 +884,7 @@ pub struct CustomerCreditsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> CustomerCreditsMock<'a> {
     /// Expects `GET /api/customer-credits/` (operation `customer_credits_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::CustomerCredit>> {
@@ -830,6 +897,7 @@ impl<'a> CustomerCreditsMock<'a> {
         )
     }
     /// Expects `GET /api/customer-credits/{uuid}/` (operation `customer_credits_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -844,6 +912,7 @@ impl<'a> CustomerCreditsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/customer-credits/` (operation `customer_credits_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::CreateCustomerCredit> {
@@ -856,6 +925,7 @@ impl<'a> CustomerCreditsMock<'a> {
         )
     }
     /// Expects `PUT /api/customer-credits/{uuid}/` (operation `customer_credits_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -870,6 +940,7 @@ impl<'a> CustomerCreditsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/customer-credits/{uuid}/` (operation `customer_credits_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -884,6 +955,7 @@ impl<'a> CustomerCreditsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/customer-credits/{uuid}/` (operation `customer_credits_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -898,6 +970,7 @@ impl<'a> CustomerCreditsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/customer-credits/{uuid}/consumptions/` (operation `customer_credits_consumptions_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn consumptions_list(
         &self,
         uuid: &Uuid,
@@ -915,6 +988,7 @@ impl<'a> CustomerCreditsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/customer-credits/{uuid}/apply_compensations/` (operation `customer_credits_apply_compensations`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn apply_compensations(
         &self,
         uuid: &Uuid,
@@ -929,6 +1003,7 @@ impl<'a> CustomerCreditsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/customer-credits/{uuid}/clear_compensations/` (operation `customer_credits_clear_compensations`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn clear_compensations(
         &self,
         uuid: &Uuid,

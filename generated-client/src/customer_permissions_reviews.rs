@@ -25,6 +25,7 @@ impl<'a> CustomerPermissionsReviewsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`CustomerPermissionsReviewsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> CustomerPermissionsReviewsListBuilder {
         CustomerPermissionsReviewsListBuilder {
             client: self.client.clone(),
@@ -46,6 +47,7 @@ impl<'a> CustomerPermissionsReviewsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`CustomerPermissionsReviewsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> CustomerPermissionsReviewsRetrieveBuilder {
         CustomerPermissionsReviewsRetrieveBuilder {
             client: self.client.clone(),
@@ -61,6 +63,7 @@ impl<'a> CustomerPermissionsReviewsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`CustomerPermissionsReviewsCloseBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn close(&self, uuid: Uuid) -> CustomerPermissionsReviewsCloseBuilder {
         CustomerPermissionsReviewsCloseBuilder {
             client: self.client.clone(),
@@ -85,6 +88,7 @@ pub struct CustomerPermissionsReviewsListBuilder {
 }
 impl CustomerPermissionsReviewsListBuilder {
     /// Query `closed`, string (date-time).
+    #[inline]
     pub fn closed(mut self, value: DateTime) -> Self {
         self.closed = Some(value);
         self
@@ -92,6 +96,7 @@ impl CustomerPermissionsReviewsListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -99,6 +104,7 @@ impl CustomerPermissionsReviewsListBuilder {
     /// Is pending
     ///
     /// Query `is_pending`, boolean.
+    #[inline]
     pub fn is_pending(mut self, value: bool) -> Self {
         self.is_pending = Some(value);
         self
@@ -108,11 +114,13 @@ impl CustomerPermissionsReviewsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -120,6 +128,7 @@ impl CustomerPermissionsReviewsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -127,6 +136,7 @@ impl CustomerPermissionsReviewsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -134,12 +144,14 @@ impl CustomerPermissionsReviewsListBuilder {
     /// Reviewer UUID
     ///
     /// Query `reviewer_uuid`, string (uuid).
+    #[inline]
     pub fn reviewer_uuid(mut self, value: Uuid) -> Self {
         self.reviewer_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -148,6 +160,7 @@ impl CustomerPermissionsReviewsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -172,6 +185,7 @@ impl CustomerPermissionsReviewsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::CustomerPermissionsReview>> {
@@ -182,6 +196,7 @@ impl CustomerPermissionsReviewsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::CustomerPermissionsReview> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -197,6 +212,7 @@ impl CustomerPermissionsReviewsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/customer-permissions-reviews/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -213,6 +229,7 @@ impl std::future::IntoFuture for CustomerPermissionsReviewsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::CustomerPermissionsReview>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -227,6 +244,7 @@ pub struct CustomerPermissionsReviewsRetrieveBuilder {
 impl CustomerPermissionsReviewsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -235,6 +253,7 @@ impl CustomerPermissionsReviewsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -254,6 +273,7 @@ impl CustomerPermissionsReviewsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CustomerPermissionsReview> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -262,6 +282,7 @@ impl CustomerPermissionsReviewsRetrieveBuilder {
 impl std::future::IntoFuture for CustomerPermissionsReviewsRetrieveBuilder {
     type Output = Result<models::CustomerPermissionsReview, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CustomerPermissionsReview>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -276,6 +297,7 @@ pub struct CustomerPermissionsReviewsCloseBuilder {
 impl CustomerPermissionsReviewsCloseBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -284,6 +306,7 @@ impl CustomerPermissionsReviewsCloseBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -303,6 +326,7 @@ impl CustomerPermissionsReviewsCloseBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -311,6 +335,7 @@ impl CustomerPermissionsReviewsCloseBuilder {
 impl std::future::IntoFuture for CustomerPermissionsReviewsCloseBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -325,6 +350,7 @@ pub struct CustomerPermissionsReviewsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> CustomerPermissionsReviewsMock<'a> {
     /// Expects `GET /api/customer-permissions-reviews/` (operation `customer_permissions_reviews_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -340,6 +366,7 @@ impl<'a> CustomerPermissionsReviewsMock<'a> {
         )
     }
     /// Expects `GET /api/customer-permissions-reviews/{uuid}/` (operation `customer_permissions_reviews_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -354,6 +381,7 @@ impl<'a> CustomerPermissionsReviewsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/customer-permissions-reviews/{uuid}/close/` (operation `customer_permissions_reviews_close`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn close(
         &self,
         uuid: &Uuid,

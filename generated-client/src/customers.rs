@@ -27,6 +27,7 @@ impl<'a> CustomersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`CustomersListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> CustomersListBuilder {
         CustomersListBuilder {
             client: self.client.clone(),
@@ -69,6 +70,7 @@ impl<'a> CustomersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`CustomersRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> CustomersRetrieveBuilder {
         CustomersRetrieveBuilder {
             client: self.client.clone(),
@@ -87,6 +89,7 @@ impl<'a> CustomersApi<'a> {
     /// - `201`
     ///
     /// Returns a [`CustomersCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(&self, body: models::CustomerRequest) -> CustomersCreateBuilder {
         CustomersCreateBuilder {
             client: self.client.clone(),
@@ -104,6 +107,7 @@ impl<'a> CustomersApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`CustomersUpdateDefaultAffiliationsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update_default_affiliations(
         &self,
         uuid: Uuid,
@@ -125,6 +129,7 @@ impl<'a> CustomersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`CustomersUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -147,6 +152,7 @@ impl<'a> CustomersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`CustomersUpdateProjectDigestConfigUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update_project_digest_config_update(
         &self,
         uuid: Uuid,
@@ -168,6 +174,7 @@ impl<'a> CustomersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`CustomersPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, uuid: Uuid) -> CustomersPartialUpdateBuilder {
         CustomersPartialUpdateBuilder {
             client: self.client.clone(),
@@ -186,6 +193,7 @@ impl<'a> CustomersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`CustomersUpdateProjectDigestConfigPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update_project_digest_config_partial_update(
         &self,
         uuid: Uuid,
@@ -207,6 +215,7 @@ impl<'a> CustomersApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`CustomersDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> CustomersDestroyBuilder {
         CustomersDestroyBuilder {
             client: self.client.clone(),
@@ -224,6 +233,7 @@ impl<'a> CustomersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`CustomersListUsersListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list_users_list(&self, uuid: Uuid) -> CustomersListUsersListBuilder {
         CustomersListUsersListBuilder {
             client: self.client.clone(),
@@ -253,6 +263,7 @@ impl<'a> CustomersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`CustomersUsersListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn users_list(&self, customer_uuid: Uuid) -> CustomersUsersListBuilder {
         CustomersUsersListBuilder {
             client: self.client.clone(),
@@ -292,6 +303,7 @@ impl<'a> CustomersApi<'a> {
     /// - `400`: Validation error, for example when trying to add a user to a terminated project.
     ///
     /// Returns a [`CustomersAddUserBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn add_user(
         &self,
         uuid: Uuid,
@@ -314,6 +326,7 @@ impl<'a> CustomersApi<'a> {
     /// - `200`: Role revoked successfully.
     ///
     /// Returns a [`CustomersDeleteUserBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn delete_user(
         &self,
         uuid: Uuid,
@@ -336,6 +349,7 @@ impl<'a> CustomersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`CustomersUpdateUserBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update_user(
         &self,
         uuid: Uuid,
@@ -358,6 +372,7 @@ impl<'a> CustomersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`CustomersProjectMetadataComplianceDetailsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn project_metadata_compliance_details_list(
         &self,
         customer_uuid: Uuid,
@@ -380,6 +395,7 @@ impl<'a> CustomersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`CustomersProjectMetadataComplianceOverviewListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn project_metadata_compliance_overview_list(
         &self,
         customer_uuid: Uuid,
@@ -402,6 +418,7 @@ impl<'a> CustomersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`CustomersProjectMetadataComplianceProjectsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn project_metadata_compliance_projects_list(
         &self,
         customer_uuid: Uuid,
@@ -424,6 +441,7 @@ impl<'a> CustomersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`CustomersProjectMetadataQuestionAnswersListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn project_metadata_question_answers_list(
         &self,
         customer_uuid: Uuid,
@@ -446,6 +464,7 @@ impl<'a> CustomersApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`CustomersUpdateOrganizationGroupsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update_organization_groups(
         &self,
         uuid: Uuid,
@@ -467,6 +486,7 @@ impl<'a> CustomersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`CustomersCountriesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn countries_list(&self) -> CustomersCountriesListBuilder {
         CustomersCountriesListBuilder {
             client: self.client.clone(),
@@ -508,6 +528,7 @@ impl<'a> CustomersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`CustomersStatsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn stats_retrieve(&self, uuid: Uuid) -> CustomersStatsRetrieveBuilder {
         CustomersStatsRetrieveBuilder {
             client: self.client.clone(),
@@ -528,6 +549,7 @@ impl<'a> CustomersApi<'a> {
     /// - `404`
     ///
     /// Returns a [`CustomersHistoryAtRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn history_at_retrieve(
         &self,
         uuid: Uuid,
@@ -550,6 +572,7 @@ impl<'a> CustomersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`CustomersHistoryListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn history_list(&self, uuid: Uuid) -> CustomersHistoryListBuilder {
         CustomersHistoryListBuilder {
             client: self.client.clone(),
@@ -594,6 +617,7 @@ impl<'a> CustomersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`CustomersProjectDigestConfigRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn project_digest_config_retrieve(
         &self,
         uuid: Uuid,
@@ -614,6 +638,7 @@ impl<'a> CustomersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`CustomersContactBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn contact(&self, uuid: Uuid) -> CustomersContactBuilder {
         CustomersContactBuilder {
             client: self.client.clone(),
@@ -632,6 +657,7 @@ impl<'a> CustomersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`CustomersProjectDigestConfigPreviewBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn project_digest_config_preview(
         &self,
         uuid: Uuid,
@@ -654,6 +680,7 @@ impl<'a> CustomersApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`CustomersProjectDigestConfigSendTestBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn project_digest_config_send_test(
         &self,
         uuid: Uuid,
@@ -702,6 +729,7 @@ impl CustomersListBuilder {
     /// Abbreviation
     ///
     /// Query `abbreviation`, string.
+    #[inline]
     pub fn abbreviation(mut self, value: impl Into<String>) -> Self {
         self.abbreviation = Some(value.into());
         self
@@ -709,21 +737,25 @@ impl CustomersListBuilder {
     /// Filter by whether accounting is running.
     ///
     /// Query `accounting_is_running`, boolean.
+    #[inline]
     pub fn accounting_is_running(mut self, value: bool) -> Self {
         self.accounting_is_running = Some(value);
         self
     }
     /// Query `agreement_number`, string.
+    #[inline]
     pub fn agreement_number(mut self, value: impl Into<String>) -> Self {
         self.agreement_number = Some(value.into());
         self
     }
     /// Query `archived`, boolean.
+    #[inline]
     pub fn archived(mut self, value: bool) -> Self {
         self.archived = Some(value);
         self
     }
     /// Query `backend_id`, string.
+    #[inline]
     pub fn backend_id(mut self, value: impl Into<String>) -> Self {
         self.backend_id = Some(value.into());
         self
@@ -731,6 +763,7 @@ impl CustomersListBuilder {
     /// Contact details
     ///
     /// Query `contact_details`, string.
+    #[inline]
     pub fn contact_details(mut self, value: impl Into<String>) -> Self {
         self.contact_details = Some(value.into());
         self
@@ -738,6 +771,7 @@ impl CustomersListBuilder {
     /// Return a list of customers where current user has project create permission.
     ///
     /// Query `current_user_has_project_create_permission`, boolean.
+    #[inline]
     pub fn current_user_has_project_create_permission(mut self, value: bool) -> Self {
         self.current_user_has_project_create_permission = Some(value);
         self
@@ -747,6 +781,7 @@ impl CustomersListBuilder {
     /// Query `current_user_has_role`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_current_user_has_role`\](Self::add_current_user_has_role) adds one to them.
+    #[inline]
     pub fn current_user_has_role(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -755,6 +790,7 @@ impl CustomersListBuilder {
         self
     }
     /// Adds one value to query `current_user_has_role`, after those set before (with [`current_user_has_role`](Self::current_user_has_role) or this method).
+    #[inline]
     pub fn add_current_user_has_role(mut self, value: impl Into<String>) -> Self {
         self.current_user_has_role.push(value.into());
         self
@@ -762,11 +798,13 @@ impl CustomersListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -774,6 +812,7 @@ impl CustomersListBuilder {
     /// Filter by customers with resources.
     ///
     /// Query `has_resources`, string.
+    #[inline]
     pub fn has_resources(mut self, value: impl Into<String>) -> Self {
         self.has_resources = Some(value.into());
         self
@@ -781,6 +820,7 @@ impl CustomersListBuilder {
     /// Filter by customers that are call managing organizations.
     ///
     /// Query `is_call_managing_organization`, boolean.
+    #[inline]
     pub fn is_call_managing_organization(mut self, value: bool) -> Self {
         self.is_call_managing_organization = Some(value);
         self
@@ -788,6 +828,7 @@ impl CustomersListBuilder {
     /// Filter by customers that are service providers.
     ///
     /// Query `is_service_provider`, boolean.
+    #[inline]
     pub fn is_service_provider(mut self, value: bool) -> Self {
         self.is_service_provider = Some(value);
         self
@@ -795,6 +836,7 @@ impl CustomersListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -802,6 +844,7 @@ impl CustomersListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -809,6 +852,7 @@ impl CustomersListBuilder {
     /// Native name
     ///
     /// Query `native_name`, string.
+    #[inline]
     pub fn native_name(mut self, value: impl Into<String>) -> Self {
         self.native_name = Some(value.into());
         self
@@ -816,6 +860,7 @@ impl CustomersListBuilder {
     /// Which field to use when ordering the results.
     ///
     /// Query `o`, string.
+    #[inline]
     pub fn o(mut self, value: impl Into<String>) -> Self {
         self.o = Some(value.into());
         self
@@ -823,6 +868,7 @@ impl CustomersListBuilder {
     /// Organization group name
     ///
     /// Query `organization_group_name`, string.
+    #[inline]
     pub fn organization_group_name(mut self, value: impl Into<String>) -> Self {
         self.organization_group_name = Some(value.into());
         self
@@ -832,6 +878,7 @@ impl CustomersListBuilder {
     /// Query `organization_group_uuid`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_organization_group_uuid`\](Self::add_organization_group_uuid) adds one to them.
+    #[inline]
     pub fn organization_group_uuid(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -840,6 +887,7 @@ impl CustomersListBuilder {
         self
     }
     /// Adds one value to query `organization_group_uuid`, after those set before (with [`organization_group_uuid`](Self::organization_group_uuid) or this method).
+    #[inline]
     pub fn add_organization_group_uuid(mut self, value: impl Into<String>) -> Self {
         self.organization_group_uuid.push(value.into());
         self
@@ -847,6 +895,7 @@ impl CustomersListBuilder {
     /// Return a list of customers where current user is owner.
     ///
     /// Query `owned_by_current_user`, boolean.
+    #[inline]
     pub fn owned_by_current_user(mut self, value: bool) -> Self {
         self.owned_by_current_user = Some(value);
         self
@@ -854,6 +903,7 @@ impl CustomersListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -861,6 +911,7 @@ impl CustomersListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -868,11 +919,13 @@ impl CustomersListBuilder {
     /// Filter by name, native name, abbreviation, domain, UUID, registration code or agreement number
     ///
     /// Query `query`, string.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
     }
     /// Query `registration_code`, string.
+    #[inline]
     pub fn registration_code(mut self, value: impl Into<String>) -> Self {
         self.registration_code = Some(value.into());
         self
@@ -880,6 +933,7 @@ impl CustomersListBuilder {
     /// Filter by service provider UUID.
     ///
     /// Query `service_provider_uuid`, string (uuid).
+    #[inline]
     pub fn service_provider_uuid(mut self, value: Uuid) -> Self {
         self.service_provider_uuid = Some(value);
         self
@@ -887,6 +941,7 @@ impl CustomersListBuilder {
     /// Slug
     ///
     /// Query `slug`, string.
+    #[inline]
     pub fn slug(mut self, value: impl Into<String>) -> Self {
         self.slug = Some(value.into());
         self
@@ -894,12 +949,14 @@ impl CustomersListBuilder {
     /// Filter by user UUID.
     ///
     /// Query `user_uuid`, string (uuid).
+    #[inline]
     pub fn user_uuid(mut self, value: Uuid) -> Self {
         self.user_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -908,6 +965,7 @@ impl CustomersListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -951,6 +1009,7 @@ impl CustomersListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::Customer>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -959,6 +1018,7 @@ impl CustomersListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::Customer> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -974,6 +1034,7 @@ impl CustomersListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/customers/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -985,6 +1046,7 @@ impl CustomersListBuilder {
 impl std::future::IntoFuture for CustomersListBuilder {
     type Output = Result<runtime::Page<models::Customer>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Customer>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1001,17 +1063,20 @@ impl CustomersRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1020,6 +1085,7 @@ impl CustomersRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1035,6 +1101,7 @@ impl CustomersRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Customer> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1043,6 +1110,7 @@ impl CustomersRetrieveBuilder {
 impl std::future::IntoFuture for CustomersRetrieveBuilder {
     type Output = Result<models::Customer, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Customer>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1057,6 +1125,7 @@ pub struct CustomersCreateBuilder {
 impl CustomersCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1065,6 +1134,7 @@ impl CustomersCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1080,6 +1150,7 @@ impl CustomersCreateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Customer> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1088,6 +1159,7 @@ impl CustomersCreateBuilder {
 impl std::future::IntoFuture for CustomersCreateBuilder {
     type Output = Result<models::Customer, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Customer>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1103,6 +1175,7 @@ pub struct CustomersUpdateDefaultAffiliationsBuilder {
 impl CustomersUpdateDefaultAffiliationsBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1112,6 +1185,7 @@ impl CustomersUpdateDefaultAffiliationsBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(
         mut self,
         body: models::CustomerDefaultAffiliationsUpdateRequest,
@@ -1119,6 +1193,7 @@ impl CustomersUpdateDefaultAffiliationsBuilder {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1141,6 +1216,7 @@ impl CustomersUpdateDefaultAffiliationsBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1149,6 +1225,7 @@ impl CustomersUpdateDefaultAffiliationsBuilder {
 impl std::future::IntoFuture for CustomersUpdateDefaultAffiliationsBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1164,6 +1241,7 @@ pub struct CustomersUpdateBuilder {
 impl CustomersUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1172,6 +1250,7 @@ impl CustomersUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1190,6 +1269,7 @@ impl CustomersUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Customer> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1198,6 +1278,7 @@ impl CustomersUpdateBuilder {
 impl std::future::IntoFuture for CustomersUpdateBuilder {
     type Output = Result<models::Customer, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Customer>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1213,6 +1294,7 @@ pub struct CustomersUpdateProjectDigestConfigUpdateBuilder {
 impl CustomersUpdateProjectDigestConfigUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1222,10 +1304,12 @@ impl CustomersUpdateProjectDigestConfigUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::ProjectDigestConfigRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1248,6 +1332,7 @@ impl CustomersUpdateProjectDigestConfigUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ProjectDigestConfig> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1256,6 +1341,7 @@ impl CustomersUpdateProjectDigestConfigUpdateBuilder {
 impl std::future::IntoFuture for CustomersUpdateProjectDigestConfigUpdateBuilder {
     type Output = Result<models::ProjectDigestConfig, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProjectDigestConfig>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1271,6 +1357,7 @@ pub struct CustomersPartialUpdateBuilder {
 impl CustomersPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1280,10 +1367,12 @@ impl CustomersPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedCustomerRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1306,6 +1395,7 @@ impl CustomersPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Customer> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1314,6 +1404,7 @@ impl CustomersPartialUpdateBuilder {
 impl std::future::IntoFuture for CustomersPartialUpdateBuilder {
     type Output = Result<models::Customer, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Customer>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1329,6 +1420,7 @@ pub struct CustomersUpdateProjectDigestConfigPartialUpdateBuilder {
 impl CustomersUpdateProjectDigestConfigPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1338,10 +1430,12 @@ impl CustomersUpdateProjectDigestConfigPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedProjectDigestConfigRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1364,6 +1458,7 @@ impl CustomersUpdateProjectDigestConfigPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ProjectDigestConfig> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1372,6 +1467,7 @@ impl CustomersUpdateProjectDigestConfigPartialUpdateBuilder {
 impl std::future::IntoFuture for CustomersUpdateProjectDigestConfigPartialUpdateBuilder {
     type Output = Result<models::ProjectDigestConfig, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProjectDigestConfig>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1386,6 +1482,7 @@ pub struct CustomersDestroyBuilder {
 impl CustomersDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1394,6 +1491,7 @@ impl CustomersDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1407,6 +1505,7 @@ impl CustomersDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1415,6 +1514,7 @@ impl CustomersDestroyBuilder {
 impl std::future::IntoFuture for CustomersDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1445,11 +1545,13 @@ impl CustomersListUsersListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -1457,6 +1559,7 @@ impl CustomersListUsersListBuilder {
     /// User full name
     ///
     /// Query `full_name`, string.
+    #[inline]
     pub fn full_name(mut self, value: impl Into<String>) -> Self {
         self.full_name = Some(value.into());
         self
@@ -1464,6 +1567,7 @@ impl CustomersListUsersListBuilder {
     /// User native name
     ///
     /// Query `native_name`, string.
+    #[inline]
     pub fn native_name(mut self, value: impl Into<String>) -> Self {
         self.native_name = Some(value.into());
         self
@@ -1473,11 +1577,13 @@ impl CustomersListUsersListBuilder {
     /// Query `o`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -1485,6 +1591,7 @@ impl CustomersListUsersListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -1492,6 +1599,7 @@ impl CustomersListUsersListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -1499,6 +1607,7 @@ impl CustomersListUsersListBuilder {
     /// Role UUID or name
     ///
     /// Query `role`, string (uuid).
+    #[inline]
     pub fn role(mut self, value: Uuid) -> Self {
         self.role = Some(value);
         self
@@ -1506,6 +1615,7 @@ impl CustomersListUsersListBuilder {
     /// Search string for user
     ///
     /// Query `search_string`, string.
+    #[inline]
     pub fn search_string(mut self, value: impl Into<String>) -> Self {
         self.search_string = Some(value.into());
         self
@@ -1513,6 +1623,7 @@ impl CustomersListUsersListBuilder {
     /// User UUID
     ///
     /// Query `user`, string (uuid).
+    #[inline]
     pub fn user(mut self, value: Uuid) -> Self {
         self.user = Some(value);
         self
@@ -1520,6 +1631,7 @@ impl CustomersListUsersListBuilder {
     /// User slug
     ///
     /// Query `user_slug`, string.
+    #[inline]
     pub fn user_slug(mut self, value: impl Into<String>) -> Self {
         self.user_slug = Some(value.into());
         self
@@ -1527,6 +1639,7 @@ impl CustomersListUsersListBuilder {
     /// User URL
     ///
     /// Query `user_url`, string.
+    #[inline]
     pub fn user_url(mut self, value: impl Into<String>) -> Self {
         self.user_url = Some(value.into());
         self
@@ -1534,12 +1647,14 @@ impl CustomersListUsersListBuilder {
     /// User username
     ///
     /// Query `username`, string.
+    #[inline]
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.username = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1548,6 +1663,7 @@ impl CustomersListUsersListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1577,6 +1693,7 @@ impl CustomersListUsersListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::UserRoleDetails>> {
@@ -1587,6 +1704,7 @@ impl CustomersListUsersListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::UserRoleDetails> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -1602,6 +1720,7 @@ impl CustomersListUsersListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/customers/{uuid}/list_users/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -1613,6 +1732,7 @@ impl CustomersListUsersListBuilder {
 impl std::future::IntoFuture for CustomersListUsersListBuilder {
     type Output = Result<runtime::Page<models::UserRoleDetails>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::UserRoleDetails>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1650,11 +1770,13 @@ impl CustomersUsersListBuilder {
     /// Agreement date after
     ///
     /// Query `agreement_date`, string (date-time).
+    #[inline]
     pub fn agreement_date(mut self, value: DateTime) -> Self {
         self.agreement_date = Some(value);
         self
     }
     /// Query `civil_number`, string.
+    #[inline]
     pub fn civil_number(mut self, value: impl Into<String>) -> Self {
         self.civil_number = Some(value.into());
         self
@@ -1662,11 +1784,13 @@ impl CustomersUsersListBuilder {
     /// Date joined after
     ///
     /// Query `date_joined`, string (date-time).
+    #[inline]
     pub fn date_joined(mut self, value: DateTime) -> Self {
         self.date_joined = Some(value);
         self
     }
     /// Query `description`, string.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -1674,6 +1798,7 @@ impl CustomersUsersListBuilder {
     /// Email
     ///
     /// Query `email`, string.
+    #[inline]
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
@@ -1681,11 +1806,13 @@ impl CustomersUsersListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -1693,6 +1820,7 @@ impl CustomersUsersListBuilder {
     /// Full name
     ///
     /// Query `full_name`, string.
+    #[inline]
     pub fn full_name(mut self, value: impl Into<String>) -> Self {
         self.full_name = Some(value.into());
         self
@@ -1700,6 +1828,7 @@ impl CustomersUsersListBuilder {
     /// Is active
     ///
     /// Query `is_active`, boolean.
+    #[inline]
     pub fn is_active(mut self, value: bool) -> Self {
         self.is_active = Some(value);
         self
@@ -1707,6 +1836,7 @@ impl CustomersUsersListBuilder {
     /// Job title
     ///
     /// Query `job_title`, string.
+    #[inline]
     pub fn job_title(mut self, value: impl Into<String>) -> Self {
         self.job_title = Some(value.into());
         self
@@ -1714,6 +1844,7 @@ impl CustomersUsersListBuilder {
     /// Date modified after
     ///
     /// Query `modified`, string (date-time).
+    #[inline]
     pub fn modified(mut self, value: DateTime) -> Self {
         self.modified = Some(value);
         self
@@ -1721,6 +1852,7 @@ impl CustomersUsersListBuilder {
     /// Native name
     ///
     /// Query `native_name`, string.
+    #[inline]
     pub fn native_name(mut self, value: impl Into<String>) -> Self {
         self.native_name = Some(value.into());
         self
@@ -1728,6 +1860,7 @@ impl CustomersUsersListBuilder {
     /// Ordering. Sort by a combination of first name, last name, and username.
     ///
     /// Query `o`, `CustomerUserOEnum`.
+    #[inline]
     pub fn o(mut self, value: models::CustomerUserOEnum) -> Self {
         self.o = Some(value);
         self
@@ -1735,6 +1868,7 @@ impl CustomersUsersListBuilder {
     /// Organization
     ///
     /// Query `organization`, string.
+    #[inline]
     pub fn organization(mut self, value: impl Into<String>) -> Self {
         self.organization = Some(value.into());
         self
@@ -1744,6 +1878,7 @@ impl CustomersUsersListBuilder {
     /// Query `organization_role`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_organization_role`\](Self::add_organization_role) adds one to them.
+    #[inline]
     pub fn organization_role(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -1752,6 +1887,7 @@ impl CustomersUsersListBuilder {
         self
     }
     /// Adds one value to query `organization_role`, after those set before (with [`organization_role`](Self::organization_role) or this method).
+    #[inline]
     pub fn add_organization_role(mut self, value: impl Into<String>) -> Self {
         self.organization_role.push(value.into());
         self
@@ -1759,6 +1895,7 @@ impl CustomersUsersListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -1766,11 +1903,13 @@ impl CustomersUsersListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `phone_number`, string.
+    #[inline]
     pub fn phone_number(mut self, value: impl Into<String>) -> Self {
         self.phone_number = Some(value.into());
         self
@@ -1780,6 +1919,7 @@ impl CustomersUsersListBuilder {
     /// Query `project_role`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_project_role`\](Self::add_project_role) adds one to them.
+    #[inline]
     pub fn project_role(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -1788,11 +1928,13 @@ impl CustomersUsersListBuilder {
         self
     }
     /// Adds one value to query `project_role`, after those set before (with [`project_role`](Self::project_role) or this method).
+    #[inline]
     pub fn add_project_role(mut self, value: impl Into<String>) -> Self {
         self.project_role.push(value.into());
         self
     }
     /// Query `registration_method`, string.
+    #[inline]
     pub fn registration_method(mut self, value: impl Into<String>) -> Self {
         self.registration_method = Some(value.into());
         self
@@ -1800,6 +1942,7 @@ impl CustomersUsersListBuilder {
     /// User keyword
     ///
     /// Query `user_keyword`, string.
+    #[inline]
     pub fn user_keyword(mut self, value: impl Into<String>) -> Self {
         self.user_keyword = Some(value.into());
         self
@@ -1807,12 +1950,14 @@ impl CustomersUsersListBuilder {
     /// Username
     ///
     /// Query `username`, string.
+    #[inline]
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.username = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1821,6 +1966,7 @@ impl CustomersUsersListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1859,6 +2005,7 @@ impl CustomersUsersListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::CustomerUser>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -1867,6 +2014,7 @@ impl CustomersUsersListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::CustomerUser> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -1882,6 +2030,7 @@ impl CustomersUsersListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/customers/{customer_uuid}/users/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -1893,6 +2042,7 @@ impl CustomersUsersListBuilder {
 impl std::future::IntoFuture for CustomersUsersListBuilder {
     type Output = Result<runtime::Page<models::CustomerUser>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::CustomerUser>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1908,6 +2058,7 @@ pub struct CustomersAddUserBuilder {
 impl CustomersAddUserBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1916,6 +2067,7 @@ impl CustomersAddUserBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1933,6 +2085,7 @@ impl CustomersAddUserBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ExpirationTime> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1941,6 +2094,7 @@ impl CustomersAddUserBuilder {
 impl std::future::IntoFuture for CustomersAddUserBuilder {
     type Output = Result<models::ExpirationTime, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ExpirationTime>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1956,6 +2110,7 @@ pub struct CustomersDeleteUserBuilder {
 impl CustomersDeleteUserBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1964,6 +2119,7 @@ impl CustomersDeleteUserBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1981,6 +2137,7 @@ impl CustomersDeleteUserBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1989,6 +2146,7 @@ impl CustomersDeleteUserBuilder {
 impl std::future::IntoFuture for CustomersDeleteUserBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2004,6 +2162,7 @@ pub struct CustomersUpdateUserBuilder {
 impl CustomersUpdateUserBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2012,6 +2171,7 @@ impl CustomersUpdateUserBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2029,6 +2189,7 @@ impl CustomersUpdateUserBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ExpirationTime> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -2037,6 +2198,7 @@ impl CustomersUpdateUserBuilder {
 impl std::future::IntoFuture for CustomersUpdateUserBuilder {
     type Output = Result<models::ExpirationTime, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ExpirationTime>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2055,6 +2217,7 @@ impl CustomersProjectMetadataComplianceDetailsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -2062,12 +2225,14 @@ impl CustomersProjectMetadataComplianceDetailsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2076,6 +2241,7 @@ impl CustomersProjectMetadataComplianceDetailsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2098,6 +2264,7 @@ impl CustomersProjectMetadataComplianceDetailsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -2110,6 +2277,7 @@ impl CustomersProjectMetadataComplianceDetailsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<
@@ -2129,6 +2297,7 @@ impl CustomersProjectMetadataComplianceDetailsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/customers/{customer_uuid}/project-metadata-compliance-details/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -2145,6 +2314,7 @@ impl std::future::IntoFuture for CustomersProjectMetadataComplianceDetailsListBu
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::CustomersProjectMetadataComplianceDetailsListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2163,6 +2333,7 @@ impl CustomersProjectMetadataComplianceOverviewListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -2170,12 +2341,14 @@ impl CustomersProjectMetadataComplianceOverviewListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2184,6 +2357,7 @@ impl CustomersProjectMetadataComplianceOverviewListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2206,6 +2380,7 @@ impl CustomersProjectMetadataComplianceOverviewListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -2218,6 +2393,7 @@ impl CustomersProjectMetadataComplianceOverviewListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<
@@ -2237,6 +2413,7 @@ impl CustomersProjectMetadataComplianceOverviewListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/customers/{customer_uuid}/project-metadata-compliance-overview/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -2253,6 +2430,7 @@ impl std::future::IntoFuture for CustomersProjectMetadataComplianceOverviewListB
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::CustomersProjectMetadataComplianceOverviewListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2271,6 +2449,7 @@ impl CustomersProjectMetadataComplianceProjectsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -2278,12 +2457,14 @@ impl CustomersProjectMetadataComplianceProjectsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2292,6 +2473,7 @@ impl CustomersProjectMetadataComplianceProjectsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2314,6 +2496,7 @@ impl CustomersProjectMetadataComplianceProjectsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -2326,6 +2509,7 @@ impl CustomersProjectMetadataComplianceProjectsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<
@@ -2345,6 +2529,7 @@ impl CustomersProjectMetadataComplianceProjectsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/customers/{customer_uuid}/project-metadata-compliance-projects/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -2361,6 +2546,7 @@ impl std::future::IntoFuture for CustomersProjectMetadataComplianceProjectsListB
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::CustomersProjectMetadataComplianceProjectsListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2379,6 +2565,7 @@ impl CustomersProjectMetadataQuestionAnswersListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -2386,12 +2573,14 @@ impl CustomersProjectMetadataQuestionAnswersListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2400,6 +2589,7 @@ impl CustomersProjectMetadataQuestionAnswersListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2422,6 +2612,7 @@ impl CustomersProjectMetadataQuestionAnswersListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -2434,6 +2625,7 @@ impl CustomersProjectMetadataQuestionAnswersListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<
@@ -2453,6 +2645,7 @@ impl CustomersProjectMetadataQuestionAnswersListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/customers/{customer_uuid}/project-metadata-question-answers/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -2469,6 +2662,7 @@ impl std::future::IntoFuture for CustomersProjectMetadataQuestionAnswersListBuil
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::CustomersProjectMetadataQuestionAnswersListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2484,6 +2678,7 @@ pub struct CustomersUpdateOrganizationGroupsBuilder {
 impl CustomersUpdateOrganizationGroupsBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2493,10 +2688,12 @@ impl CustomersUpdateOrganizationGroupsBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::OrganizationGroupsRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2519,6 +2716,7 @@ impl CustomersUpdateOrganizationGroupsBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -2527,6 +2725,7 @@ impl CustomersUpdateOrganizationGroupsBuilder {
 impl std::future::IntoFuture for CustomersUpdateOrganizationGroupsBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2567,6 +2766,7 @@ impl CustomersCountriesListBuilder {
     /// Abbreviation
     ///
     /// Query `abbreviation`, string.
+    #[inline]
     pub fn abbreviation(mut self, value: impl Into<String>) -> Self {
         self.abbreviation = Some(value.into());
         self
@@ -2574,21 +2774,25 @@ impl CustomersCountriesListBuilder {
     /// Filter by whether accounting is running.
     ///
     /// Query `accounting_is_running`, boolean.
+    #[inline]
     pub fn accounting_is_running(mut self, value: bool) -> Self {
         self.accounting_is_running = Some(value);
         self
     }
     /// Query `agreement_number`, string.
+    #[inline]
     pub fn agreement_number(mut self, value: impl Into<String>) -> Self {
         self.agreement_number = Some(value.into());
         self
     }
     /// Query `archived`, boolean.
+    #[inline]
     pub fn archived(mut self, value: bool) -> Self {
         self.archived = Some(value);
         self
     }
     /// Query `backend_id`, string.
+    #[inline]
     pub fn backend_id(mut self, value: impl Into<String>) -> Self {
         self.backend_id = Some(value.into());
         self
@@ -2596,6 +2800,7 @@ impl CustomersCountriesListBuilder {
     /// Contact details
     ///
     /// Query `contact_details`, string.
+    #[inline]
     pub fn contact_details(mut self, value: impl Into<String>) -> Self {
         self.contact_details = Some(value.into());
         self
@@ -2603,6 +2808,7 @@ impl CustomersCountriesListBuilder {
     /// Return a list of customers where current user has project create permission.
     ///
     /// Query `current_user_has_project_create_permission`, boolean.
+    #[inline]
     pub fn current_user_has_project_create_permission(mut self, value: bool) -> Self {
         self.current_user_has_project_create_permission = Some(value);
         self
@@ -2612,6 +2818,7 @@ impl CustomersCountriesListBuilder {
     /// Query `current_user_has_role`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_current_user_has_role`\](Self::add_current_user_has_role) adds one to them.
+    #[inline]
     pub fn current_user_has_role(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -2620,6 +2827,7 @@ impl CustomersCountriesListBuilder {
         self
     }
     /// Adds one value to query `current_user_has_role`, after those set before (with [`current_user_has_role`](Self::current_user_has_role) or this method).
+    #[inline]
     pub fn add_current_user_has_role(mut self, value: impl Into<String>) -> Self {
         self.current_user_has_role.push(value.into());
         self
@@ -2627,6 +2835,7 @@ impl CustomersCountriesListBuilder {
     /// Filter by customers with resources.
     ///
     /// Query `has_resources`, string.
+    #[inline]
     pub fn has_resources(mut self, value: impl Into<String>) -> Self {
         self.has_resources = Some(value.into());
         self
@@ -2634,6 +2843,7 @@ impl CustomersCountriesListBuilder {
     /// Filter by customers that are call managing organizations.
     ///
     /// Query `is_call_managing_organization`, boolean.
+    #[inline]
     pub fn is_call_managing_organization(mut self, value: bool) -> Self {
         self.is_call_managing_organization = Some(value);
         self
@@ -2641,6 +2851,7 @@ impl CustomersCountriesListBuilder {
     /// Filter by customers that are service providers.
     ///
     /// Query `is_service_provider`, boolean.
+    #[inline]
     pub fn is_service_provider(mut self, value: bool) -> Self {
         self.is_service_provider = Some(value);
         self
@@ -2648,6 +2859,7 @@ impl CustomersCountriesListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -2655,6 +2867,7 @@ impl CustomersCountriesListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -2662,6 +2875,7 @@ impl CustomersCountriesListBuilder {
     /// Native name
     ///
     /// Query `native_name`, string.
+    #[inline]
     pub fn native_name(mut self, value: impl Into<String>) -> Self {
         self.native_name = Some(value.into());
         self
@@ -2669,6 +2883,7 @@ impl CustomersCountriesListBuilder {
     /// Which field to use when ordering the results.
     ///
     /// Query `o`, string.
+    #[inline]
     pub fn o(mut self, value: impl Into<String>) -> Self {
         self.o = Some(value.into());
         self
@@ -2676,6 +2891,7 @@ impl CustomersCountriesListBuilder {
     /// Organization group name
     ///
     /// Query `organization_group_name`, string.
+    #[inline]
     pub fn organization_group_name(mut self, value: impl Into<String>) -> Self {
         self.organization_group_name = Some(value.into());
         self
@@ -2685,6 +2901,7 @@ impl CustomersCountriesListBuilder {
     /// Query `organization_group_uuid`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_organization_group_uuid`\](Self::add_organization_group_uuid) adds one to them.
+    #[inline]
     pub fn organization_group_uuid(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -2693,6 +2910,7 @@ impl CustomersCountriesListBuilder {
         self
     }
     /// Adds one value to query `organization_group_uuid`, after those set before (with [`organization_group_uuid`](Self::organization_group_uuid) or this method).
+    #[inline]
     pub fn add_organization_group_uuid(mut self, value: impl Into<String>) -> Self {
         self.organization_group_uuid.push(value.into());
         self
@@ -2700,6 +2918,7 @@ impl CustomersCountriesListBuilder {
     /// Return a list of customers where current user is owner.
     ///
     /// Query `owned_by_current_user`, boolean.
+    #[inline]
     pub fn owned_by_current_user(mut self, value: bool) -> Self {
         self.owned_by_current_user = Some(value);
         self
@@ -2707,6 +2926,7 @@ impl CustomersCountriesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -2714,6 +2934,7 @@ impl CustomersCountriesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -2721,11 +2942,13 @@ impl CustomersCountriesListBuilder {
     /// Filter by name, native name, abbreviation, domain, UUID, registration code or agreement number
     ///
     /// Query `query`, string.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
     }
     /// Query `registration_code`, string.
+    #[inline]
     pub fn registration_code(mut self, value: impl Into<String>) -> Self {
         self.registration_code = Some(value.into());
         self
@@ -2733,6 +2956,7 @@ impl CustomersCountriesListBuilder {
     /// Filter by service provider UUID.
     ///
     /// Query `service_provider_uuid`, string (uuid).
+    #[inline]
     pub fn service_provider_uuid(mut self, value: Uuid) -> Self {
         self.service_provider_uuid = Some(value);
         self
@@ -2740,6 +2964,7 @@ impl CustomersCountriesListBuilder {
     /// Slug
     ///
     /// Query `slug`, string.
+    #[inline]
     pub fn slug(mut self, value: impl Into<String>) -> Self {
         self.slug = Some(value.into());
         self
@@ -2747,12 +2972,14 @@ impl CustomersCountriesListBuilder {
     /// Filter by user UUID.
     ///
     /// Query `user_uuid`, string (uuid).
+    #[inline]
     pub fn user_uuid(mut self, value: Uuid) -> Self {
         self.user_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2761,6 +2988,7 @@ impl CustomersCountriesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2806,6 +3034,7 @@ impl CustomersCountriesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::CustomersCountriesListResponse>> {
@@ -2816,6 +3045,7 @@ impl CustomersCountriesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::CustomersCountriesListResponse> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -2831,6 +3061,7 @@ impl CustomersCountriesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/customers/countries/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -2847,6 +3078,7 @@ impl std::future::IntoFuture for CustomersCountriesListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::CustomersCountriesListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2863,12 +3095,14 @@ impl CustomersStatsRetrieveBuilder {
     /// If true, returns usage data for the current month only. Otherwise, returns total usage.
     ///
     /// Query `for_current_month`, boolean.
+    #[inline]
     pub fn for_current_month(mut self, value: bool) -> Self {
         self.for_current_month = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2877,6 +3111,7 @@ impl CustomersStatsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2895,6 +3130,7 @@ impl CustomersStatsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Components> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -2903,6 +3139,7 @@ impl CustomersStatsRetrieveBuilder {
 impl std::future::IntoFuture for CustomersStatsRetrieveBuilder {
     type Output = Result<models::Components, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Components>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2918,6 +3155,7 @@ pub struct CustomersHistoryAtRetrieveBuilder {
 impl CustomersHistoryAtRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2926,6 +3164,7 @@ impl CustomersHistoryAtRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2947,6 +3186,7 @@ impl CustomersHistoryAtRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::CustomersHistoryAtRetrieveResponse> {
@@ -2959,6 +3199,7 @@ impl std::future::IntoFuture for CustomersHistoryAtRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::CustomersHistoryAtRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3002,6 +3243,7 @@ impl CustomersHistoryListBuilder {
     /// Abbreviation
     ///
     /// Query `abbreviation`, string.
+    #[inline]
     pub fn abbreviation(mut self, value: impl Into<String>) -> Self {
         self.abbreviation = Some(value.into());
         self
@@ -3009,21 +3251,25 @@ impl CustomersHistoryListBuilder {
     /// Filter by whether accounting is running.
     ///
     /// Query `accounting_is_running`, boolean.
+    #[inline]
     pub fn accounting_is_running(mut self, value: bool) -> Self {
         self.accounting_is_running = Some(value);
         self
     }
     /// Query `agreement_number`, string.
+    #[inline]
     pub fn agreement_number(mut self, value: impl Into<String>) -> Self {
         self.agreement_number = Some(value.into());
         self
     }
     /// Query `archived`, boolean.
+    #[inline]
     pub fn archived(mut self, value: bool) -> Self {
         self.archived = Some(value);
         self
     }
     /// Query `backend_id`, string.
+    #[inline]
     pub fn backend_id(mut self, value: impl Into<String>) -> Self {
         self.backend_id = Some(value.into());
         self
@@ -3031,6 +3277,7 @@ impl CustomersHistoryListBuilder {
     /// Contact details
     ///
     /// Query `contact_details`, string.
+    #[inline]
     pub fn contact_details(mut self, value: impl Into<String>) -> Self {
         self.contact_details = Some(value.into());
         self
@@ -3038,6 +3285,7 @@ impl CustomersHistoryListBuilder {
     /// Filter versions created after this timestamp (ISO 8601)
     ///
     /// Query `created_after`, string.
+    #[inline]
     pub fn created_after(mut self, value: impl Into<String>) -> Self {
         self.created_after = Some(value.into());
         self
@@ -3045,6 +3293,7 @@ impl CustomersHistoryListBuilder {
     /// Filter versions created before this timestamp (ISO 8601)
     ///
     /// Query `created_before`, string.
+    #[inline]
     pub fn created_before(mut self, value: impl Into<String>) -> Self {
         self.created_before = Some(value.into());
         self
@@ -3052,6 +3301,7 @@ impl CustomersHistoryListBuilder {
     /// Return a list of customers where current user has project create permission.
     ///
     /// Query `current_user_has_project_create_permission`, boolean.
+    #[inline]
     pub fn current_user_has_project_create_permission(mut self, value: bool) -> Self {
         self.current_user_has_project_create_permission = Some(value);
         self
@@ -3061,6 +3311,7 @@ impl CustomersHistoryListBuilder {
     /// Query `current_user_has_role`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_current_user_has_role`\](Self::add_current_user_has_role) adds one to them.
+    #[inline]
     pub fn current_user_has_role(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -3069,6 +3320,7 @@ impl CustomersHistoryListBuilder {
         self
     }
     /// Adds one value to query `current_user_has_role`, after those set before (with [`current_user_has_role`](Self::current_user_has_role) or this method).
+    #[inline]
     pub fn add_current_user_has_role(mut self, value: impl Into<String>) -> Self {
         self.current_user_has_role.push(value.into());
         self
@@ -3076,6 +3328,7 @@ impl CustomersHistoryListBuilder {
     /// Filter by customers with resources.
     ///
     /// Query `has_resources`, string.
+    #[inline]
     pub fn has_resources(mut self, value: impl Into<String>) -> Self {
         self.has_resources = Some(value.into());
         self
@@ -3083,6 +3336,7 @@ impl CustomersHistoryListBuilder {
     /// Filter by customers that are call managing organizations.
     ///
     /// Query `is_call_managing_organization`, boolean.
+    #[inline]
     pub fn is_call_managing_organization(mut self, value: bool) -> Self {
         self.is_call_managing_organization = Some(value);
         self
@@ -3090,6 +3344,7 @@ impl CustomersHistoryListBuilder {
     /// Filter by customers that are service providers.
     ///
     /// Query `is_service_provider`, boolean.
+    #[inline]
     pub fn is_service_provider(mut self, value: bool) -> Self {
         self.is_service_provider = Some(value);
         self
@@ -3097,6 +3352,7 @@ impl CustomersHistoryListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -3104,6 +3360,7 @@ impl CustomersHistoryListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -3111,6 +3368,7 @@ impl CustomersHistoryListBuilder {
     /// Native name
     ///
     /// Query `native_name`, string.
+    #[inline]
     pub fn native_name(mut self, value: impl Into<String>) -> Self {
         self.native_name = Some(value.into());
         self
@@ -3118,6 +3376,7 @@ impl CustomersHistoryListBuilder {
     /// Which field to use when ordering the results.
     ///
     /// Query `o`, string.
+    #[inline]
     pub fn o(mut self, value: impl Into<String>) -> Self {
         self.o = Some(value.into());
         self
@@ -3125,6 +3384,7 @@ impl CustomersHistoryListBuilder {
     /// Organization group name
     ///
     /// Query `organization_group_name`, string.
+    #[inline]
     pub fn organization_group_name(mut self, value: impl Into<String>) -> Self {
         self.organization_group_name = Some(value.into());
         self
@@ -3134,6 +3394,7 @@ impl CustomersHistoryListBuilder {
     /// Query `organization_group_uuid`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_organization_group_uuid`\](Self::add_organization_group_uuid) adds one to them.
+    #[inline]
     pub fn organization_group_uuid(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -3142,6 +3403,7 @@ impl CustomersHistoryListBuilder {
         self
     }
     /// Adds one value to query `organization_group_uuid`, after those set before (with [`organization_group_uuid`](Self::organization_group_uuid) or this method).
+    #[inline]
     pub fn add_organization_group_uuid(mut self, value: impl Into<String>) -> Self {
         self.organization_group_uuid.push(value.into());
         self
@@ -3149,6 +3411,7 @@ impl CustomersHistoryListBuilder {
     /// Return a list of customers where current user is owner.
     ///
     /// Query `owned_by_current_user`, boolean.
+    #[inline]
     pub fn owned_by_current_user(mut self, value: bool) -> Self {
         self.owned_by_current_user = Some(value);
         self
@@ -3156,6 +3419,7 @@ impl CustomersHistoryListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -3163,6 +3427,7 @@ impl CustomersHistoryListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -3170,11 +3435,13 @@ impl CustomersHistoryListBuilder {
     /// Filter by name, native name, abbreviation, domain, UUID, registration code or agreement number
     ///
     /// Query `query`, string.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
     }
     /// Query `registration_code`, string.
+    #[inline]
     pub fn registration_code(mut self, value: impl Into<String>) -> Self {
         self.registration_code = Some(value.into());
         self
@@ -3182,6 +3449,7 @@ impl CustomersHistoryListBuilder {
     /// Filter by service provider UUID.
     ///
     /// Query `service_provider_uuid`, string (uuid).
+    #[inline]
     pub fn service_provider_uuid(mut self, value: Uuid) -> Self {
         self.service_provider_uuid = Some(value);
         self
@@ -3189,6 +3457,7 @@ impl CustomersHistoryListBuilder {
     /// Slug
     ///
     /// Query `slug`, string.
+    #[inline]
     pub fn slug(mut self, value: impl Into<String>) -> Self {
         self.slug = Some(value.into());
         self
@@ -3196,12 +3465,14 @@ impl CustomersHistoryListBuilder {
     /// Filter by user UUID.
     ///
     /// Query `user_uuid`, string (uuid).
+    #[inline]
     pub fn user_uuid(mut self, value: Uuid) -> Self {
         self.user_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3210,6 +3481,7 @@ impl CustomersHistoryListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3260,6 +3532,7 @@ impl CustomersHistoryListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::CustomersHistoryListResponse>> {
@@ -3270,6 +3543,7 @@ impl CustomersHistoryListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::CustomersHistoryListResponse> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -3285,6 +3559,7 @@ impl CustomersHistoryListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/customers/{uuid}/history/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -3301,6 +3576,7 @@ impl std::future::IntoFuture for CustomersHistoryListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::CustomersHistoryListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3315,6 +3591,7 @@ pub struct CustomersProjectDigestConfigRetrieveBuilder {
 impl CustomersProjectDigestConfigRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3323,6 +3600,7 @@ impl CustomersProjectDigestConfigRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3342,6 +3620,7 @@ impl CustomersProjectDigestConfigRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::CustomersProjectDigestConfigRetrieveResponse> {
@@ -3357,6 +3636,7 @@ impl std::future::IntoFuture for CustomersProjectDigestConfigRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::CustomersProjectDigestConfigRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3372,6 +3652,7 @@ pub struct CustomersContactBuilder {
 impl CustomersContactBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3381,10 +3662,12 @@ impl CustomersContactBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::CustomerContactUpdateRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3404,6 +3687,7 @@ impl CustomersContactBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CustomerContactUpdate> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -3412,6 +3696,7 @@ impl CustomersContactBuilder {
 impl std::future::IntoFuture for CustomersContactBuilder {
     type Output = Result<models::CustomerContactUpdate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CustomerContactUpdate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3427,6 +3712,7 @@ pub struct CustomersProjectDigestConfigPreviewBuilder {
 impl CustomersProjectDigestConfigPreviewBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3435,6 +3721,7 @@ impl CustomersProjectDigestConfigPreviewBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3455,6 +3742,7 @@ impl CustomersProjectDigestConfigPreviewBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ProjectDigestPreview> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -3463,6 +3751,7 @@ impl CustomersProjectDigestConfigPreviewBuilder {
 impl std::future::IntoFuture for CustomersProjectDigestConfigPreviewBuilder {
     type Output = Result<models::ProjectDigestPreview, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProjectDigestPreview>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3477,6 +3766,7 @@ pub struct CustomersProjectDigestConfigSendTestBuilder {
 impl CustomersProjectDigestConfigSendTestBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3485,6 +3775,7 @@ impl CustomersProjectDigestConfigSendTestBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3504,6 +3795,7 @@ impl CustomersProjectDigestConfigSendTestBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -3512,6 +3804,7 @@ impl CustomersProjectDigestConfigSendTestBuilder {
 impl std::future::IntoFuture for CustomersProjectDigestConfigSendTestBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3526,6 +3819,7 @@ pub struct CustomersMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> CustomersMock<'a> {
     /// Expects `GET /api/customers/` (operation `customers_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Customer>> {
@@ -3538,6 +3832,7 @@ impl<'a> CustomersMock<'a> {
         )
     }
     /// Expects `GET /api/customers/{uuid}/` (operation `customers_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -3552,6 +3847,7 @@ impl<'a> CustomersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/customers/` (operation `customers_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::Customer> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -3562,6 +3858,7 @@ impl<'a> CustomersMock<'a> {
         )
     }
     /// Expects `POST /api/customers/{uuid}/update_default_affiliations/` (operation `customers_update_default_affiliations`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update_default_affiliations(
         &self,
         uuid: &Uuid,
@@ -3576,6 +3873,7 @@ impl<'a> CustomersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/customers/{uuid}/` (operation `customers_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -3590,6 +3888,7 @@ impl<'a> CustomersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/customers/{uuid}/update-project-digest-config/` (operation `customers_update_project_digest_config_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update_project_digest_config_update(
         &self,
         uuid: &Uuid,
@@ -3604,6 +3903,7 @@ impl<'a> CustomersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/customers/{uuid}/` (operation `customers_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -3618,6 +3918,7 @@ impl<'a> CustomersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/customers/{uuid}/update-project-digest-config/` (operation `customers_update_project_digest_config_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update_project_digest_config_partial_update(
         &self,
         uuid: &Uuid,
@@ -3632,6 +3933,7 @@ impl<'a> CustomersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/customers/{uuid}/` (operation `customers_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -3646,6 +3948,7 @@ impl<'a> CustomersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/customers/{uuid}/list_users/` (operation `customers_list_users_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list_users_list(
         &self,
         uuid: &Uuid,
@@ -3660,6 +3963,7 @@ impl<'a> CustomersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/customers/{customer_uuid}/users/` (operation `customers_users_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn users_list(
         &self,
         customer_uuid: &Uuid,
@@ -3674,6 +3978,7 @@ impl<'a> CustomersMock<'a> {
             .path_param("customer_uuid", customer_uuid)
     }
     /// Expects `POST /api/customers/{uuid}/add_user/` (operation `customers_add_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn add_user(
         &self,
         uuid: &Uuid,
@@ -3688,6 +3993,7 @@ impl<'a> CustomersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/customers/{uuid}/delete_user/` (operation `customers_delete_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn delete_user(
         &self,
         uuid: &Uuid,
@@ -3702,6 +4008,7 @@ impl<'a> CustomersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/customers/{uuid}/update_user/` (operation `customers_update_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update_user(
         &self,
         uuid: &Uuid,
@@ -3716,6 +4023,7 @@ impl<'a> CustomersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/customers/{customer_uuid}/project-metadata-compliance-details/` (operation `customers_project_metadata_compliance_details_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn project_metadata_compliance_details_list(
         &self,
         customer_uuid: &Uuid,
@@ -3733,6 +4041,7 @@ impl<'a> CustomersMock<'a> {
             .path_param("customer_uuid", customer_uuid)
     }
     /// Expects `GET /api/customers/{customer_uuid}/project-metadata-compliance-overview/` (operation `customers_project_metadata_compliance_overview_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn project_metadata_compliance_overview_list(
         &self,
         customer_uuid: &Uuid,
@@ -3750,6 +4059,7 @@ impl<'a> CustomersMock<'a> {
             .path_param("customer_uuid", customer_uuid)
     }
     /// Expects `GET /api/customers/{customer_uuid}/project-metadata-compliance-projects/` (operation `customers_project_metadata_compliance_projects_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn project_metadata_compliance_projects_list(
         &self,
         customer_uuid: &Uuid,
@@ -3767,6 +4077,7 @@ impl<'a> CustomersMock<'a> {
             .path_param("customer_uuid", customer_uuid)
     }
     /// Expects `GET /api/customers/{customer_uuid}/project-metadata-question-answers/` (operation `customers_project_metadata_question_answers_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn project_metadata_question_answers_list(
         &self,
         customer_uuid: &Uuid,
@@ -3784,6 +4095,7 @@ impl<'a> CustomersMock<'a> {
             .path_param("customer_uuid", customer_uuid)
     }
     /// Expects `POST /api/customers/{uuid}/update_organization_groups/` (operation `customers_update_organization_groups`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update_organization_groups(
         &self,
         uuid: &Uuid,
@@ -3798,6 +4110,7 @@ impl<'a> CustomersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/customers/countries/` (operation `customers_countries_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn countries_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -3813,6 +4126,7 @@ impl<'a> CustomersMock<'a> {
         )
     }
     /// Expects `GET /api/customers/{uuid}/stats/` (operation `customers_stats_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn stats_retrieve(
         &self,
         uuid: &Uuid,
@@ -3827,6 +4141,7 @@ impl<'a> CustomersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/customers/{uuid}/history/at/` (operation `customers_history_at_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn history_at_retrieve(
         &self,
         uuid: &Uuid,
@@ -3846,6 +4161,7 @@ impl<'a> CustomersMock<'a> {
             .query("timestamp", timestamp)
     }
     /// Expects `GET /api/customers/{uuid}/history/` (operation `customers_history_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn history_list(
         &self,
         uuid: &Uuid,
@@ -3863,6 +4179,7 @@ impl<'a> CustomersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/customers/{uuid}/project-digest-config/` (operation `customers_project_digest_config_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn project_digest_config_retrieve(
         &self,
         uuid: &Uuid,
@@ -3880,6 +4197,7 @@ impl<'a> CustomersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/customers/{uuid}/contact/` (operation `customers_contact`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn contact(
         &self,
         uuid: &Uuid,
@@ -3894,6 +4212,7 @@ impl<'a> CustomersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/customers/{uuid}/project-digest-config/preview/` (operation `customers_project_digest_config_preview`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn project_digest_config_preview(
         &self,
         uuid: &Uuid,
@@ -3908,6 +4227,7 @@ impl<'a> CustomersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/customers/{uuid}/project-digest-config/send-test/` (operation `customers_project_digest_config_send_test`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn project_digest_config_send_test(
         &self,
         uuid: &Uuid,

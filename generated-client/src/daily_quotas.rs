@@ -25,6 +25,7 @@ impl<'a> DailyQuotasApi<'a> {
     /// - `200`
     ///
     /// Returns a [`DailyQuotasRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self) -> DailyQuotasRetrieveBuilder {
         DailyQuotasRetrieveBuilder {
             client: self.client.clone(),
@@ -50,6 +51,7 @@ impl DailyQuotasRetrieveBuilder {
     /// End date in format YYYY-MM-DD
     ///
     /// Query `end`, string (date).
+    #[inline]
     pub fn end(mut self, value: Date) -> Self {
         self.end = Some(value);
         self
@@ -59,6 +61,7 @@ impl DailyQuotasRetrieveBuilder {
     /// Query `quota_names`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_quota_names`\](Self::add_quota_names) adds one to them.
+    #[inline]
     pub fn quota_names(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -67,6 +70,7 @@ impl DailyQuotasRetrieveBuilder {
         self
     }
     /// Adds one value to query `quota_names`, after those set before (with [`quota_names`](Self::quota_names) or this method).
+    #[inline]
     pub fn add_quota_names(mut self, value: impl Into<String>) -> Self {
         self.quota_names.push(value.into());
         self
@@ -74,6 +78,7 @@ impl DailyQuotasRetrieveBuilder {
     /// UUID of the scope object
     ///
     /// Query `scope`, string (uuid).
+    #[inline]
     pub fn scope(mut self, value: Uuid) -> Self {
         self.scope = Some(value);
         self
@@ -81,12 +86,14 @@ impl DailyQuotasRetrieveBuilder {
     /// Start date in format YYYY-MM-DD
     ///
     /// Query `start`, string (date).
+    #[inline]
     pub fn start(mut self, value: Date) -> Self {
         self.start = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -95,6 +102,7 @@ impl DailyQuotasRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -110,6 +118,7 @@ impl DailyQuotasRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -118,6 +127,7 @@ impl DailyQuotasRetrieveBuilder {
 impl std::future::IntoFuture for DailyQuotasRetrieveBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -132,6 +142,7 @@ pub struct DailyQuotasMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> DailyQuotasMock<'a> {
     /// Expects `GET /api/daily-quotas/` (operation `daily_quotas_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(&self) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
         runtime::mock_ops::MockOperation::new(
             self.server,

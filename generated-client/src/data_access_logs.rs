@@ -25,6 +25,7 @@ impl<'a> DataAccessLogsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`DataAccessLogsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> DataAccessLogsListBuilder {
         DataAccessLogsListBuilder {
             client: self.client.clone(),
@@ -48,6 +49,7 @@ impl<'a> DataAccessLogsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`DataAccessLogsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> DataAccessLogsRetrieveBuilder {
         DataAccessLogsRetrieveBuilder {
             client: self.client.clone(),
@@ -63,6 +65,7 @@ impl<'a> DataAccessLogsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`DataAccessLogsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> DataAccessLogsDestroyBuilder {
         DataAccessLogsDestroyBuilder {
             client: self.client.clone(),
@@ -91,16 +94,19 @@ impl DataAccessLogsListBuilder {
     /// Type of accessor
     ///
     /// Query `accessor_type`, `AccessorTypeEnum`.
+    #[inline]
     pub fn accessor_type(mut self, value: models::AccessorTypeEnum) -> Self {
         self.accessor_type = Some(value);
         self
     }
     /// Query `accessor_uuid`, string (uuid).
+    #[inline]
     pub fn accessor_uuid(mut self, value: Uuid) -> Self {
         self.accessor_uuid = Some(value);
         self
     }
     /// Query `end_date`, string (date).
+    #[inline]
     pub fn end_date(mut self, value: Date) -> Self {
         self.end_date = Some(value);
         self
@@ -110,11 +116,13 @@ impl DataAccessLogsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -122,6 +130,7 @@ impl DataAccessLogsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -129,27 +138,32 @@ impl DataAccessLogsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `query`, string.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
     }
     /// Query `start_date`, string (date).
+    #[inline]
     pub fn start_date(mut self, value: Date) -> Self {
         self.start_date = Some(value);
         self
     }
     /// Query `user_uuid`, string (uuid).
+    #[inline]
     pub fn user_uuid(mut self, value: Uuid) -> Self {
         self.user_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -158,6 +172,7 @@ impl DataAccessLogsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -181,6 +196,7 @@ impl DataAccessLogsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::DataAccessLog>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -189,6 +205,7 @@ impl DataAccessLogsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::DataAccessLog> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -204,6 +221,7 @@ impl DataAccessLogsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/data-access-logs/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -215,6 +233,7 @@ impl DataAccessLogsListBuilder {
 impl std::future::IntoFuture for DataAccessLogsListBuilder {
     type Output = Result<runtime::Page<models::DataAccessLog>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::DataAccessLog>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -229,6 +248,7 @@ pub struct DataAccessLogsRetrieveBuilder {
 impl DataAccessLogsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -237,6 +257,7 @@ impl DataAccessLogsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -253,6 +274,7 @@ impl DataAccessLogsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::DataAccessLog> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -261,6 +283,7 @@ impl DataAccessLogsRetrieveBuilder {
 impl std::future::IntoFuture for DataAccessLogsRetrieveBuilder {
     type Output = Result<models::DataAccessLog, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::DataAccessLog>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -275,6 +298,7 @@ pub struct DataAccessLogsDestroyBuilder {
 impl DataAccessLogsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -283,6 +307,7 @@ impl DataAccessLogsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -299,6 +324,7 @@ impl DataAccessLogsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -307,6 +333,7 @@ impl DataAccessLogsDestroyBuilder {
 impl std::future::IntoFuture for DataAccessLogsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -321,6 +348,7 @@ pub struct DataAccessLogsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> DataAccessLogsMock<'a> {
     /// Expects `GET /api/data-access-logs/` (operation `data_access_logs_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::DataAccessLog>> {
@@ -333,6 +361,7 @@ impl<'a> DataAccessLogsMock<'a> {
         )
     }
     /// Expects `GET /api/data-access-logs/{uuid}/` (operation `data_access_logs_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -347,6 +376,7 @@ impl<'a> DataAccessLogsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/data-access-logs/{uuid}/` (operation `data_access_logs_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,

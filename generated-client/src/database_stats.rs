@@ -40,6 +40,7 @@ impl<'a> DatabaseStatsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`DatabaseStatsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self) -> DatabaseStatsRetrieveBuilder {
         DatabaseStatsRetrieveBuilder {
             client: self.client.clone(),
@@ -56,6 +57,7 @@ pub struct DatabaseStatsRetrieveBuilder {
 impl DatabaseStatsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -64,6 +66,7 @@ impl DatabaseStatsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -77,6 +80,7 @@ impl DatabaseStatsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::DatabaseStatsRetrieveResponse> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -85,6 +89,7 @@ impl DatabaseStatsRetrieveBuilder {
 impl std::future::IntoFuture for DatabaseStatsRetrieveBuilder {
     type Output = Result<models::DatabaseStatsRetrieveResponse, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::DatabaseStatsRetrieveResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -99,6 +104,7 @@ pub struct DatabaseStatsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> DatabaseStatsMock<'a> {
     /// Expects `GET /api/database-stats/` (operation `database_stats_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::DatabaseStatsRetrieveResponse> {

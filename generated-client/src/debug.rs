@@ -38,6 +38,7 @@ impl<'a> DebugApi<'a> {
     /// - `200`
     ///
     /// Returns a [`DebugPubsubCircuitBreakerRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn pubsub_circuit_breaker_retrieve(
         &self,
     ) -> DebugPubsubCircuitBreakerRetrieveBuilder {
@@ -65,6 +66,7 @@ impl<'a> DebugApi<'a> {
     /// - `503`
     ///
     /// Returns a [`DebugPubsubDeadLetterQueueRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn pubsub_dead_letter_queue_retrieve(
         &self,
     ) -> DebugPubsubDeadLetterQueueRetrieveBuilder {
@@ -92,6 +94,7 @@ impl<'a> DebugApi<'a> {
     /// - `200`
     ///
     /// Returns a [`DebugPubsubMessageStateCacheRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn pubsub_message_state_cache_retrieve(
         &self,
     ) -> DebugPubsubMessageStateCacheRetrieveBuilder {
@@ -122,6 +125,7 @@ impl<'a> DebugApi<'a> {
     /// - `200`
     ///
     /// Returns a [`DebugPubsubMetricsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn pubsub_metrics_retrieve(&self) -> DebugPubsubMetricsRetrieveBuilder {
         DebugPubsubMetricsRetrieveBuilder {
             client: self.client.clone(),
@@ -143,6 +147,7 @@ impl<'a> DebugApi<'a> {
     /// - `200`
     ///
     /// Returns a [`DebugPubsubOverviewRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn pubsub_overview_retrieve(&self) -> DebugPubsubOverviewRetrieveBuilder {
         DebugPubsubOverviewRetrieveBuilder {
             client: self.client.clone(),
@@ -167,6 +172,7 @@ impl<'a> DebugApi<'a> {
     /// - `503`
     ///
     /// Returns a [`DebugPubsubQueuesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn pubsub_queues_retrieve(&self) -> DebugPubsubQueuesRetrieveBuilder {
         DebugPubsubQueuesRetrieveBuilder {
             client: self.client.clone(),
@@ -187,6 +193,7 @@ impl<'a> DebugApi<'a> {
     /// - `200`
     ///
     /// Returns a [`DebugPubsubCircuitBreakerResetBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn pubsub_circuit_breaker_reset(&self) -> DebugPubsubCircuitBreakerResetBuilder {
         DebugPubsubCircuitBreakerResetBuilder {
             client: self.client.clone(),
@@ -205,6 +212,7 @@ impl<'a> DebugApi<'a> {
     /// - `200`
     ///
     /// Returns a [`DebugPubsubMetricsResetBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn pubsub_metrics_reset(&self) -> DebugPubsubMetricsResetBuilder {
         DebugPubsubMetricsResetBuilder {
             client: self.client.clone(),
@@ -221,6 +229,7 @@ pub struct DebugPubsubCircuitBreakerRetrieveBuilder {
 impl DebugPubsubCircuitBreakerRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -229,6 +238,7 @@ impl DebugPubsubCircuitBreakerRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -245,6 +255,7 @@ impl DebugPubsubCircuitBreakerRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::DebugPubsubCircuitBreakerRetrieveResponse> {
@@ -260,6 +271,7 @@ impl std::future::IntoFuture for DebugPubsubCircuitBreakerRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::DebugPubsubCircuitBreakerRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -273,6 +285,7 @@ pub struct DebugPubsubDeadLetterQueueRetrieveBuilder {
 impl DebugPubsubDeadLetterQueueRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -281,6 +294,7 @@ impl DebugPubsubDeadLetterQueueRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -297,6 +311,7 @@ impl DebugPubsubDeadLetterQueueRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::DebugPubsubDeadLetterQueueRetrieveResponse> {
@@ -312,6 +327,7 @@ impl std::future::IntoFuture for DebugPubsubDeadLetterQueueRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::DebugPubsubDeadLetterQueueRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -325,6 +341,7 @@ pub struct DebugPubsubMessageStateCacheRetrieveBuilder {
 impl DebugPubsubMessageStateCacheRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -333,6 +350,7 @@ impl DebugPubsubMessageStateCacheRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -349,6 +367,7 @@ impl DebugPubsubMessageStateCacheRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::DebugPubsubMessageStateCacheRetrieveResponse> {
@@ -364,6 +383,7 @@ impl std::future::IntoFuture for DebugPubsubMessageStateCacheRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::DebugPubsubMessageStateCacheRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -377,6 +397,7 @@ pub struct DebugPubsubMetricsRetrieveBuilder {
 impl DebugPubsubMetricsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -385,6 +406,7 @@ impl DebugPubsubMetricsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -398,6 +420,7 @@ impl DebugPubsubMetricsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::DebugPubsubMetricsRetrieveResponse> {
@@ -410,6 +433,7 @@ impl std::future::IntoFuture for DebugPubsubMetricsRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::DebugPubsubMetricsRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -423,6 +447,7 @@ pub struct DebugPubsubOverviewRetrieveBuilder {
 impl DebugPubsubOverviewRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -431,6 +456,7 @@ impl DebugPubsubOverviewRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -444,6 +470,7 @@ impl DebugPubsubOverviewRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::DebugPubsubOverviewRetrieveResponse> {
@@ -456,6 +483,7 @@ impl std::future::IntoFuture for DebugPubsubOverviewRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::DebugPubsubOverviewRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -469,6 +497,7 @@ pub struct DebugPubsubQueuesRetrieveBuilder {
 impl DebugPubsubQueuesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -477,6 +506,7 @@ impl DebugPubsubQueuesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -490,6 +520,7 @@ impl DebugPubsubQueuesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::DebugPubsubQueuesRetrieveResponse> {
@@ -500,6 +531,7 @@ impl DebugPubsubQueuesRetrieveBuilder {
 impl std::future::IntoFuture for DebugPubsubQueuesRetrieveBuilder {
     type Output = Result<models::DebugPubsubQueuesRetrieveResponse, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::DebugPubsubQueuesRetrieveResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -513,6 +545,7 @@ pub struct DebugPubsubCircuitBreakerResetBuilder {
 impl DebugPubsubCircuitBreakerResetBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -521,6 +554,7 @@ impl DebugPubsubCircuitBreakerResetBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -537,6 +571,7 @@ impl DebugPubsubCircuitBreakerResetBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::DebugPubsubCircuitBreakerResetResponse> {
@@ -549,6 +584,7 @@ impl std::future::IntoFuture for DebugPubsubCircuitBreakerResetBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::DebugPubsubCircuitBreakerResetResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -562,6 +598,7 @@ pub struct DebugPubsubMetricsResetBuilder {
 impl DebugPubsubMetricsResetBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -570,6 +607,7 @@ impl DebugPubsubMetricsResetBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -583,6 +621,7 @@ impl DebugPubsubMetricsResetBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -591,6 +630,7 @@ impl DebugPubsubMetricsResetBuilder {
 impl std::future::IntoFuture for DebugPubsubMetricsResetBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -605,6 +645,7 @@ pub struct DebugMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> DebugMock<'a> {
     /// Expects `GET /api/debug/pubsub/circuit_breaker/` (operation `debug_pubsub_circuit_breaker_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn pubsub_circuit_breaker_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -620,6 +661,7 @@ impl<'a> DebugMock<'a> {
         )
     }
     /// Expects `GET /api/debug/pubsub/dead_letter_queue/` (operation `debug_pubsub_dead_letter_queue_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn pubsub_dead_letter_queue_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -635,6 +677,7 @@ impl<'a> DebugMock<'a> {
         )
     }
     /// Expects `GET /api/debug/pubsub/message_state_cache/` (operation `debug_pubsub_message_state_cache_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn pubsub_message_state_cache_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -650,6 +693,7 @@ impl<'a> DebugMock<'a> {
         )
     }
     /// Expects `GET /api/debug/pubsub/metrics/` (operation `debug_pubsub_metrics_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn pubsub_metrics_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -665,6 +709,7 @@ impl<'a> DebugMock<'a> {
         )
     }
     /// Expects `GET /api/debug/pubsub/overview/` (operation `debug_pubsub_overview_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn pubsub_overview_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -680,6 +725,7 @@ impl<'a> DebugMock<'a> {
         )
     }
     /// Expects `GET /api/debug/pubsub/queues/` (operation `debug_pubsub_queues_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn pubsub_queues_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -695,6 +741,7 @@ impl<'a> DebugMock<'a> {
         )
     }
     /// Expects `POST /api/debug/pubsub/circuit_breaker_reset/` (operation `debug_pubsub_circuit_breaker_reset`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn pubsub_circuit_breaker_reset(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -710,6 +757,7 @@ impl<'a> DebugMock<'a> {
         )
     }
     /// Expects `POST /api/debug/pubsub/metrics_reset/` (operation `debug_pubsub_metrics_reset`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn pubsub_metrics_reset(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::Status> {

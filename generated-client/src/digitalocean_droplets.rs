@@ -25,6 +25,7 @@ impl<'a> DigitaloceanDropletsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`DigitaloceanDropletsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> DigitaloceanDropletsListBuilder {
         DigitaloceanDropletsListBuilder {
             client: self.client.clone(),
@@ -59,6 +60,7 @@ impl<'a> DigitaloceanDropletsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`DigitaloceanDropletsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> DigitaloceanDropletsRetrieveBuilder {
         DigitaloceanDropletsRetrieveBuilder {
             client: self.client.clone(),
@@ -75,6 +77,7 @@ impl<'a> DigitaloceanDropletsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`DigitaloceanDropletsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::DigitalOceanDropletRequest,
@@ -96,6 +99,7 @@ impl<'a> DigitaloceanDropletsApi<'a> {
     /// - `409`
     ///
     /// Returns a [`DigitaloceanDropletsPullBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn pull(&self, uuid: Uuid) -> DigitaloceanDropletsPullBuilder {
         DigitaloceanDropletsPullBuilder {
             client: self.client.clone(),
@@ -115,6 +119,7 @@ impl<'a> DigitaloceanDropletsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`DigitaloceanDropletsUnlinkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn unlink(&self, uuid: Uuid) -> DigitaloceanDropletsUnlinkBuilder {
         DigitaloceanDropletsUnlinkBuilder {
             client: self.client.clone(),
@@ -130,6 +135,7 @@ impl<'a> DigitaloceanDropletsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`DigitaloceanDropletsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -150,6 +156,7 @@ impl<'a> DigitaloceanDropletsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`DigitaloceanDropletsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -169,6 +176,7 @@ impl<'a> DigitaloceanDropletsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`DigitaloceanDropletsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> DigitaloceanDropletsDestroyBuilder {
         DigitaloceanDropletsDestroyBuilder {
             client: self.client.clone(),
@@ -195,6 +203,7 @@ impl<'a> DigitaloceanDropletsApi<'a> {
     /// - `202`
     ///
     /// Returns a [`DigitaloceanDropletsResizeBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn resize(
         &self,
         uuid: Uuid,
@@ -215,6 +224,7 @@ impl<'a> DigitaloceanDropletsApi<'a> {
     /// - `202`
     ///
     /// Returns a [`DigitaloceanDropletsRestartBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn restart(&self, uuid: Uuid) -> DigitaloceanDropletsRestartBuilder {
         DigitaloceanDropletsRestartBuilder {
             client: self.client.clone(),
@@ -232,6 +242,7 @@ impl<'a> DigitaloceanDropletsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`DigitaloceanDropletsSetErredBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_erred(&self, uuid: Uuid) -> DigitaloceanDropletsSetErredBuilder {
         DigitaloceanDropletsSetErredBuilder {
             client: self.client.clone(),
@@ -250,6 +261,7 @@ impl<'a> DigitaloceanDropletsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`DigitaloceanDropletsSetOkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_ok(&self, uuid: Uuid) -> DigitaloceanDropletsSetOkBuilder {
         DigitaloceanDropletsSetOkBuilder {
             client: self.client.clone(),
@@ -265,6 +277,7 @@ impl<'a> DigitaloceanDropletsApi<'a> {
     /// - `202`
     ///
     /// Returns a [`DigitaloceanDropletsStartBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn start(&self, uuid: Uuid) -> DigitaloceanDropletsStartBuilder {
         DigitaloceanDropletsStartBuilder {
             client: self.client.clone(),
@@ -280,6 +293,7 @@ impl<'a> DigitaloceanDropletsApi<'a> {
     /// - `202`
     ///
     /// Returns a [`DigitaloceanDropletsStopBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn stop(&self, uuid: Uuid) -> DigitaloceanDropletsStopBuilder {
         DigitaloceanDropletsStopBuilder {
             client: self.client.clone(),
@@ -319,6 +333,7 @@ impl DigitaloceanDropletsListBuilder {
     /// Backend ID
     ///
     /// Query `backend_id`, string.
+    #[inline]
     pub fn backend_id(mut self, value: impl Into<String>) -> Self {
         self.backend_id = Some(value.into());
         self
@@ -326,6 +341,7 @@ impl DigitaloceanDropletsListBuilder {
     /// Can manage
     ///
     /// Query `can_manage`, boolean.
+    #[inline]
     pub fn can_manage(mut self, value: bool) -> Self {
         self.can_manage = Some(value);
         self
@@ -333,6 +349,7 @@ impl DigitaloceanDropletsListBuilder {
     /// Customer UUID
     ///
     /// Query `customer`, string (uuid).
+    #[inline]
     pub fn customer(mut self, value: Uuid) -> Self {
         self.customer = Some(value);
         self
@@ -340,6 +357,7 @@ impl DigitaloceanDropletsListBuilder {
     /// Customer abbreviation
     ///
     /// Query `customer_abbreviation`, string.
+    #[inline]
     pub fn customer_abbreviation(mut self, value: impl Into<String>) -> Self {
         self.customer_abbreviation = Some(value.into());
         self
@@ -347,6 +365,7 @@ impl DigitaloceanDropletsListBuilder {
     /// Customer name
     ///
     /// Query `customer_name`, string.
+    #[inline]
     pub fn customer_name(mut self, value: impl Into<String>) -> Self {
         self.customer_name = Some(value.into());
         self
@@ -354,6 +373,7 @@ impl DigitaloceanDropletsListBuilder {
     /// Customer native name
     ///
     /// Query `customer_native_name`, string.
+    #[inline]
     pub fn customer_native_name(mut self, value: impl Into<String>) -> Self {
         self.customer_native_name = Some(value.into());
         self
@@ -361,6 +381,7 @@ impl DigitaloceanDropletsListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -368,11 +389,13 @@ impl DigitaloceanDropletsListBuilder {
     /// Description
     ///
     /// Query `description`, string.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
     /// Query `external_ip`, string.
+    #[inline]
     pub fn external_ip(mut self, value: impl Into<String>) -> Self {
         self.external_ip = Some(value.into());
         self
@@ -380,11 +403,13 @@ impl DigitaloceanDropletsListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -392,6 +417,7 @@ impl DigitaloceanDropletsListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -399,6 +425,7 @@ impl DigitaloceanDropletsListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -406,6 +433,7 @@ impl DigitaloceanDropletsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -413,6 +441,7 @@ impl DigitaloceanDropletsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -420,6 +449,7 @@ impl DigitaloceanDropletsListBuilder {
     /// Project UUID
     ///
     /// Query `project`, string (uuid).
+    #[inline]
     pub fn project(mut self, value: Uuid) -> Self {
         self.project = Some(value);
         self
@@ -427,6 +457,7 @@ impl DigitaloceanDropletsListBuilder {
     /// Project name
     ///
     /// Query `project_name`, string.
+    #[inline]
     pub fn project_name(mut self, value: impl Into<String>) -> Self {
         self.project_name = Some(value.into());
         self
@@ -434,6 +465,7 @@ impl DigitaloceanDropletsListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -441,6 +473,7 @@ impl DigitaloceanDropletsListBuilder {
     /// Service settings name
     ///
     /// Query `service_settings_name`, string.
+    #[inline]
     pub fn service_settings_name(mut self, value: impl Into<String>) -> Self {
         self.service_settings_name = Some(value.into());
         self
@@ -448,6 +481,7 @@ impl DigitaloceanDropletsListBuilder {
     /// Service settings UUID
     ///
     /// Query `service_settings_uuid`, string (uuid).
+    #[inline]
     pub fn service_settings_uuid(mut self, value: Uuid) -> Self {
         self.service_settings_uuid = Some(value);
         self
@@ -457,17 +491,20 @@ impl DigitaloceanDropletsListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -476,6 +513,7 @@ impl DigitaloceanDropletsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -510,6 +548,7 @@ impl DigitaloceanDropletsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::DigitalOceanDroplet>> {
@@ -520,6 +559,7 @@ impl DigitaloceanDropletsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::DigitalOceanDroplet> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -535,6 +575,7 @@ impl DigitaloceanDropletsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/digitalocean-droplets/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -548,6 +589,7 @@ impl std::future::IntoFuture for DigitaloceanDropletsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::DigitalOceanDroplet>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -564,17 +606,20 @@ impl DigitaloceanDropletsRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -583,6 +628,7 @@ impl DigitaloceanDropletsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -604,6 +650,7 @@ impl DigitaloceanDropletsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::DigitalOceanDroplet> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -612,6 +659,7 @@ impl DigitaloceanDropletsRetrieveBuilder {
 impl std::future::IntoFuture for DigitaloceanDropletsRetrieveBuilder {
     type Output = Result<models::DigitalOceanDroplet, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::DigitalOceanDroplet>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -626,6 +674,7 @@ pub struct DigitaloceanDropletsCreateBuilder {
 impl DigitaloceanDropletsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -634,6 +683,7 @@ impl DigitaloceanDropletsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -648,6 +698,7 @@ impl DigitaloceanDropletsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::DigitalOceanDroplet> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -656,6 +707,7 @@ impl DigitaloceanDropletsCreateBuilder {
 impl std::future::IntoFuture for DigitaloceanDropletsCreateBuilder {
     type Output = Result<models::DigitalOceanDroplet, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::DigitalOceanDroplet>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -670,6 +722,7 @@ pub struct DigitaloceanDropletsPullBuilder {
 impl DigitaloceanDropletsPullBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -678,6 +731,7 @@ impl DigitaloceanDropletsPullBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -697,6 +751,7 @@ impl DigitaloceanDropletsPullBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -705,6 +760,7 @@ impl DigitaloceanDropletsPullBuilder {
 impl std::future::IntoFuture for DigitaloceanDropletsPullBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -719,6 +775,7 @@ pub struct DigitaloceanDropletsUnlinkBuilder {
 impl DigitaloceanDropletsUnlinkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -727,6 +784,7 @@ impl DigitaloceanDropletsUnlinkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -746,6 +804,7 @@ impl DigitaloceanDropletsUnlinkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -754,6 +813,7 @@ impl DigitaloceanDropletsUnlinkBuilder {
 impl std::future::IntoFuture for DigitaloceanDropletsUnlinkBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -769,6 +829,7 @@ pub struct DigitaloceanDropletsUpdateBuilder {
 impl DigitaloceanDropletsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -777,6 +838,7 @@ impl DigitaloceanDropletsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -797,6 +859,7 @@ impl DigitaloceanDropletsUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::DigitalOceanDroplet> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -805,6 +868,7 @@ impl DigitaloceanDropletsUpdateBuilder {
 impl std::future::IntoFuture for DigitaloceanDropletsUpdateBuilder {
     type Output = Result<models::DigitalOceanDroplet, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::DigitalOceanDroplet>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -820,6 +884,7 @@ pub struct DigitaloceanDropletsPartialUpdateBuilder {
 impl DigitaloceanDropletsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -829,10 +894,12 @@ impl DigitaloceanDropletsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedDigitalOceanDropletRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -855,6 +922,7 @@ impl DigitaloceanDropletsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::DigitalOceanDroplet> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -863,6 +931,7 @@ impl DigitaloceanDropletsPartialUpdateBuilder {
 impl std::future::IntoFuture for DigitaloceanDropletsPartialUpdateBuilder {
     type Output = Result<models::DigitalOceanDroplet, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::DigitalOceanDroplet>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -877,6 +946,7 @@ pub struct DigitaloceanDropletsDestroyBuilder {
 impl DigitaloceanDropletsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -885,6 +955,7 @@ impl DigitaloceanDropletsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -904,6 +975,7 @@ impl DigitaloceanDropletsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -912,6 +984,7 @@ impl DigitaloceanDropletsDestroyBuilder {
 impl std::future::IntoFuture for DigitaloceanDropletsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -927,6 +1000,7 @@ pub struct DigitaloceanDropletsResizeBuilder {
 impl DigitaloceanDropletsResizeBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -935,6 +1009,7 @@ impl DigitaloceanDropletsResizeBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -955,6 +1030,7 @@ impl DigitaloceanDropletsResizeBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -963,6 +1039,7 @@ impl DigitaloceanDropletsResizeBuilder {
 impl std::future::IntoFuture for DigitaloceanDropletsResizeBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -977,6 +1054,7 @@ pub struct DigitaloceanDropletsRestartBuilder {
 impl DigitaloceanDropletsRestartBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -985,6 +1063,7 @@ impl DigitaloceanDropletsRestartBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1004,6 +1083,7 @@ impl DigitaloceanDropletsRestartBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1012,6 +1092,7 @@ impl DigitaloceanDropletsRestartBuilder {
 impl std::future::IntoFuture for DigitaloceanDropletsRestartBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1027,6 +1108,7 @@ pub struct DigitaloceanDropletsSetErredBuilder {
 impl DigitaloceanDropletsSetErredBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1036,10 +1118,12 @@ impl DigitaloceanDropletsSetErredBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::SetErredRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1062,6 +1146,7 @@ impl DigitaloceanDropletsSetErredBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1070,6 +1155,7 @@ impl DigitaloceanDropletsSetErredBuilder {
 impl std::future::IntoFuture for DigitaloceanDropletsSetErredBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1084,6 +1170,7 @@ pub struct DigitaloceanDropletsSetOkBuilder {
 impl DigitaloceanDropletsSetOkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1092,6 +1179,7 @@ impl DigitaloceanDropletsSetOkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1111,6 +1199,7 @@ impl DigitaloceanDropletsSetOkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1119,6 +1208,7 @@ impl DigitaloceanDropletsSetOkBuilder {
 impl std::future::IntoFuture for DigitaloceanDropletsSetOkBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1133,6 +1223,7 @@ pub struct DigitaloceanDropletsStartBuilder {
 impl DigitaloceanDropletsStartBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1141,6 +1232,7 @@ impl DigitaloceanDropletsStartBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1160,6 +1252,7 @@ impl DigitaloceanDropletsStartBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1168,6 +1261,7 @@ impl DigitaloceanDropletsStartBuilder {
 impl std::future::IntoFuture for DigitaloceanDropletsStartBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1182,6 +1276,7 @@ pub struct DigitaloceanDropletsStopBuilder {
 impl DigitaloceanDropletsStopBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1190,6 +1285,7 @@ impl DigitaloceanDropletsStopBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1209,6 +1305,7 @@ impl DigitaloceanDropletsStopBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1217,6 +1314,7 @@ impl DigitaloceanDropletsStopBuilder {
 impl std::future::IntoFuture for DigitaloceanDropletsStopBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1231,6 +1329,7 @@ pub struct DigitaloceanDropletsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> DigitaloceanDropletsMock<'a> {
     /// Expects `GET /api/digitalocean-droplets/` (operation `digitalocean_droplets_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -1246,6 +1345,7 @@ impl<'a> DigitaloceanDropletsMock<'a> {
         )
     }
     /// Expects `GET /api/digitalocean-droplets/{uuid}/` (operation `digitalocean_droplets_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -1260,6 +1360,7 @@ impl<'a> DigitaloceanDropletsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/digitalocean-droplets/` (operation `digitalocean_droplets_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::DigitalOceanDroplet> {
@@ -1272,6 +1373,7 @@ impl<'a> DigitaloceanDropletsMock<'a> {
         )
     }
     /// Expects `POST /api/digitalocean-droplets/{uuid}/pull/` (operation `digitalocean_droplets_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn pull(
         &self,
         uuid: &Uuid,
@@ -1286,6 +1388,7 @@ impl<'a> DigitaloceanDropletsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/digitalocean-droplets/{uuid}/unlink/` (operation `digitalocean_droplets_unlink`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn unlink(
         &self,
         uuid: &Uuid,
@@ -1300,6 +1403,7 @@ impl<'a> DigitaloceanDropletsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/digitalocean-droplets/{uuid}/` (operation `digitalocean_droplets_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -1314,6 +1418,7 @@ impl<'a> DigitaloceanDropletsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/digitalocean-droplets/{uuid}/` (operation `digitalocean_droplets_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -1328,6 +1433,7 @@ impl<'a> DigitaloceanDropletsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/digitalocean-droplets/{uuid}/` (operation `digitalocean_droplets_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -1342,6 +1448,7 @@ impl<'a> DigitaloceanDropletsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/digitalocean-droplets/{uuid}/resize/` (operation `digitalocean_droplets_resize`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn resize(
         &self,
         uuid: &Uuid,
@@ -1356,6 +1463,7 @@ impl<'a> DigitaloceanDropletsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/digitalocean-droplets/{uuid}/restart/` (operation `digitalocean_droplets_restart`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn restart(
         &self,
         uuid: &Uuid,
@@ -1370,6 +1478,7 @@ impl<'a> DigitaloceanDropletsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/digitalocean-droplets/{uuid}/set_erred/` (operation `digitalocean_droplets_set_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_erred(
         &self,
         uuid: &Uuid,
@@ -1384,6 +1493,7 @@ impl<'a> DigitaloceanDropletsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/digitalocean-droplets/{uuid}/set_ok/` (operation `digitalocean_droplets_set_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_ok(
         &self,
         uuid: &Uuid,
@@ -1398,6 +1508,7 @@ impl<'a> DigitaloceanDropletsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/digitalocean-droplets/{uuid}/start/` (operation `digitalocean_droplets_start`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn start(
         &self,
         uuid: &Uuid,
@@ -1412,6 +1523,7 @@ impl<'a> DigitaloceanDropletsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/digitalocean-droplets/{uuid}/stop/` (operation `digitalocean_droplets_stop`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn stop(
         &self,
         uuid: &Uuid,

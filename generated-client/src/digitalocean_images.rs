@@ -25,6 +25,7 @@ impl<'a> DigitaloceanImagesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`DigitaloceanImagesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> DigitaloceanImagesListBuilder {
         DigitaloceanImagesListBuilder {
             client: self.client.clone(),
@@ -46,6 +47,7 @@ impl<'a> DigitaloceanImagesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`DigitaloceanImagesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> DigitaloceanImagesRetrieveBuilder {
         DigitaloceanImagesRetrieveBuilder {
             client: self.client.clone(),
@@ -70,6 +72,7 @@ pub struct DigitaloceanImagesListBuilder {
 }
 impl DigitaloceanImagesListBuilder {
     /// Query `distribution`, string.
+    #[inline]
     pub fn distribution(mut self, value: impl Into<String>) -> Self {
         self.distribution = Some(value.into());
         self
@@ -77,6 +80,7 @@ impl DigitaloceanImagesListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -84,6 +88,7 @@ impl DigitaloceanImagesListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -93,11 +98,13 @@ impl DigitaloceanImagesListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -105,6 +112,7 @@ impl DigitaloceanImagesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -112,17 +120,20 @@ impl DigitaloceanImagesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `type`, string.
+    #[inline]
     pub fn type_(mut self, value: impl Into<String>) -> Self {
         self.type_ = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -131,6 +142,7 @@ impl DigitaloceanImagesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -152,6 +164,7 @@ impl DigitaloceanImagesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::DigitaloceanImage>> {
@@ -162,6 +175,7 @@ impl DigitaloceanImagesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::DigitaloceanImage> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -177,6 +191,7 @@ impl DigitaloceanImagesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/digitalocean-images/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -188,6 +203,7 @@ impl DigitaloceanImagesListBuilder {
 impl std::future::IntoFuture for DigitaloceanImagesListBuilder {
     type Output = Result<runtime::Page<models::DigitaloceanImage>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::DigitaloceanImage>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -202,6 +218,7 @@ pub struct DigitaloceanImagesRetrieveBuilder {
 impl DigitaloceanImagesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -210,6 +227,7 @@ impl DigitaloceanImagesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -229,6 +247,7 @@ impl DigitaloceanImagesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::DigitaloceanImage> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -237,6 +256,7 @@ impl DigitaloceanImagesRetrieveBuilder {
 impl std::future::IntoFuture for DigitaloceanImagesRetrieveBuilder {
     type Output = Result<models::DigitaloceanImage, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::DigitaloceanImage>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -251,6 +271,7 @@ pub struct DigitaloceanImagesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> DigitaloceanImagesMock<'a> {
     /// Expects `GET /api/digitalocean-images/` (operation `digitalocean_images_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::DigitaloceanImage>> {
@@ -263,6 +284,7 @@ impl<'a> DigitaloceanImagesMock<'a> {
         )
     }
     /// Expects `GET /api/digitalocean-images/{uuid}/` (operation `digitalocean_images_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,

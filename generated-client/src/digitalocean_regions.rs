@@ -25,6 +25,7 @@ impl<'a> DigitaloceanRegionsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`DigitaloceanRegionsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> DigitaloceanRegionsListBuilder {
         DigitaloceanRegionsListBuilder {
             client: self.client.clone(),
@@ -43,6 +44,7 @@ impl<'a> DigitaloceanRegionsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`DigitaloceanRegionsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> DigitaloceanRegionsRetrieveBuilder {
         DigitaloceanRegionsRetrieveBuilder {
             client: self.client.clone(),
@@ -66,6 +68,7 @@ impl DigitaloceanRegionsListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -73,6 +76,7 @@ impl DigitaloceanRegionsListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -80,6 +84,7 @@ impl DigitaloceanRegionsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -87,12 +92,14 @@ impl DigitaloceanRegionsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -101,6 +108,7 @@ impl DigitaloceanRegionsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -119,6 +127,7 @@ impl DigitaloceanRegionsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -131,6 +140,7 @@ impl DigitaloceanRegionsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::DigitaloceanRegionsListResponse> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -146,6 +156,7 @@ impl DigitaloceanRegionsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/digitalocean-regions/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -162,6 +173,7 @@ impl std::future::IntoFuture for DigitaloceanRegionsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::DigitaloceanRegionsListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -176,6 +188,7 @@ pub struct DigitaloceanRegionsRetrieveBuilder {
 impl DigitaloceanRegionsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -184,6 +197,7 @@ impl DigitaloceanRegionsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -203,6 +217,7 @@ impl DigitaloceanRegionsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::DigitaloceanRegionsRetrieveResponse> {
@@ -215,6 +230,7 @@ impl std::future::IntoFuture for DigitaloceanRegionsRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::DigitaloceanRegionsRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -229,6 +245,7 @@ pub struct DigitaloceanRegionsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> DigitaloceanRegionsMock<'a> {
     /// Expects `GET /api/digitalocean-regions/` (operation `digitalocean_regions_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -244,6 +261,7 @@ impl<'a> DigitaloceanRegionsMock<'a> {
         )
     }
     /// Expects `GET /api/digitalocean-regions/{uuid}/` (operation `digitalocean_regions_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,

@@ -25,6 +25,7 @@ impl<'a> DigitaloceanSizesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`DigitaloceanSizesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> DigitaloceanSizesListBuilder {
         DigitaloceanSizesListBuilder {
             client: self.client.clone(),
@@ -46,6 +47,7 @@ impl<'a> DigitaloceanSizesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`DigitaloceanSizesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> DigitaloceanSizesRetrieveBuilder {
         DigitaloceanSizesRetrieveBuilder {
             client: self.client.clone(),
@@ -70,11 +72,13 @@ pub struct DigitaloceanSizesListBuilder {
 }
 impl DigitaloceanSizesListBuilder {
     /// Query `cores`, integer.
+    #[inline]
     pub fn cores(mut self, value: i64) -> Self {
         self.cores = Some(value);
         self
     }
     /// Query `disk`, integer.
+    #[inline]
     pub fn disk(mut self, value: i64) -> Self {
         self.disk = Some(value);
         self
@@ -82,6 +86,7 @@ impl DigitaloceanSizesListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -89,6 +94,7 @@ impl DigitaloceanSizesListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -96,6 +102,7 @@ impl DigitaloceanSizesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -103,17 +110,20 @@ impl DigitaloceanSizesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `ram`, integer.
+    #[inline]
     pub fn ram(mut self, value: i64) -> Self {
         self.ram = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -122,6 +132,7 @@ impl DigitaloceanSizesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -143,6 +154,7 @@ impl DigitaloceanSizesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::DigitaloceanSize>> {
@@ -153,6 +165,7 @@ impl DigitaloceanSizesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::DigitaloceanSize> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -168,6 +181,7 @@ impl DigitaloceanSizesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/digitalocean-sizes/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -179,6 +193,7 @@ impl DigitaloceanSizesListBuilder {
 impl std::future::IntoFuture for DigitaloceanSizesListBuilder {
     type Output = Result<runtime::Page<models::DigitaloceanSize>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::DigitaloceanSize>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -193,6 +208,7 @@ pub struct DigitaloceanSizesRetrieveBuilder {
 impl DigitaloceanSizesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -201,6 +217,7 @@ impl DigitaloceanSizesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -217,6 +234,7 @@ impl DigitaloceanSizesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::DigitaloceanSize> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -225,6 +243,7 @@ impl DigitaloceanSizesRetrieveBuilder {
 impl std::future::IntoFuture for DigitaloceanSizesRetrieveBuilder {
     type Output = Result<models::DigitaloceanSize, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::DigitaloceanSize>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -239,6 +258,7 @@ pub struct DigitaloceanSizesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> DigitaloceanSizesMock<'a> {
     /// Expects `GET /api/digitalocean-sizes/` (operation `digitalocean_sizes_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::DigitaloceanSize>> {
@@ -251,6 +271,7 @@ impl<'a> DigitaloceanSizesMock<'a> {
         )
     }
     /// Expects `GET /api/digitalocean-sizes/{uuid}/` (operation `digitalocean_sizes_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,

@@ -25,6 +25,7 @@ impl<'a> EmailLogsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`EmailLogsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> EmailLogsListBuilder {
         EmailLogsListBuilder {
             client: self.client.clone(),
@@ -46,6 +47,7 @@ impl<'a> EmailLogsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`EmailLogsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> EmailLogsRetrieveBuilder {
         EmailLogsRetrieveBuilder {
             client: self.client.clone(),
@@ -70,11 +72,13 @@ pub struct EmailLogsListBuilder {
 }
 impl EmailLogsListBuilder {
     /// Query `body`, string.
+    #[inline]
     pub fn body(mut self, value: impl Into<String>) -> Self {
         self.body = Some(value.into());
         self
     }
     /// Query `emails`, string.
+    #[inline]
     pub fn emails(mut self, value: impl Into<String>) -> Self {
         self.emails = Some(value.into());
         self
@@ -84,11 +88,13 @@ impl EmailLogsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -96,6 +102,7 @@ impl EmailLogsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -103,22 +110,26 @@ impl EmailLogsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `sent_at`, string (date).
+    #[inline]
     pub fn sent_at(mut self, value: Date) -> Self {
         self.sent_at = Some(value);
         self
     }
     /// Query `subject`, string.
+    #[inline]
     pub fn subject(mut self, value: impl Into<String>) -> Self {
         self.subject = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -127,6 +138,7 @@ impl EmailLogsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -145,6 +157,7 @@ impl EmailLogsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::EmailLog>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -153,6 +166,7 @@ impl EmailLogsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::EmailLog> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -168,6 +182,7 @@ impl EmailLogsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/email-logs/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -179,6 +194,7 @@ impl EmailLogsListBuilder {
 impl std::future::IntoFuture for EmailLogsListBuilder {
     type Output = Result<runtime::Page<models::EmailLog>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::EmailLog>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -193,6 +209,7 @@ pub struct EmailLogsRetrieveBuilder {
 impl EmailLogsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -201,6 +218,7 @@ impl EmailLogsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -216,6 +234,7 @@ impl EmailLogsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::EmailLog> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -224,6 +243,7 @@ impl EmailLogsRetrieveBuilder {
 impl std::future::IntoFuture for EmailLogsRetrieveBuilder {
     type Output = Result<models::EmailLog, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::EmailLog>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -238,6 +258,7 @@ pub struct EmailLogsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> EmailLogsMock<'a> {
     /// Expects `GET /api/email-logs/` (operation `email_logs_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::EmailLog>> {
@@ -250,6 +271,7 @@ impl<'a> EmailLogsMock<'a> {
         )
     }
     /// Expects `GET /api/email-logs/{uuid}/` (operation `email_logs_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,

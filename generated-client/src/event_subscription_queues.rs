@@ -25,6 +25,7 @@ impl<'a> EventSubscriptionQueuesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`EventSubscriptionQueuesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> EventSubscriptionQueuesListBuilder {
         EventSubscriptionQueuesListBuilder {
             client: self.client.clone(),
@@ -45,6 +46,7 @@ impl<'a> EventSubscriptionQueuesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`EventSubscriptionQueuesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> EventSubscriptionQueuesRetrieveBuilder {
         EventSubscriptionQueuesRetrieveBuilder {
             client: self.client.clone(),
@@ -60,6 +62,7 @@ impl<'a> EventSubscriptionQueuesApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`EventSubscriptionQueuesDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> EventSubscriptionQueuesDestroyBuilder {
         EventSubscriptionQueuesDestroyBuilder {
             client: self.client.clone(),
@@ -83,6 +86,7 @@ pub struct EventSubscriptionQueuesListBuilder {
 }
 impl EventSubscriptionQueuesListBuilder {
     /// Query `event_subscription_uuid`, string (uuid).
+    #[inline]
     pub fn event_subscription_uuid(mut self, value: Uuid) -> Self {
         self.event_subscription_uuid = Some(value);
         self
@@ -92,21 +96,25 @@ impl EventSubscriptionQueuesListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
     }
     /// Query `object_type`, string.
+    #[inline]
     pub fn object_type(mut self, value: impl Into<String>) -> Self {
         self.object_type = Some(value.into());
         self
     }
     /// Query `offering_uuid`, string (uuid).
+    #[inline]
     pub fn offering_uuid(mut self, value: Uuid) -> Self {
         self.offering_uuid = Some(value);
         self
@@ -114,6 +122,7 @@ impl EventSubscriptionQueuesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -121,12 +130,14 @@ impl EventSubscriptionQueuesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -135,6 +146,7 @@ impl EventSubscriptionQueuesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -158,6 +170,7 @@ impl EventSubscriptionQueuesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -170,6 +183,7 @@ impl EventSubscriptionQueuesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<models::EventSubscriptionQueuesListResponse> {
@@ -187,6 +201,7 @@ impl EventSubscriptionQueuesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/event-subscription-queues/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -203,6 +218,7 @@ impl std::future::IntoFuture for EventSubscriptionQueuesListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::EventSubscriptionQueuesListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -217,6 +233,7 @@ pub struct EventSubscriptionQueuesRetrieveBuilder {
 impl EventSubscriptionQueuesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -225,6 +242,7 @@ impl EventSubscriptionQueuesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -244,6 +262,7 @@ impl EventSubscriptionQueuesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::EventSubscriptionQueuesRetrieveResponse> {
@@ -259,6 +278,7 @@ impl std::future::IntoFuture for EventSubscriptionQueuesRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::EventSubscriptionQueuesRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -273,6 +293,7 @@ pub struct EventSubscriptionQueuesDestroyBuilder {
 impl EventSubscriptionQueuesDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -281,6 +302,7 @@ impl EventSubscriptionQueuesDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -300,6 +322,7 @@ impl EventSubscriptionQueuesDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -308,6 +331,7 @@ impl EventSubscriptionQueuesDestroyBuilder {
 impl std::future::IntoFuture for EventSubscriptionQueuesDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -322,6 +346,7 @@ pub struct EventSubscriptionQueuesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> EventSubscriptionQueuesMock<'a> {
     /// Expects `GET /api/event-subscription-queues/` (operation `event_subscription_queues_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -337,6 +362,7 @@ impl<'a> EventSubscriptionQueuesMock<'a> {
         )
     }
     /// Expects `GET /api/event-subscription-queues/{uuid}/` (operation `event_subscription_queues_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -354,6 +380,7 @@ impl<'a> EventSubscriptionQueuesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/event-subscription-queues/{uuid}/` (operation `event_subscription_queues_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,

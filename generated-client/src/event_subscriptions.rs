@@ -25,6 +25,7 @@ impl<'a> EventSubscriptionsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`EventSubscriptionsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> EventSubscriptionsListBuilder {
         EventSubscriptionsListBuilder {
             client: self.client.clone(),
@@ -44,6 +45,7 @@ impl<'a> EventSubscriptionsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`EventSubscriptionsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> EventSubscriptionsRetrieveBuilder {
         EventSubscriptionsRetrieveBuilder {
             client: self.client.clone(),
@@ -59,6 +61,7 @@ impl<'a> EventSubscriptionsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`EventSubscriptionsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(&self) -> EventSubscriptionsCreateBuilder {
         EventSubscriptionsCreateBuilder {
             client: self.client.clone(),
@@ -77,6 +80,7 @@ impl<'a> EventSubscriptionsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`EventSubscriptionsCreateQueueBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create_queue(
         &self,
         uuid: Uuid,
@@ -97,6 +101,7 @@ impl<'a> EventSubscriptionsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`EventSubscriptionsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> EventSubscriptionsDestroyBuilder {
         EventSubscriptionsDestroyBuilder {
             client: self.client.clone(),
@@ -123,11 +128,13 @@ impl EventSubscriptionsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -135,6 +142,7 @@ impl EventSubscriptionsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -142,22 +150,26 @@ impl EventSubscriptionsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `user_username`, string.
+    #[inline]
     pub fn user_username(mut self, value: impl Into<String>) -> Self {
         self.user_username = Some(value.into());
         self
     }
     /// Query `user_uuid`, string.
+    #[inline]
     pub fn user_uuid(mut self, value: impl Into<String>) -> Self {
         self.user_uuid = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -166,6 +178,7 @@ impl EventSubscriptionsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -185,6 +198,7 @@ impl EventSubscriptionsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::EventSubscription>> {
@@ -195,6 +209,7 @@ impl EventSubscriptionsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::EventSubscription> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -210,6 +225,7 @@ impl EventSubscriptionsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/event-subscriptions/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -221,6 +237,7 @@ impl EventSubscriptionsListBuilder {
 impl std::future::IntoFuture for EventSubscriptionsListBuilder {
     type Output = Result<runtime::Page<models::EventSubscription>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::EventSubscription>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -235,6 +252,7 @@ pub struct EventSubscriptionsRetrieveBuilder {
 impl EventSubscriptionsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -243,6 +261,7 @@ impl EventSubscriptionsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -262,6 +281,7 @@ impl EventSubscriptionsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::EventSubscription> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -270,6 +290,7 @@ impl EventSubscriptionsRetrieveBuilder {
 impl std::future::IntoFuture for EventSubscriptionsRetrieveBuilder {
     type Output = Result<models::EventSubscription, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::EventSubscription>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -284,6 +305,7 @@ pub struct EventSubscriptionsCreateBuilder {
 impl EventSubscriptionsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -293,10 +315,12 @@ impl EventSubscriptionsCreateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::EventSubscriptionRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -313,6 +337,7 @@ impl EventSubscriptionsCreateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::EventSubscription> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -321,6 +346,7 @@ impl EventSubscriptionsCreateBuilder {
 impl std::future::IntoFuture for EventSubscriptionsCreateBuilder {
     type Output = Result<models::EventSubscription, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::EventSubscription>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -336,6 +362,7 @@ pub struct EventSubscriptionsCreateQueueBuilder {
 impl EventSubscriptionsCreateQueueBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -344,6 +371,7 @@ impl EventSubscriptionsCreateQueueBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -364,6 +392,7 @@ impl EventSubscriptionsCreateQueueBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::EventSubscriptionQueueCreate> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -372,6 +401,7 @@ impl EventSubscriptionsCreateQueueBuilder {
 impl std::future::IntoFuture for EventSubscriptionsCreateQueueBuilder {
     type Output = Result<models::EventSubscriptionQueueCreate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::EventSubscriptionQueueCreate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -386,6 +416,7 @@ pub struct EventSubscriptionsDestroyBuilder {
 impl EventSubscriptionsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -394,6 +425,7 @@ impl EventSubscriptionsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -413,6 +445,7 @@ impl EventSubscriptionsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -421,6 +454,7 @@ impl EventSubscriptionsDestroyBuilder {
 impl std::future::IntoFuture for EventSubscriptionsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -435,6 +469,7 @@ pub struct EventSubscriptionsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> EventSubscriptionsMock<'a> {
     /// Expects `GET /api/event-subscriptions/` (operation `event_subscriptions_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::EventSubscription>> {
@@ -447,6 +482,7 @@ impl<'a> EventSubscriptionsMock<'a> {
         )
     }
     /// Expects `GET /api/event-subscriptions/{uuid}/` (operation `event_subscriptions_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -461,6 +497,7 @@ impl<'a> EventSubscriptionsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/event-subscriptions/` (operation `event_subscriptions_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::EventSubscription> {
@@ -473,6 +510,7 @@ impl<'a> EventSubscriptionsMock<'a> {
         )
     }
     /// Expects `POST /api/event-subscriptions/{uuid}/create_queue/` (operation `event_subscriptions_create_queue`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create_queue(
         &self,
         uuid: &Uuid,
@@ -487,6 +525,7 @@ impl<'a> EventSubscriptionsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/event-subscriptions/{uuid}/` (operation `event_subscriptions_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,

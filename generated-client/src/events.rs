@@ -25,6 +25,7 @@ impl<'a> EventsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`EventsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> EventsListBuilder {
         EventsListBuilder {
             client: self.client.clone(),
@@ -52,6 +53,7 @@ impl<'a> EventsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`EventsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, id: i64) -> EventsRetrieveBuilder {
         EventsRetrieveBuilder {
             client: self.client.clone(),
@@ -68,6 +70,7 @@ impl<'a> EventsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`EventsCountRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn count_retrieve(&self) -> EventsCountRetrieveBuilder {
         EventsCountRetrieveBuilder {
             client: self.client.clone(),
@@ -85,6 +88,7 @@ impl<'a> EventsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`EventsEventGroupsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn event_groups_retrieve(&self) -> EventsEventGroupsRetrieveBuilder {
         EventsEventGroupsRetrieveBuilder {
             client: self.client.clone(),
@@ -101,6 +105,7 @@ impl<'a> EventsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`EventsScopeTypesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn scope_types_retrieve(&self) -> EventsScopeTypesRetrieveBuilder {
         EventsScopeTypesRetrieveBuilder {
             client: self.client.clone(),
@@ -130,11 +135,13 @@ pub struct EventsListBuilder {
 }
 impl EventsListBuilder {
     /// Query `created_from`, number.
+    #[inline]
     pub fn created_from(mut self, value: f64) -> Self {
         self.created_from = Some(value);
         self
     }
     /// Query `created_to`, number.
+    #[inline]
     pub fn created_to(mut self, value: f64) -> Self {
         self.created_to = Some(value);
         self
@@ -142,6 +149,7 @@ impl EventsListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -151,6 +159,7 @@ impl EventsListBuilder {
     /// Query `event_type`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_event_type`\](Self::add_event_type) adds one to them.
+    #[inline]
     pub fn event_type(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -159,6 +168,7 @@ impl EventsListBuilder {
         self
     }
     /// Adds one value to query `event_type`, after those set before (with [`event_type`](Self::event_type) or this method).
+    #[inline]
     pub fn add_event_type(mut self, value: impl Into<String>) -> Self {
         self.event_type.push(value.into());
         self
@@ -168,6 +178,7 @@ impl EventsListBuilder {
     /// Query `feature`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_feature`\](Self::add_feature) adds one to them.
+    #[inline]
     pub fn feature(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -176,6 +187,7 @@ impl EventsListBuilder {
         self
     }
     /// Adds one value to query `feature`, after those set before (with [`feature`](Self::feature) or this method).
+    #[inline]
     pub fn add_feature(mut self, value: impl Into<String>) -> Self {
         self.feature.push(value.into());
         self
@@ -183,16 +195,19 @@ impl EventsListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Query `message`, string.
+    #[inline]
     pub fn message(mut self, value: impl Into<String>) -> Self {
         self.message = Some(value.into());
         self
@@ -202,11 +217,13 @@ impl EventsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -214,6 +231,7 @@ impl EventsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -221,6 +239,7 @@ impl EventsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -228,6 +247,7 @@ impl EventsListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -235,6 +255,7 @@ impl EventsListBuilder {
     /// Filter by scope URL.
     ///
     /// Query `scope`, string (uri).
+    #[inline]
     pub fn scope(mut self, value: impl Into<String>) -> Self {
         self.scope = Some(value.into());
         self
@@ -242,12 +263,14 @@ impl EventsListBuilder {
     /// User UUID
     ///
     /// Query `user_uuid`, string (uuid).
+    #[inline]
     pub fn user_uuid(mut self, value: Uuid) -> Self {
         self.user_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -256,6 +279,7 @@ impl EventsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -280,6 +304,7 @@ impl EventsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::Event>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -288,6 +313,7 @@ impl EventsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::Event> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -303,6 +329,7 @@ impl EventsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/events/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -314,6 +341,7 @@ impl EventsListBuilder {
 impl std::future::IntoFuture for EventsListBuilder {
     type Output = Result<runtime::Page<models::Event>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Event>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -330,17 +358,20 @@ impl EventsRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -349,6 +380,7 @@ impl EventsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -364,6 +396,7 @@ impl EventsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Event> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -372,6 +405,7 @@ impl EventsRetrieveBuilder {
 impl std::future::IntoFuture for EventsRetrieveBuilder {
     type Output = Result<models::Event, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Event>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -385,6 +419,7 @@ pub struct EventsCountRetrieveBuilder {
 impl EventsCountRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -393,6 +428,7 @@ impl EventsCountRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -403,6 +439,7 @@ impl EventsCountRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::EventsCountRetrieveResponse> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -411,6 +448,7 @@ impl EventsCountRetrieveBuilder {
 impl std::future::IntoFuture for EventsCountRetrieveBuilder {
     type Output = Result<models::EventsCountRetrieveResponse, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::EventsCountRetrieveResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -424,6 +462,7 @@ pub struct EventsEventGroupsRetrieveBuilder {
 impl EventsEventGroupsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -432,6 +471,7 @@ impl EventsEventGroupsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -445,6 +485,7 @@ impl EventsEventGroupsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -453,6 +494,7 @@ impl EventsEventGroupsRetrieveBuilder {
 impl std::future::IntoFuture for EventsEventGroupsRetrieveBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -466,6 +508,7 @@ pub struct EventsScopeTypesRetrieveBuilder {
 impl EventsScopeTypesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -474,6 +517,7 @@ impl EventsScopeTypesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -487,6 +531,7 @@ impl EventsScopeTypesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<Vec<Lenient<serde_json::Value>>> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json_or_default)
@@ -495,6 +540,7 @@ impl EventsScopeTypesRetrieveBuilder {
 impl std::future::IntoFuture for EventsScopeTypesRetrieveBuilder {
     type Output = Result<Vec<Lenient<serde_json::Value>>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<Vec<Lenient<serde_json::Value>>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -509,6 +555,7 @@ pub struct EventsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> EventsMock<'a> {
     /// Expects `GET /api/events/` (operation `events_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Event>> {
@@ -521,6 +568,7 @@ impl<'a> EventsMock<'a> {
         )
     }
     /// Expects `GET /api/events/{id}/` (operation `events_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         id: &i64,
@@ -535,6 +583,7 @@ impl<'a> EventsMock<'a> {
             .path_param("id", id)
     }
     /// Expects `GET /api/events/count/` (operation `events_count_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn count_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::EventsCountRetrieveResponse> {
@@ -547,6 +596,7 @@ impl<'a> EventsMock<'a> {
         )
     }
     /// Expects `GET /api/events/event_groups/` (operation `events_event_groups_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn event_groups_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
@@ -559,6 +609,7 @@ impl<'a> EventsMock<'a> {
         )
     }
     /// Expects `GET /api/events/scope_types/` (operation `events_scope_types_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn scope_types_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, Vec<Lenient<serde_json::Value>>> {

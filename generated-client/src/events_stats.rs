@@ -25,6 +25,7 @@ impl<'a> EventsStatsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`EventsStatsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> EventsStatsListBuilder {
         EventsStatsListBuilder {
             client: self.client.clone(),
@@ -55,6 +56,7 @@ impl EventsStatsListBuilder {
     /// Query `event_type`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_event_type`\](Self::add_event_type) adds one to them.
+    #[inline]
     pub fn event_type(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -63,6 +65,7 @@ impl EventsStatsListBuilder {
         self
     }
     /// Adds one value to query `event_type`, after those set before (with [`event_type`](Self::event_type) or this method).
+    #[inline]
     pub fn add_event_type(mut self, value: impl Into<String>) -> Self {
         self.event_type.push(value.into());
         self
@@ -72,6 +75,7 @@ impl EventsStatsListBuilder {
     /// Query `feature`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_feature`\](Self::add_feature) adds one to them.
+    #[inline]
     pub fn feature(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -80,6 +84,7 @@ impl EventsStatsListBuilder {
         self
     }
     /// Adds one value to query `feature`, after those set before (with [`feature`](Self::feature) or this method).
+    #[inline]
     pub fn add_feature(mut self, value: impl Into<String>) -> Self {
         self.feature.push(value.into());
         self
@@ -87,6 +92,7 @@ impl EventsStatsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -94,6 +100,7 @@ impl EventsStatsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -101,12 +108,14 @@ impl EventsStatsListBuilder {
     /// Filter by scope URL.
     ///
     /// Query `scope`, string (uri).
+    #[inline]
     pub fn scope(mut self, value: impl Into<String>) -> Self {
         self.scope = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -115,6 +124,7 @@ impl EventsStatsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -131,6 +141,7 @@ impl EventsStatsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::EventsStatsListResponse>> {
@@ -141,6 +152,7 @@ impl EventsStatsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::EventsStatsListResponse> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -156,6 +168,7 @@ impl EventsStatsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/events-stats/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -169,6 +182,7 @@ impl std::future::IntoFuture for EventsStatsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::EventsStatsListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -183,6 +197,7 @@ pub struct EventsStatsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> EventsStatsMock<'a> {
     /// Expects `GET /api/events-stats/` (operation `events_stats_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<

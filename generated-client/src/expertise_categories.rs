@@ -25,6 +25,7 @@ impl<'a> ExpertiseCategoriesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ExpertiseCategoriesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> ExpertiseCategoriesListBuilder {
         ExpertiseCategoriesListBuilder {
             client: self.client.clone(),
@@ -46,6 +47,7 @@ impl<'a> ExpertiseCategoriesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ExpertiseCategoriesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> ExpertiseCategoriesRetrieveBuilder {
         ExpertiseCategoriesRetrieveBuilder {
             client: self.client.clone(),
@@ -70,16 +72,19 @@ pub struct ExpertiseCategoriesListBuilder {
 }
 impl ExpertiseCategoriesListBuilder {
     /// Query `code`, string.
+    #[inline]
     pub fn code(mut self, value: impl Into<String>) -> Self {
         self.code = Some(value.into());
         self
     }
     /// Query `level`, integer.
+    #[inline]
     pub fn level(mut self, value: i64) -> Self {
         self.level = Some(value);
         self
     }
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -89,11 +94,13 @@ impl ExpertiseCategoriesListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -101,6 +108,7 @@ impl ExpertiseCategoriesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -108,17 +116,20 @@ impl ExpertiseCategoriesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `parent_uuid`, string (uuid).
+    #[inline]
     pub fn parent_uuid(mut self, value: Uuid) -> Self {
         self.parent_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -127,6 +138,7 @@ impl ExpertiseCategoriesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -148,6 +160,7 @@ impl ExpertiseCategoriesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::ExpertiseCategory>> {
@@ -158,6 +171,7 @@ impl ExpertiseCategoriesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::ExpertiseCategory> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -173,6 +187,7 @@ impl ExpertiseCategoriesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/expertise-categories/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -184,6 +199,7 @@ impl ExpertiseCategoriesListBuilder {
 impl std::future::IntoFuture for ExpertiseCategoriesListBuilder {
     type Output = Result<runtime::Page<models::ExpertiseCategory>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ExpertiseCategory>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -198,6 +214,7 @@ pub struct ExpertiseCategoriesRetrieveBuilder {
 impl ExpertiseCategoriesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -206,6 +223,7 @@ impl ExpertiseCategoriesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -225,6 +243,7 @@ impl ExpertiseCategoriesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ExpertiseCategory> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -233,6 +252,7 @@ impl ExpertiseCategoriesRetrieveBuilder {
 impl std::future::IntoFuture for ExpertiseCategoriesRetrieveBuilder {
     type Output = Result<models::ExpertiseCategory, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ExpertiseCategory>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -247,6 +267,7 @@ pub struct ExpertiseCategoriesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> ExpertiseCategoriesMock<'a> {
     /// Expects `GET /api/expertise-categories/` (operation `expertise_categories_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::ExpertiseCategory>> {
@@ -259,6 +280,7 @@ impl<'a> ExpertiseCategoriesMock<'a> {
         )
     }
     /// Expects `GET /api/expertise-categories/{uuid}/` (operation `expertise_categories_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,

@@ -27,6 +27,7 @@ impl<'a> ExternalLinksApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ExternalLinksListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> ExternalLinksListBuilder {
         ExternalLinksListBuilder {
             client: self.client.clone(),
@@ -47,6 +48,7 @@ impl<'a> ExternalLinksApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ExternalLinksRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> ExternalLinksRetrieveBuilder {
         ExternalLinksRetrieveBuilder {
             client: self.client.clone(),
@@ -64,6 +66,7 @@ impl<'a> ExternalLinksApi<'a> {
     /// - `201`
     ///
     /// Returns a [`ExternalLinksCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::ExternalLinkRequest,
@@ -84,6 +87,7 @@ impl<'a> ExternalLinksApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ExternalLinksUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -106,6 +110,7 @@ impl<'a> ExternalLinksApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ExternalLinksPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, uuid: Uuid) -> ExternalLinksPartialUpdateBuilder {
         ExternalLinksPartialUpdateBuilder {
             client: self.client.clone(),
@@ -124,6 +129,7 @@ impl<'a> ExternalLinksApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`ExternalLinksDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> ExternalLinksDestroyBuilder {
         ExternalLinksDestroyBuilder {
             client: self.client.clone(),
@@ -147,6 +153,7 @@ impl ExternalLinksListBuilder {
     /// Which field to use when ordering the results.
     ///
     /// Query `o`, string.
+    #[inline]
     pub fn o(mut self, value: impl Into<String>) -> Self {
         self.o = Some(value.into());
         self
@@ -154,6 +161,7 @@ impl ExternalLinksListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -161,6 +169,7 @@ impl ExternalLinksListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -168,12 +177,14 @@ impl ExternalLinksListBuilder {
     /// Filter by name, link or description
     ///
     /// Query `query`, string.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -182,6 +193,7 @@ impl ExternalLinksListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -200,6 +212,7 @@ impl ExternalLinksListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::ExternalLink>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -208,6 +221,7 @@ impl ExternalLinksListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::ExternalLink> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -223,6 +237,7 @@ impl ExternalLinksListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/external-links/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -234,6 +249,7 @@ impl ExternalLinksListBuilder {
 impl std::future::IntoFuture for ExternalLinksListBuilder {
     type Output = Result<runtime::Page<models::ExternalLink>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ExternalLink>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -248,6 +264,7 @@ pub struct ExternalLinksRetrieveBuilder {
 impl ExternalLinksRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -256,6 +273,7 @@ impl ExternalLinksRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -271,6 +289,7 @@ impl ExternalLinksRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ExternalLink> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -279,6 +298,7 @@ impl ExternalLinksRetrieveBuilder {
 impl std::future::IntoFuture for ExternalLinksRetrieveBuilder {
     type Output = Result<models::ExternalLink, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ExternalLink>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -293,6 +313,7 @@ pub struct ExternalLinksCreateBuilder {
 impl ExternalLinksCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -301,6 +322,7 @@ impl ExternalLinksCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -319,6 +341,7 @@ impl ExternalLinksCreateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ExternalLink> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -327,6 +350,7 @@ impl ExternalLinksCreateBuilder {
 impl std::future::IntoFuture for ExternalLinksCreateBuilder {
     type Output = Result<models::ExternalLink, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ExternalLink>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -342,6 +366,7 @@ pub struct ExternalLinksUpdateBuilder {
 impl ExternalLinksUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -350,6 +375,7 @@ impl ExternalLinksUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -370,6 +396,7 @@ impl ExternalLinksUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ExternalLink> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -378,6 +405,7 @@ impl ExternalLinksUpdateBuilder {
 impl std::future::IntoFuture for ExternalLinksUpdateBuilder {
     type Output = Result<models::ExternalLink, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ExternalLink>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -393,6 +421,7 @@ pub struct ExternalLinksPartialUpdateBuilder {
 impl ExternalLinksPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -402,10 +431,12 @@ impl ExternalLinksPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedExternalLinkRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -430,6 +461,7 @@ impl ExternalLinksPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ExternalLink> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -438,6 +470,7 @@ impl ExternalLinksPartialUpdateBuilder {
 impl std::future::IntoFuture for ExternalLinksPartialUpdateBuilder {
     type Output = Result<models::ExternalLink, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ExternalLink>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -452,6 +485,7 @@ pub struct ExternalLinksDestroyBuilder {
 impl ExternalLinksDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -460,6 +494,7 @@ impl ExternalLinksDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -475,6 +510,7 @@ impl ExternalLinksDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -483,6 +519,7 @@ impl ExternalLinksDestroyBuilder {
 impl std::future::IntoFuture for ExternalLinksDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -497,6 +534,7 @@ pub struct ExternalLinksMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> ExternalLinksMock<'a> {
     /// Expects `GET /api/external-links/` (operation `external_links_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::ExternalLink>> {
@@ -509,6 +547,7 @@ impl<'a> ExternalLinksMock<'a> {
         )
     }
     /// Expects `GET /api/external-links/{uuid}/` (operation `external_links_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -523,6 +562,7 @@ impl<'a> ExternalLinksMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/external-links/` (operation `external_links_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::ExternalLink> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -533,6 +573,7 @@ impl<'a> ExternalLinksMock<'a> {
         )
     }
     /// Expects `PUT /api/external-links/{uuid}/` (operation `external_links_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -547,6 +588,7 @@ impl<'a> ExternalLinksMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/external-links/{uuid}/` (operation `external_links_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -561,6 +603,7 @@ impl<'a> ExternalLinksMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/external-links/{uuid}/` (operation `external_links_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,

@@ -27,6 +27,7 @@ impl<'a> FeatureValuesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`FeatureValuesBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn feature_values(&self) -> FeatureValuesBuilder {
         FeatureValuesBuilder {
             client: self.client.clone(),
@@ -43,6 +44,7 @@ pub struct FeatureValuesBuilder {
 impl FeatureValuesBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -51,6 +53,7 @@ impl FeatureValuesBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -64,6 +67,7 @@ impl FeatureValuesBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -72,6 +76,7 @@ impl FeatureValuesBuilder {
 impl std::future::IntoFuture for FeatureValuesBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -86,6 +91,7 @@ pub struct FeatureValuesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> FeatureValuesMock<'a> {
     /// Expects `POST /api/feature-values/` (operation `feature_values`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn feature_values(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {

@@ -25,6 +25,7 @@ impl<'a> FinancialReportsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`FinancialReportsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> FinancialReportsListBuilder {
         FinancialReportsListBuilder {
             client: self.client.clone(),
@@ -62,6 +63,7 @@ impl<'a> FinancialReportsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`FinancialReportsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> FinancialReportsRetrieveBuilder {
         FinancialReportsRetrieveBuilder {
             client: self.client.clone(),
@@ -104,6 +106,7 @@ impl FinancialReportsListBuilder {
     /// Abbreviation
     ///
     /// Query `abbreviation`, string.
+    #[inline]
     pub fn abbreviation(mut self, value: impl Into<String>) -> Self {
         self.abbreviation = Some(value.into());
         self
@@ -111,21 +114,25 @@ impl FinancialReportsListBuilder {
     /// Filter by whether accounting is running.
     ///
     /// Query `accounting_is_running`, boolean.
+    #[inline]
     pub fn accounting_is_running(mut self, value: bool) -> Self {
         self.accounting_is_running = Some(value);
         self
     }
     /// Query `agreement_number`, string.
+    #[inline]
     pub fn agreement_number(mut self, value: impl Into<String>) -> Self {
         self.agreement_number = Some(value.into());
         self
     }
     /// Query `archived`, boolean.
+    #[inline]
     pub fn archived(mut self, value: bool) -> Self {
         self.archived = Some(value);
         self
     }
     /// Query `backend_id`, string.
+    #[inline]
     pub fn backend_id(mut self, value: impl Into<String>) -> Self {
         self.backend_id = Some(value.into());
         self
@@ -133,6 +140,7 @@ impl FinancialReportsListBuilder {
     /// Contact details
     ///
     /// Query `contact_details`, string.
+    #[inline]
     pub fn contact_details(mut self, value: impl Into<String>) -> Self {
         self.contact_details = Some(value.into());
         self
@@ -140,6 +148,7 @@ impl FinancialReportsListBuilder {
     /// Return a list of customers where current user has project create permission.
     ///
     /// Query `current_user_has_project_create_permission`, boolean.
+    #[inline]
     pub fn current_user_has_project_create_permission(mut self, value: bool) -> Self {
         self.current_user_has_project_create_permission = Some(value);
         self
@@ -149,6 +158,7 @@ impl FinancialReportsListBuilder {
     /// Query `current_user_has_role`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_current_user_has_role`\](Self::add_current_user_has_role) adds one to them.
+    #[inline]
     pub fn current_user_has_role(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -157,6 +167,7 @@ impl FinancialReportsListBuilder {
         self
     }
     /// Adds one value to query `current_user_has_role`, after those set before (with [`current_user_has_role`](Self::current_user_has_role) or this method).
+    #[inline]
     pub fn add_current_user_has_role(mut self, value: impl Into<String>) -> Self {
         self.current_user_has_role.push(value.into());
         self
@@ -164,6 +175,7 @@ impl FinancialReportsListBuilder {
     /// Filter by customer UUID.
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -171,6 +183,7 @@ impl FinancialReportsListBuilder {
     /// Filter by month.
     ///
     /// Query `month`, integer.
+    #[inline]
     pub fn month(mut self, value: i64) -> Self {
         self.month = Some(value);
         self
@@ -178,6 +191,7 @@ impl FinancialReportsListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -185,6 +199,7 @@ impl FinancialReportsListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -192,6 +207,7 @@ impl FinancialReportsListBuilder {
     /// Native name
     ///
     /// Query `native_name`, string.
+    #[inline]
     pub fn native_name(mut self, value: impl Into<String>) -> Self {
         self.native_name = Some(value.into());
         self
@@ -199,6 +215,7 @@ impl FinancialReportsListBuilder {
     /// Which field to use when ordering the results.
     ///
     /// Query `o`, string.
+    #[inline]
     pub fn o(mut self, value: impl Into<String>) -> Self {
         self.o = Some(value.into());
         self
@@ -206,6 +223,7 @@ impl FinancialReportsListBuilder {
     /// Organization group name
     ///
     /// Query `organization_group_name`, string.
+    #[inline]
     pub fn organization_group_name(mut self, value: impl Into<String>) -> Self {
         self.organization_group_name = Some(value.into());
         self
@@ -215,6 +233,7 @@ impl FinancialReportsListBuilder {
     /// Query `organization_group_uuid`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_organization_group_uuid`\](Self::add_organization_group_uuid) adds one to them.
+    #[inline]
     pub fn organization_group_uuid(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -223,6 +242,7 @@ impl FinancialReportsListBuilder {
         self
     }
     /// Adds one value to query `organization_group_uuid`, after those set before (with [`organization_group_uuid`](Self::organization_group_uuid) or this method).
+    #[inline]
     pub fn add_organization_group_uuid(mut self, value: impl Into<String>) -> Self {
         self.organization_group_uuid.push(value.into());
         self
@@ -230,6 +250,7 @@ impl FinancialReportsListBuilder {
     /// Return a list of customers where current user is owner.
     ///
     /// Query `owned_by_current_user`, boolean.
+    #[inline]
     pub fn owned_by_current_user(mut self, value: bool) -> Self {
         self.owned_by_current_user = Some(value);
         self
@@ -237,6 +258,7 @@ impl FinancialReportsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -244,6 +266,7 @@ impl FinancialReportsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -251,11 +274,13 @@ impl FinancialReportsListBuilder {
     /// Filter by name, native name, abbreviation, domain, UUID, registration code or agreement number
     ///
     /// Query `query`, string.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
     }
     /// Query `registration_code`, string.
+    #[inline]
     pub fn registration_code(mut self, value: impl Into<String>) -> Self {
         self.registration_code = Some(value.into());
         self
@@ -263,6 +288,7 @@ impl FinancialReportsListBuilder {
     /// Slug
     ///
     /// Query `slug`, string.
+    #[inline]
     pub fn slug(mut self, value: impl Into<String>) -> Self {
         self.slug = Some(value.into());
         self
@@ -270,12 +296,14 @@ impl FinancialReportsListBuilder {
     /// Filter by year.
     ///
     /// Query `year`, integer.
+    #[inline]
     pub fn year(mut self, value: i64) -> Self {
         self.year = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -284,6 +312,7 @@ impl FinancialReportsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -324,6 +353,7 @@ impl FinancialReportsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::FinancialReport>> {
@@ -334,6 +364,7 @@ impl FinancialReportsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::FinancialReport> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -349,6 +380,7 @@ impl FinancialReportsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/financial-reports/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -360,6 +392,7 @@ impl FinancialReportsListBuilder {
 impl std::future::IntoFuture for FinancialReportsListBuilder {
     type Output = Result<runtime::Page<models::FinancialReport>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::FinancialReport>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -374,6 +407,7 @@ pub struct FinancialReportsRetrieveBuilder {
 impl FinancialReportsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -382,6 +416,7 @@ impl FinancialReportsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -398,6 +433,7 @@ impl FinancialReportsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::FinancialReport> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -406,6 +442,7 @@ impl FinancialReportsRetrieveBuilder {
 impl std::future::IntoFuture for FinancialReportsRetrieveBuilder {
     type Output = Result<models::FinancialReport, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::FinancialReport>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -420,6 +457,7 @@ pub struct FinancialReportsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> FinancialReportsMock<'a> {
     /// Expects `GET /api/financial-reports/` (operation `financial_reports_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::FinancialReport>> {
@@ -432,6 +470,7 @@ impl<'a> FinancialReportsMock<'a> {
         )
     }
     /// Expects `GET /api/financial-reports/{uuid}/` (operation `financial_reports_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,

@@ -25,6 +25,7 @@ impl<'a> FreeipaProfilesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`FreeipaProfilesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> FreeipaProfilesListBuilder {
         FreeipaProfilesListBuilder {
             client: self.client.clone(),
@@ -43,6 +44,7 @@ impl<'a> FreeipaProfilesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`FreeipaProfilesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> FreeipaProfilesRetrieveBuilder {
         FreeipaProfilesRetrieveBuilder {
             client: self.client.clone(),
@@ -58,6 +60,7 @@ impl<'a> FreeipaProfilesApi<'a> {
     /// - `201`
     ///
     /// Returns a [`FreeipaProfilesCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::FreeipaProfileRequest,
@@ -78,6 +81,7 @@ impl<'a> FreeipaProfilesApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`FreeipaProfilesUpdateSshKeysBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update_ssh_keys(&self, uuid: Uuid) -> FreeipaProfilesUpdateSshKeysBuilder {
         FreeipaProfilesUpdateSshKeysBuilder {
             client: self.client.clone(),
@@ -93,6 +97,7 @@ impl<'a> FreeipaProfilesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`FreeipaProfilesUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -113,6 +118,7 @@ impl<'a> FreeipaProfilesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`FreeipaProfilesPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, uuid: Uuid) -> FreeipaProfilesPartialUpdateBuilder {
         FreeipaProfilesPartialUpdateBuilder {
             client: self.client.clone(),
@@ -136,6 +142,7 @@ impl FreeipaProfilesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -143,6 +150,7 @@ impl FreeipaProfilesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -150,17 +158,20 @@ impl FreeipaProfilesListBuilder {
     /// Filter by username, user UUID, first name or last name
     ///
     /// Query `query`, string.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
     }
     /// Query `user`, string (uuid).
+    #[inline]
     pub fn user(mut self, value: Uuid) -> Self {
         self.user = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -169,6 +180,7 @@ impl FreeipaProfilesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -187,6 +199,7 @@ impl FreeipaProfilesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::FreeipaProfile>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -195,6 +208,7 @@ impl FreeipaProfilesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::FreeipaProfile> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -210,6 +224,7 @@ impl FreeipaProfilesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/freeipa-profiles/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -221,6 +236,7 @@ impl FreeipaProfilesListBuilder {
 impl std::future::IntoFuture for FreeipaProfilesListBuilder {
     type Output = Result<runtime::Page<models::FreeipaProfile>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::FreeipaProfile>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -235,6 +251,7 @@ pub struct FreeipaProfilesRetrieveBuilder {
 impl FreeipaProfilesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -243,6 +260,7 @@ impl FreeipaProfilesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -259,6 +277,7 @@ impl FreeipaProfilesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::FreeipaProfile> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -267,6 +286,7 @@ impl FreeipaProfilesRetrieveBuilder {
 impl std::future::IntoFuture for FreeipaProfilesRetrieveBuilder {
     type Output = Result<models::FreeipaProfile, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::FreeipaProfile>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -281,6 +301,7 @@ pub struct FreeipaProfilesCreateBuilder {
 impl FreeipaProfilesCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -289,6 +310,7 @@ impl FreeipaProfilesCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -303,6 +325,7 @@ impl FreeipaProfilesCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::FreeipaProfile> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -311,6 +334,7 @@ impl FreeipaProfilesCreateBuilder {
 impl std::future::IntoFuture for FreeipaProfilesCreateBuilder {
     type Output = Result<models::FreeipaProfile, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::FreeipaProfile>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -325,6 +349,7 @@ pub struct FreeipaProfilesUpdateSshKeysBuilder {
 impl FreeipaProfilesUpdateSshKeysBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -333,6 +358,7 @@ impl FreeipaProfilesUpdateSshKeysBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -352,6 +378,7 @@ impl FreeipaProfilesUpdateSshKeysBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -360,6 +387,7 @@ impl FreeipaProfilesUpdateSshKeysBuilder {
 impl std::future::IntoFuture for FreeipaProfilesUpdateSshKeysBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -375,6 +403,7 @@ pub struct FreeipaProfilesUpdateBuilder {
 impl FreeipaProfilesUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -383,6 +412,7 @@ impl FreeipaProfilesUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -400,6 +430,7 @@ impl FreeipaProfilesUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::FreeipaProfile> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -408,6 +439,7 @@ impl FreeipaProfilesUpdateBuilder {
 impl std::future::IntoFuture for FreeipaProfilesUpdateBuilder {
     type Output = Result<models::FreeipaProfile, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::FreeipaProfile>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -422,6 +454,7 @@ pub struct FreeipaProfilesPartialUpdateBuilder {
 impl FreeipaProfilesPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -430,6 +463,7 @@ impl FreeipaProfilesPartialUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -449,6 +483,7 @@ impl FreeipaProfilesPartialUpdateBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::FreeipaProfile> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -457,6 +492,7 @@ impl FreeipaProfilesPartialUpdateBuilder {
 impl std::future::IntoFuture for FreeipaProfilesPartialUpdateBuilder {
     type Output = Result<models::FreeipaProfile, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::FreeipaProfile>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -471,6 +507,7 @@ pub struct FreeipaProfilesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> FreeipaProfilesMock<'a> {
     /// Expects `GET /api/freeipa-profiles/` (operation `freeipa_profiles_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::FreeipaProfile>> {
@@ -483,6 +520,7 @@ impl<'a> FreeipaProfilesMock<'a> {
         )
     }
     /// Expects `GET /api/freeipa-profiles/{uuid}/` (operation `freeipa_profiles_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -497,6 +535,7 @@ impl<'a> FreeipaProfilesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/freeipa-profiles/` (operation `freeipa_profiles_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::FreeipaProfile> {
@@ -509,6 +548,7 @@ impl<'a> FreeipaProfilesMock<'a> {
         )
     }
     /// Expects `POST /api/freeipa-profiles/{uuid}/update_ssh_keys/` (operation `freeipa_profiles_update_ssh_keys`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update_ssh_keys(
         &self,
         uuid: &Uuid,
@@ -523,6 +563,7 @@ impl<'a> FreeipaProfilesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/freeipa-profiles/{uuid}/` (operation `freeipa_profiles_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -537,6 +578,7 @@ impl<'a> FreeipaProfilesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/freeipa-profiles/{uuid}/` (operation `freeipa_profiles_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,

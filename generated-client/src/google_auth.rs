@@ -25,6 +25,7 @@ impl<'a> GoogleAuthApi<'a> {
     /// - `200`
     ///
     /// Returns a [`GoogleAuthListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> GoogleAuthListBuilder {
         GoogleAuthListBuilder {
             client: self.client.clone(),
@@ -43,6 +44,7 @@ impl<'a> GoogleAuthApi<'a> {
     /// - `200`
     ///
     /// Returns a [`GoogleAuthRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> GoogleAuthRetrieveBuilder {
         GoogleAuthRetrieveBuilder {
             client: self.client.clone(),
@@ -59,6 +61,7 @@ impl<'a> GoogleAuthApi<'a> {
     /// - `200`
     ///
     /// Returns a [`GoogleAuthAuthorizeRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn authorize_retrieve(&self, uuid: Uuid) -> GoogleAuthAuthorizeRetrieveBuilder {
         GoogleAuthAuthorizeRetrieveBuilder {
             client: self.client.clone(),
@@ -76,6 +79,7 @@ impl<'a> GoogleAuthApi<'a> {
     /// - `200`
     ///
     /// Returns a [`GoogleAuthCallbackRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn callback_retrieve(
         &self,
         code: impl Into<String>,
@@ -104,11 +108,13 @@ impl GoogleAuthListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -116,6 +122,7 @@ impl GoogleAuthListBuilder {
     /// has_credentials
     ///
     /// Query `has_credentials`, boolean.
+    #[inline]
     pub fn has_credentials(mut self, value: bool) -> Self {
         self.has_credentials = Some(value);
         self
@@ -123,6 +130,7 @@ impl GoogleAuthListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -130,12 +138,14 @@ impl GoogleAuthListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -144,6 +154,7 @@ impl GoogleAuthListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -159,6 +170,7 @@ impl GoogleAuthListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::GoogleCredentials>> {
@@ -169,6 +181,7 @@ impl GoogleAuthListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::GoogleCredentials> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -184,6 +197,7 @@ impl GoogleAuthListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/google-auth/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -195,6 +209,7 @@ impl GoogleAuthListBuilder {
 impl std::future::IntoFuture for GoogleAuthListBuilder {
     type Output = Result<runtime::Page<models::GoogleCredentials>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::GoogleCredentials>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -211,17 +226,20 @@ impl GoogleAuthRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -230,6 +248,7 @@ impl GoogleAuthRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -247,6 +266,7 @@ impl GoogleAuthRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::GoogleCredentials> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -255,6 +275,7 @@ impl GoogleAuthRetrieveBuilder {
 impl std::future::IntoFuture for GoogleAuthRetrieveBuilder {
     type Output = Result<models::GoogleCredentials, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::GoogleCredentials>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -269,6 +290,7 @@ pub struct GoogleAuthAuthorizeRetrieveBuilder {
 impl GoogleAuthAuthorizeRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -277,6 +299,7 @@ impl GoogleAuthAuthorizeRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -296,6 +319,7 @@ impl GoogleAuthAuthorizeRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::GoogleAuthAuthorizeRetrieveResponse> {
@@ -308,6 +332,7 @@ impl std::future::IntoFuture for GoogleAuthAuthorizeRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::GoogleAuthAuthorizeRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -323,6 +348,7 @@ pub struct GoogleAuthCallbackRetrieveBuilder {
 impl GoogleAuthCallbackRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -331,6 +357,7 @@ impl GoogleAuthCallbackRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -347,6 +374,7 @@ impl GoogleAuthCallbackRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -355,6 +383,7 @@ impl GoogleAuthCallbackRetrieveBuilder {
 impl std::future::IntoFuture for GoogleAuthCallbackRetrieveBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -369,6 +398,7 @@ pub struct GoogleAuthMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> GoogleAuthMock<'a> {
     /// Expects `GET /api/google-auth/` (operation `google_auth_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::GoogleCredentials>> {
@@ -381,6 +411,7 @@ impl<'a> GoogleAuthMock<'a> {
         )
     }
     /// Expects `GET /api/google-auth/{uuid}/` (operation `google_auth_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -395,6 +426,7 @@ impl<'a> GoogleAuthMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/google-auth/{uuid}/authorize/` (operation `google_auth_authorize_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn authorize_retrieve(
         &self,
         uuid: &Uuid,
@@ -412,6 +444,7 @@ impl<'a> GoogleAuthMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/google-auth/callback/` (operation `google_auth_callback_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn callback_retrieve(
         &self,
         code: &str,

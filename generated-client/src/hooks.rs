@@ -25,6 +25,7 @@ impl<'a> HooksApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`HooksListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> HooksListBuilder {
         HooksListBuilder {
             client: self.client.clone(),
@@ -58,6 +59,7 @@ pub struct HooksListBuilder {
 }
 impl HooksListBuilder {
     /// Query `author_email`, string.
+    #[inline]
     pub fn author_email(mut self, value: impl Into<String>) -> Self {
         self.author_email = Some(value.into());
         self
@@ -65,26 +67,31 @@ impl HooksListBuilder {
     /// User full name contains
     ///
     /// Query `author_fullname`, string.
+    #[inline]
     pub fn author_fullname(mut self, value: impl Into<String>) -> Self {
         self.author_fullname = Some(value.into());
         self
     }
     /// Query `author_username`, string.
+    #[inline]
     pub fn author_username(mut self, value: impl Into<String>) -> Self {
         self.author_username = Some(value.into());
         self
     }
     /// Query `author_uuid`, string (uuid).
+    #[inline]
     pub fn author_uuid(mut self, value: Uuid) -> Self {
         self.author_uuid = Some(value);
         self
     }
     /// Query `is_active`, boolean.
+    #[inline]
     pub fn is_active(mut self, value: bool) -> Self {
         self.is_active = Some(value);
         self
     }
     /// Query `last_published`, string (date-time).
+    #[inline]
     pub fn last_published(mut self, value: DateTime) -> Self {
         self.last_published = Some(value);
         self
@@ -92,6 +99,7 @@ impl HooksListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -99,6 +107,7 @@ impl HooksListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -106,12 +115,14 @@ impl HooksListBuilder {
     /// Filter by author name, username and email
     ///
     /// Query `query`, string.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -120,6 +131,7 @@ impl HooksListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -140,6 +152,7 @@ impl HooksListBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -148,6 +161,7 @@ impl HooksListBuilder {
 impl std::future::IntoFuture for HooksListBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -162,6 +176,7 @@ pub struct HooksMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> HooksMock<'a> {
     /// Expects `GET /api/hooks/` (operation `hooks_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(&self) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
         runtime::mock_ops::MockOperation::new(
             self.server,

@@ -25,6 +25,7 @@ impl<'a> HooksEmailApi<'a> {
     /// - `200`
     ///
     /// Returns a [`HooksEmailListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> HooksEmailListBuilder {
         HooksEmailListBuilder {
             client: self.client.clone(),
@@ -49,6 +50,7 @@ impl<'a> HooksEmailApi<'a> {
     /// - `200`
     ///
     /// Returns a [`HooksEmailRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> HooksEmailRetrieveBuilder {
         HooksEmailRetrieveBuilder {
             client: self.client.clone(),
@@ -64,6 +66,7 @@ impl<'a> HooksEmailApi<'a> {
     /// - `201`
     ///
     /// Returns a [`HooksEmailCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(&self, body: models::EmailHookRequest) -> HooksEmailCreateBuilder {
         HooksEmailCreateBuilder {
             client: self.client.clone(),
@@ -79,6 +82,7 @@ impl<'a> HooksEmailApi<'a> {
     /// - `200`
     ///
     /// Returns a [`HooksEmailUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -99,6 +103,7 @@ impl<'a> HooksEmailApi<'a> {
     /// - `200`
     ///
     /// Returns a [`HooksEmailPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, uuid: Uuid) -> HooksEmailPartialUpdateBuilder {
         HooksEmailPartialUpdateBuilder {
             client: self.client.clone(),
@@ -115,6 +120,7 @@ impl<'a> HooksEmailApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`HooksEmailDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> HooksEmailDestroyBuilder {
         HooksEmailDestroyBuilder {
             client: self.client.clone(),
@@ -142,6 +148,7 @@ pub struct HooksEmailListBuilder {
 }
 impl HooksEmailListBuilder {
     /// Query `author_email`, string.
+    #[inline]
     pub fn author_email(mut self, value: impl Into<String>) -> Self {
         self.author_email = Some(value.into());
         self
@@ -149,31 +156,37 @@ impl HooksEmailListBuilder {
     /// User full name contains
     ///
     /// Query `author_fullname`, string.
+    #[inline]
     pub fn author_fullname(mut self, value: impl Into<String>) -> Self {
         self.author_fullname = Some(value.into());
         self
     }
     /// Query `author_username`, string.
+    #[inline]
     pub fn author_username(mut self, value: impl Into<String>) -> Self {
         self.author_username = Some(value.into());
         self
     }
     /// Query `author_uuid`, string (uuid).
+    #[inline]
     pub fn author_uuid(mut self, value: Uuid) -> Self {
         self.author_uuid = Some(value);
         self
     }
     /// Query `email`, string.
+    #[inline]
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
     /// Query `is_active`, boolean.
+    #[inline]
     pub fn is_active(mut self, value: bool) -> Self {
         self.is_active = Some(value);
         self
     }
     /// Query `last_published`, string (date-time).
+    #[inline]
     pub fn last_published(mut self, value: DateTime) -> Self {
         self.last_published = Some(value);
         self
@@ -181,6 +194,7 @@ impl HooksEmailListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -188,6 +202,7 @@ impl HooksEmailListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -195,12 +210,14 @@ impl HooksEmailListBuilder {
     /// Filter by author name, username and email
     ///
     /// Query `query`, string.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -209,6 +226,7 @@ impl HooksEmailListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -230,6 +248,7 @@ impl HooksEmailListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::EmailHook>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -238,6 +257,7 @@ impl HooksEmailListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::EmailHook> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -253,6 +273,7 @@ impl HooksEmailListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/hooks-email/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -264,6 +285,7 @@ impl HooksEmailListBuilder {
 impl std::future::IntoFuture for HooksEmailListBuilder {
     type Output = Result<runtime::Page<models::EmailHook>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::EmailHook>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -278,6 +300,7 @@ pub struct HooksEmailRetrieveBuilder {
 impl HooksEmailRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -286,6 +309,7 @@ impl HooksEmailRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -301,6 +325,7 @@ impl HooksEmailRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::EmailHook> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -309,6 +334,7 @@ impl HooksEmailRetrieveBuilder {
 impl std::future::IntoFuture for HooksEmailRetrieveBuilder {
     type Output = Result<models::EmailHook, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::EmailHook>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -323,6 +349,7 @@ pub struct HooksEmailCreateBuilder {
 impl HooksEmailCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -331,6 +358,7 @@ impl HooksEmailCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -342,6 +370,7 @@ impl HooksEmailCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::EmailHook> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -350,6 +379,7 @@ impl HooksEmailCreateBuilder {
 impl std::future::IntoFuture for HooksEmailCreateBuilder {
     type Output = Result<models::EmailHook, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::EmailHook>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -365,6 +395,7 @@ pub struct HooksEmailUpdateBuilder {
 impl HooksEmailUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -373,6 +404,7 @@ impl HooksEmailUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -389,6 +421,7 @@ impl HooksEmailUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::EmailHook> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -397,6 +430,7 @@ impl HooksEmailUpdateBuilder {
 impl std::future::IntoFuture for HooksEmailUpdateBuilder {
     type Output = Result<models::EmailHook, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::EmailHook>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -412,6 +446,7 @@ pub struct HooksEmailPartialUpdateBuilder {
 impl HooksEmailPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -421,10 +456,12 @@ impl HooksEmailPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedEmailHookRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -443,6 +480,7 @@ impl HooksEmailPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::EmailHook> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -451,6 +489,7 @@ impl HooksEmailPartialUpdateBuilder {
 impl std::future::IntoFuture for HooksEmailPartialUpdateBuilder {
     type Output = Result<models::EmailHook, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::EmailHook>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -465,6 +504,7 @@ pub struct HooksEmailDestroyBuilder {
 impl HooksEmailDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -473,6 +513,7 @@ impl HooksEmailDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -488,6 +529,7 @@ impl HooksEmailDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -496,6 +538,7 @@ impl HooksEmailDestroyBuilder {
 impl std::future::IntoFuture for HooksEmailDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -510,6 +553,7 @@ pub struct HooksEmailMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> HooksEmailMock<'a> {
     /// Expects `GET /api/hooks-email/` (operation `hooks_email_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::EmailHook>> {
@@ -522,6 +566,7 @@ impl<'a> HooksEmailMock<'a> {
         )
     }
     /// Expects `GET /api/hooks-email/{uuid}/` (operation `hooks_email_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -536,6 +581,7 @@ impl<'a> HooksEmailMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/hooks-email/` (operation `hooks_email_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::EmailHook> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -546,6 +592,7 @@ impl<'a> HooksEmailMock<'a> {
         )
     }
     /// Expects `PUT /api/hooks-email/{uuid}/` (operation `hooks_email_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -560,6 +607,7 @@ impl<'a> HooksEmailMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/hooks-email/{uuid}/` (operation `hooks_email_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -574,6 +622,7 @@ impl<'a> HooksEmailMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/hooks-email/{uuid}/` (operation `hooks_email_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,

@@ -25,6 +25,7 @@ impl<'a> HooksWebApi<'a> {
     /// - `200`
     ///
     /// Returns a [`HooksWebListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> HooksWebListBuilder {
         HooksWebListBuilder {
             client: self.client.clone(),
@@ -50,6 +51,7 @@ impl<'a> HooksWebApi<'a> {
     /// - `200`
     ///
     /// Returns a [`HooksWebRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> HooksWebRetrieveBuilder {
         HooksWebRetrieveBuilder {
             client: self.client.clone(),
@@ -89,6 +91,7 @@ impl<'a> HooksWebApi<'a> {
     /// - `201`
     ///
     /// Returns a [`HooksWebCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(&self, body: models::WebHookRequest) -> HooksWebCreateBuilder {
         HooksWebCreateBuilder {
             client: self.client.clone(),
@@ -104,6 +107,7 @@ impl<'a> HooksWebApi<'a> {
     /// - `200`
     ///
     /// Returns a [`HooksWebUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -124,6 +128,7 @@ impl<'a> HooksWebApi<'a> {
     /// - `200`
     ///
     /// Returns a [`HooksWebPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, uuid: Uuid) -> HooksWebPartialUpdateBuilder {
         HooksWebPartialUpdateBuilder {
             client: self.client.clone(),
@@ -140,6 +145,7 @@ impl<'a> HooksWebApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`HooksWebDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> HooksWebDestroyBuilder {
         HooksWebDestroyBuilder {
             client: self.client.clone(),
@@ -168,6 +174,7 @@ pub struct HooksWebListBuilder {
 }
 impl HooksWebListBuilder {
     /// Query `author_email`, string.
+    #[inline]
     pub fn author_email(mut self, value: impl Into<String>) -> Self {
         self.author_email = Some(value.into());
         self
@@ -175,36 +182,43 @@ impl HooksWebListBuilder {
     /// User full name contains
     ///
     /// Query `author_fullname`, string.
+    #[inline]
     pub fn author_fullname(mut self, value: impl Into<String>) -> Self {
         self.author_fullname = Some(value.into());
         self
     }
     /// Query `author_username`, string.
+    #[inline]
     pub fn author_username(mut self, value: impl Into<String>) -> Self {
         self.author_username = Some(value.into());
         self
     }
     /// Query `author_uuid`, string (uuid).
+    #[inline]
     pub fn author_uuid(mut self, value: Uuid) -> Self {
         self.author_uuid = Some(value);
         self
     }
     /// Query `content_type`, `WebHookContentTypeEnum1`.
+    #[inline]
     pub fn content_type(mut self, value: models::WebHookContentTypeEnum1) -> Self {
         self.content_type = Some(value);
         self
     }
     /// Query `destination_url`, string.
+    #[inline]
     pub fn destination_url(mut self, value: impl Into<String>) -> Self {
         self.destination_url = Some(value.into());
         self
     }
     /// Query `is_active`, boolean.
+    #[inline]
     pub fn is_active(mut self, value: bool) -> Self {
         self.is_active = Some(value);
         self
     }
     /// Query `last_published`, string (date-time).
+    #[inline]
     pub fn last_published(mut self, value: DateTime) -> Self {
         self.last_published = Some(value);
         self
@@ -212,6 +226,7 @@ impl HooksWebListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -219,6 +234,7 @@ impl HooksWebListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -226,12 +242,14 @@ impl HooksWebListBuilder {
     /// Filter by author name, username and email
     ///
     /// Query `query`, string.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -240,6 +258,7 @@ impl HooksWebListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -262,6 +281,7 @@ impl HooksWebListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::WebHook>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -270,6 +290,7 @@ impl HooksWebListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::WebHook> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -285,6 +306,7 @@ impl HooksWebListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/hooks-web/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -296,6 +318,7 @@ impl HooksWebListBuilder {
 impl std::future::IntoFuture for HooksWebListBuilder {
     type Output = Result<runtime::Page<models::WebHook>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::WebHook>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -310,6 +333,7 @@ pub struct HooksWebRetrieveBuilder {
 impl HooksWebRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -318,6 +342,7 @@ impl HooksWebRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -331,6 +356,7 @@ impl HooksWebRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::WebHook> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -339,6 +365,7 @@ impl HooksWebRetrieveBuilder {
 impl std::future::IntoFuture for HooksWebRetrieveBuilder {
     type Output = Result<models::WebHook, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::WebHook>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -353,6 +380,7 @@ pub struct HooksWebCreateBuilder {
 impl HooksWebCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -361,6 +389,7 @@ impl HooksWebCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -372,6 +401,7 @@ impl HooksWebCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::WebHook> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -380,6 +410,7 @@ impl HooksWebCreateBuilder {
 impl std::future::IntoFuture for HooksWebCreateBuilder {
     type Output = Result<models::WebHook, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::WebHook>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -395,6 +426,7 @@ pub struct HooksWebUpdateBuilder {
 impl HooksWebUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -403,6 +435,7 @@ impl HooksWebUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -417,6 +450,7 @@ impl HooksWebUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::WebHook> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -425,6 +459,7 @@ impl HooksWebUpdateBuilder {
 impl std::future::IntoFuture for HooksWebUpdateBuilder {
     type Output = Result<models::WebHook, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::WebHook>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -440,6 +475,7 @@ pub struct HooksWebPartialUpdateBuilder {
 impl HooksWebPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -449,10 +485,12 @@ impl HooksWebPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedWebHookRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -469,6 +507,7 @@ impl HooksWebPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::WebHook> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -477,6 +516,7 @@ impl HooksWebPartialUpdateBuilder {
 impl std::future::IntoFuture for HooksWebPartialUpdateBuilder {
     type Output = Result<models::WebHook, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::WebHook>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -491,6 +531,7 @@ pub struct HooksWebDestroyBuilder {
 impl HooksWebDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -499,6 +540,7 @@ impl HooksWebDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -512,6 +554,7 @@ impl HooksWebDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -520,6 +563,7 @@ impl HooksWebDestroyBuilder {
 impl std::future::IntoFuture for HooksWebDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -534,6 +578,7 @@ pub struct HooksWebMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> HooksWebMock<'a> {
     /// Expects `GET /api/hooks-web/` (operation `hooks_web_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::WebHook>> {
@@ -546,6 +591,7 @@ impl<'a> HooksWebMock<'a> {
         )
     }
     /// Expects `GET /api/hooks-web/{uuid}/` (operation `hooks_web_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -560,6 +606,7 @@ impl<'a> HooksWebMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/hooks-web/` (operation `hooks_web_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::WebHook> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -570,6 +617,7 @@ impl<'a> HooksWebMock<'a> {
         )
     }
     /// Expects `PUT /api/hooks-web/{uuid}/` (operation `hooks_web_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -584,6 +632,7 @@ impl<'a> HooksWebMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/hooks-web/{uuid}/` (operation `hooks_web_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -598,6 +647,7 @@ impl<'a> HooksWebMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/hooks-web/{uuid}/` (operation `hooks_web_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,

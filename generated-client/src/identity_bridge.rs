@@ -27,6 +27,7 @@ impl<'a> IdentityBridgeApi<'a> {
     /// - `200`
     ///
     /// Returns a [`IdentityBridgeAllowedFieldsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn allowed_fields_retrieve(&self) -> IdentityBridgeAllowedFieldsRetrieveBuilder {
         IdentityBridgeAllowedFieldsRetrieveBuilder {
             client: self.client.clone(),
@@ -43,6 +44,7 @@ impl<'a> IdentityBridgeApi<'a> {
     /// - `200`
     ///
     /// Returns a [`IdentityBridgeStatsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn stats_retrieve(&self) -> IdentityBridgeStatsRetrieveBuilder {
         IdentityBridgeStatsRetrieveBuilder {
             client: self.client.clone(),
@@ -59,6 +61,7 @@ impl<'a> IdentityBridgeApi<'a> {
     /// - `200`
     ///
     /// Returns a [`IdentityBridgeBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn identity_bridge(
         &self,
         body: models::IdentityBridgeRequestRequest,
@@ -79,6 +82,7 @@ impl<'a> IdentityBridgeApi<'a> {
     /// - `200`
     ///
     /// Returns a [`IdentityBridgeRemoveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn remove(
         &self,
         body: models::IdentityBridgeRemoveRequest,
@@ -99,6 +103,7 @@ pub struct IdentityBridgeAllowedFieldsRetrieveBuilder {
 impl IdentityBridgeAllowedFieldsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -107,6 +112,7 @@ impl IdentityBridgeAllowedFieldsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -123,6 +129,7 @@ impl IdentityBridgeAllowedFieldsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::IdentityBridgeAllowedFieldsRetrieveResponse> {
@@ -138,6 +145,7 @@ impl std::future::IntoFuture for IdentityBridgeAllowedFieldsRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::IdentityBridgeAllowedFieldsRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -151,6 +159,7 @@ pub struct IdentityBridgeStatsRetrieveBuilder {
 impl IdentityBridgeStatsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -159,6 +168,7 @@ impl IdentityBridgeStatsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -172,6 +182,7 @@ impl IdentityBridgeStatsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::IdentityBridgeStatsRetrieveResponse> {
@@ -184,6 +195,7 @@ impl std::future::IntoFuture for IdentityBridgeStatsRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::IdentityBridgeStatsRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -198,6 +210,7 @@ pub struct IdentityBridgeBuilder {
 impl IdentityBridgeBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -206,6 +219,7 @@ impl IdentityBridgeBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -220,6 +234,7 @@ impl IdentityBridgeBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::IdentityBridgeRequest> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -228,6 +243,7 @@ impl IdentityBridgeBuilder {
 impl std::future::IntoFuture for IdentityBridgeBuilder {
     type Output = Result<models::IdentityBridgeRequest, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::IdentityBridgeRequest>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -242,6 +258,7 @@ pub struct IdentityBridgeRemoveBuilder {
 impl IdentityBridgeRemoveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -250,6 +267,7 @@ impl IdentityBridgeRemoveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -264,6 +282,7 @@ impl IdentityBridgeRemoveBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::IdentityBridgeRemove> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -272,6 +291,7 @@ impl IdentityBridgeRemoveBuilder {
 impl std::future::IntoFuture for IdentityBridgeRemoveBuilder {
     type Output = Result<models::IdentityBridgeRemove, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::IdentityBridgeRemove>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -286,6 +306,7 @@ pub struct IdentityBridgeMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> IdentityBridgeMock<'a> {
     /// Expects `GET /api/identity-bridge/allowed-fields/` (operation `identity_bridge_allowed_fields_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn allowed_fields_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -301,6 +322,7 @@ impl<'a> IdentityBridgeMock<'a> {
         )
     }
     /// Expects `GET /api/identity-bridge/stats/` (operation `identity_bridge_stats_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn stats_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -316,6 +338,7 @@ impl<'a> IdentityBridgeMock<'a> {
         )
     }
     /// Expects `POST /api/identity-bridge/` (operation `identity_bridge`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn identity_bridge(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::IdentityBridgeRequest> {
@@ -328,6 +351,7 @@ impl<'a> IdentityBridgeMock<'a> {
         )
     }
     /// Expects `POST /api/identity-bridge/remove/` (operation `identity_bridge_remove`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn remove(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::IdentityBridgeRemove> {

@@ -25,6 +25,7 @@ impl<'a> IdentityProvidersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`IdentityProvidersListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> IdentityProvidersListBuilder {
         IdentityProvidersListBuilder {
             client: self.client.clone(),
@@ -41,6 +42,7 @@ impl<'a> IdentityProvidersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`IdentityProvidersRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(
         &self,
         provider: impl Into<String>,
@@ -59,6 +61,7 @@ impl<'a> IdentityProvidersApi<'a> {
     /// - `201`
     ///
     /// Returns a [`IdentityProvidersCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::IdentityProviderRequest,
@@ -77,6 +80,7 @@ impl<'a> IdentityProvidersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`IdentityProvidersUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         provider: impl Into<String>,
@@ -97,6 +101,7 @@ impl<'a> IdentityProvidersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`IdentityProvidersPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         provider: impl Into<String>,
@@ -116,6 +121,7 @@ impl<'a> IdentityProvidersApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`IdentityProvidersDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(
         &self,
         provider: impl Into<String>,
@@ -136,6 +142,7 @@ impl<'a> IdentityProvidersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`IdentityProvidersDiscoverMetadataBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn discover_metadata(
         &self,
         body: models::DiscoverMetadataRequestRequest,
@@ -156,6 +163,7 @@ impl<'a> IdentityProvidersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`IdentityProvidersGenerateMappingBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn generate_mapping(
         &self,
         body: models::DiscoverMetadataRequestRequest,
@@ -180,6 +188,7 @@ impl IdentityProvidersListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -187,12 +196,14 @@ impl IdentityProvidersListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -201,6 +212,7 @@ impl IdentityProvidersListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -217,6 +229,7 @@ impl IdentityProvidersListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::IdentityProvider>> {
@@ -227,6 +240,7 @@ impl IdentityProvidersListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::IdentityProvider> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -242,6 +256,7 @@ impl IdentityProvidersListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/identity-providers/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -253,6 +268,7 @@ impl IdentityProvidersListBuilder {
 impl std::future::IntoFuture for IdentityProvidersListBuilder {
     type Output = Result<runtime::Page<models::IdentityProvider>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::IdentityProvider>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -267,6 +283,7 @@ pub struct IdentityProvidersRetrieveBuilder {
 impl IdentityProvidersRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -275,6 +292,7 @@ impl IdentityProvidersRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -294,6 +312,7 @@ impl IdentityProvidersRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::IdentityProvider> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -302,6 +321,7 @@ impl IdentityProvidersRetrieveBuilder {
 impl std::future::IntoFuture for IdentityProvidersRetrieveBuilder {
     type Output = Result<models::IdentityProvider, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::IdentityProvider>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -316,6 +336,7 @@ pub struct IdentityProvidersCreateBuilder {
 impl IdentityProvidersCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -324,6 +345,7 @@ impl IdentityProvidersCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -338,6 +360,7 @@ impl IdentityProvidersCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::IdentityProvider> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -346,6 +369,7 @@ impl IdentityProvidersCreateBuilder {
 impl std::future::IntoFuture for IdentityProvidersCreateBuilder {
     type Output = Result<models::IdentityProvider, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::IdentityProvider>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -361,6 +385,7 @@ pub struct IdentityProvidersUpdateBuilder {
 impl IdentityProvidersUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -369,6 +394,7 @@ impl IdentityProvidersUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -389,6 +415,7 @@ impl IdentityProvidersUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::IdentityProvider> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -397,6 +424,7 @@ impl IdentityProvidersUpdateBuilder {
 impl std::future::IntoFuture for IdentityProvidersUpdateBuilder {
     type Output = Result<models::IdentityProvider, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::IdentityProvider>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -412,6 +440,7 @@ pub struct IdentityProvidersPartialUpdateBuilder {
 impl IdentityProvidersPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -421,10 +450,12 @@ impl IdentityProvidersPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedIdentityProviderRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -447,6 +478,7 @@ impl IdentityProvidersPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::IdentityProvider> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -455,6 +487,7 @@ impl IdentityProvidersPartialUpdateBuilder {
 impl std::future::IntoFuture for IdentityProvidersPartialUpdateBuilder {
     type Output = Result<models::IdentityProvider, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::IdentityProvider>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -469,6 +502,7 @@ pub struct IdentityProvidersDestroyBuilder {
 impl IdentityProvidersDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -477,6 +511,7 @@ impl IdentityProvidersDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -496,6 +531,7 @@ impl IdentityProvidersDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -504,6 +540,7 @@ impl IdentityProvidersDestroyBuilder {
 impl std::future::IntoFuture for IdentityProvidersDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -518,6 +555,7 @@ pub struct IdentityProvidersDiscoverMetadataBuilder {
 impl IdentityProvidersDiscoverMetadataBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -526,6 +564,7 @@ impl IdentityProvidersDiscoverMetadataBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -543,6 +582,7 @@ impl IdentityProvidersDiscoverMetadataBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::DiscoverMetadataRequest> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -551,6 +591,7 @@ impl IdentityProvidersDiscoverMetadataBuilder {
 impl std::future::IntoFuture for IdentityProvidersDiscoverMetadataBuilder {
     type Output = Result<models::DiscoverMetadataRequest, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::DiscoverMetadataRequest>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -565,6 +606,7 @@ pub struct IdentityProvidersGenerateMappingBuilder {
 impl IdentityProvidersGenerateMappingBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -573,6 +615,7 @@ impl IdentityProvidersGenerateMappingBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -590,6 +633,7 @@ impl IdentityProvidersGenerateMappingBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::IdentityProvidersGenerateMappingResponse> {
@@ -605,6 +649,7 @@ impl std::future::IntoFuture for IdentityProvidersGenerateMappingBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::IdentityProvidersGenerateMappingResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -619,6 +664,7 @@ pub struct IdentityProvidersMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> IdentityProvidersMock<'a> {
     /// Expects `GET /api/identity-providers/` (operation `identity_providers_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::IdentityProvider>> {
@@ -631,6 +677,7 @@ impl<'a> IdentityProvidersMock<'a> {
         )
     }
     /// Expects `GET /api/identity-providers/{provider}/` (operation `identity_providers_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         provider: &str,
@@ -645,6 +692,7 @@ impl<'a> IdentityProvidersMock<'a> {
             .path_param("provider", provider)
     }
     /// Expects `POST /api/identity-providers/` (operation `identity_providers_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::IdentityProvider> {
@@ -657,6 +705,7 @@ impl<'a> IdentityProvidersMock<'a> {
         )
     }
     /// Expects `PUT /api/identity-providers/{provider}/` (operation `identity_providers_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         provider: &str,
@@ -671,6 +720,7 @@ impl<'a> IdentityProvidersMock<'a> {
             .path_param("provider", provider)
     }
     /// Expects `PATCH /api/identity-providers/{provider}/` (operation `identity_providers_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         provider: &str,
@@ -685,6 +735,7 @@ impl<'a> IdentityProvidersMock<'a> {
             .path_param("provider", provider)
     }
     /// Expects `DELETE /api/identity-providers/{provider}/` (operation `identity_providers_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         provider: &str,
@@ -699,6 +750,7 @@ impl<'a> IdentityProvidersMock<'a> {
             .path_param("provider", provider)
     }
     /// Expects `POST /api/identity-providers/discover_metadata/` (operation `identity_providers_discover_metadata`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn discover_metadata(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::DiscoverMetadataRequest> {
@@ -711,6 +763,7 @@ impl<'a> IdentityProvidersMock<'a> {
         )
     }
     /// Expects `POST /api/identity-providers/generate-mapping/` (operation `identity_providers_generate_mapping`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn generate_mapping(
         &self,
     ) -> runtime::mock_ops::MockOperation<

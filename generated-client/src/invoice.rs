@@ -25,6 +25,7 @@ impl<'a> InvoiceApi<'a> {
     /// - `202`
     ///
     /// Returns a [`InvoiceSendFinancialReportByMailBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn send_financial_report_by_mail(
         &self,
         body: models::FinancialReportEmailRequest,
@@ -46,6 +47,7 @@ pub struct InvoiceSendFinancialReportByMailBuilder {
 impl InvoiceSendFinancialReportByMailBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -54,6 +56,7 @@ impl InvoiceSendFinancialReportByMailBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -71,6 +74,7 @@ impl InvoiceSendFinancialReportByMailBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -79,6 +83,7 @@ impl InvoiceSendFinancialReportByMailBuilder {
 impl std::future::IntoFuture for InvoiceSendFinancialReportByMailBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -93,6 +98,7 @@ pub struct InvoiceMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> InvoiceMock<'a> {
     /// Expects `POST /api/invoice/send-financial-report-by-mail/` (operation `invoice_send_financial_report_by_mail`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn send_financial_report_by_mail(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::Status> {

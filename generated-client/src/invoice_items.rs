@@ -25,6 +25,7 @@ impl<'a> InvoiceItemsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`InvoiceItemsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> InvoiceItemsListBuilder {
         InvoiceItemsListBuilder {
             client: self.client.clone(),
@@ -50,6 +51,7 @@ impl<'a> InvoiceItemsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`InvoiceItemsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> InvoiceItemsRetrieveBuilder {
         InvoiceItemsRetrieveBuilder {
             client: self.client.clone(),
@@ -67,6 +69,7 @@ impl<'a> InvoiceItemsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`InvoiceItemsCreateCompensationBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create_compensation(
         &self,
         uuid: Uuid,
@@ -87,6 +90,7 @@ impl<'a> InvoiceItemsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`InvoiceItemsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(&self, uuid: Uuid) -> InvoiceItemsUpdateBuilder {
         InvoiceItemsUpdateBuilder {
             client: self.client.clone(),
@@ -103,6 +107,7 @@ impl<'a> InvoiceItemsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`InvoiceItemsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, uuid: Uuid) -> InvoiceItemsPartialUpdateBuilder {
         InvoiceItemsPartialUpdateBuilder {
             client: self.client.clone(),
@@ -119,6 +124,7 @@ impl<'a> InvoiceItemsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`InvoiceItemsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> InvoiceItemsDestroyBuilder {
         InvoiceItemsDestroyBuilder {
             client: self.client.clone(),
@@ -134,6 +140,7 @@ impl<'a> InvoiceItemsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`InvoiceItemsConsumptionsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn consumptions_list(&self, uuid: Uuid) -> InvoiceItemsConsumptionsListBuilder {
         InvoiceItemsConsumptionsListBuilder {
             client: self.client.clone(),
@@ -162,6 +169,7 @@ impl<'a> InvoiceItemsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`InvoiceItemsCostsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn costs_list(&self) -> InvoiceItemsCostsListBuilder {
         InvoiceItemsCostsListBuilder {
             client: self.client.clone(),
@@ -179,6 +187,7 @@ impl<'a> InvoiceItemsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`InvoiceItemsCustomerCostsForPeriodRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn customer_costs_for_period_retrieve(
         &self,
     ) -> InvoiceItemsCustomerCostsForPeriodRetrieveBuilder {
@@ -199,6 +208,7 @@ impl<'a> InvoiceItemsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`InvoiceItemsProjectCostsForPeriodRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn project_costs_for_period_retrieve(
         &self,
     ) -> InvoiceItemsProjectCostsForPeriodRetrieveBuilder {
@@ -219,6 +229,7 @@ impl<'a> InvoiceItemsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`InvoiceItemsTotalPriceRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn total_price_retrieve(&self) -> InvoiceItemsTotalPriceRetrieveBuilder {
         InvoiceItemsTotalPriceRetrieveBuilder {
             client: self.client.clone(),
@@ -244,6 +255,7 @@ impl<'a> InvoiceItemsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`InvoiceItemsMigrateToBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn migrate_to(
         &self,
         uuid: Uuid,
@@ -277,21 +289,25 @@ pub struct InvoiceItemsListBuilder {
 }
 impl InvoiceItemsListBuilder {
     /// Query `credit_uuid`, string (uuid).
+    #[inline]
     pub fn credit_uuid(mut self, value: Uuid) -> Self {
         self.credit_uuid = Some(value);
         self
     }
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
     }
     /// Query `month`, integer.
+    #[inline]
     pub fn month(mut self, value: i64) -> Self {
         self.month = Some(value);
         self
     }
     /// Query `offering_uuid`, string (uuid).
+    #[inline]
     pub fn offering_uuid(mut self, value: Uuid) -> Self {
         self.offering_uuid = Some(value);
         self
@@ -299,6 +315,7 @@ impl InvoiceItemsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -306,16 +323,19 @@ impl InvoiceItemsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
     }
     /// Query `resource_uuid`, string (uuid).
+    #[inline]
     pub fn resource_uuid(mut self, value: Uuid) -> Self {
         self.resource_uuid = Some(value);
         self
@@ -323,6 +343,7 @@ impl InvoiceItemsListBuilder {
     /// Start month
     ///
     /// Query `start_month`, number.
+    #[inline]
     pub fn start_month(mut self, value: f64) -> Self {
         self.start_month = Some(value);
         self
@@ -330,17 +351,20 @@ impl InvoiceItemsListBuilder {
     /// Start year
     ///
     /// Query `start_year`, number.
+    #[inline]
     pub fn start_year(mut self, value: f64) -> Self {
         self.start_year = Some(value);
         self
     }
     /// Query `year`, integer.
+    #[inline]
     pub fn year(mut self, value: i64) -> Self {
         self.year = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -349,6 +373,7 @@ impl InvoiceItemsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -371,6 +396,7 @@ impl InvoiceItemsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::InvoiceItem>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -379,6 +405,7 @@ impl InvoiceItemsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::InvoiceItem> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -394,6 +421,7 @@ impl InvoiceItemsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/invoice-items/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -405,6 +433,7 @@ impl InvoiceItemsListBuilder {
 impl std::future::IntoFuture for InvoiceItemsListBuilder {
     type Output = Result<runtime::Page<models::InvoiceItem>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::InvoiceItem>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -419,6 +448,7 @@ pub struct InvoiceItemsRetrieveBuilder {
 impl InvoiceItemsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -427,6 +457,7 @@ impl InvoiceItemsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -442,6 +473,7 @@ impl InvoiceItemsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::InvoiceItem> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -450,6 +482,7 @@ impl InvoiceItemsRetrieveBuilder {
 impl std::future::IntoFuture for InvoiceItemsRetrieveBuilder {
     type Output = Result<models::InvoiceItem, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::InvoiceItem>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -465,6 +498,7 @@ pub struct InvoiceItemsCreateCompensationBuilder {
 impl InvoiceItemsCreateCompensationBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -473,6 +507,7 @@ impl InvoiceItemsCreateCompensationBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -493,6 +528,7 @@ impl InvoiceItemsCreateCompensationBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::InvoiceItemUuid> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -501,6 +537,7 @@ impl InvoiceItemsCreateCompensationBuilder {
 impl std::future::IntoFuture for InvoiceItemsCreateCompensationBuilder {
     type Output = Result<models::InvoiceItemUuid, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::InvoiceItemUuid>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -516,6 +553,7 @@ pub struct InvoiceItemsUpdateBuilder {
 impl InvoiceItemsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -525,10 +563,12 @@ impl InvoiceItemsUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::InvoiceItemUpdateRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -547,6 +587,7 @@ impl InvoiceItemsUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::InvoiceItemUpdate> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -555,6 +596,7 @@ impl InvoiceItemsUpdateBuilder {
 impl std::future::IntoFuture for InvoiceItemsUpdateBuilder {
     type Output = Result<models::InvoiceItemUpdate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::InvoiceItemUpdate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -570,6 +612,7 @@ pub struct InvoiceItemsPartialUpdateBuilder {
 impl InvoiceItemsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -579,10 +622,12 @@ impl InvoiceItemsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedInvoiceItemUpdateRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -601,6 +646,7 @@ impl InvoiceItemsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::InvoiceItemUpdate> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -609,6 +655,7 @@ impl InvoiceItemsPartialUpdateBuilder {
 impl std::future::IntoFuture for InvoiceItemsPartialUpdateBuilder {
     type Output = Result<models::InvoiceItemUpdate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::InvoiceItemUpdate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -623,6 +670,7 @@ pub struct InvoiceItemsDestroyBuilder {
 impl InvoiceItemsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -631,6 +679,7 @@ impl InvoiceItemsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -646,6 +695,7 @@ impl InvoiceItemsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -654,6 +704,7 @@ impl InvoiceItemsDestroyBuilder {
 impl std::future::IntoFuture for InvoiceItemsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -679,21 +730,25 @@ pub struct InvoiceItemsConsumptionsListBuilder {
 }
 impl InvoiceItemsConsumptionsListBuilder {
     /// Query `credit_uuid`, string (uuid).
+    #[inline]
     pub fn credit_uuid(mut self, value: Uuid) -> Self {
         self.credit_uuid = Some(value);
         self
     }
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
     }
     /// Query `month`, integer.
+    #[inline]
     pub fn month(mut self, value: i64) -> Self {
         self.month = Some(value);
         self
     }
     /// Query `offering_uuid`, string (uuid).
+    #[inline]
     pub fn offering_uuid(mut self, value: Uuid) -> Self {
         self.offering_uuid = Some(value);
         self
@@ -701,6 +756,7 @@ impl InvoiceItemsConsumptionsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -708,16 +764,19 @@ impl InvoiceItemsConsumptionsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
     }
     /// Query `resource_uuid`, string (uuid).
+    #[inline]
     pub fn resource_uuid(mut self, value: Uuid) -> Self {
         self.resource_uuid = Some(value);
         self
@@ -725,6 +784,7 @@ impl InvoiceItemsConsumptionsListBuilder {
     /// Start month
     ///
     /// Query `start_month`, number.
+    #[inline]
     pub fn start_month(mut self, value: f64) -> Self {
         self.start_month = Some(value);
         self
@@ -732,17 +792,20 @@ impl InvoiceItemsConsumptionsListBuilder {
     /// Start year
     ///
     /// Query `start_year`, number.
+    #[inline]
     pub fn start_year(mut self, value: f64) -> Self {
         self.start_year = Some(value);
         self
     }
     /// Query `year`, integer.
+    #[inline]
     pub fn year(mut self, value: i64) -> Self {
         self.year = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -751,6 +814,7 @@ impl InvoiceItemsConsumptionsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -782,6 +846,7 @@ impl InvoiceItemsConsumptionsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -794,6 +859,7 @@ impl InvoiceItemsConsumptionsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<models::InvoiceItemsConsumptionsListResponse> {
@@ -811,6 +877,7 @@ impl InvoiceItemsConsumptionsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/invoice-items/{uuid}/consumptions/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -827,6 +894,7 @@ impl std::future::IntoFuture for InvoiceItemsConsumptionsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::InvoiceItemsConsumptionsListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -845,6 +913,7 @@ impl InvoiceItemsCostsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -852,6 +921,7 @@ impl InvoiceItemsCostsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -859,12 +929,14 @@ impl InvoiceItemsCostsListBuilder {
     /// UUID of the project for which statistics should be calculated.
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -873,6 +945,7 @@ impl InvoiceItemsCostsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -890,6 +963,7 @@ impl InvoiceItemsCostsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::InvoiceItemsCostsListResponse>> {
@@ -900,6 +974,7 @@ impl InvoiceItemsCostsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::InvoiceItemsCostsListResponse> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -915,6 +990,7 @@ impl InvoiceItemsCostsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/invoice-items/costs/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -931,6 +1007,7 @@ impl std::future::IntoFuture for InvoiceItemsCostsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::InvoiceItemsCostsListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -947,6 +1024,7 @@ impl InvoiceItemsCustomerCostsForPeriodRetrieveBuilder {
     /// UUID of the project for which statistics should be calculated.
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -954,12 +1032,14 @@ impl InvoiceItemsCustomerCostsForPeriodRetrieveBuilder {
     /// Period for which statistics should be calculated.
     ///
     /// Query `period`, integer.
+    #[inline]
     pub fn period(mut self, value: i64) -> Self {
         self.period = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -968,6 +1048,7 @@ impl InvoiceItemsCustomerCostsForPeriodRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -987,6 +1068,7 @@ impl InvoiceItemsCustomerCostsForPeriodRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -1004,6 +1086,7 @@ impl std::future::IntoFuture for InvoiceItemsCustomerCostsForPeriodRetrieveBuild
     type IntoFuture = runtime::ResponseFuture<
         models::InvoiceItemsCustomerCostsForPeriodRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1020,6 +1103,7 @@ impl InvoiceItemsProjectCostsForPeriodRetrieveBuilder {
     /// Period for which statistics should be calculated (1, 3 or 12 months).
     ///
     /// Query `period`, integer.
+    #[inline]
     pub fn period(mut self, value: i64) -> Self {
         self.period = Some(value);
         self
@@ -1027,12 +1111,14 @@ impl InvoiceItemsProjectCostsForPeriodRetrieveBuilder {
     /// UUID of the project for which statistics should be calculated.
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1041,6 +1127,7 @@ impl InvoiceItemsProjectCostsForPeriodRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1060,6 +1147,7 @@ impl InvoiceItemsProjectCostsForPeriodRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -1077,6 +1165,7 @@ impl std::future::IntoFuture for InvoiceItemsProjectCostsForPeriodRetrieveBuilde
     type IntoFuture = runtime::ResponseFuture<
         models::InvoiceItemsProjectCostsForPeriodRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1098,31 +1187,37 @@ pub struct InvoiceItemsTotalPriceRetrieveBuilder {
 }
 impl InvoiceItemsTotalPriceRetrieveBuilder {
     /// Query `credit_uuid`, string (uuid).
+    #[inline]
     pub fn credit_uuid(mut self, value: Uuid) -> Self {
         self.credit_uuid = Some(value);
         self
     }
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
     }
     /// Query `month`, integer.
+    #[inline]
     pub fn month(mut self, value: i64) -> Self {
         self.month = Some(value);
         self
     }
     /// Query `offering_uuid`, string (uuid).
+    #[inline]
     pub fn offering_uuid(mut self, value: Uuid) -> Self {
         self.offering_uuid = Some(value);
         self
     }
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
     }
     /// Query `resource_uuid`, string (uuid).
+    #[inline]
     pub fn resource_uuid(mut self, value: Uuid) -> Self {
         self.resource_uuid = Some(value);
         self
@@ -1130,6 +1225,7 @@ impl InvoiceItemsTotalPriceRetrieveBuilder {
     /// Start month
     ///
     /// Query `start_month`, number.
+    #[inline]
     pub fn start_month(mut self, value: f64) -> Self {
         self.start_month = Some(value);
         self
@@ -1137,17 +1233,20 @@ impl InvoiceItemsTotalPriceRetrieveBuilder {
     /// Start year
     ///
     /// Query `start_year`, number.
+    #[inline]
     pub fn start_year(mut self, value: f64) -> Self {
         self.start_year = Some(value);
         self
     }
     /// Query `year`, integer.
+    #[inline]
     pub fn year(mut self, value: i64) -> Self {
         self.year = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1156,6 +1255,7 @@ impl InvoiceItemsTotalPriceRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1182,6 +1282,7 @@ impl InvoiceItemsTotalPriceRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::InvoiceItemsTotalPriceRetrieveResponse> {
@@ -1194,6 +1295,7 @@ impl std::future::IntoFuture for InvoiceItemsTotalPriceRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::InvoiceItemsTotalPriceRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1209,6 +1311,7 @@ pub struct InvoiceItemsMigrateToBuilder {
 impl InvoiceItemsMigrateToBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1217,6 +1320,7 @@ impl InvoiceItemsMigrateToBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1237,6 +1341,7 @@ impl InvoiceItemsMigrateToBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::InvoiceItemUuid> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1245,6 +1350,7 @@ impl InvoiceItemsMigrateToBuilder {
 impl std::future::IntoFuture for InvoiceItemsMigrateToBuilder {
     type Output = Result<models::InvoiceItemUuid, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::InvoiceItemUuid>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1259,6 +1365,7 @@ pub struct InvoiceItemsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> InvoiceItemsMock<'a> {
     /// Expects `GET /api/invoice-items/` (operation `invoice_items_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::InvoiceItem>> {
@@ -1271,6 +1378,7 @@ impl<'a> InvoiceItemsMock<'a> {
         )
     }
     /// Expects `GET /api/invoice-items/{uuid}/` (operation `invoice_items_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -1285,6 +1393,7 @@ impl<'a> InvoiceItemsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/invoice-items/{uuid}/create_compensation/` (operation `invoice_items_create_compensation`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create_compensation(
         &self,
         uuid: &Uuid,
@@ -1299,6 +1408,7 @@ impl<'a> InvoiceItemsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/invoice-items/{uuid}/` (operation `invoice_items_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -1313,6 +1423,7 @@ impl<'a> InvoiceItemsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/invoice-items/{uuid}/` (operation `invoice_items_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -1327,6 +1438,7 @@ impl<'a> InvoiceItemsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/invoice-items/{uuid}/` (operation `invoice_items_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -1341,6 +1453,7 @@ impl<'a> InvoiceItemsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/invoice-items/{uuid}/consumptions/` (operation `invoice_items_consumptions_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn consumptions_list(
         &self,
         uuid: &Uuid,
@@ -1358,6 +1471,7 @@ impl<'a> InvoiceItemsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/invoice-items/costs/` (operation `invoice_items_costs_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn costs_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -1373,6 +1487,7 @@ impl<'a> InvoiceItemsMock<'a> {
         )
     }
     /// Expects `GET /api/invoice-items/customer_costs_for_period/` (operation `invoice_items_customer_costs_for_period_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn customer_costs_for_period_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -1388,6 +1503,7 @@ impl<'a> InvoiceItemsMock<'a> {
         )
     }
     /// Expects `GET /api/invoice-items/project_costs_for_period/` (operation `invoice_items_project_costs_for_period_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn project_costs_for_period_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -1403,6 +1519,7 @@ impl<'a> InvoiceItemsMock<'a> {
         )
     }
     /// Expects `GET /api/invoice-items/total_price/` (operation `invoice_items_total_price_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn total_price_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -1418,6 +1535,7 @@ impl<'a> InvoiceItemsMock<'a> {
         )
     }
     /// Expects `POST /api/invoice-items/{uuid}/migrate_to/` (operation `invoice_items_migrate_to`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn migrate_to(
         &self,
         uuid: &Uuid,

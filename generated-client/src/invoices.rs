@@ -25,6 +25,7 @@ impl<'a> InvoicesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`InvoicesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> InvoicesListBuilder {
         InvoicesListBuilder {
             client: self.client.clone(),
@@ -52,6 +53,7 @@ impl<'a> InvoicesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`InvoicesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> InvoicesRetrieveBuilder {
         InvoicesRetrieveBuilder {
             client: self.client.clone(),
@@ -70,6 +72,7 @@ impl<'a> InvoicesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`InvoicesGrowthRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn growth_retrieve(&self) -> InvoicesGrowthRetrieveBuilder {
         InvoicesGrowthRetrieveBuilder {
             client: self.client.clone(),
@@ -91,6 +94,7 @@ impl<'a> InvoicesApi<'a> {
     /// - `404`
     ///
     /// Returns a [`InvoicesHistoryAtRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn history_at_retrieve(
         &self,
         uuid: Uuid,
@@ -113,6 +117,7 @@ impl<'a> InvoicesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`InvoicesHistoryListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn history_list(&self, uuid: Uuid) -> InvoicesHistoryListBuilder {
         InvoicesHistoryListBuilder {
             client: self.client.clone(),
@@ -144,6 +149,7 @@ impl<'a> InvoicesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`InvoicesItemsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn items_retrieve(&self, uuid: Uuid) -> InvoicesItemsRetrieveBuilder {
         InvoicesItemsRetrieveBuilder {
             client: self.client.clone(),
@@ -167,6 +173,7 @@ impl<'a> InvoicesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`InvoicesStatsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn stats_list(&self, uuid: Uuid) -> InvoicesStatsListBuilder {
         InvoicesStatsListBuilder {
             client: self.client.clone(),
@@ -197,6 +204,7 @@ impl<'a> InvoicesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`InvoicesImportUsageBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn import_usage(
         &self,
         body: models::ImportUsageRequest,
@@ -217,6 +225,7 @@ impl<'a> InvoicesApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`InvoicesPaidBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn paid(&self, uuid: Uuid, body: models::PaidRequest) -> InvoicesPaidBuilder {
         InvoicesPaidBuilder {
             client: self.client.clone(),
@@ -235,6 +244,7 @@ impl<'a> InvoicesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`InvoicesSendNotificationBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn send_notification(&self, uuid: Uuid) -> InvoicesSendNotificationBuilder {
         InvoicesSendNotificationBuilder {
             client: self.client.clone(),
@@ -252,6 +262,7 @@ impl<'a> InvoicesApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`InvoicesSetBackendIdBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_backend_id(&self, uuid: Uuid) -> InvoicesSetBackendIdBuilder {
         InvoicesSetBackendIdBuilder {
             client: self.client.clone(),
@@ -270,6 +281,7 @@ impl<'a> InvoicesApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`InvoicesSetPaymentUrlBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_payment_url(&self, uuid: Uuid) -> InvoicesSetPaymentUrlBuilder {
         InvoicesSetPaymentUrlBuilder {
             client: self.client.clone(),
@@ -288,6 +300,7 @@ impl<'a> InvoicesApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`InvoicesSetReferenceNumberBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_reference_number(&self, uuid: Uuid) -> InvoicesSetReferenceNumberBuilder {
         InvoicesSetReferenceNumberBuilder {
             client: self.client.clone(),
@@ -321,26 +334,31 @@ impl InvoicesListBuilder {
     /// Filter by whether accounting is running.
     ///
     /// Query `accounting_is_running`, boolean.
+    #[inline]
     pub fn accounting_is_running(mut self, value: bool) -> Self {
         self.accounting_is_running = Some(value);
         self
     }
     /// Query `created`, string (date).
+    #[inline]
     pub fn created(mut self, value: Date) -> Self {
         self.created = Some(value);
         self
     }
     /// Query `customer`, string (uri).
+    #[inline]
     pub fn customer(mut self, value: impl Into<String>) -> Self {
         self.customer = Some(value.into());
         self
     }
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
     }
     /// Query `end_date`, string (date).
+    #[inline]
     pub fn end_date(mut self, value: Date) -> Self {
         self.end_date = Some(value);
         self
@@ -348,16 +366,19 @@ impl InvoicesListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Query `month`, integer.
+    #[inline]
     pub fn month(mut self, value: i64) -> Self {
         self.month = Some(value);
         self
@@ -367,11 +388,13 @@ impl InvoicesListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -379,6 +402,7 @@ impl InvoicesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -386,11 +410,13 @@ impl InvoicesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `start_date`, string (date).
+    #[inline]
     pub fn start_date(mut self, value: Date) -> Self {
         self.start_date = Some(value);
         self
@@ -398,22 +424,26 @@ impl InvoicesListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
     }
     /// Query `year`, integer.
+    #[inline]
     pub fn year(mut self, value: i64) -> Self {
         self.year = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -422,6 +452,7 @@ impl InvoicesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -446,6 +477,7 @@ impl InvoicesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::Invoice>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -454,6 +486,7 @@ impl InvoicesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::Invoice> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -469,6 +502,7 @@ impl InvoicesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/invoices/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -480,6 +514,7 @@ impl InvoicesListBuilder {
 impl std::future::IntoFuture for InvoicesListBuilder {
     type Output = Result<runtime::Page<models::Invoice>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Invoice>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -496,17 +531,20 @@ impl InvoicesRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -515,6 +553,7 @@ impl InvoicesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -530,6 +569,7 @@ impl InvoicesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Invoice> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -538,6 +578,7 @@ impl InvoicesRetrieveBuilder {
 impl std::future::IntoFuture for InvoicesRetrieveBuilder {
     type Output = Result<models::Invoice, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Invoice>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -553,22 +594,26 @@ pub struct InvoicesGrowthRetrieveBuilder {
 }
 impl InvoicesGrowthRetrieveBuilder {
     /// Query `accounting_is_running`, boolean.
+    #[inline]
     pub fn accounting_is_running(mut self, value: bool) -> Self {
         self.accounting_is_running = Some(value);
         self
     }
     /// Query `accounting_mode`, string.
+    #[inline]
     pub fn accounting_mode(mut self, value: impl Into<String>) -> Self {
         self.accounting_mode = Some(value.into());
         self
     }
     /// Query `customers_count`, integer.
+    #[inline]
     pub fn customers_count(mut self, value: i64) -> Self {
         self.customers_count = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -577,6 +622,7 @@ impl InvoicesGrowthRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -594,6 +640,7 @@ impl InvoicesGrowthRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::InvoicesGrowthRetrieveResponse> {
@@ -604,6 +651,7 @@ impl InvoicesGrowthRetrieveBuilder {
 impl std::future::IntoFuture for InvoicesGrowthRetrieveBuilder {
     type Output = Result<models::InvoicesGrowthRetrieveResponse, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::InvoicesGrowthRetrieveResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -619,6 +667,7 @@ pub struct InvoicesHistoryAtRetrieveBuilder {
 impl InvoicesHistoryAtRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -627,6 +676,7 @@ impl InvoicesHistoryAtRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -648,6 +698,7 @@ impl InvoicesHistoryAtRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::InvoicesHistoryAtRetrieveResponse> {
@@ -658,6 +709,7 @@ impl InvoicesHistoryAtRetrieveBuilder {
 impl std::future::IntoFuture for InvoicesHistoryAtRetrieveBuilder {
     type Output = Result<models::InvoicesHistoryAtRetrieveResponse, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::InvoicesHistoryAtRetrieveResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -688,11 +740,13 @@ impl InvoicesHistoryListBuilder {
     /// Filter by whether accounting is running.
     ///
     /// Query `accounting_is_running`, boolean.
+    #[inline]
     pub fn accounting_is_running(mut self, value: bool) -> Self {
         self.accounting_is_running = Some(value);
         self
     }
     /// Query `created`, string (date).
+    #[inline]
     pub fn created(mut self, value: Date) -> Self {
         self.created = Some(value);
         self
@@ -700,6 +754,7 @@ impl InvoicesHistoryListBuilder {
     /// Filter versions created after this timestamp (ISO 8601)
     ///
     /// Query `created_after`, string.
+    #[inline]
     pub fn created_after(mut self, value: impl Into<String>) -> Self {
         self.created_after = Some(value.into());
         self
@@ -707,26 +762,31 @@ impl InvoicesHistoryListBuilder {
     /// Filter versions created before this timestamp (ISO 8601)
     ///
     /// Query `created_before`, string.
+    #[inline]
     pub fn created_before(mut self, value: impl Into<String>) -> Self {
         self.created_before = Some(value.into());
         self
     }
     /// Query `customer`, string (uri).
+    #[inline]
     pub fn customer(mut self, value: impl Into<String>) -> Self {
         self.customer = Some(value.into());
         self
     }
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
     }
     /// Query `end_date`, string (date).
+    #[inline]
     pub fn end_date(mut self, value: Date) -> Self {
         self.end_date = Some(value);
         self
     }
     /// Query `month`, integer.
+    #[inline]
     pub fn month(mut self, value: i64) -> Self {
         self.month = Some(value);
         self
@@ -736,11 +796,13 @@ impl InvoicesHistoryListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -748,6 +810,7 @@ impl InvoicesHistoryListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -755,11 +818,13 @@ impl InvoicesHistoryListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `start_date`, string (date).
+    #[inline]
     pub fn start_date(mut self, value: Date) -> Self {
         self.start_date = Some(value);
         self
@@ -767,22 +832,26 @@ impl InvoicesHistoryListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
     }
     /// Query `year`, integer.
+    #[inline]
     pub fn year(mut self, value: i64) -> Self {
         self.year = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -791,6 +860,7 @@ impl InvoicesHistoryListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -822,6 +892,7 @@ impl InvoicesHistoryListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::InvoicesHistoryListResponse>> {
@@ -832,6 +903,7 @@ impl InvoicesHistoryListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::InvoicesHistoryListResponse> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -847,6 +919,7 @@ impl InvoicesHistoryListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/invoices/{uuid}/history/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -863,6 +936,7 @@ impl std::future::IntoFuture for InvoicesHistoryListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::InvoicesHistoryListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -884,6 +958,7 @@ impl InvoicesItemsRetrieveBuilder {
     /// Conceal compensation items
     ///
     /// Query `conceal_compensation_items`, boolean.
+    #[inline]
     pub fn conceal_compensation_items(mut self, value: bool) -> Self {
         self.conceal_compensation_items = Some(value);
         self
@@ -891,32 +966,38 @@ impl InvoicesItemsRetrieveBuilder {
     /// Order results by field
     ///
     /// Query `o`, `InvoiceItemOEnum`.
+    #[inline]
     pub fn o(mut self, value: models::InvoiceItemOEnum) -> Self {
         self.o = Some(value);
         self
     }
     /// Query `offering_uuid`, string (uuid).
+    #[inline]
     pub fn offering_uuid(mut self, value: Uuid) -> Self {
         self.offering_uuid = Some(value);
         self
     }
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
     }
     /// Query `provider_uuid`, string (uuid).
+    #[inline]
     pub fn provider_uuid(mut self, value: Uuid) -> Self {
         self.provider_uuid = Some(value);
         self
     }
     /// Query `query`, string.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -925,6 +1006,7 @@ impl InvoicesItemsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -950,6 +1032,7 @@ impl InvoicesItemsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::InvoicesItemsRetrieveResponse> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -958,6 +1041,7 @@ impl InvoicesItemsRetrieveBuilder {
 impl std::future::IntoFuture for InvoicesItemsRetrieveBuilder {
     type Output = Result<models::InvoicesItemsRetrieveResponse, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::InvoicesItemsRetrieveResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -987,31 +1071,37 @@ impl InvoicesStatsListBuilder {
     /// Filter by whether accounting is running.
     ///
     /// Query `accounting_is_running`, boolean.
+    #[inline]
     pub fn accounting_is_running(mut self, value: bool) -> Self {
         self.accounting_is_running = Some(value);
         self
     }
     /// Query `created`, string (date).
+    #[inline]
     pub fn created(mut self, value: Date) -> Self {
         self.created = Some(value);
         self
     }
     /// Query `customer`, string (uri).
+    #[inline]
     pub fn customer(mut self, value: impl Into<String>) -> Self {
         self.customer = Some(value.into());
         self
     }
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
     }
     /// Query `end_date`, string (date).
+    #[inline]
     pub fn end_date(mut self, value: Date) -> Self {
         self.end_date = Some(value);
         self
     }
     /// Query `month`, integer.
+    #[inline]
     pub fn month(mut self, value: i64) -> Self {
         self.month = Some(value);
         self
@@ -1021,11 +1111,13 @@ impl InvoicesStatsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -1033,6 +1125,7 @@ impl InvoicesStatsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -1040,16 +1133,19 @@ impl InvoicesStatsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `provider_uuid`, string (uuid).
+    #[inline]
     pub fn provider_uuid(mut self, value: Uuid) -> Self {
         self.provider_uuid = Some(value);
         self
     }
     /// Query `start_date`, string (date).
+    #[inline]
     pub fn start_date(mut self, value: Date) -> Self {
         self.start_date = Some(value);
         self
@@ -1057,22 +1153,26 @@ impl InvoicesStatsListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
     }
     /// Query `year`, integer.
+    #[inline]
     pub fn year(mut self, value: i64) -> Self {
         self.year = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1081,6 +1181,7 @@ impl InvoicesStatsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1110,6 +1211,7 @@ impl InvoicesStatsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::InvoicesStatsListResponse>> {
@@ -1120,6 +1222,7 @@ impl InvoicesStatsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::InvoicesStatsListResponse> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -1135,6 +1238,7 @@ impl InvoicesStatsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/invoices/{uuid}/stats/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -1151,6 +1255,7 @@ impl std::future::IntoFuture for InvoicesStatsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::InvoicesStatsListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1165,6 +1270,7 @@ pub struct InvoicesImportUsageBuilder {
 impl InvoicesImportUsageBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1173,6 +1279,7 @@ impl InvoicesImportUsageBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1187,6 +1294,7 @@ impl InvoicesImportUsageBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ImportUsage> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1195,6 +1303,7 @@ impl InvoicesImportUsageBuilder {
 impl std::future::IntoFuture for InvoicesImportUsageBuilder {
     type Output = Result<models::ImportUsage, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ImportUsage>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1210,6 +1319,7 @@ pub struct InvoicesPaidBuilder {
 impl InvoicesPaidBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1218,6 +1328,7 @@ impl InvoicesPaidBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1238,6 +1349,7 @@ impl InvoicesPaidBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1246,6 +1358,7 @@ impl InvoicesPaidBuilder {
 impl std::future::IntoFuture for InvoicesPaidBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1260,6 +1373,7 @@ pub struct InvoicesSendNotificationBuilder {
 impl InvoicesSendNotificationBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1268,6 +1382,7 @@ impl InvoicesSendNotificationBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1287,6 +1402,7 @@ impl InvoicesSendNotificationBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1295,6 +1411,7 @@ impl InvoicesSendNotificationBuilder {
 impl std::future::IntoFuture for InvoicesSendNotificationBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1310,6 +1427,7 @@ pub struct InvoicesSetBackendIdBuilder {
 impl InvoicesSetBackendIdBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1319,10 +1437,12 @@ impl InvoicesSetBackendIdBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::BackendIdRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1345,6 +1465,7 @@ impl InvoicesSetBackendIdBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1353,6 +1474,7 @@ impl InvoicesSetBackendIdBuilder {
 impl std::future::IntoFuture for InvoicesSetBackendIdBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1368,6 +1490,7 @@ pub struct InvoicesSetPaymentUrlBuilder {
 impl InvoicesSetPaymentUrlBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1377,10 +1500,12 @@ impl InvoicesSetPaymentUrlBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PaymentUrlRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1403,6 +1528,7 @@ impl InvoicesSetPaymentUrlBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1411,6 +1537,7 @@ impl InvoicesSetPaymentUrlBuilder {
 impl std::future::IntoFuture for InvoicesSetPaymentUrlBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1426,6 +1553,7 @@ pub struct InvoicesSetReferenceNumberBuilder {
 impl InvoicesSetReferenceNumberBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1435,10 +1563,12 @@ impl InvoicesSetReferenceNumberBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::ReferenceNumberRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1461,6 +1591,7 @@ impl InvoicesSetReferenceNumberBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1469,6 +1600,7 @@ impl InvoicesSetReferenceNumberBuilder {
 impl std::future::IntoFuture for InvoicesSetReferenceNumberBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1483,6 +1615,7 @@ pub struct InvoicesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> InvoicesMock<'a> {
     /// Expects `GET /api/invoices/` (operation `invoices_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Invoice>> {
@@ -1495,6 +1628,7 @@ impl<'a> InvoicesMock<'a> {
         )
     }
     /// Expects `GET /api/invoices/{uuid}/` (operation `invoices_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -1509,6 +1643,7 @@ impl<'a> InvoicesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/invoices/growth/` (operation `invoices_growth_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn growth_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::InvoicesGrowthRetrieveResponse> {
@@ -1521,6 +1656,7 @@ impl<'a> InvoicesMock<'a> {
         )
     }
     /// Expects `GET /api/invoices/{uuid}/history/at/` (operation `invoices_history_at_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn history_at_retrieve(
         &self,
         uuid: &Uuid,
@@ -1540,6 +1676,7 @@ impl<'a> InvoicesMock<'a> {
             .query("timestamp", timestamp)
     }
     /// Expects `GET /api/invoices/{uuid}/history/` (operation `invoices_history_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn history_list(
         &self,
         uuid: &Uuid,
@@ -1557,6 +1694,7 @@ impl<'a> InvoicesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/invoices/{uuid}/items/` (operation `invoices_items_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn items_retrieve(
         &self,
         uuid: &Uuid,
@@ -1571,6 +1709,7 @@ impl<'a> InvoicesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/invoices/{uuid}/stats/` (operation `invoices_stats_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn stats_list(
         &self,
         uuid: &Uuid,
@@ -1588,6 +1727,7 @@ impl<'a> InvoicesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/invoices/import_usage/` (operation `invoices_import_usage`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn import_usage(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::ImportUsage> {
@@ -1600,6 +1740,7 @@ impl<'a> InvoicesMock<'a> {
         )
     }
     /// Expects `POST /api/invoices/{uuid}/paid/` (operation `invoices_paid`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn paid(
         &self,
         uuid: &Uuid,
@@ -1614,6 +1755,7 @@ impl<'a> InvoicesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/invoices/{uuid}/send_notification/` (operation `invoices_send_notification`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn send_notification(
         &self,
         uuid: &Uuid,
@@ -1628,6 +1770,7 @@ impl<'a> InvoicesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/invoices/{uuid}/set_backend_id/` (operation `invoices_set_backend_id`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_backend_id(
         &self,
         uuid: &Uuid,
@@ -1642,6 +1785,7 @@ impl<'a> InvoicesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/invoices/{uuid}/set_payment_url/` (operation `invoices_set_payment_url`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_payment_url(
         &self,
         uuid: &Uuid,
@@ -1656,6 +1800,7 @@ impl<'a> InvoicesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/invoices/{uuid}/set_reference_number/` (operation `invoices_set_reference_number`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_reference_number(
         &self,
         uuid: &Uuid,

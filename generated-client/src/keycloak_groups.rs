@@ -25,6 +25,7 @@ impl<'a> KeycloakGroupsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`KeycloakGroupsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> KeycloakGroupsListBuilder {
         KeycloakGroupsListBuilder {
             client: self.client.clone(),
@@ -44,6 +45,7 @@ impl<'a> KeycloakGroupsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`KeycloakGroupsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> KeycloakGroupsRetrieveBuilder {
         KeycloakGroupsRetrieveBuilder {
             client: self.client.clone(),
@@ -68,6 +70,7 @@ impl KeycloakGroupsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -75,27 +78,32 @@ impl KeycloakGroupsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `role`, string.
+    #[inline]
     pub fn role(mut self, value: impl Into<String>) -> Self {
         self.role = Some(value.into());
         self
     }
     /// Query `scope_type`, string.
+    #[inline]
     pub fn scope_type(mut self, value: impl Into<String>) -> Self {
         self.scope_type = Some(value.into());
         self
     }
     /// Query `scope_uuid`, string (uuid).
+    #[inline]
     pub fn scope_uuid(mut self, value: Uuid) -> Self {
         self.scope_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -104,6 +112,7 @@ impl KeycloakGroupsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -123,6 +132,7 @@ impl KeycloakGroupsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::KeycloakGroup>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -131,6 +141,7 @@ impl KeycloakGroupsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::KeycloakGroup> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -146,6 +157,7 @@ impl KeycloakGroupsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/keycloak-groups/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -157,6 +169,7 @@ impl KeycloakGroupsListBuilder {
 impl std::future::IntoFuture for KeycloakGroupsListBuilder {
     type Output = Result<runtime::Page<models::KeycloakGroup>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::KeycloakGroup>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -171,6 +184,7 @@ pub struct KeycloakGroupsRetrieveBuilder {
 impl KeycloakGroupsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -179,6 +193,7 @@ impl KeycloakGroupsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -195,6 +210,7 @@ impl KeycloakGroupsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::KeycloakGroup> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -203,6 +219,7 @@ impl KeycloakGroupsRetrieveBuilder {
 impl std::future::IntoFuture for KeycloakGroupsRetrieveBuilder {
     type Output = Result<models::KeycloakGroup, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::KeycloakGroup>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -217,6 +234,7 @@ pub struct KeycloakGroupsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> KeycloakGroupsMock<'a> {
     /// Expects `GET /api/keycloak-groups/` (operation `keycloak_groups_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::KeycloakGroup>> {
@@ -229,6 +247,7 @@ impl<'a> KeycloakGroupsMock<'a> {
         )
     }
     /// Expects `GET /api/keycloak-groups/{uuid}/` (operation `keycloak_groups_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,

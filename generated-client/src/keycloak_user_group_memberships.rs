@@ -25,6 +25,7 @@ impl<'a> KeycloakUserGroupMembershipsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`KeycloakUserGroupMembershipsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> KeycloakUserGroupMembershipsListBuilder {
         KeycloakUserGroupMembershipsListBuilder {
             client: self.client.clone(),
@@ -50,6 +51,7 @@ impl<'a> KeycloakUserGroupMembershipsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`KeycloakUserGroupMembershipsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> KeycloakUserGroupMembershipsRetrieveBuilder {
         KeycloakUserGroupMembershipsRetrieveBuilder {
             client: self.client.clone(),
@@ -65,6 +67,7 @@ impl<'a> KeycloakUserGroupMembershipsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`KeycloakUserGroupMembershipsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::KeycloakUserGroupMembershipRequest,
@@ -83,6 +86,7 @@ impl<'a> KeycloakUserGroupMembershipsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`KeycloakUserGroupMembershipsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -103,6 +107,7 @@ impl<'a> KeycloakUserGroupMembershipsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`KeycloakUserGroupMembershipsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -122,6 +127,7 @@ impl<'a> KeycloakUserGroupMembershipsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`KeycloakUserGroupMembershipsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> KeycloakUserGroupMembershipsDestroyBuilder {
         KeycloakUserGroupMembershipsDestroyBuilder {
             client: self.client.clone(),
@@ -150,21 +156,25 @@ pub struct KeycloakUserGroupMembershipsListBuilder {
 }
 impl KeycloakUserGroupMembershipsListBuilder {
     /// Query `email`, string.
+    #[inline]
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
     /// Query `first_name`, string.
+    #[inline]
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
     /// Query `group_uuid`, string (uuid).
+    #[inline]
     pub fn group_uuid(mut self, value: Uuid) -> Self {
         self.group_uuid = Some(value);
         self
     }
     /// Query `last_name`, string.
+    #[inline]
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
@@ -172,6 +182,7 @@ impl KeycloakUserGroupMembershipsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -179,21 +190,25 @@ impl KeycloakUserGroupMembershipsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `role_uuid`, string (uuid).
+    #[inline]
     pub fn role_uuid(mut self, value: Uuid) -> Self {
         self.role_uuid = Some(value);
         self
     }
     /// Query `scope_type`, string.
+    #[inline]
     pub fn scope_type(mut self, value: impl Into<String>) -> Self {
         self.scope_type = Some(value.into());
         self
     }
     /// Query `scope_uuid`, string (uuid).
+    #[inline]
     pub fn scope_uuid(mut self, value: Uuid) -> Self {
         self.scope_uuid = Some(value);
         self
@@ -201,22 +216,26 @@ impl KeycloakUserGroupMembershipsListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
     }
     /// Query `username`, string.
+    #[inline]
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.username = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -225,6 +244,7 @@ impl KeycloakUserGroupMembershipsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -253,6 +273,7 @@ impl KeycloakUserGroupMembershipsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::KeycloakUserGroupMembership>> {
@@ -263,6 +284,7 @@ impl KeycloakUserGroupMembershipsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::KeycloakUserGroupMembership> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -278,6 +300,7 @@ impl KeycloakUserGroupMembershipsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/keycloak-user-group-memberships/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -294,6 +317,7 @@ impl std::future::IntoFuture for KeycloakUserGroupMembershipsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::KeycloakUserGroupMembership>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -308,6 +332,7 @@ pub struct KeycloakUserGroupMembershipsRetrieveBuilder {
 impl KeycloakUserGroupMembershipsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -316,6 +341,7 @@ impl KeycloakUserGroupMembershipsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -335,6 +361,7 @@ impl KeycloakUserGroupMembershipsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::KeycloakUserGroupMembership> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -343,6 +370,7 @@ impl KeycloakUserGroupMembershipsRetrieveBuilder {
 impl std::future::IntoFuture for KeycloakUserGroupMembershipsRetrieveBuilder {
     type Output = Result<models::KeycloakUserGroupMembership, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::KeycloakUserGroupMembership>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -357,6 +385,7 @@ pub struct KeycloakUserGroupMembershipsCreateBuilder {
 impl KeycloakUserGroupMembershipsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -365,6 +394,7 @@ impl KeycloakUserGroupMembershipsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -382,6 +412,7 @@ impl KeycloakUserGroupMembershipsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::KeycloakUserGroupMembership> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -390,6 +421,7 @@ impl KeycloakUserGroupMembershipsCreateBuilder {
 impl std::future::IntoFuture for KeycloakUserGroupMembershipsCreateBuilder {
     type Output = Result<models::KeycloakUserGroupMembership, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::KeycloakUserGroupMembership>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -405,6 +437,7 @@ pub struct KeycloakUserGroupMembershipsUpdateBuilder {
 impl KeycloakUserGroupMembershipsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -413,6 +446,7 @@ impl KeycloakUserGroupMembershipsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -433,6 +467,7 @@ impl KeycloakUserGroupMembershipsUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::KeycloakUserGroupMembership> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -441,6 +476,7 @@ impl KeycloakUserGroupMembershipsUpdateBuilder {
 impl std::future::IntoFuture for KeycloakUserGroupMembershipsUpdateBuilder {
     type Output = Result<models::KeycloakUserGroupMembership, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::KeycloakUserGroupMembership>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -456,6 +492,7 @@ pub struct KeycloakUserGroupMembershipsPartialUpdateBuilder {
 impl KeycloakUserGroupMembershipsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -465,6 +502,7 @@ impl KeycloakUserGroupMembershipsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(
         mut self,
         body: models::PatchedKeycloakUserGroupMembershipRequest,
@@ -472,6 +510,7 @@ impl KeycloakUserGroupMembershipsPartialUpdateBuilder {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -494,6 +533,7 @@ impl KeycloakUserGroupMembershipsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::KeycloakUserGroupMembership> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -502,6 +542,7 @@ impl KeycloakUserGroupMembershipsPartialUpdateBuilder {
 impl std::future::IntoFuture for KeycloakUserGroupMembershipsPartialUpdateBuilder {
     type Output = Result<models::KeycloakUserGroupMembership, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::KeycloakUserGroupMembership>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -516,6 +557,7 @@ pub struct KeycloakUserGroupMembershipsDestroyBuilder {
 impl KeycloakUserGroupMembershipsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -524,6 +566,7 @@ impl KeycloakUserGroupMembershipsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -543,6 +586,7 @@ impl KeycloakUserGroupMembershipsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -551,6 +595,7 @@ impl KeycloakUserGroupMembershipsDestroyBuilder {
 impl std::future::IntoFuture for KeycloakUserGroupMembershipsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -565,6 +610,7 @@ pub struct KeycloakUserGroupMembershipsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> KeycloakUserGroupMembershipsMock<'a> {
     /// Expects `GET /api/keycloak-user-group-memberships/` (operation `keycloak_user_group_memberships_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -580,6 +626,7 @@ impl<'a> KeycloakUserGroupMembershipsMock<'a> {
         )
     }
     /// Expects `GET /api/keycloak-user-group-memberships/{uuid}/` (operation `keycloak_user_group_memberships_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -594,6 +641,7 @@ impl<'a> KeycloakUserGroupMembershipsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/keycloak-user-group-memberships/` (operation `keycloak_user_group_memberships_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::KeycloakUserGroupMembership> {
@@ -606,6 +654,7 @@ impl<'a> KeycloakUserGroupMembershipsMock<'a> {
         )
     }
     /// Expects `PUT /api/keycloak-user-group-memberships/{uuid}/` (operation `keycloak_user_group_memberships_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -620,6 +669,7 @@ impl<'a> KeycloakUserGroupMembershipsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/keycloak-user-group-memberships/{uuid}/` (operation `keycloak_user_group_memberships_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -634,6 +684,7 @@ impl<'a> KeycloakUserGroupMembershipsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/keycloak-user-group-memberships/{uuid}/` (operation `keycloak_user_group_memberships_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,

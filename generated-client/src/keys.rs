@@ -25,6 +25,7 @@ impl<'a> KeysApi<'a> {
     /// - `200`
     ///
     /// Returns a [`KeysListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> KeysListBuilder {
         KeysListBuilder {
             client: self.client.clone(),
@@ -54,6 +55,7 @@ impl<'a> KeysApi<'a> {
     /// - `200`
     ///
     /// Returns a [`KeysRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> KeysRetrieveBuilder {
         KeysRetrieveBuilder {
             client: self.client.clone(),
@@ -70,6 +72,7 @@ impl<'a> KeysApi<'a> {
     /// - `201`
     ///
     /// Returns a [`KeysCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(&self, body: models::SshKeyRequest) -> KeysCreateBuilder {
         KeysCreateBuilder {
             client: self.client.clone(),
@@ -85,6 +88,7 @@ impl<'a> KeysApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`KeysDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> KeysDestroyBuilder {
         KeysDestroyBuilder {
             client: self.client.clone(),
@@ -104,6 +108,7 @@ impl<'a> KeysApi<'a> {
     /// - `404`
     ///
     /// Returns a [`KeysHistoryAtRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn history_at_retrieve(
         &self,
         uuid: Uuid,
@@ -126,6 +131,7 @@ impl<'a> KeysApi<'a> {
     /// - `200`
     ///
     /// Returns a [`KeysHistoryListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn history_list(&self, uuid: Uuid) -> KeysHistoryListBuilder {
         KeysHistoryListBuilder {
             client: self.client.clone(),
@@ -175,6 +181,7 @@ impl KeysListBuilder {
     /// Created after
     ///
     /// Query `created`, string (date-time).
+    #[inline]
     pub fn created(mut self, value: DateTime) -> Self {
         self.created = Some(value);
         self
@@ -182,6 +189,7 @@ impl KeysListBuilder {
     /// Created before
     ///
     /// Query `created_before`, string (date-time).
+    #[inline]
     pub fn created_before(mut self, value: DateTime) -> Self {
         self.created_before = Some(value);
         self
@@ -189,31 +197,37 @@ impl KeysListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Query `fingerprint_md5`, string.
+    #[inline]
     pub fn fingerprint_md5(mut self, value: impl Into<String>) -> Self {
         self.fingerprint_md5 = Some(value.into());
         self
     }
     /// Query `fingerprint_sha256`, string.
+    #[inline]
     pub fn fingerprint_sha256(mut self, value: impl Into<String>) -> Self {
         self.fingerprint_sha256 = Some(value.into());
         self
     }
     /// Query `fingerprint_sha512`, string.
+    #[inline]
     pub fn fingerprint_sha512(mut self, value: impl Into<String>) -> Self {
         self.fingerprint_sha512 = Some(value.into());
         self
     }
     /// Query `is_shared`, boolean.
+    #[inline]
     pub fn is_shared(mut self, value: bool) -> Self {
         self.is_shared = Some(value);
         self
@@ -221,6 +235,7 @@ impl KeysListBuilder {
     /// Modified after
     ///
     /// Query `modified`, string (date-time).
+    #[inline]
     pub fn modified(mut self, value: DateTime) -> Self {
         self.modified = Some(value);
         self
@@ -228,6 +243,7 @@ impl KeysListBuilder {
     /// Modified before
     ///
     /// Query `modified_before`, string (date-time).
+    #[inline]
     pub fn modified_before(mut self, value: DateTime) -> Self {
         self.modified_before = Some(value);
         self
@@ -235,6 +251,7 @@ impl KeysListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -242,6 +259,7 @@ impl KeysListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -251,11 +269,13 @@ impl KeysListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -263,6 +283,7 @@ impl KeysListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -270,6 +291,7 @@ impl KeysListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -277,12 +299,14 @@ impl KeysListBuilder {
     /// User UUID
     ///
     /// Query `user_uuid`, string (uuid).
+    #[inline]
     pub fn user_uuid(mut self, value: Uuid) -> Self {
         self.user_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -291,6 +315,7 @@ impl KeysListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -317,6 +342,7 @@ impl KeysListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::SshKey>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -325,6 +351,7 @@ impl KeysListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::SshKey> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -340,6 +367,7 @@ impl KeysListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/keys/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -351,6 +379,7 @@ impl KeysListBuilder {
 impl std::future::IntoFuture for KeysListBuilder {
     type Output = Result<runtime::Page<models::SshKey>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::SshKey>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -367,17 +396,20 @@ impl KeysRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -386,6 +418,7 @@ impl KeysRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -401,6 +434,7 @@ impl KeysRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::SshKey> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -409,6 +443,7 @@ impl KeysRetrieveBuilder {
 impl std::future::IntoFuture for KeysRetrieveBuilder {
     type Output = Result<models::SshKey, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::SshKey>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -423,6 +458,7 @@ pub struct KeysCreateBuilder {
 impl KeysCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -431,6 +467,7 @@ impl KeysCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -442,6 +479,7 @@ impl KeysCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::SshKey> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -450,6 +488,7 @@ impl KeysCreateBuilder {
 impl std::future::IntoFuture for KeysCreateBuilder {
     type Output = Result<models::SshKey, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::SshKey>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -464,6 +503,7 @@ pub struct KeysDestroyBuilder {
 impl KeysDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -472,6 +512,7 @@ impl KeysDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -485,6 +526,7 @@ impl KeysDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -493,6 +535,7 @@ impl KeysDestroyBuilder {
 impl std::future::IntoFuture for KeysDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -508,6 +551,7 @@ pub struct KeysHistoryAtRetrieveBuilder {
 impl KeysHistoryAtRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -516,6 +560,7 @@ impl KeysHistoryAtRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -534,6 +579,7 @@ impl KeysHistoryAtRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::KeysHistoryAtRetrieveResponse> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -542,6 +588,7 @@ impl KeysHistoryAtRetrieveBuilder {
 impl std::future::IntoFuture for KeysHistoryAtRetrieveBuilder {
     type Output = Result<models::KeysHistoryAtRetrieveResponse, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::KeysHistoryAtRetrieveResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -573,6 +620,7 @@ impl KeysHistoryListBuilder {
     /// Created after
     ///
     /// Query `created`, string (date-time).
+    #[inline]
     pub fn created(mut self, value: DateTime) -> Self {
         self.created = Some(value);
         self
@@ -580,6 +628,7 @@ impl KeysHistoryListBuilder {
     /// Filter versions created after this timestamp (ISO 8601)
     ///
     /// Query `created_after`, string.
+    #[inline]
     pub fn created_after(mut self, value: impl Into<String>) -> Self {
         self.created_after = Some(value.into());
         self
@@ -587,26 +636,31 @@ impl KeysHistoryListBuilder {
     /// Filter versions created before this timestamp (ISO 8601)
     ///
     /// Query `created_before`, string.
+    #[inline]
     pub fn created_before(mut self, value: impl Into<String>) -> Self {
         self.created_before = Some(value.into());
         self
     }
     /// Query `fingerprint_md5`, string.
+    #[inline]
     pub fn fingerprint_md5(mut self, value: impl Into<String>) -> Self {
         self.fingerprint_md5 = Some(value.into());
         self
     }
     /// Query `fingerprint_sha256`, string.
+    #[inline]
     pub fn fingerprint_sha256(mut self, value: impl Into<String>) -> Self {
         self.fingerprint_sha256 = Some(value.into());
         self
     }
     /// Query `fingerprint_sha512`, string.
+    #[inline]
     pub fn fingerprint_sha512(mut self, value: impl Into<String>) -> Self {
         self.fingerprint_sha512 = Some(value.into());
         self
     }
     /// Query `is_shared`, boolean.
+    #[inline]
     pub fn is_shared(mut self, value: bool) -> Self {
         self.is_shared = Some(value);
         self
@@ -614,6 +668,7 @@ impl KeysHistoryListBuilder {
     /// Modified after
     ///
     /// Query `modified`, string (date-time).
+    #[inline]
     pub fn modified(mut self, value: DateTime) -> Self {
         self.modified = Some(value);
         self
@@ -621,6 +676,7 @@ impl KeysHistoryListBuilder {
     /// Modified before
     ///
     /// Query `modified_before`, string (date-time).
+    #[inline]
     pub fn modified_before(mut self, value: DateTime) -> Self {
         self.modified_before = Some(value);
         self
@@ -628,6 +684,7 @@ impl KeysHistoryListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -635,6 +692,7 @@ impl KeysHistoryListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -644,11 +702,13 @@ impl KeysHistoryListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -656,6 +716,7 @@ impl KeysHistoryListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -663,6 +724,7 @@ impl KeysHistoryListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -670,12 +732,14 @@ impl KeysHistoryListBuilder {
     /// User UUID
     ///
     /// Query `user_uuid`, string (uuid).
+    #[inline]
     pub fn user_uuid(mut self, value: Uuid) -> Self {
         self.user_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -684,6 +748,7 @@ impl KeysHistoryListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -715,6 +780,7 @@ impl KeysHistoryListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::KeysHistoryListResponse>> {
@@ -725,6 +791,7 @@ impl KeysHistoryListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::KeysHistoryListResponse> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -740,6 +807,7 @@ impl KeysHistoryListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/keys/{uuid}/history/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -753,6 +821,7 @@ impl std::future::IntoFuture for KeysHistoryListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::KeysHistoryListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -767,6 +836,7 @@ pub struct KeysMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> KeysMock<'a> {
     /// Expects `GET /api/keys/` (operation `keys_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::SshKey>> {
@@ -779,6 +849,7 @@ impl<'a> KeysMock<'a> {
         )
     }
     /// Expects `GET /api/keys/{uuid}/` (operation `keys_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -793,6 +864,7 @@ impl<'a> KeysMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/keys/` (operation `keys_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::SshKey> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -803,6 +875,7 @@ impl<'a> KeysMock<'a> {
         )
     }
     /// Expects `DELETE /api/keys/{uuid}/` (operation `keys_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -817,6 +890,7 @@ impl<'a> KeysMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/keys/{uuid}/history/at/` (operation `keys_history_at_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn history_at_retrieve(
         &self,
         uuid: &Uuid,
@@ -833,6 +907,7 @@ impl<'a> KeysMock<'a> {
             .query("timestamp", timestamp)
     }
     /// Expects `GET /api/keys/{uuid}/history/` (operation `keys_history_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn history_list(
         &self,
         uuid: &Uuid,

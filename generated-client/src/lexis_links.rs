@@ -25,6 +25,7 @@ impl<'a> LexisLinksApi<'a> {
     /// - `200`
     ///
     /// Returns a [`LexisLinksListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> LexisLinksListBuilder {
         LexisLinksListBuilder {
             client: self.client.clone(),
@@ -46,6 +47,7 @@ impl<'a> LexisLinksApi<'a> {
     /// - `200`
     ///
     /// Returns a [`LexisLinksRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> LexisLinksRetrieveBuilder {
         LexisLinksRetrieveBuilder {
             client: self.client.clone(),
@@ -61,6 +63,7 @@ impl<'a> LexisLinksApi<'a> {
     /// - `201`: No response body
     ///
     /// Returns a [`LexisLinksCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::LexisLinkCreateRequest,
@@ -79,6 +82,7 @@ impl<'a> LexisLinksApi<'a> {
     /// - `200`
     ///
     /// Returns a [`LexisLinksUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(&self, uuid: Uuid) -> LexisLinksUpdateBuilder {
         LexisLinksUpdateBuilder {
             client: self.client.clone(),
@@ -95,6 +99,7 @@ impl<'a> LexisLinksApi<'a> {
     /// - `200`
     ///
     /// Returns a [`LexisLinksPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, uuid: Uuid) -> LexisLinksPartialUpdateBuilder {
         LexisLinksPartialUpdateBuilder {
             client: self.client.clone(),
@@ -111,6 +116,7 @@ impl<'a> LexisLinksApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`LexisLinksDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> LexisLinksDestroyBuilder {
         LexisLinksDestroyBuilder {
             client: self.client.clone(),
@@ -135,6 +141,7 @@ pub struct LexisLinksListBuilder {
 }
 impl LexisLinksListBuilder {
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -142,6 +149,7 @@ impl LexisLinksListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -149,11 +157,13 @@ impl LexisLinksListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -161,22 +171,26 @@ impl LexisLinksListBuilder {
     /// Filter by robot account username or type
     ///
     /// Query `query`, string.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
     }
     /// Query `resource_uuid`, string (uuid).
+    #[inline]
     pub fn resource_uuid(mut self, value: Uuid) -> Self {
         self.resource_uuid = Some(value);
         self
     }
     /// Query `uuid`, string (uuid).
+    #[inline]
     pub fn uuid(mut self, value: Uuid) -> Self {
         self.uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -185,6 +199,7 @@ impl LexisLinksListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -203,6 +218,7 @@ impl LexisLinksListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::LexisLink>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -211,6 +227,7 @@ impl LexisLinksListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::LexisLink> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -226,6 +243,7 @@ impl LexisLinksListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/lexis-links/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -237,6 +255,7 @@ impl LexisLinksListBuilder {
 impl std::future::IntoFuture for LexisLinksListBuilder {
     type Output = Result<runtime::Page<models::LexisLink>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::LexisLink>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -251,6 +270,7 @@ pub struct LexisLinksRetrieveBuilder {
 impl LexisLinksRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -259,6 +279,7 @@ impl LexisLinksRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -274,6 +295,7 @@ impl LexisLinksRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::LexisLink> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -282,6 +304,7 @@ impl LexisLinksRetrieveBuilder {
 impl std::future::IntoFuture for LexisLinksRetrieveBuilder {
     type Output = Result<models::LexisLink, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::LexisLink>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -296,6 +319,7 @@ pub struct LexisLinksCreateBuilder {
 impl LexisLinksCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -304,6 +328,7 @@ impl LexisLinksCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -315,6 +340,7 @@ impl LexisLinksCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -323,6 +349,7 @@ impl LexisLinksCreateBuilder {
 impl std::future::IntoFuture for LexisLinksCreateBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -338,6 +365,7 @@ pub struct LexisLinksUpdateBuilder {
 impl LexisLinksUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -347,10 +375,12 @@ impl LexisLinksUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::LexisLinkRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -369,6 +399,7 @@ impl LexisLinksUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::LexisLink> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -377,6 +408,7 @@ impl LexisLinksUpdateBuilder {
 impl std::future::IntoFuture for LexisLinksUpdateBuilder {
     type Output = Result<models::LexisLink, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::LexisLink>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -392,6 +424,7 @@ pub struct LexisLinksPartialUpdateBuilder {
 impl LexisLinksPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -401,10 +434,12 @@ impl LexisLinksPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedLexisLinkRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -423,6 +458,7 @@ impl LexisLinksPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::LexisLink> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -431,6 +467,7 @@ impl LexisLinksPartialUpdateBuilder {
 impl std::future::IntoFuture for LexisLinksPartialUpdateBuilder {
     type Output = Result<models::LexisLink, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::LexisLink>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -445,6 +482,7 @@ pub struct LexisLinksDestroyBuilder {
 impl LexisLinksDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -453,6 +491,7 @@ impl LexisLinksDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -468,6 +507,7 @@ impl LexisLinksDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -476,6 +516,7 @@ impl LexisLinksDestroyBuilder {
 impl std::future::IntoFuture for LexisLinksDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -490,6 +531,7 @@ pub struct LexisLinksMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> LexisLinksMock<'a> {
     /// Expects `GET /api/lexis-links/` (operation `lexis_links_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::LexisLink>> {
@@ -502,6 +544,7 @@ impl<'a> LexisLinksMock<'a> {
         )
     }
     /// Expects `GET /api/lexis-links/{uuid}/` (operation `lexis_links_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -516,6 +559,7 @@ impl<'a> LexisLinksMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/lexis-links/` (operation `lexis_links_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -526,6 +570,7 @@ impl<'a> LexisLinksMock<'a> {
         )
     }
     /// Expects `PUT /api/lexis-links/{uuid}/` (operation `lexis_links_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -540,6 +585,7 @@ impl<'a> LexisLinksMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/lexis-links/{uuid}/` (operation `lexis_links_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -554,6 +600,7 @@ impl<'a> LexisLinksMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/lexis-links/{uuid}/` (operation `lexis_links_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,

@@ -1648,31 +1648,37 @@ pub struct Client {
 }
 impl Client {
     /// A client sending `Authorization: Token <token>` to `base_url`.
+    #[inline]
     pub fn new(base_url: &str, token: &str) -> Result<Client, Error> {
         runtime::Client::new(base_url, token).map(Client::from_runtime)
     }
     /// Configures a client: authentication scheme, timeouts, deadline, retries, page
     /// size, response size limit, a caller-supplied `reqwest::Client`.
+    #[inline]
     pub fn builder(base_url: &str) -> ClientBuilder {
         ClientBuilder::new(base_url)
     }
     /// A client configured from the environment: `WALDUR_API_URL`, `WALDUR_API_TOKEN`
     /// and optionally `WALDUR_API_TOKEN_SCHEME` (`Token` by default, `Bearer` for OIDC
     /// and personal access tokens). Errors name the missing or invalid variable.
+    #[inline]
     pub fn from_env() -> Result<Client, Error> {
         runtime::Client::from_env().map(Client::from_runtime)
     }
     /// Wraps a configured runtime client.
+    #[inline]
     pub fn from_runtime(inner: runtime::Client) -> Client {
         Client { inner }
     }
     /// The runtime client (base URL, retry policy, raw requests with `execute`).
+    #[inline]
     pub fn runtime(&self) -> &runtime::Client {
         &self.inner
     }
     /// Operations of the `_matrix` tag.
     #[cfg(feature = "underscore-matrix")]
     #[cfg_attr(docsrs, doc(cfg(feature = "underscore-matrix")))]
+    #[inline]
     pub fn underscore_matrix(&self) -> underscore_matrix::UnderscoreMatrixApi<'_> {
         underscore_matrix::UnderscoreMatrixApi {
             client: &self.inner,
@@ -1681,6 +1687,7 @@ impl Client {
     /// Operations of the `access_subnets` tag.
     #[cfg(feature = "access-subnets")]
     #[cfg_attr(docsrs, doc(cfg(feature = "access-subnets")))]
+    #[inline]
     pub fn access_subnets(&self) -> access_subnets::AccessSubnetsApi<'_> {
         access_subnets::AccessSubnetsApi {
             client: &self.inner,
@@ -1689,6 +1696,7 @@ impl Client {
     /// Operations of the `admin` tag.
     #[cfg(feature = "admin")]
     #[cfg_attr(docsrs, doc(cfg(feature = "admin")))]
+    #[inline]
     pub fn admin(&self) -> admin::AdminApi<'_> {
         admin::AdminApi {
             client: &self.inner,
@@ -1697,6 +1705,7 @@ impl Client {
     /// Operations of the `admin_announcements` tag.
     #[cfg(feature = "admin-announcements")]
     #[cfg_attr(docsrs, doc(cfg(feature = "admin-announcements")))]
+    #[inline]
     pub fn admin_announcements(&self) -> admin_announcements::AdminAnnouncementsApi<'_> {
         admin_announcements::AdminAnnouncementsApi {
             client: &self.inner,
@@ -1705,6 +1714,7 @@ impl Client {
     /// Operations of the `affiliated_organizations` tag.
     #[cfg(feature = "affiliated-organizations")]
     #[cfg_attr(docsrs, doc(cfg(feature = "affiliated-organizations")))]
+    #[inline]
     pub fn affiliated_organizations(
         &self,
     ) -> affiliated_organizations::AffiliatedOrganizationsApi<'_> {
@@ -1715,6 +1725,7 @@ impl Client {
     /// Operations of the `anonymous_chat_feedbacks` tag.
     #[cfg(feature = "anonymous-chat-feedbacks")]
     #[cfg_attr(docsrs, doc(cfg(feature = "anonymous-chat-feedbacks")))]
+    #[inline]
     pub fn anonymous_chat_feedbacks(
         &self,
     ) -> anonymous_chat_feedbacks::AnonymousChatFeedbacksApi<'_> {
@@ -1725,6 +1736,7 @@ impl Client {
     /// Operations of the `anonymous_chat_interactions` tag.
     #[cfg(feature = "anonymous-chat-interactions")]
     #[cfg_attr(docsrs, doc(cfg(feature = "anonymous-chat-interactions")))]
+    #[inline]
     pub fn anonymous_chat_interactions(
         &self,
     ) -> anonymous_chat_interactions::AnonymousChatInteractionsApi<'_> {
@@ -1735,6 +1747,7 @@ impl Client {
     /// Operations of the `assignment_batches` tag.
     #[cfg(feature = "assignment-batches")]
     #[cfg_attr(docsrs, doc(cfg(feature = "assignment-batches")))]
+    #[inline]
     pub fn assignment_batches(&self) -> assignment_batches::AssignmentBatchesApi<'_> {
         assignment_batches::AssignmentBatchesApi {
             client: &self.inner,
@@ -1743,6 +1756,7 @@ impl Client {
     /// Operations of the `assignment_items` tag.
     #[cfg(feature = "assignment-items")]
     #[cfg_attr(docsrs, doc(cfg(feature = "assignment-items")))]
+    #[inline]
     pub fn assignment_items(&self) -> assignment_items::AssignmentItemsApi<'_> {
         assignment_items::AssignmentItemsApi {
             client: &self.inner,
@@ -1751,6 +1765,7 @@ impl Client {
     /// Operations of the `auth_tokens` tag.
     #[cfg(feature = "auth-tokens")]
     #[cfg_attr(docsrs, doc(cfg(feature = "auth-tokens")))]
+    #[inline]
     pub fn auth_tokens(&self) -> auth_tokens::AuthTokensApi<'_> {
         auth_tokens::AuthTokensApi {
             client: &self.inner,
@@ -1759,6 +1774,7 @@ impl Client {
     /// Operations of the `auth_valimo` tag.
     #[cfg(feature = "auth-valimo")]
     #[cfg_attr(docsrs, doc(cfg(feature = "auth-valimo")))]
+    #[inline]
     pub fn auth_valimo(&self) -> auth_valimo::AuthValimoApi<'_> {
         auth_valimo::AuthValimoApi {
             client: &self.inner,
@@ -1767,6 +1783,7 @@ impl Client {
     /// Operations of the `autoprovisioning_rules` tag.
     #[cfg(feature = "autoprovisioning-rules")]
     #[cfg_attr(docsrs, doc(cfg(feature = "autoprovisioning-rules")))]
+    #[inline]
     pub fn autoprovisioning_rules(
         &self,
     ) -> autoprovisioning_rules::AutoprovisioningRulesApi<'_> {
@@ -1777,6 +1794,7 @@ impl Client {
     /// Operations of the `aws_images` tag.
     #[cfg(feature = "aws-images")]
     #[cfg_attr(docsrs, doc(cfg(feature = "aws-images")))]
+    #[inline]
     pub fn aws_images(&self) -> aws_images::AwsImagesApi<'_> {
         aws_images::AwsImagesApi {
             client: &self.inner,
@@ -1785,6 +1803,7 @@ impl Client {
     /// Operations of the `aws_instances` tag.
     #[cfg(feature = "aws-instances")]
     #[cfg_attr(docsrs, doc(cfg(feature = "aws-instances")))]
+    #[inline]
     pub fn aws_instances(&self) -> aws_instances::AwsInstancesApi<'_> {
         aws_instances::AwsInstancesApi {
             client: &self.inner,
@@ -1793,6 +1812,7 @@ impl Client {
     /// Operations of the `aws_regions` tag.
     #[cfg(feature = "aws-regions")]
     #[cfg_attr(docsrs, doc(cfg(feature = "aws-regions")))]
+    #[inline]
     pub fn aws_regions(&self) -> aws_regions::AwsRegionsApi<'_> {
         aws_regions::AwsRegionsApi {
             client: &self.inner,
@@ -1801,6 +1821,7 @@ impl Client {
     /// Operations of the `aws_sizes` tag.
     #[cfg(feature = "aws-sizes")]
     #[cfg_attr(docsrs, doc(cfg(feature = "aws-sizes")))]
+    #[inline]
     pub fn aws_sizes(&self) -> aws_sizes::AwsSizesApi<'_> {
         aws_sizes::AwsSizesApi {
             client: &self.inner,
@@ -1809,6 +1830,7 @@ impl Client {
     /// Operations of the `aws_volumes` tag.
     #[cfg(feature = "aws-volumes")]
     #[cfg_attr(docsrs, doc(cfg(feature = "aws-volumes")))]
+    #[inline]
     pub fn aws_volumes(&self) -> aws_volumes::AwsVolumesApi<'_> {
         aws_volumes::AwsVolumesApi {
             client: &self.inner,
@@ -1817,6 +1839,7 @@ impl Client {
     /// Operations of the `azure_images` tag.
     #[cfg(feature = "azure-images")]
     #[cfg_attr(docsrs, doc(cfg(feature = "azure-images")))]
+    #[inline]
     pub fn azure_images(&self) -> azure_images::AzureImagesApi<'_> {
         azure_images::AzureImagesApi {
             client: &self.inner,
@@ -1825,6 +1848,7 @@ impl Client {
     /// Operations of the `azure_locations` tag.
     #[cfg(feature = "azure-locations")]
     #[cfg_attr(docsrs, doc(cfg(feature = "azure-locations")))]
+    #[inline]
     pub fn azure_locations(&self) -> azure_locations::AzureLocationsApi<'_> {
         azure_locations::AzureLocationsApi {
             client: &self.inner,
@@ -1833,6 +1857,7 @@ impl Client {
     /// Operations of the `azure_public_ips` tag.
     #[cfg(feature = "azure-public-ips")]
     #[cfg_attr(docsrs, doc(cfg(feature = "azure-public-ips")))]
+    #[inline]
     pub fn azure_public_ips(&self) -> azure_public_ips::AzurePublicIpsApi<'_> {
         azure_public_ips::AzurePublicIpsApi {
             client: &self.inner,
@@ -1841,6 +1866,7 @@ impl Client {
     /// Operations of the `azure_resource_groups` tag.
     #[cfg(feature = "azure-resource-groups")]
     #[cfg_attr(docsrs, doc(cfg(feature = "azure-resource-groups")))]
+    #[inline]
     pub fn azure_resource_groups(
         &self,
     ) -> azure_resource_groups::AzureResourceGroupsApi<'_> {
@@ -1851,6 +1877,7 @@ impl Client {
     /// Operations of the `azure_sizes` tag.
     #[cfg(feature = "azure-sizes")]
     #[cfg_attr(docsrs, doc(cfg(feature = "azure-sizes")))]
+    #[inline]
     pub fn azure_sizes(&self) -> azure_sizes::AzureSizesApi<'_> {
         azure_sizes::AzureSizesApi {
             client: &self.inner,
@@ -1859,6 +1886,7 @@ impl Client {
     /// Operations of the `azure_sql_databases` tag.
     #[cfg(feature = "azure-sql-databases")]
     #[cfg_attr(docsrs, doc(cfg(feature = "azure-sql-databases")))]
+    #[inline]
     pub fn azure_sql_databases(&self) -> azure_sql_databases::AzureSqlDatabasesApi<'_> {
         azure_sql_databases::AzureSqlDatabasesApi {
             client: &self.inner,
@@ -1867,6 +1895,7 @@ impl Client {
     /// Operations of the `azure_sql_servers` tag.
     #[cfg(feature = "azure-sql-servers")]
     #[cfg_attr(docsrs, doc(cfg(feature = "azure-sql-servers")))]
+    #[inline]
     pub fn azure_sql_servers(&self) -> azure_sql_servers::AzureSqlServersApi<'_> {
         azure_sql_servers::AzureSqlServersApi {
             client: &self.inner,
@@ -1875,6 +1904,7 @@ impl Client {
     /// Operations of the `azure_virtualmachines` tag.
     #[cfg(feature = "azure-virtualmachines")]
     #[cfg_attr(docsrs, doc(cfg(feature = "azure-virtualmachines")))]
+    #[inline]
     pub fn azure_virtualmachines(
         &self,
     ) -> azure_virtualmachines::AzureVirtualmachinesApi<'_> {
@@ -1885,6 +1915,7 @@ impl Client {
     /// Operations of the `backend_resource_requests` tag.
     #[cfg(feature = "backend-resource-requests")]
     #[cfg_attr(docsrs, doc(cfg(feature = "backend-resource-requests")))]
+    #[inline]
     pub fn backend_resource_requests(
         &self,
     ) -> backend_resource_requests::BackendResourceRequestsApi<'_> {
@@ -1895,6 +1926,7 @@ impl Client {
     /// Operations of the `backend_resources` tag.
     #[cfg(feature = "backend-resources")]
     #[cfg_attr(docsrs, doc(cfg(feature = "backend-resources")))]
+    #[inline]
     pub fn backend_resources(&self) -> backend_resources::BackendResourcesApi<'_> {
         backend_resources::BackendResourcesApi {
             client: &self.inner,
@@ -1903,6 +1935,7 @@ impl Client {
     /// Operations of the `billing_total_cost` tag.
     #[cfg(feature = "billing-total-cost")]
     #[cfg_attr(docsrs, doc(cfg(feature = "billing-total-cost")))]
+    #[inline]
     pub fn billing_total_cost(&self) -> billing_total_cost::BillingTotalCostApi<'_> {
         billing_total_cost::BillingTotalCostApi {
             client: &self.inner,
@@ -1911,6 +1944,7 @@ impl Client {
     /// Operations of the `booking_offerings` tag.
     #[cfg(feature = "booking-offerings")]
     #[cfg_attr(docsrs, doc(cfg(feature = "booking-offerings")))]
+    #[inline]
     pub fn booking_offerings(&self) -> booking_offerings::BookingOfferingsApi<'_> {
         booking_offerings::BookingOfferingsApi {
             client: &self.inner,
@@ -1919,6 +1953,7 @@ impl Client {
     /// Operations of the `booking_resources` tag.
     #[cfg(feature = "booking-resources")]
     #[cfg_attr(docsrs, doc(cfg(feature = "booking-resources")))]
+    #[inline]
     pub fn booking_resources(&self) -> booking_resources::BookingResourcesApi<'_> {
         booking_resources::BookingResourcesApi {
             client: &self.inner,
@@ -1927,6 +1962,7 @@ impl Client {
     /// Operations of the `broadcast_message_templates` tag.
     #[cfg(feature = "broadcast-message-templates")]
     #[cfg_attr(docsrs, doc(cfg(feature = "broadcast-message-templates")))]
+    #[inline]
     pub fn broadcast_message_templates(
         &self,
     ) -> broadcast_message_templates::BroadcastMessageTemplatesApi<'_> {
@@ -1937,6 +1973,7 @@ impl Client {
     /// Operations of the `broadcast_messages` tag.
     #[cfg(feature = "broadcast-messages")]
     #[cfg_attr(docsrs, doc(cfg(feature = "broadcast-messages")))]
+    #[inline]
     pub fn broadcast_messages(&self) -> broadcast_messages::BroadcastMessagesApi<'_> {
         broadcast_messages::BroadcastMessagesApi {
             client: &self.inner,
@@ -1945,6 +1982,7 @@ impl Client {
     /// Operations of the `call_assignment_configurations` tag.
     #[cfg(feature = "call-assignment-configurations")]
     #[cfg_attr(docsrs, doc(cfg(feature = "call-assignment-configurations")))]
+    #[inline]
     pub fn call_assignment_configurations(
         &self,
     ) -> call_assignment_configurations::CallAssignmentConfigurationsApi<'_> {
@@ -1955,6 +1993,7 @@ impl Client {
     /// Operations of the `call_managing_organisations` tag.
     #[cfg(feature = "call-managing-organisations")]
     #[cfg_attr(docsrs, doc(cfg(feature = "call-managing-organisations")))]
+    #[inline]
     pub fn call_managing_organisations(
         &self,
     ) -> call_managing_organisations::CallManagingOrganisationsApi<'_> {
@@ -1965,6 +2004,7 @@ impl Client {
     /// Operations of the `call_proposal_project_role_mappings` tag.
     #[cfg(feature = "call-proposal-project-role-mappings")]
     #[cfg_attr(docsrs, doc(cfg(feature = "call-proposal-project-role-mappings")))]
+    #[inline]
     pub fn call_proposal_project_role_mappings(
         &self,
     ) -> call_proposal_project_role_mappings::CallProposalProjectRoleMappingsApi<'_> {
@@ -1975,6 +2015,7 @@ impl Client {
     /// Operations of the `call_reviewer_pools` tag.
     #[cfg(feature = "call-reviewer-pools")]
     #[cfg_attr(docsrs, doc(cfg(feature = "call-reviewer-pools")))]
+    #[inline]
     pub fn call_reviewer_pools(&self) -> call_reviewer_pools::CallReviewerPoolsApi<'_> {
         call_reviewer_pools::CallReviewerPoolsApi {
             client: &self.inner,
@@ -1983,6 +2024,7 @@ impl Client {
     /// Operations of the `call_rounds` tag.
     #[cfg(feature = "call-rounds")]
     #[cfg_attr(docsrs, doc(cfg(feature = "call-rounds")))]
+    #[inline]
     pub fn call_rounds(&self) -> call_rounds::CallRoundsApi<'_> {
         call_rounds::CallRoundsApi {
             client: &self.inner,
@@ -1991,6 +2033,7 @@ impl Client {
     /// Operations of the `celery_stats` tag.
     #[cfg(feature = "celery-stats")]
     #[cfg_attr(docsrs, doc(cfg(feature = "celery-stats")))]
+    #[inline]
     pub fn celery_stats(&self) -> celery_stats::CeleryStatsApi<'_> {
         celery_stats::CeleryStatsApi {
             client: &self.inner,
@@ -1999,6 +2042,7 @@ impl Client {
     /// Operations of the `chat` tag.
     #[cfg(feature = "chat")]
     #[cfg_attr(docsrs, doc(cfg(feature = "chat")))]
+    #[inline]
     pub fn chat(&self) -> chat::ChatApi<'_> {
         chat::ChatApi {
             client: &self.inner,
@@ -2007,6 +2051,7 @@ impl Client {
     /// Operations of the `chat_messages` tag.
     #[cfg(feature = "chat-messages")]
     #[cfg_attr(docsrs, doc(cfg(feature = "chat-messages")))]
+    #[inline]
     pub fn chat_messages(&self) -> chat_messages::ChatMessagesApi<'_> {
         chat_messages::ChatMessagesApi {
             client: &self.inner,
@@ -2015,6 +2060,7 @@ impl Client {
     /// Operations of the `chat_quota` tag.
     #[cfg(feature = "chat-quota")]
     #[cfg_attr(docsrs, doc(cfg(feature = "chat-quota")))]
+    #[inline]
     pub fn chat_quota(&self) -> chat_quota::ChatQuotaApi<'_> {
         chat_quota::ChatQuotaApi {
             client: &self.inner,
@@ -2023,6 +2069,7 @@ impl Client {
     /// Operations of the `chat_sessions` tag.
     #[cfg(feature = "chat-sessions")]
     #[cfg_attr(docsrs, doc(cfg(feature = "chat-sessions")))]
+    #[inline]
     pub fn chat_sessions(&self) -> chat_sessions::ChatSessionsApi<'_> {
         chat_sessions::ChatSessionsApi {
             client: &self.inner,
@@ -2031,6 +2078,7 @@ impl Client {
     /// Operations of the `chat_system_prompts` tag.
     #[cfg(feature = "chat-system-prompts")]
     #[cfg_attr(docsrs, doc(cfg(feature = "chat-system-prompts")))]
+    #[inline]
     pub fn chat_system_prompts(&self) -> chat_system_prompts::ChatSystemPromptsApi<'_> {
         chat_system_prompts::ChatSystemPromptsApi {
             client: &self.inner,
@@ -2039,6 +2087,7 @@ impl Client {
     /// Operations of the `chat_threads` tag.
     #[cfg(feature = "chat-threads")]
     #[cfg_attr(docsrs, doc(cfg(feature = "chat-threads")))]
+    #[inline]
     pub fn chat_threads(&self) -> chat_threads::ChatThreadsApi<'_> {
         chat_threads::ChatThreadsApi {
             client: &self.inner,
@@ -2047,6 +2096,7 @@ impl Client {
     /// Operations of the `chat_tools` tag.
     #[cfg(feature = "chat-tools")]
     #[cfg_attr(docsrs, doc(cfg(feature = "chat-tools")))]
+    #[inline]
     pub fn chat_tools(&self) -> chat_tools::ChatToolsApi<'_> {
         chat_tools::ChatToolsApi {
             client: &self.inner,
@@ -2055,6 +2105,7 @@ impl Client {
     /// Operations of the `checklists_admin` tag.
     #[cfg(feature = "checklists-admin")]
     #[cfg_attr(docsrs, doc(cfg(feature = "checklists-admin")))]
+    #[inline]
     pub fn checklists_admin(&self) -> checklists_admin::ChecklistsAdminApi<'_> {
         checklists_admin::ChecklistsAdminApi {
             client: &self.inner,
@@ -2063,6 +2114,7 @@ impl Client {
     /// Operations of the `checklists_admin_question_dependencies` tag.
     #[cfg(feature = "checklists-admin-question-dependencies")]
     #[cfg_attr(docsrs, doc(cfg(feature = "checklists-admin-question-dependencies")))]
+    #[inline]
     pub fn checklists_admin_question_dependencies(
         &self,
     ) -> checklists_admin_question_dependencies::ChecklistsAdminQuestionDependenciesApi<
@@ -2075,6 +2127,7 @@ impl Client {
     /// Operations of the `checklists_admin_question_options` tag.
     #[cfg(feature = "checklists-admin-question-options")]
     #[cfg_attr(docsrs, doc(cfg(feature = "checklists-admin-question-options")))]
+    #[inline]
     pub fn checklists_admin_question_options(
         &self,
     ) -> checklists_admin_question_options::ChecklistsAdminQuestionOptionsApi<'_> {
@@ -2085,6 +2138,7 @@ impl Client {
     /// Operations of the `checklists_admin_questions` tag.
     #[cfg(feature = "checklists-admin-questions")]
     #[cfg_attr(docsrs, doc(cfg(feature = "checklists-admin-questions")))]
+    #[inline]
     pub fn checklists_admin_questions(
         &self,
     ) -> checklists_admin_questions::ChecklistsAdminQuestionsApi<'_> {
@@ -2095,6 +2149,7 @@ impl Client {
     /// Operations of the `coi_detection_jobs` tag.
     #[cfg(feature = "coi-detection-jobs")]
     #[cfg_attr(docsrs, doc(cfg(feature = "coi-detection-jobs")))]
+    #[inline]
     pub fn coi_detection_jobs(&self) -> coi_detection_jobs::CoiDetectionJobsApi<'_> {
         coi_detection_jobs::CoiDetectionJobsApi {
             client: &self.inner,
@@ -2103,6 +2158,7 @@ impl Client {
     /// Operations of the `coi_disclosures` tag.
     #[cfg(feature = "coi-disclosures")]
     #[cfg_attr(docsrs, doc(cfg(feature = "coi-disclosures")))]
+    #[inline]
     pub fn coi_disclosures(&self) -> coi_disclosures::CoiDisclosuresApi<'_> {
         coi_disclosures::CoiDisclosuresApi {
             client: &self.inner,
@@ -2111,6 +2167,7 @@ impl Client {
     /// Operations of the `component_user_usage_limits` tag.
     #[cfg(feature = "component-user-usage-limits")]
     #[cfg_attr(docsrs, doc(cfg(feature = "component-user-usage-limits")))]
+    #[inline]
     pub fn component_user_usage_limits(
         &self,
     ) -> component_user_usage_limits::ComponentUserUsageLimitsApi<'_> {
@@ -2121,6 +2178,7 @@ impl Client {
     /// Operations of the `configuration` tag.
     #[cfg(feature = "configuration")]
     #[cfg_attr(docsrs, doc(cfg(feature = "configuration")))]
+    #[inline]
     pub fn configuration(&self) -> configuration::ConfigurationApi<'_> {
         configuration::ConfigurationApi {
             client: &self.inner,
@@ -2129,6 +2187,7 @@ impl Client {
     /// Operations of the `conflicts_of_interest` tag.
     #[cfg(feature = "conflicts-of-interest")]
     #[cfg_attr(docsrs, doc(cfg(feature = "conflicts-of-interest")))]
+    #[inline]
     pub fn conflicts_of_interest(
         &self,
     ) -> conflicts_of_interest::ConflictsOfInterestApi<'_> {
@@ -2139,6 +2198,7 @@ impl Client {
     /// Operations of the `customer_credits` tag.
     #[cfg(feature = "customer-credits")]
     #[cfg_attr(docsrs, doc(cfg(feature = "customer-credits")))]
+    #[inline]
     pub fn customer_credits(&self) -> customer_credits::CustomerCreditsApi<'_> {
         customer_credits::CustomerCreditsApi {
             client: &self.inner,
@@ -2147,6 +2207,7 @@ impl Client {
     /// Operations of the `customer_permissions_reviews` tag.
     #[cfg(feature = "customer-permissions-reviews")]
     #[cfg_attr(docsrs, doc(cfg(feature = "customer-permissions-reviews")))]
+    #[inline]
     pub fn customer_permissions_reviews(
         &self,
     ) -> customer_permissions_reviews::CustomerPermissionsReviewsApi<'_> {
@@ -2157,6 +2218,7 @@ impl Client {
     /// Operations of the `customer_quotas` tag.
     #[cfg(feature = "customer-quotas")]
     #[cfg_attr(docsrs, doc(cfg(feature = "customer-quotas")))]
+    #[inline]
     pub fn customer_quotas(&self) -> customer_quotas::CustomerQuotasApi<'_> {
         customer_quotas::CustomerQuotasApi {
             client: &self.inner,
@@ -2165,6 +2227,7 @@ impl Client {
     /// Operations of the `customers` tag.
     #[cfg(feature = "customers")]
     #[cfg_attr(docsrs, doc(cfg(feature = "customers")))]
+    #[inline]
     pub fn customers(&self) -> customers::CustomersApi<'_> {
         customers::CustomersApi {
             client: &self.inner,
@@ -2173,6 +2236,7 @@ impl Client {
     /// Operations of the `daily_quotas` tag.
     #[cfg(feature = "daily-quotas")]
     #[cfg_attr(docsrs, doc(cfg(feature = "daily-quotas")))]
+    #[inline]
     pub fn daily_quotas(&self) -> daily_quotas::DailyQuotasApi<'_> {
         daily_quotas::DailyQuotasApi {
             client: &self.inner,
@@ -2181,6 +2245,7 @@ impl Client {
     /// Operations of the `data_access_logs` tag.
     #[cfg(feature = "data-access-logs")]
     #[cfg_attr(docsrs, doc(cfg(feature = "data-access-logs")))]
+    #[inline]
     pub fn data_access_logs(&self) -> data_access_logs::DataAccessLogsApi<'_> {
         data_access_logs::DataAccessLogsApi {
             client: &self.inner,
@@ -2189,6 +2254,7 @@ impl Client {
     /// Operations of the `database_stats` tag.
     #[cfg(feature = "database-stats")]
     #[cfg_attr(docsrs, doc(cfg(feature = "database-stats")))]
+    #[inline]
     pub fn database_stats(&self) -> database_stats::DatabaseStatsApi<'_> {
         database_stats::DatabaseStatsApi {
             client: &self.inner,
@@ -2197,6 +2263,7 @@ impl Client {
     /// Operations of the `debug` tag.
     #[cfg(feature = "debug")]
     #[cfg_attr(docsrs, doc(cfg(feature = "debug")))]
+    #[inline]
     pub fn debug(&self) -> debug::DebugApi<'_> {
         debug::DebugApi {
             client: &self.inner,
@@ -2205,6 +2272,7 @@ impl Client {
     /// Operations of the `digitalocean_droplets` tag.
     #[cfg(feature = "digitalocean-droplets")]
     #[cfg_attr(docsrs, doc(cfg(feature = "digitalocean-droplets")))]
+    #[inline]
     pub fn digitalocean_droplets(
         &self,
     ) -> digitalocean_droplets::DigitaloceanDropletsApi<'_> {
@@ -2215,6 +2283,7 @@ impl Client {
     /// Operations of the `digitalocean_images` tag.
     #[cfg(feature = "digitalocean-images")]
     #[cfg_attr(docsrs, doc(cfg(feature = "digitalocean-images")))]
+    #[inline]
     pub fn digitalocean_images(&self) -> digitalocean_images::DigitaloceanImagesApi<'_> {
         digitalocean_images::DigitaloceanImagesApi {
             client: &self.inner,
@@ -2223,6 +2292,7 @@ impl Client {
     /// Operations of the `digitalocean_regions` tag.
     #[cfg(feature = "digitalocean-regions")]
     #[cfg_attr(docsrs, doc(cfg(feature = "digitalocean-regions")))]
+    #[inline]
     pub fn digitalocean_regions(
         &self,
     ) -> digitalocean_regions::DigitaloceanRegionsApi<'_> {
@@ -2233,6 +2303,7 @@ impl Client {
     /// Operations of the `digitalocean_sizes` tag.
     #[cfg(feature = "digitalocean-sizes")]
     #[cfg_attr(docsrs, doc(cfg(feature = "digitalocean-sizes")))]
+    #[inline]
     pub fn digitalocean_sizes(&self) -> digitalocean_sizes::DigitaloceanSizesApi<'_> {
         digitalocean_sizes::DigitaloceanSizesApi {
             client: &self.inner,
@@ -2241,6 +2312,7 @@ impl Client {
     /// Operations of the `email_logs` tag.
     #[cfg(feature = "email-logs")]
     #[cfg_attr(docsrs, doc(cfg(feature = "email-logs")))]
+    #[inline]
     pub fn email_logs(&self) -> email_logs::EmailLogsApi<'_> {
         email_logs::EmailLogsApi {
             client: &self.inner,
@@ -2249,6 +2321,7 @@ impl Client {
     /// Operations of the `event_subscription_queues` tag.
     #[cfg(feature = "event-subscription-queues")]
     #[cfg_attr(docsrs, doc(cfg(feature = "event-subscription-queues")))]
+    #[inline]
     pub fn event_subscription_queues(
         &self,
     ) -> event_subscription_queues::EventSubscriptionQueuesApi<'_> {
@@ -2259,6 +2332,7 @@ impl Client {
     /// Operations of the `event_subscriptions` tag.
     #[cfg(feature = "event-subscriptions")]
     #[cfg_attr(docsrs, doc(cfg(feature = "event-subscriptions")))]
+    #[inline]
     pub fn event_subscriptions(&self) -> event_subscriptions::EventSubscriptionsApi<'_> {
         event_subscriptions::EventSubscriptionsApi {
             client: &self.inner,
@@ -2267,6 +2341,7 @@ impl Client {
     /// Operations of the `events` tag.
     #[cfg(feature = "events")]
     #[cfg_attr(docsrs, doc(cfg(feature = "events")))]
+    #[inline]
     pub fn events(&self) -> events::EventsApi<'_> {
         events::EventsApi {
             client: &self.inner,
@@ -2275,6 +2350,7 @@ impl Client {
     /// Operations of the `events_stats` tag.
     #[cfg(feature = "events-stats")]
     #[cfg_attr(docsrs, doc(cfg(feature = "events-stats")))]
+    #[inline]
     pub fn events_stats(&self) -> events_stats::EventsStatsApi<'_> {
         events_stats::EventsStatsApi {
             client: &self.inner,
@@ -2283,6 +2359,7 @@ impl Client {
     /// Operations of the `expertise_categories` tag.
     #[cfg(feature = "expertise-categories")]
     #[cfg_attr(docsrs, doc(cfg(feature = "expertise-categories")))]
+    #[inline]
     pub fn expertise_categories(
         &self,
     ) -> expertise_categories::ExpertiseCategoriesApi<'_> {
@@ -2293,6 +2370,7 @@ impl Client {
     /// Operations of the `external_links` tag.
     #[cfg(feature = "external-links")]
     #[cfg_attr(docsrs, doc(cfg(feature = "external-links")))]
+    #[inline]
     pub fn external_links(&self) -> external_links::ExternalLinksApi<'_> {
         external_links::ExternalLinksApi {
             client: &self.inner,
@@ -2301,6 +2379,7 @@ impl Client {
     /// Operations of the `feature_values` tag.
     #[cfg(feature = "feature-values")]
     #[cfg_attr(docsrs, doc(cfg(feature = "feature-values")))]
+    #[inline]
     pub fn feature_values(&self) -> feature_values::FeatureValuesApi<'_> {
         feature_values::FeatureValuesApi {
             client: &self.inner,
@@ -2309,6 +2388,7 @@ impl Client {
     /// Operations of the `financial_reports` tag.
     #[cfg(feature = "financial-reports")]
     #[cfg_attr(docsrs, doc(cfg(feature = "financial-reports")))]
+    #[inline]
     pub fn financial_reports(&self) -> financial_reports::FinancialReportsApi<'_> {
         financial_reports::FinancialReportsApi {
             client: &self.inner,
@@ -2317,6 +2397,7 @@ impl Client {
     /// Operations of the `freeipa_profiles` tag.
     #[cfg(feature = "freeipa-profiles")]
     #[cfg_attr(docsrs, doc(cfg(feature = "freeipa-profiles")))]
+    #[inline]
     pub fn freeipa_profiles(&self) -> freeipa_profiles::FreeipaProfilesApi<'_> {
         freeipa_profiles::FreeipaProfilesApi {
             client: &self.inner,
@@ -2325,6 +2406,7 @@ impl Client {
     /// Operations of the `google_auth` tag.
     #[cfg(feature = "google-auth")]
     #[cfg_attr(docsrs, doc(cfg(feature = "google-auth")))]
+    #[inline]
     pub fn google_auth(&self) -> google_auth::GoogleAuthApi<'_> {
         google_auth::GoogleAuthApi {
             client: &self.inner,
@@ -2333,6 +2415,7 @@ impl Client {
     /// Operations of the `hooks` tag.
     #[cfg(feature = "hooks")]
     #[cfg_attr(docsrs, doc(cfg(feature = "hooks")))]
+    #[inline]
     pub fn hooks(&self) -> hooks::HooksApi<'_> {
         hooks::HooksApi {
             client: &self.inner,
@@ -2341,6 +2424,7 @@ impl Client {
     /// Operations of the `hooks_email` tag.
     #[cfg(feature = "hooks-email")]
     #[cfg_attr(docsrs, doc(cfg(feature = "hooks-email")))]
+    #[inline]
     pub fn hooks_email(&self) -> hooks_email::HooksEmailApi<'_> {
         hooks_email::HooksEmailApi {
             client: &self.inner,
@@ -2349,6 +2433,7 @@ impl Client {
     /// Operations of the `hooks_web` tag.
     #[cfg(feature = "hooks-web")]
     #[cfg_attr(docsrs, doc(cfg(feature = "hooks-web")))]
+    #[inline]
     pub fn hooks_web(&self) -> hooks_web::HooksWebApi<'_> {
         hooks_web::HooksWebApi {
             client: &self.inner,
@@ -2357,6 +2442,7 @@ impl Client {
     /// Operations of the `identity_bridge` tag.
     #[cfg(feature = "identity-bridge")]
     #[cfg_attr(docsrs, doc(cfg(feature = "identity-bridge")))]
+    #[inline]
     pub fn identity_bridge(&self) -> identity_bridge::IdentityBridgeApi<'_> {
         identity_bridge::IdentityBridgeApi {
             client: &self.inner,
@@ -2365,6 +2451,7 @@ impl Client {
     /// Operations of the `identity_providers` tag.
     #[cfg(feature = "identity-providers")]
     #[cfg_attr(docsrs, doc(cfg(feature = "identity-providers")))]
+    #[inline]
     pub fn identity_providers(&self) -> identity_providers::IdentityProvidersApi<'_> {
         identity_providers::IdentityProvidersApi {
             client: &self.inner,
@@ -2373,6 +2460,7 @@ impl Client {
     /// Operations of the `invoice` tag.
     #[cfg(feature = "invoice")]
     #[cfg_attr(docsrs, doc(cfg(feature = "invoice")))]
+    #[inline]
     pub fn invoice(&self) -> invoice::InvoiceApi<'_> {
         invoice::InvoiceApi {
             client: &self.inner,
@@ -2381,6 +2469,7 @@ impl Client {
     /// Operations of the `invoice_items` tag.
     #[cfg(feature = "invoice-items")]
     #[cfg_attr(docsrs, doc(cfg(feature = "invoice-items")))]
+    #[inline]
     pub fn invoice_items(&self) -> invoice_items::InvoiceItemsApi<'_> {
         invoice_items::InvoiceItemsApi {
             client: &self.inner,
@@ -2389,6 +2478,7 @@ impl Client {
     /// Operations of the `invoices` tag.
     #[cfg(feature = "invoices")]
     #[cfg_attr(docsrs, doc(cfg(feature = "invoices")))]
+    #[inline]
     pub fn invoices(&self) -> invoices::InvoicesApi<'_> {
         invoices::InvoicesApi {
             client: &self.inner,
@@ -2397,6 +2487,7 @@ impl Client {
     /// Operations of the `keycloak_groups` tag.
     #[cfg(feature = "keycloak-groups")]
     #[cfg_attr(docsrs, doc(cfg(feature = "keycloak-groups")))]
+    #[inline]
     pub fn keycloak_groups(&self) -> keycloak_groups::KeycloakGroupsApi<'_> {
         keycloak_groups::KeycloakGroupsApi {
             client: &self.inner,
@@ -2405,6 +2496,7 @@ impl Client {
     /// Operations of the `keycloak_user_group_memberships` tag.
     #[cfg(feature = "keycloak-user-group-memberships")]
     #[cfg_attr(docsrs, doc(cfg(feature = "keycloak-user-group-memberships")))]
+    #[inline]
     pub fn keycloak_user_group_memberships(
         &self,
     ) -> keycloak_user_group_memberships::KeycloakUserGroupMembershipsApi<'_> {
@@ -2415,6 +2507,7 @@ impl Client {
     /// Operations of the `keys` tag.
     #[cfg(feature = "keys")]
     #[cfg_attr(docsrs, doc(cfg(feature = "keys")))]
+    #[inline]
     pub fn keys(&self) -> keys::KeysApi<'_> {
         keys::KeysApi {
             client: &self.inner,
@@ -2423,6 +2516,7 @@ impl Client {
     /// Operations of the `lexis_links` tag.
     #[cfg(feature = "lexis-links")]
     #[cfg_attr(docsrs, doc(cfg(feature = "lexis-links")))]
+    #[inline]
     pub fn lexis_links(&self) -> lexis_links::LexisLinksApi<'_> {
         lexis_links::LexisLinksApi {
             client: &self.inner,
@@ -2431,6 +2525,7 @@ impl Client {
     /// Operations of the `maintenance_announcement_offerings` tag.
     #[cfg(feature = "maintenance-announcement-offerings")]
     #[cfg_attr(docsrs, doc(cfg(feature = "maintenance-announcement-offerings")))]
+    #[inline]
     pub fn maintenance_announcement_offerings(
         &self,
     ) -> maintenance_announcement_offerings::MaintenanceAnnouncementOfferingsApi<'_> {
@@ -2444,6 +2539,7 @@ impl Client {
         docsrs,
         doc(cfg(feature = "maintenance-announcement-template-offerings"))
     )]
+    #[inline]
     pub fn maintenance_announcement_template_offerings(
         &self,
     ) -> maintenance_announcement_template_offerings::MaintenanceAnnouncementTemplateOfferingsApi<
@@ -2456,6 +2552,7 @@ impl Client {
     /// Operations of the `maintenance_announcements` tag.
     #[cfg(feature = "maintenance-announcements")]
     #[cfg_attr(docsrs, doc(cfg(feature = "maintenance-announcements")))]
+    #[inline]
     pub fn maintenance_announcements(
         &self,
     ) -> maintenance_announcements::MaintenanceAnnouncementsApi<'_> {
@@ -2466,6 +2563,7 @@ impl Client {
     /// Operations of the `maintenance_announcements_template` tag.
     #[cfg(feature = "maintenance-announcements-template")]
     #[cfg_attr(docsrs, doc(cfg(feature = "maintenance-announcements-template")))]
+    #[inline]
     pub fn maintenance_announcements_template(
         &self,
     ) -> maintenance_announcements_template::MaintenanceAnnouncementsTemplateApi<'_> {
@@ -2476,6 +2574,7 @@ impl Client {
     /// Operations of the `managed_rancher_cluster_resources` tag.
     #[cfg(feature = "managed-rancher-cluster-resources")]
     #[cfg_attr(docsrs, doc(cfg(feature = "managed-rancher-cluster-resources")))]
+    #[inline]
     pub fn managed_rancher_cluster_resources(
         &self,
     ) -> managed_rancher_cluster_resources::ManagedRancherClusterResourcesApi<'_> {
@@ -2486,6 +2585,7 @@ impl Client {
     /// Operations of the `marketplace_article_code_update` tag.
     #[cfg(feature = "marketplace-article-code-update")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-article-code-update")))]
+    #[inline]
     pub fn marketplace_article_code_update(
         &self,
     ) -> marketplace_article_code_update::MarketplaceArticleCodeUpdateApi<'_> {
@@ -2496,6 +2596,7 @@ impl Client {
     /// Operations of the `marketplace_attribute_options` tag.
     #[cfg(feature = "marketplace-attribute-options")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-attribute-options")))]
+    #[inline]
     pub fn marketplace_attribute_options(
         &self,
     ) -> marketplace_attribute_options::MarketplaceAttributeOptionsApi<'_> {
@@ -2506,6 +2607,7 @@ impl Client {
     /// Operations of the `marketplace_attributes` tag.
     #[cfg(feature = "marketplace-attributes")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-attributes")))]
+    #[inline]
     pub fn marketplace_attributes(
         &self,
     ) -> marketplace_attributes::MarketplaceAttributesApi<'_> {
@@ -2516,6 +2618,7 @@ impl Client {
     /// Operations of the `marketplace_bookings` tag.
     #[cfg(feature = "marketplace-bookings")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-bookings")))]
+    #[inline]
     pub fn marketplace_bookings(
         &self,
     ) -> marketplace_bookings::MarketplaceBookingsApi<'_> {
@@ -2526,6 +2629,7 @@ impl Client {
     /// Operations of the `marketplace_categories` tag.
     #[cfg(feature = "marketplace-categories")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-categories")))]
+    #[inline]
     pub fn marketplace_categories(
         &self,
     ) -> marketplace_categories::MarketplaceCategoriesApi<'_> {
@@ -2536,6 +2640,7 @@ impl Client {
     /// Operations of the `marketplace_category_columns` tag.
     #[cfg(feature = "marketplace-category-columns")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-category-columns")))]
+    #[inline]
     pub fn marketplace_category_columns(
         &self,
     ) -> marketplace_category_columns::MarketplaceCategoryColumnsApi<'_> {
@@ -2546,6 +2651,7 @@ impl Client {
     /// Operations of the `marketplace_category_component_usages` tag.
     #[cfg(feature = "marketplace-category-component-usages")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-category-component-usages")))]
+    #[inline]
     pub fn marketplace_category_component_usages(
         &self,
     ) -> marketplace_category_component_usages::MarketplaceCategoryComponentUsagesApi<
@@ -2558,6 +2664,7 @@ impl Client {
     /// Operations of the `marketplace_category_components` tag.
     #[cfg(feature = "marketplace-category-components")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-category-components")))]
+    #[inline]
     pub fn marketplace_category_components(
         &self,
     ) -> marketplace_category_components::MarketplaceCategoryComponentsApi<'_> {
@@ -2568,6 +2675,7 @@ impl Client {
     /// Operations of the `marketplace_category_groups` tag.
     #[cfg(feature = "marketplace-category-groups")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-category-groups")))]
+    #[inline]
     pub fn marketplace_category_groups(
         &self,
     ) -> marketplace_category_groups::MarketplaceCategoryGroupsApi<'_> {
@@ -2578,6 +2686,7 @@ impl Client {
     /// Operations of the `marketplace_category_help_articles` tag.
     #[cfg(feature = "marketplace-category-help-articles")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-category-help-articles")))]
+    #[inline]
     pub fn marketplace_category_help_articles(
         &self,
     ) -> marketplace_category_help_articles::MarketplaceCategoryHelpArticlesApi<'_> {
@@ -2588,6 +2697,7 @@ impl Client {
     /// Operations of the `marketplace_chat` tag.
     #[cfg(feature = "marketplace-chat")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-chat")))]
+    #[inline]
     pub fn marketplace_chat(&self) -> marketplace_chat::MarketplaceChatApi<'_> {
         marketplace_chat::MarketplaceChatApi {
             client: &self.inner,
@@ -2596,6 +2706,7 @@ impl Client {
     /// Operations of the `marketplace_component_usage_monthly` tag.
     #[cfg(feature = "marketplace-component-usage-monthly")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-component-usage-monthly")))]
+    #[inline]
     pub fn marketplace_component_usage_monthly(
         &self,
     ) -> marketplace_component_usage_monthly::MarketplaceComponentUsageMonthlyApi<'_> {
@@ -2606,6 +2717,7 @@ impl Client {
     /// Operations of the `marketplace_component_usages` tag.
     #[cfg(feature = "marketplace-component-usages")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-component-usages")))]
+    #[inline]
     pub fn marketplace_component_usages(
         &self,
     ) -> marketplace_component_usages::MarketplaceComponentUsagesApi<'_> {
@@ -2616,6 +2728,7 @@ impl Client {
     /// Operations of the `marketplace_component_user_usages` tag.
     #[cfg(feature = "marketplace-component-user-usages")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-component-user-usages")))]
+    #[inline]
     pub fn marketplace_component_user_usages(
         &self,
     ) -> marketplace_component_user_usages::MarketplaceComponentUserUsagesApi<'_> {
@@ -2626,6 +2739,7 @@ impl Client {
     /// Operations of the `marketplace_course_accounts` tag.
     #[cfg(feature = "marketplace-course-accounts")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-course-accounts")))]
+    #[inline]
     pub fn marketplace_course_accounts(
         &self,
     ) -> marketplace_course_accounts::MarketplaceCourseAccountsApi<'_> {
@@ -2639,6 +2753,7 @@ impl Client {
         docsrs,
         doc(cfg(feature = "marketplace-customer-component-usage-policies"))
     )]
+    #[inline]
     pub fn marketplace_customer_component_usage_policies(
         &self,
     ) -> marketplace_customer_component_usage_policies::MarketplaceCustomerComponentUsagePoliciesApi<
@@ -2654,6 +2769,7 @@ impl Client {
         docsrs,
         doc(cfg(feature = "marketplace-customer-estimated-cost-policies"))
     )]
+    #[inline]
     pub fn marketplace_customer_estimated_cost_policies(
         &self,
     ) -> marketplace_customer_estimated_cost_policies::MarketplaceCustomerEstimatedCostPoliciesApi<
@@ -2666,6 +2782,7 @@ impl Client {
     /// Operations of the `marketplace_customer_service_accounts` tag.
     #[cfg(feature = "marketplace-customer-service-accounts")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-customer-service-accounts")))]
+    #[inline]
     pub fn marketplace_customer_service_accounts(
         &self,
     ) -> marketplace_customer_service_accounts::MarketplaceCustomerServiceAccountsApi<
@@ -2678,6 +2795,7 @@ impl Client {
     /// Operations of the `marketplace_customer_usage` tag.
     #[cfg(feature = "marketplace-customer-usage")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-customer-usage")))]
+    #[inline]
     pub fn marketplace_customer_usage(
         &self,
     ) -> marketplace_customer_usage::MarketplaceCustomerUsageApi<'_> {
@@ -2688,6 +2806,7 @@ impl Client {
     /// Operations of the `marketplace_demo_presets` tag.
     #[cfg(feature = "marketplace-demo-presets")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-demo-presets")))]
+    #[inline]
     pub fn marketplace_demo_presets(
         &self,
     ) -> marketplace_demo_presets::MarketplaceDemoPresetsApi<'_> {
@@ -2698,6 +2817,7 @@ impl Client {
     /// Operations of the `marketplace_global_categories` tag.
     #[cfg(feature = "marketplace-global-categories")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-global-categories")))]
+    #[inline]
     pub fn marketplace_global_categories(
         &self,
     ) -> marketplace_global_categories::MarketplaceGlobalCategoriesApi<'_> {
@@ -2708,6 +2828,7 @@ impl Client {
     /// Operations of the `marketplace_integration_statuses` tag.
     #[cfg(feature = "marketplace-integration-statuses")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-integration-statuses")))]
+    #[inline]
     pub fn marketplace_integration_statuses(
         &self,
     ) -> marketplace_integration_statuses::MarketplaceIntegrationStatusesApi<'_> {
@@ -2721,6 +2842,7 @@ impl Client {
         docsrs,
         doc(cfg(feature = "marketplace-offering-estimated-cost-policies"))
     )]
+    #[inline]
     pub fn marketplace_offering_estimated_cost_policies(
         &self,
     ) -> marketplace_offering_estimated_cost_policies::MarketplaceOfferingEstimatedCostPoliciesApi<
@@ -2733,6 +2855,7 @@ impl Client {
     /// Operations of the `marketplace_offering_files` tag.
     #[cfg(feature = "marketplace-offering-files")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-offering-files")))]
+    #[inline]
     pub fn marketplace_offering_files(
         &self,
     ) -> marketplace_offering_files::MarketplaceOfferingFilesApi<'_> {
@@ -2743,6 +2866,7 @@ impl Client {
     /// Operations of the `marketplace_offering_groups` tag.
     #[cfg(feature = "marketplace-offering-groups")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-offering-groups")))]
+    #[inline]
     pub fn marketplace_offering_groups(
         &self,
     ) -> marketplace_offering_groups::MarketplaceOfferingGroupsApi<'_> {
@@ -2753,6 +2877,7 @@ impl Client {
     /// Operations of the `marketplace_offering_permissions` tag.
     #[cfg(feature = "marketplace-offering-permissions")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-offering-permissions")))]
+    #[inline]
     pub fn marketplace_offering_permissions(
         &self,
     ) -> marketplace_offering_permissions::MarketplaceOfferingPermissionsApi<'_> {
@@ -2763,6 +2888,7 @@ impl Client {
     /// Operations of the `marketplace_offering_permissions_log` tag.
     #[cfg(feature = "marketplace-offering-permissions-log")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-offering-permissions-log")))]
+    #[inline]
     pub fn marketplace_offering_permissions_log(
         &self,
     ) -> marketplace_offering_permissions_log::MarketplaceOfferingPermissionsLogApi<'_> {
@@ -2773,6 +2899,7 @@ impl Client {
     /// Operations of the `marketplace_offering_profiles` tag.
     #[cfg(feature = "marketplace-offering-profiles")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-offering-profiles")))]
+    #[inline]
     pub fn marketplace_offering_profiles(
         &self,
     ) -> marketplace_offering_profiles::MarketplaceOfferingProfilesApi<'_> {
@@ -2783,6 +2910,7 @@ impl Client {
     /// Operations of the `marketplace_offering_referrals` tag.
     #[cfg(feature = "marketplace-offering-referrals")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-offering-referrals")))]
+    #[inline]
     pub fn marketplace_offering_referrals(
         &self,
     ) -> marketplace_offering_referrals::MarketplaceOfferingReferralsApi<'_> {
@@ -2793,6 +2921,7 @@ impl Client {
     /// Operations of the `marketplace_offering_roles` tag.
     #[cfg(feature = "marketplace-offering-roles")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-offering-roles")))]
+    #[inline]
     pub fn marketplace_offering_roles(
         &self,
     ) -> marketplace_offering_roles::MarketplaceOfferingRolesApi<'_> {
@@ -2803,6 +2932,7 @@ impl Client {
     /// Operations of the `marketplace_offering_terms_of_service` tag.
     #[cfg(feature = "marketplace-offering-terms-of-service")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-offering-terms-of-service")))]
+    #[inline]
     pub fn marketplace_offering_terms_of_service(
         &self,
     ) -> marketplace_offering_terms_of_service::MarketplaceOfferingTermsOfServiceApi<
@@ -2815,6 +2945,7 @@ impl Client {
     /// Operations of the `marketplace_offering_usage_policies` tag.
     #[cfg(feature = "marketplace-offering-usage-policies")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-offering-usage-policies")))]
+    #[inline]
     pub fn marketplace_offering_usage_policies(
         &self,
     ) -> marketplace_offering_usage_policies::MarketplaceOfferingUsagePoliciesApi<'_> {
@@ -2828,6 +2959,7 @@ impl Client {
         docsrs,
         doc(cfg(feature = "marketplace-offering-user-checklist-completions"))
     )]
+    #[inline]
     pub fn marketplace_offering_user_checklist_completions(
         &self,
     ) -> marketplace_offering_user_checklist_completions::MarketplaceOfferingUserChecklistCompletionsApi<
@@ -2840,6 +2972,7 @@ impl Client {
     /// Operations of the `marketplace_offering_users` tag.
     #[cfg(feature = "marketplace-offering-users")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-offering-users")))]
+    #[inline]
     pub fn marketplace_offering_users(
         &self,
     ) -> marketplace_offering_users::MarketplaceOfferingUsersApi<'_> {
@@ -2850,6 +2983,7 @@ impl Client {
     /// Operations of the `marketplace_orders` tag.
     #[cfg(feature = "marketplace-orders")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-orders")))]
+    #[inline]
     pub fn marketplace_orders(&self) -> marketplace_orders::MarketplaceOrdersApi<'_> {
         marketplace_orders::MarketplaceOrdersApi {
             client: &self.inner,
@@ -2858,6 +2992,7 @@ impl Client {
     /// Operations of the `marketplace_plan_components` tag.
     #[cfg(feature = "marketplace-plan-components")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-plan-components")))]
+    #[inline]
     pub fn marketplace_plan_components(
         &self,
     ) -> marketplace_plan_components::MarketplacePlanComponentsApi<'_> {
@@ -2868,6 +3003,7 @@ impl Client {
     /// Operations of the `marketplace_plans` tag.
     #[cfg(feature = "marketplace-plans")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-plans")))]
+    #[inline]
     pub fn marketplace_plans(&self) -> marketplace_plans::MarketplacePlansApi<'_> {
         marketplace_plans::MarketplacePlansApi {
             client: &self.inner,
@@ -2876,6 +3012,7 @@ impl Client {
     /// Operations of the `marketplace_plugins` tag.
     #[cfg(feature = "marketplace-plugins")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-plugins")))]
+    #[inline]
     pub fn marketplace_plugins(&self) -> marketplace_plugins::MarketplacePluginsApi<'_> {
         marketplace_plugins::MarketplacePluginsApi {
             client: &self.inner,
@@ -2887,6 +3024,7 @@ impl Client {
         docsrs,
         doc(cfg(feature = "marketplace-project-estimated-cost-policies"))
     )]
+    #[inline]
     pub fn marketplace_project_estimated_cost_policies(
         &self,
     ) -> marketplace_project_estimated_cost_policies::MarketplaceProjectEstimatedCostPoliciesApi<
@@ -2899,6 +3037,7 @@ impl Client {
     /// Operations of the `marketplace_project_order_auto_approvals` tag.
     #[cfg(feature = "marketplace-project-order-auto-approvals")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-project-order-auto-approvals")))]
+    #[inline]
     pub fn marketplace_project_order_auto_approvals(
         &self,
     ) -> marketplace_project_order_auto_approvals::MarketplaceProjectOrderAutoApprovalsApi<
@@ -2911,6 +3050,7 @@ impl Client {
     /// Operations of the `marketplace_project_service_accounts` tag.
     #[cfg(feature = "marketplace-project-service-accounts")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-project-service-accounts")))]
+    #[inline]
     pub fn marketplace_project_service_accounts(
         &self,
     ) -> marketplace_project_service_accounts::MarketplaceProjectServiceAccountsApi<'_> {
@@ -2921,6 +3061,7 @@ impl Client {
     /// Operations of the `marketplace_project_update_requests` tag.
     #[cfg(feature = "marketplace-project-update-requests")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-project-update-requests")))]
+    #[inline]
     pub fn marketplace_project_update_requests(
         &self,
     ) -> marketplace_project_update_requests::MarketplaceProjectUpdateRequestsApi<'_> {
@@ -2931,6 +3072,7 @@ impl Client {
     /// Operations of the `marketplace_project_usage` tag.
     #[cfg(feature = "marketplace-project-usage")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-project-usage")))]
+    #[inline]
     pub fn marketplace_project_usage(
         &self,
     ) -> marketplace_project_usage::MarketplaceProjectUsageApi<'_> {
@@ -2941,6 +3083,7 @@ impl Client {
     /// Operations of the `marketplace_provider_offerings` tag.
     #[cfg(feature = "marketplace-provider-offerings")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-provider-offerings")))]
+    #[inline]
     pub fn marketplace_provider_offerings(
         &self,
     ) -> marketplace_provider_offerings::MarketplaceProviderOfferingsApi<'_> {
@@ -2951,6 +3094,7 @@ impl Client {
     /// Operations of the `marketplace_provider_resource_projects` tag.
     #[cfg(feature = "marketplace-provider-resource-projects")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-provider-resource-projects")))]
+    #[inline]
     pub fn marketplace_provider_resource_projects(
         &self,
     ) -> marketplace_provider_resource_projects::MarketplaceProviderResourceProjectsApi<
@@ -2963,6 +3107,7 @@ impl Client {
     /// Operations of the `marketplace_provider_resources` tag.
     #[cfg(feature = "marketplace-provider-resources")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-provider-resources")))]
+    #[inline]
     pub fn marketplace_provider_resources(
         &self,
     ) -> marketplace_provider_resources::MarketplaceProviderResourcesApi<'_> {
@@ -2973,6 +3118,7 @@ impl Client {
     /// Operations of the `marketplace_public_api` tag.
     #[cfg(feature = "marketplace-public-api")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-public-api")))]
+    #[inline]
     pub fn marketplace_public_api(
         &self,
     ) -> marketplace_public_api::MarketplacePublicApiApi<'_> {
@@ -2983,6 +3129,7 @@ impl Client {
     /// Operations of the `marketplace_public_offerings` tag.
     #[cfg(feature = "marketplace-public-offerings")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-public-offerings")))]
+    #[inline]
     pub fn marketplace_public_offerings(
         &self,
     ) -> marketplace_public_offerings::MarketplacePublicOfferingsApi<'_> {
@@ -2993,6 +3140,7 @@ impl Client {
     /// Operations of the `marketplace_related_customers` tag.
     #[cfg(feature = "marketplace-related-customers")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-related-customers")))]
+    #[inline]
     pub fn marketplace_related_customers(
         &self,
     ) -> marketplace_related_customers::MarketplaceRelatedCustomersApi<'_> {
@@ -3003,6 +3151,7 @@ impl Client {
     /// Operations of the `marketplace_remote_synchronisations` tag.
     #[cfg(feature = "marketplace-remote-synchronisations")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-remote-synchronisations")))]
+    #[inline]
     pub fn marketplace_remote_synchronisations(
         &self,
     ) -> marketplace_remote_synchronisations::MarketplaceRemoteSynchronisationsApi<'_> {
@@ -3013,6 +3162,7 @@ impl Client {
     /// Operations of the `marketplace_resource_limit_change_requests` tag.
     #[cfg(feature = "marketplace-resource-limit-change-requests")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-resource-limit-change-requests")))]
+    #[inline]
     pub fn marketplace_resource_limit_change_requests(
         &self,
     ) -> marketplace_resource_limit_change_requests::MarketplaceResourceLimitChangeRequestsApi<
@@ -3025,6 +3175,7 @@ impl Client {
     /// Operations of the `marketplace_resource_offerings` tag.
     #[cfg(feature = "marketplace-resource-offerings")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-resource-offerings")))]
+    #[inline]
     pub fn marketplace_resource_offerings(
         &self,
     ) -> marketplace_resource_offerings::MarketplaceResourceOfferingsApi<'_> {
@@ -3035,6 +3186,7 @@ impl Client {
     /// Operations of the `marketplace_resource_projects` tag.
     #[cfg(feature = "marketplace-resource-projects")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-resource-projects")))]
+    #[inline]
     pub fn marketplace_resource_projects(
         &self,
     ) -> marketplace_resource_projects::MarketplaceResourceProjectsApi<'_> {
@@ -3045,6 +3197,7 @@ impl Client {
     /// Operations of the `marketplace_resources` tag.
     #[cfg(feature = "marketplace-resources")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-resources")))]
+    #[inline]
     pub fn marketplace_resources(
         &self,
     ) -> marketplace_resources::MarketplaceResourcesApi<'_> {
@@ -3055,6 +3208,7 @@ impl Client {
     /// Operations of the `marketplace_robot_accounts` tag.
     #[cfg(feature = "marketplace-robot-accounts")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-robot-accounts")))]
+    #[inline]
     pub fn marketplace_robot_accounts(
         &self,
     ) -> marketplace_robot_accounts::MarketplaceRobotAccountsApi<'_> {
@@ -3065,6 +3219,7 @@ impl Client {
     /// Operations of the `marketplace_runtime_states` tag.
     #[cfg(feature = "marketplace-runtime-states")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-runtime-states")))]
+    #[inline]
     pub fn marketplace_runtime_states(
         &self,
     ) -> marketplace_runtime_states::MarketplaceRuntimeStatesApi<'_> {
@@ -3075,6 +3230,7 @@ impl Client {
     /// Operations of the `marketplace_screenshots` tag.
     #[cfg(feature = "marketplace-screenshots")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-screenshots")))]
+    #[inline]
     pub fn marketplace_screenshots(
         &self,
     ) -> marketplace_screenshots::MarketplaceScreenshotsApi<'_> {
@@ -3085,6 +3241,7 @@ impl Client {
     /// Operations of the `marketplace_script_async_dry_run` tag.
     #[cfg(feature = "marketplace-script-async-dry-run")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-script-async-dry-run")))]
+    #[inline]
     pub fn marketplace_script_async_dry_run(
         &self,
     ) -> marketplace_script_async_dry_run::MarketplaceScriptAsyncDryRunApi<'_> {
@@ -3095,6 +3252,7 @@ impl Client {
     /// Operations of the `marketplace_script_dry_run` tag.
     #[cfg(feature = "marketplace-script-dry-run")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-script-dry-run")))]
+    #[inline]
     pub fn marketplace_script_dry_run(
         &self,
     ) -> marketplace_script_dry_run::MarketplaceScriptDryRunApi<'_> {
@@ -3105,6 +3263,7 @@ impl Client {
     /// Operations of the `marketplace_script_sync_resource` tag.
     #[cfg(feature = "marketplace-script-sync-resource")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-script-sync-resource")))]
+    #[inline]
     pub fn marketplace_script_sync_resource(
         &self,
     ) -> marketplace_script_sync_resource::MarketplaceScriptSyncResourceApi<'_> {
@@ -3115,6 +3274,7 @@ impl Client {
     /// Operations of the `marketplace_sections` tag.
     #[cfg(feature = "marketplace-sections")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-sections")))]
+    #[inline]
     pub fn marketplace_sections(
         &self,
     ) -> marketplace_sections::MarketplaceSectionsApi<'_> {
@@ -3125,6 +3285,7 @@ impl Client {
     /// Operations of the `marketplace_service_providers` tag.
     #[cfg(feature = "marketplace-service-providers")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-service-providers")))]
+    #[inline]
     pub fn marketplace_service_providers(
         &self,
     ) -> marketplace_service_providers::MarketplaceServiceProvidersApi<'_> {
@@ -3135,6 +3296,7 @@ impl Client {
     /// Operations of the `marketplace_site_agent_connection_stats` tag.
     #[cfg(feature = "marketplace-site-agent-connection-stats")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-site-agent-connection-stats")))]
+    #[inline]
     pub fn marketplace_site_agent_connection_stats(
         &self,
     ) -> marketplace_site_agent_connection_stats::MarketplaceSiteAgentConnectionStatsApi<
@@ -3147,6 +3309,7 @@ impl Client {
     /// Operations of the `marketplace_site_agent_identities` tag.
     #[cfg(feature = "marketplace-site-agent-identities")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-site-agent-identities")))]
+    #[inline]
     pub fn marketplace_site_agent_identities(
         &self,
     ) -> marketplace_site_agent_identities::MarketplaceSiteAgentIdentitiesApi<'_> {
@@ -3157,6 +3320,7 @@ impl Client {
     /// Operations of the `marketplace_site_agent_logs` tag.
     #[cfg(feature = "marketplace-site-agent-logs")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-site-agent-logs")))]
+    #[inline]
     pub fn marketplace_site_agent_logs(
         &self,
     ) -> marketplace_site_agent_logs::MarketplaceSiteAgentLogsApi<'_> {
@@ -3167,6 +3331,7 @@ impl Client {
     /// Operations of the `marketplace_site_agent_processors` tag.
     #[cfg(feature = "marketplace-site-agent-processors")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-site-agent-processors")))]
+    #[inline]
     pub fn marketplace_site_agent_processors(
         &self,
     ) -> marketplace_site_agent_processors::MarketplaceSiteAgentProcessorsApi<'_> {
@@ -3177,6 +3342,7 @@ impl Client {
     /// Operations of the `marketplace_site_agent_services` tag.
     #[cfg(feature = "marketplace-site-agent-services")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-site-agent-services")))]
+    #[inline]
     pub fn marketplace_site_agent_services(
         &self,
     ) -> marketplace_site_agent_services::MarketplaceSiteAgentServicesApi<'_> {
@@ -3187,6 +3353,7 @@ impl Client {
     /// Operations of the `marketplace_site_agent_stats` tag.
     #[cfg(feature = "marketplace-site-agent-stats")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-site-agent-stats")))]
+    #[inline]
     pub fn marketplace_site_agent_stats(
         &self,
     ) -> marketplace_site_agent_stats::MarketplaceSiteAgentStatsApi<'_> {
@@ -3197,6 +3364,7 @@ impl Client {
     /// Operations of the `marketplace_site_agent_task_stats` tag.
     #[cfg(feature = "marketplace-site-agent-task-stats")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-site-agent-task-stats")))]
+    #[inline]
     pub fn marketplace_site_agent_task_stats(
         &self,
     ) -> marketplace_site_agent_task_stats::MarketplaceSiteAgentTaskStatsApi<'_> {
@@ -3207,6 +3375,7 @@ impl Client {
     /// Operations of the `marketplace_slurm_periodic_usage_policies` tag.
     #[cfg(feature = "marketplace-slurm-periodic-usage-policies")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-slurm-periodic-usage-policies")))]
+    #[inline]
     pub fn marketplace_slurm_periodic_usage_policies(
         &self,
     ) -> marketplace_slurm_periodic_usage_policies::MarketplaceSlurmPeriodicUsagePoliciesApi<
@@ -3219,6 +3388,7 @@ impl Client {
     /// Operations of the `marketplace_software_catalogs` tag.
     #[cfg(feature = "marketplace-software-catalogs")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-software-catalogs")))]
+    #[inline]
     pub fn marketplace_software_catalogs(
         &self,
     ) -> marketplace_software_catalogs::MarketplaceSoftwareCatalogsApi<'_> {
@@ -3229,6 +3399,7 @@ impl Client {
     /// Operations of the `marketplace_software_packages` tag.
     #[cfg(feature = "marketplace-software-packages")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-software-packages")))]
+    #[inline]
     pub fn marketplace_software_packages(
         &self,
     ) -> marketplace_software_packages::MarketplaceSoftwarePackagesApi<'_> {
@@ -3239,6 +3410,7 @@ impl Client {
     /// Operations of the `marketplace_software_targets` tag.
     #[cfg(feature = "marketplace-software-targets")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-software-targets")))]
+    #[inline]
     pub fn marketplace_software_targets(
         &self,
     ) -> marketplace_software_targets::MarketplaceSoftwareTargetsApi<'_> {
@@ -3249,6 +3421,7 @@ impl Client {
     /// Operations of the `marketplace_software_versions` tag.
     #[cfg(feature = "marketplace-software-versions")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-software-versions")))]
+    #[inline]
     pub fn marketplace_software_versions(
         &self,
     ) -> marketplace_software_versions::MarketplaceSoftwareVersionsApi<'_> {
@@ -3259,6 +3432,7 @@ impl Client {
     /// Operations of the `marketplace_stats` tag.
     #[cfg(feature = "marketplace-stats")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-stats")))]
+    #[inline]
     pub fn marketplace_stats(&self) -> marketplace_stats::MarketplaceStatsApi<'_> {
         marketplace_stats::MarketplaceStatsApi {
             client: &self.inner,
@@ -3267,6 +3441,7 @@ impl Client {
     /// Operations of the `marketplace_tags` tag.
     #[cfg(feature = "marketplace-tags")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-tags")))]
+    #[inline]
     pub fn marketplace_tags(&self) -> marketplace_tags::MarketplaceTagsApi<'_> {
         marketplace_tags::MarketplaceTagsApi {
             client: &self.inner,
@@ -3275,6 +3450,7 @@ impl Client {
     /// Operations of the `marketplace_user_offering_consents` tag.
     #[cfg(feature = "marketplace-user-offering-consents")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-user-offering-consents")))]
+    #[inline]
     pub fn marketplace_user_offering_consents(
         &self,
     ) -> marketplace_user_offering_consents::MarketplaceUserOfferingConsentsApi<'_> {
@@ -3285,6 +3461,7 @@ impl Client {
     /// Operations of the `matrix` tag.
     #[cfg(feature = "matrix")]
     #[cfg_attr(docsrs, doc(cfg(feature = "matrix")))]
+    #[inline]
     pub fn matrix(&self) -> matrix::MatrixApi<'_> {
         matrix::MatrixApi {
             client: &self.inner,
@@ -3293,6 +3470,7 @@ impl Client {
     /// Operations of the `media` tag.
     #[cfg(feature = "media")]
     #[cfg_attr(docsrs, doc(cfg(feature = "media")))]
+    #[inline]
     pub fn media(&self) -> media::MediaApi<'_> {
         media::MediaApi {
             client: &self.inner,
@@ -3301,6 +3479,7 @@ impl Client {
     /// Operations of the `metadata` tag.
     #[cfg(feature = "metadata")]
     #[cfg_attr(docsrs, doc(cfg(feature = "metadata")))]
+    #[inline]
     pub fn metadata(&self) -> metadata::MetadataApi<'_> {
         metadata::MetadataApi {
             client: &self.inner,
@@ -3309,6 +3488,7 @@ impl Client {
     /// Operations of the `my_assignment_batches` tag.
     #[cfg(feature = "my-assignment-batches")]
     #[cfg_attr(docsrs, doc(cfg(feature = "my-assignment-batches")))]
+    #[inline]
     pub fn my_assignment_batches(
         &self,
     ) -> my_assignment_batches::MyAssignmentBatchesApi<'_> {
@@ -3319,6 +3499,7 @@ impl Client {
     /// Operations of the `notification_messages` tag.
     #[cfg(feature = "notification-messages")]
     #[cfg_attr(docsrs, doc(cfg(feature = "notification-messages")))]
+    #[inline]
     pub fn notification_messages(
         &self,
     ) -> notification_messages::NotificationMessagesApi<'_> {
@@ -3329,6 +3510,7 @@ impl Client {
     /// Operations of the `notification_messages_templates` tag.
     #[cfg(feature = "notification-messages-templates")]
     #[cfg_attr(docsrs, doc(cfg(feature = "notification-messages-templates")))]
+    #[inline]
     pub fn notification_messages_templates(
         &self,
     ) -> notification_messages_templates::NotificationMessagesTemplatesApi<'_> {
@@ -3339,6 +3521,7 @@ impl Client {
     /// Operations of the `onboarding` tag.
     #[cfg(feature = "onboarding")]
     #[cfg_attr(docsrs, doc(cfg(feature = "onboarding")))]
+    #[inline]
     pub fn onboarding(&self) -> onboarding::OnboardingApi<'_> {
         onboarding::OnboardingApi {
             client: &self.inner,
@@ -3347,6 +3530,7 @@ impl Client {
     /// Operations of the `onboarding_justifications` tag.
     #[cfg(feature = "onboarding-justifications")]
     #[cfg_attr(docsrs, doc(cfg(feature = "onboarding-justifications")))]
+    #[inline]
     pub fn onboarding_justifications(
         &self,
     ) -> onboarding_justifications::OnboardingJustificationsApi<'_> {
@@ -3357,6 +3541,7 @@ impl Client {
     /// Operations of the `onboarding_question_metadata` tag.
     #[cfg(feature = "onboarding-question-metadata")]
     #[cfg_attr(docsrs, doc(cfg(feature = "onboarding-question-metadata")))]
+    #[inline]
     pub fn onboarding_question_metadata(
         &self,
     ) -> onboarding_question_metadata::OnboardingQuestionMetadataApi<'_> {
@@ -3367,6 +3552,7 @@ impl Client {
     /// Operations of the `onboarding_verifications` tag.
     #[cfg(feature = "onboarding-verifications")]
     #[cfg_attr(docsrs, doc(cfg(feature = "onboarding-verifications")))]
+    #[inline]
     pub fn onboarding_verifications(
         &self,
     ) -> onboarding_verifications::OnboardingVerificationsApi<'_> {
@@ -3377,6 +3563,7 @@ impl Client {
     /// Operations of the `openportal` tag.
     #[cfg(feature = "openportal")]
     #[cfg_attr(docsrs, doc(cfg(feature = "openportal")))]
+    #[inline]
     pub fn openportal(&self) -> openportal::OpenportalApi<'_> {
         openportal::OpenportalApi {
             client: &self.inner,
@@ -3385,6 +3572,7 @@ impl Client {
     /// Operations of the `openportal_accounting_summary` tag.
     #[cfg(feature = "openportal-accounting-summary")]
     #[cfg_attr(docsrs, doc(cfg(feature = "openportal-accounting-summary")))]
+    #[inline]
     pub fn openportal_accounting_summary(
         &self,
     ) -> openportal_accounting_summary::OpenportalAccountingSummaryApi<'_> {
@@ -3395,6 +3583,7 @@ impl Client {
     /// Operations of the `openportal_allocation_user_usage` tag.
     #[cfg(feature = "openportal-allocation-user-usage")]
     #[cfg_attr(docsrs, doc(cfg(feature = "openportal-allocation-user-usage")))]
+    #[inline]
     pub fn openportal_allocation_user_usage(
         &self,
     ) -> openportal_allocation_user_usage::OpenportalAllocationUserUsageApi<'_> {
@@ -3405,6 +3594,7 @@ impl Client {
     /// Operations of the `openportal_allocations` tag.
     #[cfg(feature = "openportal-allocations")]
     #[cfg_attr(docsrs, doc(cfg(feature = "openportal-allocations")))]
+    #[inline]
     pub fn openportal_allocations(
         &self,
     ) -> openportal_allocations::OpenportalAllocationsApi<'_> {
@@ -3415,6 +3605,7 @@ impl Client {
     /// Operations of the `openportal_associations` tag.
     #[cfg(feature = "openportal-associations")]
     #[cfg_attr(docsrs, doc(cfg(feature = "openportal-associations")))]
+    #[inline]
     pub fn openportal_associations(
         &self,
     ) -> openportal_associations::OpenportalAssociationsApi<'_> {
@@ -3425,6 +3616,7 @@ impl Client {
     /// Operations of the `openportal_managed_projects` tag.
     #[cfg(feature = "openportal-managed-projects")]
     #[cfg_attr(docsrs, doc(cfg(feature = "openportal-managed-projects")))]
+    #[inline]
     pub fn openportal_managed_projects(
         &self,
     ) -> openportal_managed_projects::OpenportalManagedProjectsApi<'_> {
@@ -3435,6 +3627,7 @@ impl Client {
     /// Operations of the `openportal_project_storage_reports` tag.
     #[cfg(feature = "openportal-project-storage-reports")]
     #[cfg_attr(docsrs, doc(cfg(feature = "openportal-project-storage-reports")))]
+    #[inline]
     pub fn openportal_project_storage_reports(
         &self,
     ) -> openportal_project_storage_reports::OpenportalProjectStorageReportsApi<'_> {
@@ -3445,6 +3638,7 @@ impl Client {
     /// Operations of the `openportal_project_template` tag.
     #[cfg(feature = "openportal-project-template")]
     #[cfg_attr(docsrs, doc(cfg(feature = "openportal-project-template")))]
+    #[inline]
     pub fn openportal_project_template(
         &self,
     ) -> openportal_project_template::OpenportalProjectTemplateApi<'_> {
@@ -3455,6 +3649,7 @@ impl Client {
     /// Operations of the `openportal_project_usage_reports` tag.
     #[cfg(feature = "openportal-project-usage-reports")]
     #[cfg_attr(docsrs, doc(cfg(feature = "openportal-project-usage-reports")))]
+    #[inline]
     pub fn openportal_project_usage_reports(
         &self,
     ) -> openportal_project_usage_reports::OpenportalProjectUsageReportsApi<'_> {
@@ -3465,6 +3660,7 @@ impl Client {
     /// Operations of the `openportal_projectinfo` tag.
     #[cfg(feature = "openportal-projectinfo")]
     #[cfg_attr(docsrs, doc(cfg(feature = "openportal-projectinfo")))]
+    #[inline]
     pub fn openportal_projectinfo(
         &self,
     ) -> openportal_projectinfo::OpenportalProjectinfoApi<'_> {
@@ -3475,6 +3671,7 @@ impl Client {
     /// Operations of the `openportal_remote_allocations` tag.
     #[cfg(feature = "openportal-remote-allocations")]
     #[cfg_attr(docsrs, doc(cfg(feature = "openportal-remote-allocations")))]
+    #[inline]
     pub fn openportal_remote_allocations(
         &self,
     ) -> openportal_remote_allocations::OpenportalRemoteAllocationsApi<'_> {
@@ -3485,6 +3682,7 @@ impl Client {
     /// Operations of the `openportal_remote_associations` tag.
     #[cfg(feature = "openportal-remote-associations")]
     #[cfg_attr(docsrs, doc(cfg(feature = "openportal-remote-associations")))]
+    #[inline]
     pub fn openportal_remote_associations(
         &self,
     ) -> openportal_remote_associations::OpenportalRemoteAssociationsApi<'_> {
@@ -3495,6 +3693,7 @@ impl Client {
     /// Operations of the `openportal_unmanaged_projects` tag.
     #[cfg(feature = "openportal-unmanaged-projects")]
     #[cfg_attr(docsrs, doc(cfg(feature = "openportal-unmanaged-projects")))]
+    #[inline]
     pub fn openportal_unmanaged_projects(
         &self,
     ) -> openportal_unmanaged_projects::OpenportalUnmanagedProjectsApi<'_> {
@@ -3505,6 +3704,7 @@ impl Client {
     /// Operations of the `openportal_userinfo` tag.
     #[cfg(feature = "openportal-userinfo")]
     #[cfg_attr(docsrs, doc(cfg(feature = "openportal-userinfo")))]
+    #[inline]
     pub fn openportal_userinfo(&self) -> openportal_userinfo::OpenportalUserinfoApi<'_> {
         openportal_userinfo::OpenportalUserinfoApi {
             client: &self.inner,
@@ -3513,6 +3713,7 @@ impl Client {
     /// Operations of the `openstack` tag.
     #[cfg(feature = "openstack")]
     #[cfg_attr(docsrs, doc(cfg(feature = "openstack")))]
+    #[inline]
     pub fn openstack(&self) -> openstack::OpenstackApi<'_> {
         openstack::OpenstackApi {
             client: &self.inner,
@@ -3521,6 +3722,7 @@ impl Client {
     /// Operations of the `openstack_backups` tag.
     #[cfg(feature = "openstack-backups")]
     #[cfg_attr(docsrs, doc(cfg(feature = "openstack-backups")))]
+    #[inline]
     pub fn openstack_backups(&self) -> openstack_backups::OpenstackBackupsApi<'_> {
         openstack_backups::OpenstackBackupsApi {
             client: &self.inner,
@@ -3529,6 +3731,7 @@ impl Client {
     /// Operations of the `openstack_external_networks` tag.
     #[cfg(feature = "openstack-external-networks")]
     #[cfg_attr(docsrs, doc(cfg(feature = "openstack-external-networks")))]
+    #[inline]
     pub fn openstack_external_networks(
         &self,
     ) -> openstack_external_networks::OpenstackExternalNetworksApi<'_> {
@@ -3539,6 +3742,7 @@ impl Client {
     /// Operations of the `openstack_flavors` tag.
     #[cfg(feature = "openstack-flavors")]
     #[cfg_attr(docsrs, doc(cfg(feature = "openstack-flavors")))]
+    #[inline]
     pub fn openstack_flavors(&self) -> openstack_flavors::OpenstackFlavorsApi<'_> {
         openstack_flavors::OpenstackFlavorsApi {
             client: &self.inner,
@@ -3547,6 +3751,7 @@ impl Client {
     /// Operations of the `openstack_floating_ips` tag.
     #[cfg(feature = "openstack-floating-ips")]
     #[cfg_attr(docsrs, doc(cfg(feature = "openstack-floating-ips")))]
+    #[inline]
     pub fn openstack_floating_ips(
         &self,
     ) -> openstack_floating_ips::OpenstackFloatingIpsApi<'_> {
@@ -3557,6 +3762,7 @@ impl Client {
     /// Operations of the `openstack_health_monitors` tag.
     #[cfg(feature = "openstack-health-monitors")]
     #[cfg_attr(docsrs, doc(cfg(feature = "openstack-health-monitors")))]
+    #[inline]
     pub fn openstack_health_monitors(
         &self,
     ) -> openstack_health_monitors::OpenstackHealthMonitorsApi<'_> {
@@ -3567,6 +3773,7 @@ impl Client {
     /// Operations of the `openstack_hypervisor_inventories` tag.
     #[cfg(feature = "openstack-hypervisor-inventories")]
     #[cfg_attr(docsrs, doc(cfg(feature = "openstack-hypervisor-inventories")))]
+    #[inline]
     pub fn openstack_hypervisor_inventories(
         &self,
     ) -> openstack_hypervisor_inventories::OpenstackHypervisorInventoriesApi<'_> {
@@ -3577,6 +3784,7 @@ impl Client {
     /// Operations of the `openstack_hypervisors` tag.
     #[cfg(feature = "openstack-hypervisors")]
     #[cfg_attr(docsrs, doc(cfg(feature = "openstack-hypervisors")))]
+    #[inline]
     pub fn openstack_hypervisors(
         &self,
     ) -> openstack_hypervisors::OpenstackHypervisorsApi<'_> {
@@ -3587,6 +3795,7 @@ impl Client {
     /// Operations of the `openstack_images` tag.
     #[cfg(feature = "openstack-images")]
     #[cfg_attr(docsrs, doc(cfg(feature = "openstack-images")))]
+    #[inline]
     pub fn openstack_images(&self) -> openstack_images::OpenstackImagesApi<'_> {
         openstack_images::OpenstackImagesApi {
             client: &self.inner,
@@ -3595,6 +3804,7 @@ impl Client {
     /// Operations of the `openstack_instance_availability_zones` tag.
     #[cfg(feature = "openstack-instance-availability-zones")]
     #[cfg_attr(docsrs, doc(cfg(feature = "openstack-instance-availability-zones")))]
+    #[inline]
     pub fn openstack_instance_availability_zones(
         &self,
     ) -> openstack_instance_availability_zones::OpenstackInstanceAvailabilityZonesApi<
@@ -3607,6 +3817,7 @@ impl Client {
     /// Operations of the `openstack_instances` tag.
     #[cfg(feature = "openstack-instances")]
     #[cfg_attr(docsrs, doc(cfg(feature = "openstack-instances")))]
+    #[inline]
     pub fn openstack_instances(&self) -> openstack_instances::OpenstackInstancesApi<'_> {
         openstack_instances::OpenstackInstancesApi {
             client: &self.inner,
@@ -3615,6 +3826,7 @@ impl Client {
     /// Operations of the `openstack_listeners` tag.
     #[cfg(feature = "openstack-listeners")]
     #[cfg_attr(docsrs, doc(cfg(feature = "openstack-listeners")))]
+    #[inline]
     pub fn openstack_listeners(&self) -> openstack_listeners::OpenstackListenersApi<'_> {
         openstack_listeners::OpenstackListenersApi {
             client: &self.inner,
@@ -3623,6 +3835,7 @@ impl Client {
     /// Operations of the `openstack_loadbalancers` tag.
     #[cfg(feature = "openstack-loadbalancers")]
     #[cfg_attr(docsrs, doc(cfg(feature = "openstack-loadbalancers")))]
+    #[inline]
     pub fn openstack_loadbalancers(
         &self,
     ) -> openstack_loadbalancers::OpenstackLoadbalancersApi<'_> {
@@ -3633,6 +3846,7 @@ impl Client {
     /// Operations of the `openstack_marketplace_tenants` tag.
     #[cfg(feature = "openstack-marketplace-tenants")]
     #[cfg_attr(docsrs, doc(cfg(feature = "openstack-marketplace-tenants")))]
+    #[inline]
     pub fn openstack_marketplace_tenants(
         &self,
     ) -> openstack_marketplace_tenants::OpenstackMarketplaceTenantsApi<'_> {
@@ -3643,6 +3857,7 @@ impl Client {
     /// Operations of the `openstack_migrations` tag.
     #[cfg(feature = "openstack-migrations")]
     #[cfg_attr(docsrs, doc(cfg(feature = "openstack-migrations")))]
+    #[inline]
     pub fn openstack_migrations(
         &self,
     ) -> openstack_migrations::OpenstackMigrationsApi<'_> {
@@ -3653,6 +3868,7 @@ impl Client {
     /// Operations of the `openstack_network_rbac_policies` tag.
     #[cfg(feature = "openstack-network-rbac-policies")]
     #[cfg_attr(docsrs, doc(cfg(feature = "openstack-network-rbac-policies")))]
+    #[inline]
     pub fn openstack_network_rbac_policies(
         &self,
     ) -> openstack_network_rbac_policies::OpenstackNetworkRbacPoliciesApi<'_> {
@@ -3663,6 +3879,7 @@ impl Client {
     /// Operations of the `openstack_networks` tag.
     #[cfg(feature = "openstack-networks")]
     #[cfg_attr(docsrs, doc(cfg(feature = "openstack-networks")))]
+    #[inline]
     pub fn openstack_networks(&self) -> openstack_networks::OpenstackNetworksApi<'_> {
         openstack_networks::OpenstackNetworksApi {
             client: &self.inner,
@@ -3671,6 +3888,7 @@ impl Client {
     /// Operations of the `openstack_pool_members` tag.
     #[cfg(feature = "openstack-pool-members")]
     #[cfg_attr(docsrs, doc(cfg(feature = "openstack-pool-members")))]
+    #[inline]
     pub fn openstack_pool_members(
         &self,
     ) -> openstack_pool_members::OpenstackPoolMembersApi<'_> {
@@ -3681,6 +3899,7 @@ impl Client {
     /// Operations of the `openstack_pools` tag.
     #[cfg(feature = "openstack-pools")]
     #[cfg_attr(docsrs, doc(cfg(feature = "openstack-pools")))]
+    #[inline]
     pub fn openstack_pools(&self) -> openstack_pools::OpenstackPoolsApi<'_> {
         openstack_pools::OpenstackPoolsApi {
             client: &self.inner,
@@ -3689,6 +3908,7 @@ impl Client {
     /// Operations of the `openstack_ports` tag.
     #[cfg(feature = "openstack-ports")]
     #[cfg_attr(docsrs, doc(cfg(feature = "openstack-ports")))]
+    #[inline]
     pub fn openstack_ports(&self) -> openstack_ports::OpenstackPortsApi<'_> {
         openstack_ports::OpenstackPortsApi {
             client: &self.inner,
@@ -3697,6 +3917,7 @@ impl Client {
     /// Operations of the `openstack_routers` tag.
     #[cfg(feature = "openstack-routers")]
     #[cfg_attr(docsrs, doc(cfg(feature = "openstack-routers")))]
+    #[inline]
     pub fn openstack_routers(&self) -> openstack_routers::OpenstackRoutersApi<'_> {
         openstack_routers::OpenstackRoutersApi {
             client: &self.inner,
@@ -3705,6 +3926,7 @@ impl Client {
     /// Operations of the `openstack_security_groups` tag.
     #[cfg(feature = "openstack-security-groups")]
     #[cfg_attr(docsrs, doc(cfg(feature = "openstack-security-groups")))]
+    #[inline]
     pub fn openstack_security_groups(
         &self,
     ) -> openstack_security_groups::OpenstackSecurityGroupsApi<'_> {
@@ -3715,6 +3937,7 @@ impl Client {
     /// Operations of the `openstack_server_groups` tag.
     #[cfg(feature = "openstack-server-groups")]
     #[cfg_attr(docsrs, doc(cfg(feature = "openstack-server-groups")))]
+    #[inline]
     pub fn openstack_server_groups(
         &self,
     ) -> openstack_server_groups::OpenstackServerGroupsApi<'_> {
@@ -3725,6 +3948,7 @@ impl Client {
     /// Operations of the `openstack_snapshots` tag.
     #[cfg(feature = "openstack-snapshots")]
     #[cfg_attr(docsrs, doc(cfg(feature = "openstack-snapshots")))]
+    #[inline]
     pub fn openstack_snapshots(&self) -> openstack_snapshots::OpenstackSnapshotsApi<'_> {
         openstack_snapshots::OpenstackSnapshotsApi {
             client: &self.inner,
@@ -3733,6 +3957,7 @@ impl Client {
     /// Operations of the `openstack_subnets` tag.
     #[cfg(feature = "openstack-subnets")]
     #[cfg_attr(docsrs, doc(cfg(feature = "openstack-subnets")))]
+    #[inline]
     pub fn openstack_subnets(&self) -> openstack_subnets::OpenstackSubnetsApi<'_> {
         openstack_subnets::OpenstackSubnetsApi {
             client: &self.inner,
@@ -3741,6 +3966,7 @@ impl Client {
     /// Operations of the `openstack_tenants` tag.
     #[cfg(feature = "openstack-tenants")]
     #[cfg_attr(docsrs, doc(cfg(feature = "openstack-tenants")))]
+    #[inline]
     pub fn openstack_tenants(&self) -> openstack_tenants::OpenstackTenantsApi<'_> {
         openstack_tenants::OpenstackTenantsApi {
             client: &self.inner,
@@ -3749,6 +3975,7 @@ impl Client {
     /// Operations of the `openstack_volume_availability_zones` tag.
     #[cfg(feature = "openstack-volume-availability-zones")]
     #[cfg_attr(docsrs, doc(cfg(feature = "openstack-volume-availability-zones")))]
+    #[inline]
     pub fn openstack_volume_availability_zones(
         &self,
     ) -> openstack_volume_availability_zones::OpenstackVolumeAvailabilityZonesApi<'_> {
@@ -3759,6 +3986,7 @@ impl Client {
     /// Operations of the `openstack_volume_types` tag.
     #[cfg(feature = "openstack-volume-types")]
     #[cfg_attr(docsrs, doc(cfg(feature = "openstack-volume-types")))]
+    #[inline]
     pub fn openstack_volume_types(
         &self,
     ) -> openstack_volume_types::OpenstackVolumeTypesApi<'_> {
@@ -3769,6 +3997,7 @@ impl Client {
     /// Operations of the `openstack_volumes` tag.
     #[cfg(feature = "openstack-volumes")]
     #[cfg_attr(docsrs, doc(cfg(feature = "openstack-volumes")))]
+    #[inline]
     pub fn openstack_volumes(&self) -> openstack_volumes::OpenstackVolumesApi<'_> {
         openstack_volumes::OpenstackVolumesApi {
             client: &self.inner,
@@ -3777,6 +4006,7 @@ impl Client {
     /// Operations of the `organization_groups` tag.
     #[cfg(feature = "organization-groups")]
     #[cfg_attr(docsrs, doc(cfg(feature = "organization-groups")))]
+    #[inline]
     pub fn organization_groups(&self) -> organization_groups::OrganizationGroupsApi<'_> {
         organization_groups::OrganizationGroupsApi {
             client: &self.inner,
@@ -3785,6 +4015,7 @@ impl Client {
     /// Operations of the `override_settings` tag.
     #[cfg(feature = "override-settings")]
     #[cfg_attr(docsrs, doc(cfg(feature = "override-settings")))]
+    #[inline]
     pub fn override_settings(&self) -> override_settings::OverrideSettingsApi<'_> {
         override_settings::OverrideSettingsApi {
             client: &self.inner,
@@ -3793,6 +4024,7 @@ impl Client {
     /// Operations of the `payment_profiles` tag.
     #[cfg(feature = "payment-profiles")]
     #[cfg_attr(docsrs, doc(cfg(feature = "payment-profiles")))]
+    #[inline]
     pub fn payment_profiles(&self) -> payment_profiles::PaymentProfilesApi<'_> {
         payment_profiles::PaymentProfilesApi {
             client: &self.inner,
@@ -3801,6 +4033,7 @@ impl Client {
     /// Operations of the `payments` tag.
     #[cfg(feature = "payments")]
     #[cfg_attr(docsrs, doc(cfg(feature = "payments")))]
+    #[inline]
     pub fn payments(&self) -> payments::PaymentsApi<'_> {
         payments::PaymentsApi {
             client: &self.inner,
@@ -3809,6 +4042,7 @@ impl Client {
     /// Operations of the `personal_access_tokens` tag.
     #[cfg(feature = "personal-access-tokens")]
     #[cfg_attr(docsrs, doc(cfg(feature = "personal-access-tokens")))]
+    #[inline]
     pub fn personal_access_tokens(
         &self,
     ) -> personal_access_tokens::PersonalAccessTokensApi<'_> {
@@ -3819,6 +4053,7 @@ impl Client {
     /// Operations of the `project_credits` tag.
     #[cfg(feature = "project-credits")]
     #[cfg_attr(docsrs, doc(cfg(feature = "project-credits")))]
+    #[inline]
     pub fn project_credits(&self) -> project_credits::ProjectCreditsApi<'_> {
         project_credits::ProjectCreditsApi {
             client: &self.inner,
@@ -3827,6 +4062,7 @@ impl Client {
     /// Operations of the `project_end_date_change_requests` tag.
     #[cfg(feature = "project-end-date-change-requests")]
     #[cfg_attr(docsrs, doc(cfg(feature = "project-end-date-change-requests")))]
+    #[inline]
     pub fn project_end_date_change_requests(
         &self,
     ) -> project_end_date_change_requests::ProjectEndDateChangeRequestsApi<'_> {
@@ -3837,6 +4073,7 @@ impl Client {
     /// Operations of the `project_permissions_reviews` tag.
     #[cfg(feature = "project-permissions-reviews")]
     #[cfg_attr(docsrs, doc(cfg(feature = "project-permissions-reviews")))]
+    #[inline]
     pub fn project_permissions_reviews(
         &self,
     ) -> project_permissions_reviews::ProjectPermissionsReviewsApi<'_> {
@@ -3847,6 +4084,7 @@ impl Client {
     /// Operations of the `project_quotas` tag.
     #[cfg(feature = "project-quotas")]
     #[cfg_attr(docsrs, doc(cfg(feature = "project-quotas")))]
+    #[inline]
     pub fn project_quotas(&self) -> project_quotas::ProjectQuotasApi<'_> {
         project_quotas::ProjectQuotasApi {
             client: &self.inner,
@@ -3855,6 +4093,7 @@ impl Client {
     /// Operations of the `project_types` tag.
     #[cfg(feature = "project-types")]
     #[cfg_attr(docsrs, doc(cfg(feature = "project-types")))]
+    #[inline]
     pub fn project_types(&self) -> project_types::ProjectTypesApi<'_> {
         project_types::ProjectTypesApi {
             client: &self.inner,
@@ -3863,6 +4102,7 @@ impl Client {
     /// Operations of the `projects` tag.
     #[cfg(feature = "projects")]
     #[cfg_attr(docsrs, doc(cfg(feature = "projects")))]
+    #[inline]
     pub fn projects(&self) -> projects::ProjectsApi<'_> {
         projects::ProjectsApi {
             client: &self.inner,
@@ -3871,6 +4111,7 @@ impl Client {
     /// Operations of the `promotions_campaigns` tag.
     #[cfg(feature = "promotions-campaigns")]
     #[cfg_attr(docsrs, doc(cfg(feature = "promotions-campaigns")))]
+    #[inline]
     pub fn promotions_campaigns(
         &self,
     ) -> promotions_campaigns::PromotionsCampaignsApi<'_> {
@@ -3881,6 +4122,7 @@ impl Client {
     /// Operations of the `proposal_proposals` tag.
     #[cfg(feature = "proposal-proposals")]
     #[cfg_attr(docsrs, doc(cfg(feature = "proposal-proposals")))]
+    #[inline]
     pub fn proposal_proposals(&self) -> proposal_proposals::ProposalProposalsApi<'_> {
         proposal_proposals::ProposalProposalsApi {
             client: &self.inner,
@@ -3889,6 +4131,7 @@ impl Client {
     /// Operations of the `proposal_protected_calls` tag.
     #[cfg(feature = "proposal-protected-calls")]
     #[cfg_attr(docsrs, doc(cfg(feature = "proposal-protected-calls")))]
+    #[inline]
     pub fn proposal_protected_calls(
         &self,
     ) -> proposal_protected_calls::ProposalProtectedCallsApi<'_> {
@@ -3899,6 +4142,7 @@ impl Client {
     /// Operations of the `proposal_public_calls` tag.
     #[cfg(feature = "proposal-public-calls")]
     #[cfg_attr(docsrs, doc(cfg(feature = "proposal-public-calls")))]
+    #[inline]
     pub fn proposal_public_calls(
         &self,
     ) -> proposal_public_calls::ProposalPublicCallsApi<'_> {
@@ -3909,6 +4153,7 @@ impl Client {
     /// Operations of the `proposal_requested_offerings` tag.
     #[cfg(feature = "proposal-requested-offerings")]
     #[cfg_attr(docsrs, doc(cfg(feature = "proposal-requested-offerings")))]
+    #[inline]
     pub fn proposal_requested_offerings(
         &self,
     ) -> proposal_requested_offerings::ProposalRequestedOfferingsApi<'_> {
@@ -3919,6 +4164,7 @@ impl Client {
     /// Operations of the `proposal_requested_resources` tag.
     #[cfg(feature = "proposal-requested-resources")]
     #[cfg_attr(docsrs, doc(cfg(feature = "proposal-requested-resources")))]
+    #[inline]
     pub fn proposal_requested_resources(
         &self,
     ) -> proposal_requested_resources::ProposalRequestedResourcesApi<'_> {
@@ -3929,6 +4175,7 @@ impl Client {
     /// Operations of the `proposal_reviews` tag.
     #[cfg(feature = "proposal-reviews")]
     #[cfg_attr(docsrs, doc(cfg(feature = "proposal-reviews")))]
+    #[inline]
     pub fn proposal_reviews(&self) -> proposal_reviews::ProposalReviewsApi<'_> {
         proposal_reviews::ProposalReviewsApi {
             client: &self.inner,
@@ -3937,6 +4184,7 @@ impl Client {
     /// Operations of the `provider_invoice_items` tag.
     #[cfg(feature = "provider-invoice-items")]
     #[cfg_attr(docsrs, doc(cfg(feature = "provider-invoice-items")))]
+    #[inline]
     pub fn provider_invoice_items(
         &self,
     ) -> provider_invoice_items::ProviderInvoiceItemsApi<'_> {
@@ -3947,6 +4195,7 @@ impl Client {
     /// Operations of the `public_maintenance_announcements` tag.
     #[cfg(feature = "public-maintenance-announcements")]
     #[cfg_attr(docsrs, doc(cfg(feature = "public-maintenance-announcements")))]
+    #[inline]
     pub fn public_maintenance_announcements(
         &self,
     ) -> public_maintenance_announcements::PublicMaintenanceAnnouncementsApi<'_> {
@@ -3957,6 +4206,7 @@ impl Client {
     /// Operations of the `query` tag.
     #[cfg(feature = "query")]
     #[cfg_attr(docsrs, doc(cfg(feature = "query")))]
+    #[inline]
     pub fn query(&self) -> query::QueryApi<'_> {
         query::QueryApi {
             client: &self.inner,
@@ -3965,6 +4215,7 @@ impl Client {
     /// Operations of the `rabbitmq_overview` tag.
     #[cfg(feature = "rabbitmq-overview")]
     #[cfg_attr(docsrs, doc(cfg(feature = "rabbitmq-overview")))]
+    #[inline]
     pub fn rabbitmq_overview(&self) -> rabbitmq_overview::RabbitmqOverviewApi<'_> {
         rabbitmq_overview::RabbitmqOverviewApi {
             client: &self.inner,
@@ -3973,6 +4224,7 @@ impl Client {
     /// Operations of the `rabbitmq_stats` tag.
     #[cfg(feature = "rabbitmq-stats")]
     #[cfg_attr(docsrs, doc(cfg(feature = "rabbitmq-stats")))]
+    #[inline]
     pub fn rabbitmq_stats(&self) -> rabbitmq_stats::RabbitmqStatsApi<'_> {
         rabbitmq_stats::RabbitmqStatsApi {
             client: &self.inner,
@@ -3981,6 +4233,7 @@ impl Client {
     /// Operations of the `rabbitmq_user_stats` tag.
     #[cfg(feature = "rabbitmq-user-stats")]
     #[cfg_attr(docsrs, doc(cfg(feature = "rabbitmq-user-stats")))]
+    #[inline]
     pub fn rabbitmq_user_stats(&self) -> rabbitmq_user_stats::RabbitmqUserStatsApi<'_> {
         rabbitmq_user_stats::RabbitmqUserStatsApi {
             client: &self.inner,
@@ -3989,6 +4242,7 @@ impl Client {
     /// Operations of the `rabbitmq_vhost_stats` tag.
     #[cfg(feature = "rabbitmq-vhost-stats")]
     #[cfg_attr(docsrs, doc(cfg(feature = "rabbitmq-vhost-stats")))]
+    #[inline]
     pub fn rabbitmq_vhost_stats(
         &self,
     ) -> rabbitmq_vhost_stats::RabbitmqVhostStatsApi<'_> {
@@ -3999,6 +4253,7 @@ impl Client {
     /// Operations of the `rancher_apps` tag.
     #[cfg(feature = "rancher-apps")]
     #[cfg_attr(docsrs, doc(cfg(feature = "rancher-apps")))]
+    #[inline]
     pub fn rancher_apps(&self) -> rancher_apps::RancherAppsApi<'_> {
         rancher_apps::RancherAppsApi {
             client: &self.inner,
@@ -4007,6 +4262,7 @@ impl Client {
     /// Operations of the `rancher_catalogs` tag.
     #[cfg(feature = "rancher-catalogs")]
     #[cfg_attr(docsrs, doc(cfg(feature = "rancher-catalogs")))]
+    #[inline]
     pub fn rancher_catalogs(&self) -> rancher_catalogs::RancherCatalogsApi<'_> {
         rancher_catalogs::RancherCatalogsApi {
             client: &self.inner,
@@ -4015,6 +4271,7 @@ impl Client {
     /// Operations of the `rancher_cluster_security_groups` tag.
     #[cfg(feature = "rancher-cluster-security-groups")]
     #[cfg_attr(docsrs, doc(cfg(feature = "rancher-cluster-security-groups")))]
+    #[inline]
     pub fn rancher_cluster_security_groups(
         &self,
     ) -> rancher_cluster_security_groups::RancherClusterSecurityGroupsApi<'_> {
@@ -4025,6 +4282,7 @@ impl Client {
     /// Operations of the `rancher_cluster_templates` tag.
     #[cfg(feature = "rancher-cluster-templates")]
     #[cfg_attr(docsrs, doc(cfg(feature = "rancher-cluster-templates")))]
+    #[inline]
     pub fn rancher_cluster_templates(
         &self,
     ) -> rancher_cluster_templates::RancherClusterTemplatesApi<'_> {
@@ -4035,6 +4293,7 @@ impl Client {
     /// Operations of the `rancher_clusters` tag.
     #[cfg(feature = "rancher-clusters")]
     #[cfg_attr(docsrs, doc(cfg(feature = "rancher-clusters")))]
+    #[inline]
     pub fn rancher_clusters(&self) -> rancher_clusters::RancherClustersApi<'_> {
         rancher_clusters::RancherClustersApi {
             client: &self.inner,
@@ -4043,6 +4302,7 @@ impl Client {
     /// Operations of the `rancher_hpas` tag.
     #[cfg(feature = "rancher-hpas")]
     #[cfg_attr(docsrs, doc(cfg(feature = "rancher-hpas")))]
+    #[inline]
     pub fn rancher_hpas(&self) -> rancher_hpas::RancherHpasApi<'_> {
         rancher_hpas::RancherHpasApi {
             client: &self.inner,
@@ -4051,6 +4311,7 @@ impl Client {
     /// Operations of the `rancher_ingresses` tag.
     #[cfg(feature = "rancher-ingresses")]
     #[cfg_attr(docsrs, doc(cfg(feature = "rancher-ingresses")))]
+    #[inline]
     pub fn rancher_ingresses(&self) -> rancher_ingresses::RancherIngressesApi<'_> {
         rancher_ingresses::RancherIngressesApi {
             client: &self.inner,
@@ -4059,6 +4320,7 @@ impl Client {
     /// Operations of the `rancher_namespaces` tag.
     #[cfg(feature = "rancher-namespaces")]
     #[cfg_attr(docsrs, doc(cfg(feature = "rancher-namespaces")))]
+    #[inline]
     pub fn rancher_namespaces(&self) -> rancher_namespaces::RancherNamespacesApi<'_> {
         rancher_namespaces::RancherNamespacesApi {
             client: &self.inner,
@@ -4067,6 +4329,7 @@ impl Client {
     /// Operations of the `rancher_nodes` tag.
     #[cfg(feature = "rancher-nodes")]
     #[cfg_attr(docsrs, doc(cfg(feature = "rancher-nodes")))]
+    #[inline]
     pub fn rancher_nodes(&self) -> rancher_nodes::RancherNodesApi<'_> {
         rancher_nodes::RancherNodesApi {
             client: &self.inner,
@@ -4075,6 +4338,7 @@ impl Client {
     /// Operations of the `rancher_projects` tag.
     #[cfg(feature = "rancher-projects")]
     #[cfg_attr(docsrs, doc(cfg(feature = "rancher-projects")))]
+    #[inline]
     pub fn rancher_projects(&self) -> rancher_projects::RancherProjectsApi<'_> {
         rancher_projects::RancherProjectsApi {
             client: &self.inner,
@@ -4083,6 +4347,7 @@ impl Client {
     /// Operations of the `rancher_role_templates` tag.
     #[cfg(feature = "rancher-role-templates")]
     #[cfg_attr(docsrs, doc(cfg(feature = "rancher-role-templates")))]
+    #[inline]
     pub fn rancher_role_templates(
         &self,
     ) -> rancher_role_templates::RancherRoleTemplatesApi<'_> {
@@ -4093,6 +4358,7 @@ impl Client {
     /// Operations of the `rancher_services` tag.
     #[cfg(feature = "rancher-services")]
     #[cfg_attr(docsrs, doc(cfg(feature = "rancher-services")))]
+    #[inline]
     pub fn rancher_services(&self) -> rancher_services::RancherServicesApi<'_> {
         rancher_services::RancherServicesApi {
             client: &self.inner,
@@ -4101,6 +4367,7 @@ impl Client {
     /// Operations of the `rancher_template_versions` tag.
     #[cfg(feature = "rancher-template-versions")]
     #[cfg_attr(docsrs, doc(cfg(feature = "rancher-template-versions")))]
+    #[inline]
     pub fn rancher_template_versions(
         &self,
     ) -> rancher_template_versions::RancherTemplateVersionsApi<'_> {
@@ -4111,6 +4378,7 @@ impl Client {
     /// Operations of the `rancher_templates` tag.
     #[cfg(feature = "rancher-templates")]
     #[cfg_attr(docsrs, doc(cfg(feature = "rancher-templates")))]
+    #[inline]
     pub fn rancher_templates(&self) -> rancher_templates::RancherTemplatesApi<'_> {
         rancher_templates::RancherTemplatesApi {
             client: &self.inner,
@@ -4119,6 +4387,7 @@ impl Client {
     /// Operations of the `rancher_users` tag.
     #[cfg(feature = "rancher-users")]
     #[cfg_attr(docsrs, doc(cfg(feature = "rancher-users")))]
+    #[inline]
     pub fn rancher_users(&self) -> rancher_users::RancherUsersApi<'_> {
         rancher_users::RancherUsersApi {
             client: &self.inner,
@@ -4127,6 +4396,7 @@ impl Client {
     /// Operations of the `rancher_workloads` tag.
     #[cfg(feature = "rancher-workloads")]
     #[cfg_attr(docsrs, doc(cfg(feature = "rancher-workloads")))]
+    #[inline]
     pub fn rancher_workloads(&self) -> rancher_workloads::RancherWorkloadsApi<'_> {
         rancher_workloads::RancherWorkloadsApi {
             client: &self.inner,
@@ -4135,6 +4405,7 @@ impl Client {
     /// Operations of the `remote_eduteams` tag.
     #[cfg(feature = "remote-eduteams")]
     #[cfg_attr(docsrs, doc(cfg(feature = "remote-eduteams")))]
+    #[inline]
     pub fn remote_eduteams(&self) -> remote_eduteams::RemoteEduteamsApi<'_> {
         remote_eduteams::RemoteEduteamsApi {
             client: &self.inner,
@@ -4143,6 +4414,7 @@ impl Client {
     /// Operations of the `remote_waldur_api` tag.
     #[cfg(feature = "remote-waldur-api")]
     #[cfg_attr(docsrs, doc(cfg(feature = "remote-waldur-api")))]
+    #[inline]
     pub fn remote_waldur_api(&self) -> remote_waldur_api::RemoteWaldurApiApi<'_> {
         remote_waldur_api::RemoteWaldurApiApi {
             client: &self.inner,
@@ -4151,6 +4423,7 @@ impl Client {
     /// Operations of the `reviewer_bids` tag.
     #[cfg(feature = "reviewer-bids")]
     #[cfg_attr(docsrs, doc(cfg(feature = "reviewer-bids")))]
+    #[inline]
     pub fn reviewer_bids(&self) -> reviewer_bids::ReviewerBidsApi<'_> {
         reviewer_bids::ReviewerBidsApi {
             client: &self.inner,
@@ -4159,6 +4432,7 @@ impl Client {
     /// Operations of the `reviewer_invitations` tag.
     #[cfg(feature = "reviewer-invitations")]
     #[cfg_attr(docsrs, doc(cfg(feature = "reviewer-invitations")))]
+    #[inline]
     pub fn reviewer_invitations(
         &self,
     ) -> reviewer_invitations::ReviewerInvitationsApi<'_> {
@@ -4169,6 +4443,7 @@ impl Client {
     /// Operations of the `reviewer_profiles` tag.
     #[cfg(feature = "reviewer-profiles")]
     #[cfg_attr(docsrs, doc(cfg(feature = "reviewer-profiles")))]
+    #[inline]
     pub fn reviewer_profiles(&self) -> reviewer_profiles::ReviewerProfilesApi<'_> {
         reviewer_profiles::ReviewerProfilesApi {
             client: &self.inner,
@@ -4177,6 +4452,7 @@ impl Client {
     /// Operations of the `reviewer_suggestions` tag.
     #[cfg(feature = "reviewer-suggestions")]
     #[cfg_attr(docsrs, doc(cfg(feature = "reviewer-suggestions")))]
+    #[inline]
     pub fn reviewer_suggestions(
         &self,
     ) -> reviewer_suggestions::ReviewerSuggestionsApi<'_> {
@@ -4187,6 +4463,7 @@ impl Client {
     /// Operations of the `role_availabilities` tag.
     #[cfg(feature = "role-availabilities")]
     #[cfg_attr(docsrs, doc(cfg(feature = "role-availabilities")))]
+    #[inline]
     pub fn role_availabilities(&self) -> role_availabilities::RoleAvailabilitiesApi<'_> {
         role_availabilities::RoleAvailabilitiesApi {
             client: &self.inner,
@@ -4195,6 +4472,7 @@ impl Client {
     /// Operations of the `roles` tag.
     #[cfg(feature = "roles")]
     #[cfg_attr(docsrs, doc(cfg(feature = "roles")))]
+    #[inline]
     pub fn roles(&self) -> roles::RolesApi<'_> {
         roles::RolesApi {
             client: &self.inner,
@@ -4203,6 +4481,7 @@ impl Client {
     /// Operations of the `science_domains` tag.
     #[cfg(feature = "science-domains")]
     #[cfg_attr(docsrs, doc(cfg(feature = "science-domains")))]
+    #[inline]
     pub fn science_domains(&self) -> science_domains::ScienceDomainsApi<'_> {
         science_domains::ScienceDomainsApi {
             client: &self.inner,
@@ -4211,6 +4490,7 @@ impl Client {
     /// Operations of the `science_sub_domains` tag.
     #[cfg(feature = "science-sub-domains")]
     #[cfg_attr(docsrs, doc(cfg(feature = "science-sub-domains")))]
+    #[inline]
     pub fn science_sub_domains(&self) -> science_sub_domains::ScienceSubDomainsApi<'_> {
         science_sub_domains::ScienceSubDomainsApi {
             client: &self.inner,
@@ -4219,6 +4499,7 @@ impl Client {
     /// Operations of the `service_settings` tag.
     #[cfg(feature = "service-settings")]
     #[cfg_attr(docsrs, doc(cfg(feature = "service-settings")))]
+    #[inline]
     pub fn service_settings(&self) -> service_settings::ServiceSettingsApi<'_> {
         service_settings::ServiceSettingsApi {
             client: &self.inner,
@@ -4227,6 +4508,7 @@ impl Client {
     /// Operations of the `slurm_allocation_user_usage` tag.
     #[cfg(feature = "slurm-allocation-user-usage")]
     #[cfg_attr(docsrs, doc(cfg(feature = "slurm-allocation-user-usage")))]
+    #[inline]
     pub fn slurm_allocation_user_usage(
         &self,
     ) -> slurm_allocation_user_usage::SlurmAllocationUserUsageApi<'_> {
@@ -4237,6 +4519,7 @@ impl Client {
     /// Operations of the `slurm_allocations` tag.
     #[cfg(feature = "slurm-allocations")]
     #[cfg_attr(docsrs, doc(cfg(feature = "slurm-allocations")))]
+    #[inline]
     pub fn slurm_allocations(&self) -> slurm_allocations::SlurmAllocationsApi<'_> {
         slurm_allocations::SlurmAllocationsApi {
             client: &self.inner,
@@ -4245,6 +4528,7 @@ impl Client {
     /// Operations of the `slurm_associations` tag.
     #[cfg(feature = "slurm-associations")]
     #[cfg_attr(docsrs, doc(cfg(feature = "slurm-associations")))]
+    #[inline]
     pub fn slurm_associations(&self) -> slurm_associations::SlurmAssociationsApi<'_> {
         slurm_associations::SlurmAssociationsApi {
             client: &self.inner,
@@ -4253,6 +4537,7 @@ impl Client {
     /// Operations of the `slurm_jobs` tag.
     #[cfg(feature = "slurm-jobs")]
     #[cfg_attr(docsrs, doc(cfg(feature = "slurm-jobs")))]
+    #[inline]
     pub fn slurm_jobs(&self) -> slurm_jobs::SlurmJobsApi<'_> {
         slurm_jobs::SlurmJobsApi {
             client: &self.inner,
@@ -4261,6 +4546,7 @@ impl Client {
     /// Operations of the `stats` tag.
     #[cfg(feature = "stats")]
     #[cfg_attr(docsrs, doc(cfg(feature = "stats")))]
+    #[inline]
     pub fn stats(&self) -> stats::StatsApi<'_> {
         stats::StatsApi {
             client: &self.inner,
@@ -4269,6 +4555,7 @@ impl Client {
     /// Operations of the `support` tag.
     #[cfg(feature = "support")]
     #[cfg_attr(docsrs, doc(cfg(feature = "support")))]
+    #[inline]
     pub fn support(&self) -> support::SupportApi<'_> {
         support::SupportApi {
             client: &self.inner,
@@ -4277,6 +4564,7 @@ impl Client {
     /// Operations of the `support_attachments` tag.
     #[cfg(feature = "support-attachments")]
     #[cfg_attr(docsrs, doc(cfg(feature = "support-attachments")))]
+    #[inline]
     pub fn support_attachments(&self) -> support_attachments::SupportAttachmentsApi<'_> {
         support_attachments::SupportAttachmentsApi {
             client: &self.inner,
@@ -4285,6 +4573,7 @@ impl Client {
     /// Operations of the `support_comments` tag.
     #[cfg(feature = "support-comments")]
     #[cfg_attr(docsrs, doc(cfg(feature = "support-comments")))]
+    #[inline]
     pub fn support_comments(&self) -> support_comments::SupportCommentsApi<'_> {
         support_comments::SupportCommentsApi {
             client: &self.inner,
@@ -4293,6 +4582,7 @@ impl Client {
     /// Operations of the `support_feedback_average_report` tag.
     #[cfg(feature = "support-feedback-average-report")]
     #[cfg_attr(docsrs, doc(cfg(feature = "support-feedback-average-report")))]
+    #[inline]
     pub fn support_feedback_average_report(
         &self,
     ) -> support_feedback_average_report::SupportFeedbackAverageReportApi<'_> {
@@ -4303,6 +4593,7 @@ impl Client {
     /// Operations of the `support_feedback_report` tag.
     #[cfg(feature = "support-feedback-report")]
     #[cfg_attr(docsrs, doc(cfg(feature = "support-feedback-report")))]
+    #[inline]
     pub fn support_feedback_report(
         &self,
     ) -> support_feedback_report::SupportFeedbackReportApi<'_> {
@@ -4313,6 +4604,7 @@ impl Client {
     /// Operations of the `support_feedbacks` tag.
     #[cfg(feature = "support-feedbacks")]
     #[cfg_attr(docsrs, doc(cfg(feature = "support-feedbacks")))]
+    #[inline]
     pub fn support_feedbacks(&self) -> support_feedbacks::SupportFeedbacksApi<'_> {
         support_feedbacks::SupportFeedbacksApi {
             client: &self.inner,
@@ -4321,6 +4613,7 @@ impl Client {
     /// Operations of the `support_issue_statuses` tag.
     #[cfg(feature = "support-issue-statuses")]
     #[cfg_attr(docsrs, doc(cfg(feature = "support-issue-statuses")))]
+    #[inline]
     pub fn support_issue_statuses(
         &self,
     ) -> support_issue_statuses::SupportIssueStatusesApi<'_> {
@@ -4331,6 +4624,7 @@ impl Client {
     /// Operations of the `support_issues` tag.
     #[cfg(feature = "support-issues")]
     #[cfg_attr(docsrs, doc(cfg(feature = "support-issues")))]
+    #[inline]
     pub fn support_issues(&self) -> support_issues::SupportIssuesApi<'_> {
         support_issues::SupportIssuesApi {
             client: &self.inner,
@@ -4339,6 +4633,7 @@ impl Client {
     /// Operations of the `support_jira_webhook` tag.
     #[cfg(feature = "support-jira-webhook")]
     #[cfg_attr(docsrs, doc(cfg(feature = "support-jira-webhook")))]
+    #[inline]
     pub fn support_jira_webhook(
         &self,
     ) -> support_jira_webhook::SupportJiraWebhookApi<'_> {
@@ -4349,6 +4644,7 @@ impl Client {
     /// Operations of the `support_priorities` tag.
     #[cfg(feature = "support-priorities")]
     #[cfg_attr(docsrs, doc(cfg(feature = "support-priorities")))]
+    #[inline]
     pub fn support_priorities(&self) -> support_priorities::SupportPrioritiesApi<'_> {
         support_priorities::SupportPrioritiesApi {
             client: &self.inner,
@@ -4357,6 +4653,7 @@ impl Client {
     /// Operations of the `support_request_types` tag.
     #[cfg(feature = "support-request-types")]
     #[cfg_attr(docsrs, doc(cfg(feature = "support-request-types")))]
+    #[inline]
     pub fn support_request_types(
         &self,
     ) -> support_request_types::SupportRequestTypesApi<'_> {
@@ -4367,6 +4664,7 @@ impl Client {
     /// Operations of the `support_request_types_admin` tag.
     #[cfg(feature = "support-request-types-admin")]
     #[cfg_attr(docsrs, doc(cfg(feature = "support-request-types-admin")))]
+    #[inline]
     pub fn support_request_types_admin(
         &self,
     ) -> support_request_types_admin::SupportRequestTypesAdminApi<'_> {
@@ -4377,6 +4675,7 @@ impl Client {
     /// Operations of the `support_smax_webhook` tag.
     #[cfg(feature = "support-smax-webhook")]
     #[cfg_attr(docsrs, doc(cfg(feature = "support-smax-webhook")))]
+    #[inline]
     pub fn support_smax_webhook(
         &self,
     ) -> support_smax_webhook::SupportSmaxWebhookApi<'_> {
@@ -4387,6 +4686,7 @@ impl Client {
     /// Operations of the `support_statistics` tag.
     #[cfg(feature = "support-statistics")]
     #[cfg_attr(docsrs, doc(cfg(feature = "support-statistics")))]
+    #[inline]
     pub fn support_statistics(&self) -> support_statistics::SupportStatisticsApi<'_> {
         support_statistics::SupportStatisticsApi {
             client: &self.inner,
@@ -4395,6 +4695,7 @@ impl Client {
     /// Operations of the `support_templates` tag.
     #[cfg(feature = "support-templates")]
     #[cfg_attr(docsrs, doc(cfg(feature = "support-templates")))]
+    #[inline]
     pub fn support_templates(&self) -> support_templates::SupportTemplatesApi<'_> {
         support_templates::SupportTemplatesApi {
             client: &self.inner,
@@ -4403,6 +4704,7 @@ impl Client {
     /// Operations of the `support_users` tag.
     #[cfg(feature = "support-users")]
     #[cfg_attr(docsrs, doc(cfg(feature = "support-users")))]
+    #[inline]
     pub fn support_users(&self) -> support_users::SupportUsersApi<'_> {
         support_users::SupportUsersApi {
             client: &self.inner,
@@ -4411,6 +4713,7 @@ impl Client {
     /// Operations of the `support_zammad_webhook` tag.
     #[cfg(feature = "support-zammad-webhook")]
     #[cfg_attr(docsrs, doc(cfg(feature = "support-zammad-webhook")))]
+    #[inline]
     pub fn support_zammad_webhook(
         &self,
     ) -> support_zammad_webhook::SupportZammadWebhookApi<'_> {
@@ -4421,6 +4724,7 @@ impl Client {
     /// Operations of the `sync_issues` tag.
     #[cfg(feature = "sync-issues")]
     #[cfg_attr(docsrs, doc(cfg(feature = "sync-issues")))]
+    #[inline]
     pub fn sync_issues(&self) -> sync_issues::SyncIssuesApi<'_> {
         sync_issues::SyncIssuesApi {
             client: &self.inner,
@@ -4429,6 +4733,7 @@ impl Client {
     /// Operations of the `system_logs` tag.
     #[cfg(feature = "system-logs")]
     #[cfg_attr(docsrs, doc(cfg(feature = "system-logs")))]
+    #[inline]
     pub fn system_logs(&self) -> system_logs::SystemLogsApi<'_> {
         system_logs::SystemLogsApi {
             client: &self.inner,
@@ -4437,6 +4742,7 @@ impl Client {
     /// Operations of the `user_action_executions` tag.
     #[cfg(feature = "user-action-executions")]
     #[cfg_attr(docsrs, doc(cfg(feature = "user-action-executions")))]
+    #[inline]
     pub fn user_action_executions(
         &self,
     ) -> user_action_executions::UserActionExecutionsApi<'_> {
@@ -4447,6 +4753,7 @@ impl Client {
     /// Operations of the `user_action_providers` tag.
     #[cfg(feature = "user-action-providers")]
     #[cfg_attr(docsrs, doc(cfg(feature = "user-action-providers")))]
+    #[inline]
     pub fn user_action_providers(
         &self,
     ) -> user_action_providers::UserActionProvidersApi<'_> {
@@ -4457,6 +4764,7 @@ impl Client {
     /// Operations of the `user_actions` tag.
     #[cfg(feature = "user-actions")]
     #[cfg_attr(docsrs, doc(cfg(feature = "user-actions")))]
+    #[inline]
     pub fn user_actions(&self) -> user_actions::UserActionsApi<'_> {
         user_actions::UserActionsApi {
             client: &self.inner,
@@ -4465,6 +4773,7 @@ impl Client {
     /// Operations of the `user_agreements` tag.
     #[cfg(feature = "user-agreements")]
     #[cfg_attr(docsrs, doc(cfg(feature = "user-agreements")))]
+    #[inline]
     pub fn user_agreements(&self) -> user_agreements::UserAgreementsApi<'_> {
         user_agreements::UserAgreementsApi {
             client: &self.inner,
@@ -4473,6 +4782,7 @@ impl Client {
     /// Operations of the `user_group_invitations` tag.
     #[cfg(feature = "user-group-invitations")]
     #[cfg_attr(docsrs, doc(cfg(feature = "user-group-invitations")))]
+    #[inline]
     pub fn user_group_invitations(
         &self,
     ) -> user_group_invitations::UserGroupInvitationsApi<'_> {
@@ -4483,6 +4793,7 @@ impl Client {
     /// Operations of the `user_invitations` tag.
     #[cfg(feature = "user-invitations")]
     #[cfg_attr(docsrs, doc(cfg(feature = "user-invitations")))]
+    #[inline]
     pub fn user_invitations(&self) -> user_invitations::UserInvitationsApi<'_> {
         user_invitations::UserInvitationsApi {
             client: &self.inner,
@@ -4491,6 +4802,7 @@ impl Client {
     /// Operations of the `user_permission_requests` tag.
     #[cfg(feature = "user-permission-requests")]
     #[cfg_attr(docsrs, doc(cfg(feature = "user-permission-requests")))]
+    #[inline]
     pub fn user_permission_requests(
         &self,
     ) -> user_permission_requests::UserPermissionRequestsApi<'_> {
@@ -4501,6 +4813,7 @@ impl Client {
     /// Operations of the `user_permissions` tag.
     #[cfg(feature = "user-permissions")]
     #[cfg_attr(docsrs, doc(cfg(feature = "user-permissions")))]
+    #[inline]
     pub fn user_permissions(&self) -> user_permissions::UserPermissionsApi<'_> {
         user_permissions::UserPermissionsApi {
             client: &self.inner,
@@ -4509,6 +4822,7 @@ impl Client {
     /// Operations of the `users` tag.
     #[cfg(feature = "users")]
     #[cfg_attr(docsrs, doc(cfg(feature = "users")))]
+    #[inline]
     pub fn users(&self) -> users::UsersApi<'_> {
         users::UsersApi {
             client: &self.inner,
@@ -4517,6 +4831,7 @@ impl Client {
     /// Operations of the `version` tag.
     #[cfg(feature = "version")]
     #[cfg_attr(docsrs, doc(cfg(feature = "version")))]
+    #[inline]
     pub fn version(&self) -> version::VersionApi<'_> {
         version::VersionApi {
             client: &self.inner,
@@ -4525,6 +4840,7 @@ impl Client {
     /// Operations of the `vmware_clusters` tag.
     #[cfg(feature = "vmware-clusters")]
     #[cfg_attr(docsrs, doc(cfg(feature = "vmware-clusters")))]
+    #[inline]
     pub fn vmware_clusters(&self) -> vmware_clusters::VmwareClustersApi<'_> {
         vmware_clusters::VmwareClustersApi {
             client: &self.inner,
@@ -4533,6 +4849,7 @@ impl Client {
     /// Operations of the `vmware_datastores` tag.
     #[cfg(feature = "vmware-datastores")]
     #[cfg_attr(docsrs, doc(cfg(feature = "vmware-datastores")))]
+    #[inline]
     pub fn vmware_datastores(&self) -> vmware_datastores::VmwareDatastoresApi<'_> {
         vmware_datastores::VmwareDatastoresApi {
             client: &self.inner,
@@ -4541,6 +4858,7 @@ impl Client {
     /// Operations of the `vmware_disks` tag.
     #[cfg(feature = "vmware-disks")]
     #[cfg_attr(docsrs, doc(cfg(feature = "vmware-disks")))]
+    #[inline]
     pub fn vmware_disks(&self) -> vmware_disks::VmwareDisksApi<'_> {
         vmware_disks::VmwareDisksApi {
             client: &self.inner,
@@ -4549,6 +4867,7 @@ impl Client {
     /// Operations of the `vmware_folders` tag.
     #[cfg(feature = "vmware-folders")]
     #[cfg_attr(docsrs, doc(cfg(feature = "vmware-folders")))]
+    #[inline]
     pub fn vmware_folders(&self) -> vmware_folders::VmwareFoldersApi<'_> {
         vmware_folders::VmwareFoldersApi {
             client: &self.inner,
@@ -4557,6 +4876,7 @@ impl Client {
     /// Operations of the `vmware_limits` tag.
     #[cfg(feature = "vmware-limits")]
     #[cfg_attr(docsrs, doc(cfg(feature = "vmware-limits")))]
+    #[inline]
     pub fn vmware_limits(&self) -> vmware_limits::VmwareLimitsApi<'_> {
         vmware_limits::VmwareLimitsApi {
             client: &self.inner,
@@ -4565,6 +4885,7 @@ impl Client {
     /// Operations of the `vmware_networks` tag.
     #[cfg(feature = "vmware-networks")]
     #[cfg_attr(docsrs, doc(cfg(feature = "vmware-networks")))]
+    #[inline]
     pub fn vmware_networks(&self) -> vmware_networks::VmwareNetworksApi<'_> {
         vmware_networks::VmwareNetworksApi {
             client: &self.inner,
@@ -4573,6 +4894,7 @@ impl Client {
     /// Operations of the `vmware_ports` tag.
     #[cfg(feature = "vmware-ports")]
     #[cfg_attr(docsrs, doc(cfg(feature = "vmware-ports")))]
+    #[inline]
     pub fn vmware_ports(&self) -> vmware_ports::VmwarePortsApi<'_> {
         vmware_ports::VmwarePortsApi {
             client: &self.inner,
@@ -4581,6 +4903,7 @@ impl Client {
     /// Operations of the `vmware_templates` tag.
     #[cfg(feature = "vmware-templates")]
     #[cfg_attr(docsrs, doc(cfg(feature = "vmware-templates")))]
+    #[inline]
     pub fn vmware_templates(&self) -> vmware_templates::VmwareTemplatesApi<'_> {
         vmware_templates::VmwareTemplatesApi {
             client: &self.inner,
@@ -4589,6 +4912,7 @@ impl Client {
     /// Operations of the `vmware_virtual_machine` tag.
     #[cfg(feature = "vmware-virtual-machine")]
     #[cfg_attr(docsrs, doc(cfg(feature = "vmware-virtual-machine")))]
+    #[inline]
     pub fn vmware_virtual_machine(
         &self,
     ) -> vmware_virtual_machine::VmwareVirtualMachineApi<'_> {
@@ -10369,28 +10693,33 @@ pub trait MockServerExt {
 #[cfg(feature = "mock")]
 impl MockServerExt for runtime::mock::MockServer {
     #[cfg(feature = "underscore-matrix")]
+    #[inline]
     fn underscore_matrix(&self) -> underscore_matrix::UnderscoreMatrixMock<'_> {
         underscore_matrix::UnderscoreMatrixMock {
             server: self,
         }
     }
     #[cfg(feature = "access-subnets")]
+    #[inline]
     fn access_subnets(&self) -> access_subnets::AccessSubnetsMock<'_> {
         access_subnets::AccessSubnetsMock {
             server: self,
         }
     }
     #[cfg(feature = "admin")]
+    #[inline]
     fn admin(&self) -> admin::AdminMock<'_> {
         admin::AdminMock { server: self }
     }
     #[cfg(feature = "admin-announcements")]
+    #[inline]
     fn admin_announcements(&self) -> admin_announcements::AdminAnnouncementsMock<'_> {
         admin_announcements::AdminAnnouncementsMock {
             server: self,
         }
     }
     #[cfg(feature = "affiliated-organizations")]
+    #[inline]
     fn affiliated_organizations(
         &self,
     ) -> affiliated_organizations::AffiliatedOrganizationsMock<'_> {
@@ -10399,6 +10728,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "anonymous-chat-feedbacks")]
+    #[inline]
     fn anonymous_chat_feedbacks(
         &self,
     ) -> anonymous_chat_feedbacks::AnonymousChatFeedbacksMock<'_> {
@@ -10407,6 +10737,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "anonymous-chat-interactions")]
+    #[inline]
     fn anonymous_chat_interactions(
         &self,
     ) -> anonymous_chat_interactions::AnonymousChatInteractionsMock<'_> {
@@ -10415,30 +10746,35 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "assignment-batches")]
+    #[inline]
     fn assignment_batches(&self) -> assignment_batches::AssignmentBatchesMock<'_> {
         assignment_batches::AssignmentBatchesMock {
             server: self,
         }
     }
     #[cfg(feature = "assignment-items")]
+    #[inline]
     fn assignment_items(&self) -> assignment_items::AssignmentItemsMock<'_> {
         assignment_items::AssignmentItemsMock {
             server: self,
         }
     }
     #[cfg(feature = "auth-tokens")]
+    #[inline]
     fn auth_tokens(&self) -> auth_tokens::AuthTokensMock<'_> {
         auth_tokens::AuthTokensMock {
             server: self,
         }
     }
     #[cfg(feature = "auth-valimo")]
+    #[inline]
     fn auth_valimo(&self) -> auth_valimo::AuthValimoMock<'_> {
         auth_valimo::AuthValimoMock {
             server: self,
         }
     }
     #[cfg(feature = "autoprovisioning-rules")]
+    #[inline]
     fn autoprovisioning_rules(
         &self,
     ) -> autoprovisioning_rules::AutoprovisioningRulesMock<'_> {
@@ -10447,54 +10783,63 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "aws-images")]
+    #[inline]
     fn aws_images(&self) -> aws_images::AwsImagesMock<'_> {
         aws_images::AwsImagesMock {
             server: self,
         }
     }
     #[cfg(feature = "aws-instances")]
+    #[inline]
     fn aws_instances(&self) -> aws_instances::AwsInstancesMock<'_> {
         aws_instances::AwsInstancesMock {
             server: self,
         }
     }
     #[cfg(feature = "aws-regions")]
+    #[inline]
     fn aws_regions(&self) -> aws_regions::AwsRegionsMock<'_> {
         aws_regions::AwsRegionsMock {
             server: self,
         }
     }
     #[cfg(feature = "aws-sizes")]
+    #[inline]
     fn aws_sizes(&self) -> aws_sizes::AwsSizesMock<'_> {
         aws_sizes::AwsSizesMock {
             server: self,
         }
     }
     #[cfg(feature = "aws-volumes")]
+    #[inline]
     fn aws_volumes(&self) -> aws_volumes::AwsVolumesMock<'_> {
         aws_volumes::AwsVolumesMock {
             server: self,
         }
     }
     #[cfg(feature = "azure-images")]
+    #[inline]
     fn azure_images(&self) -> azure_images::AzureImagesMock<'_> {
         azure_images::AzureImagesMock {
             server: self,
         }
     }
     #[cfg(feature = "azure-locations")]
+    #[inline]
     fn azure_locations(&self) -> azure_locations::AzureLocationsMock<'_> {
         azure_locations::AzureLocationsMock {
             server: self,
         }
     }
     #[cfg(feature = "azure-public-ips")]
+    #[inline]
     fn azure_public_ips(&self) -> azure_public_ips::AzurePublicIpsMock<'_> {
         azure_public_ips::AzurePublicIpsMock {
             server: self,
         }
     }
     #[cfg(feature = "azure-resource-groups")]
+    #[inline]
     fn azure_resource_groups(
         &self,
     ) -> azure_resource_groups::AzureResourceGroupsMock<'_> {
@@ -10503,24 +10848,28 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "azure-sizes")]
+    #[inline]
     fn azure_sizes(&self) -> azure_sizes::AzureSizesMock<'_> {
         azure_sizes::AzureSizesMock {
             server: self,
         }
     }
     #[cfg(feature = "azure-sql-databases")]
+    #[inline]
     fn azure_sql_databases(&self) -> azure_sql_databases::AzureSqlDatabasesMock<'_> {
         azure_sql_databases::AzureSqlDatabasesMock {
             server: self,
         }
     }
     #[cfg(feature = "azure-sql-servers")]
+    #[inline]
     fn azure_sql_servers(&self) -> azure_sql_servers::AzureSqlServersMock<'_> {
         azure_sql_servers::AzureSqlServersMock {
             server: self,
         }
     }
     #[cfg(feature = "azure-virtualmachines")]
+    #[inline]
     fn azure_virtualmachines(
         &self,
     ) -> azure_virtualmachines::AzureVirtualmachinesMock<'_> {
@@ -10529,6 +10878,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "backend-resource-requests")]
+    #[inline]
     fn backend_resource_requests(
         &self,
     ) -> backend_resource_requests::BackendResourceRequestsMock<'_> {
@@ -10537,30 +10887,35 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "backend-resources")]
+    #[inline]
     fn backend_resources(&self) -> backend_resources::BackendResourcesMock<'_> {
         backend_resources::BackendResourcesMock {
             server: self,
         }
     }
     #[cfg(feature = "billing-total-cost")]
+    #[inline]
     fn billing_total_cost(&self) -> billing_total_cost::BillingTotalCostMock<'_> {
         billing_total_cost::BillingTotalCostMock {
             server: self,
         }
     }
     #[cfg(feature = "booking-offerings")]
+    #[inline]
     fn booking_offerings(&self) -> booking_offerings::BookingOfferingsMock<'_> {
         booking_offerings::BookingOfferingsMock {
             server: self,
         }
     }
     #[cfg(feature = "booking-resources")]
+    #[inline]
     fn booking_resources(&self) -> booking_resources::BookingResourcesMock<'_> {
         booking_resources::BookingResourcesMock {
             server: self,
         }
     }
     #[cfg(feature = "broadcast-message-templates")]
+    #[inline]
     fn broadcast_message_templates(
         &self,
     ) -> broadcast_message_templates::BroadcastMessageTemplatesMock<'_> {
@@ -10569,12 +10924,14 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "broadcast-messages")]
+    #[inline]
     fn broadcast_messages(&self) -> broadcast_messages::BroadcastMessagesMock<'_> {
         broadcast_messages::BroadcastMessagesMock {
             server: self,
         }
     }
     #[cfg(feature = "call-assignment-configurations")]
+    #[inline]
     fn call_assignment_configurations(
         &self,
     ) -> call_assignment_configurations::CallAssignmentConfigurationsMock<'_> {
@@ -10583,6 +10940,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "call-managing-organisations")]
+    #[inline]
     fn call_managing_organisations(
         &self,
     ) -> call_managing_organisations::CallManagingOrganisationsMock<'_> {
@@ -10591,6 +10949,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "call-proposal-project-role-mappings")]
+    #[inline]
     fn call_proposal_project_role_mappings(
         &self,
     ) -> call_proposal_project_role_mappings::CallProposalProjectRoleMappingsMock<'_> {
@@ -10599,70 +10958,82 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "call-reviewer-pools")]
+    #[inline]
     fn call_reviewer_pools(&self) -> call_reviewer_pools::CallReviewerPoolsMock<'_> {
         call_reviewer_pools::CallReviewerPoolsMock {
             server: self,
         }
     }
     #[cfg(feature = "call-rounds")]
+    #[inline]
     fn call_rounds(&self) -> call_rounds::CallRoundsMock<'_> {
         call_rounds::CallRoundsMock {
             server: self,
         }
     }
     #[cfg(feature = "celery-stats")]
+    #[inline]
     fn celery_stats(&self) -> celery_stats::CeleryStatsMock<'_> {
         celery_stats::CeleryStatsMock {
             server: self,
         }
     }
     #[cfg(feature = "chat")]
+    #[inline]
     fn chat(&self) -> chat::ChatMock<'_> {
         chat::ChatMock { server: self }
     }
     #[cfg(feature = "chat-messages")]
+    #[inline]
     fn chat_messages(&self) -> chat_messages::ChatMessagesMock<'_> {
         chat_messages::ChatMessagesMock {
             server: self,
         }
     }
     #[cfg(feature = "chat-quota")]
+    #[inline]
     fn chat_quota(&self) -> chat_quota::ChatQuotaMock<'_> {
         chat_quota::ChatQuotaMock {
             server: self,
         }
     }
     #[cfg(feature = "chat-sessions")]
+    #[inline]
     fn chat_sessions(&self) -> chat_sessions::ChatSessionsMock<'_> {
         chat_sessions::ChatSessionsMock {
             server: self,
         }
     }
     #[cfg(feature = "chat-system-prompts")]
+    #[inline]
     fn chat_system_prompts(&self) -> chat_system_prompts::ChatSystemPromptsMock<'_> {
         chat_system_prompts::ChatSystemPromptsMock {
             server: self,
         }
     }
     #[cfg(feature = "chat-threads")]
+    #[inline]
     fn chat_threads(&self) -> chat_threads::ChatThreadsMock<'_> {
         chat_threads::ChatThreadsMock {
             server: self,
         }
     }
     #[cfg(feature = "chat-tools")]
+    #[inline]
     fn chat_tools(&self) -> chat_tools::ChatToolsMock<'_> {
         chat_tools::ChatToolsMock {
             server: self,
         }
     }
     #[cfg(feature = "checklists-admin")]
+    #[inline]
     fn checklists_admin(&self) -> checklists_admin::ChecklistsAdminMock<'_> {
         checklists_admin::ChecklistsAdminMock {
             server: self,
         }
     }
     #[cfg(feature = "checklists-admin-question-dependencies")]
+    #[inline]
     fn checklists_admin_question_dependencies(
         &self,
     ) -> checklists_admin_question_dependencies::ChecklistsAdminQuestionDependenciesMock<
@@ -10673,6 +11044,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "checklists-admin-question-options")]
+    #[inline]
     fn checklists_admin_question_options(
         &self,
     ) -> checklists_admin_question_options::ChecklistsAdminQuestionOptionsMock<'_> {
@@ -10681,6 +11053,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "checklists-admin-questions")]
+    #[inline]
     fn checklists_admin_questions(
         &self,
     ) -> checklists_admin_questions::ChecklistsAdminQuestionsMock<'_> {
@@ -10689,18 +11062,21 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "coi-detection-jobs")]
+    #[inline]
     fn coi_detection_jobs(&self) -> coi_detection_jobs::CoiDetectionJobsMock<'_> {
         coi_detection_jobs::CoiDetectionJobsMock {
             server: self,
         }
     }
     #[cfg(feature = "coi-disclosures")]
+    #[inline]
     fn coi_disclosures(&self) -> coi_disclosures::CoiDisclosuresMock<'_> {
         coi_disclosures::CoiDisclosuresMock {
             server: self,
         }
     }
     #[cfg(feature = "component-user-usage-limits")]
+    #[inline]
     fn component_user_usage_limits(
         &self,
     ) -> component_user_usage_limits::ComponentUserUsageLimitsMock<'_> {
@@ -10709,12 +11085,14 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "configuration")]
+    #[inline]
     fn configuration(&self) -> configuration::ConfigurationMock<'_> {
         configuration::ConfigurationMock {
             server: self,
         }
     }
     #[cfg(feature = "conflicts-of-interest")]
+    #[inline]
     fn conflicts_of_interest(
         &self,
     ) -> conflicts_of_interest::ConflictsOfInterestMock<'_> {
@@ -10723,12 +11101,14 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "customer-credits")]
+    #[inline]
     fn customer_credits(&self) -> customer_credits::CustomerCreditsMock<'_> {
         customer_credits::CustomerCreditsMock {
             server: self,
         }
     }
     #[cfg(feature = "customer-permissions-reviews")]
+    #[inline]
     fn customer_permissions_reviews(
         &self,
     ) -> customer_permissions_reviews::CustomerPermissionsReviewsMock<'_> {
@@ -10737,40 +11117,47 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "customer-quotas")]
+    #[inline]
     fn customer_quotas(&self) -> customer_quotas::CustomerQuotasMock<'_> {
         customer_quotas::CustomerQuotasMock {
             server: self,
         }
     }
     #[cfg(feature = "customers")]
+    #[inline]
     fn customers(&self) -> customers::CustomersMock<'_> {
         customers::CustomersMock {
             server: self,
         }
     }
     #[cfg(feature = "daily-quotas")]
+    #[inline]
     fn daily_quotas(&self) -> daily_quotas::DailyQuotasMock<'_> {
         daily_quotas::DailyQuotasMock {
             server: self,
         }
     }
     #[cfg(feature = "data-access-logs")]
+    #[inline]
     fn data_access_logs(&self) -> data_access_logs::DataAccessLogsMock<'_> {
         data_access_logs::DataAccessLogsMock {
             server: self,
         }
     }
     #[cfg(feature = "database-stats")]
+    #[inline]
     fn database_stats(&self) -> database_stats::DatabaseStatsMock<'_> {
         database_stats::DatabaseStatsMock {
             server: self,
         }
     }
     #[cfg(feature = "debug")]
+    #[inline]
     fn debug(&self) -> debug::DebugMock<'_> {
         debug::DebugMock { server: self }
     }
     #[cfg(feature = "digitalocean-droplets")]
+    #[inline]
     fn digitalocean_droplets(
         &self,
     ) -> digitalocean_droplets::DigitaloceanDropletsMock<'_> {
@@ -10779,30 +11166,35 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "digitalocean-images")]
+    #[inline]
     fn digitalocean_images(&self) -> digitalocean_images::DigitaloceanImagesMock<'_> {
         digitalocean_images::DigitaloceanImagesMock {
             server: self,
         }
     }
     #[cfg(feature = "digitalocean-regions")]
+    #[inline]
     fn digitalocean_regions(&self) -> digitalocean_regions::DigitaloceanRegionsMock<'_> {
         digitalocean_regions::DigitaloceanRegionsMock {
             server: self,
         }
     }
     #[cfg(feature = "digitalocean-sizes")]
+    #[inline]
     fn digitalocean_sizes(&self) -> digitalocean_sizes::DigitaloceanSizesMock<'_> {
         digitalocean_sizes::DigitaloceanSizesMock {
             server: self,
         }
     }
     #[cfg(feature = "email-logs")]
+    #[inline]
     fn email_logs(&self) -> email_logs::EmailLogsMock<'_> {
         email_logs::EmailLogsMock {
             server: self,
         }
     }
     #[cfg(feature = "event-subscription-queues")]
+    #[inline]
     fn event_subscription_queues(
         &self,
     ) -> event_subscription_queues::EventSubscriptionQueuesMock<'_> {
@@ -10811,110 +11203,129 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "event-subscriptions")]
+    #[inline]
     fn event_subscriptions(&self) -> event_subscriptions::EventSubscriptionsMock<'_> {
         event_subscriptions::EventSubscriptionsMock {
             server: self,
         }
     }
     #[cfg(feature = "events")]
+    #[inline]
     fn events(&self) -> events::EventsMock<'_> {
         events::EventsMock { server: self }
     }
     #[cfg(feature = "events-stats")]
+    #[inline]
     fn events_stats(&self) -> events_stats::EventsStatsMock<'_> {
         events_stats::EventsStatsMock {
             server: self,
         }
     }
     #[cfg(feature = "expertise-categories")]
+    #[inline]
     fn expertise_categories(&self) -> expertise_categories::ExpertiseCategoriesMock<'_> {
         expertise_categories::ExpertiseCategoriesMock {
             server: self,
         }
     }
     #[cfg(feature = "external-links")]
+    #[inline]
     fn external_links(&self) -> external_links::ExternalLinksMock<'_> {
         external_links::ExternalLinksMock {
             server: self,
         }
     }
     #[cfg(feature = "feature-values")]
+    #[inline]
     fn feature_values(&self) -> feature_values::FeatureValuesMock<'_> {
         feature_values::FeatureValuesMock {
             server: self,
         }
     }
     #[cfg(feature = "financial-reports")]
+    #[inline]
     fn financial_reports(&self) -> financial_reports::FinancialReportsMock<'_> {
         financial_reports::FinancialReportsMock {
             server: self,
         }
     }
     #[cfg(feature = "freeipa-profiles")]
+    #[inline]
     fn freeipa_profiles(&self) -> freeipa_profiles::FreeipaProfilesMock<'_> {
         freeipa_profiles::FreeipaProfilesMock {
             server: self,
         }
     }
     #[cfg(feature = "google-auth")]
+    #[inline]
     fn google_auth(&self) -> google_auth::GoogleAuthMock<'_> {
         google_auth::GoogleAuthMock {
             server: self,
         }
     }
     #[cfg(feature = "hooks")]
+    #[inline]
     fn hooks(&self) -> hooks::HooksMock<'_> {
         hooks::HooksMock { server: self }
     }
     #[cfg(feature = "hooks-email")]
+    #[inline]
     fn hooks_email(&self) -> hooks_email::HooksEmailMock<'_> {
         hooks_email::HooksEmailMock {
             server: self,
         }
     }
     #[cfg(feature = "hooks-web")]
+    #[inline]
     fn hooks_web(&self) -> hooks_web::HooksWebMock<'_> {
         hooks_web::HooksWebMock {
             server: self,
         }
     }
     #[cfg(feature = "identity-bridge")]
+    #[inline]
     fn identity_bridge(&self) -> identity_bridge::IdentityBridgeMock<'_> {
         identity_bridge::IdentityBridgeMock {
             server: self,
         }
     }
     #[cfg(feature = "identity-providers")]
+    #[inline]
     fn identity_providers(&self) -> identity_providers::IdentityProvidersMock<'_> {
         identity_providers::IdentityProvidersMock {
             server: self,
         }
     }
     #[cfg(feature = "invoice")]
+    #[inline]
     fn invoice(&self) -> invoice::InvoiceMock<'_> {
         invoice::InvoiceMock {
             server: self,
         }
     }
     #[cfg(feature = "invoice-items")]
+    #[inline]
     fn invoice_items(&self) -> invoice_items::InvoiceItemsMock<'_> {
         invoice_items::InvoiceItemsMock {
             server: self,
         }
     }
     #[cfg(feature = "invoices")]
+    #[inline]
     fn invoices(&self) -> invoices::InvoicesMock<'_> {
         invoices::InvoicesMock {
             server: self,
         }
     }
     #[cfg(feature = "keycloak-groups")]
+    #[inline]
     fn keycloak_groups(&self) -> keycloak_groups::KeycloakGroupsMock<'_> {
         keycloak_groups::KeycloakGroupsMock {
             server: self,
         }
     }
     #[cfg(feature = "keycloak-user-group-memberships")]
+    #[inline]
     fn keycloak_user_group_memberships(
         &self,
     ) -> keycloak_user_group_memberships::KeycloakUserGroupMembershipsMock<'_> {
@@ -10923,16 +11334,19 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "keys")]
+    #[inline]
     fn keys(&self) -> keys::KeysMock<'_> {
         keys::KeysMock { server: self }
     }
     #[cfg(feature = "lexis-links")]
+    #[inline]
     fn lexis_links(&self) -> lexis_links::LexisLinksMock<'_> {
         lexis_links::LexisLinksMock {
             server: self,
         }
     }
     #[cfg(feature = "maintenance-announcement-offerings")]
+    #[inline]
     fn maintenance_announcement_offerings(
         &self,
     ) -> maintenance_announcement_offerings::MaintenanceAnnouncementOfferingsMock<'_> {
@@ -10941,6 +11355,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "maintenance-announcement-template-offerings")]
+    #[inline]
     fn maintenance_announcement_template_offerings(
         &self,
     ) -> maintenance_announcement_template_offerings::MaintenanceAnnouncementTemplateOfferingsMock<
@@ -10951,6 +11366,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "maintenance-announcements")]
+    #[inline]
     fn maintenance_announcements(
         &self,
     ) -> maintenance_announcements::MaintenanceAnnouncementsMock<'_> {
@@ -10959,6 +11375,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "maintenance-announcements-template")]
+    #[inline]
     fn maintenance_announcements_template(
         &self,
     ) -> maintenance_announcements_template::MaintenanceAnnouncementsTemplateMock<'_> {
@@ -10967,6 +11384,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "managed-rancher-cluster-resources")]
+    #[inline]
     fn managed_rancher_cluster_resources(
         &self,
     ) -> managed_rancher_cluster_resources::ManagedRancherClusterResourcesMock<'_> {
@@ -10975,6 +11393,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-article-code-update")]
+    #[inline]
     fn marketplace_article_code_update(
         &self,
     ) -> marketplace_article_code_update::MarketplaceArticleCodeUpdateMock<'_> {
@@ -10983,6 +11402,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-attribute-options")]
+    #[inline]
     fn marketplace_attribute_options(
         &self,
     ) -> marketplace_attribute_options::MarketplaceAttributeOptionsMock<'_> {
@@ -10991,6 +11411,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-attributes")]
+    #[inline]
     fn marketplace_attributes(
         &self,
     ) -> marketplace_attributes::MarketplaceAttributesMock<'_> {
@@ -10999,12 +11420,14 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-bookings")]
+    #[inline]
     fn marketplace_bookings(&self) -> marketplace_bookings::MarketplaceBookingsMock<'_> {
         marketplace_bookings::MarketplaceBookingsMock {
             server: self,
         }
     }
     #[cfg(feature = "marketplace-categories")]
+    #[inline]
     fn marketplace_categories(
         &self,
     ) -> marketplace_categories::MarketplaceCategoriesMock<'_> {
@@ -11013,6 +11436,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-category-columns")]
+    #[inline]
     fn marketplace_category_columns(
         &self,
     ) -> marketplace_category_columns::MarketplaceCategoryColumnsMock<'_> {
@@ -11021,6 +11445,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-category-component-usages")]
+    #[inline]
     fn marketplace_category_component_usages(
         &self,
     ) -> marketplace_category_component_usages::MarketplaceCategoryComponentUsagesMock<
@@ -11031,6 +11456,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-category-components")]
+    #[inline]
     fn marketplace_category_components(
         &self,
     ) -> marketplace_category_components::MarketplaceCategoryComponentsMock<'_> {
@@ -11039,6 +11465,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-category-groups")]
+    #[inline]
     fn marketplace_category_groups(
         &self,
     ) -> marketplace_category_groups::MarketplaceCategoryGroupsMock<'_> {
@@ -11047,6 +11474,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-category-help-articles")]
+    #[inline]
     fn marketplace_category_help_articles(
         &self,
     ) -> marketplace_category_help_articles::MarketplaceCategoryHelpArticlesMock<'_> {
@@ -11055,12 +11483,14 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-chat")]
+    #[inline]
     fn marketplace_chat(&self) -> marketplace_chat::MarketplaceChatMock<'_> {
         marketplace_chat::MarketplaceChatMock {
             server: self,
         }
     }
     #[cfg(feature = "marketplace-component-usage-monthly")]
+    #[inline]
     fn marketplace_component_usage_monthly(
         &self,
     ) -> marketplace_component_usage_monthly::MarketplaceComponentUsageMonthlyMock<'_> {
@@ -11069,6 +11499,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-component-usages")]
+    #[inline]
     fn marketplace_component_usages(
         &self,
     ) -> marketplace_component_usages::MarketplaceComponentUsagesMock<'_> {
@@ -11077,6 +11508,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-component-user-usages")]
+    #[inline]
     fn marketplace_component_user_usages(
         &self,
     ) -> marketplace_component_user_usages::MarketplaceComponentUserUsagesMock<'_> {
@@ -11085,6 +11517,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-course-accounts")]
+    #[inline]
     fn marketplace_course_accounts(
         &self,
     ) -> marketplace_course_accounts::MarketplaceCourseAccountsMock<'_> {
@@ -11093,6 +11526,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-customer-component-usage-policies")]
+    #[inline]
     fn marketplace_customer_component_usage_policies(
         &self,
     ) -> marketplace_customer_component_usage_policies::MarketplaceCustomerComponentUsagePoliciesMock<
@@ -11103,6 +11537,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-customer-estimated-cost-policies")]
+    #[inline]
     fn marketplace_customer_estimated_cost_policies(
         &self,
     ) -> marketplace_customer_estimated_cost_policies::MarketplaceCustomerEstimatedCostPoliciesMock<
@@ -11113,6 +11548,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-customer-service-accounts")]
+    #[inline]
     fn marketplace_customer_service_accounts(
         &self,
     ) -> marketplace_customer_service_accounts::MarketplaceCustomerServiceAccountsMock<
@@ -11123,6 +11559,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-customer-usage")]
+    #[inline]
     fn marketplace_customer_usage(
         &self,
     ) -> marketplace_customer_usage::MarketplaceCustomerUsageMock<'_> {
@@ -11131,6 +11568,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-demo-presets")]
+    #[inline]
     fn marketplace_demo_presets(
         &self,
     ) -> marketplace_demo_presets::MarketplaceDemoPresetsMock<'_> {
@@ -11139,6 +11577,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-global-categories")]
+    #[inline]
     fn marketplace_global_categories(
         &self,
     ) -> marketplace_global_categories::MarketplaceGlobalCategoriesMock<'_> {
@@ -11147,6 +11586,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-integration-statuses")]
+    #[inline]
     fn marketplace_integration_statuses(
         &self,
     ) -> marketplace_integration_statuses::MarketplaceIntegrationStatusesMock<'_> {
@@ -11155,6 +11595,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-offering-estimated-cost-policies")]
+    #[inline]
     fn marketplace_offering_estimated_cost_policies(
         &self,
     ) -> marketplace_offering_estimated_cost_policies::MarketplaceOfferingEstimatedCostPoliciesMock<
@@ -11165,6 +11606,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-offering-files")]
+    #[inline]
     fn marketplace_offering_files(
         &self,
     ) -> marketplace_offering_files::MarketplaceOfferingFilesMock<'_> {
@@ -11173,6 +11615,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-offering-groups")]
+    #[inline]
     fn marketplace_offering_groups(
         &self,
     ) -> marketplace_offering_groups::MarketplaceOfferingGroupsMock<'_> {
@@ -11181,6 +11624,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-offering-permissions")]
+    #[inline]
     fn marketplace_offering_permissions(
         &self,
     ) -> marketplace_offering_permissions::MarketplaceOfferingPermissionsMock<'_> {
@@ -11189,6 +11633,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-offering-permissions-log")]
+    #[inline]
     fn marketplace_offering_permissions_log(
         &self,
     ) -> marketplace_offering_permissions_log::MarketplaceOfferingPermissionsLogMock<
@@ -11199,6 +11644,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-offering-profiles")]
+    #[inline]
     fn marketplace_offering_profiles(
         &self,
     ) -> marketplace_offering_profiles::MarketplaceOfferingProfilesMock<'_> {
@@ -11207,6 +11653,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-offering-referrals")]
+    #[inline]
     fn marketplace_offering_referrals(
         &self,
     ) -> marketplace_offering_referrals::MarketplaceOfferingReferralsMock<'_> {
@@ -11215,6 +11662,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-offering-roles")]
+    #[inline]
     fn marketplace_offering_roles(
         &self,
     ) -> marketplace_offering_roles::MarketplaceOfferingRolesMock<'_> {
@@ -11223,6 +11671,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-offering-terms-of-service")]
+    #[inline]
     fn marketplace_offering_terms_of_service(
         &self,
     ) -> marketplace_offering_terms_of_service::MarketplaceOfferingTermsOfServiceMock<
@@ -11233,6 +11682,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-offering-usage-policies")]
+    #[inline]
     fn marketplace_offering_usage_policies(
         &self,
     ) -> marketplace_offering_usage_policies::MarketplaceOfferingUsagePoliciesMock<'_> {
@@ -11241,6 +11691,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-offering-user-checklist-completions")]
+    #[inline]
     fn marketplace_offering_user_checklist_completions(
         &self,
     ) -> marketplace_offering_user_checklist_completions::MarketplaceOfferingUserChecklistCompletionsMock<
@@ -11251,6 +11702,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-offering-users")]
+    #[inline]
     fn marketplace_offering_users(
         &self,
     ) -> marketplace_offering_users::MarketplaceOfferingUsersMock<'_> {
@@ -11259,12 +11711,14 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-orders")]
+    #[inline]
     fn marketplace_orders(&self) -> marketplace_orders::MarketplaceOrdersMock<'_> {
         marketplace_orders::MarketplaceOrdersMock {
             server: self,
         }
     }
     #[cfg(feature = "marketplace-plan-components")]
+    #[inline]
     fn marketplace_plan_components(
         &self,
     ) -> marketplace_plan_components::MarketplacePlanComponentsMock<'_> {
@@ -11273,18 +11727,21 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-plans")]
+    #[inline]
     fn marketplace_plans(&self) -> marketplace_plans::MarketplacePlansMock<'_> {
         marketplace_plans::MarketplacePlansMock {
             server: self,
         }
     }
     #[cfg(feature = "marketplace-plugins")]
+    #[inline]
     fn marketplace_plugins(&self) -> marketplace_plugins::MarketplacePluginsMock<'_> {
         marketplace_plugins::MarketplacePluginsMock {
             server: self,
         }
     }
     #[cfg(feature = "marketplace-project-estimated-cost-policies")]
+    #[inline]
     fn marketplace_project_estimated_cost_policies(
         &self,
     ) -> marketplace_project_estimated_cost_policies::MarketplaceProjectEstimatedCostPoliciesMock<
@@ -11295,6 +11752,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-project-order-auto-approvals")]
+    #[inline]
     fn marketplace_project_order_auto_approvals(
         &self,
     ) -> marketplace_project_order_auto_approvals::MarketplaceProjectOrderAutoApprovalsMock<
@@ -11305,6 +11763,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-project-service-accounts")]
+    #[inline]
     fn marketplace_project_service_accounts(
         &self,
     ) -> marketplace_project_service_accounts::MarketplaceProjectServiceAccountsMock<
@@ -11315,6 +11774,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-project-update-requests")]
+    #[inline]
     fn marketplace_project_update_requests(
         &self,
     ) -> marketplace_project_update_requests::MarketplaceProjectUpdateRequestsMock<'_> {
@@ -11323,6 +11783,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-project-usage")]
+    #[inline]
     fn marketplace_project_usage(
         &self,
     ) -> marketplace_project_usage::MarketplaceProjectUsageMock<'_> {
@@ -11331,6 +11792,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-provider-offerings")]
+    #[inline]
     fn marketplace_provider_offerings(
         &self,
     ) -> marketplace_provider_offerings::MarketplaceProviderOfferingsMock<'_> {
@@ -11339,6 +11801,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-provider-resource-projects")]
+    #[inline]
     fn marketplace_provider_resource_projects(
         &self,
     ) -> marketplace_provider_resource_projects::MarketplaceProviderResourceProjectsMock<
@@ -11349,6 +11812,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-provider-resources")]
+    #[inline]
     fn marketplace_provider_resources(
         &self,
     ) -> marketplace_provider_resources::MarketplaceProviderResourcesMock<'_> {
@@ -11357,6 +11821,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-public-api")]
+    #[inline]
     fn marketplace_public_api(
         &self,
     ) -> marketplace_public_api::MarketplacePublicApiMock<'_> {
@@ -11365,6 +11830,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-public-offerings")]
+    #[inline]
     fn marketplace_public_offerings(
         &self,
     ) -> marketplace_public_offerings::MarketplacePublicOfferingsMock<'_> {
@@ -11373,6 +11839,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-related-customers")]
+    #[inline]
     fn marketplace_related_customers(
         &self,
     ) -> marketplace_related_customers::MarketplaceRelatedCustomersMock<'_> {
@@ -11381,6 +11848,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-remote-synchronisations")]
+    #[inline]
     fn marketplace_remote_synchronisations(
         &self,
     ) -> marketplace_remote_synchronisations::MarketplaceRemoteSynchronisationsMock<'_> {
@@ -11389,6 +11857,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-resource-limit-change-requests")]
+    #[inline]
     fn marketplace_resource_limit_change_requests(
         &self,
     ) -> marketplace_resource_limit_change_requests::MarketplaceResourceLimitChangeRequestsMock<
@@ -11399,6 +11868,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-resource-offerings")]
+    #[inline]
     fn marketplace_resource_offerings(
         &self,
     ) -> marketplace_resource_offerings::MarketplaceResourceOfferingsMock<'_> {
@@ -11407,6 +11877,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-resource-projects")]
+    #[inline]
     fn marketplace_resource_projects(
         &self,
     ) -> marketplace_resource_projects::MarketplaceResourceProjectsMock<'_> {
@@ -11415,6 +11886,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-resources")]
+    #[inline]
     fn marketplace_resources(
         &self,
     ) -> marketplace_resources::MarketplaceResourcesMock<'_> {
@@ -11423,6 +11895,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-robot-accounts")]
+    #[inline]
     fn marketplace_robot_accounts(
         &self,
     ) -> marketplace_robot_accounts::MarketplaceRobotAccountsMock<'_> {
@@ -11431,6 +11904,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-runtime-states")]
+    #[inline]
     fn marketplace_runtime_states(
         &self,
     ) -> marketplace_runtime_states::MarketplaceRuntimeStatesMock<'_> {
@@ -11439,6 +11913,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-screenshots")]
+    #[inline]
     fn marketplace_screenshots(
         &self,
     ) -> marketplace_screenshots::MarketplaceScreenshotsMock<'_> {
@@ -11447,6 +11922,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-script-async-dry-run")]
+    #[inline]
     fn marketplace_script_async_dry_run(
         &self,
     ) -> marketplace_script_async_dry_run::MarketplaceScriptAsyncDryRunMock<'_> {
@@ -11455,6 +11931,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-script-dry-run")]
+    #[inline]
     fn marketplace_script_dry_run(
         &self,
     ) -> marketplace_script_dry_run::MarketplaceScriptDryRunMock<'_> {
@@ -11463,6 +11940,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-script-sync-resource")]
+    #[inline]
     fn marketplace_script_sync_resource(
         &self,
     ) -> marketplace_script_sync_resource::MarketplaceScriptSyncResourceMock<'_> {
@@ -11471,12 +11949,14 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-sections")]
+    #[inline]
     fn marketplace_sections(&self) -> marketplace_sections::MarketplaceSectionsMock<'_> {
         marketplace_sections::MarketplaceSectionsMock {
             server: self,
         }
     }
     #[cfg(feature = "marketplace-service-providers")]
+    #[inline]
     fn marketplace_service_providers(
         &self,
     ) -> marketplace_service_providers::MarketplaceServiceProvidersMock<'_> {
@@ -11485,6 +11965,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-site-agent-connection-stats")]
+    #[inline]
     fn marketplace_site_agent_connection_stats(
         &self,
     ) -> marketplace_site_agent_connection_stats::MarketplaceSiteAgentConnectionStatsMock<
@@ -11495,6 +11976,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-site-agent-identities")]
+    #[inline]
     fn marketplace_site_agent_identities(
         &self,
     ) -> marketplace_site_agent_identities::MarketplaceSiteAgentIdentitiesMock<'_> {
@@ -11503,6 +11985,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-site-agent-logs")]
+    #[inline]
     fn marketplace_site_agent_logs(
         &self,
     ) -> marketplace_site_agent_logs::MarketplaceSiteAgentLogsMock<'_> {
@@ -11511,6 +11994,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-site-agent-processors")]
+    #[inline]
     fn marketplace_site_agent_processors(
         &self,
     ) -> marketplace_site_agent_processors::MarketplaceSiteAgentProcessorsMock<'_> {
@@ -11519,6 +12003,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-site-agent-services")]
+    #[inline]
     fn marketplace_site_agent_services(
         &self,
     ) -> marketplace_site_agent_services::MarketplaceSiteAgentServicesMock<'_> {
@@ -11527,6 +12012,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-site-agent-stats")]
+    #[inline]
     fn marketplace_site_agent_stats(
         &self,
     ) -> marketplace_site_agent_stats::MarketplaceSiteAgentStatsMock<'_> {
@@ -11535,6 +12021,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-site-agent-task-stats")]
+    #[inline]
     fn marketplace_site_agent_task_stats(
         &self,
     ) -> marketplace_site_agent_task_stats::MarketplaceSiteAgentTaskStatsMock<'_> {
@@ -11543,6 +12030,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-slurm-periodic-usage-policies")]
+    #[inline]
     fn marketplace_slurm_periodic_usage_policies(
         &self,
     ) -> marketplace_slurm_periodic_usage_policies::MarketplaceSlurmPeriodicUsagePoliciesMock<
@@ -11553,6 +12041,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-software-catalogs")]
+    #[inline]
     fn marketplace_software_catalogs(
         &self,
     ) -> marketplace_software_catalogs::MarketplaceSoftwareCatalogsMock<'_> {
@@ -11561,6 +12050,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-software-packages")]
+    #[inline]
     fn marketplace_software_packages(
         &self,
     ) -> marketplace_software_packages::MarketplaceSoftwarePackagesMock<'_> {
@@ -11569,6 +12059,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-software-targets")]
+    #[inline]
     fn marketplace_software_targets(
         &self,
     ) -> marketplace_software_targets::MarketplaceSoftwareTargetsMock<'_> {
@@ -11577,6 +12068,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-software-versions")]
+    #[inline]
     fn marketplace_software_versions(
         &self,
     ) -> marketplace_software_versions::MarketplaceSoftwareVersionsMock<'_> {
@@ -11585,18 +12077,21 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "marketplace-stats")]
+    #[inline]
     fn marketplace_stats(&self) -> marketplace_stats::MarketplaceStatsMock<'_> {
         marketplace_stats::MarketplaceStatsMock {
             server: self,
         }
     }
     #[cfg(feature = "marketplace-tags")]
+    #[inline]
     fn marketplace_tags(&self) -> marketplace_tags::MarketplaceTagsMock<'_> {
         marketplace_tags::MarketplaceTagsMock {
             server: self,
         }
     }
     #[cfg(feature = "marketplace-user-offering-consents")]
+    #[inline]
     fn marketplace_user_offering_consents(
         &self,
     ) -> marketplace_user_offering_consents::MarketplaceUserOfferingConsentsMock<'_> {
@@ -11605,20 +12100,24 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "matrix")]
+    #[inline]
     fn matrix(&self) -> matrix::MatrixMock<'_> {
         matrix::MatrixMock { server: self }
     }
     #[cfg(feature = "media")]
+    #[inline]
     fn media(&self) -> media::MediaMock<'_> {
         media::MediaMock { server: self }
     }
     #[cfg(feature = "metadata")]
+    #[inline]
     fn metadata(&self) -> metadata::MetadataMock<'_> {
         metadata::MetadataMock {
             server: self,
         }
     }
     #[cfg(feature = "my-assignment-batches")]
+    #[inline]
     fn my_assignment_batches(
         &self,
     ) -> my_assignment_batches::MyAssignmentBatchesMock<'_> {
@@ -11627,6 +12126,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "notification-messages")]
+    #[inline]
     fn notification_messages(
         &self,
     ) -> notification_messages::NotificationMessagesMock<'_> {
@@ -11635,6 +12135,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "notification-messages-templates")]
+    #[inline]
     fn notification_messages_templates(
         &self,
     ) -> notification_messages_templates::NotificationMessagesTemplatesMock<'_> {
@@ -11643,12 +12144,14 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "onboarding")]
+    #[inline]
     fn onboarding(&self) -> onboarding::OnboardingMock<'_> {
         onboarding::OnboardingMock {
             server: self,
         }
     }
     #[cfg(feature = "onboarding-justifications")]
+    #[inline]
     fn onboarding_justifications(
         &self,
     ) -> onboarding_justifications::OnboardingJustificationsMock<'_> {
@@ -11657,6 +12160,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "onboarding-question-metadata")]
+    #[inline]
     fn onboarding_question_metadata(
         &self,
     ) -> onboarding_question_metadata::OnboardingQuestionMetadataMock<'_> {
@@ -11665,6 +12169,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "onboarding-verifications")]
+    #[inline]
     fn onboarding_verifications(
         &self,
     ) -> onboarding_verifications::OnboardingVerificationsMock<'_> {
@@ -11673,12 +12178,14 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "openportal")]
+    #[inline]
     fn openportal(&self) -> openportal::OpenportalMock<'_> {
         openportal::OpenportalMock {
             server: self,
         }
     }
     #[cfg(feature = "openportal-accounting-summary")]
+    #[inline]
     fn openportal_accounting_summary(
         &self,
     ) -> openportal_accounting_summary::OpenportalAccountingSummaryMock<'_> {
@@ -11687,6 +12194,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "openportal-allocation-user-usage")]
+    #[inline]
     fn openportal_allocation_user_usage(
         &self,
     ) -> openportal_allocation_user_usage::OpenportalAllocationUserUsageMock<'_> {
@@ -11695,6 +12203,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "openportal-allocations")]
+    #[inline]
     fn openportal_allocations(
         &self,
     ) -> openportal_allocations::OpenportalAllocationsMock<'_> {
@@ -11703,6 +12212,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "openportal-associations")]
+    #[inline]
     fn openportal_associations(
         &self,
     ) -> openportal_associations::OpenportalAssociationsMock<'_> {
@@ -11711,6 +12221,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "openportal-managed-projects")]
+    #[inline]
     fn openportal_managed_projects(
         &self,
     ) -> openportal_managed_projects::OpenportalManagedProjectsMock<'_> {
@@ -11719,6 +12230,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "openportal-project-storage-reports")]
+    #[inline]
     fn openportal_project_storage_reports(
         &self,
     ) -> openportal_project_storage_reports::OpenportalProjectStorageReportsMock<'_> {
@@ -11727,6 +12239,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "openportal-project-template")]
+    #[inline]
     fn openportal_project_template(
         &self,
     ) -> openportal_project_template::OpenportalProjectTemplateMock<'_> {
@@ -11735,6 +12248,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "openportal-project-usage-reports")]
+    #[inline]
     fn openportal_project_usage_reports(
         &self,
     ) -> openportal_project_usage_reports::OpenportalProjectUsageReportsMock<'_> {
@@ -11743,6 +12257,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "openportal-projectinfo")]
+    #[inline]
     fn openportal_projectinfo(
         &self,
     ) -> openportal_projectinfo::OpenportalProjectinfoMock<'_> {
@@ -11751,6 +12266,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "openportal-remote-allocations")]
+    #[inline]
     fn openportal_remote_allocations(
         &self,
     ) -> openportal_remote_allocations::OpenportalRemoteAllocationsMock<'_> {
@@ -11759,6 +12275,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "openportal-remote-associations")]
+    #[inline]
     fn openportal_remote_associations(
         &self,
     ) -> openportal_remote_associations::OpenportalRemoteAssociationsMock<'_> {
@@ -11767,6 +12284,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "openportal-unmanaged-projects")]
+    #[inline]
     fn openportal_unmanaged_projects(
         &self,
     ) -> openportal_unmanaged_projects::OpenportalUnmanagedProjectsMock<'_> {
@@ -11775,24 +12293,28 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "openportal-userinfo")]
+    #[inline]
     fn openportal_userinfo(&self) -> openportal_userinfo::OpenportalUserinfoMock<'_> {
         openportal_userinfo::OpenportalUserinfoMock {
             server: self,
         }
     }
     #[cfg(feature = "openstack")]
+    #[inline]
     fn openstack(&self) -> openstack::OpenstackMock<'_> {
         openstack::OpenstackMock {
             server: self,
         }
     }
     #[cfg(feature = "openstack-backups")]
+    #[inline]
     fn openstack_backups(&self) -> openstack_backups::OpenstackBackupsMock<'_> {
         openstack_backups::OpenstackBackupsMock {
             server: self,
         }
     }
     #[cfg(feature = "openstack-external-networks")]
+    #[inline]
     fn openstack_external_networks(
         &self,
     ) -> openstack_external_networks::OpenstackExternalNetworksMock<'_> {
@@ -11801,12 +12323,14 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "openstack-flavors")]
+    #[inline]
     fn openstack_flavors(&self) -> openstack_flavors::OpenstackFlavorsMock<'_> {
         openstack_flavors::OpenstackFlavorsMock {
             server: self,
         }
     }
     #[cfg(feature = "openstack-floating-ips")]
+    #[inline]
     fn openstack_floating_ips(
         &self,
     ) -> openstack_floating_ips::OpenstackFloatingIpsMock<'_> {
@@ -11815,6 +12339,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "openstack-health-monitors")]
+    #[inline]
     fn openstack_health_monitors(
         &self,
     ) -> openstack_health_monitors::OpenstackHealthMonitorsMock<'_> {
@@ -11823,6 +12348,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "openstack-hypervisor-inventories")]
+    #[inline]
     fn openstack_hypervisor_inventories(
         &self,
     ) -> openstack_hypervisor_inventories::OpenstackHypervisorInventoriesMock<'_> {
@@ -11831,6 +12357,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "openstack-hypervisors")]
+    #[inline]
     fn openstack_hypervisors(
         &self,
     ) -> openstack_hypervisors::OpenstackHypervisorsMock<'_> {
@@ -11839,12 +12366,14 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "openstack-images")]
+    #[inline]
     fn openstack_images(&self) -> openstack_images::OpenstackImagesMock<'_> {
         openstack_images::OpenstackImagesMock {
             server: self,
         }
     }
     #[cfg(feature = "openstack-instance-availability-zones")]
+    #[inline]
     fn openstack_instance_availability_zones(
         &self,
     ) -> openstack_instance_availability_zones::OpenstackInstanceAvailabilityZonesMock<
@@ -11855,18 +12384,21 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "openstack-instances")]
+    #[inline]
     fn openstack_instances(&self) -> openstack_instances::OpenstackInstancesMock<'_> {
         openstack_instances::OpenstackInstancesMock {
             server: self,
         }
     }
     #[cfg(feature = "openstack-listeners")]
+    #[inline]
     fn openstack_listeners(&self) -> openstack_listeners::OpenstackListenersMock<'_> {
         openstack_listeners::OpenstackListenersMock {
             server: self,
         }
     }
     #[cfg(feature = "openstack-loadbalancers")]
+    #[inline]
     fn openstack_loadbalancers(
         &self,
     ) -> openstack_loadbalancers::OpenstackLoadbalancersMock<'_> {
@@ -11875,6 +12407,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "openstack-marketplace-tenants")]
+    #[inline]
     fn openstack_marketplace_tenants(
         &self,
     ) -> openstack_marketplace_tenants::OpenstackMarketplaceTenantsMock<'_> {
@@ -11883,12 +12416,14 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "openstack-migrations")]
+    #[inline]
     fn openstack_migrations(&self) -> openstack_migrations::OpenstackMigrationsMock<'_> {
         openstack_migrations::OpenstackMigrationsMock {
             server: self,
         }
     }
     #[cfg(feature = "openstack-network-rbac-policies")]
+    #[inline]
     fn openstack_network_rbac_policies(
         &self,
     ) -> openstack_network_rbac_policies::OpenstackNetworkRbacPoliciesMock<'_> {
@@ -11897,12 +12432,14 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "openstack-networks")]
+    #[inline]
     fn openstack_networks(&self) -> openstack_networks::OpenstackNetworksMock<'_> {
         openstack_networks::OpenstackNetworksMock {
             server: self,
         }
     }
     #[cfg(feature = "openstack-pool-members")]
+    #[inline]
     fn openstack_pool_members(
         &self,
     ) -> openstack_pool_members::OpenstackPoolMembersMock<'_> {
@@ -11911,24 +12448,28 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "openstack-pools")]
+    #[inline]
     fn openstack_pools(&self) -> openstack_pools::OpenstackPoolsMock<'_> {
         openstack_pools::OpenstackPoolsMock {
             server: self,
         }
     }
     #[cfg(feature = "openstack-ports")]
+    #[inline]
     fn openstack_ports(&self) -> openstack_ports::OpenstackPortsMock<'_> {
         openstack_ports::OpenstackPortsMock {
             server: self,
         }
     }
     #[cfg(feature = "openstack-routers")]
+    #[inline]
     fn openstack_routers(&self) -> openstack_routers::OpenstackRoutersMock<'_> {
         openstack_routers::OpenstackRoutersMock {
             server: self,
         }
     }
     #[cfg(feature = "openstack-security-groups")]
+    #[inline]
     fn openstack_security_groups(
         &self,
     ) -> openstack_security_groups::OpenstackSecurityGroupsMock<'_> {
@@ -11937,6 +12478,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "openstack-server-groups")]
+    #[inline]
     fn openstack_server_groups(
         &self,
     ) -> openstack_server_groups::OpenstackServerGroupsMock<'_> {
@@ -11945,24 +12487,28 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "openstack-snapshots")]
+    #[inline]
     fn openstack_snapshots(&self) -> openstack_snapshots::OpenstackSnapshotsMock<'_> {
         openstack_snapshots::OpenstackSnapshotsMock {
             server: self,
         }
     }
     #[cfg(feature = "openstack-subnets")]
+    #[inline]
     fn openstack_subnets(&self) -> openstack_subnets::OpenstackSubnetsMock<'_> {
         openstack_subnets::OpenstackSubnetsMock {
             server: self,
         }
     }
     #[cfg(feature = "openstack-tenants")]
+    #[inline]
     fn openstack_tenants(&self) -> openstack_tenants::OpenstackTenantsMock<'_> {
         openstack_tenants::OpenstackTenantsMock {
             server: self,
         }
     }
     #[cfg(feature = "openstack-volume-availability-zones")]
+    #[inline]
     fn openstack_volume_availability_zones(
         &self,
     ) -> openstack_volume_availability_zones::OpenstackVolumeAvailabilityZonesMock<'_> {
@@ -11971,6 +12517,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "openstack-volume-types")]
+    #[inline]
     fn openstack_volume_types(
         &self,
     ) -> openstack_volume_types::OpenstackVolumeTypesMock<'_> {
@@ -11979,36 +12526,42 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "openstack-volumes")]
+    #[inline]
     fn openstack_volumes(&self) -> openstack_volumes::OpenstackVolumesMock<'_> {
         openstack_volumes::OpenstackVolumesMock {
             server: self,
         }
     }
     #[cfg(feature = "organization-groups")]
+    #[inline]
     fn organization_groups(&self) -> organization_groups::OrganizationGroupsMock<'_> {
         organization_groups::OrganizationGroupsMock {
             server: self,
         }
     }
     #[cfg(feature = "override-settings")]
+    #[inline]
     fn override_settings(&self) -> override_settings::OverrideSettingsMock<'_> {
         override_settings::OverrideSettingsMock {
             server: self,
         }
     }
     #[cfg(feature = "payment-profiles")]
+    #[inline]
     fn payment_profiles(&self) -> payment_profiles::PaymentProfilesMock<'_> {
         payment_profiles::PaymentProfilesMock {
             server: self,
         }
     }
     #[cfg(feature = "payments")]
+    #[inline]
     fn payments(&self) -> payments::PaymentsMock<'_> {
         payments::PaymentsMock {
             server: self,
         }
     }
     #[cfg(feature = "personal-access-tokens")]
+    #[inline]
     fn personal_access_tokens(
         &self,
     ) -> personal_access_tokens::PersonalAccessTokensMock<'_> {
@@ -12017,12 +12570,14 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "project-credits")]
+    #[inline]
     fn project_credits(&self) -> project_credits::ProjectCreditsMock<'_> {
         project_credits::ProjectCreditsMock {
             server: self,
         }
     }
     #[cfg(feature = "project-end-date-change-requests")]
+    #[inline]
     fn project_end_date_change_requests(
         &self,
     ) -> project_end_date_change_requests::ProjectEndDateChangeRequestsMock<'_> {
@@ -12031,6 +12586,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "project-permissions-reviews")]
+    #[inline]
     fn project_permissions_reviews(
         &self,
     ) -> project_permissions_reviews::ProjectPermissionsReviewsMock<'_> {
@@ -12039,36 +12595,42 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "project-quotas")]
+    #[inline]
     fn project_quotas(&self) -> project_quotas::ProjectQuotasMock<'_> {
         project_quotas::ProjectQuotasMock {
             server: self,
         }
     }
     #[cfg(feature = "project-types")]
+    #[inline]
     fn project_types(&self) -> project_types::ProjectTypesMock<'_> {
         project_types::ProjectTypesMock {
             server: self,
         }
     }
     #[cfg(feature = "projects")]
+    #[inline]
     fn projects(&self) -> projects::ProjectsMock<'_> {
         projects::ProjectsMock {
             server: self,
         }
     }
     #[cfg(feature = "promotions-campaigns")]
+    #[inline]
     fn promotions_campaigns(&self) -> promotions_campaigns::PromotionsCampaignsMock<'_> {
         promotions_campaigns::PromotionsCampaignsMock {
             server: self,
         }
     }
     #[cfg(feature = "proposal-proposals")]
+    #[inline]
     fn proposal_proposals(&self) -> proposal_proposals::ProposalProposalsMock<'_> {
         proposal_proposals::ProposalProposalsMock {
             server: self,
         }
     }
     #[cfg(feature = "proposal-protected-calls")]
+    #[inline]
     fn proposal_protected_calls(
         &self,
     ) -> proposal_protected_calls::ProposalProtectedCallsMock<'_> {
@@ -12077,6 +12639,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "proposal-public-calls")]
+    #[inline]
     fn proposal_public_calls(
         &self,
     ) -> proposal_public_calls::ProposalPublicCallsMock<'_> {
@@ -12085,6 +12648,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "proposal-requested-offerings")]
+    #[inline]
     fn proposal_requested_offerings(
         &self,
     ) -> proposal_requested_offerings::ProposalRequestedOfferingsMock<'_> {
@@ -12093,6 +12657,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "proposal-requested-resources")]
+    #[inline]
     fn proposal_requested_resources(
         &self,
     ) -> proposal_requested_resources::ProposalRequestedResourcesMock<'_> {
@@ -12101,12 +12666,14 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "proposal-reviews")]
+    #[inline]
     fn proposal_reviews(&self) -> proposal_reviews::ProposalReviewsMock<'_> {
         proposal_reviews::ProposalReviewsMock {
             server: self,
         }
     }
     #[cfg(feature = "provider-invoice-items")]
+    #[inline]
     fn provider_invoice_items(
         &self,
     ) -> provider_invoice_items::ProviderInvoiceItemsMock<'_> {
@@ -12115,6 +12682,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "public-maintenance-announcements")]
+    #[inline]
     fn public_maintenance_announcements(
         &self,
     ) -> public_maintenance_announcements::PublicMaintenanceAnnouncementsMock<'_> {
@@ -12123,46 +12691,54 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "query")]
+    #[inline]
     fn query(&self) -> query::QueryMock<'_> {
         query::QueryMock { server: self }
     }
     #[cfg(feature = "rabbitmq-overview")]
+    #[inline]
     fn rabbitmq_overview(&self) -> rabbitmq_overview::RabbitmqOverviewMock<'_> {
         rabbitmq_overview::RabbitmqOverviewMock {
             server: self,
         }
     }
     #[cfg(feature = "rabbitmq-stats")]
+    #[inline]
     fn rabbitmq_stats(&self) -> rabbitmq_stats::RabbitmqStatsMock<'_> {
         rabbitmq_stats::RabbitmqStatsMock {
             server: self,
         }
     }
     #[cfg(feature = "rabbitmq-user-stats")]
+    #[inline]
     fn rabbitmq_user_stats(&self) -> rabbitmq_user_stats::RabbitmqUserStatsMock<'_> {
         rabbitmq_user_stats::RabbitmqUserStatsMock {
             server: self,
         }
     }
     #[cfg(feature = "rabbitmq-vhost-stats")]
+    #[inline]
     fn rabbitmq_vhost_stats(&self) -> rabbitmq_vhost_stats::RabbitmqVhostStatsMock<'_> {
         rabbitmq_vhost_stats::RabbitmqVhostStatsMock {
             server: self,
         }
     }
     #[cfg(feature = "rancher-apps")]
+    #[inline]
     fn rancher_apps(&self) -> rancher_apps::RancherAppsMock<'_> {
         rancher_apps::RancherAppsMock {
             server: self,
         }
     }
     #[cfg(feature = "rancher-catalogs")]
+    #[inline]
     fn rancher_catalogs(&self) -> rancher_catalogs::RancherCatalogsMock<'_> {
         rancher_catalogs::RancherCatalogsMock {
             server: self,
         }
     }
     #[cfg(feature = "rancher-cluster-security-groups")]
+    #[inline]
     fn rancher_cluster_security_groups(
         &self,
     ) -> rancher_cluster_security_groups::RancherClusterSecurityGroupsMock<'_> {
@@ -12171,6 +12747,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "rancher-cluster-templates")]
+    #[inline]
     fn rancher_cluster_templates(
         &self,
     ) -> rancher_cluster_templates::RancherClusterTemplatesMock<'_> {
@@ -12179,42 +12756,49 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "rancher-clusters")]
+    #[inline]
     fn rancher_clusters(&self) -> rancher_clusters::RancherClustersMock<'_> {
         rancher_clusters::RancherClustersMock {
             server: self,
         }
     }
     #[cfg(feature = "rancher-hpas")]
+    #[inline]
     fn rancher_hpas(&self) -> rancher_hpas::RancherHpasMock<'_> {
         rancher_hpas::RancherHpasMock {
             server: self,
         }
     }
     #[cfg(feature = "rancher-ingresses")]
+    #[inline]
     fn rancher_ingresses(&self) -> rancher_ingresses::RancherIngressesMock<'_> {
         rancher_ingresses::RancherIngressesMock {
             server: self,
         }
     }
     #[cfg(feature = "rancher-namespaces")]
+    #[inline]
     fn rancher_namespaces(&self) -> rancher_namespaces::RancherNamespacesMock<'_> {
         rancher_namespaces::RancherNamespacesMock {
             server: self,
         }
     }
     #[cfg(feature = "rancher-nodes")]
+    #[inline]
     fn rancher_nodes(&self) -> rancher_nodes::RancherNodesMock<'_> {
         rancher_nodes::RancherNodesMock {
             server: self,
         }
     }
     #[cfg(feature = "rancher-projects")]
+    #[inline]
     fn rancher_projects(&self) -> rancher_projects::RancherProjectsMock<'_> {
         rancher_projects::RancherProjectsMock {
             server: self,
         }
     }
     #[cfg(feature = "rancher-role-templates")]
+    #[inline]
     fn rancher_role_templates(
         &self,
     ) -> rancher_role_templates::RancherRoleTemplatesMock<'_> {
@@ -12223,12 +12807,14 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "rancher-services")]
+    #[inline]
     fn rancher_services(&self) -> rancher_services::RancherServicesMock<'_> {
         rancher_services::RancherServicesMock {
             server: self,
         }
     }
     #[cfg(feature = "rancher-template-versions")]
+    #[inline]
     fn rancher_template_versions(
         &self,
     ) -> rancher_template_versions::RancherTemplateVersionsMock<'_> {
@@ -12237,88 +12823,103 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "rancher-templates")]
+    #[inline]
     fn rancher_templates(&self) -> rancher_templates::RancherTemplatesMock<'_> {
         rancher_templates::RancherTemplatesMock {
             server: self,
         }
     }
     #[cfg(feature = "rancher-users")]
+    #[inline]
     fn rancher_users(&self) -> rancher_users::RancherUsersMock<'_> {
         rancher_users::RancherUsersMock {
             server: self,
         }
     }
     #[cfg(feature = "rancher-workloads")]
+    #[inline]
     fn rancher_workloads(&self) -> rancher_workloads::RancherWorkloadsMock<'_> {
         rancher_workloads::RancherWorkloadsMock {
             server: self,
         }
     }
     #[cfg(feature = "remote-eduteams")]
+    #[inline]
     fn remote_eduteams(&self) -> remote_eduteams::RemoteEduteamsMock<'_> {
         remote_eduteams::RemoteEduteamsMock {
             server: self,
         }
     }
     #[cfg(feature = "remote-waldur-api")]
+    #[inline]
     fn remote_waldur_api(&self) -> remote_waldur_api::RemoteWaldurApiMock<'_> {
         remote_waldur_api::RemoteWaldurApiMock {
             server: self,
         }
     }
     #[cfg(feature = "reviewer-bids")]
+    #[inline]
     fn reviewer_bids(&self) -> reviewer_bids::ReviewerBidsMock<'_> {
         reviewer_bids::ReviewerBidsMock {
             server: self,
         }
     }
     #[cfg(feature = "reviewer-invitations")]
+    #[inline]
     fn reviewer_invitations(&self) -> reviewer_invitations::ReviewerInvitationsMock<'_> {
         reviewer_invitations::ReviewerInvitationsMock {
             server: self,
         }
     }
     #[cfg(feature = "reviewer-profiles")]
+    #[inline]
     fn reviewer_profiles(&self) -> reviewer_profiles::ReviewerProfilesMock<'_> {
         reviewer_profiles::ReviewerProfilesMock {
             server: self,
         }
     }
     #[cfg(feature = "reviewer-suggestions")]
+    #[inline]
     fn reviewer_suggestions(&self) -> reviewer_suggestions::ReviewerSuggestionsMock<'_> {
         reviewer_suggestions::ReviewerSuggestionsMock {
             server: self,
         }
     }
     #[cfg(feature = "role-availabilities")]
+    #[inline]
     fn role_availabilities(&self) -> role_availabilities::RoleAvailabilitiesMock<'_> {
         role_availabilities::RoleAvailabilitiesMock {
             server: self,
         }
     }
     #[cfg(feature = "roles")]
+    #[inline]
     fn roles(&self) -> roles::RolesMock<'_> {
         roles::RolesMock { server: self }
     }
     #[cfg(feature = "science-domains")]
+    #[inline]
     fn science_domains(&self) -> science_domains::ScienceDomainsMock<'_> {
         science_domains::ScienceDomainsMock {
             server: self,
         }
     }
     #[cfg(feature = "science-sub-domains")]
+    #[inline]
     fn science_sub_domains(&self) -> science_sub_domains::ScienceSubDomainsMock<'_> {
         science_sub_domains::ScienceSubDomainsMock {
             server: self,
         }
     }
     #[cfg(feature = "service-settings")]
+    #[inline]
     fn service_settings(&self) -> service_settings::ServiceSettingsMock<'_> {
         service_settings::ServiceSettingsMock {
             server: self,
         }
     }
     #[cfg(feature = "slurm-allocation-user-usage")]
+    #[inline]
     fn slurm_allocation_user_usage(
         &self,
     ) -> slurm_allocation_user_usage::SlurmAllocationUserUsageMock<'_> {
@@ -12327,46 +12928,54 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "slurm-allocations")]
+    #[inline]
     fn slurm_allocations(&self) -> slurm_allocations::SlurmAllocationsMock<'_> {
         slurm_allocations::SlurmAllocationsMock {
             server: self,
         }
     }
     #[cfg(feature = "slurm-associations")]
+    #[inline]
     fn slurm_associations(&self) -> slurm_associations::SlurmAssociationsMock<'_> {
         slurm_associations::SlurmAssociationsMock {
             server: self,
         }
     }
     #[cfg(feature = "slurm-jobs")]
+    #[inline]
     fn slurm_jobs(&self) -> slurm_jobs::SlurmJobsMock<'_> {
         slurm_jobs::SlurmJobsMock {
             server: self,
         }
     }
     #[cfg(feature = "stats")]
+    #[inline]
     fn stats(&self) -> stats::StatsMock<'_> {
         stats::StatsMock { server: self }
     }
     #[cfg(feature = "support")]
+    #[inline]
     fn support(&self) -> support::SupportMock<'_> {
         support::SupportMock {
             server: self,
         }
     }
     #[cfg(feature = "support-attachments")]
+    #[inline]
     fn support_attachments(&self) -> support_attachments::SupportAttachmentsMock<'_> {
         support_attachments::SupportAttachmentsMock {
             server: self,
         }
     }
     #[cfg(feature = "support-comments")]
+    #[inline]
     fn support_comments(&self) -> support_comments::SupportCommentsMock<'_> {
         support_comments::SupportCommentsMock {
             server: self,
         }
     }
     #[cfg(feature = "support-feedback-average-report")]
+    #[inline]
     fn support_feedback_average_report(
         &self,
     ) -> support_feedback_average_report::SupportFeedbackAverageReportMock<'_> {
@@ -12375,6 +12984,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "support-feedback-report")]
+    #[inline]
     fn support_feedback_report(
         &self,
     ) -> support_feedback_report::SupportFeedbackReportMock<'_> {
@@ -12383,12 +12993,14 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "support-feedbacks")]
+    #[inline]
     fn support_feedbacks(&self) -> support_feedbacks::SupportFeedbacksMock<'_> {
         support_feedbacks::SupportFeedbacksMock {
             server: self,
         }
     }
     #[cfg(feature = "support-issue-statuses")]
+    #[inline]
     fn support_issue_statuses(
         &self,
     ) -> support_issue_statuses::SupportIssueStatusesMock<'_> {
@@ -12397,24 +13009,28 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "support-issues")]
+    #[inline]
     fn support_issues(&self) -> support_issues::SupportIssuesMock<'_> {
         support_issues::SupportIssuesMock {
             server: self,
         }
     }
     #[cfg(feature = "support-jira-webhook")]
+    #[inline]
     fn support_jira_webhook(&self) -> support_jira_webhook::SupportJiraWebhookMock<'_> {
         support_jira_webhook::SupportJiraWebhookMock {
             server: self,
         }
     }
     #[cfg(feature = "support-priorities")]
+    #[inline]
     fn support_priorities(&self) -> support_priorities::SupportPrioritiesMock<'_> {
         support_priorities::SupportPrioritiesMock {
             server: self,
         }
     }
     #[cfg(feature = "support-request-types")]
+    #[inline]
     fn support_request_types(
         &self,
     ) -> support_request_types::SupportRequestTypesMock<'_> {
@@ -12423,6 +13039,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "support-request-types-admin")]
+    #[inline]
     fn support_request_types_admin(
         &self,
     ) -> support_request_types_admin::SupportRequestTypesAdminMock<'_> {
@@ -12431,30 +13048,35 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "support-smax-webhook")]
+    #[inline]
     fn support_smax_webhook(&self) -> support_smax_webhook::SupportSmaxWebhookMock<'_> {
         support_smax_webhook::SupportSmaxWebhookMock {
             server: self,
         }
     }
     #[cfg(feature = "support-statistics")]
+    #[inline]
     fn support_statistics(&self) -> support_statistics::SupportStatisticsMock<'_> {
         support_statistics::SupportStatisticsMock {
             server: self,
         }
     }
     #[cfg(feature = "support-templates")]
+    #[inline]
     fn support_templates(&self) -> support_templates::SupportTemplatesMock<'_> {
         support_templates::SupportTemplatesMock {
             server: self,
         }
     }
     #[cfg(feature = "support-users")]
+    #[inline]
     fn support_users(&self) -> support_users::SupportUsersMock<'_> {
         support_users::SupportUsersMock {
             server: self,
         }
     }
     #[cfg(feature = "support-zammad-webhook")]
+    #[inline]
     fn support_zammad_webhook(
         &self,
     ) -> support_zammad_webhook::SupportZammadWebhookMock<'_> {
@@ -12463,18 +13085,21 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "sync-issues")]
+    #[inline]
     fn sync_issues(&self) -> sync_issues::SyncIssuesMock<'_> {
         sync_issues::SyncIssuesMock {
             server: self,
         }
     }
     #[cfg(feature = "system-logs")]
+    #[inline]
     fn system_logs(&self) -> system_logs::SystemLogsMock<'_> {
         system_logs::SystemLogsMock {
             server: self,
         }
     }
     #[cfg(feature = "user-action-executions")]
+    #[inline]
     fn user_action_executions(
         &self,
     ) -> user_action_executions::UserActionExecutionsMock<'_> {
@@ -12483,6 +13108,7 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "user-action-providers")]
+    #[inline]
     fn user_action_providers(
         &self,
     ) -> user_action_providers::UserActionProvidersMock<'_> {
@@ -12491,18 +13117,21 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "user-actions")]
+    #[inline]
     fn user_actions(&self) -> user_actions::UserActionsMock<'_> {
         user_actions::UserActionsMock {
             server: self,
         }
     }
     #[cfg(feature = "user-agreements")]
+    #[inline]
     fn user_agreements(&self) -> user_agreements::UserAgreementsMock<'_> {
         user_agreements::UserAgreementsMock {
             server: self,
         }
     }
     #[cfg(feature = "user-group-invitations")]
+    #[inline]
     fn user_group_invitations(
         &self,
     ) -> user_group_invitations::UserGroupInvitationsMock<'_> {
@@ -12511,12 +13140,14 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "user-invitations")]
+    #[inline]
     fn user_invitations(&self) -> user_invitations::UserInvitationsMock<'_> {
         user_invitations::UserInvitationsMock {
             server: self,
         }
     }
     #[cfg(feature = "user-permission-requests")]
+    #[inline]
     fn user_permission_requests(
         &self,
     ) -> user_permission_requests::UserPermissionRequestsMock<'_> {
@@ -12525,70 +13156,82 @@ impl MockServerExt for runtime::mock::MockServer {
         }
     }
     #[cfg(feature = "user-permissions")]
+    #[inline]
     fn user_permissions(&self) -> user_permissions::UserPermissionsMock<'_> {
         user_permissions::UserPermissionsMock {
             server: self,
         }
     }
     #[cfg(feature = "users")]
+    #[inline]
     fn users(&self) -> users::UsersMock<'_> {
         users::UsersMock { server: self }
     }
     #[cfg(feature = "version")]
+    #[inline]
     fn version(&self) -> version::VersionMock<'_> {
         version::VersionMock {
             server: self,
         }
     }
     #[cfg(feature = "vmware-clusters")]
+    #[inline]
     fn vmware_clusters(&self) -> vmware_clusters::VmwareClustersMock<'_> {
         vmware_clusters::VmwareClustersMock {
             server: self,
         }
     }
     #[cfg(feature = "vmware-datastores")]
+    #[inline]
     fn vmware_datastores(&self) -> vmware_datastores::VmwareDatastoresMock<'_> {
         vmware_datastores::VmwareDatastoresMock {
             server: self,
         }
     }
     #[cfg(feature = "vmware-disks")]
+    #[inline]
     fn vmware_disks(&self) -> vmware_disks::VmwareDisksMock<'_> {
         vmware_disks::VmwareDisksMock {
             server: self,
         }
     }
     #[cfg(feature = "vmware-folders")]
+    #[inline]
     fn vmware_folders(&self) -> vmware_folders::VmwareFoldersMock<'_> {
         vmware_folders::VmwareFoldersMock {
             server: self,
         }
     }
     #[cfg(feature = "vmware-limits")]
+    #[inline]
     fn vmware_limits(&self) -> vmware_limits::VmwareLimitsMock<'_> {
         vmware_limits::VmwareLimitsMock {
             server: self,
         }
     }
     #[cfg(feature = "vmware-networks")]
+    #[inline]
     fn vmware_networks(&self) -> vmware_networks::VmwareNetworksMock<'_> {
         vmware_networks::VmwareNetworksMock {
             server: self,
         }
     }
     #[cfg(feature = "vmware-ports")]
+    #[inline]
     fn vmware_ports(&self) -> vmware_ports::VmwarePortsMock<'_> {
         vmware_ports::VmwarePortsMock {
             server: self,
         }
     }
     #[cfg(feature = "vmware-templates")]
+    #[inline]
     fn vmware_templates(&self) -> vmware_templates::VmwareTemplatesMock<'_> {
         vmware_templates::VmwareTemplatesMock {
             server: self,
         }
     }
     #[cfg(feature = "vmware-virtual-machine")]
+    #[inline]
     fn vmware_virtual_machine(
         &self,
     ) -> vmware_virtual_machine::VmwareVirtualMachineMock<'_> {
@@ -12598,6 +13241,7 @@ impl MockServerExt for runtime::mock::MockServer {
     }
 }
 impl From<runtime::Client> for Client {
+    #[inline]
     fn from(inner: runtime::Client) -> Client {
         Client { inner }
     }

@@ -27,6 +27,7 @@ impl<'a> MaintenanceAnnouncementOfferingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MaintenanceAnnouncementOfferingsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MaintenanceAnnouncementOfferingsListBuilder {
         MaintenanceAnnouncementOfferingsListBuilder {
             client: self.client.clone(),
@@ -45,6 +46,7 @@ impl<'a> MaintenanceAnnouncementOfferingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MaintenanceAnnouncementOfferingsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: Uuid,
@@ -65,6 +67,7 @@ impl<'a> MaintenanceAnnouncementOfferingsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`MaintenanceAnnouncementOfferingsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::MaintenanceAnnouncementOfferingRequest,
@@ -85,6 +88,7 @@ impl<'a> MaintenanceAnnouncementOfferingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MaintenanceAnnouncementOfferingsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -107,6 +111,7 @@ impl<'a> MaintenanceAnnouncementOfferingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MaintenanceAnnouncementOfferingsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -128,6 +133,7 @@ impl<'a> MaintenanceAnnouncementOfferingsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`MaintenanceAnnouncementOfferingsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> MaintenanceAnnouncementOfferingsDestroyBuilder {
         MaintenanceAnnouncementOfferingsDestroyBuilder {
             client: self.client.clone(),
@@ -149,6 +155,7 @@ impl MaintenanceAnnouncementOfferingsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -156,12 +163,14 @@ impl MaintenanceAnnouncementOfferingsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -170,6 +179,7 @@ impl MaintenanceAnnouncementOfferingsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -189,6 +199,7 @@ impl MaintenanceAnnouncementOfferingsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -201,6 +212,7 @@ impl MaintenanceAnnouncementOfferingsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::MaintenanceAnnouncementOffering> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -216,6 +228,7 @@ impl MaintenanceAnnouncementOfferingsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/maintenance-announcement-offerings/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -232,6 +245,7 @@ impl std::future::IntoFuture for MaintenanceAnnouncementOfferingsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::MaintenanceAnnouncementOffering>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -246,6 +260,7 @@ pub struct MaintenanceAnnouncementOfferingsRetrieveBuilder {
 impl MaintenanceAnnouncementOfferingsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -254,6 +269,7 @@ impl MaintenanceAnnouncementOfferingsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -273,6 +289,7 @@ impl MaintenanceAnnouncementOfferingsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::MaintenanceAnnouncementOffering> {
@@ -283,6 +300,7 @@ impl MaintenanceAnnouncementOfferingsRetrieveBuilder {
 impl std::future::IntoFuture for MaintenanceAnnouncementOfferingsRetrieveBuilder {
     type Output = Result<models::MaintenanceAnnouncementOffering, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::MaintenanceAnnouncementOffering>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -297,6 +315,7 @@ pub struct MaintenanceAnnouncementOfferingsCreateBuilder {
 impl MaintenanceAnnouncementOfferingsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -305,6 +324,7 @@ impl MaintenanceAnnouncementOfferingsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -322,6 +342,7 @@ impl MaintenanceAnnouncementOfferingsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::MaintenanceAnnouncementOffering> {
@@ -332,6 +353,7 @@ impl MaintenanceAnnouncementOfferingsCreateBuilder {
 impl std::future::IntoFuture for MaintenanceAnnouncementOfferingsCreateBuilder {
     type Output = Result<models::MaintenanceAnnouncementOffering, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::MaintenanceAnnouncementOffering>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -347,6 +369,7 @@ pub struct MaintenanceAnnouncementOfferingsUpdateBuilder {
 impl MaintenanceAnnouncementOfferingsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -355,6 +378,7 @@ impl MaintenanceAnnouncementOfferingsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -375,6 +399,7 @@ impl MaintenanceAnnouncementOfferingsUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::MaintenanceAnnouncementOffering> {
@@ -385,6 +410,7 @@ impl MaintenanceAnnouncementOfferingsUpdateBuilder {
 impl std::future::IntoFuture for MaintenanceAnnouncementOfferingsUpdateBuilder {
     type Output = Result<models::MaintenanceAnnouncementOffering, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::MaintenanceAnnouncementOffering>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -400,6 +426,7 @@ pub struct MaintenanceAnnouncementOfferingsPartialUpdateBuilder {
 impl MaintenanceAnnouncementOfferingsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -409,6 +436,7 @@ impl MaintenanceAnnouncementOfferingsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(
         mut self,
         body: models::PatchedMaintenanceAnnouncementOfferingRequest,
@@ -416,6 +444,7 @@ impl MaintenanceAnnouncementOfferingsPartialUpdateBuilder {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -438,6 +467,7 @@ impl MaintenanceAnnouncementOfferingsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::MaintenanceAnnouncementOffering> {
@@ -448,6 +478,7 @@ impl MaintenanceAnnouncementOfferingsPartialUpdateBuilder {
 impl std::future::IntoFuture for MaintenanceAnnouncementOfferingsPartialUpdateBuilder {
     type Output = Result<models::MaintenanceAnnouncementOffering, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::MaintenanceAnnouncementOffering>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -462,6 +493,7 @@ pub struct MaintenanceAnnouncementOfferingsDestroyBuilder {
 impl MaintenanceAnnouncementOfferingsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -470,6 +502,7 @@ impl MaintenanceAnnouncementOfferingsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -489,6 +522,7 @@ impl MaintenanceAnnouncementOfferingsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -497,6 +531,7 @@ impl MaintenanceAnnouncementOfferingsDestroyBuilder {
 impl std::future::IntoFuture for MaintenanceAnnouncementOfferingsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -511,6 +546,7 @@ pub struct MaintenanceAnnouncementOfferingsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MaintenanceAnnouncementOfferingsMock<'a> {
     /// Expects `GET /api/maintenance-announcement-offerings/` (operation `maintenance_announcement_offerings_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -526,6 +562,7 @@ impl<'a> MaintenanceAnnouncementOfferingsMock<'a> {
         )
     }
     /// Expects `GET /api/maintenance-announcement-offerings/{uuid}/` (operation `maintenance_announcement_offerings_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -540,6 +577,7 @@ impl<'a> MaintenanceAnnouncementOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/maintenance-announcement-offerings/` (operation `maintenance_announcement_offerings_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::MaintenanceAnnouncementOffering> {
@@ -552,6 +590,7 @@ impl<'a> MaintenanceAnnouncementOfferingsMock<'a> {
         )
     }
     /// Expects `PUT /api/maintenance-announcement-offerings/{uuid}/` (operation `maintenance_announcement_offerings_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -566,6 +605,7 @@ impl<'a> MaintenanceAnnouncementOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/maintenance-announcement-offerings/{uuid}/` (operation `maintenance_announcement_offerings_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -580,6 +620,7 @@ impl<'a> MaintenanceAnnouncementOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/maintenance-announcement-offerings/{uuid}/` (operation `maintenance_announcement_offerings_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,

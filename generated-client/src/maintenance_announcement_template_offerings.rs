@@ -27,6 +27,7 @@ impl<'a> MaintenanceAnnouncementTemplateOfferingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MaintenanceAnnouncementTemplateOfferingsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MaintenanceAnnouncementTemplateOfferingsListBuilder {
         MaintenanceAnnouncementTemplateOfferingsListBuilder {
             client: self.client.clone(),
@@ -50,6 +51,7 @@ impl<'a> MaintenanceAnnouncementTemplateOfferingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MaintenanceAnnouncementTemplateOfferingsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: Uuid,
@@ -70,6 +72,7 @@ impl<'a> MaintenanceAnnouncementTemplateOfferingsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`MaintenanceAnnouncementTemplateOfferingsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::MaintenanceAnnouncementOfferingTemplateRequest,
@@ -90,6 +93,7 @@ impl<'a> MaintenanceAnnouncementTemplateOfferingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MaintenanceAnnouncementTemplateOfferingsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -112,6 +116,7 @@ impl<'a> MaintenanceAnnouncementTemplateOfferingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MaintenanceAnnouncementTemplateOfferingsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -133,6 +138,7 @@ impl<'a> MaintenanceAnnouncementTemplateOfferingsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`MaintenanceAnnouncementTemplateOfferingsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: Uuid,
@@ -162,6 +168,7 @@ impl MaintenanceAnnouncementTemplateOfferingsListBuilder {
     /// Impact level
     ///
     /// Query `impact_level`, integer.
+    #[inline]
     pub fn impact_level(mut self, value: i64) -> Self {
         self.impact_level = Some(value);
         self
@@ -169,6 +176,7 @@ impl MaintenanceAnnouncementTemplateOfferingsListBuilder {
     /// Maintenance template UUID
     ///
     /// Query `maintenance_template_uuid`, string (uuid).
+    #[inline]
     pub fn maintenance_template_uuid(mut self, value: Uuid) -> Self {
         self.maintenance_template_uuid = Some(value);
         self
@@ -178,11 +186,13 @@ impl MaintenanceAnnouncementTemplateOfferingsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -190,6 +200,7 @@ impl MaintenanceAnnouncementTemplateOfferingsListBuilder {
     /// Offering UUID
     ///
     /// Query `offering_uuid`, string (uuid).
+    #[inline]
     pub fn offering_uuid(mut self, value: Uuid) -> Self {
         self.offering_uuid = Some(value);
         self
@@ -197,6 +208,7 @@ impl MaintenanceAnnouncementTemplateOfferingsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -204,6 +216,7 @@ impl MaintenanceAnnouncementTemplateOfferingsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -211,12 +224,14 @@ impl MaintenanceAnnouncementTemplateOfferingsListBuilder {
     /// Service provider UUID
     ///
     /// Query `service_provider_uuid`, string (uuid).
+    #[inline]
     pub fn service_provider_uuid(mut self, value: Uuid) -> Self {
         self.service_provider_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -225,6 +240,7 @@ impl MaintenanceAnnouncementTemplateOfferingsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -249,6 +265,7 @@ impl MaintenanceAnnouncementTemplateOfferingsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -261,6 +278,7 @@ impl MaintenanceAnnouncementTemplateOfferingsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<models::MaintenanceAnnouncementOfferingTemplate> {
@@ -278,6 +296,7 @@ impl MaintenanceAnnouncementTemplateOfferingsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/maintenance-announcement-template-offerings/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -294,6 +313,7 @@ impl std::future::IntoFuture for MaintenanceAnnouncementTemplateOfferingsListBui
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::MaintenanceAnnouncementOfferingTemplate>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -308,6 +328,7 @@ pub struct MaintenanceAnnouncementTemplateOfferingsRetrieveBuilder {
 impl MaintenanceAnnouncementTemplateOfferingsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -316,6 +337,7 @@ impl MaintenanceAnnouncementTemplateOfferingsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -335,6 +357,7 @@ impl MaintenanceAnnouncementTemplateOfferingsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::MaintenanceAnnouncementOfferingTemplate> {
@@ -351,6 +374,7 @@ for MaintenanceAnnouncementTemplateOfferingsRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::MaintenanceAnnouncementOfferingTemplate,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -365,6 +389,7 @@ pub struct MaintenanceAnnouncementTemplateOfferingsCreateBuilder {
 impl MaintenanceAnnouncementTemplateOfferingsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -373,6 +398,7 @@ impl MaintenanceAnnouncementTemplateOfferingsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -390,6 +416,7 @@ impl MaintenanceAnnouncementTemplateOfferingsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::MaintenanceAnnouncementOfferingTemplate> {
@@ -405,6 +432,7 @@ impl std::future::IntoFuture for MaintenanceAnnouncementTemplateOfferingsCreateB
     type IntoFuture = runtime::ResponseFuture<
         models::MaintenanceAnnouncementOfferingTemplate,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -420,6 +448,7 @@ pub struct MaintenanceAnnouncementTemplateOfferingsUpdateBuilder {
 impl MaintenanceAnnouncementTemplateOfferingsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -428,6 +457,7 @@ impl MaintenanceAnnouncementTemplateOfferingsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -448,6 +478,7 @@ impl MaintenanceAnnouncementTemplateOfferingsUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::MaintenanceAnnouncementOfferingTemplate> {
@@ -463,6 +494,7 @@ impl std::future::IntoFuture for MaintenanceAnnouncementTemplateOfferingsUpdateB
     type IntoFuture = runtime::ResponseFuture<
         models::MaintenanceAnnouncementOfferingTemplate,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -478,6 +510,7 @@ pub struct MaintenanceAnnouncementTemplateOfferingsPartialUpdateBuilder {
 impl MaintenanceAnnouncementTemplateOfferingsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -487,6 +520,7 @@ impl MaintenanceAnnouncementTemplateOfferingsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(
         mut self,
         body: models::PatchedMaintenanceAnnouncementOfferingTemplateRequest,
@@ -494,6 +528,7 @@ impl MaintenanceAnnouncementTemplateOfferingsPartialUpdateBuilder {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -516,6 +551,7 @@ impl MaintenanceAnnouncementTemplateOfferingsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::MaintenanceAnnouncementOfferingTemplate> {
@@ -532,6 +568,7 @@ for MaintenanceAnnouncementTemplateOfferingsPartialUpdateBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::MaintenanceAnnouncementOfferingTemplate,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -546,6 +583,7 @@ pub struct MaintenanceAnnouncementTemplateOfferingsDestroyBuilder {
 impl MaintenanceAnnouncementTemplateOfferingsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -554,6 +592,7 @@ impl MaintenanceAnnouncementTemplateOfferingsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -573,6 +612,7 @@ impl MaintenanceAnnouncementTemplateOfferingsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -581,6 +621,7 @@ impl MaintenanceAnnouncementTemplateOfferingsDestroyBuilder {
 impl std::future::IntoFuture for MaintenanceAnnouncementTemplateOfferingsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -595,6 +636,7 @@ pub struct MaintenanceAnnouncementTemplateOfferingsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MaintenanceAnnouncementTemplateOfferingsMock<'a> {
     /// Expects `GET /api/maintenance-announcement-template-offerings/` (operation `maintenance_announcement_template_offerings_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -610,6 +652,7 @@ impl<'a> MaintenanceAnnouncementTemplateOfferingsMock<'a> {
         )
     }
     /// Expects `GET /api/maintenance-announcement-template-offerings/{uuid}/` (operation `maintenance_announcement_template_offerings_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -627,6 +670,7 @@ impl<'a> MaintenanceAnnouncementTemplateOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/maintenance-announcement-template-offerings/` (operation `maintenance_announcement_template_offerings_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -642,6 +686,7 @@ impl<'a> MaintenanceAnnouncementTemplateOfferingsMock<'a> {
         )
     }
     /// Expects `PUT /api/maintenance-announcement-template-offerings/{uuid}/` (operation `maintenance_announcement_template_offerings_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -659,6 +704,7 @@ impl<'a> MaintenanceAnnouncementTemplateOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/maintenance-announcement-template-offerings/{uuid}/` (operation `maintenance_announcement_template_offerings_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -676,6 +722,7 @@ impl<'a> MaintenanceAnnouncementTemplateOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/maintenance-announcement-template-offerings/{uuid}/` (operation `maintenance_announcement_template_offerings_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,

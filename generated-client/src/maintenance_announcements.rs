@@ -27,6 +27,7 @@ impl<'a> MaintenanceAnnouncementsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MaintenanceAnnouncementsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MaintenanceAnnouncementsListBuilder {
         MaintenanceAnnouncementsListBuilder {
             client: self.client.clone(),
@@ -53,6 +54,7 @@ impl<'a> MaintenanceAnnouncementsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MaintenanceAnnouncementsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> MaintenanceAnnouncementsRetrieveBuilder {
         MaintenanceAnnouncementsRetrieveBuilder {
             client: self.client.clone(),
@@ -70,6 +72,7 @@ impl<'a> MaintenanceAnnouncementsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`MaintenanceAnnouncementsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::MaintenanceAnnouncementRequest,
@@ -90,6 +93,7 @@ impl<'a> MaintenanceAnnouncementsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MaintenanceAnnouncementsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -112,6 +116,7 @@ impl<'a> MaintenanceAnnouncementsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MaintenanceAnnouncementsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -133,6 +138,7 @@ impl<'a> MaintenanceAnnouncementsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`MaintenanceAnnouncementsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> MaintenanceAnnouncementsDestroyBuilder {
         MaintenanceAnnouncementsDestroyBuilder {
             client: self.client.clone(),
@@ -150,6 +156,7 @@ impl<'a> MaintenanceAnnouncementsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MaintenanceAnnouncementsMaintenanceStatsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn maintenance_stats_retrieve(
         &self,
     ) -> MaintenanceAnnouncementsMaintenanceStatsRetrieveBuilder {
@@ -171,6 +178,7 @@ impl<'a> MaintenanceAnnouncementsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MaintenanceAnnouncementsCancelMaintenanceBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn cancel_maintenance(
         &self,
         uuid: Uuid,
@@ -191,6 +199,7 @@ impl<'a> MaintenanceAnnouncementsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MaintenanceAnnouncementsCompleteMaintenanceBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn complete_maintenance(
         &self,
         uuid: Uuid,
@@ -211,6 +220,7 @@ impl<'a> MaintenanceAnnouncementsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MaintenanceAnnouncementsScheduleBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn schedule(&self, uuid: Uuid) -> MaintenanceAnnouncementsScheduleBuilder {
         MaintenanceAnnouncementsScheduleBuilder {
             client: self.client.clone(),
@@ -228,6 +238,7 @@ impl<'a> MaintenanceAnnouncementsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MaintenanceAnnouncementsStartMaintenanceBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn start_maintenance(
         &self,
         uuid: Uuid,
@@ -248,6 +259,7 @@ impl<'a> MaintenanceAnnouncementsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MaintenanceAnnouncementsUnscheduleBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn unschedule(&self, uuid: Uuid) -> MaintenanceAnnouncementsUnscheduleBuilder {
         MaintenanceAnnouncementsUnscheduleBuilder {
             client: self.client.clone(),
@@ -277,6 +289,7 @@ impl MaintenanceAnnouncementsListBuilder {
     /// Maintenance type
     ///
     /// Query `maintenance_type`, integer.
+    #[inline]
     pub fn maintenance_type(mut self, value: i64) -> Self {
         self.maintenance_type = Some(value);
         self
@@ -286,11 +299,13 @@ impl MaintenanceAnnouncementsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -298,6 +313,7 @@ impl MaintenanceAnnouncementsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -305,6 +321,7 @@ impl MaintenanceAnnouncementsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -312,6 +329,7 @@ impl MaintenanceAnnouncementsListBuilder {
     /// Scheduled end after
     ///
     /// Query `scheduled_end_after`, string (date-time).
+    #[inline]
     pub fn scheduled_end_after(mut self, value: DateTime) -> Self {
         self.scheduled_end_after = Some(value);
         self
@@ -319,6 +337,7 @@ impl MaintenanceAnnouncementsListBuilder {
     /// Scheduled end before
     ///
     /// Query `scheduled_end_before`, string (date-time).
+    #[inline]
     pub fn scheduled_end_before(mut self, value: DateTime) -> Self {
         self.scheduled_end_before = Some(value);
         self
@@ -326,6 +345,7 @@ impl MaintenanceAnnouncementsListBuilder {
     /// Scheduled start after
     ///
     /// Query `scheduled_start_after`, string (date-time).
+    #[inline]
     pub fn scheduled_start_after(mut self, value: DateTime) -> Self {
         self.scheduled_start_after = Some(value);
         self
@@ -333,6 +353,7 @@ impl MaintenanceAnnouncementsListBuilder {
     /// Scheduled start before
     ///
     /// Query `scheduled_start_before`, string (date-time).
+    #[inline]
     pub fn scheduled_start_before(mut self, value: DateTime) -> Self {
         self.scheduled_start_before = Some(value);
         self
@@ -340,6 +361,7 @@ impl MaintenanceAnnouncementsListBuilder {
     /// Service provider UUID
     ///
     /// Query `service_provider_uuid`, string (uuid).
+    #[inline]
     pub fn service_provider_uuid(mut self, value: Uuid) -> Self {
         self.service_provider_uuid = Some(value);
         self
@@ -349,17 +371,20 @@ impl MaintenanceAnnouncementsListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -368,6 +393,7 @@ impl MaintenanceAnnouncementsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -395,6 +421,7 @@ impl MaintenanceAnnouncementsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::MaintenanceAnnouncement>> {
@@ -405,6 +432,7 @@ impl MaintenanceAnnouncementsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::MaintenanceAnnouncement> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -420,6 +448,7 @@ impl MaintenanceAnnouncementsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/maintenance-announcements/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -433,6 +462,7 @@ impl std::future::IntoFuture for MaintenanceAnnouncementsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::MaintenanceAnnouncement>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -447,6 +477,7 @@ pub struct MaintenanceAnnouncementsRetrieveBuilder {
 impl MaintenanceAnnouncementsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -455,6 +486,7 @@ impl MaintenanceAnnouncementsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -474,6 +506,7 @@ impl MaintenanceAnnouncementsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::MaintenanceAnnouncement> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -482,6 +515,7 @@ impl MaintenanceAnnouncementsRetrieveBuilder {
 impl std::future::IntoFuture for MaintenanceAnnouncementsRetrieveBuilder {
     type Output = Result<models::MaintenanceAnnouncement, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::MaintenanceAnnouncement>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -496,6 +530,7 @@ pub struct MaintenanceAnnouncementsCreateBuilder {
 impl MaintenanceAnnouncementsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -504,6 +539,7 @@ impl MaintenanceAnnouncementsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -521,6 +557,7 @@ impl MaintenanceAnnouncementsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::MaintenanceAnnouncement> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -529,6 +566,7 @@ impl MaintenanceAnnouncementsCreateBuilder {
 impl std::future::IntoFuture for MaintenanceAnnouncementsCreateBuilder {
     type Output = Result<models::MaintenanceAnnouncement, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::MaintenanceAnnouncement>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -544,6 +582,7 @@ pub struct MaintenanceAnnouncementsUpdateBuilder {
 impl MaintenanceAnnouncementsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -552,6 +591,7 @@ impl MaintenanceAnnouncementsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -572,6 +612,7 @@ impl MaintenanceAnnouncementsUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::MaintenanceAnnouncement> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -580,6 +621,7 @@ impl MaintenanceAnnouncementsUpdateBuilder {
 impl std::future::IntoFuture for MaintenanceAnnouncementsUpdateBuilder {
     type Output = Result<models::MaintenanceAnnouncement, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::MaintenanceAnnouncement>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -595,6 +637,7 @@ pub struct MaintenanceAnnouncementsPartialUpdateBuilder {
 impl MaintenanceAnnouncementsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -604,10 +647,12 @@ impl MaintenanceAnnouncementsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedMaintenanceAnnouncementRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -630,6 +675,7 @@ impl MaintenanceAnnouncementsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::MaintenanceAnnouncement> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -638,6 +684,7 @@ impl MaintenanceAnnouncementsPartialUpdateBuilder {
 impl std::future::IntoFuture for MaintenanceAnnouncementsPartialUpdateBuilder {
     type Output = Result<models::MaintenanceAnnouncement, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::MaintenanceAnnouncement>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -652,6 +699,7 @@ pub struct MaintenanceAnnouncementsDestroyBuilder {
 impl MaintenanceAnnouncementsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -660,6 +708,7 @@ impl MaintenanceAnnouncementsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -679,6 +728,7 @@ impl MaintenanceAnnouncementsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -687,6 +737,7 @@ impl MaintenanceAnnouncementsDestroyBuilder {
 impl std::future::IntoFuture for MaintenanceAnnouncementsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -704,6 +755,7 @@ impl MaintenanceAnnouncementsMaintenanceStatsRetrieveBuilder {
     /// End date in YYYY-MM-DD format. Defaults to 30 days in the future.
     ///
     /// Query `end`, string.
+    #[inline]
     pub fn end(mut self, value: impl Into<String>) -> Self {
         self.end = Some(value.into());
         self
@@ -711,6 +763,7 @@ impl MaintenanceAnnouncementsMaintenanceStatsRetrieveBuilder {
     /// Filter by service provider UUID.
     ///
     /// Query `provider_uuid`, string.
+    #[inline]
     pub fn provider_uuid(mut self, value: impl Into<String>) -> Self {
         self.provider_uuid = Some(value.into());
         self
@@ -718,12 +771,14 @@ impl MaintenanceAnnouncementsMaintenanceStatsRetrieveBuilder {
     /// Start date in YYYY-MM-DD format. Defaults to 90 days ago.
     ///
     /// Query `start`, string.
+    #[inline]
     pub fn start(mut self, value: impl Into<String>) -> Self {
         self.start = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -732,6 +787,7 @@ impl MaintenanceAnnouncementsMaintenanceStatsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -752,6 +808,7 @@ impl MaintenanceAnnouncementsMaintenanceStatsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -770,6 +827,7 @@ for MaintenanceAnnouncementsMaintenanceStatsRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::MaintenanceAnnouncementsMaintenanceStatsRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -784,6 +842,7 @@ pub struct MaintenanceAnnouncementsCancelMaintenanceBuilder {
 impl MaintenanceAnnouncementsCancelMaintenanceBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -792,6 +851,7 @@ impl MaintenanceAnnouncementsCancelMaintenanceBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -811,6 +871,7 @@ impl MaintenanceAnnouncementsCancelMaintenanceBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -828,6 +889,7 @@ impl std::future::IntoFuture for MaintenanceAnnouncementsCancelMaintenanceBuilde
     type IntoFuture = runtime::ResponseFuture<
         models::MaintenanceAnnouncementsCancelMaintenanceResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -842,6 +904,7 @@ pub struct MaintenanceAnnouncementsCompleteMaintenanceBuilder {
 impl MaintenanceAnnouncementsCompleteMaintenanceBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -850,6 +913,7 @@ impl MaintenanceAnnouncementsCompleteMaintenanceBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -869,6 +933,7 @@ impl MaintenanceAnnouncementsCompleteMaintenanceBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -886,6 +951,7 @@ impl std::future::IntoFuture for MaintenanceAnnouncementsCompleteMaintenanceBuil
     type IntoFuture = runtime::ResponseFuture<
         models::MaintenanceAnnouncementsCompleteMaintenanceResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -900,6 +966,7 @@ pub struct MaintenanceAnnouncementsScheduleBuilder {
 impl MaintenanceAnnouncementsScheduleBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -908,6 +975,7 @@ impl MaintenanceAnnouncementsScheduleBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -927,6 +995,7 @@ impl MaintenanceAnnouncementsScheduleBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::MaintenanceAnnouncementsScheduleResponse> {
@@ -942,6 +1011,7 @@ impl std::future::IntoFuture for MaintenanceAnnouncementsScheduleBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::MaintenanceAnnouncementsScheduleResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -956,6 +1026,7 @@ pub struct MaintenanceAnnouncementsStartMaintenanceBuilder {
 impl MaintenanceAnnouncementsStartMaintenanceBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -964,6 +1035,7 @@ impl MaintenanceAnnouncementsStartMaintenanceBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -983,6 +1055,7 @@ impl MaintenanceAnnouncementsStartMaintenanceBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -1000,6 +1073,7 @@ impl std::future::IntoFuture for MaintenanceAnnouncementsStartMaintenanceBuilder
     type IntoFuture = runtime::ResponseFuture<
         models::MaintenanceAnnouncementsStartMaintenanceResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1014,6 +1088,7 @@ pub struct MaintenanceAnnouncementsUnscheduleBuilder {
 impl MaintenanceAnnouncementsUnscheduleBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1022,6 +1097,7 @@ impl MaintenanceAnnouncementsUnscheduleBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1041,6 +1117,7 @@ impl MaintenanceAnnouncementsUnscheduleBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::MaintenanceAnnouncementsUnscheduleResponse> {
@@ -1056,6 +1133,7 @@ impl std::future::IntoFuture for MaintenanceAnnouncementsUnscheduleBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::MaintenanceAnnouncementsUnscheduleResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1070,6 +1148,7 @@ pub struct MaintenanceAnnouncementsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MaintenanceAnnouncementsMock<'a> {
     /// Expects `GET /api/maintenance-announcements/` (operation `maintenance_announcements_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -1085,6 +1164,7 @@ impl<'a> MaintenanceAnnouncementsMock<'a> {
         )
     }
     /// Expects `GET /api/maintenance-announcements/{uuid}/` (operation `maintenance_announcements_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -1099,6 +1179,7 @@ impl<'a> MaintenanceAnnouncementsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/maintenance-announcements/` (operation `maintenance_announcements_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::MaintenanceAnnouncement> {
@@ -1111,6 +1192,7 @@ impl<'a> MaintenanceAnnouncementsMock<'a> {
         )
     }
     /// Expects `PUT /api/maintenance-announcements/{uuid}/` (operation `maintenance_announcements_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -1125,6 +1207,7 @@ impl<'a> MaintenanceAnnouncementsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/maintenance-announcements/{uuid}/` (operation `maintenance_announcements_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -1139,6 +1222,7 @@ impl<'a> MaintenanceAnnouncementsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/maintenance-announcements/{uuid}/` (operation `maintenance_announcements_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -1153,6 +1237,7 @@ impl<'a> MaintenanceAnnouncementsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/maintenance-announcements/maintenance_stats/` (operation `maintenance_announcements_maintenance_stats_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn maintenance_stats_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -1168,6 +1253,7 @@ impl<'a> MaintenanceAnnouncementsMock<'a> {
         )
     }
     /// Expects `POST /api/maintenance-announcements/{uuid}/cancel_maintenance/` (operation `maintenance_announcements_cancel_maintenance`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn cancel_maintenance(
         &self,
         uuid: &Uuid,
@@ -1185,6 +1271,7 @@ impl<'a> MaintenanceAnnouncementsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/maintenance-announcements/{uuid}/complete_maintenance/` (operation `maintenance_announcements_complete_maintenance`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn complete_maintenance(
         &self,
         uuid: &Uuid,
@@ -1202,6 +1289,7 @@ impl<'a> MaintenanceAnnouncementsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/maintenance-announcements/{uuid}/schedule/` (operation `maintenance_announcements_schedule`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn schedule(
         &self,
         uuid: &Uuid,
@@ -1219,6 +1307,7 @@ impl<'a> MaintenanceAnnouncementsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/maintenance-announcements/{uuid}/start_maintenance/` (operation `maintenance_announcements_start_maintenance`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn start_maintenance(
         &self,
         uuid: &Uuid,
@@ -1236,6 +1325,7 @@ impl<'a> MaintenanceAnnouncementsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/maintenance-announcements/{uuid}/unschedule/` (operation `maintenance_announcements_unschedule`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn unschedule(
         &self,
         uuid: &Uuid,

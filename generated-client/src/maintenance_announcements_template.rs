@@ -27,6 +27,7 @@ impl<'a> MaintenanceAnnouncementsTemplateApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MaintenanceAnnouncementsTemplateListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MaintenanceAnnouncementsTemplateListBuilder {
         MaintenanceAnnouncementsTemplateListBuilder {
             client: self.client.clone(),
@@ -48,6 +49,7 @@ impl<'a> MaintenanceAnnouncementsTemplateApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MaintenanceAnnouncementsTemplateRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: Uuid,
@@ -68,6 +70,7 @@ impl<'a> MaintenanceAnnouncementsTemplateApi<'a> {
     /// - `201`
     ///
     /// Returns a [`MaintenanceAnnouncementsTemplateCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::MaintenanceAnnouncementTemplateRequest,
@@ -88,6 +91,7 @@ impl<'a> MaintenanceAnnouncementsTemplateApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MaintenanceAnnouncementsTemplateUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -110,6 +114,7 @@ impl<'a> MaintenanceAnnouncementsTemplateApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MaintenanceAnnouncementsTemplatePartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -131,6 +136,7 @@ impl<'a> MaintenanceAnnouncementsTemplateApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`MaintenanceAnnouncementsTemplateDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> MaintenanceAnnouncementsTemplateDestroyBuilder {
         MaintenanceAnnouncementsTemplateDestroyBuilder {
             client: self.client.clone(),
@@ -155,6 +161,7 @@ impl MaintenanceAnnouncementsTemplateListBuilder {
     /// Maintenance type
     ///
     /// Query `maintenance_type`, integer.
+    #[inline]
     pub fn maintenance_type(mut self, value: i64) -> Self {
         self.maintenance_type = Some(value);
         self
@@ -164,11 +171,13 @@ impl MaintenanceAnnouncementsTemplateListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -176,6 +185,7 @@ impl MaintenanceAnnouncementsTemplateListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -183,6 +193,7 @@ impl MaintenanceAnnouncementsTemplateListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -190,12 +201,14 @@ impl MaintenanceAnnouncementsTemplateListBuilder {
     /// Service provider UUID
     ///
     /// Query `service_provider_uuid`, string (uuid).
+    #[inline]
     pub fn service_provider_uuid(mut self, value: Uuid) -> Self {
         self.service_provider_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -204,6 +217,7 @@ impl MaintenanceAnnouncementsTemplateListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -226,6 +240,7 @@ impl MaintenanceAnnouncementsTemplateListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -238,6 +253,7 @@ impl MaintenanceAnnouncementsTemplateListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::MaintenanceAnnouncementTemplate> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -253,6 +269,7 @@ impl MaintenanceAnnouncementsTemplateListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/maintenance-announcements-template/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -269,6 +286,7 @@ impl std::future::IntoFuture for MaintenanceAnnouncementsTemplateListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::MaintenanceAnnouncementTemplate>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -283,6 +301,7 @@ pub struct MaintenanceAnnouncementsTemplateRetrieveBuilder {
 impl MaintenanceAnnouncementsTemplateRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -291,6 +310,7 @@ impl MaintenanceAnnouncementsTemplateRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -310,6 +330,7 @@ impl MaintenanceAnnouncementsTemplateRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::MaintenanceAnnouncementTemplate> {
@@ -320,6 +341,7 @@ impl MaintenanceAnnouncementsTemplateRetrieveBuilder {
 impl std::future::IntoFuture for MaintenanceAnnouncementsTemplateRetrieveBuilder {
     type Output = Result<models::MaintenanceAnnouncementTemplate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::MaintenanceAnnouncementTemplate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -334,6 +356,7 @@ pub struct MaintenanceAnnouncementsTemplateCreateBuilder {
 impl MaintenanceAnnouncementsTemplateCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -342,6 +365,7 @@ impl MaintenanceAnnouncementsTemplateCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -359,6 +383,7 @@ impl MaintenanceAnnouncementsTemplateCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::MaintenanceAnnouncementTemplate> {
@@ -369,6 +394,7 @@ impl MaintenanceAnnouncementsTemplateCreateBuilder {
 impl std::future::IntoFuture for MaintenanceAnnouncementsTemplateCreateBuilder {
     type Output = Result<models::MaintenanceAnnouncementTemplate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::MaintenanceAnnouncementTemplate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -384,6 +410,7 @@ pub struct MaintenanceAnnouncementsTemplateUpdateBuilder {
 impl MaintenanceAnnouncementsTemplateUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -392,6 +419,7 @@ impl MaintenanceAnnouncementsTemplateUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -412,6 +440,7 @@ impl MaintenanceAnnouncementsTemplateUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::MaintenanceAnnouncementTemplate> {
@@ -422,6 +451,7 @@ impl MaintenanceAnnouncementsTemplateUpdateBuilder {
 impl std::future::IntoFuture for MaintenanceAnnouncementsTemplateUpdateBuilder {
     type Output = Result<models::MaintenanceAnnouncementTemplate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::MaintenanceAnnouncementTemplate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -437,6 +467,7 @@ pub struct MaintenanceAnnouncementsTemplatePartialUpdateBuilder {
 impl MaintenanceAnnouncementsTemplatePartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -446,6 +477,7 @@ impl MaintenanceAnnouncementsTemplatePartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(
         mut self,
         body: models::PatchedMaintenanceAnnouncementTemplateRequest,
@@ -453,6 +485,7 @@ impl MaintenanceAnnouncementsTemplatePartialUpdateBuilder {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -475,6 +508,7 @@ impl MaintenanceAnnouncementsTemplatePartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::MaintenanceAnnouncementTemplate> {
@@ -485,6 +519,7 @@ impl MaintenanceAnnouncementsTemplatePartialUpdateBuilder {
 impl std::future::IntoFuture for MaintenanceAnnouncementsTemplatePartialUpdateBuilder {
     type Output = Result<models::MaintenanceAnnouncementTemplate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::MaintenanceAnnouncementTemplate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -499,6 +534,7 @@ pub struct MaintenanceAnnouncementsTemplateDestroyBuilder {
 impl MaintenanceAnnouncementsTemplateDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -507,6 +543,7 @@ impl MaintenanceAnnouncementsTemplateDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -526,6 +563,7 @@ impl MaintenanceAnnouncementsTemplateDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -534,6 +572,7 @@ impl MaintenanceAnnouncementsTemplateDestroyBuilder {
 impl std::future::IntoFuture for MaintenanceAnnouncementsTemplateDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -548,6 +587,7 @@ pub struct MaintenanceAnnouncementsTemplateMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MaintenanceAnnouncementsTemplateMock<'a> {
     /// Expects `GET /api/maintenance-announcements-template/` (operation `maintenance_announcements_template_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -563,6 +603,7 @@ impl<'a> MaintenanceAnnouncementsTemplateMock<'a> {
         )
     }
     /// Expects `GET /api/maintenance-announcements-template/{uuid}/` (operation `maintenance_announcements_template_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -577,6 +618,7 @@ impl<'a> MaintenanceAnnouncementsTemplateMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/maintenance-announcements-template/` (operation `maintenance_announcements_template_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::MaintenanceAnnouncementTemplate> {
@@ -589,6 +631,7 @@ impl<'a> MaintenanceAnnouncementsTemplateMock<'a> {
         )
     }
     /// Expects `PUT /api/maintenance-announcements-template/{uuid}/` (operation `maintenance_announcements_template_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -603,6 +646,7 @@ impl<'a> MaintenanceAnnouncementsTemplateMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/maintenance-announcements-template/{uuid}/` (operation `maintenance_announcements_template_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -617,6 +661,7 @@ impl<'a> MaintenanceAnnouncementsTemplateMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/maintenance-announcements-template/{uuid}/` (operation `maintenance_announcements_template_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,

@@ -25,6 +25,7 @@ impl<'a> ManagedRancherClusterResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ManagedRancherClusterResourcesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> ManagedRancherClusterResourcesListBuilder {
         ManagedRancherClusterResourcesListBuilder {
             client: self.client.clone(),
@@ -42,6 +43,7 @@ impl<'a> ManagedRancherClusterResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ManagedRancherClusterResourcesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> ManagedRancherClusterResourcesRetrieveBuilder {
         ManagedRancherClusterResourcesRetrieveBuilder {
             client: self.client.clone(),
@@ -58,6 +60,7 @@ impl<'a> ManagedRancherClusterResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ManagedRancherClusterResourcesAddNodeBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn add_node(
         &self,
         uuid: Uuid,
@@ -85,11 +88,13 @@ impl ManagedRancherClusterResourcesListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -97,6 +102,7 @@ impl ManagedRancherClusterResourcesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -104,12 +110,14 @@ impl ManagedRancherClusterResourcesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -118,6 +126,7 @@ impl ManagedRancherClusterResourcesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -138,6 +147,7 @@ impl ManagedRancherClusterResourcesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::Resource>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -146,6 +156,7 @@ impl ManagedRancherClusterResourcesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::Resource> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -161,6 +172,7 @@ impl ManagedRancherClusterResourcesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/managed-rancher-cluster-resources/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -172,6 +184,7 @@ impl ManagedRancherClusterResourcesListBuilder {
 impl std::future::IntoFuture for ManagedRancherClusterResourcesListBuilder {
     type Output = Result<runtime::Page<models::Resource>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Resource>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -188,17 +201,20 @@ impl ManagedRancherClusterResourcesRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -207,6 +223,7 @@ impl ManagedRancherClusterResourcesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -228,6 +245,7 @@ impl ManagedRancherClusterResourcesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Resource> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -236,6 +254,7 @@ impl ManagedRancherClusterResourcesRetrieveBuilder {
 impl std::future::IntoFuture for ManagedRancherClusterResourcesRetrieveBuilder {
     type Output = Result<models::Resource, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Resource>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -251,6 +270,7 @@ pub struct ManagedRancherClusterResourcesAddNodeBuilder {
 impl ManagedRancherClusterResourcesAddNodeBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -259,6 +279,7 @@ impl ManagedRancherClusterResourcesAddNodeBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -279,6 +300,7 @@ impl ManagedRancherClusterResourcesAddNodeBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::ManagedRancherClusterResourcesAddNodeResponse> {
@@ -294,6 +316,7 @@ impl std::future::IntoFuture for ManagedRancherClusterResourcesAddNodeBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::ManagedRancherClusterResourcesAddNodeResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -308,6 +331,7 @@ pub struct ManagedRancherClusterResourcesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> ManagedRancherClusterResourcesMock<'a> {
     /// Expects `GET /api/managed-rancher-cluster-resources/` (operation `managed_rancher_cluster_resources_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Resource>> {
@@ -320,6 +344,7 @@ impl<'a> ManagedRancherClusterResourcesMock<'a> {
         )
     }
     /// Expects `GET /api/managed-rancher-cluster-resources/{uuid}/` (operation `managed_rancher_cluster_resources_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -334,6 +359,7 @@ impl<'a> ManagedRancherClusterResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/managed-rancher-cluster-resources/{uuid}/add_node/` (operation `managed_rancher_cluster_resources_add_node`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn add_node(
         &self,
         uuid: &Uuid,

@@ -25,6 +25,7 @@ impl<'a> MarketplaceArticleCodeUpdateApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceArticleCodeUpdateApplyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn apply(
         &self,
         body: models::ArticleCodeUpdateApplyRequest,
@@ -43,6 +44,7 @@ impl<'a> MarketplaceArticleCodeUpdateApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceArticleCodeUpdatePreviewBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn preview(
         &self,
         body: models::ArticleCodeUpdatePreviewRequest,
@@ -66,6 +68,7 @@ pub struct MarketplaceArticleCodeUpdateApplyBuilder {
 impl MarketplaceArticleCodeUpdateApplyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -74,6 +77,7 @@ impl MarketplaceArticleCodeUpdateApplyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -91,6 +95,7 @@ impl MarketplaceArticleCodeUpdateApplyBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ArticleCodeUpdateApply> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -99,6 +104,7 @@ impl MarketplaceArticleCodeUpdateApplyBuilder {
 impl std::future::IntoFuture for MarketplaceArticleCodeUpdateApplyBuilder {
     type Output = Result<models::ArticleCodeUpdateApply, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ArticleCodeUpdateApply>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -116,6 +122,7 @@ impl MarketplaceArticleCodeUpdatePreviewBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -123,12 +130,14 @@ impl MarketplaceArticleCodeUpdatePreviewBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -137,6 +146,7 @@ impl MarketplaceArticleCodeUpdatePreviewBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -157,6 +167,7 @@ impl MarketplaceArticleCodeUpdatePreviewBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<Vec<Lenient<models::ArticleCodeUpdatePreview>>> {
@@ -169,6 +180,7 @@ impl std::future::IntoFuture for MarketplaceArticleCodeUpdatePreviewBuilder {
     type IntoFuture = runtime::ResponseFuture<
         Vec<Lenient<models::ArticleCodeUpdatePreview>>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -183,6 +195,7 @@ pub struct MarketplaceArticleCodeUpdateMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceArticleCodeUpdateMock<'a> {
     /// Expects `POST /api/marketplace-article-code-update/apply/` (operation `marketplace_article_code_update_apply`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn apply(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::ArticleCodeUpdateApply> {
@@ -195,6 +208,7 @@ impl<'a> MarketplaceArticleCodeUpdateMock<'a> {
         )
     }
     /// Expects `POST /api/marketplace-article-code-update/preview/` (operation `marketplace_article_code_update_preview`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn preview(
         &self,
     ) -> runtime::mock_ops::MockOperation<

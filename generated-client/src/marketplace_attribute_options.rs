@@ -27,6 +27,7 @@ impl<'a> MarketplaceAttributeOptionsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceAttributeOptionsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MarketplaceAttributeOptionsListBuilder {
         MarketplaceAttributeOptionsListBuilder {
             client: self.client.clone(),
@@ -46,6 +47,7 @@ impl<'a> MarketplaceAttributeOptionsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceAttributeOptionsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> MarketplaceAttributeOptionsRetrieveBuilder {
         MarketplaceAttributeOptionsRetrieveBuilder {
             client: self.client.clone(),
@@ -63,6 +65,7 @@ impl<'a> MarketplaceAttributeOptionsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`MarketplaceAttributeOptionsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::AttributeOptionRequest,
@@ -83,6 +86,7 @@ impl<'a> MarketplaceAttributeOptionsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceAttributeOptionsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -105,6 +109,7 @@ impl<'a> MarketplaceAttributeOptionsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceAttributeOptionsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -126,6 +131,7 @@ impl<'a> MarketplaceAttributeOptionsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`MarketplaceAttributeOptionsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> MarketplaceAttributeOptionsDestroyBuilder {
         MarketplaceAttributeOptionsDestroyBuilder {
             client: self.client.clone(),
@@ -148,6 +154,7 @@ impl MarketplaceAttributeOptionsListBuilder {
     /// Attribute URL
     ///
     /// Query `attribute`, string (uri).
+    #[inline]
     pub fn attribute(mut self, value: impl Into<String>) -> Self {
         self.attribute = Some(value.into());
         self
@@ -155,6 +162,7 @@ impl MarketplaceAttributeOptionsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -162,12 +170,14 @@ impl MarketplaceAttributeOptionsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -176,6 +186,7 @@ impl MarketplaceAttributeOptionsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -196,6 +207,7 @@ impl MarketplaceAttributeOptionsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::AttributeOption>> {
@@ -206,6 +218,7 @@ impl MarketplaceAttributeOptionsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::AttributeOption> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -221,6 +234,7 @@ impl MarketplaceAttributeOptionsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-attribute-options/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -232,6 +246,7 @@ impl MarketplaceAttributeOptionsListBuilder {
 impl std::future::IntoFuture for MarketplaceAttributeOptionsListBuilder {
     type Output = Result<runtime::Page<models::AttributeOption>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::AttributeOption>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -246,6 +261,7 @@ pub struct MarketplaceAttributeOptionsRetrieveBuilder {
 impl MarketplaceAttributeOptionsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -254,6 +270,7 @@ impl MarketplaceAttributeOptionsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -273,6 +290,7 @@ impl MarketplaceAttributeOptionsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AttributeOption> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -281,6 +299,7 @@ impl MarketplaceAttributeOptionsRetrieveBuilder {
 impl std::future::IntoFuture for MarketplaceAttributeOptionsRetrieveBuilder {
     type Output = Result<models::AttributeOption, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AttributeOption>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -295,6 +314,7 @@ pub struct MarketplaceAttributeOptionsCreateBuilder {
 impl MarketplaceAttributeOptionsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -303,6 +323,7 @@ impl MarketplaceAttributeOptionsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -320,6 +341,7 @@ impl MarketplaceAttributeOptionsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AttributeOption> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -328,6 +350,7 @@ impl MarketplaceAttributeOptionsCreateBuilder {
 impl std::future::IntoFuture for MarketplaceAttributeOptionsCreateBuilder {
     type Output = Result<models::AttributeOption, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AttributeOption>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -343,6 +366,7 @@ pub struct MarketplaceAttributeOptionsUpdateBuilder {
 impl MarketplaceAttributeOptionsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -351,6 +375,7 @@ impl MarketplaceAttributeOptionsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -371,6 +396,7 @@ impl MarketplaceAttributeOptionsUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AttributeOption> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -379,6 +405,7 @@ impl MarketplaceAttributeOptionsUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceAttributeOptionsUpdateBuilder {
     type Output = Result<models::AttributeOption, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AttributeOption>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -394,6 +421,7 @@ pub struct MarketplaceAttributeOptionsPartialUpdateBuilder {
 impl MarketplaceAttributeOptionsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -403,10 +431,12 @@ impl MarketplaceAttributeOptionsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedAttributeOptionRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -429,6 +459,7 @@ impl MarketplaceAttributeOptionsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AttributeOption> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -437,6 +468,7 @@ impl MarketplaceAttributeOptionsPartialUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceAttributeOptionsPartialUpdateBuilder {
     type Output = Result<models::AttributeOption, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AttributeOption>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -451,6 +483,7 @@ pub struct MarketplaceAttributeOptionsDestroyBuilder {
 impl MarketplaceAttributeOptionsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -459,6 +492,7 @@ impl MarketplaceAttributeOptionsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -478,6 +512,7 @@ impl MarketplaceAttributeOptionsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -486,6 +521,7 @@ impl MarketplaceAttributeOptionsDestroyBuilder {
 impl std::future::IntoFuture for MarketplaceAttributeOptionsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -500,6 +536,7 @@ pub struct MarketplaceAttributeOptionsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceAttributeOptionsMock<'a> {
     /// Expects `GET /api/marketplace-attribute-options/` (operation `marketplace_attribute_options_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::AttributeOption>> {
@@ -512,6 +549,7 @@ impl<'a> MarketplaceAttributeOptionsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-attribute-options/{uuid}/` (operation `marketplace_attribute_options_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -526,6 +564,7 @@ impl<'a> MarketplaceAttributeOptionsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-attribute-options/` (operation `marketplace_attribute_options_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::AttributeOption> {
@@ -538,6 +577,7 @@ impl<'a> MarketplaceAttributeOptionsMock<'a> {
         )
     }
     /// Expects `PUT /api/marketplace-attribute-options/{uuid}/` (operation `marketplace_attribute_options_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -552,6 +592,7 @@ impl<'a> MarketplaceAttributeOptionsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/marketplace-attribute-options/{uuid}/` (operation `marketplace_attribute_options_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -566,6 +607,7 @@ impl<'a> MarketplaceAttributeOptionsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/marketplace-attribute-options/{uuid}/` (operation `marketplace_attribute_options_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,

@@ -27,6 +27,7 @@ impl<'a> MarketplaceAttributesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceAttributesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MarketplaceAttributesListBuilder {
         MarketplaceAttributesListBuilder {
             client: self.client.clone(),
@@ -46,6 +47,7 @@ impl<'a> MarketplaceAttributesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceAttributesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> MarketplaceAttributesRetrieveBuilder {
         MarketplaceAttributesRetrieveBuilder {
             client: self.client.clone(),
@@ -63,6 +65,7 @@ impl<'a> MarketplaceAttributesApi<'a> {
     /// - `201`
     ///
     /// Returns a [`MarketplaceAttributesCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::AttributeRequest,
@@ -83,6 +86,7 @@ impl<'a> MarketplaceAttributesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceAttributesUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -105,6 +109,7 @@ impl<'a> MarketplaceAttributesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceAttributesPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -126,6 +131,7 @@ impl<'a> MarketplaceAttributesApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`MarketplaceAttributesDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> MarketplaceAttributesDestroyBuilder {
         MarketplaceAttributesDestroyBuilder {
             client: self.client.clone(),
@@ -148,6 +154,7 @@ impl MarketplaceAttributesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -155,6 +162,7 @@ impl MarketplaceAttributesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -162,12 +170,14 @@ impl MarketplaceAttributesListBuilder {
     /// Section URL
     ///
     /// Query `section`, string (uri).
+    #[inline]
     pub fn section(mut self, value: impl Into<String>) -> Self {
         self.section = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -176,6 +186,7 @@ impl MarketplaceAttributesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -193,6 +204,7 @@ impl MarketplaceAttributesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::Attribute>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -201,6 +213,7 @@ impl MarketplaceAttributesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::Attribute> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -216,6 +229,7 @@ impl MarketplaceAttributesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-attributes/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -227,6 +241,7 @@ impl MarketplaceAttributesListBuilder {
 impl std::future::IntoFuture for MarketplaceAttributesListBuilder {
     type Output = Result<runtime::Page<models::Attribute>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Attribute>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -241,6 +256,7 @@ pub struct MarketplaceAttributesRetrieveBuilder {
 impl MarketplaceAttributesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -249,6 +265,7 @@ impl MarketplaceAttributesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -268,6 +285,7 @@ impl MarketplaceAttributesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Attribute> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -276,6 +294,7 @@ impl MarketplaceAttributesRetrieveBuilder {
 impl std::future::IntoFuture for MarketplaceAttributesRetrieveBuilder {
     type Output = Result<models::Attribute, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Attribute>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -290,6 +309,7 @@ pub struct MarketplaceAttributesCreateBuilder {
 impl MarketplaceAttributesCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -298,6 +318,7 @@ impl MarketplaceAttributesCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -312,6 +333,7 @@ impl MarketplaceAttributesCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Attribute> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -320,6 +342,7 @@ impl MarketplaceAttributesCreateBuilder {
 impl std::future::IntoFuture for MarketplaceAttributesCreateBuilder {
     type Output = Result<models::Attribute, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Attribute>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -335,6 +358,7 @@ pub struct MarketplaceAttributesUpdateBuilder {
 impl MarketplaceAttributesUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -343,6 +367,7 @@ impl MarketplaceAttributesUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -363,6 +388,7 @@ impl MarketplaceAttributesUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Attribute> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -371,6 +397,7 @@ impl MarketplaceAttributesUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceAttributesUpdateBuilder {
     type Output = Result<models::Attribute, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Attribute>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -386,6 +413,7 @@ pub struct MarketplaceAttributesPartialUpdateBuilder {
 impl MarketplaceAttributesPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -395,10 +423,12 @@ impl MarketplaceAttributesPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedAttributeRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -421,6 +451,7 @@ impl MarketplaceAttributesPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Attribute> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -429,6 +460,7 @@ impl MarketplaceAttributesPartialUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceAttributesPartialUpdateBuilder {
     type Output = Result<models::Attribute, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Attribute>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -443,6 +475,7 @@ pub struct MarketplaceAttributesDestroyBuilder {
 impl MarketplaceAttributesDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -451,6 +484,7 @@ impl MarketplaceAttributesDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -470,6 +504,7 @@ impl MarketplaceAttributesDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -478,6 +513,7 @@ impl MarketplaceAttributesDestroyBuilder {
 impl std::future::IntoFuture for MarketplaceAttributesDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -492,6 +528,7 @@ pub struct MarketplaceAttributesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceAttributesMock<'a> {
     /// Expects `GET /api/marketplace-attributes/` (operation `marketplace_attributes_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Attribute>> {
@@ -504,6 +541,7 @@ impl<'a> MarketplaceAttributesMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-attributes/{uuid}/` (operation `marketplace_attributes_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -518,6 +556,7 @@ impl<'a> MarketplaceAttributesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-attributes/` (operation `marketplace_attributes_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::Attribute> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -528,6 +567,7 @@ impl<'a> MarketplaceAttributesMock<'a> {
         )
     }
     /// Expects `PUT /api/marketplace-attributes/{uuid}/` (operation `marketplace_attributes_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -542,6 +582,7 @@ impl<'a> MarketplaceAttributesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/marketplace-attributes/{uuid}/` (operation `marketplace_attributes_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -556,6 +597,7 @@ impl<'a> MarketplaceAttributesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/marketplace-attributes/{uuid}/` (operation `marketplace_attributes_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,

@@ -25,6 +25,7 @@ impl<'a> MarketplaceBookingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceBookingsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self, uuid: impl Into<String>) -> MarketplaceBookingsListBuilder {
         MarketplaceBookingsListBuilder {
             client: self.client.clone(),
@@ -43,6 +44,7 @@ pub struct MarketplaceBookingsListBuilder {
 impl MarketplaceBookingsListBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -51,6 +53,7 @@ impl MarketplaceBookingsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -67,6 +70,7 @@ impl MarketplaceBookingsListBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<Vec<Lenient<models::MarketplaceBookingsListResponse>>> {
@@ -82,6 +86,7 @@ impl std::future::IntoFuture for MarketplaceBookingsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         Vec<Lenient<models::MarketplaceBookingsListResponse>>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -96,6 +101,7 @@ pub struct MarketplaceBookingsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceBookingsMock<'a> {
     /// Expects `GET /api/marketplace-bookings/{uuid}/` (operation `marketplace_bookings_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
         uuid: &str,

@@ -27,6 +27,7 @@ impl<'a> MarketplaceCategoriesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceCategoriesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MarketplaceCategoriesListBuilder {
         MarketplaceCategoriesListBuilder {
             client: self.client.clone(),
@@ -55,6 +56,7 @@ impl<'a> MarketplaceCategoriesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceCategoriesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> MarketplaceCategoriesRetrieveBuilder {
         MarketplaceCategoriesRetrieveBuilder {
             client: self.client.clone(),
@@ -73,6 +75,7 @@ impl<'a> MarketplaceCategoriesApi<'a> {
     /// - `201`
     ///
     /// Returns a [`MarketplaceCategoriesCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::MarketplaceCategoryRequest,
@@ -93,6 +96,7 @@ impl<'a> MarketplaceCategoriesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceCategoriesUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -115,6 +119,7 @@ impl<'a> MarketplaceCategoriesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceCategoriesPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -136,6 +141,7 @@ impl<'a> MarketplaceCategoriesApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`MarketplaceCategoriesDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> MarketplaceCategoriesDestroyBuilder {
         MarketplaceCategoriesDestroyBuilder {
             client: self.client.clone(),
@@ -167,6 +173,7 @@ impl MarketplaceCategoriesListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -176,6 +183,7 @@ impl MarketplaceCategoriesListBuilder {
     /// Query `customers_offerings_state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_customers_offerings_state`\](Self::add_customers_offerings_state) adds one to them.
+    #[inline]
     pub fn customers_offerings_state(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -184,6 +192,7 @@ impl MarketplaceCategoriesListBuilder {
         self
     }
     /// Adds one value to query `customers_offerings_state`, after those set before (with [`customers_offerings_state`](Self::customers_offerings_state) or this method).
+    #[inline]
     pub fn add_customers_offerings_state(mut self, value: impl Into<String>) -> Self {
         self.customers_offerings_state.push(value.into());
         self
@@ -191,11 +200,13 @@ impl MarketplaceCategoriesListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -203,6 +214,7 @@ impl MarketplaceCategoriesListBuilder {
     /// Category group UUID
     ///
     /// Query `group_uuid`, string (uuid).
+    #[inline]
     pub fn group_uuid(mut self, value: Uuid) -> Self {
         self.group_uuid = Some(value);
         self
@@ -210,6 +222,7 @@ impl MarketplaceCategoriesListBuilder {
     /// Has shared
     ///
     /// Query `has_shared`, boolean.
+    #[inline]
     pub fn has_shared(mut self, value: bool) -> Self {
         self.has_shared = Some(value);
         self
@@ -217,6 +230,7 @@ impl MarketplaceCategoriesListBuilder {
     /// Which field to use when ordering the results.
     ///
     /// Query `o`, string.
+    #[inline]
     pub fn o(mut self, value: impl Into<String>) -> Self {
         self.o = Some(value.into());
         self
@@ -224,6 +238,7 @@ impl MarketplaceCategoriesListBuilder {
     /// Offering name contains
     ///
     /// Query `offering_name`, string.
+    #[inline]
     pub fn offering_name(mut self, value: impl Into<String>) -> Self {
         self.offering_name = Some(value.into());
         self
@@ -231,6 +246,7 @@ impl MarketplaceCategoriesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -238,6 +254,7 @@ impl MarketplaceCategoriesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -245,6 +262,7 @@ impl MarketplaceCategoriesListBuilder {
     /// Resource customer UUID
     ///
     /// Query `resource_customer_uuid`, string (uuid).
+    #[inline]
     pub fn resource_customer_uuid(mut self, value: Uuid) -> Self {
         self.resource_customer_uuid = Some(value);
         self
@@ -252,6 +270,7 @@ impl MarketplaceCategoriesListBuilder {
     /// Resource project UUID
     ///
     /// Query `resource_project_uuid`, string (uuid).
+    #[inline]
     pub fn resource_project_uuid(mut self, value: Uuid) -> Self {
         self.resource_project_uuid = Some(value);
         self
@@ -259,12 +278,14 @@ impl MarketplaceCategoriesListBuilder {
     /// Title contains
     ///
     /// Query `title`, string.
+    #[inline]
     pub fn title(mut self, value: impl Into<String>) -> Self {
         self.title = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -273,6 +294,7 @@ impl MarketplaceCategoriesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -299,6 +321,7 @@ impl MarketplaceCategoriesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::MarketplaceCategory>> {
@@ -309,6 +332,7 @@ impl MarketplaceCategoriesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::MarketplaceCategory> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -324,6 +348,7 @@ impl MarketplaceCategoriesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-categories/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -337,6 +362,7 @@ impl std::future::IntoFuture for MarketplaceCategoriesListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::MarketplaceCategory>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -353,17 +379,20 @@ impl MarketplaceCategoriesRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -372,6 +401,7 @@ impl MarketplaceCategoriesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -393,6 +423,7 @@ impl MarketplaceCategoriesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceCategory> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -401,6 +432,7 @@ impl MarketplaceCategoriesRetrieveBuilder {
 impl std::future::IntoFuture for MarketplaceCategoriesRetrieveBuilder {
     type Output = Result<models::MarketplaceCategory, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::MarketplaceCategory>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -415,6 +447,7 @@ pub struct MarketplaceCategoriesCreateBuilder {
 impl MarketplaceCategoriesCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -423,6 +456,7 @@ impl MarketplaceCategoriesCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -441,6 +475,7 @@ impl MarketplaceCategoriesCreateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceCategory> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -449,6 +484,7 @@ impl MarketplaceCategoriesCreateBuilder {
 impl std::future::IntoFuture for MarketplaceCategoriesCreateBuilder {
     type Output = Result<models::MarketplaceCategory, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::MarketplaceCategory>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -464,6 +500,7 @@ pub struct MarketplaceCategoriesUpdateBuilder {
 impl MarketplaceCategoriesUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -472,6 +509,7 @@ impl MarketplaceCategoriesUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -496,6 +534,7 @@ impl MarketplaceCategoriesUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceCategory> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -504,6 +543,7 @@ impl MarketplaceCategoriesUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceCategoriesUpdateBuilder {
     type Output = Result<models::MarketplaceCategory, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::MarketplaceCategory>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -519,6 +559,7 @@ pub struct MarketplaceCategoriesPartialUpdateBuilder {
 impl MarketplaceCategoriesPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -528,10 +569,12 @@ impl MarketplaceCategoriesPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedMarketplaceCategoryRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -560,6 +603,7 @@ impl MarketplaceCategoriesPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceCategory> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -568,6 +612,7 @@ impl MarketplaceCategoriesPartialUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceCategoriesPartialUpdateBuilder {
     type Output = Result<models::MarketplaceCategory, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::MarketplaceCategory>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -582,6 +627,7 @@ pub struct MarketplaceCategoriesDestroyBuilder {
 impl MarketplaceCategoriesDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -590,6 +636,7 @@ impl MarketplaceCategoriesDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -609,6 +656,7 @@ impl MarketplaceCategoriesDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -617,6 +665,7 @@ impl MarketplaceCategoriesDestroyBuilder {
 impl std::future::IntoFuture for MarketplaceCategoriesDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -631,6 +680,7 @@ pub struct MarketplaceCategoriesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceCategoriesMock<'a> {
     /// Expects `GET /api/marketplace-categories/` (operation `marketplace_categories_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -646,6 +696,7 @@ impl<'a> MarketplaceCategoriesMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-categories/{uuid}/` (operation `marketplace_categories_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -660,6 +711,7 @@ impl<'a> MarketplaceCategoriesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-categories/` (operation `marketplace_categories_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceCategory> {
@@ -672,6 +724,7 @@ impl<'a> MarketplaceCategoriesMock<'a> {
         )
     }
     /// Expects `PUT /api/marketplace-categories/{uuid}/` (operation `marketplace_categories_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -686,6 +739,7 @@ impl<'a> MarketplaceCategoriesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/marketplace-categories/{uuid}/` (operation `marketplace_categories_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -700,6 +754,7 @@ impl<'a> MarketplaceCategoriesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/marketplace-categories/{uuid}/` (operation `marketplace_categories_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,

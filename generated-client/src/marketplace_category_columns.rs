@@ -27,6 +27,7 @@ impl<'a> MarketplaceCategoryColumnsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceCategoryColumnsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MarketplaceCategoryColumnsListBuilder {
         MarketplaceCategoryColumnsListBuilder {
             client: self.client.clone(),
@@ -47,6 +48,7 @@ impl<'a> MarketplaceCategoryColumnsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceCategoryColumnsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> MarketplaceCategoryColumnsRetrieveBuilder {
         MarketplaceCategoryColumnsRetrieveBuilder {
             client: self.client.clone(),
@@ -64,6 +66,7 @@ impl<'a> MarketplaceCategoryColumnsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`MarketplaceCategoryColumnsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::CategoryColumnRequest,
@@ -84,6 +87,7 @@ impl<'a> MarketplaceCategoryColumnsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceCategoryColumnsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -106,6 +110,7 @@ impl<'a> MarketplaceCategoryColumnsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceCategoryColumnsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -127,6 +132,7 @@ impl<'a> MarketplaceCategoryColumnsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`MarketplaceCategoryColumnsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> MarketplaceCategoryColumnsDestroyBuilder {
         MarketplaceCategoryColumnsDestroyBuilder {
             client: self.client.clone(),
@@ -150,6 +156,7 @@ impl MarketplaceCategoryColumnsListBuilder {
     /// Category UUID
     ///
     /// Query `category_uuid`, string (uuid).
+    #[inline]
     pub fn category_uuid(mut self, value: Uuid) -> Self {
         self.category_uuid = Some(value);
         self
@@ -157,6 +164,7 @@ impl MarketplaceCategoryColumnsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -164,6 +172,7 @@ impl MarketplaceCategoryColumnsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -171,12 +180,14 @@ impl MarketplaceCategoryColumnsListBuilder {
     /// Title contains
     ///
     /// Query `title`, string.
+    #[inline]
     pub fn title(mut self, value: impl Into<String>) -> Self {
         self.title = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -185,6 +196,7 @@ impl MarketplaceCategoryColumnsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -206,6 +218,7 @@ impl MarketplaceCategoryColumnsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::CategoryColumn>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -214,6 +227,7 @@ impl MarketplaceCategoryColumnsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::CategoryColumn> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -229,6 +243,7 @@ impl MarketplaceCategoryColumnsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-category-columns/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -240,6 +255,7 @@ impl MarketplaceCategoryColumnsListBuilder {
 impl std::future::IntoFuture for MarketplaceCategoryColumnsListBuilder {
     type Output = Result<runtime::Page<models::CategoryColumn>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::CategoryColumn>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -254,6 +270,7 @@ pub struct MarketplaceCategoryColumnsRetrieveBuilder {
 impl MarketplaceCategoryColumnsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -262,6 +279,7 @@ impl MarketplaceCategoryColumnsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -281,6 +299,7 @@ impl MarketplaceCategoryColumnsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CategoryColumn> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -289,6 +308,7 @@ impl MarketplaceCategoryColumnsRetrieveBuilder {
 impl std::future::IntoFuture for MarketplaceCategoryColumnsRetrieveBuilder {
     type Output = Result<models::CategoryColumn, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CategoryColumn>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -303,6 +323,7 @@ pub struct MarketplaceCategoryColumnsCreateBuilder {
 impl MarketplaceCategoryColumnsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -311,6 +332,7 @@ impl MarketplaceCategoryColumnsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -328,6 +350,7 @@ impl MarketplaceCategoryColumnsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CategoryColumn> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -336,6 +359,7 @@ impl MarketplaceCategoryColumnsCreateBuilder {
 impl std::future::IntoFuture for MarketplaceCategoryColumnsCreateBuilder {
     type Output = Result<models::CategoryColumn, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CategoryColumn>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -351,6 +375,7 @@ pub struct MarketplaceCategoryColumnsUpdateBuilder {
 impl MarketplaceCategoryColumnsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -359,6 +384,7 @@ impl MarketplaceCategoryColumnsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -379,6 +405,7 @@ impl MarketplaceCategoryColumnsUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CategoryColumn> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -387,6 +414,7 @@ impl MarketplaceCategoryColumnsUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceCategoryColumnsUpdateBuilder {
     type Output = Result<models::CategoryColumn, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CategoryColumn>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -402,6 +430,7 @@ pub struct MarketplaceCategoryColumnsPartialUpdateBuilder {
 impl MarketplaceCategoryColumnsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -411,10 +440,12 @@ impl MarketplaceCategoryColumnsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedCategoryColumnRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -437,6 +468,7 @@ impl MarketplaceCategoryColumnsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CategoryColumn> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -445,6 +477,7 @@ impl MarketplaceCategoryColumnsPartialUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceCategoryColumnsPartialUpdateBuilder {
     type Output = Result<models::CategoryColumn, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CategoryColumn>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -459,6 +492,7 @@ pub struct MarketplaceCategoryColumnsDestroyBuilder {
 impl MarketplaceCategoryColumnsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -467,6 +501,7 @@ impl MarketplaceCategoryColumnsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -486,6 +521,7 @@ impl MarketplaceCategoryColumnsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -494,6 +530,7 @@ impl MarketplaceCategoryColumnsDestroyBuilder {
 impl std::future::IntoFuture for MarketplaceCategoryColumnsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -508,6 +545,7 @@ pub struct MarketplaceCategoryColumnsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceCategoryColumnsMock<'a> {
     /// Expects `GET /api/marketplace-category-columns/` (operation `marketplace_category_columns_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::CategoryColumn>> {
@@ -520,6 +558,7 @@ impl<'a> MarketplaceCategoryColumnsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-category-columns/{uuid}/` (operation `marketplace_category_columns_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -534,6 +573,7 @@ impl<'a> MarketplaceCategoryColumnsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-category-columns/` (operation `marketplace_category_columns_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::CategoryColumn> {
@@ -546,6 +586,7 @@ impl<'a> MarketplaceCategoryColumnsMock<'a> {
         )
     }
     /// Expects `PUT /api/marketplace-category-columns/{uuid}/` (operation `marketplace_category_columns_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -560,6 +601,7 @@ impl<'a> MarketplaceCategoryColumnsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/marketplace-category-columns/{uuid}/` (operation `marketplace_category_columns_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -574,6 +616,7 @@ impl<'a> MarketplaceCategoryColumnsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/marketplace-category-columns/{uuid}/` (operation `marketplace_category_columns_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,

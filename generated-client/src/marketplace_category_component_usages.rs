@@ -32,6 +32,7 @@ impl<'a> MarketplaceCategoryComponentUsagesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceCategoryComponentUsagesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MarketplaceCategoryComponentUsagesListBuilder {
         MarketplaceCategoryComponentUsagesListBuilder {
             client: self.client.clone(),
@@ -54,6 +55,7 @@ impl<'a> MarketplaceCategoryComponentUsagesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceCategoryComponentUsagesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(
         &self,
         id: i64,
@@ -83,6 +85,7 @@ impl MarketplaceCategoryComponentUsagesListBuilder {
     /// Date after or equal to
     ///
     /// Query `date_after`, string (date).
+    #[inline]
     pub fn date_after(mut self, value: Date) -> Self {
         self.date_after = Some(value);
         self
@@ -90,6 +93,7 @@ impl MarketplaceCategoryComponentUsagesListBuilder {
     /// Date before or equal to
     ///
     /// Query `date_before`, string (date).
+    #[inline]
     pub fn date_before(mut self, value: Date) -> Self {
         self.date_before = Some(value);
         self
@@ -97,11 +101,13 @@ impl MarketplaceCategoryComponentUsagesListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -109,6 +115,7 @@ impl MarketplaceCategoryComponentUsagesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -116,6 +123,7 @@ impl MarketplaceCategoryComponentUsagesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -123,12 +131,14 @@ impl MarketplaceCategoryComponentUsagesListBuilder {
     /// Filter by scope URL.
     ///
     /// Query `scope`, string (uri).
+    #[inline]
     pub fn scope(mut self, value: impl Into<String>) -> Self {
         self.scope = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -137,6 +147,7 @@ impl MarketplaceCategoryComponentUsagesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -160,6 +171,7 @@ impl MarketplaceCategoryComponentUsagesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::CategoryComponentUsage>> {
@@ -170,6 +182,7 @@ impl MarketplaceCategoryComponentUsagesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::CategoryComponentUsage> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -185,6 +198,7 @@ impl MarketplaceCategoryComponentUsagesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-category-component-usages/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -198,6 +212,7 @@ impl std::future::IntoFuture for MarketplaceCategoryComponentUsagesListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::CategoryComponentUsage>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -214,17 +229,20 @@ impl MarketplaceCategoryComponentUsagesRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -233,6 +251,7 @@ impl MarketplaceCategoryComponentUsagesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -254,6 +273,7 @@ impl MarketplaceCategoryComponentUsagesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CategoryComponentUsage> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -262,6 +282,7 @@ impl MarketplaceCategoryComponentUsagesRetrieveBuilder {
 impl std::future::IntoFuture for MarketplaceCategoryComponentUsagesRetrieveBuilder {
     type Output = Result<models::CategoryComponentUsage, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CategoryComponentUsage>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -276,6 +297,7 @@ pub struct MarketplaceCategoryComponentUsagesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceCategoryComponentUsagesMock<'a> {
     /// Expects `GET /api/marketplace-category-component-usages/` (operation `marketplace_category_component_usages_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -291,6 +313,7 @@ impl<'a> MarketplaceCategoryComponentUsagesMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-category-component-usages/{id}/` (operation `marketplace_category_component_usages_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         id: &i64,

@@ -27,6 +27,7 @@ impl<'a> MarketplaceCategoryComponentsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceCategoryComponentsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MarketplaceCategoryComponentsListBuilder {
         MarketplaceCategoryComponentsListBuilder {
             client: self.client.clone(),
@@ -45,6 +46,7 @@ impl<'a> MarketplaceCategoryComponentsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceCategoryComponentsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, id: i64) -> MarketplaceCategoryComponentsRetrieveBuilder {
         MarketplaceCategoryComponentsRetrieveBuilder {
             client: self.client.clone(),
@@ -62,6 +64,7 @@ impl<'a> MarketplaceCategoryComponentsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`MarketplaceCategoryComponentsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::CategoryComponentsRequest,
@@ -82,6 +85,7 @@ impl<'a> MarketplaceCategoryComponentsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceCategoryComponentsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         id: i64,
@@ -104,6 +108,7 @@ impl<'a> MarketplaceCategoryComponentsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceCategoryComponentsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         id: i64,
@@ -125,6 +130,7 @@ impl<'a> MarketplaceCategoryComponentsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`MarketplaceCategoryComponentsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, id: i64) -> MarketplaceCategoryComponentsDestroyBuilder {
         MarketplaceCategoryComponentsDestroyBuilder {
             client: self.client.clone(),
@@ -146,6 +152,7 @@ impl MarketplaceCategoryComponentsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -153,12 +160,14 @@ impl MarketplaceCategoryComponentsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -167,6 +176,7 @@ impl MarketplaceCategoryComponentsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -186,6 +196,7 @@ impl MarketplaceCategoryComponentsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::CategoryComponents>> {
@@ -196,6 +207,7 @@ impl MarketplaceCategoryComponentsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::CategoryComponents> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -211,6 +223,7 @@ impl MarketplaceCategoryComponentsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-category-components/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -222,6 +235,7 @@ impl MarketplaceCategoryComponentsListBuilder {
 impl std::future::IntoFuture for MarketplaceCategoryComponentsListBuilder {
     type Output = Result<runtime::Page<models::CategoryComponents>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::CategoryComponents>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -236,6 +250,7 @@ pub struct MarketplaceCategoryComponentsRetrieveBuilder {
 impl MarketplaceCategoryComponentsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -244,6 +259,7 @@ impl MarketplaceCategoryComponentsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -263,6 +279,7 @@ impl MarketplaceCategoryComponentsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CategoryComponents> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -271,6 +288,7 @@ impl MarketplaceCategoryComponentsRetrieveBuilder {
 impl std::future::IntoFuture for MarketplaceCategoryComponentsRetrieveBuilder {
     type Output = Result<models::CategoryComponents, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CategoryComponents>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -285,6 +303,7 @@ pub struct MarketplaceCategoryComponentsCreateBuilder {
 impl MarketplaceCategoryComponentsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -293,6 +312,7 @@ impl MarketplaceCategoryComponentsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -310,6 +330,7 @@ impl MarketplaceCategoryComponentsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CategoryComponents> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -318,6 +339,7 @@ impl MarketplaceCategoryComponentsCreateBuilder {
 impl std::future::IntoFuture for MarketplaceCategoryComponentsCreateBuilder {
     type Output = Result<models::CategoryComponents, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CategoryComponents>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -333,6 +355,7 @@ pub struct MarketplaceCategoryComponentsUpdateBuilder {
 impl MarketplaceCategoryComponentsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -341,6 +364,7 @@ impl MarketplaceCategoryComponentsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -361,6 +385,7 @@ impl MarketplaceCategoryComponentsUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CategoryComponents> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -369,6 +394,7 @@ impl MarketplaceCategoryComponentsUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceCategoryComponentsUpdateBuilder {
     type Output = Result<models::CategoryComponents, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CategoryComponents>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -384,6 +410,7 @@ pub struct MarketplaceCategoryComponentsPartialUpdateBuilder {
 impl MarketplaceCategoryComponentsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -393,10 +420,12 @@ impl MarketplaceCategoryComponentsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedCategoryComponentsRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -419,6 +448,7 @@ impl MarketplaceCategoryComponentsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CategoryComponents> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -427,6 +457,7 @@ impl MarketplaceCategoryComponentsPartialUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceCategoryComponentsPartialUpdateBuilder {
     type Output = Result<models::CategoryComponents, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CategoryComponents>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -441,6 +472,7 @@ pub struct MarketplaceCategoryComponentsDestroyBuilder {
 impl MarketplaceCategoryComponentsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -449,6 +481,7 @@ impl MarketplaceCategoryComponentsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -468,6 +501,7 @@ impl MarketplaceCategoryComponentsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -476,6 +510,7 @@ impl MarketplaceCategoryComponentsDestroyBuilder {
 impl std::future::IntoFuture for MarketplaceCategoryComponentsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -490,6 +525,7 @@ pub struct MarketplaceCategoryComponentsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceCategoryComponentsMock<'a> {
     /// Expects `GET /api/marketplace-category-components/` (operation `marketplace_category_components_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -505,6 +541,7 @@ impl<'a> MarketplaceCategoryComponentsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-category-components/{id}/` (operation `marketplace_category_components_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         id: &i64,
@@ -519,6 +556,7 @@ impl<'a> MarketplaceCategoryComponentsMock<'a> {
             .path_param("id", id)
     }
     /// Expects `POST /api/marketplace-category-components/` (operation `marketplace_category_components_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::CategoryComponents> {
@@ -531,6 +569,7 @@ impl<'a> MarketplaceCategoryComponentsMock<'a> {
         )
     }
     /// Expects `PUT /api/marketplace-category-components/{id}/` (operation `marketplace_category_components_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         id: &i64,
@@ -545,6 +584,7 @@ impl<'a> MarketplaceCategoryComponentsMock<'a> {
             .path_param("id", id)
     }
     /// Expects `PATCH /api/marketplace-category-components/{id}/` (operation `marketplace_category_components_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         id: &i64,
@@ -559,6 +599,7 @@ impl<'a> MarketplaceCategoryComponentsMock<'a> {
             .path_param("id", id)
     }
     /// Expects `DELETE /api/marketplace-category-components/{id}/` (operation `marketplace_category_components_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         id: &i64,

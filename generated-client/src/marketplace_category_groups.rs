@@ -27,6 +27,7 @@ impl<'a> MarketplaceCategoryGroupsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceCategoryGroupsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MarketplaceCategoryGroupsListBuilder {
         MarketplaceCategoryGroupsListBuilder {
             client: self.client.clone(),
@@ -47,6 +48,7 @@ impl<'a> MarketplaceCategoryGroupsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceCategoryGroupsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> MarketplaceCategoryGroupsRetrieveBuilder {
         MarketplaceCategoryGroupsRetrieveBuilder {
             client: self.client.clone(),
@@ -65,6 +67,7 @@ impl<'a> MarketplaceCategoryGroupsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`MarketplaceCategoryGroupsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::CategoryGroupRequest,
@@ -85,6 +88,7 @@ impl<'a> MarketplaceCategoryGroupsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceCategoryGroupsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -107,6 +111,7 @@ impl<'a> MarketplaceCategoryGroupsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceCategoryGroupsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -128,6 +133,7 @@ impl<'a> MarketplaceCategoryGroupsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`MarketplaceCategoryGroupsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> MarketplaceCategoryGroupsDestroyBuilder {
         MarketplaceCategoryGroupsDestroyBuilder {
             client: self.client.clone(),
@@ -151,11 +157,13 @@ impl MarketplaceCategoryGroupsListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -163,6 +171,7 @@ impl MarketplaceCategoryGroupsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -170,17 +179,20 @@ impl MarketplaceCategoryGroupsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `title`, string.
+    #[inline]
     pub fn title(mut self, value: impl Into<String>) -> Self {
         self.title = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -189,6 +201,7 @@ impl MarketplaceCategoryGroupsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -210,6 +223,7 @@ impl MarketplaceCategoryGroupsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::CategoryGroup>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -218,6 +232,7 @@ impl MarketplaceCategoryGroupsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::CategoryGroup> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -233,6 +248,7 @@ impl MarketplaceCategoryGroupsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-category-groups/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -244,6 +260,7 @@ impl MarketplaceCategoryGroupsListBuilder {
 impl std::future::IntoFuture for MarketplaceCategoryGroupsListBuilder {
     type Output = Result<runtime::Page<models::CategoryGroup>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::CategoryGroup>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -260,17 +277,20 @@ impl MarketplaceCategoryGroupsRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -279,6 +299,7 @@ impl MarketplaceCategoryGroupsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -300,6 +321,7 @@ impl MarketplaceCategoryGroupsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CategoryGroup> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -308,6 +330,7 @@ impl MarketplaceCategoryGroupsRetrieveBuilder {
 impl std::future::IntoFuture for MarketplaceCategoryGroupsRetrieveBuilder {
     type Output = Result<models::CategoryGroup, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CategoryGroup>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -322,6 +345,7 @@ pub struct MarketplaceCategoryGroupsCreateBuilder {
 impl MarketplaceCategoryGroupsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -330,6 +354,7 @@ impl MarketplaceCategoryGroupsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -351,6 +376,7 @@ impl MarketplaceCategoryGroupsCreateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CategoryGroup> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -359,6 +385,7 @@ impl MarketplaceCategoryGroupsCreateBuilder {
 impl std::future::IntoFuture for MarketplaceCategoryGroupsCreateBuilder {
     type Output = Result<models::CategoryGroup, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CategoryGroup>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -374,6 +401,7 @@ pub struct MarketplaceCategoryGroupsUpdateBuilder {
 impl MarketplaceCategoryGroupsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -382,6 +410,7 @@ impl MarketplaceCategoryGroupsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -406,6 +435,7 @@ impl MarketplaceCategoryGroupsUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CategoryGroup> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -414,6 +444,7 @@ impl MarketplaceCategoryGroupsUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceCategoryGroupsUpdateBuilder {
     type Output = Result<models::CategoryGroup, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CategoryGroup>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -429,6 +460,7 @@ pub struct MarketplaceCategoryGroupsPartialUpdateBuilder {
 impl MarketplaceCategoryGroupsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -438,10 +470,12 @@ impl MarketplaceCategoryGroupsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedCategoryGroupRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -470,6 +504,7 @@ impl MarketplaceCategoryGroupsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CategoryGroup> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -478,6 +513,7 @@ impl MarketplaceCategoryGroupsPartialUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceCategoryGroupsPartialUpdateBuilder {
     type Output = Result<models::CategoryGroup, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CategoryGroup>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -492,6 +528,7 @@ pub struct MarketplaceCategoryGroupsDestroyBuilder {
 impl MarketplaceCategoryGroupsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -500,6 +537,7 @@ impl MarketplaceCategoryGroupsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -519,6 +557,7 @@ impl MarketplaceCategoryGroupsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -527,6 +566,7 @@ impl MarketplaceCategoryGroupsDestroyBuilder {
 impl std::future::IntoFuture for MarketplaceCategoryGroupsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -541,6 +581,7 @@ pub struct MarketplaceCategoryGroupsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceCategoryGroupsMock<'a> {
     /// Expects `GET /api/marketplace-category-groups/` (operation `marketplace_category_groups_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::CategoryGroup>> {
@@ -553,6 +594,7 @@ impl<'a> MarketplaceCategoryGroupsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-category-groups/{uuid}/` (operation `marketplace_category_groups_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -567,6 +609,7 @@ impl<'a> MarketplaceCategoryGroupsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-category-groups/` (operation `marketplace_category_groups_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::CategoryGroup> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -577,6 +620,7 @@ impl<'a> MarketplaceCategoryGroupsMock<'a> {
         )
     }
     /// Expects `PUT /api/marketplace-category-groups/{uuid}/` (operation `marketplace_category_groups_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -591,6 +635,7 @@ impl<'a> MarketplaceCategoryGroupsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/marketplace-category-groups/{uuid}/` (operation `marketplace_category_groups_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -605,6 +650,7 @@ impl<'a> MarketplaceCategoryGroupsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/marketplace-category-groups/{uuid}/` (operation `marketplace_category_groups_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,

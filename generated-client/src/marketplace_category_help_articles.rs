@@ -27,6 +27,7 @@ impl<'a> MarketplaceCategoryHelpArticlesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceCategoryHelpArticlesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MarketplaceCategoryHelpArticlesListBuilder {
         MarketplaceCategoryHelpArticlesListBuilder {
             client: self.client.clone(),
@@ -45,6 +46,7 @@ impl<'a> MarketplaceCategoryHelpArticlesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceCategoryHelpArticlesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, id: i64) -> MarketplaceCategoryHelpArticlesRetrieveBuilder {
         MarketplaceCategoryHelpArticlesRetrieveBuilder {
             client: self.client.clone(),
@@ -62,6 +64,7 @@ impl<'a> MarketplaceCategoryHelpArticlesApi<'a> {
     /// - `201`
     ///
     /// Returns a [`MarketplaceCategoryHelpArticlesCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::CategoryHelpArticlesRequest,
@@ -82,6 +85,7 @@ impl<'a> MarketplaceCategoryHelpArticlesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceCategoryHelpArticlesUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         id: i64,
@@ -104,6 +108,7 @@ impl<'a> MarketplaceCategoryHelpArticlesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceCategoryHelpArticlesPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         id: i64,
@@ -125,6 +130,7 @@ impl<'a> MarketplaceCategoryHelpArticlesApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`MarketplaceCategoryHelpArticlesDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, id: i64) -> MarketplaceCategoryHelpArticlesDestroyBuilder {
         MarketplaceCategoryHelpArticlesDestroyBuilder {
             client: self.client.clone(),
@@ -146,6 +152,7 @@ impl MarketplaceCategoryHelpArticlesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -153,12 +160,14 @@ impl MarketplaceCategoryHelpArticlesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -167,6 +176,7 @@ impl MarketplaceCategoryHelpArticlesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -186,6 +196,7 @@ impl MarketplaceCategoryHelpArticlesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::CategoryHelpArticles>> {
@@ -196,6 +207,7 @@ impl MarketplaceCategoryHelpArticlesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::CategoryHelpArticles> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -211,6 +223,7 @@ impl MarketplaceCategoryHelpArticlesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-category-help-articles/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -224,6 +237,7 @@ impl std::future::IntoFuture for MarketplaceCategoryHelpArticlesListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::CategoryHelpArticles>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -238,6 +252,7 @@ pub struct MarketplaceCategoryHelpArticlesRetrieveBuilder {
 impl MarketplaceCategoryHelpArticlesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -246,6 +261,7 @@ impl MarketplaceCategoryHelpArticlesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -265,6 +281,7 @@ impl MarketplaceCategoryHelpArticlesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CategoryHelpArticles> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -273,6 +290,7 @@ impl MarketplaceCategoryHelpArticlesRetrieveBuilder {
 impl std::future::IntoFuture for MarketplaceCategoryHelpArticlesRetrieveBuilder {
     type Output = Result<models::CategoryHelpArticles, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CategoryHelpArticles>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -287,6 +305,7 @@ pub struct MarketplaceCategoryHelpArticlesCreateBuilder {
 impl MarketplaceCategoryHelpArticlesCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -295,6 +314,7 @@ impl MarketplaceCategoryHelpArticlesCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -312,6 +332,7 @@ impl MarketplaceCategoryHelpArticlesCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CategoryHelpArticles> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -320,6 +341,7 @@ impl MarketplaceCategoryHelpArticlesCreateBuilder {
 impl std::future::IntoFuture for MarketplaceCategoryHelpArticlesCreateBuilder {
     type Output = Result<models::CategoryHelpArticles, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CategoryHelpArticles>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -335,6 +357,7 @@ pub struct MarketplaceCategoryHelpArticlesUpdateBuilder {
 impl MarketplaceCategoryHelpArticlesUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -343,6 +366,7 @@ impl MarketplaceCategoryHelpArticlesUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -363,6 +387,7 @@ impl MarketplaceCategoryHelpArticlesUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CategoryHelpArticles> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -371,6 +396,7 @@ impl MarketplaceCategoryHelpArticlesUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceCategoryHelpArticlesUpdateBuilder {
     type Output = Result<models::CategoryHelpArticles, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CategoryHelpArticles>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -386,6 +412,7 @@ pub struct MarketplaceCategoryHelpArticlesPartialUpdateBuilder {
 impl MarketplaceCategoryHelpArticlesPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -395,10 +422,12 @@ impl MarketplaceCategoryHelpArticlesPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedCategoryHelpArticlesRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -421,6 +450,7 @@ impl MarketplaceCategoryHelpArticlesPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CategoryHelpArticles> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -429,6 +459,7 @@ impl MarketplaceCategoryHelpArticlesPartialUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceCategoryHelpArticlesPartialUpdateBuilder {
     type Output = Result<models::CategoryHelpArticles, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CategoryHelpArticles>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -443,6 +474,7 @@ pub struct MarketplaceCategoryHelpArticlesDestroyBuilder {
 impl MarketplaceCategoryHelpArticlesDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -451,6 +483,7 @@ impl MarketplaceCategoryHelpArticlesDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -470,6 +503,7 @@ impl MarketplaceCategoryHelpArticlesDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -478,6 +512,7 @@ impl MarketplaceCategoryHelpArticlesDestroyBuilder {
 impl std::future::IntoFuture for MarketplaceCategoryHelpArticlesDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -492,6 +527,7 @@ pub struct MarketplaceCategoryHelpArticlesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceCategoryHelpArticlesMock<'a> {
     /// Expects `GET /api/marketplace-category-help-articles/` (operation `marketplace_category_help_articles_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -507,6 +543,7 @@ impl<'a> MarketplaceCategoryHelpArticlesMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-category-help-articles/{id}/` (operation `marketplace_category_help_articles_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         id: &i64,
@@ -521,6 +558,7 @@ impl<'a> MarketplaceCategoryHelpArticlesMock<'a> {
             .path_param("id", id)
     }
     /// Expects `POST /api/marketplace-category-help-articles/` (operation `marketplace_category_help_articles_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::CategoryHelpArticles> {
@@ -533,6 +571,7 @@ impl<'a> MarketplaceCategoryHelpArticlesMock<'a> {
         )
     }
     /// Expects `PUT /api/marketplace-category-help-articles/{id}/` (operation `marketplace_category_help_articles_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         id: &i64,
@@ -547,6 +586,7 @@ impl<'a> MarketplaceCategoryHelpArticlesMock<'a> {
             .path_param("id", id)
     }
     /// Expects `PATCH /api/marketplace-category-help-articles/{id}/` (operation `marketplace_category_help_articles_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         id: &i64,
@@ -561,6 +601,7 @@ impl<'a> MarketplaceCategoryHelpArticlesMock<'a> {
             .path_param("id", id)
     }
     /// Expects `DELETE /api/marketplace-category-help-articles/{id}/` (operation `marketplace_category_help_articles_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         id: &i64,

@@ -28,6 +28,7 @@ impl<'a> MarketplaceChatApi<'a> {
     /// - `404`: Unknown interaction_uuid.
     ///
     /// Returns a [`MarketplaceChatClickBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn click(
         &self,
         body: models::AnonymousChatClickRequestRequest,
@@ -49,6 +50,7 @@ impl<'a> MarketplaceChatApi<'a> {
     /// - `404`: Unknown interaction_uuid.
     ///
     /// Returns a [`MarketplaceChatFeedbackBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn feedback(
         &self,
         body: models::AnonymousChatFeedbackRequestRequest,
@@ -75,6 +77,7 @@ impl<'a> MarketplaceChatApi<'a> {
     /// - `503`: Site-wide daily token or request budget exhausted. Retry-After header + structured rate-limit body.
     ///
     /// Returns a [`MarketplaceChatStreamBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn stream(
         &self,
         body: models::AnonymousChatStreamRequestRequest,
@@ -96,6 +99,7 @@ pub struct MarketplaceChatClickBuilder {
 impl MarketplaceChatClickBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -104,6 +108,7 @@ impl MarketplaceChatClickBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -118,6 +123,7 @@ impl MarketplaceChatClickBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -126,6 +132,7 @@ impl MarketplaceChatClickBuilder {
 impl std::future::IntoFuture for MarketplaceChatClickBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -140,6 +147,7 @@ pub struct MarketplaceChatFeedbackBuilder {
 impl MarketplaceChatFeedbackBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -148,6 +156,7 @@ impl MarketplaceChatFeedbackBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -162,6 +171,7 @@ impl MarketplaceChatFeedbackBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -170,6 +180,7 @@ impl MarketplaceChatFeedbackBuilder {
 impl std::future::IntoFuture for MarketplaceChatFeedbackBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -184,6 +195,7 @@ pub struct MarketplaceChatStreamBuilder {
 impl MarketplaceChatStreamBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -192,6 +204,7 @@ impl MarketplaceChatStreamBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -206,6 +219,7 @@ impl MarketplaceChatStreamBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -214,6 +228,7 @@ impl MarketplaceChatStreamBuilder {
 impl std::future::IntoFuture for MarketplaceChatStreamBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -228,6 +243,7 @@ pub struct MarketplaceChatMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceChatMock<'a> {
     /// Expects `POST /api/marketplace-chat/click/` (operation `marketplace_chat_click`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn click(&self) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -238,6 +254,7 @@ impl<'a> MarketplaceChatMock<'a> {
         )
     }
     /// Expects `POST /api/marketplace-chat/feedback/` (operation `marketplace_chat_feedback`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn feedback(&self) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -248,6 +265,7 @@ impl<'a> MarketplaceChatMock<'a> {
         )
     }
     /// Expects `POST /api/marketplace-chat/stream/` (operation `marketplace_chat_stream`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn stream(&self) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
         runtime::mock_ops::MockOperation::new(
             self.server,

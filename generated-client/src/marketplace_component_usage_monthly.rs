@@ -27,6 +27,7 @@ impl<'a> MarketplaceComponentUsageMonthlyApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceComponentUsageMonthlyListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MarketplaceComponentUsageMonthlyListBuilder {
         MarketplaceComponentUsageMonthlyListBuilder {
             client: self.client.clone(),
@@ -69,26 +70,31 @@ pub struct MarketplaceComponentUsageMonthlyListBuilder {
 }
 impl MarketplaceComponentUsageMonthlyListBuilder {
     /// Query `billing_period`, string (date).
+    #[inline]
     pub fn billing_period(mut self, value: Date) -> Self {
         self.billing_period = Some(value);
         self
     }
     /// Query `billing_type`, string.
+    #[inline]
     pub fn billing_type(mut self, value: impl Into<String>) -> Self {
         self.billing_type = Some(value.into());
         self
     }
     /// Query `component_type`, string.
+    #[inline]
     pub fn component_type(mut self, value: impl Into<String>) -> Self {
         self.component_type = Some(value.into());
         self
     }
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
     }
     /// Query `end`, string (date).
+    #[inline]
     pub fn end(mut self, value: Date) -> Self {
         self.end = Some(value);
         self
@@ -96,11 +102,13 @@ impl MarketplaceComponentUsageMonthlyListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -108,16 +116,19 @@ impl MarketplaceComponentUsageMonthlyListBuilder {
     /// Which field to use when ordering the results.
     ///
     /// Query `o`, string.
+    #[inline]
     pub fn o(mut self, value: impl Into<String>) -> Self {
         self.o = Some(value.into());
         self
     }
     /// Query `offering_type`, string.
+    #[inline]
     pub fn offering_type(mut self, value: impl Into<String>) -> Self {
         self.offering_type = Some(value.into());
         self
     }
     /// Query `offering_uuid`, string (uuid).
+    #[inline]
     pub fn offering_uuid(mut self, value: Uuid) -> Self {
         self.offering_uuid = Some(value);
         self
@@ -125,6 +136,7 @@ impl MarketplaceComponentUsageMonthlyListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -132,22 +144,26 @@ impl MarketplaceComponentUsageMonthlyListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
     }
     /// Query `start`, string (date).
+    #[inline]
     pub fn start(mut self, value: Date) -> Self {
         self.start = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -156,6 +172,7 @@ impl MarketplaceComponentUsageMonthlyListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -186,6 +203,7 @@ impl MarketplaceComponentUsageMonthlyListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::ComponentUsageMonthly>> {
@@ -196,6 +214,7 @@ impl MarketplaceComponentUsageMonthlyListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::ComponentUsageMonthly> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -211,6 +230,7 @@ impl MarketplaceComponentUsageMonthlyListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-component-usage-monthly/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -224,6 +244,7 @@ impl std::future::IntoFuture for MarketplaceComponentUsageMonthlyListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::ComponentUsageMonthly>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -238,6 +259,7 @@ pub struct MarketplaceComponentUsageMonthlyMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceComponentUsageMonthlyMock<'a> {
     /// Expects `GET /api/marketplace-component-usage-monthly/` (operation `marketplace_component_usage_monthly_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<

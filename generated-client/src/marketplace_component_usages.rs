@@ -27,6 +27,7 @@ impl<'a> MarketplaceComponentUsagesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceComponentUsagesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MarketplaceComponentUsagesListBuilder {
         MarketplaceComponentUsagesListBuilder {
             client: self.client.clone(),
@@ -58,6 +59,7 @@ impl<'a> MarketplaceComponentUsagesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceComponentUsagesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> MarketplaceComponentUsagesRetrieveBuilder {
         MarketplaceComponentUsagesRetrieveBuilder {
             client: self.client.clone(),
@@ -81,6 +83,7 @@ impl<'a> MarketplaceComponentUsagesApi<'a> {
     /// - `201`: No response body
     ///
     /// Returns a [`MarketplaceComponentUsagesSetUsageBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_usage(
         &self,
         body: models::ComponentUsageCreateRequest,
@@ -105,6 +108,7 @@ impl<'a> MarketplaceComponentUsagesApi<'a> {
     /// - `201`: No response body
     ///
     /// Returns a [`MarketplaceComponentUsagesSetUserUsageBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_user_usage(
         &self,
         uuid: Uuid,
@@ -132,6 +136,7 @@ impl<'a> MarketplaceComponentUsagesApi<'a> {
     /// - `201`: No response body
     ///
     /// Returns a [`MarketplaceComponentUsagesSetUserUsagesBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_user_usages(
         &self,
         uuid: Uuid,
@@ -169,6 +174,7 @@ pub struct MarketplaceComponentUsagesListBuilder {
 }
 impl MarketplaceComponentUsagesListBuilder {
     /// Query `billing_period`, string (date).
+    #[inline]
     pub fn billing_period(mut self, value: Date) -> Self {
         self.billing_period = Some(value);
         self
@@ -176,6 +182,7 @@ impl MarketplaceComponentUsagesListBuilder {
     /// Billing period month
     ///
     /// Query `billing_period_month`, number.
+    #[inline]
     pub fn billing_period_month(mut self, value: f64) -> Self {
         self.billing_period_month = Some(value);
         self
@@ -183,6 +190,7 @@ impl MarketplaceComponentUsagesListBuilder {
     /// Billing period year
     ///
     /// Query `billing_period_year`, number.
+    #[inline]
     pub fn billing_period_year(mut self, value: f64) -> Self {
         self.billing_period_year = Some(value);
         self
@@ -190,6 +198,7 @@ impl MarketplaceComponentUsagesListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -197,6 +206,7 @@ impl MarketplaceComponentUsagesListBuilder {
     /// Date after or equal to
     ///
     /// Query `date_after`, string (date).
+    #[inline]
     pub fn date_after(mut self, value: Date) -> Self {
         self.date_after = Some(value);
         self
@@ -204,6 +214,7 @@ impl MarketplaceComponentUsagesListBuilder {
     /// Date before or equal to
     ///
     /// Query `date_before`, string (date).
+    #[inline]
     pub fn date_before(mut self, value: Date) -> Self {
         self.date_before = Some(value);
         self
@@ -211,11 +222,13 @@ impl MarketplaceComponentUsagesListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -225,11 +238,13 @@ impl MarketplaceComponentUsagesListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -237,6 +252,7 @@ impl MarketplaceComponentUsagesListBuilder {
     /// Offering UUID
     ///
     /// Query `offering_uuid`, string (uuid).
+    #[inline]
     pub fn offering_uuid(mut self, value: Uuid) -> Self {
         self.offering_uuid = Some(value);
         self
@@ -244,6 +260,7 @@ impl MarketplaceComponentUsagesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -251,6 +268,7 @@ impl MarketplaceComponentUsagesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -258,6 +276,7 @@ impl MarketplaceComponentUsagesListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -265,6 +284,7 @@ impl MarketplaceComponentUsagesListBuilder {
     /// Resource URL
     ///
     /// Query `resource`, string (uri).
+    #[inline]
     pub fn resource(mut self, value: impl Into<String>) -> Self {
         self.resource = Some(value.into());
         self
@@ -272,6 +292,7 @@ impl MarketplaceComponentUsagesListBuilder {
     /// Resource UUID
     ///
     /// Query `resource_uuid`, string (uuid).
+    #[inline]
     pub fn resource_uuid(mut self, value: Uuid) -> Self {
         self.resource_uuid = Some(value);
         self
@@ -279,12 +300,14 @@ impl MarketplaceComponentUsagesListBuilder {
     /// Component type
     ///
     /// Query `type`, string.
+    #[inline]
     pub fn type_(mut self, value: impl Into<String>) -> Self {
         self.type_ = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -293,6 +316,7 @@ impl MarketplaceComponentUsagesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -325,6 +349,7 @@ impl MarketplaceComponentUsagesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::ComponentUsage>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -333,6 +358,7 @@ impl MarketplaceComponentUsagesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::ComponentUsage> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -348,6 +374,7 @@ impl MarketplaceComponentUsagesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-component-usages/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -359,6 +386,7 @@ impl MarketplaceComponentUsagesListBuilder {
 impl std::future::IntoFuture for MarketplaceComponentUsagesListBuilder {
     type Output = Result<runtime::Page<models::ComponentUsage>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ComponentUsage>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -375,17 +403,20 @@ impl MarketplaceComponentUsagesRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -394,6 +425,7 @@ impl MarketplaceComponentUsagesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -415,6 +447,7 @@ impl MarketplaceComponentUsagesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ComponentUsage> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -423,6 +456,7 @@ impl MarketplaceComponentUsagesRetrieveBuilder {
 impl std::future::IntoFuture for MarketplaceComponentUsagesRetrieveBuilder {
     type Output = Result<models::ComponentUsage, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ComponentUsage>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -437,6 +471,7 @@ pub struct MarketplaceComponentUsagesSetUsageBuilder {
 impl MarketplaceComponentUsagesSetUsageBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -445,6 +480,7 @@ impl MarketplaceComponentUsagesSetUsageBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -462,6 +498,7 @@ impl MarketplaceComponentUsagesSetUsageBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -470,6 +507,7 @@ impl MarketplaceComponentUsagesSetUsageBuilder {
 impl std::future::IntoFuture for MarketplaceComponentUsagesSetUsageBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -485,6 +523,7 @@ pub struct MarketplaceComponentUsagesSetUserUsageBuilder {
 impl MarketplaceComponentUsagesSetUserUsageBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -493,6 +532,7 @@ impl MarketplaceComponentUsagesSetUserUsageBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -513,6 +553,7 @@ impl MarketplaceComponentUsagesSetUserUsageBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -521,6 +562,7 @@ impl MarketplaceComponentUsagesSetUserUsageBuilder {
 impl std::future::IntoFuture for MarketplaceComponentUsagesSetUserUsageBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -536,6 +578,7 @@ pub struct MarketplaceComponentUsagesSetUserUsagesBuilder {
 impl MarketplaceComponentUsagesSetUserUsagesBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -544,6 +587,7 @@ impl MarketplaceComponentUsagesSetUserUsagesBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -564,6 +608,7 @@ impl MarketplaceComponentUsagesSetUserUsagesBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -572,6 +617,7 @@ impl MarketplaceComponentUsagesSetUserUsagesBuilder {
 impl std::future::IntoFuture for MarketplaceComponentUsagesSetUserUsagesBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -586,6 +632,7 @@ pub struct MarketplaceComponentUsagesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceComponentUsagesMock<'a> {
     /// Expects `GET /api/marketplace-component-usages/` (operation `marketplace_component_usages_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::ComponentUsage>> {
@@ -598,6 +645,7 @@ impl<'a> MarketplaceComponentUsagesMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-component-usages/{uuid}/` (operation `marketplace_component_usages_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -612,6 +660,7 @@ impl<'a> MarketplaceComponentUsagesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-component-usages/set_usage/` (operation `marketplace_component_usages_set_usage`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_usage(&self) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -622,6 +671,7 @@ impl<'a> MarketplaceComponentUsagesMock<'a> {
         )
     }
     /// Expects `POST /api/marketplace-component-usages/{uuid}/set_user_usage/` (operation `marketplace_component_usages_set_user_usage`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_user_usage(
         &self,
         uuid: &Uuid,
@@ -636,6 +686,7 @@ impl<'a> MarketplaceComponentUsagesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-component-usages/{uuid}/set_user_usages/` (operation `marketplace_component_usages_set_user_usages`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_user_usages(
         &self,
         uuid: &Uuid,

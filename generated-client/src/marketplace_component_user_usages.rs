@@ -29,6 +29,7 @@ impl<'a> MarketplaceComponentUserUsagesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceComponentUserUsagesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MarketplaceComponentUserUsagesListBuilder {
         MarketplaceComponentUserUsagesListBuilder {
             client: self.client.clone(),
@@ -61,6 +62,7 @@ impl<'a> MarketplaceComponentUserUsagesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceComponentUserUsagesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> MarketplaceComponentUserUsagesRetrieveBuilder {
         MarketplaceComponentUserUsagesRetrieveBuilder {
             client: self.client.clone(),
@@ -97,6 +99,7 @@ impl MarketplaceComponentUserUsagesListBuilder {
     /// Billing period month
     ///
     /// Query `billing_period_month`, number.
+    #[inline]
     pub fn billing_period_month(mut self, value: f64) -> Self {
         self.billing_period_month = Some(value);
         self
@@ -104,11 +107,13 @@ impl MarketplaceComponentUserUsagesListBuilder {
     /// Billing period year
     ///
     /// Query `billing_period_year`, number.
+    #[inline]
     pub fn billing_period_year(mut self, value: f64) -> Self {
         self.billing_period_year = Some(value);
         self
     }
     /// Query `component_usage__billing_period`, string (date).
+    #[inline]
     pub fn component_usage_billing_period(mut self, value: Date) -> Self {
         self.component_usage_billing_period = Some(value);
         self
@@ -116,6 +121,7 @@ impl MarketplaceComponentUserUsagesListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -123,6 +129,7 @@ impl MarketplaceComponentUserUsagesListBuilder {
     /// Date after or equal to
     ///
     /// Query `date_after`, string (date).
+    #[inline]
     pub fn date_after(mut self, value: Date) -> Self {
         self.date_after = Some(value);
         self
@@ -130,6 +137,7 @@ impl MarketplaceComponentUserUsagesListBuilder {
     /// Date before or equal .google/docsto
     ///
     /// Query `date_before`, string (date).
+    #[inline]
     pub fn date_before(mut self, value: Date) -> Self {
         self.date_before = Some(value);
         self
@@ -137,11 +145,13 @@ impl MarketplaceComponentUserUsagesListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -151,11 +161,13 @@ impl MarketplaceComponentUserUsagesListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -163,6 +175,7 @@ impl MarketplaceComponentUserUsagesListBuilder {
     /// Offering UUID
     ///
     /// Query `offering_uuid`, string (uuid).
+    #[inline]
     pub fn offering_uuid(mut self, value: Uuid) -> Self {
         self.offering_uuid = Some(value);
         self
@@ -170,6 +183,7 @@ impl MarketplaceComponentUserUsagesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -177,6 +191,7 @@ impl MarketplaceComponentUserUsagesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -184,6 +199,7 @@ impl MarketplaceComponentUserUsagesListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -191,6 +207,7 @@ impl MarketplaceComponentUserUsagesListBuilder {
     /// Resource URL
     ///
     /// Query `resource`, string (uri).
+    #[inline]
     pub fn resource(mut self, value: impl Into<String>) -> Self {
         self.resource = Some(value.into());
         self
@@ -198,6 +215,7 @@ impl MarketplaceComponentUserUsagesListBuilder {
     /// Resource UUID
     ///
     /// Query `resource_uuid`, string (uuid).
+    #[inline]
     pub fn resource_uuid(mut self, value: Uuid) -> Self {
         self.resource_uuid = Some(value);
         self
@@ -205,6 +223,7 @@ impl MarketplaceComponentUserUsagesListBuilder {
     /// Component type
     ///
     /// Query `type`, string.
+    #[inline]
     pub fn type_(mut self, value: impl Into<String>) -> Self {
         self.type_ = Some(value.into());
         self
@@ -212,12 +231,14 @@ impl MarketplaceComponentUserUsagesListBuilder {
     /// Username contains
     ///
     /// Query `username`, string.
+    #[inline]
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.username = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -226,6 +247,7 @@ impl MarketplaceComponentUserUsagesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -262,6 +284,7 @@ impl MarketplaceComponentUserUsagesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::ComponentUserUsage>> {
@@ -272,6 +295,7 @@ impl MarketplaceComponentUserUsagesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::ComponentUserUsage> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -287,6 +311,7 @@ impl MarketplaceComponentUserUsagesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-component-user-usages/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -298,6 +323,7 @@ impl MarketplaceComponentUserUsagesListBuilder {
 impl std::future::IntoFuture for MarketplaceComponentUserUsagesListBuilder {
     type Output = Result<runtime::Page<models::ComponentUserUsage>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ComponentUserUsage>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -314,17 +340,20 @@ impl MarketplaceComponentUserUsagesRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -333,6 +362,7 @@ impl MarketplaceComponentUserUsagesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -354,6 +384,7 @@ impl MarketplaceComponentUserUsagesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ComponentUserUsage> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -362,6 +393,7 @@ impl MarketplaceComponentUserUsagesRetrieveBuilder {
 impl std::future::IntoFuture for MarketplaceComponentUserUsagesRetrieveBuilder {
     type Output = Result<models::ComponentUserUsage, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ComponentUserUsage>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -376,6 +408,7 @@ pub struct MarketplaceComponentUserUsagesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceComponentUserUsagesMock<'a> {
     /// Expects `GET /api/marketplace-component-user-usages/` (operation `marketplace_component_user_usages_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -391,6 +424,7 @@ impl<'a> MarketplaceComponentUserUsagesMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-component-user-usages/{uuid}/` (operation `marketplace_component_user_usages_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,

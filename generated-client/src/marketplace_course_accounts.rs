@@ -27,6 +27,7 @@ impl<'a> MarketplaceCourseAccountsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceCourseAccountsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MarketplaceCourseAccountsListBuilder {
         MarketplaceCourseAccountsListBuilder {
             client: self.client.clone(),
@@ -54,6 +55,7 @@ impl<'a> MarketplaceCourseAccountsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceCourseAccountsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> MarketplaceCourseAccountsRetrieveBuilder {
         MarketplaceCourseAccountsRetrieveBuilder {
             client: self.client.clone(),
@@ -71,6 +73,7 @@ impl<'a> MarketplaceCourseAccountsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`MarketplaceCourseAccountsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::CourseAccountRequest,
@@ -91,6 +94,7 @@ impl<'a> MarketplaceCourseAccountsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceCourseAccountsCreateBulkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create_bulk(
         &self,
         body: models::CourseAccountsBulkCreateRequest,
@@ -122,6 +126,7 @@ impl<'a> MarketplaceCourseAccountsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`MarketplaceCourseAccountsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> MarketplaceCourseAccountsDestroyBuilder {
         MarketplaceCourseAccountsDestroyBuilder {
             client: self.client.clone(),
@@ -137,6 +142,7 @@ impl<'a> MarketplaceCourseAccountsApi<'a> {
     /// - `202`
     ///
     /// Returns a [`MarketplaceCourseAccountsRetryBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retry(&self, uuid: Uuid) -> MarketplaceCourseAccountsRetryBuilder {
         MarketplaceCourseAccountsRetryBuilder {
             client: self.client.clone(),
@@ -167,6 +173,7 @@ impl MarketplaceCourseAccountsListBuilder {
     /// Email contains
     ///
     /// Query `email`, string.
+    #[inline]
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
@@ -176,11 +183,13 @@ impl MarketplaceCourseAccountsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -188,6 +197,7 @@ impl MarketplaceCourseAccountsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -195,6 +205,7 @@ impl MarketplaceCourseAccountsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -202,6 +213,7 @@ impl MarketplaceCourseAccountsListBuilder {
     /// Project end date range
     ///
     /// Query `project_end_date_after`, string (date).
+    #[inline]
     pub fn project_end_date_after(mut self, value: Date) -> Self {
         self.project_end_date_after = Some(value);
         self
@@ -209,6 +221,7 @@ impl MarketplaceCourseAccountsListBuilder {
     /// Project end date range
     ///
     /// Query `project_end_date_before`, string (date).
+    #[inline]
     pub fn project_end_date_before(mut self, value: Date) -> Self {
         self.project_end_date_before = Some(value);
         self
@@ -216,6 +229,7 @@ impl MarketplaceCourseAccountsListBuilder {
     /// Project start date range
     ///
     /// Query `project_start_date_after`, string (date).
+    #[inline]
     pub fn project_start_date_after(mut self, value: Date) -> Self {
         self.project_start_date_after = Some(value);
         self
@@ -223,6 +237,7 @@ impl MarketplaceCourseAccountsListBuilder {
     /// Project start date range
     ///
     /// Query `project_start_date_before`, string (date).
+    #[inline]
     pub fn project_start_date_before(mut self, value: Date) -> Self {
         self.project_start_date_before = Some(value);
         self
@@ -230,6 +245,7 @@ impl MarketplaceCourseAccountsListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -239,11 +255,13 @@ impl MarketplaceCourseAccountsListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
@@ -251,12 +269,14 @@ impl MarketplaceCourseAccountsListBuilder {
     /// Username
     ///
     /// Query `username`, string.
+    #[inline]
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.username = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -265,6 +285,7 @@ impl MarketplaceCourseAccountsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -293,6 +314,7 @@ impl MarketplaceCourseAccountsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::CourseAccount>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -301,6 +323,7 @@ impl MarketplaceCourseAccountsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::CourseAccount> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -316,6 +339,7 @@ impl MarketplaceCourseAccountsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-course-accounts/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -327,6 +351,7 @@ impl MarketplaceCourseAccountsListBuilder {
 impl std::future::IntoFuture for MarketplaceCourseAccountsListBuilder {
     type Output = Result<runtime::Page<models::CourseAccount>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::CourseAccount>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -341,6 +366,7 @@ pub struct MarketplaceCourseAccountsRetrieveBuilder {
 impl MarketplaceCourseAccountsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -349,6 +375,7 @@ impl MarketplaceCourseAccountsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -368,6 +395,7 @@ impl MarketplaceCourseAccountsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CourseAccount> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -376,6 +404,7 @@ impl MarketplaceCourseAccountsRetrieveBuilder {
 impl std::future::IntoFuture for MarketplaceCourseAccountsRetrieveBuilder {
     type Output = Result<models::CourseAccount, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CourseAccount>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -390,6 +419,7 @@ pub struct MarketplaceCourseAccountsCreateBuilder {
 impl MarketplaceCourseAccountsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -398,6 +428,7 @@ impl MarketplaceCourseAccountsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -415,6 +446,7 @@ impl MarketplaceCourseAccountsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CourseAccount> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -423,6 +455,7 @@ impl MarketplaceCourseAccountsCreateBuilder {
 impl std::future::IntoFuture for MarketplaceCourseAccountsCreateBuilder {
     type Output = Result<models::CourseAccount, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CourseAccount>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -449,6 +482,7 @@ impl MarketplaceCourseAccountsCreateBulkBuilder {
     /// Email contains
     ///
     /// Query `email`, string.
+    #[inline]
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
@@ -458,11 +492,13 @@ impl MarketplaceCourseAccountsCreateBulkBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -470,6 +506,7 @@ impl MarketplaceCourseAccountsCreateBulkBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -477,6 +514,7 @@ impl MarketplaceCourseAccountsCreateBulkBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -484,6 +522,7 @@ impl MarketplaceCourseAccountsCreateBulkBuilder {
     /// Project end date range
     ///
     /// Query `project_end_date_after`, string (date).
+    #[inline]
     pub fn project_end_date_after(mut self, value: Date) -> Self {
         self.project_end_date_after = Some(value);
         self
@@ -491,6 +530,7 @@ impl MarketplaceCourseAccountsCreateBulkBuilder {
     /// Project end date range
     ///
     /// Query `project_end_date_before`, string (date).
+    #[inline]
     pub fn project_end_date_before(mut self, value: Date) -> Self {
         self.project_end_date_before = Some(value);
         self
@@ -498,6 +538,7 @@ impl MarketplaceCourseAccountsCreateBulkBuilder {
     /// Project start date range
     ///
     /// Query `project_start_date_after`, string (date).
+    #[inline]
     pub fn project_start_date_after(mut self, value: Date) -> Self {
         self.project_start_date_after = Some(value);
         self
@@ -505,6 +546,7 @@ impl MarketplaceCourseAccountsCreateBulkBuilder {
     /// Project start date range
     ///
     /// Query `project_start_date_before`, string (date).
+    #[inline]
     pub fn project_start_date_before(mut self, value: Date) -> Self {
         self.project_start_date_before = Some(value);
         self
@@ -512,6 +554,7 @@ impl MarketplaceCourseAccountsCreateBulkBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -521,11 +564,13 @@ impl MarketplaceCourseAccountsCreateBulkBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
@@ -533,12 +578,14 @@ impl MarketplaceCourseAccountsCreateBulkBuilder {
     /// Username
     ///
     /// Query `username`, string.
+    #[inline]
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.username = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -547,6 +594,7 @@ impl MarketplaceCourseAccountsCreateBulkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -576,6 +624,7 @@ impl MarketplaceCourseAccountsCreateBulkBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<Vec<Lenient<models::CourseAccount>>> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json_or_default)
@@ -584,6 +633,7 @@ impl MarketplaceCourseAccountsCreateBulkBuilder {
 impl std::future::IntoFuture for MarketplaceCourseAccountsCreateBulkBuilder {
     type Output = Result<Vec<Lenient<models::CourseAccount>>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<Vec<Lenient<models::CourseAccount>>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -598,6 +648,7 @@ pub struct MarketplaceCourseAccountsDestroyBuilder {
 impl MarketplaceCourseAccountsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -606,6 +657,7 @@ impl MarketplaceCourseAccountsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -625,6 +677,7 @@ impl MarketplaceCourseAccountsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -633,6 +686,7 @@ impl MarketplaceCourseAccountsDestroyBuilder {
 impl std::future::IntoFuture for MarketplaceCourseAccountsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -647,6 +701,7 @@ pub struct MarketplaceCourseAccountsRetryBuilder {
 impl MarketplaceCourseAccountsRetryBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -655,6 +710,7 @@ impl MarketplaceCourseAccountsRetryBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -674,6 +730,7 @@ impl MarketplaceCourseAccountsRetryBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CourseAccount> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -682,6 +739,7 @@ impl MarketplaceCourseAccountsRetryBuilder {
 impl std::future::IntoFuture for MarketplaceCourseAccountsRetryBuilder {
     type Output = Result<models::CourseAccount, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CourseAccount>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -696,6 +754,7 @@ pub struct MarketplaceCourseAccountsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceCourseAccountsMock<'a> {
     /// Expects `GET /api/marketplace-course-accounts/` (operation `marketplace_course_accounts_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::CourseAccount>> {
@@ -708,6 +767,7 @@ impl<'a> MarketplaceCourseAccountsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-course-accounts/{uuid}/` (operation `marketplace_course_accounts_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -722,6 +782,7 @@ impl<'a> MarketplaceCourseAccountsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-course-accounts/` (operation `marketplace_course_accounts_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::CourseAccount> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -732,6 +793,7 @@ impl<'a> MarketplaceCourseAccountsMock<'a> {
         )
     }
     /// Expects `POST /api/marketplace-course-accounts/create_bulk/` (operation `marketplace_course_accounts_create_bulk`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create_bulk(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, Vec<Lenient<models::CourseAccount>>> {
@@ -744,6 +806,7 @@ impl<'a> MarketplaceCourseAccountsMock<'a> {
         )
     }
     /// Expects `DELETE /api/marketplace-course-accounts/{uuid}/` (operation `marketplace_course_accounts_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -758,6 +821,7 @@ impl<'a> MarketplaceCourseAccountsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-course-accounts/{uuid}/retry/` (operation `marketplace_course_accounts_retry`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retry(
         &self,
         uuid: &Uuid,

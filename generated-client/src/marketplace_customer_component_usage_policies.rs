@@ -25,6 +25,7 @@ impl<'a> MarketplaceCustomerComponentUsagePoliciesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceCustomerComponentUsagePoliciesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MarketplaceCustomerComponentUsagePoliciesListBuilder {
         MarketplaceCustomerComponentUsagePoliciesListBuilder {
             client: self.client.clone(),
@@ -45,6 +46,7 @@ impl<'a> MarketplaceCustomerComponentUsagePoliciesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceCustomerComponentUsagePoliciesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: Uuid,
@@ -63,6 +65,7 @@ impl<'a> MarketplaceCustomerComponentUsagePoliciesApi<'a> {
     /// - `201`
     ///
     /// Returns a [`MarketplaceCustomerComponentUsagePoliciesCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::CustomerComponentUsagePolicyRequest,
@@ -81,6 +84,7 @@ impl<'a> MarketplaceCustomerComponentUsagePoliciesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceCustomerComponentUsagePoliciesUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -101,6 +105,7 @@ impl<'a> MarketplaceCustomerComponentUsagePoliciesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceCustomerComponentUsagePoliciesPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -120,6 +125,7 @@ impl<'a> MarketplaceCustomerComponentUsagePoliciesApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`MarketplaceCustomerComponentUsagePoliciesDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: Uuid,
@@ -138,6 +144,7 @@ impl<'a> MarketplaceCustomerComponentUsagePoliciesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceCustomerComponentUsagePoliciesActionsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn actions_retrieve(
         &self,
     ) -> MarketplaceCustomerComponentUsagePoliciesActionsRetrieveBuilder {
@@ -162,11 +169,13 @@ pub struct MarketplaceCustomerComponentUsagePoliciesListBuilder {
 }
 impl MarketplaceCustomerComponentUsagePoliciesListBuilder {
     /// Query `customer`, string (uri).
+    #[inline]
     pub fn customer(mut self, value: impl Into<String>) -> Self {
         self.customer = Some(value.into());
         self
     }
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -174,6 +183,7 @@ impl MarketplaceCustomerComponentUsagePoliciesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -181,22 +191,26 @@ impl MarketplaceCustomerComponentUsagePoliciesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `scope`, string (uri).
+    #[inline]
     pub fn scope(mut self, value: impl Into<String>) -> Self {
         self.scope = Some(value.into());
         self
     }
     /// Query `scope_uuid`, string (uuid).
+    #[inline]
     pub fn scope_uuid(mut self, value: Uuid) -> Self {
         self.scope_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -205,6 +219,7 @@ impl MarketplaceCustomerComponentUsagePoliciesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -228,6 +243,7 @@ impl MarketplaceCustomerComponentUsagePoliciesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::CustomerComponentUsagePolicy>> {
@@ -238,6 +254,7 @@ impl MarketplaceCustomerComponentUsagePoliciesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::CustomerComponentUsagePolicy> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -253,6 +270,7 @@ impl MarketplaceCustomerComponentUsagePoliciesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-customer-component-usage-policies/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -269,6 +287,7 @@ impl std::future::IntoFuture for MarketplaceCustomerComponentUsagePoliciesListBu
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::CustomerComponentUsagePolicy>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -283,6 +302,7 @@ pub struct MarketplaceCustomerComponentUsagePoliciesRetrieveBuilder {
 impl MarketplaceCustomerComponentUsagePoliciesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -291,6 +311,7 @@ impl MarketplaceCustomerComponentUsagePoliciesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -310,6 +331,7 @@ impl MarketplaceCustomerComponentUsagePoliciesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CustomerComponentUsagePolicy> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -319,6 +341,7 @@ impl std::future::IntoFuture
 for MarketplaceCustomerComponentUsagePoliciesRetrieveBuilder {
     type Output = Result<models::CustomerComponentUsagePolicy, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CustomerComponentUsagePolicy>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -333,6 +356,7 @@ pub struct MarketplaceCustomerComponentUsagePoliciesCreateBuilder {
 impl MarketplaceCustomerComponentUsagePoliciesCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -341,6 +365,7 @@ impl MarketplaceCustomerComponentUsagePoliciesCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -358,6 +383,7 @@ impl MarketplaceCustomerComponentUsagePoliciesCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CustomerComponentUsagePolicy> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -366,6 +392,7 @@ impl MarketplaceCustomerComponentUsagePoliciesCreateBuilder {
 impl std::future::IntoFuture for MarketplaceCustomerComponentUsagePoliciesCreateBuilder {
     type Output = Result<models::CustomerComponentUsagePolicy, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CustomerComponentUsagePolicy>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -381,6 +408,7 @@ pub struct MarketplaceCustomerComponentUsagePoliciesUpdateBuilder {
 impl MarketplaceCustomerComponentUsagePoliciesUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -389,6 +417,7 @@ impl MarketplaceCustomerComponentUsagePoliciesUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -409,6 +438,7 @@ impl MarketplaceCustomerComponentUsagePoliciesUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CustomerComponentUsagePolicy> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -417,6 +447,7 @@ impl MarketplaceCustomerComponentUsagePoliciesUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceCustomerComponentUsagePoliciesUpdateBuilder {
     type Output = Result<models::CustomerComponentUsagePolicy, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CustomerComponentUsagePolicy>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -432,6 +463,7 @@ pub struct MarketplaceCustomerComponentUsagePoliciesPartialUpdateBuilder {
 impl MarketplaceCustomerComponentUsagePoliciesPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -441,6 +473,7 @@ impl MarketplaceCustomerComponentUsagePoliciesPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(
         mut self,
         body: models::PatchedCustomerComponentUsagePolicyRequest,
@@ -448,6 +481,7 @@ impl MarketplaceCustomerComponentUsagePoliciesPartialUpdateBuilder {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -470,6 +504,7 @@ impl MarketplaceCustomerComponentUsagePoliciesPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CustomerComponentUsagePolicy> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -479,6 +514,7 @@ impl std::future::IntoFuture
 for MarketplaceCustomerComponentUsagePoliciesPartialUpdateBuilder {
     type Output = Result<models::CustomerComponentUsagePolicy, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CustomerComponentUsagePolicy>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -493,6 +529,7 @@ pub struct MarketplaceCustomerComponentUsagePoliciesDestroyBuilder {
 impl MarketplaceCustomerComponentUsagePoliciesDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -501,6 +538,7 @@ impl MarketplaceCustomerComponentUsagePoliciesDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -520,6 +558,7 @@ impl MarketplaceCustomerComponentUsagePoliciesDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -529,6 +568,7 @@ impl std::future::IntoFuture
 for MarketplaceCustomerComponentUsagePoliciesDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -542,6 +582,7 @@ pub struct MarketplaceCustomerComponentUsagePoliciesActionsRetrieveBuilder {
 impl MarketplaceCustomerComponentUsagePoliciesActionsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -550,6 +591,7 @@ impl MarketplaceCustomerComponentUsagePoliciesActionsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -566,6 +608,7 @@ impl MarketplaceCustomerComponentUsagePoliciesActionsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<Vec<Lenient<serde_json::Value>>> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json_or_default)
@@ -575,6 +618,7 @@ impl std::future::IntoFuture
 for MarketplaceCustomerComponentUsagePoliciesActionsRetrieveBuilder {
     type Output = Result<Vec<Lenient<serde_json::Value>>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<Vec<Lenient<serde_json::Value>>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -589,6 +633,7 @@ pub struct MarketplaceCustomerComponentUsagePoliciesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceCustomerComponentUsagePoliciesMock<'a> {
     /// Expects `GET /api/marketplace-customer-component-usage-policies/` (operation `marketplace_customer_component_usage_policies_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -604,6 +649,7 @@ impl<'a> MarketplaceCustomerComponentUsagePoliciesMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-customer-component-usage-policies/{uuid}/` (operation `marketplace_customer_component_usage_policies_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -618,6 +664,7 @@ impl<'a> MarketplaceCustomerComponentUsagePoliciesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-customer-component-usage-policies/` (operation `marketplace_customer_component_usage_policies_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::CustomerComponentUsagePolicy> {
@@ -630,6 +677,7 @@ impl<'a> MarketplaceCustomerComponentUsagePoliciesMock<'a> {
         )
     }
     /// Expects `PUT /api/marketplace-customer-component-usage-policies/{uuid}/` (operation `marketplace_customer_component_usage_policies_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -644,6 +692,7 @@ impl<'a> MarketplaceCustomerComponentUsagePoliciesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/marketplace-customer-component-usage-policies/{uuid}/` (operation `marketplace_customer_component_usage_policies_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -658,6 +707,7 @@ impl<'a> MarketplaceCustomerComponentUsagePoliciesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/marketplace-customer-component-usage-policies/{uuid}/` (operation `marketplace_customer_component_usage_policies_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -672,6 +722,7 @@ impl<'a> MarketplaceCustomerComponentUsagePoliciesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-customer-component-usage-policies/actions/` (operation `marketplace_customer_component_usage_policies_actions_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn actions_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, Vec<Lenient<serde_json::Value>>> {

@@ -25,6 +25,7 @@ impl<'a> MarketplaceCustomerEstimatedCostPoliciesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceCustomerEstimatedCostPoliciesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MarketplaceCustomerEstimatedCostPoliciesListBuilder {
         MarketplaceCustomerEstimatedCostPoliciesListBuilder {
             client: self.client.clone(),
@@ -45,6 +46,7 @@ impl<'a> MarketplaceCustomerEstimatedCostPoliciesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceCustomerEstimatedCostPoliciesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: Uuid,
@@ -63,6 +65,7 @@ impl<'a> MarketplaceCustomerEstimatedCostPoliciesApi<'a> {
     /// - `201`
     ///
     /// Returns a [`MarketplaceCustomerEstimatedCostPoliciesCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::CustomerEstimatedCostPolicyRequest,
@@ -81,6 +84,7 @@ impl<'a> MarketplaceCustomerEstimatedCostPoliciesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceCustomerEstimatedCostPoliciesUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -101,6 +105,7 @@ impl<'a> MarketplaceCustomerEstimatedCostPoliciesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceCustomerEstimatedCostPoliciesPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -120,6 +125,7 @@ impl<'a> MarketplaceCustomerEstimatedCostPoliciesApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`MarketplaceCustomerEstimatedCostPoliciesDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: Uuid,
@@ -138,6 +144,7 @@ impl<'a> MarketplaceCustomerEstimatedCostPoliciesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceCustomerEstimatedCostPoliciesActionsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn actions_retrieve(
         &self,
     ) -> MarketplaceCustomerEstimatedCostPoliciesActionsRetrieveBuilder {
@@ -162,11 +169,13 @@ pub struct MarketplaceCustomerEstimatedCostPoliciesListBuilder {
 }
 impl MarketplaceCustomerEstimatedCostPoliciesListBuilder {
     /// Query `customer`, string (uri).
+    #[inline]
     pub fn customer(mut self, value: impl Into<String>) -> Self {
         self.customer = Some(value.into());
         self
     }
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -174,6 +183,7 @@ impl MarketplaceCustomerEstimatedCostPoliciesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -181,22 +191,26 @@ impl MarketplaceCustomerEstimatedCostPoliciesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `scope`, string (uri).
+    #[inline]
     pub fn scope(mut self, value: impl Into<String>) -> Self {
         self.scope = Some(value.into());
         self
     }
     /// Query `scope_uuid`, string (uuid).
+    #[inline]
     pub fn scope_uuid(mut self, value: Uuid) -> Self {
         self.scope_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -205,6 +219,7 @@ impl MarketplaceCustomerEstimatedCostPoliciesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -228,6 +243,7 @@ impl MarketplaceCustomerEstimatedCostPoliciesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::CustomerEstimatedCostPolicy>> {
@@ -238,6 +254,7 @@ impl MarketplaceCustomerEstimatedCostPoliciesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::CustomerEstimatedCostPolicy> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -253,6 +270,7 @@ impl MarketplaceCustomerEstimatedCostPoliciesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-customer-estimated-cost-policies/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -269,6 +287,7 @@ impl std::future::IntoFuture for MarketplaceCustomerEstimatedCostPoliciesListBui
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::CustomerEstimatedCostPolicy>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -283,6 +302,7 @@ pub struct MarketplaceCustomerEstimatedCostPoliciesRetrieveBuilder {
 impl MarketplaceCustomerEstimatedCostPoliciesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -291,6 +311,7 @@ impl MarketplaceCustomerEstimatedCostPoliciesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -310,6 +331,7 @@ impl MarketplaceCustomerEstimatedCostPoliciesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CustomerEstimatedCostPolicy> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -319,6 +341,7 @@ impl std::future::IntoFuture
 for MarketplaceCustomerEstimatedCostPoliciesRetrieveBuilder {
     type Output = Result<models::CustomerEstimatedCostPolicy, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CustomerEstimatedCostPolicy>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -333,6 +356,7 @@ pub struct MarketplaceCustomerEstimatedCostPoliciesCreateBuilder {
 impl MarketplaceCustomerEstimatedCostPoliciesCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -341,6 +365,7 @@ impl MarketplaceCustomerEstimatedCostPoliciesCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -358,6 +383,7 @@ impl MarketplaceCustomerEstimatedCostPoliciesCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CustomerEstimatedCostPolicy> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -366,6 +392,7 @@ impl MarketplaceCustomerEstimatedCostPoliciesCreateBuilder {
 impl std::future::IntoFuture for MarketplaceCustomerEstimatedCostPoliciesCreateBuilder {
     type Output = Result<models::CustomerEstimatedCostPolicy, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CustomerEstimatedCostPolicy>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -381,6 +408,7 @@ pub struct MarketplaceCustomerEstimatedCostPoliciesUpdateBuilder {
 impl MarketplaceCustomerEstimatedCostPoliciesUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -389,6 +417,7 @@ impl MarketplaceCustomerEstimatedCostPoliciesUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -409,6 +438,7 @@ impl MarketplaceCustomerEstimatedCostPoliciesUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CustomerEstimatedCostPolicy> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -417,6 +447,7 @@ impl MarketplaceCustomerEstimatedCostPoliciesUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceCustomerEstimatedCostPoliciesUpdateBuilder {
     type Output = Result<models::CustomerEstimatedCostPolicy, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CustomerEstimatedCostPolicy>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -432,6 +463,7 @@ pub struct MarketplaceCustomerEstimatedCostPoliciesPartialUpdateBuilder {
 impl MarketplaceCustomerEstimatedCostPoliciesPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -441,6 +473,7 @@ impl MarketplaceCustomerEstimatedCostPoliciesPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(
         mut self,
         body: models::PatchedCustomerEstimatedCostPolicyRequest,
@@ -448,6 +481,7 @@ impl MarketplaceCustomerEstimatedCostPoliciesPartialUpdateBuilder {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -470,6 +504,7 @@ impl MarketplaceCustomerEstimatedCostPoliciesPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CustomerEstimatedCostPolicy> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -479,6 +514,7 @@ impl std::future::IntoFuture
 for MarketplaceCustomerEstimatedCostPoliciesPartialUpdateBuilder {
     type Output = Result<models::CustomerEstimatedCostPolicy, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CustomerEstimatedCostPolicy>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -493,6 +529,7 @@ pub struct MarketplaceCustomerEstimatedCostPoliciesDestroyBuilder {
 impl MarketplaceCustomerEstimatedCostPoliciesDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -501,6 +538,7 @@ impl MarketplaceCustomerEstimatedCostPoliciesDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -520,6 +558,7 @@ impl MarketplaceCustomerEstimatedCostPoliciesDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -528,6 +567,7 @@ impl MarketplaceCustomerEstimatedCostPoliciesDestroyBuilder {
 impl std::future::IntoFuture for MarketplaceCustomerEstimatedCostPoliciesDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -541,6 +581,7 @@ pub struct MarketplaceCustomerEstimatedCostPoliciesActionsRetrieveBuilder {
 impl MarketplaceCustomerEstimatedCostPoliciesActionsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -549,6 +590,7 @@ impl MarketplaceCustomerEstimatedCostPoliciesActionsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -565,6 +607,7 @@ impl MarketplaceCustomerEstimatedCostPoliciesActionsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<Vec<Lenient<serde_json::Value>>> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json_or_default)
@@ -574,6 +617,7 @@ impl std::future::IntoFuture
 for MarketplaceCustomerEstimatedCostPoliciesActionsRetrieveBuilder {
     type Output = Result<Vec<Lenient<serde_json::Value>>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<Vec<Lenient<serde_json::Value>>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -588,6 +632,7 @@ pub struct MarketplaceCustomerEstimatedCostPoliciesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceCustomerEstimatedCostPoliciesMock<'a> {
     /// Expects `GET /api/marketplace-customer-estimated-cost-policies/` (operation `marketplace_customer_estimated_cost_policies_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -603,6 +648,7 @@ impl<'a> MarketplaceCustomerEstimatedCostPoliciesMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-customer-estimated-cost-policies/{uuid}/` (operation `marketplace_customer_estimated_cost_policies_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -617,6 +663,7 @@ impl<'a> MarketplaceCustomerEstimatedCostPoliciesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-customer-estimated-cost-policies/` (operation `marketplace_customer_estimated_cost_policies_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::CustomerEstimatedCostPolicy> {
@@ -629,6 +676,7 @@ impl<'a> MarketplaceCustomerEstimatedCostPoliciesMock<'a> {
         )
     }
     /// Expects `PUT /api/marketplace-customer-estimated-cost-policies/{uuid}/` (operation `marketplace_customer_estimated_cost_policies_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -643,6 +691,7 @@ impl<'a> MarketplaceCustomerEstimatedCostPoliciesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/marketplace-customer-estimated-cost-policies/{uuid}/` (operation `marketplace_customer_estimated_cost_policies_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -657,6 +706,7 @@ impl<'a> MarketplaceCustomerEstimatedCostPoliciesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/marketplace-customer-estimated-cost-policies/{uuid}/` (operation `marketplace_customer_estimated_cost_policies_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -671,6 +721,7 @@ impl<'a> MarketplaceCustomerEstimatedCostPoliciesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-customer-estimated-cost-policies/actions/` (operation `marketplace_customer_estimated_cost_policies_actions_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn actions_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, Vec<Lenient<serde_json::Value>>> {

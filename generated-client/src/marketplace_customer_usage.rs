@@ -27,6 +27,7 @@ impl<'a> MarketplaceCustomerUsageApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceCustomerUsageComponentsUsageRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn components_usage_retrieve(
         &self,
         uuid: Uuid,
@@ -47,6 +48,7 @@ impl<'a> MarketplaceCustomerUsageApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceCustomerUsageComponentsUsageByProjectRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn components_usage_by_project_retrieve(
         &self,
         uuid: Uuid,
@@ -71,6 +73,7 @@ impl<'a> MarketplaceCustomerUsageApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceCustomerUsageComponentsUsageTimeseriesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn components_usage_timeseries_retrieve(
         &self,
         uuid: Uuid,
@@ -96,6 +99,7 @@ pub struct MarketplaceCustomerUsageComponentsUsageRetrieveBuilder {
 impl MarketplaceCustomerUsageComponentsUsageRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -104,6 +108,7 @@ impl MarketplaceCustomerUsageComponentsUsageRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -123,6 +128,7 @@ impl MarketplaceCustomerUsageComponentsUsageRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -140,6 +146,7 @@ impl std::future::IntoFuture for MarketplaceCustomerUsageComponentsUsageRetrieve
     type IntoFuture = runtime::ResponseFuture<
         models::MarketplaceCustomerUsageComponentsUsageRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -156,17 +163,20 @@ pub struct MarketplaceCustomerUsageComponentsUsageByProjectRetrieveBuilder {
 }
 impl MarketplaceCustomerUsageComponentsUsageByProjectRetrieveBuilder {
     /// Query `component_type`, string.
+    #[inline]
     pub fn component_type(mut self, value: impl Into<String>) -> Self {
         self.component_type = Some(value.into());
         self
     }
     /// Query `period_offset`, integer.
+    #[inline]
     pub fn period_offset(mut self, value: i64) -> Self {
         self.period_offset = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -175,6 +185,7 @@ impl MarketplaceCustomerUsageComponentsUsageByProjectRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -198,6 +209,7 @@ impl MarketplaceCustomerUsageComponentsUsageByProjectRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -216,6 +228,7 @@ for MarketplaceCustomerUsageComponentsUsageByProjectRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::MarketplaceCustomerUsageComponentsUsageByProjectRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -232,17 +245,20 @@ pub struct MarketplaceCustomerUsageComponentsUsageTimeseriesRetrieveBuilder {
 }
 impl MarketplaceCustomerUsageComponentsUsageTimeseriesRetrieveBuilder {
     /// Query `component_type`, string.
+    #[inline]
     pub fn component_type(mut self, value: impl Into<String>) -> Self {
         self.component_type = Some(value.into());
         self
     }
     /// Query `period_offset`, integer.
+    #[inline]
     pub fn period_offset(mut self, value: i64) -> Self {
         self.period_offset = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -251,6 +267,7 @@ impl MarketplaceCustomerUsageComponentsUsageTimeseriesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -274,6 +291,7 @@ impl MarketplaceCustomerUsageComponentsUsageTimeseriesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ComponentsUsageTimeseries> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -283,6 +301,7 @@ impl std::future::IntoFuture
 for MarketplaceCustomerUsageComponentsUsageTimeseriesRetrieveBuilder {
     type Output = Result<models::ComponentsUsageTimeseries, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ComponentsUsageTimeseries>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -297,6 +316,7 @@ pub struct MarketplaceCustomerUsageMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceCustomerUsageMock<'a> {
     /// Expects `GET /api/marketplace-customer-usage/{uuid}/components-usage/` (operation `marketplace_customer_usage_components_usage_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn components_usage_retrieve(
         &self,
         uuid: &Uuid,
@@ -314,6 +334,7 @@ impl<'a> MarketplaceCustomerUsageMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-customer-usage/{uuid}/components-usage-by-project/` (operation `marketplace_customer_usage_components_usage_by_project_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn components_usage_by_project_retrieve(
         &self,
         uuid: &Uuid,
@@ -333,6 +354,7 @@ impl<'a> MarketplaceCustomerUsageMock<'a> {
             .query("offering_uuid", offering_uuid)
     }
     /// Expects `GET /api/marketplace-customer-usage/{uuid}/components-usage-timeseries/` (operation `marketplace_customer_usage_components_usage_timeseries_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn components_usage_timeseries_retrieve(
         &self,
         uuid: &Uuid,

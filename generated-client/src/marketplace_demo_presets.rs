@@ -27,6 +27,7 @@ impl<'a> MarketplaceDemoPresetsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceDemoPresetsListListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list_list(&self) -> MarketplaceDemoPresetsListListBuilder {
         MarketplaceDemoPresetsListListBuilder {
             client: self.client.clone(),
@@ -46,6 +47,7 @@ impl<'a> MarketplaceDemoPresetsApi<'a> {
     /// - `404`: No response body
     ///
     /// Returns a [`MarketplaceDemoPresetsInfoRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn info_retrieve(
         &self,
         name: impl Into<String>,
@@ -68,6 +70,7 @@ impl<'a> MarketplaceDemoPresetsApi<'a> {
     /// - `404`: No response body
     ///
     /// Returns a [`MarketplaceDemoPresetsLoadBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn load(&self, name: impl Into<String>) -> MarketplaceDemoPresetsLoadBuilder {
         MarketplaceDemoPresetsLoadBuilder {
             client: self.client.clone(),
@@ -90,6 +93,7 @@ impl MarketplaceDemoPresetsListListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -97,12 +101,14 @@ impl MarketplaceDemoPresetsListListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -111,6 +117,7 @@ impl MarketplaceDemoPresetsListListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -130,6 +137,7 @@ impl MarketplaceDemoPresetsListListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::MarketplaceDemoPreset>> {
@@ -140,6 +148,7 @@ impl MarketplaceDemoPresetsListListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::MarketplaceDemoPreset> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -155,6 +164,7 @@ impl MarketplaceDemoPresetsListListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-demo-presets/list/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -168,6 +178,7 @@ impl std::future::IntoFuture for MarketplaceDemoPresetsListListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::MarketplaceDemoPreset>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -182,6 +193,7 @@ pub struct MarketplaceDemoPresetsInfoRetrieveBuilder {
 impl MarketplaceDemoPresetsInfoRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -190,6 +202,7 @@ impl MarketplaceDemoPresetsInfoRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -209,6 +222,7 @@ impl MarketplaceDemoPresetsInfoRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceDemoPreset> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -217,6 +231,7 @@ impl MarketplaceDemoPresetsInfoRetrieveBuilder {
 impl std::future::IntoFuture for MarketplaceDemoPresetsInfoRetrieveBuilder {
     type Output = Result<models::MarketplaceDemoPreset, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::MarketplaceDemoPreset>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -232,6 +247,7 @@ pub struct MarketplaceDemoPresetsLoadBuilder {
 impl MarketplaceDemoPresetsLoadBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -241,10 +257,12 @@ impl MarketplaceDemoPresetsLoadBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::DemoPresetLoadRequestRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -267,6 +285,7 @@ impl MarketplaceDemoPresetsLoadBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::DemoPresetLoadRequest> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -275,6 +294,7 @@ impl MarketplaceDemoPresetsLoadBuilder {
 impl std::future::IntoFuture for MarketplaceDemoPresetsLoadBuilder {
     type Output = Result<models::DemoPresetLoadRequest, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::DemoPresetLoadRequest>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -289,6 +309,7 @@ pub struct MarketplaceDemoPresetsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceDemoPresetsMock<'a> {
     /// Expects `GET /api/marketplace-demo-presets/list/` (operation `marketplace_demo_presets_list_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -304,6 +325,7 @@ impl<'a> MarketplaceDemoPresetsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-demo-presets/info/{name}/` (operation `marketplace_demo_presets_info_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn info_retrieve(
         &self,
         name: &str,
@@ -318,6 +340,7 @@ impl<'a> MarketplaceDemoPresetsMock<'a> {
             .path_param("name", name)
     }
     /// Expects `POST /api/marketplace-demo-presets/load/{name}/` (operation `marketplace_demo_presets_load`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn load(
         &self,
         name: &str,

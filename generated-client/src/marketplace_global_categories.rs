@@ -31,6 +31,7 @@ impl<'a> MarketplaceGlobalCategoriesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceGlobalCategoriesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self) -> MarketplaceGlobalCategoriesRetrieveBuilder {
         MarketplaceGlobalCategoriesRetrieveBuilder {
             client: self.client.clone(),
@@ -52,6 +53,7 @@ impl MarketplaceGlobalCategoriesRetrieveBuilder {
     /// Filter counts by resources within a specific customer.
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -59,12 +61,14 @@ impl MarketplaceGlobalCategoriesRetrieveBuilder {
     /// Filter counts by resources within a specific project.
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -73,6 +77,7 @@ impl MarketplaceGlobalCategoriesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -92,6 +97,7 @@ impl MarketplaceGlobalCategoriesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -100,6 +106,7 @@ impl MarketplaceGlobalCategoriesRetrieveBuilder {
 impl std::future::IntoFuture for MarketplaceGlobalCategoriesRetrieveBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -114,6 +121,7 @@ pub struct MarketplaceGlobalCategoriesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceGlobalCategoriesMock<'a> {
     /// Expects `GET /api/marketplace-global-categories/` (operation `marketplace_global_categories_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(&self) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
         runtime::mock_ops::MockOperation::new(
             self.server,

@@ -27,6 +27,7 @@ impl<'a> MarketplaceIntegrationStatusesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceIntegrationStatusesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MarketplaceIntegrationStatusesListBuilder {
         MarketplaceIntegrationStatusesListBuilder {
             client: self.client.clone(),
@@ -53,6 +54,7 @@ impl<'a> MarketplaceIntegrationStatusesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceIntegrationStatusesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> MarketplaceIntegrationStatusesRetrieveBuilder {
         MarketplaceIntegrationStatusesRetrieveBuilder {
             client: self.client.clone(),
@@ -82,6 +84,7 @@ impl MarketplaceIntegrationStatusesListBuilder {
     /// Agent type
     ///
     /// Query `agent_type`, string.
+    #[inline]
     pub fn agent_type(mut self, value: impl Into<String>) -> Self {
         self.agent_type = Some(value.into());
         self
@@ -89,6 +92,7 @@ impl MarketplaceIntegrationStatusesListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string.
+    #[inline]
     pub fn customer_uuid(mut self, value: impl Into<String>) -> Self {
         self.customer_uuid = Some(value.into());
         self
@@ -98,16 +102,19 @@ impl MarketplaceIntegrationStatusesListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
     }
     /// Query `offering`, string (uri).
+    #[inline]
     pub fn offering(mut self, value: impl Into<String>) -> Self {
         self.offering = Some(value.into());
         self
@@ -117,6 +124,7 @@ impl MarketplaceIntegrationStatusesListBuilder {
     /// Query `offering_slug`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_offering_slug`\](Self::add_offering_slug) adds one to them.
+    #[inline]
     pub fn offering_slug(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -125,6 +133,7 @@ impl MarketplaceIntegrationStatusesListBuilder {
         self
     }
     /// Adds one value to query `offering_slug`, after those set before (with [`offering_slug`](Self::offering_slug) or this method).
+    #[inline]
     pub fn add_offering_slug(mut self, value: impl Into<String>) -> Self {
         self.offering_slug.push(value.into());
         self
@@ -134,6 +143,7 @@ impl MarketplaceIntegrationStatusesListBuilder {
     /// Query `offering_uuid`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_offering_uuid`\](Self::add_offering_uuid) adds one to them.
+    #[inline]
     pub fn offering_uuid(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -142,6 +152,7 @@ impl MarketplaceIntegrationStatusesListBuilder {
         self
     }
     /// Adds one value to query `offering_uuid`, after those set before (with [`offering_uuid`](Self::offering_uuid) or this method).
+    #[inline]
     pub fn add_offering_uuid(mut self, value: impl Into<String>) -> Self {
         self.offering_uuid.push(value.into());
         self
@@ -149,6 +160,7 @@ impl MarketplaceIntegrationStatusesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -156,11 +168,13 @@ impl MarketplaceIntegrationStatusesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `parent_offering_uuid`, string (uuid).
+    #[inline]
     pub fn parent_offering_uuid(mut self, value: Uuid) -> Self {
         self.parent_offering_uuid = Some(value);
         self
@@ -170,6 +184,7 @@ impl MarketplaceIntegrationStatusesListBuilder {
     /// Query `status`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_status`\](Self::add_status) adds one to them.
+    #[inline]
     pub fn status(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -178,12 +193,14 @@ impl MarketplaceIntegrationStatusesListBuilder {
         self
     }
     /// Adds one value to query `status`, after those set before (with [`status`](Self::status) or this method).
+    #[inline]
     pub fn add_status(mut self, value: impl Into<String>) -> Self {
         self.status.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -192,6 +209,7 @@ impl MarketplaceIntegrationStatusesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -219,6 +237,7 @@ impl MarketplaceIntegrationStatusesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::MarketplaceIntegrationStatuse>> {
@@ -229,6 +248,7 @@ impl MarketplaceIntegrationStatusesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::MarketplaceIntegrationStatuse> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -244,6 +264,7 @@ impl MarketplaceIntegrationStatusesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-integration-statuses/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -260,6 +281,7 @@ impl std::future::IntoFuture for MarketplaceIntegrationStatusesListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::MarketplaceIntegrationStatuse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -274,6 +296,7 @@ pub struct MarketplaceIntegrationStatusesRetrieveBuilder {
 impl MarketplaceIntegrationStatusesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -282,6 +305,7 @@ impl MarketplaceIntegrationStatusesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -301,6 +325,7 @@ impl MarketplaceIntegrationStatusesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceIntegrationStatuse> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -309,6 +334,7 @@ impl MarketplaceIntegrationStatusesRetrieveBuilder {
 impl std::future::IntoFuture for MarketplaceIntegrationStatusesRetrieveBuilder {
     type Output = Result<models::MarketplaceIntegrationStatuse, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::MarketplaceIntegrationStatuse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -323,6 +349,7 @@ pub struct MarketplaceIntegrationStatusesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceIntegrationStatusesMock<'a> {
     /// Expects `GET /api/marketplace-integration-statuses/` (operation `marketplace_integration_statuses_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -338,6 +365,7 @@ impl<'a> MarketplaceIntegrationStatusesMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-integration-statuses/{uuid}/` (operation `marketplace_integration_statuses_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,

@@ -25,6 +25,7 @@ impl<'a> MarketplaceOfferingEstimatedCostPoliciesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceOfferingEstimatedCostPoliciesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MarketplaceOfferingEstimatedCostPoliciesListBuilder {
         MarketplaceOfferingEstimatedCostPoliciesListBuilder {
             client: self.client.clone(),
@@ -43,6 +44,7 @@ impl<'a> MarketplaceOfferingEstimatedCostPoliciesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceOfferingEstimatedCostPoliciesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: Uuid,
@@ -61,6 +63,7 @@ impl<'a> MarketplaceOfferingEstimatedCostPoliciesApi<'a> {
     /// - `201`
     ///
     /// Returns a [`MarketplaceOfferingEstimatedCostPoliciesCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::OfferingEstimatedCostPolicyRequest,
@@ -79,6 +82,7 @@ impl<'a> MarketplaceOfferingEstimatedCostPoliciesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceOfferingEstimatedCostPoliciesUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -99,6 +103,7 @@ impl<'a> MarketplaceOfferingEstimatedCostPoliciesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceOfferingEstimatedCostPoliciesPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -118,6 +123,7 @@ impl<'a> MarketplaceOfferingEstimatedCostPoliciesApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`MarketplaceOfferingEstimatedCostPoliciesDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: Uuid,
@@ -136,6 +142,7 @@ impl<'a> MarketplaceOfferingEstimatedCostPoliciesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceOfferingEstimatedCostPoliciesActionsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn actions_retrieve(
         &self,
     ) -> MarketplaceOfferingEstimatedCostPoliciesActionsRetrieveBuilder {
@@ -160,6 +167,7 @@ impl MarketplaceOfferingEstimatedCostPoliciesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -167,22 +175,26 @@ impl MarketplaceOfferingEstimatedCostPoliciesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `scope`, string (uri).
+    #[inline]
     pub fn scope(mut self, value: impl Into<String>) -> Self {
         self.scope = Some(value.into());
         self
     }
     /// Query `scope_uuid`, string (uuid).
+    #[inline]
     pub fn scope_uuid(mut self, value: Uuid) -> Self {
         self.scope_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -191,6 +203,7 @@ impl MarketplaceOfferingEstimatedCostPoliciesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -212,6 +225,7 @@ impl MarketplaceOfferingEstimatedCostPoliciesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::OfferingEstimatedCostPolicy>> {
@@ -222,6 +236,7 @@ impl MarketplaceOfferingEstimatedCostPoliciesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::OfferingEstimatedCostPolicy> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -237,6 +252,7 @@ impl MarketplaceOfferingEstimatedCostPoliciesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-offering-estimated-cost-policies/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -253,6 +269,7 @@ impl std::future::IntoFuture for MarketplaceOfferingEstimatedCostPoliciesListBui
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::OfferingEstimatedCostPolicy>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -267,6 +284,7 @@ pub struct MarketplaceOfferingEstimatedCostPoliciesRetrieveBuilder {
 impl MarketplaceOfferingEstimatedCostPoliciesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -275,6 +293,7 @@ impl MarketplaceOfferingEstimatedCostPoliciesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -294,6 +313,7 @@ impl MarketplaceOfferingEstimatedCostPoliciesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OfferingEstimatedCostPolicy> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -303,6 +323,7 @@ impl std::future::IntoFuture
 for MarketplaceOfferingEstimatedCostPoliciesRetrieveBuilder {
     type Output = Result<models::OfferingEstimatedCostPolicy, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OfferingEstimatedCostPolicy>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -317,6 +338,7 @@ pub struct MarketplaceOfferingEstimatedCostPoliciesCreateBuilder {
 impl MarketplaceOfferingEstimatedCostPoliciesCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -325,6 +347,7 @@ impl MarketplaceOfferingEstimatedCostPoliciesCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -342,6 +365,7 @@ impl MarketplaceOfferingEstimatedCostPoliciesCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OfferingEstimatedCostPolicy> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -350,6 +374,7 @@ impl MarketplaceOfferingEstimatedCostPoliciesCreateBuilder {
 impl std::future::IntoFuture for MarketplaceOfferingEstimatedCostPoliciesCreateBuilder {
     type Output = Result<models::OfferingEstimatedCostPolicy, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OfferingEstimatedCostPolicy>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -365,6 +390,7 @@ pub struct MarketplaceOfferingEstimatedCostPoliciesUpdateBuilder {
 impl MarketplaceOfferingEstimatedCostPoliciesUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -373,6 +399,7 @@ impl MarketplaceOfferingEstimatedCostPoliciesUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -393,6 +420,7 @@ impl MarketplaceOfferingEstimatedCostPoliciesUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OfferingEstimatedCostPolicy> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -401,6 +429,7 @@ impl MarketplaceOfferingEstimatedCostPoliciesUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceOfferingEstimatedCostPoliciesUpdateBuilder {
     type Output = Result<models::OfferingEstimatedCostPolicy, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OfferingEstimatedCostPolicy>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -416,6 +445,7 @@ pub struct MarketplaceOfferingEstimatedCostPoliciesPartialUpdateBuilder {
 impl MarketplaceOfferingEstimatedCostPoliciesPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -425,6 +455,7 @@ impl MarketplaceOfferingEstimatedCostPoliciesPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(
         mut self,
         body: models::PatchedOfferingEstimatedCostPolicyRequest,
@@ -432,6 +463,7 @@ impl MarketplaceOfferingEstimatedCostPoliciesPartialUpdateBuilder {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -454,6 +486,7 @@ impl MarketplaceOfferingEstimatedCostPoliciesPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OfferingEstimatedCostPolicy> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -463,6 +496,7 @@ impl std::future::IntoFuture
 for MarketplaceOfferingEstimatedCostPoliciesPartialUpdateBuilder {
     type Output = Result<models::OfferingEstimatedCostPolicy, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OfferingEstimatedCostPolicy>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -477,6 +511,7 @@ pub struct MarketplaceOfferingEstimatedCostPoliciesDestroyBuilder {
 impl MarketplaceOfferingEstimatedCostPoliciesDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -485,6 +520,7 @@ impl MarketplaceOfferingEstimatedCostPoliciesDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -504,6 +540,7 @@ impl MarketplaceOfferingEstimatedCostPoliciesDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -512,6 +549,7 @@ impl MarketplaceOfferingEstimatedCostPoliciesDestroyBuilder {
 impl std::future::IntoFuture for MarketplaceOfferingEstimatedCostPoliciesDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -525,6 +563,7 @@ pub struct MarketplaceOfferingEstimatedCostPoliciesActionsRetrieveBuilder {
 impl MarketplaceOfferingEstimatedCostPoliciesActionsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -533,6 +572,7 @@ impl MarketplaceOfferingEstimatedCostPoliciesActionsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -549,6 +589,7 @@ impl MarketplaceOfferingEstimatedCostPoliciesActionsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<Vec<Lenient<serde_json::Value>>> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json_or_default)
@@ -558,6 +599,7 @@ impl std::future::IntoFuture
 for MarketplaceOfferingEstimatedCostPoliciesActionsRetrieveBuilder {
     type Output = Result<Vec<Lenient<serde_json::Value>>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<Vec<Lenient<serde_json::Value>>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -572,6 +614,7 @@ pub struct MarketplaceOfferingEstimatedCostPoliciesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceOfferingEstimatedCostPoliciesMock<'a> {
     /// Expects `GET /api/marketplace-offering-estimated-cost-policies/` (operation `marketplace_offering_estimated_cost_policies_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -587,6 +630,7 @@ impl<'a> MarketplaceOfferingEstimatedCostPoliciesMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-offering-estimated-cost-policies/{uuid}/` (operation `marketplace_offering_estimated_cost_policies_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -601,6 +645,7 @@ impl<'a> MarketplaceOfferingEstimatedCostPoliciesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-offering-estimated-cost-policies/` (operation `marketplace_offering_estimated_cost_policies_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::OfferingEstimatedCostPolicy> {
@@ -613,6 +658,7 @@ impl<'a> MarketplaceOfferingEstimatedCostPoliciesMock<'a> {
         )
     }
     /// Expects `PUT /api/marketplace-offering-estimated-cost-policies/{uuid}/` (operation `marketplace_offering_estimated_cost_policies_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -627,6 +673,7 @@ impl<'a> MarketplaceOfferingEstimatedCostPoliciesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/marketplace-offering-estimated-cost-policies/{uuid}/` (operation `marketplace_offering_estimated_cost_policies_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -641,6 +688,7 @@ impl<'a> MarketplaceOfferingEstimatedCostPoliciesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/marketplace-offering-estimated-cost-policies/{uuid}/` (operation `marketplace_offering_estimated_cost_policies_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -655,6 +703,7 @@ impl<'a> MarketplaceOfferingEstimatedCostPoliciesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-offering-estimated-cost-policies/actions/` (operation `marketplace_offering_estimated_cost_policies_actions_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn actions_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, Vec<Lenient<serde_json::Value>>> {

@@ -25,6 +25,7 @@ impl<'a> MarketplaceOfferingFilesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceOfferingFilesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MarketplaceOfferingFilesListBuilder {
         MarketplaceOfferingFilesListBuilder {
             client: self.client.clone(),
@@ -47,6 +48,7 @@ impl<'a> MarketplaceOfferingFilesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceOfferingFilesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> MarketplaceOfferingFilesRetrieveBuilder {
         MarketplaceOfferingFilesRetrieveBuilder {
             client: self.client.clone(),
@@ -63,6 +65,7 @@ impl<'a> MarketplaceOfferingFilesApi<'a> {
     /// - `201`
     ///
     /// Returns a [`MarketplaceOfferingFilesCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::OfferingFileRequest,
@@ -81,6 +84,7 @@ impl<'a> MarketplaceOfferingFilesApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`MarketplaceOfferingFilesDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> MarketplaceOfferingFilesDestroyBuilder {
         MarketplaceOfferingFilesDestroyBuilder {
             client: self.client.clone(),
@@ -108,11 +112,13 @@ impl MarketplaceOfferingFilesListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -122,16 +128,19 @@ impl MarketplaceOfferingFilesListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
     }
     /// Query `offering`, string (uri).
+    #[inline]
     pub fn offering(mut self, value: impl Into<String>) -> Self {
         self.offering = Some(value.into());
         self
@@ -141,6 +150,7 @@ impl MarketplaceOfferingFilesListBuilder {
     /// Query `offering_slug`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_offering_slug`\](Self::add_offering_slug) adds one to them.
+    #[inline]
     pub fn offering_slug(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -149,6 +159,7 @@ impl MarketplaceOfferingFilesListBuilder {
         self
     }
     /// Adds one value to query `offering_slug`, after those set before (with [`offering_slug`](Self::offering_slug) or this method).
+    #[inline]
     pub fn add_offering_slug(mut self, value: impl Into<String>) -> Self {
         self.offering_slug.push(value.into());
         self
@@ -158,6 +169,7 @@ impl MarketplaceOfferingFilesListBuilder {
     /// Query `offering_uuid`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_offering_uuid`\](Self::add_offering_uuid) adds one to them.
+    #[inline]
     pub fn offering_uuid(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -166,6 +178,7 @@ impl MarketplaceOfferingFilesListBuilder {
         self
     }
     /// Adds one value to query `offering_uuid`, after those set before (with [`offering_uuid`](Self::offering_uuid) or this method).
+    #[inline]
     pub fn add_offering_uuid(mut self, value: impl Into<String>) -> Self {
         self.offering_uuid.push(value.into());
         self
@@ -173,6 +186,7 @@ impl MarketplaceOfferingFilesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -180,17 +194,20 @@ impl MarketplaceOfferingFilesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `parent_offering_uuid`, string (uuid).
+    #[inline]
     pub fn parent_offering_uuid(mut self, value: Uuid) -> Self {
         self.parent_offering_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -199,6 +216,7 @@ impl MarketplaceOfferingFilesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -224,6 +242,7 @@ impl MarketplaceOfferingFilesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::OfferingFile>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -232,6 +251,7 @@ impl MarketplaceOfferingFilesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::OfferingFile> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -247,6 +267,7 @@ impl MarketplaceOfferingFilesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-offering-files/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -258,6 +279,7 @@ impl MarketplaceOfferingFilesListBuilder {
 impl std::future::IntoFuture for MarketplaceOfferingFilesListBuilder {
     type Output = Result<runtime::Page<models::OfferingFile>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::OfferingFile>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -274,17 +296,20 @@ impl MarketplaceOfferingFilesRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -293,6 +318,7 @@ impl MarketplaceOfferingFilesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -314,6 +340,7 @@ impl MarketplaceOfferingFilesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OfferingFile> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -322,6 +349,7 @@ impl MarketplaceOfferingFilesRetrieveBuilder {
 impl std::future::IntoFuture for MarketplaceOfferingFilesRetrieveBuilder {
     type Output = Result<models::OfferingFile, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OfferingFile>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -336,6 +364,7 @@ pub struct MarketplaceOfferingFilesCreateBuilder {
 impl MarketplaceOfferingFilesCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -344,6 +373,7 @@ impl MarketplaceOfferingFilesCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -365,6 +395,7 @@ impl MarketplaceOfferingFilesCreateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OfferingFile> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -373,6 +404,7 @@ impl MarketplaceOfferingFilesCreateBuilder {
 impl std::future::IntoFuture for MarketplaceOfferingFilesCreateBuilder {
     type Output = Result<models::OfferingFile, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OfferingFile>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -387,6 +419,7 @@ pub struct MarketplaceOfferingFilesDestroyBuilder {
 impl MarketplaceOfferingFilesDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -395,6 +428,7 @@ impl MarketplaceOfferingFilesDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -414,6 +448,7 @@ impl MarketplaceOfferingFilesDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -422,6 +457,7 @@ impl MarketplaceOfferingFilesDestroyBuilder {
 impl std::future::IntoFuture for MarketplaceOfferingFilesDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -436,6 +472,7 @@ pub struct MarketplaceOfferingFilesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceOfferingFilesMock<'a> {
     /// Expects `GET /api/marketplace-offering-files/` (operation `marketplace_offering_files_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::OfferingFile>> {
@@ -448,6 +485,7 @@ impl<'a> MarketplaceOfferingFilesMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-offering-files/{uuid}/` (operation `marketplace_offering_files_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -462,6 +500,7 @@ impl<'a> MarketplaceOfferingFilesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-offering-files/` (operation `marketplace_offering_files_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::OfferingFile> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -472,6 +511,7 @@ impl<'a> MarketplaceOfferingFilesMock<'a> {
         )
     }
     /// Expects `DELETE /api/marketplace-offering-files/{uuid}/` (operation `marketplace_offering_files_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,

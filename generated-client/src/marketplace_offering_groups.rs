@@ -25,6 +25,7 @@ impl<'a> MarketplaceOfferingGroupsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceOfferingGroupsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MarketplaceOfferingGroupsListBuilder {
         MarketplaceOfferingGroupsListBuilder {
             client: self.client.clone(),
@@ -44,6 +45,7 @@ impl<'a> MarketplaceOfferingGroupsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceOfferingGroupsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> MarketplaceOfferingGroupsRetrieveBuilder {
         MarketplaceOfferingGroupsRetrieveBuilder {
             client: self.client.clone(),
@@ -60,6 +62,7 @@ impl<'a> MarketplaceOfferingGroupsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`MarketplaceOfferingGroupsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::OfferingGroupRequest,
@@ -78,6 +81,7 @@ impl<'a> MarketplaceOfferingGroupsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceOfferingGroupsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -98,6 +102,7 @@ impl<'a> MarketplaceOfferingGroupsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceOfferingGroupsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -117,6 +122,7 @@ impl<'a> MarketplaceOfferingGroupsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`MarketplaceOfferingGroupsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> MarketplaceOfferingGroupsDestroyBuilder {
         MarketplaceOfferingGroupsDestroyBuilder {
             client: self.client.clone(),
@@ -141,6 +147,7 @@ impl MarketplaceOfferingGroupsListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -148,11 +155,13 @@ impl MarketplaceOfferingGroupsListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -160,6 +169,7 @@ impl MarketplaceOfferingGroupsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -167,17 +177,20 @@ impl MarketplaceOfferingGroupsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `title`, string.
+    #[inline]
     pub fn title(mut self, value: impl Into<String>) -> Self {
         self.title = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -186,6 +199,7 @@ impl MarketplaceOfferingGroupsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -208,6 +222,7 @@ impl MarketplaceOfferingGroupsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::OfferingGroup>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -216,6 +231,7 @@ impl MarketplaceOfferingGroupsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::OfferingGroup> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -231,6 +247,7 @@ impl MarketplaceOfferingGroupsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-offering-groups/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -242,6 +259,7 @@ impl MarketplaceOfferingGroupsListBuilder {
 impl std::future::IntoFuture for MarketplaceOfferingGroupsListBuilder {
     type Output = Result<runtime::Page<models::OfferingGroup>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::OfferingGroup>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -258,17 +276,20 @@ impl MarketplaceOfferingGroupsRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -277,6 +298,7 @@ impl MarketplaceOfferingGroupsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -298,6 +320,7 @@ impl MarketplaceOfferingGroupsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OfferingGroup> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -306,6 +329,7 @@ impl MarketplaceOfferingGroupsRetrieveBuilder {
 impl std::future::IntoFuture for MarketplaceOfferingGroupsRetrieveBuilder {
     type Output = Result<models::OfferingGroup, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OfferingGroup>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -320,6 +344,7 @@ pub struct MarketplaceOfferingGroupsCreateBuilder {
 impl MarketplaceOfferingGroupsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -328,6 +353,7 @@ impl MarketplaceOfferingGroupsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -349,6 +375,7 @@ impl MarketplaceOfferingGroupsCreateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OfferingGroup> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -357,6 +384,7 @@ impl MarketplaceOfferingGroupsCreateBuilder {
 impl std::future::IntoFuture for MarketplaceOfferingGroupsCreateBuilder {
     type Output = Result<models::OfferingGroup, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OfferingGroup>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -372,6 +400,7 @@ pub struct MarketplaceOfferingGroupsUpdateBuilder {
 impl MarketplaceOfferingGroupsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -380,6 +409,7 @@ impl MarketplaceOfferingGroupsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -404,6 +434,7 @@ impl MarketplaceOfferingGroupsUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OfferingGroup> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -412,6 +443,7 @@ impl MarketplaceOfferingGroupsUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceOfferingGroupsUpdateBuilder {
     type Output = Result<models::OfferingGroup, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OfferingGroup>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -427,6 +459,7 @@ pub struct MarketplaceOfferingGroupsPartialUpdateBuilder {
 impl MarketplaceOfferingGroupsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -436,10 +469,12 @@ impl MarketplaceOfferingGroupsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedOfferingGroupRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -468,6 +503,7 @@ impl MarketplaceOfferingGroupsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OfferingGroup> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -476,6 +512,7 @@ impl MarketplaceOfferingGroupsPartialUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceOfferingGroupsPartialUpdateBuilder {
     type Output = Result<models::OfferingGroup, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OfferingGroup>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -490,6 +527,7 @@ pub struct MarketplaceOfferingGroupsDestroyBuilder {
 impl MarketplaceOfferingGroupsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -498,6 +536,7 @@ impl MarketplaceOfferingGroupsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -517,6 +556,7 @@ impl MarketplaceOfferingGroupsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -525,6 +565,7 @@ impl MarketplaceOfferingGroupsDestroyBuilder {
 impl std::future::IntoFuture for MarketplaceOfferingGroupsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -539,6 +580,7 @@ pub struct MarketplaceOfferingGroupsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceOfferingGroupsMock<'a> {
     /// Expects `GET /api/marketplace-offering-groups/` (operation `marketplace_offering_groups_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::OfferingGroup>> {
@@ -551,6 +593,7 @@ impl<'a> MarketplaceOfferingGroupsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-offering-groups/{uuid}/` (operation `marketplace_offering_groups_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -565,6 +608,7 @@ impl<'a> MarketplaceOfferingGroupsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-offering-groups/` (operation `marketplace_offering_groups_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::OfferingGroup> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -575,6 +619,7 @@ impl<'a> MarketplaceOfferingGroupsMock<'a> {
         )
     }
     /// Expects `PUT /api/marketplace-offering-groups/{uuid}/` (operation `marketplace_offering_groups_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -589,6 +634,7 @@ impl<'a> MarketplaceOfferingGroupsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/marketplace-offering-groups/{uuid}/` (operation `marketplace_offering_groups_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -603,6 +649,7 @@ impl<'a> MarketplaceOfferingGroupsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/marketplace-offering-groups/{uuid}/` (operation `marketplace_offering_groups_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,

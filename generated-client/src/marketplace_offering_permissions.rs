@@ -25,6 +25,7 @@ impl<'a> MarketplaceOfferingPermissionsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceOfferingPermissionsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MarketplaceOfferingPermissionsListBuilder {
         MarketplaceOfferingPermissionsListBuilder {
             client: self.client.clone(),
@@ -60,6 +61,7 @@ impl<'a> MarketplaceOfferingPermissionsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceOfferingPermissionsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, id: i64) -> MarketplaceOfferingPermissionsRetrieveBuilder {
         MarketplaceOfferingPermissionsRetrieveBuilder {
             client: self.client.clone(),
@@ -100,6 +102,7 @@ impl MarketplaceOfferingPermissionsListBuilder {
     /// Created after
     ///
     /// Query `created`, string (date-time).
+    #[inline]
     pub fn created(mut self, value: DateTime) -> Self {
         self.created = Some(value);
         self
@@ -107,11 +110,13 @@ impl MarketplaceOfferingPermissionsListBuilder {
     /// Created before
     ///
     /// Query `created_before`, string (date-time).
+    #[inline]
     pub fn created_before(mut self, value: DateTime) -> Self {
         self.created_before = Some(value);
         self
     }
     /// Query `customer`, string (uuid).
+    #[inline]
     pub fn customer(mut self, value: Uuid) -> Self {
         self.customer = Some(value);
         self
@@ -119,11 +124,13 @@ impl MarketplaceOfferingPermissionsListBuilder {
     /// User full name contains
     ///
     /// Query `full_name`, string.
+    #[inline]
     pub fn full_name(mut self, value: impl Into<String>) -> Self {
         self.full_name = Some(value.into());
         self
     }
     /// Query `is_active`, boolean.
+    #[inline]
     pub fn is_active(mut self, value: bool) -> Self {
         self.is_active = Some(value);
         self
@@ -131,6 +138,7 @@ impl MarketplaceOfferingPermissionsListBuilder {
     /// Modified after
     ///
     /// Query `modified`, string (date-time).
+    #[inline]
     pub fn modified(mut self, value: DateTime) -> Self {
         self.modified = Some(value);
         self
@@ -138,11 +146,13 @@ impl MarketplaceOfferingPermissionsListBuilder {
     /// Modified before
     ///
     /// Query `modified_before`, string (date-time).
+    #[inline]
     pub fn modified_before(mut self, value: DateTime) -> Self {
         self.modified_before = Some(value);
         self
     }
     /// Query `native_name`, string.
+    #[inline]
     pub fn native_name(mut self, value: impl Into<String>) -> Self {
         self.native_name = Some(value.into());
         self
@@ -152,16 +162,19 @@ impl MarketplaceOfferingPermissionsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
     }
     /// Query `offering`, string (uuid).
+    #[inline]
     pub fn offering(mut self, value: Uuid) -> Self {
         self.offering = Some(value);
         self
@@ -169,6 +182,7 @@ impl MarketplaceOfferingPermissionsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -176,6 +190,7 @@ impl MarketplaceOfferingPermissionsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -183,6 +198,7 @@ impl MarketplaceOfferingPermissionsListBuilder {
     /// Role name contains
     ///
     /// Query `role_name`, string.
+    #[inline]
     pub fn role_name(mut self, value: impl Into<String>) -> Self {
         self.role_name = Some(value.into());
         self
@@ -190,6 +206,7 @@ impl MarketplaceOfferingPermissionsListBuilder {
     /// Role UUID
     ///
     /// Query `role_uuid`, string (uuid).
+    #[inline]
     pub fn role_uuid(mut self, value: Uuid) -> Self {
         self.role_uuid = Some(value);
         self
@@ -197,6 +214,7 @@ impl MarketplaceOfferingPermissionsListBuilder {
     /// Scope name
     ///
     /// Query `scope_name`, string.
+    #[inline]
     pub fn scope_name(mut self, value: impl Into<String>) -> Self {
         self.scope_name = Some(value.into());
         self
@@ -204,6 +222,7 @@ impl MarketplaceOfferingPermissionsListBuilder {
     /// Scope type
     ///
     /// Query `scope_type`, string.
+    #[inline]
     pub fn scope_type(mut self, value: impl Into<String>) -> Self {
         self.scope_type = Some(value.into());
         self
@@ -211,11 +230,13 @@ impl MarketplaceOfferingPermissionsListBuilder {
     /// Scope UUID
     ///
     /// Query `scope_uuid`, string.
+    #[inline]
     pub fn scope_uuid(mut self, value: impl Into<String>) -> Self {
         self.scope_uuid = Some(value.into());
         self
     }
     /// Query `user`, string (uuid).
+    #[inline]
     pub fn user(mut self, value: Uuid) -> Self {
         self.user = Some(value);
         self
@@ -223,22 +244,26 @@ impl MarketplaceOfferingPermissionsListBuilder {
     /// User slug contains
     ///
     /// Query `user_slug`, string.
+    #[inline]
     pub fn user_slug(mut self, value: impl Into<String>) -> Self {
         self.user_slug = Some(value.into());
         self
     }
     /// Query `user_url`, string (uri).
+    #[inline]
     pub fn user_url(mut self, value: impl Into<String>) -> Self {
         self.user_url = Some(value.into());
         self
     }
     /// Query `username`, string.
+    #[inline]
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.username = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -247,6 +272,7 @@ impl MarketplaceOfferingPermissionsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -285,6 +311,7 @@ impl MarketplaceOfferingPermissionsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -297,6 +324,7 @@ impl MarketplaceOfferingPermissionsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<models::MarketplaceOfferingPermissionsListResponse> {
@@ -314,6 +342,7 @@ impl MarketplaceOfferingPermissionsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-offering-permissions/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -330,6 +359,7 @@ impl std::future::IntoFuture for MarketplaceOfferingPermissionsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::MarketplaceOfferingPermissionsListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -344,6 +374,7 @@ pub struct MarketplaceOfferingPermissionsRetrieveBuilder {
 impl MarketplaceOfferingPermissionsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -352,6 +383,7 @@ impl MarketplaceOfferingPermissionsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -371,6 +403,7 @@ impl MarketplaceOfferingPermissionsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -388,6 +421,7 @@ impl std::future::IntoFuture for MarketplaceOfferingPermissionsRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::MarketplaceOfferingPermissionsRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -402,6 +436,7 @@ pub struct MarketplaceOfferingPermissionsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceOfferingPermissionsMock<'a> {
     /// Expects `GET /api/marketplace-offering-permissions/` (operation `marketplace_offering_permissions_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -417,6 +452,7 @@ impl<'a> MarketplaceOfferingPermissionsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-offering-permissions/{id}/` (operation `marketplace_offering_permissions_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         id: &i64,

@@ -25,6 +25,7 @@ impl<'a> MarketplaceOfferingProfilesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceOfferingProfilesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MarketplaceOfferingProfilesListBuilder {
         MarketplaceOfferingProfilesListBuilder {
             client: self.client.clone(),
@@ -41,6 +42,7 @@ impl<'a> MarketplaceOfferingProfilesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceOfferingProfilesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> MarketplaceOfferingProfilesRetrieveBuilder {
         MarketplaceOfferingProfilesRetrieveBuilder {
             client: self.client.clone(),
@@ -56,6 +58,7 @@ impl<'a> MarketplaceOfferingProfilesApi<'a> {
     /// - `201`
     ///
     /// Returns a [`MarketplaceOfferingProfilesCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::OfferingProfileRequest,
@@ -74,6 +77,7 @@ impl<'a> MarketplaceOfferingProfilesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceOfferingProfilesUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -94,6 +98,7 @@ impl<'a> MarketplaceOfferingProfilesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceOfferingProfilesPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -113,6 +118,7 @@ impl<'a> MarketplaceOfferingProfilesApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`MarketplaceOfferingProfilesDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> MarketplaceOfferingProfilesDestroyBuilder {
         MarketplaceOfferingProfilesDestroyBuilder {
             client: self.client.clone(),
@@ -128,6 +134,7 @@ impl<'a> MarketplaceOfferingProfilesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceOfferingProfilesAddRoleBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn add_role(
         &self,
         uuid: Uuid,
@@ -148,6 +155,7 @@ impl<'a> MarketplaceOfferingProfilesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceOfferingProfilesRemoveRoleBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn remove_role(
         &self,
         uuid: Uuid,
@@ -174,6 +182,7 @@ impl MarketplaceOfferingProfilesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -181,12 +190,14 @@ impl MarketplaceOfferingProfilesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -195,6 +206,7 @@ impl MarketplaceOfferingProfilesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -214,6 +226,7 @@ impl MarketplaceOfferingProfilesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::OfferingProfile>> {
@@ -224,6 +237,7 @@ impl MarketplaceOfferingProfilesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::OfferingProfile> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -239,6 +253,7 @@ impl MarketplaceOfferingProfilesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-offering-profiles/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -250,6 +265,7 @@ impl MarketplaceOfferingProfilesListBuilder {
 impl std::future::IntoFuture for MarketplaceOfferingProfilesListBuilder {
     type Output = Result<runtime::Page<models::OfferingProfile>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::OfferingProfile>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -264,6 +280,7 @@ pub struct MarketplaceOfferingProfilesRetrieveBuilder {
 impl MarketplaceOfferingProfilesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -272,6 +289,7 @@ impl MarketplaceOfferingProfilesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -291,6 +309,7 @@ impl MarketplaceOfferingProfilesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OfferingProfile> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -299,6 +318,7 @@ impl MarketplaceOfferingProfilesRetrieveBuilder {
 impl std::future::IntoFuture for MarketplaceOfferingProfilesRetrieveBuilder {
     type Output = Result<models::OfferingProfile, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OfferingProfile>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -313,6 +333,7 @@ pub struct MarketplaceOfferingProfilesCreateBuilder {
 impl MarketplaceOfferingProfilesCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -321,6 +342,7 @@ impl MarketplaceOfferingProfilesCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -338,6 +360,7 @@ impl MarketplaceOfferingProfilesCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OfferingProfile> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -346,6 +369,7 @@ impl MarketplaceOfferingProfilesCreateBuilder {
 impl std::future::IntoFuture for MarketplaceOfferingProfilesCreateBuilder {
     type Output = Result<models::OfferingProfile, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OfferingProfile>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -361,6 +385,7 @@ pub struct MarketplaceOfferingProfilesUpdateBuilder {
 impl MarketplaceOfferingProfilesUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -369,6 +394,7 @@ impl MarketplaceOfferingProfilesUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -389,6 +415,7 @@ impl MarketplaceOfferingProfilesUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OfferingProfile> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -397,6 +424,7 @@ impl MarketplaceOfferingProfilesUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceOfferingProfilesUpdateBuilder {
     type Output = Result<models::OfferingProfile, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OfferingProfile>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -412,6 +440,7 @@ pub struct MarketplaceOfferingProfilesPartialUpdateBuilder {
 impl MarketplaceOfferingProfilesPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -421,10 +450,12 @@ impl MarketplaceOfferingProfilesPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedOfferingProfileRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -447,6 +478,7 @@ impl MarketplaceOfferingProfilesPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OfferingProfile> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -455,6 +487,7 @@ impl MarketplaceOfferingProfilesPartialUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceOfferingProfilesPartialUpdateBuilder {
     type Output = Result<models::OfferingProfile, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OfferingProfile>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -469,6 +502,7 @@ pub struct MarketplaceOfferingProfilesDestroyBuilder {
 impl MarketplaceOfferingProfilesDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -477,6 +511,7 @@ impl MarketplaceOfferingProfilesDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -496,6 +531,7 @@ impl MarketplaceOfferingProfilesDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -504,6 +540,7 @@ impl MarketplaceOfferingProfilesDestroyBuilder {
 impl std::future::IntoFuture for MarketplaceOfferingProfilesDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -519,6 +556,7 @@ pub struct MarketplaceOfferingProfilesAddRoleBuilder {
 impl MarketplaceOfferingProfilesAddRoleBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -527,6 +565,7 @@ impl MarketplaceOfferingProfilesAddRoleBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -547,6 +586,7 @@ impl MarketplaceOfferingProfilesAddRoleBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OfferingProfile> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -555,6 +595,7 @@ impl MarketplaceOfferingProfilesAddRoleBuilder {
 impl std::future::IntoFuture for MarketplaceOfferingProfilesAddRoleBuilder {
     type Output = Result<models::OfferingProfile, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OfferingProfile>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -570,6 +611,7 @@ pub struct MarketplaceOfferingProfilesRemoveRoleBuilder {
 impl MarketplaceOfferingProfilesRemoveRoleBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -578,6 +620,7 @@ impl MarketplaceOfferingProfilesRemoveRoleBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -598,6 +641,7 @@ impl MarketplaceOfferingProfilesRemoveRoleBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OfferingProfile> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -606,6 +650,7 @@ impl MarketplaceOfferingProfilesRemoveRoleBuilder {
 impl std::future::IntoFuture for MarketplaceOfferingProfilesRemoveRoleBuilder {
     type Output = Result<models::OfferingProfile, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OfferingProfile>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -620,6 +665,7 @@ pub struct MarketplaceOfferingProfilesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceOfferingProfilesMock<'a> {
     /// Expects `GET /api/marketplace-offering-profiles/` (operation `marketplace_offering_profiles_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::OfferingProfile>> {
@@ -632,6 +678,7 @@ impl<'a> MarketplaceOfferingProfilesMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-offering-profiles/{uuid}/` (operation `marketplace_offering_profiles_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -646,6 +693,7 @@ impl<'a> MarketplaceOfferingProfilesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-offering-profiles/` (operation `marketplace_offering_profiles_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::OfferingProfile> {
@@ -658,6 +706,7 @@ impl<'a> MarketplaceOfferingProfilesMock<'a> {
         )
     }
     /// Expects `PUT /api/marketplace-offering-profiles/{uuid}/` (operation `marketplace_offering_profiles_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -672,6 +721,7 @@ impl<'a> MarketplaceOfferingProfilesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/marketplace-offering-profiles/{uuid}/` (operation `marketplace_offering_profiles_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -686,6 +736,7 @@ impl<'a> MarketplaceOfferingProfilesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/marketplace-offering-profiles/{uuid}/` (operation `marketplace_offering_profiles_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -700,6 +751,7 @@ impl<'a> MarketplaceOfferingProfilesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-offering-profiles/{uuid}/add_role/` (operation `marketplace_offering_profiles_add_role`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn add_role(
         &self,
         uuid: &Uuid,
@@ -714,6 +766,7 @@ impl<'a> MarketplaceOfferingProfilesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-offering-profiles/{uuid}/remove_role/` (operation `marketplace_offering_profiles_remove_role`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn remove_role(
         &self,
         uuid: &Uuid,

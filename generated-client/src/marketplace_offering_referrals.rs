@@ -27,6 +27,7 @@ impl<'a> MarketplaceOfferingReferralsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceOfferingReferralsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MarketplaceOfferingReferralsListBuilder {
         MarketplaceOfferingReferralsListBuilder {
             client: self.client.clone(),
@@ -47,6 +48,7 @@ impl<'a> MarketplaceOfferingReferralsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceOfferingReferralsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> MarketplaceOfferingReferralsRetrieveBuilder {
         MarketplaceOfferingReferralsRetrieveBuilder {
             client: self.client.clone(),
@@ -72,11 +74,13 @@ impl MarketplaceOfferingReferralsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -84,6 +88,7 @@ impl MarketplaceOfferingReferralsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -91,6 +96,7 @@ impl MarketplaceOfferingReferralsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -98,12 +104,14 @@ impl MarketplaceOfferingReferralsListBuilder {
     /// Filter by scope URL.
     ///
     /// Query `scope`, string (uri).
+    #[inline]
     pub fn scope(mut self, value: impl Into<String>) -> Self {
         self.scope = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -112,6 +120,7 @@ impl MarketplaceOfferingReferralsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -133,6 +142,7 @@ impl MarketplaceOfferingReferralsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::MarketplaceOfferingReferral>> {
@@ -143,6 +153,7 @@ impl MarketplaceOfferingReferralsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::MarketplaceOfferingReferral> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -158,6 +169,7 @@ impl MarketplaceOfferingReferralsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-offering-referrals/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -174,6 +186,7 @@ impl std::future::IntoFuture for MarketplaceOfferingReferralsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::MarketplaceOfferingReferral>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -188,6 +201,7 @@ pub struct MarketplaceOfferingReferralsRetrieveBuilder {
 impl MarketplaceOfferingReferralsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -196,6 +210,7 @@ impl MarketplaceOfferingReferralsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -215,6 +230,7 @@ impl MarketplaceOfferingReferralsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceOfferingReferral> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -223,6 +239,7 @@ impl MarketplaceOfferingReferralsRetrieveBuilder {
 impl std::future::IntoFuture for MarketplaceOfferingReferralsRetrieveBuilder {
     type Output = Result<models::MarketplaceOfferingReferral, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::MarketplaceOfferingReferral>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -237,6 +254,7 @@ pub struct MarketplaceOfferingReferralsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceOfferingReferralsMock<'a> {
     /// Expects `GET /api/marketplace-offering-referrals/` (operation `marketplace_offering_referrals_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -252,6 +270,7 @@ impl<'a> MarketplaceOfferingReferralsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-offering-referrals/{uuid}/` (operation `marketplace_offering_referrals_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,

@@ -25,6 +25,7 @@ impl<'a> MarketplaceOfferingRolesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceOfferingRolesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MarketplaceOfferingRolesListBuilder {
         MarketplaceOfferingRolesListBuilder {
             client: self.client.clone(),
@@ -44,6 +45,7 @@ impl<'a> MarketplaceOfferingRolesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceOfferingRolesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> MarketplaceOfferingRolesRetrieveBuilder {
         MarketplaceOfferingRolesRetrieveBuilder {
             client: self.client.clone(),
@@ -59,6 +61,7 @@ impl<'a> MarketplaceOfferingRolesApi<'a> {
     /// - `201`
     ///
     /// Returns a [`MarketplaceOfferingRolesCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::OfferingRoleRequest,
@@ -77,6 +80,7 @@ impl<'a> MarketplaceOfferingRolesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceOfferingRolesUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -97,6 +101,7 @@ impl<'a> MarketplaceOfferingRolesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceOfferingRolesPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -116,6 +121,7 @@ impl<'a> MarketplaceOfferingRolesApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`MarketplaceOfferingRolesDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> MarketplaceOfferingRolesDestroyBuilder {
         MarketplaceOfferingRolesDestroyBuilder {
             client: self.client.clone(),
@@ -138,16 +144,19 @@ pub struct MarketplaceOfferingRolesListBuilder {
 }
 impl MarketplaceOfferingRolesListBuilder {
     /// Query `content_type`, string.
+    #[inline]
     pub fn content_type(mut self, value: impl Into<String>) -> Self {
         self.content_type = Some(value.into());
         self
     }
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Query `offering_uuid`, string.
+    #[inline]
     pub fn offering_uuid(mut self, value: impl Into<String>) -> Self {
         self.offering_uuid = Some(value.into());
         self
@@ -155,6 +164,7 @@ impl MarketplaceOfferingRolesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -162,12 +172,14 @@ impl MarketplaceOfferingRolesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -176,6 +188,7 @@ impl MarketplaceOfferingRolesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -198,6 +211,7 @@ impl MarketplaceOfferingRolesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::OfferingRole>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -206,6 +220,7 @@ impl MarketplaceOfferingRolesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::OfferingRole> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -221,6 +236,7 @@ impl MarketplaceOfferingRolesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-offering-roles/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -232,6 +248,7 @@ impl MarketplaceOfferingRolesListBuilder {
 impl std::future::IntoFuture for MarketplaceOfferingRolesListBuilder {
     type Output = Result<runtime::Page<models::OfferingRole>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::OfferingRole>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -246,6 +263,7 @@ pub struct MarketplaceOfferingRolesRetrieveBuilder {
 impl MarketplaceOfferingRolesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -254,6 +272,7 @@ impl MarketplaceOfferingRolesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -273,6 +292,7 @@ impl MarketplaceOfferingRolesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OfferingRole> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -281,6 +301,7 @@ impl MarketplaceOfferingRolesRetrieveBuilder {
 impl std::future::IntoFuture for MarketplaceOfferingRolesRetrieveBuilder {
     type Output = Result<models::OfferingRole, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OfferingRole>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -295,6 +316,7 @@ pub struct MarketplaceOfferingRolesCreateBuilder {
 impl MarketplaceOfferingRolesCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -303,6 +325,7 @@ impl MarketplaceOfferingRolesCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -320,6 +343,7 @@ impl MarketplaceOfferingRolesCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OfferingRole> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -328,6 +352,7 @@ impl MarketplaceOfferingRolesCreateBuilder {
 impl std::future::IntoFuture for MarketplaceOfferingRolesCreateBuilder {
     type Output = Result<models::OfferingRole, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OfferingRole>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -343,6 +368,7 @@ pub struct MarketplaceOfferingRolesUpdateBuilder {
 impl MarketplaceOfferingRolesUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -351,6 +377,7 @@ impl MarketplaceOfferingRolesUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -371,6 +398,7 @@ impl MarketplaceOfferingRolesUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OfferingRole> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -379,6 +407,7 @@ impl MarketplaceOfferingRolesUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceOfferingRolesUpdateBuilder {
     type Output = Result<models::OfferingRole, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OfferingRole>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -394,6 +423,7 @@ pub struct MarketplaceOfferingRolesPartialUpdateBuilder {
 impl MarketplaceOfferingRolesPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -403,10 +433,12 @@ impl MarketplaceOfferingRolesPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedOfferingRoleRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -429,6 +461,7 @@ impl MarketplaceOfferingRolesPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OfferingRole> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -437,6 +470,7 @@ impl MarketplaceOfferingRolesPartialUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceOfferingRolesPartialUpdateBuilder {
     type Output = Result<models::OfferingRole, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OfferingRole>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -451,6 +485,7 @@ pub struct MarketplaceOfferingRolesDestroyBuilder {
 impl MarketplaceOfferingRolesDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -459,6 +494,7 @@ impl MarketplaceOfferingRolesDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -478,6 +514,7 @@ impl MarketplaceOfferingRolesDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -486,6 +523,7 @@ impl MarketplaceOfferingRolesDestroyBuilder {
 impl std::future::IntoFuture for MarketplaceOfferingRolesDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -500,6 +538,7 @@ pub struct MarketplaceOfferingRolesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceOfferingRolesMock<'a> {
     /// Expects `GET /api/marketplace-offering-roles/` (operation `marketplace_offering_roles_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::OfferingRole>> {
@@ -512,6 +551,7 @@ impl<'a> MarketplaceOfferingRolesMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-offering-roles/{uuid}/` (operation `marketplace_offering_roles_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -526,6 +566,7 @@ impl<'a> MarketplaceOfferingRolesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-offering-roles/` (operation `marketplace_offering_roles_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::OfferingRole> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -536,6 +577,7 @@ impl<'a> MarketplaceOfferingRolesMock<'a> {
         )
     }
     /// Expects `PUT /api/marketplace-offering-roles/{uuid}/` (operation `marketplace_offering_roles_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -550,6 +592,7 @@ impl<'a> MarketplaceOfferingRolesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/marketplace-offering-roles/{uuid}/` (operation `marketplace_offering_roles_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -564,6 +607,7 @@ impl<'a> MarketplaceOfferingRolesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/marketplace-offering-roles/{uuid}/` (operation `marketplace_offering_roles_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,

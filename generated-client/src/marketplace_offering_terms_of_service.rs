@@ -27,6 +27,7 @@ impl<'a> MarketplaceOfferingTermsOfServiceApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceOfferingTermsOfServiceListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MarketplaceOfferingTermsOfServiceListBuilder {
         MarketplaceOfferingTermsOfServiceListBuilder {
             client: self.client.clone(),
@@ -51,6 +52,7 @@ impl<'a> MarketplaceOfferingTermsOfServiceApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceOfferingTermsOfServiceRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: Uuid,
@@ -71,6 +73,7 @@ impl<'a> MarketplaceOfferingTermsOfServiceApi<'a> {
     /// - `201`
     ///
     /// Returns a [`MarketplaceOfferingTermsOfServiceCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::OfferingTermsOfServiceCreateRequest,
@@ -91,6 +94,7 @@ impl<'a> MarketplaceOfferingTermsOfServiceApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceOfferingTermsOfServiceUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(&self, uuid: Uuid) -> MarketplaceOfferingTermsOfServiceUpdateBuilder {
         MarketplaceOfferingTermsOfServiceUpdateBuilder {
             client: self.client.clone(),
@@ -109,6 +113,7 @@ impl<'a> MarketplaceOfferingTermsOfServiceApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceOfferingTermsOfServicePartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -130,6 +135,7 @@ impl<'a> MarketplaceOfferingTermsOfServiceApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`MarketplaceOfferingTermsOfServiceDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: Uuid,
@@ -160,6 +166,7 @@ impl MarketplaceOfferingTermsOfServiceListBuilder {
     /// Is active
     ///
     /// Query `is_active`, boolean.
+    #[inline]
     pub fn is_active(mut self, value: bool) -> Self {
         self.is_active = Some(value);
         self
@@ -169,11 +176,13 @@ impl MarketplaceOfferingTermsOfServiceListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -181,6 +190,7 @@ impl MarketplaceOfferingTermsOfServiceListBuilder {
     /// Offering URL
     ///
     /// Query `offering`, string (uri).
+    #[inline]
     pub fn offering(mut self, value: impl Into<String>) -> Self {
         self.offering = Some(value.into());
         self
@@ -188,6 +198,7 @@ impl MarketplaceOfferingTermsOfServiceListBuilder {
     /// Offering UUID
     ///
     /// Query `offering_uuid`, string (uuid).
+    #[inline]
     pub fn offering_uuid(mut self, value: Uuid) -> Self {
         self.offering_uuid = Some(value);
         self
@@ -195,6 +206,7 @@ impl MarketplaceOfferingTermsOfServiceListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -202,6 +214,7 @@ impl MarketplaceOfferingTermsOfServiceListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -209,6 +222,7 @@ impl MarketplaceOfferingTermsOfServiceListBuilder {
     /// Requires reconsent
     ///
     /// Query `requires_reconsent`, boolean.
+    #[inline]
     pub fn requires_reconsent(mut self, value: bool) -> Self {
         self.requires_reconsent = Some(value);
         self
@@ -216,12 +230,14 @@ impl MarketplaceOfferingTermsOfServiceListBuilder {
     /// Version
     ///
     /// Query `version`, string.
+    #[inline]
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.version = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -230,6 +246,7 @@ impl MarketplaceOfferingTermsOfServiceListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -255,6 +272,7 @@ impl MarketplaceOfferingTermsOfServiceListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::OfferingTermsOfService>> {
@@ -265,6 +283,7 @@ impl MarketplaceOfferingTermsOfServiceListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::OfferingTermsOfService> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -280,6 +299,7 @@ impl MarketplaceOfferingTermsOfServiceListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-offering-terms-of-service/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -293,6 +313,7 @@ impl std::future::IntoFuture for MarketplaceOfferingTermsOfServiceListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::OfferingTermsOfService>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -307,6 +328,7 @@ pub struct MarketplaceOfferingTermsOfServiceRetrieveBuilder {
 impl MarketplaceOfferingTermsOfServiceRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -315,6 +337,7 @@ impl MarketplaceOfferingTermsOfServiceRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -334,6 +357,7 @@ impl MarketplaceOfferingTermsOfServiceRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OfferingTermsOfService> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -342,6 +366,7 @@ impl MarketplaceOfferingTermsOfServiceRetrieveBuilder {
 impl std::future::IntoFuture for MarketplaceOfferingTermsOfServiceRetrieveBuilder {
     type Output = Result<models::OfferingTermsOfService, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OfferingTermsOfService>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -356,6 +381,7 @@ pub struct MarketplaceOfferingTermsOfServiceCreateBuilder {
 impl MarketplaceOfferingTermsOfServiceCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -364,6 +390,7 @@ impl MarketplaceOfferingTermsOfServiceCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -381,6 +408,7 @@ impl MarketplaceOfferingTermsOfServiceCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OfferingTermsOfServiceCreate> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -389,6 +417,7 @@ impl MarketplaceOfferingTermsOfServiceCreateBuilder {
 impl std::future::IntoFuture for MarketplaceOfferingTermsOfServiceCreateBuilder {
     type Output = Result<models::OfferingTermsOfServiceCreate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OfferingTermsOfServiceCreate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -404,6 +433,7 @@ pub struct MarketplaceOfferingTermsOfServiceUpdateBuilder {
 impl MarketplaceOfferingTermsOfServiceUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -413,10 +443,12 @@ impl MarketplaceOfferingTermsOfServiceUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::OfferingTermsOfServiceRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -439,6 +471,7 @@ impl MarketplaceOfferingTermsOfServiceUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OfferingTermsOfService> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -447,6 +480,7 @@ impl MarketplaceOfferingTermsOfServiceUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceOfferingTermsOfServiceUpdateBuilder {
     type Output = Result<models::OfferingTermsOfService, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OfferingTermsOfService>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -462,6 +496,7 @@ pub struct MarketplaceOfferingTermsOfServicePartialUpdateBuilder {
 impl MarketplaceOfferingTermsOfServicePartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -471,10 +506,12 @@ impl MarketplaceOfferingTermsOfServicePartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedOfferingTermsOfServiceRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -497,6 +534,7 @@ impl MarketplaceOfferingTermsOfServicePartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OfferingTermsOfService> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -505,6 +543,7 @@ impl MarketplaceOfferingTermsOfServicePartialUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceOfferingTermsOfServicePartialUpdateBuilder {
     type Output = Result<models::OfferingTermsOfService, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OfferingTermsOfService>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -519,6 +558,7 @@ pub struct MarketplaceOfferingTermsOfServiceDestroyBuilder {
 impl MarketplaceOfferingTermsOfServiceDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -527,6 +567,7 @@ impl MarketplaceOfferingTermsOfServiceDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -546,6 +587,7 @@ impl MarketplaceOfferingTermsOfServiceDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -554,6 +596,7 @@ impl MarketplaceOfferingTermsOfServiceDestroyBuilder {
 impl std::future::IntoFuture for MarketplaceOfferingTermsOfServiceDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -568,6 +611,7 @@ pub struct MarketplaceOfferingTermsOfServiceMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceOfferingTermsOfServiceMock<'a> {
     /// Expects `GET /api/marketplace-offering-terms-of-service/` (operation `marketplace_offering_terms_of_service_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -583,6 +627,7 @@ impl<'a> MarketplaceOfferingTermsOfServiceMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-offering-terms-of-service/{uuid}/` (operation `marketplace_offering_terms_of_service_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -597,6 +642,7 @@ impl<'a> MarketplaceOfferingTermsOfServiceMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-offering-terms-of-service/` (operation `marketplace_offering_terms_of_service_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::OfferingTermsOfServiceCreate> {
@@ -609,6 +655,7 @@ impl<'a> MarketplaceOfferingTermsOfServiceMock<'a> {
         )
     }
     /// Expects `PUT /api/marketplace-offering-terms-of-service/{uuid}/` (operation `marketplace_offering_terms_of_service_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -623,6 +670,7 @@ impl<'a> MarketplaceOfferingTermsOfServiceMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/marketplace-offering-terms-of-service/{uuid}/` (operation `marketplace_offering_terms_of_service_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -637,6 +685,7 @@ impl<'a> MarketplaceOfferingTermsOfServiceMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/marketplace-offering-terms-of-service/{uuid}/` (operation `marketplace_offering_terms_of_service_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,

@@ -25,6 +25,7 @@ impl<'a> MarketplaceOfferingUsagePoliciesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceOfferingUsagePoliciesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MarketplaceOfferingUsagePoliciesListBuilder {
         MarketplaceOfferingUsagePoliciesListBuilder {
             client: self.client.clone(),
@@ -43,6 +44,7 @@ impl<'a> MarketplaceOfferingUsagePoliciesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceOfferingUsagePoliciesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: Uuid,
@@ -61,6 +63,7 @@ impl<'a> MarketplaceOfferingUsagePoliciesApi<'a> {
     /// - `201`
     ///
     /// Returns a [`MarketplaceOfferingUsagePoliciesCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::OfferingUsagePolicyRequest,
@@ -79,6 +82,7 @@ impl<'a> MarketplaceOfferingUsagePoliciesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceOfferingUsagePoliciesUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -99,6 +103,7 @@ impl<'a> MarketplaceOfferingUsagePoliciesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceOfferingUsagePoliciesPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -118,6 +123,7 @@ impl<'a> MarketplaceOfferingUsagePoliciesApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`MarketplaceOfferingUsagePoliciesDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> MarketplaceOfferingUsagePoliciesDestroyBuilder {
         MarketplaceOfferingUsagePoliciesDestroyBuilder {
             client: self.client.clone(),
@@ -133,6 +139,7 @@ impl<'a> MarketplaceOfferingUsagePoliciesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceOfferingUsagePoliciesActionsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn actions_retrieve(
         &self,
     ) -> MarketplaceOfferingUsagePoliciesActionsRetrieveBuilder {
@@ -157,6 +164,7 @@ impl MarketplaceOfferingUsagePoliciesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -164,22 +172,26 @@ impl MarketplaceOfferingUsagePoliciesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `scope`, string (uri).
+    #[inline]
     pub fn scope(mut self, value: impl Into<String>) -> Self {
         self.scope = Some(value.into());
         self
     }
     /// Query `scope_uuid`, string (uuid).
+    #[inline]
     pub fn scope_uuid(mut self, value: Uuid) -> Self {
         self.scope_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -188,6 +200,7 @@ impl MarketplaceOfferingUsagePoliciesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -209,6 +222,7 @@ impl MarketplaceOfferingUsagePoliciesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::OfferingUsagePolicy>> {
@@ -219,6 +233,7 @@ impl MarketplaceOfferingUsagePoliciesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::OfferingUsagePolicy> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -234,6 +249,7 @@ impl MarketplaceOfferingUsagePoliciesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-offering-usage-policies/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -247,6 +263,7 @@ impl std::future::IntoFuture for MarketplaceOfferingUsagePoliciesListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::OfferingUsagePolicy>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -261,6 +278,7 @@ pub struct MarketplaceOfferingUsagePoliciesRetrieveBuilder {
 impl MarketplaceOfferingUsagePoliciesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -269,6 +287,7 @@ impl MarketplaceOfferingUsagePoliciesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -288,6 +307,7 @@ impl MarketplaceOfferingUsagePoliciesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OfferingUsagePolicy> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -296,6 +316,7 @@ impl MarketplaceOfferingUsagePoliciesRetrieveBuilder {
 impl std::future::IntoFuture for MarketplaceOfferingUsagePoliciesRetrieveBuilder {
     type Output = Result<models::OfferingUsagePolicy, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OfferingUsagePolicy>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -310,6 +331,7 @@ pub struct MarketplaceOfferingUsagePoliciesCreateBuilder {
 impl MarketplaceOfferingUsagePoliciesCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -318,6 +340,7 @@ impl MarketplaceOfferingUsagePoliciesCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -335,6 +358,7 @@ impl MarketplaceOfferingUsagePoliciesCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OfferingUsagePolicy> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -343,6 +367,7 @@ impl MarketplaceOfferingUsagePoliciesCreateBuilder {
 impl std::future::IntoFuture for MarketplaceOfferingUsagePoliciesCreateBuilder {
     type Output = Result<models::OfferingUsagePolicy, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OfferingUsagePolicy>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -358,6 +383,7 @@ pub struct MarketplaceOfferingUsagePoliciesUpdateBuilder {
 impl MarketplaceOfferingUsagePoliciesUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -366,6 +392,7 @@ impl MarketplaceOfferingUsagePoliciesUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -386,6 +413,7 @@ impl MarketplaceOfferingUsagePoliciesUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OfferingUsagePolicy> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -394,6 +422,7 @@ impl MarketplaceOfferingUsagePoliciesUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceOfferingUsagePoliciesUpdateBuilder {
     type Output = Result<models::OfferingUsagePolicy, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OfferingUsagePolicy>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -409,6 +438,7 @@ pub struct MarketplaceOfferingUsagePoliciesPartialUpdateBuilder {
 impl MarketplaceOfferingUsagePoliciesPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -418,10 +448,12 @@ impl MarketplaceOfferingUsagePoliciesPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedOfferingUsagePolicyRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -444,6 +476,7 @@ impl MarketplaceOfferingUsagePoliciesPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OfferingUsagePolicy> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -452,6 +485,7 @@ impl MarketplaceOfferingUsagePoliciesPartialUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceOfferingUsagePoliciesPartialUpdateBuilder {
     type Output = Result<models::OfferingUsagePolicy, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OfferingUsagePolicy>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -466,6 +500,7 @@ pub struct MarketplaceOfferingUsagePoliciesDestroyBuilder {
 impl MarketplaceOfferingUsagePoliciesDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -474,6 +509,7 @@ impl MarketplaceOfferingUsagePoliciesDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -493,6 +529,7 @@ impl MarketplaceOfferingUsagePoliciesDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -501,6 +538,7 @@ impl MarketplaceOfferingUsagePoliciesDestroyBuilder {
 impl std::future::IntoFuture for MarketplaceOfferingUsagePoliciesDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -514,6 +552,7 @@ pub struct MarketplaceOfferingUsagePoliciesActionsRetrieveBuilder {
 impl MarketplaceOfferingUsagePoliciesActionsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -522,6 +561,7 @@ impl MarketplaceOfferingUsagePoliciesActionsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -538,6 +578,7 @@ impl MarketplaceOfferingUsagePoliciesActionsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<Vec<Lenient<serde_json::Value>>> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json_or_default)
@@ -546,6 +587,7 @@ impl MarketplaceOfferingUsagePoliciesActionsRetrieveBuilder {
 impl std::future::IntoFuture for MarketplaceOfferingUsagePoliciesActionsRetrieveBuilder {
     type Output = Result<Vec<Lenient<serde_json::Value>>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<Vec<Lenient<serde_json::Value>>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -560,6 +602,7 @@ pub struct MarketplaceOfferingUsagePoliciesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceOfferingUsagePoliciesMock<'a> {
     /// Expects `GET /api/marketplace-offering-usage-policies/` (operation `marketplace_offering_usage_policies_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -575,6 +618,7 @@ impl<'a> MarketplaceOfferingUsagePoliciesMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-offering-usage-policies/{uuid}/` (operation `marketplace_offering_usage_policies_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -589,6 +633,7 @@ impl<'a> MarketplaceOfferingUsagePoliciesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-offering-usage-policies/` (operation `marketplace_offering_usage_policies_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::OfferingUsagePolicy> {
@@ -601,6 +646,7 @@ impl<'a> MarketplaceOfferingUsagePoliciesMock<'a> {
         )
     }
     /// Expects `PUT /api/marketplace-offering-usage-policies/{uuid}/` (operation `marketplace_offering_usage_policies_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -615,6 +661,7 @@ impl<'a> MarketplaceOfferingUsagePoliciesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/marketplace-offering-usage-policies/{uuid}/` (operation `marketplace_offering_usage_policies_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -629,6 +676,7 @@ impl<'a> MarketplaceOfferingUsagePoliciesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/marketplace-offering-usage-policies/{uuid}/` (operation `marketplace_offering_usage_policies_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -643,6 +691,7 @@ impl<'a> MarketplaceOfferingUsagePoliciesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-offering-usage-policies/actions/` (operation `marketplace_offering_usage_policies_actions_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn actions_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, Vec<Lenient<serde_json::Value>>> {

@@ -29,6 +29,7 @@ impl<'a> MarketplaceOfferingUserChecklistCompletionsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceOfferingUserChecklistCompletionsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MarketplaceOfferingUserChecklistCompletionsListBuilder {
         MarketplaceOfferingUserChecklistCompletionsListBuilder {
             client: self.client.clone(),
@@ -55,6 +56,7 @@ impl<'a> MarketplaceOfferingUserChecklistCompletionsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceOfferingUserChecklistCompletionsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(
         &self,
         id: i64,
@@ -87,6 +89,7 @@ impl MarketplaceOfferingUserChecklistCompletionsListBuilder {
     /// Created after
     ///
     /// Query `created`, string (date-time).
+    #[inline]
     pub fn created(mut self, value: DateTime) -> Self {
         self.created = Some(value);
         self
@@ -94,11 +97,13 @@ impl MarketplaceOfferingUserChecklistCompletionsListBuilder {
     /// Created before
     ///
     /// Query `created_before`, string (date-time).
+    #[inline]
     pub fn created_before(mut self, value: DateTime) -> Self {
         self.created_before = Some(value);
         self
     }
     /// Query `is_completed`, boolean.
+    #[inline]
     pub fn is_completed(mut self, value: bool) -> Self {
         self.is_completed = Some(value);
         self
@@ -106,6 +111,7 @@ impl MarketplaceOfferingUserChecklistCompletionsListBuilder {
     /// Modified after
     ///
     /// Query `modified`, string (date-time).
+    #[inline]
     pub fn modified(mut self, value: DateTime) -> Self {
         self.modified = Some(value);
         self
@@ -113,6 +119,7 @@ impl MarketplaceOfferingUserChecklistCompletionsListBuilder {
     /// Modified before
     ///
     /// Query `modified_before`, string (date-time).
+    #[inline]
     pub fn modified_before(mut self, value: DateTime) -> Self {
         self.modified_before = Some(value);
         self
@@ -122,11 +129,13 @@ impl MarketplaceOfferingUserChecklistCompletionsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -134,6 +143,7 @@ impl MarketplaceOfferingUserChecklistCompletionsListBuilder {
     /// Filter by offering UUID
     ///
     /// Query `offering_uuid`, string (uuid).
+    #[inline]
     pub fn offering_uuid(mut self, value: Uuid) -> Self {
         self.offering_uuid = Some(value);
         self
@@ -141,6 +151,7 @@ impl MarketplaceOfferingUserChecklistCompletionsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -148,6 +159,7 @@ impl MarketplaceOfferingUserChecklistCompletionsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -155,12 +167,14 @@ impl MarketplaceOfferingUserChecklistCompletionsListBuilder {
     /// Filter by user UUID
     ///
     /// Query `user_uuid`, string (uuid).
+    #[inline]
     pub fn user_uuid(mut self, value: Uuid) -> Self {
         self.user_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -169,6 +183,7 @@ impl MarketplaceOfferingUserChecklistCompletionsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -196,6 +211,7 @@ impl MarketplaceOfferingUserChecklistCompletionsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -208,6 +224,7 @@ impl MarketplaceOfferingUserChecklistCompletionsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<models::MarketplaceOfferingUserChecklistCompletion> {
@@ -225,6 +242,7 @@ impl MarketplaceOfferingUserChecklistCompletionsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-offering-user-checklist-completions/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -241,6 +259,7 @@ impl std::future::IntoFuture for MarketplaceOfferingUserChecklistCompletionsList
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::MarketplaceOfferingUserChecklistCompletion>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -255,6 +274,7 @@ pub struct MarketplaceOfferingUserChecklistCompletionsRetrieveBuilder {
 impl MarketplaceOfferingUserChecklistCompletionsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -263,6 +283,7 @@ impl MarketplaceOfferingUserChecklistCompletionsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -282,6 +303,7 @@ impl MarketplaceOfferingUserChecklistCompletionsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::MarketplaceOfferingUserChecklistCompletion> {
@@ -298,6 +320,7 @@ for MarketplaceOfferingUserChecklistCompletionsRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::MarketplaceOfferingUserChecklistCompletion,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -312,6 +335,7 @@ pub struct MarketplaceOfferingUserChecklistCompletionsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceOfferingUserChecklistCompletionsMock<'a> {
     /// Expects `GET /api/marketplace-offering-user-checklist-completions/` (operation `marketplace_offering_user_checklist_completions_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -327,6 +351,7 @@ impl<'a> MarketplaceOfferingUserChecklistCompletionsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-offering-user-checklist-completions/{id}/` (operation `marketplace_offering_user_checklist_completions_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         id: &i64,

@@ -27,6 +27,7 @@ impl<'a> MarketplaceOfferingUsersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceOfferingUsersListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MarketplaceOfferingUsersListBuilder {
         MarketplaceOfferingUsersListBuilder {
             client: self.client.clone(),
@@ -65,6 +66,7 @@ impl<'a> MarketplaceOfferingUsersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceOfferingUsersRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> MarketplaceOfferingUsersRetrieveBuilder {
         MarketplaceOfferingUsersRetrieveBuilder {
             client: self.client.clone(),
@@ -83,6 +85,7 @@ impl<'a> MarketplaceOfferingUsersApi<'a> {
     /// - `201`
     ///
     /// Returns a [`MarketplaceOfferingUsersCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(&self) -> MarketplaceOfferingUsersCreateBuilder {
         MarketplaceOfferingUsersCreateBuilder {
             client: self.client.clone(),
@@ -100,6 +103,7 @@ impl<'a> MarketplaceOfferingUsersApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`MarketplaceOfferingUsersUpdateRestrictedBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update_restricted(
         &self,
         uuid: Uuid,
@@ -122,6 +126,7 @@ impl<'a> MarketplaceOfferingUsersApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`MarketplaceOfferingUsersUpdateRuntimeStateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update_runtime_state(
         &self,
         uuid: Uuid,
@@ -142,6 +147,7 @@ impl<'a> MarketplaceOfferingUsersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceOfferingUsersUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(&self, uuid: Uuid) -> MarketplaceOfferingUsersUpdateBuilder {
         MarketplaceOfferingUsersUpdateBuilder {
             client: self.client.clone(),
@@ -158,6 +164,7 @@ impl<'a> MarketplaceOfferingUsersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceOfferingUsersPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -179,6 +186,7 @@ impl<'a> MarketplaceOfferingUsersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceOfferingUsersUpdateCommentsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update_comments_partial_update(
         &self,
         uuid: Uuid,
@@ -200,6 +208,7 @@ impl<'a> MarketplaceOfferingUsersApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`MarketplaceOfferingUsersDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> MarketplaceOfferingUsersDestroyBuilder {
         MarketplaceOfferingUsersDestroyBuilder {
             client: self.client.clone(),
@@ -219,6 +228,7 @@ impl<'a> MarketplaceOfferingUsersApi<'a> {
     /// - `404`
     ///
     /// Returns a [`MarketplaceOfferingUsersChecklistRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn checklist_retrieve(
         &self,
         uuid: Uuid,
@@ -242,6 +252,7 @@ impl<'a> MarketplaceOfferingUsersApi<'a> {
     /// - `404`
     ///
     /// Returns a [`MarketplaceOfferingUsersChecklistReviewRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn checklist_review_retrieve(
         &self,
         uuid: Uuid,
@@ -264,6 +275,7 @@ impl<'a> MarketplaceOfferingUsersApi<'a> {
     /// - `404`
     ///
     /// Returns a [`MarketplaceOfferingUsersChecklistTemplateRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn checklist_template_retrieve(
         &self,
         parent_uuid: Uuid,
@@ -286,6 +298,7 @@ impl<'a> MarketplaceOfferingUsersApi<'a> {
     /// - `404`
     ///
     /// Returns a [`MarketplaceOfferingUsersCompletionReviewStatusRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn completion_review_status_retrieve(
         &self,
         uuid: Uuid,
@@ -308,6 +321,7 @@ impl<'a> MarketplaceOfferingUsersApi<'a> {
     /// - `404`
     ///
     /// Returns a [`MarketplaceOfferingUsersCompletionStatusRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn completion_status_retrieve(
         &self,
         uuid: Uuid,
@@ -328,6 +342,7 @@ impl<'a> MarketplaceOfferingUsersApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`MarketplaceOfferingUsersProfileFieldWarningsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn profile_field_warnings_retrieve(
         &self,
     ) -> MarketplaceOfferingUsersProfileFieldWarningsRetrieveBuilder {
@@ -346,6 +361,7 @@ impl<'a> MarketplaceOfferingUsersApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`MarketplaceOfferingUsersBeginCreatingBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn begin_creating(
         &self,
         uuid: Uuid,
@@ -366,6 +382,7 @@ impl<'a> MarketplaceOfferingUsersApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`MarketplaceOfferingUsersRequestDeletionBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn request_deletion(
         &self,
         uuid: Uuid,
@@ -386,6 +403,7 @@ impl<'a> MarketplaceOfferingUsersApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`MarketplaceOfferingUsersSetDeletedBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_deleted(&self, uuid: Uuid) -> MarketplaceOfferingUsersSetDeletedBuilder {
         MarketplaceOfferingUsersSetDeletedBuilder {
             client: self.client.clone(),
@@ -403,6 +421,7 @@ impl<'a> MarketplaceOfferingUsersApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`MarketplaceOfferingUsersSetDeletingBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_deleting(
         &self,
         uuid: Uuid,
@@ -423,6 +442,7 @@ impl<'a> MarketplaceOfferingUsersApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`MarketplaceOfferingUsersSetErrorCreatingBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_error_creating(
         &self,
         uuid: Uuid,
@@ -443,6 +463,7 @@ impl<'a> MarketplaceOfferingUsersApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`MarketplaceOfferingUsersSetErrorDeletingBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_error_deleting(
         &self,
         uuid: Uuid,
@@ -463,6 +484,7 @@ impl<'a> MarketplaceOfferingUsersApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`MarketplaceOfferingUsersSetOkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_ok(&self, uuid: Uuid) -> MarketplaceOfferingUsersSetOkBuilder {
         MarketplaceOfferingUsersSetOkBuilder {
             client: self.client.clone(),
@@ -480,6 +502,7 @@ impl<'a> MarketplaceOfferingUsersApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`MarketplaceOfferingUsersSetPendingAccountLinkingBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_pending_account_linking(
         &self,
         uuid: Uuid,
@@ -501,6 +524,7 @@ impl<'a> MarketplaceOfferingUsersApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`MarketplaceOfferingUsersSetPendingAdditionalValidationBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_pending_additional_validation(
         &self,
         uuid: Uuid,
@@ -522,6 +546,7 @@ impl<'a> MarketplaceOfferingUsersApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`MarketplaceOfferingUsersSetValidationCompleteBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_validation_complete(
         &self,
         uuid: Uuid,
@@ -544,6 +569,7 @@ impl<'a> MarketplaceOfferingUsersApi<'a> {
     /// - `404`
     ///
     /// Returns a [`MarketplaceOfferingUsersSubmitAnswersBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn submit_answers(
         &self,
         uuid: Uuid,
@@ -590,6 +616,7 @@ impl MarketplaceOfferingUsersListBuilder {
     /// Created after
     ///
     /// Query `created`, string (date-time).
+    #[inline]
     pub fn created(mut self, value: DateTime) -> Self {
         self.created = Some(value);
         self
@@ -597,6 +624,7 @@ impl MarketplaceOfferingUsersListBuilder {
     /// Created before
     ///
     /// Query `created_before`, string (date-time).
+    #[inline]
     pub fn created_before(mut self, value: DateTime) -> Self {
         self.created_before = Some(value);
         self
@@ -604,11 +632,13 @@ impl MarketplaceOfferingUsersListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -616,6 +646,7 @@ impl MarketplaceOfferingUsersListBuilder {
     /// User has complete profile for the offering
     ///
     /// Query `has_complete_profile`, boolean.
+    #[inline]
     pub fn has_complete_profile(mut self, value: bool) -> Self {
         self.has_complete_profile = Some(value);
         self
@@ -623,6 +654,7 @@ impl MarketplaceOfferingUsersListBuilder {
     /// User Has Consent
     ///
     /// Query `has_consent`, boolean.
+    #[inline]
     pub fn has_consent(mut self, value: bool) -> Self {
         self.has_consent = Some(value);
         self
@@ -630,6 +662,7 @@ impl MarketplaceOfferingUsersListBuilder {
     /// Is restricted
     ///
     /// Query `is_restricted`, boolean.
+    #[inline]
     pub fn is_restricted(mut self, value: bool) -> Self {
         self.is_restricted = Some(value);
         self
@@ -637,6 +670,7 @@ impl MarketplaceOfferingUsersListBuilder {
     /// Modified after
     ///
     /// Query `modified`, string (date-time).
+    #[inline]
     pub fn modified(mut self, value: DateTime) -> Self {
         self.modified = Some(value);
         self
@@ -644,6 +678,7 @@ impl MarketplaceOfferingUsersListBuilder {
     /// Modified before
     ///
     /// Query `modified_before`, string (date-time).
+    #[inline]
     pub fn modified_before(mut self, value: DateTime) -> Self {
         self.modified_before = Some(value);
         self
@@ -653,16 +688,19 @@ impl MarketplaceOfferingUsersListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
     }
     /// Query `offering`, string (uri).
+    #[inline]
     pub fn offering(mut self, value: impl Into<String>) -> Self {
         self.offering = Some(value.into());
         self
@@ -670,6 +708,7 @@ impl MarketplaceOfferingUsersListBuilder {
     /// Offering has active Terms of Service
     ///
     /// Query `offering_has_active_tos`, boolean.
+    #[inline]
     pub fn offering_has_active_tos(mut self, value: bool) -> Self {
         self.offering_has_active_tos = Some(value);
         self
@@ -679,6 +718,7 @@ impl MarketplaceOfferingUsersListBuilder {
     /// Query `offering_slug`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_offering_slug`\](Self::add_offering_slug) adds one to them.
+    #[inline]
     pub fn offering_slug(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -687,6 +727,7 @@ impl MarketplaceOfferingUsersListBuilder {
         self
     }
     /// Adds one value to query `offering_slug`, after those set before (with [`offering_slug`](Self::offering_slug) or this method).
+    #[inline]
     pub fn add_offering_slug(mut self, value: impl Into<String>) -> Self {
         self.offering_slug.push(value.into());
         self
@@ -696,6 +737,7 @@ impl MarketplaceOfferingUsersListBuilder {
     /// Query `offering_uuid`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_offering_uuid`\](Self::add_offering_uuid) adds one to them.
+    #[inline]
     pub fn offering_uuid(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -704,6 +746,7 @@ impl MarketplaceOfferingUsersListBuilder {
         self
     }
     /// Adds one value to query `offering_uuid`, after those set before (with [`offering_uuid`](Self::offering_uuid) or this method).
+    #[inline]
     pub fn add_offering_uuid(mut self, value: impl Into<String>) -> Self {
         self.offering_uuid.push(value.into());
         self
@@ -711,6 +754,7 @@ impl MarketplaceOfferingUsersListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -718,11 +762,13 @@ impl MarketplaceOfferingUsersListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `parent_offering_uuid`, string (uuid).
+    #[inline]
     pub fn parent_offering_uuid(mut self, value: Uuid) -> Self {
         self.parent_offering_uuid = Some(value);
         self
@@ -730,6 +776,7 @@ impl MarketplaceOfferingUsersListBuilder {
     /// Provider UUID
     ///
     /// Query `provider_uuid`, string (uuid).
+    #[inline]
     pub fn provider_uuid(mut self, value: Uuid) -> Self {
         self.provider_uuid = Some(value);
         self
@@ -737,6 +784,7 @@ impl MarketplaceOfferingUsersListBuilder {
     /// Search by offering name, username or user name
     ///
     /// Query `query`, string.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
@@ -746,6 +794,7 @@ impl MarketplaceOfferingUsersListBuilder {
     /// Query `runtime_state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_runtime_state`\](Self::add_runtime_state) adds one to them.
+    #[inline]
     pub fn runtime_state(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -754,6 +803,7 @@ impl MarketplaceOfferingUsersListBuilder {
         self
     }
     /// Adds one value to query `runtime_state`, after those set before (with [`runtime_state`](Self::runtime_state) or this method).
+    #[inline]
     pub fn add_runtime_state(mut self, value: impl Into<String>) -> Self {
         self.runtime_state.push(value.into());
         self
@@ -763,11 +813,13 @@ impl MarketplaceOfferingUsersListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
@@ -775,6 +827,7 @@ impl MarketplaceOfferingUsersListBuilder {
     /// User username
     ///
     /// Query `user_username`, string.
+    #[inline]
     pub fn user_username(mut self, value: impl Into<String>) -> Self {
         self.user_username = Some(value.into());
         self
@@ -782,12 +835,14 @@ impl MarketplaceOfferingUsersListBuilder {
     /// User UUID
     ///
     /// Query `user_uuid`, string (uuid).
+    #[inline]
     pub fn user_uuid(mut self, value: Uuid) -> Self {
         self.user_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -796,6 +851,7 @@ impl MarketplaceOfferingUsersListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -835,6 +891,7 @@ impl MarketplaceOfferingUsersListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::OfferingUser>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -843,6 +900,7 @@ impl MarketplaceOfferingUsersListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::OfferingUser> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -858,6 +916,7 @@ impl MarketplaceOfferingUsersListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-offering-users/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -869,6 +928,7 @@ impl MarketplaceOfferingUsersListBuilder {
 impl std::future::IntoFuture for MarketplaceOfferingUsersListBuilder {
     type Output = Result<runtime::Page<models::OfferingUser>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::OfferingUser>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -885,17 +945,20 @@ impl MarketplaceOfferingUsersRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -904,6 +967,7 @@ impl MarketplaceOfferingUsersRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -925,6 +989,7 @@ impl MarketplaceOfferingUsersRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OfferingUser> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -933,6 +998,7 @@ impl MarketplaceOfferingUsersRetrieveBuilder {
 impl std::future::IntoFuture for MarketplaceOfferingUsersRetrieveBuilder {
     type Output = Result<models::OfferingUser, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OfferingUser>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -947,6 +1013,7 @@ pub struct MarketplaceOfferingUsersCreateBuilder {
 impl MarketplaceOfferingUsersCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -956,10 +1023,12 @@ impl MarketplaceOfferingUsersCreateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::OfferingUserRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -979,6 +1048,7 @@ impl MarketplaceOfferingUsersCreateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OfferingUser> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -987,6 +1057,7 @@ impl MarketplaceOfferingUsersCreateBuilder {
 impl std::future::IntoFuture for MarketplaceOfferingUsersCreateBuilder {
     type Output = Result<models::OfferingUser, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OfferingUser>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1002,6 +1073,7 @@ pub struct MarketplaceOfferingUsersUpdateRestrictedBuilder {
 impl MarketplaceOfferingUsersUpdateRestrictedBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1010,6 +1082,7 @@ impl MarketplaceOfferingUsersUpdateRestrictedBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1030,6 +1103,7 @@ impl MarketplaceOfferingUsersUpdateRestrictedBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1038,6 +1112,7 @@ impl MarketplaceOfferingUsersUpdateRestrictedBuilder {
 impl std::future::IntoFuture for MarketplaceOfferingUsersUpdateRestrictedBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1053,6 +1128,7 @@ pub struct MarketplaceOfferingUsersUpdateRuntimeStateBuilder {
 impl MarketplaceOfferingUsersUpdateRuntimeStateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1061,6 +1137,7 @@ impl MarketplaceOfferingUsersUpdateRuntimeStateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1081,6 +1158,7 @@ impl MarketplaceOfferingUsersUpdateRuntimeStateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1089,6 +1167,7 @@ impl MarketplaceOfferingUsersUpdateRuntimeStateBuilder {
 impl std::future::IntoFuture for MarketplaceOfferingUsersUpdateRuntimeStateBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1104,6 +1183,7 @@ pub struct MarketplaceOfferingUsersUpdateBuilder {
 impl MarketplaceOfferingUsersUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1113,10 +1193,12 @@ impl MarketplaceOfferingUsersUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::OfferingUserRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1139,6 +1221,7 @@ impl MarketplaceOfferingUsersUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OfferingUser> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1147,6 +1230,7 @@ impl MarketplaceOfferingUsersUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceOfferingUsersUpdateBuilder {
     type Output = Result<models::OfferingUser, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OfferingUser>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1162,6 +1246,7 @@ pub struct MarketplaceOfferingUsersPartialUpdateBuilder {
 impl MarketplaceOfferingUsersPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1171,10 +1256,12 @@ impl MarketplaceOfferingUsersPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedOfferingUserRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1197,6 +1284,7 @@ impl MarketplaceOfferingUsersPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OfferingUser> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1205,6 +1293,7 @@ impl MarketplaceOfferingUsersPartialUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceOfferingUsersPartialUpdateBuilder {
     type Output = Result<models::OfferingUser, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OfferingUser>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1220,6 +1309,7 @@ pub struct MarketplaceOfferingUsersUpdateCommentsPartialUpdateBuilder {
 impl MarketplaceOfferingUsersUpdateCommentsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1229,6 +1319,7 @@ impl MarketplaceOfferingUsersUpdateCommentsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(
         mut self,
         body: models::PatchedOfferingUserServiceProviderCommentRequest,
@@ -1236,6 +1327,7 @@ impl MarketplaceOfferingUsersUpdateCommentsPartialUpdateBuilder {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1258,6 +1350,7 @@ impl MarketplaceOfferingUsersUpdateCommentsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::OfferingUserServiceProviderComment> {
@@ -1271,6 +1364,7 @@ for MarketplaceOfferingUsersUpdateCommentsPartialUpdateBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::OfferingUserServiceProviderComment,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1285,6 +1379,7 @@ pub struct MarketplaceOfferingUsersDestroyBuilder {
 impl MarketplaceOfferingUsersDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1293,6 +1388,7 @@ impl MarketplaceOfferingUsersDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1312,6 +1408,7 @@ impl MarketplaceOfferingUsersDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1320,6 +1417,7 @@ impl MarketplaceOfferingUsersDestroyBuilder {
 impl std::future::IntoFuture for MarketplaceOfferingUsersDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1336,12 +1434,14 @@ impl MarketplaceOfferingUsersChecklistRetrieveBuilder {
     /// If true, returns all questions including hidden ones (for dynamic form visibility). Default: false.
     ///
     /// Query `include_all`, boolean.
+    #[inline]
     pub fn include_all(mut self, value: bool) -> Self {
         self.include_all = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1350,6 +1450,7 @@ impl MarketplaceOfferingUsersChecklistRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1371,6 +1472,7 @@ impl MarketplaceOfferingUsersChecklistRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -1388,6 +1490,7 @@ impl std::future::IntoFuture for MarketplaceOfferingUsersChecklistRetrieveBuilde
     type IntoFuture = runtime::ResponseFuture<
         models::MarketplaceOfferingUsersChecklistRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1402,6 +1505,7 @@ pub struct MarketplaceOfferingUsersChecklistReviewRetrieveBuilder {
 impl MarketplaceOfferingUsersChecklistReviewRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1410,6 +1514,7 @@ impl MarketplaceOfferingUsersChecklistReviewRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1429,6 +1534,7 @@ impl MarketplaceOfferingUsersChecklistReviewRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ChecklistReview> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1437,6 +1543,7 @@ impl MarketplaceOfferingUsersChecklistReviewRetrieveBuilder {
 impl std::future::IntoFuture for MarketplaceOfferingUsersChecklistReviewRetrieveBuilder {
     type Output = Result<models::ChecklistReview, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ChecklistReview>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1451,6 +1558,7 @@ pub struct MarketplaceOfferingUsersChecklistTemplateRetrieveBuilder {
 impl MarketplaceOfferingUsersChecklistTemplateRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1459,6 +1567,7 @@ impl MarketplaceOfferingUsersChecklistTemplateRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1477,6 +1586,7 @@ impl MarketplaceOfferingUsersChecklistTemplateRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -1495,6 +1605,7 @@ for MarketplaceOfferingUsersChecklistTemplateRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::MarketplaceOfferingUsersChecklistTemplateRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1509,6 +1620,7 @@ pub struct MarketplaceOfferingUsersCompletionReviewStatusRetrieveBuilder {
 impl MarketplaceOfferingUsersCompletionReviewStatusRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1517,6 +1629,7 @@ impl MarketplaceOfferingUsersCompletionReviewStatusRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1536,6 +1649,7 @@ impl MarketplaceOfferingUsersCompletionReviewStatusRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ChecklistReviewCompletion> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1545,6 +1659,7 @@ impl std::future::IntoFuture
 for MarketplaceOfferingUsersCompletionReviewStatusRetrieveBuilder {
     type Output = Result<models::ChecklistReviewCompletion, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ChecklistReviewCompletion>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1559,6 +1674,7 @@ pub struct MarketplaceOfferingUsersCompletionStatusRetrieveBuilder {
 impl MarketplaceOfferingUsersCompletionStatusRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1567,6 +1683,7 @@ impl MarketplaceOfferingUsersCompletionStatusRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1586,6 +1703,7 @@ impl MarketplaceOfferingUsersCompletionStatusRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CompletionStatus> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1595,6 +1713,7 @@ impl std::future::IntoFuture
 for MarketplaceOfferingUsersCompletionStatusRetrieveBuilder {
     type Output = Result<models::CompletionStatus, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CompletionStatus>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1608,6 +1727,7 @@ pub struct MarketplaceOfferingUsersProfileFieldWarningsRetrieveBuilder {
 impl MarketplaceOfferingUsersProfileFieldWarningsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1616,6 +1736,7 @@ impl MarketplaceOfferingUsersProfileFieldWarningsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1632,6 +1753,7 @@ impl MarketplaceOfferingUsersProfileFieldWarningsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1641,6 +1763,7 @@ impl std::future::IntoFuture
 for MarketplaceOfferingUsersProfileFieldWarningsRetrieveBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1655,6 +1778,7 @@ pub struct MarketplaceOfferingUsersBeginCreatingBuilder {
 impl MarketplaceOfferingUsersBeginCreatingBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1663,6 +1787,7 @@ impl MarketplaceOfferingUsersBeginCreatingBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1682,6 +1807,7 @@ impl MarketplaceOfferingUsersBeginCreatingBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1690,6 +1816,7 @@ impl MarketplaceOfferingUsersBeginCreatingBuilder {
 impl std::future::IntoFuture for MarketplaceOfferingUsersBeginCreatingBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1704,6 +1831,7 @@ pub struct MarketplaceOfferingUsersRequestDeletionBuilder {
 impl MarketplaceOfferingUsersRequestDeletionBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1712,6 +1840,7 @@ impl MarketplaceOfferingUsersRequestDeletionBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1731,6 +1860,7 @@ impl MarketplaceOfferingUsersRequestDeletionBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1739,6 +1869,7 @@ impl MarketplaceOfferingUsersRequestDeletionBuilder {
 impl std::future::IntoFuture for MarketplaceOfferingUsersRequestDeletionBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1753,6 +1884,7 @@ pub struct MarketplaceOfferingUsersSetDeletedBuilder {
 impl MarketplaceOfferingUsersSetDeletedBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1761,6 +1893,7 @@ impl MarketplaceOfferingUsersSetDeletedBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1780,6 +1913,7 @@ impl MarketplaceOfferingUsersSetDeletedBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1788,6 +1922,7 @@ impl MarketplaceOfferingUsersSetDeletedBuilder {
 impl std::future::IntoFuture for MarketplaceOfferingUsersSetDeletedBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1802,6 +1937,7 @@ pub struct MarketplaceOfferingUsersSetDeletingBuilder {
 impl MarketplaceOfferingUsersSetDeletingBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1810,6 +1946,7 @@ impl MarketplaceOfferingUsersSetDeletingBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1829,6 +1966,7 @@ impl MarketplaceOfferingUsersSetDeletingBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1837,6 +1975,7 @@ impl MarketplaceOfferingUsersSetDeletingBuilder {
 impl std::future::IntoFuture for MarketplaceOfferingUsersSetDeletingBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1851,6 +1990,7 @@ pub struct MarketplaceOfferingUsersSetErrorCreatingBuilder {
 impl MarketplaceOfferingUsersSetErrorCreatingBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1859,6 +1999,7 @@ impl MarketplaceOfferingUsersSetErrorCreatingBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1878,6 +2019,7 @@ impl MarketplaceOfferingUsersSetErrorCreatingBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1886,6 +2028,7 @@ impl MarketplaceOfferingUsersSetErrorCreatingBuilder {
 impl std::future::IntoFuture for MarketplaceOfferingUsersSetErrorCreatingBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1900,6 +2043,7 @@ pub struct MarketplaceOfferingUsersSetErrorDeletingBuilder {
 impl MarketplaceOfferingUsersSetErrorDeletingBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1908,6 +2052,7 @@ impl MarketplaceOfferingUsersSetErrorDeletingBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1927,6 +2072,7 @@ impl MarketplaceOfferingUsersSetErrorDeletingBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1935,6 +2081,7 @@ impl MarketplaceOfferingUsersSetErrorDeletingBuilder {
 impl std::future::IntoFuture for MarketplaceOfferingUsersSetErrorDeletingBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1949,6 +2096,7 @@ pub struct MarketplaceOfferingUsersSetOkBuilder {
 impl MarketplaceOfferingUsersSetOkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1957,6 +2105,7 @@ impl MarketplaceOfferingUsersSetOkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1976,6 +2125,7 @@ impl MarketplaceOfferingUsersSetOkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1984,6 +2134,7 @@ impl MarketplaceOfferingUsersSetOkBuilder {
 impl std::future::IntoFuture for MarketplaceOfferingUsersSetOkBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1999,6 +2150,7 @@ pub struct MarketplaceOfferingUsersSetPendingAccountLinkingBuilder {
 impl MarketplaceOfferingUsersSetPendingAccountLinkingBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2008,10 +2160,12 @@ impl MarketplaceOfferingUsersSetPendingAccountLinkingBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::OfferingUserStateTransitionRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2034,6 +2188,7 @@ impl MarketplaceOfferingUsersSetPendingAccountLinkingBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -2043,6 +2198,7 @@ impl std::future::IntoFuture
 for MarketplaceOfferingUsersSetPendingAccountLinkingBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2058,6 +2214,7 @@ pub struct MarketplaceOfferingUsersSetPendingAdditionalValidationBuilder {
 impl MarketplaceOfferingUsersSetPendingAdditionalValidationBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2067,10 +2224,12 @@ impl MarketplaceOfferingUsersSetPendingAdditionalValidationBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::OfferingUserStateTransitionRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2093,6 +2252,7 @@ impl MarketplaceOfferingUsersSetPendingAdditionalValidationBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -2102,6 +2262,7 @@ impl std::future::IntoFuture
 for MarketplaceOfferingUsersSetPendingAdditionalValidationBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2116,6 +2277,7 @@ pub struct MarketplaceOfferingUsersSetValidationCompleteBuilder {
 impl MarketplaceOfferingUsersSetValidationCompleteBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2124,6 +2286,7 @@ impl MarketplaceOfferingUsersSetValidationCompleteBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2143,6 +2306,7 @@ impl MarketplaceOfferingUsersSetValidationCompleteBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -2151,6 +2315,7 @@ impl MarketplaceOfferingUsersSetValidationCompleteBuilder {
 impl std::future::IntoFuture for MarketplaceOfferingUsersSetValidationCompleteBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2166,6 +2331,7 @@ pub struct MarketplaceOfferingUsersSubmitAnswersBuilder {
 impl MarketplaceOfferingUsersSubmitAnswersBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2174,6 +2340,7 @@ impl MarketplaceOfferingUsersSubmitAnswersBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2194,6 +2361,7 @@ impl MarketplaceOfferingUsersSubmitAnswersBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::DetailCompletion> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -2202,6 +2370,7 @@ impl MarketplaceOfferingUsersSubmitAnswersBuilder {
 impl std::future::IntoFuture for MarketplaceOfferingUsersSubmitAnswersBuilder {
     type Output = Result<models::DetailCompletion, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::DetailCompletion>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2216,6 +2385,7 @@ pub struct MarketplaceOfferingUsersMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceOfferingUsersMock<'a> {
     /// Expects `GET /api/marketplace-offering-users/` (operation `marketplace_offering_users_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::OfferingUser>> {
@@ -2228,6 +2398,7 @@ impl<'a> MarketplaceOfferingUsersMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-offering-users/{uuid}/` (operation `marketplace_offering_users_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -2242,6 +2413,7 @@ impl<'a> MarketplaceOfferingUsersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-offering-users/` (operation `marketplace_offering_users_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::OfferingUser> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -2252,6 +2424,7 @@ impl<'a> MarketplaceOfferingUsersMock<'a> {
         )
     }
     /// Expects `POST /api/marketplace-offering-users/{uuid}/update_restricted/` (operation `marketplace_offering_users_update_restricted`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update_restricted(
         &self,
         uuid: &Uuid,
@@ -2266,6 +2439,7 @@ impl<'a> MarketplaceOfferingUsersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-offering-users/{uuid}/update_runtime_state/` (operation `marketplace_offering_users_update_runtime_state`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update_runtime_state(
         &self,
         uuid: &Uuid,
@@ -2280,6 +2454,7 @@ impl<'a> MarketplaceOfferingUsersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/marketplace-offering-users/{uuid}/` (operation `marketplace_offering_users_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -2294,6 +2469,7 @@ impl<'a> MarketplaceOfferingUsersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/marketplace-offering-users/{uuid}/` (operation `marketplace_offering_users_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -2308,6 +2484,7 @@ impl<'a> MarketplaceOfferingUsersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/marketplace-offering-users/{uuid}/update_comments/` (operation `marketplace_offering_users_update_comments_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update_comments_partial_update(
         &self,
         uuid: &Uuid,
@@ -2325,6 +2502,7 @@ impl<'a> MarketplaceOfferingUsersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/marketplace-offering-users/{uuid}/` (operation `marketplace_offering_users_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -2339,6 +2517,7 @@ impl<'a> MarketplaceOfferingUsersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-offering-users/{uuid}/checklist/` (operation `marketplace_offering_users_checklist_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn checklist_retrieve(
         &self,
         uuid: &Uuid,
@@ -2356,6 +2535,7 @@ impl<'a> MarketplaceOfferingUsersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-offering-users/{uuid}/checklist_review/` (operation `marketplace_offering_users_checklist_review_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn checklist_review_retrieve(
         &self,
         uuid: &Uuid,
@@ -2370,6 +2550,7 @@ impl<'a> MarketplaceOfferingUsersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-offering-users/checklist-template/` (operation `marketplace_offering_users_checklist_template_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn checklist_template_retrieve(
         &self,
         parent_uuid: &Uuid,
@@ -2387,6 +2568,7 @@ impl<'a> MarketplaceOfferingUsersMock<'a> {
             .query("parent_uuid", parent_uuid)
     }
     /// Expects `GET /api/marketplace-offering-users/{uuid}/completion_review_status/` (operation `marketplace_offering_users_completion_review_status_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn completion_review_status_retrieve(
         &self,
         uuid: &Uuid,
@@ -2401,6 +2583,7 @@ impl<'a> MarketplaceOfferingUsersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-offering-users/{uuid}/completion_status/` (operation `marketplace_offering_users_completion_status_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn completion_status_retrieve(
         &self,
         uuid: &Uuid,
@@ -2415,6 +2598,7 @@ impl<'a> MarketplaceOfferingUsersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-offering-users/profile_field_warnings/` (operation `marketplace_offering_users_profile_field_warnings_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn profile_field_warnings_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
@@ -2427,6 +2611,7 @@ impl<'a> MarketplaceOfferingUsersMock<'a> {
         )
     }
     /// Expects `POST /api/marketplace-offering-users/{uuid}/begin_creating/` (operation `marketplace_offering_users_begin_creating`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn begin_creating(
         &self,
         uuid: &Uuid,
@@ -2441,6 +2626,7 @@ impl<'a> MarketplaceOfferingUsersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-offering-users/{uuid}/request_deletion/` (operation `marketplace_offering_users_request_deletion`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn request_deletion(
         &self,
         uuid: &Uuid,
@@ -2455,6 +2641,7 @@ impl<'a> MarketplaceOfferingUsersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-offering-users/{uuid}/set_deleted/` (operation `marketplace_offering_users_set_deleted`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_deleted(
         &self,
         uuid: &Uuid,
@@ -2469,6 +2656,7 @@ impl<'a> MarketplaceOfferingUsersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-offering-users/{uuid}/set_deleting/` (operation `marketplace_offering_users_set_deleting`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_deleting(
         &self,
         uuid: &Uuid,
@@ -2483,6 +2671,7 @@ impl<'a> MarketplaceOfferingUsersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-offering-users/{uuid}/set_error_creating/` (operation `marketplace_offering_users_set_error_creating`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_error_creating(
         &self,
         uuid: &Uuid,
@@ -2497,6 +2686,7 @@ impl<'a> MarketplaceOfferingUsersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-offering-users/{uuid}/set_error_deleting/` (operation `marketplace_offering_users_set_error_deleting`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_error_deleting(
         &self,
         uuid: &Uuid,
@@ -2511,6 +2701,7 @@ impl<'a> MarketplaceOfferingUsersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-offering-users/{uuid}/set_ok/` (operation `marketplace_offering_users_set_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_ok(
         &self,
         uuid: &Uuid,
@@ -2525,6 +2716,7 @@ impl<'a> MarketplaceOfferingUsersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-offering-users/{uuid}/set_pending_account_linking/` (operation `marketplace_offering_users_set_pending_account_linking`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_pending_account_linking(
         &self,
         uuid: &Uuid,
@@ -2539,6 +2731,7 @@ impl<'a> MarketplaceOfferingUsersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-offering-users/{uuid}/set_pending_additional_validation/` (operation `marketplace_offering_users_set_pending_additional_validation`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_pending_additional_validation(
         &self,
         uuid: &Uuid,
@@ -2553,6 +2746,7 @@ impl<'a> MarketplaceOfferingUsersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-offering-users/{uuid}/set_validation_complete/` (operation `marketplace_offering_users_set_validation_complete`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_validation_complete(
         &self,
         uuid: &Uuid,
@@ -2567,6 +2761,7 @@ impl<'a> MarketplaceOfferingUsersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-offering-users/{uuid}/submit_answers/` (operation `marketplace_offering_users_submit_answers`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn submit_answers(
         &self,
         uuid: &Uuid,

@@ -27,6 +27,7 @@ impl<'a> MarketplaceOrdersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceOrdersListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MarketplaceOrdersListBuilder {
         MarketplaceOrdersListBuilder {
             client: self.client.clone(),
@@ -71,6 +72,7 @@ impl<'a> MarketplaceOrdersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceOrdersRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> MarketplaceOrdersRetrieveBuilder {
         MarketplaceOrdersRetrieveBuilder {
             client: self.client.clone(),
@@ -89,6 +91,7 @@ impl<'a> MarketplaceOrdersApi<'a> {
     /// - `201`
     ///
     /// Returns a [`MarketplaceOrdersCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::OrderCreateRequest,
@@ -110,6 +113,7 @@ impl<'a> MarketplaceOrdersApi<'a> {
     /// - `403`: No response body
     ///
     /// Returns a [`MarketplaceOrdersUnlinkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn unlink(&self, uuid: Uuid) -> MarketplaceOrdersUnlinkBuilder {
         MarketplaceOrdersUnlinkBuilder {
             client: self.client.clone(),
@@ -127,6 +131,7 @@ impl<'a> MarketplaceOrdersApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`MarketplaceOrdersDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> MarketplaceOrdersDestroyBuilder {
         MarketplaceOrdersDestroyBuilder {
             client: self.client.clone(),
@@ -144,6 +149,7 @@ impl<'a> MarketplaceOrdersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceOrdersApproveByConsumerBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn approve_by_consumer(
         &self,
         uuid: Uuid,
@@ -164,6 +170,7 @@ impl<'a> MarketplaceOrdersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceOrdersApproveByProviderBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn approve_by_provider(
         &self,
         uuid: Uuid,
@@ -185,6 +192,7 @@ impl<'a> MarketplaceOrdersApi<'a> {
     /// - `202`: No response body
     ///
     /// Returns a [`MarketplaceOrdersCancelBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn cancel(&self, uuid: Uuid) -> MarketplaceOrdersCancelBuilder {
         MarketplaceOrdersCancelBuilder {
             client: self.client.clone(),
@@ -202,6 +210,7 @@ impl<'a> MarketplaceOrdersApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`MarketplaceOrdersRejectByConsumerBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn reject_by_consumer(
         &self,
         uuid: Uuid,
@@ -223,6 +232,7 @@ impl<'a> MarketplaceOrdersApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`MarketplaceOrdersRejectByProviderBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn reject_by_provider(
         &self,
         uuid: Uuid,
@@ -244,6 +254,7 @@ impl<'a> MarketplaceOrdersApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`MarketplaceOrdersSetStateDoneBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_state_done(&self, uuid: Uuid) -> MarketplaceOrdersSetStateDoneBuilder {
         MarketplaceOrdersSetStateDoneBuilder {
             client: self.client.clone(),
@@ -261,6 +272,7 @@ impl<'a> MarketplaceOrdersApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`MarketplaceOrdersSetStateErredBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_state_erred(&self, uuid: Uuid) -> MarketplaceOrdersSetStateErredBuilder {
         MarketplaceOrdersSetStateErredBuilder {
             client: self.client.clone(),
@@ -279,6 +291,7 @@ impl<'a> MarketplaceOrdersApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`MarketplaceOrdersSetStateExecutingBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_state_executing(
         &self,
         uuid: Uuid,
@@ -299,6 +312,7 @@ impl<'a> MarketplaceOrdersApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`MarketplaceOrdersDeleteAttachmentBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn delete_attachment(
         &self,
         uuid: Uuid,
@@ -319,6 +333,7 @@ impl<'a> MarketplaceOrdersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceOrdersSetBackendIdBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_backend_id(
         &self,
         uuid: Uuid,
@@ -341,6 +356,7 @@ impl<'a> MarketplaceOrdersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceOrdersUpdateAttachmentBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update_attachment(
         &self,
         uuid: Uuid,
@@ -362,6 +378,7 @@ impl<'a> MarketplaceOrdersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceOrdersOfferingRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn offering_retrieve(
         &self,
         uuid: Uuid,
@@ -383,6 +400,7 @@ impl<'a> MarketplaceOrdersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceOrdersResourceRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn resource_retrieve(
         &self,
         uuid: Uuid,
@@ -404,6 +422,7 @@ impl<'a> MarketplaceOrdersApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`MarketplaceOrdersRetryBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retry(&self, uuid: Uuid) -> MarketplaceOrdersRetryBuilder {
         MarketplaceOrdersRetryBuilder {
             client: self.client.clone(),
@@ -421,6 +440,7 @@ impl<'a> MarketplaceOrdersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceOrdersSetConsumerInfoBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_consumer_info(
         &self,
         uuid: Uuid,
@@ -442,6 +462,7 @@ impl<'a> MarketplaceOrdersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceOrdersSetProviderInfoBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_provider_info(
         &self,
         uuid: Uuid,
@@ -461,6 +482,7 @@ impl<'a> MarketplaceOrdersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceOrdersUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(&self, uuid: Uuid) -> MarketplaceOrdersUpdateBuilder {
         MarketplaceOrdersUpdateBuilder {
             client: self.client.clone(),
@@ -477,6 +499,7 @@ impl<'a> MarketplaceOrdersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceOrdersPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, uuid: Uuid) -> MarketplaceOrdersPartialUpdateBuilder {
         MarketplaceOrdersPartialUpdateBuilder {
             client: self.client.clone(),
@@ -525,6 +548,7 @@ impl MarketplaceOrdersListBuilder {
     /// Can approve as consumer
     ///
     /// Query `can_approve_as_consumer`, boolean.
+    #[inline]
     pub fn can_approve_as_consumer(mut self, value: bool) -> Self {
         self.can_approve_as_consumer = Some(value);
         self
@@ -532,6 +556,7 @@ impl MarketplaceOrdersListBuilder {
     /// Can approve as provider
     ///
     /// Query `can_approve_as_provider`, boolean.
+    #[inline]
     pub fn can_approve_as_provider(mut self, value: bool) -> Self {
         self.can_approve_as_provider = Some(value);
         self
@@ -539,6 +564,7 @@ impl MarketplaceOrdersListBuilder {
     /// Category UUID
     ///
     /// Query `category_uuid`, string (uuid).
+    #[inline]
     pub fn category_uuid(mut self, value: Uuid) -> Self {
         self.category_uuid = Some(value);
         self
@@ -546,6 +572,7 @@ impl MarketplaceOrdersListBuilder {
     /// Created after
     ///
     /// Query `created`, string (date-time).
+    #[inline]
     pub fn created(mut self, value: DateTime) -> Self {
         self.created = Some(value);
         self
@@ -553,6 +580,7 @@ impl MarketplaceOrdersListBuilder {
     /// Created before
     ///
     /// Query `created_before`, string (date-time).
+    #[inline]
     pub fn created_before(mut self, value: DateTime) -> Self {
         self.created_before = Some(value);
         self
@@ -560,6 +588,7 @@ impl MarketplaceOrdersListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -567,11 +596,13 @@ impl MarketplaceOrdersListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -579,6 +610,7 @@ impl MarketplaceOrdersListBuilder {
     /// Modified after
     ///
     /// Query `modified`, string (date-time).
+    #[inline]
     pub fn modified(mut self, value: DateTime) -> Self {
         self.modified = Some(value);
         self
@@ -586,6 +618,7 @@ impl MarketplaceOrdersListBuilder {
     /// Modified before
     ///
     /// Query `modified_before`, string (date-time).
+    #[inline]
     pub fn modified_before(mut self, value: DateTime) -> Self {
         self.modified_before = Some(value);
         self
@@ -595,16 +628,19 @@ impl MarketplaceOrdersListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
     }
     /// Query `offering`, string (uri).
+    #[inline]
     pub fn offering(mut self, value: impl Into<String>) -> Self {
         self.offering = Some(value.into());
         self
@@ -614,6 +650,7 @@ impl MarketplaceOrdersListBuilder {
     /// Query `offering_slug`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_offering_slug`\](Self::add_offering_slug) adds one to them.
+    #[inline]
     pub fn offering_slug(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -622,6 +659,7 @@ impl MarketplaceOrdersListBuilder {
         self
     }
     /// Adds one value to query `offering_slug`, after those set before (with [`offering_slug`](Self::offering_slug) or this method).
+    #[inline]
     pub fn add_offering_slug(mut self, value: impl Into<String>) -> Self {
         self.offering_slug.push(value.into());
         self
@@ -631,6 +669,7 @@ impl MarketplaceOrdersListBuilder {
     /// Query `offering_type`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_offering_type`\](Self::add_offering_type) adds one to them.
+    #[inline]
     pub fn offering_type(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -639,6 +678,7 @@ impl MarketplaceOrdersListBuilder {
         self
     }
     /// Adds one value to query `offering_type`, after those set before (with [`offering_type`](Self::offering_type) or this method).
+    #[inline]
     pub fn add_offering_type(mut self, value: impl Into<String>) -> Self {
         self.offering_type.push(value.into());
         self
@@ -646,6 +686,7 @@ impl MarketplaceOrdersListBuilder {
     /// Offering UUID
     ///
     /// Query `offering_uuid`, string (uuid).
+    #[inline]
     pub fn offering_uuid(mut self, value: Uuid) -> Self {
         self.offering_uuid = Some(value);
         self
@@ -653,6 +694,7 @@ impl MarketplaceOrdersListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -660,11 +702,13 @@ impl MarketplaceOrdersListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `parent_offering_uuid`, string (uuid).
+    #[inline]
     pub fn parent_offering_uuid(mut self, value: Uuid) -> Self {
         self.parent_offering_uuid = Some(value);
         self
@@ -672,6 +716,7 @@ impl MarketplaceOrdersListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -679,6 +724,7 @@ impl MarketplaceOrdersListBuilder {
     /// Provider UUID
     ///
     /// Query `provider_uuid`, string (uuid).
+    #[inline]
     pub fn provider_uuid(mut self, value: Uuid) -> Self {
         self.provider_uuid = Some(value);
         self
@@ -686,6 +732,7 @@ impl MarketplaceOrdersListBuilder {
     /// Search by order UUID, slug, project name or resource name
     ///
     /// Query `query`, string.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
@@ -693,6 +740,7 @@ impl MarketplaceOrdersListBuilder {
     /// Resource URL
     ///
     /// Query `resource`, string (uri).
+    #[inline]
     pub fn resource(mut self, value: impl Into<String>) -> Self {
         self.resource = Some(value.into());
         self
@@ -700,6 +748,7 @@ impl MarketplaceOrdersListBuilder {
     /// Resource name
     ///
     /// Query `resource_name`, string.
+    #[inline]
     pub fn resource_name(mut self, value: impl Into<String>) -> Self {
         self.resource_name = Some(value.into());
         self
@@ -707,6 +756,7 @@ impl MarketplaceOrdersListBuilder {
     /// Resource UUID
     ///
     /// Query `resource_uuid`, string (uuid).
+    #[inline]
     pub fn resource_uuid(mut self, value: Uuid) -> Self {
         self.resource_uuid = Some(value);
         self
@@ -714,6 +764,7 @@ impl MarketplaceOrdersListBuilder {
     /// Service manager UUID
     ///
     /// Query `service_manager_uuid`, string (uuid).
+    #[inline]
     pub fn service_manager_uuid(mut self, value: Uuid) -> Self {
         self.service_manager_uuid = Some(value);
         self
@@ -721,6 +772,7 @@ impl MarketplaceOrdersListBuilder {
     /// Slug
     ///
     /// Query `slug`, string.
+    #[inline]
     pub fn slug(mut self, value: impl Into<String>) -> Self {
         self.slug = Some(value.into());
         self
@@ -730,11 +782,13 @@ impl MarketplaceOrdersListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
@@ -744,11 +798,13 @@ impl MarketplaceOrdersListBuilder {
     /// Query `type`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_type`\](Self::add_type) adds one to them.
+    #[inline]
     pub fn type_(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.type_ = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `type`, after those set before (with [`type_`](Self::type_) or this method).
+    #[inline]
     pub fn add_type(mut self, value: impl Into<String>) -> Self {
         self.type_.push(value.into());
         self
@@ -756,12 +812,14 @@ impl MarketplaceOrdersListBuilder {
     /// Auto-approved
     ///
     /// Query `was_auto_approved`, boolean.
+    #[inline]
     pub fn was_auto_approved(mut self, value: bool) -> Self {
         self.was_auto_approved = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -770,6 +828,7 @@ impl MarketplaceOrdersListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -812,6 +871,7 @@ impl MarketplaceOrdersListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::OrderDetails>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -820,6 +880,7 @@ impl MarketplaceOrdersListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::OrderDetails> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -835,6 +896,7 @@ impl MarketplaceOrdersListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-orders/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -846,6 +908,7 @@ impl MarketplaceOrdersListBuilder {
 impl std::future::IntoFuture for MarketplaceOrdersListBuilder {
     type Output = Result<runtime::Page<models::OrderDetails>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::OrderDetails>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -862,17 +925,20 @@ impl MarketplaceOrdersRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -881,6 +947,7 @@ impl MarketplaceOrdersRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -899,6 +966,7 @@ impl MarketplaceOrdersRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OrderDetails> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -907,6 +975,7 @@ impl MarketplaceOrdersRetrieveBuilder {
 impl std::future::IntoFuture for MarketplaceOrdersRetrieveBuilder {
     type Output = Result<models::OrderDetails, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OrderDetails>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -921,6 +990,7 @@ pub struct MarketplaceOrdersCreateBuilder {
 impl MarketplaceOrdersCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -929,6 +999,7 @@ impl MarketplaceOrdersCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -943,6 +1014,7 @@ impl MarketplaceOrdersCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OrderDetails> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -951,6 +1023,7 @@ impl MarketplaceOrdersCreateBuilder {
 impl std::future::IntoFuture for MarketplaceOrdersCreateBuilder {
     type Output = Result<models::OrderDetails, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OrderDetails>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -965,6 +1038,7 @@ pub struct MarketplaceOrdersUnlinkBuilder {
 impl MarketplaceOrdersUnlinkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -973,6 +1047,7 @@ impl MarketplaceOrdersUnlinkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -992,6 +1067,7 @@ impl MarketplaceOrdersUnlinkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1000,6 +1076,7 @@ impl MarketplaceOrdersUnlinkBuilder {
 impl std::future::IntoFuture for MarketplaceOrdersUnlinkBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1014,6 +1091,7 @@ pub struct MarketplaceOrdersDestroyBuilder {
 impl MarketplaceOrdersDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1022,6 +1100,7 @@ impl MarketplaceOrdersDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1038,6 +1117,7 @@ impl MarketplaceOrdersDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1046,6 +1126,7 @@ impl MarketplaceOrdersDestroyBuilder {
 impl std::future::IntoFuture for MarketplaceOrdersDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1060,6 +1141,7 @@ pub struct MarketplaceOrdersApproveByConsumerBuilder {
 impl MarketplaceOrdersApproveByConsumerBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1068,6 +1150,7 @@ impl MarketplaceOrdersApproveByConsumerBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1087,6 +1170,7 @@ impl MarketplaceOrdersApproveByConsumerBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1095,6 +1179,7 @@ impl MarketplaceOrdersApproveByConsumerBuilder {
 impl std::future::IntoFuture for MarketplaceOrdersApproveByConsumerBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1110,6 +1195,7 @@ pub struct MarketplaceOrdersApproveByProviderBuilder {
 impl MarketplaceOrdersApproveByProviderBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1119,10 +1205,12 @@ impl MarketplaceOrdersApproveByProviderBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::OrderApproveByProviderRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1145,6 +1233,7 @@ impl MarketplaceOrdersApproveByProviderBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1153,6 +1242,7 @@ impl MarketplaceOrdersApproveByProviderBuilder {
 impl std::future::IntoFuture for MarketplaceOrdersApproveByProviderBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1167,6 +1257,7 @@ pub struct MarketplaceOrdersCancelBuilder {
 impl MarketplaceOrdersCancelBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1175,6 +1266,7 @@ impl MarketplaceOrdersCancelBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1194,6 +1286,7 @@ impl MarketplaceOrdersCancelBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1202,6 +1295,7 @@ impl MarketplaceOrdersCancelBuilder {
 impl std::future::IntoFuture for MarketplaceOrdersCancelBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1217,6 +1311,7 @@ pub struct MarketplaceOrdersRejectByConsumerBuilder {
 impl MarketplaceOrdersRejectByConsumerBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1226,10 +1321,12 @@ impl MarketplaceOrdersRejectByConsumerBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::OrderErrorDetailsRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1252,6 +1349,7 @@ impl MarketplaceOrdersRejectByConsumerBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1260,6 +1358,7 @@ impl MarketplaceOrdersRejectByConsumerBuilder {
 impl std::future::IntoFuture for MarketplaceOrdersRejectByConsumerBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1275,6 +1374,7 @@ pub struct MarketplaceOrdersRejectByProviderBuilder {
 impl MarketplaceOrdersRejectByProviderBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1284,10 +1384,12 @@ impl MarketplaceOrdersRejectByProviderBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::OrderProviderRejectionRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1310,6 +1412,7 @@ impl MarketplaceOrdersRejectByProviderBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1318,6 +1421,7 @@ impl MarketplaceOrdersRejectByProviderBuilder {
 impl std::future::IntoFuture for MarketplaceOrdersRejectByProviderBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1332,6 +1436,7 @@ pub struct MarketplaceOrdersSetStateDoneBuilder {
 impl MarketplaceOrdersSetStateDoneBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1340,6 +1445,7 @@ impl MarketplaceOrdersSetStateDoneBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1359,6 +1465,7 @@ impl MarketplaceOrdersSetStateDoneBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1367,6 +1474,7 @@ impl MarketplaceOrdersSetStateDoneBuilder {
 impl std::future::IntoFuture for MarketplaceOrdersSetStateDoneBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1382,6 +1490,7 @@ pub struct MarketplaceOrdersSetStateErredBuilder {
 impl MarketplaceOrdersSetStateErredBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1391,10 +1500,12 @@ impl MarketplaceOrdersSetStateErredBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::OrderErrorDetailsRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1417,6 +1528,7 @@ impl MarketplaceOrdersSetStateErredBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1425,6 +1537,7 @@ impl MarketplaceOrdersSetStateErredBuilder {
 impl std::future::IntoFuture for MarketplaceOrdersSetStateErredBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1439,6 +1552,7 @@ pub struct MarketplaceOrdersSetStateExecutingBuilder {
 impl MarketplaceOrdersSetStateExecutingBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1447,6 +1561,7 @@ impl MarketplaceOrdersSetStateExecutingBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1466,6 +1581,7 @@ impl MarketplaceOrdersSetStateExecutingBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1474,6 +1590,7 @@ impl MarketplaceOrdersSetStateExecutingBuilder {
 impl std::future::IntoFuture for MarketplaceOrdersSetStateExecutingBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1488,6 +1605,7 @@ pub struct MarketplaceOrdersDeleteAttachmentBuilder {
 impl MarketplaceOrdersDeleteAttachmentBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1496,6 +1614,7 @@ impl MarketplaceOrdersDeleteAttachmentBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1515,6 +1634,7 @@ impl MarketplaceOrdersDeleteAttachmentBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1523,6 +1643,7 @@ impl MarketplaceOrdersDeleteAttachmentBuilder {
 impl std::future::IntoFuture for MarketplaceOrdersDeleteAttachmentBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1538,6 +1659,7 @@ pub struct MarketplaceOrdersSetBackendIdBuilder {
 impl MarketplaceOrdersSetBackendIdBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1546,6 +1668,7 @@ impl MarketplaceOrdersSetBackendIdBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1566,6 +1689,7 @@ impl MarketplaceOrdersSetBackendIdBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1574,6 +1698,7 @@ impl MarketplaceOrdersSetBackendIdBuilder {
 impl std::future::IntoFuture for MarketplaceOrdersSetBackendIdBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1589,6 +1714,7 @@ pub struct MarketplaceOrdersUpdateAttachmentBuilder {
 impl MarketplaceOrdersUpdateAttachmentBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1598,10 +1724,12 @@ impl MarketplaceOrdersUpdateAttachmentBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::OrderAttachmentRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1630,6 +1758,7 @@ impl MarketplaceOrdersUpdateAttachmentBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OrderAttachment> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1638,6 +1767,7 @@ impl MarketplaceOrdersUpdateAttachmentBuilder {
 impl std::future::IntoFuture for MarketplaceOrdersUpdateAttachmentBuilder {
     type Output = Result<models::OrderAttachment, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OrderAttachment>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1654,17 +1784,20 @@ impl MarketplaceOrdersOfferingRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1673,6 +1806,7 @@ impl MarketplaceOrdersOfferingRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1694,6 +1828,7 @@ impl MarketplaceOrdersOfferingRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::PublicOfferingDetails> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1702,6 +1837,7 @@ impl MarketplaceOrdersOfferingRetrieveBuilder {
 impl std::future::IntoFuture for MarketplaceOrdersOfferingRetrieveBuilder {
     type Output = Result<models::PublicOfferingDetails, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::PublicOfferingDetails>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1718,17 +1854,20 @@ impl MarketplaceOrdersResourceRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1737,6 +1876,7 @@ impl MarketplaceOrdersResourceRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1758,6 +1898,7 @@ impl MarketplaceOrdersResourceRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Resource> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1766,6 +1907,7 @@ impl MarketplaceOrdersResourceRetrieveBuilder {
 impl std::future::IntoFuture for MarketplaceOrdersResourceRetrieveBuilder {
     type Output = Result<models::Resource, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Resource>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1780,6 +1922,7 @@ pub struct MarketplaceOrdersRetryBuilder {
 impl MarketplaceOrdersRetryBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1788,6 +1931,7 @@ impl MarketplaceOrdersRetryBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1807,6 +1951,7 @@ impl MarketplaceOrdersRetryBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1815,6 +1960,7 @@ impl MarketplaceOrdersRetryBuilder {
 impl std::future::IntoFuture for MarketplaceOrdersRetryBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1830,6 +1976,7 @@ pub struct MarketplaceOrdersSetConsumerInfoBuilder {
 impl MarketplaceOrdersSetConsumerInfoBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1839,10 +1986,12 @@ impl MarketplaceOrdersSetConsumerInfoBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::OrderConsumerInfoRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1871,6 +2020,7 @@ impl MarketplaceOrdersSetConsumerInfoBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1879,6 +2029,7 @@ impl MarketplaceOrdersSetConsumerInfoBuilder {
 impl std::future::IntoFuture for MarketplaceOrdersSetConsumerInfoBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1894,6 +2045,7 @@ pub struct MarketplaceOrdersSetProviderInfoBuilder {
 impl MarketplaceOrdersSetProviderInfoBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1903,10 +2055,12 @@ impl MarketplaceOrdersSetProviderInfoBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::OrderProviderInfoRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1935,6 +2089,7 @@ impl MarketplaceOrdersSetProviderInfoBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1943,6 +2098,7 @@ impl MarketplaceOrdersSetProviderInfoBuilder {
 impl std::future::IntoFuture for MarketplaceOrdersSetProviderInfoBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1958,6 +2114,7 @@ pub struct MarketplaceOrdersUpdateBuilder {
 impl MarketplaceOrdersUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1967,10 +2124,12 @@ impl MarketplaceOrdersUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::OrderUpdateRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1990,6 +2149,7 @@ impl MarketplaceOrdersUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OrderUpdate> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1998,6 +2158,7 @@ impl MarketplaceOrdersUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceOrdersUpdateBuilder {
     type Output = Result<models::OrderUpdate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OrderUpdate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2013,6 +2174,7 @@ pub struct MarketplaceOrdersPartialUpdateBuilder {
 impl MarketplaceOrdersPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2022,10 +2184,12 @@ impl MarketplaceOrdersPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedOrderUpdateRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2048,6 +2212,7 @@ impl MarketplaceOrdersPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OrderUpdate> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -2056,6 +2221,7 @@ impl MarketplaceOrdersPartialUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceOrdersPartialUpdateBuilder {
     type Output = Result<models::OrderUpdate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OrderUpdate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2070,6 +2236,7 @@ pub struct MarketplaceOrdersMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceOrdersMock<'a> {
     /// Expects `GET /api/marketplace-orders/` (operation `marketplace_orders_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::OrderDetails>> {
@@ -2082,6 +2249,7 @@ impl<'a> MarketplaceOrdersMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-orders/{uuid}/` (operation `marketplace_orders_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -2096,6 +2264,7 @@ impl<'a> MarketplaceOrdersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-orders/` (operation `marketplace_orders_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::OrderDetails> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -2106,6 +2275,7 @@ impl<'a> MarketplaceOrdersMock<'a> {
         )
     }
     /// Expects `POST /api/marketplace-orders/{uuid}/unlink/` (operation `marketplace_orders_unlink`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn unlink(
         &self,
         uuid: &Uuid,
@@ -2120,6 +2290,7 @@ impl<'a> MarketplaceOrdersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/marketplace-orders/{uuid}/` (operation `marketplace_orders_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -2134,6 +2305,7 @@ impl<'a> MarketplaceOrdersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-orders/{uuid}/approve_by_consumer/` (operation `marketplace_orders_approve_by_consumer`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn approve_by_consumer(
         &self,
         uuid: &Uuid,
@@ -2148,6 +2320,7 @@ impl<'a> MarketplaceOrdersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-orders/{uuid}/approve_by_provider/` (operation `marketplace_orders_approve_by_provider`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn approve_by_provider(
         &self,
         uuid: &Uuid,
@@ -2162,6 +2335,7 @@ impl<'a> MarketplaceOrdersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-orders/{uuid}/cancel/` (operation `marketplace_orders_cancel`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn cancel(
         &self,
         uuid: &Uuid,
@@ -2176,6 +2350,7 @@ impl<'a> MarketplaceOrdersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-orders/{uuid}/reject_by_consumer/` (operation `marketplace_orders_reject_by_consumer`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn reject_by_consumer(
         &self,
         uuid: &Uuid,
@@ -2190,6 +2365,7 @@ impl<'a> MarketplaceOrdersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-orders/{uuid}/reject_by_provider/` (operation `marketplace_orders_reject_by_provider`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn reject_by_provider(
         &self,
         uuid: &Uuid,
@@ -2204,6 +2380,7 @@ impl<'a> MarketplaceOrdersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-orders/{uuid}/set_state_done/` (operation `marketplace_orders_set_state_done`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_state_done(
         &self,
         uuid: &Uuid,
@@ -2218,6 +2395,7 @@ impl<'a> MarketplaceOrdersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-orders/{uuid}/set_state_erred/` (operation `marketplace_orders_set_state_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_state_erred(
         &self,
         uuid: &Uuid,
@@ -2232,6 +2410,7 @@ impl<'a> MarketplaceOrdersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-orders/{uuid}/set_state_executing/` (operation `marketplace_orders_set_state_executing`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_state_executing(
         &self,
         uuid: &Uuid,
@@ -2246,6 +2425,7 @@ impl<'a> MarketplaceOrdersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-orders/{uuid}/delete_attachment/` (operation `marketplace_orders_delete_attachment`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn delete_attachment(
         &self,
         uuid: &Uuid,
@@ -2260,6 +2440,7 @@ impl<'a> MarketplaceOrdersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-orders/{uuid}/set_backend_id/` (operation `marketplace_orders_set_backend_id`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_backend_id(
         &self,
         uuid: &Uuid,
@@ -2274,6 +2455,7 @@ impl<'a> MarketplaceOrdersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-orders/{uuid}/update_attachment/` (operation `marketplace_orders_update_attachment`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update_attachment(
         &self,
         uuid: &Uuid,
@@ -2288,6 +2470,7 @@ impl<'a> MarketplaceOrdersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-orders/{uuid}/offering/` (operation `marketplace_orders_offering_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn offering_retrieve(
         &self,
         uuid: &Uuid,
@@ -2302,6 +2485,7 @@ impl<'a> MarketplaceOrdersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-orders/{uuid}/resource/` (operation `marketplace_orders_resource_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn resource_retrieve(
         &self,
         uuid: &Uuid,
@@ -2316,6 +2500,7 @@ impl<'a> MarketplaceOrdersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-orders/{uuid}/retry/` (operation `marketplace_orders_retry`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retry(
         &self,
         uuid: &Uuid,
@@ -2330,6 +2515,7 @@ impl<'a> MarketplaceOrdersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-orders/{uuid}/set_consumer_info/` (operation `marketplace_orders_set_consumer_info`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_consumer_info(
         &self,
         uuid: &Uuid,
@@ -2344,6 +2530,7 @@ impl<'a> MarketplaceOrdersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-orders/{uuid}/set_provider_info/` (operation `marketplace_orders_set_provider_info`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_provider_info(
         &self,
         uuid: &Uuid,
@@ -2358,6 +2545,7 @@ impl<'a> MarketplaceOrdersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/marketplace-orders/{uuid}/` (operation `marketplace_orders_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -2372,6 +2560,7 @@ impl<'a> MarketplaceOrdersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/marketplace-orders/{uuid}/` (operation `marketplace_orders_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,

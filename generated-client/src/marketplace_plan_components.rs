@@ -27,6 +27,7 @@ impl<'a> MarketplacePlanComponentsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplacePlanComponentsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MarketplacePlanComponentsListBuilder {
         MarketplacePlanComponentsListBuilder {
             client: self.client.clone(),
@@ -49,6 +50,7 @@ impl<'a> MarketplacePlanComponentsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplacePlanComponentsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, id: i64) -> MarketplacePlanComponentsRetrieveBuilder {
         MarketplacePlanComponentsRetrieveBuilder {
             client: self.client.clone(),
@@ -74,6 +76,7 @@ impl MarketplacePlanComponentsListBuilder {
     /// Archived
     ///
     /// Query `archived`, boolean.
+    #[inline]
     pub fn archived(mut self, value: bool) -> Self {
         self.archived = Some(value);
         self
@@ -81,6 +84,7 @@ impl MarketplacePlanComponentsListBuilder {
     /// Offering UUID
     ///
     /// Query `offering_uuid`, string (uuid).
+    #[inline]
     pub fn offering_uuid(mut self, value: Uuid) -> Self {
         self.offering_uuid = Some(value);
         self
@@ -88,6 +92,7 @@ impl MarketplacePlanComponentsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -95,6 +100,7 @@ impl MarketplacePlanComponentsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -102,6 +108,7 @@ impl MarketplacePlanComponentsListBuilder {
     /// Plan UUID
     ///
     /// Query `plan_uuid`, string (uuid).
+    #[inline]
     pub fn plan_uuid(mut self, value: Uuid) -> Self {
         self.plan_uuid = Some(value);
         self
@@ -109,12 +116,14 @@ impl MarketplacePlanComponentsListBuilder {
     /// Shared
     ///
     /// Query `shared`, boolean.
+    #[inline]
     pub fn shared(mut self, value: bool) -> Self {
         self.shared = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -123,6 +132,7 @@ impl MarketplacePlanComponentsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -146,6 +156,7 @@ impl MarketplacePlanComponentsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::MarketplacePlanComponent>> {
@@ -156,6 +167,7 @@ impl MarketplacePlanComponentsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::MarketplacePlanComponent> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -171,6 +183,7 @@ impl MarketplacePlanComponentsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-plan-components/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -187,6 +200,7 @@ impl std::future::IntoFuture for MarketplacePlanComponentsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::MarketplacePlanComponent>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -201,6 +215,7 @@ pub struct MarketplacePlanComponentsRetrieveBuilder {
 impl MarketplacePlanComponentsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -209,6 +224,7 @@ impl MarketplacePlanComponentsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -228,6 +244,7 @@ impl MarketplacePlanComponentsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::MarketplacePlanComponent> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -236,6 +253,7 @@ impl MarketplacePlanComponentsRetrieveBuilder {
 impl std::future::IntoFuture for MarketplacePlanComponentsRetrieveBuilder {
     type Output = Result<models::MarketplacePlanComponent, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::MarketplacePlanComponent>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -250,6 +268,7 @@ pub struct MarketplacePlanComponentsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplacePlanComponentsMock<'a> {
     /// Expects `GET /api/marketplace-plan-components/` (operation `marketplace_plan_components_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -265,6 +284,7 @@ impl<'a> MarketplacePlanComponentsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-plan-components/{id}/` (operation `marketplace_plan_components_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         id: &i64,

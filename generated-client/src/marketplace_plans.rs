@@ -27,6 +27,7 @@ impl<'a> MarketplacePlansApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplacePlansListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MarketplacePlansListBuilder {
         MarketplacePlansListBuilder {
             client: self.client.clone(),
@@ -49,6 +50,7 @@ impl<'a> MarketplacePlansApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplacePlansRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> MarketplacePlansRetrieveBuilder {
         MarketplacePlansRetrieveBuilder {
             client: self.client.clone(),
@@ -66,6 +68,7 @@ impl<'a> MarketplacePlansApi<'a> {
     /// - `201`
     ///
     /// Returns a [`MarketplacePlansCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::ProviderPlanDetailsRequest,
@@ -94,6 +97,7 @@ impl<'a> MarketplacePlansApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`MarketplacePlansUpdateDiscountsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update_discounts(
         &self,
         uuid: Uuid,
@@ -116,6 +120,7 @@ impl<'a> MarketplacePlansApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`MarketplacePlansUpdateOrganizationGroupsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update_organization_groups(
         &self,
         uuid: Uuid,
@@ -137,6 +142,7 @@ impl<'a> MarketplacePlansApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`MarketplacePlansUpdatePricesBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update_prices(
         &self,
         uuid: Uuid,
@@ -159,6 +165,7 @@ impl<'a> MarketplacePlansApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`MarketplacePlansUpdateQuotasBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update_quotas(
         &self,
         uuid: Uuid,
@@ -181,6 +188,7 @@ impl<'a> MarketplacePlansApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplacePlansUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -203,6 +211,7 @@ impl<'a> MarketplacePlansApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplacePlansPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, uuid: Uuid) -> MarketplacePlansPartialUpdateBuilder {
         MarketplacePlansPartialUpdateBuilder {
             client: self.client.clone(),
@@ -221,6 +230,7 @@ impl<'a> MarketplacePlansApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`MarketplacePlansDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> MarketplacePlansDestroyBuilder {
         MarketplacePlansDestroyBuilder {
             client: self.client.clone(),
@@ -240,6 +250,7 @@ impl<'a> MarketplacePlansApi<'a> {
     /// - `404`
     ///
     /// Returns a [`MarketplacePlansHistoryAtRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn history_at_retrieve(
         &self,
         uuid: Uuid,
@@ -262,6 +273,7 @@ impl<'a> MarketplacePlansApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplacePlansHistoryListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn history_list(&self, uuid: Uuid) -> MarketplacePlansHistoryListBuilder {
         MarketplacePlansHistoryListBuilder {
             client: self.client.clone(),
@@ -287,6 +299,7 @@ impl<'a> MarketplacePlansApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplacePlansUsageStatsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn usage_stats_list(&self) -> MarketplacePlansUsageStatsListBuilder {
         MarketplacePlansUsageStatsListBuilder {
             client: self.client.clone(),
@@ -311,6 +324,7 @@ impl<'a> MarketplacePlansApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`MarketplacePlansArchiveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn archive(&self, uuid: Uuid) -> MarketplacePlansArchiveBuilder {
         MarketplacePlansArchiveBuilder {
             client: self.client.clone(),
@@ -328,6 +342,7 @@ impl<'a> MarketplacePlansApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`MarketplacePlansDeleteOrganizationGroupsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn delete_organization_groups(
         &self,
         uuid: Uuid,
@@ -354,6 +369,7 @@ pub struct MarketplacePlansListBuilder {
 }
 impl MarketplacePlansListBuilder {
     /// Query `offering`, string (uri).
+    #[inline]
     pub fn offering(mut self, value: impl Into<String>) -> Self {
         self.offering = Some(value.into());
         self
@@ -363,6 +379,7 @@ impl MarketplacePlansListBuilder {
     /// Query `offering_slug`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_offering_slug`\](Self::add_offering_slug) adds one to them.
+    #[inline]
     pub fn offering_slug(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -371,6 +388,7 @@ impl MarketplacePlansListBuilder {
         self
     }
     /// Adds one value to query `offering_slug`, after those set before (with [`offering_slug`](Self::offering_slug) or this method).
+    #[inline]
     pub fn add_offering_slug(mut self, value: impl Into<String>) -> Self {
         self.offering_slug.push(value.into());
         self
@@ -378,6 +396,7 @@ impl MarketplacePlansListBuilder {
     /// Offering UUID
     ///
     /// Query `offering_uuid`, string (uuid).
+    #[inline]
     pub fn offering_uuid(mut self, value: Uuid) -> Self {
         self.offering_uuid = Some(value);
         self
@@ -385,6 +404,7 @@ impl MarketplacePlansListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -392,17 +412,20 @@ impl MarketplacePlansListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `parent_offering_uuid`, string (uuid).
+    #[inline]
     pub fn parent_offering_uuid(mut self, value: Uuid) -> Self {
         self.parent_offering_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -411,6 +434,7 @@ impl MarketplacePlansListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -431,6 +455,7 @@ impl MarketplacePlansListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::ProviderPlanDetails>> {
@@ -441,6 +466,7 @@ impl MarketplacePlansListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::ProviderPlanDetails> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -456,6 +482,7 @@ impl MarketplacePlansListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-plans/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -469,6 +496,7 @@ impl std::future::IntoFuture for MarketplacePlansListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::ProviderPlanDetails>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -483,6 +511,7 @@ pub struct MarketplacePlansRetrieveBuilder {
 impl MarketplacePlansRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -491,6 +520,7 @@ impl MarketplacePlansRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -507,6 +537,7 @@ impl MarketplacePlansRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ProviderPlanDetails> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -515,6 +546,7 @@ impl MarketplacePlansRetrieveBuilder {
 impl std::future::IntoFuture for MarketplacePlansRetrieveBuilder {
     type Output = Result<models::ProviderPlanDetails, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProviderPlanDetails>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -529,6 +561,7 @@ pub struct MarketplacePlansCreateBuilder {
 impl MarketplacePlansCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -537,6 +570,7 @@ impl MarketplacePlansCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -551,6 +585,7 @@ impl MarketplacePlansCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ProviderPlanDetails> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -559,6 +594,7 @@ impl MarketplacePlansCreateBuilder {
 impl std::future::IntoFuture for MarketplacePlansCreateBuilder {
     type Output = Result<models::ProviderPlanDetails, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProviderPlanDetails>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -574,6 +610,7 @@ pub struct MarketplacePlansUpdateDiscountsBuilder {
 impl MarketplacePlansUpdateDiscountsBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -582,6 +619,7 @@ impl MarketplacePlansUpdateDiscountsBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -602,6 +640,7 @@ impl MarketplacePlansUpdateDiscountsBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -610,6 +649,7 @@ impl MarketplacePlansUpdateDiscountsBuilder {
 impl std::future::IntoFuture for MarketplacePlansUpdateDiscountsBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -625,6 +665,7 @@ pub struct MarketplacePlansUpdateOrganizationGroupsBuilder {
 impl MarketplacePlansUpdateOrganizationGroupsBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -634,10 +675,12 @@ impl MarketplacePlansUpdateOrganizationGroupsBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::OrganizationGroupsRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -660,6 +703,7 @@ impl MarketplacePlansUpdateOrganizationGroupsBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -668,6 +712,7 @@ impl MarketplacePlansUpdateOrganizationGroupsBuilder {
 impl std::future::IntoFuture for MarketplacePlansUpdateOrganizationGroupsBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -683,6 +728,7 @@ pub struct MarketplacePlansUpdatePricesBuilder {
 impl MarketplacePlansUpdatePricesBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -691,6 +737,7 @@ impl MarketplacePlansUpdatePricesBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -711,6 +758,7 @@ impl MarketplacePlansUpdatePricesBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -719,6 +767,7 @@ impl MarketplacePlansUpdatePricesBuilder {
 impl std::future::IntoFuture for MarketplacePlansUpdatePricesBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -734,6 +783,7 @@ pub struct MarketplacePlansUpdateQuotasBuilder {
 impl MarketplacePlansUpdateQuotasBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -742,6 +792,7 @@ impl MarketplacePlansUpdateQuotasBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -762,6 +813,7 @@ impl MarketplacePlansUpdateQuotasBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -770,6 +822,7 @@ impl MarketplacePlansUpdateQuotasBuilder {
 impl std::future::IntoFuture for MarketplacePlansUpdateQuotasBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -785,6 +838,7 @@ pub struct MarketplacePlansUpdateBuilder {
 impl MarketplacePlansUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -793,6 +847,7 @@ impl MarketplacePlansUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -810,6 +865,7 @@ impl MarketplacePlansUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ProviderPlanDetails> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -818,6 +874,7 @@ impl MarketplacePlansUpdateBuilder {
 impl std::future::IntoFuture for MarketplacePlansUpdateBuilder {
     type Output = Result<models::ProviderPlanDetails, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProviderPlanDetails>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -833,6 +890,7 @@ pub struct MarketplacePlansPartialUpdateBuilder {
 impl MarketplacePlansPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -842,10 +900,12 @@ impl MarketplacePlansPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedProviderPlanDetailsRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -868,6 +928,7 @@ impl MarketplacePlansPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ProviderPlanDetails> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -876,6 +937,7 @@ impl MarketplacePlansPartialUpdateBuilder {
 impl std::future::IntoFuture for MarketplacePlansPartialUpdateBuilder {
     type Output = Result<models::ProviderPlanDetails, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProviderPlanDetails>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -890,6 +952,7 @@ pub struct MarketplacePlansDestroyBuilder {
 impl MarketplacePlansDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -898,6 +961,7 @@ impl MarketplacePlansDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -914,6 +978,7 @@ impl MarketplacePlansDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -922,6 +987,7 @@ impl MarketplacePlansDestroyBuilder {
 impl std::future::IntoFuture for MarketplacePlansDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -937,6 +1003,7 @@ pub struct MarketplacePlansHistoryAtRetrieveBuilder {
 impl MarketplacePlansHistoryAtRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -945,6 +1012,7 @@ impl MarketplacePlansHistoryAtRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -966,6 +1034,7 @@ impl MarketplacePlansHistoryAtRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::MarketplacePlansHistoryAtRetrieveResponse> {
@@ -981,6 +1050,7 @@ impl std::future::IntoFuture for MarketplacePlansHistoryAtRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::MarketplacePlansHistoryAtRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1005,6 +1075,7 @@ impl MarketplacePlansHistoryListBuilder {
     /// Filter versions created after this timestamp (ISO 8601)
     ///
     /// Query `created_after`, string.
+    #[inline]
     pub fn created_after(mut self, value: impl Into<String>) -> Self {
         self.created_after = Some(value.into());
         self
@@ -1012,11 +1083,13 @@ impl MarketplacePlansHistoryListBuilder {
     /// Filter versions created before this timestamp (ISO 8601)
     ///
     /// Query `created_before`, string.
+    #[inline]
     pub fn created_before(mut self, value: impl Into<String>) -> Self {
         self.created_before = Some(value.into());
         self
     }
     /// Query `offering`, string (uri).
+    #[inline]
     pub fn offering(mut self, value: impl Into<String>) -> Self {
         self.offering = Some(value.into());
         self
@@ -1026,6 +1099,7 @@ impl MarketplacePlansHistoryListBuilder {
     /// Query `offering_slug`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_offering_slug`\](Self::add_offering_slug) adds one to them.
+    #[inline]
     pub fn offering_slug(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -1034,6 +1108,7 @@ impl MarketplacePlansHistoryListBuilder {
         self
     }
     /// Adds one value to query `offering_slug`, after those set before (with [`offering_slug`](Self::offering_slug) or this method).
+    #[inline]
     pub fn add_offering_slug(mut self, value: impl Into<String>) -> Self {
         self.offering_slug.push(value.into());
         self
@@ -1041,6 +1116,7 @@ impl MarketplacePlansHistoryListBuilder {
     /// Offering UUID
     ///
     /// Query `offering_uuid`, string (uuid).
+    #[inline]
     pub fn offering_uuid(mut self, value: Uuid) -> Self {
         self.offering_uuid = Some(value);
         self
@@ -1048,6 +1124,7 @@ impl MarketplacePlansHistoryListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -1055,17 +1132,20 @@ impl MarketplacePlansHistoryListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `parent_offering_uuid`, string (uuid).
+    #[inline]
     pub fn parent_offering_uuid(mut self, value: Uuid) -> Self {
         self.parent_offering_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1074,6 +1154,7 @@ impl MarketplacePlansHistoryListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1102,6 +1183,7 @@ impl MarketplacePlansHistoryListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -1114,6 +1196,7 @@ impl MarketplacePlansHistoryListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<models::MarketplacePlansHistoryListResponse> {
@@ -1131,6 +1214,7 @@ impl MarketplacePlansHistoryListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-plans/{uuid}/history/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -1147,6 +1231,7 @@ impl std::future::IntoFuture for MarketplacePlansHistoryListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::MarketplacePlansHistoryListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1170,6 +1255,7 @@ impl MarketplacePlansUsageStatsListBuilder {
     /// Filter by offering customer provider UUID.
     ///
     /// Query `customer_provider_uuid`, string (uuid).
+    #[inline]
     pub fn customer_provider_uuid(mut self, value: Uuid) -> Self {
         self.customer_provider_uuid = Some(value);
         self
@@ -1177,11 +1263,13 @@ impl MarketplacePlansUsageStatsListBuilder {
     /// Ordering field. Available options: `usage`, `limit`, `remaining`, and their descending counterparts (e.g., `-usage`).
     ///
     /// Query `o`, string.
+    #[inline]
     pub fn o(mut self, value: impl Into<String>) -> Self {
         self.o = Some(value.into());
         self
     }
     /// Query `offering`, string (uri).
+    #[inline]
     pub fn offering(mut self, value: impl Into<String>) -> Self {
         self.offering = Some(value.into());
         self
@@ -1191,6 +1279,7 @@ impl MarketplacePlansUsageStatsListBuilder {
     /// Query `offering_slug`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_offering_slug`\](Self::add_offering_slug) adds one to them.
+    #[inline]
     pub fn offering_slug(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -1199,6 +1288,7 @@ impl MarketplacePlansUsageStatsListBuilder {
         self
     }
     /// Adds one value to query `offering_slug`, after those set before (with [`offering_slug`](Self::offering_slug) or this method).
+    #[inline]
     pub fn add_offering_slug(mut self, value: impl Into<String>) -> Self {
         self.offering_slug.push(value.into());
         self
@@ -1206,6 +1296,7 @@ impl MarketplacePlansUsageStatsListBuilder {
     /// Filter by offering UUID.
     ///
     /// Query `offering_uuid`, string (uuid).
+    #[inline]
     pub fn offering_uuid(mut self, value: Uuid) -> Self {
         self.offering_uuid = Some(value);
         self
@@ -1213,6 +1304,7 @@ impl MarketplacePlansUsageStatsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -1220,17 +1312,20 @@ impl MarketplacePlansUsageStatsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `parent_offering_uuid`, string (uuid).
+    #[inline]
     pub fn parent_offering_uuid(mut self, value: Uuid) -> Self {
         self.parent_offering_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1239,6 +1334,7 @@ impl MarketplacePlansUsageStatsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1264,6 +1360,7 @@ impl MarketplacePlansUsageStatsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -1276,6 +1373,7 @@ impl MarketplacePlansUsageStatsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<models::MarketplacePlansUsageStatsListResponse> {
@@ -1293,6 +1391,7 @@ impl MarketplacePlansUsageStatsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-plans/usage_stats/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -1309,6 +1408,7 @@ impl std::future::IntoFuture for MarketplacePlansUsageStatsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::MarketplacePlansUsageStatsListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1323,6 +1423,7 @@ pub struct MarketplacePlansArchiveBuilder {
 impl MarketplacePlansArchiveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1331,6 +1432,7 @@ impl MarketplacePlansArchiveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1350,6 +1452,7 @@ impl MarketplacePlansArchiveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1358,6 +1461,7 @@ impl MarketplacePlansArchiveBuilder {
 impl std::future::IntoFuture for MarketplacePlansArchiveBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1372,6 +1476,7 @@ pub struct MarketplacePlansDeleteOrganizationGroupsBuilder {
 impl MarketplacePlansDeleteOrganizationGroupsBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1380,6 +1485,7 @@ impl MarketplacePlansDeleteOrganizationGroupsBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1399,6 +1505,7 @@ impl MarketplacePlansDeleteOrganizationGroupsBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1407,6 +1514,7 @@ impl MarketplacePlansDeleteOrganizationGroupsBuilder {
 impl std::future::IntoFuture for MarketplacePlansDeleteOrganizationGroupsBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1421,6 +1529,7 @@ pub struct MarketplacePlansMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplacePlansMock<'a> {
     /// Expects `GET /api/marketplace-plans/` (operation `marketplace_plans_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -1436,6 +1545,7 @@ impl<'a> MarketplacePlansMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-plans/{uuid}/` (operation `marketplace_plans_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -1450,6 +1560,7 @@ impl<'a> MarketplacePlansMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-plans/` (operation `marketplace_plans_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::ProviderPlanDetails> {
@@ -1462,6 +1573,7 @@ impl<'a> MarketplacePlansMock<'a> {
         )
     }
     /// Expects `POST /api/marketplace-plans/{uuid}/update_discounts/` (operation `marketplace_plans_update_discounts`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update_discounts(
         &self,
         uuid: &Uuid,
@@ -1476,6 +1588,7 @@ impl<'a> MarketplacePlansMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-plans/{uuid}/update_organization_groups/` (operation `marketplace_plans_update_organization_groups`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update_organization_groups(
         &self,
         uuid: &Uuid,
@@ -1490,6 +1603,7 @@ impl<'a> MarketplacePlansMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-plans/{uuid}/update_prices/` (operation `marketplace_plans_update_prices`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update_prices(
         &self,
         uuid: &Uuid,
@@ -1504,6 +1618,7 @@ impl<'a> MarketplacePlansMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-plans/{uuid}/update_quotas/` (operation `marketplace_plans_update_quotas`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update_quotas(
         &self,
         uuid: &Uuid,
@@ -1518,6 +1633,7 @@ impl<'a> MarketplacePlansMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/marketplace-plans/{uuid}/` (operation `marketplace_plans_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -1532,6 +1648,7 @@ impl<'a> MarketplacePlansMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/marketplace-plans/{uuid}/` (operation `marketplace_plans_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -1546,6 +1663,7 @@ impl<'a> MarketplacePlansMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/marketplace-plans/{uuid}/` (operation `marketplace_plans_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -1560,6 +1678,7 @@ impl<'a> MarketplacePlansMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-plans/{uuid}/history/at/` (operation `marketplace_plans_history_at_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn history_at_retrieve(
         &self,
         uuid: &Uuid,
@@ -1579,6 +1698,7 @@ impl<'a> MarketplacePlansMock<'a> {
             .query("timestamp", timestamp)
     }
     /// Expects `GET /api/marketplace-plans/{uuid}/history/` (operation `marketplace_plans_history_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn history_list(
         &self,
         uuid: &Uuid,
@@ -1596,6 +1716,7 @@ impl<'a> MarketplacePlansMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-plans/usage_stats/` (operation `marketplace_plans_usage_stats_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn usage_stats_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -1611,6 +1732,7 @@ impl<'a> MarketplacePlansMock<'a> {
         )
     }
     /// Expects `POST /api/marketplace-plans/{uuid}/archive/` (operation `marketplace_plans_archive`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn archive(
         &self,
         uuid: &Uuid,
@@ -1625,6 +1747,7 @@ impl<'a> MarketplacePlansMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-plans/{uuid}/delete_organization_groups/` (operation `marketplace_plans_delete_organization_groups`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn delete_organization_groups(
         &self,
         uuid: &Uuid,

@@ -33,6 +33,7 @@ impl<'a> MarketplacePluginsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplacePluginsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MarketplacePluginsListBuilder {
         MarketplacePluginsListBuilder {
             client: self.client.clone(),
@@ -49,6 +50,7 @@ pub struct MarketplacePluginsListBuilder {
 impl MarketplacePluginsListBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -57,6 +59,7 @@ impl MarketplacePluginsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -70,6 +73,7 @@ impl MarketplacePluginsListBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<Vec<Lenient<models::MarketplacePluginsListResponse>>> {
@@ -85,6 +89,7 @@ impl std::future::IntoFuture for MarketplacePluginsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         Vec<Lenient<models::MarketplacePluginsListResponse>>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -99,6 +104,7 @@ pub struct MarketplacePluginsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplacePluginsMock<'a> {
     /// Expects `GET /api/marketplace-plugins/` (operation `marketplace_plugins_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<

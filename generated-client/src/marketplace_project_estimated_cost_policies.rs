@@ -25,6 +25,7 @@ impl<'a> MarketplaceProjectEstimatedCostPoliciesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProjectEstimatedCostPoliciesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MarketplaceProjectEstimatedCostPoliciesListBuilder {
         MarketplaceProjectEstimatedCostPoliciesListBuilder {
             client: self.client.clone(),
@@ -48,6 +49,7 @@ impl<'a> MarketplaceProjectEstimatedCostPoliciesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProjectEstimatedCostPoliciesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: Uuid,
@@ -66,6 +68,7 @@ impl<'a> MarketplaceProjectEstimatedCostPoliciesApi<'a> {
     /// - `201`
     ///
     /// Returns a [`MarketplaceProjectEstimatedCostPoliciesCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::ProjectEstimatedCostPolicyRequest,
@@ -84,6 +87,7 @@ impl<'a> MarketplaceProjectEstimatedCostPoliciesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProjectEstimatedCostPoliciesUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -104,6 +108,7 @@ impl<'a> MarketplaceProjectEstimatedCostPoliciesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProjectEstimatedCostPoliciesPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -123,6 +128,7 @@ impl<'a> MarketplaceProjectEstimatedCostPoliciesApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`MarketplaceProjectEstimatedCostPoliciesDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: Uuid,
@@ -141,6 +147,7 @@ impl<'a> MarketplaceProjectEstimatedCostPoliciesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProjectEstimatedCostPoliciesActionsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn actions_retrieve(
         &self,
     ) -> MarketplaceProjectEstimatedCostPoliciesActionsRetrieveBuilder {
@@ -168,11 +175,13 @@ pub struct MarketplaceProjectEstimatedCostPoliciesListBuilder {
 }
 impl MarketplaceProjectEstimatedCostPoliciesListBuilder {
     /// Query `customer`, string (uri).
+    #[inline]
     pub fn customer(mut self, value: impl Into<String>) -> Self {
         self.customer = Some(value.into());
         self
     }
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -180,6 +189,7 @@ impl MarketplaceProjectEstimatedCostPoliciesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -187,37 +197,44 @@ impl MarketplaceProjectEstimatedCostPoliciesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `project`, string (uri).
+    #[inline]
     pub fn project(mut self, value: impl Into<String>) -> Self {
         self.project = Some(value.into());
         self
     }
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
     }
     /// Query `query`, string.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
     }
     /// Query `scope`, string (uri).
+    #[inline]
     pub fn scope(mut self, value: impl Into<String>) -> Self {
         self.scope = Some(value.into());
         self
     }
     /// Query `scope_uuid`, string (uuid).
+    #[inline]
     pub fn scope_uuid(mut self, value: Uuid) -> Self {
         self.scope_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -226,6 +243,7 @@ impl MarketplaceProjectEstimatedCostPoliciesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -252,6 +270,7 @@ impl MarketplaceProjectEstimatedCostPoliciesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::ProjectEstimatedCostPolicy>> {
@@ -262,6 +281,7 @@ impl MarketplaceProjectEstimatedCostPoliciesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::ProjectEstimatedCostPolicy> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -277,6 +297,7 @@ impl MarketplaceProjectEstimatedCostPoliciesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-project-estimated-cost-policies/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -293,6 +314,7 @@ impl std::future::IntoFuture for MarketplaceProjectEstimatedCostPoliciesListBuil
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::ProjectEstimatedCostPolicy>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -307,6 +329,7 @@ pub struct MarketplaceProjectEstimatedCostPoliciesRetrieveBuilder {
 impl MarketplaceProjectEstimatedCostPoliciesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -315,6 +338,7 @@ impl MarketplaceProjectEstimatedCostPoliciesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -334,6 +358,7 @@ impl MarketplaceProjectEstimatedCostPoliciesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ProjectEstimatedCostPolicy> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -342,6 +367,7 @@ impl MarketplaceProjectEstimatedCostPoliciesRetrieveBuilder {
 impl std::future::IntoFuture for MarketplaceProjectEstimatedCostPoliciesRetrieveBuilder {
     type Output = Result<models::ProjectEstimatedCostPolicy, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProjectEstimatedCostPolicy>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -356,6 +382,7 @@ pub struct MarketplaceProjectEstimatedCostPoliciesCreateBuilder {
 impl MarketplaceProjectEstimatedCostPoliciesCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -364,6 +391,7 @@ impl MarketplaceProjectEstimatedCostPoliciesCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -381,6 +409,7 @@ impl MarketplaceProjectEstimatedCostPoliciesCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ProjectEstimatedCostPolicy> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -389,6 +418,7 @@ impl MarketplaceProjectEstimatedCostPoliciesCreateBuilder {
 impl std::future::IntoFuture for MarketplaceProjectEstimatedCostPoliciesCreateBuilder {
     type Output = Result<models::ProjectEstimatedCostPolicy, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProjectEstimatedCostPolicy>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -404,6 +434,7 @@ pub struct MarketplaceProjectEstimatedCostPoliciesUpdateBuilder {
 impl MarketplaceProjectEstimatedCostPoliciesUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -412,6 +443,7 @@ impl MarketplaceProjectEstimatedCostPoliciesUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -432,6 +464,7 @@ impl MarketplaceProjectEstimatedCostPoliciesUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ProjectEstimatedCostPolicy> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -440,6 +473,7 @@ impl MarketplaceProjectEstimatedCostPoliciesUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceProjectEstimatedCostPoliciesUpdateBuilder {
     type Output = Result<models::ProjectEstimatedCostPolicy, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProjectEstimatedCostPolicy>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -455,6 +489,7 @@ pub struct MarketplaceProjectEstimatedCostPoliciesPartialUpdateBuilder {
 impl MarketplaceProjectEstimatedCostPoliciesPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -464,6 +499,7 @@ impl MarketplaceProjectEstimatedCostPoliciesPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(
         mut self,
         body: models::PatchedProjectEstimatedCostPolicyRequest,
@@ -471,6 +507,7 @@ impl MarketplaceProjectEstimatedCostPoliciesPartialUpdateBuilder {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -493,6 +530,7 @@ impl MarketplaceProjectEstimatedCostPoliciesPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ProjectEstimatedCostPolicy> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -502,6 +540,7 @@ impl std::future::IntoFuture
 for MarketplaceProjectEstimatedCostPoliciesPartialUpdateBuilder {
     type Output = Result<models::ProjectEstimatedCostPolicy, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProjectEstimatedCostPolicy>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -516,6 +555,7 @@ pub struct MarketplaceProjectEstimatedCostPoliciesDestroyBuilder {
 impl MarketplaceProjectEstimatedCostPoliciesDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -524,6 +564,7 @@ impl MarketplaceProjectEstimatedCostPoliciesDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -543,6 +584,7 @@ impl MarketplaceProjectEstimatedCostPoliciesDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -551,6 +593,7 @@ impl MarketplaceProjectEstimatedCostPoliciesDestroyBuilder {
 impl std::future::IntoFuture for MarketplaceProjectEstimatedCostPoliciesDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -564,6 +607,7 @@ pub struct MarketplaceProjectEstimatedCostPoliciesActionsRetrieveBuilder {
 impl MarketplaceProjectEstimatedCostPoliciesActionsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -572,6 +616,7 @@ impl MarketplaceProjectEstimatedCostPoliciesActionsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -588,6 +633,7 @@ impl MarketplaceProjectEstimatedCostPoliciesActionsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<Vec<Lenient<serde_json::Value>>> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json_or_default)
@@ -597,6 +643,7 @@ impl std::future::IntoFuture
 for MarketplaceProjectEstimatedCostPoliciesActionsRetrieveBuilder {
     type Output = Result<Vec<Lenient<serde_json::Value>>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<Vec<Lenient<serde_json::Value>>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -611,6 +658,7 @@ pub struct MarketplaceProjectEstimatedCostPoliciesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceProjectEstimatedCostPoliciesMock<'a> {
     /// Expects `GET /api/marketplace-project-estimated-cost-policies/` (operation `marketplace_project_estimated_cost_policies_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -626,6 +674,7 @@ impl<'a> MarketplaceProjectEstimatedCostPoliciesMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-project-estimated-cost-policies/{uuid}/` (operation `marketplace_project_estimated_cost_policies_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -640,6 +689,7 @@ impl<'a> MarketplaceProjectEstimatedCostPoliciesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-project-estimated-cost-policies/` (operation `marketplace_project_estimated_cost_policies_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::ProjectEstimatedCostPolicy> {
@@ -652,6 +702,7 @@ impl<'a> MarketplaceProjectEstimatedCostPoliciesMock<'a> {
         )
     }
     /// Expects `PUT /api/marketplace-project-estimated-cost-policies/{uuid}/` (operation `marketplace_project_estimated_cost_policies_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -666,6 +717,7 @@ impl<'a> MarketplaceProjectEstimatedCostPoliciesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/marketplace-project-estimated-cost-policies/{uuid}/` (operation `marketplace_project_estimated_cost_policies_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -680,6 +732,7 @@ impl<'a> MarketplaceProjectEstimatedCostPoliciesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/marketplace-project-estimated-cost-policies/{uuid}/` (operation `marketplace_project_estimated_cost_policies_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -694,6 +747,7 @@ impl<'a> MarketplaceProjectEstimatedCostPoliciesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-project-estimated-cost-policies/actions/` (operation `marketplace_project_estimated_cost_policies_actions_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn actions_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, Vec<Lenient<serde_json::Value>>> {

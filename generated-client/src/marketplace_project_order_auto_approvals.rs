@@ -25,6 +25,7 @@ impl<'a> MarketplaceProjectOrderAutoApprovalsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProjectOrderAutoApprovalsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MarketplaceProjectOrderAutoApprovalsListBuilder {
         MarketplaceProjectOrderAutoApprovalsListBuilder {
             client: self.client.clone(),
@@ -44,6 +45,7 @@ impl<'a> MarketplaceProjectOrderAutoApprovalsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProjectOrderAutoApprovalsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: Uuid,
@@ -62,6 +64,7 @@ impl<'a> MarketplaceProjectOrderAutoApprovalsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`MarketplaceProjectOrderAutoApprovalsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::ProjectOrderAutoApprovalRequest,
@@ -80,6 +83,7 @@ impl<'a> MarketplaceProjectOrderAutoApprovalsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProjectOrderAutoApprovalsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -100,6 +104,7 @@ impl<'a> MarketplaceProjectOrderAutoApprovalsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProjectOrderAutoApprovalsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -119,6 +124,7 @@ impl<'a> MarketplaceProjectOrderAutoApprovalsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`MarketplaceProjectOrderAutoApprovalsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: Uuid,
@@ -146,11 +152,13 @@ impl MarketplaceProjectOrderAutoApprovalsListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
     }
     /// Query `enabled`, boolean.
+    #[inline]
     pub fn enabled(mut self, value: bool) -> Self {
         self.enabled = Some(value);
         self
@@ -158,6 +166,7 @@ impl MarketplaceProjectOrderAutoApprovalsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -165,6 +174,7 @@ impl MarketplaceProjectOrderAutoApprovalsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -172,12 +182,14 @@ impl MarketplaceProjectOrderAutoApprovalsListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -186,6 +198,7 @@ impl MarketplaceProjectOrderAutoApprovalsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -208,6 +221,7 @@ impl MarketplaceProjectOrderAutoApprovalsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::ProjectOrderAutoApproval>> {
@@ -218,6 +232,7 @@ impl MarketplaceProjectOrderAutoApprovalsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::ProjectOrderAutoApproval> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -233,6 +248,7 @@ impl MarketplaceProjectOrderAutoApprovalsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-project-order-auto-approvals/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -249,6 +265,7 @@ impl std::future::IntoFuture for MarketplaceProjectOrderAutoApprovalsListBuilder
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::ProjectOrderAutoApproval>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -263,6 +280,7 @@ pub struct MarketplaceProjectOrderAutoApprovalsRetrieveBuilder {
 impl MarketplaceProjectOrderAutoApprovalsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -271,6 +289,7 @@ impl MarketplaceProjectOrderAutoApprovalsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -290,6 +309,7 @@ impl MarketplaceProjectOrderAutoApprovalsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ProjectOrderAutoApproval> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -298,6 +318,7 @@ impl MarketplaceProjectOrderAutoApprovalsRetrieveBuilder {
 impl std::future::IntoFuture for MarketplaceProjectOrderAutoApprovalsRetrieveBuilder {
     type Output = Result<models::ProjectOrderAutoApproval, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProjectOrderAutoApproval>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -312,6 +333,7 @@ pub struct MarketplaceProjectOrderAutoApprovalsCreateBuilder {
 impl MarketplaceProjectOrderAutoApprovalsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -320,6 +342,7 @@ impl MarketplaceProjectOrderAutoApprovalsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -337,6 +360,7 @@ impl MarketplaceProjectOrderAutoApprovalsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ProjectOrderAutoApproval> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -345,6 +369,7 @@ impl MarketplaceProjectOrderAutoApprovalsCreateBuilder {
 impl std::future::IntoFuture for MarketplaceProjectOrderAutoApprovalsCreateBuilder {
     type Output = Result<models::ProjectOrderAutoApproval, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProjectOrderAutoApproval>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -360,6 +385,7 @@ pub struct MarketplaceProjectOrderAutoApprovalsUpdateBuilder {
 impl MarketplaceProjectOrderAutoApprovalsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -368,6 +394,7 @@ impl MarketplaceProjectOrderAutoApprovalsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -388,6 +415,7 @@ impl MarketplaceProjectOrderAutoApprovalsUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ProjectOrderAutoApproval> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -396,6 +424,7 @@ impl MarketplaceProjectOrderAutoApprovalsUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceProjectOrderAutoApprovalsUpdateBuilder {
     type Output = Result<models::ProjectOrderAutoApproval, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProjectOrderAutoApproval>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -411,6 +440,7 @@ pub struct MarketplaceProjectOrderAutoApprovalsPartialUpdateBuilder {
 impl MarketplaceProjectOrderAutoApprovalsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -420,10 +450,12 @@ impl MarketplaceProjectOrderAutoApprovalsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedProjectOrderAutoApprovalRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -446,6 +478,7 @@ impl MarketplaceProjectOrderAutoApprovalsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ProjectOrderAutoApproval> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -455,6 +488,7 @@ impl std::future::IntoFuture
 for MarketplaceProjectOrderAutoApprovalsPartialUpdateBuilder {
     type Output = Result<models::ProjectOrderAutoApproval, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProjectOrderAutoApproval>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -469,6 +503,7 @@ pub struct MarketplaceProjectOrderAutoApprovalsDestroyBuilder {
 impl MarketplaceProjectOrderAutoApprovalsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -477,6 +512,7 @@ impl MarketplaceProjectOrderAutoApprovalsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -496,6 +532,7 @@ impl MarketplaceProjectOrderAutoApprovalsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -504,6 +541,7 @@ impl MarketplaceProjectOrderAutoApprovalsDestroyBuilder {
 impl std::future::IntoFuture for MarketplaceProjectOrderAutoApprovalsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -518,6 +556,7 @@ pub struct MarketplaceProjectOrderAutoApprovalsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceProjectOrderAutoApprovalsMock<'a> {
     /// Expects `GET /api/marketplace-project-order-auto-approvals/` (operation `marketplace_project_order_auto_approvals_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -533,6 +572,7 @@ impl<'a> MarketplaceProjectOrderAutoApprovalsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-project-order-auto-approvals/{uuid}/` (operation `marketplace_project_order_auto_approvals_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -547,6 +587,7 @@ impl<'a> MarketplaceProjectOrderAutoApprovalsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-project-order-auto-approvals/` (operation `marketplace_project_order_auto_approvals_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::ProjectOrderAutoApproval> {
@@ -559,6 +600,7 @@ impl<'a> MarketplaceProjectOrderAutoApprovalsMock<'a> {
         )
     }
     /// Expects `PUT /api/marketplace-project-order-auto-approvals/{uuid}/` (operation `marketplace_project_order_auto_approvals_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -573,6 +615,7 @@ impl<'a> MarketplaceProjectOrderAutoApprovalsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/marketplace-project-order-auto-approvals/{uuid}/` (operation `marketplace_project_order_auto_approvals_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -587,6 +630,7 @@ impl<'a> MarketplaceProjectOrderAutoApprovalsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/marketplace-project-order-auto-approvals/{uuid}/` (operation `marketplace_project_order_auto_approvals_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,

@@ -25,6 +25,7 @@ impl<'a> MarketplaceProjectServiceAccountsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProjectServiceAccountsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MarketplaceProjectServiceAccountsListBuilder {
         MarketplaceProjectServiceAccountsListBuilder {
             client: self.client.clone(),
@@ -46,6 +47,7 @@ impl<'a> MarketplaceProjectServiceAccountsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProjectServiceAccountsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: Uuid,
@@ -66,6 +68,7 @@ impl<'a> MarketplaceProjectServiceAccountsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`MarketplaceProjectServiceAccountsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::ProjectServiceAccountRequest,
@@ -84,6 +87,7 @@ impl<'a> MarketplaceProjectServiceAccountsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProjectServiceAccountsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -104,6 +108,7 @@ impl<'a> MarketplaceProjectServiceAccountsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProjectServiceAccountsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -125,6 +130,7 @@ impl<'a> MarketplaceProjectServiceAccountsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`MarketplaceProjectServiceAccountsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: Uuid,
@@ -145,6 +151,7 @@ impl<'a> MarketplaceProjectServiceAccountsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProjectServiceAccountsRotateApiKeyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn rotate_api_key(
         &self,
         uuid: Uuid,
@@ -174,6 +181,7 @@ impl MarketplaceProjectServiceAccountsListBuilder {
     /// Email contains
     ///
     /// Query `email`, string.
+    #[inline]
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
@@ -181,6 +189,7 @@ impl MarketplaceProjectServiceAccountsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -188,6 +197,7 @@ impl MarketplaceProjectServiceAccountsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -195,6 +205,7 @@ impl MarketplaceProjectServiceAccountsListBuilder {
     /// Project URL
     ///
     /// Query `project`, string (uri).
+    #[inline]
     pub fn project(mut self, value: impl Into<String>) -> Self {
         self.project = Some(value.into());
         self
@@ -202,6 +213,7 @@ impl MarketplaceProjectServiceAccountsListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -211,11 +223,13 @@ impl MarketplaceProjectServiceAccountsListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
@@ -223,12 +237,14 @@ impl MarketplaceProjectServiceAccountsListBuilder {
     /// Username
     ///
     /// Query `username`, string.
+    #[inline]
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.username = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -237,6 +253,7 @@ impl MarketplaceProjectServiceAccountsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -261,6 +278,7 @@ impl MarketplaceProjectServiceAccountsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::ProjectServiceAccount>> {
@@ -271,6 +289,7 @@ impl MarketplaceProjectServiceAccountsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::ProjectServiceAccount> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -286,6 +305,7 @@ impl MarketplaceProjectServiceAccountsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-project-service-accounts/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -299,6 +319,7 @@ impl std::future::IntoFuture for MarketplaceProjectServiceAccountsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::ProjectServiceAccount>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -313,6 +334,7 @@ pub struct MarketplaceProjectServiceAccountsRetrieveBuilder {
 impl MarketplaceProjectServiceAccountsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -321,6 +343,7 @@ impl MarketplaceProjectServiceAccountsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -340,6 +363,7 @@ impl MarketplaceProjectServiceAccountsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ProjectServiceAccount> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -348,6 +372,7 @@ impl MarketplaceProjectServiceAccountsRetrieveBuilder {
 impl std::future::IntoFuture for MarketplaceProjectServiceAccountsRetrieveBuilder {
     type Output = Result<models::ProjectServiceAccount, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProjectServiceAccount>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -362,6 +387,7 @@ pub struct MarketplaceProjectServiceAccountsCreateBuilder {
 impl MarketplaceProjectServiceAccountsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -370,6 +396,7 @@ impl MarketplaceProjectServiceAccountsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -387,6 +414,7 @@ impl MarketplaceProjectServiceAccountsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ProjectServiceAccount> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -395,6 +423,7 @@ impl MarketplaceProjectServiceAccountsCreateBuilder {
 impl std::future::IntoFuture for MarketplaceProjectServiceAccountsCreateBuilder {
     type Output = Result<models::ProjectServiceAccount, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProjectServiceAccount>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -410,6 +439,7 @@ pub struct MarketplaceProjectServiceAccountsUpdateBuilder {
 impl MarketplaceProjectServiceAccountsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -418,6 +448,7 @@ impl MarketplaceProjectServiceAccountsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -438,6 +469,7 @@ impl MarketplaceProjectServiceAccountsUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ProjectServiceAccount> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -446,6 +478,7 @@ impl MarketplaceProjectServiceAccountsUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceProjectServiceAccountsUpdateBuilder {
     type Output = Result<models::ProjectServiceAccount, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProjectServiceAccount>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -461,6 +494,7 @@ pub struct MarketplaceProjectServiceAccountsPartialUpdateBuilder {
 impl MarketplaceProjectServiceAccountsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -470,10 +504,12 @@ impl MarketplaceProjectServiceAccountsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedProjectServiceAccountRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -496,6 +532,7 @@ impl MarketplaceProjectServiceAccountsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ProjectServiceAccount> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -504,6 +541,7 @@ impl MarketplaceProjectServiceAccountsPartialUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceProjectServiceAccountsPartialUpdateBuilder {
     type Output = Result<models::ProjectServiceAccount, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProjectServiceAccount>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -518,6 +556,7 @@ pub struct MarketplaceProjectServiceAccountsDestroyBuilder {
 impl MarketplaceProjectServiceAccountsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -526,6 +565,7 @@ impl MarketplaceProjectServiceAccountsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -545,6 +585,7 @@ impl MarketplaceProjectServiceAccountsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -553,6 +594,7 @@ impl MarketplaceProjectServiceAccountsDestroyBuilder {
 impl std::future::IntoFuture for MarketplaceProjectServiceAccountsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -567,6 +609,7 @@ pub struct MarketplaceProjectServiceAccountsRotateApiKeyBuilder {
 impl MarketplaceProjectServiceAccountsRotateApiKeyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -575,6 +618,7 @@ impl MarketplaceProjectServiceAccountsRotateApiKeyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -594,6 +638,7 @@ impl MarketplaceProjectServiceAccountsRotateApiKeyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ProjectServiceAccount> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -602,6 +647,7 @@ impl MarketplaceProjectServiceAccountsRotateApiKeyBuilder {
 impl std::future::IntoFuture for MarketplaceProjectServiceAccountsRotateApiKeyBuilder {
     type Output = Result<models::ProjectServiceAccount, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProjectServiceAccount>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -616,6 +662,7 @@ pub struct MarketplaceProjectServiceAccountsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceProjectServiceAccountsMock<'a> {
     /// Expects `GET /api/marketplace-project-service-accounts/` (operation `marketplace_project_service_accounts_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -631,6 +678,7 @@ impl<'a> MarketplaceProjectServiceAccountsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-project-service-accounts/{uuid}/` (operation `marketplace_project_service_accounts_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -645,6 +693,7 @@ impl<'a> MarketplaceProjectServiceAccountsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-project-service-accounts/` (operation `marketplace_project_service_accounts_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::ProjectServiceAccount> {
@@ -657,6 +706,7 @@ impl<'a> MarketplaceProjectServiceAccountsMock<'a> {
         )
     }
     /// Expects `PUT /api/marketplace-project-service-accounts/{uuid}/` (operation `marketplace_project_service_accounts_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -671,6 +721,7 @@ impl<'a> MarketplaceProjectServiceAccountsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/marketplace-project-service-accounts/{uuid}/` (operation `marketplace_project_service_accounts_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -685,6 +736,7 @@ impl<'a> MarketplaceProjectServiceAccountsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/marketplace-project-service-accounts/{uuid}/` (operation `marketplace_project_service_accounts_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -699,6 +751,7 @@ impl<'a> MarketplaceProjectServiceAccountsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-project-service-accounts/{uuid}/rotate_api_key/` (operation `marketplace_project_service_accounts_rotate_api_key`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn rotate_api_key(
         &self,
         uuid: &Uuid,

@@ -25,6 +25,7 @@ impl<'a> MarketplaceProjectUpdateRequestsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProjectUpdateRequestsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MarketplaceProjectUpdateRequestsListBuilder {
         MarketplaceProjectUpdateRequestsListBuilder {
             client: self.client.clone(),
@@ -46,6 +47,7 @@ impl<'a> MarketplaceProjectUpdateRequestsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProjectUpdateRequestsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: Uuid,
@@ -64,6 +66,7 @@ impl<'a> MarketplaceProjectUpdateRequestsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`MarketplaceProjectUpdateRequestsApproveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn approve(&self, uuid: Uuid) -> MarketplaceProjectUpdateRequestsApproveBuilder {
         MarketplaceProjectUpdateRequestsApproveBuilder {
             client: self.client.clone(),
@@ -80,6 +83,7 @@ impl<'a> MarketplaceProjectUpdateRequestsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`MarketplaceProjectUpdateRequestsRejectBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn reject(&self, uuid: Uuid) -> MarketplaceProjectUpdateRequestsRejectBuilder {
         MarketplaceProjectUpdateRequestsRejectBuilder {
             client: self.client.clone(),
@@ -105,11 +109,13 @@ pub struct MarketplaceProjectUpdateRequestsListBuilder {
 }
 impl MarketplaceProjectUpdateRequestsListBuilder {
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
     }
     /// Query `offering_uuid`, string (uuid).
+    #[inline]
     pub fn offering_uuid(mut self, value: Uuid) -> Self {
         self.offering_uuid = Some(value);
         self
@@ -117,6 +123,7 @@ impl MarketplaceProjectUpdateRequestsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -124,16 +131,19 @@ impl MarketplaceProjectUpdateRequestsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
     }
     /// Query `provider_uuid`, string (uuid).
+    #[inline]
     pub fn provider_uuid(mut self, value: Uuid) -> Self {
         self.provider_uuid = Some(value);
         self
@@ -141,17 +151,20 @@ impl MarketplaceProjectUpdateRequestsListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -160,6 +173,7 @@ impl MarketplaceProjectUpdateRequestsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -184,6 +198,7 @@ impl MarketplaceProjectUpdateRequestsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -196,6 +211,7 @@ impl MarketplaceProjectUpdateRequestsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::MarketplaceProjectUpdateRequest> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -211,6 +227,7 @@ impl MarketplaceProjectUpdateRequestsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-project-update-requests/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -227,6 +244,7 @@ impl std::future::IntoFuture for MarketplaceProjectUpdateRequestsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::MarketplaceProjectUpdateRequest>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -241,6 +259,7 @@ pub struct MarketplaceProjectUpdateRequestsRetrieveBuilder {
 impl MarketplaceProjectUpdateRequestsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -249,6 +268,7 @@ impl MarketplaceProjectUpdateRequestsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -268,6 +288,7 @@ impl MarketplaceProjectUpdateRequestsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::MarketplaceProjectUpdateRequest> {
@@ -278,6 +299,7 @@ impl MarketplaceProjectUpdateRequestsRetrieveBuilder {
 impl std::future::IntoFuture for MarketplaceProjectUpdateRequestsRetrieveBuilder {
     type Output = Result<models::MarketplaceProjectUpdateRequest, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::MarketplaceProjectUpdateRequest>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -293,6 +315,7 @@ pub struct MarketplaceProjectUpdateRequestsApproveBuilder {
 impl MarketplaceProjectUpdateRequestsApproveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -302,10 +325,12 @@ impl MarketplaceProjectUpdateRequestsApproveBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::ReviewCommentRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -328,6 +353,7 @@ impl MarketplaceProjectUpdateRequestsApproveBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -336,6 +362,7 @@ impl MarketplaceProjectUpdateRequestsApproveBuilder {
 impl std::future::IntoFuture for MarketplaceProjectUpdateRequestsApproveBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -351,6 +378,7 @@ pub struct MarketplaceProjectUpdateRequestsRejectBuilder {
 impl MarketplaceProjectUpdateRequestsRejectBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -360,10 +388,12 @@ impl MarketplaceProjectUpdateRequestsRejectBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::ReviewCommentRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -386,6 +416,7 @@ impl MarketplaceProjectUpdateRequestsRejectBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -394,6 +425,7 @@ impl MarketplaceProjectUpdateRequestsRejectBuilder {
 impl std::future::IntoFuture for MarketplaceProjectUpdateRequestsRejectBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -408,6 +440,7 @@ pub struct MarketplaceProjectUpdateRequestsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceProjectUpdateRequestsMock<'a> {
     /// Expects `GET /api/marketplace-project-update-requests/` (operation `marketplace_project_update_requests_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -423,6 +456,7 @@ impl<'a> MarketplaceProjectUpdateRequestsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-project-update-requests/{uuid}/` (operation `marketplace_project_update_requests_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -437,6 +471,7 @@ impl<'a> MarketplaceProjectUpdateRequestsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-project-update-requests/{uuid}/approve/` (operation `marketplace_project_update_requests_approve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn approve(
         &self,
         uuid: &Uuid,
@@ -451,6 +486,7 @@ impl<'a> MarketplaceProjectUpdateRequestsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-project-update-requests/{uuid}/reject/` (operation `marketplace_project_update_requests_reject`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn reject(
         &self,
         uuid: &Uuid,

@@ -27,6 +27,7 @@ impl<'a> MarketplaceProjectUsageApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProjectUsageComponentsUsageRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn components_usage_retrieve(
         &self,
         uuid: Uuid,
@@ -47,6 +48,7 @@ impl<'a> MarketplaceProjectUsageApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProjectUsageComponentsUsageTimeseriesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn components_usage_timeseries_retrieve(
         &self,
         uuid: Uuid,
@@ -72,6 +74,7 @@ pub struct MarketplaceProjectUsageComponentsUsageRetrieveBuilder {
 impl MarketplaceProjectUsageComponentsUsageRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -80,6 +83,7 @@ impl MarketplaceProjectUsageComponentsUsageRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -99,6 +103,7 @@ impl MarketplaceProjectUsageComponentsUsageRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -116,6 +121,7 @@ impl std::future::IntoFuture for MarketplaceProjectUsageComponentsUsageRetrieveB
     type IntoFuture = runtime::ResponseFuture<
         models::MarketplaceProjectUsageComponentsUsageRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -132,17 +138,20 @@ pub struct MarketplaceProjectUsageComponentsUsageTimeseriesRetrieveBuilder {
 }
 impl MarketplaceProjectUsageComponentsUsageTimeseriesRetrieveBuilder {
     /// Query `component_type`, string.
+    #[inline]
     pub fn component_type(mut self, value: impl Into<String>) -> Self {
         self.component_type = Some(value.into());
         self
     }
     /// Query `period_offset`, integer.
+    #[inline]
     pub fn period_offset(mut self, value: i64) -> Self {
         self.period_offset = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -151,6 +160,7 @@ impl MarketplaceProjectUsageComponentsUsageTimeseriesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -174,6 +184,7 @@ impl MarketplaceProjectUsageComponentsUsageTimeseriesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ComponentsUsageTimeseries> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -183,6 +194,7 @@ impl std::future::IntoFuture
 for MarketplaceProjectUsageComponentsUsageTimeseriesRetrieveBuilder {
     type Output = Result<models::ComponentsUsageTimeseries, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ComponentsUsageTimeseries>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -197,6 +209,7 @@ pub struct MarketplaceProjectUsageMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceProjectUsageMock<'a> {
     /// Expects `GET /api/marketplace-project-usage/{uuid}/components-usage/` (operation `marketplace_project_usage_components_usage_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn components_usage_retrieve(
         &self,
         uuid: &Uuid,
@@ -214,6 +227,7 @@ impl<'a> MarketplaceProjectUsageMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-project-usage/{uuid}/components-usage-timeseries/` (operation `marketplace_project_usage_components_usage_timeseries_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn components_usage_timeseries_retrieve(
         &self,
         uuid: &Uuid,

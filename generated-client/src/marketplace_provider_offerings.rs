@@ -27,6 +27,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderOfferingsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MarketplaceProviderOfferingsListBuilder {
         MarketplaceProviderOfferingsListBuilder {
             client: self.client.clone(),
@@ -87,6 +88,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderOfferingsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> MarketplaceProviderOfferingsRetrieveBuilder {
         MarketplaceProviderOfferingsRetrieveBuilder {
             client: self.client.clone(),
@@ -105,6 +107,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`MarketplaceProviderOfferingsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::OfferingCreateRequest,
@@ -125,6 +128,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`MarketplaceProviderOfferingsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> MarketplaceProviderOfferingsDestroyBuilder {
         MarketplaceProviderOfferingsDestroyBuilder {
             client: self.client.clone(),
@@ -142,6 +146,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderOfferingsActivateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn activate(&self, uuid: Uuid) -> MarketplaceProviderOfferingsActivateBuilder {
         MarketplaceProviderOfferingsActivateBuilder {
             client: self.client.clone(),
@@ -159,6 +164,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderOfferingsArchiveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn archive(&self, uuid: Uuid) -> MarketplaceProviderOfferingsArchiveBuilder {
         MarketplaceProviderOfferingsArchiveBuilder {
             client: self.client.clone(),
@@ -176,6 +182,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderOfferingsDraftBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn draft(&self, uuid: Uuid) -> MarketplaceProviderOfferingsDraftBuilder {
         MarketplaceProviderOfferingsDraftBuilder {
             client: self.client.clone(),
@@ -193,6 +200,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderOfferingsPauseBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn pause(&self, uuid: Uuid) -> MarketplaceProviderOfferingsPauseBuilder {
         MarketplaceProviderOfferingsPauseBuilder {
             client: self.client.clone(),
@@ -211,6 +219,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderOfferingsUnpauseBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn unpause(&self, uuid: Uuid) -> MarketplaceProviderOfferingsUnpauseBuilder {
         MarketplaceProviderOfferingsUnpauseBuilder {
             client: self.client.clone(),
@@ -242,6 +251,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderOfferingsGlauthUsersConfigRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn glauth_users_config_retrieve(
         &self,
         uuid: Uuid,
@@ -262,6 +272,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderOfferingsListCourseAccountsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list_course_accounts_list(
         &self,
         uuid: Uuid,
@@ -325,6 +336,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderOfferingsListCustomerServiceAccountsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list_customer_service_accounts_list(
         &self,
         uuid: Uuid,
@@ -388,6 +400,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderOfferingsListCustomerUsersListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list_customer_users_list(
         &self,
         uuid: Uuid,
@@ -411,6 +424,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderOfferingsListProjectServiceAccountsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list_project_service_accounts_list(
         &self,
         uuid: Uuid,
@@ -474,6 +488,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderOfferingsListUsersListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list_users_list(
         &self,
         uuid: Uuid,
@@ -506,6 +521,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderOfferingsUserHasResourceAccessRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn user_has_resource_access_retrieve(
         &self,
         uuid: Uuid,
@@ -529,6 +545,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `400`: Validation error, for example when trying to add a user to a terminated project.
     ///
     /// Returns a [`MarketplaceProviderOfferingsAddUserBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn add_user(
         &self,
         uuid: Uuid,
@@ -551,6 +568,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `200`: Role revoked successfully.
     ///
     /// Returns a [`MarketplaceProviderOfferingsDeleteUserBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn delete_user(
         &self,
         uuid: Uuid,
@@ -573,6 +591,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderOfferingsRefreshOfferingUsernamesBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn refresh_offering_usernames(
         &self,
         uuid: Uuid,
@@ -593,6 +612,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderOfferingsUpdateUserBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update_user(
         &self,
         uuid: Uuid,
@@ -615,6 +635,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderOfferingsUpdateUserAttributeConfigBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update_user_attribute_config(
         &self,
         uuid: Uuid,
@@ -636,6 +657,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderOfferingsUpdateUserAttributeConfigUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update_user_attribute_config_update(
         &self,
         uuid: Uuid,
@@ -657,6 +679,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderOfferingsUpdateUserAttributeConfigPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update_user_attribute_config_partial_update(
         &self,
         uuid: Uuid,
@@ -678,6 +701,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`MarketplaceProviderOfferingsDeleteUserAttributeConfigDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn delete_user_attribute_config_destroy(
         &self,
         uuid: Uuid,
@@ -698,6 +722,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `201`: No response body
     ///
     /// Returns a [`MarketplaceProviderOfferingsCreateOfferingComponentBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create_offering_component(
         &self,
         uuid: Uuid,
@@ -720,6 +745,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`MarketplaceProviderOfferingsRemoveOfferingComponentBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn remove_offering_component(
         &self,
         uuid: Uuid,
@@ -742,6 +768,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`MarketplaceProviderOfferingsUpdateOfferingComponentBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update_offering_component(
         &self,
         uuid: Uuid,
@@ -764,6 +791,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`MarketplaceProviderOfferingsAddPartitionBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn add_partition(
         &self,
         uuid: Uuid,
@@ -786,6 +814,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`MarketplaceProviderOfferingsAddSoftwareCatalogBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn add_software_catalog(
         &self,
         uuid: Uuid,
@@ -808,6 +837,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`MarketplaceProviderOfferingsRemovePartitionBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn remove_partition(
         &self,
         uuid: Uuid,
@@ -830,6 +860,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`MarketplaceProviderOfferingsRemoveSoftwareCatalogBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn remove_software_catalog(
         &self,
         uuid: Uuid,
@@ -852,6 +883,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderOfferingsUpdatePartitionPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update_partition_partial_update(
         &self,
         uuid: Uuid,
@@ -873,6 +905,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderOfferingsUpdateSoftwareCatalogPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update_software_catalog_partial_update(
         &self,
         uuid: Uuid,
@@ -894,6 +927,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`MarketplaceProviderOfferingsAddEndpointBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn add_endpoint(
         &self,
         uuid: Uuid,
@@ -916,6 +950,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`MarketplaceProviderOfferingsDeleteEndpointBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn delete_endpoint(
         &self,
         uuid: Uuid,
@@ -938,6 +973,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`MarketplaceProviderOfferingsDeleteImageBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn delete_image(
         &self,
         uuid: Uuid,
@@ -958,6 +994,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`MarketplaceProviderOfferingsDeleteThumbnailBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn delete_thumbnail(
         &self,
         uuid: Uuid,
@@ -978,6 +1015,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`MarketplaceProviderOfferingsUpdateImageBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update_image(
         &self,
         uuid: Uuid,
@@ -1000,6 +1038,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`MarketplaceProviderOfferingsUpdateThumbnailBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update_thumbnail(
         &self,
         uuid: Uuid,
@@ -1022,6 +1061,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`MarketplaceProviderOfferingsDeleteOrganizationGroupsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn delete_organization_groups(
         &self,
         uuid: Uuid,
@@ -1042,6 +1082,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderOfferingsMoveOfferingBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn move_offering(
         &self,
         uuid: Uuid,
@@ -1064,6 +1105,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`MarketplaceProviderOfferingsSetBackendMetadataBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_backend_metadata(
         &self,
         uuid: Uuid,
@@ -1085,6 +1127,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`MarketplaceProviderOfferingsUpdateAttributesBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update_attributes(
         &self,
         uuid: Uuid,
@@ -1105,6 +1148,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`MarketplaceProviderOfferingsUpdateComplianceChecklistBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update_compliance_checklist(
         &self,
         uuid: Uuid,
@@ -1126,6 +1170,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`MarketplaceProviderOfferingsUpdateDescriptionBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update_description(
         &self,
         uuid: Uuid,
@@ -1148,6 +1193,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`MarketplaceProviderOfferingsUpdateIntegrationBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update_integration(
         &self,
         uuid: Uuid,
@@ -1169,6 +1215,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`MarketplaceProviderOfferingsUpdateLocationBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update_location(
         &self,
         uuid: Uuid,
@@ -1191,6 +1238,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`MarketplaceProviderOfferingsUpdateOptionsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update_options(
         &self,
         uuid: Uuid,
@@ -1213,6 +1261,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`MarketplaceProviderOfferingsUpdateOrganizationGroupsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update_organization_groups(
         &self,
         uuid: Uuid,
@@ -1234,6 +1283,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`MarketplaceProviderOfferingsUpdateOverviewBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update_overview(
         &self,
         uuid: Uuid,
@@ -1256,6 +1306,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`MarketplaceProviderOfferingsUpdateResourceOptionsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update_resource_options(
         &self,
         uuid: Uuid,
@@ -1278,6 +1329,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderOfferingsComponentStatsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn component_stats_list(
         &self,
         uuid: Uuid,
@@ -1343,6 +1395,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderOfferingsCostsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn costs_list(
         &self,
         uuid: Uuid,
@@ -1409,6 +1462,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderOfferingsCustomersListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn customers_list(
         &self,
         uuid: Uuid,
@@ -1473,6 +1527,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderOfferingsGroupsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn groups_list(&self) -> MarketplaceProviderOfferingsGroupsListBuilder {
         MarketplaceProviderOfferingsGroupsListBuilder {
             client: self.client.clone(),
@@ -1531,6 +1586,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderOfferingsListCustomerProjectsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list_customer_projects_list(
         &self,
         uuid: Uuid,
@@ -1554,6 +1610,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderOfferingsOrdersListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn orders_list(
         &self,
         uuid: Uuid,
@@ -1577,6 +1634,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderOfferingsOrdersRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn orders_retrieve(
         &self,
         uuid: impl Into<String>,
@@ -1600,6 +1658,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderOfferingsStatsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn stats_retrieve(
         &self,
         uuid: Uuid,
@@ -1620,6 +1679,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderOfferingsTosStatsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn tos_stats_retrieve(
         &self,
         uuid: Uuid,
@@ -1640,6 +1700,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderOfferingsImportableResourcesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn importable_resources_list(
         &self,
         uuid: Uuid,
@@ -1662,6 +1723,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderOfferingsImportResourceBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn import_resource(
         &self,
         uuid: Uuid,
@@ -1684,6 +1746,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `202`: No response body
     ///
     /// Returns a [`MarketplaceProviderOfferingsSyncBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn sync(&self, uuid: Uuid) -> MarketplaceProviderOfferingsSyncBuilder {
         MarketplaceProviderOfferingsSyncBuilder {
             client: self.client.clone(),
@@ -1701,6 +1764,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `202`
     ///
     /// Returns a [`MarketplaceProviderOfferingsSyncResourcesBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn sync_resources(
         &self,
         uuid: Uuid,
@@ -1721,6 +1785,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderOfferingsGlauthTreeRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn glauth_tree_retrieve(
         &self,
         uuid: Uuid,
@@ -1743,6 +1808,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `404`
     ///
     /// Returns a [`MarketplaceProviderOfferingsHistoryAtRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn history_at_retrieve(
         &self,
         uuid: Uuid,
@@ -1765,6 +1831,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderOfferingsHistoryListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn history_list(
         &self,
         uuid: Uuid,
@@ -1829,6 +1896,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderOfferingsStateCountersRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn state_counters_retrieve(
         &self,
         uuid: Uuid,
@@ -1849,6 +1917,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderOfferingsUserAttributeConfigRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn user_attribute_config_retrieve(
         &self,
         uuid: Uuid,
@@ -1869,6 +1938,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderOfferingsCheckUniqueBackendIdBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn check_unique_backend_id(
         &self,
         uuid: Uuid,
@@ -1891,6 +1961,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`MarketplaceProviderOfferingsDeleteTagsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn delete_tags(
         &self,
         uuid: Uuid,
@@ -1911,6 +1982,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderOfferingsExportOfferingBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn export_offering(
         &self,
         uuid: Uuid,
@@ -1932,6 +2004,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderOfferingsImportOfferingBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn import_offering(
         &self,
         body: models::OfferingImportParametersRequest,
@@ -1952,6 +2025,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderOfferingsMakeAvailableBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn make_available(
         &self,
         uuid: Uuid,
@@ -1972,6 +2046,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderOfferingsMakeUnavailableBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn make_unavailable(
         &self,
         uuid: Uuid,
@@ -1992,6 +2067,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`MarketplaceProviderOfferingsSetOfferingGroupBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_offering_group(
         &self,
         uuid: Uuid,
@@ -2014,6 +2090,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`MarketplaceProviderOfferingsSetProfileBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_profile(
         &self,
         uuid: Uuid,
@@ -2035,6 +2112,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`MarketplaceProviderOfferingsSwitchBillingModeBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn switch_billing_mode(
         &self,
         uuid: Uuid,
@@ -2057,6 +2135,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`MarketplaceProviderOfferingsUpdateBackendIdRulesBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update_backend_id_rules(
         &self,
         uuid: Uuid,
@@ -2078,6 +2157,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`MarketplaceProviderOfferingsUpdateTagsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update_tags(
         &self,
         uuid: Uuid,
@@ -2099,6 +2179,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`MarketplaceProviderOfferingsUpdateTypeBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update_type(
         &self,
         uuid: Uuid,
@@ -2121,6 +2202,7 @@ impl<'a> MarketplaceProviderOfferingsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`MarketplaceProviderOfferingsUploadMarkdownImageBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn upload_markdown_image(
         &self,
         uuid: Uuid,
@@ -2189,6 +2271,7 @@ impl MarketplaceProviderOfferingsListBuilder {
     /// Accessible via calls
     ///
     /// Query `accessible_via_calls`, boolean.
+    #[inline]
     pub fn accessible_via_calls(mut self, value: bool) -> Self {
         self.accessible_via_calls = Some(value);
         self
@@ -2196,6 +2279,7 @@ impl MarketplaceProviderOfferingsListBuilder {
     /// Allowed customer UUID
     ///
     /// Query `allowed_customer_uuid`, string (uuid).
+    #[inline]
     pub fn allowed_customer_uuid(mut self, value: Uuid) -> Self {
         self.allowed_customer_uuid = Some(value);
         self
@@ -2203,6 +2287,7 @@ impl MarketplaceProviderOfferingsListBuilder {
     /// Offering attributes (JSON)
     ///
     /// Query `attributes`, string.
+    #[inline]
     pub fn attributes(mut self, value: impl Into<String>) -> Self {
         self.attributes = Some(value.into());
         self
@@ -2210,11 +2295,13 @@ impl MarketplaceProviderOfferingsListBuilder {
     /// Billable
     ///
     /// Query `billable`, boolean.
+    #[inline]
     pub fn billable(mut self, value: bool) -> Self {
         self.billable = Some(value);
         self
     }
     /// Query `can_create_offering_user`, boolean.
+    #[inline]
     pub fn can_create_offering_user(mut self, value: bool) -> Self {
         self.can_create_offering_user = Some(value);
         self
@@ -2222,6 +2309,7 @@ impl MarketplaceProviderOfferingsListBuilder {
     /// Category group UUID
     ///
     /// Query `category_group_uuid`, string (uuid).
+    #[inline]
     pub fn category_group_uuid(mut self, value: Uuid) -> Self {
         self.category_group_uuid = Some(value);
         self
@@ -2229,6 +2317,7 @@ impl MarketplaceProviderOfferingsListBuilder {
     /// Category UUID
     ///
     /// Query `category_uuid`, string (uuid).
+    #[inline]
     pub fn category_uuid(mut self, value: Uuid) -> Self {
         self.category_uuid = Some(value);
         self
@@ -2236,6 +2325,7 @@ impl MarketplaceProviderOfferingsListBuilder {
     /// Created after
     ///
     /// Query `created`, string (date-time).
+    #[inline]
     pub fn created(mut self, value: DateTime) -> Self {
         self.created = Some(value);
         self
@@ -2243,6 +2333,7 @@ impl MarketplaceProviderOfferingsListBuilder {
     /// Created before
     ///
     /// Query `created_before`, string (date-time).
+    #[inline]
     pub fn created_before(mut self, value: DateTime) -> Self {
         self.created_before = Some(value);
         self
@@ -2250,6 +2341,7 @@ impl MarketplaceProviderOfferingsListBuilder {
     /// Customer URL
     ///
     /// Query `customer`, string (uri).
+    #[inline]
     pub fn customer(mut self, value: impl Into<String>) -> Self {
         self.customer = Some(value.into());
         self
@@ -2257,6 +2349,7 @@ impl MarketplaceProviderOfferingsListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -2264,6 +2357,7 @@ impl MarketplaceProviderOfferingsListBuilder {
     /// Description contains
     ///
     /// Query `description`, string.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -2271,11 +2365,13 @@ impl MarketplaceProviderOfferingsListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -2283,6 +2379,7 @@ impl MarketplaceProviderOfferingsListBuilder {
     /// Has Active Terms of Service
     ///
     /// Query `has_active_terms_of_service`, boolean.
+    #[inline]
     pub fn has_active_terms_of_service(mut self, value: bool) -> Self {
         self.has_active_terms_of_service = Some(value);
         self
@@ -2290,6 +2387,7 @@ impl MarketplaceProviderOfferingsListBuilder {
     /// Has Terms of Service
     ///
     /// Query `has_terms_of_service`, boolean.
+    #[inline]
     pub fn has_terms_of_service(mut self, value: bool) -> Self {
         self.has_terms_of_service = Some(value);
         self
@@ -2297,6 +2395,7 @@ impl MarketplaceProviderOfferingsListBuilder {
     /// Filter by importable offerings.
     ///
     /// Query `importable`, string.
+    #[inline]
     pub fn importable(mut self, value: impl Into<String>) -> Self {
         self.importable = Some(value.into());
         self
@@ -2304,6 +2403,7 @@ impl MarketplaceProviderOfferingsListBuilder {
     /// Keyword
     ///
     /// Query `keyword`, string.
+    #[inline]
     pub fn keyword(mut self, value: impl Into<String>) -> Self {
         self.keyword = Some(value.into());
         self
@@ -2311,6 +2411,7 @@ impl MarketplaceProviderOfferingsListBuilder {
     /// Modified after
     ///
     /// Query `modified`, string (date-time).
+    #[inline]
     pub fn modified(mut self, value: DateTime) -> Self {
         self.modified = Some(value);
         self
@@ -2318,6 +2419,7 @@ impl MarketplaceProviderOfferingsListBuilder {
     /// Modified before
     ///
     /// Query `modified_before`, string (date-time).
+    #[inline]
     pub fn modified_before(mut self, value: DateTime) -> Self {
         self.modified_before = Some(value);
         self
@@ -2325,6 +2427,7 @@ impl MarketplaceProviderOfferingsListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -2332,6 +2435,7 @@ impl MarketplaceProviderOfferingsListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -2341,11 +2445,13 @@ impl MarketplaceProviderOfferingsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -2353,6 +2459,7 @@ impl MarketplaceProviderOfferingsListBuilder {
     /// Offering group UUID
     ///
     /// Query `offering_group_uuid`, string (uuid).
+    #[inline]
     pub fn offering_group_uuid(mut self, value: Uuid) -> Self {
         self.offering_group_uuid = Some(value);
         self
@@ -2360,6 +2467,7 @@ impl MarketplaceProviderOfferingsListBuilder {
     /// Organization group UUID
     ///
     /// Query `organization_group_uuid`, string (uuid).
+    #[inline]
     pub fn organization_group_uuid(mut self, value: Uuid) -> Self {
         self.organization_group_uuid = Some(value);
         self
@@ -2367,6 +2475,7 @@ impl MarketplaceProviderOfferingsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -2374,6 +2483,7 @@ impl MarketplaceProviderOfferingsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -2381,6 +2491,7 @@ impl MarketplaceProviderOfferingsListBuilder {
     /// Parent offering UUID
     ///
     /// Query `parent_uuid`, string (uuid).
+    #[inline]
     pub fn parent_uuid(mut self, value: Uuid) -> Self {
         self.parent_uuid = Some(value);
         self
@@ -2388,6 +2499,7 @@ impl MarketplaceProviderOfferingsListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -2395,6 +2507,7 @@ impl MarketplaceProviderOfferingsListBuilder {
     /// Search by offering name, slug or description
     ///
     /// Query `query`, string.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
@@ -2402,6 +2515,7 @@ impl MarketplaceProviderOfferingsListBuilder {
     /// Resource customer UUID
     ///
     /// Query `resource_customer_uuid`, string (uuid).
+    #[inline]
     pub fn resource_customer_uuid(mut self, value: Uuid) -> Self {
         self.resource_customer_uuid = Some(value);
         self
@@ -2409,6 +2523,7 @@ impl MarketplaceProviderOfferingsListBuilder {
     /// Resource project UUID
     ///
     /// Query `resource_project_uuid`, string (uuid).
+    #[inline]
     pub fn resource_project_uuid(mut self, value: Uuid) -> Self {
         self.resource_project_uuid = Some(value);
         self
@@ -2416,6 +2531,7 @@ impl MarketplaceProviderOfferingsListBuilder {
     /// Scope UUID
     ///
     /// Query `scope_uuid`, string.
+    #[inline]
     pub fn scope_uuid(mut self, value: impl Into<String>) -> Self {
         self.scope_uuid = Some(value.into());
         self
@@ -2423,6 +2539,7 @@ impl MarketplaceProviderOfferingsListBuilder {
     /// Service manager UUID
     ///
     /// Query `service_manager_uuid`, string (uuid).
+    #[inline]
     pub fn service_manager_uuid(mut self, value: Uuid) -> Self {
         self.service_manager_uuid = Some(value);
         self
@@ -2430,6 +2547,7 @@ impl MarketplaceProviderOfferingsListBuilder {
     /// Shared
     ///
     /// Query `shared`, boolean.
+    #[inline]
     pub fn shared(mut self, value: bool) -> Self {
         self.shared = Some(value);
         self
@@ -2437,6 +2555,7 @@ impl MarketplaceProviderOfferingsListBuilder {
     /// Slug
     ///
     /// Query `slug`, string.
+    #[inline]
     pub fn slug(mut self, value: impl Into<String>) -> Self {
         self.slug = Some(value.into());
         self
@@ -2446,11 +2565,13 @@ impl MarketplaceProviderOfferingsListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
@@ -2460,11 +2581,13 @@ impl MarketplaceProviderOfferingsListBuilder {
     /// Query `tag`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_tag`\](Self::add_tag) adds one to them.
+    #[inline]
     pub fn tag(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.tag = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `tag`, after those set before (with [`tag`](Self::tag) or this method).
+    #[inline]
     pub fn add_tag(mut self, value: impl Into<String>) -> Self {
         self.tag.push(value.into());
         self
@@ -2474,6 +2597,7 @@ impl MarketplaceProviderOfferingsListBuilder {
     /// Query `tag_name`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_tag_name`\](Self::add_tag_name) adds one to them.
+    #[inline]
     pub fn tag_name(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -2482,6 +2606,7 @@ impl MarketplaceProviderOfferingsListBuilder {
         self
     }
     /// Adds one value to query `tag_name`, after those set before (with [`tag_name`](Self::tag_name) or this method).
+    #[inline]
     pub fn add_tag_name(mut self, value: impl Into<String>) -> Self {
         self.tag_name.push(value.into());
         self
@@ -2489,6 +2614,7 @@ impl MarketplaceProviderOfferingsListBuilder {
     /// Tag names with AND logic (comma-separated)
     ///
     /// Query `tag_names_and`, string.
+    #[inline]
     pub fn tag_names_and(mut self, value: impl Into<String>) -> Self {
         self.tag_names_and = Some(value.into());
         self
@@ -2496,6 +2622,7 @@ impl MarketplaceProviderOfferingsListBuilder {
     /// Tag UUIDs with AND logic (comma-separated)
     ///
     /// Query `tags_and`, string.
+    #[inline]
     pub fn tags_and(mut self, value: impl Into<String>) -> Self {
         self.tags_and = Some(value.into());
         self
@@ -2505,11 +2632,13 @@ impl MarketplaceProviderOfferingsListBuilder {
     /// Query `type`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_type`\](Self::add_type) adds one to them.
+    #[inline]
     pub fn type_(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.type_ = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `type`, after those set before (with [`type_`](Self::type_) or this method).
+    #[inline]
     pub fn add_type(mut self, value: impl Into<String>) -> Self {
         self.type_.push(value.into());
         self
@@ -2517,6 +2646,7 @@ impl MarketplaceProviderOfferingsListBuilder {
     /// User Has Consent
     ///
     /// Query `user_has_consent`, boolean.
+    #[inline]
     pub fn user_has_consent(mut self, value: bool) -> Self {
         self.user_has_consent = Some(value);
         self
@@ -2524,6 +2654,7 @@ impl MarketplaceProviderOfferingsListBuilder {
     /// User Has Offering User
     ///
     /// Query `user_has_offering_user`, boolean.
+    #[inline]
     pub fn user_has_offering_user(mut self, value: bool) -> Self {
         self.user_has_offering_user = Some(value);
         self
@@ -2531,12 +2662,14 @@ impl MarketplaceProviderOfferingsListBuilder {
     /// Comma-separated offering UUIDs
     ///
     /// Query `uuid_list`, string.
+    #[inline]
     pub fn uuid_list(mut self, value: impl Into<String>) -> Self {
         self.uuid_list = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2545,6 +2678,7 @@ impl MarketplaceProviderOfferingsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2609,6 +2743,7 @@ impl MarketplaceProviderOfferingsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::ProviderOfferingDetails>> {
@@ -2619,6 +2754,7 @@ impl MarketplaceProviderOfferingsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::ProviderOfferingDetails> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -2634,6 +2770,7 @@ impl MarketplaceProviderOfferingsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-provider-offerings/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -2647,6 +2784,7 @@ impl std::future::IntoFuture for MarketplaceProviderOfferingsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::ProviderOfferingDetails>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2663,17 +2801,20 @@ impl MarketplaceProviderOfferingsRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2682,6 +2823,7 @@ impl MarketplaceProviderOfferingsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2703,6 +2845,7 @@ impl MarketplaceProviderOfferingsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ProviderOfferingDetails> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -2711,6 +2854,7 @@ impl MarketplaceProviderOfferingsRetrieveBuilder {
 impl std::future::IntoFuture for MarketplaceProviderOfferingsRetrieveBuilder {
     type Output = Result<models::ProviderOfferingDetails, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProviderOfferingDetails>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2725,6 +2869,7 @@ pub struct MarketplaceProviderOfferingsCreateBuilder {
 impl MarketplaceProviderOfferingsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2733,6 +2878,7 @@ impl MarketplaceProviderOfferingsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2754,6 +2900,7 @@ impl MarketplaceProviderOfferingsCreateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ProviderOfferingDetails> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -2762,6 +2909,7 @@ impl MarketplaceProviderOfferingsCreateBuilder {
 impl std::future::IntoFuture for MarketplaceProviderOfferingsCreateBuilder {
     type Output = Result<models::ProviderOfferingDetails, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProviderOfferingDetails>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2776,6 +2924,7 @@ pub struct MarketplaceProviderOfferingsDestroyBuilder {
 impl MarketplaceProviderOfferingsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2784,6 +2933,7 @@ impl MarketplaceProviderOfferingsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2803,6 +2953,7 @@ impl MarketplaceProviderOfferingsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -2811,6 +2962,7 @@ impl MarketplaceProviderOfferingsDestroyBuilder {
 impl std::future::IntoFuture for MarketplaceProviderOfferingsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2825,6 +2977,7 @@ pub struct MarketplaceProviderOfferingsActivateBuilder {
 impl MarketplaceProviderOfferingsActivateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2833,6 +2986,7 @@ impl MarketplaceProviderOfferingsActivateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2852,6 +3006,7 @@ impl MarketplaceProviderOfferingsActivateBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::DetailState> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -2860,6 +3015,7 @@ impl MarketplaceProviderOfferingsActivateBuilder {
 impl std::future::IntoFuture for MarketplaceProviderOfferingsActivateBuilder {
     type Output = Result<models::DetailState, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::DetailState>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2874,6 +3030,7 @@ pub struct MarketplaceProviderOfferingsArchiveBuilder {
 impl MarketplaceProviderOfferingsArchiveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2882,6 +3039,7 @@ impl MarketplaceProviderOfferingsArchiveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2901,6 +3059,7 @@ impl MarketplaceProviderOfferingsArchiveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::DetailState> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -2909,6 +3068,7 @@ impl MarketplaceProviderOfferingsArchiveBuilder {
 impl std::future::IntoFuture for MarketplaceProviderOfferingsArchiveBuilder {
     type Output = Result<models::DetailState, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::DetailState>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2923,6 +3083,7 @@ pub struct MarketplaceProviderOfferingsDraftBuilder {
 impl MarketplaceProviderOfferingsDraftBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2931,6 +3092,7 @@ impl MarketplaceProviderOfferingsDraftBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2950,6 +3112,7 @@ impl MarketplaceProviderOfferingsDraftBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::DetailState> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -2958,6 +3121,7 @@ impl MarketplaceProviderOfferingsDraftBuilder {
 impl std::future::IntoFuture for MarketplaceProviderOfferingsDraftBuilder {
     type Output = Result<models::DetailState, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::DetailState>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2973,6 +3137,7 @@ pub struct MarketplaceProviderOfferingsPauseBuilder {
 impl MarketplaceProviderOfferingsPauseBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2982,10 +3147,12 @@ impl MarketplaceProviderOfferingsPauseBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::OfferingPauseRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3008,6 +3175,7 @@ impl MarketplaceProviderOfferingsPauseBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::DetailState> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -3016,6 +3184,7 @@ impl MarketplaceProviderOfferingsPauseBuilder {
 impl std::future::IntoFuture for MarketplaceProviderOfferingsPauseBuilder {
     type Output = Result<models::DetailState, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::DetailState>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3030,6 +3199,7 @@ pub struct MarketplaceProviderOfferingsUnpauseBuilder {
 impl MarketplaceProviderOfferingsUnpauseBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3038,6 +3208,7 @@ impl MarketplaceProviderOfferingsUnpauseBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3057,6 +3228,7 @@ impl MarketplaceProviderOfferingsUnpauseBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::DetailState> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -3065,6 +3237,7 @@ impl MarketplaceProviderOfferingsUnpauseBuilder {
 impl std::future::IntoFuture for MarketplaceProviderOfferingsUnpauseBuilder {
     type Output = Result<models::DetailState, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::DetailState>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3079,6 +3252,7 @@ pub struct MarketplaceProviderOfferingsGlauthUsersConfigRetrieveBuilder {
 impl MarketplaceProviderOfferingsGlauthUsersConfigRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3087,6 +3261,7 @@ impl MarketplaceProviderOfferingsGlauthUsersConfigRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3106,6 +3281,7 @@ impl MarketplaceProviderOfferingsGlauthUsersConfigRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -3115,6 +3291,7 @@ impl std::future::IntoFuture
 for MarketplaceProviderOfferingsGlauthUsersConfigRetrieveBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3174,6 +3351,7 @@ impl MarketplaceProviderOfferingsListCourseAccountsListBuilder {
     /// Accessible via calls
     ///
     /// Query `accessible_via_calls`, boolean.
+    #[inline]
     pub fn accessible_via_calls(mut self, value: bool) -> Self {
         self.accessible_via_calls = Some(value);
         self
@@ -3181,6 +3359,7 @@ impl MarketplaceProviderOfferingsListCourseAccountsListBuilder {
     /// Allowed customer UUID
     ///
     /// Query `allowed_customer_uuid`, string (uuid).
+    #[inline]
     pub fn allowed_customer_uuid(mut self, value: Uuid) -> Self {
         self.allowed_customer_uuid = Some(value);
         self
@@ -3188,6 +3367,7 @@ impl MarketplaceProviderOfferingsListCourseAccountsListBuilder {
     /// Offering attributes (JSON)
     ///
     /// Query `attributes`, string.
+    #[inline]
     pub fn attributes(mut self, value: impl Into<String>) -> Self {
         self.attributes = Some(value.into());
         self
@@ -3195,11 +3375,13 @@ impl MarketplaceProviderOfferingsListCourseAccountsListBuilder {
     /// Billable
     ///
     /// Query `billable`, boolean.
+    #[inline]
     pub fn billable(mut self, value: bool) -> Self {
         self.billable = Some(value);
         self
     }
     /// Query `can_create_offering_user`, boolean.
+    #[inline]
     pub fn can_create_offering_user(mut self, value: bool) -> Self {
         self.can_create_offering_user = Some(value);
         self
@@ -3207,6 +3389,7 @@ impl MarketplaceProviderOfferingsListCourseAccountsListBuilder {
     /// Category group UUID
     ///
     /// Query `category_group_uuid`, string (uuid).
+    #[inline]
     pub fn category_group_uuid(mut self, value: Uuid) -> Self {
         self.category_group_uuid = Some(value);
         self
@@ -3214,6 +3397,7 @@ impl MarketplaceProviderOfferingsListCourseAccountsListBuilder {
     /// Category UUID
     ///
     /// Query `category_uuid`, string (uuid).
+    #[inline]
     pub fn category_uuid(mut self, value: Uuid) -> Self {
         self.category_uuid = Some(value);
         self
@@ -3221,6 +3405,7 @@ impl MarketplaceProviderOfferingsListCourseAccountsListBuilder {
     /// Created after
     ///
     /// Query `created`, string (date-time).
+    #[inline]
     pub fn created(mut self, value: DateTime) -> Self {
         self.created = Some(value);
         self
@@ -3228,6 +3413,7 @@ impl MarketplaceProviderOfferingsListCourseAccountsListBuilder {
     /// Created before
     ///
     /// Query `created_before`, string (date-time).
+    #[inline]
     pub fn created_before(mut self, value: DateTime) -> Self {
         self.created_before = Some(value);
         self
@@ -3235,6 +3421,7 @@ impl MarketplaceProviderOfferingsListCourseAccountsListBuilder {
     /// Customer URL
     ///
     /// Query `customer`, string (uri).
+    #[inline]
     pub fn customer(mut self, value: impl Into<String>) -> Self {
         self.customer = Some(value.into());
         self
@@ -3242,6 +3429,7 @@ impl MarketplaceProviderOfferingsListCourseAccountsListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -3249,6 +3437,7 @@ impl MarketplaceProviderOfferingsListCourseAccountsListBuilder {
     /// Description contains
     ///
     /// Query `description`, string.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -3256,6 +3445,7 @@ impl MarketplaceProviderOfferingsListCourseAccountsListBuilder {
     /// Has Active Terms of Service
     ///
     /// Query `has_active_terms_of_service`, boolean.
+    #[inline]
     pub fn has_active_terms_of_service(mut self, value: bool) -> Self {
         self.has_active_terms_of_service = Some(value);
         self
@@ -3263,6 +3453,7 @@ impl MarketplaceProviderOfferingsListCourseAccountsListBuilder {
     /// Has Terms of Service
     ///
     /// Query `has_terms_of_service`, boolean.
+    #[inline]
     pub fn has_terms_of_service(mut self, value: bool) -> Self {
         self.has_terms_of_service = Some(value);
         self
@@ -3270,6 +3461,7 @@ impl MarketplaceProviderOfferingsListCourseAccountsListBuilder {
     /// Filter by importable offerings.
     ///
     /// Query `importable`, string.
+    #[inline]
     pub fn importable(mut self, value: impl Into<String>) -> Self {
         self.importable = Some(value.into());
         self
@@ -3277,6 +3469,7 @@ impl MarketplaceProviderOfferingsListCourseAccountsListBuilder {
     /// Keyword
     ///
     /// Query `keyword`, string.
+    #[inline]
     pub fn keyword(mut self, value: impl Into<String>) -> Self {
         self.keyword = Some(value.into());
         self
@@ -3284,6 +3477,7 @@ impl MarketplaceProviderOfferingsListCourseAccountsListBuilder {
     /// Modified after
     ///
     /// Query `modified`, string (date-time).
+    #[inline]
     pub fn modified(mut self, value: DateTime) -> Self {
         self.modified = Some(value);
         self
@@ -3291,6 +3485,7 @@ impl MarketplaceProviderOfferingsListCourseAccountsListBuilder {
     /// Modified before
     ///
     /// Query `modified_before`, string (date-time).
+    #[inline]
     pub fn modified_before(mut self, value: DateTime) -> Self {
         self.modified_before = Some(value);
         self
@@ -3298,6 +3493,7 @@ impl MarketplaceProviderOfferingsListCourseAccountsListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -3305,6 +3501,7 @@ impl MarketplaceProviderOfferingsListCourseAccountsListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -3314,11 +3511,13 @@ impl MarketplaceProviderOfferingsListCourseAccountsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -3326,6 +3525,7 @@ impl MarketplaceProviderOfferingsListCourseAccountsListBuilder {
     /// Offering group UUID
     ///
     /// Query `offering_group_uuid`, string (uuid).
+    #[inline]
     pub fn offering_group_uuid(mut self, value: Uuid) -> Self {
         self.offering_group_uuid = Some(value);
         self
@@ -3333,6 +3533,7 @@ impl MarketplaceProviderOfferingsListCourseAccountsListBuilder {
     /// Organization group UUID
     ///
     /// Query `organization_group_uuid`, string (uuid).
+    #[inline]
     pub fn organization_group_uuid(mut self, value: Uuid) -> Self {
         self.organization_group_uuid = Some(value);
         self
@@ -3340,6 +3541,7 @@ impl MarketplaceProviderOfferingsListCourseAccountsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -3347,6 +3549,7 @@ impl MarketplaceProviderOfferingsListCourseAccountsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -3354,6 +3557,7 @@ impl MarketplaceProviderOfferingsListCourseAccountsListBuilder {
     /// Parent offering UUID
     ///
     /// Query `parent_uuid`, string (uuid).
+    #[inline]
     pub fn parent_uuid(mut self, value: Uuid) -> Self {
         self.parent_uuid = Some(value);
         self
@@ -3361,6 +3565,7 @@ impl MarketplaceProviderOfferingsListCourseAccountsListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -3368,6 +3573,7 @@ impl MarketplaceProviderOfferingsListCourseAccountsListBuilder {
     /// Search by offering name, slug or description
     ///
     /// Query `query`, string.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
@@ -3375,6 +3581,7 @@ impl MarketplaceProviderOfferingsListCourseAccountsListBuilder {
     /// Resource customer UUID
     ///
     /// Query `resource_customer_uuid`, string (uuid).
+    #[inline]
     pub fn resource_customer_uuid(mut self, value: Uuid) -> Self {
         self.resource_customer_uuid = Some(value);
         self
@@ -3382,6 +3589,7 @@ impl MarketplaceProviderOfferingsListCourseAccountsListBuilder {
     /// Resource project UUID
     ///
     /// Query `resource_project_uuid`, string (uuid).
+    #[inline]
     pub fn resource_project_uuid(mut self, value: Uuid) -> Self {
         self.resource_project_uuid = Some(value);
         self
@@ -3389,6 +3597,7 @@ impl MarketplaceProviderOfferingsListCourseAccountsListBuilder {
     /// Scope UUID
     ///
     /// Query `scope_uuid`, string.
+    #[inline]
     pub fn scope_uuid(mut self, value: impl Into<String>) -> Self {
         self.scope_uuid = Some(value.into());
         self
@@ -3396,6 +3605,7 @@ impl MarketplaceProviderOfferingsListCourseAccountsListBuilder {
     /// Service manager UUID
     ///
     /// Query `service_manager_uuid`, string (uuid).
+    #[inline]
     pub fn service_manager_uuid(mut self, value: Uuid) -> Self {
         self.service_manager_uuid = Some(value);
         self
@@ -3403,6 +3613,7 @@ impl MarketplaceProviderOfferingsListCourseAccountsListBuilder {
     /// Shared
     ///
     /// Query `shared`, boolean.
+    #[inline]
     pub fn shared(mut self, value: bool) -> Self {
         self.shared = Some(value);
         self
@@ -3410,6 +3621,7 @@ impl MarketplaceProviderOfferingsListCourseAccountsListBuilder {
     /// Slug
     ///
     /// Query `slug`, string.
+    #[inline]
     pub fn slug(mut self, value: impl Into<String>) -> Self {
         self.slug = Some(value.into());
         self
@@ -3419,11 +3631,13 @@ impl MarketplaceProviderOfferingsListCourseAccountsListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
@@ -3433,11 +3647,13 @@ impl MarketplaceProviderOfferingsListCourseAccountsListBuilder {
     /// Query `tag`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_tag`\](Self::add_tag) adds one to them.
+    #[inline]
     pub fn tag(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.tag = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `tag`, after those set before (with [`tag`](Self::tag) or this method).
+    #[inline]
     pub fn add_tag(mut self, value: impl Into<String>) -> Self {
         self.tag.push(value.into());
         self
@@ -3447,6 +3663,7 @@ impl MarketplaceProviderOfferingsListCourseAccountsListBuilder {
     /// Query `tag_name`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_tag_name`\](Self::add_tag_name) adds one to them.
+    #[inline]
     pub fn tag_name(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -3455,6 +3672,7 @@ impl MarketplaceProviderOfferingsListCourseAccountsListBuilder {
         self
     }
     /// Adds one value to query `tag_name`, after those set before (with [`tag_name`](Self::tag_name) or this method).
+    #[inline]
     pub fn add_tag_name(mut self, value: impl Into<String>) -> Self {
         self.tag_name.push(value.into());
         self
@@ -3462,6 +3680,7 @@ impl MarketplaceProviderOfferingsListCourseAccountsListBuilder {
     /// Tag names with AND logic (comma-separated)
     ///
     /// Query `tag_names_and`, string.
+    #[inline]
     pub fn tag_names_and(mut self, value: impl Into<String>) -> Self {
         self.tag_names_and = Some(value.into());
         self
@@ -3469,6 +3688,7 @@ impl MarketplaceProviderOfferingsListCourseAccountsListBuilder {
     /// Tag UUIDs with AND logic (comma-separated)
     ///
     /// Query `tags_and`, string.
+    #[inline]
     pub fn tags_and(mut self, value: impl Into<String>) -> Self {
         self.tags_and = Some(value.into());
         self
@@ -3478,11 +3698,13 @@ impl MarketplaceProviderOfferingsListCourseAccountsListBuilder {
     /// Query `type`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_type`\](Self::add_type) adds one to them.
+    #[inline]
     pub fn type_(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.type_ = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `type`, after those set before (with [`type_`](Self::type_) or this method).
+    #[inline]
     pub fn add_type(mut self, value: impl Into<String>) -> Self {
         self.type_.push(value.into());
         self
@@ -3490,6 +3712,7 @@ impl MarketplaceProviderOfferingsListCourseAccountsListBuilder {
     /// User Has Consent
     ///
     /// Query `user_has_consent`, boolean.
+    #[inline]
     pub fn user_has_consent(mut self, value: bool) -> Self {
         self.user_has_consent = Some(value);
         self
@@ -3497,6 +3720,7 @@ impl MarketplaceProviderOfferingsListCourseAccountsListBuilder {
     /// User Has Offering User
     ///
     /// Query `user_has_offering_user`, boolean.
+    #[inline]
     pub fn user_has_offering_user(mut self, value: bool) -> Self {
         self.user_has_offering_user = Some(value);
         self
@@ -3504,12 +3728,14 @@ impl MarketplaceProviderOfferingsListCourseAccountsListBuilder {
     /// Comma-separated offering UUIDs
     ///
     /// Query `uuid_list`, string.
+    #[inline]
     pub fn uuid_list(mut self, value: impl Into<String>) -> Self {
         self.uuid_list = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3518,6 +3744,7 @@ impl MarketplaceProviderOfferingsListCourseAccountsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3584,6 +3811,7 @@ impl MarketplaceProviderOfferingsListCourseAccountsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -3596,6 +3824,7 @@ impl MarketplaceProviderOfferingsListCourseAccountsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<
@@ -3615,6 +3844,7 @@ impl MarketplaceProviderOfferingsListCourseAccountsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-provider-offerings/{uuid}/list_course_accounts/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -3634,6 +3864,7 @@ for MarketplaceProviderOfferingsListCourseAccountsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::MarketplaceProviderOfferingsListCourseAccountsListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3693,6 +3924,7 @@ impl MarketplaceProviderOfferingsListCustomerServiceAccountsListBuilder {
     /// Accessible via calls
     ///
     /// Query `accessible_via_calls`, boolean.
+    #[inline]
     pub fn accessible_via_calls(mut self, value: bool) -> Self {
         self.accessible_via_calls = Some(value);
         self
@@ -3700,6 +3932,7 @@ impl MarketplaceProviderOfferingsListCustomerServiceAccountsListBuilder {
     /// Allowed customer UUID
     ///
     /// Query `allowed_customer_uuid`, string (uuid).
+    #[inline]
     pub fn allowed_customer_uuid(mut self, value: Uuid) -> Self {
         self.allowed_customer_uuid = Some(value);
         self
@@ -3707,6 +3940,7 @@ impl MarketplaceProviderOfferingsListCustomerServiceAccountsListBuilder {
     /// Offering attributes (JSON)
     ///
     /// Query `attributes`, string.
+    #[inline]
     pub fn attributes(mut self, value: impl Into<String>) -> Self {
         self.attributes = Some(value.into());
         self
@@ -3714,11 +3948,13 @@ impl MarketplaceProviderOfferingsListCustomerServiceAccountsListBuilder {
     /// Billable
     ///
     /// Query `billable`, boolean.
+    #[inline]
     pub fn billable(mut self, value: bool) -> Self {
         self.billable = Some(value);
         self
     }
     /// Query `can_create_offering_user`, boolean.
+    #[inline]
     pub fn can_create_offering_user(mut self, value: bool) -> Self {
         self.can_create_offering_user = Some(value);
         self
@@ -3726,6 +3962,7 @@ impl MarketplaceProviderOfferingsListCustomerServiceAccountsListBuilder {
     /// Category group UUID
     ///
     /// Query `category_group_uuid`, string (uuid).
+    #[inline]
     pub fn category_group_uuid(mut self, value: Uuid) -> Self {
         self.category_group_uuid = Some(value);
         self
@@ -3733,6 +3970,7 @@ impl MarketplaceProviderOfferingsListCustomerServiceAccountsListBuilder {
     /// Category UUID
     ///
     /// Query `category_uuid`, string (uuid).
+    #[inline]
     pub fn category_uuid(mut self, value: Uuid) -> Self {
         self.category_uuid = Some(value);
         self
@@ -3740,6 +3978,7 @@ impl MarketplaceProviderOfferingsListCustomerServiceAccountsListBuilder {
     /// Created after
     ///
     /// Query `created`, string (date-time).
+    #[inline]
     pub fn created(mut self, value: DateTime) -> Self {
         self.created = Some(value);
         self
@@ -3747,6 +3986,7 @@ impl MarketplaceProviderOfferingsListCustomerServiceAccountsListBuilder {
     /// Created before
     ///
     /// Query `created_before`, string (date-time).
+    #[inline]
     pub fn created_before(mut self, value: DateTime) -> Self {
         self.created_before = Some(value);
         self
@@ -3754,6 +3994,7 @@ impl MarketplaceProviderOfferingsListCustomerServiceAccountsListBuilder {
     /// Customer URL
     ///
     /// Query `customer`, string (uri).
+    #[inline]
     pub fn customer(mut self, value: impl Into<String>) -> Self {
         self.customer = Some(value.into());
         self
@@ -3761,6 +4002,7 @@ impl MarketplaceProviderOfferingsListCustomerServiceAccountsListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -3768,6 +4010,7 @@ impl MarketplaceProviderOfferingsListCustomerServiceAccountsListBuilder {
     /// Description contains
     ///
     /// Query `description`, string.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -3775,6 +4018,7 @@ impl MarketplaceProviderOfferingsListCustomerServiceAccountsListBuilder {
     /// Has Active Terms of Service
     ///
     /// Query `has_active_terms_of_service`, boolean.
+    #[inline]
     pub fn has_active_terms_of_service(mut self, value: bool) -> Self {
         self.has_active_terms_of_service = Some(value);
         self
@@ -3782,6 +4026,7 @@ impl MarketplaceProviderOfferingsListCustomerServiceAccountsListBuilder {
     /// Has Terms of Service
     ///
     /// Query `has_terms_of_service`, boolean.
+    #[inline]
     pub fn has_terms_of_service(mut self, value: bool) -> Self {
         self.has_terms_of_service = Some(value);
         self
@@ -3789,6 +4034,7 @@ impl MarketplaceProviderOfferingsListCustomerServiceAccountsListBuilder {
     /// Filter by importable offerings.
     ///
     /// Query `importable`, string.
+    #[inline]
     pub fn importable(mut self, value: impl Into<String>) -> Self {
         self.importable = Some(value.into());
         self
@@ -3796,6 +4042,7 @@ impl MarketplaceProviderOfferingsListCustomerServiceAccountsListBuilder {
     /// Keyword
     ///
     /// Query `keyword`, string.
+    #[inline]
     pub fn keyword(mut self, value: impl Into<String>) -> Self {
         self.keyword = Some(value.into());
         self
@@ -3803,6 +4050,7 @@ impl MarketplaceProviderOfferingsListCustomerServiceAccountsListBuilder {
     /// Modified after
     ///
     /// Query `modified`, string (date-time).
+    #[inline]
     pub fn modified(mut self, value: DateTime) -> Self {
         self.modified = Some(value);
         self
@@ -3810,6 +4058,7 @@ impl MarketplaceProviderOfferingsListCustomerServiceAccountsListBuilder {
     /// Modified before
     ///
     /// Query `modified_before`, string (date-time).
+    #[inline]
     pub fn modified_before(mut self, value: DateTime) -> Self {
         self.modified_before = Some(value);
         self
@@ -3817,6 +4066,7 @@ impl MarketplaceProviderOfferingsListCustomerServiceAccountsListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -3824,6 +4074,7 @@ impl MarketplaceProviderOfferingsListCustomerServiceAccountsListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -3833,11 +4084,13 @@ impl MarketplaceProviderOfferingsListCustomerServiceAccountsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -3845,6 +4098,7 @@ impl MarketplaceProviderOfferingsListCustomerServiceAccountsListBuilder {
     /// Offering group UUID
     ///
     /// Query `offering_group_uuid`, string (uuid).
+    #[inline]
     pub fn offering_group_uuid(mut self, value: Uuid) -> Self {
         self.offering_group_uuid = Some(value);
         self
@@ -3852,6 +4106,7 @@ impl MarketplaceProviderOfferingsListCustomerServiceAccountsListBuilder {
     /// Organization group UUID
     ///
     /// Query `organization_group_uuid`, string (uuid).
+    #[inline]
     pub fn organization_group_uuid(mut self, value: Uuid) -> Self {
         self.organization_group_uuid = Some(value);
         self
@@ -3859,6 +4114,7 @@ impl MarketplaceProviderOfferingsListCustomerServiceAccountsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -3866,6 +4122,7 @@ impl MarketplaceProviderOfferingsListCustomerServiceAccountsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -3873,6 +4130,7 @@ impl MarketplaceProviderOfferingsListCustomerServiceAccountsListBuilder {
     /// Parent offering UUID
     ///
     /// Query `parent_uuid`, string (uuid).
+    #[inline]
     pub fn parent_uuid(mut self, value: Uuid) -> Self {
         self.parent_uuid = Some(value);
         self
@@ -3880,6 +4138,7 @@ impl MarketplaceProviderOfferingsListCustomerServiceAccountsListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -3887,6 +4146,7 @@ impl MarketplaceProviderOfferingsListCustomerServiceAccountsListBuilder {
     /// Search by offering name, slug or description
     ///
     /// Query `query`, string.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
@@ -3894,6 +4154,7 @@ impl MarketplaceProviderOfferingsListCustomerServiceAccountsListBuilder {
     /// Resource customer UUID
     ///
     /// Query `resource_customer_uuid`, string (uuid).
+    #[inline]
     pub fn resource_customer_uuid(mut self, value: Uuid) -> Self {
         self.resource_customer_uuid = Some(value);
         self
@@ -3901,6 +4162,7 @@ impl MarketplaceProviderOfferingsListCustomerServiceAccountsListBuilder {
     /// Resource project UUID
     ///
     /// Query `resource_project_uuid`, string (uuid).
+    #[inline]
     pub fn resource_project_uuid(mut self, value: Uuid) -> Self {
         self.resource_project_uuid = Some(value);
         self
@@ -3908,6 +4170,7 @@ impl MarketplaceProviderOfferingsListCustomerServiceAccountsListBuilder {
     /// Scope UUID
     ///
     /// Query `scope_uuid`, string.
+    #[inline]
     pub fn scope_uuid(mut self, value: impl Into<String>) -> Self {
         self.scope_uuid = Some(value.into());
         self
@@ -3915,6 +4178,7 @@ impl MarketplaceProviderOfferingsListCustomerServiceAccountsListBuilder {
     /// Service manager UUID
     ///
     /// Query `service_manager_uuid`, string (uuid).
+    #[inline]
     pub fn service_manager_uuid(mut self, value: Uuid) -> Self {
         self.service_manager_uuid = Some(value);
         self
@@ -3922,6 +4186,7 @@ impl MarketplaceProviderOfferingsListCustomerServiceAccountsListBuilder {
     /// Shared
     ///
     /// Query `shared`, boolean.
+    #[inline]
     pub fn shared(mut self, value: bool) -> Self {
         self.shared = Some(value);
         self
@@ -3929,6 +4194,7 @@ impl MarketplaceProviderOfferingsListCustomerServiceAccountsListBuilder {
     /// Slug
     ///
     /// Query `slug`, string.
+    #[inline]
     pub fn slug(mut self, value: impl Into<String>) -> Self {
         self.slug = Some(value.into());
         self
@@ -3938,11 +4204,13 @@ impl MarketplaceProviderOfferingsListCustomerServiceAccountsListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
@@ -3952,11 +4220,13 @@ impl MarketplaceProviderOfferingsListCustomerServiceAccountsListBuilder {
     /// Query `tag`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_tag`\](Self::add_tag) adds one to them.
+    #[inline]
     pub fn tag(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.tag = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `tag`, after those set before (with [`tag`](Self::tag) or this method).
+    #[inline]
     pub fn add_tag(mut self, value: impl Into<String>) -> Self {
         self.tag.push(value.into());
         self
@@ -3966,6 +4236,7 @@ impl MarketplaceProviderOfferingsListCustomerServiceAccountsListBuilder {
     /// Query `tag_name`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_tag_name`\](Self::add_tag_name) adds one to them.
+    #[inline]
     pub fn tag_name(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -3974,6 +4245,7 @@ impl MarketplaceProviderOfferingsListCustomerServiceAccountsListBuilder {
         self
     }
     /// Adds one value to query `tag_name`, after those set before (with [`tag_name`](Self::tag_name) or this method).
+    #[inline]
     pub fn add_tag_name(mut self, value: impl Into<String>) -> Self {
         self.tag_name.push(value.into());
         self
@@ -3981,6 +4253,7 @@ impl MarketplaceProviderOfferingsListCustomerServiceAccountsListBuilder {
     /// Tag names with AND logic (comma-separated)
     ///
     /// Query `tag_names_and`, string.
+    #[inline]
     pub fn tag_names_and(mut self, value: impl Into<String>) -> Self {
         self.tag_names_and = Some(value.into());
         self
@@ -3988,6 +4261,7 @@ impl MarketplaceProviderOfferingsListCustomerServiceAccountsListBuilder {
     /// Tag UUIDs with AND logic (comma-separated)
     ///
     /// Query `tags_and`, string.
+    #[inline]
     pub fn tags_and(mut self, value: impl Into<String>) -> Self {
         self.tags_and = Some(value.into());
         self
@@ -3997,11 +4271,13 @@ impl MarketplaceProviderOfferingsListCustomerServiceAccountsListBuilder {
     /// Query `type`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_type`\](Self::add_type) adds one to them.
+    #[inline]
     pub fn type_(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.type_ = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `type`, after those set before (with [`type_`](Self::type_) or this method).
+    #[inline]
     pub fn add_type(mut self, value: impl Into<String>) -> Self {
         self.type_.push(value.into());
         self
@@ -4009,6 +4285,7 @@ impl MarketplaceProviderOfferingsListCustomerServiceAccountsListBuilder {
     /// User Has Consent
     ///
     /// Query `user_has_consent`, boolean.
+    #[inline]
     pub fn user_has_consent(mut self, value: bool) -> Self {
         self.user_has_consent = Some(value);
         self
@@ -4016,6 +4293,7 @@ impl MarketplaceProviderOfferingsListCustomerServiceAccountsListBuilder {
     /// User Has Offering User
     ///
     /// Query `user_has_offering_user`, boolean.
+    #[inline]
     pub fn user_has_offering_user(mut self, value: bool) -> Self {
         self.user_has_offering_user = Some(value);
         self
@@ -4023,12 +4301,14 @@ impl MarketplaceProviderOfferingsListCustomerServiceAccountsListBuilder {
     /// Comma-separated offering UUIDs
     ///
     /// Query `uuid_list`, string.
+    #[inline]
     pub fn uuid_list(mut self, value: impl Into<String>) -> Self {
         self.uuid_list = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4037,6 +4317,7 @@ impl MarketplaceProviderOfferingsListCustomerServiceAccountsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4103,6 +4384,7 @@ impl MarketplaceProviderOfferingsListCustomerServiceAccountsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -4117,6 +4399,7 @@ impl MarketplaceProviderOfferingsListCustomerServiceAccountsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<
@@ -4136,6 +4419,7 @@ impl MarketplaceProviderOfferingsListCustomerServiceAccountsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-provider-offerings/{uuid}/list_customer_service_accounts/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -4157,6 +4441,7 @@ for MarketplaceProviderOfferingsListCustomerServiceAccountsListBuilder {
             models::MarketplaceProviderOfferingsListCustomerServiceAccountsListResponse,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4176,11 +4461,13 @@ impl MarketplaceProviderOfferingsListCustomerUsersListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -4188,6 +4475,7 @@ impl MarketplaceProviderOfferingsListCustomerUsersListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -4195,12 +4483,14 @@ impl MarketplaceProviderOfferingsListCustomerUsersListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4209,6 +4499,7 @@ impl MarketplaceProviderOfferingsListCustomerUsersListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4232,6 +4523,7 @@ impl MarketplaceProviderOfferingsListCustomerUsersListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::User>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -4240,6 +4532,7 @@ impl MarketplaceProviderOfferingsListCustomerUsersListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::User> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -4255,6 +4548,7 @@ impl MarketplaceProviderOfferingsListCustomerUsersListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-provider-offerings/{uuid}/list_customer_users/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -4267,6 +4561,7 @@ impl std::future::IntoFuture
 for MarketplaceProviderOfferingsListCustomerUsersListBuilder {
     type Output = Result<runtime::Page<models::User>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::User>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4326,6 +4621,7 @@ impl MarketplaceProviderOfferingsListProjectServiceAccountsListBuilder {
     /// Accessible via calls
     ///
     /// Query `accessible_via_calls`, boolean.
+    #[inline]
     pub fn accessible_via_calls(mut self, value: bool) -> Self {
         self.accessible_via_calls = Some(value);
         self
@@ -4333,6 +4629,7 @@ impl MarketplaceProviderOfferingsListProjectServiceAccountsListBuilder {
     /// Allowed customer UUID
     ///
     /// Query `allowed_customer_uuid`, string (uuid).
+    #[inline]
     pub fn allowed_customer_uuid(mut self, value: Uuid) -> Self {
         self.allowed_customer_uuid = Some(value);
         self
@@ -4340,6 +4637,7 @@ impl MarketplaceProviderOfferingsListProjectServiceAccountsListBuilder {
     /// Offering attributes (JSON)
     ///
     /// Query `attributes`, string.
+    #[inline]
     pub fn attributes(mut self, value: impl Into<String>) -> Self {
         self.attributes = Some(value.into());
         self
@@ -4347,11 +4645,13 @@ impl MarketplaceProviderOfferingsListProjectServiceAccountsListBuilder {
     /// Billable
     ///
     /// Query `billable`, boolean.
+    #[inline]
     pub fn billable(mut self, value: bool) -> Self {
         self.billable = Some(value);
         self
     }
     /// Query `can_create_offering_user`, boolean.
+    #[inline]
     pub fn can_create_offering_user(mut self, value: bool) -> Self {
         self.can_create_offering_user = Some(value);
         self
@@ -4359,6 +4659,7 @@ impl MarketplaceProviderOfferingsListProjectServiceAccountsListBuilder {
     /// Category group UUID
     ///
     /// Query `category_group_uuid`, string (uuid).
+    #[inline]
     pub fn category_group_uuid(mut self, value: Uuid) -> Self {
         self.category_group_uuid = Some(value);
         self
@@ -4366,6 +4667,7 @@ impl MarketplaceProviderOfferingsListProjectServiceAccountsListBuilder {
     /// Category UUID
     ///
     /// Query `category_uuid`, string (uuid).
+    #[inline]
     pub fn category_uuid(mut self, value: Uuid) -> Self {
         self.category_uuid = Some(value);
         self
@@ -4373,6 +4675,7 @@ impl MarketplaceProviderOfferingsListProjectServiceAccountsListBuilder {
     /// Created after
     ///
     /// Query `created`, string (date-time).
+    #[inline]
     pub fn created(mut self, value: DateTime) -> Self {
         self.created = Some(value);
         self
@@ -4380,6 +4683,7 @@ impl MarketplaceProviderOfferingsListProjectServiceAccountsListBuilder {
     /// Created before
     ///
     /// Query `created_before`, string (date-time).
+    #[inline]
     pub fn created_before(mut self, value: DateTime) -> Self {
         self.created_before = Some(value);
         self
@@ -4387,6 +4691,7 @@ impl MarketplaceProviderOfferingsListProjectServiceAccountsListBuilder {
     /// Customer URL
     ///
     /// Query `customer`, string (uri).
+    #[inline]
     pub fn customer(mut self, value: impl Into<String>) -> Self {
         self.customer = Some(value.into());
         self
@@ -4394,6 +4699,7 @@ impl MarketplaceProviderOfferingsListProjectServiceAccountsListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -4401,6 +4707,7 @@ impl MarketplaceProviderOfferingsListProjectServiceAccountsListBuilder {
     /// Description contains
     ///
     /// Query `description`, string.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -4408,6 +4715,7 @@ impl MarketplaceProviderOfferingsListProjectServiceAccountsListBuilder {
     /// Has Active Terms of Service
     ///
     /// Query `has_active_terms_of_service`, boolean.
+    #[inline]
     pub fn has_active_terms_of_service(mut self, value: bool) -> Self {
         self.has_active_terms_of_service = Some(value);
         self
@@ -4415,6 +4723,7 @@ impl MarketplaceProviderOfferingsListProjectServiceAccountsListBuilder {
     /// Has Terms of Service
     ///
     /// Query `has_terms_of_service`, boolean.
+    #[inline]
     pub fn has_terms_of_service(mut self, value: bool) -> Self {
         self.has_terms_of_service = Some(value);
         self
@@ -4422,6 +4731,7 @@ impl MarketplaceProviderOfferingsListProjectServiceAccountsListBuilder {
     /// Filter by importable offerings.
     ///
     /// Query `importable`, string.
+    #[inline]
     pub fn importable(mut self, value: impl Into<String>) -> Self {
         self.importable = Some(value.into());
         self
@@ -4429,6 +4739,7 @@ impl MarketplaceProviderOfferingsListProjectServiceAccountsListBuilder {
     /// Keyword
     ///
     /// Query `keyword`, string.
+    #[inline]
     pub fn keyword(mut self, value: impl Into<String>) -> Self {
         self.keyword = Some(value.into());
         self
@@ -4436,6 +4747,7 @@ impl MarketplaceProviderOfferingsListProjectServiceAccountsListBuilder {
     /// Modified after
     ///
     /// Query `modified`, string (date-time).
+    #[inline]
     pub fn modified(mut self, value: DateTime) -> Self {
         self.modified = Some(value);
         self
@@ -4443,6 +4755,7 @@ impl MarketplaceProviderOfferingsListProjectServiceAccountsListBuilder {
     /// Modified before
     ///
     /// Query `modified_before`, string (date-time).
+    #[inline]
     pub fn modified_before(mut self, value: DateTime) -> Self {
         self.modified_before = Some(value);
         self
@@ -4450,6 +4763,7 @@ impl MarketplaceProviderOfferingsListProjectServiceAccountsListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -4457,6 +4771,7 @@ impl MarketplaceProviderOfferingsListProjectServiceAccountsListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -4466,11 +4781,13 @@ impl MarketplaceProviderOfferingsListProjectServiceAccountsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -4478,6 +4795,7 @@ impl MarketplaceProviderOfferingsListProjectServiceAccountsListBuilder {
     /// Offering group UUID
     ///
     /// Query `offering_group_uuid`, string (uuid).
+    #[inline]
     pub fn offering_group_uuid(mut self, value: Uuid) -> Self {
         self.offering_group_uuid = Some(value);
         self
@@ -4485,6 +4803,7 @@ impl MarketplaceProviderOfferingsListProjectServiceAccountsListBuilder {
     /// Organization group UUID
     ///
     /// Query `organization_group_uuid`, string (uuid).
+    #[inline]
     pub fn organization_group_uuid(mut self, value: Uuid) -> Self {
         self.organization_group_uuid = Some(value);
         self
@@ -4492,6 +4811,7 @@ impl MarketplaceProviderOfferingsListProjectServiceAccountsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -4499,6 +4819,7 @@ impl MarketplaceProviderOfferingsListProjectServiceAccountsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -4506,6 +4827,7 @@ impl MarketplaceProviderOfferingsListProjectServiceAccountsListBuilder {
     /// Parent offering UUID
     ///
     /// Query `parent_uuid`, string (uuid).
+    #[inline]
     pub fn parent_uuid(mut self, value: Uuid) -> Self {
         self.parent_uuid = Some(value);
         self
@@ -4513,6 +4835,7 @@ impl MarketplaceProviderOfferingsListProjectServiceAccountsListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -4520,6 +4843,7 @@ impl MarketplaceProviderOfferingsListProjectServiceAccountsListBuilder {
     /// Search by offering name, slug or description
     ///
     /// Query `query`, string.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
@@ -4527,6 +4851,7 @@ impl MarketplaceProviderOfferingsListProjectServiceAccountsListBuilder {
     /// Resource customer UUID
     ///
     /// Query `resource_customer_uuid`, string (uuid).
+    #[inline]
     pub fn resource_customer_uuid(mut self, value: Uuid) -> Self {
         self.resource_customer_uuid = Some(value);
         self
@@ -4534,6 +4859,7 @@ impl MarketplaceProviderOfferingsListProjectServiceAccountsListBuilder {
     /// Resource project UUID
     ///
     /// Query `resource_project_uuid`, string (uuid).
+    #[inline]
     pub fn resource_project_uuid(mut self, value: Uuid) -> Self {
         self.resource_project_uuid = Some(value);
         self
@@ -4541,6 +4867,7 @@ impl MarketplaceProviderOfferingsListProjectServiceAccountsListBuilder {
     /// Scope UUID
     ///
     /// Query `scope_uuid`, string.
+    #[inline]
     pub fn scope_uuid(mut self, value: impl Into<String>) -> Self {
         self.scope_uuid = Some(value.into());
         self
@@ -4548,6 +4875,7 @@ impl MarketplaceProviderOfferingsListProjectServiceAccountsListBuilder {
     /// Service manager UUID
     ///
     /// Query `service_manager_uuid`, string (uuid).
+    #[inline]
     pub fn service_manager_uuid(mut self, value: Uuid) -> Self {
         self.service_manager_uuid = Some(value);
         self
@@ -4555,6 +4883,7 @@ impl MarketplaceProviderOfferingsListProjectServiceAccountsListBuilder {
     /// Shared
     ///
     /// Query `shared`, boolean.
+    #[inline]
     pub fn shared(mut self, value: bool) -> Self {
         self.shared = Some(value);
         self
@@ -4562,6 +4891,7 @@ impl MarketplaceProviderOfferingsListProjectServiceAccountsListBuilder {
     /// Slug
     ///
     /// Query `slug`, string.
+    #[inline]
     pub fn slug(mut self, value: impl Into<String>) -> Self {
         self.slug = Some(value.into());
         self
@@ -4571,11 +4901,13 @@ impl MarketplaceProviderOfferingsListProjectServiceAccountsListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
@@ -4585,11 +4917,13 @@ impl MarketplaceProviderOfferingsListProjectServiceAccountsListBuilder {
     /// Query `tag`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_tag`\](Self::add_tag) adds one to them.
+    #[inline]
     pub fn tag(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.tag = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `tag`, after those set before (with [`tag`](Self::tag) or this method).
+    #[inline]
     pub fn add_tag(mut self, value: impl Into<String>) -> Self {
         self.tag.push(value.into());
         self
@@ -4599,6 +4933,7 @@ impl MarketplaceProviderOfferingsListProjectServiceAccountsListBuilder {
     /// Query `tag_name`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_tag_name`\](Self::add_tag_name) adds one to them.
+    #[inline]
     pub fn tag_name(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -4607,6 +4942,7 @@ impl MarketplaceProviderOfferingsListProjectServiceAccountsListBuilder {
         self
     }
     /// Adds one value to query `tag_name`, after those set before (with [`tag_name`](Self::tag_name) or this method).
+    #[inline]
     pub fn add_tag_name(mut self, value: impl Into<String>) -> Self {
         self.tag_name.push(value.into());
         self
@@ -4614,6 +4950,7 @@ impl MarketplaceProviderOfferingsListProjectServiceAccountsListBuilder {
     /// Tag names with AND logic (comma-separated)
     ///
     /// Query `tag_names_and`, string.
+    #[inline]
     pub fn tag_names_and(mut self, value: impl Into<String>) -> Self {
         self.tag_names_and = Some(value.into());
         self
@@ -4621,6 +4958,7 @@ impl MarketplaceProviderOfferingsListProjectServiceAccountsListBuilder {
     /// Tag UUIDs with AND logic (comma-separated)
     ///
     /// Query `tags_and`, string.
+    #[inline]
     pub fn tags_and(mut self, value: impl Into<String>) -> Self {
         self.tags_and = Some(value.into());
         self
@@ -4630,11 +4968,13 @@ impl MarketplaceProviderOfferingsListProjectServiceAccountsListBuilder {
     /// Query `type`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_type`\](Self::add_type) adds one to them.
+    #[inline]
     pub fn type_(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.type_ = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `type`, after those set before (with [`type_`](Self::type_) or this method).
+    #[inline]
     pub fn add_type(mut self, value: impl Into<String>) -> Self {
         self.type_.push(value.into());
         self
@@ -4642,6 +4982,7 @@ impl MarketplaceProviderOfferingsListProjectServiceAccountsListBuilder {
     /// User Has Consent
     ///
     /// Query `user_has_consent`, boolean.
+    #[inline]
     pub fn user_has_consent(mut self, value: bool) -> Self {
         self.user_has_consent = Some(value);
         self
@@ -4649,6 +4990,7 @@ impl MarketplaceProviderOfferingsListProjectServiceAccountsListBuilder {
     /// User Has Offering User
     ///
     /// Query `user_has_offering_user`, boolean.
+    #[inline]
     pub fn user_has_offering_user(mut self, value: bool) -> Self {
         self.user_has_offering_user = Some(value);
         self
@@ -4656,12 +4998,14 @@ impl MarketplaceProviderOfferingsListProjectServiceAccountsListBuilder {
     /// Comma-separated offering UUIDs
     ///
     /// Query `uuid_list`, string.
+    #[inline]
     pub fn uuid_list(mut self, value: impl Into<String>) -> Self {
         self.uuid_list = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4670,6 +5014,7 @@ impl MarketplaceProviderOfferingsListProjectServiceAccountsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4736,6 +5081,7 @@ impl MarketplaceProviderOfferingsListProjectServiceAccountsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -4750,6 +5096,7 @@ impl MarketplaceProviderOfferingsListProjectServiceAccountsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<
@@ -4769,6 +5116,7 @@ impl MarketplaceProviderOfferingsListProjectServiceAccountsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-provider-offerings/{uuid}/list_project_service_accounts/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -4790,6 +5138,7 @@ for MarketplaceProviderOfferingsListProjectServiceAccountsListBuilder {
             models::MarketplaceProviderOfferingsListProjectServiceAccountsListResponse,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4820,11 +5169,13 @@ impl MarketplaceProviderOfferingsListUsersListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -4832,6 +5183,7 @@ impl MarketplaceProviderOfferingsListUsersListBuilder {
     /// User full name
     ///
     /// Query `full_name`, string.
+    #[inline]
     pub fn full_name(mut self, value: impl Into<String>) -> Self {
         self.full_name = Some(value.into());
         self
@@ -4839,6 +5191,7 @@ impl MarketplaceProviderOfferingsListUsersListBuilder {
     /// User native name
     ///
     /// Query `native_name`, string.
+    #[inline]
     pub fn native_name(mut self, value: impl Into<String>) -> Self {
         self.native_name = Some(value.into());
         self
@@ -4848,11 +5201,13 @@ impl MarketplaceProviderOfferingsListUsersListBuilder {
     /// Query `o`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -4860,6 +5215,7 @@ impl MarketplaceProviderOfferingsListUsersListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -4867,6 +5223,7 @@ impl MarketplaceProviderOfferingsListUsersListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -4874,6 +5231,7 @@ impl MarketplaceProviderOfferingsListUsersListBuilder {
     /// Role UUID or name
     ///
     /// Query `role`, string (uuid).
+    #[inline]
     pub fn role(mut self, value: Uuid) -> Self {
         self.role = Some(value);
         self
@@ -4881,6 +5239,7 @@ impl MarketplaceProviderOfferingsListUsersListBuilder {
     /// Search string for user
     ///
     /// Query `search_string`, string.
+    #[inline]
     pub fn search_string(mut self, value: impl Into<String>) -> Self {
         self.search_string = Some(value.into());
         self
@@ -4888,6 +5247,7 @@ impl MarketplaceProviderOfferingsListUsersListBuilder {
     /// User UUID
     ///
     /// Query `user`, string (uuid).
+    #[inline]
     pub fn user(mut self, value: Uuid) -> Self {
         self.user = Some(value);
         self
@@ -4895,6 +5255,7 @@ impl MarketplaceProviderOfferingsListUsersListBuilder {
     /// User slug
     ///
     /// Query `user_slug`, string.
+    #[inline]
     pub fn user_slug(mut self, value: impl Into<String>) -> Self {
         self.user_slug = Some(value.into());
         self
@@ -4902,6 +5263,7 @@ impl MarketplaceProviderOfferingsListUsersListBuilder {
     /// User URL
     ///
     /// Query `user_url`, string.
+    #[inline]
     pub fn user_url(mut self, value: impl Into<String>) -> Self {
         self.user_url = Some(value.into());
         self
@@ -4909,12 +5271,14 @@ impl MarketplaceProviderOfferingsListUsersListBuilder {
     /// User username
     ///
     /// Query `username`, string.
+    #[inline]
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.username = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4923,6 +5287,7 @@ impl MarketplaceProviderOfferingsListUsersListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4955,6 +5320,7 @@ impl MarketplaceProviderOfferingsListUsersListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::UserRoleDetails>> {
@@ -4965,6 +5331,7 @@ impl MarketplaceProviderOfferingsListUsersListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::UserRoleDetails> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -4980,6 +5347,7 @@ impl MarketplaceProviderOfferingsListUsersListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-provider-offerings/{uuid}/list_users/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -4991,6 +5359,7 @@ impl MarketplaceProviderOfferingsListUsersListBuilder {
 impl std::future::IntoFuture for MarketplaceProviderOfferingsListUsersListBuilder {
     type Output = Result<runtime::Page<models::UserRoleDetails>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::UserRoleDetails>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -5006,6 +5375,7 @@ pub struct MarketplaceProviderOfferingsUserHasResourceAccessRetrieveBuilder {
 impl MarketplaceProviderOfferingsUserHasResourceAccessRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -5014,6 +5384,7 @@ impl MarketplaceProviderOfferingsUserHasResourceAccessRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -5035,6 +5406,7 @@ impl MarketplaceProviderOfferingsUserHasResourceAccessRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -5053,6 +5425,7 @@ for MarketplaceProviderOfferingsUserHasResourceAccessRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::MarketplaceProviderOfferingsUserHasResourceAccessRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -5068,6 +5441,7 @@ pub struct MarketplaceProviderOfferingsAddUserBuilder {
 impl MarketplaceProviderOfferingsAddUserBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -5076,6 +5450,7 @@ impl MarketplaceProviderOfferingsAddUserBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -5096,6 +5471,7 @@ impl MarketplaceProviderOfferingsAddUserBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ExpirationTime> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -5104,6 +5480,7 @@ impl MarketplaceProviderOfferingsAddUserBuilder {
 impl std::future::IntoFuture for MarketplaceProviderOfferingsAddUserBuilder {
     type Output = Result<models::ExpirationTime, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ExpirationTime>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -5119,6 +5496,7 @@ pub struct MarketplaceProviderOfferingsDeleteUserBuilder {
 impl MarketplaceProviderOfferingsDeleteUserBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -5127,6 +5505,7 @@ impl MarketplaceProviderOfferingsDeleteUserBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -5147,6 +5526,7 @@ impl MarketplaceProviderOfferingsDeleteUserBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -5155,6 +5535,7 @@ impl MarketplaceProviderOfferingsDeleteUserBuilder {
 impl std::future::IntoFuture for MarketplaceProviderOfferingsDeleteUserBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -5169,6 +5550,7 @@ pub struct MarketplaceProviderOfferingsRefreshOfferingUsernamesBuilder {
 impl MarketplaceProviderOfferingsRefreshOfferingUsernamesBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -5177,6 +5559,7 @@ impl MarketplaceProviderOfferingsRefreshOfferingUsernamesBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -5196,6 +5579,7 @@ impl MarketplaceProviderOfferingsRefreshOfferingUsernamesBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -5205,6 +5589,7 @@ impl std::future::IntoFuture
 for MarketplaceProviderOfferingsRefreshOfferingUsernamesBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -5220,6 +5605,7 @@ pub struct MarketplaceProviderOfferingsUpdateUserBuilder {
 impl MarketplaceProviderOfferingsUpdateUserBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -5228,6 +5614,7 @@ impl MarketplaceProviderOfferingsUpdateUserBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -5248,6 +5635,7 @@ impl MarketplaceProviderOfferingsUpdateUserBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ExpirationTime> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -5256,6 +5644,7 @@ impl MarketplaceProviderOfferingsUpdateUserBuilder {
 impl std::future::IntoFuture for MarketplaceProviderOfferingsUpdateUserBuilder {
     type Output = Result<models::ExpirationTime, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ExpirationTime>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -5271,6 +5660,7 @@ pub struct MarketplaceProviderOfferingsUpdateUserAttributeConfigBuilder {
 impl MarketplaceProviderOfferingsUpdateUserAttributeConfigBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -5280,10 +5670,12 @@ impl MarketplaceProviderOfferingsUpdateUserAttributeConfigBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::OfferingUserAttributeConfigRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -5306,6 +5698,7 @@ impl MarketplaceProviderOfferingsUpdateUserAttributeConfigBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceProviderOffering> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -5315,6 +5708,7 @@ impl std::future::IntoFuture
 for MarketplaceProviderOfferingsUpdateUserAttributeConfigBuilder {
     type Output = Result<models::MarketplaceProviderOffering, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::MarketplaceProviderOffering>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -5330,6 +5724,7 @@ pub struct MarketplaceProviderOfferingsUpdateUserAttributeConfigUpdateBuilder {
 impl MarketplaceProviderOfferingsUpdateUserAttributeConfigUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -5339,10 +5734,12 @@ impl MarketplaceProviderOfferingsUpdateUserAttributeConfigUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::OfferingUserAttributeConfigRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -5365,6 +5762,7 @@ impl MarketplaceProviderOfferingsUpdateUserAttributeConfigUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceProviderOffering> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -5374,6 +5772,7 @@ impl std::future::IntoFuture
 for MarketplaceProviderOfferingsUpdateUserAttributeConfigUpdateBuilder {
     type Output = Result<models::MarketplaceProviderOffering, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::MarketplaceProviderOffering>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -5389,6 +5788,7 @@ pub struct MarketplaceProviderOfferingsUpdateUserAttributeConfigPartialUpdateBui
 impl MarketplaceProviderOfferingsUpdateUserAttributeConfigPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -5398,6 +5798,7 @@ impl MarketplaceProviderOfferingsUpdateUserAttributeConfigPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(
         mut self,
         body: models::PatchedOfferingUserAttributeConfigRequest,
@@ -5405,6 +5806,7 @@ impl MarketplaceProviderOfferingsUpdateUserAttributeConfigPartialUpdateBuilder {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -5427,6 +5829,7 @@ impl MarketplaceProviderOfferingsUpdateUserAttributeConfigPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceProviderOffering> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -5436,6 +5839,7 @@ impl std::future::IntoFuture
 for MarketplaceProviderOfferingsUpdateUserAttributeConfigPartialUpdateBuilder {
     type Output = Result<models::MarketplaceProviderOffering, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::MarketplaceProviderOffering>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -5450,6 +5854,7 @@ pub struct MarketplaceProviderOfferingsDeleteUserAttributeConfigDestroyBuilder {
 impl MarketplaceProviderOfferingsDeleteUserAttributeConfigDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -5458,6 +5863,7 @@ impl MarketplaceProviderOfferingsDeleteUserAttributeConfigDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -5477,6 +5883,7 @@ impl MarketplaceProviderOfferingsDeleteUserAttributeConfigDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -5486,6 +5893,7 @@ impl std::future::IntoFuture
 for MarketplaceProviderOfferingsDeleteUserAttributeConfigDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -5501,6 +5909,7 @@ pub struct MarketplaceProviderOfferingsCreateOfferingComponentBuilder {
 impl MarketplaceProviderOfferingsCreateOfferingComponentBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -5509,6 +5918,7 @@ impl MarketplaceProviderOfferingsCreateOfferingComponentBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -5529,6 +5939,7 @@ impl MarketplaceProviderOfferingsCreateOfferingComponentBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -5538,6 +5949,7 @@ impl std::future::IntoFuture
 for MarketplaceProviderOfferingsCreateOfferingComponentBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -5553,6 +5965,7 @@ pub struct MarketplaceProviderOfferingsRemoveOfferingComponentBuilder {
 impl MarketplaceProviderOfferingsRemoveOfferingComponentBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -5561,6 +5974,7 @@ impl MarketplaceProviderOfferingsRemoveOfferingComponentBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -5581,6 +5995,7 @@ impl MarketplaceProviderOfferingsRemoveOfferingComponentBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -5590,6 +6005,7 @@ impl std::future::IntoFuture
 for MarketplaceProviderOfferingsRemoveOfferingComponentBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -5605,6 +6021,7 @@ pub struct MarketplaceProviderOfferingsUpdateOfferingComponentBuilder {
 impl MarketplaceProviderOfferingsUpdateOfferingComponentBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -5613,6 +6030,7 @@ impl MarketplaceProviderOfferingsUpdateOfferingComponentBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -5633,6 +6051,7 @@ impl MarketplaceProviderOfferingsUpdateOfferingComponentBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -5642,6 +6061,7 @@ impl std::future::IntoFuture
 for MarketplaceProviderOfferingsUpdateOfferingComponentBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -5657,6 +6077,7 @@ pub struct MarketplaceProviderOfferingsAddPartitionBuilder {
 impl MarketplaceProviderOfferingsAddPartitionBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -5665,6 +6086,7 @@ impl MarketplaceProviderOfferingsAddPartitionBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -5685,6 +6107,7 @@ impl MarketplaceProviderOfferingsAddPartitionBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -5702,6 +6125,7 @@ impl std::future::IntoFuture for MarketplaceProviderOfferingsAddPartitionBuilder
     type IntoFuture = runtime::ResponseFuture<
         models::MarketplaceProviderOfferingsAddPartitionResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -5717,6 +6141,7 @@ pub struct MarketplaceProviderOfferingsAddSoftwareCatalogBuilder {
 impl MarketplaceProviderOfferingsAddSoftwareCatalogBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -5725,6 +6150,7 @@ impl MarketplaceProviderOfferingsAddSoftwareCatalogBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -5745,6 +6171,7 @@ impl MarketplaceProviderOfferingsAddSoftwareCatalogBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OfferingSoftwareCatalog> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -5753,6 +6180,7 @@ impl MarketplaceProviderOfferingsAddSoftwareCatalogBuilder {
 impl std::future::IntoFuture for MarketplaceProviderOfferingsAddSoftwareCatalogBuilder {
     type Output = Result<models::OfferingSoftwareCatalog, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OfferingSoftwareCatalog>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -5768,6 +6196,7 @@ pub struct MarketplaceProviderOfferingsRemovePartitionBuilder {
 impl MarketplaceProviderOfferingsRemovePartitionBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -5776,6 +6205,7 @@ impl MarketplaceProviderOfferingsRemovePartitionBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -5796,6 +6226,7 @@ impl MarketplaceProviderOfferingsRemovePartitionBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -5804,6 +6235,7 @@ impl MarketplaceProviderOfferingsRemovePartitionBuilder {
 impl std::future::IntoFuture for MarketplaceProviderOfferingsRemovePartitionBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -5819,6 +6251,7 @@ pub struct MarketplaceProviderOfferingsRemoveSoftwareCatalogBuilder {
 impl MarketplaceProviderOfferingsRemoveSoftwareCatalogBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -5827,6 +6260,7 @@ impl MarketplaceProviderOfferingsRemoveSoftwareCatalogBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -5847,6 +6281,7 @@ impl MarketplaceProviderOfferingsRemoveSoftwareCatalogBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -5856,6 +6291,7 @@ impl std::future::IntoFuture
 for MarketplaceProviderOfferingsRemoveSoftwareCatalogBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -5871,6 +6307,7 @@ pub struct MarketplaceProviderOfferingsUpdatePartitionPartialUpdateBuilder {
 impl MarketplaceProviderOfferingsUpdatePartitionPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -5880,10 +6317,12 @@ impl MarketplaceProviderOfferingsUpdatePartitionPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedOfferingPartitionUpdateRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -5906,6 +6345,7 @@ impl MarketplaceProviderOfferingsUpdatePartitionPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OfferingPartitionUpdate> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -5915,6 +6355,7 @@ impl std::future::IntoFuture
 for MarketplaceProviderOfferingsUpdatePartitionPartialUpdateBuilder {
     type Output = Result<models::OfferingPartitionUpdate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OfferingPartitionUpdate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -5930,6 +6371,7 @@ pub struct MarketplaceProviderOfferingsUpdateSoftwareCatalogPartialUpdateBuilder
 impl MarketplaceProviderOfferingsUpdateSoftwareCatalogPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -5939,6 +6381,7 @@ impl MarketplaceProviderOfferingsUpdateSoftwareCatalogPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(
         mut self,
         body: models::PatchedOfferingSoftwareCatalogUpdateRequest,
@@ -5946,6 +6389,7 @@ impl MarketplaceProviderOfferingsUpdateSoftwareCatalogPartialUpdateBuilder {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -5968,6 +6412,7 @@ impl MarketplaceProviderOfferingsUpdateSoftwareCatalogPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OfferingSoftwareCatalogUpdate> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -5977,6 +6422,7 @@ impl std::future::IntoFuture
 for MarketplaceProviderOfferingsUpdateSoftwareCatalogPartialUpdateBuilder {
     type Output = Result<models::OfferingSoftwareCatalogUpdate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OfferingSoftwareCatalogUpdate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -5992,6 +6438,7 @@ pub struct MarketplaceProviderOfferingsAddEndpointBuilder {
 impl MarketplaceProviderOfferingsAddEndpointBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -6000,6 +6447,7 @@ impl MarketplaceProviderOfferingsAddEndpointBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -6020,6 +6468,7 @@ impl MarketplaceProviderOfferingsAddEndpointBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::NestedEndpoint> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -6028,6 +6477,7 @@ impl MarketplaceProviderOfferingsAddEndpointBuilder {
 impl std::future::IntoFuture for MarketplaceProviderOfferingsAddEndpointBuilder {
     type Output = Result<models::NestedEndpoint, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::NestedEndpoint>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -6043,6 +6493,7 @@ pub struct MarketplaceProviderOfferingsDeleteEndpointBuilder {
 impl MarketplaceProviderOfferingsDeleteEndpointBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -6051,6 +6502,7 @@ impl MarketplaceProviderOfferingsDeleteEndpointBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -6071,6 +6523,7 @@ impl MarketplaceProviderOfferingsDeleteEndpointBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -6079,6 +6532,7 @@ impl MarketplaceProviderOfferingsDeleteEndpointBuilder {
 impl std::future::IntoFuture for MarketplaceProviderOfferingsDeleteEndpointBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -6093,6 +6547,7 @@ pub struct MarketplaceProviderOfferingsDeleteImageBuilder {
 impl MarketplaceProviderOfferingsDeleteImageBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -6101,6 +6556,7 @@ impl MarketplaceProviderOfferingsDeleteImageBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -6120,6 +6576,7 @@ impl MarketplaceProviderOfferingsDeleteImageBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -6128,6 +6585,7 @@ impl MarketplaceProviderOfferingsDeleteImageBuilder {
 impl std::future::IntoFuture for MarketplaceProviderOfferingsDeleteImageBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -6142,6 +6600,7 @@ pub struct MarketplaceProviderOfferingsDeleteThumbnailBuilder {
 impl MarketplaceProviderOfferingsDeleteThumbnailBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -6150,6 +6609,7 @@ impl MarketplaceProviderOfferingsDeleteThumbnailBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -6169,6 +6629,7 @@ impl MarketplaceProviderOfferingsDeleteThumbnailBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -6177,6 +6638,7 @@ impl MarketplaceProviderOfferingsDeleteThumbnailBuilder {
 impl std::future::IntoFuture for MarketplaceProviderOfferingsDeleteThumbnailBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -6192,6 +6654,7 @@ pub struct MarketplaceProviderOfferingsUpdateImageBuilder {
 impl MarketplaceProviderOfferingsUpdateImageBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -6200,6 +6663,7 @@ impl MarketplaceProviderOfferingsUpdateImageBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -6224,6 +6688,7 @@ impl MarketplaceProviderOfferingsUpdateImageBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -6232,6 +6697,7 @@ impl MarketplaceProviderOfferingsUpdateImageBuilder {
 impl std::future::IntoFuture for MarketplaceProviderOfferingsUpdateImageBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -6247,6 +6713,7 @@ pub struct MarketplaceProviderOfferingsUpdateThumbnailBuilder {
 impl MarketplaceProviderOfferingsUpdateThumbnailBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -6255,6 +6722,7 @@ impl MarketplaceProviderOfferingsUpdateThumbnailBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -6279,6 +6747,7 @@ impl MarketplaceProviderOfferingsUpdateThumbnailBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -6287,6 +6756,7 @@ impl MarketplaceProviderOfferingsUpdateThumbnailBuilder {
 impl std::future::IntoFuture for MarketplaceProviderOfferingsUpdateThumbnailBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -6301,6 +6771,7 @@ pub struct MarketplaceProviderOfferingsDeleteOrganizationGroupsBuilder {
 impl MarketplaceProviderOfferingsDeleteOrganizationGroupsBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -6309,6 +6780,7 @@ impl MarketplaceProviderOfferingsDeleteOrganizationGroupsBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -6328,6 +6800,7 @@ impl MarketplaceProviderOfferingsDeleteOrganizationGroupsBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -6337,6 +6810,7 @@ impl std::future::IntoFuture
 for MarketplaceProviderOfferingsDeleteOrganizationGroupsBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -6352,6 +6826,7 @@ pub struct MarketplaceProviderOfferingsMoveOfferingBuilder {
 impl MarketplaceProviderOfferingsMoveOfferingBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -6360,6 +6835,7 @@ impl MarketplaceProviderOfferingsMoveOfferingBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -6380,6 +6856,7 @@ impl MarketplaceProviderOfferingsMoveOfferingBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::MoveOffering> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -6388,6 +6865,7 @@ impl MarketplaceProviderOfferingsMoveOfferingBuilder {
 impl std::future::IntoFuture for MarketplaceProviderOfferingsMoveOfferingBuilder {
     type Output = Result<models::MoveOffering, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::MoveOffering>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -6403,6 +6881,7 @@ pub struct MarketplaceProviderOfferingsSetBackendMetadataBuilder {
 impl MarketplaceProviderOfferingsSetBackendMetadataBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -6412,10 +6891,12 @@ impl MarketplaceProviderOfferingsSetBackendMetadataBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::OfferingBackendMetadataRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -6438,6 +6919,7 @@ impl MarketplaceProviderOfferingsSetBackendMetadataBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -6446,6 +6928,7 @@ impl MarketplaceProviderOfferingsSetBackendMetadataBuilder {
 impl std::future::IntoFuture for MarketplaceProviderOfferingsSetBackendMetadataBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -6460,6 +6943,7 @@ pub struct MarketplaceProviderOfferingsUpdateAttributesBuilder {
 impl MarketplaceProviderOfferingsUpdateAttributesBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -6468,6 +6952,7 @@ impl MarketplaceProviderOfferingsUpdateAttributesBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -6487,6 +6972,7 @@ impl MarketplaceProviderOfferingsUpdateAttributesBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -6495,6 +6981,7 @@ impl MarketplaceProviderOfferingsUpdateAttributesBuilder {
 impl std::future::IntoFuture for MarketplaceProviderOfferingsUpdateAttributesBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -6510,6 +6997,7 @@ pub struct MarketplaceProviderOfferingsUpdateComplianceChecklistBuilder {
 impl MarketplaceProviderOfferingsUpdateComplianceChecklistBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -6519,6 +7007,7 @@ impl MarketplaceProviderOfferingsUpdateComplianceChecklistBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(
         mut self,
         body: models::OfferingComplianceChecklistUpdateRequest,
@@ -6526,6 +7015,7 @@ impl MarketplaceProviderOfferingsUpdateComplianceChecklistBuilder {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -6548,6 +7038,7 @@ impl MarketplaceProviderOfferingsUpdateComplianceChecklistBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -6557,6 +7048,7 @@ impl std::future::IntoFuture
 for MarketplaceProviderOfferingsUpdateComplianceChecklistBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -6572,6 +7064,7 @@ pub struct MarketplaceProviderOfferingsUpdateDescriptionBuilder {
 impl MarketplaceProviderOfferingsUpdateDescriptionBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -6580,6 +7073,7 @@ impl MarketplaceProviderOfferingsUpdateDescriptionBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -6600,6 +7094,7 @@ impl MarketplaceProviderOfferingsUpdateDescriptionBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -6608,6 +7103,7 @@ impl MarketplaceProviderOfferingsUpdateDescriptionBuilder {
 impl std::future::IntoFuture for MarketplaceProviderOfferingsUpdateDescriptionBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -6623,6 +7119,7 @@ pub struct MarketplaceProviderOfferingsUpdateIntegrationBuilder {
 impl MarketplaceProviderOfferingsUpdateIntegrationBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -6632,10 +7129,12 @@ impl MarketplaceProviderOfferingsUpdateIntegrationBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::OfferingIntegrationUpdateRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -6658,6 +7157,7 @@ impl MarketplaceProviderOfferingsUpdateIntegrationBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -6666,6 +7166,7 @@ impl MarketplaceProviderOfferingsUpdateIntegrationBuilder {
 impl std::future::IntoFuture for MarketplaceProviderOfferingsUpdateIntegrationBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -6681,6 +7182,7 @@ pub struct MarketplaceProviderOfferingsUpdateLocationBuilder {
 impl MarketplaceProviderOfferingsUpdateLocationBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -6689,6 +7191,7 @@ impl MarketplaceProviderOfferingsUpdateLocationBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -6709,6 +7212,7 @@ impl MarketplaceProviderOfferingsUpdateLocationBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -6717,6 +7221,7 @@ impl MarketplaceProviderOfferingsUpdateLocationBuilder {
 impl std::future::IntoFuture for MarketplaceProviderOfferingsUpdateLocationBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -6732,6 +7237,7 @@ pub struct MarketplaceProviderOfferingsUpdateOptionsBuilder {
 impl MarketplaceProviderOfferingsUpdateOptionsBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -6740,6 +7246,7 @@ impl MarketplaceProviderOfferingsUpdateOptionsBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -6760,6 +7267,7 @@ impl MarketplaceProviderOfferingsUpdateOptionsBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -6768,6 +7276,7 @@ impl MarketplaceProviderOfferingsUpdateOptionsBuilder {
 impl std::future::IntoFuture for MarketplaceProviderOfferingsUpdateOptionsBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -6783,6 +7292,7 @@ pub struct MarketplaceProviderOfferingsUpdateOrganizationGroupsBuilder {
 impl MarketplaceProviderOfferingsUpdateOrganizationGroupsBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -6792,10 +7302,12 @@ impl MarketplaceProviderOfferingsUpdateOrganizationGroupsBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::OrganizationGroupsRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -6818,6 +7330,7 @@ impl MarketplaceProviderOfferingsUpdateOrganizationGroupsBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -6827,6 +7340,7 @@ impl std::future::IntoFuture
 for MarketplaceProviderOfferingsUpdateOrganizationGroupsBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -6842,6 +7356,7 @@ pub struct MarketplaceProviderOfferingsUpdateOverviewBuilder {
 impl MarketplaceProviderOfferingsUpdateOverviewBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -6850,6 +7365,7 @@ impl MarketplaceProviderOfferingsUpdateOverviewBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -6870,6 +7386,7 @@ impl MarketplaceProviderOfferingsUpdateOverviewBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -6878,6 +7395,7 @@ impl MarketplaceProviderOfferingsUpdateOverviewBuilder {
 impl std::future::IntoFuture for MarketplaceProviderOfferingsUpdateOverviewBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -6893,6 +7411,7 @@ pub struct MarketplaceProviderOfferingsUpdateResourceOptionsBuilder {
 impl MarketplaceProviderOfferingsUpdateResourceOptionsBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -6901,6 +7420,7 @@ impl MarketplaceProviderOfferingsUpdateResourceOptionsBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -6921,6 +7441,7 @@ impl MarketplaceProviderOfferingsUpdateResourceOptionsBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -6930,6 +7451,7 @@ impl std::future::IntoFuture
 for MarketplaceProviderOfferingsUpdateResourceOptionsBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -6991,6 +7513,7 @@ impl MarketplaceProviderOfferingsComponentStatsListBuilder {
     /// Accessible via calls
     ///
     /// Query `accessible_via_calls`, boolean.
+    #[inline]
     pub fn accessible_via_calls(mut self, value: bool) -> Self {
         self.accessible_via_calls = Some(value);
         self
@@ -6998,6 +7521,7 @@ impl MarketplaceProviderOfferingsComponentStatsListBuilder {
     /// Allowed customer UUID
     ///
     /// Query `allowed_customer_uuid`, string (uuid).
+    #[inline]
     pub fn allowed_customer_uuid(mut self, value: Uuid) -> Self {
         self.allowed_customer_uuid = Some(value);
         self
@@ -7005,6 +7529,7 @@ impl MarketplaceProviderOfferingsComponentStatsListBuilder {
     /// Offering attributes (JSON)
     ///
     /// Query `attributes`, string.
+    #[inline]
     pub fn attributes(mut self, value: impl Into<String>) -> Self {
         self.attributes = Some(value.into());
         self
@@ -7012,11 +7537,13 @@ impl MarketplaceProviderOfferingsComponentStatsListBuilder {
     /// Billable
     ///
     /// Query `billable`, boolean.
+    #[inline]
     pub fn billable(mut self, value: bool) -> Self {
         self.billable = Some(value);
         self
     }
     /// Query `can_create_offering_user`, boolean.
+    #[inline]
     pub fn can_create_offering_user(mut self, value: bool) -> Self {
         self.can_create_offering_user = Some(value);
         self
@@ -7024,6 +7551,7 @@ impl MarketplaceProviderOfferingsComponentStatsListBuilder {
     /// Category group UUID
     ///
     /// Query `category_group_uuid`, string (uuid).
+    #[inline]
     pub fn category_group_uuid(mut self, value: Uuid) -> Self {
         self.category_group_uuid = Some(value);
         self
@@ -7031,6 +7559,7 @@ impl MarketplaceProviderOfferingsComponentStatsListBuilder {
     /// Category UUID
     ///
     /// Query `category_uuid`, string (uuid).
+    #[inline]
     pub fn category_uuid(mut self, value: Uuid) -> Self {
         self.category_uuid = Some(value);
         self
@@ -7038,6 +7567,7 @@ impl MarketplaceProviderOfferingsComponentStatsListBuilder {
     /// Created after
     ///
     /// Query `created`, string (date-time).
+    #[inline]
     pub fn created(mut self, value: DateTime) -> Self {
         self.created = Some(value);
         self
@@ -7045,6 +7575,7 @@ impl MarketplaceProviderOfferingsComponentStatsListBuilder {
     /// Created before
     ///
     /// Query `created_before`, string (date-time).
+    #[inline]
     pub fn created_before(mut self, value: DateTime) -> Self {
         self.created_before = Some(value);
         self
@@ -7052,6 +7583,7 @@ impl MarketplaceProviderOfferingsComponentStatsListBuilder {
     /// Customer URL
     ///
     /// Query `customer`, string (uri).
+    #[inline]
     pub fn customer(mut self, value: impl Into<String>) -> Self {
         self.customer = Some(value.into());
         self
@@ -7059,6 +7591,7 @@ impl MarketplaceProviderOfferingsComponentStatsListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -7066,6 +7599,7 @@ impl MarketplaceProviderOfferingsComponentStatsListBuilder {
     /// Description contains
     ///
     /// Query `description`, string.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -7073,6 +7607,7 @@ impl MarketplaceProviderOfferingsComponentStatsListBuilder {
     /// End date in format YYYY-MM.
     ///
     /// Query `end`, string.
+    #[inline]
     pub fn end(mut self, value: impl Into<String>) -> Self {
         self.end = Some(value.into());
         self
@@ -7080,6 +7615,7 @@ impl MarketplaceProviderOfferingsComponentStatsListBuilder {
     /// Has Active Terms of Service
     ///
     /// Query `has_active_terms_of_service`, boolean.
+    #[inline]
     pub fn has_active_terms_of_service(mut self, value: bool) -> Self {
         self.has_active_terms_of_service = Some(value);
         self
@@ -7087,6 +7623,7 @@ impl MarketplaceProviderOfferingsComponentStatsListBuilder {
     /// Has Terms of Service
     ///
     /// Query `has_terms_of_service`, boolean.
+    #[inline]
     pub fn has_terms_of_service(mut self, value: bool) -> Self {
         self.has_terms_of_service = Some(value);
         self
@@ -7094,6 +7631,7 @@ impl MarketplaceProviderOfferingsComponentStatsListBuilder {
     /// Filter by importable offerings.
     ///
     /// Query `importable`, string.
+    #[inline]
     pub fn importable(mut self, value: impl Into<String>) -> Self {
         self.importable = Some(value.into());
         self
@@ -7101,6 +7639,7 @@ impl MarketplaceProviderOfferingsComponentStatsListBuilder {
     /// Keyword
     ///
     /// Query `keyword`, string.
+    #[inline]
     pub fn keyword(mut self, value: impl Into<String>) -> Self {
         self.keyword = Some(value.into());
         self
@@ -7108,6 +7647,7 @@ impl MarketplaceProviderOfferingsComponentStatsListBuilder {
     /// Modified after
     ///
     /// Query `modified`, string (date-time).
+    #[inline]
     pub fn modified(mut self, value: DateTime) -> Self {
         self.modified = Some(value);
         self
@@ -7115,6 +7655,7 @@ impl MarketplaceProviderOfferingsComponentStatsListBuilder {
     /// Modified before
     ///
     /// Query `modified_before`, string (date-time).
+    #[inline]
     pub fn modified_before(mut self, value: DateTime) -> Self {
         self.modified_before = Some(value);
         self
@@ -7122,6 +7663,7 @@ impl MarketplaceProviderOfferingsComponentStatsListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -7129,6 +7671,7 @@ impl MarketplaceProviderOfferingsComponentStatsListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -7138,11 +7681,13 @@ impl MarketplaceProviderOfferingsComponentStatsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -7150,6 +7695,7 @@ impl MarketplaceProviderOfferingsComponentStatsListBuilder {
     /// Offering group UUID
     ///
     /// Query `offering_group_uuid`, string (uuid).
+    #[inline]
     pub fn offering_group_uuid(mut self, value: Uuid) -> Self {
         self.offering_group_uuid = Some(value);
         self
@@ -7157,6 +7703,7 @@ impl MarketplaceProviderOfferingsComponentStatsListBuilder {
     /// Organization group UUID
     ///
     /// Query `organization_group_uuid`, string (uuid).
+    #[inline]
     pub fn organization_group_uuid(mut self, value: Uuid) -> Self {
         self.organization_group_uuid = Some(value);
         self
@@ -7164,6 +7711,7 @@ impl MarketplaceProviderOfferingsComponentStatsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -7171,6 +7719,7 @@ impl MarketplaceProviderOfferingsComponentStatsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -7178,6 +7727,7 @@ impl MarketplaceProviderOfferingsComponentStatsListBuilder {
     /// Parent offering UUID
     ///
     /// Query `parent_uuid`, string (uuid).
+    #[inline]
     pub fn parent_uuid(mut self, value: Uuid) -> Self {
         self.parent_uuid = Some(value);
         self
@@ -7185,6 +7735,7 @@ impl MarketplaceProviderOfferingsComponentStatsListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -7192,6 +7743,7 @@ impl MarketplaceProviderOfferingsComponentStatsListBuilder {
     /// Search by offering name, slug or description
     ///
     /// Query `query`, string.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
@@ -7199,6 +7751,7 @@ impl MarketplaceProviderOfferingsComponentStatsListBuilder {
     /// Resource customer UUID
     ///
     /// Query `resource_customer_uuid`, string (uuid).
+    #[inline]
     pub fn resource_customer_uuid(mut self, value: Uuid) -> Self {
         self.resource_customer_uuid = Some(value);
         self
@@ -7206,6 +7759,7 @@ impl MarketplaceProviderOfferingsComponentStatsListBuilder {
     /// Resource project UUID
     ///
     /// Query `resource_project_uuid`, string (uuid).
+    #[inline]
     pub fn resource_project_uuid(mut self, value: Uuid) -> Self {
         self.resource_project_uuid = Some(value);
         self
@@ -7213,6 +7767,7 @@ impl MarketplaceProviderOfferingsComponentStatsListBuilder {
     /// Scope UUID
     ///
     /// Query `scope_uuid`, string.
+    #[inline]
     pub fn scope_uuid(mut self, value: impl Into<String>) -> Self {
         self.scope_uuid = Some(value.into());
         self
@@ -7220,6 +7775,7 @@ impl MarketplaceProviderOfferingsComponentStatsListBuilder {
     /// Service manager UUID
     ///
     /// Query `service_manager_uuid`, string (uuid).
+    #[inline]
     pub fn service_manager_uuid(mut self, value: Uuid) -> Self {
         self.service_manager_uuid = Some(value);
         self
@@ -7227,6 +7783,7 @@ impl MarketplaceProviderOfferingsComponentStatsListBuilder {
     /// Shared
     ///
     /// Query `shared`, boolean.
+    #[inline]
     pub fn shared(mut self, value: bool) -> Self {
         self.shared = Some(value);
         self
@@ -7234,6 +7791,7 @@ impl MarketplaceProviderOfferingsComponentStatsListBuilder {
     /// Slug
     ///
     /// Query `slug`, string.
+    #[inline]
     pub fn slug(mut self, value: impl Into<String>) -> Self {
         self.slug = Some(value.into());
         self
@@ -7241,6 +7799,7 @@ impl MarketplaceProviderOfferingsComponentStatsListBuilder {
     /// Start date in format YYYY-MM.
     ///
     /// Query `start`, string.
+    #[inline]
     pub fn start(mut self, value: impl Into<String>) -> Self {
         self.start = Some(value.into());
         self
@@ -7250,11 +7809,13 @@ impl MarketplaceProviderOfferingsComponentStatsListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
@@ -7264,11 +7825,13 @@ impl MarketplaceProviderOfferingsComponentStatsListBuilder {
     /// Query `tag`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_tag`\](Self::add_tag) adds one to them.
+    #[inline]
     pub fn tag(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.tag = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `tag`, after those set before (with [`tag`](Self::tag) or this method).
+    #[inline]
     pub fn add_tag(mut self, value: impl Into<String>) -> Self {
         self.tag.push(value.into());
         self
@@ -7278,6 +7841,7 @@ impl MarketplaceProviderOfferingsComponentStatsListBuilder {
     /// Query `tag_name`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_tag_name`\](Self::add_tag_name) adds one to them.
+    #[inline]
     pub fn tag_name(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -7286,6 +7850,7 @@ impl MarketplaceProviderOfferingsComponentStatsListBuilder {
         self
     }
     /// Adds one value to query `tag_name`, after those set before (with [`tag_name`](Self::tag_name) or this method).
+    #[inline]
     pub fn add_tag_name(mut self, value: impl Into<String>) -> Self {
         self.tag_name.push(value.into());
         self
@@ -7293,6 +7858,7 @@ impl MarketplaceProviderOfferingsComponentStatsListBuilder {
     /// Tag names with AND logic (comma-separated)
     ///
     /// Query `tag_names_and`, string.
+    #[inline]
     pub fn tag_names_and(mut self, value: impl Into<String>) -> Self {
         self.tag_names_and = Some(value.into());
         self
@@ -7300,6 +7866,7 @@ impl MarketplaceProviderOfferingsComponentStatsListBuilder {
     /// Tag UUIDs with AND logic (comma-separated)
     ///
     /// Query `tags_and`, string.
+    #[inline]
     pub fn tags_and(mut self, value: impl Into<String>) -> Self {
         self.tags_and = Some(value.into());
         self
@@ -7309,11 +7876,13 @@ impl MarketplaceProviderOfferingsComponentStatsListBuilder {
     /// Query `type`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_type`\](Self::add_type) adds one to them.
+    #[inline]
     pub fn type_(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.type_ = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `type`, after those set before (with [`type_`](Self::type_) or this method).
+    #[inline]
     pub fn add_type(mut self, value: impl Into<String>) -> Self {
         self.type_.push(value.into());
         self
@@ -7321,6 +7890,7 @@ impl MarketplaceProviderOfferingsComponentStatsListBuilder {
     /// User Has Consent
     ///
     /// Query `user_has_consent`, boolean.
+    #[inline]
     pub fn user_has_consent(mut self, value: bool) -> Self {
         self.user_has_consent = Some(value);
         self
@@ -7328,6 +7898,7 @@ impl MarketplaceProviderOfferingsComponentStatsListBuilder {
     /// User Has Offering User
     ///
     /// Query `user_has_offering_user`, boolean.
+    #[inline]
     pub fn user_has_offering_user(mut self, value: bool) -> Self {
         self.user_has_offering_user = Some(value);
         self
@@ -7335,12 +7906,14 @@ impl MarketplaceProviderOfferingsComponentStatsListBuilder {
     /// Comma-separated offering UUIDs
     ///
     /// Query `uuid_list`, string.
+    #[inline]
     pub fn uuid_list(mut self, value: impl Into<String>) -> Self {
         self.uuid_list = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -7349,6 +7922,7 @@ impl MarketplaceProviderOfferingsComponentStatsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -7417,6 +7991,7 @@ impl MarketplaceProviderOfferingsComponentStatsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -7429,6 +8004,7 @@ impl MarketplaceProviderOfferingsComponentStatsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<
@@ -7448,6 +8024,7 @@ impl MarketplaceProviderOfferingsComponentStatsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-provider-offerings/{uuid}/component_stats/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -7464,6 +8041,7 @@ impl std::future::IntoFuture for MarketplaceProviderOfferingsComponentStatsListB
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::MarketplaceProviderOfferingsComponentStatsListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -7526,11 +8104,13 @@ impl MarketplaceProviderOfferingsCostsListBuilder {
     /// Accessible via calls
     ///
     /// Query `accessible_via_calls`, boolean.
+    #[inline]
     pub fn accessible_via_calls(mut self, value: bool) -> Self {
         self.accessible_via_calls = Some(value);
         self
     }
     /// Query `accounting_is_running`, boolean.
+    #[inline]
     pub fn accounting_is_running(mut self, value: bool) -> Self {
         self.accounting_is_running = Some(value);
         self
@@ -7538,6 +8118,7 @@ impl MarketplaceProviderOfferingsCostsListBuilder {
     /// Allowed customer UUID
     ///
     /// Query `allowed_customer_uuid`, string (uuid).
+    #[inline]
     pub fn allowed_customer_uuid(mut self, value: Uuid) -> Self {
         self.allowed_customer_uuid = Some(value);
         self
@@ -7545,6 +8126,7 @@ impl MarketplaceProviderOfferingsCostsListBuilder {
     /// Offering attributes (JSON)
     ///
     /// Query `attributes`, string.
+    #[inline]
     pub fn attributes(mut self, value: impl Into<String>) -> Self {
         self.attributes = Some(value.into());
         self
@@ -7552,11 +8134,13 @@ impl MarketplaceProviderOfferingsCostsListBuilder {
     /// Billable
     ///
     /// Query `billable`, boolean.
+    #[inline]
     pub fn billable(mut self, value: bool) -> Self {
         self.billable = Some(value);
         self
     }
     /// Query `can_create_offering_user`, boolean.
+    #[inline]
     pub fn can_create_offering_user(mut self, value: bool) -> Self {
         self.can_create_offering_user = Some(value);
         self
@@ -7564,6 +8148,7 @@ impl MarketplaceProviderOfferingsCostsListBuilder {
     /// Category group UUID
     ///
     /// Query `category_group_uuid`, string (uuid).
+    #[inline]
     pub fn category_group_uuid(mut self, value: Uuid) -> Self {
         self.category_group_uuid = Some(value);
         self
@@ -7571,6 +8156,7 @@ impl MarketplaceProviderOfferingsCostsListBuilder {
     /// Category UUID
     ///
     /// Query `category_uuid`, string (uuid).
+    #[inline]
     pub fn category_uuid(mut self, value: Uuid) -> Self {
         self.category_uuid = Some(value);
         self
@@ -7578,6 +8164,7 @@ impl MarketplaceProviderOfferingsCostsListBuilder {
     /// Created after
     ///
     /// Query `created`, string (date-time).
+    #[inline]
     pub fn created(mut self, value: DateTime) -> Self {
         self.created = Some(value);
         self
@@ -7585,6 +8172,7 @@ impl MarketplaceProviderOfferingsCostsListBuilder {
     /// Created before
     ///
     /// Query `created_before`, string (date-time).
+    #[inline]
     pub fn created_before(mut self, value: DateTime) -> Self {
         self.created_before = Some(value);
         self
@@ -7592,6 +8180,7 @@ impl MarketplaceProviderOfferingsCostsListBuilder {
     /// Customer URL
     ///
     /// Query `customer`, string (uri).
+    #[inline]
     pub fn customer(mut self, value: impl Into<String>) -> Self {
         self.customer = Some(value.into());
         self
@@ -7599,6 +8188,7 @@ impl MarketplaceProviderOfferingsCostsListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -7606,6 +8196,7 @@ impl MarketplaceProviderOfferingsCostsListBuilder {
     /// Description contains
     ///
     /// Query `description`, string.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -7613,6 +8204,7 @@ impl MarketplaceProviderOfferingsCostsListBuilder {
     /// End date in format YYYY-MM.
     ///
     /// Query `end`, string.
+    #[inline]
     pub fn end(mut self, value: impl Into<String>) -> Self {
         self.end = Some(value.into());
         self
@@ -7620,6 +8212,7 @@ impl MarketplaceProviderOfferingsCostsListBuilder {
     /// Has Active Terms of Service
     ///
     /// Query `has_active_terms_of_service`, boolean.
+    #[inline]
     pub fn has_active_terms_of_service(mut self, value: bool) -> Self {
         self.has_active_terms_of_service = Some(value);
         self
@@ -7627,6 +8220,7 @@ impl MarketplaceProviderOfferingsCostsListBuilder {
     /// Has Terms of Service
     ///
     /// Query `has_terms_of_service`, boolean.
+    #[inline]
     pub fn has_terms_of_service(mut self, value: bool) -> Self {
         self.has_terms_of_service = Some(value);
         self
@@ -7634,6 +8228,7 @@ impl MarketplaceProviderOfferingsCostsListBuilder {
     /// Filter by importable offerings.
     ///
     /// Query `importable`, string.
+    #[inline]
     pub fn importable(mut self, value: impl Into<String>) -> Self {
         self.importable = Some(value.into());
         self
@@ -7641,6 +8236,7 @@ impl MarketplaceProviderOfferingsCostsListBuilder {
     /// Keyword
     ///
     /// Query `keyword`, string.
+    #[inline]
     pub fn keyword(mut self, value: impl Into<String>) -> Self {
         self.keyword = Some(value.into());
         self
@@ -7648,6 +8244,7 @@ impl MarketplaceProviderOfferingsCostsListBuilder {
     /// Modified after
     ///
     /// Query `modified`, string (date-time).
+    #[inline]
     pub fn modified(mut self, value: DateTime) -> Self {
         self.modified = Some(value);
         self
@@ -7655,6 +8252,7 @@ impl MarketplaceProviderOfferingsCostsListBuilder {
     /// Modified before
     ///
     /// Query `modified_before`, string (date-time).
+    #[inline]
     pub fn modified_before(mut self, value: DateTime) -> Self {
         self.modified_before = Some(value);
         self
@@ -7662,6 +8260,7 @@ impl MarketplaceProviderOfferingsCostsListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -7669,6 +8268,7 @@ impl MarketplaceProviderOfferingsCostsListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -7678,11 +8278,13 @@ impl MarketplaceProviderOfferingsCostsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -7690,6 +8292,7 @@ impl MarketplaceProviderOfferingsCostsListBuilder {
     /// Offering group UUID
     ///
     /// Query `offering_group_uuid`, string (uuid).
+    #[inline]
     pub fn offering_group_uuid(mut self, value: Uuid) -> Self {
         self.offering_group_uuid = Some(value);
         self
@@ -7697,6 +8300,7 @@ impl MarketplaceProviderOfferingsCostsListBuilder {
     /// Organization group UUID
     ///
     /// Query `organization_group_uuid`, string (uuid).
+    #[inline]
     pub fn organization_group_uuid(mut self, value: Uuid) -> Self {
         self.organization_group_uuid = Some(value);
         self
@@ -7704,6 +8308,7 @@ impl MarketplaceProviderOfferingsCostsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -7711,6 +8316,7 @@ impl MarketplaceProviderOfferingsCostsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -7718,6 +8324,7 @@ impl MarketplaceProviderOfferingsCostsListBuilder {
     /// Parent offering UUID
     ///
     /// Query `parent_uuid`, string (uuid).
+    #[inline]
     pub fn parent_uuid(mut self, value: Uuid) -> Self {
         self.parent_uuid = Some(value);
         self
@@ -7725,6 +8332,7 @@ impl MarketplaceProviderOfferingsCostsListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -7732,6 +8340,7 @@ impl MarketplaceProviderOfferingsCostsListBuilder {
     /// Search by offering name, slug or description
     ///
     /// Query `query`, string.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
@@ -7739,6 +8348,7 @@ impl MarketplaceProviderOfferingsCostsListBuilder {
     /// Resource customer UUID
     ///
     /// Query `resource_customer_uuid`, string (uuid).
+    #[inline]
     pub fn resource_customer_uuid(mut self, value: Uuid) -> Self {
         self.resource_customer_uuid = Some(value);
         self
@@ -7746,6 +8356,7 @@ impl MarketplaceProviderOfferingsCostsListBuilder {
     /// Resource project UUID
     ///
     /// Query `resource_project_uuid`, string (uuid).
+    #[inline]
     pub fn resource_project_uuid(mut self, value: Uuid) -> Self {
         self.resource_project_uuid = Some(value);
         self
@@ -7753,6 +8364,7 @@ impl MarketplaceProviderOfferingsCostsListBuilder {
     /// Scope UUID
     ///
     /// Query `scope_uuid`, string.
+    #[inline]
     pub fn scope_uuid(mut self, value: impl Into<String>) -> Self {
         self.scope_uuid = Some(value.into());
         self
@@ -7760,6 +8372,7 @@ impl MarketplaceProviderOfferingsCostsListBuilder {
     /// Service manager UUID
     ///
     /// Query `service_manager_uuid`, string (uuid).
+    #[inline]
     pub fn service_manager_uuid(mut self, value: Uuid) -> Self {
         self.service_manager_uuid = Some(value);
         self
@@ -7767,6 +8380,7 @@ impl MarketplaceProviderOfferingsCostsListBuilder {
     /// Shared
     ///
     /// Query `shared`, boolean.
+    #[inline]
     pub fn shared(mut self, value: bool) -> Self {
         self.shared = Some(value);
         self
@@ -7774,6 +8388,7 @@ impl MarketplaceProviderOfferingsCostsListBuilder {
     /// Slug
     ///
     /// Query `slug`, string.
+    #[inline]
     pub fn slug(mut self, value: impl Into<String>) -> Self {
         self.slug = Some(value.into());
         self
@@ -7781,6 +8396,7 @@ impl MarketplaceProviderOfferingsCostsListBuilder {
     /// Start date in format YYYY-MM.
     ///
     /// Query `start`, string.
+    #[inline]
     pub fn start(mut self, value: impl Into<String>) -> Self {
         self.start = Some(value.into());
         self
@@ -7790,11 +8406,13 @@ impl MarketplaceProviderOfferingsCostsListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
@@ -7804,11 +8422,13 @@ impl MarketplaceProviderOfferingsCostsListBuilder {
     /// Query `tag`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_tag`\](Self::add_tag) adds one to them.
+    #[inline]
     pub fn tag(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.tag = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `tag`, after those set before (with [`tag`](Self::tag) or this method).
+    #[inline]
     pub fn add_tag(mut self, value: impl Into<String>) -> Self {
         self.tag.push(value.into());
         self
@@ -7818,6 +8438,7 @@ impl MarketplaceProviderOfferingsCostsListBuilder {
     /// Query `tag_name`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_tag_name`\](Self::add_tag_name) adds one to them.
+    #[inline]
     pub fn tag_name(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -7826,6 +8447,7 @@ impl MarketplaceProviderOfferingsCostsListBuilder {
         self
     }
     /// Adds one value to query `tag_name`, after those set before (with [`tag_name`](Self::tag_name) or this method).
+    #[inline]
     pub fn add_tag_name(mut self, value: impl Into<String>) -> Self {
         self.tag_name.push(value.into());
         self
@@ -7833,6 +8455,7 @@ impl MarketplaceProviderOfferingsCostsListBuilder {
     /// Tag names with AND logic (comma-separated)
     ///
     /// Query `tag_names_and`, string.
+    #[inline]
     pub fn tag_names_and(mut self, value: impl Into<String>) -> Self {
         self.tag_names_and = Some(value.into());
         self
@@ -7840,6 +8463,7 @@ impl MarketplaceProviderOfferingsCostsListBuilder {
     /// Tag UUIDs with AND logic (comma-separated)
     ///
     /// Query `tags_and`, string.
+    #[inline]
     pub fn tags_and(mut self, value: impl Into<String>) -> Self {
         self.tags_and = Some(value.into());
         self
@@ -7849,11 +8473,13 @@ impl MarketplaceProviderOfferingsCostsListBuilder {
     /// Query `type`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_type`\](Self::add_type) adds one to them.
+    #[inline]
     pub fn type_(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.type_ = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `type`, after those set before (with [`type_`](Self::type_) or this method).
+    #[inline]
     pub fn add_type(mut self, value: impl Into<String>) -> Self {
         self.type_.push(value.into());
         self
@@ -7861,6 +8487,7 @@ impl MarketplaceProviderOfferingsCostsListBuilder {
     /// User Has Consent
     ///
     /// Query `user_has_consent`, boolean.
+    #[inline]
     pub fn user_has_consent(mut self, value: bool) -> Self {
         self.user_has_consent = Some(value);
         self
@@ -7868,6 +8495,7 @@ impl MarketplaceProviderOfferingsCostsListBuilder {
     /// User Has Offering User
     ///
     /// Query `user_has_offering_user`, boolean.
+    #[inline]
     pub fn user_has_offering_user(mut self, value: bool) -> Self {
         self.user_has_offering_user = Some(value);
         self
@@ -7875,12 +8503,14 @@ impl MarketplaceProviderOfferingsCostsListBuilder {
     /// Comma-separated offering UUIDs
     ///
     /// Query `uuid_list`, string.
+    #[inline]
     pub fn uuid_list(mut self, value: impl Into<String>) -> Self {
         self.uuid_list = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -7889,6 +8519,7 @@ impl MarketplaceProviderOfferingsCostsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -7958,6 +8589,7 @@ impl MarketplaceProviderOfferingsCostsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -7970,6 +8602,7 @@ impl MarketplaceProviderOfferingsCostsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<models::MarketplaceProviderOfferingsCostsListResponse> {
@@ -7987,6 +8620,7 @@ impl MarketplaceProviderOfferingsCostsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-provider-offerings/{uuid}/costs/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -8003,6 +8637,7 @@ impl std::future::IntoFuture for MarketplaceProviderOfferingsCostsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::MarketplaceProviderOfferingsCostsListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -8063,6 +8698,7 @@ impl MarketplaceProviderOfferingsCustomersListBuilder {
     /// Accessible via calls
     ///
     /// Query `accessible_via_calls`, boolean.
+    #[inline]
     pub fn accessible_via_calls(mut self, value: bool) -> Self {
         self.accessible_via_calls = Some(value);
         self
@@ -8070,6 +8706,7 @@ impl MarketplaceProviderOfferingsCustomersListBuilder {
     /// Allowed customer UUID
     ///
     /// Query `allowed_customer_uuid`, string (uuid).
+    #[inline]
     pub fn allowed_customer_uuid(mut self, value: Uuid) -> Self {
         self.allowed_customer_uuid = Some(value);
         self
@@ -8077,6 +8714,7 @@ impl MarketplaceProviderOfferingsCustomersListBuilder {
     /// Offering attributes (JSON)
     ///
     /// Query `attributes`, string.
+    #[inline]
     pub fn attributes(mut self, value: impl Into<String>) -> Self {
         self.attributes = Some(value.into());
         self
@@ -8084,11 +8722,13 @@ impl MarketplaceProviderOfferingsCustomersListBuilder {
     /// Billable
     ///
     /// Query `billable`, boolean.
+    #[inline]
     pub fn billable(mut self, value: bool) -> Self {
         self.billable = Some(value);
         self
     }
     /// Query `can_create_offering_user`, boolean.
+    #[inline]
     pub fn can_create_offering_user(mut self, value: bool) -> Self {
         self.can_create_offering_user = Some(value);
         self
@@ -8096,6 +8736,7 @@ impl MarketplaceProviderOfferingsCustomersListBuilder {
     /// Category group UUID
     ///
     /// Query `category_group_uuid`, string (uuid).
+    #[inline]
     pub fn category_group_uuid(mut self, value: Uuid) -> Self {
         self.category_group_uuid = Some(value);
         self
@@ -8103,6 +8744,7 @@ impl MarketplaceProviderOfferingsCustomersListBuilder {
     /// Category UUID
     ///
     /// Query `category_uuid`, string (uuid).
+    #[inline]
     pub fn category_uuid(mut self, value: Uuid) -> Self {
         self.category_uuid = Some(value);
         self
@@ -8110,6 +8752,7 @@ impl MarketplaceProviderOfferingsCustomersListBuilder {
     /// Created after
     ///
     /// Query `created`, string (date-time).
+    #[inline]
     pub fn created(mut self, value: DateTime) -> Self {
         self.created = Some(value);
         self
@@ -8117,6 +8760,7 @@ impl MarketplaceProviderOfferingsCustomersListBuilder {
     /// Created before
     ///
     /// Query `created_before`, string (date-time).
+    #[inline]
     pub fn created_before(mut self, value: DateTime) -> Self {
         self.created_before = Some(value);
         self
@@ -8124,6 +8768,7 @@ impl MarketplaceProviderOfferingsCustomersListBuilder {
     /// Customer URL
     ///
     /// Query `customer`, string (uri).
+    #[inline]
     pub fn customer(mut self, value: impl Into<String>) -> Self {
         self.customer = Some(value.into());
         self
@@ -8131,6 +8776,7 @@ impl MarketplaceProviderOfferingsCustomersListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -8138,6 +8784,7 @@ impl MarketplaceProviderOfferingsCustomersListBuilder {
     /// Description contains
     ///
     /// Query `description`, string.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -8145,11 +8792,13 @@ impl MarketplaceProviderOfferingsCustomersListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -8157,6 +8806,7 @@ impl MarketplaceProviderOfferingsCustomersListBuilder {
     /// Has Active Terms of Service
     ///
     /// Query `has_active_terms_of_service`, boolean.
+    #[inline]
     pub fn has_active_terms_of_service(mut self, value: bool) -> Self {
         self.has_active_terms_of_service = Some(value);
         self
@@ -8164,6 +8814,7 @@ impl MarketplaceProviderOfferingsCustomersListBuilder {
     /// Has Terms of Service
     ///
     /// Query `has_terms_of_service`, boolean.
+    #[inline]
     pub fn has_terms_of_service(mut self, value: bool) -> Self {
         self.has_terms_of_service = Some(value);
         self
@@ -8171,6 +8822,7 @@ impl MarketplaceProviderOfferingsCustomersListBuilder {
     /// Filter by importable offerings.
     ///
     /// Query `importable`, string.
+    #[inline]
     pub fn importable(mut self, value: impl Into<String>) -> Self {
         self.importable = Some(value.into());
         self
@@ -8178,6 +8830,7 @@ impl MarketplaceProviderOfferingsCustomersListBuilder {
     /// Keyword
     ///
     /// Query `keyword`, string.
+    #[inline]
     pub fn keyword(mut self, value: impl Into<String>) -> Self {
         self.keyword = Some(value.into());
         self
@@ -8185,6 +8838,7 @@ impl MarketplaceProviderOfferingsCustomersListBuilder {
     /// Modified after
     ///
     /// Query `modified`, string (date-time).
+    #[inline]
     pub fn modified(mut self, value: DateTime) -> Self {
         self.modified = Some(value);
         self
@@ -8192,6 +8846,7 @@ impl MarketplaceProviderOfferingsCustomersListBuilder {
     /// Modified before
     ///
     /// Query `modified_before`, string (date-time).
+    #[inline]
     pub fn modified_before(mut self, value: DateTime) -> Self {
         self.modified_before = Some(value);
         self
@@ -8199,6 +8854,7 @@ impl MarketplaceProviderOfferingsCustomersListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -8206,6 +8862,7 @@ impl MarketplaceProviderOfferingsCustomersListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -8215,11 +8872,13 @@ impl MarketplaceProviderOfferingsCustomersListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -8227,6 +8886,7 @@ impl MarketplaceProviderOfferingsCustomersListBuilder {
     /// Offering group UUID
     ///
     /// Query `offering_group_uuid`, string (uuid).
+    #[inline]
     pub fn offering_group_uuid(mut self, value: Uuid) -> Self {
         self.offering_group_uuid = Some(value);
         self
@@ -8234,6 +8894,7 @@ impl MarketplaceProviderOfferingsCustomersListBuilder {
     /// Organization group UUID
     ///
     /// Query `organization_group_uuid`, string (uuid).
+    #[inline]
     pub fn organization_group_uuid(mut self, value: Uuid) -> Self {
         self.organization_group_uuid = Some(value);
         self
@@ -8241,6 +8902,7 @@ impl MarketplaceProviderOfferingsCustomersListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -8248,6 +8910,7 @@ impl MarketplaceProviderOfferingsCustomersListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -8255,6 +8918,7 @@ impl MarketplaceProviderOfferingsCustomersListBuilder {
     /// Parent offering UUID
     ///
     /// Query `parent_uuid`, string (uuid).
+    #[inline]
     pub fn parent_uuid(mut self, value: Uuid) -> Self {
         self.parent_uuid = Some(value);
         self
@@ -8262,6 +8926,7 @@ impl MarketplaceProviderOfferingsCustomersListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -8269,6 +8934,7 @@ impl MarketplaceProviderOfferingsCustomersListBuilder {
     /// Search by offering name, slug or description
     ///
     /// Query `query`, string.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
@@ -8276,6 +8942,7 @@ impl MarketplaceProviderOfferingsCustomersListBuilder {
     /// Resource customer UUID
     ///
     /// Query `resource_customer_uuid`, string (uuid).
+    #[inline]
     pub fn resource_customer_uuid(mut self, value: Uuid) -> Self {
         self.resource_customer_uuid = Some(value);
         self
@@ -8283,6 +8950,7 @@ impl MarketplaceProviderOfferingsCustomersListBuilder {
     /// Resource project UUID
     ///
     /// Query `resource_project_uuid`, string (uuid).
+    #[inline]
     pub fn resource_project_uuid(mut self, value: Uuid) -> Self {
         self.resource_project_uuid = Some(value);
         self
@@ -8290,6 +8958,7 @@ impl MarketplaceProviderOfferingsCustomersListBuilder {
     /// Scope UUID
     ///
     /// Query `scope_uuid`, string.
+    #[inline]
     pub fn scope_uuid(mut self, value: impl Into<String>) -> Self {
         self.scope_uuid = Some(value.into());
         self
@@ -8297,6 +8966,7 @@ impl MarketplaceProviderOfferingsCustomersListBuilder {
     /// Service manager UUID
     ///
     /// Query `service_manager_uuid`, string (uuid).
+    #[inline]
     pub fn service_manager_uuid(mut self, value: Uuid) -> Self {
         self.service_manager_uuid = Some(value);
         self
@@ -8304,6 +8974,7 @@ impl MarketplaceProviderOfferingsCustomersListBuilder {
     /// Shared
     ///
     /// Query `shared`, boolean.
+    #[inline]
     pub fn shared(mut self, value: bool) -> Self {
         self.shared = Some(value);
         self
@@ -8311,6 +8982,7 @@ impl MarketplaceProviderOfferingsCustomersListBuilder {
     /// Slug
     ///
     /// Query `slug`, string.
+    #[inline]
     pub fn slug(mut self, value: impl Into<String>) -> Self {
         self.slug = Some(value.into());
         self
@@ -8320,11 +8992,13 @@ impl MarketplaceProviderOfferingsCustomersListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
@@ -8334,11 +9008,13 @@ impl MarketplaceProviderOfferingsCustomersListBuilder {
     /// Query `tag`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_tag`\](Self::add_tag) adds one to them.
+    #[inline]
     pub fn tag(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.tag = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `tag`, after those set before (with [`tag`](Self::tag) or this method).
+    #[inline]
     pub fn add_tag(mut self, value: impl Into<String>) -> Self {
         self.tag.push(value.into());
         self
@@ -8348,6 +9024,7 @@ impl MarketplaceProviderOfferingsCustomersListBuilder {
     /// Query `tag_name`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_tag_name`\](Self::add_tag_name) adds one to them.
+    #[inline]
     pub fn tag_name(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -8356,6 +9033,7 @@ impl MarketplaceProviderOfferingsCustomersListBuilder {
         self
     }
     /// Adds one value to query `tag_name`, after those set before (with [`tag_name`](Self::tag_name) or this method).
+    #[inline]
     pub fn add_tag_name(mut self, value: impl Into<String>) -> Self {
         self.tag_name.push(value.into());
         self
@@ -8363,6 +9041,7 @@ impl MarketplaceProviderOfferingsCustomersListBuilder {
     /// Tag names with AND logic (comma-separated)
     ///
     /// Query `tag_names_and`, string.
+    #[inline]
     pub fn tag_names_and(mut self, value: impl Into<String>) -> Self {
         self.tag_names_and = Some(value.into());
         self
@@ -8370,6 +9049,7 @@ impl MarketplaceProviderOfferingsCustomersListBuilder {
     /// Tag UUIDs with AND logic (comma-separated)
     ///
     /// Query `tags_and`, string.
+    #[inline]
     pub fn tags_and(mut self, value: impl Into<String>) -> Self {
         self.tags_and = Some(value.into());
         self
@@ -8379,11 +9059,13 @@ impl MarketplaceProviderOfferingsCustomersListBuilder {
     /// Query `type`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_type`\](Self::add_type) adds one to them.
+    #[inline]
     pub fn type_(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.type_ = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `type`, after those set before (with [`type_`](Self::type_) or this method).
+    #[inline]
     pub fn add_type(mut self, value: impl Into<String>) -> Self {
         self.type_.push(value.into());
         self
@@ -8391,6 +9073,7 @@ impl MarketplaceProviderOfferingsCustomersListBuilder {
     /// User Has Consent
     ///
     /// Query `user_has_consent`, boolean.
+    #[inline]
     pub fn user_has_consent(mut self, value: bool) -> Self {
         self.user_has_consent = Some(value);
         self
@@ -8398,6 +9081,7 @@ impl MarketplaceProviderOfferingsCustomersListBuilder {
     /// User Has Offering User
     ///
     /// Query `user_has_offering_user`, boolean.
+    #[inline]
     pub fn user_has_offering_user(mut self, value: bool) -> Self {
         self.user_has_offering_user = Some(value);
         self
@@ -8405,12 +9089,14 @@ impl MarketplaceProviderOfferingsCustomersListBuilder {
     /// Comma-separated offering UUIDs
     ///
     /// Query `uuid_list`, string.
+    #[inline]
     pub fn uuid_list(mut self, value: impl Into<String>) -> Self {
         self.uuid_list = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -8419,6 +9105,7 @@ impl MarketplaceProviderOfferingsCustomersListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -8486,6 +9173,7 @@ impl MarketplaceProviderOfferingsCustomersListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::ProviderOfferingCustomer>> {
@@ -8496,6 +9184,7 @@ impl MarketplaceProviderOfferingsCustomersListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::ProviderOfferingCustomer> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -8511,6 +9200,7 @@ impl MarketplaceProviderOfferingsCustomersListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-provider-offerings/{uuid}/customers/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -8527,6 +9217,7 @@ impl std::future::IntoFuture for MarketplaceProviderOfferingsCustomersListBuilde
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::ProviderOfferingCustomer>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -8584,6 +9275,7 @@ impl MarketplaceProviderOfferingsGroupsListBuilder {
     /// Accessible via calls
     ///
     /// Query `accessible_via_calls`, boolean.
+    #[inline]
     pub fn accessible_via_calls(mut self, value: bool) -> Self {
         self.accessible_via_calls = Some(value);
         self
@@ -8591,6 +9283,7 @@ impl MarketplaceProviderOfferingsGroupsListBuilder {
     /// Allowed customer UUID
     ///
     /// Query `allowed_customer_uuid`, string (uuid).
+    #[inline]
     pub fn allowed_customer_uuid(mut self, value: Uuid) -> Self {
         self.allowed_customer_uuid = Some(value);
         self
@@ -8598,6 +9291,7 @@ impl MarketplaceProviderOfferingsGroupsListBuilder {
     /// Offering attributes (JSON)
     ///
     /// Query `attributes`, string.
+    #[inline]
     pub fn attributes(mut self, value: impl Into<String>) -> Self {
         self.attributes = Some(value.into());
         self
@@ -8605,11 +9299,13 @@ impl MarketplaceProviderOfferingsGroupsListBuilder {
     /// Billable
     ///
     /// Query `billable`, boolean.
+    #[inline]
     pub fn billable(mut self, value: bool) -> Self {
         self.billable = Some(value);
         self
     }
     /// Query `can_create_offering_user`, boolean.
+    #[inline]
     pub fn can_create_offering_user(mut self, value: bool) -> Self {
         self.can_create_offering_user = Some(value);
         self
@@ -8617,6 +9313,7 @@ impl MarketplaceProviderOfferingsGroupsListBuilder {
     /// Category group UUID
     ///
     /// Query `category_group_uuid`, string (uuid).
+    #[inline]
     pub fn category_group_uuid(mut self, value: Uuid) -> Self {
         self.category_group_uuid = Some(value);
         self
@@ -8624,6 +9321,7 @@ impl MarketplaceProviderOfferingsGroupsListBuilder {
     /// Category UUID
     ///
     /// Query `category_uuid`, string (uuid).
+    #[inline]
     pub fn category_uuid(mut self, value: Uuid) -> Self {
         self.category_uuid = Some(value);
         self
@@ -8631,6 +9329,7 @@ impl MarketplaceProviderOfferingsGroupsListBuilder {
     /// Created after
     ///
     /// Query `created`, string (date-time).
+    #[inline]
     pub fn created(mut self, value: DateTime) -> Self {
         self.created = Some(value);
         self
@@ -8638,6 +9337,7 @@ impl MarketplaceProviderOfferingsGroupsListBuilder {
     /// Created before
     ///
     /// Query `created_before`, string (date-time).
+    #[inline]
     pub fn created_before(mut self, value: DateTime) -> Self {
         self.created_before = Some(value);
         self
@@ -8645,6 +9345,7 @@ impl MarketplaceProviderOfferingsGroupsListBuilder {
     /// Customer URL
     ///
     /// Query `customer`, string (uri).
+    #[inline]
     pub fn customer(mut self, value: impl Into<String>) -> Self {
         self.customer = Some(value.into());
         self
@@ -8652,6 +9353,7 @@ impl MarketplaceProviderOfferingsGroupsListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -8659,6 +9361,7 @@ impl MarketplaceProviderOfferingsGroupsListBuilder {
     /// Description contains
     ///
     /// Query `description`, string.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -8666,6 +9369,7 @@ impl MarketplaceProviderOfferingsGroupsListBuilder {
     /// Has Active Terms of Service
     ///
     /// Query `has_active_terms_of_service`, boolean.
+    #[inline]
     pub fn has_active_terms_of_service(mut self, value: bool) -> Self {
         self.has_active_terms_of_service = Some(value);
         self
@@ -8673,6 +9377,7 @@ impl MarketplaceProviderOfferingsGroupsListBuilder {
     /// Has Terms of Service
     ///
     /// Query `has_terms_of_service`, boolean.
+    #[inline]
     pub fn has_terms_of_service(mut self, value: bool) -> Self {
         self.has_terms_of_service = Some(value);
         self
@@ -8680,6 +9385,7 @@ impl MarketplaceProviderOfferingsGroupsListBuilder {
     /// Keyword
     ///
     /// Query `keyword`, string.
+    #[inline]
     pub fn keyword(mut self, value: impl Into<String>) -> Self {
         self.keyword = Some(value.into());
         self
@@ -8687,6 +9393,7 @@ impl MarketplaceProviderOfferingsGroupsListBuilder {
     /// Modified after
     ///
     /// Query `modified`, string (date-time).
+    #[inline]
     pub fn modified(mut self, value: DateTime) -> Self {
         self.modified = Some(value);
         self
@@ -8694,6 +9401,7 @@ impl MarketplaceProviderOfferingsGroupsListBuilder {
     /// Modified before
     ///
     /// Query `modified_before`, string (date-time).
+    #[inline]
     pub fn modified_before(mut self, value: DateTime) -> Self {
         self.modified_before = Some(value);
         self
@@ -8701,6 +9409,7 @@ impl MarketplaceProviderOfferingsGroupsListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -8708,6 +9417,7 @@ impl MarketplaceProviderOfferingsGroupsListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -8717,11 +9427,13 @@ impl MarketplaceProviderOfferingsGroupsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -8729,6 +9441,7 @@ impl MarketplaceProviderOfferingsGroupsListBuilder {
     /// Offering group UUID
     ///
     /// Query `offering_group_uuid`, string (uuid).
+    #[inline]
     pub fn offering_group_uuid(mut self, value: Uuid) -> Self {
         self.offering_group_uuid = Some(value);
         self
@@ -8736,6 +9449,7 @@ impl MarketplaceProviderOfferingsGroupsListBuilder {
     /// Organization group UUID
     ///
     /// Query `organization_group_uuid`, string (uuid).
+    #[inline]
     pub fn organization_group_uuid(mut self, value: Uuid) -> Self {
         self.organization_group_uuid = Some(value);
         self
@@ -8743,6 +9457,7 @@ impl MarketplaceProviderOfferingsGroupsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -8750,6 +9465,7 @@ impl MarketplaceProviderOfferingsGroupsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -8757,6 +9473,7 @@ impl MarketplaceProviderOfferingsGroupsListBuilder {
     /// Parent offering UUID
     ///
     /// Query `parent_uuid`, string (uuid).
+    #[inline]
     pub fn parent_uuid(mut self, value: Uuid) -> Self {
         self.parent_uuid = Some(value);
         self
@@ -8764,6 +9481,7 @@ impl MarketplaceProviderOfferingsGroupsListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -8771,6 +9489,7 @@ impl MarketplaceProviderOfferingsGroupsListBuilder {
     /// Search by offering name, slug or description
     ///
     /// Query `query`, string.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
@@ -8778,6 +9497,7 @@ impl MarketplaceProviderOfferingsGroupsListBuilder {
     /// Resource customer UUID
     ///
     /// Query `resource_customer_uuid`, string (uuid).
+    #[inline]
     pub fn resource_customer_uuid(mut self, value: Uuid) -> Self {
         self.resource_customer_uuid = Some(value);
         self
@@ -8785,6 +9505,7 @@ impl MarketplaceProviderOfferingsGroupsListBuilder {
     /// Resource project UUID
     ///
     /// Query `resource_project_uuid`, string (uuid).
+    #[inline]
     pub fn resource_project_uuid(mut self, value: Uuid) -> Self {
         self.resource_project_uuid = Some(value);
         self
@@ -8792,6 +9513,7 @@ impl MarketplaceProviderOfferingsGroupsListBuilder {
     /// Scope UUID
     ///
     /// Query `scope_uuid`, string.
+    #[inline]
     pub fn scope_uuid(mut self, value: impl Into<String>) -> Self {
         self.scope_uuid = Some(value.into());
         self
@@ -8799,6 +9521,7 @@ impl MarketplaceProviderOfferingsGroupsListBuilder {
     /// Service manager UUID
     ///
     /// Query `service_manager_uuid`, string (uuid).
+    #[inline]
     pub fn service_manager_uuid(mut self, value: Uuid) -> Self {
         self.service_manager_uuid = Some(value);
         self
@@ -8806,6 +9529,7 @@ impl MarketplaceProviderOfferingsGroupsListBuilder {
     /// Shared
     ///
     /// Query `shared`, boolean.
+    #[inline]
     pub fn shared(mut self, value: bool) -> Self {
         self.shared = Some(value);
         self
@@ -8813,6 +9537,7 @@ impl MarketplaceProviderOfferingsGroupsListBuilder {
     /// Slug
     ///
     /// Query `slug`, string.
+    #[inline]
     pub fn slug(mut self, value: impl Into<String>) -> Self {
         self.slug = Some(value.into());
         self
@@ -8822,11 +9547,13 @@ impl MarketplaceProviderOfferingsGroupsListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
@@ -8836,11 +9563,13 @@ impl MarketplaceProviderOfferingsGroupsListBuilder {
     /// Query `tag`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_tag`\](Self::add_tag) adds one to them.
+    #[inline]
     pub fn tag(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.tag = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `tag`, after those set before (with [`tag`](Self::tag) or this method).
+    #[inline]
     pub fn add_tag(mut self, value: impl Into<String>) -> Self {
         self.tag.push(value.into());
         self
@@ -8850,6 +9579,7 @@ impl MarketplaceProviderOfferingsGroupsListBuilder {
     /// Query `tag_name`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_tag_name`\](Self::add_tag_name) adds one to them.
+    #[inline]
     pub fn tag_name(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -8858,6 +9588,7 @@ impl MarketplaceProviderOfferingsGroupsListBuilder {
         self
     }
     /// Adds one value to query `tag_name`, after those set before (with [`tag_name`](Self::tag_name) or this method).
+    #[inline]
     pub fn add_tag_name(mut self, value: impl Into<String>) -> Self {
         self.tag_name.push(value.into());
         self
@@ -8865,6 +9596,7 @@ impl MarketplaceProviderOfferingsGroupsListBuilder {
     /// Tag names with AND logic (comma-separated)
     ///
     /// Query `tag_names_and`, string.
+    #[inline]
     pub fn tag_names_and(mut self, value: impl Into<String>) -> Self {
         self.tag_names_and = Some(value.into());
         self
@@ -8872,6 +9604,7 @@ impl MarketplaceProviderOfferingsGroupsListBuilder {
     /// Tag UUIDs with AND logic (comma-separated)
     ///
     /// Query `tags_and`, string.
+    #[inline]
     pub fn tags_and(mut self, value: impl Into<String>) -> Self {
         self.tags_and = Some(value.into());
         self
@@ -8881,11 +9614,13 @@ impl MarketplaceProviderOfferingsGroupsListBuilder {
     /// Query `type`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_type`\](Self::add_type) adds one to them.
+    #[inline]
     pub fn type_(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.type_ = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `type`, after those set before (with [`type_`](Self::type_) or this method).
+    #[inline]
     pub fn add_type(mut self, value: impl Into<String>) -> Self {
         self.type_.push(value.into());
         self
@@ -8893,6 +9628,7 @@ impl MarketplaceProviderOfferingsGroupsListBuilder {
     /// User Has Consent
     ///
     /// Query `user_has_consent`, boolean.
+    #[inline]
     pub fn user_has_consent(mut self, value: bool) -> Self {
         self.user_has_consent = Some(value);
         self
@@ -8900,6 +9636,7 @@ impl MarketplaceProviderOfferingsGroupsListBuilder {
     /// User Has Offering User
     ///
     /// Query `user_has_offering_user`, boolean.
+    #[inline]
     pub fn user_has_offering_user(mut self, value: bool) -> Self {
         self.user_has_offering_user = Some(value);
         self
@@ -8907,12 +9644,14 @@ impl MarketplaceProviderOfferingsGroupsListBuilder {
     /// Comma-separated offering UUIDs
     ///
     /// Query `uuid_list`, string.
+    #[inline]
     pub fn uuid_list(mut self, value: impl Into<String>) -> Self {
         self.uuid_list = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -8921,6 +9660,7 @@ impl MarketplaceProviderOfferingsGroupsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -8983,6 +9723,7 @@ impl MarketplaceProviderOfferingsGroupsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -8995,6 +9736,7 @@ impl MarketplaceProviderOfferingsGroupsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<models::MarketplaceProviderOfferingsGroupsListResponse> {
@@ -9012,6 +9754,7 @@ impl MarketplaceProviderOfferingsGroupsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-provider-offerings/groups/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -9028,6 +9771,7 @@ impl std::future::IntoFuture for MarketplaceProviderOfferingsGroupsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::MarketplaceProviderOfferingsGroupsListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -9047,11 +9791,13 @@ impl MarketplaceProviderOfferingsListCustomerProjectsListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -9059,6 +9805,7 @@ impl MarketplaceProviderOfferingsListCustomerProjectsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -9066,12 +9813,14 @@ impl MarketplaceProviderOfferingsListCustomerProjectsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -9080,6 +9829,7 @@ impl MarketplaceProviderOfferingsListCustomerProjectsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -9103,6 +9853,7 @@ impl MarketplaceProviderOfferingsListCustomerProjectsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::Project>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -9111,6 +9862,7 @@ impl MarketplaceProviderOfferingsListCustomerProjectsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::Project> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -9126,6 +9878,7 @@ impl MarketplaceProviderOfferingsListCustomerProjectsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-provider-offerings/{uuid}/list_customer_projects/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -9138,6 +9891,7 @@ impl std::future::IntoFuture
 for MarketplaceProviderOfferingsListCustomerProjectsListBuilder {
     type Output = Result<runtime::Page<models::Project>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Project>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -9157,11 +9911,13 @@ impl MarketplaceProviderOfferingsOrdersListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -9169,6 +9925,7 @@ impl MarketplaceProviderOfferingsOrdersListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -9176,12 +9933,14 @@ impl MarketplaceProviderOfferingsOrdersListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -9190,6 +9949,7 @@ impl MarketplaceProviderOfferingsOrdersListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -9213,6 +9973,7 @@ impl MarketplaceProviderOfferingsOrdersListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::OrderDetails>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -9221,6 +9982,7 @@ impl MarketplaceProviderOfferingsOrdersListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::OrderDetails> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -9236,6 +9998,7 @@ impl MarketplaceProviderOfferingsOrdersListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-provider-offerings/{uuid}/orders/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -9247,6 +10010,7 @@ impl MarketplaceProviderOfferingsOrdersListBuilder {
 impl std::future::IntoFuture for MarketplaceProviderOfferingsOrdersListBuilder {
     type Output = Result<runtime::Page<models::OrderDetails>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::OrderDetails>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -9264,17 +10028,20 @@ impl MarketplaceProviderOfferingsOrdersRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -9283,6 +10050,7 @@ impl MarketplaceProviderOfferingsOrdersRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -9305,6 +10073,7 @@ impl MarketplaceProviderOfferingsOrdersRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OrderDetails> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -9313,6 +10082,7 @@ impl MarketplaceProviderOfferingsOrdersRetrieveBuilder {
 impl std::future::IntoFuture for MarketplaceProviderOfferingsOrdersRetrieveBuilder {
     type Output = Result<models::OrderDetails, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OrderDetails>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -9327,6 +10097,7 @@ pub struct MarketplaceProviderOfferingsStatsRetrieveBuilder {
 impl MarketplaceProviderOfferingsStatsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -9335,6 +10106,7 @@ impl MarketplaceProviderOfferingsStatsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -9354,6 +10126,7 @@ impl MarketplaceProviderOfferingsStatsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -9371,6 +10144,7 @@ impl std::future::IntoFuture for MarketplaceProviderOfferingsStatsRetrieveBuilde
     type IntoFuture = runtime::ResponseFuture<
         models::MarketplaceProviderOfferingsStatsRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -9385,6 +10159,7 @@ pub struct MarketplaceProviderOfferingsTosStatsRetrieveBuilder {
 impl MarketplaceProviderOfferingsTosStatsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -9393,6 +10168,7 @@ impl MarketplaceProviderOfferingsTosStatsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -9412,6 +10188,7 @@ impl MarketplaceProviderOfferingsTosStatsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -9429,6 +10206,7 @@ impl std::future::IntoFuture for MarketplaceProviderOfferingsTosStatsRetrieveBui
     type IntoFuture = runtime::ResponseFuture<
         models::MarketplaceProviderOfferingsTosStatsRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -9447,6 +10225,7 @@ impl MarketplaceProviderOfferingsImportableResourcesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -9454,12 +10233,14 @@ impl MarketplaceProviderOfferingsImportableResourcesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -9468,6 +10249,7 @@ impl MarketplaceProviderOfferingsImportableResourcesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -9490,6 +10272,7 @@ impl MarketplaceProviderOfferingsImportableResourcesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -9504,6 +10287,7 @@ impl MarketplaceProviderOfferingsImportableResourcesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<
@@ -9523,6 +10307,7 @@ impl MarketplaceProviderOfferingsImportableResourcesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-provider-offerings/{uuid}/importable_resources/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -9544,6 +10329,7 @@ for MarketplaceProviderOfferingsImportableResourcesListBuilder {
             models::MarketplaceProviderOfferingsImportableResourcesListResponse,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -9559,6 +10345,7 @@ pub struct MarketplaceProviderOfferingsImportResourceBuilder {
 impl MarketplaceProviderOfferingsImportResourceBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -9567,6 +10354,7 @@ impl MarketplaceProviderOfferingsImportResourceBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -9587,6 +10375,7 @@ impl MarketplaceProviderOfferingsImportResourceBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ImportResource> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -9595,6 +10384,7 @@ impl MarketplaceProviderOfferingsImportResourceBuilder {
 impl std::future::IntoFuture for MarketplaceProviderOfferingsImportResourceBuilder {
     type Output = Result<models::ImportResource, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ImportResource>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -9609,6 +10399,7 @@ pub struct MarketplaceProviderOfferingsSyncBuilder {
 impl MarketplaceProviderOfferingsSyncBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -9617,6 +10408,7 @@ impl MarketplaceProviderOfferingsSyncBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -9636,6 +10428,7 @@ impl MarketplaceProviderOfferingsSyncBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -9644,6 +10437,7 @@ impl MarketplaceProviderOfferingsSyncBuilder {
 impl std::future::IntoFuture for MarketplaceProviderOfferingsSyncBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -9658,6 +10452,7 @@ pub struct MarketplaceProviderOfferingsSyncResourcesBuilder {
 impl MarketplaceProviderOfferingsSyncResourcesBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -9666,6 +10461,7 @@ impl MarketplaceProviderOfferingsSyncResourcesBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -9685,6 +10481,7 @@ impl MarketplaceProviderOfferingsSyncResourcesBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -9693,6 +10490,7 @@ impl MarketplaceProviderOfferingsSyncResourcesBuilder {
 impl std::future::IntoFuture for MarketplaceProviderOfferingsSyncResourcesBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -9707,6 +10505,7 @@ pub struct MarketplaceProviderOfferingsGlauthTreeRetrieveBuilder {
 impl MarketplaceProviderOfferingsGlauthTreeRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -9715,6 +10514,7 @@ impl MarketplaceProviderOfferingsGlauthTreeRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -9734,6 +10534,7 @@ impl MarketplaceProviderOfferingsGlauthTreeRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::GlauthTree> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -9742,6 +10543,7 @@ impl MarketplaceProviderOfferingsGlauthTreeRetrieveBuilder {
 impl std::future::IntoFuture for MarketplaceProviderOfferingsGlauthTreeRetrieveBuilder {
     type Output = Result<models::GlauthTree, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::GlauthTree>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -9757,6 +10559,7 @@ pub struct MarketplaceProviderOfferingsHistoryAtRetrieveBuilder {
 impl MarketplaceProviderOfferingsHistoryAtRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -9765,6 +10568,7 @@ impl MarketplaceProviderOfferingsHistoryAtRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -9786,6 +10590,7 @@ impl MarketplaceProviderOfferingsHistoryAtRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -9803,6 +10608,7 @@ impl std::future::IntoFuture for MarketplaceProviderOfferingsHistoryAtRetrieveBu
     type IntoFuture = runtime::ResponseFuture<
         models::MarketplaceProviderOfferingsHistoryAtRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -9863,6 +10669,7 @@ impl MarketplaceProviderOfferingsHistoryListBuilder {
     /// Accessible via calls
     ///
     /// Query `accessible_via_calls`, boolean.
+    #[inline]
     pub fn accessible_via_calls(mut self, value: bool) -> Self {
         self.accessible_via_calls = Some(value);
         self
@@ -9870,6 +10677,7 @@ impl MarketplaceProviderOfferingsHistoryListBuilder {
     /// Allowed customer UUID
     ///
     /// Query `allowed_customer_uuid`, string (uuid).
+    #[inline]
     pub fn allowed_customer_uuid(mut self, value: Uuid) -> Self {
         self.allowed_customer_uuid = Some(value);
         self
@@ -9877,6 +10685,7 @@ impl MarketplaceProviderOfferingsHistoryListBuilder {
     /// Offering attributes (JSON)
     ///
     /// Query `attributes`, string.
+    #[inline]
     pub fn attributes(mut self, value: impl Into<String>) -> Self {
         self.attributes = Some(value.into());
         self
@@ -9884,11 +10693,13 @@ impl MarketplaceProviderOfferingsHistoryListBuilder {
     /// Billable
     ///
     /// Query `billable`, boolean.
+    #[inline]
     pub fn billable(mut self, value: bool) -> Self {
         self.billable = Some(value);
         self
     }
     /// Query `can_create_offering_user`, boolean.
+    #[inline]
     pub fn can_create_offering_user(mut self, value: bool) -> Self {
         self.can_create_offering_user = Some(value);
         self
@@ -9896,6 +10707,7 @@ impl MarketplaceProviderOfferingsHistoryListBuilder {
     /// Category group UUID
     ///
     /// Query `category_group_uuid`, string (uuid).
+    #[inline]
     pub fn category_group_uuid(mut self, value: Uuid) -> Self {
         self.category_group_uuid = Some(value);
         self
@@ -9903,6 +10715,7 @@ impl MarketplaceProviderOfferingsHistoryListBuilder {
     /// Category UUID
     ///
     /// Query `category_uuid`, string (uuid).
+    #[inline]
     pub fn category_uuid(mut self, value: Uuid) -> Self {
         self.category_uuid = Some(value);
         self
@@ -9910,6 +10723,7 @@ impl MarketplaceProviderOfferingsHistoryListBuilder {
     /// Created after
     ///
     /// Query `created`, string (date-time).
+    #[inline]
     pub fn created(mut self, value: DateTime) -> Self {
         self.created = Some(value);
         self
@@ -9917,6 +10731,7 @@ impl MarketplaceProviderOfferingsHistoryListBuilder {
     /// Filter versions created after this timestamp (ISO 8601)
     ///
     /// Query `created_after`, string.
+    #[inline]
     pub fn created_after(mut self, value: impl Into<String>) -> Self {
         self.created_after = Some(value.into());
         self
@@ -9924,6 +10739,7 @@ impl MarketplaceProviderOfferingsHistoryListBuilder {
     /// Filter versions created before this timestamp (ISO 8601)
     ///
     /// Query `created_before`, string.
+    #[inline]
     pub fn created_before(mut self, value: impl Into<String>) -> Self {
         self.created_before = Some(value.into());
         self
@@ -9931,6 +10747,7 @@ impl MarketplaceProviderOfferingsHistoryListBuilder {
     /// Customer URL
     ///
     /// Query `customer`, string (uri).
+    #[inline]
     pub fn customer(mut self, value: impl Into<String>) -> Self {
         self.customer = Some(value.into());
         self
@@ -9938,6 +10755,7 @@ impl MarketplaceProviderOfferingsHistoryListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -9945,6 +10763,7 @@ impl MarketplaceProviderOfferingsHistoryListBuilder {
     /// Description contains
     ///
     /// Query `description`, string.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -9952,6 +10771,7 @@ impl MarketplaceProviderOfferingsHistoryListBuilder {
     /// Has Active Terms of Service
     ///
     /// Query `has_active_terms_of_service`, boolean.
+    #[inline]
     pub fn has_active_terms_of_service(mut self, value: bool) -> Self {
         self.has_active_terms_of_service = Some(value);
         self
@@ -9959,6 +10779,7 @@ impl MarketplaceProviderOfferingsHistoryListBuilder {
     /// Has Terms of Service
     ///
     /// Query `has_terms_of_service`, boolean.
+    #[inline]
     pub fn has_terms_of_service(mut self, value: bool) -> Self {
         self.has_terms_of_service = Some(value);
         self
@@ -9966,6 +10787,7 @@ impl MarketplaceProviderOfferingsHistoryListBuilder {
     /// Filter by importable offerings.
     ///
     /// Query `importable`, string.
+    #[inline]
     pub fn importable(mut self, value: impl Into<String>) -> Self {
         self.importable = Some(value.into());
         self
@@ -9973,6 +10795,7 @@ impl MarketplaceProviderOfferingsHistoryListBuilder {
     /// Keyword
     ///
     /// Query `keyword`, string.
+    #[inline]
     pub fn keyword(mut self, value: impl Into<String>) -> Self {
         self.keyword = Some(value.into());
         self
@@ -9980,6 +10803,7 @@ impl MarketplaceProviderOfferingsHistoryListBuilder {
     /// Modified after
     ///
     /// Query `modified`, string (date-time).
+    #[inline]
     pub fn modified(mut self, value: DateTime) -> Self {
         self.modified = Some(value);
         self
@@ -9987,6 +10811,7 @@ impl MarketplaceProviderOfferingsHistoryListBuilder {
     /// Modified before
     ///
     /// Query `modified_before`, string (date-time).
+    #[inline]
     pub fn modified_before(mut self, value: DateTime) -> Self {
         self.modified_before = Some(value);
         self
@@ -9994,6 +10819,7 @@ impl MarketplaceProviderOfferingsHistoryListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -10001,6 +10827,7 @@ impl MarketplaceProviderOfferingsHistoryListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -10010,11 +10837,13 @@ impl MarketplaceProviderOfferingsHistoryListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -10022,6 +10851,7 @@ impl MarketplaceProviderOfferingsHistoryListBuilder {
     /// Offering group UUID
     ///
     /// Query `offering_group_uuid`, string (uuid).
+    #[inline]
     pub fn offering_group_uuid(mut self, value: Uuid) -> Self {
         self.offering_group_uuid = Some(value);
         self
@@ -10029,6 +10859,7 @@ impl MarketplaceProviderOfferingsHistoryListBuilder {
     /// Organization group UUID
     ///
     /// Query `organization_group_uuid`, string (uuid).
+    #[inline]
     pub fn organization_group_uuid(mut self, value: Uuid) -> Self {
         self.organization_group_uuid = Some(value);
         self
@@ -10036,6 +10867,7 @@ impl MarketplaceProviderOfferingsHistoryListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -10043,6 +10875,7 @@ impl MarketplaceProviderOfferingsHistoryListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -10050,6 +10883,7 @@ impl MarketplaceProviderOfferingsHistoryListBuilder {
     /// Parent offering UUID
     ///
     /// Query `parent_uuid`, string (uuid).
+    #[inline]
     pub fn parent_uuid(mut self, value: Uuid) -> Self {
         self.parent_uuid = Some(value);
         self
@@ -10057,6 +10891,7 @@ impl MarketplaceProviderOfferingsHistoryListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -10064,6 +10899,7 @@ impl MarketplaceProviderOfferingsHistoryListBuilder {
     /// Search by offering name, slug or description
     ///
     /// Query `query`, string.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
@@ -10071,6 +10907,7 @@ impl MarketplaceProviderOfferingsHistoryListBuilder {
     /// Resource customer UUID
     ///
     /// Query `resource_customer_uuid`, string (uuid).
+    #[inline]
     pub fn resource_customer_uuid(mut self, value: Uuid) -> Self {
         self.resource_customer_uuid = Some(value);
         self
@@ -10078,6 +10915,7 @@ impl MarketplaceProviderOfferingsHistoryListBuilder {
     /// Resource project UUID
     ///
     /// Query `resource_project_uuid`, string (uuid).
+    #[inline]
     pub fn resource_project_uuid(mut self, value: Uuid) -> Self {
         self.resource_project_uuid = Some(value);
         self
@@ -10085,6 +10923,7 @@ impl MarketplaceProviderOfferingsHistoryListBuilder {
     /// Scope UUID
     ///
     /// Query `scope_uuid`, string.
+    #[inline]
     pub fn scope_uuid(mut self, value: impl Into<String>) -> Self {
         self.scope_uuid = Some(value.into());
         self
@@ -10092,6 +10931,7 @@ impl MarketplaceProviderOfferingsHistoryListBuilder {
     /// Service manager UUID
     ///
     /// Query `service_manager_uuid`, string (uuid).
+    #[inline]
     pub fn service_manager_uuid(mut self, value: Uuid) -> Self {
         self.service_manager_uuid = Some(value);
         self
@@ -10099,6 +10939,7 @@ impl MarketplaceProviderOfferingsHistoryListBuilder {
     /// Shared
     ///
     /// Query `shared`, boolean.
+    #[inline]
     pub fn shared(mut self, value: bool) -> Self {
         self.shared = Some(value);
         self
@@ -10106,6 +10947,7 @@ impl MarketplaceProviderOfferingsHistoryListBuilder {
     /// Slug
     ///
     /// Query `slug`, string.
+    #[inline]
     pub fn slug(mut self, value: impl Into<String>) -> Self {
         self.slug = Some(value.into());
         self
@@ -10115,11 +10957,13 @@ impl MarketplaceProviderOfferingsHistoryListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
@@ -10129,11 +10973,13 @@ impl MarketplaceProviderOfferingsHistoryListBuilder {
     /// Query `tag`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_tag`\](Self::add_tag) adds one to them.
+    #[inline]
     pub fn tag(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.tag = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `tag`, after those set before (with [`tag`](Self::tag) or this method).
+    #[inline]
     pub fn add_tag(mut self, value: impl Into<String>) -> Self {
         self.tag.push(value.into());
         self
@@ -10143,6 +10989,7 @@ impl MarketplaceProviderOfferingsHistoryListBuilder {
     /// Query `tag_name`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_tag_name`\](Self::add_tag_name) adds one to them.
+    #[inline]
     pub fn tag_name(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -10151,6 +10998,7 @@ impl MarketplaceProviderOfferingsHistoryListBuilder {
         self
     }
     /// Adds one value to query `tag_name`, after those set before (with [`tag_name`](Self::tag_name) or this method).
+    #[inline]
     pub fn add_tag_name(mut self, value: impl Into<String>) -> Self {
         self.tag_name.push(value.into());
         self
@@ -10158,6 +11006,7 @@ impl MarketplaceProviderOfferingsHistoryListBuilder {
     /// Tag names with AND logic (comma-separated)
     ///
     /// Query `tag_names_and`, string.
+    #[inline]
     pub fn tag_names_and(mut self, value: impl Into<String>) -> Self {
         self.tag_names_and = Some(value.into());
         self
@@ -10165,6 +11014,7 @@ impl MarketplaceProviderOfferingsHistoryListBuilder {
     /// Tag UUIDs with AND logic (comma-separated)
     ///
     /// Query `tags_and`, string.
+    #[inline]
     pub fn tags_and(mut self, value: impl Into<String>) -> Self {
         self.tags_and = Some(value.into());
         self
@@ -10174,11 +11024,13 @@ impl MarketplaceProviderOfferingsHistoryListBuilder {
     /// Query `type`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_type`\](Self::add_type) adds one to them.
+    #[inline]
     pub fn type_(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.type_ = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `type`, after those set before (with [`type_`](Self::type_) or this method).
+    #[inline]
     pub fn add_type(mut self, value: impl Into<String>) -> Self {
         self.type_.push(value.into());
         self
@@ -10186,6 +11038,7 @@ impl MarketplaceProviderOfferingsHistoryListBuilder {
     /// User Has Consent
     ///
     /// Query `user_has_consent`, boolean.
+    #[inline]
     pub fn user_has_consent(mut self, value: bool) -> Self {
         self.user_has_consent = Some(value);
         self
@@ -10193,6 +11046,7 @@ impl MarketplaceProviderOfferingsHistoryListBuilder {
     /// User Has Offering User
     ///
     /// Query `user_has_offering_user`, boolean.
+    #[inline]
     pub fn user_has_offering_user(mut self, value: bool) -> Self {
         self.user_has_offering_user = Some(value);
         self
@@ -10200,12 +11054,14 @@ impl MarketplaceProviderOfferingsHistoryListBuilder {
     /// Comma-separated offering UUIDs
     ///
     /// Query `uuid_list`, string.
+    #[inline]
     pub fn uuid_list(mut self, value: impl Into<String>) -> Self {
         self.uuid_list = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -10214,6 +11070,7 @@ impl MarketplaceProviderOfferingsHistoryListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -10281,6 +11138,7 @@ impl MarketplaceProviderOfferingsHistoryListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -10293,6 +11151,7 @@ impl MarketplaceProviderOfferingsHistoryListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<models::MarketplaceProviderOfferingsHistoryListResponse> {
@@ -10310,6 +11169,7 @@ impl MarketplaceProviderOfferingsHistoryListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-provider-offerings/{uuid}/history/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -10326,6 +11186,7 @@ impl std::future::IntoFuture for MarketplaceProviderOfferingsHistoryListBuilder 
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::MarketplaceProviderOfferingsHistoryListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -10340,6 +11201,7 @@ pub struct MarketplaceProviderOfferingsStateCountersRetrieveBuilder {
 impl MarketplaceProviderOfferingsStateCountersRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -10348,6 +11210,7 @@ impl MarketplaceProviderOfferingsStateCountersRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -10367,6 +11230,7 @@ impl MarketplaceProviderOfferingsStateCountersRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -10385,6 +11249,7 @@ for MarketplaceProviderOfferingsStateCountersRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::MarketplaceProviderOfferingsStateCountersRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -10399,6 +11264,7 @@ pub struct MarketplaceProviderOfferingsUserAttributeConfigRetrieveBuilder {
 impl MarketplaceProviderOfferingsUserAttributeConfigRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -10407,6 +11273,7 @@ impl MarketplaceProviderOfferingsUserAttributeConfigRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -10426,6 +11293,7 @@ impl MarketplaceProviderOfferingsUserAttributeConfigRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceProviderOffering> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -10435,6 +11303,7 @@ impl std::future::IntoFuture
 for MarketplaceProviderOfferingsUserAttributeConfigRetrieveBuilder {
     type Output = Result<models::MarketplaceProviderOffering, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::MarketplaceProviderOffering>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -10450,6 +11319,7 @@ pub struct MarketplaceProviderOfferingsCheckUniqueBackendIdBuilder {
 impl MarketplaceProviderOfferingsCheckUniqueBackendIdBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -10458,6 +11328,7 @@ impl MarketplaceProviderOfferingsCheckUniqueBackendIdBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -10478,6 +11349,7 @@ impl MarketplaceProviderOfferingsCheckUniqueBackendIdBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CheckUniqueBackendId> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -10487,6 +11359,7 @@ impl std::future::IntoFuture
 for MarketplaceProviderOfferingsCheckUniqueBackendIdBuilder {
     type Output = Result<models::CheckUniqueBackendId, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CheckUniqueBackendId>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -10501,6 +11374,7 @@ pub struct MarketplaceProviderOfferingsDeleteTagsBuilder {
 impl MarketplaceProviderOfferingsDeleteTagsBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -10509,6 +11383,7 @@ impl MarketplaceProviderOfferingsDeleteTagsBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -10528,6 +11403,7 @@ impl MarketplaceProviderOfferingsDeleteTagsBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -10536,6 +11412,7 @@ impl MarketplaceProviderOfferingsDeleteTagsBuilder {
 impl std::future::IntoFuture for MarketplaceProviderOfferingsDeleteTagsBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -10551,6 +11428,7 @@ pub struct MarketplaceProviderOfferingsExportOfferingBuilder {
 impl MarketplaceProviderOfferingsExportOfferingBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -10560,10 +11438,12 @@ impl MarketplaceProviderOfferingsExportOfferingBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::OfferingExportParametersRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -10586,6 +11466,7 @@ impl MarketplaceProviderOfferingsExportOfferingBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OfferingExportParameters> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -10594,6 +11475,7 @@ impl MarketplaceProviderOfferingsExportOfferingBuilder {
 impl std::future::IntoFuture for MarketplaceProviderOfferingsExportOfferingBuilder {
     type Output = Result<models::OfferingExportParameters, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OfferingExportParameters>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -10608,6 +11490,7 @@ pub struct MarketplaceProviderOfferingsImportOfferingBuilder {
 impl MarketplaceProviderOfferingsImportOfferingBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -10616,6 +11499,7 @@ impl MarketplaceProviderOfferingsImportOfferingBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -10633,6 +11517,7 @@ impl MarketplaceProviderOfferingsImportOfferingBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OfferingImportParameters> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -10641,6 +11526,7 @@ impl MarketplaceProviderOfferingsImportOfferingBuilder {
 impl std::future::IntoFuture for MarketplaceProviderOfferingsImportOfferingBuilder {
     type Output = Result<models::OfferingImportParameters, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OfferingImportParameters>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -10655,6 +11541,7 @@ pub struct MarketplaceProviderOfferingsMakeAvailableBuilder {
 impl MarketplaceProviderOfferingsMakeAvailableBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -10663,6 +11550,7 @@ impl MarketplaceProviderOfferingsMakeAvailableBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -10682,6 +11570,7 @@ impl MarketplaceProviderOfferingsMakeAvailableBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::DetailState> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -10690,6 +11579,7 @@ impl MarketplaceProviderOfferingsMakeAvailableBuilder {
 impl std::future::IntoFuture for MarketplaceProviderOfferingsMakeAvailableBuilder {
     type Output = Result<models::DetailState, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::DetailState>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -10704,6 +11594,7 @@ pub struct MarketplaceProviderOfferingsMakeUnavailableBuilder {
 impl MarketplaceProviderOfferingsMakeUnavailableBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -10712,6 +11603,7 @@ impl MarketplaceProviderOfferingsMakeUnavailableBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -10731,6 +11623,7 @@ impl MarketplaceProviderOfferingsMakeUnavailableBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::DetailState> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -10739,6 +11632,7 @@ impl MarketplaceProviderOfferingsMakeUnavailableBuilder {
 impl std::future::IntoFuture for MarketplaceProviderOfferingsMakeUnavailableBuilder {
     type Output = Result<models::DetailState, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::DetailState>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -10754,6 +11648,7 @@ pub struct MarketplaceProviderOfferingsSetOfferingGroupBuilder {
 impl MarketplaceProviderOfferingsSetOfferingGroupBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -10762,6 +11657,7 @@ impl MarketplaceProviderOfferingsSetOfferingGroupBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -10782,6 +11678,7 @@ impl MarketplaceProviderOfferingsSetOfferingGroupBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -10790,6 +11687,7 @@ impl MarketplaceProviderOfferingsSetOfferingGroupBuilder {
 impl std::future::IntoFuture for MarketplaceProviderOfferingsSetOfferingGroupBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -10805,6 +11703,7 @@ pub struct MarketplaceProviderOfferingsSetProfileBuilder {
 impl MarketplaceProviderOfferingsSetProfileBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -10814,10 +11713,12 @@ impl MarketplaceProviderOfferingsSetProfileBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::OfferingProfileBindRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -10840,6 +11741,7 @@ impl MarketplaceProviderOfferingsSetProfileBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -10848,6 +11750,7 @@ impl MarketplaceProviderOfferingsSetProfileBuilder {
 impl std::future::IntoFuture for MarketplaceProviderOfferingsSetProfileBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -10863,6 +11766,7 @@ pub struct MarketplaceProviderOfferingsSwitchBillingModeBuilder {
 impl MarketplaceProviderOfferingsSwitchBillingModeBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -10871,6 +11775,7 @@ impl MarketplaceProviderOfferingsSwitchBillingModeBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -10891,6 +11796,7 @@ impl MarketplaceProviderOfferingsSwitchBillingModeBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -10899,6 +11805,7 @@ impl MarketplaceProviderOfferingsSwitchBillingModeBuilder {
 impl std::future::IntoFuture for MarketplaceProviderOfferingsSwitchBillingModeBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -10914,6 +11821,7 @@ pub struct MarketplaceProviderOfferingsUpdateBackendIdRulesBuilder {
 impl MarketplaceProviderOfferingsUpdateBackendIdRulesBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -10923,10 +11831,12 @@ impl MarketplaceProviderOfferingsUpdateBackendIdRulesBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::OfferingBackendIdRulesUpdateRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -10949,6 +11859,7 @@ impl MarketplaceProviderOfferingsUpdateBackendIdRulesBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -10958,6 +11869,7 @@ impl std::future::IntoFuture
 for MarketplaceProviderOfferingsUpdateBackendIdRulesBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -10973,6 +11885,7 @@ pub struct MarketplaceProviderOfferingsUpdateTagsBuilder {
 impl MarketplaceProviderOfferingsUpdateTagsBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -10982,10 +11895,12 @@ impl MarketplaceProviderOfferingsUpdateTagsBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::TagsRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -11008,6 +11923,7 @@ impl MarketplaceProviderOfferingsUpdateTagsBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -11016,6 +11932,7 @@ impl MarketplaceProviderOfferingsUpdateTagsBuilder {
 impl std::future::IntoFuture for MarketplaceProviderOfferingsUpdateTagsBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -11031,6 +11948,7 @@ pub struct MarketplaceProviderOfferingsUpdateTypeBuilder {
 impl MarketplaceProviderOfferingsUpdateTypeBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -11039,6 +11957,7 @@ impl MarketplaceProviderOfferingsUpdateTypeBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -11059,6 +11978,7 @@ impl MarketplaceProviderOfferingsUpdateTypeBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -11067,6 +11987,7 @@ impl MarketplaceProviderOfferingsUpdateTypeBuilder {
 impl std::future::IntoFuture for MarketplaceProviderOfferingsUpdateTypeBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -11082,6 +12003,7 @@ pub struct MarketplaceProviderOfferingsUploadMarkdownImageBuilder {
 impl MarketplaceProviderOfferingsUploadMarkdownImageBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -11090,6 +12012,7 @@ impl MarketplaceProviderOfferingsUploadMarkdownImageBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -11114,6 +12037,7 @@ impl MarketplaceProviderOfferingsUploadMarkdownImageBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::MarkdownImageUpload> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -11122,6 +12046,7 @@ impl MarketplaceProviderOfferingsUploadMarkdownImageBuilder {
 impl std::future::IntoFuture for MarketplaceProviderOfferingsUploadMarkdownImageBuilder {
     type Output = Result<models::MarkdownImageUpload, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::MarkdownImageUpload>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -11136,6 +12061,7 @@ pub struct MarketplaceProviderOfferingsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceProviderOfferingsMock<'a> {
     /// Expects `GET /api/marketplace-provider-offerings/` (operation `marketplace_provider_offerings_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -11151,6 +12077,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-provider-offerings/{uuid}/` (operation `marketplace_provider_offerings_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -11165,6 +12092,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-offerings/` (operation `marketplace_provider_offerings_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::ProviderOfferingDetails> {
@@ -11177,6 +12105,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
         )
     }
     /// Expects `DELETE /api/marketplace-provider-offerings/{uuid}/` (operation `marketplace_provider_offerings_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -11191,6 +12120,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-offerings/{uuid}/activate/` (operation `marketplace_provider_offerings_activate`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn activate(
         &self,
         uuid: &Uuid,
@@ -11205,6 +12135,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-offerings/{uuid}/archive/` (operation `marketplace_provider_offerings_archive`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn archive(
         &self,
         uuid: &Uuid,
@@ -11219,6 +12150,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-offerings/{uuid}/draft/` (operation `marketplace_provider_offerings_draft`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn draft(
         &self,
         uuid: &Uuid,
@@ -11233,6 +12165,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-offerings/{uuid}/pause/` (operation `marketplace_provider_offerings_pause`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn pause(
         &self,
         uuid: &Uuid,
@@ -11247,6 +12180,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-offerings/{uuid}/unpause/` (operation `marketplace_provider_offerings_unpause`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn unpause(
         &self,
         uuid: &Uuid,
@@ -11261,6 +12195,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-provider-offerings/{uuid}/glauth_users_config/` (operation `marketplace_provider_offerings_glauth_users_config_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn glauth_users_config_retrieve(
         &self,
         uuid: &Uuid,
@@ -11275,6 +12210,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-provider-offerings/{uuid}/list_course_accounts/` (operation `marketplace_provider_offerings_list_course_accounts_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list_course_accounts_list(
         &self,
         uuid: &Uuid,
@@ -11292,6 +12228,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-provider-offerings/{uuid}/list_customer_service_accounts/` (operation `marketplace_provider_offerings_list_customer_service_accounts_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list_customer_service_accounts_list(
         &self,
         uuid: &Uuid,
@@ -11311,6 +12248,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-provider-offerings/{uuid}/list_customer_users/` (operation `marketplace_provider_offerings_list_customer_users_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list_customer_users_list(
         &self,
         uuid: &Uuid,
@@ -11325,6 +12263,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-provider-offerings/{uuid}/list_project_service_accounts/` (operation `marketplace_provider_offerings_list_project_service_accounts_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list_project_service_accounts_list(
         &self,
         uuid: &Uuid,
@@ -11344,6 +12283,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-provider-offerings/{uuid}/list_users/` (operation `marketplace_provider_offerings_list_users_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list_users_list(
         &self,
         uuid: &Uuid,
@@ -11358,6 +12298,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-provider-offerings/{uuid}/user_has_resource_access/` (operation `marketplace_provider_offerings_user_has_resource_access_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn user_has_resource_access_retrieve(
         &self,
         uuid: &Uuid,
@@ -11377,6 +12318,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .query("username", username)
     }
     /// Expects `POST /api/marketplace-provider-offerings/{uuid}/add_user/` (operation `marketplace_provider_offerings_add_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn add_user(
         &self,
         uuid: &Uuid,
@@ -11391,6 +12333,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-offerings/{uuid}/delete_user/` (operation `marketplace_provider_offerings_delete_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn delete_user(
         &self,
         uuid: &Uuid,
@@ -11405,6 +12348,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-offerings/{uuid}/refresh_offering_usernames/` (operation `marketplace_provider_offerings_refresh_offering_usernames`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn refresh_offering_usernames(
         &self,
         uuid: &Uuid,
@@ -11419,6 +12363,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-offerings/{uuid}/update_user/` (operation `marketplace_provider_offerings_update_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update_user(
         &self,
         uuid: &Uuid,
@@ -11433,6 +12378,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-offerings/{uuid}/update-user-attribute-config/` (operation `marketplace_provider_offerings_update_user_attribute_config`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update_user_attribute_config(
         &self,
         uuid: &Uuid,
@@ -11447,6 +12393,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/marketplace-provider-offerings/{uuid}/update-user-attribute-config/` (operation `marketplace_provider_offerings_update_user_attribute_config_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update_user_attribute_config_update(
         &self,
         uuid: &Uuid,
@@ -11461,6 +12408,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/marketplace-provider-offerings/{uuid}/update-user-attribute-config/` (operation `marketplace_provider_offerings_update_user_attribute_config_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update_user_attribute_config_partial_update(
         &self,
         uuid: &Uuid,
@@ -11475,6 +12423,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/marketplace-provider-offerings/{uuid}/delete-user-attribute-config/` (operation `marketplace_provider_offerings_delete_user_attribute_config_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn delete_user_attribute_config_destroy(
         &self,
         uuid: &Uuid,
@@ -11489,6 +12438,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-offerings/{uuid}/create_offering_component/` (operation `marketplace_provider_offerings_create_offering_component`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create_offering_component(
         &self,
         uuid: &Uuid,
@@ -11503,6 +12453,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-offerings/{uuid}/remove_offering_component/` (operation `marketplace_provider_offerings_remove_offering_component`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn remove_offering_component(
         &self,
         uuid: &Uuid,
@@ -11517,6 +12468,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-offerings/{uuid}/update_offering_component/` (operation `marketplace_provider_offerings_update_offering_component`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update_offering_component(
         &self,
         uuid: &Uuid,
@@ -11531,6 +12483,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-offerings/{uuid}/add_partition/` (operation `marketplace_provider_offerings_add_partition`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn add_partition(
         &self,
         uuid: &Uuid,
@@ -11548,6 +12501,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-offerings/{uuid}/add_software_catalog/` (operation `marketplace_provider_offerings_add_software_catalog`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn add_software_catalog(
         &self,
         uuid: &Uuid,
@@ -11562,6 +12516,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-offerings/{uuid}/remove_partition/` (operation `marketplace_provider_offerings_remove_partition`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn remove_partition(
         &self,
         uuid: &Uuid,
@@ -11576,6 +12531,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-offerings/{uuid}/remove_software_catalog/` (operation `marketplace_provider_offerings_remove_software_catalog`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn remove_software_catalog(
         &self,
         uuid: &Uuid,
@@ -11590,6 +12546,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/marketplace-provider-offerings/{uuid}/update_partition/` (operation `marketplace_provider_offerings_update_partition_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update_partition_partial_update(
         &self,
         uuid: &Uuid,
@@ -11604,6 +12561,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/marketplace-provider-offerings/{uuid}/update_software_catalog/` (operation `marketplace_provider_offerings_update_software_catalog_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update_software_catalog_partial_update(
         &self,
         uuid: &Uuid,
@@ -11618,6 +12576,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-offerings/{uuid}/add_endpoint/` (operation `marketplace_provider_offerings_add_endpoint`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn add_endpoint(
         &self,
         uuid: &Uuid,
@@ -11632,6 +12591,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-offerings/{uuid}/delete_endpoint/` (operation `marketplace_provider_offerings_delete_endpoint`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn delete_endpoint(
         &self,
         uuid: &Uuid,
@@ -11646,6 +12606,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-offerings/{uuid}/delete_image/` (operation `marketplace_provider_offerings_delete_image`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn delete_image(
         &self,
         uuid: &Uuid,
@@ -11660,6 +12621,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-offerings/{uuid}/delete_thumbnail/` (operation `marketplace_provider_offerings_delete_thumbnail`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn delete_thumbnail(
         &self,
         uuid: &Uuid,
@@ -11674,6 +12636,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-offerings/{uuid}/update_image/` (operation `marketplace_provider_offerings_update_image`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update_image(
         &self,
         uuid: &Uuid,
@@ -11688,6 +12651,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-offerings/{uuid}/update_thumbnail/` (operation `marketplace_provider_offerings_update_thumbnail`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update_thumbnail(
         &self,
         uuid: &Uuid,
@@ -11702,6 +12666,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-offerings/{uuid}/delete_organization_groups/` (operation `marketplace_provider_offerings_delete_organization_groups`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn delete_organization_groups(
         &self,
         uuid: &Uuid,
@@ -11716,6 +12681,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-offerings/{uuid}/move_offering/` (operation `marketplace_provider_offerings_move_offering`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn move_offering(
         &self,
         uuid: &Uuid,
@@ -11730,6 +12696,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-offerings/{uuid}/set_backend_metadata/` (operation `marketplace_provider_offerings_set_backend_metadata`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_backend_metadata(
         &self,
         uuid: &Uuid,
@@ -11744,6 +12711,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-offerings/{uuid}/update_attributes/` (operation `marketplace_provider_offerings_update_attributes`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update_attributes(
         &self,
         uuid: &Uuid,
@@ -11758,6 +12726,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-offerings/{uuid}/update_compliance_checklist/` (operation `marketplace_provider_offerings_update_compliance_checklist`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update_compliance_checklist(
         &self,
         uuid: &Uuid,
@@ -11772,6 +12741,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-offerings/{uuid}/update_description/` (operation `marketplace_provider_offerings_update_description`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update_description(
         &self,
         uuid: &Uuid,
@@ -11786,6 +12756,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-offerings/{uuid}/update_integration/` (operation `marketplace_provider_offerings_update_integration`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update_integration(
         &self,
         uuid: &Uuid,
@@ -11800,6 +12771,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-offerings/{uuid}/update_location/` (operation `marketplace_provider_offerings_update_location`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update_location(
         &self,
         uuid: &Uuid,
@@ -11814,6 +12786,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-offerings/{uuid}/update_options/` (operation `marketplace_provider_offerings_update_options`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update_options(
         &self,
         uuid: &Uuid,
@@ -11828,6 +12801,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-offerings/{uuid}/update_organization_groups/` (operation `marketplace_provider_offerings_update_organization_groups`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update_organization_groups(
         &self,
         uuid: &Uuid,
@@ -11842,6 +12816,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-offerings/{uuid}/update_overview/` (operation `marketplace_provider_offerings_update_overview`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update_overview(
         &self,
         uuid: &Uuid,
@@ -11856,6 +12831,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-offerings/{uuid}/update_resource_options/` (operation `marketplace_provider_offerings_update_resource_options`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update_resource_options(
         &self,
         uuid: &Uuid,
@@ -11870,6 +12846,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-provider-offerings/{uuid}/component_stats/` (operation `marketplace_provider_offerings_component_stats_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn component_stats_list(
         &self,
         uuid: &Uuid,
@@ -11887,6 +12864,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-provider-offerings/{uuid}/costs/` (operation `marketplace_provider_offerings_costs_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn costs_list(
         &self,
         uuid: &Uuid,
@@ -11904,6 +12882,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-provider-offerings/{uuid}/customers/` (operation `marketplace_provider_offerings_customers_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn customers_list(
         &self,
         uuid: &Uuid,
@@ -11921,6 +12900,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-provider-offerings/groups/` (operation `marketplace_provider_offerings_groups_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn groups_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -11936,6 +12916,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-provider-offerings/{uuid}/list_customer_projects/` (operation `marketplace_provider_offerings_list_customer_projects_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list_customer_projects_list(
         &self,
         uuid: &Uuid,
@@ -11950,6 +12931,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-provider-offerings/{uuid}/orders/` (operation `marketplace_provider_offerings_orders_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn orders_list(
         &self,
         uuid: &Uuid,
@@ -11964,6 +12946,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-provider-offerings/{uuid}/orders/{order_uuid}/` (operation `marketplace_provider_offerings_orders_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn orders_retrieve(
         &self,
         uuid: &str,
@@ -11980,6 +12963,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("order_uuid", order_uuid)
     }
     /// Expects `GET /api/marketplace-provider-offerings/{uuid}/stats/` (operation `marketplace_provider_offerings_stats_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn stats_retrieve(
         &self,
         uuid: &Uuid,
@@ -11997,6 +12981,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-provider-offerings/{uuid}/tos_stats/` (operation `marketplace_provider_offerings_tos_stats_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn tos_stats_retrieve(
         &self,
         uuid: &Uuid,
@@ -12014,6 +12999,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-provider-offerings/{uuid}/importable_resources/` (operation `marketplace_provider_offerings_importable_resources_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn importable_resources_list(
         &self,
         uuid: &Uuid,
@@ -12033,6 +13019,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-offerings/{uuid}/import_resource/` (operation `marketplace_provider_offerings_import_resource`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn import_resource(
         &self,
         uuid: &Uuid,
@@ -12047,6 +13034,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-offerings/{uuid}/sync/` (operation `marketplace_provider_offerings_sync`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn sync(
         &self,
         uuid: &Uuid,
@@ -12061,6 +13049,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-offerings/{uuid}/sync_resources/` (operation `marketplace_provider_offerings_sync_resources`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn sync_resources(
         &self,
         uuid: &Uuid,
@@ -12075,6 +13064,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-provider-offerings/{uuid}/glauth_tree/` (operation `marketplace_provider_offerings_glauth_tree_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn glauth_tree_retrieve(
         &self,
         uuid: &Uuid,
@@ -12089,6 +13079,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-provider-offerings/{uuid}/history/at/` (operation `marketplace_provider_offerings_history_at_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn history_at_retrieve(
         &self,
         uuid: &Uuid,
@@ -12108,6 +13099,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .query("timestamp", timestamp)
     }
     /// Expects `GET /api/marketplace-provider-offerings/{uuid}/history/` (operation `marketplace_provider_offerings_history_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn history_list(
         &self,
         uuid: &Uuid,
@@ -12125,6 +13117,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-provider-offerings/{uuid}/state_counters/` (operation `marketplace_provider_offerings_state_counters_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn state_counters_retrieve(
         &self,
         uuid: &Uuid,
@@ -12142,6 +13135,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-provider-offerings/{uuid}/user-attribute-config/` (operation `marketplace_provider_offerings_user_attribute_config_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn user_attribute_config_retrieve(
         &self,
         uuid: &Uuid,
@@ -12156,6 +13150,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-offerings/{uuid}/check_unique_backend_id/` (operation `marketplace_provider_offerings_check_unique_backend_id`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn check_unique_backend_id(
         &self,
         uuid: &Uuid,
@@ -12170,6 +13165,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-offerings/{uuid}/delete_tags/` (operation `marketplace_provider_offerings_delete_tags`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn delete_tags(
         &self,
         uuid: &Uuid,
@@ -12184,6 +13180,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-offerings/{uuid}/export_offering/` (operation `marketplace_provider_offerings_export_offering`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn export_offering(
         &self,
         uuid: &Uuid,
@@ -12198,6 +13195,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-offerings/import_offering/` (operation `marketplace_provider_offerings_import_offering`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn import_offering(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::OfferingImportParameters> {
@@ -12210,6 +13208,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
         )
     }
     /// Expects `POST /api/marketplace-provider-offerings/{uuid}/make_available/` (operation `marketplace_provider_offerings_make_available`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn make_available(
         &self,
         uuid: &Uuid,
@@ -12224,6 +13223,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-offerings/{uuid}/make_unavailable/` (operation `marketplace_provider_offerings_make_unavailable`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn make_unavailable(
         &self,
         uuid: &Uuid,
@@ -12238,6 +13238,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-offerings/{uuid}/set_offering_group/` (operation `marketplace_provider_offerings_set_offering_group`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_offering_group(
         &self,
         uuid: &Uuid,
@@ -12252,6 +13253,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-offerings/{uuid}/set_profile/` (operation `marketplace_provider_offerings_set_profile`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_profile(
         &self,
         uuid: &Uuid,
@@ -12266,6 +13268,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-offerings/{uuid}/switch_billing_mode/` (operation `marketplace_provider_offerings_switch_billing_mode`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn switch_billing_mode(
         &self,
         uuid: &Uuid,
@@ -12280,6 +13283,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-offerings/{uuid}/update_backend_id_rules/` (operation `marketplace_provider_offerings_update_backend_id_rules`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update_backend_id_rules(
         &self,
         uuid: &Uuid,
@@ -12294,6 +13298,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-offerings/{uuid}/update_tags/` (operation `marketplace_provider_offerings_update_tags`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update_tags(
         &self,
         uuid: &Uuid,
@@ -12308,6 +13313,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-offerings/{uuid}/update_type/` (operation `marketplace_provider_offerings_update_type`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update_type(
         &self,
         uuid: &Uuid,
@@ -12322,6 +13328,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-offerings/{uuid}/upload_markdown_image/` (operation `marketplace_provider_offerings_upload_markdown_image`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn upload_markdown_image(
         &self,
         uuid: &Uuid,

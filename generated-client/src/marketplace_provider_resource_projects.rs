@@ -25,6 +25,7 @@ impl<'a> MarketplaceProviderResourceProjectsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderResourceProjectsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MarketplaceProviderResourceProjectsListBuilder {
         MarketplaceProviderResourceProjectsListBuilder {
             client: self.client.clone(),
@@ -44,6 +45,7 @@ impl<'a> MarketplaceProviderResourceProjectsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderResourceProjectsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: Uuid,
@@ -62,6 +64,7 @@ impl<'a> MarketplaceProviderResourceProjectsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderResourceProjectsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -82,6 +85,7 @@ impl<'a> MarketplaceProviderResourceProjectsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderResourceProjectsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -103,6 +107,7 @@ impl<'a> MarketplaceProviderResourceProjectsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderResourceProjectsListUsersListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list_users_list(
         &self,
         uuid: Uuid,
@@ -136,6 +141,7 @@ impl<'a> MarketplaceProviderResourceProjectsApi<'a> {
     /// - `400`: Validation error, for example when trying to add a user to a terminated project.
     ///
     /// Returns a [`MarketplaceProviderResourceProjectsAddUserBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn add_user(
         &self,
         uuid: Uuid,
@@ -158,6 +164,7 @@ impl<'a> MarketplaceProviderResourceProjectsApi<'a> {
     /// - `200`: Role revoked successfully.
     ///
     /// Returns a [`MarketplaceProviderResourceProjectsDeleteUserBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn delete_user(
         &self,
         uuid: Uuid,
@@ -180,6 +187,7 @@ impl<'a> MarketplaceProviderResourceProjectsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderResourceProjectsUpdateUserBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update_user(
         &self,
         uuid: Uuid,
@@ -200,6 +208,7 @@ impl<'a> MarketplaceProviderResourceProjectsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderResourceProjectsSetBackendIdBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_backend_id(
         &self,
         uuid: Uuid,
@@ -220,6 +229,7 @@ impl<'a> MarketplaceProviderResourceProjectsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderResourceProjectsSetStateErredBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_state_erred(
         &self,
         uuid: Uuid,
@@ -239,6 +249,7 @@ impl<'a> MarketplaceProviderResourceProjectsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderResourceProjectsSetStateOkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_state_ok(
         &self,
         uuid: Uuid,
@@ -264,6 +275,7 @@ pub struct MarketplaceProviderResourceProjectsListBuilder {
 }
 impl MarketplaceProviderResourceProjectsListBuilder {
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -271,6 +283,7 @@ impl MarketplaceProviderResourceProjectsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -278,6 +291,7 @@ impl MarketplaceProviderResourceProjectsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -285,6 +299,7 @@ impl MarketplaceProviderResourceProjectsListBuilder {
     /// Resource URL
     ///
     /// Query `resource`, string (uri).
+    #[inline]
     pub fn resource(mut self, value: impl Into<String>) -> Self {
         self.resource = Some(value.into());
         self
@@ -292,12 +307,14 @@ impl MarketplaceProviderResourceProjectsListBuilder {
     /// Resource UUID
     ///
     /// Query `resource_uuid`, string (uuid).
+    #[inline]
     pub fn resource_uuid(mut self, value: Uuid) -> Self {
         self.resource_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -306,6 +323,7 @@ impl MarketplaceProviderResourceProjectsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -328,6 +346,7 @@ impl MarketplaceProviderResourceProjectsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::ResourceProject>> {
@@ -338,6 +357,7 @@ impl MarketplaceProviderResourceProjectsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::ResourceProject> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -353,6 +373,7 @@ impl MarketplaceProviderResourceProjectsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-provider-resource-projects/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -364,6 +385,7 @@ impl MarketplaceProviderResourceProjectsListBuilder {
 impl std::future::IntoFuture for MarketplaceProviderResourceProjectsListBuilder {
     type Output = Result<runtime::Page<models::ResourceProject>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ResourceProject>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -378,6 +400,7 @@ pub struct MarketplaceProviderResourceProjectsRetrieveBuilder {
 impl MarketplaceProviderResourceProjectsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -386,6 +409,7 @@ impl MarketplaceProviderResourceProjectsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -405,6 +429,7 @@ impl MarketplaceProviderResourceProjectsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ResourceProject> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -413,6 +438,7 @@ impl MarketplaceProviderResourceProjectsRetrieveBuilder {
 impl std::future::IntoFuture for MarketplaceProviderResourceProjectsRetrieveBuilder {
     type Output = Result<models::ResourceProject, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ResourceProject>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -428,6 +454,7 @@ pub struct MarketplaceProviderResourceProjectsUpdateBuilder {
 impl MarketplaceProviderResourceProjectsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -436,6 +463,7 @@ impl MarketplaceProviderResourceProjectsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -456,6 +484,7 @@ impl MarketplaceProviderResourceProjectsUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ResourceProject> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -464,6 +493,7 @@ impl MarketplaceProviderResourceProjectsUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceProviderResourceProjectsUpdateBuilder {
     type Output = Result<models::ResourceProject, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ResourceProject>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -479,6 +509,7 @@ pub struct MarketplaceProviderResourceProjectsPartialUpdateBuilder {
 impl MarketplaceProviderResourceProjectsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -488,10 +519,12 @@ impl MarketplaceProviderResourceProjectsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedResourceProjectRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -514,6 +547,7 @@ impl MarketplaceProviderResourceProjectsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ResourceProject> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -523,6 +557,7 @@ impl std::future::IntoFuture
 for MarketplaceProviderResourceProjectsPartialUpdateBuilder {
     type Output = Result<models::ResourceProject, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ResourceProject>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -553,11 +588,13 @@ impl MarketplaceProviderResourceProjectsListUsersListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -565,6 +602,7 @@ impl MarketplaceProviderResourceProjectsListUsersListBuilder {
     /// User full name
     ///
     /// Query `full_name`, string.
+    #[inline]
     pub fn full_name(mut self, value: impl Into<String>) -> Self {
         self.full_name = Some(value.into());
         self
@@ -572,6 +610,7 @@ impl MarketplaceProviderResourceProjectsListUsersListBuilder {
     /// User native name
     ///
     /// Query `native_name`, string.
+    #[inline]
     pub fn native_name(mut self, value: impl Into<String>) -> Self {
         self.native_name = Some(value.into());
         self
@@ -581,11 +620,13 @@ impl MarketplaceProviderResourceProjectsListUsersListBuilder {
     /// Query `o`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -593,6 +634,7 @@ impl MarketplaceProviderResourceProjectsListUsersListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -600,6 +642,7 @@ impl MarketplaceProviderResourceProjectsListUsersListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -607,6 +650,7 @@ impl MarketplaceProviderResourceProjectsListUsersListBuilder {
     /// Role UUID or name
     ///
     /// Query `role`, string (uuid).
+    #[inline]
     pub fn role(mut self, value: Uuid) -> Self {
         self.role = Some(value);
         self
@@ -614,6 +658,7 @@ impl MarketplaceProviderResourceProjectsListUsersListBuilder {
     /// Search string for user
     ///
     /// Query `search_string`, string.
+    #[inline]
     pub fn search_string(mut self, value: impl Into<String>) -> Self {
         self.search_string = Some(value.into());
         self
@@ -621,6 +666,7 @@ impl MarketplaceProviderResourceProjectsListUsersListBuilder {
     /// User UUID
     ///
     /// Query `user`, string (uuid).
+    #[inline]
     pub fn user(mut self, value: Uuid) -> Self {
         self.user = Some(value);
         self
@@ -628,6 +674,7 @@ impl MarketplaceProviderResourceProjectsListUsersListBuilder {
     /// User slug
     ///
     /// Query `user_slug`, string.
+    #[inline]
     pub fn user_slug(mut self, value: impl Into<String>) -> Self {
         self.user_slug = Some(value.into());
         self
@@ -635,6 +682,7 @@ impl MarketplaceProviderResourceProjectsListUsersListBuilder {
     /// User URL
     ///
     /// Query `user_url`, string.
+    #[inline]
     pub fn user_url(mut self, value: impl Into<String>) -> Self {
         self.user_url = Some(value.into());
         self
@@ -642,12 +690,14 @@ impl MarketplaceProviderResourceProjectsListUsersListBuilder {
     /// User username
     ///
     /// Query `username`, string.
+    #[inline]
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.username = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -656,6 +706,7 @@ impl MarketplaceProviderResourceProjectsListUsersListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -688,6 +739,7 @@ impl MarketplaceProviderResourceProjectsListUsersListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::UserRoleDetails>> {
@@ -698,6 +750,7 @@ impl MarketplaceProviderResourceProjectsListUsersListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::UserRoleDetails> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -713,6 +766,7 @@ impl MarketplaceProviderResourceProjectsListUsersListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-provider-resource-projects/{uuid}/list_users/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -725,6 +779,7 @@ impl std::future::IntoFuture
 for MarketplaceProviderResourceProjectsListUsersListBuilder {
     type Output = Result<runtime::Page<models::UserRoleDetails>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::UserRoleDetails>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -740,6 +795,7 @@ pub struct MarketplaceProviderResourceProjectsAddUserBuilder {
 impl MarketplaceProviderResourceProjectsAddUserBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -748,6 +804,7 @@ impl MarketplaceProviderResourceProjectsAddUserBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -768,6 +825,7 @@ impl MarketplaceProviderResourceProjectsAddUserBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ExpirationTime> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -776,6 +834,7 @@ impl MarketplaceProviderResourceProjectsAddUserBuilder {
 impl std::future::IntoFuture for MarketplaceProviderResourceProjectsAddUserBuilder {
     type Output = Result<models::ExpirationTime, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ExpirationTime>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -791,6 +850,7 @@ pub struct MarketplaceProviderResourceProjectsDeleteUserBuilder {
 impl MarketplaceProviderResourceProjectsDeleteUserBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -799,6 +859,7 @@ impl MarketplaceProviderResourceProjectsDeleteUserBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -819,6 +880,7 @@ impl MarketplaceProviderResourceProjectsDeleteUserBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -827,6 +889,7 @@ impl MarketplaceProviderResourceProjectsDeleteUserBuilder {
 impl std::future::IntoFuture for MarketplaceProviderResourceProjectsDeleteUserBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -842,6 +905,7 @@ pub struct MarketplaceProviderResourceProjectsUpdateUserBuilder {
 impl MarketplaceProviderResourceProjectsUpdateUserBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -850,6 +914,7 @@ impl MarketplaceProviderResourceProjectsUpdateUserBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -870,6 +935,7 @@ impl MarketplaceProviderResourceProjectsUpdateUserBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ExpirationTime> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -878,6 +944,7 @@ impl MarketplaceProviderResourceProjectsUpdateUserBuilder {
 impl std::future::IntoFuture for MarketplaceProviderResourceProjectsUpdateUserBuilder {
     type Output = Result<models::ExpirationTime, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ExpirationTime>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -893,6 +960,7 @@ pub struct MarketplaceProviderResourceProjectsSetBackendIdBuilder {
 impl MarketplaceProviderResourceProjectsSetBackendIdBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -901,6 +969,7 @@ impl MarketplaceProviderResourceProjectsSetBackendIdBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -921,6 +990,7 @@ impl MarketplaceProviderResourceProjectsSetBackendIdBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -929,6 +999,7 @@ impl MarketplaceProviderResourceProjectsSetBackendIdBuilder {
 impl std::future::IntoFuture for MarketplaceProviderResourceProjectsSetBackendIdBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -944,6 +1015,7 @@ pub struct MarketplaceProviderResourceProjectsSetStateErredBuilder {
 impl MarketplaceProviderResourceProjectsSetStateErredBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -953,10 +1025,12 @@ impl MarketplaceProviderResourceProjectsSetStateErredBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::ResourceProjectErrorMessageRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -979,6 +1053,7 @@ impl MarketplaceProviderResourceProjectsSetStateErredBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -988,6 +1063,7 @@ impl std::future::IntoFuture
 for MarketplaceProviderResourceProjectsSetStateErredBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1002,6 +1078,7 @@ pub struct MarketplaceProviderResourceProjectsSetStateOkBuilder {
 impl MarketplaceProviderResourceProjectsSetStateOkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1010,6 +1087,7 @@ impl MarketplaceProviderResourceProjectsSetStateOkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1029,6 +1107,7 @@ impl MarketplaceProviderResourceProjectsSetStateOkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1037,6 +1116,7 @@ impl MarketplaceProviderResourceProjectsSetStateOkBuilder {
 impl std::future::IntoFuture for MarketplaceProviderResourceProjectsSetStateOkBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1051,6 +1131,7 @@ pub struct MarketplaceProviderResourceProjectsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceProviderResourceProjectsMock<'a> {
     /// Expects `GET /api/marketplace-provider-resource-projects/` (operation `marketplace_provider_resource_projects_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::ResourceProject>> {
@@ -1063,6 +1144,7 @@ impl<'a> MarketplaceProviderResourceProjectsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-provider-resource-projects/{uuid}/` (operation `marketplace_provider_resource_projects_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -1077,6 +1159,7 @@ impl<'a> MarketplaceProviderResourceProjectsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/marketplace-provider-resource-projects/{uuid}/` (operation `marketplace_provider_resource_projects_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -1091,6 +1174,7 @@ impl<'a> MarketplaceProviderResourceProjectsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/marketplace-provider-resource-projects/{uuid}/` (operation `marketplace_provider_resource_projects_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -1105,6 +1189,7 @@ impl<'a> MarketplaceProviderResourceProjectsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-provider-resource-projects/{uuid}/list_users/` (operation `marketplace_provider_resource_projects_list_users_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list_users_list(
         &self,
         uuid: &Uuid,
@@ -1119,6 +1204,7 @@ impl<'a> MarketplaceProviderResourceProjectsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-resource-projects/{uuid}/add_user/` (operation `marketplace_provider_resource_projects_add_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn add_user(
         &self,
         uuid: &Uuid,
@@ -1133,6 +1219,7 @@ impl<'a> MarketplaceProviderResourceProjectsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-resource-projects/{uuid}/delete_user/` (operation `marketplace_provider_resource_projects_delete_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn delete_user(
         &self,
         uuid: &Uuid,
@@ -1147,6 +1234,7 @@ impl<'a> MarketplaceProviderResourceProjectsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-resource-projects/{uuid}/update_user/` (operation `marketplace_provider_resource_projects_update_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update_user(
         &self,
         uuid: &Uuid,
@@ -1161,6 +1249,7 @@ impl<'a> MarketplaceProviderResourceProjectsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-resource-projects/{uuid}/set_backend_id/` (operation `marketplace_provider_resource_projects_set_backend_id`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_backend_id(
         &self,
         uuid: &Uuid,
@@ -1175,6 +1264,7 @@ impl<'a> MarketplaceProviderResourceProjectsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-resource-projects/{uuid}/set_state_erred/` (operation `marketplace_provider_resource_projects_set_state_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_state_erred(
         &self,
         uuid: &Uuid,
@@ -1189,6 +1279,7 @@ impl<'a> MarketplaceProviderResourceProjectsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-resource-projects/{uuid}/set_state_ok/` (operation `marketplace_provider_resource_projects_set_state_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_state_ok(
         &self,
         uuid: &Uuid,

@@ -27,6 +27,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderResourcesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MarketplaceProviderResourcesListBuilder {
         MarketplaceProviderResourcesListBuilder {
             client: self.client.clone(),
@@ -92,6 +93,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderResourcesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> MarketplaceProviderResourcesRetrieveBuilder {
         MarketplaceProviderResourcesRetrieveBuilder {
             client: self.client.clone(),
@@ -110,6 +112,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
     /// - `202`
     ///
     /// Returns a [`MarketplaceProviderResourcesPullBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn pull(&self, uuid: Uuid) -> MarketplaceProviderResourcesPullBuilder {
         MarketplaceProviderResourcesPullBuilder {
             client: self.client.clone(),
@@ -128,6 +131,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
     /// - `403`: No response body
     ///
     /// Returns a [`MarketplaceProviderResourcesUnlinkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn unlink(&self, uuid: Uuid) -> MarketplaceProviderResourcesUnlinkBuilder {
         MarketplaceProviderResourcesUnlinkBuilder {
             client: self.client.clone(),
@@ -147,6 +151,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
     /// - `409`: No response body
     ///
     /// Returns a [`MarketplaceProviderResourcesUpdateOptionsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update_options(
         &self,
         uuid: Uuid,
@@ -168,6 +173,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderResourcesUpdateOptionsDirectBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update_options_direct(
         &self,
         uuid: Uuid,
@@ -189,6 +195,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderResourcesUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -211,6 +218,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderResourcesPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -232,6 +240,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderResourcesListUsersListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list_users_list(
         &self,
         uuid: Uuid,
@@ -265,6 +274,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
     /// - `400`: Validation error, for example when trying to add a user to a terminated project.
     ///
     /// Returns a [`MarketplaceProviderResourcesAddUserBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn add_user(
         &self,
         uuid: Uuid,
@@ -287,6 +297,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
     /// - `200`: Role revoked successfully.
     ///
     /// Returns a [`MarketplaceProviderResourcesDeleteUserBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn delete_user(
         &self,
         uuid: Uuid,
@@ -309,6 +320,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderResourcesUpdateUserBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update_user(
         &self,
         uuid: Uuid,
@@ -333,6 +345,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
     /// - `404`
     ///
     /// Returns a [`MarketplaceProviderResourcesDetailsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn details_retrieve(
         &self,
         uuid: Uuid,
@@ -353,6 +366,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderResourcesGlauthTreeRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn glauth_tree_retrieve(
         &self,
         uuid: Uuid,
@@ -374,6 +388,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderResourcesGlauthUsersConfigRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn glauth_users_config_retrieve(
         &self,
         uuid: Uuid,
@@ -396,6 +411,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
     /// - `404`
     ///
     /// Returns a [`MarketplaceProviderResourcesHistoryAtRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn history_at_retrieve(
         &self,
         uuid: Uuid,
@@ -418,6 +434,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderResourcesHistoryListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn history_list(
         &self,
         uuid: Uuid,
@@ -487,6 +504,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderResourcesOfferingForSubresourcesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn offering_for_subresources_list(
         &self,
         uuid: Uuid,
@@ -507,6 +525,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderResourcesOfferingRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn offering_retrieve(
         &self,
         uuid: Uuid,
@@ -528,6 +547,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderResourcesPlanPeriodsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn plan_periods_list(
         &self,
         uuid: Uuid,
@@ -548,6 +568,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderResourcesTeamListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn team_list(&self, uuid: Uuid) -> MarketplaceProviderResourcesTeamListBuilder {
         MarketplaceProviderResourcesTeamListBuilder {
             client: self.client.clone(),
@@ -566,6 +587,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderResourcesAdjustDatesBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn adjust_dates(
         &self,
         uuid: Uuid,
@@ -588,6 +610,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderResourcesMoveResourceBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn move_resource(
         &self,
         uuid: Uuid,
@@ -610,6 +633,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`MarketplaceProviderResourcesRefreshLastSyncBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn refresh_last_sync(
         &self,
         uuid: Uuid,
@@ -628,6 +652,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderResourcesRestoreBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn restore(
         &self,
         uuid: Uuid,
@@ -650,6 +675,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`MarketplaceProviderResourcesSetAsErredBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_as_erred(
         &self,
         uuid: Uuid,
@@ -671,6 +697,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`MarketplaceProviderResourcesSetAsOkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_as_ok(&self, uuid: Uuid) -> MarketplaceProviderResourcesSetAsOkBuilder {
         MarketplaceProviderResourcesSetAsOkBuilder {
             client: self.client.clone(),
@@ -688,6 +715,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderResourcesSetBackendIdBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_backend_id(
         &self,
         uuid: Uuid,
@@ -709,6 +737,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderResourcesSetBackendMetadataBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_backend_metadata(
         &self,
         uuid: Uuid,
@@ -731,6 +760,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderResourcesSetDownscaledBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_downscaled(
         &self,
         uuid: Uuid,
@@ -752,6 +782,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderResourcesSetEffectiveIdBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_effective_id(
         &self,
         uuid: Uuid,
@@ -773,6 +804,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`MarketplaceProviderResourcesSetEndDateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_end_date(
         &self,
         uuid: Uuid,
@@ -794,6 +826,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`MarketplaceProviderResourcesSetEndDateByProviderBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_end_date_by_provider(
         &self,
         uuid: Uuid,
@@ -815,6 +848,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`MarketplaceProviderResourcesSetEndDateByStaffBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_end_date_by_staff(
         &self,
         uuid: Uuid,
@@ -836,6 +870,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderResourcesSetEndpointsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_endpoints(
         &self,
         uuid: Uuid,
@@ -858,6 +893,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderResourcesSetLimitsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_limits(
         &self,
         uuid: Uuid,
@@ -880,6 +916,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderResourcesSetPausedBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_paused(
         &self,
         uuid: Uuid,
@@ -901,6 +938,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderResourcesSetRestrictMemberAccessBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_restrict_member_access(
         &self,
         uuid: Uuid,
@@ -922,6 +960,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderResourcesSetSlugBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_slug(
         &self,
         uuid: Uuid,
@@ -944,6 +983,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderResourcesSetStateOkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_state_ok(
         &self,
         uuid: Uuid,
@@ -964,6 +1004,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderResourcesSubmitReportBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn submit_report(
         &self,
         uuid: Uuid,
@@ -986,6 +1027,7 @@ impl<'a> MarketplaceProviderResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceProviderResourcesTerminateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn terminate(&self, uuid: Uuid) -> MarketplaceProviderResourcesTerminateBuilder {
         MarketplaceProviderResourcesTerminateBuilder {
             client: self.client.clone(),
@@ -1055,6 +1097,7 @@ impl MarketplaceProviderResourcesListBuilder {
     /// Backend ID
     ///
     /// Query `backend_id`, string.
+    #[inline]
     pub fn backend_id(mut self, value: impl Into<String>) -> Self {
         self.backend_id = Some(value.into());
         self
@@ -1062,6 +1105,7 @@ impl MarketplaceProviderResourcesListBuilder {
     /// Category UUID
     ///
     /// Query `category_uuid`, string (uuid).
+    #[inline]
     pub fn category_uuid(mut self, value: Uuid) -> Self {
         self.category_uuid = Some(value);
         self
@@ -1069,6 +1113,7 @@ impl MarketplaceProviderResourcesListBuilder {
     /// Filter by exact number of components
     ///
     /// Query `component_count`, number.
+    #[inline]
     pub fn component_count(mut self, value: f64) -> Self {
         self.component_count = Some(value);
         self
@@ -1076,6 +1121,7 @@ impl MarketplaceProviderResourcesListBuilder {
     /// Created after
     ///
     /// Query `created`, string (date-time).
+    #[inline]
     pub fn created(mut self, value: DateTime) -> Self {
         self.created = Some(value);
         self
@@ -1083,6 +1129,7 @@ impl MarketplaceProviderResourcesListBuilder {
     /// Created before
     ///
     /// Query `created_before`, string (date-time).
+    #[inline]
     pub fn created_before(mut self, value: DateTime) -> Self {
         self.created_before = Some(value);
         self
@@ -1090,6 +1137,7 @@ impl MarketplaceProviderResourcesListBuilder {
     /// Customer URL
     ///
     /// Query `customer`, string (uri).
+    #[inline]
     pub fn customer(mut self, value: impl Into<String>) -> Self {
         self.customer = Some(value.into());
         self
@@ -1097,6 +1145,7 @@ impl MarketplaceProviderResourcesListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -1104,6 +1153,7 @@ impl MarketplaceProviderResourcesListBuilder {
     /// Downscaled
     ///
     /// Query `downscaled`, boolean.
+    #[inline]
     pub fn downscaled(mut self, value: bool) -> Self {
         self.downscaled = Some(value);
         self
@@ -1111,11 +1161,13 @@ impl MarketplaceProviderResourcesListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -1123,6 +1175,7 @@ impl MarketplaceProviderResourcesListBuilder {
     /// Flavor name
     ///
     /// Query `flavor_name`, string.
+    #[inline]
     pub fn flavor_name(mut self, value: impl Into<String>) -> Self {
         self.flavor_name = Some(value.into());
         self
@@ -1130,6 +1183,7 @@ impl MarketplaceProviderResourcesListBuilder {
     /// Has termination date
     ///
     /// Query `has_terminate_date`, boolean.
+    #[inline]
     pub fn has_terminate_date(mut self, value: bool) -> Self {
         self.has_terminate_date = Some(value);
         self
@@ -1137,6 +1191,7 @@ impl MarketplaceProviderResourcesListBuilder {
     /// Image name
     ///
     /// Query `image_name`, string.
+    #[inline]
     pub fn image_name(mut self, value: impl Into<String>) -> Self {
         self.image_name = Some(value.into());
         self
@@ -1144,6 +1199,7 @@ impl MarketplaceProviderResourcesListBuilder {
     /// Filter by attached state
     ///
     /// Query `is_attached`, boolean.
+    #[inline]
     pub fn is_attached(mut self, value: bool) -> Self {
         self.is_attached = Some(value);
         self
@@ -1151,6 +1207,7 @@ impl MarketplaceProviderResourcesListBuilder {
     /// LEXIS links supported
     ///
     /// Query `lexis_links_supported`, boolean.
+    #[inline]
     pub fn lexis_links_supported(mut self, value: bool) -> Self {
         self.lexis_links_supported = Some(value);
         self
@@ -1158,6 +1215,7 @@ impl MarketplaceProviderResourcesListBuilder {
     /// Filter by limit-based offerings
     ///
     /// Query `limit_based`, boolean.
+    #[inline]
     pub fn limit_based(mut self, value: bool) -> Self {
         self.limit_based = Some(value);
         self
@@ -1165,6 +1223,7 @@ impl MarketplaceProviderResourcesListBuilder {
     /// Filter by exact number of limit-based components
     ///
     /// Query `limit_component_count`, number.
+    #[inline]
     pub fn limit_component_count(mut self, value: f64) -> Self {
         self.limit_component_count = Some(value);
         self
@@ -1172,6 +1231,7 @@ impl MarketplaceProviderResourcesListBuilder {
     /// Modified after
     ///
     /// Query `modified`, string (date-time).
+    #[inline]
     pub fn modified(mut self, value: DateTime) -> Self {
         self.modified = Some(value);
         self
@@ -1179,6 +1239,7 @@ impl MarketplaceProviderResourcesListBuilder {
     /// Modified before
     ///
     /// Query `modified_before`, string (date-time).
+    #[inline]
     pub fn modified_before(mut self, value: DateTime) -> Self {
         self.modified_before = Some(value);
         self
@@ -1186,6 +1247,7 @@ impl MarketplaceProviderResourcesListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -1193,6 +1255,7 @@ impl MarketplaceProviderResourcesListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -1202,16 +1265,19 @@ impl MarketplaceProviderResourcesListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
     }
     /// Query `offering`, string (uri).
+    #[inline]
     pub fn offering(mut self, value: impl Into<String>) -> Self {
         self.offering = Some(value.into());
         self
@@ -1219,6 +1285,7 @@ impl MarketplaceProviderResourcesListBuilder {
     /// Offering billable
     ///
     /// Query `offering_billable`, boolean.
+    #[inline]
     pub fn offering_billable(mut self, value: bool) -> Self {
         self.offering_billable = Some(value);
         self
@@ -1226,6 +1293,7 @@ impl MarketplaceProviderResourcesListBuilder {
     /// Offering shared
     ///
     /// Query `offering_shared`, boolean.
+    #[inline]
     pub fn offering_shared(mut self, value: bool) -> Self {
         self.offering_shared = Some(value);
         self
@@ -1235,6 +1303,7 @@ impl MarketplaceProviderResourcesListBuilder {
     /// Query `offering_slug`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_offering_slug`\](Self::add_offering_slug) adds one to them.
+    #[inline]
     pub fn offering_slug(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -1243,6 +1312,7 @@ impl MarketplaceProviderResourcesListBuilder {
         self
     }
     /// Adds one value to query `offering_slug`, after those set before (with [`offering_slug`](Self::offering_slug) or this method).
+    #[inline]
     pub fn add_offering_slug(mut self, value: impl Into<String>) -> Self {
         self.offering_slug.push(value.into());
         self
@@ -1250,6 +1320,7 @@ impl MarketplaceProviderResourcesListBuilder {
     /// Offering type
     ///
     /// Query `offering_type`, string.
+    #[inline]
     pub fn offering_type(mut self, value: impl Into<String>) -> Self {
         self.offering_type = Some(value.into());
         self
@@ -1259,6 +1330,7 @@ impl MarketplaceProviderResourcesListBuilder {
     /// Query `offering_uuid`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_offering_uuid`\](Self::add_offering_uuid) adds one to them.
+    #[inline]
     pub fn offering_uuid(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -1267,6 +1339,7 @@ impl MarketplaceProviderResourcesListBuilder {
         self
     }
     /// Adds one value to query `offering_uuid`, after those set before (with [`offering_uuid`](Self::offering_uuid) or this method).
+    #[inline]
     pub fn add_offering_uuid(mut self, value: impl Into<String>) -> Self {
         self.offering_uuid.push(value.into());
         self
@@ -1274,6 +1347,7 @@ impl MarketplaceProviderResourcesListBuilder {
     /// Filter resources with only limit-based components
     ///
     /// Query `only_limit_based`, boolean.
+    #[inline]
     pub fn only_limit_based(mut self, value: bool) -> Self {
         self.only_limit_based = Some(value);
         self
@@ -1281,6 +1355,7 @@ impl MarketplaceProviderResourcesListBuilder {
     /// Filter resources with only usage-based components
     ///
     /// Query `only_usage_based`, boolean.
+    #[inline]
     pub fn only_usage_based(mut self, value: bool) -> Self {
         self.only_usage_based = Some(value);
         self
@@ -1290,6 +1365,7 @@ impl MarketplaceProviderResourcesListBuilder {
     /// Query `order_state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_order_state`\](Self::add_order_state) adds one to them.
+    #[inline]
     pub fn order_state(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -1298,6 +1374,7 @@ impl MarketplaceProviderResourcesListBuilder {
         self
     }
     /// Adds one value to query `order_state`, after those set before (with [`order_state`](Self::order_state) or this method).
+    #[inline]
     pub fn add_order_state(mut self, value: impl Into<String>) -> Self {
         self.order_state.push(value.into());
         self
@@ -1305,6 +1382,7 @@ impl MarketplaceProviderResourcesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -1312,11 +1390,13 @@ impl MarketplaceProviderResourcesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `parent_offering_uuid`, string (uuid).
+    #[inline]
     pub fn parent_offering_uuid(mut self, value: Uuid) -> Self {
         self.parent_offering_uuid = Some(value);
         self
@@ -1324,6 +1404,7 @@ impl MarketplaceProviderResourcesListBuilder {
     /// Paused
     ///
     /// Query `paused`, boolean.
+    #[inline]
     pub fn paused(mut self, value: bool) -> Self {
         self.paused = Some(value);
         self
@@ -1331,6 +1412,7 @@ impl MarketplaceProviderResourcesListBuilder {
     /// Plan UUID
     ///
     /// Query `plan_uuid`, string (uuid).
+    #[inline]
     pub fn plan_uuid(mut self, value: Uuid) -> Self {
         self.plan_uuid = Some(value);
         self
@@ -1338,6 +1420,7 @@ impl MarketplaceProviderResourcesListBuilder {
     /// Project name
     ///
     /// Query `project_name`, string.
+    #[inline]
     pub fn project_name(mut self, value: impl Into<String>) -> Self {
         self.project_name = Some(value.into());
         self
@@ -1345,6 +1428,7 @@ impl MarketplaceProviderResourcesListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -1352,6 +1436,7 @@ impl MarketplaceProviderResourcesListBuilder {
     /// Provider UUID
     ///
     /// Query `provider_uuid`, string (uuid).
+    #[inline]
     pub fn provider_uuid(mut self, value: Uuid) -> Self {
         self.provider_uuid = Some(value);
         self
@@ -1359,6 +1444,7 @@ impl MarketplaceProviderResourcesListBuilder {
     /// Search by resource UUID, name, slug, backend ID, effective ID, IPs or hypervisor
     ///
     /// Query `query`, string.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
@@ -1366,6 +1452,7 @@ impl MarketplaceProviderResourcesListBuilder {
     /// Resource attributes (JSON)
     ///
     /// Query `resource_attributes`, string.
+    #[inline]
     pub fn resource_attributes(mut self, value: impl Into<String>) -> Self {
         self.resource_attributes = Some(value.into());
         self
@@ -1373,6 +1460,7 @@ impl MarketplaceProviderResourcesListBuilder {
     /// Restrict member access
     ///
     /// Query `restrict_member_access`, boolean.
+    #[inline]
     pub fn restrict_member_access(mut self, value: bool) -> Self {
         self.restrict_member_access = Some(value);
         self
@@ -1380,6 +1468,7 @@ impl MarketplaceProviderResourcesListBuilder {
     /// Runtime state
     ///
     /// Query `runtime_state`, string.
+    #[inline]
     pub fn runtime_state(mut self, value: impl Into<String>) -> Self {
         self.runtime_state = Some(value.into());
         self
@@ -1387,6 +1476,7 @@ impl MarketplaceProviderResourcesListBuilder {
     /// Filter by scope URL.
     ///
     /// Query `scope`, string (uri).
+    #[inline]
     pub fn scope(mut self, value: impl Into<String>) -> Self {
         self.scope = Some(value.into());
         self
@@ -1394,6 +1484,7 @@ impl MarketplaceProviderResourcesListBuilder {
     /// Service manager UUID
     ///
     /// Query `service_manager_uuid`, string (uuid).
+    #[inline]
     pub fn service_manager_uuid(mut self, value: Uuid) -> Self {
         self.service_manager_uuid = Some(value);
         self
@@ -1401,6 +1492,7 @@ impl MarketplaceProviderResourcesListBuilder {
     /// Slug
     ///
     /// Query `slug`, string.
+    #[inline]
     pub fn slug(mut self, value: impl Into<String>) -> Self {
         self.slug = Some(value.into());
         self
@@ -1410,11 +1502,13 @@ impl MarketplaceProviderResourcesListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
@@ -1422,6 +1516,7 @@ impl MarketplaceProviderResourcesListBuilder {
     /// Filter by usage-based offerings
     ///
     /// Query `usage_based`, boolean.
+    #[inline]
     pub fn usage_based(mut self, value: bool) -> Self {
         self.usage_based = Some(value);
         self
@@ -1429,6 +1524,7 @@ impl MarketplaceProviderResourcesListBuilder {
     /// Include only resources visible to service providers
     ///
     /// Query `visible_to_providers`, boolean.
+    #[inline]
     pub fn visible_to_providers(mut self, value: bool) -> Self {
         self.visible_to_providers = Some(value);
         self
@@ -1436,12 +1532,14 @@ impl MarketplaceProviderResourcesListBuilder {
     /// Visible to username
     ///
     /// Query `visible_to_username`, string.
+    #[inline]
     pub fn visible_to_username(mut self, value: impl Into<String>) -> Self {
         self.visible_to_username = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1450,6 +1548,7 @@ impl MarketplaceProviderResourcesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1516,6 +1615,7 @@ impl MarketplaceProviderResourcesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::Resource>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -1524,6 +1624,7 @@ impl MarketplaceProviderResourcesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::Resource> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -1539,6 +1640,7 @@ impl MarketplaceProviderResourcesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-provider-resources/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -1550,6 +1652,7 @@ impl MarketplaceProviderResourcesListBuilder {
 impl std::future::IntoFuture for MarketplaceProviderResourcesListBuilder {
     type Output = Result<runtime::Page<models::Resource>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Resource>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1566,17 +1669,20 @@ impl MarketplaceProviderResourcesRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1585,6 +1691,7 @@ impl MarketplaceProviderResourcesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1606,6 +1713,7 @@ impl MarketplaceProviderResourcesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Resource> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1614,6 +1722,7 @@ impl MarketplaceProviderResourcesRetrieveBuilder {
 impl std::future::IntoFuture for MarketplaceProviderResourcesRetrieveBuilder {
     type Output = Result<models::Resource, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Resource>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1628,6 +1737,7 @@ pub struct MarketplaceProviderResourcesPullBuilder {
 impl MarketplaceProviderResourcesPullBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1636,6 +1746,7 @@ impl MarketplaceProviderResourcesPullBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1655,6 +1766,7 @@ impl MarketplaceProviderResourcesPullBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1663,6 +1775,7 @@ impl MarketplaceProviderResourcesPullBuilder {
 impl std::future::IntoFuture for MarketplaceProviderResourcesPullBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1677,6 +1790,7 @@ pub struct MarketplaceProviderResourcesUnlinkBuilder {
 impl MarketplaceProviderResourcesUnlinkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1685,6 +1799,7 @@ impl MarketplaceProviderResourcesUnlinkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1704,6 +1819,7 @@ impl MarketplaceProviderResourcesUnlinkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1712,6 +1828,7 @@ impl MarketplaceProviderResourcesUnlinkBuilder {
 impl std::future::IntoFuture for MarketplaceProviderResourcesUnlinkBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1727,6 +1844,7 @@ pub struct MarketplaceProviderResourcesUpdateOptionsBuilder {
 impl MarketplaceProviderResourcesUpdateOptionsBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1736,10 +1854,12 @@ impl MarketplaceProviderResourcesUpdateOptionsBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::ResourceOptionsRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1762,6 +1882,7 @@ impl MarketplaceProviderResourcesUpdateOptionsBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<serde_json::Value> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json_or_default)
@@ -1770,6 +1891,7 @@ impl MarketplaceProviderResourcesUpdateOptionsBuilder {
 impl std::future::IntoFuture for MarketplaceProviderResourcesUpdateOptionsBuilder {
     type Output = Result<serde_json::Value, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<serde_json::Value>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1785,6 +1907,7 @@ pub struct MarketplaceProviderResourcesUpdateOptionsDirectBuilder {
 impl MarketplaceProviderResourcesUpdateOptionsDirectBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1794,10 +1917,12 @@ impl MarketplaceProviderResourcesUpdateOptionsDirectBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::ResourceOptionsRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1820,6 +1945,7 @@ impl MarketplaceProviderResourcesUpdateOptionsDirectBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1828,6 +1954,7 @@ impl MarketplaceProviderResourcesUpdateOptionsDirectBuilder {
 impl std::future::IntoFuture for MarketplaceProviderResourcesUpdateOptionsDirectBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1843,6 +1970,7 @@ pub struct MarketplaceProviderResourcesUpdateBuilder {
 impl MarketplaceProviderResourcesUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1851,6 +1979,7 @@ impl MarketplaceProviderResourcesUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1871,6 +2000,7 @@ impl MarketplaceProviderResourcesUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ResourceUpdate> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1879,6 +2009,7 @@ impl MarketplaceProviderResourcesUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceProviderResourcesUpdateBuilder {
     type Output = Result<models::ResourceUpdate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ResourceUpdate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1894,6 +2025,7 @@ pub struct MarketplaceProviderResourcesPartialUpdateBuilder {
 impl MarketplaceProviderResourcesPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1903,10 +2035,12 @@ impl MarketplaceProviderResourcesPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedResourceUpdateRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1929,6 +2063,7 @@ impl MarketplaceProviderResourcesPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ResourceUpdate> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1937,6 +2072,7 @@ impl MarketplaceProviderResourcesPartialUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceProviderResourcesPartialUpdateBuilder {
     type Output = Result<models::ResourceUpdate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ResourceUpdate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1967,11 +2103,13 @@ impl MarketplaceProviderResourcesListUsersListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -1979,6 +2117,7 @@ impl MarketplaceProviderResourcesListUsersListBuilder {
     /// User full name
     ///
     /// Query `full_name`, string.
+    #[inline]
     pub fn full_name(mut self, value: impl Into<String>) -> Self {
         self.full_name = Some(value.into());
         self
@@ -1986,6 +2125,7 @@ impl MarketplaceProviderResourcesListUsersListBuilder {
     /// User native name
     ///
     /// Query `native_name`, string.
+    #[inline]
     pub fn native_name(mut self, value: impl Into<String>) -> Self {
         self.native_name = Some(value.into());
         self
@@ -1995,11 +2135,13 @@ impl MarketplaceProviderResourcesListUsersListBuilder {
     /// Query `o`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -2007,6 +2149,7 @@ impl MarketplaceProviderResourcesListUsersListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -2014,6 +2157,7 @@ impl MarketplaceProviderResourcesListUsersListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -2021,6 +2165,7 @@ impl MarketplaceProviderResourcesListUsersListBuilder {
     /// Role UUID or name
     ///
     /// Query `role`, string (uuid).
+    #[inline]
     pub fn role(mut self, value: Uuid) -> Self {
         self.role = Some(value);
         self
@@ -2028,6 +2173,7 @@ impl MarketplaceProviderResourcesListUsersListBuilder {
     /// Search string for user
     ///
     /// Query `search_string`, string.
+    #[inline]
     pub fn search_string(mut self, value: impl Into<String>) -> Self {
         self.search_string = Some(value.into());
         self
@@ -2035,6 +2181,7 @@ impl MarketplaceProviderResourcesListUsersListBuilder {
     /// User UUID
     ///
     /// Query `user`, string (uuid).
+    #[inline]
     pub fn user(mut self, value: Uuid) -> Self {
         self.user = Some(value);
         self
@@ -2042,6 +2189,7 @@ impl MarketplaceProviderResourcesListUsersListBuilder {
     /// User slug
     ///
     /// Query `user_slug`, string.
+    #[inline]
     pub fn user_slug(mut self, value: impl Into<String>) -> Self {
         self.user_slug = Some(value.into());
         self
@@ -2049,6 +2197,7 @@ impl MarketplaceProviderResourcesListUsersListBuilder {
     /// User URL
     ///
     /// Query `user_url`, string.
+    #[inline]
     pub fn user_url(mut self, value: impl Into<String>) -> Self {
         self.user_url = Some(value.into());
         self
@@ -2056,12 +2205,14 @@ impl MarketplaceProviderResourcesListUsersListBuilder {
     /// User username
     ///
     /// Query `username`, string.
+    #[inline]
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.username = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2070,6 +2221,7 @@ impl MarketplaceProviderResourcesListUsersListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2102,6 +2254,7 @@ impl MarketplaceProviderResourcesListUsersListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::UserRoleDetails>> {
@@ -2112,6 +2265,7 @@ impl MarketplaceProviderResourcesListUsersListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::UserRoleDetails> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -2127,6 +2281,7 @@ impl MarketplaceProviderResourcesListUsersListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-provider-resources/{uuid}/list_users/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -2138,6 +2293,7 @@ impl MarketplaceProviderResourcesListUsersListBuilder {
 impl std::future::IntoFuture for MarketplaceProviderResourcesListUsersListBuilder {
     type Output = Result<runtime::Page<models::UserRoleDetails>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::UserRoleDetails>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2153,6 +2309,7 @@ pub struct MarketplaceProviderResourcesAddUserBuilder {
 impl MarketplaceProviderResourcesAddUserBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2161,6 +2318,7 @@ impl MarketplaceProviderResourcesAddUserBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2181,6 +2339,7 @@ impl MarketplaceProviderResourcesAddUserBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ExpirationTime> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -2189,6 +2348,7 @@ impl MarketplaceProviderResourcesAddUserBuilder {
 impl std::future::IntoFuture for MarketplaceProviderResourcesAddUserBuilder {
     type Output = Result<models::ExpirationTime, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ExpirationTime>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2204,6 +2364,7 @@ pub struct MarketplaceProviderResourcesDeleteUserBuilder {
 impl MarketplaceProviderResourcesDeleteUserBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2212,6 +2373,7 @@ impl MarketplaceProviderResourcesDeleteUserBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2232,6 +2394,7 @@ impl MarketplaceProviderResourcesDeleteUserBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -2240,6 +2403,7 @@ impl MarketplaceProviderResourcesDeleteUserBuilder {
 impl std::future::IntoFuture for MarketplaceProviderResourcesDeleteUserBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2255,6 +2419,7 @@ pub struct MarketplaceProviderResourcesUpdateUserBuilder {
 impl MarketplaceProviderResourcesUpdateUserBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2263,6 +2428,7 @@ impl MarketplaceProviderResourcesUpdateUserBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2283,6 +2449,7 @@ impl MarketplaceProviderResourcesUpdateUserBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ExpirationTime> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -2291,6 +2458,7 @@ impl MarketplaceProviderResourcesUpdateUserBuilder {
 impl std::future::IntoFuture for MarketplaceProviderResourcesUpdateUserBuilder {
     type Output = Result<models::ExpirationTime, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ExpirationTime>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2305,6 +2473,7 @@ pub struct MarketplaceProviderResourcesDetailsRetrieveBuilder {
 impl MarketplaceProviderResourcesDetailsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2313,6 +2482,7 @@ impl MarketplaceProviderResourcesDetailsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2332,6 +2502,7 @@ impl MarketplaceProviderResourcesDetailsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -2340,6 +2511,7 @@ impl MarketplaceProviderResourcesDetailsRetrieveBuilder {
 impl std::future::IntoFuture for MarketplaceProviderResourcesDetailsRetrieveBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2354,6 +2526,7 @@ pub struct MarketplaceProviderResourcesGlauthTreeRetrieveBuilder {
 impl MarketplaceProviderResourcesGlauthTreeRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2362,6 +2535,7 @@ impl MarketplaceProviderResourcesGlauthTreeRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2381,6 +2555,7 @@ impl MarketplaceProviderResourcesGlauthTreeRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::GlauthTree> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -2389,6 +2564,7 @@ impl MarketplaceProviderResourcesGlauthTreeRetrieveBuilder {
 impl std::future::IntoFuture for MarketplaceProviderResourcesGlauthTreeRetrieveBuilder {
     type Output = Result<models::GlauthTree, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::GlauthTree>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2403,6 +2579,7 @@ pub struct MarketplaceProviderResourcesGlauthUsersConfigRetrieveBuilder {
 impl MarketplaceProviderResourcesGlauthUsersConfigRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2411,6 +2588,7 @@ impl MarketplaceProviderResourcesGlauthUsersConfigRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2430,6 +2608,7 @@ impl MarketplaceProviderResourcesGlauthUsersConfigRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -2439,6 +2618,7 @@ impl std::future::IntoFuture
 for MarketplaceProviderResourcesGlauthUsersConfigRetrieveBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2454,6 +2634,7 @@ pub struct MarketplaceProviderResourcesHistoryAtRetrieveBuilder {
 impl MarketplaceProviderResourcesHistoryAtRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2462,6 +2643,7 @@ impl MarketplaceProviderResourcesHistoryAtRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2483,6 +2665,7 @@ impl MarketplaceProviderResourcesHistoryAtRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -2500,6 +2683,7 @@ impl std::future::IntoFuture for MarketplaceProviderResourcesHistoryAtRetrieveBu
     type IntoFuture = runtime::ResponseFuture<
         models::MarketplaceProviderResourcesHistoryAtRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2565,6 +2749,7 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
     /// Backend ID
     ///
     /// Query `backend_id`, string.
+    #[inline]
     pub fn backend_id(mut self, value: impl Into<String>) -> Self {
         self.backend_id = Some(value.into());
         self
@@ -2572,6 +2757,7 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
     /// Category UUID
     ///
     /// Query `category_uuid`, string (uuid).
+    #[inline]
     pub fn category_uuid(mut self, value: Uuid) -> Self {
         self.category_uuid = Some(value);
         self
@@ -2579,6 +2765,7 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
     /// Filter by exact number of components
     ///
     /// Query `component_count`, number.
+    #[inline]
     pub fn component_count(mut self, value: f64) -> Self {
         self.component_count = Some(value);
         self
@@ -2586,6 +2773,7 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
     /// Created after
     ///
     /// Query `created`, string (date-time).
+    #[inline]
     pub fn created(mut self, value: DateTime) -> Self {
         self.created = Some(value);
         self
@@ -2593,6 +2781,7 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
     /// Filter versions created after this timestamp (ISO 8601)
     ///
     /// Query `created_after`, string.
+    #[inline]
     pub fn created_after(mut self, value: impl Into<String>) -> Self {
         self.created_after = Some(value.into());
         self
@@ -2600,6 +2789,7 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
     /// Filter versions created before this timestamp (ISO 8601)
     ///
     /// Query `created_before`, string.
+    #[inline]
     pub fn created_before(mut self, value: impl Into<String>) -> Self {
         self.created_before = Some(value.into());
         self
@@ -2607,6 +2797,7 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
     /// Customer URL
     ///
     /// Query `customer`, string (uri).
+    #[inline]
     pub fn customer(mut self, value: impl Into<String>) -> Self {
         self.customer = Some(value.into());
         self
@@ -2614,6 +2805,7 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -2621,6 +2813,7 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
     /// Downscaled
     ///
     /// Query `downscaled`, boolean.
+    #[inline]
     pub fn downscaled(mut self, value: bool) -> Self {
         self.downscaled = Some(value);
         self
@@ -2628,6 +2821,7 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
     /// Flavor name
     ///
     /// Query `flavor_name`, string.
+    #[inline]
     pub fn flavor_name(mut self, value: impl Into<String>) -> Self {
         self.flavor_name = Some(value.into());
         self
@@ -2635,6 +2829,7 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
     /// Has termination date
     ///
     /// Query `has_terminate_date`, boolean.
+    #[inline]
     pub fn has_terminate_date(mut self, value: bool) -> Self {
         self.has_terminate_date = Some(value);
         self
@@ -2642,6 +2837,7 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
     /// Image name
     ///
     /// Query `image_name`, string.
+    #[inline]
     pub fn image_name(mut self, value: impl Into<String>) -> Self {
         self.image_name = Some(value.into());
         self
@@ -2649,6 +2845,7 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
     /// Filter by attached state
     ///
     /// Query `is_attached`, boolean.
+    #[inline]
     pub fn is_attached(mut self, value: bool) -> Self {
         self.is_attached = Some(value);
         self
@@ -2656,6 +2853,7 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
     /// LEXIS links supported
     ///
     /// Query `lexis_links_supported`, boolean.
+    #[inline]
     pub fn lexis_links_supported(mut self, value: bool) -> Self {
         self.lexis_links_supported = Some(value);
         self
@@ -2663,6 +2861,7 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
     /// Filter by limit-based offerings
     ///
     /// Query `limit_based`, boolean.
+    #[inline]
     pub fn limit_based(mut self, value: bool) -> Self {
         self.limit_based = Some(value);
         self
@@ -2670,6 +2869,7 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
     /// Filter by exact number of limit-based components
     ///
     /// Query `limit_component_count`, number.
+    #[inline]
     pub fn limit_component_count(mut self, value: f64) -> Self {
         self.limit_component_count = Some(value);
         self
@@ -2677,6 +2877,7 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
     /// Modified after
     ///
     /// Query `modified`, string (date-time).
+    #[inline]
     pub fn modified(mut self, value: DateTime) -> Self {
         self.modified = Some(value);
         self
@@ -2684,6 +2885,7 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
     /// Modified before
     ///
     /// Query `modified_before`, string (date-time).
+    #[inline]
     pub fn modified_before(mut self, value: DateTime) -> Self {
         self.modified_before = Some(value);
         self
@@ -2691,6 +2893,7 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -2698,6 +2901,7 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -2707,16 +2911,19 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
     }
     /// Query `offering`, string (uri).
+    #[inline]
     pub fn offering(mut self, value: impl Into<String>) -> Self {
         self.offering = Some(value.into());
         self
@@ -2724,6 +2931,7 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
     /// Offering billable
     ///
     /// Query `offering_billable`, boolean.
+    #[inline]
     pub fn offering_billable(mut self, value: bool) -> Self {
         self.offering_billable = Some(value);
         self
@@ -2731,6 +2939,7 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
     /// Offering shared
     ///
     /// Query `offering_shared`, boolean.
+    #[inline]
     pub fn offering_shared(mut self, value: bool) -> Self {
         self.offering_shared = Some(value);
         self
@@ -2740,6 +2949,7 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
     /// Query `offering_slug`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_offering_slug`\](Self::add_offering_slug) adds one to them.
+    #[inline]
     pub fn offering_slug(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -2748,6 +2958,7 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
         self
     }
     /// Adds one value to query `offering_slug`, after those set before (with [`offering_slug`](Self::offering_slug) or this method).
+    #[inline]
     pub fn add_offering_slug(mut self, value: impl Into<String>) -> Self {
         self.offering_slug.push(value.into());
         self
@@ -2755,6 +2966,7 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
     /// Offering type
     ///
     /// Query `offering_type`, string.
+    #[inline]
     pub fn offering_type(mut self, value: impl Into<String>) -> Self {
         self.offering_type = Some(value.into());
         self
@@ -2764,6 +2976,7 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
     /// Query `offering_uuid`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_offering_uuid`\](Self::add_offering_uuid) adds one to them.
+    #[inline]
     pub fn offering_uuid(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -2772,6 +2985,7 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
         self
     }
     /// Adds one value to query `offering_uuid`, after those set before (with [`offering_uuid`](Self::offering_uuid) or this method).
+    #[inline]
     pub fn add_offering_uuid(mut self, value: impl Into<String>) -> Self {
         self.offering_uuid.push(value.into());
         self
@@ -2779,6 +2993,7 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
     /// Filter resources with only limit-based components
     ///
     /// Query `only_limit_based`, boolean.
+    #[inline]
     pub fn only_limit_based(mut self, value: bool) -> Self {
         self.only_limit_based = Some(value);
         self
@@ -2786,6 +3001,7 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
     /// Filter resources with only usage-based components
     ///
     /// Query `only_usage_based`, boolean.
+    #[inline]
     pub fn only_usage_based(mut self, value: bool) -> Self {
         self.only_usage_based = Some(value);
         self
@@ -2795,6 +3011,7 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
     /// Query `order_state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_order_state`\](Self::add_order_state) adds one to them.
+    #[inline]
     pub fn order_state(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -2803,6 +3020,7 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
         self
     }
     /// Adds one value to query `order_state`, after those set before (with [`order_state`](Self::order_state) or this method).
+    #[inline]
     pub fn add_order_state(mut self, value: impl Into<String>) -> Self {
         self.order_state.push(value.into());
         self
@@ -2810,6 +3028,7 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -2817,11 +3036,13 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `parent_offering_uuid`, string (uuid).
+    #[inline]
     pub fn parent_offering_uuid(mut self, value: Uuid) -> Self {
         self.parent_offering_uuid = Some(value);
         self
@@ -2829,6 +3050,7 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
     /// Paused
     ///
     /// Query `paused`, boolean.
+    #[inline]
     pub fn paused(mut self, value: bool) -> Self {
         self.paused = Some(value);
         self
@@ -2836,6 +3058,7 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
     /// Plan UUID
     ///
     /// Query `plan_uuid`, string (uuid).
+    #[inline]
     pub fn plan_uuid(mut self, value: Uuid) -> Self {
         self.plan_uuid = Some(value);
         self
@@ -2843,6 +3066,7 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
     /// Project name
     ///
     /// Query `project_name`, string.
+    #[inline]
     pub fn project_name(mut self, value: impl Into<String>) -> Self {
         self.project_name = Some(value.into());
         self
@@ -2850,6 +3074,7 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -2857,6 +3082,7 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
     /// Provider UUID
     ///
     /// Query `provider_uuid`, string (uuid).
+    #[inline]
     pub fn provider_uuid(mut self, value: Uuid) -> Self {
         self.provider_uuid = Some(value);
         self
@@ -2864,6 +3090,7 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
     /// Search by resource UUID, name, slug, backend ID, effective ID, IPs or hypervisor
     ///
     /// Query `query`, string.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
@@ -2871,6 +3098,7 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
     /// Resource attributes (JSON)
     ///
     /// Query `resource_attributes`, string.
+    #[inline]
     pub fn resource_attributes(mut self, value: impl Into<String>) -> Self {
         self.resource_attributes = Some(value.into());
         self
@@ -2878,6 +3106,7 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
     /// Restrict member access
     ///
     /// Query `restrict_member_access`, boolean.
+    #[inline]
     pub fn restrict_member_access(mut self, value: bool) -> Self {
         self.restrict_member_access = Some(value);
         self
@@ -2885,6 +3114,7 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
     /// Runtime state
     ///
     /// Query `runtime_state`, string.
+    #[inline]
     pub fn runtime_state(mut self, value: impl Into<String>) -> Self {
         self.runtime_state = Some(value.into());
         self
@@ -2892,6 +3122,7 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
     /// Filter by scope URL.
     ///
     /// Query `scope`, string (uri).
+    #[inline]
     pub fn scope(mut self, value: impl Into<String>) -> Self {
         self.scope = Some(value.into());
         self
@@ -2899,6 +3130,7 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
     /// Service manager UUID
     ///
     /// Query `service_manager_uuid`, string (uuid).
+    #[inline]
     pub fn service_manager_uuid(mut self, value: Uuid) -> Self {
         self.service_manager_uuid = Some(value);
         self
@@ -2906,6 +3138,7 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
     /// Slug
     ///
     /// Query `slug`, string.
+    #[inline]
     pub fn slug(mut self, value: impl Into<String>) -> Self {
         self.slug = Some(value.into());
         self
@@ -2915,11 +3148,13 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
@@ -2927,6 +3162,7 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
     /// Filter by usage-based offerings
     ///
     /// Query `usage_based`, boolean.
+    #[inline]
     pub fn usage_based(mut self, value: bool) -> Self {
         self.usage_based = Some(value);
         self
@@ -2934,6 +3170,7 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
     /// Include only resources visible to service providers
     ///
     /// Query `visible_to_providers`, boolean.
+    #[inline]
     pub fn visible_to_providers(mut self, value: bool) -> Self {
         self.visible_to_providers = Some(value);
         self
@@ -2941,12 +3178,14 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
     /// Visible to username
     ///
     /// Query `visible_to_username`, string.
+    #[inline]
     pub fn visible_to_username(mut self, value: impl Into<String>) -> Self {
         self.visible_to_username = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2955,6 +3194,7 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3024,6 +3264,7 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -3036,6 +3277,7 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<models::MarketplaceProviderResourcesHistoryListResponse> {
@@ -3053,6 +3295,7 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-provider-resources/{uuid}/history/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -3069,6 +3312,7 @@ impl std::future::IntoFuture for MarketplaceProviderResourcesHistoryListBuilder 
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::MarketplaceProviderResourcesHistoryListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3083,6 +3327,7 @@ pub struct MarketplaceProviderResourcesOfferingForSubresourcesListBuilder {
 impl MarketplaceProviderResourcesOfferingForSubresourcesListBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3091,6 +3336,7 @@ impl MarketplaceProviderResourcesOfferingForSubresourcesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3110,6 +3356,7 @@ impl MarketplaceProviderResourcesOfferingForSubresourcesListBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<Vec<Lenient<models::UuidType>>> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json_or_default)
@@ -3119,6 +3366,7 @@ impl std::future::IntoFuture
 for MarketplaceProviderResourcesOfferingForSubresourcesListBuilder {
     type Output = Result<Vec<Lenient<models::UuidType>>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<Vec<Lenient<models::UuidType>>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3135,17 +3383,20 @@ impl MarketplaceProviderResourcesOfferingRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3154,6 +3405,7 @@ impl MarketplaceProviderResourcesOfferingRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3175,6 +3427,7 @@ impl MarketplaceProviderResourcesOfferingRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::PublicOfferingDetails> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -3183,6 +3436,7 @@ impl MarketplaceProviderResourcesOfferingRetrieveBuilder {
 impl std::future::IntoFuture for MarketplaceProviderResourcesOfferingRetrieveBuilder {
     type Output = Result<models::PublicOfferingDetails, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::PublicOfferingDetails>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3197,6 +3451,7 @@ pub struct MarketplaceProviderResourcesPlanPeriodsListBuilder {
 impl MarketplaceProviderResourcesPlanPeriodsListBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3205,6 +3460,7 @@ impl MarketplaceProviderResourcesPlanPeriodsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3224,6 +3480,7 @@ impl MarketplaceProviderResourcesPlanPeriodsListBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<Vec<Lenient<models::PlanPeriods>>> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json_or_default)
@@ -3232,6 +3489,7 @@ impl MarketplaceProviderResourcesPlanPeriodsListBuilder {
 impl std::future::IntoFuture for MarketplaceProviderResourcesPlanPeriodsListBuilder {
     type Output = Result<Vec<Lenient<models::PlanPeriods>>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<Vec<Lenient<models::PlanPeriods>>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3248,12 +3506,14 @@ impl MarketplaceProviderResourcesTeamListBuilder {
     /// When ENFORCE_USER_CONSENT_FOR_OFFERINGS is disabled, passing true returns only users who have active consent for this offering.
     ///
     /// Query `has_consent`, boolean.
+    #[inline]
     pub fn has_consent(mut self, value: bool) -> Self {
         self.has_consent = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3262,6 +3522,7 @@ impl MarketplaceProviderResourcesTeamListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3283,6 +3544,7 @@ impl MarketplaceProviderResourcesTeamListBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<Vec<Lenient<models::Team>>> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json_or_default)
@@ -3291,6 +3553,7 @@ impl MarketplaceProviderResourcesTeamListBuilder {
 impl std::future::IntoFuture for MarketplaceProviderResourcesTeamListBuilder {
     type Output = Result<Vec<Lenient<models::Team>>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<Vec<Lenient<models::Team>>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3306,6 +3569,7 @@ pub struct MarketplaceProviderResourcesAdjustDatesBuilder {
 impl MarketplaceProviderResourcesAdjustDatesBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3314,6 +3578,7 @@ impl MarketplaceProviderResourcesAdjustDatesBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3334,6 +3599,7 @@ impl MarketplaceProviderResourcesAdjustDatesBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -3342,6 +3608,7 @@ impl MarketplaceProviderResourcesAdjustDatesBuilder {
 impl std::future::IntoFuture for MarketplaceProviderResourcesAdjustDatesBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3357,6 +3624,7 @@ pub struct MarketplaceProviderResourcesMoveResourceBuilder {
 impl MarketplaceProviderResourcesMoveResourceBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3365,6 +3633,7 @@ impl MarketplaceProviderResourcesMoveResourceBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3385,6 +3654,7 @@ impl MarketplaceProviderResourcesMoveResourceBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Resource> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -3393,6 +3663,7 @@ impl MarketplaceProviderResourcesMoveResourceBuilder {
 impl std::future::IntoFuture for MarketplaceProviderResourcesMoveResourceBuilder {
     type Output = Result<models::Resource, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Resource>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3407,6 +3678,7 @@ pub struct MarketplaceProviderResourcesRefreshLastSyncBuilder {
 impl MarketplaceProviderResourcesRefreshLastSyncBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3415,6 +3687,7 @@ impl MarketplaceProviderResourcesRefreshLastSyncBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3434,6 +3707,7 @@ impl MarketplaceProviderResourcesRefreshLastSyncBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -3442,6 +3716,7 @@ impl MarketplaceProviderResourcesRefreshLastSyncBuilder {
 impl std::future::IntoFuture for MarketplaceProviderResourcesRefreshLastSyncBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3457,6 +3732,7 @@ pub struct MarketplaceProviderResourcesRestoreBuilder {
 impl MarketplaceProviderResourcesRestoreBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3465,6 +3741,7 @@ impl MarketplaceProviderResourcesRestoreBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3485,6 +3762,7 @@ impl MarketplaceProviderResourcesRestoreBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::MarketplaceProviderResourcesRestoreResponse> {
@@ -3500,6 +3778,7 @@ impl std::future::IntoFuture for MarketplaceProviderResourcesRestoreBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::MarketplaceProviderResourcesRestoreResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3515,6 +3794,7 @@ pub struct MarketplaceProviderResourcesSetAsErredBuilder {
 impl MarketplaceProviderResourcesSetAsErredBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3524,10 +3804,12 @@ impl MarketplaceProviderResourcesSetAsErredBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::ResourceSetStateErredRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3550,6 +3832,7 @@ impl MarketplaceProviderResourcesSetAsErredBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -3558,6 +3841,7 @@ impl MarketplaceProviderResourcesSetAsErredBuilder {
 impl std::future::IntoFuture for MarketplaceProviderResourcesSetAsErredBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3572,6 +3856,7 @@ pub struct MarketplaceProviderResourcesSetAsOkBuilder {
 impl MarketplaceProviderResourcesSetAsOkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3580,6 +3865,7 @@ impl MarketplaceProviderResourcesSetAsOkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3599,6 +3885,7 @@ impl MarketplaceProviderResourcesSetAsOkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -3607,6 +3894,7 @@ impl MarketplaceProviderResourcesSetAsOkBuilder {
 impl std::future::IntoFuture for MarketplaceProviderResourcesSetAsOkBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3622,6 +3910,7 @@ pub struct MarketplaceProviderResourcesSetBackendIdBuilder {
 impl MarketplaceProviderResourcesSetBackendIdBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3631,10 +3920,12 @@ impl MarketplaceProviderResourcesSetBackendIdBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::ResourceBackendIdRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3657,6 +3948,7 @@ impl MarketplaceProviderResourcesSetBackendIdBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -3665,6 +3957,7 @@ impl MarketplaceProviderResourcesSetBackendIdBuilder {
 impl std::future::IntoFuture for MarketplaceProviderResourcesSetBackendIdBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3680,6 +3973,7 @@ pub struct MarketplaceProviderResourcesSetBackendMetadataBuilder {
 impl MarketplaceProviderResourcesSetBackendMetadataBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3688,6 +3982,7 @@ impl MarketplaceProviderResourcesSetBackendMetadataBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3708,6 +4003,7 @@ impl MarketplaceProviderResourcesSetBackendMetadataBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -3716,6 +4012,7 @@ impl MarketplaceProviderResourcesSetBackendMetadataBuilder {
 impl std::future::IntoFuture for MarketplaceProviderResourcesSetBackendMetadataBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3731,6 +4028,7 @@ pub struct MarketplaceProviderResourcesSetDownscaledBuilder {
 impl MarketplaceProviderResourcesSetDownscaledBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3740,10 +4038,12 @@ impl MarketplaceProviderResourcesSetDownscaledBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::ResourceDownscaledRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3766,6 +4066,7 @@ impl MarketplaceProviderResourcesSetDownscaledBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -3774,6 +4075,7 @@ impl MarketplaceProviderResourcesSetDownscaledBuilder {
 impl std::future::IntoFuture for MarketplaceProviderResourcesSetDownscaledBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3789,6 +4091,7 @@ pub struct MarketplaceProviderResourcesSetEffectiveIdBuilder {
 impl MarketplaceProviderResourcesSetEffectiveIdBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3798,10 +4101,12 @@ impl MarketplaceProviderResourcesSetEffectiveIdBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::ResourceEffectiveIdRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3824,6 +4129,7 @@ impl MarketplaceProviderResourcesSetEffectiveIdBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -3832,6 +4138,7 @@ impl MarketplaceProviderResourcesSetEffectiveIdBuilder {
 impl std::future::IntoFuture for MarketplaceProviderResourcesSetEffectiveIdBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3847,6 +4154,7 @@ pub struct MarketplaceProviderResourcesSetEndDateBuilder {
 impl MarketplaceProviderResourcesSetEndDateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3856,10 +4164,12 @@ impl MarketplaceProviderResourcesSetEndDateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::ResourceEndDateRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3882,6 +4192,7 @@ impl MarketplaceProviderResourcesSetEndDateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -3890,6 +4201,7 @@ impl MarketplaceProviderResourcesSetEndDateBuilder {
 impl std::future::IntoFuture for MarketplaceProviderResourcesSetEndDateBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3905,6 +4217,7 @@ pub struct MarketplaceProviderResourcesSetEndDateByProviderBuilder {
 impl MarketplaceProviderResourcesSetEndDateByProviderBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3914,10 +4227,12 @@ impl MarketplaceProviderResourcesSetEndDateByProviderBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::ResourceEndDateByProviderRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3940,6 +4255,7 @@ impl MarketplaceProviderResourcesSetEndDateByProviderBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -3949,6 +4265,7 @@ impl std::future::IntoFuture
 for MarketplaceProviderResourcesSetEndDateByProviderBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3964,6 +4281,7 @@ pub struct MarketplaceProviderResourcesSetEndDateByStaffBuilder {
 impl MarketplaceProviderResourcesSetEndDateByStaffBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3973,10 +4291,12 @@ impl MarketplaceProviderResourcesSetEndDateByStaffBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::ResourceEndDateByProviderRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3999,6 +4319,7 @@ impl MarketplaceProviderResourcesSetEndDateByStaffBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -4007,6 +4328,7 @@ impl MarketplaceProviderResourcesSetEndDateByStaffBuilder {
 impl std::future::IntoFuture for MarketplaceProviderResourcesSetEndDateByStaffBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4022,6 +4344,7 @@ pub struct MarketplaceProviderResourcesSetEndpointsBuilder {
 impl MarketplaceProviderResourcesSetEndpointsBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4030,6 +4353,7 @@ impl MarketplaceProviderResourcesSetEndpointsBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4050,6 +4374,7 @@ impl MarketplaceProviderResourcesSetEndpointsBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -4058,6 +4383,7 @@ impl MarketplaceProviderResourcesSetEndpointsBuilder {
 impl std::future::IntoFuture for MarketplaceProviderResourcesSetEndpointsBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4073,6 +4399,7 @@ pub struct MarketplaceProviderResourcesSetLimitsBuilder {
 impl MarketplaceProviderResourcesSetLimitsBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4081,6 +4408,7 @@ impl MarketplaceProviderResourcesSetLimitsBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4101,6 +4429,7 @@ impl MarketplaceProviderResourcesSetLimitsBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -4109,6 +4438,7 @@ impl MarketplaceProviderResourcesSetLimitsBuilder {
 impl std::future::IntoFuture for MarketplaceProviderResourcesSetLimitsBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4124,6 +4454,7 @@ pub struct MarketplaceProviderResourcesSetPausedBuilder {
 impl MarketplaceProviderResourcesSetPausedBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4133,10 +4464,12 @@ impl MarketplaceProviderResourcesSetPausedBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::ResourcePausedRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4159,6 +4492,7 @@ impl MarketplaceProviderResourcesSetPausedBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -4167,6 +4501,7 @@ impl MarketplaceProviderResourcesSetPausedBuilder {
 impl std::future::IntoFuture for MarketplaceProviderResourcesSetPausedBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4182,6 +4517,7 @@ pub struct MarketplaceProviderResourcesSetRestrictMemberAccessBuilder {
 impl MarketplaceProviderResourcesSetRestrictMemberAccessBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4191,10 +4527,12 @@ impl MarketplaceProviderResourcesSetRestrictMemberAccessBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::ResourceRestrictMemberAccessRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4217,6 +4555,7 @@ impl MarketplaceProviderResourcesSetRestrictMemberAccessBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -4226,6 +4565,7 @@ impl std::future::IntoFuture
 for MarketplaceProviderResourcesSetRestrictMemberAccessBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4241,6 +4581,7 @@ pub struct MarketplaceProviderResourcesSetSlugBuilder {
 impl MarketplaceProviderResourcesSetSlugBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4249,6 +4590,7 @@ impl MarketplaceProviderResourcesSetSlugBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4269,6 +4611,7 @@ impl MarketplaceProviderResourcesSetSlugBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -4277,6 +4620,7 @@ impl MarketplaceProviderResourcesSetSlugBuilder {
 impl std::future::IntoFuture for MarketplaceProviderResourcesSetSlugBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4291,6 +4635,7 @@ pub struct MarketplaceProviderResourcesSetStateOkBuilder {
 impl MarketplaceProviderResourcesSetStateOkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4299,6 +4644,7 @@ impl MarketplaceProviderResourcesSetStateOkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4318,6 +4664,7 @@ impl MarketplaceProviderResourcesSetStateOkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -4326,6 +4673,7 @@ impl MarketplaceProviderResourcesSetStateOkBuilder {
 impl std::future::IntoFuture for MarketplaceProviderResourcesSetStateOkBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4341,6 +4689,7 @@ pub struct MarketplaceProviderResourcesSubmitReportBuilder {
 impl MarketplaceProviderResourcesSubmitReportBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4349,6 +4698,7 @@ impl MarketplaceProviderResourcesSubmitReportBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4369,6 +4719,7 @@ impl MarketplaceProviderResourcesSubmitReportBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -4377,6 +4728,7 @@ impl MarketplaceProviderResourcesSubmitReportBuilder {
 impl std::future::IntoFuture for MarketplaceProviderResourcesSubmitReportBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4392,6 +4744,7 @@ pub struct MarketplaceProviderResourcesTerminateBuilder {
 impl MarketplaceProviderResourcesTerminateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4401,10 +4754,12 @@ impl MarketplaceProviderResourcesTerminateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::ResourceTerminateRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4427,6 +4782,7 @@ impl MarketplaceProviderResourcesTerminateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ResourceTerminate> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -4435,6 +4791,7 @@ impl MarketplaceProviderResourcesTerminateBuilder {
 impl std::future::IntoFuture for MarketplaceProviderResourcesTerminateBuilder {
     type Output = Result<models::ResourceTerminate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ResourceTerminate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4449,6 +4806,7 @@ pub struct MarketplaceProviderResourcesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceProviderResourcesMock<'a> {
     /// Expects `GET /api/marketplace-provider-resources/` (operation `marketplace_provider_resources_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Resource>> {
@@ -4461,6 +4819,7 @@ impl<'a> MarketplaceProviderResourcesMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-provider-resources/{uuid}/` (operation `marketplace_provider_resources_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -4475,6 +4834,7 @@ impl<'a> MarketplaceProviderResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-resources/{uuid}/pull/` (operation `marketplace_provider_resources_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn pull(
         &self,
         uuid: &Uuid,
@@ -4489,6 +4849,7 @@ impl<'a> MarketplaceProviderResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-resources/{uuid}/unlink/` (operation `marketplace_provider_resources_unlink`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn unlink(
         &self,
         uuid: &Uuid,
@@ -4503,6 +4864,7 @@ impl<'a> MarketplaceProviderResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-resources/{uuid}/update_options/` (operation `marketplace_provider_resources_update_options`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update_options(
         &self,
         uuid: &Uuid,
@@ -4517,6 +4879,7 @@ impl<'a> MarketplaceProviderResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-resources/{uuid}/update_options_direct/` (operation `marketplace_provider_resources_update_options_direct`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update_options_direct(
         &self,
         uuid: &Uuid,
@@ -4531,6 +4894,7 @@ impl<'a> MarketplaceProviderResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/marketplace-provider-resources/{uuid}/` (operation `marketplace_provider_resources_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -4545,6 +4909,7 @@ impl<'a> MarketplaceProviderResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/marketplace-provider-resources/{uuid}/` (operation `marketplace_provider_resources_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -4559,6 +4924,7 @@ impl<'a> MarketplaceProviderResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-provider-resources/{uuid}/list_users/` (operation `marketplace_provider_resources_list_users_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list_users_list(
         &self,
         uuid: &Uuid,
@@ -4573,6 +4939,7 @@ impl<'a> MarketplaceProviderResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-resources/{uuid}/add_user/` (operation `marketplace_provider_resources_add_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn add_user(
         &self,
         uuid: &Uuid,
@@ -4587,6 +4954,7 @@ impl<'a> MarketplaceProviderResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-resources/{uuid}/delete_user/` (operation `marketplace_provider_resources_delete_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn delete_user(
         &self,
         uuid: &Uuid,
@@ -4601,6 +4969,7 @@ impl<'a> MarketplaceProviderResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-resources/{uuid}/update_user/` (operation `marketplace_provider_resources_update_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update_user(
         &self,
         uuid: &Uuid,
@@ -4615,6 +4984,7 @@ impl<'a> MarketplaceProviderResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-provider-resources/{uuid}/details/` (operation `marketplace_provider_resources_details_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn details_retrieve(
         &self,
         uuid: &Uuid,
@@ -4629,6 +4999,7 @@ impl<'a> MarketplaceProviderResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-provider-resources/{uuid}/glauth_tree/` (operation `marketplace_provider_resources_glauth_tree_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn glauth_tree_retrieve(
         &self,
         uuid: &Uuid,
@@ -4643,6 +5014,7 @@ impl<'a> MarketplaceProviderResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-provider-resources/{uuid}/glauth_users_config/` (operation `marketplace_provider_resources_glauth_users_config_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn glauth_users_config_retrieve(
         &self,
         uuid: &Uuid,
@@ -4657,6 +5029,7 @@ impl<'a> MarketplaceProviderResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-provider-resources/{uuid}/history/at/` (operation `marketplace_provider_resources_history_at_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn history_at_retrieve(
         &self,
         uuid: &Uuid,
@@ -4676,6 +5049,7 @@ impl<'a> MarketplaceProviderResourcesMock<'a> {
             .query("timestamp", timestamp)
     }
     /// Expects `GET /api/marketplace-provider-resources/{uuid}/history/` (operation `marketplace_provider_resources_history_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn history_list(
         &self,
         uuid: &Uuid,
@@ -4693,6 +5067,7 @@ impl<'a> MarketplaceProviderResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-provider-resources/{uuid}/offering_for_subresources/` (operation `marketplace_provider_resources_offering_for_subresources_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn offering_for_subresources_list(
         &self,
         uuid: &Uuid,
@@ -4707,6 +5082,7 @@ impl<'a> MarketplaceProviderResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-provider-resources/{uuid}/offering/` (operation `marketplace_provider_resources_offering_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn offering_retrieve(
         &self,
         uuid: &Uuid,
@@ -4721,6 +5097,7 @@ impl<'a> MarketplaceProviderResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-provider-resources/{uuid}/plan_periods/` (operation `marketplace_provider_resources_plan_periods_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn plan_periods_list(
         &self,
         uuid: &Uuid,
@@ -4735,6 +5112,7 @@ impl<'a> MarketplaceProviderResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-provider-resources/{uuid}/team/` (operation `marketplace_provider_resources_team_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn team_list(
         &self,
         uuid: &Uuid,
@@ -4749,6 +5127,7 @@ impl<'a> MarketplaceProviderResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-resources/{uuid}/adjust_dates/` (operation `marketplace_provider_resources_adjust_dates`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn adjust_dates(
         &self,
         uuid: &Uuid,
@@ -4763,6 +5142,7 @@ impl<'a> MarketplaceProviderResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-resources/{uuid}/move_resource/` (operation `marketplace_provider_resources_move_resource`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn move_resource(
         &self,
         uuid: &Uuid,
@@ -4777,6 +5157,7 @@ impl<'a> MarketplaceProviderResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-resources/{uuid}/refresh_last_sync/` (operation `marketplace_provider_resources_refresh_last_sync`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn refresh_last_sync(
         &self,
         uuid: &Uuid,
@@ -4791,6 +5172,7 @@ impl<'a> MarketplaceProviderResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-resources/{uuid}/restore/` (operation `marketplace_provider_resources_restore`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn restore(
         &self,
         uuid: &Uuid,
@@ -4808,6 +5190,7 @@ impl<'a> MarketplaceProviderResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-resources/{uuid}/set_as_erred/` (operation `marketplace_provider_resources_set_as_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_as_erred(
         &self,
         uuid: &Uuid,
@@ -4822,6 +5205,7 @@ impl<'a> MarketplaceProviderResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-resources/{uuid}/set_as_ok/` (operation `marketplace_provider_resources_set_as_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_as_ok(
         &self,
         uuid: &Uuid,
@@ -4836,6 +5220,7 @@ impl<'a> MarketplaceProviderResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-resources/{uuid}/set_backend_id/` (operation `marketplace_provider_resources_set_backend_id`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_backend_id(
         &self,
         uuid: &Uuid,
@@ -4850,6 +5235,7 @@ impl<'a> MarketplaceProviderResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-resources/{uuid}/set_backend_metadata/` (operation `marketplace_provider_resources_set_backend_metadata`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_backend_metadata(
         &self,
         uuid: &Uuid,
@@ -4864,6 +5250,7 @@ impl<'a> MarketplaceProviderResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-resources/{uuid}/set_downscaled/` (operation `marketplace_provider_resources_set_downscaled`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_downscaled(
         &self,
         uuid: &Uuid,
@@ -4878,6 +5265,7 @@ impl<'a> MarketplaceProviderResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-resources/{uuid}/set_effective_id/` (operation `marketplace_provider_resources_set_effective_id`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_effective_id(
         &self,
         uuid: &Uuid,
@@ -4892,6 +5280,7 @@ impl<'a> MarketplaceProviderResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-resources/{uuid}/set_end_date/` (operation `marketplace_provider_resources_set_end_date`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_end_date(
         &self,
         uuid: &Uuid,
@@ -4906,6 +5295,7 @@ impl<'a> MarketplaceProviderResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-resources/{uuid}/set_end_date_by_provider/` (operation `marketplace_provider_resources_set_end_date_by_provider`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_end_date_by_provider(
         &self,
         uuid: &Uuid,
@@ -4920,6 +5310,7 @@ impl<'a> MarketplaceProviderResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-resources/{uuid}/set_end_date_by_staff/` (operation `marketplace_provider_resources_set_end_date_by_staff`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_end_date_by_staff(
         &self,
         uuid: &Uuid,
@@ -4934,6 +5325,7 @@ impl<'a> MarketplaceProviderResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-resources/{uuid}/set_endpoints/` (operation `marketplace_provider_resources_set_endpoints`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_endpoints(
         &self,
         uuid: &Uuid,
@@ -4948,6 +5340,7 @@ impl<'a> MarketplaceProviderResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-resources/{uuid}/set_limits/` (operation `marketplace_provider_resources_set_limits`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_limits(
         &self,
         uuid: &Uuid,
@@ -4962,6 +5355,7 @@ impl<'a> MarketplaceProviderResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-resources/{uuid}/set_paused/` (operation `marketplace_provider_resources_set_paused`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_paused(
         &self,
         uuid: &Uuid,
@@ -4976,6 +5370,7 @@ impl<'a> MarketplaceProviderResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-resources/{uuid}/set_restrict_member_access/` (operation `marketplace_provider_resources_set_restrict_member_access`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_restrict_member_access(
         &self,
         uuid: &Uuid,
@@ -4990,6 +5385,7 @@ impl<'a> MarketplaceProviderResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-resources/{uuid}/set_slug/` (operation `marketplace_provider_resources_set_slug`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_slug(
         &self,
         uuid: &Uuid,
@@ -5004,6 +5400,7 @@ impl<'a> MarketplaceProviderResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-resources/{uuid}/set_state_ok/` (operation `marketplace_provider_resources_set_state_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_state_ok(
         &self,
         uuid: &Uuid,
@@ -5018,6 +5415,7 @@ impl<'a> MarketplaceProviderResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-resources/{uuid}/submit_report/` (operation `marketplace_provider_resources_submit_report`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn submit_report(
         &self,
         uuid: &Uuid,
@@ -5032,6 +5430,7 @@ impl<'a> MarketplaceProviderResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-provider-resources/{uuid}/terminate/` (operation `marketplace_provider_resources_terminate`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn terminate(
         &self,
         uuid: &Uuid,

@@ -31,6 +31,7 @@ impl<'a> MarketplacePublicApiApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`MarketplacePublicApiCheckSignatureBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn check_signature(
         &self,
         body: models::ServiceProviderSignatureRequest,
@@ -55,6 +56,7 @@ impl<'a> MarketplacePublicApiApi<'a> {
     /// - `201`: No response body
     ///
     /// Returns a [`MarketplacePublicApiSetUsageBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_usage(
         &self,
         body: models::ServiceProviderSignatureRequest,
@@ -76,6 +78,7 @@ pub struct MarketplacePublicApiCheckSignatureBuilder {
 impl MarketplacePublicApiCheckSignatureBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -84,6 +87,7 @@ impl MarketplacePublicApiCheckSignatureBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -101,6 +105,7 @@ impl MarketplacePublicApiCheckSignatureBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -109,6 +114,7 @@ impl MarketplacePublicApiCheckSignatureBuilder {
 impl std::future::IntoFuture for MarketplacePublicApiCheckSignatureBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -123,6 +129,7 @@ pub struct MarketplacePublicApiSetUsageBuilder {
 impl MarketplacePublicApiSetUsageBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -131,6 +138,7 @@ impl MarketplacePublicApiSetUsageBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -148,6 +156,7 @@ impl MarketplacePublicApiSetUsageBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -156,6 +165,7 @@ impl MarketplacePublicApiSetUsageBuilder {
 impl std::future::IntoFuture for MarketplacePublicApiSetUsageBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -170,6 +180,7 @@ pub struct MarketplacePublicApiMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplacePublicApiMock<'a> {
     /// Expects `POST /api/marketplace-public-api/check_signature/` (operation `marketplace_public_api_check_signature`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn check_signature(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
@@ -182,6 +193,7 @@ impl<'a> MarketplacePublicApiMock<'a> {
         )
     }
     /// Expects `POST /api/marketplace-public-api/set_usage/` (operation `marketplace_public_api_set_usage`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_usage(&self) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
         runtime::mock_ops::MockOperation::new(
             self.server,

@@ -27,6 +27,7 @@ impl<'a> MarketplacePublicOfferingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplacePublicOfferingsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MarketplacePublicOfferingsListBuilder {
         MarketplacePublicOfferingsListBuilder {
             client: self.client.clone(),
@@ -86,6 +87,7 @@ impl<'a> MarketplacePublicOfferingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplacePublicOfferingsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> MarketplacePublicOfferingsRetrieveBuilder {
         MarketplacePublicOfferingsRetrieveBuilder {
             client: self.client.clone(),
@@ -104,6 +106,7 @@ impl<'a> MarketplacePublicOfferingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplacePublicOfferingsPlansListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn plans_list(&self, uuid: Uuid) -> MarketplacePublicOfferingsPlansListBuilder {
         MarketplacePublicOfferingsPlansListBuilder {
             client: self.client.clone(),
@@ -121,6 +124,7 @@ impl<'a> MarketplacePublicOfferingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplacePublicOfferingsPlansRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn plans_retrieve(
         &self,
         uuid: impl Into<String>,
@@ -188,6 +192,7 @@ impl MarketplacePublicOfferingsListBuilder {
     /// Accessible via calls
     ///
     /// Query `accessible_via_calls`, boolean.
+    #[inline]
     pub fn accessible_via_calls(mut self, value: bool) -> Self {
         self.accessible_via_calls = Some(value);
         self
@@ -195,6 +200,7 @@ impl MarketplacePublicOfferingsListBuilder {
     /// Allowed customer UUID
     ///
     /// Query `allowed_customer_uuid`, string (uuid).
+    #[inline]
     pub fn allowed_customer_uuid(mut self, value: Uuid) -> Self {
         self.allowed_customer_uuid = Some(value);
         self
@@ -202,6 +208,7 @@ impl MarketplacePublicOfferingsListBuilder {
     /// Offering attributes (JSON)
     ///
     /// Query `attributes`, string.
+    #[inline]
     pub fn attributes(mut self, value: impl Into<String>) -> Self {
         self.attributes = Some(value.into());
         self
@@ -209,11 +216,13 @@ impl MarketplacePublicOfferingsListBuilder {
     /// Billable
     ///
     /// Query `billable`, boolean.
+    #[inline]
     pub fn billable(mut self, value: bool) -> Self {
         self.billable = Some(value);
         self
     }
     /// Query `can_create_offering_user`, boolean.
+    #[inline]
     pub fn can_create_offering_user(mut self, value: bool) -> Self {
         self.can_create_offering_user = Some(value);
         self
@@ -221,6 +230,7 @@ impl MarketplacePublicOfferingsListBuilder {
     /// Category group UUID
     ///
     /// Query `category_group_uuid`, string (uuid).
+    #[inline]
     pub fn category_group_uuid(mut self, value: Uuid) -> Self {
         self.category_group_uuid = Some(value);
         self
@@ -228,6 +238,7 @@ impl MarketplacePublicOfferingsListBuilder {
     /// Category UUID
     ///
     /// Query `category_uuid`, string (uuid).
+    #[inline]
     pub fn category_uuid(mut self, value: Uuid) -> Self {
         self.category_uuid = Some(value);
         self
@@ -235,6 +246,7 @@ impl MarketplacePublicOfferingsListBuilder {
     /// Created after
     ///
     /// Query `created`, string (date-time).
+    #[inline]
     pub fn created(mut self, value: DateTime) -> Self {
         self.created = Some(value);
         self
@@ -242,6 +254,7 @@ impl MarketplacePublicOfferingsListBuilder {
     /// Created before
     ///
     /// Query `created_before`, string (date-time).
+    #[inline]
     pub fn created_before(mut self, value: DateTime) -> Self {
         self.created_before = Some(value);
         self
@@ -249,6 +262,7 @@ impl MarketplacePublicOfferingsListBuilder {
     /// Customer URL
     ///
     /// Query `customer`, string (uri).
+    #[inline]
     pub fn customer(mut self, value: impl Into<String>) -> Self {
         self.customer = Some(value.into());
         self
@@ -256,6 +270,7 @@ impl MarketplacePublicOfferingsListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -263,6 +278,7 @@ impl MarketplacePublicOfferingsListBuilder {
     /// Description contains
     ///
     /// Query `description`, string.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -270,11 +286,13 @@ impl MarketplacePublicOfferingsListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -282,6 +300,7 @@ impl MarketplacePublicOfferingsListBuilder {
     /// Has Active Terms of Service
     ///
     /// Query `has_active_terms_of_service`, boolean.
+    #[inline]
     pub fn has_active_terms_of_service(mut self, value: bool) -> Self {
         self.has_active_terms_of_service = Some(value);
         self
@@ -289,6 +308,7 @@ impl MarketplacePublicOfferingsListBuilder {
     /// Has Terms of Service
     ///
     /// Query `has_terms_of_service`, boolean.
+    #[inline]
     pub fn has_terms_of_service(mut self, value: bool) -> Self {
         self.has_terms_of_service = Some(value);
         self
@@ -296,6 +316,7 @@ impl MarketplacePublicOfferingsListBuilder {
     /// Keyword
     ///
     /// Query `keyword`, string.
+    #[inline]
     pub fn keyword(mut self, value: impl Into<String>) -> Self {
         self.keyword = Some(value.into());
         self
@@ -303,6 +324,7 @@ impl MarketplacePublicOfferingsListBuilder {
     /// Modified after
     ///
     /// Query `modified`, string (date-time).
+    #[inline]
     pub fn modified(mut self, value: DateTime) -> Self {
         self.modified = Some(value);
         self
@@ -310,6 +332,7 @@ impl MarketplacePublicOfferingsListBuilder {
     /// Modified before
     ///
     /// Query `modified_before`, string (date-time).
+    #[inline]
     pub fn modified_before(mut self, value: DateTime) -> Self {
         self.modified_before = Some(value);
         self
@@ -317,6 +340,7 @@ impl MarketplacePublicOfferingsListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -324,6 +348,7 @@ impl MarketplacePublicOfferingsListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -333,11 +358,13 @@ impl MarketplacePublicOfferingsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -345,6 +372,7 @@ impl MarketplacePublicOfferingsListBuilder {
     /// Offering group UUID
     ///
     /// Query `offering_group_uuid`, string (uuid).
+    #[inline]
     pub fn offering_group_uuid(mut self, value: Uuid) -> Self {
         self.offering_group_uuid = Some(value);
         self
@@ -352,6 +380,7 @@ impl MarketplacePublicOfferingsListBuilder {
     /// Organization group UUID
     ///
     /// Query `organization_group_uuid`, string (uuid).
+    #[inline]
     pub fn organization_group_uuid(mut self, value: Uuid) -> Self {
         self.organization_group_uuid = Some(value);
         self
@@ -359,6 +388,7 @@ impl MarketplacePublicOfferingsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -366,6 +396,7 @@ impl MarketplacePublicOfferingsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -373,6 +404,7 @@ impl MarketplacePublicOfferingsListBuilder {
     /// Parent offering UUID
     ///
     /// Query `parent_uuid`, string (uuid).
+    #[inline]
     pub fn parent_uuid(mut self, value: Uuid) -> Self {
         self.parent_uuid = Some(value);
         self
@@ -380,6 +412,7 @@ impl MarketplacePublicOfferingsListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -387,6 +420,7 @@ impl MarketplacePublicOfferingsListBuilder {
     /// Search by offering name, slug or description
     ///
     /// Query `query`, string.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
@@ -394,6 +428,7 @@ impl MarketplacePublicOfferingsListBuilder {
     /// Resource customer UUID
     ///
     /// Query `resource_customer_uuid`, string (uuid).
+    #[inline]
     pub fn resource_customer_uuid(mut self, value: Uuid) -> Self {
         self.resource_customer_uuid = Some(value);
         self
@@ -401,6 +436,7 @@ impl MarketplacePublicOfferingsListBuilder {
     /// Resource project UUID
     ///
     /// Query `resource_project_uuid`, string (uuid).
+    #[inline]
     pub fn resource_project_uuid(mut self, value: Uuid) -> Self {
         self.resource_project_uuid = Some(value);
         self
@@ -408,6 +444,7 @@ impl MarketplacePublicOfferingsListBuilder {
     /// Scope UUID
     ///
     /// Query `scope_uuid`, string.
+    #[inline]
     pub fn scope_uuid(mut self, value: impl Into<String>) -> Self {
         self.scope_uuid = Some(value.into());
         self
@@ -415,6 +452,7 @@ impl MarketplacePublicOfferingsListBuilder {
     /// Service manager UUID
     ///
     /// Query `service_manager_uuid`, string (uuid).
+    #[inline]
     pub fn service_manager_uuid(mut self, value: Uuid) -> Self {
         self.service_manager_uuid = Some(value);
         self
@@ -422,6 +460,7 @@ impl MarketplacePublicOfferingsListBuilder {
     /// Shared
     ///
     /// Query `shared`, boolean.
+    #[inline]
     pub fn shared(mut self, value: bool) -> Self {
         self.shared = Some(value);
         self
@@ -429,6 +468,7 @@ impl MarketplacePublicOfferingsListBuilder {
     /// Slug
     ///
     /// Query `slug`, string.
+    #[inline]
     pub fn slug(mut self, value: impl Into<String>) -> Self {
         self.slug = Some(value.into());
         self
@@ -438,11 +478,13 @@ impl MarketplacePublicOfferingsListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
@@ -452,11 +494,13 @@ impl MarketplacePublicOfferingsListBuilder {
     /// Query `tag`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_tag`\](Self::add_tag) adds one to them.
+    #[inline]
     pub fn tag(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.tag = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `tag`, after those set before (with [`tag`](Self::tag) or this method).
+    #[inline]
     pub fn add_tag(mut self, value: impl Into<String>) -> Self {
         self.tag.push(value.into());
         self
@@ -466,6 +510,7 @@ impl MarketplacePublicOfferingsListBuilder {
     /// Query `tag_name`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_tag_name`\](Self::add_tag_name) adds one to them.
+    #[inline]
     pub fn tag_name(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -474,6 +519,7 @@ impl MarketplacePublicOfferingsListBuilder {
         self
     }
     /// Adds one value to query `tag_name`, after those set before (with [`tag_name`](Self::tag_name) or this method).
+    #[inline]
     pub fn add_tag_name(mut self, value: impl Into<String>) -> Self {
         self.tag_name.push(value.into());
         self
@@ -481,6 +527,7 @@ impl MarketplacePublicOfferingsListBuilder {
     /// Tag names with AND logic (comma-separated)
     ///
     /// Query `tag_names_and`, string.
+    #[inline]
     pub fn tag_names_and(mut self, value: impl Into<String>) -> Self {
         self.tag_names_and = Some(value.into());
         self
@@ -488,6 +535,7 @@ impl MarketplacePublicOfferingsListBuilder {
     /// Tag UUIDs with AND logic (comma-separated)
     ///
     /// Query `tags_and`, string.
+    #[inline]
     pub fn tags_and(mut self, value: impl Into<String>) -> Self {
         self.tags_and = Some(value.into());
         self
@@ -497,11 +545,13 @@ impl MarketplacePublicOfferingsListBuilder {
     /// Query `type`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_type`\](Self::add_type) adds one to them.
+    #[inline]
     pub fn type_(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.type_ = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `type`, after those set before (with [`type_`](Self::type_) or this method).
+    #[inline]
     pub fn add_type(mut self, value: impl Into<String>) -> Self {
         self.type_.push(value.into());
         self
@@ -509,6 +559,7 @@ impl MarketplacePublicOfferingsListBuilder {
     /// User Has Consent
     ///
     /// Query `user_has_consent`, boolean.
+    #[inline]
     pub fn user_has_consent(mut self, value: bool) -> Self {
         self.user_has_consent = Some(value);
         self
@@ -516,6 +567,7 @@ impl MarketplacePublicOfferingsListBuilder {
     /// User Has Offering User
     ///
     /// Query `user_has_offering_user`, boolean.
+    #[inline]
     pub fn user_has_offering_user(mut self, value: bool) -> Self {
         self.user_has_offering_user = Some(value);
         self
@@ -523,12 +575,14 @@ impl MarketplacePublicOfferingsListBuilder {
     /// Comma-separated offering UUIDs
     ///
     /// Query `uuid_list`, string.
+    #[inline]
     pub fn uuid_list(mut self, value: impl Into<String>) -> Self {
         self.uuid_list = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -537,6 +591,7 @@ impl MarketplacePublicOfferingsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -600,6 +655,7 @@ impl MarketplacePublicOfferingsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::PublicOfferingDetails>> {
@@ -610,6 +666,7 @@ impl MarketplacePublicOfferingsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::PublicOfferingDetails> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -625,6 +682,7 @@ impl MarketplacePublicOfferingsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-public-offerings/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -638,6 +696,7 @@ impl std::future::IntoFuture for MarketplacePublicOfferingsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::PublicOfferingDetails>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -654,17 +713,20 @@ impl MarketplacePublicOfferingsRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -673,6 +735,7 @@ impl MarketplacePublicOfferingsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -694,6 +757,7 @@ impl MarketplacePublicOfferingsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::PublicOfferingDetails> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -702,6 +766,7 @@ impl MarketplacePublicOfferingsRetrieveBuilder {
 impl std::future::IntoFuture for MarketplacePublicOfferingsRetrieveBuilder {
     type Output = Result<models::PublicOfferingDetails, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::PublicOfferingDetails>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -716,6 +781,7 @@ pub struct MarketplacePublicOfferingsPlansListBuilder {
 impl MarketplacePublicOfferingsPlansListBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -724,6 +790,7 @@ impl MarketplacePublicOfferingsPlansListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -743,6 +810,7 @@ impl MarketplacePublicOfferingsPlansListBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<Vec<Lenient<models::MarketplacePublicOffering>>> {
@@ -758,6 +826,7 @@ impl std::future::IntoFuture for MarketplacePublicOfferingsPlansListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         Vec<Lenient<models::MarketplacePublicOffering>>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -773,6 +842,7 @@ pub struct MarketplacePublicOfferingsPlansRetrieveBuilder {
 impl MarketplacePublicOfferingsPlansRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -781,6 +851,7 @@ impl MarketplacePublicOfferingsPlansRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -801,6 +872,7 @@ impl MarketplacePublicOfferingsPlansRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::MarketplacePublicOffering> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -809,6 +881,7 @@ impl MarketplacePublicOfferingsPlansRetrieveBuilder {
 impl std::future::IntoFuture for MarketplacePublicOfferingsPlansRetrieveBuilder {
     type Output = Result<models::MarketplacePublicOffering, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::MarketplacePublicOffering>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -823,6 +896,7 @@ pub struct MarketplacePublicOfferingsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplacePublicOfferingsMock<'a> {
     /// Expects `GET /api/marketplace-public-offerings/` (operation `marketplace_public_offerings_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -838,6 +912,7 @@ impl<'a> MarketplacePublicOfferingsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-public-offerings/{uuid}/` (operation `marketplace_public_offerings_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -852,6 +927,7 @@ impl<'a> MarketplacePublicOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-public-offerings/{uuid}/plans/` (operation `marketplace_public_offerings_plans_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn plans_list(
         &self,
         uuid: &Uuid,
@@ -869,6 +945,7 @@ impl<'a> MarketplacePublicOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-public-offerings/{uuid}/plans/{plan_uuid}/` (operation `marketplace_public_offerings_plans_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn plans_retrieve(
         &self,
         uuid: &str,

@@ -25,6 +25,7 @@ impl<'a> MarketplaceRemoteSynchronisationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceRemoteSynchronisationsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MarketplaceRemoteSynchronisationsListBuilder {
         MarketplaceRemoteSynchronisationsListBuilder {
             client: self.client.clone(),
@@ -41,6 +42,7 @@ impl<'a> MarketplaceRemoteSynchronisationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceRemoteSynchronisationsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: Uuid,
@@ -59,6 +61,7 @@ impl<'a> MarketplaceRemoteSynchronisationsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`MarketplaceRemoteSynchronisationsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::RemoteSynchronisationRequest,
@@ -77,6 +80,7 @@ impl<'a> MarketplaceRemoteSynchronisationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceRemoteSynchronisationsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -97,6 +101,7 @@ impl<'a> MarketplaceRemoteSynchronisationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceRemoteSynchronisationsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -116,6 +121,7 @@ impl<'a> MarketplaceRemoteSynchronisationsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`MarketplaceRemoteSynchronisationsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: Uuid,
@@ -134,6 +140,7 @@ impl<'a> MarketplaceRemoteSynchronisationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceRemoteSynchronisationsRunSynchronisationBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn run_synchronisation(
         &self,
         uuid: Uuid,
@@ -158,6 +165,7 @@ impl MarketplaceRemoteSynchronisationsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -165,12 +173,14 @@ impl MarketplaceRemoteSynchronisationsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -179,6 +189,7 @@ impl MarketplaceRemoteSynchronisationsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -198,6 +209,7 @@ impl MarketplaceRemoteSynchronisationsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::RemoteSynchronisation>> {
@@ -208,6 +220,7 @@ impl MarketplaceRemoteSynchronisationsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::RemoteSynchronisation> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -223,6 +236,7 @@ impl MarketplaceRemoteSynchronisationsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-remote-synchronisations/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -236,6 +250,7 @@ impl std::future::IntoFuture for MarketplaceRemoteSynchronisationsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::RemoteSynchronisation>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -250,6 +265,7 @@ pub struct MarketplaceRemoteSynchronisationsRetrieveBuilder {
 impl MarketplaceRemoteSynchronisationsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -258,6 +274,7 @@ impl MarketplaceRemoteSynchronisationsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -277,6 +294,7 @@ impl MarketplaceRemoteSynchronisationsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RemoteSynchronisation> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -285,6 +303,7 @@ impl MarketplaceRemoteSynchronisationsRetrieveBuilder {
 impl std::future::IntoFuture for MarketplaceRemoteSynchronisationsRetrieveBuilder {
     type Output = Result<models::RemoteSynchronisation, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RemoteSynchronisation>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -299,6 +318,7 @@ pub struct MarketplaceRemoteSynchronisationsCreateBuilder {
 impl MarketplaceRemoteSynchronisationsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -307,6 +327,7 @@ impl MarketplaceRemoteSynchronisationsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -324,6 +345,7 @@ impl MarketplaceRemoteSynchronisationsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RemoteSynchronisation> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -332,6 +354,7 @@ impl MarketplaceRemoteSynchronisationsCreateBuilder {
 impl std::future::IntoFuture for MarketplaceRemoteSynchronisationsCreateBuilder {
     type Output = Result<models::RemoteSynchronisation, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RemoteSynchronisation>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -347,6 +370,7 @@ pub struct MarketplaceRemoteSynchronisationsUpdateBuilder {
 impl MarketplaceRemoteSynchronisationsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -355,6 +379,7 @@ impl MarketplaceRemoteSynchronisationsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -375,6 +400,7 @@ impl MarketplaceRemoteSynchronisationsUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RemoteSynchronisation> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -383,6 +409,7 @@ impl MarketplaceRemoteSynchronisationsUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceRemoteSynchronisationsUpdateBuilder {
     type Output = Result<models::RemoteSynchronisation, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RemoteSynchronisation>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -398,6 +425,7 @@ pub struct MarketplaceRemoteSynchronisationsPartialUpdateBuilder {
 impl MarketplaceRemoteSynchronisationsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -407,10 +435,12 @@ impl MarketplaceRemoteSynchronisationsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedRemoteSynchronisationRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -433,6 +463,7 @@ impl MarketplaceRemoteSynchronisationsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RemoteSynchronisation> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -441,6 +472,7 @@ impl MarketplaceRemoteSynchronisationsPartialUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceRemoteSynchronisationsPartialUpdateBuilder {
     type Output = Result<models::RemoteSynchronisation, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RemoteSynchronisation>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -455,6 +487,7 @@ pub struct MarketplaceRemoteSynchronisationsDestroyBuilder {
 impl MarketplaceRemoteSynchronisationsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -463,6 +496,7 @@ impl MarketplaceRemoteSynchronisationsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -482,6 +516,7 @@ impl MarketplaceRemoteSynchronisationsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -490,6 +525,7 @@ impl MarketplaceRemoteSynchronisationsDestroyBuilder {
 impl std::future::IntoFuture for MarketplaceRemoteSynchronisationsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -504,6 +540,7 @@ pub struct MarketplaceRemoteSynchronisationsRunSynchronisationBuilder {
 impl MarketplaceRemoteSynchronisationsRunSynchronisationBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -512,6 +549,7 @@ impl MarketplaceRemoteSynchronisationsRunSynchronisationBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -531,6 +569,7 @@ impl MarketplaceRemoteSynchronisationsRunSynchronisationBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RemoteSynchronisation> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -540,6 +579,7 @@ impl std::future::IntoFuture
 for MarketplaceRemoteSynchronisationsRunSynchronisationBuilder {
     type Output = Result<models::RemoteSynchronisation, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RemoteSynchronisation>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -554,6 +594,7 @@ pub struct MarketplaceRemoteSynchronisationsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceRemoteSynchronisationsMock<'a> {
     /// Expects `GET /api/marketplace-remote-synchronisations/` (operation `marketplace_remote_synchronisations_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -569,6 +610,7 @@ impl<'a> MarketplaceRemoteSynchronisationsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-remote-synchronisations/{uuid}/` (operation `marketplace_remote_synchronisations_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -583,6 +625,7 @@ impl<'a> MarketplaceRemoteSynchronisationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-remote-synchronisations/` (operation `marketplace_remote_synchronisations_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::RemoteSynchronisation> {
@@ -595,6 +638,7 @@ impl<'a> MarketplaceRemoteSynchronisationsMock<'a> {
         )
     }
     /// Expects `PUT /api/marketplace-remote-synchronisations/{uuid}/` (operation `marketplace_remote_synchronisations_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -609,6 +653,7 @@ impl<'a> MarketplaceRemoteSynchronisationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/marketplace-remote-synchronisations/{uuid}/` (operation `marketplace_remote_synchronisations_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -623,6 +668,7 @@ impl<'a> MarketplaceRemoteSynchronisationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/marketplace-remote-synchronisations/{uuid}/` (operation `marketplace_remote_synchronisations_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -637,6 +683,7 @@ impl<'a> MarketplaceRemoteSynchronisationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-remote-synchronisations/{uuid}/run_synchronisation/` (operation `marketplace_remote_synchronisations_run_synchronisation`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn run_synchronisation(
         &self,
         uuid: &Uuid,

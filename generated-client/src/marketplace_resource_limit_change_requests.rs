@@ -25,6 +25,7 @@ impl<'a> MarketplaceResourceLimitChangeRequestsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceResourceLimitChangeRequestsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MarketplaceResourceLimitChangeRequestsListBuilder {
         MarketplaceResourceLimitChangeRequestsListBuilder {
             client: self.client.clone(),
@@ -46,6 +47,7 @@ impl<'a> MarketplaceResourceLimitChangeRequestsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceResourceLimitChangeRequestsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: Uuid,
@@ -64,6 +66,7 @@ impl<'a> MarketplaceResourceLimitChangeRequestsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`MarketplaceResourceLimitChangeRequestsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::ResourceLimitChangeRequestCreateRequest,
@@ -84,6 +87,7 @@ impl<'a> MarketplaceResourceLimitChangeRequestsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceResourceLimitChangeRequestsApproveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn approve(
         &self,
         uuid: Uuid,
@@ -105,6 +109,7 @@ impl<'a> MarketplaceResourceLimitChangeRequestsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceResourceLimitChangeRequestsCancelBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn cancel(
         &self,
         uuid: Uuid,
@@ -127,6 +132,7 @@ impl<'a> MarketplaceResourceLimitChangeRequestsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`MarketplaceResourceLimitChangeRequestsRejectBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn reject(
         &self,
         uuid: Uuid,
@@ -157,6 +163,7 @@ impl MarketplaceResourceLimitChangeRequestsListBuilder {
     /// Created by UUID
     ///
     /// Query `created_by_uuid`, string (uuid).
+    #[inline]
     pub fn created_by_uuid(mut self, value: Uuid) -> Self {
         self.created_by_uuid = Some(value);
         self
@@ -164,6 +171,7 @@ impl MarketplaceResourceLimitChangeRequestsListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -171,6 +179,7 @@ impl MarketplaceResourceLimitChangeRequestsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -178,6 +187,7 @@ impl MarketplaceResourceLimitChangeRequestsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -185,6 +195,7 @@ impl MarketplaceResourceLimitChangeRequestsListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -192,6 +203,7 @@ impl MarketplaceResourceLimitChangeRequestsListBuilder {
     /// Resource UUID
     ///
     /// Query `resource_uuid`, string (uuid).
+    #[inline]
     pub fn resource_uuid(mut self, value: Uuid) -> Self {
         self.resource_uuid = Some(value);
         self
@@ -199,17 +211,20 @@ impl MarketplaceResourceLimitChangeRequestsListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -218,6 +233,7 @@ impl MarketplaceResourceLimitChangeRequestsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -242,6 +258,7 @@ impl MarketplaceResourceLimitChangeRequestsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -254,6 +271,7 @@ impl MarketplaceResourceLimitChangeRequestsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<models::MarketplaceResourceLimitChangeRequest> {
@@ -271,6 +289,7 @@ impl MarketplaceResourceLimitChangeRequestsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-resource-limit-change-requests/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -287,6 +306,7 @@ impl std::future::IntoFuture for MarketplaceResourceLimitChangeRequestsListBuild
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::MarketplaceResourceLimitChangeRequest>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -301,6 +321,7 @@ pub struct MarketplaceResourceLimitChangeRequestsRetrieveBuilder {
 impl MarketplaceResourceLimitChangeRequestsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -309,6 +330,7 @@ impl MarketplaceResourceLimitChangeRequestsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -328,6 +350,7 @@ impl MarketplaceResourceLimitChangeRequestsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::MarketplaceResourceLimitChangeRequest> {
@@ -340,6 +363,7 @@ impl std::future::IntoFuture for MarketplaceResourceLimitChangeRequestsRetrieveB
     type IntoFuture = runtime::ResponseFuture<
         models::MarketplaceResourceLimitChangeRequest,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -354,6 +378,7 @@ pub struct MarketplaceResourceLimitChangeRequestsCreateBuilder {
 impl MarketplaceResourceLimitChangeRequestsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -362,6 +387,7 @@ impl MarketplaceResourceLimitChangeRequestsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -379,6 +405,7 @@ impl MarketplaceResourceLimitChangeRequestsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::ResourceLimitChangeRequestCreate> {
@@ -389,6 +416,7 @@ impl MarketplaceResourceLimitChangeRequestsCreateBuilder {
 impl std::future::IntoFuture for MarketplaceResourceLimitChangeRequestsCreateBuilder {
     type Output = Result<models::ResourceLimitChangeRequestCreate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ResourceLimitChangeRequestCreate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -404,6 +432,7 @@ pub struct MarketplaceResourceLimitChangeRequestsApproveBuilder {
 impl MarketplaceResourceLimitChangeRequestsApproveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -413,10 +442,12 @@ impl MarketplaceResourceLimitChangeRequestsApproveBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::ReviewCommentRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -439,6 +470,7 @@ impl MarketplaceResourceLimitChangeRequestsApproveBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -456,6 +488,7 @@ impl std::future::IntoFuture for MarketplaceResourceLimitChangeRequestsApproveBu
     type IntoFuture = runtime::ResponseFuture<
         models::MarketplaceResourceLimitChangeRequestsApproveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -471,6 +504,7 @@ pub struct MarketplaceResourceLimitChangeRequestsCancelBuilder {
 impl MarketplaceResourceLimitChangeRequestsCancelBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -479,6 +513,7 @@ impl MarketplaceResourceLimitChangeRequestsCancelBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -499,6 +534,7 @@ impl MarketplaceResourceLimitChangeRequestsCancelBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -507,6 +543,7 @@ impl MarketplaceResourceLimitChangeRequestsCancelBuilder {
 impl std::future::IntoFuture for MarketplaceResourceLimitChangeRequestsCancelBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -522,6 +559,7 @@ pub struct MarketplaceResourceLimitChangeRequestsRejectBuilder {
 impl MarketplaceResourceLimitChangeRequestsRejectBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -531,10 +569,12 @@ impl MarketplaceResourceLimitChangeRequestsRejectBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::ReviewCommentRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -557,6 +597,7 @@ impl MarketplaceResourceLimitChangeRequestsRejectBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -565,6 +606,7 @@ impl MarketplaceResourceLimitChangeRequestsRejectBuilder {
 impl std::future::IntoFuture for MarketplaceResourceLimitChangeRequestsRejectBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -579,6 +621,7 @@ pub struct MarketplaceResourceLimitChangeRequestsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceResourceLimitChangeRequestsMock<'a> {
     /// Expects `GET /api/marketplace-resource-limit-change-requests/` (operation `marketplace_resource_limit_change_requests_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -594,6 +637,7 @@ impl<'a> MarketplaceResourceLimitChangeRequestsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-resource-limit-change-requests/{uuid}/` (operation `marketplace_resource_limit_change_requests_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -611,6 +655,7 @@ impl<'a> MarketplaceResourceLimitChangeRequestsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-resource-limit-change-requests/` (operation `marketplace_resource_limit_change_requests_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::ResourceLimitChangeRequestCreate> {
@@ -623,6 +668,7 @@ impl<'a> MarketplaceResourceLimitChangeRequestsMock<'a> {
         )
     }
     /// Expects `POST /api/marketplace-resource-limit-change-requests/{uuid}/approve/` (operation `marketplace_resource_limit_change_requests_approve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn approve(
         &self,
         uuid: &Uuid,
@@ -640,6 +686,7 @@ impl<'a> MarketplaceResourceLimitChangeRequestsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-resource-limit-change-requests/{uuid}/cancel/` (operation `marketplace_resource_limit_change_requests_cancel`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn cancel(
         &self,
         uuid: &Uuid,
@@ -654,6 +701,7 @@ impl<'a> MarketplaceResourceLimitChangeRequestsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-resource-limit-change-requests/{uuid}/reject/` (operation `marketplace_resource_limit_change_requests_reject`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn reject(
         &self,
         uuid: &Uuid,

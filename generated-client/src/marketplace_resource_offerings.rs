@@ -25,6 +25,7 @@ impl<'a> MarketplaceResourceOfferingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceResourceOfferingsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(
         &self,
         category_uuid: impl Into<String>,
@@ -56,6 +57,7 @@ impl MarketplaceResourceOfferingsListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -63,6 +65,7 @@ impl MarketplaceResourceOfferingsListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -70,6 +73,7 @@ impl MarketplaceResourceOfferingsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -77,12 +81,14 @@ impl MarketplaceResourceOfferingsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -91,6 +97,7 @@ impl MarketplaceResourceOfferingsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -115,6 +122,7 @@ impl MarketplaceResourceOfferingsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -127,6 +135,7 @@ impl MarketplaceResourceOfferingsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<models::MarketplaceResourceOfferingsListResponse> {
@@ -144,6 +153,7 @@ impl MarketplaceResourceOfferingsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-resource-offerings/{category_uuid}/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -160,6 +170,7 @@ impl std::future::IntoFuture for MarketplaceResourceOfferingsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::MarketplaceResourceOfferingsListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -174,6 +185,7 @@ pub struct MarketplaceResourceOfferingsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceResourceOfferingsMock<'a> {
     /// Expects `GET /api/marketplace-resource-offerings/{category_uuid}/` (operation `marketplace_resource_offerings_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
         category_uuid: &str,

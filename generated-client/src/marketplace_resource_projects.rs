@@ -25,6 +25,7 @@ impl<'a> MarketplaceResourceProjectsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceResourceProjectsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MarketplaceResourceProjectsListBuilder {
         MarketplaceResourceProjectsListBuilder {
             client: self.client.clone(),
@@ -44,6 +45,7 @@ impl<'a> MarketplaceResourceProjectsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceResourceProjectsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> MarketplaceResourceProjectsRetrieveBuilder {
         MarketplaceResourceProjectsRetrieveBuilder {
             client: self.client.clone(),
@@ -59,6 +61,7 @@ impl<'a> MarketplaceResourceProjectsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`MarketplaceResourceProjectsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::ResourceProjectRequest,
@@ -77,6 +80,7 @@ impl<'a> MarketplaceResourceProjectsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceResourceProjectsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -97,6 +101,7 @@ impl<'a> MarketplaceResourceProjectsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceResourceProjectsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -116,6 +121,7 @@ impl<'a> MarketplaceResourceProjectsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`MarketplaceResourceProjectsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> MarketplaceResourceProjectsDestroyBuilder {
         MarketplaceResourceProjectsDestroyBuilder {
             client: self.client.clone(),
@@ -134,6 +140,7 @@ impl<'a> MarketplaceResourceProjectsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceResourceProjectsListUsersListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list_users_list(
         &self,
         uuid: Uuid,
@@ -167,6 +174,7 @@ impl<'a> MarketplaceResourceProjectsApi<'a> {
     /// - `400`: Validation error, for example when trying to add a user to a terminated project.
     ///
     /// Returns a [`MarketplaceResourceProjectsAddUserBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn add_user(
         &self,
         uuid: Uuid,
@@ -189,6 +197,7 @@ impl<'a> MarketplaceResourceProjectsApi<'a> {
     /// - `200`: Role revoked successfully.
     ///
     /// Returns a [`MarketplaceResourceProjectsDeleteUserBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn delete_user(
         &self,
         uuid: Uuid,
@@ -211,6 +220,7 @@ impl<'a> MarketplaceResourceProjectsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceResourceProjectsUpdateUserBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update_user(
         &self,
         uuid: Uuid,
@@ -233,6 +243,7 @@ impl<'a> MarketplaceResourceProjectsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceResourceProjectsRecoverBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn recover(&self, uuid: Uuid) -> MarketplaceResourceProjectsRecoverBuilder {
         MarketplaceResourceProjectsRecoverBuilder {
             client: self.client.clone(),
@@ -256,6 +267,7 @@ pub struct MarketplaceResourceProjectsListBuilder {
 }
 impl MarketplaceResourceProjectsListBuilder {
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -263,6 +275,7 @@ impl MarketplaceResourceProjectsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -270,6 +283,7 @@ impl MarketplaceResourceProjectsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -277,6 +291,7 @@ impl MarketplaceResourceProjectsListBuilder {
     /// Resource URL
     ///
     /// Query `resource`, string (uri).
+    #[inline]
     pub fn resource(mut self, value: impl Into<String>) -> Self {
         self.resource = Some(value.into());
         self
@@ -284,12 +299,14 @@ impl MarketplaceResourceProjectsListBuilder {
     /// Resource UUID
     ///
     /// Query `resource_uuid`, string (uuid).
+    #[inline]
     pub fn resource_uuid(mut self, value: Uuid) -> Self {
         self.resource_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -298,6 +315,7 @@ impl MarketplaceResourceProjectsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -320,6 +338,7 @@ impl MarketplaceResourceProjectsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::ResourceProject>> {
@@ -330,6 +349,7 @@ impl MarketplaceResourceProjectsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::ResourceProject> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -345,6 +365,7 @@ impl MarketplaceResourceProjectsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-resource-projects/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -356,6 +377,7 @@ impl MarketplaceResourceProjectsListBuilder {
 impl std::future::IntoFuture for MarketplaceResourceProjectsListBuilder {
     type Output = Result<runtime::Page<models::ResourceProject>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ResourceProject>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -370,6 +392,7 @@ pub struct MarketplaceResourceProjectsRetrieveBuilder {
 impl MarketplaceResourceProjectsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -378,6 +401,7 @@ impl MarketplaceResourceProjectsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -397,6 +421,7 @@ impl MarketplaceResourceProjectsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ResourceProject> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -405,6 +430,7 @@ impl MarketplaceResourceProjectsRetrieveBuilder {
 impl std::future::IntoFuture for MarketplaceResourceProjectsRetrieveBuilder {
     type Output = Result<models::ResourceProject, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ResourceProject>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -419,6 +445,7 @@ pub struct MarketplaceResourceProjectsCreateBuilder {
 impl MarketplaceResourceProjectsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -427,6 +454,7 @@ impl MarketplaceResourceProjectsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -444,6 +472,7 @@ impl MarketplaceResourceProjectsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ResourceProject> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -452,6 +481,7 @@ impl MarketplaceResourceProjectsCreateBuilder {
 impl std::future::IntoFuture for MarketplaceResourceProjectsCreateBuilder {
     type Output = Result<models::ResourceProject, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ResourceProject>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -467,6 +497,7 @@ pub struct MarketplaceResourceProjectsUpdateBuilder {
 impl MarketplaceResourceProjectsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -475,6 +506,7 @@ impl MarketplaceResourceProjectsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -495,6 +527,7 @@ impl MarketplaceResourceProjectsUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ResourceProject> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -503,6 +536,7 @@ impl MarketplaceResourceProjectsUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceResourceProjectsUpdateBuilder {
     type Output = Result<models::ResourceProject, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ResourceProject>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -518,6 +552,7 @@ pub struct MarketplaceResourceProjectsPartialUpdateBuilder {
 impl MarketplaceResourceProjectsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -527,10 +562,12 @@ impl MarketplaceResourceProjectsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedResourceProjectRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -553,6 +590,7 @@ impl MarketplaceResourceProjectsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ResourceProject> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -561,6 +599,7 @@ impl MarketplaceResourceProjectsPartialUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceResourceProjectsPartialUpdateBuilder {
     type Output = Result<models::ResourceProject, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ResourceProject>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -577,12 +616,14 @@ impl MarketplaceResourceProjectsDestroyBuilder {
     /// Staff-only: when true, hard-delete the resource project instead of soft-deleting it.
     ///
     /// Query `force`, boolean.
+    #[inline]
     pub fn force(mut self, value: bool) -> Self {
         self.force = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -591,6 +632,7 @@ impl MarketplaceResourceProjectsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -612,6 +654,7 @@ impl MarketplaceResourceProjectsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -620,6 +663,7 @@ impl MarketplaceResourceProjectsDestroyBuilder {
 impl std::future::IntoFuture for MarketplaceResourceProjectsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -650,11 +694,13 @@ impl MarketplaceResourceProjectsListUsersListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -662,6 +708,7 @@ impl MarketplaceResourceProjectsListUsersListBuilder {
     /// User full name
     ///
     /// Query `full_name`, string.
+    #[inline]
     pub fn full_name(mut self, value: impl Into<String>) -> Self {
         self.full_name = Some(value.into());
         self
@@ -669,6 +716,7 @@ impl MarketplaceResourceProjectsListUsersListBuilder {
     /// User native name
     ///
     /// Query `native_name`, string.
+    #[inline]
     pub fn native_name(mut self, value: impl Into<String>) -> Self {
         self.native_name = Some(value.into());
         self
@@ -678,11 +726,13 @@ impl MarketplaceResourceProjectsListUsersListBuilder {
     /// Query `o`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -690,6 +740,7 @@ impl MarketplaceResourceProjectsListUsersListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -697,6 +748,7 @@ impl MarketplaceResourceProjectsListUsersListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -704,6 +756,7 @@ impl MarketplaceResourceProjectsListUsersListBuilder {
     /// Role UUID or name
     ///
     /// Query `role`, string (uuid).
+    #[inline]
     pub fn role(mut self, value: Uuid) -> Self {
         self.role = Some(value);
         self
@@ -711,6 +764,7 @@ impl MarketplaceResourceProjectsListUsersListBuilder {
     /// Search string for user
     ///
     /// Query `search_string`, string.
+    #[inline]
     pub fn search_string(mut self, value: impl Into<String>) -> Self {
         self.search_string = Some(value.into());
         self
@@ -718,6 +772,7 @@ impl MarketplaceResourceProjectsListUsersListBuilder {
     /// User UUID
     ///
     /// Query `user`, string (uuid).
+    #[inline]
     pub fn user(mut self, value: Uuid) -> Self {
         self.user = Some(value);
         self
@@ -725,6 +780,7 @@ impl MarketplaceResourceProjectsListUsersListBuilder {
     /// User slug
     ///
     /// Query `user_slug`, string.
+    #[inline]
     pub fn user_slug(mut self, value: impl Into<String>) -> Self {
         self.user_slug = Some(value.into());
         self
@@ -732,6 +788,7 @@ impl MarketplaceResourceProjectsListUsersListBuilder {
     /// User URL
     ///
     /// Query `user_url`, string.
+    #[inline]
     pub fn user_url(mut self, value: impl Into<String>) -> Self {
         self.user_url = Some(value.into());
         self
@@ -739,12 +796,14 @@ impl MarketplaceResourceProjectsListUsersListBuilder {
     /// User username
     ///
     /// Query `username`, string.
+    #[inline]
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.username = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -753,6 +812,7 @@ impl MarketplaceResourceProjectsListUsersListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -785,6 +845,7 @@ impl MarketplaceResourceProjectsListUsersListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::UserRoleDetails>> {
@@ -795,6 +856,7 @@ impl MarketplaceResourceProjectsListUsersListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::UserRoleDetails> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -810,6 +872,7 @@ impl MarketplaceResourceProjectsListUsersListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-resource-projects/{uuid}/list_users/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -821,6 +884,7 @@ impl MarketplaceResourceProjectsListUsersListBuilder {
 impl std::future::IntoFuture for MarketplaceResourceProjectsListUsersListBuilder {
     type Output = Result<runtime::Page<models::UserRoleDetails>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::UserRoleDetails>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -836,6 +900,7 @@ pub struct MarketplaceResourceProjectsAddUserBuilder {
 impl MarketplaceResourceProjectsAddUserBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -844,6 +909,7 @@ impl MarketplaceResourceProjectsAddUserBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -864,6 +930,7 @@ impl MarketplaceResourceProjectsAddUserBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ExpirationTime> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -872,6 +939,7 @@ impl MarketplaceResourceProjectsAddUserBuilder {
 impl std::future::IntoFuture for MarketplaceResourceProjectsAddUserBuilder {
     type Output = Result<models::ExpirationTime, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ExpirationTime>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -887,6 +955,7 @@ pub struct MarketplaceResourceProjectsDeleteUserBuilder {
 impl MarketplaceResourceProjectsDeleteUserBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -895,6 +964,7 @@ impl MarketplaceResourceProjectsDeleteUserBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -915,6 +985,7 @@ impl MarketplaceResourceProjectsDeleteUserBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -923,6 +994,7 @@ impl MarketplaceResourceProjectsDeleteUserBuilder {
 impl std::future::IntoFuture for MarketplaceResourceProjectsDeleteUserBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -938,6 +1010,7 @@ pub struct MarketplaceResourceProjectsUpdateUserBuilder {
 impl MarketplaceResourceProjectsUpdateUserBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -946,6 +1019,7 @@ impl MarketplaceResourceProjectsUpdateUserBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -966,6 +1040,7 @@ impl MarketplaceResourceProjectsUpdateUserBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ExpirationTime> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -974,6 +1049,7 @@ impl MarketplaceResourceProjectsUpdateUserBuilder {
 impl std::future::IntoFuture for MarketplaceResourceProjectsUpdateUserBuilder {
     type Output = Result<models::ExpirationTime, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ExpirationTime>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -989,6 +1065,7 @@ pub struct MarketplaceResourceProjectsRecoverBuilder {
 impl MarketplaceResourceProjectsRecoverBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -998,10 +1075,12 @@ impl MarketplaceResourceProjectsRecoverBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::ResourceProjectRecoveryRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1024,6 +1103,7 @@ impl MarketplaceResourceProjectsRecoverBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ResourceProject> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1032,6 +1112,7 @@ impl MarketplaceResourceProjectsRecoverBuilder {
 impl std::future::IntoFuture for MarketplaceResourceProjectsRecoverBuilder {
     type Output = Result<models::ResourceProject, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ResourceProject>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1046,6 +1127,7 @@ pub struct MarketplaceResourceProjectsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceResourceProjectsMock<'a> {
     /// Expects `GET /api/marketplace-resource-projects/` (operation `marketplace_resource_projects_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::ResourceProject>> {
@@ -1058,6 +1140,7 @@ impl<'a> MarketplaceResourceProjectsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-resource-projects/{uuid}/` (operation `marketplace_resource_projects_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -1072,6 +1155,7 @@ impl<'a> MarketplaceResourceProjectsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-resource-projects/` (operation `marketplace_resource_projects_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::ResourceProject> {
@@ -1084,6 +1168,7 @@ impl<'a> MarketplaceResourceProjectsMock<'a> {
         )
     }
     /// Expects `PUT /api/marketplace-resource-projects/{uuid}/` (operation `marketplace_resource_projects_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -1098,6 +1183,7 @@ impl<'a> MarketplaceResourceProjectsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/marketplace-resource-projects/{uuid}/` (operation `marketplace_resource_projects_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -1112,6 +1198,7 @@ impl<'a> MarketplaceResourceProjectsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/marketplace-resource-projects/{uuid}/` (operation `marketplace_resource_projects_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -1126,6 +1213,7 @@ impl<'a> MarketplaceResourceProjectsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-resource-projects/{uuid}/list_users/` (operation `marketplace_resource_projects_list_users_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list_users_list(
         &self,
         uuid: &Uuid,
@@ -1140,6 +1228,7 @@ impl<'a> MarketplaceResourceProjectsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-resource-projects/{uuid}/add_user/` (operation `marketplace_resource_projects_add_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn add_user(
         &self,
         uuid: &Uuid,
@@ -1154,6 +1243,7 @@ impl<'a> MarketplaceResourceProjectsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-resource-projects/{uuid}/delete_user/` (operation `marketplace_resource_projects_delete_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn delete_user(
         &self,
         uuid: &Uuid,
@@ -1168,6 +1258,7 @@ impl<'a> MarketplaceResourceProjectsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-resource-projects/{uuid}/update_user/` (operation `marketplace_resource_projects_update_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update_user(
         &self,
         uuid: &Uuid,
@@ -1182,6 +1273,7 @@ impl<'a> MarketplaceResourceProjectsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-resource-projects/{uuid}/recover/` (operation `marketplace_resource_projects_recover`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn recover(
         &self,
         uuid: &Uuid,

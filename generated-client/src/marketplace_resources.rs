@@ -27,6 +27,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceResourcesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MarketplaceResourcesListBuilder {
         MarketplaceResourcesListBuilder {
             client: self.client.clone(),
@@ -92,6 +93,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceResourcesListUsersListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list_users_list(
         &self,
         uuid: Uuid,
@@ -124,6 +126,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceResourcesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> MarketplaceResourcesRetrieveBuilder {
         MarketplaceResourcesRetrieveBuilder {
             client: self.client.clone(),
@@ -142,6 +145,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
     /// - `202`
     ///
     /// Returns a [`MarketplaceResourcesPullBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn pull(&self, uuid: Uuid) -> MarketplaceResourcesPullBuilder {
         MarketplaceResourcesPullBuilder {
             client: self.client.clone(),
@@ -160,6 +164,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
     /// - `403`: No response body
     ///
     /// Returns a [`MarketplaceResourcesUnlinkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn unlink(&self, uuid: Uuid) -> MarketplaceResourcesUnlinkBuilder {
         MarketplaceResourcesUnlinkBuilder {
             client: self.client.clone(),
@@ -177,6 +182,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceResourcesUpdateUserBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update_user(
         &self,
         uuid: Uuid,
@@ -199,6 +205,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceResourcesUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -221,6 +228,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceResourcesPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -242,6 +250,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceResourcesSetDownscaledBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_downscaled(
         &self,
         uuid: Uuid,
@@ -263,6 +272,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceResourcesSetPausedBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_paused(&self, uuid: Uuid) -> MarketplaceResourcesSetPausedBuilder {
         MarketplaceResourcesSetPausedBuilder {
             client: self.client.clone(),
@@ -281,6 +291,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceResourcesTerminateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn terminate(&self, uuid: Uuid) -> MarketplaceResourcesTerminateBuilder {
         MarketplaceResourcesTerminateBuilder {
             client: self.client.clone(),
@@ -299,6 +310,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceResourcesMoveResourceBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn move_resource(
         &self,
         uuid: Uuid,
@@ -321,6 +333,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceResourcesRenewBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn renew(
         &self,
         uuid: Uuid,
@@ -343,6 +356,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`MarketplaceResourcesSetEndDateByStaffBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_end_date_by_staff(
         &self,
         uuid: Uuid,
@@ -364,6 +378,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceResourcesSetRestrictMemberAccessBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_restrict_member_access(
         &self,
         uuid: Uuid,
@@ -385,6 +400,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceResourcesSetSlugBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_slug(
         &self,
         uuid: Uuid,
@@ -407,6 +423,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceResourcesSwitchPlanBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn switch_plan(
         &self,
         uuid: Uuid,
@@ -429,6 +446,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceResourcesUpdateLimitsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update_limits(
         &self,
         uuid: Uuid,
@@ -453,6 +471,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
     /// - `409`: No response body
     ///
     /// Returns a [`MarketplaceResourcesUpdateOptionsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update_options(
         &self,
         uuid: Uuid,
@@ -476,6 +495,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
     /// - `404`
     ///
     /// Returns a [`MarketplaceResourcesDetailsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn details_retrieve(
         &self,
         uuid: Uuid,
@@ -497,6 +517,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceResourcesGlauthUsersConfigRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn glauth_users_config_retrieve(
         &self,
         uuid: Uuid,
@@ -517,6 +538,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceResourcesOfferingForSubresourcesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn offering_for_subresources_list(
         &self,
         uuid: Uuid,
@@ -537,6 +559,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceResourcesOfferingRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn offering_retrieve(
         &self,
         uuid: Uuid,
@@ -558,6 +581,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceResourcesPlanPeriodsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn plan_periods_list(
         &self,
         uuid: Uuid,
@@ -578,6 +602,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceResourcesTeamListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn team_list(&self, uuid: Uuid) -> MarketplaceResourcesTeamListBuilder {
         MarketplaceResourcesTeamListBuilder {
             client: self.client.clone(),
@@ -596,6 +621,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceResourcesTeamMembersListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn team_members_list(
         &self,
         uuid: Uuid,
@@ -665,6 +691,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceResourcesSuggestNameBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn suggest_name(
         &self,
         body: models::ResourceSuggestNameRequest,
@@ -685,6 +712,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceResourcesGlauthTreeRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn glauth_tree_retrieve(
         &self,
         uuid: Uuid,
@@ -707,6 +735,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
     /// - `404`
     ///
     /// Returns a [`MarketplaceResourcesHistoryAtRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn history_at_retrieve(
         &self,
         uuid: Uuid,
@@ -729,6 +758,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceResourcesHistoryListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn history_list(&self, uuid: Uuid) -> MarketplaceResourcesHistoryListBuilder {
         MarketplaceResourcesHistoryListBuilder {
             client: self.client.clone(),
@@ -796,6 +826,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
     /// - `400`: Validation error, for example when trying to add a user to a terminated project.
     ///
     /// Returns a [`MarketplaceResourcesAddUserBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn add_user(
         &self,
         uuid: Uuid,
@@ -818,6 +849,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceResourcesAdjustDatesBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn adjust_dates(
         &self,
         uuid: Uuid,
@@ -840,6 +872,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
     /// - `200`: Role revoked successfully.
     ///
     /// Returns a [`MarketplaceResourcesDeleteUserBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn delete_user(
         &self,
         uuid: Uuid,
@@ -860,6 +893,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceResourcesEstimateRenewalBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn estimate_renewal(
         &self,
         uuid: Uuid,
@@ -882,6 +916,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceResourcesReallocateLimitsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn reallocate_limits(
         &self,
         uuid: Uuid,
@@ -902,6 +937,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceResourcesRestoreBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn restore(
         &self,
         uuid: Uuid,
@@ -924,6 +960,7 @@ impl<'a> MarketplaceResourcesApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`MarketplaceResourcesSetEndDateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_end_date(&self, uuid: Uuid) -> MarketplaceResourcesSetEndDateBuilder {
         MarketplaceResourcesSetEndDateBuilder {
             client: self.client.clone(),
@@ -993,6 +1030,7 @@ impl MarketplaceResourcesListBuilder {
     /// Backend ID
     ///
     /// Query `backend_id`, string.
+    #[inline]
     pub fn backend_id(mut self, value: impl Into<String>) -> Self {
         self.backend_id = Some(value.into());
         self
@@ -1000,6 +1038,7 @@ impl MarketplaceResourcesListBuilder {
     /// Category UUID
     ///
     /// Query `category_uuid`, string (uuid).
+    #[inline]
     pub fn category_uuid(mut self, value: Uuid) -> Self {
         self.category_uuid = Some(value);
         self
@@ -1007,6 +1046,7 @@ impl MarketplaceResourcesListBuilder {
     /// Filter by exact number of components
     ///
     /// Query `component_count`, number.
+    #[inline]
     pub fn component_count(mut self, value: f64) -> Self {
         self.component_count = Some(value);
         self
@@ -1014,6 +1054,7 @@ impl MarketplaceResourcesListBuilder {
     /// Created after
     ///
     /// Query `created`, string (date-time).
+    #[inline]
     pub fn created(mut self, value: DateTime) -> Self {
         self.created = Some(value);
         self
@@ -1021,6 +1062,7 @@ impl MarketplaceResourcesListBuilder {
     /// Created before
     ///
     /// Query `created_before`, string (date-time).
+    #[inline]
     pub fn created_before(mut self, value: DateTime) -> Self {
         self.created_before = Some(value);
         self
@@ -1028,6 +1070,7 @@ impl MarketplaceResourcesListBuilder {
     /// Customer URL
     ///
     /// Query `customer`, string (uri).
+    #[inline]
     pub fn customer(mut self, value: impl Into<String>) -> Self {
         self.customer = Some(value.into());
         self
@@ -1035,6 +1078,7 @@ impl MarketplaceResourcesListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -1042,6 +1086,7 @@ impl MarketplaceResourcesListBuilder {
     /// Downscaled
     ///
     /// Query `downscaled`, boolean.
+    #[inline]
     pub fn downscaled(mut self, value: bool) -> Self {
         self.downscaled = Some(value);
         self
@@ -1049,11 +1094,13 @@ impl MarketplaceResourcesListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -1061,6 +1108,7 @@ impl MarketplaceResourcesListBuilder {
     /// Flavor name
     ///
     /// Query `flavor_name`, string.
+    #[inline]
     pub fn flavor_name(mut self, value: impl Into<String>) -> Self {
         self.flavor_name = Some(value.into());
         self
@@ -1068,6 +1116,7 @@ impl MarketplaceResourcesListBuilder {
     /// Has termination date
     ///
     /// Query `has_terminate_date`, boolean.
+    #[inline]
     pub fn has_terminate_date(mut self, value: bool) -> Self {
         self.has_terminate_date = Some(value);
         self
@@ -1075,6 +1124,7 @@ impl MarketplaceResourcesListBuilder {
     /// Image name
     ///
     /// Query `image_name`, string.
+    #[inline]
     pub fn image_name(mut self, value: impl Into<String>) -> Self {
         self.image_name = Some(value.into());
         self
@@ -1082,6 +1132,7 @@ impl MarketplaceResourcesListBuilder {
     /// Filter by attached state
     ///
     /// Query `is_attached`, boolean.
+    #[inline]
     pub fn is_attached(mut self, value: bool) -> Self {
         self.is_attached = Some(value);
         self
@@ -1089,6 +1140,7 @@ impl MarketplaceResourcesListBuilder {
     /// LEXIS links supported
     ///
     /// Query `lexis_links_supported`, boolean.
+    #[inline]
     pub fn lexis_links_supported(mut self, value: bool) -> Self {
         self.lexis_links_supported = Some(value);
         self
@@ -1096,6 +1148,7 @@ impl MarketplaceResourcesListBuilder {
     /// Filter by limit-based offerings
     ///
     /// Query `limit_based`, boolean.
+    #[inline]
     pub fn limit_based(mut self, value: bool) -> Self {
         self.limit_based = Some(value);
         self
@@ -1103,6 +1156,7 @@ impl MarketplaceResourcesListBuilder {
     /// Filter by exact number of limit-based components
     ///
     /// Query `limit_component_count`, number.
+    #[inline]
     pub fn limit_component_count(mut self, value: f64) -> Self {
         self.limit_component_count = Some(value);
         self
@@ -1110,6 +1164,7 @@ impl MarketplaceResourcesListBuilder {
     /// Modified after
     ///
     /// Query `modified`, string (date-time).
+    #[inline]
     pub fn modified(mut self, value: DateTime) -> Self {
         self.modified = Some(value);
         self
@@ -1117,6 +1172,7 @@ impl MarketplaceResourcesListBuilder {
     /// Modified before
     ///
     /// Query `modified_before`, string (date-time).
+    #[inline]
     pub fn modified_before(mut self, value: DateTime) -> Self {
         self.modified_before = Some(value);
         self
@@ -1124,6 +1180,7 @@ impl MarketplaceResourcesListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -1131,6 +1188,7 @@ impl MarketplaceResourcesListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -1140,16 +1198,19 @@ impl MarketplaceResourcesListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
     }
     /// Query `offering`, string (uri).
+    #[inline]
     pub fn offering(mut self, value: impl Into<String>) -> Self {
         self.offering = Some(value.into());
         self
@@ -1157,6 +1218,7 @@ impl MarketplaceResourcesListBuilder {
     /// Offering billable
     ///
     /// Query `offering_billable`, boolean.
+    #[inline]
     pub fn offering_billable(mut self, value: bool) -> Self {
         self.offering_billable = Some(value);
         self
@@ -1164,6 +1226,7 @@ impl MarketplaceResourcesListBuilder {
     /// Offering shared
     ///
     /// Query `offering_shared`, boolean.
+    #[inline]
     pub fn offering_shared(mut self, value: bool) -> Self {
         self.offering_shared = Some(value);
         self
@@ -1173,6 +1236,7 @@ impl MarketplaceResourcesListBuilder {
     /// Query `offering_slug`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_offering_slug`\](Self::add_offering_slug) adds one to them.
+    #[inline]
     pub fn offering_slug(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -1181,6 +1245,7 @@ impl MarketplaceResourcesListBuilder {
         self
     }
     /// Adds one value to query `offering_slug`, after those set before (with [`offering_slug`](Self::offering_slug) or this method).
+    #[inline]
     pub fn add_offering_slug(mut self, value: impl Into<String>) -> Self {
         self.offering_slug.push(value.into());
         self
@@ -1188,6 +1253,7 @@ impl MarketplaceResourcesListBuilder {
     /// Offering type
     ///
     /// Query `offering_type`, string.
+    #[inline]
     pub fn offering_type(mut self, value: impl Into<String>) -> Self {
         self.offering_type = Some(value.into());
         self
@@ -1197,6 +1263,7 @@ impl MarketplaceResourcesListBuilder {
     /// Query `offering_uuid`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_offering_uuid`\](Self::add_offering_uuid) adds one to them.
+    #[inline]
     pub fn offering_uuid(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -1205,6 +1272,7 @@ impl MarketplaceResourcesListBuilder {
         self
     }
     /// Adds one value to query `offering_uuid`, after those set before (with [`offering_uuid`](Self::offering_uuid) or this method).
+    #[inline]
     pub fn add_offering_uuid(mut self, value: impl Into<String>) -> Self {
         self.offering_uuid.push(value.into());
         self
@@ -1212,6 +1280,7 @@ impl MarketplaceResourcesListBuilder {
     /// Filter resources with only limit-based components
     ///
     /// Query `only_limit_based`, boolean.
+    #[inline]
     pub fn only_limit_based(mut self, value: bool) -> Self {
         self.only_limit_based = Some(value);
         self
@@ -1219,6 +1288,7 @@ impl MarketplaceResourcesListBuilder {
     /// Filter resources with only usage-based components
     ///
     /// Query `only_usage_based`, boolean.
+    #[inline]
     pub fn only_usage_based(mut self, value: bool) -> Self {
         self.only_usage_based = Some(value);
         self
@@ -1228,6 +1298,7 @@ impl MarketplaceResourcesListBuilder {
     /// Query `order_state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_order_state`\](Self::add_order_state) adds one to them.
+    #[inline]
     pub fn order_state(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -1236,6 +1307,7 @@ impl MarketplaceResourcesListBuilder {
         self
     }
     /// Adds one value to query `order_state`, after those set before (with [`order_state`](Self::order_state) or this method).
+    #[inline]
     pub fn add_order_state(mut self, value: impl Into<String>) -> Self {
         self.order_state.push(value.into());
         self
@@ -1243,6 +1315,7 @@ impl MarketplaceResourcesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -1250,11 +1323,13 @@ impl MarketplaceResourcesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `parent_offering_uuid`, string (uuid).
+    #[inline]
     pub fn parent_offering_uuid(mut self, value: Uuid) -> Self {
         self.parent_offering_uuid = Some(value);
         self
@@ -1262,6 +1337,7 @@ impl MarketplaceResourcesListBuilder {
     /// Paused
     ///
     /// Query `paused`, boolean.
+    #[inline]
     pub fn paused(mut self, value: bool) -> Self {
         self.paused = Some(value);
         self
@@ -1269,6 +1345,7 @@ impl MarketplaceResourcesListBuilder {
     /// Plan UUID
     ///
     /// Query `plan_uuid`, string (uuid).
+    #[inline]
     pub fn plan_uuid(mut self, value: Uuid) -> Self {
         self.plan_uuid = Some(value);
         self
@@ -1276,6 +1353,7 @@ impl MarketplaceResourcesListBuilder {
     /// Project name
     ///
     /// Query `project_name`, string.
+    #[inline]
     pub fn project_name(mut self, value: impl Into<String>) -> Self {
         self.project_name = Some(value.into());
         self
@@ -1283,6 +1361,7 @@ impl MarketplaceResourcesListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -1290,6 +1369,7 @@ impl MarketplaceResourcesListBuilder {
     /// Provider UUID
     ///
     /// Query `provider_uuid`, string (uuid).
+    #[inline]
     pub fn provider_uuid(mut self, value: Uuid) -> Self {
         self.provider_uuid = Some(value);
         self
@@ -1297,6 +1377,7 @@ impl MarketplaceResourcesListBuilder {
     /// Search by resource UUID, name, slug, backend ID, effective ID, IPs or hypervisor
     ///
     /// Query `query`, string.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
@@ -1304,6 +1385,7 @@ impl MarketplaceResourcesListBuilder {
     /// Resource attributes (JSON)
     ///
     /// Query `resource_attributes`, string.
+    #[inline]
     pub fn resource_attributes(mut self, value: impl Into<String>) -> Self {
         self.resource_attributes = Some(value.into());
         self
@@ -1311,6 +1393,7 @@ impl MarketplaceResourcesListBuilder {
     /// Restrict member access
     ///
     /// Query `restrict_member_access`, boolean.
+    #[inline]
     pub fn restrict_member_access(mut self, value: bool) -> Self {
         self.restrict_member_access = Some(value);
         self
@@ -1318,6 +1401,7 @@ impl MarketplaceResourcesListBuilder {
     /// Runtime state
     ///
     /// Query `runtime_state`, string.
+    #[inline]
     pub fn runtime_state(mut self, value: impl Into<String>) -> Self {
         self.runtime_state = Some(value.into());
         self
@@ -1325,6 +1409,7 @@ impl MarketplaceResourcesListBuilder {
     /// Filter by scope URL.
     ///
     /// Query `scope`, string (uri).
+    #[inline]
     pub fn scope(mut self, value: impl Into<String>) -> Self {
         self.scope = Some(value.into());
         self
@@ -1332,6 +1417,7 @@ impl MarketplaceResourcesListBuilder {
     /// Service manager UUID
     ///
     /// Query `service_manager_uuid`, string (uuid).
+    #[inline]
     pub fn service_manager_uuid(mut self, value: Uuid) -> Self {
         self.service_manager_uuid = Some(value);
         self
@@ -1339,6 +1425,7 @@ impl MarketplaceResourcesListBuilder {
     /// Slug
     ///
     /// Query `slug`, string.
+    #[inline]
     pub fn slug(mut self, value: impl Into<String>) -> Self {
         self.slug = Some(value.into());
         self
@@ -1348,11 +1435,13 @@ impl MarketplaceResourcesListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
@@ -1360,6 +1449,7 @@ impl MarketplaceResourcesListBuilder {
     /// Filter by usage-based offerings
     ///
     /// Query `usage_based`, boolean.
+    #[inline]
     pub fn usage_based(mut self, value: bool) -> Self {
         self.usage_based = Some(value);
         self
@@ -1367,6 +1457,7 @@ impl MarketplaceResourcesListBuilder {
     /// Include only resources visible to service providers
     ///
     /// Query `visible_to_providers`, boolean.
+    #[inline]
     pub fn visible_to_providers(mut self, value: bool) -> Self {
         self.visible_to_providers = Some(value);
         self
@@ -1374,12 +1465,14 @@ impl MarketplaceResourcesListBuilder {
     /// Visible to username
     ///
     /// Query `visible_to_username`, string.
+    #[inline]
     pub fn visible_to_username(mut self, value: impl Into<String>) -> Self {
         self.visible_to_username = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1388,6 +1481,7 @@ impl MarketplaceResourcesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1451,6 +1545,7 @@ impl MarketplaceResourcesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::Resource>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -1459,6 +1554,7 @@ impl MarketplaceResourcesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::Resource> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -1474,6 +1570,7 @@ impl MarketplaceResourcesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-resources/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -1485,6 +1582,7 @@ impl MarketplaceResourcesListBuilder {
 impl std::future::IntoFuture for MarketplaceResourcesListBuilder {
     type Output = Result<runtime::Page<models::Resource>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Resource>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1515,11 +1613,13 @@ impl MarketplaceResourcesListUsersListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -1527,6 +1627,7 @@ impl MarketplaceResourcesListUsersListBuilder {
     /// User full name
     ///
     /// Query `full_name`, string.
+    #[inline]
     pub fn full_name(mut self, value: impl Into<String>) -> Self {
         self.full_name = Some(value.into());
         self
@@ -1534,6 +1635,7 @@ impl MarketplaceResourcesListUsersListBuilder {
     /// User native name
     ///
     /// Query `native_name`, string.
+    #[inline]
     pub fn native_name(mut self, value: impl Into<String>) -> Self {
         self.native_name = Some(value.into());
         self
@@ -1543,11 +1645,13 @@ impl MarketplaceResourcesListUsersListBuilder {
     /// Query `o`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -1555,6 +1659,7 @@ impl MarketplaceResourcesListUsersListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -1562,6 +1667,7 @@ impl MarketplaceResourcesListUsersListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -1569,6 +1675,7 @@ impl MarketplaceResourcesListUsersListBuilder {
     /// Role UUID or name
     ///
     /// Query `role`, string (uuid).
+    #[inline]
     pub fn role(mut self, value: Uuid) -> Self {
         self.role = Some(value);
         self
@@ -1576,6 +1683,7 @@ impl MarketplaceResourcesListUsersListBuilder {
     /// Search string for user
     ///
     /// Query `search_string`, string.
+    #[inline]
     pub fn search_string(mut self, value: impl Into<String>) -> Self {
         self.search_string = Some(value.into());
         self
@@ -1583,6 +1691,7 @@ impl MarketplaceResourcesListUsersListBuilder {
     /// User UUID
     ///
     /// Query `user`, string (uuid).
+    #[inline]
     pub fn user(mut self, value: Uuid) -> Self {
         self.user = Some(value);
         self
@@ -1590,6 +1699,7 @@ impl MarketplaceResourcesListUsersListBuilder {
     /// User slug
     ///
     /// Query `user_slug`, string.
+    #[inline]
     pub fn user_slug(mut self, value: impl Into<String>) -> Self {
         self.user_slug = Some(value.into());
         self
@@ -1597,6 +1707,7 @@ impl MarketplaceResourcesListUsersListBuilder {
     /// User URL
     ///
     /// Query `user_url`, string.
+    #[inline]
     pub fn user_url(mut self, value: impl Into<String>) -> Self {
         self.user_url = Some(value.into());
         self
@@ -1604,12 +1715,14 @@ impl MarketplaceResourcesListUsersListBuilder {
     /// User username
     ///
     /// Query `username`, string.
+    #[inline]
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.username = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1618,6 +1731,7 @@ impl MarketplaceResourcesListUsersListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1650,6 +1764,7 @@ impl MarketplaceResourcesListUsersListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::UserRoleDetails>> {
@@ -1660,6 +1775,7 @@ impl MarketplaceResourcesListUsersListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::UserRoleDetails> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -1675,6 +1791,7 @@ impl MarketplaceResourcesListUsersListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-resources/{uuid}/list_users/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -1686,6 +1803,7 @@ impl MarketplaceResourcesListUsersListBuilder {
 impl std::future::IntoFuture for MarketplaceResourcesListUsersListBuilder {
     type Output = Result<runtime::Page<models::UserRoleDetails>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::UserRoleDetails>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1702,17 +1820,20 @@ impl MarketplaceResourcesRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1721,6 +1842,7 @@ impl MarketplaceResourcesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1742,6 +1864,7 @@ impl MarketplaceResourcesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Resource> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1750,6 +1873,7 @@ impl MarketplaceResourcesRetrieveBuilder {
 impl std::future::IntoFuture for MarketplaceResourcesRetrieveBuilder {
     type Output = Result<models::Resource, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Resource>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1764,6 +1888,7 @@ pub struct MarketplaceResourcesPullBuilder {
 impl MarketplaceResourcesPullBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1772,6 +1897,7 @@ impl MarketplaceResourcesPullBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1791,6 +1917,7 @@ impl MarketplaceResourcesPullBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1799,6 +1926,7 @@ impl MarketplaceResourcesPullBuilder {
 impl std::future::IntoFuture for MarketplaceResourcesPullBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1813,6 +1941,7 @@ pub struct MarketplaceResourcesUnlinkBuilder {
 impl MarketplaceResourcesUnlinkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1821,6 +1950,7 @@ impl MarketplaceResourcesUnlinkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1840,6 +1970,7 @@ impl MarketplaceResourcesUnlinkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1848,6 +1979,7 @@ impl MarketplaceResourcesUnlinkBuilder {
 impl std::future::IntoFuture for MarketplaceResourcesUnlinkBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1863,6 +1995,7 @@ pub struct MarketplaceResourcesUpdateUserBuilder {
 impl MarketplaceResourcesUpdateUserBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1871,6 +2004,7 @@ impl MarketplaceResourcesUpdateUserBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1891,6 +2025,7 @@ impl MarketplaceResourcesUpdateUserBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ExpirationTime> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1899,6 +2034,7 @@ impl MarketplaceResourcesUpdateUserBuilder {
 impl std::future::IntoFuture for MarketplaceResourcesUpdateUserBuilder {
     type Output = Result<models::ExpirationTime, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ExpirationTime>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1914,6 +2050,7 @@ pub struct MarketplaceResourcesUpdateBuilder {
 impl MarketplaceResourcesUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1922,6 +2059,7 @@ impl MarketplaceResourcesUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1942,6 +2080,7 @@ impl MarketplaceResourcesUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ResourceUpdate> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1950,6 +2089,7 @@ impl MarketplaceResourcesUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceResourcesUpdateBuilder {
     type Output = Result<models::ResourceUpdate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ResourceUpdate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1965,6 +2105,7 @@ pub struct MarketplaceResourcesPartialUpdateBuilder {
 impl MarketplaceResourcesPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1974,10 +2115,12 @@ impl MarketplaceResourcesPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedResourceUpdateRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2000,6 +2143,7 @@ impl MarketplaceResourcesPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ResourceUpdate> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -2008,6 +2152,7 @@ impl MarketplaceResourcesPartialUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceResourcesPartialUpdateBuilder {
     type Output = Result<models::ResourceUpdate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ResourceUpdate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2023,6 +2168,7 @@ pub struct MarketplaceResourcesSetDownscaledBuilder {
 impl MarketplaceResourcesSetDownscaledBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2032,10 +2178,12 @@ impl MarketplaceResourcesSetDownscaledBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::ResourceDownscaledRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2058,6 +2206,7 @@ impl MarketplaceResourcesSetDownscaledBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -2066,6 +2215,7 @@ impl MarketplaceResourcesSetDownscaledBuilder {
 impl std::future::IntoFuture for MarketplaceResourcesSetDownscaledBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2081,6 +2231,7 @@ pub struct MarketplaceResourcesSetPausedBuilder {
 impl MarketplaceResourcesSetPausedBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2090,10 +2241,12 @@ impl MarketplaceResourcesSetPausedBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::ResourcePausedRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2116,6 +2269,7 @@ impl MarketplaceResourcesSetPausedBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -2124,6 +2278,7 @@ impl MarketplaceResourcesSetPausedBuilder {
 impl std::future::IntoFuture for MarketplaceResourcesSetPausedBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2139,6 +2294,7 @@ pub struct MarketplaceResourcesTerminateBuilder {
 impl MarketplaceResourcesTerminateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2148,10 +2304,12 @@ impl MarketplaceResourcesTerminateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::ResourceTerminateRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2174,6 +2332,7 @@ impl MarketplaceResourcesTerminateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ResourceTerminate> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -2182,6 +2341,7 @@ impl MarketplaceResourcesTerminateBuilder {
 impl std::future::IntoFuture for MarketplaceResourcesTerminateBuilder {
     type Output = Result<models::ResourceTerminate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ResourceTerminate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2197,6 +2357,7 @@ pub struct MarketplaceResourcesMoveResourceBuilder {
 impl MarketplaceResourcesMoveResourceBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2205,6 +2366,7 @@ impl MarketplaceResourcesMoveResourceBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2225,6 +2387,7 @@ impl MarketplaceResourcesMoveResourceBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Resource> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -2233,6 +2396,7 @@ impl MarketplaceResourcesMoveResourceBuilder {
 impl std::future::IntoFuture for MarketplaceResourcesMoveResourceBuilder {
     type Output = Result<models::Resource, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Resource>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2248,6 +2412,7 @@ pub struct MarketplaceResourcesRenewBuilder {
 impl MarketplaceResourcesRenewBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2256,6 +2421,7 @@ impl MarketplaceResourcesRenewBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2280,6 +2446,7 @@ impl MarketplaceResourcesRenewBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::MarketplaceResourcesRenewResponse> {
@@ -2290,6 +2457,7 @@ impl MarketplaceResourcesRenewBuilder {
 impl std::future::IntoFuture for MarketplaceResourcesRenewBuilder {
     type Output = Result<models::MarketplaceResourcesRenewResponse, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::MarketplaceResourcesRenewResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2305,6 +2473,7 @@ pub struct MarketplaceResourcesSetEndDateByStaffBuilder {
 impl MarketplaceResourcesSetEndDateByStaffBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2314,10 +2483,12 @@ impl MarketplaceResourcesSetEndDateByStaffBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::ResourceEndDateByProviderRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2340,6 +2511,7 @@ impl MarketplaceResourcesSetEndDateByStaffBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -2348,6 +2520,7 @@ impl MarketplaceResourcesSetEndDateByStaffBuilder {
 impl std::future::IntoFuture for MarketplaceResourcesSetEndDateByStaffBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2363,6 +2536,7 @@ pub struct MarketplaceResourcesSetRestrictMemberAccessBuilder {
 impl MarketplaceResourcesSetRestrictMemberAccessBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2372,10 +2546,12 @@ impl MarketplaceResourcesSetRestrictMemberAccessBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::ResourceRestrictMemberAccessRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2398,6 +2574,7 @@ impl MarketplaceResourcesSetRestrictMemberAccessBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -2406,6 +2583,7 @@ impl MarketplaceResourcesSetRestrictMemberAccessBuilder {
 impl std::future::IntoFuture for MarketplaceResourcesSetRestrictMemberAccessBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2421,6 +2599,7 @@ pub struct MarketplaceResourcesSetSlugBuilder {
 impl MarketplaceResourcesSetSlugBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2429,6 +2608,7 @@ impl MarketplaceResourcesSetSlugBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2449,6 +2629,7 @@ impl MarketplaceResourcesSetSlugBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -2457,6 +2638,7 @@ impl MarketplaceResourcesSetSlugBuilder {
 impl std::future::IntoFuture for MarketplaceResourcesSetSlugBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2472,6 +2654,7 @@ pub struct MarketplaceResourcesSwitchPlanBuilder {
 impl MarketplaceResourcesSwitchPlanBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2480,6 +2663,7 @@ impl MarketplaceResourcesSwitchPlanBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2500,6 +2684,7 @@ impl MarketplaceResourcesSwitchPlanBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ResourceSwitchPlan> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -2508,6 +2693,7 @@ impl MarketplaceResourcesSwitchPlanBuilder {
 impl std::future::IntoFuture for MarketplaceResourcesSwitchPlanBuilder {
     type Output = Result<models::ResourceSwitchPlan, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ResourceSwitchPlan>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2523,6 +2709,7 @@ pub struct MarketplaceResourcesUpdateLimitsBuilder {
 impl MarketplaceResourcesUpdateLimitsBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2531,6 +2718,7 @@ impl MarketplaceResourcesUpdateLimitsBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2555,6 +2743,7 @@ impl MarketplaceResourcesUpdateLimitsBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ResourceUpdateLimits> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -2563,6 +2752,7 @@ impl MarketplaceResourcesUpdateLimitsBuilder {
 impl std::future::IntoFuture for MarketplaceResourcesUpdateLimitsBuilder {
     type Output = Result<models::ResourceUpdateLimits, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ResourceUpdateLimits>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2578,6 +2768,7 @@ pub struct MarketplaceResourcesUpdateOptionsBuilder {
 impl MarketplaceResourcesUpdateOptionsBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2587,10 +2778,12 @@ impl MarketplaceResourcesUpdateOptionsBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::ResourceOptionsRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2613,6 +2806,7 @@ impl MarketplaceResourcesUpdateOptionsBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<serde_json::Value> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json_or_default)
@@ -2621,6 +2815,7 @@ impl MarketplaceResourcesUpdateOptionsBuilder {
 impl std::future::IntoFuture for MarketplaceResourcesUpdateOptionsBuilder {
     type Output = Result<serde_json::Value, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<serde_json::Value>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2635,6 +2830,7 @@ pub struct MarketplaceResourcesDetailsRetrieveBuilder {
 impl MarketplaceResourcesDetailsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2643,6 +2839,7 @@ impl MarketplaceResourcesDetailsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2662,6 +2859,7 @@ impl MarketplaceResourcesDetailsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -2670,6 +2868,7 @@ impl MarketplaceResourcesDetailsRetrieveBuilder {
 impl std::future::IntoFuture for MarketplaceResourcesDetailsRetrieveBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2684,6 +2883,7 @@ pub struct MarketplaceResourcesGlauthUsersConfigRetrieveBuilder {
 impl MarketplaceResourcesGlauthUsersConfigRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2692,6 +2892,7 @@ impl MarketplaceResourcesGlauthUsersConfigRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2711,6 +2912,7 @@ impl MarketplaceResourcesGlauthUsersConfigRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -2719,6 +2921,7 @@ impl MarketplaceResourcesGlauthUsersConfigRetrieveBuilder {
 impl std::future::IntoFuture for MarketplaceResourcesGlauthUsersConfigRetrieveBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2733,6 +2936,7 @@ pub struct MarketplaceResourcesOfferingForSubresourcesListBuilder {
 impl MarketplaceResourcesOfferingForSubresourcesListBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2741,6 +2945,7 @@ impl MarketplaceResourcesOfferingForSubresourcesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2760,6 +2965,7 @@ impl MarketplaceResourcesOfferingForSubresourcesListBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<Vec<Lenient<models::UuidType>>> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json_or_default)
@@ -2768,6 +2974,7 @@ impl MarketplaceResourcesOfferingForSubresourcesListBuilder {
 impl std::future::IntoFuture for MarketplaceResourcesOfferingForSubresourcesListBuilder {
     type Output = Result<Vec<Lenient<models::UuidType>>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<Vec<Lenient<models::UuidType>>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2784,17 +2991,20 @@ impl MarketplaceResourcesOfferingRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2803,6 +3013,7 @@ impl MarketplaceResourcesOfferingRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2824,6 +3035,7 @@ impl MarketplaceResourcesOfferingRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::PublicOfferingDetails> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -2832,6 +3044,7 @@ impl MarketplaceResourcesOfferingRetrieveBuilder {
 impl std::future::IntoFuture for MarketplaceResourcesOfferingRetrieveBuilder {
     type Output = Result<models::PublicOfferingDetails, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::PublicOfferingDetails>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2846,6 +3059,7 @@ pub struct MarketplaceResourcesPlanPeriodsListBuilder {
 impl MarketplaceResourcesPlanPeriodsListBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2854,6 +3068,7 @@ impl MarketplaceResourcesPlanPeriodsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2873,6 +3088,7 @@ impl MarketplaceResourcesPlanPeriodsListBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<Vec<Lenient<models::PlanPeriods>>> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json_or_default)
@@ -2881,6 +3097,7 @@ impl MarketplaceResourcesPlanPeriodsListBuilder {
 impl std::future::IntoFuture for MarketplaceResourcesPlanPeriodsListBuilder {
     type Output = Result<Vec<Lenient<models::PlanPeriods>>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<Vec<Lenient<models::PlanPeriods>>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2897,12 +3114,14 @@ impl MarketplaceResourcesTeamListBuilder {
     /// When true, return only users who have active consent for this offering.
     ///
     /// Query `has_consent`, boolean.
+    #[inline]
     pub fn has_consent(mut self, value: bool) -> Self {
         self.has_consent = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2911,6 +3130,7 @@ impl MarketplaceResourcesTeamListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2932,6 +3152,7 @@ impl MarketplaceResourcesTeamListBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<Vec<Lenient<models::Team>>> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json_or_default)
@@ -2940,6 +3161,7 @@ impl MarketplaceResourcesTeamListBuilder {
 impl std::future::IntoFuture for MarketplaceResourcesTeamListBuilder {
     type Output = Result<Vec<Lenient<models::Team>>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<Vec<Lenient<models::Team>>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3005,6 +3227,7 @@ impl MarketplaceResourcesTeamMembersListBuilder {
     /// Backend ID
     ///
     /// Query `backend_id`, string.
+    #[inline]
     pub fn backend_id(mut self, value: impl Into<String>) -> Self {
         self.backend_id = Some(value.into());
         self
@@ -3012,6 +3235,7 @@ impl MarketplaceResourcesTeamMembersListBuilder {
     /// Category UUID
     ///
     /// Query `category_uuid`, string (uuid).
+    #[inline]
     pub fn category_uuid(mut self, value: Uuid) -> Self {
         self.category_uuid = Some(value);
         self
@@ -3019,6 +3243,7 @@ impl MarketplaceResourcesTeamMembersListBuilder {
     /// Filter by exact number of components
     ///
     /// Query `component_count`, number.
+    #[inline]
     pub fn component_count(mut self, value: f64) -> Self {
         self.component_count = Some(value);
         self
@@ -3026,6 +3251,7 @@ impl MarketplaceResourcesTeamMembersListBuilder {
     /// Created after
     ///
     /// Query `created`, string (date-time).
+    #[inline]
     pub fn created(mut self, value: DateTime) -> Self {
         self.created = Some(value);
         self
@@ -3033,6 +3259,7 @@ impl MarketplaceResourcesTeamMembersListBuilder {
     /// Created before
     ///
     /// Query `created_before`, string (date-time).
+    #[inline]
     pub fn created_before(mut self, value: DateTime) -> Self {
         self.created_before = Some(value);
         self
@@ -3040,6 +3267,7 @@ impl MarketplaceResourcesTeamMembersListBuilder {
     /// Customer URL
     ///
     /// Query `customer`, string (uri).
+    #[inline]
     pub fn customer(mut self, value: impl Into<String>) -> Self {
         self.customer = Some(value.into());
         self
@@ -3047,6 +3275,7 @@ impl MarketplaceResourcesTeamMembersListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -3054,6 +3283,7 @@ impl MarketplaceResourcesTeamMembersListBuilder {
     /// Downscaled
     ///
     /// Query `downscaled`, boolean.
+    #[inline]
     pub fn downscaled(mut self, value: bool) -> Self {
         self.downscaled = Some(value);
         self
@@ -3061,11 +3291,13 @@ impl MarketplaceResourcesTeamMembersListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -3073,6 +3305,7 @@ impl MarketplaceResourcesTeamMembersListBuilder {
     /// Flavor name
     ///
     /// Query `flavor_name`, string.
+    #[inline]
     pub fn flavor_name(mut self, value: impl Into<String>) -> Self {
         self.flavor_name = Some(value.into());
         self
@@ -3080,6 +3313,7 @@ impl MarketplaceResourcesTeamMembersListBuilder {
     /// Has termination date
     ///
     /// Query `has_terminate_date`, boolean.
+    #[inline]
     pub fn has_terminate_date(mut self, value: bool) -> Self {
         self.has_terminate_date = Some(value);
         self
@@ -3087,6 +3321,7 @@ impl MarketplaceResourcesTeamMembersListBuilder {
     /// Image name
     ///
     /// Query `image_name`, string.
+    #[inline]
     pub fn image_name(mut self, value: impl Into<String>) -> Self {
         self.image_name = Some(value.into());
         self
@@ -3094,6 +3329,7 @@ impl MarketplaceResourcesTeamMembersListBuilder {
     /// Filter by attached state
     ///
     /// Query `is_attached`, boolean.
+    #[inline]
     pub fn is_attached(mut self, value: bool) -> Self {
         self.is_attached = Some(value);
         self
@@ -3101,6 +3337,7 @@ impl MarketplaceResourcesTeamMembersListBuilder {
     /// LEXIS links supported
     ///
     /// Query `lexis_links_supported`, boolean.
+    #[inline]
     pub fn lexis_links_supported(mut self, value: bool) -> Self {
         self.lexis_links_supported = Some(value);
         self
@@ -3108,6 +3345,7 @@ impl MarketplaceResourcesTeamMembersListBuilder {
     /// Filter by limit-based offerings
     ///
     /// Query `limit_based`, boolean.
+    #[inline]
     pub fn limit_based(mut self, value: bool) -> Self {
         self.limit_based = Some(value);
         self
@@ -3115,6 +3353,7 @@ impl MarketplaceResourcesTeamMembersListBuilder {
     /// Filter by exact number of limit-based components
     ///
     /// Query `limit_component_count`, number.
+    #[inline]
     pub fn limit_component_count(mut self, value: f64) -> Self {
         self.limit_component_count = Some(value);
         self
@@ -3122,6 +3361,7 @@ impl MarketplaceResourcesTeamMembersListBuilder {
     /// Modified after
     ///
     /// Query `modified`, string (date-time).
+    #[inline]
     pub fn modified(mut self, value: DateTime) -> Self {
         self.modified = Some(value);
         self
@@ -3129,6 +3369,7 @@ impl MarketplaceResourcesTeamMembersListBuilder {
     /// Modified before
     ///
     /// Query `modified_before`, string (date-time).
+    #[inline]
     pub fn modified_before(mut self, value: DateTime) -> Self {
         self.modified_before = Some(value);
         self
@@ -3136,6 +3377,7 @@ impl MarketplaceResourcesTeamMembersListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -3143,6 +3385,7 @@ impl MarketplaceResourcesTeamMembersListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -3152,16 +3395,19 @@ impl MarketplaceResourcesTeamMembersListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
     }
     /// Query `offering`, string (uri).
+    #[inline]
     pub fn offering(mut self, value: impl Into<String>) -> Self {
         self.offering = Some(value.into());
         self
@@ -3169,6 +3415,7 @@ impl MarketplaceResourcesTeamMembersListBuilder {
     /// Offering billable
     ///
     /// Query `offering_billable`, boolean.
+    #[inline]
     pub fn offering_billable(mut self, value: bool) -> Self {
         self.offering_billable = Some(value);
         self
@@ -3176,6 +3423,7 @@ impl MarketplaceResourcesTeamMembersListBuilder {
     /// Offering shared
     ///
     /// Query `offering_shared`, boolean.
+    #[inline]
     pub fn offering_shared(mut self, value: bool) -> Self {
         self.offering_shared = Some(value);
         self
@@ -3185,6 +3433,7 @@ impl MarketplaceResourcesTeamMembersListBuilder {
     /// Query `offering_slug`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_offering_slug`\](Self::add_offering_slug) adds one to them.
+    #[inline]
     pub fn offering_slug(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -3193,6 +3442,7 @@ impl MarketplaceResourcesTeamMembersListBuilder {
         self
     }
     /// Adds one value to query `offering_slug`, after those set before (with [`offering_slug`](Self::offering_slug) or this method).
+    #[inline]
     pub fn add_offering_slug(mut self, value: impl Into<String>) -> Self {
         self.offering_slug.push(value.into());
         self
@@ -3200,6 +3450,7 @@ impl MarketplaceResourcesTeamMembersListBuilder {
     /// Offering type
     ///
     /// Query `offering_type`, string.
+    #[inline]
     pub fn offering_type(mut self, value: impl Into<String>) -> Self {
         self.offering_type = Some(value.into());
         self
@@ -3209,6 +3460,7 @@ impl MarketplaceResourcesTeamMembersListBuilder {
     /// Query `offering_uuid`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_offering_uuid`\](Self::add_offering_uuid) adds one to them.
+    #[inline]
     pub fn offering_uuid(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -3217,6 +3469,7 @@ impl MarketplaceResourcesTeamMembersListBuilder {
         self
     }
     /// Adds one value to query `offering_uuid`, after those set before (with [`offering_uuid`](Self::offering_uuid) or this method).
+    #[inline]
     pub fn add_offering_uuid(mut self, value: impl Into<String>) -> Self {
         self.offering_uuid.push(value.into());
         self
@@ -3224,6 +3477,7 @@ impl MarketplaceResourcesTeamMembersListBuilder {
     /// Filter resources with only limit-based components
     ///
     /// Query `only_limit_based`, boolean.
+    #[inline]
     pub fn only_limit_based(mut self, value: bool) -> Self {
         self.only_limit_based = Some(value);
         self
@@ -3231,6 +3485,7 @@ impl MarketplaceResourcesTeamMembersListBuilder {
     /// Filter resources with only usage-based components
     ///
     /// Query `only_usage_based`, boolean.
+    #[inline]
     pub fn only_usage_based(mut self, value: bool) -> Self {
         self.only_usage_based = Some(value);
         self
@@ -3240,6 +3495,7 @@ impl MarketplaceResourcesTeamMembersListBuilder {
     /// Query `order_state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_order_state`\](Self::add_order_state) adds one to them.
+    #[inline]
     pub fn order_state(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -3248,6 +3504,7 @@ impl MarketplaceResourcesTeamMembersListBuilder {
         self
     }
     /// Adds one value to query `order_state`, after those set before (with [`order_state`](Self::order_state) or this method).
+    #[inline]
     pub fn add_order_state(mut self, value: impl Into<String>) -> Self {
         self.order_state.push(value.into());
         self
@@ -3255,6 +3512,7 @@ impl MarketplaceResourcesTeamMembersListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -3262,11 +3520,13 @@ impl MarketplaceResourcesTeamMembersListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `parent_offering_uuid`, string (uuid).
+    #[inline]
     pub fn parent_offering_uuid(mut self, value: Uuid) -> Self {
         self.parent_offering_uuid = Some(value);
         self
@@ -3274,6 +3534,7 @@ impl MarketplaceResourcesTeamMembersListBuilder {
     /// Paused
     ///
     /// Query `paused`, boolean.
+    #[inline]
     pub fn paused(mut self, value: bool) -> Self {
         self.paused = Some(value);
         self
@@ -3281,6 +3542,7 @@ impl MarketplaceResourcesTeamMembersListBuilder {
     /// Plan UUID
     ///
     /// Query `plan_uuid`, string (uuid).
+    #[inline]
     pub fn plan_uuid(mut self, value: Uuid) -> Self {
         self.plan_uuid = Some(value);
         self
@@ -3288,6 +3550,7 @@ impl MarketplaceResourcesTeamMembersListBuilder {
     /// Project name
     ///
     /// Query `project_name`, string.
+    #[inline]
     pub fn project_name(mut self, value: impl Into<String>) -> Self {
         self.project_name = Some(value.into());
         self
@@ -3295,6 +3558,7 @@ impl MarketplaceResourcesTeamMembersListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -3302,6 +3566,7 @@ impl MarketplaceResourcesTeamMembersListBuilder {
     /// Provider UUID
     ///
     /// Query `provider_uuid`, string (uuid).
+    #[inline]
     pub fn provider_uuid(mut self, value: Uuid) -> Self {
         self.provider_uuid = Some(value);
         self
@@ -3309,6 +3574,7 @@ impl MarketplaceResourcesTeamMembersListBuilder {
     /// Search by resource UUID, name, slug, backend ID, effective ID, IPs or hypervisor
     ///
     /// Query `query`, string.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
@@ -3316,6 +3582,7 @@ impl MarketplaceResourcesTeamMembersListBuilder {
     /// Resource attributes (JSON)
     ///
     /// Query `resource_attributes`, string.
+    #[inline]
     pub fn resource_attributes(mut self, value: impl Into<String>) -> Self {
         self.resource_attributes = Some(value.into());
         self
@@ -3323,6 +3590,7 @@ impl MarketplaceResourcesTeamMembersListBuilder {
     /// Restrict member access
     ///
     /// Query `restrict_member_access`, boolean.
+    #[inline]
     pub fn restrict_member_access(mut self, value: bool) -> Self {
         self.restrict_member_access = Some(value);
         self
@@ -3330,6 +3598,7 @@ impl MarketplaceResourcesTeamMembersListBuilder {
     /// Runtime state
     ///
     /// Query `runtime_state`, string.
+    #[inline]
     pub fn runtime_state(mut self, value: impl Into<String>) -> Self {
         self.runtime_state = Some(value.into());
         self
@@ -3337,6 +3606,7 @@ impl MarketplaceResourcesTeamMembersListBuilder {
     /// Filter by scope URL.
     ///
     /// Query `scope`, string (uri).
+    #[inline]
     pub fn scope(mut self, value: impl Into<String>) -> Self {
         self.scope = Some(value.into());
         self
@@ -3344,6 +3614,7 @@ impl MarketplaceResourcesTeamMembersListBuilder {
     /// Service manager UUID
     ///
     /// Query `service_manager_uuid`, string (uuid).
+    #[inline]
     pub fn service_manager_uuid(mut self, value: Uuid) -> Self {
         self.service_manager_uuid = Some(value);
         self
@@ -3351,6 +3622,7 @@ impl MarketplaceResourcesTeamMembersListBuilder {
     /// Slug
     ///
     /// Query `slug`, string.
+    #[inline]
     pub fn slug(mut self, value: impl Into<String>) -> Self {
         self.slug = Some(value.into());
         self
@@ -3360,11 +3632,13 @@ impl MarketplaceResourcesTeamMembersListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
@@ -3372,6 +3646,7 @@ impl MarketplaceResourcesTeamMembersListBuilder {
     /// Filter by usage-based offerings
     ///
     /// Query `usage_based`, boolean.
+    #[inline]
     pub fn usage_based(mut self, value: bool) -> Self {
         self.usage_based = Some(value);
         self
@@ -3379,6 +3654,7 @@ impl MarketplaceResourcesTeamMembersListBuilder {
     /// Include only resources visible to service providers
     ///
     /// Query `visible_to_providers`, boolean.
+    #[inline]
     pub fn visible_to_providers(mut self, value: bool) -> Self {
         self.visible_to_providers = Some(value);
         self
@@ -3386,12 +3662,14 @@ impl MarketplaceResourcesTeamMembersListBuilder {
     /// Visible to username
     ///
     /// Query `visible_to_username`, string.
+    #[inline]
     pub fn visible_to_username(mut self, value: impl Into<String>) -> Self {
         self.visible_to_username = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3400,6 +3678,7 @@ impl MarketplaceResourcesTeamMembersListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3469,6 +3748,7 @@ impl MarketplaceResourcesTeamMembersListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::ResourceTeamMember>> {
@@ -3479,6 +3759,7 @@ impl MarketplaceResourcesTeamMembersListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::ResourceTeamMember> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -3494,6 +3775,7 @@ impl MarketplaceResourcesTeamMembersListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-resources/{uuid}/team_members/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -3505,6 +3787,7 @@ impl MarketplaceResourcesTeamMembersListBuilder {
 impl std::future::IntoFuture for MarketplaceResourcesTeamMembersListBuilder {
     type Output = Result<runtime::Page<models::ResourceTeamMember>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ResourceTeamMember>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3519,6 +3802,7 @@ pub struct MarketplaceResourcesSuggestNameBuilder {
 impl MarketplaceResourcesSuggestNameBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3527,6 +3811,7 @@ impl MarketplaceResourcesSuggestNameBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3544,6 +3829,7 @@ impl MarketplaceResourcesSuggestNameBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ResourceSuggestName> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -3552,6 +3838,7 @@ impl MarketplaceResourcesSuggestNameBuilder {
 impl std::future::IntoFuture for MarketplaceResourcesSuggestNameBuilder {
     type Output = Result<models::ResourceSuggestName, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ResourceSuggestName>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3566,6 +3853,7 @@ pub struct MarketplaceResourcesGlauthTreeRetrieveBuilder {
 impl MarketplaceResourcesGlauthTreeRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3574,6 +3862,7 @@ impl MarketplaceResourcesGlauthTreeRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3593,6 +3882,7 @@ impl MarketplaceResourcesGlauthTreeRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::GlauthTree> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -3601,6 +3891,7 @@ impl MarketplaceResourcesGlauthTreeRetrieveBuilder {
 impl std::future::IntoFuture for MarketplaceResourcesGlauthTreeRetrieveBuilder {
     type Output = Result<models::GlauthTree, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::GlauthTree>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3616,6 +3907,7 @@ pub struct MarketplaceResourcesHistoryAtRetrieveBuilder {
 impl MarketplaceResourcesHistoryAtRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3624,6 +3916,7 @@ impl MarketplaceResourcesHistoryAtRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3645,6 +3938,7 @@ impl MarketplaceResourcesHistoryAtRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::MarketplaceResourcesHistoryAtRetrieveResponse> {
@@ -3660,6 +3954,7 @@ impl std::future::IntoFuture for MarketplaceResourcesHistoryAtRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::MarketplaceResourcesHistoryAtRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3725,6 +4020,7 @@ impl MarketplaceResourcesHistoryListBuilder {
     /// Backend ID
     ///
     /// Query `backend_id`, string.
+    #[inline]
     pub fn backend_id(mut self, value: impl Into<String>) -> Self {
         self.backend_id = Some(value.into());
         self
@@ -3732,6 +4028,7 @@ impl MarketplaceResourcesHistoryListBuilder {
     /// Category UUID
     ///
     /// Query `category_uuid`, string (uuid).
+    #[inline]
     pub fn category_uuid(mut self, value: Uuid) -> Self {
         self.category_uuid = Some(value);
         self
@@ -3739,6 +4036,7 @@ impl MarketplaceResourcesHistoryListBuilder {
     /// Filter by exact number of components
     ///
     /// Query `component_count`, number.
+    #[inline]
     pub fn component_count(mut self, value: f64) -> Self {
         self.component_count = Some(value);
         self
@@ -3746,6 +4044,7 @@ impl MarketplaceResourcesHistoryListBuilder {
     /// Created after
     ///
     /// Query `created`, string (date-time).
+    #[inline]
     pub fn created(mut self, value: DateTime) -> Self {
         self.created = Some(value);
         self
@@ -3753,6 +4052,7 @@ impl MarketplaceResourcesHistoryListBuilder {
     /// Filter versions created after this timestamp (ISO 8601)
     ///
     /// Query `created_after`, string.
+    #[inline]
     pub fn created_after(mut self, value: impl Into<String>) -> Self {
         self.created_after = Some(value.into());
         self
@@ -3760,6 +4060,7 @@ impl MarketplaceResourcesHistoryListBuilder {
     /// Filter versions created before this timestamp (ISO 8601)
     ///
     /// Query `created_before`, string.
+    #[inline]
     pub fn created_before(mut self, value: impl Into<String>) -> Self {
         self.created_before = Some(value.into());
         self
@@ -3767,6 +4068,7 @@ impl MarketplaceResourcesHistoryListBuilder {
     /// Customer URL
     ///
     /// Query `customer`, string (uri).
+    #[inline]
     pub fn customer(mut self, value: impl Into<String>) -> Self {
         self.customer = Some(value.into());
         self
@@ -3774,6 +4076,7 @@ impl MarketplaceResourcesHistoryListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -3781,6 +4084,7 @@ impl MarketplaceResourcesHistoryListBuilder {
     /// Downscaled
     ///
     /// Query `downscaled`, boolean.
+    #[inline]
     pub fn downscaled(mut self, value: bool) -> Self {
         self.downscaled = Some(value);
         self
@@ -3788,6 +4092,7 @@ impl MarketplaceResourcesHistoryListBuilder {
     /// Flavor name
     ///
     /// Query `flavor_name`, string.
+    #[inline]
     pub fn flavor_name(mut self, value: impl Into<String>) -> Self {
         self.flavor_name = Some(value.into());
         self
@@ -3795,6 +4100,7 @@ impl MarketplaceResourcesHistoryListBuilder {
     /// Has termination date
     ///
     /// Query `has_terminate_date`, boolean.
+    #[inline]
     pub fn has_terminate_date(mut self, value: bool) -> Self {
         self.has_terminate_date = Some(value);
         self
@@ -3802,6 +4108,7 @@ impl MarketplaceResourcesHistoryListBuilder {
     /// Image name
     ///
     /// Query `image_name`, string.
+    #[inline]
     pub fn image_name(mut self, value: impl Into<String>) -> Self {
         self.image_name = Some(value.into());
         self
@@ -3809,6 +4116,7 @@ impl MarketplaceResourcesHistoryListBuilder {
     /// Filter by attached state
     ///
     /// Query `is_attached`, boolean.
+    #[inline]
     pub fn is_attached(mut self, value: bool) -> Self {
         self.is_attached = Some(value);
         self
@@ -3816,6 +4124,7 @@ impl MarketplaceResourcesHistoryListBuilder {
     /// LEXIS links supported
     ///
     /// Query `lexis_links_supported`, boolean.
+    #[inline]
     pub fn lexis_links_supported(mut self, value: bool) -> Self {
         self.lexis_links_supported = Some(value);
         self
@@ -3823,6 +4132,7 @@ impl MarketplaceResourcesHistoryListBuilder {
     /// Filter by limit-based offerings
     ///
     /// Query `limit_based`, boolean.
+    #[inline]
     pub fn limit_based(mut self, value: bool) -> Self {
         self.limit_based = Some(value);
         self
@@ -3830,6 +4140,7 @@ impl MarketplaceResourcesHistoryListBuilder {
     /// Filter by exact number of limit-based components
     ///
     /// Query `limit_component_count`, number.
+    #[inline]
     pub fn limit_component_count(mut self, value: f64) -> Self {
         self.limit_component_count = Some(value);
         self
@@ -3837,6 +4148,7 @@ impl MarketplaceResourcesHistoryListBuilder {
     /// Modified after
     ///
     /// Query `modified`, string (date-time).
+    #[inline]
     pub fn modified(mut self, value: DateTime) -> Self {
         self.modified = Some(value);
         self
@@ -3844,6 +4156,7 @@ impl MarketplaceResourcesHistoryListBuilder {
     /// Modified before
     ///
     /// Query `modified_before`, string (date-time).
+    #[inline]
     pub fn modified_before(mut self, value: DateTime) -> Self {
         self.modified_before = Some(value);
         self
@@ -3851,6 +4164,7 @@ impl MarketplaceResourcesHistoryListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -3858,6 +4172,7 @@ impl MarketplaceResourcesHistoryListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -3867,16 +4182,19 @@ impl MarketplaceResourcesHistoryListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
     }
     /// Query `offering`, string (uri).
+    #[inline]
     pub fn offering(mut self, value: impl Into<String>) -> Self {
         self.offering = Some(value.into());
         self
@@ -3884,6 +4202,7 @@ impl MarketplaceResourcesHistoryListBuilder {
     /// Offering billable
     ///
     /// Query `offering_billable`, boolean.
+    #[inline]
     pub fn offering_billable(mut self, value: bool) -> Self {
         self.offering_billable = Some(value);
         self
@@ -3891,6 +4210,7 @@ impl MarketplaceResourcesHistoryListBuilder {
     /// Offering shared
     ///
     /// Query `offering_shared`, boolean.
+    #[inline]
     pub fn offering_shared(mut self, value: bool) -> Self {
         self.offering_shared = Some(value);
         self
@@ -3900,6 +4220,7 @@ impl MarketplaceResourcesHistoryListBuilder {
     /// Query `offering_slug`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_offering_slug`\](Self::add_offering_slug) adds one to them.
+    #[inline]
     pub fn offering_slug(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -3908,6 +4229,7 @@ impl MarketplaceResourcesHistoryListBuilder {
         self
     }
     /// Adds one value to query `offering_slug`, after those set before (with [`offering_slug`](Self::offering_slug) or this method).
+    #[inline]
     pub fn add_offering_slug(mut self, value: impl Into<String>) -> Self {
         self.offering_slug.push(value.into());
         self
@@ -3915,6 +4237,7 @@ impl MarketplaceResourcesHistoryListBuilder {
     /// Offering type
     ///
     /// Query `offering_type`, string.
+    #[inline]
     pub fn offering_type(mut self, value: impl Into<String>) -> Self {
         self.offering_type = Some(value.into());
         self
@@ -3924,6 +4247,7 @@ impl MarketplaceResourcesHistoryListBuilder {
     /// Query `offering_uuid`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_offering_uuid`\](Self::add_offering_uuid) adds one to them.
+    #[inline]
     pub fn offering_uuid(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -3932,6 +4256,7 @@ impl MarketplaceResourcesHistoryListBuilder {
         self
     }
     /// Adds one value to query `offering_uuid`, after those set before (with [`offering_uuid`](Self::offering_uuid) or this method).
+    #[inline]
     pub fn add_offering_uuid(mut self, value: impl Into<String>) -> Self {
         self.offering_uuid.push(value.into());
         self
@@ -3939,6 +4264,7 @@ impl MarketplaceResourcesHistoryListBuilder {
     /// Filter resources with only limit-based components
     ///
     /// Query `only_limit_based`, boolean.
+    #[inline]
     pub fn only_limit_based(mut self, value: bool) -> Self {
         self.only_limit_based = Some(value);
         self
@@ -3946,6 +4272,7 @@ impl MarketplaceResourcesHistoryListBuilder {
     /// Filter resources with only usage-based components
     ///
     /// Query `only_usage_based`, boolean.
+    #[inline]
     pub fn only_usage_based(mut self, value: bool) -> Self {
         self.only_usage_based = Some(value);
         self
@@ -3955,6 +4282,7 @@ impl MarketplaceResourcesHistoryListBuilder {
     /// Query `order_state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_order_state`\](Self::add_order_state) adds one to them.
+    #[inline]
     pub fn order_state(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -3963,6 +4291,7 @@ impl MarketplaceResourcesHistoryListBuilder {
         self
     }
     /// Adds one value to query `order_state`, after those set before (with [`order_state`](Self::order_state) or this method).
+    #[inline]
     pub fn add_order_state(mut self, value: impl Into<String>) -> Self {
         self.order_state.push(value.into());
         self
@@ -3970,6 +4299,7 @@ impl MarketplaceResourcesHistoryListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -3977,11 +4307,13 @@ impl MarketplaceResourcesHistoryListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `parent_offering_uuid`, string (uuid).
+    #[inline]
     pub fn parent_offering_uuid(mut self, value: Uuid) -> Self {
         self.parent_offering_uuid = Some(value);
         self
@@ -3989,6 +4321,7 @@ impl MarketplaceResourcesHistoryListBuilder {
     /// Paused
     ///
     /// Query `paused`, boolean.
+    #[inline]
     pub fn paused(mut self, value: bool) -> Self {
         self.paused = Some(value);
         self
@@ -3996,6 +4329,7 @@ impl MarketplaceResourcesHistoryListBuilder {
     /// Plan UUID
     ///
     /// Query `plan_uuid`, string (uuid).
+    #[inline]
     pub fn plan_uuid(mut self, value: Uuid) -> Self {
         self.plan_uuid = Some(value);
         self
@@ -4003,6 +4337,7 @@ impl MarketplaceResourcesHistoryListBuilder {
     /// Project name
     ///
     /// Query `project_name`, string.
+    #[inline]
     pub fn project_name(mut self, value: impl Into<String>) -> Self {
         self.project_name = Some(value.into());
         self
@@ -4010,6 +4345,7 @@ impl MarketplaceResourcesHistoryListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -4017,6 +4353,7 @@ impl MarketplaceResourcesHistoryListBuilder {
     /// Provider UUID
     ///
     /// Query `provider_uuid`, string (uuid).
+    #[inline]
     pub fn provider_uuid(mut self, value: Uuid) -> Self {
         self.provider_uuid = Some(value);
         self
@@ -4024,6 +4361,7 @@ impl MarketplaceResourcesHistoryListBuilder {
     /// Search by resource UUID, name, slug, backend ID, effective ID, IPs or hypervisor
     ///
     /// Query `query`, string.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
@@ -4031,6 +4369,7 @@ impl MarketplaceResourcesHistoryListBuilder {
     /// Resource attributes (JSON)
     ///
     /// Query `resource_attributes`, string.
+    #[inline]
     pub fn resource_attributes(mut self, value: impl Into<String>) -> Self {
         self.resource_attributes = Some(value.into());
         self
@@ -4038,6 +4377,7 @@ impl MarketplaceResourcesHistoryListBuilder {
     /// Restrict member access
     ///
     /// Query `restrict_member_access`, boolean.
+    #[inline]
     pub fn restrict_member_access(mut self, value: bool) -> Self {
         self.restrict_member_access = Some(value);
         self
@@ -4045,6 +4385,7 @@ impl MarketplaceResourcesHistoryListBuilder {
     /// Runtime state
     ///
     /// Query `runtime_state`, string.
+    #[inline]
     pub fn runtime_state(mut self, value: impl Into<String>) -> Self {
         self.runtime_state = Some(value.into());
         self
@@ -4052,6 +4393,7 @@ impl MarketplaceResourcesHistoryListBuilder {
     /// Filter by scope URL.
     ///
     /// Query `scope`, string (uri).
+    #[inline]
     pub fn scope(mut self, value: impl Into<String>) -> Self {
         self.scope = Some(value.into());
         self
@@ -4059,6 +4401,7 @@ impl MarketplaceResourcesHistoryListBuilder {
     /// Service manager UUID
     ///
     /// Query `service_manager_uuid`, string (uuid).
+    #[inline]
     pub fn service_manager_uuid(mut self, value: Uuid) -> Self {
         self.service_manager_uuid = Some(value);
         self
@@ -4066,6 +4409,7 @@ impl MarketplaceResourcesHistoryListBuilder {
     /// Slug
     ///
     /// Query `slug`, string.
+    #[inline]
     pub fn slug(mut self, value: impl Into<String>) -> Self {
         self.slug = Some(value.into());
         self
@@ -4075,11 +4419,13 @@ impl MarketplaceResourcesHistoryListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
@@ -4087,6 +4433,7 @@ impl MarketplaceResourcesHistoryListBuilder {
     /// Filter by usage-based offerings
     ///
     /// Query `usage_based`, boolean.
+    #[inline]
     pub fn usage_based(mut self, value: bool) -> Self {
         self.usage_based = Some(value);
         self
@@ -4094,6 +4441,7 @@ impl MarketplaceResourcesHistoryListBuilder {
     /// Include only resources visible to service providers
     ///
     /// Query `visible_to_providers`, boolean.
+    #[inline]
     pub fn visible_to_providers(mut self, value: bool) -> Self {
         self.visible_to_providers = Some(value);
         self
@@ -4101,12 +4449,14 @@ impl MarketplaceResourcesHistoryListBuilder {
     /// Visible to username
     ///
     /// Query `visible_to_username`, string.
+    #[inline]
     pub fn visible_to_username(mut self, value: impl Into<String>) -> Self {
         self.visible_to_username = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4115,6 +4465,7 @@ impl MarketplaceResourcesHistoryListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4184,6 +4535,7 @@ impl MarketplaceResourcesHistoryListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -4196,6 +4548,7 @@ impl MarketplaceResourcesHistoryListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<models::MarketplaceResourcesHistoryListResponse> {
@@ -4213,6 +4566,7 @@ impl MarketplaceResourcesHistoryListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-resources/{uuid}/history/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -4229,6 +4583,7 @@ impl std::future::IntoFuture for MarketplaceResourcesHistoryListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::MarketplaceResourcesHistoryListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4244,6 +4599,7 @@ pub struct MarketplaceResourcesAddUserBuilder {
 impl MarketplaceResourcesAddUserBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4252,6 +4608,7 @@ impl MarketplaceResourcesAddUserBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4272,6 +4629,7 @@ impl MarketplaceResourcesAddUserBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ExpirationTime> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -4280,6 +4638,7 @@ impl MarketplaceResourcesAddUserBuilder {
 impl std::future::IntoFuture for MarketplaceResourcesAddUserBuilder {
     type Output = Result<models::ExpirationTime, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ExpirationTime>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4295,6 +4654,7 @@ pub struct MarketplaceResourcesAdjustDatesBuilder {
 impl MarketplaceResourcesAdjustDatesBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4303,6 +4663,7 @@ impl MarketplaceResourcesAdjustDatesBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4323,6 +4684,7 @@ impl MarketplaceResourcesAdjustDatesBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -4331,6 +4693,7 @@ impl MarketplaceResourcesAdjustDatesBuilder {
 impl std::future::IntoFuture for MarketplaceResourcesAdjustDatesBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4346,6 +4709,7 @@ pub struct MarketplaceResourcesDeleteUserBuilder {
 impl MarketplaceResourcesDeleteUserBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4354,6 +4718,7 @@ impl MarketplaceResourcesDeleteUserBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4374,6 +4739,7 @@ impl MarketplaceResourcesDeleteUserBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -4382,6 +4748,7 @@ impl MarketplaceResourcesDeleteUserBuilder {
 impl std::future::IntoFuture for MarketplaceResourcesDeleteUserBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4397,6 +4764,7 @@ pub struct MarketplaceResourcesEstimateRenewalBuilder {
 impl MarketplaceResourcesEstimateRenewalBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4405,6 +4773,7 @@ impl MarketplaceResourcesEstimateRenewalBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4425,6 +4794,7 @@ impl MarketplaceResourcesEstimateRenewalBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RenewalEstimateRequest> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -4433,6 +4803,7 @@ impl MarketplaceResourcesEstimateRenewalBuilder {
 impl std::future::IntoFuture for MarketplaceResourcesEstimateRenewalBuilder {
     type Output = Result<models::RenewalEstimateRequest, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RenewalEstimateRequest>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4448,6 +4819,7 @@ pub struct MarketplaceResourcesReallocateLimitsBuilder {
 impl MarketplaceResourcesReallocateLimitsBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4456,6 +4828,7 @@ impl MarketplaceResourcesReallocateLimitsBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4476,6 +4849,7 @@ impl MarketplaceResourcesReallocateLimitsBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ResourceReallocateLimits> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -4484,6 +4858,7 @@ impl MarketplaceResourcesReallocateLimitsBuilder {
 impl std::future::IntoFuture for MarketplaceResourcesReallocateLimitsBuilder {
     type Output = Result<models::ResourceReallocateLimits, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ResourceReallocateLimits>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4499,6 +4874,7 @@ pub struct MarketplaceResourcesRestoreBuilder {
 impl MarketplaceResourcesRestoreBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4507,6 +4883,7 @@ impl MarketplaceResourcesRestoreBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4527,6 +4904,7 @@ impl MarketplaceResourcesRestoreBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::MarketplaceResourcesRestoreResponse> {
@@ -4539,6 +4917,7 @@ impl std::future::IntoFuture for MarketplaceResourcesRestoreBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::MarketplaceResourcesRestoreResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4554,6 +4933,7 @@ pub struct MarketplaceResourcesSetEndDateBuilder {
 impl MarketplaceResourcesSetEndDateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4563,10 +4943,12 @@ impl MarketplaceResourcesSetEndDateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::ResourceEndDateRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4589,6 +4971,7 @@ impl MarketplaceResourcesSetEndDateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -4597,6 +4980,7 @@ impl MarketplaceResourcesSetEndDateBuilder {
 impl std::future::IntoFuture for MarketplaceResourcesSetEndDateBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4611,6 +4995,7 @@ pub struct MarketplaceResourcesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceResourcesMock<'a> {
     /// Expects `GET /api/marketplace-resources/` (operation `marketplace_resources_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Resource>> {
@@ -4623,6 +5008,7 @@ impl<'a> MarketplaceResourcesMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-resources/{uuid}/list_users/` (operation `marketplace_resources_list_users_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list_users_list(
         &self,
         uuid: &Uuid,
@@ -4637,6 +5023,7 @@ impl<'a> MarketplaceResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-resources/{uuid}/` (operation `marketplace_resources_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -4651,6 +5038,7 @@ impl<'a> MarketplaceResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-resources/{uuid}/pull/` (operation `marketplace_resources_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn pull(
         &self,
         uuid: &Uuid,
@@ -4665,6 +5053,7 @@ impl<'a> MarketplaceResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-resources/{uuid}/unlink/` (operation `marketplace_resources_unlink`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn unlink(
         &self,
         uuid: &Uuid,
@@ -4679,6 +5068,7 @@ impl<'a> MarketplaceResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-resources/{uuid}/update_user/` (operation `marketplace_resources_update_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update_user(
         &self,
         uuid: &Uuid,
@@ -4693,6 +5083,7 @@ impl<'a> MarketplaceResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/marketplace-resources/{uuid}/` (operation `marketplace_resources_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -4707,6 +5098,7 @@ impl<'a> MarketplaceResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/marketplace-resources/{uuid}/` (operation `marketplace_resources_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -4721,6 +5113,7 @@ impl<'a> MarketplaceResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-resources/{uuid}/set_downscaled/` (operation `marketplace_resources_set_downscaled`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_downscaled(
         &self,
         uuid: &Uuid,
@@ -4735,6 +5128,7 @@ impl<'a> MarketplaceResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-resources/{uuid}/set_paused/` (operation `marketplace_resources_set_paused`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_paused(
         &self,
         uuid: &Uuid,
@@ -4749,6 +5143,7 @@ impl<'a> MarketplaceResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-resources/{uuid}/terminate/` (operation `marketplace_resources_terminate`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn terminate(
         &self,
         uuid: &Uuid,
@@ -4763,6 +5158,7 @@ impl<'a> MarketplaceResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-resources/{uuid}/move_resource/` (operation `marketplace_resources_move_resource`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn move_resource(
         &self,
         uuid: &Uuid,
@@ -4777,6 +5173,7 @@ impl<'a> MarketplaceResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-resources/{uuid}/renew/` (operation `marketplace_resources_renew`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn renew(
         &self,
         uuid: &Uuid,
@@ -4794,6 +5191,7 @@ impl<'a> MarketplaceResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-resources/{uuid}/set_end_date_by_staff/` (operation `marketplace_resources_set_end_date_by_staff`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_end_date_by_staff(
         &self,
         uuid: &Uuid,
@@ -4808,6 +5206,7 @@ impl<'a> MarketplaceResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-resources/{uuid}/set_restrict_member_access/` (operation `marketplace_resources_set_restrict_member_access`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_restrict_member_access(
         &self,
         uuid: &Uuid,
@@ -4822,6 +5221,7 @@ impl<'a> MarketplaceResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-resources/{uuid}/set_slug/` (operation `marketplace_resources_set_slug`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_slug(
         &self,
         uuid: &Uuid,
@@ -4836,6 +5236,7 @@ impl<'a> MarketplaceResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-resources/{uuid}/switch_plan/` (operation `marketplace_resources_switch_plan`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn switch_plan(
         &self,
         uuid: &Uuid,
@@ -4850,6 +5251,7 @@ impl<'a> MarketplaceResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-resources/{uuid}/update_limits/` (operation `marketplace_resources_update_limits`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update_limits(
         &self,
         uuid: &Uuid,
@@ -4864,6 +5266,7 @@ impl<'a> MarketplaceResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-resources/{uuid}/update_options/` (operation `marketplace_resources_update_options`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update_options(
         &self,
         uuid: &Uuid,
@@ -4878,6 +5281,7 @@ impl<'a> MarketplaceResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-resources/{uuid}/details/` (operation `marketplace_resources_details_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn details_retrieve(
         &self,
         uuid: &Uuid,
@@ -4892,6 +5296,7 @@ impl<'a> MarketplaceResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-resources/{uuid}/glauth_users_config/` (operation `marketplace_resources_glauth_users_config_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn glauth_users_config_retrieve(
         &self,
         uuid: &Uuid,
@@ -4906,6 +5311,7 @@ impl<'a> MarketplaceResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-resources/{uuid}/offering_for_subresources/` (operation `marketplace_resources_offering_for_subresources_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn offering_for_subresources_list(
         &self,
         uuid: &Uuid,
@@ -4920,6 +5326,7 @@ impl<'a> MarketplaceResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-resources/{uuid}/offering/` (operation `marketplace_resources_offering_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn offering_retrieve(
         &self,
         uuid: &Uuid,
@@ -4934,6 +5341,7 @@ impl<'a> MarketplaceResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-resources/{uuid}/plan_periods/` (operation `marketplace_resources_plan_periods_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn plan_periods_list(
         &self,
         uuid: &Uuid,
@@ -4948,6 +5356,7 @@ impl<'a> MarketplaceResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-resources/{uuid}/team/` (operation `marketplace_resources_team_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn team_list(
         &self,
         uuid: &Uuid,
@@ -4962,6 +5371,7 @@ impl<'a> MarketplaceResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-resources/{uuid}/team_members/` (operation `marketplace_resources_team_members_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn team_members_list(
         &self,
         uuid: &Uuid,
@@ -4979,6 +5389,7 @@ impl<'a> MarketplaceResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-resources/suggest_name/` (operation `marketplace_resources_suggest_name`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn suggest_name(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::ResourceSuggestName> {
@@ -4991,6 +5402,7 @@ impl<'a> MarketplaceResourcesMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-resources/{uuid}/glauth_tree/` (operation `marketplace_resources_glauth_tree_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn glauth_tree_retrieve(
         &self,
         uuid: &Uuid,
@@ -5005,6 +5417,7 @@ impl<'a> MarketplaceResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-resources/{uuid}/history/at/` (operation `marketplace_resources_history_at_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn history_at_retrieve(
         &self,
         uuid: &Uuid,
@@ -5024,6 +5437,7 @@ impl<'a> MarketplaceResourcesMock<'a> {
             .query("timestamp", timestamp)
     }
     /// Expects `GET /api/marketplace-resources/{uuid}/history/` (operation `marketplace_resources_history_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn history_list(
         &self,
         uuid: &Uuid,
@@ -5041,6 +5455,7 @@ impl<'a> MarketplaceResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-resources/{uuid}/add_user/` (operation `marketplace_resources_add_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn add_user(
         &self,
         uuid: &Uuid,
@@ -5055,6 +5470,7 @@ impl<'a> MarketplaceResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-resources/{uuid}/adjust_dates/` (operation `marketplace_resources_adjust_dates`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn adjust_dates(
         &self,
         uuid: &Uuid,
@@ -5069,6 +5485,7 @@ impl<'a> MarketplaceResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-resources/{uuid}/delete_user/` (operation `marketplace_resources_delete_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn delete_user(
         &self,
         uuid: &Uuid,
@@ -5083,6 +5500,7 @@ impl<'a> MarketplaceResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-resources/{uuid}/estimate_renewal/` (operation `marketplace_resources_estimate_renewal`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn estimate_renewal(
         &self,
         uuid: &Uuid,
@@ -5097,6 +5515,7 @@ impl<'a> MarketplaceResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-resources/{uuid}/reallocate_limits/` (operation `marketplace_resources_reallocate_limits`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn reallocate_limits(
         &self,
         uuid: &Uuid,
@@ -5111,6 +5530,7 @@ impl<'a> MarketplaceResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-resources/{uuid}/restore/` (operation `marketplace_resources_restore`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn restore(
         &self,
         uuid: &Uuid,
@@ -5128,6 +5548,7 @@ impl<'a> MarketplaceResourcesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-resources/{uuid}/set_end_date/` (operation `marketplace_resources_set_end_date`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_end_date(
         &self,
         uuid: &Uuid,

@@ -27,6 +27,7 @@ impl<'a> MarketplaceRobotAccountsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceRobotAccountsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MarketplaceRobotAccountsListBuilder {
         MarketplaceRobotAccountsListBuilder {
             client: self.client.clone(),
@@ -60,6 +61,7 @@ impl<'a> MarketplaceRobotAccountsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceRobotAccountsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> MarketplaceRobotAccountsRetrieveBuilder {
         MarketplaceRobotAccountsRetrieveBuilder {
             client: self.client.clone(),
@@ -78,6 +80,7 @@ impl<'a> MarketplaceRobotAccountsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`MarketplaceRobotAccountsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::RobotAccountRequest,
@@ -98,6 +101,7 @@ impl<'a> MarketplaceRobotAccountsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceRobotAccountsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -120,6 +124,7 @@ impl<'a> MarketplaceRobotAccountsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceRobotAccountsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -141,6 +146,7 @@ impl<'a> MarketplaceRobotAccountsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`MarketplaceRobotAccountsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> MarketplaceRobotAccountsDestroyBuilder {
         MarketplaceRobotAccountsDestroyBuilder {
             client: self.client.clone(),
@@ -159,6 +165,7 @@ impl<'a> MarketplaceRobotAccountsApi<'a> {
     /// - `400`
     ///
     /// Returns a [`MarketplaceRobotAccountsSetStateCreatingBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_state_creating(
         &self,
         uuid: Uuid,
@@ -180,6 +187,7 @@ impl<'a> MarketplaceRobotAccountsApi<'a> {
     /// - `400`
     ///
     /// Returns a [`MarketplaceRobotAccountsSetStateDeletedBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_state_deleted(
         &self,
         uuid: Uuid,
@@ -201,6 +209,7 @@ impl<'a> MarketplaceRobotAccountsApi<'a> {
     /// - `400`
     ///
     /// Returns a [`MarketplaceRobotAccountsSetStateErredBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_state_erred(
         &self,
         uuid: Uuid,
@@ -223,6 +232,7 @@ impl<'a> MarketplaceRobotAccountsApi<'a> {
     /// - `400`
     ///
     /// Returns a [`MarketplaceRobotAccountsSetStateOkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_state_ok(&self, uuid: Uuid) -> MarketplaceRobotAccountsSetStateOkBuilder {
         MarketplaceRobotAccountsSetStateOkBuilder {
             client: self.client.clone(),
@@ -241,6 +251,7 @@ impl<'a> MarketplaceRobotAccountsApi<'a> {
     /// - `400`
     ///
     /// Returns a [`MarketplaceRobotAccountsSetStateRequestDeletionBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_state_request_deletion(
         &self,
         uuid: Uuid,
@@ -280,6 +291,7 @@ impl MarketplaceRobotAccountsListBuilder {
     /// Created after
     ///
     /// Query `created`, string (date-time).
+    #[inline]
     pub fn created(mut self, value: DateTime) -> Self {
         self.created = Some(value);
         self
@@ -287,6 +299,7 @@ impl MarketplaceRobotAccountsListBuilder {
     /// Created before
     ///
     /// Query `created_before`, string (date-time).
+    #[inline]
     pub fn created_before(mut self, value: DateTime) -> Self {
         self.created_before = Some(value);
         self
@@ -294,6 +307,7 @@ impl MarketplaceRobotAccountsListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -301,11 +315,13 @@ impl MarketplaceRobotAccountsListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -313,6 +329,7 @@ impl MarketplaceRobotAccountsListBuilder {
     /// Modified after
     ///
     /// Query `modified`, string (date-time).
+    #[inline]
     pub fn modified(mut self, value: DateTime) -> Self {
         self.modified = Some(value);
         self
@@ -320,6 +337,7 @@ impl MarketplaceRobotAccountsListBuilder {
     /// Modified before
     ///
     /// Query `modified_before`, string (date-time).
+    #[inline]
     pub fn modified_before(mut self, value: DateTime) -> Self {
         self.modified_before = Some(value);
         self
@@ -327,6 +345,7 @@ impl MarketplaceRobotAccountsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -334,6 +353,7 @@ impl MarketplaceRobotAccountsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -341,6 +361,7 @@ impl MarketplaceRobotAccountsListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -348,6 +369,7 @@ impl MarketplaceRobotAccountsListBuilder {
     /// Provider UUID
     ///
     /// Query `provider_uuid`, string (uuid).
+    #[inline]
     pub fn provider_uuid(mut self, value: Uuid) -> Self {
         self.provider_uuid = Some(value);
         self
@@ -355,6 +377,7 @@ impl MarketplaceRobotAccountsListBuilder {
     /// Resource URL
     ///
     /// Query `resource`, string (uri).
+    #[inline]
     pub fn resource(mut self, value: impl Into<String>) -> Self {
         self.resource = Some(value.into());
         self
@@ -362,6 +385,7 @@ impl MarketplaceRobotAccountsListBuilder {
     /// Resource UUID
     ///
     /// Query `resource_uuid`, string (uuid).
+    #[inline]
     pub fn resource_uuid(mut self, value: Uuid) -> Self {
         self.resource_uuid = Some(value);
         self
@@ -369,6 +393,7 @@ impl MarketplaceRobotAccountsListBuilder {
     /// Responsible user UUID
     ///
     /// Query `responsible_user_uuid`, string (uuid).
+    #[inline]
     pub fn responsible_user_uuid(mut self, value: Uuid) -> Self {
         self.responsible_user_uuid = Some(value);
         self
@@ -376,6 +401,7 @@ impl MarketplaceRobotAccountsListBuilder {
     /// Robot account state
     ///
     /// Query `state`, `RemoteResourceSyncStatusRemoteStateEnum`.
+    #[inline]
     pub fn state(
         mut self,
         value: models::RemoteResourceSyncStatusRemoteStateEnum,
@@ -384,6 +410,7 @@ impl MarketplaceRobotAccountsListBuilder {
         self
     }
     /// Query `type`, string.
+    #[inline]
     pub fn type_(mut self, value: impl Into<String>) -> Self {
         self.type_ = Some(value.into());
         self
@@ -391,6 +418,7 @@ impl MarketplaceRobotAccountsListBuilder {
     /// Connected user email contains
     ///
     /// Query `user_email`, string.
+    #[inline]
     pub fn user_email(mut self, value: impl Into<String>) -> Self {
         self.user_email = Some(value.into());
         self
@@ -398,12 +426,14 @@ impl MarketplaceRobotAccountsListBuilder {
     /// Username contains
     ///
     /// Query `username`, string.
+    #[inline]
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.username = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -412,6 +442,7 @@ impl MarketplaceRobotAccountsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -446,6 +477,7 @@ impl MarketplaceRobotAccountsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::RobotAccountDetails>> {
@@ -456,6 +488,7 @@ impl MarketplaceRobotAccountsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::RobotAccountDetails> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -471,6 +504,7 @@ impl MarketplaceRobotAccountsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-robot-accounts/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -484,6 +518,7 @@ impl std::future::IntoFuture for MarketplaceRobotAccountsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::RobotAccountDetails>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -500,17 +535,20 @@ impl MarketplaceRobotAccountsRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -519,6 +557,7 @@ impl MarketplaceRobotAccountsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -540,6 +579,7 @@ impl MarketplaceRobotAccountsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RobotAccountDetails> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -548,6 +588,7 @@ impl MarketplaceRobotAccountsRetrieveBuilder {
 impl std::future::IntoFuture for MarketplaceRobotAccountsRetrieveBuilder {
     type Output = Result<models::RobotAccountDetails, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RobotAccountDetails>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -562,6 +603,7 @@ pub struct MarketplaceRobotAccountsCreateBuilder {
 impl MarketplaceRobotAccountsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -570,6 +612,7 @@ impl MarketplaceRobotAccountsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -587,6 +630,7 @@ impl MarketplaceRobotAccountsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RobotAccount> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -595,6 +639,7 @@ impl MarketplaceRobotAccountsCreateBuilder {
 impl std::future::IntoFuture for MarketplaceRobotAccountsCreateBuilder {
     type Output = Result<models::RobotAccount, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RobotAccount>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -610,6 +655,7 @@ pub struct MarketplaceRobotAccountsUpdateBuilder {
 impl MarketplaceRobotAccountsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -618,6 +664,7 @@ impl MarketplaceRobotAccountsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -638,6 +685,7 @@ impl MarketplaceRobotAccountsUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RobotAccount> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -646,6 +694,7 @@ impl MarketplaceRobotAccountsUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceRobotAccountsUpdateBuilder {
     type Output = Result<models::RobotAccount, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RobotAccount>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -661,6 +710,7 @@ pub struct MarketplaceRobotAccountsPartialUpdateBuilder {
 impl MarketplaceRobotAccountsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -670,10 +720,12 @@ impl MarketplaceRobotAccountsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedRobotAccountRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -696,6 +748,7 @@ impl MarketplaceRobotAccountsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RobotAccount> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -704,6 +757,7 @@ impl MarketplaceRobotAccountsPartialUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceRobotAccountsPartialUpdateBuilder {
     type Output = Result<models::RobotAccount, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RobotAccount>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -718,6 +772,7 @@ pub struct MarketplaceRobotAccountsDestroyBuilder {
 impl MarketplaceRobotAccountsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -726,6 +781,7 @@ impl MarketplaceRobotAccountsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -745,6 +801,7 @@ impl MarketplaceRobotAccountsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -753,6 +810,7 @@ impl MarketplaceRobotAccountsDestroyBuilder {
 impl std::future::IntoFuture for MarketplaceRobotAccountsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -767,6 +825,7 @@ pub struct MarketplaceRobotAccountsSetStateCreatingBuilder {
 impl MarketplaceRobotAccountsSetStateCreatingBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -775,6 +834,7 @@ impl MarketplaceRobotAccountsSetStateCreatingBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -794,6 +854,7 @@ impl MarketplaceRobotAccountsSetStateCreatingBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RobotAccountDetails> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -802,6 +863,7 @@ impl MarketplaceRobotAccountsSetStateCreatingBuilder {
 impl std::future::IntoFuture for MarketplaceRobotAccountsSetStateCreatingBuilder {
     type Output = Result<models::RobotAccountDetails, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RobotAccountDetails>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -816,6 +878,7 @@ pub struct MarketplaceRobotAccountsSetStateDeletedBuilder {
 impl MarketplaceRobotAccountsSetStateDeletedBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -824,6 +887,7 @@ impl MarketplaceRobotAccountsSetStateDeletedBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -843,6 +907,7 @@ impl MarketplaceRobotAccountsSetStateDeletedBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RobotAccountDetails> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -851,6 +916,7 @@ impl MarketplaceRobotAccountsSetStateDeletedBuilder {
 impl std::future::IntoFuture for MarketplaceRobotAccountsSetStateDeletedBuilder {
     type Output = Result<models::RobotAccountDetails, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RobotAccountDetails>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -866,6 +932,7 @@ pub struct MarketplaceRobotAccountsSetStateErredBuilder {
 impl MarketplaceRobotAccountsSetStateErredBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -875,10 +942,12 @@ impl MarketplaceRobotAccountsSetStateErredBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::RobotAccountErrorRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -901,6 +970,7 @@ impl MarketplaceRobotAccountsSetStateErredBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RobotAccountDetails> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -909,6 +979,7 @@ impl MarketplaceRobotAccountsSetStateErredBuilder {
 impl std::future::IntoFuture for MarketplaceRobotAccountsSetStateErredBuilder {
     type Output = Result<models::RobotAccountDetails, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RobotAccountDetails>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -923,6 +994,7 @@ pub struct MarketplaceRobotAccountsSetStateOkBuilder {
 impl MarketplaceRobotAccountsSetStateOkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -931,6 +1003,7 @@ impl MarketplaceRobotAccountsSetStateOkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -950,6 +1023,7 @@ impl MarketplaceRobotAccountsSetStateOkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RobotAccountDetails> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -958,6 +1032,7 @@ impl MarketplaceRobotAccountsSetStateOkBuilder {
 impl std::future::IntoFuture for MarketplaceRobotAccountsSetStateOkBuilder {
     type Output = Result<models::RobotAccountDetails, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RobotAccountDetails>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -972,6 +1047,7 @@ pub struct MarketplaceRobotAccountsSetStateRequestDeletionBuilder {
 impl MarketplaceRobotAccountsSetStateRequestDeletionBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -980,6 +1056,7 @@ impl MarketplaceRobotAccountsSetStateRequestDeletionBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -999,6 +1076,7 @@ impl MarketplaceRobotAccountsSetStateRequestDeletionBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RobotAccountDetails> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1007,6 +1085,7 @@ impl MarketplaceRobotAccountsSetStateRequestDeletionBuilder {
 impl std::future::IntoFuture for MarketplaceRobotAccountsSetStateRequestDeletionBuilder {
     type Output = Result<models::RobotAccountDetails, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RobotAccountDetails>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1021,6 +1100,7 @@ pub struct MarketplaceRobotAccountsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceRobotAccountsMock<'a> {
     /// Expects `GET /api/marketplace-robot-accounts/` (operation `marketplace_robot_accounts_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -1036,6 +1116,7 @@ impl<'a> MarketplaceRobotAccountsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-robot-accounts/{uuid}/` (operation `marketplace_robot_accounts_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -1050,6 +1131,7 @@ impl<'a> MarketplaceRobotAccountsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-robot-accounts/` (operation `marketplace_robot_accounts_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::RobotAccount> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -1060,6 +1142,7 @@ impl<'a> MarketplaceRobotAccountsMock<'a> {
         )
     }
     /// Expects `PUT /api/marketplace-robot-accounts/{uuid}/` (operation `marketplace_robot_accounts_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -1074,6 +1157,7 @@ impl<'a> MarketplaceRobotAccountsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/marketplace-robot-accounts/{uuid}/` (operation `marketplace_robot_accounts_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -1088,6 +1172,7 @@ impl<'a> MarketplaceRobotAccountsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/marketplace-robot-accounts/{uuid}/` (operation `marketplace_robot_accounts_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -1102,6 +1187,7 @@ impl<'a> MarketplaceRobotAccountsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-robot-accounts/{uuid}/set_state_creating/` (operation `marketplace_robot_accounts_set_state_creating`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_state_creating(
         &self,
         uuid: &Uuid,
@@ -1116,6 +1202,7 @@ impl<'a> MarketplaceRobotAccountsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-robot-accounts/{uuid}/set_state_deleted/` (operation `marketplace_robot_accounts_set_state_deleted`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_state_deleted(
         &self,
         uuid: &Uuid,
@@ -1130,6 +1217,7 @@ impl<'a> MarketplaceRobotAccountsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-robot-accounts/{uuid}/set_state_erred/` (operation `marketplace_robot_accounts_set_state_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_state_erred(
         &self,
         uuid: &Uuid,
@@ -1144,6 +1232,7 @@ impl<'a> MarketplaceRobotAccountsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-robot-accounts/{uuid}/set_state_ok/` (operation `marketplace_robot_accounts_set_state_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_state_ok(
         &self,
         uuid: &Uuid,
@@ -1158,6 +1247,7 @@ impl<'a> MarketplaceRobotAccountsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-robot-accounts/{uuid}/set_state_request_deletion/` (operation `marketplace_robot_accounts_set_state_request_deletion`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_state_request_deletion(
         &self,
         uuid: &Uuid,

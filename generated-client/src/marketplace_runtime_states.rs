@@ -30,6 +30,7 @@ impl<'a> MarketplaceRuntimeStatesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceRuntimeStatesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MarketplaceRuntimeStatesListBuilder {
         MarketplaceRuntimeStatesListBuilder {
             client: self.client.clone(),
@@ -51,6 +52,7 @@ impl MarketplaceRuntimeStatesListBuilder {
     /// Filter runtime states by resources belonging to a specific category.
     ///
     /// Query `category_uuid`, string (uuid).
+    #[inline]
     pub fn category_uuid(mut self, value: Uuid) -> Self {
         self.category_uuid = Some(value);
         self
@@ -58,12 +60,14 @@ impl MarketplaceRuntimeStatesListBuilder {
     /// Filter runtime states by resources within a specific project.
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -72,6 +76,7 @@ impl MarketplaceRuntimeStatesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -91,6 +96,7 @@ impl MarketplaceRuntimeStatesListBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -108,6 +114,7 @@ impl std::future::IntoFuture for MarketplaceRuntimeStatesListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         Vec<Lenient<models::MarketplaceRuntimeStatesListResponse>>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -122,6 +129,7 @@ pub struct MarketplaceRuntimeStatesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceRuntimeStatesMock<'a> {
     /// Expects `GET /api/marketplace-runtime-states/` (operation `marketplace_runtime_states_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<

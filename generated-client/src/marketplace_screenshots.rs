@@ -25,6 +25,7 @@ impl<'a> MarketplaceScreenshotsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceScreenshotsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MarketplaceScreenshotsListBuilder {
         MarketplaceScreenshotsListBuilder {
             client: self.client.clone(),
@@ -46,6 +47,7 @@ impl<'a> MarketplaceScreenshotsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceScreenshotsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> MarketplaceScreenshotsRetrieveBuilder {
         MarketplaceScreenshotsRetrieveBuilder {
             client: self.client.clone(),
@@ -61,6 +63,7 @@ impl<'a> MarketplaceScreenshotsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`MarketplaceScreenshotsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::ScreenshotRequest,
@@ -79,6 +82,7 @@ impl<'a> MarketplaceScreenshotsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceScreenshotsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -99,6 +103,7 @@ impl<'a> MarketplaceScreenshotsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceScreenshotsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -118,6 +123,7 @@ impl<'a> MarketplaceScreenshotsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`MarketplaceScreenshotsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> MarketplaceScreenshotsDestroyBuilder {
         MarketplaceScreenshotsDestroyBuilder {
             client: self.client.clone(),
@@ -146,16 +152,19 @@ impl MarketplaceScreenshotsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
     }
     /// Query `offering`, string (uri).
+    #[inline]
     pub fn offering(mut self, value: impl Into<String>) -> Self {
         self.offering = Some(value.into());
         self
@@ -165,6 +174,7 @@ impl MarketplaceScreenshotsListBuilder {
     /// Query `offering_slug`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_offering_slug`\](Self::add_offering_slug) adds one to them.
+    #[inline]
     pub fn offering_slug(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -173,6 +183,7 @@ impl MarketplaceScreenshotsListBuilder {
         self
     }
     /// Adds one value to query `offering_slug`, after those set before (with [`offering_slug`](Self::offering_slug) or this method).
+    #[inline]
     pub fn add_offering_slug(mut self, value: impl Into<String>) -> Self {
         self.offering_slug.push(value.into());
         self
@@ -182,6 +193,7 @@ impl MarketplaceScreenshotsListBuilder {
     /// Query `offering_uuid`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_offering_uuid`\](Self::add_offering_uuid) adds one to them.
+    #[inline]
     pub fn offering_uuid(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -190,6 +202,7 @@ impl MarketplaceScreenshotsListBuilder {
         self
     }
     /// Adds one value to query `offering_uuid`, after those set before (with [`offering_uuid`](Self::offering_uuid) or this method).
+    #[inline]
     pub fn add_offering_uuid(mut self, value: impl Into<String>) -> Self {
         self.offering_uuid.push(value.into());
         self
@@ -197,6 +210,7 @@ impl MarketplaceScreenshotsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -204,17 +218,20 @@ impl MarketplaceScreenshotsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `parent_offering_uuid`, string (uuid).
+    #[inline]
     pub fn parent_offering_uuid(mut self, value: Uuid) -> Self {
         self.parent_offering_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -223,6 +240,7 @@ impl MarketplaceScreenshotsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -244,6 +262,7 @@ impl MarketplaceScreenshotsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::Screenshot>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -252,6 +271,7 @@ impl MarketplaceScreenshotsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::Screenshot> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -267,6 +287,7 @@ impl MarketplaceScreenshotsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-screenshots/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -278,6 +299,7 @@ impl MarketplaceScreenshotsListBuilder {
 impl std::future::IntoFuture for MarketplaceScreenshotsListBuilder {
     type Output = Result<runtime::Page<models::Screenshot>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Screenshot>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -292,6 +314,7 @@ pub struct MarketplaceScreenshotsRetrieveBuilder {
 impl MarketplaceScreenshotsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -300,6 +323,7 @@ impl MarketplaceScreenshotsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -319,6 +343,7 @@ impl MarketplaceScreenshotsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Screenshot> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -327,6 +352,7 @@ impl MarketplaceScreenshotsRetrieveBuilder {
 impl std::future::IntoFuture for MarketplaceScreenshotsRetrieveBuilder {
     type Output = Result<models::Screenshot, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Screenshot>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -341,6 +367,7 @@ pub struct MarketplaceScreenshotsCreateBuilder {
 impl MarketplaceScreenshotsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -349,6 +376,7 @@ impl MarketplaceScreenshotsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -370,6 +398,7 @@ impl MarketplaceScreenshotsCreateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Screenshot> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -378,6 +407,7 @@ impl MarketplaceScreenshotsCreateBuilder {
 impl std::future::IntoFuture for MarketplaceScreenshotsCreateBuilder {
     type Output = Result<models::Screenshot, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Screenshot>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -393,6 +423,7 @@ pub struct MarketplaceScreenshotsUpdateBuilder {
 impl MarketplaceScreenshotsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -401,6 +432,7 @@ impl MarketplaceScreenshotsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -425,6 +457,7 @@ impl MarketplaceScreenshotsUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Screenshot> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -433,6 +466,7 @@ impl MarketplaceScreenshotsUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceScreenshotsUpdateBuilder {
     type Output = Result<models::Screenshot, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Screenshot>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -448,6 +482,7 @@ pub struct MarketplaceScreenshotsPartialUpdateBuilder {
 impl MarketplaceScreenshotsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -457,10 +492,12 @@ impl MarketplaceScreenshotsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedScreenshotRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -483,6 +520,7 @@ impl MarketplaceScreenshotsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Screenshot> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -491,6 +529,7 @@ impl MarketplaceScreenshotsPartialUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceScreenshotsPartialUpdateBuilder {
     type Output = Result<models::Screenshot, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Screenshot>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -505,6 +544,7 @@ pub struct MarketplaceScreenshotsDestroyBuilder {
 impl MarketplaceScreenshotsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -513,6 +553,7 @@ impl MarketplaceScreenshotsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -532,6 +573,7 @@ impl MarketplaceScreenshotsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -540,6 +582,7 @@ impl MarketplaceScreenshotsDestroyBuilder {
 impl std::future::IntoFuture for MarketplaceScreenshotsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -554,6 +597,7 @@ pub struct MarketplaceScreenshotsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceScreenshotsMock<'a> {
     /// Expects `GET /api/marketplace-screenshots/` (operation `marketplace_screenshots_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Screenshot>> {
@@ -566,6 +610,7 @@ impl<'a> MarketplaceScreenshotsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-screenshots/{uuid}/` (operation `marketplace_screenshots_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -580,6 +625,7 @@ impl<'a> MarketplaceScreenshotsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-screenshots/` (operation `marketplace_screenshots_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::Screenshot> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -590,6 +636,7 @@ impl<'a> MarketplaceScreenshotsMock<'a> {
         )
     }
     /// Expects `PUT /api/marketplace-screenshots/{uuid}/` (operation `marketplace_screenshots_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -604,6 +651,7 @@ impl<'a> MarketplaceScreenshotsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/marketplace-screenshots/{uuid}/` (operation `marketplace_screenshots_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -618,6 +666,7 @@ impl<'a> MarketplaceScreenshotsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/marketplace-screenshots/{uuid}/` (operation `marketplace_screenshots_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,

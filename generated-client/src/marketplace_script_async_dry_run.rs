@@ -25,6 +25,7 @@ impl<'a> MarketplaceScriptAsyncDryRunApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceScriptAsyncDryRunListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MarketplaceScriptAsyncDryRunListBuilder {
         MarketplaceScriptAsyncDryRunListBuilder {
             client: self.client.clone(),
@@ -41,6 +42,7 @@ impl<'a> MarketplaceScriptAsyncDryRunApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceScriptAsyncDryRunRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> MarketplaceScriptAsyncDryRunRetrieveBuilder {
         MarketplaceScriptAsyncDryRunRetrieveBuilder {
             client: self.client.clone(),
@@ -62,6 +64,7 @@ impl MarketplaceScriptAsyncDryRunListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -69,12 +72,14 @@ impl MarketplaceScriptAsyncDryRunListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -83,6 +88,7 @@ impl MarketplaceScriptAsyncDryRunListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -102,6 +108,7 @@ impl MarketplaceScriptAsyncDryRunListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::MarketplaceScriptAsyncDryRun>> {
@@ -112,6 +119,7 @@ impl MarketplaceScriptAsyncDryRunListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::MarketplaceScriptAsyncDryRun> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -127,6 +135,7 @@ impl MarketplaceScriptAsyncDryRunListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-script-async-dry-run/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -143,6 +152,7 @@ impl std::future::IntoFuture for MarketplaceScriptAsyncDryRunListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::MarketplaceScriptAsyncDryRun>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -157,6 +167,7 @@ pub struct MarketplaceScriptAsyncDryRunRetrieveBuilder {
 impl MarketplaceScriptAsyncDryRunRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -165,6 +176,7 @@ impl MarketplaceScriptAsyncDryRunRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -184,6 +196,7 @@ impl MarketplaceScriptAsyncDryRunRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceScriptAsyncDryRun> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -192,6 +205,7 @@ impl MarketplaceScriptAsyncDryRunRetrieveBuilder {
 impl std::future::IntoFuture for MarketplaceScriptAsyncDryRunRetrieveBuilder {
     type Output = Result<models::MarketplaceScriptAsyncDryRun, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::MarketplaceScriptAsyncDryRun>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -206,6 +220,7 @@ pub struct MarketplaceScriptAsyncDryRunMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceScriptAsyncDryRunMock<'a> {
     /// Expects `GET /api/marketplace-script-async-dry-run/` (operation `marketplace_script_async_dry_run_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -221,6 +236,7 @@ impl<'a> MarketplaceScriptAsyncDryRunMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-script-async-dry-run/{uuid}/` (operation `marketplace_script_async_dry_run_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,

@@ -25,6 +25,7 @@ impl<'a> MarketplaceScriptDryRunApi<'a> {
     /// - `202`
     ///
     /// Returns a [`MarketplaceScriptDryRunAsyncRunBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn async_run(&self, uuid: Uuid) -> MarketplaceScriptDryRunAsyncRunBuilder {
         MarketplaceScriptDryRunAsyncRunBuilder {
             client: self.client.clone(),
@@ -41,6 +42,7 @@ impl<'a> MarketplaceScriptDryRunApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceScriptDryRunRunBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn run(&self, uuid: Uuid) -> MarketplaceScriptDryRunRunBuilder {
         MarketplaceScriptDryRunRunBuilder {
             client: self.client.clone(),
@@ -61,6 +63,7 @@ pub struct MarketplaceScriptDryRunAsyncRunBuilder {
 impl MarketplaceScriptDryRunAsyncRunBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -70,10 +73,12 @@ impl MarketplaceScriptDryRunAsyncRunBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::DryRunRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -96,6 +101,7 @@ impl MarketplaceScriptDryRunAsyncRunBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::MarketplaceScriptDryRunAsyncRunResponse> {
@@ -111,6 +117,7 @@ impl std::future::IntoFuture for MarketplaceScriptDryRunAsyncRunBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::MarketplaceScriptDryRunAsyncRunResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -126,6 +133,7 @@ pub struct MarketplaceScriptDryRunRunBuilder {
 impl MarketplaceScriptDryRunRunBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -135,10 +143,12 @@ impl MarketplaceScriptDryRunRunBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::DryRunRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -161,6 +171,7 @@ impl MarketplaceScriptDryRunRunBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::DryRun> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -169,6 +180,7 @@ impl MarketplaceScriptDryRunRunBuilder {
 impl std::future::IntoFuture for MarketplaceScriptDryRunRunBuilder {
     type Output = Result<models::DryRun, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::DryRun>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -183,6 +195,7 @@ pub struct MarketplaceScriptDryRunMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceScriptDryRunMock<'a> {
     /// Expects `POST /api/marketplace-script-dry-run/{uuid}/async_run/` (operation `marketplace_script_dry_run_async_run`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn async_run(
         &self,
         uuid: &Uuid,
@@ -200,6 +213,7 @@ impl<'a> MarketplaceScriptDryRunMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-script-dry-run/{uuid}/run/` (operation `marketplace_script_dry_run_run`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn run(
         &self,
         uuid: &Uuid,

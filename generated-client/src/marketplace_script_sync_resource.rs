@@ -28,6 +28,7 @@ impl<'a> MarketplaceScriptSyncResourceApi<'a> {
     /// - `404`: No response body
     ///
     /// Returns a [`MarketplaceScriptSyncResourceBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn marketplace_script_sync_resource(
         &self,
         body: models::PullMarketplaceScriptResourceRequest,
@@ -49,6 +50,7 @@ pub struct MarketplaceScriptSyncResourceBuilder {
 impl MarketplaceScriptSyncResourceBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -57,6 +59,7 @@ impl MarketplaceScriptSyncResourceBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -74,6 +77,7 @@ impl MarketplaceScriptSyncResourceBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -82,6 +86,7 @@ impl MarketplaceScriptSyncResourceBuilder {
 impl std::future::IntoFuture for MarketplaceScriptSyncResourceBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -96,6 +101,7 @@ pub struct MarketplaceScriptSyncResourceMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceScriptSyncResourceMock<'a> {
     /// Expects `POST /api/marketplace-script-sync-resource/` (operation `marketplace_script_sync_resource`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn marketplace_script_sync_resource(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {

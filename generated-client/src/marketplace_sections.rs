@@ -27,6 +27,7 @@ impl<'a> MarketplaceSectionsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceSectionsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MarketplaceSectionsListBuilder {
         MarketplaceSectionsListBuilder {
             client: self.client.clone(),
@@ -45,6 +46,7 @@ impl<'a> MarketplaceSectionsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceSectionsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(
         &self,
         key: impl Into<String>,
@@ -65,6 +67,7 @@ impl<'a> MarketplaceSectionsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`MarketplaceSectionsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::SectionRequest,
@@ -85,6 +88,7 @@ impl<'a> MarketplaceSectionsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceSectionsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         key: impl Into<String>,
@@ -107,6 +111,7 @@ impl<'a> MarketplaceSectionsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceSectionsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         key: impl Into<String>,
@@ -128,6 +133,7 @@ impl<'a> MarketplaceSectionsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`MarketplaceSectionsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, key: impl Into<String>) -> MarketplaceSectionsDestroyBuilder {
         MarketplaceSectionsDestroyBuilder {
             client: self.client.clone(),
@@ -149,6 +155,7 @@ impl MarketplaceSectionsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -156,12 +163,14 @@ impl MarketplaceSectionsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -170,6 +179,7 @@ impl MarketplaceSectionsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -186,6 +196,7 @@ impl MarketplaceSectionsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::Section>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -194,6 +205,7 @@ impl MarketplaceSectionsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::Section> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -209,6 +221,7 @@ impl MarketplaceSectionsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-sections/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -220,6 +233,7 @@ impl MarketplaceSectionsListBuilder {
 impl std::future::IntoFuture for MarketplaceSectionsListBuilder {
     type Output = Result<runtime::Page<models::Section>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Section>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -234,6 +248,7 @@ pub struct MarketplaceSectionsRetrieveBuilder {
 impl MarketplaceSectionsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -242,6 +257,7 @@ impl MarketplaceSectionsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -261,6 +277,7 @@ impl MarketplaceSectionsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Section> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -269,6 +286,7 @@ impl MarketplaceSectionsRetrieveBuilder {
 impl std::future::IntoFuture for MarketplaceSectionsRetrieveBuilder {
     type Output = Result<models::Section, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Section>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -283,6 +301,7 @@ pub struct MarketplaceSectionsCreateBuilder {
 impl MarketplaceSectionsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -291,6 +310,7 @@ impl MarketplaceSectionsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -305,6 +325,7 @@ impl MarketplaceSectionsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Section> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -313,6 +334,7 @@ impl MarketplaceSectionsCreateBuilder {
 impl std::future::IntoFuture for MarketplaceSectionsCreateBuilder {
     type Output = Result<models::Section, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Section>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -328,6 +350,7 @@ pub struct MarketplaceSectionsUpdateBuilder {
 impl MarketplaceSectionsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -336,6 +359,7 @@ impl MarketplaceSectionsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -356,6 +380,7 @@ impl MarketplaceSectionsUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Section> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -364,6 +389,7 @@ impl MarketplaceSectionsUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceSectionsUpdateBuilder {
     type Output = Result<models::Section, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Section>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -379,6 +405,7 @@ pub struct MarketplaceSectionsPartialUpdateBuilder {
 impl MarketplaceSectionsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -388,10 +415,12 @@ impl MarketplaceSectionsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedSectionRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -414,6 +443,7 @@ impl MarketplaceSectionsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Section> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -422,6 +452,7 @@ impl MarketplaceSectionsPartialUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceSectionsPartialUpdateBuilder {
     type Output = Result<models::Section, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Section>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -436,6 +467,7 @@ pub struct MarketplaceSectionsDestroyBuilder {
 impl MarketplaceSectionsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -444,6 +476,7 @@ impl MarketplaceSectionsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -463,6 +496,7 @@ impl MarketplaceSectionsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -471,6 +505,7 @@ impl MarketplaceSectionsDestroyBuilder {
 impl std::future::IntoFuture for MarketplaceSectionsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -485,6 +520,7 @@ pub struct MarketplaceSectionsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceSectionsMock<'a> {
     /// Expects `GET /api/marketplace-sections/` (operation `marketplace_sections_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Section>> {
@@ -497,6 +533,7 @@ impl<'a> MarketplaceSectionsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-sections/{key}/` (operation `marketplace_sections_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         key: &str,
@@ -511,6 +548,7 @@ impl<'a> MarketplaceSectionsMock<'a> {
             .path_param("key", key)
     }
     /// Expects `POST /api/marketplace-sections/` (operation `marketplace_sections_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::Section> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -521,6 +559,7 @@ impl<'a> MarketplaceSectionsMock<'a> {
         )
     }
     /// Expects `PUT /api/marketplace-sections/{key}/` (operation `marketplace_sections_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         key: &str,
@@ -535,6 +574,7 @@ impl<'a> MarketplaceSectionsMock<'a> {
             .path_param("key", key)
     }
     /// Expects `PATCH /api/marketplace-sections/{key}/` (operation `marketplace_sections_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         key: &str,
@@ -549,6 +589,7 @@ impl<'a> MarketplaceSectionsMock<'a> {
             .path_param("key", key)
     }
     /// Expects `DELETE /api/marketplace-sections/{key}/` (operation `marketplace_sections_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         key: &str,

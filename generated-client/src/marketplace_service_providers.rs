@@ -31,6 +31,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceServiceProvidersCourseAccountsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn course_accounts_list(
         &self,
         service_provider_uuid: Uuid,
@@ -62,6 +63,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceServiceProvidersCustomerProjectsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn customer_projects_list(
         &self,
         service_provider_uuid: Uuid,
@@ -113,6 +115,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceServiceProvidersCustomersListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn customers_list(
         &self,
         service_provider_uuid: Uuid,
@@ -152,6 +155,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceServiceProvidersKeysListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn keys_list(
         &self,
         service_provider_uuid: Uuid,
@@ -187,6 +191,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceServiceProvidersListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MarketplaceServiceProvidersListBuilder {
         MarketplaceServiceProvidersListBuilder {
             client: self.client.clone(),
@@ -210,6 +215,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceServiceProvidersListUsersListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list_users_list(
         &self,
         uuid: Uuid,
@@ -242,6 +248,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceServiceProvidersOfferingsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn offerings_list(
         &self,
         service_provider_uuid: Uuid,
@@ -303,6 +310,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceServiceProvidersOfferingsTypesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn offerings_types_list(
         &self,
         service_provider_uuid: Uuid,
@@ -365,6 +373,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceServiceProvidersProjectPermissionsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn project_permissions_list(
         &self,
         service_provider_uuid: Uuid,
@@ -410,6 +419,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceServiceProvidersProjectServiceAccountsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn project_service_accounts_list(
         &self,
         service_provider_uuid: Uuid,
@@ -437,6 +447,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceServiceProvidersProjectsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn projects_list(
         &self,
         service_provider_uuid: Uuid,
@@ -486,6 +497,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceServiceProvidersRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> MarketplaceServiceProvidersRetrieveBuilder {
         MarketplaceServiceProvidersRetrieveBuilder {
             client: self.client.clone(),
@@ -504,6 +516,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceServiceProvidersRevenueListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn revenue_list(
         &self,
         uuid: Uuid,
@@ -526,6 +539,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceServiceProvidersRobotAccountCustomersListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn robot_account_customers_list(
         &self,
         uuid: Uuid,
@@ -549,6 +563,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceServiceProvidersRobotAccountProjectsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn robot_account_projects_list(
         &self,
         uuid: Uuid,
@@ -572,6 +587,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceServiceProvidersStatRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn stat_retrieve(
         &self,
         uuid: Uuid,
@@ -597,6 +613,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceServiceProvidersUserCustomersListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn user_customers_list(
         &self,
         service_provider_uuid: Uuid,
@@ -638,6 +655,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceServiceProvidersUsersListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn users_list(
         &self,
         service_provider_uuid: Uuid,
@@ -685,6 +703,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ServiceProviderApiSecretCodeRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn service_provider_api_secret_code_retrieve(
         &self,
         uuid: Uuid,
@@ -705,6 +724,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ServiceProviderChecklistsSummaryBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn service_provider_checklists_summary(
         &self,
         service_provider_uuid: Uuid,
@@ -727,6 +747,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ServiceProviderComplianceOverviewBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn service_provider_compliance_overview(
         &self,
         service_provider_uuid: Uuid,
@@ -749,6 +770,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ServiceProviderOfferingUsersComplianceBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn service_provider_offering_users_compliance(
         &self,
         service_provider_uuid: Uuid,
@@ -774,6 +796,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
     /// - `400`: Validation error, for example when trying to add a user to a terminated project.
     ///
     /// Returns a [`MarketplaceServiceProvidersAddUserBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn add_user(
         &self,
         uuid: Uuid,
@@ -796,6 +819,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
     /// - `201`
     ///
     /// Returns a [`MarketplaceServiceProvidersCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::ServiceProviderRequest,
@@ -816,6 +840,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
     /// - `200`: Role revoked successfully.
     ///
     /// Returns a [`MarketplaceServiceProvidersDeleteUserBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn delete_user(
         &self,
         uuid: Uuid,
@@ -838,6 +863,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceServiceProvidersGenerateSiteAgentConfigBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn generate_site_agent_config(
         &self,
         uuid: Uuid,
@@ -860,6 +886,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
     /// - `201`: No response body
     ///
     /// Returns a [`MarketplaceServiceProvidersSetOfferingsUsernameBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_offerings_username(
         &self,
         uuid: Uuid,
@@ -882,6 +909,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceServiceProvidersUpdateUserBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update_user(
         &self,
         uuid: Uuid,
@@ -904,6 +932,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ServiceProviderApiSecretCodeGenerateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn service_provider_api_secret_code_generate(
         &self,
         uuid: Uuid,
@@ -924,6 +953,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceServiceProvidersUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -946,6 +976,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceServiceProvidersPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -967,6 +998,7 @@ impl<'a> MarketplaceServiceProvidersApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`MarketplaceServiceProvidersDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> MarketplaceServiceProvidersDestroyBuilder {
         MarketplaceServiceProvidersDestroyBuilder {
             client: self.client.clone(),
@@ -998,6 +1030,7 @@ impl MarketplaceServiceProvidersCourseAccountsListBuilder {
     /// Email contains
     ///
     /// Query `email`, string.
+    #[inline]
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
@@ -1007,11 +1040,13 @@ impl MarketplaceServiceProvidersCourseAccountsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -1019,6 +1054,7 @@ impl MarketplaceServiceProvidersCourseAccountsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -1026,6 +1062,7 @@ impl MarketplaceServiceProvidersCourseAccountsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -1033,6 +1070,7 @@ impl MarketplaceServiceProvidersCourseAccountsListBuilder {
     /// Project end date range
     ///
     /// Query `project_end_date_after`, string (date).
+    #[inline]
     pub fn project_end_date_after(mut self, value: Date) -> Self {
         self.project_end_date_after = Some(value);
         self
@@ -1040,6 +1078,7 @@ impl MarketplaceServiceProvidersCourseAccountsListBuilder {
     /// Project end date range
     ///
     /// Query `project_end_date_before`, string (date).
+    #[inline]
     pub fn project_end_date_before(mut self, value: Date) -> Self {
         self.project_end_date_before = Some(value);
         self
@@ -1047,6 +1086,7 @@ impl MarketplaceServiceProvidersCourseAccountsListBuilder {
     /// Project start date range
     ///
     /// Query `project_start_date_after`, string (date).
+    #[inline]
     pub fn project_start_date_after(mut self, value: Date) -> Self {
         self.project_start_date_after = Some(value);
         self
@@ -1054,6 +1094,7 @@ impl MarketplaceServiceProvidersCourseAccountsListBuilder {
     /// Project start date range
     ///
     /// Query `project_start_date_before`, string (date).
+    #[inline]
     pub fn project_start_date_before(mut self, value: Date) -> Self {
         self.project_start_date_before = Some(value);
         self
@@ -1061,6 +1102,7 @@ impl MarketplaceServiceProvidersCourseAccountsListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -1070,11 +1112,13 @@ impl MarketplaceServiceProvidersCourseAccountsListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
@@ -1082,12 +1126,14 @@ impl MarketplaceServiceProvidersCourseAccountsListBuilder {
     /// Username
     ///
     /// Query `username`, string.
+    #[inline]
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.username = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1096,6 +1142,7 @@ impl MarketplaceServiceProvidersCourseAccountsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1128,6 +1175,7 @@ impl MarketplaceServiceProvidersCourseAccountsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -1140,6 +1188,7 @@ impl MarketplaceServiceProvidersCourseAccountsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<
@@ -1159,6 +1208,7 @@ impl MarketplaceServiceProvidersCourseAccountsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-service-providers/{service_provider_uuid}/course_accounts/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -1175,6 +1225,7 @@ impl std::future::IntoFuture for MarketplaceServiceProvidersCourseAccountsListBu
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::MarketplaceServiceProvidersCourseAccountsListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1221,6 +1272,7 @@ impl MarketplaceServiceProvidersCustomerProjectsListBuilder {
     /// Affiliation name
     ///
     /// Query `affiliation_name`, string.
+    #[inline]
     pub fn affiliation_name(mut self, value: impl Into<String>) -> Self {
         self.affiliation_name = Some(value.into());
         self
@@ -1230,6 +1282,7 @@ impl MarketplaceServiceProvidersCustomerProjectsListBuilder {
     /// Query `affiliation_uuid`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_affiliation_uuid`\](Self::add_affiliation_uuid) adds one to them.
+    #[inline]
     pub fn affiliation_uuid(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -1238,11 +1291,13 @@ impl MarketplaceServiceProvidersCustomerProjectsListBuilder {
         self
     }
     /// Adds one value to query `affiliation_uuid`, after those set before (with [`affiliation_uuid`](Self::affiliation_uuid) or this method).
+    #[inline]
     pub fn add_affiliation_uuid(mut self, value: impl Into<String>) -> Self {
         self.affiliation_uuid.push(value.into());
         self
     }
     /// Query `backend_id`, string.
+    #[inline]
     pub fn backend_id(mut self, value: impl Into<String>) -> Self {
         self.backend_id = Some(value.into());
         self
@@ -1250,6 +1305,7 @@ impl MarketplaceServiceProvidersCustomerProjectsListBuilder {
     /// Return a list of projects where current user is admin.
     ///
     /// Query `can_admin`, boolean.
+    #[inline]
     pub fn can_admin(mut self, value: bool) -> Self {
         self.can_admin = Some(value);
         self
@@ -1257,6 +1313,7 @@ impl MarketplaceServiceProvidersCustomerProjectsListBuilder {
     /// Return a list of projects where current user is manager or a customer owner.
     ///
     /// Query `can_manage`, boolean.
+    #[inline]
     pub fn can_manage(mut self, value: bool) -> Self {
         self.can_manage = Some(value);
         self
@@ -1264,6 +1321,7 @@ impl MarketplaceServiceProvidersCustomerProjectsListBuilder {
     /// Conceal finished projects
     ///
     /// Query `conceal_finished_projects`, boolean.
+    #[inline]
     pub fn conceal_finished_projects(mut self, value: bool) -> Self {
         self.conceal_finished_projects = Some(value);
         self
@@ -1271,6 +1329,7 @@ impl MarketplaceServiceProvidersCustomerProjectsListBuilder {
     /// Created after
     ///
     /// Query `created`, string (date-time).
+    #[inline]
     pub fn created(mut self, value: DateTime) -> Self {
         self.created = Some(value);
         self
@@ -1278,6 +1337,7 @@ impl MarketplaceServiceProvidersCustomerProjectsListBuilder {
     /// Created before
     ///
     /// Query `created_before`, string (date-time).
+    #[inline]
     pub fn created_before(mut self, value: DateTime) -> Self {
         self.created_before = Some(value);
         self
@@ -1287,6 +1347,7 @@ impl MarketplaceServiceProvidersCustomerProjectsListBuilder {
     /// Query `current_user_has_role`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_current_user_has_role`\](Self::add_current_user_has_role) adds one to them.
+    #[inline]
     pub fn current_user_has_role(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -1295,6 +1356,7 @@ impl MarketplaceServiceProvidersCustomerProjectsListBuilder {
         self
     }
     /// Adds one value to query `current_user_has_role`, after those set before (with [`current_user_has_role`](Self::current_user_has_role) or this method).
+    #[inline]
     pub fn add_current_user_has_role(mut self, value: impl Into<String>) -> Self {
         self.current_user_has_role.push(value.into());
         self
@@ -1304,6 +1366,7 @@ impl MarketplaceServiceProvidersCustomerProjectsListBuilder {
     /// Query `customer`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_customer`\](Self::add_customer) adds one to them.
+    #[inline]
     pub fn customer(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -1312,6 +1375,7 @@ impl MarketplaceServiceProvidersCustomerProjectsListBuilder {
         self
     }
     /// Adds one value to query `customer`, after those set before (with [`customer`](Self::customer) or this method).
+    #[inline]
     pub fn add_customer(mut self, value: impl Into<String>) -> Self {
         self.customer.push(value.into());
         self
@@ -1319,6 +1383,7 @@ impl MarketplaceServiceProvidersCustomerProjectsListBuilder {
     /// Customer abbreviation
     ///
     /// Query `customer_abbreviation`, string.
+    #[inline]
     pub fn customer_abbreviation(mut self, value: impl Into<String>) -> Self {
         self.customer_abbreviation = Some(value.into());
         self
@@ -1326,6 +1391,7 @@ impl MarketplaceServiceProvidersCustomerProjectsListBuilder {
     /// Customer name
     ///
     /// Query `customer_name`, string.
+    #[inline]
     pub fn customer_name(mut self, value: impl Into<String>) -> Self {
         self.customer_name = Some(value.into());
         self
@@ -1333,6 +1399,7 @@ impl MarketplaceServiceProvidersCustomerProjectsListBuilder {
     /// Customer native name
     ///
     /// Query `customer_native_name`, string.
+    #[inline]
     pub fn customer_native_name(mut self, value: impl Into<String>) -> Self {
         self.customer_native_name = Some(value.into());
         self
@@ -1340,6 +1407,7 @@ impl MarketplaceServiceProvidersCustomerProjectsListBuilder {
     /// Description
     ///
     /// Query `description`, string.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -1347,11 +1415,13 @@ impl MarketplaceServiceProvidersCustomerProjectsListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -1359,6 +1429,7 @@ impl MarketplaceServiceProvidersCustomerProjectsListBuilder {
     /// Filter projects that have an affiliation.
     ///
     /// Query `has_affiliation`, boolean.
+    #[inline]
     pub fn has_affiliation(mut self, value: bool) -> Self {
         self.has_affiliation = Some(value);
         self
@@ -1366,6 +1437,7 @@ impl MarketplaceServiceProvidersCustomerProjectsListBuilder {
     /// Is removed
     ///
     /// Query `is_removed`, boolean.
+    #[inline]
     pub fn is_removed(mut self, value: bool) -> Self {
         self.is_removed = Some(value);
         self
@@ -1373,6 +1445,7 @@ impl MarketplaceServiceProvidersCustomerProjectsListBuilder {
     /// Modified after
     ///
     /// Query `modified`, string (date-time).
+    #[inline]
     pub fn modified(mut self, value: DateTime) -> Self {
         self.modified = Some(value);
         self
@@ -1380,6 +1453,7 @@ impl MarketplaceServiceProvidersCustomerProjectsListBuilder {
     /// Modified before
     ///
     /// Query `modified_before`, string (date-time).
+    #[inline]
     pub fn modified_before(mut self, value: DateTime) -> Self {
         self.modified_before = Some(value);
         self
@@ -1387,6 +1461,7 @@ impl MarketplaceServiceProvidersCustomerProjectsListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -1394,6 +1469,7 @@ impl MarketplaceServiceProvidersCustomerProjectsListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -1403,11 +1479,13 @@ impl MarketplaceServiceProvidersCustomerProjectsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -1415,6 +1493,7 @@ impl MarketplaceServiceProvidersCustomerProjectsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -1422,6 +1501,7 @@ impl MarketplaceServiceProvidersCustomerProjectsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -1429,6 +1509,7 @@ impl MarketplaceServiceProvidersCustomerProjectsListBuilder {
     /// Filter by name, slug, UUID, backend ID or resource effective ID
     ///
     /// Query `query`, string.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
@@ -1436,6 +1517,7 @@ impl MarketplaceServiceProvidersCustomerProjectsListBuilder {
     /// Science domain UUID
     ///
     /// Query `science_domain_uuid`, string (uuid).
+    #[inline]
     pub fn science_domain_uuid(mut self, value: Uuid) -> Self {
         self.science_domain_uuid = Some(value);
         self
@@ -1443,6 +1525,7 @@ impl MarketplaceServiceProvidersCustomerProjectsListBuilder {
     /// Science sub-domain UUID
     ///
     /// Query `science_sub_domain_uuid`, string (uuid).
+    #[inline]
     pub fn science_sub_domain_uuid(mut self, value: Uuid) -> Self {
         self.science_sub_domain_uuid = Some(value);
         self
@@ -1450,6 +1533,7 @@ impl MarketplaceServiceProvidersCustomerProjectsListBuilder {
     /// Slug
     ///
     /// Query `slug`, string.
+    #[inline]
     pub fn slug(mut self, value: impl Into<String>) -> Self {
         self.slug = Some(value.into());
         self
@@ -1457,12 +1541,14 @@ impl MarketplaceServiceProvidersCustomerProjectsListBuilder {
     /// Filter projects where the given user has a role.
     ///
     /// Query `user_uuid_with_active_role`, string (uuid).
+    #[inline]
     pub fn user_uuid_with_active_role(mut self, value: Uuid) -> Self {
         self.user_uuid_with_active_role = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1471,6 +1557,7 @@ impl MarketplaceServiceProvidersCustomerProjectsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1525,6 +1612,7 @@ impl MarketplaceServiceProvidersCustomerProjectsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -1537,6 +1625,7 @@ impl MarketplaceServiceProvidersCustomerProjectsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<models::MarketplaceProviderCustomerProject> {
@@ -1554,6 +1643,7 @@ impl MarketplaceServiceProvidersCustomerProjectsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-service-providers/{service_provider_uuid}/customer_projects/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -1570,6 +1660,7 @@ impl std::future::IntoFuture for MarketplaceServiceProvidersCustomerProjectsList
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::MarketplaceProviderCustomerProject>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1605,21 +1696,25 @@ impl MarketplaceServiceProvidersCustomersListBuilder {
     /// Abbreviation
     ///
     /// Query `abbreviation`, string.
+    #[inline]
     pub fn abbreviation(mut self, value: impl Into<String>) -> Self {
         self.abbreviation = Some(value.into());
         self
     }
     /// Query `agreement_number`, string.
+    #[inline]
     pub fn agreement_number(mut self, value: impl Into<String>) -> Self {
         self.agreement_number = Some(value.into());
         self
     }
     /// Query `archived`, boolean.
+    #[inline]
     pub fn archived(mut self, value: bool) -> Self {
         self.archived = Some(value);
         self
     }
     /// Query `backend_id`, string.
+    #[inline]
     pub fn backend_id(mut self, value: impl Into<String>) -> Self {
         self.backend_id = Some(value.into());
         self
@@ -1627,6 +1722,7 @@ impl MarketplaceServiceProvidersCustomersListBuilder {
     /// Contact details
     ///
     /// Query `contact_details`, string.
+    #[inline]
     pub fn contact_details(mut self, value: impl Into<String>) -> Self {
         self.contact_details = Some(value.into());
         self
@@ -1634,6 +1730,7 @@ impl MarketplaceServiceProvidersCustomersListBuilder {
     /// Return a list of customers where current user has project create permission.
     ///
     /// Query `current_user_has_project_create_permission`, boolean.
+    #[inline]
     pub fn current_user_has_project_create_permission(mut self, value: bool) -> Self {
         self.current_user_has_project_create_permission = Some(value);
         self
@@ -1643,6 +1740,7 @@ impl MarketplaceServiceProvidersCustomersListBuilder {
     /// Query `current_user_has_role`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_current_user_has_role`\](Self::add_current_user_has_role) adds one to them.
+    #[inline]
     pub fn current_user_has_role(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -1651,6 +1749,7 @@ impl MarketplaceServiceProvidersCustomersListBuilder {
         self
     }
     /// Adds one value to query `current_user_has_role`, after those set before (with [`current_user_has_role`](Self::current_user_has_role) or this method).
+    #[inline]
     pub fn add_current_user_has_role(mut self, value: impl Into<String>) -> Self {
         self.current_user_has_role.push(value.into());
         self
@@ -1658,11 +1757,13 @@ impl MarketplaceServiceProvidersCustomersListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -1670,6 +1771,7 @@ impl MarketplaceServiceProvidersCustomersListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -1677,6 +1779,7 @@ impl MarketplaceServiceProvidersCustomersListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -1684,6 +1787,7 @@ impl MarketplaceServiceProvidersCustomersListBuilder {
     /// Native name
     ///
     /// Query `native_name`, string.
+    #[inline]
     pub fn native_name(mut self, value: impl Into<String>) -> Self {
         self.native_name = Some(value.into());
         self
@@ -1691,6 +1795,7 @@ impl MarketplaceServiceProvidersCustomersListBuilder {
     /// Organization group name
     ///
     /// Query `organization_group_name`, string.
+    #[inline]
     pub fn organization_group_name(mut self, value: impl Into<String>) -> Self {
         self.organization_group_name = Some(value.into());
         self
@@ -1700,6 +1805,7 @@ impl MarketplaceServiceProvidersCustomersListBuilder {
     /// Query `organization_group_uuid`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_organization_group_uuid`\](Self::add_organization_group_uuid) adds one to them.
+    #[inline]
     pub fn organization_group_uuid(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -1708,6 +1814,7 @@ impl MarketplaceServiceProvidersCustomersListBuilder {
         self
     }
     /// Adds one value to query `organization_group_uuid`, after those set before (with [`organization_group_uuid`](Self::organization_group_uuid) or this method).
+    #[inline]
     pub fn add_organization_group_uuid(mut self, value: impl Into<String>) -> Self {
         self.organization_group_uuid.push(value.into());
         self
@@ -1715,6 +1822,7 @@ impl MarketplaceServiceProvidersCustomersListBuilder {
     /// Return a list of customers where current user is owner.
     ///
     /// Query `owned_by_current_user`, boolean.
+    #[inline]
     pub fn owned_by_current_user(mut self, value: bool) -> Self {
         self.owned_by_current_user = Some(value);
         self
@@ -1722,6 +1830,7 @@ impl MarketplaceServiceProvidersCustomersListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -1729,6 +1838,7 @@ impl MarketplaceServiceProvidersCustomersListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -1736,11 +1846,13 @@ impl MarketplaceServiceProvidersCustomersListBuilder {
     /// Filter by name, native name, abbreviation, domain, UUID, registration code or agreement number
     ///
     /// Query `query`, string.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
     }
     /// Query `registration_code`, string.
+    #[inline]
     pub fn registration_code(mut self, value: impl Into<String>) -> Self {
         self.registration_code = Some(value.into());
         self
@@ -1748,12 +1860,14 @@ impl MarketplaceServiceProvidersCustomersListBuilder {
     /// Slug
     ///
     /// Query `slug`, string.
+    #[inline]
     pub fn slug(mut self, value: impl Into<String>) -> Self {
         self.slug = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1762,6 +1876,7 @@ impl MarketplaceServiceProvidersCustomersListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1805,6 +1920,7 @@ impl MarketplaceServiceProvidersCustomersListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::MarketplaceProviderCustomer>> {
@@ -1815,6 +1931,7 @@ impl MarketplaceServiceProvidersCustomersListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::MarketplaceProviderCustomer> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -1830,6 +1947,7 @@ impl MarketplaceServiceProvidersCustomersListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-service-providers/{service_provider_uuid}/customers/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -1846,6 +1964,7 @@ impl std::future::IntoFuture for MarketplaceServiceProvidersCustomersListBuilder
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::MarketplaceProviderCustomer>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1877,6 +1996,7 @@ impl MarketplaceServiceProvidersKeysListBuilder {
     /// Created after
     ///
     /// Query `created`, string (date-time).
+    #[inline]
     pub fn created(mut self, value: DateTime) -> Self {
         self.created = Some(value);
         self
@@ -1884,6 +2004,7 @@ impl MarketplaceServiceProvidersKeysListBuilder {
     /// Created before
     ///
     /// Query `created_before`, string (date-time).
+    #[inline]
     pub fn created_before(mut self, value: DateTime) -> Self {
         self.created_before = Some(value);
         self
@@ -1891,31 +2012,37 @@ impl MarketplaceServiceProvidersKeysListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Query `fingerprint_md5`, string.
+    #[inline]
     pub fn fingerprint_md5(mut self, value: impl Into<String>) -> Self {
         self.fingerprint_md5 = Some(value.into());
         self
     }
     /// Query `fingerprint_sha256`, string.
+    #[inline]
     pub fn fingerprint_sha256(mut self, value: impl Into<String>) -> Self {
         self.fingerprint_sha256 = Some(value.into());
         self
     }
     /// Query `fingerprint_sha512`, string.
+    #[inline]
     pub fn fingerprint_sha512(mut self, value: impl Into<String>) -> Self {
         self.fingerprint_sha512 = Some(value.into());
         self
     }
     /// Query `is_shared`, boolean.
+    #[inline]
     pub fn is_shared(mut self, value: bool) -> Self {
         self.is_shared = Some(value);
         self
@@ -1923,6 +2050,7 @@ impl MarketplaceServiceProvidersKeysListBuilder {
     /// Modified after
     ///
     /// Query `modified`, string (date-time).
+    #[inline]
     pub fn modified(mut self, value: DateTime) -> Self {
         self.modified = Some(value);
         self
@@ -1930,6 +2058,7 @@ impl MarketplaceServiceProvidersKeysListBuilder {
     /// Modified before
     ///
     /// Query `modified_before`, string (date-time).
+    #[inline]
     pub fn modified_before(mut self, value: DateTime) -> Self {
         self.modified_before = Some(value);
         self
@@ -1937,6 +2066,7 @@ impl MarketplaceServiceProvidersKeysListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -1944,6 +2074,7 @@ impl MarketplaceServiceProvidersKeysListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -1953,11 +2084,13 @@ impl MarketplaceServiceProvidersKeysListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -1965,6 +2098,7 @@ impl MarketplaceServiceProvidersKeysListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -1972,6 +2106,7 @@ impl MarketplaceServiceProvidersKeysListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -1979,12 +2114,14 @@ impl MarketplaceServiceProvidersKeysListBuilder {
     /// User UUID
     ///
     /// Query `user_uuid`, string (uuid).
+    #[inline]
     pub fn user_uuid(mut self, value: Uuid) -> Self {
         self.user_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1993,6 +2130,7 @@ impl MarketplaceServiceProvidersKeysListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2029,6 +2167,7 @@ impl MarketplaceServiceProvidersKeysListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::SshKey>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -2037,6 +2176,7 @@ impl MarketplaceServiceProvidersKeysListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::SshKey> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -2052,6 +2192,7 @@ impl MarketplaceServiceProvidersKeysListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-service-providers/{service_provider_uuid}/keys/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -2063,6 +2204,7 @@ impl MarketplaceServiceProvidersKeysListBuilder {
 impl std::future::IntoFuture for MarketplaceServiceProvidersKeysListBuilder {
     type Output = Result<runtime::Page<models::SshKey>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::SshKey>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2085,6 +2227,7 @@ impl MarketplaceServiceProvidersListBuilder {
     /// Customer URL
     ///
     /// Query `customer`, string (uri).
+    #[inline]
     pub fn customer(mut self, value: impl Into<String>) -> Self {
         self.customer = Some(value.into());
         self
@@ -2092,6 +2235,7 @@ impl MarketplaceServiceProvidersListBuilder {
     /// Customer keyword (name, abbreviation or native name)
     ///
     /// Query `customer_keyword`, string.
+    #[inline]
     pub fn customer_keyword(mut self, value: impl Into<String>) -> Self {
         self.customer_keyword = Some(value.into());
         self
@@ -2099,6 +2243,7 @@ impl MarketplaceServiceProvidersListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -2106,11 +2251,13 @@ impl MarketplaceServiceProvidersListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -2120,11 +2267,13 @@ impl MarketplaceServiceProvidersListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -2132,6 +2281,7 @@ impl MarketplaceServiceProvidersListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -2139,12 +2289,14 @@ impl MarketplaceServiceProvidersListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2153,6 +2305,7 @@ impl MarketplaceServiceProvidersListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2177,6 +2330,7 @@ impl MarketplaceServiceProvidersListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::ServiceProvider>> {
@@ -2187,6 +2341,7 @@ impl MarketplaceServiceProvidersListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::ServiceProvider> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -2202,6 +2357,7 @@ impl MarketplaceServiceProvidersListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-service-providers/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -2213,6 +2369,7 @@ impl MarketplaceServiceProvidersListBuilder {
 impl std::future::IntoFuture for MarketplaceServiceProvidersListBuilder {
     type Output = Result<runtime::Page<models::ServiceProvider>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ServiceProvider>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2243,11 +2400,13 @@ impl MarketplaceServiceProvidersListUsersListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -2255,6 +2414,7 @@ impl MarketplaceServiceProvidersListUsersListBuilder {
     /// User full name
     ///
     /// Query `full_name`, string.
+    #[inline]
     pub fn full_name(mut self, value: impl Into<String>) -> Self {
         self.full_name = Some(value.into());
         self
@@ -2262,6 +2422,7 @@ impl MarketplaceServiceProvidersListUsersListBuilder {
     /// User native name
     ///
     /// Query `native_name`, string.
+    #[inline]
     pub fn native_name(mut self, value: impl Into<String>) -> Self {
         self.native_name = Some(value.into());
         self
@@ -2271,11 +2432,13 @@ impl MarketplaceServiceProvidersListUsersListBuilder {
     /// Query `o`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -2283,6 +2446,7 @@ impl MarketplaceServiceProvidersListUsersListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -2290,6 +2454,7 @@ impl MarketplaceServiceProvidersListUsersListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -2297,6 +2462,7 @@ impl MarketplaceServiceProvidersListUsersListBuilder {
     /// Role UUID or name
     ///
     /// Query `role`, string (uuid).
+    #[inline]
     pub fn role(mut self, value: Uuid) -> Self {
         self.role = Some(value);
         self
@@ -2304,6 +2470,7 @@ impl MarketplaceServiceProvidersListUsersListBuilder {
     /// Search string for user
     ///
     /// Query `search_string`, string.
+    #[inline]
     pub fn search_string(mut self, value: impl Into<String>) -> Self {
         self.search_string = Some(value.into());
         self
@@ -2311,6 +2478,7 @@ impl MarketplaceServiceProvidersListUsersListBuilder {
     /// User UUID
     ///
     /// Query `user`, string (uuid).
+    #[inline]
     pub fn user(mut self, value: Uuid) -> Self {
         self.user = Some(value);
         self
@@ -2318,6 +2486,7 @@ impl MarketplaceServiceProvidersListUsersListBuilder {
     /// User slug
     ///
     /// Query `user_slug`, string.
+    #[inline]
     pub fn user_slug(mut self, value: impl Into<String>) -> Self {
         self.user_slug = Some(value.into());
         self
@@ -2325,6 +2494,7 @@ impl MarketplaceServiceProvidersListUsersListBuilder {
     /// User URL
     ///
     /// Query `user_url`, string.
+    #[inline]
     pub fn user_url(mut self, value: impl Into<String>) -> Self {
         self.user_url = Some(value.into());
         self
@@ -2332,12 +2502,14 @@ impl MarketplaceServiceProvidersListUsersListBuilder {
     /// User username
     ///
     /// Query `username`, string.
+    #[inline]
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.username = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2346,6 +2518,7 @@ impl MarketplaceServiceProvidersListUsersListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2378,6 +2551,7 @@ impl MarketplaceServiceProvidersListUsersListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::UserRoleDetails>> {
@@ -2388,6 +2562,7 @@ impl MarketplaceServiceProvidersListUsersListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::UserRoleDetails> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -2403,6 +2578,7 @@ impl MarketplaceServiceProvidersListUsersListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-service-providers/{uuid}/list_users/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -2414,6 +2590,7 @@ impl MarketplaceServiceProvidersListUsersListBuilder {
 impl std::future::IntoFuture for MarketplaceServiceProvidersListUsersListBuilder {
     type Output = Result<runtime::Page<models::UserRoleDetails>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::UserRoleDetails>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2473,6 +2650,7 @@ impl MarketplaceServiceProvidersOfferingsListBuilder {
     /// Accessible via calls
     ///
     /// Query `accessible_via_calls`, boolean.
+    #[inline]
     pub fn accessible_via_calls(mut self, value: bool) -> Self {
         self.accessible_via_calls = Some(value);
         self
@@ -2480,6 +2658,7 @@ impl MarketplaceServiceProvidersOfferingsListBuilder {
     /// Allowed customer UUID
     ///
     /// Query `allowed_customer_uuid`, string (uuid).
+    #[inline]
     pub fn allowed_customer_uuid(mut self, value: Uuid) -> Self {
         self.allowed_customer_uuid = Some(value);
         self
@@ -2487,6 +2666,7 @@ impl MarketplaceServiceProvidersOfferingsListBuilder {
     /// Offering attributes (JSON)
     ///
     /// Query `attributes`, string.
+    #[inline]
     pub fn attributes(mut self, value: impl Into<String>) -> Self {
         self.attributes = Some(value.into());
         self
@@ -2494,11 +2674,13 @@ impl MarketplaceServiceProvidersOfferingsListBuilder {
     /// Billable
     ///
     /// Query `billable`, boolean.
+    #[inline]
     pub fn billable(mut self, value: bool) -> Self {
         self.billable = Some(value);
         self
     }
     /// Query `can_create_offering_user`, boolean.
+    #[inline]
     pub fn can_create_offering_user(mut self, value: bool) -> Self {
         self.can_create_offering_user = Some(value);
         self
@@ -2506,6 +2688,7 @@ impl MarketplaceServiceProvidersOfferingsListBuilder {
     /// Category group UUID
     ///
     /// Query `category_group_uuid`, string (uuid).
+    #[inline]
     pub fn category_group_uuid(mut self, value: Uuid) -> Self {
         self.category_group_uuid = Some(value);
         self
@@ -2513,6 +2696,7 @@ impl MarketplaceServiceProvidersOfferingsListBuilder {
     /// Category UUID
     ///
     /// Query `category_uuid`, string (uuid).
+    #[inline]
     pub fn category_uuid(mut self, value: Uuid) -> Self {
         self.category_uuid = Some(value);
         self
@@ -2520,6 +2704,7 @@ impl MarketplaceServiceProvidersOfferingsListBuilder {
     /// Created after
     ///
     /// Query `created`, string (date-time).
+    #[inline]
     pub fn created(mut self, value: DateTime) -> Self {
         self.created = Some(value);
         self
@@ -2527,6 +2712,7 @@ impl MarketplaceServiceProvidersOfferingsListBuilder {
     /// Created before
     ///
     /// Query `created_before`, string (date-time).
+    #[inline]
     pub fn created_before(mut self, value: DateTime) -> Self {
         self.created_before = Some(value);
         self
@@ -2534,6 +2720,7 @@ impl MarketplaceServiceProvidersOfferingsListBuilder {
     /// Customer URL
     ///
     /// Query `customer`, string (uri).
+    #[inline]
     pub fn customer(mut self, value: impl Into<String>) -> Self {
         self.customer = Some(value.into());
         self
@@ -2541,6 +2728,7 @@ impl MarketplaceServiceProvidersOfferingsListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -2548,6 +2736,7 @@ impl MarketplaceServiceProvidersOfferingsListBuilder {
     /// Description contains
     ///
     /// Query `description`, string.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -2555,11 +2744,13 @@ impl MarketplaceServiceProvidersOfferingsListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -2567,6 +2758,7 @@ impl MarketplaceServiceProvidersOfferingsListBuilder {
     /// Has Active Terms of Service
     ///
     /// Query `has_active_terms_of_service`, boolean.
+    #[inline]
     pub fn has_active_terms_of_service(mut self, value: bool) -> Self {
         self.has_active_terms_of_service = Some(value);
         self
@@ -2574,6 +2766,7 @@ impl MarketplaceServiceProvidersOfferingsListBuilder {
     /// Has Terms of Service
     ///
     /// Query `has_terms_of_service`, boolean.
+    #[inline]
     pub fn has_terms_of_service(mut self, value: bool) -> Self {
         self.has_terms_of_service = Some(value);
         self
@@ -2581,6 +2774,7 @@ impl MarketplaceServiceProvidersOfferingsListBuilder {
     /// Keyword
     ///
     /// Query `keyword`, string.
+    #[inline]
     pub fn keyword(mut self, value: impl Into<String>) -> Self {
         self.keyword = Some(value.into());
         self
@@ -2588,6 +2782,7 @@ impl MarketplaceServiceProvidersOfferingsListBuilder {
     /// Modified after
     ///
     /// Query `modified`, string (date-time).
+    #[inline]
     pub fn modified(mut self, value: DateTime) -> Self {
         self.modified = Some(value);
         self
@@ -2595,6 +2790,7 @@ impl MarketplaceServiceProvidersOfferingsListBuilder {
     /// Modified before
     ///
     /// Query `modified_before`, string (date-time).
+    #[inline]
     pub fn modified_before(mut self, value: DateTime) -> Self {
         self.modified_before = Some(value);
         self
@@ -2602,6 +2798,7 @@ impl MarketplaceServiceProvidersOfferingsListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -2609,6 +2806,7 @@ impl MarketplaceServiceProvidersOfferingsListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -2618,11 +2816,13 @@ impl MarketplaceServiceProvidersOfferingsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -2630,6 +2830,7 @@ impl MarketplaceServiceProvidersOfferingsListBuilder {
     /// Offering group UUID
     ///
     /// Query `offering_group_uuid`, string (uuid).
+    #[inline]
     pub fn offering_group_uuid(mut self, value: Uuid) -> Self {
         self.offering_group_uuid = Some(value);
         self
@@ -2637,6 +2838,7 @@ impl MarketplaceServiceProvidersOfferingsListBuilder {
     /// Organization group UUID
     ///
     /// Query `organization_group_uuid`, string (uuid).
+    #[inline]
     pub fn organization_group_uuid(mut self, value: Uuid) -> Self {
         self.organization_group_uuid = Some(value);
         self
@@ -2644,6 +2846,7 @@ impl MarketplaceServiceProvidersOfferingsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -2651,6 +2854,7 @@ impl MarketplaceServiceProvidersOfferingsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -2658,6 +2862,7 @@ impl MarketplaceServiceProvidersOfferingsListBuilder {
     /// Parent offering UUID
     ///
     /// Query `parent_uuid`, string (uuid).
+    #[inline]
     pub fn parent_uuid(mut self, value: Uuid) -> Self {
         self.parent_uuid = Some(value);
         self
@@ -2665,6 +2870,7 @@ impl MarketplaceServiceProvidersOfferingsListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -2672,6 +2878,7 @@ impl MarketplaceServiceProvidersOfferingsListBuilder {
     /// Search by offering name, slug or description
     ///
     /// Query `query`, string.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
@@ -2679,6 +2886,7 @@ impl MarketplaceServiceProvidersOfferingsListBuilder {
     /// Resource customer UUID
     ///
     /// Query `resource_customer_uuid`, string (uuid).
+    #[inline]
     pub fn resource_customer_uuid(mut self, value: Uuid) -> Self {
         self.resource_customer_uuid = Some(value);
         self
@@ -2686,6 +2894,7 @@ impl MarketplaceServiceProvidersOfferingsListBuilder {
     /// Resource project UUID
     ///
     /// Query `resource_project_uuid`, string (uuid).
+    #[inline]
     pub fn resource_project_uuid(mut self, value: Uuid) -> Self {
         self.resource_project_uuid = Some(value);
         self
@@ -2693,6 +2902,7 @@ impl MarketplaceServiceProvidersOfferingsListBuilder {
     /// Scope UUID
     ///
     /// Query `scope_uuid`, string.
+    #[inline]
     pub fn scope_uuid(mut self, value: impl Into<String>) -> Self {
         self.scope_uuid = Some(value.into());
         self
@@ -2700,6 +2910,7 @@ impl MarketplaceServiceProvidersOfferingsListBuilder {
     /// Service manager UUID
     ///
     /// Query `service_manager_uuid`, string (uuid).
+    #[inline]
     pub fn service_manager_uuid(mut self, value: Uuid) -> Self {
         self.service_manager_uuid = Some(value);
         self
@@ -2707,6 +2918,7 @@ impl MarketplaceServiceProvidersOfferingsListBuilder {
     /// Shared
     ///
     /// Query `shared`, boolean.
+    #[inline]
     pub fn shared(mut self, value: bool) -> Self {
         self.shared = Some(value);
         self
@@ -2714,6 +2926,7 @@ impl MarketplaceServiceProvidersOfferingsListBuilder {
     /// Slug
     ///
     /// Query `slug`, string.
+    #[inline]
     pub fn slug(mut self, value: impl Into<String>) -> Self {
         self.slug = Some(value.into());
         self
@@ -2723,11 +2936,13 @@ impl MarketplaceServiceProvidersOfferingsListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
@@ -2737,11 +2952,13 @@ impl MarketplaceServiceProvidersOfferingsListBuilder {
     /// Query `tag`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_tag`\](Self::add_tag) adds one to them.
+    #[inline]
     pub fn tag(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.tag = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `tag`, after those set before (with [`tag`](Self::tag) or this method).
+    #[inline]
     pub fn add_tag(mut self, value: impl Into<String>) -> Self {
         self.tag.push(value.into());
         self
@@ -2751,6 +2968,7 @@ impl MarketplaceServiceProvidersOfferingsListBuilder {
     /// Query `tag_name`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_tag_name`\](Self::add_tag_name) adds one to them.
+    #[inline]
     pub fn tag_name(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -2759,6 +2977,7 @@ impl MarketplaceServiceProvidersOfferingsListBuilder {
         self
     }
     /// Adds one value to query `tag_name`, after those set before (with [`tag_name`](Self::tag_name) or this method).
+    #[inline]
     pub fn add_tag_name(mut self, value: impl Into<String>) -> Self {
         self.tag_name.push(value.into());
         self
@@ -2766,6 +2985,7 @@ impl MarketplaceServiceProvidersOfferingsListBuilder {
     /// Tag names with AND logic (comma-separated)
     ///
     /// Query `tag_names_and`, string.
+    #[inline]
     pub fn tag_names_and(mut self, value: impl Into<String>) -> Self {
         self.tag_names_and = Some(value.into());
         self
@@ -2773,6 +2993,7 @@ impl MarketplaceServiceProvidersOfferingsListBuilder {
     /// Tag UUIDs with AND logic (comma-separated)
     ///
     /// Query `tags_and`, string.
+    #[inline]
     pub fn tags_and(mut self, value: impl Into<String>) -> Self {
         self.tags_and = Some(value.into());
         self
@@ -2782,11 +3003,13 @@ impl MarketplaceServiceProvidersOfferingsListBuilder {
     /// Query `type`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_type`\](Self::add_type) adds one to them.
+    #[inline]
     pub fn type_(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.type_ = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `type`, after those set before (with [`type_`](Self::type_) or this method).
+    #[inline]
     pub fn add_type(mut self, value: impl Into<String>) -> Self {
         self.type_.push(value.into());
         self
@@ -2794,6 +3017,7 @@ impl MarketplaceServiceProvidersOfferingsListBuilder {
     /// User Has Consent
     ///
     /// Query `user_has_consent`, boolean.
+    #[inline]
     pub fn user_has_consent(mut self, value: bool) -> Self {
         self.user_has_consent = Some(value);
         self
@@ -2801,6 +3025,7 @@ impl MarketplaceServiceProvidersOfferingsListBuilder {
     /// User Has Offering User
     ///
     /// Query `user_has_offering_user`, boolean.
+    #[inline]
     pub fn user_has_offering_user(mut self, value: bool) -> Self {
         self.user_has_offering_user = Some(value);
         self
@@ -2808,12 +3033,14 @@ impl MarketplaceServiceProvidersOfferingsListBuilder {
     /// Comma-separated offering UUIDs
     ///
     /// Query `uuid_list`, string.
+    #[inline]
     pub fn uuid_list(mut self, value: impl Into<String>) -> Self {
         self.uuid_list = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2822,6 +3049,7 @@ impl MarketplaceServiceProvidersOfferingsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2889,6 +3117,7 @@ impl MarketplaceServiceProvidersOfferingsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::ProviderOffering>> {
@@ -2899,6 +3128,7 @@ impl MarketplaceServiceProvidersOfferingsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::ProviderOffering> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -2914,6 +3144,7 @@ impl MarketplaceServiceProvidersOfferingsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-service-providers/{service_provider_uuid}/offerings/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -2925,6 +3156,7 @@ impl MarketplaceServiceProvidersOfferingsListBuilder {
 impl std::future::IntoFuture for MarketplaceServiceProvidersOfferingsListBuilder {
     type Output = Result<runtime::Page<models::ProviderOffering>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ProviderOffering>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2983,6 +3215,7 @@ impl MarketplaceServiceProvidersOfferingsTypesListBuilder {
     /// Accessible via calls
     ///
     /// Query `accessible_via_calls`, boolean.
+    #[inline]
     pub fn accessible_via_calls(mut self, value: bool) -> Self {
         self.accessible_via_calls = Some(value);
         self
@@ -2990,6 +3223,7 @@ impl MarketplaceServiceProvidersOfferingsTypesListBuilder {
     /// Allowed customer UUID
     ///
     /// Query `allowed_customer_uuid`, string (uuid).
+    #[inline]
     pub fn allowed_customer_uuid(mut self, value: Uuid) -> Self {
         self.allowed_customer_uuid = Some(value);
         self
@@ -2997,6 +3231,7 @@ impl MarketplaceServiceProvidersOfferingsTypesListBuilder {
     /// Offering attributes (JSON)
     ///
     /// Query `attributes`, string.
+    #[inline]
     pub fn attributes(mut self, value: impl Into<String>) -> Self {
         self.attributes = Some(value.into());
         self
@@ -3004,11 +3239,13 @@ impl MarketplaceServiceProvidersOfferingsTypesListBuilder {
     /// Billable
     ///
     /// Query `billable`, boolean.
+    #[inline]
     pub fn billable(mut self, value: bool) -> Self {
         self.billable = Some(value);
         self
     }
     /// Query `can_create_offering_user`, boolean.
+    #[inline]
     pub fn can_create_offering_user(mut self, value: bool) -> Self {
         self.can_create_offering_user = Some(value);
         self
@@ -3016,6 +3253,7 @@ impl MarketplaceServiceProvidersOfferingsTypesListBuilder {
     /// Category group UUID
     ///
     /// Query `category_group_uuid`, string (uuid).
+    #[inline]
     pub fn category_group_uuid(mut self, value: Uuid) -> Self {
         self.category_group_uuid = Some(value);
         self
@@ -3023,6 +3261,7 @@ impl MarketplaceServiceProvidersOfferingsTypesListBuilder {
     /// Category UUID
     ///
     /// Query `category_uuid`, string (uuid).
+    #[inline]
     pub fn category_uuid(mut self, value: Uuid) -> Self {
         self.category_uuid = Some(value);
         self
@@ -3030,6 +3269,7 @@ impl MarketplaceServiceProvidersOfferingsTypesListBuilder {
     /// Created after
     ///
     /// Query `created`, string (date-time).
+    #[inline]
     pub fn created(mut self, value: DateTime) -> Self {
         self.created = Some(value);
         self
@@ -3037,6 +3277,7 @@ impl MarketplaceServiceProvidersOfferingsTypesListBuilder {
     /// Created before
     ///
     /// Query `created_before`, string (date-time).
+    #[inline]
     pub fn created_before(mut self, value: DateTime) -> Self {
         self.created_before = Some(value);
         self
@@ -3044,6 +3285,7 @@ impl MarketplaceServiceProvidersOfferingsTypesListBuilder {
     /// Customer URL
     ///
     /// Query `customer`, string (uri).
+    #[inline]
     pub fn customer(mut self, value: impl Into<String>) -> Self {
         self.customer = Some(value.into());
         self
@@ -3051,6 +3293,7 @@ impl MarketplaceServiceProvidersOfferingsTypesListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -3058,6 +3301,7 @@ impl MarketplaceServiceProvidersOfferingsTypesListBuilder {
     /// Description contains
     ///
     /// Query `description`, string.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -3065,6 +3309,7 @@ impl MarketplaceServiceProvidersOfferingsTypesListBuilder {
     /// Has Active Terms of Service
     ///
     /// Query `has_active_terms_of_service`, boolean.
+    #[inline]
     pub fn has_active_terms_of_service(mut self, value: bool) -> Self {
         self.has_active_terms_of_service = Some(value);
         self
@@ -3072,6 +3317,7 @@ impl MarketplaceServiceProvidersOfferingsTypesListBuilder {
     /// Has Terms of Service
     ///
     /// Query `has_terms_of_service`, boolean.
+    #[inline]
     pub fn has_terms_of_service(mut self, value: bool) -> Self {
         self.has_terms_of_service = Some(value);
         self
@@ -3079,6 +3325,7 @@ impl MarketplaceServiceProvidersOfferingsTypesListBuilder {
     /// Keyword
     ///
     /// Query `keyword`, string.
+    #[inline]
     pub fn keyword(mut self, value: impl Into<String>) -> Self {
         self.keyword = Some(value.into());
         self
@@ -3086,6 +3333,7 @@ impl MarketplaceServiceProvidersOfferingsTypesListBuilder {
     /// Modified after
     ///
     /// Query `modified`, string (date-time).
+    #[inline]
     pub fn modified(mut self, value: DateTime) -> Self {
         self.modified = Some(value);
         self
@@ -3093,6 +3341,7 @@ impl MarketplaceServiceProvidersOfferingsTypesListBuilder {
     /// Modified before
     ///
     /// Query `modified_before`, string (date-time).
+    #[inline]
     pub fn modified_before(mut self, value: DateTime) -> Self {
         self.modified_before = Some(value);
         self
@@ -3100,6 +3349,7 @@ impl MarketplaceServiceProvidersOfferingsTypesListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -3107,6 +3357,7 @@ impl MarketplaceServiceProvidersOfferingsTypesListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -3116,11 +3367,13 @@ impl MarketplaceServiceProvidersOfferingsTypesListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -3128,6 +3381,7 @@ impl MarketplaceServiceProvidersOfferingsTypesListBuilder {
     /// Offering group UUID
     ///
     /// Query `offering_group_uuid`, string (uuid).
+    #[inline]
     pub fn offering_group_uuid(mut self, value: Uuid) -> Self {
         self.offering_group_uuid = Some(value);
         self
@@ -3135,6 +3389,7 @@ impl MarketplaceServiceProvidersOfferingsTypesListBuilder {
     /// Organization group UUID
     ///
     /// Query `organization_group_uuid`, string (uuid).
+    #[inline]
     pub fn organization_group_uuid(mut self, value: Uuid) -> Self {
         self.organization_group_uuid = Some(value);
         self
@@ -3142,6 +3397,7 @@ impl MarketplaceServiceProvidersOfferingsTypesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -3149,6 +3405,7 @@ impl MarketplaceServiceProvidersOfferingsTypesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -3156,6 +3413,7 @@ impl MarketplaceServiceProvidersOfferingsTypesListBuilder {
     /// Parent offering UUID
     ///
     /// Query `parent_uuid`, string (uuid).
+    #[inline]
     pub fn parent_uuid(mut self, value: Uuid) -> Self {
         self.parent_uuid = Some(value);
         self
@@ -3163,6 +3421,7 @@ impl MarketplaceServiceProvidersOfferingsTypesListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -3170,6 +3429,7 @@ impl MarketplaceServiceProvidersOfferingsTypesListBuilder {
     /// Search by offering name, slug or description
     ///
     /// Query `query`, string.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
@@ -3177,6 +3437,7 @@ impl MarketplaceServiceProvidersOfferingsTypesListBuilder {
     /// Resource customer UUID
     ///
     /// Query `resource_customer_uuid`, string (uuid).
+    #[inline]
     pub fn resource_customer_uuid(mut self, value: Uuid) -> Self {
         self.resource_customer_uuid = Some(value);
         self
@@ -3184,6 +3445,7 @@ impl MarketplaceServiceProvidersOfferingsTypesListBuilder {
     /// Resource project UUID
     ///
     /// Query `resource_project_uuid`, string (uuid).
+    #[inline]
     pub fn resource_project_uuid(mut self, value: Uuid) -> Self {
         self.resource_project_uuid = Some(value);
         self
@@ -3191,6 +3453,7 @@ impl MarketplaceServiceProvidersOfferingsTypesListBuilder {
     /// Scope UUID
     ///
     /// Query `scope_uuid`, string.
+    #[inline]
     pub fn scope_uuid(mut self, value: impl Into<String>) -> Self {
         self.scope_uuid = Some(value.into());
         self
@@ -3198,6 +3461,7 @@ impl MarketplaceServiceProvidersOfferingsTypesListBuilder {
     /// Service manager UUID
     ///
     /// Query `service_manager_uuid`, string (uuid).
+    #[inline]
     pub fn service_manager_uuid(mut self, value: Uuid) -> Self {
         self.service_manager_uuid = Some(value);
         self
@@ -3205,6 +3469,7 @@ impl MarketplaceServiceProvidersOfferingsTypesListBuilder {
     /// Shared
     ///
     /// Query `shared`, boolean.
+    #[inline]
     pub fn shared(mut self, value: bool) -> Self {
         self.shared = Some(value);
         self
@@ -3212,6 +3477,7 @@ impl MarketplaceServiceProvidersOfferingsTypesListBuilder {
     /// Slug
     ///
     /// Query `slug`, string.
+    #[inline]
     pub fn slug(mut self, value: impl Into<String>) -> Self {
         self.slug = Some(value.into());
         self
@@ -3221,11 +3487,13 @@ impl MarketplaceServiceProvidersOfferingsTypesListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
@@ -3235,11 +3503,13 @@ impl MarketplaceServiceProvidersOfferingsTypesListBuilder {
     /// Query `tag`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_tag`\](Self::add_tag) adds one to them.
+    #[inline]
     pub fn tag(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.tag = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `tag`, after those set before (with [`tag`](Self::tag) or this method).
+    #[inline]
     pub fn add_tag(mut self, value: impl Into<String>) -> Self {
         self.tag.push(value.into());
         self
@@ -3249,6 +3519,7 @@ impl MarketplaceServiceProvidersOfferingsTypesListBuilder {
     /// Query `tag_name`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_tag_name`\](Self::add_tag_name) adds one to them.
+    #[inline]
     pub fn tag_name(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -3257,6 +3528,7 @@ impl MarketplaceServiceProvidersOfferingsTypesListBuilder {
         self
     }
     /// Adds one value to query `tag_name`, after those set before (with [`tag_name`](Self::tag_name) or this method).
+    #[inline]
     pub fn add_tag_name(mut self, value: impl Into<String>) -> Self {
         self.tag_name.push(value.into());
         self
@@ -3264,6 +3536,7 @@ impl MarketplaceServiceProvidersOfferingsTypesListBuilder {
     /// Tag names with AND logic (comma-separated)
     ///
     /// Query `tag_names_and`, string.
+    #[inline]
     pub fn tag_names_and(mut self, value: impl Into<String>) -> Self {
         self.tag_names_and = Some(value.into());
         self
@@ -3271,6 +3544,7 @@ impl MarketplaceServiceProvidersOfferingsTypesListBuilder {
     /// Tag UUIDs with AND logic (comma-separated)
     ///
     /// Query `tags_and`, string.
+    #[inline]
     pub fn tags_and(mut self, value: impl Into<String>) -> Self {
         self.tags_and = Some(value.into());
         self
@@ -3280,11 +3554,13 @@ impl MarketplaceServiceProvidersOfferingsTypesListBuilder {
     /// Query `type`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_type`\](Self::add_type) adds one to them.
+    #[inline]
     pub fn type_(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.type_ = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `type`, after those set before (with [`type_`](Self::type_) or this method).
+    #[inline]
     pub fn add_type(mut self, value: impl Into<String>) -> Self {
         self.type_.push(value.into());
         self
@@ -3292,6 +3568,7 @@ impl MarketplaceServiceProvidersOfferingsTypesListBuilder {
     /// User Has Consent
     ///
     /// Query `user_has_consent`, boolean.
+    #[inline]
     pub fn user_has_consent(mut self, value: bool) -> Self {
         self.user_has_consent = Some(value);
         self
@@ -3299,6 +3576,7 @@ impl MarketplaceServiceProvidersOfferingsTypesListBuilder {
     /// User Has Offering User
     ///
     /// Query `user_has_offering_user`, boolean.
+    #[inline]
     pub fn user_has_offering_user(mut self, value: bool) -> Self {
         self.user_has_offering_user = Some(value);
         self
@@ -3306,12 +3584,14 @@ impl MarketplaceServiceProvidersOfferingsTypesListBuilder {
     /// Comma-separated offering UUIDs
     ///
     /// Query `uuid_list`, string.
+    #[inline]
     pub fn uuid_list(mut self, value: impl Into<String>) -> Self {
         self.uuid_list = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3320,6 +3600,7 @@ impl MarketplaceServiceProvidersOfferingsTypesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3386,6 +3667,7 @@ impl MarketplaceServiceProvidersOfferingsTypesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<serde_json::Value>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -3394,6 +3676,7 @@ impl MarketplaceServiceProvidersOfferingsTypesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<serde_json::Value> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -3409,6 +3692,7 @@ impl MarketplaceServiceProvidersOfferingsTypesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-service-providers/{service_provider_uuid}/offerings/types/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -3420,6 +3704,7 @@ impl MarketplaceServiceProvidersOfferingsTypesListBuilder {
 impl std::future::IntoFuture for MarketplaceServiceProvidersOfferingsTypesListBuilder {
     type Output = Result<runtime::Page<serde_json::Value>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<serde_json::Value>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3457,6 +3742,7 @@ impl MarketplaceServiceProvidersProjectPermissionsListBuilder {
     /// Created after
     ///
     /// Query `created`, string (date-time).
+    #[inline]
     pub fn created(mut self, value: DateTime) -> Self {
         self.created = Some(value);
         self
@@ -3464,11 +3750,13 @@ impl MarketplaceServiceProvidersProjectPermissionsListBuilder {
     /// Created before
     ///
     /// Query `created_before`, string (date-time).
+    #[inline]
     pub fn created_before(mut self, value: DateTime) -> Self {
         self.created_before = Some(value);
         self
     }
     /// Query `expiration_time`, string (date-time).
+    #[inline]
     pub fn expiration_time(mut self, value: DateTime) -> Self {
         self.expiration_time = Some(value);
         self
@@ -3476,11 +3764,13 @@ impl MarketplaceServiceProvidersProjectPermissionsListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -3488,11 +3778,13 @@ impl MarketplaceServiceProvidersProjectPermissionsListBuilder {
     /// User full name contains
     ///
     /// Query `full_name`, string.
+    #[inline]
     pub fn full_name(mut self, value: impl Into<String>) -> Self {
         self.full_name = Some(value.into());
         self
     }
     /// Query `is_active`, boolean.
+    #[inline]
     pub fn is_active(mut self, value: bool) -> Self {
         self.is_active = Some(value);
         self
@@ -3500,6 +3792,7 @@ impl MarketplaceServiceProvidersProjectPermissionsListBuilder {
     /// Modified after
     ///
     /// Query `modified`, string (date-time).
+    #[inline]
     pub fn modified(mut self, value: DateTime) -> Self {
         self.modified = Some(value);
         self
@@ -3507,11 +3800,13 @@ impl MarketplaceServiceProvidersProjectPermissionsListBuilder {
     /// Modified before
     ///
     /// Query `modified_before`, string (date-time).
+    #[inline]
     pub fn modified_before(mut self, value: DateTime) -> Self {
         self.modified_before = Some(value);
         self
     }
     /// Query `native_name`, string.
+    #[inline]
     pub fn native_name(mut self, value: impl Into<String>) -> Self {
         self.native_name = Some(value.into());
         self
@@ -3521,11 +3816,13 @@ impl MarketplaceServiceProvidersProjectPermissionsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -3533,6 +3830,7 @@ impl MarketplaceServiceProvidersProjectPermissionsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -3540,6 +3838,7 @@ impl MarketplaceServiceProvidersProjectPermissionsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -3547,6 +3846,7 @@ impl MarketplaceServiceProvidersProjectPermissionsListBuilder {
     /// Role name contains
     ///
     /// Query `role_name`, string.
+    #[inline]
     pub fn role_name(mut self, value: impl Into<String>) -> Self {
         self.role_name = Some(value.into());
         self
@@ -3554,6 +3854,7 @@ impl MarketplaceServiceProvidersProjectPermissionsListBuilder {
     /// Role UUID
     ///
     /// Query `role_uuid`, string (uuid).
+    #[inline]
     pub fn role_uuid(mut self, value: Uuid) -> Self {
         self.role_uuid = Some(value);
         self
@@ -3561,6 +3862,7 @@ impl MarketplaceServiceProvidersProjectPermissionsListBuilder {
     /// Scope name
     ///
     /// Query `scope_name`, string.
+    #[inline]
     pub fn scope_name(mut self, value: impl Into<String>) -> Self {
         self.scope_name = Some(value.into());
         self
@@ -3568,6 +3870,7 @@ impl MarketplaceServiceProvidersProjectPermissionsListBuilder {
     /// Scope type
     ///
     /// Query `scope_type`, string.
+    #[inline]
     pub fn scope_type(mut self, value: impl Into<String>) -> Self {
         self.scope_type = Some(value.into());
         self
@@ -3575,11 +3878,13 @@ impl MarketplaceServiceProvidersProjectPermissionsListBuilder {
     /// Scope UUID
     ///
     /// Query `scope_uuid`, string.
+    #[inline]
     pub fn scope_uuid(mut self, value: impl Into<String>) -> Self {
         self.scope_uuid = Some(value.into());
         self
     }
     /// Query `user`, string (uuid).
+    #[inline]
     pub fn user(mut self, value: Uuid) -> Self {
         self.user = Some(value);
         self
@@ -3587,22 +3892,26 @@ impl MarketplaceServiceProvidersProjectPermissionsListBuilder {
     /// User slug contains
     ///
     /// Query `user_slug`, string.
+    #[inline]
     pub fn user_slug(mut self, value: impl Into<String>) -> Self {
         self.user_slug = Some(value.into());
         self
     }
     /// Query `user_url`, string (uri).
+    #[inline]
     pub fn user_url(mut self, value: impl Into<String>) -> Self {
         self.user_url = Some(value.into());
         self
     }
     /// Query `username`, string.
+    #[inline]
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.username = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3611,6 +3920,7 @@ impl MarketplaceServiceProvidersProjectPermissionsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3653,6 +3963,7 @@ impl MarketplaceServiceProvidersProjectPermissionsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::ProjectPermissionLog>> {
@@ -3663,6 +3974,7 @@ impl MarketplaceServiceProvidersProjectPermissionsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::ProjectPermissionLog> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -3678,6 +3990,7 @@ impl MarketplaceServiceProvidersProjectPermissionsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-service-providers/{service_provider_uuid}/project_permissions/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -3692,6 +4005,7 @@ for MarketplaceServiceProvidersProjectPermissionsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::ProjectPermissionLog>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3715,6 +4029,7 @@ impl MarketplaceServiceProvidersProjectServiceAccountsListBuilder {
     /// Email contains
     ///
     /// Query `email`, string.
+    #[inline]
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
@@ -3722,6 +4037,7 @@ impl MarketplaceServiceProvidersProjectServiceAccountsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -3729,6 +4045,7 @@ impl MarketplaceServiceProvidersProjectServiceAccountsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -3736,6 +4053,7 @@ impl MarketplaceServiceProvidersProjectServiceAccountsListBuilder {
     /// Project URL
     ///
     /// Query `project`, string (uri).
+    #[inline]
     pub fn project(mut self, value: impl Into<String>) -> Self {
         self.project = Some(value.into());
         self
@@ -3743,6 +4061,7 @@ impl MarketplaceServiceProvidersProjectServiceAccountsListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -3752,11 +4071,13 @@ impl MarketplaceServiceProvidersProjectServiceAccountsListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
@@ -3764,12 +4085,14 @@ impl MarketplaceServiceProvidersProjectServiceAccountsListBuilder {
     /// Username
     ///
     /// Query `username`, string.
+    #[inline]
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.username = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3778,6 +4101,7 @@ impl MarketplaceServiceProvidersProjectServiceAccountsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3806,6 +4130,7 @@ impl MarketplaceServiceProvidersProjectServiceAccountsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -3820,6 +4145,7 @@ impl MarketplaceServiceProvidersProjectServiceAccountsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<
@@ -3839,6 +4165,7 @@ impl MarketplaceServiceProvidersProjectServiceAccountsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-service-providers/{service_provider_uuid}/project_service_accounts/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -3860,6 +4187,7 @@ for MarketplaceServiceProvidersProjectServiceAccountsListBuilder {
             models::MarketplaceServiceProvidersProjectServiceAccountsListResponse,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3905,6 +4233,7 @@ impl MarketplaceServiceProvidersProjectsListBuilder {
     /// Affiliation name
     ///
     /// Query `affiliation_name`, string.
+    #[inline]
     pub fn affiliation_name(mut self, value: impl Into<String>) -> Self {
         self.affiliation_name = Some(value.into());
         self
@@ -3914,6 +4243,7 @@ impl MarketplaceServiceProvidersProjectsListBuilder {
     /// Query `affiliation_uuid`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_affiliation_uuid`\](Self::add_affiliation_uuid) adds one to them.
+    #[inline]
     pub fn affiliation_uuid(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -3922,11 +4252,13 @@ impl MarketplaceServiceProvidersProjectsListBuilder {
         self
     }
     /// Adds one value to query `affiliation_uuid`, after those set before (with [`affiliation_uuid`](Self::affiliation_uuid) or this method).
+    #[inline]
     pub fn add_affiliation_uuid(mut self, value: impl Into<String>) -> Self {
         self.affiliation_uuid.push(value.into());
         self
     }
     /// Query `backend_id`, string.
+    #[inline]
     pub fn backend_id(mut self, value: impl Into<String>) -> Self {
         self.backend_id = Some(value.into());
         self
@@ -3934,6 +4266,7 @@ impl MarketplaceServiceProvidersProjectsListBuilder {
     /// Return a list of projects where current user is admin.
     ///
     /// Query `can_admin`, boolean.
+    #[inline]
     pub fn can_admin(mut self, value: bool) -> Self {
         self.can_admin = Some(value);
         self
@@ -3941,6 +4274,7 @@ impl MarketplaceServiceProvidersProjectsListBuilder {
     /// Return a list of projects where current user is manager or a customer owner.
     ///
     /// Query `can_manage`, boolean.
+    #[inline]
     pub fn can_manage(mut self, value: bool) -> Self {
         self.can_manage = Some(value);
         self
@@ -3948,6 +4282,7 @@ impl MarketplaceServiceProvidersProjectsListBuilder {
     /// Conceal finished projects
     ///
     /// Query `conceal_finished_projects`, boolean.
+    #[inline]
     pub fn conceal_finished_projects(mut self, value: bool) -> Self {
         self.conceal_finished_projects = Some(value);
         self
@@ -3955,6 +4290,7 @@ impl MarketplaceServiceProvidersProjectsListBuilder {
     /// Created after
     ///
     /// Query `created`, string (date-time).
+    #[inline]
     pub fn created(mut self, value: DateTime) -> Self {
         self.created = Some(value);
         self
@@ -3962,6 +4298,7 @@ impl MarketplaceServiceProvidersProjectsListBuilder {
     /// Created before
     ///
     /// Query `created_before`, string (date-time).
+    #[inline]
     pub fn created_before(mut self, value: DateTime) -> Self {
         self.created_before = Some(value);
         self
@@ -3971,6 +4308,7 @@ impl MarketplaceServiceProvidersProjectsListBuilder {
     /// Query `current_user_has_role`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_current_user_has_role`\](Self::add_current_user_has_role) adds one to them.
+    #[inline]
     pub fn current_user_has_role(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -3979,6 +4317,7 @@ impl MarketplaceServiceProvidersProjectsListBuilder {
         self
     }
     /// Adds one value to query `current_user_has_role`, after those set before (with [`current_user_has_role`](Self::current_user_has_role) or this method).
+    #[inline]
     pub fn add_current_user_has_role(mut self, value: impl Into<String>) -> Self {
         self.current_user_has_role.push(value.into());
         self
@@ -3988,6 +4327,7 @@ impl MarketplaceServiceProvidersProjectsListBuilder {
     /// Query `customer`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_customer`\](Self::add_customer) adds one to them.
+    #[inline]
     pub fn customer(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -3996,6 +4336,7 @@ impl MarketplaceServiceProvidersProjectsListBuilder {
         self
     }
     /// Adds one value to query `customer`, after those set before (with [`customer`](Self::customer) or this method).
+    #[inline]
     pub fn add_customer(mut self, value: impl Into<String>) -> Self {
         self.customer.push(value.into());
         self
@@ -4003,6 +4344,7 @@ impl MarketplaceServiceProvidersProjectsListBuilder {
     /// Customer abbreviation
     ///
     /// Query `customer_abbreviation`, string.
+    #[inline]
     pub fn customer_abbreviation(mut self, value: impl Into<String>) -> Self {
         self.customer_abbreviation = Some(value.into());
         self
@@ -4010,6 +4352,7 @@ impl MarketplaceServiceProvidersProjectsListBuilder {
     /// Customer name
     ///
     /// Query `customer_name`, string.
+    #[inline]
     pub fn customer_name(mut self, value: impl Into<String>) -> Self {
         self.customer_name = Some(value.into());
         self
@@ -4017,6 +4360,7 @@ impl MarketplaceServiceProvidersProjectsListBuilder {
     /// Customer native name
     ///
     /// Query `customer_native_name`, string.
+    #[inline]
     pub fn customer_native_name(mut self, value: impl Into<String>) -> Self {
         self.customer_native_name = Some(value.into());
         self
@@ -4024,6 +4368,7 @@ impl MarketplaceServiceProvidersProjectsListBuilder {
     /// Description
     ///
     /// Query `description`, string.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -4031,11 +4376,13 @@ impl MarketplaceServiceProvidersProjectsListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -4043,6 +4390,7 @@ impl MarketplaceServiceProvidersProjectsListBuilder {
     /// Filter projects that have an affiliation.
     ///
     /// Query `has_affiliation`, boolean.
+    #[inline]
     pub fn has_affiliation(mut self, value: bool) -> Self {
         self.has_affiliation = Some(value);
         self
@@ -4050,6 +4398,7 @@ impl MarketplaceServiceProvidersProjectsListBuilder {
     /// Is removed
     ///
     /// Query `is_removed`, boolean.
+    #[inline]
     pub fn is_removed(mut self, value: bool) -> Self {
         self.is_removed = Some(value);
         self
@@ -4057,6 +4406,7 @@ impl MarketplaceServiceProvidersProjectsListBuilder {
     /// Modified after
     ///
     /// Query `modified`, string (date-time).
+    #[inline]
     pub fn modified(mut self, value: DateTime) -> Self {
         self.modified = Some(value);
         self
@@ -4064,6 +4414,7 @@ impl MarketplaceServiceProvidersProjectsListBuilder {
     /// Modified before
     ///
     /// Query `modified_before`, string (date-time).
+    #[inline]
     pub fn modified_before(mut self, value: DateTime) -> Self {
         self.modified_before = Some(value);
         self
@@ -4071,6 +4422,7 @@ impl MarketplaceServiceProvidersProjectsListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -4078,6 +4430,7 @@ impl MarketplaceServiceProvidersProjectsListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -4087,11 +4440,13 @@ impl MarketplaceServiceProvidersProjectsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -4099,6 +4454,7 @@ impl MarketplaceServiceProvidersProjectsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -4106,6 +4462,7 @@ impl MarketplaceServiceProvidersProjectsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -4113,6 +4470,7 @@ impl MarketplaceServiceProvidersProjectsListBuilder {
     /// Filter by name, slug, UUID, backend ID or resource effective ID
     ///
     /// Query `query`, string.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
@@ -4120,6 +4478,7 @@ impl MarketplaceServiceProvidersProjectsListBuilder {
     /// Science domain UUID
     ///
     /// Query `science_domain_uuid`, string (uuid).
+    #[inline]
     pub fn science_domain_uuid(mut self, value: Uuid) -> Self {
         self.science_domain_uuid = Some(value);
         self
@@ -4127,6 +4486,7 @@ impl MarketplaceServiceProvidersProjectsListBuilder {
     /// Science sub-domain UUID
     ///
     /// Query `science_sub_domain_uuid`, string (uuid).
+    #[inline]
     pub fn science_sub_domain_uuid(mut self, value: Uuid) -> Self {
         self.science_sub_domain_uuid = Some(value);
         self
@@ -4134,6 +4494,7 @@ impl MarketplaceServiceProvidersProjectsListBuilder {
     /// Slug
     ///
     /// Query `slug`, string.
+    #[inline]
     pub fn slug(mut self, value: impl Into<String>) -> Self {
         self.slug = Some(value.into());
         self
@@ -4141,12 +4502,14 @@ impl MarketplaceServiceProvidersProjectsListBuilder {
     /// Filter projects where the given user has a role.
     ///
     /// Query `user_uuid_with_active_role`, string (uuid).
+    #[inline]
     pub fn user_uuid_with_active_role(mut self, value: Uuid) -> Self {
         self.user_uuid_with_active_role = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4155,6 +4518,7 @@ impl MarketplaceServiceProvidersProjectsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4208,6 +4572,7 @@ impl MarketplaceServiceProvidersProjectsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::Project>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -4216,6 +4581,7 @@ impl MarketplaceServiceProvidersProjectsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::Project> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -4231,6 +4597,7 @@ impl MarketplaceServiceProvidersProjectsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-service-providers/{service_provider_uuid}/projects/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -4242,6 +4609,7 @@ impl MarketplaceServiceProvidersProjectsListBuilder {
 impl std::future::IntoFuture for MarketplaceServiceProvidersProjectsListBuilder {
     type Output = Result<runtime::Page<models::Project>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Project>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4258,17 +4626,20 @@ impl MarketplaceServiceProvidersRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4277,6 +4648,7 @@ impl MarketplaceServiceProvidersRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4298,6 +4670,7 @@ impl MarketplaceServiceProvidersRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ServiceProvider> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -4306,6 +4679,7 @@ impl MarketplaceServiceProvidersRetrieveBuilder {
 impl std::future::IntoFuture for MarketplaceServiceProvidersRetrieveBuilder {
     type Output = Result<models::ServiceProvider, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ServiceProvider>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4324,6 +4698,7 @@ impl MarketplaceServiceProvidersRevenueListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -4331,12 +4706,14 @@ impl MarketplaceServiceProvidersRevenueListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4345,6 +4722,7 @@ impl MarketplaceServiceProvidersRevenueListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4367,6 +4745,7 @@ impl MarketplaceServiceProvidersRevenueListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -4379,6 +4758,7 @@ impl MarketplaceServiceProvidersRevenueListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<models::MarketplaceServiceProvidersRevenueListResponse> {
@@ -4396,6 +4776,7 @@ impl MarketplaceServiceProvidersRevenueListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-service-providers/{uuid}/revenue/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -4412,6 +4793,7 @@ impl std::future::IntoFuture for MarketplaceServiceProvidersRevenueListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::MarketplaceServiceProvidersRevenueListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4431,6 +4813,7 @@ impl MarketplaceServiceProvidersRobotAccountCustomersListBuilder {
     /// Filter by customer name (case-insensitive partial match).
     ///
     /// Query `customer_name`, string.
+    #[inline]
     pub fn customer_name(mut self, value: impl Into<String>) -> Self {
         self.customer_name = Some(value.into());
         self
@@ -4438,6 +4821,7 @@ impl MarketplaceServiceProvidersRobotAccountCustomersListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -4445,12 +4829,14 @@ impl MarketplaceServiceProvidersRobotAccountCustomersListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4459,6 +4845,7 @@ impl MarketplaceServiceProvidersRobotAccountCustomersListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4482,6 +4869,7 @@ impl MarketplaceServiceProvidersRobotAccountCustomersListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::NameUuid>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -4490,6 +4878,7 @@ impl MarketplaceServiceProvidersRobotAccountCustomersListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::NameUuid> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -4505,6 +4894,7 @@ impl MarketplaceServiceProvidersRobotAccountCustomersListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-service-providers/{uuid}/robot_account_customers/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -4517,6 +4907,7 @@ impl std::future::IntoFuture
 for MarketplaceServiceProvidersRobotAccountCustomersListBuilder {
     type Output = Result<runtime::Page<models::NameUuid>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::NameUuid>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4536,6 +4927,7 @@ impl MarketplaceServiceProvidersRobotAccountProjectsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -4543,6 +4935,7 @@ impl MarketplaceServiceProvidersRobotAccountProjectsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -4550,12 +4943,14 @@ impl MarketplaceServiceProvidersRobotAccountProjectsListBuilder {
     /// Filter by project name (case-insensitive partial match).
     ///
     /// Query `project_name`, string.
+    #[inline]
     pub fn project_name(mut self, value: impl Into<String>) -> Self {
         self.project_name = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4564,6 +4959,7 @@ impl MarketplaceServiceProvidersRobotAccountProjectsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4587,6 +4983,7 @@ impl MarketplaceServiceProvidersRobotAccountProjectsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::NameUuid>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -4595,6 +4992,7 @@ impl MarketplaceServiceProvidersRobotAccountProjectsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::NameUuid> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -4610,6 +5008,7 @@ impl MarketplaceServiceProvidersRobotAccountProjectsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-service-providers/{uuid}/robot_account_projects/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -4622,6 +5021,7 @@ impl std::future::IntoFuture
 for MarketplaceServiceProvidersRobotAccountProjectsListBuilder {
     type Output = Result<runtime::Page<models::NameUuid>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::NameUuid>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4636,6 +5036,7 @@ pub struct MarketplaceServiceProvidersStatRetrieveBuilder {
 impl MarketplaceServiceProvidersStatRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4644,6 +5045,7 @@ impl MarketplaceServiceProvidersStatRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4663,6 +5065,7 @@ impl MarketplaceServiceProvidersStatRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -4680,6 +5083,7 @@ impl std::future::IntoFuture for MarketplaceServiceProvidersStatRetrieveBuilder 
     type IntoFuture = runtime::ResponseFuture<
         models::MarketplaceServiceProvidersStatRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4716,21 +5120,25 @@ impl MarketplaceServiceProvidersUserCustomersListBuilder {
     /// Abbreviation
     ///
     /// Query `abbreviation`, string.
+    #[inline]
     pub fn abbreviation(mut self, value: impl Into<String>) -> Self {
         self.abbreviation = Some(value.into());
         self
     }
     /// Query `agreement_number`, string.
+    #[inline]
     pub fn agreement_number(mut self, value: impl Into<String>) -> Self {
         self.agreement_number = Some(value.into());
         self
     }
     /// Query `archived`, boolean.
+    #[inline]
     pub fn archived(mut self, value: bool) -> Self {
         self.archived = Some(value);
         self
     }
     /// Query `backend_id`, string.
+    #[inline]
     pub fn backend_id(mut self, value: impl Into<String>) -> Self {
         self.backend_id = Some(value.into());
         self
@@ -4738,6 +5146,7 @@ impl MarketplaceServiceProvidersUserCustomersListBuilder {
     /// Contact details
     ///
     /// Query `contact_details`, string.
+    #[inline]
     pub fn contact_details(mut self, value: impl Into<String>) -> Self {
         self.contact_details = Some(value.into());
         self
@@ -4745,6 +5154,7 @@ impl MarketplaceServiceProvidersUserCustomersListBuilder {
     /// Return a list of customers where current user has project create permission.
     ///
     /// Query `current_user_has_project_create_permission`, boolean.
+    #[inline]
     pub fn current_user_has_project_create_permission(mut self, value: bool) -> Self {
         self.current_user_has_project_create_permission = Some(value);
         self
@@ -4754,6 +5164,7 @@ impl MarketplaceServiceProvidersUserCustomersListBuilder {
     /// Query `current_user_has_role`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_current_user_has_role`\](Self::add_current_user_has_role) adds one to them.
+    #[inline]
     pub fn current_user_has_role(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -4762,6 +5173,7 @@ impl MarketplaceServiceProvidersUserCustomersListBuilder {
         self
     }
     /// Adds one value to query `current_user_has_role`, after those set before (with [`current_user_has_role`](Self::current_user_has_role) or this method).
+    #[inline]
     pub fn add_current_user_has_role(mut self, value: impl Into<String>) -> Self {
         self.current_user_has_role.push(value.into());
         self
@@ -4769,11 +5181,13 @@ impl MarketplaceServiceProvidersUserCustomersListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -4781,6 +5195,7 @@ impl MarketplaceServiceProvidersUserCustomersListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -4788,6 +5203,7 @@ impl MarketplaceServiceProvidersUserCustomersListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -4795,6 +5211,7 @@ impl MarketplaceServiceProvidersUserCustomersListBuilder {
     /// Native name
     ///
     /// Query `native_name`, string.
+    #[inline]
     pub fn native_name(mut self, value: impl Into<String>) -> Self {
         self.native_name = Some(value.into());
         self
@@ -4802,6 +5219,7 @@ impl MarketplaceServiceProvidersUserCustomersListBuilder {
     /// Organization group name
     ///
     /// Query `organization_group_name`, string.
+    #[inline]
     pub fn organization_group_name(mut self, value: impl Into<String>) -> Self {
         self.organization_group_name = Some(value.into());
         self
@@ -4811,6 +5229,7 @@ impl MarketplaceServiceProvidersUserCustomersListBuilder {
     /// Query `organization_group_uuid`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_organization_group_uuid`\](Self::add_organization_group_uuid) adds one to them.
+    #[inline]
     pub fn organization_group_uuid(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -4819,6 +5238,7 @@ impl MarketplaceServiceProvidersUserCustomersListBuilder {
         self
     }
     /// Adds one value to query `organization_group_uuid`, after those set before (with [`organization_group_uuid`](Self::organization_group_uuid) or this method).
+    #[inline]
     pub fn add_organization_group_uuid(mut self, value: impl Into<String>) -> Self {
         self.organization_group_uuid.push(value.into());
         self
@@ -4826,6 +5246,7 @@ impl MarketplaceServiceProvidersUserCustomersListBuilder {
     /// Return a list of customers where current user is owner.
     ///
     /// Query `owned_by_current_user`, boolean.
+    #[inline]
     pub fn owned_by_current_user(mut self, value: bool) -> Self {
         self.owned_by_current_user = Some(value);
         self
@@ -4833,6 +5254,7 @@ impl MarketplaceServiceProvidersUserCustomersListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -4840,6 +5262,7 @@ impl MarketplaceServiceProvidersUserCustomersListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -4847,11 +5270,13 @@ impl MarketplaceServiceProvidersUserCustomersListBuilder {
     /// Filter by name, native name, abbreviation, domain, UUID, registration code or agreement number
     ///
     /// Query `query`, string.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
     }
     /// Query `registration_code`, string.
+    #[inline]
     pub fn registration_code(mut self, value: impl Into<String>) -> Self {
         self.registration_code = Some(value.into());
         self
@@ -4859,12 +5284,14 @@ impl MarketplaceServiceProvidersUserCustomersListBuilder {
     /// Slug
     ///
     /// Query `slug`, string.
+    #[inline]
     pub fn slug(mut self, value: impl Into<String>) -> Self {
         self.slug = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4873,6 +5300,7 @@ impl MarketplaceServiceProvidersUserCustomersListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4917,6 +5345,7 @@ impl MarketplaceServiceProvidersUserCustomersListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::MarketplaceProviderCustomer>> {
@@ -4927,6 +5356,7 @@ impl MarketplaceServiceProvidersUserCustomersListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::MarketplaceProviderCustomer> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -4942,6 +5372,7 @@ impl MarketplaceServiceProvidersUserCustomersListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-service-providers/{service_provider_uuid}/user_customers/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -4958,6 +5389,7 @@ impl std::future::IntoFuture for MarketplaceServiceProvidersUserCustomersListBui
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::MarketplaceProviderCustomer>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -5001,11 +5433,13 @@ impl MarketplaceServiceProvidersUsersListBuilder {
     /// Agreement date after
     ///
     /// Query `agreement_date`, string (date-time).
+    #[inline]
     pub fn agreement_date(mut self, value: DateTime) -> Self {
         self.agreement_date = Some(value);
         self
     }
     /// Query `civil_number`, string.
+    #[inline]
     pub fn civil_number(mut self, value: impl Into<String>) -> Self {
         self.civil_number = Some(value.into());
         self
@@ -5013,6 +5447,7 @@ impl MarketplaceServiceProvidersUsersListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -5020,11 +5455,13 @@ impl MarketplaceServiceProvidersUsersListBuilder {
     /// Date joined after
     ///
     /// Query `date_joined`, string (date-time).
+    #[inline]
     pub fn date_joined(mut self, value: DateTime) -> Self {
         self.date_joined = Some(value);
         self
     }
     /// Query `description`, string.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -5032,6 +5469,7 @@ impl MarketplaceServiceProvidersUsersListBuilder {
     /// Email
     ///
     /// Query `email`, string.
+    #[inline]
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
@@ -5039,11 +5477,13 @@ impl MarketplaceServiceProvidersUsersListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -5051,6 +5491,7 @@ impl MarketplaceServiceProvidersUsersListBuilder {
     /// Full name
     ///
     /// Query `full_name`, string.
+    #[inline]
     pub fn full_name(mut self, value: impl Into<String>) -> Self {
         self.full_name = Some(value.into());
         self
@@ -5058,6 +5499,7 @@ impl MarketplaceServiceProvidersUsersListBuilder {
     /// Is active
     ///
     /// Query `is_active`, boolean.
+    #[inline]
     pub fn is_active(mut self, value: bool) -> Self {
         self.is_active = Some(value);
         self
@@ -5065,6 +5507,7 @@ impl MarketplaceServiceProvidersUsersListBuilder {
     /// Is staff
     ///
     /// Query `is_staff`, boolean.
+    #[inline]
     pub fn is_staff(mut self, value: bool) -> Self {
         self.is_staff = Some(value);
         self
@@ -5072,6 +5515,7 @@ impl MarketplaceServiceProvidersUsersListBuilder {
     /// Is support
     ///
     /// Query `is_support`, boolean.
+    #[inline]
     pub fn is_support(mut self, value: bool) -> Self {
         self.is_support = Some(value);
         self
@@ -5079,6 +5523,7 @@ impl MarketplaceServiceProvidersUsersListBuilder {
     /// Job title
     ///
     /// Query `job_title`, string.
+    #[inline]
     pub fn job_title(mut self, value: impl Into<String>) -> Self {
         self.job_title = Some(value.into());
         self
@@ -5086,6 +5531,7 @@ impl MarketplaceServiceProvidersUsersListBuilder {
     /// Date modified after
     ///
     /// Query `modified`, string (date-time).
+    #[inline]
     pub fn modified(mut self, value: DateTime) -> Self {
         self.modified = Some(value);
         self
@@ -5093,6 +5539,7 @@ impl MarketplaceServiceProvidersUsersListBuilder {
     /// Native name
     ///
     /// Query `native_name`, string.
+    #[inline]
     pub fn native_name(mut self, value: impl Into<String>) -> Self {
         self.native_name = Some(value.into());
         self
@@ -5102,11 +5549,13 @@ impl MarketplaceServiceProvidersUsersListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -5114,6 +5563,7 @@ impl MarketplaceServiceProvidersUsersListBuilder {
     /// Organization
     ///
     /// Query `organization`, string.
+    #[inline]
     pub fn organization(mut self, value: impl Into<String>) -> Self {
         self.organization = Some(value.into());
         self
@@ -5121,6 +5571,7 @@ impl MarketplaceServiceProvidersUsersListBuilder {
     /// Organization roles
     ///
     /// Query `organization_roles`, string.
+    #[inline]
     pub fn organization_roles(mut self, value: impl Into<String>) -> Self {
         self.organization_roles = Some(value.into());
         self
@@ -5128,6 +5579,7 @@ impl MarketplaceServiceProvidersUsersListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -5135,11 +5587,13 @@ impl MarketplaceServiceProvidersUsersListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `phone_number`, string.
+    #[inline]
     pub fn phone_number(mut self, value: impl Into<String>) -> Self {
         self.phone_number = Some(value.into());
         self
@@ -5147,6 +5601,7 @@ impl MarketplaceServiceProvidersUsersListBuilder {
     /// Project roles
     ///
     /// Query `project_roles`, string.
+    #[inline]
     pub fn project_roles(mut self, value: impl Into<String>) -> Self {
         self.project_roles = Some(value.into());
         self
@@ -5154,6 +5609,7 @@ impl MarketplaceServiceProvidersUsersListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -5161,11 +5617,13 @@ impl MarketplaceServiceProvidersUsersListBuilder {
     /// Filter by first name, last name, civil number, username or email
     ///
     /// Query `query`, string.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
     }
     /// Query `registration_method`, string.
+    #[inline]
     pub fn registration_method(mut self, value: impl Into<String>) -> Self {
         self.registration_method = Some(value.into());
         self
@@ -5173,6 +5631,7 @@ impl MarketplaceServiceProvidersUsersListBuilder {
     /// User keyword
     ///
     /// Query `user_keyword`, string.
+    #[inline]
     pub fn user_keyword(mut self, value: impl Into<String>) -> Self {
         self.user_keyword = Some(value.into());
         self
@@ -5180,6 +5639,7 @@ impl MarketplaceServiceProvidersUsersListBuilder {
     /// Username (exact)
     ///
     /// Query `username`, string.
+    #[inline]
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.username = Some(value.into());
         self
@@ -5187,12 +5647,14 @@ impl MarketplaceServiceProvidersUsersListBuilder {
     /// Comma-separated usernames
     ///
     /// Query `username_list`, string.
+    #[inline]
     pub fn username_list(mut self, value: impl Into<String>) -> Self {
         self.username_list = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -5201,6 +5663,7 @@ impl MarketplaceServiceProvidersUsersListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -5249,6 +5712,7 @@ impl MarketplaceServiceProvidersUsersListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::MarketplaceServiceProviderUser>> {
@@ -5259,6 +5723,7 @@ impl MarketplaceServiceProvidersUsersListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::MarketplaceServiceProviderUser> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -5274,6 +5739,7 @@ impl MarketplaceServiceProvidersUsersListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-service-providers/{service_provider_uuid}/users/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -5290,6 +5756,7 @@ impl std::future::IntoFuture for MarketplaceServiceProvidersUsersListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::MarketplaceServiceProviderUser>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -5304,6 +5771,7 @@ pub struct ServiceProviderApiSecretCodeRetrieveBuilder {
 impl ServiceProviderApiSecretCodeRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -5312,6 +5780,7 @@ impl ServiceProviderApiSecretCodeRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -5331,6 +5800,7 @@ impl ServiceProviderApiSecretCodeRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ApiSecretCode> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -5339,6 +5809,7 @@ impl ServiceProviderApiSecretCodeRetrieveBuilder {
 impl std::future::IntoFuture for ServiceProviderApiSecretCodeRetrieveBuilder {
     type Output = Result<models::ApiSecretCode, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ApiSecretCode>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -5357,6 +5828,7 @@ impl ServiceProviderChecklistsSummaryBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -5364,12 +5836,14 @@ impl ServiceProviderChecklistsSummaryBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -5378,6 +5852,7 @@ impl ServiceProviderChecklistsSummaryBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -5401,6 +5876,7 @@ impl ServiceProviderChecklistsSummaryBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -5413,6 +5889,7 @@ impl ServiceProviderChecklistsSummaryBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<models::ServiceProviderChecklistsSummaryResponse> {
@@ -5430,6 +5907,7 @@ impl ServiceProviderChecklistsSummaryBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-service-providers/{service_provider_uuid}/compliance/checklists_summary/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -5446,6 +5924,7 @@ impl std::future::IntoFuture for ServiceProviderChecklistsSummaryBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::ServiceProviderChecklistsSummaryResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -5464,6 +5943,7 @@ impl ServiceProviderComplianceOverviewBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -5471,12 +5951,14 @@ impl ServiceProviderComplianceOverviewBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -5485,6 +5967,7 @@ impl ServiceProviderComplianceOverviewBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -5508,6 +5991,7 @@ impl ServiceProviderComplianceOverviewBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -5520,6 +6004,7 @@ impl ServiceProviderComplianceOverviewBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<models::ServiceProviderComplianceOverviewResponse> {
@@ -5537,6 +6022,7 @@ impl ServiceProviderComplianceOverviewBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-service-providers/{service_provider_uuid}/compliance/compliance_overview/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -5553,6 +6039,7 @@ impl std::future::IntoFuture for ServiceProviderComplianceOverviewBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::ServiceProviderComplianceOverviewResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -5573,6 +6060,7 @@ impl ServiceProviderOfferingUsersComplianceBuilder {
     /// Filter by compliance status: completed, pending, no_checklist.
     ///
     /// Query `compliance_status`, string.
+    #[inline]
     pub fn compliance_status(mut self, value: impl Into<String>) -> Self {
         self.compliance_status = Some(value.into());
         self
@@ -5580,6 +6068,7 @@ impl ServiceProviderOfferingUsersComplianceBuilder {
     /// Filter by offering UUID.
     ///
     /// Query `offering_uuid`, string (uuid).
+    #[inline]
     pub fn offering_uuid(mut self, value: Uuid) -> Self {
         self.offering_uuid = Some(value);
         self
@@ -5587,6 +6076,7 @@ impl ServiceProviderOfferingUsersComplianceBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -5594,12 +6084,14 @@ impl ServiceProviderOfferingUsersComplianceBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -5608,6 +6100,7 @@ impl ServiceProviderOfferingUsersComplianceBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -5633,6 +6126,7 @@ impl ServiceProviderOfferingUsersComplianceBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -5645,6 +6139,7 @@ impl ServiceProviderOfferingUsersComplianceBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<models::ServiceProviderOfferingUsersComplianceResponse> {
@@ -5662,6 +6157,7 @@ impl ServiceProviderOfferingUsersComplianceBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-service-providers/{service_provider_uuid}/compliance/offering_users/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -5678,6 +6174,7 @@ impl std::future::IntoFuture for ServiceProviderOfferingUsersComplianceBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::ServiceProviderOfferingUsersComplianceResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -5693,6 +6190,7 @@ pub struct MarketplaceServiceProvidersAddUserBuilder {
 impl MarketplaceServiceProvidersAddUserBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -5701,6 +6199,7 @@ impl MarketplaceServiceProvidersAddUserBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -5721,6 +6220,7 @@ impl MarketplaceServiceProvidersAddUserBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ExpirationTime> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -5729,6 +6229,7 @@ impl MarketplaceServiceProvidersAddUserBuilder {
 impl std::future::IntoFuture for MarketplaceServiceProvidersAddUserBuilder {
     type Output = Result<models::ExpirationTime, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ExpirationTime>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -5743,6 +6244,7 @@ pub struct MarketplaceServiceProvidersCreateBuilder {
 impl MarketplaceServiceProvidersCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -5751,6 +6253,7 @@ impl MarketplaceServiceProvidersCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -5772,6 +6275,7 @@ impl MarketplaceServiceProvidersCreateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ServiceProvider> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -5780,6 +6284,7 @@ impl MarketplaceServiceProvidersCreateBuilder {
 impl std::future::IntoFuture for MarketplaceServiceProvidersCreateBuilder {
     type Output = Result<models::ServiceProvider, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ServiceProvider>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -5795,6 +6300,7 @@ pub struct MarketplaceServiceProvidersDeleteUserBuilder {
 impl MarketplaceServiceProvidersDeleteUserBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -5803,6 +6309,7 @@ impl MarketplaceServiceProvidersDeleteUserBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -5823,6 +6330,7 @@ impl MarketplaceServiceProvidersDeleteUserBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -5831,6 +6339,7 @@ impl MarketplaceServiceProvidersDeleteUserBuilder {
 impl std::future::IntoFuture for MarketplaceServiceProvidersDeleteUserBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -5846,6 +6355,7 @@ pub struct MarketplaceServiceProvidersGenerateSiteAgentConfigBuilder {
 impl MarketplaceServiceProvidersGenerateSiteAgentConfigBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -5854,6 +6364,7 @@ impl MarketplaceServiceProvidersGenerateSiteAgentConfigBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -5874,6 +6385,7 @@ impl MarketplaceServiceProvidersGenerateSiteAgentConfigBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -5883,6 +6395,7 @@ impl std::future::IntoFuture
 for MarketplaceServiceProvidersGenerateSiteAgentConfigBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -5898,6 +6411,7 @@ pub struct MarketplaceServiceProvidersSetOfferingsUsernameBuilder {
 impl MarketplaceServiceProvidersSetOfferingsUsernameBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -5906,6 +6420,7 @@ impl MarketplaceServiceProvidersSetOfferingsUsernameBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -5926,6 +6441,7 @@ impl MarketplaceServiceProvidersSetOfferingsUsernameBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -5934,6 +6450,7 @@ impl MarketplaceServiceProvidersSetOfferingsUsernameBuilder {
 impl std::future::IntoFuture for MarketplaceServiceProvidersSetOfferingsUsernameBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -5949,6 +6466,7 @@ pub struct MarketplaceServiceProvidersUpdateUserBuilder {
 impl MarketplaceServiceProvidersUpdateUserBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -5957,6 +6475,7 @@ impl MarketplaceServiceProvidersUpdateUserBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -5977,6 +6496,7 @@ impl MarketplaceServiceProvidersUpdateUserBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ExpirationTime> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -5985,6 +6505,7 @@ impl MarketplaceServiceProvidersUpdateUserBuilder {
 impl std::future::IntoFuture for MarketplaceServiceProvidersUpdateUserBuilder {
     type Output = Result<models::ExpirationTime, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ExpirationTime>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -5999,6 +6520,7 @@ pub struct ServiceProviderApiSecretCodeGenerateBuilder {
 impl ServiceProviderApiSecretCodeGenerateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -6007,6 +6529,7 @@ impl ServiceProviderApiSecretCodeGenerateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -6026,6 +6549,7 @@ impl ServiceProviderApiSecretCodeGenerateBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ApiSecretCode> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -6034,6 +6558,7 @@ impl ServiceProviderApiSecretCodeGenerateBuilder {
 impl std::future::IntoFuture for ServiceProviderApiSecretCodeGenerateBuilder {
     type Output = Result<models::ApiSecretCode, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ApiSecretCode>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -6049,6 +6574,7 @@ pub struct MarketplaceServiceProvidersUpdateBuilder {
 impl MarketplaceServiceProvidersUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -6057,6 +6583,7 @@ impl MarketplaceServiceProvidersUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -6081,6 +6608,7 @@ impl MarketplaceServiceProvidersUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ServiceProvider> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -6089,6 +6617,7 @@ impl MarketplaceServiceProvidersUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceServiceProvidersUpdateBuilder {
     type Output = Result<models::ServiceProvider, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ServiceProvider>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -6104,6 +6633,7 @@ pub struct MarketplaceServiceProvidersPartialUpdateBuilder {
 impl MarketplaceServiceProvidersPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -6113,10 +6643,12 @@ impl MarketplaceServiceProvidersPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedServiceProviderRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -6145,6 +6677,7 @@ impl MarketplaceServiceProvidersPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ServiceProvider> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -6153,6 +6686,7 @@ impl MarketplaceServiceProvidersPartialUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceServiceProvidersPartialUpdateBuilder {
     type Output = Result<models::ServiceProvider, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ServiceProvider>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -6167,6 +6701,7 @@ pub struct MarketplaceServiceProvidersDestroyBuilder {
 impl MarketplaceServiceProvidersDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -6175,6 +6710,7 @@ impl MarketplaceServiceProvidersDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -6194,6 +6730,7 @@ impl MarketplaceServiceProvidersDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -6202,6 +6739,7 @@ impl MarketplaceServiceProvidersDestroyBuilder {
 impl std::future::IntoFuture for MarketplaceServiceProvidersDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -6216,6 +6754,7 @@ pub struct MarketplaceServiceProvidersMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceServiceProvidersMock<'a> {
     /// Expects `GET /api/marketplace-service-providers/{service_provider_uuid}/course_accounts/` (operation `marketplace_service_providers_course_accounts_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn course_accounts_list(
         &self,
         service_provider_uuid: &Uuid,
@@ -6233,6 +6772,7 @@ impl<'a> MarketplaceServiceProvidersMock<'a> {
             .path_param("service_provider_uuid", service_provider_uuid)
     }
     /// Expects `GET /api/marketplace-service-providers/{service_provider_uuid}/customer_projects/` (operation `marketplace_service_providers_customer_projects_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn customer_projects_list(
         &self,
         service_provider_uuid: &Uuid,
@@ -6252,6 +6792,7 @@ impl<'a> MarketplaceServiceProvidersMock<'a> {
             .query("project_customer_uuid", project_customer_uuid)
     }
     /// Expects `GET /api/marketplace-service-providers/{service_provider_uuid}/customers/` (operation `marketplace_service_providers_customers_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn customers_list(
         &self,
         service_provider_uuid: &Uuid,
@@ -6269,6 +6810,7 @@ impl<'a> MarketplaceServiceProvidersMock<'a> {
             .path_param("service_provider_uuid", service_provider_uuid)
     }
     /// Expects `GET /api/marketplace-service-providers/{service_provider_uuid}/keys/` (operation `marketplace_service_providers_keys_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn keys_list(
         &self,
         service_provider_uuid: &Uuid,
@@ -6283,6 +6825,7 @@ impl<'a> MarketplaceServiceProvidersMock<'a> {
             .path_param("service_provider_uuid", service_provider_uuid)
     }
     /// Expects `GET /api/marketplace-service-providers/` (operation `marketplace_service_providers_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::ServiceProvider>> {
@@ -6295,6 +6838,7 @@ impl<'a> MarketplaceServiceProvidersMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-service-providers/{uuid}/list_users/` (operation `marketplace_service_providers_list_users_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list_users_list(
         &self,
         uuid: &Uuid,
@@ -6309,6 +6853,7 @@ impl<'a> MarketplaceServiceProvidersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-service-providers/{service_provider_uuid}/offerings/` (operation `marketplace_service_providers_offerings_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn offerings_list(
         &self,
         service_provider_uuid: &Uuid,
@@ -6323,6 +6868,7 @@ impl<'a> MarketplaceServiceProvidersMock<'a> {
             .path_param("service_provider_uuid", service_provider_uuid)
     }
     /// Expects `GET /api/marketplace-service-providers/{service_provider_uuid}/offerings/types/` (operation `marketplace_service_providers_offerings_types_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn offerings_types_list(
         &self,
         service_provider_uuid: &Uuid,
@@ -6337,6 +6883,7 @@ impl<'a> MarketplaceServiceProvidersMock<'a> {
             .path_param("service_provider_uuid", service_provider_uuid)
     }
     /// Expects `GET /api/marketplace-service-providers/{service_provider_uuid}/project_permissions/` (operation `marketplace_service_providers_project_permissions_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn project_permissions_list(
         &self,
         service_provider_uuid: &Uuid,
@@ -6354,6 +6901,7 @@ impl<'a> MarketplaceServiceProvidersMock<'a> {
             .path_param("service_provider_uuid", service_provider_uuid)
     }
     /// Expects `GET /api/marketplace-service-providers/{service_provider_uuid}/project_service_accounts/` (operation `marketplace_service_providers_project_service_accounts_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn project_service_accounts_list(
         &self,
         service_provider_uuid: &Uuid,
@@ -6373,6 +6921,7 @@ impl<'a> MarketplaceServiceProvidersMock<'a> {
             .path_param("service_provider_uuid", service_provider_uuid)
     }
     /// Expects `GET /api/marketplace-service-providers/{service_provider_uuid}/projects/` (operation `marketplace_service_providers_projects_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn projects_list(
         &self,
         service_provider_uuid: &Uuid,
@@ -6387,6 +6936,7 @@ impl<'a> MarketplaceServiceProvidersMock<'a> {
             .path_param("service_provider_uuid", service_provider_uuid)
     }
     /// Expects `GET /api/marketplace-service-providers/{uuid}/` (operation `marketplace_service_providers_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -6401,6 +6951,7 @@ impl<'a> MarketplaceServiceProvidersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-service-providers/{uuid}/revenue/` (operation `marketplace_service_providers_revenue_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn revenue_list(
         &self,
         uuid: &Uuid,
@@ -6418,6 +6969,7 @@ impl<'a> MarketplaceServiceProvidersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-service-providers/{uuid}/robot_account_customers/` (operation `marketplace_service_providers_robot_account_customers_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn robot_account_customers_list(
         &self,
         uuid: &Uuid,
@@ -6432,6 +6984,7 @@ impl<'a> MarketplaceServiceProvidersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-service-providers/{uuid}/robot_account_projects/` (operation `marketplace_service_providers_robot_account_projects_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn robot_account_projects_list(
         &self,
         uuid: &Uuid,
@@ -6446,6 +6999,7 @@ impl<'a> MarketplaceServiceProvidersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-service-providers/{uuid}/stat/` (operation `marketplace_service_providers_stat_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn stat_retrieve(
         &self,
         uuid: &Uuid,
@@ -6463,6 +7017,7 @@ impl<'a> MarketplaceServiceProvidersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-service-providers/{service_provider_uuid}/user_customers/` (operation `marketplace_service_providers_user_customers_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn user_customers_list(
         &self,
         service_provider_uuid: &Uuid,
@@ -6482,6 +7037,7 @@ impl<'a> MarketplaceServiceProvidersMock<'a> {
             .query("user_uuid", user_uuid)
     }
     /// Expects `GET /api/marketplace-service-providers/{service_provider_uuid}/users/` (operation `marketplace_service_providers_users_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn users_list(
         &self,
         service_provider_uuid: &Uuid,
@@ -6499,6 +7055,7 @@ impl<'a> MarketplaceServiceProvidersMock<'a> {
             .path_param("service_provider_uuid", service_provider_uuid)
     }
     /// Expects `GET /api/marketplace-service-providers/{uuid}/api_secret_code/` (operation `service_provider_api_secret_code_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn service_provider_api_secret_code_retrieve(
         &self,
         uuid: &Uuid,
@@ -6513,6 +7070,7 @@ impl<'a> MarketplaceServiceProvidersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-service-providers/{service_provider_uuid}/compliance/checklists_summary/` (operation `service_provider_checklists_summary`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn service_provider_checklists_summary(
         &self,
         service_provider_uuid: &Uuid,
@@ -6530,6 +7088,7 @@ impl<'a> MarketplaceServiceProvidersMock<'a> {
             .path_param("service_provider_uuid", service_provider_uuid)
     }
     /// Expects `GET /api/marketplace-service-providers/{service_provider_uuid}/compliance/compliance_overview/` (operation `service_provider_compliance_overview`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn service_provider_compliance_overview(
         &self,
         service_provider_uuid: &Uuid,
@@ -6547,6 +7106,7 @@ impl<'a> MarketplaceServiceProvidersMock<'a> {
             .path_param("service_provider_uuid", service_provider_uuid)
     }
     /// Expects `GET /api/marketplace-service-providers/{service_provider_uuid}/compliance/offering_users/` (operation `service_provider_offering_users_compliance`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn service_provider_offering_users_compliance(
         &self,
         service_provider_uuid: &Uuid,
@@ -6564,6 +7124,7 @@ impl<'a> MarketplaceServiceProvidersMock<'a> {
             .path_param("service_provider_uuid", service_provider_uuid)
     }
     /// Expects `POST /api/marketplace-service-providers/{uuid}/add_user/` (operation `marketplace_service_providers_add_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn add_user(
         &self,
         uuid: &Uuid,
@@ -6578,6 +7139,7 @@ impl<'a> MarketplaceServiceProvidersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-service-providers/` (operation `marketplace_service_providers_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::ServiceProvider> {
@@ -6590,6 +7152,7 @@ impl<'a> MarketplaceServiceProvidersMock<'a> {
         )
     }
     /// Expects `POST /api/marketplace-service-providers/{uuid}/delete_user/` (operation `marketplace_service_providers_delete_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn delete_user(
         &self,
         uuid: &Uuid,
@@ -6604,6 +7167,7 @@ impl<'a> MarketplaceServiceProvidersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-service-providers/{uuid}/generate_site_agent_config/` (operation `marketplace_service_providers_generate_site_agent_config`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn generate_site_agent_config(
         &self,
         uuid: &Uuid,
@@ -6618,6 +7182,7 @@ impl<'a> MarketplaceServiceProvidersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-service-providers/{uuid}/set_offerings_username/` (operation `marketplace_service_providers_set_offerings_username`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_offerings_username(
         &self,
         uuid: &Uuid,
@@ -6632,6 +7197,7 @@ impl<'a> MarketplaceServiceProvidersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-service-providers/{uuid}/update_user/` (operation `marketplace_service_providers_update_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update_user(
         &self,
         uuid: &Uuid,
@@ -6646,6 +7212,7 @@ impl<'a> MarketplaceServiceProvidersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-service-providers/{uuid}/api_secret_code/` (operation `service_provider_api_secret_code_generate`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn service_provider_api_secret_code_generate(
         &self,
         uuid: &Uuid,
@@ -6660,6 +7227,7 @@ impl<'a> MarketplaceServiceProvidersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/marketplace-service-providers/{uuid}/` (operation `marketplace_service_providers_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -6674,6 +7242,7 @@ impl<'a> MarketplaceServiceProvidersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/marketplace-service-providers/{uuid}/` (operation `marketplace_service_providers_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -6688,6 +7257,7 @@ impl<'a> MarketplaceServiceProvidersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/marketplace-service-providers/{uuid}/` (operation `marketplace_service_providers_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,

@@ -41,6 +41,7 @@ impl<'a> MarketplaceSiteAgentConnectionStatsApi<'a> {
     /// - `503`
     ///
     /// Returns a [`MarketplaceSiteAgentConnectionStatsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self) -> MarketplaceSiteAgentConnectionStatsRetrieveBuilder {
         MarketplaceSiteAgentConnectionStatsRetrieveBuilder {
             client: self.client.clone(),
@@ -57,6 +58,7 @@ pub struct MarketplaceSiteAgentConnectionStatsRetrieveBuilder {
 impl MarketplaceSiteAgentConnectionStatsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -65,6 +67,7 @@ impl MarketplaceSiteAgentConnectionStatsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -81,6 +84,7 @@ impl MarketplaceSiteAgentConnectionStatsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -98,6 +102,7 @@ impl std::future::IntoFuture for MarketplaceSiteAgentConnectionStatsRetrieveBuil
     type IntoFuture = runtime::ResponseFuture<
         models::MarketplaceSiteAgentConnectionStatsRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -112,6 +117,7 @@ pub struct MarketplaceSiteAgentConnectionStatsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceSiteAgentConnectionStatsMock<'a> {
     /// Expects `GET /api/marketplace-site-agent-connection-stats/` (operation `marketplace_site_agent_connection_stats_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<

@@ -25,6 +25,7 @@ impl<'a> MarketplaceSiteAgentIdentitiesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceSiteAgentIdentitiesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MarketplaceSiteAgentIdentitiesListBuilder {
         MarketplaceSiteAgentIdentitiesListBuilder {
             client: self.client.clone(),
@@ -46,6 +47,7 @@ impl<'a> MarketplaceSiteAgentIdentitiesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceSiteAgentIdentitiesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> MarketplaceSiteAgentIdentitiesRetrieveBuilder {
         MarketplaceSiteAgentIdentitiesRetrieveBuilder {
             client: self.client.clone(),
@@ -61,6 +63,7 @@ impl<'a> MarketplaceSiteAgentIdentitiesApi<'a> {
     /// - `201`
     ///
     /// Returns a [`MarketplaceSiteAgentIdentitiesCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::AgentIdentityRequest,
@@ -79,6 +82,7 @@ impl<'a> MarketplaceSiteAgentIdentitiesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceSiteAgentIdentitiesUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -99,6 +103,7 @@ impl<'a> MarketplaceSiteAgentIdentitiesApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`MarketplaceSiteAgentIdentitiesDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> MarketplaceSiteAgentIdentitiesDestroyBuilder {
         MarketplaceSiteAgentIdentitiesDestroyBuilder {
             client: self.client.clone(),
@@ -116,6 +121,7 @@ impl<'a> MarketplaceSiteAgentIdentitiesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceSiteAgentIdentitiesCleanupOrphanedBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn cleanup_orphaned(
         &self,
     ) -> MarketplaceSiteAgentIdentitiesCleanupOrphanedBuilder {
@@ -136,6 +142,7 @@ impl<'a> MarketplaceSiteAgentIdentitiesApi<'a> {
     /// - `201`
     ///
     /// Returns a [`MarketplaceSiteAgentIdentitiesRegisterEventSubscriptionBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn register_event_subscription(
         &self,
         uuid: Uuid,
@@ -157,6 +164,7 @@ impl<'a> MarketplaceSiteAgentIdentitiesApi<'a> {
     /// - `201`
     ///
     /// Returns a [`MarketplaceSiteAgentIdentitiesRegisterServiceBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn register_service(
         &self,
         uuid: Uuid,
@@ -188,16 +196,19 @@ impl MarketplaceSiteAgentIdentitiesListBuilder {
     /// Last restarted after
     ///
     /// Query `last_restarted`, string (date-time).
+    #[inline]
     pub fn last_restarted(mut self, value: DateTime) -> Self {
         self.last_restarted = Some(value);
         self
     }
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
     /// Query `offering_uuid`, string (uuid).
+    #[inline]
     pub fn offering_uuid(mut self, value: Uuid) -> Self {
         self.offering_uuid = Some(value);
         self
@@ -205,6 +216,7 @@ impl MarketplaceSiteAgentIdentitiesListBuilder {
     /// Has no services
     ///
     /// Query `orphaned`, boolean.
+    #[inline]
     pub fn orphaned(mut self, value: bool) -> Self {
         self.orphaned = Some(value);
         self
@@ -212,6 +224,7 @@ impl MarketplaceSiteAgentIdentitiesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -219,17 +232,20 @@ impl MarketplaceSiteAgentIdentitiesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `version`, string.
+    #[inline]
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.version = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -238,6 +254,7 @@ impl MarketplaceSiteAgentIdentitiesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -262,6 +279,7 @@ impl MarketplaceSiteAgentIdentitiesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::AgentIdentity>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -270,6 +288,7 @@ impl MarketplaceSiteAgentIdentitiesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::AgentIdentity> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -285,6 +304,7 @@ impl MarketplaceSiteAgentIdentitiesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-site-agent-identities/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -296,6 +316,7 @@ impl MarketplaceSiteAgentIdentitiesListBuilder {
 impl std::future::IntoFuture for MarketplaceSiteAgentIdentitiesListBuilder {
     type Output = Result<runtime::Page<models::AgentIdentity>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::AgentIdentity>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -310,6 +331,7 @@ pub struct MarketplaceSiteAgentIdentitiesRetrieveBuilder {
 impl MarketplaceSiteAgentIdentitiesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -318,6 +340,7 @@ impl MarketplaceSiteAgentIdentitiesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -337,6 +360,7 @@ impl MarketplaceSiteAgentIdentitiesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AgentIdentity> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -345,6 +369,7 @@ impl MarketplaceSiteAgentIdentitiesRetrieveBuilder {
 impl std::future::IntoFuture for MarketplaceSiteAgentIdentitiesRetrieveBuilder {
     type Output = Result<models::AgentIdentity, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AgentIdentity>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -359,6 +384,7 @@ pub struct MarketplaceSiteAgentIdentitiesCreateBuilder {
 impl MarketplaceSiteAgentIdentitiesCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -367,6 +393,7 @@ impl MarketplaceSiteAgentIdentitiesCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -384,6 +411,7 @@ impl MarketplaceSiteAgentIdentitiesCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AgentIdentity> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -392,6 +420,7 @@ impl MarketplaceSiteAgentIdentitiesCreateBuilder {
 impl std::future::IntoFuture for MarketplaceSiteAgentIdentitiesCreateBuilder {
     type Output = Result<models::AgentIdentity, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AgentIdentity>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -407,6 +436,7 @@ pub struct MarketplaceSiteAgentIdentitiesUpdateBuilder {
 impl MarketplaceSiteAgentIdentitiesUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -415,6 +445,7 @@ impl MarketplaceSiteAgentIdentitiesUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -435,6 +466,7 @@ impl MarketplaceSiteAgentIdentitiesUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AgentIdentity> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -443,6 +475,7 @@ impl MarketplaceSiteAgentIdentitiesUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceSiteAgentIdentitiesUpdateBuilder {
     type Output = Result<models::AgentIdentity, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AgentIdentity>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -457,6 +490,7 @@ pub struct MarketplaceSiteAgentIdentitiesDestroyBuilder {
 impl MarketplaceSiteAgentIdentitiesDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -465,6 +499,7 @@ impl MarketplaceSiteAgentIdentitiesDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -484,6 +519,7 @@ impl MarketplaceSiteAgentIdentitiesDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -492,6 +528,7 @@ impl MarketplaceSiteAgentIdentitiesDestroyBuilder {
 impl std::future::IntoFuture for MarketplaceSiteAgentIdentitiesDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -506,6 +543,7 @@ pub struct MarketplaceSiteAgentIdentitiesCleanupOrphanedBuilder {
 impl MarketplaceSiteAgentIdentitiesCleanupOrphanedBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -515,10 +553,12 @@ impl MarketplaceSiteAgentIdentitiesCleanupOrphanedBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::CleanupRequestRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -538,6 +578,7 @@ impl MarketplaceSiteAgentIdentitiesCleanupOrphanedBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CleanupRequest> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -546,6 +587,7 @@ impl MarketplaceSiteAgentIdentitiesCleanupOrphanedBuilder {
 impl std::future::IntoFuture for MarketplaceSiteAgentIdentitiesCleanupOrphanedBuilder {
     type Output = Result<models::CleanupRequest, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CleanupRequest>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -561,6 +603,7 @@ pub struct MarketplaceSiteAgentIdentitiesRegisterEventSubscriptionBuilder {
 impl MarketplaceSiteAgentIdentitiesRegisterEventSubscriptionBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -569,6 +612,7 @@ impl MarketplaceSiteAgentIdentitiesRegisterEventSubscriptionBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -589,6 +633,7 @@ impl MarketplaceSiteAgentIdentitiesRegisterEventSubscriptionBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AgentEventSubscriptionCreate> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -598,6 +643,7 @@ impl std::future::IntoFuture
 for MarketplaceSiteAgentIdentitiesRegisterEventSubscriptionBuilder {
     type Output = Result<models::AgentEventSubscriptionCreate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AgentEventSubscriptionCreate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -613,6 +659,7 @@ pub struct MarketplaceSiteAgentIdentitiesRegisterServiceBuilder {
 impl MarketplaceSiteAgentIdentitiesRegisterServiceBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -621,6 +668,7 @@ impl MarketplaceSiteAgentIdentitiesRegisterServiceBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -641,6 +689,7 @@ impl MarketplaceSiteAgentIdentitiesRegisterServiceBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AgentServiceCreate> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -649,6 +698,7 @@ impl MarketplaceSiteAgentIdentitiesRegisterServiceBuilder {
 impl std::future::IntoFuture for MarketplaceSiteAgentIdentitiesRegisterServiceBuilder {
     type Output = Result<models::AgentServiceCreate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AgentServiceCreate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -663,6 +713,7 @@ pub struct MarketplaceSiteAgentIdentitiesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceSiteAgentIdentitiesMock<'a> {
     /// Expects `GET /api/marketplace-site-agent-identities/` (operation `marketplace_site_agent_identities_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::AgentIdentity>> {
@@ -675,6 +726,7 @@ impl<'a> MarketplaceSiteAgentIdentitiesMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-site-agent-identities/{uuid}/` (operation `marketplace_site_agent_identities_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -689,6 +741,7 @@ impl<'a> MarketplaceSiteAgentIdentitiesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-site-agent-identities/` (operation `marketplace_site_agent_identities_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::AgentIdentity> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -699,6 +752,7 @@ impl<'a> MarketplaceSiteAgentIdentitiesMock<'a> {
         )
     }
     /// Expects `PUT /api/marketplace-site-agent-identities/{uuid}/` (operation `marketplace_site_agent_identities_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -713,6 +767,7 @@ impl<'a> MarketplaceSiteAgentIdentitiesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/marketplace-site-agent-identities/{uuid}/` (operation `marketplace_site_agent_identities_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -727,6 +782,7 @@ impl<'a> MarketplaceSiteAgentIdentitiesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-site-agent-identities/cleanup_orphaned/` (operation `marketplace_site_agent_identities_cleanup_orphaned`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn cleanup_orphaned(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::CleanupRequest> {
@@ -739,6 +795,7 @@ impl<'a> MarketplaceSiteAgentIdentitiesMock<'a> {
         )
     }
     /// Expects `POST /api/marketplace-site-agent-identities/{uuid}/register_event_subscription/` (operation `marketplace_site_agent_identities_register_event_subscription`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn register_event_subscription(
         &self,
         uuid: &Uuid,
@@ -753,6 +810,7 @@ impl<'a> MarketplaceSiteAgentIdentitiesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-site-agent-identities/{uuid}/register_service/` (operation `marketplace_site_agent_identities_register_service`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn register_service(
         &self,
         uuid: &Uuid,

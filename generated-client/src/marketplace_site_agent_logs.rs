@@ -25,6 +25,7 @@ impl<'a> MarketplaceSiteAgentLogsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceSiteAgentLogsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MarketplaceSiteAgentLogsListBuilder {
         MarketplaceSiteAgentLogsListBuilder {
             client: self.client.clone(),
@@ -48,6 +49,7 @@ impl<'a> MarketplaceSiteAgentLogsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`MarketplaceSiteAgentLogsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: Vec<models::MarketplaceSiteAgentLogsCreateRequest>,
@@ -82,16 +84,19 @@ pub struct MarketplaceSiteAgentLogsListBuilder {
 }
 impl MarketplaceSiteAgentLogsListBuilder {
     /// Query `agent_identity_uuid`, string (uuid).
+    #[inline]
     pub fn agent_identity_uuid(mut self, value: Uuid) -> Self {
         self.agent_identity_uuid = Some(value);
         self
     }
     /// Query `level`, string.
+    #[inline]
     pub fn level(mut self, value: impl Into<String>) -> Self {
         self.level = Some(value.into());
         self
     }
     /// Query `offering_uuid`, string (uuid).
+    #[inline]
     pub fn offering_uuid(mut self, value: Uuid) -> Self {
         self.offering_uuid = Some(value);
         self
@@ -99,6 +104,7 @@ impl MarketplaceSiteAgentLogsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -106,22 +112,26 @@ impl MarketplaceSiteAgentLogsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `timestamp_from`, number (float).
+    #[inline]
     pub fn timestamp_from(mut self, value: f64) -> Self {
         self.timestamp_from = Some(value);
         self
     }
     /// Query `timestamp_to`, number (float).
+    #[inline]
     pub fn timestamp_to(mut self, value: f64) -> Self {
         self.timestamp_to = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -130,6 +140,7 @@ impl MarketplaceSiteAgentLogsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -154,6 +165,7 @@ impl MarketplaceSiteAgentLogsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::MarketplaceSiteAgentLog>> {
@@ -164,6 +176,7 @@ impl MarketplaceSiteAgentLogsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::MarketplaceSiteAgentLog> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -179,6 +192,7 @@ impl MarketplaceSiteAgentLogsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-site-agent-logs/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -192,6 +206,7 @@ impl std::future::IntoFuture for MarketplaceSiteAgentLogsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::MarketplaceSiteAgentLog>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -212,16 +227,19 @@ pub struct MarketplaceSiteAgentLogsCreateBuilder {
 }
 impl MarketplaceSiteAgentLogsCreateBuilder {
     /// Query `agent_identity_uuid`, string (uuid).
+    #[inline]
     pub fn agent_identity_uuid(mut self, value: Uuid) -> Self {
         self.agent_identity_uuid = Some(value);
         self
     }
     /// Query `level`, string.
+    #[inline]
     pub fn level(mut self, value: impl Into<String>) -> Self {
         self.level = Some(value.into());
         self
     }
     /// Query `offering_uuid`, string (uuid).
+    #[inline]
     pub fn offering_uuid(mut self, value: Uuid) -> Self {
         self.offering_uuid = Some(value);
         self
@@ -229,6 +247,7 @@ impl MarketplaceSiteAgentLogsCreateBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -236,22 +255,26 @@ impl MarketplaceSiteAgentLogsCreateBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `timestamp_from`, number (float).
+    #[inline]
     pub fn timestamp_from(mut self, value: f64) -> Self {
         self.timestamp_from = Some(value);
         self
     }
     /// Query `timestamp_to`, number (float).
+    #[inline]
     pub fn timestamp_to(mut self, value: f64) -> Self {
         self.timestamp_to = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -260,6 +283,7 @@ impl MarketplaceSiteAgentLogsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -285,6 +309,7 @@ impl MarketplaceSiteAgentLogsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<Vec<Lenient<models::MarketplaceSiteAgentLog>>> {
@@ -297,6 +322,7 @@ impl std::future::IntoFuture for MarketplaceSiteAgentLogsCreateBuilder {
     type IntoFuture = runtime::ResponseFuture<
         Vec<Lenient<models::MarketplaceSiteAgentLog>>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -311,6 +337,7 @@ pub struct MarketplaceSiteAgentLogsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceSiteAgentLogsMock<'a> {
     /// Expects `GET /api/marketplace-site-agent-logs/` (operation `marketplace_site_agent_logs_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -326,6 +353,7 @@ impl<'a> MarketplaceSiteAgentLogsMock<'a> {
         )
     }
     /// Expects `POST /api/marketplace-site-agent-logs/` (operation `marketplace_site_agent_logs_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<

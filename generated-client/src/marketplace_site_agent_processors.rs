@@ -25,6 +25,7 @@ impl<'a> MarketplaceSiteAgentProcessorsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceSiteAgentProcessorsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MarketplaceSiteAgentProcessorsListBuilder {
         MarketplaceSiteAgentProcessorsListBuilder {
             client: self.client.clone(),
@@ -47,6 +48,7 @@ impl<'a> MarketplaceSiteAgentProcessorsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceSiteAgentProcessorsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> MarketplaceSiteAgentProcessorsRetrieveBuilder {
         MarketplaceSiteAgentProcessorsRetrieveBuilder {
             client: self.client.clone(),
@@ -62,6 +64,7 @@ impl<'a> MarketplaceSiteAgentProcessorsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`MarketplaceSiteAgentProcessorsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> MarketplaceSiteAgentProcessorsDestroyBuilder {
         MarketplaceSiteAgentProcessorsDestroyBuilder {
             client: self.client.clone(),
@@ -87,11 +90,13 @@ pub struct MarketplaceSiteAgentProcessorsListBuilder {
 }
 impl MarketplaceSiteAgentProcessorsListBuilder {
     /// Query `backend_type`, string.
+    #[inline]
     pub fn backend_type(mut self, value: impl Into<String>) -> Self {
         self.backend_type = Some(value.into());
         self
     }
     /// Query `backend_version`, string.
+    #[inline]
     pub fn backend_version(mut self, value: impl Into<String>) -> Self {
         self.backend_version = Some(value.into());
         self
@@ -99,6 +104,7 @@ impl MarketplaceSiteAgentProcessorsListBuilder {
     /// Last run after
     ///
     /// Query `last_run`, string (date-time).
+    #[inline]
     pub fn last_run(mut self, value: DateTime) -> Self {
         self.last_run = Some(value);
         self
@@ -106,6 +112,7 @@ impl MarketplaceSiteAgentProcessorsListBuilder {
     /// Last run before
     ///
     /// Query `last_run_before`, string (date-time).
+    #[inline]
     pub fn last_run_before(mut self, value: DateTime) -> Self {
         self.last_run_before = Some(value);
         self
@@ -113,6 +120,7 @@ impl MarketplaceSiteAgentProcessorsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -120,11 +128,13 @@ impl MarketplaceSiteAgentProcessorsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `service_uuid`, string (uuid).
+    #[inline]
     pub fn service_uuid(mut self, value: Uuid) -> Self {
         self.service_uuid = Some(value);
         self
@@ -132,12 +142,14 @@ impl MarketplaceSiteAgentProcessorsListBuilder {
     /// Last run more than 1 hour ago
     ///
     /// Query `stale`, boolean.
+    #[inline]
     pub fn stale(mut self, value: bool) -> Self {
         self.stale = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -146,6 +158,7 @@ impl MarketplaceSiteAgentProcessorsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -171,6 +184,7 @@ impl MarketplaceSiteAgentProcessorsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -183,6 +197,7 @@ impl MarketplaceSiteAgentProcessorsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<models::MarketplaceSiteAgentProcessorsListResponse> {
@@ -200,6 +215,7 @@ impl MarketplaceSiteAgentProcessorsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-site-agent-processors/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -216,6 +232,7 @@ impl std::future::IntoFuture for MarketplaceSiteAgentProcessorsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::MarketplaceSiteAgentProcessorsListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -230,6 +247,7 @@ pub struct MarketplaceSiteAgentProcessorsRetrieveBuilder {
 impl MarketplaceSiteAgentProcessorsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -238,6 +256,7 @@ impl MarketplaceSiteAgentProcessorsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -257,6 +276,7 @@ impl MarketplaceSiteAgentProcessorsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -274,6 +294,7 @@ impl std::future::IntoFuture for MarketplaceSiteAgentProcessorsRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::MarketplaceSiteAgentProcessorsRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -288,6 +309,7 @@ pub struct MarketplaceSiteAgentProcessorsDestroyBuilder {
 impl MarketplaceSiteAgentProcessorsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -296,6 +318,7 @@ impl MarketplaceSiteAgentProcessorsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -315,6 +338,7 @@ impl MarketplaceSiteAgentProcessorsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -323,6 +347,7 @@ impl MarketplaceSiteAgentProcessorsDestroyBuilder {
 impl std::future::IntoFuture for MarketplaceSiteAgentProcessorsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -337,6 +362,7 @@ pub struct MarketplaceSiteAgentProcessorsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceSiteAgentProcessorsMock<'a> {
     /// Expects `GET /api/marketplace-site-agent-processors/` (operation `marketplace_site_agent_processors_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -352,6 +378,7 @@ impl<'a> MarketplaceSiteAgentProcessorsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-site-agent-processors/{uuid}/` (operation `marketplace_site_agent_processors_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -369,6 +396,7 @@ impl<'a> MarketplaceSiteAgentProcessorsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/marketplace-site-agent-processors/{uuid}/` (operation `marketplace_site_agent_processors_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,

@@ -25,6 +25,7 @@ impl<'a> MarketplaceSiteAgentServicesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceSiteAgentServicesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MarketplaceSiteAgentServicesListBuilder {
         MarketplaceSiteAgentServicesListBuilder {
             client: self.client.clone(),
@@ -47,6 +48,7 @@ impl<'a> MarketplaceSiteAgentServicesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceSiteAgentServicesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> MarketplaceSiteAgentServicesRetrieveBuilder {
         MarketplaceSiteAgentServicesRetrieveBuilder {
             client: self.client.clone(),
@@ -62,6 +64,7 @@ impl<'a> MarketplaceSiteAgentServicesApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`MarketplaceSiteAgentServicesDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> MarketplaceSiteAgentServicesDestroyBuilder {
         MarketplaceSiteAgentServicesDestroyBuilder {
             client: self.client.clone(),
@@ -79,6 +82,7 @@ impl<'a> MarketplaceSiteAgentServicesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceSiteAgentServicesCleanupStaleBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn cleanup_stale(&self) -> MarketplaceSiteAgentServicesCleanupStaleBuilder {
         MarketplaceSiteAgentServicesCleanupStaleBuilder {
             client: self.client.clone(),
@@ -95,6 +99,7 @@ impl<'a> MarketplaceSiteAgentServicesApi<'a> {
     /// - `201`
     ///
     /// Returns a [`MarketplaceSiteAgentServicesRegisterProcessorBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn register_processor(
         &self,
         uuid: Uuid,
@@ -115,6 +120,7 @@ impl<'a> MarketplaceSiteAgentServicesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceSiteAgentServicesSetStatisticsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_statistics(
         &self,
         uuid: Uuid,
@@ -145,11 +151,13 @@ pub struct MarketplaceSiteAgentServicesListBuilder {
 }
 impl MarketplaceSiteAgentServicesListBuilder {
     /// Query `identity_uuid`, string (uuid).
+    #[inline]
     pub fn identity_uuid(mut self, value: Uuid) -> Self {
         self.identity_uuid = Some(value);
         self
     }
     /// Query `mode`, string.
+    #[inline]
     pub fn mode(mut self, value: impl Into<String>) -> Self {
         self.mode = Some(value.into());
         self
@@ -157,6 +165,7 @@ impl MarketplaceSiteAgentServicesListBuilder {
     /// Modified after
     ///
     /// Query `modified_after`, string (date-time).
+    #[inline]
     pub fn modified_after(mut self, value: DateTime) -> Self {
         self.modified_after = Some(value);
         self
@@ -164,6 +173,7 @@ impl MarketplaceSiteAgentServicesListBuilder {
     /// Modified before
     ///
     /// Query `modified_before`, string (date-time).
+    #[inline]
     pub fn modified_before(mut self, value: DateTime) -> Self {
         self.modified_before = Some(value);
         self
@@ -171,6 +181,7 @@ impl MarketplaceSiteAgentServicesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -178,6 +189,7 @@ impl MarketplaceSiteAgentServicesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -185,6 +197,7 @@ impl MarketplaceSiteAgentServicesListBuilder {
     /// Inactive for more than 24 hours
     ///
     /// Query `stale`, boolean.
+    #[inline]
     pub fn stale(mut self, value: bool) -> Self {
         self.stale = Some(value);
         self
@@ -192,17 +205,20 @@ impl MarketplaceSiteAgentServicesListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -211,6 +227,7 @@ impl MarketplaceSiteAgentServicesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -236,6 +253,7 @@ impl MarketplaceSiteAgentServicesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -248,6 +266,7 @@ impl MarketplaceSiteAgentServicesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<models::MarketplaceSiteAgentServicesListResponse> {
@@ -265,6 +284,7 @@ impl MarketplaceSiteAgentServicesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-site-agent-services/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -281,6 +301,7 @@ impl std::future::IntoFuture for MarketplaceSiteAgentServicesListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::MarketplaceSiteAgentServicesListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -295,6 +316,7 @@ pub struct MarketplaceSiteAgentServicesRetrieveBuilder {
 impl MarketplaceSiteAgentServicesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -303,6 +325,7 @@ impl MarketplaceSiteAgentServicesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -322,6 +345,7 @@ impl MarketplaceSiteAgentServicesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::MarketplaceSiteAgentServicesRetrieveResponse> {
@@ -337,6 +361,7 @@ impl std::future::IntoFuture for MarketplaceSiteAgentServicesRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::MarketplaceSiteAgentServicesRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -351,6 +376,7 @@ pub struct MarketplaceSiteAgentServicesDestroyBuilder {
 impl MarketplaceSiteAgentServicesDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -359,6 +385,7 @@ impl MarketplaceSiteAgentServicesDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -378,6 +405,7 @@ impl MarketplaceSiteAgentServicesDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -386,6 +414,7 @@ impl MarketplaceSiteAgentServicesDestroyBuilder {
 impl std::future::IntoFuture for MarketplaceSiteAgentServicesDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -400,6 +429,7 @@ pub struct MarketplaceSiteAgentServicesCleanupStaleBuilder {
 impl MarketplaceSiteAgentServicesCleanupStaleBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -409,10 +439,12 @@ impl MarketplaceSiteAgentServicesCleanupStaleBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::CleanupRequestRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -432,6 +464,7 @@ impl MarketplaceSiteAgentServicesCleanupStaleBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CleanupRequest> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -440,6 +473,7 @@ impl MarketplaceSiteAgentServicesCleanupStaleBuilder {
 impl std::future::IntoFuture for MarketplaceSiteAgentServicesCleanupStaleBuilder {
     type Output = Result<models::CleanupRequest, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CleanupRequest>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -455,6 +489,7 @@ pub struct MarketplaceSiteAgentServicesRegisterProcessorBuilder {
 impl MarketplaceSiteAgentServicesRegisterProcessorBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -463,6 +498,7 @@ impl MarketplaceSiteAgentServicesRegisterProcessorBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -483,6 +519,7 @@ impl MarketplaceSiteAgentServicesRegisterProcessorBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AgentProcessorCreate> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -491,6 +528,7 @@ impl MarketplaceSiteAgentServicesRegisterProcessorBuilder {
 impl std::future::IntoFuture for MarketplaceSiteAgentServicesRegisterProcessorBuilder {
     type Output = Result<models::AgentProcessorCreate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AgentProcessorCreate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -506,6 +544,7 @@ pub struct MarketplaceSiteAgentServicesSetStatisticsBuilder {
 impl MarketplaceSiteAgentServicesSetStatisticsBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -514,6 +553,7 @@ impl MarketplaceSiteAgentServicesSetStatisticsBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -534,6 +574,7 @@ impl MarketplaceSiteAgentServicesSetStatisticsBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::AgentServiceStatistics> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -542,6 +583,7 @@ impl MarketplaceSiteAgentServicesSetStatisticsBuilder {
 impl std::future::IntoFuture for MarketplaceSiteAgentServicesSetStatisticsBuilder {
     type Output = Result<models::AgentServiceStatistics, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::AgentServiceStatistics>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -556,6 +598,7 @@ pub struct MarketplaceSiteAgentServicesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceSiteAgentServicesMock<'a> {
     /// Expects `GET /api/marketplace-site-agent-services/` (operation `marketplace_site_agent_services_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -571,6 +614,7 @@ impl<'a> MarketplaceSiteAgentServicesMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-site-agent-services/{uuid}/` (operation `marketplace_site_agent_services_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -588,6 +632,7 @@ impl<'a> MarketplaceSiteAgentServicesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/marketplace-site-agent-services/{uuid}/` (operation `marketplace_site_agent_services_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -602,6 +647,7 @@ impl<'a> MarketplaceSiteAgentServicesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-site-agent-services/cleanup_stale/` (operation `marketplace_site_agent_services_cleanup_stale`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn cleanup_stale(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::CleanupRequest> {
@@ -614,6 +660,7 @@ impl<'a> MarketplaceSiteAgentServicesMock<'a> {
         )
     }
     /// Expects `POST /api/marketplace-site-agent-services/{uuid}/register_processor/` (operation `marketplace_site_agent_services_register_processor`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn register_processor(
         &self,
         uuid: &Uuid,
@@ -628,6 +675,7 @@ impl<'a> MarketplaceSiteAgentServicesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-site-agent-services/{uuid}/set_statistics/` (operation `marketplace_site_agent_services_set_statistics`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_statistics(
         &self,
         uuid: &Uuid,

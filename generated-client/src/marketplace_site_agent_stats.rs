@@ -27,6 +27,7 @@ impl<'a> MarketplaceSiteAgentStatsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceSiteAgentStatsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self) -> MarketplaceSiteAgentStatsRetrieveBuilder {
         MarketplaceSiteAgentStatsRetrieveBuilder {
             client: self.client.clone(),
@@ -43,6 +44,7 @@ pub struct MarketplaceSiteAgentStatsRetrieveBuilder {
 impl MarketplaceSiteAgentStatsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -51,6 +53,7 @@ impl MarketplaceSiteAgentStatsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -67,6 +70,7 @@ impl MarketplaceSiteAgentStatsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::MarketplaceSiteAgentStatsRetrieveResponse> {
@@ -82,6 +86,7 @@ impl std::future::IntoFuture for MarketplaceSiteAgentStatsRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::MarketplaceSiteAgentStatsRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -96,6 +101,7 @@ pub struct MarketplaceSiteAgentStatsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceSiteAgentStatsMock<'a> {
     /// Expects `GET /api/marketplace-site-agent-stats/` (operation `marketplace_site_agent_stats_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<

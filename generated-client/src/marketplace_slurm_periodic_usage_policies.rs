@@ -25,6 +25,7 @@ impl<'a> MarketplaceSlurmPeriodicUsagePoliciesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceSlurmPeriodicUsagePoliciesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MarketplaceSlurmPeriodicUsagePoliciesListBuilder {
         MarketplaceSlurmPeriodicUsagePoliciesListBuilder {
             client: self.client.clone(),
@@ -43,6 +44,7 @@ impl<'a> MarketplaceSlurmPeriodicUsagePoliciesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceSlurmPeriodicUsagePoliciesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: Uuid,
@@ -61,6 +63,7 @@ impl<'a> MarketplaceSlurmPeriodicUsagePoliciesApi<'a> {
     /// - `201`
     ///
     /// Returns a [`MarketplaceSlurmPeriodicUsagePoliciesCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::SlurmPeriodicUsagePolicyRequest,
@@ -79,6 +82,7 @@ impl<'a> MarketplaceSlurmPeriodicUsagePoliciesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceSlurmPeriodicUsagePoliciesUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -99,6 +103,7 @@ impl<'a> MarketplaceSlurmPeriodicUsagePoliciesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceSlurmPeriodicUsagePoliciesPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -118,6 +123,7 @@ impl<'a> MarketplaceSlurmPeriodicUsagePoliciesApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`MarketplaceSlurmPeriodicUsagePoliciesDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: Uuid,
@@ -136,6 +142,7 @@ impl<'a> MarketplaceSlurmPeriodicUsagePoliciesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceSlurmPeriodicUsagePoliciesActionsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn actions_retrieve(
         &self,
     ) -> MarketplaceSlurmPeriodicUsagePoliciesActionsRetrieveBuilder {
@@ -154,6 +161,7 @@ impl<'a> MarketplaceSlurmPeriodicUsagePoliciesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceSlurmPeriodicUsagePoliciesCommandHistoryListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn command_history_list(
         &self,
         uuid: Uuid,
@@ -178,6 +186,7 @@ impl<'a> MarketplaceSlurmPeriodicUsagePoliciesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceSlurmPeriodicUsagePoliciesEvaluationLogsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn evaluation_logs_list(
         &self,
         uuid: Uuid,
@@ -202,6 +211,7 @@ impl<'a> MarketplaceSlurmPeriodicUsagePoliciesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceSlurmPeriodicUsagePoliciesDryRunBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn dry_run(
         &self,
         uuid: Uuid,
@@ -223,6 +233,7 @@ impl<'a> MarketplaceSlurmPeriodicUsagePoliciesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceSlurmPeriodicUsagePoliciesEvaluateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn evaluate(
         &self,
         uuid: Uuid,
@@ -244,6 +255,7 @@ impl<'a> MarketplaceSlurmPeriodicUsagePoliciesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceSlurmPeriodicUsagePoliciesForcePeriodResetBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn force_period_reset(
         &self,
         uuid: Uuid,
@@ -265,6 +277,7 @@ impl<'a> MarketplaceSlurmPeriodicUsagePoliciesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceSlurmPeriodicUsagePoliciesPreviewImpactBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn preview_impact(
         &self,
     ) -> MarketplaceSlurmPeriodicUsagePoliciesPreviewImpactBuilder {
@@ -284,6 +297,7 @@ impl<'a> MarketplaceSlurmPeriodicUsagePoliciesApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`MarketplaceSlurmPeriodicUsagePoliciesReportCommandResultBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn report_command_result(
         &self,
         uuid: Uuid,
@@ -312,6 +326,7 @@ impl MarketplaceSlurmPeriodicUsagePoliciesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -319,22 +334,26 @@ impl MarketplaceSlurmPeriodicUsagePoliciesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `scope`, string (uri).
+    #[inline]
     pub fn scope(mut self, value: impl Into<String>) -> Self {
         self.scope = Some(value.into());
         self
     }
     /// Query `scope_uuid`, string (uuid).
+    #[inline]
     pub fn scope_uuid(mut self, value: Uuid) -> Self {
         self.scope_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -343,6 +362,7 @@ impl MarketplaceSlurmPeriodicUsagePoliciesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -364,6 +384,7 @@ impl MarketplaceSlurmPeriodicUsagePoliciesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::SlurmPeriodicUsagePolicy>> {
@@ -374,6 +395,7 @@ impl MarketplaceSlurmPeriodicUsagePoliciesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::SlurmPeriodicUsagePolicy> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -389,6 +411,7 @@ impl MarketplaceSlurmPeriodicUsagePoliciesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-slurm-periodic-usage-policies/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -405,6 +428,7 @@ impl std::future::IntoFuture for MarketplaceSlurmPeriodicUsagePoliciesListBuilde
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::SlurmPeriodicUsagePolicy>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -419,6 +443,7 @@ pub struct MarketplaceSlurmPeriodicUsagePoliciesRetrieveBuilder {
 impl MarketplaceSlurmPeriodicUsagePoliciesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -427,6 +452,7 @@ impl MarketplaceSlurmPeriodicUsagePoliciesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -446,6 +472,7 @@ impl MarketplaceSlurmPeriodicUsagePoliciesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::SlurmPeriodicUsagePolicy> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -454,6 +481,7 @@ impl MarketplaceSlurmPeriodicUsagePoliciesRetrieveBuilder {
 impl std::future::IntoFuture for MarketplaceSlurmPeriodicUsagePoliciesRetrieveBuilder {
     type Output = Result<models::SlurmPeriodicUsagePolicy, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::SlurmPeriodicUsagePolicy>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -468,6 +496,7 @@ pub struct MarketplaceSlurmPeriodicUsagePoliciesCreateBuilder {
 impl MarketplaceSlurmPeriodicUsagePoliciesCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -476,6 +505,7 @@ impl MarketplaceSlurmPeriodicUsagePoliciesCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -493,6 +523,7 @@ impl MarketplaceSlurmPeriodicUsagePoliciesCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::SlurmPeriodicUsagePolicy> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -501,6 +532,7 @@ impl MarketplaceSlurmPeriodicUsagePoliciesCreateBuilder {
 impl std::future::IntoFuture for MarketplaceSlurmPeriodicUsagePoliciesCreateBuilder {
     type Output = Result<models::SlurmPeriodicUsagePolicy, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::SlurmPeriodicUsagePolicy>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -516,6 +548,7 @@ pub struct MarketplaceSlurmPeriodicUsagePoliciesUpdateBuilder {
 impl MarketplaceSlurmPeriodicUsagePoliciesUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -524,6 +557,7 @@ impl MarketplaceSlurmPeriodicUsagePoliciesUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -544,6 +578,7 @@ impl MarketplaceSlurmPeriodicUsagePoliciesUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::SlurmPeriodicUsagePolicy> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -552,6 +587,7 @@ impl MarketplaceSlurmPeriodicUsagePoliciesUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceSlurmPeriodicUsagePoliciesUpdateBuilder {
     type Output = Result<models::SlurmPeriodicUsagePolicy, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::SlurmPeriodicUsagePolicy>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -567,6 +603,7 @@ pub struct MarketplaceSlurmPeriodicUsagePoliciesPartialUpdateBuilder {
 impl MarketplaceSlurmPeriodicUsagePoliciesPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -576,10 +613,12 @@ impl MarketplaceSlurmPeriodicUsagePoliciesPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedSlurmPeriodicUsagePolicyRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -602,6 +641,7 @@ impl MarketplaceSlurmPeriodicUsagePoliciesPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::SlurmPeriodicUsagePolicy> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -611,6 +651,7 @@ impl std::future::IntoFuture
 for MarketplaceSlurmPeriodicUsagePoliciesPartialUpdateBuilder {
     type Output = Result<models::SlurmPeriodicUsagePolicy, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::SlurmPeriodicUsagePolicy>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -625,6 +666,7 @@ pub struct MarketplaceSlurmPeriodicUsagePoliciesDestroyBuilder {
 impl MarketplaceSlurmPeriodicUsagePoliciesDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -633,6 +675,7 @@ impl MarketplaceSlurmPeriodicUsagePoliciesDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -652,6 +695,7 @@ impl MarketplaceSlurmPeriodicUsagePoliciesDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -660,6 +704,7 @@ impl MarketplaceSlurmPeriodicUsagePoliciesDestroyBuilder {
 impl std::future::IntoFuture for MarketplaceSlurmPeriodicUsagePoliciesDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -673,6 +718,7 @@ pub struct MarketplaceSlurmPeriodicUsagePoliciesActionsRetrieveBuilder {
 impl MarketplaceSlurmPeriodicUsagePoliciesActionsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -681,6 +727,7 @@ impl MarketplaceSlurmPeriodicUsagePoliciesActionsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -697,6 +744,7 @@ impl MarketplaceSlurmPeriodicUsagePoliciesActionsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<Vec<Lenient<serde_json::Value>>> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json_or_default)
@@ -706,6 +754,7 @@ impl std::future::IntoFuture
 for MarketplaceSlurmPeriodicUsagePoliciesActionsRetrieveBuilder {
     type Output = Result<Vec<Lenient<serde_json::Value>>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<Vec<Lenient<serde_json::Value>>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -726,6 +775,7 @@ impl MarketplaceSlurmPeriodicUsagePoliciesCommandHistoryListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -733,22 +783,26 @@ impl MarketplaceSlurmPeriodicUsagePoliciesCommandHistoryListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `scope`, string (uri).
+    #[inline]
     pub fn scope(mut self, value: impl Into<String>) -> Self {
         self.scope = Some(value.into());
         self
     }
     /// Query `scope_uuid`, string (uuid).
+    #[inline]
     pub fn scope_uuid(mut self, value: Uuid) -> Self {
         self.scope_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -757,6 +811,7 @@ impl MarketplaceSlurmPeriodicUsagePoliciesCommandHistoryListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -781,6 +836,7 @@ impl MarketplaceSlurmPeriodicUsagePoliciesCommandHistoryListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -795,6 +851,7 @@ impl MarketplaceSlurmPeriodicUsagePoliciesCommandHistoryListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<
@@ -814,6 +871,7 @@ impl MarketplaceSlurmPeriodicUsagePoliciesCommandHistoryListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-slurm-periodic-usage-policies/{uuid}/command-history/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -835,6 +893,7 @@ for MarketplaceSlurmPeriodicUsagePoliciesCommandHistoryListBuilder {
             models::MarketplaceSlurmPeriodicUsagePoliciesCommandHistoryListResponse,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -855,6 +914,7 @@ impl MarketplaceSlurmPeriodicUsagePoliciesEvaluationLogsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -862,22 +922,26 @@ impl MarketplaceSlurmPeriodicUsagePoliciesEvaluationLogsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `scope`, string (uri).
+    #[inline]
     pub fn scope(mut self, value: impl Into<String>) -> Self {
         self.scope = Some(value.into());
         self
     }
     /// Query `scope_uuid`, string (uuid).
+    #[inline]
     pub fn scope_uuid(mut self, value: Uuid) -> Self {
         self.scope_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -886,6 +950,7 @@ impl MarketplaceSlurmPeriodicUsagePoliciesEvaluationLogsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -910,6 +975,7 @@ impl MarketplaceSlurmPeriodicUsagePoliciesEvaluationLogsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -924,6 +990,7 @@ impl MarketplaceSlurmPeriodicUsagePoliciesEvaluationLogsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<
@@ -943,6 +1010,7 @@ impl MarketplaceSlurmPeriodicUsagePoliciesEvaluationLogsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-slurm-periodic-usage-policies/{uuid}/evaluation-logs/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -964,6 +1032,7 @@ for MarketplaceSlurmPeriodicUsagePoliciesEvaluationLogsListBuilder {
             models::MarketplaceSlurmPeriodicUsagePoliciesEvaluationLogsListResponse,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -979,6 +1048,7 @@ pub struct MarketplaceSlurmPeriodicUsagePoliciesDryRunBuilder {
 impl MarketplaceSlurmPeriodicUsagePoliciesDryRunBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -988,10 +1058,12 @@ impl MarketplaceSlurmPeriodicUsagePoliciesDryRunBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::SlurmPolicyEvaluateRequestRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1014,6 +1086,7 @@ impl MarketplaceSlurmPeriodicUsagePoliciesDryRunBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::SlurmPolicyEvaluateRequest> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1022,6 +1095,7 @@ impl MarketplaceSlurmPeriodicUsagePoliciesDryRunBuilder {
 impl std::future::IntoFuture for MarketplaceSlurmPeriodicUsagePoliciesDryRunBuilder {
     type Output = Result<models::SlurmPolicyEvaluateRequest, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::SlurmPolicyEvaluateRequest>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1037,6 +1111,7 @@ pub struct MarketplaceSlurmPeriodicUsagePoliciesEvaluateBuilder {
 impl MarketplaceSlurmPeriodicUsagePoliciesEvaluateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1046,10 +1121,12 @@ impl MarketplaceSlurmPeriodicUsagePoliciesEvaluateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::SlurmPolicyEvaluateRequestRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1072,6 +1149,7 @@ impl MarketplaceSlurmPeriodicUsagePoliciesEvaluateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::MarketplaceSlurmPeriodicUsagePolicy> {
@@ -1084,6 +1162,7 @@ impl std::future::IntoFuture for MarketplaceSlurmPeriodicUsagePoliciesEvaluateBu
     type IntoFuture = runtime::ResponseFuture<
         models::MarketplaceSlurmPeriodicUsagePolicy,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1099,6 +1178,7 @@ pub struct MarketplaceSlurmPeriodicUsagePoliciesForcePeriodResetBuilder {
 impl MarketplaceSlurmPeriodicUsagePoliciesForcePeriodResetBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1108,10 +1188,12 @@ impl MarketplaceSlurmPeriodicUsagePoliciesForcePeriodResetBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::SlurmPolicyEvaluateRequestRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1134,6 +1216,7 @@ impl MarketplaceSlurmPeriodicUsagePoliciesForcePeriodResetBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::MarketplaceSlurmPeriodicUsagePolicy> {
@@ -1147,6 +1230,7 @@ for MarketplaceSlurmPeriodicUsagePoliciesForcePeriodResetBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::MarketplaceSlurmPeriodicUsagePolicy,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1161,6 +1245,7 @@ pub struct MarketplaceSlurmPeriodicUsagePoliciesPreviewImpactBuilder {
 impl MarketplaceSlurmPeriodicUsagePoliciesPreviewImpactBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1170,10 +1255,12 @@ impl MarketplaceSlurmPeriodicUsagePoliciesPreviewImpactBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::SlurmPolicyPreviewRequestRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1194,6 +1281,7 @@ impl MarketplaceSlurmPeriodicUsagePoliciesPreviewImpactBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::SlurmPolicyPreviewRequest> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1203,6 +1291,7 @@ impl std::future::IntoFuture
 for MarketplaceSlurmPeriodicUsagePoliciesPreviewImpactBuilder {
     type Output = Result<models::SlurmPolicyPreviewRequest, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::SlurmPolicyPreviewRequest>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1218,6 +1307,7 @@ pub struct MarketplaceSlurmPeriodicUsagePoliciesReportCommandResultBuilder {
 impl MarketplaceSlurmPeriodicUsagePoliciesReportCommandResultBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1226,6 +1316,7 @@ impl MarketplaceSlurmPeriodicUsagePoliciesReportCommandResultBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1246,6 +1337,7 @@ impl MarketplaceSlurmPeriodicUsagePoliciesReportCommandResultBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1255,6 +1347,7 @@ impl std::future::IntoFuture
 for MarketplaceSlurmPeriodicUsagePoliciesReportCommandResultBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1269,6 +1362,7 @@ pub struct MarketplaceSlurmPeriodicUsagePoliciesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceSlurmPeriodicUsagePoliciesMock<'a> {
     /// Expects `GET /api/marketplace-slurm-periodic-usage-policies/` (operation `marketplace_slurm_periodic_usage_policies_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -1284,6 +1378,7 @@ impl<'a> MarketplaceSlurmPeriodicUsagePoliciesMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-slurm-periodic-usage-policies/{uuid}/` (operation `marketplace_slurm_periodic_usage_policies_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -1298,6 +1393,7 @@ impl<'a> MarketplaceSlurmPeriodicUsagePoliciesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-slurm-periodic-usage-policies/` (operation `marketplace_slurm_periodic_usage_policies_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::SlurmPeriodicUsagePolicy> {
@@ -1310,6 +1406,7 @@ impl<'a> MarketplaceSlurmPeriodicUsagePoliciesMock<'a> {
         )
     }
     /// Expects `PUT /api/marketplace-slurm-periodic-usage-policies/{uuid}/` (operation `marketplace_slurm_periodic_usage_policies_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -1324,6 +1421,7 @@ impl<'a> MarketplaceSlurmPeriodicUsagePoliciesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/marketplace-slurm-periodic-usage-policies/{uuid}/` (operation `marketplace_slurm_periodic_usage_policies_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -1338,6 +1436,7 @@ impl<'a> MarketplaceSlurmPeriodicUsagePoliciesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/marketplace-slurm-periodic-usage-policies/{uuid}/` (operation `marketplace_slurm_periodic_usage_policies_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -1352,6 +1451,7 @@ impl<'a> MarketplaceSlurmPeriodicUsagePoliciesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-slurm-periodic-usage-policies/actions/` (operation `marketplace_slurm_periodic_usage_policies_actions_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn actions_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, Vec<Lenient<serde_json::Value>>> {
@@ -1364,6 +1464,7 @@ impl<'a> MarketplaceSlurmPeriodicUsagePoliciesMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-slurm-periodic-usage-policies/{uuid}/command-history/` (operation `marketplace_slurm_periodic_usage_policies_command_history_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn command_history_list(
         &self,
         uuid: &Uuid,
@@ -1383,6 +1484,7 @@ impl<'a> MarketplaceSlurmPeriodicUsagePoliciesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-slurm-periodic-usage-policies/{uuid}/evaluation-logs/` (operation `marketplace_slurm_periodic_usage_policies_evaluation_logs_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn evaluation_logs_list(
         &self,
         uuid: &Uuid,
@@ -1402,6 +1504,7 @@ impl<'a> MarketplaceSlurmPeriodicUsagePoliciesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-slurm-periodic-usage-policies/{uuid}/dry-run/` (operation `marketplace_slurm_periodic_usage_policies_dry_run`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn dry_run(
         &self,
         uuid: &Uuid,
@@ -1416,6 +1519,7 @@ impl<'a> MarketplaceSlurmPeriodicUsagePoliciesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-slurm-periodic-usage-policies/{uuid}/evaluate/` (operation `marketplace_slurm_periodic_usage_policies_evaluate`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn evaluate(
         &self,
         uuid: &Uuid,
@@ -1433,6 +1537,7 @@ impl<'a> MarketplaceSlurmPeriodicUsagePoliciesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-slurm-periodic-usage-policies/{uuid}/force-period-reset/` (operation `marketplace_slurm_periodic_usage_policies_force_period_reset`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn force_period_reset(
         &self,
         uuid: &Uuid,
@@ -1450,6 +1555,7 @@ impl<'a> MarketplaceSlurmPeriodicUsagePoliciesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-slurm-periodic-usage-policies/preview_impact/` (operation `marketplace_slurm_periodic_usage_policies_preview_impact`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn preview_impact(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::SlurmPolicyPreviewRequest> {
@@ -1462,6 +1568,7 @@ impl<'a> MarketplaceSlurmPeriodicUsagePoliciesMock<'a> {
         )
     }
     /// Expects `POST /api/marketplace-slurm-periodic-usage-policies/{uuid}/report-command-result/` (operation `marketplace_slurm_periodic_usage_policies_report_command_result`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn report_command_result(
         &self,
         uuid: &Uuid,

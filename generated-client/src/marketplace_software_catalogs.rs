@@ -27,6 +27,7 @@ impl<'a> MarketplaceSoftwareCatalogsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceSoftwareCatalogsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MarketplaceSoftwareCatalogsListBuilder {
         MarketplaceSoftwareCatalogsListBuilder {
             client: self.client.clone(),
@@ -51,6 +52,7 @@ impl<'a> MarketplaceSoftwareCatalogsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceSoftwareCatalogsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> MarketplaceSoftwareCatalogsRetrieveBuilder {
         MarketplaceSoftwareCatalogsRetrieveBuilder {
             client: self.client.clone(),
@@ -68,6 +70,7 @@ impl<'a> MarketplaceSoftwareCatalogsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`MarketplaceSoftwareCatalogsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::SoftwareCatalogRequest,
@@ -88,6 +91,7 @@ impl<'a> MarketplaceSoftwareCatalogsApi<'a> {
     /// - `202`: No response body
     ///
     /// Returns a [`MarketplaceSoftwareCatalogsUpdateCatalogBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update_catalog(
         &self,
         uuid: Uuid,
@@ -108,6 +112,7 @@ impl<'a> MarketplaceSoftwareCatalogsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceSoftwareCatalogsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -130,6 +135,7 @@ impl<'a> MarketplaceSoftwareCatalogsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceSoftwareCatalogsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -151,6 +157,7 @@ impl<'a> MarketplaceSoftwareCatalogsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`MarketplaceSoftwareCatalogsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> MarketplaceSoftwareCatalogsDestroyBuilder {
         MarketplaceSoftwareCatalogsDestroyBuilder {
             client: self.client.clone(),
@@ -168,6 +175,7 @@ impl<'a> MarketplaceSoftwareCatalogsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceSoftwareCatalogsDiscoverListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn discover_list(&self) -> MarketplaceSoftwareCatalogsDiscoverListBuilder {
         MarketplaceSoftwareCatalogsDiscoverListBuilder {
             client: self.client.clone(),
@@ -192,6 +200,7 @@ impl<'a> MarketplaceSoftwareCatalogsApi<'a> {
     /// - `202`: No response body
     ///
     /// Returns a [`MarketplaceSoftwareCatalogsImportCatalogBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn import_catalog(
         &self,
         body: models::SoftwareCatalogImportRequest,
@@ -222,6 +231,7 @@ impl MarketplaceSoftwareCatalogsListBuilder {
     /// Filter catalogs by auto-update status
     ///
     /// Query `auto_update_enabled`, boolean.
+    #[inline]
     pub fn auto_update_enabled(mut self, value: bool) -> Self {
         self.auto_update_enabled = Some(value);
         self
@@ -229,6 +239,7 @@ impl MarketplaceSoftwareCatalogsListBuilder {
     /// Filter by catalog type (binary_runtime, source_package, package_manager)
     ///
     /// Query `catalog_type`, `CatalogTypeEnum`.
+    #[inline]
     pub fn catalog_type(mut self, value: models::CatalogTypeEnum) -> Self {
         self.catalog_type = Some(value);
         self
@@ -236,11 +247,13 @@ impl MarketplaceSoftwareCatalogsListBuilder {
     /// Filter catalogs by description (case-insensitive partial match)
     ///
     /// Query `description`, string.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -250,11 +263,13 @@ impl MarketplaceSoftwareCatalogsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -262,6 +277,7 @@ impl MarketplaceSoftwareCatalogsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -269,17 +285,20 @@ impl MarketplaceSoftwareCatalogsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `version`, string.
+    #[inline]
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.version = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -288,6 +307,7 @@ impl MarketplaceSoftwareCatalogsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -313,6 +333,7 @@ impl MarketplaceSoftwareCatalogsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::SoftwareCatalog>> {
@@ -323,6 +344,7 @@ impl MarketplaceSoftwareCatalogsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::SoftwareCatalog> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -338,6 +360,7 @@ impl MarketplaceSoftwareCatalogsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-software-catalogs/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -349,6 +372,7 @@ impl MarketplaceSoftwareCatalogsListBuilder {
 impl std::future::IntoFuture for MarketplaceSoftwareCatalogsListBuilder {
     type Output = Result<runtime::Page<models::SoftwareCatalog>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::SoftwareCatalog>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -363,6 +387,7 @@ pub struct MarketplaceSoftwareCatalogsRetrieveBuilder {
 impl MarketplaceSoftwareCatalogsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -371,6 +396,7 @@ impl MarketplaceSoftwareCatalogsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -390,6 +416,7 @@ impl MarketplaceSoftwareCatalogsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::SoftwareCatalog> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -398,6 +425,7 @@ impl MarketplaceSoftwareCatalogsRetrieveBuilder {
 impl std::future::IntoFuture for MarketplaceSoftwareCatalogsRetrieveBuilder {
     type Output = Result<models::SoftwareCatalog, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::SoftwareCatalog>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -412,6 +440,7 @@ pub struct MarketplaceSoftwareCatalogsCreateBuilder {
 impl MarketplaceSoftwareCatalogsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -420,6 +449,7 @@ impl MarketplaceSoftwareCatalogsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -437,6 +467,7 @@ impl MarketplaceSoftwareCatalogsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::SoftwareCatalog> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -445,6 +476,7 @@ impl MarketplaceSoftwareCatalogsCreateBuilder {
 impl std::future::IntoFuture for MarketplaceSoftwareCatalogsCreateBuilder {
     type Output = Result<models::SoftwareCatalog, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::SoftwareCatalog>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -459,6 +491,7 @@ pub struct MarketplaceSoftwareCatalogsUpdateCatalogBuilder {
 impl MarketplaceSoftwareCatalogsUpdateCatalogBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -467,6 +500,7 @@ impl MarketplaceSoftwareCatalogsUpdateCatalogBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -486,6 +520,7 @@ impl MarketplaceSoftwareCatalogsUpdateCatalogBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -494,6 +529,7 @@ impl MarketplaceSoftwareCatalogsUpdateCatalogBuilder {
 impl std::future::IntoFuture for MarketplaceSoftwareCatalogsUpdateCatalogBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -509,6 +545,7 @@ pub struct MarketplaceSoftwareCatalogsUpdateBuilder {
 impl MarketplaceSoftwareCatalogsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -517,6 +554,7 @@ impl MarketplaceSoftwareCatalogsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -537,6 +575,7 @@ impl MarketplaceSoftwareCatalogsUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::SoftwareCatalog> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -545,6 +584,7 @@ impl MarketplaceSoftwareCatalogsUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceSoftwareCatalogsUpdateBuilder {
     type Output = Result<models::SoftwareCatalog, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::SoftwareCatalog>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -560,6 +600,7 @@ pub struct MarketplaceSoftwareCatalogsPartialUpdateBuilder {
 impl MarketplaceSoftwareCatalogsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -569,10 +610,12 @@ impl MarketplaceSoftwareCatalogsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedSoftwareCatalogRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -595,6 +638,7 @@ impl MarketplaceSoftwareCatalogsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::SoftwareCatalog> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -603,6 +647,7 @@ impl MarketplaceSoftwareCatalogsPartialUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceSoftwareCatalogsPartialUpdateBuilder {
     type Output = Result<models::SoftwareCatalog, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::SoftwareCatalog>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -617,6 +662,7 @@ pub struct MarketplaceSoftwareCatalogsDestroyBuilder {
 impl MarketplaceSoftwareCatalogsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -625,6 +671,7 @@ impl MarketplaceSoftwareCatalogsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -644,6 +691,7 @@ impl MarketplaceSoftwareCatalogsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -652,6 +700,7 @@ impl MarketplaceSoftwareCatalogsDestroyBuilder {
 impl std::future::IntoFuture for MarketplaceSoftwareCatalogsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -675,6 +724,7 @@ impl MarketplaceSoftwareCatalogsDiscoverListBuilder {
     /// Filter catalogs by auto-update status
     ///
     /// Query `auto_update_enabled`, boolean.
+    #[inline]
     pub fn auto_update_enabled(mut self, value: bool) -> Self {
         self.auto_update_enabled = Some(value);
         self
@@ -682,6 +732,7 @@ impl MarketplaceSoftwareCatalogsDiscoverListBuilder {
     /// Filter by catalog type (binary_runtime, source_package, package_manager)
     ///
     /// Query `catalog_type`, `CatalogTypeEnum`.
+    #[inline]
     pub fn catalog_type(mut self, value: models::CatalogTypeEnum) -> Self {
         self.catalog_type = Some(value);
         self
@@ -689,11 +740,13 @@ impl MarketplaceSoftwareCatalogsDiscoverListBuilder {
     /// Filter catalogs by description (case-insensitive partial match)
     ///
     /// Query `description`, string.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -703,11 +756,13 @@ impl MarketplaceSoftwareCatalogsDiscoverListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -715,6 +770,7 @@ impl MarketplaceSoftwareCatalogsDiscoverListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -722,17 +778,20 @@ impl MarketplaceSoftwareCatalogsDiscoverListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `version`, string.
+    #[inline]
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.version = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -741,6 +800,7 @@ impl MarketplaceSoftwareCatalogsDiscoverListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -766,6 +826,7 @@ impl MarketplaceSoftwareCatalogsDiscoverListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -778,6 +839,7 @@ impl MarketplaceSoftwareCatalogsDiscoverListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<models::MarketplaceSoftwareCatalogsDiscoverListResponse> {
@@ -795,6 +857,7 @@ impl MarketplaceSoftwareCatalogsDiscoverListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-software-catalogs/discover/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -811,6 +874,7 @@ impl std::future::IntoFuture for MarketplaceSoftwareCatalogsDiscoverListBuilder 
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::MarketplaceSoftwareCatalogsDiscoverListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -825,6 +889,7 @@ pub struct MarketplaceSoftwareCatalogsImportCatalogBuilder {
 impl MarketplaceSoftwareCatalogsImportCatalogBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -833,6 +898,7 @@ impl MarketplaceSoftwareCatalogsImportCatalogBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -850,6 +916,7 @@ impl MarketplaceSoftwareCatalogsImportCatalogBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -858,6 +925,7 @@ impl MarketplaceSoftwareCatalogsImportCatalogBuilder {
 impl std::future::IntoFuture for MarketplaceSoftwareCatalogsImportCatalogBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -872,6 +940,7 @@ pub struct MarketplaceSoftwareCatalogsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceSoftwareCatalogsMock<'a> {
     /// Expects `GET /api/marketplace-software-catalogs/` (operation `marketplace_software_catalogs_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::SoftwareCatalog>> {
@@ -884,6 +953,7 @@ impl<'a> MarketplaceSoftwareCatalogsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-software-catalogs/{uuid}/` (operation `marketplace_software_catalogs_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -898,6 +968,7 @@ impl<'a> MarketplaceSoftwareCatalogsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-software-catalogs/` (operation `marketplace_software_catalogs_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::SoftwareCatalog> {
@@ -910,6 +981,7 @@ impl<'a> MarketplaceSoftwareCatalogsMock<'a> {
         )
     }
     /// Expects `POST /api/marketplace-software-catalogs/{uuid}/update_catalog/` (operation `marketplace_software_catalogs_update_catalog`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update_catalog(
         &self,
         uuid: &Uuid,
@@ -924,6 +996,7 @@ impl<'a> MarketplaceSoftwareCatalogsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/marketplace-software-catalogs/{uuid}/` (operation `marketplace_software_catalogs_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -938,6 +1011,7 @@ impl<'a> MarketplaceSoftwareCatalogsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/marketplace-software-catalogs/{uuid}/` (operation `marketplace_software_catalogs_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -952,6 +1026,7 @@ impl<'a> MarketplaceSoftwareCatalogsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/marketplace-software-catalogs/{uuid}/` (operation `marketplace_software_catalogs_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -966,6 +1041,7 @@ impl<'a> MarketplaceSoftwareCatalogsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/marketplace-software-catalogs/discover/` (operation `marketplace_software_catalogs_discover_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn discover_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -981,6 +1057,7 @@ impl<'a> MarketplaceSoftwareCatalogsMock<'a> {
         )
     }
     /// Expects `POST /api/marketplace-software-catalogs/import_catalog/` (operation `marketplace_software_catalogs_import_catalog`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn import_catalog(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {

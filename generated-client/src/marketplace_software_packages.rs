@@ -27,6 +27,7 @@ impl<'a> MarketplaceSoftwarePackagesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceSoftwarePackagesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MarketplaceSoftwarePackagesListBuilder {
         MarketplaceSoftwarePackagesListBuilder {
             client: self.client.clone(),
@@ -68,6 +69,7 @@ impl<'a> MarketplaceSoftwarePackagesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceSoftwarePackagesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> MarketplaceSoftwarePackagesRetrieveBuilder {
         MarketplaceSoftwarePackagesRetrieveBuilder {
             client: self.client.clone(),
@@ -85,6 +87,7 @@ impl<'a> MarketplaceSoftwarePackagesApi<'a> {
     /// - `201`
     ///
     /// Returns a [`MarketplaceSoftwarePackagesCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::SoftwarePackageRequest,
@@ -105,6 +108,7 @@ impl<'a> MarketplaceSoftwarePackagesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceSoftwarePackagesUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -127,6 +131,7 @@ impl<'a> MarketplaceSoftwarePackagesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceSoftwarePackagesPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -148,6 +153,7 @@ impl<'a> MarketplaceSoftwarePackagesApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`MarketplaceSoftwarePackagesDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> MarketplaceSoftwarePackagesDestroyBuilder {
         MarketplaceSoftwarePackagesDestroyBuilder {
             client: self.client.clone(),
@@ -192,6 +198,7 @@ impl MarketplaceSoftwarePackagesListBuilder {
     /// Filter packages by catalog name (case-insensitive partial match)
     ///
     /// Query `catalog_name`, string.
+    #[inline]
     pub fn catalog_name(mut self, value: impl Into<String>) -> Self {
         self.catalog_name = Some(value.into());
         self
@@ -199,6 +206,7 @@ impl MarketplaceSoftwarePackagesListBuilder {
     /// Filter packages by catalog type (binary_runtime, source_package, package_manager)
     ///
     /// Query `catalog_type`, `CatalogTypeEnum`.
+    #[inline]
     pub fn catalog_type(mut self, value: models::CatalogTypeEnum) -> Self {
         self.catalog_type = Some(value);
         self
@@ -206,6 +214,7 @@ impl MarketplaceSoftwarePackagesListBuilder {
     /// Filter packages from a specific software catalog
     ///
     /// Query `catalog_uuid`, string (uuid).
+    #[inline]
     pub fn catalog_uuid(mut self, value: Uuid) -> Self {
         self.catalog_uuid = Some(value);
         self
@@ -213,6 +222,7 @@ impl MarketplaceSoftwarePackagesListBuilder {
     /// Filter packages by catalog version (case-insensitive partial match)
     ///
     /// Query `catalog_version`, string.
+    #[inline]
     pub fn catalog_version(mut self, value: impl Into<String>) -> Self {
         self.catalog_version = Some(value.into());
         self
@@ -220,6 +230,7 @@ impl MarketplaceSoftwarePackagesListBuilder {
     /// Filter packages by category (e.g., bio, hpc, chemistry)
     ///
     /// Query `category`, string.
+    #[inline]
     pub fn category(mut self, value: impl Into<String>) -> Self {
         self.category = Some(value.into());
         self
@@ -227,6 +238,7 @@ impl MarketplaceSoftwarePackagesListBuilder {
     /// Filter packages available for specific CPU family (e.g., x86_64, aarch64)
     ///
     /// Query `cpu_family`, string.
+    #[inline]
     pub fn cpu_family(mut self, value: impl Into<String>) -> Self {
         self.cpu_family = Some(value.into());
         self
@@ -234,6 +246,7 @@ impl MarketplaceSoftwarePackagesListBuilder {
     /// Filter packages available for specific CPU microarchitecture (e.g., generic, zen2, haswell)
     ///
     /// Query `cpu_microarchitecture`, string.
+    #[inline]
     pub fn cpu_microarchitecture(mut self, value: impl Into<String>) -> Self {
         self.cpu_microarchitecture = Some(value.into());
         self
@@ -241,6 +254,7 @@ impl MarketplaceSoftwarePackagesListBuilder {
     /// Filter packages by description (case-insensitive partial match)
     ///
     /// Query `description`, string.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -248,6 +262,7 @@ impl MarketplaceSoftwarePackagesListBuilder {
     /// Filter packages having extensions with a specific name
     ///
     /// Query `extension_name`, string.
+    #[inline]
     pub fn extension_name(mut self, value: impl Into<String>) -> Self {
         self.extension_name = Some(value.into());
         self
@@ -255,6 +270,7 @@ impl MarketplaceSoftwarePackagesListBuilder {
     /// Filter packages having extensions of a specific type (e.g., 'python')
     ///
     /// Query `extension_type`, string.
+    #[inline]
     pub fn extension_type(mut self, value: impl Into<String>) -> Self {
         self.extension_type = Some(value.into());
         self
@@ -262,6 +278,7 @@ impl MarketplaceSoftwarePackagesListBuilder {
     /// Filter packages by GPU architecture (e.g., nvidia/cc90)
     ///
     /// Query `gpu_arch`, string.
+    #[inline]
     pub fn gpu_arch(mut self, value: impl Into<String>) -> Self {
         self.gpu_arch = Some(value.into());
         self
@@ -269,6 +286,7 @@ impl MarketplaceSoftwarePackagesListBuilder {
     /// Filter packages that have GPU-enabled builds
     ///
     /// Query `has_gpu`, boolean.
+    #[inline]
     pub fn has_gpu(mut self, value: bool) -> Self {
         self.has_gpu = Some(value);
         self
@@ -276,6 +294,7 @@ impl MarketplaceSoftwarePackagesListBuilder {
     /// Filter packages that have a specific version
     ///
     /// Query `has_version`, string.
+    #[inline]
     pub fn has_version(mut self, value: impl Into<String>) -> Self {
         self.has_version = Some(value.into());
         self
@@ -283,6 +302,7 @@ impl MarketplaceSoftwarePackagesListBuilder {
     /// Filter packages that are extensions of other packages
     ///
     /// Query `is_extension`, boolean.
+    #[inline]
     pub fn is_extension(mut self, value: bool) -> Self {
         self.is_extension = Some(value);
         self
@@ -290,6 +310,7 @@ impl MarketplaceSoftwarePackagesListBuilder {
     /// Filter packages by license (e.g., GPL-3.0, MIT)
     ///
     /// Query `license`, string.
+    #[inline]
     pub fn license(mut self, value: impl Into<String>) -> Self {
         self.license = Some(value.into());
         self
@@ -297,6 +318,7 @@ impl MarketplaceSoftwarePackagesListBuilder {
     /// Filter packages by name (case-insensitive partial match)
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -304,6 +326,7 @@ impl MarketplaceSoftwarePackagesListBuilder {
     /// Filter packages by exact name (case-insensitive)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -313,11 +336,13 @@ impl MarketplaceSoftwarePackagesListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -325,6 +350,7 @@ impl MarketplaceSoftwarePackagesListBuilder {
     /// Filter packages available for a specific offering
     ///
     /// Query `offering_uuid`, string (uuid).
+    #[inline]
     pub fn offering_uuid(mut self, value: Uuid) -> Self {
         self.offering_uuid = Some(value);
         self
@@ -332,6 +358,7 @@ impl MarketplaceSoftwarePackagesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -339,6 +366,7 @@ impl MarketplaceSoftwarePackagesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -346,6 +374,7 @@ impl MarketplaceSoftwarePackagesListBuilder {
     /// Filter extension packages belonging to a specific parent package
     ///
     /// Query `parent_software_uuid`, string (uuid).
+    #[inline]
     pub fn parent_software_uuid(mut self, value: Uuid) -> Self {
         self.parent_software_uuid = Some(value);
         self
@@ -353,6 +382,7 @@ impl MarketplaceSoftwarePackagesListBuilder {
     /// Query packages by name, description, or version (case-insensitive partial match)
     ///
     /// Query `query`, string.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
@@ -360,6 +390,7 @@ impl MarketplaceSoftwarePackagesListBuilder {
     /// Filter packages compatible with a specific toolchain family (e.g., foss_2022b)
     ///
     /// Query `toolchain_families_compatibility`, string.
+    #[inline]
     pub fn toolchain_families_compatibility(mut self, value: impl Into<String>) -> Self {
         self.toolchain_families_compatibility = Some(value.into());
         self
@@ -367,12 +398,14 @@ impl MarketplaceSoftwarePackagesListBuilder {
     /// Filter packages by toolchain name (e.g., foss, gfbf)
     ///
     /// Query `toolchain_name`, string.
+    #[inline]
     pub fn toolchain_name(mut self, value: impl Into<String>) -> Self {
         self.toolchain_name = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -381,6 +414,7 @@ impl MarketplaceSoftwarePackagesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -426,6 +460,7 @@ impl MarketplaceSoftwarePackagesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::SoftwarePackage>> {
@@ -436,6 +471,7 @@ impl MarketplaceSoftwarePackagesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::SoftwarePackage> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -451,6 +487,7 @@ impl MarketplaceSoftwarePackagesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-software-packages/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -462,6 +499,7 @@ impl MarketplaceSoftwarePackagesListBuilder {
 impl std::future::IntoFuture for MarketplaceSoftwarePackagesListBuilder {
     type Output = Result<runtime::Page<models::SoftwarePackage>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::SoftwarePackage>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -476,6 +514,7 @@ pub struct MarketplaceSoftwarePackagesRetrieveBuilder {
 impl MarketplaceSoftwarePackagesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -484,6 +523,7 @@ impl MarketplaceSoftwarePackagesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -503,6 +543,7 @@ impl MarketplaceSoftwarePackagesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::SoftwarePackage> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -511,6 +552,7 @@ impl MarketplaceSoftwarePackagesRetrieveBuilder {
 impl std::future::IntoFuture for MarketplaceSoftwarePackagesRetrieveBuilder {
     type Output = Result<models::SoftwarePackage, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::SoftwarePackage>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -525,6 +567,7 @@ pub struct MarketplaceSoftwarePackagesCreateBuilder {
 impl MarketplaceSoftwarePackagesCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -533,6 +576,7 @@ impl MarketplaceSoftwarePackagesCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -550,6 +594,7 @@ impl MarketplaceSoftwarePackagesCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::SoftwarePackage> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -558,6 +603,7 @@ impl MarketplaceSoftwarePackagesCreateBuilder {
 impl std::future::IntoFuture for MarketplaceSoftwarePackagesCreateBuilder {
     type Output = Result<models::SoftwarePackage, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::SoftwarePackage>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -573,6 +619,7 @@ pub struct MarketplaceSoftwarePackagesUpdateBuilder {
 impl MarketplaceSoftwarePackagesUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -581,6 +628,7 @@ impl MarketplaceSoftwarePackagesUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -601,6 +649,7 @@ impl MarketplaceSoftwarePackagesUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::SoftwarePackage> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -609,6 +658,7 @@ impl MarketplaceSoftwarePackagesUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceSoftwarePackagesUpdateBuilder {
     type Output = Result<models::SoftwarePackage, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::SoftwarePackage>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -624,6 +674,7 @@ pub struct MarketplaceSoftwarePackagesPartialUpdateBuilder {
 impl MarketplaceSoftwarePackagesPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -633,10 +684,12 @@ impl MarketplaceSoftwarePackagesPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedSoftwarePackageRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -659,6 +712,7 @@ impl MarketplaceSoftwarePackagesPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::SoftwarePackage> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -667,6 +721,7 @@ impl MarketplaceSoftwarePackagesPartialUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceSoftwarePackagesPartialUpdateBuilder {
     type Output = Result<models::SoftwarePackage, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::SoftwarePackage>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -681,6 +736,7 @@ pub struct MarketplaceSoftwarePackagesDestroyBuilder {
 impl MarketplaceSoftwarePackagesDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -689,6 +745,7 @@ impl MarketplaceSoftwarePackagesDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -708,6 +765,7 @@ impl MarketplaceSoftwarePackagesDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -716,6 +774,7 @@ impl MarketplaceSoftwarePackagesDestroyBuilder {
 impl std::future::IntoFuture for MarketplaceSoftwarePackagesDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -730,6 +789,7 @@ pub struct MarketplaceSoftwarePackagesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceSoftwarePackagesMock<'a> {
     /// Expects `GET /api/marketplace-software-packages/` (operation `marketplace_software_packages_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::SoftwarePackage>> {
@@ -742,6 +802,7 @@ impl<'a> MarketplaceSoftwarePackagesMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-software-packages/{uuid}/` (operation `marketplace_software_packages_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -756,6 +817,7 @@ impl<'a> MarketplaceSoftwarePackagesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-software-packages/` (operation `marketplace_software_packages_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::SoftwarePackage> {
@@ -768,6 +830,7 @@ impl<'a> MarketplaceSoftwarePackagesMock<'a> {
         )
     }
     /// Expects `PUT /api/marketplace-software-packages/{uuid}/` (operation `marketplace_software_packages_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -782,6 +845,7 @@ impl<'a> MarketplaceSoftwarePackagesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/marketplace-software-packages/{uuid}/` (operation `marketplace_software_packages_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -796,6 +860,7 @@ impl<'a> MarketplaceSoftwarePackagesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/marketplace-software-packages/{uuid}/` (operation `marketplace_software_packages_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,

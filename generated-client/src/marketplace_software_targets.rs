@@ -27,6 +27,7 @@ impl<'a> MarketplaceSoftwareTargetsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceSoftwareTargetsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MarketplaceSoftwareTargetsListBuilder {
         MarketplaceSoftwareTargetsListBuilder {
             client: self.client.clone(),
@@ -58,6 +59,7 @@ impl<'a> MarketplaceSoftwareTargetsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceSoftwareTargetsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> MarketplaceSoftwareTargetsRetrieveBuilder {
         MarketplaceSoftwareTargetsRetrieveBuilder {
             client: self.client.clone(),
@@ -75,6 +77,7 @@ impl<'a> MarketplaceSoftwareTargetsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`MarketplaceSoftwareTargetsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(&self) -> MarketplaceSoftwareTargetsCreateBuilder {
         MarketplaceSoftwareTargetsCreateBuilder {
             client: self.client.clone(),
@@ -91,6 +94,7 @@ impl<'a> MarketplaceSoftwareTargetsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceSoftwareTargetsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(&self, uuid: Uuid) -> MarketplaceSoftwareTargetsUpdateBuilder {
         MarketplaceSoftwareTargetsUpdateBuilder {
             client: self.client.clone(),
@@ -108,6 +112,7 @@ impl<'a> MarketplaceSoftwareTargetsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceSoftwareTargetsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -128,6 +133,7 @@ impl<'a> MarketplaceSoftwareTargetsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`MarketplaceSoftwareTargetsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> MarketplaceSoftwareTargetsDestroyBuilder {
         MarketplaceSoftwareTargetsDestroyBuilder {
             client: self.client.clone(),
@@ -160,16 +166,19 @@ pub struct MarketplaceSoftwareTargetsListBuilder {
 }
 impl MarketplaceSoftwareTargetsListBuilder {
     /// Query `catalog_uuid`, string (uuid).
+    #[inline]
     pub fn catalog_uuid(mut self, value: Uuid) -> Self {
         self.catalog_uuid = Some(value);
         self
     }
     /// Query `cpu_family`, string.
+    #[inline]
     pub fn cpu_family(mut self, value: impl Into<String>) -> Self {
         self.cpu_family = Some(value.into());
         self
     }
     /// Query `cpu_microarchitecture`, string.
+    #[inline]
     pub fn cpu_microarchitecture(mut self, value: impl Into<String>) -> Self {
         self.cpu_microarchitecture = Some(value.into());
         self
@@ -177,6 +186,7 @@ impl MarketplaceSoftwareTargetsListBuilder {
     /// Filter targets by GPU architecture (e.g., nvidia/cc90)
     ///
     /// Query `gpu_arch`, string.
+    #[inline]
     pub fn gpu_arch(mut self, value: impl Into<String>) -> Self {
         self.gpu_arch = Some(value.into());
         self
@@ -184,6 +194,7 @@ impl MarketplaceSoftwareTargetsListBuilder {
     /// Filter targets that have GPU architectures
     ///
     /// Query `has_gpu`, boolean.
+    #[inline]
     pub fn has_gpu(mut self, value: bool) -> Self {
         self.has_gpu = Some(value);
         self
@@ -193,21 +204,25 @@ impl MarketplaceSoftwareTargetsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
     }
     /// Query `offering_uuid`, string (uuid).
+    #[inline]
     pub fn offering_uuid(mut self, value: Uuid) -> Self {
         self.offering_uuid = Some(value);
         self
     }
     /// Query `package_uuid`, string (uuid).
+    #[inline]
     pub fn package_uuid(mut self, value: Uuid) -> Self {
         self.package_uuid = Some(value);
         self
@@ -215,6 +230,7 @@ impl MarketplaceSoftwareTargetsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -222,6 +238,7 @@ impl MarketplaceSoftwareTargetsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -229,6 +246,7 @@ impl MarketplaceSoftwareTargetsListBuilder {
     /// Filter targets by location/path (case-insensitive partial match)
     ///
     /// Query `path`, string.
+    #[inline]
     pub fn path(mut self, value: impl Into<String>) -> Self {
         self.path = Some(value.into());
         self
@@ -236,6 +254,7 @@ impl MarketplaceSoftwareTargetsListBuilder {
     /// Filter targets by name (e.g., x86_64, aarch64)
     ///
     /// Query `target_name`, string.
+    #[inline]
     pub fn target_name(mut self, value: impl Into<String>) -> Self {
         self.target_name = Some(value.into());
         self
@@ -243,6 +262,7 @@ impl MarketplaceSoftwareTargetsListBuilder {
     /// Filter targets by subtype (e.g., microarchitecture, distribution)
     ///
     /// Query `target_subtype`, string.
+    #[inline]
     pub fn target_subtype(mut self, value: impl Into<String>) -> Self {
         self.target_subtype = Some(value.into());
         self
@@ -250,17 +270,20 @@ impl MarketplaceSoftwareTargetsListBuilder {
     /// Filter targets by type (e.g., architecture, platform, variant)
     ///
     /// Query `target_type`, string.
+    #[inline]
     pub fn target_type(mut self, value: impl Into<String>) -> Self {
         self.target_type = Some(value.into());
         self
     }
     /// Query `version_uuid`, string (uuid).
+    #[inline]
     pub fn version_uuid(mut self, value: Uuid) -> Self {
         self.version_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -269,6 +292,7 @@ impl MarketplaceSoftwareTargetsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -301,6 +325,7 @@ impl MarketplaceSoftwareTargetsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::MarketplaceSoftwareTarget>> {
@@ -311,6 +336,7 @@ impl MarketplaceSoftwareTargetsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::MarketplaceSoftwareTarget> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -326,6 +352,7 @@ impl MarketplaceSoftwareTargetsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-software-targets/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -342,6 +369,7 @@ impl std::future::IntoFuture for MarketplaceSoftwareTargetsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::MarketplaceSoftwareTarget>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -356,6 +384,7 @@ pub struct MarketplaceSoftwareTargetsRetrieveBuilder {
 impl MarketplaceSoftwareTargetsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -364,6 +393,7 @@ impl MarketplaceSoftwareTargetsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -383,6 +413,7 @@ impl MarketplaceSoftwareTargetsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceSoftwareTarget> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -391,6 +422,7 @@ impl MarketplaceSoftwareTargetsRetrieveBuilder {
 impl std::future::IntoFuture for MarketplaceSoftwareTargetsRetrieveBuilder {
     type Output = Result<models::MarketplaceSoftwareTarget, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::MarketplaceSoftwareTarget>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -404,6 +436,7 @@ pub struct MarketplaceSoftwareTargetsCreateBuilder {
 impl MarketplaceSoftwareTargetsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -412,6 +445,7 @@ impl MarketplaceSoftwareTargetsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -428,6 +462,7 @@ impl MarketplaceSoftwareTargetsCreateBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceSoftwareTarget> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -436,6 +471,7 @@ impl MarketplaceSoftwareTargetsCreateBuilder {
 impl std::future::IntoFuture for MarketplaceSoftwareTargetsCreateBuilder {
     type Output = Result<models::MarketplaceSoftwareTarget, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::MarketplaceSoftwareTarget>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -450,6 +486,7 @@ pub struct MarketplaceSoftwareTargetsUpdateBuilder {
 impl MarketplaceSoftwareTargetsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -458,6 +495,7 @@ impl MarketplaceSoftwareTargetsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -477,6 +515,7 @@ impl MarketplaceSoftwareTargetsUpdateBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceSoftwareTarget> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -485,6 +524,7 @@ impl MarketplaceSoftwareTargetsUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceSoftwareTargetsUpdateBuilder {
     type Output = Result<models::MarketplaceSoftwareTarget, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::MarketplaceSoftwareTarget>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -499,6 +539,7 @@ pub struct MarketplaceSoftwareTargetsPartialUpdateBuilder {
 impl MarketplaceSoftwareTargetsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -507,6 +548,7 @@ impl MarketplaceSoftwareTargetsPartialUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -526,6 +568,7 @@ impl MarketplaceSoftwareTargetsPartialUpdateBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceSoftwareTarget> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -534,6 +577,7 @@ impl MarketplaceSoftwareTargetsPartialUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceSoftwareTargetsPartialUpdateBuilder {
     type Output = Result<models::MarketplaceSoftwareTarget, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::MarketplaceSoftwareTarget>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -548,6 +592,7 @@ pub struct MarketplaceSoftwareTargetsDestroyBuilder {
 impl MarketplaceSoftwareTargetsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -556,6 +601,7 @@ impl MarketplaceSoftwareTargetsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -575,6 +621,7 @@ impl MarketplaceSoftwareTargetsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -583,6 +630,7 @@ impl MarketplaceSoftwareTargetsDestroyBuilder {
 impl std::future::IntoFuture for MarketplaceSoftwareTargetsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -597,6 +645,7 @@ pub struct MarketplaceSoftwareTargetsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceSoftwareTargetsMock<'a> {
     /// Expects `GET /api/marketplace-software-targets/` (operation `marketplace_software_targets_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -612,6 +661,7 @@ impl<'a> MarketplaceSoftwareTargetsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-software-targets/{uuid}/` (operation `marketplace_software_targets_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -626,6 +676,7 @@ impl<'a> MarketplaceSoftwareTargetsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-software-targets/` (operation `marketplace_software_targets_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceSoftwareTarget> {
@@ -638,6 +689,7 @@ impl<'a> MarketplaceSoftwareTargetsMock<'a> {
         )
     }
     /// Expects `PUT /api/marketplace-software-targets/{uuid}/` (operation `marketplace_software_targets_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -652,6 +704,7 @@ impl<'a> MarketplaceSoftwareTargetsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/marketplace-software-targets/{uuid}/` (operation `marketplace_software_targets_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -666,6 +719,7 @@ impl<'a> MarketplaceSoftwareTargetsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/marketplace-software-targets/{uuid}/` (operation `marketplace_software_targets_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,

@@ -27,6 +27,7 @@ impl<'a> MarketplaceSoftwareVersionsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceSoftwareVersionsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MarketplaceSoftwareVersionsListBuilder {
         MarketplaceSoftwareVersionsListBuilder {
             client: self.client.clone(),
@@ -62,6 +63,7 @@ impl<'a> MarketplaceSoftwareVersionsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceSoftwareVersionsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> MarketplaceSoftwareVersionsRetrieveBuilder {
         MarketplaceSoftwareVersionsRetrieveBuilder {
             client: self.client.clone(),
@@ -79,6 +81,7 @@ impl<'a> MarketplaceSoftwareVersionsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`MarketplaceSoftwareVersionsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(&self) -> MarketplaceSoftwareVersionsCreateBuilder {
         MarketplaceSoftwareVersionsCreateBuilder {
             client: self.client.clone(),
@@ -95,6 +98,7 @@ impl<'a> MarketplaceSoftwareVersionsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceSoftwareVersionsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(&self, uuid: Uuid) -> MarketplaceSoftwareVersionsUpdateBuilder {
         MarketplaceSoftwareVersionsUpdateBuilder {
             client: self.client.clone(),
@@ -112,6 +116,7 @@ impl<'a> MarketplaceSoftwareVersionsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceSoftwareVersionsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -132,6 +137,7 @@ impl<'a> MarketplaceSoftwareVersionsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`MarketplaceSoftwareVersionsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> MarketplaceSoftwareVersionsDestroyBuilder {
         MarketplaceSoftwareVersionsDestroyBuilder {
             client: self.client.clone(),
@@ -170,21 +176,25 @@ impl MarketplaceSoftwareVersionsListBuilder {
     /// Filter versions by catalog type (binary_runtime, source_package, package_manager)
     ///
     /// Query `catalog_type`, `CatalogTypeEnum`.
+    #[inline]
     pub fn catalog_type(mut self, value: models::CatalogTypeEnum) -> Self {
         self.catalog_type = Some(value);
         self
     }
     /// Query `catalog_uuid`, string (uuid).
+    #[inline]
     pub fn catalog_uuid(mut self, value: Uuid) -> Self {
         self.catalog_uuid = Some(value);
         self
     }
     /// Query `cpu_family`, string.
+    #[inline]
     pub fn cpu_family(mut self, value: impl Into<String>) -> Self {
         self.cpu_family = Some(value.into());
         self
     }
     /// Query `cpu_microarchitecture`, string.
+    #[inline]
     pub fn cpu_microarchitecture(mut self, value: impl Into<String>) -> Self {
         self.cpu_microarchitecture = Some(value.into());
         self
@@ -192,6 +202,7 @@ impl MarketplaceSoftwareVersionsListBuilder {
     /// Filter versions by GPU architecture (e.g., nvidia/cc90)
     ///
     /// Query `gpu_arch`, string.
+    #[inline]
     pub fn gpu_arch(mut self, value: impl Into<String>) -> Self {
         self.gpu_arch = Some(value.into());
         self
@@ -199,6 +210,7 @@ impl MarketplaceSoftwareVersionsListBuilder {
     /// Filter versions that have GPU-enabled builds
     ///
     /// Query `has_gpu`, boolean.
+    #[inline]
     pub fn has_gpu(mut self, value: bool) -> Self {
         self.has_gpu = Some(value);
         self
@@ -208,26 +220,31 @@ impl MarketplaceSoftwareVersionsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
     }
     /// Query `offering_uuid`, string (uuid).
+    #[inline]
     pub fn offering_uuid(mut self, value: Uuid) -> Self {
         self.offering_uuid = Some(value);
         self
     }
     /// Query `package_name`, string.
+    #[inline]
     pub fn package_name(mut self, value: impl Into<String>) -> Self {
         self.package_name = Some(value.into());
         self
     }
     /// Query `package_uuid`, string (uuid).
+    #[inline]
     pub fn package_uuid(mut self, value: Uuid) -> Self {
         self.package_uuid = Some(value);
         self
@@ -235,6 +252,7 @@ impl MarketplaceSoftwareVersionsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -242,6 +260,7 @@ impl MarketplaceSoftwareVersionsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -249,6 +268,7 @@ impl MarketplaceSoftwareVersionsListBuilder {
     /// Filter versions by release date range (release_date_after, release_date_before)
     ///
     /// Query `release_date_after`, string (date).
+    #[inline]
     pub fn release_date_after(mut self, value: Date) -> Self {
         self.release_date_after = Some(value);
         self
@@ -256,6 +276,7 @@ impl MarketplaceSoftwareVersionsListBuilder {
     /// Filter versions by release date range (release_date_after, release_date_before)
     ///
     /// Query `release_date_before`, string (date).
+    #[inline]
     pub fn release_date_before(mut self, value: Date) -> Self {
         self.release_date_before = Some(value);
         self
@@ -263,6 +284,7 @@ impl MarketplaceSoftwareVersionsListBuilder {
     /// Filter versions compatible with a specific toolchain family (e.g., foss_2022b)
     ///
     /// Query `toolchain_families_compatibility`, string.
+    #[inline]
     pub fn toolchain_families_compatibility(mut self, value: impl Into<String>) -> Self {
         self.toolchain_families_compatibility = Some(value.into());
         self
@@ -270,6 +292,7 @@ impl MarketplaceSoftwareVersionsListBuilder {
     /// Filter versions by toolchain name (e.g., foss, gfbf)
     ///
     /// Query `toolchain_name`, string.
+    #[inline]
     pub fn toolchain_name(mut self, value: impl Into<String>) -> Self {
         self.toolchain_name = Some(value.into());
         self
@@ -277,11 +300,13 @@ impl MarketplaceSoftwareVersionsListBuilder {
     /// Filter versions by toolchain version (e.g., 2023b)
     ///
     /// Query `toolchain_version`, string.
+    #[inline]
     pub fn toolchain_version(mut self, value: impl Into<String>) -> Self {
         self.toolchain_version = Some(value.into());
         self
     }
     /// Query `version`, string.
+    #[inline]
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.version = Some(value.into());
         self
@@ -289,12 +314,14 @@ impl MarketplaceSoftwareVersionsListBuilder {
     /// Filter versions by exact version string
     ///
     /// Query `version_exact`, string.
+    #[inline]
     pub fn version_exact(mut self, value: impl Into<String>) -> Self {
         self.version_exact = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -303,6 +330,7 @@ impl MarketplaceSoftwareVersionsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -342,6 +370,7 @@ impl MarketplaceSoftwareVersionsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::MarketplaceSoftwareVersion>> {
@@ -352,6 +381,7 @@ impl MarketplaceSoftwareVersionsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::MarketplaceSoftwareVersion> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -367,6 +397,7 @@ impl MarketplaceSoftwareVersionsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-software-versions/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -383,6 +414,7 @@ impl std::future::IntoFuture for MarketplaceSoftwareVersionsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::MarketplaceSoftwareVersion>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -397,6 +429,7 @@ pub struct MarketplaceSoftwareVersionsRetrieveBuilder {
 impl MarketplaceSoftwareVersionsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -405,6 +438,7 @@ impl MarketplaceSoftwareVersionsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -424,6 +458,7 @@ impl MarketplaceSoftwareVersionsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceSoftwareVersion> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -432,6 +467,7 @@ impl MarketplaceSoftwareVersionsRetrieveBuilder {
 impl std::future::IntoFuture for MarketplaceSoftwareVersionsRetrieveBuilder {
     type Output = Result<models::MarketplaceSoftwareVersion, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::MarketplaceSoftwareVersion>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -445,6 +481,7 @@ pub struct MarketplaceSoftwareVersionsCreateBuilder {
 impl MarketplaceSoftwareVersionsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -453,6 +490,7 @@ impl MarketplaceSoftwareVersionsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -469,6 +507,7 @@ impl MarketplaceSoftwareVersionsCreateBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceSoftwareVersion> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -477,6 +516,7 @@ impl MarketplaceSoftwareVersionsCreateBuilder {
 impl std::future::IntoFuture for MarketplaceSoftwareVersionsCreateBuilder {
     type Output = Result<models::MarketplaceSoftwareVersion, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::MarketplaceSoftwareVersion>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -491,6 +531,7 @@ pub struct MarketplaceSoftwareVersionsUpdateBuilder {
 impl MarketplaceSoftwareVersionsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -499,6 +540,7 @@ impl MarketplaceSoftwareVersionsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -518,6 +560,7 @@ impl MarketplaceSoftwareVersionsUpdateBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceSoftwareVersion> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -526,6 +569,7 @@ impl MarketplaceSoftwareVersionsUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceSoftwareVersionsUpdateBuilder {
     type Output = Result<models::MarketplaceSoftwareVersion, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::MarketplaceSoftwareVersion>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -540,6 +584,7 @@ pub struct MarketplaceSoftwareVersionsPartialUpdateBuilder {
 impl MarketplaceSoftwareVersionsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -548,6 +593,7 @@ impl MarketplaceSoftwareVersionsPartialUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -567,6 +613,7 @@ impl MarketplaceSoftwareVersionsPartialUpdateBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceSoftwareVersion> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -575,6 +622,7 @@ impl MarketplaceSoftwareVersionsPartialUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceSoftwareVersionsPartialUpdateBuilder {
     type Output = Result<models::MarketplaceSoftwareVersion, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::MarketplaceSoftwareVersion>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -589,6 +637,7 @@ pub struct MarketplaceSoftwareVersionsDestroyBuilder {
 impl MarketplaceSoftwareVersionsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -597,6 +646,7 @@ impl MarketplaceSoftwareVersionsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -616,6 +666,7 @@ impl MarketplaceSoftwareVersionsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -624,6 +675,7 @@ impl MarketplaceSoftwareVersionsDestroyBuilder {
 impl std::future::IntoFuture for MarketplaceSoftwareVersionsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -638,6 +690,7 @@ pub struct MarketplaceSoftwareVersionsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceSoftwareVersionsMock<'a> {
     /// Expects `GET /api/marketplace-software-versions/` (operation `marketplace_software_versions_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -653,6 +706,7 @@ impl<'a> MarketplaceSoftwareVersionsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-software-versions/{uuid}/` (operation `marketplace_software_versions_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -667,6 +721,7 @@ impl<'a> MarketplaceSoftwareVersionsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-software-versions/` (operation `marketplace_software_versions_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceSoftwareVersion> {
@@ -679,6 +734,7 @@ impl<'a> MarketplaceSoftwareVersionsMock<'a> {
         )
     }
     /// Expects `PUT /api/marketplace-software-versions/{uuid}/` (operation `marketplace_software_versions_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -693,6 +749,7 @@ impl<'a> MarketplaceSoftwareVersionsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/marketplace-software-versions/{uuid}/` (operation `marketplace_software_versions_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -707,6 +764,7 @@ impl<'a> MarketplaceSoftwareVersionsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/marketplace-software-versions/{uuid}/` (operation `marketplace_software_versions_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,

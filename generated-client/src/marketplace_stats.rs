@@ -27,6 +27,7 @@ impl<'a> MarketplaceStatsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceStatsAggregatedUsageTrendsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn aggregated_usage_trends_list(
         &self,
     ) -> MarketplaceStatsAggregatedUsageTrendsListBuilder {
@@ -47,6 +48,7 @@ impl<'a> MarketplaceStatsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceStatsComponentUsagesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn component_usages_list(&self) -> MarketplaceStatsComponentUsagesListBuilder {
         MarketplaceStatsComponentUsagesListBuilder {
             client: self.client.clone(),
@@ -65,6 +67,7 @@ impl<'a> MarketplaceStatsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceStatsComponentUsagesPerMonthListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn component_usages_per_month_list(
         &self,
     ) -> MarketplaceStatsComponentUsagesPerMonthListBuilder {
@@ -85,6 +88,7 @@ impl<'a> MarketplaceStatsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceStatsComponentUsagesPerProjectListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn component_usages_per_project_list(
         &self,
     ) -> MarketplaceStatsComponentUsagesPerProjectListBuilder {
@@ -105,6 +109,7 @@ impl<'a> MarketplaceStatsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceStatsCountActiveResourcesGroupedByOfferingCountryListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn count_active_resources_grouped_by_offering_country_list(
         &self,
     ) -> MarketplaceStatsCountActiveResourcesGroupedByOfferingCountryListBuilder {
@@ -125,6 +130,7 @@ impl<'a> MarketplaceStatsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceStatsCountActiveResourcesGroupedByOfferingListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn count_active_resources_grouped_by_offering_list(
         &self,
     ) -> MarketplaceStatsCountActiveResourcesGroupedByOfferingListBuilder {
@@ -145,6 +151,7 @@ impl<'a> MarketplaceStatsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceStatsCountActiveResourcesGroupedByOrganizationGroupListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn count_active_resources_grouped_by_organization_group_list(
         &self,
     ) -> MarketplaceStatsCountActiveResourcesGroupedByOrganizationGroupListBuilder {
@@ -163,6 +170,7 @@ impl<'a> MarketplaceStatsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceStatsCountProjectsGroupedByProviderAndIndustryFlagListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn count_projects_grouped_by_provider_and_industry_flag_list(
         &self,
     ) -> MarketplaceStatsCountProjectsGroupedByProviderAndIndustryFlagListBuilder {
@@ -181,6 +189,7 @@ impl<'a> MarketplaceStatsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceStatsCountProjectsGroupedByProviderAndOecdListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn count_projects_grouped_by_provider_and_oecd_list(
         &self,
     ) -> MarketplaceStatsCountProjectsGroupedByProviderAndOecdListBuilder {
@@ -201,6 +210,7 @@ impl<'a> MarketplaceStatsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceStatsCountProjectsOfServiceProvidersGroupedByOecdListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn count_projects_of_service_providers_grouped_by_oecd_list(
         &self,
     ) -> MarketplaceStatsCountProjectsOfServiceProvidersGroupedByOecdListBuilder {
@@ -221,6 +231,7 @@ impl<'a> MarketplaceStatsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceStatsCountProjectsOfServiceProvidersListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn count_projects_of_service_providers_list(
         &self,
     ) -> MarketplaceStatsCountProjectsOfServiceProvidersListBuilder {
@@ -241,6 +252,7 @@ impl<'a> MarketplaceStatsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceStatsCountUniqueUsersConnectedWithActiveResourcesOfServiceProviderListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn count_unique_users_connected_with_active_resources_of_service_provider_list(
         &self,
     ) -> MarketplaceStatsCountUniqueUsersConnectedWithActiveResourcesOfServiceProviderListBuilder {
@@ -261,6 +273,7 @@ impl<'a> MarketplaceStatsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceStatsCountUsersOfServiceProvidersListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn count_users_of_service_providers_list(
         &self,
     ) -> MarketplaceStatsCountUsersOfServiceProvidersListBuilder {
@@ -281,6 +294,7 @@ impl<'a> MarketplaceStatsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceStatsCustomerMemberCountListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn customer_member_count_list(
         &self,
     ) -> MarketplaceStatsCustomerMemberCountListBuilder {
@@ -301,6 +315,7 @@ impl<'a> MarketplaceStatsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceStatsCustomerMemberSummaryRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn customer_member_summary_retrieve(
         &self,
     ) -> MarketplaceStatsCustomerMemberSummaryRetrieveBuilder {
@@ -319,6 +334,7 @@ impl<'a> MarketplaceStatsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceStatsOfferingCostsSummaryRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn offering_costs_summary_retrieve(
         &self,
     ) -> MarketplaceStatsOfferingCostsSummaryRetrieveBuilder {
@@ -337,6 +353,7 @@ impl<'a> MarketplaceStatsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceStatsOfferingsCounterStatsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn offerings_counter_stats_list(
         &self,
     ) -> MarketplaceStatsOfferingsCounterStatsListBuilder {
@@ -357,6 +374,7 @@ impl<'a> MarketplaceStatsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceStatsOpenstackInstancesAggregateListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn openstack_instances_aggregate_list(
         &self,
         group_by: models::OpenStackInstanceAggregateGroupByEnum,
@@ -389,6 +407,7 @@ impl<'a> MarketplaceStatsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceStatsOpenstackInstancesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn openstack_instances_list(
         &self,
     ) -> MarketplaceStatsOpenstackInstancesListBuilder {
@@ -427,6 +446,7 @@ impl<'a> MarketplaceStatsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceStatsOrderStatsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn order_stats_retrieve(&self) -> MarketplaceStatsOrderStatsRetrieveBuilder {
         MarketplaceStatsOrderStatsRetrieveBuilder {
             client: self.client.clone(),
@@ -447,6 +467,7 @@ impl<'a> MarketplaceStatsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceStatsOrganizationProjectCountListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn organization_project_count_list(
         &self,
     ) -> MarketplaceStatsOrganizationProjectCountListBuilder {
@@ -467,6 +488,7 @@ impl<'a> MarketplaceStatsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceStatsOrganizationResourceCountListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn organization_resource_count_list(
         &self,
     ) -> MarketplaceStatsOrganizationResourceCountListBuilder {
@@ -487,6 +509,7 @@ impl<'a> MarketplaceStatsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceStatsProjectClassificationSummaryRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn project_classification_summary_retrieve(
         &self,
     ) -> MarketplaceStatsProjectClassificationSummaryRetrieveBuilder {
@@ -505,6 +528,7 @@ impl<'a> MarketplaceStatsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceStatsProjectCreationTrendListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn project_creation_trend_list(
         &self,
     ) -> MarketplaceStatsProjectCreationTrendListBuilder {
@@ -525,6 +549,7 @@ impl<'a> MarketplaceStatsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceStatsProjectsLimitsGroupedByIndustryFlagRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn projects_limits_grouped_by_industry_flag_retrieve(
         &self,
     ) -> MarketplaceStatsProjectsLimitsGroupedByIndustryFlagRetrieveBuilder {
@@ -543,6 +568,7 @@ impl<'a> MarketplaceStatsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceStatsProjectsLimitsGroupedByOecdRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn projects_limits_grouped_by_oecd_retrieve(
         &self,
     ) -> MarketplaceStatsProjectsLimitsGroupedByOecdRetrieveBuilder {
@@ -561,6 +587,7 @@ impl<'a> MarketplaceStatsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceStatsProjectsUsagesGroupedByIndustryFlagRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn projects_usages_grouped_by_industry_flag_retrieve(
         &self,
     ) -> MarketplaceStatsProjectsUsagesGroupedByIndustryFlagRetrieveBuilder {
@@ -579,6 +606,7 @@ impl<'a> MarketplaceStatsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceStatsProjectsUsagesGroupedByOecdRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn projects_usages_grouped_by_oecd_retrieve(
         &self,
     ) -> MarketplaceStatsProjectsUsagesGroupedByOecdRetrieveBuilder {
@@ -597,6 +625,7 @@ impl<'a> MarketplaceStatsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceStatsProviderCustomersRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn provider_customers_retrieve(
         &self,
         provider_uuid: impl Into<String>,
@@ -617,6 +646,7 @@ impl<'a> MarketplaceStatsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceStatsProviderOfferingsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn provider_offerings_retrieve(
         &self,
         provider_uuid: impl Into<String>,
@@ -637,6 +667,7 @@ impl<'a> MarketplaceStatsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceStatsProviderResourcesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn provider_resources_retrieve(
         &self,
         provider_uuid: impl Into<String>,
@@ -657,6 +688,7 @@ impl<'a> MarketplaceStatsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceStatsResourceCreationTrendListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn resource_creation_trend_list(
         &self,
     ) -> MarketplaceStatsResourceCreationTrendListBuilder {
@@ -677,6 +709,7 @@ impl<'a> MarketplaceStatsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceStatsResourceProvisioningStatsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn resource_provisioning_stats_list(
         &self,
     ) -> MarketplaceStatsResourceProvisioningStatsListBuilder {
@@ -698,6 +731,7 @@ impl<'a> MarketplaceStatsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceStatsResourceUsageByCreatorAffiliationListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn resource_usage_by_creator_affiliation_list(
         &self,
     ) -> MarketplaceStatsResourceUsageByCreatorAffiliationListBuilder {
@@ -718,6 +752,7 @@ impl<'a> MarketplaceStatsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceStatsResourceUsageByCustomerListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn resource_usage_by_customer_list(
         &self,
     ) -> MarketplaceStatsResourceUsageByCustomerListBuilder {
@@ -738,6 +773,7 @@ impl<'a> MarketplaceStatsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceStatsResourceUsageByOrganizationTypeListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn resource_usage_by_organization_type_list(
         &self,
     ) -> MarketplaceStatsResourceUsageByOrganizationTypeListBuilder {
@@ -758,6 +794,7 @@ impl<'a> MarketplaceStatsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceStatsResourcesGeographySummaryRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn resources_geography_summary_retrieve(
         &self,
     ) -> MarketplaceStatsResourcesGeographySummaryRetrieveBuilder {
@@ -776,6 +813,7 @@ impl<'a> MarketplaceStatsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceStatsResourcesLimitsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn resources_limits_list(&self) -> MarketplaceStatsResourcesLimitsListBuilder {
         MarketplaceStatsResourcesLimitsListBuilder {
             client: self.client.clone(),
@@ -794,6 +832,7 @@ impl<'a> MarketplaceStatsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceStatsResourcesMissingUsageListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn resources_missing_usage_list(
         &self,
     ) -> MarketplaceStatsResourcesMissingUsageListBuilder {
@@ -816,6 +855,7 @@ impl<'a> MarketplaceStatsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceStatsTopServiceProvidersByResourcesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn top_service_providers_by_resources_list(
         &self,
     ) -> MarketplaceStatsTopServiceProvidersByResourcesListBuilder {
@@ -837,6 +877,7 @@ impl<'a> MarketplaceStatsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceStatsTotalCostOfActiveResourcesPerOfferingListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn total_cost_of_active_resources_per_offering_list(
         &self,
     ) -> MarketplaceStatsTotalCostOfActiveResourcesPerOfferingListBuilder {
@@ -857,6 +898,7 @@ impl<'a> MarketplaceStatsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceStatsUserAffiliationCountListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn user_affiliation_count_list(
         &self,
     ) -> MarketplaceStatsUserAffiliationCountListBuilder {
@@ -877,6 +919,7 @@ impl<'a> MarketplaceStatsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceStatsUserAffiliationDetailsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn user_affiliation_details_list(
         &self,
     ) -> MarketplaceStatsUserAffiliationDetailsListBuilder {
@@ -902,6 +945,7 @@ impl<'a> MarketplaceStatsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceStatsUserAuthMethodCountListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn user_auth_method_count_list(
         &self,
     ) -> MarketplaceStatsUserAuthMethodCountListBuilder {
@@ -922,6 +966,7 @@ impl<'a> MarketplaceStatsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceStatsUserIdentitySourceCountListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn user_identity_source_count_list(
         &self,
     ) -> MarketplaceStatsUserIdentitySourceCountListBuilder {
@@ -942,6 +987,7 @@ impl<'a> MarketplaceStatsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceStatsUserJobTitleCountListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn user_job_title_count_list(
         &self,
     ) -> MarketplaceStatsUserJobTitleCountListBuilder {
@@ -962,6 +1008,7 @@ impl<'a> MarketplaceStatsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceStatsUserNationalityListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn user_nationality_list(&self) -> MarketplaceStatsUserNationalityListBuilder {
         MarketplaceStatsUserNationalityListBuilder {
             client: self.client.clone(),
@@ -980,6 +1027,7 @@ impl<'a> MarketplaceStatsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceStatsUserOrganizationCountListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn user_organization_count_list(
         &self,
     ) -> MarketplaceStatsUserOrganizationCountListBuilder {
@@ -1000,6 +1048,7 @@ impl<'a> MarketplaceStatsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceStatsUserOrganizationTypeCountListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn user_organization_type_count_list(
         &self,
     ) -> MarketplaceStatsUserOrganizationTypeCountListBuilder {
@@ -1020,6 +1069,7 @@ impl<'a> MarketplaceStatsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceStatsUserResidenceCountryListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn user_residence_country_list(
         &self,
     ) -> MarketplaceStatsUserResidenceCountryListBuilder {
@@ -1044,6 +1094,7 @@ impl MarketplaceStatsAggregatedUsageTrendsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -1051,12 +1102,14 @@ impl MarketplaceStatsAggregatedUsageTrendsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1065,6 +1118,7 @@ impl MarketplaceStatsAggregatedUsageTrendsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1084,6 +1138,7 @@ impl MarketplaceStatsAggregatedUsageTrendsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -1096,6 +1151,7 @@ impl MarketplaceStatsAggregatedUsageTrendsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<models::MarketplaceStatsAggregatedUsageTrendsListResponse> {
@@ -1113,6 +1169,7 @@ impl MarketplaceStatsAggregatedUsageTrendsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-stats/aggregated_usage_trends/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -1129,6 +1186,7 @@ impl std::future::IntoFuture for MarketplaceStatsAggregatedUsageTrendsListBuilde
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::MarketplaceStatsAggregatedUsageTrendsListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1146,6 +1204,7 @@ impl MarketplaceStatsComponentUsagesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -1153,12 +1212,14 @@ impl MarketplaceStatsComponentUsagesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1167,6 +1228,7 @@ impl MarketplaceStatsComponentUsagesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1186,6 +1248,7 @@ impl MarketplaceStatsComponentUsagesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -1198,6 +1261,7 @@ impl MarketplaceStatsComponentUsagesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<models::MarketplaceStatsComponentUsagesListResponse> {
@@ -1215,6 +1279,7 @@ impl MarketplaceStatsComponentUsagesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-stats/component_usages/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -1231,6 +1296,7 @@ impl std::future::IntoFuture for MarketplaceStatsComponentUsagesListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::MarketplaceStatsComponentUsagesListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1248,6 +1314,7 @@ impl MarketplaceStatsComponentUsagesPerMonthListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -1255,12 +1322,14 @@ impl MarketplaceStatsComponentUsagesPerMonthListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1269,6 +1338,7 @@ impl MarketplaceStatsComponentUsagesPerMonthListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1288,6 +1358,7 @@ impl MarketplaceStatsComponentUsagesPerMonthListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -1300,6 +1371,7 @@ impl MarketplaceStatsComponentUsagesPerMonthListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<
@@ -1319,6 +1391,7 @@ impl MarketplaceStatsComponentUsagesPerMonthListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-stats/component_usages_per_month/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -1335,6 +1408,7 @@ impl std::future::IntoFuture for MarketplaceStatsComponentUsagesPerMonthListBuil
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::MarketplaceStatsComponentUsagesPerMonthListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1352,6 +1426,7 @@ impl MarketplaceStatsComponentUsagesPerProjectListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -1359,12 +1434,14 @@ impl MarketplaceStatsComponentUsagesPerProjectListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1373,6 +1450,7 @@ impl MarketplaceStatsComponentUsagesPerProjectListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1392,6 +1470,7 @@ impl MarketplaceStatsComponentUsagesPerProjectListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -1404,6 +1483,7 @@ impl MarketplaceStatsComponentUsagesPerProjectListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<
@@ -1423,6 +1503,7 @@ impl MarketplaceStatsComponentUsagesPerProjectListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-stats/component_usages_per_project/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -1439,6 +1520,7 @@ impl std::future::IntoFuture for MarketplaceStatsComponentUsagesPerProjectListBu
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::MarketplaceStatsComponentUsagesPerProjectListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1456,6 +1538,7 @@ impl MarketplaceStatsCountActiveResourcesGroupedByOfferingCountryListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -1463,12 +1546,14 @@ impl MarketplaceStatsCountActiveResourcesGroupedByOfferingCountryListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1477,6 +1562,7 @@ impl MarketplaceStatsCountActiveResourcesGroupedByOfferingCountryListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1497,6 +1583,7 @@ impl MarketplaceStatsCountActiveResourcesGroupedByOfferingCountryListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -1511,6 +1598,7 @@ impl MarketplaceStatsCountActiveResourcesGroupedByOfferingCountryListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<
@@ -1530,6 +1618,7 @@ impl MarketplaceStatsCountActiveResourcesGroupedByOfferingCountryListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-stats/count_active_resources_grouped_by_offering_country/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -1551,6 +1640,7 @@ for MarketplaceStatsCountActiveResourcesGroupedByOfferingCountryListBuilder {
             models::MarketplaceStatsCountActiveResourcesGroupedByOfferingCountryListResponse,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1568,6 +1658,7 @@ impl MarketplaceStatsCountActiveResourcesGroupedByOfferingListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -1575,12 +1666,14 @@ impl MarketplaceStatsCountActiveResourcesGroupedByOfferingListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1589,6 +1682,7 @@ impl MarketplaceStatsCountActiveResourcesGroupedByOfferingListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1609,6 +1703,7 @@ impl MarketplaceStatsCountActiveResourcesGroupedByOfferingListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -1623,6 +1718,7 @@ impl MarketplaceStatsCountActiveResourcesGroupedByOfferingListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<
@@ -1642,6 +1738,7 @@ impl MarketplaceStatsCountActiveResourcesGroupedByOfferingListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-stats/count_active_resources_grouped_by_offering/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -1663,6 +1760,7 @@ for MarketplaceStatsCountActiveResourcesGroupedByOfferingListBuilder {
             models::MarketplaceStatsCountActiveResourcesGroupedByOfferingListResponse,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1680,6 +1778,7 @@ impl MarketplaceStatsCountActiveResourcesGroupedByOrganizationGroupListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -1687,12 +1786,14 @@ impl MarketplaceStatsCountActiveResourcesGroupedByOrganizationGroupListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1701,6 +1802,7 @@ impl MarketplaceStatsCountActiveResourcesGroupedByOrganizationGroupListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1721,6 +1823,7 @@ impl MarketplaceStatsCountActiveResourcesGroupedByOrganizationGroupListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -1735,6 +1838,7 @@ impl MarketplaceStatsCountActiveResourcesGroupedByOrganizationGroupListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<
@@ -1754,6 +1858,7 @@ impl MarketplaceStatsCountActiveResourcesGroupedByOrganizationGroupListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-stats/count_active_resources_grouped_by_organization_group/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -1775,6 +1880,7 @@ for MarketplaceStatsCountActiveResourcesGroupedByOrganizationGroupListBuilder {
             models::MarketplaceStatsCountActiveResourcesGroupedByOrganizationGroupListResponse,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1792,6 +1898,7 @@ impl MarketplaceStatsCountProjectsGroupedByProviderAndIndustryFlagListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -1799,12 +1906,14 @@ impl MarketplaceStatsCountProjectsGroupedByProviderAndIndustryFlagListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1813,6 +1922,7 @@ impl MarketplaceStatsCountProjectsGroupedByProviderAndIndustryFlagListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1833,6 +1943,7 @@ impl MarketplaceStatsCountProjectsGroupedByProviderAndIndustryFlagListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -1847,6 +1958,7 @@ impl MarketplaceStatsCountProjectsGroupedByProviderAndIndustryFlagListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<
@@ -1866,6 +1978,7 @@ impl MarketplaceStatsCountProjectsGroupedByProviderAndIndustryFlagListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-stats/count_projects_grouped_by_provider_and_industry_flag/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -1887,6 +2000,7 @@ for MarketplaceStatsCountProjectsGroupedByProviderAndIndustryFlagListBuilder {
             models::MarketplaceStatsCountProjectsGroupedByProviderAndIndustryFlagListResponse,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1904,6 +2018,7 @@ impl MarketplaceStatsCountProjectsGroupedByProviderAndOecdListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -1911,12 +2026,14 @@ impl MarketplaceStatsCountProjectsGroupedByProviderAndOecdListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1925,6 +2042,7 @@ impl MarketplaceStatsCountProjectsGroupedByProviderAndOecdListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1945,6 +2063,7 @@ impl MarketplaceStatsCountProjectsGroupedByProviderAndOecdListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -1959,6 +2078,7 @@ impl MarketplaceStatsCountProjectsGroupedByProviderAndOecdListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<
@@ -1978,6 +2098,7 @@ impl MarketplaceStatsCountProjectsGroupedByProviderAndOecdListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-stats/count_projects_grouped_by_provider_and_oecd/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -1999,6 +2120,7 @@ for MarketplaceStatsCountProjectsGroupedByProviderAndOecdListBuilder {
             models::MarketplaceStatsCountProjectsGroupedByProviderAndOecdListResponse,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2016,6 +2138,7 @@ impl MarketplaceStatsCountProjectsOfServiceProvidersGroupedByOecdListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -2023,12 +2146,14 @@ impl MarketplaceStatsCountProjectsOfServiceProvidersGroupedByOecdListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2037,6 +2162,7 @@ impl MarketplaceStatsCountProjectsOfServiceProvidersGroupedByOecdListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2057,6 +2183,7 @@ impl MarketplaceStatsCountProjectsOfServiceProvidersGroupedByOecdListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -2071,6 +2198,7 @@ impl MarketplaceStatsCountProjectsOfServiceProvidersGroupedByOecdListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<
@@ -2090,6 +2218,7 @@ impl MarketplaceStatsCountProjectsOfServiceProvidersGroupedByOecdListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-stats/count_projects_of_service_providers_grouped_by_oecd/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -2111,6 +2240,7 @@ for MarketplaceStatsCountProjectsOfServiceProvidersGroupedByOecdListBuilder {
             models::MarketplaceStatsCountProjectsOfServiceProvidersGroupedByOecdListResponse,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2128,6 +2258,7 @@ impl MarketplaceStatsCountProjectsOfServiceProvidersListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -2135,12 +2266,14 @@ impl MarketplaceStatsCountProjectsOfServiceProvidersListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2149,6 +2282,7 @@ impl MarketplaceStatsCountProjectsOfServiceProvidersListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2168,6 +2302,7 @@ impl MarketplaceStatsCountProjectsOfServiceProvidersListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::MarketplaceStat>> {
@@ -2178,6 +2313,7 @@ impl MarketplaceStatsCountProjectsOfServiceProvidersListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::MarketplaceStat> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -2193,6 +2329,7 @@ impl MarketplaceStatsCountProjectsOfServiceProvidersListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-stats/count_projects_of_service_providers/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -2205,6 +2342,7 @@ impl std::future::IntoFuture
 for MarketplaceStatsCountProjectsOfServiceProvidersListBuilder {
     type Output = Result<runtime::Page<models::MarketplaceStat>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::MarketplaceStat>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2222,6 +2360,7 @@ impl MarketplaceStatsCountUniqueUsersConnectedWithActiveResourcesOfServiceProvid
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -2229,12 +2368,14 @@ impl MarketplaceStatsCountUniqueUsersConnectedWithActiveResourcesOfServiceProvid
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2243,6 +2384,7 @@ impl MarketplaceStatsCountUniqueUsersConnectedWithActiveResourcesOfServiceProvid
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2263,6 +2405,7 @@ impl MarketplaceStatsCountUniqueUsersConnectedWithActiveResourcesOfServiceProvid
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -2277,6 +2420,7 @@ impl MarketplaceStatsCountUniqueUsersConnectedWithActiveResourcesOfServiceProvid
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<
@@ -2296,6 +2440,7 @@ impl MarketplaceStatsCountUniqueUsersConnectedWithActiveResourcesOfServiceProvid
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-stats/count_unique_users_connected_with_active_resources_of_service_provider/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -2317,6 +2462,7 @@ for MarketplaceStatsCountUniqueUsersConnectedWithActiveResourcesOfServiceProvide
             models::MarketplaceStatsCountUniqueUsersConnectedWithActiveResourcesOfServiceProviderListResponse,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2334,6 +2480,7 @@ impl MarketplaceStatsCountUsersOfServiceProvidersListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -2341,12 +2488,14 @@ impl MarketplaceStatsCountUsersOfServiceProvidersListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2355,6 +2504,7 @@ impl MarketplaceStatsCountUsersOfServiceProvidersListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2374,6 +2524,7 @@ impl MarketplaceStatsCountUsersOfServiceProvidersListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::MarketplaceStat>> {
@@ -2384,6 +2535,7 @@ impl MarketplaceStatsCountUsersOfServiceProvidersListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::MarketplaceStat> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -2399,6 +2551,7 @@ impl MarketplaceStatsCountUsersOfServiceProvidersListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-stats/count_users_of_service_providers/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -2411,6 +2564,7 @@ impl std::future::IntoFuture
 for MarketplaceStatsCountUsersOfServiceProvidersListBuilder {
     type Output = Result<runtime::Page<models::MarketplaceStat>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::MarketplaceStat>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2428,6 +2582,7 @@ impl MarketplaceStatsCustomerMemberCountListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -2435,12 +2590,14 @@ impl MarketplaceStatsCustomerMemberCountListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2449,6 +2606,7 @@ impl MarketplaceStatsCustomerMemberCountListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2468,6 +2626,7 @@ impl MarketplaceStatsCustomerMemberCountListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -2480,6 +2639,7 @@ impl MarketplaceStatsCustomerMemberCountListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<models::MarketplaceStatsCustomerMemberCountListResponse> {
@@ -2497,6 +2657,7 @@ impl MarketplaceStatsCustomerMemberCountListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-stats/customer_member_count/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -2513,6 +2674,7 @@ impl std::future::IntoFuture for MarketplaceStatsCustomerMemberCountListBuilder 
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::MarketplaceStatsCustomerMemberCountListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2526,6 +2688,7 @@ pub struct MarketplaceStatsCustomerMemberSummaryRetrieveBuilder {
 impl MarketplaceStatsCustomerMemberSummaryRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2534,6 +2697,7 @@ impl MarketplaceStatsCustomerMemberSummaryRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2550,6 +2714,7 @@ impl MarketplaceStatsCustomerMemberSummaryRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -2567,6 +2732,7 @@ impl std::future::IntoFuture for MarketplaceStatsCustomerMemberSummaryRetrieveBu
     type IntoFuture = runtime::ResponseFuture<
         models::MarketplaceStatsCustomerMemberSummaryRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2580,6 +2746,7 @@ pub struct MarketplaceStatsOfferingCostsSummaryRetrieveBuilder {
 impl MarketplaceStatsOfferingCostsSummaryRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2588,6 +2755,7 @@ impl MarketplaceStatsOfferingCostsSummaryRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2604,6 +2772,7 @@ impl MarketplaceStatsOfferingCostsSummaryRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -2621,6 +2790,7 @@ impl std::future::IntoFuture for MarketplaceStatsOfferingCostsSummaryRetrieveBui
     type IntoFuture = runtime::ResponseFuture<
         models::MarketplaceStatsOfferingCostsSummaryRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2638,6 +2808,7 @@ impl MarketplaceStatsOfferingsCounterStatsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -2645,12 +2816,14 @@ impl MarketplaceStatsOfferingsCounterStatsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2659,6 +2832,7 @@ impl MarketplaceStatsOfferingsCounterStatsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2678,6 +2852,7 @@ impl MarketplaceStatsOfferingsCounterStatsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -2690,6 +2865,7 @@ impl MarketplaceStatsOfferingsCounterStatsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<models::MarketplaceStatsOfferingsCounterStatsListResponse> {
@@ -2707,6 +2883,7 @@ impl MarketplaceStatsOfferingsCounterStatsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-stats/offerings_counter_stats/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -2723,6 +2900,7 @@ impl std::future::IntoFuture for MarketplaceStatsOfferingsCounterStatsListBuilde
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::MarketplaceStatsOfferingsCounterStatsListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2751,6 +2929,7 @@ impl MarketplaceStatsOpenstackInstancesAggregateListBuilder {
     /// Filter by customer UUID.
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -2758,6 +2937,7 @@ impl MarketplaceStatsOpenstackInstancesAggregateListBuilder {
     /// Filter by flavor name (case-insensitive partial match).
     ///
     /// Query `flavor_name`, string.
+    #[inline]
     pub fn flavor_name(mut self, value: impl Into<String>) -> Self {
         self.flavor_name = Some(value.into());
         self
@@ -2765,6 +2945,7 @@ impl MarketplaceStatsOpenstackInstancesAggregateListBuilder {
     /// Filter by hypervisor hostname (case-insensitive partial match).
     ///
     /// Query `hypervisor_hostname`, string.
+    #[inline]
     pub fn hypervisor_hostname(mut self, value: impl Into<String>) -> Self {
         self.hypervisor_hostname = Some(value.into());
         self
@@ -2772,6 +2953,7 @@ impl MarketplaceStatsOpenstackInstancesAggregateListBuilder {
     /// Filter by image name (case-insensitive partial match).
     ///
     /// Query `image_name`, string.
+    #[inline]
     pub fn image_name(mut self, value: impl Into<String>) -> Self {
         self.image_name = Some(value.into());
         self
@@ -2779,6 +2961,7 @@ impl MarketplaceStatsOpenstackInstancesAggregateListBuilder {
     /// Filter by instance name (case-insensitive partial match).
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -2786,6 +2969,7 @@ impl MarketplaceStatsOpenstackInstancesAggregateListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -2793,6 +2977,7 @@ impl MarketplaceStatsOpenstackInstancesAggregateListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -2800,6 +2985,7 @@ impl MarketplaceStatsOpenstackInstancesAggregateListBuilder {
     /// Filter by project UUID.
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -2807,6 +2993,7 @@ impl MarketplaceStatsOpenstackInstancesAggregateListBuilder {
     /// Filter by runtime state (e.g. ACTIVE, SHUTOFF).
     ///
     /// Query `runtime_state`, string.
+    #[inline]
     pub fn runtime_state(mut self, value: impl Into<String>) -> Self {
         self.runtime_state = Some(value.into());
         self
@@ -2814,6 +3001,7 @@ impl MarketplaceStatsOpenstackInstancesAggregateListBuilder {
     /// Filter by cluster (service settings) UUID.
     ///
     /// Query `service_settings_uuid`, string (uuid).
+    #[inline]
     pub fn service_settings_uuid(mut self, value: Uuid) -> Self {
         self.service_settings_uuid = Some(value);
         self
@@ -2821,6 +3009,7 @@ impl MarketplaceStatsOpenstackInstancesAggregateListBuilder {
     /// Filter by provisioning state (e.g. OK, ERRED).
     ///
     /// Query `state`, string.
+    #[inline]
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
@@ -2828,12 +3017,14 @@ impl MarketplaceStatsOpenstackInstancesAggregateListBuilder {
     /// Filter by tenant UUID.
     ///
     /// Query `tenant_uuid`, string (uuid).
+    #[inline]
     pub fn tenant_uuid(mut self, value: Uuid) -> Self {
         self.tenant_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2842,6 +3033,7 @@ impl MarketplaceStatsOpenstackInstancesAggregateListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2872,6 +3064,7 @@ impl MarketplaceStatsOpenstackInstancesAggregateListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -2884,6 +3077,7 @@ impl MarketplaceStatsOpenstackInstancesAggregateListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<
@@ -2903,6 +3097,7 @@ impl MarketplaceStatsOpenstackInstancesAggregateListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-stats/openstack_instances_aggregate/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -2919,6 +3114,7 @@ impl std::future::IntoFuture for MarketplaceStatsOpenstackInstancesAggregateList
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::MarketplaceStatsOpenstackInstancesAggregateListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2954,6 +3150,7 @@ impl MarketplaceStatsOpenstackInstancesListBuilder {
     /// Filter by availability zone name.
     ///
     /// Query `availability_zone_name`, string.
+    #[inline]
     pub fn availability_zone_name(mut self, value: impl Into<String>) -> Self {
         self.availability_zone_name = Some(value.into());
         self
@@ -2961,6 +3158,7 @@ impl MarketplaceStatsOpenstackInstancesListBuilder {
     /// Maximum number of vCPUs.
     ///
     /// Query `cores_max`, integer.
+    #[inline]
     pub fn cores_max(mut self, value: i64) -> Self {
         self.cores_max = Some(value);
         self
@@ -2968,6 +3166,7 @@ impl MarketplaceStatsOpenstackInstancesListBuilder {
     /// Minimum number of vCPUs.
     ///
     /// Query `cores_min`, integer.
+    #[inline]
     pub fn cores_min(mut self, value: i64) -> Self {
         self.cores_min = Some(value);
         self
@@ -2975,6 +3174,7 @@ impl MarketplaceStatsOpenstackInstancesListBuilder {
     /// Filter by customer UUID.
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -2982,6 +3182,7 @@ impl MarketplaceStatsOpenstackInstancesListBuilder {
     /// Maximum disk in MiB.
     ///
     /// Query `disk_max`, integer.
+    #[inline]
     pub fn disk_max(mut self, value: i64) -> Self {
         self.disk_max = Some(value);
         self
@@ -2989,6 +3190,7 @@ impl MarketplaceStatsOpenstackInstancesListBuilder {
     /// Minimum disk in MiB.
     ///
     /// Query `disk_min`, integer.
+    #[inline]
     pub fn disk_min(mut self, value: i64) -> Self {
         self.disk_min = Some(value);
         self
@@ -2996,6 +3198,7 @@ impl MarketplaceStatsOpenstackInstancesListBuilder {
     /// Filter by flavor name (case-insensitive partial match).
     ///
     /// Query `flavor_name`, string.
+    #[inline]
     pub fn flavor_name(mut self, value: impl Into<String>) -> Self {
         self.flavor_name = Some(value.into());
         self
@@ -3003,6 +3206,7 @@ impl MarketplaceStatsOpenstackInstancesListBuilder {
     /// Filter by hypervisor hostname (case-insensitive partial match).
     ///
     /// Query `hypervisor_hostname`, string.
+    #[inline]
     pub fn hypervisor_hostname(mut self, value: impl Into<String>) -> Self {
         self.hypervisor_hostname = Some(value.into());
         self
@@ -3010,6 +3214,7 @@ impl MarketplaceStatsOpenstackInstancesListBuilder {
     /// Filter by image name (case-insensitive partial match).
     ///
     /// Query `image_name`, string.
+    #[inline]
     pub fn image_name(mut self, value: impl Into<String>) -> Self {
         self.image_name = Some(value.into());
         self
@@ -3017,6 +3222,7 @@ impl MarketplaceStatsOpenstackInstancesListBuilder {
     /// Filter by instance name (case-insensitive partial match).
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -3024,6 +3230,7 @@ impl MarketplaceStatsOpenstackInstancesListBuilder {
     /// Ordering field. Prefix with - for descending. Options: name, cores, ram, disk, created, runtime_state, flavor_name, hypervisor_hostname, customer_name, project_name, cluster_name, start_time.
     ///
     /// Query `o`, string.
+    #[inline]
     pub fn o(mut self, value: impl Into<String>) -> Self {
         self.o = Some(value.into());
         self
@@ -3031,6 +3238,7 @@ impl MarketplaceStatsOpenstackInstancesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -3038,6 +3246,7 @@ impl MarketplaceStatsOpenstackInstancesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -3045,6 +3254,7 @@ impl MarketplaceStatsOpenstackInstancesListBuilder {
     /// Filter by project UUID.
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -3052,6 +3262,7 @@ impl MarketplaceStatsOpenstackInstancesListBuilder {
     /// Maximum RAM in MiB.
     ///
     /// Query `ram_max`, integer.
+    #[inline]
     pub fn ram_max(mut self, value: i64) -> Self {
         self.ram_max = Some(value);
         self
@@ -3059,6 +3270,7 @@ impl MarketplaceStatsOpenstackInstancesListBuilder {
     /// Minimum RAM in MiB.
     ///
     /// Query `ram_min`, integer.
+    #[inline]
     pub fn ram_min(mut self, value: i64) -> Self {
         self.ram_min = Some(value);
         self
@@ -3066,6 +3278,7 @@ impl MarketplaceStatsOpenstackInstancesListBuilder {
     /// Filter by runtime state (e.g. ACTIVE, SHUTOFF).
     ///
     /// Query `runtime_state`, string.
+    #[inline]
     pub fn runtime_state(mut self, value: impl Into<String>) -> Self {
         self.runtime_state = Some(value.into());
         self
@@ -3073,6 +3286,7 @@ impl MarketplaceStatsOpenstackInstancesListBuilder {
     /// Filter by cluster (service settings) UUID.
     ///
     /// Query `service_settings_uuid`, string (uuid).
+    #[inline]
     pub fn service_settings_uuid(mut self, value: Uuid) -> Self {
         self.service_settings_uuid = Some(value);
         self
@@ -3080,6 +3294,7 @@ impl MarketplaceStatsOpenstackInstancesListBuilder {
     /// Filter by provisioning state (e.g. OK, ERRED). Supports multiple values.
     ///
     /// Query `state`, string.
+    #[inline]
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
@@ -3087,12 +3302,14 @@ impl MarketplaceStatsOpenstackInstancesListBuilder {
     /// Filter by tenant UUID.
     ///
     /// Query `tenant_uuid`, string (uuid).
+    #[inline]
     pub fn tenant_uuid(mut self, value: Uuid) -> Self {
         self.tenant_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3101,6 +3318,7 @@ impl MarketplaceStatsOpenstackInstancesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3138,6 +3356,7 @@ impl MarketplaceStatsOpenstackInstancesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -3150,6 +3369,7 @@ impl MarketplaceStatsOpenstackInstancesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<models::MarketplaceStatsOpenstackInstancesListResponse> {
@@ -3167,6 +3387,7 @@ impl MarketplaceStatsOpenstackInstancesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-stats/openstack_instances/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -3183,6 +3404,7 @@ impl std::future::IntoFuture for MarketplaceStatsOpenstackInstancesListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::MarketplaceStatsOpenstackInstancesListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3201,6 +3423,7 @@ impl MarketplaceStatsOrderStatsRetrieveBuilder {
     /// Filter by customer UUID.
     ///
     /// Query `customer_uuid`, string.
+    #[inline]
     pub fn customer_uuid(mut self, value: impl Into<String>) -> Self {
         self.customer_uuid = Some(value.into());
         self
@@ -3208,6 +3431,7 @@ impl MarketplaceStatsOrderStatsRetrieveBuilder {
     /// End date in YYYY-MM-DD format. Defaults to today.
     ///
     /// Query `end`, string.
+    #[inline]
     pub fn end(mut self, value: impl Into<String>) -> Self {
         self.end = Some(value.into());
         self
@@ -3215,6 +3439,7 @@ impl MarketplaceStatsOrderStatsRetrieveBuilder {
     /// Filter by service provider UUID.
     ///
     /// Query `provider_uuid`, string.
+    #[inline]
     pub fn provider_uuid(mut self, value: impl Into<String>) -> Self {
         self.provider_uuid = Some(value.into());
         self
@@ -3222,12 +3447,14 @@ impl MarketplaceStatsOrderStatsRetrieveBuilder {
     /// Start date in YYYY-MM-DD format. Defaults to 30 days ago.
     ///
     /// Query `start`, string.
+    #[inline]
     pub fn start(mut self, value: impl Into<String>) -> Self {
         self.start = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3236,6 +3463,7 @@ impl MarketplaceStatsOrderStatsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3257,6 +3485,7 @@ impl MarketplaceStatsOrderStatsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::MarketplaceStatsOrderStatsRetrieveResponse> {
@@ -3272,6 +3501,7 @@ impl std::future::IntoFuture for MarketplaceStatsOrderStatsRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::MarketplaceStatsOrderStatsRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3289,6 +3519,7 @@ impl MarketplaceStatsOrganizationProjectCountListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -3296,12 +3527,14 @@ impl MarketplaceStatsOrganizationProjectCountListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3310,6 +3543,7 @@ impl MarketplaceStatsOrganizationProjectCountListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3329,6 +3563,7 @@ impl MarketplaceStatsOrganizationProjectCountListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -3341,6 +3576,7 @@ impl MarketplaceStatsOrganizationProjectCountListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<
@@ -3360,6 +3596,7 @@ impl MarketplaceStatsOrganizationProjectCountListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-stats/organization_project_count/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -3376,6 +3613,7 @@ impl std::future::IntoFuture for MarketplaceStatsOrganizationProjectCountListBui
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::MarketplaceStatsOrganizationProjectCountListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3393,6 +3631,7 @@ impl MarketplaceStatsOrganizationResourceCountListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -3400,12 +3639,14 @@ impl MarketplaceStatsOrganizationResourceCountListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3414,6 +3655,7 @@ impl MarketplaceStatsOrganizationResourceCountListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3433,6 +3675,7 @@ impl MarketplaceStatsOrganizationResourceCountListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -3445,6 +3688,7 @@ impl MarketplaceStatsOrganizationResourceCountListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<
@@ -3464,6 +3708,7 @@ impl MarketplaceStatsOrganizationResourceCountListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-stats/organization_resource_count/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -3480,6 +3725,7 @@ impl std::future::IntoFuture for MarketplaceStatsOrganizationResourceCountListBu
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::MarketplaceStatsOrganizationResourceCountListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3493,6 +3739,7 @@ pub struct MarketplaceStatsProjectClassificationSummaryRetrieveBuilder {
 impl MarketplaceStatsProjectClassificationSummaryRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3501,6 +3748,7 @@ impl MarketplaceStatsProjectClassificationSummaryRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3517,6 +3765,7 @@ impl MarketplaceStatsProjectClassificationSummaryRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -3535,6 +3784,7 @@ for MarketplaceStatsProjectClassificationSummaryRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::MarketplaceStatsProjectClassificationSummaryRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3552,6 +3802,7 @@ impl MarketplaceStatsProjectCreationTrendListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -3559,12 +3810,14 @@ impl MarketplaceStatsProjectCreationTrendListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3573,6 +3826,7 @@ impl MarketplaceStatsProjectCreationTrendListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3592,6 +3846,7 @@ impl MarketplaceStatsProjectCreationTrendListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::MonthCount>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -3600,6 +3855,7 @@ impl MarketplaceStatsProjectCreationTrendListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::MonthCount> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -3615,6 +3871,7 @@ impl MarketplaceStatsProjectCreationTrendListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-stats/project_creation_trend/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -3626,6 +3883,7 @@ impl MarketplaceStatsProjectCreationTrendListBuilder {
 impl std::future::IntoFuture for MarketplaceStatsProjectCreationTrendListBuilder {
     type Output = Result<runtime::Page<models::MonthCount>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::MonthCount>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3639,6 +3897,7 @@ pub struct MarketplaceStatsProjectsLimitsGroupedByIndustryFlagRetrieveBuilder {
 impl MarketplaceStatsProjectsLimitsGroupedByIndustryFlagRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3647,6 +3906,7 @@ impl MarketplaceStatsProjectsLimitsGroupedByIndustryFlagRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3664,6 +3924,7 @@ impl MarketplaceStatsProjectsLimitsGroupedByIndustryFlagRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Limits> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -3673,6 +3934,7 @@ impl std::future::IntoFuture
 for MarketplaceStatsProjectsLimitsGroupedByIndustryFlagRetrieveBuilder {
     type Output = Result<models::Limits, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Limits>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3686,6 +3948,7 @@ pub struct MarketplaceStatsProjectsLimitsGroupedByOecdRetrieveBuilder {
 impl MarketplaceStatsProjectsLimitsGroupedByOecdRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3694,6 +3957,7 @@ impl MarketplaceStatsProjectsLimitsGroupedByOecdRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3710,6 +3974,7 @@ impl MarketplaceStatsProjectsLimitsGroupedByOecdRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Limits> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -3719,6 +3984,7 @@ impl std::future::IntoFuture
 for MarketplaceStatsProjectsLimitsGroupedByOecdRetrieveBuilder {
     type Output = Result<models::Limits, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Limits>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3732,6 +3998,7 @@ pub struct MarketplaceStatsProjectsUsagesGroupedByIndustryFlagRetrieveBuilder {
 impl MarketplaceStatsProjectsUsagesGroupedByIndustryFlagRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3740,6 +4007,7 @@ impl MarketplaceStatsProjectsUsagesGroupedByIndustryFlagRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3757,6 +4025,7 @@ impl MarketplaceStatsProjectsUsagesGroupedByIndustryFlagRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Usages> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -3766,6 +4035,7 @@ impl std::future::IntoFuture
 for MarketplaceStatsProjectsUsagesGroupedByIndustryFlagRetrieveBuilder {
     type Output = Result<models::Usages, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Usages>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3779,6 +4049,7 @@ pub struct MarketplaceStatsProjectsUsagesGroupedByOecdRetrieveBuilder {
 impl MarketplaceStatsProjectsUsagesGroupedByOecdRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3787,6 +4058,7 @@ impl MarketplaceStatsProjectsUsagesGroupedByOecdRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3803,6 +4075,7 @@ impl MarketplaceStatsProjectsUsagesGroupedByOecdRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Usages> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -3812,6 +4085,7 @@ impl std::future::IntoFuture
 for MarketplaceStatsProjectsUsagesGroupedByOecdRetrieveBuilder {
     type Output = Result<models::Usages, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Usages>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3826,6 +4100,7 @@ pub struct MarketplaceStatsProviderCustomersRetrieveBuilder {
 impl MarketplaceStatsProviderCustomersRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3834,6 +4109,7 @@ impl MarketplaceStatsProviderCustomersRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3852,6 +4128,7 @@ impl MarketplaceStatsProviderCustomersRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -3869,6 +4146,7 @@ impl std::future::IntoFuture for MarketplaceStatsProviderCustomersRetrieveBuilde
     type IntoFuture = runtime::ResponseFuture<
         models::MarketplaceStatsProviderCustomersRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3883,6 +4161,7 @@ pub struct MarketplaceStatsProviderOfferingsRetrieveBuilder {
 impl MarketplaceStatsProviderOfferingsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3891,6 +4170,7 @@ impl MarketplaceStatsProviderOfferingsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3909,6 +4189,7 @@ impl MarketplaceStatsProviderOfferingsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -3926,6 +4207,7 @@ impl std::future::IntoFuture for MarketplaceStatsProviderOfferingsRetrieveBuilde
     type IntoFuture = runtime::ResponseFuture<
         models::MarketplaceStatsProviderOfferingsRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3940,6 +4222,7 @@ pub struct MarketplaceStatsProviderResourcesRetrieveBuilder {
 impl MarketplaceStatsProviderResourcesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3948,6 +4231,7 @@ impl MarketplaceStatsProviderResourcesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3966,6 +4250,7 @@ impl MarketplaceStatsProviderResourcesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -3983,6 +4268,7 @@ impl std::future::IntoFuture for MarketplaceStatsProviderResourcesRetrieveBuilde
     type IntoFuture = runtime::ResponseFuture<
         models::MarketplaceStatsProviderResourcesRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4000,6 +4286,7 @@ impl MarketplaceStatsResourceCreationTrendListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -4007,12 +4294,14 @@ impl MarketplaceStatsResourceCreationTrendListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4021,6 +4310,7 @@ impl MarketplaceStatsResourceCreationTrendListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4040,6 +4330,7 @@ impl MarketplaceStatsResourceCreationTrendListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::MonthCount>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -4048,6 +4339,7 @@ impl MarketplaceStatsResourceCreationTrendListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::MonthCount> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -4063,6 +4355,7 @@ impl MarketplaceStatsResourceCreationTrendListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-stats/resource_creation_trend/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -4074,6 +4367,7 @@ impl MarketplaceStatsResourceCreationTrendListBuilder {
 impl std::future::IntoFuture for MarketplaceStatsResourceCreationTrendListBuilder {
     type Output = Result<runtime::Page<models::MonthCount>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::MonthCount>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4092,6 +4386,7 @@ impl MarketplaceStatsResourceProvisioningStatsListBuilder {
     /// Filter by last N minutes. Default is 60.
     ///
     /// Query `last_minutes`, integer.
+    #[inline]
     pub fn last_minutes(mut self, value: i64) -> Self {
         self.last_minutes = Some(value);
         self
@@ -4099,6 +4394,7 @@ impl MarketplaceStatsResourceProvisioningStatsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -4106,12 +4402,14 @@ impl MarketplaceStatsResourceProvisioningStatsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4120,6 +4418,7 @@ impl MarketplaceStatsResourceProvisioningStatsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4140,6 +4439,7 @@ impl MarketplaceStatsResourceProvisioningStatsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -4152,6 +4452,7 @@ impl MarketplaceStatsResourceProvisioningStatsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<
@@ -4171,6 +4472,7 @@ impl MarketplaceStatsResourceProvisioningStatsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-stats/resource_provisioning_stats/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -4187,6 +4489,7 @@ impl std::future::IntoFuture for MarketplaceStatsResourceProvisioningStatsListBu
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::MarketplaceStatsResourceProvisioningStatsListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4204,6 +4507,7 @@ impl MarketplaceStatsResourceUsageByCreatorAffiliationListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -4211,12 +4515,14 @@ impl MarketplaceStatsResourceUsageByCreatorAffiliationListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4225,6 +4531,7 @@ impl MarketplaceStatsResourceUsageByCreatorAffiliationListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4245,6 +4552,7 @@ impl MarketplaceStatsResourceUsageByCreatorAffiliationListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -4259,6 +4567,7 @@ impl MarketplaceStatsResourceUsageByCreatorAffiliationListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<
@@ -4278,6 +4587,7 @@ impl MarketplaceStatsResourceUsageByCreatorAffiliationListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-stats/resource_usage_by_creator_affiliation/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -4299,6 +4609,7 @@ for MarketplaceStatsResourceUsageByCreatorAffiliationListBuilder {
             models::MarketplaceStatsResourceUsageByCreatorAffiliationListResponse,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4316,6 +4627,7 @@ impl MarketplaceStatsResourceUsageByCustomerListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -4323,12 +4635,14 @@ impl MarketplaceStatsResourceUsageByCustomerListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4337,6 +4651,7 @@ impl MarketplaceStatsResourceUsageByCustomerListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4356,6 +4671,7 @@ impl MarketplaceStatsResourceUsageByCustomerListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -4368,6 +4684,7 @@ impl MarketplaceStatsResourceUsageByCustomerListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<
@@ -4387,6 +4704,7 @@ impl MarketplaceStatsResourceUsageByCustomerListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-stats/resource_usage_by_customer/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -4403,6 +4721,7 @@ impl std::future::IntoFuture for MarketplaceStatsResourceUsageByCustomerListBuil
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::MarketplaceStatsResourceUsageByCustomerListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4420,6 +4739,7 @@ impl MarketplaceStatsResourceUsageByOrganizationTypeListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -4427,12 +4747,14 @@ impl MarketplaceStatsResourceUsageByOrganizationTypeListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4441,6 +4763,7 @@ impl MarketplaceStatsResourceUsageByOrganizationTypeListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4460,6 +4783,7 @@ impl MarketplaceStatsResourceUsageByOrganizationTypeListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -4474,6 +4798,7 @@ impl MarketplaceStatsResourceUsageByOrganizationTypeListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<
@@ -4493,6 +4818,7 @@ impl MarketplaceStatsResourceUsageByOrganizationTypeListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-stats/resource_usage_by_organization_type/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -4514,6 +4840,7 @@ for MarketplaceStatsResourceUsageByOrganizationTypeListBuilder {
             models::MarketplaceStatsResourceUsageByOrganizationTypeListResponse,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4527,6 +4854,7 @@ pub struct MarketplaceStatsResourcesGeographySummaryRetrieveBuilder {
 impl MarketplaceStatsResourcesGeographySummaryRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4535,6 +4863,7 @@ impl MarketplaceStatsResourcesGeographySummaryRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4551,6 +4880,7 @@ impl MarketplaceStatsResourcesGeographySummaryRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -4569,6 +4899,7 @@ for MarketplaceStatsResourcesGeographySummaryRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::MarketplaceStatsResourcesGeographySummaryRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4586,6 +4917,7 @@ impl MarketplaceStatsResourcesLimitsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -4593,12 +4925,14 @@ impl MarketplaceStatsResourcesLimitsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4607,6 +4941,7 @@ impl MarketplaceStatsResourcesLimitsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4626,6 +4961,7 @@ impl MarketplaceStatsResourcesLimitsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -4638,6 +4974,7 @@ impl MarketplaceStatsResourcesLimitsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<models::MarketplaceStatsResourcesLimitsListResponse> {
@@ -4655,6 +4992,7 @@ impl MarketplaceStatsResourcesLimitsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-stats/resources_limits/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -4671,6 +5009,7 @@ impl std::future::IntoFuture for MarketplaceStatsResourcesLimitsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::MarketplaceStatsResourcesLimitsListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4690,6 +5029,7 @@ impl MarketplaceStatsResourcesMissingUsageListBuilder {
     /// Billing period in YYYY-MM format. Defaults to current month.
     ///
     /// Query `billing_period`, string.
+    #[inline]
     pub fn billing_period(mut self, value: impl Into<String>) -> Self {
         self.billing_period = Some(value.into());
         self
@@ -4697,6 +5037,7 @@ impl MarketplaceStatsResourcesMissingUsageListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -4704,6 +5045,7 @@ impl MarketplaceStatsResourcesMissingUsageListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -4711,12 +5053,14 @@ impl MarketplaceStatsResourcesMissingUsageListBuilder {
     /// Filter by service provider UUID.
     ///
     /// Query `provider_uuid`, string.
+    #[inline]
     pub fn provider_uuid(mut self, value: impl Into<String>) -> Self {
         self.provider_uuid = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4725,6 +5069,7 @@ impl MarketplaceStatsResourcesMissingUsageListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4746,6 +5091,7 @@ impl MarketplaceStatsResourcesMissingUsageListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -4758,6 +5104,7 @@ impl MarketplaceStatsResourcesMissingUsageListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<models::MarketplaceStatsResourcesMissingUsageListResponse> {
@@ -4775,6 +5122,7 @@ impl MarketplaceStatsResourcesMissingUsageListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-stats/resources_missing_usage/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -4791,6 +5139,7 @@ impl std::future::IntoFuture for MarketplaceStatsResourcesMissingUsageListBuilde
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::MarketplaceStatsResourcesMissingUsageListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4809,6 +5158,7 @@ impl MarketplaceStatsTopServiceProvidersByResourcesListBuilder {
     /// Number of top providers to return. Default is 5.
     ///
     /// Query `limit`, integer.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
@@ -4816,6 +5166,7 @@ impl MarketplaceStatsTopServiceProvidersByResourcesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -4823,12 +5174,14 @@ impl MarketplaceStatsTopServiceProvidersByResourcesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4837,6 +5190,7 @@ impl MarketplaceStatsTopServiceProvidersByResourcesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4857,6 +5211,7 @@ impl MarketplaceStatsTopServiceProvidersByResourcesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -4869,6 +5224,7 @@ impl MarketplaceStatsTopServiceProvidersByResourcesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<
@@ -4888,6 +5244,7 @@ impl MarketplaceStatsTopServiceProvidersByResourcesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-stats/top_service_providers_by_resources/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -4907,6 +5264,7 @@ for MarketplaceStatsTopServiceProvidersByResourcesListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::MarketplaceStatsTopServiceProvidersByResourcesListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4924,6 +5282,7 @@ impl MarketplaceStatsTotalCostOfActiveResourcesPerOfferingListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -4931,12 +5290,14 @@ impl MarketplaceStatsTotalCostOfActiveResourcesPerOfferingListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4945,6 +5306,7 @@ impl MarketplaceStatsTotalCostOfActiveResourcesPerOfferingListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4965,6 +5327,7 @@ impl MarketplaceStatsTotalCostOfActiveResourcesPerOfferingListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -4979,6 +5342,7 @@ impl MarketplaceStatsTotalCostOfActiveResourcesPerOfferingListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<
@@ -4998,6 +5362,7 @@ impl MarketplaceStatsTotalCostOfActiveResourcesPerOfferingListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-stats/total_cost_of_active_resources_per_offering/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -5019,6 +5384,7 @@ for MarketplaceStatsTotalCostOfActiveResourcesPerOfferingListBuilder {
             models::MarketplaceStatsTotalCostOfActiveResourcesPerOfferingListResponse,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -5036,6 +5402,7 @@ impl MarketplaceStatsUserAffiliationCountListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -5043,12 +5410,14 @@ impl MarketplaceStatsUserAffiliationCountListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -5057,6 +5426,7 @@ impl MarketplaceStatsUserAffiliationCountListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -5076,6 +5446,7 @@ impl MarketplaceStatsUserAffiliationCountListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -5088,6 +5459,7 @@ impl MarketplaceStatsUserAffiliationCountListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<models::MarketplaceStatsUserAffiliationCountListResponse> {
@@ -5105,6 +5477,7 @@ impl MarketplaceStatsUserAffiliationCountListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-stats/user_affiliation_count/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -5121,6 +5494,7 @@ impl std::future::IntoFuture for MarketplaceStatsUserAffiliationCountListBuilder
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::MarketplaceStatsUserAffiliationCountListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -5143,6 +5517,7 @@ impl MarketplaceStatsUserAffiliationDetailsListBuilder {
     /// One of: home-organization, personal-identifier, organization-type, user-status, eduperson, other.
     ///
     /// Query `category`, string.
+    #[inline]
     pub fn category(mut self, value: impl Into<String>) -> Self {
         self.category = Some(value.into());
         self
@@ -5150,6 +5525,7 @@ impl MarketplaceStatsUserAffiliationDetailsListBuilder {
     /// ISO country code (case-insensitive).
     ///
     /// Query `country`, string.
+    #[inline]
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
@@ -5157,6 +5533,7 @@ impl MarketplaceStatsUserAffiliationDetailsListBuilder {
     /// Ordering field; prefix with - for descending. Allowed: count, organization, country, category, affiliation. Defaults to -count.
     ///
     /// Query `o`, string.
+    #[inline]
     pub fn o(mut self, value: impl Into<String>) -> Self {
         self.o = Some(value.into());
         self
@@ -5164,6 +5541,7 @@ impl MarketplaceStatsUserAffiliationDetailsListBuilder {
     /// Exact organization domain match.
     ///
     /// Query `organization`, string.
+    #[inline]
     pub fn organization(mut self, value: impl Into<String>) -> Self {
         self.organization = Some(value.into());
         self
@@ -5171,6 +5549,7 @@ impl MarketplaceStatsUserAffiliationDetailsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -5178,6 +5557,7 @@ impl MarketplaceStatsUserAffiliationDetailsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -5185,12 +5565,14 @@ impl MarketplaceStatsUserAffiliationDetailsListBuilder {
     /// Substring match against raw URN or organization.
     ///
     /// Query `search`, string.
+    #[inline]
     pub fn search(mut self, value: impl Into<String>) -> Self {
         self.search = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -5199,6 +5581,7 @@ impl MarketplaceStatsUserAffiliationDetailsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -5223,6 +5606,7 @@ impl MarketplaceStatsUserAffiliationDetailsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -5235,6 +5619,7 @@ impl MarketplaceStatsUserAffiliationDetailsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<
@@ -5254,6 +5639,7 @@ impl MarketplaceStatsUserAffiliationDetailsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-stats/user_affiliation_details/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -5270,6 +5656,7 @@ impl std::future::IntoFuture for MarketplaceStatsUserAffiliationDetailsListBuild
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::MarketplaceStatsUserAffiliationDetailsListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -5287,6 +5674,7 @@ impl MarketplaceStatsUserAuthMethodCountListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -5294,12 +5682,14 @@ impl MarketplaceStatsUserAuthMethodCountListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -5308,6 +5698,7 @@ impl MarketplaceStatsUserAuthMethodCountListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -5327,6 +5718,7 @@ impl MarketplaceStatsUserAuthMethodCountListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -5339,6 +5731,7 @@ impl MarketplaceStatsUserAuthMethodCountListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<models::MarketplaceStatsUserAuthMethodCountListResponse> {
@@ -5356,6 +5749,7 @@ impl MarketplaceStatsUserAuthMethodCountListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-stats/user_auth_method_count/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -5372,6 +5766,7 @@ impl std::future::IntoFuture for MarketplaceStatsUserAuthMethodCountListBuilder 
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::MarketplaceStatsUserAuthMethodCountListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -5389,6 +5784,7 @@ impl MarketplaceStatsUserIdentitySourceCountListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -5396,12 +5792,14 @@ impl MarketplaceStatsUserIdentitySourceCountListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -5410,6 +5808,7 @@ impl MarketplaceStatsUserIdentitySourceCountListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -5429,6 +5828,7 @@ impl MarketplaceStatsUserIdentitySourceCountListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -5441,6 +5841,7 @@ impl MarketplaceStatsUserIdentitySourceCountListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<
@@ -5460,6 +5861,7 @@ impl MarketplaceStatsUserIdentitySourceCountListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-stats/user_identity_source_count/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -5476,6 +5878,7 @@ impl std::future::IntoFuture for MarketplaceStatsUserIdentitySourceCountListBuil
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::MarketplaceStatsUserIdentitySourceCountListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -5493,6 +5896,7 @@ impl MarketplaceStatsUserJobTitleCountListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -5500,12 +5904,14 @@ impl MarketplaceStatsUserJobTitleCountListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -5514,6 +5920,7 @@ impl MarketplaceStatsUserJobTitleCountListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -5533,6 +5940,7 @@ impl MarketplaceStatsUserJobTitleCountListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -5545,6 +5953,7 @@ impl MarketplaceStatsUserJobTitleCountListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<models::MarketplaceStatsUserJobTitleCountListResponse> {
@@ -5562,6 +5971,7 @@ impl MarketplaceStatsUserJobTitleCountListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-stats/user_job_title_count/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -5578,6 +5988,7 @@ impl std::future::IntoFuture for MarketplaceStatsUserJobTitleCountListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::MarketplaceStatsUserJobTitleCountListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -5595,6 +6006,7 @@ impl MarketplaceStatsUserNationalityListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -5602,12 +6014,14 @@ impl MarketplaceStatsUserNationalityListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -5616,6 +6030,7 @@ impl MarketplaceStatsUserNationalityListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -5635,6 +6050,7 @@ impl MarketplaceStatsUserNationalityListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -5647,6 +6063,7 @@ impl MarketplaceStatsUserNationalityListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<models::MarketplaceStatsUserNationalityListResponse> {
@@ -5664,6 +6081,7 @@ impl MarketplaceStatsUserNationalityListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-stats/user_nationality/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -5680,6 +6098,7 @@ impl std::future::IntoFuture for MarketplaceStatsUserNationalityListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::MarketplaceStatsUserNationalityListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -5697,6 +6116,7 @@ impl MarketplaceStatsUserOrganizationCountListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -5704,12 +6124,14 @@ impl MarketplaceStatsUserOrganizationCountListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -5718,6 +6140,7 @@ impl MarketplaceStatsUserOrganizationCountListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -5737,6 +6160,7 @@ impl MarketplaceStatsUserOrganizationCountListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -5749,6 +6173,7 @@ impl MarketplaceStatsUserOrganizationCountListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<models::MarketplaceStatsUserOrganizationCountListResponse> {
@@ -5766,6 +6191,7 @@ impl MarketplaceStatsUserOrganizationCountListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-stats/user_organization_count/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -5782,6 +6208,7 @@ impl std::future::IntoFuture for MarketplaceStatsUserOrganizationCountListBuilde
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::MarketplaceStatsUserOrganizationCountListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -5799,6 +6226,7 @@ impl MarketplaceStatsUserOrganizationTypeCountListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -5806,12 +6234,14 @@ impl MarketplaceStatsUserOrganizationTypeCountListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -5820,6 +6250,7 @@ impl MarketplaceStatsUserOrganizationTypeCountListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -5839,6 +6270,7 @@ impl MarketplaceStatsUserOrganizationTypeCountListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -5851,6 +6283,7 @@ impl MarketplaceStatsUserOrganizationTypeCountListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<
@@ -5870,6 +6303,7 @@ impl MarketplaceStatsUserOrganizationTypeCountListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-stats/user_organization_type_count/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -5886,6 +6320,7 @@ impl std::future::IntoFuture for MarketplaceStatsUserOrganizationTypeCountListBu
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::MarketplaceStatsUserOrganizationTypeCountListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -5903,6 +6338,7 @@ impl MarketplaceStatsUserResidenceCountryListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -5910,12 +6346,14 @@ impl MarketplaceStatsUserResidenceCountryListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -5924,6 +6362,7 @@ impl MarketplaceStatsUserResidenceCountryListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -5943,6 +6382,7 @@ impl MarketplaceStatsUserResidenceCountryListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -5955,6 +6395,7 @@ impl MarketplaceStatsUserResidenceCountryListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<models::MarketplaceStatsUserResidenceCountryListResponse> {
@@ -5972,6 +6413,7 @@ impl MarketplaceStatsUserResidenceCountryListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-stats/user_residence_country/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -5988,6 +6430,7 @@ impl std::future::IntoFuture for MarketplaceStatsUserResidenceCountryListBuilder
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::MarketplaceStatsUserResidenceCountryListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -6002,6 +6445,7 @@ pub struct MarketplaceStatsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceStatsMock<'a> {
     /// Expects `GET /api/marketplace-stats/aggregated_usage_trends/` (operation `marketplace_stats_aggregated_usage_trends_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn aggregated_usage_trends_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -6017,6 +6461,7 @@ impl<'a> MarketplaceStatsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-stats/component_usages/` (operation `marketplace_stats_component_usages_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn component_usages_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -6032,6 +6477,7 @@ impl<'a> MarketplaceStatsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-stats/component_usages_per_month/` (operation `marketplace_stats_component_usages_per_month_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn component_usages_per_month_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -6047,6 +6493,7 @@ impl<'a> MarketplaceStatsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-stats/component_usages_per_project/` (operation `marketplace_stats_component_usages_per_project_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn component_usages_per_project_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -6062,6 +6509,7 @@ impl<'a> MarketplaceStatsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-stats/count_active_resources_grouped_by_offering_country/` (operation `marketplace_stats_count_active_resources_grouped_by_offering_country_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn count_active_resources_grouped_by_offering_country_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -6079,6 +6527,7 @@ impl<'a> MarketplaceStatsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-stats/count_active_resources_grouped_by_offering/` (operation `marketplace_stats_count_active_resources_grouped_by_offering_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn count_active_resources_grouped_by_offering_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -6096,6 +6545,7 @@ impl<'a> MarketplaceStatsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-stats/count_active_resources_grouped_by_organization_group/` (operation `marketplace_stats_count_active_resources_grouped_by_organization_group_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn count_active_resources_grouped_by_organization_group_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -6113,6 +6563,7 @@ impl<'a> MarketplaceStatsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-stats/count_projects_grouped_by_provider_and_industry_flag/` (operation `marketplace_stats_count_projects_grouped_by_provider_and_industry_flag_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn count_projects_grouped_by_provider_and_industry_flag_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -6130,6 +6581,7 @@ impl<'a> MarketplaceStatsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-stats/count_projects_grouped_by_provider_and_oecd/` (operation `marketplace_stats_count_projects_grouped_by_provider_and_oecd_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn count_projects_grouped_by_provider_and_oecd_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -6147,6 +6599,7 @@ impl<'a> MarketplaceStatsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-stats/count_projects_of_service_providers_grouped_by_oecd/` (operation `marketplace_stats_count_projects_of_service_providers_grouped_by_oecd_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn count_projects_of_service_providers_grouped_by_oecd_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -6164,6 +6617,7 @@ impl<'a> MarketplaceStatsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-stats/count_projects_of_service_providers/` (operation `marketplace_stats_count_projects_of_service_providers_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn count_projects_of_service_providers_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::MarketplaceStat>> {
@@ -6176,6 +6630,7 @@ impl<'a> MarketplaceStatsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-stats/count_unique_users_connected_with_active_resources_of_service_provider/` (operation `marketplace_stats_count_unique_users_connected_with_active_resources_of_service_provider_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn count_unique_users_connected_with_active_resources_of_service_provider_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -6193,6 +6648,7 @@ impl<'a> MarketplaceStatsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-stats/count_users_of_service_providers/` (operation `marketplace_stats_count_users_of_service_providers_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn count_users_of_service_providers_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::MarketplaceStat>> {
@@ -6205,6 +6661,7 @@ impl<'a> MarketplaceStatsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-stats/customer_member_count/` (operation `marketplace_stats_customer_member_count_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn customer_member_count_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -6220,6 +6677,7 @@ impl<'a> MarketplaceStatsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-stats/customer_member_summary/` (operation `marketplace_stats_customer_member_summary_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn customer_member_summary_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -6235,6 +6693,7 @@ impl<'a> MarketplaceStatsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-stats/offering_costs_summary/` (operation `marketplace_stats_offering_costs_summary_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn offering_costs_summary_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -6250,6 +6709,7 @@ impl<'a> MarketplaceStatsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-stats/offerings_counter_stats/` (operation `marketplace_stats_offerings_counter_stats_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn offerings_counter_stats_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -6265,6 +6725,7 @@ impl<'a> MarketplaceStatsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-stats/openstack_instances_aggregate/` (operation `marketplace_stats_openstack_instances_aggregate_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn openstack_instances_aggregate_list(
         &self,
         group_by: &models::OpenStackInstanceAggregateGroupByEnum,
@@ -6282,6 +6743,7 @@ impl<'a> MarketplaceStatsMock<'a> {
             .query("group_by", group_by)
     }
     /// Expects `GET /api/marketplace-stats/openstack_instances/` (operation `marketplace_stats_openstack_instances_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn openstack_instances_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -6297,6 +6759,7 @@ impl<'a> MarketplaceStatsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-stats/order_stats/` (operation `marketplace_stats_order_stats_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn order_stats_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -6312,6 +6775,7 @@ impl<'a> MarketplaceStatsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-stats/organization_project_count/` (operation `marketplace_stats_organization_project_count_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn organization_project_count_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -6327,6 +6791,7 @@ impl<'a> MarketplaceStatsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-stats/organization_resource_count/` (operation `marketplace_stats_organization_resource_count_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn organization_resource_count_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -6342,6 +6807,7 @@ impl<'a> MarketplaceStatsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-stats/project_classification_summary/` (operation `marketplace_stats_project_classification_summary_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn project_classification_summary_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -6357,6 +6823,7 @@ impl<'a> MarketplaceStatsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-stats/project_creation_trend/` (operation `marketplace_stats_project_creation_trend_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn project_creation_trend_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::MonthCount>> {
@@ -6369,6 +6836,7 @@ impl<'a> MarketplaceStatsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-stats/projects_limits_grouped_by_industry_flag/` (operation `marketplace_stats_projects_limits_grouped_by_industry_flag_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn projects_limits_grouped_by_industry_flag_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::Limits> {
@@ -6381,6 +6849,7 @@ impl<'a> MarketplaceStatsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-stats/projects_limits_grouped_by_oecd/` (operation `marketplace_stats_projects_limits_grouped_by_oecd_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn projects_limits_grouped_by_oecd_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::Limits> {
@@ -6393,6 +6862,7 @@ impl<'a> MarketplaceStatsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-stats/projects_usages_grouped_by_industry_flag/` (operation `marketplace_stats_projects_usages_grouped_by_industry_flag_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn projects_usages_grouped_by_industry_flag_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::Usages> {
@@ -6405,6 +6875,7 @@ impl<'a> MarketplaceStatsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-stats/projects_usages_grouped_by_oecd/` (operation `marketplace_stats_projects_usages_grouped_by_oecd_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn projects_usages_grouped_by_oecd_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::Usages> {
@@ -6417,6 +6888,7 @@ impl<'a> MarketplaceStatsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-stats/provider_customers/` (operation `marketplace_stats_provider_customers_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn provider_customers_retrieve(
         &self,
         provider_uuid: &str,
@@ -6434,6 +6906,7 @@ impl<'a> MarketplaceStatsMock<'a> {
             .query("provider_uuid", provider_uuid)
     }
     /// Expects `GET /api/marketplace-stats/provider_offerings/` (operation `marketplace_stats_provider_offerings_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn provider_offerings_retrieve(
         &self,
         provider_uuid: &str,
@@ -6451,6 +6924,7 @@ impl<'a> MarketplaceStatsMock<'a> {
             .query("provider_uuid", provider_uuid)
     }
     /// Expects `GET /api/marketplace-stats/provider_resources/` (operation `marketplace_stats_provider_resources_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn provider_resources_retrieve(
         &self,
         provider_uuid: &str,
@@ -6468,6 +6942,7 @@ impl<'a> MarketplaceStatsMock<'a> {
             .query("provider_uuid", provider_uuid)
     }
     /// Expects `GET /api/marketplace-stats/resource_creation_trend/` (operation `marketplace_stats_resource_creation_trend_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn resource_creation_trend_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::MonthCount>> {
@@ -6480,6 +6955,7 @@ impl<'a> MarketplaceStatsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-stats/resource_provisioning_stats/` (operation `marketplace_stats_resource_provisioning_stats_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn resource_provisioning_stats_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -6495,6 +6971,7 @@ impl<'a> MarketplaceStatsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-stats/resource_usage_by_creator_affiliation/` (operation `marketplace_stats_resource_usage_by_creator_affiliation_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn resource_usage_by_creator_affiliation_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -6512,6 +6989,7 @@ impl<'a> MarketplaceStatsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-stats/resource_usage_by_customer/` (operation `marketplace_stats_resource_usage_by_customer_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn resource_usage_by_customer_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -6527,6 +7005,7 @@ impl<'a> MarketplaceStatsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-stats/resource_usage_by_organization_type/` (operation `marketplace_stats_resource_usage_by_organization_type_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn resource_usage_by_organization_type_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -6544,6 +7023,7 @@ impl<'a> MarketplaceStatsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-stats/resources_geography_summary/` (operation `marketplace_stats_resources_geography_summary_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn resources_geography_summary_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -6559,6 +7039,7 @@ impl<'a> MarketplaceStatsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-stats/resources_limits/` (operation `marketplace_stats_resources_limits_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn resources_limits_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -6574,6 +7055,7 @@ impl<'a> MarketplaceStatsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-stats/resources_missing_usage/` (operation `marketplace_stats_resources_missing_usage_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn resources_missing_usage_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -6589,6 +7071,7 @@ impl<'a> MarketplaceStatsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-stats/top_service_providers_by_resources/` (operation `marketplace_stats_top_service_providers_by_resources_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn top_service_providers_by_resources_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -6604,6 +7087,7 @@ impl<'a> MarketplaceStatsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-stats/total_cost_of_active_resources_per_offering/` (operation `marketplace_stats_total_cost_of_active_resources_per_offering_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn total_cost_of_active_resources_per_offering_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -6621,6 +7105,7 @@ impl<'a> MarketplaceStatsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-stats/user_affiliation_count/` (operation `marketplace_stats_user_affiliation_count_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn user_affiliation_count_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -6636,6 +7121,7 @@ impl<'a> MarketplaceStatsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-stats/user_affiliation_details/` (operation `marketplace_stats_user_affiliation_details_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn user_affiliation_details_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -6651,6 +7137,7 @@ impl<'a> MarketplaceStatsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-stats/user_auth_method_count/` (operation `marketplace_stats_user_auth_method_count_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn user_auth_method_count_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -6666,6 +7153,7 @@ impl<'a> MarketplaceStatsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-stats/user_identity_source_count/` (operation `marketplace_stats_user_identity_source_count_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn user_identity_source_count_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -6681,6 +7169,7 @@ impl<'a> MarketplaceStatsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-stats/user_job_title_count/` (operation `marketplace_stats_user_job_title_count_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn user_job_title_count_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -6696,6 +7185,7 @@ impl<'a> MarketplaceStatsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-stats/user_nationality/` (operation `marketplace_stats_user_nationality_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn user_nationality_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -6711,6 +7201,7 @@ impl<'a> MarketplaceStatsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-stats/user_organization_count/` (operation `marketplace_stats_user_organization_count_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn user_organization_count_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -6726,6 +7217,7 @@ impl<'a> MarketplaceStatsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-stats/user_organization_type_count/` (operation `marketplace_stats_user_organization_type_count_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn user_organization_type_count_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -6741,6 +7233,7 @@ impl<'a> MarketplaceStatsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-stats/user_residence_country/` (operation `marketplace_stats_user_residence_country_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn user_residence_country_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<

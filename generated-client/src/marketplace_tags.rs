@@ -25,6 +25,7 @@ impl<'a> MarketplaceTagsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceTagsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MarketplaceTagsListBuilder {
         MarketplaceTagsListBuilder {
             client: self.client.clone(),
@@ -43,6 +44,7 @@ impl<'a> MarketplaceTagsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceTagsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> MarketplaceTagsRetrieveBuilder {
         MarketplaceTagsRetrieveBuilder {
             client: self.client.clone(),
@@ -58,6 +60,7 @@ impl<'a> MarketplaceTagsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`MarketplaceTagsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(&self, body: models::TagRequest) -> MarketplaceTagsCreateBuilder {
         MarketplaceTagsCreateBuilder {
             client: self.client.clone(),
@@ -73,6 +76,7 @@ impl<'a> MarketplaceTagsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceTagsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -93,6 +97,7 @@ impl<'a> MarketplaceTagsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceTagsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, uuid: Uuid) -> MarketplaceTagsPartialUpdateBuilder {
         MarketplaceTagsPartialUpdateBuilder {
             client: self.client.clone(),
@@ -109,6 +114,7 @@ impl<'a> MarketplaceTagsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`MarketplaceTagsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> MarketplaceTagsDestroyBuilder {
         MarketplaceTagsDestroyBuilder {
             client: self.client.clone(),
@@ -130,11 +136,13 @@ pub struct MarketplaceTagsListBuilder {
 }
 impl MarketplaceTagsListBuilder {
     /// Query `created_by`, string (uuid).
+    #[inline]
     pub fn created_by(mut self, value: Uuid) -> Self {
         self.created_by = Some(value);
         self
     }
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -142,6 +150,7 @@ impl MarketplaceTagsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -149,12 +158,14 @@ impl MarketplaceTagsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -163,6 +174,7 @@ impl MarketplaceTagsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -181,6 +193,7 @@ impl MarketplaceTagsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::Tag>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -189,6 +202,7 @@ impl MarketplaceTagsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::Tag> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -204,6 +218,7 @@ impl MarketplaceTagsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-tags/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -215,6 +230,7 @@ impl MarketplaceTagsListBuilder {
 impl std::future::IntoFuture for MarketplaceTagsListBuilder {
     type Output = Result<runtime::Page<models::Tag>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Tag>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -229,6 +245,7 @@ pub struct MarketplaceTagsRetrieveBuilder {
 impl MarketplaceTagsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -237,6 +254,7 @@ impl MarketplaceTagsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -253,6 +271,7 @@ impl MarketplaceTagsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Tag> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -261,6 +280,7 @@ impl MarketplaceTagsRetrieveBuilder {
 impl std::future::IntoFuture for MarketplaceTagsRetrieveBuilder {
     type Output = Result<models::Tag, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Tag>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -275,6 +295,7 @@ pub struct MarketplaceTagsCreateBuilder {
 impl MarketplaceTagsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -283,6 +304,7 @@ impl MarketplaceTagsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -297,6 +319,7 @@ impl MarketplaceTagsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Tag> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -305,6 +328,7 @@ impl MarketplaceTagsCreateBuilder {
 impl std::future::IntoFuture for MarketplaceTagsCreateBuilder {
     type Output = Result<models::Tag, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Tag>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -320,6 +344,7 @@ pub struct MarketplaceTagsUpdateBuilder {
 impl MarketplaceTagsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -328,6 +353,7 @@ impl MarketplaceTagsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -345,6 +371,7 @@ impl MarketplaceTagsUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Tag> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -353,6 +380,7 @@ impl MarketplaceTagsUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceTagsUpdateBuilder {
     type Output = Result<models::Tag, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Tag>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -368,6 +396,7 @@ pub struct MarketplaceTagsPartialUpdateBuilder {
 impl MarketplaceTagsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -377,10 +406,12 @@ impl MarketplaceTagsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedTagRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -403,6 +434,7 @@ impl MarketplaceTagsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Tag> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -411,6 +443,7 @@ impl MarketplaceTagsPartialUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceTagsPartialUpdateBuilder {
     type Output = Result<models::Tag, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Tag>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -425,6 +458,7 @@ pub struct MarketplaceTagsDestroyBuilder {
 impl MarketplaceTagsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -433,6 +467,7 @@ impl MarketplaceTagsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -449,6 +484,7 @@ impl MarketplaceTagsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -457,6 +493,7 @@ impl MarketplaceTagsDestroyBuilder {
 impl std::future::IntoFuture for MarketplaceTagsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -471,6 +508,7 @@ pub struct MarketplaceTagsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceTagsMock<'a> {
     /// Expects `GET /api/marketplace-tags/` (operation `marketplace_tags_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Tag>> {
@@ -483,6 +521,7 @@ impl<'a> MarketplaceTagsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-tags/{uuid}/` (operation `marketplace_tags_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -497,6 +536,7 @@ impl<'a> MarketplaceTagsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-tags/` (operation `marketplace_tags_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::Tag> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -507,6 +547,7 @@ impl<'a> MarketplaceTagsMock<'a> {
         )
     }
     /// Expects `PUT /api/marketplace-tags/{uuid}/` (operation `marketplace_tags_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -521,6 +562,7 @@ impl<'a> MarketplaceTagsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/marketplace-tags/{uuid}/` (operation `marketplace_tags_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -535,6 +577,7 @@ impl<'a> MarketplaceTagsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/marketplace-tags/{uuid}/` (operation `marketplace_tags_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,

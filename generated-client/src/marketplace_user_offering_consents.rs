@@ -27,6 +27,7 @@ impl<'a> MarketplaceUserOfferingConsentsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceUserOfferingConsentsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MarketplaceUserOfferingConsentsListBuilder {
         MarketplaceUserOfferingConsentsListBuilder {
             client: self.client.clone(),
@@ -53,6 +54,7 @@ impl<'a> MarketplaceUserOfferingConsentsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceUserOfferingConsentsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: Uuid,
@@ -73,6 +75,7 @@ impl<'a> MarketplaceUserOfferingConsentsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`MarketplaceUserOfferingConsentsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::UserOfferingConsentCreateRequest,
@@ -91,6 +94,7 @@ impl<'a> MarketplaceUserOfferingConsentsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceUserOfferingConsentsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(&self, uuid: Uuid) -> MarketplaceUserOfferingConsentsUpdateBuilder {
         MarketplaceUserOfferingConsentsUpdateBuilder {
             client: self.client.clone(),
@@ -107,6 +111,7 @@ impl<'a> MarketplaceUserOfferingConsentsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceUserOfferingConsentsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -126,6 +131,7 @@ impl<'a> MarketplaceUserOfferingConsentsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`MarketplaceUserOfferingConsentsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> MarketplaceUserOfferingConsentsDestroyBuilder {
         MarketplaceUserOfferingConsentsDestroyBuilder {
             client: self.client.clone(),
@@ -143,6 +149,7 @@ impl<'a> MarketplaceUserOfferingConsentsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceUserOfferingConsentsRevokeBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn revoke(&self, uuid: Uuid) -> MarketplaceUserOfferingConsentsRevokeBuilder {
         MarketplaceUserOfferingConsentsRevokeBuilder {
             client: self.client.clone(),
@@ -172,6 +179,7 @@ impl MarketplaceUserOfferingConsentsListBuilder {
     /// Has consent
     ///
     /// Query `has_consent`, boolean.
+    #[inline]
     pub fn has_consent(mut self, value: bool) -> Self {
         self.has_consent = Some(value);
         self
@@ -181,11 +189,13 @@ impl MarketplaceUserOfferingConsentsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -193,6 +203,7 @@ impl MarketplaceUserOfferingConsentsListBuilder {
     /// Offering URL
     ///
     /// Query `offering`, string (uri).
+    #[inline]
     pub fn offering(mut self, value: impl Into<String>) -> Self {
         self.offering = Some(value.into());
         self
@@ -200,6 +211,7 @@ impl MarketplaceUserOfferingConsentsListBuilder {
     /// Offering UUID
     ///
     /// Query `offering_uuid`, string (uuid).
+    #[inline]
     pub fn offering_uuid(mut self, value: Uuid) -> Self {
         self.offering_uuid = Some(value);
         self
@@ -207,6 +219,7 @@ impl MarketplaceUserOfferingConsentsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -214,6 +227,7 @@ impl MarketplaceUserOfferingConsentsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -221,6 +235,7 @@ impl MarketplaceUserOfferingConsentsListBuilder {
     /// Requires reconsent
     ///
     /// Query `requires_reconsent`, boolean.
+    #[inline]
     pub fn requires_reconsent(mut self, value: bool) -> Self {
         self.requires_reconsent = Some(value);
         self
@@ -228,6 +243,7 @@ impl MarketplaceUserOfferingConsentsListBuilder {
     /// User URL
     ///
     /// Query `user`, string (uri).
+    #[inline]
     pub fn user(mut self, value: impl Into<String>) -> Self {
         self.user = Some(value.into());
         self
@@ -235,6 +251,7 @@ impl MarketplaceUserOfferingConsentsListBuilder {
     /// User UUID
     ///
     /// Query `user_uuid`, string (uuid).
+    #[inline]
     pub fn user_uuid(mut self, value: Uuid) -> Self {
         self.user_uuid = Some(value);
         self
@@ -242,12 +259,14 @@ impl MarketplaceUserOfferingConsentsListBuilder {
     /// Version
     ///
     /// Query `version`, string.
+    #[inline]
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.version = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -256,6 +275,7 @@ impl MarketplaceUserOfferingConsentsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -283,6 +303,7 @@ impl MarketplaceUserOfferingConsentsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::UserOfferingConsent>> {
@@ -293,6 +314,7 @@ impl MarketplaceUserOfferingConsentsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::UserOfferingConsent> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -308,6 +330,7 @@ impl MarketplaceUserOfferingConsentsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/marketplace-user-offering-consents/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -321,6 +344,7 @@ impl std::future::IntoFuture for MarketplaceUserOfferingConsentsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::UserOfferingConsent>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -335,6 +359,7 @@ pub struct MarketplaceUserOfferingConsentsRetrieveBuilder {
 impl MarketplaceUserOfferingConsentsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -343,6 +368,7 @@ impl MarketplaceUserOfferingConsentsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -362,6 +388,7 @@ impl MarketplaceUserOfferingConsentsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::UserOfferingConsent> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -370,6 +397,7 @@ impl MarketplaceUserOfferingConsentsRetrieveBuilder {
 impl std::future::IntoFuture for MarketplaceUserOfferingConsentsRetrieveBuilder {
     type Output = Result<models::UserOfferingConsent, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::UserOfferingConsent>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -384,6 +412,7 @@ pub struct MarketplaceUserOfferingConsentsCreateBuilder {
 impl MarketplaceUserOfferingConsentsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -392,6 +421,7 @@ impl MarketplaceUserOfferingConsentsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -409,6 +439,7 @@ impl MarketplaceUserOfferingConsentsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::UserOfferingConsentCreate> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -417,6 +448,7 @@ impl MarketplaceUserOfferingConsentsCreateBuilder {
 impl std::future::IntoFuture for MarketplaceUserOfferingConsentsCreateBuilder {
     type Output = Result<models::UserOfferingConsentCreate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::UserOfferingConsentCreate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -432,6 +464,7 @@ pub struct MarketplaceUserOfferingConsentsUpdateBuilder {
 impl MarketplaceUserOfferingConsentsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -441,10 +474,12 @@ impl MarketplaceUserOfferingConsentsUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::UserOfferingConsentRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -467,6 +502,7 @@ impl MarketplaceUserOfferingConsentsUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::UserOfferingConsent> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -475,6 +511,7 @@ impl MarketplaceUserOfferingConsentsUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceUserOfferingConsentsUpdateBuilder {
     type Output = Result<models::UserOfferingConsent, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::UserOfferingConsent>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -490,6 +527,7 @@ pub struct MarketplaceUserOfferingConsentsPartialUpdateBuilder {
 impl MarketplaceUserOfferingConsentsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -499,10 +537,12 @@ impl MarketplaceUserOfferingConsentsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedUserOfferingConsentRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -525,6 +565,7 @@ impl MarketplaceUserOfferingConsentsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::UserOfferingConsent> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -533,6 +574,7 @@ impl MarketplaceUserOfferingConsentsPartialUpdateBuilder {
 impl std::future::IntoFuture for MarketplaceUserOfferingConsentsPartialUpdateBuilder {
     type Output = Result<models::UserOfferingConsent, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::UserOfferingConsent>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -547,6 +589,7 @@ pub struct MarketplaceUserOfferingConsentsDestroyBuilder {
 impl MarketplaceUserOfferingConsentsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -555,6 +598,7 @@ impl MarketplaceUserOfferingConsentsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -574,6 +618,7 @@ impl MarketplaceUserOfferingConsentsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -582,6 +627,7 @@ impl MarketplaceUserOfferingConsentsDestroyBuilder {
 impl std::future::IntoFuture for MarketplaceUserOfferingConsentsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -596,6 +642,7 @@ pub struct MarketplaceUserOfferingConsentsRevokeBuilder {
 impl MarketplaceUserOfferingConsentsRevokeBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -604,6 +651,7 @@ impl MarketplaceUserOfferingConsentsRevokeBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -623,6 +671,7 @@ impl MarketplaceUserOfferingConsentsRevokeBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::UserOfferingConsent> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -631,6 +680,7 @@ impl MarketplaceUserOfferingConsentsRevokeBuilder {
 impl std::future::IntoFuture for MarketplaceUserOfferingConsentsRevokeBuilder {
     type Output = Result<models::UserOfferingConsent, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::UserOfferingConsent>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -645,6 +695,7 @@ pub struct MarketplaceUserOfferingConsentsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceUserOfferingConsentsMock<'a> {
     /// Expects `GET /api/marketplace-user-offering-consents/` (operation `marketplace_user_offering_consents_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -660,6 +711,7 @@ impl<'a> MarketplaceUserOfferingConsentsMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-user-offering-consents/{uuid}/` (operation `marketplace_user_offering_consents_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -674,6 +726,7 @@ impl<'a> MarketplaceUserOfferingConsentsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-user-offering-consents/` (operation `marketplace_user_offering_consents_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::UserOfferingConsentCreate> {
@@ -686,6 +739,7 @@ impl<'a> MarketplaceUserOfferingConsentsMock<'a> {
         )
     }
     /// Expects `PUT /api/marketplace-user-offering-consents/{uuid}/` (operation `marketplace_user_offering_consents_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -700,6 +754,7 @@ impl<'a> MarketplaceUserOfferingConsentsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/marketplace-user-offering-consents/{uuid}/` (operation `marketplace_user_offering_consents_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -714,6 +769,7 @@ impl<'a> MarketplaceUserOfferingConsentsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/marketplace-user-offering-consents/{uuid}/` (operation `marketplace_user_offering_consents_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -728,6 +784,7 @@ impl<'a> MarketplaceUserOfferingConsentsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/marketplace-user-offering-consents/{uuid}/revoke/` (operation `marketplace_user_offering_consents_revoke`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn revoke(
         &self,
         uuid: &Uuid,

@@ -27,6 +27,7 @@ impl<'a> MatrixApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MatrixCredentialsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn credentials_retrieve(&self) -> MatrixCredentialsRetrieveBuilder {
         MatrixCredentialsRetrieveBuilder {
             client: self.client.clone(),
@@ -41,6 +42,7 @@ impl<'a> MatrixApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MatrixExportsDownloadRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn exports_download_retrieve(
         &self,
         uuid: impl Into<String>,
@@ -61,6 +63,7 @@ impl<'a> MatrixApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MatrixExportsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn exports_list(&self) -> MatrixExportsListBuilder {
         MatrixExportsListBuilder {
             client: self.client.clone(),
@@ -80,6 +83,7 @@ impl<'a> MatrixApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MatrixExportsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn exports_retrieve(&self, uuid: Uuid) -> MatrixExportsRetrieveBuilder {
         MatrixExportsRetrieveBuilder {
             client: self.client.clone(),
@@ -97,6 +101,7 @@ impl<'a> MatrixApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MatrixRoomsEligibleProjectsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn rooms_eligible_projects_list(
         &self,
     ) -> MatrixRoomsEligibleProjectsListBuilder {
@@ -119,6 +124,7 @@ impl<'a> MatrixApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MatrixRoomsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn rooms_list(&self) -> MatrixRoomsListBuilder {
         MatrixRoomsListBuilder {
             client: self.client.clone(),
@@ -138,6 +144,7 @@ impl<'a> MatrixApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MatrixRoomsMembersListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn rooms_members_list(&self, uuid: Uuid) -> MatrixRoomsMembersListBuilder {
         MatrixRoomsMembersListBuilder {
             client: self.client.clone(),
@@ -158,6 +165,7 @@ impl<'a> MatrixApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MatrixRoomsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn rooms_retrieve(&self, uuid: Uuid) -> MatrixRoomsRetrieveBuilder {
         MatrixRoomsRetrieveBuilder {
             client: self.client.clone(),
@@ -173,6 +181,7 @@ impl<'a> MatrixApi<'a> {
     /// - `201`
     ///
     /// Returns a [`MatrixRoomsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn rooms_create(
         &self,
         body: models::MatrixRoomCreateRequest,
@@ -191,6 +200,7 @@ impl<'a> MatrixApi<'a> {
     /// - `202`
     ///
     /// Returns a [`MatrixRoomsDisableBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn rooms_disable(&self, uuid: Uuid) -> MatrixRoomsDisableBuilder {
         MatrixRoomsDisableBuilder {
             client: self.client.clone(),
@@ -207,6 +217,7 @@ impl<'a> MatrixApi<'a> {
     /// - `202`
     ///
     /// Returns a [`MatrixRoomsExportHistoryBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn rooms_export_history(&self, uuid: Uuid) -> MatrixRoomsExportHistoryBuilder {
         MatrixRoomsExportHistoryBuilder {
             client: self.client.clone(),
@@ -224,6 +235,7 @@ impl<'a> MatrixApi<'a> {
     /// - `202`
     ///
     /// Returns a [`MatrixRoomsJoinBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn rooms_join(&self, uuid: Uuid) -> MatrixRoomsJoinBuilder {
         MatrixRoomsJoinBuilder {
             client: self.client.clone(),
@@ -241,6 +253,7 @@ impl<'a> MatrixApi<'a> {
     /// - `202`
     ///
     /// Returns a [`MatrixRoomsLeaveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn rooms_leave(&self, uuid: Uuid) -> MatrixRoomsLeaveBuilder {
         MatrixRoomsLeaveBuilder {
             client: self.client.clone(),
@@ -256,6 +269,7 @@ impl<'a> MatrixApi<'a> {
     /// - `202`
     ///
     /// Returns a [`MatrixRoomsReactivateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn rooms_reactivate(&self, uuid: Uuid) -> MatrixRoomsReactivateBuilder {
         MatrixRoomsReactivateBuilder {
             client: self.client.clone(),
@@ -271,6 +285,7 @@ impl<'a> MatrixApi<'a> {
     /// - `202`
     ///
     /// Returns a [`MatrixRoomsRetryBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn rooms_retry(&self, uuid: Uuid) -> MatrixRoomsRetryBuilder {
         MatrixRoomsRetryBuilder {
             client: self.client.clone(),
@@ -286,6 +301,7 @@ impl<'a> MatrixApi<'a> {
     /// - `202`: No response body
     ///
     /// Returns a [`MatrixRoomsSyncMembersBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn rooms_sync_members(&self, uuid: Uuid) -> MatrixRoomsSyncMembersBuilder {
         MatrixRoomsSyncMembersBuilder {
             client: self.client.clone(),
@@ -301,6 +317,7 @@ impl<'a> MatrixApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`MatrixRoomsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn rooms_destroy(&self, uuid: Uuid) -> MatrixRoomsDestroyBuilder {
         MatrixRoomsDestroyBuilder {
             client: self.client.clone(),
@@ -318,6 +335,7 @@ pub struct MatrixCredentialsRetrieveBuilder {
 impl MatrixCredentialsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -326,6 +344,7 @@ impl MatrixCredentialsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -339,6 +358,7 @@ impl MatrixCredentialsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::MatrixCredentialsRetrieveResponse> {
@@ -349,6 +369,7 @@ impl MatrixCredentialsRetrieveBuilder {
 impl std::future::IntoFuture for MatrixCredentialsRetrieveBuilder {
     type Output = Result<models::MatrixCredentialsRetrieveResponse, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::MatrixCredentialsRetrieveResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -364,6 +385,7 @@ pub struct MatrixExportsDownloadRetrieveBuilder {
 impl MatrixExportsDownloadRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -372,6 +394,7 @@ impl MatrixExportsDownloadRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -391,6 +414,7 @@ impl MatrixExportsDownloadRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -399,6 +423,7 @@ impl MatrixExportsDownloadRetrieveBuilder {
 impl std::future::IntoFuture for MatrixExportsDownloadRetrieveBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -417,6 +442,7 @@ pub struct MatrixExportsListBuilder {
 }
 impl MatrixExportsListBuilder {
     /// Query `export_type`, `ExportTypeEnum`.
+    #[inline]
     pub fn export_type(mut self, value: models::ExportTypeEnum) -> Self {
         self.export_type = Some(value);
         self
@@ -424,6 +450,7 @@ impl MatrixExportsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -431,6 +458,7 @@ impl MatrixExportsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -438,17 +466,20 @@ impl MatrixExportsListBuilder {
     /// Room UUID
     ///
     /// Query `room_uuid`, string (uuid).
+    #[inline]
     pub fn room_uuid(mut self, value: Uuid) -> Self {
         self.room_uuid = Some(value);
         self
     }
     /// Query `state`, `MatrixHistoryExportStateEnum`.
+    #[inline]
     pub fn state(mut self, value: models::MatrixHistoryExportStateEnum) -> Self {
         self.state = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -457,6 +488,7 @@ impl MatrixExportsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -476,6 +508,7 @@ impl MatrixExportsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::Matrix>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -484,6 +517,7 @@ impl MatrixExportsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::Matrix> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -499,6 +533,7 @@ impl MatrixExportsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/matrix/exports/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -510,6 +545,7 @@ impl MatrixExportsListBuilder {
 impl std::future::IntoFuture for MatrixExportsListBuilder {
     type Output = Result<runtime::Page<models::Matrix>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Matrix>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -524,6 +560,7 @@ pub struct MatrixExportsRetrieveBuilder {
 impl MatrixExportsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -532,6 +569,7 @@ impl MatrixExportsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -547,6 +585,7 @@ impl MatrixExportsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Matrix> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -555,6 +594,7 @@ impl MatrixExportsRetrieveBuilder {
 impl std::future::IntoFuture for MatrixExportsRetrieveBuilder {
     type Output = Result<models::Matrix, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Matrix>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -576,6 +616,7 @@ impl MatrixRoomsEligibleProjectsListBuilder {
     /// Limit results to projects under this customer.
     ///
     /// Query `customer_uuid`, string.
+    #[inline]
     pub fn customer_uuid(mut self, value: impl Into<String>) -> Self {
         self.customer_uuid = Some(value.into());
         self
@@ -583,6 +624,7 @@ impl MatrixRoomsEligibleProjectsListBuilder {
     /// Only rooms the current user is a member of
     ///
     /// Query `member`, boolean.
+    #[inline]
     pub fn member(mut self, value: bool) -> Self {
         self.member = Some(value);
         self
@@ -590,6 +632,7 @@ impl MatrixRoomsEligibleProjectsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -597,6 +640,7 @@ impl MatrixRoomsEligibleProjectsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -604,17 +648,20 @@ impl MatrixRoomsEligibleProjectsListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
     }
     /// Query `state`, `MatrixRoomStateEnum`.
+    #[inline]
     pub fn state(mut self, value: models::MatrixRoomStateEnum) -> Self {
         self.state = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -623,6 +670,7 @@ impl MatrixRoomsEligibleProjectsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -646,6 +694,7 @@ impl MatrixRoomsEligibleProjectsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -658,6 +707,7 @@ impl MatrixRoomsEligibleProjectsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<models::MatrixRoomsEligibleProjectsListResponse> {
@@ -675,6 +725,7 @@ impl MatrixRoomsEligibleProjectsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/matrix/rooms/eligible_projects/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -691,6 +742,7 @@ impl std::future::IntoFuture for MatrixRoomsEligibleProjectsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::MatrixRoomsEligibleProjectsListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -711,6 +763,7 @@ impl MatrixRoomsListBuilder {
     /// Only rooms the current user is a member of
     ///
     /// Query `member`, boolean.
+    #[inline]
     pub fn member(mut self, value: bool) -> Self {
         self.member = Some(value);
         self
@@ -718,6 +771,7 @@ impl MatrixRoomsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -725,6 +779,7 @@ impl MatrixRoomsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -732,17 +787,20 @@ impl MatrixRoomsListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
     }
     /// Query `state`, `MatrixRoomStateEnum`.
+    #[inline]
     pub fn state(mut self, value: models::MatrixRoomStateEnum) -> Self {
         self.state = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -751,6 +809,7 @@ impl MatrixRoomsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -767,6 +826,7 @@ impl MatrixRoomsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::MatrixRoomsListResponse>> {
@@ -777,6 +837,7 @@ impl MatrixRoomsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::MatrixRoomsListResponse> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -792,6 +853,7 @@ impl MatrixRoomsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/matrix/rooms/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -805,6 +867,7 @@ impl std::future::IntoFuture for MatrixRoomsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::MatrixRoomsListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -826,6 +889,7 @@ impl MatrixRoomsMembersListBuilder {
     /// Only rooms the current user is a member of
     ///
     /// Query `member`, boolean.
+    #[inline]
     pub fn member(mut self, value: bool) -> Self {
         self.member = Some(value);
         self
@@ -833,6 +897,7 @@ impl MatrixRoomsMembersListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -840,6 +905,7 @@ impl MatrixRoomsMembersListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -847,17 +913,20 @@ impl MatrixRoomsMembersListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
     }
     /// Query `state`, `MatrixRoomStateEnum`.
+    #[inline]
     pub fn state(mut self, value: models::MatrixRoomStateEnum) -> Self {
         self.state = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -866,6 +935,7 @@ impl MatrixRoomsMembersListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -888,6 +958,7 @@ impl MatrixRoomsMembersListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::MatrixRoomsMembersListResponse>> {
@@ -898,6 +969,7 @@ impl MatrixRoomsMembersListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::MatrixRoomsMembersListResponse> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -913,6 +985,7 @@ impl MatrixRoomsMembersListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/matrix/rooms/{uuid}/members/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -929,6 +1002,7 @@ impl std::future::IntoFuture for MatrixRoomsMembersListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::MatrixRoomsMembersListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -943,6 +1017,7 @@ pub struct MatrixRoomsRetrieveBuilder {
 impl MatrixRoomsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -951,6 +1026,7 @@ impl MatrixRoomsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -966,6 +1042,7 @@ impl MatrixRoomsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::MatrixRoomsRetrieveResponse> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -974,6 +1051,7 @@ impl MatrixRoomsRetrieveBuilder {
 impl std::future::IntoFuture for MatrixRoomsRetrieveBuilder {
     type Output = Result<models::MatrixRoomsRetrieveResponse, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::MatrixRoomsRetrieveResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -988,6 +1066,7 @@ pub struct MatrixRoomsCreateBuilder {
 impl MatrixRoomsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -996,6 +1075,7 @@ impl MatrixRoomsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1007,6 +1087,7 @@ impl MatrixRoomsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::MatrixRoomCreate> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1015,6 +1096,7 @@ impl MatrixRoomsCreateBuilder {
 impl std::future::IntoFuture for MatrixRoomsCreateBuilder {
     type Output = Result<models::MatrixRoomCreate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::MatrixRoomCreate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1030,6 +1112,7 @@ pub struct MatrixRoomsDisableBuilder {
 impl MatrixRoomsDisableBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1039,10 +1122,12 @@ impl MatrixRoomsDisableBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::MatrixRoomDisableRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1062,6 +1147,7 @@ impl MatrixRoomsDisableBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::MatrixRoomDisable> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1070,6 +1156,7 @@ impl MatrixRoomsDisableBuilder {
 impl std::future::IntoFuture for MatrixRoomsDisableBuilder {
     type Output = Result<models::MatrixRoomDisable, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::MatrixRoomDisable>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1084,6 +1171,7 @@ pub struct MatrixRoomsExportHistoryBuilder {
 impl MatrixRoomsExportHistoryBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1092,6 +1180,7 @@ impl MatrixRoomsExportHistoryBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1111,6 +1200,7 @@ impl MatrixRoomsExportHistoryBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::MatrixRoomsExportHistoryResponse> {
@@ -1121,6 +1211,7 @@ impl MatrixRoomsExportHistoryBuilder {
 impl std::future::IntoFuture for MatrixRoomsExportHistoryBuilder {
     type Output = Result<models::MatrixRoomsExportHistoryResponse, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::MatrixRoomsExportHistoryResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1135,6 +1226,7 @@ pub struct MatrixRoomsJoinBuilder {
 impl MatrixRoomsJoinBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1143,6 +1235,7 @@ impl MatrixRoomsJoinBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1159,6 +1252,7 @@ impl MatrixRoomsJoinBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::MatrixRoomsJoinResponse> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1167,6 +1261,7 @@ impl MatrixRoomsJoinBuilder {
 impl std::future::IntoFuture for MatrixRoomsJoinBuilder {
     type Output = Result<models::MatrixRoomsJoinResponse, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::MatrixRoomsJoinResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1181,6 +1276,7 @@ pub struct MatrixRoomsLeaveBuilder {
 impl MatrixRoomsLeaveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1189,6 +1285,7 @@ impl MatrixRoomsLeaveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1205,6 +1302,7 @@ impl MatrixRoomsLeaveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::MatrixRoomsLeaveResponse> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1213,6 +1311,7 @@ impl MatrixRoomsLeaveBuilder {
 impl std::future::IntoFuture for MatrixRoomsLeaveBuilder {
     type Output = Result<models::MatrixRoomsLeaveResponse, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::MatrixRoomsLeaveResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1227,6 +1326,7 @@ pub struct MatrixRoomsReactivateBuilder {
 impl MatrixRoomsReactivateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1235,6 +1335,7 @@ impl MatrixRoomsReactivateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1254,6 +1355,7 @@ impl MatrixRoomsReactivateBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::MatrixRoomsReactivateResponse> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1262,6 +1364,7 @@ impl MatrixRoomsReactivateBuilder {
 impl std::future::IntoFuture for MatrixRoomsReactivateBuilder {
     type Output = Result<models::MatrixRoomsReactivateResponse, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::MatrixRoomsReactivateResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1276,6 +1379,7 @@ pub struct MatrixRoomsRetryBuilder {
 impl MatrixRoomsRetryBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1284,6 +1388,7 @@ impl MatrixRoomsRetryBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1300,6 +1405,7 @@ impl MatrixRoomsRetryBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::MatrixRoomsRetryResponse> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1308,6 +1414,7 @@ impl MatrixRoomsRetryBuilder {
 impl std::future::IntoFuture for MatrixRoomsRetryBuilder {
     type Output = Result<models::MatrixRoomsRetryResponse, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::MatrixRoomsRetryResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1322,6 +1429,7 @@ pub struct MatrixRoomsSyncMembersBuilder {
 impl MatrixRoomsSyncMembersBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1330,6 +1438,7 @@ impl MatrixRoomsSyncMembersBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1349,6 +1458,7 @@ impl MatrixRoomsSyncMembersBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1357,6 +1467,7 @@ impl MatrixRoomsSyncMembersBuilder {
 impl std::future::IntoFuture for MatrixRoomsSyncMembersBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1371,6 +1482,7 @@ pub struct MatrixRoomsDestroyBuilder {
 impl MatrixRoomsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1379,6 +1491,7 @@ impl MatrixRoomsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1394,6 +1507,7 @@ impl MatrixRoomsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1402,6 +1516,7 @@ impl MatrixRoomsDestroyBuilder {
 impl std::future::IntoFuture for MatrixRoomsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1416,6 +1531,7 @@ pub struct MatrixMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MatrixMock<'a> {
     /// Expects `GET /api/matrix/credentials/` (operation `matrix_credentials_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn credentials_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -1431,6 +1547,7 @@ impl<'a> MatrixMock<'a> {
         )
     }
     /// Expects `GET /api/matrix/exports/{uuid}/download/{kind}/` (operation `matrix_exports_download_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn exports_download_retrieve(
         &self,
         uuid: &str,
@@ -1447,6 +1564,7 @@ impl<'a> MatrixMock<'a> {
             .path_param("kind", kind)
     }
     /// Expects `GET /api/matrix/exports/` (operation `matrix_exports_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn exports_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Matrix>> {
@@ -1459,6 +1577,7 @@ impl<'a> MatrixMock<'a> {
         )
     }
     /// Expects `GET /api/matrix/exports/{uuid}/` (operation `matrix_exports_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn exports_retrieve(
         &self,
         uuid: &Uuid,
@@ -1473,6 +1592,7 @@ impl<'a> MatrixMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/matrix/rooms/eligible_projects/` (operation `matrix_rooms_eligible_projects_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn rooms_eligible_projects_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -1488,6 +1608,7 @@ impl<'a> MatrixMock<'a> {
         )
     }
     /// Expects `GET /api/matrix/rooms/` (operation `matrix_rooms_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn rooms_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -1503,6 +1624,7 @@ impl<'a> MatrixMock<'a> {
         )
     }
     /// Expects `GET /api/matrix/rooms/{uuid}/members/` (operation `matrix_rooms_members_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn rooms_members_list(
         &self,
         uuid: &Uuid,
@@ -1520,6 +1642,7 @@ impl<'a> MatrixMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/matrix/rooms/{uuid}/` (operation `matrix_rooms_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn rooms_retrieve(
         &self,
         uuid: &Uuid,
@@ -1534,6 +1657,7 @@ impl<'a> MatrixMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/matrix/rooms/` (operation `matrix_rooms_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn rooms_create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::MatrixRoomCreate> {
@@ -1546,6 +1670,7 @@ impl<'a> MatrixMock<'a> {
         )
     }
     /// Expects `POST /api/matrix/rooms/{uuid}/disable/` (operation `matrix_rooms_disable`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn rooms_disable(
         &self,
         uuid: &Uuid,
@@ -1560,6 +1685,7 @@ impl<'a> MatrixMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/matrix/rooms/{uuid}/export_history/` (operation `matrix_rooms_export_history`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn rooms_export_history(
         &self,
         uuid: &Uuid,
@@ -1574,6 +1700,7 @@ impl<'a> MatrixMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/matrix/rooms/{uuid}/join/` (operation `matrix_rooms_join`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn rooms_join(
         &self,
         uuid: &Uuid,
@@ -1588,6 +1715,7 @@ impl<'a> MatrixMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/matrix/rooms/{uuid}/leave/` (operation `matrix_rooms_leave`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn rooms_leave(
         &self,
         uuid: &Uuid,
@@ -1602,6 +1730,7 @@ impl<'a> MatrixMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/matrix/rooms/{uuid}/reactivate/` (operation `matrix_rooms_reactivate`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn rooms_reactivate(
         &self,
         uuid: &Uuid,
@@ -1616,6 +1745,7 @@ impl<'a> MatrixMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/matrix/rooms/{uuid}/retry/` (operation `matrix_rooms_retry`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn rooms_retry(
         &self,
         uuid: &Uuid,
@@ -1630,6 +1760,7 @@ impl<'a> MatrixMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/matrix/rooms/{uuid}/sync_members/` (operation `matrix_rooms_sync_members`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn rooms_sync_members(
         &self,
         uuid: &Uuid,
@@ -1644,6 +1775,7 @@ impl<'a> MatrixMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/matrix/rooms/{uuid}/` (operation `matrix_rooms_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn rooms_destroy(
         &self,
         uuid: &Uuid,

@@ -25,6 +25,7 @@ impl<'a> MediaApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MediaRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: impl Into<String>) -> MediaRetrieveBuilder {
         MediaRetrieveBuilder {
             client: self.client.clone(),
@@ -43,6 +44,7 @@ pub struct MediaRetrieveBuilder {
 impl MediaRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -51,6 +53,7 @@ impl MediaRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -64,6 +67,7 @@ impl MediaRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -72,6 +76,7 @@ impl MediaRetrieveBuilder {
 impl std::future::IntoFuture for MediaRetrieveBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -86,6 +91,7 @@ pub struct MediaMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MediaMock<'a> {
     /// Expects `GET /api/media/{uuid}/` (operation `media_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &str,

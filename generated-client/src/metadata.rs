@@ -27,6 +27,7 @@ impl<'a> MetadataApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MetadataEventsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn events_retrieve(&self) -> MetadataEventsRetrieveBuilder {
         MetadataEventsRetrieveBuilder {
             client: self.client.clone(),
@@ -43,6 +44,7 @@ impl<'a> MetadataApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MetadataFeaturesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn features_retrieve(&self) -> MetadataFeaturesRetrieveBuilder {
         MetadataFeaturesRetrieveBuilder {
             client: self.client.clone(),
@@ -59,6 +61,7 @@ impl<'a> MetadataApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MetadataPermissionsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn permissions_retrieve(&self) -> MetadataPermissionsRetrieveBuilder {
         MetadataPermissionsRetrieveBuilder {
             client: self.client.clone(),
@@ -75,6 +78,7 @@ impl<'a> MetadataApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MetadataSettingsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn settings_retrieve(&self) -> MetadataSettingsRetrieveBuilder {
         MetadataSettingsRetrieveBuilder {
             client: self.client.clone(),
@@ -91,6 +95,7 @@ pub struct MetadataEventsRetrieveBuilder {
 impl MetadataEventsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -99,6 +104,7 @@ impl MetadataEventsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -112,6 +118,7 @@ impl MetadataEventsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::MetadataEventsRetrieveResponse> {
@@ -122,6 +129,7 @@ impl MetadataEventsRetrieveBuilder {
 impl std::future::IntoFuture for MetadataEventsRetrieveBuilder {
     type Output = Result<models::MetadataEventsRetrieveResponse, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::MetadataEventsRetrieveResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -135,6 +143,7 @@ pub struct MetadataFeaturesRetrieveBuilder {
 impl MetadataFeaturesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -143,6 +152,7 @@ impl MetadataFeaturesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -156,6 +166,7 @@ impl MetadataFeaturesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::MetadataFeaturesRetrieveResponse> {
@@ -166,6 +177,7 @@ impl MetadataFeaturesRetrieveBuilder {
 impl std::future::IntoFuture for MetadataFeaturesRetrieveBuilder {
     type Output = Result<models::MetadataFeaturesRetrieveResponse, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::MetadataFeaturesRetrieveResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -179,6 +191,7 @@ pub struct MetadataPermissionsRetrieveBuilder {
 impl MetadataPermissionsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -187,6 +200,7 @@ impl MetadataPermissionsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -200,6 +214,7 @@ impl MetadataPermissionsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::MetadataPermissionsRetrieveResponse> {
@@ -212,6 +227,7 @@ impl std::future::IntoFuture for MetadataPermissionsRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::MetadataPermissionsRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -225,6 +241,7 @@ pub struct MetadataSettingsRetrieveBuilder {
 impl MetadataSettingsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -233,6 +250,7 @@ impl MetadataSettingsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -246,6 +264,7 @@ impl MetadataSettingsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::MetadataSettingsRetrieveResponse> {
@@ -256,6 +275,7 @@ impl MetadataSettingsRetrieveBuilder {
 impl std::future::IntoFuture for MetadataSettingsRetrieveBuilder {
     type Output = Result<models::MetadataSettingsRetrieveResponse, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::MetadataSettingsRetrieveResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -270,6 +290,7 @@ pub struct MetadataMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MetadataMock<'a> {
     /// Expects `GET /api/metadata/events/` (operation `metadata_events_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn events_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::MetadataEventsRetrieveResponse> {
@@ -282,6 +303,7 @@ impl<'a> MetadataMock<'a> {
         )
     }
     /// Expects `GET /api/metadata/features/` (operation `metadata_features_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn features_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::MetadataFeaturesRetrieveResponse> {
@@ -294,6 +316,7 @@ impl<'a> MetadataMock<'a> {
         )
     }
     /// Expects `GET /api/metadata/permissions/` (operation `metadata_permissions_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn permissions_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -309,6 +332,7 @@ impl<'a> MetadataMock<'a> {
         )
     }
     /// Expects `GET /api/metadata/settings/` (operation `metadata_settings_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn settings_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::MetadataSettingsRetrieveResponse> {

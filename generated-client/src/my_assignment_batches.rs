@@ -27,6 +27,7 @@ impl<'a> MyAssignmentBatchesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MyAssignmentBatchesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> MyAssignmentBatchesListBuilder {
         MyAssignmentBatchesListBuilder {
             client: self.client.clone(),
@@ -43,6 +44,7 @@ impl<'a> MyAssignmentBatchesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MyAssignmentBatchesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: impl Into<String>,
@@ -63,6 +65,7 @@ pub struct MyAssignmentBatchesListBuilder {
 impl MyAssignmentBatchesListBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -71,6 +74,7 @@ impl MyAssignmentBatchesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -84,6 +88,7 @@ impl MyAssignmentBatchesListBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<Vec<Lenient<models::MyAssignmentBatchesListResponse>>> {
@@ -99,6 +104,7 @@ impl std::future::IntoFuture for MyAssignmentBatchesListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         Vec<Lenient<models::MyAssignmentBatchesListResponse>>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -113,6 +119,7 @@ pub struct MyAssignmentBatchesRetrieveBuilder {
 impl MyAssignmentBatchesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -121,6 +128,7 @@ impl MyAssignmentBatchesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -140,6 +148,7 @@ impl MyAssignmentBatchesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::MyAssignmentBatchesRetrieveResponse> {
@@ -152,6 +161,7 @@ impl std::future::IntoFuture for MyAssignmentBatchesRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::MyAssignmentBatchesRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -166,6 +176,7 @@ pub struct MyAssignmentBatchesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MyAssignmentBatchesMock<'a> {
     /// Expects `GET /api/my-assignment-batches/` (operation `my_assignment_batches_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -181,6 +192,7 @@ impl<'a> MyAssignmentBatchesMock<'a> {
         )
     }
     /// Expects `GET /api/my-assignment-batches/{uuid}/` (operation `my_assignment_batches_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &str,

@@ -25,6 +25,7 @@ impl<'a> NotificationMessagesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`NotificationMessagesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> NotificationMessagesListBuilder {
         NotificationMessagesListBuilder {
             client: self.client.clone(),
@@ -47,6 +48,7 @@ impl<'a> NotificationMessagesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`NotificationMessagesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> NotificationMessagesRetrieveBuilder {
         NotificationMessagesRetrieveBuilder {
             client: self.client.clone(),
@@ -62,6 +64,7 @@ impl<'a> NotificationMessagesApi<'a> {
     /// - `201`
     ///
     /// Returns a [`NotificationMessagesCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::NotificationRequest,
@@ -80,6 +83,7 @@ impl<'a> NotificationMessagesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`NotificationMessagesUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -100,6 +104,7 @@ impl<'a> NotificationMessagesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`NotificationMessagesPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -119,6 +124,7 @@ impl<'a> NotificationMessagesApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`NotificationMessagesDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> NotificationMessagesDestroyBuilder {
         NotificationMessagesDestroyBuilder {
             client: self.client.clone(),
@@ -134,6 +140,7 @@ impl<'a> NotificationMessagesApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`NotificationMessagesDisableBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn disable(&self, uuid: Uuid) -> NotificationMessagesDisableBuilder {
         NotificationMessagesDisableBuilder {
             client: self.client.clone(),
@@ -149,6 +156,7 @@ impl<'a> NotificationMessagesApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`NotificationMessagesEnableBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn enable(&self, uuid: Uuid) -> NotificationMessagesEnableBuilder {
         NotificationMessagesEnableBuilder {
             client: self.client.clone(),
@@ -174,6 +182,7 @@ pub struct NotificationMessagesListBuilder {
 }
 impl NotificationMessagesListBuilder {
     /// Query `description`, string.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -181,11 +190,13 @@ impl NotificationMessagesListBuilder {
     /// Is overridden
     ///
     /// Query `is_overridden`, boolean.
+    #[inline]
     pub fn is_overridden(mut self, value: bool) -> Self {
         self.is_overridden = Some(value);
         self
     }
     /// Query `key`, string.
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.key = Some(value.into());
         self
@@ -193,6 +204,7 @@ impl NotificationMessagesListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -200,6 +212,7 @@ impl NotificationMessagesListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -207,6 +220,7 @@ impl NotificationMessagesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -214,6 +228,7 @@ impl NotificationMessagesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -221,12 +236,14 @@ impl NotificationMessagesListBuilder {
     /// Filter by key or description
     ///
     /// Query `query`, string.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -235,6 +252,7 @@ impl NotificationMessagesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -257,6 +275,7 @@ impl NotificationMessagesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::Notification>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -265,6 +284,7 @@ impl NotificationMessagesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::Notification> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -280,6 +300,7 @@ impl NotificationMessagesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/notification-messages/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -291,6 +312,7 @@ impl NotificationMessagesListBuilder {
 impl std::future::IntoFuture for NotificationMessagesListBuilder {
     type Output = Result<runtime::Page<models::Notification>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Notification>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -305,6 +327,7 @@ pub struct NotificationMessagesRetrieveBuilder {
 impl NotificationMessagesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -313,6 +336,7 @@ impl NotificationMessagesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -332,6 +356,7 @@ impl NotificationMessagesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Notification> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -340,6 +365,7 @@ impl NotificationMessagesRetrieveBuilder {
 impl std::future::IntoFuture for NotificationMessagesRetrieveBuilder {
     type Output = Result<models::Notification, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Notification>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -354,6 +380,7 @@ pub struct NotificationMessagesCreateBuilder {
 impl NotificationMessagesCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -362,6 +389,7 @@ impl NotificationMessagesCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -376,6 +404,7 @@ impl NotificationMessagesCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Notification> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -384,6 +413,7 @@ impl NotificationMessagesCreateBuilder {
 impl std::future::IntoFuture for NotificationMessagesCreateBuilder {
     type Output = Result<models::Notification, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Notification>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -399,6 +429,7 @@ pub struct NotificationMessagesUpdateBuilder {
 impl NotificationMessagesUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -407,6 +438,7 @@ impl NotificationMessagesUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -427,6 +459,7 @@ impl NotificationMessagesUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Notification> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -435,6 +468,7 @@ impl NotificationMessagesUpdateBuilder {
 impl std::future::IntoFuture for NotificationMessagesUpdateBuilder {
     type Output = Result<models::Notification, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Notification>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -450,6 +484,7 @@ pub struct NotificationMessagesPartialUpdateBuilder {
 impl NotificationMessagesPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -459,10 +494,12 @@ impl NotificationMessagesPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedNotificationRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -485,6 +522,7 @@ impl NotificationMessagesPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Notification> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -493,6 +531,7 @@ impl NotificationMessagesPartialUpdateBuilder {
 impl std::future::IntoFuture for NotificationMessagesPartialUpdateBuilder {
     type Output = Result<models::Notification, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Notification>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -507,6 +546,7 @@ pub struct NotificationMessagesDestroyBuilder {
 impl NotificationMessagesDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -515,6 +555,7 @@ impl NotificationMessagesDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -534,6 +575,7 @@ impl NotificationMessagesDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -542,6 +584,7 @@ impl NotificationMessagesDestroyBuilder {
 impl std::future::IntoFuture for NotificationMessagesDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -556,6 +599,7 @@ pub struct NotificationMessagesDisableBuilder {
 impl NotificationMessagesDisableBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -564,6 +608,7 @@ impl NotificationMessagesDisableBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -583,6 +628,7 @@ impl NotificationMessagesDisableBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -591,6 +637,7 @@ impl NotificationMessagesDisableBuilder {
 impl std::future::IntoFuture for NotificationMessagesDisableBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -605,6 +652,7 @@ pub struct NotificationMessagesEnableBuilder {
 impl NotificationMessagesEnableBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -613,6 +661,7 @@ impl NotificationMessagesEnableBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -632,6 +681,7 @@ impl NotificationMessagesEnableBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -640,6 +690,7 @@ impl NotificationMessagesEnableBuilder {
 impl std::future::IntoFuture for NotificationMessagesEnableBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -654,6 +705,7 @@ pub struct NotificationMessagesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> NotificationMessagesMock<'a> {
     /// Expects `GET /api/notification-messages/` (operation `notification_messages_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Notification>> {
@@ -666,6 +718,7 @@ impl<'a> NotificationMessagesMock<'a> {
         )
     }
     /// Expects `GET /api/notification-messages/{uuid}/` (operation `notification_messages_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -680,6 +733,7 @@ impl<'a> NotificationMessagesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/notification-messages/` (operation `notification_messages_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::Notification> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -690,6 +744,7 @@ impl<'a> NotificationMessagesMock<'a> {
         )
     }
     /// Expects `PUT /api/notification-messages/{uuid}/` (operation `notification_messages_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -704,6 +759,7 @@ impl<'a> NotificationMessagesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/notification-messages/{uuid}/` (operation `notification_messages_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -718,6 +774,7 @@ impl<'a> NotificationMessagesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/notification-messages/{uuid}/` (operation `notification_messages_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -732,6 +789,7 @@ impl<'a> NotificationMessagesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/notification-messages/{uuid}/disable/` (operation `notification_messages_disable`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn disable(
         &self,
         uuid: &Uuid,
@@ -746,6 +804,7 @@ impl<'a> NotificationMessagesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/notification-messages/{uuid}/enable/` (operation `notification_messages_enable`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn enable(
         &self,
         uuid: &Uuid,

@@ -25,6 +25,7 @@ impl<'a> NotificationMessagesTemplatesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`NotificationMessagesTemplatesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> NotificationMessagesTemplatesListBuilder {
         NotificationMessagesTemplatesListBuilder {
             client: self.client.clone(),
@@ -46,6 +47,7 @@ impl<'a> NotificationMessagesTemplatesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`NotificationMessagesTemplatesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> NotificationMessagesTemplatesRetrieveBuilder {
         NotificationMessagesTemplatesRetrieveBuilder {
             client: self.client.clone(),
@@ -61,6 +63,7 @@ impl<'a> NotificationMessagesTemplatesApi<'a> {
     /// - `201`
     ///
     /// Returns a [`NotificationMessagesTemplatesCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::NotificationTemplateDetailSerializersRequest,
@@ -79,6 +82,7 @@ impl<'a> NotificationMessagesTemplatesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`NotificationMessagesTemplatesUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -99,6 +103,7 @@ impl<'a> NotificationMessagesTemplatesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`NotificationMessagesTemplatesPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -118,6 +123,7 @@ impl<'a> NotificationMessagesTemplatesApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`NotificationMessagesTemplatesDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> NotificationMessagesTemplatesDestroyBuilder {
         NotificationMessagesTemplatesDestroyBuilder {
             client: self.client.clone(),
@@ -133,6 +139,7 @@ impl<'a> NotificationMessagesTemplatesApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`NotificationMessagesTemplatesOverrideBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn override_(
         &self,
         uuid: Uuid,
@@ -164,6 +171,7 @@ impl NotificationMessagesTemplatesListBuilder {
     /// Is overridden
     ///
     /// Query `is_overridden`, boolean.
+    #[inline]
     pub fn is_overridden(mut self, value: bool) -> Self {
         self.is_overridden = Some(value);
         self
@@ -171,6 +179,7 @@ impl NotificationMessagesTemplatesListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -178,6 +187,7 @@ impl NotificationMessagesTemplatesListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -185,6 +195,7 @@ impl NotificationMessagesTemplatesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -192,6 +203,7 @@ impl NotificationMessagesTemplatesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -199,6 +211,7 @@ impl NotificationMessagesTemplatesListBuilder {
     /// Path
     ///
     /// Query `path`, string.
+    #[inline]
     pub fn path(mut self, value: impl Into<String>) -> Self {
         self.path = Some(value.into());
         self
@@ -206,12 +219,14 @@ impl NotificationMessagesTemplatesListBuilder {
     /// Path (exact)
     ///
     /// Query `path_exact`, string.
+    #[inline]
     pub fn path_exact(mut self, value: impl Into<String>) -> Self {
         self.path_exact = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -220,6 +235,7 @@ impl NotificationMessagesTemplatesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -244,6 +260,7 @@ impl NotificationMessagesTemplatesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -256,6 +273,7 @@ impl NotificationMessagesTemplatesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<models::NotificationTemplateDetailSerializers> {
@@ -273,6 +291,7 @@ impl NotificationMessagesTemplatesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/notification-messages-templates/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -289,6 +308,7 @@ impl std::future::IntoFuture for NotificationMessagesTemplatesListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::NotificationTemplateDetailSerializers>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -303,6 +323,7 @@ pub struct NotificationMessagesTemplatesRetrieveBuilder {
 impl NotificationMessagesTemplatesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -311,6 +332,7 @@ impl NotificationMessagesTemplatesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -330,6 +352,7 @@ impl NotificationMessagesTemplatesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::NotificationTemplateDetailSerializers> {
@@ -342,6 +365,7 @@ impl std::future::IntoFuture for NotificationMessagesTemplatesRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::NotificationTemplateDetailSerializers,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -356,6 +380,7 @@ pub struct NotificationMessagesTemplatesCreateBuilder {
 impl NotificationMessagesTemplatesCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -364,6 +389,7 @@ impl NotificationMessagesTemplatesCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -381,6 +407,7 @@ impl NotificationMessagesTemplatesCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::NotificationTemplateDetailSerializers> {
@@ -393,6 +420,7 @@ impl std::future::IntoFuture for NotificationMessagesTemplatesCreateBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::NotificationTemplateDetailSerializers,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -408,6 +436,7 @@ pub struct NotificationMessagesTemplatesUpdateBuilder {
 impl NotificationMessagesTemplatesUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -416,6 +445,7 @@ impl NotificationMessagesTemplatesUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -436,6 +466,7 @@ impl NotificationMessagesTemplatesUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::NotificationTemplateDetailSerializers> {
@@ -448,6 +479,7 @@ impl std::future::IntoFuture for NotificationMessagesTemplatesUpdateBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::NotificationTemplateDetailSerializers,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -463,6 +495,7 @@ pub struct NotificationMessagesTemplatesPartialUpdateBuilder {
 impl NotificationMessagesTemplatesPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -472,6 +505,7 @@ impl NotificationMessagesTemplatesPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(
         mut self,
         body: models::PatchedNotificationTemplateDetailSerializersRequest,
@@ -479,6 +513,7 @@ impl NotificationMessagesTemplatesPartialUpdateBuilder {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -501,6 +536,7 @@ impl NotificationMessagesTemplatesPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::NotificationTemplateDetailSerializers> {
@@ -513,6 +549,7 @@ impl std::future::IntoFuture for NotificationMessagesTemplatesPartialUpdateBuild
     type IntoFuture = runtime::ResponseFuture<
         models::NotificationTemplateDetailSerializers,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -527,6 +564,7 @@ pub struct NotificationMessagesTemplatesDestroyBuilder {
 impl NotificationMessagesTemplatesDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -535,6 +573,7 @@ impl NotificationMessagesTemplatesDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -554,6 +593,7 @@ impl NotificationMessagesTemplatesDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -562,6 +602,7 @@ impl NotificationMessagesTemplatesDestroyBuilder {
 impl std::future::IntoFuture for NotificationMessagesTemplatesDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -577,6 +618,7 @@ pub struct NotificationMessagesTemplatesOverrideBuilder {
 impl NotificationMessagesTemplatesOverrideBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -585,6 +627,7 @@ impl NotificationMessagesTemplatesOverrideBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -605,6 +648,7 @@ impl NotificationMessagesTemplatesOverrideBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -613,6 +657,7 @@ impl NotificationMessagesTemplatesOverrideBuilder {
 impl std::future::IntoFuture for NotificationMessagesTemplatesOverrideBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -627,6 +672,7 @@ pub struct NotificationMessagesTemplatesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> NotificationMessagesTemplatesMock<'a> {
     /// Expects `GET /api/notification-messages-templates/` (operation `notification_messages_templates_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -642,6 +688,7 @@ impl<'a> NotificationMessagesTemplatesMock<'a> {
         )
     }
     /// Expects `GET /api/notification-messages-templates/{uuid}/` (operation `notification_messages_templates_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -659,6 +706,7 @@ impl<'a> NotificationMessagesTemplatesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/notification-messages-templates/` (operation `notification_messages_templates_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -674,6 +722,7 @@ impl<'a> NotificationMessagesTemplatesMock<'a> {
         )
     }
     /// Expects `PUT /api/notification-messages-templates/{uuid}/` (operation `notification_messages_templates_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -691,6 +740,7 @@ impl<'a> NotificationMessagesTemplatesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/notification-messages-templates/{uuid}/` (operation `notification_messages_templates_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -708,6 +758,7 @@ impl<'a> NotificationMessagesTemplatesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/notification-messages-templates/{uuid}/` (operation `notification_messages_templates_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -722,6 +773,7 @@ impl<'a> NotificationMessagesTemplatesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/notification-messages-templates/{uuid}/override/` (operation `notification_messages_templates_override`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn override_(
         &self,
         uuid: &Uuid,

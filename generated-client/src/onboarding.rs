@@ -27,6 +27,7 @@ impl<'a> OnboardingApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OnboardingPersonIdentifierFieldsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn person_identifier_fields_retrieve(
         &self,
         validation_method: models::ValidationMethodEnum,
@@ -47,6 +48,7 @@ impl<'a> OnboardingApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OnboardingSupportedCountriesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn supported_countries_retrieve(
         &self,
     ) -> OnboardingSupportedCountriesRetrieveBuilder {
@@ -66,6 +68,7 @@ pub struct OnboardingPersonIdentifierFieldsRetrieveBuilder {
 impl OnboardingPersonIdentifierFieldsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -74,6 +77,7 @@ impl OnboardingPersonIdentifierFieldsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -92,6 +96,7 @@ impl OnboardingPersonIdentifierFieldsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -109,6 +114,7 @@ impl std::future::IntoFuture for OnboardingPersonIdentifierFieldsRetrieveBuilder
     type IntoFuture = runtime::ResponseFuture<
         models::OnboardingPersonIdentifierFieldsRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -122,6 +128,7 @@ pub struct OnboardingSupportedCountriesRetrieveBuilder {
 impl OnboardingSupportedCountriesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -130,6 +137,7 @@ impl OnboardingSupportedCountriesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -146,6 +154,7 @@ impl OnboardingSupportedCountriesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::OnboardingSupportedCountriesRetrieveResponse> {
@@ -161,6 +170,7 @@ impl std::future::IntoFuture for OnboardingSupportedCountriesRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::OnboardingSupportedCountriesRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -175,6 +185,7 @@ pub struct OnboardingMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> OnboardingMock<'a> {
     /// Expects `GET /api/onboarding/person-identifier-fields/` (operation `onboarding_person_identifier_fields_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn person_identifier_fields_retrieve(
         &self,
         validation_method: &models::ValidationMethodEnum,
@@ -192,6 +203,7 @@ impl<'a> OnboardingMock<'a> {
             .query("validation_method", validation_method)
     }
     /// Expects `GET /api/onboarding/supported-countries/` (operation `onboarding_supported_countries_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn supported_countries_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<

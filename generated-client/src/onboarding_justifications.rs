@@ -25,6 +25,7 @@ impl<'a> OnboardingJustificationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OnboardingJustificationsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> OnboardingJustificationsListBuilder {
         OnboardingJustificationsListBuilder {
             client: self.client.clone(),
@@ -46,6 +47,7 @@ impl<'a> OnboardingJustificationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OnboardingJustificationsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> OnboardingJustificationsRetrieveBuilder {
         OnboardingJustificationsRetrieveBuilder {
             client: self.client.clone(),
@@ -61,6 +63,7 @@ impl<'a> OnboardingJustificationsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`OnboardingJustificationsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::OnboardingJustificationRequest,
@@ -81,6 +84,7 @@ impl<'a> OnboardingJustificationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OnboardingJustificationsCreateJustificationBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create_justification(
         &self,
         body: models::OnboardingJustificationCreateRequest,
@@ -99,6 +103,7 @@ impl<'a> OnboardingJustificationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OnboardingJustificationsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -119,6 +124,7 @@ impl<'a> OnboardingJustificationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OnboardingJustificationsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -138,6 +144,7 @@ impl<'a> OnboardingJustificationsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`OnboardingJustificationsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> OnboardingJustificationsDestroyBuilder {
         OnboardingJustificationsDestroyBuilder {
             client: self.client.clone(),
@@ -155,6 +162,7 @@ impl<'a> OnboardingJustificationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OnboardingJustificationsApproveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn approve(&self, uuid: Uuid) -> OnboardingJustificationsApproveBuilder {
         OnboardingJustificationsApproveBuilder {
             client: self.client.clone(),
@@ -173,6 +181,7 @@ impl<'a> OnboardingJustificationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OnboardingJustificationsAttachDocumentBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn attach_document(
         &self,
         uuid: Uuid,
@@ -194,6 +203,7 @@ impl<'a> OnboardingJustificationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OnboardingJustificationsRejectBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn reject(&self, uuid: Uuid) -> OnboardingJustificationsRejectBuilder {
         OnboardingJustificationsRejectBuilder {
             client: self.client.clone(),
@@ -223,11 +233,13 @@ impl OnboardingJustificationsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -235,6 +247,7 @@ impl OnboardingJustificationsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -242,6 +255,7 @@ impl OnboardingJustificationsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -249,6 +263,7 @@ impl OnboardingJustificationsListBuilder {
     /// Filter by legal name, legal person identifier
     ///
     /// Query `query`, string.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
@@ -256,6 +271,7 @@ impl OnboardingJustificationsListBuilder {
     /// User UUID
     ///
     /// Query `user_uuid`, string (uuid).
+    #[inline]
     pub fn user_uuid(mut self, value: Uuid) -> Self {
         self.user_uuid = Some(value);
         self
@@ -265,6 +281,7 @@ impl OnboardingJustificationsListBuilder {
     /// Query `validation_decision`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_validation_decision`\](Self::add_validation_decision) adds one to them.
+    #[inline]
     pub fn validation_decision(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -273,6 +290,7 @@ impl OnboardingJustificationsListBuilder {
         self
     }
     /// Adds one value to query `validation_decision`, after those set before (with [`validation_decision`](Self::validation_decision) or this method).
+    #[inline]
     pub fn add_validation_decision(mut self, value: impl Into<String>) -> Self {
         self.validation_decision.push(value.into());
         self
@@ -280,12 +298,14 @@ impl OnboardingJustificationsListBuilder {
     /// Verification UUID
     ///
     /// Query `verification_uuid`, string (uuid).
+    #[inline]
     pub fn verification_uuid(mut self, value: Uuid) -> Self {
         self.verification_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -294,6 +314,7 @@ impl OnboardingJustificationsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -318,6 +339,7 @@ impl OnboardingJustificationsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::OnboardingJustification>> {
@@ -328,6 +350,7 @@ impl OnboardingJustificationsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::OnboardingJustification> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -343,6 +366,7 @@ impl OnboardingJustificationsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/onboarding-justifications/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -356,6 +380,7 @@ impl std::future::IntoFuture for OnboardingJustificationsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::OnboardingJustification>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -370,6 +395,7 @@ pub struct OnboardingJustificationsRetrieveBuilder {
 impl OnboardingJustificationsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -378,6 +404,7 @@ impl OnboardingJustificationsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -397,6 +424,7 @@ impl OnboardingJustificationsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OnboardingJustification> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -405,6 +433,7 @@ impl OnboardingJustificationsRetrieveBuilder {
 impl std::future::IntoFuture for OnboardingJustificationsRetrieveBuilder {
     type Output = Result<models::OnboardingJustification, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OnboardingJustification>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -419,6 +448,7 @@ pub struct OnboardingJustificationsCreateBuilder {
 impl OnboardingJustificationsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -427,6 +457,7 @@ impl OnboardingJustificationsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -444,6 +475,7 @@ impl OnboardingJustificationsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OnboardingJustification> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -452,6 +484,7 @@ impl OnboardingJustificationsCreateBuilder {
 impl std::future::IntoFuture for OnboardingJustificationsCreateBuilder {
     type Output = Result<models::OnboardingJustification, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OnboardingJustification>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -466,6 +499,7 @@ pub struct OnboardingJustificationsCreateJustificationBuilder {
 impl OnboardingJustificationsCreateJustificationBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -474,6 +508,7 @@ impl OnboardingJustificationsCreateJustificationBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -491,6 +526,7 @@ impl OnboardingJustificationsCreateJustificationBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OnboardingJustification> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -499,6 +535,7 @@ impl OnboardingJustificationsCreateJustificationBuilder {
 impl std::future::IntoFuture for OnboardingJustificationsCreateJustificationBuilder {
     type Output = Result<models::OnboardingJustification, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OnboardingJustification>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -514,6 +551,7 @@ pub struct OnboardingJustificationsUpdateBuilder {
 impl OnboardingJustificationsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -522,6 +560,7 @@ impl OnboardingJustificationsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -542,6 +581,7 @@ impl OnboardingJustificationsUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OnboardingJustification> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -550,6 +590,7 @@ impl OnboardingJustificationsUpdateBuilder {
 impl std::future::IntoFuture for OnboardingJustificationsUpdateBuilder {
     type Output = Result<models::OnboardingJustification, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OnboardingJustification>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -565,6 +606,7 @@ pub struct OnboardingJustificationsPartialUpdateBuilder {
 impl OnboardingJustificationsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -574,10 +616,12 @@ impl OnboardingJustificationsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedOnboardingJustificationRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -600,6 +644,7 @@ impl OnboardingJustificationsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OnboardingJustification> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -608,6 +653,7 @@ impl OnboardingJustificationsPartialUpdateBuilder {
 impl std::future::IntoFuture for OnboardingJustificationsPartialUpdateBuilder {
     type Output = Result<models::OnboardingJustification, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OnboardingJustification>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -622,6 +668,7 @@ pub struct OnboardingJustificationsDestroyBuilder {
 impl OnboardingJustificationsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -630,6 +677,7 @@ impl OnboardingJustificationsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -649,6 +697,7 @@ impl OnboardingJustificationsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -657,6 +706,7 @@ impl OnboardingJustificationsDestroyBuilder {
 impl std::future::IntoFuture for OnboardingJustificationsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -672,6 +722,7 @@ pub struct OnboardingJustificationsApproveBuilder {
 impl OnboardingJustificationsApproveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -681,10 +732,12 @@ impl OnboardingJustificationsApproveBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::OnboardingJustificationReviewRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -707,6 +760,7 @@ impl OnboardingJustificationsApproveBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OnboardingJustification> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -715,6 +769,7 @@ impl OnboardingJustificationsApproveBuilder {
 impl std::future::IntoFuture for OnboardingJustificationsApproveBuilder {
     type Output = Result<models::OnboardingJustification, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OnboardingJustification>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -730,6 +785,7 @@ pub struct OnboardingJustificationsAttachDocumentBuilder {
 impl OnboardingJustificationsAttachDocumentBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -739,6 +795,7 @@ impl OnboardingJustificationsAttachDocumentBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(
         mut self,
         body: models::OnboardingJustificationDocumentationRequest,
@@ -746,6 +803,7 @@ impl OnboardingJustificationsAttachDocumentBuilder {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -774,6 +832,7 @@ impl OnboardingJustificationsAttachDocumentBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::OnboardingJustificationDocumentation> {
@@ -786,6 +845,7 @@ impl std::future::IntoFuture for OnboardingJustificationsAttachDocumentBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::OnboardingJustificationDocumentation,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -801,6 +861,7 @@ pub struct OnboardingJustificationsRejectBuilder {
 impl OnboardingJustificationsRejectBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -810,10 +871,12 @@ impl OnboardingJustificationsRejectBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::OnboardingJustificationReviewRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -836,6 +899,7 @@ impl OnboardingJustificationsRejectBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OnboardingJustification> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -844,6 +908,7 @@ impl OnboardingJustificationsRejectBuilder {
 impl std::future::IntoFuture for OnboardingJustificationsRejectBuilder {
     type Output = Result<models::OnboardingJustification, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OnboardingJustification>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -858,6 +923,7 @@ pub struct OnboardingJustificationsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> OnboardingJustificationsMock<'a> {
     /// Expects `GET /api/onboarding-justifications/` (operation `onboarding_justifications_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -873,6 +939,7 @@ impl<'a> OnboardingJustificationsMock<'a> {
         )
     }
     /// Expects `GET /api/onboarding-justifications/{uuid}/` (operation `onboarding_justifications_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -887,6 +954,7 @@ impl<'a> OnboardingJustificationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/onboarding-justifications/` (operation `onboarding_justifications_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::OnboardingJustification> {
@@ -899,6 +967,7 @@ impl<'a> OnboardingJustificationsMock<'a> {
         )
     }
     /// Expects `POST /api/onboarding-justifications/create_justification/` (operation `onboarding_justifications_create_justification`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create_justification(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::OnboardingJustification> {
@@ -911,6 +980,7 @@ impl<'a> OnboardingJustificationsMock<'a> {
         )
     }
     /// Expects `PUT /api/onboarding-justifications/{uuid}/` (operation `onboarding_justifications_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -925,6 +995,7 @@ impl<'a> OnboardingJustificationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/onboarding-justifications/{uuid}/` (operation `onboarding_justifications_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -939,6 +1010,7 @@ impl<'a> OnboardingJustificationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/onboarding-justifications/{uuid}/` (operation `onboarding_justifications_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -953,6 +1025,7 @@ impl<'a> OnboardingJustificationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/onboarding-justifications/{uuid}/approve/` (operation `onboarding_justifications_approve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn approve(
         &self,
         uuid: &Uuid,
@@ -967,6 +1040,7 @@ impl<'a> OnboardingJustificationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/onboarding-justifications/{uuid}/attach_document/` (operation `onboarding_justifications_attach_document`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn attach_document(
         &self,
         uuid: &Uuid,
@@ -984,6 +1058,7 @@ impl<'a> OnboardingJustificationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/onboarding-justifications/{uuid}/reject/` (operation `onboarding_justifications_reject`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn reject(
         &self,
         uuid: &Uuid,

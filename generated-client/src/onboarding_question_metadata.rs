@@ -25,6 +25,7 @@ impl<'a> OnboardingQuestionMetadataApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OnboardingQuestionMetadataListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> OnboardingQuestionMetadataListBuilder {
         OnboardingQuestionMetadataListBuilder {
             client: self.client.clone(),
@@ -46,6 +47,7 @@ impl<'a> OnboardingQuestionMetadataApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OnboardingQuestionMetadataRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> OnboardingQuestionMetadataRetrieveBuilder {
         OnboardingQuestionMetadataRetrieveBuilder {
             client: self.client.clone(),
@@ -61,6 +63,7 @@ impl<'a> OnboardingQuestionMetadataApi<'a> {
     /// - `201`
     ///
     /// Returns a [`OnboardingQuestionMetadataCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::OnboardingQuestionMetadataRequest,
@@ -79,6 +82,7 @@ impl<'a> OnboardingQuestionMetadataApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OnboardingQuestionMetadataUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -99,6 +103,7 @@ impl<'a> OnboardingQuestionMetadataApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OnboardingQuestionMetadataPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -118,6 +123,7 @@ impl<'a> OnboardingQuestionMetadataApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`OnboardingQuestionMetadataDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> OnboardingQuestionMetadataDestroyBuilder {
         OnboardingQuestionMetadataDestroyBuilder {
             client: self.client.clone(),
@@ -144,16 +150,19 @@ impl OnboardingQuestionMetadataListBuilder {
     /// Checklist uuid
     ///
     /// Query `checklist_uuid`, string (uuid).
+    #[inline]
     pub fn checklist_uuid(mut self, value: Uuid) -> Self {
         self.checklist_uuid = Some(value);
         self
     }
     /// Query `intent_field`, string.
+    #[inline]
     pub fn intent_field(mut self, value: impl Into<String>) -> Self {
         self.intent_field = Some(value.into());
         self
     }
     /// Query `maps_to_customer_field`, string.
+    #[inline]
     pub fn maps_to_customer_field(mut self, value: impl Into<String>) -> Self {
         self.maps_to_customer_field = Some(value.into());
         self
@@ -161,6 +170,7 @@ impl OnboardingQuestionMetadataListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -168,22 +178,26 @@ impl OnboardingQuestionMetadataListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `question_description`, string.
+    #[inline]
     pub fn question_description(mut self, value: impl Into<String>) -> Self {
         self.question_description = Some(value.into());
         self
     }
     /// Query `question_uuid`, string (uuid).
+    #[inline]
     pub fn question_uuid(mut self, value: Uuid) -> Self {
         self.question_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -192,6 +206,7 @@ impl OnboardingQuestionMetadataListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -216,6 +231,7 @@ impl OnboardingQuestionMetadataListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::OnboardingQuestionMetadata>> {
@@ -226,6 +242,7 @@ impl OnboardingQuestionMetadataListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::OnboardingQuestionMetadata> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -241,6 +258,7 @@ impl OnboardingQuestionMetadataListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/onboarding-question-metadata/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -257,6 +275,7 @@ impl std::future::IntoFuture for OnboardingQuestionMetadataListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::OnboardingQuestionMetadata>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -271,6 +290,7 @@ pub struct OnboardingQuestionMetadataRetrieveBuilder {
 impl OnboardingQuestionMetadataRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -279,6 +299,7 @@ impl OnboardingQuestionMetadataRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -298,6 +319,7 @@ impl OnboardingQuestionMetadataRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OnboardingQuestionMetadata> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -306,6 +328,7 @@ impl OnboardingQuestionMetadataRetrieveBuilder {
 impl std::future::IntoFuture for OnboardingQuestionMetadataRetrieveBuilder {
     type Output = Result<models::OnboardingQuestionMetadata, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OnboardingQuestionMetadata>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -320,6 +343,7 @@ pub struct OnboardingQuestionMetadataCreateBuilder {
 impl OnboardingQuestionMetadataCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -328,6 +352,7 @@ impl OnboardingQuestionMetadataCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -345,6 +370,7 @@ impl OnboardingQuestionMetadataCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OnboardingQuestionMetadata> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -353,6 +379,7 @@ impl OnboardingQuestionMetadataCreateBuilder {
 impl std::future::IntoFuture for OnboardingQuestionMetadataCreateBuilder {
     type Output = Result<models::OnboardingQuestionMetadata, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OnboardingQuestionMetadata>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -368,6 +395,7 @@ pub struct OnboardingQuestionMetadataUpdateBuilder {
 impl OnboardingQuestionMetadataUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -376,6 +404,7 @@ impl OnboardingQuestionMetadataUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -396,6 +425,7 @@ impl OnboardingQuestionMetadataUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OnboardingQuestionMetadata> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -404,6 +434,7 @@ impl OnboardingQuestionMetadataUpdateBuilder {
 impl std::future::IntoFuture for OnboardingQuestionMetadataUpdateBuilder {
     type Output = Result<models::OnboardingQuestionMetadata, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OnboardingQuestionMetadata>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -419,6 +450,7 @@ pub struct OnboardingQuestionMetadataPartialUpdateBuilder {
 impl OnboardingQuestionMetadataPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -428,6 +460,7 @@ impl OnboardingQuestionMetadataPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(
         mut self,
         body: models::PatchedOnboardingQuestionMetadataRequest,
@@ -435,6 +468,7 @@ impl OnboardingQuestionMetadataPartialUpdateBuilder {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -457,6 +491,7 @@ impl OnboardingQuestionMetadataPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OnboardingQuestionMetadata> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -465,6 +500,7 @@ impl OnboardingQuestionMetadataPartialUpdateBuilder {
 impl std::future::IntoFuture for OnboardingQuestionMetadataPartialUpdateBuilder {
     type Output = Result<models::OnboardingQuestionMetadata, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OnboardingQuestionMetadata>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -479,6 +515,7 @@ pub struct OnboardingQuestionMetadataDestroyBuilder {
 impl OnboardingQuestionMetadataDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -487,6 +524,7 @@ impl OnboardingQuestionMetadataDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -506,6 +544,7 @@ impl OnboardingQuestionMetadataDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -514,6 +553,7 @@ impl OnboardingQuestionMetadataDestroyBuilder {
 impl std::future::IntoFuture for OnboardingQuestionMetadataDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -528,6 +568,7 @@ pub struct OnboardingQuestionMetadataMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> OnboardingQuestionMetadataMock<'a> {
     /// Expects `GET /api/onboarding-question-metadata/` (operation `onboarding_question_metadata_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -543,6 +584,7 @@ impl<'a> OnboardingQuestionMetadataMock<'a> {
         )
     }
     /// Expects `GET /api/onboarding-question-metadata/{uuid}/` (operation `onboarding_question_metadata_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -557,6 +599,7 @@ impl<'a> OnboardingQuestionMetadataMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/onboarding-question-metadata/` (operation `onboarding_question_metadata_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::OnboardingQuestionMetadata> {
@@ -569,6 +612,7 @@ impl<'a> OnboardingQuestionMetadataMock<'a> {
         )
     }
     /// Expects `PUT /api/onboarding-question-metadata/{uuid}/` (operation `onboarding_question_metadata_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -583,6 +627,7 @@ impl<'a> OnboardingQuestionMetadataMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/onboarding-question-metadata/{uuid}/` (operation `onboarding_question_metadata_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -597,6 +642,7 @@ impl<'a> OnboardingQuestionMetadataMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/onboarding-question-metadata/{uuid}/` (operation `onboarding_question_metadata_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,

@@ -25,6 +25,7 @@ impl<'a> OnboardingVerificationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OnboardingVerificationsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> OnboardingVerificationsListBuilder {
         OnboardingVerificationsListBuilder {
             client: self.client.clone(),
@@ -49,6 +50,7 @@ impl<'a> OnboardingVerificationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OnboardingVerificationsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> OnboardingVerificationsRetrieveBuilder {
         OnboardingVerificationsRetrieveBuilder {
             client: self.client.clone(),
@@ -64,6 +66,7 @@ impl<'a> OnboardingVerificationsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`OnboardingVerificationsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(&self) -> OnboardingVerificationsCreateBuilder {
         OnboardingVerificationsCreateBuilder {
             client: self.client.clone(),
@@ -81,6 +84,7 @@ impl<'a> OnboardingVerificationsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`OnboardingVerificationsCreateCustomerBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create_customer(
         &self,
         uuid: Uuid,
@@ -99,6 +103,7 @@ impl<'a> OnboardingVerificationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OnboardingVerificationsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(&self, uuid: Uuid) -> OnboardingVerificationsUpdateBuilder {
         OnboardingVerificationsUpdateBuilder {
             client: self.client.clone(),
@@ -115,6 +120,7 @@ impl<'a> OnboardingVerificationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OnboardingVerificationsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -134,6 +140,7 @@ impl<'a> OnboardingVerificationsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`OnboardingVerificationsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> OnboardingVerificationsDestroyBuilder {
         OnboardingVerificationsDestroyBuilder {
             client: self.client.clone(),
@@ -151,6 +158,7 @@ impl<'a> OnboardingVerificationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OnboardingVerificationsAvailableChecklistsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn available_checklists_retrieve(
         &self,
     ) -> OnboardingVerificationsAvailableChecklistsRetrieveBuilder {
@@ -170,6 +178,7 @@ impl<'a> OnboardingVerificationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OnboardingVerificationsChecklistRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn checklist_retrieve(
         &self,
         uuid: Uuid,
@@ -194,6 +203,7 @@ impl<'a> OnboardingVerificationsApi<'a> {
     /// - `404`
     ///
     /// Returns a [`OnboardingVerificationsChecklistTemplateRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn checklist_template_retrieve(
         &self,
         parent_uuid: Uuid,
@@ -214,6 +224,7 @@ impl<'a> OnboardingVerificationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OnboardingVerificationsCompletionStatusRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn completion_status_retrieve(
         &self,
         uuid: Uuid,
@@ -235,6 +246,7 @@ impl<'a> OnboardingVerificationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OnboardingVerificationsRunValidationBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn run_validation(
         &self,
         uuid: Uuid,
@@ -256,6 +268,7 @@ impl<'a> OnboardingVerificationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OnboardingVerificationsStartVerificationBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn start_verification(&self) -> OnboardingVerificationsStartVerificationBuilder {
         OnboardingVerificationsStartVerificationBuilder {
             client: self.client.clone(),
@@ -273,6 +286,7 @@ impl<'a> OnboardingVerificationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OnboardingVerificationsSubmitAnswersBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn submit_answers(
         &self,
         uuid: Uuid,
@@ -305,16 +319,19 @@ pub struct OnboardingVerificationsListBuilder {
 }
 impl OnboardingVerificationsListBuilder {
     /// Query `country`, string.
+    #[inline]
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
     /// Query `legal_name`, string.
+    #[inline]
     pub fn legal_name(mut self, value: impl Into<String>) -> Self {
         self.legal_name = Some(value.into());
         self
     }
     /// Query `legal_person_identifier`, string.
+    #[inline]
     pub fn legal_person_identifier(mut self, value: impl Into<String>) -> Self {
         self.legal_person_identifier = Some(value.into());
         self
@@ -324,11 +341,13 @@ impl OnboardingVerificationsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -336,6 +355,7 @@ impl OnboardingVerificationsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -343,6 +363,7 @@ impl OnboardingVerificationsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -350,6 +371,7 @@ impl OnboardingVerificationsListBuilder {
     /// Filter by legal name, legal person identifier
     ///
     /// Query `query`, string.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
@@ -359,6 +381,7 @@ impl OnboardingVerificationsListBuilder {
     /// Query `status`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_status`\](Self::add_status) adds one to them.
+    #[inline]
     pub fn status(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -367,6 +390,7 @@ impl OnboardingVerificationsListBuilder {
         self
     }
     /// Adds one value to query `status`, after those set before (with [`status`](Self::status) or this method).
+    #[inline]
     pub fn add_status(mut self, value: impl Into<String>) -> Self {
         self.status.push(value.into());
         self
@@ -374,6 +398,7 @@ impl OnboardingVerificationsListBuilder {
     /// User UUID
     ///
     /// Query `user_uuid`, string (uuid).
+    #[inline]
     pub fn user_uuid(mut self, value: Uuid) -> Self {
         self.user_uuid = Some(value);
         self
@@ -383,6 +408,7 @@ impl OnboardingVerificationsListBuilder {
     /// Query `validation_method`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_validation_method`\](Self::add_validation_method) adds one to them.
+    #[inline]
     pub fn validation_method(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -391,12 +417,14 @@ impl OnboardingVerificationsListBuilder {
         self
     }
     /// Adds one value to query `validation_method`, after those set before (with [`validation_method`](Self::validation_method) or this method).
+    #[inline]
     pub fn add_validation_method(mut self, value: impl Into<String>) -> Self {
         self.validation_method.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -405,6 +433,7 @@ impl OnboardingVerificationsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -432,6 +461,7 @@ impl OnboardingVerificationsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::OnboardingVerification>> {
@@ -442,6 +472,7 @@ impl OnboardingVerificationsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::OnboardingVerification> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -457,6 +488,7 @@ impl OnboardingVerificationsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/onboarding-verifications/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -470,6 +502,7 @@ impl std::future::IntoFuture for OnboardingVerificationsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::OnboardingVerification>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -484,6 +517,7 @@ pub struct OnboardingVerificationsRetrieveBuilder {
 impl OnboardingVerificationsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -492,6 +526,7 @@ impl OnboardingVerificationsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -511,6 +546,7 @@ impl OnboardingVerificationsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OnboardingVerification> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -519,6 +555,7 @@ impl OnboardingVerificationsRetrieveBuilder {
 impl std::future::IntoFuture for OnboardingVerificationsRetrieveBuilder {
     type Output = Result<models::OnboardingVerification, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OnboardingVerification>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -533,6 +570,7 @@ pub struct OnboardingVerificationsCreateBuilder {
 impl OnboardingVerificationsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -542,10 +580,12 @@ impl OnboardingVerificationsCreateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::OnboardingVerificationRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -565,6 +605,7 @@ impl OnboardingVerificationsCreateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OnboardingVerification> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -573,6 +614,7 @@ impl OnboardingVerificationsCreateBuilder {
 impl std::future::IntoFuture for OnboardingVerificationsCreateBuilder {
     type Output = Result<models::OnboardingVerification, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OnboardingVerification>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -587,6 +629,7 @@ pub struct OnboardingVerificationsCreateCustomerBuilder {
 impl OnboardingVerificationsCreateCustomerBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -595,6 +638,7 @@ impl OnboardingVerificationsCreateCustomerBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -614,6 +658,7 @@ impl OnboardingVerificationsCreateCustomerBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::OnboardingVerificationsCreateCustomerResponse> {
@@ -629,6 +674,7 @@ impl std::future::IntoFuture for OnboardingVerificationsCreateCustomerBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::OnboardingVerificationsCreateCustomerResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -644,6 +690,7 @@ pub struct OnboardingVerificationsUpdateBuilder {
 impl OnboardingVerificationsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -653,10 +700,12 @@ impl OnboardingVerificationsUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::OnboardingVerificationRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -679,6 +728,7 @@ impl OnboardingVerificationsUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OnboardingVerification> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -687,6 +737,7 @@ impl OnboardingVerificationsUpdateBuilder {
 impl std::future::IntoFuture for OnboardingVerificationsUpdateBuilder {
     type Output = Result<models::OnboardingVerification, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OnboardingVerification>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -702,6 +753,7 @@ pub struct OnboardingVerificationsPartialUpdateBuilder {
 impl OnboardingVerificationsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -711,10 +763,12 @@ impl OnboardingVerificationsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedOnboardingVerificationRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -737,6 +791,7 @@ impl OnboardingVerificationsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OnboardingVerification> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -745,6 +800,7 @@ impl OnboardingVerificationsPartialUpdateBuilder {
 impl std::future::IntoFuture for OnboardingVerificationsPartialUpdateBuilder {
     type Output = Result<models::OnboardingVerification, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OnboardingVerification>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -759,6 +815,7 @@ pub struct OnboardingVerificationsDestroyBuilder {
 impl OnboardingVerificationsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -767,6 +824,7 @@ impl OnboardingVerificationsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -786,6 +844,7 @@ impl OnboardingVerificationsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -794,6 +853,7 @@ impl OnboardingVerificationsDestroyBuilder {
 impl std::future::IntoFuture for OnboardingVerificationsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -809,6 +869,7 @@ impl OnboardingVerificationsAvailableChecklistsRetrieveBuilder {
     /// Type of checklist to retrieve (customer, intent, or all). Defaults to all.
     ///
     /// Query `checklist_type`, `AvailableChecklistsResponseChecklistTypeEnum`.
+    #[inline]
     pub fn checklist_type(
         mut self,
         value: models::AvailableChecklistsResponseChecklistTypeEnum,
@@ -818,6 +879,7 @@ impl OnboardingVerificationsAvailableChecklistsRetrieveBuilder {
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -826,6 +888,7 @@ impl OnboardingVerificationsAvailableChecklistsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -844,6 +907,7 @@ impl OnboardingVerificationsAvailableChecklistsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -862,6 +926,7 @@ for OnboardingVerificationsAvailableChecklistsRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::OnboardingVerificationsAvailableChecklistsRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -879,6 +944,7 @@ impl OnboardingVerificationsChecklistRetrieveBuilder {
     /// Type of checklist to retrieve (customer or intent). Defaults to intent.
     ///
     /// Query `checklist_type`, `ChecklistResponseChecklistTypeEnum`.
+    #[inline]
     pub fn checklist_type(
         mut self,
         value: models::ChecklistResponseChecklistTypeEnum,
@@ -889,12 +955,14 @@ impl OnboardingVerificationsChecklistRetrieveBuilder {
     /// If true, returns all questions including hidden ones.
     ///
     /// Query `include_all`, boolean, server default `false`.
+    #[inline]
     pub fn include_all(mut self, value: bool) -> Self {
         self.include_all = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -903,6 +971,7 @@ impl OnboardingVerificationsChecklistRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -925,6 +994,7 @@ impl OnboardingVerificationsChecklistRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -942,6 +1012,7 @@ impl std::future::IntoFuture for OnboardingVerificationsChecklistRetrieveBuilder
     type IntoFuture = runtime::ResponseFuture<
         models::OnboardingVerificationsChecklistRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -956,6 +1027,7 @@ pub struct OnboardingVerificationsChecklistTemplateRetrieveBuilder {
 impl OnboardingVerificationsChecklistTemplateRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -964,6 +1036,7 @@ impl OnboardingVerificationsChecklistTemplateRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -982,6 +1055,7 @@ impl OnboardingVerificationsChecklistTemplateRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -1000,6 +1074,7 @@ for OnboardingVerificationsChecklistTemplateRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::OnboardingVerificationsChecklistTemplateRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1016,6 +1091,7 @@ impl OnboardingVerificationsCompletionStatusRetrieveBuilder {
     /// Type of checklist to retrieve (customer or intent). Defaults to intent.
     ///
     /// Query `checklist_type`, `ChecklistResponseChecklistTypeEnum`.
+    #[inline]
     pub fn checklist_type(
         mut self,
         value: models::ChecklistResponseChecklistTypeEnum,
@@ -1025,6 +1101,7 @@ impl OnboardingVerificationsCompletionStatusRetrieveBuilder {
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1033,6 +1110,7 @@ impl OnboardingVerificationsCompletionStatusRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1054,6 +1132,7 @@ impl OnboardingVerificationsCompletionStatusRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CompletionStatus> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1062,6 +1141,7 @@ impl OnboardingVerificationsCompletionStatusRetrieveBuilder {
 impl std::future::IntoFuture for OnboardingVerificationsCompletionStatusRetrieveBuilder {
     type Output = Result<models::CompletionStatus, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CompletionStatus>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1077,6 +1157,7 @@ pub struct OnboardingVerificationsRunValidationBuilder {
 impl OnboardingVerificationsRunValidationBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1086,10 +1167,12 @@ impl OnboardingVerificationsRunValidationBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::OnboardingRunValidationRequestRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1112,6 +1195,7 @@ impl OnboardingVerificationsRunValidationBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OnboardingVerification> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1120,6 +1204,7 @@ impl OnboardingVerificationsRunValidationBuilder {
 impl std::future::IntoFuture for OnboardingVerificationsRunValidationBuilder {
     type Output = Result<models::OnboardingVerification, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OnboardingVerification>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1134,6 +1219,7 @@ pub struct OnboardingVerificationsStartVerificationBuilder {
 impl OnboardingVerificationsStartVerificationBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1143,6 +1229,7 @@ impl OnboardingVerificationsStartVerificationBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(
         mut self,
         body: models::OnboardingCompanyValidationRequestRequest,
@@ -1150,6 +1237,7 @@ impl OnboardingVerificationsStartVerificationBuilder {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1169,6 +1257,7 @@ impl OnboardingVerificationsStartVerificationBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OnboardingVerification> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1177,6 +1266,7 @@ impl OnboardingVerificationsStartVerificationBuilder {
 impl std::future::IntoFuture for OnboardingVerificationsStartVerificationBuilder {
     type Output = Result<models::OnboardingVerification, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OnboardingVerification>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1192,6 +1282,7 @@ pub struct OnboardingVerificationsSubmitAnswersBuilder {
 impl OnboardingVerificationsSubmitAnswersBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1200,6 +1291,7 @@ impl OnboardingVerificationsSubmitAnswersBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1220,6 +1312,7 @@ impl OnboardingVerificationsSubmitAnswersBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OnboardingVerification> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1228,6 +1321,7 @@ impl OnboardingVerificationsSubmitAnswersBuilder {
 impl std::future::IntoFuture for OnboardingVerificationsSubmitAnswersBuilder {
     type Output = Result<models::OnboardingVerification, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OnboardingVerification>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1242,6 +1336,7 @@ pub struct OnboardingVerificationsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> OnboardingVerificationsMock<'a> {
     /// Expects `GET /api/onboarding-verifications/` (operation `onboarding_verifications_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -1257,6 +1352,7 @@ impl<'a> OnboardingVerificationsMock<'a> {
         )
     }
     /// Expects `GET /api/onboarding-verifications/{uuid}/` (operation `onboarding_verifications_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -1271,6 +1367,7 @@ impl<'a> OnboardingVerificationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/onboarding-verifications/` (operation `onboarding_verifications_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::OnboardingVerification> {
@@ -1283,6 +1380,7 @@ impl<'a> OnboardingVerificationsMock<'a> {
         )
     }
     /// Expects `POST /api/onboarding-verifications/{uuid}/create_customer/` (operation `onboarding_verifications_create_customer`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create_customer(
         &self,
         uuid: &Uuid,
@@ -1300,6 +1398,7 @@ impl<'a> OnboardingVerificationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/onboarding-verifications/{uuid}/` (operation `onboarding_verifications_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -1314,6 +1413,7 @@ impl<'a> OnboardingVerificationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/onboarding-verifications/{uuid}/` (operation `onboarding_verifications_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -1328,6 +1428,7 @@ impl<'a> OnboardingVerificationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/onboarding-verifications/{uuid}/` (operation `onboarding_verifications_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -1342,6 +1443,7 @@ impl<'a> OnboardingVerificationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/onboarding-verifications/available_checklists/` (operation `onboarding_verifications_available_checklists_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn available_checklists_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -1357,6 +1459,7 @@ impl<'a> OnboardingVerificationsMock<'a> {
         )
     }
     /// Expects `GET /api/onboarding-verifications/{uuid}/checklist/` (operation `onboarding_verifications_checklist_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn checklist_retrieve(
         &self,
         uuid: &Uuid,
@@ -1374,6 +1477,7 @@ impl<'a> OnboardingVerificationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/onboarding-verifications/checklist-template/` (operation `onboarding_verifications_checklist_template_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn checklist_template_retrieve(
         &self,
         parent_uuid: &Uuid,
@@ -1391,6 +1495,7 @@ impl<'a> OnboardingVerificationsMock<'a> {
             .query("parent_uuid", parent_uuid)
     }
     /// Expects `GET /api/onboarding-verifications/{uuid}/completion_status/` (operation `onboarding_verifications_completion_status_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn completion_status_retrieve(
         &self,
         uuid: &Uuid,
@@ -1405,6 +1510,7 @@ impl<'a> OnboardingVerificationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/onboarding-verifications/{uuid}/run_validation/` (operation `onboarding_verifications_run_validation`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn run_validation(
         &self,
         uuid: &Uuid,
@@ -1419,6 +1525,7 @@ impl<'a> OnboardingVerificationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/onboarding-verifications/start_verification/` (operation `onboarding_verifications_start_verification`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn start_verification(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::OnboardingVerification> {
@@ -1431,6 +1538,7 @@ impl<'a> OnboardingVerificationsMock<'a> {
         )
     }
     /// Expects `POST /api/onboarding-verifications/{uuid}/submit_answers/` (operation `onboarding_verifications_submit_answers`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn submit_answers(
         &self,
         uuid: &Uuid,

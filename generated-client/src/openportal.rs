@@ -25,6 +25,7 @@ impl<'a> OpenportalApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenportalAccessForEmailListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn access_for_email_list(
         &self,
         q: impl Into<String>,
@@ -45,6 +46,7 @@ impl<'a> OpenportalApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenportalOfferingMappingRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn offering_mapping_retrieve(&self) -> OpenportalOfferingMappingRetrieveBuilder {
         OpenportalOfferingMappingRetrieveBuilder {
             client: self.client.clone(),
@@ -62,6 +64,7 @@ impl<'a> OpenportalApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenportalProjectMappingRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn project_mapping_retrieve(&self) -> OpenportalProjectMappingRetrieveBuilder {
         OpenportalProjectMappingRetrieveBuilder {
             client: self.client.clone(),
@@ -79,6 +82,7 @@ impl<'a> OpenportalApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenportalUserMappingRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn user_mapping_retrieve(&self) -> OpenportalUserMappingRetrieveBuilder {
         OpenportalUserMappingRetrieveBuilder {
             client: self.client.clone(),
@@ -97,6 +101,7 @@ pub struct OpenportalAccessForEmailListBuilder {
 impl OpenportalAccessForEmailListBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -105,6 +110,7 @@ impl OpenportalAccessForEmailListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -123,6 +129,7 @@ impl OpenportalAccessForEmailListBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -140,6 +147,7 @@ impl std::future::IntoFuture for OpenportalAccessForEmailListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         Vec<Lenient<models::OpenportalAccessForEmailListResponse>>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -157,6 +165,7 @@ impl OpenportalOfferingMappingRetrieveBuilder {
     /// Query `identifier`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_identifier`\](Self::add_identifier) adds one to them.
+    #[inline]
     pub fn identifier(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -165,12 +174,14 @@ impl OpenportalOfferingMappingRetrieveBuilder {
         self
     }
     /// Adds one value to query `identifier`, after those set before (with [`identifier`](Self::identifier) or this method).
+    #[inline]
     pub fn add_identifier(mut self, value: impl Into<String>) -> Self {
         self.identifier.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -179,6 +190,7 @@ impl OpenportalOfferingMappingRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -197,6 +209,7 @@ impl OpenportalOfferingMappingRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Openportal> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -205,6 +218,7 @@ impl OpenportalOfferingMappingRetrieveBuilder {
 impl std::future::IntoFuture for OpenportalOfferingMappingRetrieveBuilder {
     type Output = Result<models::Openportal, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Openportal>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -222,6 +236,7 @@ impl OpenportalProjectMappingRetrieveBuilder {
     /// Query `identifier`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_identifier`\](Self::add_identifier) adds one to them.
+    #[inline]
     pub fn identifier(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -230,12 +245,14 @@ impl OpenportalProjectMappingRetrieveBuilder {
         self
     }
     /// Adds one value to query `identifier`, after those set before (with [`identifier`](Self::identifier) or this method).
+    #[inline]
     pub fn add_identifier(mut self, value: impl Into<String>) -> Self {
         self.identifier.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -244,6 +261,7 @@ impl OpenportalProjectMappingRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -262,6 +280,7 @@ impl OpenportalProjectMappingRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Openportal> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -270,6 +289,7 @@ impl OpenportalProjectMappingRetrieveBuilder {
 impl std::future::IntoFuture for OpenportalProjectMappingRetrieveBuilder {
     type Output = Result<models::Openportal, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Openportal>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -287,6 +307,7 @@ impl OpenportalUserMappingRetrieveBuilder {
     /// Query `identifier`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_identifier`\](Self::add_identifier) adds one to them.
+    #[inline]
     pub fn identifier(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -295,12 +316,14 @@ impl OpenportalUserMappingRetrieveBuilder {
         self
     }
     /// Adds one value to query `identifier`, after those set before (with [`identifier`](Self::identifier) or this method).
+    #[inline]
     pub fn add_identifier(mut self, value: impl Into<String>) -> Self {
         self.identifier.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -309,6 +332,7 @@ impl OpenportalUserMappingRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -327,6 +351,7 @@ impl OpenportalUserMappingRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Openportal> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -335,6 +360,7 @@ impl OpenportalUserMappingRetrieveBuilder {
 impl std::future::IntoFuture for OpenportalUserMappingRetrieveBuilder {
     type Output = Result<models::Openportal, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Openportal>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -349,6 +375,7 @@ pub struct OpenportalMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> OpenportalMock<'a> {
     /// Expects `GET /api/openportal/access_for_email/` (operation `openportal_access_for_email_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn access_for_email_list(
         &self,
         q: &str,
@@ -366,6 +393,7 @@ impl<'a> OpenportalMock<'a> {
             .query("q", q)
     }
     /// Expects `GET /api/openportal/offering_mapping/` (operation `openportal_offering_mapping_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn offering_mapping_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::Openportal> {
@@ -378,6 +406,7 @@ impl<'a> OpenportalMock<'a> {
         )
     }
     /// Expects `GET /api/openportal/project_mapping/` (operation `openportal_project_mapping_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn project_mapping_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::Openportal> {
@@ -390,6 +419,7 @@ impl<'a> OpenportalMock<'a> {
         )
     }
     /// Expects `GET /api/openportal/user_mapping/` (operation `openportal_user_mapping_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn user_mapping_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::Openportal> {

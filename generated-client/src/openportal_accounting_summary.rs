@@ -25,6 +25,7 @@ impl<'a> OpenportalAccountingSummaryApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenportalAccountingSummaryListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> OpenportalAccountingSummaryListBuilder {
         OpenportalAccountingSummaryListBuilder {
             client: self.client.clone(),
@@ -44,6 +45,7 @@ impl<'a> OpenportalAccountingSummaryApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenportalAccountingSummaryRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> OpenportalAccountingSummaryRetrieveBuilder {
         OpenportalAccountingSummaryRetrieveBuilder {
             client: self.client.clone(),
@@ -66,11 +68,13 @@ pub struct OpenportalAccountingSummaryListBuilder {
 }
 impl OpenportalAccountingSummaryListBuilder {
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
     }
     /// Query `is_active`, boolean.
+    #[inline]
     pub fn is_active(mut self, value: bool) -> Self {
         self.is_active = Some(value);
         self
@@ -78,6 +82,7 @@ impl OpenportalAccountingSummaryListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -85,17 +90,20 @@ impl OpenportalAccountingSummaryListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -104,6 +112,7 @@ impl OpenportalAccountingSummaryListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -126,6 +135,7 @@ impl OpenportalAccountingSummaryListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::OpenportalAccountingSummary>> {
@@ -136,6 +146,7 @@ impl OpenportalAccountingSummaryListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::OpenportalAccountingSummary> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -151,6 +162,7 @@ impl OpenportalAccountingSummaryListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/openportal-accounting-summary/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -167,6 +179,7 @@ impl std::future::IntoFuture for OpenportalAccountingSummaryListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::OpenportalAccountingSummary>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -181,6 +194,7 @@ pub struct OpenportalAccountingSummaryRetrieveBuilder {
 impl OpenportalAccountingSummaryRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -189,6 +203,7 @@ impl OpenportalAccountingSummaryRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -208,6 +223,7 @@ impl OpenportalAccountingSummaryRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OpenportalAccountingSummary> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -216,6 +232,7 @@ impl OpenportalAccountingSummaryRetrieveBuilder {
 impl std::future::IntoFuture for OpenportalAccountingSummaryRetrieveBuilder {
     type Output = Result<models::OpenportalAccountingSummary, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OpenportalAccountingSummary>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -230,6 +247,7 @@ pub struct OpenportalAccountingSummaryMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> OpenportalAccountingSummaryMock<'a> {
     /// Expects `GET /api/openportal-accounting-summary/` (operation `openportal_accounting_summary_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -245,6 +263,7 @@ impl<'a> OpenportalAccountingSummaryMock<'a> {
         )
     }
     /// Expects `GET /api/openportal-accounting-summary/{uuid}/` (operation `openportal_accounting_summary_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,

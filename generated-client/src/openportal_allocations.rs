@@ -25,6 +25,7 @@ impl<'a> OpenportalAllocationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenportalAllocationsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> OpenportalAllocationsListBuilder {
         OpenportalAllocationsListBuilder {
             client: self.client.clone(),
@@ -60,6 +61,7 @@ impl<'a> OpenportalAllocationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenportalAllocationsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> OpenportalAllocationsRetrieveBuilder {
         OpenportalAllocationsRetrieveBuilder {
             client: self.client.clone(),
@@ -76,6 +78,7 @@ impl<'a> OpenportalAllocationsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`OpenportalAllocationsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::AllocationRequest,
@@ -97,6 +100,7 @@ impl<'a> OpenportalAllocationsApi<'a> {
     /// - `409`
     ///
     /// Returns a [`OpenportalAllocationsPullBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn pull(&self, uuid: Uuid) -> OpenportalAllocationsPullBuilder {
         OpenportalAllocationsPullBuilder {
             client: self.client.clone(),
@@ -116,6 +120,7 @@ impl<'a> OpenportalAllocationsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`OpenportalAllocationsUnlinkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn unlink(&self, uuid: Uuid) -> OpenportalAllocationsUnlinkBuilder {
         OpenportalAllocationsUnlinkBuilder {
             client: self.client.clone(),
@@ -131,6 +136,7 @@ impl<'a> OpenportalAllocationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenportalAllocationsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -151,6 +157,7 @@ impl<'a> OpenportalAllocationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenportalAllocationsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -170,6 +177,7 @@ impl<'a> OpenportalAllocationsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`OpenportalAllocationsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> OpenportalAllocationsDestroyBuilder {
         OpenportalAllocationsDestroyBuilder {
             client: self.client.clone(),
@@ -187,6 +195,7 @@ impl<'a> OpenportalAllocationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenportalAllocationsSetErredBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_erred(&self, uuid: Uuid) -> OpenportalAllocationsSetErredBuilder {
         OpenportalAllocationsSetErredBuilder {
             client: self.client.clone(),
@@ -203,6 +212,7 @@ impl<'a> OpenportalAllocationsApi<'a> {
     /// - `202`
     ///
     /// Returns a [`OpenportalAllocationsSetLimitsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_limits(
         &self,
         uuid: Uuid,
@@ -225,6 +235,7 @@ impl<'a> OpenportalAllocationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenportalAllocationsSetOkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_ok(&self, uuid: Uuid) -> OpenportalAllocationsSetOkBuilder {
         OpenportalAllocationsSetOkBuilder {
             client: self.client.clone(),
@@ -265,6 +276,7 @@ impl OpenportalAllocationsListBuilder {
     /// Backend ID
     ///
     /// Query `backend_id`, string.
+    #[inline]
     pub fn backend_id(mut self, value: impl Into<String>) -> Self {
         self.backend_id = Some(value.into());
         self
@@ -272,6 +284,7 @@ impl OpenportalAllocationsListBuilder {
     /// Can manage
     ///
     /// Query `can_manage`, boolean.
+    #[inline]
     pub fn can_manage(mut self, value: bool) -> Self {
         self.can_manage = Some(value);
         self
@@ -279,6 +292,7 @@ impl OpenportalAllocationsListBuilder {
     /// Customer UUID
     ///
     /// Query `customer`, string (uuid).
+    #[inline]
     pub fn customer(mut self, value: Uuid) -> Self {
         self.customer = Some(value);
         self
@@ -286,6 +300,7 @@ impl OpenportalAllocationsListBuilder {
     /// Customer abbreviation
     ///
     /// Query `customer_abbreviation`, string.
+    #[inline]
     pub fn customer_abbreviation(mut self, value: impl Into<String>) -> Self {
         self.customer_abbreviation = Some(value.into());
         self
@@ -293,6 +308,7 @@ impl OpenportalAllocationsListBuilder {
     /// Customer name
     ///
     /// Query `customer_name`, string.
+    #[inline]
     pub fn customer_name(mut self, value: impl Into<String>) -> Self {
         self.customer_name = Some(value.into());
         self
@@ -300,6 +316,7 @@ impl OpenportalAllocationsListBuilder {
     /// Customer native name
     ///
     /// Query `customer_native_name`, string.
+    #[inline]
     pub fn customer_native_name(mut self, value: impl Into<String>) -> Self {
         self.customer_native_name = Some(value.into());
         self
@@ -307,6 +324,7 @@ impl OpenportalAllocationsListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -314,6 +332,7 @@ impl OpenportalAllocationsListBuilder {
     /// Description
     ///
     /// Query `description`, string.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -321,6 +340,7 @@ impl OpenportalAllocationsListBuilder {
     /// External IP
     ///
     /// Query `external_ip`, string.
+    #[inline]
     pub fn external_ip(mut self, value: impl Into<String>) -> Self {
         self.external_ip = Some(value.into());
         self
@@ -328,16 +348,19 @@ impl OpenportalAllocationsListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Query `is_active`, boolean.
+    #[inline]
     pub fn is_active(mut self, value: bool) -> Self {
         self.is_active = Some(value);
         self
@@ -345,6 +368,7 @@ impl OpenportalAllocationsListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -352,6 +376,7 @@ impl OpenportalAllocationsListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -359,6 +384,7 @@ impl OpenportalAllocationsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -366,6 +392,7 @@ impl OpenportalAllocationsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -373,6 +400,7 @@ impl OpenportalAllocationsListBuilder {
     /// Project UUID
     ///
     /// Query `project`, string (uuid).
+    #[inline]
     pub fn project(mut self, value: Uuid) -> Self {
         self.project = Some(value);
         self
@@ -380,6 +408,7 @@ impl OpenportalAllocationsListBuilder {
     /// Project name
     ///
     /// Query `project_name`, string.
+    #[inline]
     pub fn project_name(mut self, value: impl Into<String>) -> Self {
         self.project_name = Some(value.into());
         self
@@ -387,6 +416,7 @@ impl OpenportalAllocationsListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -394,6 +424,7 @@ impl OpenportalAllocationsListBuilder {
     /// Service settings name
     ///
     /// Query `service_settings_name`, string.
+    #[inline]
     pub fn service_settings_name(mut self, value: impl Into<String>) -> Self {
         self.service_settings_name = Some(value.into());
         self
@@ -401,6 +432,7 @@ impl OpenportalAllocationsListBuilder {
     /// Service settings UUID
     ///
     /// Query `service_settings_uuid`, string (uuid).
+    #[inline]
     pub fn service_settings_uuid(mut self, value: Uuid) -> Self {
         self.service_settings_uuid = Some(value);
         self
@@ -410,17 +442,20 @@ impl OpenportalAllocationsListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -429,6 +464,7 @@ impl OpenportalAllocationsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -464,6 +500,7 @@ impl OpenportalAllocationsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::Allocation>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -472,6 +509,7 @@ impl OpenportalAllocationsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::Allocation> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -487,6 +525,7 @@ impl OpenportalAllocationsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/openportal-allocations/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -498,6 +537,7 @@ impl OpenportalAllocationsListBuilder {
 impl std::future::IntoFuture for OpenportalAllocationsListBuilder {
     type Output = Result<runtime::Page<models::Allocation>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Allocation>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -514,17 +554,20 @@ impl OpenportalAllocationsRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -533,6 +576,7 @@ impl OpenportalAllocationsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -554,6 +598,7 @@ impl OpenportalAllocationsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Allocation> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -562,6 +607,7 @@ impl OpenportalAllocationsRetrieveBuilder {
 impl std::future::IntoFuture for OpenportalAllocationsRetrieveBuilder {
     type Output = Result<models::Allocation, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Allocation>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -576,6 +622,7 @@ pub struct OpenportalAllocationsCreateBuilder {
 impl OpenportalAllocationsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -584,6 +631,7 @@ impl OpenportalAllocationsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -598,6 +646,7 @@ impl OpenportalAllocationsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Allocation> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -606,6 +655,7 @@ impl OpenportalAllocationsCreateBuilder {
 impl std::future::IntoFuture for OpenportalAllocationsCreateBuilder {
     type Output = Result<models::Allocation, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Allocation>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -620,6 +670,7 @@ pub struct OpenportalAllocationsPullBuilder {
 impl OpenportalAllocationsPullBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -628,6 +679,7 @@ impl OpenportalAllocationsPullBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -647,6 +699,7 @@ impl OpenportalAllocationsPullBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -655,6 +708,7 @@ impl OpenportalAllocationsPullBuilder {
 impl std::future::IntoFuture for OpenportalAllocationsPullBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -669,6 +723,7 @@ pub struct OpenportalAllocationsUnlinkBuilder {
 impl OpenportalAllocationsUnlinkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -677,6 +732,7 @@ impl OpenportalAllocationsUnlinkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -696,6 +752,7 @@ impl OpenportalAllocationsUnlinkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -704,6 +761,7 @@ impl OpenportalAllocationsUnlinkBuilder {
 impl std::future::IntoFuture for OpenportalAllocationsUnlinkBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -719,6 +777,7 @@ pub struct OpenportalAllocationsUpdateBuilder {
 impl OpenportalAllocationsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -727,6 +786,7 @@ impl OpenportalAllocationsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -747,6 +807,7 @@ impl OpenportalAllocationsUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Allocation> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -755,6 +816,7 @@ impl OpenportalAllocationsUpdateBuilder {
 impl std::future::IntoFuture for OpenportalAllocationsUpdateBuilder {
     type Output = Result<models::Allocation, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Allocation>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -770,6 +832,7 @@ pub struct OpenportalAllocationsPartialUpdateBuilder {
 impl OpenportalAllocationsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -779,10 +842,12 @@ impl OpenportalAllocationsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedAllocationRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -805,6 +870,7 @@ impl OpenportalAllocationsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Allocation> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -813,6 +879,7 @@ impl OpenportalAllocationsPartialUpdateBuilder {
 impl std::future::IntoFuture for OpenportalAllocationsPartialUpdateBuilder {
     type Output = Result<models::Allocation, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Allocation>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -827,6 +894,7 @@ pub struct OpenportalAllocationsDestroyBuilder {
 impl OpenportalAllocationsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -835,6 +903,7 @@ impl OpenportalAllocationsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -854,6 +923,7 @@ impl OpenportalAllocationsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -862,6 +932,7 @@ impl OpenportalAllocationsDestroyBuilder {
 impl std::future::IntoFuture for OpenportalAllocationsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -877,6 +948,7 @@ pub struct OpenportalAllocationsSetErredBuilder {
 impl OpenportalAllocationsSetErredBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -886,10 +958,12 @@ impl OpenportalAllocationsSetErredBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::SetErredRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -912,6 +986,7 @@ impl OpenportalAllocationsSetErredBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -920,6 +995,7 @@ impl OpenportalAllocationsSetErredBuilder {
 impl std::future::IntoFuture for OpenportalAllocationsSetErredBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -935,6 +1011,7 @@ pub struct OpenportalAllocationsSetLimitsBuilder {
 impl OpenportalAllocationsSetLimitsBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -943,6 +1020,7 @@ impl OpenportalAllocationsSetLimitsBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -963,6 +1041,7 @@ impl OpenportalAllocationsSetLimitsBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -971,6 +1050,7 @@ impl OpenportalAllocationsSetLimitsBuilder {
 impl std::future::IntoFuture for OpenportalAllocationsSetLimitsBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -985,6 +1065,7 @@ pub struct OpenportalAllocationsSetOkBuilder {
 impl OpenportalAllocationsSetOkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -993,6 +1074,7 @@ impl OpenportalAllocationsSetOkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1012,6 +1094,7 @@ impl OpenportalAllocationsSetOkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1020,6 +1103,7 @@ impl OpenportalAllocationsSetOkBuilder {
 impl std::future::IntoFuture for OpenportalAllocationsSetOkBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1034,6 +1118,7 @@ pub struct OpenportalAllocationsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> OpenportalAllocationsMock<'a> {
     /// Expects `GET /api/openportal-allocations/` (operation `openportal_allocations_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Allocation>> {
@@ -1046,6 +1131,7 @@ impl<'a> OpenportalAllocationsMock<'a> {
         )
     }
     /// Expects `GET /api/openportal-allocations/{uuid}/` (operation `openportal_allocations_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -1060,6 +1146,7 @@ impl<'a> OpenportalAllocationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openportal-allocations/` (operation `openportal_allocations_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::Allocation> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -1070,6 +1157,7 @@ impl<'a> OpenportalAllocationsMock<'a> {
         )
     }
     /// Expects `POST /api/openportal-allocations/{uuid}/pull/` (operation `openportal_allocations_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn pull(
         &self,
         uuid: &Uuid,
@@ -1084,6 +1172,7 @@ impl<'a> OpenportalAllocationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openportal-allocations/{uuid}/unlink/` (operation `openportal_allocations_unlink`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn unlink(
         &self,
         uuid: &Uuid,
@@ -1098,6 +1187,7 @@ impl<'a> OpenportalAllocationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/openportal-allocations/{uuid}/` (operation `openportal_allocations_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -1112,6 +1202,7 @@ impl<'a> OpenportalAllocationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/openportal-allocations/{uuid}/` (operation `openportal_allocations_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -1126,6 +1217,7 @@ impl<'a> OpenportalAllocationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/openportal-allocations/{uuid}/` (operation `openportal_allocations_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -1140,6 +1232,7 @@ impl<'a> OpenportalAllocationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openportal-allocations/{uuid}/set_erred/` (operation `openportal_allocations_set_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_erred(
         &self,
         uuid: &Uuid,
@@ -1154,6 +1247,7 @@ impl<'a> OpenportalAllocationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openportal-allocations/{uuid}/set_limits/` (operation `openportal_allocations_set_limits`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_limits(
         &self,
         uuid: &Uuid,
@@ -1168,6 +1262,7 @@ impl<'a> OpenportalAllocationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openportal-allocations/{uuid}/set_ok/` (operation `openportal_allocations_set_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_ok(
         &self,
         uuid: &Uuid,

@@ -25,6 +25,7 @@ impl<'a> OpenportalAssociationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenportalAssociationsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> OpenportalAssociationsListBuilder {
         OpenportalAssociationsListBuilder {
             client: self.client.clone(),
@@ -43,6 +44,7 @@ impl<'a> OpenportalAssociationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenportalAssociationsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> OpenportalAssociationsRetrieveBuilder {
         OpenportalAssociationsRetrieveBuilder {
             client: self.client.clone(),
@@ -64,11 +66,13 @@ pub struct OpenportalAssociationsListBuilder {
 }
 impl OpenportalAssociationsListBuilder {
     /// Query `allocation`, string (uri).
+    #[inline]
     pub fn allocation(mut self, value: impl Into<String>) -> Self {
         self.allocation = Some(value.into());
         self
     }
     /// Query `allocation_uuid`, string (uuid).
+    #[inline]
     pub fn allocation_uuid(mut self, value: Uuid) -> Self {
         self.allocation_uuid = Some(value);
         self
@@ -76,6 +80,7 @@ impl OpenportalAssociationsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -83,12 +88,14 @@ impl OpenportalAssociationsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -97,6 +104,7 @@ impl OpenportalAssociationsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -115,6 +123,7 @@ impl OpenportalAssociationsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::OpenportalAssociation>> {
@@ -125,6 +134,7 @@ impl OpenportalAssociationsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::OpenportalAssociation> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -140,6 +150,7 @@ impl OpenportalAssociationsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/openportal-associations/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -153,6 +164,7 @@ impl std::future::IntoFuture for OpenportalAssociationsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::OpenportalAssociation>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -167,6 +179,7 @@ pub struct OpenportalAssociationsRetrieveBuilder {
 impl OpenportalAssociationsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -175,6 +188,7 @@ impl OpenportalAssociationsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -194,6 +208,7 @@ impl OpenportalAssociationsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OpenportalAssociation> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -202,6 +217,7 @@ impl OpenportalAssociationsRetrieveBuilder {
 impl std::future::IntoFuture for OpenportalAssociationsRetrieveBuilder {
     type Output = Result<models::OpenportalAssociation, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OpenportalAssociation>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -216,6 +232,7 @@ pub struct OpenportalAssociationsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> OpenportalAssociationsMock<'a> {
     /// Expects `GET /api/openportal-associations/` (operation `openportal_associations_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -231,6 +248,7 @@ impl<'a> OpenportalAssociationsMock<'a> {
         )
     }
     /// Expects `GET /api/openportal-associations/{uuid}/` (operation `openportal_associations_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,

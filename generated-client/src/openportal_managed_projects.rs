@@ -25,6 +25,7 @@ impl<'a> OpenportalManagedProjectsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenportalManagedProjectsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> OpenportalManagedProjectsListBuilder {
         OpenportalManagedProjectsListBuilder {
             client: self.client.clone(),
@@ -50,6 +51,7 @@ impl<'a> OpenportalManagedProjectsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenportalManagedProjectsRetrieveGetBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve_get(
         &self,
         identifier: impl Into<String>,
@@ -70,6 +72,7 @@ impl<'a> OpenportalManagedProjectsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`OpenportalManagedProjectsApproveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn approve(
         &self,
         identifier: impl Into<String>,
@@ -91,6 +94,7 @@ impl<'a> OpenportalManagedProjectsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`OpenportalManagedProjectsAttachBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn attach(
         &self,
         identifier: impl Into<String>,
@@ -113,6 +117,7 @@ impl<'a> OpenportalManagedProjectsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`OpenportalManagedProjectsDetachBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn detach(
         &self,
         identifier: impl Into<String>,
@@ -133,6 +138,7 @@ impl<'a> OpenportalManagedProjectsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`OpenportalManagedProjectsRejectBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn reject(
         &self,
         identifier: impl Into<String>,
@@ -154,6 +160,7 @@ impl<'a> OpenportalManagedProjectsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`OpenportalManagedProjectsDeleteDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn delete_destroy(
         &self,
         identifier: impl Into<String>,
@@ -187,11 +194,13 @@ pub struct OpenportalManagedProjectsListBuilder {
 }
 impl OpenportalManagedProjectsListBuilder {
     /// Query `identifier`, string.
+    #[inline]
     pub fn identifier(mut self, value: impl Into<String>) -> Self {
         self.identifier = Some(value.into());
         self
     }
     /// Query `local_identifier`, string.
+    #[inline]
     pub fn local_identifier(mut self, value: impl Into<String>) -> Self {
         self.local_identifier = Some(value.into());
         self
@@ -199,6 +208,7 @@ impl OpenportalManagedProjectsListBuilder {
     /// Which field to use when ordering the results.
     ///
     /// Query `o`, string.
+    #[inline]
     pub fn o(mut self, value: impl Into<String>) -> Self {
         self.o = Some(value.into());
         self
@@ -206,6 +216,7 @@ impl OpenportalManagedProjectsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -213,31 +224,37 @@ impl OpenportalManagedProjectsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `project`, string (uri).
+    #[inline]
     pub fn project(mut self, value: impl Into<String>) -> Self {
         self.project = Some(value.into());
         self
     }
     /// Query `project_template`, string (uri).
+    #[inline]
     pub fn project_template(mut self, value: impl Into<String>) -> Self {
         self.project_template = Some(value.into());
         self
     }
     /// Query `project_template_uuid`, string (uuid).
+    #[inline]
     pub fn project_template_uuid(mut self, value: Uuid) -> Self {
         self.project_template_uuid = Some(value);
         self
     }
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
     }
     /// Query `query`, string.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
@@ -245,17 +262,20 @@ impl OpenportalManagedProjectsListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -264,6 +284,7 @@ impl OpenportalManagedProjectsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -292,6 +313,7 @@ impl OpenportalManagedProjectsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::OpenportalManagedProject>> {
@@ -302,6 +324,7 @@ impl OpenportalManagedProjectsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::OpenportalManagedProject> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -317,6 +340,7 @@ impl OpenportalManagedProjectsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/openportal-managed-projects/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -333,6 +357,7 @@ impl std::future::IntoFuture for OpenportalManagedProjectsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::OpenportalManagedProject>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -348,6 +373,7 @@ pub struct OpenportalManagedProjectsRetrieveGetBuilder {
 impl OpenportalManagedProjectsRetrieveGetBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -356,6 +382,7 @@ impl OpenportalManagedProjectsRetrieveGetBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -376,6 +403,7 @@ impl OpenportalManagedProjectsRetrieveGetBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OpenportalManagedProject> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -384,6 +412,7 @@ impl OpenportalManagedProjectsRetrieveGetBuilder {
 impl std::future::IntoFuture for OpenportalManagedProjectsRetrieveGetBuilder {
     type Output = Result<models::OpenportalManagedProject, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OpenportalManagedProject>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -400,6 +429,7 @@ pub struct OpenportalManagedProjectsApproveBuilder {
 impl OpenportalManagedProjectsApproveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -409,10 +439,12 @@ impl OpenportalManagedProjectsApproveBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::ReviewCommentRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -436,6 +468,7 @@ impl OpenportalManagedProjectsApproveBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -444,6 +477,7 @@ impl OpenportalManagedProjectsApproveBuilder {
 impl std::future::IntoFuture for OpenportalManagedProjectsApproveBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -460,6 +494,7 @@ pub struct OpenportalManagedProjectsAttachBuilder {
 impl OpenportalManagedProjectsAttachBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -468,6 +503,7 @@ impl OpenportalManagedProjectsAttachBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -489,6 +525,7 @@ impl OpenportalManagedProjectsAttachBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -497,6 +534,7 @@ impl OpenportalManagedProjectsAttachBuilder {
 impl std::future::IntoFuture for OpenportalManagedProjectsAttachBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -512,6 +550,7 @@ pub struct OpenportalManagedProjectsDetachBuilder {
 impl OpenportalManagedProjectsDetachBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -520,6 +559,7 @@ impl OpenportalManagedProjectsDetachBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -540,6 +580,7 @@ impl OpenportalManagedProjectsDetachBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -548,6 +589,7 @@ impl OpenportalManagedProjectsDetachBuilder {
 impl std::future::IntoFuture for OpenportalManagedProjectsDetachBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -564,6 +606,7 @@ pub struct OpenportalManagedProjectsRejectBuilder {
 impl OpenportalManagedProjectsRejectBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -573,10 +616,12 @@ impl OpenportalManagedProjectsRejectBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::ReviewCommentRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -600,6 +645,7 @@ impl OpenportalManagedProjectsRejectBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -608,6 +654,7 @@ impl OpenportalManagedProjectsRejectBuilder {
 impl std::future::IntoFuture for OpenportalManagedProjectsRejectBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -623,6 +670,7 @@ pub struct OpenportalManagedProjectsDeleteDestroyBuilder {
 impl OpenportalManagedProjectsDeleteDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -631,6 +679,7 @@ impl OpenportalManagedProjectsDeleteDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -651,6 +700,7 @@ impl OpenportalManagedProjectsDeleteDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -659,6 +709,7 @@ impl OpenportalManagedProjectsDeleteDestroyBuilder {
 impl std::future::IntoFuture for OpenportalManagedProjectsDeleteDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -673,6 +724,7 @@ pub struct OpenportalManagedProjectsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> OpenportalManagedProjectsMock<'a> {
     /// Expects `GET /api/openportal-managed-projects/` (operation `openportal_managed_projects_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -688,6 +740,7 @@ impl<'a> OpenportalManagedProjectsMock<'a> {
         )
     }
     /// Expects `GET /api/openportal-managed-projects/{identifier}/{destination}/` (operation `openportal_managed_projects_retrieve_get`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve_get(
         &self,
         identifier: &str,
@@ -704,6 +757,7 @@ impl<'a> OpenportalManagedProjectsMock<'a> {
             .path_param("destination", destination)
     }
     /// Expects `POST /api/openportal-managed-projects/{identifier}/{destination}/approve/` (operation `openportal_managed_projects_approve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn approve(
         &self,
         identifier: &str,
@@ -720,6 +774,7 @@ impl<'a> OpenportalManagedProjectsMock<'a> {
             .path_param("destination", destination)
     }
     /// Expects `POST /api/openportal-managed-projects/{identifier}/{destination}/attach/` (operation `openportal_managed_projects_attach`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn attach(
         &self,
         identifier: &str,
@@ -736,6 +791,7 @@ impl<'a> OpenportalManagedProjectsMock<'a> {
             .path_param("destination", destination)
     }
     /// Expects `POST /api/openportal-managed-projects/{identifier}/{destination}/detach/` (operation `openportal_managed_projects_detach`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn detach(
         &self,
         identifier: &str,
@@ -752,6 +808,7 @@ impl<'a> OpenportalManagedProjectsMock<'a> {
             .path_param("destination", destination)
     }
     /// Expects `POST /api/openportal-managed-projects/{identifier}/{destination}/reject/` (operation `openportal_managed_projects_reject`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn reject(
         &self,
         identifier: &str,
@@ -768,6 +825,7 @@ impl<'a> OpenportalManagedProjectsMock<'a> {
             .path_param("destination", destination)
     }
     /// Expects `DELETE /api/openportal-managed-projects/{identifier}/{destination}/delete/` (operation `openportal_managed_projects_delete_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn delete_destroy(
         &self,
         identifier: &str,

@@ -25,6 +25,7 @@ impl<'a> OpenportalProjectStorageReportsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenportalProjectStorageReportsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> OpenportalProjectStorageReportsListBuilder {
         OpenportalProjectStorageReportsListBuilder {
             client: self.client.clone(),
@@ -46,6 +47,7 @@ impl<'a> OpenportalProjectStorageReportsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenportalProjectStorageReportsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, id: i64) -> OpenportalProjectStorageReportsRetrieveBuilder {
         OpenportalProjectStorageReportsRetrieveBuilder {
             client: self.client.clone(),
@@ -70,6 +72,7 @@ pub struct OpenportalProjectStorageReportsListBuilder {
 }
 impl OpenportalProjectStorageReportsListBuilder {
     /// Query `month`, integer.
+    #[inline]
     pub fn month(mut self, value: i64) -> Self {
         self.month = Some(value);
         self
@@ -77,6 +80,7 @@ impl OpenportalProjectStorageReportsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -84,32 +88,38 @@ impl OpenportalProjectStorageReportsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `project_identifier`, string.
+    #[inline]
     pub fn project_identifier(mut self, value: impl Into<String>) -> Self {
         self.project_identifier = Some(value.into());
         self
     }
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
     }
     /// Query `resource`, string.
+    #[inline]
     pub fn resource(mut self, value: impl Into<String>) -> Self {
         self.resource = Some(value.into());
         self
     }
     /// Query `year`, integer.
+    #[inline]
     pub fn year(mut self, value: i64) -> Self {
         self.year = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -118,6 +128,7 @@ impl OpenportalProjectStorageReportsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -142,6 +153,7 @@ impl OpenportalProjectStorageReportsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::OpenportalProjectStorageReport>> {
@@ -152,6 +164,7 @@ impl OpenportalProjectStorageReportsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::OpenportalProjectStorageReport> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -167,6 +180,7 @@ impl OpenportalProjectStorageReportsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/openportal-project-storage-reports/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -183,6 +197,7 @@ impl std::future::IntoFuture for OpenportalProjectStorageReportsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::OpenportalProjectStorageReport>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -197,6 +212,7 @@ pub struct OpenportalProjectStorageReportsRetrieveBuilder {
 impl OpenportalProjectStorageReportsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -205,6 +221,7 @@ impl OpenportalProjectStorageReportsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -224,6 +241,7 @@ impl OpenportalProjectStorageReportsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::OpenportalProjectStorageReport> {
@@ -234,6 +252,7 @@ impl OpenportalProjectStorageReportsRetrieveBuilder {
 impl std::future::IntoFuture for OpenportalProjectStorageReportsRetrieveBuilder {
     type Output = Result<models::OpenportalProjectStorageReport, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OpenportalProjectStorageReport>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -248,6 +267,7 @@ pub struct OpenportalProjectStorageReportsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> OpenportalProjectStorageReportsMock<'a> {
     /// Expects `GET /api/openportal-project-storage-reports/` (operation `openportal_project_storage_reports_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -263,6 +283,7 @@ impl<'a> OpenportalProjectStorageReportsMock<'a> {
         )
     }
     /// Expects `GET /api/openportal-project-storage-reports/{id}/` (operation `openportal_project_storage_reports_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         id: &i64,

@@ -25,6 +25,7 @@ impl<'a> OpenportalProjectTemplateApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenportalProjectTemplateListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> OpenportalProjectTemplateListBuilder {
         OpenportalProjectTemplateListBuilder {
             client: self.client.clone(),
@@ -44,6 +45,7 @@ impl<'a> OpenportalProjectTemplateApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenportalProjectTemplateRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> OpenportalProjectTemplateRetrieveBuilder {
         OpenportalProjectTemplateRetrieveBuilder {
             client: self.client.clone(),
@@ -59,6 +61,7 @@ impl<'a> OpenportalProjectTemplateApi<'a> {
     /// - `201`
     ///
     /// Returns a [`OpenportalProjectTemplateCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::ProjectTemplateRequest,
@@ -77,6 +80,7 @@ impl<'a> OpenportalProjectTemplateApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenportalProjectTemplateUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -97,6 +101,7 @@ impl<'a> OpenportalProjectTemplateApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenportalProjectTemplatePartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -116,6 +121,7 @@ impl<'a> OpenportalProjectTemplateApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`OpenportalProjectTemplateDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> OpenportalProjectTemplateDestroyBuilder {
         OpenportalProjectTemplateDestroyBuilder {
             client: self.client.clone(),
@@ -131,6 +137,7 @@ impl<'a> OpenportalProjectTemplateApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`OpenportalProjectTemplateDeleteDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn delete_destroy(
         &self,
         uuid: Uuid,
@@ -156,6 +163,7 @@ pub struct OpenportalProjectTemplateListBuilder {
 }
 impl OpenportalProjectTemplateListBuilder {
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -163,6 +171,7 @@ impl OpenportalProjectTemplateListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -170,22 +179,26 @@ impl OpenportalProjectTemplateListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `portal`, string.
+    #[inline]
     pub fn portal(mut self, value: impl Into<String>) -> Self {
         self.portal = Some(value.into());
         self
     }
     /// Query `uuid`, string (uuid).
+    #[inline]
     pub fn uuid(mut self, value: Uuid) -> Self {
         self.uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -194,6 +207,7 @@ impl OpenportalProjectTemplateListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -216,6 +230,7 @@ impl OpenportalProjectTemplateListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::ProjectTemplate>> {
@@ -226,6 +241,7 @@ impl OpenportalProjectTemplateListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::ProjectTemplate> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -241,6 +257,7 @@ impl OpenportalProjectTemplateListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/openportal-project-template/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -252,6 +269,7 @@ impl OpenportalProjectTemplateListBuilder {
 impl std::future::IntoFuture for OpenportalProjectTemplateListBuilder {
     type Output = Result<runtime::Page<models::ProjectTemplate>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ProjectTemplate>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -266,6 +284,7 @@ pub struct OpenportalProjectTemplateRetrieveBuilder {
 impl OpenportalProjectTemplateRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -274,6 +293,7 @@ impl OpenportalProjectTemplateRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -293,6 +313,7 @@ impl OpenportalProjectTemplateRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ProjectTemplate> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -301,6 +322,7 @@ impl OpenportalProjectTemplateRetrieveBuilder {
 impl std::future::IntoFuture for OpenportalProjectTemplateRetrieveBuilder {
     type Output = Result<models::ProjectTemplate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProjectTemplate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -315,6 +337,7 @@ pub struct OpenportalProjectTemplateCreateBuilder {
 impl OpenportalProjectTemplateCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -323,6 +346,7 @@ impl OpenportalProjectTemplateCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -340,6 +364,7 @@ impl OpenportalProjectTemplateCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ProjectTemplate> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -348,6 +373,7 @@ impl OpenportalProjectTemplateCreateBuilder {
 impl std::future::IntoFuture for OpenportalProjectTemplateCreateBuilder {
     type Output = Result<models::ProjectTemplate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProjectTemplate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -363,6 +389,7 @@ pub struct OpenportalProjectTemplateUpdateBuilder {
 impl OpenportalProjectTemplateUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -371,6 +398,7 @@ impl OpenportalProjectTemplateUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -391,6 +419,7 @@ impl OpenportalProjectTemplateUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ProjectTemplate> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -399,6 +428,7 @@ impl OpenportalProjectTemplateUpdateBuilder {
 impl std::future::IntoFuture for OpenportalProjectTemplateUpdateBuilder {
     type Output = Result<models::ProjectTemplate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProjectTemplate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -414,6 +444,7 @@ pub struct OpenportalProjectTemplatePartialUpdateBuilder {
 impl OpenportalProjectTemplatePartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -423,10 +454,12 @@ impl OpenportalProjectTemplatePartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedProjectTemplateRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -449,6 +482,7 @@ impl OpenportalProjectTemplatePartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ProjectTemplate> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -457,6 +491,7 @@ impl OpenportalProjectTemplatePartialUpdateBuilder {
 impl std::future::IntoFuture for OpenportalProjectTemplatePartialUpdateBuilder {
     type Output = Result<models::ProjectTemplate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProjectTemplate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -471,6 +506,7 @@ pub struct OpenportalProjectTemplateDestroyBuilder {
 impl OpenportalProjectTemplateDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -479,6 +515,7 @@ impl OpenportalProjectTemplateDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -498,6 +535,7 @@ impl OpenportalProjectTemplateDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -506,6 +544,7 @@ impl OpenportalProjectTemplateDestroyBuilder {
 impl std::future::IntoFuture for OpenportalProjectTemplateDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -520,6 +559,7 @@ pub struct OpenportalProjectTemplateDeleteDestroyBuilder {
 impl OpenportalProjectTemplateDeleteDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -528,6 +568,7 @@ impl OpenportalProjectTemplateDeleteDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -547,6 +588,7 @@ impl OpenportalProjectTemplateDeleteDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -555,6 +597,7 @@ impl OpenportalProjectTemplateDeleteDestroyBuilder {
 impl std::future::IntoFuture for OpenportalProjectTemplateDeleteDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -569,6 +612,7 @@ pub struct OpenportalProjectTemplateMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> OpenportalProjectTemplateMock<'a> {
     /// Expects `GET /api/openportal-project-template/` (operation `openportal_project_template_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::ProjectTemplate>> {
@@ -581,6 +625,7 @@ impl<'a> OpenportalProjectTemplateMock<'a> {
         )
     }
     /// Expects `GET /api/openportal-project-template/{uuid}/` (operation `openportal_project_template_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -595,6 +640,7 @@ impl<'a> OpenportalProjectTemplateMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openportal-project-template/` (operation `openportal_project_template_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::ProjectTemplate> {
@@ -607,6 +653,7 @@ impl<'a> OpenportalProjectTemplateMock<'a> {
         )
     }
     /// Expects `PUT /api/openportal-project-template/{uuid}/` (operation `openportal_project_template_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -621,6 +668,7 @@ impl<'a> OpenportalProjectTemplateMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/openportal-project-template/{uuid}/` (operation `openportal_project_template_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -635,6 +683,7 @@ impl<'a> OpenportalProjectTemplateMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/openportal-project-template/{uuid}/` (operation `openportal_project_template_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -649,6 +698,7 @@ impl<'a> OpenportalProjectTemplateMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/openportal-project-template/{uuid}/delete/` (operation `openportal_project_template_delete_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn delete_destroy(
         &self,
         uuid: &Uuid,

@@ -25,6 +25,7 @@ impl<'a> OpenportalProjectUsageReportsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenportalProjectUsageReportsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> OpenportalProjectUsageReportsListBuilder {
         OpenportalProjectUsageReportsListBuilder {
             client: self.client.clone(),
@@ -47,6 +48,7 @@ impl<'a> OpenportalProjectUsageReportsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenportalProjectUsageReportsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, id: i64) -> OpenportalProjectUsageReportsRetrieveBuilder {
         OpenportalProjectUsageReportsRetrieveBuilder {
             client: self.client.clone(),
@@ -72,11 +74,13 @@ pub struct OpenportalProjectUsageReportsListBuilder {
 }
 impl OpenportalProjectUsageReportsListBuilder {
     /// Query `is_complete`, boolean.
+    #[inline]
     pub fn is_complete(mut self, value: bool) -> Self {
         self.is_complete = Some(value);
         self
     }
     /// Query `month`, integer.
+    #[inline]
     pub fn month(mut self, value: i64) -> Self {
         self.month = Some(value);
         self
@@ -84,6 +88,7 @@ impl OpenportalProjectUsageReportsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -91,32 +96,38 @@ impl OpenportalProjectUsageReportsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `project_identifier`, string.
+    #[inline]
     pub fn project_identifier(mut self, value: impl Into<String>) -> Self {
         self.project_identifier = Some(value.into());
         self
     }
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
     }
     /// Query `resource`, string.
+    #[inline]
     pub fn resource(mut self, value: impl Into<String>) -> Self {
         self.resource = Some(value.into());
         self
     }
     /// Query `year`, integer.
+    #[inline]
     pub fn year(mut self, value: i64) -> Self {
         self.year = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -125,6 +136,7 @@ impl OpenportalProjectUsageReportsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -150,6 +162,7 @@ impl OpenportalProjectUsageReportsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::OpenportalProjectUsageReport>> {
@@ -160,6 +173,7 @@ impl OpenportalProjectUsageReportsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::OpenportalProjectUsageReport> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -175,6 +189,7 @@ impl OpenportalProjectUsageReportsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/openportal-project-usage-reports/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -191,6 +206,7 @@ impl std::future::IntoFuture for OpenportalProjectUsageReportsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::OpenportalProjectUsageReport>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -205,6 +221,7 @@ pub struct OpenportalProjectUsageReportsRetrieveBuilder {
 impl OpenportalProjectUsageReportsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -213,6 +230,7 @@ impl OpenportalProjectUsageReportsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -232,6 +250,7 @@ impl OpenportalProjectUsageReportsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OpenportalProjectUsageReport> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -240,6 +259,7 @@ impl OpenportalProjectUsageReportsRetrieveBuilder {
 impl std::future::IntoFuture for OpenportalProjectUsageReportsRetrieveBuilder {
     type Output = Result<models::OpenportalProjectUsageReport, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OpenportalProjectUsageReport>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -254,6 +274,7 @@ pub struct OpenportalProjectUsageReportsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> OpenportalProjectUsageReportsMock<'a> {
     /// Expects `GET /api/openportal-project-usage-reports/` (operation `openportal_project_usage_reports_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -269,6 +290,7 @@ impl<'a> OpenportalProjectUsageReportsMock<'a> {
         )
     }
     /// Expects `GET /api/openportal-project-usage-reports/{id}/` (operation `openportal_project_usage_reports_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         id: &i64,

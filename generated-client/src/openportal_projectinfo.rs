@@ -25,6 +25,7 @@ impl<'a> OpenportalProjectinfoApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenportalProjectinfoListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> OpenportalProjectinfoListBuilder {
         OpenportalProjectinfoListBuilder {
             client: self.client.clone(),
@@ -43,6 +44,7 @@ impl<'a> OpenportalProjectinfoApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenportalProjectinfoRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, project: i64) -> OpenportalProjectinfoRetrieveBuilder {
         OpenportalProjectinfoRetrieveBuilder {
             client: self.client.clone(),
@@ -58,6 +60,7 @@ impl<'a> OpenportalProjectinfoApi<'a> {
     /// - `201`
     ///
     /// Returns a [`OpenportalProjectinfoCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::ProjectInfoRequest,
@@ -76,6 +79,7 @@ impl<'a> OpenportalProjectinfoApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenportalProjectinfoUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         project: i64,
@@ -96,6 +100,7 @@ impl<'a> OpenportalProjectinfoApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenportalProjectinfoPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         project: i64,
@@ -115,6 +120,7 @@ impl<'a> OpenportalProjectinfoApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`OpenportalProjectinfoDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, project: i64) -> OpenportalProjectinfoDestroyBuilder {
         OpenportalProjectinfoDestroyBuilder {
             client: self.client.clone(),
@@ -130,6 +136,7 @@ impl<'a> OpenportalProjectinfoApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenportalProjectinfoSetAllowedDestinationsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_allowed_destinations_update(
         &self,
         project: i64,
@@ -150,6 +157,7 @@ impl<'a> OpenportalProjectinfoApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenportalProjectinfoSetShortnameUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_shortname_update(
         &self,
         project: i64,
@@ -178,6 +186,7 @@ impl OpenportalProjectinfoListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -185,22 +194,26 @@ impl OpenportalProjectinfoListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `project`, string (uri).
+    #[inline]
     pub fn project(mut self, value: impl Into<String>) -> Self {
         self.project = Some(value.into());
         self
     }
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -209,6 +222,7 @@ impl OpenportalProjectinfoListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -227,6 +241,7 @@ impl OpenportalProjectinfoListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::ProjectInfo>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -235,6 +250,7 @@ impl OpenportalProjectinfoListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::ProjectInfo> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -250,6 +266,7 @@ impl OpenportalProjectinfoListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/openportal-projectinfo/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -261,6 +278,7 @@ impl OpenportalProjectinfoListBuilder {
 impl std::future::IntoFuture for OpenportalProjectinfoListBuilder {
     type Output = Result<runtime::Page<models::ProjectInfo>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ProjectInfo>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -275,6 +293,7 @@ pub struct OpenportalProjectinfoRetrieveBuilder {
 impl OpenportalProjectinfoRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -283,6 +302,7 @@ impl OpenportalProjectinfoRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -302,6 +322,7 @@ impl OpenportalProjectinfoRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ProjectInfo> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -310,6 +331,7 @@ impl OpenportalProjectinfoRetrieveBuilder {
 impl std::future::IntoFuture for OpenportalProjectinfoRetrieveBuilder {
     type Output = Result<models::ProjectInfo, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProjectInfo>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -324,6 +346,7 @@ pub struct OpenportalProjectinfoCreateBuilder {
 impl OpenportalProjectinfoCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -332,6 +355,7 @@ impl OpenportalProjectinfoCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -346,6 +370,7 @@ impl OpenportalProjectinfoCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ProjectInfo> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -354,6 +379,7 @@ impl OpenportalProjectinfoCreateBuilder {
 impl std::future::IntoFuture for OpenportalProjectinfoCreateBuilder {
     type Output = Result<models::ProjectInfo, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProjectInfo>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -369,6 +395,7 @@ pub struct OpenportalProjectinfoUpdateBuilder {
 impl OpenportalProjectinfoUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -377,6 +404,7 @@ impl OpenportalProjectinfoUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -397,6 +425,7 @@ impl OpenportalProjectinfoUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ProjectInfo> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -405,6 +434,7 @@ impl OpenportalProjectinfoUpdateBuilder {
 impl std::future::IntoFuture for OpenportalProjectinfoUpdateBuilder {
     type Output = Result<models::ProjectInfo, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProjectInfo>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -420,6 +450,7 @@ pub struct OpenportalProjectinfoPartialUpdateBuilder {
 impl OpenportalProjectinfoPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -429,10 +460,12 @@ impl OpenportalProjectinfoPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedProjectInfoRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -455,6 +488,7 @@ impl OpenportalProjectinfoPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ProjectInfo> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -463,6 +497,7 @@ impl OpenportalProjectinfoPartialUpdateBuilder {
 impl std::future::IntoFuture for OpenportalProjectinfoPartialUpdateBuilder {
     type Output = Result<models::ProjectInfo, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProjectInfo>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -477,6 +512,7 @@ pub struct OpenportalProjectinfoDestroyBuilder {
 impl OpenportalProjectinfoDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -485,6 +521,7 @@ impl OpenportalProjectinfoDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -504,6 +541,7 @@ impl OpenportalProjectinfoDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -512,6 +550,7 @@ impl OpenportalProjectinfoDestroyBuilder {
 impl std::future::IntoFuture for OpenportalProjectinfoDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -527,6 +566,7 @@ pub struct OpenportalProjectinfoSetAllowedDestinationsUpdateBuilder {
 impl OpenportalProjectinfoSetAllowedDestinationsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -535,6 +575,7 @@ impl OpenportalProjectinfoSetAllowedDestinationsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -555,6 +596,7 @@ impl OpenportalProjectinfoSetAllowedDestinationsUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ProjectInfo> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -564,6 +606,7 @@ impl std::future::IntoFuture
 for OpenportalProjectinfoSetAllowedDestinationsUpdateBuilder {
     type Output = Result<models::ProjectInfo, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProjectInfo>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -579,6 +622,7 @@ pub struct OpenportalProjectinfoSetShortnameUpdateBuilder {
 impl OpenportalProjectinfoSetShortnameUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -587,6 +631,7 @@ impl OpenportalProjectinfoSetShortnameUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -607,6 +652,7 @@ impl OpenportalProjectinfoSetShortnameUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ProjectInfo> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -615,6 +661,7 @@ impl OpenportalProjectinfoSetShortnameUpdateBuilder {
 impl std::future::IntoFuture for OpenportalProjectinfoSetShortnameUpdateBuilder {
     type Output = Result<models::ProjectInfo, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProjectInfo>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -629,6 +676,7 @@ pub struct OpenportalProjectinfoMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> OpenportalProjectinfoMock<'a> {
     /// Expects `GET /api/openportal-projectinfo/` (operation `openportal_projectinfo_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::ProjectInfo>> {
@@ -641,6 +689,7 @@ impl<'a> OpenportalProjectinfoMock<'a> {
         )
     }
     /// Expects `GET /api/openportal-projectinfo/{project}/` (operation `openportal_projectinfo_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         project: &i64,
@@ -655,6 +704,7 @@ impl<'a> OpenportalProjectinfoMock<'a> {
             .path_param("project", project)
     }
     /// Expects `POST /api/openportal-projectinfo/` (operation `openportal_projectinfo_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::ProjectInfo> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -665,6 +715,7 @@ impl<'a> OpenportalProjectinfoMock<'a> {
         )
     }
     /// Expects `PUT /api/openportal-projectinfo/{project}/` (operation `openportal_projectinfo_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         project: &i64,
@@ -679,6 +730,7 @@ impl<'a> OpenportalProjectinfoMock<'a> {
             .path_param("project", project)
     }
     /// Expects `PATCH /api/openportal-projectinfo/{project}/` (operation `openportal_projectinfo_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         project: &i64,
@@ -693,6 +745,7 @@ impl<'a> OpenportalProjectinfoMock<'a> {
             .path_param("project", project)
     }
     /// Expects `DELETE /api/openportal-projectinfo/{project}/` (operation `openportal_projectinfo_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         project: &i64,
@@ -707,6 +760,7 @@ impl<'a> OpenportalProjectinfoMock<'a> {
             .path_param("project", project)
     }
     /// Expects `PUT /api/openportal-projectinfo/{project}/set_allowed_destinations/` (operation `openportal_projectinfo_set_allowed_destinations_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_allowed_destinations_update(
         &self,
         project: &i64,
@@ -721,6 +775,7 @@ impl<'a> OpenportalProjectinfoMock<'a> {
             .path_param("project", project)
     }
     /// Expects `PUT /api/openportal-projectinfo/{project}/set_shortname/` (operation `openportal_projectinfo_set_shortname_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_shortname_update(
         &self,
         project: &i64,

@@ -25,6 +25,7 @@ impl<'a> OpenportalRemoteAllocationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenportalRemoteAllocationsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> OpenportalRemoteAllocationsListBuilder {
         OpenportalRemoteAllocationsListBuilder {
             client: self.client.clone(),
@@ -60,6 +61,7 @@ impl<'a> OpenportalRemoteAllocationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenportalRemoteAllocationsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> OpenportalRemoteAllocationsRetrieveBuilder {
         OpenportalRemoteAllocationsRetrieveBuilder {
             client: self.client.clone(),
@@ -76,6 +78,7 @@ impl<'a> OpenportalRemoteAllocationsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`OpenportalRemoteAllocationsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::RemoteAllocationRequest,
@@ -97,6 +100,7 @@ impl<'a> OpenportalRemoteAllocationsApi<'a> {
     /// - `409`
     ///
     /// Returns a [`OpenportalRemoteAllocationsPullBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn pull(&self, uuid: Uuid) -> OpenportalRemoteAllocationsPullBuilder {
         OpenportalRemoteAllocationsPullBuilder {
             client: self.client.clone(),
@@ -116,6 +120,7 @@ impl<'a> OpenportalRemoteAllocationsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`OpenportalRemoteAllocationsUnlinkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn unlink(&self, uuid: Uuid) -> OpenportalRemoteAllocationsUnlinkBuilder {
         OpenportalRemoteAllocationsUnlinkBuilder {
             client: self.client.clone(),
@@ -131,6 +136,7 @@ impl<'a> OpenportalRemoteAllocationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenportalRemoteAllocationsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -151,6 +157,7 @@ impl<'a> OpenportalRemoteAllocationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenportalRemoteAllocationsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -170,6 +177,7 @@ impl<'a> OpenportalRemoteAllocationsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`OpenportalRemoteAllocationsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> OpenportalRemoteAllocationsDestroyBuilder {
         OpenportalRemoteAllocationsDestroyBuilder {
             client: self.client.clone(),
@@ -187,6 +195,7 @@ impl<'a> OpenportalRemoteAllocationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenportalRemoteAllocationsSetErredBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_erred(&self, uuid: Uuid) -> OpenportalRemoteAllocationsSetErredBuilder {
         OpenportalRemoteAllocationsSetErredBuilder {
             client: self.client.clone(),
@@ -203,6 +212,7 @@ impl<'a> OpenportalRemoteAllocationsApi<'a> {
     /// - `202`
     ///
     /// Returns a [`OpenportalRemoteAllocationsSetLimitsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_limits(
         &self,
         uuid: Uuid,
@@ -225,6 +235,7 @@ impl<'a> OpenportalRemoteAllocationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenportalRemoteAllocationsSetOkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_ok(&self, uuid: Uuid) -> OpenportalRemoteAllocationsSetOkBuilder {
         OpenportalRemoteAllocationsSetOkBuilder {
             client: self.client.clone(),
@@ -265,6 +276,7 @@ impl OpenportalRemoteAllocationsListBuilder {
     /// Backend ID
     ///
     /// Query `backend_id`, string.
+    #[inline]
     pub fn backend_id(mut self, value: impl Into<String>) -> Self {
         self.backend_id = Some(value.into());
         self
@@ -272,6 +284,7 @@ impl OpenportalRemoteAllocationsListBuilder {
     /// Can manage
     ///
     /// Query `can_manage`, boolean.
+    #[inline]
     pub fn can_manage(mut self, value: bool) -> Self {
         self.can_manage = Some(value);
         self
@@ -279,6 +292,7 @@ impl OpenportalRemoteAllocationsListBuilder {
     /// Customer UUID
     ///
     /// Query `customer`, string (uuid).
+    #[inline]
     pub fn customer(mut self, value: Uuid) -> Self {
         self.customer = Some(value);
         self
@@ -286,6 +300,7 @@ impl OpenportalRemoteAllocationsListBuilder {
     /// Customer abbreviation
     ///
     /// Query `customer_abbreviation`, string.
+    #[inline]
     pub fn customer_abbreviation(mut self, value: impl Into<String>) -> Self {
         self.customer_abbreviation = Some(value.into());
         self
@@ -293,6 +308,7 @@ impl OpenportalRemoteAllocationsListBuilder {
     /// Customer name
     ///
     /// Query `customer_name`, string.
+    #[inline]
     pub fn customer_name(mut self, value: impl Into<String>) -> Self {
         self.customer_name = Some(value.into());
         self
@@ -300,6 +316,7 @@ impl OpenportalRemoteAllocationsListBuilder {
     /// Customer native name
     ///
     /// Query `customer_native_name`, string.
+    #[inline]
     pub fn customer_native_name(mut self, value: impl Into<String>) -> Self {
         self.customer_native_name = Some(value.into());
         self
@@ -307,6 +324,7 @@ impl OpenportalRemoteAllocationsListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -314,6 +332,7 @@ impl OpenportalRemoteAllocationsListBuilder {
     /// Description
     ///
     /// Query `description`, string.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -321,6 +340,7 @@ impl OpenportalRemoteAllocationsListBuilder {
     /// External IP
     ///
     /// Query `external_ip`, string.
+    #[inline]
     pub fn external_ip(mut self, value: impl Into<String>) -> Self {
         self.external_ip = Some(value.into());
         self
@@ -328,16 +348,19 @@ impl OpenportalRemoteAllocationsListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Query `is_active`, boolean.
+    #[inline]
     pub fn is_active(mut self, value: bool) -> Self {
         self.is_active = Some(value);
         self
@@ -345,6 +368,7 @@ impl OpenportalRemoteAllocationsListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -352,6 +376,7 @@ impl OpenportalRemoteAllocationsListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -359,6 +384,7 @@ impl OpenportalRemoteAllocationsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -366,6 +392,7 @@ impl OpenportalRemoteAllocationsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -373,6 +400,7 @@ impl OpenportalRemoteAllocationsListBuilder {
     /// Project UUID
     ///
     /// Query `project`, string (uuid).
+    #[inline]
     pub fn project(mut self, value: Uuid) -> Self {
         self.project = Some(value);
         self
@@ -380,6 +408,7 @@ impl OpenportalRemoteAllocationsListBuilder {
     /// Project name
     ///
     /// Query `project_name`, string.
+    #[inline]
     pub fn project_name(mut self, value: impl Into<String>) -> Self {
         self.project_name = Some(value.into());
         self
@@ -387,6 +416,7 @@ impl OpenportalRemoteAllocationsListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -394,6 +424,7 @@ impl OpenportalRemoteAllocationsListBuilder {
     /// Service settings name
     ///
     /// Query `service_settings_name`, string.
+    #[inline]
     pub fn service_settings_name(mut self, value: impl Into<String>) -> Self {
         self.service_settings_name = Some(value.into());
         self
@@ -401,6 +432,7 @@ impl OpenportalRemoteAllocationsListBuilder {
     /// Service settings UUID
     ///
     /// Query `service_settings_uuid`, string (uuid).
+    #[inline]
     pub fn service_settings_uuid(mut self, value: Uuid) -> Self {
         self.service_settings_uuid = Some(value);
         self
@@ -410,17 +442,20 @@ impl OpenportalRemoteAllocationsListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -429,6 +464,7 @@ impl OpenportalRemoteAllocationsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -467,6 +503,7 @@ impl OpenportalRemoteAllocationsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::RemoteAllocation>> {
@@ -477,6 +514,7 @@ impl OpenportalRemoteAllocationsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::RemoteAllocation> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -492,6 +530,7 @@ impl OpenportalRemoteAllocationsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/openportal-remote-allocations/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -503,6 +542,7 @@ impl OpenportalRemoteAllocationsListBuilder {
 impl std::future::IntoFuture for OpenportalRemoteAllocationsListBuilder {
     type Output = Result<runtime::Page<models::RemoteAllocation>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::RemoteAllocation>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -519,17 +559,20 @@ impl OpenportalRemoteAllocationsRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -538,6 +581,7 @@ impl OpenportalRemoteAllocationsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -559,6 +603,7 @@ impl OpenportalRemoteAllocationsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RemoteAllocation> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -567,6 +612,7 @@ impl OpenportalRemoteAllocationsRetrieveBuilder {
 impl std::future::IntoFuture for OpenportalRemoteAllocationsRetrieveBuilder {
     type Output = Result<models::RemoteAllocation, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RemoteAllocation>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -581,6 +627,7 @@ pub struct OpenportalRemoteAllocationsCreateBuilder {
 impl OpenportalRemoteAllocationsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -589,6 +636,7 @@ impl OpenportalRemoteAllocationsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -606,6 +654,7 @@ impl OpenportalRemoteAllocationsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RemoteAllocation> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -614,6 +663,7 @@ impl OpenportalRemoteAllocationsCreateBuilder {
 impl std::future::IntoFuture for OpenportalRemoteAllocationsCreateBuilder {
     type Output = Result<models::RemoteAllocation, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RemoteAllocation>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -628,6 +678,7 @@ pub struct OpenportalRemoteAllocationsPullBuilder {
 impl OpenportalRemoteAllocationsPullBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -636,6 +687,7 @@ impl OpenportalRemoteAllocationsPullBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -655,6 +707,7 @@ impl OpenportalRemoteAllocationsPullBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -663,6 +716,7 @@ impl OpenportalRemoteAllocationsPullBuilder {
 impl std::future::IntoFuture for OpenportalRemoteAllocationsPullBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -677,6 +731,7 @@ pub struct OpenportalRemoteAllocationsUnlinkBuilder {
 impl OpenportalRemoteAllocationsUnlinkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -685,6 +740,7 @@ impl OpenportalRemoteAllocationsUnlinkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -704,6 +760,7 @@ impl OpenportalRemoteAllocationsUnlinkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -712,6 +769,7 @@ impl OpenportalRemoteAllocationsUnlinkBuilder {
 impl std::future::IntoFuture for OpenportalRemoteAllocationsUnlinkBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -727,6 +785,7 @@ pub struct OpenportalRemoteAllocationsUpdateBuilder {
 impl OpenportalRemoteAllocationsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -735,6 +794,7 @@ impl OpenportalRemoteAllocationsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -755,6 +815,7 @@ impl OpenportalRemoteAllocationsUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RemoteAllocation> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -763,6 +824,7 @@ impl OpenportalRemoteAllocationsUpdateBuilder {
 impl std::future::IntoFuture for OpenportalRemoteAllocationsUpdateBuilder {
     type Output = Result<models::RemoteAllocation, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RemoteAllocation>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -778,6 +840,7 @@ pub struct OpenportalRemoteAllocationsPartialUpdateBuilder {
 impl OpenportalRemoteAllocationsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -787,10 +850,12 @@ impl OpenportalRemoteAllocationsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedRemoteAllocationRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -813,6 +878,7 @@ impl OpenportalRemoteAllocationsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RemoteAllocation> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -821,6 +887,7 @@ impl OpenportalRemoteAllocationsPartialUpdateBuilder {
 impl std::future::IntoFuture for OpenportalRemoteAllocationsPartialUpdateBuilder {
     type Output = Result<models::RemoteAllocation, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RemoteAllocation>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -835,6 +902,7 @@ pub struct OpenportalRemoteAllocationsDestroyBuilder {
 impl OpenportalRemoteAllocationsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -843,6 +911,7 @@ impl OpenportalRemoteAllocationsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -862,6 +931,7 @@ impl OpenportalRemoteAllocationsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -870,6 +940,7 @@ impl OpenportalRemoteAllocationsDestroyBuilder {
 impl std::future::IntoFuture for OpenportalRemoteAllocationsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -885,6 +956,7 @@ pub struct OpenportalRemoteAllocationsSetErredBuilder {
 impl OpenportalRemoteAllocationsSetErredBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -894,10 +966,12 @@ impl OpenportalRemoteAllocationsSetErredBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::SetErredRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -920,6 +994,7 @@ impl OpenportalRemoteAllocationsSetErredBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -928,6 +1003,7 @@ impl OpenportalRemoteAllocationsSetErredBuilder {
 impl std::future::IntoFuture for OpenportalRemoteAllocationsSetErredBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -943,6 +1019,7 @@ pub struct OpenportalRemoteAllocationsSetLimitsBuilder {
 impl OpenportalRemoteAllocationsSetLimitsBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -951,6 +1028,7 @@ impl OpenportalRemoteAllocationsSetLimitsBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -971,6 +1049,7 @@ impl OpenportalRemoteAllocationsSetLimitsBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -979,6 +1058,7 @@ impl OpenportalRemoteAllocationsSetLimitsBuilder {
 impl std::future::IntoFuture for OpenportalRemoteAllocationsSetLimitsBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -993,6 +1073,7 @@ pub struct OpenportalRemoteAllocationsSetOkBuilder {
 impl OpenportalRemoteAllocationsSetOkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1001,6 +1082,7 @@ impl OpenportalRemoteAllocationsSetOkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1020,6 +1102,7 @@ impl OpenportalRemoteAllocationsSetOkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1028,6 +1111,7 @@ impl OpenportalRemoteAllocationsSetOkBuilder {
 impl std::future::IntoFuture for OpenportalRemoteAllocationsSetOkBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1042,6 +1126,7 @@ pub struct OpenportalRemoteAllocationsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> OpenportalRemoteAllocationsMock<'a> {
     /// Expects `GET /api/openportal-remote-allocations/` (operation `openportal_remote_allocations_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::RemoteAllocation>> {
@@ -1054,6 +1139,7 @@ impl<'a> OpenportalRemoteAllocationsMock<'a> {
         )
     }
     /// Expects `GET /api/openportal-remote-allocations/{uuid}/` (operation `openportal_remote_allocations_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -1068,6 +1154,7 @@ impl<'a> OpenportalRemoteAllocationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openportal-remote-allocations/` (operation `openportal_remote_allocations_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::RemoteAllocation> {
@@ -1080,6 +1167,7 @@ impl<'a> OpenportalRemoteAllocationsMock<'a> {
         )
     }
     /// Expects `POST /api/openportal-remote-allocations/{uuid}/pull/` (operation `openportal_remote_allocations_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn pull(
         &self,
         uuid: &Uuid,
@@ -1094,6 +1182,7 @@ impl<'a> OpenportalRemoteAllocationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openportal-remote-allocations/{uuid}/unlink/` (operation `openportal_remote_allocations_unlink`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn unlink(
         &self,
         uuid: &Uuid,
@@ -1108,6 +1197,7 @@ impl<'a> OpenportalRemoteAllocationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/openportal-remote-allocations/{uuid}/` (operation `openportal_remote_allocations_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -1122,6 +1212,7 @@ impl<'a> OpenportalRemoteAllocationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/openportal-remote-allocations/{uuid}/` (operation `openportal_remote_allocations_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -1136,6 +1227,7 @@ impl<'a> OpenportalRemoteAllocationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/openportal-remote-allocations/{uuid}/` (operation `openportal_remote_allocations_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -1150,6 +1242,7 @@ impl<'a> OpenportalRemoteAllocationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openportal-remote-allocations/{uuid}/set_erred/` (operation `openportal_remote_allocations_set_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_erred(
         &self,
         uuid: &Uuid,
@@ -1164,6 +1257,7 @@ impl<'a> OpenportalRemoteAllocationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openportal-remote-allocations/{uuid}/set_limits/` (operation `openportal_remote_allocations_set_limits`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_limits(
         &self,
         uuid: &Uuid,
@@ -1178,6 +1272,7 @@ impl<'a> OpenportalRemoteAllocationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openportal-remote-allocations/{uuid}/set_ok/` (operation `openportal_remote_allocations_set_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_ok(
         &self,
         uuid: &Uuid,

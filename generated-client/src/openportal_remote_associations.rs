@@ -25,6 +25,7 @@ impl<'a> OpenportalRemoteAssociationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenportalRemoteAssociationsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> OpenportalRemoteAssociationsListBuilder {
         OpenportalRemoteAssociationsListBuilder {
             client: self.client.clone(),
@@ -43,6 +44,7 @@ impl<'a> OpenportalRemoteAssociationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenportalRemoteAssociationsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> OpenportalRemoteAssociationsRetrieveBuilder {
         OpenportalRemoteAssociationsRetrieveBuilder {
             client: self.client.clone(),
@@ -64,11 +66,13 @@ pub struct OpenportalRemoteAssociationsListBuilder {
 }
 impl OpenportalRemoteAssociationsListBuilder {
     /// Query `allocation`, string (uri).
+    #[inline]
     pub fn allocation(mut self, value: impl Into<String>) -> Self {
         self.allocation = Some(value.into());
         self
     }
     /// Query `allocation_uuid`, string (uuid).
+    #[inline]
     pub fn allocation_uuid(mut self, value: Uuid) -> Self {
         self.allocation_uuid = Some(value);
         self
@@ -76,6 +80,7 @@ impl OpenportalRemoteAssociationsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -83,12 +88,14 @@ impl OpenportalRemoteAssociationsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -97,6 +104,7 @@ impl OpenportalRemoteAssociationsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -118,6 +126,7 @@ impl OpenportalRemoteAssociationsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::UuidAllocation>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -126,6 +135,7 @@ impl OpenportalRemoteAssociationsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::UuidAllocation> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -141,6 +151,7 @@ impl OpenportalRemoteAssociationsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/openportal-remote-associations/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -152,6 +163,7 @@ impl OpenportalRemoteAssociationsListBuilder {
 impl std::future::IntoFuture for OpenportalRemoteAssociationsListBuilder {
     type Output = Result<runtime::Page<models::UuidAllocation>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::UuidAllocation>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -166,6 +178,7 @@ pub struct OpenportalRemoteAssociationsRetrieveBuilder {
 impl OpenportalRemoteAssociationsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -174,6 +187,7 @@ impl OpenportalRemoteAssociationsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -193,6 +207,7 @@ impl OpenportalRemoteAssociationsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::UuidAllocation> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -201,6 +216,7 @@ impl OpenportalRemoteAssociationsRetrieveBuilder {
 impl std::future::IntoFuture for OpenportalRemoteAssociationsRetrieveBuilder {
     type Output = Result<models::UuidAllocation, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::UuidAllocation>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -215,6 +231,7 @@ pub struct OpenportalRemoteAssociationsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> OpenportalRemoteAssociationsMock<'a> {
     /// Expects `GET /api/openportal-remote-associations/` (operation `openportal_remote_associations_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::UuidAllocation>> {
@@ -227,6 +244,7 @@ impl<'a> OpenportalRemoteAssociationsMock<'a> {
         )
     }
     /// Expects `GET /api/openportal-remote-associations/{uuid}/` (operation `openportal_remote_associations_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,

@@ -27,6 +27,7 @@ impl<'a> OpenportalUnmanagedProjectsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenportalUnmanagedProjectsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> OpenportalUnmanagedProjectsListBuilder {
         OpenportalUnmanagedProjectsListBuilder {
             client: self.client.clone(),
@@ -75,6 +76,7 @@ impl<'a> OpenportalUnmanagedProjectsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenportalUnmanagedProjectsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> OpenportalUnmanagedProjectsRetrieveBuilder {
         OpenportalUnmanagedProjectsRetrieveBuilder {
             client: self.client.clone(),
@@ -93,6 +95,7 @@ impl<'a> OpenportalUnmanagedProjectsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`OpenportalUnmanagedProjectsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::ProjectRequest,
@@ -113,6 +116,7 @@ impl<'a> OpenportalUnmanagedProjectsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`OpenportalUnmanagedProjectsUpdateAffiliationBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update_affiliation(
         &self,
         uuid: Uuid,
@@ -134,6 +138,7 @@ impl<'a> OpenportalUnmanagedProjectsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenportalUnmanagedProjectsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -156,6 +161,7 @@ impl<'a> OpenportalUnmanagedProjectsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenportalUnmanagedProjectsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -177,6 +183,7 @@ impl<'a> OpenportalUnmanagedProjectsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`OpenportalUnmanagedProjectsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> OpenportalUnmanagedProjectsDestroyBuilder {
         OpenportalUnmanagedProjectsDestroyBuilder {
             client: self.client.clone(),
@@ -194,6 +201,7 @@ impl<'a> OpenportalUnmanagedProjectsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenportalUnmanagedProjectsListUsersListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list_users_list(
         &self,
         uuid: Uuid,
@@ -227,6 +235,7 @@ impl<'a> OpenportalUnmanagedProjectsApi<'a> {
     /// - `400`: Validation error, for example when trying to add a user to a terminated project.
     ///
     /// Returns a [`OpenportalUnmanagedProjectsAddUserBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn add_user(
         &self,
         uuid: Uuid,
@@ -249,6 +258,7 @@ impl<'a> OpenportalUnmanagedProjectsApi<'a> {
     /// - `200`: Role revoked successfully.
     ///
     /// Returns a [`OpenportalUnmanagedProjectsDeleteUserBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn delete_user(
         &self,
         uuid: Uuid,
@@ -271,6 +281,7 @@ impl<'a> OpenportalUnmanagedProjectsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenportalUnmanagedProjectsUpdateUserBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update_user(
         &self,
         uuid: Uuid,
@@ -295,6 +306,7 @@ impl<'a> OpenportalUnmanagedProjectsApi<'a> {
     /// - `404`
     ///
     /// Returns a [`OpenportalUnmanagedProjectsChecklistRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn checklist_retrieve(
         &self,
         uuid: Uuid,
@@ -318,6 +330,7 @@ impl<'a> OpenportalUnmanagedProjectsApi<'a> {
     /// - `404`
     ///
     /// Returns a [`OpenportalUnmanagedProjectsChecklistTemplateRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn checklist_template_retrieve(
         &self,
         parent_uuid: Uuid,
@@ -340,6 +353,7 @@ impl<'a> OpenportalUnmanagedProjectsApi<'a> {
     /// - `404`
     ///
     /// Returns a [`OpenportalUnmanagedProjectsCompletionStatusRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn completion_status_retrieve(
         &self,
         uuid: Uuid,
@@ -360,6 +374,7 @@ impl<'a> OpenportalUnmanagedProjectsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenportalUnmanagedProjectsStatsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn stats_retrieve(
         &self,
         uuid: Uuid,
@@ -381,6 +396,7 @@ impl<'a> OpenportalUnmanagedProjectsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenportalUnmanagedProjectsMoveProjectBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn move_project(
         &self,
         uuid: Uuid,
@@ -403,6 +419,7 @@ impl<'a> OpenportalUnmanagedProjectsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenportalUnmanagedProjectsRecoverBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn recover(&self, uuid: Uuid) -> OpenportalUnmanagedProjectsRecoverBuilder {
         OpenportalUnmanagedProjectsRecoverBuilder {
             client: self.client.clone(),
@@ -423,6 +440,7 @@ impl<'a> OpenportalUnmanagedProjectsApi<'a> {
     /// - `404`
     ///
     /// Returns a [`OpenportalUnmanagedProjectsSubmitAnswersBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn submit_answers(
         &self,
         uuid: Uuid,
@@ -479,6 +497,7 @@ impl OpenportalUnmanagedProjectsListBuilder {
     /// Filter by whether accounting is running.
     ///
     /// Query `accounting_is_running`, boolean.
+    #[inline]
     pub fn accounting_is_running(mut self, value: bool) -> Self {
         self.accounting_is_running = Some(value);
         self
@@ -486,6 +505,7 @@ impl OpenportalUnmanagedProjectsListBuilder {
     /// Affiliation name
     ///
     /// Query `affiliation_name`, string.
+    #[inline]
     pub fn affiliation_name(mut self, value: impl Into<String>) -> Self {
         self.affiliation_name = Some(value.into());
         self
@@ -495,6 +515,7 @@ impl OpenportalUnmanagedProjectsListBuilder {
     /// Query `affiliation_uuid`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_affiliation_uuid`\](Self::add_affiliation_uuid) adds one to them.
+    #[inline]
     pub fn affiliation_uuid(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -503,11 +524,13 @@ impl OpenportalUnmanagedProjectsListBuilder {
         self
     }
     /// Adds one value to query `affiliation_uuid`, after those set before (with [`affiliation_uuid`](Self::affiliation_uuid) or this method).
+    #[inline]
     pub fn add_affiliation_uuid(mut self, value: impl Into<String>) -> Self {
         self.affiliation_uuid.push(value.into());
         self
     }
     /// Query `backend_id`, string.
+    #[inline]
     pub fn backend_id(mut self, value: impl Into<String>) -> Self {
         self.backend_id = Some(value.into());
         self
@@ -515,6 +538,7 @@ impl OpenportalUnmanagedProjectsListBuilder {
     /// Return a list of projects where current user is admin.
     ///
     /// Query `can_admin`, boolean.
+    #[inline]
     pub fn can_admin(mut self, value: bool) -> Self {
         self.can_admin = Some(value);
         self
@@ -522,6 +546,7 @@ impl OpenportalUnmanagedProjectsListBuilder {
     /// Return a list of projects where current user is manager or a customer owner.
     ///
     /// Query `can_manage`, boolean.
+    #[inline]
     pub fn can_manage(mut self, value: bool) -> Self {
         self.can_manage = Some(value);
         self
@@ -529,6 +554,7 @@ impl OpenportalUnmanagedProjectsListBuilder {
     /// Conceal finished projects
     ///
     /// Query `conceal_finished_projects`, boolean.
+    #[inline]
     pub fn conceal_finished_projects(mut self, value: bool) -> Self {
         self.conceal_finished_projects = Some(value);
         self
@@ -536,6 +562,7 @@ impl OpenportalUnmanagedProjectsListBuilder {
     /// Created after
     ///
     /// Query `created`, string (date-time).
+    #[inline]
     pub fn created(mut self, value: DateTime) -> Self {
         self.created = Some(value);
         self
@@ -543,6 +570,7 @@ impl OpenportalUnmanagedProjectsListBuilder {
     /// Created before
     ///
     /// Query `created_before`, string (date-time).
+    #[inline]
     pub fn created_before(mut self, value: DateTime) -> Self {
         self.created_before = Some(value);
         self
@@ -552,6 +580,7 @@ impl OpenportalUnmanagedProjectsListBuilder {
     /// Query `current_user_has_role`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_current_user_has_role`\](Self::add_current_user_has_role) adds one to them.
+    #[inline]
     pub fn current_user_has_role(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -560,6 +589,7 @@ impl OpenportalUnmanagedProjectsListBuilder {
         self
     }
     /// Adds one value to query `current_user_has_role`, after those set before (with [`current_user_has_role`](Self::current_user_has_role) or this method).
+    #[inline]
     pub fn add_current_user_has_role(mut self, value: impl Into<String>) -> Self {
         self.current_user_has_role.push(value.into());
         self
@@ -569,6 +599,7 @@ impl OpenportalUnmanagedProjectsListBuilder {
     /// Query `customer`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_customer`\](Self::add_customer) adds one to them.
+    #[inline]
     pub fn customer(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -577,6 +608,7 @@ impl OpenportalUnmanagedProjectsListBuilder {
         self
     }
     /// Adds one value to query `customer`, after those set before (with [`customer`](Self::customer) or this method).
+    #[inline]
     pub fn add_customer(mut self, value: impl Into<String>) -> Self {
         self.customer.push(value.into());
         self
@@ -584,6 +616,7 @@ impl OpenportalUnmanagedProjectsListBuilder {
     /// Customer abbreviation
     ///
     /// Query `customer_abbreviation`, string.
+    #[inline]
     pub fn customer_abbreviation(mut self, value: impl Into<String>) -> Self {
         self.customer_abbreviation = Some(value.into());
         self
@@ -591,6 +624,7 @@ impl OpenportalUnmanagedProjectsListBuilder {
     /// Customer name
     ///
     /// Query `customer_name`, string.
+    #[inline]
     pub fn customer_name(mut self, value: impl Into<String>) -> Self {
         self.customer_name = Some(value.into());
         self
@@ -598,6 +632,7 @@ impl OpenportalUnmanagedProjectsListBuilder {
     /// Customer native name
     ///
     /// Query `customer_native_name`, string.
+    #[inline]
     pub fn customer_native_name(mut self, value: impl Into<String>) -> Self {
         self.customer_native_name = Some(value.into());
         self
@@ -605,6 +640,7 @@ impl OpenportalUnmanagedProjectsListBuilder {
     /// Description
     ///
     /// Query `description`, string.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -612,11 +648,13 @@ impl OpenportalUnmanagedProjectsListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -624,6 +662,7 @@ impl OpenportalUnmanagedProjectsListBuilder {
     /// Filter projects that have an affiliation.
     ///
     /// Query `has_affiliation`, boolean.
+    #[inline]
     pub fn has_affiliation(mut self, value: bool) -> Self {
         self.has_affiliation = Some(value);
         self
@@ -631,6 +670,7 @@ impl OpenportalUnmanagedProjectsListBuilder {
     /// Include soft-deleted (terminated) projects. Only available to staff and support users, or users with organizational roles who can see their terminated projects.
     ///
     /// Query `include_terminated`, boolean.
+    #[inline]
     pub fn include_terminated(mut self, value: bool) -> Self {
         self.include_terminated = Some(value);
         self
@@ -638,6 +678,7 @@ impl OpenportalUnmanagedProjectsListBuilder {
     /// Is removed
     ///
     /// Query `is_removed`, boolean.
+    #[inline]
     pub fn is_removed(mut self, value: bool) -> Self {
         self.is_removed = Some(value);
         self
@@ -645,6 +686,7 @@ impl OpenportalUnmanagedProjectsListBuilder {
     /// Modified after
     ///
     /// Query `modified`, string (date-time).
+    #[inline]
     pub fn modified(mut self, value: DateTime) -> Self {
         self.modified = Some(value);
         self
@@ -652,6 +694,7 @@ impl OpenportalUnmanagedProjectsListBuilder {
     /// Modified before
     ///
     /// Query `modified_before`, string (date-time).
+    #[inline]
     pub fn modified_before(mut self, value: DateTime) -> Self {
         self.modified_before = Some(value);
         self
@@ -659,6 +702,7 @@ impl OpenportalUnmanagedProjectsListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -666,6 +710,7 @@ impl OpenportalUnmanagedProjectsListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -675,11 +720,13 @@ impl OpenportalUnmanagedProjectsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -687,6 +734,7 @@ impl OpenportalUnmanagedProjectsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -694,6 +742,7 @@ impl OpenportalUnmanagedProjectsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -701,6 +750,7 @@ impl OpenportalUnmanagedProjectsListBuilder {
     /// Filter by name, slug, UUID, backend ID or resource effective ID
     ///
     /// Query `query`, string.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
@@ -708,6 +758,7 @@ impl OpenportalUnmanagedProjectsListBuilder {
     /// Science domain UUID
     ///
     /// Query `science_domain_uuid`, string (uuid).
+    #[inline]
     pub fn science_domain_uuid(mut self, value: Uuid) -> Self {
         self.science_domain_uuid = Some(value);
         self
@@ -715,6 +766,7 @@ impl OpenportalUnmanagedProjectsListBuilder {
     /// Science sub-domain UUID
     ///
     /// Query `science_sub_domain_uuid`, string (uuid).
+    #[inline]
     pub fn science_sub_domain_uuid(mut self, value: Uuid) -> Self {
         self.science_sub_domain_uuid = Some(value);
         self
@@ -722,6 +774,7 @@ impl OpenportalUnmanagedProjectsListBuilder {
     /// Slug
     ///
     /// Query `slug`, string.
+    #[inline]
     pub fn slug(mut self, value: impl Into<String>) -> Self {
         self.slug = Some(value.into());
         self
@@ -729,6 +782,7 @@ impl OpenportalUnmanagedProjectsListBuilder {
     /// Filter by user UUID.
     ///
     /// Query `user_uuid`, string (uuid).
+    #[inline]
     pub fn user_uuid(mut self, value: Uuid) -> Self {
         self.user_uuid = Some(value);
         self
@@ -736,12 +790,14 @@ impl OpenportalUnmanagedProjectsListBuilder {
     /// Filter projects where the given user has a role.
     ///
     /// Query `user_uuid_with_active_role`, string (uuid).
+    #[inline]
     pub fn user_uuid_with_active_role(mut self, value: Uuid) -> Self {
         self.user_uuid_with_active_role = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -750,6 +806,7 @@ impl OpenportalUnmanagedProjectsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -802,6 +859,7 @@ impl OpenportalUnmanagedProjectsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::Project>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -810,6 +868,7 @@ impl OpenportalUnmanagedProjectsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::Project> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -825,6 +884,7 @@ impl OpenportalUnmanagedProjectsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/openportal-unmanaged-projects/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -836,6 +896,7 @@ impl OpenportalUnmanagedProjectsListBuilder {
 impl std::future::IntoFuture for OpenportalUnmanagedProjectsListBuilder {
     type Output = Result<runtime::Page<models::Project>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Project>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -852,17 +913,20 @@ impl OpenportalUnmanagedProjectsRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -871,6 +935,7 @@ impl OpenportalUnmanagedProjectsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -892,6 +957,7 @@ impl OpenportalUnmanagedProjectsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Project> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -900,6 +966,7 @@ impl OpenportalUnmanagedProjectsRetrieveBuilder {
 impl std::future::IntoFuture for OpenportalUnmanagedProjectsRetrieveBuilder {
     type Output = Result<models::Project, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Project>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -914,6 +981,7 @@ pub struct OpenportalUnmanagedProjectsCreateBuilder {
 impl OpenportalUnmanagedProjectsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -922,6 +990,7 @@ impl OpenportalUnmanagedProjectsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -943,6 +1012,7 @@ impl OpenportalUnmanagedProjectsCreateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Project> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -951,6 +1021,7 @@ impl OpenportalUnmanagedProjectsCreateBuilder {
 impl std::future::IntoFuture for OpenportalUnmanagedProjectsCreateBuilder {
     type Output = Result<models::Project, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Project>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -966,6 +1037,7 @@ pub struct OpenportalUnmanagedProjectsUpdateAffiliationBuilder {
 impl OpenportalUnmanagedProjectsUpdateAffiliationBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -975,10 +1047,12 @@ impl OpenportalUnmanagedProjectsUpdateAffiliationBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::ProjectAffiliationUpdateRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1001,6 +1075,7 @@ impl OpenportalUnmanagedProjectsUpdateAffiliationBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1009,6 +1084,7 @@ impl OpenportalUnmanagedProjectsUpdateAffiliationBuilder {
 impl std::future::IntoFuture for OpenportalUnmanagedProjectsUpdateAffiliationBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1024,6 +1100,7 @@ pub struct OpenportalUnmanagedProjectsUpdateBuilder {
 impl OpenportalUnmanagedProjectsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1032,6 +1109,7 @@ impl OpenportalUnmanagedProjectsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1056,6 +1134,7 @@ impl OpenportalUnmanagedProjectsUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Project> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1064,6 +1143,7 @@ impl OpenportalUnmanagedProjectsUpdateBuilder {
 impl std::future::IntoFuture for OpenportalUnmanagedProjectsUpdateBuilder {
     type Output = Result<models::Project, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Project>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1079,6 +1159,7 @@ pub struct OpenportalUnmanagedProjectsPartialUpdateBuilder {
 impl OpenportalUnmanagedProjectsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1088,10 +1169,12 @@ impl OpenportalUnmanagedProjectsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedProjectRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1120,6 +1203,7 @@ impl OpenportalUnmanagedProjectsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Project> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1128,6 +1212,7 @@ impl OpenportalUnmanagedProjectsPartialUpdateBuilder {
 impl std::future::IntoFuture for OpenportalUnmanagedProjectsPartialUpdateBuilder {
     type Output = Result<models::Project, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Project>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1142,6 +1227,7 @@ pub struct OpenportalUnmanagedProjectsDestroyBuilder {
 impl OpenportalUnmanagedProjectsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1150,6 +1236,7 @@ impl OpenportalUnmanagedProjectsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1169,6 +1256,7 @@ impl OpenportalUnmanagedProjectsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1177,6 +1265,7 @@ impl OpenportalUnmanagedProjectsDestroyBuilder {
 impl std::future::IntoFuture for OpenportalUnmanagedProjectsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1207,11 +1296,13 @@ impl OpenportalUnmanagedProjectsListUsersListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -1219,6 +1310,7 @@ impl OpenportalUnmanagedProjectsListUsersListBuilder {
     /// User full name
     ///
     /// Query `full_name`, string.
+    #[inline]
     pub fn full_name(mut self, value: impl Into<String>) -> Self {
         self.full_name = Some(value.into());
         self
@@ -1226,6 +1318,7 @@ impl OpenportalUnmanagedProjectsListUsersListBuilder {
     /// User native name
     ///
     /// Query `native_name`, string.
+    #[inline]
     pub fn native_name(mut self, value: impl Into<String>) -> Self {
         self.native_name = Some(value.into());
         self
@@ -1235,11 +1328,13 @@ impl OpenportalUnmanagedProjectsListUsersListBuilder {
     /// Query `o`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -1247,6 +1342,7 @@ impl OpenportalUnmanagedProjectsListUsersListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -1254,6 +1350,7 @@ impl OpenportalUnmanagedProjectsListUsersListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -1261,6 +1358,7 @@ impl OpenportalUnmanagedProjectsListUsersListBuilder {
     /// Role UUID or name
     ///
     /// Query `role`, string (uuid).
+    #[inline]
     pub fn role(mut self, value: Uuid) -> Self {
         self.role = Some(value);
         self
@@ -1268,6 +1366,7 @@ impl OpenportalUnmanagedProjectsListUsersListBuilder {
     /// Search string for user
     ///
     /// Query `search_string`, string.
+    #[inline]
     pub fn search_string(mut self, value: impl Into<String>) -> Self {
         self.search_string = Some(value.into());
         self
@@ -1275,6 +1374,7 @@ impl OpenportalUnmanagedProjectsListUsersListBuilder {
     /// User UUID
     ///
     /// Query `user`, string (uuid).
+    #[inline]
     pub fn user(mut self, value: Uuid) -> Self {
         self.user = Some(value);
         self
@@ -1282,6 +1382,7 @@ impl OpenportalUnmanagedProjectsListUsersListBuilder {
     /// User slug
     ///
     /// Query `user_slug`, string.
+    #[inline]
     pub fn user_slug(mut self, value: impl Into<String>) -> Self {
         self.user_slug = Some(value.into());
         self
@@ -1289,6 +1390,7 @@ impl OpenportalUnmanagedProjectsListUsersListBuilder {
     /// User URL
     ///
     /// Query `user_url`, string.
+    #[inline]
     pub fn user_url(mut self, value: impl Into<String>) -> Self {
         self.user_url = Some(value.into());
         self
@@ -1296,12 +1398,14 @@ impl OpenportalUnmanagedProjectsListUsersListBuilder {
     /// User username
     ///
     /// Query `username`, string.
+    #[inline]
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.username = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1310,6 +1414,7 @@ impl OpenportalUnmanagedProjectsListUsersListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1342,6 +1447,7 @@ impl OpenportalUnmanagedProjectsListUsersListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::UserRoleDetails>> {
@@ -1352,6 +1458,7 @@ impl OpenportalUnmanagedProjectsListUsersListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::UserRoleDetails> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -1367,6 +1474,7 @@ impl OpenportalUnmanagedProjectsListUsersListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/openportal-unmanaged-projects/{uuid}/list_users/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -1378,6 +1486,7 @@ impl OpenportalUnmanagedProjectsListUsersListBuilder {
 impl std::future::IntoFuture for OpenportalUnmanagedProjectsListUsersListBuilder {
     type Output = Result<runtime::Page<models::UserRoleDetails>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::UserRoleDetails>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1393,6 +1502,7 @@ pub struct OpenportalUnmanagedProjectsAddUserBuilder {
 impl OpenportalUnmanagedProjectsAddUserBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1401,6 +1511,7 @@ impl OpenportalUnmanagedProjectsAddUserBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1421,6 +1532,7 @@ impl OpenportalUnmanagedProjectsAddUserBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ExpirationTime> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1429,6 +1541,7 @@ impl OpenportalUnmanagedProjectsAddUserBuilder {
 impl std::future::IntoFuture for OpenportalUnmanagedProjectsAddUserBuilder {
     type Output = Result<models::ExpirationTime, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ExpirationTime>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1444,6 +1557,7 @@ pub struct OpenportalUnmanagedProjectsDeleteUserBuilder {
 impl OpenportalUnmanagedProjectsDeleteUserBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1452,6 +1566,7 @@ impl OpenportalUnmanagedProjectsDeleteUserBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1472,6 +1587,7 @@ impl OpenportalUnmanagedProjectsDeleteUserBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1480,6 +1596,7 @@ impl OpenportalUnmanagedProjectsDeleteUserBuilder {
 impl std::future::IntoFuture for OpenportalUnmanagedProjectsDeleteUserBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1495,6 +1612,7 @@ pub struct OpenportalUnmanagedProjectsUpdateUserBuilder {
 impl OpenportalUnmanagedProjectsUpdateUserBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1503,6 +1621,7 @@ impl OpenportalUnmanagedProjectsUpdateUserBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1523,6 +1642,7 @@ impl OpenportalUnmanagedProjectsUpdateUserBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ExpirationTime> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1531,6 +1651,7 @@ impl OpenportalUnmanagedProjectsUpdateUserBuilder {
 impl std::future::IntoFuture for OpenportalUnmanagedProjectsUpdateUserBuilder {
     type Output = Result<models::ExpirationTime, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ExpirationTime>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1547,12 +1668,14 @@ impl OpenportalUnmanagedProjectsChecklistRetrieveBuilder {
     /// If true, returns all questions including hidden ones (for dynamic form visibility). Default: false.
     ///
     /// Query `include_all`, boolean.
+    #[inline]
     pub fn include_all(mut self, value: bool) -> Self {
         self.include_all = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1561,6 +1684,7 @@ impl OpenportalUnmanagedProjectsChecklistRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1582,6 +1706,7 @@ impl OpenportalUnmanagedProjectsChecklistRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -1599,6 +1724,7 @@ impl std::future::IntoFuture for OpenportalUnmanagedProjectsChecklistRetrieveBui
     type IntoFuture = runtime::ResponseFuture<
         models::OpenportalUnmanagedProjectsChecklistRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1613,6 +1739,7 @@ pub struct OpenportalUnmanagedProjectsChecklistTemplateRetrieveBuilder {
 impl OpenportalUnmanagedProjectsChecklistTemplateRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1621,6 +1748,7 @@ impl OpenportalUnmanagedProjectsChecklistTemplateRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1639,6 +1767,7 @@ impl OpenportalUnmanagedProjectsChecklistTemplateRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -1657,6 +1786,7 @@ for OpenportalUnmanagedProjectsChecklistTemplateRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::OpenportalUnmanagedProjectsChecklistTemplateRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1671,6 +1801,7 @@ pub struct OpenportalUnmanagedProjectsCompletionStatusRetrieveBuilder {
 impl OpenportalUnmanagedProjectsCompletionStatusRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1679,6 +1810,7 @@ impl OpenportalUnmanagedProjectsCompletionStatusRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1698,6 +1830,7 @@ impl OpenportalUnmanagedProjectsCompletionStatusRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CompletionStatus> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1707,6 +1840,7 @@ impl std::future::IntoFuture
 for OpenportalUnmanagedProjectsCompletionStatusRetrieveBuilder {
     type Output = Result<models::CompletionStatus, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CompletionStatus>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1723,12 +1857,14 @@ impl OpenportalUnmanagedProjectsStatsRetrieveBuilder {
     /// If true, returns usage data for the current month only. Otherwise, returns total usage.
     ///
     /// Query `for_current_month`, boolean.
+    #[inline]
     pub fn for_current_month(mut self, value: bool) -> Self {
         self.for_current_month = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1737,6 +1873,7 @@ impl OpenportalUnmanagedProjectsStatsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1758,6 +1895,7 @@ impl OpenportalUnmanagedProjectsStatsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Components> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1766,6 +1904,7 @@ impl OpenportalUnmanagedProjectsStatsRetrieveBuilder {
 impl std::future::IntoFuture for OpenportalUnmanagedProjectsStatsRetrieveBuilder {
     type Output = Result<models::Components, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Components>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1781,6 +1920,7 @@ pub struct OpenportalUnmanagedProjectsMoveProjectBuilder {
 impl OpenportalUnmanagedProjectsMoveProjectBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1789,6 +1929,7 @@ impl OpenportalUnmanagedProjectsMoveProjectBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1809,6 +1950,7 @@ impl OpenportalUnmanagedProjectsMoveProjectBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Project> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1817,6 +1959,7 @@ impl OpenportalUnmanagedProjectsMoveProjectBuilder {
 impl std::future::IntoFuture for OpenportalUnmanagedProjectsMoveProjectBuilder {
     type Output = Result<models::Project, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Project>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1832,6 +1975,7 @@ pub struct OpenportalUnmanagedProjectsRecoverBuilder {
 impl OpenportalUnmanagedProjectsRecoverBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1841,10 +1985,12 @@ impl OpenportalUnmanagedProjectsRecoverBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::ProjectRecoveryRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1867,6 +2013,7 @@ impl OpenportalUnmanagedProjectsRecoverBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Project> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1875,6 +2022,7 @@ impl OpenportalUnmanagedProjectsRecoverBuilder {
 impl std::future::IntoFuture for OpenportalUnmanagedProjectsRecoverBuilder {
     type Output = Result<models::Project, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Project>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1890,6 +2038,7 @@ pub struct OpenportalUnmanagedProjectsSubmitAnswersBuilder {
 impl OpenportalUnmanagedProjectsSubmitAnswersBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1898,6 +2047,7 @@ impl OpenportalUnmanagedProjectsSubmitAnswersBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1918,6 +2068,7 @@ impl OpenportalUnmanagedProjectsSubmitAnswersBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::DetailCompletion> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1926,6 +2077,7 @@ impl OpenportalUnmanagedProjectsSubmitAnswersBuilder {
 impl std::future::IntoFuture for OpenportalUnmanagedProjectsSubmitAnswersBuilder {
     type Output = Result<models::DetailCompletion, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::DetailCompletion>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1940,6 +2092,7 @@ pub struct OpenportalUnmanagedProjectsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> OpenportalUnmanagedProjectsMock<'a> {
     /// Expects `GET /api/openportal-unmanaged-projects/` (operation `openportal_unmanaged_projects_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Project>> {
@@ -1952,6 +2105,7 @@ impl<'a> OpenportalUnmanagedProjectsMock<'a> {
         )
     }
     /// Expects `GET /api/openportal-unmanaged-projects/{uuid}/` (operation `openportal_unmanaged_projects_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -1966,6 +2120,7 @@ impl<'a> OpenportalUnmanagedProjectsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openportal-unmanaged-projects/` (operation `openportal_unmanaged_projects_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::Project> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -1976,6 +2131,7 @@ impl<'a> OpenportalUnmanagedProjectsMock<'a> {
         )
     }
     /// Expects `POST /api/openportal-unmanaged-projects/{uuid}/update_affiliation/` (operation `openportal_unmanaged_projects_update_affiliation`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update_affiliation(
         &self,
         uuid: &Uuid,
@@ -1990,6 +2146,7 @@ impl<'a> OpenportalUnmanagedProjectsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/openportal-unmanaged-projects/{uuid}/` (operation `openportal_unmanaged_projects_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -2004,6 +2161,7 @@ impl<'a> OpenportalUnmanagedProjectsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/openportal-unmanaged-projects/{uuid}/` (operation `openportal_unmanaged_projects_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -2018,6 +2176,7 @@ impl<'a> OpenportalUnmanagedProjectsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/openportal-unmanaged-projects/{uuid}/` (operation `openportal_unmanaged_projects_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -2032,6 +2191,7 @@ impl<'a> OpenportalUnmanagedProjectsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/openportal-unmanaged-projects/{uuid}/list_users/` (operation `openportal_unmanaged_projects_list_users_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list_users_list(
         &self,
         uuid: &Uuid,
@@ -2046,6 +2206,7 @@ impl<'a> OpenportalUnmanagedProjectsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openportal-unmanaged-projects/{uuid}/add_user/` (operation `openportal_unmanaged_projects_add_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn add_user(
         &self,
         uuid: &Uuid,
@@ -2060,6 +2221,7 @@ impl<'a> OpenportalUnmanagedProjectsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openportal-unmanaged-projects/{uuid}/delete_user/` (operation `openportal_unmanaged_projects_delete_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn delete_user(
         &self,
         uuid: &Uuid,
@@ -2074,6 +2236,7 @@ impl<'a> OpenportalUnmanagedProjectsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openportal-unmanaged-projects/{uuid}/update_user/` (operation `openportal_unmanaged_projects_update_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update_user(
         &self,
         uuid: &Uuid,
@@ -2088,6 +2251,7 @@ impl<'a> OpenportalUnmanagedProjectsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/openportal-unmanaged-projects/{uuid}/checklist/` (operation `openportal_unmanaged_projects_checklist_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn checklist_retrieve(
         &self,
         uuid: &Uuid,
@@ -2105,6 +2269,7 @@ impl<'a> OpenportalUnmanagedProjectsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/openportal-unmanaged-projects/checklist-template/` (operation `openportal_unmanaged_projects_checklist_template_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn checklist_template_retrieve(
         &self,
         parent_uuid: &Uuid,
@@ -2122,6 +2287,7 @@ impl<'a> OpenportalUnmanagedProjectsMock<'a> {
             .query("parent_uuid", parent_uuid)
     }
     /// Expects `GET /api/openportal-unmanaged-projects/{uuid}/completion_status/` (operation `openportal_unmanaged_projects_completion_status_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn completion_status_retrieve(
         &self,
         uuid: &Uuid,
@@ -2136,6 +2302,7 @@ impl<'a> OpenportalUnmanagedProjectsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/openportal-unmanaged-projects/{uuid}/stats/` (operation `openportal_unmanaged_projects_stats_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn stats_retrieve(
         &self,
         uuid: &Uuid,
@@ -2150,6 +2317,7 @@ impl<'a> OpenportalUnmanagedProjectsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openportal-unmanaged-projects/{uuid}/move_project/` (operation `openportal_unmanaged_projects_move_project`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn move_project(
         &self,
         uuid: &Uuid,
@@ -2164,6 +2332,7 @@ impl<'a> OpenportalUnmanagedProjectsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openportal-unmanaged-projects/{uuid}/recover/` (operation `openportal_unmanaged_projects_recover`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn recover(
         &self,
         uuid: &Uuid,
@@ -2178,6 +2347,7 @@ impl<'a> OpenportalUnmanagedProjectsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openportal-unmanaged-projects/{uuid}/submit_answers/` (operation `openportal_unmanaged_projects_submit_answers`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn submit_answers(
         &self,
         uuid: &Uuid,

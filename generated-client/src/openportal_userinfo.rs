@@ -25,6 +25,7 @@ impl<'a> OpenportalUserinfoApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenportalUserinfoListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> OpenportalUserinfoListBuilder {
         OpenportalUserinfoListBuilder {
             client: self.client.clone(),
@@ -43,6 +44,7 @@ impl<'a> OpenportalUserinfoApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenportalUserinfoRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, user: i64) -> OpenportalUserinfoRetrieveBuilder {
         OpenportalUserinfoRetrieveBuilder {
             client: self.client.clone(),
@@ -58,6 +60,7 @@ impl<'a> OpenportalUserinfoApi<'a> {
     /// - `201`
     ///
     /// Returns a [`OpenportalUserinfoCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::UserInfoRequest,
@@ -76,6 +79,7 @@ impl<'a> OpenportalUserinfoApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenportalUserinfoUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         user: i64,
@@ -96,6 +100,7 @@ impl<'a> OpenportalUserinfoApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenportalUserinfoPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, user: i64) -> OpenportalUserinfoPartialUpdateBuilder {
         OpenportalUserinfoPartialUpdateBuilder {
             client: self.client.clone(),
@@ -112,6 +117,7 @@ impl<'a> OpenportalUserinfoApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`OpenportalUserinfoDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, user: i64) -> OpenportalUserinfoDestroyBuilder {
         OpenportalUserinfoDestroyBuilder {
             client: self.client.clone(),
@@ -127,6 +133,7 @@ impl<'a> OpenportalUserinfoApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenportalUserinfoMeRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn me_retrieve(&self) -> OpenportalUserinfoMeRetrieveBuilder {
         OpenportalUserinfoMeRetrieveBuilder {
             client: self.client.clone(),
@@ -141,6 +148,7 @@ impl<'a> OpenportalUserinfoApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenportalUserinfoSetShortnameUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_shortname_update(
         &self,
         user: i64,
@@ -169,6 +177,7 @@ impl OpenportalUserinfoListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -176,22 +185,26 @@ impl OpenportalUserinfoListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `user`, string (uri).
+    #[inline]
     pub fn user(mut self, value: impl Into<String>) -> Self {
         self.user = Some(value.into());
         self
     }
     /// Query `user_uuid`, string (uuid).
+    #[inline]
     pub fn user_uuid(mut self, value: Uuid) -> Self {
         self.user_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -200,6 +213,7 @@ impl OpenportalUserinfoListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -218,6 +232,7 @@ impl OpenportalUserinfoListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::UserInfo>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -226,6 +241,7 @@ impl OpenportalUserinfoListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::UserInfo> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -241,6 +257,7 @@ impl OpenportalUserinfoListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/openportal-userinfo/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -252,6 +269,7 @@ impl OpenportalUserinfoListBuilder {
 impl std::future::IntoFuture for OpenportalUserinfoListBuilder {
     type Output = Result<runtime::Page<models::UserInfo>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::UserInfo>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -266,6 +284,7 @@ pub struct OpenportalUserinfoRetrieveBuilder {
 impl OpenportalUserinfoRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -274,6 +293,7 @@ impl OpenportalUserinfoRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -293,6 +313,7 @@ impl OpenportalUserinfoRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::UserInfo> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -301,6 +322,7 @@ impl OpenportalUserinfoRetrieveBuilder {
 impl std::future::IntoFuture for OpenportalUserinfoRetrieveBuilder {
     type Output = Result<models::UserInfo, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::UserInfo>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -315,6 +337,7 @@ pub struct OpenportalUserinfoCreateBuilder {
 impl OpenportalUserinfoCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -323,6 +346,7 @@ impl OpenportalUserinfoCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -337,6 +361,7 @@ impl OpenportalUserinfoCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::UserInfo> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -345,6 +370,7 @@ impl OpenportalUserinfoCreateBuilder {
 impl std::future::IntoFuture for OpenportalUserinfoCreateBuilder {
     type Output = Result<models::UserInfo, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::UserInfo>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -360,6 +386,7 @@ pub struct OpenportalUserinfoUpdateBuilder {
 impl OpenportalUserinfoUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -368,6 +395,7 @@ impl OpenportalUserinfoUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -385,6 +413,7 @@ impl OpenportalUserinfoUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::UserInfo> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -393,6 +422,7 @@ impl OpenportalUserinfoUpdateBuilder {
 impl std::future::IntoFuture for OpenportalUserinfoUpdateBuilder {
     type Output = Result<models::UserInfo, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::UserInfo>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -408,6 +438,7 @@ pub struct OpenportalUserinfoPartialUpdateBuilder {
 impl OpenportalUserinfoPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -417,10 +448,12 @@ impl OpenportalUserinfoPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedUserInfoRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -443,6 +476,7 @@ impl OpenportalUserinfoPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::UserInfo> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -451,6 +485,7 @@ impl OpenportalUserinfoPartialUpdateBuilder {
 impl std::future::IntoFuture for OpenportalUserinfoPartialUpdateBuilder {
     type Output = Result<models::UserInfo, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::UserInfo>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -465,6 +500,7 @@ pub struct OpenportalUserinfoDestroyBuilder {
 impl OpenportalUserinfoDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -473,6 +509,7 @@ impl OpenportalUserinfoDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -492,6 +529,7 @@ impl OpenportalUserinfoDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -500,6 +538,7 @@ impl OpenportalUserinfoDestroyBuilder {
 impl std::future::IntoFuture for OpenportalUserinfoDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -513,6 +552,7 @@ pub struct OpenportalUserinfoMeRetrieveBuilder {
 impl OpenportalUserinfoMeRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -521,6 +561,7 @@ impl OpenportalUserinfoMeRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -537,6 +578,7 @@ impl OpenportalUserinfoMeRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::UserInfo> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -545,6 +587,7 @@ impl OpenportalUserinfoMeRetrieveBuilder {
 impl std::future::IntoFuture for OpenportalUserinfoMeRetrieveBuilder {
     type Output = Result<models::UserInfo, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::UserInfo>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -560,6 +603,7 @@ pub struct OpenportalUserinfoSetShortnameUpdateBuilder {
 impl OpenportalUserinfoSetShortnameUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -568,6 +612,7 @@ impl OpenportalUserinfoSetShortnameUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -588,6 +633,7 @@ impl OpenportalUserinfoSetShortnameUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::UserInfo> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -596,6 +642,7 @@ impl OpenportalUserinfoSetShortnameUpdateBuilder {
 impl std::future::IntoFuture for OpenportalUserinfoSetShortnameUpdateBuilder {
     type Output = Result<models::UserInfo, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::UserInfo>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -610,6 +657,7 @@ pub struct OpenportalUserinfoMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> OpenportalUserinfoMock<'a> {
     /// Expects `GET /api/openportal-userinfo/` (operation `openportal_userinfo_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::UserInfo>> {
@@ -622,6 +670,7 @@ impl<'a> OpenportalUserinfoMock<'a> {
         )
     }
     /// Expects `GET /api/openportal-userinfo/{user}/` (operation `openportal_userinfo_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         user: &i64,
@@ -636,6 +685,7 @@ impl<'a> OpenportalUserinfoMock<'a> {
             .path_param("user", user)
     }
     /// Expects `POST /api/openportal-userinfo/` (operation `openportal_userinfo_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::UserInfo> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -646,6 +696,7 @@ impl<'a> OpenportalUserinfoMock<'a> {
         )
     }
     /// Expects `PUT /api/openportal-userinfo/{user}/` (operation `openportal_userinfo_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         user: &i64,
@@ -660,6 +711,7 @@ impl<'a> OpenportalUserinfoMock<'a> {
             .path_param("user", user)
     }
     /// Expects `PATCH /api/openportal-userinfo/{user}/` (operation `openportal_userinfo_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         user: &i64,
@@ -674,6 +726,7 @@ impl<'a> OpenportalUserinfoMock<'a> {
             .path_param("user", user)
     }
     /// Expects `DELETE /api/openportal-userinfo/{user}/` (operation `openportal_userinfo_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         user: &i64,
@@ -688,6 +741,7 @@ impl<'a> OpenportalUserinfoMock<'a> {
             .path_param("user", user)
     }
     /// Expects `GET /api/openportal-userinfo/me/` (operation `openportal_userinfo_me_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn me_retrieve(&self) -> runtime::mock_ops::MockOperation<'a, models::UserInfo> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -698,6 +752,7 @@ impl<'a> OpenportalUserinfoMock<'a> {
         )
     }
     /// Expects `PUT /api/openportal-userinfo/{user}/set_shortname/` (operation `openportal_userinfo_set_shortname_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_shortname_update(
         &self,
         user: &i64,

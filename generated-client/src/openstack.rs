@@ -25,6 +25,7 @@ impl<'a> OpenstackApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`OpenstackDiscoveryListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn discovery_list(&self) -> OpenstackDiscoveryListBuilder {
         OpenstackDiscoveryListBuilder {
             client: self.client.clone(),
@@ -41,6 +42,7 @@ impl<'a> OpenstackApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`OpenstackDiscoveryRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn discovery_retrieve(&self, id: i64) -> OpenstackDiscoveryRetrieveBuilder {
         OpenstackDiscoveryRetrieveBuilder {
             client: self.client.clone(),
@@ -56,6 +58,7 @@ impl<'a> OpenstackApi<'a> {
     /// - `201`: No response body
     ///
     /// Returns a [`OpenstackDiscoveryCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn discovery_create(&self) -> OpenstackDiscoveryCreateBuilder {
         OpenstackDiscoveryCreateBuilder {
             client: self.client.clone(),
@@ -72,6 +75,7 @@ impl<'a> OpenstackApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackDiscoveryDiscoverExternalNetworksBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn discovery_discover_external_networks(
         &self,
         body: models::DiscoverExternalNetworksRequestRequest,
@@ -94,6 +98,7 @@ impl<'a> OpenstackApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackDiscoveryDiscoverFlavorsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn discovery_discover_flavors(
         &self,
         body: models::DiscoverFlavorsRequestRequest,
@@ -116,6 +121,7 @@ impl<'a> OpenstackApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackDiscoveryDiscoverInstanceAvailabilityZonesBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn discovery_discover_instance_availability_zones(
         &self,
         body: models::DiscoverInstanceAvailabilityZonesRequestRequest,
@@ -138,6 +144,7 @@ impl<'a> OpenstackApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackDiscoveryDiscoverVolumeAvailabilityZonesBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn discovery_discover_volume_availability_zones(
         &self,
         body: models::DiscoverVolumeAvailabilityZonesRequestRequest,
@@ -160,6 +167,7 @@ impl<'a> OpenstackApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackDiscoveryDiscoverVolumeTypesBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn discovery_discover_volume_types(
         &self,
         body: models::DiscoverVolumeTypesRequestRequest,
@@ -182,6 +190,7 @@ impl<'a> OpenstackApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackDiscoveryPreviewServiceAttributesBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn discovery_preview_service_attributes(
         &self,
         body: models::PreviewServiceAttributesRequestRequest,
@@ -202,6 +211,7 @@ impl<'a> OpenstackApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackDiscoveryValidateCredentialsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn discovery_validate_credentials(
         &self,
         body: models::OpenStackCredentialsRequest,
@@ -220,6 +230,7 @@ impl<'a> OpenstackApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`OpenstackDiscoveryUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn discovery_update(&self, id: i64) -> OpenstackDiscoveryUpdateBuilder {
         OpenstackDiscoveryUpdateBuilder {
             client: self.client.clone(),
@@ -235,6 +246,7 @@ impl<'a> OpenstackApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`OpenstackDiscoveryPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn discovery_partial_update(
         &self,
         id: i64,
@@ -253,6 +265,7 @@ impl<'a> OpenstackApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`OpenstackDiscoveryDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn discovery_destroy(&self, id: i64) -> OpenstackDiscoveryDestroyBuilder {
         OpenstackDiscoveryDestroyBuilder {
             client: self.client.clone(),
@@ -273,6 +286,7 @@ impl OpenstackDiscoveryListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -280,12 +294,14 @@ impl OpenstackDiscoveryListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -294,6 +310,7 @@ impl OpenstackDiscoveryListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -310,6 +327,7 @@ impl OpenstackDiscoveryListBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -318,6 +336,7 @@ impl OpenstackDiscoveryListBuilder {
 impl std::future::IntoFuture for OpenstackDiscoveryListBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -332,6 +351,7 @@ pub struct OpenstackDiscoveryRetrieveBuilder {
 impl OpenstackDiscoveryRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -340,6 +360,7 @@ impl OpenstackDiscoveryRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -356,6 +377,7 @@ impl OpenstackDiscoveryRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -364,6 +386,7 @@ impl OpenstackDiscoveryRetrieveBuilder {
 impl std::future::IntoFuture for OpenstackDiscoveryRetrieveBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -377,6 +400,7 @@ pub struct OpenstackDiscoveryCreateBuilder {
 impl OpenstackDiscoveryCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -385,6 +409,7 @@ impl OpenstackDiscoveryCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -398,6 +423,7 @@ impl OpenstackDiscoveryCreateBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -406,6 +432,7 @@ impl OpenstackDiscoveryCreateBuilder {
 impl std::future::IntoFuture for OpenstackDiscoveryCreateBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -423,6 +450,7 @@ impl OpenstackDiscoveryDiscoverExternalNetworksBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -430,12 +458,14 @@ impl OpenstackDiscoveryDiscoverExternalNetworksBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -444,6 +474,7 @@ impl OpenstackDiscoveryDiscoverExternalNetworksBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -464,6 +495,7 @@ impl OpenstackDiscoveryDiscoverExternalNetworksBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<Vec<Lenient<models::DiscoverExternalNetworksRequest>>> {
@@ -479,6 +511,7 @@ impl std::future::IntoFuture for OpenstackDiscoveryDiscoverExternalNetworksBuild
     type IntoFuture = runtime::ResponseFuture<
         Vec<Lenient<models::DiscoverExternalNetworksRequest>>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -496,6 +529,7 @@ impl OpenstackDiscoveryDiscoverFlavorsBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -503,12 +537,14 @@ impl OpenstackDiscoveryDiscoverFlavorsBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -517,6 +553,7 @@ impl OpenstackDiscoveryDiscoverFlavorsBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -537,6 +574,7 @@ impl OpenstackDiscoveryDiscoverFlavorsBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<Vec<Lenient<models::DiscoverFlavorsRequest>>> {
@@ -549,6 +587,7 @@ impl std::future::IntoFuture for OpenstackDiscoveryDiscoverFlavorsBuilder {
     type IntoFuture = runtime::ResponseFuture<
         Vec<Lenient<models::DiscoverFlavorsRequest>>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -566,6 +605,7 @@ impl OpenstackDiscoveryDiscoverInstanceAvailabilityZonesBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -573,12 +613,14 @@ impl OpenstackDiscoveryDiscoverInstanceAvailabilityZonesBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -587,6 +629,7 @@ impl OpenstackDiscoveryDiscoverInstanceAvailabilityZonesBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -608,6 +651,7 @@ impl OpenstackDiscoveryDiscoverInstanceAvailabilityZonesBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<Vec<Lenient<models::NameState>>> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json_or_default)
@@ -617,6 +661,7 @@ impl std::future::IntoFuture
 for OpenstackDiscoveryDiscoverInstanceAvailabilityZonesBuilder {
     type Output = Result<Vec<Lenient<models::NameState>>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<Vec<Lenient<models::NameState>>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -634,6 +679,7 @@ impl OpenstackDiscoveryDiscoverVolumeAvailabilityZonesBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -641,12 +687,14 @@ impl OpenstackDiscoveryDiscoverVolumeAvailabilityZonesBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -655,6 +703,7 @@ impl OpenstackDiscoveryDiscoverVolumeAvailabilityZonesBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -676,6 +725,7 @@ impl OpenstackDiscoveryDiscoverVolumeAvailabilityZonesBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<Vec<Lenient<models::NameState>>> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json_or_default)
@@ -685,6 +735,7 @@ impl std::future::IntoFuture
 for OpenstackDiscoveryDiscoverVolumeAvailabilityZonesBuilder {
     type Output = Result<Vec<Lenient<models::NameState>>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<Vec<Lenient<models::NameState>>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -702,6 +753,7 @@ impl OpenstackDiscoveryDiscoverVolumeTypesBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -709,12 +761,14 @@ impl OpenstackDiscoveryDiscoverVolumeTypesBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -723,6 +777,7 @@ impl OpenstackDiscoveryDiscoverVolumeTypesBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -743,6 +798,7 @@ impl OpenstackDiscoveryDiscoverVolumeTypesBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<Vec<Lenient<models::DiscoverVolumeTypesRequest>>> {
@@ -758,6 +814,7 @@ impl std::future::IntoFuture for OpenstackDiscoveryDiscoverVolumeTypesBuilder {
     type IntoFuture = runtime::ResponseFuture<
         Vec<Lenient<models::DiscoverVolumeTypesRequest>>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -772,6 +829,7 @@ pub struct OpenstackDiscoveryPreviewServiceAttributesBuilder {
 impl OpenstackDiscoveryPreviewServiceAttributesBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -780,6 +838,7 @@ impl OpenstackDiscoveryPreviewServiceAttributesBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -797,6 +856,7 @@ impl OpenstackDiscoveryPreviewServiceAttributesBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::PreviewServiceAttributesRequest> {
@@ -807,6 +867,7 @@ impl OpenstackDiscoveryPreviewServiceAttributesBuilder {
 impl std::future::IntoFuture for OpenstackDiscoveryPreviewServiceAttributesBuilder {
     type Output = Result<models::PreviewServiceAttributesRequest, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::PreviewServiceAttributesRequest>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -821,6 +882,7 @@ pub struct OpenstackDiscoveryValidateCredentialsBuilder {
 impl OpenstackDiscoveryValidateCredentialsBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -829,6 +891,7 @@ impl OpenstackDiscoveryValidateCredentialsBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -846,6 +909,7 @@ impl OpenstackDiscoveryValidateCredentialsBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OpenStackCredentials> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -854,6 +918,7 @@ impl OpenstackDiscoveryValidateCredentialsBuilder {
 impl std::future::IntoFuture for OpenstackDiscoveryValidateCredentialsBuilder {
     type Output = Result<models::OpenStackCredentials, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OpenStackCredentials>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -868,6 +933,7 @@ pub struct OpenstackDiscoveryUpdateBuilder {
 impl OpenstackDiscoveryUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -876,6 +942,7 @@ impl OpenstackDiscoveryUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -892,6 +959,7 @@ impl OpenstackDiscoveryUpdateBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -900,6 +968,7 @@ impl OpenstackDiscoveryUpdateBuilder {
 impl std::future::IntoFuture for OpenstackDiscoveryUpdateBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -914,6 +983,7 @@ pub struct OpenstackDiscoveryPartialUpdateBuilder {
 impl OpenstackDiscoveryPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -922,6 +992,7 @@ impl OpenstackDiscoveryPartialUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -941,6 +1012,7 @@ impl OpenstackDiscoveryPartialUpdateBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -949,6 +1021,7 @@ impl OpenstackDiscoveryPartialUpdateBuilder {
 impl std::future::IntoFuture for OpenstackDiscoveryPartialUpdateBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -963,6 +1036,7 @@ pub struct OpenstackDiscoveryDestroyBuilder {
 impl OpenstackDiscoveryDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -971,6 +1045,7 @@ impl OpenstackDiscoveryDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -987,6 +1062,7 @@ impl OpenstackDiscoveryDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -995,6 +1071,7 @@ impl OpenstackDiscoveryDestroyBuilder {
 impl std::future::IntoFuture for OpenstackDiscoveryDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1009,6 +1086,7 @@ pub struct OpenstackMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> OpenstackMock<'a> {
     /// Expects `GET /api/openstack/discovery/` (operation `openstack_discovery_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn discovery_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
@@ -1021,6 +1099,7 @@ impl<'a> OpenstackMock<'a> {
         )
     }
     /// Expects `GET /api/openstack/discovery/{id}/` (operation `openstack_discovery_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn discovery_retrieve(
         &self,
         id: &i64,
@@ -1035,6 +1114,7 @@ impl<'a> OpenstackMock<'a> {
             .path_param("id", id)
     }
     /// Expects `POST /api/openstack/discovery/` (operation `openstack_discovery_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn discovery_create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
@@ -1047,6 +1127,7 @@ impl<'a> OpenstackMock<'a> {
         )
     }
     /// Expects `POST /api/openstack/discovery/discover_external_networks/` (operation `openstack_discovery_discover_external_networks`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn discovery_discover_external_networks(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -1062,6 +1143,7 @@ impl<'a> OpenstackMock<'a> {
         )
     }
     /// Expects `POST /api/openstack/discovery/discover_flavors/` (operation `openstack_discovery_discover_flavors`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn discovery_discover_flavors(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -1077,6 +1159,7 @@ impl<'a> OpenstackMock<'a> {
         )
     }
     /// Expects `POST /api/openstack/discovery/discover_instance_availability_zones/` (operation `openstack_discovery_discover_instance_availability_zones`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn discovery_discover_instance_availability_zones(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, Vec<Lenient<models::NameState>>> {
@@ -1089,6 +1172,7 @@ impl<'a> OpenstackMock<'a> {
         )
     }
     /// Expects `POST /api/openstack/discovery/discover_volume_availability_zones/` (operation `openstack_discovery_discover_volume_availability_zones`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn discovery_discover_volume_availability_zones(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, Vec<Lenient<models::NameState>>> {
@@ -1101,6 +1185,7 @@ impl<'a> OpenstackMock<'a> {
         )
     }
     /// Expects `POST /api/openstack/discovery/discover_volume_types/` (operation `openstack_discovery_discover_volume_types`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn discovery_discover_volume_types(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -1116,6 +1201,7 @@ impl<'a> OpenstackMock<'a> {
         )
     }
     /// Expects `POST /api/openstack/discovery/preview_service_attributes/` (operation `openstack_discovery_preview_service_attributes`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn discovery_preview_service_attributes(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::PreviewServiceAttributesRequest> {
@@ -1128,6 +1214,7 @@ impl<'a> OpenstackMock<'a> {
         )
     }
     /// Expects `POST /api/openstack/discovery/validate_credentials/` (operation `openstack_discovery_validate_credentials`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn discovery_validate_credentials(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::OpenStackCredentials> {
@@ -1140,6 +1227,7 @@ impl<'a> OpenstackMock<'a> {
         )
     }
     /// Expects `PUT /api/openstack/discovery/{id}/` (operation `openstack_discovery_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn discovery_update(
         &self,
         id: &i64,
@@ -1154,6 +1242,7 @@ impl<'a> OpenstackMock<'a> {
             .path_param("id", id)
     }
     /// Expects `PATCH /api/openstack/discovery/{id}/` (operation `openstack_discovery_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn discovery_partial_update(
         &self,
         id: &i64,
@@ -1168,6 +1257,7 @@ impl<'a> OpenstackMock<'a> {
             .path_param("id", id)
     }
     /// Expects `DELETE /api/openstack/discovery/{id}/` (operation `openstack_discovery_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn discovery_destroy(
         &self,
         id: &i64,

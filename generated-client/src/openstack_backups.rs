@@ -27,6 +27,7 @@ impl<'a> OpenstackBackupsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackBackupsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> OpenstackBackupsListBuilder {
         OpenstackBackupsListBuilder {
             client: self.client.clone(),
@@ -67,6 +68,7 @@ impl<'a> OpenstackBackupsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackBackupsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> OpenstackBackupsRetrieveBuilder {
         OpenstackBackupsRetrieveBuilder {
             client: self.client.clone(),
@@ -86,6 +88,7 @@ impl<'a> OpenstackBackupsApi<'a> {
     /// - `409`
     ///
     /// Returns a [`OpenstackBackupsPullBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn pull(&self, uuid: Uuid) -> OpenstackBackupsPullBuilder {
         OpenstackBackupsPullBuilder {
             client: self.client.clone(),
@@ -105,6 +108,7 @@ impl<'a> OpenstackBackupsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`OpenstackBackupsUnlinkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn unlink(&self, uuid: Uuid) -> OpenstackBackupsUnlinkBuilder {
         OpenstackBackupsUnlinkBuilder {
             client: self.client.clone(),
@@ -122,6 +126,7 @@ impl<'a> OpenstackBackupsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackBackupsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -144,6 +149,7 @@ impl<'a> OpenstackBackupsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackBackupsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, uuid: Uuid) -> OpenstackBackupsPartialUpdateBuilder {
         OpenstackBackupsPartialUpdateBuilder {
             client: self.client.clone(),
@@ -162,6 +168,7 @@ impl<'a> OpenstackBackupsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`OpenstackBackupsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> OpenstackBackupsDestroyBuilder {
         OpenstackBackupsDestroyBuilder {
             client: self.client.clone(),
@@ -177,6 +184,7 @@ impl<'a> OpenstackBackupsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackBackupsRestoreBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn restore(
         &self,
         uuid: Uuid,
@@ -199,6 +207,7 @@ impl<'a> OpenstackBackupsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackBackupsSetErredBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_erred(&self, uuid: Uuid) -> OpenstackBackupsSetErredBuilder {
         OpenstackBackupsSetErredBuilder {
             client: self.client.clone(),
@@ -217,6 +226,7 @@ impl<'a> OpenstackBackupsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackBackupsSetOkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_ok(&self, uuid: Uuid) -> OpenstackBackupsSetOkBuilder {
         OpenstackBackupsSetOkBuilder {
             client: self.client.clone(),
@@ -260,6 +270,7 @@ impl OpenstackBackupsListBuilder {
     /// Backend ID
     ///
     /// Query `backend_id`, string.
+    #[inline]
     pub fn backend_id(mut self, value: impl Into<String>) -> Self {
         self.backend_id = Some(value.into());
         self
@@ -267,6 +278,7 @@ impl OpenstackBackupsListBuilder {
     /// Can manage
     ///
     /// Query `can_manage`, boolean.
+    #[inline]
     pub fn can_manage(mut self, value: bool) -> Self {
         self.can_manage = Some(value);
         self
@@ -274,6 +286,7 @@ impl OpenstackBackupsListBuilder {
     /// Customer UUID
     ///
     /// Query `customer`, string (uuid).
+    #[inline]
     pub fn customer(mut self, value: Uuid) -> Self {
         self.customer = Some(value);
         self
@@ -281,6 +294,7 @@ impl OpenstackBackupsListBuilder {
     /// Customer abbreviation
     ///
     /// Query `customer_abbreviation`, string.
+    #[inline]
     pub fn customer_abbreviation(mut self, value: impl Into<String>) -> Self {
         self.customer_abbreviation = Some(value.into());
         self
@@ -288,6 +302,7 @@ impl OpenstackBackupsListBuilder {
     /// Customer name
     ///
     /// Query `customer_name`, string.
+    #[inline]
     pub fn customer_name(mut self, value: impl Into<String>) -> Self {
         self.customer_name = Some(value.into());
         self
@@ -295,6 +310,7 @@ impl OpenstackBackupsListBuilder {
     /// Customer native name
     ///
     /// Query `customer_native_name`, string.
+    #[inline]
     pub fn customer_native_name(mut self, value: impl Into<String>) -> Self {
         self.customer_native_name = Some(value.into());
         self
@@ -302,6 +318,7 @@ impl OpenstackBackupsListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -309,6 +326,7 @@ impl OpenstackBackupsListBuilder {
     /// Description
     ///
     /// Query `description`, string.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -316,6 +334,7 @@ impl OpenstackBackupsListBuilder {
     /// External IP
     ///
     /// Query `external_ip`, string.
+    #[inline]
     pub fn external_ip(mut self, value: impl Into<String>) -> Self {
         self.external_ip = Some(value.into());
         self
@@ -323,11 +342,13 @@ impl OpenstackBackupsListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -335,6 +356,7 @@ impl OpenstackBackupsListBuilder {
     /// Instance URL
     ///
     /// Query `instance`, string (uri).
+    #[inline]
     pub fn instance(mut self, value: impl Into<String>) -> Self {
         self.instance = Some(value.into());
         self
@@ -342,6 +364,7 @@ impl OpenstackBackupsListBuilder {
     /// Instance UUID
     ///
     /// Query `instance_uuid`, string (uuid).
+    #[inline]
     pub fn instance_uuid(mut self, value: Uuid) -> Self {
         self.instance_uuid = Some(value);
         self
@@ -349,6 +372,7 @@ impl OpenstackBackupsListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -356,6 +380,7 @@ impl OpenstackBackupsListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -363,6 +388,7 @@ impl OpenstackBackupsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -370,6 +396,7 @@ impl OpenstackBackupsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -377,6 +404,7 @@ impl OpenstackBackupsListBuilder {
     /// Project UUID
     ///
     /// Query `project`, string (uuid).
+    #[inline]
     pub fn project(mut self, value: Uuid) -> Self {
         self.project = Some(value);
         self
@@ -384,6 +412,7 @@ impl OpenstackBackupsListBuilder {
     /// Project name
     ///
     /// Query `project_name`, string.
+    #[inline]
     pub fn project_name(mut self, value: impl Into<String>) -> Self {
         self.project_name = Some(value.into());
         self
@@ -391,6 +420,7 @@ impl OpenstackBackupsListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -398,6 +428,7 @@ impl OpenstackBackupsListBuilder {
     /// Service settings name
     ///
     /// Query `service_settings_name`, string.
+    #[inline]
     pub fn service_settings_name(mut self, value: impl Into<String>) -> Self {
         self.service_settings_name = Some(value.into());
         self
@@ -405,6 +436,7 @@ impl OpenstackBackupsListBuilder {
     /// Service settings UUID
     ///
     /// Query `service_settings_uuid`, string (uuid).
+    #[inline]
     pub fn service_settings_uuid(mut self, value: Uuid) -> Self {
         self.service_settings_uuid = Some(value);
         self
@@ -414,11 +446,13 @@ impl OpenstackBackupsListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
@@ -426,6 +460,7 @@ impl OpenstackBackupsListBuilder {
     /// Tenant URL
     ///
     /// Query `tenant`, string (uri).
+    #[inline]
     pub fn tenant(mut self, value: impl Into<String>) -> Self {
         self.tenant = Some(value.into());
         self
@@ -433,12 +468,14 @@ impl OpenstackBackupsListBuilder {
     /// Tenant UUID
     ///
     /// Query `tenant_uuid`, string (uuid).
+    #[inline]
     pub fn tenant_uuid(mut self, value: Uuid) -> Self {
         self.tenant_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -447,6 +484,7 @@ impl OpenstackBackupsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -485,6 +523,7 @@ impl OpenstackBackupsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::OpenStackBackup>> {
@@ -495,6 +534,7 @@ impl OpenstackBackupsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::OpenStackBackup> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -510,6 +550,7 @@ impl OpenstackBackupsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/openstack-backups/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -521,6 +562,7 @@ impl OpenstackBackupsListBuilder {
 impl std::future::IntoFuture for OpenstackBackupsListBuilder {
     type Output = Result<runtime::Page<models::OpenStackBackup>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::OpenStackBackup>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -537,17 +579,20 @@ impl OpenstackBackupsRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -556,6 +601,7 @@ impl OpenstackBackupsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -574,6 +620,7 @@ impl OpenstackBackupsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OpenStackBackup> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -582,6 +629,7 @@ impl OpenstackBackupsRetrieveBuilder {
 impl std::future::IntoFuture for OpenstackBackupsRetrieveBuilder {
     type Output = Result<models::OpenStackBackup, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OpenStackBackup>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -596,6 +644,7 @@ pub struct OpenstackBackupsPullBuilder {
 impl OpenstackBackupsPullBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -604,6 +653,7 @@ impl OpenstackBackupsPullBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -620,6 +670,7 @@ impl OpenstackBackupsPullBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -628,6 +679,7 @@ impl OpenstackBackupsPullBuilder {
 impl std::future::IntoFuture for OpenstackBackupsPullBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -642,6 +694,7 @@ pub struct OpenstackBackupsUnlinkBuilder {
 impl OpenstackBackupsUnlinkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -650,6 +703,7 @@ impl OpenstackBackupsUnlinkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -669,6 +723,7 @@ impl OpenstackBackupsUnlinkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -677,6 +732,7 @@ impl OpenstackBackupsUnlinkBuilder {
 impl std::future::IntoFuture for OpenstackBackupsUnlinkBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -692,6 +748,7 @@ pub struct OpenstackBackupsUpdateBuilder {
 impl OpenstackBackupsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -700,6 +757,7 @@ impl OpenstackBackupsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -717,6 +775,7 @@ impl OpenstackBackupsUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OpenStackBackup> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -725,6 +784,7 @@ impl OpenstackBackupsUpdateBuilder {
 impl std::future::IntoFuture for OpenstackBackupsUpdateBuilder {
     type Output = Result<models::OpenStackBackup, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OpenStackBackup>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -740,6 +800,7 @@ pub struct OpenstackBackupsPartialUpdateBuilder {
 impl OpenstackBackupsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -749,10 +810,12 @@ impl OpenstackBackupsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedOpenStackBackupRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -775,6 +838,7 @@ impl OpenstackBackupsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OpenStackBackup> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -783,6 +847,7 @@ impl OpenstackBackupsPartialUpdateBuilder {
 impl std::future::IntoFuture for OpenstackBackupsPartialUpdateBuilder {
     type Output = Result<models::OpenStackBackup, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OpenStackBackup>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -797,6 +862,7 @@ pub struct OpenstackBackupsDestroyBuilder {
 impl OpenstackBackupsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -805,6 +871,7 @@ impl OpenstackBackupsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -821,6 +888,7 @@ impl OpenstackBackupsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -829,6 +897,7 @@ impl OpenstackBackupsDestroyBuilder {
 impl std::future::IntoFuture for OpenstackBackupsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -844,6 +913,7 @@ pub struct OpenstackBackupsRestoreBuilder {
 impl OpenstackBackupsRestoreBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -852,6 +922,7 @@ impl OpenstackBackupsRestoreBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -872,6 +943,7 @@ impl OpenstackBackupsRestoreBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::OpenStackBackupRestorationCreate> {
@@ -882,6 +954,7 @@ impl OpenstackBackupsRestoreBuilder {
 impl std::future::IntoFuture for OpenstackBackupsRestoreBuilder {
     type Output = Result<models::OpenStackBackupRestorationCreate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OpenStackBackupRestorationCreate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -897,6 +970,7 @@ pub struct OpenstackBackupsSetErredBuilder {
 impl OpenstackBackupsSetErredBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -906,10 +980,12 @@ impl OpenstackBackupsSetErredBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::SetErredRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -932,6 +1008,7 @@ impl OpenstackBackupsSetErredBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -940,6 +1017,7 @@ impl OpenstackBackupsSetErredBuilder {
 impl std::future::IntoFuture for OpenstackBackupsSetErredBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -954,6 +1032,7 @@ pub struct OpenstackBackupsSetOkBuilder {
 impl OpenstackBackupsSetOkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -962,6 +1041,7 @@ impl OpenstackBackupsSetOkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -981,6 +1061,7 @@ impl OpenstackBackupsSetOkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -989,6 +1070,7 @@ impl OpenstackBackupsSetOkBuilder {
 impl std::future::IntoFuture for OpenstackBackupsSetOkBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1003,6 +1085,7 @@ pub struct OpenstackBackupsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> OpenstackBackupsMock<'a> {
     /// Expects `GET /api/openstack-backups/` (operation `openstack_backups_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::OpenStackBackup>> {
@@ -1015,6 +1098,7 @@ impl<'a> OpenstackBackupsMock<'a> {
         )
     }
     /// Expects `GET /api/openstack-backups/{uuid}/` (operation `openstack_backups_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -1029,6 +1113,7 @@ impl<'a> OpenstackBackupsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-backups/{uuid}/pull/` (operation `openstack_backups_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn pull(
         &self,
         uuid: &Uuid,
@@ -1043,6 +1128,7 @@ impl<'a> OpenstackBackupsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-backups/{uuid}/unlink/` (operation `openstack_backups_unlink`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn unlink(
         &self,
         uuid: &Uuid,
@@ -1057,6 +1143,7 @@ impl<'a> OpenstackBackupsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/openstack-backups/{uuid}/` (operation `openstack_backups_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -1071,6 +1158,7 @@ impl<'a> OpenstackBackupsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/openstack-backups/{uuid}/` (operation `openstack_backups_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -1085,6 +1173,7 @@ impl<'a> OpenstackBackupsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/openstack-backups/{uuid}/` (operation `openstack_backups_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -1099,6 +1188,7 @@ impl<'a> OpenstackBackupsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-backups/{uuid}/restore/` (operation `openstack_backups_restore`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn restore(
         &self,
         uuid: &Uuid,
@@ -1113,6 +1203,7 @@ impl<'a> OpenstackBackupsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-backups/{uuid}/set_erred/` (operation `openstack_backups_set_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_erred(
         &self,
         uuid: &Uuid,
@@ -1127,6 +1218,7 @@ impl<'a> OpenstackBackupsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-backups/{uuid}/set_ok/` (operation `openstack_backups_set_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_ok(
         &self,
         uuid: &Uuid,

@@ -27,6 +27,7 @@ impl<'a> OpenstackExternalNetworksApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackExternalNetworksListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> OpenstackExternalNetworksListBuilder {
         OpenstackExternalNetworksListBuilder {
             client: self.client.clone(),
@@ -50,6 +51,7 @@ impl<'a> OpenstackExternalNetworksApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackExternalNetworksRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> OpenstackExternalNetworksRetrieveBuilder {
         OpenstackExternalNetworksRetrieveBuilder {
             client: self.client.clone(),
@@ -77,11 +79,13 @@ impl OpenstackExternalNetworksListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -89,6 +93,7 @@ impl OpenstackExternalNetworksListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -96,6 +101,7 @@ impl OpenstackExternalNetworksListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -103,6 +109,7 @@ impl OpenstackExternalNetworksListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -110,6 +117,7 @@ impl OpenstackExternalNetworksListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -117,6 +125,7 @@ impl OpenstackExternalNetworksListBuilder {
     /// Settings URL
     ///
     /// Query `settings`, string (uri).
+    #[inline]
     pub fn settings(mut self, value: impl Into<String>) -> Self {
         self.settings = Some(value.into());
         self
@@ -124,12 +133,14 @@ impl OpenstackExternalNetworksListBuilder {
     /// Settings UUID
     ///
     /// Query `settings_uuid`, string (uuid).
+    #[inline]
     pub fn settings_uuid(mut self, value: Uuid) -> Self {
         self.settings_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -138,6 +149,7 @@ impl OpenstackExternalNetworksListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -162,6 +174,7 @@ impl OpenstackExternalNetworksListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::ExternalNetwork>> {
@@ -172,6 +185,7 @@ impl OpenstackExternalNetworksListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::ExternalNetwork> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -187,6 +201,7 @@ impl OpenstackExternalNetworksListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/openstack-external-networks/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -198,6 +213,7 @@ impl OpenstackExternalNetworksListBuilder {
 impl std::future::IntoFuture for OpenstackExternalNetworksListBuilder {
     type Output = Result<runtime::Page<models::ExternalNetwork>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ExternalNetwork>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -214,17 +230,20 @@ impl OpenstackExternalNetworksRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -233,6 +252,7 @@ impl OpenstackExternalNetworksRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -254,6 +274,7 @@ impl OpenstackExternalNetworksRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ExternalNetwork> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -262,6 +283,7 @@ impl OpenstackExternalNetworksRetrieveBuilder {
 impl std::future::IntoFuture for OpenstackExternalNetworksRetrieveBuilder {
     type Output = Result<models::ExternalNetwork, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ExternalNetwork>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -276,6 +298,7 @@ pub struct OpenstackExternalNetworksMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> OpenstackExternalNetworksMock<'a> {
     /// Expects `GET /api/openstack-external-networks/` (operation `openstack_external_networks_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::ExternalNetwork>> {
@@ -288,6 +311,7 @@ impl<'a> OpenstackExternalNetworksMock<'a> {
         )
     }
     /// Expects `GET /api/openstack-external-networks/{uuid}/` (operation `openstack_external_networks_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,

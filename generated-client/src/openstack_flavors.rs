@@ -27,6 +27,7 @@ impl<'a> OpenstackFlavorsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackFlavorsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> OpenstackFlavorsListBuilder {
         OpenstackFlavorsListBuilder {
             client: self.client.clone(),
@@ -64,6 +65,7 @@ impl<'a> OpenstackFlavorsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackFlavorsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> OpenstackFlavorsRetrieveBuilder {
         OpenstackFlavorsRetrieveBuilder {
             client: self.client.clone(),
@@ -82,6 +84,7 @@ impl<'a> OpenstackFlavorsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackFlavorsUsageStatsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn usage_stats_retrieve(&self) -> OpenstackFlavorsUsageStatsRetrieveBuilder {
         OpenstackFlavorsUsageStatsRetrieveBuilder {
             client: self.client.clone(),
@@ -119,31 +122,37 @@ pub struct OpenstackFlavorsListBuilder {
 }
 impl OpenstackFlavorsListBuilder {
     /// Query `cores`, integer.
+    #[inline]
     pub fn cores(mut self, value: i64) -> Self {
         self.cores = Some(value);
         self
     }
     /// Query `cores__gte`, integer.
+    #[inline]
     pub fn cores_gte(mut self, value: i64) -> Self {
         self.cores_gte = Some(value);
         self
     }
     /// Query `cores__lte`, integer.
+    #[inline]
     pub fn cores_lte(mut self, value: i64) -> Self {
         self.cores_lte = Some(value);
         self
     }
     /// Query `disk`, integer.
+    #[inline]
     pub fn disk(mut self, value: i64) -> Self {
         self.disk = Some(value);
         self
     }
     /// Query `disk__gte`, integer.
+    #[inline]
     pub fn disk_gte(mut self, value: i64) -> Self {
         self.disk_gte = Some(value);
         self
     }
     /// Query `disk__lte`, integer.
+    #[inline]
     pub fn disk_lte(mut self, value: i64) -> Self {
         self.disk_lte = Some(value);
         self
@@ -151,11 +160,13 @@ impl OpenstackFlavorsListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -163,6 +174,7 @@ impl OpenstackFlavorsListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -170,6 +182,7 @@ impl OpenstackFlavorsListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -177,6 +190,7 @@ impl OpenstackFlavorsListBuilder {
     /// Name (regex)
     ///
     /// Query `name_iregex`, string.
+    #[inline]
     pub fn name_iregex(mut self, value: impl Into<String>) -> Self {
         self.name_iregex = Some(value.into());
         self
@@ -186,11 +200,13 @@ impl OpenstackFlavorsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -198,6 +214,7 @@ impl OpenstackFlavorsListBuilder {
     /// Offering UUID
     ///
     /// Query `offering_uuid`, string (uuid).
+    #[inline]
     pub fn offering_uuid(mut self, value: Uuid) -> Self {
         self.offering_uuid = Some(value);
         self
@@ -205,6 +222,7 @@ impl OpenstackFlavorsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -212,21 +230,25 @@ impl OpenstackFlavorsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `ram`, integer.
+    #[inline]
     pub fn ram(mut self, value: i64) -> Self {
         self.ram = Some(value);
         self
     }
     /// Query `ram__gte`, integer.
+    #[inline]
     pub fn ram_gte(mut self, value: i64) -> Self {
         self.ram_gte = Some(value);
         self
     }
     /// Query `ram__lte`, integer.
+    #[inline]
     pub fn ram_lte(mut self, value: i64) -> Self {
         self.ram_lte = Some(value);
         self
@@ -234,6 +256,7 @@ impl OpenstackFlavorsListBuilder {
     /// Settings URL
     ///
     /// Query `settings`, string (uri).
+    #[inline]
     pub fn settings(mut self, value: impl Into<String>) -> Self {
         self.settings = Some(value.into());
         self
@@ -241,6 +264,7 @@ impl OpenstackFlavorsListBuilder {
     /// Settings UUID
     ///
     /// Query `settings_uuid`, string (uuid).
+    #[inline]
     pub fn settings_uuid(mut self, value: Uuid) -> Self {
         self.settings_uuid = Some(value);
         self
@@ -248,6 +272,7 @@ impl OpenstackFlavorsListBuilder {
     /// Tenant URL
     ///
     /// Query `tenant`, string (uri).
+    #[inline]
     pub fn tenant(mut self, value: impl Into<String>) -> Self {
         self.tenant = Some(value.into());
         self
@@ -255,12 +280,14 @@ impl OpenstackFlavorsListBuilder {
     /// Tenant UUID
     ///
     /// Query `tenant_uuid`, string (uuid).
+    #[inline]
     pub fn tenant_uuid(mut self, value: Uuid) -> Self {
         self.tenant_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -269,6 +296,7 @@ impl OpenstackFlavorsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -304,6 +332,7 @@ impl OpenstackFlavorsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::OpenStackFlavor>> {
@@ -314,6 +343,7 @@ impl OpenstackFlavorsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::OpenStackFlavor> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -329,6 +359,7 @@ impl OpenstackFlavorsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/openstack-flavors/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -340,6 +371,7 @@ impl OpenstackFlavorsListBuilder {
 impl std::future::IntoFuture for OpenstackFlavorsListBuilder {
     type Output = Result<runtime::Page<models::OpenStackFlavor>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::OpenStackFlavor>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -356,17 +388,20 @@ impl OpenstackFlavorsRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -375,6 +410,7 @@ impl OpenstackFlavorsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -393,6 +429,7 @@ impl OpenstackFlavorsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OpenStackFlavor> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -401,6 +438,7 @@ impl OpenstackFlavorsRetrieveBuilder {
 impl std::future::IntoFuture for OpenstackFlavorsRetrieveBuilder {
     type Output = Result<models::OpenStackFlavor, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OpenStackFlavor>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -414,6 +452,7 @@ pub struct OpenstackFlavorsUsageStatsRetrieveBuilder {
 impl OpenstackFlavorsUsageStatsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -422,6 +461,7 @@ impl OpenstackFlavorsUsageStatsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -438,6 +478,7 @@ impl OpenstackFlavorsUsageStatsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -446,6 +487,7 @@ impl OpenstackFlavorsUsageStatsRetrieveBuilder {
 impl std::future::IntoFuture for OpenstackFlavorsUsageStatsRetrieveBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -460,6 +502,7 @@ pub struct OpenstackFlavorsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> OpenstackFlavorsMock<'a> {
     /// Expects `GET /api/openstack-flavors/` (operation `openstack_flavors_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::OpenStackFlavor>> {
@@ -472,6 +515,7 @@ impl<'a> OpenstackFlavorsMock<'a> {
         )
     }
     /// Expects `GET /api/openstack-flavors/{uuid}/` (operation `openstack_flavors_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -486,6 +530,7 @@ impl<'a> OpenstackFlavorsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/openstack-flavors/usage_stats/` (operation `openstack_flavors_usage_stats_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn usage_stats_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {

@@ -27,6 +27,7 @@ impl<'a> OpenstackFloatingIpsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackFloatingIpsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> OpenstackFloatingIpsListBuilder {
         OpenstackFloatingIpsListBuilder {
             client: self.client.clone(),
@@ -68,6 +69,7 @@ impl<'a> OpenstackFloatingIpsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackFloatingIpsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> OpenstackFloatingIpsRetrieveBuilder {
         OpenstackFloatingIpsRetrieveBuilder {
             client: self.client.clone(),
@@ -87,6 +89,7 @@ impl<'a> OpenstackFloatingIpsApi<'a> {
     /// - `409`
     ///
     /// Returns a [`OpenstackFloatingIpsPullBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn pull(&self, uuid: Uuid) -> OpenstackFloatingIpsPullBuilder {
         OpenstackFloatingIpsPullBuilder {
             client: self.client.clone(),
@@ -106,6 +109,7 @@ impl<'a> OpenstackFloatingIpsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`OpenstackFloatingIpsUnlinkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn unlink(&self, uuid: Uuid) -> OpenstackFloatingIpsUnlinkBuilder {
         OpenstackFloatingIpsUnlinkBuilder {
             client: self.client.clone(),
@@ -123,6 +127,7 @@ impl<'a> OpenstackFloatingIpsApi<'a> {
     /// - `202`
     ///
     /// Returns a [`OpenstackFloatingIpsUpdateDescriptionBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update_description(
         &self,
         uuid: Uuid,
@@ -144,6 +149,7 @@ impl<'a> OpenstackFloatingIpsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`OpenstackFloatingIpsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> OpenstackFloatingIpsDestroyBuilder {
         OpenstackFloatingIpsDestroyBuilder {
             client: self.client.clone(),
@@ -161,6 +167,7 @@ impl<'a> OpenstackFloatingIpsApi<'a> {
     /// - `202`
     ///
     /// Returns a [`OpenstackFloatingIpsAttachToPortBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn attach_to_port(
         &self,
         uuid: Uuid,
@@ -181,6 +188,7 @@ impl<'a> OpenstackFloatingIpsApi<'a> {
     /// - `202`
     ///
     /// Returns a [`OpenstackFloatingIpsDetachFromPortBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn detach_from_port(
         &self,
         uuid: Uuid,
@@ -201,6 +209,7 @@ impl<'a> OpenstackFloatingIpsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackFloatingIpsSetErredBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_erred(&self, uuid: Uuid) -> OpenstackFloatingIpsSetErredBuilder {
         OpenstackFloatingIpsSetErredBuilder {
             client: self.client.clone(),
@@ -219,6 +228,7 @@ impl<'a> OpenstackFloatingIpsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackFloatingIpsSetOkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_ok(&self, uuid: Uuid) -> OpenstackFloatingIpsSetOkBuilder {
         OpenstackFloatingIpsSetOkBuilder {
             client: self.client.clone(),
@@ -261,6 +271,7 @@ pub struct OpenstackFloatingIpsListBuilder {
 }
 impl OpenstackFloatingIpsListBuilder {
     /// Query `address`, string.
+    #[inline]
     pub fn address(mut self, value: impl Into<String>) -> Self {
         self.address = Some(value.into());
         self
@@ -268,6 +279,7 @@ impl OpenstackFloatingIpsListBuilder {
     /// Backend ID
     ///
     /// Query `backend_id`, string.
+    #[inline]
     pub fn backend_id(mut self, value: impl Into<String>) -> Self {
         self.backend_id = Some(value.into());
         self
@@ -275,6 +287,7 @@ impl OpenstackFloatingIpsListBuilder {
     /// Can manage
     ///
     /// Query `can_manage`, boolean.
+    #[inline]
     pub fn can_manage(mut self, value: bool) -> Self {
         self.can_manage = Some(value);
         self
@@ -282,6 +295,7 @@ impl OpenstackFloatingIpsListBuilder {
     /// Customer UUID
     ///
     /// Query `customer`, string (uuid).
+    #[inline]
     pub fn customer(mut self, value: Uuid) -> Self {
         self.customer = Some(value);
         self
@@ -289,6 +303,7 @@ impl OpenstackFloatingIpsListBuilder {
     /// Customer abbreviation
     ///
     /// Query `customer_abbreviation`, string.
+    #[inline]
     pub fn customer_abbreviation(mut self, value: impl Into<String>) -> Self {
         self.customer_abbreviation = Some(value.into());
         self
@@ -296,6 +311,7 @@ impl OpenstackFloatingIpsListBuilder {
     /// Customer name
     ///
     /// Query `customer_name`, string.
+    #[inline]
     pub fn customer_name(mut self, value: impl Into<String>) -> Self {
         self.customer_name = Some(value.into());
         self
@@ -303,6 +319,7 @@ impl OpenstackFloatingIpsListBuilder {
     /// Customer native name
     ///
     /// Query `customer_native_name`, string.
+    #[inline]
     pub fn customer_native_name(mut self, value: impl Into<String>) -> Self {
         self.customer_native_name = Some(value.into());
         self
@@ -310,6 +327,7 @@ impl OpenstackFloatingIpsListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -317,6 +335,7 @@ impl OpenstackFloatingIpsListBuilder {
     /// Description
     ///
     /// Query `description`, string.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -324,6 +343,7 @@ impl OpenstackFloatingIpsListBuilder {
     /// External IP
     ///
     /// Query `external_ip`, string.
+    #[inline]
     pub fn external_ip(mut self, value: impl Into<String>) -> Self {
         self.external_ip = Some(value.into());
         self
@@ -331,11 +351,13 @@ impl OpenstackFloatingIpsListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -343,6 +365,7 @@ impl OpenstackFloatingIpsListBuilder {
     /// Is free
     ///
     /// Query `free`, boolean.
+    #[inline]
     pub fn free(mut self, value: bool) -> Self {
         self.free = Some(value);
         self
@@ -350,6 +373,7 @@ impl OpenstackFloatingIpsListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -357,6 +381,7 @@ impl OpenstackFloatingIpsListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -364,6 +389,7 @@ impl OpenstackFloatingIpsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -371,6 +397,7 @@ impl OpenstackFloatingIpsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -378,6 +405,7 @@ impl OpenstackFloatingIpsListBuilder {
     /// Project UUID
     ///
     /// Query `project`, string (uuid).
+    #[inline]
     pub fn project(mut self, value: Uuid) -> Self {
         self.project = Some(value);
         self
@@ -385,6 +413,7 @@ impl OpenstackFloatingIpsListBuilder {
     /// Project name
     ///
     /// Query `project_name`, string.
+    #[inline]
     pub fn project_name(mut self, value: impl Into<String>) -> Self {
         self.project_name = Some(value.into());
         self
@@ -392,11 +421,13 @@ impl OpenstackFloatingIpsListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
     }
     /// Query `runtime_state`, string.
+    #[inline]
     pub fn runtime_state(mut self, value: impl Into<String>) -> Self {
         self.runtime_state = Some(value.into());
         self
@@ -404,6 +435,7 @@ impl OpenstackFloatingIpsListBuilder {
     /// Service settings name
     ///
     /// Query `service_settings_name`, string.
+    #[inline]
     pub fn service_settings_name(mut self, value: impl Into<String>) -> Self {
         self.service_settings_name = Some(value.into());
         self
@@ -411,6 +443,7 @@ impl OpenstackFloatingIpsListBuilder {
     /// Service settings UUID
     ///
     /// Query `service_settings_uuid`, string (uuid).
+    #[inline]
     pub fn service_settings_uuid(mut self, value: Uuid) -> Self {
         self.service_settings_uuid = Some(value);
         self
@@ -420,11 +453,13 @@ impl OpenstackFloatingIpsListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
@@ -432,6 +467,7 @@ impl OpenstackFloatingIpsListBuilder {
     /// Tenant URL
     ///
     /// Query `tenant`, string (uri).
+    #[inline]
     pub fn tenant(mut self, value: impl Into<String>) -> Self {
         self.tenant = Some(value.into());
         self
@@ -439,12 +475,14 @@ impl OpenstackFloatingIpsListBuilder {
     /// Tenant UUID
     ///
     /// Query `tenant_uuid`, string (uuid).
+    #[inline]
     pub fn tenant_uuid(mut self, value: Uuid) -> Self {
         self.tenant_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -453,6 +491,7 @@ impl OpenstackFloatingIpsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -492,6 +531,7 @@ impl OpenstackFloatingIpsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::OpenStackFloatingIp>> {
@@ -502,6 +542,7 @@ impl OpenstackFloatingIpsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::OpenStackFloatingIp> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -517,6 +558,7 @@ impl OpenstackFloatingIpsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/openstack-floating-ips/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -530,6 +572,7 @@ impl std::future::IntoFuture for OpenstackFloatingIpsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::OpenStackFloatingIp>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -546,17 +589,20 @@ impl OpenstackFloatingIpsRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -565,6 +611,7 @@ impl OpenstackFloatingIpsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -586,6 +633,7 @@ impl OpenstackFloatingIpsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OpenStackFloatingIp> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -594,6 +642,7 @@ impl OpenstackFloatingIpsRetrieveBuilder {
 impl std::future::IntoFuture for OpenstackFloatingIpsRetrieveBuilder {
     type Output = Result<models::OpenStackFloatingIp, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OpenStackFloatingIp>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -608,6 +657,7 @@ pub struct OpenstackFloatingIpsPullBuilder {
 impl OpenstackFloatingIpsPullBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -616,6 +666,7 @@ impl OpenstackFloatingIpsPullBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -635,6 +686,7 @@ impl OpenstackFloatingIpsPullBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -643,6 +695,7 @@ impl OpenstackFloatingIpsPullBuilder {
 impl std::future::IntoFuture for OpenstackFloatingIpsPullBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -657,6 +710,7 @@ pub struct OpenstackFloatingIpsUnlinkBuilder {
 impl OpenstackFloatingIpsUnlinkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -665,6 +719,7 @@ impl OpenstackFloatingIpsUnlinkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -684,6 +739,7 @@ impl OpenstackFloatingIpsUnlinkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -692,6 +748,7 @@ impl OpenstackFloatingIpsUnlinkBuilder {
 impl std::future::IntoFuture for OpenstackFloatingIpsUnlinkBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -707,6 +764,7 @@ pub struct OpenstackFloatingIpsUpdateDescriptionBuilder {
 impl OpenstackFloatingIpsUpdateDescriptionBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -716,6 +774,7 @@ impl OpenstackFloatingIpsUpdateDescriptionBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(
         mut self,
         body: models::OpenStackFloatingIpDescriptionUpdateRequest,
@@ -723,6 +782,7 @@ impl OpenstackFloatingIpsUpdateDescriptionBuilder {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -745,6 +805,7 @@ impl OpenstackFloatingIpsUpdateDescriptionBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -753,6 +814,7 @@ impl OpenstackFloatingIpsUpdateDescriptionBuilder {
 impl std::future::IntoFuture for OpenstackFloatingIpsUpdateDescriptionBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -767,6 +829,7 @@ pub struct OpenstackFloatingIpsDestroyBuilder {
 impl OpenstackFloatingIpsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -775,6 +838,7 @@ impl OpenstackFloatingIpsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -794,6 +858,7 @@ impl OpenstackFloatingIpsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -802,6 +867,7 @@ impl OpenstackFloatingIpsDestroyBuilder {
 impl std::future::IntoFuture for OpenstackFloatingIpsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -817,6 +883,7 @@ pub struct OpenstackFloatingIpsAttachToPortBuilder {
 impl OpenstackFloatingIpsAttachToPortBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -825,6 +892,7 @@ impl OpenstackFloatingIpsAttachToPortBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -845,6 +913,7 @@ impl OpenstackFloatingIpsAttachToPortBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -853,6 +922,7 @@ impl OpenstackFloatingIpsAttachToPortBuilder {
 impl std::future::IntoFuture for OpenstackFloatingIpsAttachToPortBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -867,6 +937,7 @@ pub struct OpenstackFloatingIpsDetachFromPortBuilder {
 impl OpenstackFloatingIpsDetachFromPortBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -875,6 +946,7 @@ impl OpenstackFloatingIpsDetachFromPortBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -894,6 +966,7 @@ impl OpenstackFloatingIpsDetachFromPortBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -902,6 +975,7 @@ impl OpenstackFloatingIpsDetachFromPortBuilder {
 impl std::future::IntoFuture for OpenstackFloatingIpsDetachFromPortBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -917,6 +991,7 @@ pub struct OpenstackFloatingIpsSetErredBuilder {
 impl OpenstackFloatingIpsSetErredBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -926,10 +1001,12 @@ impl OpenstackFloatingIpsSetErredBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::SetErredRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -952,6 +1029,7 @@ impl OpenstackFloatingIpsSetErredBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -960,6 +1038,7 @@ impl OpenstackFloatingIpsSetErredBuilder {
 impl std::future::IntoFuture for OpenstackFloatingIpsSetErredBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -974,6 +1053,7 @@ pub struct OpenstackFloatingIpsSetOkBuilder {
 impl OpenstackFloatingIpsSetOkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -982,6 +1062,7 @@ impl OpenstackFloatingIpsSetOkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1001,6 +1082,7 @@ impl OpenstackFloatingIpsSetOkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1009,6 +1091,7 @@ impl OpenstackFloatingIpsSetOkBuilder {
 impl std::future::IntoFuture for OpenstackFloatingIpsSetOkBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1023,6 +1106,7 @@ pub struct OpenstackFloatingIpsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> OpenstackFloatingIpsMock<'a> {
     /// Expects `GET /api/openstack-floating-ips/` (operation `openstack_floating_ips_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -1038,6 +1122,7 @@ impl<'a> OpenstackFloatingIpsMock<'a> {
         )
     }
     /// Expects `GET /api/openstack-floating-ips/{uuid}/` (operation `openstack_floating_ips_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -1052,6 +1137,7 @@ impl<'a> OpenstackFloatingIpsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-floating-ips/{uuid}/pull/` (operation `openstack_floating_ips_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn pull(
         &self,
         uuid: &Uuid,
@@ -1066,6 +1152,7 @@ impl<'a> OpenstackFloatingIpsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-floating-ips/{uuid}/unlink/` (operation `openstack_floating_ips_unlink`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn unlink(
         &self,
         uuid: &Uuid,
@@ -1080,6 +1167,7 @@ impl<'a> OpenstackFloatingIpsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-floating-ips/{uuid}/update_description/` (operation `openstack_floating_ips_update_description`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update_description(
         &self,
         uuid: &Uuid,
@@ -1094,6 +1182,7 @@ impl<'a> OpenstackFloatingIpsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/openstack-floating-ips/{uuid}/` (operation `openstack_floating_ips_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -1108,6 +1197,7 @@ impl<'a> OpenstackFloatingIpsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-floating-ips/{uuid}/attach_to_port/` (operation `openstack_floating_ips_attach_to_port`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn attach_to_port(
         &self,
         uuid: &Uuid,
@@ -1122,6 +1212,7 @@ impl<'a> OpenstackFloatingIpsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-floating-ips/{uuid}/detach_from_port/` (operation `openstack_floating_ips_detach_from_port`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn detach_from_port(
         &self,
         uuid: &Uuid,
@@ -1136,6 +1227,7 @@ impl<'a> OpenstackFloatingIpsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-floating-ips/{uuid}/set_erred/` (operation `openstack_floating_ips_set_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_erred(
         &self,
         uuid: &Uuid,
@@ -1150,6 +1242,7 @@ impl<'a> OpenstackFloatingIpsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-floating-ips/{uuid}/set_ok/` (operation `openstack_floating_ips_set_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_ok(
         &self,
         uuid: &Uuid,

@@ -27,6 +27,7 @@ impl<'a> OpenstackHealthMonitorsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackHealthMonitorsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> OpenstackHealthMonitorsListBuilder {
         OpenstackHealthMonitorsListBuilder {
             client: self.client.clone(),
@@ -53,6 +54,7 @@ impl<'a> OpenstackHealthMonitorsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackHealthMonitorsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> OpenstackHealthMonitorsRetrieveBuilder {
         OpenstackHealthMonitorsRetrieveBuilder {
             client: self.client.clone(),
@@ -71,6 +73,7 @@ impl<'a> OpenstackHealthMonitorsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`OpenstackHealthMonitorsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::CreateHealthMonitorRequest,
@@ -91,6 +94,7 @@ impl<'a> OpenstackHealthMonitorsApi<'a> {
     /// - `202`: No response body
     ///
     /// Returns a [`OpenstackHealthMonitorsPullBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn pull(&self, uuid: Uuid) -> OpenstackHealthMonitorsPullBuilder {
         OpenstackHealthMonitorsPullBuilder {
             client: self.client.clone(),
@@ -108,6 +112,7 @@ impl<'a> OpenstackHealthMonitorsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackHealthMonitorsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(&self, uuid: Uuid) -> OpenstackHealthMonitorsUpdateBuilder {
         OpenstackHealthMonitorsUpdateBuilder {
             client: self.client.clone(),
@@ -126,6 +131,7 @@ impl<'a> OpenstackHealthMonitorsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackHealthMonitorsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -147,6 +153,7 @@ impl<'a> OpenstackHealthMonitorsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`OpenstackHealthMonitorsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> OpenstackHealthMonitorsDestroyBuilder {
         OpenstackHealthMonitorsDestroyBuilder {
             client: self.client.clone(),
@@ -176,11 +183,13 @@ impl OpenstackHealthMonitorsListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -188,6 +197,7 @@ impl OpenstackHealthMonitorsListBuilder {
     /// Load balancer UUID
     ///
     /// Query `load_balancer_uuid`, string (uuid).
+    #[inline]
     pub fn load_balancer_uuid(mut self, value: Uuid) -> Self {
         self.load_balancer_uuid = Some(value);
         self
@@ -195,6 +205,7 @@ impl OpenstackHealthMonitorsListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -202,6 +213,7 @@ impl OpenstackHealthMonitorsListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -209,6 +221,7 @@ impl OpenstackHealthMonitorsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -216,6 +229,7 @@ impl OpenstackHealthMonitorsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -223,6 +237,7 @@ impl OpenstackHealthMonitorsListBuilder {
     /// Pool URL
     ///
     /// Query `pool`, string (uri).
+    #[inline]
     pub fn pool(mut self, value: impl Into<String>) -> Self {
         self.pool = Some(value.into());
         self
@@ -230,6 +245,7 @@ impl OpenstackHealthMonitorsListBuilder {
     /// Pool UUID
     ///
     /// Query `pool_uuid`, string (uuid).
+    #[inline]
     pub fn pool_uuid(mut self, value: Uuid) -> Self {
         self.pool_uuid = Some(value);
         self
@@ -239,11 +255,13 @@ impl OpenstackHealthMonitorsListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
@@ -251,12 +269,14 @@ impl OpenstackHealthMonitorsListBuilder {
     /// Tenant UUID
     ///
     /// Query `tenant_uuid`, string (uuid).
+    #[inline]
     pub fn tenant_uuid(mut self, value: Uuid) -> Self {
         self.tenant_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -265,6 +285,7 @@ impl OpenstackHealthMonitorsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -292,6 +313,7 @@ impl OpenstackHealthMonitorsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::OpenStackHealthMonitor>> {
@@ -302,6 +324,7 @@ impl OpenstackHealthMonitorsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::OpenStackHealthMonitor> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -317,6 +340,7 @@ impl OpenstackHealthMonitorsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/openstack-health-monitors/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -330,6 +354,7 @@ impl std::future::IntoFuture for OpenstackHealthMonitorsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::OpenStackHealthMonitor>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -346,17 +371,20 @@ impl OpenstackHealthMonitorsRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -365,6 +393,7 @@ impl OpenstackHealthMonitorsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -386,6 +415,7 @@ impl OpenstackHealthMonitorsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OpenStackHealthMonitor> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -394,6 +424,7 @@ impl OpenstackHealthMonitorsRetrieveBuilder {
 impl std::future::IntoFuture for OpenstackHealthMonitorsRetrieveBuilder {
     type Output = Result<models::OpenStackHealthMonitor, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OpenStackHealthMonitor>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -408,6 +439,7 @@ pub struct OpenstackHealthMonitorsCreateBuilder {
 impl OpenstackHealthMonitorsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -416,6 +448,7 @@ impl OpenstackHealthMonitorsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -433,6 +466,7 @@ impl OpenstackHealthMonitorsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CreateHealthMonitor> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -441,6 +475,7 @@ impl OpenstackHealthMonitorsCreateBuilder {
 impl std::future::IntoFuture for OpenstackHealthMonitorsCreateBuilder {
     type Output = Result<models::CreateHealthMonitor, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CreateHealthMonitor>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -455,6 +490,7 @@ pub struct OpenstackHealthMonitorsPullBuilder {
 impl OpenstackHealthMonitorsPullBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -463,6 +499,7 @@ impl OpenstackHealthMonitorsPullBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -482,6 +519,7 @@ impl OpenstackHealthMonitorsPullBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -490,6 +528,7 @@ impl OpenstackHealthMonitorsPullBuilder {
 impl std::future::IntoFuture for OpenstackHealthMonitorsPullBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -505,6 +544,7 @@ pub struct OpenstackHealthMonitorsUpdateBuilder {
 impl OpenstackHealthMonitorsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -514,10 +554,12 @@ impl OpenstackHealthMonitorsUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::UpdateHealthMonitorRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -540,6 +582,7 @@ impl OpenstackHealthMonitorsUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::UpdateHealthMonitor> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -548,6 +591,7 @@ impl OpenstackHealthMonitorsUpdateBuilder {
 impl std::future::IntoFuture for OpenstackHealthMonitorsUpdateBuilder {
     type Output = Result<models::UpdateHealthMonitor, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::UpdateHealthMonitor>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -563,6 +607,7 @@ pub struct OpenstackHealthMonitorsPartialUpdateBuilder {
 impl OpenstackHealthMonitorsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -572,10 +617,12 @@ impl OpenstackHealthMonitorsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedUpdateHealthMonitorRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -598,6 +645,7 @@ impl OpenstackHealthMonitorsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::UpdateHealthMonitor> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -606,6 +654,7 @@ impl OpenstackHealthMonitorsPartialUpdateBuilder {
 impl std::future::IntoFuture for OpenstackHealthMonitorsPartialUpdateBuilder {
     type Output = Result<models::UpdateHealthMonitor, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::UpdateHealthMonitor>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -620,6 +669,7 @@ pub struct OpenstackHealthMonitorsDestroyBuilder {
 impl OpenstackHealthMonitorsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -628,6 +678,7 @@ impl OpenstackHealthMonitorsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -647,6 +698,7 @@ impl OpenstackHealthMonitorsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -655,6 +707,7 @@ impl OpenstackHealthMonitorsDestroyBuilder {
 impl std::future::IntoFuture for OpenstackHealthMonitorsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -669,6 +722,7 @@ pub struct OpenstackHealthMonitorsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> OpenstackHealthMonitorsMock<'a> {
     /// Expects `GET /api/openstack-health-monitors/` (operation `openstack_health_monitors_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -684,6 +738,7 @@ impl<'a> OpenstackHealthMonitorsMock<'a> {
         )
     }
     /// Expects `GET /api/openstack-health-monitors/{uuid}/` (operation `openstack_health_monitors_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -698,6 +753,7 @@ impl<'a> OpenstackHealthMonitorsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-health-monitors/` (operation `openstack_health_monitors_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::CreateHealthMonitor> {
@@ -710,6 +766,7 @@ impl<'a> OpenstackHealthMonitorsMock<'a> {
         )
     }
     /// Expects `POST /api/openstack-health-monitors/{uuid}/pull/` (operation `openstack_health_monitors_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn pull(
         &self,
         uuid: &Uuid,
@@ -724,6 +781,7 @@ impl<'a> OpenstackHealthMonitorsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/openstack-health-monitors/{uuid}/` (operation `openstack_health_monitors_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -738,6 +796,7 @@ impl<'a> OpenstackHealthMonitorsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/openstack-health-monitors/{uuid}/` (operation `openstack_health_monitors_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -752,6 +811,7 @@ impl<'a> OpenstackHealthMonitorsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/openstack-health-monitors/{uuid}/` (operation `openstack_health_monitors_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,

@@ -25,6 +25,7 @@ impl<'a> OpenstackHypervisorInventoriesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackHypervisorInventoriesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> OpenstackHypervisorInventoriesListBuilder {
         OpenstackHypervisorInventoriesListBuilder {
             client: self.client.clone(),
@@ -44,6 +45,7 @@ impl<'a> OpenstackHypervisorInventoriesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackHypervisorInventoriesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> OpenstackHypervisorInventoriesRetrieveBuilder {
         OpenstackHypervisorInventoriesRetrieveBuilder {
             client: self.client.clone(),
@@ -66,6 +68,7 @@ pub struct OpenstackHypervisorInventoriesListBuilder {
 }
 impl OpenstackHypervisorInventoriesListBuilder {
     /// Query `hypervisor_uuid`, string (uuid).
+    #[inline]
     pub fn hypervisor_uuid(mut self, value: Uuid) -> Self {
         self.hypervisor_uuid = Some(value);
         self
@@ -73,6 +76,7 @@ impl OpenstackHypervisorInventoriesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -80,22 +84,26 @@ impl OpenstackHypervisorInventoriesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `resource_class`, string.
+    #[inline]
     pub fn resource_class(mut self, value: impl Into<String>) -> Self {
         self.resource_class = Some(value.into());
         self
     }
     /// Query `settings_uuid`, string (uuid).
+    #[inline]
     pub fn settings_uuid(mut self, value: Uuid) -> Self {
         self.settings_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -104,6 +112,7 @@ impl OpenstackHypervisorInventoriesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -126,6 +135,7 @@ impl OpenstackHypervisorInventoriesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::OpenstackHypervisorInventory>> {
@@ -136,6 +146,7 @@ impl OpenstackHypervisorInventoriesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::OpenstackHypervisorInventory> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -151,6 +162,7 @@ impl OpenstackHypervisorInventoriesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/openstack-hypervisor-inventories/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -167,6 +179,7 @@ impl std::future::IntoFuture for OpenstackHypervisorInventoriesListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::OpenstackHypervisorInventory>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -181,6 +194,7 @@ pub struct OpenstackHypervisorInventoriesRetrieveBuilder {
 impl OpenstackHypervisorInventoriesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -189,6 +203,7 @@ impl OpenstackHypervisorInventoriesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -208,6 +223,7 @@ impl OpenstackHypervisorInventoriesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OpenstackHypervisorInventory> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -216,6 +232,7 @@ impl OpenstackHypervisorInventoriesRetrieveBuilder {
 impl std::future::IntoFuture for OpenstackHypervisorInventoriesRetrieveBuilder {
     type Output = Result<models::OpenstackHypervisorInventory, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OpenstackHypervisorInventory>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -230,6 +247,7 @@ pub struct OpenstackHypervisorInventoriesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> OpenstackHypervisorInventoriesMock<'a> {
     /// Expects `GET /api/openstack-hypervisor-inventories/` (operation `openstack_hypervisor_inventories_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -245,6 +263,7 @@ impl<'a> OpenstackHypervisorInventoriesMock<'a> {
         )
     }
     /// Expects `GET /api/openstack-hypervisor-inventories/{uuid}/` (operation `openstack_hypervisor_inventories_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,

@@ -27,6 +27,7 @@ impl<'a> OpenstackHypervisorsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackHypervisorsAllocationCandidatesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn allocation_candidates_retrieve(
         &self,
         resources: impl Into<String>,
@@ -49,6 +50,7 @@ impl<'a> OpenstackHypervisorsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackHypervisorsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> OpenstackHypervisorsListBuilder {
         OpenstackHypervisorsListBuilder {
             client: self.client.clone(),
@@ -73,6 +75,7 @@ impl<'a> OpenstackHypervisorsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackHypervisorsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> OpenstackHypervisorsRetrieveBuilder {
         OpenstackHypervisorsRetrieveBuilder {
             client: self.client.clone(),
@@ -90,6 +93,7 @@ impl<'a> OpenstackHypervisorsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackHypervisorsSummaryRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn summary_retrieve(
         &self,
         settings_uuid: Uuid,
@@ -115,6 +119,7 @@ impl OpenstackHypervisorsAllocationCandidatesRetrieveBuilder {
     /// Cap on returned candidates (default 10).
     ///
     /// Query `limit`, integer.
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
@@ -122,12 +127,14 @@ impl OpenstackHypervisorsAllocationCandidatesRetrieveBuilder {
     /// e.g. HW_CPU_X86_AVX2,STORAGE_DISK_SSD
     ///
     /// Query `required`, string.
+    #[inline]
     pub fn required(mut self, value: impl Into<String>) -> Self {
         self.required = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -136,6 +143,7 @@ impl OpenstackHypervisorsAllocationCandidatesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -157,6 +165,7 @@ impl OpenstackHypervisorsAllocationCandidatesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -175,6 +184,7 @@ for OpenstackHypervisorsAllocationCandidatesRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::OpenstackHypervisorsAllocationCandidatesRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -198,6 +208,7 @@ pub struct OpenstackHypervisorsListBuilder {
 }
 impl OpenstackHypervisorsListBuilder {
     /// Query `hypervisor_type`, string.
+    #[inline]
     pub fn hypervisor_type(mut self, value: impl Into<String>) -> Self {
         self.hypervisor_type = Some(value.into());
         self
@@ -205,6 +216,7 @@ impl OpenstackHypervisorsListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -212,6 +224,7 @@ impl OpenstackHypervisorsListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -219,6 +232,7 @@ impl OpenstackHypervisorsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -226,6 +240,7 @@ impl OpenstackHypervisorsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -233,6 +248,7 @@ impl OpenstackHypervisorsListBuilder {
     /// Settings URL
     ///
     /// Query `settings`, string (uri).
+    #[inline]
     pub fn settings(mut self, value: impl Into<String>) -> Self {
         self.settings = Some(value.into());
         self
@@ -240,16 +256,19 @@ impl OpenstackHypervisorsListBuilder {
     /// Settings UUID
     ///
     /// Query `settings_uuid`, string (uuid).
+    #[inline]
     pub fn settings_uuid(mut self, value: Uuid) -> Self {
         self.settings_uuid = Some(value);
         self
     }
     /// Query `state`, string.
+    #[inline]
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
     /// Query `status`, string.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
@@ -257,12 +276,14 @@ impl OpenstackHypervisorsListBuilder {
     /// Trait names with AND logic (comma-separated)
     ///
     /// Query `trait`, string.
+    #[inline]
     pub fn trait_(mut self, value: impl Into<String>) -> Self {
         self.trait_ = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -271,6 +292,7 @@ impl OpenstackHypervisorsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -295,6 +317,7 @@ impl OpenstackHypervisorsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::OpenstackHypervisor>> {
@@ -305,6 +328,7 @@ impl OpenstackHypervisorsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::OpenstackHypervisor> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -320,6 +344,7 @@ impl OpenstackHypervisorsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/openstack-hypervisors/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -333,6 +358,7 @@ impl std::future::IntoFuture for OpenstackHypervisorsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::OpenstackHypervisor>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -347,6 +373,7 @@ pub struct OpenstackHypervisorsRetrieveBuilder {
 impl OpenstackHypervisorsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -355,6 +382,7 @@ impl OpenstackHypervisorsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -374,6 +402,7 @@ impl OpenstackHypervisorsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OpenstackHypervisor> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -382,6 +411,7 @@ impl OpenstackHypervisorsRetrieveBuilder {
 impl std::future::IntoFuture for OpenstackHypervisorsRetrieveBuilder {
     type Output = Result<models::OpenstackHypervisor, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OpenstackHypervisor>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -396,6 +426,7 @@ pub struct OpenstackHypervisorsSummaryRetrieveBuilder {
 impl OpenstackHypervisorsSummaryRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -404,6 +435,7 @@ impl OpenstackHypervisorsSummaryRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -422,6 +454,7 @@ impl OpenstackHypervisorsSummaryRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::OpenstackHypervisorsSummaryRetrieveResponse> {
@@ -437,6 +470,7 @@ impl std::future::IntoFuture for OpenstackHypervisorsSummaryRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::OpenstackHypervisorsSummaryRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -451,6 +485,7 @@ pub struct OpenstackHypervisorsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> OpenstackHypervisorsMock<'a> {
     /// Expects `GET /api/openstack-hypervisors/allocation_candidates/` (operation `openstack_hypervisors_allocation_candidates_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn allocation_candidates_retrieve(
         &self,
         resources: &str,
@@ -470,6 +505,7 @@ impl<'a> OpenstackHypervisorsMock<'a> {
             .query("settings_uuid", settings_uuid)
     }
     /// Expects `GET /api/openstack-hypervisors/` (operation `openstack_hypervisors_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -485,6 +521,7 @@ impl<'a> OpenstackHypervisorsMock<'a> {
         )
     }
     /// Expects `GET /api/openstack-hypervisors/{uuid}/` (operation `openstack_hypervisors_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -499,6 +536,7 @@ impl<'a> OpenstackHypervisorsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/openstack-hypervisors/summary/` (operation `openstack_hypervisors_summary_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn summary_retrieve(
         &self,
         settings_uuid: &Uuid,

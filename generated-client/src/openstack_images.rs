@@ -27,6 +27,7 @@ impl<'a> OpenstackImagesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackImagesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> OpenstackImagesListBuilder {
         OpenstackImagesListBuilder {
             client: self.client.clone(),
@@ -54,6 +55,7 @@ impl<'a> OpenstackImagesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackImagesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> OpenstackImagesRetrieveBuilder {
         OpenstackImagesRetrieveBuilder {
             client: self.client.clone(),
@@ -71,6 +73,7 @@ impl<'a> OpenstackImagesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackImagesUsageStatsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn usage_stats_retrieve(&self) -> OpenstackImagesUsageStatsRetrieveBuilder {
         OpenstackImagesUsageStatsRetrieveBuilder {
             client: self.client.clone(),
@@ -100,6 +103,7 @@ impl OpenstackImagesListBuilder {
     /// Filter to images usable as Nova rescue images.
     ///
     /// Query `is_rescue_image`, boolean.
+    #[inline]
     pub fn is_rescue_image(mut self, value: bool) -> Self {
         self.is_rescue_image = Some(value);
         self
@@ -107,6 +111,7 @@ impl OpenstackImagesListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -114,6 +119,7 @@ impl OpenstackImagesListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -121,6 +127,7 @@ impl OpenstackImagesListBuilder {
     /// Offering UUID
     ///
     /// Query `offering_uuid`, string (uuid).
+    #[inline]
     pub fn offering_uuid(mut self, value: Uuid) -> Self {
         self.offering_uuid = Some(value);
         self
@@ -128,6 +135,7 @@ impl OpenstackImagesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -135,6 +143,7 @@ impl OpenstackImagesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -142,6 +151,7 @@ impl OpenstackImagesListBuilder {
     /// Settings URL
     ///
     /// Query `settings`, string (uri).
+    #[inline]
     pub fn settings(mut self, value: impl Into<String>) -> Self {
         self.settings = Some(value.into());
         self
@@ -149,6 +159,7 @@ impl OpenstackImagesListBuilder {
     /// Settings UUID
     ///
     /// Query `settings_uuid`, string (uuid).
+    #[inline]
     pub fn settings_uuid(mut self, value: Uuid) -> Self {
         self.settings_uuid = Some(value);
         self
@@ -156,6 +167,7 @@ impl OpenstackImagesListBuilder {
     /// Show duplicate image names
     ///
     /// Query `show_duplicate_names`, boolean.
+    #[inline]
     pub fn show_duplicate_names(mut self, value: bool) -> Self {
         self.show_duplicate_names = Some(value);
         self
@@ -163,6 +175,7 @@ impl OpenstackImagesListBuilder {
     /// Tenant URL
     ///
     /// Query `tenant`, string (uri).
+    #[inline]
     pub fn tenant(mut self, value: impl Into<String>) -> Self {
         self.tenant = Some(value.into());
         self
@@ -170,12 +183,14 @@ impl OpenstackImagesListBuilder {
     /// Tenant UUID
     ///
     /// Query `tenant_uuid`, string (uuid).
+    #[inline]
     pub fn tenant_uuid(mut self, value: Uuid) -> Self {
         self.tenant_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -184,6 +199,7 @@ impl OpenstackImagesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -209,6 +225,7 @@ impl OpenstackImagesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::OpenstackImage>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -217,6 +234,7 @@ impl OpenstackImagesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::OpenstackImage> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -232,6 +250,7 @@ impl OpenstackImagesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/openstack-images/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -243,6 +262,7 @@ impl OpenstackImagesListBuilder {
 impl std::future::IntoFuture for OpenstackImagesListBuilder {
     type Output = Result<runtime::Page<models::OpenstackImage>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::OpenstackImage>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -257,6 +277,7 @@ pub struct OpenstackImagesRetrieveBuilder {
 impl OpenstackImagesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -265,6 +286,7 @@ impl OpenstackImagesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -281,6 +303,7 @@ impl OpenstackImagesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OpenstackImage> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -289,6 +312,7 @@ impl OpenstackImagesRetrieveBuilder {
 impl std::future::IntoFuture for OpenstackImagesRetrieveBuilder {
     type Output = Result<models::OpenstackImage, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OpenstackImage>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -302,6 +326,7 @@ pub struct OpenstackImagesUsageStatsRetrieveBuilder {
 impl OpenstackImagesUsageStatsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -310,6 +335,7 @@ impl OpenstackImagesUsageStatsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -326,6 +352,7 @@ impl OpenstackImagesUsageStatsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::OpenstackImagesUsageStatsRetrieveResponse> {
@@ -341,6 +368,7 @@ impl std::future::IntoFuture for OpenstackImagesUsageStatsRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::OpenstackImagesUsageStatsRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -355,6 +383,7 @@ pub struct OpenstackImagesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> OpenstackImagesMock<'a> {
     /// Expects `GET /api/openstack-images/` (operation `openstack_images_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::OpenstackImage>> {
@@ -367,6 +396,7 @@ impl<'a> OpenstackImagesMock<'a> {
         )
     }
     /// Expects `GET /api/openstack-images/{uuid}/` (operation `openstack_images_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -381,6 +411,7 @@ impl<'a> OpenstackImagesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/openstack-images/usage_stats/` (operation `openstack_images_usage_stats_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn usage_stats_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<

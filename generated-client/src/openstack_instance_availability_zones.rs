@@ -27,6 +27,7 @@ impl<'a> OpenstackInstanceAvailabilityZonesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackInstanceAvailabilityZonesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> OpenstackInstanceAvailabilityZonesListBuilder {
         OpenstackInstanceAvailabilityZonesListBuilder {
             client: self.client.clone(),
@@ -51,6 +52,7 @@ impl<'a> OpenstackInstanceAvailabilityZonesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackInstanceAvailabilityZonesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: Uuid,
@@ -81,6 +83,7 @@ impl OpenstackInstanceAvailabilityZonesListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -88,6 +91,7 @@ impl OpenstackInstanceAvailabilityZonesListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -95,6 +99,7 @@ impl OpenstackInstanceAvailabilityZonesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -102,6 +107,7 @@ impl OpenstackInstanceAvailabilityZonesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -109,6 +115,7 @@ impl OpenstackInstanceAvailabilityZonesListBuilder {
     /// Settings URL
     ///
     /// Query `settings`, string (uri).
+    #[inline]
     pub fn settings(mut self, value: impl Into<String>) -> Self {
         self.settings = Some(value.into());
         self
@@ -116,6 +123,7 @@ impl OpenstackInstanceAvailabilityZonesListBuilder {
     /// Settings UUID
     ///
     /// Query `settings_uuid`, string (uuid).
+    #[inline]
     pub fn settings_uuid(mut self, value: Uuid) -> Self {
         self.settings_uuid = Some(value);
         self
@@ -123,6 +131,7 @@ impl OpenstackInstanceAvailabilityZonesListBuilder {
     /// Tenant URL
     ///
     /// Query `tenant`, string (uri).
+    #[inline]
     pub fn tenant(mut self, value: impl Into<String>) -> Self {
         self.tenant = Some(value.into());
         self
@@ -130,12 +139,14 @@ impl OpenstackInstanceAvailabilityZonesListBuilder {
     /// Tenant UUID
     ///
     /// Query `tenant_uuid`, string (uuid).
+    #[inline]
     pub fn tenant_uuid(mut self, value: Uuid) -> Self {
         self.tenant_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -144,6 +155,7 @@ impl OpenstackInstanceAvailabilityZonesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -169,6 +181,7 @@ impl OpenstackInstanceAvailabilityZonesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -181,6 +194,7 @@ impl OpenstackInstanceAvailabilityZonesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<models::OpenstackInstanceAvailabilityZone> {
@@ -198,6 +212,7 @@ impl OpenstackInstanceAvailabilityZonesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/openstack-instance-availability-zones/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -214,6 +229,7 @@ impl std::future::IntoFuture for OpenstackInstanceAvailabilityZonesListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::OpenstackInstanceAvailabilityZone>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -228,6 +244,7 @@ pub struct OpenstackInstanceAvailabilityZonesRetrieveBuilder {
 impl OpenstackInstanceAvailabilityZonesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -236,6 +253,7 @@ impl OpenstackInstanceAvailabilityZonesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -255,6 +273,7 @@ impl OpenstackInstanceAvailabilityZonesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::OpenstackInstanceAvailabilityZone> {
@@ -265,6 +284,7 @@ impl OpenstackInstanceAvailabilityZonesRetrieveBuilder {
 impl std::future::IntoFuture for OpenstackInstanceAvailabilityZonesRetrieveBuilder {
     type Output = Result<models::OpenstackInstanceAvailabilityZone, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OpenstackInstanceAvailabilityZone>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -279,6 +299,7 @@ pub struct OpenstackInstanceAvailabilityZonesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> OpenstackInstanceAvailabilityZonesMock<'a> {
     /// Expects `GET /api/openstack-instance-availability-zones/` (operation `openstack_instance_availability_zones_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -294,6 +315,7 @@ impl<'a> OpenstackInstanceAvailabilityZonesMock<'a> {
         )
     }
     /// Expects `GET /api/openstack-instance-availability-zones/{uuid}/` (operation `openstack_instance_availability_zones_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,

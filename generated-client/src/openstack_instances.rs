@@ -27,6 +27,7 @@ impl<'a> OpenstackInstancesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackInstancesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> OpenstackInstancesListBuilder {
         OpenstackInstancesListBuilder {
             client: self.client.clone(),
@@ -70,6 +71,7 @@ impl<'a> OpenstackInstancesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackInstancesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> OpenstackInstancesRetrieveBuilder {
         OpenstackInstancesRetrieveBuilder {
             client: self.client.clone(),
@@ -89,6 +91,7 @@ impl<'a> OpenstackInstancesApi<'a> {
     /// - `409`
     ///
     /// Returns a [`OpenstackInstancesPullBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn pull(&self, uuid: Uuid) -> OpenstackInstancesPullBuilder {
         OpenstackInstancesPullBuilder {
             client: self.client.clone(),
@@ -108,6 +111,7 @@ impl<'a> OpenstackInstancesApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`OpenstackInstancesUnlinkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn unlink(&self, uuid: Uuid) -> OpenstackInstancesUnlinkBuilder {
         OpenstackInstancesUnlinkBuilder {
             client: self.client.clone(),
@@ -125,6 +129,7 @@ impl<'a> OpenstackInstancesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackInstancesUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -147,6 +152,7 @@ impl<'a> OpenstackInstancesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackInstancesPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, uuid: Uuid) -> OpenstackInstancesPartialUpdateBuilder {
         OpenstackInstancesPartialUpdateBuilder {
             client: self.client.clone(),
@@ -165,6 +171,7 @@ impl<'a> OpenstackInstancesApi<'a> {
     /// - `202`
     ///
     /// Returns a [`OpenstackInstancesRestartBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn restart(&self, uuid: Uuid) -> OpenstackInstancesRestartBuilder {
         OpenstackInstancesRestartBuilder {
             client: self.client.clone(),
@@ -182,6 +189,7 @@ impl<'a> OpenstackInstancesApi<'a> {
     /// - `202`
     ///
     /// Returns a [`OpenstackInstancesStartBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn start(&self, uuid: Uuid) -> OpenstackInstancesStartBuilder {
         OpenstackInstancesStartBuilder {
             client: self.client.clone(),
@@ -199,6 +207,7 @@ impl<'a> OpenstackInstancesApi<'a> {
     /// - `202`
     ///
     /// Returns a [`OpenstackInstancesStopBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn stop(&self, uuid: Uuid) -> OpenstackInstancesStopBuilder {
         OpenstackInstancesStopBuilder {
             client: self.client.clone(),
@@ -216,6 +225,7 @@ impl<'a> OpenstackInstancesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackInstancesConsoleLogRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn console_log_retrieve(
         &self,
         uuid: Uuid,
@@ -237,6 +247,7 @@ impl<'a> OpenstackInstancesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackInstancesConsoleRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn console_retrieve(
         &self,
         uuid: Uuid,
@@ -257,6 +268,7 @@ impl<'a> OpenstackInstancesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackInstancesFloatingIpsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn floating_ips_list(
         &self,
         uuid: Uuid,
@@ -279,6 +291,7 @@ impl<'a> OpenstackInstancesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackInstancesPortsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn ports_list(&self, uuid: Uuid) -> OpenstackInstancesPortsListBuilder {
         OpenstackInstancesPortsListBuilder {
             client: self.client.clone(),
@@ -298,6 +311,7 @@ impl<'a> OpenstackInstancesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackInstancesBackupBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn backup(
         &self,
         uuid: Uuid,
@@ -320,6 +334,7 @@ impl<'a> OpenstackInstancesApi<'a> {
     /// - `202`
     ///
     /// Returns a [`OpenstackInstancesUpdateAllowedAddressPairsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update_allowed_address_pairs(
         &self,
         uuid: Uuid,
@@ -342,6 +357,7 @@ impl<'a> OpenstackInstancesApi<'a> {
     /// - `202`
     ///
     /// Returns a [`OpenstackInstancesUpdateFloatingIpsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update_floating_ips(
         &self,
         uuid: Uuid,
@@ -363,6 +379,7 @@ impl<'a> OpenstackInstancesApi<'a> {
     /// - `202`
     ///
     /// Returns a [`OpenstackInstancesUpdatePortsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update_ports(
         &self,
         uuid: Uuid,
@@ -385,6 +402,7 @@ impl<'a> OpenstackInstancesApi<'a> {
     /// - `202`
     ///
     /// Returns a [`OpenstackInstancesUpdateSecurityGroupsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update_security_groups(
         &self,
         uuid: Uuid,
@@ -407,6 +425,7 @@ impl<'a> OpenstackInstancesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackInstancesPlacementAllocationsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn placement_allocations_list(
         &self,
         uuid: Uuid,
@@ -429,6 +448,7 @@ impl<'a> OpenstackInstancesApi<'a> {
     /// - `202`
     ///
     /// Returns a [`OpenstackInstancesChangeFlavorBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn change_flavor(
         &self,
         uuid: Uuid,
@@ -451,6 +471,7 @@ impl<'a> OpenstackInstancesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackInstancesDiagnoseConnectivityBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn diagnose_connectivity(
         &self,
         uuid: Uuid,
@@ -472,6 +493,7 @@ impl<'a> OpenstackInstancesApi<'a> {
     /// - `202`
     ///
     /// Returns a [`OpenstackInstancesRescueBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn rescue(&self, uuid: Uuid) -> OpenstackInstancesRescueBuilder {
         OpenstackInstancesRescueBuilder {
             client: self.client.clone(),
@@ -490,6 +512,7 @@ impl<'a> OpenstackInstancesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackInstancesSetErredBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_erred(&self, uuid: Uuid) -> OpenstackInstancesSetErredBuilder {
         OpenstackInstancesSetErredBuilder {
             client: self.client.clone(),
@@ -508,6 +531,7 @@ impl<'a> OpenstackInstancesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackInstancesSetOkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_ok(&self, uuid: Uuid) -> OpenstackInstancesSetOkBuilder {
         OpenstackInstancesSetOkBuilder {
             client: self.client.clone(),
@@ -525,6 +549,7 @@ impl<'a> OpenstackInstancesApi<'a> {
     /// - `202`
     ///
     /// Returns a [`OpenstackInstancesUnrescueBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn unrescue(&self, uuid: Uuid) -> OpenstackInstancesUnrescueBuilder {
         OpenstackInstancesUnrescueBuilder {
             client: self.client.clone(),
@@ -571,6 +596,7 @@ impl OpenstackInstancesListBuilder {
     /// Filter for attachment to volume UUID
     ///
     /// Query `attach_volume_uuid`, string (uuid).
+    #[inline]
     pub fn attach_volume_uuid(mut self, value: Uuid) -> Self {
         self.attach_volume_uuid = Some(value);
         self
@@ -578,6 +604,7 @@ impl OpenstackInstancesListBuilder {
     /// Availability zone name
     ///
     /// Query `availability_zone_name`, string.
+    #[inline]
     pub fn availability_zone_name(mut self, value: impl Into<String>) -> Self {
         self.availability_zone_name = Some(value.into());
         self
@@ -585,6 +612,7 @@ impl OpenstackInstancesListBuilder {
     /// Backend ID
     ///
     /// Query `backend_id`, string.
+    #[inline]
     pub fn backend_id(mut self, value: impl Into<String>) -> Self {
         self.backend_id = Some(value.into());
         self
@@ -592,6 +620,7 @@ impl OpenstackInstancesListBuilder {
     /// Can manage
     ///
     /// Query `can_manage`, boolean.
+    #[inline]
     pub fn can_manage(mut self, value: bool) -> Self {
         self.can_manage = Some(value);
         self
@@ -599,6 +628,7 @@ impl OpenstackInstancesListBuilder {
     /// Customer UUID
     ///
     /// Query `customer`, string (uuid).
+    #[inline]
     pub fn customer(mut self, value: Uuid) -> Self {
         self.customer = Some(value);
         self
@@ -606,6 +636,7 @@ impl OpenstackInstancesListBuilder {
     /// Customer abbreviation
     ///
     /// Query `customer_abbreviation`, string.
+    #[inline]
     pub fn customer_abbreviation(mut self, value: impl Into<String>) -> Self {
         self.customer_abbreviation = Some(value.into());
         self
@@ -613,6 +644,7 @@ impl OpenstackInstancesListBuilder {
     /// Customer name
     ///
     /// Query `customer_name`, string.
+    #[inline]
     pub fn customer_name(mut self, value: impl Into<String>) -> Self {
         self.customer_name = Some(value.into());
         self
@@ -620,6 +652,7 @@ impl OpenstackInstancesListBuilder {
     /// Customer native name
     ///
     /// Query `customer_native_name`, string.
+    #[inline]
     pub fn customer_native_name(mut self, value: impl Into<String>) -> Self {
         self.customer_native_name = Some(value.into());
         self
@@ -627,6 +660,7 @@ impl OpenstackInstancesListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -634,6 +668,7 @@ impl OpenstackInstancesListBuilder {
     /// Description
     ///
     /// Query `description`, string.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -641,6 +676,7 @@ impl OpenstackInstancesListBuilder {
     /// External IP
     ///
     /// Query `external_ip`, string.
+    #[inline]
     pub fn external_ip(mut self, value: impl Into<String>) -> Self {
         self.external_ip = Some(value.into());
         self
@@ -648,11 +684,13 @@ impl OpenstackInstancesListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -660,6 +698,7 @@ impl OpenstackInstancesListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -667,6 +706,7 @@ impl OpenstackInstancesListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -674,6 +714,7 @@ impl OpenstackInstancesListBuilder {
     /// Ordering. Sort by start time.
     ///
     /// Query `o`, `OpenStackInstanceOEnum`.
+    #[inline]
     pub fn o(mut self, value: models::OpenStackInstanceOEnum) -> Self {
         self.o = Some(value);
         self
@@ -681,6 +722,7 @@ impl OpenstackInstancesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -688,6 +730,7 @@ impl OpenstackInstancesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -695,6 +738,7 @@ impl OpenstackInstancesListBuilder {
     /// Project UUID
     ///
     /// Query `project`, string (uuid).
+    #[inline]
     pub fn project(mut self, value: Uuid) -> Self {
         self.project = Some(value);
         self
@@ -702,6 +746,7 @@ impl OpenstackInstancesListBuilder {
     /// Project name
     ///
     /// Query `project_name`, string.
+    #[inline]
     pub fn project_name(mut self, value: impl Into<String>) -> Self {
         self.project_name = Some(value.into());
         self
@@ -709,6 +754,7 @@ impl OpenstackInstancesListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -716,11 +762,13 @@ impl OpenstackInstancesListBuilder {
     /// Search by name, internal IP, or external IP
     ///
     /// Query `query`, string.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
     }
     /// Query `runtime_state`, string.
+    #[inline]
     pub fn runtime_state(mut self, value: impl Into<String>) -> Self {
         self.runtime_state = Some(value.into());
         self
@@ -728,6 +776,7 @@ impl OpenstackInstancesListBuilder {
     /// Service settings name
     ///
     /// Query `service_settings_name`, string.
+    #[inline]
     pub fn service_settings_name(mut self, value: impl Into<String>) -> Self {
         self.service_settings_name = Some(value.into());
         self
@@ -735,6 +784,7 @@ impl OpenstackInstancesListBuilder {
     /// Service settings UUID
     ///
     /// Query `service_settings_uuid`, string (uuid).
+    #[inline]
     pub fn service_settings_uuid(mut self, value: Uuid) -> Self {
         self.service_settings_uuid = Some(value);
         self
@@ -744,11 +794,13 @@ impl OpenstackInstancesListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
@@ -756,6 +808,7 @@ impl OpenstackInstancesListBuilder {
     /// Tenant URL
     ///
     /// Query `tenant`, string (uri).
+    #[inline]
     pub fn tenant(mut self, value: impl Into<String>) -> Self {
         self.tenant = Some(value.into());
         self
@@ -763,12 +816,14 @@ impl OpenstackInstancesListBuilder {
     /// Tenant UUID
     ///
     /// Query `tenant_uuid`, string (uuid).
+    #[inline]
     pub fn tenant_uuid(mut self, value: Uuid) -> Self {
         self.tenant_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -777,6 +832,7 @@ impl OpenstackInstancesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -818,6 +874,7 @@ impl OpenstackInstancesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::OpenStackInstance>> {
@@ -828,6 +885,7 @@ impl OpenstackInstancesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::OpenStackInstance> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -843,6 +901,7 @@ impl OpenstackInstancesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/openstack-instances/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -854,6 +913,7 @@ impl OpenstackInstancesListBuilder {
 impl std::future::IntoFuture for OpenstackInstancesListBuilder {
     type Output = Result<runtime::Page<models::OpenStackInstance>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::OpenStackInstance>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -870,17 +930,20 @@ impl OpenstackInstancesRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -889,6 +952,7 @@ impl OpenstackInstancesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -910,6 +974,7 @@ impl OpenstackInstancesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OpenStackInstance> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -918,6 +983,7 @@ impl OpenstackInstancesRetrieveBuilder {
 impl std::future::IntoFuture for OpenstackInstancesRetrieveBuilder {
     type Output = Result<models::OpenStackInstance, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OpenStackInstance>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -932,6 +998,7 @@ pub struct OpenstackInstancesPullBuilder {
 impl OpenstackInstancesPullBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -940,6 +1007,7 @@ impl OpenstackInstancesPullBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -959,6 +1027,7 @@ impl OpenstackInstancesPullBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -967,6 +1036,7 @@ impl OpenstackInstancesPullBuilder {
 impl std::future::IntoFuture for OpenstackInstancesPullBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -981,6 +1051,7 @@ pub struct OpenstackInstancesUnlinkBuilder {
 impl OpenstackInstancesUnlinkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -989,6 +1060,7 @@ impl OpenstackInstancesUnlinkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1008,6 +1080,7 @@ impl OpenstackInstancesUnlinkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1016,6 +1089,7 @@ impl OpenstackInstancesUnlinkBuilder {
 impl std::future::IntoFuture for OpenstackInstancesUnlinkBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1031,6 +1105,7 @@ pub struct OpenstackInstancesUpdateBuilder {
 impl OpenstackInstancesUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1039,6 +1114,7 @@ impl OpenstackInstancesUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1056,6 +1132,7 @@ impl OpenstackInstancesUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OpenStackInstance> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1064,6 +1141,7 @@ impl OpenstackInstancesUpdateBuilder {
 impl std::future::IntoFuture for OpenstackInstancesUpdateBuilder {
     type Output = Result<models::OpenStackInstance, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OpenStackInstance>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1079,6 +1157,7 @@ pub struct OpenstackInstancesPartialUpdateBuilder {
 impl OpenstackInstancesPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1088,10 +1167,12 @@ impl OpenstackInstancesPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedOpenStackInstanceRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1114,6 +1195,7 @@ impl OpenstackInstancesPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OpenStackInstance> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1122,6 +1204,7 @@ impl OpenstackInstancesPartialUpdateBuilder {
 impl std::future::IntoFuture for OpenstackInstancesPartialUpdateBuilder {
     type Output = Result<models::OpenStackInstance, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OpenStackInstance>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1136,6 +1219,7 @@ pub struct OpenstackInstancesRestartBuilder {
 impl OpenstackInstancesRestartBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1144,6 +1228,7 @@ impl OpenstackInstancesRestartBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1163,6 +1248,7 @@ impl OpenstackInstancesRestartBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1171,6 +1257,7 @@ impl OpenstackInstancesRestartBuilder {
 impl std::future::IntoFuture for OpenstackInstancesRestartBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1185,6 +1272,7 @@ pub struct OpenstackInstancesStartBuilder {
 impl OpenstackInstancesStartBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1193,6 +1281,7 @@ impl OpenstackInstancesStartBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1212,6 +1301,7 @@ impl OpenstackInstancesStartBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1220,6 +1310,7 @@ impl OpenstackInstancesStartBuilder {
 impl std::future::IntoFuture for OpenstackInstancesStartBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1234,6 +1325,7 @@ pub struct OpenstackInstancesStopBuilder {
 impl OpenstackInstancesStopBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1242,6 +1334,7 @@ impl OpenstackInstancesStopBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1261,6 +1354,7 @@ impl OpenstackInstancesStopBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1269,6 +1363,7 @@ impl OpenstackInstancesStopBuilder {
 impl std::future::IntoFuture for OpenstackInstancesStopBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1283,12 +1378,14 @@ pub struct OpenstackInstancesConsoleLogRetrieveBuilder {
 }
 impl OpenstackInstancesConsoleLogRetrieveBuilder {
     /// Query `length`, integer.
+    #[inline]
     pub fn length(mut self, value: i64) -> Self {
         self.length = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1297,6 +1394,7 @@ impl OpenstackInstancesConsoleLogRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1318,6 +1416,7 @@ impl OpenstackInstancesConsoleLogRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1326,6 +1425,7 @@ impl OpenstackInstancesConsoleLogRetrieveBuilder {
 impl std::future::IntoFuture for OpenstackInstancesConsoleLogRetrieveBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1340,6 +1440,7 @@ pub struct OpenstackInstancesConsoleRetrieveBuilder {
 impl OpenstackInstancesConsoleRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1348,6 +1449,7 @@ impl OpenstackInstancesConsoleRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1367,6 +1469,7 @@ impl OpenstackInstancesConsoleRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Url> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1375,6 +1478,7 @@ impl OpenstackInstancesConsoleRetrieveBuilder {
 impl std::future::IntoFuture for OpenstackInstancesConsoleRetrieveBuilder {
     type Output = Result<models::Url, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Url>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1393,6 +1497,7 @@ impl OpenstackInstancesFloatingIpsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -1400,12 +1505,14 @@ impl OpenstackInstancesFloatingIpsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1414,6 +1521,7 @@ impl OpenstackInstancesFloatingIpsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1436,6 +1544,7 @@ impl OpenstackInstancesFloatingIpsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::OpenStackInstanceFloatingIp>> {
@@ -1446,6 +1555,7 @@ impl OpenstackInstancesFloatingIpsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::OpenStackInstanceFloatingIp> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -1461,6 +1571,7 @@ impl OpenstackInstancesFloatingIpsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/openstack-instances/{uuid}/floating_ips/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -1477,6 +1588,7 @@ impl std::future::IntoFuture for OpenstackInstancesFloatingIpsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::OpenStackInstanceFloatingIp>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1495,6 +1607,7 @@ impl OpenstackInstancesPortsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -1502,12 +1615,14 @@ impl OpenstackInstancesPortsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1516,6 +1631,7 @@ impl OpenstackInstancesPortsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1538,6 +1654,7 @@ impl OpenstackInstancesPortsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::OpenStackInstancePort>> {
@@ -1548,6 +1665,7 @@ impl OpenstackInstancesPortsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::OpenStackInstancePort> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -1563,6 +1681,7 @@ impl OpenstackInstancesPortsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/openstack-instances/{uuid}/ports/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -1576,6 +1695,7 @@ impl std::future::IntoFuture for OpenstackInstancesPortsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::OpenStackInstancePort>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1591,6 +1711,7 @@ pub struct OpenstackInstancesBackupBuilder {
 impl OpenstackInstancesBackupBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1599,6 +1720,7 @@ impl OpenstackInstancesBackupBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1619,6 +1741,7 @@ impl OpenstackInstancesBackupBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OpenStackBackup> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1627,6 +1750,7 @@ impl OpenstackInstancesBackupBuilder {
 impl std::future::IntoFuture for OpenstackInstancesBackupBuilder {
     type Output = Result<models::OpenStackBackup, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OpenStackBackup>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1642,6 +1766,7 @@ pub struct OpenstackInstancesUpdateAllowedAddressPairsBuilder {
 impl OpenstackInstancesUpdateAllowedAddressPairsBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1650,6 +1775,7 @@ impl OpenstackInstancesUpdateAllowedAddressPairsBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1670,6 +1796,7 @@ impl OpenstackInstancesUpdateAllowedAddressPairsBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1678,6 +1805,7 @@ impl OpenstackInstancesUpdateAllowedAddressPairsBuilder {
 impl std::future::IntoFuture for OpenstackInstancesUpdateAllowedAddressPairsBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1693,6 +1821,7 @@ pub struct OpenstackInstancesUpdateFloatingIpsBuilder {
 impl OpenstackInstancesUpdateFloatingIpsBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1702,6 +1831,7 @@ impl OpenstackInstancesUpdateFloatingIpsBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(
         mut self,
         body: models::OpenStackInstanceFloatingIPsUpdateRequest,
@@ -1709,6 +1839,7 @@ impl OpenstackInstancesUpdateFloatingIpsBuilder {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1731,6 +1862,7 @@ impl OpenstackInstancesUpdateFloatingIpsBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1739,6 +1871,7 @@ impl OpenstackInstancesUpdateFloatingIpsBuilder {
 impl std::future::IntoFuture for OpenstackInstancesUpdateFloatingIpsBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1754,6 +1887,7 @@ pub struct OpenstackInstancesUpdatePortsBuilder {
 impl OpenstackInstancesUpdatePortsBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1762,6 +1896,7 @@ impl OpenstackInstancesUpdatePortsBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1782,6 +1917,7 @@ impl OpenstackInstancesUpdatePortsBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1790,6 +1926,7 @@ impl OpenstackInstancesUpdatePortsBuilder {
 impl std::future::IntoFuture for OpenstackInstancesUpdatePortsBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1805,6 +1942,7 @@ pub struct OpenstackInstancesUpdateSecurityGroupsBuilder {
 impl OpenstackInstancesUpdateSecurityGroupsBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1813,6 +1951,7 @@ impl OpenstackInstancesUpdateSecurityGroupsBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1833,6 +1972,7 @@ impl OpenstackInstancesUpdateSecurityGroupsBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1841,6 +1981,7 @@ impl OpenstackInstancesUpdateSecurityGroupsBuilder {
 impl std::future::IntoFuture for OpenstackInstancesUpdateSecurityGroupsBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1859,6 +2000,7 @@ impl OpenstackInstancesPlacementAllocationsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -1866,12 +2008,14 @@ impl OpenstackInstancesPlacementAllocationsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1880,6 +2024,7 @@ impl OpenstackInstancesPlacementAllocationsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1902,6 +2047,7 @@ impl OpenstackInstancesPlacementAllocationsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -1914,6 +2060,7 @@ impl OpenstackInstancesPlacementAllocationsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<
@@ -1933,6 +2080,7 @@ impl OpenstackInstancesPlacementAllocationsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/openstack-instances/{uuid}/placement_allocations/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -1949,6 +2097,7 @@ impl std::future::IntoFuture for OpenstackInstancesPlacementAllocationsListBuild
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::OpenstackInstancesPlacementAllocationsListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1964,6 +2113,7 @@ pub struct OpenstackInstancesChangeFlavorBuilder {
 impl OpenstackInstancesChangeFlavorBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1972,6 +2122,7 @@ impl OpenstackInstancesChangeFlavorBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1992,6 +2143,7 @@ impl OpenstackInstancesChangeFlavorBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -2000,6 +2152,7 @@ impl OpenstackInstancesChangeFlavorBuilder {
 impl std::future::IntoFuture for OpenstackInstancesChangeFlavorBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2015,6 +2168,7 @@ pub struct OpenstackInstancesDiagnoseConnectivityBuilder {
 impl OpenstackInstancesDiagnoseConnectivityBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2024,10 +2178,12 @@ impl OpenstackInstancesDiagnoseConnectivityBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::DiagnoseConnectivityRequestRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2050,6 +2206,7 @@ impl OpenstackInstancesDiagnoseConnectivityBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::DiagnoseConnectivityRequest> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -2058,6 +2215,7 @@ impl OpenstackInstancesDiagnoseConnectivityBuilder {
 impl std::future::IntoFuture for OpenstackInstancesDiagnoseConnectivityBuilder {
     type Output = Result<models::DiagnoseConnectivityRequest, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::DiagnoseConnectivityRequest>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2073,6 +2231,7 @@ pub struct OpenstackInstancesRescueBuilder {
 impl OpenstackInstancesRescueBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2082,10 +2241,12 @@ impl OpenstackInstancesRescueBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::InstanceRescueRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2108,6 +2269,7 @@ impl OpenstackInstancesRescueBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -2116,6 +2278,7 @@ impl OpenstackInstancesRescueBuilder {
 impl std::future::IntoFuture for OpenstackInstancesRescueBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2131,6 +2294,7 @@ pub struct OpenstackInstancesSetErredBuilder {
 impl OpenstackInstancesSetErredBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2140,10 +2304,12 @@ impl OpenstackInstancesSetErredBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::SetErredRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2166,6 +2332,7 @@ impl OpenstackInstancesSetErredBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -2174,6 +2341,7 @@ impl OpenstackInstancesSetErredBuilder {
 impl std::future::IntoFuture for OpenstackInstancesSetErredBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2188,6 +2356,7 @@ pub struct OpenstackInstancesSetOkBuilder {
 impl OpenstackInstancesSetOkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2196,6 +2365,7 @@ impl OpenstackInstancesSetOkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2215,6 +2385,7 @@ impl OpenstackInstancesSetOkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -2223,6 +2394,7 @@ impl OpenstackInstancesSetOkBuilder {
 impl std::future::IntoFuture for OpenstackInstancesSetOkBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2237,6 +2409,7 @@ pub struct OpenstackInstancesUnrescueBuilder {
 impl OpenstackInstancesUnrescueBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2245,6 +2418,7 @@ impl OpenstackInstancesUnrescueBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2264,6 +2438,7 @@ impl OpenstackInstancesUnrescueBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -2272,6 +2447,7 @@ impl OpenstackInstancesUnrescueBuilder {
 impl std::future::IntoFuture for OpenstackInstancesUnrescueBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2286,6 +2462,7 @@ pub struct OpenstackInstancesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> OpenstackInstancesMock<'a> {
     /// Expects `GET /api/openstack-instances/` (operation `openstack_instances_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::OpenStackInstance>> {
@@ -2298,6 +2475,7 @@ impl<'a> OpenstackInstancesMock<'a> {
         )
     }
     /// Expects `GET /api/openstack-instances/{uuid}/` (operation `openstack_instances_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -2312,6 +2490,7 @@ impl<'a> OpenstackInstancesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-instances/{uuid}/pull/` (operation `openstack_instances_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn pull(
         &self,
         uuid: &Uuid,
@@ -2326,6 +2505,7 @@ impl<'a> OpenstackInstancesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-instances/{uuid}/unlink/` (operation `openstack_instances_unlink`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn unlink(
         &self,
         uuid: &Uuid,
@@ -2340,6 +2520,7 @@ impl<'a> OpenstackInstancesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/openstack-instances/{uuid}/` (operation `openstack_instances_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -2354,6 +2535,7 @@ impl<'a> OpenstackInstancesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/openstack-instances/{uuid}/` (operation `openstack_instances_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -2368,6 +2550,7 @@ impl<'a> OpenstackInstancesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-instances/{uuid}/restart/` (operation `openstack_instances_restart`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn restart(
         &self,
         uuid: &Uuid,
@@ -2382,6 +2565,7 @@ impl<'a> OpenstackInstancesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-instances/{uuid}/start/` (operation `openstack_instances_start`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn start(
         &self,
         uuid: &Uuid,
@@ -2396,6 +2580,7 @@ impl<'a> OpenstackInstancesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-instances/{uuid}/stop/` (operation `openstack_instances_stop`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn stop(
         &self,
         uuid: &Uuid,
@@ -2410,6 +2595,7 @@ impl<'a> OpenstackInstancesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/openstack-instances/{uuid}/console_log/` (operation `openstack_instances_console_log_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn console_log_retrieve(
         &self,
         uuid: &Uuid,
@@ -2424,6 +2610,7 @@ impl<'a> OpenstackInstancesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/openstack-instances/{uuid}/console/` (operation `openstack_instances_console_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn console_retrieve(
         &self,
         uuid: &Uuid,
@@ -2438,6 +2625,7 @@ impl<'a> OpenstackInstancesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/openstack-instances/{uuid}/floating_ips/` (operation `openstack_instances_floating_ips_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn floating_ips_list(
         &self,
         uuid: &Uuid,
@@ -2455,6 +2643,7 @@ impl<'a> OpenstackInstancesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/openstack-instances/{uuid}/ports/` (operation `openstack_instances_ports_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn ports_list(
         &self,
         uuid: &Uuid,
@@ -2472,6 +2661,7 @@ impl<'a> OpenstackInstancesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-instances/{uuid}/backup/` (operation `openstack_instances_backup`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn backup(
         &self,
         uuid: &Uuid,
@@ -2486,6 +2676,7 @@ impl<'a> OpenstackInstancesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-instances/{uuid}/update_allowed_address_pairs/` (operation `openstack_instances_update_allowed_address_pairs`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update_allowed_address_pairs(
         &self,
         uuid: &Uuid,
@@ -2500,6 +2691,7 @@ impl<'a> OpenstackInstancesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-instances/{uuid}/update_floating_ips/` (operation `openstack_instances_update_floating_ips`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update_floating_ips(
         &self,
         uuid: &Uuid,
@@ -2514,6 +2706,7 @@ impl<'a> OpenstackInstancesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-instances/{uuid}/update_ports/` (operation `openstack_instances_update_ports`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update_ports(
         &self,
         uuid: &Uuid,
@@ -2528,6 +2721,7 @@ impl<'a> OpenstackInstancesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-instances/{uuid}/update_security_groups/` (operation `openstack_instances_update_security_groups`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update_security_groups(
         &self,
         uuid: &Uuid,
@@ -2542,6 +2736,7 @@ impl<'a> OpenstackInstancesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/openstack-instances/{uuid}/placement_allocations/` (operation `openstack_instances_placement_allocations_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn placement_allocations_list(
         &self,
         uuid: &Uuid,
@@ -2559,6 +2754,7 @@ impl<'a> OpenstackInstancesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-instances/{uuid}/change_flavor/` (operation `openstack_instances_change_flavor`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn change_flavor(
         &self,
         uuid: &Uuid,
@@ -2573,6 +2769,7 @@ impl<'a> OpenstackInstancesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-instances/{uuid}/diagnose_connectivity/` (operation `openstack_instances_diagnose_connectivity`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn diagnose_connectivity(
         &self,
         uuid: &Uuid,
@@ -2587,6 +2784,7 @@ impl<'a> OpenstackInstancesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-instances/{uuid}/rescue/` (operation `openstack_instances_rescue`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn rescue(
         &self,
         uuid: &Uuid,
@@ -2601,6 +2799,7 @@ impl<'a> OpenstackInstancesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-instances/{uuid}/set_erred/` (operation `openstack_instances_set_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_erred(
         &self,
         uuid: &Uuid,
@@ -2615,6 +2814,7 @@ impl<'a> OpenstackInstancesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-instances/{uuid}/set_ok/` (operation `openstack_instances_set_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_ok(
         &self,
         uuid: &Uuid,
@@ -2629,6 +2829,7 @@ impl<'a> OpenstackInstancesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-instances/{uuid}/unrescue/` (operation `openstack_instances_unrescue`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn unrescue(
         &self,
         uuid: &Uuid,

@@ -27,6 +27,7 @@ impl<'a> OpenstackListenersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackListenersListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> OpenstackListenersListBuilder {
         OpenstackListenersListBuilder {
             client: self.client.clone(),
@@ -52,6 +53,7 @@ impl<'a> OpenstackListenersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackListenersRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> OpenstackListenersRetrieveBuilder {
         OpenstackListenersRetrieveBuilder {
             client: self.client.clone(),
@@ -70,6 +72,7 @@ impl<'a> OpenstackListenersApi<'a> {
     /// - `201`
     ///
     /// Returns a [`OpenstackListenersCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::CreateListenerRequest,
@@ -90,6 +93,7 @@ impl<'a> OpenstackListenersApi<'a> {
     /// - `202`: No response body
     ///
     /// Returns a [`OpenstackListenersPullBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn pull(&self, uuid: Uuid) -> OpenstackListenersPullBuilder {
         OpenstackListenersPullBuilder {
             client: self.client.clone(),
@@ -107,6 +111,7 @@ impl<'a> OpenstackListenersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackListenersUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(&self, uuid: Uuid) -> OpenstackListenersUpdateBuilder {
         OpenstackListenersUpdateBuilder {
             client: self.client.clone(),
@@ -125,6 +130,7 @@ impl<'a> OpenstackListenersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackListenersPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, uuid: Uuid) -> OpenstackListenersPartialUpdateBuilder {
         OpenstackListenersPartialUpdateBuilder {
             client: self.client.clone(),
@@ -143,6 +149,7 @@ impl<'a> OpenstackListenersApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`OpenstackListenersDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> OpenstackListenersDestroyBuilder {
         OpenstackListenersDestroyBuilder {
             client: self.client.clone(),
@@ -171,11 +178,13 @@ impl OpenstackListenersListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -183,6 +192,7 @@ impl OpenstackListenersListBuilder {
     /// Load balancer URL
     ///
     /// Query `load_balancer`, string (uri).
+    #[inline]
     pub fn load_balancer(mut self, value: impl Into<String>) -> Self {
         self.load_balancer = Some(value.into());
         self
@@ -190,6 +200,7 @@ impl OpenstackListenersListBuilder {
     /// Load balancer UUID
     ///
     /// Query `load_balancer_uuid`, string (uuid).
+    #[inline]
     pub fn load_balancer_uuid(mut self, value: Uuid) -> Self {
         self.load_balancer_uuid = Some(value);
         self
@@ -197,6 +208,7 @@ impl OpenstackListenersListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -204,6 +216,7 @@ impl OpenstackListenersListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -211,6 +224,7 @@ impl OpenstackListenersListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -218,6 +232,7 @@ impl OpenstackListenersListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -227,11 +242,13 @@ impl OpenstackListenersListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
@@ -239,12 +256,14 @@ impl OpenstackListenersListBuilder {
     /// Tenant UUID
     ///
     /// Query `tenant_uuid`, string (uuid).
+    #[inline]
     pub fn tenant_uuid(mut self, value: Uuid) -> Self {
         self.tenant_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -253,6 +272,7 @@ impl OpenstackListenersListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -276,6 +296,7 @@ impl OpenstackListenersListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::OpenStackListener>> {
@@ -286,6 +307,7 @@ impl OpenstackListenersListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::OpenStackListener> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -301,6 +323,7 @@ impl OpenstackListenersListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/openstack-listeners/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -312,6 +335,7 @@ impl OpenstackListenersListBuilder {
 impl std::future::IntoFuture for OpenstackListenersListBuilder {
     type Output = Result<runtime::Page<models::OpenStackListener>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::OpenStackListener>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -328,17 +352,20 @@ impl OpenstackListenersRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -347,6 +374,7 @@ impl OpenstackListenersRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -368,6 +396,7 @@ impl OpenstackListenersRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OpenStackListener> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -376,6 +405,7 @@ impl OpenstackListenersRetrieveBuilder {
 impl std::future::IntoFuture for OpenstackListenersRetrieveBuilder {
     type Output = Result<models::OpenStackListener, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OpenStackListener>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -390,6 +420,7 @@ pub struct OpenstackListenersCreateBuilder {
 impl OpenstackListenersCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -398,6 +429,7 @@ impl OpenstackListenersCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -412,6 +444,7 @@ impl OpenstackListenersCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CreateListener> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -420,6 +453,7 @@ impl OpenstackListenersCreateBuilder {
 impl std::future::IntoFuture for OpenstackListenersCreateBuilder {
     type Output = Result<models::CreateListener, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CreateListener>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -434,6 +468,7 @@ pub struct OpenstackListenersPullBuilder {
 impl OpenstackListenersPullBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -442,6 +477,7 @@ impl OpenstackListenersPullBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -461,6 +497,7 @@ impl OpenstackListenersPullBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -469,6 +506,7 @@ impl OpenstackListenersPullBuilder {
 impl std::future::IntoFuture for OpenstackListenersPullBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -484,6 +522,7 @@ pub struct OpenstackListenersUpdateBuilder {
 impl OpenstackListenersUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -493,10 +532,12 @@ impl OpenstackListenersUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::UpdateListenerRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -516,6 +557,7 @@ impl OpenstackListenersUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::UpdateListener> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -524,6 +566,7 @@ impl OpenstackListenersUpdateBuilder {
 impl std::future::IntoFuture for OpenstackListenersUpdateBuilder {
     type Output = Result<models::UpdateListener, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::UpdateListener>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -539,6 +582,7 @@ pub struct OpenstackListenersPartialUpdateBuilder {
 impl OpenstackListenersPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -548,10 +592,12 @@ impl OpenstackListenersPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedUpdateListenerRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -574,6 +620,7 @@ impl OpenstackListenersPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::UpdateListener> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -582,6 +629,7 @@ impl OpenstackListenersPartialUpdateBuilder {
 impl std::future::IntoFuture for OpenstackListenersPartialUpdateBuilder {
     type Output = Result<models::UpdateListener, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::UpdateListener>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -596,6 +644,7 @@ pub struct OpenstackListenersDestroyBuilder {
 impl OpenstackListenersDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -604,6 +653,7 @@ impl OpenstackListenersDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -623,6 +673,7 @@ impl OpenstackListenersDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -631,6 +682,7 @@ impl OpenstackListenersDestroyBuilder {
 impl std::future::IntoFuture for OpenstackListenersDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -645,6 +697,7 @@ pub struct OpenstackListenersMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> OpenstackListenersMock<'a> {
     /// Expects `GET /api/openstack-listeners/` (operation `openstack_listeners_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::OpenStackListener>> {
@@ -657,6 +710,7 @@ impl<'a> OpenstackListenersMock<'a> {
         )
     }
     /// Expects `GET /api/openstack-listeners/{uuid}/` (operation `openstack_listeners_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -671,6 +725,7 @@ impl<'a> OpenstackListenersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-listeners/` (operation `openstack_listeners_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::CreateListener> {
@@ -683,6 +738,7 @@ impl<'a> OpenstackListenersMock<'a> {
         )
     }
     /// Expects `POST /api/openstack-listeners/{uuid}/pull/` (operation `openstack_listeners_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn pull(
         &self,
         uuid: &Uuid,
@@ -697,6 +753,7 @@ impl<'a> OpenstackListenersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/openstack-listeners/{uuid}/` (operation `openstack_listeners_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -711,6 +768,7 @@ impl<'a> OpenstackListenersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/openstack-listeners/{uuid}/` (operation `openstack_listeners_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -725,6 +783,7 @@ impl<'a> OpenstackListenersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/openstack-listeners/{uuid}/` (operation `openstack_listeners_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,

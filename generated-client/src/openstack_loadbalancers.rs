@@ -27,6 +27,7 @@ impl<'a> OpenstackLoadbalancersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackLoadbalancersListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> OpenstackLoadbalancersListBuilder {
         OpenstackLoadbalancersListBuilder {
             client: self.client.clone(),
@@ -51,6 +52,7 @@ impl<'a> OpenstackLoadbalancersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackLoadbalancersRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> OpenstackLoadbalancersRetrieveBuilder {
         OpenstackLoadbalancersRetrieveBuilder {
             client: self.client.clone(),
@@ -69,6 +71,7 @@ impl<'a> OpenstackLoadbalancersApi<'a> {
     /// - `202`
     ///
     /// Returns a [`OpenstackLoadbalancersAttachFloatingIpBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn attach_floating_ip(
         &self,
         uuid: Uuid,
@@ -91,6 +94,7 @@ impl<'a> OpenstackLoadbalancersApi<'a> {
     /// - `201`
     ///
     /// Returns a [`OpenstackLoadbalancersCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::CreateLoadBalancerRequest,
@@ -111,6 +115,7 @@ impl<'a> OpenstackLoadbalancersApi<'a> {
     /// - `202`
     ///
     /// Returns a [`OpenstackLoadbalancersDetachFloatingIpBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn detach_floating_ip(
         &self,
         uuid: Uuid,
@@ -131,6 +136,7 @@ impl<'a> OpenstackLoadbalancersApi<'a> {
     /// - `202`: No response body
     ///
     /// Returns a [`OpenstackLoadbalancersPullBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn pull(&self, uuid: Uuid) -> OpenstackLoadbalancersPullBuilder {
         OpenstackLoadbalancersPullBuilder {
             client: self.client.clone(),
@@ -148,6 +154,7 @@ impl<'a> OpenstackLoadbalancersApi<'a> {
     /// - `202`
     ///
     /// Returns a [`OpenstackLoadbalancersSetSecurityGroupsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_security_groups(
         &self,
         uuid: Uuid,
@@ -170,6 +177,7 @@ impl<'a> OpenstackLoadbalancersApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`OpenstackLoadbalancersUnlinkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn unlink(&self, uuid: Uuid) -> OpenstackLoadbalancersUnlinkBuilder {
         OpenstackLoadbalancersUnlinkBuilder {
             client: self.client.clone(),
@@ -187,6 +195,7 @@ impl<'a> OpenstackLoadbalancersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackLoadbalancersUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -209,6 +218,7 @@ impl<'a> OpenstackLoadbalancersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackLoadbalancersPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -230,6 +240,7 @@ impl<'a> OpenstackLoadbalancersApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`OpenstackLoadbalancersDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> OpenstackLoadbalancersDestroyBuilder {
         OpenstackLoadbalancersDestroyBuilder {
             client: self.client.clone(),
@@ -257,11 +268,13 @@ impl OpenstackLoadbalancersListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -269,6 +282,7 @@ impl OpenstackLoadbalancersListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -276,6 +290,7 @@ impl OpenstackLoadbalancersListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -283,6 +298,7 @@ impl OpenstackLoadbalancersListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -290,6 +306,7 @@ impl OpenstackLoadbalancersListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -299,11 +316,13 @@ impl OpenstackLoadbalancersListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
@@ -311,6 +330,7 @@ impl OpenstackLoadbalancersListBuilder {
     /// Tenant URL
     ///
     /// Query `tenant`, string (uri).
+    #[inline]
     pub fn tenant(mut self, value: impl Into<String>) -> Self {
         self.tenant = Some(value.into());
         self
@@ -318,12 +338,14 @@ impl OpenstackLoadbalancersListBuilder {
     /// Tenant UUID
     ///
     /// Query `tenant_uuid`, string (uuid).
+    #[inline]
     pub fn tenant_uuid(mut self, value: Uuid) -> Self {
         self.tenant_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -332,6 +354,7 @@ impl OpenstackLoadbalancersListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -354,6 +377,7 @@ impl OpenstackLoadbalancersListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::OpenStackLoadBalancer>> {
@@ -364,6 +388,7 @@ impl OpenstackLoadbalancersListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::OpenStackLoadBalancer> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -379,6 +404,7 @@ impl OpenstackLoadbalancersListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/openstack-loadbalancers/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -392,6 +418,7 @@ impl std::future::IntoFuture for OpenstackLoadbalancersListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::OpenStackLoadBalancer>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -408,17 +435,20 @@ impl OpenstackLoadbalancersRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -427,6 +457,7 @@ impl OpenstackLoadbalancersRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -448,6 +479,7 @@ impl OpenstackLoadbalancersRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OpenStackLoadBalancer> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -456,6 +488,7 @@ impl OpenstackLoadbalancersRetrieveBuilder {
 impl std::future::IntoFuture for OpenstackLoadbalancersRetrieveBuilder {
     type Output = Result<models::OpenStackLoadBalancer, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OpenStackLoadBalancer>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -471,6 +504,7 @@ pub struct OpenstackLoadbalancersAttachFloatingIpBuilder {
 impl OpenstackLoadbalancersAttachFloatingIpBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -479,6 +513,7 @@ impl OpenstackLoadbalancersAttachFloatingIpBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -499,6 +534,7 @@ impl OpenstackLoadbalancersAttachFloatingIpBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -507,6 +543,7 @@ impl OpenstackLoadbalancersAttachFloatingIpBuilder {
 impl std::future::IntoFuture for OpenstackLoadbalancersAttachFloatingIpBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -521,6 +558,7 @@ pub struct OpenstackLoadbalancersCreateBuilder {
 impl OpenstackLoadbalancersCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -529,6 +567,7 @@ impl OpenstackLoadbalancersCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -546,6 +585,7 @@ impl OpenstackLoadbalancersCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CreateLoadBalancer> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -554,6 +594,7 @@ impl OpenstackLoadbalancersCreateBuilder {
 impl std::future::IntoFuture for OpenstackLoadbalancersCreateBuilder {
     type Output = Result<models::CreateLoadBalancer, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CreateLoadBalancer>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -568,6 +609,7 @@ pub struct OpenstackLoadbalancersDetachFloatingIpBuilder {
 impl OpenstackLoadbalancersDetachFloatingIpBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -576,6 +618,7 @@ impl OpenstackLoadbalancersDetachFloatingIpBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -595,6 +638,7 @@ impl OpenstackLoadbalancersDetachFloatingIpBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -603,6 +647,7 @@ impl OpenstackLoadbalancersDetachFloatingIpBuilder {
 impl std::future::IntoFuture for OpenstackLoadbalancersDetachFloatingIpBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -617,6 +662,7 @@ pub struct OpenstackLoadbalancersPullBuilder {
 impl OpenstackLoadbalancersPullBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -625,6 +671,7 @@ impl OpenstackLoadbalancersPullBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -644,6 +691,7 @@ impl OpenstackLoadbalancersPullBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -652,6 +700,7 @@ impl OpenstackLoadbalancersPullBuilder {
 impl std::future::IntoFuture for OpenstackLoadbalancersPullBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -667,6 +716,7 @@ pub struct OpenstackLoadbalancersSetSecurityGroupsBuilder {
 impl OpenstackLoadbalancersSetSecurityGroupsBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -675,6 +725,7 @@ impl OpenstackLoadbalancersSetSecurityGroupsBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -695,6 +746,7 @@ impl OpenstackLoadbalancersSetSecurityGroupsBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -703,6 +755,7 @@ impl OpenstackLoadbalancersSetSecurityGroupsBuilder {
 impl std::future::IntoFuture for OpenstackLoadbalancersSetSecurityGroupsBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -717,6 +770,7 @@ pub struct OpenstackLoadbalancersUnlinkBuilder {
 impl OpenstackLoadbalancersUnlinkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -725,6 +779,7 @@ impl OpenstackLoadbalancersUnlinkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -744,6 +799,7 @@ impl OpenstackLoadbalancersUnlinkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -752,6 +808,7 @@ impl OpenstackLoadbalancersUnlinkBuilder {
 impl std::future::IntoFuture for OpenstackLoadbalancersUnlinkBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -767,6 +824,7 @@ pub struct OpenstackLoadbalancersUpdateBuilder {
 impl OpenstackLoadbalancersUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -775,6 +833,7 @@ impl OpenstackLoadbalancersUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -795,6 +854,7 @@ impl OpenstackLoadbalancersUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::UpdateLoadBalancer> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -803,6 +863,7 @@ impl OpenstackLoadbalancersUpdateBuilder {
 impl std::future::IntoFuture for OpenstackLoadbalancersUpdateBuilder {
     type Output = Result<models::UpdateLoadBalancer, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::UpdateLoadBalancer>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -818,6 +879,7 @@ pub struct OpenstackLoadbalancersPartialUpdateBuilder {
 impl OpenstackLoadbalancersPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -827,10 +889,12 @@ impl OpenstackLoadbalancersPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedUpdateLoadBalancerRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -853,6 +917,7 @@ impl OpenstackLoadbalancersPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::UpdateLoadBalancer> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -861,6 +926,7 @@ impl OpenstackLoadbalancersPartialUpdateBuilder {
 impl std::future::IntoFuture for OpenstackLoadbalancersPartialUpdateBuilder {
     type Output = Result<models::UpdateLoadBalancer, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::UpdateLoadBalancer>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -875,6 +941,7 @@ pub struct OpenstackLoadbalancersDestroyBuilder {
 impl OpenstackLoadbalancersDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -883,6 +950,7 @@ impl OpenstackLoadbalancersDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -902,6 +970,7 @@ impl OpenstackLoadbalancersDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -910,6 +979,7 @@ impl OpenstackLoadbalancersDestroyBuilder {
 impl std::future::IntoFuture for OpenstackLoadbalancersDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -924,6 +994,7 @@ pub struct OpenstackLoadbalancersMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> OpenstackLoadbalancersMock<'a> {
     /// Expects `GET /api/openstack-loadbalancers/` (operation `openstack_loadbalancers_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -939,6 +1010,7 @@ impl<'a> OpenstackLoadbalancersMock<'a> {
         )
     }
     /// Expects `GET /api/openstack-loadbalancers/{uuid}/` (operation `openstack_loadbalancers_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -953,6 +1025,7 @@ impl<'a> OpenstackLoadbalancersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-loadbalancers/{uuid}/attach_floating_ip/` (operation `openstack_loadbalancers_attach_floating_ip`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn attach_floating_ip(
         &self,
         uuid: &Uuid,
@@ -967,6 +1040,7 @@ impl<'a> OpenstackLoadbalancersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-loadbalancers/` (operation `openstack_loadbalancers_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::CreateLoadBalancer> {
@@ -979,6 +1053,7 @@ impl<'a> OpenstackLoadbalancersMock<'a> {
         )
     }
     /// Expects `POST /api/openstack-loadbalancers/{uuid}/detach_floating_ip/` (operation `openstack_loadbalancers_detach_floating_ip`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn detach_floating_ip(
         &self,
         uuid: &Uuid,
@@ -993,6 +1068,7 @@ impl<'a> OpenstackLoadbalancersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-loadbalancers/{uuid}/pull/` (operation `openstack_loadbalancers_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn pull(
         &self,
         uuid: &Uuid,
@@ -1007,6 +1083,7 @@ impl<'a> OpenstackLoadbalancersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-loadbalancers/{uuid}/set_security_groups/` (operation `openstack_loadbalancers_set_security_groups`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_security_groups(
         &self,
         uuid: &Uuid,
@@ -1021,6 +1098,7 @@ impl<'a> OpenstackLoadbalancersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-loadbalancers/{uuid}/unlink/` (operation `openstack_loadbalancers_unlink`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn unlink(
         &self,
         uuid: &Uuid,
@@ -1035,6 +1113,7 @@ impl<'a> OpenstackLoadbalancersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/openstack-loadbalancers/{uuid}/` (operation `openstack_loadbalancers_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -1049,6 +1128,7 @@ impl<'a> OpenstackLoadbalancersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/openstack-loadbalancers/{uuid}/` (operation `openstack_loadbalancers_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -1063,6 +1143,7 @@ impl<'a> OpenstackLoadbalancersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/openstack-loadbalancers/{uuid}/` (operation `openstack_loadbalancers_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,

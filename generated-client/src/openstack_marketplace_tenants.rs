@@ -25,6 +25,7 @@ impl<'a> OpenstackMarketplaceTenantsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackMarketplaceTenantsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> OpenstackMarketplaceTenantsListBuilder {
         OpenstackMarketplaceTenantsListBuilder {
             client: self.client.clone(),
@@ -58,6 +59,7 @@ impl<'a> OpenstackMarketplaceTenantsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackMarketplaceTenantsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> OpenstackMarketplaceTenantsRetrieveBuilder {
         OpenstackMarketplaceTenantsRetrieveBuilder {
             client: self.client.clone(),
@@ -73,6 +75,7 @@ impl<'a> OpenstackMarketplaceTenantsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`OpenstackMarketplaceTenantsCreateImageBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create_image(
         &self,
         uuid: Uuid,
@@ -93,6 +96,7 @@ impl<'a> OpenstackMarketplaceTenantsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackMarketplaceTenantsUploadImageDataBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn upload_image_data(
         &self,
         uuid: Uuid,
@@ -136,6 +140,7 @@ impl OpenstackMarketplaceTenantsListBuilder {
     /// Backend ID
     ///
     /// Query `backend_id`, string.
+    #[inline]
     pub fn backend_id(mut self, value: impl Into<String>) -> Self {
         self.backend_id = Some(value.into());
         self
@@ -143,6 +148,7 @@ impl OpenstackMarketplaceTenantsListBuilder {
     /// Can manage
     ///
     /// Query `can_manage`, boolean.
+    #[inline]
     pub fn can_manage(mut self, value: bool) -> Self {
         self.can_manage = Some(value);
         self
@@ -150,6 +156,7 @@ impl OpenstackMarketplaceTenantsListBuilder {
     /// Customer UUID
     ///
     /// Query `customer`, string (uuid).
+    #[inline]
     pub fn customer(mut self, value: Uuid) -> Self {
         self.customer = Some(value);
         self
@@ -157,6 +164,7 @@ impl OpenstackMarketplaceTenantsListBuilder {
     /// Customer abbreviation
     ///
     /// Query `customer_abbreviation`, string.
+    #[inline]
     pub fn customer_abbreviation(mut self, value: impl Into<String>) -> Self {
         self.customer_abbreviation = Some(value.into());
         self
@@ -164,6 +172,7 @@ impl OpenstackMarketplaceTenantsListBuilder {
     /// Customer name
     ///
     /// Query `customer_name`, string.
+    #[inline]
     pub fn customer_name(mut self, value: impl Into<String>) -> Self {
         self.customer_name = Some(value.into());
         self
@@ -171,6 +180,7 @@ impl OpenstackMarketplaceTenantsListBuilder {
     /// Customer native name
     ///
     /// Query `customer_native_name`, string.
+    #[inline]
     pub fn customer_native_name(mut self, value: impl Into<String>) -> Self {
         self.customer_native_name = Some(value.into());
         self
@@ -178,6 +188,7 @@ impl OpenstackMarketplaceTenantsListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -185,6 +196,7 @@ impl OpenstackMarketplaceTenantsListBuilder {
     /// Description
     ///
     /// Query `description`, string.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -192,6 +204,7 @@ impl OpenstackMarketplaceTenantsListBuilder {
     /// External IP
     ///
     /// Query `external_ip`, string.
+    #[inline]
     pub fn external_ip(mut self, value: impl Into<String>) -> Self {
         self.external_ip = Some(value.into());
         self
@@ -199,6 +212,7 @@ impl OpenstackMarketplaceTenantsListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -206,6 +220,7 @@ impl OpenstackMarketplaceTenantsListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -213,6 +228,7 @@ impl OpenstackMarketplaceTenantsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -220,6 +236,7 @@ impl OpenstackMarketplaceTenantsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -227,6 +244,7 @@ impl OpenstackMarketplaceTenantsListBuilder {
     /// Project UUID
     ///
     /// Query `project`, string (uuid).
+    #[inline]
     pub fn project(mut self, value: Uuid) -> Self {
         self.project = Some(value);
         self
@@ -234,6 +252,7 @@ impl OpenstackMarketplaceTenantsListBuilder {
     /// Project name
     ///
     /// Query `project_name`, string.
+    #[inline]
     pub fn project_name(mut self, value: impl Into<String>) -> Self {
         self.project_name = Some(value.into());
         self
@@ -241,6 +260,7 @@ impl OpenstackMarketplaceTenantsListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -248,6 +268,7 @@ impl OpenstackMarketplaceTenantsListBuilder {
     /// Service settings name
     ///
     /// Query `service_settings_name`, string.
+    #[inline]
     pub fn service_settings_name(mut self, value: impl Into<String>) -> Self {
         self.service_settings_name = Some(value.into());
         self
@@ -255,6 +276,7 @@ impl OpenstackMarketplaceTenantsListBuilder {
     /// Service settings UUID
     ///
     /// Query `service_settings_uuid`, string (uuid).
+    #[inline]
     pub fn service_settings_uuid(mut self, value: Uuid) -> Self {
         self.service_settings_uuid = Some(value);
         self
@@ -264,17 +286,20 @@ impl OpenstackMarketplaceTenantsListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -283,6 +308,7 @@ impl OpenstackMarketplaceTenantsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -319,6 +345,7 @@ impl OpenstackMarketplaceTenantsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -331,6 +358,7 @@ impl OpenstackMarketplaceTenantsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<models::OpenstackMarketplaceTenantsListResponse> {
@@ -348,6 +376,7 @@ impl OpenstackMarketplaceTenantsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/openstack-marketplace-tenants/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -364,6 +393,7 @@ impl std::future::IntoFuture for OpenstackMarketplaceTenantsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::OpenstackMarketplaceTenantsListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -378,6 +408,7 @@ pub struct OpenstackMarketplaceTenantsRetrieveBuilder {
 impl OpenstackMarketplaceTenantsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -386,6 +417,7 @@ impl OpenstackMarketplaceTenantsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -405,6 +437,7 @@ impl OpenstackMarketplaceTenantsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::OpenstackMarketplaceTenantsRetrieveResponse> {
@@ -420,6 +453,7 @@ impl std::future::IntoFuture for OpenstackMarketplaceTenantsRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::OpenstackMarketplaceTenantsRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -435,6 +469,7 @@ pub struct OpenstackMarketplaceTenantsCreateImageBuilder {
 impl OpenstackMarketplaceTenantsCreateImageBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -443,6 +478,7 @@ impl OpenstackMarketplaceTenantsCreateImageBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -463,6 +499,7 @@ impl OpenstackMarketplaceTenantsCreateImageBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ImageCreate> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -471,6 +508,7 @@ impl OpenstackMarketplaceTenantsCreateImageBuilder {
 impl std::future::IntoFuture for OpenstackMarketplaceTenantsCreateImageBuilder {
     type Output = Result<models::ImageCreate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ImageCreate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -486,6 +524,7 @@ pub struct OpenstackMarketplaceTenantsUploadImageDataBuilder {
 impl OpenstackMarketplaceTenantsUploadImageDataBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -494,6 +533,7 @@ impl OpenstackMarketplaceTenantsUploadImageDataBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -514,6 +554,7 @@ impl OpenstackMarketplaceTenantsUploadImageDataBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::StatusMessage> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -522,6 +563,7 @@ impl OpenstackMarketplaceTenantsUploadImageDataBuilder {
 impl std::future::IntoFuture for OpenstackMarketplaceTenantsUploadImageDataBuilder {
     type Output = Result<models::StatusMessage, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::StatusMessage>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -536,6 +578,7 @@ pub struct OpenstackMarketplaceTenantsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> OpenstackMarketplaceTenantsMock<'a> {
     /// Expects `GET /api/openstack-marketplace-tenants/` (operation `openstack_marketplace_tenants_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -551,6 +594,7 @@ impl<'a> OpenstackMarketplaceTenantsMock<'a> {
         )
     }
     /// Expects `GET /api/openstack-marketplace-tenants/{uuid}/` (operation `openstack_marketplace_tenants_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -568,6 +612,7 @@ impl<'a> OpenstackMarketplaceTenantsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-marketplace-tenants/{uuid}/create_image/` (operation `openstack_marketplace_tenants_create_image`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create_image(
         &self,
         uuid: &Uuid,
@@ -582,6 +627,7 @@ impl<'a> OpenstackMarketplaceTenantsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-marketplace-tenants/{uuid}/upload_image_data/{image_id}/` (operation `openstack_marketplace_tenants_upload_image_data`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn upload_image_data(
         &self,
         uuid: &Uuid,

@@ -25,6 +25,7 @@ impl<'a> OpenstackMigrationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackMigrationsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> OpenstackMigrationsListBuilder {
         OpenstackMigrationsListBuilder {
             client: self.client.clone(),
@@ -43,6 +44,7 @@ impl<'a> OpenstackMigrationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackMigrationsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> OpenstackMigrationsRetrieveBuilder {
         OpenstackMigrationsRetrieveBuilder {
             client: self.client.clone(),
@@ -58,6 +60,7 @@ impl<'a> OpenstackMigrationsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`OpenstackMigrationsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::MigrationCreateRequest,
@@ -76,6 +79,7 @@ impl<'a> OpenstackMigrationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackMigrationsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -96,6 +100,7 @@ impl<'a> OpenstackMigrationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackMigrationsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, uuid: Uuid) -> OpenstackMigrationsPartialUpdateBuilder {
         OpenstackMigrationsPartialUpdateBuilder {
             client: self.client.clone(),
@@ -112,6 +117,7 @@ impl<'a> OpenstackMigrationsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`OpenstackMigrationsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> OpenstackMigrationsDestroyBuilder {
         OpenstackMigrationsDestroyBuilder {
             client: self.client.clone(),
@@ -133,6 +139,7 @@ pub struct OpenstackMigrationsListBuilder {
 }
 impl OpenstackMigrationsListBuilder {
     /// Query `dst_resource_uuid`, string (uuid).
+    #[inline]
     pub fn dst_resource_uuid(mut self, value: Uuid) -> Self {
         self.dst_resource_uuid = Some(value);
         self
@@ -140,6 +147,7 @@ impl OpenstackMigrationsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -147,17 +155,20 @@ impl OpenstackMigrationsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `src_resource_uuid`, string (uuid).
+    #[inline]
     pub fn src_resource_uuid(mut self, value: Uuid) -> Self {
         self.src_resource_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -166,6 +177,7 @@ impl OpenstackMigrationsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -184,6 +196,7 @@ impl OpenstackMigrationsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::MigrationDetails>> {
@@ -194,6 +207,7 @@ impl OpenstackMigrationsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::MigrationDetails> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -209,6 +223,7 @@ impl OpenstackMigrationsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/openstack-migrations/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -220,6 +235,7 @@ impl OpenstackMigrationsListBuilder {
 impl std::future::IntoFuture for OpenstackMigrationsListBuilder {
     type Output = Result<runtime::Page<models::MigrationDetails>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::MigrationDetails>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -234,6 +250,7 @@ pub struct OpenstackMigrationsRetrieveBuilder {
 impl OpenstackMigrationsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -242,6 +259,7 @@ impl OpenstackMigrationsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -261,6 +279,7 @@ impl OpenstackMigrationsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::MigrationDetails> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -269,6 +288,7 @@ impl OpenstackMigrationsRetrieveBuilder {
 impl std::future::IntoFuture for OpenstackMigrationsRetrieveBuilder {
     type Output = Result<models::MigrationDetails, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::MigrationDetails>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -283,6 +303,7 @@ pub struct OpenstackMigrationsCreateBuilder {
 impl OpenstackMigrationsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -291,6 +312,7 @@ impl OpenstackMigrationsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -305,6 +327,7 @@ impl OpenstackMigrationsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::MigrationCreate> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -313,6 +336,7 @@ impl OpenstackMigrationsCreateBuilder {
 impl std::future::IntoFuture for OpenstackMigrationsCreateBuilder {
     type Output = Result<models::MigrationCreate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::MigrationCreate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -328,6 +352,7 @@ pub struct OpenstackMigrationsUpdateBuilder {
 impl OpenstackMigrationsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -336,6 +361,7 @@ impl OpenstackMigrationsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -356,6 +382,7 @@ impl OpenstackMigrationsUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::MigrationDetails> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -364,6 +391,7 @@ impl OpenstackMigrationsUpdateBuilder {
 impl std::future::IntoFuture for OpenstackMigrationsUpdateBuilder {
     type Output = Result<models::MigrationDetails, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::MigrationDetails>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -379,6 +407,7 @@ pub struct OpenstackMigrationsPartialUpdateBuilder {
 impl OpenstackMigrationsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -388,10 +417,12 @@ impl OpenstackMigrationsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedMigrationDetailsRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -414,6 +445,7 @@ impl OpenstackMigrationsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::MigrationDetails> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -422,6 +454,7 @@ impl OpenstackMigrationsPartialUpdateBuilder {
 impl std::future::IntoFuture for OpenstackMigrationsPartialUpdateBuilder {
     type Output = Result<models::MigrationDetails, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::MigrationDetails>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -436,6 +469,7 @@ pub struct OpenstackMigrationsDestroyBuilder {
 impl OpenstackMigrationsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -444,6 +478,7 @@ impl OpenstackMigrationsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -463,6 +498,7 @@ impl OpenstackMigrationsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -471,6 +507,7 @@ impl OpenstackMigrationsDestroyBuilder {
 impl std::future::IntoFuture for OpenstackMigrationsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -485,6 +522,7 @@ pub struct OpenstackMigrationsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> OpenstackMigrationsMock<'a> {
     /// Expects `GET /api/openstack-migrations/` (operation `openstack_migrations_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::MigrationDetails>> {
@@ -497,6 +535,7 @@ impl<'a> OpenstackMigrationsMock<'a> {
         )
     }
     /// Expects `GET /api/openstack-migrations/{uuid}/` (operation `openstack_migrations_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -511,6 +550,7 @@ impl<'a> OpenstackMigrationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-migrations/` (operation `openstack_migrations_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::MigrationCreate> {
@@ -523,6 +563,7 @@ impl<'a> OpenstackMigrationsMock<'a> {
         )
     }
     /// Expects `PUT /api/openstack-migrations/{uuid}/` (operation `openstack_migrations_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -537,6 +578,7 @@ impl<'a> OpenstackMigrationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/openstack-migrations/{uuid}/` (operation `openstack_migrations_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -551,6 +593,7 @@ impl<'a> OpenstackMigrationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/openstack-migrations/{uuid}/` (operation `openstack_migrations_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,

@@ -27,6 +27,7 @@ impl<'a> OpenstackNetworkRbacPoliciesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackNetworkRbacPoliciesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> OpenstackNetworkRbacPoliciesListBuilder {
         OpenstackNetworkRbacPoliciesListBuilder {
             client: self.client.clone(),
@@ -53,6 +54,7 @@ impl<'a> OpenstackNetworkRbacPoliciesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackNetworkRbacPoliciesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> OpenstackNetworkRbacPoliciesRetrieveBuilder {
         OpenstackNetworkRbacPoliciesRetrieveBuilder {
             client: self.client.clone(),
@@ -70,6 +72,7 @@ impl<'a> OpenstackNetworkRbacPoliciesApi<'a> {
     /// - `201`
     ///
     /// Returns a [`OpenstackNetworkRbacPoliciesCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::NetworkRbacPolicyRequest,
@@ -88,6 +91,7 @@ impl<'a> OpenstackNetworkRbacPoliciesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackNetworkRbacPoliciesUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -108,6 +112,7 @@ impl<'a> OpenstackNetworkRbacPoliciesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackNetworkRbacPoliciesPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -129,6 +134,7 @@ impl<'a> OpenstackNetworkRbacPoliciesApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`OpenstackNetworkRbacPoliciesDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> OpenstackNetworkRbacPoliciesDestroyBuilder {
         OpenstackNetworkRbacPoliciesDestroyBuilder {
             client: self.client.clone(),
@@ -158,6 +164,7 @@ impl OpenstackNetworkRbacPoliciesListBuilder {
     /// Direction relative to the requesting user
     ///
     /// Query `direction`, `NetworkRBACPolicyDirectionEnum`.
+    #[inline]
     pub fn direction(mut self, value: models::NetworkRbacPolicyDirectionEnum) -> Self {
         self.direction = Some(value);
         self
@@ -165,6 +172,7 @@ impl OpenstackNetworkRbacPoliciesListBuilder {
     /// Network URL
     ///
     /// Query `network`, string (uri).
+    #[inline]
     pub fn network(mut self, value: impl Into<String>) -> Self {
         self.network = Some(value.into());
         self
@@ -172,6 +180,7 @@ impl OpenstackNetworkRbacPoliciesListBuilder {
     /// Network UUID
     ///
     /// Query `network_uuid`, string (uuid).
+    #[inline]
     pub fn network_uuid(mut self, value: Uuid) -> Self {
         self.network_uuid = Some(value);
         self
@@ -179,6 +188,7 @@ impl OpenstackNetworkRbacPoliciesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -186,6 +196,7 @@ impl OpenstackNetworkRbacPoliciesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -193,6 +204,7 @@ impl OpenstackNetworkRbacPoliciesListBuilder {
     /// Type of access granted - either shared access or external network access
     ///
     /// Query `policy_type`, `PolicyTypeEnum`.
+    #[inline]
     pub fn policy_type(mut self, value: models::PolicyTypeEnum) -> Self {
         self.policy_type = Some(value);
         self
@@ -200,6 +212,7 @@ impl OpenstackNetworkRbacPoliciesListBuilder {
     /// Target tenant URL
     ///
     /// Query `target_tenant`, string (uri).
+    #[inline]
     pub fn target_tenant(mut self, value: impl Into<String>) -> Self {
         self.target_tenant = Some(value.into());
         self
@@ -207,6 +220,7 @@ impl OpenstackNetworkRbacPoliciesListBuilder {
     /// Target tenant UUID
     ///
     /// Query `target_tenant_uuid`, string (uuid).
+    #[inline]
     pub fn target_tenant_uuid(mut self, value: Uuid) -> Self {
         self.target_tenant_uuid = Some(value);
         self
@@ -214,6 +228,7 @@ impl OpenstackNetworkRbacPoliciesListBuilder {
     /// Tenant URL
     ///
     /// Query `tenant`, string (uri).
+    #[inline]
     pub fn tenant(mut self, value: impl Into<String>) -> Self {
         self.tenant = Some(value.into());
         self
@@ -221,12 +236,14 @@ impl OpenstackNetworkRbacPoliciesListBuilder {
     /// Tenant UUID
     ///
     /// Query `tenant_uuid`, string (uuid).
+    #[inline]
     pub fn tenant_uuid(mut self, value: Uuid) -> Self {
         self.tenant_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -235,6 +252,7 @@ impl OpenstackNetworkRbacPoliciesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -262,6 +280,7 @@ impl OpenstackNetworkRbacPoliciesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::NetworkRbacPolicy>> {
@@ -272,6 +291,7 @@ impl OpenstackNetworkRbacPoliciesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::NetworkRbacPolicy> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -287,6 +307,7 @@ impl OpenstackNetworkRbacPoliciesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/openstack-network-rbac-policies/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -298,6 +319,7 @@ impl OpenstackNetworkRbacPoliciesListBuilder {
 impl std::future::IntoFuture for OpenstackNetworkRbacPoliciesListBuilder {
     type Output = Result<runtime::Page<models::NetworkRbacPolicy>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::NetworkRbacPolicy>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -312,6 +334,7 @@ pub struct OpenstackNetworkRbacPoliciesRetrieveBuilder {
 impl OpenstackNetworkRbacPoliciesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -320,6 +343,7 @@ impl OpenstackNetworkRbacPoliciesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -339,6 +363,7 @@ impl OpenstackNetworkRbacPoliciesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::NetworkRbacPolicy> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -347,6 +372,7 @@ impl OpenstackNetworkRbacPoliciesRetrieveBuilder {
 impl std::future::IntoFuture for OpenstackNetworkRbacPoliciesRetrieveBuilder {
     type Output = Result<models::NetworkRbacPolicy, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::NetworkRbacPolicy>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -361,6 +387,7 @@ pub struct OpenstackNetworkRbacPoliciesCreateBuilder {
 impl OpenstackNetworkRbacPoliciesCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -369,6 +396,7 @@ impl OpenstackNetworkRbacPoliciesCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -386,6 +414,7 @@ impl OpenstackNetworkRbacPoliciesCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::NetworkRbacPolicy> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -394,6 +423,7 @@ impl OpenstackNetworkRbacPoliciesCreateBuilder {
 impl std::future::IntoFuture for OpenstackNetworkRbacPoliciesCreateBuilder {
     type Output = Result<models::NetworkRbacPolicy, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::NetworkRbacPolicy>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -409,6 +439,7 @@ pub struct OpenstackNetworkRbacPoliciesUpdateBuilder {
 impl OpenstackNetworkRbacPoliciesUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -417,6 +448,7 @@ impl OpenstackNetworkRbacPoliciesUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -437,6 +469,7 @@ impl OpenstackNetworkRbacPoliciesUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::NetworkRbacPolicy> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -445,6 +478,7 @@ impl OpenstackNetworkRbacPoliciesUpdateBuilder {
 impl std::future::IntoFuture for OpenstackNetworkRbacPoliciesUpdateBuilder {
     type Output = Result<models::NetworkRbacPolicy, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::NetworkRbacPolicy>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -460,6 +494,7 @@ pub struct OpenstackNetworkRbacPoliciesPartialUpdateBuilder {
 impl OpenstackNetworkRbacPoliciesPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -469,10 +504,12 @@ impl OpenstackNetworkRbacPoliciesPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedNetworkRbacPolicyRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -495,6 +532,7 @@ impl OpenstackNetworkRbacPoliciesPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::NetworkRbacPolicy> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -503,6 +541,7 @@ impl OpenstackNetworkRbacPoliciesPartialUpdateBuilder {
 impl std::future::IntoFuture for OpenstackNetworkRbacPoliciesPartialUpdateBuilder {
     type Output = Result<models::NetworkRbacPolicy, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::NetworkRbacPolicy>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -517,6 +556,7 @@ pub struct OpenstackNetworkRbacPoliciesDestroyBuilder {
 impl OpenstackNetworkRbacPoliciesDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -525,6 +565,7 @@ impl OpenstackNetworkRbacPoliciesDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -544,6 +585,7 @@ impl OpenstackNetworkRbacPoliciesDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -552,6 +594,7 @@ impl OpenstackNetworkRbacPoliciesDestroyBuilder {
 impl std::future::IntoFuture for OpenstackNetworkRbacPoliciesDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -566,6 +609,7 @@ pub struct OpenstackNetworkRbacPoliciesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> OpenstackNetworkRbacPoliciesMock<'a> {
     /// Expects `GET /api/openstack-network-rbac-policies/` (operation `openstack_network_rbac_policies_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::NetworkRbacPolicy>> {
@@ -578,6 +622,7 @@ impl<'a> OpenstackNetworkRbacPoliciesMock<'a> {
         )
     }
     /// Expects `GET /api/openstack-network-rbac-policies/{uuid}/` (operation `openstack_network_rbac_policies_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -592,6 +637,7 @@ impl<'a> OpenstackNetworkRbacPoliciesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-network-rbac-policies/` (operation `openstack_network_rbac_policies_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::NetworkRbacPolicy> {
@@ -604,6 +650,7 @@ impl<'a> OpenstackNetworkRbacPoliciesMock<'a> {
         )
     }
     /// Expects `PUT /api/openstack-network-rbac-policies/{uuid}/` (operation `openstack_network_rbac_policies_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -618,6 +665,7 @@ impl<'a> OpenstackNetworkRbacPoliciesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/openstack-network-rbac-policies/{uuid}/` (operation `openstack_network_rbac_policies_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -632,6 +680,7 @@ impl<'a> OpenstackNetworkRbacPoliciesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/openstack-network-rbac-policies/{uuid}/` (operation `openstack_network_rbac_policies_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,

@@ -27,6 +27,7 @@ impl<'a> OpenstackNetworksApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackNetworksListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> OpenstackNetworksListBuilder {
         OpenstackNetworksListBuilder {
             client: self.client.clone(),
@@ -69,6 +70,7 @@ impl<'a> OpenstackNetworksApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackNetworksRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> OpenstackNetworksRetrieveBuilder {
         OpenstackNetworksRetrieveBuilder {
             client: self.client.clone(),
@@ -87,6 +89,7 @@ impl<'a> OpenstackNetworksApi<'a> {
     /// - `201`
     ///
     /// Returns a [`OpenstackNetworksCreateSubnetBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create_subnet(
         &self,
         uuid: Uuid,
@@ -110,6 +113,7 @@ impl<'a> OpenstackNetworksApi<'a> {
     /// - `409`
     ///
     /// Returns a [`OpenstackNetworksPullBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn pull(&self, uuid: Uuid) -> OpenstackNetworksPullBuilder {
         OpenstackNetworksPullBuilder {
             client: self.client.clone(),
@@ -129,6 +133,7 @@ impl<'a> OpenstackNetworksApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`OpenstackNetworksUnlinkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn unlink(&self, uuid: Uuid) -> OpenstackNetworksUnlinkBuilder {
         OpenstackNetworksUnlinkBuilder {
             client: self.client.clone(),
@@ -146,6 +151,7 @@ impl<'a> OpenstackNetworksApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackNetworksUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -168,6 +174,7 @@ impl<'a> OpenstackNetworksApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackNetworksPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, uuid: Uuid) -> OpenstackNetworksPartialUpdateBuilder {
         OpenstackNetworksPartialUpdateBuilder {
             client: self.client.clone(),
@@ -186,6 +193,7 @@ impl<'a> OpenstackNetworksApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`OpenstackNetworksDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> OpenstackNetworksDestroyBuilder {
         OpenstackNetworksDestroyBuilder {
             client: self.client.clone(),
@@ -203,6 +211,7 @@ impl<'a> OpenstackNetworksApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackNetworksRbacPolicyCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn rbac_policy_create(
         &self,
         uuid: Uuid,
@@ -225,6 +234,7 @@ impl<'a> OpenstackNetworksApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackNetworksSetErredBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_erred(&self, uuid: Uuid) -> OpenstackNetworksSetErredBuilder {
         OpenstackNetworksSetErredBuilder {
             client: self.client.clone(),
@@ -243,6 +253,7 @@ impl<'a> OpenstackNetworksApi<'a> {
     /// - `202`
     ///
     /// Returns a [`OpenstackNetworksSetMtuBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_mtu(
         &self,
         uuid: Uuid,
@@ -265,6 +276,7 @@ impl<'a> OpenstackNetworksApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackNetworksSetOkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_ok(&self, uuid: Uuid) -> OpenstackNetworksSetOkBuilder {
         OpenstackNetworksSetOkBuilder {
             client: self.client.clone(),
@@ -282,6 +294,7 @@ impl<'a> OpenstackNetworksApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`OpenstackNetworksRbacPolicyDeleteDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn rbac_policy_delete_destroy(
         &self,
         uuid: Uuid,
@@ -332,6 +345,7 @@ impl OpenstackNetworksListBuilder {
     /// Backend ID
     ///
     /// Query `backend_id`, string.
+    #[inline]
     pub fn backend_id(mut self, value: impl Into<String>) -> Self {
         self.backend_id = Some(value.into());
         self
@@ -339,6 +353,7 @@ impl OpenstackNetworksListBuilder {
     /// Can manage
     ///
     /// Query `can_manage`, boolean.
+    #[inline]
     pub fn can_manage(mut self, value: bool) -> Self {
         self.can_manage = Some(value);
         self
@@ -346,6 +361,7 @@ impl OpenstackNetworksListBuilder {
     /// Customer UUID
     ///
     /// Query `customer`, string (uuid).
+    #[inline]
     pub fn customer(mut self, value: Uuid) -> Self {
         self.customer = Some(value);
         self
@@ -353,6 +369,7 @@ impl OpenstackNetworksListBuilder {
     /// Customer abbreviation
     ///
     /// Query `customer_abbreviation`, string.
+    #[inline]
     pub fn customer_abbreviation(mut self, value: impl Into<String>) -> Self {
         self.customer_abbreviation = Some(value.into());
         self
@@ -360,6 +377,7 @@ impl OpenstackNetworksListBuilder {
     /// Customer name
     ///
     /// Query `customer_name`, string.
+    #[inline]
     pub fn customer_name(mut self, value: impl Into<String>) -> Self {
         self.customer_name = Some(value.into());
         self
@@ -367,6 +385,7 @@ impl OpenstackNetworksListBuilder {
     /// Customer native name
     ///
     /// Query `customer_native_name`, string.
+    #[inline]
     pub fn customer_native_name(mut self, value: impl Into<String>) -> Self {
         self.customer_native_name = Some(value.into());
         self
@@ -374,6 +393,7 @@ impl OpenstackNetworksListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -381,6 +401,7 @@ impl OpenstackNetworksListBuilder {
     /// Description
     ///
     /// Query `description`, string.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -388,6 +409,7 @@ impl OpenstackNetworksListBuilder {
     /// Direct only
     ///
     /// Query `direct_only`, boolean.
+    #[inline]
     pub fn direct_only(mut self, value: bool) -> Self {
         self.direct_only = Some(value);
         self
@@ -395,6 +417,7 @@ impl OpenstackNetworksListBuilder {
     /// External IP
     ///
     /// Query `external_ip`, string.
+    #[inline]
     pub fn external_ip(mut self, value: impl Into<String>) -> Self {
         self.external_ip = Some(value.into());
         self
@@ -402,16 +425,19 @@ impl OpenstackNetworksListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Query `is_external`, boolean.
+    #[inline]
     pub fn is_external(mut self, value: bool) -> Self {
         self.is_external = Some(value);
         self
@@ -419,6 +445,7 @@ impl OpenstackNetworksListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -426,6 +453,7 @@ impl OpenstackNetworksListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -433,6 +461,7 @@ impl OpenstackNetworksListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -440,6 +469,7 @@ impl OpenstackNetworksListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -447,6 +477,7 @@ impl OpenstackNetworksListBuilder {
     /// Project UUID
     ///
     /// Query `project`, string (uuid).
+    #[inline]
     pub fn project(mut self, value: Uuid) -> Self {
         self.project = Some(value);
         self
@@ -454,6 +485,7 @@ impl OpenstackNetworksListBuilder {
     /// Project name
     ///
     /// Query `project_name`, string.
+    #[inline]
     pub fn project_name(mut self, value: impl Into<String>) -> Self {
         self.project_name = Some(value.into());
         self
@@ -461,6 +493,7 @@ impl OpenstackNetworksListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -468,6 +501,7 @@ impl OpenstackNetworksListBuilder {
     /// RBAC only
     ///
     /// Query `rbac_only`, boolean.
+    #[inline]
     pub fn rbac_only(mut self, value: bool) -> Self {
         self.rbac_only = Some(value);
         self
@@ -475,6 +509,7 @@ impl OpenstackNetworksListBuilder {
     /// Service settings name
     ///
     /// Query `service_settings_name`, string.
+    #[inline]
     pub fn service_settings_name(mut self, value: impl Into<String>) -> Self {
         self.service_settings_name = Some(value.into());
         self
@@ -482,6 +517,7 @@ impl OpenstackNetworksListBuilder {
     /// Service settings UUID
     ///
     /// Query `service_settings_uuid`, string (uuid).
+    #[inline]
     pub fn service_settings_uuid(mut self, value: Uuid) -> Self {
         self.service_settings_uuid = Some(value);
         self
@@ -491,11 +527,13 @@ impl OpenstackNetworksListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
@@ -503,6 +541,7 @@ impl OpenstackNetworksListBuilder {
     /// Tenant URL
     ///
     /// Query `tenant`, string (uri).
+    #[inline]
     pub fn tenant(mut self, value: impl Into<String>) -> Self {
         self.tenant = Some(value.into());
         self
@@ -510,17 +549,20 @@ impl OpenstackNetworksListBuilder {
     /// Tenant UUID
     ///
     /// Query `tenant_uuid`, string (uuid).
+    #[inline]
     pub fn tenant_uuid(mut self, value: Uuid) -> Self {
         self.tenant_uuid = Some(value);
         self
     }
     /// Query `type`, string.
+    #[inline]
     pub fn type_(mut self, value: impl Into<String>) -> Self {
         self.type_ = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -529,6 +571,7 @@ impl OpenstackNetworksListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -569,6 +612,7 @@ impl OpenstackNetworksListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::OpenStackNetwork>> {
@@ -579,6 +623,7 @@ impl OpenstackNetworksListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::OpenStackNetwork> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -594,6 +639,7 @@ impl OpenstackNetworksListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/openstack-networks/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -605,6 +651,7 @@ impl OpenstackNetworksListBuilder {
 impl std::future::IntoFuture for OpenstackNetworksListBuilder {
     type Output = Result<runtime::Page<models::OpenStackNetwork>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::OpenStackNetwork>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -621,17 +668,20 @@ impl OpenstackNetworksRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -640,6 +690,7 @@ impl OpenstackNetworksRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -658,6 +709,7 @@ impl OpenstackNetworksRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OpenStackNetwork> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -666,6 +718,7 @@ impl OpenstackNetworksRetrieveBuilder {
 impl std::future::IntoFuture for OpenstackNetworksRetrieveBuilder {
     type Output = Result<models::OpenStackNetwork, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OpenStackNetwork>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -681,6 +734,7 @@ pub struct OpenstackNetworksCreateSubnetBuilder {
 impl OpenstackNetworksCreateSubnetBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -689,6 +743,7 @@ impl OpenstackNetworksCreateSubnetBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -709,6 +764,7 @@ impl OpenstackNetworksCreateSubnetBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OpenStackSubNet> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -717,6 +773,7 @@ impl OpenstackNetworksCreateSubnetBuilder {
 impl std::future::IntoFuture for OpenstackNetworksCreateSubnetBuilder {
     type Output = Result<models::OpenStackSubNet, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OpenStackSubNet>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -731,6 +788,7 @@ pub struct OpenstackNetworksPullBuilder {
 impl OpenstackNetworksPullBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -739,6 +797,7 @@ impl OpenstackNetworksPullBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -758,6 +817,7 @@ impl OpenstackNetworksPullBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -766,6 +826,7 @@ impl OpenstackNetworksPullBuilder {
 impl std::future::IntoFuture for OpenstackNetworksPullBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -780,6 +841,7 @@ pub struct OpenstackNetworksUnlinkBuilder {
 impl OpenstackNetworksUnlinkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -788,6 +850,7 @@ impl OpenstackNetworksUnlinkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -807,6 +870,7 @@ impl OpenstackNetworksUnlinkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -815,6 +879,7 @@ impl OpenstackNetworksUnlinkBuilder {
 impl std::future::IntoFuture for OpenstackNetworksUnlinkBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -830,6 +895,7 @@ pub struct OpenstackNetworksUpdateBuilder {
 impl OpenstackNetworksUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -838,6 +904,7 @@ impl OpenstackNetworksUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -855,6 +922,7 @@ impl OpenstackNetworksUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OpenStackNetwork> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -863,6 +931,7 @@ impl OpenstackNetworksUpdateBuilder {
 impl std::future::IntoFuture for OpenstackNetworksUpdateBuilder {
     type Output = Result<models::OpenStackNetwork, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OpenStackNetwork>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -878,6 +947,7 @@ pub struct OpenstackNetworksPartialUpdateBuilder {
 impl OpenstackNetworksPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -887,10 +957,12 @@ impl OpenstackNetworksPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedOpenStackNetworkRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -913,6 +985,7 @@ impl OpenstackNetworksPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OpenStackNetwork> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -921,6 +994,7 @@ impl OpenstackNetworksPartialUpdateBuilder {
 impl std::future::IntoFuture for OpenstackNetworksPartialUpdateBuilder {
     type Output = Result<models::OpenStackNetwork, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OpenStackNetwork>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -935,6 +1009,7 @@ pub struct OpenstackNetworksDestroyBuilder {
 impl OpenstackNetworksDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -943,6 +1018,7 @@ impl OpenstackNetworksDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -959,6 +1035,7 @@ impl OpenstackNetworksDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -967,6 +1044,7 @@ impl OpenstackNetworksDestroyBuilder {
 impl std::future::IntoFuture for OpenstackNetworksDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -982,6 +1060,7 @@ pub struct OpenstackNetworksRbacPolicyCreateBuilder {
 impl OpenstackNetworksRbacPolicyCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -990,6 +1069,7 @@ impl OpenstackNetworksRbacPolicyCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1010,6 +1090,7 @@ impl OpenstackNetworksRbacPolicyCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::DeprecatedNetworkRbacPolicy> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1018,6 +1099,7 @@ impl OpenstackNetworksRbacPolicyCreateBuilder {
 impl std::future::IntoFuture for OpenstackNetworksRbacPolicyCreateBuilder {
     type Output = Result<models::DeprecatedNetworkRbacPolicy, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::DeprecatedNetworkRbacPolicy>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1033,6 +1115,7 @@ pub struct OpenstackNetworksSetErredBuilder {
 impl OpenstackNetworksSetErredBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1042,10 +1125,12 @@ impl OpenstackNetworksSetErredBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::SetErredRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1068,6 +1153,7 @@ impl OpenstackNetworksSetErredBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1076,6 +1162,7 @@ impl OpenstackNetworksSetErredBuilder {
 impl std::future::IntoFuture for OpenstackNetworksSetErredBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1091,6 +1178,7 @@ pub struct OpenstackNetworksSetMtuBuilder {
 impl OpenstackNetworksSetMtuBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1099,6 +1187,7 @@ impl OpenstackNetworksSetMtuBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1119,6 +1208,7 @@ impl OpenstackNetworksSetMtuBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::SetMtu> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1127,6 +1217,7 @@ impl OpenstackNetworksSetMtuBuilder {
 impl std::future::IntoFuture for OpenstackNetworksSetMtuBuilder {
     type Output = Result<models::SetMtu, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::SetMtu>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1141,6 +1232,7 @@ pub struct OpenstackNetworksSetOkBuilder {
 impl OpenstackNetworksSetOkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1149,6 +1241,7 @@ impl OpenstackNetworksSetOkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1168,6 +1261,7 @@ impl OpenstackNetworksSetOkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1176,6 +1270,7 @@ impl OpenstackNetworksSetOkBuilder {
 impl std::future::IntoFuture for OpenstackNetworksSetOkBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1191,6 +1286,7 @@ pub struct OpenstackNetworksRbacPolicyDeleteDestroyBuilder {
 impl OpenstackNetworksRbacPolicyDeleteDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1199,6 +1295,7 @@ impl OpenstackNetworksRbacPolicyDeleteDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1219,6 +1316,7 @@ impl OpenstackNetworksRbacPolicyDeleteDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1227,6 +1325,7 @@ impl OpenstackNetworksRbacPolicyDeleteDestroyBuilder {
 impl std::future::IntoFuture for OpenstackNetworksRbacPolicyDeleteDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1241,6 +1340,7 @@ pub struct OpenstackNetworksMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> OpenstackNetworksMock<'a> {
     /// Expects `GET /api/openstack-networks/` (operation `openstack_networks_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::OpenStackNetwork>> {
@@ -1253,6 +1353,7 @@ impl<'a> OpenstackNetworksMock<'a> {
         )
     }
     /// Expects `GET /api/openstack-networks/{uuid}/` (operation `openstack_networks_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -1267,6 +1368,7 @@ impl<'a> OpenstackNetworksMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-networks/{uuid}/create_subnet/` (operation `openstack_networks_create_subnet`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create_subnet(
         &self,
         uuid: &Uuid,
@@ -1281,6 +1383,7 @@ impl<'a> OpenstackNetworksMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-networks/{uuid}/pull/` (operation `openstack_networks_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn pull(
         &self,
         uuid: &Uuid,
@@ -1295,6 +1398,7 @@ impl<'a> OpenstackNetworksMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-networks/{uuid}/unlink/` (operation `openstack_networks_unlink`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn unlink(
         &self,
         uuid: &Uuid,
@@ -1309,6 +1413,7 @@ impl<'a> OpenstackNetworksMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/openstack-networks/{uuid}/` (operation `openstack_networks_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -1323,6 +1428,7 @@ impl<'a> OpenstackNetworksMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/openstack-networks/{uuid}/` (operation `openstack_networks_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -1337,6 +1443,7 @@ impl<'a> OpenstackNetworksMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/openstack-networks/{uuid}/` (operation `openstack_networks_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -1351,6 +1458,7 @@ impl<'a> OpenstackNetworksMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-networks/{uuid}/rbac_policy_create/` (operation `openstack_networks_rbac_policy_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn rbac_policy_create(
         &self,
         uuid: &Uuid,
@@ -1365,6 +1473,7 @@ impl<'a> OpenstackNetworksMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-networks/{uuid}/set_erred/` (operation `openstack_networks_set_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_erred(
         &self,
         uuid: &Uuid,
@@ -1379,6 +1488,7 @@ impl<'a> OpenstackNetworksMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-networks/{uuid}/set_mtu/` (operation `openstack_networks_set_mtu`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_mtu(
         &self,
         uuid: &Uuid,
@@ -1393,6 +1503,7 @@ impl<'a> OpenstackNetworksMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-networks/{uuid}/set_ok/` (operation `openstack_networks_set_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_ok(
         &self,
         uuid: &Uuid,
@@ -1407,6 +1518,7 @@ impl<'a> OpenstackNetworksMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/openstack-networks/{uuid}/rbac_policy_delete/{rbac_policy_uuid}/` (operation `openstack_networks_rbac_policy_delete_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn rbac_policy_delete_destroy(
         &self,
         uuid: &Uuid,

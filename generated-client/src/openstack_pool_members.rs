@@ -27,6 +27,7 @@ impl<'a> OpenstackPoolMembersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackPoolMembersListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> OpenstackPoolMembersListBuilder {
         OpenstackPoolMembersListBuilder {
             client: self.client.clone(),
@@ -53,6 +54,7 @@ impl<'a> OpenstackPoolMembersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackPoolMembersRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> OpenstackPoolMembersRetrieveBuilder {
         OpenstackPoolMembersRetrieveBuilder {
             client: self.client.clone(),
@@ -71,6 +73,7 @@ impl<'a> OpenstackPoolMembersApi<'a> {
     /// - `201`
     ///
     /// Returns a [`OpenstackPoolMembersCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::CreatePoolMemberRequest,
@@ -91,6 +94,7 @@ impl<'a> OpenstackPoolMembersApi<'a> {
     /// - `202`: No response body
     ///
     /// Returns a [`OpenstackPoolMembersPullBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn pull(&self, uuid: Uuid) -> OpenstackPoolMembersPullBuilder {
         OpenstackPoolMembersPullBuilder {
             client: self.client.clone(),
@@ -108,6 +112,7 @@ impl<'a> OpenstackPoolMembersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackPoolMembersUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(&self, uuid: Uuid) -> OpenstackPoolMembersUpdateBuilder {
         OpenstackPoolMembersUpdateBuilder {
             client: self.client.clone(),
@@ -126,6 +131,7 @@ impl<'a> OpenstackPoolMembersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackPoolMembersPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -147,6 +153,7 @@ impl<'a> OpenstackPoolMembersApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`OpenstackPoolMembersDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> OpenstackPoolMembersDestroyBuilder {
         OpenstackPoolMembersDestroyBuilder {
             client: self.client.clone(),
@@ -176,11 +183,13 @@ impl OpenstackPoolMembersListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -188,6 +197,7 @@ impl OpenstackPoolMembersListBuilder {
     /// Load balancer UUID
     ///
     /// Query `load_balancer_uuid`, string (uuid).
+    #[inline]
     pub fn load_balancer_uuid(mut self, value: Uuid) -> Self {
         self.load_balancer_uuid = Some(value);
         self
@@ -195,6 +205,7 @@ impl OpenstackPoolMembersListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -202,6 +213,7 @@ impl OpenstackPoolMembersListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -209,6 +221,7 @@ impl OpenstackPoolMembersListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -216,6 +229,7 @@ impl OpenstackPoolMembersListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -223,6 +237,7 @@ impl OpenstackPoolMembersListBuilder {
     /// Pool URL
     ///
     /// Query `pool`, string (uri).
+    #[inline]
     pub fn pool(mut self, value: impl Into<String>) -> Self {
         self.pool = Some(value.into());
         self
@@ -230,6 +245,7 @@ impl OpenstackPoolMembersListBuilder {
     /// Pool UUID
     ///
     /// Query `pool_uuid`, string (uuid).
+    #[inline]
     pub fn pool_uuid(mut self, value: Uuid) -> Self {
         self.pool_uuid = Some(value);
         self
@@ -239,11 +255,13 @@ impl OpenstackPoolMembersListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
@@ -251,12 +269,14 @@ impl OpenstackPoolMembersListBuilder {
     /// Tenant UUID
     ///
     /// Query `tenant_uuid`, string (uuid).
+    #[inline]
     pub fn tenant_uuid(mut self, value: Uuid) -> Self {
         self.tenant_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -265,6 +285,7 @@ impl OpenstackPoolMembersListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -289,6 +310,7 @@ impl OpenstackPoolMembersListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::OpenStackPoolMember>> {
@@ -299,6 +321,7 @@ impl OpenstackPoolMembersListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::OpenStackPoolMember> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -314,6 +337,7 @@ impl OpenstackPoolMembersListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/openstack-pool-members/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -327,6 +351,7 @@ impl std::future::IntoFuture for OpenstackPoolMembersListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::OpenStackPoolMember>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -343,17 +368,20 @@ impl OpenstackPoolMembersRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -362,6 +390,7 @@ impl OpenstackPoolMembersRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -383,6 +412,7 @@ impl OpenstackPoolMembersRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OpenStackPoolMember> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -391,6 +421,7 @@ impl OpenstackPoolMembersRetrieveBuilder {
 impl std::future::IntoFuture for OpenstackPoolMembersRetrieveBuilder {
     type Output = Result<models::OpenStackPoolMember, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OpenStackPoolMember>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -405,6 +436,7 @@ pub struct OpenstackPoolMembersCreateBuilder {
 impl OpenstackPoolMembersCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -413,6 +445,7 @@ impl OpenstackPoolMembersCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -427,6 +460,7 @@ impl OpenstackPoolMembersCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CreatePoolMember> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -435,6 +469,7 @@ impl OpenstackPoolMembersCreateBuilder {
 impl std::future::IntoFuture for OpenstackPoolMembersCreateBuilder {
     type Output = Result<models::CreatePoolMember, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CreatePoolMember>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -449,6 +484,7 @@ pub struct OpenstackPoolMembersPullBuilder {
 impl OpenstackPoolMembersPullBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -457,6 +493,7 @@ impl OpenstackPoolMembersPullBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -476,6 +513,7 @@ impl OpenstackPoolMembersPullBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -484,6 +522,7 @@ impl OpenstackPoolMembersPullBuilder {
 impl std::future::IntoFuture for OpenstackPoolMembersPullBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -499,6 +538,7 @@ pub struct OpenstackPoolMembersUpdateBuilder {
 impl OpenstackPoolMembersUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -508,10 +548,12 @@ impl OpenstackPoolMembersUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::UpdatePoolMemberRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -534,6 +576,7 @@ impl OpenstackPoolMembersUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::UpdatePoolMember> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -542,6 +585,7 @@ impl OpenstackPoolMembersUpdateBuilder {
 impl std::future::IntoFuture for OpenstackPoolMembersUpdateBuilder {
     type Output = Result<models::UpdatePoolMember, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::UpdatePoolMember>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -557,6 +601,7 @@ pub struct OpenstackPoolMembersPartialUpdateBuilder {
 impl OpenstackPoolMembersPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -566,10 +611,12 @@ impl OpenstackPoolMembersPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedUpdatePoolMemberRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -592,6 +639,7 @@ impl OpenstackPoolMembersPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::UpdatePoolMember> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -600,6 +648,7 @@ impl OpenstackPoolMembersPartialUpdateBuilder {
 impl std::future::IntoFuture for OpenstackPoolMembersPartialUpdateBuilder {
     type Output = Result<models::UpdatePoolMember, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::UpdatePoolMember>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -614,6 +663,7 @@ pub struct OpenstackPoolMembersDestroyBuilder {
 impl OpenstackPoolMembersDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -622,6 +672,7 @@ impl OpenstackPoolMembersDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -641,6 +692,7 @@ impl OpenstackPoolMembersDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -649,6 +701,7 @@ impl OpenstackPoolMembersDestroyBuilder {
 impl std::future::IntoFuture for OpenstackPoolMembersDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -663,6 +716,7 @@ pub struct OpenstackPoolMembersMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> OpenstackPoolMembersMock<'a> {
     /// Expects `GET /api/openstack-pool-members/` (operation `openstack_pool_members_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -678,6 +732,7 @@ impl<'a> OpenstackPoolMembersMock<'a> {
         )
     }
     /// Expects `GET /api/openstack-pool-members/{uuid}/` (operation `openstack_pool_members_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -692,6 +747,7 @@ impl<'a> OpenstackPoolMembersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-pool-members/` (operation `openstack_pool_members_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::CreatePoolMember> {
@@ -704,6 +760,7 @@ impl<'a> OpenstackPoolMembersMock<'a> {
         )
     }
     /// Expects `POST /api/openstack-pool-members/{uuid}/pull/` (operation `openstack_pool_members_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn pull(
         &self,
         uuid: &Uuid,
@@ -718,6 +775,7 @@ impl<'a> OpenstackPoolMembersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/openstack-pool-members/{uuid}/` (operation `openstack_pool_members_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -732,6 +790,7 @@ impl<'a> OpenstackPoolMembersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/openstack-pool-members/{uuid}/` (operation `openstack_pool_members_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -746,6 +805,7 @@ impl<'a> OpenstackPoolMembersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/openstack-pool-members/{uuid}/` (operation `openstack_pool_members_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,

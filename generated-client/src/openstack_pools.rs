@@ -27,6 +27,7 @@ impl<'a> OpenstackPoolsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackPoolsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> OpenstackPoolsListBuilder {
         OpenstackPoolsListBuilder {
             client: self.client.clone(),
@@ -52,6 +53,7 @@ impl<'a> OpenstackPoolsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackPoolsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> OpenstackPoolsRetrieveBuilder {
         OpenstackPoolsRetrieveBuilder {
             client: self.client.clone(),
@@ -70,6 +72,7 @@ impl<'a> OpenstackPoolsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`OpenstackPoolsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::CreatePoolRequest,
@@ -90,6 +93,7 @@ impl<'a> OpenstackPoolsApi<'a> {
     /// - `202`: No response body
     ///
     /// Returns a [`OpenstackPoolsPullBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn pull(&self, uuid: Uuid) -> OpenstackPoolsPullBuilder {
         OpenstackPoolsPullBuilder {
             client: self.client.clone(),
@@ -107,6 +111,7 @@ impl<'a> OpenstackPoolsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackPoolsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -129,6 +134,7 @@ impl<'a> OpenstackPoolsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackPoolsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, uuid: Uuid) -> OpenstackPoolsPartialUpdateBuilder {
         OpenstackPoolsPartialUpdateBuilder {
             client: self.client.clone(),
@@ -147,6 +153,7 @@ impl<'a> OpenstackPoolsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`OpenstackPoolsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> OpenstackPoolsDestroyBuilder {
         OpenstackPoolsDestroyBuilder {
             client: self.client.clone(),
@@ -175,11 +182,13 @@ impl OpenstackPoolsListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -187,6 +196,7 @@ impl OpenstackPoolsListBuilder {
     /// Load balancer URL
     ///
     /// Query `load_balancer`, string (uri).
+    #[inline]
     pub fn load_balancer(mut self, value: impl Into<String>) -> Self {
         self.load_balancer = Some(value.into());
         self
@@ -194,6 +204,7 @@ impl OpenstackPoolsListBuilder {
     /// Load balancer UUID
     ///
     /// Query `load_balancer_uuid`, string (uuid).
+    #[inline]
     pub fn load_balancer_uuid(mut self, value: Uuid) -> Self {
         self.load_balancer_uuid = Some(value);
         self
@@ -201,6 +212,7 @@ impl OpenstackPoolsListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -208,6 +220,7 @@ impl OpenstackPoolsListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -215,6 +228,7 @@ impl OpenstackPoolsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -222,6 +236,7 @@ impl OpenstackPoolsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -231,11 +246,13 @@ impl OpenstackPoolsListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
@@ -243,12 +260,14 @@ impl OpenstackPoolsListBuilder {
     /// Tenant UUID
     ///
     /// Query `tenant_uuid`, string (uuid).
+    #[inline]
     pub fn tenant_uuid(mut self, value: Uuid) -> Self {
         self.tenant_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -257,6 +276,7 @@ impl OpenstackPoolsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -280,6 +300,7 @@ impl OpenstackPoolsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::OpenStackPool>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -288,6 +309,7 @@ impl OpenstackPoolsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::OpenStackPool> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -303,6 +325,7 @@ impl OpenstackPoolsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/openstack-pools/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -314,6 +337,7 @@ impl OpenstackPoolsListBuilder {
 impl std::future::IntoFuture for OpenstackPoolsListBuilder {
     type Output = Result<runtime::Page<models::OpenStackPool>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::OpenStackPool>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -330,17 +354,20 @@ impl OpenstackPoolsRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -349,6 +376,7 @@ impl OpenstackPoolsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -367,6 +395,7 @@ impl OpenstackPoolsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OpenStackPool> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -375,6 +404,7 @@ impl OpenstackPoolsRetrieveBuilder {
 impl std::future::IntoFuture for OpenstackPoolsRetrieveBuilder {
     type Output = Result<models::OpenStackPool, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OpenStackPool>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -389,6 +419,7 @@ pub struct OpenstackPoolsCreateBuilder {
 impl OpenstackPoolsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -397,6 +428,7 @@ impl OpenstackPoolsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -411,6 +443,7 @@ impl OpenstackPoolsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CreatePool> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -419,6 +452,7 @@ impl OpenstackPoolsCreateBuilder {
 impl std::future::IntoFuture for OpenstackPoolsCreateBuilder {
     type Output = Result<models::CreatePool, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CreatePool>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -433,6 +467,7 @@ pub struct OpenstackPoolsPullBuilder {
 impl OpenstackPoolsPullBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -441,6 +476,7 @@ impl OpenstackPoolsPullBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -457,6 +493,7 @@ impl OpenstackPoolsPullBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -465,6 +502,7 @@ impl OpenstackPoolsPullBuilder {
 impl std::future::IntoFuture for OpenstackPoolsPullBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -480,6 +518,7 @@ pub struct OpenstackPoolsUpdateBuilder {
 impl OpenstackPoolsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -488,6 +527,7 @@ impl OpenstackPoolsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -505,6 +545,7 @@ impl OpenstackPoolsUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::UpdatePool> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -513,6 +554,7 @@ impl OpenstackPoolsUpdateBuilder {
 impl std::future::IntoFuture for OpenstackPoolsUpdateBuilder {
     type Output = Result<models::UpdatePool, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::UpdatePool>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -528,6 +570,7 @@ pub struct OpenstackPoolsPartialUpdateBuilder {
 impl OpenstackPoolsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -537,10 +580,12 @@ impl OpenstackPoolsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedUpdatePoolRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -560,6 +605,7 @@ impl OpenstackPoolsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::UpdatePool> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -568,6 +614,7 @@ impl OpenstackPoolsPartialUpdateBuilder {
 impl std::future::IntoFuture for OpenstackPoolsPartialUpdateBuilder {
     type Output = Result<models::UpdatePool, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::UpdatePool>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -582,6 +629,7 @@ pub struct OpenstackPoolsDestroyBuilder {
 impl OpenstackPoolsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -590,6 +638,7 @@ impl OpenstackPoolsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -606,6 +655,7 @@ impl OpenstackPoolsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -614,6 +664,7 @@ impl OpenstackPoolsDestroyBuilder {
 impl std::future::IntoFuture for OpenstackPoolsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -628,6 +679,7 @@ pub struct OpenstackPoolsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> OpenstackPoolsMock<'a> {
     /// Expects `GET /api/openstack-pools/` (operation `openstack_pools_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::OpenStackPool>> {
@@ -640,6 +692,7 @@ impl<'a> OpenstackPoolsMock<'a> {
         )
     }
     /// Expects `GET /api/openstack-pools/{uuid}/` (operation `openstack_pools_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -654,6 +707,7 @@ impl<'a> OpenstackPoolsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-pools/` (operation `openstack_pools_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::CreatePool> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -664,6 +718,7 @@ impl<'a> OpenstackPoolsMock<'a> {
         )
     }
     /// Expects `POST /api/openstack-pools/{uuid}/pull/` (operation `openstack_pools_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn pull(
         &self,
         uuid: &Uuid,
@@ -678,6 +733,7 @@ impl<'a> OpenstackPoolsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/openstack-pools/{uuid}/` (operation `openstack_pools_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -692,6 +748,7 @@ impl<'a> OpenstackPoolsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/openstack-pools/{uuid}/` (operation `openstack_pools_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -706,6 +763,7 @@ impl<'a> OpenstackPoolsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/openstack-pools/{uuid}/` (operation `openstack_pools_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,

@@ -27,6 +27,7 @@ impl<'a> OpenstackPortsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackPortsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> OpenstackPortsListBuilder {
         OpenstackPortsListBuilder {
             client: self.client.clone(),
@@ -63,6 +64,7 @@ impl<'a> OpenstackPortsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackPortsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> OpenstackPortsRetrieveBuilder {
         OpenstackPortsRetrieveBuilder {
             client: self.client.clone(),
@@ -81,6 +83,7 @@ impl<'a> OpenstackPortsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`OpenstackPortsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::OpenStackPortRequest,
@@ -102,6 +105,7 @@ impl<'a> OpenstackPortsApi<'a> {
     /// - `409`
     ///
     /// Returns a [`OpenstackPortsPullBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn pull(&self, uuid: Uuid) -> OpenstackPortsPullBuilder {
         OpenstackPortsPullBuilder {
             client: self.client.clone(),
@@ -121,6 +125,7 @@ impl<'a> OpenstackPortsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`OpenstackPortsUnlinkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn unlink(&self, uuid: Uuid) -> OpenstackPortsUnlinkBuilder {
         OpenstackPortsUnlinkBuilder {
             client: self.client.clone(),
@@ -138,6 +143,7 @@ impl<'a> OpenstackPortsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`OpenstackPortsUpdatePortIpBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update_port_ip(
         &self,
         uuid: Uuid,
@@ -160,6 +166,7 @@ impl<'a> OpenstackPortsApi<'a> {
     /// - `202`
     ///
     /// Returns a [`OpenstackPortsUpdateSecurityGroupsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update_security_groups(
         &self,
         uuid: Uuid,
@@ -182,6 +189,7 @@ impl<'a> OpenstackPortsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackPortsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -204,6 +212,7 @@ impl<'a> OpenstackPortsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackPortsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, uuid: Uuid) -> OpenstackPortsPartialUpdateBuilder {
         OpenstackPortsPartialUpdateBuilder {
             client: self.client.clone(),
@@ -222,6 +231,7 @@ impl<'a> OpenstackPortsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`OpenstackPortsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> OpenstackPortsDestroyBuilder {
         OpenstackPortsDestroyBuilder {
             client: self.client.clone(),
@@ -239,6 +249,7 @@ impl<'a> OpenstackPortsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`OpenstackPortsDisablePortBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn disable_port(&self, uuid: Uuid) -> OpenstackPortsDisablePortBuilder {
         OpenstackPortsDisablePortBuilder {
             client: self.client.clone(),
@@ -256,6 +267,7 @@ impl<'a> OpenstackPortsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`OpenstackPortsDisablePortSecurityBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn disable_port_security(
         &self,
         uuid: Uuid,
@@ -276,6 +288,7 @@ impl<'a> OpenstackPortsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`OpenstackPortsEnablePortBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn enable_port(&self, uuid: Uuid) -> OpenstackPortsEnablePortBuilder {
         OpenstackPortsEnablePortBuilder {
             client: self.client.clone(),
@@ -293,6 +306,7 @@ impl<'a> OpenstackPortsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`OpenstackPortsEnablePortSecurityBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn enable_port_security(
         &self,
         uuid: Uuid,
@@ -313,6 +327,7 @@ impl<'a> OpenstackPortsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackPortsSetAllowedAddressPairsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_allowed_address_pairs(
         &self,
         uuid: Uuid,
@@ -335,6 +350,7 @@ impl<'a> OpenstackPortsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackPortsSetErredBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_erred(&self, uuid: Uuid) -> OpenstackPortsSetErredBuilder {
         OpenstackPortsSetErredBuilder {
             client: self.client.clone(),
@@ -353,6 +369,7 @@ impl<'a> OpenstackPortsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackPortsSetOkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_ok(&self, uuid: Uuid) -> OpenstackPortsSetOkBuilder {
         OpenstackPortsSetOkBuilder {
             client: self.client.clone(),
@@ -390,21 +407,25 @@ pub struct OpenstackPortsListBuilder {
 }
 impl OpenstackPortsListBuilder {
     /// Query `admin_state_up`, boolean.
+    #[inline]
     pub fn admin_state_up(mut self, value: bool) -> Self {
         self.admin_state_up = Some(value);
         self
     }
     /// Query `backend_id`, string.
+    #[inline]
     pub fn backend_id(mut self, value: impl Into<String>) -> Self {
         self.backend_id = Some(value.into());
         self
     }
     /// Query `device_id`, string.
+    #[inline]
     pub fn device_id(mut self, value: impl Into<String>) -> Self {
         self.device_id = Some(value.into());
         self
     }
     /// Query `device_owner`, string.
+    #[inline]
     pub fn device_owner(mut self, value: impl Into<String>) -> Self {
         self.device_owner = Some(value.into());
         self
@@ -412,6 +433,7 @@ impl OpenstackPortsListBuilder {
     /// Exclude Subnet UUIDs (comma-separated)
     ///
     /// Query `exclude_subnet_uuids`, string.
+    #[inline]
     pub fn exclude_subnet_uuids(mut self, value: impl Into<String>) -> Self {
         self.exclude_subnet_uuids = Some(value.into());
         self
@@ -419,11 +441,13 @@ impl OpenstackPortsListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -431,6 +455,7 @@ impl OpenstackPortsListBuilder {
     /// Search by fixed IP
     ///
     /// Query `fixed_ips`, string.
+    #[inline]
     pub fn fixed_ips(mut self, value: impl Into<String>) -> Self {
         self.fixed_ips = Some(value.into());
         self
@@ -438,11 +463,13 @@ impl OpenstackPortsListBuilder {
     /// Has device owner
     ///
     /// Query `has_device_owner`, boolean.
+    #[inline]
     pub fn has_device_owner(mut self, value: bool) -> Self {
         self.has_device_owner = Some(value);
         self
     }
     /// Query `mac_address`, string.
+    #[inline]
     pub fn mac_address(mut self, value: impl Into<String>) -> Self {
         self.mac_address = Some(value.into());
         self
@@ -450,6 +477,7 @@ impl OpenstackPortsListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -457,6 +485,7 @@ impl OpenstackPortsListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -464,6 +493,7 @@ impl OpenstackPortsListBuilder {
     /// Search by network name
     ///
     /// Query `network_name`, string.
+    #[inline]
     pub fn network_name(mut self, value: impl Into<String>) -> Self {
         self.network_name = Some(value.into());
         self
@@ -471,6 +501,7 @@ impl OpenstackPortsListBuilder {
     /// Search by network UUID
     ///
     /// Query `network_uuid`, string (uuid).
+    #[inline]
     pub fn network_uuid(mut self, value: Uuid) -> Self {
         self.network_uuid = Some(value);
         self
@@ -480,11 +511,13 @@ impl OpenstackPortsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -492,6 +525,7 @@ impl OpenstackPortsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -499,6 +533,7 @@ impl OpenstackPortsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -506,11 +541,13 @@ impl OpenstackPortsListBuilder {
     /// Search by name, MAC address or backend ID
     ///
     /// Query `query`, string.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
     }
     /// Query `status`, string.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
@@ -518,6 +555,7 @@ impl OpenstackPortsListBuilder {
     /// Tenant URL
     ///
     /// Query `tenant`, string (uri).
+    #[inline]
     pub fn tenant(mut self, value: impl Into<String>) -> Self {
         self.tenant = Some(value.into());
         self
@@ -525,12 +563,14 @@ impl OpenstackPortsListBuilder {
     /// Tenant UUID
     ///
     /// Query `tenant_uuid`, string (uuid).
+    #[inline]
     pub fn tenant_uuid(mut self, value: Uuid) -> Self {
         self.tenant_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -539,6 +579,7 @@ impl OpenstackPortsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -573,6 +614,7 @@ impl OpenstackPortsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::OpenStackPort>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -581,6 +623,7 @@ impl OpenstackPortsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::OpenStackPort> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -596,6 +639,7 @@ impl OpenstackPortsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/openstack-ports/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -607,6 +651,7 @@ impl OpenstackPortsListBuilder {
 impl std::future::IntoFuture for OpenstackPortsListBuilder {
     type Output = Result<runtime::Page<models::OpenStackPort>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::OpenStackPort>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -623,17 +668,20 @@ impl OpenstackPortsRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -642,6 +690,7 @@ impl OpenstackPortsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -660,6 +709,7 @@ impl OpenstackPortsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OpenStackPort> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -668,6 +718,7 @@ impl OpenstackPortsRetrieveBuilder {
 impl std::future::IntoFuture for OpenstackPortsRetrieveBuilder {
     type Output = Result<models::OpenStackPort, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OpenStackPort>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -682,6 +733,7 @@ pub struct OpenstackPortsCreateBuilder {
 impl OpenstackPortsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -690,6 +742,7 @@ impl OpenstackPortsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -704,6 +757,7 @@ impl OpenstackPortsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OpenStackPort> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -712,6 +766,7 @@ impl OpenstackPortsCreateBuilder {
 impl std::future::IntoFuture for OpenstackPortsCreateBuilder {
     type Output = Result<models::OpenStackPort, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OpenStackPort>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -726,6 +781,7 @@ pub struct OpenstackPortsPullBuilder {
 impl OpenstackPortsPullBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -734,6 +790,7 @@ impl OpenstackPortsPullBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -750,6 +807,7 @@ impl OpenstackPortsPullBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -758,6 +816,7 @@ impl OpenstackPortsPullBuilder {
 impl std::future::IntoFuture for OpenstackPortsPullBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -772,6 +831,7 @@ pub struct OpenstackPortsUnlinkBuilder {
 impl OpenstackPortsUnlinkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -780,6 +840,7 @@ impl OpenstackPortsUnlinkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -796,6 +857,7 @@ impl OpenstackPortsUnlinkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -804,6 +866,7 @@ impl OpenstackPortsUnlinkBuilder {
 impl std::future::IntoFuture for OpenstackPortsUnlinkBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -819,6 +882,7 @@ pub struct OpenstackPortsUpdatePortIpBuilder {
 impl OpenstackPortsUpdatePortIpBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -827,6 +891,7 @@ impl OpenstackPortsUpdatePortIpBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -847,6 +912,7 @@ impl OpenstackPortsUpdatePortIpBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -855,6 +921,7 @@ impl OpenstackPortsUpdatePortIpBuilder {
 impl std::future::IntoFuture for OpenstackPortsUpdatePortIpBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -870,6 +937,7 @@ pub struct OpenstackPortsUpdateSecurityGroupsBuilder {
 impl OpenstackPortsUpdateSecurityGroupsBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -878,6 +946,7 @@ impl OpenstackPortsUpdateSecurityGroupsBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -898,6 +967,7 @@ impl OpenstackPortsUpdateSecurityGroupsBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -906,6 +976,7 @@ impl OpenstackPortsUpdateSecurityGroupsBuilder {
 impl std::future::IntoFuture for OpenstackPortsUpdateSecurityGroupsBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -921,6 +992,7 @@ pub struct OpenstackPortsUpdateBuilder {
 impl OpenstackPortsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -929,6 +1001,7 @@ impl OpenstackPortsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -946,6 +1019,7 @@ impl OpenstackPortsUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OpenStackPort> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -954,6 +1028,7 @@ impl OpenstackPortsUpdateBuilder {
 impl std::future::IntoFuture for OpenstackPortsUpdateBuilder {
     type Output = Result<models::OpenStackPort, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OpenStackPort>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -969,6 +1044,7 @@ pub struct OpenstackPortsPartialUpdateBuilder {
 impl OpenstackPortsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -978,10 +1054,12 @@ impl OpenstackPortsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedOpenStackPortRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1001,6 +1079,7 @@ impl OpenstackPortsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OpenStackPort> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1009,6 +1088,7 @@ impl OpenstackPortsPartialUpdateBuilder {
 impl std::future::IntoFuture for OpenstackPortsPartialUpdateBuilder {
     type Output = Result<models::OpenStackPort, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OpenStackPort>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1023,6 +1103,7 @@ pub struct OpenstackPortsDestroyBuilder {
 impl OpenstackPortsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1031,6 +1112,7 @@ impl OpenstackPortsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1047,6 +1129,7 @@ impl OpenstackPortsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1055,6 +1138,7 @@ impl OpenstackPortsDestroyBuilder {
 impl std::future::IntoFuture for OpenstackPortsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1069,6 +1153,7 @@ pub struct OpenstackPortsDisablePortBuilder {
 impl OpenstackPortsDisablePortBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1077,6 +1162,7 @@ impl OpenstackPortsDisablePortBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1096,6 +1182,7 @@ impl OpenstackPortsDisablePortBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1104,6 +1191,7 @@ impl OpenstackPortsDisablePortBuilder {
 impl std::future::IntoFuture for OpenstackPortsDisablePortBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1118,6 +1206,7 @@ pub struct OpenstackPortsDisablePortSecurityBuilder {
 impl OpenstackPortsDisablePortSecurityBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1126,6 +1215,7 @@ impl OpenstackPortsDisablePortSecurityBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1145,6 +1235,7 @@ impl OpenstackPortsDisablePortSecurityBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1153,6 +1244,7 @@ impl OpenstackPortsDisablePortSecurityBuilder {
 impl std::future::IntoFuture for OpenstackPortsDisablePortSecurityBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1167,6 +1259,7 @@ pub struct OpenstackPortsEnablePortBuilder {
 impl OpenstackPortsEnablePortBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1175,6 +1268,7 @@ impl OpenstackPortsEnablePortBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1194,6 +1288,7 @@ impl OpenstackPortsEnablePortBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1202,6 +1297,7 @@ impl OpenstackPortsEnablePortBuilder {
 impl std::future::IntoFuture for OpenstackPortsEnablePortBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1216,6 +1312,7 @@ pub struct OpenstackPortsEnablePortSecurityBuilder {
 impl OpenstackPortsEnablePortSecurityBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1224,6 +1321,7 @@ impl OpenstackPortsEnablePortSecurityBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1243,6 +1341,7 @@ impl OpenstackPortsEnablePortSecurityBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1251,6 +1350,7 @@ impl OpenstackPortsEnablePortSecurityBuilder {
 impl std::future::IntoFuture for OpenstackPortsEnablePortSecurityBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1266,6 +1366,7 @@ pub struct OpenstackPortsSetAllowedAddressPairsBuilder {
 impl OpenstackPortsSetAllowedAddressPairsBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1274,6 +1375,7 @@ impl OpenstackPortsSetAllowedAddressPairsBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1294,6 +1396,7 @@ impl OpenstackPortsSetAllowedAddressPairsBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OpenStackPort> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1302,6 +1405,7 @@ impl OpenstackPortsSetAllowedAddressPairsBuilder {
 impl std::future::IntoFuture for OpenstackPortsSetAllowedAddressPairsBuilder {
     type Output = Result<models::OpenStackPort, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OpenStackPort>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1317,6 +1421,7 @@ pub struct OpenstackPortsSetErredBuilder {
 impl OpenstackPortsSetErredBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1326,10 +1431,12 @@ impl OpenstackPortsSetErredBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::SetErredRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1352,6 +1459,7 @@ impl OpenstackPortsSetErredBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1360,6 +1468,7 @@ impl OpenstackPortsSetErredBuilder {
 impl std::future::IntoFuture for OpenstackPortsSetErredBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1374,6 +1483,7 @@ pub struct OpenstackPortsSetOkBuilder {
 impl OpenstackPortsSetOkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1382,6 +1492,7 @@ impl OpenstackPortsSetOkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1398,6 +1509,7 @@ impl OpenstackPortsSetOkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1406,6 +1518,7 @@ impl OpenstackPortsSetOkBuilder {
 impl std::future::IntoFuture for OpenstackPortsSetOkBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1420,6 +1533,7 @@ pub struct OpenstackPortsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> OpenstackPortsMock<'a> {
     /// Expects `GET /api/openstack-ports/` (operation `openstack_ports_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::OpenStackPort>> {
@@ -1432,6 +1546,7 @@ impl<'a> OpenstackPortsMock<'a> {
         )
     }
     /// Expects `GET /api/openstack-ports/{uuid}/` (operation `openstack_ports_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -1446,6 +1561,7 @@ impl<'a> OpenstackPortsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-ports/` (operation `openstack_ports_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::OpenStackPort> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -1456,6 +1572,7 @@ impl<'a> OpenstackPortsMock<'a> {
         )
     }
     /// Expects `POST /api/openstack-ports/{uuid}/pull/` (operation `openstack_ports_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn pull(
         &self,
         uuid: &Uuid,
@@ -1470,6 +1587,7 @@ impl<'a> OpenstackPortsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-ports/{uuid}/unlink/` (operation `openstack_ports_unlink`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn unlink(
         &self,
         uuid: &Uuid,
@@ -1484,6 +1602,7 @@ impl<'a> OpenstackPortsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-ports/{uuid}/update_port_ip/` (operation `openstack_ports_update_port_ip`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update_port_ip(
         &self,
         uuid: &Uuid,
@@ -1498,6 +1617,7 @@ impl<'a> OpenstackPortsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-ports/{uuid}/update_security_groups/` (operation `openstack_ports_update_security_groups`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update_security_groups(
         &self,
         uuid: &Uuid,
@@ -1512,6 +1632,7 @@ impl<'a> OpenstackPortsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/openstack-ports/{uuid}/` (operation `openstack_ports_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -1526,6 +1647,7 @@ impl<'a> OpenstackPortsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/openstack-ports/{uuid}/` (operation `openstack_ports_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -1540,6 +1662,7 @@ impl<'a> OpenstackPortsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/openstack-ports/{uuid}/` (operation `openstack_ports_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -1554,6 +1677,7 @@ impl<'a> OpenstackPortsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-ports/{uuid}/disable_port/` (operation `openstack_ports_disable_port`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn disable_port(
         &self,
         uuid: &Uuid,
@@ -1568,6 +1692,7 @@ impl<'a> OpenstackPortsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-ports/{uuid}/disable_port_security/` (operation `openstack_ports_disable_port_security`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn disable_port_security(
         &self,
         uuid: &Uuid,
@@ -1582,6 +1707,7 @@ impl<'a> OpenstackPortsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-ports/{uuid}/enable_port/` (operation `openstack_ports_enable_port`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn enable_port(
         &self,
         uuid: &Uuid,
@@ -1596,6 +1722,7 @@ impl<'a> OpenstackPortsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-ports/{uuid}/enable_port_security/` (operation `openstack_ports_enable_port_security`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn enable_port_security(
         &self,
         uuid: &Uuid,
@@ -1610,6 +1737,7 @@ impl<'a> OpenstackPortsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-ports/{uuid}/set_allowed_address_pairs/` (operation `openstack_ports_set_allowed_address_pairs`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_allowed_address_pairs(
         &self,
         uuid: &Uuid,
@@ -1624,6 +1752,7 @@ impl<'a> OpenstackPortsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-ports/{uuid}/set_erred/` (operation `openstack_ports_set_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_erred(
         &self,
         uuid: &Uuid,
@@ -1638,6 +1767,7 @@ impl<'a> OpenstackPortsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-ports/{uuid}/set_ok/` (operation `openstack_ports_set_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_ok(
         &self,
         uuid: &Uuid,

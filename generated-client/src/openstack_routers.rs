@@ -27,6 +27,7 @@ impl<'a> OpenstackRoutersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackRoutersListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> OpenstackRoutersListBuilder {
         OpenstackRoutersListBuilder {
             client: self.client.clone(),
@@ -51,6 +52,7 @@ impl<'a> OpenstackRoutersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackRoutersRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> OpenstackRoutersRetrieveBuilder {
         OpenstackRoutersRetrieveBuilder {
             client: self.client.clone(),
@@ -69,6 +71,7 @@ impl<'a> OpenstackRoutersApi<'a> {
     /// - `201`
     ///
     /// Returns a [`OpenstackRoutersCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::CreateRouterRequest,
@@ -89,6 +92,7 @@ impl<'a> OpenstackRoutersApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`OpenstackRoutersDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> OpenstackRoutersDestroyBuilder {
         OpenstackRoutersDestroyBuilder {
             client: self.client.clone(),
@@ -106,6 +110,7 @@ impl<'a> OpenstackRoutersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackRoutersAvailableExternalNetworksListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn available_external_networks_list(
         &self,
         uuid: Uuid,
@@ -133,6 +138,7 @@ impl<'a> OpenstackRoutersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackRoutersEffectiveRoutesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn effective_routes_retrieve(
         &self,
         uuid: Uuid,
@@ -153,6 +159,7 @@ impl<'a> OpenstackRoutersApi<'a> {
     /// - `202`
     ///
     /// Returns a [`OpenstackRoutersAddRouterInterfaceBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn add_router_interface(
         &self,
         uuid: Uuid,
@@ -174,6 +181,7 @@ impl<'a> OpenstackRoutersApi<'a> {
     /// - `202`
     ///
     /// Returns a [`OpenstackRoutersRemoveExternalGatewayBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn remove_external_gateway(
         &self,
         uuid: Uuid,
@@ -194,6 +202,7 @@ impl<'a> OpenstackRoutersApi<'a> {
     /// - `202`
     ///
     /// Returns a [`OpenstackRoutersRemoveRouterInterfaceBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn remove_router_interface(
         &self,
         uuid: Uuid,
@@ -215,6 +224,7 @@ impl<'a> OpenstackRoutersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackRoutersSetErredBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_erred(&self, uuid: Uuid) -> OpenstackRoutersSetErredBuilder {
         OpenstackRoutersSetErredBuilder {
             client: self.client.clone(),
@@ -233,6 +243,7 @@ impl<'a> OpenstackRoutersApi<'a> {
     /// - `202`
     ///
     /// Returns a [`OpenstackRoutersSetExternalGatewayBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_external_gateway(
         &self,
         uuid: Uuid,
@@ -255,6 +266,7 @@ impl<'a> OpenstackRoutersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackRoutersSetOkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_ok(&self, uuid: Uuid) -> OpenstackRoutersSetOkBuilder {
         OpenstackRoutersSetOkBuilder {
             client: self.client.clone(),
@@ -272,6 +284,7 @@ impl<'a> OpenstackRoutersApi<'a> {
     /// - `202`
     ///
     /// Returns a [`OpenstackRoutersSetRoutesBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_routes(
         &self,
         uuid: Uuid,
@@ -304,11 +317,13 @@ impl OpenstackRoutersListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -316,6 +331,7 @@ impl OpenstackRoutersListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -323,6 +339,7 @@ impl OpenstackRoutersListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -330,6 +347,7 @@ impl OpenstackRoutersListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -337,6 +355,7 @@ impl OpenstackRoutersListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -346,11 +365,13 @@ impl OpenstackRoutersListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
@@ -358,6 +379,7 @@ impl OpenstackRoutersListBuilder {
     /// Tenant URL
     ///
     /// Query `tenant`, string (uri).
+    #[inline]
     pub fn tenant(mut self, value: impl Into<String>) -> Self {
         self.tenant = Some(value.into());
         self
@@ -365,12 +387,14 @@ impl OpenstackRoutersListBuilder {
     /// Tenant UUID
     ///
     /// Query `tenant_uuid`, string (uuid).
+    #[inline]
     pub fn tenant_uuid(mut self, value: Uuid) -> Self {
         self.tenant_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -379,6 +403,7 @@ impl OpenstackRoutersListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -401,6 +426,7 @@ impl OpenstackRoutersListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::OpenStackRouter>> {
@@ -411,6 +437,7 @@ impl OpenstackRoutersListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::OpenStackRouter> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -426,6 +453,7 @@ impl OpenstackRoutersListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/openstack-routers/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -437,6 +465,7 @@ impl OpenstackRoutersListBuilder {
 impl std::future::IntoFuture for OpenstackRoutersListBuilder {
     type Output = Result<runtime::Page<models::OpenStackRouter>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::OpenStackRouter>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -453,17 +482,20 @@ impl OpenstackRoutersRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -472,6 +504,7 @@ impl OpenstackRoutersRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -490,6 +523,7 @@ impl OpenstackRoutersRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OpenStackRouter> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -498,6 +532,7 @@ impl OpenstackRoutersRetrieveBuilder {
 impl std::future::IntoFuture for OpenstackRoutersRetrieveBuilder {
     type Output = Result<models::OpenStackRouter, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OpenStackRouter>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -512,6 +547,7 @@ pub struct OpenstackRoutersCreateBuilder {
 impl OpenstackRoutersCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -520,6 +556,7 @@ impl OpenstackRoutersCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -534,6 +571,7 @@ impl OpenstackRoutersCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CreateRouter> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -542,6 +580,7 @@ impl OpenstackRoutersCreateBuilder {
 impl std::future::IntoFuture for OpenstackRoutersCreateBuilder {
     type Output = Result<models::CreateRouter, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CreateRouter>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -556,6 +595,7 @@ pub struct OpenstackRoutersDestroyBuilder {
 impl OpenstackRoutersDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -564,6 +604,7 @@ impl OpenstackRoutersDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -580,6 +621,7 @@ impl OpenstackRoutersDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -588,6 +630,7 @@ impl OpenstackRoutersDestroyBuilder {
 impl std::future::IntoFuture for OpenstackRoutersDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -611,6 +654,7 @@ impl OpenstackRoutersAvailableExternalNetworksListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -618,6 +662,7 @@ impl OpenstackRoutersAvailableExternalNetworksListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -625,6 +670,7 @@ impl OpenstackRoutersAvailableExternalNetworksListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -632,6 +678,7 @@ impl OpenstackRoutersAvailableExternalNetworksListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -641,11 +688,13 @@ impl OpenstackRoutersAvailableExternalNetworksListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
@@ -653,6 +702,7 @@ impl OpenstackRoutersAvailableExternalNetworksListBuilder {
     /// Tenant URL
     ///
     /// Query `tenant`, string (uri).
+    #[inline]
     pub fn tenant(mut self, value: impl Into<String>) -> Self {
         self.tenant = Some(value.into());
         self
@@ -660,12 +710,14 @@ impl OpenstackRoutersAvailableExternalNetworksListBuilder {
     /// Tenant UUID
     ///
     /// Query `tenant_uuid`, string (uuid).
+    #[inline]
     pub fn tenant_uuid(mut self, value: Uuid) -> Self {
         self.tenant_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -674,6 +726,7 @@ impl OpenstackRoutersAvailableExternalNetworksListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -701,6 +754,7 @@ impl OpenstackRoutersAvailableExternalNetworksListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -713,6 +767,7 @@ impl OpenstackRoutersAvailableExternalNetworksListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<
@@ -732,6 +787,7 @@ impl OpenstackRoutersAvailableExternalNetworksListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/openstack-routers/{uuid}/available_external_networks/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -748,6 +804,7 @@ impl std::future::IntoFuture for OpenstackRoutersAvailableExternalNetworksListBu
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::OpenstackRoutersAvailableExternalNetworksListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -762,6 +819,7 @@ pub struct OpenstackRoutersEffectiveRoutesRetrieveBuilder {
 impl OpenstackRoutersEffectiveRoutesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -770,6 +828,7 @@ impl OpenstackRoutersEffectiveRoutesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -789,6 +848,7 @@ impl OpenstackRoutersEffectiveRoutesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -806,6 +866,7 @@ impl std::future::IntoFuture for OpenstackRoutersEffectiveRoutesRetrieveBuilder 
     type IntoFuture = runtime::ResponseFuture<
         models::OpenstackRoutersEffectiveRoutesRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -821,6 +882,7 @@ pub struct OpenstackRoutersAddRouterInterfaceBuilder {
 impl OpenstackRoutersAddRouterInterfaceBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -830,10 +892,12 @@ impl OpenstackRoutersAddRouterInterfaceBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::OpenStackRouterInterfaceRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -856,6 +920,7 @@ impl OpenstackRoutersAddRouterInterfaceBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -864,6 +929,7 @@ impl OpenstackRoutersAddRouterInterfaceBuilder {
 impl std::future::IntoFuture for OpenstackRoutersAddRouterInterfaceBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -878,6 +944,7 @@ pub struct OpenstackRoutersRemoveExternalGatewayBuilder {
 impl OpenstackRoutersRemoveExternalGatewayBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -886,6 +953,7 @@ impl OpenstackRoutersRemoveExternalGatewayBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -905,6 +973,7 @@ impl OpenstackRoutersRemoveExternalGatewayBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -913,6 +982,7 @@ impl OpenstackRoutersRemoveExternalGatewayBuilder {
 impl std::future::IntoFuture for OpenstackRoutersRemoveExternalGatewayBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -928,6 +998,7 @@ pub struct OpenstackRoutersRemoveRouterInterfaceBuilder {
 impl OpenstackRoutersRemoveRouterInterfaceBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -937,10 +1008,12 @@ impl OpenstackRoutersRemoveRouterInterfaceBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::OpenStackRouterInterfaceRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -963,6 +1036,7 @@ impl OpenstackRoutersRemoveRouterInterfaceBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -971,6 +1045,7 @@ impl OpenstackRoutersRemoveRouterInterfaceBuilder {
 impl std::future::IntoFuture for OpenstackRoutersRemoveRouterInterfaceBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -986,6 +1061,7 @@ pub struct OpenstackRoutersSetErredBuilder {
 impl OpenstackRoutersSetErredBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -995,10 +1071,12 @@ impl OpenstackRoutersSetErredBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::SetErredRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1021,6 +1099,7 @@ impl OpenstackRoutersSetErredBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1029,6 +1108,7 @@ impl OpenstackRoutersSetErredBuilder {
 impl std::future::IntoFuture for OpenstackRoutersSetErredBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1044,6 +1124,7 @@ pub struct OpenstackRoutersSetExternalGatewayBuilder {
 impl OpenstackRoutersSetExternalGatewayBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1052,6 +1133,7 @@ impl OpenstackRoutersSetExternalGatewayBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1072,6 +1154,7 @@ impl OpenstackRoutersSetExternalGatewayBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1080,6 +1163,7 @@ impl OpenstackRoutersSetExternalGatewayBuilder {
 impl std::future::IntoFuture for OpenstackRoutersSetExternalGatewayBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1094,6 +1178,7 @@ pub struct OpenstackRoutersSetOkBuilder {
 impl OpenstackRoutersSetOkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1102,6 +1187,7 @@ impl OpenstackRoutersSetOkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1121,6 +1207,7 @@ impl OpenstackRoutersSetOkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1129,6 +1216,7 @@ impl OpenstackRoutersSetOkBuilder {
 impl std::future::IntoFuture for OpenstackRoutersSetOkBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1144,6 +1232,7 @@ pub struct OpenstackRoutersSetRoutesBuilder {
 impl OpenstackRoutersSetRoutesBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1152,6 +1241,7 @@ impl OpenstackRoutersSetRoutesBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1172,6 +1262,7 @@ impl OpenstackRoutersSetRoutesBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1180,6 +1271,7 @@ impl OpenstackRoutersSetRoutesBuilder {
 impl std::future::IntoFuture for OpenstackRoutersSetRoutesBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1194,6 +1286,7 @@ pub struct OpenstackRoutersMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> OpenstackRoutersMock<'a> {
     /// Expects `GET /api/openstack-routers/` (operation `openstack_routers_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::OpenStackRouter>> {
@@ -1206,6 +1299,7 @@ impl<'a> OpenstackRoutersMock<'a> {
         )
     }
     /// Expects `GET /api/openstack-routers/{uuid}/` (operation `openstack_routers_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -1220,6 +1314,7 @@ impl<'a> OpenstackRoutersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-routers/` (operation `openstack_routers_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::CreateRouter> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -1230,6 +1325,7 @@ impl<'a> OpenstackRoutersMock<'a> {
         )
     }
     /// Expects `DELETE /api/openstack-routers/{uuid}/` (operation `openstack_routers_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -1244,6 +1340,7 @@ impl<'a> OpenstackRoutersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/openstack-routers/{uuid}/available_external_networks/` (operation `openstack_routers_available_external_networks_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn available_external_networks_list(
         &self,
         uuid: &Uuid,
@@ -1261,6 +1358,7 @@ impl<'a> OpenstackRoutersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/openstack-routers/{uuid}/effective_routes/` (operation `openstack_routers_effective_routes_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn effective_routes_retrieve(
         &self,
         uuid: &Uuid,
@@ -1278,6 +1376,7 @@ impl<'a> OpenstackRoutersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-routers/{uuid}/add_router_interface/` (operation `openstack_routers_add_router_interface`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn add_router_interface(
         &self,
         uuid: &Uuid,
@@ -1292,6 +1391,7 @@ impl<'a> OpenstackRoutersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-routers/{uuid}/remove_external_gateway/` (operation `openstack_routers_remove_external_gateway`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn remove_external_gateway(
         &self,
         uuid: &Uuid,
@@ -1306,6 +1406,7 @@ impl<'a> OpenstackRoutersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-routers/{uuid}/remove_router_interface/` (operation `openstack_routers_remove_router_interface`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn remove_router_interface(
         &self,
         uuid: &Uuid,
@@ -1320,6 +1421,7 @@ impl<'a> OpenstackRoutersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-routers/{uuid}/set_erred/` (operation `openstack_routers_set_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_erred(
         &self,
         uuid: &Uuid,
@@ -1334,6 +1436,7 @@ impl<'a> OpenstackRoutersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-routers/{uuid}/set_external_gateway/` (operation `openstack_routers_set_external_gateway`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_external_gateway(
         &self,
         uuid: &Uuid,
@@ -1348,6 +1451,7 @@ impl<'a> OpenstackRoutersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-routers/{uuid}/set_ok/` (operation `openstack_routers_set_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_ok(
         &self,
         uuid: &Uuid,
@@ -1362,6 +1466,7 @@ impl<'a> OpenstackRoutersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-routers/{uuid}/set_routes/` (operation `openstack_routers_set_routes`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_routes(
         &self,
         uuid: &Uuid,

@@ -27,6 +27,7 @@ impl<'a> OpenstackSecurityGroupsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackSecurityGroupsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> OpenstackSecurityGroupsListBuilder {
         OpenstackSecurityGroupsListBuilder {
             client: self.client.clone(),
@@ -66,6 +67,7 @@ impl<'a> OpenstackSecurityGroupsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackSecurityGroupsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> OpenstackSecurityGroupsRetrieveBuilder {
         OpenstackSecurityGroupsRetrieveBuilder {
             client: self.client.clone(),
@@ -85,6 +87,7 @@ impl<'a> OpenstackSecurityGroupsApi<'a> {
     /// - `409`
     ///
     /// Returns a [`OpenstackSecurityGroupsPullBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn pull(&self, uuid: Uuid) -> OpenstackSecurityGroupsPullBuilder {
         OpenstackSecurityGroupsPullBuilder {
             client: self.client.clone(),
@@ -104,6 +107,7 @@ impl<'a> OpenstackSecurityGroupsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`OpenstackSecurityGroupsUnlinkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn unlink(&self, uuid: Uuid) -> OpenstackSecurityGroupsUnlinkBuilder {
         OpenstackSecurityGroupsUnlinkBuilder {
             client: self.client.clone(),
@@ -119,6 +123,7 @@ impl<'a> OpenstackSecurityGroupsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackSecurityGroupsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -141,6 +146,7 @@ impl<'a> OpenstackSecurityGroupsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackSecurityGroupsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -162,6 +168,7 @@ impl<'a> OpenstackSecurityGroupsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`OpenstackSecurityGroupsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> OpenstackSecurityGroupsDestroyBuilder {
         OpenstackSecurityGroupsDestroyBuilder {
             client: self.client.clone(),
@@ -179,6 +186,7 @@ impl<'a> OpenstackSecurityGroupsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackSecurityGroupsSetErredBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_erred(&self, uuid: Uuid) -> OpenstackSecurityGroupsSetErredBuilder {
         OpenstackSecurityGroupsSetErredBuilder {
             client: self.client.clone(),
@@ -197,6 +205,7 @@ impl<'a> OpenstackSecurityGroupsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackSecurityGroupsSetOkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_ok(&self, uuid: Uuid) -> OpenstackSecurityGroupsSetOkBuilder {
         OpenstackSecurityGroupsSetOkBuilder {
             client: self.client.clone(),
@@ -214,6 +223,7 @@ impl<'a> OpenstackSecurityGroupsApi<'a> {
     /// - `202`
     ///
     /// Returns a [`OpenstackSecurityGroupsSetRulesBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_rules(
         &self,
         uuid: Uuid,
@@ -261,6 +271,7 @@ impl OpenstackSecurityGroupsListBuilder {
     /// Backend ID
     ///
     /// Query `backend_id`, string.
+    #[inline]
     pub fn backend_id(mut self, value: impl Into<String>) -> Self {
         self.backend_id = Some(value.into());
         self
@@ -268,6 +279,7 @@ impl OpenstackSecurityGroupsListBuilder {
     /// Can manage
     ///
     /// Query `can_manage`, boolean.
+    #[inline]
     pub fn can_manage(mut self, value: bool) -> Self {
         self.can_manage = Some(value);
         self
@@ -275,6 +287,7 @@ impl OpenstackSecurityGroupsListBuilder {
     /// Customer UUID
     ///
     /// Query `customer`, string (uuid).
+    #[inline]
     pub fn customer(mut self, value: Uuid) -> Self {
         self.customer = Some(value);
         self
@@ -282,6 +295,7 @@ impl OpenstackSecurityGroupsListBuilder {
     /// Customer abbreviation
     ///
     /// Query `customer_abbreviation`, string.
+    #[inline]
     pub fn customer_abbreviation(mut self, value: impl Into<String>) -> Self {
         self.customer_abbreviation = Some(value.into());
         self
@@ -289,6 +303,7 @@ impl OpenstackSecurityGroupsListBuilder {
     /// Customer name
     ///
     /// Query `customer_name`, string.
+    #[inline]
     pub fn customer_name(mut self, value: impl Into<String>) -> Self {
         self.customer_name = Some(value.into());
         self
@@ -296,6 +311,7 @@ impl OpenstackSecurityGroupsListBuilder {
     /// Customer native name
     ///
     /// Query `customer_native_name`, string.
+    #[inline]
     pub fn customer_native_name(mut self, value: impl Into<String>) -> Self {
         self.customer_native_name = Some(value.into());
         self
@@ -303,6 +319,7 @@ impl OpenstackSecurityGroupsListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -310,6 +327,7 @@ impl OpenstackSecurityGroupsListBuilder {
     /// Description
     ///
     /// Query `description`, string.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -317,6 +335,7 @@ impl OpenstackSecurityGroupsListBuilder {
     /// External IP
     ///
     /// Query `external_ip`, string.
+    #[inline]
     pub fn external_ip(mut self, value: impl Into<String>) -> Self {
         self.external_ip = Some(value.into());
         self
@@ -324,11 +343,13 @@ impl OpenstackSecurityGroupsListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -336,6 +357,7 @@ impl OpenstackSecurityGroupsListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -343,6 +365,7 @@ impl OpenstackSecurityGroupsListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -350,6 +373,7 @@ impl OpenstackSecurityGroupsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -357,6 +381,7 @@ impl OpenstackSecurityGroupsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -364,6 +389,7 @@ impl OpenstackSecurityGroupsListBuilder {
     /// Project UUID
     ///
     /// Query `project`, string (uuid).
+    #[inline]
     pub fn project(mut self, value: Uuid) -> Self {
         self.project = Some(value);
         self
@@ -371,6 +397,7 @@ impl OpenstackSecurityGroupsListBuilder {
     /// Project name
     ///
     /// Query `project_name`, string.
+    #[inline]
     pub fn project_name(mut self, value: impl Into<String>) -> Self {
         self.project_name = Some(value.into());
         self
@@ -378,6 +405,7 @@ impl OpenstackSecurityGroupsListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -385,6 +413,7 @@ impl OpenstackSecurityGroupsListBuilder {
     /// Search by name or description
     ///
     /// Query `query`, string.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
@@ -392,6 +421,7 @@ impl OpenstackSecurityGroupsListBuilder {
     /// Service settings name
     ///
     /// Query `service_settings_name`, string.
+    #[inline]
     pub fn service_settings_name(mut self, value: impl Into<String>) -> Self {
         self.service_settings_name = Some(value.into());
         self
@@ -399,6 +429,7 @@ impl OpenstackSecurityGroupsListBuilder {
     /// Service settings UUID
     ///
     /// Query `service_settings_uuid`, string (uuid).
+    #[inline]
     pub fn service_settings_uuid(mut self, value: Uuid) -> Self {
         self.service_settings_uuid = Some(value);
         self
@@ -408,11 +439,13 @@ impl OpenstackSecurityGroupsListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
@@ -420,6 +453,7 @@ impl OpenstackSecurityGroupsListBuilder {
     /// Tenant URL
     ///
     /// Query `tenant`, string (uri).
+    #[inline]
     pub fn tenant(mut self, value: impl Into<String>) -> Self {
         self.tenant = Some(value.into());
         self
@@ -427,12 +461,14 @@ impl OpenstackSecurityGroupsListBuilder {
     /// Tenant UUID
     ///
     /// Query `tenant_uuid`, string (uuid).
+    #[inline]
     pub fn tenant_uuid(mut self, value: Uuid) -> Self {
         self.tenant_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -441,6 +477,7 @@ impl OpenstackSecurityGroupsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -481,6 +518,7 @@ impl OpenstackSecurityGroupsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::OpenStackSecurityGroup>> {
@@ -491,6 +529,7 @@ impl OpenstackSecurityGroupsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::OpenStackSecurityGroup> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -506,6 +545,7 @@ impl OpenstackSecurityGroupsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/openstack-security-groups/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -519,6 +559,7 @@ impl std::future::IntoFuture for OpenstackSecurityGroupsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::OpenStackSecurityGroup>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -535,17 +576,20 @@ impl OpenstackSecurityGroupsRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -554,6 +598,7 @@ impl OpenstackSecurityGroupsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -575,6 +620,7 @@ impl OpenstackSecurityGroupsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OpenStackSecurityGroup> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -583,6 +629,7 @@ impl OpenstackSecurityGroupsRetrieveBuilder {
 impl std::future::IntoFuture for OpenstackSecurityGroupsRetrieveBuilder {
     type Output = Result<models::OpenStackSecurityGroup, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OpenStackSecurityGroup>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -597,6 +644,7 @@ pub struct OpenstackSecurityGroupsPullBuilder {
 impl OpenstackSecurityGroupsPullBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -605,6 +653,7 @@ impl OpenstackSecurityGroupsPullBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -624,6 +673,7 @@ impl OpenstackSecurityGroupsPullBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -632,6 +682,7 @@ impl OpenstackSecurityGroupsPullBuilder {
 impl std::future::IntoFuture for OpenstackSecurityGroupsPullBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -646,6 +697,7 @@ pub struct OpenstackSecurityGroupsUnlinkBuilder {
 impl OpenstackSecurityGroupsUnlinkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -654,6 +706,7 @@ impl OpenstackSecurityGroupsUnlinkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -673,6 +726,7 @@ impl OpenstackSecurityGroupsUnlinkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -681,6 +735,7 @@ impl OpenstackSecurityGroupsUnlinkBuilder {
 impl std::future::IntoFuture for OpenstackSecurityGroupsUnlinkBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -696,6 +751,7 @@ pub struct OpenstackSecurityGroupsUpdateBuilder {
 impl OpenstackSecurityGroupsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -704,6 +760,7 @@ impl OpenstackSecurityGroupsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -724,6 +781,7 @@ impl OpenstackSecurityGroupsUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OpenStackSecurityGroupUpdate> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -732,6 +790,7 @@ impl OpenstackSecurityGroupsUpdateBuilder {
 impl std::future::IntoFuture for OpenstackSecurityGroupsUpdateBuilder {
     type Output = Result<models::OpenStackSecurityGroupUpdate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OpenStackSecurityGroupUpdate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -747,6 +806,7 @@ pub struct OpenstackSecurityGroupsPartialUpdateBuilder {
 impl OpenstackSecurityGroupsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -756,6 +816,7 @@ impl OpenstackSecurityGroupsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(
         mut self,
         body: models::PatchedOpenStackSecurityGroupUpdateRequest,
@@ -763,6 +824,7 @@ impl OpenstackSecurityGroupsPartialUpdateBuilder {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -785,6 +847,7 @@ impl OpenstackSecurityGroupsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OpenStackSecurityGroupUpdate> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -793,6 +856,7 @@ impl OpenstackSecurityGroupsPartialUpdateBuilder {
 impl std::future::IntoFuture for OpenstackSecurityGroupsPartialUpdateBuilder {
     type Output = Result<models::OpenStackSecurityGroupUpdate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OpenStackSecurityGroupUpdate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -807,6 +871,7 @@ pub struct OpenstackSecurityGroupsDestroyBuilder {
 impl OpenstackSecurityGroupsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -815,6 +880,7 @@ impl OpenstackSecurityGroupsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -834,6 +900,7 @@ impl OpenstackSecurityGroupsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -842,6 +909,7 @@ impl OpenstackSecurityGroupsDestroyBuilder {
 impl std::future::IntoFuture for OpenstackSecurityGroupsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -857,6 +925,7 @@ pub struct OpenstackSecurityGroupsSetErredBuilder {
 impl OpenstackSecurityGroupsSetErredBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -866,10 +935,12 @@ impl OpenstackSecurityGroupsSetErredBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::SetErredRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -892,6 +963,7 @@ impl OpenstackSecurityGroupsSetErredBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -900,6 +972,7 @@ impl OpenstackSecurityGroupsSetErredBuilder {
 impl std::future::IntoFuture for OpenstackSecurityGroupsSetErredBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -914,6 +987,7 @@ pub struct OpenstackSecurityGroupsSetOkBuilder {
 impl OpenstackSecurityGroupsSetOkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -922,6 +996,7 @@ impl OpenstackSecurityGroupsSetOkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -941,6 +1016,7 @@ impl OpenstackSecurityGroupsSetOkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -949,6 +1025,7 @@ impl OpenstackSecurityGroupsSetOkBuilder {
 impl std::future::IntoFuture for OpenstackSecurityGroupsSetOkBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -964,6 +1041,7 @@ pub struct OpenstackSecurityGroupsSetRulesBuilder {
 impl OpenstackSecurityGroupsSetRulesBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -972,6 +1050,7 @@ impl OpenstackSecurityGroupsSetRulesBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -992,6 +1071,7 @@ impl OpenstackSecurityGroupsSetRulesBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1000,6 +1080,7 @@ impl OpenstackSecurityGroupsSetRulesBuilder {
 impl std::future::IntoFuture for OpenstackSecurityGroupsSetRulesBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1014,6 +1095,7 @@ pub struct OpenstackSecurityGroupsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> OpenstackSecurityGroupsMock<'a> {
     /// Expects `GET /api/openstack-security-groups/` (operation `openstack_security_groups_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -1029,6 +1111,7 @@ impl<'a> OpenstackSecurityGroupsMock<'a> {
         )
     }
     /// Expects `GET /api/openstack-security-groups/{uuid}/` (operation `openstack_security_groups_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -1043,6 +1126,7 @@ impl<'a> OpenstackSecurityGroupsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-security-groups/{uuid}/pull/` (operation `openstack_security_groups_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn pull(
         &self,
         uuid: &Uuid,
@@ -1057,6 +1141,7 @@ impl<'a> OpenstackSecurityGroupsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-security-groups/{uuid}/unlink/` (operation `openstack_security_groups_unlink`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn unlink(
         &self,
         uuid: &Uuid,
@@ -1071,6 +1156,7 @@ impl<'a> OpenstackSecurityGroupsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/openstack-security-groups/{uuid}/` (operation `openstack_security_groups_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -1085,6 +1171,7 @@ impl<'a> OpenstackSecurityGroupsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/openstack-security-groups/{uuid}/` (operation `openstack_security_groups_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -1099,6 +1186,7 @@ impl<'a> OpenstackSecurityGroupsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/openstack-security-groups/{uuid}/` (operation `openstack_security_groups_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -1113,6 +1201,7 @@ impl<'a> OpenstackSecurityGroupsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-security-groups/{uuid}/set_erred/` (operation `openstack_security_groups_set_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_erred(
         &self,
         uuid: &Uuid,
@@ -1127,6 +1216,7 @@ impl<'a> OpenstackSecurityGroupsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-security-groups/{uuid}/set_ok/` (operation `openstack_security_groups_set_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_ok(
         &self,
         uuid: &Uuid,
@@ -1141,6 +1231,7 @@ impl<'a> OpenstackSecurityGroupsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-security-groups/{uuid}/set_rules/` (operation `openstack_security_groups_set_rules`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_rules(
         &self,
         uuid: &Uuid,

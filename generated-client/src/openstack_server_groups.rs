@@ -27,6 +27,7 @@ impl<'a> OpenstackServerGroupsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackServerGroupsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> OpenstackServerGroupsListBuilder {
         OpenstackServerGroupsListBuilder {
             client: self.client.clone(),
@@ -65,6 +66,7 @@ impl<'a> OpenstackServerGroupsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackServerGroupsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> OpenstackServerGroupsRetrieveBuilder {
         OpenstackServerGroupsRetrieveBuilder {
             client: self.client.clone(),
@@ -81,6 +83,7 @@ impl<'a> OpenstackServerGroupsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`OpenstackServerGroupsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::OpenStackServerGroupRequest,
@@ -102,6 +105,7 @@ impl<'a> OpenstackServerGroupsApi<'a> {
     /// - `409`
     ///
     /// Returns a [`OpenstackServerGroupsPullBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn pull(&self, uuid: Uuid) -> OpenstackServerGroupsPullBuilder {
         OpenstackServerGroupsPullBuilder {
             client: self.client.clone(),
@@ -121,6 +125,7 @@ impl<'a> OpenstackServerGroupsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`OpenstackServerGroupsUnlinkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn unlink(&self, uuid: Uuid) -> OpenstackServerGroupsUnlinkBuilder {
         OpenstackServerGroupsUnlinkBuilder {
             client: self.client.clone(),
@@ -138,6 +143,7 @@ impl<'a> OpenstackServerGroupsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`OpenstackServerGroupsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> OpenstackServerGroupsDestroyBuilder {
         OpenstackServerGroupsDestroyBuilder {
             client: self.client.clone(),
@@ -155,6 +161,7 @@ impl<'a> OpenstackServerGroupsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackServerGroupsSetErredBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_erred(&self, uuid: Uuid) -> OpenstackServerGroupsSetErredBuilder {
         OpenstackServerGroupsSetErredBuilder {
             client: self.client.clone(),
@@ -173,6 +180,7 @@ impl<'a> OpenstackServerGroupsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackServerGroupsSetOkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_ok(&self, uuid: Uuid) -> OpenstackServerGroupsSetOkBuilder {
         OpenstackServerGroupsSetOkBuilder {
             client: self.client.clone(),
@@ -214,6 +222,7 @@ impl OpenstackServerGroupsListBuilder {
     /// Backend ID
     ///
     /// Query `backend_id`, string.
+    #[inline]
     pub fn backend_id(mut self, value: impl Into<String>) -> Self {
         self.backend_id = Some(value.into());
         self
@@ -221,6 +230,7 @@ impl OpenstackServerGroupsListBuilder {
     /// Can manage
     ///
     /// Query `can_manage`, boolean.
+    #[inline]
     pub fn can_manage(mut self, value: bool) -> Self {
         self.can_manage = Some(value);
         self
@@ -228,6 +238,7 @@ impl OpenstackServerGroupsListBuilder {
     /// Customer UUID
     ///
     /// Query `customer`, string (uuid).
+    #[inline]
     pub fn customer(mut self, value: Uuid) -> Self {
         self.customer = Some(value);
         self
@@ -235,6 +246,7 @@ impl OpenstackServerGroupsListBuilder {
     /// Customer abbreviation
     ///
     /// Query `customer_abbreviation`, string.
+    #[inline]
     pub fn customer_abbreviation(mut self, value: impl Into<String>) -> Self {
         self.customer_abbreviation = Some(value.into());
         self
@@ -242,6 +254,7 @@ impl OpenstackServerGroupsListBuilder {
     /// Customer name
     ///
     /// Query `customer_name`, string.
+    #[inline]
     pub fn customer_name(mut self, value: impl Into<String>) -> Self {
         self.customer_name = Some(value.into());
         self
@@ -249,6 +262,7 @@ impl OpenstackServerGroupsListBuilder {
     /// Customer native name
     ///
     /// Query `customer_native_name`, string.
+    #[inline]
     pub fn customer_native_name(mut self, value: impl Into<String>) -> Self {
         self.customer_native_name = Some(value.into());
         self
@@ -256,6 +270,7 @@ impl OpenstackServerGroupsListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -263,6 +278,7 @@ impl OpenstackServerGroupsListBuilder {
     /// Description
     ///
     /// Query `description`, string.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -270,6 +286,7 @@ impl OpenstackServerGroupsListBuilder {
     /// External IP
     ///
     /// Query `external_ip`, string.
+    #[inline]
     pub fn external_ip(mut self, value: impl Into<String>) -> Self {
         self.external_ip = Some(value.into());
         self
@@ -277,11 +294,13 @@ impl OpenstackServerGroupsListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -289,6 +308,7 @@ impl OpenstackServerGroupsListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -296,6 +316,7 @@ impl OpenstackServerGroupsListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -303,6 +324,7 @@ impl OpenstackServerGroupsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -310,6 +332,7 @@ impl OpenstackServerGroupsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -317,6 +340,7 @@ impl OpenstackServerGroupsListBuilder {
     /// Project UUID
     ///
     /// Query `project`, string (uuid).
+    #[inline]
     pub fn project(mut self, value: Uuid) -> Self {
         self.project = Some(value);
         self
@@ -324,6 +348,7 @@ impl OpenstackServerGroupsListBuilder {
     /// Project name
     ///
     /// Query `project_name`, string.
+    #[inline]
     pub fn project_name(mut self, value: impl Into<String>) -> Self {
         self.project_name = Some(value.into());
         self
@@ -331,6 +356,7 @@ impl OpenstackServerGroupsListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -338,6 +364,7 @@ impl OpenstackServerGroupsListBuilder {
     /// Service settings name
     ///
     /// Query `service_settings_name`, string.
+    #[inline]
     pub fn service_settings_name(mut self, value: impl Into<String>) -> Self {
         self.service_settings_name = Some(value.into());
         self
@@ -345,6 +372,7 @@ impl OpenstackServerGroupsListBuilder {
     /// Service settings UUID
     ///
     /// Query `service_settings_uuid`, string (uuid).
+    #[inline]
     pub fn service_settings_uuid(mut self, value: Uuid) -> Self {
         self.service_settings_uuid = Some(value);
         self
@@ -354,11 +382,13 @@ impl OpenstackServerGroupsListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
@@ -366,6 +396,7 @@ impl OpenstackServerGroupsListBuilder {
     /// Tenant URL
     ///
     /// Query `tenant`, string (uri).
+    #[inline]
     pub fn tenant(mut self, value: impl Into<String>) -> Self {
         self.tenant = Some(value.into());
         self
@@ -373,12 +404,14 @@ impl OpenstackServerGroupsListBuilder {
     /// Tenant UUID
     ///
     /// Query `tenant_uuid`, string (uuid).
+    #[inline]
     pub fn tenant_uuid(mut self, value: Uuid) -> Self {
         self.tenant_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -387,6 +420,7 @@ impl OpenstackServerGroupsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -423,6 +457,7 @@ impl OpenstackServerGroupsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::OpenStackServerGroup>> {
@@ -433,6 +468,7 @@ impl OpenstackServerGroupsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::OpenStackServerGroup> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -448,6 +484,7 @@ impl OpenstackServerGroupsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/openstack-server-groups/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -461,6 +498,7 @@ impl std::future::IntoFuture for OpenstackServerGroupsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::OpenStackServerGroup>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -477,17 +515,20 @@ impl OpenstackServerGroupsRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -496,6 +537,7 @@ impl OpenstackServerGroupsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -517,6 +559,7 @@ impl OpenstackServerGroupsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OpenStackServerGroup> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -525,6 +568,7 @@ impl OpenstackServerGroupsRetrieveBuilder {
 impl std::future::IntoFuture for OpenstackServerGroupsRetrieveBuilder {
     type Output = Result<models::OpenStackServerGroup, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OpenStackServerGroup>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -539,6 +583,7 @@ pub struct OpenstackServerGroupsCreateBuilder {
 impl OpenstackServerGroupsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -547,6 +592,7 @@ impl OpenstackServerGroupsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -564,6 +610,7 @@ impl OpenstackServerGroupsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OpenStackServerGroup> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -572,6 +619,7 @@ impl OpenstackServerGroupsCreateBuilder {
 impl std::future::IntoFuture for OpenstackServerGroupsCreateBuilder {
     type Output = Result<models::OpenStackServerGroup, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OpenStackServerGroup>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -586,6 +634,7 @@ pub struct OpenstackServerGroupsPullBuilder {
 impl OpenstackServerGroupsPullBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -594,6 +643,7 @@ impl OpenstackServerGroupsPullBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -613,6 +663,7 @@ impl OpenstackServerGroupsPullBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -621,6 +672,7 @@ impl OpenstackServerGroupsPullBuilder {
 impl std::future::IntoFuture for OpenstackServerGroupsPullBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -635,6 +687,7 @@ pub struct OpenstackServerGroupsUnlinkBuilder {
 impl OpenstackServerGroupsUnlinkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -643,6 +696,7 @@ impl OpenstackServerGroupsUnlinkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -662,6 +716,7 @@ impl OpenstackServerGroupsUnlinkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -670,6 +725,7 @@ impl OpenstackServerGroupsUnlinkBuilder {
 impl std::future::IntoFuture for OpenstackServerGroupsUnlinkBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -684,6 +740,7 @@ pub struct OpenstackServerGroupsDestroyBuilder {
 impl OpenstackServerGroupsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -692,6 +749,7 @@ impl OpenstackServerGroupsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -711,6 +769,7 @@ impl OpenstackServerGroupsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -719,6 +778,7 @@ impl OpenstackServerGroupsDestroyBuilder {
 impl std::future::IntoFuture for OpenstackServerGroupsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -734,6 +794,7 @@ pub struct OpenstackServerGroupsSetErredBuilder {
 impl OpenstackServerGroupsSetErredBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -743,10 +804,12 @@ impl OpenstackServerGroupsSetErredBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::SetErredRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -769,6 +832,7 @@ impl OpenstackServerGroupsSetErredBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -777,6 +841,7 @@ impl OpenstackServerGroupsSetErredBuilder {
 impl std::future::IntoFuture for OpenstackServerGroupsSetErredBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -791,6 +856,7 @@ pub struct OpenstackServerGroupsSetOkBuilder {
 impl OpenstackServerGroupsSetOkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -799,6 +865,7 @@ impl OpenstackServerGroupsSetOkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -818,6 +885,7 @@ impl OpenstackServerGroupsSetOkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -826,6 +894,7 @@ impl OpenstackServerGroupsSetOkBuilder {
 impl std::future::IntoFuture for OpenstackServerGroupsSetOkBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -840,6 +909,7 @@ pub struct OpenstackServerGroupsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> OpenstackServerGroupsMock<'a> {
     /// Expects `GET /api/openstack-server-groups/` (operation `openstack_server_groups_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -855,6 +925,7 @@ impl<'a> OpenstackServerGroupsMock<'a> {
         )
     }
     /// Expects `GET /api/openstack-server-groups/{uuid}/` (operation `openstack_server_groups_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -869,6 +940,7 @@ impl<'a> OpenstackServerGroupsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-server-groups/` (operation `openstack_server_groups_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::OpenStackServerGroup> {
@@ -881,6 +953,7 @@ impl<'a> OpenstackServerGroupsMock<'a> {
         )
     }
     /// Expects `POST /api/openstack-server-groups/{uuid}/pull/` (operation `openstack_server_groups_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn pull(
         &self,
         uuid: &Uuid,
@@ -895,6 +968,7 @@ impl<'a> OpenstackServerGroupsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-server-groups/{uuid}/unlink/` (operation `openstack_server_groups_unlink`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn unlink(
         &self,
         uuid: &Uuid,
@@ -909,6 +983,7 @@ impl<'a> OpenstackServerGroupsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/openstack-server-groups/{uuid}/` (operation `openstack_server_groups_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -923,6 +998,7 @@ impl<'a> OpenstackServerGroupsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-server-groups/{uuid}/set_erred/` (operation `openstack_server_groups_set_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_erred(
         &self,
         uuid: &Uuid,
@@ -937,6 +1013,7 @@ impl<'a> OpenstackServerGroupsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-server-groups/{uuid}/set_ok/` (operation `openstack_server_groups_set_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_ok(
         &self,
         uuid: &Uuid,

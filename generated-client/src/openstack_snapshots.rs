@@ -27,6 +27,7 @@ impl<'a> OpenstackSnapshotsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackSnapshotsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> OpenstackSnapshotsListBuilder {
         OpenstackSnapshotsListBuilder {
             client: self.client.clone(),
@@ -70,6 +71,7 @@ impl<'a> OpenstackSnapshotsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackSnapshotsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> OpenstackSnapshotsRetrieveBuilder {
         OpenstackSnapshotsRetrieveBuilder {
             client: self.client.clone(),
@@ -89,6 +91,7 @@ impl<'a> OpenstackSnapshotsApi<'a> {
     /// - `409`
     ///
     /// Returns a [`OpenstackSnapshotsPullBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn pull(&self, uuid: Uuid) -> OpenstackSnapshotsPullBuilder {
         OpenstackSnapshotsPullBuilder {
             client: self.client.clone(),
@@ -108,6 +111,7 @@ impl<'a> OpenstackSnapshotsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`OpenstackSnapshotsUnlinkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn unlink(&self, uuid: Uuid) -> OpenstackSnapshotsUnlinkBuilder {
         OpenstackSnapshotsUnlinkBuilder {
             client: self.client.clone(),
@@ -125,6 +129,7 @@ impl<'a> OpenstackSnapshotsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackSnapshotsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -147,6 +152,7 @@ impl<'a> OpenstackSnapshotsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackSnapshotsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, uuid: Uuid) -> OpenstackSnapshotsPartialUpdateBuilder {
         OpenstackSnapshotsPartialUpdateBuilder {
             client: self.client.clone(),
@@ -165,6 +171,7 @@ impl<'a> OpenstackSnapshotsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`OpenstackSnapshotsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> OpenstackSnapshotsDestroyBuilder {
         OpenstackSnapshotsDestroyBuilder {
             client: self.client.clone(),
@@ -182,6 +189,7 @@ impl<'a> OpenstackSnapshotsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackSnapshotsRestorationsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn restorations_list(
         &self,
         uuid: Uuid,
@@ -202,6 +210,7 @@ impl<'a> OpenstackSnapshotsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackSnapshotsRestoreBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn restore(
         &self,
         uuid: Uuid,
@@ -224,6 +233,7 @@ impl<'a> OpenstackSnapshotsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackSnapshotsSetErredBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_erred(&self, uuid: Uuid) -> OpenstackSnapshotsSetErredBuilder {
         OpenstackSnapshotsSetErredBuilder {
             client: self.client.clone(),
@@ -242,6 +252,7 @@ impl<'a> OpenstackSnapshotsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackSnapshotsSetOkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_ok(&self, uuid: Uuid) -> OpenstackSnapshotsSetOkBuilder {
         OpenstackSnapshotsSetOkBuilder {
             client: self.client.clone(),
@@ -288,6 +299,7 @@ impl OpenstackSnapshotsListBuilder {
     /// Backend ID
     ///
     /// Query `backend_id`, string.
+    #[inline]
     pub fn backend_id(mut self, value: impl Into<String>) -> Self {
         self.backend_id = Some(value.into());
         self
@@ -295,6 +307,7 @@ impl OpenstackSnapshotsListBuilder {
     /// Backup URL
     ///
     /// Query `backup`, string (uri).
+    #[inline]
     pub fn backup(mut self, value: impl Into<String>) -> Self {
         self.backup = Some(value.into());
         self
@@ -302,6 +315,7 @@ impl OpenstackSnapshotsListBuilder {
     /// Backup UUID
     ///
     /// Query `backup_uuid`, string (uuid).
+    #[inline]
     pub fn backup_uuid(mut self, value: Uuid) -> Self {
         self.backup_uuid = Some(value);
         self
@@ -309,6 +323,7 @@ impl OpenstackSnapshotsListBuilder {
     /// Can manage
     ///
     /// Query `can_manage`, boolean.
+    #[inline]
     pub fn can_manage(mut self, value: bool) -> Self {
         self.can_manage = Some(value);
         self
@@ -316,6 +331,7 @@ impl OpenstackSnapshotsListBuilder {
     /// Customer UUID
     ///
     /// Query `customer`, string (uuid).
+    #[inline]
     pub fn customer(mut self, value: Uuid) -> Self {
         self.customer = Some(value);
         self
@@ -323,6 +339,7 @@ impl OpenstackSnapshotsListBuilder {
     /// Customer abbreviation
     ///
     /// Query `customer_abbreviation`, string.
+    #[inline]
     pub fn customer_abbreviation(mut self, value: impl Into<String>) -> Self {
         self.customer_abbreviation = Some(value.into());
         self
@@ -330,6 +347,7 @@ impl OpenstackSnapshotsListBuilder {
     /// Customer name
     ///
     /// Query `customer_name`, string.
+    #[inline]
     pub fn customer_name(mut self, value: impl Into<String>) -> Self {
         self.customer_name = Some(value.into());
         self
@@ -337,6 +355,7 @@ impl OpenstackSnapshotsListBuilder {
     /// Customer native name
     ///
     /// Query `customer_native_name`, string.
+    #[inline]
     pub fn customer_native_name(mut self, value: impl Into<String>) -> Self {
         self.customer_native_name = Some(value.into());
         self
@@ -344,6 +363,7 @@ impl OpenstackSnapshotsListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -351,6 +371,7 @@ impl OpenstackSnapshotsListBuilder {
     /// Description
     ///
     /// Query `description`, string.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -358,6 +379,7 @@ impl OpenstackSnapshotsListBuilder {
     /// External IP
     ///
     /// Query `external_ip`, string.
+    #[inline]
     pub fn external_ip(mut self, value: impl Into<String>) -> Self {
         self.external_ip = Some(value.into());
         self
@@ -365,11 +387,13 @@ impl OpenstackSnapshotsListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -377,6 +401,7 @@ impl OpenstackSnapshotsListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -384,6 +409,7 @@ impl OpenstackSnapshotsListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -391,6 +417,7 @@ impl OpenstackSnapshotsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -398,6 +425,7 @@ impl OpenstackSnapshotsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -405,6 +433,7 @@ impl OpenstackSnapshotsListBuilder {
     /// Project UUID
     ///
     /// Query `project`, string (uuid).
+    #[inline]
     pub fn project(mut self, value: Uuid) -> Self {
         self.project = Some(value);
         self
@@ -412,6 +441,7 @@ impl OpenstackSnapshotsListBuilder {
     /// Project name
     ///
     /// Query `project_name`, string.
+    #[inline]
     pub fn project_name(mut self, value: impl Into<String>) -> Self {
         self.project_name = Some(value.into());
         self
@@ -419,11 +449,13 @@ impl OpenstackSnapshotsListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
     }
     /// Query `runtime_state`, string.
+    #[inline]
     pub fn runtime_state(mut self, value: impl Into<String>) -> Self {
         self.runtime_state = Some(value.into());
         self
@@ -431,6 +463,7 @@ impl OpenstackSnapshotsListBuilder {
     /// Service settings name
     ///
     /// Query `service_settings_name`, string.
+    #[inline]
     pub fn service_settings_name(mut self, value: impl Into<String>) -> Self {
         self.service_settings_name = Some(value.into());
         self
@@ -438,6 +471,7 @@ impl OpenstackSnapshotsListBuilder {
     /// Service settings UUID
     ///
     /// Query `service_settings_uuid`, string (uuid).
+    #[inline]
     pub fn service_settings_uuid(mut self, value: Uuid) -> Self {
         self.service_settings_uuid = Some(value);
         self
@@ -445,6 +479,7 @@ impl OpenstackSnapshotsListBuilder {
     /// Source volume URL
     ///
     /// Query `source_volume`, string (uri).
+    #[inline]
     pub fn source_volume(mut self, value: impl Into<String>) -> Self {
         self.source_volume = Some(value.into());
         self
@@ -452,6 +487,7 @@ impl OpenstackSnapshotsListBuilder {
     /// Source volume UUID
     ///
     /// Query `source_volume_uuid`, string (uuid).
+    #[inline]
     pub fn source_volume_uuid(mut self, value: Uuid) -> Self {
         self.source_volume_uuid = Some(value);
         self
@@ -461,11 +497,13 @@ impl OpenstackSnapshotsListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
@@ -473,6 +511,7 @@ impl OpenstackSnapshotsListBuilder {
     /// Tenant URL
     ///
     /// Query `tenant`, string (uri).
+    #[inline]
     pub fn tenant(mut self, value: impl Into<String>) -> Self {
         self.tenant = Some(value.into());
         self
@@ -480,12 +519,14 @@ impl OpenstackSnapshotsListBuilder {
     /// Tenant UUID
     ///
     /// Query `tenant_uuid`, string (uuid).
+    #[inline]
     pub fn tenant_uuid(mut self, value: Uuid) -> Self {
         self.tenant_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -494,6 +535,7 @@ impl OpenstackSnapshotsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -535,6 +577,7 @@ impl OpenstackSnapshotsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::OpenStackSnapshot>> {
@@ -545,6 +588,7 @@ impl OpenstackSnapshotsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::OpenStackSnapshot> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -560,6 +604,7 @@ impl OpenstackSnapshotsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/openstack-snapshots/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -571,6 +616,7 @@ impl OpenstackSnapshotsListBuilder {
 impl std::future::IntoFuture for OpenstackSnapshotsListBuilder {
     type Output = Result<runtime::Page<models::OpenStackSnapshot>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::OpenStackSnapshot>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -587,17 +633,20 @@ impl OpenstackSnapshotsRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -606,6 +655,7 @@ impl OpenstackSnapshotsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -627,6 +677,7 @@ impl OpenstackSnapshotsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OpenStackSnapshot> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -635,6 +686,7 @@ impl OpenstackSnapshotsRetrieveBuilder {
 impl std::future::IntoFuture for OpenstackSnapshotsRetrieveBuilder {
     type Output = Result<models::OpenStackSnapshot, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OpenStackSnapshot>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -649,6 +701,7 @@ pub struct OpenstackSnapshotsPullBuilder {
 impl OpenstackSnapshotsPullBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -657,6 +710,7 @@ impl OpenstackSnapshotsPullBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -676,6 +730,7 @@ impl OpenstackSnapshotsPullBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -684,6 +739,7 @@ impl OpenstackSnapshotsPullBuilder {
 impl std::future::IntoFuture for OpenstackSnapshotsPullBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -698,6 +754,7 @@ pub struct OpenstackSnapshotsUnlinkBuilder {
 impl OpenstackSnapshotsUnlinkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -706,6 +763,7 @@ impl OpenstackSnapshotsUnlinkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -725,6 +783,7 @@ impl OpenstackSnapshotsUnlinkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -733,6 +792,7 @@ impl OpenstackSnapshotsUnlinkBuilder {
 impl std::future::IntoFuture for OpenstackSnapshotsUnlinkBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -748,6 +808,7 @@ pub struct OpenstackSnapshotsUpdateBuilder {
 impl OpenstackSnapshotsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -756,6 +817,7 @@ impl OpenstackSnapshotsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -773,6 +835,7 @@ impl OpenstackSnapshotsUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OpenStackSnapshot> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -781,6 +844,7 @@ impl OpenstackSnapshotsUpdateBuilder {
 impl std::future::IntoFuture for OpenstackSnapshotsUpdateBuilder {
     type Output = Result<models::OpenStackSnapshot, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OpenStackSnapshot>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -796,6 +860,7 @@ pub struct OpenstackSnapshotsPartialUpdateBuilder {
 impl OpenstackSnapshotsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -805,10 +870,12 @@ impl OpenstackSnapshotsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedOpenStackSnapshotRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -831,6 +898,7 @@ impl OpenstackSnapshotsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OpenStackSnapshot> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -839,6 +907,7 @@ impl OpenstackSnapshotsPartialUpdateBuilder {
 impl std::future::IntoFuture for OpenstackSnapshotsPartialUpdateBuilder {
     type Output = Result<models::OpenStackSnapshot, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OpenStackSnapshot>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -853,6 +922,7 @@ pub struct OpenstackSnapshotsDestroyBuilder {
 impl OpenstackSnapshotsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -861,6 +931,7 @@ impl OpenstackSnapshotsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -880,6 +951,7 @@ impl OpenstackSnapshotsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -888,6 +960,7 @@ impl OpenstackSnapshotsDestroyBuilder {
 impl std::future::IntoFuture for OpenstackSnapshotsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -906,6 +979,7 @@ impl OpenstackSnapshotsRestorationsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -913,12 +987,14 @@ impl OpenstackSnapshotsRestorationsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -927,6 +1003,7 @@ impl OpenstackSnapshotsRestorationsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -949,6 +1026,7 @@ impl OpenstackSnapshotsRestorationsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -961,6 +1039,7 @@ impl OpenstackSnapshotsRestorationsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<models::OpenstackSnapshotsRestorationsListResponse> {
@@ -978,6 +1057,7 @@ impl OpenstackSnapshotsRestorationsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/openstack-snapshots/{uuid}/restorations/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -994,6 +1074,7 @@ impl std::future::IntoFuture for OpenstackSnapshotsRestorationsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::OpenstackSnapshotsRestorationsListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1009,6 +1090,7 @@ pub struct OpenstackSnapshotsRestoreBuilder {
 impl OpenstackSnapshotsRestoreBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1017,6 +1099,7 @@ impl OpenstackSnapshotsRestoreBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1037,6 +1120,7 @@ impl OpenstackSnapshotsRestoreBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OpenStackSnapshotRestoration> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1045,6 +1129,7 @@ impl OpenstackSnapshotsRestoreBuilder {
 impl std::future::IntoFuture for OpenstackSnapshotsRestoreBuilder {
     type Output = Result<models::OpenStackSnapshotRestoration, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OpenStackSnapshotRestoration>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1060,6 +1145,7 @@ pub struct OpenstackSnapshotsSetErredBuilder {
 impl OpenstackSnapshotsSetErredBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1069,10 +1155,12 @@ impl OpenstackSnapshotsSetErredBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::SetErredRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1095,6 +1183,7 @@ impl OpenstackSnapshotsSetErredBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1103,6 +1192,7 @@ impl OpenstackSnapshotsSetErredBuilder {
 impl std::future::IntoFuture for OpenstackSnapshotsSetErredBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1117,6 +1207,7 @@ pub struct OpenstackSnapshotsSetOkBuilder {
 impl OpenstackSnapshotsSetOkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1125,6 +1216,7 @@ impl OpenstackSnapshotsSetOkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1144,6 +1236,7 @@ impl OpenstackSnapshotsSetOkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1152,6 +1245,7 @@ impl OpenstackSnapshotsSetOkBuilder {
 impl std::future::IntoFuture for OpenstackSnapshotsSetOkBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1166,6 +1260,7 @@ pub struct OpenstackSnapshotsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> OpenstackSnapshotsMock<'a> {
     /// Expects `GET /api/openstack-snapshots/` (operation `openstack_snapshots_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::OpenStackSnapshot>> {
@@ -1178,6 +1273,7 @@ impl<'a> OpenstackSnapshotsMock<'a> {
         )
     }
     /// Expects `GET /api/openstack-snapshots/{uuid}/` (operation `openstack_snapshots_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -1192,6 +1288,7 @@ impl<'a> OpenstackSnapshotsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-snapshots/{uuid}/pull/` (operation `openstack_snapshots_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn pull(
         &self,
         uuid: &Uuid,
@@ -1206,6 +1303,7 @@ impl<'a> OpenstackSnapshotsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-snapshots/{uuid}/unlink/` (operation `openstack_snapshots_unlink`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn unlink(
         &self,
         uuid: &Uuid,
@@ -1220,6 +1318,7 @@ impl<'a> OpenstackSnapshotsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/openstack-snapshots/{uuid}/` (operation `openstack_snapshots_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -1234,6 +1333,7 @@ impl<'a> OpenstackSnapshotsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/openstack-snapshots/{uuid}/` (operation `openstack_snapshots_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -1248,6 +1348,7 @@ impl<'a> OpenstackSnapshotsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/openstack-snapshots/{uuid}/` (operation `openstack_snapshots_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -1262,6 +1363,7 @@ impl<'a> OpenstackSnapshotsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/openstack-snapshots/{uuid}/restorations/` (operation `openstack_snapshots_restorations_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn restorations_list(
         &self,
         uuid: &Uuid,
@@ -1279,6 +1381,7 @@ impl<'a> OpenstackSnapshotsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-snapshots/{uuid}/restore/` (operation `openstack_snapshots_restore`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn restore(
         &self,
         uuid: &Uuid,
@@ -1293,6 +1396,7 @@ impl<'a> OpenstackSnapshotsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-snapshots/{uuid}/set_erred/` (operation `openstack_snapshots_set_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_erred(
         &self,
         uuid: &Uuid,
@@ -1307,6 +1411,7 @@ impl<'a> OpenstackSnapshotsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-snapshots/{uuid}/set_ok/` (operation `openstack_snapshots_set_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_ok(
         &self,
         uuid: &Uuid,

@@ -27,6 +27,7 @@ impl<'a> OpenstackSubnetsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackSubnetsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> OpenstackSubnetsListBuilder {
         OpenstackSubnetsListBuilder {
             client: self.client.clone(),
@@ -71,6 +72,7 @@ impl<'a> OpenstackSubnetsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackSubnetsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> OpenstackSubnetsRetrieveBuilder {
         OpenstackSubnetsRetrieveBuilder {
             client: self.client.clone(),
@@ -90,6 +92,7 @@ impl<'a> OpenstackSubnetsApi<'a> {
     /// - `409`
     ///
     /// Returns a [`OpenstackSubnetsPullBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn pull(&self, uuid: Uuid) -> OpenstackSubnetsPullBuilder {
         OpenstackSubnetsPullBuilder {
             client: self.client.clone(),
@@ -109,6 +112,7 @@ impl<'a> OpenstackSubnetsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`OpenstackSubnetsUnlinkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn unlink(&self, uuid: Uuid) -> OpenstackSubnetsUnlinkBuilder {
         OpenstackSubnetsUnlinkBuilder {
             client: self.client.clone(),
@@ -126,6 +130,7 @@ impl<'a> OpenstackSubnetsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackSubnetsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -148,6 +153,7 @@ impl<'a> OpenstackSubnetsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackSubnetsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, uuid: Uuid) -> OpenstackSubnetsPartialUpdateBuilder {
         OpenstackSubnetsPartialUpdateBuilder {
             client: self.client.clone(),
@@ -166,6 +172,7 @@ impl<'a> OpenstackSubnetsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`OpenstackSubnetsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> OpenstackSubnetsDestroyBuilder {
         OpenstackSubnetsDestroyBuilder {
             client: self.client.clone(),
@@ -183,6 +190,7 @@ impl<'a> OpenstackSubnetsApi<'a> {
     /// - `202`
     ///
     /// Returns a [`OpenstackSubnetsConnectBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn connect(&self, uuid: Uuid) -> OpenstackSubnetsConnectBuilder {
         OpenstackSubnetsConnectBuilder {
             client: self.client.clone(),
@@ -200,6 +208,7 @@ impl<'a> OpenstackSubnetsApi<'a> {
     /// - `202`
     ///
     /// Returns a [`OpenstackSubnetsDisconnectBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn disconnect(&self, uuid: Uuid) -> OpenstackSubnetsDisconnectBuilder {
         OpenstackSubnetsDisconnectBuilder {
             client: self.client.clone(),
@@ -217,6 +226,7 @@ impl<'a> OpenstackSubnetsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackSubnetsSetErredBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_erred(&self, uuid: Uuid) -> OpenstackSubnetsSetErredBuilder {
         OpenstackSubnetsSetErredBuilder {
             client: self.client.clone(),
@@ -235,6 +245,7 @@ impl<'a> OpenstackSubnetsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackSubnetsSetOkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_ok(&self, uuid: Uuid) -> OpenstackSubnetsSetOkBuilder {
         OpenstackSubnetsSetOkBuilder {
             client: self.client.clone(),
@@ -282,6 +293,7 @@ impl OpenstackSubnetsListBuilder {
     /// Backend ID
     ///
     /// Query `backend_id`, string.
+    #[inline]
     pub fn backend_id(mut self, value: impl Into<String>) -> Self {
         self.backend_id = Some(value.into());
         self
@@ -289,6 +301,7 @@ impl OpenstackSubnetsListBuilder {
     /// Can manage
     ///
     /// Query `can_manage`, boolean.
+    #[inline]
     pub fn can_manage(mut self, value: bool) -> Self {
         self.can_manage = Some(value);
         self
@@ -296,6 +309,7 @@ impl OpenstackSubnetsListBuilder {
     /// Customer UUID
     ///
     /// Query `customer`, string (uuid).
+    #[inline]
     pub fn customer(mut self, value: Uuid) -> Self {
         self.customer = Some(value);
         self
@@ -303,6 +317,7 @@ impl OpenstackSubnetsListBuilder {
     /// Customer abbreviation
     ///
     /// Query `customer_abbreviation`, string.
+    #[inline]
     pub fn customer_abbreviation(mut self, value: impl Into<String>) -> Self {
         self.customer_abbreviation = Some(value.into());
         self
@@ -310,6 +325,7 @@ impl OpenstackSubnetsListBuilder {
     /// Customer name
     ///
     /// Query `customer_name`, string.
+    #[inline]
     pub fn customer_name(mut self, value: impl Into<String>) -> Self {
         self.customer_name = Some(value.into());
         self
@@ -317,6 +333,7 @@ impl OpenstackSubnetsListBuilder {
     /// Customer native name
     ///
     /// Query `customer_native_name`, string.
+    #[inline]
     pub fn customer_native_name(mut self, value: impl Into<String>) -> Self {
         self.customer_native_name = Some(value.into());
         self
@@ -324,6 +341,7 @@ impl OpenstackSubnetsListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -331,6 +349,7 @@ impl OpenstackSubnetsListBuilder {
     /// Description
     ///
     /// Query `description`, string.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -338,11 +357,13 @@ impl OpenstackSubnetsListBuilder {
     /// Direct only
     ///
     /// Query `direct_only`, boolean.
+    #[inline]
     pub fn direct_only(mut self, value: bool) -> Self {
         self.direct_only = Some(value);
         self
     }
     /// Query `enable_dhcp`, boolean.
+    #[inline]
     pub fn enable_dhcp(mut self, value: bool) -> Self {
         self.enable_dhcp = Some(value);
         self
@@ -350,6 +371,7 @@ impl OpenstackSubnetsListBuilder {
     /// External IP
     ///
     /// Query `external_ip`, string.
+    #[inline]
     pub fn external_ip(mut self, value: impl Into<String>) -> Self {
         self.external_ip = Some(value.into());
         self
@@ -357,16 +379,19 @@ impl OpenstackSubnetsListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Query `ip_version`, integer.
+    #[inline]
     pub fn ip_version(mut self, value: i64) -> Self {
         self.ip_version = Some(value);
         self
@@ -374,6 +399,7 @@ impl OpenstackSubnetsListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -381,6 +407,7 @@ impl OpenstackSubnetsListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -388,6 +415,7 @@ impl OpenstackSubnetsListBuilder {
     /// Network URL
     ///
     /// Query `network`, string (uri).
+    #[inline]
     pub fn network(mut self, value: impl Into<String>) -> Self {
         self.network = Some(value.into());
         self
@@ -395,6 +423,7 @@ impl OpenstackSubnetsListBuilder {
     /// Network UUID
     ///
     /// Query `network_uuid`, string (uuid).
+    #[inline]
     pub fn network_uuid(mut self, value: Uuid) -> Self {
         self.network_uuid = Some(value);
         self
@@ -402,6 +431,7 @@ impl OpenstackSubnetsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -409,6 +439,7 @@ impl OpenstackSubnetsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -416,6 +447,7 @@ impl OpenstackSubnetsListBuilder {
     /// Project UUID
     ///
     /// Query `project`, string (uuid).
+    #[inline]
     pub fn project(mut self, value: Uuid) -> Self {
         self.project = Some(value);
         self
@@ -423,6 +455,7 @@ impl OpenstackSubnetsListBuilder {
     /// Project name
     ///
     /// Query `project_name`, string.
+    #[inline]
     pub fn project_name(mut self, value: impl Into<String>) -> Self {
         self.project_name = Some(value.into());
         self
@@ -430,6 +463,7 @@ impl OpenstackSubnetsListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -437,6 +471,7 @@ impl OpenstackSubnetsListBuilder {
     /// RBAC only
     ///
     /// Query `rbac_only`, boolean.
+    #[inline]
     pub fn rbac_only(mut self, value: bool) -> Self {
         self.rbac_only = Some(value);
         self
@@ -444,6 +479,7 @@ impl OpenstackSubnetsListBuilder {
     /// Service settings name
     ///
     /// Query `service_settings_name`, string.
+    #[inline]
     pub fn service_settings_name(mut self, value: impl Into<String>) -> Self {
         self.service_settings_name = Some(value.into());
         self
@@ -451,6 +487,7 @@ impl OpenstackSubnetsListBuilder {
     /// Service settings UUID
     ///
     /// Query `service_settings_uuid`, string (uuid).
+    #[inline]
     pub fn service_settings_uuid(mut self, value: Uuid) -> Self {
         self.service_settings_uuid = Some(value);
         self
@@ -460,11 +497,13 @@ impl OpenstackSubnetsListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
@@ -472,6 +511,7 @@ impl OpenstackSubnetsListBuilder {
     /// Tenant URL
     ///
     /// Query `tenant`, string (uri).
+    #[inline]
     pub fn tenant(mut self, value: impl Into<String>) -> Self {
         self.tenant = Some(value.into());
         self
@@ -479,12 +519,14 @@ impl OpenstackSubnetsListBuilder {
     /// Tenant UUID
     ///
     /// Query `tenant_uuid`, string (uuid).
+    #[inline]
     pub fn tenant_uuid(mut self, value: Uuid) -> Self {
         self.tenant_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -493,6 +535,7 @@ impl OpenstackSubnetsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -535,6 +578,7 @@ impl OpenstackSubnetsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::OpenStackSubNet>> {
@@ -545,6 +589,7 @@ impl OpenstackSubnetsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::OpenStackSubNet> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -560,6 +605,7 @@ impl OpenstackSubnetsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/openstack-subnets/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -571,6 +617,7 @@ impl OpenstackSubnetsListBuilder {
 impl std::future::IntoFuture for OpenstackSubnetsListBuilder {
     type Output = Result<runtime::Page<models::OpenStackSubNet>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::OpenStackSubNet>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -587,17 +634,20 @@ impl OpenstackSubnetsRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -606,6 +656,7 @@ impl OpenstackSubnetsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -624,6 +675,7 @@ impl OpenstackSubnetsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OpenStackSubNet> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -632,6 +684,7 @@ impl OpenstackSubnetsRetrieveBuilder {
 impl std::future::IntoFuture for OpenstackSubnetsRetrieveBuilder {
     type Output = Result<models::OpenStackSubNet, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OpenStackSubNet>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -646,6 +699,7 @@ pub struct OpenstackSubnetsPullBuilder {
 impl OpenstackSubnetsPullBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -654,6 +708,7 @@ impl OpenstackSubnetsPullBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -670,6 +725,7 @@ impl OpenstackSubnetsPullBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -678,6 +734,7 @@ impl OpenstackSubnetsPullBuilder {
 impl std::future::IntoFuture for OpenstackSubnetsPullBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -692,6 +749,7 @@ pub struct OpenstackSubnetsUnlinkBuilder {
 impl OpenstackSubnetsUnlinkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -700,6 +758,7 @@ impl OpenstackSubnetsUnlinkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -719,6 +778,7 @@ impl OpenstackSubnetsUnlinkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -727,6 +787,7 @@ impl OpenstackSubnetsUnlinkBuilder {
 impl std::future::IntoFuture for OpenstackSubnetsUnlinkBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -742,6 +803,7 @@ pub struct OpenstackSubnetsUpdateBuilder {
 impl OpenstackSubnetsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -750,6 +812,7 @@ impl OpenstackSubnetsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -767,6 +830,7 @@ impl OpenstackSubnetsUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OpenStackSubNet> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -775,6 +839,7 @@ impl OpenstackSubnetsUpdateBuilder {
 impl std::future::IntoFuture for OpenstackSubnetsUpdateBuilder {
     type Output = Result<models::OpenStackSubNet, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OpenStackSubNet>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -790,6 +855,7 @@ pub struct OpenstackSubnetsPartialUpdateBuilder {
 impl OpenstackSubnetsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -799,10 +865,12 @@ impl OpenstackSubnetsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedOpenStackSubNetRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -825,6 +893,7 @@ impl OpenstackSubnetsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OpenStackSubNet> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -833,6 +902,7 @@ impl OpenstackSubnetsPartialUpdateBuilder {
 impl std::future::IntoFuture for OpenstackSubnetsPartialUpdateBuilder {
     type Output = Result<models::OpenStackSubNet, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OpenStackSubNet>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -847,6 +917,7 @@ pub struct OpenstackSubnetsDestroyBuilder {
 impl OpenstackSubnetsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -855,6 +926,7 @@ impl OpenstackSubnetsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -871,6 +943,7 @@ impl OpenstackSubnetsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -879,6 +952,7 @@ impl OpenstackSubnetsDestroyBuilder {
 impl std::future::IntoFuture for OpenstackSubnetsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -893,6 +967,7 @@ pub struct OpenstackSubnetsConnectBuilder {
 impl OpenstackSubnetsConnectBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -901,6 +976,7 @@ impl OpenstackSubnetsConnectBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -920,6 +996,7 @@ impl OpenstackSubnetsConnectBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -928,6 +1005,7 @@ impl OpenstackSubnetsConnectBuilder {
 impl std::future::IntoFuture for OpenstackSubnetsConnectBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -942,6 +1020,7 @@ pub struct OpenstackSubnetsDisconnectBuilder {
 impl OpenstackSubnetsDisconnectBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -950,6 +1029,7 @@ impl OpenstackSubnetsDisconnectBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -969,6 +1049,7 @@ impl OpenstackSubnetsDisconnectBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -977,6 +1058,7 @@ impl OpenstackSubnetsDisconnectBuilder {
 impl std::future::IntoFuture for OpenstackSubnetsDisconnectBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -992,6 +1074,7 @@ pub struct OpenstackSubnetsSetErredBuilder {
 impl OpenstackSubnetsSetErredBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1001,10 +1084,12 @@ impl OpenstackSubnetsSetErredBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::SetErredRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1027,6 +1112,7 @@ impl OpenstackSubnetsSetErredBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1035,6 +1121,7 @@ impl OpenstackSubnetsSetErredBuilder {
 impl std::future::IntoFuture for OpenstackSubnetsSetErredBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1049,6 +1136,7 @@ pub struct OpenstackSubnetsSetOkBuilder {
 impl OpenstackSubnetsSetOkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1057,6 +1145,7 @@ impl OpenstackSubnetsSetOkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1076,6 +1165,7 @@ impl OpenstackSubnetsSetOkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1084,6 +1174,7 @@ impl OpenstackSubnetsSetOkBuilder {
 impl std::future::IntoFuture for OpenstackSubnetsSetOkBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1098,6 +1189,7 @@ pub struct OpenstackSubnetsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> OpenstackSubnetsMock<'a> {
     /// Expects `GET /api/openstack-subnets/` (operation `openstack_subnets_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::OpenStackSubNet>> {
@@ -1110,6 +1202,7 @@ impl<'a> OpenstackSubnetsMock<'a> {
         )
     }
     /// Expects `GET /api/openstack-subnets/{uuid}/` (operation `openstack_subnets_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -1124,6 +1217,7 @@ impl<'a> OpenstackSubnetsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-subnets/{uuid}/pull/` (operation `openstack_subnets_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn pull(
         &self,
         uuid: &Uuid,
@@ -1138,6 +1232,7 @@ impl<'a> OpenstackSubnetsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-subnets/{uuid}/unlink/` (operation `openstack_subnets_unlink`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn unlink(
         &self,
         uuid: &Uuid,
@@ -1152,6 +1247,7 @@ impl<'a> OpenstackSubnetsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/openstack-subnets/{uuid}/` (operation `openstack_subnets_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -1166,6 +1262,7 @@ impl<'a> OpenstackSubnetsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/openstack-subnets/{uuid}/` (operation `openstack_subnets_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -1180,6 +1277,7 @@ impl<'a> OpenstackSubnetsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/openstack-subnets/{uuid}/` (operation `openstack_subnets_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -1194,6 +1292,7 @@ impl<'a> OpenstackSubnetsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-subnets/{uuid}/connect/` (operation `openstack_subnets_connect`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn connect(
         &self,
         uuid: &Uuid,
@@ -1208,6 +1307,7 @@ impl<'a> OpenstackSubnetsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-subnets/{uuid}/disconnect/` (operation `openstack_subnets_disconnect`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn disconnect(
         &self,
         uuid: &Uuid,
@@ -1222,6 +1322,7 @@ impl<'a> OpenstackSubnetsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-subnets/{uuid}/set_erred/` (operation `openstack_subnets_set_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_erred(
         &self,
         uuid: &Uuid,
@@ -1236,6 +1337,7 @@ impl<'a> OpenstackSubnetsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-subnets/{uuid}/set_ok/` (operation `openstack_subnets_set_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_ok(
         &self,
         uuid: &Uuid,

@@ -27,6 +27,7 @@ impl<'a> OpenstackTenantsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackTenantsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> OpenstackTenantsListBuilder {
         OpenstackTenantsListBuilder {
             client: self.client.clone(),
@@ -63,6 +64,7 @@ impl<'a> OpenstackTenantsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackTenantsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> OpenstackTenantsRetrieveBuilder {
         OpenstackTenantsRetrieveBuilder {
             client: self.client.clone(),
@@ -82,6 +84,7 @@ impl<'a> OpenstackTenantsApi<'a> {
     /// - `409`
     ///
     /// Returns a [`OpenstackTenantsPullBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn pull(&self, uuid: Uuid) -> OpenstackTenantsPullBuilder {
         OpenstackTenantsPullBuilder {
             client: self.client.clone(),
@@ -101,6 +104,7 @@ impl<'a> OpenstackTenantsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`OpenstackTenantsUnlinkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn unlink(&self, uuid: Uuid) -> OpenstackTenantsUnlinkBuilder {
         OpenstackTenantsUnlinkBuilder {
             client: self.client.clone(),
@@ -118,6 +122,7 @@ impl<'a> OpenstackTenantsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackTenantsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -140,6 +145,7 @@ impl<'a> OpenstackTenantsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackTenantsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, uuid: Uuid) -> OpenstackTenantsPartialUpdateBuilder {
         OpenstackTenantsPartialUpdateBuilder {
             client: self.client.clone(),
@@ -158,6 +164,7 @@ impl<'a> OpenstackTenantsApi<'a> {
     /// - `202`
     ///
     /// Returns a [`OpenstackTenantsChangePasswordBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn change_password(
         &self,
         uuid: Uuid,
@@ -211,6 +218,7 @@ impl<'a> OpenstackTenantsApi<'a> {
     /// - `202`
     ///
     /// Returns a [`OpenstackTenantsSetQuotasBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_quotas(&self, uuid: Uuid) -> OpenstackTenantsSetQuotasBuilder {
         OpenstackTenantsSetQuotasBuilder {
             client: self.client.clone(),
@@ -227,6 +235,7 @@ impl<'a> OpenstackTenantsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackTenantsCreateFloatingIpBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create_floating_ip(
         &self,
         uuid: Uuid,
@@ -246,6 +255,7 @@ impl<'a> OpenstackTenantsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`OpenstackTenantsCreateNetworkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create_network(
         &self,
         uuid: Uuid,
@@ -268,6 +278,7 @@ impl<'a> OpenstackTenantsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`OpenstackTenantsCreateSecurityGroupBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create_security_group(
         &self,
         uuid: Uuid,
@@ -290,6 +301,7 @@ impl<'a> OpenstackTenantsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`OpenstackTenantsCreateServerGroupBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create_server_group(
         &self,
         uuid: Uuid,
@@ -312,6 +324,7 @@ impl<'a> OpenstackTenantsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackTenantsBackendInstancesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn backend_instances_list(
         &self,
         uuid: Uuid,
@@ -351,6 +364,7 @@ impl<'a> OpenstackTenantsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackTenantsBackendVolumesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn backend_volumes_list(
         &self,
         uuid: Uuid,
@@ -390,6 +404,7 @@ impl<'a> OpenstackTenantsApi<'a> {
     /// - `202`: No response body
     ///
     /// Returns a [`OpenstackTenantsPullFloatingIpsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn pull_floating_ips(
         &self,
         uuid: Uuid,
@@ -410,6 +425,7 @@ impl<'a> OpenstackTenantsApi<'a> {
     /// - `202`
     ///
     /// Returns a [`OpenstackTenantsPullQuotasBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn pull_quotas(&self, uuid: Uuid) -> OpenstackTenantsPullQuotasBuilder {
         OpenstackTenantsPullQuotasBuilder {
             client: self.client.clone(),
@@ -427,6 +443,7 @@ impl<'a> OpenstackTenantsApi<'a> {
     /// - `202`
     ///
     /// Returns a [`OpenstackTenantsPullSecurityGroupsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn pull_security_groups(
         &self,
         uuid: Uuid,
@@ -447,6 +464,7 @@ impl<'a> OpenstackTenantsApi<'a> {
     /// - `202`
     ///
     /// Returns a [`OpenstackTenantsPullServerGroupsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn pull_server_groups(
         &self,
         uuid: Uuid,
@@ -467,6 +485,7 @@ impl<'a> OpenstackTenantsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackTenantsTopologyRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn topology_retrieve(
         &self,
         uuid: Uuid,
@@ -492,6 +511,7 @@ impl<'a> OpenstackTenantsApi<'a> {
     /// - `202`
     ///
     /// Returns a [`OpenstackTenantsPushSecurityGroupsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn push_security_groups(
         &self,
         uuid: Uuid,
@@ -514,6 +534,7 @@ impl<'a> OpenstackTenantsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackTenantsSetErredBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_erred(&self, uuid: Uuid) -> OpenstackTenantsSetErredBuilder {
         OpenstackTenantsSetErredBuilder {
             client: self.client.clone(),
@@ -532,6 +553,7 @@ impl<'a> OpenstackTenantsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackTenantsSetOkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_ok(&self, uuid: Uuid) -> OpenstackTenantsSetOkBuilder {
         OpenstackTenantsSetOkBuilder {
             client: self.client.clone(),
@@ -571,6 +593,7 @@ impl OpenstackTenantsListBuilder {
     /// Backend ID
     ///
     /// Query `backend_id`, string.
+    #[inline]
     pub fn backend_id(mut self, value: impl Into<String>) -> Self {
         self.backend_id = Some(value.into());
         self
@@ -578,6 +601,7 @@ impl OpenstackTenantsListBuilder {
     /// Can manage
     ///
     /// Query `can_manage`, boolean.
+    #[inline]
     pub fn can_manage(mut self, value: bool) -> Self {
         self.can_manage = Some(value);
         self
@@ -585,6 +609,7 @@ impl OpenstackTenantsListBuilder {
     /// Customer UUID
     ///
     /// Query `customer`, string (uuid).
+    #[inline]
     pub fn customer(mut self, value: Uuid) -> Self {
         self.customer = Some(value);
         self
@@ -592,6 +617,7 @@ impl OpenstackTenantsListBuilder {
     /// Customer abbreviation
     ///
     /// Query `customer_abbreviation`, string.
+    #[inline]
     pub fn customer_abbreviation(mut self, value: impl Into<String>) -> Self {
         self.customer_abbreviation = Some(value.into());
         self
@@ -599,6 +625,7 @@ impl OpenstackTenantsListBuilder {
     /// Customer name
     ///
     /// Query `customer_name`, string.
+    #[inline]
     pub fn customer_name(mut self, value: impl Into<String>) -> Self {
         self.customer_name = Some(value.into());
         self
@@ -606,6 +633,7 @@ impl OpenstackTenantsListBuilder {
     /// Customer native name
     ///
     /// Query `customer_native_name`, string.
+    #[inline]
     pub fn customer_native_name(mut self, value: impl Into<String>) -> Self {
         self.customer_native_name = Some(value.into());
         self
@@ -613,6 +641,7 @@ impl OpenstackTenantsListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -620,6 +649,7 @@ impl OpenstackTenantsListBuilder {
     /// Description
     ///
     /// Query `description`, string.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -627,6 +657,7 @@ impl OpenstackTenantsListBuilder {
     /// External IP
     ///
     /// Query `external_ip`, string.
+    #[inline]
     pub fn external_ip(mut self, value: impl Into<String>) -> Self {
         self.external_ip = Some(value.into());
         self
@@ -634,11 +665,13 @@ impl OpenstackTenantsListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -646,6 +679,7 @@ impl OpenstackTenantsListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -653,6 +687,7 @@ impl OpenstackTenantsListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -660,6 +695,7 @@ impl OpenstackTenantsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -667,6 +703,7 @@ impl OpenstackTenantsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -674,6 +711,7 @@ impl OpenstackTenantsListBuilder {
     /// Project UUID
     ///
     /// Query `project`, string (uuid).
+    #[inline]
     pub fn project(mut self, value: Uuid) -> Self {
         self.project = Some(value);
         self
@@ -681,6 +719,7 @@ impl OpenstackTenantsListBuilder {
     /// Project name
     ///
     /// Query `project_name`, string.
+    #[inline]
     pub fn project_name(mut self, value: impl Into<String>) -> Self {
         self.project_name = Some(value.into());
         self
@@ -688,6 +727,7 @@ impl OpenstackTenantsListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -695,6 +735,7 @@ impl OpenstackTenantsListBuilder {
     /// Service settings name
     ///
     /// Query `service_settings_name`, string.
+    #[inline]
     pub fn service_settings_name(mut self, value: impl Into<String>) -> Self {
         self.service_settings_name = Some(value.into());
         self
@@ -702,6 +743,7 @@ impl OpenstackTenantsListBuilder {
     /// Service settings UUID
     ///
     /// Query `service_settings_uuid`, string (uuid).
+    #[inline]
     pub fn service_settings_uuid(mut self, value: Uuid) -> Self {
         self.service_settings_uuid = Some(value);
         self
@@ -711,17 +753,20 @@ impl OpenstackTenantsListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -730,6 +775,7 @@ impl OpenstackTenantsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -764,6 +810,7 @@ impl OpenstackTenantsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::OpenStackTenant>> {
@@ -774,6 +821,7 @@ impl OpenstackTenantsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::OpenStackTenant> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -789,6 +837,7 @@ impl OpenstackTenantsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/openstack-tenants/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -800,6 +849,7 @@ impl OpenstackTenantsListBuilder {
 impl std::future::IntoFuture for OpenstackTenantsListBuilder {
     type Output = Result<runtime::Page<models::OpenStackTenant>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::OpenStackTenant>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -816,17 +866,20 @@ impl OpenstackTenantsRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -835,6 +888,7 @@ impl OpenstackTenantsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -853,6 +907,7 @@ impl OpenstackTenantsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OpenStackTenant> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -861,6 +916,7 @@ impl OpenstackTenantsRetrieveBuilder {
 impl std::future::IntoFuture for OpenstackTenantsRetrieveBuilder {
     type Output = Result<models::OpenStackTenant, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OpenStackTenant>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -875,6 +931,7 @@ pub struct OpenstackTenantsPullBuilder {
 impl OpenstackTenantsPullBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -883,6 +940,7 @@ impl OpenstackTenantsPullBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -899,6 +957,7 @@ impl OpenstackTenantsPullBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -907,6 +966,7 @@ impl OpenstackTenantsPullBuilder {
 impl std::future::IntoFuture for OpenstackTenantsPullBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -921,6 +981,7 @@ pub struct OpenstackTenantsUnlinkBuilder {
 impl OpenstackTenantsUnlinkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -929,6 +990,7 @@ impl OpenstackTenantsUnlinkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -948,6 +1010,7 @@ impl OpenstackTenantsUnlinkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -956,6 +1019,7 @@ impl OpenstackTenantsUnlinkBuilder {
 impl std::future::IntoFuture for OpenstackTenantsUnlinkBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -971,6 +1035,7 @@ pub struct OpenstackTenantsUpdateBuilder {
 impl OpenstackTenantsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -979,6 +1044,7 @@ impl OpenstackTenantsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -996,6 +1062,7 @@ impl OpenstackTenantsUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OpenStackTenant> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1004,6 +1071,7 @@ impl OpenstackTenantsUpdateBuilder {
 impl std::future::IntoFuture for OpenstackTenantsUpdateBuilder {
     type Output = Result<models::OpenStackTenant, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OpenStackTenant>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1019,6 +1087,7 @@ pub struct OpenstackTenantsPartialUpdateBuilder {
 impl OpenstackTenantsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1028,10 +1097,12 @@ impl OpenstackTenantsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedOpenStackTenantRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1054,6 +1125,7 @@ impl OpenstackTenantsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OpenStackTenant> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1062,6 +1134,7 @@ impl OpenstackTenantsPartialUpdateBuilder {
 impl std::future::IntoFuture for OpenstackTenantsPartialUpdateBuilder {
     type Output = Result<models::OpenStackTenant, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OpenStackTenant>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1077,6 +1150,7 @@ pub struct OpenstackTenantsChangePasswordBuilder {
 impl OpenstackTenantsChangePasswordBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1085,6 +1159,7 @@ impl OpenstackTenantsChangePasswordBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1105,6 +1180,7 @@ impl OpenstackTenantsChangePasswordBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1113,6 +1189,7 @@ impl OpenstackTenantsChangePasswordBuilder {
 impl std::future::IntoFuture for OpenstackTenantsChangePasswordBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1128,6 +1205,7 @@ pub struct OpenstackTenantsSetQuotasBuilder {
 impl OpenstackTenantsSetQuotasBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1137,10 +1215,12 @@ impl OpenstackTenantsSetQuotasBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::OpenstackTenantsSetQuotasRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1163,6 +1243,7 @@ impl OpenstackTenantsSetQuotasBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1171,6 +1252,7 @@ impl OpenstackTenantsSetQuotasBuilder {
 impl std::future::IntoFuture for OpenstackTenantsSetQuotasBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1186,6 +1268,7 @@ pub struct OpenstackTenantsCreateFloatingIpBuilder {
 impl OpenstackTenantsCreateFloatingIpBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1195,10 +1278,12 @@ impl OpenstackTenantsCreateFloatingIpBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::OpenStackFloatingIpRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1221,6 +1306,7 @@ impl OpenstackTenantsCreateFloatingIpBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OpenStackFloatingIp> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1229,6 +1315,7 @@ impl OpenstackTenantsCreateFloatingIpBuilder {
 impl std::future::IntoFuture for OpenstackTenantsCreateFloatingIpBuilder {
     type Output = Result<models::OpenStackFloatingIp, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OpenStackFloatingIp>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1244,6 +1331,7 @@ pub struct OpenstackTenantsCreateNetworkBuilder {
 impl OpenstackTenantsCreateNetworkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1252,6 +1340,7 @@ impl OpenstackTenantsCreateNetworkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1272,6 +1361,7 @@ impl OpenstackTenantsCreateNetworkBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OpenStackNetwork> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1280,6 +1370,7 @@ impl OpenstackTenantsCreateNetworkBuilder {
 impl std::future::IntoFuture for OpenstackTenantsCreateNetworkBuilder {
     type Output = Result<models::OpenStackNetwork, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OpenStackNetwork>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1295,6 +1386,7 @@ pub struct OpenstackTenantsCreateSecurityGroupBuilder {
 impl OpenstackTenantsCreateSecurityGroupBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1303,6 +1395,7 @@ impl OpenstackTenantsCreateSecurityGroupBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1323,6 +1416,7 @@ impl OpenstackTenantsCreateSecurityGroupBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OpenStackSecurityGroup> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1331,6 +1425,7 @@ impl OpenstackTenantsCreateSecurityGroupBuilder {
 impl std::future::IntoFuture for OpenstackTenantsCreateSecurityGroupBuilder {
     type Output = Result<models::OpenStackSecurityGroup, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OpenStackSecurityGroup>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1346,6 +1441,7 @@ pub struct OpenstackTenantsCreateServerGroupBuilder {
 impl OpenstackTenantsCreateServerGroupBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1354,6 +1450,7 @@ impl OpenstackTenantsCreateServerGroupBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1374,6 +1471,7 @@ impl OpenstackTenantsCreateServerGroupBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OpenStackServerGroup> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1382,6 +1480,7 @@ impl OpenstackTenantsCreateServerGroupBuilder {
 impl std::future::IntoFuture for OpenstackTenantsCreateServerGroupBuilder {
     type Output = Result<models::OpenStackServerGroup, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OpenStackServerGroup>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1417,6 +1516,7 @@ impl OpenstackTenantsBackendInstancesListBuilder {
     /// Backend ID
     ///
     /// Query `backend_id`, string.
+    #[inline]
     pub fn backend_id(mut self, value: impl Into<String>) -> Self {
         self.backend_id = Some(value.into());
         self
@@ -1424,6 +1524,7 @@ impl OpenstackTenantsBackendInstancesListBuilder {
     /// Can manage
     ///
     /// Query `can_manage`, boolean.
+    #[inline]
     pub fn can_manage(mut self, value: bool) -> Self {
         self.can_manage = Some(value);
         self
@@ -1431,6 +1532,7 @@ impl OpenstackTenantsBackendInstancesListBuilder {
     /// Customer UUID
     ///
     /// Query `customer`, string (uuid).
+    #[inline]
     pub fn customer(mut self, value: Uuid) -> Self {
         self.customer = Some(value);
         self
@@ -1438,6 +1540,7 @@ impl OpenstackTenantsBackendInstancesListBuilder {
     /// Customer abbreviation
     ///
     /// Query `customer_abbreviation`, string.
+    #[inline]
     pub fn customer_abbreviation(mut self, value: impl Into<String>) -> Self {
         self.customer_abbreviation = Some(value.into());
         self
@@ -1445,6 +1548,7 @@ impl OpenstackTenantsBackendInstancesListBuilder {
     /// Customer name
     ///
     /// Query `customer_name`, string.
+    #[inline]
     pub fn customer_name(mut self, value: impl Into<String>) -> Self {
         self.customer_name = Some(value.into());
         self
@@ -1452,6 +1556,7 @@ impl OpenstackTenantsBackendInstancesListBuilder {
     /// Customer native name
     ///
     /// Query `customer_native_name`, string.
+    #[inline]
     pub fn customer_native_name(mut self, value: impl Into<String>) -> Self {
         self.customer_native_name = Some(value.into());
         self
@@ -1459,6 +1564,7 @@ impl OpenstackTenantsBackendInstancesListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -1466,6 +1572,7 @@ impl OpenstackTenantsBackendInstancesListBuilder {
     /// Description
     ///
     /// Query `description`, string.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -1473,6 +1580,7 @@ impl OpenstackTenantsBackendInstancesListBuilder {
     /// External IP
     ///
     /// Query `external_ip`, string.
+    #[inline]
     pub fn external_ip(mut self, value: impl Into<String>) -> Self {
         self.external_ip = Some(value.into());
         self
@@ -1480,6 +1588,7 @@ impl OpenstackTenantsBackendInstancesListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -1487,6 +1596,7 @@ impl OpenstackTenantsBackendInstancesListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -1494,6 +1604,7 @@ impl OpenstackTenantsBackendInstancesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -1501,6 +1612,7 @@ impl OpenstackTenantsBackendInstancesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -1508,6 +1620,7 @@ impl OpenstackTenantsBackendInstancesListBuilder {
     /// Project UUID
     ///
     /// Query `project`, string (uuid).
+    #[inline]
     pub fn project(mut self, value: Uuid) -> Self {
         self.project = Some(value);
         self
@@ -1515,6 +1628,7 @@ impl OpenstackTenantsBackendInstancesListBuilder {
     /// Project name
     ///
     /// Query `project_name`, string.
+    #[inline]
     pub fn project_name(mut self, value: impl Into<String>) -> Self {
         self.project_name = Some(value.into());
         self
@@ -1522,6 +1636,7 @@ impl OpenstackTenantsBackendInstancesListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -1529,6 +1644,7 @@ impl OpenstackTenantsBackendInstancesListBuilder {
     /// Service settings name
     ///
     /// Query `service_settings_name`, string.
+    #[inline]
     pub fn service_settings_name(mut self, value: impl Into<String>) -> Self {
         self.service_settings_name = Some(value.into());
         self
@@ -1536,6 +1652,7 @@ impl OpenstackTenantsBackendInstancesListBuilder {
     /// Service settings UUID
     ///
     /// Query `service_settings_uuid`, string (uuid).
+    #[inline]
     pub fn service_settings_uuid(mut self, value: Uuid) -> Self {
         self.service_settings_uuid = Some(value);
         self
@@ -1545,17 +1662,20 @@ impl OpenstackTenantsBackendInstancesListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1564,6 +1684,7 @@ impl OpenstackTenantsBackendInstancesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1603,6 +1724,7 @@ impl OpenstackTenantsBackendInstancesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -1615,6 +1737,7 @@ impl OpenstackTenantsBackendInstancesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<models::OpenstackTenantsBackendInstancesListResponse> {
@@ -1632,6 +1755,7 @@ impl OpenstackTenantsBackendInstancesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/openstack-tenants/{uuid}/backend_instances/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -1648,6 +1772,7 @@ impl std::future::IntoFuture for OpenstackTenantsBackendInstancesListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::OpenstackTenantsBackendInstancesListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1683,6 +1808,7 @@ impl OpenstackTenantsBackendVolumesListBuilder {
     /// Backend ID
     ///
     /// Query `backend_id`, string.
+    #[inline]
     pub fn backend_id(mut self, value: impl Into<String>) -> Self {
         self.backend_id = Some(value.into());
         self
@@ -1690,6 +1816,7 @@ impl OpenstackTenantsBackendVolumesListBuilder {
     /// Can manage
     ///
     /// Query `can_manage`, boolean.
+    #[inline]
     pub fn can_manage(mut self, value: bool) -> Self {
         self.can_manage = Some(value);
         self
@@ -1697,6 +1824,7 @@ impl OpenstackTenantsBackendVolumesListBuilder {
     /// Customer UUID
     ///
     /// Query `customer`, string (uuid).
+    #[inline]
     pub fn customer(mut self, value: Uuid) -> Self {
         self.customer = Some(value);
         self
@@ -1704,6 +1832,7 @@ impl OpenstackTenantsBackendVolumesListBuilder {
     /// Customer abbreviation
     ///
     /// Query `customer_abbreviation`, string.
+    #[inline]
     pub fn customer_abbreviation(mut self, value: impl Into<String>) -> Self {
         self.customer_abbreviation = Some(value.into());
         self
@@ -1711,6 +1840,7 @@ impl OpenstackTenantsBackendVolumesListBuilder {
     /// Customer name
     ///
     /// Query `customer_name`, string.
+    #[inline]
     pub fn customer_name(mut self, value: impl Into<String>) -> Self {
         self.customer_name = Some(value.into());
         self
@@ -1718,6 +1848,7 @@ impl OpenstackTenantsBackendVolumesListBuilder {
     /// Customer native name
     ///
     /// Query `customer_native_name`, string.
+    #[inline]
     pub fn customer_native_name(mut self, value: impl Into<String>) -> Self {
         self.customer_native_name = Some(value.into());
         self
@@ -1725,6 +1856,7 @@ impl OpenstackTenantsBackendVolumesListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -1732,6 +1864,7 @@ impl OpenstackTenantsBackendVolumesListBuilder {
     /// Description
     ///
     /// Query `description`, string.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -1739,6 +1872,7 @@ impl OpenstackTenantsBackendVolumesListBuilder {
     /// External IP
     ///
     /// Query `external_ip`, string.
+    #[inline]
     pub fn external_ip(mut self, value: impl Into<String>) -> Self {
         self.external_ip = Some(value.into());
         self
@@ -1746,6 +1880,7 @@ impl OpenstackTenantsBackendVolumesListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -1753,6 +1888,7 @@ impl OpenstackTenantsBackendVolumesListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -1760,6 +1896,7 @@ impl OpenstackTenantsBackendVolumesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -1767,6 +1904,7 @@ impl OpenstackTenantsBackendVolumesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -1774,6 +1912,7 @@ impl OpenstackTenantsBackendVolumesListBuilder {
     /// Project UUID
     ///
     /// Query `project`, string (uuid).
+    #[inline]
     pub fn project(mut self, value: Uuid) -> Self {
         self.project = Some(value);
         self
@@ -1781,6 +1920,7 @@ impl OpenstackTenantsBackendVolumesListBuilder {
     /// Project name
     ///
     /// Query `project_name`, string.
+    #[inline]
     pub fn project_name(mut self, value: impl Into<String>) -> Self {
         self.project_name = Some(value.into());
         self
@@ -1788,6 +1928,7 @@ impl OpenstackTenantsBackendVolumesListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -1795,6 +1936,7 @@ impl OpenstackTenantsBackendVolumesListBuilder {
     /// Service settings name
     ///
     /// Query `service_settings_name`, string.
+    #[inline]
     pub fn service_settings_name(mut self, value: impl Into<String>) -> Self {
         self.service_settings_name = Some(value.into());
         self
@@ -1802,6 +1944,7 @@ impl OpenstackTenantsBackendVolumesListBuilder {
     /// Service settings UUID
     ///
     /// Query `service_settings_uuid`, string (uuid).
+    #[inline]
     pub fn service_settings_uuid(mut self, value: Uuid) -> Self {
         self.service_settings_uuid = Some(value);
         self
@@ -1811,17 +1954,20 @@ impl OpenstackTenantsBackendVolumesListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1830,6 +1976,7 @@ impl OpenstackTenantsBackendVolumesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1869,6 +2016,7 @@ impl OpenstackTenantsBackendVolumesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -1881,6 +2029,7 @@ impl OpenstackTenantsBackendVolumesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<models::OpenstackTenantsBackendVolumesListResponse> {
@@ -1898,6 +2047,7 @@ impl OpenstackTenantsBackendVolumesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/openstack-tenants/{uuid}/backend_volumes/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -1914,6 +2064,7 @@ impl std::future::IntoFuture for OpenstackTenantsBackendVolumesListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::OpenstackTenantsBackendVolumesListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1928,6 +2079,7 @@ pub struct OpenstackTenantsPullFloatingIpsBuilder {
 impl OpenstackTenantsPullFloatingIpsBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1936,6 +2088,7 @@ impl OpenstackTenantsPullFloatingIpsBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1955,6 +2108,7 @@ impl OpenstackTenantsPullFloatingIpsBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1963,6 +2117,7 @@ impl OpenstackTenantsPullFloatingIpsBuilder {
 impl std::future::IntoFuture for OpenstackTenantsPullFloatingIpsBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1977,6 +2132,7 @@ pub struct OpenstackTenantsPullQuotasBuilder {
 impl OpenstackTenantsPullQuotasBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1985,6 +2141,7 @@ impl OpenstackTenantsPullQuotasBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2004,6 +2161,7 @@ impl OpenstackTenantsPullQuotasBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -2012,6 +2170,7 @@ impl OpenstackTenantsPullQuotasBuilder {
 impl std::future::IntoFuture for OpenstackTenantsPullQuotasBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2026,6 +2185,7 @@ pub struct OpenstackTenantsPullSecurityGroupsBuilder {
 impl OpenstackTenantsPullSecurityGroupsBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2034,6 +2194,7 @@ impl OpenstackTenantsPullSecurityGroupsBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2053,6 +2214,7 @@ impl OpenstackTenantsPullSecurityGroupsBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -2061,6 +2223,7 @@ impl OpenstackTenantsPullSecurityGroupsBuilder {
 impl std::future::IntoFuture for OpenstackTenantsPullSecurityGroupsBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2075,6 +2238,7 @@ pub struct OpenstackTenantsPullServerGroupsBuilder {
 impl OpenstackTenantsPullServerGroupsBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2083,6 +2247,7 @@ impl OpenstackTenantsPullServerGroupsBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2102,6 +2267,7 @@ impl OpenstackTenantsPullServerGroupsBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -2110,6 +2276,7 @@ impl OpenstackTenantsPullServerGroupsBuilder {
 impl std::future::IntoFuture for OpenstackTenantsPullServerGroupsBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2124,6 +2291,7 @@ pub struct OpenstackTenantsTopologyRetrieveBuilder {
 impl OpenstackTenantsTopologyRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2132,6 +2300,7 @@ impl OpenstackTenantsTopologyRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2151,6 +2320,7 @@ impl OpenstackTenantsTopologyRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::OpenstackTenantsTopologyRetrieveResponse> {
@@ -2166,6 +2336,7 @@ impl std::future::IntoFuture for OpenstackTenantsTopologyRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::OpenstackTenantsTopologyRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2181,6 +2352,7 @@ pub struct OpenstackTenantsPushSecurityGroupsBuilder {
 impl OpenstackTenantsPushSecurityGroupsBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2189,6 +2361,7 @@ impl OpenstackTenantsPushSecurityGroupsBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2209,6 +2382,7 @@ impl OpenstackTenantsPushSecurityGroupsBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -2217,6 +2391,7 @@ impl OpenstackTenantsPushSecurityGroupsBuilder {
 impl std::future::IntoFuture for OpenstackTenantsPushSecurityGroupsBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2232,6 +2407,7 @@ pub struct OpenstackTenantsSetErredBuilder {
 impl OpenstackTenantsSetErredBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2241,10 +2417,12 @@ impl OpenstackTenantsSetErredBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::SetErredRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2267,6 +2445,7 @@ impl OpenstackTenantsSetErredBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -2275,6 +2454,7 @@ impl OpenstackTenantsSetErredBuilder {
 impl std::future::IntoFuture for OpenstackTenantsSetErredBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2289,6 +2469,7 @@ pub struct OpenstackTenantsSetOkBuilder {
 impl OpenstackTenantsSetOkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2297,6 +2478,7 @@ impl OpenstackTenantsSetOkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2316,6 +2498,7 @@ impl OpenstackTenantsSetOkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -2324,6 +2507,7 @@ impl OpenstackTenantsSetOkBuilder {
 impl std::future::IntoFuture for OpenstackTenantsSetOkBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2338,6 +2522,7 @@ pub struct OpenstackTenantsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> OpenstackTenantsMock<'a> {
     /// Expects `GET /api/openstack-tenants/` (operation `openstack_tenants_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::OpenStackTenant>> {
@@ -2350,6 +2535,7 @@ impl<'a> OpenstackTenantsMock<'a> {
         )
     }
     /// Expects `GET /api/openstack-tenants/{uuid}/` (operation `openstack_tenants_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -2364,6 +2550,7 @@ impl<'a> OpenstackTenantsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-tenants/{uuid}/pull/` (operation `openstack_tenants_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn pull(
         &self,
         uuid: &Uuid,
@@ -2378,6 +2565,7 @@ impl<'a> OpenstackTenantsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-tenants/{uuid}/unlink/` (operation `openstack_tenants_unlink`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn unlink(
         &self,
         uuid: &Uuid,
@@ -2392,6 +2580,7 @@ impl<'a> OpenstackTenantsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/openstack-tenants/{uuid}/` (operation `openstack_tenants_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -2406,6 +2595,7 @@ impl<'a> OpenstackTenantsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/openstack-tenants/{uuid}/` (operation `openstack_tenants_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -2420,6 +2610,7 @@ impl<'a> OpenstackTenantsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-tenants/{uuid}/change_password/` (operation `openstack_tenants_change_password`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn change_password(
         &self,
         uuid: &Uuid,
@@ -2434,6 +2625,7 @@ impl<'a> OpenstackTenantsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-tenants/{uuid}/set_quotas/` (operation `openstack_tenants_set_quotas`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_quotas(
         &self,
         uuid: &Uuid,
@@ -2448,6 +2640,7 @@ impl<'a> OpenstackTenantsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-tenants/{uuid}/create_floating_ip/` (operation `openstack_tenants_create_floating_ip`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create_floating_ip(
         &self,
         uuid: &Uuid,
@@ -2462,6 +2655,7 @@ impl<'a> OpenstackTenantsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-tenants/{uuid}/create_network/` (operation `openstack_tenants_create_network`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create_network(
         &self,
         uuid: &Uuid,
@@ -2476,6 +2670,7 @@ impl<'a> OpenstackTenantsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-tenants/{uuid}/create_security_group/` (operation `openstack_tenants_create_security_group`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create_security_group(
         &self,
         uuid: &Uuid,
@@ -2490,6 +2685,7 @@ impl<'a> OpenstackTenantsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-tenants/{uuid}/create_server_group/` (operation `openstack_tenants_create_server_group`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create_server_group(
         &self,
         uuid: &Uuid,
@@ -2504,6 +2700,7 @@ impl<'a> OpenstackTenantsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/openstack-tenants/{uuid}/backend_instances/` (operation `openstack_tenants_backend_instances_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn backend_instances_list(
         &self,
         uuid: &Uuid,
@@ -2521,6 +2718,7 @@ impl<'a> OpenstackTenantsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/openstack-tenants/{uuid}/backend_volumes/` (operation `openstack_tenants_backend_volumes_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn backend_volumes_list(
         &self,
         uuid: &Uuid,
@@ -2538,6 +2736,7 @@ impl<'a> OpenstackTenantsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-tenants/{uuid}/pull_floating_ips/` (operation `openstack_tenants_pull_floating_ips`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn pull_floating_ips(
         &self,
         uuid: &Uuid,
@@ -2552,6 +2751,7 @@ impl<'a> OpenstackTenantsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-tenants/{uuid}/pull_quotas/` (operation `openstack_tenants_pull_quotas`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn pull_quotas(
         &self,
         uuid: &Uuid,
@@ -2566,6 +2766,7 @@ impl<'a> OpenstackTenantsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-tenants/{uuid}/pull_security_groups/` (operation `openstack_tenants_pull_security_groups`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn pull_security_groups(
         &self,
         uuid: &Uuid,
@@ -2580,6 +2781,7 @@ impl<'a> OpenstackTenantsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-tenants/{uuid}/pull_server_groups/` (operation `openstack_tenants_pull_server_groups`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn pull_server_groups(
         &self,
         uuid: &Uuid,
@@ -2594,6 +2796,7 @@ impl<'a> OpenstackTenantsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/openstack-tenants/{uuid}/topology/` (operation `openstack_tenants_topology_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn topology_retrieve(
         &self,
         uuid: &Uuid,
@@ -2611,6 +2814,7 @@ impl<'a> OpenstackTenantsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-tenants/{uuid}/push_security_groups/` (operation `openstack_tenants_push_security_groups`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn push_security_groups(
         &self,
         uuid: &Uuid,
@@ -2625,6 +2829,7 @@ impl<'a> OpenstackTenantsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-tenants/{uuid}/set_erred/` (operation `openstack_tenants_set_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_erred(
         &self,
         uuid: &Uuid,
@@ -2639,6 +2844,7 @@ impl<'a> OpenstackTenantsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-tenants/{uuid}/set_ok/` (operation `openstack_tenants_set_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_ok(
         &self,
         uuid: &Uuid,

@@ -27,6 +27,7 @@ impl<'a> OpenstackVolumeAvailabilityZonesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackVolumeAvailabilityZonesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> OpenstackVolumeAvailabilityZonesListBuilder {
         OpenstackVolumeAvailabilityZonesListBuilder {
             client: self.client.clone(),
@@ -51,6 +52,7 @@ impl<'a> OpenstackVolumeAvailabilityZonesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackVolumeAvailabilityZonesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: Uuid,
@@ -81,6 +83,7 @@ impl OpenstackVolumeAvailabilityZonesListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -88,6 +91,7 @@ impl OpenstackVolumeAvailabilityZonesListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -95,6 +99,7 @@ impl OpenstackVolumeAvailabilityZonesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -102,6 +107,7 @@ impl OpenstackVolumeAvailabilityZonesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -109,6 +115,7 @@ impl OpenstackVolumeAvailabilityZonesListBuilder {
     /// Settings URL
     ///
     /// Query `settings`, string (uri).
+    #[inline]
     pub fn settings(mut self, value: impl Into<String>) -> Self {
         self.settings = Some(value.into());
         self
@@ -116,6 +123,7 @@ impl OpenstackVolumeAvailabilityZonesListBuilder {
     /// Settings UUID
     ///
     /// Query `settings_uuid`, string (uuid).
+    #[inline]
     pub fn settings_uuid(mut self, value: Uuid) -> Self {
         self.settings_uuid = Some(value);
         self
@@ -123,6 +131,7 @@ impl OpenstackVolumeAvailabilityZonesListBuilder {
     /// Tenant URL
     ///
     /// Query `tenant`, string (uri).
+    #[inline]
     pub fn tenant(mut self, value: impl Into<String>) -> Self {
         self.tenant = Some(value.into());
         self
@@ -130,12 +139,14 @@ impl OpenstackVolumeAvailabilityZonesListBuilder {
     /// Tenant UUID
     ///
     /// Query `tenant_uuid`, string (uuid).
+    #[inline]
     pub fn tenant_uuid(mut self, value: Uuid) -> Self {
         self.tenant_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -144,6 +155,7 @@ impl OpenstackVolumeAvailabilityZonesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -169,6 +181,7 @@ impl OpenstackVolumeAvailabilityZonesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -181,6 +194,7 @@ impl OpenstackVolumeAvailabilityZonesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::OpenstackVolumeAvailabilityZone> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -196,6 +210,7 @@ impl OpenstackVolumeAvailabilityZonesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/openstack-volume-availability-zones/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -212,6 +227,7 @@ impl std::future::IntoFuture for OpenstackVolumeAvailabilityZonesListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::OpenstackVolumeAvailabilityZone>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -226,6 +242,7 @@ pub struct OpenstackVolumeAvailabilityZonesRetrieveBuilder {
 impl OpenstackVolumeAvailabilityZonesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -234,6 +251,7 @@ impl OpenstackVolumeAvailabilityZonesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -253,6 +271,7 @@ impl OpenstackVolumeAvailabilityZonesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::OpenstackVolumeAvailabilityZone> {
@@ -263,6 +282,7 @@ impl OpenstackVolumeAvailabilityZonesRetrieveBuilder {
 impl std::future::IntoFuture for OpenstackVolumeAvailabilityZonesRetrieveBuilder {
     type Output = Result<models::OpenstackVolumeAvailabilityZone, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OpenstackVolumeAvailabilityZone>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -277,6 +297,7 @@ pub struct OpenstackVolumeAvailabilityZonesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> OpenstackVolumeAvailabilityZonesMock<'a> {
     /// Expects `GET /api/openstack-volume-availability-zones/` (operation `openstack_volume_availability_zones_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -292,6 +313,7 @@ impl<'a> OpenstackVolumeAvailabilityZonesMock<'a> {
         )
     }
     /// Expects `GET /api/openstack-volume-availability-zones/{uuid}/` (operation `openstack_volume_availability_zones_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,

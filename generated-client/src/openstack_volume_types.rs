@@ -27,6 +27,7 @@ impl<'a> OpenstackVolumeTypesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackVolumeTypesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> OpenstackVolumeTypesListBuilder {
         OpenstackVolumeTypesListBuilder {
             client: self.client.clone(),
@@ -52,6 +53,7 @@ impl<'a> OpenstackVolumeTypesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackVolumeTypesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> OpenstackVolumeTypesRetrieveBuilder {
         OpenstackVolumeTypesRetrieveBuilder {
             client: self.client.clone(),
@@ -69,6 +71,7 @@ impl<'a> OpenstackVolumeTypesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackVolumeTypesNamesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn names_retrieve(&self) -> OpenstackVolumeTypesNamesRetrieveBuilder {
         OpenstackVolumeTypesNamesRetrieveBuilder {
             client: self.client.clone(),
@@ -96,6 +99,7 @@ impl OpenstackVolumeTypesListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -103,6 +107,7 @@ impl OpenstackVolumeTypesListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -110,6 +115,7 @@ impl OpenstackVolumeTypesListBuilder {
     /// Offering UUID
     ///
     /// Query `offering_uuid`, string (uuid).
+    #[inline]
     pub fn offering_uuid(mut self, value: Uuid) -> Self {
         self.offering_uuid = Some(value);
         self
@@ -117,6 +123,7 @@ impl OpenstackVolumeTypesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -124,6 +131,7 @@ impl OpenstackVolumeTypesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -131,6 +139,7 @@ impl OpenstackVolumeTypesListBuilder {
     /// Settings URL
     ///
     /// Query `settings`, string (uri).
+    #[inline]
     pub fn settings(mut self, value: impl Into<String>) -> Self {
         self.settings = Some(value.into());
         self
@@ -138,6 +147,7 @@ impl OpenstackVolumeTypesListBuilder {
     /// Settings UUID
     ///
     /// Query `settings_uuid`, string (uuid).
+    #[inline]
     pub fn settings_uuid(mut self, value: Uuid) -> Self {
         self.settings_uuid = Some(value);
         self
@@ -145,6 +155,7 @@ impl OpenstackVolumeTypesListBuilder {
     /// Tenant URL
     ///
     /// Query `tenant`, string (uri).
+    #[inline]
     pub fn tenant(mut self, value: impl Into<String>) -> Self {
         self.tenant = Some(value.into());
         self
@@ -152,12 +163,14 @@ impl OpenstackVolumeTypesListBuilder {
     /// Tenant UUID
     ///
     /// Query `tenant_uuid`, string (uuid).
+    #[inline]
     pub fn tenant_uuid(mut self, value: Uuid) -> Self {
         self.tenant_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -166,6 +179,7 @@ impl OpenstackVolumeTypesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -189,6 +203,7 @@ impl OpenstackVolumeTypesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::OpenstackVolumeType>> {
@@ -199,6 +214,7 @@ impl OpenstackVolumeTypesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::OpenstackVolumeType> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -214,6 +230,7 @@ impl OpenstackVolumeTypesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/openstack-volume-types/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -227,6 +244,7 @@ impl std::future::IntoFuture for OpenstackVolumeTypesListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::OpenstackVolumeType>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -241,6 +259,7 @@ pub struct OpenstackVolumeTypesRetrieveBuilder {
 impl OpenstackVolumeTypesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -249,6 +268,7 @@ impl OpenstackVolumeTypesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -268,6 +288,7 @@ impl OpenstackVolumeTypesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OpenstackVolumeType> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -276,6 +297,7 @@ impl OpenstackVolumeTypesRetrieveBuilder {
 impl std::future::IntoFuture for OpenstackVolumeTypesRetrieveBuilder {
     type Output = Result<models::OpenstackVolumeType, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OpenstackVolumeType>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -289,6 +311,7 @@ pub struct OpenstackVolumeTypesNamesRetrieveBuilder {
 impl OpenstackVolumeTypesNamesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -297,6 +320,7 @@ impl OpenstackVolumeTypesNamesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -313,6 +337,7 @@ impl OpenstackVolumeTypesNamesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<Vec<Lenient<serde_json::Value>>> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json_or_default)
@@ -321,6 +346,7 @@ impl OpenstackVolumeTypesNamesRetrieveBuilder {
 impl std::future::IntoFuture for OpenstackVolumeTypesNamesRetrieveBuilder {
     type Output = Result<Vec<Lenient<serde_json::Value>>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<Vec<Lenient<serde_json::Value>>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -335,6 +361,7 @@ pub struct OpenstackVolumeTypesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> OpenstackVolumeTypesMock<'a> {
     /// Expects `GET /api/openstack-volume-types/` (operation `openstack_volume_types_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -350,6 +377,7 @@ impl<'a> OpenstackVolumeTypesMock<'a> {
         )
     }
     /// Expects `GET /api/openstack-volume-types/{uuid}/` (operation `openstack_volume_types_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -364,6 +392,7 @@ impl<'a> OpenstackVolumeTypesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/openstack-volume-types/names/` (operation `openstack_volume_types_names_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn names_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, Vec<Lenient<serde_json::Value>>> {

@@ -27,6 +27,7 @@ impl<'a> OpenstackVolumesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackVolumesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> OpenstackVolumesListBuilder {
         OpenstackVolumesListBuilder {
             client: self.client.clone(),
@@ -72,6 +73,7 @@ impl<'a> OpenstackVolumesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackVolumesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> OpenstackVolumesRetrieveBuilder {
         OpenstackVolumesRetrieveBuilder {
             client: self.client.clone(),
@@ -91,6 +93,7 @@ impl<'a> OpenstackVolumesApi<'a> {
     /// - `409`
     ///
     /// Returns a [`OpenstackVolumesPullBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn pull(&self, uuid: Uuid) -> OpenstackVolumesPullBuilder {
         OpenstackVolumesPullBuilder {
             client: self.client.clone(),
@@ -110,6 +113,7 @@ impl<'a> OpenstackVolumesApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`OpenstackVolumesUnlinkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn unlink(&self, uuid: Uuid) -> OpenstackVolumesUnlinkBuilder {
         OpenstackVolumesUnlinkBuilder {
             client: self.client.clone(),
@@ -127,6 +131,7 @@ impl<'a> OpenstackVolumesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackVolumesUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -149,6 +154,7 @@ impl<'a> OpenstackVolumesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackVolumesPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, uuid: Uuid) -> OpenstackVolumesPartialUpdateBuilder {
         OpenstackVolumesPartialUpdateBuilder {
             client: self.client.clone(),
@@ -165,6 +171,7 @@ impl<'a> OpenstackVolumesApi<'a> {
     /// - `202`
     ///
     /// Returns a [`OpenstackVolumesAttachBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn attach(
         &self,
         uuid: Uuid,
@@ -187,6 +194,7 @@ impl<'a> OpenstackVolumesApi<'a> {
     /// - `202`
     ///
     /// Returns a [`OpenstackVolumesDetachBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn detach(&self, uuid: Uuid) -> OpenstackVolumesDetachBuilder {
         OpenstackVolumesDetachBuilder {
             client: self.client.clone(),
@@ -204,6 +212,7 @@ impl<'a> OpenstackVolumesApi<'a> {
     /// - `202`
     ///
     /// Returns a [`OpenstackVolumesExtendBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn extend(
         &self,
         uuid: Uuid,
@@ -226,6 +235,7 @@ impl<'a> OpenstackVolumesApi<'a> {
     /// - `202`
     ///
     /// Returns a [`OpenstackVolumesRetypeBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retype(
         &self,
         uuid: Uuid,
@@ -248,6 +258,7 @@ impl<'a> OpenstackVolumesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackVolumesSetErredBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_erred(&self, uuid: Uuid) -> OpenstackVolumesSetErredBuilder {
         OpenstackVolumesSetErredBuilder {
             client: self.client.clone(),
@@ -266,6 +277,7 @@ impl<'a> OpenstackVolumesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OpenstackVolumesSetOkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_ok(&self, uuid: Uuid) -> OpenstackVolumesSetOkBuilder {
         OpenstackVolumesSetOkBuilder {
             client: self.client.clone(),
@@ -283,6 +295,7 @@ impl<'a> OpenstackVolumesApi<'a> {
     /// - `201`
     ///
     /// Returns a [`OpenstackVolumesSnapshotBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn snapshot(
         &self,
         uuid: Uuid,
@@ -336,6 +349,7 @@ impl OpenstackVolumesListBuilder {
     /// Filter for attachment to instance UUID
     ///
     /// Query `attach_instance_uuid`, string (uuid).
+    #[inline]
     pub fn attach_instance_uuid(mut self, value: Uuid) -> Self {
         self.attach_instance_uuid = Some(value);
         self
@@ -343,6 +357,7 @@ impl OpenstackVolumesListBuilder {
     /// Availability zone name
     ///
     /// Query `availability_zone_name`, string.
+    #[inline]
     pub fn availability_zone_name(mut self, value: impl Into<String>) -> Self {
         self.availability_zone_name = Some(value.into());
         self
@@ -350,6 +365,7 @@ impl OpenstackVolumesListBuilder {
     /// Backend ID
     ///
     /// Query `backend_id`, string.
+    #[inline]
     pub fn backend_id(mut self, value: impl Into<String>) -> Self {
         self.backend_id = Some(value.into());
         self
@@ -357,6 +373,7 @@ impl OpenstackVolumesListBuilder {
     /// Can manage
     ///
     /// Query `can_manage`, boolean.
+    #[inline]
     pub fn can_manage(mut self, value: bool) -> Self {
         self.can_manage = Some(value);
         self
@@ -364,6 +381,7 @@ impl OpenstackVolumesListBuilder {
     /// Customer UUID
     ///
     /// Query `customer`, string (uuid).
+    #[inline]
     pub fn customer(mut self, value: Uuid) -> Self {
         self.customer = Some(value);
         self
@@ -371,6 +389,7 @@ impl OpenstackVolumesListBuilder {
     /// Customer abbreviation
     ///
     /// Query `customer_abbreviation`, string.
+    #[inline]
     pub fn customer_abbreviation(mut self, value: impl Into<String>) -> Self {
         self.customer_abbreviation = Some(value.into());
         self
@@ -378,6 +397,7 @@ impl OpenstackVolumesListBuilder {
     /// Customer name
     ///
     /// Query `customer_name`, string.
+    #[inline]
     pub fn customer_name(mut self, value: impl Into<String>) -> Self {
         self.customer_name = Some(value.into());
         self
@@ -385,6 +405,7 @@ impl OpenstackVolumesListBuilder {
     /// Customer native name
     ///
     /// Query `customer_native_name`, string.
+    #[inline]
     pub fn customer_native_name(mut self, value: impl Into<String>) -> Self {
         self.customer_native_name = Some(value.into());
         self
@@ -392,6 +413,7 @@ impl OpenstackVolumesListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -399,6 +421,7 @@ impl OpenstackVolumesListBuilder {
     /// Description
     ///
     /// Query `description`, string.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -406,6 +429,7 @@ impl OpenstackVolumesListBuilder {
     /// External IP
     ///
     /// Query `external_ip`, string.
+    #[inline]
     pub fn external_ip(mut self, value: impl Into<String>) -> Self {
         self.external_ip = Some(value.into());
         self
@@ -413,11 +437,13 @@ impl OpenstackVolumesListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -425,6 +451,7 @@ impl OpenstackVolumesListBuilder {
     /// Instance URL
     ///
     /// Query `instance`, string (uri).
+    #[inline]
     pub fn instance(mut self, value: impl Into<String>) -> Self {
         self.instance = Some(value.into());
         self
@@ -432,6 +459,7 @@ impl OpenstackVolumesListBuilder {
     /// Instance UUID
     ///
     /// Query `instance_uuid`, string (uuid).
+    #[inline]
     pub fn instance_uuid(mut self, value: Uuid) -> Self {
         self.instance_uuid = Some(value);
         self
@@ -439,6 +467,7 @@ impl OpenstackVolumesListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -446,6 +475,7 @@ impl OpenstackVolumesListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -453,6 +483,7 @@ impl OpenstackVolumesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -460,6 +491,7 @@ impl OpenstackVolumesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -467,6 +499,7 @@ impl OpenstackVolumesListBuilder {
     /// Project UUID
     ///
     /// Query `project`, string (uuid).
+    #[inline]
     pub fn project(mut self, value: Uuid) -> Self {
         self.project = Some(value);
         self
@@ -474,6 +507,7 @@ impl OpenstackVolumesListBuilder {
     /// Project name
     ///
     /// Query `project_name`, string.
+    #[inline]
     pub fn project_name(mut self, value: impl Into<String>) -> Self {
         self.project_name = Some(value.into());
         self
@@ -481,11 +515,13 @@ impl OpenstackVolumesListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
     }
     /// Query `runtime_state`, string.
+    #[inline]
     pub fn runtime_state(mut self, value: impl Into<String>) -> Self {
         self.runtime_state = Some(value.into());
         self
@@ -493,6 +529,7 @@ impl OpenstackVolumesListBuilder {
     /// Service settings name
     ///
     /// Query `service_settings_name`, string.
+    #[inline]
     pub fn service_settings_name(mut self, value: impl Into<String>) -> Self {
         self.service_settings_name = Some(value.into());
         self
@@ -500,6 +537,7 @@ impl OpenstackVolumesListBuilder {
     /// Service settings UUID
     ///
     /// Query `service_settings_uuid`, string (uuid).
+    #[inline]
     pub fn service_settings_uuid(mut self, value: Uuid) -> Self {
         self.service_settings_uuid = Some(value);
         self
@@ -507,6 +545,7 @@ impl OpenstackVolumesListBuilder {
     /// Snapshot URL
     ///
     /// Query `snapshot`, string (uri).
+    #[inline]
     pub fn snapshot(mut self, value: impl Into<String>) -> Self {
         self.snapshot = Some(value.into());
         self
@@ -514,6 +553,7 @@ impl OpenstackVolumesListBuilder {
     /// Snapshot UUID
     ///
     /// Query `snapshot_uuid`, string (uuid).
+    #[inline]
     pub fn snapshot_uuid(mut self, value: Uuid) -> Self {
         self.snapshot_uuid = Some(value);
         self
@@ -523,11 +563,13 @@ impl OpenstackVolumesListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
@@ -535,6 +577,7 @@ impl OpenstackVolumesListBuilder {
     /// Tenant URL
     ///
     /// Query `tenant`, string (uri).
+    #[inline]
     pub fn tenant(mut self, value: impl Into<String>) -> Self {
         self.tenant = Some(value.into());
         self
@@ -542,12 +585,14 @@ impl OpenstackVolumesListBuilder {
     /// Tenant UUID
     ///
     /// Query `tenant_uuid`, string (uuid).
+    #[inline]
     pub fn tenant_uuid(mut self, value: Uuid) -> Self {
         self.tenant_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -556,6 +601,7 @@ impl OpenstackVolumesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -599,6 +645,7 @@ impl OpenstackVolumesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::OpenStackVolume>> {
@@ -609,6 +656,7 @@ impl OpenstackVolumesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::OpenStackVolume> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -624,6 +672,7 @@ impl OpenstackVolumesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/openstack-volumes/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -635,6 +684,7 @@ impl OpenstackVolumesListBuilder {
 impl std::future::IntoFuture for OpenstackVolumesListBuilder {
     type Output = Result<runtime::Page<models::OpenStackVolume>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::OpenStackVolume>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -651,17 +701,20 @@ impl OpenstackVolumesRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -670,6 +723,7 @@ impl OpenstackVolumesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -688,6 +742,7 @@ impl OpenstackVolumesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OpenStackVolume> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -696,6 +751,7 @@ impl OpenstackVolumesRetrieveBuilder {
 impl std::future::IntoFuture for OpenstackVolumesRetrieveBuilder {
     type Output = Result<models::OpenStackVolume, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OpenStackVolume>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -710,6 +766,7 @@ pub struct OpenstackVolumesPullBuilder {
 impl OpenstackVolumesPullBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -718,6 +775,7 @@ impl OpenstackVolumesPullBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -734,6 +792,7 @@ impl OpenstackVolumesPullBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -742,6 +801,7 @@ impl OpenstackVolumesPullBuilder {
 impl std::future::IntoFuture for OpenstackVolumesPullBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -756,6 +816,7 @@ pub struct OpenstackVolumesUnlinkBuilder {
 impl OpenstackVolumesUnlinkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -764,6 +825,7 @@ impl OpenstackVolumesUnlinkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -783,6 +845,7 @@ impl OpenstackVolumesUnlinkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -791,6 +854,7 @@ impl OpenstackVolumesUnlinkBuilder {
 impl std::future::IntoFuture for OpenstackVolumesUnlinkBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -806,6 +870,7 @@ pub struct OpenstackVolumesUpdateBuilder {
 impl OpenstackVolumesUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -814,6 +879,7 @@ impl OpenstackVolumesUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -831,6 +897,7 @@ impl OpenstackVolumesUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OpenStackVolume> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -839,6 +906,7 @@ impl OpenstackVolumesUpdateBuilder {
 impl std::future::IntoFuture for OpenstackVolumesUpdateBuilder {
     type Output = Result<models::OpenStackVolume, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OpenStackVolume>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -854,6 +922,7 @@ pub struct OpenstackVolumesPartialUpdateBuilder {
 impl OpenstackVolumesPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -863,10 +932,12 @@ impl OpenstackVolumesPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedOpenStackVolumeRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -889,6 +960,7 @@ impl OpenstackVolumesPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OpenStackVolume> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -897,6 +969,7 @@ impl OpenstackVolumesPartialUpdateBuilder {
 impl std::future::IntoFuture for OpenstackVolumesPartialUpdateBuilder {
     type Output = Result<models::OpenStackVolume, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OpenStackVolume>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -912,6 +985,7 @@ pub struct OpenstackVolumesAttachBuilder {
 impl OpenstackVolumesAttachBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -920,6 +994,7 @@ impl OpenstackVolumesAttachBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -940,6 +1015,7 @@ impl OpenstackVolumesAttachBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -948,6 +1024,7 @@ impl OpenstackVolumesAttachBuilder {
 impl std::future::IntoFuture for OpenstackVolumesAttachBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -962,6 +1039,7 @@ pub struct OpenstackVolumesDetachBuilder {
 impl OpenstackVolumesDetachBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -970,6 +1048,7 @@ impl OpenstackVolumesDetachBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -989,6 +1068,7 @@ impl OpenstackVolumesDetachBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -997,6 +1077,7 @@ impl OpenstackVolumesDetachBuilder {
 impl std::future::IntoFuture for OpenstackVolumesDetachBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1012,6 +1093,7 @@ pub struct OpenstackVolumesExtendBuilder {
 impl OpenstackVolumesExtendBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1020,6 +1102,7 @@ impl OpenstackVolumesExtendBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1040,6 +1123,7 @@ impl OpenstackVolumesExtendBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1048,6 +1132,7 @@ impl OpenstackVolumesExtendBuilder {
 impl std::future::IntoFuture for OpenstackVolumesExtendBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1063,6 +1148,7 @@ pub struct OpenstackVolumesRetypeBuilder {
 impl OpenstackVolumesRetypeBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1071,6 +1157,7 @@ impl OpenstackVolumesRetypeBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1091,6 +1178,7 @@ impl OpenstackVolumesRetypeBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1099,6 +1187,7 @@ impl OpenstackVolumesRetypeBuilder {
 impl std::future::IntoFuture for OpenstackVolumesRetypeBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1114,6 +1203,7 @@ pub struct OpenstackVolumesSetErredBuilder {
 impl OpenstackVolumesSetErredBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1123,10 +1213,12 @@ impl OpenstackVolumesSetErredBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::SetErredRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1149,6 +1241,7 @@ impl OpenstackVolumesSetErredBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1157,6 +1250,7 @@ impl OpenstackVolumesSetErredBuilder {
 impl std::future::IntoFuture for OpenstackVolumesSetErredBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1171,6 +1265,7 @@ pub struct OpenstackVolumesSetOkBuilder {
 impl OpenstackVolumesSetOkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1179,6 +1274,7 @@ impl OpenstackVolumesSetOkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1198,6 +1294,7 @@ impl OpenstackVolumesSetOkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1206,6 +1303,7 @@ impl OpenstackVolumesSetOkBuilder {
 impl std::future::IntoFuture for OpenstackVolumesSetOkBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1221,6 +1319,7 @@ pub struct OpenstackVolumesSnapshotBuilder {
 impl OpenstackVolumesSnapshotBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1229,6 +1328,7 @@ impl OpenstackVolumesSnapshotBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1249,6 +1349,7 @@ impl OpenstackVolumesSnapshotBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OpenStackSnapshot> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1257,6 +1358,7 @@ impl OpenstackVolumesSnapshotBuilder {
 impl std::future::IntoFuture for OpenstackVolumesSnapshotBuilder {
     type Output = Result<models::OpenStackSnapshot, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OpenStackSnapshot>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1271,6 +1373,7 @@ pub struct OpenstackVolumesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> OpenstackVolumesMock<'a> {
     /// Expects `GET /api/openstack-volumes/` (operation `openstack_volumes_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::OpenStackVolume>> {
@@ -1283,6 +1386,7 @@ impl<'a> OpenstackVolumesMock<'a> {
         )
     }
     /// Expects `GET /api/openstack-volumes/{uuid}/` (operation `openstack_volumes_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -1297,6 +1401,7 @@ impl<'a> OpenstackVolumesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-volumes/{uuid}/pull/` (operation `openstack_volumes_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn pull(
         &self,
         uuid: &Uuid,
@@ -1311,6 +1416,7 @@ impl<'a> OpenstackVolumesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-volumes/{uuid}/unlink/` (operation `openstack_volumes_unlink`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn unlink(
         &self,
         uuid: &Uuid,
@@ -1325,6 +1431,7 @@ impl<'a> OpenstackVolumesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/openstack-volumes/{uuid}/` (operation `openstack_volumes_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -1339,6 +1446,7 @@ impl<'a> OpenstackVolumesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/openstack-volumes/{uuid}/` (operation `openstack_volumes_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -1353,6 +1461,7 @@ impl<'a> OpenstackVolumesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-volumes/{uuid}/attach/` (operation `openstack_volumes_attach`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn attach(
         &self,
         uuid: &Uuid,
@@ -1367,6 +1476,7 @@ impl<'a> OpenstackVolumesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-volumes/{uuid}/detach/` (operation `openstack_volumes_detach`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn detach(
         &self,
         uuid: &Uuid,
@@ -1381,6 +1491,7 @@ impl<'a> OpenstackVolumesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-volumes/{uuid}/extend/` (operation `openstack_volumes_extend`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn extend(
         &self,
         uuid: &Uuid,
@@ -1395,6 +1506,7 @@ impl<'a> OpenstackVolumesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-volumes/{uuid}/retype/` (operation `openstack_volumes_retype`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retype(
         &self,
         uuid: &Uuid,
@@ -1409,6 +1521,7 @@ impl<'a> OpenstackVolumesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-volumes/{uuid}/set_erred/` (operation `openstack_volumes_set_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_erred(
         &self,
         uuid: &Uuid,
@@ -1423,6 +1536,7 @@ impl<'a> OpenstackVolumesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-volumes/{uuid}/set_ok/` (operation `openstack_volumes_set_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_ok(
         &self,
         uuid: &Uuid,
@@ -1437,6 +1551,7 @@ impl<'a> OpenstackVolumesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/openstack-volumes/{uuid}/snapshot/` (operation `openstack_volumes_snapshot`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn snapshot(
         &self,
         uuid: &Uuid,

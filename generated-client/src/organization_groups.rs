@@ -25,6 +25,7 @@ impl<'a> OrganizationGroupsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OrganizationGroupsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> OrganizationGroupsListBuilder {
         OrganizationGroupsListBuilder {
             client: self.client.clone(),
@@ -45,6 +46,7 @@ impl<'a> OrganizationGroupsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OrganizationGroupsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> OrganizationGroupsRetrieveBuilder {
         OrganizationGroupsRetrieveBuilder {
             client: self.client.clone(),
@@ -60,6 +62,7 @@ impl<'a> OrganizationGroupsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`OrganizationGroupsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::OrganizationGroupRequest,
@@ -78,6 +81,7 @@ impl<'a> OrganizationGroupsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OrganizationGroupsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -98,6 +102,7 @@ impl<'a> OrganizationGroupsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OrganizationGroupsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, uuid: Uuid) -> OrganizationGroupsPartialUpdateBuilder {
         OrganizationGroupsPartialUpdateBuilder {
             client: self.client.clone(),
@@ -114,6 +119,7 @@ impl<'a> OrganizationGroupsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`OrganizationGroupsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> OrganizationGroupsDestroyBuilder {
         OrganizationGroupsDestroyBuilder {
             client: self.client.clone(),
@@ -139,6 +145,7 @@ impl OrganizationGroupsListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -146,6 +153,7 @@ impl OrganizationGroupsListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -153,6 +161,7 @@ impl OrganizationGroupsListBuilder {
     /// Which field to use when ordering the results.
     ///
     /// Query `o`, string.
+    #[inline]
     pub fn o(mut self, value: impl Into<String>) -> Self {
         self.o = Some(value.into());
         self
@@ -160,6 +169,7 @@ impl OrganizationGroupsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -167,6 +177,7 @@ impl OrganizationGroupsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -174,12 +185,14 @@ impl OrganizationGroupsListBuilder {
     /// Parent UUID
     ///
     /// Query `parent`, string (uuid).
+    #[inline]
     pub fn parent(mut self, value: Uuid) -> Self {
         self.parent = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -188,6 +201,7 @@ impl OrganizationGroupsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -208,6 +222,7 @@ impl OrganizationGroupsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::OrganizationGroup>> {
@@ -218,6 +233,7 @@ impl OrganizationGroupsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::OrganizationGroup> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -233,6 +249,7 @@ impl OrganizationGroupsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/organization-groups/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -244,6 +261,7 @@ impl OrganizationGroupsListBuilder {
 impl std::future::IntoFuture for OrganizationGroupsListBuilder {
     type Output = Result<runtime::Page<models::OrganizationGroup>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::OrganizationGroup>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -258,6 +276,7 @@ pub struct OrganizationGroupsRetrieveBuilder {
 impl OrganizationGroupsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -266,6 +285,7 @@ impl OrganizationGroupsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -285,6 +305,7 @@ impl OrganizationGroupsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OrganizationGroup> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -293,6 +314,7 @@ impl OrganizationGroupsRetrieveBuilder {
 impl std::future::IntoFuture for OrganizationGroupsRetrieveBuilder {
     type Output = Result<models::OrganizationGroup, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OrganizationGroup>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -307,6 +329,7 @@ pub struct OrganizationGroupsCreateBuilder {
 impl OrganizationGroupsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -315,6 +338,7 @@ impl OrganizationGroupsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -329,6 +353,7 @@ impl OrganizationGroupsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OrganizationGroup> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -337,6 +362,7 @@ impl OrganizationGroupsCreateBuilder {
 impl std::future::IntoFuture for OrganizationGroupsCreateBuilder {
     type Output = Result<models::OrganizationGroup, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OrganizationGroup>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -352,6 +378,7 @@ pub struct OrganizationGroupsUpdateBuilder {
 impl OrganizationGroupsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -360,6 +387,7 @@ impl OrganizationGroupsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -377,6 +405,7 @@ impl OrganizationGroupsUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OrganizationGroup> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -385,6 +414,7 @@ impl OrganizationGroupsUpdateBuilder {
 impl std::future::IntoFuture for OrganizationGroupsUpdateBuilder {
     type Output = Result<models::OrganizationGroup, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OrganizationGroup>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -400,6 +430,7 @@ pub struct OrganizationGroupsPartialUpdateBuilder {
 impl OrganizationGroupsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -409,10 +440,12 @@ impl OrganizationGroupsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedOrganizationGroupRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -435,6 +468,7 @@ impl OrganizationGroupsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OrganizationGroup> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -443,6 +477,7 @@ impl OrganizationGroupsPartialUpdateBuilder {
 impl std::future::IntoFuture for OrganizationGroupsPartialUpdateBuilder {
     type Output = Result<models::OrganizationGroup, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OrganizationGroup>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -457,6 +492,7 @@ pub struct OrganizationGroupsDestroyBuilder {
 impl OrganizationGroupsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -465,6 +501,7 @@ impl OrganizationGroupsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -484,6 +521,7 @@ impl OrganizationGroupsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -492,6 +530,7 @@ impl OrganizationGroupsDestroyBuilder {
 impl std::future::IntoFuture for OrganizationGroupsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -506,6 +545,7 @@ pub struct OrganizationGroupsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> OrganizationGroupsMock<'a> {
     /// Expects `GET /api/organization-groups/` (operation `organization_groups_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::OrganizationGroup>> {
@@ -518,6 +558,7 @@ impl<'a> OrganizationGroupsMock<'a> {
         )
     }
     /// Expects `GET /api/organization-groups/{uuid}/` (operation `organization_groups_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -532,6 +573,7 @@ impl<'a> OrganizationGroupsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/organization-groups/` (operation `organization_groups_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::OrganizationGroup> {
@@ -544,6 +586,7 @@ impl<'a> OrganizationGroupsMock<'a> {
         )
     }
     /// Expects `PUT /api/organization-groups/{uuid}/` (operation `organization_groups_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -558,6 +601,7 @@ impl<'a> OrganizationGroupsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/organization-groups/{uuid}/` (operation `organization_groups_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -572,6 +616,7 @@ impl<'a> OrganizationGroupsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/organization-groups/{uuid}/` (operation `organization_groups_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,

@@ -27,6 +27,7 @@ impl<'a> OverrideSettingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`OverrideSettingsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self) -> OverrideSettingsRetrieveBuilder {
         OverrideSettingsRetrieveBuilder {
             client: self.client.clone(),
@@ -43,6 +44,7 @@ impl<'a> OverrideSettingsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`OverrideSettingsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn override_settings(&self) -> OverrideSettingsBuilder {
         OverrideSettingsBuilder {
             client: self.client.clone(),
@@ -60,6 +62,7 @@ pub struct OverrideSettingsRetrieveBuilder {
 impl OverrideSettingsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -68,6 +71,7 @@ impl OverrideSettingsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -81,6 +85,7 @@ impl OverrideSettingsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::OverrideSettingsRetrieveResponse> {
@@ -91,6 +96,7 @@ impl OverrideSettingsRetrieveBuilder {
 impl std::future::IntoFuture for OverrideSettingsRetrieveBuilder {
     type Output = Result<models::OverrideSettingsRetrieveResponse, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OverrideSettingsRetrieveResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -105,6 +111,7 @@ pub struct OverrideSettingsBuilder {
 impl OverrideSettingsBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -114,10 +121,12 @@ impl OverrideSettingsBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::ConstanceSettingsRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -140,6 +149,7 @@ impl OverrideSettingsBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -148,6 +158,7 @@ impl OverrideSettingsBuilder {
 impl std::future::IntoFuture for OverrideSettingsBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -162,6 +173,7 @@ pub struct OverrideSettingsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> OverrideSettingsMock<'a> {
     /// Expects `GET /api/override-settings/` (operation `override_settings_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::OverrideSettingsRetrieveResponse> {
@@ -174,6 +186,7 @@ impl<'a> OverrideSettingsMock<'a> {
         )
     }
     /// Expects `POST /api/override-settings/` (operation `override_settings`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn override_settings(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {

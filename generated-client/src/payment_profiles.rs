@@ -25,6 +25,7 @@ impl<'a> PaymentProfilesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`PaymentProfilesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> PaymentProfilesListBuilder {
         PaymentProfilesListBuilder {
             client: self.client.clone(),
@@ -46,6 +47,7 @@ impl<'a> PaymentProfilesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`PaymentProfilesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> PaymentProfilesRetrieveBuilder {
         PaymentProfilesRetrieveBuilder {
             client: self.client.clone(),
@@ -61,6 +63,7 @@ impl<'a> PaymentProfilesApi<'a> {
     /// - `201`
     ///
     /// Returns a [`PaymentProfilesCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::PaymentProfileRequest,
@@ -79,6 +82,7 @@ impl<'a> PaymentProfilesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`PaymentProfilesUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -99,6 +103,7 @@ impl<'a> PaymentProfilesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`PaymentProfilesPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, uuid: Uuid) -> PaymentProfilesPartialUpdateBuilder {
         PaymentProfilesPartialUpdateBuilder {
             client: self.client.clone(),
@@ -115,6 +120,7 @@ impl<'a> PaymentProfilesApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`PaymentProfilesDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> PaymentProfilesDestroyBuilder {
         PaymentProfilesDestroyBuilder {
             client: self.client.clone(),
@@ -130,6 +136,7 @@ impl<'a> PaymentProfilesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`PaymentProfilesEnableBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn enable(&self, uuid: Uuid) -> PaymentProfilesEnableBuilder {
         PaymentProfilesEnableBuilder {
             client: self.client.clone(),
@@ -154,6 +161,7 @@ pub struct PaymentProfilesListBuilder {
 }
 impl PaymentProfilesListBuilder {
     /// Query `is_active`, boolean.
+    #[inline]
     pub fn is_active(mut self, value: bool) -> Self {
         self.is_active = Some(value);
         self
@@ -163,21 +171,25 @@ impl PaymentProfilesListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
     }
     /// Query `organization`, string (uri).
+    #[inline]
     pub fn organization(mut self, value: impl Into<String>) -> Self {
         self.organization = Some(value.into());
         self
     }
     /// Query `organization_uuid`, string (uuid).
+    #[inline]
     pub fn organization_uuid(mut self, value: Uuid) -> Self {
         self.organization_uuid = Some(value);
         self
@@ -185,6 +197,7 @@ impl PaymentProfilesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -192,6 +205,7 @@ impl PaymentProfilesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -199,6 +213,7 @@ impl PaymentProfilesListBuilder {
     /// Query `payment_type`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_payment_type`\](Self::add_payment_type) adds one to them.
+    #[inline]
     pub fn payment_type(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -207,12 +222,14 @@ impl PaymentProfilesListBuilder {
         self
     }
     /// Adds one value to query `payment_type`, after those set before (with [`payment_type`](Self::payment_type) or this method).
+    #[inline]
     pub fn add_payment_type(mut self, value: impl Into<String>) -> Self {
         self.payment_type.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -221,6 +238,7 @@ impl PaymentProfilesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -242,6 +260,7 @@ impl PaymentProfilesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::PaymentProfile>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -250,6 +269,7 @@ impl PaymentProfilesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::PaymentProfile> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -265,6 +285,7 @@ impl PaymentProfilesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/payment-profiles/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -276,6 +297,7 @@ impl PaymentProfilesListBuilder {
 impl std::future::IntoFuture for PaymentProfilesListBuilder {
     type Output = Result<runtime::Page<models::PaymentProfile>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::PaymentProfile>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -290,6 +312,7 @@ pub struct PaymentProfilesRetrieveBuilder {
 impl PaymentProfilesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -298,6 +321,7 @@ impl PaymentProfilesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -314,6 +338,7 @@ impl PaymentProfilesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::PaymentProfile> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -322,6 +347,7 @@ impl PaymentProfilesRetrieveBuilder {
 impl std::future::IntoFuture for PaymentProfilesRetrieveBuilder {
     type Output = Result<models::PaymentProfile, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::PaymentProfile>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -336,6 +362,7 @@ pub struct PaymentProfilesCreateBuilder {
 impl PaymentProfilesCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -344,6 +371,7 @@ impl PaymentProfilesCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -358,6 +386,7 @@ impl PaymentProfilesCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::PaymentProfile> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -366,6 +395,7 @@ impl PaymentProfilesCreateBuilder {
 impl std::future::IntoFuture for PaymentProfilesCreateBuilder {
     type Output = Result<models::PaymentProfile, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::PaymentProfile>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -381,6 +411,7 @@ pub struct PaymentProfilesUpdateBuilder {
 impl PaymentProfilesUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -389,6 +420,7 @@ impl PaymentProfilesUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -406,6 +438,7 @@ impl PaymentProfilesUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::PaymentProfile> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -414,6 +447,7 @@ impl PaymentProfilesUpdateBuilder {
 impl std::future::IntoFuture for PaymentProfilesUpdateBuilder {
     type Output = Result<models::PaymentProfile, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::PaymentProfile>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -429,6 +463,7 @@ pub struct PaymentProfilesPartialUpdateBuilder {
 impl PaymentProfilesPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -438,10 +473,12 @@ impl PaymentProfilesPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedPaymentProfileRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -464,6 +501,7 @@ impl PaymentProfilesPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::PaymentProfile> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -472,6 +510,7 @@ impl PaymentProfilesPartialUpdateBuilder {
 impl std::future::IntoFuture for PaymentProfilesPartialUpdateBuilder {
     type Output = Result<models::PaymentProfile, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::PaymentProfile>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -486,6 +525,7 @@ pub struct PaymentProfilesDestroyBuilder {
 impl PaymentProfilesDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -494,6 +534,7 @@ impl PaymentProfilesDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -510,6 +551,7 @@ impl PaymentProfilesDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -518,6 +560,7 @@ impl PaymentProfilesDestroyBuilder {
 impl std::future::IntoFuture for PaymentProfilesDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -532,6 +575,7 @@ pub struct PaymentProfilesEnableBuilder {
 impl PaymentProfilesEnableBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -540,6 +584,7 @@ impl PaymentProfilesEnableBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -559,6 +604,7 @@ impl PaymentProfilesEnableBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -567,6 +613,7 @@ impl PaymentProfilesEnableBuilder {
 impl std::future::IntoFuture for PaymentProfilesEnableBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -581,6 +628,7 @@ pub struct PaymentProfilesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> PaymentProfilesMock<'a> {
     /// Expects `GET /api/payment-profiles/` (operation `payment_profiles_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::PaymentProfile>> {
@@ -593,6 +641,7 @@ impl<'a> PaymentProfilesMock<'a> {
         )
     }
     /// Expects `GET /api/payment-profiles/{uuid}/` (operation `payment_profiles_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -607,6 +656,7 @@ impl<'a> PaymentProfilesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/payment-profiles/` (operation `payment_profiles_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::PaymentProfile> {
@@ -619,6 +669,7 @@ impl<'a> PaymentProfilesMock<'a> {
         )
     }
     /// Expects `PUT /api/payment-profiles/{uuid}/` (operation `payment_profiles_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -633,6 +684,7 @@ impl<'a> PaymentProfilesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/payment-profiles/{uuid}/` (operation `payment_profiles_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -647,6 +699,7 @@ impl<'a> PaymentProfilesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/payment-profiles/{uuid}/` (operation `payment_profiles_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -661,6 +714,7 @@ impl<'a> PaymentProfilesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/payment-profiles/{uuid}/enable/` (operation `payment_profiles_enable`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn enable(
         &self,
         uuid: &Uuid,

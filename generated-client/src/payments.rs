@@ -25,6 +25,7 @@ impl<'a> PaymentsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`PaymentsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> PaymentsListBuilder {
         PaymentsListBuilder {
             client: self.client.clone(),
@@ -44,6 +45,7 @@ impl<'a> PaymentsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`PaymentsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> PaymentsRetrieveBuilder {
         PaymentsRetrieveBuilder {
             client: self.client.clone(),
@@ -59,6 +61,7 @@ impl<'a> PaymentsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`PaymentsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(&self, body: models::PaymentRequest) -> PaymentsCreateBuilder {
         PaymentsCreateBuilder {
             client: self.client.clone(),
@@ -76,6 +79,7 @@ impl<'a> PaymentsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`PaymentsUnlinkFromInvoiceBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn unlink_from_invoice(&self, uuid: Uuid) -> PaymentsUnlinkFromInvoiceBuilder {
         PaymentsUnlinkFromInvoiceBuilder {
             client: self.client.clone(),
@@ -91,6 +95,7 @@ impl<'a> PaymentsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`PaymentsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -111,6 +116,7 @@ impl<'a> PaymentsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`PaymentsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, uuid: Uuid) -> PaymentsPartialUpdateBuilder {
         PaymentsPartialUpdateBuilder {
             client: self.client.clone(),
@@ -127,6 +133,7 @@ impl<'a> PaymentsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`PaymentsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> PaymentsDestroyBuilder {
         PaymentsDestroyBuilder {
             client: self.client.clone(),
@@ -144,6 +151,7 @@ impl<'a> PaymentsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`PaymentsLinkToInvoiceBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn link_to_invoice(
         &self,
         uuid: Uuid,
@@ -171,6 +179,7 @@ pub struct PaymentsListBuilder {
 }
 impl PaymentsListBuilder {
     /// Query `date_of_payment`, string (date).
+    #[inline]
     pub fn date_of_payment(mut self, value: Date) -> Self {
         self.date_of_payment = Some(value);
         self
@@ -178,6 +187,7 @@ impl PaymentsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -185,22 +195,26 @@ impl PaymentsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `profile`, string (uri).
+    #[inline]
     pub fn profile(mut self, value: impl Into<String>) -> Self {
         self.profile = Some(value.into());
         self
     }
     /// Query `profile_uuid`, string (uuid).
+    #[inline]
     pub fn profile_uuid(mut self, value: Uuid) -> Self {
         self.profile_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -209,6 +223,7 @@ impl PaymentsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -225,6 +240,7 @@ impl PaymentsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::Payment>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -233,6 +249,7 @@ impl PaymentsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::Payment> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -248,6 +265,7 @@ impl PaymentsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/payments/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -259,6 +277,7 @@ impl PaymentsListBuilder {
 impl std::future::IntoFuture for PaymentsListBuilder {
     type Output = Result<runtime::Page<models::Payment>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Payment>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -273,6 +292,7 @@ pub struct PaymentsRetrieveBuilder {
 impl PaymentsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -281,6 +301,7 @@ impl PaymentsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -294,6 +315,7 @@ impl PaymentsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Payment> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -302,6 +324,7 @@ impl PaymentsRetrieveBuilder {
 impl std::future::IntoFuture for PaymentsRetrieveBuilder {
     type Output = Result<models::Payment, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Payment>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -316,6 +339,7 @@ pub struct PaymentsCreateBuilder {
 impl PaymentsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -324,6 +348,7 @@ impl PaymentsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -339,6 +364,7 @@ impl PaymentsCreateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Payment> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -347,6 +373,7 @@ impl PaymentsCreateBuilder {
 impl std::future::IntoFuture for PaymentsCreateBuilder {
     type Output = Result<models::Payment, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Payment>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -361,6 +388,7 @@ pub struct PaymentsUnlinkFromInvoiceBuilder {
 impl PaymentsUnlinkFromInvoiceBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -369,6 +397,7 @@ impl PaymentsUnlinkFromInvoiceBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -388,6 +417,7 @@ impl PaymentsUnlinkFromInvoiceBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -396,6 +426,7 @@ impl PaymentsUnlinkFromInvoiceBuilder {
 impl std::future::IntoFuture for PaymentsUnlinkFromInvoiceBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -411,6 +442,7 @@ pub struct PaymentsUpdateBuilder {
 impl PaymentsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -419,6 +451,7 @@ impl PaymentsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -437,6 +470,7 @@ impl PaymentsUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Payment> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -445,6 +479,7 @@ impl PaymentsUpdateBuilder {
 impl std::future::IntoFuture for PaymentsUpdateBuilder {
     type Output = Result<models::Payment, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Payment>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -460,6 +495,7 @@ pub struct PaymentsPartialUpdateBuilder {
 impl PaymentsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -469,10 +505,12 @@ impl PaymentsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedPaymentRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -495,6 +533,7 @@ impl PaymentsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Payment> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -503,6 +542,7 @@ impl PaymentsPartialUpdateBuilder {
 impl std::future::IntoFuture for PaymentsPartialUpdateBuilder {
     type Output = Result<models::Payment, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Payment>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -517,6 +557,7 @@ pub struct PaymentsDestroyBuilder {
 impl PaymentsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -525,6 +566,7 @@ impl PaymentsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -538,6 +580,7 @@ impl PaymentsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -546,6 +589,7 @@ impl PaymentsDestroyBuilder {
 impl std::future::IntoFuture for PaymentsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -561,6 +605,7 @@ pub struct PaymentsLinkToInvoiceBuilder {
 impl PaymentsLinkToInvoiceBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -569,6 +614,7 @@ impl PaymentsLinkToInvoiceBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -589,6 +635,7 @@ impl PaymentsLinkToInvoiceBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -597,6 +644,7 @@ impl PaymentsLinkToInvoiceBuilder {
 impl std::future::IntoFuture for PaymentsLinkToInvoiceBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -611,6 +659,7 @@ pub struct PaymentsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> PaymentsMock<'a> {
     /// Expects `GET /api/payments/` (operation `payments_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Payment>> {
@@ -623,6 +672,7 @@ impl<'a> PaymentsMock<'a> {
         )
     }
     /// Expects `GET /api/payments/{uuid}/` (operation `payments_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -637,6 +687,7 @@ impl<'a> PaymentsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/payments/` (operation `payments_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::Payment> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -647,6 +698,7 @@ impl<'a> PaymentsMock<'a> {
         )
     }
     /// Expects `POST /api/payments/{uuid}/unlink_from_invoice/` (operation `payments_unlink_from_invoice`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn unlink_from_invoice(
         &self,
         uuid: &Uuid,
@@ -661,6 +713,7 @@ impl<'a> PaymentsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/payments/{uuid}/` (operation `payments_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -675,6 +728,7 @@ impl<'a> PaymentsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/payments/{uuid}/` (operation `payments_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -689,6 +743,7 @@ impl<'a> PaymentsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/payments/{uuid}/` (operation `payments_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -703,6 +758,7 @@ impl<'a> PaymentsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/payments/{uuid}/link_to_invoice/` (operation `payments_link_to_invoice`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn link_to_invoice(
         &self,
         uuid: &Uuid,

@@ -25,6 +25,7 @@ impl<'a> PersonalAccessTokensApi<'a> {
     /// - `200`
     ///
     /// Returns a [`PersonalAccessTokensListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> PersonalAccessTokensListBuilder {
         PersonalAccessTokensListBuilder {
             client: self.client.clone(),
@@ -41,6 +42,7 @@ impl<'a> PersonalAccessTokensApi<'a> {
     /// - `200`
     ///
     /// Returns a [`PersonalAccessTokensRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> PersonalAccessTokensRetrieveBuilder {
         PersonalAccessTokensRetrieveBuilder {
             client: self.client.clone(),
@@ -56,6 +58,7 @@ impl<'a> PersonalAccessTokensApi<'a> {
     /// - `201`
     ///
     /// Returns a [`PersonalAccessTokensCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::PersonalAccessTokenCreateRequest,
@@ -74,6 +77,7 @@ impl<'a> PersonalAccessTokensApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`PersonalAccessTokensDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> PersonalAccessTokensDestroyBuilder {
         PersonalAccessTokensDestroyBuilder {
             client: self.client.clone(),
@@ -97,6 +101,7 @@ impl<'a> PersonalAccessTokensApi<'a> {
     /// - `200`
     ///
     /// Returns a [`PersonalAccessTokensAvailableBindingTargetsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn available_binding_targets_list(
         &self,
     ) -> PersonalAccessTokensAvailableBindingTargetsListBuilder {
@@ -122,6 +127,7 @@ impl<'a> PersonalAccessTokensApi<'a> {
     /// - `200`
     ///
     /// Returns a [`PersonalAccessTokensAvailableScopesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn available_scopes_list(
         &self,
     ) -> PersonalAccessTokensAvailableScopesListBuilder {
@@ -142,6 +148,7 @@ impl<'a> PersonalAccessTokensApi<'a> {
     /// - `201`
     ///
     /// Returns a [`PersonalAccessTokensRotateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn rotate(&self, uuid: Uuid) -> PersonalAccessTokensRotateBuilder {
         PersonalAccessTokensRotateBuilder {
             client: self.client.clone(),
@@ -163,6 +170,7 @@ impl PersonalAccessTokensListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -170,12 +178,14 @@ impl PersonalAccessTokensListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -184,6 +194,7 @@ impl PersonalAccessTokensListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -200,6 +211,7 @@ impl PersonalAccessTokensListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::PersonalAccessToken>> {
@@ -210,6 +222,7 @@ impl PersonalAccessTokensListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::PersonalAccessToken> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -225,6 +238,7 @@ impl PersonalAccessTokensListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/personal-access-tokens/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -238,6 +252,7 @@ impl std::future::IntoFuture for PersonalAccessTokensListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::PersonalAccessToken>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -252,6 +267,7 @@ pub struct PersonalAccessTokensRetrieveBuilder {
 impl PersonalAccessTokensRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -260,6 +276,7 @@ impl PersonalAccessTokensRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -279,6 +296,7 @@ impl PersonalAccessTokensRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::PersonalAccessToken> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -287,6 +305,7 @@ impl PersonalAccessTokensRetrieveBuilder {
 impl std::future::IntoFuture for PersonalAccessTokensRetrieveBuilder {
     type Output = Result<models::PersonalAccessToken, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::PersonalAccessToken>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -301,6 +320,7 @@ pub struct PersonalAccessTokensCreateBuilder {
 impl PersonalAccessTokensCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -309,6 +329,7 @@ impl PersonalAccessTokensCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -323,6 +344,7 @@ impl PersonalAccessTokensCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::PersonalAccessTokenCreate> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -331,6 +353,7 @@ impl PersonalAccessTokensCreateBuilder {
 impl std::future::IntoFuture for PersonalAccessTokensCreateBuilder {
     type Output = Result<models::PersonalAccessTokenCreate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::PersonalAccessTokenCreate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -345,6 +368,7 @@ pub struct PersonalAccessTokensDestroyBuilder {
 impl PersonalAccessTokensDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -353,6 +377,7 @@ impl PersonalAccessTokensDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -372,6 +397,7 @@ impl PersonalAccessTokensDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -380,6 +406,7 @@ impl PersonalAccessTokensDestroyBuilder {
 impl std::future::IntoFuture for PersonalAccessTokensDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -397,6 +424,7 @@ impl PersonalAccessTokensAvailableBindingTargetsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -404,12 +432,14 @@ impl PersonalAccessTokensAvailableBindingTargetsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -418,6 +448,7 @@ impl PersonalAccessTokensAvailableBindingTargetsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -437,6 +468,7 @@ impl PersonalAccessTokensAvailableBindingTargetsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -449,6 +481,7 @@ impl PersonalAccessTokensAvailableBindingTargetsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<
@@ -468,6 +501,7 @@ impl PersonalAccessTokensAvailableBindingTargetsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/personal-access-tokens/available_binding_targets/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -484,6 +518,7 @@ impl std::future::IntoFuture for PersonalAccessTokensAvailableBindingTargetsList
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::PersonalAccessTokensAvailableBindingTargetsListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -501,6 +536,7 @@ impl PersonalAccessTokensAvailableScopesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -508,12 +544,14 @@ impl PersonalAccessTokensAvailableScopesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -522,6 +560,7 @@ impl PersonalAccessTokensAvailableScopesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -541,6 +580,7 @@ impl PersonalAccessTokensAvailableScopesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -553,6 +593,7 @@ impl PersonalAccessTokensAvailableScopesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<models::PersonalAccessTokensAvailableScopesListResponse> {
@@ -570,6 +611,7 @@ impl PersonalAccessTokensAvailableScopesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/personal-access-tokens/available_scopes/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -586,6 +628,7 @@ impl std::future::IntoFuture for PersonalAccessTokensAvailableScopesListBuilder 
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::PersonalAccessTokensAvailableScopesListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -600,6 +643,7 @@ pub struct PersonalAccessTokensRotateBuilder {
 impl PersonalAccessTokensRotateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -608,6 +652,7 @@ impl PersonalAccessTokensRotateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -627,6 +672,7 @@ impl PersonalAccessTokensRotateBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::PersonalAccessTokenCreate> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -635,6 +681,7 @@ impl PersonalAccessTokensRotateBuilder {
 impl std::future::IntoFuture for PersonalAccessTokensRotateBuilder {
     type Output = Result<models::PersonalAccessTokenCreate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::PersonalAccessTokenCreate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -649,6 +696,7 @@ pub struct PersonalAccessTokensMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> PersonalAccessTokensMock<'a> {
     /// Expects `GET /api/personal-access-tokens/` (operation `personal_access_tokens_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -664,6 +712,7 @@ impl<'a> PersonalAccessTokensMock<'a> {
         )
     }
     /// Expects `GET /api/personal-access-tokens/{uuid}/` (operation `personal_access_tokens_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -678,6 +727,7 @@ impl<'a> PersonalAccessTokensMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/personal-access-tokens/` (operation `personal_access_tokens_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::PersonalAccessTokenCreate> {
@@ -690,6 +740,7 @@ impl<'a> PersonalAccessTokensMock<'a> {
         )
     }
     /// Expects `DELETE /api/personal-access-tokens/{uuid}/` (operation `personal_access_tokens_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -704,6 +755,7 @@ impl<'a> PersonalAccessTokensMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/personal-access-tokens/available_binding_targets/` (operation `personal_access_tokens_available_binding_targets_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn available_binding_targets_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -719,6 +771,7 @@ impl<'a> PersonalAccessTokensMock<'a> {
         )
     }
     /// Expects `GET /api/personal-access-tokens/available_scopes/` (operation `personal_access_tokens_available_scopes_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn available_scopes_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -734,6 +787,7 @@ impl<'a> PersonalAccessTokensMock<'a> {
         )
     }
     /// Expects `POST /api/personal-access-tokens/{uuid}/rotate/` (operation `personal_access_tokens_rotate`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn rotate(
         &self,
         uuid: &Uuid,

@@ -25,6 +25,7 @@ impl<'a> ProjectCreditsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProjectCreditsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> ProjectCreditsListBuilder {
         ProjectCreditsListBuilder {
             client: self.client.clone(),
@@ -48,6 +49,7 @@ impl<'a> ProjectCreditsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProjectCreditsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> ProjectCreditsRetrieveBuilder {
         ProjectCreditsRetrieveBuilder {
             client: self.client.clone(),
@@ -63,6 +65,7 @@ impl<'a> ProjectCreditsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`ProjectCreditsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::ProjectCreditRequest,
@@ -81,6 +84,7 @@ impl<'a> ProjectCreditsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProjectCreditsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -101,6 +105,7 @@ impl<'a> ProjectCreditsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProjectCreditsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, uuid: Uuid) -> ProjectCreditsPartialUpdateBuilder {
         ProjectCreditsPartialUpdateBuilder {
             client: self.client.clone(),
@@ -117,6 +122,7 @@ impl<'a> ProjectCreditsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`ProjectCreditsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> ProjectCreditsDestroyBuilder {
         ProjectCreditsDestroyBuilder {
             client: self.client.clone(),
@@ -143,16 +149,19 @@ pub struct ProjectCreditsListBuilder {
 }
 impl ProjectCreditsListBuilder {
     /// Query `customer_name`, string.
+    #[inline]
     pub fn customer_name(mut self, value: impl Into<String>) -> Self {
         self.customer_name = Some(value.into());
         self
     }
     /// Query `customer_slug`, string.
+    #[inline]
     pub fn customer_slug(mut self, value: impl Into<String>) -> Self {
         self.customer_slug = Some(value.into());
         self
     }
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -162,11 +171,13 @@ impl ProjectCreditsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -174,6 +185,7 @@ impl ProjectCreditsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -181,27 +193,32 @@ impl ProjectCreditsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `project_name`, string.
+    #[inline]
     pub fn project_name(mut self, value: impl Into<String>) -> Self {
         self.project_name = Some(value.into());
         self
     }
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
     }
     /// Query `query`, string.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -210,6 +227,7 @@ impl ProjectCreditsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -233,6 +251,7 @@ impl ProjectCreditsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::ProjectCredit>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -241,6 +260,7 @@ impl ProjectCreditsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::ProjectCredit> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -256,6 +276,7 @@ impl ProjectCreditsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/project-credits/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -267,6 +288,7 @@ impl ProjectCreditsListBuilder {
 impl std::future::IntoFuture for ProjectCreditsListBuilder {
     type Output = Result<runtime::Page<models::ProjectCredit>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ProjectCredit>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -281,6 +303,7 @@ pub struct ProjectCreditsRetrieveBuilder {
 impl ProjectCreditsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -289,6 +312,7 @@ impl ProjectCreditsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -305,6 +329,7 @@ impl ProjectCreditsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ProjectCredit> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -313,6 +338,7 @@ impl ProjectCreditsRetrieveBuilder {
 impl std::future::IntoFuture for ProjectCreditsRetrieveBuilder {
     type Output = Result<models::ProjectCredit, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProjectCredit>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -327,6 +353,7 @@ pub struct ProjectCreditsCreateBuilder {
 impl ProjectCreditsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -335,6 +362,7 @@ impl ProjectCreditsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -349,6 +377,7 @@ impl ProjectCreditsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ProjectCredit> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -357,6 +386,7 @@ impl ProjectCreditsCreateBuilder {
 impl std::future::IntoFuture for ProjectCreditsCreateBuilder {
     type Output = Result<models::ProjectCredit, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProjectCredit>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -372,6 +402,7 @@ pub struct ProjectCreditsUpdateBuilder {
 impl ProjectCreditsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -380,6 +411,7 @@ impl ProjectCreditsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -397,6 +429,7 @@ impl ProjectCreditsUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ProjectCredit> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -405,6 +438,7 @@ impl ProjectCreditsUpdateBuilder {
 impl std::future::IntoFuture for ProjectCreditsUpdateBuilder {
     type Output = Result<models::ProjectCredit, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProjectCredit>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -420,6 +454,7 @@ pub struct ProjectCreditsPartialUpdateBuilder {
 impl ProjectCreditsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -429,10 +464,12 @@ impl ProjectCreditsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedProjectCreditRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -452,6 +489,7 @@ impl ProjectCreditsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ProjectCredit> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -460,6 +498,7 @@ impl ProjectCreditsPartialUpdateBuilder {
 impl std::future::IntoFuture for ProjectCreditsPartialUpdateBuilder {
     type Output = Result<models::ProjectCredit, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProjectCredit>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -474,6 +513,7 @@ pub struct ProjectCreditsDestroyBuilder {
 impl ProjectCreditsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -482,6 +522,7 @@ impl ProjectCreditsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -498,6 +539,7 @@ impl ProjectCreditsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -506,6 +548,7 @@ impl ProjectCreditsDestroyBuilder {
 impl std::future::IntoFuture for ProjectCreditsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -520,6 +563,7 @@ pub struct ProjectCreditsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> ProjectCreditsMock<'a> {
     /// Expects `GET /api/project-credits/` (operation `project_credits_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::ProjectCredit>> {
@@ -532,6 +576,7 @@ impl<'a> ProjectCreditsMock<'a> {
         )
     }
     /// Expects `GET /api/project-credits/{uuid}/` (operation `project_credits_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -546,6 +591,7 @@ impl<'a> ProjectCreditsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/project-credits/` (operation `project_credits_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::ProjectCredit> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -556,6 +602,7 @@ impl<'a> ProjectCreditsMock<'a> {
         )
     }
     /// Expects `PUT /api/project-credits/{uuid}/` (operation `project_credits_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -570,6 +617,7 @@ impl<'a> ProjectCreditsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/project-credits/{uuid}/` (operation `project_credits_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -584,6 +632,7 @@ impl<'a> ProjectCreditsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/project-credits/{uuid}/` (operation `project_credits_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,

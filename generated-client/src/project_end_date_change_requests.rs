@@ -25,6 +25,7 @@ impl<'a> ProjectEndDateChangeRequestsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProjectEndDateChangeRequestsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> ProjectEndDateChangeRequestsListBuilder {
         ProjectEndDateChangeRequestsListBuilder {
             client: self.client.clone(),
@@ -45,6 +46,7 @@ impl<'a> ProjectEndDateChangeRequestsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProjectEndDateChangeRequestsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> ProjectEndDateChangeRequestsRetrieveBuilder {
         ProjectEndDateChangeRequestsRetrieveBuilder {
             client: self.client.clone(),
@@ -60,6 +62,7 @@ impl<'a> ProjectEndDateChangeRequestsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`ProjectEndDateChangeRequestsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::ProjectEndDateChangeRequestCreateRequest,
@@ -78,6 +81,7 @@ impl<'a> ProjectEndDateChangeRequestsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`ProjectEndDateChangeRequestsApproveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn approve(&self, uuid: Uuid) -> ProjectEndDateChangeRequestsApproveBuilder {
         ProjectEndDateChangeRequestsApproveBuilder {
             client: self.client.clone(),
@@ -96,6 +100,7 @@ impl<'a> ProjectEndDateChangeRequestsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`ProjectEndDateChangeRequestsCancelBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn cancel(&self, uuid: Uuid) -> ProjectEndDateChangeRequestsCancelBuilder {
         ProjectEndDateChangeRequestsCancelBuilder {
             client: self.client.clone(),
@@ -111,6 +116,7 @@ impl<'a> ProjectEndDateChangeRequestsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`ProjectEndDateChangeRequestsRejectBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn reject(&self, uuid: Uuid) -> ProjectEndDateChangeRequestsRejectBuilder {
         ProjectEndDateChangeRequestsRejectBuilder {
             client: self.client.clone(),
@@ -137,6 +143,7 @@ impl ProjectEndDateChangeRequestsListBuilder {
     /// Created by UUID
     ///
     /// Query `created_by_uuid`, string (uuid).
+    #[inline]
     pub fn created_by_uuid(mut self, value: Uuid) -> Self {
         self.created_by_uuid = Some(value);
         self
@@ -144,6 +151,7 @@ impl ProjectEndDateChangeRequestsListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -151,6 +159,7 @@ impl ProjectEndDateChangeRequestsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -158,6 +167,7 @@ impl ProjectEndDateChangeRequestsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -165,6 +175,7 @@ impl ProjectEndDateChangeRequestsListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -172,17 +183,20 @@ impl ProjectEndDateChangeRequestsListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -191,6 +205,7 @@ impl ProjectEndDateChangeRequestsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -214,6 +229,7 @@ impl ProjectEndDateChangeRequestsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::ProjectEndDateChangeRequest>> {
@@ -224,6 +240,7 @@ impl ProjectEndDateChangeRequestsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::ProjectEndDateChangeRequest> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -239,6 +256,7 @@ impl ProjectEndDateChangeRequestsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/project-end-date-change-requests/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -255,6 +273,7 @@ impl std::future::IntoFuture for ProjectEndDateChangeRequestsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::ProjectEndDateChangeRequest>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -269,6 +288,7 @@ pub struct ProjectEndDateChangeRequestsRetrieveBuilder {
 impl ProjectEndDateChangeRequestsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -277,6 +297,7 @@ impl ProjectEndDateChangeRequestsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -296,6 +317,7 @@ impl ProjectEndDateChangeRequestsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ProjectEndDateChangeRequest> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -304,6 +326,7 @@ impl ProjectEndDateChangeRequestsRetrieveBuilder {
 impl std::future::IntoFuture for ProjectEndDateChangeRequestsRetrieveBuilder {
     type Output = Result<models::ProjectEndDateChangeRequest, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProjectEndDateChangeRequest>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -318,6 +341,7 @@ pub struct ProjectEndDateChangeRequestsCreateBuilder {
 impl ProjectEndDateChangeRequestsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -326,6 +350,7 @@ impl ProjectEndDateChangeRequestsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -343,6 +368,7 @@ impl ProjectEndDateChangeRequestsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::ProjectEndDateChangeRequestCreate> {
@@ -353,6 +379,7 @@ impl ProjectEndDateChangeRequestsCreateBuilder {
 impl std::future::IntoFuture for ProjectEndDateChangeRequestsCreateBuilder {
     type Output = Result<models::ProjectEndDateChangeRequestCreate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProjectEndDateChangeRequestCreate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -368,6 +395,7 @@ pub struct ProjectEndDateChangeRequestsApproveBuilder {
 impl ProjectEndDateChangeRequestsApproveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -377,10 +405,12 @@ impl ProjectEndDateChangeRequestsApproveBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::ReviewCommentRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -403,6 +433,7 @@ impl ProjectEndDateChangeRequestsApproveBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -411,6 +442,7 @@ impl ProjectEndDateChangeRequestsApproveBuilder {
 impl std::future::IntoFuture for ProjectEndDateChangeRequestsApproveBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -425,6 +457,7 @@ pub struct ProjectEndDateChangeRequestsCancelBuilder {
 impl ProjectEndDateChangeRequestsCancelBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -433,6 +466,7 @@ impl ProjectEndDateChangeRequestsCancelBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -452,6 +486,7 @@ impl ProjectEndDateChangeRequestsCancelBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -460,6 +495,7 @@ impl ProjectEndDateChangeRequestsCancelBuilder {
 impl std::future::IntoFuture for ProjectEndDateChangeRequestsCancelBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -475,6 +511,7 @@ pub struct ProjectEndDateChangeRequestsRejectBuilder {
 impl ProjectEndDateChangeRequestsRejectBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -484,10 +521,12 @@ impl ProjectEndDateChangeRequestsRejectBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::ReviewCommentRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -510,6 +549,7 @@ impl ProjectEndDateChangeRequestsRejectBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -518,6 +558,7 @@ impl ProjectEndDateChangeRequestsRejectBuilder {
 impl std::future::IntoFuture for ProjectEndDateChangeRequestsRejectBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -532,6 +573,7 @@ pub struct ProjectEndDateChangeRequestsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> ProjectEndDateChangeRequestsMock<'a> {
     /// Expects `GET /api/project-end-date-change-requests/` (operation `project_end_date_change_requests_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -547,6 +589,7 @@ impl<'a> ProjectEndDateChangeRequestsMock<'a> {
         )
     }
     /// Expects `GET /api/project-end-date-change-requests/{uuid}/` (operation `project_end_date_change_requests_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -561,6 +604,7 @@ impl<'a> ProjectEndDateChangeRequestsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/project-end-date-change-requests/` (operation `project_end_date_change_requests_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -576,6 +620,7 @@ impl<'a> ProjectEndDateChangeRequestsMock<'a> {
         )
     }
     /// Expects `POST /api/project-end-date-change-requests/{uuid}/approve/` (operation `project_end_date_change_requests_approve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn approve(
         &self,
         uuid: &Uuid,
@@ -590,6 +635,7 @@ impl<'a> ProjectEndDateChangeRequestsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/project-end-date-change-requests/{uuid}/cancel/` (operation `project_end_date_change_requests_cancel`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn cancel(
         &self,
         uuid: &Uuid,
@@ -604,6 +650,7 @@ impl<'a> ProjectEndDateChangeRequestsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/project-end-date-change-requests/{uuid}/reject/` (operation `project_end_date_change_requests_reject`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn reject(
         &self,
         uuid: &Uuid,

@@ -25,6 +25,7 @@ impl<'a> ProjectPermissionsReviewsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProjectPermissionsReviewsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> ProjectPermissionsReviewsListBuilder {
         ProjectPermissionsReviewsListBuilder {
             client: self.client.clone(),
@@ -46,6 +47,7 @@ impl<'a> ProjectPermissionsReviewsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProjectPermissionsReviewsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> ProjectPermissionsReviewsRetrieveBuilder {
         ProjectPermissionsReviewsRetrieveBuilder {
             client: self.client.clone(),
@@ -63,6 +65,7 @@ impl<'a> ProjectPermissionsReviewsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`ProjectPermissionsReviewsCloseBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn close(&self, uuid: Uuid) -> ProjectPermissionsReviewsCloseBuilder {
         ProjectPermissionsReviewsCloseBuilder {
             client: self.client.clone(),
@@ -87,6 +90,7 @@ pub struct ProjectPermissionsReviewsListBuilder {
 }
 impl ProjectPermissionsReviewsListBuilder {
     /// Query `closed`, string (date-time).
+    #[inline]
     pub fn closed(mut self, value: DateTime) -> Self {
         self.closed = Some(value);
         self
@@ -94,6 +98,7 @@ impl ProjectPermissionsReviewsListBuilder {
     /// Is pending
     ///
     /// Query `is_pending`, boolean.
+    #[inline]
     pub fn is_pending(mut self, value: bool) -> Self {
         self.is_pending = Some(value);
         self
@@ -103,11 +108,13 @@ impl ProjectPermissionsReviewsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -115,6 +122,7 @@ impl ProjectPermissionsReviewsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -122,6 +130,7 @@ impl ProjectPermissionsReviewsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -129,6 +138,7 @@ impl ProjectPermissionsReviewsListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -136,12 +146,14 @@ impl ProjectPermissionsReviewsListBuilder {
     /// Reviewer UUID
     ///
     /// Query `reviewer_uuid`, string (uuid).
+    #[inline]
     pub fn reviewer_uuid(mut self, value: Uuid) -> Self {
         self.reviewer_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -150,6 +162,7 @@ impl ProjectPermissionsReviewsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -174,6 +187,7 @@ impl ProjectPermissionsReviewsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::ProjectPermissionsReview>> {
@@ -184,6 +198,7 @@ impl ProjectPermissionsReviewsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::ProjectPermissionsReview> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -199,6 +214,7 @@ impl ProjectPermissionsReviewsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/project-permissions-reviews/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -215,6 +231,7 @@ impl std::future::IntoFuture for ProjectPermissionsReviewsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::ProjectPermissionsReview>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -229,6 +246,7 @@ pub struct ProjectPermissionsReviewsRetrieveBuilder {
 impl ProjectPermissionsReviewsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -237,6 +255,7 @@ impl ProjectPermissionsReviewsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -256,6 +275,7 @@ impl ProjectPermissionsReviewsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ProjectPermissionsReview> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -264,6 +284,7 @@ impl ProjectPermissionsReviewsRetrieveBuilder {
 impl std::future::IntoFuture for ProjectPermissionsReviewsRetrieveBuilder {
     type Output = Result<models::ProjectPermissionsReview, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProjectPermissionsReview>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -278,6 +299,7 @@ pub struct ProjectPermissionsReviewsCloseBuilder {
 impl ProjectPermissionsReviewsCloseBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -286,6 +308,7 @@ impl ProjectPermissionsReviewsCloseBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -305,6 +328,7 @@ impl ProjectPermissionsReviewsCloseBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -313,6 +337,7 @@ impl ProjectPermissionsReviewsCloseBuilder {
 impl std::future::IntoFuture for ProjectPermissionsReviewsCloseBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -327,6 +352,7 @@ pub struct ProjectPermissionsReviewsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> ProjectPermissionsReviewsMock<'a> {
     /// Expects `GET /api/project-permissions-reviews/` (operation `project_permissions_reviews_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -342,6 +368,7 @@ impl<'a> ProjectPermissionsReviewsMock<'a> {
         )
     }
     /// Expects `GET /api/project-permissions-reviews/{uuid}/` (operation `project_permissions_reviews_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -356,6 +383,7 @@ impl<'a> ProjectPermissionsReviewsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/project-permissions-reviews/{uuid}/close/` (operation `project_permissions_reviews_close`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn close(
         &self,
         uuid: &Uuid,

@@ -27,6 +27,7 @@ impl<'a> ProjectQuotasApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProjectQuotasListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> ProjectQuotasListBuilder {
         ProjectQuotasListBuilder {
             client: self.client.clone(),
@@ -51,6 +52,7 @@ impl ProjectQuotasListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -58,6 +60,7 @@ impl ProjectQuotasListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -65,12 +68,14 @@ impl ProjectQuotasListBuilder {
     /// Name of the quota
     ///
     /// Query `quota_name`, `CustomerQuotasQuotaNameEnum`.
+    #[inline]
     pub fn quota_name(mut self, value: models::CustomerQuotasQuotaNameEnum) -> Self {
         self.quota_name = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -79,6 +84,7 @@ impl ProjectQuotasListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -96,6 +102,7 @@ impl ProjectQuotasListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::ProjectQuotasListResponse>> {
@@ -106,6 +113,7 @@ impl ProjectQuotasListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::ProjectQuotasListResponse> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -121,6 +129,7 @@ impl ProjectQuotasListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/project-quotas/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -137,6 +146,7 @@ impl std::future::IntoFuture for ProjectQuotasListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::ProjectQuotasListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -151,6 +161,7 @@ pub struct ProjectQuotasMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> ProjectQuotasMock<'a> {
     /// Expects `GET /api/project-quotas/` (operation `project_quotas_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<

@@ -27,6 +27,7 @@ impl<'a> ProjectTypesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProjectTypesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> ProjectTypesListBuilder {
         ProjectTypesListBuilder {
             client: self.client.clone(),
@@ -47,6 +48,7 @@ impl<'a> ProjectTypesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProjectTypesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> ProjectTypesRetrieveBuilder {
         ProjectTypesRetrieveBuilder {
             client: self.client.clone(),
@@ -70,6 +72,7 @@ impl ProjectTypesListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -77,6 +80,7 @@ impl ProjectTypesListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -84,6 +88,7 @@ impl ProjectTypesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -91,12 +96,14 @@ impl ProjectTypesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -105,6 +112,7 @@ impl ProjectTypesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -120,6 +128,7 @@ impl ProjectTypesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::ProjectType>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -128,6 +137,7 @@ impl ProjectTypesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::ProjectType> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -143,6 +153,7 @@ impl ProjectTypesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/project-types/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -154,6 +165,7 @@ impl ProjectTypesListBuilder {
 impl std::future::IntoFuture for ProjectTypesListBuilder {
     type Output = Result<runtime::Page<models::ProjectType>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ProjectType>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -168,6 +180,7 @@ pub struct ProjectTypesRetrieveBuilder {
 impl ProjectTypesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -176,6 +189,7 @@ impl ProjectTypesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -191,6 +205,7 @@ impl ProjectTypesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ProjectType> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -199,6 +214,7 @@ impl ProjectTypesRetrieveBuilder {
 impl std::future::IntoFuture for ProjectTypesRetrieveBuilder {
     type Output = Result<models::ProjectType, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProjectType>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -213,6 +229,7 @@ pub struct ProjectTypesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> ProjectTypesMock<'a> {
     /// Expects `GET /api/project-types/` (operation `project_types_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::ProjectType>> {
@@ -225,6 +242,7 @@ impl<'a> ProjectTypesMock<'a> {
         )
     }
     /// Expects `GET /api/project-types/{uuid}/` (operation `project_types_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,

@@ -27,6 +27,7 @@ impl<'a> ProjectsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProjectsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> ProjectsListBuilder {
         ProjectsListBuilder {
             client: self.client.clone(),
@@ -75,6 +76,7 @@ impl<'a> ProjectsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProjectsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> ProjectsRetrieveBuilder {
         ProjectsRetrieveBuilder {
             client: self.client.clone(),
@@ -93,6 +95,7 @@ impl<'a> ProjectsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`ProjectsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(&self, body: models::ProjectRequest) -> ProjectsCreateBuilder {
         ProjectsCreateBuilder {
             client: self.client.clone(),
@@ -110,6 +113,7 @@ impl<'a> ProjectsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`ProjectsUpdateAffiliationBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update_affiliation(&self, uuid: Uuid) -> ProjectsUpdateAffiliationBuilder {
         ProjectsUpdateAffiliationBuilder {
             client: self.client.clone(),
@@ -128,6 +132,7 @@ impl<'a> ProjectsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProjectsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -150,6 +155,7 @@ impl<'a> ProjectsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProjectsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, uuid: Uuid) -> ProjectsPartialUpdateBuilder {
         ProjectsPartialUpdateBuilder {
             client: self.client.clone(),
@@ -168,6 +174,7 @@ impl<'a> ProjectsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`ProjectsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> ProjectsDestroyBuilder {
         ProjectsDestroyBuilder {
             client: self.client.clone(),
@@ -185,6 +192,7 @@ impl<'a> ProjectsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProjectsRecoverBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn recover(&self, uuid: Uuid) -> ProjectsRecoverBuilder {
         ProjectsRecoverBuilder {
             client: self.client.clone(),
@@ -203,6 +211,7 @@ impl<'a> ProjectsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProjectsListUsersListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list_users_list(&self, uuid: Uuid) -> ProjectsListUsersListBuilder {
         ProjectsListUsersListBuilder {
             client: self.client.clone(),
@@ -232,6 +241,7 @@ impl<'a> ProjectsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProjectsOtherUsersListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn other_users_list(&self, project_uuid: Uuid) -> ProjectsOtherUsersListBuilder {
         ProjectsOtherUsersListBuilder {
             client: self.client.clone(),
@@ -268,6 +278,7 @@ impl<'a> ProjectsApi<'a> {
     /// - `400`: Validation error, for example when trying to add a user to a terminated project.
     ///
     /// Returns a [`ProjectsAddUserBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn add_user(
         &self,
         uuid: Uuid,
@@ -290,6 +301,7 @@ impl<'a> ProjectsApi<'a> {
     /// - `200`: Role revoked successfully.
     ///
     /// Returns a [`ProjectsDeleteUserBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn delete_user(
         &self,
         uuid: Uuid,
@@ -312,6 +324,7 @@ impl<'a> ProjectsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProjectsUpdateUserBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update_user(
         &self,
         uuid: Uuid,
@@ -334,6 +347,7 @@ impl<'a> ProjectsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProjectsMoveProjectBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn move_project(
         &self,
         uuid: Uuid,
@@ -356,6 +370,7 @@ impl<'a> ProjectsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProjectsStatsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn stats_retrieve(&self, uuid: Uuid) -> ProjectsStatsRetrieveBuilder {
         ProjectsStatsRetrieveBuilder {
             client: self.client.clone(),
@@ -376,6 +391,7 @@ impl<'a> ProjectsApi<'a> {
     /// - `404`
     ///
     /// Returns a [`ProjectsChecklistRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn checklist_retrieve(&self, uuid: Uuid) -> ProjectsChecklistRetrieveBuilder {
         ProjectsChecklistRetrieveBuilder {
             client: self.client.clone(),
@@ -396,6 +412,7 @@ impl<'a> ProjectsApi<'a> {
     /// - `404`
     ///
     /// Returns a [`ProjectsChecklistTemplateRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn checklist_template_retrieve(
         &self,
         parent_uuid: Uuid,
@@ -418,6 +435,7 @@ impl<'a> ProjectsApi<'a> {
     /// - `404`
     ///
     /// Returns a [`ProjectsCompletionStatusRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn completion_status_retrieve(
         &self,
         uuid: Uuid,
@@ -440,6 +458,7 @@ impl<'a> ProjectsApi<'a> {
     /// - `404`
     ///
     /// Returns a [`ProjectsSubmitAnswersBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn submit_answers(
         &self,
         uuid: Uuid,
@@ -462,6 +481,7 @@ impl<'a> ProjectsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`ProjectsSyncUserRolesBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn sync_user_roles(
         &self,
         uuid: impl Into<String>,
@@ -516,6 +536,7 @@ impl ProjectsListBuilder {
     /// Filter by whether accounting is running.
     ///
     /// Query `accounting_is_running`, boolean.
+    #[inline]
     pub fn accounting_is_running(mut self, value: bool) -> Self {
         self.accounting_is_running = Some(value);
         self
@@ -523,6 +544,7 @@ impl ProjectsListBuilder {
     /// Affiliation name
     ///
     /// Query `affiliation_name`, string.
+    #[inline]
     pub fn affiliation_name(mut self, value: impl Into<String>) -> Self {
         self.affiliation_name = Some(value.into());
         self
@@ -532,6 +554,7 @@ impl ProjectsListBuilder {
     /// Query `affiliation_uuid`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_affiliation_uuid`\](Self::add_affiliation_uuid) adds one to them.
+    #[inline]
     pub fn affiliation_uuid(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -540,11 +563,13 @@ impl ProjectsListBuilder {
         self
     }
     /// Adds one value to query `affiliation_uuid`, after those set before (with [`affiliation_uuid`](Self::affiliation_uuid) or this method).
+    #[inline]
     pub fn add_affiliation_uuid(mut self, value: impl Into<String>) -> Self {
         self.affiliation_uuid.push(value.into());
         self
     }
     /// Query `backend_id`, string.
+    #[inline]
     pub fn backend_id(mut self, value: impl Into<String>) -> Self {
         self.backend_id = Some(value.into());
         self
@@ -552,6 +577,7 @@ impl ProjectsListBuilder {
     /// Return a list of projects where current user is admin.
     ///
     /// Query `can_admin`, boolean.
+    #[inline]
     pub fn can_admin(mut self, value: bool) -> Self {
         self.can_admin = Some(value);
         self
@@ -559,6 +585,7 @@ impl ProjectsListBuilder {
     /// Return a list of projects where current user is manager or a customer owner.
     ///
     /// Query `can_manage`, boolean.
+    #[inline]
     pub fn can_manage(mut self, value: bool) -> Self {
         self.can_manage = Some(value);
         self
@@ -566,6 +593,7 @@ impl ProjectsListBuilder {
     /// Conceal finished projects
     ///
     /// Query `conceal_finished_projects`, boolean.
+    #[inline]
     pub fn conceal_finished_projects(mut self, value: bool) -> Self {
         self.conceal_finished_projects = Some(value);
         self
@@ -573,6 +601,7 @@ impl ProjectsListBuilder {
     /// Created after
     ///
     /// Query `created`, string (date-time).
+    #[inline]
     pub fn created(mut self, value: DateTime) -> Self {
         self.created = Some(value);
         self
@@ -580,6 +609,7 @@ impl ProjectsListBuilder {
     /// Created before
     ///
     /// Query `created_before`, string (date-time).
+    #[inline]
     pub fn created_before(mut self, value: DateTime) -> Self {
         self.created_before = Some(value);
         self
@@ -589,6 +619,7 @@ impl ProjectsListBuilder {
     /// Query `current_user_has_role`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_current_user_has_role`\](Self::add_current_user_has_role) adds one to them.
+    #[inline]
     pub fn current_user_has_role(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -597,6 +628,7 @@ impl ProjectsListBuilder {
         self
     }
     /// Adds one value to query `current_user_has_role`, after those set before (with [`current_user_has_role`](Self::current_user_has_role) or this method).
+    #[inline]
     pub fn add_current_user_has_role(mut self, value: impl Into<String>) -> Self {
         self.current_user_has_role.push(value.into());
         self
@@ -606,6 +638,7 @@ impl ProjectsListBuilder {
     /// Query `customer`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_customer`\](Self::add_customer) adds one to them.
+    #[inline]
     pub fn customer(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -614,6 +647,7 @@ impl ProjectsListBuilder {
         self
     }
     /// Adds one value to query `customer`, after those set before (with [`customer`](Self::customer) or this method).
+    #[inline]
     pub fn add_customer(mut self, value: impl Into<String>) -> Self {
         self.customer.push(value.into());
         self
@@ -621,6 +655,7 @@ impl ProjectsListBuilder {
     /// Customer abbreviation
     ///
     /// Query `customer_abbreviation`, string.
+    #[inline]
     pub fn customer_abbreviation(mut self, value: impl Into<String>) -> Self {
         self.customer_abbreviation = Some(value.into());
         self
@@ -628,6 +663,7 @@ impl ProjectsListBuilder {
     /// Customer name
     ///
     /// Query `customer_name`, string.
+    #[inline]
     pub fn customer_name(mut self, value: impl Into<String>) -> Self {
         self.customer_name = Some(value.into());
         self
@@ -635,6 +671,7 @@ impl ProjectsListBuilder {
     /// Customer native name
     ///
     /// Query `customer_native_name`, string.
+    #[inline]
     pub fn customer_native_name(mut self, value: impl Into<String>) -> Self {
         self.customer_native_name = Some(value.into());
         self
@@ -642,6 +679,7 @@ impl ProjectsListBuilder {
     /// Description
     ///
     /// Query `description`, string.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -649,11 +687,13 @@ impl ProjectsListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -661,6 +701,7 @@ impl ProjectsListBuilder {
     /// Filter projects that have an affiliation.
     ///
     /// Query `has_affiliation`, boolean.
+    #[inline]
     pub fn has_affiliation(mut self, value: bool) -> Self {
         self.has_affiliation = Some(value);
         self
@@ -668,6 +709,7 @@ impl ProjectsListBuilder {
     /// Include soft-deleted (terminated) projects. Only available to staff and support users, or users with organizational roles who can see their terminated projects.
     ///
     /// Query `include_terminated`, boolean.
+    #[inline]
     pub fn include_terminated(mut self, value: bool) -> Self {
         self.include_terminated = Some(value);
         self
@@ -675,6 +717,7 @@ impl ProjectsListBuilder {
     /// Is removed
     ///
     /// Query `is_removed`, boolean.
+    #[inline]
     pub fn is_removed(mut self, value: bool) -> Self {
         self.is_removed = Some(value);
         self
@@ -682,6 +725,7 @@ impl ProjectsListBuilder {
     /// Modified after
     ///
     /// Query `modified`, string (date-time).
+    #[inline]
     pub fn modified(mut self, value: DateTime) -> Self {
         self.modified = Some(value);
         self
@@ -689,6 +733,7 @@ impl ProjectsListBuilder {
     /// Modified before
     ///
     /// Query `modified_before`, string (date-time).
+    #[inline]
     pub fn modified_before(mut self, value: DateTime) -> Self {
         self.modified_before = Some(value);
         self
@@ -696,6 +741,7 @@ impl ProjectsListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -703,6 +749,7 @@ impl ProjectsListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -712,11 +759,13 @@ impl ProjectsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -724,6 +773,7 @@ impl ProjectsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -731,6 +781,7 @@ impl ProjectsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -738,6 +789,7 @@ impl ProjectsListBuilder {
     /// Filter by name, slug, UUID, backend ID or resource effective ID
     ///
     /// Query `query`, string.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
@@ -745,6 +797,7 @@ impl ProjectsListBuilder {
     /// Science domain UUID
     ///
     /// Query `science_domain_uuid`, string (uuid).
+    #[inline]
     pub fn science_domain_uuid(mut self, value: Uuid) -> Self {
         self.science_domain_uuid = Some(value);
         self
@@ -752,6 +805,7 @@ impl ProjectsListBuilder {
     /// Science sub-domain UUID
     ///
     /// Query `science_sub_domain_uuid`, string (uuid).
+    #[inline]
     pub fn science_sub_domain_uuid(mut self, value: Uuid) -> Self {
         self.science_sub_domain_uuid = Some(value);
         self
@@ -759,6 +813,7 @@ impl ProjectsListBuilder {
     /// Slug
     ///
     /// Query `slug`, string.
+    #[inline]
     pub fn slug(mut self, value: impl Into<String>) -> Self {
         self.slug = Some(value.into());
         self
@@ -766,6 +821,7 @@ impl ProjectsListBuilder {
     /// Filter by user UUID.
     ///
     /// Query `user_uuid`, string (uuid).
+    #[inline]
     pub fn user_uuid(mut self, value: Uuid) -> Self {
         self.user_uuid = Some(value);
         self
@@ -773,12 +829,14 @@ impl ProjectsListBuilder {
     /// Filter projects where the given user has a role.
     ///
     /// Query `user_uuid_with_active_role`, string (uuid).
+    #[inline]
     pub fn user_uuid_with_active_role(mut self, value: Uuid) -> Self {
         self.user_uuid_with_active_role = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -787,6 +845,7 @@ impl ProjectsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -833,6 +892,7 @@ impl ProjectsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::Project>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -841,6 +901,7 @@ impl ProjectsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::Project> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -856,6 +917,7 @@ impl ProjectsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/projects/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -867,6 +929,7 @@ impl ProjectsListBuilder {
 impl std::future::IntoFuture for ProjectsListBuilder {
     type Output = Result<runtime::Page<models::Project>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Project>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -883,17 +946,20 @@ impl ProjectsRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -902,6 +968,7 @@ impl ProjectsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -917,6 +984,7 @@ impl ProjectsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Project> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -925,6 +993,7 @@ impl ProjectsRetrieveBuilder {
 impl std::future::IntoFuture for ProjectsRetrieveBuilder {
     type Output = Result<models::Project, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Project>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -939,6 +1008,7 @@ pub struct ProjectsCreateBuilder {
 impl ProjectsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -947,6 +1017,7 @@ impl ProjectsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -962,6 +1033,7 @@ impl ProjectsCreateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Project> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -970,6 +1042,7 @@ impl ProjectsCreateBuilder {
 impl std::future::IntoFuture for ProjectsCreateBuilder {
     type Output = Result<models::Project, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Project>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -985,6 +1058,7 @@ pub struct ProjectsUpdateAffiliationBuilder {
 impl ProjectsUpdateAffiliationBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -994,10 +1068,12 @@ impl ProjectsUpdateAffiliationBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::ProjectAffiliationUpdateRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1020,6 +1096,7 @@ impl ProjectsUpdateAffiliationBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1028,6 +1105,7 @@ impl ProjectsUpdateAffiliationBuilder {
 impl std::future::IntoFuture for ProjectsUpdateAffiliationBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1043,6 +1121,7 @@ pub struct ProjectsUpdateBuilder {
 impl ProjectsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1051,6 +1130,7 @@ impl ProjectsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1069,6 +1149,7 @@ impl ProjectsUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Project> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1077,6 +1158,7 @@ impl ProjectsUpdateBuilder {
 impl std::future::IntoFuture for ProjectsUpdateBuilder {
     type Output = Result<models::Project, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Project>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1092,6 +1174,7 @@ pub struct ProjectsPartialUpdateBuilder {
 impl ProjectsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1101,10 +1184,12 @@ impl ProjectsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedProjectRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1127,6 +1212,7 @@ impl ProjectsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Project> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1135,6 +1221,7 @@ impl ProjectsPartialUpdateBuilder {
 impl std::future::IntoFuture for ProjectsPartialUpdateBuilder {
     type Output = Result<models::Project, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Project>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1149,6 +1236,7 @@ pub struct ProjectsDestroyBuilder {
 impl ProjectsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1157,6 +1245,7 @@ impl ProjectsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1170,6 +1259,7 @@ impl ProjectsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1178,6 +1268,7 @@ impl ProjectsDestroyBuilder {
 impl std::future::IntoFuture for ProjectsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1193,6 +1284,7 @@ pub struct ProjectsRecoverBuilder {
 impl ProjectsRecoverBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1202,10 +1294,12 @@ impl ProjectsRecoverBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::ProjectRecoveryRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1225,6 +1319,7 @@ impl ProjectsRecoverBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Project> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1233,6 +1328,7 @@ impl ProjectsRecoverBuilder {
 impl std::future::IntoFuture for ProjectsRecoverBuilder {
     type Output = Result<models::Project, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Project>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1263,11 +1359,13 @@ impl ProjectsListUsersListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -1275,6 +1373,7 @@ impl ProjectsListUsersListBuilder {
     /// User full name
     ///
     /// Query `full_name`, string.
+    #[inline]
     pub fn full_name(mut self, value: impl Into<String>) -> Self {
         self.full_name = Some(value.into());
         self
@@ -1282,6 +1381,7 @@ impl ProjectsListUsersListBuilder {
     /// User native name
     ///
     /// Query `native_name`, string.
+    #[inline]
     pub fn native_name(mut self, value: impl Into<String>) -> Self {
         self.native_name = Some(value.into());
         self
@@ -1291,11 +1391,13 @@ impl ProjectsListUsersListBuilder {
     /// Query `o`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -1303,6 +1405,7 @@ impl ProjectsListUsersListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -1310,6 +1413,7 @@ impl ProjectsListUsersListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -1317,6 +1421,7 @@ impl ProjectsListUsersListBuilder {
     /// Role UUID or name
     ///
     /// Query `role`, string (uuid).
+    #[inline]
     pub fn role(mut self, value: Uuid) -> Self {
         self.role = Some(value);
         self
@@ -1324,6 +1429,7 @@ impl ProjectsListUsersListBuilder {
     /// Search string for user
     ///
     /// Query `search_string`, string.
+    #[inline]
     pub fn search_string(mut self, value: impl Into<String>) -> Self {
         self.search_string = Some(value.into());
         self
@@ -1331,6 +1437,7 @@ impl ProjectsListUsersListBuilder {
     /// User UUID
     ///
     /// Query `user`, string (uuid).
+    #[inline]
     pub fn user(mut self, value: Uuid) -> Self {
         self.user = Some(value);
         self
@@ -1338,6 +1445,7 @@ impl ProjectsListUsersListBuilder {
     /// User slug
     ///
     /// Query `user_slug`, string.
+    #[inline]
     pub fn user_slug(mut self, value: impl Into<String>) -> Self {
         self.user_slug = Some(value.into());
         self
@@ -1345,6 +1453,7 @@ impl ProjectsListUsersListBuilder {
     /// User URL
     ///
     /// Query `user_url`, string.
+    #[inline]
     pub fn user_url(mut self, value: impl Into<String>) -> Self {
         self.user_url = Some(value.into());
         self
@@ -1352,12 +1461,14 @@ impl ProjectsListUsersListBuilder {
     /// User username
     ///
     /// Query `username`, string.
+    #[inline]
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.username = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1366,6 +1477,7 @@ impl ProjectsListUsersListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1395,6 +1507,7 @@ impl ProjectsListUsersListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::UserRoleDetails>> {
@@ -1405,6 +1518,7 @@ impl ProjectsListUsersListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::UserRoleDetails> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -1420,6 +1534,7 @@ impl ProjectsListUsersListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/projects/{uuid}/list_users/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -1431,6 +1546,7 @@ impl ProjectsListUsersListBuilder {
 impl std::future::IntoFuture for ProjectsListUsersListBuilder {
     type Output = Result<runtime::Page<models::UserRoleDetails>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::UserRoleDetails>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1465,11 +1581,13 @@ impl ProjectsOtherUsersListBuilder {
     /// Agreement date after
     ///
     /// Query `agreement_date`, string (date-time).
+    #[inline]
     pub fn agreement_date(mut self, value: DateTime) -> Self {
         self.agreement_date = Some(value);
         self
     }
     /// Query `civil_number`, string.
+    #[inline]
     pub fn civil_number(mut self, value: impl Into<String>) -> Self {
         self.civil_number = Some(value.into());
         self
@@ -1477,11 +1595,13 @@ impl ProjectsOtherUsersListBuilder {
     /// Date joined after
     ///
     /// Query `date_joined`, string (date-time).
+    #[inline]
     pub fn date_joined(mut self, value: DateTime) -> Self {
         self.date_joined = Some(value);
         self
     }
     /// Query `description`, string.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -1489,6 +1609,7 @@ impl ProjectsOtherUsersListBuilder {
     /// Email
     ///
     /// Query `email`, string.
+    #[inline]
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
@@ -1496,6 +1617,7 @@ impl ProjectsOtherUsersListBuilder {
     /// Full name
     ///
     /// Query `full_name`, string.
+    #[inline]
     pub fn full_name(mut self, value: impl Into<String>) -> Self {
         self.full_name = Some(value.into());
         self
@@ -1503,6 +1625,7 @@ impl ProjectsOtherUsersListBuilder {
     /// Is active
     ///
     /// Query `is_active`, boolean.
+    #[inline]
     pub fn is_active(mut self, value: bool) -> Self {
         self.is_active = Some(value);
         self
@@ -1510,6 +1633,7 @@ impl ProjectsOtherUsersListBuilder {
     /// Job title
     ///
     /// Query `job_title`, string.
+    #[inline]
     pub fn job_title(mut self, value: impl Into<String>) -> Self {
         self.job_title = Some(value.into());
         self
@@ -1517,6 +1641,7 @@ impl ProjectsOtherUsersListBuilder {
     /// Date modified after
     ///
     /// Query `modified`, string (date-time).
+    #[inline]
     pub fn modified(mut self, value: DateTime) -> Self {
         self.modified = Some(value);
         self
@@ -1524,6 +1649,7 @@ impl ProjectsOtherUsersListBuilder {
     /// Native name
     ///
     /// Query `native_name`, string.
+    #[inline]
     pub fn native_name(mut self, value: impl Into<String>) -> Self {
         self.native_name = Some(value.into());
         self
@@ -1531,6 +1657,7 @@ impl ProjectsOtherUsersListBuilder {
     /// Ordering. Sort by a combination of first name, last name, and username.
     ///
     /// Query `o`, `CustomerUserOEnum`.
+    #[inline]
     pub fn o(mut self, value: models::CustomerUserOEnum) -> Self {
         self.o = Some(value);
         self
@@ -1538,6 +1665,7 @@ impl ProjectsOtherUsersListBuilder {
     /// Organization
     ///
     /// Query `organization`, string.
+    #[inline]
     pub fn organization(mut self, value: impl Into<String>) -> Self {
         self.organization = Some(value.into());
         self
@@ -1545,6 +1673,7 @@ impl ProjectsOtherUsersListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -1552,16 +1681,19 @@ impl ProjectsOtherUsersListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `phone_number`, string.
+    #[inline]
     pub fn phone_number(mut self, value: impl Into<String>) -> Self {
         self.phone_number = Some(value.into());
         self
     }
     /// Query `registration_method`, string.
+    #[inline]
     pub fn registration_method(mut self, value: impl Into<String>) -> Self {
         self.registration_method = Some(value.into());
         self
@@ -1569,6 +1701,7 @@ impl ProjectsOtherUsersListBuilder {
     /// User keyword
     ///
     /// Query `user_keyword`, string.
+    #[inline]
     pub fn user_keyword(mut self, value: impl Into<String>) -> Self {
         self.user_keyword = Some(value.into());
         self
@@ -1576,12 +1709,14 @@ impl ProjectsOtherUsersListBuilder {
     /// Username
     ///
     /// Query `username`, string.
+    #[inline]
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.username = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1590,6 +1725,7 @@ impl ProjectsOtherUsersListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1628,6 +1764,7 @@ impl ProjectsOtherUsersListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::ProjectsOtherUsersListResponse>> {
@@ -1638,6 +1775,7 @@ impl ProjectsOtherUsersListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::ProjectsOtherUsersListResponse> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -1653,6 +1791,7 @@ impl ProjectsOtherUsersListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/projects/{project_uuid}/other_users/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -1669,6 +1808,7 @@ impl std::future::IntoFuture for ProjectsOtherUsersListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::ProjectsOtherUsersListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1684,6 +1824,7 @@ pub struct ProjectsAddUserBuilder {
 impl ProjectsAddUserBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1692,6 +1833,7 @@ impl ProjectsAddUserBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1709,6 +1851,7 @@ impl ProjectsAddUserBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ExpirationTime> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1717,6 +1860,7 @@ impl ProjectsAddUserBuilder {
 impl std::future::IntoFuture for ProjectsAddUserBuilder {
     type Output = Result<models::ExpirationTime, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ExpirationTime>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1732,6 +1876,7 @@ pub struct ProjectsDeleteUserBuilder {
 impl ProjectsDeleteUserBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1740,6 +1885,7 @@ impl ProjectsDeleteUserBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1757,6 +1903,7 @@ impl ProjectsDeleteUserBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1765,6 +1912,7 @@ impl ProjectsDeleteUserBuilder {
 impl std::future::IntoFuture for ProjectsDeleteUserBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1780,6 +1928,7 @@ pub struct ProjectsUpdateUserBuilder {
 impl ProjectsUpdateUserBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1788,6 +1937,7 @@ impl ProjectsUpdateUserBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1805,6 +1955,7 @@ impl ProjectsUpdateUserBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ExpirationTime> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1813,6 +1964,7 @@ impl ProjectsUpdateUserBuilder {
 impl std::future::IntoFuture for ProjectsUpdateUserBuilder {
     type Output = Result<models::ExpirationTime, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ExpirationTime>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1828,6 +1980,7 @@ pub struct ProjectsMoveProjectBuilder {
 impl ProjectsMoveProjectBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1836,6 +1989,7 @@ impl ProjectsMoveProjectBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1853,6 +2007,7 @@ impl ProjectsMoveProjectBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Project> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1861,6 +2016,7 @@ impl ProjectsMoveProjectBuilder {
 impl std::future::IntoFuture for ProjectsMoveProjectBuilder {
     type Output = Result<models::Project, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Project>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1877,12 +2033,14 @@ impl ProjectsStatsRetrieveBuilder {
     /// If true, returns usage data for the current month only. Otherwise, returns total usage.
     ///
     /// Query `for_current_month`, boolean.
+    #[inline]
     pub fn for_current_month(mut self, value: bool) -> Self {
         self.for_current_month = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1891,6 +2049,7 @@ impl ProjectsStatsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1908,6 +2067,7 @@ impl ProjectsStatsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Components> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1916,6 +2076,7 @@ impl ProjectsStatsRetrieveBuilder {
 impl std::future::IntoFuture for ProjectsStatsRetrieveBuilder {
     type Output = Result<models::Components, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Components>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1932,12 +2093,14 @@ impl ProjectsChecklistRetrieveBuilder {
     /// If true, returns all questions including hidden ones (for dynamic form visibility). Default: false.
     ///
     /// Query `include_all`, boolean.
+    #[inline]
     pub fn include_all(mut self, value: bool) -> Self {
         self.include_all = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1946,6 +2109,7 @@ impl ProjectsChecklistRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1964,6 +2128,7 @@ impl ProjectsChecklistRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::ProjectsChecklistRetrieveResponse> {
@@ -1974,6 +2139,7 @@ impl ProjectsChecklistRetrieveBuilder {
 impl std::future::IntoFuture for ProjectsChecklistRetrieveBuilder {
     type Output = Result<models::ProjectsChecklistRetrieveResponse, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProjectsChecklistRetrieveResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1988,6 +2154,7 @@ pub struct ProjectsChecklistTemplateRetrieveBuilder {
 impl ProjectsChecklistTemplateRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1996,6 +2163,7 @@ impl ProjectsChecklistTemplateRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2014,6 +2182,7 @@ impl ProjectsChecklistTemplateRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::ProjectsChecklistTemplateRetrieveResponse> {
@@ -2029,6 +2198,7 @@ impl std::future::IntoFuture for ProjectsChecklistTemplateRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::ProjectsChecklistTemplateRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2043,6 +2213,7 @@ pub struct ProjectsCompletionStatusRetrieveBuilder {
 impl ProjectsCompletionStatusRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2051,6 +2222,7 @@ impl ProjectsCompletionStatusRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2070,6 +2242,7 @@ impl ProjectsCompletionStatusRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CompletionStatus> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -2078,6 +2251,7 @@ impl ProjectsCompletionStatusRetrieveBuilder {
 impl std::future::IntoFuture for ProjectsCompletionStatusRetrieveBuilder {
     type Output = Result<models::CompletionStatus, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CompletionStatus>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2093,6 +2267,7 @@ pub struct ProjectsSubmitAnswersBuilder {
 impl ProjectsSubmitAnswersBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2101,6 +2276,7 @@ impl ProjectsSubmitAnswersBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2121,6 +2297,7 @@ impl ProjectsSubmitAnswersBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::DetailCompletion> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -2129,6 +2306,7 @@ impl ProjectsSubmitAnswersBuilder {
 impl std::future::IntoFuture for ProjectsSubmitAnswersBuilder {
     type Output = Result<models::DetailCompletion, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::DetailCompletion>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2143,6 +2321,7 @@ pub struct ProjectsSyncUserRolesBuilder {
 impl ProjectsSyncUserRolesBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2151,6 +2330,7 @@ impl ProjectsSyncUserRolesBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2170,6 +2350,7 @@ impl ProjectsSyncUserRolesBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -2178,6 +2359,7 @@ impl ProjectsSyncUserRolesBuilder {
 impl std::future::IntoFuture for ProjectsSyncUserRolesBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2192,6 +2374,7 @@ pub struct ProjectsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> ProjectsMock<'a> {
     /// Expects `GET /api/projects/` (operation `projects_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Project>> {
@@ -2204,6 +2387,7 @@ impl<'a> ProjectsMock<'a> {
         )
     }
     /// Expects `GET /api/projects/{uuid}/` (operation `projects_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -2218,6 +2402,7 @@ impl<'a> ProjectsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/projects/` (operation `projects_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::Project> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -2228,6 +2413,7 @@ impl<'a> ProjectsMock<'a> {
         )
     }
     /// Expects `POST /api/projects/{uuid}/update_affiliation/` (operation `projects_update_affiliation`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update_affiliation(
         &self,
         uuid: &Uuid,
@@ -2242,6 +2428,7 @@ impl<'a> ProjectsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/projects/{uuid}/` (operation `projects_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -2256,6 +2443,7 @@ impl<'a> ProjectsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/projects/{uuid}/` (operation `projects_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -2270,6 +2458,7 @@ impl<'a> ProjectsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/projects/{uuid}/` (operation `projects_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -2284,6 +2473,7 @@ impl<'a> ProjectsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/projects/{uuid}/recover/` (operation `projects_recover`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn recover(
         &self,
         uuid: &Uuid,
@@ -2298,6 +2488,7 @@ impl<'a> ProjectsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/projects/{uuid}/list_users/` (operation `projects_list_users_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list_users_list(
         &self,
         uuid: &Uuid,
@@ -2312,6 +2503,7 @@ impl<'a> ProjectsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/projects/{project_uuid}/other_users/` (operation `projects_other_users_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn other_users_list(
         &self,
         project_uuid: &Uuid,
@@ -2329,6 +2521,7 @@ impl<'a> ProjectsMock<'a> {
             .path_param("project_uuid", project_uuid)
     }
     /// Expects `POST /api/projects/{uuid}/add_user/` (operation `projects_add_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn add_user(
         &self,
         uuid: &Uuid,
@@ -2343,6 +2536,7 @@ impl<'a> ProjectsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/projects/{uuid}/delete_user/` (operation `projects_delete_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn delete_user(
         &self,
         uuid: &Uuid,
@@ -2357,6 +2551,7 @@ impl<'a> ProjectsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/projects/{uuid}/update_user/` (operation `projects_update_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update_user(
         &self,
         uuid: &Uuid,
@@ -2371,6 +2566,7 @@ impl<'a> ProjectsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/projects/{uuid}/move_project/` (operation `projects_move_project`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn move_project(
         &self,
         uuid: &Uuid,
@@ -2385,6 +2581,7 @@ impl<'a> ProjectsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/projects/{uuid}/stats/` (operation `projects_stats_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn stats_retrieve(
         &self,
         uuid: &Uuid,
@@ -2399,6 +2596,7 @@ impl<'a> ProjectsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/projects/{uuid}/checklist/` (operation `projects_checklist_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn checklist_retrieve(
         &self,
         uuid: &Uuid,
@@ -2416,6 +2614,7 @@ impl<'a> ProjectsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/projects/checklist-template/` (operation `projects_checklist_template_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn checklist_template_retrieve(
         &self,
         parent_uuid: &Uuid,
@@ -2433,6 +2632,7 @@ impl<'a> ProjectsMock<'a> {
             .query("parent_uuid", parent_uuid)
     }
     /// Expects `GET /api/projects/{uuid}/completion_status/` (operation `projects_completion_status_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn completion_status_retrieve(
         &self,
         uuid: &Uuid,
@@ -2447,6 +2647,7 @@ impl<'a> ProjectsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/projects/{uuid}/submit_answers/` (operation `projects_submit_answers`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn submit_answers(
         &self,
         uuid: &Uuid,
@@ -2461,6 +2662,7 @@ impl<'a> ProjectsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/projects/{uuid}/sync_user_roles/` (operation `projects_sync_user_roles`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn sync_user_roles(
         &self,
         uuid: &str,

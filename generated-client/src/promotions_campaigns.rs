@@ -25,6 +25,7 @@ impl<'a> PromotionsCampaignsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`PromotionsCampaignsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> PromotionsCampaignsListBuilder {
         PromotionsCampaignsListBuilder {
             client: self.client.clone(),
@@ -50,6 +51,7 @@ impl<'a> PromotionsCampaignsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`PromotionsCampaignsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> PromotionsCampaignsRetrieveBuilder {
         PromotionsCampaignsRetrieveBuilder {
             client: self.client.clone(),
@@ -65,6 +67,7 @@ impl<'a> PromotionsCampaignsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`PromotionsCampaignsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::CampaignRequest,
@@ -83,6 +86,7 @@ impl<'a> PromotionsCampaignsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`PromotionsCampaignsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -103,6 +107,7 @@ impl<'a> PromotionsCampaignsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`PromotionsCampaignsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> PromotionsCampaignsDestroyBuilder {
         PromotionsCampaignsDestroyBuilder {
             client: self.client.clone(),
@@ -120,6 +125,7 @@ impl<'a> PromotionsCampaignsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`PromotionsCampaignsOrdersListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn orders_list(&self, uuid: Uuid) -> PromotionsCampaignsOrdersListBuilder {
         PromotionsCampaignsOrdersListBuilder {
             client: self.client.clone(),
@@ -140,6 +146,7 @@ impl<'a> PromotionsCampaignsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`PromotionsCampaignsResourcesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn resources_list(&self, uuid: Uuid) -> PromotionsCampaignsResourcesListBuilder {
         PromotionsCampaignsResourcesListBuilder {
             client: self.client.clone(),
@@ -161,6 +168,7 @@ impl<'a> PromotionsCampaignsApi<'a> {
     /// - `409`: No response body
     ///
     /// Returns a [`PromotionsCampaignsActivateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn activate(&self, uuid: Uuid) -> PromotionsCampaignsActivateBuilder {
         PromotionsCampaignsActivateBuilder {
             client: self.client.clone(),
@@ -179,6 +187,7 @@ impl<'a> PromotionsCampaignsApi<'a> {
     /// - `409`: No response body
     ///
     /// Returns a [`PromotionsCampaignsTerminateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn terminate(&self, uuid: Uuid) -> PromotionsCampaignsTerminateBuilder {
         PromotionsCampaignsTerminateBuilder {
             client: self.client.clone(),
@@ -207,11 +216,13 @@ pub struct PromotionsCampaignsListBuilder {
 }
 impl PromotionsCampaignsListBuilder {
     /// Query `discount_type`, string.
+    #[inline]
     pub fn discount_type(mut self, value: impl Into<String>) -> Self {
         self.discount_type = Some(value.into());
         self
     }
     /// Query `end_date`, string (date).
+    #[inline]
     pub fn end_date(mut self, value: Date) -> Self {
         self.end_date = Some(value);
         self
@@ -221,11 +232,13 @@ impl PromotionsCampaignsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -233,11 +246,13 @@ impl PromotionsCampaignsListBuilder {
     /// Offering
     ///
     /// Query `offering`, string (uri).
+    #[inline]
     pub fn offering(mut self, value: impl Into<String>) -> Self {
         self.offering = Some(value.into());
         self
     }
     /// Query `offering_uuid`, string (uuid).
+    #[inline]
     pub fn offering_uuid(mut self, value: Uuid) -> Self {
         self.offering_uuid = Some(value);
         self
@@ -245,6 +260,7 @@ impl PromotionsCampaignsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -252,6 +268,7 @@ impl PromotionsCampaignsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -259,16 +276,19 @@ impl PromotionsCampaignsListBuilder {
     /// Search by name or coupon code
     ///
     /// Query `query`, string.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
     }
     /// Query `service_provider_uuid`, string (uuid).
+    #[inline]
     pub fn service_provider_uuid(mut self, value: Uuid) -> Self {
         self.service_provider_uuid = Some(value);
         self
     }
     /// Query `start_date`, string (date).
+    #[inline]
     pub fn start_date(mut self, value: Date) -> Self {
         self.start_date = Some(value);
         self
@@ -276,17 +296,20 @@ impl PromotionsCampaignsListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -295,6 +318,7 @@ impl PromotionsCampaignsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -320,6 +344,7 @@ impl PromotionsCampaignsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::Campaign>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -328,6 +353,7 @@ impl PromotionsCampaignsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::Campaign> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -343,6 +369,7 @@ impl PromotionsCampaignsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/promotions-campaigns/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -354,6 +381,7 @@ impl PromotionsCampaignsListBuilder {
 impl std::future::IntoFuture for PromotionsCampaignsListBuilder {
     type Output = Result<runtime::Page<models::Campaign>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Campaign>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -368,6 +396,7 @@ pub struct PromotionsCampaignsRetrieveBuilder {
 impl PromotionsCampaignsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -376,6 +405,7 @@ impl PromotionsCampaignsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -395,6 +425,7 @@ impl PromotionsCampaignsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Campaign> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -403,6 +434,7 @@ impl PromotionsCampaignsRetrieveBuilder {
 impl std::future::IntoFuture for PromotionsCampaignsRetrieveBuilder {
     type Output = Result<models::Campaign, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Campaign>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -417,6 +449,7 @@ pub struct PromotionsCampaignsCreateBuilder {
 impl PromotionsCampaignsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -425,6 +458,7 @@ impl PromotionsCampaignsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -439,6 +473,7 @@ impl PromotionsCampaignsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Campaign> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -447,6 +482,7 @@ impl PromotionsCampaignsCreateBuilder {
 impl std::future::IntoFuture for PromotionsCampaignsCreateBuilder {
     type Output = Result<models::Campaign, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Campaign>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -462,6 +498,7 @@ pub struct PromotionsCampaignsUpdateBuilder {
 impl PromotionsCampaignsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -470,6 +507,7 @@ impl PromotionsCampaignsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -490,6 +528,7 @@ impl PromotionsCampaignsUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Campaign> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -498,6 +537,7 @@ impl PromotionsCampaignsUpdateBuilder {
 impl std::future::IntoFuture for PromotionsCampaignsUpdateBuilder {
     type Output = Result<models::Campaign, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Campaign>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -512,6 +552,7 @@ pub struct PromotionsCampaignsDestroyBuilder {
 impl PromotionsCampaignsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -520,6 +561,7 @@ impl PromotionsCampaignsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -539,6 +581,7 @@ impl PromotionsCampaignsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -547,6 +590,7 @@ impl PromotionsCampaignsDestroyBuilder {
 impl std::future::IntoFuture for PromotionsCampaignsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -566,11 +610,13 @@ impl PromotionsCampaignsOrdersListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -578,6 +624,7 @@ impl PromotionsCampaignsOrdersListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -585,12 +632,14 @@ impl PromotionsCampaignsOrdersListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -599,6 +648,7 @@ impl PromotionsCampaignsOrdersListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -622,6 +672,7 @@ impl PromotionsCampaignsOrdersListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::OrderDetails>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -630,6 +681,7 @@ impl PromotionsCampaignsOrdersListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::OrderDetails> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -645,6 +697,7 @@ impl PromotionsCampaignsOrdersListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/promotions-campaigns/{uuid}/orders/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -656,6 +709,7 @@ impl PromotionsCampaignsOrdersListBuilder {
 impl std::future::IntoFuture for PromotionsCampaignsOrdersListBuilder {
     type Output = Result<runtime::Page<models::OrderDetails>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::OrderDetails>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -675,11 +729,13 @@ impl PromotionsCampaignsResourcesListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -687,6 +743,7 @@ impl PromotionsCampaignsResourcesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -694,12 +751,14 @@ impl PromotionsCampaignsResourcesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -708,6 +767,7 @@ impl PromotionsCampaignsResourcesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -731,6 +791,7 @@ impl PromotionsCampaignsResourcesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::Resource>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -739,6 +800,7 @@ impl PromotionsCampaignsResourcesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::Resource> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -754,6 +816,7 @@ impl PromotionsCampaignsResourcesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/promotions-campaigns/{uuid}/resources/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -765,6 +828,7 @@ impl PromotionsCampaignsResourcesListBuilder {
 impl std::future::IntoFuture for PromotionsCampaignsResourcesListBuilder {
     type Output = Result<runtime::Page<models::Resource>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Resource>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -779,6 +843,7 @@ pub struct PromotionsCampaignsActivateBuilder {
 impl PromotionsCampaignsActivateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -787,6 +852,7 @@ impl PromotionsCampaignsActivateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -806,6 +872,7 @@ impl PromotionsCampaignsActivateBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -814,6 +881,7 @@ impl PromotionsCampaignsActivateBuilder {
 impl std::future::IntoFuture for PromotionsCampaignsActivateBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -828,6 +896,7 @@ pub struct PromotionsCampaignsTerminateBuilder {
 impl PromotionsCampaignsTerminateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -836,6 +905,7 @@ impl PromotionsCampaignsTerminateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -855,6 +925,7 @@ impl PromotionsCampaignsTerminateBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -863,6 +934,7 @@ impl PromotionsCampaignsTerminateBuilder {
 impl std::future::IntoFuture for PromotionsCampaignsTerminateBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -877,6 +949,7 @@ pub struct PromotionsCampaignsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> PromotionsCampaignsMock<'a> {
     /// Expects `GET /api/promotions-campaigns/` (operation `promotions_campaigns_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Campaign>> {
@@ -889,6 +962,7 @@ impl<'a> PromotionsCampaignsMock<'a> {
         )
     }
     /// Expects `GET /api/promotions-campaigns/{uuid}/` (operation `promotions_campaigns_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -903,6 +977,7 @@ impl<'a> PromotionsCampaignsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/promotions-campaigns/` (operation `promotions_campaigns_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::Campaign> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -913,6 +988,7 @@ impl<'a> PromotionsCampaignsMock<'a> {
         )
     }
     /// Expects `PUT /api/promotions-campaigns/{uuid}/` (operation `promotions_campaigns_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -927,6 +1003,7 @@ impl<'a> PromotionsCampaignsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/promotions-campaigns/{uuid}/` (operation `promotions_campaigns_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -941,6 +1018,7 @@ impl<'a> PromotionsCampaignsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/promotions-campaigns/{uuid}/orders/` (operation `promotions_campaigns_orders_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn orders_list(
         &self,
         uuid: &Uuid,
@@ -955,6 +1033,7 @@ impl<'a> PromotionsCampaignsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/promotions-campaigns/{uuid}/resources/` (operation `promotions_campaigns_resources_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn resources_list(
         &self,
         uuid: &Uuid,
@@ -969,6 +1048,7 @@ impl<'a> PromotionsCampaignsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/promotions-campaigns/{uuid}/activate/` (operation `promotions_campaigns_activate`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn activate(
         &self,
         uuid: &Uuid,
@@ -983,6 +1063,7 @@ impl<'a> PromotionsCampaignsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/promotions-campaigns/{uuid}/terminate/` (operation `promotions_campaigns_terminate`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn terminate(
         &self,
         uuid: &Uuid,

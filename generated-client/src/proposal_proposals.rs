@@ -25,6 +25,7 @@ impl<'a> ProposalProposalsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProposalsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> ProposalProposalsListBuilder {
         ProposalProposalsListBuilder {
             client: self.client.clone(),
@@ -51,6 +52,7 @@ impl<'a> ProposalProposalsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProposalsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> ProposalProposalsRetrieveBuilder {
         ProposalProposalsRetrieveBuilder {
             client: self.client.clone(),
@@ -66,6 +68,7 @@ impl<'a> ProposalProposalsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`ProposalProposalsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::ProposalRequest,
@@ -86,6 +89,7 @@ impl<'a> ProposalProposalsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`ProposalProposalsUpdateProjectDetailsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update_project_details(
         &self,
         uuid: Uuid,
@@ -106,6 +110,7 @@ impl<'a> ProposalProposalsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`ProposalProposalsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> ProposalProposalsDestroyBuilder {
         ProposalProposalsDestroyBuilder {
             client: self.client.clone(),
@@ -123,6 +128,7 @@ impl<'a> ProposalProposalsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProposalsListUsersListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list_users_list(&self, uuid: Uuid) -> ProposalProposalsListUsersListBuilder {
         ProposalProposalsListUsersListBuilder {
             client: self.client.clone(),
@@ -153,6 +159,7 @@ impl<'a> ProposalProposalsApi<'a> {
     /// - `400`: Validation error, for example when trying to add a user to a terminated project.
     ///
     /// Returns a [`ProposalProposalsAddUserBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn add_user(
         &self,
         uuid: Uuid,
@@ -175,6 +182,7 @@ impl<'a> ProposalProposalsApi<'a> {
     /// - `200`: Role revoked successfully.
     ///
     /// Returns a [`ProposalProposalsDeleteUserBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn delete_user(
         &self,
         uuid: Uuid,
@@ -197,6 +205,7 @@ impl<'a> ProposalProposalsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProposalsUpdateUserBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update_user(
         &self,
         uuid: Uuid,
@@ -221,6 +230,7 @@ impl<'a> ProposalProposalsApi<'a> {
     /// - `404`
     ///
     /// Returns a [`ProposalProposalsChecklistRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn checklist_retrieve(
         &self,
         uuid: Uuid,
@@ -244,6 +254,7 @@ impl<'a> ProposalProposalsApi<'a> {
     /// - `404`
     ///
     /// Returns a [`ProposalProposalsChecklistReviewRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn checklist_review_retrieve(
         &self,
         uuid: Uuid,
@@ -266,6 +277,7 @@ impl<'a> ProposalProposalsApi<'a> {
     /// - `404`
     ///
     /// Returns a [`ProposalProposalsChecklistTemplateRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn checklist_template_retrieve(
         &self,
         parent_uuid: Uuid,
@@ -288,6 +300,7 @@ impl<'a> ProposalProposalsApi<'a> {
     /// - `404`
     ///
     /// Returns a [`ProposalProposalsCompletionReviewStatusRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn completion_review_status_retrieve(
         &self,
         uuid: Uuid,
@@ -310,6 +323,7 @@ impl<'a> ProposalProposalsApi<'a> {
     /// - `404`
     ///
     /// Returns a [`ProposalProposalsCompletionStatusRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn completion_status_retrieve(
         &self,
         uuid: Uuid,
@@ -330,6 +344,7 @@ impl<'a> ProposalProposalsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProposalsResourcesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn resources_list(&self, uuid: Uuid) -> ProposalProposalsResourcesListBuilder {
         ProposalProposalsResourcesListBuilder {
             client: self.client.clone(),
@@ -347,6 +362,7 @@ impl<'a> ProposalProposalsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProposalsResourcesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn resources_retrieve(
         &self,
         uuid: impl Into<String>,
@@ -369,6 +385,7 @@ impl<'a> ProposalProposalsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProposalsWorkflowStatesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn workflow_states_list(
         &self,
         uuid: Uuid,
@@ -401,6 +418,7 @@ impl<'a> ProposalProposalsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProposalsAdvanceWorkflowStepBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn advance_workflow_step(
         &self,
         uuid: Uuid,
@@ -421,6 +439,7 @@ impl<'a> ProposalProposalsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`ProposalProposalsApproveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn approve(&self, uuid: Uuid) -> ProposalProposalsApproveBuilder {
         ProposalProposalsApproveBuilder {
             client: self.client.clone(),
@@ -439,6 +458,7 @@ impl<'a> ProposalProposalsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`ProposalProposalsAttachDocumentBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn attach_document(&self, uuid: Uuid) -> ProposalProposalsAttachDocumentBuilder {
         ProposalProposalsAttachDocumentBuilder {
             client: self.client.clone(),
@@ -457,6 +477,7 @@ impl<'a> ProposalProposalsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProposalsCompleteWorkflowStepBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn complete_workflow_step(
         &self,
         uuid: Uuid,
@@ -479,6 +500,7 @@ impl<'a> ProposalProposalsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`ProposalProposalsDetachDocumentsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn detach_documents(
         &self,
         uuid: Uuid,
@@ -501,6 +523,7 @@ impl<'a> ProposalProposalsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`ProposalProposalsRejectBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn reject(&self, uuid: Uuid) -> ProposalProposalsRejectBuilder {
         ProposalProposalsRejectBuilder {
             client: self.client.clone(),
@@ -519,6 +542,7 @@ impl<'a> ProposalProposalsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProposalsRejectWorkflowStepBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn reject_workflow_step(
         &self,
         uuid: Uuid,
@@ -541,6 +565,7 @@ impl<'a> ProposalProposalsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProposalsResourcesSetBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn resources_set(&self, uuid: Uuid) -> ProposalProposalsResourcesSetBuilder {
         ProposalProposalsResourcesSetBuilder {
             client: self.client.clone(),
@@ -559,6 +584,7 @@ impl<'a> ProposalProposalsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`ProposalProposalsSubmitBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn submit(&self, uuid: Uuid) -> ProposalProposalsSubmitBuilder {
         ProposalProposalsSubmitBuilder {
             client: self.client.clone(),
@@ -578,6 +604,7 @@ impl<'a> ProposalProposalsApi<'a> {
     /// - `404`
     ///
     /// Returns a [`ProposalProposalsSubmitAnswersBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn submit_answers(
         &self,
         uuid: Uuid,
@@ -598,6 +625,7 @@ impl<'a> ProposalProposalsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProposalsResourcesUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn resources_update(
         &self,
         uuid: impl Into<String>,
@@ -619,6 +647,7 @@ impl<'a> ProposalProposalsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProposalsResourcesPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn resources_partial_update(
         &self,
         uuid: impl Into<String>,
@@ -640,6 +669,7 @@ impl<'a> ProposalProposalsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProposalsResourcesDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn resources_destroy(
         &self,
         uuid: impl Into<String>,
@@ -674,21 +704,25 @@ pub struct ProposalProposalsListBuilder {
 }
 impl ProposalProposalsListBuilder {
     /// Query `call_uuid`, string (uuid).
+    #[inline]
     pub fn call_uuid(mut self, value: Uuid) -> Self {
         self.call_uuid = Some(value);
         self
     }
     /// Query `created_by_uuid`, string (uuid).
+    #[inline]
     pub fn created_by_uuid(mut self, value: Uuid) -> Self {
         self.created_by_uuid = Some(value);
         self
     }
     /// Query `my_proposals`, boolean.
+    #[inline]
     pub fn my_proposals(mut self, value: bool) -> Self {
         self.my_proposals = Some(value);
         self
     }
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -698,16 +732,19 @@ impl ProposalProposalsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
     }
     /// Query `organization_uuid`, string (uuid).
+    #[inline]
     pub fn organization_uuid(mut self, value: Uuid) -> Self {
         self.organization_uuid = Some(value);
         self
@@ -715,6 +752,7 @@ impl ProposalProposalsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -722,16 +760,19 @@ impl ProposalProposalsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `round`, string (uuid).
+    #[inline]
     pub fn round(mut self, value: Uuid) -> Self {
         self.round = Some(value);
         self
     }
     /// Query `round_uuid`, string (uuid).
+    #[inline]
     pub fn round_uuid(mut self, value: Uuid) -> Self {
         self.round_uuid = Some(value);
         self
@@ -739,6 +780,7 @@ impl ProposalProposalsListBuilder {
     /// Slug
     ///
     /// Query `slug`, string.
+    #[inline]
     pub fn slug(mut self, value: impl Into<String>) -> Self {
         self.slug = Some(value.into());
         self
@@ -746,17 +788,20 @@ impl ProposalProposalsListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -765,6 +810,7 @@ impl ProposalProposalsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -791,6 +837,7 @@ impl ProposalProposalsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::Proposal>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -799,6 +846,7 @@ impl ProposalProposalsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::Proposal> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -814,6 +862,7 @@ impl ProposalProposalsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/proposal-proposals/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -825,6 +874,7 @@ impl ProposalProposalsListBuilder {
 impl std::future::IntoFuture for ProposalProposalsListBuilder {
     type Output = Result<runtime::Page<models::Proposal>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Proposal>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -839,6 +889,7 @@ pub struct ProposalProposalsRetrieveBuilder {
 impl ProposalProposalsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -847,6 +898,7 @@ impl ProposalProposalsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -863,6 +915,7 @@ impl ProposalProposalsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Proposal> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -871,6 +924,7 @@ impl ProposalProposalsRetrieveBuilder {
 impl std::future::IntoFuture for ProposalProposalsRetrieveBuilder {
     type Output = Result<models::Proposal, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Proposal>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -885,6 +939,7 @@ pub struct ProposalProposalsCreateBuilder {
 impl ProposalProposalsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -893,6 +948,7 @@ impl ProposalProposalsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -907,6 +963,7 @@ impl ProposalProposalsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Proposal> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -915,6 +972,7 @@ impl ProposalProposalsCreateBuilder {
 impl std::future::IntoFuture for ProposalProposalsCreateBuilder {
     type Output = Result<models::Proposal, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Proposal>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -930,6 +988,7 @@ pub struct ProposalProposalsUpdateProjectDetailsBuilder {
 impl ProposalProposalsUpdateProjectDetailsBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -938,6 +997,7 @@ impl ProposalProposalsUpdateProjectDetailsBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -958,6 +1018,7 @@ impl ProposalProposalsUpdateProjectDetailsBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -966,6 +1027,7 @@ impl ProposalProposalsUpdateProjectDetailsBuilder {
 impl std::future::IntoFuture for ProposalProposalsUpdateProjectDetailsBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -980,6 +1042,7 @@ pub struct ProposalProposalsDestroyBuilder {
 impl ProposalProposalsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -988,6 +1051,7 @@ impl ProposalProposalsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1004,6 +1068,7 @@ impl ProposalProposalsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1012,6 +1077,7 @@ impl ProposalProposalsDestroyBuilder {
 impl std::future::IntoFuture for ProposalProposalsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1042,11 +1108,13 @@ impl ProposalProposalsListUsersListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -1054,6 +1122,7 @@ impl ProposalProposalsListUsersListBuilder {
     /// User full name
     ///
     /// Query `full_name`, string.
+    #[inline]
     pub fn full_name(mut self, value: impl Into<String>) -> Self {
         self.full_name = Some(value.into());
         self
@@ -1061,6 +1130,7 @@ impl ProposalProposalsListUsersListBuilder {
     /// User native name
     ///
     /// Query `native_name`, string.
+    #[inline]
     pub fn native_name(mut self, value: impl Into<String>) -> Self {
         self.native_name = Some(value.into());
         self
@@ -1070,11 +1140,13 @@ impl ProposalProposalsListUsersListBuilder {
     /// Query `o`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -1082,6 +1154,7 @@ impl ProposalProposalsListUsersListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -1089,6 +1162,7 @@ impl ProposalProposalsListUsersListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -1096,6 +1170,7 @@ impl ProposalProposalsListUsersListBuilder {
     /// Role UUID or name
     ///
     /// Query `role`, string (uuid).
+    #[inline]
     pub fn role(mut self, value: Uuid) -> Self {
         self.role = Some(value);
         self
@@ -1103,6 +1178,7 @@ impl ProposalProposalsListUsersListBuilder {
     /// Search string for user
     ///
     /// Query `search_string`, string.
+    #[inline]
     pub fn search_string(mut self, value: impl Into<String>) -> Self {
         self.search_string = Some(value.into());
         self
@@ -1110,6 +1186,7 @@ impl ProposalProposalsListUsersListBuilder {
     /// User UUID
     ///
     /// Query `user`, string (uuid).
+    #[inline]
     pub fn user(mut self, value: Uuid) -> Self {
         self.user = Some(value);
         self
@@ -1117,6 +1194,7 @@ impl ProposalProposalsListUsersListBuilder {
     /// User slug
     ///
     /// Query `user_slug`, string.
+    #[inline]
     pub fn user_slug(mut self, value: impl Into<String>) -> Self {
         self.user_slug = Some(value.into());
         self
@@ -1124,6 +1202,7 @@ impl ProposalProposalsListUsersListBuilder {
     /// User URL
     ///
     /// Query `user_url`, string.
+    #[inline]
     pub fn user_url(mut self, value: impl Into<String>) -> Self {
         self.user_url = Some(value.into());
         self
@@ -1131,12 +1210,14 @@ impl ProposalProposalsListUsersListBuilder {
     /// User username
     ///
     /// Query `username`, string.
+    #[inline]
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.username = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1145,6 +1226,7 @@ impl ProposalProposalsListUsersListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1177,6 +1259,7 @@ impl ProposalProposalsListUsersListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::UserRoleDetails>> {
@@ -1187,6 +1270,7 @@ impl ProposalProposalsListUsersListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::UserRoleDetails> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -1202,6 +1286,7 @@ impl ProposalProposalsListUsersListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/proposal-proposals/{uuid}/list_users/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -1213,6 +1298,7 @@ impl ProposalProposalsListUsersListBuilder {
 impl std::future::IntoFuture for ProposalProposalsListUsersListBuilder {
     type Output = Result<runtime::Page<models::UserRoleDetails>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::UserRoleDetails>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1228,6 +1314,7 @@ pub struct ProposalProposalsAddUserBuilder {
 impl ProposalProposalsAddUserBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1236,6 +1323,7 @@ impl ProposalProposalsAddUserBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1256,6 +1344,7 @@ impl ProposalProposalsAddUserBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ExpirationTime> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1264,6 +1353,7 @@ impl ProposalProposalsAddUserBuilder {
 impl std::future::IntoFuture for ProposalProposalsAddUserBuilder {
     type Output = Result<models::ExpirationTime, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ExpirationTime>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1279,6 +1369,7 @@ pub struct ProposalProposalsDeleteUserBuilder {
 impl ProposalProposalsDeleteUserBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1287,6 +1378,7 @@ impl ProposalProposalsDeleteUserBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1307,6 +1399,7 @@ impl ProposalProposalsDeleteUserBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1315,6 +1408,7 @@ impl ProposalProposalsDeleteUserBuilder {
 impl std::future::IntoFuture for ProposalProposalsDeleteUserBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1330,6 +1424,7 @@ pub struct ProposalProposalsUpdateUserBuilder {
 impl ProposalProposalsUpdateUserBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1338,6 +1433,7 @@ impl ProposalProposalsUpdateUserBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1358,6 +1454,7 @@ impl ProposalProposalsUpdateUserBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ExpirationTime> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1366,6 +1463,7 @@ impl ProposalProposalsUpdateUserBuilder {
 impl std::future::IntoFuture for ProposalProposalsUpdateUserBuilder {
     type Output = Result<models::ExpirationTime, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ExpirationTime>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1382,12 +1480,14 @@ impl ProposalProposalsChecklistRetrieveBuilder {
     /// If true, returns all questions including hidden ones (for dynamic form visibility). Default: false.
     ///
     /// Query `include_all`, boolean.
+    #[inline]
     pub fn include_all(mut self, value: bool) -> Self {
         self.include_all = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1396,6 +1496,7 @@ impl ProposalProposalsChecklistRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1417,6 +1518,7 @@ impl ProposalProposalsChecklistRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::ProposalProposalsChecklistRetrieveResponse> {
@@ -1432,6 +1534,7 @@ impl std::future::IntoFuture for ProposalProposalsChecklistRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::ProposalProposalsChecklistRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1446,6 +1549,7 @@ pub struct ProposalProposalsChecklistReviewRetrieveBuilder {
 impl ProposalProposalsChecklistReviewRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1454,6 +1558,7 @@ impl ProposalProposalsChecklistReviewRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1473,6 +1578,7 @@ impl ProposalProposalsChecklistReviewRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ChecklistReview> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1481,6 +1587,7 @@ impl ProposalProposalsChecklistReviewRetrieveBuilder {
 impl std::future::IntoFuture for ProposalProposalsChecklistReviewRetrieveBuilder {
     type Output = Result<models::ChecklistReview, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ChecklistReview>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1495,6 +1602,7 @@ pub struct ProposalProposalsChecklistTemplateRetrieveBuilder {
 impl ProposalProposalsChecklistTemplateRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1503,6 +1611,7 @@ impl ProposalProposalsChecklistTemplateRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1521,6 +1630,7 @@ impl ProposalProposalsChecklistTemplateRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -1538,6 +1648,7 @@ impl std::future::IntoFuture for ProposalProposalsChecklistTemplateRetrieveBuild
     type IntoFuture = runtime::ResponseFuture<
         models::ProposalProposalsChecklistTemplateRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1552,6 +1663,7 @@ pub struct ProposalProposalsCompletionReviewStatusRetrieveBuilder {
 impl ProposalProposalsCompletionReviewStatusRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1560,6 +1672,7 @@ impl ProposalProposalsCompletionReviewStatusRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1579,6 +1692,7 @@ impl ProposalProposalsCompletionReviewStatusRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ChecklistReviewCompletion> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1587,6 +1701,7 @@ impl ProposalProposalsCompletionReviewStatusRetrieveBuilder {
 impl std::future::IntoFuture for ProposalProposalsCompletionReviewStatusRetrieveBuilder {
     type Output = Result<models::ChecklistReviewCompletion, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ChecklistReviewCompletion>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1601,6 +1716,7 @@ pub struct ProposalProposalsCompletionStatusRetrieveBuilder {
 impl ProposalProposalsCompletionStatusRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1609,6 +1725,7 @@ impl ProposalProposalsCompletionStatusRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1628,6 +1745,7 @@ impl ProposalProposalsCompletionStatusRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CompletionStatus> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1636,6 +1754,7 @@ impl ProposalProposalsCompletionStatusRetrieveBuilder {
 impl std::future::IntoFuture for ProposalProposalsCompletionStatusRetrieveBuilder {
     type Output = Result<models::CompletionStatus, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CompletionStatus>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1654,6 +1773,7 @@ impl ProposalProposalsResourcesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -1661,12 +1781,14 @@ impl ProposalProposalsResourcesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1675,6 +1797,7 @@ impl ProposalProposalsResourcesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1697,6 +1820,7 @@ impl ProposalProposalsResourcesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::RequestedResource>> {
@@ -1707,6 +1831,7 @@ impl ProposalProposalsResourcesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::RequestedResource> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -1722,6 +1847,7 @@ impl ProposalProposalsResourcesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/proposal-proposals/{uuid}/resources/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -1733,6 +1859,7 @@ impl ProposalProposalsResourcesListBuilder {
 impl std::future::IntoFuture for ProposalProposalsResourcesListBuilder {
     type Output = Result<runtime::Page<models::RequestedResource>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::RequestedResource>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1748,6 +1875,7 @@ pub struct ProposalProposalsResourcesRetrieveBuilder {
 impl ProposalProposalsResourcesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1756,6 +1884,7 @@ impl ProposalProposalsResourcesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1776,6 +1905,7 @@ impl ProposalProposalsResourcesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RequestedResource> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1784,6 +1914,7 @@ impl ProposalProposalsResourcesRetrieveBuilder {
 impl std::future::IntoFuture for ProposalProposalsResourcesRetrieveBuilder {
     type Output = Result<models::RequestedResource, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RequestedResource>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1810,21 +1941,25 @@ pub struct ProposalProposalsWorkflowStatesListBuilder {
 }
 impl ProposalProposalsWorkflowStatesListBuilder {
     /// Query `call_uuid`, string (uuid).
+    #[inline]
     pub fn call_uuid(mut self, value: Uuid) -> Self {
         self.call_uuid = Some(value);
         self
     }
     /// Query `created_by_uuid`, string (uuid).
+    #[inline]
     pub fn created_by_uuid(mut self, value: Uuid) -> Self {
         self.created_by_uuid = Some(value);
         self
     }
     /// Query `my_proposals`, boolean.
+    #[inline]
     pub fn my_proposals(mut self, value: bool) -> Self {
         self.my_proposals = Some(value);
         self
     }
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -1834,16 +1969,19 @@ impl ProposalProposalsWorkflowStatesListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
     }
     /// Query `organization_uuid`, string (uuid).
+    #[inline]
     pub fn organization_uuid(mut self, value: Uuid) -> Self {
         self.organization_uuid = Some(value);
         self
@@ -1851,6 +1989,7 @@ impl ProposalProposalsWorkflowStatesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -1858,16 +1997,19 @@ impl ProposalProposalsWorkflowStatesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `round`, string (uuid).
+    #[inline]
     pub fn round(mut self, value: Uuid) -> Self {
         self.round = Some(value);
         self
     }
     /// Query `round_uuid`, string (uuid).
+    #[inline]
     pub fn round_uuid(mut self, value: Uuid) -> Self {
         self.round_uuid = Some(value);
         self
@@ -1875,6 +2017,7 @@ impl ProposalProposalsWorkflowStatesListBuilder {
     /// Slug
     ///
     /// Query `slug`, string.
+    #[inline]
     pub fn slug(mut self, value: impl Into<String>) -> Self {
         self.slug = Some(value.into());
         self
@@ -1882,17 +2025,20 @@ impl ProposalProposalsWorkflowStatesListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1901,6 +2047,7 @@ impl ProposalProposalsWorkflowStatesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1933,6 +2080,7 @@ impl ProposalProposalsWorkflowStatesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -1945,6 +2093,7 @@ impl ProposalProposalsWorkflowStatesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<models::ProposalProposalsWorkflowStatesListResponse> {
@@ -1962,6 +2111,7 @@ impl ProposalProposalsWorkflowStatesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/proposal-proposals/{uuid}/workflow_states/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -1978,6 +2128,7 @@ impl std::future::IntoFuture for ProposalProposalsWorkflowStatesListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::ProposalProposalsWorkflowStatesListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1992,6 +2143,7 @@ pub struct ProposalProposalsAdvanceWorkflowStepBuilder {
 impl ProposalProposalsAdvanceWorkflowStepBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2000,6 +2152,7 @@ impl ProposalProposalsAdvanceWorkflowStepBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2019,6 +2172,7 @@ impl ProposalProposalsAdvanceWorkflowStepBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ProposalProposal> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -2027,6 +2181,7 @@ impl ProposalProposalsAdvanceWorkflowStepBuilder {
 impl std::future::IntoFuture for ProposalProposalsAdvanceWorkflowStepBuilder {
     type Output = Result<models::ProposalProposal, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProposalProposal>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2042,6 +2197,7 @@ pub struct ProposalProposalsApproveBuilder {
 impl ProposalProposalsApproveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2051,10 +2207,12 @@ impl ProposalProposalsApproveBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::ProposalApproveRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2077,6 +2235,7 @@ impl ProposalProposalsApproveBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -2085,6 +2244,7 @@ impl ProposalProposalsApproveBuilder {
 impl std::future::IntoFuture for ProposalProposalsApproveBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2100,6 +2260,7 @@ pub struct ProposalProposalsAttachDocumentBuilder {
 impl ProposalProposalsAttachDocumentBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2109,10 +2270,12 @@ impl ProposalProposalsAttachDocumentBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::ProposalDocumentationRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2141,6 +2304,7 @@ impl ProposalProposalsAttachDocumentBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -2149,6 +2313,7 @@ impl ProposalProposalsAttachDocumentBuilder {
 impl std::future::IntoFuture for ProposalProposalsAttachDocumentBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2164,6 +2329,7 @@ pub struct ProposalProposalsCompleteWorkflowStepBuilder {
 impl ProposalProposalsCompleteWorkflowStepBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2172,6 +2338,7 @@ impl ProposalProposalsCompleteWorkflowStepBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2192,6 +2359,7 @@ impl ProposalProposalsCompleteWorkflowStepBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ProposalProposal> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -2200,6 +2368,7 @@ impl ProposalProposalsCompleteWorkflowStepBuilder {
 impl std::future::IntoFuture for ProposalProposalsCompleteWorkflowStepBuilder {
     type Output = Result<models::ProposalProposal, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProposalProposal>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2215,6 +2384,7 @@ pub struct ProposalProposalsDetachDocumentsBuilder {
 impl ProposalProposalsDetachDocumentsBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2223,6 +2393,7 @@ impl ProposalProposalsDetachDocumentsBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2243,6 +2414,7 @@ impl ProposalProposalsDetachDocumentsBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -2251,6 +2423,7 @@ impl ProposalProposalsDetachDocumentsBuilder {
 impl std::future::IntoFuture for ProposalProposalsDetachDocumentsBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2266,6 +2439,7 @@ pub struct ProposalProposalsRejectBuilder {
 impl ProposalProposalsRejectBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2275,10 +2449,12 @@ impl ProposalProposalsRejectBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::ProposalApproveRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2301,6 +2477,7 @@ impl ProposalProposalsRejectBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -2309,6 +2486,7 @@ impl ProposalProposalsRejectBuilder {
 impl std::future::IntoFuture for ProposalProposalsRejectBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2324,6 +2502,7 @@ pub struct ProposalProposalsRejectWorkflowStepBuilder {
 impl ProposalProposalsRejectWorkflowStepBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2332,6 +2511,7 @@ impl ProposalProposalsRejectWorkflowStepBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2352,6 +2532,7 @@ impl ProposalProposalsRejectWorkflowStepBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RejectWorkflowStep> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -2360,6 +2541,7 @@ impl ProposalProposalsRejectWorkflowStepBuilder {
 impl std::future::IntoFuture for ProposalProposalsRejectWorkflowStepBuilder {
     type Output = Result<models::RejectWorkflowStep, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RejectWorkflowStep>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2375,6 +2557,7 @@ pub struct ProposalProposalsResourcesSetBuilder {
 impl ProposalProposalsResourcesSetBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2384,10 +2567,12 @@ impl ProposalProposalsResourcesSetBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::RequestedResourceRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2410,6 +2595,7 @@ impl ProposalProposalsResourcesSetBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RequestedResource> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -2418,6 +2604,7 @@ impl ProposalProposalsResourcesSetBuilder {
 impl std::future::IntoFuture for ProposalProposalsResourcesSetBuilder {
     type Output = Result<models::RequestedResource, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RequestedResource>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2432,6 +2619,7 @@ pub struct ProposalProposalsSubmitBuilder {
 impl ProposalProposalsSubmitBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2440,6 +2628,7 @@ impl ProposalProposalsSubmitBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2459,6 +2648,7 @@ impl ProposalProposalsSubmitBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -2467,6 +2657,7 @@ impl ProposalProposalsSubmitBuilder {
 impl std::future::IntoFuture for ProposalProposalsSubmitBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2482,6 +2673,7 @@ pub struct ProposalProposalsSubmitAnswersBuilder {
 impl ProposalProposalsSubmitAnswersBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2490,6 +2682,7 @@ impl ProposalProposalsSubmitAnswersBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2510,6 +2703,7 @@ impl ProposalProposalsSubmitAnswersBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::ProposalProposalsSubmitAnswersResponse> {
@@ -2522,6 +2716,7 @@ impl std::future::IntoFuture for ProposalProposalsSubmitAnswersBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::ProposalProposalsSubmitAnswersResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2538,6 +2733,7 @@ pub struct ProposalProposalsResourcesUpdateBuilder {
 impl ProposalProposalsResourcesUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2547,10 +2743,12 @@ impl ProposalProposalsResourcesUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::RequestedResourceRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2574,6 +2772,7 @@ impl ProposalProposalsResourcesUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RequestedResource> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -2582,6 +2781,7 @@ impl ProposalProposalsResourcesUpdateBuilder {
 impl std::future::IntoFuture for ProposalProposalsResourcesUpdateBuilder {
     type Output = Result<models::RequestedResource, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RequestedResource>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2598,6 +2798,7 @@ pub struct ProposalProposalsResourcesPartialUpdateBuilder {
 impl ProposalProposalsResourcesPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2607,10 +2808,12 @@ impl ProposalProposalsResourcesPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedRequestedResourceRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2634,6 +2837,7 @@ impl ProposalProposalsResourcesPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RequestedResource> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -2642,6 +2846,7 @@ impl ProposalProposalsResourcesPartialUpdateBuilder {
 impl std::future::IntoFuture for ProposalProposalsResourcesPartialUpdateBuilder {
     type Output = Result<models::RequestedResource, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RequestedResource>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2657,6 +2862,7 @@ pub struct ProposalProposalsResourcesDestroyBuilder {
 impl ProposalProposalsResourcesDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2665,6 +2871,7 @@ impl ProposalProposalsResourcesDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2685,6 +2892,7 @@ impl ProposalProposalsResourcesDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RequestedResource> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::json)
@@ -2693,6 +2901,7 @@ impl ProposalProposalsResourcesDestroyBuilder {
 impl std::future::IntoFuture for ProposalProposalsResourcesDestroyBuilder {
     type Output = Result<models::RequestedResource, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RequestedResource>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2707,6 +2916,7 @@ pub struct ProposalProposalsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> ProposalProposalsMock<'a> {
     /// Expects `GET /api/proposal-proposals/` (operation `proposal_proposals_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Proposal>> {
@@ -2719,6 +2929,7 @@ impl<'a> ProposalProposalsMock<'a> {
         )
     }
     /// Expects `GET /api/proposal-proposals/{uuid}/` (operation `proposal_proposals_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -2733,6 +2944,7 @@ impl<'a> ProposalProposalsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/proposal-proposals/` (operation `proposal_proposals_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::Proposal> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -2743,6 +2955,7 @@ impl<'a> ProposalProposalsMock<'a> {
         )
     }
     /// Expects `POST /api/proposal-proposals/{uuid}/update_project_details/` (operation `proposal_proposals_update_project_details`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update_project_details(
         &self,
         uuid: &Uuid,
@@ -2757,6 +2970,7 @@ impl<'a> ProposalProposalsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/proposal-proposals/{uuid}/` (operation `proposal_proposals_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -2771,6 +2985,7 @@ impl<'a> ProposalProposalsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/proposal-proposals/{uuid}/list_users/` (operation `proposal_proposals_list_users_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list_users_list(
         &self,
         uuid: &Uuid,
@@ -2785,6 +3000,7 @@ impl<'a> ProposalProposalsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/proposal-proposals/{uuid}/add_user/` (operation `proposal_proposals_add_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn add_user(
         &self,
         uuid: &Uuid,
@@ -2799,6 +3015,7 @@ impl<'a> ProposalProposalsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/proposal-proposals/{uuid}/delete_user/` (operation `proposal_proposals_delete_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn delete_user(
         &self,
         uuid: &Uuid,
@@ -2813,6 +3030,7 @@ impl<'a> ProposalProposalsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/proposal-proposals/{uuid}/update_user/` (operation `proposal_proposals_update_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update_user(
         &self,
         uuid: &Uuid,
@@ -2827,6 +3045,7 @@ impl<'a> ProposalProposalsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/proposal-proposals/{uuid}/checklist/` (operation `proposal_proposals_checklist_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn checklist_retrieve(
         &self,
         uuid: &Uuid,
@@ -2844,6 +3063,7 @@ impl<'a> ProposalProposalsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/proposal-proposals/{uuid}/checklist_review/` (operation `proposal_proposals_checklist_review_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn checklist_review_retrieve(
         &self,
         uuid: &Uuid,
@@ -2858,6 +3078,7 @@ impl<'a> ProposalProposalsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/proposal-proposals/checklist-template/` (operation `proposal_proposals_checklist_template_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn checklist_template_retrieve(
         &self,
         parent_uuid: &Uuid,
@@ -2875,6 +3096,7 @@ impl<'a> ProposalProposalsMock<'a> {
             .query("parent_uuid", parent_uuid)
     }
     /// Expects `GET /api/proposal-proposals/{uuid}/completion_review_status/` (operation `proposal_proposals_completion_review_status_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn completion_review_status_retrieve(
         &self,
         uuid: &Uuid,
@@ -2889,6 +3111,7 @@ impl<'a> ProposalProposalsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/proposal-proposals/{uuid}/completion_status/` (operation `proposal_proposals_completion_status_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn completion_status_retrieve(
         &self,
         uuid: &Uuid,
@@ -2903,6 +3126,7 @@ impl<'a> ProposalProposalsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/proposal-proposals/{uuid}/resources/` (operation `proposal_proposals_resources_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn resources_list(
         &self,
         uuid: &Uuid,
@@ -2917,6 +3141,7 @@ impl<'a> ProposalProposalsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/proposal-proposals/{uuid}/resources/{obj_uuid}/` (operation `proposal_proposals_resources_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn resources_retrieve(
         &self,
         uuid: &str,
@@ -2933,6 +3158,7 @@ impl<'a> ProposalProposalsMock<'a> {
             .path_param("obj_uuid", obj_uuid)
     }
     /// Expects `GET /api/proposal-proposals/{uuid}/workflow_states/` (operation `proposal_proposals_workflow_states_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn workflow_states_list(
         &self,
         uuid: &Uuid,
@@ -2950,6 +3176,7 @@ impl<'a> ProposalProposalsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/proposal-proposals/{uuid}/advance_workflow_step/` (operation `proposal_proposals_advance_workflow_step`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn advance_workflow_step(
         &self,
         uuid: &Uuid,
@@ -2964,6 +3191,7 @@ impl<'a> ProposalProposalsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/proposal-proposals/{uuid}/approve/` (operation `proposal_proposals_approve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn approve(
         &self,
         uuid: &Uuid,
@@ -2978,6 +3206,7 @@ impl<'a> ProposalProposalsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/proposal-proposals/{uuid}/attach_document/` (operation `proposal_proposals_attach_document`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn attach_document(
         &self,
         uuid: &Uuid,
@@ -2992,6 +3221,7 @@ impl<'a> ProposalProposalsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/proposal-proposals/{uuid}/complete_workflow_step/` (operation `proposal_proposals_complete_workflow_step`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn complete_workflow_step(
         &self,
         uuid: &Uuid,
@@ -3006,6 +3236,7 @@ impl<'a> ProposalProposalsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/proposal-proposals/{uuid}/detach_documents/` (operation `proposal_proposals_detach_documents`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn detach_documents(
         &self,
         uuid: &Uuid,
@@ -3020,6 +3251,7 @@ impl<'a> ProposalProposalsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/proposal-proposals/{uuid}/reject/` (operation `proposal_proposals_reject`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn reject(
         &self,
         uuid: &Uuid,
@@ -3034,6 +3266,7 @@ impl<'a> ProposalProposalsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/proposal-proposals/{uuid}/reject_workflow_step/` (operation `proposal_proposals_reject_workflow_step`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn reject_workflow_step(
         &self,
         uuid: &Uuid,
@@ -3048,6 +3281,7 @@ impl<'a> ProposalProposalsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/proposal-proposals/{uuid}/resources/` (operation `proposal_proposals_resources_set`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn resources_set(
         &self,
         uuid: &Uuid,
@@ -3062,6 +3296,7 @@ impl<'a> ProposalProposalsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/proposal-proposals/{uuid}/submit/` (operation `proposal_proposals_submit`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn submit(
         &self,
         uuid: &Uuid,
@@ -3076,6 +3311,7 @@ impl<'a> ProposalProposalsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/proposal-proposals/{uuid}/submit_answers/` (operation `proposal_proposals_submit_answers`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn submit_answers(
         &self,
         uuid: &Uuid,
@@ -3093,6 +3329,7 @@ impl<'a> ProposalProposalsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/proposal-proposals/{uuid}/resources/{obj_uuid}/` (operation `proposal_proposals_resources_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn resources_update(
         &self,
         uuid: &str,
@@ -3109,6 +3346,7 @@ impl<'a> ProposalProposalsMock<'a> {
             .path_param("obj_uuid", obj_uuid)
     }
     /// Expects `PATCH /api/proposal-proposals/{uuid}/resources/{obj_uuid}/` (operation `proposal_proposals_resources_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn resources_partial_update(
         &self,
         uuid: &str,
@@ -3125,6 +3363,7 @@ impl<'a> ProposalProposalsMock<'a> {
             .path_param("obj_uuid", obj_uuid)
     }
     /// Expects `DELETE /api/proposal-proposals/{uuid}/resources/{obj_uuid}/` (operation `proposal_proposals_resources_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn resources_destroy(
         &self,
         uuid: &str,

@@ -25,6 +25,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProtectedCallsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> ProposalProtectedCallsListBuilder {
         ProposalProtectedCallsListBuilder {
             client: self.client.clone(),
@@ -52,6 +53,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProtectedCallsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> ProposalProtectedCallsRetrieveBuilder {
         ProposalProtectedCallsRetrieveBuilder {
             client: self.client.clone(),
@@ -68,6 +70,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`ProposalProtectedCallsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::ProtectedCallRequest,
@@ -88,6 +91,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProtectedCallsCreateManualAssignmentBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create_manual_assignment(
         &self,
         uuid: Uuid,
@@ -108,6 +112,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProtectedCallsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -128,6 +133,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProtectedCallsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -147,6 +153,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`ProposalProtectedCallsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> ProposalProtectedCallsDestroyBuilder {
         ProposalProtectedCallsDestroyBuilder {
             client: self.client.clone(),
@@ -164,6 +171,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProtectedCallsListUsersListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list_users_list(
         &self,
         uuid: Uuid,
@@ -197,6 +205,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `400`: Validation error, for example when trying to add a user to a terminated project.
     ///
     /// Returns a [`ProposalProtectedCallsAddUserBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn add_user(
         &self,
         uuid: Uuid,
@@ -219,6 +228,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `200`: Role revoked successfully.
     ///
     /// Returns a [`ProposalProtectedCallsDeleteUserBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn delete_user(
         &self,
         uuid: Uuid,
@@ -241,6 +251,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProtectedCallsUpdateUserBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update_user(
         &self,
         uuid: Uuid,
@@ -263,6 +274,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProtectedCallsAffinityMatrixRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn affinity_matrix_retrieve(
         &self,
         uuid: Uuid,
@@ -284,6 +296,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProtectedCallsAvailableComplianceChecklistsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn available_compliance_checklists_list(
         &self,
         customer_uuid: impl Into<String>,
@@ -316,6 +329,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProtectedCallsCoiConfigurationRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn coi_configuration_retrieve(
         &self,
         uuid: Uuid,
@@ -336,6 +350,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProtectedCallsComplianceOverviewRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn compliance_overview_retrieve(
         &self,
         uuid: Uuid,
@@ -356,6 +371,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProtectedCallsConflictSummaryRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn conflict_summary_retrieve(
         &self,
         uuid: Uuid,
@@ -376,6 +392,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProtectedCallsConflictsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn conflicts_list(
         &self,
         uuid: Uuid,
@@ -408,6 +425,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProtectedCallsMatchingConfigurationRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn matching_configuration_retrieve(
         &self,
         uuid: Uuid,
@@ -428,6 +446,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProtectedCallsOfferingsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn offerings_list(
         &self,
         uuid: Uuid,
@@ -449,6 +468,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProtectedCallsOfferingsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn offerings_retrieve(
         &self,
         uuid: impl Into<String>,
@@ -471,6 +491,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProtectedCallsProposalsComplianceAnswersListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn proposals_compliance_answers_list(
         &self,
         uuid: Uuid,
@@ -505,6 +526,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProtectedCallsProposedAssignmentsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn proposed_assignments_list(
         &self,
         uuid: Uuid,
@@ -537,6 +559,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProtectedCallsResourceTemplatesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn resource_templates_list(
         &self,
         uuid: Uuid,
@@ -557,6 +580,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProtectedCallsResourceTemplatesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn resource_templates_retrieve(
         &self,
         uuid: impl Into<String>,
@@ -579,6 +603,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProtectedCallsReviewerPoolListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn reviewer_pool_list(
         &self,
         uuid: Uuid,
@@ -601,6 +626,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProtectedCallsRoundsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn rounds_list(&self, uuid: Uuid) -> ProposalProtectedCallsRoundsListBuilder {
         ProposalProtectedCallsRoundsListBuilder {
             client: self.client.clone(),
@@ -618,6 +644,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProtectedCallsRoundsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn rounds_retrieve(
         &self,
         uuid: impl Into<String>,
@@ -640,6 +667,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProtectedCallsSuggestionsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn suggestions_list(
         &self,
         uuid: Uuid,
@@ -672,6 +700,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProtectedCallsWorkflowStepsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn workflow_steps_list(
         &self,
         uuid: Uuid,
@@ -692,6 +721,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProtectedCallsWorkflowStepsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn workflow_steps_retrieve(
         &self,
         uuid: impl Into<String>,
@@ -714,6 +744,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProtectedCallsActivateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn activate(&self, uuid: Uuid) -> ProposalProtectedCallsActivateBuilder {
         ProposalProtectedCallsActivateBuilder {
             client: self.client.clone(),
@@ -731,6 +762,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProtectedCallsArchiveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn archive(&self, uuid: Uuid) -> ProposalProtectedCallsArchiveBuilder {
         ProposalProtectedCallsArchiveBuilder {
             client: self.client.clone(),
@@ -748,6 +780,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`ProposalProtectedCallsAttachDocumentsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn attach_documents(
         &self,
         uuid: Uuid,
@@ -770,6 +803,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProtectedCallsComputeAffinitiesBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn compute_affinities(
         &self,
         uuid: Uuid,
@@ -790,6 +824,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`ProposalProtectedCallsDetachDocumentsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn detach_documents(
         &self,
         uuid: Uuid,
@@ -812,6 +847,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProtectedCallsDetectConflictsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn detect_conflicts(
         &self,
         uuid: Uuid,
@@ -833,6 +869,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`ProposalProtectedCallsDuplicateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn duplicate(
         &self,
         uuid: Uuid,
@@ -855,6 +892,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProtectedCallsGenerateAssignmentsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn generate_assignments(
         &self,
         uuid: Uuid,
@@ -876,6 +914,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProtectedCallsGenerateSuggestionsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn generate_suggestions(
         &self,
         uuid: Uuid,
@@ -897,6 +936,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProtectedCallsInviteByEmailBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn invite_by_email(
         &self,
         uuid: Uuid,
@@ -919,6 +959,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProtectedCallsInviteReviewersBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn invite_reviewers(
         &self,
         uuid: Uuid,
@@ -953,6 +994,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProtectedCallsOfferingsSetBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn offerings_set(
         &self,
         uuid: Uuid,
@@ -975,6 +1017,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProtectedCallsResourceTemplatesSetBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn resource_templates_set(
         &self,
         uuid: Uuid,
@@ -997,6 +1040,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProtectedCallsReviewProposalComplianceBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn review_proposal_compliance(
         &self,
         uuid: Uuid,
@@ -1019,6 +1063,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`ProposalProtectedCallsRoundsBulkSetBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn rounds_bulk_set(
         &self,
         uuid: Uuid,
@@ -1051,6 +1096,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProtectedCallsRoundsCloseBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn rounds_close(
         &self,
         uuid: impl Into<String>,
@@ -1075,6 +1121,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProtectedCallsRoundsSetBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn rounds_set(
         &self,
         uuid: Uuid,
@@ -1097,6 +1144,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProtectedCallsSendAllAssignmentsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn send_all_assignments(
         &self,
         uuid: Uuid,
@@ -1118,6 +1166,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProtectedCallsSendInvitationsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn send_invitations(
         &self,
         uuid: Uuid,
@@ -1138,6 +1187,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProtectedCallsWorkflowStepsSetBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn workflow_steps_set(
         &self,
         uuid: Uuid,
@@ -1158,6 +1208,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProtectedCallsOfferingsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn offerings_update(
         &self,
         uuid: impl Into<String>,
@@ -1180,6 +1231,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProtectedCallsResourceTemplatesUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn resource_templates_update(
         &self,
         uuid: impl Into<String>,
@@ -1202,6 +1254,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProtectedCallsRoundsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn rounds_update(
         &self,
         uuid: impl Into<String>,
@@ -1224,6 +1277,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProtectedCallsWorkflowStepsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn workflow_steps_update(
         &self,
         uuid: impl Into<String>,
@@ -1248,6 +1302,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProtectedCallsCoiConfigurationPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn coi_configuration_partial_update(
         &self,
         uuid: Uuid,
@@ -1269,6 +1324,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProtectedCallsMatchingConfigurationPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn matching_configuration_partial_update(
         &self,
         uuid: Uuid,
@@ -1288,6 +1344,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProtectedCallsOfferingsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn offerings_partial_update(
         &self,
         uuid: impl Into<String>,
@@ -1309,6 +1366,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProtectedCallsResourceTemplatesPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn resource_templates_partial_update(
         &self,
         uuid: impl Into<String>,
@@ -1330,6 +1388,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProtectedCallsRoundsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn rounds_partial_update(
         &self,
         uuid: impl Into<String>,
@@ -1351,6 +1410,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProtectedCallsWorkflowStepsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn workflow_steps_partial_update(
         &self,
         uuid: impl Into<String>,
@@ -1372,6 +1432,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProtectedCallsOfferingsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn offerings_destroy(
         &self,
         uuid: impl Into<String>,
@@ -1392,6 +1453,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProtectedCallsResourceTemplatesDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn resource_templates_destroy(
         &self,
         uuid: impl Into<String>,
@@ -1412,6 +1474,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProtectedCallsRoundsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn rounds_destroy(
         &self,
         uuid: impl Into<String>,
@@ -1432,6 +1495,7 @@ impl<'a> ProposalProtectedCallsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalProtectedCallsWorkflowStepsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn workflow_steps_destroy(
         &self,
         uuid: impl Into<String>,
@@ -1467,16 +1531,19 @@ pub struct ProposalProtectedCallsListBuilder {
 }
 impl ProposalProtectedCallsListBuilder {
     /// Query `customer`, string (uri).
+    #[inline]
     pub fn customer(mut self, value: impl Into<String>) -> Self {
         self.customer = Some(value.into());
         self
     }
     /// Query `customer_keyword`, string.
+    #[inline]
     pub fn customer_keyword(mut self, value: impl Into<String>) -> Self {
         self.customer_keyword = Some(value.into());
         self
     }
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -1484,21 +1551,25 @@ impl ProposalProtectedCallsListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Query `has_active_round`, boolean.
+    #[inline]
     pub fn has_active_round(mut self, value: bool) -> Self {
         self.has_active_round = Some(value);
         self
     }
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -1508,21 +1579,25 @@ impl ProposalProtectedCallsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
     }
     /// Query `offering_uuid`, string (uuid).
+    #[inline]
     pub fn offering_uuid(mut self, value: Uuid) -> Self {
         self.offering_uuid = Some(value);
         self
     }
     /// Query `offerings_provider_uuid`, string (uuid).
+    #[inline]
     pub fn offerings_provider_uuid(mut self, value: Uuid) -> Self {
         self.offerings_provider_uuid = Some(value);
         self
@@ -1530,6 +1605,7 @@ impl ProposalProtectedCallsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -1537,6 +1613,7 @@ impl ProposalProtectedCallsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -1544,6 +1621,7 @@ impl ProposalProtectedCallsListBuilder {
     /// Slug
     ///
     /// Query `slug`, string.
+    #[inline]
     pub fn slug(mut self, value: impl Into<String>) -> Self {
         self.slug = Some(value.into());
         self
@@ -1551,17 +1629,20 @@ impl ProposalProtectedCallsListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1570,6 +1651,7 @@ impl ProposalProtectedCallsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1600,6 +1682,7 @@ impl ProposalProtectedCallsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::ProtectedCall>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -1608,6 +1691,7 @@ impl ProposalProtectedCallsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::ProtectedCall> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -1623,6 +1707,7 @@ impl ProposalProtectedCallsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/proposal-protected-calls/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -1634,6 +1719,7 @@ impl ProposalProtectedCallsListBuilder {
 impl std::future::IntoFuture for ProposalProtectedCallsListBuilder {
     type Output = Result<runtime::Page<models::ProtectedCall>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ProtectedCall>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1650,17 +1736,20 @@ impl ProposalProtectedCallsRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1669,6 +1758,7 @@ impl ProposalProtectedCallsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1690,6 +1780,7 @@ impl ProposalProtectedCallsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ProtectedCall> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1698,6 +1789,7 @@ impl ProposalProtectedCallsRetrieveBuilder {
 impl std::future::IntoFuture for ProposalProtectedCallsRetrieveBuilder {
     type Output = Result<models::ProtectedCall, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProtectedCall>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1712,6 +1804,7 @@ pub struct ProposalProtectedCallsCreateBuilder {
 impl ProposalProtectedCallsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1720,6 +1813,7 @@ impl ProposalProtectedCallsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1737,6 +1831,7 @@ impl ProposalProtectedCallsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ProtectedCall> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1745,6 +1840,7 @@ impl ProposalProtectedCallsCreateBuilder {
 impl std::future::IntoFuture for ProposalProtectedCallsCreateBuilder {
     type Output = Result<models::ProtectedCall, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProtectedCall>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1760,6 +1856,7 @@ pub struct ProposalProtectedCallsCreateManualAssignmentBuilder {
 impl ProposalProtectedCallsCreateManualAssignmentBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1768,6 +1865,7 @@ impl ProposalProtectedCallsCreateManualAssignmentBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1788,6 +1886,7 @@ impl ProposalProtectedCallsCreateManualAssignmentBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CreateManualAssignment> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1796,6 +1895,7 @@ impl ProposalProtectedCallsCreateManualAssignmentBuilder {
 impl std::future::IntoFuture for ProposalProtectedCallsCreateManualAssignmentBuilder {
     type Output = Result<models::CreateManualAssignment, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CreateManualAssignment>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1811,6 +1911,7 @@ pub struct ProposalProtectedCallsUpdateBuilder {
 impl ProposalProtectedCallsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1819,6 +1920,7 @@ impl ProposalProtectedCallsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1839,6 +1941,7 @@ impl ProposalProtectedCallsUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ProtectedCall> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1847,6 +1950,7 @@ impl ProposalProtectedCallsUpdateBuilder {
 impl std::future::IntoFuture for ProposalProtectedCallsUpdateBuilder {
     type Output = Result<models::ProtectedCall, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProtectedCall>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1862,6 +1966,7 @@ pub struct ProposalProtectedCallsPartialUpdateBuilder {
 impl ProposalProtectedCallsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1871,10 +1976,12 @@ impl ProposalProtectedCallsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedProtectedCallRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1897,6 +2004,7 @@ impl ProposalProtectedCallsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ProtectedCall> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1905,6 +2013,7 @@ impl ProposalProtectedCallsPartialUpdateBuilder {
 impl std::future::IntoFuture for ProposalProtectedCallsPartialUpdateBuilder {
     type Output = Result<models::ProtectedCall, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProtectedCall>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1919,6 +2028,7 @@ pub struct ProposalProtectedCallsDestroyBuilder {
 impl ProposalProtectedCallsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1927,6 +2037,7 @@ impl ProposalProtectedCallsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1946,6 +2057,7 @@ impl ProposalProtectedCallsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1954,6 +2066,7 @@ impl ProposalProtectedCallsDestroyBuilder {
 impl std::future::IntoFuture for ProposalProtectedCallsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1984,11 +2097,13 @@ impl ProposalProtectedCallsListUsersListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -1996,6 +2111,7 @@ impl ProposalProtectedCallsListUsersListBuilder {
     /// User full name
     ///
     /// Query `full_name`, string.
+    #[inline]
     pub fn full_name(mut self, value: impl Into<String>) -> Self {
         self.full_name = Some(value.into());
         self
@@ -2003,6 +2119,7 @@ impl ProposalProtectedCallsListUsersListBuilder {
     /// User native name
     ///
     /// Query `native_name`, string.
+    #[inline]
     pub fn native_name(mut self, value: impl Into<String>) -> Self {
         self.native_name = Some(value.into());
         self
@@ -2012,11 +2129,13 @@ impl ProposalProtectedCallsListUsersListBuilder {
     /// Query `o`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -2024,6 +2143,7 @@ impl ProposalProtectedCallsListUsersListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -2031,6 +2151,7 @@ impl ProposalProtectedCallsListUsersListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -2038,6 +2159,7 @@ impl ProposalProtectedCallsListUsersListBuilder {
     /// Role UUID or name
     ///
     /// Query `role`, string (uuid).
+    #[inline]
     pub fn role(mut self, value: Uuid) -> Self {
         self.role = Some(value);
         self
@@ -2045,6 +2167,7 @@ impl ProposalProtectedCallsListUsersListBuilder {
     /// Search string for user
     ///
     /// Query `search_string`, string.
+    #[inline]
     pub fn search_string(mut self, value: impl Into<String>) -> Self {
         self.search_string = Some(value.into());
         self
@@ -2052,6 +2175,7 @@ impl ProposalProtectedCallsListUsersListBuilder {
     /// User UUID
     ///
     /// Query `user`, string (uuid).
+    #[inline]
     pub fn user(mut self, value: Uuid) -> Self {
         self.user = Some(value);
         self
@@ -2059,6 +2183,7 @@ impl ProposalProtectedCallsListUsersListBuilder {
     /// User slug
     ///
     /// Query `user_slug`, string.
+    #[inline]
     pub fn user_slug(mut self, value: impl Into<String>) -> Self {
         self.user_slug = Some(value.into());
         self
@@ -2066,6 +2191,7 @@ impl ProposalProtectedCallsListUsersListBuilder {
     /// User URL
     ///
     /// Query `user_url`, string.
+    #[inline]
     pub fn user_url(mut self, value: impl Into<String>) -> Self {
         self.user_url = Some(value.into());
         self
@@ -2073,12 +2199,14 @@ impl ProposalProtectedCallsListUsersListBuilder {
     /// User username
     ///
     /// Query `username`, string.
+    #[inline]
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.username = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2087,6 +2215,7 @@ impl ProposalProtectedCallsListUsersListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2119,6 +2248,7 @@ impl ProposalProtectedCallsListUsersListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::UserRoleDetails>> {
@@ -2129,6 +2259,7 @@ impl ProposalProtectedCallsListUsersListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::UserRoleDetails> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -2144,6 +2275,7 @@ impl ProposalProtectedCallsListUsersListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/proposal-protected-calls/{uuid}/list_users/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -2155,6 +2287,7 @@ impl ProposalProtectedCallsListUsersListBuilder {
 impl std::future::IntoFuture for ProposalProtectedCallsListUsersListBuilder {
     type Output = Result<runtime::Page<models::UserRoleDetails>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::UserRoleDetails>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2170,6 +2303,7 @@ pub struct ProposalProtectedCallsAddUserBuilder {
 impl ProposalProtectedCallsAddUserBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2178,6 +2312,7 @@ impl ProposalProtectedCallsAddUserBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2198,6 +2333,7 @@ impl ProposalProtectedCallsAddUserBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ExpirationTime> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -2206,6 +2342,7 @@ impl ProposalProtectedCallsAddUserBuilder {
 impl std::future::IntoFuture for ProposalProtectedCallsAddUserBuilder {
     type Output = Result<models::ExpirationTime, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ExpirationTime>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2221,6 +2358,7 @@ pub struct ProposalProtectedCallsDeleteUserBuilder {
 impl ProposalProtectedCallsDeleteUserBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2229,6 +2367,7 @@ impl ProposalProtectedCallsDeleteUserBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2249,6 +2388,7 @@ impl ProposalProtectedCallsDeleteUserBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -2257,6 +2397,7 @@ impl ProposalProtectedCallsDeleteUserBuilder {
 impl std::future::IntoFuture for ProposalProtectedCallsDeleteUserBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2272,6 +2413,7 @@ pub struct ProposalProtectedCallsUpdateUserBuilder {
 impl ProposalProtectedCallsUpdateUserBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2280,6 +2422,7 @@ impl ProposalProtectedCallsUpdateUserBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2300,6 +2443,7 @@ impl ProposalProtectedCallsUpdateUserBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ExpirationTime> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -2308,6 +2452,7 @@ impl ProposalProtectedCallsUpdateUserBuilder {
 impl std::future::IntoFuture for ProposalProtectedCallsUpdateUserBuilder {
     type Output = Result<models::ExpirationTime, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ExpirationTime>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2324,12 +2469,14 @@ impl ProposalProtectedCallsAffinityMatrixRetrieveBuilder {
     /// Filter by reviewer source: 'pool' (accepted reviewers), 'suggestions' (suggested reviewers), or 'all' (both). Default: 'pool'
     ///
     /// Query `scope`, `AffinityMatrixResponseScopeEnum`.
+    #[inline]
     pub fn scope(mut self, value: models::AffinityMatrixResponseScopeEnum) -> Self {
         self.scope = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2338,6 +2485,7 @@ impl ProposalProtectedCallsAffinityMatrixRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2359,6 +2507,7 @@ impl ProposalProtectedCallsAffinityMatrixRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -2376,6 +2525,7 @@ impl std::future::IntoFuture for ProposalProtectedCallsAffinityMatrixRetrieveBui
     type IntoFuture = runtime::ResponseFuture<
         models::ProposalProtectedCallsAffinityMatrixRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2404,26 +2554,31 @@ impl ProposalProtectedCallsAvailableComplianceChecklistsListBuilder {
     /// Filter by checklist type (default: proposal_compliance)
     ///
     /// Query `checklist_type`, string.
+    #[inline]
     pub fn checklist_type(mut self, value: impl Into<String>) -> Self {
         self.checklist_type = Some(value.into());
         self
     }
     /// Query `customer`, string (uri).
+    #[inline]
     pub fn customer(mut self, value: impl Into<String>) -> Self {
         self.customer = Some(value.into());
         self
     }
     /// Query `customer_keyword`, string.
+    #[inline]
     pub fn customer_keyword(mut self, value: impl Into<String>) -> Self {
         self.customer_keyword = Some(value.into());
         self
     }
     /// Query `has_active_round`, boolean.
+    #[inline]
     pub fn has_active_round(mut self, value: bool) -> Self {
         self.has_active_round = Some(value);
         self
     }
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -2433,21 +2588,25 @@ impl ProposalProtectedCallsAvailableComplianceChecklistsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
     }
     /// Query `offering_uuid`, string (uuid).
+    #[inline]
     pub fn offering_uuid(mut self, value: Uuid) -> Self {
         self.offering_uuid = Some(value);
         self
     }
     /// Query `offerings_provider_uuid`, string (uuid).
+    #[inline]
     pub fn offerings_provider_uuid(mut self, value: Uuid) -> Self {
         self.offerings_provider_uuid = Some(value);
         self
@@ -2455,6 +2614,7 @@ impl ProposalProtectedCallsAvailableComplianceChecklistsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -2462,6 +2622,7 @@ impl ProposalProtectedCallsAvailableComplianceChecklistsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -2469,6 +2630,7 @@ impl ProposalProtectedCallsAvailableComplianceChecklistsListBuilder {
     /// Slug
     ///
     /// Query `slug`, string.
+    #[inline]
     pub fn slug(mut self, value: impl Into<String>) -> Self {
         self.slug = Some(value.into());
         self
@@ -2476,17 +2638,20 @@ impl ProposalProtectedCallsAvailableComplianceChecklistsListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2495,6 +2660,7 @@ impl ProposalProtectedCallsAvailableComplianceChecklistsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2526,6 +2692,7 @@ impl ProposalProtectedCallsAvailableComplianceChecklistsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -2540,6 +2707,7 @@ impl ProposalProtectedCallsAvailableComplianceChecklistsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<
@@ -2559,6 +2727,7 @@ impl ProposalProtectedCallsAvailableComplianceChecklistsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/proposal-protected-calls/available_compliance_checklists/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -2580,6 +2749,7 @@ for ProposalProtectedCallsAvailableComplianceChecklistsListBuilder {
             models::ProposalProtectedCallsAvailableComplianceChecklistsListResponse,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2594,6 +2764,7 @@ pub struct ProposalProtectedCallsCoiConfigurationRetrieveBuilder {
 impl ProposalProtectedCallsCoiConfigurationRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2602,6 +2773,7 @@ impl ProposalProtectedCallsCoiConfigurationRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2621,6 +2793,7 @@ impl ProposalProtectedCallsCoiConfigurationRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ProposalProtectedCall> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -2629,6 +2802,7 @@ impl ProposalProtectedCallsCoiConfigurationRetrieveBuilder {
 impl std::future::IntoFuture for ProposalProtectedCallsCoiConfigurationRetrieveBuilder {
     type Output = Result<models::ProposalProtectedCall, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProposalProtectedCall>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2643,6 +2817,7 @@ pub struct ProposalProtectedCallsComplianceOverviewRetrieveBuilder {
 impl ProposalProtectedCallsComplianceOverviewRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2651,6 +2826,7 @@ impl ProposalProtectedCallsComplianceOverviewRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2670,6 +2846,7 @@ impl ProposalProtectedCallsComplianceOverviewRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -2688,6 +2865,7 @@ for ProposalProtectedCallsComplianceOverviewRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::ProposalProtectedCallsComplianceOverviewRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2702,6 +2880,7 @@ pub struct ProposalProtectedCallsConflictSummaryRetrieveBuilder {
 impl ProposalProtectedCallsConflictSummaryRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2710,6 +2889,7 @@ impl ProposalProtectedCallsConflictSummaryRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2729,6 +2909,7 @@ impl ProposalProtectedCallsConflictSummaryRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -2746,6 +2927,7 @@ impl std::future::IntoFuture for ProposalProtectedCallsConflictSummaryRetrieveBu
     type IntoFuture = runtime::ResponseFuture<
         models::ProposalProtectedCallsConflictSummaryRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2772,26 +2954,31 @@ pub struct ProposalProtectedCallsConflictsListBuilder {
 }
 impl ProposalProtectedCallsConflictsListBuilder {
     /// Query `customer`, string (uri).
+    #[inline]
     pub fn customer(mut self, value: impl Into<String>) -> Self {
         self.customer = Some(value.into());
         self
     }
     /// Query `customer_keyword`, string.
+    #[inline]
     pub fn customer_keyword(mut self, value: impl Into<String>) -> Self {
         self.customer_keyword = Some(value.into());
         self
     }
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
     }
     /// Query `has_active_round`, boolean.
+    #[inline]
     pub fn has_active_round(mut self, value: bool) -> Self {
         self.has_active_round = Some(value);
         self
     }
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -2801,21 +2988,25 @@ impl ProposalProtectedCallsConflictsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
     }
     /// Query `offering_uuid`, string (uuid).
+    #[inline]
     pub fn offering_uuid(mut self, value: Uuid) -> Self {
         self.offering_uuid = Some(value);
         self
     }
     /// Query `offerings_provider_uuid`, string (uuid).
+    #[inline]
     pub fn offerings_provider_uuid(mut self, value: Uuid) -> Self {
         self.offerings_provider_uuid = Some(value);
         self
@@ -2823,6 +3014,7 @@ impl ProposalProtectedCallsConflictsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -2830,6 +3022,7 @@ impl ProposalProtectedCallsConflictsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -2837,6 +3030,7 @@ impl ProposalProtectedCallsConflictsListBuilder {
     /// Slug
     ///
     /// Query `slug`, string.
+    #[inline]
     pub fn slug(mut self, value: impl Into<String>) -> Self {
         self.slug = Some(value.into());
         self
@@ -2844,17 +3038,20 @@ impl ProposalProtectedCallsConflictsListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2863,6 +3060,7 @@ impl ProposalProtectedCallsConflictsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2895,6 +3093,7 @@ impl ProposalProtectedCallsConflictsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -2907,6 +3106,7 @@ impl ProposalProtectedCallsConflictsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<models::ProposalProtectedCallsConflictsListResponse> {
@@ -2924,6 +3124,7 @@ impl ProposalProtectedCallsConflictsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/proposal-protected-calls/{uuid}/conflicts/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -2940,6 +3141,7 @@ impl std::future::IntoFuture for ProposalProtectedCallsConflictsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::ProposalProtectedCallsConflictsListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2954,6 +3156,7 @@ pub struct ProposalProtectedCallsMatchingConfigurationRetrieveBuilder {
 impl ProposalProtectedCallsMatchingConfigurationRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2962,6 +3165,7 @@ impl ProposalProtectedCallsMatchingConfigurationRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2981,6 +3185,7 @@ impl ProposalProtectedCallsMatchingConfigurationRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -2999,6 +3204,7 @@ for ProposalProtectedCallsMatchingConfigurationRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::ProposalProtectedCallsMatchingConfigurationRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3018,6 +3224,7 @@ impl ProposalProtectedCallsOfferingsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -3025,6 +3232,7 @@ impl ProposalProtectedCallsOfferingsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -3032,12 +3240,14 @@ impl ProposalProtectedCallsOfferingsListBuilder {
     /// Filter by state
     ///
     /// Query `state`, string.
+    #[inline]
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3046,6 +3256,7 @@ impl ProposalProtectedCallsOfferingsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3069,6 +3280,7 @@ impl ProposalProtectedCallsOfferingsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::RequestedOffering>> {
@@ -3079,6 +3291,7 @@ impl ProposalProtectedCallsOfferingsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::RequestedOffering> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -3094,6 +3307,7 @@ impl ProposalProtectedCallsOfferingsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/proposal-protected-calls/{uuid}/offerings/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -3105,6 +3319,7 @@ impl ProposalProtectedCallsOfferingsListBuilder {
 impl std::future::IntoFuture for ProposalProtectedCallsOfferingsListBuilder {
     type Output = Result<runtime::Page<models::RequestedOffering>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::RequestedOffering>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3120,6 +3335,7 @@ pub struct ProposalProtectedCallsOfferingsRetrieveBuilder {
 impl ProposalProtectedCallsOfferingsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3128,6 +3344,7 @@ impl ProposalProtectedCallsOfferingsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3148,6 +3365,7 @@ impl ProposalProtectedCallsOfferingsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RequestedOffering> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -3156,6 +3374,7 @@ impl ProposalProtectedCallsOfferingsRetrieveBuilder {
 impl std::future::IntoFuture for ProposalProtectedCallsOfferingsRetrieveBuilder {
     type Output = Result<models::RequestedOffering, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RequestedOffering>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3183,26 +3402,31 @@ pub struct ProposalProtectedCallsProposalsComplianceAnswersListBuilder {
 }
 impl ProposalProtectedCallsProposalsComplianceAnswersListBuilder {
     /// Query `customer`, string (uri).
+    #[inline]
     pub fn customer(mut self, value: impl Into<String>) -> Self {
         self.customer = Some(value.into());
         self
     }
     /// Query `customer_keyword`, string.
+    #[inline]
     pub fn customer_keyword(mut self, value: impl Into<String>) -> Self {
         self.customer_keyword = Some(value.into());
         self
     }
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
     }
     /// Query `has_active_round`, boolean.
+    #[inline]
     pub fn has_active_round(mut self, value: bool) -> Self {
         self.has_active_round = Some(value);
         self
     }
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -3212,21 +3436,25 @@ impl ProposalProtectedCallsProposalsComplianceAnswersListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
     }
     /// Query `offering_uuid`, string (uuid).
+    #[inline]
     pub fn offering_uuid(mut self, value: Uuid) -> Self {
         self.offering_uuid = Some(value);
         self
     }
     /// Query `offerings_provider_uuid`, string (uuid).
+    #[inline]
     pub fn offerings_provider_uuid(mut self, value: Uuid) -> Self {
         self.offerings_provider_uuid = Some(value);
         self
@@ -3234,6 +3462,7 @@ impl ProposalProtectedCallsProposalsComplianceAnswersListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -3241,6 +3470,7 @@ impl ProposalProtectedCallsProposalsComplianceAnswersListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -3248,6 +3478,7 @@ impl ProposalProtectedCallsProposalsComplianceAnswersListBuilder {
     /// Slug
     ///
     /// Query `slug`, string.
+    #[inline]
     pub fn slug(mut self, value: impl Into<String>) -> Self {
         self.slug = Some(value.into());
         self
@@ -3255,17 +3486,20 @@ impl ProposalProtectedCallsProposalsComplianceAnswersListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3274,6 +3508,7 @@ impl ProposalProtectedCallsProposalsComplianceAnswersListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3307,6 +3542,7 @@ impl ProposalProtectedCallsProposalsComplianceAnswersListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -3321,6 +3557,7 @@ impl ProposalProtectedCallsProposalsComplianceAnswersListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<
@@ -3340,6 +3577,7 @@ impl ProposalProtectedCallsProposalsComplianceAnswersListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/proposal-protected-calls/{uuid}/proposals/{proposal_uuid}/compliance-answers/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -3361,6 +3599,7 @@ for ProposalProtectedCallsProposalsComplianceAnswersListBuilder {
             models::ProposalProtectedCallsProposalsComplianceAnswersListResponse,
         >,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3387,26 +3626,31 @@ pub struct ProposalProtectedCallsProposedAssignmentsListBuilder {
 }
 impl ProposalProtectedCallsProposedAssignmentsListBuilder {
     /// Query `customer`, string (uri).
+    #[inline]
     pub fn customer(mut self, value: impl Into<String>) -> Self {
         self.customer = Some(value.into());
         self
     }
     /// Query `customer_keyword`, string.
+    #[inline]
     pub fn customer_keyword(mut self, value: impl Into<String>) -> Self {
         self.customer_keyword = Some(value.into());
         self
     }
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
     }
     /// Query `has_active_round`, boolean.
+    #[inline]
     pub fn has_active_round(mut self, value: bool) -> Self {
         self.has_active_round = Some(value);
         self
     }
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -3416,21 +3660,25 @@ impl ProposalProtectedCallsProposedAssignmentsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
     }
     /// Query `offering_uuid`, string (uuid).
+    #[inline]
     pub fn offering_uuid(mut self, value: Uuid) -> Self {
         self.offering_uuid = Some(value);
         self
     }
     /// Query `offerings_provider_uuid`, string (uuid).
+    #[inline]
     pub fn offerings_provider_uuid(mut self, value: Uuid) -> Self {
         self.offerings_provider_uuid = Some(value);
         self
@@ -3438,6 +3686,7 @@ impl ProposalProtectedCallsProposedAssignmentsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -3445,6 +3694,7 @@ impl ProposalProtectedCallsProposedAssignmentsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -3452,6 +3702,7 @@ impl ProposalProtectedCallsProposedAssignmentsListBuilder {
     /// Slug
     ///
     /// Query `slug`, string.
+    #[inline]
     pub fn slug(mut self, value: impl Into<String>) -> Self {
         self.slug = Some(value.into());
         self
@@ -3459,17 +3710,20 @@ impl ProposalProtectedCallsProposedAssignmentsListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3478,6 +3732,7 @@ impl ProposalProtectedCallsProposedAssignmentsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3510,6 +3765,7 @@ impl ProposalProtectedCallsProposedAssignmentsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -3522,6 +3778,7 @@ impl ProposalProtectedCallsProposedAssignmentsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<
@@ -3541,6 +3798,7 @@ impl ProposalProtectedCallsProposedAssignmentsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/proposal-protected-calls/{uuid}/proposed-assignments/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -3557,6 +3815,7 @@ impl std::future::IntoFuture for ProposalProtectedCallsProposedAssignmentsListBu
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::ProposalProtectedCallsProposedAssignmentsListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3575,6 +3834,7 @@ impl ProposalProtectedCallsResourceTemplatesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -3582,12 +3842,14 @@ impl ProposalProtectedCallsResourceTemplatesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3596,6 +3858,7 @@ impl ProposalProtectedCallsResourceTemplatesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3618,6 +3881,7 @@ impl ProposalProtectedCallsResourceTemplatesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::CallResourceTemplate>> {
@@ -3628,6 +3892,7 @@ impl ProposalProtectedCallsResourceTemplatesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::CallResourceTemplate> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -3643,6 +3908,7 @@ impl ProposalProtectedCallsResourceTemplatesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/proposal-protected-calls/{uuid}/resource_templates/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -3656,6 +3922,7 @@ impl std::future::IntoFuture for ProposalProtectedCallsResourceTemplatesListBuil
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::CallResourceTemplate>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3671,6 +3938,7 @@ pub struct ProposalProtectedCallsResourceTemplatesRetrieveBuilder {
 impl ProposalProtectedCallsResourceTemplatesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3679,6 +3947,7 @@ impl ProposalProtectedCallsResourceTemplatesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3699,6 +3968,7 @@ impl ProposalProtectedCallsResourceTemplatesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CallResourceTemplate> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -3707,6 +3977,7 @@ impl ProposalProtectedCallsResourceTemplatesRetrieveBuilder {
 impl std::future::IntoFuture for ProposalProtectedCallsResourceTemplatesRetrieveBuilder {
     type Output = Result<models::CallResourceTemplate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CallResourceTemplate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3725,6 +3996,7 @@ impl ProposalProtectedCallsReviewerPoolListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -3732,12 +4004,14 @@ impl ProposalProtectedCallsReviewerPoolListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3746,6 +4020,7 @@ impl ProposalProtectedCallsReviewerPoolListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3768,6 +4043,7 @@ impl ProposalProtectedCallsReviewerPoolListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -3780,6 +4056,7 @@ impl ProposalProtectedCallsReviewerPoolListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<models::ProposalProtectedCallsReviewerPoolListResponse> {
@@ -3797,6 +4074,7 @@ impl ProposalProtectedCallsReviewerPoolListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/proposal-protected-calls/{uuid}/reviewer-pool/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -3813,6 +4091,7 @@ impl std::future::IntoFuture for ProposalProtectedCallsReviewerPoolListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::ProposalProtectedCallsReviewerPoolListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3831,6 +4110,7 @@ impl ProposalProtectedCallsRoundsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -3838,12 +4118,14 @@ impl ProposalProtectedCallsRoundsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3852,6 +4134,7 @@ impl ProposalProtectedCallsRoundsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3874,6 +4157,7 @@ impl ProposalProtectedCallsRoundsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::ProtectedRound>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -3882,6 +4166,7 @@ impl ProposalProtectedCallsRoundsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::ProtectedRound> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -3897,6 +4182,7 @@ impl ProposalProtectedCallsRoundsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/proposal-protected-calls/{uuid}/rounds/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -3908,6 +4194,7 @@ impl ProposalProtectedCallsRoundsListBuilder {
 impl std::future::IntoFuture for ProposalProtectedCallsRoundsListBuilder {
     type Output = Result<runtime::Page<models::ProtectedRound>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ProtectedRound>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3923,6 +4210,7 @@ pub struct ProposalProtectedCallsRoundsRetrieveBuilder {
 impl ProposalProtectedCallsRoundsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3931,6 +4219,7 @@ impl ProposalProtectedCallsRoundsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3951,6 +4240,7 @@ impl ProposalProtectedCallsRoundsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ProtectedRound> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -3959,6 +4249,7 @@ impl ProposalProtectedCallsRoundsRetrieveBuilder {
 impl std::future::IntoFuture for ProposalProtectedCallsRoundsRetrieveBuilder {
     type Output = Result<models::ProtectedRound, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProtectedRound>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3985,26 +4276,31 @@ pub struct ProposalProtectedCallsSuggestionsListBuilder {
 }
 impl ProposalProtectedCallsSuggestionsListBuilder {
     /// Query `customer`, string (uri).
+    #[inline]
     pub fn customer(mut self, value: impl Into<String>) -> Self {
         self.customer = Some(value.into());
         self
     }
     /// Query `customer_keyword`, string.
+    #[inline]
     pub fn customer_keyword(mut self, value: impl Into<String>) -> Self {
         self.customer_keyword = Some(value.into());
         self
     }
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
     }
     /// Query `has_active_round`, boolean.
+    #[inline]
     pub fn has_active_round(mut self, value: bool) -> Self {
         self.has_active_round = Some(value);
         self
     }
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -4014,21 +4310,25 @@ impl ProposalProtectedCallsSuggestionsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
     }
     /// Query `offering_uuid`, string (uuid).
+    #[inline]
     pub fn offering_uuid(mut self, value: Uuid) -> Self {
         self.offering_uuid = Some(value);
         self
     }
     /// Query `offerings_provider_uuid`, string (uuid).
+    #[inline]
     pub fn offerings_provider_uuid(mut self, value: Uuid) -> Self {
         self.offerings_provider_uuid = Some(value);
         self
@@ -4036,6 +4336,7 @@ impl ProposalProtectedCallsSuggestionsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -4043,6 +4344,7 @@ impl ProposalProtectedCallsSuggestionsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -4050,6 +4352,7 @@ impl ProposalProtectedCallsSuggestionsListBuilder {
     /// Slug
     ///
     /// Query `slug`, string.
+    #[inline]
     pub fn slug(mut self, value: impl Into<String>) -> Self {
         self.slug = Some(value.into());
         self
@@ -4057,17 +4360,20 @@ impl ProposalProtectedCallsSuggestionsListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4076,6 +4382,7 @@ impl ProposalProtectedCallsSuggestionsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4108,6 +4415,7 @@ impl ProposalProtectedCallsSuggestionsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -4120,6 +4428,7 @@ impl ProposalProtectedCallsSuggestionsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<models::ProposalProtectedCallsSuggestionsListResponse> {
@@ -4137,6 +4446,7 @@ impl ProposalProtectedCallsSuggestionsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/proposal-protected-calls/{uuid}/suggestions/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -4153,6 +4463,7 @@ impl std::future::IntoFuture for ProposalProtectedCallsSuggestionsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::ProposalProtectedCallsSuggestionsListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4171,6 +4482,7 @@ impl ProposalProtectedCallsWorkflowStepsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -4178,12 +4490,14 @@ impl ProposalProtectedCallsWorkflowStepsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4192,6 +4506,7 @@ impl ProposalProtectedCallsWorkflowStepsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4214,6 +4529,7 @@ impl ProposalProtectedCallsWorkflowStepsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::CallWorkflowStep>> {
@@ -4224,6 +4540,7 @@ impl ProposalProtectedCallsWorkflowStepsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::CallWorkflowStep> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -4239,6 +4556,7 @@ impl ProposalProtectedCallsWorkflowStepsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/proposal-protected-calls/{uuid}/workflow_steps/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -4250,6 +4568,7 @@ impl ProposalProtectedCallsWorkflowStepsListBuilder {
 impl std::future::IntoFuture for ProposalProtectedCallsWorkflowStepsListBuilder {
     type Output = Result<runtime::Page<models::CallWorkflowStep>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::CallWorkflowStep>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4265,6 +4584,7 @@ pub struct ProposalProtectedCallsWorkflowStepsRetrieveBuilder {
 impl ProposalProtectedCallsWorkflowStepsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4273,6 +4593,7 @@ impl ProposalProtectedCallsWorkflowStepsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4293,6 +4614,7 @@ impl ProposalProtectedCallsWorkflowStepsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CallWorkflowStep> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -4301,6 +4623,7 @@ impl ProposalProtectedCallsWorkflowStepsRetrieveBuilder {
 impl std::future::IntoFuture for ProposalProtectedCallsWorkflowStepsRetrieveBuilder {
     type Output = Result<models::CallWorkflowStep, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CallWorkflowStep>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4315,6 +4638,7 @@ pub struct ProposalProtectedCallsActivateBuilder {
 impl ProposalProtectedCallsActivateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4323,6 +4647,7 @@ impl ProposalProtectedCallsActivateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4342,6 +4667,7 @@ impl ProposalProtectedCallsActivateBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Message> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -4350,6 +4676,7 @@ impl ProposalProtectedCallsActivateBuilder {
 impl std::future::IntoFuture for ProposalProtectedCallsActivateBuilder {
     type Output = Result<models::Message, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Message>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4364,6 +4691,7 @@ pub struct ProposalProtectedCallsArchiveBuilder {
 impl ProposalProtectedCallsArchiveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4372,6 +4700,7 @@ impl ProposalProtectedCallsArchiveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4391,6 +4720,7 @@ impl ProposalProtectedCallsArchiveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Message> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -4399,6 +4729,7 @@ impl ProposalProtectedCallsArchiveBuilder {
 impl std::future::IntoFuture for ProposalProtectedCallsArchiveBuilder {
     type Output = Result<models::Message, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Message>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4414,6 +4745,7 @@ pub struct ProposalProtectedCallsAttachDocumentsBuilder {
 impl ProposalProtectedCallsAttachDocumentsBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4422,6 +4754,7 @@ impl ProposalProtectedCallsAttachDocumentsBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4446,6 +4779,7 @@ impl ProposalProtectedCallsAttachDocumentsBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -4454,6 +4788,7 @@ impl ProposalProtectedCallsAttachDocumentsBuilder {
 impl std::future::IntoFuture for ProposalProtectedCallsAttachDocumentsBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4468,6 +4803,7 @@ pub struct ProposalProtectedCallsComputeAffinitiesBuilder {
 impl ProposalProtectedCallsComputeAffinitiesBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4476,6 +4812,7 @@ impl ProposalProtectedCallsComputeAffinitiesBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4495,6 +4832,7 @@ impl ProposalProtectedCallsComputeAffinitiesBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -4512,6 +4850,7 @@ impl std::future::IntoFuture for ProposalProtectedCallsComputeAffinitiesBuilder 
     type IntoFuture = runtime::ResponseFuture<
         models::ProposalProtectedCallsComputeAffinitiesResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4527,6 +4866,7 @@ pub struct ProposalProtectedCallsDetachDocumentsBuilder {
 impl ProposalProtectedCallsDetachDocumentsBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4535,6 +4875,7 @@ impl ProposalProtectedCallsDetachDocumentsBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4555,6 +4896,7 @@ impl ProposalProtectedCallsDetachDocumentsBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -4563,6 +4905,7 @@ impl ProposalProtectedCallsDetachDocumentsBuilder {
 impl std::future::IntoFuture for ProposalProtectedCallsDetachDocumentsBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4578,6 +4921,7 @@ pub struct ProposalProtectedCallsDetectConflictsBuilder {
 impl ProposalProtectedCallsDetectConflictsBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4587,10 +4931,12 @@ impl ProposalProtectedCallsDetectConflictsBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::TriggerCoiDetectionRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4613,6 +4959,7 @@ impl ProposalProtectedCallsDetectConflictsBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::TriggerCoiDetection> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -4621,6 +4968,7 @@ impl ProposalProtectedCallsDetectConflictsBuilder {
 impl std::future::IntoFuture for ProposalProtectedCallsDetectConflictsBuilder {
     type Output = Result<models::TriggerCoiDetection, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::TriggerCoiDetection>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4636,6 +4984,7 @@ pub struct ProposalProtectedCallsDuplicateBuilder {
 impl ProposalProtectedCallsDuplicateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4644,6 +4993,7 @@ impl ProposalProtectedCallsDuplicateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4664,6 +5014,7 @@ impl ProposalProtectedCallsDuplicateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ProtectedCall> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -4672,6 +5023,7 @@ impl ProposalProtectedCallsDuplicateBuilder {
 impl std::future::IntoFuture for ProposalProtectedCallsDuplicateBuilder {
     type Output = Result<models::ProtectedCall, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProtectedCall>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4687,6 +5039,7 @@ pub struct ProposalProtectedCallsGenerateAssignmentsBuilder {
 impl ProposalProtectedCallsGenerateAssignmentsBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4696,10 +5049,12 @@ impl ProposalProtectedCallsGenerateAssignmentsBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::GenerateAssignmentsRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4722,6 +5077,7 @@ impl ProposalProtectedCallsGenerateAssignmentsBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::GenerateAssignments> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -4730,6 +5086,7 @@ impl ProposalProtectedCallsGenerateAssignmentsBuilder {
 impl std::future::IntoFuture for ProposalProtectedCallsGenerateAssignmentsBuilder {
     type Output = Result<models::GenerateAssignments, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::GenerateAssignments>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4745,6 +5102,7 @@ pub struct ProposalProtectedCallsGenerateSuggestionsBuilder {
 impl ProposalProtectedCallsGenerateSuggestionsBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4754,10 +5112,12 @@ impl ProposalProtectedCallsGenerateSuggestionsBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::GenerateSuggestionsRequestRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4780,6 +5140,7 @@ impl ProposalProtectedCallsGenerateSuggestionsBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::GenerateSuggestionsRequest> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -4788,6 +5149,7 @@ impl ProposalProtectedCallsGenerateSuggestionsBuilder {
 impl std::future::IntoFuture for ProposalProtectedCallsGenerateSuggestionsBuilder {
     type Output = Result<models::GenerateSuggestionsRequest, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::GenerateSuggestionsRequest>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4803,6 +5165,7 @@ pub struct ProposalProtectedCallsInviteByEmailBuilder {
 impl ProposalProtectedCallsInviteByEmailBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4811,6 +5174,7 @@ impl ProposalProtectedCallsInviteByEmailBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4831,6 +5195,7 @@ impl ProposalProtectedCallsInviteByEmailBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::EmailInvitation> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -4839,6 +5204,7 @@ impl ProposalProtectedCallsInviteByEmailBuilder {
 impl std::future::IntoFuture for ProposalProtectedCallsInviteByEmailBuilder {
     type Output = Result<models::EmailInvitation, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::EmailInvitation>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4865,26 +5231,31 @@ pub struct ProposalProtectedCallsInviteReviewersBuilder {
 }
 impl ProposalProtectedCallsInviteReviewersBuilder {
     /// Query `customer`, string (uri).
+    #[inline]
     pub fn customer(mut self, value: impl Into<String>) -> Self {
         self.customer = Some(value.into());
         self
     }
     /// Query `customer_keyword`, string.
+    #[inline]
     pub fn customer_keyword(mut self, value: impl Into<String>) -> Self {
         self.customer_keyword = Some(value.into());
         self
     }
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
     }
     /// Query `has_active_round`, boolean.
+    #[inline]
     pub fn has_active_round(mut self, value: bool) -> Self {
         self.has_active_round = Some(value);
         self
     }
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -4894,21 +5265,25 @@ impl ProposalProtectedCallsInviteReviewersBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
     }
     /// Query `offering_uuid`, string (uuid).
+    #[inline]
     pub fn offering_uuid(mut self, value: Uuid) -> Self {
         self.offering_uuid = Some(value);
         self
     }
     /// Query `offerings_provider_uuid`, string (uuid).
+    #[inline]
     pub fn offerings_provider_uuid(mut self, value: Uuid) -> Self {
         self.offerings_provider_uuid = Some(value);
         self
@@ -4916,6 +5291,7 @@ impl ProposalProtectedCallsInviteReviewersBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -4923,6 +5299,7 @@ impl ProposalProtectedCallsInviteReviewersBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -4930,6 +5307,7 @@ impl ProposalProtectedCallsInviteReviewersBuilder {
     /// Slug
     ///
     /// Query `slug`, string.
+    #[inline]
     pub fn slug(mut self, value: impl Into<String>) -> Self {
         self.slug = Some(value.into());
         self
@@ -4937,17 +5315,20 @@ impl ProposalProtectedCallsInviteReviewersBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -4956,6 +5337,7 @@ impl ProposalProtectedCallsInviteReviewersBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -4989,6 +5371,7 @@ impl ProposalProtectedCallsInviteReviewersBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<Vec<Lenient<models::ReviewerInvitation>>> {
@@ -4999,6 +5382,7 @@ impl ProposalProtectedCallsInviteReviewersBuilder {
 impl std::future::IntoFuture for ProposalProtectedCallsInviteReviewersBuilder {
     type Output = Result<Vec<Lenient<models::ReviewerInvitation>>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<Vec<Lenient<models::ReviewerInvitation>>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -5014,6 +5398,7 @@ pub struct ProposalProtectedCallsOfferingsSetBuilder {
 impl ProposalProtectedCallsOfferingsSetBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -5022,6 +5407,7 @@ impl ProposalProtectedCallsOfferingsSetBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -5042,6 +5428,7 @@ impl ProposalProtectedCallsOfferingsSetBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RequestedOffering> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -5050,6 +5437,7 @@ impl ProposalProtectedCallsOfferingsSetBuilder {
 impl std::future::IntoFuture for ProposalProtectedCallsOfferingsSetBuilder {
     type Output = Result<models::RequestedOffering, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RequestedOffering>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -5065,6 +5453,7 @@ pub struct ProposalProtectedCallsResourceTemplatesSetBuilder {
 impl ProposalProtectedCallsResourceTemplatesSetBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -5073,6 +5462,7 @@ impl ProposalProtectedCallsResourceTemplatesSetBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -5093,6 +5483,7 @@ impl ProposalProtectedCallsResourceTemplatesSetBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CallResourceTemplate> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -5101,6 +5492,7 @@ impl ProposalProtectedCallsResourceTemplatesSetBuilder {
 impl std::future::IntoFuture for ProposalProtectedCallsResourceTemplatesSetBuilder {
     type Output = Result<models::CallResourceTemplate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CallResourceTemplate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -5116,6 +5508,7 @@ pub struct ProposalProtectedCallsReviewProposalComplianceBuilder {
 impl ProposalProtectedCallsReviewProposalComplianceBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -5124,6 +5517,7 @@ impl ProposalProtectedCallsReviewProposalComplianceBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -5144,6 +5538,7 @@ impl ProposalProtectedCallsReviewProposalComplianceBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -5152,6 +5547,7 @@ impl ProposalProtectedCallsReviewProposalComplianceBuilder {
 impl std::future::IntoFuture for ProposalProtectedCallsReviewProposalComplianceBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -5178,26 +5574,31 @@ pub struct ProposalProtectedCallsRoundsBulkSetBuilder {
 }
 impl ProposalProtectedCallsRoundsBulkSetBuilder {
     /// Query `customer`, string (uri).
+    #[inline]
     pub fn customer(mut self, value: impl Into<String>) -> Self {
         self.customer = Some(value.into());
         self
     }
     /// Query `customer_keyword`, string.
+    #[inline]
     pub fn customer_keyword(mut self, value: impl Into<String>) -> Self {
         self.customer_keyword = Some(value.into());
         self
     }
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
     }
     /// Query `has_active_round`, boolean.
+    #[inline]
     pub fn has_active_round(mut self, value: bool) -> Self {
         self.has_active_round = Some(value);
         self
     }
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -5207,21 +5608,25 @@ impl ProposalProtectedCallsRoundsBulkSetBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
     }
     /// Query `offering_uuid`, string (uuid).
+    #[inline]
     pub fn offering_uuid(mut self, value: Uuid) -> Self {
         self.offering_uuid = Some(value);
         self
     }
     /// Query `offerings_provider_uuid`, string (uuid).
+    #[inline]
     pub fn offerings_provider_uuid(mut self, value: Uuid) -> Self {
         self.offerings_provider_uuid = Some(value);
         self
@@ -5229,6 +5634,7 @@ impl ProposalProtectedCallsRoundsBulkSetBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -5236,6 +5642,7 @@ impl ProposalProtectedCallsRoundsBulkSetBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -5243,6 +5650,7 @@ impl ProposalProtectedCallsRoundsBulkSetBuilder {
     /// Slug
     ///
     /// Query `slug`, string.
+    #[inline]
     pub fn slug(mut self, value: impl Into<String>) -> Self {
         self.slug = Some(value.into());
         self
@@ -5250,17 +5658,20 @@ impl ProposalProtectedCallsRoundsBulkSetBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -5269,6 +5680,7 @@ impl ProposalProtectedCallsRoundsBulkSetBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -5302,6 +5714,7 @@ impl ProposalProtectedCallsRoundsBulkSetBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<Vec<Lenient<models::ProtectedRound>>> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json_or_default)
@@ -5310,6 +5723,7 @@ impl ProposalProtectedCallsRoundsBulkSetBuilder {
 impl std::future::IntoFuture for ProposalProtectedCallsRoundsBulkSetBuilder {
     type Output = Result<Vec<Lenient<models::ProtectedRound>>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<Vec<Lenient<models::ProtectedRound>>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -5326,6 +5740,7 @@ pub struct ProposalProtectedCallsRoundsCloseBuilder {
 impl ProposalProtectedCallsRoundsCloseBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -5334,6 +5749,7 @@ impl ProposalProtectedCallsRoundsCloseBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -5355,6 +5771,7 @@ impl ProposalProtectedCallsRoundsCloseBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -5363,6 +5780,7 @@ impl ProposalProtectedCallsRoundsCloseBuilder {
 impl std::future::IntoFuture for ProposalProtectedCallsRoundsCloseBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -5378,6 +5796,7 @@ pub struct ProposalProtectedCallsRoundsSetBuilder {
 impl ProposalProtectedCallsRoundsSetBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -5386,6 +5805,7 @@ impl ProposalProtectedCallsRoundsSetBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -5406,6 +5826,7 @@ impl ProposalProtectedCallsRoundsSetBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ProtectedRound> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -5414,6 +5835,7 @@ impl ProposalProtectedCallsRoundsSetBuilder {
 impl std::future::IntoFuture for ProposalProtectedCallsRoundsSetBuilder {
     type Output = Result<models::ProtectedRound, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProtectedRound>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -5429,6 +5851,7 @@ pub struct ProposalProtectedCallsSendAllAssignmentsBuilder {
 impl ProposalProtectedCallsSendAllAssignmentsBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -5438,10 +5861,12 @@ impl ProposalProtectedCallsSendAllAssignmentsBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::SendAllAssignmentBatchesRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -5464,6 +5889,7 @@ impl ProposalProtectedCallsSendAllAssignmentsBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::SendAllAssignmentBatches> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -5472,6 +5898,7 @@ impl ProposalProtectedCallsSendAllAssignmentsBuilder {
 impl std::future::IntoFuture for ProposalProtectedCallsSendAllAssignmentsBuilder {
     type Output = Result<models::SendAllAssignmentBatches, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::SendAllAssignmentBatches>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -5486,6 +5913,7 @@ pub struct ProposalProtectedCallsSendInvitationsBuilder {
 impl ProposalProtectedCallsSendInvitationsBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -5494,6 +5922,7 @@ impl ProposalProtectedCallsSendInvitationsBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -5513,6 +5942,7 @@ impl ProposalProtectedCallsSendInvitationsBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::ProposalProtectedCallsSendInvitationsResponse> {
@@ -5528,6 +5958,7 @@ impl std::future::IntoFuture for ProposalProtectedCallsSendInvitationsBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::ProposalProtectedCallsSendInvitationsResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -5543,6 +5974,7 @@ pub struct ProposalProtectedCallsWorkflowStepsSetBuilder {
 impl ProposalProtectedCallsWorkflowStepsSetBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -5551,6 +5983,7 @@ impl ProposalProtectedCallsWorkflowStepsSetBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -5571,6 +6004,7 @@ impl ProposalProtectedCallsWorkflowStepsSetBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CallWorkflowStep> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -5579,6 +6013,7 @@ impl ProposalProtectedCallsWorkflowStepsSetBuilder {
 impl std::future::IntoFuture for ProposalProtectedCallsWorkflowStepsSetBuilder {
     type Output = Result<models::CallWorkflowStep, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CallWorkflowStep>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -5595,6 +6030,7 @@ pub struct ProposalProtectedCallsOfferingsUpdateBuilder {
 impl ProposalProtectedCallsOfferingsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -5603,6 +6039,7 @@ impl ProposalProtectedCallsOfferingsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -5624,6 +6061,7 @@ impl ProposalProtectedCallsOfferingsUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RequestedOffering> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -5632,6 +6070,7 @@ impl ProposalProtectedCallsOfferingsUpdateBuilder {
 impl std::future::IntoFuture for ProposalProtectedCallsOfferingsUpdateBuilder {
     type Output = Result<models::RequestedOffering, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RequestedOffering>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -5648,6 +6087,7 @@ pub struct ProposalProtectedCallsResourceTemplatesUpdateBuilder {
 impl ProposalProtectedCallsResourceTemplatesUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -5656,6 +6096,7 @@ impl ProposalProtectedCallsResourceTemplatesUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -5677,6 +6118,7 @@ impl ProposalProtectedCallsResourceTemplatesUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CallResourceTemplate> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -5685,6 +6127,7 @@ impl ProposalProtectedCallsResourceTemplatesUpdateBuilder {
 impl std::future::IntoFuture for ProposalProtectedCallsResourceTemplatesUpdateBuilder {
     type Output = Result<models::CallResourceTemplate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CallResourceTemplate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -5701,6 +6144,7 @@ pub struct ProposalProtectedCallsRoundsUpdateBuilder {
 impl ProposalProtectedCallsRoundsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -5709,6 +6153,7 @@ impl ProposalProtectedCallsRoundsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -5730,6 +6175,7 @@ impl ProposalProtectedCallsRoundsUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ProtectedRound> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -5738,6 +6184,7 @@ impl ProposalProtectedCallsRoundsUpdateBuilder {
 impl std::future::IntoFuture for ProposalProtectedCallsRoundsUpdateBuilder {
     type Output = Result<models::ProtectedRound, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProtectedRound>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -5754,6 +6201,7 @@ pub struct ProposalProtectedCallsWorkflowStepsUpdateBuilder {
 impl ProposalProtectedCallsWorkflowStepsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -5762,6 +6210,7 @@ impl ProposalProtectedCallsWorkflowStepsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -5783,6 +6232,7 @@ impl ProposalProtectedCallsWorkflowStepsUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CallWorkflowStep> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -5791,6 +6241,7 @@ impl ProposalProtectedCallsWorkflowStepsUpdateBuilder {
 impl std::future::IntoFuture for ProposalProtectedCallsWorkflowStepsUpdateBuilder {
     type Output = Result<models::CallWorkflowStep, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CallWorkflowStep>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -5806,6 +6257,7 @@ pub struct ProposalProtectedCallsCoiConfigurationPartialUpdateBuilder {
 impl ProposalProtectedCallsCoiConfigurationPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -5815,10 +6267,12 @@ impl ProposalProtectedCallsCoiConfigurationPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedCallCoiConfigurationRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -5841,6 +6295,7 @@ impl ProposalProtectedCallsCoiConfigurationPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ProposalProtectedCall> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -5850,6 +6305,7 @@ impl std::future::IntoFuture
 for ProposalProtectedCallsCoiConfigurationPartialUpdateBuilder {
     type Output = Result<models::ProposalProtectedCall, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProposalProtectedCall>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -5865,6 +6321,7 @@ pub struct ProposalProtectedCallsMatchingConfigurationPartialUpdateBuilder {
 impl ProposalProtectedCallsMatchingConfigurationPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -5874,10 +6331,12 @@ impl ProposalProtectedCallsMatchingConfigurationPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedMatchingConfigurationRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -5900,6 +6359,7 @@ impl ProposalProtectedCallsMatchingConfigurationPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::MatchingConfiguration> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -5909,6 +6369,7 @@ impl std::future::IntoFuture
 for ProposalProtectedCallsMatchingConfigurationPartialUpdateBuilder {
     type Output = Result<models::MatchingConfiguration, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::MatchingConfiguration>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -5925,6 +6386,7 @@ pub struct ProposalProtectedCallsOfferingsPartialUpdateBuilder {
 impl ProposalProtectedCallsOfferingsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -5934,10 +6396,12 @@ impl ProposalProtectedCallsOfferingsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedRequestedOfferingRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -5961,6 +6425,7 @@ impl ProposalProtectedCallsOfferingsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RequestedOffering> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -5969,6 +6434,7 @@ impl ProposalProtectedCallsOfferingsPartialUpdateBuilder {
 impl std::future::IntoFuture for ProposalProtectedCallsOfferingsPartialUpdateBuilder {
     type Output = Result<models::RequestedOffering, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RequestedOffering>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -5985,6 +6451,7 @@ pub struct ProposalProtectedCallsResourceTemplatesPartialUpdateBuilder {
 impl ProposalProtectedCallsResourceTemplatesPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -5994,10 +6461,12 @@ impl ProposalProtectedCallsResourceTemplatesPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedCallResourceTemplateRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -6021,6 +6490,7 @@ impl ProposalProtectedCallsResourceTemplatesPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CallResourceTemplate> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -6030,6 +6500,7 @@ impl std::future::IntoFuture
 for ProposalProtectedCallsResourceTemplatesPartialUpdateBuilder {
     type Output = Result<models::CallResourceTemplate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CallResourceTemplate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -6046,6 +6517,7 @@ pub struct ProposalProtectedCallsRoundsPartialUpdateBuilder {
 impl ProposalProtectedCallsRoundsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -6055,10 +6527,12 @@ impl ProposalProtectedCallsRoundsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedProtectedRoundRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -6082,6 +6556,7 @@ impl ProposalProtectedCallsRoundsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ProtectedRound> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -6090,6 +6565,7 @@ impl ProposalProtectedCallsRoundsPartialUpdateBuilder {
 impl std::future::IntoFuture for ProposalProtectedCallsRoundsPartialUpdateBuilder {
     type Output = Result<models::ProtectedRound, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProtectedRound>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -6106,6 +6582,7 @@ pub struct ProposalProtectedCallsWorkflowStepsPartialUpdateBuilder {
 impl ProposalProtectedCallsWorkflowStepsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -6115,10 +6592,12 @@ impl ProposalProtectedCallsWorkflowStepsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedCallWorkflowStepRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -6142,6 +6621,7 @@ impl ProposalProtectedCallsWorkflowStepsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CallWorkflowStep> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -6151,6 +6631,7 @@ impl std::future::IntoFuture
 for ProposalProtectedCallsWorkflowStepsPartialUpdateBuilder {
     type Output = Result<models::CallWorkflowStep, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CallWorkflowStep>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -6166,6 +6647,7 @@ pub struct ProposalProtectedCallsOfferingsDestroyBuilder {
 impl ProposalProtectedCallsOfferingsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -6174,6 +6656,7 @@ impl ProposalProtectedCallsOfferingsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -6194,6 +6677,7 @@ impl ProposalProtectedCallsOfferingsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RequestedOffering> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::json)
@@ -6202,6 +6686,7 @@ impl ProposalProtectedCallsOfferingsDestroyBuilder {
 impl std::future::IntoFuture for ProposalProtectedCallsOfferingsDestroyBuilder {
     type Output = Result<models::RequestedOffering, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RequestedOffering>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -6217,6 +6702,7 @@ pub struct ProposalProtectedCallsResourceTemplatesDestroyBuilder {
 impl ProposalProtectedCallsResourceTemplatesDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -6225,6 +6711,7 @@ impl ProposalProtectedCallsResourceTemplatesDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -6245,6 +6732,7 @@ impl ProposalProtectedCallsResourceTemplatesDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CallResourceTemplate> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::json)
@@ -6253,6 +6741,7 @@ impl ProposalProtectedCallsResourceTemplatesDestroyBuilder {
 impl std::future::IntoFuture for ProposalProtectedCallsResourceTemplatesDestroyBuilder {
     type Output = Result<models::CallResourceTemplate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CallResourceTemplate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -6268,6 +6757,7 @@ pub struct ProposalProtectedCallsRoundsDestroyBuilder {
 impl ProposalProtectedCallsRoundsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -6276,6 +6766,7 @@ impl ProposalProtectedCallsRoundsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -6296,6 +6787,7 @@ impl ProposalProtectedCallsRoundsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ProtectedRound> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::json)
@@ -6304,6 +6796,7 @@ impl ProposalProtectedCallsRoundsDestroyBuilder {
 impl std::future::IntoFuture for ProposalProtectedCallsRoundsDestroyBuilder {
     type Output = Result<models::ProtectedRound, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProtectedRound>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -6319,6 +6812,7 @@ pub struct ProposalProtectedCallsWorkflowStepsDestroyBuilder {
 impl ProposalProtectedCallsWorkflowStepsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -6327,6 +6821,7 @@ impl ProposalProtectedCallsWorkflowStepsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -6347,6 +6842,7 @@ impl ProposalProtectedCallsWorkflowStepsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CallWorkflowStep> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::json)
@@ -6355,6 +6851,7 @@ impl ProposalProtectedCallsWorkflowStepsDestroyBuilder {
 impl std::future::IntoFuture for ProposalProtectedCallsWorkflowStepsDestroyBuilder {
     type Output = Result<models::CallWorkflowStep, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CallWorkflowStep>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -6369,6 +6866,7 @@ pub struct ProposalProtectedCallsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> ProposalProtectedCallsMock<'a> {
     /// Expects `GET /api/proposal-protected-calls/` (operation `proposal_protected_calls_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::ProtectedCall>> {
@@ -6381,6 +6879,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
         )
     }
     /// Expects `GET /api/proposal-protected-calls/{uuid}/` (operation `proposal_protected_calls_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -6395,6 +6894,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/proposal-protected-calls/` (operation `proposal_protected_calls_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::ProtectedCall> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -6405,6 +6905,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
         )
     }
     /// Expects `POST /api/proposal-protected-calls/{uuid}/create-manual-assignment/` (operation `proposal_protected_calls_create_manual_assignment`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create_manual_assignment(
         &self,
         uuid: &Uuid,
@@ -6419,6 +6920,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/proposal-protected-calls/{uuid}/` (operation `proposal_protected_calls_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -6433,6 +6935,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/proposal-protected-calls/{uuid}/` (operation `proposal_protected_calls_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -6447,6 +6950,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/proposal-protected-calls/{uuid}/` (operation `proposal_protected_calls_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -6461,6 +6965,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/proposal-protected-calls/{uuid}/list_users/` (operation `proposal_protected_calls_list_users_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list_users_list(
         &self,
         uuid: &Uuid,
@@ -6475,6 +6980,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/proposal-protected-calls/{uuid}/add_user/` (operation `proposal_protected_calls_add_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn add_user(
         &self,
         uuid: &Uuid,
@@ -6489,6 +6995,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/proposal-protected-calls/{uuid}/delete_user/` (operation `proposal_protected_calls_delete_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn delete_user(
         &self,
         uuid: &Uuid,
@@ -6503,6 +7010,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/proposal-protected-calls/{uuid}/update_user/` (operation `proposal_protected_calls_update_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update_user(
         &self,
         uuid: &Uuid,
@@ -6517,6 +7025,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/proposal-protected-calls/{uuid}/affinity-matrix/` (operation `proposal_protected_calls_affinity_matrix_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn affinity_matrix_retrieve(
         &self,
         uuid: &Uuid,
@@ -6534,6 +7043,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/proposal-protected-calls/available_compliance_checklists/` (operation `proposal_protected_calls_available_compliance_checklists_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn available_compliance_checklists_list(
         &self,
         customer_uuid: &str,
@@ -6553,6 +7063,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
             .query("customer_uuid", customer_uuid)
     }
     /// Expects `GET /api/proposal-protected-calls/{uuid}/coi-configuration/` (operation `proposal_protected_calls_coi_configuration_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn coi_configuration_retrieve(
         &self,
         uuid: &Uuid,
@@ -6567,6 +7078,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/proposal-protected-calls/{uuid}/compliance_overview/` (operation `proposal_protected_calls_compliance_overview_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn compliance_overview_retrieve(
         &self,
         uuid: &Uuid,
@@ -6584,6 +7096,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/proposal-protected-calls/{uuid}/conflict-summary/` (operation `proposal_protected_calls_conflict_summary_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn conflict_summary_retrieve(
         &self,
         uuid: &Uuid,
@@ -6601,6 +7114,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/proposal-protected-calls/{uuid}/conflicts/` (operation `proposal_protected_calls_conflicts_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn conflicts_list(
         &self,
         uuid: &Uuid,
@@ -6618,6 +7132,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/proposal-protected-calls/{uuid}/matching-configuration/` (operation `proposal_protected_calls_matching_configuration_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn matching_configuration_retrieve(
         &self,
         uuid: &Uuid,
@@ -6635,6 +7150,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/proposal-protected-calls/{uuid}/offerings/` (operation `proposal_protected_calls_offerings_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn offerings_list(
         &self,
         uuid: &Uuid,
@@ -6649,6 +7165,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/proposal-protected-calls/{uuid}/offerings/{obj_uuid}/` (operation `proposal_protected_calls_offerings_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn offerings_retrieve(
         &self,
         uuid: &str,
@@ -6665,6 +7182,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
             .path_param("obj_uuid", obj_uuid)
     }
     /// Expects `GET /api/proposal-protected-calls/{uuid}/proposals/{proposal_uuid}/compliance-answers/` (operation `proposal_protected_calls_proposals_compliance_answers_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn proposals_compliance_answers_list(
         &self,
         uuid: &Uuid,
@@ -6686,6 +7204,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
             .path_param("proposal_uuid", proposal_uuid)
     }
     /// Expects `GET /api/proposal-protected-calls/{uuid}/proposed-assignments/` (operation `proposal_protected_calls_proposed_assignments_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn proposed_assignments_list(
         &self,
         uuid: &Uuid,
@@ -6703,6 +7222,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/proposal-protected-calls/{uuid}/resource_templates/` (operation `proposal_protected_calls_resource_templates_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn resource_templates_list(
         &self,
         uuid: &Uuid,
@@ -6720,6 +7240,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/proposal-protected-calls/{uuid}/resource_templates/{obj_uuid}/` (operation `proposal_protected_calls_resource_templates_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn resource_templates_retrieve(
         &self,
         uuid: &str,
@@ -6736,6 +7257,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
             .path_param("obj_uuid", obj_uuid)
     }
     /// Expects `GET /api/proposal-protected-calls/{uuid}/reviewer-pool/` (operation `proposal_protected_calls_reviewer_pool_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn reviewer_pool_list(
         &self,
         uuid: &Uuid,
@@ -6753,6 +7275,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/proposal-protected-calls/{uuid}/rounds/` (operation `proposal_protected_calls_rounds_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn rounds_list(
         &self,
         uuid: &Uuid,
@@ -6767,6 +7290,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/proposal-protected-calls/{uuid}/rounds/{obj_uuid}/` (operation `proposal_protected_calls_rounds_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn rounds_retrieve(
         &self,
         uuid: &str,
@@ -6783,6 +7307,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
             .path_param("obj_uuid", obj_uuid)
     }
     /// Expects `GET /api/proposal-protected-calls/{uuid}/suggestions/` (operation `proposal_protected_calls_suggestions_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn suggestions_list(
         &self,
         uuid: &Uuid,
@@ -6800,6 +7325,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/proposal-protected-calls/{uuid}/workflow_steps/` (operation `proposal_protected_calls_workflow_steps_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn workflow_steps_list(
         &self,
         uuid: &Uuid,
@@ -6814,6 +7340,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/proposal-protected-calls/{uuid}/workflow_steps/{obj_uuid}/` (operation `proposal_protected_calls_workflow_steps_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn workflow_steps_retrieve(
         &self,
         uuid: &str,
@@ -6830,6 +7357,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
             .path_param("obj_uuid", obj_uuid)
     }
     /// Expects `POST /api/proposal-protected-calls/{uuid}/activate/` (operation `proposal_protected_calls_activate`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn activate(
         &self,
         uuid: &Uuid,
@@ -6844,6 +7372,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/proposal-protected-calls/{uuid}/archive/` (operation `proposal_protected_calls_archive`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn archive(
         &self,
         uuid: &Uuid,
@@ -6858,6 +7387,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/proposal-protected-calls/{uuid}/attach_documents/` (operation `proposal_protected_calls_attach_documents`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn attach_documents(
         &self,
         uuid: &Uuid,
@@ -6872,6 +7402,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/proposal-protected-calls/{uuid}/compute-affinities/` (operation `proposal_protected_calls_compute_affinities`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn compute_affinities(
         &self,
         uuid: &Uuid,
@@ -6889,6 +7420,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/proposal-protected-calls/{uuid}/detach_documents/` (operation `proposal_protected_calls_detach_documents`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn detach_documents(
         &self,
         uuid: &Uuid,
@@ -6903,6 +7435,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/proposal-protected-calls/{uuid}/detect-conflicts/` (operation `proposal_protected_calls_detect_conflicts`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn detect_conflicts(
         &self,
         uuid: &Uuid,
@@ -6917,6 +7450,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/proposal-protected-calls/{uuid}/duplicate/` (operation `proposal_protected_calls_duplicate`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn duplicate(
         &self,
         uuid: &Uuid,
@@ -6931,6 +7465,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/proposal-protected-calls/{uuid}/generate-assignments/` (operation `proposal_protected_calls_generate_assignments`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn generate_assignments(
         &self,
         uuid: &Uuid,
@@ -6945,6 +7480,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/proposal-protected-calls/{uuid}/generate-suggestions/` (operation `proposal_protected_calls_generate_suggestions`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn generate_suggestions(
         &self,
         uuid: &Uuid,
@@ -6959,6 +7495,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/proposal-protected-calls/{uuid}/invite-by-email/` (operation `proposal_protected_calls_invite_by_email`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn invite_by_email(
         &self,
         uuid: &Uuid,
@@ -6973,6 +7510,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/proposal-protected-calls/{uuid}/reviewer-pool/` (operation `proposal_protected_calls_invite_reviewers`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn invite_reviewers(
         &self,
         uuid: &Uuid,
@@ -6987,6 +7525,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/proposal-protected-calls/{uuid}/offerings/` (operation `proposal_protected_calls_offerings_set`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn offerings_set(
         &self,
         uuid: &Uuid,
@@ -7001,6 +7540,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/proposal-protected-calls/{uuid}/resource_templates/` (operation `proposal_protected_calls_resource_templates_set`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn resource_templates_set(
         &self,
         uuid: &Uuid,
@@ -7015,6 +7555,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/proposal-protected-calls/{uuid}/review_proposal_compliance/` (operation `proposal_protected_calls_review_proposal_compliance`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn review_proposal_compliance(
         &self,
         uuid: &Uuid,
@@ -7029,6 +7570,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/proposal-protected-calls/{uuid}/rounds-bulk-set/` (operation `proposal_protected_calls_rounds_bulk_set`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn rounds_bulk_set(
         &self,
         uuid: &Uuid,
@@ -7043,6 +7585,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/proposal-protected-calls/{uuid}/rounds/{obj_uuid}/close/` (operation `proposal_protected_calls_rounds_close`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn rounds_close(
         &self,
         uuid: &str,
@@ -7059,6 +7602,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
             .path_param("obj_uuid", obj_uuid)
     }
     /// Expects `POST /api/proposal-protected-calls/{uuid}/rounds/` (operation `proposal_protected_calls_rounds_set`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn rounds_set(
         &self,
         uuid: &Uuid,
@@ -7073,6 +7617,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/proposal-protected-calls/{uuid}/send-all-assignments/` (operation `proposal_protected_calls_send_all_assignments`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn send_all_assignments(
         &self,
         uuid: &Uuid,
@@ -7087,6 +7632,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/proposal-protected-calls/{uuid}/send-invitations/` (operation `proposal_protected_calls_send_invitations`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn send_invitations(
         &self,
         uuid: &Uuid,
@@ -7104,6 +7650,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/proposal-protected-calls/{uuid}/workflow_steps/` (operation `proposal_protected_calls_workflow_steps_set`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn workflow_steps_set(
         &self,
         uuid: &Uuid,
@@ -7118,6 +7665,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/proposal-protected-calls/{uuid}/offerings/{obj_uuid}/` (operation `proposal_protected_calls_offerings_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn offerings_update(
         &self,
         uuid: &str,
@@ -7134,6 +7682,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
             .path_param("obj_uuid", obj_uuid)
     }
     /// Expects `PUT /api/proposal-protected-calls/{uuid}/resource_templates/{obj_uuid}/` (operation `proposal_protected_calls_resource_templates_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn resource_templates_update(
         &self,
         uuid: &str,
@@ -7150,6 +7699,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
             .path_param("obj_uuid", obj_uuid)
     }
     /// Expects `PUT /api/proposal-protected-calls/{uuid}/rounds/{obj_uuid}/` (operation `proposal_protected_calls_rounds_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn rounds_update(
         &self,
         uuid: &str,
@@ -7166,6 +7716,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
             .path_param("obj_uuid", obj_uuid)
     }
     /// Expects `PUT /api/proposal-protected-calls/{uuid}/workflow_steps/{obj_uuid}/` (operation `proposal_protected_calls_workflow_steps_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn workflow_steps_update(
         &self,
         uuid: &str,
@@ -7182,6 +7733,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
             .path_param("obj_uuid", obj_uuid)
     }
     /// Expects `PATCH /api/proposal-protected-calls/{uuid}/coi-configuration/` (operation `proposal_protected_calls_coi_configuration_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn coi_configuration_partial_update(
         &self,
         uuid: &Uuid,
@@ -7196,6 +7748,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/proposal-protected-calls/{uuid}/matching-configuration/` (operation `proposal_protected_calls_matching_configuration_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn matching_configuration_partial_update(
         &self,
         uuid: &Uuid,
@@ -7210,6 +7763,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/proposal-protected-calls/{uuid}/offerings/{obj_uuid}/` (operation `proposal_protected_calls_offerings_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn offerings_partial_update(
         &self,
         uuid: &str,
@@ -7226,6 +7780,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
             .path_param("obj_uuid", obj_uuid)
     }
     /// Expects `PATCH /api/proposal-protected-calls/{uuid}/resource_templates/{obj_uuid}/` (operation `proposal_protected_calls_resource_templates_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn resource_templates_partial_update(
         &self,
         uuid: &str,
@@ -7242,6 +7797,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
             .path_param("obj_uuid", obj_uuid)
     }
     /// Expects `PATCH /api/proposal-protected-calls/{uuid}/rounds/{obj_uuid}/` (operation `proposal_protected_calls_rounds_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn rounds_partial_update(
         &self,
         uuid: &str,
@@ -7258,6 +7814,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
             .path_param("obj_uuid", obj_uuid)
     }
     /// Expects `PATCH /api/proposal-protected-calls/{uuid}/workflow_steps/{obj_uuid}/` (operation `proposal_protected_calls_workflow_steps_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn workflow_steps_partial_update(
         &self,
         uuid: &str,
@@ -7274,6 +7831,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
             .path_param("obj_uuid", obj_uuid)
     }
     /// Expects `DELETE /api/proposal-protected-calls/{uuid}/offerings/{obj_uuid}/` (operation `proposal_protected_calls_offerings_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn offerings_destroy(
         &self,
         uuid: &str,
@@ -7290,6 +7848,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
             .path_param("obj_uuid", obj_uuid)
     }
     /// Expects `DELETE /api/proposal-protected-calls/{uuid}/resource_templates/{obj_uuid}/` (operation `proposal_protected_calls_resource_templates_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn resource_templates_destroy(
         &self,
         uuid: &str,
@@ -7306,6 +7865,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
             .path_param("obj_uuid", obj_uuid)
     }
     /// Expects `DELETE /api/proposal-protected-calls/{uuid}/rounds/{obj_uuid}/` (operation `proposal_protected_calls_rounds_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn rounds_destroy(
         &self,
         uuid: &str,
@@ -7322,6 +7882,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
             .path_param("obj_uuid", obj_uuid)
     }
     /// Expects `DELETE /api/proposal-protected-calls/{uuid}/workflow_steps/{obj_uuid}/` (operation `proposal_protected_calls_workflow_steps_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn workflow_steps_destroy(
         &self,
         uuid: &str,

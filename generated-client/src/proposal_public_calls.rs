@@ -25,6 +25,7 @@ impl<'a> ProposalPublicCallsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalPublicCallsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> ProposalPublicCallsListBuilder {
         ProposalPublicCallsListBuilder {
             client: self.client.clone(),
@@ -52,6 +53,7 @@ impl<'a> ProposalPublicCallsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalPublicCallsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> ProposalPublicCallsRetrieveBuilder {
         ProposalPublicCallsRetrieveBuilder {
             client: self.client.clone(),
@@ -70,6 +72,7 @@ impl<'a> ProposalPublicCallsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalPublicCallsCheckEligibilityRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn check_eligibility_retrieve(
         &self,
         uuid: Uuid,
@@ -103,16 +106,19 @@ pub struct ProposalPublicCallsListBuilder {
 }
 impl ProposalPublicCallsListBuilder {
     /// Query `customer`, string (uri).
+    #[inline]
     pub fn customer(mut self, value: impl Into<String>) -> Self {
         self.customer = Some(value.into());
         self
     }
     /// Query `customer_keyword`, string.
+    #[inline]
     pub fn customer_keyword(mut self, value: impl Into<String>) -> Self {
         self.customer_keyword = Some(value.into());
         self
     }
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -120,21 +126,25 @@ impl ProposalPublicCallsListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Query `has_active_round`, boolean.
+    #[inline]
     pub fn has_active_round(mut self, value: bool) -> Self {
         self.has_active_round = Some(value);
         self
     }
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -144,21 +154,25 @@ impl ProposalPublicCallsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
     }
     /// Query `offering_uuid`, string (uuid).
+    #[inline]
     pub fn offering_uuid(mut self, value: Uuid) -> Self {
         self.offering_uuid = Some(value);
         self
     }
     /// Query `offerings_provider_uuid`, string (uuid).
+    #[inline]
     pub fn offerings_provider_uuid(mut self, value: Uuid) -> Self {
         self.offerings_provider_uuid = Some(value);
         self
@@ -166,6 +180,7 @@ impl ProposalPublicCallsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -173,6 +188,7 @@ impl ProposalPublicCallsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -180,6 +196,7 @@ impl ProposalPublicCallsListBuilder {
     /// Slug
     ///
     /// Query `slug`, string.
+    #[inline]
     pub fn slug(mut self, value: impl Into<String>) -> Self {
         self.slug = Some(value.into());
         self
@@ -187,17 +204,20 @@ impl ProposalPublicCallsListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -206,6 +226,7 @@ impl ProposalPublicCallsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -233,6 +254,7 @@ impl ProposalPublicCallsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::PublicCall>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -241,6 +263,7 @@ impl ProposalPublicCallsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::PublicCall> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -256,6 +279,7 @@ impl ProposalPublicCallsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/proposal-public-calls/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -267,6 +291,7 @@ impl ProposalPublicCallsListBuilder {
 impl std::future::IntoFuture for ProposalPublicCallsListBuilder {
     type Output = Result<runtime::Page<models::PublicCall>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::PublicCall>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -283,17 +308,20 @@ impl ProposalPublicCallsRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -302,6 +330,7 @@ impl ProposalPublicCallsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -323,6 +352,7 @@ impl ProposalPublicCallsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::PublicCall> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -331,6 +361,7 @@ impl ProposalPublicCallsRetrieveBuilder {
 impl std::future::IntoFuture for ProposalPublicCallsRetrieveBuilder {
     type Output = Result<models::PublicCall, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::PublicCall>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -345,6 +376,7 @@ pub struct ProposalPublicCallsCheckEligibilityRetrieveBuilder {
 impl ProposalPublicCallsCheckEligibilityRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -353,6 +385,7 @@ impl ProposalPublicCallsCheckEligibilityRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -372,6 +405,7 @@ impl ProposalPublicCallsCheckEligibilityRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -389,6 +423,7 @@ impl std::future::IntoFuture for ProposalPublicCallsCheckEligibilityRetrieveBuil
     type IntoFuture = runtime::ResponseFuture<
         models::ProposalPublicCallsCheckEligibilityRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -403,6 +438,7 @@ pub struct ProposalPublicCallsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> ProposalPublicCallsMock<'a> {
     /// Expects `GET /api/proposal-public-calls/` (operation `proposal_public_calls_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::PublicCall>> {
@@ -415,6 +451,7 @@ impl<'a> ProposalPublicCallsMock<'a> {
         )
     }
     /// Expects `GET /api/proposal-public-calls/{uuid}/` (operation `proposal_public_calls_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -429,6 +466,7 @@ impl<'a> ProposalPublicCallsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/proposal-public-calls/{uuid}/check_eligibility/` (operation `proposal_public_calls_check_eligibility_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn check_eligibility_retrieve(
         &self,
         uuid: &Uuid,

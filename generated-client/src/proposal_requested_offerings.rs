@@ -25,6 +25,7 @@ impl<'a> ProposalRequestedOfferingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalRequestedOfferingsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> ProposalRequestedOfferingsListBuilder {
         ProposalRequestedOfferingsListBuilder {
             client: self.client.clone(),
@@ -49,6 +50,7 @@ impl<'a> ProposalRequestedOfferingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalRequestedOfferingsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> ProposalRequestedOfferingsRetrieveBuilder {
         ProposalRequestedOfferingsRetrieveBuilder {
             client: self.client.clone(),
@@ -66,6 +68,7 @@ impl<'a> ProposalRequestedOfferingsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`ProposalRequestedOfferingsAcceptBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn accept(&self, uuid: Uuid) -> ProposalRequestedOfferingsAcceptBuilder {
         ProposalRequestedOfferingsAcceptBuilder {
             client: self.client.clone(),
@@ -83,6 +86,7 @@ impl<'a> ProposalRequestedOfferingsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`ProposalRequestedOfferingsCancelBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn cancel(&self, uuid: Uuid) -> ProposalRequestedOfferingsCancelBuilder {
         ProposalRequestedOfferingsCancelBuilder {
             client: self.client.clone(),
@@ -112,11 +116,13 @@ impl ProposalRequestedOfferingsListBuilder {
     /// Call
     ///
     /// Query `call`, string (uri).
+    #[inline]
     pub fn call(mut self, value: impl Into<String>) -> Self {
         self.call = Some(value.into());
         self
     }
     /// Query `call_uuid`, string (uuid).
+    #[inline]
     pub fn call_uuid(mut self, value: Uuid) -> Self {
         self.call_uuid = Some(value);
         self
@@ -126,11 +132,13 @@ impl ProposalRequestedOfferingsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -138,16 +146,19 @@ impl ProposalRequestedOfferingsListBuilder {
     /// Offering
     ///
     /// Query `offering`, string (uri).
+    #[inline]
     pub fn offering(mut self, value: impl Into<String>) -> Self {
         self.offering = Some(value.into());
         self
     }
     /// Query `offering_uuid`, string (uuid).
+    #[inline]
     pub fn offering_uuid(mut self, value: Uuid) -> Self {
         self.offering_uuid = Some(value);
         self
     }
     /// Query `organization_uuid`, string (uuid).
+    #[inline]
     pub fn organization_uuid(mut self, value: Uuid) -> Self {
         self.organization_uuid = Some(value);
         self
@@ -155,6 +166,7 @@ impl ProposalRequestedOfferingsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -162,6 +174,7 @@ impl ProposalRequestedOfferingsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -169,6 +182,7 @@ impl ProposalRequestedOfferingsListBuilder {
     /// Provider
     ///
     /// Query `provider_uuid`, string (uuid).
+    #[inline]
     pub fn provider_uuid(mut self, value: Uuid) -> Self {
         self.provider_uuid = Some(value);
         self
@@ -176,17 +190,20 @@ impl ProposalRequestedOfferingsListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -195,6 +212,7 @@ impl ProposalRequestedOfferingsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -222,6 +240,7 @@ impl ProposalRequestedOfferingsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::ProposalRequestedOffering>> {
@@ -232,6 +251,7 @@ impl ProposalRequestedOfferingsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::ProposalRequestedOffering> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -247,6 +267,7 @@ impl ProposalRequestedOfferingsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/proposal-requested-offerings/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -263,6 +284,7 @@ impl std::future::IntoFuture for ProposalRequestedOfferingsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::ProposalRequestedOffering>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -277,6 +299,7 @@ pub struct ProposalRequestedOfferingsRetrieveBuilder {
 impl ProposalRequestedOfferingsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -285,6 +308,7 @@ impl ProposalRequestedOfferingsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -304,6 +328,7 @@ impl ProposalRequestedOfferingsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ProposalRequestedOffering> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -312,6 +337,7 @@ impl ProposalRequestedOfferingsRetrieveBuilder {
 impl std::future::IntoFuture for ProposalRequestedOfferingsRetrieveBuilder {
     type Output = Result<models::ProposalRequestedOffering, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProposalRequestedOffering>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -326,6 +352,7 @@ pub struct ProposalRequestedOfferingsAcceptBuilder {
 impl ProposalRequestedOfferingsAcceptBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -334,6 +361,7 @@ impl ProposalRequestedOfferingsAcceptBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -353,6 +381,7 @@ impl ProposalRequestedOfferingsAcceptBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -361,6 +390,7 @@ impl ProposalRequestedOfferingsAcceptBuilder {
 impl std::future::IntoFuture for ProposalRequestedOfferingsAcceptBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -375,6 +405,7 @@ pub struct ProposalRequestedOfferingsCancelBuilder {
 impl ProposalRequestedOfferingsCancelBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -383,6 +414,7 @@ impl ProposalRequestedOfferingsCancelBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -402,6 +434,7 @@ impl ProposalRequestedOfferingsCancelBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -410,6 +443,7 @@ impl ProposalRequestedOfferingsCancelBuilder {
 impl std::future::IntoFuture for ProposalRequestedOfferingsCancelBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -424,6 +458,7 @@ pub struct ProposalRequestedOfferingsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> ProposalRequestedOfferingsMock<'a> {
     /// Expects `GET /api/proposal-requested-offerings/` (operation `proposal_requested_offerings_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -439,6 +474,7 @@ impl<'a> ProposalRequestedOfferingsMock<'a> {
         )
     }
     /// Expects `GET /api/proposal-requested-offerings/{uuid}/` (operation `proposal_requested_offerings_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -453,6 +489,7 @@ impl<'a> ProposalRequestedOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/proposal-requested-offerings/{uuid}/accept/` (operation `proposal_requested_offerings_accept`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn accept(
         &self,
         uuid: &Uuid,
@@ -467,6 +504,7 @@ impl<'a> ProposalRequestedOfferingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/proposal-requested-offerings/{uuid}/cancel/` (operation `proposal_requested_offerings_cancel`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn cancel(
         &self,
         uuid: &Uuid,

@@ -25,6 +25,7 @@ impl<'a> ProposalRequestedResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalRequestedResourcesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> ProposalRequestedResourcesListBuilder {
         ProposalRequestedResourcesListBuilder {
             client: self.client.clone(),
@@ -49,6 +50,7 @@ impl<'a> ProposalRequestedResourcesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalRequestedResourcesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> ProposalRequestedResourcesRetrieveBuilder {
         ProposalRequestedResourcesRetrieveBuilder {
             client: self.client.clone(),
@@ -76,6 +78,7 @@ pub struct ProposalRequestedResourcesListBuilder {
 }
 impl ProposalRequestedResourcesListBuilder {
     /// Query `created`, string (date-time).
+    #[inline]
     pub fn created(mut self, value: DateTime) -> Self {
         self.created = Some(value);
         self
@@ -85,11 +88,13 @@ impl ProposalRequestedResourcesListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -97,11 +102,13 @@ impl ProposalRequestedResourcesListBuilder {
     /// Offering
     ///
     /// Query `offering`, string (uri).
+    #[inline]
     pub fn offering(mut self, value: impl Into<String>) -> Self {
         self.offering = Some(value.into());
         self
     }
     /// Query `offering_uuid`, string (uuid).
+    #[inline]
     pub fn offering_uuid(mut self, value: Uuid) -> Self {
         self.offering_uuid = Some(value);
         self
@@ -109,6 +116,7 @@ impl ProposalRequestedResourcesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -116,6 +124,7 @@ impl ProposalRequestedResourcesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -123,11 +132,13 @@ impl ProposalRequestedResourcesListBuilder {
     /// Proposal
     ///
     /// Query `proposal`, string (uri).
+    #[inline]
     pub fn proposal(mut self, value: impl Into<String>) -> Self {
         self.proposal = Some(value.into());
         self
     }
     /// Query `proposal_uuid`, string (uuid).
+    #[inline]
     pub fn proposal_uuid(mut self, value: Uuid) -> Self {
         self.proposal_uuid = Some(value);
         self
@@ -135,17 +146,20 @@ impl ProposalRequestedResourcesListBuilder {
     /// Resource
     ///
     /// Query `resource`, string (uri).
+    #[inline]
     pub fn resource(mut self, value: impl Into<String>) -> Self {
         self.resource = Some(value.into());
         self
     }
     /// Query `resource_uuid`, string (uuid).
+    #[inline]
     pub fn resource_uuid(mut self, value: Uuid) -> Self {
         self.resource_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -154,6 +168,7 @@ impl ProposalRequestedResourcesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -181,6 +196,7 @@ impl ProposalRequestedResourcesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::ProposalRequestedResource>> {
@@ -191,6 +207,7 @@ impl ProposalRequestedResourcesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::ProposalRequestedResource> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -206,6 +223,7 @@ impl ProposalRequestedResourcesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/proposal-requested-resources/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -222,6 +240,7 @@ impl std::future::IntoFuture for ProposalRequestedResourcesListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::ProposalRequestedResource>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -236,6 +255,7 @@ pub struct ProposalRequestedResourcesRetrieveBuilder {
 impl ProposalRequestedResourcesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -244,6 +264,7 @@ impl ProposalRequestedResourcesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -263,6 +284,7 @@ impl ProposalRequestedResourcesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ProposalRequestedResource> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -271,6 +293,7 @@ impl ProposalRequestedResourcesRetrieveBuilder {
 impl std::future::IntoFuture for ProposalRequestedResourcesRetrieveBuilder {
     type Output = Result<models::ProposalRequestedResource, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProposalRequestedResource>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -285,6 +308,7 @@ pub struct ProposalRequestedResourcesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> ProposalRequestedResourcesMock<'a> {
     /// Expects `GET /api/proposal-requested-resources/` (operation `proposal_requested_resources_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -300,6 +324,7 @@ impl<'a> ProposalRequestedResourcesMock<'a> {
         )
     }
     /// Expects `GET /api/proposal-requested-resources/{uuid}/` (operation `proposal_requested_resources_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,

@@ -25,6 +25,7 @@ impl<'a> ProposalReviewsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalReviewsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> ProposalReviewsListBuilder {
         ProposalReviewsListBuilder {
             client: self.client.clone(),
@@ -50,6 +51,7 @@ impl<'a> ProposalReviewsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalReviewsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> ProposalReviewsRetrieveBuilder {
         ProposalReviewsRetrieveBuilder {
             client: self.client.clone(),
@@ -65,6 +67,7 @@ impl<'a> ProposalReviewsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`ProposalReviewsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::ProposalReviewRequest,
@@ -83,6 +86,7 @@ impl<'a> ProposalReviewsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalReviewsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -103,6 +107,7 @@ impl<'a> ProposalReviewsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProposalReviewsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, uuid: Uuid) -> ProposalReviewsPartialUpdateBuilder {
         ProposalReviewsPartialUpdateBuilder {
             client: self.client.clone(),
@@ -119,6 +124,7 @@ impl<'a> ProposalReviewsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`ProposalReviewsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> ProposalReviewsDestroyBuilder {
         ProposalReviewsDestroyBuilder {
             client: self.client.clone(),
@@ -136,6 +142,7 @@ impl<'a> ProposalReviewsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`ProposalReviewsRejectBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn reject(&self, uuid: Uuid) -> ProposalReviewsRejectBuilder {
         ProposalReviewsRejectBuilder {
             client: self.client.clone(),
@@ -153,6 +160,7 @@ impl<'a> ProposalReviewsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`ProposalReviewsSubmitBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn submit(&self, uuid: Uuid) -> ProposalReviewsSubmitBuilder {
         ProposalReviewsSubmitBuilder {
             client: self.client.clone(),
@@ -182,6 +190,7 @@ pub struct ProposalReviewsListBuilder {
 }
 impl ProposalReviewsListBuilder {
     /// Query `call_uuid`, string (uuid).
+    #[inline]
     pub fn call_uuid(mut self, value: Uuid) -> Self {
         self.call_uuid = Some(value);
         self
@@ -191,16 +200,19 @@ impl ProposalReviewsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
     }
     /// Query `organization_uuid`, string (uuid).
+    #[inline]
     pub fn organization_uuid(mut self, value: Uuid) -> Self {
         self.organization_uuid = Some(value);
         self
@@ -208,6 +220,7 @@ impl ProposalReviewsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -215,31 +228,37 @@ impl ProposalReviewsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `proposal`, string (uri).
+    #[inline]
     pub fn proposal(mut self, value: impl Into<String>) -> Self {
         self.proposal = Some(value.into());
         self
     }
     /// Query `proposal_name`, string.
+    #[inline]
     pub fn proposal_name(mut self, value: impl Into<String>) -> Self {
         self.proposal_name = Some(value.into());
         self
     }
     /// Query `proposal_uuid`, string (uuid).
+    #[inline]
     pub fn proposal_uuid(mut self, value: Uuid) -> Self {
         self.proposal_uuid = Some(value);
         self
     }
     /// Query `reviewer_uuid`, string (uuid).
+    #[inline]
     pub fn reviewer_uuid(mut self, value: Uuid) -> Self {
         self.reviewer_uuid = Some(value);
         self
     }
     /// Query `round_uuid`, string (uuid).
+    #[inline]
     pub fn round_uuid(mut self, value: Uuid) -> Self {
         self.round_uuid = Some(value);
         self
@@ -247,17 +266,20 @@ impl ProposalReviewsListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -266,6 +288,7 @@ impl ProposalReviewsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -291,6 +314,7 @@ impl ProposalReviewsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::ProposalReview>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -299,6 +323,7 @@ impl ProposalReviewsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::ProposalReview> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -314,6 +339,7 @@ impl ProposalReviewsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/proposal-reviews/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -325,6 +351,7 @@ impl ProposalReviewsListBuilder {
 impl std::future::IntoFuture for ProposalReviewsListBuilder {
     type Output = Result<runtime::Page<models::ProposalReview>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ProposalReview>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -339,6 +366,7 @@ pub struct ProposalReviewsRetrieveBuilder {
 impl ProposalReviewsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -347,6 +375,7 @@ impl ProposalReviewsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -363,6 +392,7 @@ impl ProposalReviewsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ProposalReview> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -371,6 +401,7 @@ impl ProposalReviewsRetrieveBuilder {
 impl std::future::IntoFuture for ProposalReviewsRetrieveBuilder {
     type Output = Result<models::ProposalReview, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProposalReview>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -385,6 +416,7 @@ pub struct ProposalReviewsCreateBuilder {
 impl ProposalReviewsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -393,6 +425,7 @@ impl ProposalReviewsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -407,6 +440,7 @@ impl ProposalReviewsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ProposalReview> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -415,6 +449,7 @@ impl ProposalReviewsCreateBuilder {
 impl std::future::IntoFuture for ProposalReviewsCreateBuilder {
     type Output = Result<models::ProposalReview, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProposalReview>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -430,6 +465,7 @@ pub struct ProposalReviewsUpdateBuilder {
 impl ProposalReviewsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -438,6 +474,7 @@ impl ProposalReviewsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -455,6 +492,7 @@ impl ProposalReviewsUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ProposalReview> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -463,6 +501,7 @@ impl ProposalReviewsUpdateBuilder {
 impl std::future::IntoFuture for ProposalReviewsUpdateBuilder {
     type Output = Result<models::ProposalReview, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProposalReview>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -478,6 +517,7 @@ pub struct ProposalReviewsPartialUpdateBuilder {
 impl ProposalReviewsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -487,10 +527,12 @@ impl ProposalReviewsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedProposalReviewRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -513,6 +555,7 @@ impl ProposalReviewsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ProposalReview> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -521,6 +564,7 @@ impl ProposalReviewsPartialUpdateBuilder {
 impl std::future::IntoFuture for ProposalReviewsPartialUpdateBuilder {
     type Output = Result<models::ProposalReview, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ProposalReview>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -535,6 +579,7 @@ pub struct ProposalReviewsDestroyBuilder {
 impl ProposalReviewsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -543,6 +588,7 @@ impl ProposalReviewsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -559,6 +605,7 @@ impl ProposalReviewsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -567,6 +614,7 @@ impl ProposalReviewsDestroyBuilder {
 impl std::future::IntoFuture for ProposalReviewsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -581,6 +629,7 @@ pub struct ProposalReviewsRejectBuilder {
 impl ProposalReviewsRejectBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -589,6 +638,7 @@ impl ProposalReviewsRejectBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -608,6 +658,7 @@ impl ProposalReviewsRejectBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -616,6 +667,7 @@ impl ProposalReviewsRejectBuilder {
 impl std::future::IntoFuture for ProposalReviewsRejectBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -631,6 +683,7 @@ pub struct ProposalReviewsSubmitBuilder {
 impl ProposalReviewsSubmitBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -640,10 +693,12 @@ impl ProposalReviewsSubmitBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::ReviewSubmitRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -666,6 +721,7 @@ impl ProposalReviewsSubmitBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -674,6 +730,7 @@ impl ProposalReviewsSubmitBuilder {
 impl std::future::IntoFuture for ProposalReviewsSubmitBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -688,6 +745,7 @@ pub struct ProposalReviewsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> ProposalReviewsMock<'a> {
     /// Expects `GET /api/proposal-reviews/` (operation `proposal_reviews_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::ProposalReview>> {
@@ -700,6 +758,7 @@ impl<'a> ProposalReviewsMock<'a> {
         )
     }
     /// Expects `GET /api/proposal-reviews/{uuid}/` (operation `proposal_reviews_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -714,6 +773,7 @@ impl<'a> ProposalReviewsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/proposal-reviews/` (operation `proposal_reviews_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::ProposalReview> {
@@ -726,6 +786,7 @@ impl<'a> ProposalReviewsMock<'a> {
         )
     }
     /// Expects `PUT /api/proposal-reviews/{uuid}/` (operation `proposal_reviews_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -740,6 +801,7 @@ impl<'a> ProposalReviewsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/proposal-reviews/{uuid}/` (operation `proposal_reviews_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -754,6 +816,7 @@ impl<'a> ProposalReviewsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/proposal-reviews/{uuid}/` (operation `proposal_reviews_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -768,6 +831,7 @@ impl<'a> ProposalReviewsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/proposal-reviews/{uuid}/reject/` (operation `proposal_reviews_reject`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn reject(
         &self,
         uuid: &Uuid,
@@ -782,6 +846,7 @@ impl<'a> ProposalReviewsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/proposal-reviews/{uuid}/submit/` (operation `proposal_reviews_submit`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn submit(
         &self,
         uuid: &Uuid,

@@ -25,6 +25,7 @@ impl<'a> ProviderInvoiceItemsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProviderInvoiceItemsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> ProviderInvoiceItemsListBuilder {
         ProviderInvoiceItemsListBuilder {
             client: self.client.clone(),
@@ -47,6 +48,7 @@ impl<'a> ProviderInvoiceItemsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ProviderInvoiceItemsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, id: i64) -> ProviderInvoiceItemsRetrieveBuilder {
         ProviderInvoiceItemsRetrieveBuilder {
             client: self.client.clone(),
@@ -74,6 +76,7 @@ impl ProviderInvoiceItemsListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -81,6 +84,7 @@ impl ProviderInvoiceItemsListBuilder {
     /// Invoice month
     ///
     /// Query `invoice_month`, integer.
+    #[inline]
     pub fn invoice_month(mut self, value: i64) -> Self {
         self.invoice_month = Some(value);
         self
@@ -88,6 +92,7 @@ impl ProviderInvoiceItemsListBuilder {
     /// Invoice year
     ///
     /// Query `invoice_year`, integer.
+    #[inline]
     pub fn invoice_year(mut self, value: i64) -> Self {
         self.invoice_year = Some(value);
         self
@@ -97,11 +102,13 @@ impl ProviderInvoiceItemsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -109,6 +116,7 @@ impl ProviderInvoiceItemsListBuilder {
     /// Offering UUID
     ///
     /// Query `offering_uuid`, string (uuid).
+    #[inline]
     pub fn offering_uuid(mut self, value: Uuid) -> Self {
         self.offering_uuid = Some(value);
         self
@@ -116,6 +124,7 @@ impl ProviderInvoiceItemsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -123,6 +132,7 @@ impl ProviderInvoiceItemsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -130,12 +140,14 @@ impl ProviderInvoiceItemsListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -144,6 +156,7 @@ impl ProviderInvoiceItemsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -166,6 +179,7 @@ impl ProviderInvoiceItemsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -178,6 +192,7 @@ impl ProviderInvoiceItemsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<models::ProviderInvoiceItemsListResponse> {
@@ -195,6 +210,7 @@ impl ProviderInvoiceItemsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/provider-invoice-items/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -211,6 +227,7 @@ impl std::future::IntoFuture for ProviderInvoiceItemsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::ProviderInvoiceItemsListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -225,6 +242,7 @@ pub struct ProviderInvoiceItemsRetrieveBuilder {
 impl ProviderInvoiceItemsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -233,6 +251,7 @@ impl ProviderInvoiceItemsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -252,6 +271,7 @@ impl ProviderInvoiceItemsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::ProviderInvoiceItemsRetrieveResponse> {
@@ -264,6 +284,7 @@ impl std::future::IntoFuture for ProviderInvoiceItemsRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::ProviderInvoiceItemsRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -278,6 +299,7 @@ pub struct ProviderInvoiceItemsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> ProviderInvoiceItemsMock<'a> {
     /// Expects `GET /api/provider-invoice-items/` (operation `provider_invoice_items_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -293,6 +315,7 @@ impl<'a> ProviderInvoiceItemsMock<'a> {
         )
     }
     /// Expects `GET /api/provider-invoice-items/{id}/` (operation `provider_invoice_items_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         id: &i64,

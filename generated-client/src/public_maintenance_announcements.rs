@@ -27,6 +27,7 @@ impl<'a> PublicMaintenanceAnnouncementsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`PublicMaintenanceAnnouncementsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> PublicMaintenanceAnnouncementsListBuilder {
         PublicMaintenanceAnnouncementsListBuilder {
             client: self.client.clone(),
@@ -53,6 +54,7 @@ impl<'a> PublicMaintenanceAnnouncementsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`PublicMaintenanceAnnouncementsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> PublicMaintenanceAnnouncementsRetrieveBuilder {
         PublicMaintenanceAnnouncementsRetrieveBuilder {
             client: self.client.clone(),
@@ -82,6 +84,7 @@ impl PublicMaintenanceAnnouncementsListBuilder {
     /// Maintenance type
     ///
     /// Query `maintenance_type`, integer.
+    #[inline]
     pub fn maintenance_type(mut self, value: i64) -> Self {
         self.maintenance_type = Some(value);
         self
@@ -91,11 +94,13 @@ impl PublicMaintenanceAnnouncementsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -103,6 +108,7 @@ impl PublicMaintenanceAnnouncementsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -110,6 +116,7 @@ impl PublicMaintenanceAnnouncementsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -117,6 +124,7 @@ impl PublicMaintenanceAnnouncementsListBuilder {
     /// Scheduled end after
     ///
     /// Query `scheduled_end_after`, string (date-time).
+    #[inline]
     pub fn scheduled_end_after(mut self, value: DateTime) -> Self {
         self.scheduled_end_after = Some(value);
         self
@@ -124,6 +132,7 @@ impl PublicMaintenanceAnnouncementsListBuilder {
     /// Scheduled end before
     ///
     /// Query `scheduled_end_before`, string (date-time).
+    #[inline]
     pub fn scheduled_end_before(mut self, value: DateTime) -> Self {
         self.scheduled_end_before = Some(value);
         self
@@ -131,6 +140,7 @@ impl PublicMaintenanceAnnouncementsListBuilder {
     /// Scheduled start after
     ///
     /// Query `scheduled_start_after`, string (date-time).
+    #[inline]
     pub fn scheduled_start_after(mut self, value: DateTime) -> Self {
         self.scheduled_start_after = Some(value);
         self
@@ -138,6 +148,7 @@ impl PublicMaintenanceAnnouncementsListBuilder {
     /// Scheduled start before
     ///
     /// Query `scheduled_start_before`, string (date-time).
+    #[inline]
     pub fn scheduled_start_before(mut self, value: DateTime) -> Self {
         self.scheduled_start_before = Some(value);
         self
@@ -145,6 +156,7 @@ impl PublicMaintenanceAnnouncementsListBuilder {
     /// Service provider UUID
     ///
     /// Query `service_provider_uuid`, string (uuid).
+    #[inline]
     pub fn service_provider_uuid(mut self, value: Uuid) -> Self {
         self.service_provider_uuid = Some(value);
         self
@@ -154,17 +166,20 @@ impl PublicMaintenanceAnnouncementsListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -173,6 +188,7 @@ impl PublicMaintenanceAnnouncementsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -200,6 +216,7 @@ impl PublicMaintenanceAnnouncementsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::PublicMaintenanceAnnouncement>> {
@@ -210,6 +227,7 @@ impl PublicMaintenanceAnnouncementsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::PublicMaintenanceAnnouncement> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -225,6 +243,7 @@ impl PublicMaintenanceAnnouncementsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/public-maintenance-announcements/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -241,6 +260,7 @@ impl std::future::IntoFuture for PublicMaintenanceAnnouncementsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::PublicMaintenanceAnnouncement>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -255,6 +275,7 @@ pub struct PublicMaintenanceAnnouncementsRetrieveBuilder {
 impl PublicMaintenanceAnnouncementsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -263,6 +284,7 @@ impl PublicMaintenanceAnnouncementsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -282,6 +304,7 @@ impl PublicMaintenanceAnnouncementsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::PublicMaintenanceAnnouncement> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -290,6 +313,7 @@ impl PublicMaintenanceAnnouncementsRetrieveBuilder {
 impl std::future::IntoFuture for PublicMaintenanceAnnouncementsRetrieveBuilder {
     type Output = Result<models::PublicMaintenanceAnnouncement, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::PublicMaintenanceAnnouncement>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -304,6 +328,7 @@ pub struct PublicMaintenanceAnnouncementsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> PublicMaintenanceAnnouncementsMock<'a> {
     /// Expects `GET /api/public-maintenance-announcements/` (operation `public_maintenance_announcements_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -319,6 +344,7 @@ impl<'a> PublicMaintenanceAnnouncementsMock<'a> {
         )
     }
     /// Expects `GET /api/public-maintenance-announcements/{uuid}/` (operation `public_maintenance_announcements_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,

@@ -28,6 +28,7 @@ impl<'a> QueryApi<'a> {
     /// - `400`: No response body
     ///
     /// Returns a [`QueryBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn query(&self, body: models::QueryRequest) -> QueryBuilder {
         QueryBuilder {
             client: self.client.clone(),
@@ -46,6 +47,7 @@ pub struct QueryBuilder {
 impl QueryBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -54,6 +56,7 @@ impl QueryBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -65,6 +68,7 @@ impl QueryBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<Vec<Lenient<serde_json::Value>>> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json_or_default)
@@ -73,6 +77,7 @@ impl QueryBuilder {
 impl std::future::IntoFuture for QueryBuilder {
     type Output = Result<Vec<Lenient<serde_json::Value>>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<Vec<Lenient<serde_json::Value>>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -87,6 +92,7 @@ pub struct QueryMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> QueryMock<'a> {
     /// Expects `POST /api/query/` (operation `query`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn query(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, Vec<Lenient<serde_json::Value>>> {

@@ -37,6 +37,7 @@ impl<'a> RabbitmqOverviewApi<'a> {
     /// - `503`
     ///
     /// Returns a [`RabbitmqOverviewRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self) -> RabbitmqOverviewRetrieveBuilder {
         RabbitmqOverviewRetrieveBuilder {
             client: self.client.clone(),
@@ -53,6 +54,7 @@ pub struct RabbitmqOverviewRetrieveBuilder {
 impl RabbitmqOverviewRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -61,6 +63,7 @@ impl RabbitmqOverviewRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -74,6 +77,7 @@ impl RabbitmqOverviewRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::RabbitmqOverviewRetrieveResponse> {
@@ -84,6 +88,7 @@ impl RabbitmqOverviewRetrieveBuilder {
 impl std::future::IntoFuture for RabbitmqOverviewRetrieveBuilder {
     type Output = Result<models::RabbitmqOverviewRetrieveResponse, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RabbitmqOverviewRetrieveResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -98,6 +103,7 @@ pub struct RabbitmqOverviewMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> RabbitmqOverviewMock<'a> {
     /// Expects `GET /api/rabbitmq-overview/` (operation `rabbitmq_overview_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::RabbitmqOverviewRetrieveResponse> {

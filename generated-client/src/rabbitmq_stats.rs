@@ -35,6 +35,7 @@ impl<'a> RabbitmqStatsApi<'a> {
     /// - `503`
     ///
     /// Returns a [`RabbitmqStatsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self) -> RabbitmqStatsRetrieveBuilder {
         RabbitmqStatsRetrieveBuilder {
             client: self.client.clone(),
@@ -66,6 +67,7 @@ impl<'a> RabbitmqStatsApi<'a> {
     /// - `503`
     ///
     /// Returns a [`RabbitmqStatsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn rabbitmq_stats(&self) -> RabbitmqStatsBuilder {
         RabbitmqStatsBuilder {
             client: self.client.clone(),
@@ -83,6 +85,7 @@ pub struct RabbitmqStatsRetrieveBuilder {
 impl RabbitmqStatsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -91,6 +94,7 @@ impl RabbitmqStatsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -104,6 +108,7 @@ impl RabbitmqStatsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RabbitmqStatsRetrieveResponse> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -112,6 +117,7 @@ impl RabbitmqStatsRetrieveBuilder {
 impl std::future::IntoFuture for RabbitmqStatsRetrieveBuilder {
     type Output = Result<models::RabbitmqStatsRetrieveResponse, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RabbitmqStatsRetrieveResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -126,6 +132,7 @@ pub struct RabbitmqStatsBuilder {
 impl RabbitmqStatsBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -135,10 +142,12 @@ impl RabbitmqStatsBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::RmqPurgeRequestRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -155,6 +164,7 @@ impl RabbitmqStatsBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RmqPurgeRequest> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -163,6 +173,7 @@ impl RabbitmqStatsBuilder {
 impl std::future::IntoFuture for RabbitmqStatsBuilder {
     type Output = Result<models::RmqPurgeRequest, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RmqPurgeRequest>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -177,6 +188,7 @@ pub struct RabbitmqStatsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> RabbitmqStatsMock<'a> {
     /// Expects `GET /api/rabbitmq-stats/` (operation `rabbitmq_stats_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::RabbitmqStatsRetrieveResponse> {
@@ -189,6 +201,7 @@ impl<'a> RabbitmqStatsMock<'a> {
         )
     }
     /// Expects `POST /api/rabbitmq-stats/` (operation `rabbitmq_stats`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn rabbitmq_stats(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::RmqPurgeRequest> {

@@ -36,6 +36,7 @@ impl<'a> RabbitmqUserStatsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RabbitmqUserStatsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> RabbitmqUserStatsListBuilder {
         RabbitmqUserStatsListBuilder {
             client: self.client.clone(),
@@ -58,6 +59,7 @@ impl RabbitmqUserStatsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -65,12 +67,14 @@ impl RabbitmqUserStatsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -79,6 +83,7 @@ impl RabbitmqUserStatsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -95,6 +100,7 @@ impl RabbitmqUserStatsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::RabbitmqUserStatsListResponse>> {
@@ -105,6 +111,7 @@ impl RabbitmqUserStatsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::RabbitmqUserStatsListResponse> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -120,6 +127,7 @@ impl RabbitmqUserStatsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/rabbitmq-user-stats/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -136,6 +144,7 @@ impl std::future::IntoFuture for RabbitmqUserStatsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::RabbitmqUserStatsListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -150,6 +159,7 @@ pub struct RabbitmqUserStatsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> RabbitmqUserStatsMock<'a> {
     /// Expects `GET /api/rabbitmq-user-stats/` (operation `rabbitmq_user_stats_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<

@@ -25,6 +25,7 @@ impl<'a> RabbitmqVhostStatsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RabbitmqVhostStatsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> RabbitmqVhostStatsListBuilder {
         RabbitmqVhostStatsListBuilder {
             client: self.client.clone(),
@@ -41,6 +42,7 @@ pub struct RabbitmqVhostStatsListBuilder {
 impl RabbitmqVhostStatsListBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -49,6 +51,7 @@ impl RabbitmqVhostStatsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -62,6 +65,7 @@ impl RabbitmqVhostStatsListBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<Vec<Lenient<models::RabbitmqVhostStatsListResponse>>> {
@@ -77,6 +81,7 @@ impl std::future::IntoFuture for RabbitmqVhostStatsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         Vec<Lenient<models::RabbitmqVhostStatsListResponse>>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -91,6 +96,7 @@ pub struct RabbitmqVhostStatsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> RabbitmqVhostStatsMock<'a> {
     /// Expects `GET /api/rabbitmq-vhost-stats/` (operation `rabbitmq_vhost_stats_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<

@@ -25,6 +25,7 @@ impl<'a> RancherAppsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherAppsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> RancherAppsListBuilder {
         RancherAppsListBuilder {
             client: self.client.clone(),
@@ -62,6 +63,7 @@ impl<'a> RancherAppsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherAppsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> RancherAppsRetrieveBuilder {
         RancherAppsRetrieveBuilder {
             client: self.client.clone(),
@@ -78,6 +80,7 @@ impl<'a> RancherAppsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`RancherAppsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::RancherApplicationRequest,
@@ -99,6 +102,7 @@ impl<'a> RancherAppsApi<'a> {
     /// - `409`
     ///
     /// Returns a [`RancherAppsPullBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn pull(&self, uuid: Uuid) -> RancherAppsPullBuilder {
         RancherAppsPullBuilder {
             client: self.client.clone(),
@@ -118,6 +122,7 @@ impl<'a> RancherAppsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`RancherAppsUnlinkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn unlink(&self, uuid: Uuid) -> RancherAppsUnlinkBuilder {
         RancherAppsUnlinkBuilder {
             client: self.client.clone(),
@@ -133,6 +138,7 @@ impl<'a> RancherAppsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherAppsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -153,6 +159,7 @@ impl<'a> RancherAppsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherAppsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, uuid: Uuid) -> RancherAppsPartialUpdateBuilder {
         RancherAppsPartialUpdateBuilder {
             client: self.client.clone(),
@@ -169,6 +176,7 @@ impl<'a> RancherAppsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`RancherAppsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> RancherAppsDestroyBuilder {
         RancherAppsDestroyBuilder {
             client: self.client.clone(),
@@ -186,6 +194,7 @@ impl<'a> RancherAppsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherAppsSetErredBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_erred(&self, uuid: Uuid) -> RancherAppsSetErredBuilder {
         RancherAppsSetErredBuilder {
             client: self.client.clone(),
@@ -204,6 +213,7 @@ impl<'a> RancherAppsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherAppsSetOkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_ok(&self, uuid: Uuid) -> RancherAppsSetOkBuilder {
         RancherAppsSetOkBuilder {
             client: self.client.clone(),
@@ -246,6 +256,7 @@ impl RancherAppsListBuilder {
     /// Backend ID
     ///
     /// Query `backend_id`, string.
+    #[inline]
     pub fn backend_id(mut self, value: impl Into<String>) -> Self {
         self.backend_id = Some(value.into());
         self
@@ -253,11 +264,13 @@ impl RancherAppsListBuilder {
     /// Can manage
     ///
     /// Query `can_manage`, boolean.
+    #[inline]
     pub fn can_manage(mut self, value: bool) -> Self {
         self.can_manage = Some(value);
         self
     }
     /// Query `cluster_uuid`, string (uuid).
+    #[inline]
     pub fn cluster_uuid(mut self, value: Uuid) -> Self {
         self.cluster_uuid = Some(value);
         self
@@ -265,6 +278,7 @@ impl RancherAppsListBuilder {
     /// Customer UUID
     ///
     /// Query `customer`, string (uuid).
+    #[inline]
     pub fn customer(mut self, value: Uuid) -> Self {
         self.customer = Some(value);
         self
@@ -272,6 +286,7 @@ impl RancherAppsListBuilder {
     /// Customer abbreviation
     ///
     /// Query `customer_abbreviation`, string.
+    #[inline]
     pub fn customer_abbreviation(mut self, value: impl Into<String>) -> Self {
         self.customer_abbreviation = Some(value.into());
         self
@@ -279,6 +294,7 @@ impl RancherAppsListBuilder {
     /// Customer name
     ///
     /// Query `customer_name`, string.
+    #[inline]
     pub fn customer_name(mut self, value: impl Into<String>) -> Self {
         self.customer_name = Some(value.into());
         self
@@ -286,6 +302,7 @@ impl RancherAppsListBuilder {
     /// Customer native name
     ///
     /// Query `customer_native_name`, string.
+    #[inline]
     pub fn customer_native_name(mut self, value: impl Into<String>) -> Self {
         self.customer_native_name = Some(value.into());
         self
@@ -293,6 +310,7 @@ impl RancherAppsListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -300,6 +318,7 @@ impl RancherAppsListBuilder {
     /// Description
     ///
     /// Query `description`, string.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -307,6 +326,7 @@ impl RancherAppsListBuilder {
     /// External IP
     ///
     /// Query `external_ip`, string.
+    #[inline]
     pub fn external_ip(mut self, value: impl Into<String>) -> Self {
         self.external_ip = Some(value.into());
         self
@@ -314,11 +334,13 @@ impl RancherAppsListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -326,6 +348,7 @@ impl RancherAppsListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -333,11 +356,13 @@ impl RancherAppsListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
     }
     /// Query `namespace_uuid`, string (uuid).
+    #[inline]
     pub fn namespace_uuid(mut self, value: Uuid) -> Self {
         self.namespace_uuid = Some(value);
         self
@@ -345,6 +370,7 @@ impl RancherAppsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -352,6 +378,7 @@ impl RancherAppsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -359,6 +386,7 @@ impl RancherAppsListBuilder {
     /// Project UUID
     ///
     /// Query `project`, string (uuid).
+    #[inline]
     pub fn project(mut self, value: Uuid) -> Self {
         self.project = Some(value);
         self
@@ -366,11 +394,13 @@ impl RancherAppsListBuilder {
     /// Project name
     ///
     /// Query `project_name`, string.
+    #[inline]
     pub fn project_name(mut self, value: impl Into<String>) -> Self {
         self.project_name = Some(value.into());
         self
     }
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -378,6 +408,7 @@ impl RancherAppsListBuilder {
     /// Service settings name
     ///
     /// Query `service_settings_name`, string.
+    #[inline]
     pub fn service_settings_name(mut self, value: impl Into<String>) -> Self {
         self.service_settings_name = Some(value.into());
         self
@@ -385,6 +416,7 @@ impl RancherAppsListBuilder {
     /// Service settings UUID
     ///
     /// Query `service_settings_uuid`, string (uuid).
+    #[inline]
     pub fn service_settings_uuid(mut self, value: Uuid) -> Self {
         self.service_settings_uuid = Some(value);
         self
@@ -394,22 +426,26 @@ impl RancherAppsListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
     }
     /// Query `template_uuid`, string (uuid).
+    #[inline]
     pub fn template_uuid(mut self, value: Uuid) -> Self {
         self.template_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -418,6 +454,7 @@ impl RancherAppsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -452,6 +489,7 @@ impl RancherAppsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::RancherApplication>> {
@@ -462,6 +500,7 @@ impl RancherAppsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::RancherApplication> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -477,6 +516,7 @@ impl RancherAppsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/rancher-apps/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -488,6 +528,7 @@ impl RancherAppsListBuilder {
 impl std::future::IntoFuture for RancherAppsListBuilder {
     type Output = Result<runtime::Page<models::RancherApplication>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::RancherApplication>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -504,17 +545,20 @@ impl RancherAppsRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -523,6 +567,7 @@ impl RancherAppsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -540,6 +585,7 @@ impl RancherAppsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RancherApplication> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -548,6 +594,7 @@ impl RancherAppsRetrieveBuilder {
 impl std::future::IntoFuture for RancherAppsRetrieveBuilder {
     type Output = Result<models::RancherApplication, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RancherApplication>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -562,6 +609,7 @@ pub struct RancherAppsCreateBuilder {
 impl RancherAppsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -570,6 +618,7 @@ impl RancherAppsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -581,6 +630,7 @@ impl RancherAppsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RancherApplication> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -589,6 +639,7 @@ impl RancherAppsCreateBuilder {
 impl std::future::IntoFuture for RancherAppsCreateBuilder {
     type Output = Result<models::RancherApplication, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RancherApplication>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -603,6 +654,7 @@ pub struct RancherAppsPullBuilder {
 impl RancherAppsPullBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -611,6 +663,7 @@ impl RancherAppsPullBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -627,6 +680,7 @@ impl RancherAppsPullBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -635,6 +689,7 @@ impl RancherAppsPullBuilder {
 impl std::future::IntoFuture for RancherAppsPullBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -649,6 +704,7 @@ pub struct RancherAppsUnlinkBuilder {
 impl RancherAppsUnlinkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -657,6 +713,7 @@ impl RancherAppsUnlinkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -673,6 +730,7 @@ impl RancherAppsUnlinkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -681,6 +739,7 @@ impl RancherAppsUnlinkBuilder {
 impl std::future::IntoFuture for RancherAppsUnlinkBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -696,6 +755,7 @@ pub struct RancherAppsUpdateBuilder {
 impl RancherAppsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -704,6 +764,7 @@ impl RancherAppsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -720,6 +781,7 @@ impl RancherAppsUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RancherApplication> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -728,6 +790,7 @@ impl RancherAppsUpdateBuilder {
 impl std::future::IntoFuture for RancherAppsUpdateBuilder {
     type Output = Result<models::RancherApplication, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RancherApplication>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -743,6 +806,7 @@ pub struct RancherAppsPartialUpdateBuilder {
 impl RancherAppsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -752,10 +816,12 @@ impl RancherAppsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedRancherApplicationRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -774,6 +840,7 @@ impl RancherAppsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RancherApplication> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -782,6 +849,7 @@ impl RancherAppsPartialUpdateBuilder {
 impl std::future::IntoFuture for RancherAppsPartialUpdateBuilder {
     type Output = Result<models::RancherApplication, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RancherApplication>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -796,6 +864,7 @@ pub struct RancherAppsDestroyBuilder {
 impl RancherAppsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -804,6 +873,7 @@ impl RancherAppsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -819,6 +889,7 @@ impl RancherAppsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -827,6 +898,7 @@ impl RancherAppsDestroyBuilder {
 impl std::future::IntoFuture for RancherAppsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -842,6 +914,7 @@ pub struct RancherAppsSetErredBuilder {
 impl RancherAppsSetErredBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -851,10 +924,12 @@ impl RancherAppsSetErredBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::SetErredRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -874,6 +949,7 @@ impl RancherAppsSetErredBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -882,6 +958,7 @@ impl RancherAppsSetErredBuilder {
 impl std::future::IntoFuture for RancherAppsSetErredBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -896,6 +973,7 @@ pub struct RancherAppsSetOkBuilder {
 impl RancherAppsSetOkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -904,6 +982,7 @@ impl RancherAppsSetOkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -920,6 +999,7 @@ impl RancherAppsSetOkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -928,6 +1008,7 @@ impl RancherAppsSetOkBuilder {
 impl std::future::IntoFuture for RancherAppsSetOkBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -942,6 +1023,7 @@ pub struct RancherAppsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> RancherAppsMock<'a> {
     /// Expects `GET /api/rancher-apps/` (operation `rancher_apps_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -957,6 +1039,7 @@ impl<'a> RancherAppsMock<'a> {
         )
     }
     /// Expects `GET /api/rancher-apps/{uuid}/` (operation `rancher_apps_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -971,6 +1054,7 @@ impl<'a> RancherAppsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/rancher-apps/` (operation `rancher_apps_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::RancherApplication> {
@@ -983,6 +1067,7 @@ impl<'a> RancherAppsMock<'a> {
         )
     }
     /// Expects `POST /api/rancher-apps/{uuid}/pull/` (operation `rancher_apps_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn pull(
         &self,
         uuid: &Uuid,
@@ -997,6 +1082,7 @@ impl<'a> RancherAppsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/rancher-apps/{uuid}/unlink/` (operation `rancher_apps_unlink`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn unlink(
         &self,
         uuid: &Uuid,
@@ -1011,6 +1097,7 @@ impl<'a> RancherAppsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/rancher-apps/{uuid}/` (operation `rancher_apps_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -1025,6 +1112,7 @@ impl<'a> RancherAppsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/rancher-apps/{uuid}/` (operation `rancher_apps_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -1039,6 +1127,7 @@ impl<'a> RancherAppsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/rancher-apps/{uuid}/` (operation `rancher_apps_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -1053,6 +1142,7 @@ impl<'a> RancherAppsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/rancher-apps/{uuid}/set_erred/` (operation `rancher_apps_set_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_erred(
         &self,
         uuid: &Uuid,
@@ -1067,6 +1157,7 @@ impl<'a> RancherAppsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/rancher-apps/{uuid}/set_ok/` (operation `rancher_apps_set_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_ok(
         &self,
         uuid: &Uuid,

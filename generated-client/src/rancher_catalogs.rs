@@ -25,6 +25,7 @@ impl<'a> RancherCatalogsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherCatalogsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> RancherCatalogsListBuilder {
         RancherCatalogsListBuilder {
             client: self.client.clone(),
@@ -41,6 +42,7 @@ impl<'a> RancherCatalogsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherCatalogsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> RancherCatalogsRetrieveBuilder {
         RancherCatalogsRetrieveBuilder {
             client: self.client.clone(),
@@ -56,6 +58,7 @@ impl<'a> RancherCatalogsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`RancherCatalogsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::RancherCatalogCreateRequest,
@@ -74,6 +77,7 @@ impl<'a> RancherCatalogsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherCatalogsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -94,6 +98,7 @@ impl<'a> RancherCatalogsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherCatalogsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, uuid: Uuid) -> RancherCatalogsPartialUpdateBuilder {
         RancherCatalogsPartialUpdateBuilder {
             client: self.client.clone(),
@@ -110,6 +115,7 @@ impl<'a> RancherCatalogsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`RancherCatalogsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> RancherCatalogsDestroyBuilder {
         RancherCatalogsDestroyBuilder {
             client: self.client.clone(),
@@ -125,6 +131,7 @@ impl<'a> RancherCatalogsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`RancherCatalogsRefreshBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn refresh(&self, uuid: Uuid) -> RancherCatalogsRefreshBuilder {
         RancherCatalogsRefreshBuilder {
             client: self.client.clone(),
@@ -146,6 +153,7 @@ impl RancherCatalogsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -153,12 +161,14 @@ impl RancherCatalogsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -167,6 +177,7 @@ impl RancherCatalogsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -183,6 +194,7 @@ impl RancherCatalogsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::RancherCatalog>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -191,6 +203,7 @@ impl RancherCatalogsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::RancherCatalog> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -206,6 +219,7 @@ impl RancherCatalogsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/rancher-catalogs/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -217,6 +231,7 @@ impl RancherCatalogsListBuilder {
 impl std::future::IntoFuture for RancherCatalogsListBuilder {
     type Output = Result<runtime::Page<models::RancherCatalog>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::RancherCatalog>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -231,6 +246,7 @@ pub struct RancherCatalogsRetrieveBuilder {
 impl RancherCatalogsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -239,6 +255,7 @@ impl RancherCatalogsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -255,6 +272,7 @@ impl RancherCatalogsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RancherCatalog> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -263,6 +281,7 @@ impl RancherCatalogsRetrieveBuilder {
 impl std::future::IntoFuture for RancherCatalogsRetrieveBuilder {
     type Output = Result<models::RancherCatalog, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RancherCatalog>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -277,6 +296,7 @@ pub struct RancherCatalogsCreateBuilder {
 impl RancherCatalogsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -285,6 +305,7 @@ impl RancherCatalogsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -299,6 +320,7 @@ impl RancherCatalogsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RancherCatalogCreate> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -307,6 +329,7 @@ impl RancherCatalogsCreateBuilder {
 impl std::future::IntoFuture for RancherCatalogsCreateBuilder {
     type Output = Result<models::RancherCatalogCreate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RancherCatalogCreate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -322,6 +345,7 @@ pub struct RancherCatalogsUpdateBuilder {
 impl RancherCatalogsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -330,6 +354,7 @@ impl RancherCatalogsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -347,6 +372,7 @@ impl RancherCatalogsUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RancherCatalog> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -355,6 +381,7 @@ impl RancherCatalogsUpdateBuilder {
 impl std::future::IntoFuture for RancherCatalogsUpdateBuilder {
     type Output = Result<models::RancherCatalog, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RancherCatalog>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -370,6 +397,7 @@ pub struct RancherCatalogsPartialUpdateBuilder {
 impl RancherCatalogsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -379,10 +407,12 @@ impl RancherCatalogsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedRancherCatalogRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -405,6 +435,7 @@ impl RancherCatalogsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RancherCatalog> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -413,6 +444,7 @@ impl RancherCatalogsPartialUpdateBuilder {
 impl std::future::IntoFuture for RancherCatalogsPartialUpdateBuilder {
     type Output = Result<models::RancherCatalog, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RancherCatalog>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -427,6 +459,7 @@ pub struct RancherCatalogsDestroyBuilder {
 impl RancherCatalogsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -435,6 +468,7 @@ impl RancherCatalogsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -451,6 +485,7 @@ impl RancherCatalogsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -459,6 +494,7 @@ impl RancherCatalogsDestroyBuilder {
 impl std::future::IntoFuture for RancherCatalogsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -473,6 +509,7 @@ pub struct RancherCatalogsRefreshBuilder {
 impl RancherCatalogsRefreshBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -481,6 +518,7 @@ impl RancherCatalogsRefreshBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -500,6 +538,7 @@ impl RancherCatalogsRefreshBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -508,6 +547,7 @@ impl RancherCatalogsRefreshBuilder {
 impl std::future::IntoFuture for RancherCatalogsRefreshBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -522,6 +562,7 @@ pub struct RancherCatalogsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> RancherCatalogsMock<'a> {
     /// Expects `GET /api/rancher-catalogs/` (operation `rancher_catalogs_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::RancherCatalog>> {
@@ -534,6 +575,7 @@ impl<'a> RancherCatalogsMock<'a> {
         )
     }
     /// Expects `GET /api/rancher-catalogs/{uuid}/` (operation `rancher_catalogs_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -548,6 +590,7 @@ impl<'a> RancherCatalogsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/rancher-catalogs/` (operation `rancher_catalogs_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::RancherCatalogCreate> {
@@ -560,6 +603,7 @@ impl<'a> RancherCatalogsMock<'a> {
         )
     }
     /// Expects `PUT /api/rancher-catalogs/{uuid}/` (operation `rancher_catalogs_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -574,6 +618,7 @@ impl<'a> RancherCatalogsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/rancher-catalogs/{uuid}/` (operation `rancher_catalogs_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -588,6 +633,7 @@ impl<'a> RancherCatalogsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/rancher-catalogs/{uuid}/` (operation `rancher_catalogs_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -602,6 +648,7 @@ impl<'a> RancherCatalogsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/rancher-catalogs/{uuid}/refresh/` (operation `rancher_catalogs_refresh`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn refresh(
         &self,
         uuid: &Uuid,

@@ -25,6 +25,7 @@ impl<'a> RancherClusterSecurityGroupsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherClusterSecurityGroupsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> RancherClusterSecurityGroupsListBuilder {
         RancherClusterSecurityGroupsListBuilder {
             client: self.client.clone(),
@@ -44,6 +45,7 @@ impl<'a> RancherClusterSecurityGroupsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherClusterSecurityGroupsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> RancherClusterSecurityGroupsRetrieveBuilder {
         RancherClusterSecurityGroupsRetrieveBuilder {
             client: self.client.clone(),
@@ -59,6 +61,7 @@ impl<'a> RancherClusterSecurityGroupsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherClusterSecurityGroupsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -79,6 +82,7 @@ impl<'a> RancherClusterSecurityGroupsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherClusterSecurityGroupsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -105,6 +109,7 @@ pub struct RancherClusterSecurityGroupsListBuilder {
 }
 impl RancherClusterSecurityGroupsListBuilder {
     /// Query `cluster_uuid`, string (uuid).
+    #[inline]
     pub fn cluster_uuid(mut self, value: Uuid) -> Self {
         self.cluster_uuid = Some(value);
         self
@@ -112,6 +117,7 @@ impl RancherClusterSecurityGroupsListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -119,6 +125,7 @@ impl RancherClusterSecurityGroupsListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -126,6 +133,7 @@ impl RancherClusterSecurityGroupsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -133,12 +141,14 @@ impl RancherClusterSecurityGroupsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -147,6 +157,7 @@ impl RancherClusterSecurityGroupsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -169,6 +180,7 @@ impl RancherClusterSecurityGroupsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::ClusterSecurityGroup>> {
@@ -179,6 +191,7 @@ impl RancherClusterSecurityGroupsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::ClusterSecurityGroup> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -194,6 +207,7 @@ impl RancherClusterSecurityGroupsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/rancher-cluster-security-groups/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -207,6 +221,7 @@ impl std::future::IntoFuture for RancherClusterSecurityGroupsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::ClusterSecurityGroup>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -221,6 +236,7 @@ pub struct RancherClusterSecurityGroupsRetrieveBuilder {
 impl RancherClusterSecurityGroupsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -229,6 +245,7 @@ impl RancherClusterSecurityGroupsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -248,6 +265,7 @@ impl RancherClusterSecurityGroupsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ClusterSecurityGroup> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -256,6 +274,7 @@ impl RancherClusterSecurityGroupsRetrieveBuilder {
 impl std::future::IntoFuture for RancherClusterSecurityGroupsRetrieveBuilder {
     type Output = Result<models::ClusterSecurityGroup, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ClusterSecurityGroup>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -271,6 +290,7 @@ pub struct RancherClusterSecurityGroupsUpdateBuilder {
 impl RancherClusterSecurityGroupsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -279,6 +299,7 @@ impl RancherClusterSecurityGroupsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -299,6 +320,7 @@ impl RancherClusterSecurityGroupsUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ClusterSecurityGroup> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -307,6 +329,7 @@ impl RancherClusterSecurityGroupsUpdateBuilder {
 impl std::future::IntoFuture for RancherClusterSecurityGroupsUpdateBuilder {
     type Output = Result<models::ClusterSecurityGroup, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ClusterSecurityGroup>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -322,6 +345,7 @@ pub struct RancherClusterSecurityGroupsPartialUpdateBuilder {
 impl RancherClusterSecurityGroupsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -331,10 +355,12 @@ impl RancherClusterSecurityGroupsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedClusterSecurityGroupRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -357,6 +383,7 @@ impl RancherClusterSecurityGroupsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ClusterSecurityGroup> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -365,6 +392,7 @@ impl RancherClusterSecurityGroupsPartialUpdateBuilder {
 impl std::future::IntoFuture for RancherClusterSecurityGroupsPartialUpdateBuilder {
     type Output = Result<models::ClusterSecurityGroup, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ClusterSecurityGroup>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -379,6 +407,7 @@ pub struct RancherClusterSecurityGroupsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> RancherClusterSecurityGroupsMock<'a> {
     /// Expects `GET /api/rancher-cluster-security-groups/` (operation `rancher_cluster_security_groups_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -394,6 +423,7 @@ impl<'a> RancherClusterSecurityGroupsMock<'a> {
         )
     }
     /// Expects `GET /api/rancher-cluster-security-groups/{uuid}/` (operation `rancher_cluster_security_groups_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -408,6 +438,7 @@ impl<'a> RancherClusterSecurityGroupsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/rancher-cluster-security-groups/{uuid}/` (operation `rancher_cluster_security_groups_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -422,6 +453,7 @@ impl<'a> RancherClusterSecurityGroupsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/rancher-cluster-security-groups/{uuid}/` (operation `rancher_cluster_security_groups_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,

@@ -25,6 +25,7 @@ impl<'a> RancherClusterTemplatesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherClusterTemplatesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> RancherClusterTemplatesListBuilder {
         RancherClusterTemplatesListBuilder {
             client: self.client.clone(),
@@ -41,6 +42,7 @@ impl<'a> RancherClusterTemplatesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherClusterTemplatesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> RancherClusterTemplatesRetrieveBuilder {
         RancherClusterTemplatesRetrieveBuilder {
             client: self.client.clone(),
@@ -62,6 +64,7 @@ impl RancherClusterTemplatesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -69,12 +72,14 @@ impl RancherClusterTemplatesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -83,6 +88,7 @@ impl RancherClusterTemplatesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -102,6 +108,7 @@ impl RancherClusterTemplatesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::RancherClusterTemplate>> {
@@ -112,6 +119,7 @@ impl RancherClusterTemplatesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::RancherClusterTemplate> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -127,6 +135,7 @@ impl RancherClusterTemplatesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/rancher-cluster-templates/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -140,6 +149,7 @@ impl std::future::IntoFuture for RancherClusterTemplatesListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::RancherClusterTemplate>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -154,6 +164,7 @@ pub struct RancherClusterTemplatesRetrieveBuilder {
 impl RancherClusterTemplatesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -162,6 +173,7 @@ impl RancherClusterTemplatesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -181,6 +193,7 @@ impl RancherClusterTemplatesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RancherClusterTemplate> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -189,6 +202,7 @@ impl RancherClusterTemplatesRetrieveBuilder {
 impl std::future::IntoFuture for RancherClusterTemplatesRetrieveBuilder {
     type Output = Result<models::RancherClusterTemplate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RancherClusterTemplate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -203,6 +217,7 @@ pub struct RancherClusterTemplatesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> RancherClusterTemplatesMock<'a> {
     /// Expects `GET /api/rancher-cluster-templates/` (operation `rancher_cluster_templates_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -218,6 +233,7 @@ impl<'a> RancherClusterTemplatesMock<'a> {
         )
     }
     /// Expects `GET /api/rancher-cluster-templates/{uuid}/` (operation `rancher_cluster_templates_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,

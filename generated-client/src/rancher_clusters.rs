@@ -25,6 +25,7 @@ impl<'a> RancherClustersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherClustersListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> RancherClustersListBuilder {
         RancherClustersListBuilder {
             client: self.client.clone(),
@@ -59,6 +60,7 @@ impl<'a> RancherClustersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherClustersRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> RancherClustersRetrieveBuilder {
         RancherClustersRetrieveBuilder {
             client: self.client.clone(),
@@ -75,6 +77,7 @@ impl<'a> RancherClustersApi<'a> {
     /// - `201`
     ///
     /// Returns a [`RancherClustersCreateManagementSecurityGroupBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create_management_security_group(
         &self,
         uuid: Uuid,
@@ -98,6 +101,7 @@ impl<'a> RancherClustersApi<'a> {
     /// - `409`
     ///
     /// Returns a [`RancherClustersPullBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn pull(&self, uuid: Uuid) -> RancherClustersPullBuilder {
         RancherClustersPullBuilder {
             client: self.client.clone(),
@@ -117,6 +121,7 @@ impl<'a> RancherClustersApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`RancherClustersUnlinkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn unlink(&self, uuid: Uuid) -> RancherClustersUnlinkBuilder {
         RancherClustersUnlinkBuilder {
             client: self.client.clone(),
@@ -132,6 +137,7 @@ impl<'a> RancherClustersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherClustersUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -152,6 +158,7 @@ impl<'a> RancherClustersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherClustersPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, uuid: Uuid) -> RancherClustersPartialUpdateBuilder {
         RancherClustersPartialUpdateBuilder {
             client: self.client.clone(),
@@ -168,6 +175,7 @@ impl<'a> RancherClustersApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`RancherClustersImportYamlBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn import_yaml(
         &self,
         uuid: Uuid,
@@ -190,6 +198,7 @@ impl<'a> RancherClustersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherClustersSetErredBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_erred(&self, uuid: Uuid) -> RancherClustersSetErredBuilder {
         RancherClustersSetErredBuilder {
             client: self.client.clone(),
@@ -208,6 +217,7 @@ impl<'a> RancherClustersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherClustersSetOkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_ok(&self, uuid: Uuid) -> RancherClustersSetOkBuilder {
         RancherClustersSetOkBuilder {
             client: self.client.clone(),
@@ -247,6 +257,7 @@ impl RancherClustersListBuilder {
     /// Backend ID
     ///
     /// Query `backend_id`, string.
+    #[inline]
     pub fn backend_id(mut self, value: impl Into<String>) -> Self {
         self.backend_id = Some(value.into());
         self
@@ -254,6 +265,7 @@ impl RancherClustersListBuilder {
     /// Can manage
     ///
     /// Query `can_manage`, boolean.
+    #[inline]
     pub fn can_manage(mut self, value: bool) -> Self {
         self.can_manage = Some(value);
         self
@@ -261,6 +273,7 @@ impl RancherClustersListBuilder {
     /// Customer UUID
     ///
     /// Query `customer`, string (uuid).
+    #[inline]
     pub fn customer(mut self, value: Uuid) -> Self {
         self.customer = Some(value);
         self
@@ -268,6 +281,7 @@ impl RancherClustersListBuilder {
     /// Customer abbreviation
     ///
     /// Query `customer_abbreviation`, string.
+    #[inline]
     pub fn customer_abbreviation(mut self, value: impl Into<String>) -> Self {
         self.customer_abbreviation = Some(value.into());
         self
@@ -275,6 +289,7 @@ impl RancherClustersListBuilder {
     /// Customer name
     ///
     /// Query `customer_name`, string.
+    #[inline]
     pub fn customer_name(mut self, value: impl Into<String>) -> Self {
         self.customer_name = Some(value.into());
         self
@@ -282,6 +297,7 @@ impl RancherClustersListBuilder {
     /// Customer native name
     ///
     /// Query `customer_native_name`, string.
+    #[inline]
     pub fn customer_native_name(mut self, value: impl Into<String>) -> Self {
         self.customer_native_name = Some(value.into());
         self
@@ -289,6 +305,7 @@ impl RancherClustersListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -296,6 +313,7 @@ impl RancherClustersListBuilder {
     /// Description
     ///
     /// Query `description`, string.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -303,6 +321,7 @@ impl RancherClustersListBuilder {
     /// External IP
     ///
     /// Query `external_ip`, string.
+    #[inline]
     pub fn external_ip(mut self, value: impl Into<String>) -> Self {
         self.external_ip = Some(value.into());
         self
@@ -310,11 +329,13 @@ impl RancherClustersListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -322,6 +343,7 @@ impl RancherClustersListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -329,6 +351,7 @@ impl RancherClustersListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -336,6 +359,7 @@ impl RancherClustersListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -343,6 +367,7 @@ impl RancherClustersListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -350,6 +375,7 @@ impl RancherClustersListBuilder {
     /// Project UUID
     ///
     /// Query `project`, string (uuid).
+    #[inline]
     pub fn project(mut self, value: Uuid) -> Self {
         self.project = Some(value);
         self
@@ -357,6 +383,7 @@ impl RancherClustersListBuilder {
     /// Project name
     ///
     /// Query `project_name`, string.
+    #[inline]
     pub fn project_name(mut self, value: impl Into<String>) -> Self {
         self.project_name = Some(value.into());
         self
@@ -364,6 +391,7 @@ impl RancherClustersListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -371,6 +399,7 @@ impl RancherClustersListBuilder {
     /// Service settings name
     ///
     /// Query `service_settings_name`, string.
+    #[inline]
     pub fn service_settings_name(mut self, value: impl Into<String>) -> Self {
         self.service_settings_name = Some(value.into());
         self
@@ -378,6 +407,7 @@ impl RancherClustersListBuilder {
     /// Service settings UUID
     ///
     /// Query `service_settings_uuid`, string (uuid).
+    #[inline]
     pub fn service_settings_uuid(mut self, value: Uuid) -> Self {
         self.service_settings_uuid = Some(value);
         self
@@ -387,17 +417,20 @@ impl RancherClustersListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -406,6 +439,7 @@ impl RancherClustersListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -440,6 +474,7 @@ impl RancherClustersListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::RancherCluster>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -448,6 +483,7 @@ impl RancherClustersListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::RancherCluster> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -463,6 +499,7 @@ impl RancherClustersListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/rancher-clusters/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -474,6 +511,7 @@ impl RancherClustersListBuilder {
 impl std::future::IntoFuture for RancherClustersListBuilder {
     type Output = Result<runtime::Page<models::RancherCluster>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::RancherCluster>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -490,17 +528,20 @@ impl RancherClustersRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -509,6 +550,7 @@ impl RancherClustersRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -527,6 +569,7 @@ impl RancherClustersRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RancherCluster> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -535,6 +578,7 @@ impl RancherClustersRetrieveBuilder {
 impl std::future::IntoFuture for RancherClustersRetrieveBuilder {
     type Output = Result<models::RancherCluster, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RancherCluster>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -550,6 +594,7 @@ pub struct RancherClustersCreateManagementSecurityGroupBuilder {
 impl RancherClustersCreateManagementSecurityGroupBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -558,6 +603,7 @@ impl RancherClustersCreateManagementSecurityGroupBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -578,6 +624,7 @@ impl RancherClustersCreateManagementSecurityGroupBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -595,6 +642,7 @@ impl std::future::IntoFuture for RancherClustersCreateManagementSecurityGroupBui
     type IntoFuture = runtime::ResponseFuture<
         models::RancherClustersCreateManagementSecurityGroupResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -609,6 +657,7 @@ pub struct RancherClustersPullBuilder {
 impl RancherClustersPullBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -617,6 +666,7 @@ impl RancherClustersPullBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -633,6 +683,7 @@ impl RancherClustersPullBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -641,6 +692,7 @@ impl RancherClustersPullBuilder {
 impl std::future::IntoFuture for RancherClustersPullBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -655,6 +707,7 @@ pub struct RancherClustersUnlinkBuilder {
 impl RancherClustersUnlinkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -663,6 +716,7 @@ impl RancherClustersUnlinkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -682,6 +736,7 @@ impl RancherClustersUnlinkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -690,6 +745,7 @@ impl RancherClustersUnlinkBuilder {
 impl std::future::IntoFuture for RancherClustersUnlinkBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -705,6 +761,7 @@ pub struct RancherClustersUpdateBuilder {
 impl RancherClustersUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -713,6 +770,7 @@ impl RancherClustersUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -730,6 +788,7 @@ impl RancherClustersUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RancherCluster> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -738,6 +797,7 @@ impl RancherClustersUpdateBuilder {
 impl std::future::IntoFuture for RancherClustersUpdateBuilder {
     type Output = Result<models::RancherCluster, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RancherCluster>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -753,6 +813,7 @@ pub struct RancherClustersPartialUpdateBuilder {
 impl RancherClustersPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -762,10 +823,12 @@ impl RancherClustersPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedRancherClusterRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -788,6 +851,7 @@ impl RancherClustersPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RancherCluster> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -796,6 +860,7 @@ impl RancherClustersPartialUpdateBuilder {
 impl std::future::IntoFuture for RancherClustersPartialUpdateBuilder {
     type Output = Result<models::RancherCluster, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RancherCluster>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -811,6 +876,7 @@ pub struct RancherClustersImportYamlBuilder {
 impl RancherClustersImportYamlBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -819,6 +885,7 @@ impl RancherClustersImportYamlBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -839,6 +906,7 @@ impl RancherClustersImportYamlBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -847,6 +915,7 @@ impl RancherClustersImportYamlBuilder {
 impl std::future::IntoFuture for RancherClustersImportYamlBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -862,6 +931,7 @@ pub struct RancherClustersSetErredBuilder {
 impl RancherClustersSetErredBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -871,10 +941,12 @@ impl RancherClustersSetErredBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::SetErredRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -897,6 +969,7 @@ impl RancherClustersSetErredBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -905,6 +978,7 @@ impl RancherClustersSetErredBuilder {
 impl std::future::IntoFuture for RancherClustersSetErredBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -919,6 +993,7 @@ pub struct RancherClustersSetOkBuilder {
 impl RancherClustersSetOkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -927,6 +1002,7 @@ impl RancherClustersSetOkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -946,6 +1022,7 @@ impl RancherClustersSetOkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -954,6 +1031,7 @@ impl RancherClustersSetOkBuilder {
 impl std::future::IntoFuture for RancherClustersSetOkBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -968,6 +1046,7 @@ pub struct RancherClustersMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> RancherClustersMock<'a> {
     /// Expects `GET /api/rancher-clusters/` (operation `rancher_clusters_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::RancherCluster>> {
@@ -980,6 +1059,7 @@ impl<'a> RancherClustersMock<'a> {
         )
     }
     /// Expects `GET /api/rancher-clusters/{uuid}/` (operation `rancher_clusters_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -994,6 +1074,7 @@ impl<'a> RancherClustersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/rancher-clusters/{uuid}/create_management_security_group/` (operation `rancher_clusters_create_management_security_group`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create_management_security_group(
         &self,
         uuid: &Uuid,
@@ -1011,6 +1092,7 @@ impl<'a> RancherClustersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/rancher-clusters/{uuid}/pull/` (operation `rancher_clusters_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn pull(
         &self,
         uuid: &Uuid,
@@ -1025,6 +1107,7 @@ impl<'a> RancherClustersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/rancher-clusters/{uuid}/unlink/` (operation `rancher_clusters_unlink`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn unlink(
         &self,
         uuid: &Uuid,
@@ -1039,6 +1122,7 @@ impl<'a> RancherClustersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/rancher-clusters/{uuid}/` (operation `rancher_clusters_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -1053,6 +1137,7 @@ impl<'a> RancherClustersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/rancher-clusters/{uuid}/` (operation `rancher_clusters_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -1067,6 +1152,7 @@ impl<'a> RancherClustersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/rancher-clusters/{uuid}/import_yaml/` (operation `rancher_clusters_import_yaml`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn import_yaml(
         &self,
         uuid: &Uuid,
@@ -1081,6 +1167,7 @@ impl<'a> RancherClustersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/rancher-clusters/{uuid}/set_erred/` (operation `rancher_clusters_set_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_erred(
         &self,
         uuid: &Uuid,
@@ -1095,6 +1182,7 @@ impl<'a> RancherClustersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/rancher-clusters/{uuid}/set_ok/` (operation `rancher_clusters_set_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_ok(
         &self,
         uuid: &Uuid,

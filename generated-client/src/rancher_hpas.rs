@@ -25,6 +25,7 @@ impl<'a> RancherHpasApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherHpasListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> RancherHpasListBuilder {
         RancherHpasListBuilder {
             client: self.client.clone(),
@@ -49,6 +50,7 @@ impl<'a> RancherHpasApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherHpasRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> RancherHpasRetrieveBuilder {
         RancherHpasRetrieveBuilder {
             client: self.client.clone(),
@@ -64,6 +66,7 @@ impl<'a> RancherHpasApi<'a> {
     /// - `201`
     ///
     /// Returns a [`RancherHpasCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(&self, body: models::RancherHpaRequest) -> RancherHpasCreateBuilder {
         RancherHpasCreateBuilder {
             client: self.client.clone(),
@@ -82,6 +85,7 @@ impl<'a> RancherHpasApi<'a> {
     /// - `409`
     ///
     /// Returns a [`RancherHpasPullBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn pull(&self, uuid: Uuid) -> RancherHpasPullBuilder {
         RancherHpasPullBuilder {
             client: self.client.clone(),
@@ -101,6 +105,7 @@ impl<'a> RancherHpasApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`RancherHpasUnlinkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn unlink(&self, uuid: Uuid) -> RancherHpasUnlinkBuilder {
         RancherHpasUnlinkBuilder {
             client: self.client.clone(),
@@ -116,6 +121,7 @@ impl<'a> RancherHpasApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherHpasUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -136,6 +142,7 @@ impl<'a> RancherHpasApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherHpasPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, uuid: Uuid) -> RancherHpasPartialUpdateBuilder {
         RancherHpasPartialUpdateBuilder {
             client: self.client.clone(),
@@ -152,6 +159,7 @@ impl<'a> RancherHpasApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`RancherHpasDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> RancherHpasDestroyBuilder {
         RancherHpasDestroyBuilder {
             client: self.client.clone(),
@@ -167,6 +175,7 @@ impl<'a> RancherHpasApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherHpasYamlRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn yaml_retrieve(&self, uuid: Uuid) -> RancherHpasYamlRetrieveBuilder {
         RancherHpasYamlRetrieveBuilder {
             client: self.client.clone(),
@@ -184,6 +193,7 @@ impl<'a> RancherHpasApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherHpasSetErredBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_erred(&self, uuid: Uuid) -> RancherHpasSetErredBuilder {
         RancherHpasSetErredBuilder {
             client: self.client.clone(),
@@ -202,6 +212,7 @@ impl<'a> RancherHpasApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherHpasSetOkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_ok(&self, uuid: Uuid) -> RancherHpasSetOkBuilder {
         RancherHpasSetOkBuilder {
             client: self.client.clone(),
@@ -217,6 +228,7 @@ impl<'a> RancherHpasApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherHpasYamlUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn yaml_update(
         &self,
         uuid: Uuid,
@@ -249,6 +261,7 @@ pub struct RancherHpasListBuilder {
 }
 impl RancherHpasListBuilder {
     /// Query `cluster_uuid`, string (uuid).
+    #[inline]
     pub fn cluster_uuid(mut self, value: Uuid) -> Self {
         self.cluster_uuid = Some(value);
         self
@@ -256,6 +269,7 @@ impl RancherHpasListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -263,11 +277,13 @@ impl RancherHpasListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
     }
     /// Query `namespace_uuid`, string (uuid).
+    #[inline]
     pub fn namespace_uuid(mut self, value: Uuid) -> Self {
         self.namespace_uuid = Some(value);
         self
@@ -275,6 +291,7 @@ impl RancherHpasListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -282,11 +299,13 @@ impl RancherHpasListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -294,6 +313,7 @@ impl RancherHpasListBuilder {
     /// Settings URL
     ///
     /// Query `settings`, string (uri).
+    #[inline]
     pub fn settings(mut self, value: impl Into<String>) -> Self {
         self.settings = Some(value.into());
         self
@@ -301,17 +321,20 @@ impl RancherHpasListBuilder {
     /// Settings UUID
     ///
     /// Query `settings_uuid`, string (uuid).
+    #[inline]
     pub fn settings_uuid(mut self, value: Uuid) -> Self {
         self.settings_uuid = Some(value);
         self
     }
     /// Query `workload_uuid`, string (uuid).
+    #[inline]
     pub fn workload_uuid(mut self, value: Uuid) -> Self {
         self.workload_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -320,6 +343,7 @@ impl RancherHpasListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -341,6 +365,7 @@ impl RancherHpasListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::RancherHpa>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -349,6 +374,7 @@ impl RancherHpasListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::RancherHpa> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -364,6 +390,7 @@ impl RancherHpasListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/rancher-hpas/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -375,6 +402,7 @@ impl RancherHpasListBuilder {
 impl std::future::IntoFuture for RancherHpasListBuilder {
     type Output = Result<runtime::Page<models::RancherHpa>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::RancherHpa>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -389,6 +417,7 @@ pub struct RancherHpasRetrieveBuilder {
 impl RancherHpasRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -397,6 +426,7 @@ impl RancherHpasRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -412,6 +442,7 @@ impl RancherHpasRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RancherHpa> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -420,6 +451,7 @@ impl RancherHpasRetrieveBuilder {
 impl std::future::IntoFuture for RancherHpasRetrieveBuilder {
     type Output = Result<models::RancherHpa, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RancherHpa>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -434,6 +466,7 @@ pub struct RancherHpasCreateBuilder {
 impl RancherHpasCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -442,6 +475,7 @@ impl RancherHpasCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -453,6 +487,7 @@ impl RancherHpasCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RancherHpa> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -461,6 +496,7 @@ impl RancherHpasCreateBuilder {
 impl std::future::IntoFuture for RancherHpasCreateBuilder {
     type Output = Result<models::RancherHpa, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RancherHpa>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -475,6 +511,7 @@ pub struct RancherHpasPullBuilder {
 impl RancherHpasPullBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -483,6 +520,7 @@ impl RancherHpasPullBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -499,6 +537,7 @@ impl RancherHpasPullBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -507,6 +546,7 @@ impl RancherHpasPullBuilder {
 impl std::future::IntoFuture for RancherHpasPullBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -521,6 +561,7 @@ pub struct RancherHpasUnlinkBuilder {
 impl RancherHpasUnlinkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -529,6 +570,7 @@ impl RancherHpasUnlinkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -545,6 +587,7 @@ impl RancherHpasUnlinkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -553,6 +596,7 @@ impl RancherHpasUnlinkBuilder {
 impl std::future::IntoFuture for RancherHpasUnlinkBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -568,6 +612,7 @@ pub struct RancherHpasUpdateBuilder {
 impl RancherHpasUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -576,6 +621,7 @@ impl RancherHpasUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -592,6 +638,7 @@ impl RancherHpasUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RancherHpa> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -600,6 +647,7 @@ impl RancherHpasUpdateBuilder {
 impl std::future::IntoFuture for RancherHpasUpdateBuilder {
     type Output = Result<models::RancherHpa, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RancherHpa>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -615,6 +663,7 @@ pub struct RancherHpasPartialUpdateBuilder {
 impl RancherHpasPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -624,10 +673,12 @@ impl RancherHpasPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedRancherHpaRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -646,6 +697,7 @@ impl RancherHpasPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RancherHpa> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -654,6 +706,7 @@ impl RancherHpasPartialUpdateBuilder {
 impl std::future::IntoFuture for RancherHpasPartialUpdateBuilder {
     type Output = Result<models::RancherHpa, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RancherHpa>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -668,6 +721,7 @@ pub struct RancherHpasDestroyBuilder {
 impl RancherHpasDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -676,6 +730,7 @@ impl RancherHpasDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -691,6 +746,7 @@ impl RancherHpasDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -699,6 +755,7 @@ impl RancherHpasDestroyBuilder {
 impl std::future::IntoFuture for RancherHpasDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -713,6 +770,7 @@ pub struct RancherHpasYamlRetrieveBuilder {
 impl RancherHpasYamlRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -721,6 +779,7 @@ impl RancherHpasYamlRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -737,6 +796,7 @@ impl RancherHpasYamlRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -745,6 +805,7 @@ impl RancherHpasYamlRetrieveBuilder {
 impl std::future::IntoFuture for RancherHpasYamlRetrieveBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -760,6 +821,7 @@ pub struct RancherHpasSetErredBuilder {
 impl RancherHpasSetErredBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -769,10 +831,12 @@ impl RancherHpasSetErredBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::SetErredRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -792,6 +856,7 @@ impl RancherHpasSetErredBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -800,6 +865,7 @@ impl RancherHpasSetErredBuilder {
 impl std::future::IntoFuture for RancherHpasSetErredBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -814,6 +880,7 @@ pub struct RancherHpasSetOkBuilder {
 impl RancherHpasSetOkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -822,6 +889,7 @@ impl RancherHpasSetOkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -838,6 +906,7 @@ impl RancherHpasSetOkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -846,6 +915,7 @@ impl RancherHpasSetOkBuilder {
 impl std::future::IntoFuture for RancherHpasSetOkBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -861,6 +931,7 @@ pub struct RancherHpasYamlUpdateBuilder {
 impl RancherHpasYamlUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -869,6 +940,7 @@ impl RancherHpasYamlUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -886,6 +958,7 @@ impl RancherHpasYamlUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -894,6 +967,7 @@ impl RancherHpasYamlUpdateBuilder {
 impl std::future::IntoFuture for RancherHpasYamlUpdateBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -908,6 +982,7 @@ pub struct RancherHpasMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> RancherHpasMock<'a> {
     /// Expects `GET /api/rancher-hpas/` (operation `rancher_hpas_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::RancherHpa>> {
@@ -920,6 +995,7 @@ impl<'a> RancherHpasMock<'a> {
         )
     }
     /// Expects `GET /api/rancher-hpas/{uuid}/` (operation `rancher_hpas_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -934,6 +1010,7 @@ impl<'a> RancherHpasMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/rancher-hpas/` (operation `rancher_hpas_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::RancherHpa> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -944,6 +1021,7 @@ impl<'a> RancherHpasMock<'a> {
         )
     }
     /// Expects `POST /api/rancher-hpas/{uuid}/pull/` (operation `rancher_hpas_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn pull(
         &self,
         uuid: &Uuid,
@@ -958,6 +1036,7 @@ impl<'a> RancherHpasMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/rancher-hpas/{uuid}/unlink/` (operation `rancher_hpas_unlink`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn unlink(
         &self,
         uuid: &Uuid,
@@ -972,6 +1051,7 @@ impl<'a> RancherHpasMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/rancher-hpas/{uuid}/` (operation `rancher_hpas_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -986,6 +1066,7 @@ impl<'a> RancherHpasMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/rancher-hpas/{uuid}/` (operation `rancher_hpas_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -1000,6 +1081,7 @@ impl<'a> RancherHpasMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/rancher-hpas/{uuid}/` (operation `rancher_hpas_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -1014,6 +1096,7 @@ impl<'a> RancherHpasMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/rancher-hpas/{uuid}/yaml/` (operation `rancher_hpas_yaml_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn yaml_retrieve(
         &self,
         uuid: &Uuid,
@@ -1028,6 +1111,7 @@ impl<'a> RancherHpasMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/rancher-hpas/{uuid}/set_erred/` (operation `rancher_hpas_set_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_erred(
         &self,
         uuid: &Uuid,
@@ -1042,6 +1126,7 @@ impl<'a> RancherHpasMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/rancher-hpas/{uuid}/set_ok/` (operation `rancher_hpas_set_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_ok(
         &self,
         uuid: &Uuid,
@@ -1056,6 +1141,7 @@ impl<'a> RancherHpasMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/rancher-hpas/{uuid}/yaml/` (operation `rancher_hpas_yaml_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn yaml_update(
         &self,
         uuid: &Uuid,

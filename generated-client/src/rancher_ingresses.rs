@@ -25,6 +25,7 @@ impl<'a> RancherIngressesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherIngressesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> RancherIngressesListBuilder {
         RancherIngressesListBuilder {
             client: self.client.clone(),
@@ -62,6 +63,7 @@ impl<'a> RancherIngressesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherIngressesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> RancherIngressesRetrieveBuilder {
         RancherIngressesRetrieveBuilder {
             client: self.client.clone(),
@@ -78,6 +80,7 @@ impl<'a> RancherIngressesApi<'a> {
     /// - `201`
     ///
     /// Returns a [`RancherIngressesCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::RancherIngressRequest,
@@ -99,6 +102,7 @@ impl<'a> RancherIngressesApi<'a> {
     /// - `409`
     ///
     /// Returns a [`RancherIngressesPullBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn pull(&self, uuid: Uuid) -> RancherIngressesPullBuilder {
         RancherIngressesPullBuilder {
             client: self.client.clone(),
@@ -118,6 +122,7 @@ impl<'a> RancherIngressesApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`RancherIngressesUnlinkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn unlink(&self, uuid: Uuid) -> RancherIngressesUnlinkBuilder {
         RancherIngressesUnlinkBuilder {
             client: self.client.clone(),
@@ -133,6 +138,7 @@ impl<'a> RancherIngressesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherIngressesUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -153,6 +159,7 @@ impl<'a> RancherIngressesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherIngressesPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, uuid: Uuid) -> RancherIngressesPartialUpdateBuilder {
         RancherIngressesPartialUpdateBuilder {
             client: self.client.clone(),
@@ -169,6 +176,7 @@ impl<'a> RancherIngressesApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`RancherIngressesDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> RancherIngressesDestroyBuilder {
         RancherIngressesDestroyBuilder {
             client: self.client.clone(),
@@ -184,6 +192,7 @@ impl<'a> RancherIngressesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherIngressesYamlRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn yaml_retrieve(&self, uuid: Uuid) -> RancherIngressesYamlRetrieveBuilder {
         RancherIngressesYamlRetrieveBuilder {
             client: self.client.clone(),
@@ -201,6 +210,7 @@ impl<'a> RancherIngressesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherIngressesSetErredBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_erred(&self, uuid: Uuid) -> RancherIngressesSetErredBuilder {
         RancherIngressesSetErredBuilder {
             client: self.client.clone(),
@@ -219,6 +229,7 @@ impl<'a> RancherIngressesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherIngressesSetOkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_ok(&self, uuid: Uuid) -> RancherIngressesSetOkBuilder {
         RancherIngressesSetOkBuilder {
             client: self.client.clone(),
@@ -234,6 +245,7 @@ impl<'a> RancherIngressesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherIngressesYamlUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn yaml_update(
         &self,
         uuid: Uuid,
@@ -281,6 +293,7 @@ impl RancherIngressesListBuilder {
     /// Backend ID
     ///
     /// Query `backend_id`, string.
+    #[inline]
     pub fn backend_id(mut self, value: impl Into<String>) -> Self {
         self.backend_id = Some(value.into());
         self
@@ -288,11 +301,13 @@ impl RancherIngressesListBuilder {
     /// Can manage
     ///
     /// Query `can_manage`, boolean.
+    #[inline]
     pub fn can_manage(mut self, value: bool) -> Self {
         self.can_manage = Some(value);
         self
     }
     /// Query `cluster_uuid`, string (uuid).
+    #[inline]
     pub fn cluster_uuid(mut self, value: Uuid) -> Self {
         self.cluster_uuid = Some(value);
         self
@@ -300,6 +315,7 @@ impl RancherIngressesListBuilder {
     /// Customer UUID
     ///
     /// Query `customer`, string (uuid).
+    #[inline]
     pub fn customer(mut self, value: Uuid) -> Self {
         self.customer = Some(value);
         self
@@ -307,6 +323,7 @@ impl RancherIngressesListBuilder {
     /// Customer abbreviation
     ///
     /// Query `customer_abbreviation`, string.
+    #[inline]
     pub fn customer_abbreviation(mut self, value: impl Into<String>) -> Self {
         self.customer_abbreviation = Some(value.into());
         self
@@ -314,6 +331,7 @@ impl RancherIngressesListBuilder {
     /// Customer name
     ///
     /// Query `customer_name`, string.
+    #[inline]
     pub fn customer_name(mut self, value: impl Into<String>) -> Self {
         self.customer_name = Some(value.into());
         self
@@ -321,6 +339,7 @@ impl RancherIngressesListBuilder {
     /// Customer native name
     ///
     /// Query `customer_native_name`, string.
+    #[inline]
     pub fn customer_native_name(mut self, value: impl Into<String>) -> Self {
         self.customer_native_name = Some(value.into());
         self
@@ -328,6 +347,7 @@ impl RancherIngressesListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -335,6 +355,7 @@ impl RancherIngressesListBuilder {
     /// Description
     ///
     /// Query `description`, string.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -342,6 +363,7 @@ impl RancherIngressesListBuilder {
     /// External IP
     ///
     /// Query `external_ip`, string.
+    #[inline]
     pub fn external_ip(mut self, value: impl Into<String>) -> Self {
         self.external_ip = Some(value.into());
         self
@@ -349,11 +371,13 @@ impl RancherIngressesListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -361,6 +385,7 @@ impl RancherIngressesListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -368,11 +393,13 @@ impl RancherIngressesListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
     }
     /// Query `namespace_uuid`, string (uuid).
+    #[inline]
     pub fn namespace_uuid(mut self, value: Uuid) -> Self {
         self.namespace_uuid = Some(value);
         self
@@ -380,6 +407,7 @@ impl RancherIngressesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -387,6 +415,7 @@ impl RancherIngressesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -394,6 +423,7 @@ impl RancherIngressesListBuilder {
     /// Project UUID
     ///
     /// Query `project`, string (uuid).
+    #[inline]
     pub fn project(mut self, value: Uuid) -> Self {
         self.project = Some(value);
         self
@@ -401,6 +431,7 @@ impl RancherIngressesListBuilder {
     /// Project name
     ///
     /// Query `project_name`, string.
+    #[inline]
     pub fn project_name(mut self, value: impl Into<String>) -> Self {
         self.project_name = Some(value.into());
         self
@@ -408,11 +439,13 @@ impl RancherIngressesListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
     }
     /// Query `rancher_project_uuid`, string (uuid).
+    #[inline]
     pub fn rancher_project_uuid(mut self, value: Uuid) -> Self {
         self.rancher_project_uuid = Some(value);
         self
@@ -420,6 +453,7 @@ impl RancherIngressesListBuilder {
     /// Service settings name
     ///
     /// Query `service_settings_name`, string.
+    #[inline]
     pub fn service_settings_name(mut self, value: impl Into<String>) -> Self {
         self.service_settings_name = Some(value.into());
         self
@@ -427,6 +461,7 @@ impl RancherIngressesListBuilder {
     /// Service settings UUID
     ///
     /// Query `service_settings_uuid`, string (uuid).
+    #[inline]
     pub fn service_settings_uuid(mut self, value: Uuid) -> Self {
         self.service_settings_uuid = Some(value);
         self
@@ -436,17 +471,20 @@ impl RancherIngressesListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -455,6 +493,7 @@ impl RancherIngressesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -492,6 +531,7 @@ impl RancherIngressesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::RancherIngress>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -500,6 +540,7 @@ impl RancherIngressesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::RancherIngress> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -515,6 +556,7 @@ impl RancherIngressesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/rancher-ingresses/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -526,6 +568,7 @@ impl RancherIngressesListBuilder {
 impl std::future::IntoFuture for RancherIngressesListBuilder {
     type Output = Result<runtime::Page<models::RancherIngress>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::RancherIngress>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -542,17 +585,20 @@ impl RancherIngressesRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -561,6 +607,7 @@ impl RancherIngressesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -579,6 +626,7 @@ impl RancherIngressesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RancherIngress> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -587,6 +635,7 @@ impl RancherIngressesRetrieveBuilder {
 impl std::future::IntoFuture for RancherIngressesRetrieveBuilder {
     type Output = Result<models::RancherIngress, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RancherIngress>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -601,6 +650,7 @@ pub struct RancherIngressesCreateBuilder {
 impl RancherIngressesCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -609,6 +659,7 @@ impl RancherIngressesCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -623,6 +674,7 @@ impl RancherIngressesCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RancherIngress> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -631,6 +683,7 @@ impl RancherIngressesCreateBuilder {
 impl std::future::IntoFuture for RancherIngressesCreateBuilder {
     type Output = Result<models::RancherIngress, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RancherIngress>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -645,6 +698,7 @@ pub struct RancherIngressesPullBuilder {
 impl RancherIngressesPullBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -653,6 +707,7 @@ impl RancherIngressesPullBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -669,6 +724,7 @@ impl RancherIngressesPullBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -677,6 +733,7 @@ impl RancherIngressesPullBuilder {
 impl std::future::IntoFuture for RancherIngressesPullBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -691,6 +748,7 @@ pub struct RancherIngressesUnlinkBuilder {
 impl RancherIngressesUnlinkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -699,6 +757,7 @@ impl RancherIngressesUnlinkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -718,6 +777,7 @@ impl RancherIngressesUnlinkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -726,6 +786,7 @@ impl RancherIngressesUnlinkBuilder {
 impl std::future::IntoFuture for RancherIngressesUnlinkBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -741,6 +802,7 @@ pub struct RancherIngressesUpdateBuilder {
 impl RancherIngressesUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -749,6 +811,7 @@ impl RancherIngressesUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -766,6 +829,7 @@ impl RancherIngressesUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RancherIngress> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -774,6 +838,7 @@ impl RancherIngressesUpdateBuilder {
 impl std::future::IntoFuture for RancherIngressesUpdateBuilder {
     type Output = Result<models::RancherIngress, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RancherIngress>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -789,6 +854,7 @@ pub struct RancherIngressesPartialUpdateBuilder {
 impl RancherIngressesPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -798,10 +864,12 @@ impl RancherIngressesPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedRancherIngressRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -824,6 +892,7 @@ impl RancherIngressesPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RancherIngress> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -832,6 +901,7 @@ impl RancherIngressesPartialUpdateBuilder {
 impl std::future::IntoFuture for RancherIngressesPartialUpdateBuilder {
     type Output = Result<models::RancherIngress, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RancherIngress>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -846,6 +916,7 @@ pub struct RancherIngressesDestroyBuilder {
 impl RancherIngressesDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -854,6 +925,7 @@ impl RancherIngressesDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -870,6 +942,7 @@ impl RancherIngressesDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -878,6 +951,7 @@ impl RancherIngressesDestroyBuilder {
 impl std::future::IntoFuture for RancherIngressesDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -892,6 +966,7 @@ pub struct RancherIngressesYamlRetrieveBuilder {
 impl RancherIngressesYamlRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -900,6 +975,7 @@ impl RancherIngressesYamlRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -919,6 +995,7 @@ impl RancherIngressesYamlRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -927,6 +1004,7 @@ impl RancherIngressesYamlRetrieveBuilder {
 impl std::future::IntoFuture for RancherIngressesYamlRetrieveBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -942,6 +1020,7 @@ pub struct RancherIngressesSetErredBuilder {
 impl RancherIngressesSetErredBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -951,10 +1030,12 @@ impl RancherIngressesSetErredBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::SetErredRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -977,6 +1058,7 @@ impl RancherIngressesSetErredBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -985,6 +1067,7 @@ impl RancherIngressesSetErredBuilder {
 impl std::future::IntoFuture for RancherIngressesSetErredBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -999,6 +1082,7 @@ pub struct RancherIngressesSetOkBuilder {
 impl RancherIngressesSetOkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1007,6 +1091,7 @@ impl RancherIngressesSetOkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1026,6 +1111,7 @@ impl RancherIngressesSetOkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1034,6 +1120,7 @@ impl RancherIngressesSetOkBuilder {
 impl std::future::IntoFuture for RancherIngressesSetOkBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1049,6 +1136,7 @@ pub struct RancherIngressesYamlUpdateBuilder {
 impl RancherIngressesYamlUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1057,6 +1145,7 @@ impl RancherIngressesYamlUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1077,6 +1166,7 @@ impl RancherIngressesYamlUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1085,6 +1175,7 @@ impl RancherIngressesYamlUpdateBuilder {
 impl std::future::IntoFuture for RancherIngressesYamlUpdateBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1099,6 +1190,7 @@ pub struct RancherIngressesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> RancherIngressesMock<'a> {
     /// Expects `GET /api/rancher-ingresses/` (operation `rancher_ingresses_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::RancherIngress>> {
@@ -1111,6 +1203,7 @@ impl<'a> RancherIngressesMock<'a> {
         )
     }
     /// Expects `GET /api/rancher-ingresses/{uuid}/` (operation `rancher_ingresses_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -1125,6 +1218,7 @@ impl<'a> RancherIngressesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/rancher-ingresses/` (operation `rancher_ingresses_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::RancherIngress> {
@@ -1137,6 +1231,7 @@ impl<'a> RancherIngressesMock<'a> {
         )
     }
     /// Expects `POST /api/rancher-ingresses/{uuid}/pull/` (operation `rancher_ingresses_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn pull(
         &self,
         uuid: &Uuid,
@@ -1151,6 +1246,7 @@ impl<'a> RancherIngressesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/rancher-ingresses/{uuid}/unlink/` (operation `rancher_ingresses_unlink`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn unlink(
         &self,
         uuid: &Uuid,
@@ -1165,6 +1261,7 @@ impl<'a> RancherIngressesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/rancher-ingresses/{uuid}/` (operation `rancher_ingresses_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -1179,6 +1276,7 @@ impl<'a> RancherIngressesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/rancher-ingresses/{uuid}/` (operation `rancher_ingresses_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -1193,6 +1291,7 @@ impl<'a> RancherIngressesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/rancher-ingresses/{uuid}/` (operation `rancher_ingresses_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -1207,6 +1306,7 @@ impl<'a> RancherIngressesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/rancher-ingresses/{uuid}/yaml/` (operation `rancher_ingresses_yaml_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn yaml_retrieve(
         &self,
         uuid: &Uuid,
@@ -1221,6 +1321,7 @@ impl<'a> RancherIngressesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/rancher-ingresses/{uuid}/set_erred/` (operation `rancher_ingresses_set_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_erred(
         &self,
         uuid: &Uuid,
@@ -1235,6 +1336,7 @@ impl<'a> RancherIngressesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/rancher-ingresses/{uuid}/set_ok/` (operation `rancher_ingresses_set_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_ok(
         &self,
         uuid: &Uuid,
@@ -1249,6 +1351,7 @@ impl<'a> RancherIngressesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/rancher-ingresses/{uuid}/yaml/` (operation `rancher_ingresses_yaml_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn yaml_update(
         &self,
         uuid: &Uuid,

@@ -25,6 +25,7 @@ impl<'a> RancherNamespacesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherNamespacesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> RancherNamespacesListBuilder {
         RancherNamespacesListBuilder {
             client: self.client.clone(),
@@ -48,6 +49,7 @@ impl<'a> RancherNamespacesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherNamespacesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> RancherNamespacesRetrieveBuilder {
         RancherNamespacesRetrieveBuilder {
             client: self.client.clone(),
@@ -74,6 +76,7 @@ pub struct RancherNamespacesListBuilder {
 }
 impl RancherNamespacesListBuilder {
     /// Query `cluster_uuid`, string (uuid).
+    #[inline]
     pub fn cluster_uuid(mut self, value: Uuid) -> Self {
         self.cluster_uuid = Some(value);
         self
@@ -81,6 +84,7 @@ impl RancherNamespacesListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -88,6 +92,7 @@ impl RancherNamespacesListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -97,11 +102,13 @@ impl RancherNamespacesListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -109,6 +116,7 @@ impl RancherNamespacesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -116,11 +124,13 @@ impl RancherNamespacesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -128,6 +138,7 @@ impl RancherNamespacesListBuilder {
     /// Settings URL
     ///
     /// Query `settings`, string (uri).
+    #[inline]
     pub fn settings(mut self, value: impl Into<String>) -> Self {
         self.settings = Some(value.into());
         self
@@ -135,12 +146,14 @@ impl RancherNamespacesListBuilder {
     /// Settings UUID
     ///
     /// Query `settings_uuid`, string (uuid).
+    #[inline]
     pub fn settings_uuid(mut self, value: Uuid) -> Self {
         self.settings_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -149,6 +162,7 @@ impl RancherNamespacesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -172,6 +186,7 @@ impl RancherNamespacesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::RancherNamespace>> {
@@ -182,6 +197,7 @@ impl RancherNamespacesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::RancherNamespace> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -197,6 +213,7 @@ impl RancherNamespacesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/rancher-namespaces/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -208,6 +225,7 @@ impl RancherNamespacesListBuilder {
 impl std::future::IntoFuture for RancherNamespacesListBuilder {
     type Output = Result<runtime::Page<models::RancherNamespace>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::RancherNamespace>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -222,6 +240,7 @@ pub struct RancherNamespacesRetrieveBuilder {
 impl RancherNamespacesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -230,6 +249,7 @@ impl RancherNamespacesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -246,6 +266,7 @@ impl RancherNamespacesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RancherNamespace> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -254,6 +275,7 @@ impl RancherNamespacesRetrieveBuilder {
 impl std::future::IntoFuture for RancherNamespacesRetrieveBuilder {
     type Output = Result<models::RancherNamespace, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RancherNamespace>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -268,6 +290,7 @@ pub struct RancherNamespacesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> RancherNamespacesMock<'a> {
     /// Expects `GET /api/rancher-namespaces/` (operation `rancher_namespaces_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::RancherNamespace>> {
@@ -280,6 +303,7 @@ impl<'a> RancherNamespacesMock<'a> {
         )
     }
     /// Expects `GET /api/rancher-namespaces/{uuid}/` (operation `rancher_namespaces_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,

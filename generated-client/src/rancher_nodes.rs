@@ -25,6 +25,7 @@ impl<'a> RancherNodesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherNodesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> RancherNodesListBuilder {
         RancherNodesListBuilder {
             client: self.client.clone(),
@@ -42,6 +43,7 @@ impl<'a> RancherNodesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherNodesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> RancherNodesRetrieveBuilder {
         RancherNodesRetrieveBuilder {
             client: self.client.clone(),
@@ -57,6 +59,7 @@ impl<'a> RancherNodesApi<'a> {
     /// - `201`
     ///
     /// Returns a [`RancherNodesCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::RancherCreateNodeRequest,
@@ -78,6 +81,7 @@ impl<'a> RancherNodesApi<'a> {
     /// - `409`
     ///
     /// Returns a [`RancherNodesPullBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn pull(&self, uuid: Uuid) -> RancherNodesPullBuilder {
         RancherNodesPullBuilder {
             client: self.client.clone(),
@@ -97,6 +101,7 @@ impl<'a> RancherNodesApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`RancherNodesUnlinkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn unlink(&self, uuid: Uuid) -> RancherNodesUnlinkBuilder {
         RancherNodesUnlinkBuilder {
             client: self.client.clone(),
@@ -114,6 +119,7 @@ impl<'a> RancherNodesApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`RancherNodesUnlinkOpenstackBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn unlink_openstack(&self, uuid: Uuid) -> RancherNodesUnlinkOpenstackBuilder {
         RancherNodesUnlinkOpenstackBuilder {
             client: self.client.clone(),
@@ -129,6 +135,7 @@ impl<'a> RancherNodesApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`RancherNodesDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> RancherNodesDestroyBuilder {
         RancherNodesDestroyBuilder {
             client: self.client.clone(),
@@ -147,6 +154,7 @@ impl<'a> RancherNodesApi<'a> {
     /// - `404`: No response body
     ///
     /// Returns a [`RancherNodesConsoleLogRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn console_log_retrieve(
         &self,
         uuid: Uuid,
@@ -168,6 +176,7 @@ impl<'a> RancherNodesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherNodesConsoleRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn console_retrieve(&self, uuid: Uuid) -> RancherNodesConsoleRetrieveBuilder {
         RancherNodesConsoleRetrieveBuilder {
             client: self.client.clone(),
@@ -185,6 +194,7 @@ impl<'a> RancherNodesApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`RancherNodesLinkOpenstackBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn link_openstack(
         &self,
         uuid: Uuid,
@@ -207,6 +217,7 @@ impl<'a> RancherNodesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherNodesSetErredBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_erred(&self, uuid: Uuid) -> RancherNodesSetErredBuilder {
         RancherNodesSetErredBuilder {
             client: self.client.clone(),
@@ -225,6 +236,7 @@ impl<'a> RancherNodesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherNodesSetOkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_ok(&self, uuid: Uuid) -> RancherNodesSetOkBuilder {
         RancherNodesSetOkBuilder {
             client: self.client.clone(),
@@ -245,6 +257,7 @@ pub struct RancherNodesListBuilder {
 }
 impl RancherNodesListBuilder {
     /// Query `cluster_uuid`, string (uuid).
+    #[inline]
     pub fn cluster_uuid(mut self, value: Uuid) -> Self {
         self.cluster_uuid = Some(value);
         self
@@ -252,6 +265,7 @@ impl RancherNodesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -259,12 +273,14 @@ impl RancherNodesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -273,6 +289,7 @@ impl RancherNodesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -287,6 +304,7 @@ impl RancherNodesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::RancherNodesListResponse>> {
@@ -297,6 +315,7 @@ impl RancherNodesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::RancherNodesListResponse> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -312,6 +331,7 @@ impl RancherNodesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/rancher-nodes/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -328,6 +348,7 @@ impl std::future::IntoFuture for RancherNodesListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::RancherNodesListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -342,6 +363,7 @@ pub struct RancherNodesRetrieveBuilder {
 impl RancherNodesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -350,6 +372,7 @@ impl RancherNodesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -365,6 +388,7 @@ impl RancherNodesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RancherNodesRetrieveResponse> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -373,6 +397,7 @@ impl RancherNodesRetrieveBuilder {
 impl std::future::IntoFuture for RancherNodesRetrieveBuilder {
     type Output = Result<models::RancherNodesRetrieveResponse, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RancherNodesRetrieveResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -387,6 +412,7 @@ pub struct RancherNodesCreateBuilder {
 impl RancherNodesCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -395,6 +421,7 @@ impl RancherNodesCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -406,6 +433,7 @@ impl RancherNodesCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RancherCreateNode> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -414,6 +442,7 @@ impl RancherNodesCreateBuilder {
 impl std::future::IntoFuture for RancherNodesCreateBuilder {
     type Output = Result<models::RancherCreateNode, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RancherCreateNode>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -428,6 +457,7 @@ pub struct RancherNodesPullBuilder {
 impl RancherNodesPullBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -436,6 +466,7 @@ impl RancherNodesPullBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -452,6 +483,7 @@ impl RancherNodesPullBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -460,6 +492,7 @@ impl RancherNodesPullBuilder {
 impl std::future::IntoFuture for RancherNodesPullBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -474,6 +507,7 @@ pub struct RancherNodesUnlinkBuilder {
 impl RancherNodesUnlinkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -482,6 +516,7 @@ impl RancherNodesUnlinkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -498,6 +533,7 @@ impl RancherNodesUnlinkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -506,6 +542,7 @@ impl RancherNodesUnlinkBuilder {
 impl std::future::IntoFuture for RancherNodesUnlinkBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -520,6 +557,7 @@ pub struct RancherNodesUnlinkOpenstackBuilder {
 impl RancherNodesUnlinkOpenstackBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -528,6 +566,7 @@ impl RancherNodesUnlinkOpenstackBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -547,6 +586,7 @@ impl RancherNodesUnlinkOpenstackBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -555,6 +595,7 @@ impl RancherNodesUnlinkOpenstackBuilder {
 impl std::future::IntoFuture for RancherNodesUnlinkOpenstackBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -569,6 +610,7 @@ pub struct RancherNodesDestroyBuilder {
 impl RancherNodesDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -577,6 +619,7 @@ impl RancherNodesDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -592,6 +635,7 @@ impl RancherNodesDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -600,6 +644,7 @@ impl RancherNodesDestroyBuilder {
 impl std::future::IntoFuture for RancherNodesDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -614,12 +659,14 @@ pub struct RancherNodesConsoleLogRetrieveBuilder {
 }
 impl RancherNodesConsoleLogRetrieveBuilder {
     /// Query `length`, integer.
+    #[inline]
     pub fn length(mut self, value: i64) -> Self {
         self.length = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -628,6 +675,7 @@ impl RancherNodesConsoleLogRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -649,6 +697,7 @@ impl RancherNodesConsoleLogRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -657,6 +706,7 @@ impl RancherNodesConsoleLogRetrieveBuilder {
 impl std::future::IntoFuture for RancherNodesConsoleLogRetrieveBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -671,6 +721,7 @@ pub struct RancherNodesConsoleRetrieveBuilder {
 impl RancherNodesConsoleRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -679,6 +730,7 @@ impl RancherNodesConsoleRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -698,6 +750,7 @@ impl RancherNodesConsoleRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Url> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -706,6 +759,7 @@ impl RancherNodesConsoleRetrieveBuilder {
 impl std::future::IntoFuture for RancherNodesConsoleRetrieveBuilder {
     type Output = Result<models::Url, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Url>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -721,6 +775,7 @@ pub struct RancherNodesLinkOpenstackBuilder {
 impl RancherNodesLinkOpenstackBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -729,6 +784,7 @@ impl RancherNodesLinkOpenstackBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -749,6 +805,7 @@ impl RancherNodesLinkOpenstackBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -757,6 +814,7 @@ impl RancherNodesLinkOpenstackBuilder {
 impl std::future::IntoFuture for RancherNodesLinkOpenstackBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -772,6 +830,7 @@ pub struct RancherNodesSetErredBuilder {
 impl RancherNodesSetErredBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -781,10 +840,12 @@ impl RancherNodesSetErredBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::SetErredRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -807,6 +868,7 @@ impl RancherNodesSetErredBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -815,6 +877,7 @@ impl RancherNodesSetErredBuilder {
 impl std::future::IntoFuture for RancherNodesSetErredBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -829,6 +892,7 @@ pub struct RancherNodesSetOkBuilder {
 impl RancherNodesSetOkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -837,6 +901,7 @@ impl RancherNodesSetOkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -853,6 +918,7 @@ impl RancherNodesSetOkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -861,6 +927,7 @@ impl RancherNodesSetOkBuilder {
 impl std::future::IntoFuture for RancherNodesSetOkBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -875,6 +942,7 @@ pub struct RancherNodesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> RancherNodesMock<'a> {
     /// Expects `GET /api/rancher-nodes/` (operation `rancher_nodes_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -890,6 +958,7 @@ impl<'a> RancherNodesMock<'a> {
         )
     }
     /// Expects `GET /api/rancher-nodes/{uuid}/` (operation `rancher_nodes_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -904,6 +973,7 @@ impl<'a> RancherNodesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/rancher-nodes/` (operation `rancher_nodes_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::RancherCreateNode> {
@@ -916,6 +986,7 @@ impl<'a> RancherNodesMock<'a> {
         )
     }
     /// Expects `POST /api/rancher-nodes/{uuid}/pull/` (operation `rancher_nodes_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn pull(
         &self,
         uuid: &Uuid,
@@ -930,6 +1001,7 @@ impl<'a> RancherNodesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/rancher-nodes/{uuid}/unlink/` (operation `rancher_nodes_unlink`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn unlink(
         &self,
         uuid: &Uuid,
@@ -944,6 +1016,7 @@ impl<'a> RancherNodesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/rancher-nodes/{uuid}/unlink_openstack/` (operation `rancher_nodes_unlink_openstack`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn unlink_openstack(
         &self,
         uuid: &Uuid,
@@ -958,6 +1031,7 @@ impl<'a> RancherNodesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/rancher-nodes/{uuid}/` (operation `rancher_nodes_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -972,6 +1046,7 @@ impl<'a> RancherNodesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/rancher-nodes/{uuid}/console_log/` (operation `rancher_nodes_console_log_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn console_log_retrieve(
         &self,
         uuid: &Uuid,
@@ -986,6 +1061,7 @@ impl<'a> RancherNodesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/rancher-nodes/{uuid}/console/` (operation `rancher_nodes_console_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn console_retrieve(
         &self,
         uuid: &Uuid,
@@ -1000,6 +1076,7 @@ impl<'a> RancherNodesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/rancher-nodes/{uuid}/link_openstack/` (operation `rancher_nodes_link_openstack`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn link_openstack(
         &self,
         uuid: &Uuid,
@@ -1014,6 +1091,7 @@ impl<'a> RancherNodesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/rancher-nodes/{uuid}/set_erred/` (operation `rancher_nodes_set_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_erred(
         &self,
         uuid: &Uuid,
@@ -1028,6 +1106,7 @@ impl<'a> RancherNodesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/rancher-nodes/{uuid}/set_ok/` (operation `rancher_nodes_set_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_ok(
         &self,
         uuid: &Uuid,

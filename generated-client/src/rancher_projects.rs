@@ -25,6 +25,7 @@ impl<'a> RancherProjectsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherProjectsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> RancherProjectsListBuilder {
         RancherProjectsListBuilder {
             client: self.client.clone(),
@@ -46,6 +47,7 @@ impl<'a> RancherProjectsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherProjectsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> RancherProjectsRetrieveBuilder {
         RancherProjectsRetrieveBuilder {
             client: self.client.clone(),
@@ -63,6 +65,7 @@ impl<'a> RancherProjectsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherProjectsSecretsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn secrets_list(&self, uuid: Uuid) -> RancherProjectsSecretsListBuilder {
         RancherProjectsSecretsListBuilder {
             client: self.client.clone(),
@@ -89,6 +92,7 @@ pub struct RancherProjectsListBuilder {
 }
 impl RancherProjectsListBuilder {
     /// Query `cluster_uuid`, string (uuid).
+    #[inline]
     pub fn cluster_uuid(mut self, value: Uuid) -> Self {
         self.cluster_uuid = Some(value);
         self
@@ -96,6 +100,7 @@ impl RancherProjectsListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -103,6 +108,7 @@ impl RancherProjectsListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -110,6 +116,7 @@ impl RancherProjectsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -117,6 +124,7 @@ impl RancherProjectsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -124,6 +132,7 @@ impl RancherProjectsListBuilder {
     /// Settings URL
     ///
     /// Query `settings`, string (uri).
+    #[inline]
     pub fn settings(mut self, value: impl Into<String>) -> Self {
         self.settings = Some(value.into());
         self
@@ -131,12 +140,14 @@ impl RancherProjectsListBuilder {
     /// Settings UUID
     ///
     /// Query `settings_uuid`, string (uuid).
+    #[inline]
     pub fn settings_uuid(mut self, value: Uuid) -> Self {
         self.settings_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -145,6 +156,7 @@ impl RancherProjectsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -166,6 +178,7 @@ impl RancherProjectsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::RancherProject>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -174,6 +187,7 @@ impl RancherProjectsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::RancherProject> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -189,6 +203,7 @@ impl RancherProjectsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/rancher-projects/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -200,6 +215,7 @@ impl RancherProjectsListBuilder {
 impl std::future::IntoFuture for RancherProjectsListBuilder {
     type Output = Result<runtime::Page<models::RancherProject>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::RancherProject>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -214,6 +230,7 @@ pub struct RancherProjectsRetrieveBuilder {
 impl RancherProjectsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -222,6 +239,7 @@ impl RancherProjectsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -238,6 +256,7 @@ impl RancherProjectsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RancherProject> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -246,6 +265,7 @@ impl RancherProjectsRetrieveBuilder {
 impl std::future::IntoFuture for RancherProjectsRetrieveBuilder {
     type Output = Result<models::RancherProject, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RancherProject>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -264,6 +284,7 @@ impl RancherProjectsSecretsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -271,12 +292,14 @@ impl RancherProjectsSecretsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -285,6 +308,7 @@ impl RancherProjectsSecretsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -307,6 +331,7 @@ impl RancherProjectsSecretsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -319,6 +344,7 @@ impl RancherProjectsSecretsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<models::RancherProjectsSecretsListResponse> {
@@ -336,6 +362,7 @@ impl RancherProjectsSecretsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/rancher-projects/{uuid}/secrets/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -352,6 +379,7 @@ impl std::future::IntoFuture for RancherProjectsSecretsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::RancherProjectsSecretsListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -366,6 +394,7 @@ pub struct RancherProjectsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> RancherProjectsMock<'a> {
     /// Expects `GET /api/rancher-projects/` (operation `rancher_projects_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::RancherProject>> {
@@ -378,6 +407,7 @@ impl<'a> RancherProjectsMock<'a> {
         )
     }
     /// Expects `GET /api/rancher-projects/{uuid}/` (operation `rancher_projects_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -392,6 +422,7 @@ impl<'a> RancherProjectsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/rancher-projects/{uuid}/secrets/` (operation `rancher_projects_secrets_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn secrets_list(
         &self,
         uuid: &Uuid,

@@ -25,6 +25,7 @@ impl<'a> RancherRoleTemplatesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherRoleTemplatesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> RancherRoleTemplatesListBuilder {
         RancherRoleTemplatesListBuilder {
             client: self.client.clone(),
@@ -45,6 +46,7 @@ impl<'a> RancherRoleTemplatesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherRoleTemplatesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> RancherRoleTemplatesRetrieveBuilder {
         RancherRoleTemplatesRetrieveBuilder {
             client: self.client.clone(),
@@ -68,6 +70,7 @@ pub struct RancherRoleTemplatesListBuilder {
 }
 impl RancherRoleTemplatesListBuilder {
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -77,11 +80,13 @@ impl RancherRoleTemplatesListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -89,6 +94,7 @@ impl RancherRoleTemplatesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -96,22 +102,26 @@ impl RancherRoleTemplatesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `scope_type`, string.
+    #[inline]
     pub fn scope_type(mut self, value: impl Into<String>) -> Self {
         self.scope_type = Some(value.into());
         self
     }
     /// Query `settings_uuid`, string (uuid).
+    #[inline]
     pub fn settings_uuid(mut self, value: Uuid) -> Self {
         self.settings_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -120,6 +130,7 @@ impl RancherRoleTemplatesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -140,6 +151,7 @@ impl RancherRoleTemplatesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::RancherRoleTemplate>> {
@@ -150,6 +162,7 @@ impl RancherRoleTemplatesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::RancherRoleTemplate> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -165,6 +178,7 @@ impl RancherRoleTemplatesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/rancher-role-templates/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -178,6 +192,7 @@ impl std::future::IntoFuture for RancherRoleTemplatesListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::RancherRoleTemplate>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -192,6 +207,7 @@ pub struct RancherRoleTemplatesRetrieveBuilder {
 impl RancherRoleTemplatesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -200,6 +216,7 @@ impl RancherRoleTemplatesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -219,6 +236,7 @@ impl RancherRoleTemplatesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RancherRoleTemplate> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -227,6 +245,7 @@ impl RancherRoleTemplatesRetrieveBuilder {
 impl std::future::IntoFuture for RancherRoleTemplatesRetrieveBuilder {
     type Output = Result<models::RancherRoleTemplate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RancherRoleTemplate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -241,6 +260,7 @@ pub struct RancherRoleTemplatesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> RancherRoleTemplatesMock<'a> {
     /// Expects `GET /api/rancher-role-templates/` (operation `rancher_role_templates_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -256,6 +276,7 @@ impl<'a> RancherRoleTemplatesMock<'a> {
         )
     }
     /// Expects `GET /api/rancher-role-templates/{uuid}/` (operation `rancher_role_templates_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,

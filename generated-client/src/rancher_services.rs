@@ -25,6 +25,7 @@ impl<'a> RancherServicesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherServicesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> RancherServicesListBuilder {
         RancherServicesListBuilder {
             client: self.client.clone(),
@@ -62,6 +63,7 @@ impl<'a> RancherServicesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherServicesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> RancherServicesRetrieveBuilder {
         RancherServicesRetrieveBuilder {
             client: self.client.clone(),
@@ -78,6 +80,7 @@ impl<'a> RancherServicesApi<'a> {
     /// - `201`
     ///
     /// Returns a [`RancherServicesCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::RancherServiceCreateRequest,
@@ -99,6 +102,7 @@ impl<'a> RancherServicesApi<'a> {
     /// - `409`
     ///
     /// Returns a [`RancherServicesPullBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn pull(&self, uuid: Uuid) -> RancherServicesPullBuilder {
         RancherServicesPullBuilder {
             client: self.client.clone(),
@@ -118,6 +122,7 @@ impl<'a> RancherServicesApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`RancherServicesUnlinkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn unlink(&self, uuid: Uuid) -> RancherServicesUnlinkBuilder {
         RancherServicesUnlinkBuilder {
             client: self.client.clone(),
@@ -133,6 +138,7 @@ impl<'a> RancherServicesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherServicesUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -153,6 +159,7 @@ impl<'a> RancherServicesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherServicesPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, uuid: Uuid) -> RancherServicesPartialUpdateBuilder {
         RancherServicesPartialUpdateBuilder {
             client: self.client.clone(),
@@ -169,6 +176,7 @@ impl<'a> RancherServicesApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`RancherServicesDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> RancherServicesDestroyBuilder {
         RancherServicesDestroyBuilder {
             client: self.client.clone(),
@@ -184,6 +192,7 @@ impl<'a> RancherServicesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherServicesYamlRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn yaml_retrieve(&self, uuid: Uuid) -> RancherServicesYamlRetrieveBuilder {
         RancherServicesYamlRetrieveBuilder {
             client: self.client.clone(),
@@ -201,6 +210,7 @@ impl<'a> RancherServicesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherServicesSetErredBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_erred(&self, uuid: Uuid) -> RancherServicesSetErredBuilder {
         RancherServicesSetErredBuilder {
             client: self.client.clone(),
@@ -219,6 +229,7 @@ impl<'a> RancherServicesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherServicesSetOkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_ok(&self, uuid: Uuid) -> RancherServicesSetOkBuilder {
         RancherServicesSetOkBuilder {
             client: self.client.clone(),
@@ -234,6 +245,7 @@ impl<'a> RancherServicesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherServicesYamlUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn yaml_update(
         &self,
         uuid: Uuid,
@@ -281,6 +293,7 @@ impl RancherServicesListBuilder {
     /// Backend ID
     ///
     /// Query `backend_id`, string.
+    #[inline]
     pub fn backend_id(mut self, value: impl Into<String>) -> Self {
         self.backend_id = Some(value.into());
         self
@@ -288,11 +301,13 @@ impl RancherServicesListBuilder {
     /// Can manage
     ///
     /// Query `can_manage`, boolean.
+    #[inline]
     pub fn can_manage(mut self, value: bool) -> Self {
         self.can_manage = Some(value);
         self
     }
     /// Query `cluster_uuid`, string (uuid).
+    #[inline]
     pub fn cluster_uuid(mut self, value: Uuid) -> Self {
         self.cluster_uuid = Some(value);
         self
@@ -300,6 +315,7 @@ impl RancherServicesListBuilder {
     /// Customer UUID
     ///
     /// Query `customer`, string (uuid).
+    #[inline]
     pub fn customer(mut self, value: Uuid) -> Self {
         self.customer = Some(value);
         self
@@ -307,6 +323,7 @@ impl RancherServicesListBuilder {
     /// Customer abbreviation
     ///
     /// Query `customer_abbreviation`, string.
+    #[inline]
     pub fn customer_abbreviation(mut self, value: impl Into<String>) -> Self {
         self.customer_abbreviation = Some(value.into());
         self
@@ -314,6 +331,7 @@ impl RancherServicesListBuilder {
     /// Customer name
     ///
     /// Query `customer_name`, string.
+    #[inline]
     pub fn customer_name(mut self, value: impl Into<String>) -> Self {
         self.customer_name = Some(value.into());
         self
@@ -321,6 +339,7 @@ impl RancherServicesListBuilder {
     /// Customer native name
     ///
     /// Query `customer_native_name`, string.
+    #[inline]
     pub fn customer_native_name(mut self, value: impl Into<String>) -> Self {
         self.customer_native_name = Some(value.into());
         self
@@ -328,6 +347,7 @@ impl RancherServicesListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -335,6 +355,7 @@ impl RancherServicesListBuilder {
     /// Description
     ///
     /// Query `description`, string.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -342,6 +363,7 @@ impl RancherServicesListBuilder {
     /// External IP
     ///
     /// Query `external_ip`, string.
+    #[inline]
     pub fn external_ip(mut self, value: impl Into<String>) -> Self {
         self.external_ip = Some(value.into());
         self
@@ -349,11 +371,13 @@ impl RancherServicesListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -361,6 +385,7 @@ impl RancherServicesListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -368,11 +393,13 @@ impl RancherServicesListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
     }
     /// Query `namespace_uuid`, string (uuid).
+    #[inline]
     pub fn namespace_uuid(mut self, value: Uuid) -> Self {
         self.namespace_uuid = Some(value);
         self
@@ -380,6 +407,7 @@ impl RancherServicesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -387,6 +415,7 @@ impl RancherServicesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -394,6 +423,7 @@ impl RancherServicesListBuilder {
     /// Project UUID
     ///
     /// Query `project`, string (uuid).
+    #[inline]
     pub fn project(mut self, value: Uuid) -> Self {
         self.project = Some(value);
         self
@@ -401,6 +431,7 @@ impl RancherServicesListBuilder {
     /// Project name
     ///
     /// Query `project_name`, string.
+    #[inline]
     pub fn project_name(mut self, value: impl Into<String>) -> Self {
         self.project_name = Some(value.into());
         self
@@ -408,11 +439,13 @@ impl RancherServicesListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
     }
     /// Query `rancher_project_uuid`, string (uuid).
+    #[inline]
     pub fn rancher_project_uuid(mut self, value: Uuid) -> Self {
         self.rancher_project_uuid = Some(value);
         self
@@ -420,6 +453,7 @@ impl RancherServicesListBuilder {
     /// Service settings name
     ///
     /// Query `service_settings_name`, string.
+    #[inline]
     pub fn service_settings_name(mut self, value: impl Into<String>) -> Self {
         self.service_settings_name = Some(value.into());
         self
@@ -427,6 +461,7 @@ impl RancherServicesListBuilder {
     /// Service settings UUID
     ///
     /// Query `service_settings_uuid`, string (uuid).
+    #[inline]
     pub fn service_settings_uuid(mut self, value: Uuid) -> Self {
         self.service_settings_uuid = Some(value);
         self
@@ -436,17 +471,20 @@ impl RancherServicesListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -455,6 +493,7 @@ impl RancherServicesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -492,6 +531,7 @@ impl RancherServicesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::RancherService>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -500,6 +540,7 @@ impl RancherServicesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::RancherService> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -515,6 +556,7 @@ impl RancherServicesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/rancher-services/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -526,6 +568,7 @@ impl RancherServicesListBuilder {
 impl std::future::IntoFuture for RancherServicesListBuilder {
     type Output = Result<runtime::Page<models::RancherService>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::RancherService>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -542,17 +585,20 @@ impl RancherServicesRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -561,6 +607,7 @@ impl RancherServicesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -579,6 +626,7 @@ impl RancherServicesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RancherService> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -587,6 +635,7 @@ impl RancherServicesRetrieveBuilder {
 impl std::future::IntoFuture for RancherServicesRetrieveBuilder {
     type Output = Result<models::RancherService, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RancherService>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -601,6 +650,7 @@ pub struct RancherServicesCreateBuilder {
 impl RancherServicesCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -609,6 +659,7 @@ impl RancherServicesCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -623,6 +674,7 @@ impl RancherServicesCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RancherServiceCreate> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -631,6 +683,7 @@ impl RancherServicesCreateBuilder {
 impl std::future::IntoFuture for RancherServicesCreateBuilder {
     type Output = Result<models::RancherServiceCreate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RancherServiceCreate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -645,6 +698,7 @@ pub struct RancherServicesPullBuilder {
 impl RancherServicesPullBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -653,6 +707,7 @@ impl RancherServicesPullBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -669,6 +724,7 @@ impl RancherServicesPullBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -677,6 +733,7 @@ impl RancherServicesPullBuilder {
 impl std::future::IntoFuture for RancherServicesPullBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -691,6 +748,7 @@ pub struct RancherServicesUnlinkBuilder {
 impl RancherServicesUnlinkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -699,6 +757,7 @@ impl RancherServicesUnlinkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -718,6 +777,7 @@ impl RancherServicesUnlinkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -726,6 +786,7 @@ impl RancherServicesUnlinkBuilder {
 impl std::future::IntoFuture for RancherServicesUnlinkBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -741,6 +802,7 @@ pub struct RancherServicesUpdateBuilder {
 impl RancherServicesUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -749,6 +811,7 @@ impl RancherServicesUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -766,6 +829,7 @@ impl RancherServicesUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RancherService> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -774,6 +838,7 @@ impl RancherServicesUpdateBuilder {
 impl std::future::IntoFuture for RancherServicesUpdateBuilder {
     type Output = Result<models::RancherService, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RancherService>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -789,6 +854,7 @@ pub struct RancherServicesPartialUpdateBuilder {
 impl RancherServicesPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -798,10 +864,12 @@ impl RancherServicesPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedRancherServiceRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -824,6 +892,7 @@ impl RancherServicesPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RancherService> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -832,6 +901,7 @@ impl RancherServicesPartialUpdateBuilder {
 impl std::future::IntoFuture for RancherServicesPartialUpdateBuilder {
     type Output = Result<models::RancherService, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RancherService>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -846,6 +916,7 @@ pub struct RancherServicesDestroyBuilder {
 impl RancherServicesDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -854,6 +925,7 @@ impl RancherServicesDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -870,6 +942,7 @@ impl RancherServicesDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -878,6 +951,7 @@ impl RancherServicesDestroyBuilder {
 impl std::future::IntoFuture for RancherServicesDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -892,6 +966,7 @@ pub struct RancherServicesYamlRetrieveBuilder {
 impl RancherServicesYamlRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -900,6 +975,7 @@ impl RancherServicesYamlRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -919,6 +995,7 @@ impl RancherServicesYamlRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -927,6 +1004,7 @@ impl RancherServicesYamlRetrieveBuilder {
 impl std::future::IntoFuture for RancherServicesYamlRetrieveBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -942,6 +1020,7 @@ pub struct RancherServicesSetErredBuilder {
 impl RancherServicesSetErredBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -951,10 +1030,12 @@ impl RancherServicesSetErredBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::SetErredRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -977,6 +1058,7 @@ impl RancherServicesSetErredBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -985,6 +1067,7 @@ impl RancherServicesSetErredBuilder {
 impl std::future::IntoFuture for RancherServicesSetErredBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -999,6 +1082,7 @@ pub struct RancherServicesSetOkBuilder {
 impl RancherServicesSetOkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1007,6 +1091,7 @@ impl RancherServicesSetOkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1026,6 +1111,7 @@ impl RancherServicesSetOkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1034,6 +1120,7 @@ impl RancherServicesSetOkBuilder {
 impl std::future::IntoFuture for RancherServicesSetOkBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1049,6 +1136,7 @@ pub struct RancherServicesYamlUpdateBuilder {
 impl RancherServicesYamlUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1057,6 +1145,7 @@ impl RancherServicesYamlUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1077,6 +1166,7 @@ impl RancherServicesYamlUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1085,6 +1175,7 @@ impl RancherServicesYamlUpdateBuilder {
 impl std::future::IntoFuture for RancherServicesYamlUpdateBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1099,6 +1190,7 @@ pub struct RancherServicesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> RancherServicesMock<'a> {
     /// Expects `GET /api/rancher-services/` (operation `rancher_services_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::RancherService>> {
@@ -1111,6 +1203,7 @@ impl<'a> RancherServicesMock<'a> {
         )
     }
     /// Expects `GET /api/rancher-services/{uuid}/` (operation `rancher_services_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -1125,6 +1218,7 @@ impl<'a> RancherServicesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/rancher-services/` (operation `rancher_services_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::RancherServiceCreate> {
@@ -1137,6 +1231,7 @@ impl<'a> RancherServicesMock<'a> {
         )
     }
     /// Expects `POST /api/rancher-services/{uuid}/pull/` (operation `rancher_services_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn pull(
         &self,
         uuid: &Uuid,
@@ -1151,6 +1246,7 @@ impl<'a> RancherServicesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/rancher-services/{uuid}/unlink/` (operation `rancher_services_unlink`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn unlink(
         &self,
         uuid: &Uuid,
@@ -1165,6 +1261,7 @@ impl<'a> RancherServicesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/rancher-services/{uuid}/` (operation `rancher_services_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -1179,6 +1276,7 @@ impl<'a> RancherServicesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/rancher-services/{uuid}/` (operation `rancher_services_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -1193,6 +1291,7 @@ impl<'a> RancherServicesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/rancher-services/{uuid}/` (operation `rancher_services_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -1207,6 +1306,7 @@ impl<'a> RancherServicesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/rancher-services/{uuid}/yaml/` (operation `rancher_services_yaml_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn yaml_retrieve(
         &self,
         uuid: &Uuid,
@@ -1221,6 +1321,7 @@ impl<'a> RancherServicesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/rancher-services/{uuid}/set_erred/` (operation `rancher_services_set_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_erred(
         &self,
         uuid: &Uuid,
@@ -1235,6 +1336,7 @@ impl<'a> RancherServicesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/rancher-services/{uuid}/set_ok/` (operation `rancher_services_set_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_ok(
         &self,
         uuid: &Uuid,
@@ -1249,6 +1351,7 @@ impl<'a> RancherServicesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/rancher-services/{uuid}/yaml/` (operation `rancher_services_yaml_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn yaml_update(
         &self,
         uuid: &Uuid,

@@ -25,6 +25,7 @@ impl<'a> RancherTemplateVersionsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherTemplateVersionsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(
         &self,
         template_uuid: impl Into<String>,
@@ -49,6 +50,7 @@ pub struct RancherTemplateVersionsRetrieveBuilder {
 impl RancherTemplateVersionsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -57,6 +59,7 @@ impl RancherTemplateVersionsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -77,6 +80,7 @@ impl RancherTemplateVersionsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::RancherTemplateVersionsRetrieveResponse> {
@@ -92,6 +96,7 @@ impl std::future::IntoFuture for RancherTemplateVersionsRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::RancherTemplateVersionsRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -106,6 +111,7 @@ pub struct RancherTemplateVersionsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> RancherTemplateVersionsMock<'a> {
     /// Expects `GET /api/rancher-template-versions/{template_uuid}/{version}/` (operation `rancher_template_versions_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         template_uuid: &str,

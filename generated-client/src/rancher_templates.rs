@@ -25,6 +25,7 @@ impl<'a> RancherTemplatesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherTemplatesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> RancherTemplatesListBuilder {
         RancherTemplatesListBuilder {
             client: self.client.clone(),
@@ -49,6 +50,7 @@ impl<'a> RancherTemplatesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherTemplatesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> RancherTemplatesRetrieveBuilder {
         RancherTemplatesRetrieveBuilder {
             client: self.client.clone(),
@@ -76,11 +78,13 @@ pub struct RancherTemplatesListBuilder {
 }
 impl RancherTemplatesListBuilder {
     /// Query `catalog_uuid`, string (uuid).
+    #[inline]
     pub fn catalog_uuid(mut self, value: Uuid) -> Self {
         self.catalog_uuid = Some(value);
         self
     }
     /// Query `cluster_uuid`, string (uuid).
+    #[inline]
     pub fn cluster_uuid(mut self, value: Uuid) -> Self {
         self.cluster_uuid = Some(value);
         self
@@ -88,6 +92,7 @@ impl RancherTemplatesListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -95,6 +100,7 @@ impl RancherTemplatesListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -104,11 +110,13 @@ impl RancherTemplatesListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -116,6 +124,7 @@ impl RancherTemplatesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -123,11 +132,13 @@ impl RancherTemplatesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -135,6 +146,7 @@ impl RancherTemplatesListBuilder {
     /// Settings URL
     ///
     /// Query `settings`, string (uri).
+    #[inline]
     pub fn settings(mut self, value: impl Into<String>) -> Self {
         self.settings = Some(value.into());
         self
@@ -142,12 +154,14 @@ impl RancherTemplatesListBuilder {
     /// Settings UUID
     ///
     /// Query `settings_uuid`, string (uuid).
+    #[inline]
     pub fn settings_uuid(mut self, value: Uuid) -> Self {
         self.settings_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -156,6 +170,7 @@ impl RancherTemplatesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -180,6 +195,7 @@ impl RancherTemplatesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::RancherTemplate>> {
@@ -190,6 +206,7 @@ impl RancherTemplatesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::RancherTemplate> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -205,6 +222,7 @@ impl RancherTemplatesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/rancher-templates/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -216,6 +234,7 @@ impl RancherTemplatesListBuilder {
 impl std::future::IntoFuture for RancherTemplatesListBuilder {
     type Output = Result<runtime::Page<models::RancherTemplate>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::RancherTemplate>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -230,6 +249,7 @@ pub struct RancherTemplatesRetrieveBuilder {
 impl RancherTemplatesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -238,6 +258,7 @@ impl RancherTemplatesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -254,6 +275,7 @@ impl RancherTemplatesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RancherTemplate> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -262,6 +284,7 @@ impl RancherTemplatesRetrieveBuilder {
 impl std::future::IntoFuture for RancherTemplatesRetrieveBuilder {
     type Output = Result<models::RancherTemplate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RancherTemplate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -276,6 +299,7 @@ pub struct RancherTemplatesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> RancherTemplatesMock<'a> {
     /// Expects `GET /api/rancher-templates/` (operation `rancher_templates_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::RancherTemplate>> {
@@ -288,6 +312,7 @@ impl<'a> RancherTemplatesMock<'a> {
         )
     }
     /// Expects `GET /api/rancher-templates/{uuid}/` (operation `rancher_templates_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,

@@ -25,6 +25,7 @@ impl<'a> RancherUsersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherUsersListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> RancherUsersListBuilder {
         RancherUsersListBuilder {
             client: self.client.clone(),
@@ -47,6 +48,7 @@ impl<'a> RancherUsersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherUsersRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> RancherUsersRetrieveBuilder {
         RancherUsersRetrieveBuilder {
             client: self.client.clone(),
@@ -74,11 +76,13 @@ impl RancherUsersListBuilder {
     /// Cluster UUID
     ///
     /// Query `cluster_uuid`, string (uuid).
+    #[inline]
     pub fn cluster_uuid(mut self, value: Uuid) -> Self {
         self.cluster_uuid = Some(value);
         self
     }
     /// Query `is_active`, boolean.
+    #[inline]
     pub fn is_active(mut self, value: bool) -> Self {
         self.is_active = Some(value);
         self
@@ -86,6 +90,7 @@ impl RancherUsersListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -93,11 +98,13 @@ impl RancherUsersListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `settings_uuid`, string (uuid).
+    #[inline]
     pub fn settings_uuid(mut self, value: Uuid) -> Self {
         self.settings_uuid = Some(value);
         self
@@ -105,22 +112,26 @@ impl RancherUsersListBuilder {
     /// User full name contains
     ///
     /// Query `user_full_name`, string.
+    #[inline]
     pub fn user_full_name(mut self, value: impl Into<String>) -> Self {
         self.user_full_name = Some(value.into());
         self
     }
     /// Query `user_username`, string.
+    #[inline]
     pub fn user_username(mut self, value: impl Into<String>) -> Self {
         self.user_username = Some(value.into());
         self
     }
     /// Query `user_uuid`, string (uuid).
+    #[inline]
     pub fn user_uuid(mut self, value: Uuid) -> Self {
         self.user_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -129,6 +140,7 @@ impl RancherUsersListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -148,6 +160,7 @@ impl RancherUsersListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::RancherUser>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -156,6 +169,7 @@ impl RancherUsersListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::RancherUser> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -171,6 +185,7 @@ impl RancherUsersListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/rancher-users/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -182,6 +197,7 @@ impl RancherUsersListBuilder {
 impl std::future::IntoFuture for RancherUsersListBuilder {
     type Output = Result<runtime::Page<models::RancherUser>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::RancherUser>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -196,6 +212,7 @@ pub struct RancherUsersRetrieveBuilder {
 impl RancherUsersRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -204,6 +221,7 @@ impl RancherUsersRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -219,6 +237,7 @@ impl RancherUsersRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RancherUser> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -227,6 +246,7 @@ impl RancherUsersRetrieveBuilder {
 impl std::future::IntoFuture for RancherUsersRetrieveBuilder {
     type Output = Result<models::RancherUser, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RancherUser>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -241,6 +261,7 @@ pub struct RancherUsersMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> RancherUsersMock<'a> {
     /// Expects `GET /api/rancher-users/` (operation `rancher_users_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::RancherUser>> {
@@ -253,6 +274,7 @@ impl<'a> RancherUsersMock<'a> {
         )
     }
     /// Expects `GET /api/rancher-users/{uuid}/` (operation `rancher_users_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,

@@ -25,6 +25,7 @@ impl<'a> RancherWorkloadsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherWorkloadsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> RancherWorkloadsListBuilder {
         RancherWorkloadsListBuilder {
             client: self.client.clone(),
@@ -49,6 +50,7 @@ impl<'a> RancherWorkloadsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherWorkloadsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> RancherWorkloadsRetrieveBuilder {
         RancherWorkloadsRetrieveBuilder {
             client: self.client.clone(),
@@ -64,6 +66,7 @@ impl<'a> RancherWorkloadsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`RancherWorkloadsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::RancherWorkloadRequest,
@@ -82,6 +85,7 @@ impl<'a> RancherWorkloadsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherWorkloadsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -102,6 +106,7 @@ impl<'a> RancherWorkloadsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherWorkloadsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, uuid: Uuid) -> RancherWorkloadsPartialUpdateBuilder {
         RancherWorkloadsPartialUpdateBuilder {
             client: self.client.clone(),
@@ -118,6 +123,7 @@ impl<'a> RancherWorkloadsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`RancherWorkloadsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> RancherWorkloadsDestroyBuilder {
         RancherWorkloadsDestroyBuilder {
             client: self.client.clone(),
@@ -133,6 +139,7 @@ impl<'a> RancherWorkloadsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherWorkloadsYamlRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn yaml_retrieve(&self, uuid: Uuid) -> RancherWorkloadsYamlRetrieveBuilder {
         RancherWorkloadsYamlRetrieveBuilder {
             client: self.client.clone(),
@@ -148,6 +155,7 @@ impl<'a> RancherWorkloadsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`RancherWorkloadsRedeployBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn redeploy(&self, uuid: Uuid) -> RancherWorkloadsRedeployBuilder {
         RancherWorkloadsRedeployBuilder {
             client: self.client.clone(),
@@ -163,6 +171,7 @@ impl<'a> RancherWorkloadsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RancherWorkloadsYamlUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn yaml_update(
         &self,
         uuid: Uuid,
@@ -195,6 +204,7 @@ pub struct RancherWorkloadsListBuilder {
 }
 impl RancherWorkloadsListBuilder {
     /// Query `cluster_uuid`, string (uuid).
+    #[inline]
     pub fn cluster_uuid(mut self, value: Uuid) -> Self {
         self.cluster_uuid = Some(value);
         self
@@ -202,6 +212,7 @@ impl RancherWorkloadsListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -209,11 +220,13 @@ impl RancherWorkloadsListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
     }
     /// Query `namespace_uuid`, string (uuid).
+    #[inline]
     pub fn namespace_uuid(mut self, value: Uuid) -> Self {
         self.namespace_uuid = Some(value);
         self
@@ -223,11 +236,13 @@ impl RancherWorkloadsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -235,6 +250,7 @@ impl RancherWorkloadsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -242,11 +258,13 @@ impl RancherWorkloadsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -254,6 +272,7 @@ impl RancherWorkloadsListBuilder {
     /// Settings URL
     ///
     /// Query `settings`, string (uri).
+    #[inline]
     pub fn settings(mut self, value: impl Into<String>) -> Self {
         self.settings = Some(value.into());
         self
@@ -261,12 +280,14 @@ impl RancherWorkloadsListBuilder {
     /// Settings UUID
     ///
     /// Query `settings_uuid`, string (uuid).
+    #[inline]
     pub fn settings_uuid(mut self, value: Uuid) -> Self {
         self.settings_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -275,6 +296,7 @@ impl RancherWorkloadsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -299,6 +321,7 @@ impl RancherWorkloadsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::RancherWorkload>> {
@@ -309,6 +332,7 @@ impl RancherWorkloadsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::RancherWorkload> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -324,6 +348,7 @@ impl RancherWorkloadsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/rancher-workloads/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -335,6 +360,7 @@ impl RancherWorkloadsListBuilder {
 impl std::future::IntoFuture for RancherWorkloadsListBuilder {
     type Output = Result<runtime::Page<models::RancherWorkload>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::RancherWorkload>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -349,6 +375,7 @@ pub struct RancherWorkloadsRetrieveBuilder {
 impl RancherWorkloadsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -357,6 +384,7 @@ impl RancherWorkloadsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -373,6 +401,7 @@ impl RancherWorkloadsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RancherWorkload> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -381,6 +410,7 @@ impl RancherWorkloadsRetrieveBuilder {
 impl std::future::IntoFuture for RancherWorkloadsRetrieveBuilder {
     type Output = Result<models::RancherWorkload, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RancherWorkload>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -395,6 +425,7 @@ pub struct RancherWorkloadsCreateBuilder {
 impl RancherWorkloadsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -403,6 +434,7 @@ impl RancherWorkloadsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -417,6 +449,7 @@ impl RancherWorkloadsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RancherWorkload> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -425,6 +458,7 @@ impl RancherWorkloadsCreateBuilder {
 impl std::future::IntoFuture for RancherWorkloadsCreateBuilder {
     type Output = Result<models::RancherWorkload, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RancherWorkload>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -440,6 +474,7 @@ pub struct RancherWorkloadsUpdateBuilder {
 impl RancherWorkloadsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -448,6 +483,7 @@ impl RancherWorkloadsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -465,6 +501,7 @@ impl RancherWorkloadsUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RancherWorkload> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -473,6 +510,7 @@ impl RancherWorkloadsUpdateBuilder {
 impl std::future::IntoFuture for RancherWorkloadsUpdateBuilder {
     type Output = Result<models::RancherWorkload, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RancherWorkload>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -488,6 +526,7 @@ pub struct RancherWorkloadsPartialUpdateBuilder {
 impl RancherWorkloadsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -497,10 +536,12 @@ impl RancherWorkloadsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedRancherWorkloadRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -523,6 +564,7 @@ impl RancherWorkloadsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RancherWorkload> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -531,6 +573,7 @@ impl RancherWorkloadsPartialUpdateBuilder {
 impl std::future::IntoFuture for RancherWorkloadsPartialUpdateBuilder {
     type Output = Result<models::RancherWorkload, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RancherWorkload>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -545,6 +588,7 @@ pub struct RancherWorkloadsDestroyBuilder {
 impl RancherWorkloadsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -553,6 +597,7 @@ impl RancherWorkloadsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -569,6 +614,7 @@ impl RancherWorkloadsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -577,6 +623,7 @@ impl RancherWorkloadsDestroyBuilder {
 impl std::future::IntoFuture for RancherWorkloadsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -591,6 +638,7 @@ pub struct RancherWorkloadsYamlRetrieveBuilder {
 impl RancherWorkloadsYamlRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -599,6 +647,7 @@ impl RancherWorkloadsYamlRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -618,6 +667,7 @@ impl RancherWorkloadsYamlRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -626,6 +676,7 @@ impl RancherWorkloadsYamlRetrieveBuilder {
 impl std::future::IntoFuture for RancherWorkloadsYamlRetrieveBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -640,6 +691,7 @@ pub struct RancherWorkloadsRedeployBuilder {
 impl RancherWorkloadsRedeployBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -648,6 +700,7 @@ impl RancherWorkloadsRedeployBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -667,6 +720,7 @@ impl RancherWorkloadsRedeployBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -675,6 +729,7 @@ impl RancherWorkloadsRedeployBuilder {
 impl std::future::IntoFuture for RancherWorkloadsRedeployBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -690,6 +745,7 @@ pub struct RancherWorkloadsYamlUpdateBuilder {
 impl RancherWorkloadsYamlUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -698,6 +754,7 @@ impl RancherWorkloadsYamlUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -718,6 +775,7 @@ impl RancherWorkloadsYamlUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -726,6 +784,7 @@ impl RancherWorkloadsYamlUpdateBuilder {
 impl std::future::IntoFuture for RancherWorkloadsYamlUpdateBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -740,6 +799,7 @@ pub struct RancherWorkloadsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> RancherWorkloadsMock<'a> {
     /// Expects `GET /api/rancher-workloads/` (operation `rancher_workloads_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::RancherWorkload>> {
@@ -752,6 +812,7 @@ impl<'a> RancherWorkloadsMock<'a> {
         )
     }
     /// Expects `GET /api/rancher-workloads/{uuid}/` (operation `rancher_workloads_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -766,6 +827,7 @@ impl<'a> RancherWorkloadsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/rancher-workloads/` (operation `rancher_workloads_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::RancherWorkload> {
@@ -778,6 +840,7 @@ impl<'a> RancherWorkloadsMock<'a> {
         )
     }
     /// Expects `PUT /api/rancher-workloads/{uuid}/` (operation `rancher_workloads_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -792,6 +855,7 @@ impl<'a> RancherWorkloadsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/rancher-workloads/{uuid}/` (operation `rancher_workloads_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -806,6 +870,7 @@ impl<'a> RancherWorkloadsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/rancher-workloads/{uuid}/` (operation `rancher_workloads_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -820,6 +885,7 @@ impl<'a> RancherWorkloadsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/rancher-workloads/{uuid}/yaml/` (operation `rancher_workloads_yaml_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn yaml_retrieve(
         &self,
         uuid: &Uuid,
@@ -834,6 +900,7 @@ impl<'a> RancherWorkloadsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/rancher-workloads/{uuid}/redeploy/` (operation `rancher_workloads_redeploy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn redeploy(
         &self,
         uuid: &Uuid,
@@ -848,6 +915,7 @@ impl<'a> RancherWorkloadsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/rancher-workloads/{uuid}/yaml/` (operation `rancher_workloads_yaml_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn yaml_update(
         &self,
         uuid: &Uuid,

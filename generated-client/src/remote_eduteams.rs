@@ -27,6 +27,7 @@ impl<'a> RemoteEduteamsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RemoteEduteamsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn remote_eduteams(
         &self,
         body: models::RemoteEduteamsRequestRequest,
@@ -48,6 +49,7 @@ pub struct RemoteEduteamsBuilder {
 impl RemoteEduteamsBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -56,6 +58,7 @@ impl RemoteEduteamsBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -70,6 +73,7 @@ impl RemoteEduteamsBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RemoteEduteamsRequest> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -78,6 +82,7 @@ impl RemoteEduteamsBuilder {
 impl std::future::IntoFuture for RemoteEduteamsBuilder {
     type Output = Result<models::RemoteEduteamsRequest, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RemoteEduteamsRequest>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -92,6 +97,7 @@ pub struct RemoteEduteamsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> RemoteEduteamsMock<'a> {
     /// Expects `POST /api/remote-eduteams/` (operation `remote_eduteams`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn remote_eduteams(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::RemoteEduteamsRequest> {

@@ -25,6 +25,7 @@ impl<'a> RemoteWaldurApiApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`RemoteWaldurApiPullOfferingDetailsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn pull_offering_details(
         &self,
         uuid: impl Into<String>,
@@ -43,6 +44,7 @@ impl<'a> RemoteWaldurApiApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`RemoteWaldurApiPullOfferingOrdersBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn pull_offering_orders(
         &self,
         uuid: impl Into<String>,
@@ -61,6 +63,7 @@ impl<'a> RemoteWaldurApiApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`RemoteWaldurApiPullOfferingResourcesBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn pull_offering_resources(
         &self,
         uuid: impl Into<String>,
@@ -79,6 +82,7 @@ impl<'a> RemoteWaldurApiApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`RemoteWaldurApiPullOfferingRobotAccountsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn pull_offering_robot_accounts(
         &self,
         uuid: impl Into<String>,
@@ -97,6 +101,7 @@ impl<'a> RemoteWaldurApiApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`RemoteWaldurApiPullOfferingUsageBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn pull_offering_usage(
         &self,
         uuid: impl Into<String>,
@@ -115,6 +120,7 @@ impl<'a> RemoteWaldurApiApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`RemoteWaldurApiPullOfferingUsersBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn pull_offering_users(
         &self,
         uuid: impl Into<String>,
@@ -133,6 +139,7 @@ impl<'a> RemoteWaldurApiApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`RemoteWaldurApiPullOrderBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn pull_order(
         &self,
         uuid: impl Into<String>,
@@ -151,6 +158,7 @@ impl<'a> RemoteWaldurApiApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`RemoteWaldurApiPullResourceRobotAccountsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn pull_resource_robot_accounts(
         &self,
         uuid: impl Into<String>,
@@ -169,6 +177,7 @@ impl<'a> RemoteWaldurApiApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RemoteWaldurApiRemoteResourceOrderStatusRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn remote_resource_order_status_retrieve(
         &self,
         resource_uuid: impl Into<String>,
@@ -187,6 +196,7 @@ impl<'a> RemoteWaldurApiApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RemoteWaldurApiRemoteResourceStatusRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn remote_resource_status_retrieve(
         &self,
         resource_uuid: impl Into<String>,
@@ -205,6 +215,7 @@ impl<'a> RemoteWaldurApiApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RemoteWaldurApiRemoteResourceTeamStatusListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn remote_resource_team_status_list(
         &self,
         resource_uuid: impl Into<String>,
@@ -225,6 +236,7 @@ impl<'a> RemoteWaldurApiApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`RemoteWaldurApiCancelTerminationBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn cancel_termination(
         &self,
         uuid: impl Into<String>,
@@ -243,6 +255,7 @@ impl<'a> RemoteWaldurApiApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RemoteWaldurApiImportOfferingBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn import_offering(
         &self,
         body: models::RemoteOfferingCreateRequest,
@@ -261,6 +274,7 @@ impl<'a> RemoteWaldurApiApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`RemoteWaldurApiPushProjectDataBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn push_project_data(
         &self,
         uuid: impl Into<String>,
@@ -279,6 +293,7 @@ impl<'a> RemoteWaldurApiApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RemoteWaldurApiRemoteCategoriesBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn remote_categories(
         &self,
         body: models::RemoteCredentialsRequest,
@@ -299,6 +314,7 @@ impl<'a> RemoteWaldurApiApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RemoteWaldurApiRemoteCustomersBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn remote_customers(
         &self,
         body: models::RemoteCredentialsRequest,
@@ -319,6 +335,7 @@ impl<'a> RemoteWaldurApiApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RemoteWaldurApiSharedOfferingsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn shared_offerings(
         &self,
         body: models::RemoteCredentialsRequest,
@@ -340,6 +357,7 @@ impl<'a> RemoteWaldurApiApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`RemoteWaldurApiSyncResourceBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn sync_resource(
         &self,
         uuid: impl Into<String>,
@@ -358,6 +376,7 @@ impl<'a> RemoteWaldurApiApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`RemoteWaldurApiSyncResourceProjectPermissionsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn sync_resource_project_permissions(
         &self,
         uuid: impl Into<String>,
@@ -379,6 +398,7 @@ pub struct RemoteWaldurApiPullOfferingDetailsBuilder {
 impl RemoteWaldurApiPullOfferingDetailsBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -387,6 +407,7 @@ impl RemoteWaldurApiPullOfferingDetailsBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -406,6 +427,7 @@ impl RemoteWaldurApiPullOfferingDetailsBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -414,6 +436,7 @@ impl RemoteWaldurApiPullOfferingDetailsBuilder {
 impl std::future::IntoFuture for RemoteWaldurApiPullOfferingDetailsBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -428,6 +451,7 @@ pub struct RemoteWaldurApiPullOfferingOrdersBuilder {
 impl RemoteWaldurApiPullOfferingOrdersBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -436,6 +460,7 @@ impl RemoteWaldurApiPullOfferingOrdersBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -455,6 +480,7 @@ impl RemoteWaldurApiPullOfferingOrdersBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -463,6 +489,7 @@ impl RemoteWaldurApiPullOfferingOrdersBuilder {
 impl std::future::IntoFuture for RemoteWaldurApiPullOfferingOrdersBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -477,6 +504,7 @@ pub struct RemoteWaldurApiPullOfferingResourcesBuilder {
 impl RemoteWaldurApiPullOfferingResourcesBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -485,6 +513,7 @@ impl RemoteWaldurApiPullOfferingResourcesBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -504,6 +533,7 @@ impl RemoteWaldurApiPullOfferingResourcesBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -512,6 +542,7 @@ impl RemoteWaldurApiPullOfferingResourcesBuilder {
 impl std::future::IntoFuture for RemoteWaldurApiPullOfferingResourcesBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -526,6 +557,7 @@ pub struct RemoteWaldurApiPullOfferingRobotAccountsBuilder {
 impl RemoteWaldurApiPullOfferingRobotAccountsBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -534,6 +566,7 @@ impl RemoteWaldurApiPullOfferingRobotAccountsBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -553,6 +586,7 @@ impl RemoteWaldurApiPullOfferingRobotAccountsBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -561,6 +595,7 @@ impl RemoteWaldurApiPullOfferingRobotAccountsBuilder {
 impl std::future::IntoFuture for RemoteWaldurApiPullOfferingRobotAccountsBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -575,6 +610,7 @@ pub struct RemoteWaldurApiPullOfferingUsageBuilder {
 impl RemoteWaldurApiPullOfferingUsageBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -583,6 +619,7 @@ impl RemoteWaldurApiPullOfferingUsageBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -602,6 +639,7 @@ impl RemoteWaldurApiPullOfferingUsageBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -610,6 +648,7 @@ impl RemoteWaldurApiPullOfferingUsageBuilder {
 impl std::future::IntoFuture for RemoteWaldurApiPullOfferingUsageBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -624,6 +663,7 @@ pub struct RemoteWaldurApiPullOfferingUsersBuilder {
 impl RemoteWaldurApiPullOfferingUsersBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -632,6 +672,7 @@ impl RemoteWaldurApiPullOfferingUsersBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -651,6 +692,7 @@ impl RemoteWaldurApiPullOfferingUsersBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -659,6 +701,7 @@ impl RemoteWaldurApiPullOfferingUsersBuilder {
 impl std::future::IntoFuture for RemoteWaldurApiPullOfferingUsersBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -673,6 +716,7 @@ pub struct RemoteWaldurApiPullOrderBuilder {
 impl RemoteWaldurApiPullOrderBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -681,6 +725,7 @@ impl RemoteWaldurApiPullOrderBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -700,6 +745,7 @@ impl RemoteWaldurApiPullOrderBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -708,6 +754,7 @@ impl RemoteWaldurApiPullOrderBuilder {
 impl std::future::IntoFuture for RemoteWaldurApiPullOrderBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -722,6 +769,7 @@ pub struct RemoteWaldurApiPullResourceRobotAccountsBuilder {
 impl RemoteWaldurApiPullResourceRobotAccountsBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -730,6 +778,7 @@ impl RemoteWaldurApiPullResourceRobotAccountsBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -749,6 +798,7 @@ impl RemoteWaldurApiPullResourceRobotAccountsBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -757,6 +807,7 @@ impl RemoteWaldurApiPullResourceRobotAccountsBuilder {
 impl std::future::IntoFuture for RemoteWaldurApiPullResourceRobotAccountsBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -771,6 +822,7 @@ pub struct RemoteWaldurApiRemoteResourceOrderStatusRetrieveBuilder {
 impl RemoteWaldurApiRemoteResourceOrderStatusRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -779,6 +831,7 @@ impl RemoteWaldurApiRemoteResourceOrderStatusRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -798,6 +851,7 @@ impl RemoteWaldurApiRemoteResourceOrderStatusRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -816,6 +870,7 @@ for RemoteWaldurApiRemoteResourceOrderStatusRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::RemoteWaldurApiRemoteResourceOrderStatusRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -830,6 +885,7 @@ pub struct RemoteWaldurApiRemoteResourceStatusRetrieveBuilder {
 impl RemoteWaldurApiRemoteResourceStatusRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -838,6 +894,7 @@ impl RemoteWaldurApiRemoteResourceStatusRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -857,6 +914,7 @@ impl RemoteWaldurApiRemoteResourceStatusRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -874,6 +932,7 @@ impl std::future::IntoFuture for RemoteWaldurApiRemoteResourceStatusRetrieveBuil
     type IntoFuture = runtime::ResponseFuture<
         models::RemoteWaldurApiRemoteResourceStatusRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -892,6 +951,7 @@ impl RemoteWaldurApiRemoteResourceTeamStatusListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -899,12 +959,14 @@ impl RemoteWaldurApiRemoteResourceTeamStatusListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -913,6 +975,7 @@ impl RemoteWaldurApiRemoteResourceTeamStatusListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -935,6 +998,7 @@ impl RemoteWaldurApiRemoteResourceTeamStatusListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -947,6 +1011,7 @@ impl RemoteWaldurApiRemoteResourceTeamStatusListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<
@@ -966,6 +1031,7 @@ impl RemoteWaldurApiRemoteResourceTeamStatusListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/remote-waldur-api/remote_resource_team_status/{resource_uuid}/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -982,6 +1048,7 @@ impl std::future::IntoFuture for RemoteWaldurApiRemoteResourceTeamStatusListBuil
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::RemoteWaldurApiRemoteResourceTeamStatusListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -996,6 +1063,7 @@ pub struct RemoteWaldurApiCancelTerminationBuilder {
 impl RemoteWaldurApiCancelTerminationBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1004,6 +1072,7 @@ impl RemoteWaldurApiCancelTerminationBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1023,6 +1092,7 @@ impl RemoteWaldurApiCancelTerminationBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1031,6 +1101,7 @@ impl RemoteWaldurApiCancelTerminationBuilder {
 impl std::future::IntoFuture for RemoteWaldurApiCancelTerminationBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1045,6 +1116,7 @@ pub struct RemoteWaldurApiImportOfferingBuilder {
 impl RemoteWaldurApiImportOfferingBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1053,6 +1125,7 @@ impl RemoteWaldurApiImportOfferingBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1070,6 +1143,7 @@ impl RemoteWaldurApiImportOfferingBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RemoteOfferingCreate> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1078,6 +1152,7 @@ impl RemoteWaldurApiImportOfferingBuilder {
 impl std::future::IntoFuture for RemoteWaldurApiImportOfferingBuilder {
     type Output = Result<models::RemoteOfferingCreate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RemoteOfferingCreate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1092,6 +1167,7 @@ pub struct RemoteWaldurApiPushProjectDataBuilder {
 impl RemoteWaldurApiPushProjectDataBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1100,6 +1176,7 @@ impl RemoteWaldurApiPushProjectDataBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1119,6 +1196,7 @@ impl RemoteWaldurApiPushProjectDataBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1127,6 +1205,7 @@ impl RemoteWaldurApiPushProjectDataBuilder {
 impl std::future::IntoFuture for RemoteWaldurApiPushProjectDataBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1144,6 +1223,7 @@ impl RemoteWaldurApiRemoteCategoriesBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -1151,12 +1231,14 @@ impl RemoteWaldurApiRemoteCategoriesBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1165,6 +1247,7 @@ impl RemoteWaldurApiRemoteCategoriesBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1185,6 +1268,7 @@ impl RemoteWaldurApiRemoteCategoriesBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -1202,6 +1286,7 @@ impl std::future::IntoFuture for RemoteWaldurApiRemoteCategoriesBuilder {
     type IntoFuture = runtime::ResponseFuture<
         Vec<Lenient<models::RemoteWaldurApiRemoteCategoriesResponse>>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1219,6 +1304,7 @@ impl RemoteWaldurApiRemoteCustomersBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -1226,12 +1312,14 @@ impl RemoteWaldurApiRemoteCustomersBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1240,6 +1328,7 @@ impl RemoteWaldurApiRemoteCustomersBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1260,6 +1349,7 @@ impl RemoteWaldurApiRemoteCustomersBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<Vec<Lenient<models::RemoteCredentials>>> {
@@ -1270,6 +1360,7 @@ impl RemoteWaldurApiRemoteCustomersBuilder {
 impl std::future::IntoFuture for RemoteWaldurApiRemoteCustomersBuilder {
     type Output = Result<Vec<Lenient<models::RemoteCredentials>>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<Vec<Lenient<models::RemoteCredentials>>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1286,6 +1377,7 @@ pub struct RemoteWaldurApiSharedOfferingsBuilder {
 }
 impl RemoteWaldurApiSharedOfferingsBuilder {
     /// Query `customer_uuid`, string.
+    #[inline]
     pub fn customer_uuid(mut self, value: impl Into<String>) -> Self {
         self.customer_uuid = Some(value.into());
         self
@@ -1293,6 +1385,7 @@ impl RemoteWaldurApiSharedOfferingsBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -1300,12 +1393,14 @@ impl RemoteWaldurApiSharedOfferingsBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1314,6 +1409,7 @@ impl RemoteWaldurApiSharedOfferingsBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1335,6 +1431,7 @@ impl RemoteWaldurApiSharedOfferingsBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -1352,6 +1449,7 @@ impl std::future::IntoFuture for RemoteWaldurApiSharedOfferingsBuilder {
     type IntoFuture = runtime::ResponseFuture<
         Vec<Lenient<models::RemoteWaldurApiSharedOfferingsResponse>>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1366,6 +1464,7 @@ pub struct RemoteWaldurApiSyncResourceBuilder {
 impl RemoteWaldurApiSyncResourceBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1374,6 +1473,7 @@ impl RemoteWaldurApiSyncResourceBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1393,6 +1493,7 @@ impl RemoteWaldurApiSyncResourceBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1401,6 +1502,7 @@ impl RemoteWaldurApiSyncResourceBuilder {
 impl std::future::IntoFuture for RemoteWaldurApiSyncResourceBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1415,6 +1517,7 @@ pub struct RemoteWaldurApiSyncResourceProjectPermissionsBuilder {
 impl RemoteWaldurApiSyncResourceProjectPermissionsBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1423,6 +1526,7 @@ impl RemoteWaldurApiSyncResourceProjectPermissionsBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1442,6 +1546,7 @@ impl RemoteWaldurApiSyncResourceProjectPermissionsBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1450,6 +1555,7 @@ impl RemoteWaldurApiSyncResourceProjectPermissionsBuilder {
 impl std::future::IntoFuture for RemoteWaldurApiSyncResourceProjectPermissionsBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1464,6 +1570,7 @@ pub struct RemoteWaldurApiMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> RemoteWaldurApiMock<'a> {
     /// Expects `POST /api/remote-waldur-api/pull_offering_details/{uuid}/` (operation `remote_waldur_api_pull_offering_details`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn pull_offering_details(
         &self,
         uuid: &str,
@@ -1478,6 +1585,7 @@ impl<'a> RemoteWaldurApiMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/remote-waldur-api/pull_offering_orders/{uuid}/` (operation `remote_waldur_api_pull_offering_orders`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn pull_offering_orders(
         &self,
         uuid: &str,
@@ -1492,6 +1600,7 @@ impl<'a> RemoteWaldurApiMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/remote-waldur-api/pull_offering_resources/{uuid}/` (operation `remote_waldur_api_pull_offering_resources`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn pull_offering_resources(
         &self,
         uuid: &str,
@@ -1506,6 +1615,7 @@ impl<'a> RemoteWaldurApiMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/remote-waldur-api/pull_offering_robot_accounts/{uuid}/` (operation `remote_waldur_api_pull_offering_robot_accounts`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn pull_offering_robot_accounts(
         &self,
         uuid: &str,
@@ -1520,6 +1630,7 @@ impl<'a> RemoteWaldurApiMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/remote-waldur-api/pull_offering_usage/{uuid}/` (operation `remote_waldur_api_pull_offering_usage`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn pull_offering_usage(
         &self,
         uuid: &str,
@@ -1534,6 +1645,7 @@ impl<'a> RemoteWaldurApiMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/remote-waldur-api/pull_offering_users/{uuid}/` (operation `remote_waldur_api_pull_offering_users`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn pull_offering_users(
         &self,
         uuid: &str,
@@ -1548,6 +1660,7 @@ impl<'a> RemoteWaldurApiMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/remote-waldur-api/pull_order/{uuid}` (operation `remote_waldur_api_pull_order`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn pull_order(
         &self,
         uuid: &str,
@@ -1562,6 +1675,7 @@ impl<'a> RemoteWaldurApiMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/remote-waldur-api/pull_resource_robot_accounts/{uuid}/` (operation `remote_waldur_api_pull_resource_robot_accounts`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn pull_resource_robot_accounts(
         &self,
         uuid: &str,
@@ -1576,6 +1690,7 @@ impl<'a> RemoteWaldurApiMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/remote-waldur-api/remote_resource_order_status/{resource_uuid}/` (operation `remote_waldur_api_remote_resource_order_status_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn remote_resource_order_status_retrieve(
         &self,
         resource_uuid: &str,
@@ -1593,6 +1708,7 @@ impl<'a> RemoteWaldurApiMock<'a> {
             .path_param("resource_uuid", resource_uuid)
     }
     /// Expects `GET /api/remote-waldur-api/remote_resource_status/{resource_uuid}/` (operation `remote_waldur_api_remote_resource_status_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn remote_resource_status_retrieve(
         &self,
         resource_uuid: &str,
@@ -1610,6 +1726,7 @@ impl<'a> RemoteWaldurApiMock<'a> {
             .path_param("resource_uuid", resource_uuid)
     }
     /// Expects `GET /api/remote-waldur-api/remote_resource_team_status/{resource_uuid}/` (operation `remote_waldur_api_remote_resource_team_status_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn remote_resource_team_status_list(
         &self,
         resource_uuid: &str,
@@ -1627,6 +1744,7 @@ impl<'a> RemoteWaldurApiMock<'a> {
             .path_param("resource_uuid", resource_uuid)
     }
     /// Expects `POST /api/remote-waldur-api/cancel_termination/{uuid}` (operation `remote_waldur_api_cancel_termination`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn cancel_termination(
         &self,
         uuid: &str,
@@ -1641,6 +1759,7 @@ impl<'a> RemoteWaldurApiMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/remote-waldur-api/import_offering/` (operation `remote_waldur_api_import_offering`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn import_offering(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::RemoteOfferingCreate> {
@@ -1653,6 +1772,7 @@ impl<'a> RemoteWaldurApiMock<'a> {
         )
     }
     /// Expects `POST /api/remote-waldur-api/push_project_data/{uuid}/` (operation `remote_waldur_api_push_project_data`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn push_project_data(
         &self,
         uuid: &str,
@@ -1667,6 +1787,7 @@ impl<'a> RemoteWaldurApiMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/remote-waldur-api/remote_categories/` (operation `remote_waldur_api_remote_categories`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn remote_categories(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -1682,6 +1803,7 @@ impl<'a> RemoteWaldurApiMock<'a> {
         )
     }
     /// Expects `POST /api/remote-waldur-api/remote_customers/` (operation `remote_waldur_api_remote_customers`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn remote_customers(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, Vec<Lenient<models::RemoteCredentials>>> {
@@ -1694,6 +1816,7 @@ impl<'a> RemoteWaldurApiMock<'a> {
         )
     }
     /// Expects `POST /api/remote-waldur-api/shared_offerings/` (operation `remote_waldur_api_shared_offerings`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn shared_offerings(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -1709,6 +1832,7 @@ impl<'a> RemoteWaldurApiMock<'a> {
         )
     }
     /// Expects `POST /api/remote-waldur-api/sync_resource/{uuid}/` (operation `remote_waldur_api_sync_resource`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn sync_resource(
         &self,
         uuid: &str,
@@ -1723,6 +1847,7 @@ impl<'a> RemoteWaldurApiMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/remote-waldur-api/sync_resource_project_permissions/{uuid}/` (operation `remote_waldur_api_sync_resource_project_permissions`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn sync_resource_project_permissions(
         &self,
         uuid: &str,

@@ -25,6 +25,7 @@ impl<'a> ReviewerBidsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ReviewerBidsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> ReviewerBidsListBuilder {
         ReviewerBidsListBuilder {
             client: self.client.clone(),
@@ -46,6 +47,7 @@ impl<'a> ReviewerBidsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ReviewerBidsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> ReviewerBidsRetrieveBuilder {
         ReviewerBidsRetrieveBuilder {
             client: self.client.clone(),
@@ -61,6 +63,7 @@ impl<'a> ReviewerBidsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`ReviewerBidsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(&self, body: models::ReviewerBidRequest) -> ReviewerBidsCreateBuilder {
         ReviewerBidsCreateBuilder {
             client: self.client.clone(),
@@ -76,6 +79,7 @@ impl<'a> ReviewerBidsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ReviewerBidsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -96,6 +100,7 @@ impl<'a> ReviewerBidsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ReviewerBidsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, uuid: Uuid) -> ReviewerBidsPartialUpdateBuilder {
         ReviewerBidsPartialUpdateBuilder {
             client: self.client.clone(),
@@ -112,6 +117,7 @@ impl<'a> ReviewerBidsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`ReviewerBidsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> ReviewerBidsDestroyBuilder {
         ReviewerBidsDestroyBuilder {
             client: self.client.clone(),
@@ -129,6 +135,7 @@ impl<'a> ReviewerBidsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ReviewerBidsMyBidsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn my_bids_list(&self) -> ReviewerBidsMyBidsListBuilder {
         ReviewerBidsMyBidsListBuilder {
             client: self.client.clone(),
@@ -152,6 +159,7 @@ impl<'a> ReviewerBidsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ReviewerBidsBulkSubmitBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn bulk_submit(
         &self,
         body: models::ReviewerBulkBidRequest,
@@ -172,6 +180,7 @@ impl<'a> ReviewerBidsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ReviewerBidsSubmitBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn submit(
         &self,
         body: models::ReviewerBidSubmitRequest,
@@ -203,16 +212,19 @@ impl ReviewerBidsListBuilder {
     /// Query `bid`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_bid`\](Self::add_bid) adds one to them.
+    #[inline]
     pub fn bid(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.bid = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `bid`, after those set before (with [`bid`](Self::bid) or this method).
+    #[inline]
     pub fn add_bid(mut self, value: impl Into<String>) -> Self {
         self.bid.push(value.into());
         self
     }
     /// Query `call_uuid`, string (uuid).
+    #[inline]
     pub fn call_uuid(mut self, value: Uuid) -> Self {
         self.call_uuid = Some(value);
         self
@@ -222,11 +234,13 @@ impl ReviewerBidsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -234,6 +248,7 @@ impl ReviewerBidsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -241,22 +256,26 @@ impl ReviewerBidsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `proposal_uuid`, string (uuid).
+    #[inline]
     pub fn proposal_uuid(mut self, value: Uuid) -> Self {
         self.proposal_uuid = Some(value);
         self
     }
     /// Query `reviewer_uuid`, string (uuid).
+    #[inline]
     pub fn reviewer_uuid(mut self, value: Uuid) -> Self {
         self.reviewer_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -265,6 +284,7 @@ impl ReviewerBidsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -283,6 +303,7 @@ impl ReviewerBidsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::ReviewerBid>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -291,6 +312,7 @@ impl ReviewerBidsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::ReviewerBid> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -306,6 +328,7 @@ impl ReviewerBidsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/reviewer-bids/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -317,6 +340,7 @@ impl ReviewerBidsListBuilder {
 impl std::future::IntoFuture for ReviewerBidsListBuilder {
     type Output = Result<runtime::Page<models::ReviewerBid>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ReviewerBid>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -331,6 +355,7 @@ pub struct ReviewerBidsRetrieveBuilder {
 impl ReviewerBidsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -339,6 +364,7 @@ impl ReviewerBidsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -354,6 +380,7 @@ impl ReviewerBidsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ReviewerBid> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -362,6 +389,7 @@ impl ReviewerBidsRetrieveBuilder {
 impl std::future::IntoFuture for ReviewerBidsRetrieveBuilder {
     type Output = Result<models::ReviewerBid, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ReviewerBid>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -376,6 +404,7 @@ pub struct ReviewerBidsCreateBuilder {
 impl ReviewerBidsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -384,6 +413,7 @@ impl ReviewerBidsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -395,6 +425,7 @@ impl ReviewerBidsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ReviewerBid> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -403,6 +434,7 @@ impl ReviewerBidsCreateBuilder {
 impl std::future::IntoFuture for ReviewerBidsCreateBuilder {
     type Output = Result<models::ReviewerBid, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ReviewerBid>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -418,6 +450,7 @@ pub struct ReviewerBidsUpdateBuilder {
 impl ReviewerBidsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -426,6 +459,7 @@ impl ReviewerBidsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -442,6 +476,7 @@ impl ReviewerBidsUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ReviewerBid> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -450,6 +485,7 @@ impl ReviewerBidsUpdateBuilder {
 impl std::future::IntoFuture for ReviewerBidsUpdateBuilder {
     type Output = Result<models::ReviewerBid, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ReviewerBid>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -465,6 +501,7 @@ pub struct ReviewerBidsPartialUpdateBuilder {
 impl ReviewerBidsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -474,10 +511,12 @@ impl ReviewerBidsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedReviewerBidRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -496,6 +535,7 @@ impl ReviewerBidsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ReviewerBid> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -504,6 +544,7 @@ impl ReviewerBidsPartialUpdateBuilder {
 impl std::future::IntoFuture for ReviewerBidsPartialUpdateBuilder {
     type Output = Result<models::ReviewerBid, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ReviewerBid>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -518,6 +559,7 @@ pub struct ReviewerBidsDestroyBuilder {
 impl ReviewerBidsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -526,6 +568,7 @@ impl ReviewerBidsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -541,6 +584,7 @@ impl ReviewerBidsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -549,6 +593,7 @@ impl ReviewerBidsDestroyBuilder {
 impl std::future::IntoFuture for ReviewerBidsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -573,16 +618,19 @@ impl ReviewerBidsMyBidsListBuilder {
     /// Query `bid`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_bid`\](Self::add_bid) adds one to them.
+    #[inline]
     pub fn bid(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.bid = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `bid`, after those set before (with [`bid`](Self::bid) or this method).
+    #[inline]
     pub fn add_bid(mut self, value: impl Into<String>) -> Self {
         self.bid.push(value.into());
         self
     }
     /// Query `call_uuid`, string (uuid).
+    #[inline]
     pub fn call_uuid(mut self, value: Uuid) -> Self {
         self.call_uuid = Some(value);
         self
@@ -592,11 +640,13 @@ impl ReviewerBidsMyBidsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -604,6 +654,7 @@ impl ReviewerBidsMyBidsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -611,22 +662,26 @@ impl ReviewerBidsMyBidsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `proposal_uuid`, string (uuid).
+    #[inline]
     pub fn proposal_uuid(mut self, value: Uuid) -> Self {
         self.proposal_uuid = Some(value);
         self
     }
     /// Query `reviewer_uuid`, string (uuid).
+    #[inline]
     pub fn reviewer_uuid(mut self, value: Uuid) -> Self {
         self.reviewer_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -635,6 +690,7 @@ impl ReviewerBidsMyBidsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -656,6 +712,7 @@ impl ReviewerBidsMyBidsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::ReviewerBid>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -664,6 +721,7 @@ impl ReviewerBidsMyBidsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::ReviewerBid> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -679,6 +737,7 @@ impl ReviewerBidsMyBidsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/reviewer-bids/my-bids/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -690,6 +749,7 @@ impl ReviewerBidsMyBidsListBuilder {
 impl std::future::IntoFuture for ReviewerBidsMyBidsListBuilder {
     type Output = Result<runtime::Page<models::ReviewerBid>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ReviewerBid>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -704,6 +764,7 @@ pub struct ReviewerBidsBulkSubmitBuilder {
 impl ReviewerBidsBulkSubmitBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -712,6 +773,7 @@ impl ReviewerBidsBulkSubmitBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -726,6 +788,7 @@ impl ReviewerBidsBulkSubmitBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ReviewerBulkBid> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -734,6 +797,7 @@ impl ReviewerBidsBulkSubmitBuilder {
 impl std::future::IntoFuture for ReviewerBidsBulkSubmitBuilder {
     type Output = Result<models::ReviewerBulkBid, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ReviewerBulkBid>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -748,6 +812,7 @@ pub struct ReviewerBidsSubmitBuilder {
 impl ReviewerBidsSubmitBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -756,6 +821,7 @@ impl ReviewerBidsSubmitBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -770,6 +836,7 @@ impl ReviewerBidsSubmitBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ReviewerBid> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -778,6 +845,7 @@ impl ReviewerBidsSubmitBuilder {
 impl std::future::IntoFuture for ReviewerBidsSubmitBuilder {
     type Output = Result<models::ReviewerBid, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ReviewerBid>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -792,6 +860,7 @@ pub struct ReviewerBidsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> ReviewerBidsMock<'a> {
     /// Expects `GET /api/reviewer-bids/` (operation `reviewer_bids_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::ReviewerBid>> {
@@ -804,6 +873,7 @@ impl<'a> ReviewerBidsMock<'a> {
         )
     }
     /// Expects `GET /api/reviewer-bids/{uuid}/` (operation `reviewer_bids_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -818,6 +888,7 @@ impl<'a> ReviewerBidsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/reviewer-bids/` (operation `reviewer_bids_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::ReviewerBid> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -828,6 +899,7 @@ impl<'a> ReviewerBidsMock<'a> {
         )
     }
     /// Expects `PUT /api/reviewer-bids/{uuid}/` (operation `reviewer_bids_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -842,6 +914,7 @@ impl<'a> ReviewerBidsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/reviewer-bids/{uuid}/` (operation `reviewer_bids_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -856,6 +929,7 @@ impl<'a> ReviewerBidsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/reviewer-bids/{uuid}/` (operation `reviewer_bids_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -870,6 +944,7 @@ impl<'a> ReviewerBidsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/reviewer-bids/my-bids/` (operation `reviewer_bids_my_bids_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn my_bids_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::ReviewerBid>> {
@@ -882,6 +957,7 @@ impl<'a> ReviewerBidsMock<'a> {
         )
     }
     /// Expects `POST /api/reviewer-bids/bulk-submit/` (operation `reviewer_bids_bulk_submit`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn bulk_submit(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::ReviewerBulkBid> {
@@ -894,6 +970,7 @@ impl<'a> ReviewerBidsMock<'a> {
         )
     }
     /// Expects `POST /api/reviewer-bids/submit/` (operation `reviewer_bids_submit`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn submit(&self) -> runtime::mock_ops::MockOperation<'a, models::ReviewerBid> {
         runtime::mock_ops::MockOperation::new(
             self.server,

@@ -27,6 +27,7 @@ impl<'a> ReviewerInvitationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ReviewerInvitationsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(
         &self,
         token: impl Into<String>,
@@ -49,6 +50,7 @@ impl<'a> ReviewerInvitationsApi<'a> {
     /// - `401`
     ///
     /// Returns a [`ReviewerInvitationsAcceptBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn accept(&self, token: impl Into<String>) -> ReviewerInvitationsAcceptBuilder {
         ReviewerInvitationsAcceptBuilder {
             client: self.client.clone(),
@@ -67,6 +69,7 @@ impl<'a> ReviewerInvitationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ReviewerInvitationsDeclineBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn decline(
         &self,
         token: impl Into<String>,
@@ -90,6 +93,7 @@ pub struct ReviewerInvitationsRetrieveBuilder {
 impl ReviewerInvitationsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -98,6 +102,7 @@ impl ReviewerInvitationsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -117,6 +122,7 @@ impl ReviewerInvitationsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::ReviewerInvitationsRetrieveResponse> {
@@ -129,6 +135,7 @@ impl std::future::IntoFuture for ReviewerInvitationsRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::ReviewerInvitationsRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -144,6 +151,7 @@ pub struct ReviewerInvitationsAcceptBuilder {
 impl ReviewerInvitationsAcceptBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -153,10 +161,12 @@ impl ReviewerInvitationsAcceptBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::InvitationAcceptRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -179,6 +189,7 @@ impl ReviewerInvitationsAcceptBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::DetailDeclaredConflicts> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -187,6 +198,7 @@ impl ReviewerInvitationsAcceptBuilder {
 impl std::future::IntoFuture for ReviewerInvitationsAcceptBuilder {
     type Output = Result<models::DetailDeclaredConflicts, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::DetailDeclaredConflicts>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -202,6 +214,7 @@ pub struct ReviewerInvitationsDeclineBuilder {
 impl ReviewerInvitationsDeclineBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -210,6 +223,7 @@ impl ReviewerInvitationsDeclineBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -230,6 +244,7 @@ impl ReviewerInvitationsDeclineBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -238,6 +253,7 @@ impl ReviewerInvitationsDeclineBuilder {
 impl std::future::IntoFuture for ReviewerInvitationsDeclineBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -252,6 +268,7 @@ pub struct ReviewerInvitationsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> ReviewerInvitationsMock<'a> {
     /// Expects `GET /api/reviewer-invitations/{token}/` (operation `reviewer_invitations_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         token: &str,
@@ -269,6 +286,7 @@ impl<'a> ReviewerInvitationsMock<'a> {
             .path_param("token", token)
     }
     /// Expects `POST /api/reviewer-invitations/{token}/accept/` (operation `reviewer_invitations_accept`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn accept(
         &self,
         token: &str,
@@ -283,6 +301,7 @@ impl<'a> ReviewerInvitationsMock<'a> {
             .path_param("token", token)
     }
     /// Expects `POST /api/reviewer-invitations/{token}/decline/` (operation `reviewer_invitations_decline`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn decline(
         &self,
         token: &str,

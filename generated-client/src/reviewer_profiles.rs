@@ -25,6 +25,7 @@ impl<'a> ReviewerProfilesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`NestedReviewerProfileAffiliationsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn nested_reviewer_profile_affiliations_list(
         &self,
         reviewer_profile_uuid: impl Into<String>,
@@ -45,6 +46,7 @@ impl<'a> ReviewerProfilesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`NestedReviewerProfileAffiliationsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn nested_reviewer_profile_affiliations_retrieve(
         &self,
         reviewer_profile_uuid: impl Into<String>,
@@ -65,6 +67,7 @@ impl<'a> ReviewerProfilesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`NestedReviewerProfileExpertiseListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn nested_reviewer_profile_expertise_list(
         &self,
         reviewer_profile_uuid: impl Into<String>,
@@ -85,6 +88,7 @@ impl<'a> ReviewerProfilesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`NestedReviewerProfileExpertiseRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn nested_reviewer_profile_expertise_retrieve(
         &self,
         reviewer_profile_uuid: impl Into<String>,
@@ -105,6 +109,7 @@ impl<'a> ReviewerProfilesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`NestedReviewerProfilePublicationsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn nested_reviewer_profile_publications_list(
         &self,
         reviewer_profile_uuid: impl Into<String>,
@@ -125,6 +130,7 @@ impl<'a> ReviewerProfilesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`NestedReviewerProfilePublicationsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn nested_reviewer_profile_publications_retrieve(
         &self,
         reviewer_profile_uuid: impl Into<String>,
@@ -147,6 +153,7 @@ impl<'a> ReviewerProfilesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ReviewerProfilesConnectOrcidRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn connect_orcid_retrieve(
         &self,
         uuid: Uuid,
@@ -165,6 +172,7 @@ impl<'a> ReviewerProfilesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ReviewerProfilesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> ReviewerProfilesListBuilder {
         ReviewerProfilesListBuilder {
             client: self.client.clone(),
@@ -191,6 +199,7 @@ impl<'a> ReviewerProfilesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ReviewerProfilesMeRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn me_retrieve(&self) -> ReviewerProfilesMeRetrieveBuilder {
         ReviewerProfilesMeRetrieveBuilder {
             client: self.client.clone(),
@@ -205,6 +214,7 @@ impl<'a> ReviewerProfilesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ReviewerProfilesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> ReviewerProfilesRetrieveBuilder {
         ReviewerProfilesRetrieveBuilder {
             client: self.client.clone(),
@@ -220,6 +230,7 @@ impl<'a> ReviewerProfilesApi<'a> {
     /// - `201`
     ///
     /// Returns a [`NestedReviewerProfileAffiliationsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn nested_reviewer_profile_affiliations_create(
         &self,
         reviewer_profile_uuid: impl Into<String>,
@@ -240,6 +251,7 @@ impl<'a> ReviewerProfilesApi<'a> {
     /// - `201`
     ///
     /// Returns a [`NestedReviewerProfileExpertiseCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn nested_reviewer_profile_expertise_create(
         &self,
         reviewer_profile_uuid: impl Into<String>,
@@ -260,6 +272,7 @@ impl<'a> ReviewerProfilesApi<'a> {
     /// - `201`
     ///
     /// Returns a [`NestedReviewerProfilePublicationsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn nested_reviewer_profile_publications_create(
         &self,
         reviewer_profile_uuid: impl Into<String>,
@@ -282,6 +295,7 @@ impl<'a> ReviewerProfilesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ReviewerProfilesConnectOrcidCallbackBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn connect_orcid_callback(
         &self,
         uuid: Uuid,
@@ -302,6 +316,7 @@ impl<'a> ReviewerProfilesApi<'a> {
     /// - `201`
     ///
     /// Returns a [`ReviewerProfilesCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(&self) -> ReviewerProfilesCreateBuilder {
         ReviewerProfilesCreateBuilder {
             client: self.client.clone(),
@@ -319,6 +334,7 @@ impl<'a> ReviewerProfilesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ReviewerProfilesDisconnectOrcidBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn disconnect_orcid(
         &self,
         uuid: Uuid,
@@ -340,6 +356,7 @@ impl<'a> ReviewerProfilesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ReviewerProfilesImportPublicationsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn import_publications(
         &self,
         uuid: Uuid,
@@ -361,6 +378,7 @@ impl<'a> ReviewerProfilesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ReviewerProfilesMeBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn me(&self) -> ReviewerProfilesMeBuilder {
         ReviewerProfilesMeBuilder {
             client: self.client.clone(),
@@ -378,6 +396,7 @@ impl<'a> ReviewerProfilesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ReviewerProfilesPublishBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn publish(&self) -> ReviewerProfilesPublishBuilder {
         ReviewerProfilesPublishBuilder {
             client: self.client.clone(),
@@ -395,6 +414,7 @@ impl<'a> ReviewerProfilesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ReviewerProfilesSyncOrcidBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn sync_orcid(&self, uuid: Uuid) -> ReviewerProfilesSyncOrcidBuilder {
         ReviewerProfilesSyncOrcidBuilder {
             client: self.client.clone(),
@@ -413,6 +433,7 @@ impl<'a> ReviewerProfilesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ReviewerProfilesUnpublishBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn unpublish(&self) -> ReviewerProfilesUnpublishBuilder {
         ReviewerProfilesUnpublishBuilder {
             client: self.client.clone(),
@@ -428,6 +449,7 @@ impl<'a> ReviewerProfilesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`NestedReviewerProfileAffiliationsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn nested_reviewer_profile_affiliations_update(
         &self,
         reviewer_profile_uuid: impl Into<String>,
@@ -450,6 +472,7 @@ impl<'a> ReviewerProfilesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`NestedReviewerProfileExpertiseUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn nested_reviewer_profile_expertise_update(
         &self,
         reviewer_profile_uuid: impl Into<String>,
@@ -472,6 +495,7 @@ impl<'a> ReviewerProfilesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`NestedReviewerProfilePublicationsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn nested_reviewer_profile_publications_update(
         &self,
         reviewer_profile_uuid: impl Into<String>,
@@ -494,6 +518,7 @@ impl<'a> ReviewerProfilesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ReviewerProfilesUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(&self, uuid: Uuid) -> ReviewerProfilesUpdateBuilder {
         ReviewerProfilesUpdateBuilder {
             client: self.client.clone(),
@@ -510,6 +535,7 @@ impl<'a> ReviewerProfilesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`NestedReviewerProfileAffiliationsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn nested_reviewer_profile_affiliations_partial_update(
         &self,
         reviewer_profile_uuid: impl Into<String>,
@@ -531,6 +557,7 @@ impl<'a> ReviewerProfilesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`NestedReviewerProfileExpertisePartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn nested_reviewer_profile_expertise_partial_update(
         &self,
         reviewer_profile_uuid: impl Into<String>,
@@ -552,6 +579,7 @@ impl<'a> ReviewerProfilesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`NestedReviewerProfilePublicationsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn nested_reviewer_profile_publications_partial_update(
         &self,
         reviewer_profile_uuid: impl Into<String>,
@@ -575,6 +603,7 @@ impl<'a> ReviewerProfilesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ReviewerProfilesMePartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn me_partial_update(&self) -> ReviewerProfilesMePartialUpdateBuilder {
         ReviewerProfilesMePartialUpdateBuilder {
             client: self.client.clone(),
@@ -590,6 +619,7 @@ impl<'a> ReviewerProfilesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ReviewerProfilesPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, uuid: Uuid) -> ReviewerProfilesPartialUpdateBuilder {
         ReviewerProfilesPartialUpdateBuilder {
             client: self.client.clone(),
@@ -606,6 +636,7 @@ impl<'a> ReviewerProfilesApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`NestedReviewerProfileAffiliationsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn nested_reviewer_profile_affiliations_destroy(
         &self,
         reviewer_profile_uuid: impl Into<String>,
@@ -626,6 +657,7 @@ impl<'a> ReviewerProfilesApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`NestedReviewerProfileExpertiseDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn nested_reviewer_profile_expertise_destroy(
         &self,
         reviewer_profile_uuid: impl Into<String>,
@@ -646,6 +678,7 @@ impl<'a> ReviewerProfilesApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`NestedReviewerProfilePublicationsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn nested_reviewer_profile_publications_destroy(
         &self,
         reviewer_profile_uuid: impl Into<String>,
@@ -666,6 +699,7 @@ impl<'a> ReviewerProfilesApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`ReviewerProfilesDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> ReviewerProfilesDestroyBuilder {
         ReviewerProfilesDestroyBuilder {
             client: self.client.clone(),
@@ -688,6 +722,7 @@ impl NestedReviewerProfileAffiliationsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -695,12 +730,14 @@ impl NestedReviewerProfileAffiliationsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -709,6 +746,7 @@ impl NestedReviewerProfileAffiliationsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -732,6 +770,7 @@ impl NestedReviewerProfileAffiliationsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::ReviewerAffiliation>> {
@@ -742,6 +781,7 @@ impl NestedReviewerProfileAffiliationsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::ReviewerAffiliation> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -757,6 +797,7 @@ impl NestedReviewerProfileAffiliationsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/reviewer-profiles/{reviewer_profile_uuid}/affiliations/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -770,6 +811,7 @@ impl std::future::IntoFuture for NestedReviewerProfileAffiliationsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::ReviewerAffiliation>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -785,6 +827,7 @@ pub struct NestedReviewerProfileAffiliationsRetrieveBuilder {
 impl NestedReviewerProfileAffiliationsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -793,6 +836,7 @@ impl NestedReviewerProfileAffiliationsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -813,6 +857,7 @@ impl NestedReviewerProfileAffiliationsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ReviewerAffiliation> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -821,6 +866,7 @@ impl NestedReviewerProfileAffiliationsRetrieveBuilder {
 impl std::future::IntoFuture for NestedReviewerProfileAffiliationsRetrieveBuilder {
     type Output = Result<models::ReviewerAffiliation, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ReviewerAffiliation>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -839,6 +885,7 @@ impl NestedReviewerProfileExpertiseListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -846,12 +893,14 @@ impl NestedReviewerProfileExpertiseListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -860,6 +909,7 @@ impl NestedReviewerProfileExpertiseListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -883,6 +933,7 @@ impl NestedReviewerProfileExpertiseListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::ReviewerExpertise>> {
@@ -893,6 +944,7 @@ impl NestedReviewerProfileExpertiseListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::ReviewerExpertise> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -908,6 +960,7 @@ impl NestedReviewerProfileExpertiseListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/reviewer-profiles/{reviewer_profile_uuid}/expertise/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -919,6 +972,7 @@ impl NestedReviewerProfileExpertiseListBuilder {
 impl std::future::IntoFuture for NestedReviewerProfileExpertiseListBuilder {
     type Output = Result<runtime::Page<models::ReviewerExpertise>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ReviewerExpertise>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -934,6 +988,7 @@ pub struct NestedReviewerProfileExpertiseRetrieveBuilder {
 impl NestedReviewerProfileExpertiseRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -942,6 +997,7 @@ impl NestedReviewerProfileExpertiseRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -962,6 +1018,7 @@ impl NestedReviewerProfileExpertiseRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ReviewerExpertise> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -970,6 +1027,7 @@ impl NestedReviewerProfileExpertiseRetrieveBuilder {
 impl std::future::IntoFuture for NestedReviewerProfileExpertiseRetrieveBuilder {
     type Output = Result<models::ReviewerExpertise, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ReviewerExpertise>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -988,6 +1046,7 @@ impl NestedReviewerProfilePublicationsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -995,12 +1054,14 @@ impl NestedReviewerProfilePublicationsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1009,6 +1070,7 @@ impl NestedReviewerProfilePublicationsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1032,6 +1094,7 @@ impl NestedReviewerProfilePublicationsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::ReviewerPublication>> {
@@ -1042,6 +1105,7 @@ impl NestedReviewerProfilePublicationsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::ReviewerPublication> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -1057,6 +1121,7 @@ impl NestedReviewerProfilePublicationsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/reviewer-profiles/{reviewer_profile_uuid}/publications/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -1070,6 +1135,7 @@ impl std::future::IntoFuture for NestedReviewerProfilePublicationsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::ReviewerPublication>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1085,6 +1151,7 @@ pub struct NestedReviewerProfilePublicationsRetrieveBuilder {
 impl NestedReviewerProfilePublicationsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1093,6 +1160,7 @@ impl NestedReviewerProfilePublicationsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1113,6 +1181,7 @@ impl NestedReviewerProfilePublicationsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ReviewerPublication> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1121,6 +1190,7 @@ impl NestedReviewerProfilePublicationsRetrieveBuilder {
 impl std::future::IntoFuture for NestedReviewerProfilePublicationsRetrieveBuilder {
     type Output = Result<models::ReviewerPublication, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ReviewerPublication>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1135,6 +1205,7 @@ pub struct ReviewerProfilesConnectOrcidRetrieveBuilder {
 impl ReviewerProfilesConnectOrcidRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1143,6 +1214,7 @@ impl ReviewerProfilesConnectOrcidRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1162,6 +1234,7 @@ impl ReviewerProfilesConnectOrcidRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::ReviewerProfilesConnectOrcidRetrieveResponse> {
@@ -1177,6 +1250,7 @@ impl std::future::IntoFuture for ReviewerProfilesConnectOrcidRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::ReviewerProfilesConnectOrcidRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1200,16 +1274,19 @@ pub struct ReviewerProfilesListBuilder {
 }
 impl ReviewerProfilesListBuilder {
     /// Query `expertise_category_uuid`, string (uuid).
+    #[inline]
     pub fn expertise_category_uuid(mut self, value: Uuid) -> Self {
         self.expertise_category_uuid = Some(value);
         self
     }
     /// Query `expertise_keyword`, string.
+    #[inline]
     pub fn expertise_keyword(mut self, value: impl Into<String>) -> Self {
         self.expertise_keyword = Some(value.into());
         self
     }
     /// Query `has_orcid`, boolean.
+    #[inline]
     pub fn has_orcid(mut self, value: bool) -> Self {
         self.has_orcid = Some(value);
         self
@@ -1219,16 +1296,19 @@ impl ReviewerProfilesListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
     }
     /// Query `orcid_id`, string.
+    #[inline]
     pub fn orcid_id(mut self, value: impl Into<String>) -> Self {
         self.orcid_id = Some(value.into());
         self
@@ -1236,6 +1316,7 @@ impl ReviewerProfilesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -1243,27 +1324,32 @@ impl ReviewerProfilesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `user_email`, string.
+    #[inline]
     pub fn user_email(mut self, value: impl Into<String>) -> Self {
         self.user_email = Some(value.into());
         self
     }
     /// Query `user_name`, string.
+    #[inline]
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.user_name = Some(value.into());
         self
     }
     /// Query `user_uuid`, string (uuid).
+    #[inline]
     pub fn user_uuid(mut self, value: Uuid) -> Self {
         self.user_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1272,6 +1358,7 @@ impl ReviewerProfilesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1296,6 +1383,7 @@ impl ReviewerProfilesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::ReviewerProfile>> {
@@ -1306,6 +1394,7 @@ impl ReviewerProfilesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::ReviewerProfile> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -1321,6 +1410,7 @@ impl ReviewerProfilesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/reviewer-profiles/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -1332,6 +1422,7 @@ impl ReviewerProfilesListBuilder {
 impl std::future::IntoFuture for ReviewerProfilesListBuilder {
     type Output = Result<runtime::Page<models::ReviewerProfile>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ReviewerProfile>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1345,6 +1436,7 @@ pub struct ReviewerProfilesMeRetrieveBuilder {
 impl ReviewerProfilesMeRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1353,6 +1445,7 @@ impl ReviewerProfilesMeRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1366,6 +1459,7 @@ impl ReviewerProfilesMeRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ReviewerProfile> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1374,6 +1468,7 @@ impl ReviewerProfilesMeRetrieveBuilder {
 impl std::future::IntoFuture for ReviewerProfilesMeRetrieveBuilder {
     type Output = Result<models::ReviewerProfile, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ReviewerProfile>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1388,6 +1483,7 @@ pub struct ReviewerProfilesRetrieveBuilder {
 impl ReviewerProfilesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1396,6 +1492,7 @@ impl ReviewerProfilesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1412,6 +1509,7 @@ impl ReviewerProfilesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ReviewerProfile> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1420,6 +1518,7 @@ impl ReviewerProfilesRetrieveBuilder {
 impl std::future::IntoFuture for ReviewerProfilesRetrieveBuilder {
     type Output = Result<models::ReviewerProfile, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ReviewerProfile>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1435,6 +1534,7 @@ pub struct NestedReviewerProfileAffiliationsCreateBuilder {
 impl NestedReviewerProfileAffiliationsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1443,6 +1543,7 @@ impl NestedReviewerProfileAffiliationsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1464,6 +1565,7 @@ impl NestedReviewerProfileAffiliationsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ReviewerAffiliation> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1472,6 +1574,7 @@ impl NestedReviewerProfileAffiliationsCreateBuilder {
 impl std::future::IntoFuture for NestedReviewerProfileAffiliationsCreateBuilder {
     type Output = Result<models::ReviewerAffiliation, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ReviewerAffiliation>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1487,6 +1590,7 @@ pub struct NestedReviewerProfileExpertiseCreateBuilder {
 impl NestedReviewerProfileExpertiseCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1495,6 +1599,7 @@ impl NestedReviewerProfileExpertiseCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1516,6 +1621,7 @@ impl NestedReviewerProfileExpertiseCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ReviewerExpertise> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1524,6 +1630,7 @@ impl NestedReviewerProfileExpertiseCreateBuilder {
 impl std::future::IntoFuture for NestedReviewerProfileExpertiseCreateBuilder {
     type Output = Result<models::ReviewerExpertise, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ReviewerExpertise>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1539,6 +1646,7 @@ pub struct NestedReviewerProfilePublicationsCreateBuilder {
 impl NestedReviewerProfilePublicationsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1547,6 +1655,7 @@ impl NestedReviewerProfilePublicationsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1568,6 +1677,7 @@ impl NestedReviewerProfilePublicationsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ReviewerPublication> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1576,6 +1686,7 @@ impl NestedReviewerProfilePublicationsCreateBuilder {
 impl std::future::IntoFuture for NestedReviewerProfilePublicationsCreateBuilder {
     type Output = Result<models::ReviewerPublication, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ReviewerPublication>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1591,6 +1702,7 @@ pub struct ReviewerProfilesConnectOrcidCallbackBuilder {
 impl ReviewerProfilesConnectOrcidCallbackBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1599,6 +1711,7 @@ impl ReviewerProfilesConnectOrcidCallbackBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1619,6 +1732,7 @@ impl ReviewerProfilesConnectOrcidCallbackBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ReviewerProfile> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1627,6 +1741,7 @@ impl ReviewerProfilesConnectOrcidCallbackBuilder {
 impl std::future::IntoFuture for ReviewerProfilesConnectOrcidCallbackBuilder {
     type Output = Result<models::ReviewerProfile, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ReviewerProfile>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1641,6 +1756,7 @@ pub struct ReviewerProfilesCreateBuilder {
 impl ReviewerProfilesCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1650,10 +1766,12 @@ impl ReviewerProfilesCreateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::ReviewerProfileRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1670,6 +1788,7 @@ impl ReviewerProfilesCreateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ReviewerProfile> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1678,6 +1797,7 @@ impl ReviewerProfilesCreateBuilder {
 impl std::future::IntoFuture for ReviewerProfilesCreateBuilder {
     type Output = Result<models::ReviewerProfile, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ReviewerProfile>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1693,6 +1813,7 @@ pub struct ReviewerProfilesDisconnectOrcidBuilder {
 impl ReviewerProfilesDisconnectOrcidBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1702,10 +1823,12 @@ impl ReviewerProfilesDisconnectOrcidBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::ReviewerProfileRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1728,6 +1851,7 @@ impl ReviewerProfilesDisconnectOrcidBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1736,6 +1860,7 @@ impl ReviewerProfilesDisconnectOrcidBuilder {
 impl std::future::IntoFuture for ReviewerProfilesDisconnectOrcidBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1751,6 +1876,7 @@ pub struct ReviewerProfilesImportPublicationsBuilder {
 impl ReviewerProfilesImportPublicationsBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1760,10 +1886,12 @@ impl ReviewerProfilesImportPublicationsBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::ImportPublicationsRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1786,6 +1914,7 @@ impl ReviewerProfilesImportPublicationsBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ImportPublications> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1794,6 +1923,7 @@ impl ReviewerProfilesImportPublicationsBuilder {
 impl std::future::IntoFuture for ReviewerProfilesImportPublicationsBuilder {
     type Output = Result<models::ImportPublications, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ImportPublications>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1808,6 +1938,7 @@ pub struct ReviewerProfilesMeBuilder {
 impl ReviewerProfilesMeBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1817,10 +1948,12 @@ impl ReviewerProfilesMeBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::ReviewerProfileCreateRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1837,6 +1970,7 @@ impl ReviewerProfilesMeBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ReviewerProfile> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1845,6 +1979,7 @@ impl ReviewerProfilesMeBuilder {
 impl std::future::IntoFuture for ReviewerProfilesMeBuilder {
     type Output = Result<models::ReviewerProfile, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ReviewerProfile>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1859,6 +1994,7 @@ pub struct ReviewerProfilesPublishBuilder {
 impl ReviewerProfilesPublishBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1868,10 +2004,12 @@ impl ReviewerProfilesPublishBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::ReviewerProfileRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1888,6 +2026,7 @@ impl ReviewerProfilesPublishBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::ReviewerProfilesPublishResponse> {
@@ -1898,6 +2037,7 @@ impl ReviewerProfilesPublishBuilder {
 impl std::future::IntoFuture for ReviewerProfilesPublishBuilder {
     type Output = Result<models::ReviewerProfilesPublishResponse, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ReviewerProfilesPublishResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1913,6 +2053,7 @@ pub struct ReviewerProfilesSyncOrcidBuilder {
 impl ReviewerProfilesSyncOrcidBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1922,10 +2063,12 @@ impl ReviewerProfilesSyncOrcidBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::ReviewerProfileRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1948,6 +2091,7 @@ impl ReviewerProfilesSyncOrcidBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::ReviewerProfilesSyncOrcidResponse> {
@@ -1958,6 +2102,7 @@ impl ReviewerProfilesSyncOrcidBuilder {
 impl std::future::IntoFuture for ReviewerProfilesSyncOrcidBuilder {
     type Output = Result<models::ReviewerProfilesSyncOrcidResponse, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ReviewerProfilesSyncOrcidResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1972,6 +2117,7 @@ pub struct ReviewerProfilesUnpublishBuilder {
 impl ReviewerProfilesUnpublishBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1981,10 +2127,12 @@ impl ReviewerProfilesUnpublishBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::ReviewerProfileRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2004,6 +2152,7 @@ impl ReviewerProfilesUnpublishBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::ReviewerProfilesUnpublishResponse> {
@@ -2014,6 +2163,7 @@ impl ReviewerProfilesUnpublishBuilder {
 impl std::future::IntoFuture for ReviewerProfilesUnpublishBuilder {
     type Output = Result<models::ReviewerProfilesUnpublishResponse, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ReviewerProfilesUnpublishResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2030,6 +2180,7 @@ pub struct NestedReviewerProfileAffiliationsUpdateBuilder {
 impl NestedReviewerProfileAffiliationsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2038,6 +2189,7 @@ impl NestedReviewerProfileAffiliationsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2059,6 +2211,7 @@ impl NestedReviewerProfileAffiliationsUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ReviewerAffiliation> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -2067,6 +2220,7 @@ impl NestedReviewerProfileAffiliationsUpdateBuilder {
 impl std::future::IntoFuture for NestedReviewerProfileAffiliationsUpdateBuilder {
     type Output = Result<models::ReviewerAffiliation, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ReviewerAffiliation>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2083,6 +2237,7 @@ pub struct NestedReviewerProfileExpertiseUpdateBuilder {
 impl NestedReviewerProfileExpertiseUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2091,6 +2246,7 @@ impl NestedReviewerProfileExpertiseUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2112,6 +2268,7 @@ impl NestedReviewerProfileExpertiseUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ReviewerExpertise> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -2120,6 +2277,7 @@ impl NestedReviewerProfileExpertiseUpdateBuilder {
 impl std::future::IntoFuture for NestedReviewerProfileExpertiseUpdateBuilder {
     type Output = Result<models::ReviewerExpertise, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ReviewerExpertise>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2136,6 +2294,7 @@ pub struct NestedReviewerProfilePublicationsUpdateBuilder {
 impl NestedReviewerProfilePublicationsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2144,6 +2303,7 @@ impl NestedReviewerProfilePublicationsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2165,6 +2325,7 @@ impl NestedReviewerProfilePublicationsUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ReviewerPublication> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -2173,6 +2334,7 @@ impl NestedReviewerProfilePublicationsUpdateBuilder {
 impl std::future::IntoFuture for NestedReviewerProfilePublicationsUpdateBuilder {
     type Output = Result<models::ReviewerPublication, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ReviewerPublication>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2188,6 +2350,7 @@ pub struct ReviewerProfilesUpdateBuilder {
 impl ReviewerProfilesUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2197,10 +2360,12 @@ impl ReviewerProfilesUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::ReviewerProfileRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2220,6 +2385,7 @@ impl ReviewerProfilesUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ReviewerProfile> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -2228,6 +2394,7 @@ impl ReviewerProfilesUpdateBuilder {
 impl std::future::IntoFuture for ReviewerProfilesUpdateBuilder {
     type Output = Result<models::ReviewerProfile, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ReviewerProfile>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2244,6 +2411,7 @@ pub struct NestedReviewerProfileAffiliationsPartialUpdateBuilder {
 impl NestedReviewerProfileAffiliationsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2253,10 +2421,12 @@ impl NestedReviewerProfileAffiliationsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedReviewerAffiliationRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2280,6 +2450,7 @@ impl NestedReviewerProfileAffiliationsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ReviewerAffiliation> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -2288,6 +2459,7 @@ impl NestedReviewerProfileAffiliationsPartialUpdateBuilder {
 impl std::future::IntoFuture for NestedReviewerProfileAffiliationsPartialUpdateBuilder {
     type Output = Result<models::ReviewerAffiliation, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ReviewerAffiliation>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2304,6 +2476,7 @@ pub struct NestedReviewerProfileExpertisePartialUpdateBuilder {
 impl NestedReviewerProfileExpertisePartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2313,10 +2486,12 @@ impl NestedReviewerProfileExpertisePartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedReviewerExpertiseRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2340,6 +2515,7 @@ impl NestedReviewerProfileExpertisePartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ReviewerExpertise> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -2348,6 +2524,7 @@ impl NestedReviewerProfileExpertisePartialUpdateBuilder {
 impl std::future::IntoFuture for NestedReviewerProfileExpertisePartialUpdateBuilder {
     type Output = Result<models::ReviewerExpertise, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ReviewerExpertise>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2364,6 +2541,7 @@ pub struct NestedReviewerProfilePublicationsPartialUpdateBuilder {
 impl NestedReviewerProfilePublicationsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2373,10 +2551,12 @@ impl NestedReviewerProfilePublicationsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedReviewerPublicationRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2400,6 +2580,7 @@ impl NestedReviewerProfilePublicationsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ReviewerPublication> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -2408,6 +2589,7 @@ impl NestedReviewerProfilePublicationsPartialUpdateBuilder {
 impl std::future::IntoFuture for NestedReviewerProfilePublicationsPartialUpdateBuilder {
     type Output = Result<models::ReviewerPublication, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ReviewerPublication>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2422,6 +2604,7 @@ pub struct ReviewerProfilesMePartialUpdateBuilder {
 impl ReviewerProfilesMePartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2431,10 +2614,12 @@ impl ReviewerProfilesMePartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedReviewerProfileCreateRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2454,6 +2639,7 @@ impl ReviewerProfilesMePartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ReviewerProfile> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -2462,6 +2648,7 @@ impl ReviewerProfilesMePartialUpdateBuilder {
 impl std::future::IntoFuture for ReviewerProfilesMePartialUpdateBuilder {
     type Output = Result<models::ReviewerProfile, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ReviewerProfile>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2477,6 +2664,7 @@ pub struct ReviewerProfilesPartialUpdateBuilder {
 impl ReviewerProfilesPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2486,10 +2674,12 @@ impl ReviewerProfilesPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedReviewerProfileRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2512,6 +2702,7 @@ impl ReviewerProfilesPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ReviewerProfile> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -2520,6 +2711,7 @@ impl ReviewerProfilesPartialUpdateBuilder {
 impl std::future::IntoFuture for ReviewerProfilesPartialUpdateBuilder {
     type Output = Result<models::ReviewerProfile, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ReviewerProfile>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2535,6 +2727,7 @@ pub struct NestedReviewerProfileAffiliationsDestroyBuilder {
 impl NestedReviewerProfileAffiliationsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2543,6 +2736,7 @@ impl NestedReviewerProfileAffiliationsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2563,6 +2757,7 @@ impl NestedReviewerProfileAffiliationsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -2571,6 +2766,7 @@ impl NestedReviewerProfileAffiliationsDestroyBuilder {
 impl std::future::IntoFuture for NestedReviewerProfileAffiliationsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2586,6 +2782,7 @@ pub struct NestedReviewerProfileExpertiseDestroyBuilder {
 impl NestedReviewerProfileExpertiseDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2594,6 +2791,7 @@ impl NestedReviewerProfileExpertiseDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2614,6 +2812,7 @@ impl NestedReviewerProfileExpertiseDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -2622,6 +2821,7 @@ impl NestedReviewerProfileExpertiseDestroyBuilder {
 impl std::future::IntoFuture for NestedReviewerProfileExpertiseDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2637,6 +2837,7 @@ pub struct NestedReviewerProfilePublicationsDestroyBuilder {
 impl NestedReviewerProfilePublicationsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2645,6 +2846,7 @@ impl NestedReviewerProfilePublicationsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2665,6 +2867,7 @@ impl NestedReviewerProfilePublicationsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -2673,6 +2876,7 @@ impl NestedReviewerProfilePublicationsDestroyBuilder {
 impl std::future::IntoFuture for NestedReviewerProfilePublicationsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2687,6 +2891,7 @@ pub struct ReviewerProfilesDestroyBuilder {
 impl ReviewerProfilesDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2695,6 +2900,7 @@ impl ReviewerProfilesDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2711,6 +2917,7 @@ impl ReviewerProfilesDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -2719,6 +2926,7 @@ impl ReviewerProfilesDestroyBuilder {
 impl std::future::IntoFuture for ReviewerProfilesDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2733,6 +2941,7 @@ pub struct ReviewerProfilesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> ReviewerProfilesMock<'a> {
     /// Expects `GET /api/reviewer-profiles/{reviewer_profile_uuid}/affiliations/` (operation `nested_reviewer_profile_affiliations_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn nested_reviewer_profile_affiliations_list(
         &self,
         reviewer_profile_uuid: &str,
@@ -2750,6 +2959,7 @@ impl<'a> ReviewerProfilesMock<'a> {
             .path_param("reviewer_profile_uuid", reviewer_profile_uuid)
     }
     /// Expects `GET /api/reviewer-profiles/{reviewer_profile_uuid}/affiliations/{uuid}/` (operation `nested_reviewer_profile_affiliations_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn nested_reviewer_profile_affiliations_retrieve(
         &self,
         reviewer_profile_uuid: &str,
@@ -2766,6 +2976,7 @@ impl<'a> ReviewerProfilesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/reviewer-profiles/{reviewer_profile_uuid}/expertise/` (operation `nested_reviewer_profile_expertise_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn nested_reviewer_profile_expertise_list(
         &self,
         reviewer_profile_uuid: &str,
@@ -2780,6 +2991,7 @@ impl<'a> ReviewerProfilesMock<'a> {
             .path_param("reviewer_profile_uuid", reviewer_profile_uuid)
     }
     /// Expects `GET /api/reviewer-profiles/{reviewer_profile_uuid}/expertise/{uuid}/` (operation `nested_reviewer_profile_expertise_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn nested_reviewer_profile_expertise_retrieve(
         &self,
         reviewer_profile_uuid: &str,
@@ -2796,6 +3008,7 @@ impl<'a> ReviewerProfilesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/reviewer-profiles/{reviewer_profile_uuid}/publications/` (operation `nested_reviewer_profile_publications_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn nested_reviewer_profile_publications_list(
         &self,
         reviewer_profile_uuid: &str,
@@ -2813,6 +3026,7 @@ impl<'a> ReviewerProfilesMock<'a> {
             .path_param("reviewer_profile_uuid", reviewer_profile_uuid)
     }
     /// Expects `GET /api/reviewer-profiles/{reviewer_profile_uuid}/publications/{uuid}/` (operation `nested_reviewer_profile_publications_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn nested_reviewer_profile_publications_retrieve(
         &self,
         reviewer_profile_uuid: &str,
@@ -2829,6 +3043,7 @@ impl<'a> ReviewerProfilesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/reviewer-profiles/{uuid}/connect-orcid/` (operation `reviewer_profiles_connect_orcid_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn connect_orcid_retrieve(
         &self,
         uuid: &Uuid,
@@ -2846,6 +3061,7 @@ impl<'a> ReviewerProfilesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/reviewer-profiles/` (operation `reviewer_profiles_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::ReviewerProfile>> {
@@ -2858,6 +3074,7 @@ impl<'a> ReviewerProfilesMock<'a> {
         )
     }
     /// Expects `GET /api/reviewer-profiles/me/` (operation `reviewer_profiles_me_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn me_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::ReviewerProfile> {
@@ -2870,6 +3087,7 @@ impl<'a> ReviewerProfilesMock<'a> {
         )
     }
     /// Expects `GET /api/reviewer-profiles/{uuid}/` (operation `reviewer_profiles_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -2884,6 +3102,7 @@ impl<'a> ReviewerProfilesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/reviewer-profiles/{reviewer_profile_uuid}/affiliations/` (operation `nested_reviewer_profile_affiliations_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn nested_reviewer_profile_affiliations_create(
         &self,
         reviewer_profile_uuid: &str,
@@ -2898,6 +3117,7 @@ impl<'a> ReviewerProfilesMock<'a> {
             .path_param("reviewer_profile_uuid", reviewer_profile_uuid)
     }
     /// Expects `POST /api/reviewer-profiles/{reviewer_profile_uuid}/expertise/` (operation `nested_reviewer_profile_expertise_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn nested_reviewer_profile_expertise_create(
         &self,
         reviewer_profile_uuid: &str,
@@ -2912,6 +3132,7 @@ impl<'a> ReviewerProfilesMock<'a> {
             .path_param("reviewer_profile_uuid", reviewer_profile_uuid)
     }
     /// Expects `POST /api/reviewer-profiles/{reviewer_profile_uuid}/publications/` (operation `nested_reviewer_profile_publications_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn nested_reviewer_profile_publications_create(
         &self,
         reviewer_profile_uuid: &str,
@@ -2926,6 +3147,7 @@ impl<'a> ReviewerProfilesMock<'a> {
             .path_param("reviewer_profile_uuid", reviewer_profile_uuid)
     }
     /// Expects `POST /api/reviewer-profiles/{uuid}/connect-orcid/callback/` (operation `reviewer_profiles_connect_orcid_callback`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn connect_orcid_callback(
         &self,
         uuid: &Uuid,
@@ -2940,6 +3162,7 @@ impl<'a> ReviewerProfilesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/reviewer-profiles/` (operation `reviewer_profiles_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::ReviewerProfile> {
@@ -2952,6 +3175,7 @@ impl<'a> ReviewerProfilesMock<'a> {
         )
     }
     /// Expects `POST /api/reviewer-profiles/{uuid}/disconnect-orcid/` (operation `reviewer_profiles_disconnect_orcid`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn disconnect_orcid(
         &self,
         uuid: &Uuid,
@@ -2966,6 +3190,7 @@ impl<'a> ReviewerProfilesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/reviewer-profiles/{uuid}/import-publications/` (operation `reviewer_profiles_import_publications`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn import_publications(
         &self,
         uuid: &Uuid,
@@ -2980,6 +3205,7 @@ impl<'a> ReviewerProfilesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/reviewer-profiles/me/` (operation `reviewer_profiles_me`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn me(&self) -> runtime::mock_ops::MockOperation<'a, models::ReviewerProfile> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -2990,6 +3216,7 @@ impl<'a> ReviewerProfilesMock<'a> {
         )
     }
     /// Expects `POST /api/reviewer-profiles/publish/` (operation `reviewer_profiles_publish`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn publish(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::ReviewerProfilesPublishResponse> {
@@ -3002,6 +3229,7 @@ impl<'a> ReviewerProfilesMock<'a> {
         )
     }
     /// Expects `POST /api/reviewer-profiles/{uuid}/sync-orcid/` (operation `reviewer_profiles_sync_orcid`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn sync_orcid(
         &self,
         uuid: &Uuid,
@@ -3019,6 +3247,7 @@ impl<'a> ReviewerProfilesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/reviewer-profiles/unpublish/` (operation `reviewer_profiles_unpublish`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn unpublish(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -3034,6 +3263,7 @@ impl<'a> ReviewerProfilesMock<'a> {
         )
     }
     /// Expects `PUT /api/reviewer-profiles/{reviewer_profile_uuid}/affiliations/{uuid}/` (operation `nested_reviewer_profile_affiliations_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn nested_reviewer_profile_affiliations_update(
         &self,
         reviewer_profile_uuid: &str,
@@ -3050,6 +3280,7 @@ impl<'a> ReviewerProfilesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/reviewer-profiles/{reviewer_profile_uuid}/expertise/{uuid}/` (operation `nested_reviewer_profile_expertise_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn nested_reviewer_profile_expertise_update(
         &self,
         reviewer_profile_uuid: &str,
@@ -3066,6 +3297,7 @@ impl<'a> ReviewerProfilesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/reviewer-profiles/{reviewer_profile_uuid}/publications/{uuid}/` (operation `nested_reviewer_profile_publications_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn nested_reviewer_profile_publications_update(
         &self,
         reviewer_profile_uuid: &str,
@@ -3082,6 +3314,7 @@ impl<'a> ReviewerProfilesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/reviewer-profiles/{uuid}/` (operation `reviewer_profiles_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -3096,6 +3329,7 @@ impl<'a> ReviewerProfilesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/reviewer-profiles/{reviewer_profile_uuid}/affiliations/{uuid}/` (operation `nested_reviewer_profile_affiliations_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn nested_reviewer_profile_affiliations_partial_update(
         &self,
         reviewer_profile_uuid: &str,
@@ -3112,6 +3346,7 @@ impl<'a> ReviewerProfilesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/reviewer-profiles/{reviewer_profile_uuid}/expertise/{uuid}/` (operation `nested_reviewer_profile_expertise_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn nested_reviewer_profile_expertise_partial_update(
         &self,
         reviewer_profile_uuid: &str,
@@ -3128,6 +3363,7 @@ impl<'a> ReviewerProfilesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/reviewer-profiles/{reviewer_profile_uuid}/publications/{uuid}/` (operation `nested_reviewer_profile_publications_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn nested_reviewer_profile_publications_partial_update(
         &self,
         reviewer_profile_uuid: &str,
@@ -3144,6 +3380,7 @@ impl<'a> ReviewerProfilesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/reviewer-profiles/me/` (operation `reviewer_profiles_me_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn me_partial_update(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::ReviewerProfile> {
@@ -3156,6 +3393,7 @@ impl<'a> ReviewerProfilesMock<'a> {
         )
     }
     /// Expects `PATCH /api/reviewer-profiles/{uuid}/` (operation `reviewer_profiles_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -3170,6 +3408,7 @@ impl<'a> ReviewerProfilesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/reviewer-profiles/{reviewer_profile_uuid}/affiliations/{uuid}/` (operation `nested_reviewer_profile_affiliations_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn nested_reviewer_profile_affiliations_destroy(
         &self,
         reviewer_profile_uuid: &str,
@@ -3186,6 +3425,7 @@ impl<'a> ReviewerProfilesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/reviewer-profiles/{reviewer_profile_uuid}/expertise/{uuid}/` (operation `nested_reviewer_profile_expertise_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn nested_reviewer_profile_expertise_destroy(
         &self,
         reviewer_profile_uuid: &str,
@@ -3202,6 +3442,7 @@ impl<'a> ReviewerProfilesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/reviewer-profiles/{reviewer_profile_uuid}/publications/{uuid}/` (operation `nested_reviewer_profile_publications_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn nested_reviewer_profile_publications_destroy(
         &self,
         reviewer_profile_uuid: &str,
@@ -3218,6 +3459,7 @@ impl<'a> ReviewerProfilesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/reviewer-profiles/{uuid}/` (operation `reviewer_profiles_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,

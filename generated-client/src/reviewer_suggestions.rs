@@ -25,6 +25,7 @@ impl<'a> ReviewerSuggestionsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ReviewerSuggestionsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> ReviewerSuggestionsListBuilder {
         ReviewerSuggestionsListBuilder {
             client: self.client.clone(),
@@ -46,6 +47,7 @@ impl<'a> ReviewerSuggestionsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ReviewerSuggestionsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> ReviewerSuggestionsRetrieveBuilder {
         ReviewerSuggestionsRetrieveBuilder {
             client: self.client.clone(),
@@ -63,6 +65,7 @@ impl<'a> ReviewerSuggestionsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`ReviewerSuggestionsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> ReviewerSuggestionsDestroyBuilder {
         ReviewerSuggestionsDestroyBuilder {
             client: self.client.clone(),
@@ -80,6 +83,7 @@ impl<'a> ReviewerSuggestionsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ReviewerSuggestionsConfirmBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn confirm(&self, uuid: Uuid) -> ReviewerSuggestionsConfirmBuilder {
         ReviewerSuggestionsConfirmBuilder {
             client: self.client.clone(),
@@ -98,6 +102,7 @@ impl<'a> ReviewerSuggestionsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ReviewerSuggestionsRejectBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn reject(&self, uuid: Uuid) -> ReviewerSuggestionsRejectBuilder {
         ReviewerSuggestionsRejectBuilder {
             client: self.client.clone(),
@@ -123,11 +128,13 @@ pub struct ReviewerSuggestionsListBuilder {
 }
 impl ReviewerSuggestionsListBuilder {
     /// Query `call_uuid`, string (uuid).
+    #[inline]
     pub fn call_uuid(mut self, value: Uuid) -> Self {
         self.call_uuid = Some(value);
         self
     }
     /// Query `min_affinity_score`, number (float).
+    #[inline]
     pub fn min_affinity_score(mut self, value: f64) -> Self {
         self.min_affinity_score = Some(value);
         self
@@ -137,11 +144,13 @@ impl ReviewerSuggestionsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -149,6 +158,7 @@ impl ReviewerSuggestionsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -156,11 +166,13 @@ impl ReviewerSuggestionsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `reviewer_uuid`, string (uuid).
+    #[inline]
     pub fn reviewer_uuid(mut self, value: Uuid) -> Self {
         self.reviewer_uuid = Some(value);
         self
@@ -168,6 +180,7 @@ impl ReviewerSuggestionsListBuilder {
     /// Query `status`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_status`\](Self::add_status) adds one to them.
+    #[inline]
     pub fn status(
         mut self,
         values: impl IntoIterator<Item = impl Into<String>>,
@@ -176,12 +189,14 @@ impl ReviewerSuggestionsListBuilder {
         self
     }
     /// Adds one value to query `status`, after those set before (with [`status`](Self::status) or this method).
+    #[inline]
     pub fn add_status(mut self, value: impl Into<String>) -> Self {
         self.status.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -190,6 +205,7 @@ impl ReviewerSuggestionsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -211,6 +227,7 @@ impl ReviewerSuggestionsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -223,6 +240,7 @@ impl ReviewerSuggestionsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::ReviewerSuggestionsListResponse> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -238,6 +256,7 @@ impl ReviewerSuggestionsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/reviewer-suggestions/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -254,6 +273,7 @@ impl std::future::IntoFuture for ReviewerSuggestionsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::ReviewerSuggestionsListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -268,6 +288,7 @@ pub struct ReviewerSuggestionsRetrieveBuilder {
 impl ReviewerSuggestionsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -276,6 +297,7 @@ impl ReviewerSuggestionsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -295,6 +317,7 @@ impl ReviewerSuggestionsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::ReviewerSuggestionsRetrieveResponse> {
@@ -307,6 +330,7 @@ impl std::future::IntoFuture for ReviewerSuggestionsRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::ReviewerSuggestionsRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -321,6 +345,7 @@ pub struct ReviewerSuggestionsDestroyBuilder {
 impl ReviewerSuggestionsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -329,6 +354,7 @@ impl ReviewerSuggestionsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -348,6 +374,7 @@ impl ReviewerSuggestionsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -356,6 +383,7 @@ impl ReviewerSuggestionsDestroyBuilder {
 impl std::future::IntoFuture for ReviewerSuggestionsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -371,6 +399,7 @@ pub struct ReviewerSuggestionsConfirmBuilder {
 impl ReviewerSuggestionsConfirmBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -380,10 +409,12 @@ impl ReviewerSuggestionsConfirmBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::ReviewerSuggestionRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -406,6 +437,7 @@ impl ReviewerSuggestionsConfirmBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ReviewerSuggestion> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -414,6 +446,7 @@ impl ReviewerSuggestionsConfirmBuilder {
 impl std::future::IntoFuture for ReviewerSuggestionsConfirmBuilder {
     type Output = Result<models::ReviewerSuggestion, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ReviewerSuggestion>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -429,6 +462,7 @@ pub struct ReviewerSuggestionsRejectBuilder {
 impl ReviewerSuggestionsRejectBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -438,10 +472,12 @@ impl ReviewerSuggestionsRejectBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::SuggestionRejectRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -464,6 +500,7 @@ impl ReviewerSuggestionsRejectBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::SuggestionReject> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -472,6 +509,7 @@ impl ReviewerSuggestionsRejectBuilder {
 impl std::future::IntoFuture for ReviewerSuggestionsRejectBuilder {
     type Output = Result<models::SuggestionReject, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::SuggestionReject>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -486,6 +524,7 @@ pub struct ReviewerSuggestionsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> ReviewerSuggestionsMock<'a> {
     /// Expects `GET /api/reviewer-suggestions/` (operation `reviewer_suggestions_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -501,6 +540,7 @@ impl<'a> ReviewerSuggestionsMock<'a> {
         )
     }
     /// Expects `GET /api/reviewer-suggestions/{uuid}/` (operation `reviewer_suggestions_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -518,6 +558,7 @@ impl<'a> ReviewerSuggestionsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/reviewer-suggestions/{uuid}/` (operation `reviewer_suggestions_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -532,6 +573,7 @@ impl<'a> ReviewerSuggestionsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/reviewer-suggestions/{uuid}/confirm/` (operation `reviewer_suggestions_confirm`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn confirm(
         &self,
         uuid: &Uuid,
@@ -546,6 +588,7 @@ impl<'a> ReviewerSuggestionsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/reviewer-suggestions/{uuid}/reject/` (operation `reviewer_suggestions_reject`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn reject(
         &self,
         uuid: &Uuid,

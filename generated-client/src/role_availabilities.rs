@@ -25,6 +25,7 @@ impl<'a> RoleAvailabilitiesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RoleAvailabilitiesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> RoleAvailabilitiesListBuilder {
         RoleAvailabilitiesListBuilder {
             client: self.client.clone(),
@@ -45,6 +46,7 @@ impl<'a> RoleAvailabilitiesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RoleAvailabilitiesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> RoleAvailabilitiesRetrieveBuilder {
         RoleAvailabilitiesRetrieveBuilder {
             client: self.client.clone(),
@@ -60,6 +62,7 @@ impl<'a> RoleAvailabilitiesApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`RoleAvailabilitiesDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> RoleAvailabilitiesDestroyBuilder {
         RoleAvailabilitiesDestroyBuilder {
             client: self.client.clone(),
@@ -85,6 +88,7 @@ impl RoleAvailabilitiesListBuilder {
     /// Scope object id
     ///
     /// Query `object_id`, integer.
+    #[inline]
     pub fn object_id(mut self, value: i64) -> Self {
         self.object_id = Some(value);
         self
@@ -92,6 +96,7 @@ impl RoleAvailabilitiesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -99,6 +104,7 @@ impl RoleAvailabilitiesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -106,6 +112,7 @@ impl RoleAvailabilitiesListBuilder {
     /// Role name contains
     ///
     /// Query `role_name`, string.
+    #[inline]
     pub fn role_name(mut self, value: impl Into<String>) -> Self {
         self.role_name = Some(value.into());
         self
@@ -113,6 +120,7 @@ impl RoleAvailabilitiesListBuilder {
     /// Role UUID
     ///
     /// Query `role_uuid`, string (uuid).
+    #[inline]
     pub fn role_uuid(mut self, value: Uuid) -> Self {
         self.role_uuid = Some(value);
         self
@@ -120,12 +128,14 @@ impl RoleAvailabilitiesListBuilder {
     /// Scope content type (e.g. 'offering', 'customer')
     ///
     /// Query `scope_type`, string.
+    #[inline]
     pub fn scope_type(mut self, value: impl Into<String>) -> Self {
         self.scope_type = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -134,6 +144,7 @@ impl RoleAvailabilitiesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -154,6 +165,7 @@ impl RoleAvailabilitiesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::RoleAvailability>> {
@@ -164,6 +176,7 @@ impl RoleAvailabilitiesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::RoleAvailability> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -179,6 +192,7 @@ impl RoleAvailabilitiesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/role-availabilities/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -190,6 +204,7 @@ impl RoleAvailabilitiesListBuilder {
 impl std::future::IntoFuture for RoleAvailabilitiesListBuilder {
     type Output = Result<runtime::Page<models::RoleAvailability>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::RoleAvailability>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -204,6 +219,7 @@ pub struct RoleAvailabilitiesRetrieveBuilder {
 impl RoleAvailabilitiesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -212,6 +228,7 @@ impl RoleAvailabilitiesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -231,6 +248,7 @@ impl RoleAvailabilitiesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RoleAvailability> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -239,6 +257,7 @@ impl RoleAvailabilitiesRetrieveBuilder {
 impl std::future::IntoFuture for RoleAvailabilitiesRetrieveBuilder {
     type Output = Result<models::RoleAvailability, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RoleAvailability>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -253,6 +272,7 @@ pub struct RoleAvailabilitiesDestroyBuilder {
 impl RoleAvailabilitiesDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -261,6 +281,7 @@ impl RoleAvailabilitiesDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -280,6 +301,7 @@ impl RoleAvailabilitiesDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -288,6 +310,7 @@ impl RoleAvailabilitiesDestroyBuilder {
 impl std::future::IntoFuture for RoleAvailabilitiesDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -302,6 +325,7 @@ pub struct RoleAvailabilitiesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> RoleAvailabilitiesMock<'a> {
     /// Expects `GET /api/role-availabilities/` (operation `role_availabilities_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::RoleAvailability>> {
@@ -314,6 +338,7 @@ impl<'a> RoleAvailabilitiesMock<'a> {
         )
     }
     /// Expects `GET /api/role-availabilities/{uuid}/` (operation `role_availabilities_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -328,6 +353,7 @@ impl<'a> RoleAvailabilitiesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/role-availabilities/{uuid}/` (operation `role_availabilities_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,

@@ -27,6 +27,7 @@ impl<'a> RolesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RolesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> RolesListBuilder {
         RolesListBuilder {
             client: self.client.clone(),
@@ -49,6 +50,7 @@ impl<'a> RolesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RolesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> RolesRetrieveBuilder {
         RolesRetrieveBuilder {
             client: self.client.clone(),
@@ -67,6 +69,7 @@ impl<'a> RolesApi<'a> {
     /// - `201`
     ///
     /// Returns a [`RolesCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(&self, body: models::RoleModifyRequest) -> RolesCreateBuilder {
         RolesCreateBuilder {
             client: self.client.clone(),
@@ -84,6 +87,7 @@ impl<'a> RolesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RolesUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -106,6 +110,7 @@ impl<'a> RolesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RolesUpdateDescriptionsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update_descriptions_update(
         &self,
         uuid: Uuid,
@@ -125,6 +130,7 @@ impl<'a> RolesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`RolesPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, uuid: Uuid) -> RolesPartialUpdateBuilder {
         RolesPartialUpdateBuilder {
             client: self.client.clone(),
@@ -143,6 +149,7 @@ impl<'a> RolesApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`RolesDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> RolesDestroyBuilder {
         RolesDestroyBuilder {
             client: self.client.clone(),
@@ -160,6 +167,7 @@ impl<'a> RolesApi<'a> {
     /// - `200`: Role disabled successfully.
     ///
     /// Returns a [`RolesDisableBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn disable(&self, uuid: Uuid) -> RolesDisableBuilder {
         RolesDisableBuilder {
             client: self.client.clone(),
@@ -177,6 +185,7 @@ impl<'a> RolesApi<'a> {
     /// - `200`: Role enabled successfully.
     ///
     /// Returns a [`RolesEnableBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn enable(&self, uuid: Uuid) -> RolesEnableBuilder {
         RolesEnableBuilder {
             client: self.client.clone(),
@@ -200,6 +209,7 @@ pub struct RolesListBuilder {
 }
 impl RolesListBuilder {
     /// Query `description`, string.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -207,21 +217,25 @@ impl RolesListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Query `is_active`, boolean.
+    #[inline]
     pub fn is_active(mut self, value: bool) -> Self {
         self.is_active = Some(value);
         self
     }
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -229,6 +243,7 @@ impl RolesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -236,12 +251,14 @@ impl RolesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -250,6 +267,7 @@ impl RolesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -267,6 +285,7 @@ impl RolesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::RoleDetails>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -275,6 +294,7 @@ impl RolesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::RoleDetails> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -290,6 +310,7 @@ impl RolesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/roles/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -301,6 +322,7 @@ impl RolesListBuilder {
 impl std::future::IntoFuture for RolesListBuilder {
     type Output = Result<runtime::Page<models::RoleDetails>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::RoleDetails>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -317,17 +339,20 @@ impl RolesRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -336,6 +361,7 @@ impl RolesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -351,6 +377,7 @@ impl RolesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RoleDetails> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -359,6 +386,7 @@ impl RolesRetrieveBuilder {
 impl std::future::IntoFuture for RolesRetrieveBuilder {
     type Output = Result<models::RoleDetails, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RoleDetails>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -373,6 +401,7 @@ pub struct RolesCreateBuilder {
 impl RolesCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -381,6 +410,7 @@ impl RolesCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -392,6 +422,7 @@ impl RolesCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RoleDetails> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -400,6 +431,7 @@ impl RolesCreateBuilder {
 impl std::future::IntoFuture for RolesCreateBuilder {
     type Output = Result<models::RoleDetails, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RoleDetails>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -415,6 +447,7 @@ pub struct RolesUpdateBuilder {
 impl RolesUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -423,6 +456,7 @@ impl RolesUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -437,6 +471,7 @@ impl RolesUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RoleDetails> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -445,6 +480,7 @@ impl RolesUpdateBuilder {
 impl std::future::IntoFuture for RolesUpdateBuilder {
     type Output = Result<models::RoleDetails, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RoleDetails>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -460,6 +496,7 @@ pub struct RolesUpdateDescriptionsUpdateBuilder {
 impl RolesUpdateDescriptionsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -469,10 +506,12 @@ impl RolesUpdateDescriptionsUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::RoleDescriptionRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -495,6 +534,7 @@ impl RolesUpdateDescriptionsUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RoleDescription> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -503,6 +543,7 @@ impl RolesUpdateDescriptionsUpdateBuilder {
 impl std::future::IntoFuture for RolesUpdateDescriptionsUpdateBuilder {
     type Output = Result<models::RoleDescription, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RoleDescription>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -518,6 +559,7 @@ pub struct RolesPartialUpdateBuilder {
 impl RolesPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -527,10 +569,12 @@ impl RolesPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedRoleDetailsRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -547,6 +591,7 @@ impl RolesPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RoleDetails> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -555,6 +600,7 @@ impl RolesPartialUpdateBuilder {
 impl std::future::IntoFuture for RolesPartialUpdateBuilder {
     type Output = Result<models::RoleDetails, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RoleDetails>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -569,6 +615,7 @@ pub struct RolesDestroyBuilder {
 impl RolesDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -577,6 +624,7 @@ impl RolesDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -590,6 +638,7 @@ impl RolesDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -598,6 +647,7 @@ impl RolesDestroyBuilder {
 impl std::future::IntoFuture for RolesDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -612,6 +662,7 @@ pub struct RolesDisableBuilder {
 impl RolesDisableBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -620,6 +671,7 @@ impl RolesDisableBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -635,6 +687,7 @@ impl RolesDisableBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -643,6 +696,7 @@ impl RolesDisableBuilder {
 impl std::future::IntoFuture for RolesDisableBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -657,6 +711,7 @@ pub struct RolesEnableBuilder {
 impl RolesEnableBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -665,6 +720,7 @@ impl RolesEnableBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -680,6 +736,7 @@ impl RolesEnableBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -688,6 +745,7 @@ impl RolesEnableBuilder {
 impl std::future::IntoFuture for RolesEnableBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -702,6 +760,7 @@ pub struct RolesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> RolesMock<'a> {
     /// Expects `GET /api/roles/` (operation `roles_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::RoleDetails>> {
@@ -714,6 +773,7 @@ impl<'a> RolesMock<'a> {
         )
     }
     /// Expects `GET /api/roles/{uuid}/` (operation `roles_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -728,6 +788,7 @@ impl<'a> RolesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/roles/` (operation `roles_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::RoleDetails> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -738,6 +799,7 @@ impl<'a> RolesMock<'a> {
         )
     }
     /// Expects `PUT /api/roles/{uuid}/` (operation `roles_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -752,6 +814,7 @@ impl<'a> RolesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/roles/{uuid}/update_descriptions/` (operation `roles_update_descriptions_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update_descriptions_update(
         &self,
         uuid: &Uuid,
@@ -766,6 +829,7 @@ impl<'a> RolesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/roles/{uuid}/` (operation `roles_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -780,6 +844,7 @@ impl<'a> RolesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/roles/{uuid}/` (operation `roles_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -794,6 +859,7 @@ impl<'a> RolesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/roles/{uuid}/disable/` (operation `roles_disable`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn disable(
         &self,
         uuid: &Uuid,
@@ -808,6 +874,7 @@ impl<'a> RolesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/roles/{uuid}/enable/` (operation `roles_enable`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn enable(
         &self,
         uuid: &Uuid,

@@ -25,6 +25,7 @@ impl<'a> ScienceDomainsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ScienceDomainsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> ScienceDomainsListBuilder {
         ScienceDomainsListBuilder {
             client: self.client.clone(),
@@ -44,6 +45,7 @@ impl<'a> ScienceDomainsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ScienceDomainsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> ScienceDomainsRetrieveBuilder {
         ScienceDomainsRetrieveBuilder {
             client: self.client.clone(),
@@ -59,6 +61,7 @@ impl<'a> ScienceDomainsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`ScienceDomainsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::ScienceDomainRequest,
@@ -77,6 +80,7 @@ impl<'a> ScienceDomainsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ScienceDomainsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -97,6 +101,7 @@ impl<'a> ScienceDomainsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ScienceDomainsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, uuid: Uuid) -> ScienceDomainsPartialUpdateBuilder {
         ScienceDomainsPartialUpdateBuilder {
             client: self.client.clone(),
@@ -113,6 +118,7 @@ impl<'a> ScienceDomainsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`ScienceDomainsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> ScienceDomainsDestroyBuilder {
         ScienceDomainsDestroyBuilder {
             client: self.client.clone(),
@@ -128,6 +134,7 @@ impl<'a> ScienceDomainsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ScienceDomainsPresetsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn presets_list(&self) -> ScienceDomainsPresetsListBuilder {
         ScienceDomainsPresetsListBuilder {
             client: self.client.clone(),
@@ -147,6 +154,7 @@ impl<'a> ScienceDomainsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ScienceDomainsLoadPresetBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn load_preset(
         &self,
         body: models::LoadScienceDomainPresetRequest,
@@ -174,6 +182,7 @@ impl ScienceDomainsListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -181,6 +190,7 @@ impl ScienceDomainsListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -190,11 +200,13 @@ impl ScienceDomainsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -202,6 +214,7 @@ impl ScienceDomainsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -209,12 +222,14 @@ impl ScienceDomainsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -223,6 +238,7 @@ impl ScienceDomainsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -242,6 +258,7 @@ impl ScienceDomainsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::ScienceDomain>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -250,6 +267,7 @@ impl ScienceDomainsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::ScienceDomain> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -265,6 +283,7 @@ impl ScienceDomainsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/science-domains/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -276,6 +295,7 @@ impl ScienceDomainsListBuilder {
 impl std::future::IntoFuture for ScienceDomainsListBuilder {
     type Output = Result<runtime::Page<models::ScienceDomain>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ScienceDomain>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -290,6 +310,7 @@ pub struct ScienceDomainsRetrieveBuilder {
 impl ScienceDomainsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -298,6 +319,7 @@ impl ScienceDomainsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -314,6 +336,7 @@ impl ScienceDomainsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ScienceDomain> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -322,6 +345,7 @@ impl ScienceDomainsRetrieveBuilder {
 impl std::future::IntoFuture for ScienceDomainsRetrieveBuilder {
     type Output = Result<models::ScienceDomain, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ScienceDomain>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -336,6 +360,7 @@ pub struct ScienceDomainsCreateBuilder {
 impl ScienceDomainsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -344,6 +369,7 @@ impl ScienceDomainsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -358,6 +384,7 @@ impl ScienceDomainsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ScienceDomain> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -366,6 +393,7 @@ impl ScienceDomainsCreateBuilder {
 impl std::future::IntoFuture for ScienceDomainsCreateBuilder {
     type Output = Result<models::ScienceDomain, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ScienceDomain>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -381,6 +409,7 @@ pub struct ScienceDomainsUpdateBuilder {
 impl ScienceDomainsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -389,6 +418,7 @@ impl ScienceDomainsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -406,6 +436,7 @@ impl ScienceDomainsUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ScienceDomain> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -414,6 +445,7 @@ impl ScienceDomainsUpdateBuilder {
 impl std::future::IntoFuture for ScienceDomainsUpdateBuilder {
     type Output = Result<models::ScienceDomain, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ScienceDomain>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -429,6 +461,7 @@ pub struct ScienceDomainsPartialUpdateBuilder {
 impl ScienceDomainsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -438,10 +471,12 @@ impl ScienceDomainsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedScienceDomainRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -461,6 +496,7 @@ impl ScienceDomainsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ScienceDomain> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -469,6 +505,7 @@ impl ScienceDomainsPartialUpdateBuilder {
 impl std::future::IntoFuture for ScienceDomainsPartialUpdateBuilder {
     type Output = Result<models::ScienceDomain, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ScienceDomain>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -483,6 +520,7 @@ pub struct ScienceDomainsDestroyBuilder {
 impl ScienceDomainsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -491,6 +529,7 @@ impl ScienceDomainsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -507,6 +546,7 @@ impl ScienceDomainsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -515,6 +555,7 @@ impl ScienceDomainsDestroyBuilder {
 impl std::future::IntoFuture for ScienceDomainsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -535,6 +576,7 @@ impl ScienceDomainsPresetsListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -542,6 +584,7 @@ impl ScienceDomainsPresetsListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -551,11 +594,13 @@ impl ScienceDomainsPresetsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -563,6 +608,7 @@ impl ScienceDomainsPresetsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -570,12 +616,14 @@ impl ScienceDomainsPresetsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -584,6 +632,7 @@ impl ScienceDomainsPresetsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -603,6 +652,7 @@ impl ScienceDomainsPresetsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -615,6 +665,7 @@ impl ScienceDomainsPresetsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<models::ScienceDomainsPresetsListResponse> {
@@ -632,6 +683,7 @@ impl ScienceDomainsPresetsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/science-domains/presets/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -648,6 +700,7 @@ impl std::future::IntoFuture for ScienceDomainsPresetsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::ScienceDomainsPresetsListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -662,6 +715,7 @@ pub struct ScienceDomainsLoadPresetBuilder {
 impl ScienceDomainsLoadPresetBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -670,6 +724,7 @@ impl ScienceDomainsLoadPresetBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -687,6 +742,7 @@ impl ScienceDomainsLoadPresetBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::LoadScienceDomainPreset> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -695,6 +751,7 @@ impl ScienceDomainsLoadPresetBuilder {
 impl std::future::IntoFuture for ScienceDomainsLoadPresetBuilder {
     type Output = Result<models::LoadScienceDomainPreset, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::LoadScienceDomainPreset>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -709,6 +766,7 @@ pub struct ScienceDomainsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> ScienceDomainsMock<'a> {
     /// Expects `GET /api/science-domains/` (operation `science_domains_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::ScienceDomain>> {
@@ -721,6 +779,7 @@ impl<'a> ScienceDomainsMock<'a> {
         )
     }
     /// Expects `GET /api/science-domains/{uuid}/` (operation `science_domains_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -735,6 +794,7 @@ impl<'a> ScienceDomainsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/science-domains/` (operation `science_domains_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::ScienceDomain> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -745,6 +805,7 @@ impl<'a> ScienceDomainsMock<'a> {
         )
     }
     /// Expects `PUT /api/science-domains/{uuid}/` (operation `science_domains_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -759,6 +820,7 @@ impl<'a> ScienceDomainsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/science-domains/{uuid}/` (operation `science_domains_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -773,6 +835,7 @@ impl<'a> ScienceDomainsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/science-domains/{uuid}/` (operation `science_domains_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -787,6 +850,7 @@ impl<'a> ScienceDomainsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/science-domains/presets/` (operation `science_domains_presets_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn presets_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -802,6 +866,7 @@ impl<'a> ScienceDomainsMock<'a> {
         )
     }
     /// Expects `POST /api/science-domains/load_preset/` (operation `science_domains_load_preset`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn load_preset(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::LoadScienceDomainPreset> {

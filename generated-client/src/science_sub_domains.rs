@@ -25,6 +25,7 @@ impl<'a> ScienceSubDomainsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ScienceSubDomainsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> ScienceSubDomainsListBuilder {
         ScienceSubDomainsListBuilder {
             client: self.client.clone(),
@@ -46,6 +47,7 @@ impl<'a> ScienceSubDomainsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ScienceSubDomainsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> ScienceSubDomainsRetrieveBuilder {
         ScienceSubDomainsRetrieveBuilder {
             client: self.client.clone(),
@@ -61,6 +63,7 @@ impl<'a> ScienceSubDomainsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`ScienceSubDomainsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::ScienceSubDomainRequest,
@@ -79,6 +82,7 @@ impl<'a> ScienceSubDomainsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ScienceSubDomainsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -99,6 +103,7 @@ impl<'a> ScienceSubDomainsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ScienceSubDomainsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, uuid: Uuid) -> ScienceSubDomainsPartialUpdateBuilder {
         ScienceSubDomainsPartialUpdateBuilder {
             client: self.client.clone(),
@@ -115,6 +120,7 @@ impl<'a> ScienceSubDomainsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`ScienceSubDomainsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> ScienceSubDomainsDestroyBuilder {
         ScienceSubDomainsDestroyBuilder {
             client: self.client.clone(),
@@ -141,6 +147,7 @@ impl ScienceSubDomainsListBuilder {
     /// Domain name
     ///
     /// Query `domain_name`, string.
+    #[inline]
     pub fn domain_name(mut self, value: impl Into<String>) -> Self {
         self.domain_name = Some(value.into());
         self
@@ -148,6 +155,7 @@ impl ScienceSubDomainsListBuilder {
     /// Domain UUID
     ///
     /// Query `domain_uuid`, string (uuid).
+    #[inline]
     pub fn domain_uuid(mut self, value: Uuid) -> Self {
         self.domain_uuid = Some(value);
         self
@@ -155,6 +163,7 @@ impl ScienceSubDomainsListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -162,6 +171,7 @@ impl ScienceSubDomainsListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -171,11 +181,13 @@ impl ScienceSubDomainsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -183,6 +195,7 @@ impl ScienceSubDomainsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -190,12 +203,14 @@ impl ScienceSubDomainsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -204,6 +219,7 @@ impl ScienceSubDomainsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -225,6 +241,7 @@ impl ScienceSubDomainsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::ScienceSubDomain>> {
@@ -235,6 +252,7 @@ impl ScienceSubDomainsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::ScienceSubDomain> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -250,6 +268,7 @@ impl ScienceSubDomainsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/science-sub-domains/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -261,6 +280,7 @@ impl ScienceSubDomainsListBuilder {
 impl std::future::IntoFuture for ScienceSubDomainsListBuilder {
     type Output = Result<runtime::Page<models::ScienceSubDomain>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ScienceSubDomain>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -275,6 +295,7 @@ pub struct ScienceSubDomainsRetrieveBuilder {
 impl ScienceSubDomainsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -283,6 +304,7 @@ impl ScienceSubDomainsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -302,6 +324,7 @@ impl ScienceSubDomainsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ScienceSubDomain> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -310,6 +333,7 @@ impl ScienceSubDomainsRetrieveBuilder {
 impl std::future::IntoFuture for ScienceSubDomainsRetrieveBuilder {
     type Output = Result<models::ScienceSubDomain, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ScienceSubDomain>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -324,6 +348,7 @@ pub struct ScienceSubDomainsCreateBuilder {
 impl ScienceSubDomainsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -332,6 +357,7 @@ impl ScienceSubDomainsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -346,6 +372,7 @@ impl ScienceSubDomainsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ScienceSubDomain> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -354,6 +381,7 @@ impl ScienceSubDomainsCreateBuilder {
 impl std::future::IntoFuture for ScienceSubDomainsCreateBuilder {
     type Output = Result<models::ScienceSubDomain, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ScienceSubDomain>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -369,6 +397,7 @@ pub struct ScienceSubDomainsUpdateBuilder {
 impl ScienceSubDomainsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -377,6 +406,7 @@ impl ScienceSubDomainsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -394,6 +424,7 @@ impl ScienceSubDomainsUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ScienceSubDomain> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -402,6 +433,7 @@ impl ScienceSubDomainsUpdateBuilder {
 impl std::future::IntoFuture for ScienceSubDomainsUpdateBuilder {
     type Output = Result<models::ScienceSubDomain, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ScienceSubDomain>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -417,6 +449,7 @@ pub struct ScienceSubDomainsPartialUpdateBuilder {
 impl ScienceSubDomainsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -426,10 +459,12 @@ impl ScienceSubDomainsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedScienceSubDomainRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -452,6 +487,7 @@ impl ScienceSubDomainsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ScienceSubDomain> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -460,6 +496,7 @@ impl ScienceSubDomainsPartialUpdateBuilder {
 impl std::future::IntoFuture for ScienceSubDomainsPartialUpdateBuilder {
     type Output = Result<models::ScienceSubDomain, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ScienceSubDomain>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -474,6 +511,7 @@ pub struct ScienceSubDomainsDestroyBuilder {
 impl ScienceSubDomainsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -482,6 +520,7 @@ impl ScienceSubDomainsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -501,6 +540,7 @@ impl ScienceSubDomainsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -509,6 +549,7 @@ impl ScienceSubDomainsDestroyBuilder {
 impl std::future::IntoFuture for ScienceSubDomainsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -523,6 +564,7 @@ pub struct ScienceSubDomainsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> ScienceSubDomainsMock<'a> {
     /// Expects `GET /api/science-sub-domains/` (operation `science_sub_domains_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::ScienceSubDomain>> {
@@ -535,6 +577,7 @@ impl<'a> ScienceSubDomainsMock<'a> {
         )
     }
     /// Expects `GET /api/science-sub-domains/{uuid}/` (operation `science_sub_domains_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -549,6 +592,7 @@ impl<'a> ScienceSubDomainsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/science-sub-domains/` (operation `science_sub_domains_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::ScienceSubDomain> {
@@ -561,6 +605,7 @@ impl<'a> ScienceSubDomainsMock<'a> {
         )
     }
     /// Expects `PUT /api/science-sub-domains/{uuid}/` (operation `science_sub_domains_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -575,6 +620,7 @@ impl<'a> ScienceSubDomainsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/science-sub-domains/{uuid}/` (operation `science_sub_domains_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -589,6 +635,7 @@ impl<'a> ScienceSubDomainsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/science-sub-domains/{uuid}/` (operation `science_sub_domains_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,

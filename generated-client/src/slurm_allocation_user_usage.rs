@@ -25,6 +25,7 @@ impl<'a> SlurmAllocationUserUsageApi<'a> {
     /// - `200`
     ///
     /// Returns a [`SlurmAllocationUserUsageListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> SlurmAllocationUserUsageListBuilder {
         SlurmAllocationUserUsageListBuilder {
             client: self.client.clone(),
@@ -47,6 +48,7 @@ impl<'a> SlurmAllocationUserUsageApi<'a> {
     /// - `200`
     ///
     /// Returns a [`SlurmAllocationUserUsageRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, id: i64) -> SlurmAllocationUserUsageRetrieveBuilder {
         SlurmAllocationUserUsageRetrieveBuilder {
             client: self.client.clone(),
@@ -72,16 +74,19 @@ pub struct SlurmAllocationUserUsageListBuilder {
 }
 impl SlurmAllocationUserUsageListBuilder {
     /// Query `allocation`, string (uri).
+    #[inline]
     pub fn allocation(mut self, value: impl Into<String>) -> Self {
         self.allocation = Some(value.into());
         self
     }
     /// Query `allocation_uuid`, string (uuid).
+    #[inline]
     pub fn allocation_uuid(mut self, value: Uuid) -> Self {
         self.allocation_uuid = Some(value);
         self
     }
     /// Query `month`, integer.
+    #[inline]
     pub fn month(mut self, value: i64) -> Self {
         self.month = Some(value);
         self
@@ -89,6 +94,7 @@ impl SlurmAllocationUserUsageListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -96,27 +102,32 @@ impl SlurmAllocationUserUsageListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `user`, string (uri).
+    #[inline]
     pub fn user(mut self, value: impl Into<String>) -> Self {
         self.user = Some(value.into());
         self
     }
     /// Query `user_uuid`, string (uuid).
+    #[inline]
     pub fn user_uuid(mut self, value: Uuid) -> Self {
         self.user_uuid = Some(value);
         self
     }
     /// Query `year`, integer.
+    #[inline]
     pub fn year(mut self, value: i64) -> Self {
         self.year = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -125,6 +136,7 @@ impl SlurmAllocationUserUsageListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -150,6 +162,7 @@ impl SlurmAllocationUserUsageListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::SlurmAllocationUserUsage>> {
@@ -160,6 +173,7 @@ impl SlurmAllocationUserUsageListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::SlurmAllocationUserUsage> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -175,6 +189,7 @@ impl SlurmAllocationUserUsageListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/slurm-allocation-user-usage/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -191,6 +206,7 @@ impl std::future::IntoFuture for SlurmAllocationUserUsageListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::SlurmAllocationUserUsage>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -205,6 +221,7 @@ pub struct SlurmAllocationUserUsageRetrieveBuilder {
 impl SlurmAllocationUserUsageRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -213,6 +230,7 @@ impl SlurmAllocationUserUsageRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -232,6 +250,7 @@ impl SlurmAllocationUserUsageRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::SlurmAllocationUserUsage> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -240,6 +259,7 @@ impl SlurmAllocationUserUsageRetrieveBuilder {
 impl std::future::IntoFuture for SlurmAllocationUserUsageRetrieveBuilder {
     type Output = Result<models::SlurmAllocationUserUsage, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::SlurmAllocationUserUsage>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -254,6 +274,7 @@ pub struct SlurmAllocationUserUsageMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> SlurmAllocationUserUsageMock<'a> {
     /// Expects `GET /api/slurm-allocation-user-usage/` (operation `slurm_allocation_user_usage_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -269,6 +290,7 @@ impl<'a> SlurmAllocationUserUsageMock<'a> {
         )
     }
     /// Expects `GET /api/slurm-allocation-user-usage/{id}/` (operation `slurm_allocation_user_usage_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         id: &i64,

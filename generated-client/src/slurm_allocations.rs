@@ -25,6 +25,7 @@ impl<'a> SlurmAllocationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`SlurmAllocationsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> SlurmAllocationsListBuilder {
         SlurmAllocationsListBuilder {
             client: self.client.clone(),
@@ -60,6 +61,7 @@ impl<'a> SlurmAllocationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`SlurmAllocationsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> SlurmAllocationsRetrieveBuilder {
         SlurmAllocationsRetrieveBuilder {
             client: self.client.clone(),
@@ -76,6 +78,7 @@ impl<'a> SlurmAllocationsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`SlurmAllocationsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::SlurmAllocationRequest,
@@ -97,6 +100,7 @@ impl<'a> SlurmAllocationsApi<'a> {
     /// - `409`
     ///
     /// Returns a [`SlurmAllocationsPullBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn pull(&self, uuid: Uuid) -> SlurmAllocationsPullBuilder {
         SlurmAllocationsPullBuilder {
             client: self.client.clone(),
@@ -116,6 +120,7 @@ impl<'a> SlurmAllocationsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`SlurmAllocationsUnlinkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn unlink(&self, uuid: Uuid) -> SlurmAllocationsUnlinkBuilder {
         SlurmAllocationsUnlinkBuilder {
             client: self.client.clone(),
@@ -131,6 +136,7 @@ impl<'a> SlurmAllocationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`SlurmAllocationsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -151,6 +157,7 @@ impl<'a> SlurmAllocationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`SlurmAllocationsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, uuid: Uuid) -> SlurmAllocationsPartialUpdateBuilder {
         SlurmAllocationsPartialUpdateBuilder {
             client: self.client.clone(),
@@ -167,6 +174,7 @@ impl<'a> SlurmAllocationsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`SlurmAllocationsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> SlurmAllocationsDestroyBuilder {
         SlurmAllocationsDestroyBuilder {
             client: self.client.clone(),
@@ -184,6 +192,7 @@ impl<'a> SlurmAllocationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`SlurmAllocationsSetErredBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_erred(&self, uuid: Uuid) -> SlurmAllocationsSetErredBuilder {
         SlurmAllocationsSetErredBuilder {
             client: self.client.clone(),
@@ -200,6 +209,7 @@ impl<'a> SlurmAllocationsApi<'a> {
     /// - `202`
     ///
     /// Returns a [`SlurmAllocationsSetLimitsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_limits(
         &self,
         uuid: Uuid,
@@ -222,6 +232,7 @@ impl<'a> SlurmAllocationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`SlurmAllocationsSetOkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_ok(&self, uuid: Uuid) -> SlurmAllocationsSetOkBuilder {
         SlurmAllocationsSetOkBuilder {
             client: self.client.clone(),
@@ -262,6 +273,7 @@ impl SlurmAllocationsListBuilder {
     /// Backend ID
     ///
     /// Query `backend_id`, string.
+    #[inline]
     pub fn backend_id(mut self, value: impl Into<String>) -> Self {
         self.backend_id = Some(value.into());
         self
@@ -269,6 +281,7 @@ impl SlurmAllocationsListBuilder {
     /// Can manage
     ///
     /// Query `can_manage`, boolean.
+    #[inline]
     pub fn can_manage(mut self, value: bool) -> Self {
         self.can_manage = Some(value);
         self
@@ -276,6 +289,7 @@ impl SlurmAllocationsListBuilder {
     /// Customer UUID
     ///
     /// Query `customer`, string (uuid).
+    #[inline]
     pub fn customer(mut self, value: Uuid) -> Self {
         self.customer = Some(value);
         self
@@ -283,6 +297,7 @@ impl SlurmAllocationsListBuilder {
     /// Customer abbreviation
     ///
     /// Query `customer_abbreviation`, string.
+    #[inline]
     pub fn customer_abbreviation(mut self, value: impl Into<String>) -> Self {
         self.customer_abbreviation = Some(value.into());
         self
@@ -290,6 +305,7 @@ impl SlurmAllocationsListBuilder {
     /// Customer name
     ///
     /// Query `customer_name`, string.
+    #[inline]
     pub fn customer_name(mut self, value: impl Into<String>) -> Self {
         self.customer_name = Some(value.into());
         self
@@ -297,6 +313,7 @@ impl SlurmAllocationsListBuilder {
     /// Customer native name
     ///
     /// Query `customer_native_name`, string.
+    #[inline]
     pub fn customer_native_name(mut self, value: impl Into<String>) -> Self {
         self.customer_native_name = Some(value.into());
         self
@@ -304,6 +321,7 @@ impl SlurmAllocationsListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -311,6 +329,7 @@ impl SlurmAllocationsListBuilder {
     /// Description
     ///
     /// Query `description`, string.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -318,6 +337,7 @@ impl SlurmAllocationsListBuilder {
     /// External IP
     ///
     /// Query `external_ip`, string.
+    #[inline]
     pub fn external_ip(mut self, value: impl Into<String>) -> Self {
         self.external_ip = Some(value.into());
         self
@@ -325,16 +345,19 @@ impl SlurmAllocationsListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Query `is_active`, boolean.
+    #[inline]
     pub fn is_active(mut self, value: bool) -> Self {
         self.is_active = Some(value);
         self
@@ -342,6 +365,7 @@ impl SlurmAllocationsListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -349,6 +373,7 @@ impl SlurmAllocationsListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -356,6 +381,7 @@ impl SlurmAllocationsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -363,6 +389,7 @@ impl SlurmAllocationsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -370,6 +397,7 @@ impl SlurmAllocationsListBuilder {
     /// Project UUID
     ///
     /// Query `project`, string (uuid).
+    #[inline]
     pub fn project(mut self, value: Uuid) -> Self {
         self.project = Some(value);
         self
@@ -377,6 +405,7 @@ impl SlurmAllocationsListBuilder {
     /// Project name
     ///
     /// Query `project_name`, string.
+    #[inline]
     pub fn project_name(mut self, value: impl Into<String>) -> Self {
         self.project_name = Some(value.into());
         self
@@ -384,6 +413,7 @@ impl SlurmAllocationsListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -391,6 +421,7 @@ impl SlurmAllocationsListBuilder {
     /// Service settings name
     ///
     /// Query `service_settings_name`, string.
+    #[inline]
     pub fn service_settings_name(mut self, value: impl Into<String>) -> Self {
         self.service_settings_name = Some(value.into());
         self
@@ -398,6 +429,7 @@ impl SlurmAllocationsListBuilder {
     /// Service settings UUID
     ///
     /// Query `service_settings_uuid`, string (uuid).
+    #[inline]
     pub fn service_settings_uuid(mut self, value: Uuid) -> Self {
         self.service_settings_uuid = Some(value);
         self
@@ -407,17 +439,20 @@ impl SlurmAllocationsListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -426,6 +461,7 @@ impl SlurmAllocationsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -461,6 +497,7 @@ impl SlurmAllocationsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::SlurmAllocation>> {
@@ -471,6 +508,7 @@ impl SlurmAllocationsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::SlurmAllocation> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -486,6 +524,7 @@ impl SlurmAllocationsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/slurm-allocations/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -497,6 +536,7 @@ impl SlurmAllocationsListBuilder {
 impl std::future::IntoFuture for SlurmAllocationsListBuilder {
     type Output = Result<runtime::Page<models::SlurmAllocation>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::SlurmAllocation>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -513,17 +553,20 @@ impl SlurmAllocationsRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -532,6 +575,7 @@ impl SlurmAllocationsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -550,6 +594,7 @@ impl SlurmAllocationsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::SlurmAllocation> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -558,6 +603,7 @@ impl SlurmAllocationsRetrieveBuilder {
 impl std::future::IntoFuture for SlurmAllocationsRetrieveBuilder {
     type Output = Result<models::SlurmAllocation, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::SlurmAllocation>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -572,6 +618,7 @@ pub struct SlurmAllocationsCreateBuilder {
 impl SlurmAllocationsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -580,6 +627,7 @@ impl SlurmAllocationsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -594,6 +642,7 @@ impl SlurmAllocationsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::SlurmAllocation> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -602,6 +651,7 @@ impl SlurmAllocationsCreateBuilder {
 impl std::future::IntoFuture for SlurmAllocationsCreateBuilder {
     type Output = Result<models::SlurmAllocation, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::SlurmAllocation>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -616,6 +666,7 @@ pub struct SlurmAllocationsPullBuilder {
 impl SlurmAllocationsPullBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -624,6 +675,7 @@ impl SlurmAllocationsPullBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -640,6 +692,7 @@ impl SlurmAllocationsPullBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -648,6 +701,7 @@ impl SlurmAllocationsPullBuilder {
 impl std::future::IntoFuture for SlurmAllocationsPullBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -662,6 +716,7 @@ pub struct SlurmAllocationsUnlinkBuilder {
 impl SlurmAllocationsUnlinkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -670,6 +725,7 @@ impl SlurmAllocationsUnlinkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -689,6 +745,7 @@ impl SlurmAllocationsUnlinkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -697,6 +754,7 @@ impl SlurmAllocationsUnlinkBuilder {
 impl std::future::IntoFuture for SlurmAllocationsUnlinkBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -712,6 +770,7 @@ pub struct SlurmAllocationsUpdateBuilder {
 impl SlurmAllocationsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -720,6 +779,7 @@ impl SlurmAllocationsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -737,6 +797,7 @@ impl SlurmAllocationsUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::SlurmAllocation> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -745,6 +806,7 @@ impl SlurmAllocationsUpdateBuilder {
 impl std::future::IntoFuture for SlurmAllocationsUpdateBuilder {
     type Output = Result<models::SlurmAllocation, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::SlurmAllocation>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -760,6 +822,7 @@ pub struct SlurmAllocationsPartialUpdateBuilder {
 impl SlurmAllocationsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -769,10 +832,12 @@ impl SlurmAllocationsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedSlurmAllocationRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -795,6 +860,7 @@ impl SlurmAllocationsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::SlurmAllocation> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -803,6 +869,7 @@ impl SlurmAllocationsPartialUpdateBuilder {
 impl std::future::IntoFuture for SlurmAllocationsPartialUpdateBuilder {
     type Output = Result<models::SlurmAllocation, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::SlurmAllocation>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -817,6 +884,7 @@ pub struct SlurmAllocationsDestroyBuilder {
 impl SlurmAllocationsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -825,6 +893,7 @@ impl SlurmAllocationsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -841,6 +910,7 @@ impl SlurmAllocationsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -849,6 +919,7 @@ impl SlurmAllocationsDestroyBuilder {
 impl std::future::IntoFuture for SlurmAllocationsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -864,6 +935,7 @@ pub struct SlurmAllocationsSetErredBuilder {
 impl SlurmAllocationsSetErredBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -873,10 +945,12 @@ impl SlurmAllocationsSetErredBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::SetErredRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -899,6 +973,7 @@ impl SlurmAllocationsSetErredBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -907,6 +982,7 @@ impl SlurmAllocationsSetErredBuilder {
 impl std::future::IntoFuture for SlurmAllocationsSetErredBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -922,6 +998,7 @@ pub struct SlurmAllocationsSetLimitsBuilder {
 impl SlurmAllocationsSetLimitsBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -930,6 +1007,7 @@ impl SlurmAllocationsSetLimitsBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -950,6 +1028,7 @@ impl SlurmAllocationsSetLimitsBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -958,6 +1037,7 @@ impl SlurmAllocationsSetLimitsBuilder {
 impl std::future::IntoFuture for SlurmAllocationsSetLimitsBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -972,6 +1052,7 @@ pub struct SlurmAllocationsSetOkBuilder {
 impl SlurmAllocationsSetOkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -980,6 +1061,7 @@ impl SlurmAllocationsSetOkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -999,6 +1081,7 @@ impl SlurmAllocationsSetOkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1007,6 +1090,7 @@ impl SlurmAllocationsSetOkBuilder {
 impl std::future::IntoFuture for SlurmAllocationsSetOkBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1021,6 +1105,7 @@ pub struct SlurmAllocationsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> SlurmAllocationsMock<'a> {
     /// Expects `GET /api/slurm-allocations/` (operation `slurm_allocations_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::SlurmAllocation>> {
@@ -1033,6 +1118,7 @@ impl<'a> SlurmAllocationsMock<'a> {
         )
     }
     /// Expects `GET /api/slurm-allocations/{uuid}/` (operation `slurm_allocations_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -1047,6 +1133,7 @@ impl<'a> SlurmAllocationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/slurm-allocations/` (operation `slurm_allocations_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::SlurmAllocation> {
@@ -1059,6 +1146,7 @@ impl<'a> SlurmAllocationsMock<'a> {
         )
     }
     /// Expects `POST /api/slurm-allocations/{uuid}/pull/` (operation `slurm_allocations_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn pull(
         &self,
         uuid: &Uuid,
@@ -1073,6 +1161,7 @@ impl<'a> SlurmAllocationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/slurm-allocations/{uuid}/unlink/` (operation `slurm_allocations_unlink`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn unlink(
         &self,
         uuid: &Uuid,
@@ -1087,6 +1176,7 @@ impl<'a> SlurmAllocationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/slurm-allocations/{uuid}/` (operation `slurm_allocations_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -1101,6 +1191,7 @@ impl<'a> SlurmAllocationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/slurm-allocations/{uuid}/` (operation `slurm_allocations_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -1115,6 +1206,7 @@ impl<'a> SlurmAllocationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/slurm-allocations/{uuid}/` (operation `slurm_allocations_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -1129,6 +1221,7 @@ impl<'a> SlurmAllocationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/slurm-allocations/{uuid}/set_erred/` (operation `slurm_allocations_set_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_erred(
         &self,
         uuid: &Uuid,
@@ -1143,6 +1236,7 @@ impl<'a> SlurmAllocationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/slurm-allocations/{uuid}/set_limits/` (operation `slurm_allocations_set_limits`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_limits(
         &self,
         uuid: &Uuid,
@@ -1157,6 +1251,7 @@ impl<'a> SlurmAllocationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/slurm-allocations/{uuid}/set_ok/` (operation `slurm_allocations_set_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_ok(
         &self,
         uuid: &Uuid,

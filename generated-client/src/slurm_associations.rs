@@ -25,6 +25,7 @@ impl<'a> SlurmAssociationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`SlurmAssociationsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> SlurmAssociationsListBuilder {
         SlurmAssociationsListBuilder {
             client: self.client.clone(),
@@ -43,6 +44,7 @@ impl<'a> SlurmAssociationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`SlurmAssociationsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> SlurmAssociationsRetrieveBuilder {
         SlurmAssociationsRetrieveBuilder {
             client: self.client.clone(),
@@ -64,11 +66,13 @@ pub struct SlurmAssociationsListBuilder {
 }
 impl SlurmAssociationsListBuilder {
     /// Query `allocation`, string (uri).
+    #[inline]
     pub fn allocation(mut self, value: impl Into<String>) -> Self {
         self.allocation = Some(value.into());
         self
     }
     /// Query `allocation_uuid`, string (uuid).
+    #[inline]
     pub fn allocation_uuid(mut self, value: Uuid) -> Self {
         self.allocation_uuid = Some(value);
         self
@@ -76,6 +80,7 @@ impl SlurmAssociationsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -83,12 +88,14 @@ impl SlurmAssociationsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -97,6 +104,7 @@ impl SlurmAssociationsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -115,6 +123,7 @@ impl SlurmAssociationsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::SlurmAssociation>> {
@@ -125,6 +134,7 @@ impl SlurmAssociationsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::SlurmAssociation> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -140,6 +150,7 @@ impl SlurmAssociationsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/slurm-associations/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -151,6 +162,7 @@ impl SlurmAssociationsListBuilder {
 impl std::future::IntoFuture for SlurmAssociationsListBuilder {
     type Output = Result<runtime::Page<models::SlurmAssociation>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::SlurmAssociation>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -165,6 +177,7 @@ pub struct SlurmAssociationsRetrieveBuilder {
 impl SlurmAssociationsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -173,6 +186,7 @@ impl SlurmAssociationsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -189,6 +203,7 @@ impl SlurmAssociationsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::SlurmAssociation> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -197,6 +212,7 @@ impl SlurmAssociationsRetrieveBuilder {
 impl std::future::IntoFuture for SlurmAssociationsRetrieveBuilder {
     type Output = Result<models::SlurmAssociation, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::SlurmAssociation>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -211,6 +227,7 @@ pub struct SlurmAssociationsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> SlurmAssociationsMock<'a> {
     /// Expects `GET /api/slurm-associations/` (operation `slurm_associations_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::SlurmAssociation>> {
@@ -223,6 +240,7 @@ impl<'a> SlurmAssociationsMock<'a> {
         )
     }
     /// Expects `GET /api/slurm-associations/{uuid}/` (operation `slurm_associations_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,

@@ -25,6 +25,7 @@ impl<'a> SlurmJobsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`SlurmJobsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> SlurmJobsListBuilder {
         SlurmJobsListBuilder {
             client: self.client.clone(),
@@ -42,6 +43,7 @@ impl<'a> SlurmJobsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`SlurmJobsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> SlurmJobsRetrieveBuilder {
         SlurmJobsRetrieveBuilder {
             client: self.client.clone(),
@@ -58,6 +60,7 @@ impl<'a> SlurmJobsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`SlurmJobsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(&self, body: models::FirecrestJobRequest) -> SlurmJobsCreateBuilder {
         SlurmJobsCreateBuilder {
             client: self.client.clone(),
@@ -76,6 +79,7 @@ impl<'a> SlurmJobsApi<'a> {
     /// - `409`
     ///
     /// Returns a [`SlurmJobsPullBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn pull(&self, uuid: Uuid) -> SlurmJobsPullBuilder {
         SlurmJobsPullBuilder {
             client: self.client.clone(),
@@ -95,6 +99,7 @@ impl<'a> SlurmJobsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`SlurmJobsUnlinkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn unlink(&self, uuid: Uuid) -> SlurmJobsUnlinkBuilder {
         SlurmJobsUnlinkBuilder {
             client: self.client.clone(),
@@ -110,6 +115,7 @@ impl<'a> SlurmJobsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`SlurmJobsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -130,6 +136,7 @@ impl<'a> SlurmJobsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`SlurmJobsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, uuid: Uuid) -> SlurmJobsPartialUpdateBuilder {
         SlurmJobsPartialUpdateBuilder {
             client: self.client.clone(),
@@ -146,6 +153,7 @@ impl<'a> SlurmJobsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`SlurmJobsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> SlurmJobsDestroyBuilder {
         SlurmJobsDestroyBuilder {
             client: self.client.clone(),
@@ -163,6 +171,7 @@ impl<'a> SlurmJobsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`SlurmJobsSetErredBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_erred(&self, uuid: Uuid) -> SlurmJobsSetErredBuilder {
         SlurmJobsSetErredBuilder {
             client: self.client.clone(),
@@ -181,6 +190,7 @@ impl<'a> SlurmJobsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`SlurmJobsSetOkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_ok(&self, uuid: Uuid) -> SlurmJobsSetOkBuilder {
         SlurmJobsSetOkBuilder {
             client: self.client.clone(),
@@ -203,11 +213,13 @@ impl SlurmJobsListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -215,6 +227,7 @@ impl SlurmJobsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -222,12 +235,14 @@ impl SlurmJobsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -236,6 +251,7 @@ impl SlurmJobsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -250,6 +266,7 @@ impl SlurmJobsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::FirecrestJob>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -258,6 +275,7 @@ impl SlurmJobsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::FirecrestJob> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -273,6 +291,7 @@ impl SlurmJobsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/slurm-jobs/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -284,6 +303,7 @@ impl SlurmJobsListBuilder {
 impl std::future::IntoFuture for SlurmJobsListBuilder {
     type Output = Result<runtime::Page<models::FirecrestJob>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::FirecrestJob>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -300,17 +320,20 @@ impl SlurmJobsRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -319,6 +342,7 @@ impl SlurmJobsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -336,6 +360,7 @@ impl SlurmJobsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::FirecrestJob> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -344,6 +369,7 @@ impl SlurmJobsRetrieveBuilder {
 impl std::future::IntoFuture for SlurmJobsRetrieveBuilder {
     type Output = Result<models::FirecrestJob, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::FirecrestJob>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -358,6 +384,7 @@ pub struct SlurmJobsCreateBuilder {
 impl SlurmJobsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -366,6 +393,7 @@ impl SlurmJobsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -381,6 +409,7 @@ impl SlurmJobsCreateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::FirecrestJob> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -389,6 +418,7 @@ impl SlurmJobsCreateBuilder {
 impl std::future::IntoFuture for SlurmJobsCreateBuilder {
     type Output = Result<models::FirecrestJob, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::FirecrestJob>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -403,6 +433,7 @@ pub struct SlurmJobsPullBuilder {
 impl SlurmJobsPullBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -411,6 +442,7 @@ impl SlurmJobsPullBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -427,6 +459,7 @@ impl SlurmJobsPullBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -435,6 +468,7 @@ impl SlurmJobsPullBuilder {
 impl std::future::IntoFuture for SlurmJobsPullBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -449,6 +483,7 @@ pub struct SlurmJobsUnlinkBuilder {
 impl SlurmJobsUnlinkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -457,6 +492,7 @@ impl SlurmJobsUnlinkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -473,6 +509,7 @@ impl SlurmJobsUnlinkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -481,6 +518,7 @@ impl SlurmJobsUnlinkBuilder {
 impl std::future::IntoFuture for SlurmJobsUnlinkBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -496,6 +534,7 @@ pub struct SlurmJobsUpdateBuilder {
 impl SlurmJobsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -504,6 +543,7 @@ impl SlurmJobsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -524,6 +564,7 @@ impl SlurmJobsUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::FirecrestJob> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -532,6 +573,7 @@ impl SlurmJobsUpdateBuilder {
 impl std::future::IntoFuture for SlurmJobsUpdateBuilder {
     type Output = Result<models::FirecrestJob, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::FirecrestJob>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -547,6 +589,7 @@ pub struct SlurmJobsPartialUpdateBuilder {
 impl SlurmJobsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -556,10 +599,12 @@ impl SlurmJobsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedFirecrestJobRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -578,6 +623,7 @@ impl SlurmJobsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::FirecrestJob> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -586,6 +632,7 @@ impl SlurmJobsPartialUpdateBuilder {
 impl std::future::IntoFuture for SlurmJobsPartialUpdateBuilder {
     type Output = Result<models::FirecrestJob, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::FirecrestJob>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -600,6 +647,7 @@ pub struct SlurmJobsDestroyBuilder {
 impl SlurmJobsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -608,6 +656,7 @@ impl SlurmJobsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -623,6 +672,7 @@ impl SlurmJobsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -631,6 +681,7 @@ impl SlurmJobsDestroyBuilder {
 impl std::future::IntoFuture for SlurmJobsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -646,6 +697,7 @@ pub struct SlurmJobsSetErredBuilder {
 impl SlurmJobsSetErredBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -655,10 +707,12 @@ impl SlurmJobsSetErredBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::SetErredRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -678,6 +732,7 @@ impl SlurmJobsSetErredBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -686,6 +741,7 @@ impl SlurmJobsSetErredBuilder {
 impl std::future::IntoFuture for SlurmJobsSetErredBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -700,6 +756,7 @@ pub struct SlurmJobsSetOkBuilder {
 impl SlurmJobsSetOkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -708,6 +765,7 @@ impl SlurmJobsSetOkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -724,6 +782,7 @@ impl SlurmJobsSetOkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -732,6 +791,7 @@ impl SlurmJobsSetOkBuilder {
 impl std::future::IntoFuture for SlurmJobsSetOkBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -746,6 +806,7 @@ pub struct SlurmJobsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> SlurmJobsMock<'a> {
     /// Expects `GET /api/slurm-jobs/` (operation `slurm_jobs_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::FirecrestJob>> {
@@ -758,6 +819,7 @@ impl<'a> SlurmJobsMock<'a> {
         )
     }
     /// Expects `GET /api/slurm-jobs/{uuid}/` (operation `slurm_jobs_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -772,6 +834,7 @@ impl<'a> SlurmJobsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/slurm-jobs/` (operation `slurm_jobs_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::FirecrestJob> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -782,6 +845,7 @@ impl<'a> SlurmJobsMock<'a> {
         )
     }
     /// Expects `POST /api/slurm-jobs/{uuid}/pull/` (operation `slurm_jobs_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn pull(
         &self,
         uuid: &Uuid,
@@ -796,6 +860,7 @@ impl<'a> SlurmJobsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/slurm-jobs/{uuid}/unlink/` (operation `slurm_jobs_unlink`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn unlink(
         &self,
         uuid: &Uuid,
@@ -810,6 +875,7 @@ impl<'a> SlurmJobsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/slurm-jobs/{uuid}/` (operation `slurm_jobs_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -824,6 +890,7 @@ impl<'a> SlurmJobsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/slurm-jobs/{uuid}/` (operation `slurm_jobs_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -838,6 +905,7 @@ impl<'a> SlurmJobsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/slurm-jobs/{uuid}/` (operation `slurm_jobs_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -852,6 +920,7 @@ impl<'a> SlurmJobsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/slurm-jobs/{uuid}/set_erred/` (operation `slurm_jobs_set_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_erred(
         &self,
         uuid: &Uuid,
@@ -866,6 +935,7 @@ impl<'a> SlurmJobsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/slurm-jobs/{uuid}/set_ok/` (operation `slurm_jobs_set_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_ok(
         &self,
         uuid: &Uuid,

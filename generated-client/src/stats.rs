@@ -40,6 +40,7 @@ impl<'a> StatsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`StatsCeleryRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn celery_retrieve(&self) -> StatsCeleryRetrieveBuilder {
         StatsCeleryRetrieveBuilder {
             client: self.client.clone(),
@@ -69,6 +70,7 @@ impl<'a> StatsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`StatsDatabaseRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn database_retrieve(&self) -> StatsDatabaseRetrieveBuilder {
         StatsDatabaseRetrieveBuilder {
             client: self.client.clone(),
@@ -106,6 +108,7 @@ impl<'a> StatsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`StatsTableGrowthRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn table_growth_retrieve(&self) -> StatsTableGrowthRetrieveBuilder {
         StatsTableGrowthRetrieveBuilder {
             client: self.client.clone(),
@@ -123,6 +126,7 @@ impl<'a> StatsApi<'a> {
     /// - `400`: No response body
     ///
     /// Returns a [`StatsQueryBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn query(&self, body: models::QueryRequest) -> StatsQueryBuilder {
         StatsQueryBuilder {
             client: self.client.clone(),
@@ -140,6 +144,7 @@ impl<'a> StatsApi<'a> {
     /// - `202`
     ///
     /// Returns a [`StatsTableGrowthBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn table_growth(&self) -> StatsTableGrowthBuilder {
         StatsTableGrowthBuilder {
             client: self.client.clone(),
@@ -156,6 +161,7 @@ pub struct StatsCeleryRetrieveBuilder {
 impl StatsCeleryRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -164,6 +170,7 @@ impl StatsCeleryRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -174,6 +181,7 @@ impl StatsCeleryRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::StatsCeleryRetrieveResponse> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -182,6 +190,7 @@ impl StatsCeleryRetrieveBuilder {
 impl std::future::IntoFuture for StatsCeleryRetrieveBuilder {
     type Output = Result<models::StatsCeleryRetrieveResponse, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::StatsCeleryRetrieveResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -195,6 +204,7 @@ pub struct StatsDatabaseRetrieveBuilder {
 impl StatsDatabaseRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -203,6 +213,7 @@ impl StatsDatabaseRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -216,6 +227,7 @@ impl StatsDatabaseRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::StatsDatabaseRetrieveResponse> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -224,6 +236,7 @@ impl StatsDatabaseRetrieveBuilder {
 impl std::future::IntoFuture for StatsDatabaseRetrieveBuilder {
     type Output = Result<models::StatsDatabaseRetrieveResponse, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::StatsDatabaseRetrieveResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -237,6 +250,7 @@ pub struct StatsTableGrowthRetrieveBuilder {
 impl StatsTableGrowthRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -245,6 +259,7 @@ impl StatsTableGrowthRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -258,6 +273,7 @@ impl StatsTableGrowthRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::StatsTableGrowthRetrieveResponse> {
@@ -268,6 +284,7 @@ impl StatsTableGrowthRetrieveBuilder {
 impl std::future::IntoFuture for StatsTableGrowthRetrieveBuilder {
     type Output = Result<models::StatsTableGrowthRetrieveResponse, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::StatsTableGrowthRetrieveResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -282,6 +299,7 @@ pub struct StatsQueryBuilder {
 impl StatsQueryBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -290,6 +308,7 @@ impl StatsQueryBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -301,6 +320,7 @@ impl StatsQueryBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<Vec<Lenient<serde_json::Value>>> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json_or_default)
@@ -309,6 +329,7 @@ impl StatsQueryBuilder {
 impl std::future::IntoFuture for StatsQueryBuilder {
     type Output = Result<Vec<Lenient<serde_json::Value>>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<Vec<Lenient<serde_json::Value>>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -322,6 +343,7 @@ pub struct StatsTableGrowthBuilder {
 impl StatsTableGrowthBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -330,6 +352,7 @@ impl StatsTableGrowthBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -343,6 +366,7 @@ impl StatsTableGrowthBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::StatsTableGrowthResponse> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -351,6 +375,7 @@ impl StatsTableGrowthBuilder {
 impl std::future::IntoFuture for StatsTableGrowthBuilder {
     type Output = Result<models::StatsTableGrowthResponse, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::StatsTableGrowthResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -365,6 +390,7 @@ pub struct StatsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> StatsMock<'a> {
     /// Expects `GET /api/stats/celery/` (operation `stats_celery_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn celery_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::StatsCeleryRetrieveResponse> {
@@ -377,6 +403,7 @@ impl<'a> StatsMock<'a> {
         )
     }
     /// Expects `GET /api/stats/database/` (operation `stats_database_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn database_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::StatsDatabaseRetrieveResponse> {
@@ -389,6 +416,7 @@ impl<'a> StatsMock<'a> {
         )
     }
     /// Expects `GET /api/stats/table-growth/` (operation `stats_table_growth_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn table_growth_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::StatsTableGrowthRetrieveResponse> {
@@ -401,6 +429,7 @@ impl<'a> StatsMock<'a> {
         )
     }
     /// Expects `POST /api/stats/query/` (operation `stats_query`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn query(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, Vec<Lenient<serde_json::Value>>> {
@@ -413,6 +442,7 @@ impl<'a> StatsMock<'a> {
         )
     }
     /// Expects `POST /api/stats/table-growth/` (operation `stats_table_growth`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn table_growth(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::StatsTableGrowthResponse> {

@@ -25,6 +25,7 @@ impl<'a> SupportApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`SupportSettingsAtlassianListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn settings_atlassian_list(&self) -> SupportSettingsAtlassianListBuilder {
         SupportSettingsAtlassianListBuilder {
             client: self.client.clone(),
@@ -41,6 +42,7 @@ impl<'a> SupportApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`SupportSettingsAtlassianRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn settings_atlassian_retrieve(
         &self,
         id: i64,
@@ -59,6 +61,7 @@ impl<'a> SupportApi<'a> {
     /// - `201`: No response body
     ///
     /// Returns a [`SupportSettingsAtlassianCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn settings_atlassian_create(&self) -> SupportSettingsAtlassianCreateBuilder {
         SupportSettingsAtlassianCreateBuilder {
             client: self.client.clone(),
@@ -73,6 +76,7 @@ impl<'a> SupportApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`SupportSettingsAtlassianUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn settings_atlassian_update(
         &self,
         id: i64,
@@ -91,6 +95,7 @@ impl<'a> SupportApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`SupportSettingsAtlassianPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn settings_atlassian_partial_update(
         &self,
         id: i64,
@@ -109,6 +114,7 @@ impl<'a> SupportApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`SupportSettingsAtlassianDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn settings_atlassian_destroy(
         &self,
         id: i64,
@@ -129,6 +135,7 @@ impl<'a> SupportApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`SupportSettingsAtlassianCurrentSettingsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn settings_atlassian_current_settings_retrieve(
         &self,
     ) -> SupportSettingsAtlassianCurrentSettingsRetrieveBuilder {
@@ -147,6 +154,7 @@ impl<'a> SupportApi<'a> {
     /// - `200`
     ///
     /// Returns a [`SupportSettingsAtlassianDiscoverCustomFieldsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn settings_atlassian_discover_custom_fields(
         &self,
         body: models::DiscoverCustomFieldsRequestRequest,
@@ -169,6 +177,7 @@ impl<'a> SupportApi<'a> {
     /// - `200`
     ///
     /// Returns a [`SupportSettingsAtlassianDiscoverPrioritiesBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn settings_atlassian_discover_priorities(
         &self,
         body: models::DiscoverPrioritiesRequestRequest,
@@ -191,6 +200,7 @@ impl<'a> SupportApi<'a> {
     /// - `200`
     ///
     /// Returns a [`SupportSettingsAtlassianDiscoverProjectsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn settings_atlassian_discover_projects(
         &self,
         body: models::DiscoverProjectsRequestRequest,
@@ -213,6 +223,7 @@ impl<'a> SupportApi<'a> {
     /// - `200`
     ///
     /// Returns a [`SupportSettingsAtlassianDiscoverRequestTypesBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn settings_atlassian_discover_request_types(
         &self,
         body: models::DiscoverRequestTypesRequestRequest,
@@ -235,6 +246,7 @@ impl<'a> SupportApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`SupportSettingsAtlassianPreviewSettingsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn settings_atlassian_preview_settings(
         &self,
         body: models::AtlassianSettingsPreviewRequest,
@@ -255,6 +267,7 @@ impl<'a> SupportApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`SupportSettingsAtlassianSaveSettingsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn settings_atlassian_save_settings(
         &self,
         body: models::AtlassianSettingsSaveRequest,
@@ -275,6 +288,7 @@ impl<'a> SupportApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`SupportSettingsAtlassianValidateCredentialsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn settings_atlassian_validate_credentials(
         &self,
         body: models::AtlassianCredentialsRequest,
@@ -298,6 +312,7 @@ impl SupportSettingsAtlassianListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -305,12 +320,14 @@ impl SupportSettingsAtlassianListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -319,6 +336,7 @@ impl SupportSettingsAtlassianListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -338,6 +356,7 @@ impl SupportSettingsAtlassianListBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -346,6 +365,7 @@ impl SupportSettingsAtlassianListBuilder {
 impl std::future::IntoFuture for SupportSettingsAtlassianListBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -360,6 +380,7 @@ pub struct SupportSettingsAtlassianRetrieveBuilder {
 impl SupportSettingsAtlassianRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -368,6 +389,7 @@ impl SupportSettingsAtlassianRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -387,6 +409,7 @@ impl SupportSettingsAtlassianRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -395,6 +418,7 @@ impl SupportSettingsAtlassianRetrieveBuilder {
 impl std::future::IntoFuture for SupportSettingsAtlassianRetrieveBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -408,6 +432,7 @@ pub struct SupportSettingsAtlassianCreateBuilder {
 impl SupportSettingsAtlassianCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -416,6 +441,7 @@ impl SupportSettingsAtlassianCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -432,6 +458,7 @@ impl SupportSettingsAtlassianCreateBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -440,6 +467,7 @@ impl SupportSettingsAtlassianCreateBuilder {
 impl std::future::IntoFuture for SupportSettingsAtlassianCreateBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -454,6 +482,7 @@ pub struct SupportSettingsAtlassianUpdateBuilder {
 impl SupportSettingsAtlassianUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -462,6 +491,7 @@ impl SupportSettingsAtlassianUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -481,6 +511,7 @@ impl SupportSettingsAtlassianUpdateBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -489,6 +520,7 @@ impl SupportSettingsAtlassianUpdateBuilder {
 impl std::future::IntoFuture for SupportSettingsAtlassianUpdateBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -503,6 +535,7 @@ pub struct SupportSettingsAtlassianPartialUpdateBuilder {
 impl SupportSettingsAtlassianPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -511,6 +544,7 @@ impl SupportSettingsAtlassianPartialUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -530,6 +564,7 @@ impl SupportSettingsAtlassianPartialUpdateBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -538,6 +573,7 @@ impl SupportSettingsAtlassianPartialUpdateBuilder {
 impl std::future::IntoFuture for SupportSettingsAtlassianPartialUpdateBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -552,6 +588,7 @@ pub struct SupportSettingsAtlassianDestroyBuilder {
 impl SupportSettingsAtlassianDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -560,6 +597,7 @@ impl SupportSettingsAtlassianDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -579,6 +617,7 @@ impl SupportSettingsAtlassianDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -587,6 +626,7 @@ impl SupportSettingsAtlassianDestroyBuilder {
 impl std::future::IntoFuture for SupportSettingsAtlassianDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -600,6 +640,7 @@ pub struct SupportSettingsAtlassianCurrentSettingsRetrieveBuilder {
 impl SupportSettingsAtlassianCurrentSettingsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -608,6 +649,7 @@ impl SupportSettingsAtlassianCurrentSettingsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -624,6 +666,7 @@ impl SupportSettingsAtlassianCurrentSettingsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -632,6 +675,7 @@ impl SupportSettingsAtlassianCurrentSettingsRetrieveBuilder {
 impl std::future::IntoFuture for SupportSettingsAtlassianCurrentSettingsRetrieveBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -649,6 +693,7 @@ impl SupportSettingsAtlassianDiscoverCustomFieldsBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -656,12 +701,14 @@ impl SupportSettingsAtlassianDiscoverCustomFieldsBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -670,6 +717,7 @@ impl SupportSettingsAtlassianDiscoverCustomFieldsBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -690,6 +738,7 @@ impl SupportSettingsAtlassianDiscoverCustomFieldsBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<Vec<Lenient<models::DiscoverCustomFieldsRequest>>> {
@@ -705,6 +754,7 @@ impl std::future::IntoFuture for SupportSettingsAtlassianDiscoverCustomFieldsBui
     type IntoFuture = runtime::ResponseFuture<
         Vec<Lenient<models::DiscoverCustomFieldsRequest>>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -722,6 +772,7 @@ impl SupportSettingsAtlassianDiscoverPrioritiesBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -729,12 +780,14 @@ impl SupportSettingsAtlassianDiscoverPrioritiesBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -743,6 +796,7 @@ impl SupportSettingsAtlassianDiscoverPrioritiesBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -763,6 +817,7 @@ impl SupportSettingsAtlassianDiscoverPrioritiesBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<Vec<Lenient<models::DiscoverPrioritiesRequest>>> {
@@ -778,6 +833,7 @@ impl std::future::IntoFuture for SupportSettingsAtlassianDiscoverPrioritiesBuild
     type IntoFuture = runtime::ResponseFuture<
         Vec<Lenient<models::DiscoverPrioritiesRequest>>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -795,6 +851,7 @@ impl SupportSettingsAtlassianDiscoverProjectsBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -802,12 +859,14 @@ impl SupportSettingsAtlassianDiscoverProjectsBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -816,6 +875,7 @@ impl SupportSettingsAtlassianDiscoverProjectsBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -836,6 +896,7 @@ impl SupportSettingsAtlassianDiscoverProjectsBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<Vec<Lenient<models::DiscoverProjectsRequest>>> {
@@ -848,6 +909,7 @@ impl std::future::IntoFuture for SupportSettingsAtlassianDiscoverProjectsBuilder
     type IntoFuture = runtime::ResponseFuture<
         Vec<Lenient<models::DiscoverProjectsRequest>>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -865,6 +927,7 @@ impl SupportSettingsAtlassianDiscoverRequestTypesBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -872,12 +935,14 @@ impl SupportSettingsAtlassianDiscoverRequestTypesBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -886,6 +951,7 @@ impl SupportSettingsAtlassianDiscoverRequestTypesBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -906,6 +972,7 @@ impl SupportSettingsAtlassianDiscoverRequestTypesBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<Vec<Lenient<models::DiscoverRequestTypesRequest>>> {
@@ -921,6 +988,7 @@ impl std::future::IntoFuture for SupportSettingsAtlassianDiscoverRequestTypesBui
     type IntoFuture = runtime::ResponseFuture<
         Vec<Lenient<models::DiscoverRequestTypesRequest>>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -935,6 +1003,7 @@ pub struct SupportSettingsAtlassianPreviewSettingsBuilder {
 impl SupportSettingsAtlassianPreviewSettingsBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -943,6 +1012,7 @@ impl SupportSettingsAtlassianPreviewSettingsBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -960,6 +1030,7 @@ impl SupportSettingsAtlassianPreviewSettingsBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -968,6 +1039,7 @@ impl SupportSettingsAtlassianPreviewSettingsBuilder {
 impl std::future::IntoFuture for SupportSettingsAtlassianPreviewSettingsBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -982,6 +1054,7 @@ pub struct SupportSettingsAtlassianSaveSettingsBuilder {
 impl SupportSettingsAtlassianSaveSettingsBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -990,6 +1063,7 @@ impl SupportSettingsAtlassianSaveSettingsBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1007,6 +1081,7 @@ impl SupportSettingsAtlassianSaveSettingsBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1015,6 +1090,7 @@ impl SupportSettingsAtlassianSaveSettingsBuilder {
 impl std::future::IntoFuture for SupportSettingsAtlassianSaveSettingsBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1029,6 +1105,7 @@ pub struct SupportSettingsAtlassianValidateCredentialsBuilder {
 impl SupportSettingsAtlassianValidateCredentialsBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1037,6 +1114,7 @@ impl SupportSettingsAtlassianValidateCredentialsBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1054,6 +1132,7 @@ impl SupportSettingsAtlassianValidateCredentialsBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1062,6 +1141,7 @@ impl SupportSettingsAtlassianValidateCredentialsBuilder {
 impl std::future::IntoFuture for SupportSettingsAtlassianValidateCredentialsBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1076,6 +1156,7 @@ pub struct SupportMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> SupportMock<'a> {
     /// Expects `GET /api/support/settings/atlassian/` (operation `support_settings_atlassian_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn settings_atlassian_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
@@ -1088,6 +1169,7 @@ impl<'a> SupportMock<'a> {
         )
     }
     /// Expects `GET /api/support/settings/atlassian/{id}/` (operation `support_settings_atlassian_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn settings_atlassian_retrieve(
         &self,
         id: &i64,
@@ -1102,6 +1184,7 @@ impl<'a> SupportMock<'a> {
             .path_param("id", id)
     }
     /// Expects `POST /api/support/settings/atlassian/` (operation `support_settings_atlassian_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn settings_atlassian_create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
@@ -1114,6 +1197,7 @@ impl<'a> SupportMock<'a> {
         )
     }
     /// Expects `PUT /api/support/settings/atlassian/{id}/` (operation `support_settings_atlassian_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn settings_atlassian_update(
         &self,
         id: &i64,
@@ -1128,6 +1212,7 @@ impl<'a> SupportMock<'a> {
             .path_param("id", id)
     }
     /// Expects `PATCH /api/support/settings/atlassian/{id}/` (operation `support_settings_atlassian_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn settings_atlassian_partial_update(
         &self,
         id: &i64,
@@ -1142,6 +1227,7 @@ impl<'a> SupportMock<'a> {
             .path_param("id", id)
     }
     /// Expects `DELETE /api/support/settings/atlassian/{id}/` (operation `support_settings_atlassian_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn settings_atlassian_destroy(
         &self,
         id: &i64,
@@ -1156,6 +1242,7 @@ impl<'a> SupportMock<'a> {
             .path_param("id", id)
     }
     /// Expects `GET /api/support/settings/atlassian/current_settings/` (operation `support_settings_atlassian_current_settings_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn settings_atlassian_current_settings_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
@@ -1168,6 +1255,7 @@ impl<'a> SupportMock<'a> {
         )
     }
     /// Expects `POST /api/support/settings/atlassian/discover_custom_fields/` (operation `support_settings_atlassian_discover_custom_fields`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn settings_atlassian_discover_custom_fields(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -1183,6 +1271,7 @@ impl<'a> SupportMock<'a> {
         )
     }
     /// Expects `POST /api/support/settings/atlassian/discover_priorities/` (operation `support_settings_atlassian_discover_priorities`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn settings_atlassian_discover_priorities(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -1198,6 +1287,7 @@ impl<'a> SupportMock<'a> {
         )
     }
     /// Expects `POST /api/support/settings/atlassian/discover_projects/` (operation `support_settings_atlassian_discover_projects`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn settings_atlassian_discover_projects(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -1213,6 +1303,7 @@ impl<'a> SupportMock<'a> {
         )
     }
     /// Expects `POST /api/support/settings/atlassian/discover_request_types/` (operation `support_settings_atlassian_discover_request_types`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn settings_atlassian_discover_request_types(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -1228,6 +1319,7 @@ impl<'a> SupportMock<'a> {
         )
     }
     /// Expects `POST /api/support/settings/atlassian/preview_settings/` (operation `support_settings_atlassian_preview_settings`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn settings_atlassian_preview_settings(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
@@ -1240,6 +1332,7 @@ impl<'a> SupportMock<'a> {
         )
     }
     /// Expects `POST /api/support/settings/atlassian/save_settings/` (operation `support_settings_atlassian_save_settings`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn settings_atlassian_save_settings(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
@@ -1252,6 +1345,7 @@ impl<'a> SupportMock<'a> {
         )
     }
     /// Expects `POST /api/support/settings/atlassian/validate_credentials/` (operation `support_settings_atlassian_validate_credentials`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn settings_atlassian_validate_credentials(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {

@@ -25,6 +25,7 @@ impl<'a> SupportAttachmentsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`SupportAttachmentsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> SupportAttachmentsListBuilder {
         SupportAttachmentsListBuilder {
             client: self.client.clone(),
@@ -44,6 +45,7 @@ impl<'a> SupportAttachmentsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`SupportAttachmentsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> SupportAttachmentsRetrieveBuilder {
         SupportAttachmentsRetrieveBuilder {
             client: self.client.clone(),
@@ -60,6 +62,7 @@ impl<'a> SupportAttachmentsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`SupportAttachmentsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::AttachmentRequest,
@@ -78,6 +81,7 @@ impl<'a> SupportAttachmentsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`SupportAttachmentsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> SupportAttachmentsDestroyBuilder {
         SupportAttachmentsDestroyBuilder {
             client: self.client.clone(),
@@ -102,21 +106,25 @@ impl SupportAttachmentsListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Query `issue`, string (uri).
+    #[inline]
     pub fn issue(mut self, value: impl Into<String>) -> Self {
         self.issue = Some(value.into());
         self
     }
     /// Query `issue_uuid`, string (uuid).
+    #[inline]
     pub fn issue_uuid(mut self, value: Uuid) -> Self {
         self.issue_uuid = Some(value);
         self
@@ -124,6 +132,7 @@ impl SupportAttachmentsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -131,12 +140,14 @@ impl SupportAttachmentsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -145,6 +156,7 @@ impl SupportAttachmentsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -164,6 +176,7 @@ impl SupportAttachmentsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::Attachment>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -172,6 +185,7 @@ impl SupportAttachmentsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::Attachment> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -187,6 +201,7 @@ impl SupportAttachmentsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/support-attachments/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -198,6 +213,7 @@ impl SupportAttachmentsListBuilder {
 impl std::future::IntoFuture for SupportAttachmentsListBuilder {
     type Output = Result<runtime::Page<models::Attachment>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Attachment>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -214,17 +230,20 @@ impl SupportAttachmentsRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -233,6 +252,7 @@ impl SupportAttachmentsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -254,6 +274,7 @@ impl SupportAttachmentsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Attachment> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -262,6 +283,7 @@ impl SupportAttachmentsRetrieveBuilder {
 impl std::future::IntoFuture for SupportAttachmentsRetrieveBuilder {
     type Output = Result<models::Attachment, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Attachment>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -276,6 +298,7 @@ pub struct SupportAttachmentsCreateBuilder {
 impl SupportAttachmentsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -284,6 +307,7 @@ impl SupportAttachmentsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -302,6 +326,7 @@ impl SupportAttachmentsCreateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Attachment> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -310,6 +335,7 @@ impl SupportAttachmentsCreateBuilder {
 impl std::future::IntoFuture for SupportAttachmentsCreateBuilder {
     type Output = Result<models::Attachment, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Attachment>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -324,6 +350,7 @@ pub struct SupportAttachmentsDestroyBuilder {
 impl SupportAttachmentsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -332,6 +359,7 @@ impl SupportAttachmentsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -351,6 +379,7 @@ impl SupportAttachmentsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -359,6 +388,7 @@ impl SupportAttachmentsDestroyBuilder {
 impl std::future::IntoFuture for SupportAttachmentsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -373,6 +403,7 @@ pub struct SupportAttachmentsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> SupportAttachmentsMock<'a> {
     /// Expects `GET /api/support-attachments/` (operation `support_attachments_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Attachment>> {
@@ -385,6 +416,7 @@ impl<'a> SupportAttachmentsMock<'a> {
         )
     }
     /// Expects `GET /api/support-attachments/{uuid}/` (operation `support_attachments_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -399,6 +431,7 @@ impl<'a> SupportAttachmentsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/support-attachments/` (operation `support_attachments_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::Attachment> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -409,6 +442,7 @@ impl<'a> SupportAttachmentsMock<'a> {
         )
     }
     /// Expects `DELETE /api/support-attachments/{uuid}/` (operation `support_attachments_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,

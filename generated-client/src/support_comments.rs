@@ -25,6 +25,7 @@ impl<'a> SupportCommentsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`SupportCommentsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> SupportCommentsListBuilder {
         SupportCommentsListBuilder {
             client: self.client.clone(),
@@ -50,6 +51,7 @@ impl<'a> SupportCommentsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`SupportCommentsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> SupportCommentsRetrieveBuilder {
         SupportCommentsRetrieveBuilder {
             client: self.client.clone(),
@@ -65,6 +67,7 @@ impl<'a> SupportCommentsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`SupportCommentsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -85,6 +88,7 @@ impl<'a> SupportCommentsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`SupportCommentsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, uuid: Uuid) -> SupportCommentsPartialUpdateBuilder {
         SupportCommentsPartialUpdateBuilder {
             client: self.client.clone(),
@@ -101,6 +105,7 @@ impl<'a> SupportCommentsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`SupportCommentsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> SupportCommentsDestroyBuilder {
         SupportCommentsDestroyBuilder {
             client: self.client.clone(),
@@ -129,31 +134,37 @@ pub struct SupportCommentsListBuilder {
 }
 impl SupportCommentsListBuilder {
     /// Query `author_name`, string.
+    #[inline]
     pub fn author_name(mut self, value: impl Into<String>) -> Self {
         self.author_name = Some(value.into());
         self
     }
     /// Query `author_user`, string (uri).
+    #[inline]
     pub fn author_user(mut self, value: impl Into<String>) -> Self {
         self.author_user = Some(value.into());
         self
     }
     /// Query `description`, string.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
     /// Query `is_public`, boolean.
+    #[inline]
     pub fn is_public(mut self, value: bool) -> Self {
         self.is_public = Some(value);
         self
     }
     /// Query `issue`, string (uri).
+    #[inline]
     pub fn issue(mut self, value: impl Into<String>) -> Self {
         self.issue = Some(value.into());
         self
     }
     /// Query `issue_uuid`, string (uuid).
+    #[inline]
     pub fn issue_uuid(mut self, value: Uuid) -> Self {
         self.issue_uuid = Some(value);
         self
@@ -163,11 +174,13 @@ impl SupportCommentsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -175,6 +188,7 @@ impl SupportCommentsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -182,6 +196,7 @@ impl SupportCommentsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -189,6 +204,7 @@ impl SupportCommentsListBuilder {
     /// Remote ID is set.
     ///
     /// Query `remote_id_is_set`, boolean.
+    #[inline]
     pub fn remote_id_is_set(mut self, value: bool) -> Self {
         self.remote_id_is_set = Some(value);
         self
@@ -196,12 +212,14 @@ impl SupportCommentsListBuilder {
     /// Filter by resource URL.
     ///
     /// Query `resource`, string (uri).
+    #[inline]
     pub fn resource(mut self, value: impl Into<String>) -> Self {
         self.resource = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -210,6 +228,7 @@ impl SupportCommentsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -235,6 +254,7 @@ impl SupportCommentsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::Comment>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -243,6 +263,7 @@ impl SupportCommentsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::Comment> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -258,6 +279,7 @@ impl SupportCommentsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/support-comments/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -269,6 +291,7 @@ impl SupportCommentsListBuilder {
 impl std::future::IntoFuture for SupportCommentsListBuilder {
     type Output = Result<runtime::Page<models::Comment>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Comment>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -283,6 +306,7 @@ pub struct SupportCommentsRetrieveBuilder {
 impl SupportCommentsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -291,6 +315,7 @@ impl SupportCommentsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -307,6 +332,7 @@ impl SupportCommentsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Comment> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -315,6 +341,7 @@ impl SupportCommentsRetrieveBuilder {
 impl std::future::IntoFuture for SupportCommentsRetrieveBuilder {
     type Output = Result<models::Comment, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Comment>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -330,6 +357,7 @@ pub struct SupportCommentsUpdateBuilder {
 impl SupportCommentsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -338,6 +366,7 @@ impl SupportCommentsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -355,6 +384,7 @@ impl SupportCommentsUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Comment> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -363,6 +393,7 @@ impl SupportCommentsUpdateBuilder {
 impl std::future::IntoFuture for SupportCommentsUpdateBuilder {
     type Output = Result<models::Comment, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Comment>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -378,6 +409,7 @@ pub struct SupportCommentsPartialUpdateBuilder {
 impl SupportCommentsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -387,10 +419,12 @@ impl SupportCommentsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedCommentRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -413,6 +447,7 @@ impl SupportCommentsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Comment> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -421,6 +456,7 @@ impl SupportCommentsPartialUpdateBuilder {
 impl std::future::IntoFuture for SupportCommentsPartialUpdateBuilder {
     type Output = Result<models::Comment, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Comment>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -435,6 +471,7 @@ pub struct SupportCommentsDestroyBuilder {
 impl SupportCommentsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -443,6 +480,7 @@ impl SupportCommentsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -459,6 +497,7 @@ impl SupportCommentsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -467,6 +506,7 @@ impl SupportCommentsDestroyBuilder {
 impl std::future::IntoFuture for SupportCommentsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -481,6 +521,7 @@ pub struct SupportCommentsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> SupportCommentsMock<'a> {
     /// Expects `GET /api/support-comments/` (operation `support_comments_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Comment>> {
@@ -493,6 +534,7 @@ impl<'a> SupportCommentsMock<'a> {
         )
     }
     /// Expects `GET /api/support-comments/{uuid}/` (operation `support_comments_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -507,6 +549,7 @@ impl<'a> SupportCommentsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/support-comments/{uuid}/` (operation `support_comments_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -521,6 +564,7 @@ impl<'a> SupportCommentsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/support-comments/{uuid}/` (operation `support_comments_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -535,6 +579,7 @@ impl<'a> SupportCommentsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/support-comments/{uuid}/` (operation `support_comments_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,

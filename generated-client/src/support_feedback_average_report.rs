@@ -25,6 +25,7 @@ impl<'a> SupportFeedbackAverageReportApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`SupportFeedbackAverageReportRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self) -> SupportFeedbackAverageReportRetrieveBuilder {
         SupportFeedbackAverageReportRetrieveBuilder {
             client: self.client.clone(),
@@ -41,6 +42,7 @@ pub struct SupportFeedbackAverageReportRetrieveBuilder {
 impl SupportFeedbackAverageReportRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -49,6 +51,7 @@ impl SupportFeedbackAverageReportRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -65,6 +68,7 @@ impl SupportFeedbackAverageReportRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -73,6 +77,7 @@ impl SupportFeedbackAverageReportRetrieveBuilder {
 impl std::future::IntoFuture for SupportFeedbackAverageReportRetrieveBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -87,6 +92,7 @@ pub struct SupportFeedbackAverageReportMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> SupportFeedbackAverageReportMock<'a> {
     /// Expects `GET /api/support-feedback-average-report/` (operation `support_feedback_average_report_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(&self) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
         runtime::mock_ops::MockOperation::new(
             self.server,

@@ -25,6 +25,7 @@ impl<'a> SupportFeedbacksApi<'a> {
     /// - `200`
     ///
     /// Returns a [`SupportFeedbacksListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> SupportFeedbacksListBuilder {
         SupportFeedbacksListBuilder {
             client: self.client.clone(),
@@ -50,6 +51,7 @@ impl<'a> SupportFeedbacksApi<'a> {
     /// - `200`
     ///
     /// Returns a [`SupportFeedbacksRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> SupportFeedbacksRetrieveBuilder {
         SupportFeedbacksRetrieveBuilder {
             client: self.client.clone(),
@@ -65,6 +67,7 @@ impl<'a> SupportFeedbacksApi<'a> {
     /// - `201`
     ///
     /// Returns a [`SupportFeedbacksCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::CreateFeedbackRequest,
@@ -96,31 +99,37 @@ pub struct SupportFeedbacksListBuilder {
 }
 impl SupportFeedbacksListBuilder {
     /// Query `created_after`, string (date-time).
+    #[inline]
     pub fn created_after(mut self, value: DateTime) -> Self {
         self.created_after = Some(value);
         self
     }
     /// Query `created_before`, string (date-time).
+    #[inline]
     pub fn created_before(mut self, value: DateTime) -> Self {
         self.created_before = Some(value);
         self
     }
     /// Query `evaluation`, integer.
+    #[inline]
     pub fn evaluation(mut self, value: i64) -> Self {
         self.evaluation = Some(value);
         self
     }
     /// Query `issue`, string (uri).
+    #[inline]
     pub fn issue(mut self, value: impl Into<String>) -> Self {
         self.issue = Some(value.into());
         self
     }
     /// Query `issue_key`, string.
+    #[inline]
     pub fn issue_key(mut self, value: impl Into<String>) -> Self {
         self.issue_key = Some(value.into());
         self
     }
     /// Query `issue_uuid`, string (uuid).
+    #[inline]
     pub fn issue_uuid(mut self, value: Uuid) -> Self {
         self.issue_uuid = Some(value);
         self
@@ -128,6 +137,7 @@ impl SupportFeedbacksListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -135,11 +145,13 @@ impl SupportFeedbacksListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `user`, string (uri).
+    #[inline]
     pub fn user(mut self, value: impl Into<String>) -> Self {
         self.user = Some(value.into());
         self
@@ -147,17 +159,20 @@ impl SupportFeedbacksListBuilder {
     /// User full name contains
     ///
     /// Query `user_full_name`, string.
+    #[inline]
     pub fn user_full_name(mut self, value: impl Into<String>) -> Self {
         self.user_full_name = Some(value.into());
         self
     }
     /// Query `user_uuid`, string (uuid).
+    #[inline]
     pub fn user_uuid(mut self, value: Uuid) -> Self {
         self.user_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -166,6 +181,7 @@ impl SupportFeedbacksListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -191,6 +207,7 @@ impl SupportFeedbacksListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::SupportFeedback>> {
@@ -201,6 +218,7 @@ impl SupportFeedbacksListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::SupportFeedback> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -216,6 +234,7 @@ impl SupportFeedbacksListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/support-feedbacks/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -227,6 +246,7 @@ impl SupportFeedbacksListBuilder {
 impl std::future::IntoFuture for SupportFeedbacksListBuilder {
     type Output = Result<runtime::Page<models::SupportFeedback>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::SupportFeedback>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -241,6 +261,7 @@ pub struct SupportFeedbacksRetrieveBuilder {
 impl SupportFeedbacksRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -249,6 +270,7 @@ impl SupportFeedbacksRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -265,6 +287,7 @@ impl SupportFeedbacksRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::SupportFeedback> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -273,6 +296,7 @@ impl SupportFeedbacksRetrieveBuilder {
 impl std::future::IntoFuture for SupportFeedbacksRetrieveBuilder {
     type Output = Result<models::SupportFeedback, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::SupportFeedback>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -287,6 +311,7 @@ pub struct SupportFeedbacksCreateBuilder {
 impl SupportFeedbacksCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -295,6 +320,7 @@ impl SupportFeedbacksCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -309,6 +335,7 @@ impl SupportFeedbacksCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::CreateFeedback> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -317,6 +344,7 @@ impl SupportFeedbacksCreateBuilder {
 impl std::future::IntoFuture for SupportFeedbacksCreateBuilder {
     type Output = Result<models::CreateFeedback, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::CreateFeedback>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -331,6 +359,7 @@ pub struct SupportFeedbacksMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> SupportFeedbacksMock<'a> {
     /// Expects `GET /api/support-feedbacks/` (operation `support_feedbacks_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::SupportFeedback>> {
@@ -343,6 +372,7 @@ impl<'a> SupportFeedbacksMock<'a> {
         )
     }
     /// Expects `GET /api/support-feedbacks/{uuid}/` (operation `support_feedbacks_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -357,6 +387,7 @@ impl<'a> SupportFeedbacksMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/support-feedbacks/` (operation `support_feedbacks_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::CreateFeedback> {

@@ -25,6 +25,7 @@ impl<'a> SupportIssueStatusesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`SupportIssueStatusesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> SupportIssueStatusesListBuilder {
         SupportIssueStatusesListBuilder {
             client: self.client.clone(),
@@ -41,6 +42,7 @@ impl<'a> SupportIssueStatusesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`SupportIssueStatusesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> SupportIssueStatusesRetrieveBuilder {
         SupportIssueStatusesRetrieveBuilder {
             client: self.client.clone(),
@@ -56,6 +58,7 @@ impl<'a> SupportIssueStatusesApi<'a> {
     /// - `201`
     ///
     /// Returns a [`SupportIssueStatusesCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::IssueStatusCreateRequest,
@@ -74,6 +77,7 @@ impl<'a> SupportIssueStatusesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`SupportIssueStatusesUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -94,6 +98,7 @@ impl<'a> SupportIssueStatusesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`SupportIssueStatusesPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -113,6 +118,7 @@ impl<'a> SupportIssueStatusesApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`SupportIssueStatusesDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> SupportIssueStatusesDestroyBuilder {
         SupportIssueStatusesDestroyBuilder {
             client: self.client.clone(),
@@ -134,6 +140,7 @@ impl SupportIssueStatusesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -141,12 +148,14 @@ impl SupportIssueStatusesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -155,6 +164,7 @@ impl SupportIssueStatusesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -171,6 +181,7 @@ impl SupportIssueStatusesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::IssueStatus>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -179,6 +190,7 @@ impl SupportIssueStatusesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::IssueStatus> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -194,6 +206,7 @@ impl SupportIssueStatusesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/support-issue-statuses/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -205,6 +218,7 @@ impl SupportIssueStatusesListBuilder {
 impl std::future::IntoFuture for SupportIssueStatusesListBuilder {
     type Output = Result<runtime::Page<models::IssueStatus>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::IssueStatus>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -219,6 +233,7 @@ pub struct SupportIssueStatusesRetrieveBuilder {
 impl SupportIssueStatusesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -227,6 +242,7 @@ impl SupportIssueStatusesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -246,6 +262,7 @@ impl SupportIssueStatusesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::IssueStatus> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -254,6 +271,7 @@ impl SupportIssueStatusesRetrieveBuilder {
 impl std::future::IntoFuture for SupportIssueStatusesRetrieveBuilder {
     type Output = Result<models::IssueStatus, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::IssueStatus>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -268,6 +286,7 @@ pub struct SupportIssueStatusesCreateBuilder {
 impl SupportIssueStatusesCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -276,6 +295,7 @@ impl SupportIssueStatusesCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -290,6 +310,7 @@ impl SupportIssueStatusesCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::IssueStatusCreate> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -298,6 +319,7 @@ impl SupportIssueStatusesCreateBuilder {
 impl std::future::IntoFuture for SupportIssueStatusesCreateBuilder {
     type Output = Result<models::IssueStatusCreate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::IssueStatusCreate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -313,6 +335,7 @@ pub struct SupportIssueStatusesUpdateBuilder {
 impl SupportIssueStatusesUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -321,6 +344,7 @@ impl SupportIssueStatusesUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -341,6 +365,7 @@ impl SupportIssueStatusesUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::IssueStatusCreate> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -349,6 +374,7 @@ impl SupportIssueStatusesUpdateBuilder {
 impl std::future::IntoFuture for SupportIssueStatusesUpdateBuilder {
     type Output = Result<models::IssueStatusCreate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::IssueStatusCreate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -364,6 +390,7 @@ pub struct SupportIssueStatusesPartialUpdateBuilder {
 impl SupportIssueStatusesPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -373,10 +400,12 @@ impl SupportIssueStatusesPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedIssueStatusRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -399,6 +428,7 @@ impl SupportIssueStatusesPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::IssueStatus> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -407,6 +437,7 @@ impl SupportIssueStatusesPartialUpdateBuilder {
 impl std::future::IntoFuture for SupportIssueStatusesPartialUpdateBuilder {
     type Output = Result<models::IssueStatus, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::IssueStatus>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -421,6 +452,7 @@ pub struct SupportIssueStatusesDestroyBuilder {
 impl SupportIssueStatusesDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -429,6 +461,7 @@ impl SupportIssueStatusesDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -448,6 +481,7 @@ impl SupportIssueStatusesDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -456,6 +490,7 @@ impl SupportIssueStatusesDestroyBuilder {
 impl std::future::IntoFuture for SupportIssueStatusesDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -470,6 +505,7 @@ pub struct SupportIssueStatusesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> SupportIssueStatusesMock<'a> {
     /// Expects `GET /api/support-issue-statuses/` (operation `support_issue_statuses_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::IssueStatus>> {
@@ -482,6 +518,7 @@ impl<'a> SupportIssueStatusesMock<'a> {
         )
     }
     /// Expects `GET /api/support-issue-statuses/{uuid}/` (operation `support_issue_statuses_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -496,6 +533,7 @@ impl<'a> SupportIssueStatusesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/support-issue-statuses/` (operation `support_issue_statuses_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::IssueStatusCreate> {
@@ -508,6 +546,7 @@ impl<'a> SupportIssueStatusesMock<'a> {
         )
     }
     /// Expects `PUT /api/support-issue-statuses/{uuid}/` (operation `support_issue_statuses_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -522,6 +561,7 @@ impl<'a> SupportIssueStatusesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/support-issue-statuses/{uuid}/` (operation `support_issue_statuses_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -536,6 +576,7 @@ impl<'a> SupportIssueStatusesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/support-issue-statuses/{uuid}/` (operation `support_issue_statuses_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,

@@ -25,6 +25,7 @@ impl<'a> SupportIssuesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`SupportIssuesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> SupportIssuesListBuilder {
         SupportIssuesListBuilder {
             client: self.client.clone(),
@@ -63,6 +64,7 @@ impl<'a> SupportIssuesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`SupportIssuesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> SupportIssuesRetrieveBuilder {
         SupportIssuesRetrieveBuilder {
             client: self.client.clone(),
@@ -78,6 +80,7 @@ impl<'a> SupportIssuesApi<'a> {
     /// - `201`
     ///
     /// Returns a [`SupportIssuesCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(&self, body: models::IssueRequest) -> SupportIssuesCreateBuilder {
         SupportIssuesCreateBuilder {
             client: self.client.clone(),
@@ -93,6 +96,7 @@ impl<'a> SupportIssuesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`SupportIssuesUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -113,6 +117,7 @@ impl<'a> SupportIssuesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`SupportIssuesPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, uuid: Uuid) -> SupportIssuesPartialUpdateBuilder {
         SupportIssuesPartialUpdateBuilder {
             client: self.client.clone(),
@@ -129,6 +134,7 @@ impl<'a> SupportIssuesApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`SupportIssuesDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> SupportIssuesDestroyBuilder {
         SupportIssuesDestroyBuilder {
             client: self.client.clone(),
@@ -144,6 +150,7 @@ impl<'a> SupportIssuesApi<'a> {
     /// - `201`
     ///
     /// Returns a [`SupportIssuesCommentBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn comment(
         &self,
         uuid: Uuid,
@@ -164,6 +171,7 @@ impl<'a> SupportIssuesApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`SupportIssuesSyncBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn sync(&self, uuid: Uuid) -> SupportIssuesSyncBuilder {
         SupportIssuesSyncBuilder {
             client: self.client.clone(),
@@ -205,16 +213,19 @@ pub struct SupportIssuesListBuilder {
 }
 impl SupportIssuesListBuilder {
     /// Query `assignee`, string (uri).
+    #[inline]
     pub fn assignee(mut self, value: impl Into<String>) -> Self {
         self.assignee = Some(value.into());
         self
     }
     /// Query `assignee_name`, string.
+    #[inline]
     pub fn assignee_name(mut self, value: impl Into<String>) -> Self {
         self.assignee_name = Some(value.into());
         self
     }
     /// Query `caller`, string (uri).
+    #[inline]
     pub fn caller(mut self, value: impl Into<String>) -> Self {
         self.caller = Some(value.into());
         self
@@ -222,21 +233,25 @@ impl SupportIssuesListBuilder {
     /// Caller full name contains
     ///
     /// Query `caller_full_name`, string.
+    #[inline]
     pub fn caller_full_name(mut self, value: impl Into<String>) -> Self {
         self.caller_full_name = Some(value.into());
         self
     }
     /// Query `customer`, string (uri).
+    #[inline]
     pub fn customer(mut self, value: impl Into<String>) -> Self {
         self.customer = Some(value.into());
         self
     }
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
     }
     /// Query `key`, string.
+    #[inline]
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.key = Some(value.into());
         self
@@ -246,11 +261,13 @@ impl SupportIssuesListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -258,6 +275,7 @@ impl SupportIssuesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -265,16 +283,19 @@ impl SupportIssuesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `project`, string (uri).
+    #[inline]
     pub fn project(mut self, value: impl Into<String>) -> Self {
         self.project = Some(value.into());
         self
     }
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -282,26 +303,31 @@ impl SupportIssuesListBuilder {
     /// Summary or key contains
     ///
     /// Query `query`, string.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
     }
     /// Query `remote_id`, string.
+    #[inline]
     pub fn remote_id(mut self, value: impl Into<String>) -> Self {
         self.remote_id = Some(value.into());
         self
     }
     /// Query `reporter`, string (uri).
+    #[inline]
     pub fn reporter(mut self, value: impl Into<String>) -> Self {
         self.reporter = Some(value.into());
         self
     }
     /// Query `reporter_name`, string.
+    #[inline]
     pub fn reporter_name(mut self, value: impl Into<String>) -> Self {
         self.reporter_name = Some(value.into());
         self
     }
     /// Query `resolution_year_month`, string.
+    #[inline]
     pub fn resolution_year_month(mut self, value: impl Into<String>) -> Self {
         self.resolution_year_month = Some(value.into());
         self
@@ -309,6 +335,7 @@ impl SupportIssuesListBuilder {
     /// Filter by resource URL.
     ///
     /// Query `resource`, string (uri).
+    #[inline]
     pub fn resource(mut self, value: impl Into<String>) -> Self {
         self.resource = Some(value.into());
         self
@@ -316,6 +343,7 @@ impl SupportIssuesListBuilder {
     /// Resource external IP
     ///
     /// Query `resource_external_ip`, string.
+    #[inline]
     pub fn resource_external_ip(mut self, value: impl Into<String>) -> Self {
         self.resource_external_ip = Some(value.into());
         self
@@ -323,6 +351,7 @@ impl SupportIssuesListBuilder {
     /// Resource internal IP
     ///
     /// Query `resource_internal_ip`, string.
+    #[inline]
     pub fn resource_internal_ip(mut self, value: impl Into<String>) -> Self {
         self.resource_internal_ip = Some(value.into());
         self
@@ -330,27 +359,32 @@ impl SupportIssuesListBuilder {
     /// Resource UUID
     ///
     /// Query `resource_uuid`, string (uuid).
+    #[inline]
     pub fn resource_uuid(mut self, value: Uuid) -> Self {
         self.resource_uuid = Some(value);
         self
     }
     /// Query `status`, string.
+    #[inline]
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
     /// Query `summary`, string.
+    #[inline]
     pub fn summary(mut self, value: impl Into<String>) -> Self {
         self.summary = Some(value.into());
         self
     }
     /// Query `type`, string.
+    #[inline]
     pub fn type_(mut self, value: impl Into<String>) -> Self {
         self.type_ = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -359,6 +393,7 @@ impl SupportIssuesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -397,6 +432,7 @@ impl SupportIssuesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::Issue>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -405,6 +441,7 @@ impl SupportIssuesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::Issue> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -420,6 +457,7 @@ impl SupportIssuesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/support-issues/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -431,6 +469,7 @@ impl SupportIssuesListBuilder {
 impl std::future::IntoFuture for SupportIssuesListBuilder {
     type Output = Result<runtime::Page<models::Issue>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Issue>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -445,6 +484,7 @@ pub struct SupportIssuesRetrieveBuilder {
 impl SupportIssuesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -453,6 +493,7 @@ impl SupportIssuesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -468,6 +509,7 @@ impl SupportIssuesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Issue> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -476,6 +518,7 @@ impl SupportIssuesRetrieveBuilder {
 impl std::future::IntoFuture for SupportIssuesRetrieveBuilder {
     type Output = Result<models::Issue, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Issue>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -490,6 +533,7 @@ pub struct SupportIssuesCreateBuilder {
 impl SupportIssuesCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -498,6 +542,7 @@ impl SupportIssuesCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -512,6 +557,7 @@ impl SupportIssuesCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Issue> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -520,6 +566,7 @@ impl SupportIssuesCreateBuilder {
 impl std::future::IntoFuture for SupportIssuesCreateBuilder {
     type Output = Result<models::Issue, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Issue>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -535,6 +582,7 @@ pub struct SupportIssuesUpdateBuilder {
 impl SupportIssuesUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -543,6 +591,7 @@ impl SupportIssuesUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -559,6 +608,7 @@ impl SupportIssuesUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Issue> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -567,6 +617,7 @@ impl SupportIssuesUpdateBuilder {
 impl std::future::IntoFuture for SupportIssuesUpdateBuilder {
     type Output = Result<models::Issue, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Issue>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -582,6 +633,7 @@ pub struct SupportIssuesPartialUpdateBuilder {
 impl SupportIssuesPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -591,10 +643,12 @@ impl SupportIssuesPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedIssueRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -613,6 +667,7 @@ impl SupportIssuesPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Issue> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -621,6 +676,7 @@ impl SupportIssuesPartialUpdateBuilder {
 impl std::future::IntoFuture for SupportIssuesPartialUpdateBuilder {
     type Output = Result<models::Issue, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Issue>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -635,6 +691,7 @@ pub struct SupportIssuesDestroyBuilder {
 impl SupportIssuesDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -643,6 +700,7 @@ impl SupportIssuesDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -658,6 +716,7 @@ impl SupportIssuesDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -666,6 +725,7 @@ impl SupportIssuesDestroyBuilder {
 impl std::future::IntoFuture for SupportIssuesDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -681,6 +741,7 @@ pub struct SupportIssuesCommentBuilder {
 impl SupportIssuesCommentBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -689,6 +750,7 @@ impl SupportIssuesCommentBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -706,6 +768,7 @@ impl SupportIssuesCommentBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Comment> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -714,6 +777,7 @@ impl SupportIssuesCommentBuilder {
 impl std::future::IntoFuture for SupportIssuesCommentBuilder {
     type Output = Result<models::Comment, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Comment>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -728,6 +792,7 @@ pub struct SupportIssuesSyncBuilder {
 impl SupportIssuesSyncBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -736,6 +801,7 @@ impl SupportIssuesSyncBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -752,6 +818,7 @@ impl SupportIssuesSyncBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -760,6 +827,7 @@ impl SupportIssuesSyncBuilder {
 impl std::future::IntoFuture for SupportIssuesSyncBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -774,6 +842,7 @@ pub struct SupportIssuesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> SupportIssuesMock<'a> {
     /// Expects `GET /api/support-issues/` (operation `support_issues_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Issue>> {
@@ -786,6 +855,7 @@ impl<'a> SupportIssuesMock<'a> {
         )
     }
     /// Expects `GET /api/support-issues/{uuid}/` (operation `support_issues_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -800,6 +870,7 @@ impl<'a> SupportIssuesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/support-issues/` (operation `support_issues_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::Issue> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -810,6 +881,7 @@ impl<'a> SupportIssuesMock<'a> {
         )
     }
     /// Expects `PUT /api/support-issues/{uuid}/` (operation `support_issues_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -824,6 +896,7 @@ impl<'a> SupportIssuesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/support-issues/{uuid}/` (operation `support_issues_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -838,6 +911,7 @@ impl<'a> SupportIssuesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/support-issues/{uuid}/` (operation `support_issues_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -852,6 +926,7 @@ impl<'a> SupportIssuesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/support-issues/{uuid}/comment/` (operation `support_issues_comment`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn comment(
         &self,
         uuid: &Uuid,
@@ -866,6 +941,7 @@ impl<'a> SupportIssuesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/support-issues/{uuid}/sync/` (operation `support_issues_sync`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn sync(
         &self,
         uuid: &Uuid,

@@ -25,6 +25,7 @@ impl<'a> SupportJiraWebhookApi<'a> {
     /// - `200`
     ///
     /// Returns a [`SupportJiraWebhookBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn support_jira_webhook(
         &self,
         body: models::WebHookReceiverRequest,
@@ -46,6 +47,7 @@ pub struct SupportJiraWebhookBuilder {
 impl SupportJiraWebhookBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -54,6 +56,7 @@ impl SupportJiraWebhookBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -68,6 +71,7 @@ impl SupportJiraWebhookBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::WebHookReceiver> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -76,6 +80,7 @@ impl SupportJiraWebhookBuilder {
 impl std::future::IntoFuture for SupportJiraWebhookBuilder {
     type Output = Result<models::WebHookReceiver, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::WebHookReceiver>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -90,6 +95,7 @@ pub struct SupportJiraWebhookMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> SupportJiraWebhookMock<'a> {
     /// Expects `POST /api/support-jira-webhook/` (operation `support_jira_webhook`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn support_jira_webhook(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::WebHookReceiver> {

@@ -25,6 +25,7 @@ impl<'a> SupportPrioritiesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`SupportPrioritiesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> SupportPrioritiesListBuilder {
         SupportPrioritiesListBuilder {
             client: self.client.clone(),
@@ -43,6 +44,7 @@ impl<'a> SupportPrioritiesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`SupportPrioritiesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> SupportPrioritiesRetrieveBuilder {
         SupportPrioritiesRetrieveBuilder {
             client: self.client.clone(),
@@ -66,6 +68,7 @@ impl SupportPrioritiesListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -73,6 +76,7 @@ impl SupportPrioritiesListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -80,6 +84,7 @@ impl SupportPrioritiesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -87,12 +92,14 @@ impl SupportPrioritiesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -101,6 +108,7 @@ impl SupportPrioritiesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -119,6 +127,7 @@ impl SupportPrioritiesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::SupportPriority>> {
@@ -129,6 +138,7 @@ impl SupportPrioritiesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::SupportPriority> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -144,6 +154,7 @@ impl SupportPrioritiesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/support-priorities/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -155,6 +166,7 @@ impl SupportPrioritiesListBuilder {
 impl std::future::IntoFuture for SupportPrioritiesListBuilder {
     type Output = Result<runtime::Page<models::SupportPriority>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::SupportPriority>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -169,6 +181,7 @@ pub struct SupportPrioritiesRetrieveBuilder {
 impl SupportPrioritiesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -177,6 +190,7 @@ impl SupportPrioritiesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -193,6 +207,7 @@ impl SupportPrioritiesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::SupportPriority> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -201,6 +216,7 @@ impl SupportPrioritiesRetrieveBuilder {
 impl std::future::IntoFuture for SupportPrioritiesRetrieveBuilder {
     type Output = Result<models::SupportPriority, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::SupportPriority>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -215,6 +231,7 @@ pub struct SupportPrioritiesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> SupportPrioritiesMock<'a> {
     /// Expects `GET /api/support-priorities/` (operation `support_priorities_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::SupportPriority>> {
@@ -227,6 +244,7 @@ impl<'a> SupportPrioritiesMock<'a> {
         )
     }
     /// Expects `GET /api/support-priorities/{uuid}/` (operation `support_priorities_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,

@@ -25,6 +25,7 @@ impl<'a> SupportRequestTypesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`SupportRequestTypesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> SupportRequestTypesListBuilder {
         SupportRequestTypesListBuilder {
             client: self.client.clone(),
@@ -41,6 +42,7 @@ impl<'a> SupportRequestTypesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`SupportRequestTypesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> SupportRequestTypesRetrieveBuilder {
         SupportRequestTypesRetrieveBuilder {
             client: self.client.clone(),
@@ -62,6 +64,7 @@ impl SupportRequestTypesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -69,12 +72,14 @@ impl SupportRequestTypesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -83,6 +88,7 @@ impl SupportRequestTypesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -99,6 +105,7 @@ impl SupportRequestTypesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::SupportRequestType>> {
@@ -109,6 +116,7 @@ impl SupportRequestTypesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::SupportRequestType> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -124,6 +132,7 @@ impl SupportRequestTypesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/support-request-types/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -135,6 +144,7 @@ impl SupportRequestTypesListBuilder {
 impl std::future::IntoFuture for SupportRequestTypesListBuilder {
     type Output = Result<runtime::Page<models::SupportRequestType>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::SupportRequestType>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -149,6 +159,7 @@ pub struct SupportRequestTypesRetrieveBuilder {
 impl SupportRequestTypesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -157,6 +168,7 @@ impl SupportRequestTypesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -176,6 +188,7 @@ impl SupportRequestTypesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::SupportRequestType> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -184,6 +197,7 @@ impl SupportRequestTypesRetrieveBuilder {
 impl std::future::IntoFuture for SupportRequestTypesRetrieveBuilder {
     type Output = Result<models::SupportRequestType, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::SupportRequestType>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -198,6 +212,7 @@ pub struct SupportRequestTypesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> SupportRequestTypesMock<'a> {
     /// Expects `GET /api/support-request-types/` (operation `support_request_types_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -213,6 +228,7 @@ impl<'a> SupportRequestTypesMock<'a> {
         )
     }
     /// Expects `GET /api/support-request-types/{uuid}/` (operation `support_request_types_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,

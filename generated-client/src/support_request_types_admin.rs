@@ -25,6 +25,7 @@ impl<'a> SupportRequestTypesAdminApi<'a> {
     /// - `200`
     ///
     /// Returns a [`SupportRequestTypesAdminListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> SupportRequestTypesAdminListBuilder {
         SupportRequestTypesAdminListBuilder {
             client: self.client.clone(),
@@ -43,6 +44,7 @@ impl<'a> SupportRequestTypesAdminApi<'a> {
     /// - `200`
     ///
     /// Returns a [`SupportRequestTypesAdminRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> SupportRequestTypesAdminRetrieveBuilder {
         SupportRequestTypesAdminRetrieveBuilder {
             client: self.client.clone(),
@@ -58,6 +60,7 @@ impl<'a> SupportRequestTypesAdminApi<'a> {
     /// - `201`
     ///
     /// Returns a [`SupportRequestTypesAdminCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::RequestTypeAdminRequest,
@@ -76,6 +79,7 @@ impl<'a> SupportRequestTypesAdminApi<'a> {
     /// - `200`
     ///
     /// Returns a [`SupportRequestTypesAdminUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -96,6 +100,7 @@ impl<'a> SupportRequestTypesAdminApi<'a> {
     /// - `200`
     ///
     /// Returns a [`SupportRequestTypesAdminPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -115,6 +120,7 @@ impl<'a> SupportRequestTypesAdminApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`SupportRequestTypesAdminDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> SupportRequestTypesAdminDestroyBuilder {
         SupportRequestTypesAdminDestroyBuilder {
             client: self.client.clone(),
@@ -132,6 +138,7 @@ impl<'a> SupportRequestTypesAdminApi<'a> {
     /// - `200`
     ///
     /// Returns a [`SupportRequestTypesAdminActivateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn activate(&self, uuid: Uuid) -> SupportRequestTypesAdminActivateBuilder {
         SupportRequestTypesAdminActivateBuilder {
             client: self.client.clone(),
@@ -149,6 +156,7 @@ impl<'a> SupportRequestTypesAdminApi<'a> {
     /// - `200`
     ///
     /// Returns a [`SupportRequestTypesAdminDeactivateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn deactivate(&self, uuid: Uuid) -> SupportRequestTypesAdminDeactivateBuilder {
         SupportRequestTypesAdminDeactivateBuilder {
             client: self.client.clone(),
@@ -166,6 +174,7 @@ impl<'a> SupportRequestTypesAdminApi<'a> {
     /// - `200`
     ///
     /// Returns a [`SupportRequestTypesAdminReorderBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn reorder(
         &self,
         body: models::RequestTypeReorderRequest,
@@ -190,11 +199,13 @@ pub struct SupportRequestTypesAdminListBuilder {
 }
 impl SupportRequestTypesAdminListBuilder {
     /// Query `is_active`, boolean.
+    #[inline]
     pub fn is_active(mut self, value: bool) -> Self {
         self.is_active = Some(value);
         self
     }
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -202,6 +213,7 @@ impl SupportRequestTypesAdminListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -209,12 +221,14 @@ impl SupportRequestTypesAdminListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -223,6 +237,7 @@ impl SupportRequestTypesAdminListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -244,6 +259,7 @@ impl SupportRequestTypesAdminListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::RequestTypeAdmin>> {
@@ -254,6 +270,7 @@ impl SupportRequestTypesAdminListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::RequestTypeAdmin> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -269,6 +286,7 @@ impl SupportRequestTypesAdminListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/support-request-types-admin/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -280,6 +298,7 @@ impl SupportRequestTypesAdminListBuilder {
 impl std::future::IntoFuture for SupportRequestTypesAdminListBuilder {
     type Output = Result<runtime::Page<models::RequestTypeAdmin>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::RequestTypeAdmin>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -294,6 +313,7 @@ pub struct SupportRequestTypesAdminRetrieveBuilder {
 impl SupportRequestTypesAdminRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -302,6 +322,7 @@ impl SupportRequestTypesAdminRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -321,6 +342,7 @@ impl SupportRequestTypesAdminRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RequestTypeAdmin> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -329,6 +351,7 @@ impl SupportRequestTypesAdminRetrieveBuilder {
 impl std::future::IntoFuture for SupportRequestTypesAdminRetrieveBuilder {
     type Output = Result<models::RequestTypeAdmin, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RequestTypeAdmin>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -343,6 +366,7 @@ pub struct SupportRequestTypesAdminCreateBuilder {
 impl SupportRequestTypesAdminCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -351,6 +375,7 @@ impl SupportRequestTypesAdminCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -368,6 +393,7 @@ impl SupportRequestTypesAdminCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RequestTypeAdmin> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -376,6 +402,7 @@ impl SupportRequestTypesAdminCreateBuilder {
 impl std::future::IntoFuture for SupportRequestTypesAdminCreateBuilder {
     type Output = Result<models::RequestTypeAdmin, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RequestTypeAdmin>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -391,6 +418,7 @@ pub struct SupportRequestTypesAdminUpdateBuilder {
 impl SupportRequestTypesAdminUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -399,6 +427,7 @@ impl SupportRequestTypesAdminUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -419,6 +448,7 @@ impl SupportRequestTypesAdminUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RequestTypeAdmin> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -427,6 +457,7 @@ impl SupportRequestTypesAdminUpdateBuilder {
 impl std::future::IntoFuture for SupportRequestTypesAdminUpdateBuilder {
     type Output = Result<models::RequestTypeAdmin, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RequestTypeAdmin>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -442,6 +473,7 @@ pub struct SupportRequestTypesAdminPartialUpdateBuilder {
 impl SupportRequestTypesAdminPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -451,10 +483,12 @@ impl SupportRequestTypesAdminPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedRequestTypeAdminRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -477,6 +511,7 @@ impl SupportRequestTypesAdminPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::RequestTypeAdmin> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -485,6 +520,7 @@ impl SupportRequestTypesAdminPartialUpdateBuilder {
 impl std::future::IntoFuture for SupportRequestTypesAdminPartialUpdateBuilder {
     type Output = Result<models::RequestTypeAdmin, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::RequestTypeAdmin>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -499,6 +535,7 @@ pub struct SupportRequestTypesAdminDestroyBuilder {
 impl SupportRequestTypesAdminDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -507,6 +544,7 @@ impl SupportRequestTypesAdminDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -526,6 +564,7 @@ impl SupportRequestTypesAdminDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -534,6 +573,7 @@ impl SupportRequestTypesAdminDestroyBuilder {
 impl std::future::IntoFuture for SupportRequestTypesAdminDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -548,6 +588,7 @@ pub struct SupportRequestTypesAdminActivateBuilder {
 impl SupportRequestTypesAdminActivateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -556,6 +597,7 @@ impl SupportRequestTypesAdminActivateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -575,6 +617,7 @@ impl SupportRequestTypesAdminActivateBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -583,6 +626,7 @@ impl SupportRequestTypesAdminActivateBuilder {
 impl std::future::IntoFuture for SupportRequestTypesAdminActivateBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -597,6 +641,7 @@ pub struct SupportRequestTypesAdminDeactivateBuilder {
 impl SupportRequestTypesAdminDeactivateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -605,6 +650,7 @@ impl SupportRequestTypesAdminDeactivateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -624,6 +670,7 @@ impl SupportRequestTypesAdminDeactivateBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -632,6 +679,7 @@ impl SupportRequestTypesAdminDeactivateBuilder {
 impl std::future::IntoFuture for SupportRequestTypesAdminDeactivateBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -646,6 +694,7 @@ pub struct SupportRequestTypesAdminReorderBuilder {
 impl SupportRequestTypesAdminReorderBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -654,6 +703,7 @@ impl SupportRequestTypesAdminReorderBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -671,6 +721,7 @@ impl SupportRequestTypesAdminReorderBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -679,6 +730,7 @@ impl SupportRequestTypesAdminReorderBuilder {
 impl std::future::IntoFuture for SupportRequestTypesAdminReorderBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -693,6 +745,7 @@ pub struct SupportRequestTypesAdminMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> SupportRequestTypesAdminMock<'a> {
     /// Expects `GET /api/support-request-types-admin/` (operation `support_request_types_admin_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::RequestTypeAdmin>> {
@@ -705,6 +758,7 @@ impl<'a> SupportRequestTypesAdminMock<'a> {
         )
     }
     /// Expects `GET /api/support-request-types-admin/{uuid}/` (operation `support_request_types_admin_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -719,6 +773,7 @@ impl<'a> SupportRequestTypesAdminMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/support-request-types-admin/` (operation `support_request_types_admin_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::RequestTypeAdmin> {
@@ -731,6 +786,7 @@ impl<'a> SupportRequestTypesAdminMock<'a> {
         )
     }
     /// Expects `PUT /api/support-request-types-admin/{uuid}/` (operation `support_request_types_admin_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -745,6 +801,7 @@ impl<'a> SupportRequestTypesAdminMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/support-request-types-admin/{uuid}/` (operation `support_request_types_admin_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -759,6 +816,7 @@ impl<'a> SupportRequestTypesAdminMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/support-request-types-admin/{uuid}/` (operation `support_request_types_admin_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -773,6 +831,7 @@ impl<'a> SupportRequestTypesAdminMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/support-request-types-admin/{uuid}/activate/` (operation `support_request_types_admin_activate`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn activate(
         &self,
         uuid: &Uuid,
@@ -787,6 +846,7 @@ impl<'a> SupportRequestTypesAdminMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/support-request-types-admin/{uuid}/deactivate/` (operation `support_request_types_admin_deactivate`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn deactivate(
         &self,
         uuid: &Uuid,
@@ -801,6 +861,7 @@ impl<'a> SupportRequestTypesAdminMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/support-request-types-admin/reorder/` (operation `support_request_types_admin_reorder`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn reorder(&self) -> runtime::mock_ops::MockOperation<'a, models::Status> {
         runtime::mock_ops::MockOperation::new(
             self.server,

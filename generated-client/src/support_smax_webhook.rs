@@ -25,6 +25,7 @@ impl<'a> SupportSmaxWebhookApi<'a> {
     /// - `200`
     ///
     /// Returns a [`SupportSmaxWebhookBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn support_smax_webhook(
         &self,
         body: models::SmaxWebHookReceiverRequest,
@@ -46,6 +47,7 @@ pub struct SupportSmaxWebhookBuilder {
 impl SupportSmaxWebhookBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -54,6 +56,7 @@ impl SupportSmaxWebhookBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -68,6 +71,7 @@ impl SupportSmaxWebhookBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::SmaxWebHookReceiver> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -76,6 +80,7 @@ impl SupportSmaxWebhookBuilder {
 impl std::future::IntoFuture for SupportSmaxWebhookBuilder {
     type Output = Result<models::SmaxWebHookReceiver, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::SmaxWebHookReceiver>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -90,6 +95,7 @@ pub struct SupportSmaxWebhookMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> SupportSmaxWebhookMock<'a> {
     /// Expects `POST /api/support-smax-webhook/` (operation `support_smax_webhook`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn support_smax_webhook(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::SmaxWebHookReceiver> {

@@ -25,6 +25,7 @@ impl<'a> SupportStatisticsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`SupportStatisticsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self) -> SupportStatisticsRetrieveBuilder {
         SupportStatisticsRetrieveBuilder {
             client: self.client.clone(),
@@ -41,6 +42,7 @@ pub struct SupportStatisticsRetrieveBuilder {
 impl SupportStatisticsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -49,6 +51,7 @@ impl SupportStatisticsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -62,6 +65,7 @@ impl SupportStatisticsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::SupportStatisticsRetrieveResponse> {
@@ -72,6 +76,7 @@ impl SupportStatisticsRetrieveBuilder {
 impl std::future::IntoFuture for SupportStatisticsRetrieveBuilder {
     type Output = Result<models::SupportStatisticsRetrieveResponse, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::SupportStatisticsRetrieveResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -86,6 +91,7 @@ pub struct SupportStatisticsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> SupportStatisticsMock<'a> {
     /// Expects `GET /api/support-statistics/` (operation `support_statistics_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<

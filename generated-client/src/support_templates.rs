@@ -25,6 +25,7 @@ impl<'a> SupportTemplatesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`SupportTemplatesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> SupportTemplatesListBuilder {
         SupportTemplatesListBuilder {
             client: self.client.clone(),
@@ -41,6 +42,7 @@ impl<'a> SupportTemplatesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`SupportTemplatesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> SupportTemplatesRetrieveBuilder {
         SupportTemplatesRetrieveBuilder {
             client: self.client.clone(),
@@ -56,6 +58,7 @@ impl<'a> SupportTemplatesApi<'a> {
     /// - `201`
     ///
     /// Returns a [`SupportTemplatesCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::TemplateRequest,
@@ -77,6 +80,7 @@ impl<'a> SupportTemplatesApi<'a> {
     /// - `400`: No response body
     ///
     /// Returns a [`SupportTemplatesCreateAttachmentsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create_attachments(
         &self,
         uuid: Uuid,
@@ -97,6 +101,7 @@ impl<'a> SupportTemplatesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`SupportTemplatesUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -117,6 +122,7 @@ impl<'a> SupportTemplatesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`SupportTemplatesPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, uuid: Uuid) -> SupportTemplatesPartialUpdateBuilder {
         SupportTemplatesPartialUpdateBuilder {
             client: self.client.clone(),
@@ -133,6 +139,7 @@ impl<'a> SupportTemplatesApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`SupportTemplatesDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> SupportTemplatesDestroyBuilder {
         SupportTemplatesDestroyBuilder {
             client: self.client.clone(),
@@ -148,6 +155,7 @@ impl<'a> SupportTemplatesApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`SupportTemplatesDeleteAttachmentsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn delete_attachments(
         &self,
         uuid: Uuid,
@@ -174,6 +182,7 @@ impl SupportTemplatesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -181,12 +190,14 @@ impl SupportTemplatesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -195,6 +206,7 @@ impl SupportTemplatesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -211,6 +223,7 @@ impl SupportTemplatesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::Template>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -219,6 +232,7 @@ impl SupportTemplatesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::Template> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -234,6 +248,7 @@ impl SupportTemplatesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/support-templates/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -245,6 +260,7 @@ impl SupportTemplatesListBuilder {
 impl std::future::IntoFuture for SupportTemplatesListBuilder {
     type Output = Result<runtime::Page<models::Template>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Template>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -259,6 +275,7 @@ pub struct SupportTemplatesRetrieveBuilder {
 impl SupportTemplatesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -267,6 +284,7 @@ impl SupportTemplatesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -283,6 +301,7 @@ impl SupportTemplatesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Template> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -291,6 +310,7 @@ impl SupportTemplatesRetrieveBuilder {
 impl std::future::IntoFuture for SupportTemplatesRetrieveBuilder {
     type Output = Result<models::Template, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Template>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -305,6 +325,7 @@ pub struct SupportTemplatesCreateBuilder {
 impl SupportTemplatesCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -313,6 +334,7 @@ impl SupportTemplatesCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -327,6 +349,7 @@ impl SupportTemplatesCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Template> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -335,6 +358,7 @@ impl SupportTemplatesCreateBuilder {
 impl std::future::IntoFuture for SupportTemplatesCreateBuilder {
     type Output = Result<models::Template, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Template>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -350,6 +374,7 @@ pub struct SupportTemplatesCreateAttachmentsBuilder {
 impl SupportTemplatesCreateAttachmentsBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -358,6 +383,7 @@ impl SupportTemplatesCreateAttachmentsBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -382,6 +408,7 @@ impl SupportTemplatesCreateAttachmentsBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -390,6 +417,7 @@ impl SupportTemplatesCreateAttachmentsBuilder {
 impl std::future::IntoFuture for SupportTemplatesCreateAttachmentsBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -405,6 +433,7 @@ pub struct SupportTemplatesUpdateBuilder {
 impl SupportTemplatesUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -413,6 +442,7 @@ impl SupportTemplatesUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -430,6 +460,7 @@ impl SupportTemplatesUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Template> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -438,6 +469,7 @@ impl SupportTemplatesUpdateBuilder {
 impl std::future::IntoFuture for SupportTemplatesUpdateBuilder {
     type Output = Result<models::Template, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Template>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -453,6 +485,7 @@ pub struct SupportTemplatesPartialUpdateBuilder {
 impl SupportTemplatesPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -462,10 +495,12 @@ impl SupportTemplatesPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedTemplateRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -488,6 +523,7 @@ impl SupportTemplatesPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Template> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -496,6 +532,7 @@ impl SupportTemplatesPartialUpdateBuilder {
 impl std::future::IntoFuture for SupportTemplatesPartialUpdateBuilder {
     type Output = Result<models::Template, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Template>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -510,6 +547,7 @@ pub struct SupportTemplatesDestroyBuilder {
 impl SupportTemplatesDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -518,6 +556,7 @@ impl SupportTemplatesDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -534,6 +573,7 @@ impl SupportTemplatesDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -542,6 +582,7 @@ impl SupportTemplatesDestroyBuilder {
 impl std::future::IntoFuture for SupportTemplatesDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -557,6 +598,7 @@ pub struct SupportTemplatesDeleteAttachmentsBuilder {
 impl SupportTemplatesDeleteAttachmentsBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -565,6 +607,7 @@ impl SupportTemplatesDeleteAttachmentsBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -585,6 +628,7 @@ impl SupportTemplatesDeleteAttachmentsBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -593,6 +637,7 @@ impl SupportTemplatesDeleteAttachmentsBuilder {
 impl std::future::IntoFuture for SupportTemplatesDeleteAttachmentsBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -607,6 +652,7 @@ pub struct SupportTemplatesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> SupportTemplatesMock<'a> {
     /// Expects `GET /api/support-templates/` (operation `support_templates_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Template>> {
@@ -619,6 +665,7 @@ impl<'a> SupportTemplatesMock<'a> {
         )
     }
     /// Expects `GET /api/support-templates/{uuid}/` (operation `support_templates_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -633,6 +680,7 @@ impl<'a> SupportTemplatesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/support-templates/` (operation `support_templates_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::Template> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -643,6 +691,7 @@ impl<'a> SupportTemplatesMock<'a> {
         )
     }
     /// Expects `POST /api/support-templates/{uuid}/create_attachments/` (operation `support_templates_create_attachments`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create_attachments(
         &self,
         uuid: &Uuid,
@@ -657,6 +706,7 @@ impl<'a> SupportTemplatesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/support-templates/{uuid}/` (operation `support_templates_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -671,6 +721,7 @@ impl<'a> SupportTemplatesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/support-templates/{uuid}/` (operation `support_templates_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -685,6 +736,7 @@ impl<'a> SupportTemplatesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/support-templates/{uuid}/` (operation `support_templates_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -699,6 +751,7 @@ impl<'a> SupportTemplatesMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/support-templates/{uuid}/delete_attachments/` (operation `support_templates_delete_attachments`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn delete_attachments(
         &self,
         uuid: &Uuid,

@@ -25,6 +25,7 @@ impl<'a> SupportUsersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`SupportUsersListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> SupportUsersListBuilder {
         SupportUsersListBuilder {
             client: self.client.clone(),
@@ -44,6 +45,7 @@ impl<'a> SupportUsersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`SupportUsersRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> SupportUsersRetrieveBuilder {
         SupportUsersRetrieveBuilder {
             client: self.client.clone(),
@@ -66,11 +68,13 @@ pub struct SupportUsersListBuilder {
 }
 impl SupportUsersListBuilder {
     /// Query `backend_id`, string.
+    #[inline]
     pub fn backend_id(mut self, value: impl Into<String>) -> Self {
         self.backend_id = Some(value.into());
         self
     }
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -78,6 +82,7 @@ impl SupportUsersListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -85,17 +90,20 @@ impl SupportUsersListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `user`, integer.
+    #[inline]
     pub fn user(mut self, value: i64) -> Self {
         self.user = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -104,6 +112,7 @@ impl SupportUsersListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -120,6 +129,7 @@ impl SupportUsersListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::SupportUser>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -128,6 +138,7 @@ impl SupportUsersListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::SupportUser> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -143,6 +154,7 @@ impl SupportUsersListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/support-users/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -154,6 +166,7 @@ impl SupportUsersListBuilder {
 impl std::future::IntoFuture for SupportUsersListBuilder {
     type Output = Result<runtime::Page<models::SupportUser>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::SupportUser>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -168,6 +181,7 @@ pub struct SupportUsersRetrieveBuilder {
 impl SupportUsersRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -176,6 +190,7 @@ impl SupportUsersRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -191,6 +206,7 @@ impl SupportUsersRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::SupportUser> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -199,6 +215,7 @@ impl SupportUsersRetrieveBuilder {
 impl std::future::IntoFuture for SupportUsersRetrieveBuilder {
     type Output = Result<models::SupportUser, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::SupportUser>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -213,6 +230,7 @@ pub struct SupportUsersMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> SupportUsersMock<'a> {
     /// Expects `GET /api/support-users/` (operation `support_users_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::SupportUser>> {
@@ -225,6 +243,7 @@ impl<'a> SupportUsersMock<'a> {
         )
     }
     /// Expects `GET /api/support-users/{uuid}/` (operation `support_users_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,

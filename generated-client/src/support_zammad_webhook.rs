@@ -25,6 +25,7 @@ impl<'a> SupportZammadWebhookApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`SupportZammadWebhookBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn support_zammad_webhook(&self) -> SupportZammadWebhookBuilder {
         SupportZammadWebhookBuilder {
             client: self.client.clone(),
@@ -41,6 +42,7 @@ pub struct SupportZammadWebhookBuilder {
 impl SupportZammadWebhookBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -49,6 +51,7 @@ impl SupportZammadWebhookBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -62,6 +65,7 @@ impl SupportZammadWebhookBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -70,6 +74,7 @@ impl SupportZammadWebhookBuilder {
 impl std::future::IntoFuture for SupportZammadWebhookBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -84,6 +89,7 @@ pub struct SupportZammadWebhookMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> SupportZammadWebhookMock<'a> {
     /// Expects `POST /api/support-zammad-webhook/` (operation `support_zammad_webhook`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn support_zammad_webhook(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {

@@ -28,6 +28,7 @@ impl<'a> SyncIssuesApi<'a> {
     /// - `403`: No response body
     ///
     /// Returns a [`SyncIssuesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self) -> SyncIssuesRetrieveBuilder {
         SyncIssuesRetrieveBuilder {
             client: self.client.clone(),
@@ -45,6 +46,7 @@ impl<'a> SyncIssuesApi<'a> {
     /// - `403`: No response body
     ///
     /// Returns a [`SyncIssuesBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn sync_issues(&self) -> SyncIssuesBuilder {
         SyncIssuesBuilder {
             client: self.client.clone(),
@@ -61,6 +63,7 @@ pub struct SyncIssuesRetrieveBuilder {
 impl SyncIssuesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -69,6 +72,7 @@ impl SyncIssuesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -79,6 +83,7 @@ impl SyncIssuesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -87,6 +92,7 @@ impl SyncIssuesRetrieveBuilder {
 impl std::future::IntoFuture for SyncIssuesRetrieveBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -100,6 +106,7 @@ pub struct SyncIssuesBuilder {
 impl SyncIssuesBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -108,6 +115,7 @@ impl SyncIssuesBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -118,6 +126,7 @@ impl SyncIssuesBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -126,6 +135,7 @@ impl SyncIssuesBuilder {
 impl std::future::IntoFuture for SyncIssuesBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -140,6 +150,7 @@ pub struct SyncIssuesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> SyncIssuesMock<'a> {
     /// Expects `GET /api/sync-issues/` (operation `sync_issues_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(&self) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -150,6 +161,7 @@ impl<'a> SyncIssuesMock<'a> {
         )
     }
     /// Expects `POST /api/sync-issues/` (operation `sync_issues`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn sync_issues(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {

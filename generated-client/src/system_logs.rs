@@ -25,6 +25,7 @@ impl<'a> SystemLogsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`SystemLogsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> SystemLogsListBuilder {
         SystemLogsListBuilder {
             client: self.client.clone(),
@@ -50,6 +51,7 @@ impl<'a> SystemLogsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`SystemLogsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, id: i64) -> SystemLogsRetrieveBuilder {
         SystemLogsRetrieveBuilder {
             client: self.client.clone(),
@@ -67,6 +69,7 @@ impl<'a> SystemLogsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`SystemLogsInstancesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn instances_list(&self) -> SystemLogsInstancesListBuilder {
         SystemLogsInstancesListBuilder {
             client: self.client.clone(),
@@ -94,6 +97,7 @@ impl<'a> SystemLogsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`SystemLogsStatsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn stats_retrieve(&self) -> SystemLogsStatsRetrieveBuilder {
         SystemLogsStatsRetrieveBuilder {
             client: self.client.clone(),
@@ -121,21 +125,25 @@ pub struct SystemLogsListBuilder {
 }
 impl SystemLogsListBuilder {
     /// Query `created_from`, number.
+    #[inline]
     pub fn created_from(mut self, value: f64) -> Self {
         self.created_from = Some(value);
         self
     }
     /// Query `created_to`, number.
+    #[inline]
     pub fn created_to(mut self, value: f64) -> Self {
         self.created_to = Some(value);
         self
     }
     /// Query `instance`, string.
+    #[inline]
     pub fn instance(mut self, value: impl Into<String>) -> Self {
         self.instance = Some(value.into());
         self
     }
     /// Query `level`, `SystemLogLevelEnum`.
+    #[inline]
     pub fn level(mut self, value: models::SystemLogLevelEnum) -> Self {
         self.level = Some(value);
         self
@@ -143,16 +151,19 @@ impl SystemLogsListBuilder {
     /// Min level: 20=INFO, 30=WARNING, 40=ERROR, 50=CRITICAL
     ///
     /// Query `level_gte`, integer.
+    #[inline]
     pub fn level_gte(mut self, value: i64) -> Self {
         self.level_gte = Some(value);
         self
     }
     /// Query `logger_name`, string.
+    #[inline]
     pub fn logger_name(mut self, value: impl Into<String>) -> Self {
         self.logger_name = Some(value.into());
         self
     }
     /// Query `message`, string.
+    #[inline]
     pub fn message(mut self, value: impl Into<String>) -> Self {
         self.message = Some(value.into());
         self
@@ -162,11 +173,13 @@ impl SystemLogsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -174,6 +187,7 @@ impl SystemLogsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -181,17 +195,20 @@ impl SystemLogsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `source`, `SystemLogSourceEnum`.
+    #[inline]
     pub fn source(mut self, value: models::SystemLogSourceEnum) -> Self {
         self.source = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -200,6 +217,7 @@ impl SystemLogsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -222,6 +240,7 @@ impl SystemLogsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::SystemLog>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -230,6 +249,7 @@ impl SystemLogsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::SystemLog> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -245,6 +265,7 @@ impl SystemLogsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/system-logs/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -256,6 +277,7 @@ impl SystemLogsListBuilder {
 impl std::future::IntoFuture for SystemLogsListBuilder {
     type Output = Result<runtime::Page<models::SystemLog>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::SystemLog>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -270,6 +292,7 @@ pub struct SystemLogsRetrieveBuilder {
 impl SystemLogsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -278,6 +301,7 @@ impl SystemLogsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -291,6 +315,7 @@ impl SystemLogsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::SystemLog> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -299,6 +324,7 @@ impl SystemLogsRetrieveBuilder {
 impl std::future::IntoFuture for SystemLogsRetrieveBuilder {
     type Output = Result<models::SystemLog, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::SystemLog>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -323,21 +349,25 @@ pub struct SystemLogsInstancesListBuilder {
 }
 impl SystemLogsInstancesListBuilder {
     /// Query `created_from`, number.
+    #[inline]
     pub fn created_from(mut self, value: f64) -> Self {
         self.created_from = Some(value);
         self
     }
     /// Query `created_to`, number.
+    #[inline]
     pub fn created_to(mut self, value: f64) -> Self {
         self.created_to = Some(value);
         self
     }
     /// Query `instance`, string.
+    #[inline]
     pub fn instance(mut self, value: impl Into<String>) -> Self {
         self.instance = Some(value.into());
         self
     }
     /// Query `level`, `SystemLogLevelEnum`.
+    #[inline]
     pub fn level(mut self, value: models::SystemLogLevelEnum) -> Self {
         self.level = Some(value);
         self
@@ -345,16 +375,19 @@ impl SystemLogsInstancesListBuilder {
     /// Min level: 20=INFO, 30=WARNING, 40=ERROR, 50=CRITICAL
     ///
     /// Query `level_gte`, integer.
+    #[inline]
     pub fn level_gte(mut self, value: i64) -> Self {
         self.level_gte = Some(value);
         self
     }
     /// Query `logger_name`, string.
+    #[inline]
     pub fn logger_name(mut self, value: impl Into<String>) -> Self {
         self.logger_name = Some(value.into());
         self
     }
     /// Query `message`, string.
+    #[inline]
     pub fn message(mut self, value: impl Into<String>) -> Self {
         self.message = Some(value.into());
         self
@@ -364,11 +397,13 @@ impl SystemLogsInstancesListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -376,6 +411,7 @@ impl SystemLogsInstancesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -383,17 +419,20 @@ impl SystemLogsInstancesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `source`, `SystemLogSourceEnum`.
+    #[inline]
     pub fn source(mut self, value: models::SystemLogSourceEnum) -> Self {
         self.source = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -402,6 +441,7 @@ impl SystemLogsInstancesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -427,6 +467,7 @@ impl SystemLogsInstancesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -439,6 +480,7 @@ impl SystemLogsInstancesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::SystemLogsInstancesListResponse> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -454,6 +496,7 @@ impl SystemLogsInstancesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/system-logs/instances/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -470,6 +513,7 @@ impl std::future::IntoFuture for SystemLogsInstancesListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::SystemLogsInstancesListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -483,6 +527,7 @@ pub struct SystemLogsStatsRetrieveBuilder {
 impl SystemLogsStatsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -491,6 +536,7 @@ impl SystemLogsStatsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -504,6 +550,7 @@ impl SystemLogsStatsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::SystemLogsStatsRetrieveResponse> {
@@ -514,6 +561,7 @@ impl SystemLogsStatsRetrieveBuilder {
 impl std::future::IntoFuture for SystemLogsStatsRetrieveBuilder {
     type Output = Result<models::SystemLogsStatsRetrieveResponse, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::SystemLogsStatsRetrieveResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -528,6 +576,7 @@ pub struct SystemLogsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> SystemLogsMock<'a> {
     /// Expects `GET /api/system-logs/` (operation `system_logs_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::SystemLog>> {
@@ -540,6 +589,7 @@ impl<'a> SystemLogsMock<'a> {
         )
     }
     /// Expects `GET /api/system-logs/{id}/` (operation `system_logs_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         id: &i64,
@@ -554,6 +604,7 @@ impl<'a> SystemLogsMock<'a> {
             .path_param("id", id)
     }
     /// Expects `GET /api/system-logs/instances/` (operation `system_logs_instances_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn instances_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -569,6 +620,7 @@ impl<'a> SystemLogsMock<'a> {
         )
     }
     /// Expects `GET /api/system-logs/stats/` (operation `system_logs_stats_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn stats_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::SystemLogsStatsRetrieveResponse> {

@@ -27,6 +27,7 @@ impl<'a> UnderscoreMatrixApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`MatrixAppV1TransactionsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn app_v1_transactions_update(
         &self,
         txn_id: impl Into<String>,
@@ -48,6 +49,7 @@ pub struct MatrixAppV1TransactionsUpdateBuilder {
 impl MatrixAppV1TransactionsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -56,6 +58,7 @@ impl MatrixAppV1TransactionsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -75,6 +78,7 @@ impl MatrixAppV1TransactionsUpdateBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -83,6 +87,7 @@ impl MatrixAppV1TransactionsUpdateBuilder {
 impl std::future::IntoFuture for MatrixAppV1TransactionsUpdateBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -97,6 +102,7 @@ pub struct UnderscoreMatrixMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> UnderscoreMatrixMock<'a> {
     /// Expects `PUT /_matrix/app/v1/transactions/{txn_id}` (operation `_matrix_app_v1_transactions_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn app_v1_transactions_update(
         &self,
         txn_id: &str,

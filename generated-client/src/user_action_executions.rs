@@ -25,6 +25,7 @@ impl<'a> UserActionExecutionsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`UserActionExecutionsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> UserActionExecutionsListBuilder {
         UserActionExecutionsListBuilder {
             client: self.client.clone(),
@@ -42,6 +43,7 @@ impl<'a> UserActionExecutionsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`UserActionExecutionsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, id: i64) -> UserActionExecutionsRetrieveBuilder {
         UserActionExecutionsRetrieveBuilder {
             client: self.client.clone(),
@@ -64,6 +66,7 @@ impl UserActionExecutionsListBuilder {
     /// Which field to use when ordering the results.
     ///
     /// Query `o`, string.
+    #[inline]
     pub fn o(mut self, value: impl Into<String>) -> Self {
         self.o = Some(value.into());
         self
@@ -71,6 +74,7 @@ impl UserActionExecutionsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -78,12 +82,14 @@ impl UserActionExecutionsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -92,6 +98,7 @@ impl UserActionExecutionsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -109,6 +116,7 @@ impl UserActionExecutionsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::UserActionExecution>> {
@@ -119,6 +127,7 @@ impl UserActionExecutionsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::UserActionExecution> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -134,6 +143,7 @@ impl UserActionExecutionsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/user-action-executions/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -147,6 +157,7 @@ impl std::future::IntoFuture for UserActionExecutionsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::UserActionExecution>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -161,6 +172,7 @@ pub struct UserActionExecutionsRetrieveBuilder {
 impl UserActionExecutionsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -169,6 +181,7 @@ impl UserActionExecutionsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -188,6 +201,7 @@ impl UserActionExecutionsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::UserActionExecution> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -196,6 +210,7 @@ impl UserActionExecutionsRetrieveBuilder {
 impl std::future::IntoFuture for UserActionExecutionsRetrieveBuilder {
     type Output = Result<models::UserActionExecution, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::UserActionExecution>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -210,6 +225,7 @@ pub struct UserActionExecutionsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> UserActionExecutionsMock<'a> {
     /// Expects `GET /api/user-action-executions/` (operation `user_action_executions_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -225,6 +241,7 @@ impl<'a> UserActionExecutionsMock<'a> {
         )
     }
     /// Expects `GET /api/user-action-executions/{id}/` (operation `user_action_executions_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         id: &i64,

@@ -25,6 +25,7 @@ impl<'a> UserActionsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`UserActionsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> UserActionsListBuilder {
         UserActionsListBuilder {
             client: self.client.clone(),
@@ -51,6 +52,7 @@ impl<'a> UserActionsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`UserActionsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> UserActionsRetrieveBuilder {
         UserActionsRetrieveBuilder {
             client: self.client.clone(),
@@ -66,6 +68,7 @@ impl<'a> UserActionsApi<'a> {
     /// - `202`
     ///
     /// Returns a [`UserActionsUpdateActionsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update_actions(&self) -> UserActionsUpdateActionsBuilder {
         UserActionsUpdateActionsBuilder {
             client: self.client.clone(),
@@ -81,6 +84,7 @@ impl<'a> UserActionsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`UserActionsSummaryRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn summary_retrieve(&self) -> UserActionsSummaryRetrieveBuilder {
         UserActionsSummaryRetrieveBuilder {
             client: self.client.clone(),
@@ -95,6 +99,7 @@ impl<'a> UserActionsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`UserActionsBulkSilenceBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn bulk_silence(&self) -> UserActionsBulkSilenceBuilder {
         UserActionsBulkSilenceBuilder {
             client: self.client.clone(),
@@ -112,6 +117,7 @@ impl<'a> UserActionsApi<'a> {
     /// - `500`
     ///
     /// Returns a [`UserActionsExecuteActionBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn execute_action(
         &self,
         uuid: Uuid,
@@ -132,6 +138,7 @@ impl<'a> UserActionsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`UserActionsSilenceBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn silence(&self, uuid: Uuid) -> UserActionsSilenceBuilder {
         UserActionsSilenceBuilder {
             client: self.client.clone(),
@@ -148,6 +155,7 @@ impl<'a> UserActionsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`UserActionsUnsilenceBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn unsilence(&self, uuid: Uuid) -> UserActionsUnsilenceBuilder {
         UserActionsUnsilenceBuilder {
             client: self.client.clone(),
@@ -177,31 +185,37 @@ pub struct UserActionsListBuilder {
 }
 impl UserActionsListBuilder {
     /// Query `action_type`, string.
+    #[inline]
     pub fn action_type(mut self, value: impl Into<String>) -> Self {
         self.action_type = Some(value.into());
         self
     }
     /// Query `created_after`, string (date-time).
+    #[inline]
     pub fn created_after(mut self, value: DateTime) -> Self {
         self.created_after = Some(value);
         self
     }
     /// Query `created_before`, string (date-time).
+    #[inline]
     pub fn created_before(mut self, value: DateTime) -> Self {
         self.created_before = Some(value);
         self
     }
     /// Query `due_within_days`, number.
+    #[inline]
     pub fn due_within_days(mut self, value: f64) -> Self {
         self.due_within_days = Some(value);
         self
     }
     /// Query `include_silenced`, boolean.
+    #[inline]
     pub fn include_silenced(mut self, value: bool) -> Self {
         self.include_silenced = Some(value);
         self
     }
     /// Query `is_silenced`, boolean.
+    #[inline]
     pub fn is_silenced(mut self, value: bool) -> Self {
         self.is_silenced = Some(value);
         self
@@ -209,11 +223,13 @@ impl UserActionsListBuilder {
     /// Which field to use when ordering the results.
     ///
     /// Query `o`, string.
+    #[inline]
     pub fn o(mut self, value: impl Into<String>) -> Self {
         self.o = Some(value.into());
         self
     }
     /// Query `overdue`, boolean.
+    #[inline]
     pub fn overdue(mut self, value: bool) -> Self {
         self.overdue = Some(value);
         self
@@ -221,6 +237,7 @@ impl UserActionsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -228,11 +245,13 @@ impl UserActionsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `urgency`, `UrgencyEnum`.
+    #[inline]
     pub fn urgency(mut self, value: models::UrgencyEnum) -> Self {
         self.urgency = Some(value);
         self
@@ -240,12 +259,14 @@ impl UserActionsListBuilder {
     /// Filter by user UUID (staff only).
     ///
     /// Query `user_uuid`, string (uuid).
+    #[inline]
     pub fn user_uuid(mut self, value: Uuid) -> Self {
         self.user_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -254,6 +275,7 @@ impl UserActionsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -277,6 +299,7 @@ impl UserActionsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::UserAction>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -285,6 +308,7 @@ impl UserActionsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::UserAction> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -300,6 +324,7 @@ impl UserActionsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/user-actions/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -311,6 +336,7 @@ impl UserActionsListBuilder {
 impl std::future::IntoFuture for UserActionsListBuilder {
     type Output = Result<runtime::Page<models::UserAction>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::UserAction>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -325,6 +351,7 @@ pub struct UserActionsRetrieveBuilder {
 impl UserActionsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -333,6 +360,7 @@ impl UserActionsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -348,6 +376,7 @@ impl UserActionsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::UserAction> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -356,6 +385,7 @@ impl UserActionsRetrieveBuilder {
 impl std::future::IntoFuture for UserActionsRetrieveBuilder {
     type Output = Result<models::UserAction, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::UserAction>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -370,6 +400,7 @@ pub struct UserActionsUpdateActionsBuilder {
 impl UserActionsUpdateActionsBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -379,10 +410,12 @@ impl UserActionsUpdateActionsBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::UpdateActionsRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -402,6 +435,7 @@ impl UserActionsUpdateActionsBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::UpdateActions> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -410,6 +444,7 @@ impl UserActionsUpdateActionsBuilder {
 impl std::future::IntoFuture for UserActionsUpdateActionsBuilder {
     type Output = Result<models::UpdateActions, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::UpdateActions>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -423,6 +458,7 @@ pub struct UserActionsSummaryRetrieveBuilder {
 impl UserActionsSummaryRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -431,6 +467,7 @@ impl UserActionsSummaryRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -444,6 +481,7 @@ impl UserActionsSummaryRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::UserActionsSummaryRetrieveResponse> {
@@ -456,6 +494,7 @@ impl std::future::IntoFuture for UserActionsSummaryRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::UserActionsSummaryRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -470,6 +509,7 @@ pub struct UserActionsBulkSilenceBuilder {
 impl UserActionsBulkSilenceBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -479,10 +519,12 @@ impl UserActionsBulkSilenceBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::SilenceActionRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -499,6 +541,7 @@ impl UserActionsBulkSilenceBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::SilenceAction> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -507,6 +550,7 @@ impl UserActionsBulkSilenceBuilder {
 impl std::future::IntoFuture for UserActionsBulkSilenceBuilder {
     type Output = Result<models::SilenceAction, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::SilenceAction>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -522,6 +566,7 @@ pub struct UserActionsExecuteActionBuilder {
 impl UserActionsExecuteActionBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -530,6 +575,7 @@ impl UserActionsExecuteActionBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -550,6 +596,7 @@ impl UserActionsExecuteActionBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ExecuteAction> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -558,6 +605,7 @@ impl UserActionsExecuteActionBuilder {
 impl std::future::IntoFuture for UserActionsExecuteActionBuilder {
     type Output = Result<models::ExecuteAction, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ExecuteAction>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -573,6 +621,7 @@ pub struct UserActionsSilenceBuilder {
 impl UserActionsSilenceBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -582,10 +631,12 @@ impl UserActionsSilenceBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::SilenceActionRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -605,6 +656,7 @@ impl UserActionsSilenceBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::UserActionsSilenceResponse> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -613,6 +665,7 @@ impl UserActionsSilenceBuilder {
 impl std::future::IntoFuture for UserActionsSilenceBuilder {
     type Output = Result<models::UserActionsSilenceResponse, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::UserActionsSilenceResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -627,6 +680,7 @@ pub struct UserActionsUnsilenceBuilder {
 impl UserActionsUnsilenceBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -635,6 +689,7 @@ impl UserActionsUnsilenceBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -651,6 +706,7 @@ impl UserActionsUnsilenceBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -659,6 +715,7 @@ impl UserActionsUnsilenceBuilder {
 impl std::future::IntoFuture for UserActionsUnsilenceBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -673,6 +730,7 @@ pub struct UserActionsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> UserActionsMock<'a> {
     /// Expects `GET /api/user-actions/` (operation `user_actions_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::UserAction>> {
@@ -685,6 +743,7 @@ impl<'a> UserActionsMock<'a> {
         )
     }
     /// Expects `GET /api/user-actions/{uuid}/` (operation `user_actions_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -699,6 +758,7 @@ impl<'a> UserActionsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/user-actions/update_actions/` (operation `user_actions_update_actions`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update_actions(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::UpdateActions> {
@@ -711,6 +771,7 @@ impl<'a> UserActionsMock<'a> {
         )
     }
     /// Expects `GET /api/user-actions/summary/` (operation `user_actions_summary_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn summary_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -726,6 +787,7 @@ impl<'a> UserActionsMock<'a> {
         )
     }
     /// Expects `POST /api/user-actions/bulk_silence/` (operation `user_actions_bulk_silence`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn bulk_silence(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::SilenceAction> {
@@ -738,6 +800,7 @@ impl<'a> UserActionsMock<'a> {
         )
     }
     /// Expects `POST /api/user-actions/{uuid}/execute_action/` (operation `user_actions_execute_action`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn execute_action(
         &self,
         uuid: &Uuid,
@@ -752,6 +815,7 @@ impl<'a> UserActionsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/user-actions/{uuid}/silence/` (operation `user_actions_silence`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn silence(
         &self,
         uuid: &Uuid,
@@ -766,6 +830,7 @@ impl<'a> UserActionsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/user-actions/{uuid}/unsilence/` (operation `user_actions_unsilence`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn unsilence(
         &self,
         uuid: &Uuid,

@@ -27,6 +27,7 @@ impl<'a> UserAgreementsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`UserAgreementsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> UserAgreementsListBuilder {
         UserAgreementsListBuilder {
             client: self.client.clone(),
@@ -47,6 +48,7 @@ impl<'a> UserAgreementsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`UserAgreementsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> UserAgreementsRetrieveBuilder {
         UserAgreementsRetrieveBuilder {
             client: self.client.clone(),
@@ -62,6 +64,7 @@ impl<'a> UserAgreementsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`UserAgreementsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::UserAgreementRequest,
@@ -80,6 +83,7 @@ impl<'a> UserAgreementsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`UserAgreementsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -100,6 +104,7 @@ impl<'a> UserAgreementsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`UserAgreementsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, uuid: Uuid) -> UserAgreementsPartialUpdateBuilder {
         UserAgreementsPartialUpdateBuilder {
             client: self.client.clone(),
@@ -116,6 +121,7 @@ impl<'a> UserAgreementsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`UserAgreementsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> UserAgreementsDestroyBuilder {
         UserAgreementsDestroyBuilder {
             client: self.client.clone(),
@@ -137,6 +143,7 @@ pub struct UserAgreementsListBuilder {
 }
 impl UserAgreementsListBuilder {
     /// Query `agreement_type`, `AgreementTypeEnum`.
+    #[inline]
     pub fn agreement_type(mut self, value: models::AgreementTypeEnum) -> Self {
         self.agreement_type = Some(value);
         self
@@ -144,6 +151,7 @@ impl UserAgreementsListBuilder {
     /// ISO 639-1 language code (e.g., 'en', 'de', 'et'). Returns requested language or falls back to default version if unavailable.
     ///
     /// Query `language`, string.
+    #[inline]
     pub fn language(mut self, value: impl Into<String>) -> Self {
         self.language = Some(value.into());
         self
@@ -151,6 +159,7 @@ impl UserAgreementsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -158,12 +167,14 @@ impl UserAgreementsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -172,6 +183,7 @@ impl UserAgreementsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -190,6 +202,7 @@ impl UserAgreementsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::UserAgreement>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -198,6 +211,7 @@ impl UserAgreementsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::UserAgreement> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -213,6 +227,7 @@ impl UserAgreementsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/user-agreements/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -224,6 +239,7 @@ impl UserAgreementsListBuilder {
 impl std::future::IntoFuture for UserAgreementsListBuilder {
     type Output = Result<runtime::Page<models::UserAgreement>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::UserAgreement>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -238,6 +254,7 @@ pub struct UserAgreementsRetrieveBuilder {
 impl UserAgreementsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -246,6 +263,7 @@ impl UserAgreementsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -262,6 +280,7 @@ impl UserAgreementsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::UserAgreement> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -270,6 +289,7 @@ impl UserAgreementsRetrieveBuilder {
 impl std::future::IntoFuture for UserAgreementsRetrieveBuilder {
     type Output = Result<models::UserAgreement, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::UserAgreement>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -284,6 +304,7 @@ pub struct UserAgreementsCreateBuilder {
 impl UserAgreementsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -292,6 +313,7 @@ impl UserAgreementsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -306,6 +328,7 @@ impl UserAgreementsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::UserAgreement> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -314,6 +337,7 @@ impl UserAgreementsCreateBuilder {
 impl std::future::IntoFuture for UserAgreementsCreateBuilder {
     type Output = Result<models::UserAgreement, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::UserAgreement>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -329,6 +353,7 @@ pub struct UserAgreementsUpdateBuilder {
 impl UserAgreementsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -337,6 +362,7 @@ impl UserAgreementsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -354,6 +380,7 @@ impl UserAgreementsUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::UserAgreement> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -362,6 +389,7 @@ impl UserAgreementsUpdateBuilder {
 impl std::future::IntoFuture for UserAgreementsUpdateBuilder {
     type Output = Result<models::UserAgreement, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::UserAgreement>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -377,6 +405,7 @@ pub struct UserAgreementsPartialUpdateBuilder {
 impl UserAgreementsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -386,10 +415,12 @@ impl UserAgreementsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedUserAgreementRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -409,6 +440,7 @@ impl UserAgreementsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::UserAgreement> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -417,6 +449,7 @@ impl UserAgreementsPartialUpdateBuilder {
 impl std::future::IntoFuture for UserAgreementsPartialUpdateBuilder {
     type Output = Result<models::UserAgreement, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::UserAgreement>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -431,6 +464,7 @@ pub struct UserAgreementsDestroyBuilder {
 impl UserAgreementsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -439,6 +473,7 @@ impl UserAgreementsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -455,6 +490,7 @@ impl UserAgreementsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -463,6 +499,7 @@ impl UserAgreementsDestroyBuilder {
 impl std::future::IntoFuture for UserAgreementsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -477,6 +514,7 @@ pub struct UserAgreementsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> UserAgreementsMock<'a> {
     /// Expects `GET /api/user-agreements/` (operation `user_agreements_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::UserAgreement>> {
@@ -489,6 +527,7 @@ impl<'a> UserAgreementsMock<'a> {
         )
     }
     /// Expects `GET /api/user-agreements/{uuid}/` (operation `user_agreements_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -503,6 +542,7 @@ impl<'a> UserAgreementsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/user-agreements/` (operation `user_agreements_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::UserAgreement> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -513,6 +553,7 @@ impl<'a> UserAgreementsMock<'a> {
         )
     }
     /// Expects `PUT /api/user-agreements/{uuid}/` (operation `user_agreements_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -527,6 +568,7 @@ impl<'a> UserAgreementsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/user-agreements/{uuid}/` (operation `user_agreements_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -541,6 +583,7 @@ impl<'a> UserAgreementsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/user-agreements/{uuid}/` (operation `user_agreements_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,

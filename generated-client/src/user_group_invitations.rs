@@ -27,6 +27,7 @@ impl<'a> UserGroupInvitationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`UserGroupInvitationsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> UserGroupInvitationsListBuilder {
         UserGroupInvitationsListBuilder {
             client: self.client.clone(),
@@ -53,6 +54,7 @@ impl<'a> UserGroupInvitationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`UserGroupInvitationsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> UserGroupInvitationsRetrieveBuilder {
         UserGroupInvitationsRetrieveBuilder {
             client: self.client.clone(),
@@ -70,6 +72,7 @@ impl<'a> UserGroupInvitationsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`UserGroupInvitationsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::GroupInvitationRequest,
@@ -90,6 +93,7 @@ impl<'a> UserGroupInvitationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`UserGroupInvitationsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(&self, uuid: Uuid) -> UserGroupInvitationsUpdateBuilder {
         UserGroupInvitationsUpdateBuilder {
             client: self.client.clone(),
@@ -108,6 +112,7 @@ impl<'a> UserGroupInvitationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`UserGroupInvitationsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -129,6 +134,7 @@ impl<'a> UserGroupInvitationsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`UserGroupInvitationsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> UserGroupInvitationsDestroyBuilder {
         UserGroupInvitationsDestroyBuilder {
             client: self.client.clone(),
@@ -146,6 +152,7 @@ impl<'a> UserGroupInvitationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`UserGroupInvitationsProjectsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn projects_list(&self, uuid: Uuid) -> UserGroupInvitationsProjectsListBuilder {
         UserGroupInvitationsProjectsListBuilder {
             client: self.client.clone(),
@@ -165,6 +172,7 @@ impl<'a> UserGroupInvitationsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`UserGroupInvitationsCancelBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn cancel(&self, uuid: Uuid) -> UserGroupInvitationsCancelBuilder {
         UserGroupInvitationsCancelBuilder {
             client: self.client.clone(),
@@ -182,6 +190,7 @@ impl<'a> UserGroupInvitationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`UserGroupInvitationsSubmitRequestBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn submit_request(
         &self,
         uuid: Uuid,
@@ -213,16 +222,19 @@ pub struct UserGroupInvitationsListBuilder {
 }
 impl UserGroupInvitationsListBuilder {
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
     }
     /// Query `is_active`, boolean.
+    #[inline]
     pub fn is_active(mut self, value: bool) -> Self {
         self.is_active = Some(value);
         self
     }
     /// Query `is_public`, boolean.
+    #[inline]
     pub fn is_public(mut self, value: bool) -> Self {
         self.is_public = Some(value);
         self
@@ -232,11 +244,13 @@ impl UserGroupInvitationsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -244,6 +258,7 @@ impl UserGroupInvitationsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -251,16 +266,19 @@ impl UserGroupInvitationsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `role_name`, string.
+    #[inline]
     pub fn role_name(mut self, value: impl Into<String>) -> Self {
         self.role_name = Some(value.into());
         self
     }
     /// Query `role_uuid`, string (uuid).
+    #[inline]
     pub fn role_uuid(mut self, value: Uuid) -> Self {
         self.role_uuid = Some(value);
         self
@@ -268,17 +286,20 @@ impl UserGroupInvitationsListBuilder {
     /// Filter by scope URL.
     ///
     /// Query `scope`, string (uri).
+    #[inline]
     pub fn scope(mut self, value: impl Into<String>) -> Self {
         self.scope = Some(value.into());
         self
     }
     /// Query `scope_type`, string.
+    #[inline]
     pub fn scope_type(mut self, value: impl Into<String>) -> Self {
         self.scope_type = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -287,6 +308,7 @@ impl UserGroupInvitationsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -311,6 +333,7 @@ impl UserGroupInvitationsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::GroupInvitation>> {
@@ -321,6 +344,7 @@ impl UserGroupInvitationsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::GroupInvitation> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -336,6 +360,7 @@ impl UserGroupInvitationsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/user-group-invitations/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -347,6 +372,7 @@ impl UserGroupInvitationsListBuilder {
 impl std::future::IntoFuture for UserGroupInvitationsListBuilder {
     type Output = Result<runtime::Page<models::GroupInvitation>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::GroupInvitation>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -361,6 +387,7 @@ pub struct UserGroupInvitationsRetrieveBuilder {
 impl UserGroupInvitationsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -369,6 +396,7 @@ impl UserGroupInvitationsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -388,6 +416,7 @@ impl UserGroupInvitationsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::GroupInvitation> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -396,6 +425,7 @@ impl UserGroupInvitationsRetrieveBuilder {
 impl std::future::IntoFuture for UserGroupInvitationsRetrieveBuilder {
     type Output = Result<models::GroupInvitation, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::GroupInvitation>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -410,6 +440,7 @@ pub struct UserGroupInvitationsCreateBuilder {
 impl UserGroupInvitationsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -418,6 +449,7 @@ impl UserGroupInvitationsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -432,6 +464,7 @@ impl UserGroupInvitationsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::GroupInvitation> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -440,6 +473,7 @@ impl UserGroupInvitationsCreateBuilder {
 impl std::future::IntoFuture for UserGroupInvitationsCreateBuilder {
     type Output = Result<models::GroupInvitation, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::GroupInvitation>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -455,6 +489,7 @@ pub struct UserGroupInvitationsUpdateBuilder {
 impl UserGroupInvitationsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -464,10 +499,12 @@ impl UserGroupInvitationsUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::GroupInvitationUpdateRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -490,6 +527,7 @@ impl UserGroupInvitationsUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::GroupInvitationUpdate> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -498,6 +536,7 @@ impl UserGroupInvitationsUpdateBuilder {
 impl std::future::IntoFuture for UserGroupInvitationsUpdateBuilder {
     type Output = Result<models::GroupInvitationUpdate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::GroupInvitationUpdate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -513,6 +552,7 @@ pub struct UserGroupInvitationsPartialUpdateBuilder {
 impl UserGroupInvitationsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -522,10 +562,12 @@ impl UserGroupInvitationsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedGroupInvitationUpdateRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -548,6 +590,7 @@ impl UserGroupInvitationsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::GroupInvitationUpdate> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -556,6 +599,7 @@ impl UserGroupInvitationsPartialUpdateBuilder {
 impl std::future::IntoFuture for UserGroupInvitationsPartialUpdateBuilder {
     type Output = Result<models::GroupInvitationUpdate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::GroupInvitationUpdate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -570,6 +614,7 @@ pub struct UserGroupInvitationsDestroyBuilder {
 impl UserGroupInvitationsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -578,6 +623,7 @@ impl UserGroupInvitationsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -597,6 +643,7 @@ impl UserGroupInvitationsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -605,6 +652,7 @@ impl UserGroupInvitationsDestroyBuilder {
 impl std::future::IntoFuture for UserGroupInvitationsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -623,6 +671,7 @@ impl UserGroupInvitationsProjectsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -630,12 +679,14 @@ impl UserGroupInvitationsProjectsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -644,6 +695,7 @@ impl UserGroupInvitationsProjectsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -666,6 +718,7 @@ impl UserGroupInvitationsProjectsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -678,6 +731,7 @@ impl UserGroupInvitationsProjectsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<models::UserGroupInvitationsProjectsListResponse> {
@@ -695,6 +749,7 @@ impl UserGroupInvitationsProjectsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/user-group-invitations/{uuid}/projects/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -711,6 +766,7 @@ impl std::future::IntoFuture for UserGroupInvitationsProjectsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::UserGroupInvitationsProjectsListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -725,6 +781,7 @@ pub struct UserGroupInvitationsCancelBuilder {
 impl UserGroupInvitationsCancelBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -733,6 +790,7 @@ impl UserGroupInvitationsCancelBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -752,6 +810,7 @@ impl UserGroupInvitationsCancelBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -760,6 +819,7 @@ impl UserGroupInvitationsCancelBuilder {
 impl std::future::IntoFuture for UserGroupInvitationsCancelBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -775,6 +835,7 @@ pub struct UserGroupInvitationsSubmitRequestBuilder {
 impl UserGroupInvitationsSubmitRequestBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -784,10 +845,12 @@ impl UserGroupInvitationsSubmitRequestBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::SubmitRequestRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -810,6 +873,7 @@ impl UserGroupInvitationsSubmitRequestBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::SubmitRequest> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -818,6 +882,7 @@ impl UserGroupInvitationsSubmitRequestBuilder {
 impl std::future::IntoFuture for UserGroupInvitationsSubmitRequestBuilder {
     type Output = Result<models::SubmitRequest, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::SubmitRequest>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -832,6 +897,7 @@ pub struct UserGroupInvitationsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> UserGroupInvitationsMock<'a> {
     /// Expects `GET /api/user-group-invitations/` (operation `user_group_invitations_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::GroupInvitation>> {
@@ -844,6 +910,7 @@ impl<'a> UserGroupInvitationsMock<'a> {
         )
     }
     /// Expects `GET /api/user-group-invitations/{uuid}/` (operation `user_group_invitations_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -858,6 +925,7 @@ impl<'a> UserGroupInvitationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/user-group-invitations/` (operation `user_group_invitations_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::GroupInvitation> {
@@ -870,6 +938,7 @@ impl<'a> UserGroupInvitationsMock<'a> {
         )
     }
     /// Expects `PUT /api/user-group-invitations/{uuid}/` (operation `user_group_invitations_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -884,6 +953,7 @@ impl<'a> UserGroupInvitationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/user-group-invitations/{uuid}/` (operation `user_group_invitations_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -898,6 +968,7 @@ impl<'a> UserGroupInvitationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/user-group-invitations/{uuid}/` (operation `user_group_invitations_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -912,6 +983,7 @@ impl<'a> UserGroupInvitationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/user-group-invitations/{uuid}/projects/` (operation `user_group_invitations_projects_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn projects_list(
         &self,
         uuid: &Uuid,
@@ -929,6 +1001,7 @@ impl<'a> UserGroupInvitationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/user-group-invitations/{uuid}/cancel/` (operation `user_group_invitations_cancel`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn cancel(
         &self,
         uuid: &Uuid,
@@ -943,6 +1016,7 @@ impl<'a> UserGroupInvitationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/user-group-invitations/{uuid}/submit_request/` (operation `user_group_invitations_submit_request`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn submit_request(
         &self,
         uuid: &Uuid,

@@ -27,6 +27,7 @@ impl<'a> UserInvitationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`UserInvitationsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> UserInvitationsListBuilder {
         UserInvitationsListBuilder {
             client: self.client.clone(),
@@ -57,6 +58,7 @@ impl<'a> UserInvitationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`UserInvitationsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> UserInvitationsRetrieveBuilder {
         UserInvitationsRetrieveBuilder {
             client: self.client.clone(),
@@ -74,6 +76,7 @@ impl<'a> UserInvitationsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`UserInvitationsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::InvitationRequest,
@@ -94,6 +97,7 @@ impl<'a> UserInvitationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`UserInvitationsUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -116,6 +120,7 @@ impl<'a> UserInvitationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`UserInvitationsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, uuid: Uuid) -> UserInvitationsPartialUpdateBuilder {
         UserInvitationsPartialUpdateBuilder {
             client: self.client.clone(),
@@ -134,6 +139,7 @@ impl<'a> UserInvitationsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`UserInvitationsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> UserInvitationsDestroyBuilder {
         UserInvitationsDestroyBuilder {
             client: self.client.clone(),
@@ -151,6 +157,7 @@ impl<'a> UserInvitationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`UserInvitationsDetailsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn details_retrieve(&self, uuid: Uuid) -> UserInvitationsDetailsRetrieveBuilder {
         UserInvitationsDetailsRetrieveBuilder {
             client: self.client.clone(),
@@ -168,6 +175,7 @@ impl<'a> UserInvitationsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`UserInvitationsAcceptBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn accept(&self, uuid: Uuid) -> UserInvitationsAcceptBuilder {
         UserInvitationsAcceptBuilder {
             client: self.client.clone(),
@@ -186,6 +194,7 @@ impl<'a> UserInvitationsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`UserInvitationsApproveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn approve(&self, body: models::TokenRequest) -> UserInvitationsApproveBuilder {
         UserInvitationsApproveBuilder {
             client: self.client.clone(),
@@ -203,6 +212,7 @@ impl<'a> UserInvitationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`UserInvitationsCancelBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn cancel(&self, uuid: Uuid) -> UserInvitationsCancelBuilder {
         UserInvitationsCancelBuilder {
             client: self.client.clone(),
@@ -220,6 +230,7 @@ impl<'a> UserInvitationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`UserInvitationsCheckBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn check(&self, uuid: Uuid) -> UserInvitationsCheckBuilder {
         UserInvitationsCheckBuilder {
             client: self.client.clone(),
@@ -237,6 +248,7 @@ impl<'a> UserInvitationsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`UserInvitationsCheckDuplicatesBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn check_duplicates(
         &self,
         body: models::InvitationDuplicateCheckRequest,
@@ -257,6 +269,7 @@ impl<'a> UserInvitationsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`UserInvitationsDeleteBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn delete(&self, uuid: Uuid) -> UserInvitationsDeleteBuilder {
         UserInvitationsDeleteBuilder {
             client: self.client.clone(),
@@ -275,6 +288,7 @@ impl<'a> UserInvitationsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`UserInvitationsRejectBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn reject(&self, body: models::TokenRequest) -> UserInvitationsRejectBuilder {
         UserInvitationsRejectBuilder {
             client: self.client.clone(),
@@ -292,6 +306,7 @@ impl<'a> UserInvitationsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`UserInvitationsSendBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn send(&self, uuid: Uuid) -> UserInvitationsSendBuilder {
         UserInvitationsSendBuilder {
             client: self.client.clone(),
@@ -323,21 +338,25 @@ pub struct UserInvitationsListBuilder {
 }
 impl UserInvitationsListBuilder {
     /// Query `civil_number`, string.
+    #[inline]
     pub fn civil_number(mut self, value: impl Into<String>) -> Self {
         self.civil_number = Some(value.into());
         self
     }
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
     }
     /// Query `email`, string.
+    #[inline]
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
     }
     /// Query `email_exact`, string.
+    #[inline]
     pub fn email_exact(mut self, value: impl Into<String>) -> Self {
         self.email_exact = Some(value.into());
         self
@@ -347,11 +366,13 @@ impl UserInvitationsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -359,6 +380,7 @@ impl UserInvitationsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -366,16 +388,19 @@ impl UserInvitationsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `role_name`, string.
+    #[inline]
     pub fn role_name(mut self, value: impl Into<String>) -> Self {
         self.role_name = Some(value.into());
         self
     }
     /// Query `role_uuid`, string (uuid).
+    #[inline]
     pub fn role_uuid(mut self, value: Uuid) -> Self {
         self.role_uuid = Some(value);
         self
@@ -383,21 +408,25 @@ impl UserInvitationsListBuilder {
     /// Filter by scope URL.
     ///
     /// Query `scope`, string (uri).
+    #[inline]
     pub fn scope(mut self, value: impl Into<String>) -> Self {
         self.scope = Some(value.into());
         self
     }
     /// Query `scope_description`, string.
+    #[inline]
     pub fn scope_description(mut self, value: impl Into<String>) -> Self {
         self.scope_description = Some(value.into());
         self
     }
     /// Query `scope_name`, string.
+    #[inline]
     pub fn scope_name(mut self, value: impl Into<String>) -> Self {
         self.scope_name = Some(value.into());
         self
     }
     /// Query `scope_type`, string.
+    #[inline]
     pub fn scope_type(mut self, value: impl Into<String>) -> Self {
         self.scope_type = Some(value.into());
         self
@@ -405,17 +434,20 @@ impl UserInvitationsListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -424,6 +456,7 @@ impl UserInvitationsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -452,6 +485,7 @@ impl UserInvitationsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::Invitation>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -460,6 +494,7 @@ impl UserInvitationsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::Invitation> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -475,6 +510,7 @@ impl UserInvitationsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/user-invitations/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -486,6 +522,7 @@ impl UserInvitationsListBuilder {
 impl std::future::IntoFuture for UserInvitationsListBuilder {
     type Output = Result<runtime::Page<models::Invitation>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Invitation>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -500,6 +537,7 @@ pub struct UserInvitationsRetrieveBuilder {
 impl UserInvitationsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -508,6 +546,7 @@ impl UserInvitationsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -524,6 +563,7 @@ impl UserInvitationsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Invitation> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -532,6 +572,7 @@ impl UserInvitationsRetrieveBuilder {
 impl std::future::IntoFuture for UserInvitationsRetrieveBuilder {
     type Output = Result<models::Invitation, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Invitation>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -546,6 +587,7 @@ pub struct UserInvitationsCreateBuilder {
 impl UserInvitationsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -554,6 +596,7 @@ impl UserInvitationsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -568,6 +611,7 @@ impl UserInvitationsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Invitation> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -576,6 +620,7 @@ impl UserInvitationsCreateBuilder {
 impl std::future::IntoFuture for UserInvitationsCreateBuilder {
     type Output = Result<models::Invitation, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Invitation>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -591,6 +636,7 @@ pub struct UserInvitationsUpdateBuilder {
 impl UserInvitationsUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -599,6 +645,7 @@ impl UserInvitationsUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -616,6 +663,7 @@ impl UserInvitationsUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::InvitationUpdate> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -624,6 +672,7 @@ impl UserInvitationsUpdateBuilder {
 impl std::future::IntoFuture for UserInvitationsUpdateBuilder {
     type Output = Result<models::InvitationUpdate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::InvitationUpdate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -639,6 +688,7 @@ pub struct UserInvitationsPartialUpdateBuilder {
 impl UserInvitationsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -648,10 +698,12 @@ impl UserInvitationsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedInvitationUpdateRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -674,6 +726,7 @@ impl UserInvitationsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::InvitationUpdate> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -682,6 +735,7 @@ impl UserInvitationsPartialUpdateBuilder {
 impl std::future::IntoFuture for UserInvitationsPartialUpdateBuilder {
     type Output = Result<models::InvitationUpdate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::InvitationUpdate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -696,6 +750,7 @@ pub struct UserInvitationsDestroyBuilder {
 impl UserInvitationsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -704,6 +759,7 @@ impl UserInvitationsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -720,6 +776,7 @@ impl UserInvitationsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -728,6 +785,7 @@ impl UserInvitationsDestroyBuilder {
 impl std::future::IntoFuture for UserInvitationsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -742,6 +800,7 @@ pub struct UserInvitationsDetailsRetrieveBuilder {
 impl UserInvitationsDetailsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -750,6 +809,7 @@ impl UserInvitationsDetailsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -769,6 +829,7 @@ impl UserInvitationsDetailsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::UserInvitationsDetailsRetrieveResponse> {
@@ -781,6 +842,7 @@ impl std::future::IntoFuture for UserInvitationsDetailsRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::UserInvitationsDetailsRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -795,6 +857,7 @@ pub struct UserInvitationsAcceptBuilder {
 impl UserInvitationsAcceptBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -803,6 +866,7 @@ impl UserInvitationsAcceptBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -822,6 +886,7 @@ impl UserInvitationsAcceptBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -830,6 +895,7 @@ impl UserInvitationsAcceptBuilder {
 impl std::future::IntoFuture for UserInvitationsAcceptBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -844,6 +910,7 @@ pub struct UserInvitationsApproveBuilder {
 impl UserInvitationsApproveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -852,6 +919,7 @@ impl UserInvitationsApproveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -866,6 +934,7 @@ impl UserInvitationsApproveBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -874,6 +943,7 @@ impl UserInvitationsApproveBuilder {
 impl std::future::IntoFuture for UserInvitationsApproveBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -888,6 +958,7 @@ pub struct UserInvitationsCancelBuilder {
 impl UserInvitationsCancelBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -896,6 +967,7 @@ impl UserInvitationsCancelBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -915,6 +987,7 @@ impl UserInvitationsCancelBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -923,6 +996,7 @@ impl UserInvitationsCancelBuilder {
 impl std::future::IntoFuture for UserInvitationsCancelBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -937,6 +1011,7 @@ pub struct UserInvitationsCheckBuilder {
 impl UserInvitationsCheckBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -945,6 +1020,7 @@ impl UserInvitationsCheckBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -961,6 +1037,7 @@ impl UserInvitationsCheckBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::UserInvitationsCheckResponse> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -969,6 +1046,7 @@ impl UserInvitationsCheckBuilder {
 impl std::future::IntoFuture for UserInvitationsCheckBuilder {
     type Output = Result<models::UserInvitationsCheckResponse, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::UserInvitationsCheckResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -983,6 +1061,7 @@ pub struct UserInvitationsCheckDuplicatesBuilder {
 impl UserInvitationsCheckDuplicatesBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -991,6 +1070,7 @@ impl UserInvitationsCheckDuplicatesBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1008,6 +1088,7 @@ impl UserInvitationsCheckDuplicatesBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::InvitationDuplicateCheck> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1016,6 +1097,7 @@ impl UserInvitationsCheckDuplicatesBuilder {
 impl std::future::IntoFuture for UserInvitationsCheckDuplicatesBuilder {
     type Output = Result<models::InvitationDuplicateCheck, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::InvitationDuplicateCheck>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1030,6 +1112,7 @@ pub struct UserInvitationsDeleteBuilder {
 impl UserInvitationsDeleteBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1038,6 +1121,7 @@ impl UserInvitationsDeleteBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1057,6 +1141,7 @@ impl UserInvitationsDeleteBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1065,6 +1150,7 @@ impl UserInvitationsDeleteBuilder {
 impl std::future::IntoFuture for UserInvitationsDeleteBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1079,6 +1165,7 @@ pub struct UserInvitationsRejectBuilder {
 impl UserInvitationsRejectBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1087,6 +1174,7 @@ impl UserInvitationsRejectBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1101,6 +1189,7 @@ impl UserInvitationsRejectBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1109,6 +1198,7 @@ impl UserInvitationsRejectBuilder {
 impl std::future::IntoFuture for UserInvitationsRejectBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1123,6 +1213,7 @@ pub struct UserInvitationsSendBuilder {
 impl UserInvitationsSendBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1131,6 +1222,7 @@ impl UserInvitationsSendBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1147,6 +1239,7 @@ impl UserInvitationsSendBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1155,6 +1248,7 @@ impl UserInvitationsSendBuilder {
 impl std::future::IntoFuture for UserInvitationsSendBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1169,6 +1263,7 @@ pub struct UserInvitationsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> UserInvitationsMock<'a> {
     /// Expects `GET /api/user-invitations/` (operation `user_invitations_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Invitation>> {
@@ -1181,6 +1276,7 @@ impl<'a> UserInvitationsMock<'a> {
         )
     }
     /// Expects `GET /api/user-invitations/{uuid}/` (operation `user_invitations_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -1195,6 +1291,7 @@ impl<'a> UserInvitationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/user-invitations/` (operation `user_invitations_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::Invitation> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -1205,6 +1302,7 @@ impl<'a> UserInvitationsMock<'a> {
         )
     }
     /// Expects `PUT /api/user-invitations/{uuid}/` (operation `user_invitations_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -1219,6 +1317,7 @@ impl<'a> UserInvitationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/user-invitations/{uuid}/` (operation `user_invitations_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -1233,6 +1332,7 @@ impl<'a> UserInvitationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/user-invitations/{uuid}/` (operation `user_invitations_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -1247,6 +1347,7 @@ impl<'a> UserInvitationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/user-invitations/{uuid}/details/` (operation `user_invitations_details_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn details_retrieve(
         &self,
         uuid: &Uuid,
@@ -1264,6 +1365,7 @@ impl<'a> UserInvitationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/user-invitations/{uuid}/accept/` (operation `user_invitations_accept`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn accept(
         &self,
         uuid: &Uuid,
@@ -1278,6 +1380,7 @@ impl<'a> UserInvitationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/user-invitations/approve/` (operation `user_invitations_approve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn approve(&self) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -1288,6 +1391,7 @@ impl<'a> UserInvitationsMock<'a> {
         )
     }
     /// Expects `POST /api/user-invitations/{uuid}/cancel/` (operation `user_invitations_cancel`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn cancel(
         &self,
         uuid: &Uuid,
@@ -1302,6 +1406,7 @@ impl<'a> UserInvitationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/user-invitations/{uuid}/check/` (operation `user_invitations_check`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn check(
         &self,
         uuid: &Uuid,
@@ -1316,6 +1421,7 @@ impl<'a> UserInvitationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/user-invitations/check-duplicates/` (operation `user_invitations_check_duplicates`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn check_duplicates(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::InvitationDuplicateCheck> {
@@ -1328,6 +1434,7 @@ impl<'a> UserInvitationsMock<'a> {
         )
     }
     /// Expects `POST /api/user-invitations/{uuid}/delete/` (operation `user_invitations_delete`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn delete(
         &self,
         uuid: &Uuid,
@@ -1342,6 +1449,7 @@ impl<'a> UserInvitationsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/user-invitations/reject/` (operation `user_invitations_reject`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn reject(&self) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -1352,6 +1460,7 @@ impl<'a> UserInvitationsMock<'a> {
         )
     }
     /// Expects `POST /api/user-invitations/{uuid}/send/` (operation `user_invitations_send`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn send(
         &self,
         uuid: &Uuid,

@@ -27,6 +27,7 @@ impl<'a> UserPermissionRequestsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`UserPermissionRequestsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> UserPermissionRequestsListBuilder {
         UserPermissionRequestsListBuilder {
             client: self.client.clone(),
@@ -51,6 +52,7 @@ impl<'a> UserPermissionRequestsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`UserPermissionRequestsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> UserPermissionRequestsRetrieveBuilder {
         UserPermissionRequestsRetrieveBuilder {
             client: self.client.clone(),
@@ -68,6 +70,7 @@ impl<'a> UserPermissionRequestsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`UserPermissionRequestsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> UserPermissionRequestsDestroyBuilder {
         UserPermissionRequestsDestroyBuilder {
             client: self.client.clone(),
@@ -85,6 +88,7 @@ impl<'a> UserPermissionRequestsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`UserPermissionRequestsApproveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn approve(&self, uuid: Uuid) -> UserPermissionRequestsApproveBuilder {
         UserPermissionRequestsApproveBuilder {
             client: self.client.clone(),
@@ -103,6 +107,7 @@ impl<'a> UserPermissionRequestsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`UserPermissionRequestsCancelRequestBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn cancel_request(
         &self,
         uuid: Uuid,
@@ -123,6 +128,7 @@ impl<'a> UserPermissionRequestsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`UserPermissionRequestsRejectBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn reject(&self, uuid: Uuid) -> UserPermissionRequestsRejectBuilder {
         UserPermissionRequestsRejectBuilder {
             client: self.client.clone(),
@@ -149,16 +155,19 @@ pub struct UserPermissionRequestsListBuilder {
 }
 impl UserPermissionRequestsListBuilder {
     /// Query `created_by`, string (uuid).
+    #[inline]
     pub fn created_by(mut self, value: Uuid) -> Self {
         self.created_by = Some(value);
         self
     }
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
     }
     /// Query `invitation`, string (uuid).
+    #[inline]
     pub fn invitation(mut self, value: Uuid) -> Self {
         self.invitation = Some(value);
         self
@@ -168,11 +177,13 @@ impl UserPermissionRequestsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -180,6 +191,7 @@ impl UserPermissionRequestsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -187,6 +199,7 @@ impl UserPermissionRequestsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -194,6 +207,7 @@ impl UserPermissionRequestsListBuilder {
     /// Filter by scope URL.
     ///
     /// Query `scope`, string (uri).
+    #[inline]
     pub fn scope(mut self, value: impl Into<String>) -> Self {
         self.scope = Some(value.into());
         self
@@ -201,17 +215,20 @@ impl UserPermissionRequestsListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -220,6 +237,7 @@ impl UserPermissionRequestsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -245,6 +263,7 @@ impl UserPermissionRequestsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::UserPermissionRequest>> {
@@ -255,6 +274,7 @@ impl UserPermissionRequestsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::UserPermissionRequest> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -270,6 +290,7 @@ impl UserPermissionRequestsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/user-permission-requests/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -283,6 +304,7 @@ impl std::future::IntoFuture for UserPermissionRequestsListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::UserPermissionRequest>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -297,6 +319,7 @@ pub struct UserPermissionRequestsRetrieveBuilder {
 impl UserPermissionRequestsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -305,6 +328,7 @@ impl UserPermissionRequestsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -324,6 +348,7 @@ impl UserPermissionRequestsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::UserPermissionRequest> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -332,6 +357,7 @@ impl UserPermissionRequestsRetrieveBuilder {
 impl std::future::IntoFuture for UserPermissionRequestsRetrieveBuilder {
     type Output = Result<models::UserPermissionRequest, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::UserPermissionRequest>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -346,6 +372,7 @@ pub struct UserPermissionRequestsDestroyBuilder {
 impl UserPermissionRequestsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -354,6 +381,7 @@ impl UserPermissionRequestsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -373,6 +401,7 @@ impl UserPermissionRequestsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -381,6 +410,7 @@ impl UserPermissionRequestsDestroyBuilder {
 impl std::future::IntoFuture for UserPermissionRequestsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -396,6 +426,7 @@ pub struct UserPermissionRequestsApproveBuilder {
 impl UserPermissionRequestsApproveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -405,10 +436,12 @@ impl UserPermissionRequestsApproveBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::ReviewCommentRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -431,6 +464,7 @@ impl UserPermissionRequestsApproveBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -439,6 +473,7 @@ impl UserPermissionRequestsApproveBuilder {
 impl std::future::IntoFuture for UserPermissionRequestsApproveBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -453,6 +488,7 @@ pub struct UserPermissionRequestsCancelRequestBuilder {
 impl UserPermissionRequestsCancelRequestBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -461,6 +497,7 @@ impl UserPermissionRequestsCancelRequestBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -480,6 +517,7 @@ impl UserPermissionRequestsCancelRequestBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::UserPermissionRequestsCancelRequestResponse> {
@@ -495,6 +533,7 @@ impl std::future::IntoFuture for UserPermissionRequestsCancelRequestBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::UserPermissionRequestsCancelRequestResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -510,6 +549,7 @@ pub struct UserPermissionRequestsRejectBuilder {
 impl UserPermissionRequestsRejectBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -519,10 +559,12 @@ impl UserPermissionRequestsRejectBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::ReviewCommentRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -545,6 +587,7 @@ impl UserPermissionRequestsRejectBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -553,6 +596,7 @@ impl UserPermissionRequestsRejectBuilder {
 impl std::future::IntoFuture for UserPermissionRequestsRejectBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -567,6 +611,7 @@ pub struct UserPermissionRequestsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> UserPermissionRequestsMock<'a> {
     /// Expects `GET /api/user-permission-requests/` (operation `user_permission_requests_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -582,6 +627,7 @@ impl<'a> UserPermissionRequestsMock<'a> {
         )
     }
     /// Expects `GET /api/user-permission-requests/{uuid}/` (operation `user_permission_requests_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -596,6 +642,7 @@ impl<'a> UserPermissionRequestsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/user-permission-requests/{uuid}/` (operation `user_permission_requests_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -610,6 +657,7 @@ impl<'a> UserPermissionRequestsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/user-permission-requests/{uuid}/approve/` (operation `user_permission_requests_approve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn approve(
         &self,
         uuid: &Uuid,
@@ -624,6 +672,7 @@ impl<'a> UserPermissionRequestsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/user-permission-requests/{uuid}/cancel_request/` (operation `user_permission_requests_cancel_request`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn cancel_request(
         &self,
         uuid: &Uuid,
@@ -641,6 +690,7 @@ impl<'a> UserPermissionRequestsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/user-permission-requests/{uuid}/reject/` (operation `user_permission_requests_reject`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn reject(
         &self,
         uuid: &Uuid,

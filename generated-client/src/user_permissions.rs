@@ -27,6 +27,7 @@ impl<'a> UserPermissionsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`UserPermissionsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> UserPermissionsListBuilder {
         UserPermissionsListBuilder {
             client: self.client.clone(),
@@ -64,6 +65,7 @@ impl<'a> UserPermissionsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`UserPermissionsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> UserPermissionsRetrieveBuilder {
         UserPermissionsRetrieveBuilder {
             client: self.client.clone(),
@@ -81,6 +83,7 @@ impl<'a> UserPermissionsApi<'a> {
     /// - `200`: Role restored successfully.
     ///
     /// Returns a [`UserPermissionsRestoreBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn restore(&self, uuid: Uuid) -> UserPermissionsRestoreBuilder {
         UserPermissionsRestoreBuilder {
             client: self.client.clone(),
@@ -99,6 +102,7 @@ impl<'a> UserPermissionsApi<'a> {
     /// - `200`: Role revoked successfully.
     ///
     /// Returns a [`UserPermissionsRevokeBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn revoke(&self, uuid: Uuid) -> UserPermissionsRevokeBuilder {
         UserPermissionsRevokeBuilder {
             client: self.client.clone(),
@@ -140,6 +144,7 @@ impl UserPermissionsListBuilder {
     /// Created after
     ///
     /// Query `created`, string (date-time).
+    #[inline]
     pub fn created(mut self, value: DateTime) -> Self {
         self.created = Some(value);
         self
@@ -147,11 +152,13 @@ impl UserPermissionsListBuilder {
     /// Created before
     ///
     /// Query `created_before`, string (date-time).
+    #[inline]
     pub fn created_before(mut self, value: DateTime) -> Self {
         self.created_before = Some(value);
         self
     }
     /// Query `expiration_time`, string (date-time).
+    #[inline]
     pub fn expiration_time(mut self, value: DateTime) -> Self {
         self.expiration_time = Some(value);
         self
@@ -159,11 +166,13 @@ impl UserPermissionsListBuilder {
     /// User full name contains
     ///
     /// Query `full_name`, string.
+    #[inline]
     pub fn full_name(mut self, value: impl Into<String>) -> Self {
         self.full_name = Some(value.into());
         self
     }
     /// Query `is_active`, boolean.
+    #[inline]
     pub fn is_active(mut self, value: bool) -> Self {
         self.is_active = Some(value);
         self
@@ -171,6 +180,7 @@ impl UserPermissionsListBuilder {
     /// Modified after
     ///
     /// Query `modified`, string (date-time).
+    #[inline]
     pub fn modified(mut self, value: DateTime) -> Self {
         self.modified = Some(value);
         self
@@ -178,11 +188,13 @@ impl UserPermissionsListBuilder {
     /// Modified before
     ///
     /// Query `modified_before`, string (date-time).
+    #[inline]
     pub fn modified_before(mut self, value: DateTime) -> Self {
         self.modified_before = Some(value);
         self
     }
     /// Query `native_name`, string.
+    #[inline]
     pub fn native_name(mut self, value: impl Into<String>) -> Self {
         self.native_name = Some(value.into());
         self
@@ -192,11 +204,13 @@ impl UserPermissionsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -204,6 +218,7 @@ impl UserPermissionsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -211,6 +226,7 @@ impl UserPermissionsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -218,6 +234,7 @@ impl UserPermissionsListBuilder {
     /// Role name contains
     ///
     /// Query `role_name`, string.
+    #[inline]
     pub fn role_name(mut self, value: impl Into<String>) -> Self {
         self.role_name = Some(value.into());
         self
@@ -225,6 +242,7 @@ impl UserPermissionsListBuilder {
     /// Role UUID
     ///
     /// Query `role_uuid`, string (uuid).
+    #[inline]
     pub fn role_uuid(mut self, value: Uuid) -> Self {
         self.role_uuid = Some(value);
         self
@@ -232,6 +250,7 @@ impl UserPermissionsListBuilder {
     /// Scope name
     ///
     /// Query `scope_name`, string.
+    #[inline]
     pub fn scope_name(mut self, value: impl Into<String>) -> Self {
         self.scope_name = Some(value.into());
         self
@@ -239,6 +258,7 @@ impl UserPermissionsListBuilder {
     /// Scope type
     ///
     /// Query `scope_type`, string.
+    #[inline]
     pub fn scope_type(mut self, value: impl Into<String>) -> Self {
         self.scope_type = Some(value.into());
         self
@@ -246,6 +266,7 @@ impl UserPermissionsListBuilder {
     /// Scope UUID
     ///
     /// Query `scope_uuid`, string.
+    #[inline]
     pub fn scope_uuid(mut self, value: impl Into<String>) -> Self {
         self.scope_uuid = Some(value.into());
         self
@@ -253,11 +274,13 @@ impl UserPermissionsListBuilder {
     /// Staff/support only. Include revoked (inactive) role grants in addition to active ones. Ignored for other users, who only ever see their own active roles.
     ///
     /// Query `show_inactive`, boolean.
+    #[inline]
     pub fn show_inactive(mut self, value: bool) -> Self {
         self.show_inactive = Some(value);
         self
     }
     /// Query `user`, string (uuid).
+    #[inline]
     pub fn user(mut self, value: Uuid) -> Self {
         self.user = Some(value);
         self
@@ -265,22 +288,26 @@ impl UserPermissionsListBuilder {
     /// User slug contains
     ///
     /// Query `user_slug`, string.
+    #[inline]
     pub fn user_slug(mut self, value: impl Into<String>) -> Self {
         self.user_slug = Some(value.into());
         self
     }
     /// Query `user_url`, string (uri).
+    #[inline]
     pub fn user_url(mut self, value: impl Into<String>) -> Self {
         self.user_url = Some(value.into());
         self
     }
     /// Query `username`, string.
+    #[inline]
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.username = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -289,6 +316,7 @@ impl UserPermissionsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -324,6 +352,7 @@ impl UserPermissionsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::UserPermission>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -332,6 +361,7 @@ impl UserPermissionsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::UserPermission> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -347,6 +377,7 @@ impl UserPermissionsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/user-permissions/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -358,6 +389,7 @@ impl UserPermissionsListBuilder {
 impl std::future::IntoFuture for UserPermissionsListBuilder {
     type Output = Result<runtime::Page<models::UserPermission>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::UserPermission>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -372,6 +404,7 @@ pub struct UserPermissionsRetrieveBuilder {
 impl UserPermissionsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -380,6 +413,7 @@ impl UserPermissionsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -396,6 +430,7 @@ impl UserPermissionsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::UserPermission> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -404,6 +439,7 @@ impl UserPermissionsRetrieveBuilder {
 impl std::future::IntoFuture for UserPermissionsRetrieveBuilder {
     type Output = Result<models::UserPermission, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::UserPermission>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -419,6 +455,7 @@ pub struct UserPermissionsRestoreBuilder {
 impl UserPermissionsRestoreBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -428,10 +465,12 @@ impl UserPermissionsRestoreBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::UserRolePermissionActionRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -454,6 +493,7 @@ impl UserPermissionsRestoreBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -462,6 +502,7 @@ impl UserPermissionsRestoreBuilder {
 impl std::future::IntoFuture for UserPermissionsRestoreBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -477,6 +518,7 @@ pub struct UserPermissionsRevokeBuilder {
 impl UserPermissionsRevokeBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -486,10 +528,12 @@ impl UserPermissionsRevokeBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::UserRolePermissionActionRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -512,6 +556,7 @@ impl UserPermissionsRevokeBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -520,6 +565,7 @@ impl UserPermissionsRevokeBuilder {
 impl std::future::IntoFuture for UserPermissionsRevokeBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -534,6 +580,7 @@ pub struct UserPermissionsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> UserPermissionsMock<'a> {
     /// Expects `GET /api/user-permissions/` (operation `user_permissions_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::UserPermission>> {
@@ -546,6 +593,7 @@ impl<'a> UserPermissionsMock<'a> {
         )
     }
     /// Expects `GET /api/user-permissions/{uuid}/` (operation `user_permissions_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -560,6 +608,7 @@ impl<'a> UserPermissionsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/user-permissions/{uuid}/restore/` (operation `user_permissions_restore`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn restore(
         &self,
         uuid: &Uuid,
@@ -574,6 +623,7 @@ impl<'a> UserPermissionsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/user-permissions/{uuid}/revoke/` (operation `user_permissions_revoke`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn revoke(
         &self,
         uuid: &Uuid,

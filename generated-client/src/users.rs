@@ -25,6 +25,7 @@ impl<'a> UsersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`UsersListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> UsersListBuilder {
         UsersListBuilder {
             client: self.client.clone(),
@@ -66,6 +67,7 @@ impl<'a> UsersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`UsersRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> UsersRetrieveBuilder {
         UsersRetrieveBuilder {
             client: self.client.clone(),
@@ -82,6 +84,7 @@ impl<'a> UsersApi<'a> {
     /// - `201`
     ///
     /// Returns a [`UsersCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(&self, body: models::UserRequest) -> UsersCreateBuilder {
         UsersCreateBuilder {
             client: self.client.clone(),
@@ -97,6 +100,7 @@ impl<'a> UsersApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`UsersPullRemoteUserBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn pull_remote_user(&self, uuid: Uuid) -> UsersPullRemoteUserBuilder {
         UsersPullRemoteUserBuilder {
             client: self.client.clone(),
@@ -114,6 +118,7 @@ impl<'a> UsersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`UsersPullScimAttributesBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn pull_scim_attributes(&self, uuid: Uuid) -> UsersPullScimAttributesBuilder {
         UsersPullScimAttributesBuilder {
             client: self.client.clone(),
@@ -131,6 +136,7 @@ impl<'a> UsersApi<'a> {
     /// - `202`
     ///
     /// Returns a [`UsersUpdateActionsBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update_actions(&self, uuid: Uuid) -> UsersUpdateActionsBuilder {
         UsersUpdateActionsBuilder {
             client: self.client.clone(),
@@ -147,6 +153,7 @@ impl<'a> UsersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`UsersUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(&self, uuid: Uuid, body: models::UserRequest) -> UsersUpdateBuilder {
         UsersUpdateBuilder {
             client: self.client.clone(),
@@ -163,6 +170,7 @@ impl<'a> UsersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`UsersPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, uuid: Uuid) -> UsersPartialUpdateBuilder {
         UsersPartialUpdateBuilder {
             client: self.client.clone(),
@@ -179,6 +187,7 @@ impl<'a> UsersApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`UsersDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> UsersDestroyBuilder {
         UsersDestroyBuilder {
             client: self.client.clone(),
@@ -196,6 +205,7 @@ impl<'a> UsersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`UsersDataAccessHistoryListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn data_access_history_list(
         &self,
         uuid: Uuid,
@@ -245,6 +255,7 @@ impl<'a> UsersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`UsersDataAccessRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn data_access_retrieve(&self, uuid: Uuid) -> UsersDataAccessRetrieveBuilder {
         UsersDataAccessRetrieveBuilder {
             client: self.client.clone(),
@@ -264,6 +275,7 @@ impl<'a> UsersApi<'a> {
     /// - `404`
     ///
     /// Returns a [`UsersHistoryAtRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn history_at_retrieve(
         &self,
         uuid: Uuid,
@@ -286,6 +298,7 @@ impl<'a> UsersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`UsersHistoryListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn history_list(&self, uuid: Uuid) -> UsersHistoryListBuilder {
         UsersHistoryListBuilder {
             client: self.client.clone(),
@@ -331,6 +344,7 @@ impl<'a> UsersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`UsersIdentityBridgeStatusRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn identity_bridge_status_retrieve(
         &self,
         uuid: Uuid,
@@ -351,6 +365,7 @@ impl<'a> UsersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`UsersMeRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn me_retrieve(&self) -> UsersMeRetrieveBuilder {
         UsersMeRetrieveBuilder {
             client: self.client.clone(),
@@ -368,6 +383,7 @@ impl<'a> UsersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`UsersProfileCompletenessRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn profile_completeness_retrieve(
         &self,
     ) -> UsersProfileCompletenessRetrieveBuilder {
@@ -384,6 +400,7 @@ impl<'a> UsersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`UsersTokenRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn token_retrieve(&self, uuid: Uuid) -> UsersTokenRetrieveBuilder {
         UsersTokenRetrieveBuilder {
             client: self.client.clone(),
@@ -401,6 +418,7 @@ impl<'a> UsersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`UsersUserActiveStatusCountListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn user_active_status_count_list(
         &self,
     ) -> UsersUserActiveStatusCountListBuilder {
@@ -445,6 +463,7 @@ impl<'a> UsersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`UsersUserLanguageCountListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn user_language_count_list(&self) -> UsersUserLanguageCountListBuilder {
         UsersUserLanguageCountListBuilder {
             client: self.client.clone(),
@@ -487,6 +506,7 @@ impl<'a> UsersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`UsersUserRegistrationTrendListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn user_registration_trend_list(&self) -> UsersUserRegistrationTrendListBuilder {
         UsersUserRegistrationTrendListBuilder {
             client: self.client.clone(),
@@ -529,6 +549,7 @@ impl<'a> UsersApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`UsersCancelChangeEmailBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn cancel_change_email(&self, uuid: Uuid) -> UsersCancelChangeEmailBuilder {
         UsersCancelChangeEmailBuilder {
             client: self.client.clone(),
@@ -546,6 +567,7 @@ impl<'a> UsersApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`UsersChangeEmailBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn change_email(
         &self,
         uuid: Uuid,
@@ -568,6 +590,7 @@ impl<'a> UsersApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`UsersChangePasswordBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn change_password(
         &self,
         uuid: Uuid,
@@ -590,6 +613,7 @@ impl<'a> UsersApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`UsersConfirmEmailBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn confirm_email(
         &self,
         body: models::ConfirmEmailRequestRequest,
@@ -608,6 +632,7 @@ impl<'a> UsersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`UsersRefreshTokenBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn refresh_token(&self, uuid: Uuid) -> UsersRefreshTokenBuilder {
         UsersRefreshTokenBuilder {
             client: self.client.clone(),
@@ -625,6 +650,7 @@ impl<'a> UsersApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`UsersRemovePasswordBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn remove_password(&self, uuid: Uuid) -> UsersRemovePasswordBuilder {
         UsersRemovePasswordBuilder {
             client: self.client.clone(),
@@ -642,6 +668,7 @@ impl<'a> UsersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`UsersScimSyncAllBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn scim_sync_all(&self) -> UsersScimSyncAllBuilder {
         UsersScimSyncAllBuilder {
             client: self.client.clone(),
@@ -658,6 +685,7 @@ impl<'a> UsersApi<'a> {
     /// - `202`
     ///
     /// Returns a [`UsersSendNotificationBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn send_notification(&self, uuid: Uuid) -> UsersSendNotificationBuilder {
         UsersSendNotificationBuilder {
             client: self.client.clone(),
@@ -704,11 +732,13 @@ impl UsersListBuilder {
     /// Agreement date after
     ///
     /// Query `agreement_date`, string (date-time).
+    #[inline]
     pub fn agreement_date(mut self, value: DateTime) -> Self {
         self.agreement_date = Some(value);
         self
     }
     /// Query `civil_number`, string.
+    #[inline]
     pub fn civil_number(mut self, value: impl Into<String>) -> Self {
         self.civil_number = Some(value.into());
         self
@@ -716,6 +746,7 @@ impl UsersListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -723,11 +754,13 @@ impl UsersListBuilder {
     /// Date joined after
     ///
     /// Query `date_joined`, string (date-time).
+    #[inline]
     pub fn date_joined(mut self, value: DateTime) -> Self {
         self.date_joined = Some(value);
         self
     }
     /// Query `description`, string.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -735,6 +768,7 @@ impl UsersListBuilder {
     /// Email
     ///
     /// Query `email`, string.
+    #[inline]
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
@@ -742,11 +776,13 @@ impl UsersListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -754,6 +790,7 @@ impl UsersListBuilder {
     /// Full name
     ///
     /// Query `full_name`, string.
+    #[inline]
     pub fn full_name(mut self, value: impl Into<String>) -> Self {
         self.full_name = Some(value.into());
         self
@@ -761,6 +798,7 @@ impl UsersListBuilder {
     /// Is active
     ///
     /// Query `is_active`, boolean.
+    #[inline]
     pub fn is_active(mut self, value: bool) -> Self {
         self.is_active = Some(value);
         self
@@ -768,6 +806,7 @@ impl UsersListBuilder {
     /// Is staff
     ///
     /// Query `is_staff`, boolean.
+    #[inline]
     pub fn is_staff(mut self, value: bool) -> Self {
         self.is_staff = Some(value);
         self
@@ -775,6 +814,7 @@ impl UsersListBuilder {
     /// Is support
     ///
     /// Query `is_support`, boolean.
+    #[inline]
     pub fn is_support(mut self, value: bool) -> Self {
         self.is_support = Some(value);
         self
@@ -782,6 +822,7 @@ impl UsersListBuilder {
     /// Job title
     ///
     /// Query `job_title`, string.
+    #[inline]
     pub fn job_title(mut self, value: impl Into<String>) -> Self {
         self.job_title = Some(value.into());
         self
@@ -789,6 +830,7 @@ impl UsersListBuilder {
     /// Date modified after
     ///
     /// Query `modified`, string (date-time).
+    #[inline]
     pub fn modified(mut self, value: DateTime) -> Self {
         self.modified = Some(value);
         self
@@ -796,6 +838,7 @@ impl UsersListBuilder {
     /// Native name
     ///
     /// Query `native_name`, string.
+    #[inline]
     pub fn native_name(mut self, value: impl Into<String>) -> Self {
         self.native_name = Some(value.into());
         self
@@ -805,11 +848,13 @@ impl UsersListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -817,6 +862,7 @@ impl UsersListBuilder {
     /// Organization
     ///
     /// Query `organization`, string.
+    #[inline]
     pub fn organization(mut self, value: impl Into<String>) -> Self {
         self.organization = Some(value.into());
         self
@@ -824,6 +870,7 @@ impl UsersListBuilder {
     /// Organization roles
     ///
     /// Query `organization_roles`, string.
+    #[inline]
     pub fn organization_roles(mut self, value: impl Into<String>) -> Self {
         self.organization_roles = Some(value.into());
         self
@@ -831,6 +878,7 @@ impl UsersListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -838,11 +886,13 @@ impl UsersListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `phone_number`, string.
+    #[inline]
     pub fn phone_number(mut self, value: impl Into<String>) -> Self {
         self.phone_number = Some(value.into());
         self
@@ -850,6 +900,7 @@ impl UsersListBuilder {
     /// Project roles
     ///
     /// Query `project_roles`, string.
+    #[inline]
     pub fn project_roles(mut self, value: impl Into<String>) -> Self {
         self.project_roles = Some(value.into());
         self
@@ -857,6 +908,7 @@ impl UsersListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -864,11 +916,13 @@ impl UsersListBuilder {
     /// Filter by first name, last name, civil number, username or email
     ///
     /// Query `query`, string.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
     }
     /// Query `registration_method`, string.
+    #[inline]
     pub fn registration_method(mut self, value: impl Into<String>) -> Self {
         self.registration_method = Some(value.into());
         self
@@ -876,6 +930,7 @@ impl UsersListBuilder {
     /// User keyword
     ///
     /// Query `user_keyword`, string.
+    #[inline]
     pub fn user_keyword(mut self, value: impl Into<String>) -> Self {
         self.user_keyword = Some(value.into());
         self
@@ -883,6 +938,7 @@ impl UsersListBuilder {
     /// Username (exact)
     ///
     /// Query `username`, string.
+    #[inline]
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.username = Some(value.into());
         self
@@ -890,12 +946,14 @@ impl UsersListBuilder {
     /// Comma-separated usernames
     ///
     /// Query `username_list`, string.
+    #[inline]
     pub fn username_list(mut self, value: impl Into<String>) -> Self {
         self.username_list = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -904,6 +962,7 @@ impl UsersListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -942,6 +1001,7 @@ impl UsersListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::User>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -950,6 +1010,7 @@ impl UsersListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::User> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -965,6 +1026,7 @@ impl UsersListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/users/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -976,6 +1038,7 @@ impl UsersListBuilder {
 impl std::future::IntoFuture for UsersListBuilder {
     type Output = Result<runtime::Page<models::User>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::User>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -992,17 +1055,20 @@ impl UsersRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1011,6 +1077,7 @@ impl UsersRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1026,6 +1093,7 @@ impl UsersRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::User> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1034,6 +1102,7 @@ impl UsersRetrieveBuilder {
 impl std::future::IntoFuture for UsersRetrieveBuilder {
     type Output = Result<models::User, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::User>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1048,6 +1117,7 @@ pub struct UsersCreateBuilder {
 impl UsersCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1056,6 +1126,7 @@ impl UsersCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1071,6 +1142,7 @@ impl UsersCreateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::User> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1079,6 +1151,7 @@ impl UsersCreateBuilder {
 impl std::future::IntoFuture for UsersCreateBuilder {
     type Output = Result<models::User, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::User>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1093,6 +1166,7 @@ pub struct UsersPullRemoteUserBuilder {
 impl UsersPullRemoteUserBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1101,6 +1175,7 @@ impl UsersPullRemoteUserBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1117,6 +1192,7 @@ impl UsersPullRemoteUserBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1125,6 +1201,7 @@ impl UsersPullRemoteUserBuilder {
 impl std::future::IntoFuture for UsersPullRemoteUserBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1139,6 +1216,7 @@ pub struct UsersPullScimAttributesBuilder {
 impl UsersPullScimAttributesBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1147,6 +1225,7 @@ impl UsersPullScimAttributesBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1166,6 +1245,7 @@ impl UsersPullScimAttributesBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::UsersPullScimAttributesResponse> {
@@ -1176,6 +1256,7 @@ impl UsersPullScimAttributesBuilder {
 impl std::future::IntoFuture for UsersPullScimAttributesBuilder {
     type Output = Result<models::UsersPullScimAttributesResponse, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::UsersPullScimAttributesResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1191,6 +1272,7 @@ pub struct UsersUpdateActionsBuilder {
 impl UsersUpdateActionsBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1200,10 +1282,12 @@ impl UsersUpdateActionsBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::UpdateActionsRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1223,6 +1307,7 @@ impl UsersUpdateActionsBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::UpdateActions> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1231,6 +1316,7 @@ impl UsersUpdateActionsBuilder {
 impl std::future::IntoFuture for UsersUpdateActionsBuilder {
     type Output = Result<models::UpdateActions, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::UpdateActions>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1246,6 +1332,7 @@ pub struct UsersUpdateBuilder {
 impl UsersUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1254,6 +1341,7 @@ impl UsersUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1272,6 +1360,7 @@ impl UsersUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::User> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1280,6 +1369,7 @@ impl UsersUpdateBuilder {
 impl std::future::IntoFuture for UsersUpdateBuilder {
     type Output = Result<models::User, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::User>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1295,6 +1385,7 @@ pub struct UsersPartialUpdateBuilder {
 impl UsersPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1304,10 +1395,12 @@ impl UsersPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedUserRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1330,6 +1423,7 @@ impl UsersPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::User> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1338,6 +1432,7 @@ impl UsersPartialUpdateBuilder {
 impl std::future::IntoFuture for UsersPartialUpdateBuilder {
     type Output = Result<models::User, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::User>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1352,6 +1447,7 @@ pub struct UsersDestroyBuilder {
 impl UsersDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1360,6 +1456,7 @@ impl UsersDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1373,6 +1470,7 @@ impl UsersDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1381,6 +1479,7 @@ impl UsersDestroyBuilder {
 impl std::future::IntoFuture for UsersDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1426,6 +1525,7 @@ impl UsersDataAccessHistoryListBuilder {
     /// Filter by accessor type (staff, support, organization_member, self)
     ///
     /// Query `accessor_type`, string.
+    #[inline]
     pub fn accessor_type(mut self, value: impl Into<String>) -> Self {
         self.accessor_type = Some(value.into());
         self
@@ -1433,11 +1533,13 @@ impl UsersDataAccessHistoryListBuilder {
     /// Agreement date after
     ///
     /// Query `agreement_date`, string (date-time).
+    #[inline]
     pub fn agreement_date(mut self, value: DateTime) -> Self {
         self.agreement_date = Some(value);
         self
     }
     /// Query `civil_number`, string.
+    #[inline]
     pub fn civil_number(mut self, value: impl Into<String>) -> Self {
         self.civil_number = Some(value.into());
         self
@@ -1445,6 +1547,7 @@ impl UsersDataAccessHistoryListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -1452,11 +1555,13 @@ impl UsersDataAccessHistoryListBuilder {
     /// Date joined after
     ///
     /// Query `date_joined`, string (date-time).
+    #[inline]
     pub fn date_joined(mut self, value: DateTime) -> Self {
         self.date_joined = Some(value);
         self
     }
     /// Query `description`, string.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -1464,6 +1569,7 @@ impl UsersDataAccessHistoryListBuilder {
     /// Email
     ///
     /// Query `email`, string.
+    #[inline]
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
@@ -1471,6 +1577,7 @@ impl UsersDataAccessHistoryListBuilder {
     /// Filter logs until this date (inclusive)
     ///
     /// Query `end_date`, string (date).
+    #[inline]
     pub fn end_date(mut self, value: Date) -> Self {
         self.end_date = Some(value);
         self
@@ -1478,6 +1585,7 @@ impl UsersDataAccessHistoryListBuilder {
     /// Full name
     ///
     /// Query `full_name`, string.
+    #[inline]
     pub fn full_name(mut self, value: impl Into<String>) -> Self {
         self.full_name = Some(value.into());
         self
@@ -1485,6 +1593,7 @@ impl UsersDataAccessHistoryListBuilder {
     /// Is active
     ///
     /// Query `is_active`, boolean.
+    #[inline]
     pub fn is_active(mut self, value: bool) -> Self {
         self.is_active = Some(value);
         self
@@ -1492,6 +1601,7 @@ impl UsersDataAccessHistoryListBuilder {
     /// Is staff
     ///
     /// Query `is_staff`, boolean.
+    #[inline]
     pub fn is_staff(mut self, value: bool) -> Self {
         self.is_staff = Some(value);
         self
@@ -1499,6 +1609,7 @@ impl UsersDataAccessHistoryListBuilder {
     /// Is support
     ///
     /// Query `is_support`, boolean.
+    #[inline]
     pub fn is_support(mut self, value: bool) -> Self {
         self.is_support = Some(value);
         self
@@ -1506,6 +1617,7 @@ impl UsersDataAccessHistoryListBuilder {
     /// Job title
     ///
     /// Query `job_title`, string.
+    #[inline]
     pub fn job_title(mut self, value: impl Into<String>) -> Self {
         self.job_title = Some(value.into());
         self
@@ -1513,6 +1625,7 @@ impl UsersDataAccessHistoryListBuilder {
     /// Date modified after
     ///
     /// Query `modified`, string (date-time).
+    #[inline]
     pub fn modified(mut self, value: DateTime) -> Self {
         self.modified = Some(value);
         self
@@ -1520,6 +1633,7 @@ impl UsersDataAccessHistoryListBuilder {
     /// Native name
     ///
     /// Query `native_name`, string.
+    #[inline]
     pub fn native_name(mut self, value: impl Into<String>) -> Self {
         self.native_name = Some(value.into());
         self
@@ -1529,11 +1643,13 @@ impl UsersDataAccessHistoryListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -1541,6 +1657,7 @@ impl UsersDataAccessHistoryListBuilder {
     /// Organization
     ///
     /// Query `organization`, string.
+    #[inline]
     pub fn organization(mut self, value: impl Into<String>) -> Self {
         self.organization = Some(value.into());
         self
@@ -1548,6 +1665,7 @@ impl UsersDataAccessHistoryListBuilder {
     /// Organization roles
     ///
     /// Query `organization_roles`, string.
+    #[inline]
     pub fn organization_roles(mut self, value: impl Into<String>) -> Self {
         self.organization_roles = Some(value.into());
         self
@@ -1555,6 +1673,7 @@ impl UsersDataAccessHistoryListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -1562,11 +1681,13 @@ impl UsersDataAccessHistoryListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `phone_number`, string.
+    #[inline]
     pub fn phone_number(mut self, value: impl Into<String>) -> Self {
         self.phone_number = Some(value.into());
         self
@@ -1574,6 +1695,7 @@ impl UsersDataAccessHistoryListBuilder {
     /// Project roles
     ///
     /// Query `project_roles`, string.
+    #[inline]
     pub fn project_roles(mut self, value: impl Into<String>) -> Self {
         self.project_roles = Some(value.into());
         self
@@ -1581,6 +1703,7 @@ impl UsersDataAccessHistoryListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -1588,11 +1711,13 @@ impl UsersDataAccessHistoryListBuilder {
     /// Filter by first name, last name, civil number, username or email
     ///
     /// Query `query`, string.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
     }
     /// Query `registration_method`, string.
+    #[inline]
     pub fn registration_method(mut self, value: impl Into<String>) -> Self {
         self.registration_method = Some(value.into());
         self
@@ -1600,6 +1725,7 @@ impl UsersDataAccessHistoryListBuilder {
     /// Filter logs from this date (inclusive)
     ///
     /// Query `start_date`, string (date).
+    #[inline]
     pub fn start_date(mut self, value: Date) -> Self {
         self.start_date = Some(value);
         self
@@ -1607,6 +1733,7 @@ impl UsersDataAccessHistoryListBuilder {
     /// User keyword
     ///
     /// Query `user_keyword`, string.
+    #[inline]
     pub fn user_keyword(mut self, value: impl Into<String>) -> Self {
         self.user_keyword = Some(value.into());
         self
@@ -1614,6 +1741,7 @@ impl UsersDataAccessHistoryListBuilder {
     /// Username (exact)
     ///
     /// Query `username`, string.
+    #[inline]
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.username = Some(value.into());
         self
@@ -1621,12 +1749,14 @@ impl UsersDataAccessHistoryListBuilder {
     /// Comma-separated usernames
     ///
     /// Query `username_list`, string.
+    #[inline]
     pub fn username_list(mut self, value: impl Into<String>) -> Self {
         self.username_list = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1635,6 +1765,7 @@ impl UsersDataAccessHistoryListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1684,6 +1815,7 @@ impl UsersDataAccessHistoryListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -1696,6 +1828,7 @@ impl UsersDataAccessHistoryListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<models::UsersDataAccessHistoryListResponse> {
@@ -1713,6 +1846,7 @@ impl UsersDataAccessHistoryListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/users/{uuid}/data_access_history/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -1729,6 +1863,7 @@ impl std::future::IntoFuture for UsersDataAccessHistoryListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::UsersDataAccessHistoryListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1743,6 +1878,7 @@ pub struct UsersDataAccessRetrieveBuilder {
 impl UsersDataAccessRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1751,6 +1887,7 @@ impl UsersDataAccessRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1767,6 +1904,7 @@ impl UsersDataAccessRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::UsersDataAccessRetrieveResponse> {
@@ -1777,6 +1915,7 @@ impl UsersDataAccessRetrieveBuilder {
 impl std::future::IntoFuture for UsersDataAccessRetrieveBuilder {
     type Output = Result<models::UsersDataAccessRetrieveResponse, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::UsersDataAccessRetrieveResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1792,6 +1931,7 @@ pub struct UsersHistoryAtRetrieveBuilder {
 impl UsersHistoryAtRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1800,6 +1940,7 @@ impl UsersHistoryAtRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1818,6 +1959,7 @@ impl UsersHistoryAtRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::UsersHistoryAtRetrieveResponse> {
@@ -1828,6 +1970,7 @@ impl UsersHistoryAtRetrieveBuilder {
 impl std::future::IntoFuture for UsersHistoryAtRetrieveBuilder {
     type Output = Result<models::UsersHistoryAtRetrieveResponse, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::UsersHistoryAtRetrieveResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1872,11 +2015,13 @@ impl UsersHistoryListBuilder {
     /// Agreement date after
     ///
     /// Query `agreement_date`, string (date-time).
+    #[inline]
     pub fn agreement_date(mut self, value: DateTime) -> Self {
         self.agreement_date = Some(value);
         self
     }
     /// Query `civil_number`, string.
+    #[inline]
     pub fn civil_number(mut self, value: impl Into<String>) -> Self {
         self.civil_number = Some(value.into());
         self
@@ -1884,6 +2029,7 @@ impl UsersHistoryListBuilder {
     /// Filter versions created after this timestamp (ISO 8601)
     ///
     /// Query `created_after`, string.
+    #[inline]
     pub fn created_after(mut self, value: impl Into<String>) -> Self {
         self.created_after = Some(value.into());
         self
@@ -1891,6 +2037,7 @@ impl UsersHistoryListBuilder {
     /// Filter versions created before this timestamp (ISO 8601)
     ///
     /// Query `created_before`, string.
+    #[inline]
     pub fn created_before(mut self, value: impl Into<String>) -> Self {
         self.created_before = Some(value.into());
         self
@@ -1898,6 +2045,7 @@ impl UsersHistoryListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -1905,11 +2053,13 @@ impl UsersHistoryListBuilder {
     /// Date joined after
     ///
     /// Query `date_joined`, string (date-time).
+    #[inline]
     pub fn date_joined(mut self, value: DateTime) -> Self {
         self.date_joined = Some(value);
         self
     }
     /// Query `description`, string.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -1917,6 +2067,7 @@ impl UsersHistoryListBuilder {
     /// Email
     ///
     /// Query `email`, string.
+    #[inline]
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
@@ -1924,6 +2075,7 @@ impl UsersHistoryListBuilder {
     /// Full name
     ///
     /// Query `full_name`, string.
+    #[inline]
     pub fn full_name(mut self, value: impl Into<String>) -> Self {
         self.full_name = Some(value.into());
         self
@@ -1931,6 +2083,7 @@ impl UsersHistoryListBuilder {
     /// Is active
     ///
     /// Query `is_active`, boolean.
+    #[inline]
     pub fn is_active(mut self, value: bool) -> Self {
         self.is_active = Some(value);
         self
@@ -1938,6 +2091,7 @@ impl UsersHistoryListBuilder {
     /// Is staff
     ///
     /// Query `is_staff`, boolean.
+    #[inline]
     pub fn is_staff(mut self, value: bool) -> Self {
         self.is_staff = Some(value);
         self
@@ -1945,6 +2099,7 @@ impl UsersHistoryListBuilder {
     /// Is support
     ///
     /// Query `is_support`, boolean.
+    #[inline]
     pub fn is_support(mut self, value: bool) -> Self {
         self.is_support = Some(value);
         self
@@ -1952,6 +2107,7 @@ impl UsersHistoryListBuilder {
     /// Job title
     ///
     /// Query `job_title`, string.
+    #[inline]
     pub fn job_title(mut self, value: impl Into<String>) -> Self {
         self.job_title = Some(value.into());
         self
@@ -1959,6 +2115,7 @@ impl UsersHistoryListBuilder {
     /// Date modified after
     ///
     /// Query `modified`, string (date-time).
+    #[inline]
     pub fn modified(mut self, value: DateTime) -> Self {
         self.modified = Some(value);
         self
@@ -1966,6 +2123,7 @@ impl UsersHistoryListBuilder {
     /// Native name
     ///
     /// Query `native_name`, string.
+    #[inline]
     pub fn native_name(mut self, value: impl Into<String>) -> Self {
         self.native_name = Some(value.into());
         self
@@ -1975,11 +2133,13 @@ impl UsersHistoryListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -1987,6 +2147,7 @@ impl UsersHistoryListBuilder {
     /// Organization
     ///
     /// Query `organization`, string.
+    #[inline]
     pub fn organization(mut self, value: impl Into<String>) -> Self {
         self.organization = Some(value.into());
         self
@@ -1994,6 +2155,7 @@ impl UsersHistoryListBuilder {
     /// Organization roles
     ///
     /// Query `organization_roles`, string.
+    #[inline]
     pub fn organization_roles(mut self, value: impl Into<String>) -> Self {
         self.organization_roles = Some(value.into());
         self
@@ -2001,6 +2163,7 @@ impl UsersHistoryListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -2008,11 +2171,13 @@ impl UsersHistoryListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `phone_number`, string.
+    #[inline]
     pub fn phone_number(mut self, value: impl Into<String>) -> Self {
         self.phone_number = Some(value.into());
         self
@@ -2020,6 +2185,7 @@ impl UsersHistoryListBuilder {
     /// Project roles
     ///
     /// Query `project_roles`, string.
+    #[inline]
     pub fn project_roles(mut self, value: impl Into<String>) -> Self {
         self.project_roles = Some(value.into());
         self
@@ -2027,6 +2193,7 @@ impl UsersHistoryListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -2034,11 +2201,13 @@ impl UsersHistoryListBuilder {
     /// Filter by first name, last name, civil number, username or email
     ///
     /// Query `query`, string.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
     }
     /// Query `registration_method`, string.
+    #[inline]
     pub fn registration_method(mut self, value: impl Into<String>) -> Self {
         self.registration_method = Some(value.into());
         self
@@ -2046,6 +2215,7 @@ impl UsersHistoryListBuilder {
     /// User keyword
     ///
     /// Query `user_keyword`, string.
+    #[inline]
     pub fn user_keyword(mut self, value: impl Into<String>) -> Self {
         self.user_keyword = Some(value.into());
         self
@@ -2053,6 +2223,7 @@ impl UsersHistoryListBuilder {
     /// Username (exact)
     ///
     /// Query `username`, string.
+    #[inline]
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.username = Some(value.into());
         self
@@ -2060,12 +2231,14 @@ impl UsersHistoryListBuilder {
     /// Comma-separated usernames
     ///
     /// Query `username_list`, string.
+    #[inline]
     pub fn username_list(mut self, value: impl Into<String>) -> Self {
         self.username_list = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2074,6 +2247,7 @@ impl UsersHistoryListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2118,6 +2292,7 @@ impl UsersHistoryListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::UsersHistoryListResponse>> {
@@ -2128,6 +2303,7 @@ impl UsersHistoryListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::UsersHistoryListResponse> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -2143,6 +2319,7 @@ impl UsersHistoryListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/users/{uuid}/history/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -2159,6 +2336,7 @@ impl std::future::IntoFuture for UsersHistoryListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::UsersHistoryListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2173,6 +2351,7 @@ pub struct UsersIdentityBridgeStatusRetrieveBuilder {
 impl UsersIdentityBridgeStatusRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2181,6 +2360,7 @@ impl UsersIdentityBridgeStatusRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2200,6 +2380,7 @@ impl UsersIdentityBridgeStatusRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::UsersIdentityBridgeStatusRetrieveResponse> {
@@ -2215,6 +2396,7 @@ impl std::future::IntoFuture for UsersIdentityBridgeStatusRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::UsersIdentityBridgeStatusRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2230,17 +2412,20 @@ impl UsersMeRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2249,6 +2434,7 @@ impl UsersMeRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2261,6 +2447,7 @@ impl UsersMeRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::UserMe> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -2269,6 +2456,7 @@ impl UsersMeRetrieveBuilder {
 impl std::future::IntoFuture for UsersMeRetrieveBuilder {
     type Output = Result<models::UserMe, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::UserMe>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2282,6 +2470,7 @@ pub struct UsersProfileCompletenessRetrieveBuilder {
 impl UsersProfileCompletenessRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2290,6 +2479,7 @@ impl UsersProfileCompletenessRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2306,6 +2496,7 @@ impl UsersProfileCompletenessRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<models::UsersProfileCompletenessRetrieveResponse> {
@@ -2321,6 +2512,7 @@ impl std::future::IntoFuture for UsersProfileCompletenessRetrieveBuilder {
     type IntoFuture = runtime::ResponseFuture<
         models::UsersProfileCompletenessRetrieveResponse,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2335,6 +2527,7 @@ pub struct UsersTokenRetrieveBuilder {
 impl UsersTokenRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2343,6 +2536,7 @@ impl UsersTokenRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2358,6 +2552,7 @@ impl UsersTokenRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::UsersTokenRetrieveResponse> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -2366,6 +2561,7 @@ impl UsersTokenRetrieveBuilder {
 impl std::future::IntoFuture for UsersTokenRetrieveBuilder {
     type Output = Result<models::UsersTokenRetrieveResponse, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::UsersTokenRetrieveResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2407,11 +2603,13 @@ impl UsersUserActiveStatusCountListBuilder {
     /// Agreement date after
     ///
     /// Query `agreement_date`, string (date-time).
+    #[inline]
     pub fn agreement_date(mut self, value: DateTime) -> Self {
         self.agreement_date = Some(value);
         self
     }
     /// Query `civil_number`, string.
+    #[inline]
     pub fn civil_number(mut self, value: impl Into<String>) -> Self {
         self.civil_number = Some(value.into());
         self
@@ -2419,6 +2617,7 @@ impl UsersUserActiveStatusCountListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -2426,11 +2625,13 @@ impl UsersUserActiveStatusCountListBuilder {
     /// Date joined after
     ///
     /// Query `date_joined`, string (date-time).
+    #[inline]
     pub fn date_joined(mut self, value: DateTime) -> Self {
         self.date_joined = Some(value);
         self
     }
     /// Query `description`, string.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -2438,6 +2639,7 @@ impl UsersUserActiveStatusCountListBuilder {
     /// Email
     ///
     /// Query `email`, string.
+    #[inline]
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
@@ -2445,6 +2647,7 @@ impl UsersUserActiveStatusCountListBuilder {
     /// Full name
     ///
     /// Query `full_name`, string.
+    #[inline]
     pub fn full_name(mut self, value: impl Into<String>) -> Self {
         self.full_name = Some(value.into());
         self
@@ -2452,6 +2655,7 @@ impl UsersUserActiveStatusCountListBuilder {
     /// Is active
     ///
     /// Query `is_active`, boolean.
+    #[inline]
     pub fn is_active(mut self, value: bool) -> Self {
         self.is_active = Some(value);
         self
@@ -2459,6 +2663,7 @@ impl UsersUserActiveStatusCountListBuilder {
     /// Is staff
     ///
     /// Query `is_staff`, boolean.
+    #[inline]
     pub fn is_staff(mut self, value: bool) -> Self {
         self.is_staff = Some(value);
         self
@@ -2466,6 +2671,7 @@ impl UsersUserActiveStatusCountListBuilder {
     /// Is support
     ///
     /// Query `is_support`, boolean.
+    #[inline]
     pub fn is_support(mut self, value: bool) -> Self {
         self.is_support = Some(value);
         self
@@ -2473,6 +2679,7 @@ impl UsersUserActiveStatusCountListBuilder {
     /// Job title
     ///
     /// Query `job_title`, string.
+    #[inline]
     pub fn job_title(mut self, value: impl Into<String>) -> Self {
         self.job_title = Some(value.into());
         self
@@ -2480,6 +2687,7 @@ impl UsersUserActiveStatusCountListBuilder {
     /// Date modified after
     ///
     /// Query `modified`, string (date-time).
+    #[inline]
     pub fn modified(mut self, value: DateTime) -> Self {
         self.modified = Some(value);
         self
@@ -2487,6 +2695,7 @@ impl UsersUserActiveStatusCountListBuilder {
     /// Native name
     ///
     /// Query `native_name`, string.
+    #[inline]
     pub fn native_name(mut self, value: impl Into<String>) -> Self {
         self.native_name = Some(value.into());
         self
@@ -2496,11 +2705,13 @@ impl UsersUserActiveStatusCountListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -2508,6 +2719,7 @@ impl UsersUserActiveStatusCountListBuilder {
     /// Organization
     ///
     /// Query `organization`, string.
+    #[inline]
     pub fn organization(mut self, value: impl Into<String>) -> Self {
         self.organization = Some(value.into());
         self
@@ -2515,6 +2727,7 @@ impl UsersUserActiveStatusCountListBuilder {
     /// Organization roles
     ///
     /// Query `organization_roles`, string.
+    #[inline]
     pub fn organization_roles(mut self, value: impl Into<String>) -> Self {
         self.organization_roles = Some(value.into());
         self
@@ -2522,6 +2735,7 @@ impl UsersUserActiveStatusCountListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -2529,11 +2743,13 @@ impl UsersUserActiveStatusCountListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `phone_number`, string.
+    #[inline]
     pub fn phone_number(mut self, value: impl Into<String>) -> Self {
         self.phone_number = Some(value.into());
         self
@@ -2541,6 +2757,7 @@ impl UsersUserActiveStatusCountListBuilder {
     /// Project roles
     ///
     /// Query `project_roles`, string.
+    #[inline]
     pub fn project_roles(mut self, value: impl Into<String>) -> Self {
         self.project_roles = Some(value.into());
         self
@@ -2548,6 +2765,7 @@ impl UsersUserActiveStatusCountListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -2555,11 +2773,13 @@ impl UsersUserActiveStatusCountListBuilder {
     /// Filter by first name, last name, civil number, username or email
     ///
     /// Query `query`, string.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
     }
     /// Query `registration_method`, string.
+    #[inline]
     pub fn registration_method(mut self, value: impl Into<String>) -> Self {
         self.registration_method = Some(value.into());
         self
@@ -2567,6 +2787,7 @@ impl UsersUserActiveStatusCountListBuilder {
     /// User keyword
     ///
     /// Query `user_keyword`, string.
+    #[inline]
     pub fn user_keyword(mut self, value: impl Into<String>) -> Self {
         self.user_keyword = Some(value.into());
         self
@@ -2574,6 +2795,7 @@ impl UsersUserActiveStatusCountListBuilder {
     /// Username (exact)
     ///
     /// Query `username`, string.
+    #[inline]
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.username = Some(value.into());
         self
@@ -2581,12 +2803,14 @@ impl UsersUserActiveStatusCountListBuilder {
     /// Comma-separated usernames
     ///
     /// Query `username_list`, string.
+    #[inline]
     pub fn username_list(mut self, value: impl Into<String>) -> Self {
         self.username_list = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2595,6 +2819,7 @@ impl UsersUserActiveStatusCountListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2638,6 +2863,7 @@ impl UsersUserActiveStatusCountListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -2650,6 +2876,7 @@ impl UsersUserActiveStatusCountListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<models::UsersUserActiveStatusCountListResponse> {
@@ -2667,6 +2894,7 @@ impl UsersUserActiveStatusCountListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/users/user_active_status_count/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -2683,6 +2911,7 @@ impl std::future::IntoFuture for UsersUserActiveStatusCountListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::UsersUserActiveStatusCountListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2724,11 +2953,13 @@ impl UsersUserLanguageCountListBuilder {
     /// Agreement date after
     ///
     /// Query `agreement_date`, string (date-time).
+    #[inline]
     pub fn agreement_date(mut self, value: DateTime) -> Self {
         self.agreement_date = Some(value);
         self
     }
     /// Query `civil_number`, string.
+    #[inline]
     pub fn civil_number(mut self, value: impl Into<String>) -> Self {
         self.civil_number = Some(value.into());
         self
@@ -2736,6 +2967,7 @@ impl UsersUserLanguageCountListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -2743,11 +2975,13 @@ impl UsersUserLanguageCountListBuilder {
     /// Date joined after
     ///
     /// Query `date_joined`, string (date-time).
+    #[inline]
     pub fn date_joined(mut self, value: DateTime) -> Self {
         self.date_joined = Some(value);
         self
     }
     /// Query `description`, string.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -2755,6 +2989,7 @@ impl UsersUserLanguageCountListBuilder {
     /// Email
     ///
     /// Query `email`, string.
+    #[inline]
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
@@ -2762,6 +2997,7 @@ impl UsersUserLanguageCountListBuilder {
     /// Full name
     ///
     /// Query `full_name`, string.
+    #[inline]
     pub fn full_name(mut self, value: impl Into<String>) -> Self {
         self.full_name = Some(value.into());
         self
@@ -2769,6 +3005,7 @@ impl UsersUserLanguageCountListBuilder {
     /// Is active
     ///
     /// Query `is_active`, boolean.
+    #[inline]
     pub fn is_active(mut self, value: bool) -> Self {
         self.is_active = Some(value);
         self
@@ -2776,6 +3013,7 @@ impl UsersUserLanguageCountListBuilder {
     /// Is staff
     ///
     /// Query `is_staff`, boolean.
+    #[inline]
     pub fn is_staff(mut self, value: bool) -> Self {
         self.is_staff = Some(value);
         self
@@ -2783,6 +3021,7 @@ impl UsersUserLanguageCountListBuilder {
     /// Is support
     ///
     /// Query `is_support`, boolean.
+    #[inline]
     pub fn is_support(mut self, value: bool) -> Self {
         self.is_support = Some(value);
         self
@@ -2790,6 +3029,7 @@ impl UsersUserLanguageCountListBuilder {
     /// Job title
     ///
     /// Query `job_title`, string.
+    #[inline]
     pub fn job_title(mut self, value: impl Into<String>) -> Self {
         self.job_title = Some(value.into());
         self
@@ -2797,6 +3037,7 @@ impl UsersUserLanguageCountListBuilder {
     /// Date modified after
     ///
     /// Query `modified`, string (date-time).
+    #[inline]
     pub fn modified(mut self, value: DateTime) -> Self {
         self.modified = Some(value);
         self
@@ -2804,6 +3045,7 @@ impl UsersUserLanguageCountListBuilder {
     /// Native name
     ///
     /// Query `native_name`, string.
+    #[inline]
     pub fn native_name(mut self, value: impl Into<String>) -> Self {
         self.native_name = Some(value.into());
         self
@@ -2813,11 +3055,13 @@ impl UsersUserLanguageCountListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -2825,6 +3069,7 @@ impl UsersUserLanguageCountListBuilder {
     /// Organization
     ///
     /// Query `organization`, string.
+    #[inline]
     pub fn organization(mut self, value: impl Into<String>) -> Self {
         self.organization = Some(value.into());
         self
@@ -2832,6 +3077,7 @@ impl UsersUserLanguageCountListBuilder {
     /// Organization roles
     ///
     /// Query `organization_roles`, string.
+    #[inline]
     pub fn organization_roles(mut self, value: impl Into<String>) -> Self {
         self.organization_roles = Some(value.into());
         self
@@ -2839,6 +3085,7 @@ impl UsersUserLanguageCountListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -2846,11 +3093,13 @@ impl UsersUserLanguageCountListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `phone_number`, string.
+    #[inline]
     pub fn phone_number(mut self, value: impl Into<String>) -> Self {
         self.phone_number = Some(value.into());
         self
@@ -2858,6 +3107,7 @@ impl UsersUserLanguageCountListBuilder {
     /// Project roles
     ///
     /// Query `project_roles`, string.
+    #[inline]
     pub fn project_roles(mut self, value: impl Into<String>) -> Self {
         self.project_roles = Some(value.into());
         self
@@ -2865,6 +3115,7 @@ impl UsersUserLanguageCountListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -2872,11 +3123,13 @@ impl UsersUserLanguageCountListBuilder {
     /// Filter by first name, last name, civil number, username or email
     ///
     /// Query `query`, string.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
     }
     /// Query `registration_method`, string.
+    #[inline]
     pub fn registration_method(mut self, value: impl Into<String>) -> Self {
         self.registration_method = Some(value.into());
         self
@@ -2884,6 +3137,7 @@ impl UsersUserLanguageCountListBuilder {
     /// User keyword
     ///
     /// Query `user_keyword`, string.
+    #[inline]
     pub fn user_keyword(mut self, value: impl Into<String>) -> Self {
         self.user_keyword = Some(value.into());
         self
@@ -2891,6 +3145,7 @@ impl UsersUserLanguageCountListBuilder {
     /// Username (exact)
     ///
     /// Query `username`, string.
+    #[inline]
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.username = Some(value.into());
         self
@@ -2898,12 +3153,14 @@ impl UsersUserLanguageCountListBuilder {
     /// Comma-separated usernames
     ///
     /// Query `username_list`, string.
+    #[inline]
     pub fn username_list(mut self, value: impl Into<String>) -> Self {
         self.username_list = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -2912,6 +3169,7 @@ impl UsersUserLanguageCountListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -2955,6 +3213,7 @@ impl UsersUserLanguageCountListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -2967,6 +3226,7 @@ impl UsersUserLanguageCountListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<models::UsersUserLanguageCountListResponse> {
@@ -2984,6 +3244,7 @@ impl UsersUserLanguageCountListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/users/user_language_count/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -3000,6 +3261,7 @@ impl std::future::IntoFuture for UsersUserLanguageCountListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::UsersUserLanguageCountListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3041,11 +3303,13 @@ impl UsersUserRegistrationTrendListBuilder {
     /// Agreement date after
     ///
     /// Query `agreement_date`, string (date-time).
+    #[inline]
     pub fn agreement_date(mut self, value: DateTime) -> Self {
         self.agreement_date = Some(value);
         self
     }
     /// Query `civil_number`, string.
+    #[inline]
     pub fn civil_number(mut self, value: impl Into<String>) -> Self {
         self.civil_number = Some(value.into());
         self
@@ -3053,6 +3317,7 @@ impl UsersUserRegistrationTrendListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -3060,11 +3325,13 @@ impl UsersUserRegistrationTrendListBuilder {
     /// Date joined after
     ///
     /// Query `date_joined`, string (date-time).
+    #[inline]
     pub fn date_joined(mut self, value: DateTime) -> Self {
         self.date_joined = Some(value);
         self
     }
     /// Query `description`, string.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -3072,6 +3339,7 @@ impl UsersUserRegistrationTrendListBuilder {
     /// Email
     ///
     /// Query `email`, string.
+    #[inline]
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
         self
@@ -3079,6 +3347,7 @@ impl UsersUserRegistrationTrendListBuilder {
     /// Full name
     ///
     /// Query `full_name`, string.
+    #[inline]
     pub fn full_name(mut self, value: impl Into<String>) -> Self {
         self.full_name = Some(value.into());
         self
@@ -3086,6 +3355,7 @@ impl UsersUserRegistrationTrendListBuilder {
     /// Is active
     ///
     /// Query `is_active`, boolean.
+    #[inline]
     pub fn is_active(mut self, value: bool) -> Self {
         self.is_active = Some(value);
         self
@@ -3093,6 +3363,7 @@ impl UsersUserRegistrationTrendListBuilder {
     /// Is staff
     ///
     /// Query `is_staff`, boolean.
+    #[inline]
     pub fn is_staff(mut self, value: bool) -> Self {
         self.is_staff = Some(value);
         self
@@ -3100,6 +3371,7 @@ impl UsersUserRegistrationTrendListBuilder {
     /// Is support
     ///
     /// Query `is_support`, boolean.
+    #[inline]
     pub fn is_support(mut self, value: bool) -> Self {
         self.is_support = Some(value);
         self
@@ -3107,6 +3379,7 @@ impl UsersUserRegistrationTrendListBuilder {
     /// Job title
     ///
     /// Query `job_title`, string.
+    #[inline]
     pub fn job_title(mut self, value: impl Into<String>) -> Self {
         self.job_title = Some(value.into());
         self
@@ -3114,6 +3387,7 @@ impl UsersUserRegistrationTrendListBuilder {
     /// Date modified after
     ///
     /// Query `modified`, string (date-time).
+    #[inline]
     pub fn modified(mut self, value: DateTime) -> Self {
         self.modified = Some(value);
         self
@@ -3121,6 +3395,7 @@ impl UsersUserRegistrationTrendListBuilder {
     /// Native name
     ///
     /// Query `native_name`, string.
+    #[inline]
     pub fn native_name(mut self, value: impl Into<String>) -> Self {
         self.native_name = Some(value.into());
         self
@@ -3130,11 +3405,13 @@ impl UsersUserRegistrationTrendListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -3142,6 +3419,7 @@ impl UsersUserRegistrationTrendListBuilder {
     /// Organization
     ///
     /// Query `organization`, string.
+    #[inline]
     pub fn organization(mut self, value: impl Into<String>) -> Self {
         self.organization = Some(value.into());
         self
@@ -3149,6 +3427,7 @@ impl UsersUserRegistrationTrendListBuilder {
     /// Organization roles
     ///
     /// Query `organization_roles`, string.
+    #[inline]
     pub fn organization_roles(mut self, value: impl Into<String>) -> Self {
         self.organization_roles = Some(value.into());
         self
@@ -3156,6 +3435,7 @@ impl UsersUserRegistrationTrendListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -3163,11 +3443,13 @@ impl UsersUserRegistrationTrendListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `phone_number`, string.
+    #[inline]
     pub fn phone_number(mut self, value: impl Into<String>) -> Self {
         self.phone_number = Some(value.into());
         self
@@ -3175,6 +3457,7 @@ impl UsersUserRegistrationTrendListBuilder {
     /// Project roles
     ///
     /// Query `project_roles`, string.
+    #[inline]
     pub fn project_roles(mut self, value: impl Into<String>) -> Self {
         self.project_roles = Some(value.into());
         self
@@ -3182,6 +3465,7 @@ impl UsersUserRegistrationTrendListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -3189,11 +3473,13 @@ impl UsersUserRegistrationTrendListBuilder {
     /// Filter by first name, last name, civil number, username or email
     ///
     /// Query `query`, string.
+    #[inline]
     pub fn query(mut self, value: impl Into<String>) -> Self {
         self.query = Some(value.into());
         self
     }
     /// Query `registration_method`, string.
+    #[inline]
     pub fn registration_method(mut self, value: impl Into<String>) -> Self {
         self.registration_method = Some(value.into());
         self
@@ -3201,6 +3487,7 @@ impl UsersUserRegistrationTrendListBuilder {
     /// User keyword
     ///
     /// Query `user_keyword`, string.
+    #[inline]
     pub fn user_keyword(mut self, value: impl Into<String>) -> Self {
         self.user_keyword = Some(value.into());
         self
@@ -3208,6 +3495,7 @@ impl UsersUserRegistrationTrendListBuilder {
     /// Username (exact)
     ///
     /// Query `username`, string.
+    #[inline]
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.username = Some(value.into());
         self
@@ -3215,12 +3503,14 @@ impl UsersUserRegistrationTrendListBuilder {
     /// Comma-separated usernames
     ///
     /// Query `username_list`, string.
+    #[inline]
     pub fn username_list(mut self, value: impl Into<String>) -> Self {
         self.username_list = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3229,6 +3519,7 @@ impl UsersUserRegistrationTrendListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3272,6 +3563,7 @@ impl UsersUserRegistrationTrendListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
@@ -3284,6 +3576,7 @@ impl UsersUserRegistrationTrendListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(
         self,
     ) -> runtime::ItemStream<models::UsersUserRegistrationTrendListResponse> {
@@ -3301,6 +3594,7 @@ impl UsersUserRegistrationTrendListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/users/user_registration_trend/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -3317,6 +3611,7 @@ impl std::future::IntoFuture for UsersUserRegistrationTrendListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::UsersUserRegistrationTrendListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3331,6 +3626,7 @@ pub struct UsersCancelChangeEmailBuilder {
 impl UsersCancelChangeEmailBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3339,6 +3635,7 @@ impl UsersCancelChangeEmailBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3358,6 +3655,7 @@ impl UsersCancelChangeEmailBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -3366,6 +3664,7 @@ impl UsersCancelChangeEmailBuilder {
 impl std::future::IntoFuture for UsersCancelChangeEmailBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3381,6 +3680,7 @@ pub struct UsersChangeEmailBuilder {
 impl UsersChangeEmailBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3389,6 +3689,7 @@ impl UsersChangeEmailBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3406,6 +3707,7 @@ impl UsersChangeEmailBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -3414,6 +3716,7 @@ impl UsersChangeEmailBuilder {
 impl std::future::IntoFuture for UsersChangeEmailBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3429,6 +3732,7 @@ pub struct UsersChangePasswordBuilder {
 impl UsersChangePasswordBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3437,6 +3741,7 @@ impl UsersChangePasswordBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3454,6 +3759,7 @@ impl UsersChangePasswordBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -3462,6 +3768,7 @@ impl UsersChangePasswordBuilder {
 impl std::future::IntoFuture for UsersChangePasswordBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3476,6 +3783,7 @@ pub struct UsersConfirmEmailBuilder {
 impl UsersConfirmEmailBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3484,6 +3792,7 @@ impl UsersConfirmEmailBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3498,6 +3807,7 @@ impl UsersConfirmEmailBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -3506,6 +3816,7 @@ impl UsersConfirmEmailBuilder {
 impl std::future::IntoFuture for UsersConfirmEmailBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3520,6 +3831,7 @@ pub struct UsersRefreshTokenBuilder {
 impl UsersRefreshTokenBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3528,6 +3840,7 @@ impl UsersRefreshTokenBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3544,6 +3857,7 @@ impl UsersRefreshTokenBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::UsersRefreshTokenResponse> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -3552,6 +3866,7 @@ impl UsersRefreshTokenBuilder {
 impl std::future::IntoFuture for UsersRefreshTokenBuilder {
     type Output = Result<models::UsersRefreshTokenResponse, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::UsersRefreshTokenResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3566,6 +3881,7 @@ pub struct UsersRemovePasswordBuilder {
 impl UsersRemovePasswordBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3574,6 +3890,7 @@ impl UsersRemovePasswordBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3590,6 +3907,7 @@ impl UsersRemovePasswordBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -3598,6 +3916,7 @@ impl UsersRemovePasswordBuilder {
 impl std::future::IntoFuture for UsersRemovePasswordBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3611,6 +3930,7 @@ pub struct UsersScimSyncAllBuilder {
 impl UsersScimSyncAllBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3619,6 +3939,7 @@ impl UsersScimSyncAllBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3632,6 +3953,7 @@ impl UsersScimSyncAllBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -3640,6 +3962,7 @@ impl UsersScimSyncAllBuilder {
 impl std::future::IntoFuture for UsersScimSyncAllBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3654,6 +3977,7 @@ pub struct UsersSendNotificationBuilder {
 impl UsersSendNotificationBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -3662,6 +3986,7 @@ impl UsersSendNotificationBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -3681,6 +4006,7 @@ impl UsersSendNotificationBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::StatusMessage> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -3689,6 +4015,7 @@ impl UsersSendNotificationBuilder {
 impl std::future::IntoFuture for UsersSendNotificationBuilder {
     type Output = Result<models::StatusMessage, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::StatusMessage>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3703,6 +4030,7 @@ pub struct UsersMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> UsersMock<'a> {
     /// Expects `GET /api/users/` (operation `users_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::User>> {
@@ -3715,6 +4043,7 @@ impl<'a> UsersMock<'a> {
         )
     }
     /// Expects `GET /api/users/{uuid}/` (operation `users_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -3729,6 +4058,7 @@ impl<'a> UsersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/users/` (operation `users_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::User> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -3739,6 +4069,7 @@ impl<'a> UsersMock<'a> {
         )
     }
     /// Expects `POST /api/users/{uuid}/pull_remote_user/` (operation `users_pull_remote_user`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn pull_remote_user(
         &self,
         uuid: &Uuid,
@@ -3753,6 +4084,7 @@ impl<'a> UsersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/users/{uuid}/pull_scim_attributes/` (operation `users_pull_scim_attributes`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn pull_scim_attributes(
         &self,
         uuid: &Uuid,
@@ -3767,6 +4099,7 @@ impl<'a> UsersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/users/{uuid}/update_actions/` (operation `users_update_actions`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update_actions(
         &self,
         uuid: &Uuid,
@@ -3781,6 +4114,7 @@ impl<'a> UsersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/users/{uuid}/` (operation `users_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -3795,6 +4129,7 @@ impl<'a> UsersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/users/{uuid}/` (operation `users_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -3809,6 +4144,7 @@ impl<'a> UsersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/users/{uuid}/` (operation `users_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -3823,6 +4159,7 @@ impl<'a> UsersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/users/{uuid}/data_access_history/` (operation `users_data_access_history_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn data_access_history_list(
         &self,
         uuid: &Uuid,
@@ -3840,6 +4177,7 @@ impl<'a> UsersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/users/{uuid}/data_access/` (operation `users_data_access_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn data_access_retrieve(
         &self,
         uuid: &Uuid,
@@ -3854,6 +4192,7 @@ impl<'a> UsersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/users/{uuid}/history/at/` (operation `users_history_at_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn history_at_retrieve(
         &self,
         uuid: &Uuid,
@@ -3870,6 +4209,7 @@ impl<'a> UsersMock<'a> {
             .query("timestamp", timestamp)
     }
     /// Expects `GET /api/users/{uuid}/history/` (operation `users_history_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn history_list(
         &self,
         uuid: &Uuid,
@@ -3887,6 +4227,7 @@ impl<'a> UsersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/users/{uuid}/identity_bridge_status/` (operation `users_identity_bridge_status_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn identity_bridge_status_retrieve(
         &self,
         uuid: &Uuid,
@@ -3904,6 +4245,7 @@ impl<'a> UsersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/users/me/` (operation `users_me_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn me_retrieve(&self) -> runtime::mock_ops::MockOperation<'a, models::UserMe> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -3914,6 +4256,7 @@ impl<'a> UsersMock<'a> {
         )
     }
     /// Expects `GET /api/users/profile_completeness/` (operation `users_profile_completeness_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn profile_completeness_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -3929,6 +4272,7 @@ impl<'a> UsersMock<'a> {
         )
     }
     /// Expects `GET /api/users/{uuid}/token/` (operation `users_token_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn token_retrieve(
         &self,
         uuid: &Uuid,
@@ -3943,6 +4287,7 @@ impl<'a> UsersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/users/user_active_status_count/` (operation `users_user_active_status_count_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn user_active_status_count_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -3958,6 +4303,7 @@ impl<'a> UsersMock<'a> {
         )
     }
     /// Expects `GET /api/users/user_language_count/` (operation `users_user_language_count_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn user_language_count_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -3973,6 +4319,7 @@ impl<'a> UsersMock<'a> {
         )
     }
     /// Expects `GET /api/users/user_registration_trend/` (operation `users_user_registration_trend_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn user_registration_trend_list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -3988,6 +4335,7 @@ impl<'a> UsersMock<'a> {
         )
     }
     /// Expects `POST /api/users/{uuid}/cancel_change_email/` (operation `users_cancel_change_email`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn cancel_change_email(
         &self,
         uuid: &Uuid,
@@ -4002,6 +4350,7 @@ impl<'a> UsersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/users/{uuid}/change_email/` (operation `users_change_email`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn change_email(
         &self,
         uuid: &Uuid,
@@ -4016,6 +4365,7 @@ impl<'a> UsersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/users/{uuid}/change_password/` (operation `users_change_password`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn change_password(
         &self,
         uuid: &Uuid,
@@ -4030,6 +4380,7 @@ impl<'a> UsersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/users/confirm_email/` (operation `users_confirm_email`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn confirm_email(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
@@ -4042,6 +4393,7 @@ impl<'a> UsersMock<'a> {
         )
     }
     /// Expects `POST /api/users/{uuid}/refresh_token/` (operation `users_refresh_token`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn refresh_token(
         &self,
         uuid: &Uuid,
@@ -4056,6 +4408,7 @@ impl<'a> UsersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/users/{uuid}/remove_password/` (operation `users_remove_password`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn remove_password(
         &self,
         uuid: &Uuid,
@@ -4070,6 +4423,7 @@ impl<'a> UsersMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/users/scim_sync_all/` (operation `users_scim_sync_all`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn scim_sync_all(&self) -> runtime::mock_ops::MockOperation<'a, models::Detail> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -4080,6 +4434,7 @@ impl<'a> UsersMock<'a> {
         )
     }
     /// Expects `POST /api/users/{uuid}/send_notification/` (operation `users_send_notification`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn send_notification(
         &self,
         uuid: &Uuid,

@@ -27,6 +27,7 @@ impl<'a> VersionApi<'a> {
     /// - `200`
     ///
     /// Returns a [`VersionRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self) -> VersionRetrieveBuilder {
         VersionRetrieveBuilder {
             client: self.client.clone(),
@@ -43,6 +44,7 @@ pub struct VersionRetrieveBuilder {
 impl VersionRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -51,6 +53,7 @@ impl VersionRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -61,6 +64,7 @@ impl VersionRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::VersionRetrieveResponse> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -69,6 +73,7 @@ impl VersionRetrieveBuilder {
 impl std::future::IntoFuture for VersionRetrieveBuilder {
     type Output = Result<models::VersionRetrieveResponse, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::VersionRetrieveResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -83,6 +88,7 @@ pub struct VersionMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> VersionMock<'a> {
     /// Expects `GET /api/version/` (operation `version_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::VersionRetrieveResponse> {

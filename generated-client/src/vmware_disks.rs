@@ -25,6 +25,7 @@ impl<'a> VmwareDisksApi<'a> {
     /// - `200`
     ///
     /// Returns a [`VmwareDisksListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> VmwareDisksListBuilder {
         VmwareDisksListBuilder {
             client: self.client.clone(),
@@ -61,6 +62,7 @@ impl<'a> VmwareDisksApi<'a> {
     /// - `200`
     ///
     /// Returns a [`VmwareDisksRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> VmwareDisksRetrieveBuilder {
         VmwareDisksRetrieveBuilder {
             client: self.client.clone(),
@@ -80,6 +82,7 @@ impl<'a> VmwareDisksApi<'a> {
     /// - `409`
     ///
     /// Returns a [`VmwareDisksPullBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn pull(&self, uuid: Uuid) -> VmwareDisksPullBuilder {
         VmwareDisksPullBuilder {
             client: self.client.clone(),
@@ -99,6 +102,7 @@ impl<'a> VmwareDisksApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`VmwareDisksUnlinkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn unlink(&self, uuid: Uuid) -> VmwareDisksUnlinkBuilder {
         VmwareDisksUnlinkBuilder {
             client: self.client.clone(),
@@ -114,6 +118,7 @@ impl<'a> VmwareDisksApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`VmwareDisksDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> VmwareDisksDestroyBuilder {
         VmwareDisksDestroyBuilder {
             client: self.client.clone(),
@@ -129,6 +134,7 @@ impl<'a> VmwareDisksApi<'a> {
     /// - `202`
     ///
     /// Returns a [`VmwareDisksExtendBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn extend(
         &self,
         uuid: Uuid,
@@ -151,6 +157,7 @@ impl<'a> VmwareDisksApi<'a> {
     /// - `200`
     ///
     /// Returns a [`VmwareDisksSetErredBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_erred(&self, uuid: Uuid) -> VmwareDisksSetErredBuilder {
         VmwareDisksSetErredBuilder {
             client: self.client.clone(),
@@ -169,6 +176,7 @@ impl<'a> VmwareDisksApi<'a> {
     /// - `200`
     ///
     /// Returns a [`VmwareDisksSetOkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_ok(&self, uuid: Uuid) -> VmwareDisksSetOkBuilder {
         VmwareDisksSetOkBuilder {
             client: self.client.clone(),
@@ -210,6 +218,7 @@ impl VmwareDisksListBuilder {
     /// Backend ID
     ///
     /// Query `backend_id`, string.
+    #[inline]
     pub fn backend_id(mut self, value: impl Into<String>) -> Self {
         self.backend_id = Some(value.into());
         self
@@ -217,6 +226,7 @@ impl VmwareDisksListBuilder {
     /// Can manage
     ///
     /// Query `can_manage`, boolean.
+    #[inline]
     pub fn can_manage(mut self, value: bool) -> Self {
         self.can_manage = Some(value);
         self
@@ -224,6 +234,7 @@ impl VmwareDisksListBuilder {
     /// Customer UUID
     ///
     /// Query `customer`, string (uuid).
+    #[inline]
     pub fn customer(mut self, value: Uuid) -> Self {
         self.customer = Some(value);
         self
@@ -231,6 +242,7 @@ impl VmwareDisksListBuilder {
     /// Customer abbreviation
     ///
     /// Query `customer_abbreviation`, string.
+    #[inline]
     pub fn customer_abbreviation(mut self, value: impl Into<String>) -> Self {
         self.customer_abbreviation = Some(value.into());
         self
@@ -238,6 +250,7 @@ impl VmwareDisksListBuilder {
     /// Customer name
     ///
     /// Query `customer_name`, string.
+    #[inline]
     pub fn customer_name(mut self, value: impl Into<String>) -> Self {
         self.customer_name = Some(value.into());
         self
@@ -245,6 +258,7 @@ impl VmwareDisksListBuilder {
     /// Customer native name
     ///
     /// Query `customer_native_name`, string.
+    #[inline]
     pub fn customer_native_name(mut self, value: impl Into<String>) -> Self {
         self.customer_native_name = Some(value.into());
         self
@@ -252,6 +266,7 @@ impl VmwareDisksListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -259,6 +274,7 @@ impl VmwareDisksListBuilder {
     /// Description
     ///
     /// Query `description`, string.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -266,6 +282,7 @@ impl VmwareDisksListBuilder {
     /// External IP
     ///
     /// Query `external_ip`, string.
+    #[inline]
     pub fn external_ip(mut self, value: impl Into<String>) -> Self {
         self.external_ip = Some(value.into());
         self
@@ -273,11 +290,13 @@ impl VmwareDisksListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -285,6 +304,7 @@ impl VmwareDisksListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -292,6 +312,7 @@ impl VmwareDisksListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -299,6 +320,7 @@ impl VmwareDisksListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -306,6 +328,7 @@ impl VmwareDisksListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -313,6 +336,7 @@ impl VmwareDisksListBuilder {
     /// Project UUID
     ///
     /// Query `project`, string (uuid).
+    #[inline]
     pub fn project(mut self, value: Uuid) -> Self {
         self.project = Some(value);
         self
@@ -320,6 +344,7 @@ impl VmwareDisksListBuilder {
     /// Project name
     ///
     /// Query `project_name`, string.
+    #[inline]
     pub fn project_name(mut self, value: impl Into<String>) -> Self {
         self.project_name = Some(value.into());
         self
@@ -327,6 +352,7 @@ impl VmwareDisksListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -334,6 +360,7 @@ impl VmwareDisksListBuilder {
     /// Service settings name
     ///
     /// Query `service_settings_name`, string.
+    #[inline]
     pub fn service_settings_name(mut self, value: impl Into<String>) -> Self {
         self.service_settings_name = Some(value.into());
         self
@@ -341,6 +368,7 @@ impl VmwareDisksListBuilder {
     /// Service settings UUID
     ///
     /// Query `service_settings_uuid`, string (uuid).
+    #[inline]
     pub fn service_settings_uuid(mut self, value: Uuid) -> Self {
         self.service_settings_uuid = Some(value);
         self
@@ -350,27 +378,32 @@ impl VmwareDisksListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
     }
     /// Query `vm`, string (uri).
+    #[inline]
     pub fn vm(mut self, value: impl Into<String>) -> Self {
         self.vm = Some(value.into());
         self
     }
     /// Query `vm_uuid`, string (uuid).
+    #[inline]
     pub fn vm_uuid(mut self, value: Uuid) -> Self {
         self.vm_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -379,6 +412,7 @@ impl VmwareDisksListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -412,6 +446,7 @@ impl VmwareDisksListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::VmwareDisk>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -420,6 +455,7 @@ impl VmwareDisksListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::VmwareDisk> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -435,6 +471,7 @@ impl VmwareDisksListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/vmware-disks/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -446,6 +483,7 @@ impl VmwareDisksListBuilder {
 impl std::future::IntoFuture for VmwareDisksListBuilder {
     type Output = Result<runtime::Page<models::VmwareDisk>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::VmwareDisk>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -462,17 +500,20 @@ impl VmwareDisksRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -481,6 +522,7 @@ impl VmwareDisksRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -498,6 +540,7 @@ impl VmwareDisksRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::VmwareDisk> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -506,6 +549,7 @@ impl VmwareDisksRetrieveBuilder {
 impl std::future::IntoFuture for VmwareDisksRetrieveBuilder {
     type Output = Result<models::VmwareDisk, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::VmwareDisk>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -520,6 +564,7 @@ pub struct VmwareDisksPullBuilder {
 impl VmwareDisksPullBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -528,6 +573,7 @@ impl VmwareDisksPullBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -544,6 +590,7 @@ impl VmwareDisksPullBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -552,6 +599,7 @@ impl VmwareDisksPullBuilder {
 impl std::future::IntoFuture for VmwareDisksPullBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -566,6 +614,7 @@ pub struct VmwareDisksUnlinkBuilder {
 impl VmwareDisksUnlinkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -574,6 +623,7 @@ impl VmwareDisksUnlinkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -590,6 +640,7 @@ impl VmwareDisksUnlinkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -598,6 +649,7 @@ impl VmwareDisksUnlinkBuilder {
 impl std::future::IntoFuture for VmwareDisksUnlinkBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -612,6 +664,7 @@ pub struct VmwareDisksDestroyBuilder {
 impl VmwareDisksDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -620,6 +673,7 @@ impl VmwareDisksDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -635,6 +689,7 @@ impl VmwareDisksDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -643,6 +698,7 @@ impl VmwareDisksDestroyBuilder {
 impl std::future::IntoFuture for VmwareDisksDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -658,6 +714,7 @@ pub struct VmwareDisksExtendBuilder {
 impl VmwareDisksExtendBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -666,6 +723,7 @@ impl VmwareDisksExtendBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -683,6 +741,7 @@ impl VmwareDisksExtendBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -691,6 +750,7 @@ impl VmwareDisksExtendBuilder {
 impl std::future::IntoFuture for VmwareDisksExtendBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -706,6 +766,7 @@ pub struct VmwareDisksSetErredBuilder {
 impl VmwareDisksSetErredBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -715,10 +776,12 @@ impl VmwareDisksSetErredBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::SetErredRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -738,6 +801,7 @@ impl VmwareDisksSetErredBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -746,6 +810,7 @@ impl VmwareDisksSetErredBuilder {
 impl std::future::IntoFuture for VmwareDisksSetErredBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -760,6 +825,7 @@ pub struct VmwareDisksSetOkBuilder {
 impl VmwareDisksSetOkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -768,6 +834,7 @@ impl VmwareDisksSetOkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -784,6 +851,7 @@ impl VmwareDisksSetOkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -792,6 +860,7 @@ impl VmwareDisksSetOkBuilder {
 impl std::future::IntoFuture for VmwareDisksSetOkBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -806,6 +875,7 @@ pub struct VmwareDisksMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> VmwareDisksMock<'a> {
     /// Expects `GET /api/vmware-disks/` (operation `vmware_disks_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::VmwareDisk>> {
@@ -818,6 +888,7 @@ impl<'a> VmwareDisksMock<'a> {
         )
     }
     /// Expects `GET /api/vmware-disks/{uuid}/` (operation `vmware_disks_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -832,6 +903,7 @@ impl<'a> VmwareDisksMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/vmware-disks/{uuid}/pull/` (operation `vmware_disks_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn pull(
         &self,
         uuid: &Uuid,
@@ -846,6 +918,7 @@ impl<'a> VmwareDisksMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/vmware-disks/{uuid}/unlink/` (operation `vmware_disks_unlink`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn unlink(
         &self,
         uuid: &Uuid,
@@ -860,6 +933,7 @@ impl<'a> VmwareDisksMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/vmware-disks/{uuid}/` (operation `vmware_disks_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -874,6 +948,7 @@ impl<'a> VmwareDisksMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/vmware-disks/{uuid}/extend/` (operation `vmware_disks_extend`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn extend(
         &self,
         uuid: &Uuid,
@@ -888,6 +963,7 @@ impl<'a> VmwareDisksMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/vmware-disks/{uuid}/set_erred/` (operation `vmware_disks_set_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_erred(
         &self,
         uuid: &Uuid,
@@ -902,6 +978,7 @@ impl<'a> VmwareDisksMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/vmware-disks/{uuid}/set_ok/` (operation `vmware_disks_set_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_ok(
         &self,
         uuid: &Uuid,

@@ -25,6 +25,7 @@ impl<'a> VmwareFoldersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`VmwareFoldersListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> VmwareFoldersListBuilder {
         VmwareFoldersListBuilder {
             client: self.client.clone(),
@@ -46,6 +47,7 @@ impl<'a> VmwareFoldersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`VmwareFoldersRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> VmwareFoldersRetrieveBuilder {
         VmwareFoldersRetrieveBuilder {
             client: self.client.clone(),
@@ -72,6 +74,7 @@ impl VmwareFoldersListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -79,6 +82,7 @@ impl VmwareFoldersListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -86,6 +90,7 @@ impl VmwareFoldersListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -93,6 +98,7 @@ impl VmwareFoldersListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -100,6 +106,7 @@ impl VmwareFoldersListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -107,6 +114,7 @@ impl VmwareFoldersListBuilder {
     /// Settings URL
     ///
     /// Query `settings`, string (uri).
+    #[inline]
     pub fn settings(mut self, value: impl Into<String>) -> Self {
         self.settings = Some(value.into());
         self
@@ -114,12 +122,14 @@ impl VmwareFoldersListBuilder {
     /// Settings UUID
     ///
     /// Query `settings_uuid`, string (uuid).
+    #[inline]
     pub fn settings_uuid(mut self, value: Uuid) -> Self {
         self.settings_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -128,6 +138,7 @@ impl VmwareFoldersListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -149,6 +160,7 @@ impl VmwareFoldersListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::VmwareFoldersListResponse>> {
@@ -159,6 +171,7 @@ impl VmwareFoldersListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::VmwareFoldersListResponse> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -174,6 +187,7 @@ impl VmwareFoldersListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/vmware-folders/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -190,6 +204,7 @@ impl std::future::IntoFuture for VmwareFoldersListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::VmwareFoldersListResponse>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -204,6 +219,7 @@ pub struct VmwareFoldersRetrieveBuilder {
 impl VmwareFoldersRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -212,6 +228,7 @@ impl VmwareFoldersRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -227,6 +244,7 @@ impl VmwareFoldersRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::VmwareFoldersRetrieveResponse> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -235,6 +253,7 @@ impl VmwareFoldersRetrieveBuilder {
 impl std::future::IntoFuture for VmwareFoldersRetrieveBuilder {
     type Output = Result<models::VmwareFoldersRetrieveResponse, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::VmwareFoldersRetrieveResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -249,6 +268,7 @@ pub struct VmwareFoldersMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> VmwareFoldersMock<'a> {
     /// Expects `GET /api/vmware-folders/` (operation `vmware_folders_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -264,6 +284,7 @@ impl<'a> VmwareFoldersMock<'a> {
         )
     }
     /// Expects `GET /api/vmware-folders/{uuid}/` (operation `vmware_folders_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,

@@ -25,6 +25,7 @@ impl<'a> VmwareLimitsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`VmwareLimitsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> VmwareLimitsRetrieveBuilder {
         VmwareLimitsRetrieveBuilder {
             client: self.client.clone(),
@@ -43,6 +44,7 @@ pub struct VmwareLimitsRetrieveBuilder {
 impl VmwareLimitsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -51,6 +53,7 @@ impl VmwareLimitsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -66,6 +69,7 @@ impl VmwareLimitsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::VmwareLimitsRetrieveResponse> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -74,6 +78,7 @@ impl VmwareLimitsRetrieveBuilder {
 impl std::future::IntoFuture for VmwareLimitsRetrieveBuilder {
     type Output = Result<models::VmwareLimitsRetrieveResponse, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::VmwareLimitsRetrieveResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -88,6 +93,7 @@ pub struct VmwareLimitsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> VmwareLimitsMock<'a> {
     /// Expects `GET /api/vmware-limits/{uuid}/` (operation `vmware_limits_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,

@@ -25,6 +25,7 @@ impl<'a> VmwareNetworksApi<'a> {
     /// - `200`
     ///
     /// Returns a [`VmwareNetworksListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> VmwareNetworksListBuilder {
         VmwareNetworksListBuilder {
             client: self.client.clone(),
@@ -47,6 +48,7 @@ impl<'a> VmwareNetworksApi<'a> {
     /// - `200`
     ///
     /// Returns a [`VmwareNetworksRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> VmwareNetworksRetrieveBuilder {
         VmwareNetworksRetrieveBuilder {
             client: self.client.clone(),
@@ -74,6 +76,7 @@ impl VmwareNetworksListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_pair_uuid`, string (uuid).
+    #[inline]
     pub fn customer_pair_uuid(mut self, value: Uuid) -> Self {
         self.customer_pair_uuid = Some(value);
         self
@@ -81,6 +84,7 @@ impl VmwareNetworksListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -88,6 +92,7 @@ impl VmwareNetworksListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -95,6 +100,7 @@ impl VmwareNetworksListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -102,6 +108,7 @@ impl VmwareNetworksListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -109,6 +116,7 @@ impl VmwareNetworksListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -116,6 +124,7 @@ impl VmwareNetworksListBuilder {
     /// Settings URL
     ///
     /// Query `settings`, string (uri).
+    #[inline]
     pub fn settings(mut self, value: impl Into<String>) -> Self {
         self.settings = Some(value.into());
         self
@@ -123,12 +132,14 @@ impl VmwareNetworksListBuilder {
     /// Settings UUID
     ///
     /// Query `settings_uuid`, string (uuid).
+    #[inline]
     pub fn settings_uuid(mut self, value: Uuid) -> Self {
         self.settings_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -137,6 +148,7 @@ impl VmwareNetworksListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -159,6 +171,7 @@ impl VmwareNetworksListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::VmwareNetwork>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -167,6 +180,7 @@ impl VmwareNetworksListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::VmwareNetwork> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -182,6 +196,7 @@ impl VmwareNetworksListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/vmware-networks/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -193,6 +208,7 @@ impl VmwareNetworksListBuilder {
 impl std::future::IntoFuture for VmwareNetworksListBuilder {
     type Output = Result<runtime::Page<models::VmwareNetwork>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::VmwareNetwork>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -207,6 +223,7 @@ pub struct VmwareNetworksRetrieveBuilder {
 impl VmwareNetworksRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -215,6 +232,7 @@ impl VmwareNetworksRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -231,6 +249,7 @@ impl VmwareNetworksRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::VmwareNetwork> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -239,6 +258,7 @@ impl VmwareNetworksRetrieveBuilder {
 impl std::future::IntoFuture for VmwareNetworksRetrieveBuilder {
     type Output = Result<models::VmwareNetwork, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::VmwareNetwork>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -253,6 +273,7 @@ pub struct VmwareNetworksMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> VmwareNetworksMock<'a> {
     /// Expects `GET /api/vmware-networks/` (operation `vmware_networks_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::VmwareNetwork>> {
@@ -265,6 +286,7 @@ impl<'a> VmwareNetworksMock<'a> {
         )
     }
     /// Expects `GET /api/vmware-networks/{uuid}/` (operation `vmware_networks_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,

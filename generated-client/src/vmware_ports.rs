@@ -25,6 +25,7 @@ impl<'a> VmwarePortsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`VmwarePortsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> VmwarePortsListBuilder {
         VmwarePortsListBuilder {
             client: self.client.clone(),
@@ -63,6 +64,7 @@ impl<'a> VmwarePortsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`VmwarePortsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> VmwarePortsRetrieveBuilder {
         VmwarePortsRetrieveBuilder {
             client: self.client.clone(),
@@ -82,6 +84,7 @@ impl<'a> VmwarePortsApi<'a> {
     /// - `409`
     ///
     /// Returns a [`VmwarePortsPullBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn pull(&self, uuid: Uuid) -> VmwarePortsPullBuilder {
         VmwarePortsPullBuilder {
             client: self.client.clone(),
@@ -101,6 +104,7 @@ impl<'a> VmwarePortsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`VmwarePortsUnlinkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn unlink(&self, uuid: Uuid) -> VmwarePortsUnlinkBuilder {
         VmwarePortsUnlinkBuilder {
             client: self.client.clone(),
@@ -116,6 +120,7 @@ impl<'a> VmwarePortsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`VmwarePortsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> VmwarePortsDestroyBuilder {
         VmwarePortsDestroyBuilder {
             client: self.client.clone(),
@@ -133,6 +138,7 @@ impl<'a> VmwarePortsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`VmwarePortsSetErredBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_erred(&self, uuid: Uuid) -> VmwarePortsSetErredBuilder {
         VmwarePortsSetErredBuilder {
             client: self.client.clone(),
@@ -151,6 +157,7 @@ impl<'a> VmwarePortsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`VmwarePortsSetOkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_ok(&self, uuid: Uuid) -> VmwarePortsSetOkBuilder {
         VmwarePortsSetOkBuilder {
             client: self.client.clone(),
@@ -194,6 +201,7 @@ impl VmwarePortsListBuilder {
     /// Backend ID
     ///
     /// Query `backend_id`, string.
+    #[inline]
     pub fn backend_id(mut self, value: impl Into<String>) -> Self {
         self.backend_id = Some(value.into());
         self
@@ -201,6 +209,7 @@ impl VmwarePortsListBuilder {
     /// Can manage
     ///
     /// Query `can_manage`, boolean.
+    #[inline]
     pub fn can_manage(mut self, value: bool) -> Self {
         self.can_manage = Some(value);
         self
@@ -208,6 +217,7 @@ impl VmwarePortsListBuilder {
     /// Customer UUID
     ///
     /// Query `customer`, string (uuid).
+    #[inline]
     pub fn customer(mut self, value: Uuid) -> Self {
         self.customer = Some(value);
         self
@@ -215,6 +225,7 @@ impl VmwarePortsListBuilder {
     /// Customer abbreviation
     ///
     /// Query `customer_abbreviation`, string.
+    #[inline]
     pub fn customer_abbreviation(mut self, value: impl Into<String>) -> Self {
         self.customer_abbreviation = Some(value.into());
         self
@@ -222,6 +233,7 @@ impl VmwarePortsListBuilder {
     /// Customer name
     ///
     /// Query `customer_name`, string.
+    #[inline]
     pub fn customer_name(mut self, value: impl Into<String>) -> Self {
         self.customer_name = Some(value.into());
         self
@@ -229,6 +241,7 @@ impl VmwarePortsListBuilder {
     /// Customer native name
     ///
     /// Query `customer_native_name`, string.
+    #[inline]
     pub fn customer_native_name(mut self, value: impl Into<String>) -> Self {
         self.customer_native_name = Some(value.into());
         self
@@ -236,6 +249,7 @@ impl VmwarePortsListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -243,6 +257,7 @@ impl VmwarePortsListBuilder {
     /// Description
     ///
     /// Query `description`, string.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -250,6 +265,7 @@ impl VmwarePortsListBuilder {
     /// External IP
     ///
     /// Query `external_ip`, string.
+    #[inline]
     pub fn external_ip(mut self, value: impl Into<String>) -> Self {
         self.external_ip = Some(value.into());
         self
@@ -257,11 +273,13 @@ impl VmwarePortsListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -269,6 +287,7 @@ impl VmwarePortsListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -276,16 +295,19 @@ impl VmwarePortsListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
     }
     /// Query `network`, string (uri).
+    #[inline]
     pub fn network(mut self, value: impl Into<String>) -> Self {
         self.network = Some(value.into());
         self
     }
     /// Query `network_uuid`, string (uuid).
+    #[inline]
     pub fn network_uuid(mut self, value: Uuid) -> Self {
         self.network_uuid = Some(value);
         self
@@ -293,6 +315,7 @@ impl VmwarePortsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -300,6 +323,7 @@ impl VmwarePortsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -307,6 +331,7 @@ impl VmwarePortsListBuilder {
     /// Project UUID
     ///
     /// Query `project`, string (uuid).
+    #[inline]
     pub fn project(mut self, value: Uuid) -> Self {
         self.project = Some(value);
         self
@@ -314,6 +339,7 @@ impl VmwarePortsListBuilder {
     /// Project name
     ///
     /// Query `project_name`, string.
+    #[inline]
     pub fn project_name(mut self, value: impl Into<String>) -> Self {
         self.project_name = Some(value.into());
         self
@@ -321,6 +347,7 @@ impl VmwarePortsListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
@@ -328,6 +355,7 @@ impl VmwarePortsListBuilder {
     /// Service settings name
     ///
     /// Query `service_settings_name`, string.
+    #[inline]
     pub fn service_settings_name(mut self, value: impl Into<String>) -> Self {
         self.service_settings_name = Some(value.into());
         self
@@ -335,6 +363,7 @@ impl VmwarePortsListBuilder {
     /// Service settings UUID
     ///
     /// Query `service_settings_uuid`, string (uuid).
+    #[inline]
     pub fn service_settings_uuid(mut self, value: Uuid) -> Self {
         self.service_settings_uuid = Some(value);
         self
@@ -344,27 +373,32 @@ impl VmwarePortsListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
     }
     /// Query `vm`, string (uri).
+    #[inline]
     pub fn vm(mut self, value: impl Into<String>) -> Self {
         self.vm = Some(value.into());
         self
     }
     /// Query `vm_uuid`, string (uuid).
+    #[inline]
     pub fn vm_uuid(mut self, value: Uuid) -> Self {
         self.vm_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -373,6 +407,7 @@ impl VmwarePortsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -408,6 +443,7 @@ impl VmwarePortsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::VmwarePort>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -416,6 +452,7 @@ impl VmwarePortsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::VmwarePort> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -431,6 +468,7 @@ impl VmwarePortsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/vmware-ports/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -442,6 +480,7 @@ impl VmwarePortsListBuilder {
 impl std::future::IntoFuture for VmwarePortsListBuilder {
     type Output = Result<runtime::Page<models::VmwarePort>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::VmwarePort>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -458,17 +497,20 @@ impl VmwarePortsRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -477,6 +519,7 @@ impl VmwarePortsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -494,6 +537,7 @@ impl VmwarePortsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::VmwarePort> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -502,6 +546,7 @@ impl VmwarePortsRetrieveBuilder {
 impl std::future::IntoFuture for VmwarePortsRetrieveBuilder {
     type Output = Result<models::VmwarePort, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::VmwarePort>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -516,6 +561,7 @@ pub struct VmwarePortsPullBuilder {
 impl VmwarePortsPullBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -524,6 +570,7 @@ impl VmwarePortsPullBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -540,6 +587,7 @@ impl VmwarePortsPullBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -548,6 +596,7 @@ impl VmwarePortsPullBuilder {
 impl std::future::IntoFuture for VmwarePortsPullBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -562,6 +611,7 @@ pub struct VmwarePortsUnlinkBuilder {
 impl VmwarePortsUnlinkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -570,6 +620,7 @@ impl VmwarePortsUnlinkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -586,6 +637,7 @@ impl VmwarePortsUnlinkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -594,6 +646,7 @@ impl VmwarePortsUnlinkBuilder {
 impl std::future::IntoFuture for VmwarePortsUnlinkBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -608,6 +661,7 @@ pub struct VmwarePortsDestroyBuilder {
 impl VmwarePortsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -616,6 +670,7 @@ impl VmwarePortsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -631,6 +686,7 @@ impl VmwarePortsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -639,6 +695,7 @@ impl VmwarePortsDestroyBuilder {
 impl std::future::IntoFuture for VmwarePortsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -654,6 +711,7 @@ pub struct VmwarePortsSetErredBuilder {
 impl VmwarePortsSetErredBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -663,10 +721,12 @@ impl VmwarePortsSetErredBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::SetErredRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -686,6 +746,7 @@ impl VmwarePortsSetErredBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -694,6 +755,7 @@ impl VmwarePortsSetErredBuilder {
 impl std::future::IntoFuture for VmwarePortsSetErredBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -708,6 +770,7 @@ pub struct VmwarePortsSetOkBuilder {
 impl VmwarePortsSetOkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -716,6 +779,7 @@ impl VmwarePortsSetOkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -732,6 +796,7 @@ impl VmwarePortsSetOkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -740,6 +805,7 @@ impl VmwarePortsSetOkBuilder {
 impl std::future::IntoFuture for VmwarePortsSetOkBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -754,6 +820,7 @@ pub struct VmwarePortsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> VmwarePortsMock<'a> {
     /// Expects `GET /api/vmware-ports/` (operation `vmware_ports_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::VmwarePort>> {
@@ -766,6 +833,7 @@ impl<'a> VmwarePortsMock<'a> {
         )
     }
     /// Expects `GET /api/vmware-ports/{uuid}/` (operation `vmware_ports_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -780,6 +848,7 @@ impl<'a> VmwarePortsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/vmware-ports/{uuid}/pull/` (operation `vmware_ports_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn pull(
         &self,
         uuid: &Uuid,
@@ -794,6 +863,7 @@ impl<'a> VmwarePortsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/vmware-ports/{uuid}/unlink/` (operation `vmware_ports_unlink`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn unlink(
         &self,
         uuid: &Uuid,
@@ -808,6 +878,7 @@ impl<'a> VmwarePortsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/vmware-ports/{uuid}/` (operation `vmware_ports_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -822,6 +893,7 @@ impl<'a> VmwarePortsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/vmware-ports/{uuid}/set_erred/` (operation `vmware_ports_set_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_erred(
         &self,
         uuid: &Uuid,
@@ -836,6 +908,7 @@ impl<'a> VmwarePortsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/vmware-ports/{uuid}/set_ok/` (operation `vmware_ports_set_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_ok(
         &self,
         uuid: &Uuid,

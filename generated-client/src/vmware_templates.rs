@@ -25,6 +25,7 @@ impl<'a> VmwareTemplatesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`VmwareTemplatesListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> VmwareTemplatesListBuilder {
         VmwareTemplatesListBuilder {
             client: self.client.clone(),
@@ -45,6 +46,7 @@ impl<'a> VmwareTemplatesApi<'a> {
     /// - `200`
     ///
     /// Returns a [`VmwareTemplatesRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> VmwareTemplatesRetrieveBuilder {
         VmwareTemplatesRetrieveBuilder {
             client: self.client.clone(),
@@ -70,6 +72,7 @@ impl VmwareTemplatesListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -77,6 +80,7 @@ impl VmwareTemplatesListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -84,6 +88,7 @@ impl VmwareTemplatesListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -91,6 +96,7 @@ impl VmwareTemplatesListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -98,6 +104,7 @@ impl VmwareTemplatesListBuilder {
     /// Settings URL
     ///
     /// Query `settings`, string (uri).
+    #[inline]
     pub fn settings(mut self, value: impl Into<String>) -> Self {
         self.settings = Some(value.into());
         self
@@ -105,12 +112,14 @@ impl VmwareTemplatesListBuilder {
     /// Settings UUID
     ///
     /// Query `settings_uuid`, string (uuid).
+    #[inline]
     pub fn settings_uuid(mut self, value: Uuid) -> Self {
         self.settings_uuid = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -119,6 +128,7 @@ impl VmwareTemplatesListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -139,6 +149,7 @@ impl VmwareTemplatesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::VmwareTemplate>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -147,6 +158,7 @@ impl VmwareTemplatesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::VmwareTemplate> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -162,6 +174,7 @@ impl VmwareTemplatesListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/vmware-templates/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -173,6 +186,7 @@ impl VmwareTemplatesListBuilder {
 impl std::future::IntoFuture for VmwareTemplatesListBuilder {
     type Output = Result<runtime::Page<models::VmwareTemplate>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::VmwareTemplate>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -187,6 +201,7 @@ pub struct VmwareTemplatesRetrieveBuilder {
 impl VmwareTemplatesRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -195,6 +210,7 @@ impl VmwareTemplatesRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -211,6 +227,7 @@ impl VmwareTemplatesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::VmwareTemplate> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -219,6 +236,7 @@ impl VmwareTemplatesRetrieveBuilder {
 impl std::future::IntoFuture for VmwareTemplatesRetrieveBuilder {
     type Output = Result<models::VmwareTemplate, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::VmwareTemplate>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -233,6 +251,7 @@ pub struct VmwareTemplatesMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> VmwareTemplatesMock<'a> {
     /// Expects `GET /api/vmware-templates/` (operation `vmware_templates_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::VmwareTemplate>> {
@@ -245,6 +264,7 @@ impl<'a> VmwareTemplatesMock<'a> {
         )
     }
     /// Expects `GET /api/vmware-templates/{uuid}/` (operation `vmware_templates_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,

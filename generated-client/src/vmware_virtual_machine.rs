@@ -25,6 +25,7 @@ impl<'a> VmwareVirtualMachineApi<'a> {
     /// - `200`
     ///
     /// Returns a [`VmwareVirtualMachineListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> VmwareVirtualMachineListBuilder {
         VmwareVirtualMachineListBuilder {
             client: self.client.clone(),
@@ -60,6 +61,7 @@ impl<'a> VmwareVirtualMachineApi<'a> {
     /// - `200`
     ///
     /// Returns a [`VmwareVirtualMachineRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> VmwareVirtualMachineRetrieveBuilder {
         VmwareVirtualMachineRetrieveBuilder {
             client: self.client.clone(),
@@ -76,6 +78,7 @@ impl<'a> VmwareVirtualMachineApi<'a> {
     /// - `201`
     ///
     /// Returns a [`VmwareVirtualMachineCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::VmwareVirtualMachineRequest,
@@ -94,6 +97,7 @@ impl<'a> VmwareVirtualMachineApi<'a> {
     /// - `201`
     ///
     /// Returns a [`VmwareVirtualMachineCreateDiskBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create_disk(
         &self,
         uuid: Uuid,
@@ -114,6 +118,7 @@ impl<'a> VmwareVirtualMachineApi<'a> {
     /// - `201`
     ///
     /// Returns a [`VmwareVirtualMachineCreatePortBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create_port(
         &self,
         uuid: Uuid,
@@ -137,6 +142,7 @@ impl<'a> VmwareVirtualMachineApi<'a> {
     /// - `409`
     ///
     /// Returns a [`VmwareVirtualMachinePullBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn pull(&self, uuid: Uuid) -> VmwareVirtualMachinePullBuilder {
         VmwareVirtualMachinePullBuilder {
             client: self.client.clone(),
@@ -156,6 +162,7 @@ impl<'a> VmwareVirtualMachineApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`VmwareVirtualMachineUnlinkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn unlink(&self, uuid: Uuid) -> VmwareVirtualMachineUnlinkBuilder {
         VmwareVirtualMachineUnlinkBuilder {
             client: self.client.clone(),
@@ -171,6 +178,7 @@ impl<'a> VmwareVirtualMachineApi<'a> {
     /// - `200`
     ///
     /// Returns a [`VmwareVirtualMachineUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn update(
         &self,
         uuid: Uuid,
@@ -191,6 +199,7 @@ impl<'a> VmwareVirtualMachineApi<'a> {
     /// - `200`
     ///
     /// Returns a [`VmwareVirtualMachinePartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: Uuid,
@@ -210,6 +219,7 @@ impl<'a> VmwareVirtualMachineApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`VmwareVirtualMachineDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> VmwareVirtualMachineDestroyBuilder {
         VmwareVirtualMachineDestroyBuilder {
             client: self.client.clone(),
@@ -227,6 +237,7 @@ impl<'a> VmwareVirtualMachineApi<'a> {
     /// - `200`
     ///
     /// Returns a [`VmwareVirtualMachineConsoleRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn console_retrieve(
         &self,
         uuid: Uuid,
@@ -247,6 +258,7 @@ impl<'a> VmwareVirtualMachineApi<'a> {
     /// - `200`
     ///
     /// Returns a [`VmwareVirtualMachineWebConsoleRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn web_console_retrieve(
         &self,
         uuid: Uuid,
@@ -265,6 +277,7 @@ impl<'a> VmwareVirtualMachineApi<'a> {
     /// - `202`
     ///
     /// Returns a [`VmwareVirtualMachineRebootGuestBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn reboot_guest(&self, uuid: Uuid) -> VmwareVirtualMachineRebootGuestBuilder {
         VmwareVirtualMachineRebootGuestBuilder {
             client: self.client.clone(),
@@ -280,6 +293,7 @@ impl<'a> VmwareVirtualMachineApi<'a> {
     /// - `202`
     ///
     /// Returns a [`VmwareVirtualMachineResetBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn reset(&self, uuid: Uuid) -> VmwareVirtualMachineResetBuilder {
         VmwareVirtualMachineResetBuilder {
             client: self.client.clone(),
@@ -297,6 +311,7 @@ impl<'a> VmwareVirtualMachineApi<'a> {
     /// - `200`
     ///
     /// Returns a [`VmwareVirtualMachineSetErredBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_erred(&self, uuid: Uuid) -> VmwareVirtualMachineSetErredBuilder {
         VmwareVirtualMachineSetErredBuilder {
             client: self.client.clone(),
@@ -315,6 +330,7 @@ impl<'a> VmwareVirtualMachineApi<'a> {
     /// - `200`
     ///
     /// Returns a [`VmwareVirtualMachineSetOkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_ok(&self, uuid: Uuid) -> VmwareVirtualMachineSetOkBuilder {
         VmwareVirtualMachineSetOkBuilder {
             client: self.client.clone(),
@@ -330,6 +346,7 @@ impl<'a> VmwareVirtualMachineApi<'a> {
     /// - `202`
     ///
     /// Returns a [`VmwareVirtualMachineShutdownGuestBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn shutdown_guest(
         &self,
         uuid: Uuid,
@@ -348,6 +365,7 @@ impl<'a> VmwareVirtualMachineApi<'a> {
     /// - `202`
     ///
     /// Returns a [`VmwareVirtualMachineStartBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn start(&self, uuid: Uuid) -> VmwareVirtualMachineStartBuilder {
         VmwareVirtualMachineStartBuilder {
             client: self.client.clone(),
@@ -363,6 +381,7 @@ impl<'a> VmwareVirtualMachineApi<'a> {
     /// - `202`
     ///
     /// Returns a [`VmwareVirtualMachineStopBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn stop(&self, uuid: Uuid) -> VmwareVirtualMachineStopBuilder {
         VmwareVirtualMachineStopBuilder {
             client: self.client.clone(),
@@ -378,6 +397,7 @@ impl<'a> VmwareVirtualMachineApi<'a> {
     /// - `202`
     ///
     /// Returns a [`VmwareVirtualMachineSuspendBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn suspend(&self, uuid: Uuid) -> VmwareVirtualMachineSuspendBuilder {
         VmwareVirtualMachineSuspendBuilder {
             client: self.client.clone(),
@@ -418,6 +438,7 @@ impl VmwareVirtualMachineListBuilder {
     /// Backend ID
     ///
     /// Query `backend_id`, string.
+    #[inline]
     pub fn backend_id(mut self, value: impl Into<String>) -> Self {
         self.backend_id = Some(value.into());
         self
@@ -425,6 +446,7 @@ impl VmwareVirtualMachineListBuilder {
     /// Can manage
     ///
     /// Query `can_manage`, boolean.
+    #[inline]
     pub fn can_manage(mut self, value: bool) -> Self {
         self.can_manage = Some(value);
         self
@@ -432,6 +454,7 @@ impl VmwareVirtualMachineListBuilder {
     /// Customer UUID
     ///
     /// Query `customer`, string (uuid).
+    #[inline]
     pub fn customer(mut self, value: Uuid) -> Self {
         self.customer = Some(value);
         self
@@ -439,6 +462,7 @@ impl VmwareVirtualMachineListBuilder {
     /// Customer abbreviation
     ///
     /// Query `customer_abbreviation`, string.
+    #[inline]
     pub fn customer_abbreviation(mut self, value: impl Into<String>) -> Self {
         self.customer_abbreviation = Some(value.into());
         self
@@ -446,6 +470,7 @@ impl VmwareVirtualMachineListBuilder {
     /// Customer name
     ///
     /// Query `customer_name`, string.
+    #[inline]
     pub fn customer_name(mut self, value: impl Into<String>) -> Self {
         self.customer_name = Some(value.into());
         self
@@ -453,6 +478,7 @@ impl VmwareVirtualMachineListBuilder {
     /// Customer native name
     ///
     /// Query `customer_native_name`, string.
+    #[inline]
     pub fn customer_native_name(mut self, value: impl Into<String>) -> Self {
         self.customer_native_name = Some(value.into());
         self
@@ -460,6 +486,7 @@ impl VmwareVirtualMachineListBuilder {
     /// Customer UUID
     ///
     /// Query `customer_uuid`, string (uuid).
+    #[inline]
     pub fn customer_uuid(mut self, value: Uuid) -> Self {
         self.customer_uuid = Some(value);
         self
@@ -467,6 +494,7 @@ impl VmwareVirtualMachineListBuilder {
     /// Description
     ///
     /// Query `description`, string.
+    #[inline]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
@@ -474,6 +502,7 @@ impl VmwareVirtualMachineListBuilder {
     /// External IP
     ///
     /// Query `external_ip`, string.
+    #[inline]
     pub fn external_ip(mut self, value: impl Into<String>) -> Self {
         self.external_ip = Some(value.into());
         self
@@ -481,11 +510,13 @@ impl VmwareVirtualMachineListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -493,6 +524,7 @@ impl VmwareVirtualMachineListBuilder {
     /// Name
     ///
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -500,6 +532,7 @@ impl VmwareVirtualMachineListBuilder {
     /// Name (exact)
     ///
     /// Query `name_exact`, string.
+    #[inline]
     pub fn name_exact(mut self, value: impl Into<String>) -> Self {
         self.name_exact = Some(value.into());
         self
@@ -507,6 +540,7 @@ impl VmwareVirtualMachineListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -514,6 +548,7 @@ impl VmwareVirtualMachineListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -521,6 +556,7 @@ impl VmwareVirtualMachineListBuilder {
     /// Project UUID
     ///
     /// Query `project`, string (uuid).
+    #[inline]
     pub fn project(mut self, value: Uuid) -> Self {
         self.project = Some(value);
         self
@@ -528,6 +564,7 @@ impl VmwareVirtualMachineListBuilder {
     /// Project name
     ///
     /// Query `project_name`, string.
+    #[inline]
     pub fn project_name(mut self, value: impl Into<String>) -> Self {
         self.project_name = Some(value.into());
         self
@@ -535,11 +572,13 @@ impl VmwareVirtualMachineListBuilder {
     /// Project UUID
     ///
     /// Query `project_uuid`, string (uuid).
+    #[inline]
     pub fn project_uuid(mut self, value: Uuid) -> Self {
         self.project_uuid = Some(value);
         self
     }
     /// Query `runtime_state`, string.
+    #[inline]
     pub fn runtime_state(mut self, value: impl Into<String>) -> Self {
         self.runtime_state = Some(value.into());
         self
@@ -547,6 +586,7 @@ impl VmwareVirtualMachineListBuilder {
     /// Service settings name
     ///
     /// Query `service_settings_name`, string.
+    #[inline]
     pub fn service_settings_name(mut self, value: impl Into<String>) -> Self {
         self.service_settings_name = Some(value.into());
         self
@@ -554,6 +594,7 @@ impl VmwareVirtualMachineListBuilder {
     /// Service settings UUID
     ///
     /// Query `service_settings_uuid`, string (uuid).
+    #[inline]
     pub fn service_settings_uuid(mut self, value: Uuid) -> Self {
         self.service_settings_uuid = Some(value);
         self
@@ -563,17 +604,20 @@ impl VmwareVirtualMachineListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -582,6 +626,7 @@ impl VmwareVirtualMachineListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -617,6 +662,7 @@ impl VmwareVirtualMachineListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<runtime::Page<models::VmwareVirtualMachine>> {
@@ -627,6 +673,7 @@ impl VmwareVirtualMachineListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::VmwareVirtualMachine> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -642,6 +689,7 @@ impl VmwareVirtualMachineListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/vmware-virtual-machine/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -655,6 +703,7 @@ impl std::future::IntoFuture for VmwareVirtualMachineListBuilder {
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<models::VmwareVirtualMachine>,
     >;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -671,17 +720,20 @@ impl VmwareVirtualMachineRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -690,6 +742,7 @@ impl VmwareVirtualMachineRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -711,6 +764,7 @@ impl VmwareVirtualMachineRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::VmwareVirtualMachine> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -719,6 +773,7 @@ impl VmwareVirtualMachineRetrieveBuilder {
 impl std::future::IntoFuture for VmwareVirtualMachineRetrieveBuilder {
     type Output = Result<models::VmwareVirtualMachine, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::VmwareVirtualMachine>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -733,6 +788,7 @@ pub struct VmwareVirtualMachineCreateBuilder {
 impl VmwareVirtualMachineCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -741,6 +797,7 @@ impl VmwareVirtualMachineCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -755,6 +812,7 @@ impl VmwareVirtualMachineCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::VmwareVirtualMachine> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -763,6 +821,7 @@ impl VmwareVirtualMachineCreateBuilder {
 impl std::future::IntoFuture for VmwareVirtualMachineCreateBuilder {
     type Output = Result<models::VmwareVirtualMachine, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::VmwareVirtualMachine>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -778,6 +837,7 @@ pub struct VmwareVirtualMachineCreateDiskBuilder {
 impl VmwareVirtualMachineCreateDiskBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -786,6 +846,7 @@ impl VmwareVirtualMachineCreateDiskBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -806,6 +867,7 @@ impl VmwareVirtualMachineCreateDiskBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::VmwareDisk> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -814,6 +876,7 @@ impl VmwareVirtualMachineCreateDiskBuilder {
 impl std::future::IntoFuture for VmwareVirtualMachineCreateDiskBuilder {
     type Output = Result<models::VmwareDisk, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::VmwareDisk>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -829,6 +892,7 @@ pub struct VmwareVirtualMachineCreatePortBuilder {
 impl VmwareVirtualMachineCreatePortBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -837,6 +901,7 @@ impl VmwareVirtualMachineCreatePortBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -857,6 +922,7 @@ impl VmwareVirtualMachineCreatePortBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::VmwarePort> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -865,6 +931,7 @@ impl VmwareVirtualMachineCreatePortBuilder {
 impl std::future::IntoFuture for VmwareVirtualMachineCreatePortBuilder {
     type Output = Result<models::VmwarePort, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::VmwarePort>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -879,6 +946,7 @@ pub struct VmwareVirtualMachinePullBuilder {
 impl VmwareVirtualMachinePullBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -887,6 +955,7 @@ impl VmwareVirtualMachinePullBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -906,6 +975,7 @@ impl VmwareVirtualMachinePullBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -914,6 +984,7 @@ impl VmwareVirtualMachinePullBuilder {
 impl std::future::IntoFuture for VmwareVirtualMachinePullBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -928,6 +999,7 @@ pub struct VmwareVirtualMachineUnlinkBuilder {
 impl VmwareVirtualMachineUnlinkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -936,6 +1008,7 @@ impl VmwareVirtualMachineUnlinkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -955,6 +1028,7 @@ impl VmwareVirtualMachineUnlinkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -963,6 +1037,7 @@ impl VmwareVirtualMachineUnlinkBuilder {
 impl std::future::IntoFuture for VmwareVirtualMachineUnlinkBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -978,6 +1053,7 @@ pub struct VmwareVirtualMachineUpdateBuilder {
 impl VmwareVirtualMachineUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -986,6 +1062,7 @@ impl VmwareVirtualMachineUpdateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1006,6 +1083,7 @@ impl VmwareVirtualMachineUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::VmwareVirtualMachine> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1014,6 +1092,7 @@ impl VmwareVirtualMachineUpdateBuilder {
 impl std::future::IntoFuture for VmwareVirtualMachineUpdateBuilder {
     type Output = Result<models::VmwareVirtualMachine, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::VmwareVirtualMachine>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1029,6 +1108,7 @@ pub struct VmwareVirtualMachinePartialUpdateBuilder {
 impl VmwareVirtualMachinePartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1038,10 +1118,12 @@ impl VmwareVirtualMachinePartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedVmwareVirtualMachineRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1064,6 +1146,7 @@ impl VmwareVirtualMachinePartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::VmwareVirtualMachine> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1072,6 +1155,7 @@ impl VmwareVirtualMachinePartialUpdateBuilder {
 impl std::future::IntoFuture for VmwareVirtualMachinePartialUpdateBuilder {
     type Output = Result<models::VmwareVirtualMachine, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::VmwareVirtualMachine>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1086,6 +1170,7 @@ pub struct VmwareVirtualMachineDestroyBuilder {
 impl VmwareVirtualMachineDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1094,6 +1179,7 @@ impl VmwareVirtualMachineDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1113,6 +1199,7 @@ impl VmwareVirtualMachineDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -1121,6 +1208,7 @@ impl VmwareVirtualMachineDestroyBuilder {
 impl std::future::IntoFuture for VmwareVirtualMachineDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1135,6 +1223,7 @@ pub struct VmwareVirtualMachineConsoleRetrieveBuilder {
 impl VmwareVirtualMachineConsoleRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1143,6 +1232,7 @@ impl VmwareVirtualMachineConsoleRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1162,6 +1252,7 @@ impl VmwareVirtualMachineConsoleRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Url> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1170,6 +1261,7 @@ impl VmwareVirtualMachineConsoleRetrieveBuilder {
 impl std::future::IntoFuture for VmwareVirtualMachineConsoleRetrieveBuilder {
     type Output = Result<models::Url, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Url>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1184,6 +1276,7 @@ pub struct VmwareVirtualMachineWebConsoleRetrieveBuilder {
 impl VmwareVirtualMachineWebConsoleRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1192,6 +1285,7 @@ impl VmwareVirtualMachineWebConsoleRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1211,6 +1305,7 @@ impl VmwareVirtualMachineWebConsoleRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Url> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1219,6 +1314,7 @@ impl VmwareVirtualMachineWebConsoleRetrieveBuilder {
 impl std::future::IntoFuture for VmwareVirtualMachineWebConsoleRetrieveBuilder {
     type Output = Result<models::Url, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Url>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1233,6 +1329,7 @@ pub struct VmwareVirtualMachineRebootGuestBuilder {
 impl VmwareVirtualMachineRebootGuestBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1241,6 +1338,7 @@ impl VmwareVirtualMachineRebootGuestBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1260,6 +1358,7 @@ impl VmwareVirtualMachineRebootGuestBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1268,6 +1367,7 @@ impl VmwareVirtualMachineRebootGuestBuilder {
 impl std::future::IntoFuture for VmwareVirtualMachineRebootGuestBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1282,6 +1382,7 @@ pub struct VmwareVirtualMachineResetBuilder {
 impl VmwareVirtualMachineResetBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1290,6 +1391,7 @@ impl VmwareVirtualMachineResetBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1309,6 +1411,7 @@ impl VmwareVirtualMachineResetBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1317,6 +1420,7 @@ impl VmwareVirtualMachineResetBuilder {
 impl std::future::IntoFuture for VmwareVirtualMachineResetBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1332,6 +1436,7 @@ pub struct VmwareVirtualMachineSetErredBuilder {
 impl VmwareVirtualMachineSetErredBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1341,10 +1446,12 @@ impl VmwareVirtualMachineSetErredBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::SetErredRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1367,6 +1474,7 @@ impl VmwareVirtualMachineSetErredBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1375,6 +1483,7 @@ impl VmwareVirtualMachineSetErredBuilder {
 impl std::future::IntoFuture for VmwareVirtualMachineSetErredBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1389,6 +1498,7 @@ pub struct VmwareVirtualMachineSetOkBuilder {
 impl VmwareVirtualMachineSetOkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1397,6 +1507,7 @@ impl VmwareVirtualMachineSetOkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1416,6 +1527,7 @@ impl VmwareVirtualMachineSetOkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1424,6 +1536,7 @@ impl VmwareVirtualMachineSetOkBuilder {
 impl std::future::IntoFuture for VmwareVirtualMachineSetOkBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1438,6 +1551,7 @@ pub struct VmwareVirtualMachineShutdownGuestBuilder {
 impl VmwareVirtualMachineShutdownGuestBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1446,6 +1560,7 @@ impl VmwareVirtualMachineShutdownGuestBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1465,6 +1580,7 @@ impl VmwareVirtualMachineShutdownGuestBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1473,6 +1589,7 @@ impl VmwareVirtualMachineShutdownGuestBuilder {
 impl std::future::IntoFuture for VmwareVirtualMachineShutdownGuestBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1487,6 +1604,7 @@ pub struct VmwareVirtualMachineStartBuilder {
 impl VmwareVirtualMachineStartBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1495,6 +1613,7 @@ impl VmwareVirtualMachineStartBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1514,6 +1633,7 @@ impl VmwareVirtualMachineStartBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1522,6 +1642,7 @@ impl VmwareVirtualMachineStartBuilder {
 impl std::future::IntoFuture for VmwareVirtualMachineStartBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1536,6 +1657,7 @@ pub struct VmwareVirtualMachineStopBuilder {
 impl VmwareVirtualMachineStopBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1544,6 +1666,7 @@ impl VmwareVirtualMachineStopBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1563,6 +1686,7 @@ impl VmwareVirtualMachineStopBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1571,6 +1695,7 @@ impl VmwareVirtualMachineStopBuilder {
 impl std::future::IntoFuture for VmwareVirtualMachineStopBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1585,6 +1710,7 @@ pub struct VmwareVirtualMachineSuspendBuilder {
 impl VmwareVirtualMachineSuspendBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -1593,6 +1719,7 @@ impl VmwareVirtualMachineSuspendBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -1612,6 +1739,7 @@ impl VmwareVirtualMachineSuspendBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -1620,6 +1748,7 @@ impl VmwareVirtualMachineSuspendBuilder {
 impl std::future::IntoFuture for VmwareVirtualMachineSuspendBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1634,6 +1763,7 @@ pub struct VmwareVirtualMachineMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> VmwareVirtualMachineMock<'a> {
     /// Expects `GET /api/vmware-virtual-machine/` (operation `vmware_virtual_machine_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<
@@ -1649,6 +1779,7 @@ impl<'a> VmwareVirtualMachineMock<'a> {
         )
     }
     /// Expects `GET /api/vmware-virtual-machine/{uuid}/` (operation `vmware_virtual_machine_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -1663,6 +1794,7 @@ impl<'a> VmwareVirtualMachineMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/vmware-virtual-machine/` (operation `vmware_virtual_machine_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::VmwareVirtualMachine> {
@@ -1675,6 +1807,7 @@ impl<'a> VmwareVirtualMachineMock<'a> {
         )
     }
     /// Expects `POST /api/vmware-virtual-machine/{uuid}/create_disk/` (operation `vmware_virtual_machine_create_disk`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create_disk(
         &self,
         uuid: &Uuid,
@@ -1689,6 +1822,7 @@ impl<'a> VmwareVirtualMachineMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/vmware-virtual-machine/{uuid}/create_port/` (operation `vmware_virtual_machine_create_port`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create_port(
         &self,
         uuid: &Uuid,
@@ -1703,6 +1837,7 @@ impl<'a> VmwareVirtualMachineMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/vmware-virtual-machine/{uuid}/pull/` (operation `vmware_virtual_machine_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn pull(
         &self,
         uuid: &Uuid,
@@ -1717,6 +1852,7 @@ impl<'a> VmwareVirtualMachineMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/vmware-virtual-machine/{uuid}/unlink/` (operation `vmware_virtual_machine_unlink`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn unlink(
         &self,
         uuid: &Uuid,
@@ -1731,6 +1867,7 @@ impl<'a> VmwareVirtualMachineMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PUT /api/vmware-virtual-machine/{uuid}/` (operation `vmware_virtual_machine_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn update(
         &self,
         uuid: &Uuid,
@@ -1745,6 +1882,7 @@ impl<'a> VmwareVirtualMachineMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/vmware-virtual-machine/{uuid}/` (operation `vmware_virtual_machine_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -1759,6 +1897,7 @@ impl<'a> VmwareVirtualMachineMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/vmware-virtual-machine/{uuid}/` (operation `vmware_virtual_machine_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -1773,6 +1912,7 @@ impl<'a> VmwareVirtualMachineMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/vmware-virtual-machine/{uuid}/console/` (operation `vmware_virtual_machine_console_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn console_retrieve(
         &self,
         uuid: &Uuid,
@@ -1787,6 +1927,7 @@ impl<'a> VmwareVirtualMachineMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/vmware-virtual-machine/{uuid}/web_console/` (operation `vmware_virtual_machine_web_console_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn web_console_retrieve(
         &self,
         uuid: &Uuid,
@@ -1801,6 +1942,7 @@ impl<'a> VmwareVirtualMachineMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/vmware-virtual-machine/{uuid}/reboot_guest/` (operation `vmware_virtual_machine_reboot_guest`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn reboot_guest(
         &self,
         uuid: &Uuid,
@@ -1815,6 +1957,7 @@ impl<'a> VmwareVirtualMachineMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/vmware-virtual-machine/{uuid}/reset/` (operation `vmware_virtual_machine_reset`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn reset(
         &self,
         uuid: &Uuid,
@@ -1829,6 +1972,7 @@ impl<'a> VmwareVirtualMachineMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/vmware-virtual-machine/{uuid}/set_erred/` (operation `vmware_virtual_machine_set_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_erred(
         &self,
         uuid: &Uuid,
@@ -1843,6 +1987,7 @@ impl<'a> VmwareVirtualMachineMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/vmware-virtual-machine/{uuid}/set_ok/` (operation `vmware_virtual_machine_set_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_ok(
         &self,
         uuid: &Uuid,
@@ -1857,6 +2002,7 @@ impl<'a> VmwareVirtualMachineMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/vmware-virtual-machine/{uuid}/shutdown_guest/` (operation `vmware_virtual_machine_shutdown_guest`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn shutdown_guest(
         &self,
         uuid: &Uuid,
@@ -1871,6 +2017,7 @@ impl<'a> VmwareVirtualMachineMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/vmware-virtual-machine/{uuid}/start/` (operation `vmware_virtual_machine_start`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn start(
         &self,
         uuid: &Uuid,
@@ -1885,6 +2032,7 @@ impl<'a> VmwareVirtualMachineMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/vmware-virtual-machine/{uuid}/stop/` (operation `vmware_virtual_machine_stop`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn stop(
         &self,
         uuid: &Uuid,
@@ -1899,6 +2047,7 @@ impl<'a> VmwareVirtualMachineMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/vmware-virtual-machine/{uuid}/suspend/` (operation `vmware_virtual_machine_suspend`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn suspend(
         &self,
         uuid: &Uuid,

@@ -25,18 +25,22 @@ pub struct AccessSubnet {
 }
 impl AccessSubnet {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `inet` when present and valid.
+    #[inline]
     pub fn inet(&self) -> Option<&str> {
         self.inet.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `customer` when present and valid.
+    #[inline]
     pub fn customer(&self) -> Option<&str> {
         self.customer.as_str()
     }
@@ -62,6 +66,7 @@ pub struct AccessSubnetRequest {
 }
 impl AccessSubnetRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> AccessSubnetRequestBuilder {
         AccessSubnetRequestBuilder::default()
     }
@@ -74,17 +79,20 @@ pub struct AccessSubnetRequestBuilder {
 }
 impl AccessSubnetRequestBuilder {
     /// Sets `inet` (required).
+    #[inline]
     pub fn inet(mut self, inet: impl Into<String>) -> Self {
         self.inet = Some(inet.into());
         self
     }
     /// Sets `customer` (required).
+    #[inline]
     pub fn customer(mut self, customer: impl Into<String>) -> Self {
         self.customer = Some(customer.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<AccessSubnetRequest, runtime::Error> {
         Ok(AccessSubnetRequest {
             inet: self

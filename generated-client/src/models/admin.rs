@@ -65,66 +65,82 @@ pub struct Admin {
 }
 impl Admin {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `billing_sync` when present and valid.
+    #[inline]
     pub fn billing_sync(&self) -> Option<&str> {
         self.billing_sync.as_str()
     }
     /// `billing_sync_uuid` when present and valid.
+    #[inline]
     pub fn billing_sync_uuid(&self) -> Option<Uuid> {
         self.billing_sync_uuid.copied()
     }
     /// `report_period` when present and valid.
+    #[inline]
     pub fn report_period(&self) -> Option<&str> {
         self.report_period.as_str()
     }
     /// `arrow_line_reference` when present and valid.
+    #[inline]
     pub fn arrow_line_reference(&self) -> Option<&str> {
         self.arrow_line_reference.as_str()
     }
     /// `invoice_item_uuid` when present and valid.
+    #[inline]
     pub fn invoice_item_uuid(&self) -> Option<Uuid> {
         self.invoice_item_uuid.copied()
     }
     /// `original_price` when present and valid.
+    #[inline]
     pub fn original_price(&self) -> Option<&Decimal> {
         self.original_price.get()
     }
     /// `compensation_item_uuid` when present and valid.
+    #[inline]
     pub fn compensation_item_uuid(&self) -> Option<Uuid> {
         self.compensation_item_uuid.copied()
     }
     /// `has_compensation` when present and valid.
+    #[inline]
     pub fn has_compensation(&self) -> Option<bool> {
         self.has_compensation.copied()
     }
     /// `vendor_name` when present and valid.
+    #[inline]
     pub fn vendor_name(&self) -> Option<&str> {
         self.vendor_name.as_str()
     }
     /// `subscription_reference` when present and valid.
+    #[inline]
     pub fn subscription_reference(&self) -> Option<&str> {
         self.subscription_reference.as_str()
     }
     /// `classification` when present and valid.
+    #[inline]
     pub fn classification(&self) -> Option<&str> {
         self.classification.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `quantity` when present and valid.
+    #[inline]
     pub fn quantity(&self) -> Option<&Decimal> {
         self.quantity.get()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
@@ -166,30 +182,37 @@ pub struct AdminArrowBillingSyncsConsumptionStatisticsRetrieveResponse {
 }
 impl AdminArrowBillingSyncsConsumptionStatisticsRetrieveResponse {
     /// `total_records` when present and valid.
+    #[inline]
     pub fn total_records(&self) -> Option<i64> {
         self.total_records.copied()
     }
     /// `pending_records` when present and valid.
+    #[inline]
     pub fn pending_records(&self) -> Option<i64> {
         self.pending_records.copied()
     }
     /// `finalized_records` when present and valid.
+    #[inline]
     pub fn finalized_records(&self) -> Option<i64> {
         self.finalized_records.copied()
     }
     /// `reconciled_records` when present and valid.
+    #[inline]
     pub fn reconciled_records(&self) -> Option<i64> {
         self.reconciled_records.copied()
     }
     /// `total_consumed_sell` when present and valid.
+    #[inline]
     pub fn total_consumed_sell(&self) -> Option<&Decimal> {
         self.total_consumed_sell.get()
     }
     /// `total_adjustments` when present and valid.
+    #[inline]
     pub fn total_adjustments(&self) -> Option<&Decimal> {
         self.total_adjustments.get()
     }
     /// `period_breakdown` when present and valid.
+    #[inline]
     pub fn period_breakdown(
         &self,
     ) -> Option<
@@ -226,22 +249,27 @@ pub struct AdminArrowBillingSyncsConsumptionStatisticsRetrieveResponsePeriodBrea
 }
 impl AdminArrowBillingSyncsConsumptionStatisticsRetrieveResponsePeriodBreakdown {
     /// `period` when present and valid.
+    #[inline]
     pub fn period(&self) -> Option<&str> {
         self.period.as_str()
     }
     /// `count` when present and valid.
+    #[inline]
     pub fn count(&self) -> Option<i64> {
         self.count.copied()
     }
     /// `consumed_sell` when present and valid.
+    #[inline]
     pub fn consumed_sell(&self) -> Option<&Decimal> {
         self.consumed_sell.get()
     }
     /// `finalized_count` when present and valid.
+    #[inline]
     pub fn finalized_count(&self) -> Option<i64> {
         self.finalized_count.copied()
     }
     /// `reconciled_count` when present and valid.
+    #[inline]
     pub fn reconciled_count(&self) -> Option<i64> {
         self.reconciled_count.copied()
     }
@@ -268,18 +296,22 @@ pub struct AdminArrowBillingSyncsConsumptionStatusRetrieveResponse {
 }
 impl AdminArrowBillingSyncsConsumptionStatusRetrieveResponse {
     /// `global_sync_enabled` when present and valid.
+    #[inline]
     pub fn global_sync_enabled(&self) -> Option<bool> {
         self.global_sync_enabled.copied()
     }
     /// `settings_sync_enabled` when present and valid.
+    #[inline]
     pub fn settings_sync_enabled(&self) -> Option<bool> {
         self.settings_sync_enabled.copied()
     }
     /// `settings_uuid` when present and valid.
+    #[inline]
     pub fn settings_uuid(&self) -> Option<Uuid> {
         self.settings_uuid.copied()
     }
     /// `last_sync_run` when present and valid.
+    #[inline]
     pub fn last_sync_run(&self) -> Option<DateTime> {
         self.last_sync_run.copied()
     }
@@ -367,92 +399,114 @@ pub struct AdminArrowBillingSyncsListResponse {
 }
 impl AdminArrowBillingSyncsListResponse {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `customer_mapping` when present and valid.
+    #[inline]
     pub fn customer_mapping(&self) -> Option<&str> {
         self.customer_mapping.as_str()
     }
     /// `customer_mapping_uuid` when present and valid.
+    #[inline]
     pub fn customer_mapping_uuid(&self) -> Option<Uuid> {
         self.customer_mapping_uuid.copied()
     }
     /// `arrow_reference` when present and valid.
+    #[inline]
     pub fn arrow_reference(&self) -> Option<&str> {
         self.arrow_reference.as_str()
     }
     /// `waldur_customer_name` when present and valid.
+    #[inline]
     pub fn waldur_customer_name(&self) -> Option<&str> {
         self.waldur_customer_name.as_str()
     }
     /// `statement_reference` when present and valid.
+    #[inline]
     pub fn statement_reference(&self) -> Option<&str> {
         self.statement_reference.as_str()
     }
     /// `report_period` when present and valid.
+    #[inline]
     pub fn report_period(&self) -> Option<&str> {
         self.report_period.as_str()
     }
     /// `arrow_state` when present and valid.
+    #[inline]
     pub fn arrow_state(&self) -> Option<&str> {
         self.arrow_state.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&serde_json::Value> {
         self.state.get()
     }
     /// `state_display` when present and valid.
+    #[inline]
     pub fn state_display(&self) -> Option<&str> {
         self.state_display.as_str()
     }
     /// `buy_total` when present and valid.
+    #[inline]
     pub fn buy_total(&self) -> Option<&Decimal> {
         self.buy_total.get()
     }
     /// `sell_total` when present and valid.
+    #[inline]
     pub fn sell_total(&self) -> Option<&Decimal> {
         self.sell_total.get()
     }
     /// `currency` when present and valid.
+    #[inline]
     pub fn currency(&self) -> Option<&str> {
         self.currency.as_str()
     }
     /// `invoice_uuid` when present and valid.
+    #[inline]
     pub fn invoice_uuid(&self) -> Option<Uuid> {
         self.invoice_uuid.copied()
     }
     /// `error_message` when present and valid.
+    #[inline]
     pub fn error_message(&self) -> Option<&str> {
         self.error_message.as_str()
     }
     /// `synced_at` when present and valid.
+    #[inline]
     pub fn synced_at(&self) -> Option<DateTime> {
         self.synced_at.copied()
     }
     /// `validated_at` when present and valid.
+    #[inline]
     pub fn validated_at(&self) -> Option<DateTime> {
         self.validated_at.copied()
     }
     /// `reconciled_at` when present and valid.
+    #[inline]
     pub fn reconciled_at(&self) -> Option<DateTime> {
         self.reconciled_at.copied()
     }
     /// `items` when present and valid.
+    #[inline]
     pub fn items(
         &self,
     ) -> Option<&[Lenient<models::AdminArrowBillingSyncsListResponseItem>]> {
         self.items.as_slice()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
@@ -513,46 +567,57 @@ pub struct AdminArrowBillingSyncsListResponseItem {
 }
 impl AdminArrowBillingSyncsListResponseItem {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `arrow_line_reference` when present and valid.
+    #[inline]
     pub fn arrow_line_reference(&self) -> Option<&str> {
         self.arrow_line_reference.as_str()
     }
     /// `invoice_item_uuid` when present and valid.
+    #[inline]
     pub fn invoice_item_uuid(&self) -> Option<Uuid> {
         self.invoice_item_uuid.copied()
     }
     /// `original_price` when present and valid.
+    #[inline]
     pub fn original_price(&self) -> Option<&Decimal> {
         self.original_price.get()
     }
     /// `compensation_item_uuid` when present and valid.
+    #[inline]
     pub fn compensation_item_uuid(&self) -> Option<Uuid> {
         self.compensation_item_uuid.copied()
     }
     /// `vendor_name` when present and valid.
+    #[inline]
     pub fn vendor_name(&self) -> Option<&str> {
         self.vendor_name.as_str()
     }
     /// `subscription_reference` when present and valid.
+    #[inline]
     pub fn subscription_reference(&self) -> Option<&str> {
         self.subscription_reference.as_str()
     }
     /// `classification` when present and valid.
+    #[inline]
     pub fn classification(&self) -> Option<&str> {
         self.classification.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `quantity` when present and valid.
+    #[inline]
     pub fn quantity(&self) -> Option<&Decimal> {
         self.quantity.get()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
@@ -587,30 +652,37 @@ pub struct AdminArrowBillingSyncsPendingRecordsListResponse {
 }
 impl AdminArrowBillingSyncsPendingRecordsListResponse {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `resource_uuid` when present and valid.
+    #[inline]
     pub fn resource_uuid(&self) -> Option<Uuid> {
         self.resource_uuid.copied()
     }
     /// `resource_name` when present and valid.
+    #[inline]
     pub fn resource_name(&self) -> Option<&str> {
         self.resource_name.as_str()
     }
     /// `license_reference` when present and valid.
+    #[inline]
     pub fn license_reference(&self) -> Option<&str> {
         self.license_reference.as_str()
     }
     /// `billing_period` when present and valid.
+    #[inline]
     pub fn billing_period(&self) -> Option<Date> {
         self.billing_period.copied()
     }
     /// `consumed_sell` when present and valid.
+    #[inline]
     pub fn consumed_sell(&self) -> Option<&Decimal> {
         self.consumed_sell.get()
     }
     /// `last_sync_at` when present and valid.
+    #[inline]
     pub fn last_sync_at(&self) -> Option<DateTime> {
         self.last_sync_at.copied()
     }
@@ -704,106 +776,132 @@ pub struct AdminArrowConsumptionRecordsListResponse {
 }
 impl AdminArrowConsumptionRecordsListResponse {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `resource` when present and valid.
+    #[inline]
     pub fn resource(&self) -> Option<&str> {
         self.resource.as_str()
     }
     /// `resource_uuid` when present and valid.
+    #[inline]
     pub fn resource_uuid(&self) -> Option<Uuid> {
         self.resource_uuid.copied()
     }
     /// `resource_name` when present and valid.
+    #[inline]
     pub fn resource_name(&self) -> Option<&str> {
         self.resource_name.as_str()
     }
     /// `project_uuid` when present and valid.
+    #[inline]
     pub fn project_uuid(&self) -> Option<Uuid> {
         self.project_uuid.copied()
     }
     /// `project_name` when present and valid.
+    #[inline]
     pub fn project_name(&self) -> Option<&str> {
         self.project_name.as_str()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `license_reference` when present and valid.
+    #[inline]
     pub fn license_reference(&self) -> Option<&str> {
         self.license_reference.as_str()
     }
     /// `billing_period` when present and valid.
+    #[inline]
     pub fn billing_period(&self) -> Option<Date> {
         self.billing_period.copied()
     }
     /// `consumed_sell` when present and valid.
+    #[inline]
     pub fn consumed_sell(&self) -> Option<&Decimal> {
         self.consumed_sell.get()
     }
     /// `consumed_buy` when present and valid.
+    #[inline]
     pub fn consumed_buy(&self) -> Option<&Decimal> {
         self.consumed_buy.get()
     }
     /// `final_sell` when present and valid.
+    #[inline]
     pub fn final_sell(&self) -> Option<&Decimal> {
         self.final_sell.get()
     }
     /// `final_buy` when present and valid.
+    #[inline]
     pub fn final_buy(&self) -> Option<&Decimal> {
         self.final_buy.get()
     }
     /// `invoice_item_uuid` when present and valid.
+    #[inline]
     pub fn invoice_item_uuid(&self) -> Option<Uuid> {
         self.invoice_item_uuid.copied()
     }
     /// `compensation_item_uuid` when present and valid.
+    #[inline]
     pub fn compensation_item_uuid(&self) -> Option<Uuid> {
         self.compensation_item_uuid.copied()
     }
     /// `last_sync_at` when present and valid.
+    #[inline]
     pub fn last_sync_at(&self) -> Option<DateTime> {
         self.last_sync_at.copied()
     }
     /// `finalized_at` when present and valid.
+    #[inline]
     pub fn finalized_at(&self) -> Option<DateTime> {
         self.finalized_at.copied()
     }
     /// `reconciled_at` when present and valid.
+    #[inline]
     pub fn reconciled_at(&self) -> Option<DateTime> {
         self.reconciled_at.copied()
     }
     /// `is_finalized` when present and valid.
+    #[inline]
     pub fn is_finalized(&self) -> Option<bool> {
         self.is_finalized.copied()
     }
     /// `is_reconciled` when present and valid.
+    #[inline]
     pub fn is_reconciled(&self) -> Option<bool> {
         self.is_reconciled.copied()
     }
     /// `adjustment_amount` when present and valid.
+    #[inline]
     pub fn adjustment_amount(&self) -> Option<&Decimal> {
         self.adjustment_amount.get()
     }
     /// `raw_data` when present and valid.
+    #[inline]
     pub fn raw_data(&self) -> Option<&serde_json::Value> {
         self.raw_data.get()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
@@ -860,10 +958,12 @@ pub struct AdminArrowCustomerMappingsAvailableCustomersRetrieveResponse {
 }
 impl AdminArrowCustomerMappingsAvailableCustomersRetrieveResponse {
     /// `settings_uuid` when present and valid.
+    #[inline]
     pub fn settings_uuid(&self) -> Option<Uuid> {
         self.settings_uuid.copied()
     }
     /// `arrow_customers` when present and valid.
+    #[inline]
     pub fn arrow_customers(
         &self,
     ) -> Option<
@@ -874,6 +974,7 @@ impl AdminArrowCustomerMappingsAvailableCustomersRetrieveResponse {
         self.arrow_customers.as_slice()
     }
     /// `waldur_customers` when present and valid.
+    #[inline]
     pub fn waldur_customers(
         &self,
     ) -> Option<
@@ -884,6 +985,7 @@ impl AdminArrowCustomerMappingsAvailableCustomersRetrieveResponse {
         self.waldur_customers.as_slice()
     }
     /// `suggestions` when present and valid.
+    #[inline]
     pub fn suggestions(
         &self,
     ) -> Option<
@@ -918,22 +1020,27 @@ pub struct AdminArrowCustomerMappingsAvailableCustomersRetrieveResponseArrowCust
 }
 impl AdminArrowCustomerMappingsAvailableCustomersRetrieveResponseArrowCustomer {
     /// `reference` when present and valid.
+    #[inline]
     pub fn reference(&self) -> Option<&str> {
         self.reference.as_str()
     }
     /// `companyName` when present and valid.
+    #[inline]
     pub fn company_name(&self) -> Option<&str> {
         self.company_name.as_str()
     }
     /// `email` when present and valid.
+    #[inline]
     pub fn email(&self) -> Option<&str> {
         self.email.as_str()
     }
     /// `city` when present and valid.
+    #[inline]
     pub fn city(&self) -> Option<&str> {
         self.city.as_str()
     }
     /// `countryCode` when present and valid.
+    #[inline]
     pub fn country_code(&self) -> Option<&str> {
         self.country_code.as_str()
     }
@@ -964,6 +1071,7 @@ pub struct AdminArrowCustomerMappingsAvailableCustomersRetrieveResponseSuggestio
 }
 impl AdminArrowCustomerMappingsAvailableCustomersRetrieveResponseSuggestion {
     /// `arrow_customer` when present and valid.
+    #[inline]
     pub fn arrow_customer(
         &self,
     ) -> Option<
@@ -972,6 +1080,7 @@ impl AdminArrowCustomerMappingsAvailableCustomersRetrieveResponseSuggestion {
         self.arrow_customer.get()
     }
     /// `suggested_waldur_customer` when present and valid.
+    #[inline]
     pub fn suggested_waldur_customer(
         &self,
     ) -> Option<
@@ -980,10 +1089,12 @@ impl AdminArrowCustomerMappingsAvailableCustomersRetrieveResponseSuggestion {
         self.suggested_waldur_customer.get()
     }
     /// `confidence` when present and valid.
+    #[inline]
     pub fn confidence(&self) -> Option<&Decimal> {
         self.confidence.get()
     }
     /// `existing_mapping` when present and valid.
+    #[inline]
     pub fn existing_mapping(&self) -> Option<bool> {
         self.existing_mapping.copied()
     }
@@ -1009,14 +1120,17 @@ pub struct AdminArrowCustomerMappingsAvailableCustomersRetrieveResponseSuggestio
 }
 impl AdminArrowCustomerMappingsAvailableCustomersRetrieveResponseSuggestionSuggestedWaldurCustomer {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `abbreviation` when present and valid.
+    #[inline]
     pub fn abbreviation(&self) -> Option<&str> {
         self.abbreviation.as_str()
     }
@@ -1076,58 +1190,72 @@ pub struct AdminArrowCustomerMappingsBillingSummaryRetrieveResponse {
 }
 impl AdminArrowCustomerMappingsBillingSummaryRetrieveResponse {
     /// `customer_mapping_uuid` when present and valid.
+    #[inline]
     pub fn customer_mapping_uuid(&self) -> Option<Uuid> {
         self.customer_mapping_uuid.copied()
     }
     /// `arrow_reference` when present and valid.
+    #[inline]
     pub fn arrow_reference(&self) -> Option<&str> {
         self.arrow_reference.as_str()
     }
     /// `arrow_company_name` when present and valid.
+    #[inline]
     pub fn arrow_company_name(&self) -> Option<&str> {
         self.arrow_company_name.as_str()
     }
     /// `waldur_customer_uuid` when present and valid.
+    #[inline]
     pub fn waldur_customer_uuid(&self) -> Option<Uuid> {
         self.waldur_customer_uuid.copied()
     }
     /// `waldur_customer_name` when present and valid.
+    #[inline]
     pub fn waldur_customer_name(&self) -> Option<&str> {
         self.waldur_customer_name.as_str()
     }
     /// `total_consumption_records` when present and valid.
+    #[inline]
     pub fn total_consumption_records(&self) -> Option<i64> {
         self.total_consumption_records.copied()
     }
     /// `total_consumed_sell` when present and valid.
+    #[inline]
     pub fn total_consumed_sell(&self) -> Option<&Decimal> {
         self.total_consumed_sell.get()
     }
     /// `total_final_sell` when present and valid.
+    #[inline]
     pub fn total_final_sell(&self) -> Option<&Decimal> {
         self.total_final_sell.get()
     }
     /// `pending_records` when present and valid.
+    #[inline]
     pub fn pending_records(&self) -> Option<i64> {
         self.pending_records.copied()
     }
     /// `finalized_records` when present and valid.
+    #[inline]
     pub fn finalized_records(&self) -> Option<i64> {
         self.finalized_records.copied()
     }
     /// `reconciled_records` when present and valid.
+    #[inline]
     pub fn reconciled_records(&self) -> Option<i64> {
         self.reconciled_records.copied()
     }
     /// `total_billing_syncs` when present and valid.
+    #[inline]
     pub fn total_billing_syncs(&self) -> Option<i64> {
         self.total_billing_syncs.copied()
     }
     /// `total_billing_sell` when present and valid.
+    #[inline]
     pub fn total_billing_sell(&self) -> Option<&Decimal> {
         self.total_billing_sell.get()
     }
     /// `recent_consumption_records` when present and valid.
+    #[inline]
     pub fn recent_consumption_records(
         &self,
     ) -> Option<
@@ -1138,6 +1266,7 @@ impl AdminArrowCustomerMappingsBillingSummaryRetrieveResponse {
         self.recent_consumption_records.as_slice()
     }
     /// `recent_billing_syncs` when present and valid.
+    #[inline]
     pub fn recent_billing_syncs(
         &self,
     ) -> Option<
@@ -1183,26 +1312,32 @@ pub struct AdminArrowCustomerMappingsBillingSummaryRetrieveResponseRecentBilling
 }
 impl AdminArrowCustomerMappingsBillingSummaryRetrieveResponseRecentBillingSync {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `report_period` when present and valid.
+    #[inline]
     pub fn report_period(&self) -> Option<&str> {
         self.report_period.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&str> {
         self.state.as_str()
     }
     /// `sell_total` when present and valid.
+    #[inline]
     pub fn sell_total(&self) -> Option<&Decimal> {
         self.sell_total.get()
     }
     /// `items_count` when present and valid.
+    #[inline]
     pub fn items_count(&self) -> Option<i64> {
         self.items_count.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
@@ -1237,34 +1372,42 @@ pub struct AdminArrowCustomerMappingsBillingSummaryRetrieveResponseRecentConsump
 }
 impl AdminArrowCustomerMappingsBillingSummaryRetrieveResponseRecentConsumptionRecord {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `license_reference` when present and valid.
+    #[inline]
     pub fn license_reference(&self) -> Option<&str> {
         self.license_reference.as_str()
     }
     /// `resource_name` when present and valid.
+    #[inline]
     pub fn resource_name(&self) -> Option<&str> {
         self.resource_name.as_str()
     }
     /// `billing_period` when present and valid.
+    #[inline]
     pub fn billing_period(&self) -> Option<Date> {
         self.billing_period.copied()
     }
     /// `consumed_sell` when present and valid.
+    #[inline]
     pub fn consumed_sell(&self) -> Option<&Decimal> {
         self.consumed_sell.get()
     }
     /// `final_sell` when present and valid.
+    #[inline]
     pub fn final_sell(&self) -> Option<&Decimal> {
         self.final_sell.get()
     }
     /// `is_finalized` when present and valid.
+    #[inline]
     pub fn is_finalized(&self) -> Option<bool> {
         self.is_finalized.copied()
     }
     /// `is_reconciled` when present and valid.
+    #[inline]
     pub fn is_reconciled(&self) -> Option<bool> {
         self.is_reconciled.copied()
     }
@@ -1323,18 +1466,22 @@ pub struct AdminArrowCustomerMappingsDiscoverLicensesRetrieveResponse {
 }
 impl AdminArrowCustomerMappingsDiscoverLicensesRetrieveResponse {
     /// `customer_mapping_uuid` when present and valid.
+    #[inline]
     pub fn customer_mapping_uuid(&self) -> Option<Uuid> {
         self.customer_mapping_uuid.copied()
     }
     /// `arrow_reference` when present and valid.
+    #[inline]
     pub fn arrow_reference(&self) -> Option<&str> {
         self.arrow_reference.as_str()
     }
     /// `waldur_customer_name` when present and valid.
+    #[inline]
     pub fn waldur_customer_name(&self) -> Option<&str> {
         self.waldur_customer_name.as_str()
     }
     /// `arrow_licenses` when present and valid.
+    #[inline]
     pub fn arrow_licenses(
         &self,
     ) -> Option<
@@ -1345,6 +1492,7 @@ impl AdminArrowCustomerMappingsDiscoverLicensesRetrieveResponse {
         self.arrow_licenses.as_slice()
     }
     /// `waldur_resources` when present and valid.
+    #[inline]
     pub fn waldur_resources(
         &self,
     ) -> Option<
@@ -1355,6 +1503,7 @@ impl AdminArrowCustomerMappingsDiscoverLicensesRetrieveResponse {
         self.waldur_resources.as_slice()
     }
     /// `suggestions` when present and valid.
+    #[inline]
     pub fn suggestions(
         &self,
     ) -> Option<
@@ -1365,6 +1514,7 @@ impl AdminArrowCustomerMappingsDiscoverLicensesRetrieveResponse {
         self.suggestions.as_slice()
     }
     /// `error` when present and valid.
+    #[inline]
     pub fn error(&self) -> Option<&str> {
         self.error.as_str()
     }
@@ -1396,22 +1546,27 @@ pub struct AdminArrowCustomerMappingsDiscoverLicensesRetrieveResponseArrowLicens
 }
 impl AdminArrowCustomerMappingsDiscoverLicensesRetrieveResponseArrowLicense {
     /// `license_reference` when present and valid.
+    #[inline]
     pub fn license_reference(&self) -> Option<&str> {
         self.license_reference.as_str()
     }
     /// `vendor_name` when present and valid.
+    #[inline]
     pub fn vendor_name(&self) -> Option<&str> {
         self.vendor_name.as_str()
     }
     /// `offer_name` when present and valid.
+    #[inline]
     pub fn offer_name(&self) -> Option<&str> {
         self.offer_name.as_str()
     }
     /// `offer_sku` when present and valid.
+    #[inline]
     pub fn offer_sku(&self) -> Option<&str> {
         self.offer_sku.as_str()
     }
     /// `friendly_name` when present and valid.
+    #[inline]
     pub fn friendly_name(&self) -> Option<&str> {
         self.friendly_name.as_str()
     }
@@ -1442,22 +1597,27 @@ pub struct AdminArrowCustomerMappingsDiscoverLicensesRetrieveResponseSuggestion 
 }
 impl AdminArrowCustomerMappingsDiscoverLicensesRetrieveResponseSuggestion {
     /// `resource_uuid` when present and valid.
+    #[inline]
     pub fn resource_uuid(&self) -> Option<Uuid> {
         self.resource_uuid.copied()
     }
     /// `resource_name` when present and valid.
+    #[inline]
     pub fn resource_name(&self) -> Option<&str> {
         self.resource_name.as_str()
     }
     /// `license_reference` when present and valid.
+    #[inline]
     pub fn license_reference(&self) -> Option<&str> {
         self.license_reference.as_str()
     }
     /// `license_name` when present and valid.
+    #[inline]
     pub fn license_name(&self) -> Option<&str> {
         self.license_name.as_str()
     }
     /// `confidence` when present and valid.
+    #[inline]
     pub fn confidence(&self) -> Option<&Decimal> {
         self.confidence.get()
     }
@@ -1491,26 +1651,32 @@ pub struct AdminArrowCustomerMappingsDiscoverLicensesRetrieveResponseWaldurResou
 }
 impl AdminArrowCustomerMappingsDiscoverLicensesRetrieveResponseWaldurResource {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `backend_id` when present and valid.
+    #[inline]
     pub fn backend_id(&self) -> Option<&str> {
         self.backend_id.as_str()
     }
     /// `project_name` when present and valid.
+    #[inline]
     pub fn project_name(&self) -> Option<&str> {
         self.project_name.as_str()
     }
     /// `offering_name` when present and valid.
+    #[inline]
     pub fn offering_name(&self) -> Option<&str> {
         self.offering_name.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&str> {
         self.state.as_str()
     }
@@ -1579,30 +1745,37 @@ pub struct AdminArrowCustomerMappingsFetchArrowDataRetrieveResponse {
 }
 impl AdminArrowCustomerMappingsFetchArrowDataRetrieveResponse {
     /// `customer_mapping_uuid` when present and valid.
+    #[inline]
     pub fn customer_mapping_uuid(&self) -> Option<Uuid> {
         self.customer_mapping_uuid.copied()
     }
     /// `arrow_reference` when present and valid.
+    #[inline]
     pub fn arrow_reference(&self) -> Option<&str> {
         self.arrow_reference.as_str()
     }
     /// `arrow_company_name` when present and valid.
+    #[inline]
     pub fn arrow_company_name(&self) -> Option<&str> {
         self.arrow_company_name.as_str()
     }
     /// `waldur_customer_name` when present and valid.
+    #[inline]
     pub fn waldur_customer_name(&self) -> Option<&str> {
         self.waldur_customer_name.as_str()
     }
     /// `period` when present and valid.
+    #[inline]
     pub fn period(&self) -> Option<&str> {
         self.period.as_str()
     }
     /// `billing_available` when present and valid.
+    #[inline]
     pub fn billing_available(&self) -> Option<bool> {
         self.billing_available.copied()
     }
     /// `billing_lines` when present and valid.
+    #[inline]
     pub fn billing_lines(
         &self,
     ) -> Option<
@@ -1613,14 +1786,17 @@ impl AdminArrowCustomerMappingsFetchArrowDataRetrieveResponse {
         self.billing_lines.as_slice()
     }
     /// `billing_total_sell` when present and valid.
+    #[inline]
     pub fn billing_total_sell(&self) -> Option<&Decimal> {
         self.billing_total_sell.get()
     }
     /// `billing_total_buy` when present and valid.
+    #[inline]
     pub fn billing_total_buy(&self) -> Option<&Decimal> {
         self.billing_total_buy.get()
     }
     /// `consumption_lines` when present and valid.
+    #[inline]
     pub fn consumption_lines(
         &self,
     ) -> Option<
@@ -1631,26 +1807,32 @@ impl AdminArrowCustomerMappingsFetchArrowDataRetrieveResponse {
         self.consumption_lines.as_slice()
     }
     /// `consumption_total_sell` when present and valid.
+    #[inline]
     pub fn consumption_total_sell(&self) -> Option<&Decimal> {
         self.consumption_total_sell.get()
     }
     /// `consumption_total_buy` when present and valid.
+    #[inline]
     pub fn consumption_total_buy(&self) -> Option<&Decimal> {
         self.consumption_total_buy.get()
     }
     /// `total_customer_resources` when present and valid.
+    #[inline]
     pub fn total_customer_resources(&self) -> Option<i64> {
         self.total_customer_resources.copied()
     }
     /// `resources_with_backend_id` when present and valid.
+    #[inline]
     pub fn resources_with_backend_id(&self) -> Option<i64> {
         self.resources_with_backend_id.copied()
     }
     /// `matched_resources` when present and valid.
+    #[inline]
     pub fn matched_resources(&self) -> Option<i64> {
         self.matched_resources.copied()
     }
     /// `error` when present and valid.
+    #[inline]
     pub fn error(&self) -> Option<&str> {
         self.error.as_str()
     }
@@ -1696,34 +1878,42 @@ pub struct AdminArrowCustomerMappingsFetchArrowDataRetrieveResponseBillingLine {
 }
 impl AdminArrowCustomerMappingsFetchArrowDataRetrieveResponseBillingLine {
     /// `vendor_name` when present and valid.
+    #[inline]
     pub fn vendor_name(&self) -> Option<&str> {
         self.vendor_name.as_str()
     }
     /// `subscription_reference` when present and valid.
+    #[inline]
     pub fn subscription_reference(&self) -> Option<&str> {
         self.subscription_reference.as_str()
     }
     /// `license_reference` when present and valid.
+    #[inline]
     pub fn license_reference(&self) -> Option<&str> {
         self.license_reference.as_str()
     }
     /// `offer_sku` when present and valid.
+    #[inline]
     pub fn offer_sku(&self) -> Option<&str> {
         self.offer_sku.as_str()
     }
     /// `classification` when present and valid.
+    #[inline]
     pub fn classification(&self) -> Option<&str> {
         self.classification.as_str()
     }
     /// `quantity` when present and valid.
+    #[inline]
     pub fn quantity(&self) -> Option<&Decimal> {
         self.quantity.get()
     }
     /// `sell_price` when present and valid.
+    #[inline]
     pub fn sell_price(&self) -> Option<&Decimal> {
         self.sell_price.get()
     }
     /// `buy_price` when present and valid.
+    #[inline]
     pub fn buy_price(&self) -> Option<&Decimal> {
         self.buy_price.get()
     }
@@ -1764,30 +1954,37 @@ pub struct AdminArrowCustomerMappingsFetchArrowDataRetrieveResponseConsumptionLi
 }
 impl AdminArrowCustomerMappingsFetchArrowDataRetrieveResponseConsumptionLine {
     /// `license_reference` when present and valid.
+    #[inline]
     pub fn license_reference(&self) -> Option<&str> {
         self.license_reference.as_str()
     }
     /// `resource_name` when present and valid.
+    #[inline]
     pub fn resource_name(&self) -> Option<&str> {
         self.resource_name.as_str()
     }
     /// `resource_uuid` when present and valid.
+    #[inline]
     pub fn resource_uuid(&self) -> Option<&str> {
         self.resource_uuid.as_str()
     }
     /// `period` when present and valid.
+    #[inline]
     pub fn period(&self) -> Option<&str> {
         self.period.as_str()
     }
     /// `sell_price` when present and valid.
+    #[inline]
     pub fn sell_price(&self) -> Option<&Decimal> {
         self.sell_price.get()
     }
     /// `buy_price` when present and valid.
+    #[inline]
     pub fn buy_price(&self) -> Option<&Decimal> {
         self.buy_price.get()
     }
     /// `error` when present and valid.
+    #[inline]
     pub fn error(&self) -> Option<&str> {
         self.error.as_str()
     }
@@ -1825,38 +2022,47 @@ pub struct AdminMatrixAppserviceStatusRetrieveResponse {
 }
 impl AdminMatrixAppserviceStatusRetrieveResponse {
     /// `enabled` when present and valid.
+    #[inline]
     pub fn enabled(&self) -> Option<bool> {
         self.enabled.copied()
     }
     /// `as_token_configured` when present and valid.
+    #[inline]
     pub fn as_token_configured(&self) -> Option<bool> {
         self.as_token_configured.copied()
     }
     /// `hs_token_configured` when present and valid.
+    #[inline]
     pub fn hs_token_configured(&self) -> Option<bool> {
         self.hs_token_configured.copied()
     }
     /// `sender_localpart` when present and valid.
+    #[inline]
     pub fn sender_localpart(&self) -> Option<&str> {
         self.sender_localpart.as_str()
     }
     /// `bot_user_id` when present and valid.
+    #[inline]
     pub fn bot_user_id(&self) -> Option<&str> {
         self.bot_user_id.as_str()
     }
     /// `webhook_path` when present and valid.
+    #[inline]
     pub fn webhook_path(&self) -> Option<&str> {
         self.webhook_path.as_str()
     }
     /// `homeserver_url` when present and valid.
+    #[inline]
     pub fn homeserver_url(&self) -> Option<&str> {
         self.homeserver_url.as_str()
     }
     /// `homeserver_domain` when present and valid.
+    #[inline]
     pub fn homeserver_domain(&self) -> Option<&str> {
         self.homeserver_domain.as_str()
     }
     /// `transaction_count` when present and valid.
+    #[inline]
     pub fn transaction_count(&self) -> Option<i64> {
         self.transaction_count.copied()
     }
@@ -1884,10 +2090,12 @@ pub struct AdminMatrixDiagnosticsRetrieveResponse {
 }
 impl AdminMatrixDiagnosticsRetrieveResponse {
     /// `ok` when present and valid.
+    #[inline]
     pub fn ok(&self) -> Option<bool> {
         self.ok.copied()
     }
     /// `checks` when present and valid.
+    #[inline]
     pub fn checks(
         &self,
     ) -> Option<&[Lenient<models::AdminMatrixDiagnosticsRetrieveResponseCheck>]> {
@@ -1914,18 +2122,22 @@ pub struct AdminMatrixDiagnosticsRetrieveResponseCheck {
 }
 impl AdminMatrixDiagnosticsRetrieveResponseCheck {
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `label` when present and valid.
+    #[inline]
     pub fn label(&self) -> Option<&str> {
         self.label.as_str()
     }
     /// `ok` when present and valid.
+    #[inline]
     pub fn ok(&self) -> Option<bool> {
         self.ok.copied()
     }
     /// `detail` when present and valid.
+    #[inline]
     pub fn detail(&self) -> Option<&str> {
         self.detail.as_str()
     }
@@ -1951,18 +2163,21 @@ pub struct AdminMatrixLivekitOverviewRetrieveResponse {
 }
 impl AdminMatrixLivekitOverviewRetrieveResponse {
     /// `rooms` when present and valid.
+    #[inline]
     pub fn rooms(
         &self,
     ) -> Option<&[Lenient<models::AdminMatrixLivekitOverviewRetrieveResponseRoom>]> {
         self.rooms.as_slice()
     }
     /// `totals` when present and valid.
+    #[inline]
     pub fn totals(
         &self,
     ) -> Option<&models::AdminMatrixLivekitOverviewRetrieveResponseTotals> {
         self.totals.get()
     }
     /// `livekit_url` when present and valid.
+    #[inline]
     pub fn livekit_url(&self) -> Option<&str> {
         self.livekit_url.as_str()
     }
@@ -1994,30 +2209,37 @@ pub struct AdminMatrixLivekitOverviewRetrieveResponseRoom {
 }
 impl AdminMatrixLivekitOverviewRetrieveResponseRoom {
     /// `sid` when present and valid.
+    #[inline]
     pub fn sid(&self) -> Option<&str> {
         self.sid.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `num_participants` when present and valid.
+    #[inline]
     pub fn num_participants(&self) -> Option<i64> {
         self.num_participants.copied()
     }
     /// `num_publishers` when present and valid.
+    #[inline]
     pub fn num_publishers(&self) -> Option<i64> {
         self.num_publishers.copied()
     }
     /// `creation_time` when present and valid.
+    #[inline]
     pub fn creation_time(&self) -> Option<i64> {
         self.creation_time.copied()
     }
     /// `max_participants` when present and valid.
+    #[inline]
     pub fn max_participants(&self) -> Option<i64> {
         self.max_participants.copied()
     }
     /// `metadata` when present and valid.
+    #[inline]
     pub fn metadata(&self) -> Option<&str> {
         self.metadata.as_str()
     }
@@ -2043,14 +2265,17 @@ pub struct AdminMatrixLivekitOverviewRetrieveResponseTotals {
 }
 impl AdminMatrixLivekitOverviewRetrieveResponseTotals {
     /// `room_count` when present and valid.
+    #[inline]
     pub fn room_count(&self) -> Option<i64> {
         self.room_count.copied()
     }
     /// `participant_count` when present and valid.
+    #[inline]
     pub fn participant_count(&self) -> Option<i64> {
         self.participant_count.copied()
     }
     /// `publisher_count` when present and valid.
+    #[inline]
     pub fn publisher_count(&self) -> Option<i64> {
         self.publisher_count.copied()
     }
@@ -2082,26 +2307,32 @@ pub struct AdminMatrixLivekitParticipantsListResponse {
 }
 impl AdminMatrixLivekitParticipantsListResponse {
     /// `sid` when present and valid.
+    #[inline]
     pub fn sid(&self) -> Option<&str> {
         self.sid.as_str()
     }
     /// `identity` when present and valid.
+    #[inline]
     pub fn identity(&self) -> Option<&str> {
         self.identity.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&str> {
         self.state.as_str()
     }
     /// `is_publisher` when present and valid.
+    #[inline]
     pub fn is_publisher(&self) -> Option<bool> {
         self.is_publisher.copied()
     }
     /// `joined_at` when present and valid.
+    #[inline]
     pub fn joined_at(&self) -> Option<i64> {
         self.joined_at.copied()
     }
     /// `tracks` when present and valid.
+    #[inline]
     pub fn tracks(
         &self,
     ) -> Option<&[Lenient<models::AdminMatrixLivekitParticipantsListResponseTrack>]> {
@@ -2134,26 +2365,32 @@ pub struct AdminMatrixLivekitParticipantsListResponseTrack {
 }
 impl AdminMatrixLivekitParticipantsListResponseTrack {
     /// `sid` when present and valid.
+    #[inline]
     pub fn sid(&self) -> Option<&str> {
         self.sid.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `type` when present and valid.
+    #[inline]
     pub fn type_(&self) -> Option<&str> {
         self.type_.as_str()
     }
     /// `muted` when present and valid.
+    #[inline]
     pub fn muted(&self) -> Option<bool> {
         self.muted.copied()
     }
     /// `width` when present and valid.
+    #[inline]
     pub fn width(&self) -> Option<i64> {
         self.width.copied()
     }
     /// `height` when present and valid.
+    #[inline]
     pub fn height(&self) -> Option<i64> {
         self.height.copied()
     }
@@ -2175,10 +2412,12 @@ pub struct AdminMatrixReprovisionResponse {
 }
 impl AdminMatrixReprovisionResponse {
     /// `rooms_reprovisioned` when present and valid.
+    #[inline]
     pub fn rooms_reprovisioned(&self) -> Option<i64> {
         self.rooms_reprovisioned.copied()
     }
     /// `users_reset` when present and valid.
+    #[inline]
     pub fn users_reset(&self) -> Option<i64> {
         self.users_reset.copied()
     }
@@ -2205,18 +2444,22 @@ pub struct ArrowCredentials {
 }
 impl ArrowCredentials {
     /// `valid` when present and valid.
+    #[inline]
     pub fn valid(&self) -> Option<bool> {
         self.valid.copied()
     }
     /// `message` when present and valid.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         self.message.as_str()
     }
     /// `error` when present and valid.
+    #[inline]
     pub fn error(&self) -> Option<&str> {
         self.error.as_str()
     }
     /// `partner_info` when present and valid.
+    #[inline]
     pub fn partner_info(&self) -> Option<&serde_json::Value> {
         self.partner_info.get()
     }
@@ -2243,6 +2486,7 @@ pub struct ArrowCredentialsRequest {
 }
 impl ArrowCredentialsRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> ArrowCredentialsRequestBuilder {
         ArrowCredentialsRequestBuilder::default()
     }
@@ -2255,17 +2499,20 @@ pub struct ArrowCredentialsRequestBuilder {
 }
 impl ArrowCredentialsRequestBuilder {
     /// Sets `api_url` (required).
+    #[inline]
     pub fn api_url(mut self, api_url: impl Into<String>) -> Self {
         self.api_url = Some(api_url.into());
         self
     }
     /// Sets `api_key` (required).
+    #[inline]
     pub fn api_key(mut self, api_key: impl Into<String>) -> Self {
         self.api_key = Some(api_key.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<ArrowCredentialsRequest, runtime::Error> {
         Ok(ArrowCredentialsRequest {
             api_url: self
@@ -2322,50 +2569,62 @@ pub struct ArrowCustomerMapping {
 }
 impl ArrowCustomerMapping {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `settings` when present and valid.
+    #[inline]
     pub fn settings(&self) -> Option<&str> {
         self.settings.as_str()
     }
     /// `settings_uuid` when present and valid.
+    #[inline]
     pub fn settings_uuid(&self) -> Option<Uuid> {
         self.settings_uuid.copied()
     }
     /// `arrow_reference` when present and valid.
+    #[inline]
     pub fn arrow_reference(&self) -> Option<&str> {
         self.arrow_reference.as_str()
     }
     /// `arrow_company_name` when present and valid.
+    #[inline]
     pub fn arrow_company_name(&self) -> Option<&str> {
         self.arrow_company_name.as_str()
     }
     /// `waldur_customer` when present and valid.
+    #[inline]
     pub fn waldur_customer(&self) -> Option<&str> {
         self.waldur_customer.as_str()
     }
     /// `waldur_customer_uuid` when present and valid.
+    #[inline]
     pub fn waldur_customer_uuid(&self) -> Option<Uuid> {
         self.waldur_customer_uuid.copied()
     }
     /// `waldur_customer_name` when present and valid.
+    #[inline]
     pub fn waldur_customer_name(&self) -> Option<&str> {
         self.waldur_customer_name.as_str()
     }
     /// `is_active` when present and valid.
+    #[inline]
     pub fn is_active(&self) -> Option<bool> {
         self.is_active.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
@@ -2416,50 +2675,62 @@ pub struct ArrowCustomerMappingCreate {
 }
 impl ArrowCustomerMappingCreate {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `settings` when present and valid.
+    #[inline]
     pub fn settings(&self) -> Option<Uuid> {
         self.settings.copied()
     }
     /// `settings_uuid` when present and valid.
+    #[inline]
     pub fn settings_uuid(&self) -> Option<Uuid> {
         self.settings_uuid.copied()
     }
     /// `arrow_reference` when present and valid.
+    #[inline]
     pub fn arrow_reference(&self) -> Option<&str> {
         self.arrow_reference.as_str()
     }
     /// `arrow_company_name` when present and valid.
+    #[inline]
     pub fn arrow_company_name(&self) -> Option<&str> {
         self.arrow_company_name.as_str()
     }
     /// `waldur_customer` when present and valid.
+    #[inline]
     pub fn waldur_customer(&self) -> Option<Uuid> {
         self.waldur_customer.copied()
     }
     /// `waldur_customer_uuid` when present and valid.
+    #[inline]
     pub fn waldur_customer_uuid(&self) -> Option<Uuid> {
         self.waldur_customer_uuid.copied()
     }
     /// `waldur_customer_name` when present and valid.
+    #[inline]
     pub fn waldur_customer_name(&self) -> Option<&str> {
         self.waldur_customer_name.as_str()
     }
     /// `is_active` when present and valid.
+    #[inline]
     pub fn is_active(&self) -> Option<bool> {
         self.is_active.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
@@ -2500,6 +2771,7 @@ pub struct ArrowCustomerMappingCreateRequest {
 }
 impl ArrowCustomerMappingCreateRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> ArrowCustomerMappingCreateRequestBuilder {
         ArrowCustomerMappingCreateRequestBuilder::default()
     }
@@ -2513,22 +2785,26 @@ pub struct ArrowCustomerMappingCreateRequestBuilder {
 }
 impl ArrowCustomerMappingCreateRequestBuilder {
     /// Sets `settings` (required).
+    #[inline]
     pub fn settings(mut self, settings: Uuid) -> Self {
         self.settings = Some(settings);
         self
     }
     /// Sets `arrow_reference` (required).
+    #[inline]
     pub fn arrow_reference(mut self, arrow_reference: impl Into<String>) -> Self {
         self.arrow_reference = Some(arrow_reference.into());
         self
     }
     /// Sets `waldur_customer` (required).
+    #[inline]
     pub fn waldur_customer(mut self, waldur_customer: Uuid) -> Self {
         self.waldur_customer = Some(waldur_customer);
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<ArrowCustomerMappingCreateRequest, runtime::Error> {
         Ok(ArrowCustomerMappingCreateRequest {
             settings: self
@@ -2583,6 +2859,7 @@ pub struct ArrowCustomerMappingRequest {
 }
 impl ArrowCustomerMappingRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> ArrowCustomerMappingRequestBuilder {
         ArrowCustomerMappingRequestBuilder::default()
     }
@@ -2596,22 +2873,26 @@ pub struct ArrowCustomerMappingRequestBuilder {
 }
 impl ArrowCustomerMappingRequestBuilder {
     /// Sets `settings` (required).
+    #[inline]
     pub fn settings(mut self, settings: impl Into<String>) -> Self {
         self.settings = Some(settings.into());
         self
     }
     /// Sets `arrow_reference` (required).
+    #[inline]
     pub fn arrow_reference(mut self, arrow_reference: impl Into<String>) -> Self {
         self.arrow_reference = Some(arrow_reference.into());
         self
     }
     /// Sets `waldur_customer` (required).
+    #[inline]
     pub fn waldur_customer(mut self, waldur_customer: impl Into<String>) -> Self {
         self.waldur_customer = Some(waldur_customer.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<ArrowCustomerMappingRequest, runtime::Error> {
         Ok(ArrowCustomerMappingRequest {
             settings: self
@@ -2694,58 +2975,72 @@ pub struct ArrowSettings {
 }
 impl ArrowSettings {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `api_url` when present and valid.
+    #[inline]
     pub fn api_url(&self) -> Option<&str> {
         self.api_url.as_str()
     }
     /// `api_key` when present and valid.
+    #[inline]
     pub fn api_key(&self) -> Option<&str> {
         self.api_key.as_str()
     }
     /// `export_type_reference` when present and valid.
+    #[inline]
     pub fn export_type_reference(&self) -> Option<&str> {
         self.export_type_reference.as_str()
     }
     /// `classification_filter` when present and valid.
+    #[inline]
     pub fn classification_filter(&self) -> Option<&str> {
         self.classification_filter.as_str()
     }
     /// `is_active` when present and valid.
+    #[inline]
     pub fn is_active(&self) -> Option<bool> {
         self.is_active.copied()
     }
     /// `sync_enabled` when present and valid.
+    #[inline]
     pub fn sync_enabled(&self) -> Option<bool> {
         self.sync_enabled.copied()
     }
     /// `partner_reference` when present and valid.
+    #[inline]
     pub fn partner_reference(&self) -> Option<&str> {
         self.partner_reference.as_str()
     }
     /// `partner_name` when present and valid.
+    #[inline]
     pub fn partner_name(&self) -> Option<&str> {
         self.partner_name.as_str()
     }
     /// `invoice_price_source` when present and valid.
+    #[inline]
     pub fn invoice_price_source(&self) -> Option<&serde_json::Value> {
         self.invoice_price_source.get()
     }
     /// `invoice_item_prefix` when present and valid.
+    #[inline]
     pub fn invoice_item_prefix(&self) -> Option<&str> {
         self.invoice_item_prefix.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
@@ -2810,54 +3105,67 @@ pub struct ArrowSettingsCreate {
 }
 impl ArrowSettingsCreate {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `api_url` when present and valid.
+    #[inline]
     pub fn api_url(&self) -> Option<&str> {
         self.api_url.as_str()
     }
     /// `export_type_reference` when present and valid.
+    #[inline]
     pub fn export_type_reference(&self) -> Option<&str> {
         self.export_type_reference.as_str()
     }
     /// `classification_filter` when present and valid.
+    #[inline]
     pub fn classification_filter(&self) -> Option<&str> {
         self.classification_filter.as_str()
     }
     /// `is_active` when present and valid.
+    #[inline]
     pub fn is_active(&self) -> Option<bool> {
         self.is_active.copied()
     }
     /// `sync_enabled` when present and valid.
+    #[inline]
     pub fn sync_enabled(&self) -> Option<bool> {
         self.sync_enabled.copied()
     }
     /// `partner_reference` when present and valid.
+    #[inline]
     pub fn partner_reference(&self) -> Option<&str> {
         self.partner_reference.as_str()
     }
     /// `partner_name` when present and valid.
+    #[inline]
     pub fn partner_name(&self) -> Option<&str> {
         self.partner_name.as_str()
     }
     /// `invoice_price_source` when present and valid.
+    #[inline]
     pub fn invoice_price_source(&self) -> Option<&serde_json::Value> {
         self.invoice_price_source.get()
     }
     /// `invoice_item_prefix` when present and valid.
+    #[inline]
     pub fn invoice_item_prefix(&self) -> Option<&str> {
         self.invoice_item_prefix.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
@@ -2918,6 +3226,7 @@ pub struct ArrowSettingsCreateRequest {
 }
 impl ArrowSettingsCreateRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> ArrowSettingsCreateRequestBuilder {
         ArrowSettingsCreateRequestBuilder::default()
     }
@@ -2930,17 +3239,20 @@ pub struct ArrowSettingsCreateRequestBuilder {
 }
 impl ArrowSettingsCreateRequestBuilder {
     /// Sets `api_url` (required).
+    #[inline]
     pub fn api_url(mut self, api_url: impl Into<String>) -> Self {
         self.api_url = Some(api_url.into());
         self
     }
     /// Sets `api_key` (required).
+    #[inline]
     pub fn api_key(mut self, api_key: impl Into<String>) -> Self {
         self.api_key = Some(api_key.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<ArrowSettingsCreateRequest, runtime::Error> {
         Ok(ArrowSettingsCreateRequest {
             api_url: self
@@ -3014,6 +3326,7 @@ pub struct ArrowSettingsRequest {
 }
 impl ArrowSettingsRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(api_url: impl Into<String>) -> Self {
         Self {
             api_url: api_url.into(),
@@ -3070,62 +3383,77 @@ pub struct ArrowVendorOfferingMapping {
 }
 impl ArrowVendorOfferingMapping {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `settings` when present and valid.
+    #[inline]
     pub fn settings(&self) -> Option<&str> {
         self.settings.as_str()
     }
     /// `settings_uuid` when present and valid.
+    #[inline]
     pub fn settings_uuid(&self) -> Option<Uuid> {
         self.settings_uuid.copied()
     }
     /// `arrow_vendor_name` when present and valid.
+    #[inline]
     pub fn arrow_vendor_name(&self) -> Option<&str> {
         self.arrow_vendor_name.as_str()
     }
     /// `offering` when present and valid.
+    #[inline]
     pub fn offering(&self) -> Option<Uuid> {
         self.offering.copied()
     }
     /// `offering_uuid` when present and valid.
+    #[inline]
     pub fn offering_uuid(&self) -> Option<Uuid> {
         self.offering_uuid.copied()
     }
     /// `offering_name` when present and valid.
+    #[inline]
     pub fn offering_name(&self) -> Option<&str> {
         self.offering_name.as_str()
     }
     /// `offering_type` when present and valid.
+    #[inline]
     pub fn offering_type(&self) -> Option<&str> {
         self.offering_type.as_str()
     }
     /// `plan` when present and valid.
+    #[inline]
     pub fn plan(&self) -> Option<Uuid> {
         self.plan.copied()
     }
     /// `plan_uuid` when present and valid.
+    #[inline]
     pub fn plan_uuid(&self) -> Option<Uuid> {
         self.plan_uuid.copied()
     }
     /// `plan_name` when present and valid.
+    #[inline]
     pub fn plan_name(&self) -> Option<&str> {
         self.plan_name.as_str()
     }
     /// `is_active` when present and valid.
+    #[inline]
     pub fn is_active(&self) -> Option<bool> {
         self.is_active.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
@@ -3181,62 +3509,77 @@ pub struct ArrowVendorOfferingMappingCreate {
 }
 impl ArrowVendorOfferingMappingCreate {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `settings` when present and valid.
+    #[inline]
     pub fn settings(&self) -> Option<Uuid> {
         self.settings.copied()
     }
     /// `settings_uuid` when present and valid.
+    #[inline]
     pub fn settings_uuid(&self) -> Option<Uuid> {
         self.settings_uuid.copied()
     }
     /// `arrow_vendor_name` when present and valid.
+    #[inline]
     pub fn arrow_vendor_name(&self) -> Option<&str> {
         self.arrow_vendor_name.as_str()
     }
     /// `offering` when present and valid.
+    #[inline]
     pub fn offering(&self) -> Option<Uuid> {
         self.offering.copied()
     }
     /// `offering_uuid` when present and valid.
+    #[inline]
     pub fn offering_uuid(&self) -> Option<Uuid> {
         self.offering_uuid.copied()
     }
     /// `offering_name` when present and valid.
+    #[inline]
     pub fn offering_name(&self) -> Option<&str> {
         self.offering_name.as_str()
     }
     /// `offering_type` when present and valid.
+    #[inline]
     pub fn offering_type(&self) -> Option<&str> {
         self.offering_type.as_str()
     }
     /// `plan` when present and valid.
+    #[inline]
     pub fn plan(&self) -> Option<Uuid> {
         self.plan.copied()
     }
     /// `plan_uuid` when present and valid.
+    #[inline]
     pub fn plan_uuid(&self) -> Option<Uuid> {
         self.plan_uuid.copied()
     }
     /// `plan_name` when present and valid.
+    #[inline]
     pub fn plan_name(&self) -> Option<&str> {
         self.plan_name.as_str()
     }
     /// `is_active` when present and valid.
+    #[inline]
     pub fn is_active(&self) -> Option<bool> {
         self.is_active.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
@@ -3276,6 +3619,7 @@ pub struct ArrowVendorOfferingMappingCreateRequest {
 }
 impl ArrowVendorOfferingMappingCreateRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> ArrowVendorOfferingMappingCreateRequestBuilder {
         ArrowVendorOfferingMappingCreateRequestBuilder::default()
     }
@@ -3289,22 +3633,26 @@ pub struct ArrowVendorOfferingMappingCreateRequestBuilder {
 }
 impl ArrowVendorOfferingMappingCreateRequestBuilder {
     /// Sets `settings` (required).
+    #[inline]
     pub fn settings(mut self, settings: Uuid) -> Self {
         self.settings = Some(settings);
         self
     }
     /// Sets `arrow_vendor_name` (required).
+    #[inline]
     pub fn arrow_vendor_name(mut self, arrow_vendor_name: impl Into<String>) -> Self {
         self.arrow_vendor_name = Some(arrow_vendor_name.into());
         self
     }
     /// Sets `offering` (required).
+    #[inline]
     pub fn offering(mut self, offering: Uuid) -> Self {
         self.offering = Some(offering);
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<ArrowVendorOfferingMappingCreateRequest, runtime::Error> {
@@ -3359,6 +3707,7 @@ pub struct ArrowVendorOfferingMappingRequest {
 }
 impl ArrowVendorOfferingMappingRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> ArrowVendorOfferingMappingRequestBuilder {
         ArrowVendorOfferingMappingRequestBuilder::default()
     }
@@ -3372,22 +3721,26 @@ pub struct ArrowVendorOfferingMappingRequestBuilder {
 }
 impl ArrowVendorOfferingMappingRequestBuilder {
     /// Sets `settings` (required).
+    #[inline]
     pub fn settings(mut self, settings: impl Into<String>) -> Self {
         self.settings = Some(settings.into());
         self
     }
     /// Sets `arrow_vendor_name` (required).
+    #[inline]
     pub fn arrow_vendor_name(mut self, arrow_vendor_name: impl Into<String>) -> Self {
         self.arrow_vendor_name = Some(arrow_vendor_name.into());
         self
     }
     /// Sets `offering` (required).
+    #[inline]
     pub fn offering(mut self, offering: Uuid) -> Self {
         self.offering = Some(offering);
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<ArrowVendorOfferingMappingRequest, runtime::Error> {
         Ok(ArrowVendorOfferingMappingRequest {
             settings: self
@@ -3432,22 +3785,27 @@ pub struct CleanupConsumptionRequest {
 }
 impl CleanupConsumptionRequest {
     /// `dry_run` when present and valid.
+    #[inline]
     pub fn dry_run(&self) -> Option<bool> {
         self.dry_run.copied()
     }
     /// `records_to_delete` when present and valid.
+    #[inline]
     pub fn records_to_delete(&self) -> Option<i64> {
         self.records_to_delete.copied()
     }
     /// `records_deleted` when present and valid.
+    #[inline]
     pub fn records_deleted(&self) -> Option<i64> {
         self.records_deleted.copied()
     }
     /// `compensation_items_affected` when present and valid.
+    #[inline]
     pub fn compensation_items_affected(&self) -> Option<i64> {
         self.compensation_items_affected.copied()
     }
     /// `invoice_items_affected` when present and valid.
+    #[inline]
     pub fn invoice_items_affected(&self) -> Option<i64> {
         self.invoice_items_affected.copied()
     }
@@ -3508,12 +3866,14 @@ pub struct DiscoverCustomersRequest {
 }
 impl DiscoverCustomersRequest {
     /// `arrow_customers` when present and valid.
+    #[inline]
     pub fn arrow_customers(
         &self,
     ) -> Option<&[Lenient<models::DiscoverCustomersRequestArrowCustomer>]> {
         self.arrow_customers.as_slice()
     }
     /// `waldur_customers` when present and valid.
+    #[inline]
     pub fn waldur_customers(
         &self,
     ) -> Option<
@@ -3522,12 +3882,14 @@ impl DiscoverCustomersRequest {
         self.waldur_customers.as_slice()
     }
     /// `suggestions` when present and valid.
+    #[inline]
     pub fn suggestions(
         &self,
     ) -> Option<&[Lenient<models::DiscoverCustomersRequestSuggestion>]> {
         self.suggestions.as_slice()
     }
     /// `export_types` when present and valid.
+    #[inline]
     pub fn export_types(
         &self,
     ) -> Option<&[Lenient<models::DiscoverCustomersRequestExportType>]> {
@@ -3569,42 +3931,52 @@ pub struct DiscoverCustomersRequestExportType {
 }
 impl DiscoverCustomersRequestExportType {
     /// `reference` when present and valid.
+    #[inline]
     pub fn reference(&self) -> Option<&str> {
         self.reference.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `required_fields_total` when present and valid.
+    #[inline]
     pub fn required_fields_total(&self) -> Option<i64> {
         self.required_fields_total.copied()
     }
     /// `required_fields_found` when present and valid.
+    #[inline]
     pub fn required_fields_found(&self) -> Option<i64> {
         self.required_fields_found.copied()
     }
     /// `important_fields_total` when present and valid.
+    #[inline]
     pub fn important_fields_total(&self) -> Option<i64> {
         self.important_fields_total.copied()
     }
     /// `important_fields_found` when present and valid.
+    #[inline]
     pub fn important_fields_found(&self) -> Option<i64> {
         self.important_fields_found.copied()
     }
     /// `missing_required_fields` when present and valid.
+    #[inline]
     pub fn missing_required_fields(&self) -> Option<&[Lenient<String>]> {
         self.missing_required_fields.as_slice()
     }
     /// `missing_important_fields` when present and valid.
+    #[inline]
     pub fn missing_important_fields(&self) -> Option<&[Lenient<String>]> {
         self.missing_important_fields.as_slice()
     }
     /// `compatible` when present and valid.
+    #[inline]
     pub fn compatible(&self) -> Option<bool> {
         self.compatible.copied()
     }
     /// `recommended` when present and valid.
+    #[inline]
     pub fn recommended(&self) -> Option<bool> {
         self.recommended.copied()
     }
@@ -3648,22 +4020,27 @@ pub struct FetchBillingExportRequest {
 }
 impl FetchBillingExportRequest {
     /// `period_from` when present and valid.
+    #[inline]
     pub fn period_from(&self) -> Option<&str> {
         self.period_from.as_str()
     }
     /// `period_to` when present and valid.
+    #[inline]
     pub fn period_to(&self) -> Option<&str> {
         self.period_to.as_str()
     }
     /// `classification` when present and valid.
+    #[inline]
     pub fn classification(&self) -> Option<&str> {
         self.classification.as_str()
     }
     /// `row_count` when present and valid.
+    #[inline]
     pub fn row_count(&self) -> Option<i64> {
         self.row_count.copied()
     }
     /// `data` when present and valid.
+    #[inline]
     pub fn data(
         &self,
     ) -> Option<
@@ -3698,6 +4075,7 @@ pub struct FetchBillingExportRequestRequest {
 }
 impl FetchBillingExportRequestRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> FetchBillingExportRequestRequestBuilder {
         FetchBillingExportRequestRequestBuilder::default()
     }
@@ -3710,17 +4088,20 @@ pub struct FetchBillingExportRequestRequestBuilder {
 }
 impl FetchBillingExportRequestRequestBuilder {
     /// Sets `period_from` (required).
+    #[inline]
     pub fn period_from(mut self, period_from: impl Into<String>) -> Self {
         self.period_from = Some(period_from.into());
         self
     }
     /// Sets `period_to` (required).
+    #[inline]
     pub fn period_to(mut self, period_to: impl Into<String>) -> Self {
         self.period_to = Some(period_to.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<FetchBillingExportRequestRequest, runtime::Error> {
         Ok(FetchBillingExportRequestRequest {
             period_from: self
@@ -3760,18 +4141,22 @@ pub struct FetchConsumptionRequest {
 }
 impl FetchConsumptionRequest {
     /// `license_reference` when present and valid.
+    #[inline]
     pub fn license_reference(&self) -> Option<&str> {
         self.license_reference.as_str()
     }
     /// `period` when present and valid.
+    #[inline]
     pub fn period(&self) -> Option<&str> {
         self.period.as_str()
     }
     /// `row_count` when present and valid.
+    #[inline]
     pub fn row_count(&self) -> Option<i64> {
         self.row_count.copied()
     }
     /// `data` when present and valid.
+    #[inline]
     pub fn data(
         &self,
     ) -> Option<
@@ -3801,6 +4186,7 @@ pub struct FetchConsumptionRequestRequest {
 }
 impl FetchConsumptionRequestRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> FetchConsumptionRequestRequestBuilder {
         FetchConsumptionRequestRequestBuilder::default()
     }
@@ -3813,17 +4199,20 @@ pub struct FetchConsumptionRequestRequestBuilder {
 }
 impl FetchConsumptionRequestRequestBuilder {
     /// Sets `license_reference` (required).
+    #[inline]
     pub fn license_reference(mut self, license_reference: impl Into<String>) -> Self {
         self.license_reference = Some(license_reference.into());
         self
     }
     /// Sets `period` (required).
+    #[inline]
     pub fn period(mut self, period: impl Into<String>) -> Self {
         self.period = Some(period.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<FetchConsumptionRequestRequest, runtime::Error> {
         Ok(FetchConsumptionRequestRequest {
             license_reference: self
@@ -3854,6 +4243,7 @@ pub struct FetchLicenseInfoRequest {
 }
 impl FetchLicenseInfoRequest {
     /// `data` when present and valid.
+    #[inline]
     pub fn data(&self) -> Option<&serde_json::Value> {
         self.data.get()
     }
@@ -3873,6 +4263,7 @@ pub struct FetchLicenseInfoRequestRequest {
 }
 impl FetchLicenseInfoRequestRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(license_reference: impl Into<String>) -> Self {
         Self {
             license_reference: license_reference.into(),
@@ -3900,26 +4291,32 @@ pub struct ImportLicenseRequest {
 }
 impl ImportLicenseRequest {
     /// `resource_uuid` when present and valid.
+    #[inline]
     pub fn resource_uuid(&self) -> Option<Uuid> {
         self.resource_uuid.copied()
     }
     /// `resource_name` when present and valid.
+    #[inline]
     pub fn resource_name(&self) -> Option<&str> {
         self.resource_name.as_str()
     }
     /// `license_reference` when present and valid.
+    #[inline]
     pub fn license_reference(&self) -> Option<&str> {
         self.license_reference.as_str()
     }
     /// `offering_name` when present and valid.
+    #[inline]
     pub fn offering_name(&self) -> Option<&str> {
         self.offering_name.as_str()
     }
     /// `project_name` when present and valid.
+    #[inline]
     pub fn project_name(&self) -> Option<&str> {
         self.project_name.as_str()
     }
     /// `success` when present and valid.
+    #[inline]
     pub fn success(&self) -> Option<bool> {
         self.success.copied()
     }
@@ -3956,6 +4353,7 @@ pub struct ImportLicenseRequestRequest {
 }
 impl ImportLicenseRequestRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> ImportLicenseRequestRequestBuilder {
         ImportLicenseRequestRequestBuilder::default()
     }
@@ -3969,22 +4367,26 @@ pub struct ImportLicenseRequestRequestBuilder {
 }
 impl ImportLicenseRequestRequestBuilder {
     /// Sets `license_reference` (required).
+    #[inline]
     pub fn license_reference(mut self, license_reference: impl Into<String>) -> Self {
         self.license_reference = Some(license_reference.into());
         self
     }
     /// Sets `offering_uuid` (required).
+    #[inline]
     pub fn offering_uuid(mut self, offering_uuid: Uuid) -> Self {
         self.offering_uuid = Some(offering_uuid);
         self
     }
     /// Sets `project_uuid` (required).
+    #[inline]
     pub fn project_uuid(mut self, project_uuid: Uuid) -> Self {
         self.project_uuid = Some(project_uuid);
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<ImportLicenseRequestRequest, runtime::Error> {
         Ok(ImportLicenseRequestRequest {
             license_reference: self
@@ -4028,22 +4430,27 @@ pub struct LinkResourceRequest {
 }
 impl LinkResourceRequest {
     /// `resource_uuid` when present and valid.
+    #[inline]
     pub fn resource_uuid(&self) -> Option<Uuid> {
         self.resource_uuid.copied()
     }
     /// `resource_name` when present and valid.
+    #[inline]
     pub fn resource_name(&self) -> Option<&str> {
         self.resource_name.as_str()
     }
     /// `license_reference` when present and valid.
+    #[inline]
     pub fn license_reference(&self) -> Option<&str> {
         self.license_reference.as_str()
     }
     /// `previous_backend_id` when present and valid.
+    #[inline]
     pub fn previous_backend_id(&self) -> Option<&str> {
         self.previous_backend_id.as_str()
     }
     /// `success` when present and valid.
+    #[inline]
     pub fn success(&self) -> Option<bool> {
         self.success.copied()
     }
@@ -4071,6 +4478,7 @@ pub struct LinkResourceRequestRequest {
 }
 impl LinkResourceRequestRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(resource_uuid: Uuid, license_reference: impl Into<String>) -> Self {
         Self {
             resource_uuid,
@@ -4099,26 +4507,32 @@ pub struct MatrixAppserviceSetup {
 }
 impl MatrixAppserviceSetup {
     /// `registration_yaml` when present and valid.
+    #[inline]
     pub fn registration_yaml(&self) -> Option<&str> {
         self.registration_yaml.as_str()
     }
     /// `as_token` when present and valid.
+    #[inline]
     pub fn as_token(&self) -> Option<&str> {
         self.as_token.as_str()
     }
     /// `hs_token` when present and valid.
+    #[inline]
     pub fn hs_token(&self) -> Option<&str> {
         self.hs_token.as_str()
     }
     /// `sender_localpart` when present and valid.
+    #[inline]
     pub fn sender_localpart(&self) -> Option<&str> {
         self.sender_localpart.as_str()
     }
     /// `webhook_url` when present and valid.
+    #[inline]
     pub fn webhook_url(&self) -> Option<&str> {
         self.webhook_url.as_str()
     }
     /// `bot_provision_status` when present and valid.
+    #[inline]
     pub fn bot_provision_status(&self) -> Option<&str> {
         self.bot_provision_status.as_str()
     }
@@ -4287,10 +4701,12 @@ pub struct PausedResumed {
 }
 impl PausedResumed {
     /// `paused` when present and valid.
+    #[inline]
     pub fn paused(&self) -> Option<&[Lenient<String>]> {
         self.paused.as_slice()
     }
     /// `resumed` when present and valid.
+    #[inline]
     pub fn resumed(&self) -> Option<&[Lenient<String>]> {
         self.resumed.as_slice()
     }
@@ -4318,26 +4734,32 @@ pub struct PreviewSettingsRequest {
 }
 impl PreviewSettingsRequest {
     /// `api_url` when present and valid.
+    #[inline]
     pub fn api_url(&self) -> Option<&str> {
         self.api_url.as_str()
     }
     /// `partner_name` when present and valid.
+    #[inline]
     pub fn partner_name(&self) -> Option<&str> {
         self.partner_name.as_str()
     }
     /// `partner_reference` when present and valid.
+    #[inline]
     pub fn partner_reference(&self) -> Option<&str> {
         self.partner_reference.as_str()
     }
     /// `export_type_reference` when present and valid.
+    #[inline]
     pub fn export_type_reference(&self) -> Option<&str> {
         self.export_type_reference.as_str()
     }
     /// `classification_filter` when present and valid.
+    #[inline]
     pub fn classification_filter(&self) -> Option<&str> {
         self.classification_filter.as_str()
     }
     /// `sync_enabled` when present and valid.
+    #[inline]
     pub fn sync_enabled(&self) -> Option<bool> {
         self.sync_enabled.copied()
     }
@@ -4375,6 +4797,7 @@ pub struct PreviewSettingsRequestRequest {
 }
 impl PreviewSettingsRequestRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> PreviewSettingsRequestRequestBuilder {
         PreviewSettingsRequestRequestBuilder::default()
     }
@@ -4387,17 +4810,20 @@ pub struct PreviewSettingsRequestRequestBuilder {
 }
 impl PreviewSettingsRequestRequestBuilder {
     /// Sets `api_url` (required).
+    #[inline]
     pub fn api_url(mut self, api_url: impl Into<String>) -> Self {
         self.api_url = Some(api_url.into());
         self
     }
     /// Sets `api_key` (required).
+    #[inline]
     pub fn api_key(mut self, api_key: impl Into<String>) -> Self {
         self.api_key = Some(api_key.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<PreviewSettingsRequestRequest, runtime::Error> {
         Ok(PreviewSettingsRequestRequest {
             api_url: self
@@ -4441,6 +4867,7 @@ pub struct ReconcileRequestRequest {
 }
 impl ReconcileRequestRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> ReconcileRequestRequestBuilder {
         ReconcileRequestRequestBuilder::default()
     }
@@ -4453,17 +4880,20 @@ pub struct ReconcileRequestRequestBuilder {
 }
 impl ReconcileRequestRequestBuilder {
     /// Sets `year` (required).
+    #[inline]
     pub fn year(mut self, year: i64) -> Self {
         self.year = Some(year);
         self
     }
     /// Sets `month` (required).
+    #[inline]
     pub fn month(mut self, month: i64) -> Self {
         self.month = Some(month);
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<ReconcileRequestRequest, runtime::Error> {
         Ok(ReconcileRequestRequest {
             year: self
@@ -4498,14 +4928,17 @@ pub struct SaveSettingsRequest {
 }
 impl SaveSettingsRequest {
     /// `settings_uuid` when present and valid.
+    #[inline]
     pub fn settings_uuid(&self) -> Option<Uuid> {
         self.settings_uuid.copied()
     }
     /// `mappings_created` when present and valid.
+    #[inline]
     pub fn mappings_created(&self) -> Option<i64> {
         self.mappings_created.copied()
     }
     /// `message` when present and valid.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         self.message.as_str()
     }
@@ -4546,6 +4979,7 @@ pub struct SaveSettingsRequestRequest {
 }
 impl SaveSettingsRequestRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> SaveSettingsRequestRequestBuilder {
         SaveSettingsRequestRequestBuilder::default()
     }
@@ -4558,17 +4992,20 @@ pub struct SaveSettingsRequestRequestBuilder {
 }
 impl SaveSettingsRequestRequestBuilder {
     /// Sets `api_url` (required).
+    #[inline]
     pub fn api_url(mut self, api_url: impl Into<String>) -> Self {
         self.api_url = Some(api_url.into());
         self
     }
     /// Sets `api_key` (required).
+    #[inline]
     pub fn api_key(mut self, api_key: impl Into<String>) -> Self {
         self.api_key = Some(api_key.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<SaveSettingsRequestRequest, runtime::Error> {
         Ok(SaveSettingsRequestRequest {
             api_url: self
@@ -4605,6 +5042,7 @@ pub struct SaveSettingsRequestRequestCustomerMapping {
 }
 impl SaveSettingsRequestRequestCustomerMapping {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(arrow_reference: impl Into<String>, waldur_customer_uuid: Uuid) -> Self {
         Self {
             arrow_reference: arrow_reference.into(),
@@ -4666,36 +5104,44 @@ pub struct SyncResourceHistoricalConsumptionRequest {
 }
 impl SyncResourceHistoricalConsumptionRequest {
     /// `resource_uuid` when present and valid.
+    #[inline]
     pub fn resource_uuid(&self) -> Option<Uuid> {
         self.resource_uuid.copied()
     }
     /// `resource_name` when present and valid.
+    #[inline]
     pub fn resource_name(&self) -> Option<&str> {
         self.resource_name.as_str()
     }
     /// `periods_synced` when present and valid.
+    #[inline]
     pub fn periods_synced(&self) -> Option<i64> {
         self.periods_synced.copied()
     }
     /// `periods_skipped` when present and valid.
+    #[inline]
     pub fn periods_skipped(&self) -> Option<i64> {
         self.periods_skipped.copied()
     }
     /// `periods_no_data` when present and valid.
+    #[inline]
     pub fn periods_no_data(&self) -> Option<i64> {
         self.periods_no_data.copied()
     }
     /// `errors` when present and valid.
+    #[inline]
     pub fn errors(
         &self,
     ) -> Option<&[Lenient<models::SyncResourceHistoricalConsumptionRequestError>]> {
         self.errors.as_slice()
     }
     /// `dry_run` when present and valid.
+    #[inline]
     pub fn dry_run(&self) -> Option<bool> {
         self.dry_run.copied()
     }
     /// `preview_periods` when present and valid.
+    #[inline]
     pub fn preview_periods(
         &self,
     ) -> Option<
@@ -4727,18 +5173,22 @@ pub struct SyncResourceHistoricalConsumptionRequestError {
 }
 impl SyncResourceHistoricalConsumptionRequestError {
     /// `error` when present and valid.
+    #[inline]
     pub fn error(&self) -> Option<&str> {
         self.error.as_str()
     }
     /// `period` when present and valid.
+    #[inline]
     pub fn period(&self) -> Option<&str> {
         self.period.as_str()
     }
     /// `subscription_id` when present and valid.
+    #[inline]
     pub fn subscription_id(&self) -> Option<&str> {
         self.subscription_id.as_str()
     }
     /// `customer_id` when present and valid.
+    #[inline]
     pub fn customer_id(&self) -> Option<&str> {
         self.customer_id.as_str()
     }
@@ -4762,14 +5212,17 @@ pub struct SyncResourceHistoricalConsumptionRequestPreviewPeriod {
 }
 impl SyncResourceHistoricalConsumptionRequestPreviewPeriod {
     /// `period` when present and valid.
+    #[inline]
     pub fn period(&self) -> Option<&str> {
         self.period.as_str()
     }
     /// `status` when present and valid.
+    #[inline]
     pub fn status(&self) -> Option<&str> {
         self.status.as_str()
     }
     /// `row_count` when present and valid.
+    #[inline]
     pub fn row_count(&self) -> Option<i64> {
         self.row_count.copied()
     }
@@ -4813,6 +5266,7 @@ pub struct SyncResourceHistoricalConsumptionRequestRequest {
 }
 impl SyncResourceHistoricalConsumptionRequestRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(resource_uuid: Uuid) -> Self {
         Self {
             resource_uuid,
@@ -4838,14 +5292,17 @@ pub struct SyncResourcesRequest {
 }
 impl SyncResourcesRequest {
     /// `synced` when present and valid.
+    #[inline]
     pub fn synced(&self) -> Option<i64> {
         self.synced.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<i64> {
         self.created.copied()
     }
     /// `updated` when present and valid.
+    #[inline]
     pub fn updated(&self) -> Option<i64> {
         self.updated.copied()
     }
@@ -4912,6 +5369,7 @@ pub struct TriggerConsumptionSyncRequestRequest {
 }
 impl TriggerConsumptionSyncRequestRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> TriggerConsumptionSyncRequestRequestBuilder {
         TriggerConsumptionSyncRequestRequestBuilder::default()
     }
@@ -4924,17 +5382,20 @@ pub struct TriggerConsumptionSyncRequestRequestBuilder {
 }
 impl TriggerConsumptionSyncRequestRequestBuilder {
     /// Sets `year` (required).
+    #[inline]
     pub fn year(mut self, year: i64) -> Self {
         self.year = Some(year);
         self
     }
     /// Sets `month` (required).
+    #[inline]
     pub fn month(mut self, month: i64) -> Self {
         self.month = Some(month);
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<TriggerConsumptionSyncRequestRequest, runtime::Error> {
         Ok(TriggerConsumptionSyncRequestRequest {
             year: self
@@ -4977,6 +5438,7 @@ pub struct TriggerSyncRequestRequest {
 }
 impl TriggerSyncRequestRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> TriggerSyncRequestRequestBuilder {
         TriggerSyncRequestRequestBuilder::default()
     }
@@ -4989,17 +5451,20 @@ pub struct TriggerSyncRequestRequestBuilder {
 }
 impl TriggerSyncRequestRequestBuilder {
     /// Sets `year` (required).
+    #[inline]
     pub fn year(mut self, year: i64) -> Self {
         self.year = Some(year);
         self
     }
     /// Sets `month` (required).
+    #[inline]
     pub fn month(mut self, month: i64) -> Self {
         self.month = Some(month);
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<TriggerSyncRequestRequest, runtime::Error> {
         Ok(TriggerSyncRequestRequest {
             year: self

@@ -51,68 +51,84 @@ pub struct AdminAnnouncement {
 }
 impl AdminAnnouncement {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `active_from` when present and valid.
+    #[inline]
     pub fn active_from(&self) -> Option<DateTime> {
         self.active_from.copied()
     }
     /// `active_to` when present and valid.
+    #[inline]
     pub fn active_to(&self) -> Option<DateTime> {
         self.active_to.copied()
     }
     /// `is_active` when present and valid.
+    #[inline]
     pub fn is_active(&self) -> Option<bool> {
         self.is_active.copied()
     }
     /// `type` when present and valid.
+    #[inline]
     pub fn type_(&self) -> Option<&str> {
         self.type_.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `maintenance_uuid` when present and valid.
+    #[inline]
     pub fn maintenance_uuid(&self) -> Option<&str> {
         self.maintenance_uuid.as_str()
     }
     /// `maintenance_name` when present and valid.
+    #[inline]
     pub fn maintenance_name(&self) -> Option<&str> {
         self.maintenance_name.as_str()
     }
     /// `maintenance_type` when present and valid.
+    #[inline]
     pub fn maintenance_type(&self) -> Option<&str> {
         self.maintenance_type.as_str()
     }
     /// `maintenance_state` when present and valid.
+    #[inline]
     pub fn maintenance_state(&self) -> Option<&str> {
         self.maintenance_state.as_str()
     }
     /// `maintenance_scheduled_start` when present and valid.
+    #[inline]
     pub fn maintenance_scheduled_start(&self) -> Option<DateTime> {
         self.maintenance_scheduled_start.copied()
     }
     /// `maintenance_scheduled_end` when present and valid.
+    #[inline]
     pub fn maintenance_scheduled_end(&self) -> Option<DateTime> {
         self.maintenance_scheduled_end.copied()
     }
     /// `maintenance_service_provider` when present and valid.
+    #[inline]
     pub fn maintenance_service_provider(&self) -> Option<&str> {
         self.maintenance_service_provider.as_str()
     }
     /// `maintenance_affected_offerings` when present and valid.
+    #[inline]
     pub fn maintenance_affected_offerings(
         &self,
     ) -> Option<&[Lenient<models::AdminAnnouncementMaintenanceAffectedOffering>]> {
         self.maintenance_affected_offerings.as_slice()
     }
     /// `maintenance_external_reference_url` when present and valid.
+    #[inline]
     pub fn maintenance_external_reference_url(&self) -> Option<&str> {
         self.maintenance_external_reference_url.as_str()
     }
@@ -147,22 +163,27 @@ pub struct AdminAnnouncementMaintenanceAffectedOffering {
 }
 impl AdminAnnouncementMaintenanceAffectedOffering {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `impact_level` when present and valid.
+    #[inline]
     pub fn impact_level(&self) -> Option<&str> {
         self.impact_level.as_str()
     }
     /// `impact_level_display` when present and valid.
+    #[inline]
     pub fn impact_level_display(&self) -> Option<&str> {
         self.impact_level_display.as_str()
     }
     /// `impact_description` when present and valid.
+    #[inline]
     pub fn impact_description(&self) -> Option<&str> {
         self.impact_description.as_str()
     }
@@ -193,6 +214,7 @@ pub struct AdminAnnouncementRequest {
 }
 impl AdminAnnouncementRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> AdminAnnouncementRequestBuilder {
         AdminAnnouncementRequestBuilder::default()
     }
@@ -205,17 +227,20 @@ pub struct AdminAnnouncementRequestBuilder {
 }
 impl AdminAnnouncementRequestBuilder {
     /// Sets `active_from` (required).
+    #[inline]
     pub fn active_from(mut self, active_from: DateTime) -> Self {
         self.active_from = Some(active_from);
         self
     }
     /// Sets `active_to` (required).
+    #[inline]
     pub fn active_to(mut self, active_to: DateTime) -> Self {
         self.active_to = Some(active_to);
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<AdminAnnouncementRequest, runtime::Error> {
         Ok(AdminAnnouncementRequest {
             description: Nullable::Absent,

@@ -43,6 +43,7 @@ pub struct AffiliatedOrganizationRequest {
 }
 impl AffiliatedOrganizationRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> AffiliatedOrganizationRequestBuilder {
         AffiliatedOrganizationRequestBuilder::default()
     }
@@ -55,17 +56,20 @@ pub struct AffiliatedOrganizationRequestBuilder {
 }
 impl AffiliatedOrganizationRequestBuilder {
     /// Sets `name` (required).
+    #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
     /// Sets `code` (required).
+    #[inline]
     pub fn code(mut self, code: impl Into<String>) -> Self {
         self.code = Some(code.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<AffiliatedOrganizationRequest, runtime::Error> {
         Ok(AffiliatedOrganizationRequest {
             name: self
@@ -110,26 +114,32 @@ pub struct AffiliatedOrganizationsReportListResponse {
 }
 impl AffiliatedOrganizationsReportListResponse {
     /// `org_uuid` when present and valid.
+    #[inline]
     pub fn org_uuid(&self) -> Option<Uuid> {
         self.org_uuid.copied()
     }
     /// `org_name` when present and valid.
+    #[inline]
     pub fn org_name(&self) -> Option<&str> {
         self.org_name.as_str()
     }
     /// `org_abbreviation` when present and valid.
+    #[inline]
     pub fn org_abbreviation(&self) -> Option<&str> {
         self.org_abbreviation.as_str()
     }
     /// `projects_count` when present and valid.
+    #[inline]
     pub fn projects_count(&self) -> Option<i64> {
         self.projects_count.copied()
     }
     /// `resources_count` when present and valid.
+    #[inline]
     pub fn resources_count(&self) -> Option<i64> {
         self.resources_count.copied()
     }
     /// `estimated_cost` when present and valid.
+    #[inline]
     pub fn estimated_cost(&self) -> Option<&Decimal> {
         self.estimated_cost.get()
     }
@@ -155,14 +165,17 @@ pub struct AffiliatedOrganizationsStatsRetrieveResponse {
 }
 impl AffiliatedOrganizationsStatsRetrieveResponse {
     /// `active_projects_count` when present and valid.
+    #[inline]
     pub fn active_projects_count(&self) -> Option<i64> {
         self.active_projects_count.copied()
     }
     /// `resources_count` when present and valid.
+    #[inline]
     pub fn resources_count(&self) -> Option<i64> {
         self.resources_count.copied()
     }
     /// `estimated_monthly_cost` when present and valid.
+    #[inline]
     pub fn estimated_monthly_cost(&self) -> Option<&Decimal> {
         self.estimated_monthly_cost.get()
     }

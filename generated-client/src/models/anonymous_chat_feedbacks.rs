@@ -51,66 +51,82 @@ pub struct AnonymousChatFeedback {
 }
 impl AnonymousChatFeedback {
     /// `interaction_uuid` when present and valid.
+    #[inline]
     pub fn interaction_uuid(&self) -> Option<Uuid> {
         self.interaction_uuid.copied()
     }
     /// `score` when present and valid.
+    #[inline]
     pub fn score(&self) -> Option<i64> {
         self.score.copied()
     }
     /// `comment` when present and valid.
+    #[inline]
     pub fn comment(&self) -> Option<&str> {
         self.comment.as_str()
     }
     /// `category` when present and valid.
+    #[inline]
     pub fn category(&self) -> Option<&serde_json::Value> {
         self.category.get()
     }
     /// `submitted_from_ip` when present and valid.
+    #[inline]
     pub fn submitted_from_ip(&self) -> Option<&serde_json::Value> {
         self.submitted_from_ip.get()
     }
     /// `submitted_at` when present and valid.
+    #[inline]
     pub fn submitted_at(&self) -> Option<DateTime> {
         self.submitted_at.copied()
     }
     /// `llm_resolution_score` when present and valid.
+    #[inline]
     pub fn llm_resolution_score(&self) -> Option<i64> {
         self.llm_resolution_score.copied()
     }
     /// `llm_intent_category` when present and valid.
+    #[inline]
     pub fn llm_intent_category(&self) -> Option<&str> {
         self.llm_intent_category.as_str()
     }
     /// `llm_hallucination_detected` when present and valid.
+    #[inline]
     pub fn llm_hallucination_detected(&self) -> Option<bool> {
         self.llm_hallucination_detected.copied()
     }
     /// `llm_hallucination_details` when present and valid.
+    #[inline]
     pub fn llm_hallucination_details(&self) -> Option<&str> {
         self.llm_hallucination_details.as_str()
     }
     /// `llm_summary` when present and valid.
+    #[inline]
     pub fn llm_summary(&self) -> Option<&str> {
         self.llm_summary.as_str()
     }
     /// `llm_reviewed_at` when present and valid.
+    #[inline]
     pub fn llm_reviewed_at(&self) -> Option<DateTime> {
         self.llm_reviewed_at.copied()
     }
     /// `llm_judge_input_tokens` when present and valid.
+    #[inline]
     pub fn llm_judge_input_tokens(&self) -> Option<i64> {
         self.llm_judge_input_tokens.copied()
     }
     /// `llm_judge_output_tokens` when present and valid.
+    #[inline]
     pub fn llm_judge_output_tokens(&self) -> Option<i64> {
         self.llm_judge_output_tokens.copied()
     }
     /// `llm_judge_model` when present and valid.
+    #[inline]
     pub fn llm_judge_model(&self) -> Option<&str> {
         self.llm_judge_model.as_str()
     }
     /// `modified_at` when present and valid.
+    #[inline]
     pub fn modified_at(&self) -> Option<DateTime> {
         self.modified_at.copied()
     }

@@ -53,70 +53,87 @@ pub struct AnonymousChatInteraction {
 }
 impl AnonymousChatInteraction {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `user_slug` when present and valid.
+    #[inline]
     pub fn user_slug(&self) -> Option<&str> {
         self.user_slug.as_str()
     }
     /// `user_input` when present and valid.
+    #[inline]
     pub fn user_input(&self) -> Option<&str> {
         self.user_input.as_str()
     }
     /// `assistant_blocks` when present and valid.
+    #[inline]
     pub fn assistant_blocks(&self) -> Option<&serde_json::Value> {
         self.assistant_blocks.get()
     }
     /// `offering_uuids` when present and valid.
+    #[inline]
     pub fn offering_uuids(&self) -> Option<&serde_json::Value> {
         self.offering_uuids.get()
     }
     /// `result_count` when present and valid.
+    #[inline]
     pub fn result_count(&self) -> Option<i64> {
         self.result_count.copied()
     }
     /// `is_flagged` when present and valid.
+    #[inline]
     pub fn is_flagged(&self) -> Option<bool> {
         self.is_flagged.copied()
     }
     /// `severity` when present and valid.
+    #[inline]
     pub fn severity(&self) -> Option<&str> {
         self.severity.as_str()
     }
     /// `injection_categories` when present and valid.
+    #[inline]
     pub fn injection_categories(&self) -> Option<&serde_json::Value> {
         self.injection_categories.get()
     }
     /// `pii_categories` when present and valid.
+    #[inline]
     pub fn pii_categories(&self) -> Option<&serde_json::Value> {
         self.pii_categories.get()
     }
     /// `action_taken` when present and valid.
+    #[inline]
     pub fn action_taken(&self) -> Option<&str> {
         self.action_taken.as_str()
     }
     /// `warning` when present and valid.
+    #[inline]
     pub fn warning(&self) -> Option<&str> {
         self.warning.as_str()
     }
     /// `ip_address` when present and valid.
+    #[inline]
     pub fn ip_address(&self) -> Option<&serde_json::Value> {
         self.ip_address.get()
     }
     /// `session_id` when present and valid.
+    #[inline]
     pub fn session_id(&self) -> Option<&str> {
         self.session_id.as_str()
     }
     /// `last_active_at` when present and valid.
+    #[inline]
     pub fn last_active_at(&self) -> Option<DateTime> {
         self.last_active_at.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `feedback` when present and valid.
+    #[inline]
     pub fn feedback(&self) -> Option<&serde_json::Value> {
         self.feedback.get()
     }
@@ -145,14 +162,17 @@ pub struct AnonymousChatInteractionsBudgetRetrieveResponse {
 }
 impl AnonymousChatInteractionsBudgetRetrieveResponse {
     /// `tokens_today` when present and valid.
+    #[inline]
     pub fn tokens_today(&self) -> Option<i64> {
         self.tokens_today.copied()
     }
     /// `tokens_limit` when present and valid.
+    #[inline]
     pub fn tokens_limit(&self) -> Option<i64> {
         self.tokens_limit.copied()
     }
     /// `resets_at` when present and valid.
+    #[inline]
     pub fn resets_at(&self) -> Option<DateTime> {
         self.resets_at.copied()
     }
@@ -186,34 +206,42 @@ pub struct AnonymousChatInteractionsByUserAggregateResponse {
 }
 impl AnonymousChatInteractionsByUserAggregateResponse {
     /// `user_slug` when present and valid.
+    #[inline]
     pub fn user_slug(&self) -> Option<&str> {
         self.user_slug.as_str()
     }
     /// `last_seen` when present and valid.
+    #[inline]
     pub fn last_seen(&self) -> Option<DateTime> {
         self.last_seen.copied()
     }
     /// `total_interactions` when present and valid.
+    #[inline]
     pub fn total_interactions(&self) -> Option<i64> {
         self.total_interactions.copied()
     }
     /// `session_count` when present and valid.
+    #[inline]
     pub fn session_count(&self) -> Option<i64> {
         self.session_count.copied()
     }
     /// `positive_feedback` when present and valid.
+    #[inline]
     pub fn positive_feedback(&self) -> Option<i64> {
         self.positive_feedback.copied()
     }
     /// `negative_feedback` when present and valid.
+    #[inline]
     pub fn negative_feedback(&self) -> Option<i64> {
         self.negative_feedback.copied()
     }
     /// `no_feedback` when present and valid.
+    #[inline]
     pub fn no_feedback(&self) -> Option<i64> {
         self.no_feedback.copied()
     }
     /// `injection_strikes` when present and valid.
+    #[inline]
     pub fn injection_strikes(&self) -> Option<i64> {
         self.injection_strikes.copied()
     }
@@ -284,58 +312,72 @@ pub struct AnonymousChatInteractionsKpiRetrieveResponse {
 }
 impl AnonymousChatInteractionsKpiRetrieveResponse {
     /// `interactions_total` when present and valid.
+    #[inline]
     pub fn interactions_total(&self) -> Option<i64> {
         self.interactions_total.copied()
     }
     /// `sessions_total` when present and valid.
+    #[inline]
     pub fn sessions_total(&self) -> Option<i64> {
         self.sessions_total.copied()
     }
     /// `unique_users` when present and valid.
+    #[inline]
     pub fn unique_users(&self) -> Option<i64> {
         self.unique_users.copied()
     }
     /// `flagged_total` when present and valid.
+    #[inline]
     pub fn flagged_total(&self) -> Option<i64> {
         self.flagged_total.copied()
     }
     /// `feedback_positive` when present and valid.
+    #[inline]
     pub fn feedback_positive(&self) -> Option<i64> {
         self.feedback_positive.copied()
     }
     /// `feedback_negative` when present and valid.
+    #[inline]
     pub fn feedback_negative(&self) -> Option<i64> {
         self.feedback_negative.copied()
     }
     /// `satisfaction_rate` when present and valid.
+    #[inline]
     pub fn satisfaction_rate(&self) -> Option<&Decimal> {
         self.satisfaction_rate.get()
     }
     /// `clicks_total` when present and valid.
+    #[inline]
     pub fn clicks_total(&self) -> Option<i64> {
         self.clicks_total.copied()
     }
     /// `click_through_rate` when present and valid.
+    #[inline]
     pub fn click_through_rate(&self) -> Option<&Decimal> {
         self.click_through_rate.get()
     }
     /// `avg_llm_resolution_score` when present and valid.
+    #[inline]
     pub fn avg_llm_resolution_score(&self) -> Option<&Decimal> {
         self.avg_llm_resolution_score.get()
     }
     /// `llm_intent_distribution` when present and valid.
+    #[inline]
     pub fn llm_intent_distribution(&self) -> Option<&serde_json::Value> {
         self.llm_intent_distribution.get()
     }
     /// `hallucination_rate` when present and valid.
+    #[inline]
     pub fn hallucination_rate(&self) -> Option<&Decimal> {
         self.hallucination_rate.get()
     }
     /// `review_coverage` when present and valid.
+    #[inline]
     pub fn review_coverage(&self) -> Option<&Decimal> {
         self.review_coverage.get()
     }
     /// `daily_volume` when present and valid.
+    #[inline]
     pub fn daily_volume(
         &self,
     ) -> Option<
@@ -344,6 +386,7 @@ impl AnonymousChatInteractionsKpiRetrieveResponse {
         self.daily_volume.as_slice()
     }
     /// `severity_by_day` when present and valid.
+    #[inline]
     pub fn severity_by_day(&self) -> Option<&serde_json::Value> {
         self.severity_by_day.get()
     }
@@ -373,10 +416,12 @@ pub struct AnonymousChatInteractionsKpiRetrieveResponseDailyVolume {
 }
 impl AnonymousChatInteractionsKpiRetrieveResponseDailyVolume {
     /// `date` when present and valid.
+    #[inline]
     pub fn date(&self) -> Option<Date> {
         self.date.copied()
     }
     /// `count` when present and valid.
+    #[inline]
     pub fn count(&self) -> Option<i64> {
         self.count.copied()
     }

@@ -95,110 +95,137 @@ pub struct AssignmentBatch {
 }
 impl AssignmentBatch {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `call` when present and valid.
+    #[inline]
     pub fn call(&self) -> Option<&str> {
         self.call.as_str()
     }
     /// `call_uuid` when present and valid.
+    #[inline]
     pub fn call_uuid(&self) -> Option<Uuid> {
         self.call_uuid.copied()
     }
     /// `call_name` when present and valid.
+    #[inline]
     pub fn call_name(&self) -> Option<&str> {
         self.call_name.as_str()
     }
     /// `reviewer_pool_entry` when present and valid.
+    #[inline]
     pub fn reviewer_pool_entry(&self) -> Option<&str> {
         self.reviewer_pool_entry.as_str()
     }
     /// `reviewer_pool_entry_uuid` when present and valid.
+    #[inline]
     pub fn reviewer_pool_entry_uuid(&self) -> Option<Uuid> {
         self.reviewer_pool_entry_uuid.copied()
     }
     /// `reviewer_name` when present and valid.
+    #[inline]
     pub fn reviewer_name(&self) -> Option<&str> {
         self.reviewer_name.as_str()
     }
     /// `reviewer_email` when present and valid.
+    #[inline]
     pub fn reviewer_email(&self) -> Option<&str> {
         self.reviewer_email.as_str()
     }
     /// `reviewer_uuid` when present and valid.
+    #[inline]
     pub fn reviewer_uuid(&self) -> Option<&str> {
         self.reviewer_uuid.as_str()
     }
     /// `status` when present and valid.
+    #[inline]
     pub fn status(&self) -> Option<&serde_json::Value> {
         self.status.get()
     }
     /// `status_display` when present and valid.
+    #[inline]
     pub fn status_display(&self) -> Option<&str> {
         self.status_display.as_str()
     }
     /// `sent_at` when present and valid.
+    #[inline]
     pub fn sent_at(&self) -> Option<DateTime> {
         self.sent_at.copied()
     }
     /// `expires_at` when present and valid.
+    #[inline]
     pub fn expires_at(&self) -> Option<DateTime> {
         self.expires_at.copied()
     }
     /// `responded_at` when present and valid.
+    #[inline]
     pub fn responded_at(&self) -> Option<DateTime> {
         self.responded_at.copied()
     }
     /// `source` when present and valid.
+    #[inline]
     pub fn source(&self) -> Option<&serde_json::Value> {
         self.source.get()
     }
     /// `source_display` when present and valid.
+    #[inline]
     pub fn source_display(&self) -> Option<&str> {
         self.source_display.as_str()
     }
     /// `created_by` when present and valid.
+    #[inline]
     pub fn created_by(&self) -> Option<&str> {
         self.created_by.as_str()
     }
     /// `created_by_name` when present and valid.
+    #[inline]
     pub fn created_by_name(&self) -> Option<&str> {
         self.created_by_name.as_str()
     }
     /// `manager_notes` when present and valid.
+    #[inline]
     pub fn manager_notes(&self) -> Option<&str> {
         self.manager_notes.as_str()
     }
     /// `items` when present and valid.
+    #[inline]
     pub fn items(&self) -> Option<&[Lenient<models::AssignmentBatchItem>]> {
         self.items.as_slice()
     }
     /// `items_count` when present and valid.
+    #[inline]
     pub fn items_count(&self) -> Option<i64> {
         self.items_count.copied()
     }
     /// `items_pending_count` when present and valid.
+    #[inline]
     pub fn items_pending_count(&self) -> Option<i64> {
         self.items_pending_count.copied()
     }
     /// `items_accepted_count` when present and valid.
+    #[inline]
     pub fn items_accepted_count(&self) -> Option<i64> {
         self.items_accepted_count.copied()
     }
     /// `items_declined_count` when present and valid.
+    #[inline]
     pub fn items_declined_count(&self) -> Option<i64> {
         self.items_declined_count.copied()
     }
     /// `is_expired` when present and valid.
+    #[inline]
     pub fn is_expired(&self) -> Option<bool> {
         self.is_expired.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
@@ -317,106 +344,132 @@ pub struct AssignmentBatchesListResponse {
 }
 impl AssignmentBatchesListResponse {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `call` when present and valid.
+    #[inline]
     pub fn call(&self) -> Option<&str> {
         self.call.as_str()
     }
     /// `call_uuid` when present and valid.
+    #[inline]
     pub fn call_uuid(&self) -> Option<Uuid> {
         self.call_uuid.copied()
     }
     /// `call_name` when present and valid.
+    #[inline]
     pub fn call_name(&self) -> Option<&str> {
         self.call_name.as_str()
     }
     /// `reviewer_pool_entry` when present and valid.
+    #[inline]
     pub fn reviewer_pool_entry(&self) -> Option<&str> {
         self.reviewer_pool_entry.as_str()
     }
     /// `reviewer_pool_entry_uuid` when present and valid.
+    #[inline]
     pub fn reviewer_pool_entry_uuid(&self) -> Option<Uuid> {
         self.reviewer_pool_entry_uuid.copied()
     }
     /// `reviewer_name` when present and valid.
+    #[inline]
     pub fn reviewer_name(&self) -> Option<&str> {
         self.reviewer_name.as_str()
     }
     /// `reviewer_email` when present and valid.
+    #[inline]
     pub fn reviewer_email(&self) -> Option<&str> {
         self.reviewer_email.as_str()
     }
     /// `reviewer_uuid` when present and valid.
+    #[inline]
     pub fn reviewer_uuid(&self) -> Option<&str> {
         self.reviewer_uuid.as_str()
     }
     /// `status` when present and valid.
+    #[inline]
     pub fn status(&self) -> Option<&serde_json::Value> {
         self.status.get()
     }
     /// `status_display` when present and valid.
+    #[inline]
     pub fn status_display(&self) -> Option<&str> {
         self.status_display.as_str()
     }
     /// `sent_at` when present and valid.
+    #[inline]
     pub fn sent_at(&self) -> Option<DateTime> {
         self.sent_at.copied()
     }
     /// `expires_at` when present and valid.
+    #[inline]
     pub fn expires_at(&self) -> Option<DateTime> {
         self.expires_at.copied()
     }
     /// `responded_at` when present and valid.
+    #[inline]
     pub fn responded_at(&self) -> Option<DateTime> {
         self.responded_at.copied()
     }
     /// `source` when present and valid.
+    #[inline]
     pub fn source(&self) -> Option<&serde_json::Value> {
         self.source.get()
     }
     /// `source_display` when present and valid.
+    #[inline]
     pub fn source_display(&self) -> Option<&str> {
         self.source_display.as_str()
     }
     /// `created_by` when present and valid.
+    #[inline]
     pub fn created_by(&self) -> Option<&str> {
         self.created_by.as_str()
     }
     /// `created_by_name` when present and valid.
+    #[inline]
     pub fn created_by_name(&self) -> Option<&str> {
         self.created_by_name.as_str()
     }
     /// `manager_notes` when present and valid.
+    #[inline]
     pub fn manager_notes(&self) -> Option<&str> {
         self.manager_notes.as_str()
     }
     /// `items_count` when present and valid.
+    #[inline]
     pub fn items_count(&self) -> Option<i64> {
         self.items_count.copied()
     }
     /// `items_pending_count` when present and valid.
+    #[inline]
     pub fn items_pending_count(&self) -> Option<i64> {
         self.items_pending_count.copied()
     }
     /// `items_accepted_count` when present and valid.
+    #[inline]
     pub fn items_accepted_count(&self) -> Option<i64> {
         self.items_accepted_count.copied()
     }
     /// `items_declined_count` when present and valid.
+    #[inline]
     pub fn items_declined_count(&self) -> Option<i64> {
         self.items_declined_count.copied()
     }
     /// `is_expired` when present and valid.
+    #[inline]
     pub fn is_expired(&self) -> Option<bool> {
         self.is_expired.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
@@ -452,10 +505,12 @@ pub struct ExtendDeadlineRequest {
 }
 impl ExtendDeadlineRequest {
     /// `expires_at` when present and valid.
+    #[inline]
     pub fn expires_at(&self) -> Option<DateTime> {
         self.expires_at.copied()
     }
     /// `status` when present and valid.
+    #[inline]
     pub fn status(&self) -> Option<&str> {
         self.status.as_str()
     }
@@ -478,6 +533,7 @@ pub struct ExtendDeadlineRequestRequest {
 }
 impl ExtendDeadlineRequestRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(expires_at: DateTime) -> Self {
         Self {
             expires_at,
@@ -499,10 +555,12 @@ pub struct SendAssignmentBatch {
 }
 impl SendAssignmentBatch {
     /// `detail` when present and valid.
+    #[inline]
     pub fn detail(&self) -> Option<&str> {
         self.detail.as_str()
     }
     /// `expires_at` when present and valid.
+    #[inline]
     pub fn expires_at(&self) -> Option<DateTime> {
         self.expires_at.copied()
     }

@@ -51,6 +51,7 @@ pub struct AssignmentItemsSuggestAlternativesRetrieveResponse {
 }
 impl AssignmentItemsSuggestAlternativesRetrieveResponse {
     /// `suggestions` when present and valid.
+    #[inline]
     pub fn suggestions(
         &self,
     ) -> Option<
@@ -82,22 +83,27 @@ pub struct AssignmentItemsSuggestAlternativesRetrieveResponseSuggestion {
 }
 impl AssignmentItemsSuggestAlternativesRetrieveResponseSuggestion {
     /// `pool_entry_uuid` when present and valid.
+    #[inline]
     pub fn pool_entry_uuid(&self) -> Option<Uuid> {
         self.pool_entry_uuid.copied()
     }
     /// `reviewer_name` when present and valid.
+    #[inline]
     pub fn reviewer_name(&self) -> Option<&str> {
         self.reviewer_name.as_str()
     }
     /// `affinity_score` when present and valid.
+    #[inline]
     pub fn affinity_score(&self) -> Option<&Decimal> {
         self.affinity_score.get()
     }
     /// `current_assignments` when present and valid.
+    #[inline]
     pub fn current_assignments(&self) -> Option<i64> {
         self.current_assignments.copied()
     }
     /// `max_assignments` when present and valid.
+    #[inline]
     pub fn max_assignments(&self) -> Option<i64> {
         self.max_assignments.copied()
     }
@@ -123,10 +129,12 @@ pub struct DetailReviewUuid {
 }
 impl DetailReviewUuid {
     /// `detail` when present and valid.
+    #[inline]
     pub fn detail(&self) -> Option<&str> {
         self.detail.as_str()
     }
     /// `review_uuid` when present and valid.
+    #[inline]
     pub fn review_uuid(&self) -> Option<Uuid> {
         self.review_uuid.copied()
     }
@@ -153,14 +161,17 @@ pub struct ReassignItem {
 }
 impl ReassignItem {
     /// `detail` when present and valid.
+    #[inline]
     pub fn detail(&self) -> Option<&str> {
         self.detail.as_str()
     }
     /// `new_item_uuid` when present and valid.
+    #[inline]
     pub fn new_item_uuid(&self) -> Option<Uuid> {
         self.new_item_uuid.copied()
     }
     /// `new_batch_uuid` when present and valid.
+    #[inline]
     pub fn new_batch_uuid(&self) -> Option<Uuid> {
         self.new_batch_uuid.copied()
     }
@@ -188,6 +199,7 @@ pub struct ReassignItemRequest {
 }
 impl ReassignItemRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(reviewer_pool_entry_uuid: Uuid) -> Self {
         Self {
             reviewer_pool_entry_uuid,

@@ -39,34 +39,42 @@ pub struct AuthToken {
 }
 impl AuthToken {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `user` when present and valid.
+    #[inline]
     pub fn user(&self) -> Option<&str> {
         self.user.as_str()
     }
     /// `user_first_name` when present and valid.
+    #[inline]
     pub fn user_first_name(&self) -> Option<&str> {
         self.user_first_name.as_str()
     }
     /// `user_last_name` when present and valid.
+    #[inline]
     pub fn user_last_name(&self) -> Option<&str> {
         self.user_last_name.as_str()
     }
     /// `user_username` when present and valid.
+    #[inline]
     pub fn user_username(&self) -> Option<&str> {
         self.user_username.as_str()
     }
     /// `user_is_active` when present and valid.
+    #[inline]
     pub fn user_is_active(&self) -> Option<bool> {
         self.user_is_active.copied()
     }
     /// `user_token_lifetime` when present and valid.
+    #[inline]
     pub fn user_token_lifetime(&self) -> Option<i64> {
         self.user_token_lifetime.copied()
     }

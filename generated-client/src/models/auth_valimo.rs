@@ -35,30 +35,37 @@ pub struct AuthResult {
 }
 impl AuthResult {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `token` when present and valid.
+    #[inline]
     pub fn token(&self) -> Option<&str> {
         self.token.as_str()
     }
     /// `phone` when present and valid.
+    #[inline]
     pub fn phone(&self) -> Option<&str> {
         self.phone.as_str()
     }
     /// `message` when present and valid.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         self.message.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&serde_json::Value> {
         self.state.get()
     }
     /// `error_message` when present and valid.
+    #[inline]
     pub fn error_message(&self) -> Option<&str> {
         self.error_message.as_str()
     }
     /// `details` when present and valid.
+    #[inline]
     pub fn details(&self) -> Option<&str> {
         self.details.as_str()
     }
@@ -80,6 +87,7 @@ pub struct AuthResultRequest {
 }
 impl AuthResultRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(phone: impl Into<String>) -> Self {
         Self {
             phone: phone.into(),
@@ -101,6 +109,7 @@ pub struct AuthResultUuidRequest {
 }
 impl AuthResultUuidRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(uuid: Uuid) -> Self {
         Self {
             uuid,

@@ -95,82 +95,102 @@ pub struct Rule {
 }
 impl Rule {
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `user_affiliations` when present and valid.
+    #[inline]
     pub fn user_affiliations(&self) -> Option<&[Lenient<String>]> {
         self.user_affiliations.as_slice()
     }
     /// `user_email_patterns` when present and valid.
+    #[inline]
     pub fn user_email_patterns(&self) -> Option<&[Lenient<String>]> {
         self.user_email_patterns.as_slice()
     }
     /// `customer` when present and valid.
+    #[inline]
     pub fn customer(&self) -> Option<&str> {
         self.customer.as_str()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<&str> {
         self.customer_uuid.as_str()
     }
     /// `use_user_organization_as_customer_name` when present and valid.
+    #[inline]
     pub fn use_user_organization_as_customer_name(&self) -> Option<bool> {
         self.use_user_organization_as_customer_name.copied()
     }
     /// `project_role` when present and valid.
+    #[inline]
     pub fn project_role(&self) -> Option<&str> {
         self.project_role.as_str()
     }
     /// `project_role_display_name` when present and valid.
+    #[inline]
     pub fn project_role_display_name(&self) -> Option<&str> {
         self.project_role_display_name.as_str()
     }
     /// `project_role_description` when present and valid.
+    #[inline]
     pub fn project_role_description(&self) -> Option<&str> {
         self.project_role_description.as_str()
     }
     /// `plan` when present and valid.
+    #[inline]
     pub fn plan(&self) -> Option<&str> {
         self.plan.as_str()
     }
     /// `plan_attributes` when present and valid.
+    #[inline]
     pub fn plan_attributes(&self) -> Option<&serde_json::Value> {
         self.plan_attributes.get()
     }
     /// `plan_limits` when present and valid.
+    #[inline]
     pub fn plan_limits(&self) -> Option<&serde_json::Value> {
         self.plan_limits.get()
     }
     /// `plan_name` when present and valid.
+    #[inline]
     pub fn plan_name(&self) -> Option<&str> {
         self.plan_name.as_str()
     }
     /// `offering_name` when present and valid.
+    #[inline]
     pub fn offering_name(&self) -> Option<&str> {
         self.offering_name.as_str()
     }
     /// `offering_uuid` when present and valid.
+    #[inline]
     pub fn offering_uuid(&self) -> Option<Uuid> {
         self.offering_uuid.copied()
     }
     /// `category_title` when present and valid.
+    #[inline]
     pub fn category_title(&self) -> Option<&str> {
         self.category_title.as_str()
     }
     /// `category_url` when present and valid.
+    #[inline]
     pub fn category_url(&self) -> Option<&str> {
         self.category_url.as_str()
     }
@@ -226,6 +246,7 @@ pub struct RuleRequest {
 }
 impl RuleRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -280,62 +301,76 @@ pub struct RuleTestMatchRequest {
 }
 impl RuleTestMatchRequest {
     /// `would_provision` when present and valid.
+    #[inline]
     pub fn would_provision(&self) -> Option<bool> {
         self.would_provision.copied()
     }
     /// `block_reason` when present and valid.
+    #[inline]
     pub fn block_reason(&self) -> Option<&str> {
         self.block_reason.as_str()
     }
     /// `user_username` when present and valid.
+    #[inline]
     pub fn user_username(&self) -> Option<&str> {
         self.user_username.as_str()
     }
     /// `user_email` when present and valid.
+    #[inline]
     pub fn user_email(&self) -> Option<&str> {
         self.user_email.as_str()
     }
     /// `user_organization` when present and valid.
+    #[inline]
     pub fn user_organization(&self) -> Option<&str> {
         self.user_organization.as_str()
     }
     /// `user_registration_method` when present and valid.
+    #[inline]
     pub fn user_registration_method(&self) -> Option<&str> {
         self.user_registration_method.as_str()
     }
     /// `user_identity_source` when present and valid.
+    #[inline]
     pub fn user_identity_source(&self) -> Option<&str> {
         self.user_identity_source.as_str()
     }
     /// `user_affiliations` when present and valid.
+    #[inline]
     pub fn user_affiliations(&self) -> Option<&[Lenient<String>]> {
         self.user_affiliations.as_slice()
     }
     /// `user_is_protected` when present and valid.
+    #[inline]
     pub fn user_is_protected(&self) -> Option<bool> {
         self.user_is_protected.copied()
     }
     /// `filter_results` when present and valid.
+    #[inline]
     pub fn filter_results(
         &self,
     ) -> Option<&[Lenient<models::RuleTestMatchRequestFilterResult>]> {
         self.filter_results.as_slice()
     }
     /// `customer_lookup_performed` when present and valid.
+    #[inline]
     pub fn customer_lookup_performed(&self) -> Option<bool> {
         self.customer_lookup_performed.copied()
     }
     /// `customer_candidates` when present and valid.
+    #[inline]
     pub fn customer_candidates(
         &self,
     ) -> Option<&[Lenient<models::RuleTestMatchRequestCustomerCandidate>]> {
         self.customer_candidates.as_slice()
     }
     /// `customer_lookup_ambiguous` when present and valid.
+    #[inline]
     pub fn customer_lookup_ambiguous(&self) -> Option<bool> {
         self.customer_lookup_ambiguous.copied()
     }
     /// `resolved_project_name` when present and valid.
+    #[inline]
     pub fn resolved_project_name(&self) -> Option<&str> {
         self.resolved_project_name.as_str()
     }
@@ -369,18 +404,22 @@ pub struct RuleTestMatchRequestCustomerCandidate {
 }
 impl RuleTestMatchRequestCustomerCandidate {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `abbreviation` when present and valid.
+    #[inline]
     pub fn abbreviation(&self) -> Option<&str> {
         self.abbreviation.as_str()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
@@ -409,26 +448,32 @@ pub struct RuleTestMatchRequestFilterResult {
 }
 impl RuleTestMatchRequestFilterResult {
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `configured` when present and valid.
+    #[inline]
     pub fn configured(&self) -> Option<bool> {
         self.configured.copied()
     }
     /// `matched` when present and valid.
+    #[inline]
     pub fn matched(&self) -> Option<bool> {
         self.matched.copied()
     }
     /// `user_value` when present and valid.
+    #[inline]
     pub fn user_value(&self) -> Option<&serde_json::Value> {
         self.user_value.get()
     }
     /// `rule_value` when present and valid.
+    #[inline]
     pub fn rule_value(&self) -> Option<&serde_json::Value> {
         self.rule_value.get()
     }
     /// `reason` when present and valid.
+    #[inline]
     pub fn reason(&self) -> Option<&str> {
         self.reason.as_str()
     }
@@ -452,6 +497,7 @@ pub struct RuleTestMatchRequestRequest {
 }
 impl RuleTestMatchRequestRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(user_uuid: Uuid) -> Self {
         Self {
             user_uuid,

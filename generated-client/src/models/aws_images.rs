@@ -25,18 +25,22 @@ pub struct AwsImage {
 }
 impl AwsImage {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `region` when present and valid.
+    #[inline]
     pub fn region(&self) -> Option<&serde_json::Value> {
         self.region.get()
     }

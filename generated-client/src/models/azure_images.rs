@@ -29,26 +29,32 @@ pub struct AzureImage {
 }
 impl AzureImage {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `publisher` when present and valid.
+    #[inline]
     pub fn publisher(&self) -> Option<&str> {
         self.publisher.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `sku` when present and valid.
+    #[inline]
     pub fn sku(&self) -> Option<&str> {
         self.sku.as_str()
     }
     /// `version` when present and valid.
+    #[inline]
     pub fn version(&self) -> Option<&str> {
         self.version.as_str()
     }

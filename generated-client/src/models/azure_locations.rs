@@ -27,22 +27,27 @@ pub struct AzureLocation {
 }
 impl AzureLocation {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `latitude` when present and valid.
+    #[inline]
     pub fn latitude(&self) -> Option<&Decimal> {
         self.latitude.get()
     }
     /// `longitude` when present and valid.
+    #[inline]
     pub fn longitude(&self) -> Option<&Decimal> {
         self.longitude.get()
     }

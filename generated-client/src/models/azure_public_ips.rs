@@ -93,154 +93,192 @@ pub struct AzurePublicIp {
 }
 impl AzurePublicIp {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `service_name` when present and valid.
+    #[inline]
     pub fn service_name(&self) -> Option<&str> {
         self.service_name.as_str()
     }
     /// `service_settings` when present and valid.
+    #[inline]
     pub fn service_settings(&self) -> Option<&str> {
         self.service_settings.as_str()
     }
     /// `service_settings_uuid` when present and valid.
+    #[inline]
     pub fn service_settings_uuid(&self) -> Option<Uuid> {
         self.service_settings_uuid.copied()
     }
     /// `service_settings_state` when present and valid.
+    #[inline]
     pub fn service_settings_state(&self) -> Option<&str> {
         self.service_settings_state.as_str()
     }
     /// `service_settings_error_message` when present and valid.
+    #[inline]
     pub fn service_settings_error_message(&self) -> Option<&str> {
         self.service_settings_error_message.as_str()
     }
     /// `project` when present and valid.
+    #[inline]
     pub fn project(&self) -> Option<&str> {
         self.project.as_str()
     }
     /// `project_name` when present and valid.
+    #[inline]
     pub fn project_name(&self) -> Option<&str> {
         self.project_name.as_str()
     }
     /// `project_uuid` when present and valid.
+    #[inline]
     pub fn project_uuid(&self) -> Option<Uuid> {
         self.project_uuid.copied()
     }
     /// `customer` when present and valid.
+    #[inline]
     pub fn customer(&self) -> Option<&str> {
         self.customer.as_str()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `customer_native_name` when present and valid.
+    #[inline]
     pub fn customer_native_name(&self) -> Option<&str> {
         self.customer_native_name.as_str()
     }
     /// `customer_abbreviation` when present and valid.
+    #[inline]
     pub fn customer_abbreviation(&self) -> Option<&str> {
         self.customer_abbreviation.as_str()
     }
     /// `error_message` when present and valid.
+    #[inline]
     pub fn error_message(&self) -> Option<&str> {
         self.error_message.as_str()
     }
     /// `error_traceback` when present and valid.
+    #[inline]
     pub fn error_traceback(&self) -> Option<&str> {
         self.error_traceback.as_str()
     }
     /// `resource_type` when present and valid.
+    #[inline]
     pub fn resource_type(&self) -> Option<&str> {
         self.resource_type.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&serde_json::Value> {
         self.state.get()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `backend_id` when present and valid.
+    #[inline]
     pub fn backend_id(&self) -> Option<&str> {
         self.backend_id.as_str()
     }
     /// `access_url` when present and valid.
+    #[inline]
     pub fn access_url(&self) -> Option<&serde_json::Value> {
         self.access_url.get()
     }
     /// `location` when present and valid.
+    #[inline]
     pub fn location(&self) -> Option<&str> {
         self.location.as_str()
     }
     /// `resource_group` when present and valid.
+    #[inline]
     pub fn resource_group(&self) -> Option<&str> {
         self.resource_group.as_str()
     }
     /// `marketplace_offering_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_offering_uuid(&self) -> Option<&str> {
         self.marketplace_offering_uuid.as_str()
     }
     /// `marketplace_offering_name` when present and valid.
+    #[inline]
     pub fn marketplace_offering_name(&self) -> Option<&str> {
         self.marketplace_offering_name.as_str()
     }
     /// `marketplace_offering_type` when present and valid.
+    #[inline]
     pub fn marketplace_offering_type(&self) -> Option<&str> {
         self.marketplace_offering_type.as_str()
     }
     /// `marketplace_offering_plugin_options` when present and valid.
+    #[inline]
     pub fn marketplace_offering_plugin_options(&self) -> Option<&serde_json::Value> {
         self.marketplace_offering_plugin_options.get()
     }
     /// `marketplace_category_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_category_uuid(&self) -> Option<&str> {
         self.marketplace_category_uuid.as_str()
     }
     /// `marketplace_category_name` when present and valid.
+    #[inline]
     pub fn marketplace_category_name(&self) -> Option<&str> {
         self.marketplace_category_name.as_str()
     }
     /// `marketplace_resource_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_resource_uuid(&self) -> Option<&str> {
         self.marketplace_resource_uuid.as_str()
     }
     /// `marketplace_plan_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_plan_uuid(&self) -> Option<&str> {
         self.marketplace_plan_uuid.as_str()
     }
     /// `marketplace_resource_state` when present and valid.
+    #[inline]
     pub fn marketplace_resource_state(&self) -> Option<&str> {
         self.marketplace_resource_state.as_str()
     }
     /// `is_usage_based` when present and valid.
+    #[inline]
     pub fn is_usage_based(&self) -> Option<bool> {
         self.is_usage_based.copied()
     }
     /// `is_limit_based` when present and valid.
+    #[inline]
     pub fn is_limit_based(&self) -> Option<bool> {
         self.is_limit_based.copied()
     }
@@ -292,6 +330,7 @@ pub struct AzurePublicIpRequest {
 }
 impl AzurePublicIpRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> AzurePublicIpRequestBuilder {
         AzurePublicIpRequestBuilder::default()
     }
@@ -307,32 +346,38 @@ pub struct AzurePublicIpRequestBuilder {
 }
 impl AzurePublicIpRequestBuilder {
     /// Sets `name` (required).
+    #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
     /// Sets `service_settings` (required).
+    #[inline]
     pub fn service_settings(mut self, service_settings: impl Into<String>) -> Self {
         self.service_settings = Some(service_settings.into());
         self
     }
     /// Sets `project` (required).
+    #[inline]
     pub fn project(mut self, project: impl Into<String>) -> Self {
         self.project = Some(project.into());
         self
     }
     /// Sets `location` (required).
+    #[inline]
     pub fn location(mut self, location: impl Into<String>) -> Self {
         self.location = Some(location.into());
         self
     }
     /// Sets `resource_group` (required).
+    #[inline]
     pub fn resource_group(mut self, resource_group: impl Into<String>) -> Self {
         self.resource_group = Some(resource_group.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<AzurePublicIpRequest, runtime::Error> {
         Ok(AzurePublicIpRequest {
             name: self

@@ -33,34 +33,42 @@ pub struct AzureSize {
 }
 impl AzureSize {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `max_data_disk_count` when present and valid.
+    #[inline]
     pub fn max_data_disk_count(&self) -> Option<i64> {
         self.max_data_disk_count.copied()
     }
     /// `memory_in_mb` when present and valid.
+    #[inline]
     pub fn memory_in_mb(&self) -> Option<i64> {
         self.memory_in_mb.copied()
     }
     /// `number_of_cores` when present and valid.
+    #[inline]
     pub fn number_of_cores(&self) -> Option<i64> {
         self.number_of_cores.copied()
     }
     /// `os_disk_size_in_mb` when present and valid.
+    #[inline]
     pub fn os_disk_size_in_mb(&self) -> Option<i64> {
         self.os_disk_size_in_mb.copied()
     }
     /// `resource_disk_size_in_mb` when present and valid.
+    #[inline]
     pub fn resource_disk_size_in_mb(&self) -> Option<i64> {
         self.resource_disk_size_in_mb.copied()
     }

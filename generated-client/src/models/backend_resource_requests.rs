@@ -45,50 +45,62 @@ pub struct BackendResourceReq {
 }
 impl BackendResourceReq {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `started` when present and valid.
+    #[inline]
     pub fn started(&self) -> Option<DateTime> {
         self.started.copied()
     }
     /// `finished` when present and valid.
+    #[inline]
     pub fn finished(&self) -> Option<DateTime> {
         self.finished.copied()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&serde_json::Value> {
         self.state.get()
     }
     /// `offering` when present and valid.
+    #[inline]
     pub fn offering(&self) -> Option<Uuid> {
         self.offering.copied()
     }
     /// `offering_name` when present and valid.
+    #[inline]
     pub fn offering_name(&self) -> Option<&str> {
         self.offering_name.as_str()
     }
     /// `offering_url` when present and valid.
+    #[inline]
     pub fn offering_url(&self) -> Option<&str> {
         self.offering_url.as_str()
     }
     /// `error_message` when present and valid.
+    #[inline]
     pub fn error_message(&self) -> Option<&str> {
         self.error_message.as_str()
     }
     /// `error_traceback` when present and valid.
+    #[inline]
     pub fn error_traceback(&self) -> Option<&str> {
         self.error_traceback.as_str()
     }

@@ -43,54 +43,67 @@ pub struct BackendResource {
 }
 impl BackendResource {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `project` when present and valid.
+    #[inline]
     pub fn project(&self) -> Option<Uuid> {
         self.project.copied()
     }
     /// `project_name` when present and valid.
+    #[inline]
     pub fn project_name(&self) -> Option<&str> {
         self.project_name.as_str()
     }
     /// `project_url` when present and valid.
+    #[inline]
     pub fn project_url(&self) -> Option<&str> {
         self.project_url.as_str()
     }
     /// `offering` when present and valid.
+    #[inline]
     pub fn offering(&self) -> Option<Uuid> {
         self.offering.copied()
     }
     /// `offering_name` when present and valid.
+    #[inline]
     pub fn offering_name(&self) -> Option<&str> {
         self.offering_name.as_str()
     }
     /// `offering_url` when present and valid.
+    #[inline]
     pub fn offering_url(&self) -> Option<&str> {
         self.offering_url.as_str()
     }
     /// `backend_id` when present and valid.
+    #[inline]
     pub fn backend_id(&self) -> Option<&str> {
         self.backend_id.as_str()
     }
     /// `backend_metadata` when present and valid.
+    #[inline]
     pub fn backend_metadata(&self) -> Option<&serde_json::Value> {
         self.backend_metadata.get()
     }
@@ -137,6 +150,7 @@ pub struct BackendResourceRequest {
 }
 impl BackendResourceRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> BackendResourceRequestBuilder {
         BackendResourceRequestBuilder::default()
     }
@@ -150,22 +164,26 @@ pub struct BackendResourceRequestBuilder {
 }
 impl BackendResourceRequestBuilder {
     /// Sets `name` (required).
+    #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
     /// Sets `project` (required).
+    #[inline]
     pub fn project(mut self, project: Uuid) -> Self {
         self.project = Some(project);
         self
     }
     /// Sets `offering` (required).
+    #[inline]
     pub fn offering(mut self, offering: Uuid) -> Self {
         self.offering = Some(offering);
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<BackendResourceRequest, runtime::Error> {
         Ok(BackendResourceRequest {
             name: self

@@ -21,10 +21,12 @@ pub struct BillingTotalCostRetrieveResponse {
 }
 impl BillingTotalCostRetrieveResponse {
     /// `total` when present and valid.
+    #[inline]
     pub fn total(&self) -> Option<&Decimal> {
         self.total.get()
     }
     /// `price` when present and valid.
+    #[inline]
     pub fn price(&self) -> Option<&Decimal> {
         self.price.get()
     }

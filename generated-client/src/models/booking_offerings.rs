@@ -189,306 +189,381 @@ pub struct Offering {
 }
 impl Offering {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `slug` when present and valid.
+    #[inline]
     pub fn slug(&self) -> Option<&str> {
         self.slug.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `full_description` when present and valid.
+    #[inline]
     pub fn full_description(&self) -> Option<&str> {
         self.full_description.as_str()
     }
     /// `privacy_policy_link` when present and valid.
+    #[inline]
     pub fn privacy_policy_link(&self) -> Option<&str> {
         self.privacy_policy_link.as_str()
     }
     /// `helpdesk_url` when present and valid.
+    #[inline]
     pub fn helpdesk_url(&self) -> Option<&str> {
         self.helpdesk_url.as_str()
     }
     /// `documentation_url` when present and valid.
+    #[inline]
     pub fn documentation_url(&self) -> Option<&str> {
         self.documentation_url.as_str()
     }
     /// `access_url` when present and valid.
+    #[inline]
     pub fn access_url(&self) -> Option<&str> {
         self.access_url.as_str()
     }
     /// `endpoints` when present and valid.
+    #[inline]
     pub fn endpoints(&self) -> Option<&[Lenient<models::OfferingEndpoint>]> {
         self.endpoints.as_slice()
     }
     /// `software_catalogs` when present and valid.
+    #[inline]
     pub fn software_catalogs(
         &self,
     ) -> Option<&[Lenient<models::BookingOfferingsOfferingSoftwareCatalog>]> {
         self.software_catalogs.as_slice()
     }
     /// `partitions` when present and valid.
+    #[inline]
     pub fn partitions(&self) -> Option<&[Lenient<models::OfferingPartition>]> {
         self.partitions.as_slice()
     }
     /// `customer` when present and valid.
+    #[inline]
     pub fn customer(&self) -> Option<&str> {
         self.customer.as_str()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `project` when present and valid.
+    #[inline]
     pub fn project(&self) -> Option<&str> {
         self.project.as_str()
     }
     /// `project_uuid` when present and valid.
+    #[inline]
     pub fn project_uuid(&self) -> Option<Uuid> {
         self.project_uuid.copied()
     }
     /// `project_name` when present and valid.
+    #[inline]
     pub fn project_name(&self) -> Option<&str> {
         self.project_name.as_str()
     }
     /// `category` when present and valid.
+    #[inline]
     pub fn category(&self) -> Option<&str> {
         self.category.as_str()
     }
     /// `category_uuid` when present and valid.
+    #[inline]
     pub fn category_uuid(&self) -> Option<Uuid> {
         self.category_uuid.copied()
     }
     /// `category_title` when present and valid.
+    #[inline]
     pub fn category_title(&self) -> Option<&str> {
         self.category_title.as_str()
     }
     /// `attributes` when present and valid.
+    #[inline]
     pub fn attributes(&self) -> Option<&serde_json::Value> {
         self.attributes.get()
     }
     /// `options` when present and valid.
+    #[inline]
     pub fn options(&self) -> Option<&serde_json::Value> {
         self.options.get()
     }
     /// `resource_options` when present and valid.
+    #[inline]
     pub fn resource_options(&self) -> Option<&serde_json::Value> {
         self.resource_options.get()
     }
     /// `components` when present and valid.
+    #[inline]
     pub fn components(&self) -> Option<&[Lenient<models::OfferingComponent>]> {
         self.components.as_slice()
     }
     /// `plugin_options` when present and valid.
+    #[inline]
     pub fn plugin_options(&self) -> Option<&serde_json::Value> {
         self.plugin_options.get()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&serde_json::Value> {
         self.state.get()
     }
     /// `vendor_details` when present and valid.
+    #[inline]
     pub fn vendor_details(&self) -> Option<&str> {
         self.vendor_details.as_str()
     }
     /// `getting_started` when present and valid.
+    #[inline]
     pub fn getting_started(&self) -> Option<&str> {
         self.getting_started.as_str()
     }
     /// `integration_guide` when present and valid.
+    #[inline]
     pub fn integration_guide(&self) -> Option<&str> {
         self.integration_guide.as_str()
     }
     /// `thumbnail` when present and valid.
+    #[inline]
     pub fn thumbnail(&self) -> Option<&str> {
         self.thumbnail.as_str()
     }
     /// `order_count` when present and valid.
+    #[inline]
     pub fn order_count(&self) -> Option<i64> {
         self.order_count.copied()
     }
     /// `plans` when present and valid.
+    #[inline]
     pub fn plans(&self) -> Option<&[Lenient<models::MarketplacePublicOffering>]> {
         self.plans.as_slice()
     }
     /// `screenshots` when present and valid.
+    #[inline]
     pub fn screenshots(&self) -> Option<&[Lenient<models::OfferingScreenshot>]> {
         self.screenshots.as_slice()
     }
     /// `type` when present and valid.
+    #[inline]
     pub fn type_(&self) -> Option<&str> {
         self.type_.as_str()
     }
     /// `shared` when present and valid.
+    #[inline]
     pub fn shared(&self) -> Option<bool> {
         self.shared.copied()
     }
     /// `billable` when present and valid.
+    #[inline]
     pub fn billable(&self) -> Option<bool> {
         self.billable.copied()
     }
     /// `scope` when present and valid.
+    #[inline]
     pub fn scope(&self) -> Option<&str> {
         self.scope.as_str()
     }
     /// `scope_uuid` when present and valid.
+    #[inline]
     pub fn scope_uuid(&self) -> Option<Uuid> {
         self.scope_uuid.copied()
     }
     /// `scope_name` when present and valid.
+    #[inline]
     pub fn scope_name(&self) -> Option<&str> {
         self.scope_name.as_str()
     }
     /// `scope_state` when present and valid.
+    #[inline]
     pub fn scope_state(&self) -> Option<&serde_json::Value> {
         self.scope_state.get()
     }
     /// `scope_error_message` when present and valid.
+    #[inline]
     pub fn scope_error_message(&self) -> Option<&str> {
         self.scope_error_message.as_str()
     }
     /// `files` when present and valid.
+    #[inline]
     pub fn files(&self) -> Option<&[Lenient<models::BookingOfferingsOfferingFile>]> {
         self.files.as_slice()
     }
     /// `quotas` when present and valid.
+    #[inline]
     pub fn quotas(&self) -> Option<&[Lenient<models::OfferingQuota>]> {
         self.quotas.as_slice()
     }
     /// `paused_reason` when present and valid.
+    #[inline]
     pub fn paused_reason(&self) -> Option<&str> {
         self.paused_reason.as_str()
     }
     /// `datacite_doi` when present and valid.
+    #[inline]
     pub fn datacite_doi(&self) -> Option<&str> {
         self.datacite_doi.as_str()
     }
     /// `citation_count` when present and valid.
+    #[inline]
     pub fn citation_count(&self) -> Option<i64> {
         self.citation_count.copied()
     }
     /// `latitude` when present and valid.
+    #[inline]
     pub fn latitude(&self) -> Option<&Decimal> {
         self.latitude.get()
     }
     /// `longitude` when present and valid.
+    #[inline]
     pub fn longitude(&self) -> Option<&Decimal> {
         self.longitude.get()
     }
     /// `country` when present and valid.
+    #[inline]
     pub fn country(&self) -> Option<&serde_json::Value> {
         self.country.get()
     }
     /// `backend_id` when present and valid.
+    #[inline]
     pub fn backend_id(&self) -> Option<&str> {
         self.backend_id.as_str()
     }
     /// `organization_groups` when present and valid.
+    #[inline]
     pub fn organization_groups(
         &self,
     ) -> Option<&[Lenient<models::MarketplacePublicOfferingOrganizationGroup>]> {
         self.organization_groups.as_slice()
     }
     /// `tags` when present and valid.
+    #[inline]
     pub fn tags(&self) -> Option<&[Lenient<models::OfferingTag>]> {
         self.tags.as_slice()
     }
     /// `image` when present and valid.
+    #[inline]
     pub fn image(&self) -> Option<&str> {
         self.image.as_str()
     }
     /// `total_customers` when present and valid.
+    #[inline]
     pub fn total_customers(&self) -> Option<i64> {
         self.total_customers.copied()
     }
     /// `total_cost` when present and valid.
+    #[inline]
     pub fn total_cost(&self) -> Option<i64> {
         self.total_cost.copied()
     }
     /// `total_cost_estimated` when present and valid.
+    #[inline]
     pub fn total_cost_estimated(&self) -> Option<i64> {
         self.total_cost_estimated.copied()
     }
     /// `parent_description` when present and valid.
+    #[inline]
     pub fn parent_description(&self) -> Option<&str> {
         self.parent_description.as_str()
     }
     /// `parent_uuid` when present and valid.
+    #[inline]
     pub fn parent_uuid(&self) -> Option<Uuid> {
         self.parent_uuid.copied()
     }
     /// `parent_name` when present and valid.
+    #[inline]
     pub fn parent_name(&self) -> Option<&str> {
         self.parent_name.as_str()
     }
     /// `backend_metadata` when present and valid.
+    #[inline]
     pub fn backend_metadata(&self) -> Option<&serde_json::Value> {
         self.backend_metadata.get()
     }
     /// `has_compliance_requirements` when present and valid.
+    #[inline]
     pub fn has_compliance_requirements(&self) -> Option<bool> {
         self.has_compliance_requirements.copied()
     }
     /// `billing_type_classification` when present and valid.
+    #[inline]
     pub fn billing_type_classification(&self) -> Option<&str> {
         self.billing_type_classification.as_str()
     }
     /// `effective_available_limits` when present and valid.
+    #[inline]
     pub fn effective_available_limits(&self) -> Option<&[Lenient<String>]> {
         self.effective_available_limits.as_slice()
     }
     /// `compliance_checklist` when present and valid.
+    #[inline]
     pub fn compliance_checklist(&self) -> Option<&str> {
         self.compliance_checklist.as_str()
     }
     /// `profile_uuid` when present and valid.
+    #[inline]
     pub fn profile_uuid(&self) -> Option<Uuid> {
         self.profile_uuid.copied()
     }
     /// `profile_name` when present and valid.
+    #[inline]
     pub fn profile_name(&self) -> Option<&str> {
         self.profile_name.as_str()
     }
     /// `offering_group` when present and valid.
+    #[inline]
     pub fn offering_group(&self) -> Option<&str> {
         self.offering_group.as_str()
     }
     /// `offering_group_uuid` when present and valid.
+    #[inline]
     pub fn offering_group_uuid(&self) -> Option<Uuid> {
         self.offering_group_uuid.copied()
     }
     /// `offering_group_title` when present and valid.
+    #[inline]
     pub fn offering_group_title(&self) -> Option<&str> {
         self.offering_group_title.as_str()
     }
     /// `user_has_consent` when present and valid.
+    #[inline]
     pub fn user_has_consent(&self) -> Option<bool> {
         self.user_has_consent.copied()
     }
     /// `is_accessible` when present and valid.
+    #[inline]
     pub fn is_accessible(&self) -> Option<bool> {
         self.is_accessible.copied()
     }
     /// `googlecalendar` when present and valid.
+    #[inline]
     pub fn googlecalendar(&self) -> Option<&models::OfferingGooglecalendar> {
         self.googlecalendar.get()
     }
@@ -546,14 +621,17 @@ pub struct OfferingGooglecalendar {
 }
 impl OfferingGooglecalendar {
     /// `backend_id` when present and valid.
+    #[inline]
     pub fn backend_id(&self) -> Option<&str> {
         self.backend_id.as_str()
     }
     /// `public` when present and valid.
+    #[inline]
     pub fn public(&self) -> Option<bool> {
         self.public.copied()
     }
     /// `http_link` when present and valid.
+    #[inline]
     pub fn http_link(&self) -> Option<&str> {
         self.http_link.as_str()
     }

@@ -231,364 +231,454 @@ pub struct BookingResource {
 }
 impl BookingResource {
     /// `offering` when present and valid.
+    #[inline]
     pub fn offering(&self) -> Option<&str> {
         self.offering.as_str()
     }
     /// `offering_name` when present and valid.
+    #[inline]
     pub fn offering_name(&self) -> Option<&str> {
         self.offering_name.as_str()
     }
     /// `offering_uuid` when present and valid.
+    #[inline]
     pub fn offering_uuid(&self) -> Option<Uuid> {
         self.offering_uuid.copied()
     }
     /// `offering_description` when present and valid.
+    #[inline]
     pub fn offering_description(&self) -> Option<&str> {
         self.offering_description.as_str()
     }
     /// `offering_image` when present and valid.
+    #[inline]
     pub fn offering_image(&self) -> Option<&str> {
         self.offering_image.as_str()
     }
     /// `offering_thumbnail` when present and valid.
+    #[inline]
     pub fn offering_thumbnail(&self) -> Option<&str> {
         self.offering_thumbnail.as_str()
     }
     /// `offering_type` when present and valid.
+    #[inline]
     pub fn offering_type(&self) -> Option<&str> {
         self.offering_type.as_str()
     }
     /// `offering_shared` when present and valid.
+    #[inline]
     pub fn offering_shared(&self) -> Option<bool> {
         self.offering_shared.copied()
     }
     /// `offering_billable` when present and valid.
+    #[inline]
     pub fn offering_billable(&self) -> Option<bool> {
         self.offering_billable.copied()
     }
     /// `offering_plugin_options` when present and valid.
+    #[inline]
     pub fn offering_plugin_options(&self) -> Option<&serde_json::Value> {
         self.offering_plugin_options.get()
     }
     /// `provider_name` when present and valid.
+    #[inline]
     pub fn provider_name(&self) -> Option<&str> {
         self.provider_name.as_str()
     }
     /// `provider_uuid` when present and valid.
+    #[inline]
     pub fn provider_uuid(&self) -> Option<Uuid> {
         self.provider_uuid.copied()
     }
     /// `provider_slug` when present and valid.
+    #[inline]
     pub fn provider_slug(&self) -> Option<&str> {
         self.provider_slug.as_str()
     }
     /// `provider_description` when present and valid.
+    #[inline]
     pub fn provider_description(&self) -> Option<&str> {
         self.provider_description.as_str()
     }
     /// `category_title` when present and valid.
+    #[inline]
     pub fn category_title(&self) -> Option<&str> {
         self.category_title.as_str()
     }
     /// `category_uuid` when present and valid.
+    #[inline]
     pub fn category_uuid(&self) -> Option<Uuid> {
         self.category_uuid.copied()
     }
     /// `category_icon` when present and valid.
+    #[inline]
     pub fn category_icon(&self) -> Option<&str> {
         self.category_icon.as_str()
     }
     /// `plan` when present and valid.
+    #[inline]
     pub fn plan(&self) -> Option<&str> {
         self.plan.as_str()
     }
     /// `plan_unit` when present and valid.
+    #[inline]
     pub fn plan_unit(&self) -> Option<&serde_json::Value> {
         self.plan_unit.get()
     }
     /// `plan_name` when present and valid.
+    #[inline]
     pub fn plan_name(&self) -> Option<&str> {
         self.plan_name.as_str()
     }
     /// `plan_uuid` when present and valid.
+    #[inline]
     pub fn plan_uuid(&self) -> Option<Uuid> {
         self.plan_uuid.copied()
     }
     /// `plan_description` when present and valid.
+    #[inline]
     pub fn plan_description(&self) -> Option<&str> {
         self.plan_description.as_str()
     }
     /// `attributes` when present and valid.
+    #[inline]
     pub fn attributes(&self) -> Option<&serde_json::Value> {
         self.attributes.get()
     }
     /// `limits` when present and valid.
+    #[inline]
     pub fn limits(&self) -> Option<&serde_json::Value> {
         self.limits.get()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `scope` when present and valid.
+    #[inline]
     pub fn scope(&self) -> Option<&str> {
         self.scope.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&serde_json::Value> {
         self.state.get()
     }
     /// `resource_uuid` when present and valid.
+    #[inline]
     pub fn resource_uuid(&self) -> Option<Uuid> {
         self.resource_uuid.copied()
     }
     /// `backend_id` when present and valid.
+    #[inline]
     pub fn backend_id(&self) -> Option<&str> {
         self.backend_id.as_str()
     }
     /// `effective_id` when present and valid.
+    #[inline]
     pub fn effective_id(&self) -> Option<&str> {
         self.effective_id.as_str()
     }
     /// `resource_type` when present and valid.
+    #[inline]
     pub fn resource_type(&self) -> Option<&str> {
         self.resource_type.as_str()
     }
     /// `project` when present and valid.
+    #[inline]
     pub fn project(&self) -> Option<&str> {
         self.project.as_str()
     }
     /// `project_uuid` when present and valid.
+    #[inline]
     pub fn project_uuid(&self) -> Option<Uuid> {
         self.project_uuid.copied()
     }
     /// `project_name` when present and valid.
+    #[inline]
     pub fn project_name(&self) -> Option<&str> {
         self.project_name.as_str()
     }
     /// `project_description` when present and valid.
+    #[inline]
     pub fn project_description(&self) -> Option<&str> {
         self.project_description.as_str()
     }
     /// `project_end_date` when present and valid.
+    #[inline]
     pub fn project_end_date(&self) -> Option<Date> {
         self.project_end_date.copied()
     }
     /// `project_effective_end_date` when present and valid.
+    #[inline]
     pub fn project_effective_end_date(&self) -> Option<Date> {
         self.project_effective_end_date.copied()
     }
     /// `project_is_in_grace_period` when present and valid.
+    #[inline]
     pub fn project_is_in_grace_period(&self) -> Option<bool> {
         self.project_is_in_grace_period.copied()
     }
     /// `project_end_date_requested_by` when present and valid.
+    #[inline]
     pub fn project_end_date_requested_by(&self) -> Option<&str> {
         self.project_end_date_requested_by.as_str()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `offering_slug` when present and valid.
+    #[inline]
     pub fn offering_slug(&self) -> Option<&str> {
         self.offering_slug.as_str()
     }
     /// `parent_offering_uuid` when present and valid.
+    #[inline]
     pub fn parent_offering_uuid(&self) -> Option<Uuid> {
         self.parent_offering_uuid.copied()
     }
     /// `parent_offering_name` when present and valid.
+    #[inline]
     pub fn parent_offering_name(&self) -> Option<&str> {
         self.parent_offering_name.as_str()
     }
     /// `parent_offering_slug` when present and valid.
+    #[inline]
     pub fn parent_offering_slug(&self) -> Option<&str> {
         self.parent_offering_slug.as_str()
     }
     /// `offering_backend_id` when present and valid.
+    #[inline]
     pub fn offering_backend_id(&self) -> Option<&str> {
         self.offering_backend_id.as_str()
     }
     /// `parent_uuid` when present and valid.
+    #[inline]
     pub fn parent_uuid(&self) -> Option<Uuid> {
         self.parent_uuid.copied()
     }
     /// `parent_name` when present and valid.
+    #[inline]
     pub fn parent_name(&self) -> Option<&str> {
         self.parent_name.as_str()
     }
     /// `backend_metadata` when present and valid.
+    #[inline]
     pub fn backend_metadata(&self) -> Option<&serde_json::Value> {
         self.backend_metadata.get()
     }
     /// `is_usage_based` when present and valid.
+    #[inline]
     pub fn is_usage_based(&self) -> Option<bool> {
         self.is_usage_based.copied()
     }
     /// `is_limit_based` when present and valid.
+    #[inline]
     pub fn is_limit_based(&self) -> Option<bool> {
         self.is_limit_based.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `slug` when present and valid.
+    #[inline]
     pub fn slug(&self) -> Option<&str> {
         self.slug.as_str()
     }
     /// `current_usages` when present and valid.
+    #[inline]
     pub fn current_usages(&self) -> Option<&serde_json::Value> {
         self.current_usages.get()
     }
     /// `can_terminate` when present and valid.
+    #[inline]
     pub fn can_terminate(&self) -> Option<bool> {
         self.can_terminate.copied()
     }
     /// `report` when present and valid.
+    #[inline]
     pub fn report(&self) -> Option<&[Lenient<models::BookingResourceReport>]> {
         self.report.as_slice()
     }
     /// `end_date` when present and valid.
+    #[inline]
     pub fn end_date(&self) -> Option<Date> {
         self.end_date.copied()
     }
     /// `end_date_requested_by` when present and valid.
+    #[inline]
     pub fn end_date_requested_by(&self) -> Option<&str> {
         self.end_date_requested_by.as_str()
     }
     /// `end_date_updated_at` when present and valid.
+    #[inline]
     pub fn end_date_updated_at(&self) -> Option<DateTime> {
         self.end_date_updated_at.copied()
     }
     /// `username` when present and valid.
+    #[inline]
     pub fn username(&self) -> Option<&str> {
         self.username.as_str()
     }
     /// `limit_usage` when present and valid.
+    #[inline]
     pub fn limit_usage(&self) -> Option<&serde_json::Value> {
         self.limit_usage.get()
     }
     /// `downscaled` when present and valid.
+    #[inline]
     pub fn downscaled(&self) -> Option<bool> {
         self.downscaled.copied()
     }
     /// `restrict_member_access` when present and valid.
+    #[inline]
     pub fn restrict_member_access(&self) -> Option<bool> {
         self.restrict_member_access.copied()
     }
     /// `paused` when present and valid.
+    #[inline]
     pub fn paused(&self) -> Option<bool> {
         self.paused.copied()
     }
     /// `endpoints` when present and valid.
+    #[inline]
     pub fn endpoints(&self) -> Option<&[Lenient<models::BookingResourceEndpoint>]> {
         self.endpoints.as_slice()
     }
     /// `error_message` when present and valid.
+    #[inline]
     pub fn error_message(&self) -> Option<&str> {
         self.error_message.as_str()
     }
     /// `error_traceback` when present and valid.
+    #[inline]
     pub fn error_traceback(&self) -> Option<&str> {
         self.error_traceback.as_str()
     }
     /// `options` when present and valid.
+    #[inline]
     pub fn options(&self) -> Option<&serde_json::Value> {
         self.options.get()
     }
     /// `available_actions` when present and valid.
+    #[inline]
     pub fn available_actions(&self) -> Option<&[Lenient<String>]> {
         self.available_actions.as_slice()
     }
     /// `last_sync` when present and valid.
+    #[inline]
     pub fn last_sync(&self) -> Option<DateTime> {
         self.last_sync.copied()
     }
     /// `order_in_progress` when present and valid.
+    #[inline]
     pub fn order_in_progress(&self) -> Option<&serde_json::Value> {
         self.order_in_progress.get()
     }
     /// `creation_order` when present and valid.
+    #[inline]
     pub fn creation_order(&self) -> Option<&serde_json::Value> {
         self.creation_order.get()
     }
     /// `service_settings_uuid` when present and valid.
+    #[inline]
     pub fn service_settings_uuid(&self) -> Option<Uuid> {
         self.service_settings_uuid.copied()
     }
     /// `project_slug` when present and valid.
+    #[inline]
     pub fn project_slug(&self) -> Option<&str> {
         self.project_slug.as_str()
     }
     /// `customer_slug` when present and valid.
+    #[inline]
     pub fn customer_slug(&self) -> Option<&str> {
         self.customer_slug.as_str()
     }
     /// `user_requires_reconsent` when present and valid.
+    #[inline]
     pub fn user_requires_reconsent(&self) -> Option<bool> {
         self.user_requires_reconsent.copied()
     }
     /// `renewal_date` when present and valid.
+    #[inline]
     pub fn renewal_date(&self) -> Option<&serde_json::Value> {
         self.renewal_date.get()
     }
     /// `offering_state` when present and valid.
+    #[inline]
     pub fn offering_state(&self) -> Option<&serde_json::Value> {
         self.offering_state.get()
     }
     /// `offering_components` when present and valid.
+    #[inline]
     pub fn offering_components(
         &self,
     ) -> Option<&[Lenient<models::BookingResourceOfferingComponent>]> {
         self.offering_components.as_slice()
     }
     /// `created_by` when present and valid.
+    #[inline]
     pub fn created_by(&self) -> Option<&str> {
         self.created_by.as_str()
     }
     /// `created_by_username` when present and valid.
+    #[inline]
     pub fn created_by_username(&self) -> Option<&str> {
         self.created_by_username.as_str()
     }
     /// `created_by_full_name` when present and valid.
+    #[inline]
     pub fn created_by_full_name(&self) -> Option<&str> {
         self.created_by_full_name.as_str()
     }
     /// `consumer_reviewed_by` when present and valid.
+    #[inline]
     pub fn consumer_reviewed_by(&self) -> Option<&str> {
         self.consumer_reviewed_by.as_str()
     }
     /// `consumer_reviewed_by_username` when present and valid.
+    #[inline]
     pub fn consumer_reviewed_by_username(&self) -> Option<&str> {
         self.consumer_reviewed_by_username.as_str()
     }
     /// `consumer_reviewed_by_full_name` when present and valid.
+    #[inline]
     pub fn consumer_reviewed_by_full_name(&self) -> Option<&str> {
         self.consumer_reviewed_by_full_name.as_str()
     }
     /// `slots` when present and valid.
+    #[inline]
     pub fn slots(&self) -> Option<&[Lenient<models::BookingResourceSlot>]> {
         self.slots.as_slice()
     }
@@ -655,14 +745,17 @@ pub struct BookingResourceSlot {
 }
 impl BookingResourceSlot {
     /// `start` when present and valid.
+    #[inline]
     pub fn start(&self) -> Option<DateTime> {
         self.start.copied()
     }
     /// `end` when present and valid.
+    #[inline]
     pub fn end(&self) -> Option<DateTime> {
         self.end.copied()
     }
     /// `backend_id` when present and valid.
+    #[inline]
     pub fn backend_id(&self) -> Option<&str> {
         self.backend_id.as_str()
     }
@@ -681,6 +774,7 @@ pub struct OrderUuid {
 }
 impl OrderUuid {
     /// `order_uuid` when present and valid.
+    #[inline]
     pub fn order_uuid(&self) -> Option<Uuid> {
         self.order_uuid.copied()
     }

@@ -27,22 +27,27 @@ pub struct MessageTemplate {
 }
 impl MessageTemplate {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `subject` when present and valid.
+    #[inline]
     pub fn subject(&self) -> Option<&str> {
         self.subject.as_str()
     }
     /// `body` when present and valid.
+    #[inline]
     pub fn body(&self) -> Option<&str> {
         self.body.as_str()
     }
@@ -67,6 +72,7 @@ pub struct MessageTemplateRequest {
 }
 impl MessageTemplateRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> MessageTemplateRequestBuilder {
         MessageTemplateRequestBuilder::default()
     }
@@ -80,22 +86,26 @@ pub struct MessageTemplateRequestBuilder {
 }
 impl MessageTemplateRequestBuilder {
     /// Sets `name` (required).
+    #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
     /// Sets `subject` (required).
+    #[inline]
     pub fn subject(mut self, subject: impl Into<String>) -> Self {
         self.subject = Some(subject.into());
         self
     }
     /// Sets `body` (required).
+    #[inline]
     pub fn body(mut self, body: impl Into<String>) -> Self {
         self.body = Some(body.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<MessageTemplateRequest, runtime::Error> {
         Ok(MessageTemplateRequest {
             name: self

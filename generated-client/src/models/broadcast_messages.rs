@@ -35,38 +35,47 @@ pub struct BroadcastMessage {
 }
 impl BroadcastMessage {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `subject` when present and valid.
+    #[inline]
     pub fn subject(&self) -> Option<&str> {
         self.subject.as_str()
     }
     /// `body` when present and valid.
+    #[inline]
     pub fn body(&self) -> Option<&str> {
         self.body.as_str()
     }
     /// `query` when present and valid.
+    #[inline]
     pub fn query(&self) -> Option<&serde_json::Value> {
         self.query.get()
     }
     /// `author_full_name` when present and valid.
+    #[inline]
     pub fn author_full_name(&self) -> Option<&str> {
         self.author_full_name.as_str()
     }
     /// `emails` when present and valid.
+    #[inline]
     pub fn emails(&self) -> Option<&serde_json::Value> {
         self.emails.get()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&models::BroadcastMessageStateEnum> {
         self.state.get()
     }
     /// `send_at` when present and valid.
+    #[inline]
     pub fn send_at(&self) -> Option<Date> {
         self.send_at.copied()
     }
@@ -96,6 +105,7 @@ pub struct BroadcastMessageCreateRequest {
 }
 impl BroadcastMessageCreateRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> BroadcastMessageCreateRequestBuilder {
         BroadcastMessageCreateRequestBuilder::default()
     }
@@ -109,22 +119,26 @@ pub struct BroadcastMessageCreateRequestBuilder {
 }
 impl BroadcastMessageCreateRequestBuilder {
     /// Sets `subject` (required).
+    #[inline]
     pub fn subject(mut self, subject: impl Into<String>) -> Self {
         self.subject = Some(subject.into());
         self
     }
     /// Sets `body` (required).
+    #[inline]
     pub fn body(mut self, body: impl Into<String>) -> Self {
         self.body = Some(body.into());
         self
     }
     /// Sets `query` (required).
+    #[inline]
     pub fn query(mut self, query: serde_json::Value) -> Self {
         self.query = Some(query);
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<BroadcastMessageCreateRequest, runtime::Error> {
         Ok(BroadcastMessageCreateRequest {
             subject: self
@@ -165,6 +179,7 @@ pub enum BroadcastMessageStateEnum {
 }
 impl BroadcastMessageStateEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Draft => "DRAFT",
@@ -175,6 +190,7 @@ impl BroadcastMessageStateEnum {
     }
 }
 impl From<&str> for BroadcastMessageStateEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "DRAFT" => Self::Draft,
@@ -186,21 +202,25 @@ impl From<&str> for BroadcastMessageStateEnum {
 }
 impl std::str::FromStr for BroadcastMessageStateEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 impl std::fmt::Display for BroadcastMessageStateEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl serde::Serialize for BroadcastMessageStateEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> serde::Deserialize<'de> for BroadcastMessageStateEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -212,16 +232,19 @@ impl<'de> serde::Deserialize<'de> for BroadcastMessageStateEnum {
     }
 }
 impl runtime::FromJson for BroadcastMessageStateEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
 impl runtime::QueryValue for BroadcastMessageStateEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl runtime::Inspect for BroadcastMessageStateEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -248,14 +271,17 @@ pub struct BroadcastMessagesRecipientsRetrieveResponse {
 }
 impl BroadcastMessagesRecipientsRetrieveResponse {
     /// `full_name` when present and valid.
+    #[inline]
     pub fn full_name(&self) -> Option<&str> {
         self.full_name.as_str()
     }
     /// `email` when present and valid.
+    #[inline]
     pub fn email(&self) -> Option<&str> {
         self.email.as_str()
     }
     /// `offerings` when present and valid.
+    #[inline]
     pub fn offerings(
         &self,
     ) -> Option<
@@ -264,6 +290,7 @@ impl BroadcastMessagesRecipientsRetrieveResponse {
         self.offerings.as_slice()
     }
     /// `customers` when present and valid.
+    #[inline]
     pub fn customers(
         &self,
     ) -> Option<

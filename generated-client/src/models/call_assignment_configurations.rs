@@ -45,42 +45,52 @@ pub struct CallAssignmentConfiguration {
 }
 impl CallAssignmentConfiguration {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `call` when present and valid.
+    #[inline]
     pub fn call(&self) -> Option<&str> {
         self.call.as_str()
     }
     /// `call_uuid` when present and valid.
+    #[inline]
     pub fn call_uuid(&self) -> Option<Uuid> {
         self.call_uuid.copied()
     }
     /// `call_name` when present and valid.
+    #[inline]
     pub fn call_name(&self) -> Option<&str> {
         self.call_name.as_str()
     }
     /// `auto_reassign_on_decline` when present and valid.
+    #[inline]
     pub fn auto_reassign_on_decline(&self) -> Option<bool> {
         self.auto_reassign_on_decline.copied()
     }
     /// `max_auto_reassign_attempts` when present and valid.
+    #[inline]
     pub fn max_auto_reassign_attempts(&self) -> Option<i64> {
         self.max_auto_reassign_attempts.copied()
     }
     /// `assignment_expiration_days` when present and valid.
+    #[inline]
     pub fn assignment_expiration_days(&self) -> Option<i64> {
         self.assignment_expiration_days.copied()
     }
     /// `send_reminder_before_expiry_days` when present and valid.
+    #[inline]
     pub fn send_reminder_before_expiry_days(&self) -> Option<i64> {
         self.send_reminder_before_expiry_days.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }

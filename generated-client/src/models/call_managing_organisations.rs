@@ -41,50 +41,62 @@ pub struct CallManagingOrganisation {
 }
 impl CallManagingOrganisation {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `customer` when present and valid.
+    #[inline]
     pub fn customer(&self) -> Option<&str> {
         self.customer.as_str()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `customer_image` when present and valid.
+    #[inline]
     pub fn customer_image(&self) -> Option<&str> {
         self.customer_image.as_str()
     }
     /// `customer_abbreviation` when present and valid.
+    #[inline]
     pub fn customer_abbreviation(&self) -> Option<&str> {
         self.customer_abbreviation.as_str()
     }
     /// `customer_native_name` when present and valid.
+    #[inline]
     pub fn customer_native_name(&self) -> Option<&str> {
         self.customer_native_name.as_str()
     }
     /// `customer_country` when present and valid.
+    #[inline]
     pub fn customer_country(&self) -> Option<&str> {
         self.customer_country.as_str()
     }
     /// `image` when present and valid.
+    #[inline]
     pub fn image(&self) -> Option<&str> {
         self.image.as_str()
     }
@@ -115,6 +127,7 @@ pub struct CallManagingOrganisationRequest {
 }
 impl CallManagingOrganisationRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(customer: impl Into<String>) -> Self {
         Self {
             description: Nullable::Absent,
@@ -125,6 +138,7 @@ impl CallManagingOrganisationRequest {
     }
 }
 impl runtime::MultipartBody for CallManagingOrganisationRequest {
+    #[inline]
     fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         match &self.description {
@@ -170,6 +184,7 @@ impl runtime::MultipartBody for CallManagingOrganisationRequest {
         }
         Ok(parts)
     }
+    #[inline]
     fn has_files(&self) -> bool {
         self.image.is_value()
     }
@@ -216,70 +231,87 @@ pub struct CallManagingOrganisationsGlobalStatsPerformanceListResponse {
 }
 impl CallManagingOrganisationsGlobalStatsPerformanceListResponse {
     /// `call_uuid` when present and valid.
+    #[inline]
     pub fn call_uuid(&self) -> Option<Uuid> {
         self.call_uuid.copied()
     }
     /// `call_name` when present and valid.
+    #[inline]
     pub fn call_name(&self) -> Option<&str> {
         self.call_name.as_str()
     }
     /// `managing_organization_name` when present and valid.
+    #[inline]
     pub fn managing_organization_name(&self) -> Option<&str> {
         self.managing_organization_name.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&str> {
         self.state.as_str()
     }
     /// `total_proposals` when present and valid.
+    #[inline]
     pub fn total_proposals(&self) -> Option<i64> {
         self.total_proposals.copied()
     }
     /// `proposals_draft` when present and valid.
+    #[inline]
     pub fn proposals_draft(&self) -> Option<i64> {
         self.proposals_draft.copied()
     }
     /// `proposals_submitted` when present and valid.
+    #[inline]
     pub fn proposals_submitted(&self) -> Option<i64> {
         self.proposals_submitted.copied()
     }
     /// `proposals_in_review` when present and valid.
+    #[inline]
     pub fn proposals_in_review(&self) -> Option<i64> {
         self.proposals_in_review.copied()
     }
     /// `proposals_accepted` when present and valid.
+    #[inline]
     pub fn proposals_accepted(&self) -> Option<i64> {
         self.proposals_accepted.copied()
     }
     /// `proposals_rejected` when present and valid.
+    #[inline]
     pub fn proposals_rejected(&self) -> Option<i64> {
         self.proposals_rejected.copied()
     }
     /// `proposals_canceled` when present and valid.
+    #[inline]
     pub fn proposals_canceled(&self) -> Option<i64> {
         self.proposals_canceled.copied()
     }
     /// `acceptance_rate` when present and valid.
+    #[inline]
     pub fn acceptance_rate(&self) -> Option<&Decimal> {
         self.acceptance_rate.get()
     }
     /// `total_reviews` when present and valid.
+    #[inline]
     pub fn total_reviews(&self) -> Option<i64> {
         self.total_reviews.copied()
     }
     /// `reviews_completed` when present and valid.
+    #[inline]
     pub fn reviews_completed(&self) -> Option<i64> {
         self.reviews_completed.copied()
     }
     /// `average_score` when present and valid.
+    #[inline]
     pub fn average_score(&self) -> Option<&Decimal> {
         self.average_score.get()
     }
     /// `active_rounds` when present and valid.
+    #[inline]
     pub fn active_rounds(&self) -> Option<i64> {
         self.active_rounds.copied()
     }
     /// `last_submission_date` when present and valid.
+    #[inline]
     pub fn last_submission_date(&self) -> Option<Date> {
         self.last_submission_date.copied()
     }
@@ -325,42 +357,52 @@ pub struct CallManagingOrganisationsGlobalStatsResourceDemandListResponse {
 }
 impl CallManagingOrganisationsGlobalStatsResourceDemandListResponse {
     /// `offering_uuid` when present and valid.
+    #[inline]
     pub fn offering_uuid(&self) -> Option<Uuid> {
         self.offering_uuid.copied()
     }
     /// `offering_name` when present and valid.
+    #[inline]
     pub fn offering_name(&self) -> Option<&str> {
         self.offering_name.as_str()
     }
     /// `offering_type` when present and valid.
+    #[inline]
     pub fn offering_type(&self) -> Option<&str> {
         self.offering_type.as_str()
     }
     /// `provider_name` when present and valid.
+    #[inline]
     pub fn provider_name(&self) -> Option<&str> {
         self.provider_name.as_str()
     }
     /// `proposal_count` when present and valid.
+    #[inline]
     pub fn proposal_count(&self) -> Option<i64> {
         self.proposal_count.copied()
     }
     /// `request_count` when present and valid.
+    #[inline]
     pub fn request_count(&self) -> Option<i64> {
         self.request_count.copied()
     }
     /// `approved_count` when present and valid.
+    #[inline]
     pub fn approved_count(&self) -> Option<i64> {
         self.approved_count.copied()
     }
     /// `pending_count` when present and valid.
+    #[inline]
     pub fn pending_count(&self) -> Option<i64> {
         self.pending_count.copied()
     }
     /// `total_requested_limits` when present and valid.
+    #[inline]
     pub fn total_requested_limits(&self) -> Option<&serde_json::Value> {
         self.total_requested_limits.get()
     }
     /// `total_approved_limits` when present and valid.
+    #[inline]
     pub fn total_approved_limits(&self) -> Option<&serde_json::Value> {
         self.total_approved_limits.get()
     }
@@ -405,46 +447,57 @@ pub struct CallManagingOrganisationsGlobalStatsReviewProgressListResponse {
 }
 impl CallManagingOrganisationsGlobalStatsReviewProgressListResponse {
     /// `reviewer_uuid` when present and valid.
+    #[inline]
     pub fn reviewer_uuid(&self) -> Option<Uuid> {
         self.reviewer_uuid.copied()
     }
     /// `reviewer_name` when present and valid.
+    #[inline]
     pub fn reviewer_name(&self) -> Option<&str> {
         self.reviewer_name.as_str()
     }
     /// `reviewer_email` when present and valid.
+    #[inline]
     pub fn reviewer_email(&self) -> Option<&str> {
         self.reviewer_email.as_str()
     }
     /// `total_assigned` when present and valid.
+    #[inline]
     pub fn total_assigned(&self) -> Option<i64> {
         self.total_assigned.copied()
     }
     /// `pending` when present and valid.
+    #[inline]
     pub fn pending(&self) -> Option<i64> {
         self.pending.copied()
     }
     /// `in_progress` when present and valid.
+    #[inline]
     pub fn in_progress(&self) -> Option<i64> {
         self.in_progress.copied()
     }
     /// `completed` when present and valid.
+    #[inline]
     pub fn completed(&self) -> Option<i64> {
         self.completed.copied()
     }
     /// `declined` when present and valid.
+    #[inline]
     pub fn declined(&self) -> Option<i64> {
         self.declined.copied()
     }
     /// `average_score` when present and valid.
+    #[inline]
     pub fn average_score(&self) -> Option<&Decimal> {
         self.average_score.get()
     }
     /// `average_review_time_days` when present and valid.
+    #[inline]
     pub fn average_review_time_days(&self) -> Option<&Decimal> {
         self.average_review_time_days.get()
     }
     /// `completion_rate` when present and valid.
+    #[inline]
     pub fn completion_rate(&self) -> Option<&Decimal> {
         self.completion_rate.get()
     }
@@ -483,34 +536,42 @@ pub struct CallManagingOrganisationsStatsRetrieveResponse {
 }
 impl CallManagingOrganisationsStatsRetrieveResponse {
     /// `open_calls` when present and valid.
+    #[inline]
     pub fn open_calls(&self) -> Option<i64> {
         self.open_calls.copied()
     }
     /// `active_rounds` when present and valid.
+    #[inline]
     pub fn active_rounds(&self) -> Option<i64> {
         self.active_rounds.copied()
     }
     /// `accepted_proposals` when present and valid.
+    #[inline]
     pub fn accepted_proposals(&self) -> Option<i64> {
         self.accepted_proposals.copied()
     }
     /// `pending_proposals` when present and valid.
+    #[inline]
     pub fn pending_proposals(&self) -> Option<i64> {
         self.pending_proposals.copied()
     }
     /// `pending_review` when present and valid.
+    #[inline]
     pub fn pending_review(&self) -> Option<i64> {
         self.pending_review.copied()
     }
     /// `rounds_closing_in_one_week` when present and valid.
+    #[inline]
     pub fn rounds_closing_in_one_week(&self) -> Option<i64> {
         self.rounds_closing_in_one_week.copied()
     }
     /// `calls_closing_in_one_week` when present and valid.
+    #[inline]
     pub fn calls_closing_in_one_week(&self) -> Option<i64> {
         self.calls_closing_in_one_week.copied()
     }
     /// `offering_requests_pending` when present and valid.
+    #[inline]
     pub fn offering_requests_pending(&self) -> Option<i64> {
         self.offering_requests_pending.copied()
     }
@@ -539,6 +600,7 @@ pub struct PatchedCallManagingOrganisationRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl runtime::MultipartBody for PatchedCallManagingOrganisationRequest {
+    #[inline]
     fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         match &self.description {
@@ -576,6 +638,7 @@ impl runtime::MultipartBody for PatchedCallManagingOrganisationRequest {
         }
         Ok(parts)
     }
+    #[inline]
     fn has_files(&self) -> bool {
         self.image.is_value()
     }

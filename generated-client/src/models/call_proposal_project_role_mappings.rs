@@ -48,30 +48,37 @@ pub struct ProposalProjectRoleMapping {
 }
 impl ProposalProjectRoleMapping {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `call` when present and valid.
+    #[inline]
     pub fn call(&self) -> Option<&str> {
         self.call.as_str()
     }
     /// `call_uuid` when present and valid.
+    #[inline]
     pub fn call_uuid(&self) -> Option<Uuid> {
         self.call_uuid.copied()
     }
     /// `call_name` when present and valid.
+    #[inline]
     pub fn call_name(&self) -> Option<&str> {
         self.call_name.as_str()
     }
     /// `proposal_role` when present and valid.
+    #[inline]
     pub fn proposal_role(&self) -> Option<&str> {
         self.proposal_role.as_str()
     }
     /// `project_role` when present and valid.
+    #[inline]
     pub fn project_role(&self) -> Option<&str> {
         self.project_role.as_str()
     }
@@ -98,6 +105,7 @@ pub struct ProposalProjectRoleMappingRequest {
 }
 impl ProposalProjectRoleMappingRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> ProposalProjectRoleMappingRequestBuilder {
         ProposalProjectRoleMappingRequestBuilder::default()
     }
@@ -110,17 +118,20 @@ pub struct ProposalProjectRoleMappingRequestBuilder {
 }
 impl ProposalProjectRoleMappingRequestBuilder {
     /// Sets `call` (required).
+    #[inline]
     pub fn call(mut self, call: impl Into<String>) -> Self {
         self.call = Some(call.into());
         self
     }
     /// Sets `proposal_role` (required).
+    #[inline]
     pub fn proposal_role(mut self, proposal_role: impl Into<String>) -> Self {
         self.proposal_role = Some(proposal_role.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<ProposalProjectRoleMappingRequest, runtime::Error> {
         Ok(ProposalProjectRoleMappingRequest {
             call: self

@@ -21,6 +21,7 @@ pub struct CallReviewerPoolUpdate {
 }
 impl CallReviewerPoolUpdate {
     /// `max_assignments` when present and valid.
+    #[inline]
     pub fn max_assignments(&self) -> Option<i64> {
         self.max_assignments.copied()
     }
@@ -49,6 +50,7 @@ pub struct CallReviewerPoolsAcceptRequest {
 }
 impl CallReviewerPoolsAcceptRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(proposal_uuid: Uuid, coi_type: impl Into<String>) -> Self {
         Self {
             proposal_uuid,

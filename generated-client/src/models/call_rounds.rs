@@ -33,34 +33,42 @@ pub struct CallRound {
 }
 impl CallRound {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `slug` when present and valid.
+    #[inline]
     pub fn slug(&self) -> Option<&str> {
         self.slug.as_str()
     }
     /// `start_time` when present and valid.
+    #[inline]
     pub fn start_time(&self) -> Option<DateTime> {
         self.start_time.copied()
     }
     /// `cutoff_time` when present and valid.
+    #[inline]
     pub fn cutoff_time(&self) -> Option<DateTime> {
         self.cutoff_time.copied()
     }
     /// `call_uuid` when present and valid.
+    #[inline]
     pub fn call_uuid(&self) -> Option<Uuid> {
         self.call_uuid.copied()
     }
     /// `call_name` when present and valid.
+    #[inline]
     pub fn call_name(&self) -> Option<&str> {
         self.call_name.as_str()
     }
     /// `status` when present and valid.
+    #[inline]
     pub fn status(&self) -> Option<&serde_json::Value> {
         self.status.get()
     }
@@ -88,22 +96,27 @@ pub struct CallRoundsReviewersListResponse {
 }
 impl CallRoundsReviewersListResponse {
     /// `full_name` when present and valid.
+    #[inline]
     pub fn full_name(&self) -> Option<&str> {
         self.full_name.as_str()
     }
     /// `email` when present and valid.
+    #[inline]
     pub fn email(&self) -> Option<&str> {
         self.email.as_str()
     }
     /// `accepted_proposals` when present and valid.
+    #[inline]
     pub fn accepted_proposals(&self) -> Option<i64> {
         self.accepted_proposals.copied()
     }
     /// `rejected_proposals` when present and valid.
+    #[inline]
     pub fn rejected_proposals(&self) -> Option<i64> {
         self.rejected_proposals.copied()
     }
     /// `in_review_proposals` when present and valid.
+    #[inline]
     pub fn in_review_proposals(&self) -> Option<i64> {
         self.in_review_proposals.copied()
     }

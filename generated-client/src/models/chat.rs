@@ -38,6 +38,7 @@ pub struct ChatRequestRequest {
 }
 impl ChatRequestRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(input: impl Into<String>) -> Self {
         Self {
             input: input.into(),

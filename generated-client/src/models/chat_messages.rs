@@ -63,78 +63,97 @@ pub struct ChatMessage {
 }
 impl ChatMessage {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `thread` when present and valid.
+    #[inline]
     pub fn thread(&self) -> Option<Uuid> {
         self.thread.copied()
     }
     /// `role` when present and valid.
+    #[inline]
     pub fn role(&self) -> Option<&serde_json::Value> {
         self.role.get()
     }
     /// `blocks` when present and valid.
+    #[inline]
     pub fn blocks(&self) -> Option<&[Lenient<models::ChatMessageBlock>]> {
         self.blocks.as_slice()
     }
     /// `warning` when present and valid.
+    #[inline]
     pub fn warning(&self) -> Option<&str> {
         self.warning.as_str()
     }
     /// `sequence_index` when present and valid.
+    #[inline]
     pub fn sequence_index(&self) -> Option<i64> {
         self.sequence_index.copied()
     }
     /// `replaces` when present and valid.
+    #[inline]
     pub fn replaces(&self) -> Option<Uuid> {
         self.replaces.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `input_tokens` when present and valid.
+    #[inline]
     pub fn input_tokens(&self) -> Option<i64> {
         self.input_tokens.copied()
     }
     /// `output_tokens` when present and valid.
+    #[inline]
     pub fn output_tokens(&self) -> Option<i64> {
         self.output_tokens.copied()
     }
     /// `is_flagged` when present and valid.
+    #[inline]
     pub fn is_flagged(&self) -> Option<bool> {
         self.is_flagged.copied()
     }
     /// `severity` when present and valid.
+    #[inline]
     pub fn severity(&self) -> Option<&serde_json::Value> {
         self.severity.get()
     }
     /// `injection_categories` when present and valid.
+    #[inline]
     pub fn injection_categories(&self) -> Option<&serde_json::Value> {
         self.injection_categories.get()
     }
     /// `pii_categories` when present and valid.
+    #[inline]
     pub fn pii_categories(&self) -> Option<&serde_json::Value> {
         self.pii_categories.get()
     }
     /// `action_taken` when present and valid.
+    #[inline]
     pub fn action_taken(&self) -> Option<&serde_json::Value> {
         self.action_taken.get()
     }
     /// `feedback_score` when present and valid.
+    #[inline]
     pub fn feedback_score(&self) -> Option<bool> {
         self.feedback_score.copied()
     }
     /// `feedback_comment` when present and valid.
+    #[inline]
     pub fn feedback_comment(&self) -> Option<&str> {
         self.feedback_comment.as_str()
     }
     /// `feedback_category` when present and valid.
+    #[inline]
     pub fn feedback_category(&self) -> Option<&serde_json::Value> {
         self.feedback_category.get()
     }
     /// `feedback_submitted_at` when present and valid.
+    #[inline]
     pub fn feedback_submitted_at(&self) -> Option<DateTime> {
         self.feedback_submitted_at.copied()
     }
@@ -163,14 +182,17 @@ pub struct ChatMessageBlock {
 }
 impl ChatMessageBlock {
     /// `id` when present and valid.
+    #[inline]
     pub fn id(&self) -> Option<&str> {
         self.id.as_str()
     }
     /// `key` when present and valid.
+    #[inline]
     pub fn key(&self) -> Option<&models::ChatMessageBlockKeyEnum> {
         self.key.get()
     }
     /// `status` when present and valid.
+    #[inline]
     pub fn status(&self) -> Option<&str> {
         self.status.as_str()
     }
@@ -203,6 +225,7 @@ pub enum ChatMessageBlockKeyEnum {
 }
 impl ChatMessageBlockKeyEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Markdown => "markdown",
@@ -218,6 +241,7 @@ impl ChatMessageBlockKeyEnum {
     }
 }
 impl From<&str> for ChatMessageBlockKeyEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "markdown" => Self::Markdown,
@@ -234,21 +258,25 @@ impl From<&str> for ChatMessageBlockKeyEnum {
 }
 impl std::str::FromStr for ChatMessageBlockKeyEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 impl std::fmt::Display for ChatMessageBlockKeyEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl serde::Serialize for ChatMessageBlockKeyEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> serde::Deserialize<'de> for ChatMessageBlockKeyEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -260,16 +288,19 @@ impl<'de> serde::Deserialize<'de> for ChatMessageBlockKeyEnum {
     }
 }
 impl runtime::FromJson for ChatMessageBlockKeyEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
 impl runtime::QueryValue for ChatMessageBlockKeyEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl runtime::Inspect for ChatMessageBlockKeyEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -300,6 +331,7 @@ pub struct MessageFeedbackRequest {
 }
 impl MessageFeedbackRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(score: bool) -> Self {
         Self {
             score,

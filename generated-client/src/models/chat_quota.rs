@@ -71,62 +71,77 @@ pub struct ChatQuotaUsageRetrieveResponse {
 }
 impl ChatQuotaUsageRetrieveResponse {
     /// `daily_limit` when present and valid.
+    #[inline]
     pub fn daily_limit(&self) -> Option<i64> {
         self.daily_limit.copied()
     }
     /// `daily_usage` when present and valid.
+    #[inline]
     pub fn daily_usage(&self) -> Option<i64> {
         self.daily_usage.copied()
     }
     /// `daily_remaining` when present and valid.
+    #[inline]
     pub fn daily_remaining(&self) -> Option<i64> {
         self.daily_remaining.copied()
     }
     /// `daily_reset_at` when present and valid.
+    #[inline]
     pub fn daily_reset_at(&self) -> Option<DateTime> {
         self.daily_reset_at.copied()
     }
     /// `daily_system_default` when present and valid.
+    #[inline]
     pub fn daily_system_default(&self) -> Option<i64> {
         self.daily_system_default.copied()
     }
     /// `weekly_limit` when present and valid.
+    #[inline]
     pub fn weekly_limit(&self) -> Option<i64> {
         self.weekly_limit.copied()
     }
     /// `weekly_usage` when present and valid.
+    #[inline]
     pub fn weekly_usage(&self) -> Option<i64> {
         self.weekly_usage.copied()
     }
     /// `weekly_remaining` when present and valid.
+    #[inline]
     pub fn weekly_remaining(&self) -> Option<i64> {
         self.weekly_remaining.copied()
     }
     /// `weekly_reset_at` when present and valid.
+    #[inline]
     pub fn weekly_reset_at(&self) -> Option<DateTime> {
         self.weekly_reset_at.copied()
     }
     /// `weekly_system_default` when present and valid.
+    #[inline]
     pub fn weekly_system_default(&self) -> Option<i64> {
         self.weekly_system_default.copied()
     }
     /// `monthly_limit` when present and valid.
+    #[inline]
     pub fn monthly_limit(&self) -> Option<i64> {
         self.monthly_limit.copied()
     }
     /// `monthly_usage` when present and valid.
+    #[inline]
     pub fn monthly_usage(&self) -> Option<i64> {
         self.monthly_usage.copied()
     }
     /// `monthly_remaining` when present and valid.
+    #[inline]
     pub fn monthly_remaining(&self) -> Option<i64> {
         self.monthly_remaining.copied()
     }
     /// `monthly_reset_at` when present and valid.
+    #[inline]
     pub fn monthly_reset_at(&self) -> Option<DateTime> {
         self.monthly_reset_at.copied()
     }
     /// `monthly_system_default` when present and valid.
+    #[inline]
     pub fn monthly_system_default(&self) -> Option<i64> {
         self.monthly_system_default.copied()
     }
@@ -171,6 +186,7 @@ pub struct SetTokenQuotaRequest {
 }
 impl SetTokenQuotaRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(user_uuid: Uuid) -> Self {
         Self {
             user_uuid,

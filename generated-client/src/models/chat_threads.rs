@@ -53,74 +53,92 @@ pub struct ThreadSession {
 }
 impl ThreadSession {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `chat_session` when present and valid.
+    #[inline]
     pub fn chat_session(&self) -> Option<Uuid> {
         self.chat_session.copied()
     }
     /// `flags` when present and valid.
+    #[inline]
     pub fn flags(&self) -> Option<&serde_json::Value> {
         self.flags.get()
     }
     /// `is_archived` when present and valid.
+    #[inline]
     pub fn is_archived(&self) -> Option<bool> {
         self.is_archived.copied()
     }
     /// `message_count` when present and valid.
+    #[inline]
     pub fn message_count(&self) -> Option<i64> {
         self.message_count.copied()
     }
     /// `input_tokens` when present and valid.
+    #[inline]
     pub fn input_tokens(&self) -> Option<i64> {
         self.input_tokens.copied()
     }
     /// `output_tokens` when present and valid.
+    #[inline]
     pub fn output_tokens(&self) -> Option<i64> {
         self.output_tokens.copied()
     }
     /// `total_tokens` when present and valid.
+    #[inline]
     pub fn total_tokens(&self) -> Option<i64> {
         self.total_tokens.copied()
     }
     /// `title_gen_input_tokens` when present and valid.
+    #[inline]
     pub fn title_gen_input_tokens(&self) -> Option<i64> {
         self.title_gen_input_tokens.copied()
     }
     /// `title_gen_output_tokens` when present and valid.
+    #[inline]
     pub fn title_gen_output_tokens(&self) -> Option<i64> {
         self.title_gen_output_tokens.copied()
     }
     /// `is_flagged` when present and valid.
+    #[inline]
     pub fn is_flagged(&self) -> Option<bool> {
         self.is_flagged.copied()
     }
     /// `max_severity` when present and valid.
+    #[inline]
     pub fn max_severity(&self) -> Option<&models::ThreadSessionMaxSeverityEnum> {
         self.max_severity.get()
     }
     /// `has_feedback` when present and valid.
+    #[inline]
     pub fn has_feedback(&self) -> Option<bool> {
         self.has_feedback.copied()
     }
     /// `user_username` when present and valid.
+    #[inline]
     pub fn user_username(&self) -> Option<&str> {
         self.user_username.as_str()
     }
     /// `user_full_name` when present and valid.
+    #[inline]
     pub fn user_full_name(&self) -> Option<&str> {
         self.user_full_name.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
@@ -163,6 +181,7 @@ pub enum ThreadSessionScopeEnum {
 }
 impl ThreadSessionScopeEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Own => "own",
@@ -171,6 +190,7 @@ impl ThreadSessionScopeEnum {
     }
 }
 impl From<&str> for ThreadSessionScopeEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "own" => Self::Own,
@@ -180,21 +200,25 @@ impl From<&str> for ThreadSessionScopeEnum {
 }
 impl std::str::FromStr for ThreadSessionScopeEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 impl std::fmt::Display for ThreadSessionScopeEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl serde::Serialize for ThreadSessionScopeEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> serde::Deserialize<'de> for ThreadSessionScopeEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -206,16 +230,19 @@ impl<'de> serde::Deserialize<'de> for ThreadSessionScopeEnum {
     }
 }
 impl runtime::FromJson for ThreadSessionScopeEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
 impl runtime::QueryValue for ThreadSessionScopeEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl runtime::Inspect for ThreadSessionScopeEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)

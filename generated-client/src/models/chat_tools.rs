@@ -28,6 +28,7 @@ pub struct ToolExecuteRequest {
 }
 impl ToolExecuteRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(tool: impl Into<String>) -> Self {
         Self {
             tool: tool.into(),

@@ -31,26 +31,32 @@ pub struct Checklist {
 }
 impl Checklist {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `checklist_type` when present and valid.
+    #[inline]
     pub fn checklist_type(&self) -> Option<&models::ChecklistTypeEnum> {
         self.checklist_type.get()
     }
     /// `questions_count` when present and valid.
+    #[inline]
     pub fn questions_count(&self) -> Option<i64> {
         self.questions_count.copied()
     }
@@ -80,6 +86,7 @@ pub struct ChecklistRequest {
 }
 impl ChecklistRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),

@@ -53,34 +53,42 @@ pub struct QuestionDependency {
 }
 impl QuestionDependency {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `question` when present and valid.
+    #[inline]
     pub fn question(&self) -> Option<&str> {
         self.question.as_str()
     }
     /// `question_name` when present and valid.
+    #[inline]
     pub fn question_name(&self) -> Option<&str> {
         self.question_name.as_str()
     }
     /// `depends_on_question` when present and valid.
+    #[inline]
     pub fn depends_on_question(&self) -> Option<&str> {
         self.depends_on_question.as_str()
     }
     /// `depends_on_question_name` when present and valid.
+    #[inline]
     pub fn depends_on_question_name(&self) -> Option<&str> {
         self.depends_on_question_name.as_str()
     }
     /// `required_answer_value` when present and valid.
+    #[inline]
     pub fn required_answer_value(&self) -> Option<&serde_json::Value> {
         self.required_answer_value.get()
     }
     /// `operator` when present and valid.
+    #[inline]
     pub fn operator(&self) -> Option<&str> {
         self.operator.as_str()
     }
@@ -112,6 +120,7 @@ pub struct QuestionDependencyRequest {
 }
 impl QuestionDependencyRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> QuestionDependencyRequestBuilder {
         QuestionDependencyRequestBuilder::default()
     }
@@ -124,11 +133,13 @@ pub struct QuestionDependencyRequestBuilder {
 }
 impl QuestionDependencyRequestBuilder {
     /// Sets `question` (required).
+    #[inline]
     pub fn question(mut self, question: impl Into<String>) -> Self {
         self.question = Some(question.into());
         self
     }
     /// Sets `depends_on_question` (required).
+    #[inline]
     pub fn depends_on_question(
         mut self,
         depends_on_question: impl Into<String>,
@@ -138,6 +149,7 @@ impl QuestionDependencyRequestBuilder {
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<QuestionDependencyRequest, runtime::Error> {
         Ok(QuestionDependencyRequest {
             question: self

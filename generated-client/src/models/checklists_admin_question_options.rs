@@ -40,6 +40,7 @@ pub struct QuestionOptionsAdminRequest {
 }
 impl QuestionOptionsAdminRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> QuestionOptionsAdminRequestBuilder {
         QuestionOptionsAdminRequestBuilder::default()
     }
@@ -52,17 +53,20 @@ pub struct QuestionOptionsAdminRequestBuilder {
 }
 impl QuestionOptionsAdminRequestBuilder {
     /// Sets `label` (required).
+    #[inline]
     pub fn label(mut self, label: impl Into<String>) -> Self {
         self.label = Some(label.into());
         self
     }
     /// Sets `question` (required).
+    #[inline]
     pub fn question(mut self, question: impl Into<String>) -> Self {
         self.question = Some(question.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<QuestionOptionsAdminRequest, runtime::Error> {
         Ok(QuestionOptionsAdminRequest {
             label: self

@@ -244,6 +244,7 @@ pub struct QuestionAdminRequest {
 }
 impl QuestionAdminRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(checklist: impl Into<String>) -> Self {
         Self {
             required: Nullable::Absent,

@@ -24,6 +24,7 @@ pub enum CoiDetectionJobJobTypeEnum {
 }
 impl CoiDetectionJobJobTypeEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::FullCall => "full_call",
@@ -34,6 +35,7 @@ impl CoiDetectionJobJobTypeEnum {
     }
 }
 impl From<&str> for CoiDetectionJobJobTypeEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "full_call" => Self::FullCall,
@@ -45,21 +47,25 @@ impl From<&str> for CoiDetectionJobJobTypeEnum {
 }
 impl std::str::FromStr for CoiDetectionJobJobTypeEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 impl std::fmt::Display for CoiDetectionJobJobTypeEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl serde::Serialize for CoiDetectionJobJobTypeEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> serde::Deserialize<'de> for CoiDetectionJobJobTypeEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -71,16 +77,19 @@ impl<'de> serde::Deserialize<'de> for CoiDetectionJobJobTypeEnum {
     }
 }
 impl runtime::FromJson for CoiDetectionJobJobTypeEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
 impl runtime::QueryValue for CoiDetectionJobJobTypeEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl runtime::Inspect for CoiDetectionJobJobTypeEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -127,62 +136,77 @@ pub struct CoiDetectionJob {
 }
 impl CoiDetectionJob {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `call` when present and valid.
+    #[inline]
     pub fn call(&self) -> Option<&str> {
         self.call.as_str()
     }
     /// `call_uuid` when present and valid.
+    #[inline]
     pub fn call_uuid(&self) -> Option<Uuid> {
         self.call_uuid.copied()
     }
     /// `call_name` when present and valid.
+    #[inline]
     pub fn call_name(&self) -> Option<&str> {
         self.call_name.as_str()
     }
     /// `job_type` when present and valid.
+    #[inline]
     pub fn job_type(&self) -> Option<&models::CoiDetectionJobJobTypeEnum> {
         self.job_type.get()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&serde_json::Value> {
         self.state.get()
     }
     /// `total_pairs` when present and valid.
+    #[inline]
     pub fn total_pairs(&self) -> Option<i64> {
         self.total_pairs.copied()
     }
     /// `processed_pairs` when present and valid.
+    #[inline]
     pub fn processed_pairs(&self) -> Option<i64> {
         self.processed_pairs.copied()
     }
     /// `progress_percentage` when present and valid.
+    #[inline]
     pub fn progress_percentage(&self) -> Option<&Decimal> {
         self.progress_percentage.get()
     }
     /// `conflicts_found` when present and valid.
+    #[inline]
     pub fn conflicts_found(&self) -> Option<i64> {
         self.conflicts_found.copied()
     }
     /// `started_at` when present and valid.
+    #[inline]
     pub fn started_at(&self) -> Option<DateTime> {
         self.started_at.copied()
     }
     /// `completed_at` when present and valid.
+    #[inline]
     pub fn completed_at(&self) -> Option<DateTime> {
         self.completed_at.copied()
     }
     /// `error_message` when present and valid.
+    #[inline]
     pub fn error_message(&self) -> Option<&str> {
         self.error_message.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }

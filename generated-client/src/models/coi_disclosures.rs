@@ -65,84 +65,104 @@ pub struct CoiDisclosureForm {
 }
 impl CoiDisclosureForm {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `reviewer` when present and valid.
+    #[inline]
     pub fn reviewer(&self) -> Option<&str> {
         self.reviewer.as_str()
     }
     /// `reviewer_uuid` when present and valid.
+    #[inline]
     pub fn reviewer_uuid(&self) -> Option<Uuid> {
         self.reviewer_uuid.copied()
     }
     /// `reviewer_name` when present and valid.
+    #[inline]
     pub fn reviewer_name(&self) -> Option<&str> {
         self.reviewer_name.as_str()
     }
     /// `call` when present and valid.
+    #[inline]
     pub fn call(&self) -> Option<&str> {
         self.call.as_str()
     }
     /// `call_uuid` when present and valid.
+    #[inline]
     pub fn call_uuid(&self) -> Option<Uuid> {
         self.call_uuid.copied()
     }
     /// `call_name` when present and valid.
+    #[inline]
     pub fn call_name(&self) -> Option<&str> {
         self.call_name.as_str()
     }
     /// `certified` when present and valid.
+    #[inline]
     pub fn certified(&self) -> Option<bool> {
         self.certified.copied()
     }
     /// `certification_date` when present and valid.
+    #[inline]
     pub fn certification_date(&self) -> Option<DateTime> {
         self.certification_date.copied()
     }
     /// `certification_statement` when present and valid.
+    #[inline]
     pub fn certification_statement(&self) -> Option<&str> {
         self.certification_statement.as_str()
     }
     /// `has_financial_interests` when present and valid.
+    #[inline]
     pub fn has_financial_interests(&self) -> Option<bool> {
         self.has_financial_interests.copied()
     }
     /// `financial_interests` when present and valid.
+    #[inline]
     pub fn financial_interests(
         &self,
     ) -> Option<&[Lenient<models::CoiDisclosureFormFinancialInterest>]> {
         self.financial_interests.as_slice()
     }
     /// `has_personal_relationships` when present and valid.
+    #[inline]
     pub fn has_personal_relationships(&self) -> Option<bool> {
         self.has_personal_relationships.copied()
     }
     /// `personal_relationships` when present and valid.
+    #[inline]
     pub fn personal_relationships(&self) -> Option<&serde_json::Value> {
         self.personal_relationships.get()
     }
     /// `has_other_conflicts` when present and valid.
+    #[inline]
     pub fn has_other_conflicts(&self) -> Option<bool> {
         self.has_other_conflicts.copied()
     }
     /// `other_conflicts_description` when present and valid.
+    #[inline]
     pub fn other_conflicts_description(&self) -> Option<&str> {
         self.other_conflicts_description.as_str()
     }
     /// `valid_until` when present and valid.
+    #[inline]
     pub fn valid_until(&self) -> Option<Date> {
         self.valid_until.copied()
     }
     /// `is_current` when present and valid.
+    #[inline]
     pub fn is_current(&self) -> Option<bool> {
         self.is_current.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
@@ -185,36 +205,43 @@ pub struct CoiDisclosureFormFinancialInterest {
 }
 impl CoiDisclosureFormFinancialInterest {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `entity_name` when present and valid.
+    #[inline]
     pub fn entity_name(&self) -> Option<&str> {
         self.entity_name.as_str()
     }
     /// `entity_type` when present and valid.
+    #[inline]
     pub fn entity_type(
         &self,
     ) -> Option<&models::CoiDisclosureFormFinancialInterestEntityTypeEnum> {
         self.entity_type.get()
     }
     /// `relationship_type` when present and valid.
+    #[inline]
     pub fn relationship_type(
         &self,
     ) -> Option<&models::CoiDisclosureFormFinancialInterestRelationshipTypeEnum> {
         self.relationship_type.get()
     }
     /// `amount_range` when present and valid.
+    #[inline]
     pub fn amount_range(
         &self,
     ) -> Option<&models::CoiDisclosureFormFinancialInterestAmountRangeEnum> {
         self.amount_range.get()
     }
     /// `is_ongoing` when present and valid.
+    #[inline]
     pub fn is_ongoing(&self) -> Option<bool> {
         self.is_ongoing.copied()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
@@ -244,6 +271,7 @@ pub enum CoiDisclosureFormFinancialInterestAmountRangeEnum {
 }
 impl CoiDisclosureFormFinancialInterestAmountRangeEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::None => "none",
@@ -256,6 +284,7 @@ impl CoiDisclosureFormFinancialInterestAmountRangeEnum {
     }
 }
 impl From<&str> for CoiDisclosureFormFinancialInterestAmountRangeEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "none" => Self::None,
@@ -269,21 +298,25 @@ impl From<&str> for CoiDisclosureFormFinancialInterestAmountRangeEnum {
 }
 impl std::str::FromStr for CoiDisclosureFormFinancialInterestAmountRangeEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 impl std::fmt::Display for CoiDisclosureFormFinancialInterestAmountRangeEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl serde::Serialize for CoiDisclosureFormFinancialInterestAmountRangeEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> serde::Deserialize<'de> for CoiDisclosureFormFinancialInterestAmountRangeEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -295,16 +328,19 @@ impl<'de> serde::Deserialize<'de> for CoiDisclosureFormFinancialInterestAmountRa
     }
 }
 impl runtime::FromJson for CoiDisclosureFormFinancialInterestAmountRangeEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
 impl runtime::QueryValue for CoiDisclosureFormFinancialInterestAmountRangeEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl runtime::Inspect for CoiDisclosureFormFinancialInterestAmountRangeEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -330,6 +366,7 @@ pub enum CoiDisclosureFormFinancialInterestEntityTypeEnum {
 }
 impl CoiDisclosureFormFinancialInterestEntityTypeEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Company => "company",
@@ -342,6 +379,7 @@ impl CoiDisclosureFormFinancialInterestEntityTypeEnum {
     }
 }
 impl From<&str> for CoiDisclosureFormFinancialInterestEntityTypeEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "company" => Self::Company,
@@ -355,21 +393,25 @@ impl From<&str> for CoiDisclosureFormFinancialInterestEntityTypeEnum {
 }
 impl std::str::FromStr for CoiDisclosureFormFinancialInterestEntityTypeEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 impl std::fmt::Display for CoiDisclosureFormFinancialInterestEntityTypeEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl serde::Serialize for CoiDisclosureFormFinancialInterestEntityTypeEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> serde::Deserialize<'de> for CoiDisclosureFormFinancialInterestEntityTypeEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -381,16 +423,19 @@ impl<'de> serde::Deserialize<'de> for CoiDisclosureFormFinancialInterestEntityTy
     }
 }
 impl runtime::FromJson for CoiDisclosureFormFinancialInterestEntityTypeEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
 impl runtime::QueryValue for CoiDisclosureFormFinancialInterestEntityTypeEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl runtime::Inspect for CoiDisclosureFormFinancialInterestEntityTypeEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -420,6 +465,7 @@ pub enum CoiDisclosureFormFinancialInterestRelationshipTypeEnum {
 }
 impl CoiDisclosureFormFinancialInterestRelationshipTypeEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Employment => "employment",
@@ -434,6 +480,7 @@ impl CoiDisclosureFormFinancialInterestRelationshipTypeEnum {
     }
 }
 impl From<&str> for CoiDisclosureFormFinancialInterestRelationshipTypeEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "employment" => Self::Employment,
@@ -449,22 +496,26 @@ impl From<&str> for CoiDisclosureFormFinancialInterestRelationshipTypeEnum {
 }
 impl std::str::FromStr for CoiDisclosureFormFinancialInterestRelationshipTypeEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 impl std::fmt::Display for CoiDisclosureFormFinancialInterestRelationshipTypeEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl serde::Serialize for CoiDisclosureFormFinancialInterestRelationshipTypeEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> serde::Deserialize<'de>
 for CoiDisclosureFormFinancialInterestRelationshipTypeEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -476,16 +527,19 @@ for CoiDisclosureFormFinancialInterestRelationshipTypeEnum {
     }
 }
 impl runtime::FromJson for CoiDisclosureFormFinancialInterestRelationshipTypeEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
 impl runtime::QueryValue for CoiDisclosureFormFinancialInterestRelationshipTypeEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl runtime::Inspect for CoiDisclosureFormFinancialInterestRelationshipTypeEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -534,6 +588,7 @@ pub struct CoiDisclosureFormRequest {
 }
 impl CoiDisclosureFormRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(valid_until: Date) -> Self {
         Self {
             call: Nullable::Absent,

@@ -33,30 +33,37 @@ pub struct ComponentUserUsageLimit {
 }
 impl ComponentUserUsageLimit {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `resource` when present and valid.
+    #[inline]
     pub fn resource(&self) -> Option<&str> {
         self.resource.as_str()
     }
     /// `component` when present and valid.
+    #[inline]
     pub fn component(&self) -> Option<Uuid> {
         self.component.copied()
     }
     /// `component_type` when present and valid.
+    #[inline]
     pub fn component_type(&self) -> Option<&str> {
         self.component_type.as_str()
     }
     /// `user` when present and valid.
+    #[inline]
     pub fn user(&self) -> Option<&str> {
         self.user.as_str()
     }
     /// `limit` when present and valid.
+    #[inline]
     pub fn limit(&self) -> Option<&Decimal> {
         self.limit.get()
     }
@@ -85,6 +92,7 @@ pub struct ComponentUserUsageLimitRequest {
 }
 impl ComponentUserUsageLimitRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> ComponentUserUsageLimitRequestBuilder {
         ComponentUserUsageLimitRequestBuilder::default()
     }
@@ -98,22 +106,26 @@ pub struct ComponentUserUsageLimitRequestBuilder {
 }
 impl ComponentUserUsageLimitRequestBuilder {
     /// Sets `resource` (required).
+    #[inline]
     pub fn resource(mut self, resource: impl Into<String>) -> Self {
         self.resource = Some(resource.into());
         self
     }
     /// Sets `component` (required).
+    #[inline]
     pub fn component(mut self, component: Uuid) -> Self {
         self.component = Some(component);
         self
     }
     /// Sets `user` (required).
+    #[inline]
     pub fn user(mut self, user: impl Into<String>) -> Self {
         self.user = Some(user.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<ComponentUserUsageLimitRequest, runtime::Error> {
         Ok(ComponentUserUsageLimitRequest {
             resource: self

@@ -29,6 +29,7 @@ pub struct CoiStatusUpdateRequest {
 }
 impl CoiStatusUpdateRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(status: models::CoiStatusUpdateRequestStatusEnum) -> Self {
         Self {
             status,
@@ -53,6 +54,7 @@ pub enum CoiStatusUpdateRequestStatusEnum {
 }
 impl CoiStatusUpdateRequestStatusEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Dismissed => "dismissed",
@@ -63,6 +65,7 @@ impl CoiStatusUpdateRequestStatusEnum {
     }
 }
 impl From<&str> for CoiStatusUpdateRequestStatusEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "dismissed" => Self::Dismissed,
@@ -74,21 +77,25 @@ impl From<&str> for CoiStatusUpdateRequestStatusEnum {
 }
 impl std::str::FromStr for CoiStatusUpdateRequestStatusEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 impl std::fmt::Display for CoiStatusUpdateRequestStatusEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl serde::Serialize for CoiStatusUpdateRequestStatusEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> serde::Deserialize<'de> for CoiStatusUpdateRequestStatusEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -100,16 +107,19 @@ impl<'de> serde::Deserialize<'de> for CoiStatusUpdateRequestStatusEnum {
     }
 }
 impl runtime::FromJson for CoiStatusUpdateRequestStatusEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
 impl runtime::QueryValue for CoiStatusUpdateRequestStatusEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl runtime::Inspect for CoiStatusUpdateRequestStatusEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -196,134 +206,167 @@ pub struct ConflictOfInterest {
 }
 impl ConflictOfInterest {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `reviewer` when present and valid.
+    #[inline]
     pub fn reviewer(&self) -> Option<&str> {
         self.reviewer.as_str()
     }
     /// `reviewer_uuid` when present and valid.
+    #[inline]
     pub fn reviewer_uuid(&self) -> Option<Uuid> {
         self.reviewer_uuid.copied()
     }
     /// `reviewer_name` when present and valid.
+    #[inline]
     pub fn reviewer_name(&self) -> Option<&str> {
         self.reviewer_name.as_str()
     }
     /// `proposal` when present and valid.
+    #[inline]
     pub fn proposal(&self) -> Option<&str> {
         self.proposal.as_str()
     }
     /// `proposal_uuid` when present and valid.
+    #[inline]
     pub fn proposal_uuid(&self) -> Option<Uuid> {
         self.proposal_uuid.copied()
     }
     /// `proposal_name` when present and valid.
+    #[inline]
     pub fn proposal_name(&self) -> Option<&str> {
         self.proposal_name.as_str()
     }
     /// `round_uuid` when present and valid.
+    #[inline]
     pub fn round_uuid(&self) -> Option<Uuid> {
         self.round_uuid.copied()
     }
     /// `round_name` when present and valid.
+    #[inline]
     pub fn round_name(&self) -> Option<&str> {
         self.round_name.as_str()
     }
     /// `call` when present and valid.
+    #[inline]
     pub fn call(&self) -> Option<&str> {
         self.call.as_str()
     }
     /// `call_uuid` when present and valid.
+    #[inline]
     pub fn call_uuid(&self) -> Option<Uuid> {
         self.call_uuid.copied()
     }
     /// `call_name` when present and valid.
+    #[inline]
     pub fn call_name(&self) -> Option<&str> {
         self.call_name.as_str()
     }
     /// `coi_type` when present and valid.
+    #[inline]
     pub fn coi_type(&self) -> Option<&serde_json::Value> {
         self.coi_type.get()
     }
     /// `coi_type_display` when present and valid.
+    #[inline]
     pub fn coi_type_display(&self) -> Option<&str> {
         self.coi_type_display.as_str()
     }
     /// `severity` when present and valid.
+    #[inline]
     pub fn severity(&self) -> Option<&models::ConflictOfInterestSeverityEnum> {
         self.severity.get()
     }
     /// `severity_display` when present and valid.
+    #[inline]
     pub fn severity_display(&self) -> Option<&str> {
         self.severity_display.as_str()
     }
     /// `detection_method` when present and valid.
+    #[inline]
     pub fn detection_method(&self) -> Option<&serde_json::Value> {
         self.detection_method.get()
     }
     /// `detected_at` when present and valid.
+    #[inline]
     pub fn detected_at(&self) -> Option<DateTime> {
         self.detected_at.copied()
     }
     /// `evidence_description` when present and valid.
+    #[inline]
     pub fn evidence_description(&self) -> Option<&str> {
         self.evidence_description.as_str()
     }
     /// `evidence_data` when present and valid.
+    #[inline]
     pub fn evidence_data(&self) -> Option<&serde_json::Value> {
         self.evidence_data.get()
     }
     /// `status` when present and valid.
+    #[inline]
     pub fn status(&self) -> Option<&models::ConflictOfInterestRequestStatusEnum> {
         self.status.get()
     }
     /// `status_display` when present and valid.
+    #[inline]
     pub fn status_display(&self) -> Option<&str> {
         self.status_display.as_str()
     }
     /// `reviewed_by` when present and valid.
+    #[inline]
     pub fn reviewed_by(&self) -> Option<&str> {
         self.reviewed_by.as_str()
     }
     /// `reviewed_by_name` when present and valid.
+    #[inline]
     pub fn reviewed_by_name(&self) -> Option<&str> {
         self.reviewed_by_name.as_str()
     }
     /// `reviewed_at` when present and valid.
+    #[inline]
     pub fn reviewed_at(&self) -> Option<DateTime> {
         self.reviewed_at.copied()
     }
     /// `review_notes` when present and valid.
+    #[inline]
     pub fn review_notes(&self) -> Option<&str> {
         self.review_notes.as_str()
     }
     /// `management_plan` when present and valid.
+    #[inline]
     pub fn management_plan(&self) -> Option<&str> {
         self.management_plan.as_str()
     }
     /// `conflicting_user` when present and valid.
+    #[inline]
     pub fn conflicting_user(&self) -> Option<&str> {
         self.conflicting_user.as_str()
     }
     /// `conflicting_user_name` when present and valid.
+    #[inline]
     pub fn conflicting_user_name(&self) -> Option<&str> {
         self.conflicting_user_name.as_str()
     }
     /// `conflicting_organization` when present and valid.
+    #[inline]
     pub fn conflicting_organization(&self) -> Option<&str> {
         self.conflicting_organization.as_str()
     }
     /// `conflicting_organization_name` when present and valid.
+    #[inline]
     pub fn conflicting_organization_name(&self) -> Option<&str> {
         self.conflicting_organization_name.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
@@ -379,6 +422,7 @@ pub enum ConflictOfInterestSeverityEnum {
 }
 impl ConflictOfInterestSeverityEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Real => "real",
@@ -389,6 +433,7 @@ impl ConflictOfInterestSeverityEnum {
     }
 }
 impl From<&str> for ConflictOfInterestSeverityEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "real" => Self::Real,
@@ -400,21 +445,25 @@ impl From<&str> for ConflictOfInterestSeverityEnum {
 }
 impl std::str::FromStr for ConflictOfInterestSeverityEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 impl std::fmt::Display for ConflictOfInterestSeverityEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl serde::Serialize for ConflictOfInterestSeverityEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> serde::Deserialize<'de> for ConflictOfInterestSeverityEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -426,16 +475,19 @@ impl<'de> serde::Deserialize<'de> for ConflictOfInterestSeverityEnum {
     }
 }
 impl runtime::FromJson for ConflictOfInterestSeverityEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
 impl runtime::QueryValue for ConflictOfInterestSeverityEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl runtime::Inspect for ConflictOfInterestSeverityEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)

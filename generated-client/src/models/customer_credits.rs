@@ -49,66 +49,82 @@ pub struct CreateCustomerCredit {
 }
 impl CreateCustomerCredit {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `value` when present and valid.
+    #[inline]
     pub fn value(&self) -> Option<&Decimal> {
         self.value.get()
     }
     /// `customer` when present and valid.
+    #[inline]
     pub fn customer(&self) -> Option<&str> {
         self.customer.as_str()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `customer_slug` when present and valid.
+    #[inline]
     pub fn customer_slug(&self) -> Option<&str> {
         self.customer_slug.as_str()
     }
     /// `offerings` when present and valid.
+    #[inline]
     pub fn offerings(&self) -> Option<&[Lenient<String>]> {
         self.offerings.as_slice()
     }
     /// `end_date` when present and valid.
+    #[inline]
     pub fn end_date(&self) -> Option<Date> {
         self.end_date.copied()
     }
     /// `expected_consumption` when present and valid.
+    #[inline]
     pub fn expected_consumption(&self) -> Option<&Decimal> {
         self.expected_consumption.get()
     }
     /// `minimal_consumption` when present and valid.
+    #[inline]
     pub fn minimal_consumption(&self) -> Option<&Decimal> {
         self.minimal_consumption.get()
     }
     /// `minimal_consumption_logic` when present and valid.
+    #[inline]
     pub fn minimal_consumption_logic(&self) -> Option<&str> {
         self.minimal_consumption_logic.as_str()
     }
     /// `grace_coefficient` when present and valid.
+    #[inline]
     pub fn grace_coefficient(&self) -> Option<&Decimal> {
         self.grace_coefficient.get()
     }
     /// `apply_as_minimal_consumption` when present and valid.
+    #[inline]
     pub fn apply_as_minimal_consumption(&self) -> Option<bool> {
         self.apply_as_minimal_consumption.copied()
     }
     /// `allocated_to_projects` when present and valid.
+    #[inline]
     pub fn allocated_to_projects(&self) -> Option<&Decimal> {
         self.allocated_to_projects.get()
     }
     /// `consumption_last_month` when present and valid.
+    #[inline]
     pub fn consumption_last_month(&self) -> Option<&Decimal> {
         self.consumption_last_month.get()
     }
@@ -159,6 +175,7 @@ pub struct CreateCustomerCreditRequest {
 }
 impl CreateCustomerCreditRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(customer: impl Into<String>) -> Self {
         Self {
             value: Nullable::Absent,
@@ -213,66 +230,82 @@ pub struct CustomerCredit {
 }
 impl CustomerCredit {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `value` when present and valid.
+    #[inline]
     pub fn value(&self) -> Option<&Decimal> {
         self.value.get()
     }
     /// `customer` when present and valid.
+    #[inline]
     pub fn customer(&self) -> Option<&str> {
         self.customer.as_str()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `customer_slug` when present and valid.
+    #[inline]
     pub fn customer_slug(&self) -> Option<&str> {
         self.customer_slug.as_str()
     }
     /// `offerings` when present and valid.
+    #[inline]
     pub fn offerings(&self) -> Option<&[Lenient<models::CustomerCreditOffering>]> {
         self.offerings.as_slice()
     }
     /// `end_date` when present and valid.
+    #[inline]
     pub fn end_date(&self) -> Option<Date> {
         self.end_date.copied()
     }
     /// `expected_consumption` when present and valid.
+    #[inline]
     pub fn expected_consumption(&self) -> Option<&Decimal> {
         self.expected_consumption.get()
     }
     /// `minimal_consumption` when present and valid.
+    #[inline]
     pub fn minimal_consumption(&self) -> Option<&Decimal> {
         self.minimal_consumption.get()
     }
     /// `minimal_consumption_logic` when present and valid.
+    #[inline]
     pub fn minimal_consumption_logic(&self) -> Option<&str> {
         self.minimal_consumption_logic.as_str()
     }
     /// `grace_coefficient` when present and valid.
+    #[inline]
     pub fn grace_coefficient(&self) -> Option<&Decimal> {
         self.grace_coefficient.get()
     }
     /// `apply_as_minimal_consumption` when present and valid.
+    #[inline]
     pub fn apply_as_minimal_consumption(&self) -> Option<bool> {
         self.apply_as_minimal_consumption.copied()
     }
     /// `allocated_to_projects` when present and valid.
+    #[inline]
     pub fn allocated_to_projects(&self) -> Option<&Decimal> {
         self.allocated_to_projects.get()
     }
     /// `consumption_last_month` when present and valid.
+    #[inline]
     pub fn consumption_last_month(&self) -> Option<&Decimal> {
         self.consumption_last_month.get()
     }
@@ -301,10 +334,12 @@ pub struct CustomerCreditsConsumptionsListResponse {
 }
 impl CustomerCreditsConsumptionsListResponse {
     /// `date` when present and valid.
+    #[inline]
     pub fn date(&self) -> Option<Date> {
         self.date.copied()
     }
     /// `price` when present and valid.
+    #[inline]
     pub fn price(&self) -> Option<&Decimal> {
         self.price.get()
     }

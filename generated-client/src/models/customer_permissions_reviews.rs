@@ -35,38 +35,47 @@ pub struct CustomerPermissionsReview {
 }
 impl CustomerPermissionsReview {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `reviewer_full_name` when present and valid.
+    #[inline]
     pub fn reviewer_full_name(&self) -> Option<&str> {
         self.reviewer_full_name.as_str()
     }
     /// `reviewer_uuid` when present and valid.
+    #[inline]
     pub fn reviewer_uuid(&self) -> Option<Uuid> {
         self.reviewer_uuid.copied()
     }
     /// `is_pending` when present and valid.
+    #[inline]
     pub fn is_pending(&self) -> Option<bool> {
         self.is_pending.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `closed` when present and valid.
+    #[inline]
     pub fn closed(&self) -> Option<DateTime> {
         self.closed.copied()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }

@@ -23,14 +23,17 @@ pub struct CustomerQuotasListResponse {
 }
 impl CustomerQuotasListResponse {
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `customer_abbreviation` when present and valid.
+    #[inline]
     pub fn customer_abbreviation(&self) -> Option<&str> {
         self.customer_abbreviation.as_str()
     }
     /// `value` when present and valid.
+    #[inline]
     pub fn value(&self) -> Option<i64> {
         self.value.copied()
     }

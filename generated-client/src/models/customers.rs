@@ -29,22 +29,27 @@ pub struct CustomerContactUpdate {
 }
 impl CustomerContactUpdate {
     /// `contact_details` when present and valid.
+    #[inline]
     pub fn contact_details(&self) -> Option<&str> {
         self.contact_details.as_str()
     }
     /// `email` when present and valid.
+    #[inline]
     pub fn email(&self) -> Option<&str> {
         self.email.as_str()
     }
     /// `phone_number` when present and valid.
+    #[inline]
     pub fn phone_number(&self) -> Option<&str> {
         self.phone_number.as_str()
     }
     /// `homepage` when present and valid.
+    #[inline]
     pub fn homepage(&self) -> Option<&str> {
         self.homepage.as_str()
     }
     /// `notification_emails` when present and valid.
+    #[inline]
     pub fn notification_emails(&self) -> Option<&str> {
         self.notification_emails.as_str()
     }
@@ -255,6 +260,7 @@ pub struct CustomerRequest {
 }
 impl CustomerRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             backend_id: Nullable::Absent,
@@ -306,6 +312,7 @@ impl CustomerRequest {
     }
 }
 impl runtime::MultipartBody for CustomerRequest {
+    #[inline]
     fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         match &self.backend_id {
@@ -1028,6 +1035,7 @@ impl runtime::MultipartBody for CustomerRequest {
         }
         Ok(parts)
     }
+    #[inline]
     fn has_files(&self) -> bool {
         self.image.is_value()
     }
@@ -1060,38 +1068,47 @@ pub struct CustomerUser {
 }
 impl CustomerUser {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `username` when present and valid.
+    #[inline]
     pub fn username(&self) -> Option<&str> {
         self.username.as_str()
     }
     /// `full_name` when present and valid.
+    #[inline]
     pub fn full_name(&self) -> Option<&str> {
         self.full_name.as_str()
     }
     /// `email` when present and valid.
+    #[inline]
     pub fn email(&self) -> Option<&str> {
         self.email.as_str()
     }
     /// `role_name` when present and valid.
+    #[inline]
     pub fn role_name(&self) -> Option<&str> {
         self.role_name.as_str()
     }
     /// `projects` when present and valid.
+    #[inline]
     pub fn projects(&self) -> Option<&[Lenient<models::CustomerUserProject>]> {
         self.projects.as_slice()
     }
     /// `expiration_time` when present and valid.
+    #[inline]
     pub fn expiration_time(&self) -> Option<DateTime> {
         self.expiration_time.copied()
     }
     /// `image` when present and valid.
+    #[inline]
     pub fn image(&self) -> Option<&str> {
         self.image.as_str()
     }
@@ -1119,22 +1136,27 @@ pub struct CustomerUserProject {
 }
 impl CustomerUserProject {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<&str> {
         self.uuid.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `role_name` when present and valid.
+    #[inline]
     pub fn role_name(&self) -> Option<&str> {
         self.role_name.as_str()
     }
     /// `expiration_time` when present and valid.
+    #[inline]
     pub fn expiration_time(&self) -> Option<DateTime> {
         self.expiration_time.copied()
     }
@@ -1155,10 +1177,12 @@ pub struct CustomersCountriesListResponse {
 }
 impl CustomersCountriesListResponse {
     /// `label` when present and valid.
+    #[inline]
     pub fn label(&self) -> Option<&str> {
         self.label.as_str()
     }
     /// `value` when present and valid.
+    #[inline]
     pub fn value(&self) -> Option<&str> {
         self.value.as_str()
     }
@@ -1201,36 +1225,44 @@ pub struct CustomersProjectDigestConfigRetrieveResponse {
 }
 impl CustomersProjectDigestConfigRetrieveResponse {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `is_enabled` when present and valid.
+    #[inline]
     pub fn is_enabled(&self) -> Option<bool> {
         self.is_enabled.copied()
     }
     /// `frequency` when present and valid.
+    #[inline]
     pub fn frequency(
         &self,
     ) -> Option<&models::PatchedProjectDigestConfigRequestFrequencyEnum> {
         self.frequency.get()
     }
     /// `enabled_sections` when present and valid.
+    #[inline]
     pub fn enabled_sections(&self) -> Option<&[Lenient<String>]> {
         self.enabled_sections.as_slice()
     }
     /// `day_of_week` when present and valid.
+    #[inline]
     pub fn day_of_week(&self) -> Option<i64> {
         self.day_of_week.copied()
     }
     /// `day_of_month` when present and valid.
+    #[inline]
     pub fn day_of_month(&self) -> Option<i64> {
         self.day_of_month.copied()
     }
     /// `last_sent_at` when present and valid.
+    #[inline]
     pub fn last_sent_at(&self) -> Option<DateTime> {
         self.last_sent_at.copied()
     }
     /// `available_sections` when present and valid.
+    #[inline]
     pub fn available_sections(
         &self,
     ) -> Option<
@@ -1259,10 +1291,12 @@ pub struct CustomersProjectDigestConfigRetrieveResponseAvailableSection {
 }
 impl CustomersProjectDigestConfigRetrieveResponseAvailableSection {
     /// `key` when present and valid.
+    #[inline]
     pub fn key(&self) -> Option<&str> {
         self.key.as_str()
     }
     /// `title` when present and valid.
+    #[inline]
     pub fn title(&self) -> Option<&str> {
         self.title.as_str()
     }
@@ -1298,26 +1332,32 @@ pub struct CustomersProjectMetadataComplianceDetailsListResponse {
 }
 impl CustomersProjectMetadataComplianceDetailsListResponse {
     /// `checklist` when present and valid.
+    #[inline]
     pub fn checklist(&self) -> Option<&serde_json::Value> {
         self.checklist.get()
     }
     /// `total_projects` when present and valid.
+    #[inline]
     pub fn total_projects(&self) -> Option<i64> {
         self.total_projects.copied()
     }
     /// `projects_with_completions` when present and valid.
+    #[inline]
     pub fn projects_with_completions(&self) -> Option<i64> {
         self.projects_with_completions.copied()
     }
     /// `fully_completed_projects` when present and valid.
+    #[inline]
     pub fn fully_completed_projects(&self) -> Option<i64> {
         self.fully_completed_projects.copied()
     }
     /// `projects_requiring_review` when present and valid.
+    #[inline]
     pub fn projects_requiring_review(&self) -> Option<i64> {
         self.projects_requiring_review.copied()
     }
     /// `project_details` when present and valid.
+    #[inline]
     pub fn project_details(
         &self,
     ) -> Option<
@@ -1361,34 +1401,42 @@ pub struct CustomersProjectMetadataComplianceDetailsListResponseProjectDetail {
 }
 impl CustomersProjectMetadataComplianceDetailsListResponseProjectDetail {
     /// `project_uuid` when present and valid.
+    #[inline]
     pub fn project_uuid(&self) -> Option<Uuid> {
         self.project_uuid.copied()
     }
     /// `project_name` when present and valid.
+    #[inline]
     pub fn project_name(&self) -> Option<&str> {
         self.project_name.as_str()
     }
     /// `completion_uuid` when present and valid.
+    #[inline]
     pub fn completion_uuid(&self) -> Option<Uuid> {
         self.completion_uuid.copied()
     }
     /// `completion_percentage` when present and valid.
+    #[inline]
     pub fn completion_percentage(&self) -> Option<&Decimal> {
         self.completion_percentage.get()
     }
     /// `is_completed` when present and valid.
+    #[inline]
     pub fn is_completed(&self) -> Option<bool> {
         self.is_completed.copied()
     }
     /// `requires_review` when present and valid.
+    #[inline]
     pub fn requires_review(&self) -> Option<bool> {
         self.requires_review.copied()
     }
     /// `answers` when present and valid.
+    #[inline]
     pub fn answers(&self) -> Option<&[Lenient<serde_json::Value>]> {
         self.answers.as_slice()
     }
     /// `unanswered_required_questions` when present and valid.
+    #[inline]
     pub fn unanswered_required_questions(
         &self,
     ) -> Option<&[Lenient<serde_json::Value>]> {
@@ -1421,22 +1469,27 @@ pub struct CustomersProjectMetadataComplianceOverviewListResponse {
 }
 impl CustomersProjectMetadataComplianceOverviewListResponse {
     /// `total_projects` when present and valid.
+    #[inline]
     pub fn total_projects(&self) -> Option<i64> {
         self.total_projects.copied()
     }
     /// `projects_with_completions` when present and valid.
+    #[inline]
     pub fn projects_with_completions(&self) -> Option<i64> {
         self.projects_with_completions.copied()
     }
     /// `fully_completed_projects` when present and valid.
+    #[inline]
     pub fn fully_completed_projects(&self) -> Option<i64> {
         self.fully_completed_projects.copied()
     }
     /// `projects_requiring_review` when present and valid.
+    #[inline]
     pub fn projects_requiring_review(&self) -> Option<i64> {
         self.projects_requiring_review.copied()
     }
     /// `average_completion_percentage` when present and valid.
+    #[inline]
     pub fn average_completion_percentage(&self) -> Option<&Decimal> {
         self.average_completion_percentage.get()
     }
@@ -1486,34 +1539,42 @@ pub struct CustomersProjectMetadataComplianceProjectsListResponse {
 }
 impl CustomersProjectMetadataComplianceProjectsListResponse {
     /// `project_uuid` when present and valid.
+    #[inline]
     pub fn project_uuid(&self) -> Option<Uuid> {
         self.project_uuid.copied()
     }
     /// `project_name` when present and valid.
+    #[inline]
     pub fn project_name(&self) -> Option<&str> {
         self.project_name.as_str()
     }
     /// `completion_uuid` when present and valid.
+    #[inline]
     pub fn completion_uuid(&self) -> Option<&str> {
         self.completion_uuid.as_str()
     }
     /// `completion_percentage` when present and valid.
+    #[inline]
     pub fn completion_percentage(&self) -> Option<&Decimal> {
         self.completion_percentage.get()
     }
     /// `is_completed` when present and valid.
+    #[inline]
     pub fn is_completed(&self) -> Option<bool> {
         self.is_completed.copied()
     }
     /// `requires_review` when present and valid.
+    #[inline]
     pub fn requires_review(&self) -> Option<bool> {
         self.requires_review.copied()
     }
     /// `answers_count` when present and valid.
+    #[inline]
     pub fn answers_count(&self) -> Option<i64> {
         self.answers_count.copied()
     }
     /// `unanswered_required_count` when present and valid.
+    #[inline]
     pub fn unanswered_required_count(&self) -> Option<i64> {
         self.unanswered_required_count.copied()
     }
@@ -1569,42 +1630,52 @@ pub struct CustomersProjectMetadataQuestionAnswersListResponse {
 }
 impl CustomersProjectMetadataQuestionAnswersListResponse {
     /// `question_uuid` when present and valid.
+    #[inline]
     pub fn question_uuid(&self) -> Option<Uuid> {
         self.question_uuid.copied()
     }
     /// `question_description` when present and valid.
+    #[inline]
     pub fn question_description(&self) -> Option<&str> {
         self.question_description.as_str()
     }
     /// `question_type` when present and valid.
+    #[inline]
     pub fn question_type(&self) -> Option<&str> {
         self.question_type.as_str()
     }
     /// `required` when present and valid.
+    #[inline]
     pub fn required(&self) -> Option<bool> {
         self.required.copied()
     }
     /// `order` when present and valid.
+    #[inline]
     pub fn order(&self) -> Option<i64> {
         self.order.copied()
     }
     /// `min_value` when present and valid.
+    #[inline]
     pub fn min_value(&self) -> Option<&Decimal> {
         self.min_value.get()
     }
     /// `max_value` when present and valid.
+    #[inline]
     pub fn max_value(&self) -> Option<&Decimal> {
         self.max_value.get()
     }
     /// `total_projects` when present and valid.
+    #[inline]
     pub fn total_projects(&self) -> Option<i64> {
         self.total_projects.copied()
     }
     /// `answered_projects_count` when present and valid.
+    #[inline]
     pub fn answered_projects_count(&self) -> Option<i64> {
         self.answered_projects_count.copied()
     }
     /// `project_answers` when present and valid.
+    #[inline]
     pub fn project_answers(
         &self,
     ) -> Option<
@@ -1613,6 +1684,7 @@ impl CustomersProjectMetadataQuestionAnswersListResponse {
         self.project_answers.as_slice()
     }
     /// `question_options` when present and valid.
+    #[inline]
     pub fn question_options(
         &self,
     ) -> Option<
@@ -1795,6 +1867,7 @@ pub struct PatchedCustomerRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl runtime::MultipartBody for PatchedCustomerRequest {
+    #[inline]
     fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         match &self.backend_id {
@@ -2526,6 +2599,7 @@ impl runtime::MultipartBody for PatchedCustomerRequest {
         }
         Ok(parts)
     }
+    #[inline]
     fn has_files(&self) -> bool {
         self.image.is_value()
     }
@@ -2572,6 +2646,7 @@ pub enum PatchedProjectDigestConfigRequestFrequencyEnum {
 }
 impl PatchedProjectDigestConfigRequestFrequencyEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Weekly => "weekly",
@@ -2582,6 +2657,7 @@ impl PatchedProjectDigestConfigRequestFrequencyEnum {
     }
 }
 impl From<&str> for PatchedProjectDigestConfigRequestFrequencyEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "weekly" => Self::Weekly,
@@ -2593,21 +2669,25 @@ impl From<&str> for PatchedProjectDigestConfigRequestFrequencyEnum {
 }
 impl std::str::FromStr for PatchedProjectDigestConfigRequestFrequencyEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 impl std::fmt::Display for PatchedProjectDigestConfigRequestFrequencyEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl serde::Serialize for PatchedProjectDigestConfigRequestFrequencyEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> serde::Deserialize<'de> for PatchedProjectDigestConfigRequestFrequencyEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2619,16 +2699,19 @@ impl<'de> serde::Deserialize<'de> for PatchedProjectDigestConfigRequestFrequency
     }
 }
 impl runtime::FromJson for PatchedProjectDigestConfigRequestFrequencyEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
 impl runtime::QueryValue for PatchedProjectDigestConfigRequestFrequencyEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl runtime::Inspect for PatchedProjectDigestConfigRequestFrequencyEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -2653,14 +2736,17 @@ pub struct ProjectDigestPreview {
 }
 impl ProjectDigestPreview {
     /// `subject` when present and valid.
+    #[inline]
     pub fn subject(&self) -> Option<&str> {
         self.subject.as_str()
     }
     /// `html_body` when present and valid.
+    #[inline]
     pub fn html_body(&self) -> Option<&str> {
         self.html_body.as_str()
     }
     /// `text_body` when present and valid.
+    #[inline]
     pub fn text_body(&self) -> Option<&str> {
         self.text_body.as_str()
     }
@@ -2681,6 +2767,7 @@ pub struct ProjectDigestPreviewRequest {
 }
 impl ProjectDigestPreviewRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(project_uuid: Uuid) -> Self {
         Self {
             project_uuid,

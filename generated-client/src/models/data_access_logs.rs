@@ -35,34 +35,42 @@ pub struct DataAccessLog {
 }
 impl DataAccessLog {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `timestamp` when present and valid.
+    #[inline]
     pub fn timestamp(&self) -> Option<DateTime> {
         self.timestamp.copied()
     }
     /// `accessor_type` when present and valid.
+    #[inline]
     pub fn accessor_type(&self) -> Option<&models::AccessorTypeEnum> {
         self.accessor_type.get()
     }
     /// `accessed_fields` when present and valid.
+    #[inline]
     pub fn accessed_fields(&self) -> Option<&[Lenient<String>]> {
         self.accessed_fields.as_slice()
     }
     /// `user` when present and valid.
+    #[inline]
     pub fn user(&self) -> Option<&models::DataAccessLogAccessor> {
         self.user.get()
     }
     /// `accessor` when present and valid.
+    #[inline]
     pub fn accessor(&self) -> Option<&models::DataAccessLogAccessor> {
         self.accessor.get()
     }
     /// `ip_address` when present and valid.
+    #[inline]
     pub fn ip_address(&self) -> Option<&serde_json::Value> {
         self.ip_address.get()
     }
     /// `context` when present and valid.
+    #[inline]
     pub fn context(&self) -> Option<&serde_json::Value> {
         self.context.get()
     }

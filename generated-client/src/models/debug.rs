@@ -25,10 +25,12 @@ pub struct DebugPubsubCircuitBreakerResetResponse {
 }
 impl DebugPubsubCircuitBreakerResetResponse {
     /// `status` when present and valid.
+    #[inline]
     pub fn status(&self) -> Option<&str> {
         self.status.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&str> {
         self.state.as_str()
     }
@@ -75,30 +77,37 @@ pub struct DebugPubsubCircuitBreakerRetrieveResponse {
 }
 impl DebugPubsubCircuitBreakerRetrieveResponse {
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&str> {
         self.state.as_str()
     }
     /// `failure_count` when present and valid.
+    #[inline]
     pub fn failure_count(&self) -> Option<i64> {
         self.failure_count.copied()
     }
     /// `success_count` when present and valid.
+    #[inline]
     pub fn success_count(&self) -> Option<i64> {
         self.success_count.copied()
     }
     /// `last_failure_time` when present and valid.
+    #[inline]
     pub fn last_failure_time(&self) -> Option<&Decimal> {
         self.last_failure_time.get()
     }
     /// `last_state_change` when present and valid.
+    #[inline]
     pub fn last_state_change(&self) -> Option<&Decimal> {
         self.last_state_change.get()
     }
     /// `config` when present and valid.
+    #[inline]
     pub fn config(&self) -> Option<&serde_json::Value> {
         self.config.get()
     }
     /// `state_history` when present and valid.
+    #[inline]
     pub fn state_history(
         &self,
     ) -> Option<
@@ -138,18 +147,22 @@ pub struct DebugPubsubCircuitBreakerRetrieveResponseStateHistory {
 }
 impl DebugPubsubCircuitBreakerRetrieveResponseStateHistory {
     /// `timestamp` when present and valid.
+    #[inline]
     pub fn timestamp(&self) -> Option<&Decimal> {
         self.timestamp.get()
     }
     /// `from_state` when present and valid.
+    #[inline]
     pub fn from_state(&self) -> Option<&str> {
         self.from_state.as_str()
     }
     /// `to_state` when present and valid.
+    #[inline]
     pub fn to_state(&self) -> Option<&str> {
         self.to_state.as_str()
     }
     /// `reason` when present and valid.
+    #[inline]
     pub fn reason(&self) -> Option<&str> {
         self.reason.as_str()
     }
@@ -186,20 +199,24 @@ pub struct DebugPubsubDeadLetterQueueRetrieveResponse {
 }
 impl DebugPubsubDeadLetterQueueRetrieveResponse {
     /// `total_dlq_messages` when present and valid.
+    #[inline]
     pub fn total_dlq_messages(&self) -> Option<i64> {
         self.total_dlq_messages.copied()
     }
     /// `dlq_count` when present and valid.
+    #[inline]
     pub fn dlq_count(&self) -> Option<i64> {
         self.dlq_count.copied()
     }
     /// `dlq_queues` when present and valid.
+    #[inline]
     pub fn dlq_queues(
         &self,
     ) -> Option<&[Lenient<models::DebugPubsubDeadLetterQueueRetrieveResponseDlqQueue>]> {
         self.dlq_queues.as_slice()
     }
     /// `note` when present and valid.
+    #[inline]
     pub fn note(&self) -> Option<&str> {
         self.note.as_str()
     }
@@ -238,22 +255,27 @@ pub struct DebugPubsubDeadLetterQueueRetrieveResponseDlqQueue {
 }
 impl DebugPubsubDeadLetterQueueRetrieveResponseDlqQueue {
     /// `vhost` when present and valid.
+    #[inline]
     pub fn vhost(&self) -> Option<&str> {
         self.vhost.as_str()
     }
     /// `queue_name` when present and valid.
+    #[inline]
     pub fn queue_name(&self) -> Option<&str> {
         self.queue_name.as_str()
     }
     /// `messages` when present and valid.
+    #[inline]
     pub fn messages(&self) -> Option<i64> {
         self.messages.copied()
     }
     /// `messages_ready` when present and valid.
+    #[inline]
     pub fn messages_ready(&self) -> Option<i64> {
         self.messages_ready.copied()
     }
     /// `consumers` when present and valid.
+    #[inline]
     pub fn consumers(&self) -> Option<i64> {
         self.consumers.copied()
     }
@@ -284,14 +306,17 @@ pub struct DebugPubsubMessageStateCacheRetrieveResponse {
 }
 impl DebugPubsubMessageStateCacheRetrieveResponse {
     /// `cache_ttl` when present and valid.
+    #[inline]
     pub fn cache_ttl(&self) -> Option<i64> {
         self.cache_ttl.copied()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `filter` when present and valid.
+    #[inline]
     pub fn filter(&self) -> Option<&serde_json::Value> {
         self.filter.get()
     }
@@ -341,34 +366,42 @@ pub struct DebugPubsubMetricsRetrieveResponse {
 }
 impl DebugPubsubMetricsRetrieveResponse {
     /// `messages_sent` when present and valid.
+    #[inline]
     pub fn messages_sent(&self) -> Option<i64> {
         self.messages_sent.copied()
     }
     /// `messages_failed` when present and valid.
+    #[inline]
     pub fn messages_failed(&self) -> Option<i64> {
         self.messages_failed.copied()
     }
     /// `messages_retried` when present and valid.
+    #[inline]
     pub fn messages_retried(&self) -> Option<i64> {
         self.messages_retried.copied()
     }
     /// `messages_skipped` when present and valid.
+    #[inline]
     pub fn messages_skipped(&self) -> Option<i64> {
         self.messages_skipped.copied()
     }
     /// `circuit_breaker_trips` when present and valid.
+    #[inline]
     pub fn circuit_breaker_trips(&self) -> Option<i64> {
         self.circuit_breaker_trips.copied()
     }
     /// `rate_limiter_rejections` when present and valid.
+    #[inline]
     pub fn rate_limiter_rejections(&self) -> Option<i64> {
         self.rate_limiter_rejections.copied()
     }
     /// `avg_publish_time_ms` when present and valid.
+    #[inline]
     pub fn avg_publish_time_ms(&self) -> Option<&Decimal> {
         self.avg_publish_time_ms.get()
     }
     /// `last_publish_time` when present and valid.
+    #[inline]
     pub fn last_publish_time(&self) -> Option<&Decimal> {
         self.last_publish_time.get()
     }
@@ -409,22 +442,27 @@ pub struct DebugPubsubOverviewRetrieveResponse {
 }
 impl DebugPubsubOverviewRetrieveResponse {
     /// `health_status` when present and valid.
+    #[inline]
     pub fn health_status(&self) -> Option<&str> {
         self.health_status.as_str()
     }
     /// `issues` when present and valid.
+    #[inline]
     pub fn issues(&self) -> Option<&[Lenient<String>]> {
         self.issues.as_slice()
     }
     /// `circuit_breaker` when present and valid.
+    #[inline]
     pub fn circuit_breaker(&self) -> Option<&serde_json::Value> {
         self.circuit_breaker.get()
     }
     /// `metrics` when present and valid.
+    #[inline]
     pub fn metrics(&self) -> Option<&serde_json::Value> {
         self.metrics.get()
     }
     /// `last_updated` when present and valid.
+    #[inline]
     pub fn last_updated(&self) -> Option<DateTime> {
         self.last_updated.copied()
     }
@@ -460,18 +498,22 @@ pub struct DebugPubsubQueuesRetrieveResponse {
 }
 impl DebugPubsubQueuesRetrieveResponse {
     /// `total_vhosts` when present and valid.
+    #[inline]
     pub fn total_vhosts(&self) -> Option<i64> {
         self.total_vhosts.copied()
     }
     /// `total_queues` when present and valid.
+    #[inline]
     pub fn total_queues(&self) -> Option<i64> {
         self.total_queues.copied()
     }
     /// `total_messages` when present and valid.
+    #[inline]
     pub fn total_messages(&self) -> Option<i64> {
         self.total_messages.copied()
     }
     /// `top_queues_by_messages` when present and valid.
+    #[inline]
     pub fn top_queues_by_messages(
         &self,
     ) -> Option<
@@ -509,18 +551,22 @@ pub struct DebugPubsubQueuesRetrieveResponseTopQueuesByMessage {
 }
 impl DebugPubsubQueuesRetrieveResponseTopQueuesByMessage {
     /// `vhost` when present and valid.
+    #[inline]
     pub fn vhost(&self) -> Option<&str> {
         self.vhost.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `messages` when present and valid.
+    #[inline]
     pub fn messages(&self) -> Option<i64> {
         self.messages.copied()
     }
     /// `consumers` when present and valid.
+    #[inline]
     pub fn consumers(&self) -> Option<i64> {
         self.consumers.copied()
     }

@@ -39,38 +39,47 @@ pub struct DigitaloceanImage {
 }
 impl DigitaloceanImage {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `distribution` when present and valid.
+    #[inline]
     pub fn distribution(&self) -> Option<&str> {
         self.distribution.as_str()
     }
     /// `type` when present and valid.
+    #[inline]
     pub fn type_(&self) -> Option<&str> {
         self.type_.as_str()
     }
     /// `regions` when present and valid.
+    #[inline]
     pub fn regions(&self) -> Option<&[Lenient<models::DigitaloceanImageRegion>]> {
         self.regions.as_slice()
     }
     /// `is_official` when present and valid.
+    #[inline]
     pub fn is_official(&self) -> Option<bool> {
         self.is_official.copied()
     }
     /// `created_at` when present and valid.
+    #[inline]
     pub fn created_at(&self) -> Option<DateTime> {
         self.created_at.copied()
     }
     /// `min_disk_size` when present and valid.
+    #[inline]
     pub fn min_disk_size(&self) -> Option<i64> {
         self.min_disk_size.copied()
     }

@@ -41,34 +41,42 @@ pub struct DigitaloceanSize {
 }
 impl DigitaloceanSize {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `cores` when present and valid.
+    #[inline]
     pub fn cores(&self) -> Option<i64> {
         self.cores.copied()
     }
     /// `ram` when present and valid.
+    #[inline]
     pub fn ram(&self) -> Option<i64> {
         self.ram.copied()
     }
     /// `disk` when present and valid.
+    #[inline]
     pub fn disk(&self) -> Option<i64> {
         self.disk.copied()
     }
     /// `transfer` when present and valid.
+    #[inline]
     pub fn transfer(&self) -> Option<i64> {
         self.transfer.copied()
     }
     /// `regions` when present and valid.
+    #[inline]
     pub fn regions(&self) -> Option<&[Lenient<models::DigitaloceanSizeRegion>]> {
         self.regions.as_slice()
     }

@@ -29,26 +29,32 @@ pub struct EmailLog {
 }
 impl EmailLog {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `sent_at` when present and valid.
+    #[inline]
     pub fn sent_at(&self) -> Option<DateTime> {
         self.sent_at.copied()
     }
     /// `subject` when present and valid.
+    #[inline]
     pub fn subject(&self) -> Option<&str> {
         self.subject.as_str()
     }
     /// `body` when present and valid.
+    #[inline]
     pub fn body(&self) -> Option<&str> {
         self.body.as_str()
     }
     /// `emails` when present and valid.
+    #[inline]
     pub fn emails(&self) -> Option<&[Lenient<String>]> {
         self.emails.as_slice()
     }

@@ -27,6 +27,7 @@ pub struct EventSubscriptionQueueCreateRequest {
 }
 impl EventSubscriptionQueueCreateRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(offering_uuid: Uuid, object_type: serde_json::Value) -> Self {
         Self {
             offering_uuid,
@@ -71,6 +72,7 @@ pub struct EventSubscriptionRequestObservableObject {
 }
 impl EventSubscriptionRequestObservableObject {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(object_type: impl Into<String>) -> Self {
         Self {
             offering_uuid: Nullable::Absent,

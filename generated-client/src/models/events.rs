@@ -27,22 +27,27 @@ pub struct Event {
 }
 impl Event {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `event_type` when present and valid.
+    #[inline]
     pub fn event_type(&self) -> Option<&str> {
         self.event_type.as_str()
     }
     /// `message` when present and valid.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         self.message.as_str()
     }
     /// `context` when present and valid.
+    #[inline]
     pub fn context(&self) -> Option<&serde_json::Value> {
         self.context.get()
     }
@@ -61,6 +66,7 @@ pub struct EventsCountRetrieveResponse {
 }
 impl EventsCountRetrieveResponse {
     /// `count` when present and valid.
+    #[inline]
     pub fn count(&self) -> Option<i64> {
         self.count.copied()
     }

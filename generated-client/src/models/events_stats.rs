@@ -23,14 +23,17 @@ pub struct EventsStatsListResponse {
 }
 impl EventsStatsListResponse {
     /// `year` when present and valid.
+    #[inline]
     pub fn year(&self) -> Option<i64> {
         self.year.copied()
     }
     /// `month` when present and valid.
+    #[inline]
     pub fn month(&self) -> Option<i64> {
         self.month.copied()
     }
     /// `count` when present and valid.
+    #[inline]
     pub fn count(&self) -> Option<i64> {
         self.count.copied()
     }

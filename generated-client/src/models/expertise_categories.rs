@@ -33,30 +33,37 @@ pub struct ExpertiseCategory {
 }
 impl ExpertiseCategory {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `code` when present and valid.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         self.code.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `parent` when present and valid.
+    #[inline]
     pub fn parent(&self) -> Option<&str> {
         self.parent.as_str()
     }
     /// `level` when present and valid.
+    #[inline]
     pub fn level(&self) -> Option<i64> {
         self.level.copied()
     }

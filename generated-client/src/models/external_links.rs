@@ -33,34 +33,42 @@ pub struct ExternalLink {
 }
 impl ExternalLink {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `link` when present and valid.
+    #[inline]
     pub fn link(&self) -> Option<&str> {
         self.link.as_str()
     }
     /// `image` when present and valid.
+    #[inline]
     pub fn image(&self) -> Option<&str> {
         self.image.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
@@ -90,6 +98,7 @@ pub struct ExternalLinkRequest {
 }
 impl ExternalLinkRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> ExternalLinkRequestBuilder {
         ExternalLinkRequestBuilder::default()
     }
@@ -102,17 +111,20 @@ pub struct ExternalLinkRequestBuilder {
 }
 impl ExternalLinkRequestBuilder {
     /// Sets `name` (required).
+    #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
     /// Sets `link` (required).
+    #[inline]
     pub fn link(mut self, link: impl Into<String>) -> Self {
         self.link = Some(link.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<ExternalLinkRequest, runtime::Error> {
         Ok(ExternalLinkRequest {
             name: self
@@ -128,6 +140,7 @@ impl ExternalLinkRequestBuilder {
     }
 }
 impl runtime::MultipartBody for ExternalLinkRequest {
+    #[inline]
     fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         {
@@ -173,6 +186,7 @@ impl runtime::MultipartBody for ExternalLinkRequest {
         }
         Ok(parts)
     }
+    #[inline]
     fn has_files(&self) -> bool {
         self.image.is_value()
     }
@@ -198,6 +212,7 @@ pub struct PatchedExternalLinkRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl runtime::MultipartBody for PatchedExternalLinkRequest {
+    #[inline]
     fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         match &self.name {
@@ -261,6 +276,7 @@ impl runtime::MultipartBody for PatchedExternalLinkRequest {
         }
         Ok(parts)
     }
+    #[inline]
     fn has_files(&self) -> bool {
         self.image.is_value()
     }

@@ -35,40 +35,49 @@ pub struct FinancialReport {
 }
 impl FinancialReport {
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `abbreviation` when present and valid.
+    #[inline]
     pub fn abbreviation(&self) -> Option<&str> {
         self.abbreviation.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `accounting_start_date` when present and valid.
+    #[inline]
     pub fn accounting_start_date(&self) -> Option<DateTime> {
         self.accounting_start_date.copied()
     }
     /// `registration_code` when present and valid.
+    #[inline]
     pub fn registration_code(&self) -> Option<&str> {
         self.registration_code.as_str()
     }
     /// `agreement_number` when present and valid.
+    #[inline]
     pub fn agreement_number(&self) -> Option<&str> {
         self.agreement_number.as_str()
     }
     /// `payment_profiles` when present and valid.
+    #[inline]
     pub fn payment_profiles(
         &self,
     ) -> Option<&[Lenient<models::FinancialReportPaymentProfile>]> {
         self.payment_profiles.as_slice()
     }
     /// `billing_price_estimate` when present and valid.
+    #[inline]
     pub fn billing_price_estimate(&self) -> Option<&serde_json::Value> {
         self.billing_price_estimate.get()
     }

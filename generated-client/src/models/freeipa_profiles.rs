@@ -39,34 +39,42 @@ pub struct FreeipaProfile {
 }
 impl FreeipaProfile {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `username` when present and valid.
+    #[inline]
     pub fn username(&self) -> Option<&str> {
         self.username.as_str()
     }
     /// `agreement_date` when present and valid.
+    #[inline]
     pub fn agreement_date(&self) -> Option<DateTime> {
         self.agreement_date.copied()
     }
     /// `is_active` when present and valid.
+    #[inline]
     pub fn is_active(&self) -> Option<bool> {
         self.is_active.copied()
     }
     /// `user` when present and valid.
+    #[inline]
     pub fn user(&self) -> Option<&str> {
         self.user.as_str()
     }
     /// `user_uuid` when present and valid.
+    #[inline]
     pub fn user_uuid(&self) -> Option<Uuid> {
         self.user_uuid.copied()
     }
     /// `user_username` when present and valid.
+    #[inline]
     pub fn user_username(&self) -> Option<&str> {
         self.user_username.as_str()
     }
     /// `user_full_name` when present and valid.
+    #[inline]
     pub fn user_full_name(&self) -> Option<&str> {
         self.user_full_name.as_str()
     }
@@ -96,6 +104,7 @@ pub struct FreeipaProfileRequest {
 }
 impl FreeipaProfileRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(username: impl Into<String>) -> Self {
         Self {
             username: username.into(),

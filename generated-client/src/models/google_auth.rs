@@ -19,6 +19,7 @@ pub struct GoogleAuthAuthorizeRetrieveResponse {
 }
 impl GoogleAuthAuthorizeRetrieveResponse {
     /// `request_url` when present and valid.
+    #[inline]
     pub fn request_url(&self) -> Option<&str> {
         self.request_url.as_str()
     }
@@ -79,84 +80,104 @@ pub struct GoogleCredentials {
 }
 impl GoogleCredentials {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `enable_notifications` when present and valid.
+    #[inline]
     pub fn enable_notifications(&self) -> Option<bool> {
         self.enable_notifications.copied()
     }
     /// `customer` when present and valid.
+    #[inline]
     pub fn customer(&self) -> Option<&str> {
         self.customer.as_str()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `customer_image` when present and valid.
+    #[inline]
     pub fn customer_image(&self) -> Option<&str> {
         self.customer_image.as_str()
     }
     /// `customer_abbreviation` when present and valid.
+    #[inline]
     pub fn customer_abbreviation(&self) -> Option<&str> {
         self.customer_abbreviation.as_str()
     }
     /// `customer_slug` when present and valid.
+    #[inline]
     pub fn customer_slug(&self) -> Option<&str> {
         self.customer_slug.as_str()
     }
     /// `customer_native_name` when present and valid.
+    #[inline]
     pub fn customer_native_name(&self) -> Option<&str> {
         self.customer_native_name.as_str()
     }
     /// `customer_country` when present and valid.
+    #[inline]
     pub fn customer_country(&self) -> Option<&str> {
         self.customer_country.as_str()
     }
     /// `image` when present and valid.
+    #[inline]
     pub fn image(&self) -> Option<&str> {
         self.image.as_str()
     }
     /// `organization_groups` when present and valid.
+    #[inline]
     pub fn organization_groups(
         &self,
     ) -> Option<&[Lenient<models::GoogleCredentialsOrganizationGroup>]> {
         self.organization_groups.as_slice()
     }
     /// `offering_count` when present and valid.
+    #[inline]
     pub fn offering_count(&self) -> Option<i64> {
         self.offering_count.copied()
     }
     /// `allowed_domains` when present and valid.
+    #[inline]
     pub fn allowed_domains(&self) -> Option<&serde_json::Value> {
         self.allowed_domains.get()
     }
     /// `calendar_token` when present and valid.
+    #[inline]
     pub fn calendar_token(&self) -> Option<&str> {
         self.calendar_token.as_str()
     }
     /// `calendar_refresh_token` when present and valid.
+    #[inline]
     pub fn calendar_refresh_token(&self) -> Option<&str> {
         self.calendar_refresh_token.as_str()
     }
     /// `google_auth_url` when present and valid.
+    #[inline]
     pub fn google_auth_url(&self) -> Option<&str> {
         self.google_auth_url.as_str()
     }

@@ -43,54 +43,67 @@ pub struct EmailHook {
 }
 impl EmailHook {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `is_active` when present and valid.
+    #[inline]
     pub fn is_active(&self) -> Option<bool> {
         self.is_active.copied()
     }
     /// `author_uuid` when present and valid.
+    #[inline]
     pub fn author_uuid(&self) -> Option<Uuid> {
         self.author_uuid.copied()
     }
     /// `event_types` when present and valid.
+    #[inline]
     pub fn event_types(&self) -> Option<&[Lenient<String>]> {
         self.event_types.as_slice()
     }
     /// `event_groups` when present and valid.
+    #[inline]
     pub fn event_groups(&self) -> Option<&[Lenient<String>]> {
         self.event_groups.as_slice()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `hook_type` when present and valid.
+    #[inline]
     pub fn hook_type(&self) -> Option<&str> {
         self.hook_type.as_str()
     }
     /// `author_fullname` when present and valid.
+    #[inline]
     pub fn author_fullname(&self) -> Option<&str> {
         self.author_fullname.as_str()
     }
     /// `author_username` when present and valid.
+    #[inline]
     pub fn author_username(&self) -> Option<&str> {
         self.author_username.as_str()
     }
     /// `author_email` when present and valid.
+    #[inline]
     pub fn author_email(&self) -> Option<&str> {
         self.author_email.as_str()
     }
     /// `email` when present and valid.
+    #[inline]
     pub fn email(&self) -> Option<&str> {
         self.email.as_str()
     }
@@ -123,6 +136,7 @@ pub struct EmailHookRequest {
 }
 impl EmailHookRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(email: impl Into<String>) -> Self {
         Self {
             is_active: Nullable::Absent,

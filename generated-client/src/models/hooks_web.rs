@@ -68,58 +68,72 @@ pub struct WebHook {
 }
 impl WebHook {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `is_active` when present and valid.
+    #[inline]
     pub fn is_active(&self) -> Option<bool> {
         self.is_active.copied()
     }
     /// `author_uuid` when present and valid.
+    #[inline]
     pub fn author_uuid(&self) -> Option<Uuid> {
         self.author_uuid.copied()
     }
     /// `event_types` when present and valid.
+    #[inline]
     pub fn event_types(&self) -> Option<&[Lenient<String>]> {
         self.event_types.as_slice()
     }
     /// `event_groups` when present and valid.
+    #[inline]
     pub fn event_groups(&self) -> Option<&[Lenient<String>]> {
         self.event_groups.as_slice()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `hook_type` when present and valid.
+    #[inline]
     pub fn hook_type(&self) -> Option<&str> {
         self.hook_type.as_str()
     }
     /// `author_fullname` when present and valid.
+    #[inline]
     pub fn author_fullname(&self) -> Option<&str> {
         self.author_fullname.as_str()
     }
     /// `author_username` when present and valid.
+    #[inline]
     pub fn author_username(&self) -> Option<&str> {
         self.author_username.as_str()
     }
     /// `author_email` when present and valid.
+    #[inline]
     pub fn author_email(&self) -> Option<&str> {
         self.author_email.as_str()
     }
     /// `destination_url` when present and valid.
+    #[inline]
     pub fn destination_url(&self) -> Option<&str> {
         self.destination_url.as_str()
     }
     /// `content_type` when present and valid.
+    #[inline]
     pub fn content_type(&self) -> Option<&str> {
         self.content_type.as_str()
     }
@@ -145,6 +159,7 @@ pub enum WebHookContentTypeEnum1 {
 }
 impl WebHookContentTypeEnum1 {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::V1 => "1",
@@ -154,6 +169,7 @@ impl WebHookContentTypeEnum1 {
     }
 }
 impl From<&str> for WebHookContentTypeEnum1 {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "1" => Self::V1,
@@ -164,21 +180,25 @@ impl From<&str> for WebHookContentTypeEnum1 {
 }
 impl std::str::FromStr for WebHookContentTypeEnum1 {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 impl std::fmt::Display for WebHookContentTypeEnum1 {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl serde::Serialize for WebHookContentTypeEnum1 {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> serde::Deserialize<'de> for WebHookContentTypeEnum1 {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -187,22 +207,27 @@ impl<'de> serde::Deserialize<'de> for WebHookContentTypeEnum1 {
     }
 }
 impl runtime::FromJson for WebHookContentTypeEnum1 {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
+    #[inline]
     fn from_i64(v: i64) -> Option<Self> {
         Some(Self::from(v.to_string().as_str()))
     }
+    #[inline]
     fn from_u64(v: u64) -> Option<Self> {
         Some(Self::from(v.to_string().as_str()))
     }
 }
 impl runtime::QueryValue for WebHookContentTypeEnum1 {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl runtime::Inspect for WebHookContentTypeEnum1 {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -233,6 +258,7 @@ pub struct WebHookRequest {
 }
 impl WebHookRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(destination_url: impl Into<String>) -> Self {
         Self {
             is_active: Nullable::Absent,

@@ -19,6 +19,7 @@ pub struct IdentityBridgeAllowedFieldsRetrieveResponse {
 }
 impl IdentityBridgeAllowedFieldsRetrieveResponse {
     /// `allowed_fields` when present and valid.
+    #[inline]
     pub fn allowed_fields(&self) -> Option<&[Lenient<String>]> {
         self.allowed_fields.as_slice()
     }
@@ -40,10 +41,12 @@ pub struct IdentityBridgeRemove {
 }
 impl IdentityBridgeRemove {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `deactivated` when present and valid.
+    #[inline]
     pub fn deactivated(&self) -> Option<bool> {
         self.deactivated.copied()
     }
@@ -70,6 +73,7 @@ pub struct IdentityBridgeRemoveRequest {
 }
 impl IdentityBridgeRemoveRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> IdentityBridgeRemoveRequestBuilder {
         IdentityBridgeRemoveRequestBuilder::default()
     }
@@ -82,17 +86,20 @@ pub struct IdentityBridgeRemoveRequestBuilder {
 }
 impl IdentityBridgeRemoveRequestBuilder {
     /// Sets `username` (required).
+    #[inline]
     pub fn username(mut self, username: impl Into<String>) -> Self {
         self.username = Some(username.into());
         self
     }
     /// Sets `source` (required).
+    #[inline]
     pub fn source(mut self, source: impl Into<String>) -> Self {
         self.source = Some(source.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<IdentityBridgeRemoveRequest, runtime::Error> {
         Ok(IdentityBridgeRemoveRequest {
             username: self
@@ -125,14 +132,17 @@ pub struct IdentityBridgeRequest {
 }
 impl IdentityBridgeRequest {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<bool> {
         self.created.copied()
     }
     /// `updated_fields` when present and valid.
+    #[inline]
     pub fn updated_fields(&self) -> Option<&[Lenient<String>]> {
         self.updated_fields.as_slice()
     }
@@ -216,6 +226,7 @@ pub struct IdentityBridgeRequestRequest {
 }
 impl IdentityBridgeRequestRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> IdentityBridgeRequestRequestBuilder {
         IdentityBridgeRequestRequestBuilder::default()
     }
@@ -228,17 +239,20 @@ pub struct IdentityBridgeRequestRequestBuilder {
 }
 impl IdentityBridgeRequestRequestBuilder {
     /// Sets `username` (required).
+    #[inline]
     pub fn username(mut self, username: impl Into<String>) -> Self {
         self.username = Some(username.into());
         self
     }
     /// Sets `source` (required).
+    #[inline]
     pub fn source(mut self, source: impl Into<String>) -> Self {
         self.source = Some(source.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<IdentityBridgeRequestRequest, runtime::Error> {
         Ok(IdentityBridgeRequestRequest {
             username: self
@@ -304,36 +318,44 @@ pub struct IdentityBridgeStatsRetrieveResponse {
 }
 impl IdentityBridgeStatsRetrieveResponse {
     /// `enabled` when present and valid.
+    #[inline]
     pub fn enabled(&self) -> Option<bool> {
         self.enabled.copied()
     }
     /// `deactivation_policy` when present and valid.
+    #[inline]
     pub fn deactivation_policy(&self) -> Option<&str> {
         self.deactivation_policy.as_str()
     }
     /// `allowed_attributes` when present and valid.
+    #[inline]
     pub fn allowed_attributes(&self) -> Option<&[Lenient<String>]> {
         self.allowed_attributes.as_slice()
     }
     /// `total_federated_users` when present and valid.
+    #[inline]
     pub fn total_federated_users(&self) -> Option<i64> {
         self.total_federated_users.copied()
     }
     /// `total_active_federated_users` when present and valid.
+    #[inline]
     pub fn total_active_federated_users(&self) -> Option<i64> {
         self.total_active_federated_users.copied()
     }
     /// `users_per_isd` when present and valid.
+    #[inline]
     pub fn users_per_isd(
         &self,
     ) -> Option<&[Lenient<models::IdentityBridgeStatsRetrieveResponseUsersPerIsd>]> {
         self.users_per_isd.as_slice()
     }
     /// `stale_threshold_days` when present and valid.
+    #[inline]
     pub fn stale_threshold_days(&self) -> Option<i64> {
         self.stale_threshold_days.copied()
     }
     /// `identity_managers` when present and valid.
+    #[inline]
     pub fn identity_managers(
         &self,
     ) -> Option<&[Lenient<models::IdentityBridgeStatsRetrieveResponseIdentityManager>]> {
@@ -363,14 +385,17 @@ pub struct IdentityBridgeStatsRetrieveResponseIdentityManager {
 }
 impl IdentityBridgeStatsRetrieveResponseIdentityManager {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `full_name` when present and valid.
+    #[inline]
     pub fn full_name(&self) -> Option<&str> {
         self.full_name.as_str()
     }
     /// `managed_isds` when present and valid.
+    #[inline]
     pub fn managed_isds(&self) -> Option<&[Lenient<String>]> {
         self.managed_isds.as_slice()
     }
@@ -396,18 +421,22 @@ pub struct IdentityBridgeStatsRetrieveResponseUsersPerIsd {
 }
 impl IdentityBridgeStatsRetrieveResponseUsersPerIsd {
     /// `isd` when present and valid.
+    #[inline]
     pub fn isd(&self) -> Option<&str> {
         self.isd.as_str()
     }
     /// `user_count` when present and valid.
+    #[inline]
     pub fn user_count(&self) -> Option<i64> {
         self.user_count.copied()
     }
     /// `stale_user_count` when present and valid.
+    #[inline]
     pub fn stale_user_count(&self) -> Option<i64> {
         self.stale_user_count.copied()
     }
     /// `oldest_sync` when present and valid.
+    #[inline]
     pub fn oldest_sync(&self) -> Option<&str> {
         self.oldest_sync.as_str()
     }

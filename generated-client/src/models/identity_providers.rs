@@ -37,24 +37,29 @@ pub struct DiscoverMetadataRequest {
 }
 impl DiscoverMetadataRequest {
     /// `claims_supported` when present and valid.
+    #[inline]
     pub fn claims_supported(&self) -> Option<&[Lenient<String>]> {
         self.claims_supported.as_slice()
     }
     /// `scopes_supported` when present and valid.
+    #[inline]
     pub fn scopes_supported(&self) -> Option<&[Lenient<String>]> {
         self.scopes_supported.as_slice()
     }
     /// `endpoints` when present and valid.
+    #[inline]
     pub fn endpoints(&self) -> Option<&serde_json::Value> {
         self.endpoints.get()
     }
     /// `waldur_fields` when present and valid.
+    #[inline]
     pub fn waldur_fields(
         &self,
     ) -> Option<&[Lenient<models::DiscoverMetadataRequestWaldurField>]> {
         self.waldur_fields.as_slice()
     }
     /// `suggested_scopes` when present and valid.
+    #[inline]
     pub fn suggested_scopes(&self) -> Option<&[Lenient<String>]> {
         self.suggested_scopes.as_slice()
     }
@@ -84,6 +89,7 @@ pub struct DiscoverMetadataRequestRequest {
 }
 impl DiscoverMetadataRequestRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(discovery_url: impl Into<String>) -> Self {
         Self {
             discovery_url: discovery_url.into(),
@@ -116,18 +122,22 @@ pub struct DiscoverMetadataRequestWaldurField {
 }
 impl DiscoverMetadataRequestWaldurField {
     /// `field` when present and valid.
+    #[inline]
     pub fn field(&self) -> Option<&str> {
         self.field.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `suggested_claims` when present and valid.
+    #[inline]
     pub fn suggested_claims(&self) -> Option<&[Lenient<String>]> {
         self.suggested_claims.as_slice()
     }
     /// `available_claims` when present and valid.
+    #[inline]
     pub fn available_claims(&self) -> Option<&[Lenient<String>]> {
         self.available_claims.as_slice()
     }
@@ -215,86 +225,107 @@ pub struct IdentityProvider {
 }
 impl IdentityProvider {
     /// `protected_fields` when present and valid.
+    #[inline]
     pub fn protected_fields(&self) -> Option<&[Lenient<String>]> {
         self.protected_fields.as_slice()
     }
     /// `allowed_redirects` when present and valid.
+    #[inline]
     pub fn allowed_redirects(&self) -> Option<&[Lenient<String>]> {
         self.allowed_redirects.as_slice()
     }
     /// `provider` when present and valid.
+    #[inline]
     pub fn provider(&self) -> Option<&str> {
         self.provider.as_str()
     }
     /// `is_active` when present and valid.
+    #[inline]
     pub fn is_active(&self) -> Option<bool> {
         self.is_active.copied()
     }
     /// `client_id` when present and valid.
+    #[inline]
     pub fn client_id(&self) -> Option<&str> {
         self.client_id.as_str()
     }
     /// `client_secret` when present and valid.
+    #[inline]
     pub fn client_secret(&self) -> Option<&str> {
         self.client_secret.as_str()
     }
     /// `verify_ssl` when present and valid.
+    #[inline]
     pub fn verify_ssl(&self) -> Option<bool> {
         self.verify_ssl.copied()
     }
     /// `enable_post_logout_redirect` when present and valid.
+    #[inline]
     pub fn enable_post_logout_redirect(&self) -> Option<bool> {
         self.enable_post_logout_redirect.copied()
     }
     /// `enable_pkce` when present and valid.
+    #[inline]
     pub fn enable_pkce(&self) -> Option<bool> {
         self.enable_pkce.copied()
     }
     /// `discovery_url` when present and valid.
+    #[inline]
     pub fn discovery_url(&self) -> Option<&str> {
         self.discovery_url.as_str()
     }
     /// `userinfo_url` when present and valid.
+    #[inline]
     pub fn userinfo_url(&self) -> Option<&str> {
         self.userinfo_url.as_str()
     }
     /// `token_url` when present and valid.
+    #[inline]
     pub fn token_url(&self) -> Option<&str> {
         self.token_url.as_str()
     }
     /// `auth_url` when present and valid.
+    #[inline]
     pub fn auth_url(&self) -> Option<&str> {
         self.auth_url.as_str()
     }
     /// `logout_url` when present and valid.
+    #[inline]
     pub fn logout_url(&self) -> Option<&str> {
         self.logout_url.as_str()
     }
     /// `label` when present and valid.
+    #[inline]
     pub fn label(&self) -> Option<&str> {
         self.label.as_str()
     }
     /// `management_url` when present and valid.
+    #[inline]
     pub fn management_url(&self) -> Option<&str> {
         self.management_url.as_str()
     }
     /// `extra_scope` when present and valid.
+    #[inline]
     pub fn extra_scope(&self) -> Option<&str> {
         self.extra_scope.as_str()
     }
     /// `user_field` when present and valid.
+    #[inline]
     pub fn user_field(&self) -> Option<&str> {
         self.user_field.as_str()
     }
     /// `user_claim` when present and valid.
+    #[inline]
     pub fn user_claim(&self) -> Option<&str> {
         self.user_claim.as_str()
     }
     /// `attribute_mapping` when present and valid.
+    #[inline]
     pub fn attribute_mapping(&self) -> Option<&serde_json::Value> {
         self.attribute_mapping.get()
     }
     /// `extra_fields` when present and valid.
+    #[inline]
     pub fn extra_fields(&self) -> Option<&str> {
         self.extra_fields.as_str()
     }
@@ -386,6 +417,7 @@ pub struct IdentityProviderRequest {
 }
 impl IdentityProviderRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> IdentityProviderRequestBuilder {
         IdentityProviderRequestBuilder::default()
     }
@@ -401,32 +433,38 @@ pub struct IdentityProviderRequestBuilder {
 }
 impl IdentityProviderRequestBuilder {
     /// Sets `provider` (required).
+    #[inline]
     pub fn provider(mut self, provider: impl Into<String>) -> Self {
         self.provider = Some(provider.into());
         self
     }
     /// Sets `client_id` (required).
+    #[inline]
     pub fn client_id(mut self, client_id: impl Into<String>) -> Self {
         self.client_id = Some(client_id.into());
         self
     }
     /// Sets `client_secret` (required).
+    #[inline]
     pub fn client_secret(mut self, client_secret: impl Into<String>) -> Self {
         self.client_secret = Some(client_secret.into());
         self
     }
     /// Sets `discovery_url` (required).
+    #[inline]
     pub fn discovery_url(mut self, discovery_url: impl Into<String>) -> Self {
         self.discovery_url = Some(discovery_url.into());
         self
     }
     /// Sets `label` (required).
+    #[inline]
     pub fn label(mut self, label: impl Into<String>) -> Self {
         self.label = Some(label.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<IdentityProviderRequest, runtime::Error> {
         Ok(IdentityProviderRequest {
             protected_fields: Nullable::Absent,
@@ -491,10 +529,12 @@ pub struct IdentityProvidersGenerateMappingResponse {
 }
 impl IdentityProvidersGenerateMappingResponse {
     /// `attribute_mapping` when present and valid.
+    #[inline]
     pub fn attribute_mapping(&self) -> Option<&serde_json::Value> {
         self.attribute_mapping.get()
     }
     /// `extra_scope` when present and valid.
+    #[inline]
     pub fn extra_scope(&self) -> Option<&str> {
         self.extra_scope.as_str()
     }

@@ -25,6 +25,7 @@ pub struct FinancialReportEmailRequest {
 }
 impl FinancialReportEmailRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> FinancialReportEmailRequestBuilder {
         FinancialReportEmailRequestBuilder::default()
     }
@@ -38,22 +39,26 @@ pub struct FinancialReportEmailRequestBuilder {
 }
 impl FinancialReportEmailRequestBuilder {
     /// Sets `emails` (required).
+    #[inline]
     pub fn emails(mut self, emails: Vec<String>) -> Self {
         self.emails = Some(emails);
         self
     }
     /// Sets `year` (required).
+    #[inline]
     pub fn year(mut self, year: i64) -> Self {
         self.year = Some(year);
         self
     }
     /// Sets `month` (required).
+    #[inline]
     pub fn month(mut self, month: i64) -> Self {
         self.month = Some(month);
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<FinancialReportEmailRequest, runtime::Error> {
         Ok(FinancialReportEmailRequest {
             emails: self

@@ -65,82 +65,102 @@ pub struct InvoiceItem {
 }
 impl InvoiceItem {
     /// `invoice` when present and valid.
+    #[inline]
     pub fn invoice(&self) -> Option<&str> {
         self.invoice.as_str()
     }
     /// `resource` when present and valid.
+    #[inline]
     pub fn resource(&self) -> Option<&str> {
         self.resource.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `article_code` when present and valid.
+    #[inline]
     pub fn article_code(&self) -> Option<&str> {
         self.article_code.as_str()
     }
     /// `unit_price` when present and valid.
+    #[inline]
     pub fn unit_price(&self) -> Option<&Decimal> {
         self.unit_price.get()
     }
     /// `unit` when present and valid.
+    #[inline]
     pub fn unit(&self) -> Option<&models::InvoiceItemUnitEnum> {
         self.unit.get()
     }
     /// `quantity` when present and valid.
+    #[inline]
     pub fn quantity(&self) -> Option<&Decimal> {
         self.quantity.get()
     }
     /// `measured_unit` when present and valid.
+    #[inline]
     pub fn measured_unit(&self) -> Option<&str> {
         self.measured_unit.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `start` when present and valid.
+    #[inline]
     pub fn start(&self) -> Option<DateTime> {
         self.start.copied()
     }
     /// `end` when present and valid.
+    #[inline]
     pub fn end(&self) -> Option<DateTime> {
         self.end.copied()
     }
     /// `price` when present and valid.
+    #[inline]
     pub fn price(&self) -> Option<&Decimal> {
         self.price.get()
     }
     /// `details` when present and valid.
+    #[inline]
     pub fn details(&self) -> Option<&serde_json::Value> {
         self.details.get()
     }
     /// `offering_uuid` when present and valid.
+    #[inline]
     pub fn offering_uuid(&self) -> Option<Uuid> {
         self.offering_uuid.copied()
     }
     /// `offering_name` when present and valid.
+    #[inline]
     pub fn offering_name(&self) -> Option<&str> {
         self.offering_name.as_str()
     }
     /// `offering_component_type` when present and valid.
+    #[inline]
     pub fn offering_component_type(&self) -> Option<&str> {
         self.offering_component_type.as_str()
     }
     /// `project_uuid` when present and valid.
+    #[inline]
     pub fn project_uuid(&self) -> Option<Uuid> {
         self.project_uuid.copied()
     }
     /// `project_name` when present and valid.
+    #[inline]
     pub fn project_name(&self) -> Option<&str> {
         self.project_name.as_str()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
@@ -168,6 +188,7 @@ pub struct InvoiceItemCompensationRequest {
 }
 impl InvoiceItemCompensationRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(offering_component_name: impl Into<String>) -> Self {
         Self {
             offering_component_name: offering_component_name.into(),
@@ -197,22 +218,27 @@ pub struct InvoiceItemUpdate {
 }
 impl InvoiceItemUpdate {
     /// `article_code` when present and valid.
+    #[inline]
     pub fn article_code(&self) -> Option<&str> {
         self.article_code.as_str()
     }
     /// `quantity` when present and valid.
+    #[inline]
     pub fn quantity(&self) -> Option<&Decimal> {
         self.quantity.get()
     }
     /// `unit_price` when present and valid.
+    #[inline]
     pub fn unit_price(&self) -> Option<&Decimal> {
         self.unit_price.get()
     }
     /// `start` when present and valid.
+    #[inline]
     pub fn start(&self) -> Option<DateTime> {
         self.start.copied()
     }
     /// `end` when present and valid.
+    #[inline]
     pub fn end(&self) -> Option<DateTime> {
         self.end.copied()
     }
@@ -258,6 +284,7 @@ pub struct InvoiceItemUuid {
 }
 impl InvoiceItemUuid {
     /// `invoice_item_uuid` when present and valid.
+    #[inline]
     pub fn invoice_item_uuid(&self) -> Option<Uuid> {
         self.invoice_item_uuid.copied()
     }
@@ -277,10 +304,12 @@ pub struct InvoiceItemsConsumptionsListResponse {
 }
 impl InvoiceItemsConsumptionsListResponse {
     /// `month` when present and valid.
+    #[inline]
     pub fn month(&self) -> Option<&str> {
         self.month.as_str()
     }
     /// `price` when present and valid.
+    #[inline]
     pub fn price(&self) -> Option<&Decimal> {
         self.price.get()
     }
@@ -305,18 +334,22 @@ pub struct InvoiceItemsCostsListResponse {
 }
 impl InvoiceItemsCostsListResponse {
     /// `price` when present and valid.
+    #[inline]
     pub fn price(&self) -> Option<&Decimal> {
         self.price.get()
     }
     /// `year` when present and valid.
+    #[inline]
     pub fn year(&self) -> Option<i64> {
         self.year.copied()
     }
     /// `month` when present and valid.
+    #[inline]
     pub fn month(&self) -> Option<i64> {
         self.month.copied()
     }
     /// `items` when present and valid.
+    #[inline]
     pub fn items(
         &self,
     ) -> Option<&[Lenient<models::InvoiceItemsCostsListResponseItem>]> {
@@ -347,26 +380,32 @@ pub struct InvoiceItemsCostsListResponseItem {
 }
 impl InvoiceItemsCostsListResponseItem {
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `unit_price` when present and valid.
+    #[inline]
     pub fn unit_price(&self) -> Option<&Decimal> {
         self.unit_price.get()
     }
     /// `unit` when present and valid.
+    #[inline]
     pub fn unit(&self) -> Option<&str> {
         self.unit.as_str()
     }
     /// `quantity` when present and valid.
+    #[inline]
     pub fn quantity(&self) -> Option<&Decimal> {
         self.quantity.get()
     }
     /// `measured_unit` when present and valid.
+    #[inline]
     pub fn measured_unit(&self) -> Option<&str> {
         self.measured_unit.as_str()
     }
     /// `price` when present and valid.
+    #[inline]
     pub fn price(&self) -> Option<&Decimal> {
         self.price.get()
     }
@@ -390,14 +429,17 @@ pub struct InvoiceItemsCustomerCostsForPeriodRetrieveResponse {
 }
 impl InvoiceItemsCustomerCostsForPeriodRetrieveResponse {
     /// `total_price` when present and valid.
+    #[inline]
     pub fn total_price(&self) -> Option<&str> {
         self.total_price.as_str()
     }
     /// `start_date` when present and valid.
+    #[inline]
     pub fn start_date(&self) -> Option<Date> {
         self.start_date.copied()
     }
     /// `end_date` when present and valid.
+    #[inline]
     pub fn end_date(&self) -> Option<Date> {
         self.end_date.copied()
     }
@@ -421,6 +463,7 @@ pub struct InvoiceItemsTotalPriceRetrieveResponse {
 }
 impl InvoiceItemsTotalPriceRetrieveResponse {
     /// `total_price` when present and valid.
+    #[inline]
     pub fn total_price(&self) -> Option<&Decimal> {
         self.total_price.get()
     }

@@ -23,14 +23,17 @@ pub struct ImportUsage {
 }
 impl ImportUsage {
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<i64> {
         self.created.copied()
     }
     /// `skipped` when present and valid.
+    #[inline]
     pub fn skipped(&self) -> Option<i64> {
         self.skipped.copied()
     }
     /// `errors` when present and valid.
+    #[inline]
     pub fn errors(&self) -> Option<&[Lenient<models::ImportUsageError>]> {
         self.errors.as_slice()
     }
@@ -51,10 +54,12 @@ pub struct ImportUsageError {
 }
 impl ImportUsageError {
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `reason` when present and valid.
+    #[inline]
     pub fn reason(&self) -> Option<&str> {
         self.reason.as_str()
     }
@@ -79,6 +84,7 @@ pub struct ImportUsageRequest {
 }
 impl ImportUsageRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> ImportUsageRequestBuilder {
         ImportUsageRequestBuilder::default()
     }
@@ -92,22 +98,26 @@ pub struct ImportUsageRequestBuilder {
 }
 impl ImportUsageRequestBuilder {
     /// Sets `year` (required).
+    #[inline]
     pub fn year(mut self, year: i64) -> Self {
         self.year = Some(year);
         self
     }
     /// Sets `month` (required).
+    #[inline]
     pub fn month(mut self, month: i64) -> Self {
         self.month = Some(month);
         self
     }
     /// Sets `items` (required).
+    #[inline]
     pub fn items(mut self, items: Vec<models::ImportUsageRequestItem>) -> Self {
         self.items = Some(items);
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<ImportUsageRequest, runtime::Error> {
         Ok(ImportUsageRequest {
             year: self
@@ -155,6 +165,7 @@ pub struct ImportUsageRequestItem {
 }
 impl ImportUsageRequestItem {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(name: impl Into<String>, unit_price: Decimal) -> Self {
         Self {
             customer_name: Nullable::Absent,
@@ -223,82 +234,102 @@ pub struct Invoice {
 }
 impl Invoice {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `number` when present and valid.
+    #[inline]
     pub fn number(&self) -> Option<i64> {
         self.number.copied()
     }
     /// `customer` when present and valid.
+    #[inline]
     pub fn customer(&self) -> Option<&str> {
         self.customer.as_str()
     }
     /// `price` when present and valid.
+    #[inline]
     pub fn price(&self) -> Option<&Decimal> {
         self.price.get()
     }
     /// `tax` when present and valid.
+    #[inline]
     pub fn tax(&self) -> Option<&Decimal> {
         self.tax.get()
     }
     /// `total` when present and valid.
+    #[inline]
     pub fn total(&self) -> Option<&Decimal> {
         self.total.get()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&models::InvoiceStateEnum> {
         self.state.get()
     }
     /// `year` when present and valid.
+    #[inline]
     pub fn year(&self) -> Option<i64> {
         self.year.copied()
     }
     /// `month` when present and valid.
+    #[inline]
     pub fn month(&self) -> Option<i64> {
         self.month.copied()
     }
     /// `issuer_details` when present and valid.
+    #[inline]
     pub fn issuer_details(&self) -> Option<&serde_json::Value> {
         self.issuer_details.get()
     }
     /// `invoice_date` when present and valid.
+    #[inline]
     pub fn invoice_date(&self) -> Option<Date> {
         self.invoice_date.copied()
     }
     /// `due_date` when present and valid.
+    #[inline]
     pub fn due_date(&self) -> Option<Date> {
         self.due_date.copied()
     }
     /// `customer_details` when present and valid.
+    #[inline]
     pub fn customer_details(&self) -> Option<&models::InvoiceCustomerDetails> {
         self.customer_details.get()
     }
     /// `items` when present and valid.
+    #[inline]
     pub fn items(&self) -> Option<&[Lenient<models::InvoicesItemsRetrieveResponse>]> {
         self.items.as_slice()
     }
     /// `backend_id` when present and valid.
+    #[inline]
     pub fn backend_id(&self) -> Option<&str> {
         self.backend_id.as_str()
     }
     /// `payment_url` when present and valid.
+    #[inline]
     pub fn payment_url(&self) -> Option<&str> {
         self.payment_url.as_str()
     }
     /// `reference_number` when present and valid.
+    #[inline]
     pub fn reference_number(&self) -> Option<&str> {
         self.reference_number.as_str()
     }
     /// `compensations` when present and valid.
+    #[inline]
     pub fn compensations(&self) -> Option<&Decimal> {
         self.compensations.get()
     }
     /// `incurred_costs` when present and valid.
+    #[inline]
     pub fn incurred_costs(&self) -> Option<&Decimal> {
         self.incurred_costs.get()
     }
@@ -342,42 +373,52 @@ pub struct InvoiceCustomerDetails {
 }
 impl InvoiceCustomerDetails {
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `address` when present and valid.
+    #[inline]
     pub fn address(&self) -> Option<&str> {
         self.address.as_str()
     }
     /// `country` when present and valid.
+    #[inline]
     pub fn country(&self) -> Option<&str> {
         self.country.as_str()
     }
     /// `country_name` when present and valid.
+    #[inline]
     pub fn country_name(&self) -> Option<&str> {
         self.country_name.as_str()
     }
     /// `email` when present and valid.
+    #[inline]
     pub fn email(&self) -> Option<&str> {
         self.email.as_str()
     }
     /// `postal` when present and valid.
+    #[inline]
     pub fn postal(&self) -> Option<&str> {
         self.postal.as_str()
     }
     /// `phone_number` when present and valid.
+    #[inline]
     pub fn phone_number(&self) -> Option<&str> {
         self.phone_number.as_str()
     }
     /// `bank_name` when present and valid.
+    #[inline]
     pub fn bank_name(&self) -> Option<&str> {
         self.bank_name.as_str()
     }
     /// `bank_account` when present and valid.
+    #[inline]
     pub fn bank_account(&self) -> Option<&str> {
         self.bank_account.as_str()
     }
     /// `vat_code` when present and valid.
+    #[inline]
     pub fn vat_code(&self) -> Option<&str> {
         self.vat_code.as_str()
     }
@@ -413,6 +454,7 @@ pub enum InvoiceItemOEnum {
 }
 impl InvoiceItemOEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ProjectName => "project_name",
@@ -428,6 +470,7 @@ impl InvoiceItemOEnum {
     }
 }
 impl From<&str> for InvoiceItemOEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "project_name" => Self::ProjectName,
@@ -444,21 +487,25 @@ impl From<&str> for InvoiceItemOEnum {
 }
 impl std::str::FromStr for InvoiceItemOEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 impl std::fmt::Display for InvoiceItemOEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl serde::Serialize for InvoiceItemOEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> serde::Deserialize<'de> for InvoiceItemOEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -470,16 +517,19 @@ impl<'de> serde::Deserialize<'de> for InvoiceItemOEnum {
     }
 }
 impl runtime::FromJson for InvoiceItemOEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
 impl runtime::QueryValue for InvoiceItemOEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl runtime::Inspect for InvoiceItemOEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -505,6 +555,7 @@ pub enum InvoiceStateEnum {
 }
 impl InvoiceStateEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "pending",
@@ -517,6 +568,7 @@ impl InvoiceStateEnum {
     }
 }
 impl From<&str> for InvoiceStateEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "pending" => Self::Pending,
@@ -530,21 +582,25 @@ impl From<&str> for InvoiceStateEnum {
 }
 impl std::str::FromStr for InvoiceStateEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 impl std::fmt::Display for InvoiceStateEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl serde::Serialize for InvoiceStateEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> serde::Deserialize<'de> for InvoiceStateEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -556,16 +612,19 @@ impl<'de> serde::Deserialize<'de> for InvoiceStateEnum {
     }
 }
 impl runtime::FromJson for InvoiceStateEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
 impl runtime::QueryValue for InvoiceStateEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl runtime::Inspect for InvoiceStateEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -590,18 +649,22 @@ pub struct InvoicesGrowthRetrieveResponse {
 }
 impl InvoicesGrowthRetrieveResponse {
     /// `periods` when present and valid.
+    #[inline]
     pub fn periods(&self) -> Option<&[Lenient<String>]> {
         self.periods.as_slice()
     }
     /// `total_periods` when present and valid.
+    #[inline]
     pub fn total_periods(&self) -> Option<&[Lenient<Decimal>]> {
         self.total_periods.as_slice()
     }
     /// `other_periods` when present and valid.
+    #[inline]
     pub fn other_periods(&self) -> Option<&[Lenient<Decimal>]> {
         self.other_periods.as_slice()
     }
     /// `customer_periods` when present and valid.
+    #[inline]
     pub fn customer_periods(
         &self,
     ) -> Option<&[Lenient<models::InvoicesGrowthRetrieveResponseCustomerPeriod>]> {
@@ -625,10 +688,12 @@ pub struct InvoicesGrowthRetrieveResponseCustomerPeriod {
 }
 impl InvoicesGrowthRetrieveResponseCustomerPeriod {
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `periods` when present and valid.
+    #[inline]
     pub fn periods(&self) -> Option<&[Lenient<Decimal>]> {
         self.periods.as_slice()
     }
@@ -664,30 +729,37 @@ pub struct InvoicesStatsListResponse {
 }
 impl InvoicesStatsListResponse {
     /// `offering_name` when present and valid.
+    #[inline]
     pub fn offering_name(&self) -> Option<&str> {
         self.offering_name.as_str()
     }
     /// `aggregated_price` when present and valid.
+    #[inline]
     pub fn aggregated_price(&self) -> Option<&Decimal> {
         self.aggregated_price.get()
     }
     /// `aggregated_tax` when present and valid.
+    #[inline]
     pub fn aggregated_tax(&self) -> Option<&Decimal> {
         self.aggregated_tax.get()
     }
     /// `aggregated_total` when present and valid.
+    #[inline]
     pub fn aggregated_total(&self) -> Option<&Decimal> {
         self.aggregated_total.get()
     }
     /// `service_category_title` when present and valid.
+    #[inline]
     pub fn service_category_title(&self) -> Option<&str> {
         self.service_category_title.as_str()
     }
     /// `service_provider_name` when present and valid.
+    #[inline]
     pub fn service_provider_name(&self) -> Option<&str> {
         self.service_provider_name.as_str()
     }
     /// `service_provider_uuid` when present and valid.
+    #[inline]
     pub fn service_provider_uuid(&self) -> Option<Uuid> {
         self.service_provider_uuid.copied()
     }
@@ -715,6 +787,7 @@ pub struct PaidRequest {
 }
 impl PaidRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(date: Date) -> Self {
         Self {
             date,
@@ -724,6 +797,7 @@ impl PaidRequest {
     }
 }
 impl runtime::MultipartBody for PaidRequest {
+    #[inline]
     fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         {
@@ -748,6 +822,7 @@ impl runtime::MultipartBody for PaidRequest {
         }
         Ok(parts)
     }
+    #[inline]
     fn has_files(&self) -> bool {
         self.proof.is_value()
     }

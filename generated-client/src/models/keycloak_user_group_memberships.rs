@@ -57,70 +57,87 @@ pub struct KeycloakUserGroupMembership {
 }
 impl KeycloakUserGroupMembership {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `username` when present and valid.
+    #[inline]
     pub fn username(&self) -> Option<&str> {
         self.username.as_str()
     }
     /// `email` when present and valid.
+    #[inline]
     pub fn email(&self) -> Option<&str> {
         self.email.as_str()
     }
     /// `first_name` when present and valid.
+    #[inline]
     pub fn first_name(&self) -> Option<&str> {
         self.first_name.as_str()
     }
     /// `last_name` when present and valid.
+    #[inline]
     pub fn last_name(&self) -> Option<&str> {
         self.last_name.as_str()
     }
     /// `group` when present and valid.
+    #[inline]
     pub fn group(&self) -> Option<&str> {
         self.group.as_str()
     }
     /// `group_name` when present and valid.
+    #[inline]
     pub fn group_name(&self) -> Option<&str> {
         self.group_name.as_str()
     }
     /// `group_role` when present and valid.
+    #[inline]
     pub fn group_role(&self) -> Option<&str> {
         self.group_role.as_str()
     }
     /// `group_scope_type` when present and valid.
+    #[inline]
     pub fn group_scope_type(&self) -> Option<&str> {
         self.group_scope_type.as_str()
     }
     /// `group_scope_name` when present and valid.
+    #[inline]
     pub fn group_scope_name(&self) -> Option<&str> {
         self.group_scope_name.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&serde_json::Value> {
         self.state.get()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `last_checked` when present and valid.
+    #[inline]
     pub fn last_checked(&self) -> Option<DateTime> {
         self.last_checked.copied()
     }
     /// `error_message` when present and valid.
+    #[inline]
     pub fn error_message(&self) -> Option<&str> {
         self.error_message.as_str()
     }
     /// `error_traceback` when present and valid.
+    #[inline]
     pub fn error_traceback(&self) -> Option<&str> {
         self.error_traceback.as_str()
     }
@@ -158,6 +175,7 @@ pub struct KeycloakUserGroupMembershipRequest {
 }
 impl KeycloakUserGroupMembershipRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> KeycloakUserGroupMembershipRequestBuilder {
         KeycloakUserGroupMembershipRequestBuilder::default()
     }
@@ -172,27 +190,32 @@ pub struct KeycloakUserGroupMembershipRequestBuilder {
 }
 impl KeycloakUserGroupMembershipRequestBuilder {
     /// Sets `username` (required).
+    #[inline]
     pub fn username(mut self, username: impl Into<String>) -> Self {
         self.username = Some(username.into());
         self
     }
     /// Sets `email` (required).
+    #[inline]
     pub fn email(mut self, email: impl Into<String>) -> Self {
         self.email = Some(email.into());
         self
     }
     /// Sets `scope_uuid` (required).
+    #[inline]
     pub fn scope_uuid(mut self, scope_uuid: Uuid) -> Self {
         self.scope_uuid = Some(scope_uuid);
         self
     }
     /// Sets `role` (required).
+    #[inline]
     pub fn role(mut self, role: impl Into<String>) -> Self {
         self.role = Some(role.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<KeycloakUserGroupMembershipRequest, runtime::Error> {
         Ok(KeycloakUserGroupMembershipRequest {
             username: self

@@ -28,6 +28,7 @@ pub struct SshKeyRequest {
 }
 impl SshKeyRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(public_key: impl Into<String>) -> Self {
         Self {
             name: Nullable::Absent,

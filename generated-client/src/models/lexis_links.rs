@@ -53,74 +53,92 @@ pub struct LexisLink {
 }
 impl LexisLink {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `robot_account` when present and valid.
+    #[inline]
     pub fn robot_account(&self) -> Option<&str> {
         self.robot_account.as_str()
     }
     /// `robot_account_username` when present and valid.
+    #[inline]
     pub fn robot_account_username(&self) -> Option<&str> {
         self.robot_account_username.as_str()
     }
     /// `robot_account_type` when present and valid.
+    #[inline]
     pub fn robot_account_type(&self) -> Option<&str> {
         self.robot_account_type.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&str> {
         self.state.as_str()
     }
     /// `resource_uuid` when present and valid.
+    #[inline]
     pub fn resource_uuid(&self) -> Option<Uuid> {
         self.resource_uuid.copied()
     }
     /// `resource_name` when present and valid.
+    #[inline]
     pub fn resource_name(&self) -> Option<&str> {
         self.resource_name.as_str()
     }
     /// `resource_type` when present and valid.
+    #[inline]
     pub fn resource_type(&self) -> Option<&str> {
         self.resource_type.as_str()
     }
     /// `resource_backend_id` when present and valid.
+    #[inline]
     pub fn resource_backend_id(&self) -> Option<&str> {
         self.resource_backend_id.as_str()
     }
     /// `resource_end_date` when present and valid.
+    #[inline]
     pub fn resource_end_date(&self) -> Option<DateTime> {
         self.resource_end_date.copied()
     }
     /// `project_uuid` when present and valid.
+    #[inline]
     pub fn project_uuid(&self) -> Option<Uuid> {
         self.project_uuid.copied()
     }
     /// `project_name` when present and valid.
+    #[inline]
     pub fn project_name(&self) -> Option<&str> {
         self.project_name.as_str()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `heappe_project_id` when present and valid.
+    #[inline]
     pub fn heappe_project_id(&self) -> Option<i64> {
         self.heappe_project_id.copied()
     }
@@ -148,6 +166,7 @@ pub struct LexisLinkCreateRequest {
 }
 impl LexisLinkCreateRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(resource: impl Into<String>) -> Self {
         Self {
             resource: resource.into(),

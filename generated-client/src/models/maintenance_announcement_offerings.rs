@@ -33,6 +33,7 @@ pub struct MaintenanceAnnouncementOfferingRequest {
 }
 impl MaintenanceAnnouncementOfferingRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> MaintenanceAnnouncementOfferingRequestBuilder {
         MaintenanceAnnouncementOfferingRequestBuilder::default()
     }
@@ -45,17 +46,20 @@ pub struct MaintenanceAnnouncementOfferingRequestBuilder {
 }
 impl MaintenanceAnnouncementOfferingRequestBuilder {
     /// Sets `maintenance` (required).
+    #[inline]
     pub fn maintenance(mut self, maintenance: impl Into<String>) -> Self {
         self.maintenance = Some(maintenance.into());
         self
     }
     /// Sets `offering` (required).
+    #[inline]
     pub fn offering(mut self, offering: impl Into<String>) -> Self {
         self.offering = Some(offering.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<MaintenanceAnnouncementOfferingRequest, runtime::Error> {

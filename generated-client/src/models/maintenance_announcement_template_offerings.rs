@@ -33,6 +33,7 @@ pub struct MaintenanceAnnouncementOfferingTemplateRequest {
 }
 impl MaintenanceAnnouncementOfferingTemplateRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> MaintenanceAnnouncementOfferingTemplateRequestBuilder {
         MaintenanceAnnouncementOfferingTemplateRequestBuilder::default()
     }
@@ -45,6 +46,7 @@ pub struct MaintenanceAnnouncementOfferingTemplateRequestBuilder {
 }
 impl MaintenanceAnnouncementOfferingTemplateRequestBuilder {
     /// Sets `maintenance_template` (required).
+    #[inline]
     pub fn maintenance_template(
         mut self,
         maintenance_template: impl Into<String>,
@@ -53,12 +55,14 @@ impl MaintenanceAnnouncementOfferingTemplateRequestBuilder {
         self
     }
     /// Sets `offering` (required).
+    #[inline]
     pub fn offering(mut self, offering: impl Into<String>) -> Self {
         self.offering = Some(offering.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<MaintenanceAnnouncementOfferingTemplateRequest, runtime::Error> {

@@ -67,72 +67,89 @@ pub struct MaintenanceAnnouncement {
 }
 impl MaintenanceAnnouncement {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `message` when present and valid.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         self.message.as_str()
     }
     /// `internal_notes` when present and valid.
+    #[inline]
     pub fn internal_notes(&self) -> Option<&str> {
         self.internal_notes.as_str()
     }
     /// `maintenance_type` when present and valid.
+    #[inline]
     pub fn maintenance_type(&self) -> Option<&serde_json::Value> {
         self.maintenance_type.get()
     }
     /// `external_reference_url` when present and valid.
+    #[inline]
     pub fn external_reference_url(&self) -> Option<&str> {
         self.external_reference_url.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&serde_json::Value> {
         self.state.get()
     }
     /// `scheduled_start` when present and valid.
+    #[inline]
     pub fn scheduled_start(&self) -> Option<DateTime> {
         self.scheduled_start.copied()
     }
     /// `scheduled_end` when present and valid.
+    #[inline]
     pub fn scheduled_end(&self) -> Option<DateTime> {
         self.scheduled_end.copied()
     }
     /// `actual_start` when present and valid.
+    #[inline]
     pub fn actual_start(&self) -> Option<DateTime> {
         self.actual_start.copied()
     }
     /// `actual_end` when present and valid.
+    #[inline]
     pub fn actual_end(&self) -> Option<DateTime> {
         self.actual_end.copied()
     }
     /// `service_provider` when present and valid.
+    #[inline]
     pub fn service_provider(&self) -> Option<&str> {
         self.service_provider.as_str()
     }
     /// `created_by` when present and valid.
+    #[inline]
     pub fn created_by(&self) -> Option<&str> {
         self.created_by.as_str()
     }
     /// `affected_offerings` when present and valid.
+    #[inline]
     pub fn affected_offerings(
         &self,
     ) -> Option<&[Lenient<models::MaintenanceAnnouncementAffectedOffering>]> {
         self.affected_offerings.as_slice()
     }
     /// `service_provider_name` when present and valid.
+    #[inline]
     pub fn service_provider_name(&self) -> Option<&str> {
         self.service_provider_name.as_str()
     }
     /// `backend_id` when present and valid.
+    #[inline]
     pub fn backend_id(&self) -> Option<&str> {
         self.backend_id.as_str()
     }
@@ -190,6 +207,7 @@ pub struct MaintenanceAnnouncementRequest {
 }
 impl MaintenanceAnnouncementRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> MaintenanceAnnouncementRequestBuilder {
         MaintenanceAnnouncementRequestBuilder::default()
     }
@@ -204,27 +222,32 @@ pub struct MaintenanceAnnouncementRequestBuilder {
 }
 impl MaintenanceAnnouncementRequestBuilder {
     /// Sets `name` (required).
+    #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
     /// Sets `scheduled_start` (required).
+    #[inline]
     pub fn scheduled_start(mut self, scheduled_start: DateTime) -> Self {
         self.scheduled_start = Some(scheduled_start);
         self
     }
     /// Sets `scheduled_end` (required).
+    #[inline]
     pub fn scheduled_end(mut self, scheduled_end: DateTime) -> Self {
         self.scheduled_end = Some(scheduled_end);
         self
     }
     /// Sets `service_provider` (required).
+    #[inline]
     pub fn service_provider(mut self, service_provider: impl Into<String>) -> Self {
         self.service_provider = Some(service_provider.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<MaintenanceAnnouncementRequest, runtime::Error> {
         Ok(MaintenanceAnnouncementRequest {
             name: self
@@ -271,6 +294,7 @@ pub struct MaintenanceAnnouncementsCancelMaintenanceResponse {
 }
 impl MaintenanceAnnouncementsCancelMaintenanceResponse {
     /// `detail` when present and valid.
+    #[inline]
     pub fn detail(&self) -> Option<&str> {
         self.detail.as_str()
     }
@@ -325,22 +349,27 @@ pub struct MaintenanceAnnouncementsMaintenanceStatsRetrieveResponse {
 }
 impl MaintenanceAnnouncementsMaintenanceStatsRetrieveResponse {
     /// `summary` when present and valid.
+    #[inline]
     pub fn summary(&self) -> Option<&serde_json::Value> {
         self.summary.get()
     }
     /// `by_state` when present and valid.
+    #[inline]
     pub fn by_state(&self) -> Option<&serde_json::Value> {
         self.by_state.get()
     }
     /// `by_type` when present and valid.
+    #[inline]
     pub fn by_type(&self) -> Option<&serde_json::Value> {
         self.by_type.get()
     }
     /// `by_impact_level` when present and valid.
+    #[inline]
     pub fn by_impact_level(&self) -> Option<&serde_json::Value> {
         self.by_impact_level.get()
     }
     /// `daily` when present and valid.
+    #[inline]
     pub fn daily(
         &self,
     ) -> Option<
@@ -349,6 +378,7 @@ impl MaintenanceAnnouncementsMaintenanceStatsRetrieveResponse {
         self.daily.as_slice()
     }
     /// `providers` when present and valid.
+    #[inline]
     pub fn providers(
         &self,
     ) -> Option<
@@ -385,14 +415,17 @@ pub struct MaintenanceAnnouncementsMaintenanceStatsRetrieveResponseDaily {
 }
 impl MaintenanceAnnouncementsMaintenanceStatsRetrieveResponseDaily {
     /// `date` when present and valid.
+    #[inline]
     pub fn date(&self) -> Option<Date> {
         self.date.copied()
     }
     /// `count` when present and valid.
+    #[inline]
     pub fn count(&self) -> Option<i64> {
         self.count.copied()
     }
     /// `by_state` when present and valid.
+    #[inline]
     pub fn by_state(&self) -> Option<&serde_json::Value> {
         self.by_state.get()
     }
@@ -434,26 +467,32 @@ pub struct MaintenanceAnnouncementsMaintenanceStatsRetrieveResponseProvider {
 }
 impl MaintenanceAnnouncementsMaintenanceStatsRetrieveResponseProvider {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<&str> {
         self.uuid.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `total` when present and valid.
+    #[inline]
     pub fn total(&self) -> Option<i64> {
         self.total.copied()
     }
     /// `active` when present and valid.
+    #[inline]
     pub fn active(&self) -> Option<i64> {
         self.active.copied()
     }
     /// `scheduled` when present and valid.
+    #[inline]
     pub fn scheduled(&self) -> Option<i64> {
         self.scheduled.copied()
     }
     /// `completed` when present and valid.
+    #[inline]
     pub fn completed(&self) -> Option<i64> {
         self.completed.copied()
     }

@@ -37,30 +37,37 @@ pub struct MaintenanceAnnouncementTemplate {
 }
 impl MaintenanceAnnouncementTemplate {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `message` when present and valid.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         self.message.as_str()
     }
     /// `maintenance_type` when present and valid.
+    #[inline]
     pub fn maintenance_type(&self) -> Option<&serde_json::Value> {
         self.maintenance_type.get()
     }
     /// `service_provider` when present and valid.
+    #[inline]
     pub fn service_provider(&self) -> Option<&str> {
         self.service_provider.as_str()
     }
     /// `affected_offerings` when present and valid.
+    #[inline]
     pub fn affected_offerings(
         &self,
     ) -> Option<&[Lenient<models::MaintenanceAnnouncementTemplateAffectedOffering>]> {
@@ -99,6 +106,7 @@ pub struct MaintenanceAnnouncementTemplateRequest {
 }
 impl MaintenanceAnnouncementTemplateRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> MaintenanceAnnouncementTemplateRequestBuilder {
         MaintenanceAnnouncementTemplateRequestBuilder::default()
     }
@@ -111,17 +119,20 @@ pub struct MaintenanceAnnouncementTemplateRequestBuilder {
 }
 impl MaintenanceAnnouncementTemplateRequestBuilder {
     /// Sets `name` (required).
+    #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
     /// Sets `service_provider` (required).
+    #[inline]
     pub fn service_provider(mut self, service_provider: impl Into<String>) -> Self {
         self.service_provider = Some(service_provider.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<MaintenanceAnnouncementTemplateRequest, runtime::Error> {

@@ -47,6 +47,7 @@ pub struct ManagedRancherCreateNodeRequest {
 }
 impl ManagedRancherCreateNodeRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> ManagedRancherCreateNodeRequestBuilder {
         ManagedRancherCreateNodeRequestBuilder::default()
     }
@@ -59,17 +60,20 @@ pub struct ManagedRancherCreateNodeRequestBuilder {
 }
 impl ManagedRancherCreateNodeRequestBuilder {
     /// Sets `role` (required).
+    #[inline]
     pub fn role(mut self, role: impl Into<String>) -> Self {
         self.role = Some(role.into());
         self
     }
     /// Sets `subnet` (required).
+    #[inline]
     pub fn subnet(mut self, subnet: impl Into<String>) -> Self {
         self.subnet = Some(subnet.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<ManagedRancherCreateNodeRequest, runtime::Error> {
         Ok(ManagedRancherCreateNodeRequest {
             role: self

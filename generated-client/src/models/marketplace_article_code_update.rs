@@ -19,6 +19,7 @@ pub struct ArticleCodeUpdateApply {
 }
 impl ArticleCodeUpdateApply {
     /// `updated_count` when present and valid.
+    #[inline]
     pub fn updated_count(&self) -> Option<i64> {
         self.updated_count.copied()
     }
@@ -70,6 +71,7 @@ pub struct ArticleCodeUpdateApplyRequest {
 }
 impl ArticleCodeUpdateApplyRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(search: impl Into<String>, component_uuids: Vec<Uuid>) -> Self {
         Self {
             search: search.into(),
@@ -107,34 +109,42 @@ pub struct ArticleCodeUpdatePreview {
 }
 impl ArticleCodeUpdatePreview {
     /// `component_uuid` when present and valid.
+    #[inline]
     pub fn component_uuid(&self) -> Option<Uuid> {
         self.component_uuid.copied()
     }
     /// `component_type` when present and valid.
+    #[inline]
     pub fn component_type(&self) -> Option<&str> {
         self.component_type.as_str()
     }
     /// `component_name` when present and valid.
+    #[inline]
     pub fn component_name(&self) -> Option<&str> {
         self.component_name.as_str()
     }
     /// `offering_uuid` when present and valid.
+    #[inline]
     pub fn offering_uuid(&self) -> Option<Uuid> {
         self.offering_uuid.copied()
     }
     /// `offering_name` when present and valid.
+    #[inline]
     pub fn offering_name(&self) -> Option<&str> {
         self.offering_name.as_str()
     }
     /// `offering_customer_name` when present and valid.
+    #[inline]
     pub fn offering_customer_name(&self) -> Option<&str> {
         self.offering_customer_name.as_str()
     }
     /// `old_article_code` when present and valid.
+    #[inline]
     pub fn old_article_code(&self) -> Option<&str> {
         self.old_article_code.as_str()
     }
     /// `new_article_code` when present and valid.
+    #[inline]
     pub fn new_article_code(&self) -> Option<&str> {
         self.new_article_code.as_str()
     }
@@ -185,6 +195,7 @@ pub struct ArticleCodeUpdatePreviewRequest {
 }
 impl ArticleCodeUpdatePreviewRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(search: impl Into<String>) -> Self {
         Self {
             search: search.into(),

@@ -35,34 +35,42 @@ pub struct AttributeOption {
 }
 impl AttributeOption {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `id` when present and valid.
+    #[inline]
     pub fn id(&self) -> Option<i64> {
         self.id.copied()
     }
     /// `key` when present and valid.
+    #[inline]
     pub fn key(&self) -> Option<&str> {
         self.key.as_str()
     }
     /// `title` when present and valid.
+    #[inline]
     pub fn title(&self) -> Option<&str> {
         self.title.as_str()
     }
     /// `attribute` when present and valid.
+    #[inline]
     pub fn attribute(&self) -> Option<&str> {
         self.attribute.as_str()
     }
     /// `attribute_title` when present and valid.
+    #[inline]
     pub fn attribute_title(&self) -> Option<&str> {
         self.attribute_title.as_str()
     }
     /// `is_default` when present and valid.
+    #[inline]
     pub fn is_default(&self) -> Option<bool> {
         self.is_default.copied()
     }
@@ -88,6 +96,7 @@ pub struct AttributeOptionRequest {
 }
 impl AttributeOptionRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> AttributeOptionRequestBuilder {
         AttributeOptionRequestBuilder::default()
     }
@@ -101,22 +110,26 @@ pub struct AttributeOptionRequestBuilder {
 }
 impl AttributeOptionRequestBuilder {
     /// Sets `key` (required).
+    #[inline]
     pub fn key(mut self, key: impl Into<String>) -> Self {
         self.key = Some(key.into());
         self
     }
     /// Sets `title` (required).
+    #[inline]
     pub fn title(mut self, title: impl Into<String>) -> Self {
         self.title = Some(title.into());
         self
     }
     /// Sets `attribute` (required).
+    #[inline]
     pub fn attribute(mut self, attribute: impl Into<String>) -> Self {
         self.attribute = Some(attribute.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<AttributeOptionRequest, runtime::Error> {
         Ok(AttributeOptionRequest {
             key: self

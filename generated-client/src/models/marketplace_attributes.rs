@@ -39,42 +39,52 @@ pub struct Attribute {
 }
 impl Attribute {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `key` when present and valid.
+    #[inline]
     pub fn key(&self) -> Option<&str> {
         self.key.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `title` when present and valid.
+    #[inline]
     pub fn title(&self) -> Option<&str> {
         self.title.as_str()
     }
     /// `section` when present and valid.
+    #[inline]
     pub fn section(&self) -> Option<&str> {
         self.section.as_str()
     }
     /// `section_title` when present and valid.
+    #[inline]
     pub fn section_title(&self) -> Option<&str> {
         self.section_title.as_str()
     }
     /// `type` when present and valid.
+    #[inline]
     pub fn type_(&self) -> Option<&models::AttributeRequestTypeEnum> {
         self.type_.get()
     }
     /// `required` when present and valid.
+    #[inline]
     pub fn required(&self) -> Option<bool> {
         self.required.copied()
     }
     /// `default` when present and valid.
+    #[inline]
     pub fn default_field(&self) -> Option<&serde_json::Value> {
         self.default.get()
     }
@@ -112,6 +122,7 @@ pub struct AttributeRequest {
 }
 impl AttributeRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> AttributeRequestBuilder {
         AttributeRequestBuilder::default()
     }
@@ -126,27 +137,32 @@ pub struct AttributeRequestBuilder {
 }
 impl AttributeRequestBuilder {
     /// Sets `key` (required).
+    #[inline]
     pub fn key(mut self, key: impl Into<String>) -> Self {
         self.key = Some(key.into());
         self
     }
     /// Sets `title` (required).
+    #[inline]
     pub fn title(mut self, title: impl Into<String>) -> Self {
         self.title = Some(title.into());
         self
     }
     /// Sets `section` (required).
+    #[inline]
     pub fn section(mut self, section: impl Into<String>) -> Self {
         self.section = Some(section.into());
         self
     }
     /// Sets `type` (required).
+    #[inline]
     pub fn type_(mut self, type_: models::AttributeRequestTypeEnum) -> Self {
         self.type_ = Some(type_);
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<AttributeRequest, runtime::Error> {
         Ok(AttributeRequest {
             key: self

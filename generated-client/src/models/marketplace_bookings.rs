@@ -23,14 +23,17 @@ pub struct MarketplaceBookingsListResponse {
 }
 impl MarketplaceBookingsListResponse {
     /// `created_by_full_name` when present and valid.
+    #[inline]
     pub fn created_by_full_name(&self) -> Option<&str> {
         self.created_by_full_name.as_str()
     }
     /// `start` when present and valid.
+    #[inline]
     pub fn start(&self) -> Option<DateTime> {
         self.start.copied()
     }
     /// `end` when present and valid.
+    #[inline]
     pub fn end(&self) -> Option<DateTime> {
         self.end.copied()
     }

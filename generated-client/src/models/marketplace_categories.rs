@@ -45,6 +45,7 @@ pub struct MarketplaceCategoryRequest {
 }
 impl MarketplaceCategoryRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(title: impl Into<String>) -> Self {
         Self {
             title: title.into(),
@@ -59,6 +60,7 @@ impl MarketplaceCategoryRequest {
     }
 }
 impl runtime::MultipartBody for MarketplaceCategoryRequest {
+    #[inline]
     fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         {
@@ -164,6 +166,7 @@ impl runtime::MultipartBody for MarketplaceCategoryRequest {
         }
         Ok(parts)
     }
+    #[inline]
     fn has_files(&self) -> bool {
         self.icon.is_value()
     }
@@ -204,6 +207,7 @@ pub struct PatchedMarketplaceCategoryRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl runtime::MultipartBody for PatchedMarketplaceCategoryRequest {
+    #[inline]
     fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         match &self.title {
@@ -318,6 +322,7 @@ impl runtime::MultipartBody for PatchedMarketplaceCategoryRequest {
         }
         Ok(parts)
     }
+    #[inline]
     fn has_files(&self) -> bool {
         self.icon.is_value()
     }

@@ -37,26 +37,32 @@ pub struct CategoryColumn {
 }
 impl CategoryColumn {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `index` when present and valid.
+    #[inline]
     pub fn index(&self) -> Option<i64> {
         self.index.copied()
     }
     /// `title` when present and valid.
+    #[inline]
     pub fn title(&self) -> Option<&str> {
         self.title.as_str()
     }
     /// `attribute` when present and valid.
+    #[inline]
     pub fn attribute(&self) -> Option<&str> {
         self.attribute.as_str()
     }
     /// `widget` when present and valid.
+    #[inline]
     pub fn widget(&self) -> Option<&serde_json::Value> {
         self.widget.get()
     }
     /// `category` when present and valid.
+    #[inline]
     pub fn category(&self) -> Option<&str> {
         self.category.as_str()
     }
@@ -95,6 +101,7 @@ pub struct CategoryColumnRequest {
 }
 impl CategoryColumnRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> CategoryColumnRequestBuilder {
         CategoryColumnRequestBuilder::default()
     }
@@ -108,22 +115,26 @@ pub struct CategoryColumnRequestBuilder {
 }
 impl CategoryColumnRequestBuilder {
     /// Sets `index` (required).
+    #[inline]
     pub fn index(mut self, index: i64) -> Self {
         self.index = Some(index);
         self
     }
     /// Sets `title` (required).
+    #[inline]
     pub fn title(mut self, title: impl Into<String>) -> Self {
         self.title = Some(title.into());
         self
     }
     /// Sets `category` (required).
+    #[inline]
     pub fn category(mut self, category: impl Into<String>) -> Self {
         self.category = Some(category.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<CategoryColumnRequest, runtime::Error> {
         Ok(CategoryColumnRequest {
             index: self

@@ -35,26 +35,32 @@ pub struct CategoryComponents {
 }
 impl CategoryComponents {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `type` when present and valid.
+    #[inline]
     pub fn type_(&self) -> Option<&str> {
         self.type_.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `measured_unit` when present and valid.
+    #[inline]
     pub fn measured_unit(&self) -> Option<&str> {
         self.measured_unit.as_str()
     }
     /// `category` when present and valid.
+    #[inline]
     pub fn category(&self) -> Option<&models::CategoryComponentsCategory> {
         self.category.get()
     }
@@ -93,6 +99,7 @@ pub struct CategoryComponentsRequest {
 }
 impl CategoryComponentsRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> CategoryComponentsRequestBuilder {
         CategoryComponentsRequestBuilder::default()
     }
@@ -106,16 +113,19 @@ pub struct CategoryComponentsRequestBuilder {
 }
 impl CategoryComponentsRequestBuilder {
     /// Sets `type` (required).
+    #[inline]
     pub fn type_(mut self, type_: impl Into<String>) -> Self {
         self.type_ = Some(type_.into());
         self
     }
     /// Sets `name` (required).
+    #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
     /// Sets `category` (required).
+    #[inline]
     pub fn category(
         mut self,
         category: models::CategoryComponentsRequestCategory,
@@ -125,6 +135,7 @@ impl CategoryComponentsRequestBuilder {
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<CategoryComponentsRequest, runtime::Error> {
         Ok(CategoryComponentsRequest {
             type_: self

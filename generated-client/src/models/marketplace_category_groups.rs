@@ -27,22 +27,27 @@ pub struct CategoryGroup {
 }
 impl CategoryGroup {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `title` when present and valid.
+    #[inline]
     pub fn title(&self) -> Option<&str> {
         self.title.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `icon` when present and valid.
+    #[inline]
     pub fn icon(&self) -> Option<&str> {
         self.icon.as_str()
     }
@@ -69,6 +74,7 @@ pub struct CategoryGroupRequest {
 }
 impl CategoryGroupRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(title: impl Into<String>) -> Self {
         Self {
             title: title.into(),
@@ -79,6 +85,7 @@ impl CategoryGroupRequest {
     }
 }
 impl runtime::MultipartBody for CategoryGroupRequest {
+    #[inline]
     fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         {
@@ -120,6 +127,7 @@ impl runtime::MultipartBody for CategoryGroupRequest {
         }
         Ok(parts)
     }
+    #[inline]
     fn has_files(&self) -> bool {
         self.icon.is_value()
     }

@@ -23,14 +23,17 @@ pub struct CategoryHelpArticles {
 }
 impl CategoryHelpArticles {
     /// `title` when present and valid.
+    #[inline]
     pub fn title(&self) -> Option<&str> {
         self.title.as_str()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `categories` when present and valid.
+    #[inline]
     pub fn categories(
         &self,
     ) -> Option<&[Lenient<models::CategoryHelpArticlesCategory>]> {
@@ -60,6 +63,7 @@ pub struct CategoryHelpArticlesRequest {
 }
 impl CategoryHelpArticlesRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(
         url: impl Into<String>,
         categories: Vec<models::CategoryHelpArticlesRequestCategory>,

@@ -31,6 +31,7 @@ pub struct AnonymousChatClickRequestRequest {
 }
 impl AnonymousChatClickRequestRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> AnonymousChatClickRequestRequestBuilder {
         AnonymousChatClickRequestRequestBuilder::default()
     }
@@ -44,22 +45,26 @@ pub struct AnonymousChatClickRequestRequestBuilder {
 }
 impl AnonymousChatClickRequestRequestBuilder {
     /// Sets `interaction_uuid` (required).
+    #[inline]
     pub fn interaction_uuid(mut self, interaction_uuid: Uuid) -> Self {
         self.interaction_uuid = Some(interaction_uuid);
         self
     }
     /// Sets `feedback_token` (required).
+    #[inline]
     pub fn feedback_token(mut self, feedback_token: impl Into<String>) -> Self {
         self.feedback_token = Some(feedback_token.into());
         self
     }
     /// Sets `offering_uuid` (required).
+    #[inline]
     pub fn offering_uuid(mut self, offering_uuid: Uuid) -> Self {
         self.offering_uuid = Some(offering_uuid);
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<AnonymousChatClickRequestRequest, runtime::Error> {
         Ok(AnonymousChatClickRequestRequest {
             interaction_uuid: self
@@ -116,6 +121,7 @@ pub struct AnonymousChatFeedbackRequestRequest {
 }
 impl AnonymousChatFeedbackRequestRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(
         interaction_uuid: Uuid,
         feedback_token: impl Into<String>,
@@ -149,6 +155,7 @@ pub struct AnonymousChatStreamRequestRequest {
 }
 impl AnonymousChatStreamRequestRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> AnonymousChatStreamRequestRequestBuilder {
         AnonymousChatStreamRequestRequestBuilder::default()
     }
@@ -161,17 +168,20 @@ pub struct AnonymousChatStreamRequestRequestBuilder {
 }
 impl AnonymousChatStreamRequestRequestBuilder {
     /// Sets `input` (required).
+    #[inline]
     pub fn input(mut self, input: impl Into<String>) -> Self {
         self.input = Some(input.into());
         self
     }
     /// Sets `session_id` (required).
+    #[inline]
     pub fn session_id(mut self, session_id: impl Into<String>) -> Self {
         self.session_id = Some(session_id.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<AnonymousChatStreamRequestRequest, runtime::Error> {
         Ok(AnonymousChatStreamRequestRequest {
             input: self

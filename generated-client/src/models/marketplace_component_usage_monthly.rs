@@ -51,70 +51,87 @@ pub struct ComponentUsageMonthly {
 }
 impl ComponentUsageMonthly {
     /// `offering_uuid` when present and valid.
+    #[inline]
     pub fn offering_uuid(&self) -> Option<Uuid> {
         self.offering_uuid.copied()
     }
     /// `offering_name` when present and valid.
+    #[inline]
     pub fn offering_name(&self) -> Option<&str> {
         self.offering_name.as_str()
     }
     /// `offering_type` when present and valid.
+    #[inline]
     pub fn offering_type(&self) -> Option<&str> {
         self.offering_type.as_str()
     }
     /// `service_provider_uuid` when present and valid.
+    #[inline]
     pub fn service_provider_uuid(&self) -> Option<Uuid> {
         self.service_provider_uuid.copied()
     }
     /// `service_provider_name` when present and valid.
+    #[inline]
     pub fn service_provider_name(&self) -> Option<&str> {
         self.service_provider_name.as_str()
     }
     /// `category_uuid` when present and valid.
+    #[inline]
     pub fn category_uuid(&self) -> Option<Uuid> {
         self.category_uuid.copied()
     }
     /// `category_title` when present and valid.
+    #[inline]
     pub fn category_title(&self) -> Option<&str> {
         self.category_title.as_str()
     }
     /// `component_type` when present and valid.
+    #[inline]
     pub fn component_type(&self) -> Option<&str> {
         self.component_type.as_str()
     }
     /// `component_name` when present and valid.
+    #[inline]
     pub fn component_name(&self) -> Option<&str> {
         self.component_name.as_str()
     }
     /// `measured_unit` when present and valid.
+    #[inline]
     pub fn measured_unit(&self) -> Option<&str> {
         self.measured_unit.as_str()
     }
     /// `billing_type` when present and valid.
+    #[inline]
     pub fn billing_type(&self) -> Option<&str> {
         self.billing_type.as_str()
     }
     /// `limit_amount` when present and valid.
+    #[inline]
     pub fn limit_amount(&self) -> Option<i64> {
         self.limit_amount.copied()
     }
     /// `limit_period` when present and valid.
+    #[inline]
     pub fn limit_period(&self) -> Option<&str> {
         self.limit_period.as_str()
     }
     /// `billing_period` when present and valid.
+    #[inline]
     pub fn billing_period(&self) -> Option<Date> {
         self.billing_period.copied()
     }
     /// `total_consumed` when present and valid.
+    #[inline]
     pub fn total_consumed(&self) -> Option<&Decimal> {
         self.total_consumed.get()
     }
     /// `total_allocated` when present and valid.
+    #[inline]
     pub fn total_allocated(&self) -> Option<&Decimal> {
         self.total_allocated.get()
     }
     /// `usage_percent` when present and valid.
+    #[inline]
     pub fn usage_percent(&self) -> Option<&Decimal> {
         self.usage_percent.get()
     }

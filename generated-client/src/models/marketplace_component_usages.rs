@@ -63,78 +63,97 @@ pub struct ComponentUsage {
 }
 impl ComponentUsage {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `type` when present and valid.
+    #[inline]
     pub fn type_(&self) -> Option<&str> {
         self.type_.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `measured_unit` when present and valid.
+    #[inline]
     pub fn measured_unit(&self) -> Option<&str> {
         self.measured_unit.as_str()
     }
     /// `usage` when present and valid.
+    #[inline]
     pub fn usage(&self) -> Option<i64> {
         self.usage.copied()
     }
     /// `date` when present and valid.
+    #[inline]
     pub fn date(&self) -> Option<DateTime> {
         self.date.copied()
     }
     /// `recurring` when present and valid.
+    #[inline]
     pub fn recurring(&self) -> Option<bool> {
         self.recurring.copied()
     }
     /// `resource_name` when present and valid.
+    #[inline]
     pub fn resource_name(&self) -> Option<&str> {
         self.resource_name.as_str()
     }
     /// `resource_uuid` when present and valid.
+    #[inline]
     pub fn resource_uuid(&self) -> Option<Uuid> {
         self.resource_uuid.copied()
     }
     /// `offering_name` when present and valid.
+    #[inline]
     pub fn offering_name(&self) -> Option<&str> {
         self.offering_name.as_str()
     }
     /// `offering_uuid` when present and valid.
+    #[inline]
     pub fn offering_uuid(&self) -> Option<Uuid> {
         self.offering_uuid.copied()
     }
     /// `project_name` when present and valid.
+    #[inline]
     pub fn project_name(&self) -> Option<&str> {
         self.project_name.as_str()
     }
     /// `project_uuid` when present and valid.
+    #[inline]
     pub fn project_uuid(&self) -> Option<&str> {
         self.project_uuid.as_str()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<&str> {
         self.customer_uuid.as_str()
     }
     /// `billing_period` when present and valid.
+    #[inline]
     pub fn billing_period(&self) -> Option<Date> {
         self.billing_period.copied()
     }
     /// `modified_by` when present and valid.
+    #[inline]
     pub fn modified_by(&self) -> Option<i64> {
         self.modified_by.copied()
     }
@@ -178,6 +197,7 @@ pub struct ComponentUsageCreateRequest {
 }
 impl ComponentUsageCreateRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(usages: Vec<models::ComponentUsageCreateRequestUsage>) -> Self {
         Self {
             usages,
@@ -217,6 +237,7 @@ pub struct ComponentUsageCreateRequestUsage {
 }
 impl ComponentUsageCreateRequestUsage {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(type_: impl Into<String>, amount: Decimal) -> Self {
         Self {
             type_: type_.into(),
@@ -239,6 +260,7 @@ pub struct ComponentUserUsageBulkCreateRequest {
 }
 impl ComponentUserUsageBulkCreateRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(usages: Vec<models::ComponentUserUsageCreateRequest>) -> Self {
         Self {
             usages,
@@ -269,6 +291,7 @@ pub struct ComponentUserUsageCreateRequest {
 }
 impl ComponentUserUsageCreateRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(username: impl Into<String>) -> Self {
         Self {
             usage: Nullable::Absent,

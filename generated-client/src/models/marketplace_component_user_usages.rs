@@ -63,86 +63,107 @@ pub struct ComponentUserUsage {
 }
 impl ComponentUserUsage {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `user` when present and valid.
+    #[inline]
     pub fn user(&self) -> Option<&str> {
         self.user.as_str()
     }
     /// `username` when present and valid.
+    #[inline]
     pub fn username(&self) -> Option<&str> {
         self.username.as_str()
     }
     /// `component_usage` when present and valid.
+    #[inline]
     pub fn component_usage(&self) -> Option<&str> {
         self.component_usage.as_str()
     }
     /// `usage` when present and valid.
+    #[inline]
     pub fn usage(&self) -> Option<i64> {
         self.usage.copied()
     }
     /// `measured_unit` when present and valid.
+    #[inline]
     pub fn measured_unit(&self) -> Option<&str> {
         self.measured_unit.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `backend_id` when present and valid.
+    #[inline]
     pub fn backend_id(&self) -> Option<&str> {
         self.backend_id.as_str()
     }
     /// `resource_name` when present and valid.
+    #[inline]
     pub fn resource_name(&self) -> Option<&str> {
         self.resource_name.as_str()
     }
     /// `resource_uuid` when present and valid.
+    #[inline]
     pub fn resource_uuid(&self) -> Option<Uuid> {
         self.resource_uuid.copied()
     }
     /// `offering_name` when present and valid.
+    #[inline]
     pub fn offering_name(&self) -> Option<&str> {
         self.offering_name.as_str()
     }
     /// `offering_uuid` when present and valid.
+    #[inline]
     pub fn offering_uuid(&self) -> Option<Uuid> {
         self.offering_uuid.copied()
     }
     /// `project_name` when present and valid.
+    #[inline]
     pub fn project_name(&self) -> Option<&str> {
         self.project_name.as_str()
     }
     /// `project_uuid` when present and valid.
+    #[inline]
     pub fn project_uuid(&self) -> Option<Uuid> {
         self.project_uuid.copied()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `component_type` when present and valid.
+    #[inline]
     pub fn component_type(&self) -> Option<&str> {
         self.component_type.as_str()
     }
     /// `date` when present and valid.
+    #[inline]
     pub fn date(&self) -> Option<DateTime> {
         self.date.copied()
     }
     /// `billing_period` when present and valid.
+    #[inline]
     pub fn billing_period(&self) -> Option<Date> {
         self.billing_period.copied()
     }

@@ -27,6 +27,7 @@ pub struct CourseAccountRequest {
 }
 impl CourseAccountRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(project: Uuid) -> Self {
         Self {
             project,
@@ -50,6 +51,7 @@ pub struct CourseAccountsBulkCreateRequest {
 }
 impl CourseAccountsBulkCreateRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(
         course_accounts: Vec<models::CourseAccountsBulkCreateRequestCourseAccount>,
         project: Uuid,

@@ -49,58 +49,72 @@ pub struct CustomerComponentUsagePolicy {
 }
 impl CustomerComponentUsagePolicy {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `scope` when present and valid.
+    #[inline]
     pub fn scope(&self) -> Option<&str> {
         self.scope.as_str()
     }
     /// `scope_name` when present and valid.
+    #[inline]
     pub fn scope_name(&self) -> Option<&str> {
         self.scope_name.as_str()
     }
     /// `scope_uuid` when present and valid.
+    #[inline]
     pub fn scope_uuid(&self) -> Option<Uuid> {
         self.scope_uuid.copied()
     }
     /// `actions` when present and valid.
+    #[inline]
     pub fn actions(&self) -> Option<&str> {
         self.actions.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `created_by_full_name` when present and valid.
+    #[inline]
     pub fn created_by_full_name(&self) -> Option<&str> {
         self.created_by_full_name.as_str()
     }
     /// `created_by_username` when present and valid.
+    #[inline]
     pub fn created_by_username(&self) -> Option<&str> {
         self.created_by_username.as_str()
     }
     /// `has_fired` when present and valid.
+    #[inline]
     pub fn has_fired(&self) -> Option<bool> {
         self.has_fired.copied()
     }
     /// `fired_datetime` when present and valid.
+    #[inline]
     pub fn fired_datetime(&self) -> Option<DateTime> {
         self.fired_datetime.copied()
     }
     /// `options` when present and valid.
+    #[inline]
     pub fn options(&self) -> Option<&serde_json::Value> {
         self.options.get()
     }
     /// `affected_resources_count` when present and valid.
+    #[inline]
     pub fn affected_resources_count(&self) -> Option<i64> {
         self.affected_resources_count.copied()
     }
     /// `component_limits_set` when present and valid.
+    #[inline]
     pub fn component_limits_set(
         &self,
     ) -> Option<&[Lenient<models::CustomerComponentUsagePolicyComponentLimitsSet>]> {
@@ -134,22 +148,27 @@ pub struct CustomerComponentUsagePolicyComponentLimitsSet {
 }
 impl CustomerComponentUsagePolicyComponentLimitsSet {
     /// `type` when present and valid.
+    #[inline]
     pub fn type_(&self) -> Option<&str> {
         self.type_.as_str()
     }
     /// `limit` when present and valid.
+    #[inline]
     pub fn limit(&self) -> Option<i64> {
         self.limit.copied()
     }
     /// `period` when present and valid.
+    #[inline]
     pub fn period(&self) -> Option<&serde_json::Value> {
         self.period.get()
     }
     /// `period_name` when present and valid.
+    #[inline]
     pub fn period_name(&self) -> Option<&str> {
         self.period_name.as_str()
     }
     /// `component` when present and valid.
+    #[inline]
     pub fn component(&self) -> Option<Uuid> {
         self.component.copied()
     }
@@ -182,6 +201,7 @@ pub struct CustomerComponentUsagePolicyRequest {
 }
 impl CustomerComponentUsagePolicyRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> CustomerComponentUsagePolicyRequestBuilder {
         CustomerComponentUsagePolicyRequestBuilder::default()
     }
@@ -197,16 +217,19 @@ pub struct CustomerComponentUsagePolicyRequestBuilder {
 }
 impl CustomerComponentUsagePolicyRequestBuilder {
     /// Sets `scope` (required).
+    #[inline]
     pub fn scope(mut self, scope: impl Into<String>) -> Self {
         self.scope = Some(scope.into());
         self
     }
     /// Sets `actions` (required).
+    #[inline]
     pub fn actions(mut self, actions: impl Into<String>) -> Self {
         self.actions = Some(actions.into());
         self
     }
     /// Sets `component_limits_set` (required).
+    #[inline]
     pub fn component_limits_set(
         mut self,
         component_limits_set: Vec<
@@ -218,6 +241,7 @@ impl CustomerComponentUsagePolicyRequestBuilder {
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<CustomerComponentUsagePolicyRequest, runtime::Error> {
         Ok(CustomerComponentUsagePolicyRequest {
             scope: self
@@ -260,6 +284,7 @@ pub struct CustomerComponentUsagePolicyRequestComponentLimitsSet {
 }
 impl CustomerComponentUsagePolicyRequestComponentLimitsSet {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(limit: i64, component: Uuid) -> Self {
         Self {
             limit,

@@ -55,74 +55,92 @@ pub struct CustomerEstimatedCostPolicy {
 }
 impl CustomerEstimatedCostPolicy {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `scope` when present and valid.
+    #[inline]
     pub fn scope(&self) -> Option<&str> {
         self.scope.as_str()
     }
     /// `scope_name` when present and valid.
+    #[inline]
     pub fn scope_name(&self) -> Option<&str> {
         self.scope_name.as_str()
     }
     /// `scope_uuid` when present and valid.
+    #[inline]
     pub fn scope_uuid(&self) -> Option<Uuid> {
         self.scope_uuid.copied()
     }
     /// `actions` when present and valid.
+    #[inline]
     pub fn actions(&self) -> Option<&str> {
         self.actions.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `created_by_full_name` when present and valid.
+    #[inline]
     pub fn created_by_full_name(&self) -> Option<&str> {
         self.created_by_full_name.as_str()
     }
     /// `created_by_username` when present and valid.
+    #[inline]
     pub fn created_by_username(&self) -> Option<&str> {
         self.created_by_username.as_str()
     }
     /// `has_fired` when present and valid.
+    #[inline]
     pub fn has_fired(&self) -> Option<bool> {
         self.has_fired.copied()
     }
     /// `fired_datetime` when present and valid.
+    #[inline]
     pub fn fired_datetime(&self) -> Option<DateTime> {
         self.fired_datetime.copied()
     }
     /// `options` when present and valid.
+    #[inline]
     pub fn options(&self) -> Option<&serde_json::Value> {
         self.options.get()
     }
     /// `affected_resources_count` when present and valid.
+    #[inline]
     pub fn affected_resources_count(&self) -> Option<i64> {
         self.affected_resources_count.copied()
     }
     /// `limit_cost` when present and valid.
+    #[inline]
     pub fn limit_cost(&self) -> Option<i64> {
         self.limit_cost.copied()
     }
     /// `period` when present and valid.
+    #[inline]
     pub fn period(&self) -> Option<&serde_json::Value> {
         self.period.get()
     }
     /// `period_name` when present and valid.
+    #[inline]
     pub fn period_name(&self) -> Option<&str> {
         self.period_name.as_str()
     }
     /// `customer_credit` when present and valid.
+    #[inline]
     pub fn customer_credit(&self) -> Option<&str> {
         self.customer_credit.as_str()
     }
     /// `billing_price_estimate` when present and valid.
+    #[inline]
     pub fn billing_price_estimate(&self) -> Option<&serde_json::Value> {
         self.billing_price_estimate.get()
     }

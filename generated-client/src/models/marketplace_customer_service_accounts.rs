@@ -36,6 +36,7 @@ pub struct CustomerServiceAccountRequest {
 }
 impl CustomerServiceAccountRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(customer: Uuid) -> Self {
         Self {
             username: Nullable::Absent,

@@ -51,58 +51,72 @@ pub struct MarketplaceCustomerUsageComponentsUsageByProjectRetrieveResponse {
 }
 impl MarketplaceCustomerUsageComponentsUsageByProjectRetrieveResponse {
     /// `offering_uuid` when present and valid.
+    #[inline]
     pub fn offering_uuid(&self) -> Option<Uuid> {
         self.offering_uuid.copied()
     }
     /// `offering_name` when present and valid.
+    #[inline]
     pub fn offering_name(&self) -> Option<&str> {
         self.offering_name.as_str()
     }
     /// `type` when present and valid.
+    #[inline]
     pub fn type_(&self) -> Option<&str> {
         self.type_.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `measured_unit` when present and valid.
+    #[inline]
     pub fn measured_unit(&self) -> Option<&str> {
         self.measured_unit.as_str()
     }
     /// `billing_type` when present and valid.
+    #[inline]
     pub fn billing_type(&self) -> Option<&str> {
         self.billing_type.as_str()
     }
     /// `limit_period` when present and valid.
+    #[inline]
     pub fn limit_period(&self) -> Option<&str> {
         self.limit_period.as_str()
     }
     /// `limit` when present and valid.
+    #[inline]
     pub fn limit(&self) -> Option<&Decimal> {
         self.limit.get()
     }
     /// `current_period_label` when present and valid.
+    #[inline]
     pub fn current_period_label(&self) -> Option<&str> {
         self.current_period_label.as_str()
     }
     /// `current_period_start` when present and valid.
+    #[inline]
     pub fn current_period_start(&self) -> Option<Date> {
         self.current_period_start.copied()
     }
     /// `current_period_end` when present and valid.
+    #[inline]
     pub fn current_period_end(&self) -> Option<Date> {
         self.current_period_end.copied()
     }
     /// `today` when present and valid.
+    #[inline]
     pub fn today(&self) -> Option<Date> {
         self.today.copied()
     }
     /// `total_usage` when present and valid.
+    #[inline]
     pub fn total_usage(&self) -> Option<&Decimal> {
         self.total_usage.get()
     }
     /// `projects` when present and valid.
+    #[inline]
     pub fn projects(
         &self,
     ) -> Option<
@@ -140,18 +154,22 @@ pub struct MarketplaceCustomerUsageComponentsUsageByProjectRetrieveResponseProje
 }
 impl MarketplaceCustomerUsageComponentsUsageByProjectRetrieveResponseProject {
     /// `project_uuid` when present and valid.
+    #[inline]
     pub fn project_uuid(&self) -> Option<Uuid> {
         self.project_uuid.copied()
     }
     /// `project_name` when present and valid.
+    #[inline]
     pub fn project_name(&self) -> Option<&str> {
         self.project_name.as_str()
     }
     /// `usage` when present and valid.
+    #[inline]
     pub fn usage(&self) -> Option<&Decimal> {
         self.usage.get()
     }
     /// `buckets` when present and valid.
+    #[inline]
     pub fn buckets(
         &self,
     ) -> Option<&[Lenient<models::ComponentsUsageTimeseriesBucket>]> {

@@ -25,18 +25,22 @@ pub struct DemoPresetLoadRequest {
 }
 impl DemoPresetLoadRequest {
     /// `success` when present and valid.
+    #[inline]
     pub fn success(&self) -> Option<bool> {
         self.success.copied()
     }
     /// `message` when present and valid.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         self.message.as_str()
     }
     /// `output` when present and valid.
+    #[inline]
     pub fn output(&self) -> Option<&str> {
         self.output.as_str()
     }
     /// `users` when present and valid.
+    #[inline]
     pub fn users(&self) -> Option<&[Lenient<models::DemoPresetLoadRequestUser>]> {
         self.users.as_slice()
     }
@@ -91,22 +95,27 @@ pub struct DemoPresetLoadRequestUser {
 }
 impl DemoPresetLoadRequestUser {
     /// `username` when present and valid.
+    #[inline]
     pub fn username(&self) -> Option<&str> {
         self.username.as_str()
     }
     /// `password` when present and valid.
+    #[inline]
     pub fn password(&self) -> Option<&str> {
         self.password.as_str()
     }
     /// `email` when present and valid.
+    #[inline]
     pub fn email(&self) -> Option<&str> {
         self.email.as_str()
     }
     /// `is_staff` when present and valid.
+    #[inline]
     pub fn is_staff(&self) -> Option<bool> {
         self.is_staff.copied()
     }
     /// `is_support` when present and valid.
+    #[inline]
     pub fn is_support(&self) -> Option<bool> {
         self.is_support.copied()
     }
@@ -135,26 +144,32 @@ pub struct MarketplaceDemoPreset {
 }
 impl MarketplaceDemoPreset {
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `title` when present and valid.
+    #[inline]
     pub fn title(&self) -> Option<&str> {
         self.title.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `version` when present and valid.
+    #[inline]
     pub fn version(&self) -> Option<&str> {
         self.version.as_str()
     }
     /// `entity_counts` when present and valid.
+    #[inline]
     pub fn entity_counts(&self) -> Option<&serde_json::Value> {
         self.entity_counts.get()
     }
     /// `scenarios` when present and valid.
+    #[inline]
     pub fn scenarios(&self) -> Option<&[Lenient<String>]> {
         self.scenarios.as_slice()
     }

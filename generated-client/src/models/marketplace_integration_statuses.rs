@@ -27,22 +27,27 @@ pub struct MarketplaceIntegrationStatuse {
 }
 impl MarketplaceIntegrationStatuse {
     /// `agent_type` when present and valid.
+    #[inline]
     pub fn agent_type(&self) -> Option<&serde_json::Value> {
         self.agent_type.get()
     }
     /// `status` when present and valid.
+    #[inline]
     pub fn status(&self) -> Option<&str> {
         self.status.as_str()
     }
     /// `last_request_timestamp` when present and valid.
+    #[inline]
     pub fn last_request_timestamp(&self) -> Option<DateTime> {
         self.last_request_timestamp.copied()
     }
     /// `offering` when present and valid.
+    #[inline]
     pub fn offering(&self) -> Option<&str> {
         self.offering.as_str()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }

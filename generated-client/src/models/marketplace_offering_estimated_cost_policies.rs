@@ -57,74 +57,92 @@ pub struct OfferingEstimatedCostPolicy {
 }
 impl OfferingEstimatedCostPolicy {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `scope` when present and valid.
+    #[inline]
     pub fn scope(&self) -> Option<&str> {
         self.scope.as_str()
     }
     /// `scope_name` when present and valid.
+    #[inline]
     pub fn scope_name(&self) -> Option<&str> {
         self.scope_name.as_str()
     }
     /// `scope_uuid` when present and valid.
+    #[inline]
     pub fn scope_uuid(&self) -> Option<Uuid> {
         self.scope_uuid.copied()
     }
     /// `actions` when present and valid.
+    #[inline]
     pub fn actions(&self) -> Option<&str> {
         self.actions.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `created_by_full_name` when present and valid.
+    #[inline]
     pub fn created_by_full_name(&self) -> Option<&str> {
         self.created_by_full_name.as_str()
     }
     /// `created_by_username` when present and valid.
+    #[inline]
     pub fn created_by_username(&self) -> Option<&str> {
         self.created_by_username.as_str()
     }
     /// `has_fired` when present and valid.
+    #[inline]
     pub fn has_fired(&self) -> Option<bool> {
         self.has_fired.copied()
     }
     /// `fired_datetime` when present and valid.
+    #[inline]
     pub fn fired_datetime(&self) -> Option<DateTime> {
         self.fired_datetime.copied()
     }
     /// `options` when present and valid.
+    #[inline]
     pub fn options(&self) -> Option<&serde_json::Value> {
         self.options.get()
     }
     /// `affected_resources_count` when present and valid.
+    #[inline]
     pub fn affected_resources_count(&self) -> Option<i64> {
         self.affected_resources_count.copied()
     }
     /// `limit_cost` when present and valid.
+    #[inline]
     pub fn limit_cost(&self) -> Option<i64> {
         self.limit_cost.copied()
     }
     /// `period` when present and valid.
+    #[inline]
     pub fn period(&self) -> Option<&serde_json::Value> {
         self.period.get()
     }
     /// `period_name` when present and valid.
+    #[inline]
     pub fn period_name(&self) -> Option<&str> {
         self.period_name.as_str()
     }
     /// `organization_groups` when present and valid.
+    #[inline]
     pub fn organization_groups(&self) -> Option<&[Lenient<String>]> {
         self.organization_groups.as_slice()
     }
     /// `apply_to_all` when present and valid.
+    #[inline]
     pub fn apply_to_all(&self) -> Option<bool> {
         self.apply_to_all.copied()
     }
@@ -171,6 +189,7 @@ pub struct OfferingEstimatedCostPolicyRequest {
 }
 impl OfferingEstimatedCostPolicyRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> OfferingEstimatedCostPolicyRequestBuilder {
         OfferingEstimatedCostPolicyRequestBuilder::default()
     }
@@ -184,22 +203,26 @@ pub struct OfferingEstimatedCostPolicyRequestBuilder {
 }
 impl OfferingEstimatedCostPolicyRequestBuilder {
     /// Sets `scope` (required).
+    #[inline]
     pub fn scope(mut self, scope: impl Into<String>) -> Self {
         self.scope = Some(scope.into());
         self
     }
     /// Sets `actions` (required).
+    #[inline]
     pub fn actions(mut self, actions: impl Into<String>) -> Self {
         self.actions = Some(actions.into());
         self
     }
     /// Sets `limit_cost` (required).
+    #[inline]
     pub fn limit_cost(mut self, limit_cost: i64) -> Self {
         self.limit_cost = Some(limit_cost);
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<OfferingEstimatedCostPolicyRequest, runtime::Error> {
         Ok(OfferingEstimatedCostPolicyRequest {
             scope: self

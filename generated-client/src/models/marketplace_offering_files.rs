@@ -29,26 +29,32 @@ pub struct OfferingFile {
 }
 impl OfferingFile {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `offering` when present and valid.
+    #[inline]
     pub fn offering(&self) -> Option<&str> {
         self.offering.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `file` when present and valid.
+    #[inline]
     pub fn file(&self) -> Option<&str> {
         self.file.as_str()
     }
@@ -73,6 +79,7 @@ pub struct OfferingFileRequest {
 }
 impl OfferingFileRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> OfferingFileRequestBuilder {
         OfferingFileRequestBuilder::default()
     }
@@ -86,22 +93,26 @@ pub struct OfferingFileRequestBuilder {
 }
 impl OfferingFileRequestBuilder {
     /// Sets `name` (required).
+    #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
     /// Sets `offering` (required).
+    #[inline]
     pub fn offering(mut self, offering: impl Into<String>) -> Self {
         self.offering = Some(offering.into());
         self
     }
     /// Sets `file` (required).
+    #[inline]
     pub fn file(mut self, file: FileUpload) -> Self {
         self.file = Some(file);
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<OfferingFileRequest, runtime::Error> {
         Ok(OfferingFileRequest {
             name: self
@@ -121,6 +132,7 @@ impl OfferingFileRequestBuilder {
     }
 }
 impl runtime::MultipartBody for OfferingFileRequest {
+    #[inline]
     fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         {
@@ -144,6 +156,7 @@ impl runtime::MultipartBody for OfferingFileRequest {
         }
         Ok(parts)
     }
+    #[inline]
     fn has_files(&self) -> bool {
         true
     }

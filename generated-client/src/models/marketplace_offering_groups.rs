@@ -35,38 +35,47 @@ pub struct OfferingGroup {
 }
 impl OfferingGroup {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `title` when present and valid.
+    #[inline]
     pub fn title(&self) -> Option<&str> {
         self.title.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `icon` when present and valid.
+    #[inline]
     pub fn icon(&self) -> Option<&str> {
         self.icon.as_str()
     }
     /// `customer` when present and valid.
+    #[inline]
     pub fn customer(&self) -> Option<&str> {
         self.customer.as_str()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
@@ -96,6 +105,7 @@ pub struct OfferingGroupRequest {
 }
 impl OfferingGroupRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> OfferingGroupRequestBuilder {
         OfferingGroupRequestBuilder::default()
     }
@@ -108,17 +118,20 @@ pub struct OfferingGroupRequestBuilder {
 }
 impl OfferingGroupRequestBuilder {
     /// Sets `title` (required).
+    #[inline]
     pub fn title(mut self, title: impl Into<String>) -> Self {
         self.title = Some(title.into());
         self
     }
     /// Sets `customer` (required).
+    #[inline]
     pub fn customer(mut self, customer: impl Into<String>) -> Self {
         self.customer = Some(customer.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<OfferingGroupRequest, runtime::Error> {
         Ok(OfferingGroupRequest {
             title: self
@@ -137,6 +150,7 @@ impl OfferingGroupRequestBuilder {
     }
 }
 impl runtime::MultipartBody for OfferingGroupRequest {
+    #[inline]
     fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         {
@@ -186,6 +200,7 @@ impl runtime::MultipartBody for OfferingGroupRequest {
         }
         Ok(parts)
     }
+    #[inline]
     fn has_files(&self) -> bool {
         self.icon.is_value()
     }

@@ -31,30 +31,37 @@ pub struct OfferingProfile {
 }
 impl OfferingProfile {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `roles` when present and valid.
+    #[inline]
     pub fn roles(&self) -> Option<&[Lenient<models::OfferingProfileRole>]> {
         self.roles.as_slice()
     }
     /// `offerings_count` when present and valid.
+    #[inline]
     pub fn offerings_count(&self) -> Option<i64> {
         self.offerings_count.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
@@ -82,18 +89,22 @@ pub struct OfferingProfileRole {
 }
 impl OfferingProfileRole {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<&str> {
         self.uuid.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `content_type` when present and valid.
+    #[inline]
     pub fn content_type(&self) -> Option<&str> {
         self.content_type.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
@@ -116,6 +127,7 @@ pub struct OfferingProfileRoleAssignRequest {
 }
 impl OfferingProfileRoleAssignRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(role: Uuid) -> Self {
         Self {
             role,

@@ -41,50 +41,62 @@ pub struct MarketplaceOfferingReferral {
 }
 impl MarketplaceOfferingReferral {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `scope` when present and valid.
+    #[inline]
     pub fn scope(&self) -> Option<&str> {
         self.scope.as_str()
     }
     /// `scope_uuid` when present and valid.
+    #[inline]
     pub fn scope_uuid(&self) -> Option<Uuid> {
         self.scope_uuid.copied()
     }
     /// `pid` when present and valid.
+    #[inline]
     pub fn pid(&self) -> Option<&str> {
         self.pid.as_str()
     }
     /// `relation_type` when present and valid.
+    #[inline]
     pub fn relation_type(&self) -> Option<&str> {
         self.relation_type.as_str()
     }
     /// `resource_type` when present and valid.
+    #[inline]
     pub fn resource_type(&self) -> Option<&str> {
         self.resource_type.as_str()
     }
     /// `creator` when present and valid.
+    #[inline]
     pub fn creator(&self) -> Option<&str> {
         self.creator.as_str()
     }
     /// `publisher` when present and valid.
+    #[inline]
     pub fn publisher(&self) -> Option<&str> {
         self.publisher.as_str()
     }
     /// `published` when present and valid.
+    #[inline]
     pub fn published(&self) -> Option<&str> {
         self.published.as_str()
     }
     /// `title` when present and valid.
+    #[inline]
     pub fn title(&self) -> Option<&str> {
         self.title.as_str()
     }
     /// `referral_url` when present and valid.
+    #[inline]
     pub fn referral_url(&self) -> Option<&str> {
         self.referral_url.as_str()
     }

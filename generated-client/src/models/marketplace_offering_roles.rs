@@ -33,34 +33,42 @@ pub struct OfferingRole {
 }
 impl OfferingRole {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `content_type` when present and valid.
+    #[inline]
     pub fn content_type(&self) -> Option<&str> {
         self.content_type.as_str()
     }
     /// `offering_uuid` when present and valid.
+    #[inline]
     pub fn offering_uuid(&self) -> Option<&str> {
         self.offering_uuid.as_str()
     }
     /// `offering_name` when present and valid.
+    #[inline]
     pub fn offering_name(&self) -> Option<&str> {
         self.offering_name.as_str()
     }
     /// `is_active` when present and valid.
+    #[inline]
     pub fn is_active(&self) -> Option<bool> {
         self.is_active.copied()
     }
     /// `permissions` when present and valid.
+    #[inline]
     pub fn permissions(&self) -> Option<&[Lenient<String>]> {
         self.permissions.as_slice()
     }
@@ -96,6 +104,7 @@ pub struct OfferingRoleRequest {
 }
 impl OfferingRoleRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),

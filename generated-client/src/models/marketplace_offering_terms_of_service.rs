@@ -47,54 +47,67 @@ pub struct OfferingTermsOfService {
 }
 impl OfferingTermsOfService {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `offering_uuid` when present and valid.
+    #[inline]
     pub fn offering_uuid(&self) -> Option<Uuid> {
         self.offering_uuid.copied()
     }
     /// `offering_name` when present and valid.
+    #[inline]
     pub fn offering_name(&self) -> Option<&str> {
         self.offering_name.as_str()
     }
     /// `terms_of_service` when present and valid.
+    #[inline]
     pub fn terms_of_service(&self) -> Option<&str> {
         self.terms_of_service.as_str()
     }
     /// `terms_of_service_link` when present and valid.
+    #[inline]
     pub fn terms_of_service_link(&self) -> Option<&str> {
         self.terms_of_service_link.as_str()
     }
     /// `version` when present and valid.
+    #[inline]
     pub fn version(&self) -> Option<&str> {
         self.version.as_str()
     }
     /// `is_active` when present and valid.
+    #[inline]
     pub fn is_active(&self) -> Option<bool> {
         self.is_active.copied()
     }
     /// `requires_reconsent` when present and valid.
+    #[inline]
     pub fn requires_reconsent(&self) -> Option<bool> {
         self.requires_reconsent.copied()
     }
     /// `grace_period_days` when present and valid.
+    #[inline]
     pub fn grace_period_days(&self) -> Option<i64> {
         self.grace_period_days.copied()
     }
     /// `user_consent` when present and valid.
+    #[inline]
     pub fn user_consent(&self) -> Option<&serde_json::Value> {
         self.user_consent.get()
     }
     /// `has_user_consent` when present and valid.
+    #[inline]
     pub fn has_user_consent(&self) -> Option<bool> {
         self.has_user_consent.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
@@ -133,30 +146,37 @@ pub struct OfferingTermsOfServiceCreate {
 }
 impl OfferingTermsOfServiceCreate {
     /// `offering` when present and valid.
+    #[inline]
     pub fn offering(&self) -> Option<&str> {
         self.offering.as_str()
     }
     /// `terms_of_service` when present and valid.
+    #[inline]
     pub fn terms_of_service(&self) -> Option<&str> {
         self.terms_of_service.as_str()
     }
     /// `terms_of_service_link` when present and valid.
+    #[inline]
     pub fn terms_of_service_link(&self) -> Option<&str> {
         self.terms_of_service_link.as_str()
     }
     /// `version` when present and valid.
+    #[inline]
     pub fn version(&self) -> Option<&str> {
         self.version.as_str()
     }
     /// `is_active` when present and valid.
+    #[inline]
     pub fn is_active(&self) -> Option<bool> {
         self.is_active.copied()
     }
     /// `requires_reconsent` when present and valid.
+    #[inline]
     pub fn requires_reconsent(&self) -> Option<bool> {
         self.requires_reconsent.copied()
     }
     /// `grace_period_days` when present and valid.
+    #[inline]
     pub fn grace_period_days(&self) -> Option<i64> {
         self.grace_period_days.copied()
     }
@@ -202,6 +222,7 @@ pub struct OfferingTermsOfServiceCreateRequest {
 }
 impl OfferingTermsOfServiceCreateRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(offering: impl Into<String>) -> Self {
         Self {
             offering: offering.into(),

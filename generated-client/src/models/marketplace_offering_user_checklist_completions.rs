@@ -63,78 +63,97 @@ pub struct MarketplaceOfferingUserChecklistCompletion {
 }
 impl MarketplaceOfferingUserChecklistCompletion {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `offering_user` when present and valid.
+    #[inline]
     pub fn offering_user(&self) -> Option<&serde_json::Value> {
         self.offering_user.get()
     }
     /// `offering_user_uuid` when present and valid.
+    #[inline]
     pub fn offering_user_uuid(&self) -> Option<&str> {
         self.offering_user_uuid.as_str()
     }
     /// `offering_name` when present and valid.
+    #[inline]
     pub fn offering_name(&self) -> Option<&str> {
         self.offering_name.as_str()
     }
     /// `offering_uuid` when present and valid.
+    #[inline]
     pub fn offering_uuid(&self) -> Option<&str> {
         self.offering_uuid.as_str()
     }
     /// `customer_provider_uuid` when present and valid.
+    #[inline]
     pub fn customer_provider_uuid(&self) -> Option<&str> {
         self.customer_provider_uuid.as_str()
     }
     /// `customer_provider_name` when present and valid.
+    #[inline]
     pub fn customer_provider_name(&self) -> Option<&str> {
         self.customer_provider_name.as_str()
     }
     /// `checklist_uuid` when present and valid.
+    #[inline]
     pub fn checklist_uuid(&self) -> Option<&str> {
         self.checklist_uuid.as_str()
     }
     /// `checklist_name` when present and valid.
+    #[inline]
     pub fn checklist_name(&self) -> Option<&str> {
         self.checklist_name.as_str()
     }
     /// `checklist_description` when present and valid.
+    #[inline]
     pub fn checklist_description(&self) -> Option<&str> {
         self.checklist_description.as_str()
     }
     /// `is_completed` when present and valid.
+    #[inline]
     pub fn is_completed(&self) -> Option<bool> {
         self.is_completed.copied()
     }
     /// `completion_percentage` when present and valid.
+    #[inline]
     pub fn completion_percentage(&self) -> Option<&Decimal> {
         self.completion_percentage.get()
     }
     /// `unanswered_required_questions` when present and valid.
+    #[inline]
     pub fn unanswered_required_questions(&self) -> Option<i64> {
         self.unanswered_required_questions.copied()
     }
     /// `requires_review` when present and valid.
+    #[inline]
     pub fn requires_review(&self) -> Option<bool> {
         self.requires_review.copied()
     }
     /// `reviewed_by` when present and valid.
+    #[inline]
     pub fn reviewed_by(&self) -> Option<i64> {
         self.reviewed_by.copied()
     }
     /// `reviewed_at` when present and valid.
+    #[inline]
     pub fn reviewed_at(&self) -> Option<DateTime> {
         self.reviewed_at.copied()
     }
     /// `review_notes` when present and valid.
+    #[inline]
     pub fn review_notes(&self) -> Option<&str> {
         self.review_notes.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }

@@ -157,202 +157,252 @@ pub struct OfferingUser {
 }
 impl OfferingUser {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `user` when present and valid.
+    #[inline]
     pub fn user(&self) -> Option<&str> {
         self.user.as_str()
     }
     /// `offering` when present and valid.
+    #[inline]
     pub fn offering(&self) -> Option<&str> {
         self.offering.as_str()
     }
     /// `username` when present and valid.
+    #[inline]
     pub fn username(&self) -> Option<&str> {
         self.username.as_str()
     }
     /// `offering_uuid` when present and valid.
+    #[inline]
     pub fn offering_uuid(&self) -> Option<Uuid> {
         self.offering_uuid.copied()
     }
     /// `offering_name` when present and valid.
+    #[inline]
     pub fn offering_name(&self) -> Option<&str> {
         self.offering_name.as_str()
     }
     /// `user_uuid` when present and valid.
+    #[inline]
     pub fn user_uuid(&self) -> Option<Uuid> {
         self.user_uuid.copied()
     }
     /// `user_username` when present and valid.
+    #[inline]
     pub fn user_username(&self) -> Option<&str> {
         self.user_username.as_str()
     }
     /// `user_full_name` when present and valid.
+    #[inline]
     pub fn user_full_name(&self) -> Option<&str> {
         self.user_full_name.as_str()
     }
     /// `user_first_name` when present and valid.
+    #[inline]
     pub fn user_first_name(&self) -> Option<&str> {
         self.user_first_name.as_str()
     }
     /// `user_last_name` when present and valid.
+    #[inline]
     pub fn user_last_name(&self) -> Option<&str> {
         self.user_last_name.as_str()
     }
     /// `user_email` when present and valid.
+    #[inline]
     pub fn user_email(&self) -> Option<&str> {
         self.user_email.as_str()
     }
     /// `user_phone_number` when present and valid.
+    #[inline]
     pub fn user_phone_number(&self) -> Option<&str> {
         self.user_phone_number.as_str()
     }
     /// `user_organization` when present and valid.
+    #[inline]
     pub fn user_organization(&self) -> Option<&str> {
         self.user_organization.as_str()
     }
     /// `user_job_title` when present and valid.
+    #[inline]
     pub fn user_job_title(&self) -> Option<&str> {
         self.user_job_title.as_str()
     }
     /// `user_affiliations` when present and valid.
+    #[inline]
     pub fn user_affiliations(&self) -> Option<&[Lenient<String>]> {
         self.user_affiliations.as_slice()
     }
     /// `user_gender` when present and valid.
+    #[inline]
     pub fn user_gender(&self) -> Option<&serde_json::Value> {
         self.user_gender.get()
     }
     /// `user_personal_title` when present and valid.
+    #[inline]
     pub fn user_personal_title(&self) -> Option<&str> {
         self.user_personal_title.as_str()
     }
     /// `user_place_of_birth` when present and valid.
+    #[inline]
     pub fn user_place_of_birth(&self) -> Option<&str> {
         self.user_place_of_birth.as_str()
     }
     /// `user_address` when present and valid.
+    #[inline]
     pub fn user_address(&self) -> Option<&str> {
         self.user_address.as_str()
     }
     /// `user_country_of_residence` when present and valid.
+    #[inline]
     pub fn user_country_of_residence(&self) -> Option<&str> {
         self.user_country_of_residence.as_str()
     }
     /// `user_nationality` when present and valid.
+    #[inline]
     pub fn user_nationality(&self) -> Option<&str> {
         self.user_nationality.as_str()
     }
     /// `user_nationalities` when present and valid.
+    #[inline]
     pub fn user_nationalities(&self) -> Option<&[Lenient<String>]> {
         self.user_nationalities.as_slice()
     }
     /// `user_organization_country` when present and valid.
+    #[inline]
     pub fn user_organization_country(&self) -> Option<&str> {
         self.user_organization_country.as_str()
     }
     /// `user_organization_type` when present and valid.
+    #[inline]
     pub fn user_organization_type(&self) -> Option<&str> {
         self.user_organization_type.as_str()
     }
     /// `user_organization_registry_code` when present and valid.
+    #[inline]
     pub fn user_organization_registry_code(&self) -> Option<&str> {
         self.user_organization_registry_code.as_str()
     }
     /// `user_organization_vat_code` when present and valid.
+    #[inline]
     pub fn user_organization_vat_code(&self) -> Option<&str> {
         self.user_organization_vat_code.as_str()
     }
     /// `user_organization_address` when present and valid.
+    #[inline]
     pub fn user_organization_address(&self) -> Option<&str> {
         self.user_organization_address.as_str()
     }
     /// `user_eduperson_assurance` when present and valid.
+    #[inline]
     pub fn user_eduperson_assurance(&self) -> Option<&[Lenient<String>]> {
         self.user_eduperson_assurance.as_slice()
     }
     /// `user_civil_number` when present and valid.
+    #[inline]
     pub fn user_civil_number(&self) -> Option<&str> {
         self.user_civil_number.as_str()
     }
     /// `user_birth_date` when present and valid.
+    #[inline]
     pub fn user_birth_date(&self) -> Option<Date> {
         self.user_birth_date.copied()
     }
     /// `user_identity_source` when present and valid.
+    #[inline]
     pub fn user_identity_source(&self) -> Option<&str> {
         self.user_identity_source.as_str()
     }
     /// `user_active_isds` when present and valid.
+    #[inline]
     pub fn user_active_isds(&self) -> Option<&[Lenient<String>]> {
         self.user_active_isds.as_slice()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `is_restricted` when present and valid.
+    #[inline]
     pub fn is_restricted(&self) -> Option<bool> {
         self.is_restricted.copied()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&serde_json::Value> {
         self.state.get()
     }
     /// `runtime_state` when present and valid.
+    #[inline]
     pub fn runtime_state(&self) -> Option<&serde_json::Value> {
         self.runtime_state.get()
     }
     /// `service_provider_comment` when present and valid.
+    #[inline]
     pub fn service_provider_comment(&self) -> Option<&str> {
         self.service_provider_comment.as_str()
     }
     /// `service_provider_comment_url` when present and valid.
+    #[inline]
     pub fn service_provider_comment_url(&self) -> Option<&str> {
         self.service_provider_comment_url.as_str()
     }
     /// `has_consent` when present and valid.
+    #[inline]
     pub fn has_consent(&self) -> Option<bool> {
         self.has_consent.copied()
     }
     /// `requires_reconsent` when present and valid.
+    #[inline]
     pub fn requires_reconsent(&self) -> Option<bool> {
         self.requires_reconsent.copied()
     }
     /// `offering_has_active_tos` when present and valid.
+    #[inline]
     pub fn offering_has_active_tos(&self) -> Option<bool> {
         self.offering_has_active_tos.copied()
     }
     /// `has_compliance_checklist` when present and valid.
+    #[inline]
     pub fn has_compliance_checklist(&self) -> Option<bool> {
         self.has_compliance_checklist.copied()
     }
     /// `consent_data` when present and valid.
+    #[inline]
     pub fn consent_data(&self) -> Option<&serde_json::Value> {
         self.consent_data.get()
     }
     /// `is_profile_complete` when present and valid.
+    #[inline]
     pub fn is_profile_complete(&self) -> Option<bool> {
         self.is_profile_complete.copied()
     }
     /// `missing_profile_attributes` when present and valid.
+    #[inline]
     pub fn missing_profile_attributes(&self) -> Option<&[Lenient<String>]> {
         self.missing_profile_attributes.as_slice()
     }
@@ -425,10 +475,12 @@ pub struct OfferingUserServiceProviderComment {
 }
 impl OfferingUserServiceProviderComment {
     /// `service_provider_comment` when present and valid.
+    #[inline]
     pub fn service_provider_comment(&self) -> Option<&str> {
         self.service_provider_comment.as_str()
     }
     /// `service_provider_comment_url` when present and valid.
+    #[inline]
     pub fn service_provider_comment_url(&self) -> Option<&str> {
         self.service_provider_comment_url.as_str()
     }
@@ -470,6 +522,7 @@ pub struct OfferingUserUpdateRestrictionRequest {
 }
 impl OfferingUserUpdateRestrictionRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(is_restricted: bool) -> Self {
         Self {
             is_restricted,
@@ -501,6 +554,7 @@ pub struct OfferingUserUpdateRuntimeStateRequest {
 }
 impl OfferingUserUpdateRuntimeStateRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(runtime_state: serde_json::Value) -> Self {
         Self {
             runtime_state,

@@ -30,6 +30,7 @@ pub struct OrderAttachment {
 }
 impl OrderAttachment {
     /// `attachment` when present and valid.
+    #[inline]
     pub fn attachment(&self) -> Option<&str> {
         self.attachment.as_str()
     }
@@ -49,6 +50,7 @@ pub struct OrderAttachmentRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl runtime::MultipartBody for OrderAttachmentRequest {
+    #[inline]
     fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         match &self.attachment {
@@ -73,6 +75,7 @@ impl runtime::MultipartBody for OrderAttachmentRequest {
         }
         Ok(parts)
     }
+    #[inline]
     fn has_files(&self) -> bool {
         self.attachment.is_value()
     }
@@ -92,6 +95,7 @@ pub struct OrderConsumerInfoRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl runtime::MultipartBody for OrderConsumerInfoRequest {
+    #[inline]
     fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         match &self.consumer_message {
@@ -133,6 +137,7 @@ impl runtime::MultipartBody for OrderConsumerInfoRequest {
         }
         Ok(parts)
     }
+    #[inline]
     fn has_files(&self) -> bool {
         self.consumer_message_attachment.is_value()
     }
@@ -184,6 +189,7 @@ pub struct OrderCreateRequest {
 }
 impl OrderCreateRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> OrderCreateRequestBuilder {
         OrderCreateRequestBuilder::default()
     }
@@ -196,17 +202,20 @@ pub struct OrderCreateRequestBuilder {
 }
 impl OrderCreateRequestBuilder {
     /// Sets `offering` (required).
+    #[inline]
     pub fn offering(mut self, offering: impl Into<String>) -> Self {
         self.offering = Some(offering.into());
         self
     }
     /// Sets `project` (required).
+    #[inline]
     pub fn project(mut self, project: impl Into<String>) -> Self {
         self.project = Some(project.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<OrderCreateRequest, runtime::Error> {
         Ok(OrderCreateRequest {
             offering: self
@@ -266,6 +275,7 @@ pub struct OrderProviderInfoRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl runtime::MultipartBody for OrderProviderInfoRequest {
+    #[inline]
     fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         match &self.provider_message {
@@ -324,6 +334,7 @@ impl runtime::MultipartBody for OrderProviderInfoRequest {
         }
         Ok(parts)
     }
+    #[inline]
     fn has_files(&self) -> bool {
         self.provider_message_attachment.is_value()
     }
@@ -355,14 +366,17 @@ pub struct OrderUpdate {
 }
 impl OrderUpdate {
     /// `limits` when present and valid.
+    #[inline]
     pub fn limits(&self) -> Option<&serde_json::Value> {
         self.limits.get()
     }
     /// `attributes` when present and valid.
+    #[inline]
     pub fn attributes(&self) -> Option<&serde_json::Value> {
         self.attributes.get()
     }
     /// `start_date` when present and valid.
+    #[inline]
     pub fn start_date(&self) -> Option<Date> {
         self.start_date.copied()
     }

@@ -51,54 +51,67 @@ pub struct MarketplacePlanComponent {
 }
 impl MarketplacePlanComponent {
     /// `offering_uuid` when present and valid.
+    #[inline]
     pub fn offering_uuid(&self) -> Option<Uuid> {
         self.offering_uuid.copied()
     }
     /// `offering_name` when present and valid.
+    #[inline]
     pub fn offering_name(&self) -> Option<&str> {
         self.offering_name.as_str()
     }
     /// `plan_uuid` when present and valid.
+    #[inline]
     pub fn plan_uuid(&self) -> Option<Uuid> {
         self.plan_uuid.copied()
     }
     /// `plan_name` when present and valid.
+    #[inline]
     pub fn plan_name(&self) -> Option<&str> {
         self.plan_name.as_str()
     }
     /// `plan_unit` when present and valid.
+    #[inline]
     pub fn plan_unit(&self) -> Option<&serde_json::Value> {
         self.plan_unit.get()
     }
     /// `component_name` when present and valid.
+    #[inline]
     pub fn component_name(&self) -> Option<&str> {
         self.component_name.as_str()
     }
     /// `measured_unit` when present and valid.
+    #[inline]
     pub fn measured_unit(&self) -> Option<&str> {
         self.measured_unit.as_str()
     }
     /// `billing_type` when present and valid.
+    #[inline]
     pub fn billing_type(&self) -> Option<&serde_json::Value> {
         self.billing_type.get()
     }
     /// `amount` when present and valid.
+    #[inline]
     pub fn amount(&self) -> Option<i64> {
         self.amount.copied()
     }
     /// `price` when present and valid.
+    #[inline]
     pub fn price(&self) -> Option<&Decimal> {
         self.price.get()
     }
     /// `future_price` when present and valid.
+    #[inline]
     pub fn future_price(&self) -> Option<&Decimal> {
         self.future_price.get()
     }
     /// `discount_threshold` when present and valid.
+    #[inline]
     pub fn discount_threshold(&self) -> Option<i64> {
         self.discount_threshold.copied()
     }
     /// `discount_rate` when present and valid.
+    #[inline]
     pub fn discount_rate(&self) -> Option<i64> {
         self.discount_rate.copied()
     }

@@ -23,6 +23,7 @@ pub struct DiscountsUpdateRequest {
 }
 impl DiscountsUpdateRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(discounts: serde_json::Value) -> Self {
         Self {
             discounts,
@@ -70,38 +71,47 @@ pub struct MarketplacePlansUsageStatsListResponse {
 }
 impl MarketplacePlansUsageStatsListResponse {
     /// `plan_uuid` when present and valid.
+    #[inline]
     pub fn plan_uuid(&self) -> Option<Uuid> {
         self.plan_uuid.copied()
     }
     /// `plan_name` when present and valid.
+    #[inline]
     pub fn plan_name(&self) -> Option<&str> {
         self.plan_name.as_str()
     }
     /// `limit` when present and valid.
+    #[inline]
     pub fn limit(&self) -> Option<i64> {
         self.limit.copied()
     }
     /// `usage` when present and valid.
+    #[inline]
     pub fn usage(&self) -> Option<i64> {
         self.usage.copied()
     }
     /// `remaining` when present and valid.
+    #[inline]
     pub fn remaining(&self) -> Option<i64> {
         self.remaining.copied()
     }
     /// `offering_uuid` when present and valid.
+    #[inline]
     pub fn offering_uuid(&self) -> Option<Uuid> {
         self.offering_uuid.copied()
     }
     /// `offering_name` when present and valid.
+    #[inline]
     pub fn offering_name(&self) -> Option<&str> {
         self.offering_name.as_str()
     }
     /// `customer_provider_uuid` when present and valid.
+    #[inline]
     pub fn customer_provider_uuid(&self) -> Option<Uuid> {
         self.customer_provider_uuid.copied()
     }
     /// `customer_provider_name` when present and valid.
+    #[inline]
     pub fn customer_provider_name(&self) -> Option<&str> {
         self.customer_provider_name.as_str()
     }
@@ -163,6 +173,7 @@ pub struct PricesUpdateRequest {
 }
 impl PricesUpdateRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(prices: serde_json::Value) -> Self {
         Self {
             prices,
@@ -228,94 +239,116 @@ pub struct ProviderPlanDetails {
 }
 impl ProviderPlanDetails {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `article_code` when present and valid.
+    #[inline]
     pub fn article_code(&self) -> Option<&str> {
         self.article_code.as_str()
     }
     /// `max_amount` when present and valid.
+    #[inline]
     pub fn max_amount(&self) -> Option<i64> {
         self.max_amount.copied()
     }
     /// `archived` when present and valid.
+    #[inline]
     pub fn archived(&self) -> Option<bool> {
         self.archived.copied()
     }
     /// `is_active` when present and valid.
+    #[inline]
     pub fn is_active(&self) -> Option<bool> {
         self.is_active.copied()
     }
     /// `unit_price` when present and valid.
+    #[inline]
     pub fn unit_price(&self) -> Option<&Decimal> {
         self.unit_price.get()
     }
     /// `unit` when present and valid.
+    #[inline]
     pub fn unit(&self) -> Option<&models::PatchedProviderPlanDetailsRequestUnitEnum> {
         self.unit.get()
     }
     /// `init_price` when present and valid.
+    #[inline]
     pub fn init_price(&self) -> Option<&Decimal> {
         self.init_price.get()
     }
     /// `switch_price` when present and valid.
+    #[inline]
     pub fn switch_price(&self) -> Option<&Decimal> {
         self.switch_price.get()
     }
     /// `backend_id` when present and valid.
+    #[inline]
     pub fn backend_id(&self) -> Option<&str> {
         self.backend_id.as_str()
     }
     /// `organization_groups` when present and valid.
+    #[inline]
     pub fn organization_groups(
         &self,
     ) -> Option<&[Lenient<models::ProviderPlanDetailsOrganizationGroup>]> {
         self.organization_groups.as_slice()
     }
     /// `components` when present and valid.
+    #[inline]
     pub fn components(
         &self,
     ) -> Option<&[Lenient<models::ProviderPlanDetailsComponent>]> {
         self.components.as_slice()
     }
     /// `offering` when present and valid.
+    #[inline]
     pub fn offering(&self) -> Option<&str> {
         self.offering.as_str()
     }
     /// `prices` when present and valid.
+    #[inline]
     pub fn prices(&self) -> Option<&serde_json::Value> {
         self.prices.get()
     }
     /// `future_prices` when present and valid.
+    #[inline]
     pub fn future_prices(&self) -> Option<&serde_json::Value> {
         self.future_prices.get()
     }
     /// `quotas` when present and valid.
+    #[inline]
     pub fn quotas(&self) -> Option<&serde_json::Value> {
         self.quotas.get()
     }
     /// `resources_count` when present and valid.
+    #[inline]
     pub fn resources_count(&self) -> Option<i64> {
         self.resources_count.copied()
     }
     /// `plan_type` when present and valid.
+    #[inline]
     pub fn plan_type(&self) -> Option<&str> {
         self.plan_type.as_str()
     }
     /// `minimal_price` when present and valid.
+    #[inline]
     pub fn minimal_price(&self) -> Option<&str> {
         self.minimal_price.as_str()
     }
@@ -374,6 +407,7 @@ pub struct ProviderPlanDetailsRequest {
 }
 impl ProviderPlanDetailsRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> ProviderPlanDetailsRequestBuilder {
         ProviderPlanDetailsRequestBuilder::default()
     }
@@ -386,17 +420,20 @@ pub struct ProviderPlanDetailsRequestBuilder {
 }
 impl ProviderPlanDetailsRequestBuilder {
     /// Sets `name` (required).
+    #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
     /// Sets `offering` (required).
+    #[inline]
     pub fn offering(mut self, offering: impl Into<String>) -> Self {
         self.offering = Some(offering.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<ProviderPlanDetailsRequest, runtime::Error> {
         Ok(ProviderPlanDetailsRequest {
             name: self
@@ -436,6 +473,7 @@ pub struct QuotasUpdateRequest {
 }
 impl QuotasUpdateRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(quotas: serde_json::Value) -> Self {
         Self {
             quotas,

@@ -25,16 +25,19 @@ pub struct MarketplacePluginsListResponse {
 }
 impl MarketplacePluginsListResponse {
     /// `offering_type` when present and valid.
+    #[inline]
     pub fn offering_type(&self) -> Option<&str> {
         self.offering_type.as_str()
     }
     /// `components` when present and valid.
+    #[inline]
     pub fn components(
         &self,
     ) -> Option<&[Lenient<models::MarketplacePluginsListResponseComponent>]> {
         self.components.as_slice()
     }
     /// `available_limits` when present and valid.
+    #[inline]
     pub fn available_limits(&self) -> Option<&[Lenient<String>]> {
         self.available_limits.as_slice()
     }
@@ -68,18 +71,22 @@ pub struct MarketplacePluginsListResponseComponent {
 }
 impl MarketplacePluginsListResponseComponent {
     /// `type` when present and valid.
+    #[inline]
     pub fn type_(&self) -> Option<&str> {
         self.type_.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `measured_unit` when present and valid.
+    #[inline]
     pub fn measured_unit(&self) -> Option<&str> {
         self.measured_unit.as_str()
     }
     /// `billing_type` when present and valid.
+    #[inline]
     pub fn billing_type(&self) -> Option<&serde_json::Value> {
         self.billing_type.get()
     }

@@ -72,70 +72,87 @@ pub struct ProjectOrderAutoApproval {
 }
 impl ProjectOrderAutoApproval {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `project` when present and valid.
+    #[inline]
     pub fn project(&self) -> Option<&str> {
         self.project.as_str()
     }
     /// `project_name` when present and valid.
+    #[inline]
     pub fn project_name(&self) -> Option<&str> {
         self.project_name.as_str()
     }
     /// `project_uuid` when present and valid.
+    #[inline]
     pub fn project_uuid(&self) -> Option<Uuid> {
         self.project_uuid.copied()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `monthly_cost_limit` when present and valid.
+    #[inline]
     pub fn monthly_cost_limit(&self) -> Option<&Decimal> {
         self.monthly_cost_limit.get()
     }
     /// `enabled` when present and valid.
+    #[inline]
     pub fn enabled(&self) -> Option<bool> {
         self.enabled.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `created_by_uuid` when present and valid.
+    #[inline]
     pub fn created_by_uuid(&self) -> Option<Uuid> {
         self.created_by_uuid.copied()
     }
     /// `created_by_username` when present and valid.
+    #[inline]
     pub fn created_by_username(&self) -> Option<&str> {
         self.created_by_username.as_str()
     }
     /// `created_by_full_name` when present and valid.
+    #[inline]
     pub fn created_by_full_name(&self) -> Option<&str> {
         self.created_by_full_name.as_str()
     }
     /// `modified_by_uuid` when present and valid.
+    #[inline]
     pub fn modified_by_uuid(&self) -> Option<Uuid> {
         self.modified_by_uuid.copied()
     }
     /// `modified_by_username` when present and valid.
+    #[inline]
     pub fn modified_by_username(&self) -> Option<&str> {
         self.modified_by_username.as_str()
     }
     /// `modified_by_full_name` when present and valid.
+    #[inline]
     pub fn modified_by_full_name(&self) -> Option<&str> {
         self.modified_by_full_name.as_str()
     }
@@ -168,6 +185,7 @@ pub struct ProjectOrderAutoApprovalRequest {
 }
 impl ProjectOrderAutoApprovalRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(project: impl Into<String>, monthly_cost_limit: Decimal) -> Self {
         Self {
             project: project.into(),

@@ -62,6 +62,7 @@ pub struct ProjectServiceAccountRequest {
 }
 impl ProjectServiceAccountRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(project: Uuid) -> Self {
         Self {
             username: Nullable::Absent,

@@ -69,98 +69,122 @@ pub struct MarketplaceProjectUpdateRequest {
 }
 impl MarketplaceProjectUpdateRequest {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&str> {
         self.state.as_str()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<&str> {
         self.customer_uuid.as_str()
     }
     /// `offering_name` when present and valid.
+    #[inline]
     pub fn offering_name(&self) -> Option<&str> {
         self.offering_name.as_str()
     }
     /// `offering_uuid` when present and valid.
+    #[inline]
     pub fn offering_uuid(&self) -> Option<Uuid> {
         self.offering_uuid.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `reviewed_at` when present and valid.
+    #[inline]
     pub fn reviewed_at(&self) -> Option<DateTime> {
         self.reviewed_at.copied()
     }
     /// `reviewed_by_full_name` when present and valid.
+    #[inline]
     pub fn reviewed_by_full_name(&self) -> Option<&str> {
         self.reviewed_by_full_name.as_str()
     }
     /// `reviewed_by_uuid` when present and valid.
+    #[inline]
     pub fn reviewed_by_uuid(&self) -> Option<Uuid> {
         self.reviewed_by_uuid.copied()
     }
     /// `review_comment` when present and valid.
+    #[inline]
     pub fn review_comment(&self) -> Option<&str> {
         self.review_comment.as_str()
     }
     /// `old_name` when present and valid.
+    #[inline]
     pub fn old_name(&self) -> Option<&str> {
         self.old_name.as_str()
     }
     /// `new_name` when present and valid.
+    #[inline]
     pub fn new_name(&self) -> Option<&str> {
         self.new_name.as_str()
     }
     /// `old_description` when present and valid.
+    #[inline]
     pub fn old_description(&self) -> Option<&str> {
         self.old_description.as_str()
     }
     /// `new_description` when present and valid.
+    #[inline]
     pub fn new_description(&self) -> Option<&str> {
         self.new_description.as_str()
     }
     /// `old_end_date` when present and valid.
+    #[inline]
     pub fn old_end_date(&self) -> Option<Date> {
         self.old_end_date.copied()
     }
     /// `new_end_date` when present and valid.
+    #[inline]
     pub fn new_end_date(&self) -> Option<Date> {
         self.new_end_date.copied()
     }
     /// `old_oecd_fos_2007_code` when present and valid.
+    #[inline]
     pub fn old_oecd_fos_2007_code(&self) -> Option<&str> {
         self.old_oecd_fos_2007_code.as_str()
     }
     /// `old_oecd_fos_2007_label` when present and valid.
+    #[inline]
     pub fn old_oecd_fos_2007_label(&self) -> Option<&str> {
         self.old_oecd_fos_2007_label.as_str()
     }
     /// `new_oecd_fos_2007_code` when present and valid.
+    #[inline]
     pub fn new_oecd_fos_2007_code(&self) -> Option<&str> {
         self.new_oecd_fos_2007_code.as_str()
     }
     /// `new_oecd_fos_2007_label` when present and valid.
+    #[inline]
     pub fn new_oecd_fos_2007_label(&self) -> Option<&str> {
         self.new_oecd_fos_2007_label.as_str()
     }
     /// `old_is_industry` when present and valid.
+    #[inline]
     pub fn old_is_industry(&self) -> Option<bool> {
         self.old_is_industry.copied()
     }
     /// `new_is_industry` when present and valid.
+    #[inline]
     pub fn new_is_industry(&self) -> Option<bool> {
         self.new_is_industry.copied()
     }
     /// `created_by` when present and valid.
+    #[inline]
     pub fn created_by(&self) -> Option<i64> {
         self.created_by.copied()
     }

@@ -29,14 +29,17 @@ pub struct CheckUniqueBackendId {
 }
 impl CheckUniqueBackendId {
     /// `is_unique` when present and valid.
+    #[inline]
     pub fn is_unique(&self) -> Option<bool> {
         self.is_unique.copied()
     }
     /// `is_valid_format` when present and valid.
+    #[inline]
     pub fn is_valid_format(&self) -> Option<bool> {
         self.is_valid_format.copied()
     }
     /// `errors` when present and valid.
+    #[inline]
     pub fn errors(&self) -> Option<&[Lenient<String>]> {
         self.errors.as_slice()
     }
@@ -69,6 +72,7 @@ pub struct CheckUniqueBackendIdRequest {
 }
 impl CheckUniqueBackendIdRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(backend_id: impl Into<String>) -> Self {
         Self {
             backend_id: backend_id.into(),
@@ -90,10 +94,12 @@ pub struct DetailState {
 }
 impl DetailState {
     /// `detail` when present and valid.
+    #[inline]
     pub fn detail(&self) -> Option<&str> {
         self.detail.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&str> {
         self.state.as_str()
     }
@@ -115,6 +121,7 @@ pub struct EndpointUuidRequest {
 }
 impl EndpointUuidRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(uuid: Uuid) -> Self {
         Self {
             uuid,
@@ -148,6 +155,7 @@ pub struct ImportResourceRequest {
 }
 impl ImportResourceRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(backend_id: impl Into<String>, project: Uuid) -> Self {
         Self {
             backend_id: backend_id.into(),
@@ -170,6 +178,7 @@ pub struct MarkdownImageUpload {
 }
 impl MarkdownImageUpload {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
@@ -189,6 +198,7 @@ pub struct MarkdownImageUploadRequest {
 }
 impl MarkdownImageUploadRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(image: FileUpload) -> Self {
         Self {
             image,
@@ -197,6 +207,7 @@ impl MarkdownImageUploadRequest {
     }
 }
 impl runtime::MultipartBody for MarkdownImageUploadRequest {
+    #[inline]
     fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         {
@@ -208,6 +219,7 @@ impl runtime::MultipartBody for MarkdownImageUploadRequest {
         }
         Ok(parts)
     }
+    #[inline]
     fn has_files(&self) -> bool {
         true
     }
@@ -286,130 +298,162 @@ pub struct MarketplaceProviderOffering {
 }
 impl MarketplaceProviderOffering {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `expose_full_name` when present and valid.
+    #[inline]
     pub fn expose_full_name(&self) -> Option<bool> {
         self.expose_full_name.copied()
     }
     /// `expose_email` when present and valid.
+    #[inline]
     pub fn expose_email(&self) -> Option<bool> {
         self.expose_email.copied()
     }
     /// `expose_username` when present and valid.
+    #[inline]
     pub fn expose_username(&self) -> Option<bool> {
         self.expose_username.copied()
     }
     /// `expose_registration_method` when present and valid.
+    #[inline]
     pub fn expose_registration_method(&self) -> Option<bool> {
         self.expose_registration_method.copied()
     }
     /// `expose_organization` when present and valid.
+    #[inline]
     pub fn expose_organization(&self) -> Option<bool> {
         self.expose_organization.copied()
     }
     /// `expose_organization_country` when present and valid.
+    #[inline]
     pub fn expose_organization_country(&self) -> Option<bool> {
         self.expose_organization_country.copied()
     }
     /// `expose_organization_type` when present and valid.
+    #[inline]
     pub fn expose_organization_type(&self) -> Option<bool> {
         self.expose_organization_type.copied()
     }
     /// `expose_organization_registry_code` when present and valid.
+    #[inline]
     pub fn expose_organization_registry_code(&self) -> Option<bool> {
         self.expose_organization_registry_code.copied()
     }
     /// `expose_organization_vat_code` when present and valid.
+    #[inline]
     pub fn expose_organization_vat_code(&self) -> Option<bool> {
         self.expose_organization_vat_code.copied()
     }
     /// `expose_organization_address` when present and valid.
+    #[inline]
     pub fn expose_organization_address(&self) -> Option<bool> {
         self.expose_organization_address.copied()
     }
     /// `expose_affiliations` when present and valid.
+    #[inline]
     pub fn expose_affiliations(&self) -> Option<bool> {
         self.expose_affiliations.copied()
     }
     /// `expose_phone_number` when present and valid.
+    #[inline]
     pub fn expose_phone_number(&self) -> Option<bool> {
         self.expose_phone_number.copied()
     }
     /// `expose_job_title` when present and valid.
+    #[inline]
     pub fn expose_job_title(&self) -> Option<bool> {
         self.expose_job_title.copied()
     }
     /// `expose_gender` when present and valid.
+    #[inline]
     pub fn expose_gender(&self) -> Option<bool> {
         self.expose_gender.copied()
     }
     /// `expose_personal_title` when present and valid.
+    #[inline]
     pub fn expose_personal_title(&self) -> Option<bool> {
         self.expose_personal_title.copied()
     }
     /// `expose_place_of_birth` when present and valid.
+    #[inline]
     pub fn expose_place_of_birth(&self) -> Option<bool> {
         self.expose_place_of_birth.copied()
     }
     /// `expose_address` when present and valid.
+    #[inline]
     pub fn expose_address(&self) -> Option<bool> {
         self.expose_address.copied()
     }
     /// `expose_country_of_residence` when present and valid.
+    #[inline]
     pub fn expose_country_of_residence(&self) -> Option<bool> {
         self.expose_country_of_residence.copied()
     }
     /// `expose_nationality` when present and valid.
+    #[inline]
     pub fn expose_nationality(&self) -> Option<bool> {
         self.expose_nationality.copied()
     }
     /// `expose_nationalities` when present and valid.
+    #[inline]
     pub fn expose_nationalities(&self) -> Option<bool> {
         self.expose_nationalities.copied()
     }
     /// `expose_eduperson_assurance` when present and valid.
+    #[inline]
     pub fn expose_eduperson_assurance(&self) -> Option<bool> {
         self.expose_eduperson_assurance.copied()
     }
     /// `expose_identity_source` when present and valid.
+    #[inline]
     pub fn expose_identity_source(&self) -> Option<bool> {
         self.expose_identity_source.copied()
     }
     /// `expose_civil_number` when present and valid.
+    #[inline]
     pub fn expose_civil_number(&self) -> Option<bool> {
         self.expose_civil_number.copied()
     }
     /// `expose_birth_date` when present and valid.
+    #[inline]
     pub fn expose_birth_date(&self) -> Option<bool> {
         self.expose_birth_date.copied()
     }
     /// `expose_active_isds` when present and valid.
+    #[inline]
     pub fn expose_active_isds(&self) -> Option<bool> {
         self.expose_active_isds.copied()
     }
     /// `exposed_fields` when present and valid.
+    #[inline]
     pub fn exposed_fields(&self) -> Option<&[Lenient<String>]> {
         self.exposed_fields.as_slice()
     }
     /// `is_default` when present and valid.
+    #[inline]
     pub fn is_default(&self) -> Option<bool> {
         self.is_default.copied()
     }
     /// `offering_uuid` when present and valid.
+    #[inline]
     pub fn offering_uuid(&self) -> Option<Uuid> {
         self.offering_uuid.copied()
     }
     /// `offering_name` when present and valid.
+    #[inline]
     pub fn offering_name(&self) -> Option<&str> {
         self.offering_name.as_str()
     }
@@ -545,110 +589,137 @@ pub struct MarketplaceProviderOfferingsAddPartitionResponse {
 }
 impl MarketplaceProviderOfferingsAddPartitionResponse {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `offering` when present and valid.
+    #[inline]
     pub fn offering(&self) -> Option<Uuid> {
         self.offering.copied()
     }
     /// `offering_name` when present and valid.
+    #[inline]
     pub fn offering_name(&self) -> Option<&str> {
         self.offering_name.as_str()
     }
     /// `partition_name` when present and valid.
+    #[inline]
     pub fn partition_name(&self) -> Option<&str> {
         self.partition_name.as_str()
     }
     /// `cpu_arch` when present and valid.
+    #[inline]
     pub fn cpu_arch(&self) -> Option<&str> {
         self.cpu_arch.as_str()
     }
     /// `gpu_arch` when present and valid.
+    #[inline]
     pub fn gpu_arch(&self) -> Option<&str> {
         self.gpu_arch.as_str()
     }
     /// `cpu_bind` when present and valid.
+    #[inline]
     pub fn cpu_bind(&self) -> Option<i64> {
         self.cpu_bind.copied()
     }
     /// `def_cpu_per_gpu` when present and valid.
+    #[inline]
     pub fn def_cpu_per_gpu(&self) -> Option<i64> {
         self.def_cpu_per_gpu.copied()
     }
     /// `max_cpus_per_node` when present and valid.
+    #[inline]
     pub fn max_cpus_per_node(&self) -> Option<i64> {
         self.max_cpus_per_node.copied()
     }
     /// `max_cpus_per_socket` when present and valid.
+    #[inline]
     pub fn max_cpus_per_socket(&self) -> Option<i64> {
         self.max_cpus_per_socket.copied()
     }
     /// `def_mem_per_cpu` when present and valid.
+    #[inline]
     pub fn def_mem_per_cpu(&self) -> Option<i64> {
         self.def_mem_per_cpu.copied()
     }
     /// `def_mem_per_gpu` when present and valid.
+    #[inline]
     pub fn def_mem_per_gpu(&self) -> Option<i64> {
         self.def_mem_per_gpu.copied()
     }
     /// `def_mem_per_node` when present and valid.
+    #[inline]
     pub fn def_mem_per_node(&self) -> Option<i64> {
         self.def_mem_per_node.copied()
     }
     /// `max_mem_per_cpu` when present and valid.
+    #[inline]
     pub fn max_mem_per_cpu(&self) -> Option<i64> {
         self.max_mem_per_cpu.copied()
     }
     /// `max_mem_per_node` when present and valid.
+    #[inline]
     pub fn max_mem_per_node(&self) -> Option<i64> {
         self.max_mem_per_node.copied()
     }
     /// `default_time` when present and valid.
+    #[inline]
     pub fn default_time(&self) -> Option<i64> {
         self.default_time.copied()
     }
     /// `max_time` when present and valid.
+    #[inline]
     pub fn max_time(&self) -> Option<i64> {
         self.max_time.copied()
     }
     /// `grace_time` when present and valid.
+    #[inline]
     pub fn grace_time(&self) -> Option<i64> {
         self.grace_time.copied()
     }
     /// `max_nodes` when present and valid.
+    #[inline]
     pub fn max_nodes(&self) -> Option<i64> {
         self.max_nodes.copied()
     }
     /// `min_nodes` when present and valid.
+    #[inline]
     pub fn min_nodes(&self) -> Option<i64> {
         self.min_nodes.copied()
     }
     /// `exclusive_topo` when present and valid.
+    #[inline]
     pub fn exclusive_topo(&self) -> Option<bool> {
         self.exclusive_topo.copied()
     }
     /// `exclusive_user` when present and valid.
+    #[inline]
     pub fn exclusive_user(&self) -> Option<bool> {
         self.exclusive_user.copied()
     }
     /// `priority_tier` when present and valid.
+    #[inline]
     pub fn priority_tier(&self) -> Option<i64> {
         self.priority_tier.copied()
     }
     /// `qos` when present and valid.
+    #[inline]
     pub fn qos(&self) -> Option<&str> {
         self.qos.as_str()
     }
     /// `req_resv` when present and valid.
+    #[inline]
     pub fn req_resv(&self) -> Option<bool> {
         self.req_resv.copied()
     }
@@ -692,34 +763,42 @@ pub struct MarketplaceProviderOfferingsComponentStatsListResponse {
 }
 impl MarketplaceProviderOfferingsComponentStatsListResponse {
     /// `period` when present and valid.
+    #[inline]
     pub fn period(&self) -> Option<&str> {
         self.period.as_str()
     }
     /// `billing_period` when present and valid.
+    #[inline]
     pub fn billing_period(&self) -> Option<&str> {
         self.billing_period.as_str()
     }
     /// `date` when present and valid.
+    #[inline]
     pub fn date(&self) -> Option<&str> {
         self.date.as_str()
     }
     /// `usage` when present and valid.
+    #[inline]
     pub fn usage(&self) -> Option<i64> {
         self.usage.copied()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `measured_unit` when present and valid.
+    #[inline]
     pub fn measured_unit(&self) -> Option<&str> {
         self.measured_unit.as_str()
     }
     /// `type` when present and valid.
+    #[inline]
     pub fn type_(&self) -> Option<&str> {
         self.type_.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
@@ -755,18 +834,22 @@ pub struct MarketplaceProviderOfferingsCostsListResponse {
 }
 impl MarketplaceProviderOfferingsCostsListResponse {
     /// `period` when present and valid.
+    #[inline]
     pub fn period(&self) -> Option<&str> {
         self.period.as_str()
     }
     /// `price` when present and valid.
+    #[inline]
     pub fn price(&self) -> Option<&Decimal> {
         self.price.get()
     }
     /// `tax` when present and valid.
+    #[inline]
     pub fn tax(&self) -> Option<&Decimal> {
         self.tax.get()
     }
     /// `total` when present and valid.
+    #[inline]
     pub fn total(&self) -> Option<&Decimal> {
         self.total.get()
     }
@@ -792,14 +875,17 @@ pub struct MarketplaceProviderOfferingsGroupsListResponse {
 }
 impl MarketplaceProviderOfferingsGroupsListResponse {
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<&str> {
         self.customer_uuid.as_str()
     }
     /// `offerings` when present and valid.
+    #[inline]
     pub fn offerings(
         &self,
     ) -> Option<
@@ -830,10 +916,12 @@ pub struct MarketplaceProviderOfferingsGroupsListResponseOffering {
 }
 impl MarketplaceProviderOfferingsGroupsListResponseOffering {
     /// `offering_name` when present and valid.
+    #[inline]
     pub fn offering_name(&self) -> Option<&str> {
         self.offering_name.as_str()
     }
     /// `offering_uuid` when present and valid.
+    #[inline]
     pub fn offering_uuid(&self) -> Option<Uuid> {
         self.offering_uuid.copied()
     }
@@ -871,18 +959,22 @@ pub struct MarketplaceProviderOfferingsImportableResourcesListResponse {
 }
 impl MarketplaceProviderOfferingsImportableResourcesListResponse {
     /// `backend_id` when present and valid.
+    #[inline]
     pub fn backend_id(&self) -> Option<&str> {
         self.backend_id.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `type` when present and valid.
+    #[inline]
     pub fn type_(&self) -> Option<&str> {
         self.type_.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
@@ -922,6 +1014,7 @@ pub struct MarketplaceProviderOfferingsStateCountersRetrieveResponse {
 }
 impl MarketplaceProviderOfferingsStateCountersRetrieveResponse {
     /// `resources` when present and valid.
+    #[inline]
     pub fn resources(
         &self,
     ) -> Option<
@@ -932,6 +1025,7 @@ impl MarketplaceProviderOfferingsStateCountersRetrieveResponse {
         self.resources.as_slice()
     }
     /// `users` when present and valid.
+    #[inline]
     pub fn users(
         &self,
     ) -> Option<
@@ -959,10 +1053,12 @@ pub struct MarketplaceProviderOfferingsStateCountersRetrieveResponseResource {
 }
 impl MarketplaceProviderOfferingsStateCountersRetrieveResponseResource {
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&str> {
         self.state.as_str()
     }
     /// `count` when present and valid.
+    #[inline]
     pub fn count(&self) -> Option<i64> {
         self.count.copied()
     }
@@ -984,10 +1080,12 @@ pub struct MarketplaceProviderOfferingsStatsRetrieveResponse {
 }
 impl MarketplaceProviderOfferingsStatsRetrieveResponse {
     /// `resources_count` when present and valid.
+    #[inline]
     pub fn resources_count(&self) -> Option<i64> {
         self.resources_count.copied()
     }
     /// `customers_count` when present and valid.
+    #[inline]
     pub fn customers_count(&self) -> Option<i64> {
         self.customers_count.copied()
     }
@@ -1061,30 +1159,37 @@ pub struct MarketplaceProviderOfferingsTosStatsRetrieveResponse {
 }
 impl MarketplaceProviderOfferingsTosStatsRetrieveResponse {
     /// `active_users_count` when present and valid.
+    #[inline]
     pub fn active_users_count(&self) -> Option<i64> {
         self.active_users_count.copied()
     }
     /// `total_users_count` when present and valid.
+    #[inline]
     pub fn total_users_count(&self) -> Option<i64> {
         self.total_users_count.copied()
     }
     /// `active_users_percentage` when present and valid.
+    #[inline]
     pub fn active_users_percentage(&self) -> Option<&Decimal> {
         self.active_users_percentage.get()
     }
     /// `accepted_consents_count` when present and valid.
+    #[inline]
     pub fn accepted_consents_count(&self) -> Option<i64> {
         self.accepted_consents_count.copied()
     }
     /// `revoked_consents_count` when present and valid.
+    #[inline]
     pub fn revoked_consents_count(&self) -> Option<i64> {
         self.revoked_consents_count.copied()
     }
     /// `total_consents_count` when present and valid.
+    #[inline]
     pub fn total_consents_count(&self) -> Option<i64> {
         self.total_consents_count.copied()
     }
     /// `revoked_consents_over_time` when present and valid.
+    #[inline]
     pub fn revoked_consents_over_time(
         &self,
     ) -> Option<
@@ -1095,6 +1200,7 @@ impl MarketplaceProviderOfferingsTosStatsRetrieveResponse {
         self.revoked_consents_over_time.as_slice()
     }
     /// `tos_version_adoption` when present and valid.
+    #[inline]
     pub fn tos_version_adoption(
         &self,
     ) -> Option<
@@ -1105,6 +1211,7 @@ impl MarketplaceProviderOfferingsTosStatsRetrieveResponse {
         self.tos_version_adoption.as_slice()
     }
     /// `active_users_over_time` when present and valid.
+    #[inline]
     pub fn active_users_over_time(
         &self,
     ) -> Option<
@@ -1115,6 +1222,7 @@ impl MarketplaceProviderOfferingsTosStatsRetrieveResponse {
         self.active_users_over_time.as_slice()
     }
     /// `accepted_consents_over_time` when present and valid.
+    #[inline]
     pub fn accepted_consents_over_time(
         &self,
     ) -> Option<
@@ -1154,10 +1262,12 @@ pub struct MarketplaceProviderOfferingsTosStatsRetrieveResponseAcceptedConsentsO
 }
 impl MarketplaceProviderOfferingsTosStatsRetrieveResponseAcceptedConsentsOverTime {
     /// `date` when present and valid.
+    #[inline]
     pub fn date(&self) -> Option<Date> {
         self.date.copied()
     }
     /// `count` when present and valid.
+    #[inline]
     pub fn count(&self) -> Option<i64> {
         self.count.copied()
     }
@@ -1183,10 +1293,12 @@ pub struct MarketplaceProviderOfferingsTosStatsRetrieveResponseTosVersionAdoptio
 }
 impl MarketplaceProviderOfferingsTosStatsRetrieveResponseTosVersionAdoption {
     /// `version` when present and valid.
+    #[inline]
     pub fn version(&self) -> Option<&str> {
         self.version.as_str()
     }
     /// `users_count` when present and valid.
+    #[inline]
     pub fn users_count(&self) -> Option<i64> {
         self.users_count.copied()
     }
@@ -1206,6 +1318,7 @@ pub struct MarketplaceProviderOfferingsUserHasResourceAccessRetrieveResponse {
 }
 impl MarketplaceProviderOfferingsUserHasResourceAccessRetrieveResponse {
     /// `has_access` when present and valid.
+    #[inline]
     pub fn has_access(&self) -> Option<bool> {
         self.has_access.copied()
     }
@@ -1235,6 +1348,7 @@ pub struct MoveOfferingRequest {
 }
 impl MoveOfferingRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(customer: impl Into<String>, preserve_permissions: bool) -> Self {
         Self {
             customer: customer.into(),
@@ -1255,6 +1369,7 @@ pub struct NestedEndpoint {
 }
 impl NestedEndpoint {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
@@ -1278,6 +1393,7 @@ pub struct NestedEndpointRequest {
 }
 impl NestedEndpointRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> NestedEndpointRequestBuilder {
         NestedEndpointRequestBuilder::default()
     }
@@ -1290,17 +1406,20 @@ pub struct NestedEndpointRequestBuilder {
 }
 impl NestedEndpointRequestBuilder {
     /// Sets `name` (required).
+    #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
     /// Sets `url` (required).
+    #[inline]
     pub fn url(mut self, url: impl Into<String>) -> Self {
         self.url = Some(url.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<NestedEndpointRequest, runtime::Error> {
         Ok(NestedEndpointRequest {
             name: self
@@ -1438,6 +1557,7 @@ pub struct OfferingComponentRequest {
 }
 impl OfferingComponentRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> OfferingComponentRequestBuilder {
         OfferingComponentRequestBuilder::default()
     }
@@ -1451,6 +1571,7 @@ pub struct OfferingComponentRequestBuilder {
 }
 impl OfferingComponentRequestBuilder {
     /// Sets `billing_type` (required).
+    #[inline]
     pub fn billing_type(
         mut self,
         billing_type: models::OfferingComponentRequestBillingTypeEnum,
@@ -1459,17 +1580,20 @@ impl OfferingComponentRequestBuilder {
         self
     }
     /// Sets `type` (required).
+    #[inline]
     pub fn type_(mut self, type_: impl Into<String>) -> Self {
         self.type_ = Some(type_.into());
         self
     }
     /// Sets `name` (required).
+    #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<OfferingComponentRequest, runtime::Error> {
         Ok(OfferingComponentRequest {
             billing_type: self
@@ -1637,6 +1761,7 @@ pub struct OfferingCreateRequest {
 }
 impl OfferingCreateRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> OfferingCreateRequestBuilder {
         OfferingCreateRequestBuilder::default()
     }
@@ -1650,22 +1775,26 @@ pub struct OfferingCreateRequestBuilder {
 }
 impl OfferingCreateRequestBuilder {
     /// Sets `name` (required).
+    #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
     /// Sets `category` (required).
+    #[inline]
     pub fn category(mut self, category: impl Into<String>) -> Self {
         self.category = Some(category.into());
         self
     }
     /// Sets `type` (required).
+    #[inline]
     pub fn type_(mut self, type_: impl Into<String>) -> Self {
         self.type_ = Some(type_.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<OfferingCreateRequest, runtime::Error> {
         Ok(OfferingCreateRequest {
             name: self
@@ -1716,6 +1845,7 @@ impl OfferingCreateRequestBuilder {
     }
 }
 impl runtime::MultipartBody for OfferingCreateRequest {
+    #[inline]
     fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         {
@@ -2262,6 +2392,7 @@ impl runtime::MultipartBody for OfferingCreateRequest {
         }
         Ok(parts)
     }
+    #[inline]
     fn has_files(&self) -> bool {
         self.thumbnail.is_value() || self.image.is_value()
     }
@@ -2280,6 +2411,7 @@ pub struct OfferingCreateRequestOptions {
 }
 impl OfferingCreateRequestOptions {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(order: Vec<String>, options: serde_json::Value) -> Self {
         Self {
             order,
@@ -2325,6 +2457,7 @@ pub struct OfferingCreateRequestPlan {
 }
 impl OfferingCreateRequestPlan {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -2784,6 +2917,7 @@ pub struct OfferingDescriptionUpdateRequest {
 }
 impl OfferingDescriptionUpdateRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(category: impl Into<String>) -> Self {
         Self {
             category: category.into(),
@@ -2819,22 +2953,27 @@ pub struct OfferingExportParameters {
 }
 impl OfferingExportParameters {
     /// `offering_uuid` when present and valid.
+    #[inline]
     pub fn offering_uuid(&self) -> Option<Uuid> {
         self.offering_uuid.copied()
     }
     /// `offering_name` when present and valid.
+    #[inline]
     pub fn offering_name(&self) -> Option<&str> {
         self.offering_name.as_str()
     }
     /// `export_data` when present and valid.
+    #[inline]
     pub fn export_data(&self) -> Option<&serde_json::Value> {
         self.export_data.get()
     }
     /// `exported_components` when present and valid.
+    #[inline]
     pub fn exported_components(&self) -> Option<&[Lenient<String>]> {
         self.exported_components.as_slice()
     }
     /// `export_timestamp` when present and valid.
+    #[inline]
     pub fn export_timestamp(&self) -> Option<DateTime> {
         self.export_timestamp.copied()
     }
@@ -2927,6 +3066,7 @@ pub struct OfferingGroupAssignRequest {
 }
 impl OfferingGroupAssignRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(offering_group: Uuid) -> Self {
         Self {
             offering_group,
@@ -2964,22 +3104,27 @@ pub struct OfferingImportParameters {
 }
 impl OfferingImportParameters {
     /// `imported_offering_uuid` when present and valid.
+    #[inline]
     pub fn imported_offering_uuid(&self) -> Option<Uuid> {
         self.imported_offering_uuid.copied()
     }
     /// `imported_offering_name` when present and valid.
+    #[inline]
     pub fn imported_offering_name(&self) -> Option<&str> {
         self.imported_offering_name.as_str()
     }
     /// `imported_components` when present and valid.
+    #[inline]
     pub fn imported_components(&self) -> Option<&[Lenient<String>]> {
         self.imported_components.as_slice()
     }
     /// `warnings` when present and valid.
+    #[inline]
     pub fn warnings(&self) -> Option<&[Lenient<String>]> {
         self.warnings.as_slice()
     }
     /// `import_timestamp` when present and valid.
+    #[inline]
     pub fn import_timestamp(&self) -> Option<DateTime> {
         self.import_timestamp.copied()
     }
@@ -3070,6 +3215,7 @@ pub struct OfferingImportParametersRequest {
 }
 impl OfferingImportParametersRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(offering_data: serde_json::Value) -> Self {
         Self {
             customer: Nullable::Absent,
@@ -3330,6 +3476,7 @@ pub struct OfferingIntegrationUpdateRequestSecretOptionsEnviron {
 }
 impl OfferingIntegrationUpdateRequestSecretOptionsEnviron {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> OfferingIntegrationUpdateRequestSecretOptionsEnvironBuilder {
         OfferingIntegrationUpdateRequestSecretOptionsEnvironBuilder::default()
     }
@@ -3342,17 +3489,20 @@ pub struct OfferingIntegrationUpdateRequestSecretOptionsEnvironBuilder {
 }
 impl OfferingIntegrationUpdateRequestSecretOptionsEnvironBuilder {
     /// Sets `name` (required).
+    #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
     /// Sets `value` (required).
+    #[inline]
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<OfferingIntegrationUpdateRequestSecretOptionsEnviron, runtime::Error> {
@@ -3391,6 +3541,7 @@ pub struct OfferingIntegrationUpdateRequestSecretOptionsIpv4ExternalIpMapping {
 }
 impl OfferingIntegrationUpdateRequestSecretOptionsIpv4ExternalIpMapping {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> OfferingIntegrationUpdateRequestSecretOptionsIpv4ExternalIpMappingBuilder {
         OfferingIntegrationUpdateRequestSecretOptionsIpv4ExternalIpMappingBuilder::default()
     }
@@ -3403,17 +3554,20 @@ pub struct OfferingIntegrationUpdateRequestSecretOptionsIpv4ExternalIpMappingBui
 }
 impl OfferingIntegrationUpdateRequestSecretOptionsIpv4ExternalIpMappingBuilder {
     /// Sets `floating_ip` (required).
+    #[inline]
     pub fn floating_ip(mut self, floating_ip: impl Into<String>) -> Self {
         self.floating_ip = Some(floating_ip.into());
         self
     }
     /// Sets `external_ip` (required).
+    #[inline]
     pub fn external_ip(mut self, external_ip: impl Into<String>) -> Self {
         self.external_ip = Some(external_ip.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<
@@ -3451,6 +3605,7 @@ pub struct OfferingLocationUpdateRequest {
 }
 impl OfferingLocationUpdateRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> OfferingLocationUpdateRequestBuilder {
         OfferingLocationUpdateRequestBuilder::default()
     }
@@ -3463,17 +3618,20 @@ pub struct OfferingLocationUpdateRequestBuilder {
 }
 impl OfferingLocationUpdateRequestBuilder {
     /// Sets `latitude` (required).
+    #[inline]
     pub fn latitude(mut self, latitude: f64) -> Self {
         self.latitude = Some(latitude);
         self
     }
     /// Sets `longitude` (required).
+    #[inline]
     pub fn longitude(mut self, longitude: f64) -> Self {
         self.longitude = Some(longitude);
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<OfferingLocationUpdateRequest, runtime::Error> {
         Ok(OfferingLocationUpdateRequest {
             latitude: self
@@ -3504,6 +3662,7 @@ pub struct OfferingOptionsUpdateRequest {
 }
 impl OfferingOptionsUpdateRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(options: models::OfferingCreateRequestOptions) -> Self {
         Self {
             options,
@@ -3557,6 +3716,7 @@ pub struct OfferingOverviewUpdateRequest {
 }
 impl OfferingOverviewUpdateRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -3695,6 +3855,7 @@ pub struct OfferingPartitionRequest {
 }
 impl OfferingPartitionRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(offering: Uuid, partition_name: impl Into<String>) -> Self {
         Self {
             offering,
@@ -3762,6 +3923,7 @@ pub struct OfferingResourceOptionsUpdateRequest {
 }
 impl OfferingResourceOptionsUpdateRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(resource_options: models::OfferingCreateRequestOptions) -> Self {
         Self {
             resource_options,
@@ -3781,6 +3943,7 @@ pub struct OfferingSoftwareCatalog {
 }
 impl OfferingSoftwareCatalog {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
@@ -3815,6 +3978,7 @@ pub struct OfferingSoftwareCatalogRequest {
 }
 impl OfferingSoftwareCatalogRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> OfferingSoftwareCatalogRequestBuilder {
         OfferingSoftwareCatalogRequestBuilder::default()
     }
@@ -3827,17 +3991,20 @@ pub struct OfferingSoftwareCatalogRequestBuilder {
 }
 impl OfferingSoftwareCatalogRequestBuilder {
     /// Sets `offering` (required).
+    #[inline]
     pub fn offering(mut self, offering: Uuid) -> Self {
         self.offering = Some(offering);
         self
     }
     /// Sets `catalog` (required).
+    #[inline]
     pub fn catalog(mut self, catalog: Uuid) -> Self {
         self.catalog = Some(catalog);
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<OfferingSoftwareCatalogRequest, runtime::Error> {
         Ok(OfferingSoftwareCatalogRequest {
             offering: self
@@ -3895,50 +4062,62 @@ pub struct OfferingSoftwareCatalogUpdate {
 }
 impl OfferingSoftwareCatalogUpdate {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `offering` when present and valid.
+    #[inline]
     pub fn offering(&self) -> Option<Uuid> {
         self.offering.copied()
     }
     /// `catalog` when present and valid.
+    #[inline]
     pub fn catalog(&self) -> Option<Uuid> {
         self.catalog.copied()
     }
     /// `offering_name` when present and valid.
+    #[inline]
     pub fn offering_name(&self) -> Option<&str> {
         self.offering_name.as_str()
     }
     /// `catalog_name` when present and valid.
+    #[inline]
     pub fn catalog_name(&self) -> Option<&str> {
         self.catalog_name.as_str()
     }
     /// `catalog_version` when present and valid.
+    #[inline]
     pub fn catalog_version(&self) -> Option<&str> {
         self.catalog_version.as_str()
     }
     /// `enabled_cpu_family` when present and valid.
+    #[inline]
     pub fn enabled_cpu_family(&self) -> Option<&serde_json::Value> {
         self.enabled_cpu_family.get()
     }
     /// `enabled_cpu_microarchitectures` when present and valid.
+    #[inline]
     pub fn enabled_cpu_microarchitectures(&self) -> Option<&serde_json::Value> {
         self.enabled_cpu_microarchitectures.get()
     }
     /// `partition` when present and valid.
+    #[inline]
     pub fn partition(&self) -> Option<Uuid> {
         self.partition.copied()
     }
     /// `partition_name` when present and valid.
+    #[inline]
     pub fn partition_name(&self) -> Option<&str> {
         self.partition_name.as_str()
     }
@@ -3963,6 +4142,7 @@ pub struct OfferingThumbnailRequest {
 }
 impl OfferingThumbnailRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(thumbnail: FileUpload) -> Self {
         Self {
             thumbnail,
@@ -3971,6 +4151,7 @@ impl OfferingThumbnailRequest {
     }
 }
 impl runtime::MultipartBody for OfferingThumbnailRequest {
+    #[inline]
     fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         {
@@ -3986,6 +4167,7 @@ impl runtime::MultipartBody for OfferingThumbnailRequest {
         }
         Ok(parts)
     }
+    #[inline]
     fn has_files(&self) -> bool {
         true
     }
@@ -4003,6 +4185,7 @@ pub struct OfferingTypeUpdateRequest {
 }
 impl OfferingTypeUpdateRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(type_: impl Into<String>) -> Self {
         Self {
             type_: type_.into(),
@@ -4266,26 +4449,32 @@ pub struct ProviderOfferingCustomer {
 }
 impl ProviderOfferingCustomer {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `slug` when present and valid.
+    #[inline]
     pub fn slug(&self) -> Option<&str> {
         self.slug.as_str()
     }
     /// `abbreviation` when present and valid.
+    #[inline]
     pub fn abbreviation(&self) -> Option<&str> {
         self.abbreviation.as_str()
     }
     /// `phone_number` when present and valid.
+    #[inline]
     pub fn phone_number(&self) -> Option<&str> {
         self.phone_number.as_str()
     }
     /// `email` when present and valid.
+    #[inline]
     pub fn email(&self) -> Option<&str> {
         self.email.as_str()
     }
@@ -4483,328 +4672,406 @@ pub struct ProviderOfferingDetails {
 }
 impl ProviderOfferingDetails {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `slug` when present and valid.
+    #[inline]
     pub fn slug(&self) -> Option<&str> {
         self.slug.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `full_description` when present and valid.
+    #[inline]
     pub fn full_description(&self) -> Option<&str> {
         self.full_description.as_str()
     }
     /// `privacy_policy_link` when present and valid.
+    #[inline]
     pub fn privacy_policy_link(&self) -> Option<&str> {
         self.privacy_policy_link.as_str()
     }
     /// `helpdesk_url` when present and valid.
+    #[inline]
     pub fn helpdesk_url(&self) -> Option<&str> {
         self.helpdesk_url.as_str()
     }
     /// `documentation_url` when present and valid.
+    #[inline]
     pub fn documentation_url(&self) -> Option<&str> {
         self.documentation_url.as_str()
     }
     /// `access_url` when present and valid.
+    #[inline]
     pub fn access_url(&self) -> Option<&str> {
         self.access_url.as_str()
     }
     /// `endpoints` when present and valid.
+    #[inline]
     pub fn endpoints(
         &self,
     ) -> Option<&[Lenient<models::ProviderOfferingDetailsEndpoint>]> {
         self.endpoints.as_slice()
     }
     /// `software_catalogs` when present and valid.
+    #[inline]
     pub fn software_catalogs(
         &self,
     ) -> Option<&[Lenient<models::ProviderOfferingDetailsSoftwareCatalog>]> {
         self.software_catalogs.as_slice()
     }
     /// `partitions` when present and valid.
+    #[inline]
     pub fn partitions(
         &self,
     ) -> Option<&[Lenient<models::ProviderOfferingDetailsPartition>]> {
         self.partitions.as_slice()
     }
     /// `customer` when present and valid.
+    #[inline]
     pub fn customer(&self) -> Option<&str> {
         self.customer.as_str()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `project` when present and valid.
+    #[inline]
     pub fn project(&self) -> Option<&str> {
         self.project.as_str()
     }
     /// `project_uuid` when present and valid.
+    #[inline]
     pub fn project_uuid(&self) -> Option<Uuid> {
         self.project_uuid.copied()
     }
     /// `project_name` when present and valid.
+    #[inline]
     pub fn project_name(&self) -> Option<&str> {
         self.project_name.as_str()
     }
     /// `category` when present and valid.
+    #[inline]
     pub fn category(&self) -> Option<&str> {
         self.category.as_str()
     }
     /// `category_uuid` when present and valid.
+    #[inline]
     pub fn category_uuid(&self) -> Option<Uuid> {
         self.category_uuid.copied()
     }
     /// `category_title` when present and valid.
+    #[inline]
     pub fn category_title(&self) -> Option<&str> {
         self.category_title.as_str()
     }
     /// `attributes` when present and valid.
+    #[inline]
     pub fn attributes(&self) -> Option<&serde_json::Value> {
         self.attributes.get()
     }
     /// `options` when present and valid.
+    #[inline]
     pub fn options(&self) -> Option<&serde_json::Value> {
         self.options.get()
     }
     /// `resource_options` when present and valid.
+    #[inline]
     pub fn resource_options(&self) -> Option<&serde_json::Value> {
         self.resource_options.get()
     }
     /// `components` when present and valid.
+    #[inline]
     pub fn components(
         &self,
     ) -> Option<&[Lenient<models::ProviderOfferingDetailsComponent>]> {
         self.components.as_slice()
     }
     /// `plugin_options` when present and valid.
+    #[inline]
     pub fn plugin_options(&self) -> Option<&serde_json::Value> {
         self.plugin_options.get()
     }
     /// `secret_options` when present and valid.
+    #[inline]
     pub fn secret_options(&self) -> Option<&serde_json::Value> {
         self.secret_options.get()
     }
     /// `service_attributes` when present and valid.
+    #[inline]
     pub fn service_attributes(&self) -> Option<&serde_json::Value> {
         self.service_attributes.get()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&serde_json::Value> {
         self.state.get()
     }
     /// `vendor_details` when present and valid.
+    #[inline]
     pub fn vendor_details(&self) -> Option<&str> {
         self.vendor_details.as_str()
     }
     /// `getting_started` when present and valid.
+    #[inline]
     pub fn getting_started(&self) -> Option<&str> {
         self.getting_started.as_str()
     }
     /// `integration_guide` when present and valid.
+    #[inline]
     pub fn integration_guide(&self) -> Option<&str> {
         self.integration_guide.as_str()
     }
     /// `thumbnail` when present and valid.
+    #[inline]
     pub fn thumbnail(&self) -> Option<&str> {
         self.thumbnail.as_str()
     }
     /// `order_count` when present and valid.
+    #[inline]
     pub fn order_count(&self) -> Option<i64> {
         self.order_count.copied()
     }
     /// `plans` when present and valid.
+    #[inline]
     pub fn plans(&self) -> Option<&[Lenient<models::MarketplacePublicOffering>]> {
         self.plans.as_slice()
     }
     /// `screenshots` when present and valid.
+    #[inline]
     pub fn screenshots(
         &self,
     ) -> Option<&[Lenient<models::ProviderOfferingDetailsScreenshot>]> {
         self.screenshots.as_slice()
     }
     /// `type` when present and valid.
+    #[inline]
     pub fn type_(&self) -> Option<&str> {
         self.type_.as_str()
     }
     /// `shared` when present and valid.
+    #[inline]
     pub fn shared(&self) -> Option<bool> {
         self.shared.copied()
     }
     /// `billable` when present and valid.
+    #[inline]
     pub fn billable(&self) -> Option<bool> {
         self.billable.copied()
     }
     /// `scope` when present and valid.
+    #[inline]
     pub fn scope(&self) -> Option<&str> {
         self.scope.as_str()
     }
     /// `scope_uuid` when present and valid.
+    #[inline]
     pub fn scope_uuid(&self) -> Option<Uuid> {
         self.scope_uuid.copied()
     }
     /// `scope_name` when present and valid.
+    #[inline]
     pub fn scope_name(&self) -> Option<&str> {
         self.scope_name.as_str()
     }
     /// `scope_state` when present and valid.
+    #[inline]
     pub fn scope_state(&self) -> Option<&serde_json::Value> {
         self.scope_state.get()
     }
     /// `scope_error_message` when present and valid.
+    #[inline]
     pub fn scope_error_message(&self) -> Option<&str> {
         self.scope_error_message.as_str()
     }
     /// `files` when present and valid.
+    #[inline]
     pub fn files(&self) -> Option<&[Lenient<models::ProviderOfferingDetailsFile>]> {
         self.files.as_slice()
     }
     /// `quotas` when present and valid.
+    #[inline]
     pub fn quotas(&self) -> Option<&[Lenient<models::ProviderOfferingDetailsQuota>]> {
         self.quotas.as_slice()
     }
     /// `paused_reason` when present and valid.
+    #[inline]
     pub fn paused_reason(&self) -> Option<&str> {
         self.paused_reason.as_str()
     }
     /// `datacite_doi` when present and valid.
+    #[inline]
     pub fn datacite_doi(&self) -> Option<&str> {
         self.datacite_doi.as_str()
     }
     /// `citation_count` when present and valid.
+    #[inline]
     pub fn citation_count(&self) -> Option<i64> {
         self.citation_count.copied()
     }
     /// `latitude` when present and valid.
+    #[inline]
     pub fn latitude(&self) -> Option<&Decimal> {
         self.latitude.get()
     }
     /// `longitude` when present and valid.
+    #[inline]
     pub fn longitude(&self) -> Option<&Decimal> {
         self.longitude.get()
     }
     /// `country` when present and valid.
+    #[inline]
     pub fn country(&self) -> Option<&serde_json::Value> {
         self.country.get()
     }
     /// `backend_id` when present and valid.
+    #[inline]
     pub fn backend_id(&self) -> Option<&str> {
         self.backend_id.as_str()
     }
     /// `backend_id_rules` when present and valid.
+    #[inline]
     pub fn backend_id_rules(&self) -> Option<&serde_json::Value> {
         self.backend_id_rules.get()
     }
     /// `organization_groups` when present and valid.
+    #[inline]
     pub fn organization_groups(
         &self,
     ) -> Option<&[Lenient<models::MarketplacePublicOfferingOrganizationGroup>]> {
         self.organization_groups.as_slice()
     }
     /// `tags` when present and valid.
+    #[inline]
     pub fn tags(&self) -> Option<&[Lenient<models::ProviderOfferingDetailsTag>]> {
         self.tags.as_slice()
     }
     /// `image` when present and valid.
+    #[inline]
     pub fn image(&self) -> Option<&str> {
         self.image.as_str()
     }
     /// `total_customers` when present and valid.
+    #[inline]
     pub fn total_customers(&self) -> Option<i64> {
         self.total_customers.copied()
     }
     /// `total_cost` when present and valid.
+    #[inline]
     pub fn total_cost(&self) -> Option<i64> {
         self.total_cost.copied()
     }
     /// `total_cost_estimated` when present and valid.
+    #[inline]
     pub fn total_cost_estimated(&self) -> Option<i64> {
         self.total_cost_estimated.copied()
     }
     /// `parent_description` when present and valid.
+    #[inline]
     pub fn parent_description(&self) -> Option<&str> {
         self.parent_description.as_str()
     }
     /// `parent_uuid` when present and valid.
+    #[inline]
     pub fn parent_uuid(&self) -> Option<Uuid> {
         self.parent_uuid.copied()
     }
     /// `parent_name` when present and valid.
+    #[inline]
     pub fn parent_name(&self) -> Option<&str> {
         self.parent_name.as_str()
     }
     /// `backend_metadata` when present and valid.
+    #[inline]
     pub fn backend_metadata(&self) -> Option<&serde_json::Value> {
         self.backend_metadata.get()
     }
     /// `has_compliance_requirements` when present and valid.
+    #[inline]
     pub fn has_compliance_requirements(&self) -> Option<bool> {
         self.has_compliance_requirements.copied()
     }
     /// `billing_type_classification` when present and valid.
+    #[inline]
     pub fn billing_type_classification(&self) -> Option<&str> {
         self.billing_type_classification.as_str()
     }
     /// `effective_available_limits` when present and valid.
+    #[inline]
     pub fn effective_available_limits(&self) -> Option<&[Lenient<String>]> {
         self.effective_available_limits.as_slice()
     }
     /// `compliance_checklist` when present and valid.
+    #[inline]
     pub fn compliance_checklist(&self) -> Option<&str> {
         self.compliance_checklist.as_str()
     }
     /// `profile_uuid` when present and valid.
+    #[inline]
     pub fn profile_uuid(&self) -> Option<Uuid> {
         self.profile_uuid.copied()
     }
     /// `profile_name` when present and valid.
+    #[inline]
     pub fn profile_name(&self) -> Option<&str> {
         self.profile_name.as_str()
     }
     /// `offering_group` when present and valid.
+    #[inline]
     pub fn offering_group(&self) -> Option<&str> {
         self.offering_group.as_str()
     }
     /// `offering_group_uuid` when present and valid.
+    #[inline]
     pub fn offering_group_uuid(&self) -> Option<Uuid> {
         self.offering_group_uuid.copied()
     }
     /// `offering_group_title` when present and valid.
+    #[inline]
     pub fn offering_group_title(&self) -> Option<&str> {
         self.offering_group_title.as_str()
     }
     /// `integration_status` when present and valid.
+    #[inline]
     pub fn integration_status(
         &self,
     ) -> Option<&[Lenient<models::ProviderOfferingDetailsIntegrationStatus>]> {
         self.integration_status.as_slice()
     }
     /// `google_calendar_is_public` when present and valid.
+    #[inline]
     pub fn google_calendar_is_public(&self) -> Option<bool> {
         self.google_calendar_is_public.copied()
     }
     /// `google_calendar_link` when present and valid.
+    #[inline]
     pub fn google_calendar_link(&self) -> Option<&str> {
         self.google_calendar_link.as_str()
     }
@@ -4868,18 +5135,22 @@ pub struct ProviderOfferingDetailsIntegrationStatus {
 }
 impl ProviderOfferingDetailsIntegrationStatus {
     /// `agent_type` when present and valid.
+    #[inline]
     pub fn agent_type(&self) -> Option<&serde_json::Value> {
         self.agent_type.get()
     }
     /// `status` when present and valid.
+    #[inline]
     pub fn status(&self) -> Option<&str> {
         self.status.as_str()
     }
     /// `last_request_timestamp` when present and valid.
+    #[inline]
     pub fn last_request_timestamp(&self) -> Option<DateTime> {
         self.last_request_timestamp.copied()
     }
     /// `service_name` when present and valid.
+    #[inline]
     pub fn service_name(&self) -> Option<&str> {
         self.service_name.as_str()
     }
@@ -4911,6 +5182,7 @@ pub struct RemoveOfferingComponentRequest {
 }
 impl RemoveOfferingComponentRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(uuid: Uuid) -> Self {
         Self {
             uuid,
@@ -4930,6 +5202,7 @@ pub struct RemovePartitionRequest {
 }
 impl RemovePartitionRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(partition_uuid: Uuid) -> Self {
         Self {
             partition_uuid,
@@ -4951,6 +5224,7 @@ pub struct RemoveSoftwareCatalogRequest {
 }
 impl RemoveSoftwareCatalogRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(offering_catalog_uuid: Uuid) -> Self {
         Self {
             offering_catalog_uuid,
@@ -4972,6 +5246,7 @@ pub struct SwitchBillingModeRequest {
 }
 impl SwitchBillingModeRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(billing_mode: serde_json::Value) -> Self {
         Self {
             billing_mode,
@@ -5082,6 +5357,7 @@ pub struct UpdateOfferingComponentRequest {
 }
 impl UpdateOfferingComponentRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> UpdateOfferingComponentRequestBuilder {
         UpdateOfferingComponentRequestBuilder::default()
     }
@@ -5096,11 +5372,13 @@ pub struct UpdateOfferingComponentRequestBuilder {
 }
 impl UpdateOfferingComponentRequestBuilder {
     /// Sets `uuid` (required).
+    #[inline]
     pub fn uuid(mut self, uuid: Uuid) -> Self {
         self.uuid = Some(uuid);
         self
     }
     /// Sets `billing_type` (required).
+    #[inline]
     pub fn billing_type(
         mut self,
         billing_type: models::OfferingComponentRequestBillingTypeEnum,
@@ -5109,17 +5387,20 @@ impl UpdateOfferingComponentRequestBuilder {
         self
     }
     /// Sets `type` (required).
+    #[inline]
     pub fn type_(mut self, type_: impl Into<String>) -> Self {
         self.type_ = Some(type_.into());
         self
     }
     /// Sets `name` (required).
+    #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<UpdateOfferingComponentRequest, runtime::Error> {
         Ok(UpdateOfferingComponentRequest {
             uuid: self

@@ -27,6 +27,7 @@ pub struct ResourceBackendMetadataRequest {
 }
 impl ResourceBackendMetadataRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(backend_metadata: serde_json::Value) -> Self {
         Self {
             backend_metadata,
@@ -59,6 +60,7 @@ pub struct ResourceEndpointsRequest {
 }
 impl ResourceEndpointsRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(endpoints: Vec<models::ResourceEndpointsRequestEndpoint>) -> Self {
         Self {
             endpoints,
@@ -84,6 +86,7 @@ pub struct ResourceEndpointsRequestEndpoint {
 }
 impl ResourceEndpointsRequestEndpoint {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> ResourceEndpointsRequestEndpointBuilder {
         ResourceEndpointsRequestEndpointBuilder::default()
     }
@@ -96,17 +99,20 @@ pub struct ResourceEndpointsRequestEndpointBuilder {
 }
 impl ResourceEndpointsRequestEndpointBuilder {
     /// Sets `name` (required).
+    #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
     /// Sets `url` (required).
+    #[inline]
     pub fn url(mut self, url: impl Into<String>) -> Self {
         self.url = Some(url.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<ResourceEndpointsRequestEndpoint, runtime::Error> {
         Ok(ResourceEndpointsRequestEndpoint {
             name: self
@@ -137,6 +143,7 @@ pub struct ResourceReportRequest {
 }
 impl ResourceReportRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(report: Vec<models::ResourceReportRequestReport>) -> Self {
         Self {
             report,
@@ -162,6 +169,7 @@ pub struct ResourceReportRequestReport {
 }
 impl ResourceReportRequestReport {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> ResourceReportRequestReportBuilder {
         ResourceReportRequestReportBuilder::default()
     }
@@ -174,17 +182,20 @@ pub struct ResourceReportRequestReportBuilder {
 }
 impl ResourceReportRequestReportBuilder {
     /// Sets `header` (required).
+    #[inline]
     pub fn header(mut self, header: impl Into<String>) -> Self {
         self.header = Some(header.into());
         self
     }
     /// Sets `body` (required).
+    #[inline]
     pub fn body(mut self, body: impl Into<String>) -> Self {
         self.body = Some(body.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<ResourceReportRequestReport, runtime::Error> {
         Ok(ResourceReportRequestReport {
             header: self
@@ -217,6 +228,7 @@ pub struct ResourceSetLimitsRequest {
 }
 impl ResourceSetLimitsRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(limits: serde_json::Value) -> Self {
         Self {
             limits,

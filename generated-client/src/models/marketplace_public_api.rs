@@ -32,6 +32,7 @@ pub struct ServiceProviderSignatureRequest {
 }
 impl ServiceProviderSignatureRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(customer: Uuid, data: impl Into<String>) -> Self {
         Self {
             customer,

@@ -54,6 +54,7 @@ pub struct PatchedRemoteSynchronisationRequestRemotelocalcategorySet {
 }
 impl PatchedRemoteSynchronisationRequestRemotelocalcategorySet {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(local_category: impl Into<String>, remote_category: Uuid) -> Self {
         Self {
             local_category: local_category.into(),
@@ -105,66 +106,82 @@ pub struct RemoteSynchronisation {
 }
 impl RemoteSynchronisation {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `api_url` when present and valid.
+    #[inline]
     pub fn api_url(&self) -> Option<&str> {
         self.api_url.as_str()
     }
     /// `token` when present and valid.
+    #[inline]
     pub fn token(&self) -> Option<&str> {
         self.token.as_str()
     }
     /// `remote_organization_uuid` when present and valid.
+    #[inline]
     pub fn remote_organization_uuid(&self) -> Option<Uuid> {
         self.remote_organization_uuid.copied()
     }
     /// `remote_organization_name` when present and valid.
+    #[inline]
     pub fn remote_organization_name(&self) -> Option<&str> {
         self.remote_organization_name.as_str()
     }
     /// `local_service_provider` when present and valid.
+    #[inline]
     pub fn local_service_provider(&self) -> Option<&str> {
         self.local_service_provider.as_str()
     }
     /// `local_service_provider_name` when present and valid.
+    #[inline]
     pub fn local_service_provider_name(&self) -> Option<&str> {
         self.local_service_provider_name.as_str()
     }
     /// `is_active` when present and valid.
+    #[inline]
     pub fn is_active(&self) -> Option<bool> {
         self.is_active.copied()
     }
     /// `last_execution` when present and valid.
+    #[inline]
     pub fn last_execution(&self) -> Option<DateTime> {
         self.last_execution.copied()
     }
     /// `last_output` when present and valid.
+    #[inline]
     pub fn last_output(&self) -> Option<&str> {
         self.last_output.as_str()
     }
     /// `get_state_display` when present and valid.
+    #[inline]
     pub fn get_state_display(&self) -> Option<&str> {
         self.get_state_display.as_str()
     }
     /// `error_message` when present and valid.
+    #[inline]
     pub fn error_message(&self) -> Option<&str> {
         self.error_message.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `remotelocalcategory_set` when present and valid.
+    #[inline]
     pub fn remotelocalcategory_set(
         &self,
     ) -> Option<&[Lenient<models::RemoteSynchronisationRemotelocalcategorySet>]> {
@@ -201,22 +218,27 @@ pub struct RemoteSynchronisationRemotelocalcategorySet {
 }
 impl RemoteSynchronisationRemotelocalcategorySet {
     /// `local_category` when present and valid.
+    #[inline]
     pub fn local_category(&self) -> Option<&str> {
         self.local_category.as_str()
     }
     /// `remote_category` when present and valid.
+    #[inline]
     pub fn remote_category(&self) -> Option<Uuid> {
         self.remote_category.copied()
     }
     /// `local_category_name` when present and valid.
+    #[inline]
     pub fn local_category_name(&self) -> Option<&str> {
         self.local_category_name.as_str()
     }
     /// `local_category_uuid` when present and valid.
+    #[inline]
     pub fn local_category_uuid(&self) -> Option<Uuid> {
         self.local_category_uuid.copied()
     }
     /// `remote_category_name` when present and valid.
+    #[inline]
     pub fn remote_category_name(&self) -> Option<&str> {
         self.remote_category_name.as_str()
     }
@@ -256,6 +278,7 @@ pub struct RemoteSynchronisationRequest {
 }
 impl RemoteSynchronisationRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> RemoteSynchronisationRequestBuilder {
         RemoteSynchronisationRequestBuilder::default()
     }
@@ -274,21 +297,25 @@ pub struct RemoteSynchronisationRequestBuilder {
 }
 impl RemoteSynchronisationRequestBuilder {
     /// Sets `api_url` (required).
+    #[inline]
     pub fn api_url(mut self, api_url: impl Into<String>) -> Self {
         self.api_url = Some(api_url.into());
         self
     }
     /// Sets `token` (required).
+    #[inline]
     pub fn token(mut self, token: impl Into<String>) -> Self {
         self.token = Some(token.into());
         self
     }
     /// Sets `remote_organization_uuid` (required).
+    #[inline]
     pub fn remote_organization_uuid(mut self, remote_organization_uuid: Uuid) -> Self {
         self.remote_organization_uuid = Some(remote_organization_uuid);
         self
     }
     /// Sets `remote_organization_name` (required).
+    #[inline]
     pub fn remote_organization_name(
         mut self,
         remote_organization_name: impl Into<String>,
@@ -297,6 +324,7 @@ impl RemoteSynchronisationRequestBuilder {
         self
     }
     /// Sets `local_service_provider` (required).
+    #[inline]
     pub fn local_service_provider(
         mut self,
         local_service_provider: impl Into<String>,
@@ -305,6 +333,7 @@ impl RemoteSynchronisationRequestBuilder {
         self
     }
     /// Sets `remotelocalcategory_set` (required).
+    #[inline]
     pub fn remotelocalcategory_set(
         mut self,
         remotelocalcategory_set: Vec<
@@ -316,6 +345,7 @@ impl RemoteSynchronisationRequestBuilder {
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<RemoteSynchronisationRequest, runtime::Error> {
         Ok(RemoteSynchronisationRequest {
             api_url: self

@@ -63,86 +63,107 @@ pub struct MarketplaceResourceLimitChangeRequest {
 }
 impl MarketplaceResourceLimitChangeRequest {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&str> {
         self.state.as_str()
     }
     /// `resource` when present and valid.
+    #[inline]
     pub fn resource(&self) -> Option<&str> {
         self.resource.as_str()
     }
     /// `resource_uuid` when present and valid.
+    #[inline]
     pub fn resource_uuid(&self) -> Option<Uuid> {
         self.resource_uuid.copied()
     }
     /// `resource_name` when present and valid.
+    #[inline]
     pub fn resource_name(&self) -> Option<&str> {
         self.resource_name.as_str()
     }
     /// `project_uuid` when present and valid.
+    #[inline]
     pub fn project_uuid(&self) -> Option<Uuid> {
         self.project_uuid.copied()
     }
     /// `project_name` when present and valid.
+    #[inline]
     pub fn project_name(&self) -> Option<&str> {
         self.project_name.as_str()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `offering_uuid` when present and valid.
+    #[inline]
     pub fn offering_uuid(&self) -> Option<Uuid> {
         self.offering_uuid.copied()
     }
     /// `offering_name` when present and valid.
+    #[inline]
     pub fn offering_name(&self) -> Option<&str> {
         self.offering_name.as_str()
     }
     /// `requested_limits` when present and valid.
+    #[inline]
     pub fn requested_limits(&self) -> Option<&serde_json::Value> {
         self.requested_limits.get()
     }
     /// `current_limits` when present and valid.
+    #[inline]
     pub fn current_limits(&self) -> Option<&serde_json::Value> {
         self.current_limits.get()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `created_by_uuid` when present and valid.
+    #[inline]
     pub fn created_by_uuid(&self) -> Option<Uuid> {
         self.created_by_uuid.copied()
     }
     /// `created_by_full_name` when present and valid.
+    #[inline]
     pub fn created_by_full_name(&self) -> Option<&str> {
         self.created_by_full_name.as_str()
     }
     /// `reviewed_at` when present and valid.
+    #[inline]
     pub fn reviewed_at(&self) -> Option<DateTime> {
         self.reviewed_at.copied()
     }
     /// `reviewed_by_uuid` when present and valid.
+    #[inline]
     pub fn reviewed_by_uuid(&self) -> Option<Uuid> {
         self.reviewed_by_uuid.copied()
     }
     /// `reviewed_by_full_name` when present and valid.
+    #[inline]
     pub fn reviewed_by_full_name(&self) -> Option<&str> {
         self.reviewed_by_full_name.as_str()
     }
     /// `review_comment` when present and valid.
+    #[inline]
     pub fn review_comment(&self) -> Option<&str> {
         self.review_comment.as_str()
     }
@@ -178,18 +199,22 @@ pub struct ResourceLimitChangeRequestCreate {
 }
 impl ResourceLimitChangeRequestCreate {
     /// `resource` when present and valid.
+    #[inline]
     pub fn resource(&self) -> Option<Uuid> {
         self.resource.copied()
     }
     /// `requested_limits` when present and valid.
+    #[inline]
     pub fn requested_limits(&self) -> Option<&serde_json::Value> {
         self.requested_limits.get()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&str> {
         self.state.as_str()
     }
@@ -213,6 +238,7 @@ pub struct ResourceLimitChangeRequestCreateRequest {
 }
 impl ResourceLimitChangeRequestCreateRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(resource: Uuid, requested_limits: serde_json::Value) -> Self {
         Self {
             resource,
@@ -240,6 +266,7 @@ pub struct ResourceLimitChangeRequestRequest {
 }
 impl ResourceLimitChangeRequestRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(
         resource: impl Into<String>,
         requested_limits: serde_json::Value,

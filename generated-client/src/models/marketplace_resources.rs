@@ -37,28 +37,34 @@ pub struct RenewalEstimateRequest {
 }
 impl RenewalEstimateRequest {
     /// `components` when present and valid.
+    #[inline]
     pub fn components(
         &self,
     ) -> Option<&[Lenient<models::RenewalEstimateRequestComponent>]> {
         self.components.as_slice()
     }
     /// `subscription_total` when present and valid.
+    #[inline]
     pub fn subscription_total(&self) -> Option<&Decimal> {
         self.subscription_total.get()
     }
     /// `limit_change_total` when present and valid.
+    #[inline]
     pub fn limit_change_total(&self) -> Option<&Decimal> {
         self.limit_change_total.get()
     }
     /// `total` when present and valid.
+    #[inline]
     pub fn total(&self) -> Option<&Decimal> {
         self.total.get()
     }
     /// `remaining_days` when present and valid.
+    #[inline]
     pub fn remaining_days(&self) -> Option<i64> {
         self.remaining_days.copied()
     }
     /// `new_end_date` when present and valid.
+    #[inline]
     pub fn new_end_date(&self) -> Option<Date> {
         self.new_end_date.copied()
     }
@@ -96,42 +102,52 @@ pub struct RenewalEstimateRequestComponent {
 }
 impl RenewalEstimateRequestComponent {
     /// `component_type` when present and valid.
+    #[inline]
     pub fn component_type(&self) -> Option<&str> {
         self.component_type.as_str()
     }
     /// `component_name` when present and valid.
+    #[inline]
     pub fn component_name(&self) -> Option<&str> {
         self.component_name.as_str()
     }
     /// `billing_type` when present and valid.
+    #[inline]
     pub fn billing_type(&self) -> Option<&str> {
         self.billing_type.as_str()
     }
     /// `billing_period` when present and valid.
+    #[inline]
     pub fn billing_period(&self) -> Option<&str> {
         self.billing_period.as_str()
     }
     /// `current_limit` when present and valid.
+    #[inline]
     pub fn current_limit(&self) -> Option<i64> {
         self.current_limit.copied()
     }
     /// `new_limit` when present and valid.
+    #[inline]
     pub fn new_limit(&self) -> Option<i64> {
         self.new_limit.copied()
     }
     /// `unit_price` when present and valid.
+    #[inline]
     pub fn unit_price(&self) -> Option<&Decimal> {
         self.unit_price.get()
     }
     /// `measured_unit` when present and valid.
+    #[inline]
     pub fn measured_unit(&self) -> Option<&str> {
         self.measured_unit.as_str()
     }
     /// `period_description` when present and valid.
+    #[inline]
     pub fn period_description(&self) -> Option<&str> {
         self.period_description.as_str()
     }
     /// `total` when present and valid.
+    #[inline]
     pub fn total(&self) -> Option<&Decimal> {
         self.total.get()
     }
@@ -159,6 +175,7 @@ pub struct RenewalEstimateRequestRequest {
 }
 impl RenewalEstimateRequestRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(extension_months: i64) -> Self {
         Self {
             extension_months,
@@ -183,10 +200,12 @@ pub struct ResourceReallocateLimits {
 }
 impl ResourceReallocateLimits {
     /// `source_order_uuid` when present and valid.
+    #[inline]
     pub fn source_order_uuid(&self) -> Option<Uuid> {
         self.source_order_uuid.copied()
     }
     /// `target_order_uuids` when present and valid.
+    #[inline]
     pub fn target_order_uuids(&self) -> Option<&[Lenient<Uuid>]> {
         self.target_order_uuids.as_slice()
     }
@@ -209,6 +228,7 @@ pub struct ResourceReallocateLimitsRequest {
 }
 impl ResourceReallocateLimitsRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(
         limits: serde_json::Value,
         targets: Vec<models::ResourceReallocateLimitsRequestTarget>,
@@ -234,6 +254,7 @@ pub struct ResourceReallocateLimitsRequestTarget {
 }
 impl ResourceReallocateLimitsRequestTarget {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(resource_uuid: Uuid, allocated_limits: serde_json::Value) -> Self {
         Self {
             resource_uuid,
@@ -271,6 +292,7 @@ pub struct ResourceRenewRequest {
 }
 impl ResourceRenewRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(extension_months: i64) -> Self {
         Self {
             extension_months,
@@ -282,6 +304,7 @@ impl ResourceRenewRequest {
     }
 }
 impl runtime::MultipartBody for ResourceRenewRequest {
+    #[inline]
     fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         {
@@ -348,6 +371,7 @@ impl runtime::MultipartBody for ResourceRenewRequest {
         }
         Ok(parts)
     }
+    #[inline]
     fn has_files(&self) -> bool {
         self.attachment.is_value()
     }
@@ -362,6 +386,7 @@ pub struct ResourceSuggestName {
 }
 impl ResourceSuggestName {
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
@@ -389,6 +414,7 @@ pub struct ResourceSuggestNameRequest {
 }
 impl ResourceSuggestNameRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> ResourceSuggestNameRequestBuilder {
         ResourceSuggestNameRequestBuilder::default()
     }
@@ -401,17 +427,20 @@ pub struct ResourceSuggestNameRequestBuilder {
 }
 impl ResourceSuggestNameRequestBuilder {
     /// Sets `project` (required).
+    #[inline]
     pub fn project(mut self, project: Uuid) -> Self {
         self.project = Some(project);
         self
     }
     /// Sets `offering` (required).
+    #[inline]
     pub fn offering(mut self, offering: Uuid) -> Self {
         self.offering = Some(offering);
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<ResourceSuggestNameRequest, runtime::Error> {
         Ok(ResourceSuggestNameRequest {
             project: self
@@ -446,6 +475,7 @@ pub struct ResourceSwitchPlanRequest {
 }
 impl ResourceSwitchPlanRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(plan: impl Into<String>) -> Self {
         Self {
             plan: plan.into(),
@@ -485,42 +515,52 @@ pub struct ResourceTeamMember {
 }
 impl ResourceTeamMember {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `username` when present and valid.
+    #[inline]
     pub fn username(&self) -> Option<&str> {
         self.username.as_str()
     }
     /// `full_name` when present and valid.
+    #[inline]
     pub fn full_name(&self) -> Option<&str> {
         self.full_name.as_str()
     }
     /// `email` when present and valid.
+    #[inline]
     pub fn email(&self) -> Option<&str> {
         self.email.as_str()
     }
     /// `image` when present and valid.
+    #[inline]
     pub fn image(&self) -> Option<&str> {
         self.image.as_str()
     }
     /// `role_name` when present and valid.
+    #[inline]
     pub fn role_name(&self) -> Option<&str> {
         self.role_name.as_str()
     }
     /// `role_uuid` when present and valid.
+    #[inline]
     pub fn role_uuid(&self) -> Option<&str> {
         self.role_uuid.as_str()
     }
     /// `expiration_time` when present and valid.
+    #[inline]
     pub fn expiration_time(&self) -> Option<DateTime> {
         self.expiration_time.copied()
     }
     /// `resource_projects` when present and valid.
+    #[inline]
     pub fn resource_projects(
         &self,
     ) -> Option<&[Lenient<models::ResourceTeamMemberResourceProject>]> {
@@ -553,26 +593,32 @@ pub struct ResourceTeamMemberResourceProject {
 }
 impl ResourceTeamMemberResourceProject {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<&str> {
         self.uuid.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `role_name` when present and valid.
+    #[inline]
     pub fn role_name(&self) -> Option<&str> {
         self.role_name.as_str()
     }
     /// `role_uuid` when present and valid.
+    #[inline]
     pub fn role_uuid(&self) -> Option<Uuid> {
         self.role_uuid.copied()
     }
     /// `expiration_time` when present and valid.
+    #[inline]
     pub fn expiration_time(&self) -> Option<DateTime> {
         self.expiration_time.copied()
     }
@@ -604,6 +650,7 @@ pub struct ResourceUpdateLimitsRequest {
 }
 impl ResourceUpdateLimitsRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(limits: serde_json::Value) -> Self {
         Self {
             limits,
@@ -614,6 +661,7 @@ impl ResourceUpdateLimitsRequest {
     }
 }
 impl runtime::MultipartBody for ResourceUpdateLimitsRequest {
+    #[inline]
     fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         {
@@ -659,6 +707,7 @@ impl runtime::MultipartBody for ResourceUpdateLimitsRequest {
         }
         Ok(parts)
     }
+    #[inline]
     fn has_files(&self) -> bool {
         self.attachment.is_value()
     }

@@ -21,6 +21,7 @@ pub struct MarketplaceRobotAccountsSetStateCreating400Response {
 }
 impl MarketplaceRobotAccountsSetStateCreating400Response {
     /// `detail` when present and valid.
+    #[inline]
     pub fn detail(&self) -> Option<&str> {
         self.detail.as_str()
     }
@@ -91,6 +92,7 @@ pub enum RemoteResourceSyncStatusRemoteStateEnum {
 }
 impl RemoteResourceSyncStatusRemoteStateEnum {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::V1 => 1i64,
@@ -104,6 +106,7 @@ impl RemoteResourceSyncStatusRemoteStateEnum {
     }
 }
 impl From<i64> for RemoteResourceSyncStatusRemoteStateEnum {
+    #[inline]
     fn from(v: i64) -> Self {
         match v {
             1i64 => Self::V1,
@@ -117,16 +120,19 @@ impl From<i64> for RemoteResourceSyncStatusRemoteStateEnum {
     }
 }
 impl std::fmt::Display for RemoteResourceSyncStatusRemoteStateEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}", self.value())
     }
 }
 impl serde::Serialize for RemoteResourceSyncStatusRemoteStateEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
     }
 }
 impl<'de> serde::Deserialize<'de> for RemoteResourceSyncStatusRemoteStateEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -134,19 +140,23 @@ impl<'de> serde::Deserialize<'de> for RemoteResourceSyncStatusRemoteStateEnum {
     }
 }
 impl runtime::FromJson for RemoteResourceSyncStatusRemoteStateEnum {
+    #[inline]
     fn from_i64(v: i64) -> Option<Self> {
         Some(Self::from(v))
     }
+    #[inline]
     fn from_u64(v: u64) -> Option<Self> {
         i64::try_from(v).ok().map(Self::from)
     }
 }
 impl runtime::QueryValue for RemoteResourceSyncStatusRemoteStateEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Owned(self.value().to_string())
     }
 }
 impl runtime::Inspect for RemoteResourceSyncStatusRemoteStateEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -197,68 +207,84 @@ pub struct RobotAccount {
 }
 impl RobotAccount {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `username` when present and valid.
+    #[inline]
     pub fn username(&self) -> Option<&str> {
         self.username.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `error_message` when present and valid.
+    #[inline]
     pub fn error_message(&self) -> Option<&str> {
         self.error_message.as_str()
     }
     /// `error_traceback` when present and valid.
+    #[inline]
     pub fn error_traceback(&self) -> Option<&str> {
         self.error_traceback.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&serde_json::Value> {
         self.state.get()
     }
     /// `resource` when present and valid.
+    #[inline]
     pub fn resource(&self) -> Option<&str> {
         self.resource.as_str()
     }
     /// `type` when present and valid.
+    #[inline]
     pub fn type_(&self) -> Option<&str> {
         self.type_.as_str()
     }
     /// `users` when present and valid.
+    #[inline]
     pub fn users(&self) -> Option<&[Lenient<String>]> {
         self.users.as_slice()
     }
     /// `keys` when present and valid.
+    #[inline]
     pub fn keys(&self) -> Option<&[Lenient<String>]> {
         self.keys.as_slice()
     }
     /// `backend_id` when present and valid.
+    #[inline]
     pub fn backend_id(&self) -> Option<&str> {
         self.backend_id.as_str()
     }
     /// `fingerprints` when present and valid.
+    #[inline]
     pub fn fingerprints(
         &self,
     ) -> Option<&[Lenient<models::RobotAccountDetailsFingerprint>]> {
         self.fingerprints.as_slice()
     }
     /// `responsible_user` when present and valid.
+    #[inline]
     pub fn responsible_user(&self) -> Option<&str> {
         self.responsible_user.as_str()
     }
@@ -333,108 +359,134 @@ pub struct RobotAccountDetails {
 }
 impl RobotAccountDetails {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `username` when present and valid.
+    #[inline]
     pub fn username(&self) -> Option<&str> {
         self.username.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `error_message` when present and valid.
+    #[inline]
     pub fn error_message(&self) -> Option<&str> {
         self.error_message.as_str()
     }
     /// `error_traceback` when present and valid.
+    #[inline]
     pub fn error_traceback(&self) -> Option<&str> {
         self.error_traceback.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&serde_json::Value> {
         self.state.get()
     }
     /// `resource` when present and valid.
+    #[inline]
     pub fn resource(&self) -> Option<&str> {
         self.resource.as_str()
     }
     /// `type` when present and valid.
+    #[inline]
     pub fn type_(&self) -> Option<&str> {
         self.type_.as_str()
     }
     /// `users` when present and valid.
+    #[inline]
     pub fn users(&self) -> Option<&[Lenient<models::RobotAccountDetailsUser>]> {
         self.users.as_slice()
     }
     /// `keys` when present and valid.
+    #[inline]
     pub fn keys(&self) -> Option<&[Lenient<String>]> {
         self.keys.as_slice()
     }
     /// `backend_id` when present and valid.
+    #[inline]
     pub fn backend_id(&self) -> Option<&str> {
         self.backend_id.as_str()
     }
     /// `fingerprints` when present and valid.
+    #[inline]
     pub fn fingerprints(
         &self,
     ) -> Option<&[Lenient<models::RobotAccountDetailsFingerprint>]> {
         self.fingerprints.as_slice()
     }
     /// `responsible_user` when present and valid.
+    #[inline]
     pub fn responsible_user(&self) -> Option<&serde_json::Value> {
         self.responsible_user.get()
     }
     /// `user_keys` when present and valid.
+    #[inline]
     pub fn user_keys(&self) -> Option<&[Lenient<models::RobotAccountDetailsUserKey>]> {
         self.user_keys.as_slice()
     }
     /// `resource_name` when present and valid.
+    #[inline]
     pub fn resource_name(&self) -> Option<&str> {
         self.resource_name.as_str()
     }
     /// `resource_uuid` when present and valid.
+    #[inline]
     pub fn resource_uuid(&self) -> Option<Uuid> {
         self.resource_uuid.copied()
     }
     /// `project_name` when present and valid.
+    #[inline]
     pub fn project_name(&self) -> Option<&str> {
         self.project_name.as_str()
     }
     /// `project_uuid` when present and valid.
+    #[inline]
     pub fn project_uuid(&self) -> Option<Uuid> {
         self.project_uuid.copied()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `provider_uuid` when present and valid.
+    #[inline]
     pub fn provider_uuid(&self) -> Option<Uuid> {
         self.provider_uuid.copied()
     }
     /// `provider_name` when present and valid.
+    #[inline]
     pub fn provider_name(&self) -> Option<&str> {
         self.provider_name.as_str()
     }
     /// `offering_plugin_options` when present and valid.
+    #[inline]
     pub fn offering_plugin_options(&self) -> Option<&serde_json::Value> {
         self.offering_plugin_options.get()
     }
@@ -472,14 +524,17 @@ pub struct RobotAccountDetailsFingerprint {
 }
 impl RobotAccountDetailsFingerprint {
     /// `md5` when present and valid.
+    #[inline]
     pub fn md5(&self) -> Option<&str> {
         self.md5.as_str()
     }
     /// `sha256` when present and valid.
+    #[inline]
     pub fn sha256(&self) -> Option<&str> {
         self.sha256.as_str()
     }
     /// `sha512` when present and valid.
+    #[inline]
     pub fn sha512(&self) -> Option<&str> {
         self.sha512.as_str()
     }
@@ -537,6 +592,7 @@ pub struct RobotAccountRequest {
 }
 impl RobotAccountRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> RobotAccountRequestBuilder {
         RobotAccountRequestBuilder::default()
     }
@@ -549,17 +605,20 @@ pub struct RobotAccountRequestBuilder {
 }
 impl RobotAccountRequestBuilder {
     /// Sets `resource` (required).
+    #[inline]
     pub fn resource(mut self, resource: impl Into<String>) -> Self {
         self.resource = Some(resource.into());
         self
     }
     /// Sets `type` (required).
+    #[inline]
     pub fn type_(mut self, type_: impl Into<String>) -> Self {
         self.type_ = Some(type_.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<RobotAccountRequest, runtime::Error> {
         Ok(RobotAccountRequest {
             username: Nullable::Absent,

@@ -25,10 +25,12 @@ pub struct MarketplaceRuntimeStatesListResponse {
 }
 impl MarketplaceRuntimeStatesListResponse {
     /// `value` when present and valid.
+    #[inline]
     pub fn value(&self) -> Option<&str> {
         self.value.as_str()
     }
     /// `label` when present and valid.
+    #[inline]
     pub fn label(&self) -> Option<&str> {
         self.label.as_str()
     }

@@ -37,38 +37,47 @@ pub struct Screenshot {
 }
 impl Screenshot {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `image` when present and valid.
+    #[inline]
     pub fn image(&self) -> Option<&str> {
         self.image.as_str()
     }
     /// `thumbnail` when present and valid.
+    #[inline]
     pub fn thumbnail(&self) -> Option<&str> {
         self.thumbnail.as_str()
     }
     /// `offering` when present and valid.
+    #[inline]
     pub fn offering(&self) -> Option<&str> {
         self.offering.as_str()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
@@ -97,6 +106,7 @@ pub struct ScreenshotRequest {
 }
 impl ScreenshotRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> ScreenshotRequestBuilder {
         ScreenshotRequestBuilder::default()
     }
@@ -110,22 +120,26 @@ pub struct ScreenshotRequestBuilder {
 }
 impl ScreenshotRequestBuilder {
     /// Sets `name` (required).
+    #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
     /// Sets `image` (required).
+    #[inline]
     pub fn image(mut self, image: FileUpload) -> Self {
         self.image = Some(image);
         self
     }
     /// Sets `offering` (required).
+    #[inline]
     pub fn offering(mut self, offering: impl Into<String>) -> Self {
         self.offering = Some(offering.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<ScreenshotRequest, runtime::Error> {
         Ok(ScreenshotRequest {
             name: self
@@ -143,6 +157,7 @@ impl ScreenshotRequestBuilder {
     }
 }
 impl runtime::MultipartBody for ScreenshotRequest {
+    #[inline]
     fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         {
@@ -183,6 +198,7 @@ impl runtime::MultipartBody for ScreenshotRequest {
         }
         Ok(parts)
     }
+    #[inline]
     fn has_files(&self) -> bool {
         true
     }

@@ -35,38 +35,47 @@ pub struct MarketplaceScriptAsyncDryRun {
 }
 impl MarketplaceScriptAsyncDryRun {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `order_attributes` when present and valid.
+    #[inline]
     pub fn order_attributes(&self) -> Option<&serde_json::Value> {
         self.order_attributes.get()
     }
     /// `order_type` when present and valid.
+    #[inline]
     pub fn order_type(&self) -> Option<&str> {
         self.order_type.as_str()
     }
     /// `order_offering` when present and valid.
+    #[inline]
     pub fn order_offering(&self) -> Option<&str> {
         self.order_offering.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&serde_json::Value> {
         self.state.get()
     }
     /// `get_state_display` when present and valid.
+    #[inline]
     pub fn get_state_display(&self) -> Option<&str> {
         self.get_state_display.as_str()
     }
     /// `output` when present and valid.
+    #[inline]
     pub fn output(&self) -> Option<&str> {
         self.output.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }

@@ -19,6 +19,7 @@ pub struct DryRun {
 }
 impl DryRun {
     /// `output` when present and valid.
+    #[inline]
     pub fn output(&self) -> Option<&str> {
         self.output.as_str()
     }

@@ -21,6 +21,7 @@ pub struct PullMarketplaceScriptResourceRequest {
 }
 impl PullMarketplaceScriptResourceRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(resource_uuid: Uuid) -> Self {
         Self {
             resource_uuid,

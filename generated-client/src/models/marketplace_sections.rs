@@ -55,30 +55,37 @@ pub struct Section {
 }
 impl Section {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `key` when present and valid.
+    #[inline]
     pub fn key(&self) -> Option<&str> {
         self.key.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `title` when present and valid.
+    #[inline]
     pub fn title(&self) -> Option<&str> {
         self.title.as_str()
     }
     /// `category` when present and valid.
+    #[inline]
     pub fn category(&self) -> Option<&str> {
         self.category.as_str()
     }
     /// `category_title` when present and valid.
+    #[inline]
     pub fn category_title(&self) -> Option<&str> {
         self.category_title.as_str()
     }
     /// `is_standalone` when present and valid.
+    #[inline]
     pub fn is_standalone(&self) -> Option<bool> {
         self.is_standalone.copied()
     }
@@ -109,6 +116,7 @@ pub struct SectionRequest {
 }
 impl SectionRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> SectionRequestBuilder {
         SectionRequestBuilder::default()
     }
@@ -122,22 +130,26 @@ pub struct SectionRequestBuilder {
 }
 impl SectionRequestBuilder {
     /// Sets `key` (required).
+    #[inline]
     pub fn key(mut self, key: impl Into<String>) -> Self {
         self.key = Some(key.into());
         self
     }
     /// Sets `title` (required).
+    #[inline]
     pub fn title(mut self, title: impl Into<String>) -> Self {
         self.title = Some(title.into());
         self
     }
     /// Sets `category` (required).
+    #[inline]
     pub fn category(mut self, category: impl Into<String>) -> Self {
         self.category = Some(category.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<SectionRequest, runtime::Error> {
         Ok(SectionRequest {
             key: self

@@ -21,6 +21,7 @@ pub struct ApiSecretCode {
 }
 impl ApiSecretCode {
     /// `api_secret_code` when present and valid.
+    #[inline]
     pub fn api_secret_code(&self) -> Option<&str> {
         self.api_secret_code.as_str()
     }
@@ -68,48 +69,59 @@ pub struct MarketplaceProviderCustomer {
 }
 impl MarketplaceProviderCustomer {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `slug` when present and valid.
+    #[inline]
     pub fn slug(&self) -> Option<&str> {
         self.slug.as_str()
     }
     /// `abbreviation` when present and valid.
+    #[inline]
     pub fn abbreviation(&self) -> Option<&str> {
         self.abbreviation.as_str()
     }
     /// `phone_number` when present and valid.
+    #[inline]
     pub fn phone_number(&self) -> Option<&str> {
         self.phone_number.as_str()
     }
     /// `email` when present and valid.
+    #[inline]
     pub fn email(&self) -> Option<&str> {
         self.email.as_str()
     }
     /// `payment_profiles` when present and valid.
+    #[inline]
     pub fn payment_profiles(
         &self,
     ) -> Option<&[Lenient<models::MarketplaceProviderCustomerPaymentProfile>]> {
         self.payment_profiles.as_slice()
     }
     /// `billing_price_estimate` when present and valid.
+    #[inline]
     pub fn billing_price_estimate(&self) -> Option<&serde_json::Value> {
         self.billing_price_estimate.get()
     }
     /// `projects_count` when present and valid.
+    #[inline]
     pub fn projects_count(&self) -> Option<i64> {
         self.projects_count.copied()
     }
     /// `users_count` when present and valid.
+    #[inline]
     pub fn users_count(&self) -> Option<i64> {
         self.users_count.copied()
     }
     /// `projects` when present and valid.
+    #[inline]
     pub fn projects(
         &self,
     ) -> Option<
@@ -118,6 +130,7 @@ impl MarketplaceProviderCustomer {
         self.projects.as_slice()
     }
     /// `users` when present and valid.
+    #[inline]
     pub fn users(&self) -> Option<&[Lenient<models::MarketplaceProviderCustomerUser>]> {
         self.users.as_slice()
     }
@@ -155,30 +168,37 @@ pub struct MarketplaceProviderCustomerProject {
 }
 impl MarketplaceProviderCustomerProject {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `end_date` when present and valid.
+    #[inline]
     pub fn end_date(&self) -> Option<Date> {
         self.end_date.copied()
     }
     /// `resources_count` when present and valid.
+    #[inline]
     pub fn resources_count(&self) -> Option<i64> {
         self.resources_count.copied()
     }
     /// `users_count` when present and valid.
+    #[inline]
     pub fn users_count(&self) -> Option<i64> {
         self.users_count.copied()
     }
     /// `billing_price_estimate` when present and valid.
+    #[inline]
     pub fn billing_price_estimate(&self) -> Option<&serde_json::Value> {
         self.billing_price_estimate.get()
     }
@@ -205,18 +225,22 @@ pub struct MarketplaceProviderCustomerUser {
 }
 impl MarketplaceProviderCustomerUser {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `full_name` when present and valid.
+    #[inline]
     pub fn full_name(&self) -> Option<&str> {
         self.full_name.as_str()
     }
     /// `email` when present and valid.
+    #[inline]
     pub fn email(&self) -> Option<&str> {
         self.email.as_str()
     }
     /// `image` when present and valid.
+    #[inline]
     pub fn image(&self) -> Option<&str> {
         self.image.as_str()
     }
@@ -323,122 +347,152 @@ pub struct MarketplaceServiceProviderUser {
 }
 impl MarketplaceServiceProviderUser {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `username` when present and valid.
+    #[inline]
     pub fn username(&self) -> Option<&str> {
         self.username.as_str()
     }
     /// `full_name` when present and valid.
+    #[inline]
     pub fn full_name(&self) -> Option<&str> {
         self.full_name.as_str()
     }
     /// `first_name` when present and valid.
+    #[inline]
     pub fn first_name(&self) -> Option<&str> {
         self.first_name.as_str()
     }
     /// `last_name` when present and valid.
+    #[inline]
     pub fn last_name(&self) -> Option<&str> {
         self.last_name.as_str()
     }
     /// `organization` when present and valid.
+    #[inline]
     pub fn organization(&self) -> Option<&str> {
         self.organization.as_str()
     }
     /// `email` when present and valid.
+    #[inline]
     pub fn email(&self) -> Option<&str> {
         self.email.as_str()
     }
     /// `phone_number` when present and valid.
+    #[inline]
     pub fn phone_number(&self) -> Option<&str> {
         self.phone_number.as_str()
     }
     /// `projects_count` when present and valid.
+    #[inline]
     pub fn projects_count(&self) -> Option<i64> {
         self.projects_count.copied()
     }
     /// `registration_method` when present and valid.
+    #[inline]
     pub fn registration_method(&self) -> Option<&str> {
         self.registration_method.as_str()
     }
     /// `affiliations` when present and valid.
+    #[inline]
     pub fn affiliations(&self) -> Option<&serde_json::Value> {
         self.affiliations.get()
     }
     /// `is_active` when present and valid.
+    #[inline]
     pub fn is_active(&self) -> Option<bool> {
         self.is_active.copied()
     }
     /// `job_title` when present and valid.
+    #[inline]
     pub fn job_title(&self) -> Option<&str> {
         self.job_title.as_str()
     }
     /// `gender` when present and valid.
+    #[inline]
     pub fn gender(&self) -> Option<&serde_json::Value> {
         self.gender.get()
     }
     /// `personal_title` when present and valid.
+    #[inline]
     pub fn personal_title(&self) -> Option<&str> {
         self.personal_title.as_str()
     }
     /// `place_of_birth` when present and valid.
+    #[inline]
     pub fn place_of_birth(&self) -> Option<&str> {
         self.place_of_birth.as_str()
     }
     /// `address` when present and valid.
+    #[inline]
     pub fn address(&self) -> Option<&str> {
         self.address.as_str()
     }
     /// `country_of_residence` when present and valid.
+    #[inline]
     pub fn country_of_residence(&self) -> Option<&str> {
         self.country_of_residence.as_str()
     }
     /// `nationality` when present and valid.
+    #[inline]
     pub fn nationality(&self) -> Option<&str> {
         self.nationality.as_str()
     }
     /// `nationalities` when present and valid.
+    #[inline]
     pub fn nationalities(&self) -> Option<&serde_json::Value> {
         self.nationalities.get()
     }
     /// `organization_country` when present and valid.
+    #[inline]
     pub fn organization_country(&self) -> Option<&str> {
         self.organization_country.as_str()
     }
     /// `organization_type` when present and valid.
+    #[inline]
     pub fn organization_type(&self) -> Option<&str> {
         self.organization_type.as_str()
     }
     /// `organization_registry_code` when present and valid.
+    #[inline]
     pub fn organization_registry_code(&self) -> Option<&str> {
         self.organization_registry_code.as_str()
     }
     /// `organization_vat_code` when present and valid.
+    #[inline]
     pub fn organization_vat_code(&self) -> Option<&str> {
         self.organization_vat_code.as_str()
     }
     /// `organization_address` when present and valid.
+    #[inline]
     pub fn organization_address(&self) -> Option<&str> {
         self.organization_address.as_str()
     }
     /// `eduperson_assurance` when present and valid.
+    #[inline]
     pub fn eduperson_assurance(&self) -> Option<&serde_json::Value> {
         self.eduperson_assurance.get()
     }
     /// `civil_number` when present and valid.
+    #[inline]
     pub fn civil_number(&self) -> Option<&str> {
         self.civil_number.as_str()
     }
     /// `birth_date` when present and valid.
+    #[inline]
     pub fn birth_date(&self) -> Option<Date> {
         self.birth_date.copied()
     }
     /// `identity_source` when present and valid.
+    #[inline]
     pub fn identity_source(&self) -> Option<&str> {
         self.identity_source.as_str()
     }
     /// `active_isds` when present and valid.
+    #[inline]
     pub fn active_isds(&self) -> Option<&serde_json::Value> {
         self.active_isds.get()
     }
@@ -477,14 +531,17 @@ pub struct MarketplaceServiceProvidersMarketplaceProviderCustomerProject {
 }
 impl MarketplaceServiceProvidersMarketplaceProviderCustomerProject {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `image` when present and valid.
+    #[inline]
     pub fn image(&self) -> Option<&str> {
         self.image.as_str()
     }
@@ -516,14 +573,17 @@ pub struct MarketplaceServiceProvidersRevenueListResponse {
 }
 impl MarketplaceServiceProvidersRevenueListResponse {
     /// `total` when present and valid.
+    #[inline]
     pub fn total(&self) -> Option<i64> {
         self.total.copied()
     }
     /// `year` when present and valid.
+    #[inline]
     pub fn year(&self) -> Option<i64> {
         self.year.copied()
     }
     /// `month` when present and valid.
+    #[inline]
     pub fn month(&self) -> Option<i64> {
         self.month.copied()
     }
@@ -577,38 +637,47 @@ pub struct MarketplaceServiceProvidersStatRetrieveResponse {
 }
 impl MarketplaceServiceProvidersStatRetrieveResponse {
     /// `active_campaigns` when present and valid.
+    #[inline]
     pub fn active_campaigns(&self) -> Option<i64> {
         self.active_campaigns.copied()
     }
     /// `current_customers` when present and valid.
+    #[inline]
     pub fn current_customers(&self) -> Option<i64> {
         self.current_customers.copied()
     }
     /// `customers_number_change` when present and valid.
+    #[inline]
     pub fn customers_number_change(&self) -> Option<i64> {
         self.customers_number_change.copied()
     }
     /// `active_resources` when present and valid.
+    #[inline]
     pub fn active_resources(&self) -> Option<i64> {
         self.active_resources.copied()
     }
     /// `resources_number_change` when present and valid.
+    #[inline]
     pub fn resources_number_change(&self) -> Option<i64> {
         self.resources_number_change.copied()
     }
     /// `active_and_paused_offerings` when present and valid.
+    #[inline]
     pub fn active_and_paused_offerings(&self) -> Option<i64> {
         self.active_and_paused_offerings.copied()
     }
     /// `unresolved_tickets` when present and valid.
+    #[inline]
     pub fn unresolved_tickets(&self) -> Option<i64> {
         self.unresolved_tickets.copied()
     }
     /// `pending_orders` when present and valid.
+    #[inline]
     pub fn pending_orders(&self) -> Option<i64> {
         self.pending_orders.copied()
     }
     /// `erred_resources` when present and valid.
+    #[inline]
     pub fn erred_resources(&self) -> Option<i64> {
         self.erred_resources.copied()
     }
@@ -640,10 +709,12 @@ pub struct NameUuid {
 }
 impl NameUuid {
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
@@ -674,6 +745,7 @@ pub struct PatchedServiceProviderRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl runtime::MultipartBody for PatchedServiceProviderRequest {
+    #[inline]
     fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         match &self.description {
@@ -745,6 +817,7 @@ impl runtime::MultipartBody for PatchedServiceProviderRequest {
         }
         Ok(parts)
     }
+    #[inline]
     fn has_files(&self) -> bool {
         self.image.is_value()
     }
@@ -801,82 +874,102 @@ pub struct ProjectPermissionLog {
 }
 impl ProjectPermissionLog {
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `expiration_time` when present and valid.
+    #[inline]
     pub fn expiration_time(&self) -> Option<DateTime> {
         self.expiration_time.copied()
     }
     /// `created_by` when present and valid.
+    #[inline]
     pub fn created_by(&self) -> Option<&str> {
         self.created_by.as_str()
     }
     /// `created_by_full_name` when present and valid.
+    #[inline]
     pub fn created_by_full_name(&self) -> Option<&str> {
         self.created_by_full_name.as_str()
     }
     /// `created_by_username` when present and valid.
+    #[inline]
     pub fn created_by_username(&self) -> Option<&str> {
         self.created_by_username.as_str()
     }
     /// `project` when present and valid.
+    #[inline]
     pub fn project(&self) -> Option<&str> {
         self.project.as_str()
     }
     /// `project_uuid` when present and valid.
+    #[inline]
     pub fn project_uuid(&self) -> Option<Uuid> {
         self.project_uuid.copied()
     }
     /// `project_name` when present and valid.
+    #[inline]
     pub fn project_name(&self) -> Option<&str> {
         self.project_name.as_str()
     }
     /// `project_created` when present and valid.
+    #[inline]
     pub fn project_created(&self) -> Option<DateTime> {
         self.project_created.copied()
     }
     /// `project_end_date` when present and valid.
+    #[inline]
     pub fn project_end_date(&self) -> Option<DateTime> {
         self.project_end_date.copied()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `role` when present and valid.
+    #[inline]
     pub fn role(&self) -> Option<&str> {
         self.role.as_str()
     }
     /// `role_name` when present and valid.
+    #[inline]
     pub fn role_name(&self) -> Option<&str> {
         self.role_name.as_str()
     }
     /// `user` when present and valid.
+    #[inline]
     pub fn user(&self) -> Option<&str> {
         self.user.as_str()
     }
     /// `user_full_name` when present and valid.
+    #[inline]
     pub fn user_full_name(&self) -> Option<&str> {
         self.user_full_name.as_str()
     }
     /// `user_native_name` when present and valid.
+    #[inline]
     pub fn user_native_name(&self) -> Option<&str> {
         self.user_native_name.as_str()
     }
     /// `user_username` when present and valid.
+    #[inline]
     pub fn user_username(&self) -> Option<&str> {
         self.user_username.as_str()
     }
     /// `user_uuid` when present and valid.
+    #[inline]
     pub fn user_uuid(&self) -> Option<Uuid> {
         self.user_uuid.copied()
     }
     /// `user_email` when present and valid.
+    #[inline]
     pub fn user_email(&self) -> Option<&str> {
         self.user_email.as_str()
     }
@@ -941,70 +1034,87 @@ pub struct ProviderOffering {
 }
 impl ProviderOffering {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `slug` when present and valid.
+    #[inline]
     pub fn slug(&self) -> Option<&str> {
         self.slug.as_str()
     }
     /// `category_title` when present and valid.
+    #[inline]
     pub fn category_title(&self) -> Option<&str> {
         self.category_title.as_str()
     }
     /// `type` when present and valid.
+    #[inline]
     pub fn type_(&self) -> Option<&str> {
         self.type_.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&serde_json::Value> {
         self.state.get()
     }
     /// `resources_count` when present and valid.
+    #[inline]
     pub fn resources_count(&self) -> Option<i64> {
         self.resources_count.copied()
     }
     /// `billing_price_estimate` when present and valid.
+    #[inline]
     pub fn billing_price_estimate(&self) -> Option<&serde_json::Value> {
         self.billing_price_estimate.get()
     }
     /// `components` when present and valid.
+    #[inline]
     pub fn components(&self) -> Option<&[Lenient<models::ProviderOfferingComponent>]> {
         self.components.as_slice()
     }
     /// `plans` when present and valid.
+    #[inline]
     pub fn plans(&self) -> Option<&[Lenient<models::MarketplacePublicOffering>]> {
         self.plans.as_slice()
     }
     /// `options` when present and valid.
+    #[inline]
     pub fn options(&self) -> Option<&serde_json::Value> {
         self.options.get()
     }
     /// `resource_options` when present and valid.
+    #[inline]
     pub fn resource_options(&self) -> Option<&serde_json::Value> {
         self.resource_options.get()
     }
     /// `secret_options` when present and valid.
+    #[inline]
     pub fn secret_options(&self) -> Option<&serde_json::Value> {
         self.secret_options.get()
     }
     /// `thumbnail` when present and valid.
+    #[inline]
     pub fn thumbnail(&self) -> Option<&str> {
         self.thumbnail.as_str()
     }
     /// `offering_group_uuid` when present and valid.
+    #[inline]
     pub fn offering_group_uuid(&self) -> Option<Uuid> {
         self.offering_group_uuid.copied()
     }
     /// `offering_group_title` when present and valid.
+    #[inline]
     pub fn offering_group_title(&self) -> Option<&str> {
         self.offering_group_title.as_str()
     }
@@ -1067,72 +1177,89 @@ pub struct ServiceProvider {
 }
 impl ServiceProvider {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `enable_notifications` when present and valid.
+    #[inline]
     pub fn enable_notifications(&self) -> Option<bool> {
         self.enable_notifications.copied()
     }
     /// `customer` when present and valid.
+    #[inline]
     pub fn customer(&self) -> Option<&str> {
         self.customer.as_str()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `customer_image` when present and valid.
+    #[inline]
     pub fn customer_image(&self) -> Option<&str> {
         self.customer_image.as_str()
     }
     /// `customer_abbreviation` when present and valid.
+    #[inline]
     pub fn customer_abbreviation(&self) -> Option<&str> {
         self.customer_abbreviation.as_str()
     }
     /// `customer_slug` when present and valid.
+    #[inline]
     pub fn customer_slug(&self) -> Option<&str> {
         self.customer_slug.as_str()
     }
     /// `customer_native_name` when present and valid.
+    #[inline]
     pub fn customer_native_name(&self) -> Option<&str> {
         self.customer_native_name.as_str()
     }
     /// `customer_country` when present and valid.
+    #[inline]
     pub fn customer_country(&self) -> Option<&str> {
         self.customer_country.as_str()
     }
     /// `image` when present and valid.
+    #[inline]
     pub fn image(&self) -> Option<&str> {
         self.image.as_str()
     }
     /// `organization_groups` when present and valid.
+    #[inline]
     pub fn organization_groups(
         &self,
     ) -> Option<&[Lenient<models::MarketplacePublicOfferingOrganizationGroup>]> {
         self.organization_groups.as_slice()
     }
     /// `offering_count` when present and valid.
+    #[inline]
     pub fn offering_count(&self) -> Option<i64> {
         self.offering_count.copied()
     }
     /// `allowed_domains` when present and valid.
+    #[inline]
     pub fn allowed_domains(&self) -> Option<&serde_json::Value> {
         self.allowed_domains.get()
     }
@@ -1164,18 +1291,22 @@ pub struct ServiceProviderChecklistsSummaryResponse {
 }
 impl ServiceProviderChecklistsSummaryResponse {
     /// `checklist_uuid` when present and valid.
+    #[inline]
     pub fn checklist_uuid(&self) -> Option<Uuid> {
         self.checklist_uuid.copied()
     }
     /// `checklist_name` when present and valid.
+    #[inline]
     pub fn checklist_name(&self) -> Option<&str> {
         self.checklist_name.as_str()
     }
     /// `questions_count` when present and valid.
+    #[inline]
     pub fn questions_count(&self) -> Option<i64> {
         self.questions_count.copied()
     }
     /// `offerings_count` when present and valid.
+    #[inline]
     pub fn offerings_count(&self) -> Option<i64> {
         self.offerings_count.copied()
     }
@@ -1209,34 +1340,42 @@ pub struct ServiceProviderComplianceOverviewResponse {
 }
 impl ServiceProviderComplianceOverviewResponse {
     /// `offering_uuid` when present and valid.
+    #[inline]
     pub fn offering_uuid(&self) -> Option<Uuid> {
         self.offering_uuid.copied()
     }
     /// `offering_name` when present and valid.
+    #[inline]
     pub fn offering_name(&self) -> Option<&str> {
         self.offering_name.as_str()
     }
     /// `checklist_name` when present and valid.
+    #[inline]
     pub fn checklist_name(&self) -> Option<&str> {
         self.checklist_name.as_str()
     }
     /// `total_users` when present and valid.
+    #[inline]
     pub fn total_users(&self) -> Option<i64> {
         self.total_users.copied()
     }
     /// `users_with_completions` when present and valid.
+    #[inline]
     pub fn users_with_completions(&self) -> Option<i64> {
         self.users_with_completions.copied()
     }
     /// `completed_users` when present and valid.
+    #[inline]
     pub fn completed_users(&self) -> Option<i64> {
         self.completed_users.copied()
     }
     /// `pending_users` when present and valid.
+    #[inline]
     pub fn pending_users(&self) -> Option<i64> {
         self.pending_users.copied()
     }
     /// `compliance_rate` when present and valid.
+    #[inline]
     pub fn compliance_rate(&self) -> Option<&Decimal> {
         self.compliance_rate.get()
     }
@@ -1279,46 +1418,57 @@ pub struct ServiceProviderOfferingUsersComplianceResponse {
 }
 impl ServiceProviderOfferingUsersComplianceResponse {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `user_full_name` when present and valid.
+    #[inline]
     pub fn user_full_name(&self) -> Option<&str> {
         self.user_full_name.as_str()
     }
     /// `user_email` when present and valid.
+    #[inline]
     pub fn user_email(&self) -> Option<&str> {
         self.user_email.as_str()
     }
     /// `offering_name` when present and valid.
+    #[inline]
     pub fn offering_name(&self) -> Option<&str> {
         self.offering_name.as_str()
     }
     /// `checklist_name` when present and valid.
+    #[inline]
     pub fn checklist_name(&self) -> Option<&str> {
         self.checklist_name.as_str()
     }
     /// `username` when present and valid.
+    #[inline]
     pub fn username(&self) -> Option<&str> {
         self.username.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&serde_json::Value> {
         self.state.get()
     }
     /// `completion_percentage` when present and valid.
+    #[inline]
     pub fn completion_percentage(&self) -> Option<i64> {
         self.completion_percentage.copied()
     }
     /// `compliance_status` when present and valid.
+    #[inline]
     pub fn compliance_status(&self) -> Option<&str> {
         self.compliance_status.as_str()
     }
     /// `last_updated` when present and valid.
+    #[inline]
     pub fn last_updated(&self) -> Option<DateTime> {
         self.last_updated.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
@@ -1358,6 +1508,7 @@ pub struct ServiceProviderRequest {
 }
 impl ServiceProviderRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(customer: impl Into<String>) -> Self {
         Self {
             description: Nullable::Absent,
@@ -1370,6 +1521,7 @@ impl ServiceProviderRequest {
     }
 }
 impl runtime::MultipartBody for ServiceProviderRequest {
+    #[inline]
     fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         match &self.description {
@@ -1449,6 +1601,7 @@ impl runtime::MultipartBody for ServiceProviderRequest {
         }
         Ok(parts)
     }
+    #[inline]
     fn has_files(&self) -> bool {
         self.image.is_value()
     }
@@ -1471,6 +1624,7 @@ pub struct SetOfferingsUsernameRequest {
 }
 impl SetOfferingsUsernameRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(user_uuid: Uuid, username: impl Into<String>) -> Self {
         Self {
             user_uuid,
@@ -1508,6 +1662,7 @@ pub struct SiteAgentConfigGenerationRequest {
 }
 impl SiteAgentConfigGenerationRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(offering_uuids: Vec<Uuid>) -> Self {
         Self {
             offering_uuids,

@@ -27,6 +27,7 @@ pub struct MarketplaceSiteAgentConnectionStatsRetrieveResponse {
 }
 impl MarketplaceSiteAgentConnectionStatsRetrieveResponse {
     /// `agents` when present and valid.
+    #[inline]
     pub fn agents(
         &self,
     ) -> Option<
@@ -35,6 +36,7 @@ impl MarketplaceSiteAgentConnectionStatsRetrieveResponse {
         self.agents.as_slice()
     }
     /// `summary` when present and valid.
+    #[inline]
     pub fn summary(&self) -> Option<&serde_json::Value> {
         self.summary.get()
     }
@@ -106,30 +108,37 @@ pub struct MarketplaceSiteAgentConnectionStatsRetrieveResponseAgent {
 }
 impl MarketplaceSiteAgentConnectionStatsRetrieveResponseAgent {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `offering_uuid` when present and valid.
+    #[inline]
     pub fn offering_uuid(&self) -> Option<Uuid> {
         self.offering_uuid.copied()
     }
     /// `offering_name` when present and valid.
+    #[inline]
     pub fn offering_name(&self) -> Option<&str> {
         self.offering_name.as_str()
     }
     /// `version` when present and valid.
+    #[inline]
     pub fn version(&self) -> Option<&str> {
         self.version.as_str()
     }
     /// `last_restarted` when present and valid.
+    #[inline]
     pub fn last_restarted(&self) -> Option<DateTime> {
         self.last_restarted.copied()
     }
     /// `services` when present and valid.
+    #[inline]
     pub fn services(
         &self,
     ) -> Option<
@@ -140,6 +149,7 @@ impl MarketplaceSiteAgentConnectionStatsRetrieveResponseAgent {
         self.services.as_slice()
     }
     /// `event_subscriptions` when present and valid.
+    #[inline]
     pub fn event_subscriptions(
         &self,
     ) -> Option<
@@ -150,6 +160,7 @@ impl MarketplaceSiteAgentConnectionStatsRetrieveResponseAgent {
         self.event_subscriptions.as_slice()
     }
     /// `queues` when present and valid.
+    #[inline]
     pub fn queues(
         &self,
     ) -> Option<
@@ -189,18 +200,22 @@ pub struct MarketplaceSiteAgentConnectionStatsRetrieveResponseAgentEventSubscrip
 }
 impl MarketplaceSiteAgentConnectionStatsRetrieveResponseAgentEventSubscription {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `observable_objects` when present and valid.
+    #[inline]
     pub fn observable_objects(&self) -> Option<&serde_json::Value> {
         self.observable_objects.get()
     }
     /// `rmq_connection` when present and valid.
+    #[inline]
     pub fn rmq_connection(&self) -> Option<&serde_json::Value> {
         self.rmq_connection.get()
     }
@@ -235,18 +250,22 @@ pub struct MarketplaceSiteAgentConnectionStatsRetrieveResponseAgentQueue {
 }
 impl MarketplaceSiteAgentConnectionStatsRetrieveResponseAgentQueue {
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `messages` when present and valid.
+    #[inline]
     pub fn messages(&self) -> Option<i64> {
         self.messages.copied()
     }
     /// `consumers` when present and valid.
+    #[inline]
     pub fn consumers(&self) -> Option<i64> {
         self.consumers.copied()
     }
     /// `object_type` when present and valid.
+    #[inline]
     pub fn object_type(&self) -> Option<&str> {
         self.object_type.as_str()
     }
@@ -281,18 +300,22 @@ pub struct MarketplaceSiteAgentConnectionStatsRetrieveResponseAgentService {
 }
 impl MarketplaceSiteAgentConnectionStatsRetrieveResponseAgentService {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&str> {
         self.state.as_str()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }

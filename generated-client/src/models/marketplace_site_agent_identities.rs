@@ -30,6 +30,7 @@ pub struct AgentEventSubscriptionCreateRequest {
 }
 impl AgentEventSubscriptionCreateRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(observable_object_type: serde_json::Value) -> Self {
         Self {
             observable_object_type,
@@ -76,54 +77,67 @@ pub struct AgentIdentity {
 }
 impl AgentIdentity {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `offering` when present and valid.
+    #[inline]
     pub fn offering(&self) -> Option<Uuid> {
         self.offering.copied()
     }
     /// `created_by` when present and valid.
+    #[inline]
     pub fn created_by(&self) -> Option<Uuid> {
         self.created_by.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `version` when present and valid.
+    #[inline]
     pub fn version(&self) -> Option<&str> {
         self.version.as_str()
     }
     /// `dependencies` when present and valid.
+    #[inline]
     pub fn dependencies(&self) -> Option<&[Lenient<models::AgentIdentityDependency>]> {
         self.dependencies.as_slice()
     }
     /// `config_file_path` when present and valid.
+    #[inline]
     pub fn config_file_path(&self) -> Option<&str> {
         self.config_file_path.as_str()
     }
     /// `config_file_content` when present and valid.
+    #[inline]
     pub fn config_file_content(&self) -> Option<&str> {
         self.config_file_content.as_str()
     }
     /// `last_restarted` when present and valid.
+    #[inline]
     pub fn last_restarted(&self) -> Option<DateTime> {
         self.last_restarted.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `services` when present and valid.
+    #[inline]
     pub fn services(&self) -> Option<&[Lenient<models::AgentIdentityService>]> {
         self.services.as_slice()
     }
@@ -147,10 +161,12 @@ pub struct AgentIdentityDependency {
 }
 impl AgentIdentityDependency {
     /// `package` when present and valid.
+    #[inline]
     pub fn package(&self) -> Option<&str> {
         self.package.as_str()
     }
     /// `version` when present and valid.
+    #[inline]
     pub fn version(&self) -> Option<&str> {
         self.version.as_str()
     }
@@ -192,6 +208,7 @@ pub struct AgentIdentityRequest {
 }
 impl AgentIdentityRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(offering: Uuid, name: impl Into<String>) -> Self {
         Self {
             offering,
@@ -219,6 +236,7 @@ pub struct AgentIdentityRequestDependency {
 }
 impl AgentIdentityRequestDependency {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> AgentIdentityRequestDependencyBuilder {
         AgentIdentityRequestDependencyBuilder::default()
     }
@@ -231,17 +249,20 @@ pub struct AgentIdentityRequestDependencyBuilder {
 }
 impl AgentIdentityRequestDependencyBuilder {
     /// Sets `package` (required).
+    #[inline]
     pub fn package(mut self, package: impl Into<String>) -> Self {
         self.package = Some(package.into());
         self
     }
     /// Sets `version` (required).
+    #[inline]
     pub fn version(mut self, version: impl Into<String>) -> Self {
         self.version = Some(version.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<AgentIdentityRequestDependency, runtime::Error> {
         Ok(AgentIdentityRequestDependency {
             package: self
@@ -284,34 +305,42 @@ pub struct AgentIdentityService {
 }
 impl AgentIdentityService {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `mode` when present and valid.
+    #[inline]
     pub fn mode(&self) -> Option<&str> {
         self.mode.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&serde_json::Value> {
         self.state.get()
     }
     /// `statistics` when present and valid.
+    #[inline]
     pub fn statistics(&self) -> Option<&serde_json::Value> {
         self.statistics.get()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
@@ -336,6 +365,7 @@ pub struct AgentServiceCreateRequest {
 }
 impl AgentServiceCreateRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),

@@ -37,38 +37,47 @@ pub struct MarketplaceSiteAgentLog {
 }
 impl MarketplaceSiteAgentLog {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `offering` when present and valid.
+    #[inline]
     pub fn offering(&self) -> Option<&str> {
         self.offering.as_str()
     }
     /// `offering_uuid` when present and valid.
+    #[inline]
     pub fn offering_uuid(&self) -> Option<Uuid> {
         self.offering_uuid.copied()
     }
     /// `agent_identity_uuid` when present and valid.
+    #[inline]
     pub fn agent_identity_uuid(&self) -> Option<Uuid> {
         self.agent_identity_uuid.copied()
     }
     /// `timestamp` when present and valid.
+    #[inline]
     pub fn timestamp(&self) -> Option<&Decimal> {
         self.timestamp.get()
     }
     /// `level` when present and valid.
+    #[inline]
     pub fn level(&self) -> Option<&models::MarketplaceSiteAgentLogLevelEnum> {
         self.level.get()
     }
     /// `message` when present and valid.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         self.message.as_str()
     }
     /// `module` when present and valid.
+    #[inline]
     pub fn module(&self) -> Option<&str> {
         self.module.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
@@ -98,6 +107,7 @@ pub enum MarketplaceSiteAgentLogLevelEnum {
 }
 impl MarketplaceSiteAgentLogLevelEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Debug => "DEBUG",
@@ -110,6 +120,7 @@ impl MarketplaceSiteAgentLogLevelEnum {
     }
 }
 impl From<&str> for MarketplaceSiteAgentLogLevelEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "DEBUG" => Self::Debug,
@@ -123,21 +134,25 @@ impl From<&str> for MarketplaceSiteAgentLogLevelEnum {
 }
 impl std::str::FromStr for MarketplaceSiteAgentLogLevelEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 impl std::fmt::Display for MarketplaceSiteAgentLogLevelEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl serde::Serialize for MarketplaceSiteAgentLogLevelEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> serde::Deserialize<'de> for MarketplaceSiteAgentLogLevelEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -149,16 +164,19 @@ impl<'de> serde::Deserialize<'de> for MarketplaceSiteAgentLogLevelEnum {
     }
 }
 impl runtime::FromJson for MarketplaceSiteAgentLogLevelEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
 impl runtime::QueryValue for MarketplaceSiteAgentLogLevelEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl runtime::Inspect for MarketplaceSiteAgentLogLevelEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -185,6 +203,7 @@ pub struct MarketplaceSiteAgentLogsCreateRequest {
 }
 impl MarketplaceSiteAgentLogsCreateRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> MarketplaceSiteAgentLogsCreateRequestBuilder {
         MarketplaceSiteAgentLogsCreateRequestBuilder::default()
     }
@@ -200,32 +219,38 @@ pub struct MarketplaceSiteAgentLogsCreateRequestBuilder {
 }
 impl MarketplaceSiteAgentLogsCreateRequestBuilder {
     /// Sets `agent_identity_uuid` (required).
+    #[inline]
     pub fn agent_identity_uuid(mut self, agent_identity_uuid: Uuid) -> Self {
         self.agent_identity_uuid = Some(agent_identity_uuid);
         self
     }
     /// Sets `timestamp` (required).
+    #[inline]
     pub fn timestamp(mut self, timestamp: f64) -> Self {
         self.timestamp = Some(timestamp);
         self
     }
     /// Sets `level` (required).
+    #[inline]
     pub fn level(mut self, level: impl Into<String>) -> Self {
         self.level = Some(level.into());
         self
     }
     /// Sets `message` (required).
+    #[inline]
     pub fn message(mut self, message: impl Into<String>) -> Self {
         self.message = Some(message.into());
         self
     }
     /// Sets `module` (required).
+    #[inline]
     pub fn module(mut self, module: impl Into<String>) -> Self {
         self.module = Some(module.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<MarketplaceSiteAgentLogsCreateRequest, runtime::Error> {
         Ok(MarketplaceSiteAgentLogsCreateRequest {
             agent_identity_uuid: self

@@ -28,6 +28,7 @@ pub struct AgentProcessorCreateRequest {
 }
 impl AgentProcessorCreateRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> AgentProcessorCreateRequestBuilder {
         AgentProcessorCreateRequestBuilder::default()
     }
@@ -40,17 +41,20 @@ pub struct AgentProcessorCreateRequestBuilder {
 }
 impl AgentProcessorCreateRequestBuilder {
     /// Sets `name` (required).
+    #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
     /// Sets `backend_type` (required).
+    #[inline]
     pub fn backend_type(mut self, backend_type: impl Into<String>) -> Self {
         self.backend_type = Some(backend_type.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<AgentProcessorCreateRequest, runtime::Error> {
         Ok(AgentProcessorCreateRequest {
             name: self
@@ -86,6 +90,7 @@ pub struct AgentServiceStatisticsRequest {
 }
 impl AgentServiceStatisticsRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(statistics: serde_json::Value) -> Self {
         Self {
             statistics,

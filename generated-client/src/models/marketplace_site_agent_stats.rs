@@ -29,14 +29,17 @@ pub struct MarketplaceSiteAgentStatsRetrieveResponse {
 }
 impl MarketplaceSiteAgentStatsRetrieveResponse {
     /// `identities` when present and valid.
+    #[inline]
     pub fn identities(&self) -> Option<&serde_json::Value> {
         self.identities.get()
     }
     /// `services` when present and valid.
+    #[inline]
     pub fn services(&self) -> Option<&serde_json::Value> {
         self.services.get()
     }
     /// `processors` when present and valid.
+    #[inline]
     pub fn processors(&self) -> Option<&serde_json::Value> {
         self.processors.get()
     }

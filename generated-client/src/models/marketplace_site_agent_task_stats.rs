@@ -39,6 +39,7 @@ pub struct MarketplaceSiteAgentTaskStatsRetrieveResponse {
 }
 impl MarketplaceSiteAgentTaskStatsRetrieveResponse {
     /// `active_tasks` when present and valid.
+    #[inline]
     pub fn active_tasks(
         &self,
     ) -> Option<
@@ -47,6 +48,7 @@ impl MarketplaceSiteAgentTaskStatsRetrieveResponse {
         self.active_tasks.as_slice()
     }
     /// `scheduled_tasks` when present and valid.
+    #[inline]
     pub fn scheduled_tasks(
         &self,
     ) -> Option<
@@ -55,6 +57,7 @@ impl MarketplaceSiteAgentTaskStatsRetrieveResponse {
         self.scheduled_tasks.as_slice()
     }
     /// `reserved_tasks` when present and valid.
+    #[inline]
     pub fn reserved_tasks(
         &self,
     ) -> Option<
@@ -63,6 +66,7 @@ impl MarketplaceSiteAgentTaskStatsRetrieveResponse {
         self.reserved_tasks.as_slice()
     }
     /// `error` when present and valid.
+    #[inline]
     pub fn error(&self) -> Option<&str> {
         self.error.as_str()
     }
@@ -89,18 +93,22 @@ pub struct MarketplaceSiteAgentTaskStatsRetrieveResponseActiveTask {
 }
 impl MarketplaceSiteAgentTaskStatsRetrieveResponseActiveTask {
     /// `id` when present and valid.
+    #[inline]
     pub fn id(&self) -> Option<&str> {
         self.id.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `args` when present and valid.
+    #[inline]
     pub fn args(&self) -> Option<&[Lenient<String>]> {
         self.args.as_slice()
     }
     /// `worker` when present and valid.
+    #[inline]
     pub fn worker(&self) -> Option<&str> {
         self.worker.as_str()
     }
@@ -122,10 +130,12 @@ pub struct MarketplaceSiteAgentTaskStatsRetrieveResponseReservedTask {
 }
 impl MarketplaceSiteAgentTaskStatsRetrieveResponseReservedTask {
     /// `id` when present and valid.
+    #[inline]
     pub fn id(&self) -> Option<&str> {
         self.id.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
@@ -149,14 +159,17 @@ pub struct MarketplaceSiteAgentTaskStatsRetrieveResponseScheduledTask {
 }
 impl MarketplaceSiteAgentTaskStatsRetrieveResponseScheduledTask {
     /// `id` when present and valid.
+    #[inline]
     pub fn id(&self) -> Option<&str> {
         self.id.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `eta` when present and valid.
+    #[inline]
     pub fn eta(&self) -> Option<&str> {
         self.eta.as_str()
     }

@@ -49,38 +49,47 @@ pub struct MarketplaceSlurmPeriodicUsagePoliciesCommandHistoryListResponse {
 }
 impl MarketplaceSlurmPeriodicUsagePoliciesCommandHistoryListResponse {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `command_type` when present and valid.
+    #[inline]
     pub fn command_type(&self) -> Option<&str> {
         self.command_type.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `shell_command` when present and valid.
+    #[inline]
     pub fn shell_command(&self) -> Option<&str> {
         self.shell_command.as_str()
     }
     /// `parameters` when present and valid.
+    #[inline]
     pub fn parameters(&self) -> Option<&serde_json::Value> {
         self.parameters.get()
     }
     /// `executed_at` when present and valid.
+    #[inline]
     pub fn executed_at(&self) -> Option<DateTime> {
         self.executed_at.copied()
     }
     /// `execution_mode` when present and valid.
+    #[inline]
     pub fn execution_mode(&self) -> Option<&serde_json::Value> {
         self.execution_mode.get()
     }
     /// `success` when present and valid.
+    #[inline]
     pub fn success(&self) -> Option<bool> {
         self.success.copied()
     }
     /// `error_message` when present and valid.
+    #[inline]
     pub fn error_message(&self) -> Option<&str> {
         self.error_message.as_str()
     }
@@ -144,54 +153,67 @@ pub struct MarketplaceSlurmPeriodicUsagePoliciesEvaluationLogsListResponse {
 }
 impl MarketplaceSlurmPeriodicUsagePoliciesEvaluationLogsListResponse {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `resource_uuid` when present and valid.
+    #[inline]
     pub fn resource_uuid(&self) -> Option<Uuid> {
         self.resource_uuid.copied()
     }
     /// `resource_name` when present and valid.
+    #[inline]
     pub fn resource_name(&self) -> Option<&str> {
         self.resource_name.as_str()
     }
     /// `billing_period` when present and valid.
+    #[inline]
     pub fn billing_period(&self) -> Option<&str> {
         self.billing_period.as_str()
     }
     /// `usage_percentage` when present and valid.
+    #[inline]
     pub fn usage_percentage(&self) -> Option<&Decimal> {
         self.usage_percentage.get()
     }
     /// `grace_limit_percentage` when present and valid.
+    #[inline]
     pub fn grace_limit_percentage(&self) -> Option<&Decimal> {
         self.grace_limit_percentage.get()
     }
     /// `actions_taken` when present and valid.
+    #[inline]
     pub fn actions_taken(&self) -> Option<&[Lenient<String>]> {
         self.actions_taken.as_slice()
     }
     /// `previous_state` when present and valid.
+    #[inline]
     pub fn previous_state(&self) -> Option<&serde_json::Value> {
         self.previous_state.get()
     }
     /// `new_state` when present and valid.
+    #[inline]
     pub fn new_state(&self) -> Option<&serde_json::Value> {
         self.new_state.get()
     }
     /// `stomp_message_sent` when present and valid.
+    #[inline]
     pub fn stomp_message_sent(&self) -> Option<bool> {
         self.stomp_message_sent.copied()
     }
     /// `site_agent_confirmed` when present and valid.
+    #[inline]
     pub fn site_agent_confirmed(&self) -> Option<bool> {
         self.site_agent_confirmed.copied()
     }
     /// `site_agent_response` when present and valid.
+    #[inline]
     pub fn site_agent_response(&self) -> Option<&serde_json::Value> {
         self.site_agent_response.get()
     }
     /// `evaluated_at` when present and valid.
+    #[inline]
     pub fn evaluated_at(&self) -> Option<DateTime> {
         self.evaluated_at.copied()
     }
@@ -223,14 +245,17 @@ pub struct MarketplaceSlurmPeriodicUsagePolicy {
 }
 impl MarketplaceSlurmPeriodicUsagePolicy {
     /// `policy_uuid` when present and valid.
+    #[inline]
     pub fn policy_uuid(&self) -> Option<Uuid> {
         self.policy_uuid.copied()
     }
     /// `billing_period` when present and valid.
+    #[inline]
     pub fn billing_period(&self) -> Option<&str> {
         self.billing_period.as_str()
     }
     /// `resources` when present and valid.
+    #[inline]
     pub fn resources(
         &self,
     ) -> Option<&[Lenient<models::MarketplaceSlurmPeriodicUsagePolicyResource>]> {
@@ -262,26 +287,32 @@ pub struct MarketplaceSlurmPeriodicUsagePolicyResource {
 }
 impl MarketplaceSlurmPeriodicUsagePolicyResource {
     /// `resource_uuid` when present and valid.
+    #[inline]
     pub fn resource_uuid(&self) -> Option<Uuid> {
         self.resource_uuid.copied()
     }
     /// `resource_name` when present and valid.
+    #[inline]
     pub fn resource_name(&self) -> Option<&str> {
         self.resource_name.as_str()
     }
     /// `usage_percentage` when present and valid.
+    #[inline]
     pub fn usage_percentage(&self) -> Option<&Decimal> {
         self.usage_percentage.get()
     }
     /// `actions_taken` when present and valid.
+    #[inline]
     pub fn actions_taken(&self) -> Option<&[Lenient<String>]> {
         self.actions_taken.as_slice()
     }
     /// `previous_state` when present and valid.
+    #[inline]
     pub fn previous_state(&self) -> Option<&serde_json::Value> {
         self.previous_state.get()
     }
     /// `new_state` when present and valid.
+    #[inline]
     pub fn new_state(&self) -> Option<&serde_json::Value> {
         self.new_state.get()
     }
@@ -403,6 +434,7 @@ pub struct SlurmCommandResultRequest {
 }
 impl SlurmCommandResultRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(resource_uuid: Uuid, success: bool) -> Self {
         Self {
             resource_uuid,
@@ -500,112 +532,139 @@ pub struct SlurmPeriodicUsagePolicy {
 }
 impl SlurmPeriodicUsagePolicy {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `scope` when present and valid.
+    #[inline]
     pub fn scope(&self) -> Option<&str> {
         self.scope.as_str()
     }
     /// `scope_name` when present and valid.
+    #[inline]
     pub fn scope_name(&self) -> Option<&str> {
         self.scope_name.as_str()
     }
     /// `scope_uuid` when present and valid.
+    #[inline]
     pub fn scope_uuid(&self) -> Option<Uuid> {
         self.scope_uuid.copied()
     }
     /// `actions` when present and valid.
+    #[inline]
     pub fn actions(&self) -> Option<&str> {
         self.actions.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `created_by_full_name` when present and valid.
+    #[inline]
     pub fn created_by_full_name(&self) -> Option<&str> {
         self.created_by_full_name.as_str()
     }
     /// `created_by_username` when present and valid.
+    #[inline]
     pub fn created_by_username(&self) -> Option<&str> {
         self.created_by_username.as_str()
     }
     /// `has_fired` when present and valid.
+    #[inline]
     pub fn has_fired(&self) -> Option<bool> {
         self.has_fired.copied()
     }
     /// `fired_datetime` when present and valid.
+    #[inline]
     pub fn fired_datetime(&self) -> Option<DateTime> {
         self.fired_datetime.copied()
     }
     /// `options` when present and valid.
+    #[inline]
     pub fn options(&self) -> Option<&serde_json::Value> {
         self.options.get()
     }
     /// `affected_resources_count` when present and valid.
+    #[inline]
     pub fn affected_resources_count(&self) -> Option<i64> {
         self.affected_resources_count.copied()
     }
     /// `organization_groups` when present and valid.
+    #[inline]
     pub fn organization_groups(&self) -> Option<&[Lenient<String>]> {
         self.organization_groups.as_slice()
     }
     /// `apply_to_all` when present and valid.
+    #[inline]
     pub fn apply_to_all(&self) -> Option<bool> {
         self.apply_to_all.copied()
     }
     /// `component_limits_set` when present and valid.
+    #[inline]
     pub fn component_limits_set(
         &self,
     ) -> Option<&[Lenient<models::SlurmPeriodicUsagePolicyComponentLimitsSet>]> {
         self.component_limits_set.as_slice()
     }
     /// `period` when present and valid.
+    #[inline]
     pub fn period(&self) -> Option<&serde_json::Value> {
         self.period.get()
     }
     /// `period_name` when present and valid.
+    #[inline]
     pub fn period_name(&self) -> Option<&str> {
         self.period_name.as_str()
     }
     /// `limit_type` when present and valid.
+    #[inline]
     pub fn limit_type(&self) -> Option<&serde_json::Value> {
         self.limit_type.get()
     }
     /// `tres_billing_enabled` when present and valid.
+    #[inline]
     pub fn tres_billing_enabled(&self) -> Option<bool> {
         self.tres_billing_enabled.copied()
     }
     /// `tres_billing_weights` when present and valid.
+    #[inline]
     pub fn tres_billing_weights(&self) -> Option<&serde_json::Value> {
         self.tres_billing_weights.get()
     }
     /// `carryover_factor` when present and valid.
+    #[inline]
     pub fn carryover_factor(&self) -> Option<i64> {
         self.carryover_factor.copied()
     }
     /// `grace_ratio` when present and valid.
+    #[inline]
     pub fn grace_ratio(&self) -> Option<&Decimal> {
         self.grace_ratio.get()
     }
     /// `carryover_enabled` when present and valid.
+    #[inline]
     pub fn carryover_enabled(&self) -> Option<bool> {
         self.carryover_enabled.copied()
     }
     /// `raw_usage_reset` when present and valid.
+    #[inline]
     pub fn raw_usage_reset(&self) -> Option<bool> {
         self.raw_usage_reset.copied()
     }
     /// `qos_strategy` when present and valid.
+    #[inline]
     pub fn qos_strategy(&self) -> Option<&serde_json::Value> {
         self.qos_strategy.get()
     }
     /// `warnings` when present and valid.
+    #[inline]
     pub fn warnings(&self) -> Option<&[Lenient<String>]> {
         self.warnings.as_slice()
     }
@@ -702,6 +761,7 @@ pub struct SlurmPeriodicUsagePolicyRequest {
 }
 impl SlurmPeriodicUsagePolicyRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> SlurmPeriodicUsagePolicyRequestBuilder {
         SlurmPeriodicUsagePolicyRequestBuilder::default()
     }
@@ -717,16 +777,19 @@ pub struct SlurmPeriodicUsagePolicyRequestBuilder {
 }
 impl SlurmPeriodicUsagePolicyRequestBuilder {
     /// Sets `scope` (required).
+    #[inline]
     pub fn scope(mut self, scope: impl Into<String>) -> Self {
         self.scope = Some(scope.into());
         self
     }
     /// Sets `actions` (required).
+    #[inline]
     pub fn actions(mut self, actions: impl Into<String>) -> Self {
         self.actions = Some(actions.into());
         self
     }
     /// Sets `component_limits_set` (required).
+    #[inline]
     pub fn component_limits_set(
         mut self,
         component_limits_set: Vec<
@@ -738,6 +801,7 @@ impl SlurmPeriodicUsagePolicyRequestBuilder {
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<SlurmPeriodicUsagePolicyRequest, runtime::Error> {
         Ok(SlurmPeriodicUsagePolicyRequest {
             scope: self
@@ -790,18 +854,22 @@ pub struct SlurmPolicyEvaluateRequest {
 }
 impl SlurmPolicyEvaluateRequest {
     /// `policy_uuid` when present and valid.
+    #[inline]
     pub fn policy_uuid(&self) -> Option<Uuid> {
         self.policy_uuid.copied()
     }
     /// `billing_period` when present and valid.
+    #[inline]
     pub fn billing_period(&self) -> Option<&str> {
         self.billing_period.as_str()
     }
     /// `grace_limit_percentage` when present and valid.
+    #[inline]
     pub fn grace_limit_percentage(&self) -> Option<&Decimal> {
         self.grace_limit_percentage.get()
     }
     /// `resources` when present and valid.
+    #[inline]
     pub fn resources(
         &self,
     ) -> Option<&[Lenient<models::SlurmPolicyEvaluateRequestResource>]> {
@@ -846,26 +914,32 @@ pub struct SlurmPolicyEvaluateRequestResource {
 }
 impl SlurmPolicyEvaluateRequestResource {
     /// `resource_uuid` when present and valid.
+    #[inline]
     pub fn resource_uuid(&self) -> Option<Uuid> {
         self.resource_uuid.copied()
     }
     /// `resource_name` when present and valid.
+    #[inline]
     pub fn resource_name(&self) -> Option<&str> {
         self.resource_name.as_str()
     }
     /// `usage_percentage` when present and valid.
+    #[inline]
     pub fn usage_percentage(&self) -> Option<&Decimal> {
         self.usage_percentage.get()
     }
     /// `paused` when present and valid.
+    #[inline]
     pub fn paused(&self) -> Option<bool> {
         self.paused.copied()
     }
     /// `downscaled` when present and valid.
+    #[inline]
     pub fn downscaled(&self) -> Option<bool> {
         self.downscaled.copied()
     }
     /// `would_trigger` when present and valid.
+    #[inline]
     pub fn would_trigger(&self) -> Option<&[Lenient<String>]> {
         self.would_trigger.as_slice()
     }
@@ -926,64 +1000,78 @@ pub struct SlurmPolicyPreviewRequest {
 }
 impl SlurmPolicyPreviewRequest {
     /// `base_allocation` when present and valid.
+    #[inline]
     pub fn base_allocation(&self) -> Option<&Decimal> {
         self.base_allocation.get()
     }
     /// `effective_allocation` when present and valid.
+    #[inline]
     pub fn effective_allocation(&self) -> Option<&Decimal> {
         self.effective_allocation.get()
     }
     /// `carryover_enabled` when present and valid.
+    #[inline]
     pub fn carryover_enabled(&self) -> Option<bool> {
         self.carryover_enabled.copied()
     }
     /// `carryover` when present and valid.
+    #[inline]
     pub fn carryover(&self) -> Option<&serde_json::Value> {
         self.carryover.get()
     }
     /// `thresholds` when present and valid.
+    #[inline]
     pub fn thresholds(&self) -> Option<&models::SlurmPolicyPreviewRequestThresholds> {
         self.thresholds.get()
     }
     /// `grace_ratio` when present and valid.
+    #[inline]
     pub fn grace_ratio(&self) -> Option<&Decimal> {
         self.grace_ratio.get()
     }
     /// `carryover_factor` when present and valid.
+    #[inline]
     pub fn carryover_factor(&self) -> Option<i64> {
         self.carryover_factor.copied()
     }
     /// `current_usage` when present and valid.
+    #[inline]
     pub fn current_usage(&self) -> Option<&Decimal> {
         self.current_usage.get()
     }
     /// `daily_usage_rate` when present and valid.
+    #[inline]
     pub fn daily_usage_rate(&self) -> Option<&Decimal> {
         self.daily_usage_rate.get()
     }
     /// `usage_percentage` when present and valid.
+    #[inline]
     pub fn usage_percentage(&self) -> Option<&Decimal> {
         self.usage_percentage.get()
     }
     /// `current_qos_status` when present and valid.
+    #[inline]
     pub fn current_qos_status(
         &self,
     ) -> Option<&models::SlurmPolicyPreviewRequestCurrentQosStatusEnum> {
         self.current_qos_status.get()
     }
     /// `date_projections` when present and valid.
+    #[inline]
     pub fn date_projections(
         &self,
     ) -> Option<&models::SlurmPolicyPreviewRequestDateProjections> {
         self.date_projections.get()
     }
     /// `preview_commands` when present and valid.
+    #[inline]
     pub fn preview_commands(
         &self,
     ) -> Option<&[Lenient<models::SlurmPolicyPreviewRequestPreviewCommand>]> {
         self.preview_commands.as_slice()
     }
     /// `command_history` when present and valid.
+    #[inline]
     pub fn command_history(
         &self,
     ) -> Option<
@@ -994,10 +1082,12 @@ impl SlurmPolicyPreviewRequest {
         self.command_history.as_slice()
     }
     /// `billing_period_start` when present and valid.
+    #[inline]
     pub fn billing_period_start(&self) -> Option<Date> {
         self.billing_period_start.copied()
     }
     /// `billing_period_end` when present and valid.
+    #[inline]
     pub fn billing_period_end(&self) -> Option<Date> {
         self.billing_period_end.copied()
     }
@@ -1031,6 +1121,7 @@ pub enum SlurmPolicyPreviewRequestCurrentQosStatusEnum {
 }
 impl SlurmPolicyPreviewRequestCurrentQosStatusEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Normal => "normal",
@@ -1042,6 +1133,7 @@ impl SlurmPolicyPreviewRequestCurrentQosStatusEnum {
     }
 }
 impl From<&str> for SlurmPolicyPreviewRequestCurrentQosStatusEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "normal" => Self::Normal,
@@ -1054,21 +1146,25 @@ impl From<&str> for SlurmPolicyPreviewRequestCurrentQosStatusEnum {
 }
 impl std::str::FromStr for SlurmPolicyPreviewRequestCurrentQosStatusEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 impl std::fmt::Display for SlurmPolicyPreviewRequestCurrentQosStatusEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl serde::Serialize for SlurmPolicyPreviewRequestCurrentQosStatusEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> serde::Deserialize<'de> for SlurmPolicyPreviewRequestCurrentQosStatusEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1080,16 +1176,19 @@ impl<'de> serde::Deserialize<'de> for SlurmPolicyPreviewRequestCurrentQosStatusE
     }
 }
 impl runtime::FromJson for SlurmPolicyPreviewRequestCurrentQosStatusEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
 impl runtime::QueryValue for SlurmPolicyPreviewRequestCurrentQosStatusEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl runtime::Inspect for SlurmPolicyPreviewRequestCurrentQosStatusEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -1110,18 +1209,21 @@ pub struct SlurmPolicyPreviewRequestDateProjections {
 }
 impl SlurmPolicyPreviewRequestDateProjections {
     /// `notification` when present and valid.
+    #[inline]
     pub fn notification(
         &self,
     ) -> Option<&models::SlurmPolicyPreviewRequestDateProjectionsBlocked> {
         self.notification.get()
     }
     /// `slowdown` when present and valid.
+    #[inline]
     pub fn slowdown(
         &self,
     ) -> Option<&models::SlurmPolicyPreviewRequestDateProjectionsBlocked> {
         self.slowdown.get()
     }
     /// `blocked` when present and valid.
+    #[inline]
     pub fn blocked(
         &self,
     ) -> Option<&models::SlurmPolicyPreviewRequestDateProjectionsBlocked> {
@@ -1148,14 +1250,17 @@ pub struct SlurmPolicyPreviewRequestDateProjectionsBlocked {
 }
 impl SlurmPolicyPreviewRequestDateProjectionsBlocked {
     /// `days` when present and valid.
+    #[inline]
     pub fn days(&self) -> Option<i64> {
         self.days.copied()
     }
     /// `date` when present and valid.
+    #[inline]
     pub fn date(&self) -> Option<Date> {
         self.date.copied()
     }
     /// `status` when present and valid.
+    #[inline]
     pub fn status(
         &self,
     ) -> Option<&models::SlurmPolicyPreviewRequestDateProjectionsBlockedStatusEnum> {
@@ -1182,6 +1287,7 @@ pub enum SlurmPolicyPreviewRequestDateProjectionsBlockedStatusEnum {
 }
 impl SlurmPolicyPreviewRequestDateProjectionsBlockedStatusEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Never => "never",
@@ -1192,6 +1298,7 @@ impl SlurmPolicyPreviewRequestDateProjectionsBlockedStatusEnum {
     }
 }
 impl From<&str> for SlurmPolicyPreviewRequestDateProjectionsBlockedStatusEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "never" => Self::Never,
@@ -1203,22 +1310,26 @@ impl From<&str> for SlurmPolicyPreviewRequestDateProjectionsBlockedStatusEnum {
 }
 impl std::str::FromStr for SlurmPolicyPreviewRequestDateProjectionsBlockedStatusEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 impl std::fmt::Display for SlurmPolicyPreviewRequestDateProjectionsBlockedStatusEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl serde::Serialize for SlurmPolicyPreviewRequestDateProjectionsBlockedStatusEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> serde::Deserialize<'de>
 for SlurmPolicyPreviewRequestDateProjectionsBlockedStatusEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1230,16 +1341,19 @@ for SlurmPolicyPreviewRequestDateProjectionsBlockedStatusEnum {
     }
 }
 impl runtime::FromJson for SlurmPolicyPreviewRequestDateProjectionsBlockedStatusEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
 impl runtime::QueryValue for SlurmPolicyPreviewRequestDateProjectionsBlockedStatusEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl runtime::Inspect for SlurmPolicyPreviewRequestDateProjectionsBlockedStatusEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -1270,18 +1384,22 @@ pub struct SlurmPolicyPreviewRequestPreviewCommand {
 }
 impl SlurmPolicyPreviewRequestPreviewCommand {
     /// `type` when present and valid.
+    #[inline]
     pub fn type_(&self) -> Option<&str> {
         self.type_.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `command` when present and valid.
+    #[inline]
     pub fn command(&self) -> Option<&str> {
         self.command.as_str()
     }
     /// `parameters` when present and valid.
+    #[inline]
     pub fn parameters(&self) -> Option<&serde_json::Value> {
         self.parameters.get()
     }
@@ -1359,26 +1477,32 @@ pub struct SlurmPolicyPreviewRequestThresholds {
 }
 impl SlurmPolicyPreviewRequestThresholds {
     /// `allocation` when present and valid.
+    #[inline]
     pub fn allocation(&self) -> Option<&Decimal> {
         self.allocation.get()
     }
     /// `grace_ratio` when present and valid.
+    #[inline]
     pub fn grace_ratio(&self) -> Option<&Decimal> {
         self.grace_ratio.get()
     }
     /// `notification_ratio` when present and valid.
+    #[inline]
     pub fn notification_ratio(&self) -> Option<&Decimal> {
         self.notification_ratio.get()
     }
     /// `notification_threshold` when present and valid.
+    #[inline]
     pub fn notification_threshold(&self) -> Option<&Decimal> {
         self.notification_threshold.get()
     }
     /// `slowdown_threshold` when present and valid.
+    #[inline]
     pub fn slowdown_threshold(&self) -> Option<&Decimal> {
         self.slowdown_threshold.get()
     }
     /// `blocked_threshold` when present and valid.
+    #[inline]
     pub fn blocked_threshold(&self) -> Option<&Decimal> {
         self.blocked_threshold.get()
     }

@@ -29,26 +29,32 @@ pub struct MarketplaceSoftwareCatalogsDiscoverListResponse {
 }
 impl MarketplaceSoftwareCatalogsDiscoverListResponse {
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `catalog_type` when present and valid.
+    #[inline]
     pub fn catalog_type(&self) -> Option<&str> {
         self.catalog_type.as_str()
     }
     /// `latest_version` when present and valid.
+    #[inline]
     pub fn latest_version(&self) -> Option<&str> {
         self.latest_version.as_str()
     }
     /// `existing` when present and valid.
+    #[inline]
     pub fn existing(&self) -> Option<bool> {
         self.existing.copied()
     }
     /// `existing_version` when present and valid.
+    #[inline]
     pub fn existing_version(&self) -> Option<&str> {
         self.existing_version.as_str()
     }
     /// `update_available` when present and valid.
+    #[inline]
     pub fn update_available(&self) -> Option<bool> {
         self.update_available.copied()
     }
@@ -159,74 +165,92 @@ pub struct SoftwareCatalog {
 }
 impl SoftwareCatalog {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `version` when present and valid.
+    #[inline]
     pub fn version(&self) -> Option<&str> {
         self.version.as_str()
     }
     /// `catalog_type` when present and valid.
+    #[inline]
     pub fn catalog_type(&self) -> Option<&models::CatalogTypeEnum> {
         self.catalog_type.get()
     }
     /// `catalog_type_display` when present and valid.
+    #[inline]
     pub fn catalog_type_display(&self) -> Option<&str> {
         self.catalog_type_display.as_str()
     }
     /// `source_url` when present and valid.
+    #[inline]
     pub fn source_url(&self) -> Option<&str> {
         self.source_url.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `metadata` when present and valid.
+    #[inline]
     pub fn metadata(&self) -> Option<&serde_json::Value> {
         self.metadata.get()
     }
     /// `auto_update_enabled` when present and valid.
+    #[inline]
     pub fn auto_update_enabled(&self) -> Option<bool> {
         self.auto_update_enabled.copied()
     }
     /// `last_update_attempt` when present and valid.
+    #[inline]
     pub fn last_update_attempt(&self) -> Option<DateTime> {
         self.last_update_attempt.copied()
     }
     /// `last_successful_update` when present and valid.
+    #[inline]
     pub fn last_successful_update(&self) -> Option<DateTime> {
         self.last_successful_update.copied()
     }
     /// `update_errors` when present and valid.
+    #[inline]
     pub fn update_errors(&self) -> Option<&str> {
         self.update_errors.as_str()
     }
     /// `package_count` when present and valid.
+    #[inline]
     pub fn package_count(&self) -> Option<i64> {
         self.package_count.copied()
     }
     /// `version_count` when present and valid.
+    #[inline]
     pub fn version_count(&self) -> Option<i64> {
         self.version_count.copied()
     }
     /// `target_count` when present and valid.
+    #[inline]
     pub fn target_count(&self) -> Option<i64> {
         self.target_count.copied()
     }
@@ -286,6 +310,7 @@ pub struct SoftwareCatalogRequest {
 }
 impl SoftwareCatalogRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> SoftwareCatalogRequestBuilder {
         SoftwareCatalogRequestBuilder::default()
     }
@@ -298,17 +323,20 @@ pub struct SoftwareCatalogRequestBuilder {
 }
 impl SoftwareCatalogRequestBuilder {
     /// Sets `name` (required).
+    #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
     /// Sets `version` (required).
+    #[inline]
     pub fn version(mut self, version: impl Into<String>) -> Self {
         self.version = Some(version.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<SoftwareCatalogRequest, runtime::Error> {
         Ok(SoftwareCatalogRequest {
             name: self

@@ -86,88 +86,109 @@ pub struct SoftwarePackage {
 }
 impl SoftwarePackage {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `catalog` when present and valid.
+    #[inline]
     pub fn catalog(&self) -> Option<&str> {
         self.catalog.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `homepage` when present and valid.
+    #[inline]
     pub fn homepage(&self) -> Option<&str> {
         self.homepage.as_str()
     }
     /// `categories` when present and valid.
+    #[inline]
     pub fn categories(&self) -> Option<&[Lenient<String>]> {
         self.categories.as_slice()
     }
     /// `licenses` when present and valid.
+    #[inline]
     pub fn licenses(&self) -> Option<&[Lenient<String>]> {
         self.licenses.as_slice()
     }
     /// `maintainers` when present and valid.
+    #[inline]
     pub fn maintainers(&self) -> Option<&[Lenient<String>]> {
         self.maintainers.as_slice()
     }
     /// `is_extension` when present and valid.
+    #[inline]
     pub fn is_extension(&self) -> Option<bool> {
         self.is_extension.copied()
     }
     /// `parent_softwares` when present and valid.
+    #[inline]
     pub fn parent_softwares(
         &self,
     ) -> Option<&[Lenient<models::SoftwarePackageExtension>]> {
         self.parent_softwares.as_slice()
     }
     /// `extensions` when present and valid.
+    #[inline]
     pub fn extensions(&self) -> Option<&[Lenient<models::SoftwarePackageExtension>]> {
         self.extensions.as_slice()
     }
     /// `catalog_name` when present and valid.
+    #[inline]
     pub fn catalog_name(&self) -> Option<&str> {
         self.catalog_name.as_str()
     }
     /// `catalog_version` when present and valid.
+    #[inline]
     pub fn catalog_version(&self) -> Option<&str> {
         self.catalog_version.as_str()
     }
     /// `catalog_type` when present and valid.
+    #[inline]
     pub fn catalog_type(&self) -> Option<&str> {
         self.catalog_type.as_str()
     }
     /// `catalog_type_display` when present and valid.
+    #[inline]
     pub fn catalog_type_display(&self) -> Option<&str> {
         self.catalog_type_display.as_str()
     }
     /// `version_count` when present and valid.
+    #[inline]
     pub fn version_count(&self) -> Option<i64> {
         self.version_count.copied()
     }
     /// `extension_count` when present and valid.
+    #[inline]
     pub fn extension_count(&self) -> Option<i64> {
         self.extension_count.copied()
     }
     /// `versions` when present and valid.
+    #[inline]
     pub fn versions(&self) -> Option<&[Lenient<models::SoftwarePackageVersion>]> {
         self.versions.as_slice()
     }
@@ -199,18 +220,22 @@ pub struct SoftwarePackageExtension {
 }
 impl SoftwarePackageExtension {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `versions` when present and valid.
+    #[inline]
     pub fn versions(&self) -> Option<&[Lenient<String>]> {
         self.versions.as_slice()
     }
@@ -244,6 +269,7 @@ pub struct SoftwarePackageRequest {
 }
 impl SoftwarePackageRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> SoftwarePackageRequestBuilder {
         SoftwarePackageRequestBuilder::default()
     }
@@ -256,17 +282,20 @@ pub struct SoftwarePackageRequestBuilder {
 }
 impl SoftwarePackageRequestBuilder {
     /// Sets `catalog` (required).
+    #[inline]
     pub fn catalog(mut self, catalog: impl Into<String>) -> Self {
         self.catalog = Some(catalog.into());
         self
     }
     /// Sets `name` (required).
+    #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<SoftwarePackageRequest, runtime::Error> {
         Ok(SoftwarePackageRequest {
             catalog: self
@@ -318,42 +347,52 @@ pub struct SoftwarePackageVersion {
 }
 impl SoftwarePackageVersion {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `version` when present and valid.
+    #[inline]
     pub fn version(&self) -> Option<&str> {
         self.version.as_str()
     }
     /// `module_version` when present and valid.
+    #[inline]
     pub fn module_version(&self) -> Option<&str> {
         self.module_version.as_str()
     }
     /// `release_date` when present and valid.
+    #[inline]
     pub fn release_date(&self) -> Option<Date> {
         self.release_date.copied()
     }
     /// `targets` when present and valid.
+    #[inline]
     pub fn targets(&self) -> Option<&[Lenient<models::SoftwarePackageVersionTarget>]> {
         self.targets.as_slice()
     }
     /// `module` when present and valid.
+    #[inline]
     pub fn module(&self) -> Option<&serde_json::Value> {
         self.module.get()
     }
     /// `required_modules` when present and valid.
+    #[inline]
     pub fn required_modules(&self) -> Option<&[Lenient<serde_json::Value>]> {
         self.required_modules.as_slice()
     }
     /// `extensions` when present and valid.
+    #[inline]
     pub fn extensions(&self) -> Option<&[Lenient<serde_json::Value>]> {
         self.extensions.as_slice()
     }
     /// `toolchain` when present and valid.
+    #[inline]
     pub fn toolchain(&self) -> Option<&serde_json::Value> {
         self.toolchain.get()
     }
     /// `toolchain_families_compatibility` when present and valid.
+    #[inline]
     pub fn toolchain_families_compatibility(
         &self,
     ) -> Option<&[Lenient<serde_json::Value>]> {
@@ -401,30 +440,37 @@ pub struct SoftwarePackageVersionTarget {
 }
 impl SoftwarePackageVersionTarget {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `target_type` when present and valid.
+    #[inline]
     pub fn target_type(&self) -> Option<&str> {
         self.target_type.as_str()
     }
     /// `target_name` when present and valid.
+    #[inline]
     pub fn target_name(&self) -> Option<&str> {
         self.target_name.as_str()
     }
     /// `target_subtype` when present and valid.
+    #[inline]
     pub fn target_subtype(&self) -> Option<&str> {
         self.target_subtype.as_str()
     }
     /// `location` when present and valid.
+    #[inline]
     pub fn location(&self) -> Option<&str> {
         self.location.as_str()
     }
     /// `metadata` when present and valid.
+    #[inline]
     pub fn metadata(&self) -> Option<&serde_json::Value> {
         self.metadata.get()
     }
     /// `gpu_architectures` when present and valid.
+    #[inline]
     pub fn gpu_architectures(&self) -> Option<&serde_json::Value> {
         self.gpu_architectures.get()
     }

@@ -49,42 +49,52 @@ pub struct MarketplaceSoftwareTarget {
 }
 impl MarketplaceSoftwareTarget {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `target_type` when present and valid.
+    #[inline]
     pub fn target_type(&self) -> Option<&str> {
         self.target_type.as_str()
     }
     /// `target_name` when present and valid.
+    #[inline]
     pub fn target_name(&self) -> Option<&str> {
         self.target_name.as_str()
     }
     /// `target_subtype` when present and valid.
+    #[inline]
     pub fn target_subtype(&self) -> Option<&str> {
         self.target_subtype.as_str()
     }
     /// `location` when present and valid.
+    #[inline]
     pub fn location(&self) -> Option<&str> {
         self.location.as_str()
     }
     /// `metadata` when present and valid.
+    #[inline]
     pub fn metadata(&self) -> Option<&serde_json::Value> {
         self.metadata.get()
     }
     /// `gpu_architectures` when present and valid.
+    #[inline]
     pub fn gpu_architectures(&self) -> Option<&serde_json::Value> {
         self.gpu_architectures.get()
     }

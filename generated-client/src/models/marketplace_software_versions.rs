@@ -57,70 +57,87 @@ pub struct MarketplaceSoftwareVersion {
 }
 impl MarketplaceSoftwareVersion {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `version` when present and valid.
+    #[inline]
     pub fn version(&self) -> Option<&str> {
         self.version.as_str()
     }
     /// `module_version` when present and valid.
+    #[inline]
     pub fn module_version(&self) -> Option<&str> {
         self.module_version.as_str()
     }
     /// `release_date` when present and valid.
+    #[inline]
     pub fn release_date(&self) -> Option<Date> {
         self.release_date.copied()
     }
     /// `dependencies` when present and valid.
+    #[inline]
     pub fn dependencies(&self) -> Option<&serde_json::Value> {
         self.dependencies.get()
     }
     /// `metadata` when present and valid.
+    #[inline]
     pub fn metadata(&self) -> Option<&serde_json::Value> {
         self.metadata.get()
     }
     /// `package_name` when present and valid.
+    #[inline]
     pub fn package_name(&self) -> Option<&str> {
         self.package_name.as_str()
     }
     /// `catalog_type` when present and valid.
+    #[inline]
     pub fn catalog_type(&self) -> Option<&str> {
         self.catalog_type.as_str()
     }
     /// `target_count` when present and valid.
+    #[inline]
     pub fn target_count(&self) -> Option<i64> {
         self.target_count.copied()
     }
     /// `module` when present and valid.
+    #[inline]
     pub fn module(&self) -> Option<&serde_json::Value> {
         self.module.get()
     }
     /// `required_modules` when present and valid.
+    #[inline]
     pub fn required_modules(&self) -> Option<&[Lenient<serde_json::Value>]> {
         self.required_modules.as_slice()
     }
     /// `extensions` when present and valid.
+    #[inline]
     pub fn extensions(&self) -> Option<&[Lenient<serde_json::Value>]> {
         self.extensions.as_slice()
     }
     /// `toolchain` when present and valid.
+    #[inline]
     pub fn toolchain(&self) -> Option<&serde_json::Value> {
         self.toolchain.get()
     }
     /// `toolchain_families_compatibility` when present and valid.
+    #[inline]
     pub fn toolchain_families_compatibility(
         &self,
     ) -> Option<&[Lenient<serde_json::Value>]> {

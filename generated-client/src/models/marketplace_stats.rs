@@ -21,6 +21,7 @@ pub struct Limits {
 }
 impl Limits {
     /// `limits` when present and valid.
+    #[inline]
     pub fn limits(&self) -> Option<&serde_json::Value> {
         self.limits.get()
     }
@@ -60,26 +61,32 @@ pub struct MarketplaceStat {
 }
 impl MarketplaceStat {
     /// `service_provider_uuid` when present and valid.
+    #[inline]
     pub fn service_provider_uuid(&self) -> Option<Uuid> {
         self.service_provider_uuid.copied()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `customer_organization_group_uuid` when present and valid.
+    #[inline]
     pub fn customer_organization_group_uuid(&self) -> Option<&str> {
         self.customer_organization_group_uuid.as_str()
     }
     /// `customer_organization_group_name` when present and valid.
+    #[inline]
     pub fn customer_organization_group_name(&self) -> Option<&str> {
         self.customer_organization_group_name.as_str()
     }
     /// `count` when present and valid.
+    #[inline]
     pub fn count(&self) -> Option<i64> {
         self.count.copied()
     }
@@ -123,26 +130,32 @@ pub struct MarketplaceStatsAggregatedUsageTrendsListResponse {
 }
 impl MarketplaceStatsAggregatedUsageTrendsListResponse {
     /// `period` when present and valid.
+    #[inline]
     pub fn period(&self) -> Option<&str> {
         self.period.as_str()
     }
     /// `year` when present and valid.
+    #[inline]
     pub fn year(&self) -> Option<i64> {
         self.year.copied()
     }
     /// `month` when present and valid.
+    #[inline]
     pub fn month(&self) -> Option<i64> {
         self.month.copied()
     }
     /// `total_usage` when present and valid.
+    #[inline]
     pub fn total_usage(&self) -> Option<&Decimal> {
         self.total_usage.get()
     }
     /// `resource_count` when present and valid.
+    #[inline]
     pub fn resource_count(&self) -> Option<i64> {
         self.resource_count.copied()
     }
     /// `component_count` when present and valid.
+    #[inline]
     pub fn component_count(&self) -> Option<i64> {
         self.component_count.copied()
     }
@@ -185,26 +198,32 @@ pub struct MarketplaceStatsComponentUsagesListResponse {
 }
 impl MarketplaceStatsComponentUsagesListResponse {
     /// `usage` when present and valid.
+    #[inline]
     pub fn usage(&self) -> Option<&Decimal> {
         self.usage.get()
     }
     /// `offering_uuid` when present and valid.
+    #[inline]
     pub fn offering_uuid(&self) -> Option<Uuid> {
         self.offering_uuid.copied()
     }
     /// `component_type` when present and valid.
+    #[inline]
     pub fn component_type(&self) -> Option<&str> {
         self.component_type.as_str()
     }
     /// `offering_country` when present and valid.
+    #[inline]
     pub fn offering_country(&self) -> Option<&str> {
         self.offering_country.as_str()
     }
     /// `organization_group_name` when present and valid.
+    #[inline]
     pub fn organization_group_name(&self) -> Option<&str> {
         self.organization_group_name.as_str()
     }
     /// `organization_group_uuid` when present and valid.
+    #[inline]
     pub fn organization_group_uuid(&self) -> Option<&str> {
         self.organization_group_uuid.as_str()
     }
@@ -257,34 +276,42 @@ pub struct MarketplaceStatsComponentUsagesPerMonthListResponse {
 }
 impl MarketplaceStatsComponentUsagesPerMonthListResponse {
     /// `usage` when present and valid.
+    #[inline]
     pub fn usage(&self) -> Option<&Decimal> {
         self.usage.get()
     }
     /// `offering_uuid` when present and valid.
+    #[inline]
     pub fn offering_uuid(&self) -> Option<Uuid> {
         self.offering_uuid.copied()
     }
     /// `component_type` when present and valid.
+    #[inline]
     pub fn component_type(&self) -> Option<&str> {
         self.component_type.as_str()
     }
     /// `offering_country` when present and valid.
+    #[inline]
     pub fn offering_country(&self) -> Option<&str> {
         self.offering_country.as_str()
     }
     /// `organization_group_name` when present and valid.
+    #[inline]
     pub fn organization_group_name(&self) -> Option<&str> {
         self.organization_group_name.as_str()
     }
     /// `organization_group_uuid` when present and valid.
+    #[inline]
     pub fn organization_group_uuid(&self) -> Option<&str> {
         self.organization_group_uuid.as_str()
     }
     /// `month` when present and valid.
+    #[inline]
     pub fn month(&self) -> Option<i64> {
         self.month.copied()
     }
     /// `year` when present and valid.
+    #[inline]
     pub fn year(&self) -> Option<i64> {
         self.year.copied()
     }
@@ -317,14 +344,17 @@ pub struct MarketplaceStatsComponentUsagesPerProjectListResponse {
 }
 impl MarketplaceStatsComponentUsagesPerProjectListResponse {
     /// `project_uuid` when present and valid.
+    #[inline]
     pub fn project_uuid(&self) -> Option<Uuid> {
         self.project_uuid.copied()
     }
     /// `component_type` when present and valid.
+    #[inline]
     pub fn component_type(&self) -> Option<&str> {
         self.component_type.as_str()
     }
     /// `usage` when present and valid.
+    #[inline]
     pub fn usage(&self) -> Option<i64> {
         self.usage.copied()
     }
@@ -350,10 +380,12 @@ pub struct MarketplaceStatsCountActiveResourcesGroupedByOfferingCountryListRespo
 }
 impl MarketplaceStatsCountActiveResourcesGroupedByOfferingCountryListResponse {
     /// `country` when present and valid.
+    #[inline]
     pub fn country(&self) -> Option<&str> {
         self.country.as_str()
     }
     /// `count` when present and valid.
+    #[inline]
     pub fn count(&self) -> Option<i64> {
         self.count.copied()
     }
@@ -387,18 +419,22 @@ pub struct MarketplaceStatsCountActiveResourcesGroupedByOfferingListResponse {
 }
 impl MarketplaceStatsCountActiveResourcesGroupedByOfferingListResponse {
     /// `count` when present and valid.
+    #[inline]
     pub fn count(&self) -> Option<i64> {
         self.count.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<&str> {
         self.uuid.as_str()
     }
     /// `country` when present and valid.
+    #[inline]
     pub fn country(&self) -> Option<&str> {
         self.country.as_str()
     }
@@ -428,14 +464,17 @@ pub struct MarketplaceStatsCountActiveResourcesGroupedByOrganizationGroupListRes
 }
 impl MarketplaceStatsCountActiveResourcesGroupedByOrganizationGroupListResponse {
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<&str> {
         self.uuid.as_str()
     }
     /// `count` when present and valid.
+    #[inline]
     pub fn count(&self) -> Option<i64> {
         self.count.copied()
     }
@@ -473,22 +512,27 @@ pub struct MarketplaceStatsCountProjectsGroupedByProviderAndIndustryFlagListResp
 }
 impl MarketplaceStatsCountProjectsGroupedByProviderAndIndustryFlagListResponse {
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<&str> {
         self.uuid.as_str()
     }
     /// `count` when present and valid.
+    #[inline]
     pub fn count(&self) -> Option<i64> {
         self.count.copied()
     }
     /// `abbreviation` when present and valid.
+    #[inline]
     pub fn abbreviation(&self) -> Option<&str> {
         self.abbreviation.as_str()
     }
     /// `is_industry` when present and valid.
+    #[inline]
     pub fn is_industry(&self) -> Option<&str> {
         self.is_industry.as_str()
     }
@@ -525,22 +569,27 @@ pub struct MarketplaceStatsCountProjectsGroupedByProviderAndOecdListResponse {
 }
 impl MarketplaceStatsCountProjectsGroupedByProviderAndOecdListResponse {
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<&str> {
         self.uuid.as_str()
     }
     /// `count` when present and valid.
+    #[inline]
     pub fn count(&self) -> Option<i64> {
         self.count.copied()
     }
     /// `abbreviation` when present and valid.
+    #[inline]
     pub fn abbreviation(&self) -> Option<&str> {
         self.abbreviation.as_str()
     }
     /// `oecd` when present and valid.
+    #[inline]
     pub fn oecd(&self) -> Option<&str> {
         self.oecd.as_str()
     }
@@ -585,30 +634,37 @@ pub struct MarketplaceStatsCountProjectsOfServiceProvidersGroupedByOecdListRespo
 }
 impl MarketplaceStatsCountProjectsOfServiceProvidersGroupedByOecdListResponse {
     /// `service_provider_uuid` when present and valid.
+    #[inline]
     pub fn service_provider_uuid(&self) -> Option<Uuid> {
         self.service_provider_uuid.copied()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `customer_organization_group_uuid` when present and valid.
+    #[inline]
     pub fn customer_organization_group_uuid(&self) -> Option<&str> {
         self.customer_organization_group_uuid.as_str()
     }
     /// `customer_organization_group_name` when present and valid.
+    #[inline]
     pub fn customer_organization_group_name(&self) -> Option<&str> {
         self.customer_organization_group_name.as_str()
     }
     /// `count` when present and valid.
+    #[inline]
     pub fn count(&self) -> Option<i64> {
         self.count.copied()
     }
     /// `oecd_fos_2007_name` when present and valid.
+    #[inline]
     pub fn oecd_fos_2007_name(&self) -> Option<&str> {
         self.oecd_fos_2007_name.as_str()
     }
@@ -642,14 +698,17 @@ pub struct MarketplaceStatsCountUniqueUsersConnectedWithActiveResourcesOfService
 }
 impl MarketplaceStatsCountUniqueUsersConnectedWithActiveResourcesOfServiceProviderListResponse {
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `count_users` when present and valid.
+    #[inline]
     pub fn count_users(&self) -> Option<i64> {
         self.count_users.copied()
     }
@@ -688,22 +747,27 @@ pub struct MarketplaceStatsCustomerMemberCountListResponse {
 }
 impl MarketplaceStatsCustomerMemberCountListResponse {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `abbreviation` when present and valid.
+    #[inline]
     pub fn abbreviation(&self) -> Option<&str> {
         self.abbreviation.as_str()
     }
     /// `count` when present and valid.
+    #[inline]
     pub fn count(&self) -> Option<i64> {
         self.count.copied()
     }
     /// `has_resources` when present and valid.
+    #[inline]
     pub fn has_resources(&self) -> Option<bool> {
         self.has_resources.copied()
     }
@@ -738,18 +802,22 @@ pub struct MarketplaceStatsCustomerMemberSummaryRetrieveResponse {
 }
 impl MarketplaceStatsCustomerMemberSummaryRetrieveResponse {
     /// `total_organizations` when present and valid.
+    #[inline]
     pub fn total_organizations(&self) -> Option<i64> {
         self.total_organizations.copied()
     }
     /// `total_members` when present and valid.
+    #[inline]
     pub fn total_members(&self) -> Option<i64> {
         self.total_members.copied()
     }
     /// `organizations_with_resources` when present and valid.
+    #[inline]
     pub fn organizations_with_resources(&self) -> Option<i64> {
         self.organizations_with_resources.copied()
     }
     /// `average_members_per_org` when present and valid.
+    #[inline]
     pub fn average_members_per_org(&self) -> Option<i64> {
         self.average_members_per_org.copied()
     }
@@ -781,14 +849,17 @@ pub struct MarketplaceStatsOfferingCostsSummaryRetrieveResponse {
 }
 impl MarketplaceStatsOfferingCostsSummaryRetrieveResponse {
     /// `total_cost` when present and valid.
+    #[inline]
     pub fn total_cost(&self) -> Option<&Decimal> {
         self.total_cost.get()
     }
     /// `offering_count` when present and valid.
+    #[inline]
     pub fn offering_count(&self) -> Option<i64> {
         self.offering_count.copied()
     }
     /// `average_cost` when present and valid.
+    #[inline]
     pub fn average_cost(&self) -> Option<&Decimal> {
         self.average_cost.get()
     }
@@ -827,22 +898,27 @@ pub struct MarketplaceStatsOfferingsCounterStatsListResponse {
 }
 impl MarketplaceStatsOfferingsCounterStatsListResponse {
     /// `category_uuid` when present and valid.
+    #[inline]
     pub fn category_uuid(&self) -> Option<Uuid> {
         self.category_uuid.copied()
     }
     /// `category_title` when present and valid.
+    #[inline]
     pub fn category_title(&self) -> Option<&str> {
         self.category_title.as_str()
     }
     /// `service_provider_name` when present and valid.
+    #[inline]
     pub fn service_provider_name(&self) -> Option<&str> {
         self.service_provider_name.as_str()
     }
     /// `service_provider_uuid` when present and valid.
+    #[inline]
     pub fn service_provider_uuid(&self) -> Option<Uuid> {
         self.service_provider_uuid.copied()
     }
     /// `count` when present and valid.
+    #[inline]
     pub fn count(&self) -> Option<i64> {
         self.count.copied()
     }
@@ -894,34 +970,42 @@ pub struct MarketplaceStatsOpenstackInstancesAggregateListResponse {
 }
 impl MarketplaceStatsOpenstackInstancesAggregateListResponse {
     /// `group_key` when present and valid.
+    #[inline]
     pub fn group_key(&self) -> Option<&str> {
         self.group_key.as_str()
     }
     /// `group_label` when present and valid.
+    #[inline]
     pub fn group_label(&self) -> Option<&str> {
         self.group_label.as_str()
     }
     /// `instance_count` when present and valid.
+    #[inline]
     pub fn instance_count(&self) -> Option<i64> {
         self.instance_count.copied()
     }
     /// `total_cores` when present and valid.
+    #[inline]
     pub fn total_cores(&self) -> Option<i64> {
         self.total_cores.copied()
     }
     /// `total_ram_mb` when present and valid.
+    #[inline]
     pub fn total_ram_mb(&self) -> Option<i64> {
         self.total_ram_mb.copied()
     }
     /// `total_disk_mb` when present and valid.
+    #[inline]
     pub fn total_disk_mb(&self) -> Option<i64> {
         self.total_disk_mb.copied()
     }
     /// `total_volume_size_mb` when present and valid.
+    #[inline]
     pub fn total_volume_size_mb(&self) -> Option<i64> {
         self.total_volume_size_mb.copied()
     }
     /// `total_floating_ips` when present and valid.
+    #[inline]
     pub fn total_floating_ips(&self) -> Option<i64> {
         self.total_floating_ips.copied()
     }
@@ -1059,118 +1143,147 @@ pub struct MarketplaceStatsOpenstackInstancesListResponse {
 }
 impl MarketplaceStatsOpenstackInstancesListResponse {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `cores` when present and valid.
+    #[inline]
     pub fn cores(&self) -> Option<i64> {
         self.cores.copied()
     }
     /// `ram` when present and valid.
+    #[inline]
     pub fn ram(&self) -> Option<i64> {
         self.ram.copied()
     }
     /// `disk` when present and valid.
+    #[inline]
     pub fn disk(&self) -> Option<i64> {
         self.disk.copied()
     }
     /// `flavor_name` when present and valid.
+    #[inline]
     pub fn flavor_name(&self) -> Option<&str> {
         self.flavor_name.as_str()
     }
     /// `flavor_disk` when present and valid.
+    #[inline]
     pub fn flavor_disk(&self) -> Option<i64> {
         self.flavor_disk.copied()
     }
     /// `image_name` when present and valid.
+    #[inline]
     pub fn image_name(&self) -> Option<&str> {
         self.image_name.as_str()
     }
     /// `hypervisor_hostname` when present and valid.
+    #[inline]
     pub fn hypervisor_hostname(&self) -> Option<&str> {
         self.hypervisor_hostname.as_str()
     }
     /// `runtime_state` when present and valid.
+    #[inline]
     pub fn runtime_state(&self) -> Option<&str> {
         self.runtime_state.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&str> {
         self.state.as_str()
     }
     /// `availability_zone_name` when present and valid.
+    #[inline]
     pub fn availability_zone_name(&self) -> Option<&str> {
         self.availability_zone_name.as_str()
     }
     /// `start_time` when present and valid.
+    #[inline]
     pub fn start_time(&self) -> Option<DateTime> {
         self.start_time.copied()
     }
     /// `service_settings_uuid` when present and valid.
+    #[inline]
     pub fn service_settings_uuid(&self) -> Option<Uuid> {
         self.service_settings_uuid.copied()
     }
     /// `service_settings_name` when present and valid.
+    #[inline]
     pub fn service_settings_name(&self) -> Option<&str> {
         self.service_settings_name.as_str()
     }
     /// `tenant_uuid` when present and valid.
+    #[inline]
     pub fn tenant_uuid(&self) -> Option<Uuid> {
         self.tenant_uuid.copied()
     }
     /// `tenant_name` when present and valid.
+    #[inline]
     pub fn tenant_name(&self) -> Option<&str> {
         self.tenant_name.as_str()
     }
     /// `project_uuid` when present and valid.
+    #[inline]
     pub fn project_uuid(&self) -> Option<Uuid> {
         self.project_uuid.copied()
     }
     /// `project_name` when present and valid.
+    #[inline]
     pub fn project_name(&self) -> Option<&str> {
         self.project_name.as_str()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `customer_abbreviation` when present and valid.
+    #[inline]
     pub fn customer_abbreviation(&self) -> Option<&str> {
         self.customer_abbreviation.as_str()
     }
     /// `volume_count` when present and valid.
+    #[inline]
     pub fn volume_count(&self) -> Option<i64> {
         self.volume_count.copied()
     }
     /// `total_volume_size_mb` when present and valid.
+    #[inline]
     pub fn total_volume_size_mb(&self) -> Option<i64> {
         self.total_volume_size_mb.copied()
     }
     /// `floating_ip_count` when present and valid.
+    #[inline]
     pub fn floating_ip_count(&self) -> Option<i64> {
         self.floating_ip_count.copied()
     }
     /// `port_count` when present and valid.
+    #[inline]
     pub fn port_count(&self) -> Option<i64> {
         self.port_count.copied()
     }
     /// `internal_ips` when present and valid.
+    #[inline]
     pub fn internal_ips(&self) -> Option<&[Lenient<String>]> {
         self.internal_ips.as_slice()
     }
     /// `external_ips` when present and valid.
+    #[inline]
     pub fn external_ips(&self) -> Option<&[Lenient<String>]> {
         self.external_ips.as_slice()
     }
@@ -1217,18 +1330,22 @@ pub struct MarketplaceStatsOrderStatsRetrieveResponse {
 }
 impl MarketplaceStatsOrderStatsRetrieveResponse {
     /// `summary` when present and valid.
+    #[inline]
     pub fn summary(&self) -> Option<&serde_json::Value> {
         self.summary.get()
     }
     /// `by_state` when present and valid.
+    #[inline]
     pub fn by_state(&self) -> Option<&serde_json::Value> {
         self.by_state.get()
     }
     /// `by_type` when present and valid.
+    #[inline]
     pub fn by_type(&self) -> Option<&serde_json::Value> {
         self.by_type.get()
     }
     /// `daily` when present and valid.
+    #[inline]
     pub fn daily(
         &self,
     ) -> Option<&[Lenient<models::MarketplaceStatsOrderStatsRetrieveResponseDaily>]> {
@@ -1272,26 +1389,32 @@ pub struct MarketplaceStatsOrderStatsRetrieveResponseDaily {
 }
 impl MarketplaceStatsOrderStatsRetrieveResponseDaily {
     /// `date` when present and valid.
+    #[inline]
     pub fn date(&self) -> Option<Date> {
         self.date.copied()
     }
     /// `total` when present and valid.
+    #[inline]
     pub fn total(&self) -> Option<i64> {
         self.total.copied()
     }
     /// `total_cost` when present and valid.
+    #[inline]
     pub fn total_cost(&self) -> Option<&Decimal> {
         self.total_cost.get()
     }
     /// `revenue` when present and valid.
+    #[inline]
     pub fn revenue(&self) -> Option<&Decimal> {
         self.revenue.get()
     }
     /// `by_state` when present and valid.
+    #[inline]
     pub fn by_state(&self) -> Option<&serde_json::Value> {
         self.by_state.get()
     }
     /// `by_type` when present and valid.
+    #[inline]
     pub fn by_type(&self) -> Option<&serde_json::Value> {
         self.by_type.get()
     }
@@ -1326,18 +1449,22 @@ pub struct MarketplaceStatsOrganizationProjectCountListResponse {
 }
 impl MarketplaceStatsOrganizationProjectCountListResponse {
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<&str> {
         self.uuid.as_str()
     }
     /// `count` when present and valid.
+    #[inline]
     pub fn count(&self) -> Option<i64> {
         self.count.copied()
     }
     /// `abbreviation` when present and valid.
+    #[inline]
     pub fn abbreviation(&self) -> Option<&str> {
         self.abbreviation.as_str()
     }
@@ -1369,14 +1496,17 @@ pub struct MarketplaceStatsProjectClassificationSummaryRetrieveResponse {
 }
 impl MarketplaceStatsProjectClassificationSummaryRetrieveResponse {
     /// `total_projects` when present and valid.
+    #[inline]
     pub fn total_projects(&self) -> Option<i64> {
         self.total_projects.copied()
     }
     /// `academic_projects` when present and valid.
+    #[inline]
     pub fn academic_projects(&self) -> Option<i64> {
         self.academic_projects.copied()
     }
     /// `industry_projects` when present and valid.
+    #[inline]
     pub fn industry_projects(&self) -> Option<i64> {
         self.industry_projects.copied()
     }
@@ -1429,14 +1559,17 @@ pub struct MarketplaceStatsProviderCustomersRetrieveResponse {
 }
 impl MarketplaceStatsProviderCustomersRetrieveResponse {
     /// `total` when present and valid.
+    #[inline]
     pub fn total(&self) -> Option<i64> {
         self.total.copied()
     }
     /// `new_this_month` when present and valid.
+    #[inline]
     pub fn new_this_month(&self) -> Option<i64> {
         self.new_this_month.copied()
     }
     /// `top_by_revenue` when present and valid.
+    #[inline]
     pub fn top_by_revenue(
         &self,
     ) -> Option<
@@ -1445,6 +1578,7 @@ impl MarketplaceStatsProviderCustomersRetrieveResponse {
         self.top_by_revenue.as_slice()
     }
     /// `top_by_resources` when present and valid.
+    #[inline]
     pub fn top_by_resources(
         &self,
     ) -> Option<
@@ -1455,6 +1589,7 @@ impl MarketplaceStatsProviderCustomersRetrieveResponse {
         self.top_by_resources.as_slice()
     }
     /// `monthly` when present and valid.
+    #[inline]
     pub fn monthly(
         &self,
     ) -> Option<
@@ -1481,10 +1616,12 @@ pub struct MarketplaceStatsProviderCustomersRetrieveResponseMonthly {
 }
 impl MarketplaceStatsProviderCustomersRetrieveResponseMonthly {
     /// `month` when present and valid.
+    #[inline]
     pub fn month(&self) -> Option<&str> {
         self.month.as_str()
     }
     /// `customer_count` when present and valid.
+    #[inline]
     pub fn customer_count(&self) -> Option<i64> {
         self.customer_count.copied()
     }
@@ -1508,14 +1645,17 @@ pub struct MarketplaceStatsProviderCustomersRetrieveResponseTopByResource {
 }
 impl MarketplaceStatsProviderCustomersRetrieveResponseTopByResource {
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `resource_count` when present and valid.
+    #[inline]
     pub fn resource_count(&self) -> Option<i64> {
         self.resource_count.copied()
     }
@@ -1540,14 +1680,17 @@ pub struct MarketplaceStatsProviderCustomersRetrieveResponseTopByRevenue {
 }
 impl MarketplaceStatsProviderCustomersRetrieveResponseTopByRevenue {
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `revenue` when present and valid.
+    #[inline]
     pub fn revenue(&self) -> Option<&Decimal> {
         self.revenue.get()
     }
@@ -1571,6 +1714,7 @@ pub struct MarketplaceStatsProviderOfferingsRetrieveResponse {
 }
 impl MarketplaceStatsProviderOfferingsRetrieveResponse {
     /// `offerings` when present and valid.
+    #[inline]
     pub fn offerings(
         &self,
     ) -> Option<
@@ -1613,34 +1757,42 @@ pub struct MarketplaceStatsProviderOfferingsRetrieveResponseOffering {
 }
 impl MarketplaceStatsProviderOfferingsRetrieveResponseOffering {
     /// `offering_uuid` when present and valid.
+    #[inline]
     pub fn offering_uuid(&self) -> Option<Uuid> {
         self.offering_uuid.copied()
     }
     /// `offering_name` when present and valid.
+    #[inline]
     pub fn offering_name(&self) -> Option<&str> {
         self.offering_name.as_str()
     }
     /// `category_name` when present and valid.
+    #[inline]
     pub fn category_name(&self) -> Option<&str> {
         self.category_name.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&str> {
         self.state.as_str()
     }
     /// `active_resources` when present and valid.
+    #[inline]
     pub fn active_resources(&self) -> Option<i64> {
         self.active_resources.copied()
     }
     /// `total_resources` when present and valid.
+    #[inline]
     pub fn total_resources(&self) -> Option<i64> {
         self.total_resources.copied()
     }
     /// `revenue` when present and valid.
+    #[inline]
     pub fn revenue(&self) -> Option<&Decimal> {
         self.revenue.get()
     }
     /// `plans` when present and valid.
+    #[inline]
     pub fn plans(
         &self,
     ) -> Option<
@@ -1674,22 +1826,27 @@ pub struct MarketplaceStatsProviderOfferingsRetrieveResponseOfferingPlan {
 }
 impl MarketplaceStatsProviderOfferingsRetrieveResponseOfferingPlan {
     /// `plan_uuid` when present and valid.
+    #[inline]
     pub fn plan_uuid(&self) -> Option<Uuid> {
         self.plan_uuid.copied()
     }
     /// `plan_name` when present and valid.
+    #[inline]
     pub fn plan_name(&self) -> Option<&str> {
         self.plan_name.as_str()
     }
     /// `usage` when present and valid.
+    #[inline]
     pub fn usage(&self) -> Option<i64> {
         self.usage.copied()
     }
     /// `limit` when present and valid.
+    #[inline]
     pub fn limit(&self) -> Option<i64> {
         self.limit.copied()
     }
     /// `utilization` when present and valid.
+    #[inline]
     pub fn utilization(&self) -> Option<&Decimal> {
         self.utilization.get()
     }
@@ -1728,14 +1885,17 @@ pub struct MarketplaceStatsProviderResourcesRetrieveResponse {
 }
 impl MarketplaceStatsProviderResourcesRetrieveResponse {
     /// `total` when present and valid.
+    #[inline]
     pub fn total(&self) -> Option<i64> {
         self.total.copied()
     }
     /// `by_state` when present and valid.
+    #[inline]
     pub fn by_state(&self) -> Option<&serde_json::Value> {
         self.by_state.get()
     }
     /// `by_offering` when present and valid.
+    #[inline]
     pub fn by_offering(
         &self,
     ) -> Option<
@@ -1744,6 +1904,7 @@ impl MarketplaceStatsProviderResourcesRetrieveResponse {
         self.by_offering.as_slice()
     }
     /// `monthly` when present and valid.
+    #[inline]
     pub fn monthly(
         &self,
     ) -> Option<
@@ -1771,14 +1932,17 @@ pub struct MarketplaceStatsProviderResourcesRetrieveResponseByOffering {
 }
 impl MarketplaceStatsProviderResourcesRetrieveResponseByOffering {
     /// `offering_uuid` when present and valid.
+    #[inline]
     pub fn offering_uuid(&self) -> Option<Uuid> {
         self.offering_uuid.copied()
     }
     /// `offering_name` when present and valid.
+    #[inline]
     pub fn offering_name(&self) -> Option<&str> {
         self.offering_name.as_str()
     }
     /// `count` when present and valid.
+    #[inline]
     pub fn count(&self) -> Option<i64> {
         self.count.copied()
     }
@@ -1840,46 +2004,57 @@ pub struct MarketplaceStatsResourceProvisioningStatsListResponse {
 }
 impl MarketplaceStatsResourceProvisioningStatsListResponse {
     /// `offering_uuid` when present and valid.
+    #[inline]
     pub fn offering_uuid(&self) -> Option<Uuid> {
         self.offering_uuid.copied()
     }
     /// `offering_name` when present and valid.
+    #[inline]
     pub fn offering_name(&self) -> Option<&str> {
         self.offering_name.as_str()
     }
     /// `service_provider_uuid` when present and valid.
+    #[inline]
     pub fn service_provider_uuid(&self) -> Option<Uuid> {
         self.service_provider_uuid.copied()
     }
     /// `service_provider_name` when present and valid.
+    #[inline]
     pub fn service_provider_name(&self) -> Option<&str> {
         self.service_provider_name.as_str()
     }
     /// `provisioning_count` when present and valid.
+    #[inline]
     pub fn provisioning_count(&self) -> Option<i64> {
         self.provisioning_count.copied()
     }
     /// `provisioning_success_count` when present and valid.
+    #[inline]
     pub fn provisioning_success_count(&self) -> Option<i64> {
         self.provisioning_success_count.copied()
     }
     /// `provisioning_error_count` when present and valid.
+    #[inline]
     pub fn provisioning_error_count(&self) -> Option<i64> {
         self.provisioning_error_count.copied()
     }
     /// `provisioning_in_progress_count` when present and valid.
+    #[inline]
     pub fn provisioning_in_progress_count(&self) -> Option<i64> {
         self.provisioning_in_progress_count.copied()
     }
     /// `provisioning_success_rate` when present and valid.
+    #[inline]
     pub fn provisioning_success_rate(&self) -> Option<&Decimal> {
         self.provisioning_success_rate.get()
     }
     /// `avg_provisioning_duration` when present and valid.
+    #[inline]
     pub fn avg_provisioning_duration(&self) -> Option<&Decimal> {
         self.avg_provisioning_duration.get()
     }
     /// `avg_pending_duration` when present and valid.
+    #[inline]
     pub fn avg_pending_duration(&self) -> Option<&Decimal> {
         self.avg_pending_duration.get()
     }
@@ -1926,22 +2101,27 @@ pub struct MarketplaceStatsResourceUsageByCreatorAffiliationListResponse {
 }
 impl MarketplaceStatsResourceUsageByCreatorAffiliationListResponse {
     /// `affiliation` when present and valid.
+    #[inline]
     pub fn affiliation(&self) -> Option<&str> {
         self.affiliation.as_str()
     }
     /// `component_type` when present and valid.
+    #[inline]
     pub fn component_type(&self) -> Option<&str> {
         self.component_type.as_str()
     }
     /// `total_usage` when present and valid.
+    #[inline]
     pub fn total_usage(&self) -> Option<&Decimal> {
         self.total_usage.get()
     }
     /// `total_cost` when present and valid.
+    #[inline]
     pub fn total_cost(&self) -> Option<&Decimal> {
         self.total_cost.get()
     }
     /// `resource_count` when present and valid.
+    #[inline]
     pub fn resource_count(&self) -> Option<i64> {
         self.resource_count.copied()
     }
@@ -1997,38 +2177,47 @@ pub struct MarketplaceStatsResourceUsageByCustomerListResponse {
 }
 impl MarketplaceStatsResourceUsageByCustomerListResponse {
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `customer_abbreviation` when present and valid.
+    #[inline]
     pub fn customer_abbreviation(&self) -> Option<&str> {
         self.customer_abbreviation.as_str()
     }
     /// `resources_ok` when present and valid.
+    #[inline]
     pub fn resources_ok(&self) -> Option<i64> {
         self.resources_ok.copied()
     }
     /// `resources_erred` when present and valid.
+    #[inline]
     pub fn resources_erred(&self) -> Option<i64> {
         self.resources_erred.copied()
     }
     /// `resources_total` when present and valid.
+    #[inline]
     pub fn resources_total(&self) -> Option<i64> {
         self.resources_total.copied()
     }
     /// `total_cost` when present and valid.
+    #[inline]
     pub fn total_cost(&self) -> Option<&Decimal> {
         self.total_cost.get()
     }
     /// `usages` when present and valid.
+    #[inline]
     pub fn usages(&self) -> Option<&serde_json::Value> {
         self.usages.get()
     }
     /// `limits` when present and valid.
+    #[inline]
     pub fn limits(&self) -> Option<&serde_json::Value> {
         self.limits.get()
     }
@@ -2065,18 +2254,22 @@ pub struct MarketplaceStatsResourceUsageByOrganizationTypeListResponse {
 }
 impl MarketplaceStatsResourceUsageByOrganizationTypeListResponse {
     /// `organization_type` when present and valid.
+    #[inline]
     pub fn organization_type(&self) -> Option<&str> {
         self.organization_type.as_str()
     }
     /// `component_type` when present and valid.
+    #[inline]
     pub fn component_type(&self) -> Option<&str> {
         self.component_type.as_str()
     }
     /// `usage` when present and valid.
+    #[inline]
     pub fn usage(&self) -> Option<&Decimal> {
         self.usage.get()
     }
     /// `resource_count` when present and valid.
+    #[inline]
     pub fn resource_count(&self) -> Option<i64> {
         self.resource_count.copied()
     }
@@ -2111,18 +2304,22 @@ pub struct MarketplaceStatsResourcesGeographySummaryRetrieveResponse {
 }
 impl MarketplaceStatsResourcesGeographySummaryRetrieveResponse {
     /// `total_resources` when present and valid.
+    #[inline]
     pub fn total_resources(&self) -> Option<i64> {
         self.total_resources.copied()
     }
     /// `countries_count` when present and valid.
+    #[inline]
     pub fn countries_count(&self) -> Option<i64> {
         self.countries_count.copied()
     }
     /// `org_groups_count` when present and valid.
+    #[inline]
     pub fn org_groups_count(&self) -> Option<i64> {
         self.org_groups_count.copied()
     }
     /// `offerings_count` when present and valid.
+    #[inline]
     pub fn offerings_count(&self) -> Option<i64> {
         self.offerings_count.copied()
     }
@@ -2165,26 +2362,32 @@ pub struct MarketplaceStatsResourcesLimitsListResponse {
 }
 impl MarketplaceStatsResourcesLimitsListResponse {
     /// `offering_uuid` when present and valid.
+    #[inline]
     pub fn offering_uuid(&self) -> Option<Uuid> {
         self.offering_uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `value` when present and valid.
+    #[inline]
     pub fn value(&self) -> Option<i64> {
         self.value.copied()
     }
     /// `offering_country` when present and valid.
+    #[inline]
     pub fn offering_country(&self) -> Option<&str> {
         self.offering_country.as_str()
     }
     /// `organization_group_name` when present and valid.
+    #[inline]
     pub fn organization_group_name(&self) -> Option<&str> {
         self.organization_group_name.as_str()
     }
     /// `organization_group_uuid` when present and valid.
+    #[inline]
     pub fn organization_group_uuid(&self) -> Option<&str> {
         self.organization_group_uuid.as_str()
     }
@@ -2237,58 +2440,72 @@ pub struct MarketplaceStatsResourcesMissingUsageListResponse {
 }
 impl MarketplaceStatsResourcesMissingUsageListResponse {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&str> {
         self.state.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `offering_name` when present and valid.
+    #[inline]
     pub fn offering_name(&self) -> Option<&str> {
         self.offering_name.as_str()
     }
     /// `offering_uuid` when present and valid.
+    #[inline]
     pub fn offering_uuid(&self) -> Option<Uuid> {
         self.offering_uuid.copied()
     }
     /// `provider_name` when present and valid.
+    #[inline]
     pub fn provider_name(&self) -> Option<&str> {
         self.provider_name.as_str()
     }
     /// `provider_uuid` when present and valid.
+    #[inline]
     pub fn provider_uuid(&self) -> Option<Uuid> {
         self.provider_uuid.copied()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `project_name` when present and valid.
+    #[inline]
     pub fn project_name(&self) -> Option<&str> {
         self.project_name.as_str()
     }
     /// `project_uuid` when present and valid.
+    #[inline]
     pub fn project_uuid(&self) -> Option<Uuid> {
         self.project_uuid.copied()
     }
     /// `last_usage_date` when present and valid.
+    #[inline]
     pub fn last_usage_date(&self) -> Option<DateTime> {
         self.last_usage_date.copied()
     }
     /// `days_since_last_report` when present and valid.
+    #[inline]
     pub fn days_since_last_report(&self) -> Option<i64> {
         self.days_since_last_report.copied()
     }
@@ -2327,18 +2544,22 @@ pub struct MarketplaceStatsTopServiceProvidersByResourcesListResponse {
 }
 impl MarketplaceStatsTopServiceProvidersByResourcesListResponse {
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `resources_count` when present and valid.
+    #[inline]
     pub fn resources_count(&self) -> Option<i64> {
         self.resources_count.copied()
     }
     /// `projects_count` when present and valid.
+    #[inline]
     pub fn projects_count(&self) -> Option<i64> {
         self.projects_count.copied()
     }
@@ -2369,14 +2590,17 @@ pub struct MarketplaceStatsTotalCostOfActiveResourcesPerOfferingListResponse {
 }
 impl MarketplaceStatsTotalCostOfActiveResourcesPerOfferingListResponse {
     /// `offering_uuid` when present and valid.
+    #[inline]
     pub fn offering_uuid(&self) -> Option<Uuid> {
         self.offering_uuid.copied()
     }
     /// `offering_name` when present and valid.
+    #[inline]
     pub fn offering_name(&self) -> Option<&str> {
         self.offering_name.as_str()
     }
     /// `cost` when present and valid.
+    #[inline]
     pub fn cost(&self) -> Option<&Decimal> {
         self.cost.get()
     }
@@ -2402,10 +2626,12 @@ pub struct MarketplaceStatsUserAffiliationCountListResponse {
 }
 impl MarketplaceStatsUserAffiliationCountListResponse {
     /// `affiliation` when present and valid.
+    #[inline]
     pub fn affiliation(&self) -> Option<&str> {
         self.affiliation.as_str()
     }
     /// `count` when present and valid.
+    #[inline]
     pub fn count(&self) -> Option<i64> {
         self.count.copied()
     }
@@ -2441,26 +2667,32 @@ pub struct MarketplaceStatsUserAffiliationDetailsListResponse {
 }
 impl MarketplaceStatsUserAffiliationDetailsListResponse {
     /// `affiliation` when present and valid.
+    #[inline]
     pub fn affiliation(&self) -> Option<&str> {
         self.affiliation.as_str()
     }
     /// `organization` when present and valid.
+    #[inline]
     pub fn organization(&self) -> Option<&str> {
         self.organization.as_str()
     }
     /// `country` when present and valid.
+    #[inline]
     pub fn country(&self) -> Option<&str> {
         self.country.as_str()
     }
     /// `category` when present and valid.
+    #[inline]
     pub fn category(&self) -> Option<&str> {
         self.category.as_str()
     }
     /// `identifier` when present and valid.
+    #[inline]
     pub fn identifier(&self) -> Option<&str> {
         self.identifier.as_str()
     }
     /// `count` when present and valid.
+    #[inline]
     pub fn count(&self) -> Option<i64> {
         self.count.copied()
     }
@@ -2487,10 +2719,12 @@ pub struct MarketplaceStatsUserAuthMethodCountListResponse {
 }
 impl MarketplaceStatsUserAuthMethodCountListResponse {
     /// `method` when present and valid.
+    #[inline]
     pub fn method(&self) -> Option<&str> {
         self.method.as_str()
     }
     /// `count` when present and valid.
+    #[inline]
     pub fn count(&self) -> Option<i64> {
         self.count.copied()
     }
@@ -2516,10 +2750,12 @@ pub struct MarketplaceStatsUserIdentitySourceCountListResponse {
 }
 impl MarketplaceStatsUserIdentitySourceCountListResponse {
     /// `identity_source` when present and valid.
+    #[inline]
     pub fn identity_source(&self) -> Option<&str> {
         self.identity_source.as_str()
     }
     /// `count` when present and valid.
+    #[inline]
     pub fn count(&self) -> Option<i64> {
         self.count.copied()
     }
@@ -2545,10 +2781,12 @@ pub struct MarketplaceStatsUserJobTitleCountListResponse {
 }
 impl MarketplaceStatsUserJobTitleCountListResponse {
     /// `job_title` when present and valid.
+    #[inline]
     pub fn job_title(&self) -> Option<&str> {
         self.job_title.as_str()
     }
     /// `count` when present and valid.
+    #[inline]
     pub fn count(&self) -> Option<i64> {
         self.count.copied()
     }
@@ -2574,10 +2812,12 @@ pub struct MarketplaceStatsUserNationalityListResponse {
 }
 impl MarketplaceStatsUserNationalityListResponse {
     /// `nationality` when present and valid.
+    #[inline]
     pub fn nationality(&self) -> Option<&str> {
         self.nationality.as_str()
     }
     /// `count` when present and valid.
+    #[inline]
     pub fn count(&self) -> Option<i64> {
         self.count.copied()
     }
@@ -2603,10 +2843,12 @@ pub struct MarketplaceStatsUserOrganizationCountListResponse {
 }
 impl MarketplaceStatsUserOrganizationCountListResponse {
     /// `organization` when present and valid.
+    #[inline]
     pub fn organization(&self) -> Option<&str> {
         self.organization.as_str()
     }
     /// `count` when present and valid.
+    #[inline]
     pub fn count(&self) -> Option<i64> {
         self.count.copied()
     }
@@ -2632,10 +2874,12 @@ pub struct MarketplaceStatsUserOrganizationTypeCountListResponse {
 }
 impl MarketplaceStatsUserOrganizationTypeCountListResponse {
     /// `organization_type` when present and valid.
+    #[inline]
     pub fn organization_type(&self) -> Option<&str> {
         self.organization_type.as_str()
     }
     /// `count` when present and valid.
+    #[inline]
     pub fn count(&self) -> Option<i64> {
         self.count.copied()
     }
@@ -2661,10 +2905,12 @@ pub struct MarketplaceStatsUserResidenceCountryListResponse {
 }
 impl MarketplaceStatsUserResidenceCountryListResponse {
     /// `country_of_residence` when present and valid.
+    #[inline]
     pub fn country_of_residence(&self) -> Option<&str> {
         self.country_of_residence.as_str()
     }
     /// `count` when present and valid.
+    #[inline]
     pub fn count(&self) -> Option<i64> {
         self.count.copied()
     }
@@ -2690,10 +2936,12 @@ pub struct MonthCount {
 }
 impl MonthCount {
     /// `month` when present and valid.
+    #[inline]
     pub fn month(&self) -> Option<&str> {
         self.month.as_str()
     }
     /// `count` when present and valid.
+    #[inline]
     pub fn count(&self) -> Option<i64> {
         self.count.copied()
     }
@@ -2724,6 +2972,7 @@ pub enum OpenStackInstanceAggregateGroupByEnum {
 }
 impl OpenStackInstanceAggregateGroupByEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AvailabilityZone => "availability_zone",
@@ -2738,6 +2987,7 @@ impl OpenStackInstanceAggregateGroupByEnum {
     }
 }
 impl From<&str> for OpenStackInstanceAggregateGroupByEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "availability_zone" => Self::AvailabilityZone,
@@ -2753,21 +3003,25 @@ impl From<&str> for OpenStackInstanceAggregateGroupByEnum {
 }
 impl std::str::FromStr for OpenStackInstanceAggregateGroupByEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 impl std::fmt::Display for OpenStackInstanceAggregateGroupByEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl serde::Serialize for OpenStackInstanceAggregateGroupByEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenStackInstanceAggregateGroupByEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2779,16 +3033,19 @@ impl<'de> serde::Deserialize<'de> for OpenStackInstanceAggregateGroupByEnum {
     }
 }
 impl runtime::FromJson for OpenStackInstanceAggregateGroupByEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
 impl runtime::QueryValue for OpenStackInstanceAggregateGroupByEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl runtime::Inspect for OpenStackInstanceAggregateGroupByEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -2807,6 +3064,7 @@ pub struct Usages {
 }
 impl Usages {
     /// `usages` when present and valid.
+    #[inline]
     pub fn usages(&self) -> Option<&serde_json::Value> {
         self.usages.get()
     }

@@ -66,70 +66,87 @@ pub struct UserOfferingConsent {
 }
 impl UserOfferingConsent {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `user_uuid` when present and valid.
+    #[inline]
     pub fn user_uuid(&self) -> Option<Uuid> {
         self.user_uuid.copied()
     }
     /// `offering_uuid` when present and valid.
+    #[inline]
     pub fn offering_uuid(&self) -> Option<Uuid> {
         self.offering_uuid.copied()
     }
     /// `agreement_date` when present and valid.
+    #[inline]
     pub fn agreement_date(&self) -> Option<DateTime> {
         self.agreement_date.copied()
     }
     /// `version` when present and valid.
+    #[inline]
     pub fn version(&self) -> Option<&str> {
         self.version.as_str()
     }
     /// `revocation_date` when present and valid.
+    #[inline]
     pub fn revocation_date(&self) -> Option<DateTime> {
         self.revocation_date.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `user_username` when present and valid.
+    #[inline]
     pub fn user_username(&self) -> Option<&str> {
         self.user_username.as_str()
     }
     /// `user_full_name` when present and valid.
+    #[inline]
     pub fn user_full_name(&self) -> Option<&str> {
         self.user_full_name.as_str()
     }
     /// `user_email` when present and valid.
+    #[inline]
     pub fn user_email(&self) -> Option<&str> {
         self.user_email.as_str()
     }
     /// `offering_name` when present and valid.
+    #[inline]
     pub fn offering_name(&self) -> Option<&str> {
         self.offering_name.as_str()
     }
     /// `offering_slug` when present and valid.
+    #[inline]
     pub fn offering_slug(&self) -> Option<&str> {
         self.offering_slug.as_str()
     }
     /// `offering_url` when present and valid.
+    #[inline]
     pub fn offering_url(&self) -> Option<&str> {
         self.offering_url.as_str()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `has_consent` when present and valid.
+    #[inline]
     pub fn has_consent(&self) -> Option<bool> {
         self.has_consent.copied()
     }
     /// `requires_reconsent` when present and valid.
+    #[inline]
     pub fn requires_reconsent(&self) -> Option<bool> {
         self.requires_reconsent.copied()
     }
     /// `collected_attributes` when present and valid.
+    #[inline]
     pub fn collected_attributes(&self) -> Option<&[Lenient<String>]> {
         self.collected_attributes.as_slice()
     }
@@ -155,6 +172,7 @@ pub struct UserOfferingConsentCreate {
 }
 impl UserOfferingConsentCreate {
     /// `offering` when present and valid.
+    #[inline]
     pub fn offering(&self) -> Option<Uuid> {
         self.offering.copied()
     }

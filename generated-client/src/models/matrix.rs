@@ -24,6 +24,7 @@ pub enum ExportTypeEnum {
 }
 impl ExportTypeEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Periodic => "periodic",
@@ -34,6 +35,7 @@ impl ExportTypeEnum {
     }
 }
 impl From<&str> for ExportTypeEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "periodic" => Self::Periodic,
@@ -45,21 +47,25 @@ impl From<&str> for ExportTypeEnum {
 }
 impl std::str::FromStr for ExportTypeEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 impl std::fmt::Display for ExportTypeEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl serde::Serialize for ExportTypeEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> serde::Deserialize<'de> for ExportTypeEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -71,16 +77,19 @@ impl<'de> serde::Deserialize<'de> for ExportTypeEnum {
     }
 }
 impl runtime::FromJson for ExportTypeEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
 impl runtime::QueryValue for ExportTypeEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl runtime::Inspect for ExportTypeEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -123,58 +132,72 @@ pub struct Matrix {
 }
 impl Matrix {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `room_uuid` when present and valid.
+    #[inline]
     pub fn room_uuid(&self) -> Option<Uuid> {
         self.room_uuid.copied()
     }
     /// `room_name` when present and valid.
+    #[inline]
     pub fn room_name(&self) -> Option<&str> {
         self.room_name.as_str()
     }
     /// `export_type` when present and valid.
+    #[inline]
     pub fn export_type(&self) -> Option<&models::ExportTypeEnum> {
         self.export_type.get()
     }
     /// `message_count` when present and valid.
+    #[inline]
     pub fn message_count(&self) -> Option<i64> {
         self.message_count.copied()
     }
     /// `media_count` when present and valid.
+    #[inline]
     pub fn media_count(&self) -> Option<i64> {
         self.media_count.copied()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&models::MatrixHistoryExportStateEnum> {
         self.state.get()
     }
     /// `error_message` when present and valid.
+    #[inline]
     pub fn error_message(&self) -> Option<&str> {
         self.error_message.as_str()
     }
     /// `export_file_url` when present and valid.
+    #[inline]
     pub fn export_file_url(&self) -> Option<&str> {
         self.export_file_url.as_str()
     }
     /// `media_file_url` when present and valid.
+    #[inline]
     pub fn media_file_url(&self) -> Option<&str> {
         self.media_file_url.as_str()
     }
     /// `started_at` when present and valid.
+    #[inline]
     pub fn started_at(&self) -> Option<DateTime> {
         self.started_at.copied()
     }
     /// `completed_at` when present and valid.
+    #[inline]
     pub fn completed_at(&self) -> Option<DateTime> {
         self.completed_at.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
@@ -210,34 +233,42 @@ pub struct MatrixCredentialsRetrieveResponse {
 }
 impl MatrixCredentialsRetrieveResponse {
     /// `method` when present and valid.
+    #[inline]
     pub fn method(&self) -> Option<&str> {
         self.method.as_str()
     }
     /// `homeserver_url` when present and valid.
+    #[inline]
     pub fn homeserver_url(&self) -> Option<&str> {
         self.homeserver_url.as_str()
     }
     /// `matrix_user_id` when present and valid.
+    #[inline]
     pub fn matrix_user_id(&self) -> Option<&str> {
         self.matrix_user_id.as_str()
     }
     /// `password` when present and valid.
+    #[inline]
     pub fn password(&self) -> Option<&str> {
         self.password.as_str()
     }
     /// `login_token` when present and valid.
+    #[inline]
     pub fn login_token(&self) -> Option<&str> {
         self.login_token.as_str()
     }
     /// `oidc_provider_url` when present and valid.
+    #[inline]
     pub fn oidc_provider_url(&self) -> Option<&str> {
         self.oidc_provider_url.as_str()
     }
     /// `room_id` when present and valid.
+    #[inline]
     pub fn room_id(&self) -> Option<&str> {
         self.room_id.as_str()
     }
     /// `access_token` when present and valid.
+    #[inline]
     pub fn access_token(&self) -> Option<&str> {
         self.access_token.as_str()
     }
@@ -262,6 +293,7 @@ pub enum MatrixExportsDownloadRetrieveKindEnum {
 }
 impl MatrixExportsDownloadRetrieveKindEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Export => "export",
@@ -271,6 +303,7 @@ impl MatrixExportsDownloadRetrieveKindEnum {
     }
 }
 impl From<&str> for MatrixExportsDownloadRetrieveKindEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "export" => Self::Export,
@@ -281,21 +314,25 @@ impl From<&str> for MatrixExportsDownloadRetrieveKindEnum {
 }
 impl std::str::FromStr for MatrixExportsDownloadRetrieveKindEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 impl std::fmt::Display for MatrixExportsDownloadRetrieveKindEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl serde::Serialize for MatrixExportsDownloadRetrieveKindEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> serde::Deserialize<'de> for MatrixExportsDownloadRetrieveKindEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -307,16 +344,19 @@ impl<'de> serde::Deserialize<'de> for MatrixExportsDownloadRetrieveKindEnum {
     }
 }
 impl runtime::FromJson for MatrixExportsDownloadRetrieveKindEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
 impl runtime::QueryValue for MatrixExportsDownloadRetrieveKindEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl runtime::Inspect for MatrixExportsDownloadRetrieveKindEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -340,6 +380,7 @@ pub enum MatrixHistoryExportStateEnum {
 }
 impl MatrixHistoryExportStateEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "pending",
@@ -351,6 +392,7 @@ impl MatrixHistoryExportStateEnum {
     }
 }
 impl From<&str> for MatrixHistoryExportStateEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "pending" => Self::Pending,
@@ -363,21 +405,25 @@ impl From<&str> for MatrixHistoryExportStateEnum {
 }
 impl std::str::FromStr for MatrixHistoryExportStateEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 impl std::fmt::Display for MatrixHistoryExportStateEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl serde::Serialize for MatrixHistoryExportStateEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> serde::Deserialize<'de> for MatrixHistoryExportStateEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -389,16 +435,19 @@ impl<'de> serde::Deserialize<'de> for MatrixHistoryExportStateEnum {
     }
 }
 impl runtime::FromJson for MatrixHistoryExportStateEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
 impl runtime::QueryValue for MatrixHistoryExportStateEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl runtime::Inspect for MatrixHistoryExportStateEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -451,70 +500,87 @@ pub struct MatrixRoomCreate {
 }
 impl MatrixRoomCreate {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `room_id` when present and valid.
+    #[inline]
     pub fn room_id(&self) -> Option<&str> {
         self.room_id.as_str()
     }
     /// `room_name` when present and valid.
+    #[inline]
     pub fn room_name(&self) -> Option<&str> {
         self.room_name.as_str()
     }
     /// `room_alias` when present and valid.
+    #[inline]
     pub fn room_alias(&self) -> Option<&str> {
         self.room_alias.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&models::MatrixRoomStateEnum> {
         self.state.get()
     }
     /// `error_message` when present and valid.
+    #[inline]
     pub fn error_message(&self) -> Option<&str> {
         self.error_message.as_str()
     }
     /// `scope` when present and valid.
+    #[inline]
     pub fn scope(&self) -> Option<&str> {
         self.scope.as_str()
     }
     /// `scope_uuid` when present and valid.
+    #[inline]
     pub fn scope_uuid(&self) -> Option<&str> {
         self.scope_uuid.as_str()
     }
     /// `scope_name` when present and valid.
+    #[inline]
     pub fn scope_name(&self) -> Option<&str> {
         self.scope_name.as_str()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<&str> {
         self.customer_uuid.as_str()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `members_count` when present and valid.
+    #[inline]
     pub fn members_count(&self) -> Option<i64> {
         self.members_count.copied()
     }
     /// `members` when present and valid.
+    #[inline]
     pub fn members(&self) -> Option<&[Lenient<models::MatrixRoomCreateMember>]> {
         self.members.as_slice()
     }
     /// `current_user_membership_state` when present and valid.
+    #[inline]
     pub fn current_user_membership_state(&self) -> Option<&str> {
         self.current_user_membership_state.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
@@ -542,14 +608,17 @@ pub struct MatrixRoomCreateMember {
 }
 impl MatrixRoomCreateMember {
     /// `user_full_name` when present and valid.
+    #[inline]
     pub fn user_full_name(&self) -> Option<&str> {
         self.user_full_name.as_str()
     }
     /// `matrix_user_id` when present and valid.
+    #[inline]
     pub fn matrix_user_id(&self) -> Option<&str> {
         self.matrix_user_id.as_str()
     }
     /// `membership_state` when present and valid.
+    #[inline]
     pub fn membership_state(&self) -> Option<&str> {
         self.membership_state.as_str()
     }
@@ -571,6 +640,7 @@ pub struct MatrixRoomCreateRequest {
 }
 impl MatrixRoomCreateRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(project: Uuid) -> Self {
         Self {
             project,
@@ -610,6 +680,7 @@ pub enum MatrixRoomStateEnum {
 }
 impl MatrixRoomStateEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Creating => "creating",
@@ -622,6 +693,7 @@ impl MatrixRoomStateEnum {
     }
 }
 impl From<&str> for MatrixRoomStateEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "creating" => Self::Creating,
@@ -635,21 +707,25 @@ impl From<&str> for MatrixRoomStateEnum {
 }
 impl std::str::FromStr for MatrixRoomStateEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 impl std::fmt::Display for MatrixRoomStateEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl serde::Serialize for MatrixRoomStateEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> serde::Deserialize<'de> for MatrixRoomStateEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -661,16 +737,19 @@ impl<'de> serde::Deserialize<'de> for MatrixRoomStateEnum {
     }
 }
 impl runtime::FromJson for MatrixRoomStateEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
 impl runtime::QueryValue for MatrixRoomStateEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl runtime::Inspect for MatrixRoomStateEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -693,18 +772,22 @@ pub struct MatrixRoomsEligibleProjectsListResponse {
 }
 impl MatrixRoomsEligibleProjectsListResponse {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<&str> {
         self.uuid.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<&str> {
         self.customer_uuid.as_str()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
@@ -750,58 +833,72 @@ pub struct MatrixRoomsExportHistoryResponse {
 }
 impl MatrixRoomsExportHistoryResponse {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `room_uuid` when present and valid.
+    #[inline]
     pub fn room_uuid(&self) -> Option<Uuid> {
         self.room_uuid.copied()
     }
     /// `room_name` when present and valid.
+    #[inline]
     pub fn room_name(&self) -> Option<&str> {
         self.room_name.as_str()
     }
     /// `export_type` when present and valid.
+    #[inline]
     pub fn export_type(&self) -> Option<&serde_json::Value> {
         self.export_type.get()
     }
     /// `message_count` when present and valid.
+    #[inline]
     pub fn message_count(&self) -> Option<i64> {
         self.message_count.copied()
     }
     /// `media_count` when present and valid.
+    #[inline]
     pub fn media_count(&self) -> Option<i64> {
         self.media_count.copied()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&models::MatrixRoomStateEnum> {
         self.state.get()
     }
     /// `error_message` when present and valid.
+    #[inline]
     pub fn error_message(&self) -> Option<&str> {
         self.error_message.as_str()
     }
     /// `export_file_url` when present and valid.
+    #[inline]
     pub fn export_file_url(&self) -> Option<&str> {
         self.export_file_url.as_str()
     }
     /// `media_file_url` when present and valid.
+    #[inline]
     pub fn media_file_url(&self) -> Option<&str> {
         self.media_file_url.as_str()
     }
     /// `started_at` when present and valid.
+    #[inline]
     pub fn started_at(&self) -> Option<DateTime> {
         self.started_at.copied()
     }
     /// `completed_at` when present and valid.
+    #[inline]
     pub fn completed_at(&self) -> Option<DateTime> {
         self.completed_at.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
@@ -846,38 +943,47 @@ pub struct MatrixRoomsMembersListResponse {
 }
 impl MatrixRoomsMembersListResponse {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `user_uuid` when present and valid.
+    #[inline]
     pub fn user_uuid(&self) -> Option<Uuid> {
         self.user_uuid.copied()
     }
     /// `user_full_name` when present and valid.
+    #[inline]
     pub fn user_full_name(&self) -> Option<&str> {
         self.user_full_name.as_str()
     }
     /// `user_image` when present and valid.
+    #[inline]
     pub fn user_image(&self) -> Option<&str> {
         self.user_image.as_str()
     }
     /// `matrix_user_id` when present and valid.
+    #[inline]
     pub fn matrix_user_id(&self) -> Option<&str> {
         self.matrix_user_id.as_str()
     }
     /// `power_level` when present and valid.
+    #[inline]
     pub fn power_level(&self) -> Option<i64> {
         self.power_level.copied()
     }
     /// `membership_state` when present and valid.
+    #[inline]
     pub fn membership_state(&self) -> Option<&serde_json::Value> {
         self.membership_state.get()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }

@@ -21,6 +21,7 @@ pub struct MetadataEventsRetrieveResponse {
 }
 impl MetadataEventsRetrieveResponse {
     /// `event_groups` when present and valid.
+    #[inline]
     pub fn event_groups(&self) -> Option<&serde_json::Value> {
         self.event_groups.get()
     }
@@ -43,12 +44,14 @@ pub struct MetadataFeaturesRetrieveResponse {
 }
 impl MetadataFeaturesRetrieveResponse {
     /// `features` when present and valid.
+    #[inline]
     pub fn features(
         &self,
     ) -> Option<&[Lenient<models::MetadataFeaturesRetrieveResponseFeature>]> {
         self.features.as_slice()
     }
     /// `feature_enums` when present and valid.
+    #[inline]
     pub fn feature_enums(&self) -> Option<&serde_json::Value> {
         self.feature_enums.get()
     }
@@ -73,14 +76,17 @@ pub struct MetadataFeaturesRetrieveResponseFeature {
 }
 impl MetadataFeaturesRetrieveResponseFeature {
     /// `key` when present and valid.
+    #[inline]
     pub fn key(&self) -> Option<&str> {
         self.key.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `items` when present and valid.
+    #[inline]
     pub fn items(
         &self,
     ) -> Option<&[Lenient<models::MetadataFeaturesRetrieveResponseFeatureItem>]> {
@@ -103,10 +109,12 @@ pub struct MetadataFeaturesRetrieveResponseFeatureItem {
 }
 impl MetadataFeaturesRetrieveResponseFeatureItem {
     /// `key` when present and valid.
+    #[inline]
     pub fn key(&self) -> Option<&str> {
         self.key.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
@@ -142,18 +150,22 @@ pub struct MetadataPermissionsRetrieveResponse {
 }
 impl MetadataPermissionsRetrieveResponse {
     /// `roles` when present and valid.
+    #[inline]
     pub fn roles(&self) -> Option<&serde_json::Value> {
         self.roles.get()
     }
     /// `permissions` when present and valid.
+    #[inline]
     pub fn permissions(&self) -> Option<&serde_json::Value> {
         self.permissions.get()
     }
     /// `permission_map` when present and valid.
+    #[inline]
     pub fn permission_map(&self) -> Option<&serde_json::Value> {
         self.permission_map.get()
     }
     /// `permission_descriptions` when present and valid.
+    #[inline]
     pub fn permission_descriptions(
         &self,
     ) -> Option<
@@ -189,10 +201,12 @@ pub struct MetadataPermissionsRetrieveResponsePermissionDescription {
 }
 impl MetadataPermissionsRetrieveResponsePermissionDescription {
     /// `label` when present and valid.
+    #[inline]
     pub fn label(&self) -> Option<&str> {
         self.label.as_str()
     }
     /// `options` when present and valid.
+    #[inline]
     pub fn options(
         &self,
     ) -> Option<
@@ -224,10 +238,12 @@ pub struct MetadataPermissionsRetrieveResponsePermissionDescriptionOption {
 }
 impl MetadataPermissionsRetrieveResponsePermissionDescriptionOption {
     /// `label` when present and valid.
+    #[inline]
     pub fn label(&self) -> Option<&str> {
         self.label.as_str()
     }
     /// `value` when present and valid.
+    #[inline]
     pub fn value(&self) -> Option<&serde_json::Value> {
         self.value.get()
     }
@@ -247,6 +263,7 @@ pub struct MetadataSettingsRetrieveResponse {
 }
 impl MetadataSettingsRetrieveResponse {
     /// `settings` when present and valid.
+    #[inline]
     pub fn settings(
         &self,
     ) -> Option<&[Lenient<models::MetadataSettingsRetrieveResponseSetting>]> {
@@ -271,10 +288,12 @@ pub struct MetadataSettingsRetrieveResponseSetting {
 }
 impl MetadataSettingsRetrieveResponseSetting {
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `items` when present and valid.
+    #[inline]
     pub fn items(
         &self,
     ) -> Option<&[Lenient<models::MetadataSettingsRetrieveResponseSettingItem>]> {
@@ -305,22 +324,27 @@ pub struct MetadataSettingsRetrieveResponseSettingItem {
 }
 impl MetadataSettingsRetrieveResponseSettingItem {
     /// `key` when present and valid.
+    #[inline]
     pub fn key(&self) -> Option<&str> {
         self.key.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `default` when present and valid.
+    #[inline]
     pub fn default_field(&self) -> Option<&serde_json::Value> {
         self.default.get()
     }
     /// `type` when present and valid.
+    #[inline]
     pub fn type_(&self) -> Option<&str> {
         self.type_.as_str()
     }
     /// `options` when present and valid.
+    #[inline]
     pub fn options(
         &self,
     ) -> Option<&[Lenient<models::MetadataSettingsRetrieveResponseSettingItemOption>]> {

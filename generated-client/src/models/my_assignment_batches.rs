@@ -39,46 +39,57 @@ pub struct MyAssignmentBatchesListResponse {
 }
 impl MyAssignmentBatchesListResponse {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `call_uuid` when present and valid.
+    #[inline]
     pub fn call_uuid(&self) -> Option<Uuid> {
         self.call_uuid.copied()
     }
     /// `call_name` when present and valid.
+    #[inline]
     pub fn call_name(&self) -> Option<&str> {
         self.call_name.as_str()
     }
     /// `status` when present and valid.
+    #[inline]
     pub fn status(&self) -> Option<&str> {
         self.status.as_str()
     }
     /// `status_display` when present and valid.
+    #[inline]
     pub fn status_display(&self) -> Option<&str> {
         self.status_display.as_str()
     }
     /// `sent_at` when present and valid.
+    #[inline]
     pub fn sent_at(&self) -> Option<DateTime> {
         self.sent_at.copied()
     }
     /// `expires_at` when present and valid.
+    #[inline]
     pub fn expires_at(&self) -> Option<DateTime> {
         self.expires_at.copied()
     }
     /// `is_expired` when present and valid.
+    #[inline]
     pub fn is_expired(&self) -> Option<bool> {
         self.is_expired.copied()
     }
     /// `items_count` when present and valid.
+    #[inline]
     pub fn items_count(&self) -> Option<i64> {
         self.items_count.copied()
     }
     /// `items_pending_count` when present and valid.
+    #[inline]
     pub fn items_pending_count(&self) -> Option<i64> {
         self.items_pending_count.copied()
     }
     /// `manager_notes` when present and valid.
+    #[inline]
     pub fn manager_notes(&self) -> Option<&str> {
         self.manager_notes.as_str()
     }
@@ -122,50 +133,62 @@ pub struct MyAssignmentBatchesRetrieveResponse {
 }
 impl MyAssignmentBatchesRetrieveResponse {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `call_uuid` when present and valid.
+    #[inline]
     pub fn call_uuid(&self) -> Option<Uuid> {
         self.call_uuid.copied()
     }
     /// `call_name` when present and valid.
+    #[inline]
     pub fn call_name(&self) -> Option<&str> {
         self.call_name.as_str()
     }
     /// `status` when present and valid.
+    #[inline]
     pub fn status(&self) -> Option<&str> {
         self.status.as_str()
     }
     /// `status_display` when present and valid.
+    #[inline]
     pub fn status_display(&self) -> Option<&str> {
         self.status_display.as_str()
     }
     /// `sent_at` when present and valid.
+    #[inline]
     pub fn sent_at(&self) -> Option<DateTime> {
         self.sent_at.copied()
     }
     /// `expires_at` when present and valid.
+    #[inline]
     pub fn expires_at(&self) -> Option<DateTime> {
         self.expires_at.copied()
     }
     /// `is_expired` when present and valid.
+    #[inline]
     pub fn is_expired(&self) -> Option<bool> {
         self.is_expired.copied()
     }
     /// `items_count` when present and valid.
+    #[inline]
     pub fn items_count(&self) -> Option<i64> {
         self.items_count.copied()
     }
     /// `items_pending_count` when present and valid.
+    #[inline]
     pub fn items_pending_count(&self) -> Option<i64> {
         self.items_pending_count.copied()
     }
     /// `manager_notes` when present and valid.
+    #[inline]
     pub fn manager_notes(&self) -> Option<&str> {
         self.manager_notes.as_str()
     }
     /// `items` when present and valid.
+    #[inline]
     pub fn items(
         &self,
     ) -> Option<&[Lenient<models::MyAssignmentBatchesRetrieveResponseItem>]> {
@@ -206,38 +229,47 @@ pub struct MyAssignmentBatchesRetrieveResponseItem {
 }
 impl MyAssignmentBatchesRetrieveResponseItem {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `proposal_uuid` when present and valid.
+    #[inline]
     pub fn proposal_uuid(&self) -> Option<Uuid> {
         self.proposal_uuid.copied()
     }
     /// `proposal_name` when present and valid.
+    #[inline]
     pub fn proposal_name(&self) -> Option<&str> {
         self.proposal_name.as_str()
     }
     /// `proposal_slug` when present and valid.
+    #[inline]
     pub fn proposal_slug(&self) -> Option<&str> {
         self.proposal_slug.as_str()
     }
     /// `proposal_summary` when present and valid.
+    #[inline]
     pub fn proposal_summary(&self) -> Option<&str> {
         self.proposal_summary.as_str()
     }
     /// `status` when present and valid.
+    #[inline]
     pub fn status(&self) -> Option<&str> {
         self.status.as_str()
     }
     /// `status_display` when present and valid.
+    #[inline]
     pub fn status_display(&self) -> Option<&str> {
         self.status_display.as_str()
     }
     /// `affinity_score` when present and valid.
+    #[inline]
     pub fn affinity_score(&self) -> Option<&Decimal> {
         self.affinity_score.get()
     }
     /// `has_coi` when present and valid.
+    #[inline]
     pub fn has_coi(&self) -> Option<bool> {
         self.has_coi.copied()
     }

@@ -37,34 +37,42 @@ pub struct Notification {
 }
 impl Notification {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `key` when present and valid.
+    #[inline]
     pub fn key(&self) -> Option<&str> {
         self.key.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `enabled` when present and valid.
+    #[inline]
     pub fn enabled(&self) -> Option<bool> {
         self.enabled.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `templates` when present and valid.
+    #[inline]
     pub fn templates(&self) -> Option<&[Lenient<models::NotificationTemplate>]> {
         self.templates.as_slice()
     }
     /// `context_schema` when present and valid.
+    #[inline]
     pub fn context_schema(&self) -> Option<&serde_json::Value> {
         self.context_schema.get()
     }
@@ -89,6 +97,7 @@ pub struct NotificationRequest {
 }
 impl NotificationRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(key: impl Into<String>) -> Self {
         Self {
             key: key.into(),

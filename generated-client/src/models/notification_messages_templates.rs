@@ -25,6 +25,7 @@ pub struct NotificationTemplateDetailSerializersRequest {
 }
 impl NotificationTemplateDetailSerializersRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> NotificationTemplateDetailSerializersRequestBuilder {
         NotificationTemplateDetailSerializersRequestBuilder::default()
     }
@@ -37,17 +38,20 @@ pub struct NotificationTemplateDetailSerializersRequestBuilder {
 }
 impl NotificationTemplateDetailSerializersRequestBuilder {
     /// Sets `path` (required).
+    #[inline]
     pub fn path(mut self, path: impl Into<String>) -> Self {
         self.path = Some(path.into());
         self
     }
     /// Sets `name` (required).
+    #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<NotificationTemplateDetailSerializersRequest, runtime::Error> {
@@ -80,6 +84,7 @@ pub struct NotificationTemplateUpdateSerializersRequest {
 }
 impl NotificationTemplateUpdateSerializersRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(content: impl Into<String>) -> Self {
         Self {
             content: content.into(),

@@ -25,10 +25,12 @@ pub struct OnboardingPersonIdentifierFieldsRetrieveResponse {
 }
 impl OnboardingPersonIdentifierFieldsRetrieveResponse {
     /// `validation_method` when present and valid.
+    #[inline]
     pub fn validation_method(&self) -> Option<&str> {
         self.validation_method.as_str()
     }
     /// `person_identifier_fields` when present and valid.
+    #[inline]
     pub fn person_identifier_fields(&self) -> Option<&serde_json::Value> {
         self.person_identifier_fields.get()
     }
@@ -49,6 +51,7 @@ pub struct OnboardingSupportedCountriesRetrieveResponse {
 }
 impl OnboardingSupportedCountriesRetrieveResponse {
     /// `supported_countries` when present and valid.
+    #[inline]
     pub fn supported_countries(&self) -> Option<&[Lenient<String>]> {
         self.supported_countries.as_slice()
     }
@@ -75,6 +78,7 @@ pub enum ValidationMethodEnum {
 }
 impl ValidationMethodEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Ariregister => "ariregister",
@@ -86,6 +90,7 @@ impl ValidationMethodEnum {
     }
 }
 impl From<&str> for ValidationMethodEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "ariregister" => Self::Ariregister,
@@ -98,21 +103,25 @@ impl From<&str> for ValidationMethodEnum {
 }
 impl std::str::FromStr for ValidationMethodEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 impl std::fmt::Display for ValidationMethodEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl serde::Serialize for ValidationMethodEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> serde::Deserialize<'de> for ValidationMethodEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -124,16 +133,19 @@ impl<'de> serde::Deserialize<'de> for ValidationMethodEnum {
     }
 }
 impl runtime::FromJson for ValidationMethodEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
 impl runtime::QueryValue for ValidationMethodEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl runtime::Inspect for ValidationMethodEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)

@@ -28,6 +28,7 @@ pub struct OnboardingJustificationCreateRequest {
 }
 impl OnboardingJustificationCreateRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(verification_uuid: Uuid) -> Self {
         Self {
             verification_uuid,
@@ -50,6 +51,7 @@ pub struct OnboardingJustificationDocumentationRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl runtime::MultipartBody for OnboardingJustificationDocumentationRequest {
+    #[inline]
     fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         match &self.file {
@@ -70,6 +72,7 @@ impl runtime::MultipartBody for OnboardingJustificationDocumentationRequest {
         }
         Ok(parts)
     }
+    #[inline]
     fn has_files(&self) -> bool {
         self.file.is_value()
     }
@@ -91,6 +94,7 @@ pub struct OnboardingJustificationRequest {
 }
 impl OnboardingJustificationRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(verification: impl Into<String>) -> Self {
         Self {
             verification: verification.into(),

@@ -41,42 +41,52 @@ pub struct OnboardingQuestionMetadata {
 }
 impl OnboardingQuestionMetadata {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `checklist_name` when present and valid.
+    #[inline]
     pub fn checklist_name(&self) -> Option<&str> {
         self.checklist_name.as_str()
     }
     /// `question` when present and valid.
+    #[inline]
     pub fn question(&self) -> Option<&str> {
         self.question.as_str()
     }
     /// `question_uuid` when present and valid.
+    #[inline]
     pub fn question_uuid(&self) -> Option<Uuid> {
         self.question_uuid.copied()
     }
     /// `question_description` when present and valid.
+    #[inline]
     pub fn question_description(&self) -> Option<&str> {
         self.question_description.as_str()
     }
     /// `maps_to_customer_field` when present and valid.
+    #[inline]
     pub fn maps_to_customer_field(&self) -> Option<&str> {
         self.maps_to_customer_field.as_str()
     }
     /// `intent_field` when present and valid.
+    #[inline]
     pub fn intent_field(&self) -> Option<&str> {
         self.intent_field.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
@@ -110,6 +120,7 @@ pub struct OnboardingQuestionMetadataRequest {
 }
 impl OnboardingQuestionMetadataRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(question: impl Into<String>) -> Self {
         Self {
             question: question.into(),

@@ -24,6 +24,7 @@ pub enum AvailableChecklistsResponseChecklistTypeEnum {
 }
 impl AvailableChecklistsResponseChecklistTypeEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Customer => "customer",
@@ -34,6 +35,7 @@ impl AvailableChecklistsResponseChecklistTypeEnum {
     }
 }
 impl From<&str> for AvailableChecklistsResponseChecklistTypeEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "customer" => Self::Customer,
@@ -45,21 +47,25 @@ impl From<&str> for AvailableChecklistsResponseChecklistTypeEnum {
 }
 impl std::str::FromStr for AvailableChecklistsResponseChecklistTypeEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 impl std::fmt::Display for AvailableChecklistsResponseChecklistTypeEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl serde::Serialize for AvailableChecklistsResponseChecklistTypeEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> serde::Deserialize<'de> for AvailableChecklistsResponseChecklistTypeEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -71,16 +77,19 @@ impl<'de> serde::Deserialize<'de> for AvailableChecklistsResponseChecklistTypeEn
     }
 }
 impl runtime::FromJson for AvailableChecklistsResponseChecklistTypeEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
 impl runtime::QueryValue for AvailableChecklistsResponseChecklistTypeEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl runtime::Inspect for AvailableChecklistsResponseChecklistTypeEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -100,6 +109,7 @@ pub enum ChecklistResponseChecklistTypeEnum {
 }
 impl ChecklistResponseChecklistTypeEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Customer => "customer",
@@ -109,6 +119,7 @@ impl ChecklistResponseChecklistTypeEnum {
     }
 }
 impl From<&str> for ChecklistResponseChecklistTypeEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "customer" => Self::Customer,
@@ -119,21 +130,25 @@ impl From<&str> for ChecklistResponseChecklistTypeEnum {
 }
 impl std::str::FromStr for ChecklistResponseChecklistTypeEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 impl std::fmt::Display for ChecklistResponseChecklistTypeEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl serde::Serialize for ChecklistResponseChecklistTypeEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> serde::Deserialize<'de> for ChecklistResponseChecklistTypeEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -145,16 +160,19 @@ impl<'de> serde::Deserialize<'de> for ChecklistResponseChecklistTypeEnum {
     }
 }
 impl runtime::FromJson for ChecklistResponseChecklistTypeEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
 impl runtime::QueryValue for ChecklistResponseChecklistTypeEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl runtime::Inspect for ChecklistResponseChecklistTypeEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -303,96 +321,119 @@ pub struct OnboardingVerification {
 }
 impl OnboardingVerification {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `user` when present and valid.
+    #[inline]
     pub fn user(&self) -> Option<&str> {
         self.user.as_str()
     }
     /// `user_full_name` when present and valid.
+    #[inline]
     pub fn user_full_name(&self) -> Option<&str> {
         self.user_full_name.as_str()
     }
     /// `country` when present and valid.
+    #[inline]
     pub fn country(&self) -> Option<&str> {
         self.country.as_str()
     }
     /// `legal_person_identifier` when present and valid.
+    #[inline]
     pub fn legal_person_identifier(&self) -> Option<&str> {
         self.legal_person_identifier.as_str()
     }
     /// `legal_name` when present and valid.
+    #[inline]
     pub fn legal_name(&self) -> Option<&str> {
         self.legal_name.as_str()
     }
     /// `status` when present and valid.
+    #[inline]
     pub fn status(&self) -> Option<&serde_json::Value> {
         self.status.get()
     }
     /// `justifications` when present and valid.
+    #[inline]
     pub fn justifications(
         &self,
     ) -> Option<&[Lenient<models::OnboardingVerificationJustification>]> {
         self.justifications.as_slice()
     }
     /// `validation_method` when present and valid.
+    #[inline]
     pub fn validation_method(&self) -> Option<&serde_json::Value> {
         self.validation_method.get()
     }
     /// `verified_user_roles` when present and valid.
+    #[inline]
     pub fn verified_user_roles(&self) -> Option<&serde_json::Value> {
         self.verified_user_roles.get()
     }
     /// `verified_company_data` when present and valid.
+    #[inline]
     pub fn verified_company_data(&self) -> Option<&serde_json::Value> {
         self.verified_company_data.get()
     }
     /// `raw_response` when present and valid.
+    #[inline]
     pub fn raw_response(&self) -> Option<&serde_json::Value> {
         self.raw_response.get()
     }
     /// `error_traceback` when present and valid.
+    #[inline]
     pub fn error_traceback(&self) -> Option<&str> {
         self.error_traceback.as_str()
     }
     /// `error_message` when present and valid.
+    #[inline]
     pub fn error_message(&self) -> Option<&str> {
         self.error_message.as_str()
     }
     /// `validated_at` when present and valid.
+    #[inline]
     pub fn validated_at(&self) -> Option<DateTime> {
         self.validated_at.copied()
     }
     /// `expires_at` when present and valid.
+    #[inline]
     pub fn expires_at(&self) -> Option<DateTime> {
         self.expires_at.copied()
     }
     /// `customer` when present and valid.
+    #[inline]
     pub fn customer(&self) -> Option<&str> {
         self.customer.as_str()
     }
     /// `onboarding_metadata` when present and valid.
+    #[inline]
     pub fn onboarding_metadata(&self) -> Option<&serde_json::Value> {
         self.onboarding_metadata.get()
     }
     /// `user_submitted_customer_data` when present and valid.
+    #[inline]
     pub fn user_submitted_customer_data(&self) -> Option<&serde_json::Value> {
         self.user_submitted_customer_data.get()
     }
     /// `can_customer_be_created` when present and valid.
+    #[inline]
     pub fn can_customer_be_created(&self) -> Option<bool> {
         self.can_customer_be_created.copied()
     }
     /// `customer_creation_error_message` when present and valid.
+    #[inline]
     pub fn customer_creation_error_message(&self) -> Option<&str> {
         self.customer_creation_error_message.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
@@ -454,10 +495,12 @@ pub struct OnboardingVerificationsAvailableChecklistsRetrieveResponse {
 }
 impl OnboardingVerificationsAvailableChecklistsRetrieveResponse {
     /// `customer_checklist` when present and valid.
+    #[inline]
     pub fn customer_checklist(&self) -> Option<&serde_json::Value> {
         self.customer_checklist.get()
     }
     /// `intent_checklist` when present and valid.
+    #[inline]
     pub fn intent_checklist(&self) -> Option<&serde_json::Value> {
         self.intent_checklist.get()
     }

@@ -38,26 +38,32 @@ pub struct OpenportalAccessForEmailListResponse {
 }
 impl OpenportalAccessForEmailListResponse {
     /// `email` when present and valid.
+    #[inline]
     pub fn email(&self) -> Option<&str> {
         self.email.as_str()
     }
     /// `status` when present and valid.
+    #[inline]
     pub fn status(&self) -> Option<&str> {
         self.status.as_str()
     }
     /// `short_name` when present and valid.
+    #[inline]
     pub fn short_name(&self) -> Option<&str> {
         self.short_name.as_str()
     }
     /// `projects` when present and valid.
+    #[inline]
     pub fn projects(&self) -> Option<&serde_json::Value> {
         self.projects.get()
     }
     /// `invited_by` when present and valid.
+    #[inline]
     pub fn invited_by(&self) -> Option<&str> {
         self.invited_by.as_str()
     }
     /// `reason` when present and valid.
+    #[inline]
     pub fn reason(&self) -> Option<&str> {
         self.reason.as_str()
     }

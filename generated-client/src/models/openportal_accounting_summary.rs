@@ -35,38 +35,47 @@ pub struct OpenportalAccountingSummary {
 }
 impl OpenportalAccountingSummary {
     /// `project_uuid` when present and valid.
+    #[inline]
     pub fn project_uuid(&self) -> Option<Uuid> {
         self.project_uuid.copied()
     }
     /// `project_name` when present and valid.
+    #[inline]
     pub fn project_name(&self) -> Option<&str> {
         self.project_name.as_str()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `start_date` when present and valid.
+    #[inline]
     pub fn start_date(&self) -> Option<Date> {
         self.start_date.copied()
     }
     /// `end_date` when present and valid.
+    #[inline]
     pub fn end_date(&self) -> Option<Date> {
         self.end_date.copied()
     }
     /// `total_credits` when present and valid.
+    #[inline]
     pub fn total_credits(&self) -> Option<&Decimal> {
         self.total_credits.get()
     }
     /// `total_spend` when present and valid.
+    #[inline]
     pub fn total_spend(&self) -> Option<&Decimal> {
         self.total_spend.get()
     }
     /// `current_month_spend` when present and valid.
+    #[inline]
     pub fn current_month_spend(&self) -> Option<&Decimal> {
         self.current_month_spend.get()
     }

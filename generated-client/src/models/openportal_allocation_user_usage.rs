@@ -31,30 +31,37 @@ pub struct OpenportalAllocationUserUsage {
 }
 impl OpenportalAllocationUserUsage {
     /// `node_usage` when present and valid.
+    #[inline]
     pub fn node_usage(&self) -> Option<&Decimal> {
         self.node_usage.get()
     }
     /// `month` when present and valid.
+    #[inline]
     pub fn month(&self) -> Option<i64> {
         self.month.copied()
     }
     /// `year` when present and valid.
+    #[inline]
     pub fn year(&self) -> Option<i64> {
         self.year.copied()
     }
     /// `allocation` when present and valid.
+    #[inline]
     pub fn allocation(&self) -> Option<&str> {
         self.allocation.as_str()
     }
     /// `user` when present and valid.
+    #[inline]
     pub fn user(&self) -> Option<&str> {
         self.user.as_str()
     }
     /// `username` when present and valid.
+    #[inline]
     pub fn username(&self) -> Option<&str> {
         self.username.as_str()
     }
     /// `full_name` when present and valid.
+    #[inline]
     pub fn full_name(&self) -> Option<&str> {
         self.full_name.as_str()
     }

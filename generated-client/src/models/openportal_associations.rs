@@ -27,22 +27,27 @@ pub struct OpenportalAssociation {
 }
 impl OpenportalAssociation {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `username` when present and valid.
+    #[inline]
     pub fn username(&self) -> Option<&str> {
         self.username.as_str()
     }
     /// `groupname` when present and valid.
+    #[inline]
     pub fn groupname(&self) -> Option<&str> {
         self.groupname.as_str()
     }
     /// `useridentifier` when present and valid.
+    #[inline]
     pub fn useridentifier(&self) -> Option<&str> {
         self.useridentifier.as_str()
     }
     /// `allocation` when present and valid.
+    #[inline]
     pub fn allocation(&self) -> Option<&str> {
         self.allocation.as_str()
     }

@@ -53,58 +53,72 @@ pub struct OpenportalManagedProject {
 }
 impl OpenportalManagedProject {
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&str> {
         self.state.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `reviewed_at` when present and valid.
+    #[inline]
     pub fn reviewed_at(&self) -> Option<DateTime> {
         self.reviewed_at.copied()
     }
     /// `reviewed_by_full_name` when present and valid.
+    #[inline]
     pub fn reviewed_by_full_name(&self) -> Option<&str> {
         self.reviewed_by_full_name.as_str()
     }
     /// `reviewed_by_uuid` when present and valid.
+    #[inline]
     pub fn reviewed_by_uuid(&self) -> Option<Uuid> {
         self.reviewed_by_uuid.copied()
     }
     /// `review_comment` when present and valid.
+    #[inline]
     pub fn review_comment(&self) -> Option<&str> {
         self.review_comment.as_str()
     }
     /// `identifier` when present and valid.
+    #[inline]
     pub fn identifier(&self) -> Option<&str> {
         self.identifier.as_str()
     }
     /// `destination` when present and valid.
+    #[inline]
     pub fn destination(&self) -> Option<&str> {
         self.destination.as_str()
     }
     /// `details` when present and valid.
+    #[inline]
     pub fn details(&self) -> Option<&serde_json::Value> {
         self.details.get()
     }
     /// `project` when present and valid.
+    #[inline]
     pub fn project(&self) -> Option<&str> {
         self.project.as_str()
     }
     /// `project_data` when present and valid.
+    #[inline]
     pub fn project_data(&self) -> Option<&serde_json::Value> {
         self.project_data.get()
     }
     /// `project_template` when present and valid.
+    #[inline]
     pub fn project_template(&self) -> Option<&str> {
         self.project_template.as_str()
     }
     /// `project_template_data` when present and valid.
+    #[inline]
     pub fn project_template_data(&self) -> Option<&serde_json::Value> {
         self.project_template_data.get()
     }
     /// `local_identifier` when present and valid.
+    #[inline]
     pub fn local_identifier(&self) -> Option<&str> {
         self.local_identifier.as_str()
     }
@@ -132,6 +146,7 @@ pub struct ProjectAttachRequest {
 }
 impl ProjectAttachRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(project_uuid: Uuid) -> Self {
         Self {
             project_uuid,

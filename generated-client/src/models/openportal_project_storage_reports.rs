@@ -29,26 +29,32 @@ pub struct OpenportalProjectStorageReport {
 }
 impl OpenportalProjectStorageReport {
     /// `id` when present and valid.
+    #[inline]
     pub fn id(&self) -> Option<i64> {
         self.id.copied()
     }
     /// `year` when present and valid.
+    #[inline]
     pub fn year(&self) -> Option<i64> {
         self.year.copied()
     }
     /// `month` when present and valid.
+    #[inline]
     pub fn month(&self) -> Option<i64> {
         self.month.copied()
     }
     /// `project_identifier` when present and valid.
+    #[inline]
     pub fn project_identifier(&self) -> Option<&str> {
         self.project_identifier.as_str()
     }
     /// `resource` when present and valid.
+    #[inline]
     pub fn resource(&self) -> Option<&str> {
         self.resource.as_str()
     }
     /// `report` when present and valid.
+    #[inline]
     pub fn report(&self) -> Option<&models::OpenportalProjectStorageReportReport> {
         self.report.get()
     }
@@ -88,26 +94,32 @@ pub struct OpenportalProjectStorageReportReport {
 }
 impl OpenportalProjectStorageReportReport {
     /// `project` when present and valid.
+    #[inline]
     pub fn project(&self) -> Option<&str> {
         self.project.as_str()
     }
     /// `generated_at` when present and valid.
+    #[inline]
     pub fn generated_at(&self) -> Option<&str> {
         self.generated_at.as_str()
     }
     /// `project_quotas` when present and valid.
+    #[inline]
     pub fn project_quotas(&self) -> Option<&serde_json::Value> {
         self.project_quotas.get()
     }
     /// `user_quotas` when present and valid.
+    #[inline]
     pub fn user_quotas(&self) -> Option<&serde_json::Value> {
         self.user_quotas.get()
     }
     /// `users` when present and valid.
+    #[inline]
     pub fn users(&self) -> Option<&serde_json::Value> {
         self.users.get()
     }
     /// `daily_reports` when present and valid.
+    #[inline]
     pub fn daily_reports(&self) -> Option<&serde_json::Value> {
         self.daily_reports.get()
     }

@@ -121,72 +121,89 @@ pub struct ProjectTemplate {
 }
 impl ProjectTemplate {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `offering` when present and valid.
+    #[inline]
     pub fn offering(&self) -> Option<&str> {
         self.offering.as_str()
     }
     /// `provider` when present and valid.
+    #[inline]
     pub fn provider(&self) -> Option<&str> {
         self.provider.as_str()
     }
     /// `provider_data` when present and valid.
+    #[inline]
     pub fn provider_data(&self) -> Option<&serde_json::Value> {
         self.provider_data.get()
     }
     /// `portal` when present and valid.
+    #[inline]
     pub fn portal(&self) -> Option<&str> {
         self.portal.as_str()
     }
     /// `key` when present and valid.
+    #[inline]
     pub fn key(&self) -> Option<&str> {
         self.key.as_str()
     }
     /// `customer` when present and valid.
+    #[inline]
     pub fn customer(&self) -> Option<&str> {
         self.customer.as_str()
     }
     /// `customer_data` when present and valid.
+    #[inline]
     pub fn customer_data(&self) -> Option<&serde_json::Value> {
         self.customer_data.get()
     }
     /// `shortname` when present and valid.
+    #[inline]
     pub fn shortname(&self) -> Option<&str> {
         self.shortname.as_str()
     }
     /// `offerings` when present and valid.
+    #[inline]
     pub fn offerings(&self) -> Option<&[Lenient<String>]> {
         self.offerings.as_slice()
     }
     /// `offerings_data` when present and valid.
+    #[inline]
     pub fn offerings_data(
         &self,
     ) -> Option<&[Lenient<models::ProjectTemplateOfferingsData>]> {
         self.offerings_data.as_slice()
     }
     /// `approval_limit` when present and valid.
+    #[inline]
     pub fn approval_limit(&self) -> Option<&Decimal> {
         self.approval_limit.get()
     }
     /// `max_credit_limit` when present and valid.
+    #[inline]
     pub fn max_credit_limit(&self) -> Option<&Decimal> {
         self.max_credit_limit.get()
     }
     /// `allocation_units_mapping` when present and valid.
+    #[inline]
     pub fn allocation_units_mapping(&self) -> Option<&serde_json::Value> {
         self.allocation_units_mapping.get()
     }
     /// `role_mapping` when present and valid.
+    #[inline]
     pub fn role_mapping(&self) -> Option<&serde_json::Value> {
         self.role_mapping.get()
     }
     /// `role_mapping_data` when present and valid.
+    #[inline]
     pub fn role_mapping_data(&self) -> Option<&serde_json::Value> {
         self.role_mapping_data.get()
     }
@@ -253,6 +270,7 @@ pub struct ProjectTemplateRequest {
 }
 impl ProjectTemplateRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> ProjectTemplateRequestBuilder {
         ProjectTemplateRequestBuilder::default()
     }
@@ -268,32 +286,38 @@ pub struct ProjectTemplateRequestBuilder {
 }
 impl ProjectTemplateRequestBuilder {
     /// Sets `name` (required).
+    #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
     /// Sets `provider` (required).
+    #[inline]
     pub fn provider(mut self, provider: impl Into<String>) -> Self {
         self.provider = Some(provider.into());
         self
     }
     /// Sets `portal` (required).
+    #[inline]
     pub fn portal(mut self, portal: impl Into<String>) -> Self {
         self.portal = Some(portal.into());
         self
     }
     /// Sets `customer` (required).
+    #[inline]
     pub fn customer(mut self, customer: impl Into<String>) -> Self {
         self.customer = Some(customer.into());
         self
     }
     /// Sets `offerings` (required).
+    #[inline]
     pub fn offerings(mut self, offerings: Vec<String>) -> Self {
         self.offerings = Some(offerings);
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<ProjectTemplateRequest, runtime::Error> {
         Ok(ProjectTemplateRequest {
             name: self

@@ -31,30 +31,37 @@ pub struct OpenportalProjectUsageReport {
 }
 impl OpenportalProjectUsageReport {
     /// `id` when present and valid.
+    #[inline]
     pub fn id(&self) -> Option<i64> {
         self.id.copied()
     }
     /// `year` when present and valid.
+    #[inline]
     pub fn year(&self) -> Option<i64> {
         self.year.copied()
     }
     /// `month` when present and valid.
+    #[inline]
     pub fn month(&self) -> Option<i64> {
         self.month.copied()
     }
     /// `project_identifier` when present and valid.
+    #[inline]
     pub fn project_identifier(&self) -> Option<&str> {
         self.project_identifier.as_str()
     }
     /// `resource` when present and valid.
+    #[inline]
     pub fn resource(&self) -> Option<&str> {
         self.resource.as_str()
     }
     /// `is_complete` when present and valid.
+    #[inline]
     pub fn is_complete(&self) -> Option<bool> {
         self.is_complete.copied()
     }
     /// `report` when present and valid.
+    #[inline]
     pub fn report(&self) -> Option<&models::OpenportalProjectUsageReportReport> {
         self.report.get()
     }
@@ -84,14 +91,17 @@ pub struct OpenportalProjectUsageReportReport {
 }
 impl OpenportalProjectUsageReportReport {
     /// `project` when present and valid.
+    #[inline]
     pub fn project(&self) -> Option<&str> {
         self.project.as_str()
     }
     /// `reports` when present and valid.
+    #[inline]
     pub fn reports(&self) -> Option<&serde_json::Value> {
         self.reports.get()
     }
     /// `users` when present and valid.
+    #[inline]
     pub fn users(&self) -> Option<&serde_json::Value> {
         self.users.get()
     }

@@ -48,14 +48,17 @@ pub struct ProjectInfo {
 }
 impl ProjectInfo {
     /// `project` when present and valid.
+    #[inline]
     pub fn project(&self) -> Option<&str> {
         self.project.as_str()
     }
     /// `shortname` when present and valid.
+    #[inline]
     pub fn shortname(&self) -> Option<&str> {
         self.shortname.as_str()
     }
     /// `allowed_destinations` when present and valid.
+    #[inline]
     pub fn allowed_destinations(&self) -> Option<&str> {
         self.allowed_destinations.as_str()
     }
@@ -86,6 +89,7 @@ pub struct ProjectInfoRequest {
 }
 impl ProjectInfoRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(project: impl Into<String>) -> Self {
         Self {
             project: project.into(),

@@ -21,10 +21,12 @@ pub struct UuidAllocation {
 }
 impl UuidAllocation {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `allocation` when present and valid.
+    #[inline]
     pub fn allocation(&self) -> Option<&str> {
         self.allocation.as_str()
     }

@@ -39,10 +39,12 @@ pub struct UserInfo {
 }
 impl UserInfo {
     /// `shortname` when present and valid.
+    #[inline]
     pub fn shortname(&self) -> Option<&str> {
         self.shortname.as_str()
     }
     /// `user` when present and valid.
+    #[inline]
     pub fn user(&self) -> Option<&str> {
         self.user.as_str()
     }
@@ -67,6 +69,7 @@ pub struct UserInfoRequest {
 }
 impl UserInfoRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(user: impl Into<String>) -> Self {
         Self {
             shortname: Nullable::Absent,

@@ -25,18 +25,22 @@ pub struct DiscoverExternalNetworksRequest {
 }
 impl DiscoverExternalNetworksRequest {
     /// `id` when present and valid.
+    #[inline]
     pub fn id(&self) -> Option<&str> {
         self.id.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `is_shared` when present and valid.
+    #[inline]
     pub fn is_shared(&self) -> Option<bool> {
         self.is_shared.copied()
     }
     /// `subnets` when present and valid.
+    #[inline]
     pub fn subnets(
         &self,
     ) -> Option<&[Lenient<models::DiscoverExternalNetworksRequestSubnet>]> {
@@ -93,6 +97,7 @@ pub struct DiscoverExternalNetworksRequestRequest {
 }
 impl DiscoverExternalNetworksRequestRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> DiscoverExternalNetworksRequestRequestBuilder {
         DiscoverExternalNetworksRequestRequestBuilder::default()
     }
@@ -106,22 +111,26 @@ pub struct DiscoverExternalNetworksRequestRequestBuilder {
 }
 impl DiscoverExternalNetworksRequestRequestBuilder {
     /// Sets `auth_url` (required).
+    #[inline]
     pub fn auth_url(mut self, auth_url: impl Into<String>) -> Self {
         self.auth_url = Some(auth_url.into());
         self
     }
     /// Sets `username` (required).
+    #[inline]
     pub fn username(mut self, username: impl Into<String>) -> Self {
         self.username = Some(username.into());
         self
     }
     /// Sets `password` (required).
+    #[inline]
     pub fn password(mut self, password: impl Into<String>) -> Self {
         self.password = Some(password.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<DiscoverExternalNetworksRequestRequest, runtime::Error> {
@@ -172,22 +181,27 @@ pub struct DiscoverExternalNetworksRequestSubnet {
 }
 impl DiscoverExternalNetworksRequestSubnet {
     /// `id` when present and valid.
+    #[inline]
     pub fn id(&self) -> Option<&str> {
         self.id.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `cidr` when present and valid.
+    #[inline]
     pub fn cidr(&self) -> Option<&str> {
         self.cidr.as_str()
     }
     /// `gateway_ip` when present and valid.
+    #[inline]
     pub fn gateway_ip(&self) -> Option<&str> {
         self.gateway_ip.as_str()
     }
     /// `ip_version` when present and valid.
+    #[inline]
     pub fn ip_version(&self) -> Option<i64> {
         self.ip_version.copied()
     }
@@ -219,22 +233,27 @@ pub struct DiscoverFlavorsRequest {
 }
 impl DiscoverFlavorsRequest {
     /// `id` when present and valid.
+    #[inline]
     pub fn id(&self) -> Option<&str> {
         self.id.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `vcpus` when present and valid.
+    #[inline]
     pub fn vcpus(&self) -> Option<i64> {
         self.vcpus.copied()
     }
     /// `ram` when present and valid.
+    #[inline]
     pub fn ram(&self) -> Option<i64> {
         self.ram.copied()
     }
     /// `disk` when present and valid.
+    #[inline]
     pub fn disk(&self) -> Option<i64> {
         self.disk.copied()
     }
@@ -263,14 +282,17 @@ pub struct DiscoverVolumeTypesRequest {
 }
 impl DiscoverVolumeTypesRequest {
     /// `id` when present and valid.
+    #[inline]
     pub fn id(&self) -> Option<&str> {
         self.id.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
@@ -293,10 +315,12 @@ pub struct NameState {
 }
 impl NameState {
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&str> {
         self.state.as_str()
     }
@@ -320,18 +344,22 @@ pub struct OpenStackCredentials {
 }
 impl OpenStackCredentials {
     /// `valid` when present and valid.
+    #[inline]
     pub fn valid(&self) -> Option<bool> {
         self.valid.copied()
     }
     /// `message` when present and valid.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         self.message.as_str()
     }
     /// `error` when present and valid.
+    #[inline]
     pub fn error(&self) -> Option<&str> {
         self.error.as_str()
     }
     /// `server_info` when present and valid.
+    #[inline]
     pub fn server_info(&self) -> Option<&serde_json::Value> {
         self.server_info.get()
     }
@@ -354,10 +382,12 @@ pub struct PreviewServiceAttributesRequest {
 }
 impl PreviewServiceAttributesRequest {
     /// `service_attributes` when present and valid.
+    #[inline]
     pub fn service_attributes(&self) -> Option<&serde_json::Value> {
         self.service_attributes.get()
     }
     /// `plugin_options` when present and valid.
+    #[inline]
     pub fn plugin_options(&self) -> Option<&serde_json::Value> {
         self.plugin_options.get()
     }
@@ -427,6 +457,7 @@ pub struct PreviewServiceAttributesRequestRequest {
 }
 impl PreviewServiceAttributesRequestRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> PreviewServiceAttributesRequestRequestBuilder {
         PreviewServiceAttributesRequestRequestBuilder::default()
     }
@@ -440,22 +471,26 @@ pub struct PreviewServiceAttributesRequestRequestBuilder {
 }
 impl PreviewServiceAttributesRequestRequestBuilder {
     /// Sets `auth_url` (required).
+    #[inline]
     pub fn auth_url(mut self, auth_url: impl Into<String>) -> Self {
         self.auth_url = Some(auth_url.into());
         self
     }
     /// Sets `username` (required).
+    #[inline]
     pub fn username(mut self, username: impl Into<String>) -> Self {
         self.username = Some(username.into());
         self
     }
     /// Sets `password` (required).
+    #[inline]
     pub fn password(mut self, password: impl Into<String>) -> Self {
         self.password = Some(password.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<PreviewServiceAttributesRequestRequest, runtime::Error> {

@@ -49,6 +49,7 @@ pub struct OpenStackBackupRestorationCreateRequest {
 }
 impl OpenStackBackupRestorationCreateRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(flavor: impl Into<String>) -> Self {
         Self {
             flavor: flavor.into(),

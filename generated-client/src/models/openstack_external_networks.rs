@@ -37,42 +37,52 @@ pub struct ExternalNetwork {
 }
 impl ExternalNetwork {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `settings` when present and valid.
+    #[inline]
     pub fn settings(&self) -> Option<&str> {
         self.settings.as_str()
     }
     /// `backend_id` when present and valid.
+    #[inline]
     pub fn backend_id(&self) -> Option<&str> {
         self.backend_id.as_str()
     }
     /// `is_shared` when present and valid.
+    #[inline]
     pub fn is_shared(&self) -> Option<bool> {
         self.is_shared.copied()
     }
     /// `is_default` when present and valid.
+    #[inline]
     pub fn is_default(&self) -> Option<bool> {
         self.is_default.copied()
     }
     /// `status` when present and valid.
+    #[inline]
     pub fn status(&self) -> Option<&str> {
         self.status.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `subnets` when present and valid.
+    #[inline]
     pub fn subnets(&self) -> Option<&[Lenient<models::ExternalNetworkSubnet>]> {
         self.subnets.as_slice()
     }
@@ -117,46 +127,57 @@ pub struct ExternalNetworkSubnet {
 }
 impl ExternalNetworkSubnet {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `backend_id` when present and valid.
+    #[inline]
     pub fn backend_id(&self) -> Option<&str> {
         self.backend_id.as_str()
     }
     /// `cidr` when present and valid.
+    #[inline]
     pub fn cidr(&self) -> Option<&str> {
         self.cidr.as_str()
     }
     /// `gateway_ip` when present and valid.
+    #[inline]
     pub fn gateway_ip(&self) -> Option<&serde_json::Value> {
         self.gateway_ip.get()
     }
     /// `ip_version` when present and valid.
+    #[inline]
     pub fn ip_version(&self) -> Option<i64> {
         self.ip_version.copied()
     }
     /// `enable_dhcp` when present and valid.
+    #[inline]
     pub fn enable_dhcp(&self) -> Option<bool> {
         self.enable_dhcp.copied()
     }
     /// `allocation_pools` when present and valid.
+    #[inline]
     pub fn allocation_pools(&self) -> Option<&serde_json::Value> {
         self.allocation_pools.get()
     }
     /// `dns_nameservers` when present and valid.
+    #[inline]
     pub fn dns_nameservers(&self) -> Option<&serde_json::Value> {
         self.dns_nameservers.get()
     }
     /// `public_ip_range` when present and valid.
+    #[inline]
     pub fn public_ip_range(&self) -> Option<&str> {
         self.public_ip_range.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }

@@ -41,38 +41,47 @@ pub struct OpenStackFlavor {
 }
 impl OpenStackFlavor {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `settings` when present and valid.
+    #[inline]
     pub fn settings(&self) -> Option<&str> {
         self.settings.as_str()
     }
     /// `cores` when present and valid.
+    #[inline]
     pub fn cores(&self) -> Option<i64> {
         self.cores.copied()
     }
     /// `ram` when present and valid.
+    #[inline]
     pub fn ram(&self) -> Option<i64> {
         self.ram.copied()
     }
     /// `disk` when present and valid.
+    #[inline]
     pub fn disk(&self) -> Option<i64> {
         self.disk.copied()
     }
     /// `backend_id` when present and valid.
+    #[inline]
     pub fn backend_id(&self) -> Option<&str> {
         self.backend_id.as_str()
     }
     /// `display_name` when present and valid.
+    #[inline]
     pub fn display_name(&self) -> Option<&str> {
         self.display_name.as_str()
     }

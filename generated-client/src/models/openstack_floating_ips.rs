@@ -21,6 +21,7 @@ pub struct OpenStackFloatingIpAttachRequest {
 }
 impl OpenStackFloatingIpAttachRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(port: impl Into<String>) -> Self {
         Self {
             port: port.into(),

@@ -41,38 +41,47 @@ pub struct CreateHealthMonitor {
 }
 impl CreateHealthMonitor {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `delay` when present and valid.
+    #[inline]
     pub fn delay(&self) -> Option<i64> {
         self.delay.copied()
     }
     /// `timeout` when present and valid.
+    #[inline]
     pub fn timeout(&self) -> Option<i64> {
         self.timeout.copied()
     }
     /// `max_retries` when present and valid.
+    #[inline]
     pub fn max_retries(&self) -> Option<i64> {
         self.max_retries.copied()
     }
     /// `max_retries_down` when present and valid.
+    #[inline]
     pub fn max_retries_down(&self) -> Option<i64> {
         self.max_retries_down.copied()
     }
     /// `pool` when present and valid.
+    #[inline]
     pub fn pool(&self) -> Option<&str> {
         self.pool.as_str()
     }
     /// `type` when present and valid.
+    #[inline]
     pub fn type_(&self) -> Option<&models::CreateHealthMonitorRequestTypeEnum> {
         self.type_.get()
     }
@@ -118,6 +127,7 @@ pub struct CreateHealthMonitorRequest {
 }
 impl CreateHealthMonitorRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(
         pool: impl Into<String>,
         type_: models::CreateHealthMonitorRequestTypeEnum,
@@ -238,186 +248,232 @@ pub struct OpenStackHealthMonitor {
 }
 impl OpenStackHealthMonitor {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `service_name` when present and valid.
+    #[inline]
     pub fn service_name(&self) -> Option<&str> {
         self.service_name.as_str()
     }
     /// `service_settings` when present and valid.
+    #[inline]
     pub fn service_settings(&self) -> Option<&str> {
         self.service_settings.as_str()
     }
     /// `service_settings_uuid` when present and valid.
+    #[inline]
     pub fn service_settings_uuid(&self) -> Option<Uuid> {
         self.service_settings_uuid.copied()
     }
     /// `service_settings_state` when present and valid.
+    #[inline]
     pub fn service_settings_state(&self) -> Option<&str> {
         self.service_settings_state.as_str()
     }
     /// `service_settings_error_message` when present and valid.
+    #[inline]
     pub fn service_settings_error_message(&self) -> Option<&str> {
         self.service_settings_error_message.as_str()
     }
     /// `project` when present and valid.
+    #[inline]
     pub fn project(&self) -> Option<&str> {
         self.project.as_str()
     }
     /// `project_name` when present and valid.
+    #[inline]
     pub fn project_name(&self) -> Option<&str> {
         self.project_name.as_str()
     }
     /// `project_uuid` when present and valid.
+    #[inline]
     pub fn project_uuid(&self) -> Option<Uuid> {
         self.project_uuid.copied()
     }
     /// `customer` when present and valid.
+    #[inline]
     pub fn customer(&self) -> Option<&str> {
         self.customer.as_str()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `customer_native_name` when present and valid.
+    #[inline]
     pub fn customer_native_name(&self) -> Option<&str> {
         self.customer_native_name.as_str()
     }
     /// `customer_abbreviation` when present and valid.
+    #[inline]
     pub fn customer_abbreviation(&self) -> Option<&str> {
         self.customer_abbreviation.as_str()
     }
     /// `error_message` when present and valid.
+    #[inline]
     pub fn error_message(&self) -> Option<&str> {
         self.error_message.as_str()
     }
     /// `error_traceback` when present and valid.
+    #[inline]
     pub fn error_traceback(&self) -> Option<&str> {
         self.error_traceback.as_str()
     }
     /// `resource_type` when present and valid.
+    #[inline]
     pub fn resource_type(&self) -> Option<&str> {
         self.resource_type.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&serde_json::Value> {
         self.state.get()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `backend_id` when present and valid.
+    #[inline]
     pub fn backend_id(&self) -> Option<&str> {
         self.backend_id.as_str()
     }
     /// `access_url` when present and valid.
+    #[inline]
     pub fn access_url(&self) -> Option<&serde_json::Value> {
         self.access_url.get()
     }
     /// `pool` when present and valid.
+    #[inline]
     pub fn pool(&self) -> Option<&str> {
         self.pool.as_str()
     }
     /// `pool_name` when present and valid.
+    #[inline]
     pub fn pool_name(&self) -> Option<&str> {
         self.pool_name.as_str()
     }
     /// `pool_uuid` when present and valid.
+    #[inline]
     pub fn pool_uuid(&self) -> Option<Uuid> {
         self.pool_uuid.copied()
     }
     /// `load_balancer_uuid` when present and valid.
+    #[inline]
     pub fn load_balancer_uuid(&self) -> Option<Uuid> {
         self.load_balancer_uuid.copied()
     }
     /// `type` when present and valid.
+    #[inline]
     pub fn type_(&self) -> Option<&str> {
         self.type_.as_str()
     }
     /// `delay` when present and valid.
+    #[inline]
     pub fn delay(&self) -> Option<i64> {
         self.delay.copied()
     }
     /// `timeout` when present and valid.
+    #[inline]
     pub fn timeout(&self) -> Option<i64> {
         self.timeout.copied()
     }
     /// `max_retries` when present and valid.
+    #[inline]
     pub fn max_retries(&self) -> Option<i64> {
         self.max_retries.copied()
     }
     /// `provisioning_status` when present and valid.
+    #[inline]
     pub fn provisioning_status(&self) -> Option<&str> {
         self.provisioning_status.as_str()
     }
     /// `operating_status` when present and valid.
+    #[inline]
     pub fn operating_status(&self) -> Option<&str> {
         self.operating_status.as_str()
     }
     /// `marketplace_offering_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_offering_uuid(&self) -> Option<&str> {
         self.marketplace_offering_uuid.as_str()
     }
     /// `marketplace_offering_name` when present and valid.
+    #[inline]
     pub fn marketplace_offering_name(&self) -> Option<&str> {
         self.marketplace_offering_name.as_str()
     }
     /// `marketplace_offering_type` when present and valid.
+    #[inline]
     pub fn marketplace_offering_type(&self) -> Option<&str> {
         self.marketplace_offering_type.as_str()
     }
     /// `marketplace_offering_plugin_options` when present and valid.
+    #[inline]
     pub fn marketplace_offering_plugin_options(&self) -> Option<&serde_json::Value> {
         self.marketplace_offering_plugin_options.get()
     }
     /// `marketplace_category_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_category_uuid(&self) -> Option<&str> {
         self.marketplace_category_uuid.as_str()
     }
     /// `marketplace_category_name` when present and valid.
+    #[inline]
     pub fn marketplace_category_name(&self) -> Option<&str> {
         self.marketplace_category_name.as_str()
     }
     /// `marketplace_resource_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_resource_uuid(&self) -> Option<&str> {
         self.marketplace_resource_uuid.as_str()
     }
     /// `marketplace_plan_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_plan_uuid(&self) -> Option<&str> {
         self.marketplace_plan_uuid.as_str()
     }
     /// `marketplace_resource_state` when present and valid.
+    #[inline]
     pub fn marketplace_resource_state(&self) -> Option<&str> {
         self.marketplace_resource_state.as_str()
     }
     /// `is_usage_based` when present and valid.
+    #[inline]
     pub fn is_usage_based(&self) -> Option<bool> {
         self.is_usage_based.copied()
     }
     /// `is_limit_based` when present and valid.
+    #[inline]
     pub fn is_limit_based(&self) -> Option<bool> {
         self.is_limit_based.copied()
     }
@@ -502,30 +558,37 @@ pub struct UpdateHealthMonitor {
 }
 impl UpdateHealthMonitor {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `delay` when present and valid.
+    #[inline]
     pub fn delay(&self) -> Option<i64> {
         self.delay.copied()
     }
     /// `timeout` when present and valid.
+    #[inline]
     pub fn timeout(&self) -> Option<i64> {
         self.timeout.copied()
     }
     /// `max_retries` when present and valid.
+    #[inline]
     pub fn max_retries(&self) -> Option<i64> {
         self.max_retries.copied()
     }
     /// `max_retries_down` when present and valid.
+    #[inline]
     pub fn max_retries_down(&self) -> Option<i64> {
         self.max_retries_down.copied()
     }

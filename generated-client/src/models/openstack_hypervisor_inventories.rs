@@ -47,54 +47,67 @@ pub struct OpenstackHypervisorInventory {
 }
 impl OpenstackHypervisorInventory {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `hypervisor` when present and valid.
+    #[inline]
     pub fn hypervisor(&self) -> Option<&str> {
         self.hypervisor.as_str()
     }
     /// `hypervisor_uuid` when present and valid.
+    #[inline]
     pub fn hypervisor_uuid(&self) -> Option<Uuid> {
         self.hypervisor_uuid.copied()
     }
     /// `hypervisor_name` when present and valid.
+    #[inline]
     pub fn hypervisor_name(&self) -> Option<&str> {
         self.hypervisor_name.as_str()
     }
     /// `settings` when present and valid.
+    #[inline]
     pub fn settings(&self) -> Option<&str> {
         self.settings.as_str()
     }
     /// `settings_uuid` when present and valid.
+    #[inline]
     pub fn settings_uuid(&self) -> Option<Uuid> {
         self.settings_uuid.copied()
     }
     /// `resource_class` when present and valid.
+    #[inline]
     pub fn resource_class(&self) -> Option<&str> {
         self.resource_class.as_str()
     }
     /// `total` when present and valid.
+    #[inline]
     pub fn total(&self) -> Option<i64> {
         self.total.copied()
     }
     /// `reserved` when present and valid.
+    #[inline]
     pub fn reserved(&self) -> Option<i64> {
         self.reserved.copied()
     }
     /// `allocation_ratio` when present and valid.
+    #[inline]
     pub fn allocation_ratio(&self) -> Option<&Decimal> {
         self.allocation_ratio.get()
     }
     /// `used` when present and valid.
+    #[inline]
     pub fn used(&self) -> Option<i64> {
         self.used.copied()
     }
     /// `effective_total` when present and valid.
+    #[inline]
     pub fn effective_total(&self) -> Option<i64> {
         self.effective_total.copied()
     }

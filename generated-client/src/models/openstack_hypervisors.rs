@@ -69,66 +69,82 @@ pub struct OpenstackHypervisor {
 }
 impl OpenstackHypervisor {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `settings` when present and valid.
+    #[inline]
     pub fn settings(&self) -> Option<&str> {
         self.settings.as_str()
     }
     /// `backend_id` when present and valid.
+    #[inline]
     pub fn backend_id(&self) -> Option<&str> {
         self.backend_id.as_str()
     }
     /// `hypervisor_type` when present and valid.
+    #[inline]
     pub fn hypervisor_type(&self) -> Option<&str> {
         self.hypervisor_type.as_str()
     }
     /// `vcpus` when present and valid.
+    #[inline]
     pub fn vcpus(&self) -> Option<i64> {
         self.vcpus.copied()
     }
     /// `vcpus_used` when present and valid.
+    #[inline]
     pub fn vcpus_used(&self) -> Option<i64> {
         self.vcpus_used.copied()
     }
     /// `memory_mb` when present and valid.
+    #[inline]
     pub fn memory_mb(&self) -> Option<i64> {
         self.memory_mb.copied()
     }
     /// `memory_mb_used` when present and valid.
+    #[inline]
     pub fn memory_mb_used(&self) -> Option<i64> {
         self.memory_mb_used.copied()
     }
     /// `local_gb` when present and valid.
+    #[inline]
     pub fn local_gb(&self) -> Option<i64> {
         self.local_gb.copied()
     }
     /// `local_gb_used` when present and valid.
+    #[inline]
     pub fn local_gb_used(&self) -> Option<i64> {
         self.local_gb_used.copied()
     }
     /// `running_vms` when present and valid.
+    #[inline]
     pub fn running_vms(&self) -> Option<i64> {
         self.running_vms.copied()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&str> {
         self.state.as_str()
     }
     /// `status` when present and valid.
+    #[inline]
     pub fn status(&self) -> Option<&str> {
         self.status.as_str()
     }
     /// `traits` when present and valid.
+    #[inline]
     pub fn traits(&self) -> Option<&[Lenient<String>]> {
         self.traits.as_slice()
     }
@@ -157,10 +173,12 @@ pub struct OpenstackHypervisorsAllocationCandidatesRetrieveResponse {
 }
 impl OpenstackHypervisorsAllocationCandidatesRetrieveResponse {
     /// `candidate_count` when present and valid.
+    #[inline]
     pub fn candidate_count(&self) -> Option<i64> {
         self.candidate_count.copied()
     }
     /// `provider_summaries` when present and valid.
+    #[inline]
     pub fn provider_summaries(&self) -> Option<&serde_json::Value> {
         self.provider_summaries.get()
     }
@@ -192,30 +210,37 @@ pub struct OpenstackHypervisorsSummaryRetrieveResponse {
 }
 impl OpenstackHypervisorsSummaryRetrieveResponse {
     /// `total_vcpus` when present and valid.
+    #[inline]
     pub fn total_vcpus(&self) -> Option<i64> {
         self.total_vcpus.copied()
     }
     /// `used_vcpus` when present and valid.
+    #[inline]
     pub fn used_vcpus(&self) -> Option<i64> {
         self.used_vcpus.copied()
     }
     /// `total_memory_mb` when present and valid.
+    #[inline]
     pub fn total_memory_mb(&self) -> Option<i64> {
         self.total_memory_mb.copied()
     }
     /// `used_memory_mb` when present and valid.
+    #[inline]
     pub fn used_memory_mb(&self) -> Option<i64> {
         self.used_memory_mb.copied()
     }
     /// `total_local_gb` when present and valid.
+    #[inline]
     pub fn total_local_gb(&self) -> Option<i64> {
         self.total_local_gb.copied()
     }
     /// `used_local_gb` when present and valid.
+    #[inline]
     pub fn used_local_gb(&self) -> Option<i64> {
         self.used_local_gb.copied()
     }
     /// `total_running_vms` when present and valid.
+    #[inline]
     pub fn total_running_vms(&self) -> Option<i64> {
         self.total_running_vms.copied()
     }

@@ -47,46 +47,57 @@ pub struct OpenstackImage {
 }
 impl OpenstackImage {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `min_disk` when present and valid.
+    #[inline]
     pub fn min_disk(&self) -> Option<i64> {
         self.min_disk.copied()
     }
     /// `min_ram` when present and valid.
+    #[inline]
     pub fn min_ram(&self) -> Option<i64> {
         self.min_ram.copied()
     }
     /// `settings` when present and valid.
+    #[inline]
     pub fn settings(&self) -> Option<&str> {
         self.settings.as_str()
     }
     /// `backend_id` when present and valid.
+    #[inline]
     pub fn backend_id(&self) -> Option<&str> {
         self.backend_id.as_str()
     }
     /// `backend_created_at` when present and valid.
+    #[inline]
     pub fn backend_created_at(&self) -> Option<DateTime> {
         self.backend_created_at.copied()
     }
     /// `hw_rescue_device` when present and valid.
+    #[inline]
     pub fn hw_rescue_device(&self) -> Option<&str> {
         self.hw_rescue_device.as_str()
     }
     /// `hw_rescue_bus` when present and valid.
+    #[inline]
     pub fn hw_rescue_bus(&self) -> Option<&str> {
         self.hw_rescue_bus.as_str()
     }
     /// `is_rescue_image` when present and valid.
+    #[inline]
     pub fn is_rescue_image(&self) -> Option<bool> {
         self.is_rescue_image.copied()
     }
@@ -112,14 +123,17 @@ pub struct OpenstackImagesUsageStatsRetrieveResponse {
 }
 impl OpenstackImagesUsageStatsRetrieveResponse {
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `running_instances_count` when present and valid.
+    #[inline]
     pub fn running_instances_count(&self) -> Option<i64> {
         self.running_instances_count.copied()
     }
     /// `created_instances_count` when present and valid.
+    #[inline]
     pub fn created_instances_count(&self) -> Option<i64> {
         self.created_instances_count.copied()
     }

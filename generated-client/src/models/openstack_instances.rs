@@ -25,20 +25,24 @@ pub struct DiagnoseConnectivityRequest {
 }
 impl DiagnoseConnectivityRequest {
     /// `target` when present and valid.
+    #[inline]
     pub fn target(&self) -> Option<&str> {
         self.target.as_str()
     }
     /// `target_address` when present and valid.
+    #[inline]
     pub fn target_address(&self) -> Option<&str> {
         self.target_address.as_str()
     }
     /// `checks` when present and valid.
+    #[inline]
     pub fn checks(
         &self,
     ) -> Option<&[Lenient<models::DiagnoseConnectivityRequestCheck>]> {
         self.checks.as_slice()
     }
     /// `root_cause` when present and valid.
+    #[inline]
     pub fn root_cause(&self) -> Option<&str> {
         self.root_cause.as_str()
     }
@@ -63,18 +67,22 @@ pub struct DiagnoseConnectivityRequestCheck {
 }
 impl DiagnoseConnectivityRequestCheck {
     /// `check` when present and valid.
+    #[inline]
     pub fn check(&self) -> Option<&str> {
         self.check.as_str()
     }
     /// `status` when present and valid.
+    #[inline]
     pub fn status(&self) -> Option<&str> {
         self.status.as_str()
     }
     /// `detail` when present and valid.
+    #[inline]
     pub fn detail(&self) -> Option<&str> {
         self.detail.as_str()
     }
     /// `fix_hint` when present and valid.
+    #[inline]
     pub fn fix_hint(&self) -> Option<&str> {
         self.fix_hint.as_str()
     }
@@ -110,6 +118,7 @@ pub struct InstanceFlavorChangeRequest {
 }
 impl InstanceFlavorChangeRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(flavor: impl Into<String>) -> Self {
         Self {
             flavor: flavor.into(),
@@ -150,6 +159,7 @@ pub struct OpenStackInstanceAllowedAddressPairsUpdateRequest {
 }
 impl OpenStackInstanceAllowedAddressPairsUpdateRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(
         subnet: impl Into<String>,
         allowed_address_pairs: Vec<
@@ -191,6 +201,7 @@ pub enum OpenStackInstanceOEnum {
 }
 impl OpenStackInstanceOEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::StartTime => "start_time",
@@ -200,6 +211,7 @@ impl OpenStackInstanceOEnum {
     }
 }
 impl From<&str> for OpenStackInstanceOEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "start_time" => Self::StartTime,
@@ -210,21 +222,25 @@ impl From<&str> for OpenStackInstanceOEnum {
 }
 impl std::str::FromStr for OpenStackInstanceOEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 impl std::fmt::Display for OpenStackInstanceOEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl serde::Serialize for OpenStackInstanceOEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenStackInstanceOEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -236,16 +252,19 @@ impl<'de> serde::Deserialize<'de> for OpenStackInstanceOEnum {
     }
 }
 impl runtime::FromJson for OpenStackInstanceOEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
 impl runtime::QueryValue for OpenStackInstanceOEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl runtime::Inspect for OpenStackInstanceOEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -264,6 +283,7 @@ pub struct OpenStackInstancePortsUpdateRequest {
 }
 impl OpenStackInstancePortsUpdateRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(ports: Vec<models::OpenStackInstancePortsUpdateRequestPort>) -> Self {
         Self {
             ports,
@@ -289,14 +309,17 @@ pub struct OpenstackInstancesPlacementAllocationsListResponse {
 }
 impl OpenstackInstancesPlacementAllocationsListResponse {
     /// `resource_provider_uuid` when present and valid.
+    #[inline]
     pub fn resource_provider_uuid(&self) -> Option<&str> {
         self.resource_provider_uuid.as_str()
     }
     /// `resource_provider_name` when present and valid.
+    #[inline]
     pub fn resource_provider_name(&self) -> Option<&str> {
         self.resource_provider_name.as_str()
     }
     /// `resources` when present and valid.
+    #[inline]
     pub fn resources(&self) -> Option<&serde_json::Value> {
         self.resources.get()
     }

@@ -25,18 +25,22 @@ pub struct ImageCreate {
 }
 impl ImageCreate {
     /// `image_id` when present and valid.
+    #[inline]
     pub fn image_id(&self) -> Option<Uuid> {
         self.image_id.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `status` when present and valid.
+    #[inline]
     pub fn status(&self) -> Option<&str> {
         self.status.as_str()
     }
     /// `upload_url` when present and valid.
+    #[inline]
     pub fn upload_url(&self) -> Option<&str> {
         self.upload_url.as_str()
     }
@@ -72,6 +76,7 @@ pub struct ImageCreateRequest {
 }
 impl ImageCreateRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),

@@ -21,10 +21,12 @@ pub struct MigrationCreate {
 }
 impl MigrationCreate {
     /// `mappings` when present and valid.
+    #[inline]
     pub fn mappings(&self) -> Option<&models::MigrationCreateMappings> {
         self.mappings.get()
     }
     /// `src_resource` when present and valid.
+    #[inline]
     pub fn src_resource(&self) -> Option<Uuid> {
         self.src_resource.copied()
     }
@@ -51,24 +53,29 @@ pub struct MigrationCreateMappings {
 }
 impl MigrationCreateMappings {
     /// `volume_types` when present and valid.
+    #[inline]
     pub fn volume_types(
         &self,
     ) -> Option<&[Lenient<models::MigrationCreateMappingsVolumeType>]> {
         self.volume_types.as_slice()
     }
     /// `subnets` when present and valid.
+    #[inline]
     pub fn subnets(&self) -> Option<&[Lenient<models::MigrationCreateMappingsSubnet>]> {
         self.subnets.as_slice()
     }
     /// `skip_connection_extnet` when present and valid.
+    #[inline]
     pub fn skip_connection_extnet(&self) -> Option<bool> {
         self.skip_connection_extnet.copied()
     }
     /// `sync_instance_ports` when present and valid.
+    #[inline]
     pub fn sync_instance_ports(&self) -> Option<bool> {
         self.sync_instance_ports.copied()
     }
     /// `networks` when present and valid.
+    #[inline]
     pub fn networks(&self) -> Option<&[Lenient<Uuid>]> {
         self.networks.as_slice()
     }
@@ -91,10 +98,12 @@ pub struct MigrationCreateMappingsSubnet {
 }
 impl MigrationCreateMappingsSubnet {
     /// `src_cidr` when present and valid.
+    #[inline]
     pub fn src_cidr(&self) -> Option<&str> {
         self.src_cidr.as_str()
     }
     /// `dst_cidr` when present and valid.
+    #[inline]
     pub fn dst_cidr(&self) -> Option<&str> {
         self.dst_cidr.as_str()
     }
@@ -115,10 +124,12 @@ pub struct MigrationCreateMappingsVolumeType {
 }
 impl MigrationCreateMappingsVolumeType {
     /// `src_type_uuid` when present and valid.
+    #[inline]
     pub fn src_type_uuid(&self) -> Option<Uuid> {
         self.src_type_uuid.copied()
     }
     /// `dst_type_uuid` when present and valid.
+    #[inline]
     pub fn dst_type_uuid(&self) -> Option<Uuid> {
         self.dst_type_uuid.copied()
     }
@@ -152,6 +163,7 @@ pub struct MigrationCreateRequest {
 }
 impl MigrationCreateRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> MigrationCreateRequestBuilder {
         MigrationCreateRequestBuilder::default()
     }
@@ -165,22 +177,26 @@ pub struct MigrationCreateRequestBuilder {
 }
 impl MigrationCreateRequestBuilder {
     /// Sets `src_resource` (required).
+    #[inline]
     pub fn src_resource(mut self, src_resource: Uuid) -> Self {
         self.src_resource = Some(src_resource);
         self
     }
     /// Sets `dst_offering` (required).
+    #[inline]
     pub fn dst_offering(mut self, dst_offering: Uuid) -> Self {
         self.dst_offering = Some(dst_offering);
         self
     }
     /// Sets `dst_plan` (required).
+    #[inline]
     pub fn dst_plan(mut self, dst_plan: Uuid) -> Self {
         self.dst_plan = Some(dst_plan);
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<MigrationCreateRequest, runtime::Error> {
         Ok(MigrationCreateRequest {
             name: Nullable::Absent,
@@ -245,6 +261,7 @@ pub struct MigrationCreateRequestMappingsSubnet {
 }
 impl MigrationCreateRequestMappingsSubnet {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> MigrationCreateRequestMappingsSubnetBuilder {
         MigrationCreateRequestMappingsSubnetBuilder::default()
     }
@@ -257,17 +274,20 @@ pub struct MigrationCreateRequestMappingsSubnetBuilder {
 }
 impl MigrationCreateRequestMappingsSubnetBuilder {
     /// Sets `src_cidr` (required).
+    #[inline]
     pub fn src_cidr(mut self, src_cidr: impl Into<String>) -> Self {
         self.src_cidr = Some(src_cidr.into());
         self
     }
     /// Sets `dst_cidr` (required).
+    #[inline]
     pub fn dst_cidr(mut self, dst_cidr: impl Into<String>) -> Self {
         self.dst_cidr = Some(dst_cidr.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<MigrationCreateRequestMappingsSubnet, runtime::Error> {
         Ok(MigrationCreateRequestMappingsSubnet {
             src_cidr: self
@@ -300,6 +320,7 @@ pub struct MigrationCreateRequestMappingsVolumeType {
 }
 impl MigrationCreateRequestMappingsVolumeType {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> MigrationCreateRequestMappingsVolumeTypeBuilder {
         MigrationCreateRequestMappingsVolumeTypeBuilder::default()
     }
@@ -312,17 +333,20 @@ pub struct MigrationCreateRequestMappingsVolumeTypeBuilder {
 }
 impl MigrationCreateRequestMappingsVolumeTypeBuilder {
     /// Sets `src_type_uuid` (required).
+    #[inline]
     pub fn src_type_uuid(mut self, src_type_uuid: Uuid) -> Self {
         self.src_type_uuid = Some(src_type_uuid);
         self
     }
     /// Sets `dst_type_uuid` (required).
+    #[inline]
     pub fn dst_type_uuid(mut self, dst_type_uuid: Uuid) -> Self {
         self.dst_type_uuid = Some(dst_type_uuid);
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<MigrationCreateRequestMappingsVolumeType, runtime::Error> {
@@ -387,74 +411,92 @@ pub struct MigrationDetails {
 }
 impl MigrationDetails {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `mappings` when present and valid.
+    #[inline]
     pub fn mappings(&self) -> Option<&models::MigrationCreateMappings> {
         self.mappings.get()
     }
     /// `created_by_uuid` when present and valid.
+    #[inline]
     pub fn created_by_uuid(&self) -> Option<Uuid> {
         self.created_by_uuid.copied()
     }
     /// `created_by_full_name` when present and valid.
+    #[inline]
     pub fn created_by_full_name(&self) -> Option<&str> {
         self.created_by_full_name.as_str()
     }
     /// `src_offering_uuid` when present and valid.
+    #[inline]
     pub fn src_offering_uuid(&self) -> Option<Uuid> {
         self.src_offering_uuid.copied()
     }
     /// `src_offering_name` when present and valid.
+    #[inline]
     pub fn src_offering_name(&self) -> Option<&str> {
         self.src_offering_name.as_str()
     }
     /// `dst_offering_uuid` when present and valid.
+    #[inline]
     pub fn dst_offering_uuid(&self) -> Option<Uuid> {
         self.dst_offering_uuid.copied()
     }
     /// `dst_offering_name` when present and valid.
+    #[inline]
     pub fn dst_offering_name(&self) -> Option<&str> {
         self.dst_offering_name.as_str()
     }
     /// `src_resource_uuid` when present and valid.
+    #[inline]
     pub fn src_resource_uuid(&self) -> Option<Uuid> {
         self.src_resource_uuid.copied()
     }
     /// `src_resource_name` when present and valid.
+    #[inline]
     pub fn src_resource_name(&self) -> Option<&str> {
         self.src_resource_name.as_str()
     }
     /// `dst_resource_uuid` when present and valid.
+    #[inline]
     pub fn dst_resource_uuid(&self) -> Option<Uuid> {
         self.dst_resource_uuid.copied()
     }
     /// `dst_resource_name` when present and valid.
+    #[inline]
     pub fn dst_resource_name(&self) -> Option<&str> {
         self.dst_resource_name.as_str()
     }
     /// `dst_resource_state` when present and valid.
+    #[inline]
     pub fn dst_resource_state(&self) -> Option<&str> {
         self.dst_resource_state.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&str> {
         self.state.as_str()
     }
     /// `error_message` when present and valid.
+    #[inline]
     pub fn error_message(&self) -> Option<&str> {
         self.error_message.as_str()
     }
     /// `error_traceback` when present and valid.
+    #[inline]
     pub fn error_traceback(&self) -> Option<&str> {
         self.error_traceback.as_str()
     }
@@ -487,6 +529,7 @@ pub struct MigrationDetailsRequest {
 }
 impl MigrationDetailsRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(mappings: models::MigrationCreateRequestMappings) -> Self {
         Self {
             mappings,

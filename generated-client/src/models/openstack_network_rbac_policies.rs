@@ -45,54 +45,67 @@ pub struct NetworkRbacPolicy {
 }
 impl NetworkRbacPolicy {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `network` when present and valid.
+    #[inline]
     pub fn network(&self) -> Option<&str> {
         self.network.as_str()
     }
     /// `network_name` when present and valid.
+    #[inline]
     pub fn network_name(&self) -> Option<&str> {
         self.network_name.as_str()
     }
     /// `source_tenant_uuid` when present and valid.
+    #[inline]
     pub fn source_tenant_uuid(&self) -> Option<Uuid> {
         self.source_tenant_uuid.copied()
     }
     /// `source_tenant_name` when present and valid.
+    #[inline]
     pub fn source_tenant_name(&self) -> Option<&str> {
         self.source_tenant_name.as_str()
     }
     /// `target_tenant` when present and valid.
+    #[inline]
     pub fn target_tenant(&self) -> Option<&str> {
         self.target_tenant.as_str()
     }
     /// `target_tenant_name` when present and valid.
+    #[inline]
     pub fn target_tenant_name(&self) -> Option<&str> {
         self.target_tenant_name.as_str()
     }
     /// `target_label` when present and valid.
+    #[inline]
     pub fn target_label(&self) -> Option<&str> {
         self.target_label.as_str()
     }
     /// `direction` when present and valid.
+    #[inline]
     pub fn direction(&self) -> Option<&models::NetworkRbacPolicyDirectionEnum> {
         self.direction.get()
     }
     /// `backend_id` when present and valid.
+    #[inline]
     pub fn backend_id(&self) -> Option<&str> {
         self.backend_id.as_str()
     }
     /// `policy_type` when present and valid.
+    #[inline]
     pub fn policy_type(&self) -> Option<&models::PolicyTypeEnum> {
         self.policy_type.get()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
@@ -120,6 +133,7 @@ pub enum NetworkRbacPolicyDirectionEnum {
 }
 impl NetworkRbacPolicyDirectionEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::All => "all",
@@ -130,6 +144,7 @@ impl NetworkRbacPolicyDirectionEnum {
     }
 }
 impl From<&str> for NetworkRbacPolicyDirectionEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "all" => Self::All,
@@ -141,21 +156,25 @@ impl From<&str> for NetworkRbacPolicyDirectionEnum {
 }
 impl std::str::FromStr for NetworkRbacPolicyDirectionEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 impl std::fmt::Display for NetworkRbacPolicyDirectionEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl serde::Serialize for NetworkRbacPolicyDirectionEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> serde::Deserialize<'de> for NetworkRbacPolicyDirectionEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -167,16 +186,19 @@ impl<'de> serde::Deserialize<'de> for NetworkRbacPolicyDirectionEnum {
     }
 }
 impl runtime::FromJson for NetworkRbacPolicyDirectionEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
 impl runtime::QueryValue for NetworkRbacPolicyDirectionEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl runtime::Inspect for NetworkRbacPolicyDirectionEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -202,6 +224,7 @@ pub struct NetworkRbacPolicyRequest {
 }
 impl NetworkRbacPolicyRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> NetworkRbacPolicyRequestBuilder {
         NetworkRbacPolicyRequestBuilder::default()
     }
@@ -214,17 +237,20 @@ pub struct NetworkRbacPolicyRequestBuilder {
 }
 impl NetworkRbacPolicyRequestBuilder {
     /// Sets `network` (required).
+    #[inline]
     pub fn network(mut self, network: impl Into<String>) -> Self {
         self.network = Some(network.into());
         self
     }
     /// Sets `target_tenant` (required).
+    #[inline]
     pub fn target_tenant(mut self, target_tenant: impl Into<String>) -> Self {
         self.target_tenant = Some(target_tenant.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<NetworkRbacPolicyRequest, runtime::Error> {
         Ok(NetworkRbacPolicyRequest {
             network: self
@@ -276,6 +302,7 @@ pub enum PolicyTypeEnum {
 }
 impl PolicyTypeEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AccessAsShared => "access_as_shared",
@@ -285,6 +312,7 @@ impl PolicyTypeEnum {
     }
 }
 impl From<&str> for PolicyTypeEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "access_as_shared" => Self::AccessAsShared,
@@ -295,21 +323,25 @@ impl From<&str> for PolicyTypeEnum {
 }
 impl std::str::FromStr for PolicyTypeEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 impl std::fmt::Display for PolicyTypeEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl serde::Serialize for PolicyTypeEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> serde::Deserialize<'de> for PolicyTypeEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -321,16 +353,19 @@ impl<'de> serde::Deserialize<'de> for PolicyTypeEnum {
     }
 }
 impl runtime::FromJson for PolicyTypeEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
 impl runtime::QueryValue for PolicyTypeEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl runtime::Inspect for PolicyTypeEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)

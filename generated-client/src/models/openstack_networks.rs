@@ -26,6 +26,7 @@ pub struct DeprecatedNetworkRbacPolicyRequest {
 }
 impl DeprecatedNetworkRbacPolicyRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(target_tenant: impl Into<String>) -> Self {
         Self {
             target_tenant: target_tenant.into(),
@@ -46,6 +47,7 @@ pub struct SetMtu {
 }
 impl SetMtu {
     /// `mtu` when present and valid.
+    #[inline]
     pub fn mtu(&self) -> Option<i64> {
         self.mtu.copied()
     }
@@ -65,6 +67,7 @@ pub struct SetMtuRequest {
 }
 impl SetMtuRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(mtu: i64) -> Self {
         Self {
             mtu,

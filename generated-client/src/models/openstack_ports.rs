@@ -141,214 +141,266 @@ pub struct OpenStackPort {
 }
 impl OpenStackPort {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `service_name` when present and valid.
+    #[inline]
     pub fn service_name(&self) -> Option<&str> {
         self.service_name.as_str()
     }
     /// `service_settings` when present and valid.
+    #[inline]
     pub fn service_settings(&self) -> Option<&str> {
         self.service_settings.as_str()
     }
     /// `service_settings_uuid` when present and valid.
+    #[inline]
     pub fn service_settings_uuid(&self) -> Option<Uuid> {
         self.service_settings_uuid.copied()
     }
     /// `service_settings_state` when present and valid.
+    #[inline]
     pub fn service_settings_state(&self) -> Option<&str> {
         self.service_settings_state.as_str()
     }
     /// `service_settings_error_message` when present and valid.
+    #[inline]
     pub fn service_settings_error_message(&self) -> Option<&str> {
         self.service_settings_error_message.as_str()
     }
     /// `project` when present and valid.
+    #[inline]
     pub fn project(&self) -> Option<&str> {
         self.project.as_str()
     }
     /// `project_name` when present and valid.
+    #[inline]
     pub fn project_name(&self) -> Option<&str> {
         self.project_name.as_str()
     }
     /// `project_uuid` when present and valid.
+    #[inline]
     pub fn project_uuid(&self) -> Option<Uuid> {
         self.project_uuid.copied()
     }
     /// `customer` when present and valid.
+    #[inline]
     pub fn customer(&self) -> Option<&str> {
         self.customer.as_str()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `customer_native_name` when present and valid.
+    #[inline]
     pub fn customer_native_name(&self) -> Option<&str> {
         self.customer_native_name.as_str()
     }
     /// `customer_abbreviation` when present and valid.
+    #[inline]
     pub fn customer_abbreviation(&self) -> Option<&str> {
         self.customer_abbreviation.as_str()
     }
     /// `error_message` when present and valid.
+    #[inline]
     pub fn error_message(&self) -> Option<&str> {
         self.error_message.as_str()
     }
     /// `error_traceback` when present and valid.
+    #[inline]
     pub fn error_traceback(&self) -> Option<&str> {
         self.error_traceback.as_str()
     }
     /// `resource_type` when present and valid.
+    #[inline]
     pub fn resource_type(&self) -> Option<&str> {
         self.resource_type.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&serde_json::Value> {
         self.state.get()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `backend_id` when present and valid.
+    #[inline]
     pub fn backend_id(&self) -> Option<&str> {
         self.backend_id.as_str()
     }
     /// `access_url` when present and valid.
+    #[inline]
     pub fn access_url(&self) -> Option<&serde_json::Value> {
         self.access_url.get()
     }
     /// `fixed_ips` when present and valid.
+    #[inline]
     pub fn fixed_ips(&self) -> Option<&[Lenient<models::OpenStackPortFixedIp>]> {
         self.fixed_ips.as_slice()
     }
     /// `mac_address` when present and valid.
+    #[inline]
     pub fn mac_address(&self) -> Option<&str> {
         self.mac_address.as_str()
     }
     /// `allowed_address_pairs` when present and valid.
+    #[inline]
     pub fn allowed_address_pairs(
         &self,
     ) -> Option<&[Lenient<models::OpenStackPortAllowedAddressPair>]> {
         self.allowed_address_pairs.as_slice()
     }
     /// `tenant` when present and valid.
+    #[inline]
     pub fn tenant(&self) -> Option<&str> {
         self.tenant.as_str()
     }
     /// `tenant_name` when present and valid.
+    #[inline]
     pub fn tenant_name(&self) -> Option<&str> {
         self.tenant_name.as_str()
     }
     /// `tenant_uuid` when present and valid.
+    #[inline]
     pub fn tenant_uuid(&self) -> Option<Uuid> {
         self.tenant_uuid.copied()
     }
     /// `network` when present and valid.
+    #[inline]
     pub fn network(&self) -> Option<&str> {
         self.network.as_str()
     }
     /// `network_name` when present and valid.
+    #[inline]
     pub fn network_name(&self) -> Option<&str> {
         self.network_name.as_str()
     }
     /// `network_uuid` when present and valid.
+    #[inline]
     pub fn network_uuid(&self) -> Option<Uuid> {
         self.network_uuid.copied()
     }
     /// `floating_ips` when present and valid.
+    #[inline]
     pub fn floating_ips(&self) -> Option<&[Lenient<String>]> {
         self.floating_ips.as_slice()
     }
     /// `device_id` when present and valid.
+    #[inline]
     pub fn device_id(&self) -> Option<&str> {
         self.device_id.as_str()
     }
     /// `device_owner` when present and valid.
+    #[inline]
     pub fn device_owner(&self) -> Option<&str> {
         self.device_owner.as_str()
     }
     /// `port_security_enabled` when present and valid.
+    #[inline]
     pub fn port_security_enabled(&self) -> Option<bool> {
         self.port_security_enabled.copied()
     }
     /// `security_groups` when present and valid.
+    #[inline]
     pub fn security_groups(
         &self,
     ) -> Option<&[Lenient<models::OpenStackPortSecurityGroup>]> {
         self.security_groups.as_slice()
     }
     /// `admin_state_up` when present and valid.
+    #[inline]
     pub fn admin_state_up(&self) -> Option<bool> {
         self.admin_state_up.copied()
     }
     /// `status` when present and valid.
+    #[inline]
     pub fn status(&self) -> Option<&str> {
         self.status.as_str()
     }
     /// `marketplace_offering_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_offering_uuid(&self) -> Option<&str> {
         self.marketplace_offering_uuid.as_str()
     }
     /// `marketplace_offering_name` when present and valid.
+    #[inline]
     pub fn marketplace_offering_name(&self) -> Option<&str> {
         self.marketplace_offering_name.as_str()
     }
     /// `marketplace_offering_type` when present and valid.
+    #[inline]
     pub fn marketplace_offering_type(&self) -> Option<&str> {
         self.marketplace_offering_type.as_str()
     }
     /// `marketplace_offering_plugin_options` when present and valid.
+    #[inline]
     pub fn marketplace_offering_plugin_options(&self) -> Option<&serde_json::Value> {
         self.marketplace_offering_plugin_options.get()
     }
     /// `marketplace_category_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_category_uuid(&self) -> Option<&str> {
         self.marketplace_category_uuid.as_str()
     }
     /// `marketplace_category_name` when present and valid.
+    #[inline]
     pub fn marketplace_category_name(&self) -> Option<&str> {
         self.marketplace_category_name.as_str()
     }
     /// `marketplace_resource_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_resource_uuid(&self) -> Option<&str> {
         self.marketplace_resource_uuid.as_str()
     }
     /// `marketplace_plan_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_plan_uuid(&self) -> Option<&str> {
         self.marketplace_plan_uuid.as_str()
     }
     /// `marketplace_resource_state` when present and valid.
+    #[inline]
     pub fn marketplace_resource_state(&self) -> Option<&str> {
         self.marketplace_resource_state.as_str()
     }
     /// `is_usage_based` when present and valid.
+    #[inline]
     pub fn is_usage_based(&self) -> Option<bool> {
         self.is_usage_based.copied()
     }
     /// `is_limit_based` when present and valid.
+    #[inline]
     pub fn is_limit_based(&self) -> Option<bool> {
         self.is_limit_based.copied()
     }
@@ -405,6 +457,7 @@ pub struct OpenStackPortIpUpdateRequest {
 }
 impl OpenStackPortIpUpdateRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(subnet: impl Into<String>, ip_address: serde_json::Value) -> Self {
         Self {
             subnet: subnet.into(),
@@ -459,6 +512,7 @@ pub struct OpenStackPortRequest {
 }
 impl OpenStackPortRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -494,14 +548,17 @@ pub struct OpenStackPortSecurityGroup {
 }
 impl OpenStackPortSecurityGroup {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
@@ -546,6 +603,7 @@ pub struct SetAllowedAddressPairsRequest {
 }
 impl SetAllowedAddressPairsRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(
         allowed_address_pairs: Vec<
             models::SetAllowedAddressPairsRequestAllowedAddressPair,
@@ -572,6 +630,7 @@ pub struct SetAllowedAddressPairsRequestAllowedAddressPair {
 }
 impl SetAllowedAddressPairsRequestAllowedAddressPair {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(ip_address: impl Into<String>) -> Self {
         Self {
             ip_address: ip_address.into(),

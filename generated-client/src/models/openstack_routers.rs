@@ -31,26 +31,32 @@ pub struct CreateRouter {
 }
 impl CreateRouter {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `tenant` when present and valid.
+    #[inline]
     pub fn tenant(&self) -> Option<&str> {
         self.tenant.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `project` when present and valid.
+    #[inline]
     pub fn project(&self) -> Option<&str> {
         self.project.as_str()
     }
     /// `service_settings` when present and valid.
+    #[inline]
     pub fn service_settings(&self) -> Option<&str> {
         self.service_settings.as_str()
     }
@@ -75,6 +81,7 @@ pub struct CreateRouterRequest {
 }
 impl CreateRouterRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> CreateRouterRequestBuilder {
         CreateRouterRequestBuilder::default()
     }
@@ -87,17 +94,20 @@ pub struct CreateRouterRequestBuilder {
 }
 impl CreateRouterRequestBuilder {
     /// Sets `tenant` (required).
+    #[inline]
     pub fn tenant(mut self, tenant: impl Into<String>) -> Self {
         self.tenant = Some(tenant.into());
         self
     }
     /// Sets `name` (required).
+    #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<CreateRouterRequest, runtime::Error> {
         Ok(CreateRouterRequest {
             tenant: self
@@ -224,198 +234,247 @@ pub struct OpenStackRouter {
 }
 impl OpenStackRouter {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `service_name` when present and valid.
+    #[inline]
     pub fn service_name(&self) -> Option<&str> {
         self.service_name.as_str()
     }
     /// `service_settings` when present and valid.
+    #[inline]
     pub fn service_settings(&self) -> Option<&str> {
         self.service_settings.as_str()
     }
     /// `service_settings_uuid` when present and valid.
+    #[inline]
     pub fn service_settings_uuid(&self) -> Option<Uuid> {
         self.service_settings_uuid.copied()
     }
     /// `service_settings_state` when present and valid.
+    #[inline]
     pub fn service_settings_state(&self) -> Option<&str> {
         self.service_settings_state.as_str()
     }
     /// `service_settings_error_message` when present and valid.
+    #[inline]
     pub fn service_settings_error_message(&self) -> Option<&str> {
         self.service_settings_error_message.as_str()
     }
     /// `project` when present and valid.
+    #[inline]
     pub fn project(&self) -> Option<&str> {
         self.project.as_str()
     }
     /// `project_name` when present and valid.
+    #[inline]
     pub fn project_name(&self) -> Option<&str> {
         self.project_name.as_str()
     }
     /// `project_uuid` when present and valid.
+    #[inline]
     pub fn project_uuid(&self) -> Option<Uuid> {
         self.project_uuid.copied()
     }
     /// `customer` when present and valid.
+    #[inline]
     pub fn customer(&self) -> Option<&str> {
         self.customer.as_str()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `customer_native_name` when present and valid.
+    #[inline]
     pub fn customer_native_name(&self) -> Option<&str> {
         self.customer_native_name.as_str()
     }
     /// `customer_abbreviation` when present and valid.
+    #[inline]
     pub fn customer_abbreviation(&self) -> Option<&str> {
         self.customer_abbreviation.as_str()
     }
     /// `error_message` when present and valid.
+    #[inline]
     pub fn error_message(&self) -> Option<&str> {
         self.error_message.as_str()
     }
     /// `error_traceback` when present and valid.
+    #[inline]
     pub fn error_traceback(&self) -> Option<&str> {
         self.error_traceback.as_str()
     }
     /// `resource_type` when present and valid.
+    #[inline]
     pub fn resource_type(&self) -> Option<&str> {
         self.resource_type.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&serde_json::Value> {
         self.state.get()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `backend_id` when present and valid.
+    #[inline]
     pub fn backend_id(&self) -> Option<&str> {
         self.backend_id.as_str()
     }
     /// `access_url` when present and valid.
+    #[inline]
     pub fn access_url(&self) -> Option<&serde_json::Value> {
         self.access_url.get()
     }
     /// `tenant` when present and valid.
+    #[inline]
     pub fn tenant(&self) -> Option<&str> {
         self.tenant.as_str()
     }
     /// `tenant_name` when present and valid.
+    #[inline]
     pub fn tenant_name(&self) -> Option<&str> {
         self.tenant_name.as_str()
     }
     /// `tenant_uuid` when present and valid.
+    #[inline]
     pub fn tenant_uuid(&self) -> Option<Uuid> {
         self.tenant_uuid.copied()
     }
     /// `routes` when present and valid.
+    #[inline]
     pub fn routes(&self) -> Option<&[Lenient<models::OpenStackRouterRoute>]> {
         self.routes.as_slice()
     }
     /// `fixed_ips` when present and valid.
+    #[inline]
     pub fn fixed_ips(&self) -> Option<&[Lenient<models::OpenStackRouterFixedIp>]> {
         self.fixed_ips.as_slice()
     }
     /// `ports` when present and valid.
+    #[inline]
     pub fn ports(&self) -> Option<&[Lenient<models::OpenStackRouterPort>]> {
         self.ports.as_slice()
     }
     /// `external_network_id` when present and valid.
+    #[inline]
     pub fn external_network_id(&self) -> Option<&str> {
         self.external_network_id.as_str()
     }
     /// `external_network_uuid` when present and valid.
+    #[inline]
     pub fn external_network_uuid(&self) -> Option<Uuid> {
         self.external_network_uuid.copied()
     }
     /// `external_network_name` when present and valid.
+    #[inline]
     pub fn external_network_name(&self) -> Option<&str> {
         self.external_network_name.as_str()
     }
     /// `has_external_gateway` when present and valid.
+    #[inline]
     pub fn has_external_gateway(&self) -> Option<bool> {
         self.has_external_gateway.copied()
     }
     /// `enable_snat` when present and valid.
+    #[inline]
     pub fn enable_snat(&self) -> Option<bool> {
         self.enable_snat.copied()
     }
     /// `external_fixed_ips` when present and valid.
+    #[inline]
     pub fn external_fixed_ips(&self) -> Option<&serde_json::Value> {
         self.external_fixed_ips.get()
     }
     /// `marketplace_offering_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_offering_uuid(&self) -> Option<&str> {
         self.marketplace_offering_uuid.as_str()
     }
     /// `marketplace_offering_name` when present and valid.
+    #[inline]
     pub fn marketplace_offering_name(&self) -> Option<&str> {
         self.marketplace_offering_name.as_str()
     }
     /// `marketplace_offering_type` when present and valid.
+    #[inline]
     pub fn marketplace_offering_type(&self) -> Option<&str> {
         self.marketplace_offering_type.as_str()
     }
     /// `marketplace_offering_plugin_options` when present and valid.
+    #[inline]
     pub fn marketplace_offering_plugin_options(&self) -> Option<&serde_json::Value> {
         self.marketplace_offering_plugin_options.get()
     }
     /// `marketplace_category_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_category_uuid(&self) -> Option<&str> {
         self.marketplace_category_uuid.as_str()
     }
     /// `marketplace_category_name` when present and valid.
+    #[inline]
     pub fn marketplace_category_name(&self) -> Option<&str> {
         self.marketplace_category_name.as_str()
     }
     /// `marketplace_resource_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_resource_uuid(&self) -> Option<&str> {
         self.marketplace_resource_uuid.as_str()
     }
     /// `marketplace_plan_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_plan_uuid(&self) -> Option<&str> {
         self.marketplace_plan_uuid.as_str()
     }
     /// `marketplace_resource_state` when present and valid.
+    #[inline]
     pub fn marketplace_resource_state(&self) -> Option<&str> {
         self.marketplace_resource_state.as_str()
     }
     /// `is_usage_based` when present and valid.
+    #[inline]
     pub fn is_usage_based(&self) -> Option<bool> {
         self.is_usage_based.copied()
     }
     /// `is_limit_based` when present and valid.
+    #[inline]
     pub fn is_limit_based(&self) -> Option<bool> {
         self.is_limit_based.copied()
     }
     /// `offering_external_ips` when present and valid.
+    #[inline]
     pub fn offering_external_ips(&self) -> Option<&[Lenient<String>]> {
         self.offering_external_ips.as_slice()
     }
@@ -485,6 +544,7 @@ pub struct OpenStackRouterSetRoutesRequest {
 }
 impl OpenStackRouterSetRoutesRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(routes: Vec<models::OpenStackRouterSetRoutesRequestRoute>) -> Self {
         Self {
             routes,
@@ -512,22 +572,27 @@ pub struct OpenstackRoutersAvailableExternalNetworksListResponse {
 }
 impl OpenstackRoutersAvailableExternalNetworksListResponse {
     /// `backend_id` when present and valid.
+    #[inline]
     pub fn backend_id(&self) -> Option<&str> {
         self.backend_id.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `source` when present and valid.
+    #[inline]
     pub fn source(&self) -> Option<&str> {
         self.source.as_str()
     }
     /// `subnets` when present and valid.
+    #[inline]
     pub fn subnets(
         &self,
     ) -> Option<
@@ -556,14 +621,17 @@ pub struct OpenstackRoutersAvailableExternalNetworksListResponseSubnet {
 }
 impl OpenstackRoutersAvailableExternalNetworksListResponseSubnet {
     /// `backend_id` when present and valid.
+    #[inline]
     pub fn backend_id(&self) -> Option<&str> {
         self.backend_id.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `cidr` when present and valid.
+    #[inline]
     pub fn cidr(&self) -> Option<&str> {
         self.cidr.as_str()
     }
@@ -589,14 +657,17 @@ pub struct OpenstackRoutersEffectiveRoutesRetrieveResponse {
 }
 impl OpenstackRoutersEffectiveRoutesRetrieveResponse {
     /// `snat` when present and valid.
+    #[inline]
     pub fn snat(&self) -> Option<bool> {
         self.snat.copied()
     }
     /// `has_external_gateway` when present and valid.
+    #[inline]
     pub fn has_external_gateway(&self) -> Option<bool> {
         self.has_external_gateway.copied()
     }
     /// `routes` when present and valid.
+    #[inline]
     pub fn routes(
         &self,
     ) -> Option<
@@ -650,14 +721,17 @@ pub struct OpenstackRoutersEffectiveRoutesRetrieveResponseRoute {
 }
 impl OpenstackRoutersEffectiveRoutesRetrieveResponseRoute {
     /// `destination` when present and valid.
+    #[inline]
     pub fn destination(&self) -> Option<&str> {
         self.destination.as_str()
     }
     /// `nexthop` when present and valid.
+    #[inline]
     pub fn nexthop(&self) -> Option<&serde_json::Value> {
         self.nexthop.get()
     }
     /// `source` when present and valid.
+    #[inline]
     pub fn source(
         &self,
     ) -> Option<
@@ -666,38 +740,47 @@ impl OpenstackRoutersEffectiveRoutesRetrieveResponseRoute {
         self.source.get()
     }
     /// `subnet_uuid` when present and valid.
+    #[inline]
     pub fn subnet_uuid(&self) -> Option<&str> {
         self.subnet_uuid.as_str()
     }
     /// `subnet_name` when present and valid.
+    #[inline]
     pub fn subnet_name(&self) -> Option<&str> {
         self.subnet_name.as_str()
     }
     /// `subnet_cidr` when present and valid.
+    #[inline]
     pub fn subnet_cidr(&self) -> Option<&str> {
         self.subnet_cidr.as_str()
     }
     /// `port_uuid` when present and valid.
+    #[inline]
     pub fn port_uuid(&self) -> Option<&str> {
         self.port_uuid.as_str()
     }
     /// `port_backend_id` when present and valid.
+    #[inline]
     pub fn port_backend_id(&self) -> Option<&str> {
         self.port_backend_id.as_str()
     }
     /// `ip_on_router` when present and valid.
+    #[inline]
     pub fn ip_on_router(&self) -> Option<&serde_json::Value> {
         self.ip_on_router.get()
     }
     /// `gateway_ip_on_router` when present and valid.
+    #[inline]
     pub fn gateway_ip_on_router(&self) -> Option<&serde_json::Value> {
         self.gateway_ip_on_router.get()
     }
     /// `external_network_uuid` when present and valid.
+    #[inline]
     pub fn external_network_uuid(&self) -> Option<&str> {
         self.external_network_uuid.as_str()
     }
     /// `external_network_name` when present and valid.
+    #[inline]
     pub fn external_network_name(&self) -> Option<&str> {
         self.external_network_name.as_str()
     }
@@ -727,6 +810,7 @@ pub enum OpenstackRoutersEffectiveRoutesRetrieveResponseRouteSourceEnum {
 }
 impl OpenstackRoutersEffectiveRoutesRetrieveResponseRouteSourceEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Default => "default",
@@ -737,6 +821,7 @@ impl OpenstackRoutersEffectiveRoutesRetrieveResponseRouteSourceEnum {
     }
 }
 impl From<&str> for OpenstackRoutersEffectiveRoutesRetrieveResponseRouteSourceEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "default" => Self::Default,
@@ -749,24 +834,28 @@ impl From<&str> for OpenstackRoutersEffectiveRoutesRetrieveResponseRouteSourceEn
 impl std::str::FromStr
 for OpenstackRoutersEffectiveRoutesRetrieveResponseRouteSourceEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 impl std::fmt::Display
 for OpenstackRoutersEffectiveRoutesRetrieveResponseRouteSourceEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl serde::Serialize
 for OpenstackRoutersEffectiveRoutesRetrieveResponseRouteSourceEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> serde::Deserialize<'de>
 for OpenstackRoutersEffectiveRoutesRetrieveResponseRouteSourceEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -779,18 +868,21 @@ for OpenstackRoutersEffectiveRoutesRetrieveResponseRouteSourceEnum {
 }
 impl runtime::FromJson
 for OpenstackRoutersEffectiveRoutesRetrieveResponseRouteSourceEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
 impl runtime::QueryValue
 for OpenstackRoutersEffectiveRoutesRetrieveResponseRouteSourceEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl runtime::Inspect
 for OpenstackRoutersEffectiveRoutesRetrieveResponseRouteSourceEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -823,6 +915,7 @@ pub struct SetExternalGatewayRequest {
 }
 impl SetExternalGatewayRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(external_network_id: impl Into<String>) -> Self {
         Self {
             external_network_id: external_network_id.into(),
@@ -851,6 +944,7 @@ pub struct SetExternalGatewayRequestExternalFixedIp {
 }
 impl SetExternalGatewayRequestExternalFixedIp {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(ip_address: impl Into<String>) -> Self {
         Self {
             ip_address: ip_address.into(),

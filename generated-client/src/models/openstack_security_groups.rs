@@ -21,10 +21,12 @@ pub struct OpenStackSecurityGroupUpdate {
 }
 impl OpenStackSecurityGroupUpdate {
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }

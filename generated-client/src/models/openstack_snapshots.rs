@@ -30,6 +30,7 @@ pub struct OpenStackSnapshotRestorationRequest {
 }
 impl OpenStackSnapshotRestorationRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),

@@ -39,6 +39,7 @@ pub struct OpenStackSecurityGroupRequest {
 }
 impl OpenStackSecurityGroupRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(
         name: impl Into<String>,
         rules: Vec<models::OpenStackSecurityGroupRequestRule>,
@@ -211,186 +212,232 @@ pub struct OpenStackTenant {
 }
 impl OpenStackTenant {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `service_name` when present and valid.
+    #[inline]
     pub fn service_name(&self) -> Option<&str> {
         self.service_name.as_str()
     }
     /// `service_settings` when present and valid.
+    #[inline]
     pub fn service_settings(&self) -> Option<&str> {
         self.service_settings.as_str()
     }
     /// `service_settings_uuid` when present and valid.
+    #[inline]
     pub fn service_settings_uuid(&self) -> Option<Uuid> {
         self.service_settings_uuid.copied()
     }
     /// `service_settings_state` when present and valid.
+    #[inline]
     pub fn service_settings_state(&self) -> Option<&str> {
         self.service_settings_state.as_str()
     }
     /// `service_settings_error_message` when present and valid.
+    #[inline]
     pub fn service_settings_error_message(&self) -> Option<&str> {
         self.service_settings_error_message.as_str()
     }
     /// `project` when present and valid.
+    #[inline]
     pub fn project(&self) -> Option<&str> {
         self.project.as_str()
     }
     /// `project_name` when present and valid.
+    #[inline]
     pub fn project_name(&self) -> Option<&str> {
         self.project_name.as_str()
     }
     /// `project_uuid` when present and valid.
+    #[inline]
     pub fn project_uuid(&self) -> Option<Uuid> {
         self.project_uuid.copied()
     }
     /// `customer` when present and valid.
+    #[inline]
     pub fn customer(&self) -> Option<&str> {
         self.customer.as_str()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `customer_native_name` when present and valid.
+    #[inline]
     pub fn customer_native_name(&self) -> Option<&str> {
         self.customer_native_name.as_str()
     }
     /// `customer_abbreviation` when present and valid.
+    #[inline]
     pub fn customer_abbreviation(&self) -> Option<&str> {
         self.customer_abbreviation.as_str()
     }
     /// `error_message` when present and valid.
+    #[inline]
     pub fn error_message(&self) -> Option<&str> {
         self.error_message.as_str()
     }
     /// `error_traceback` when present and valid.
+    #[inline]
     pub fn error_traceback(&self) -> Option<&str> {
         self.error_traceback.as_str()
     }
     /// `resource_type` when present and valid.
+    #[inline]
     pub fn resource_type(&self) -> Option<&str> {
         self.resource_type.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&serde_json::Value> {
         self.state.get()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `backend_id` when present and valid.
+    #[inline]
     pub fn backend_id(&self) -> Option<&str> {
         self.backend_id.as_str()
     }
     /// `access_url` when present and valid.
+    #[inline]
     pub fn access_url(&self) -> Option<&serde_json::Value> {
         self.access_url.get()
     }
     /// `availability_zone` when present and valid.
+    #[inline]
     pub fn availability_zone(&self) -> Option<&str> {
         self.availability_zone.as_str()
     }
     /// `internal_network_id` when present and valid.
+    #[inline]
     pub fn internal_network_id(&self) -> Option<&str> {
         self.internal_network_id.as_str()
     }
     /// `external_network_id` when present and valid.
+    #[inline]
     pub fn external_network_id(&self) -> Option<&str> {
         self.external_network_id.as_str()
     }
     /// `external_network_ref_uuid` when present and valid.
+    #[inline]
     pub fn external_network_ref_uuid(&self) -> Option<Uuid> {
         self.external_network_ref_uuid.copied()
     }
     /// `external_network_ref_name` when present and valid.
+    #[inline]
     pub fn external_network_ref_name(&self) -> Option<&str> {
         self.external_network_ref_name.as_str()
     }
     /// `user_username` when present and valid.
+    #[inline]
     pub fn user_username(&self) -> Option<&str> {
         self.user_username.as_str()
     }
     /// `user_password` when present and valid.
+    #[inline]
     pub fn user_password(&self) -> Option<&str> {
         self.user_password.as_str()
     }
     /// `quotas` when present and valid.
+    #[inline]
     pub fn quotas(&self) -> Option<&[Lenient<models::OpenStackTenantQuota>]> {
         self.quotas.as_slice()
     }
     /// `default_volume_type_name` when present and valid.
+    #[inline]
     pub fn default_volume_type_name(&self) -> Option<&str> {
         self.default_volume_type_name.as_str()
     }
     /// `skip_creation_of_default_router` when present and valid.
+    #[inline]
     pub fn skip_creation_of_default_router(&self) -> Option<bool> {
         self.skip_creation_of_default_router.copied()
     }
     /// `marketplace_offering_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_offering_uuid(&self) -> Option<&str> {
         self.marketplace_offering_uuid.as_str()
     }
     /// `marketplace_offering_name` when present and valid.
+    #[inline]
     pub fn marketplace_offering_name(&self) -> Option<&str> {
         self.marketplace_offering_name.as_str()
     }
     /// `marketplace_offering_type` when present and valid.
+    #[inline]
     pub fn marketplace_offering_type(&self) -> Option<&str> {
         self.marketplace_offering_type.as_str()
     }
     /// `marketplace_offering_plugin_options` when present and valid.
+    #[inline]
     pub fn marketplace_offering_plugin_options(&self) -> Option<&serde_json::Value> {
         self.marketplace_offering_plugin_options.get()
     }
     /// `marketplace_category_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_category_uuid(&self) -> Option<&str> {
         self.marketplace_category_uuid.as_str()
     }
     /// `marketplace_category_name` when present and valid.
+    #[inline]
     pub fn marketplace_category_name(&self) -> Option<&str> {
         self.marketplace_category_name.as_str()
     }
     /// `marketplace_resource_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_resource_uuid(&self) -> Option<&str> {
         self.marketplace_resource_uuid.as_str()
     }
     /// `marketplace_plan_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_plan_uuid(&self) -> Option<&str> {
         self.marketplace_plan_uuid.as_str()
     }
     /// `marketplace_resource_state` when present and valid.
+    #[inline]
     pub fn marketplace_resource_state(&self) -> Option<&str> {
         self.marketplace_resource_state.as_str()
     }
     /// `is_usage_based` when present and valid.
+    #[inline]
     pub fn is_usage_based(&self) -> Option<bool> {
         self.is_usage_based.copied()
     }
     /// `is_limit_based` when present and valid.
+    #[inline]
     pub fn is_limit_based(&self) -> Option<bool> {
         self.is_limit_based.copied()
     }
@@ -440,6 +487,7 @@ pub struct OpenStackTenantChangePasswordRequest {
 }
 impl OpenStackTenantChangePasswordRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(user_password: impl Into<String>) -> Self {
         Self {
             user_password: user_password.into(),
@@ -483,6 +531,7 @@ pub struct OpenStackTenantRequest {
 }
 impl OpenStackTenantRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -514,6 +563,7 @@ pub struct OpenStackTenantRequestSecurityGroup {
 }
 impl OpenStackTenantRequestSecurityGroup {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -553,38 +603,47 @@ pub struct OpenstackTenantsBackendInstancesListResponse {
 }
 impl OpenstackTenantsBackendInstancesListResponse {
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `key_name` when present and valid.
+    #[inline]
     pub fn key_name(&self) -> Option<&str> {
         self.key_name.as_str()
     }
     /// `start_time` when present and valid.
+    #[inline]
     pub fn start_time(&self) -> Option<DateTime> {
         self.start_time.copied()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&str> {
         self.state.as_str()
     }
     /// `runtime_state` when present and valid.
+    #[inline]
     pub fn runtime_state(&self) -> Option<&str> {
         self.runtime_state.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `backend_id` when present and valid.
+    #[inline]
     pub fn backend_id(&self) -> Option<&str> {
         self.backend_id.as_str()
     }
     /// `availability_zone` when present and valid.
+    #[inline]
     pub fn availability_zone(&self) -> Option<&str> {
         self.availability_zone.as_str()
     }
     /// `hypervisor_hostname` when present and valid.
+    #[inline]
     pub fn hypervisor_hostname(&self) -> Option<&str> {
         self.hypervisor_hostname.as_str()
     }
@@ -632,42 +691,52 @@ pub struct OpenstackTenantsBackendVolumesListResponse {
 }
 impl OpenstackTenantsBackendVolumesListResponse {
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `size` when present and valid.
+    #[inline]
     pub fn size(&self) -> Option<i64> {
         self.size.copied()
     }
     /// `metadata` when present and valid.
+    #[inline]
     pub fn metadata(&self) -> Option<&str> {
         self.metadata.as_str()
     }
     /// `backend_id` when present and valid.
+    #[inline]
     pub fn backend_id(&self) -> Option<&str> {
         self.backend_id.as_str()
     }
     /// `type` when present and valid.
+    #[inline]
     pub fn type_(&self) -> Option<&str> {
         self.type_.as_str()
     }
     /// `bootable` when present and valid.
+    #[inline]
     pub fn bootable(&self) -> Option<bool> {
         self.bootable.copied()
     }
     /// `runtime_state` when present and valid.
+    #[inline]
     pub fn runtime_state(&self) -> Option<&str> {
         self.runtime_state.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&str> {
         self.state.as_str()
     }
     /// `availability_zone` when present and valid.
+    #[inline]
     pub fn availability_zone(&self) -> Option<&str> {
         self.availability_zone.as_str()
     }
@@ -701,6 +770,7 @@ pub struct OpenstackTenantsPushSecurityGroupsRequest {
 }
 impl OpenstackTenantsPushSecurityGroupsRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             uuid: Nullable::Absent,
@@ -830,12 +900,14 @@ pub struct OpenstackTenantsTopologyRetrieveResponse {
 }
 impl OpenstackTenantsTopologyRetrieveResponse {
     /// `nodes` when present and valid.
+    #[inline]
     pub fn nodes(
         &self,
     ) -> Option<&[Lenient<models::OpenstackTenantsTopologyRetrieveResponseNode>]> {
         self.nodes.as_slice()
     }
     /// `edges` when present and valid.
+    #[inline]
     pub fn edges(
         &self,
     ) -> Option<&[Lenient<models::OpenstackTenantsTopologyRetrieveResponseEdge>]> {
@@ -860,14 +932,17 @@ pub struct OpenstackTenantsTopologyRetrieveResponseEdge {
 }
 impl OpenstackTenantsTopologyRetrieveResponseEdge {
     /// `source` when present and valid.
+    #[inline]
     pub fn source(&self) -> Option<&str> {
         self.source.as_str()
     }
     /// `target` when present and valid.
+    #[inline]
     pub fn target(&self) -> Option<&str> {
         self.target.as_str()
     }
     /// `kind` when present and valid.
+    #[inline]
     pub fn kind(&self) -> Option<&str> {
         self.kind.as_str()
     }
@@ -895,22 +970,27 @@ pub struct OpenstackTenantsTopologyRetrieveResponseNode {
 }
 impl OpenstackTenantsTopologyRetrieveResponseNode {
     /// `id` when present and valid.
+    #[inline]
     pub fn id(&self) -> Option<&str> {
         self.id.as_str()
     }
     /// `type` when present and valid.
+    #[inline]
     pub fn type_(&self) -> Option<&str> {
         self.type_.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<&str> {
         self.uuid.as_str()
     }
     /// `attrs` when present and valid.
+    #[inline]
     pub fn attrs(&self) -> Option<&serde_json::Value> {
         self.attrs.get()
     }

@@ -27,22 +27,27 @@ pub struct OpenstackVolumeAvailabilityZone {
 }
 impl OpenstackVolumeAvailabilityZone {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `settings` when present and valid.
+    #[inline]
     pub fn settings(&self) -> Option<&str> {
         self.settings.as_str()
     }
     /// `available` when present and valid.
+    #[inline]
     pub fn available(&self) -> Option<bool> {
         self.available.copied()
     }

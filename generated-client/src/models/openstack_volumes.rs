@@ -21,6 +21,7 @@ pub struct OpenStackVolumeExtendRequest {
 }
 impl OpenStackVolumeExtendRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(disk_size: i64) -> Self {
         Self {
             disk_size,
@@ -48,6 +49,7 @@ pub struct OpenStackVolumeRequest {
 }
 impl OpenStackVolumeRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -70,6 +72,7 @@ pub struct OpenStackVolumeRetypeRequest {
 }
 impl OpenStackVolumeRetypeRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(type_: impl Into<String>) -> Self {
         Self {
             type_: type_.into(),
@@ -110,6 +113,7 @@ pub struct VolumeAttachRequest {
 }
 impl VolumeAttachRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(instance: impl Into<String>) -> Self {
         Self {
             instance: instance.into(),

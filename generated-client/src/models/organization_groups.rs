@@ -24,6 +24,7 @@ pub struct OrganizationGroupRequest {
 }
 impl OrganizationGroupRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),

@@ -2068,6 +2068,7 @@ pub struct ConstanceSettingsRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl runtime::MultipartBody for ConstanceSettingsRequest {
+    #[inline]
     fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         match &self.site_name {
@@ -7361,6 +7362,7 @@ impl runtime::MultipartBody for ConstanceSettingsRequest {
         }
         Ok(parts)
     }
+    #[inline]
     fn has_files(&self) -> bool {
         self.powered_by_logo.is_value() || self.hero_image.is_value()
             || self.marketplace_hero_image.is_value()
@@ -7977,1210 +7979,1508 @@ pub struct OverrideSettingsRetrieveResponse {
 }
 impl OverrideSettingsRetrieveResponse {
     /// `SITE_NAME` when present and valid.
+    #[inline]
     pub fn site_name(&self) -> Option<&str> {
         self.site_name.as_str()
     }
     /// `SITE_DESCRIPTION` when present and valid.
+    #[inline]
     pub fn site_description(&self) -> Option<&str> {
         self.site_description.as_str()
     }
     /// `HOMEPORT_URL` when present and valid.
+    #[inline]
     pub fn homeport_url(&self) -> Option<&str> {
         self.homeport_url.as_str()
     }
     /// `RANCHER_USERNAME_INPUT_LABEL` when present and valid.
+    #[inline]
     pub fn rancher_username_input_label(&self) -> Option<&str> {
         self.rancher_username_input_label.as_str()
     }
     /// `DISCLAIMER_AREA_TEXT` when present and valid.
+    #[inline]
     pub fn disclaimer_area_text(&self) -> Option<&str> {
         self.disclaimer_area_text.as_str()
     }
     /// `SITE_ADDRESS` when present and valid.
+    #[inline]
     pub fn site_address(&self) -> Option<&str> {
         self.site_address.as_str()
     }
     /// `SITE_EMAIL` when present and valid.
+    #[inline]
     pub fn site_email(&self) -> Option<&str> {
         self.site_email.as_str()
     }
     /// `SITE_PHONE` when present and valid.
+    #[inline]
     pub fn site_phone(&self) -> Option<&str> {
         self.site_phone.as_str()
     }
     /// `CURRENCY_NAME` when present and valid.
+    #[inline]
     pub fn currency_name(&self) -> Option<&str> {
         self.currency_name.as_str()
     }
     /// `THUMBNAIL_SIZE` when present and valid.
+    #[inline]
     pub fn thumbnail_size(&self) -> Option<&str> {
         self.thumbnail_size.as_str()
     }
     /// `ENABLE_MARKDOWN_IMAGE_UPLOAD` when present and valid.
+    #[inline]
     pub fn enable_markdown_image_upload(&self) -> Option<bool> {
         self.enable_markdown_image_upload.copied()
     }
     /// `MARKDOWN_IMAGE_MAX_SIZE_MB` when present and valid.
+    #[inline]
     pub fn markdown_image_max_size_mb(&self) -> Option<i64> {
         self.markdown_image_max_size_mb.copied()
     }
     /// `ANONYMOUS_USER_CAN_VIEW_OFFERINGS` when present and valid.
+    #[inline]
     pub fn anonymous_user_can_view_offerings(&self) -> Option<bool> {
         self.anonymous_user_can_view_offerings.copied()
     }
     /// `SHOW_OFFERING_COVER_IMAGE` when present and valid.
+    #[inline]
     pub fn show_offering_cover_image(&self) -> Option<bool> {
         self.show_offering_cover_image.copied()
     }
     /// `ANONYMOUS_USER_CAN_VIEW_PLANS` when present and valid.
+    #[inline]
     pub fn anonymous_user_can_view_plans(&self) -> Option<bool> {
         self.anonymous_user_can_view_plans.copied()
     }
     /// `RESTRICTED_OFFERING_VISIBILITY_MODE` when present and valid.
+    #[inline]
     pub fn restricted_offering_visibility_mode(&self) -> Option<&str> {
         self.restricted_offering_visibility_mode.as_str()
     }
     /// `ALLOW_SERVICE_PROVIDER_OFFERING_MANAGEMENT` when present and valid.
+    #[inline]
     pub fn allow_service_provider_offering_management(&self) -> Option<bool> {
         self.allow_service_provider_offering_management.copied()
     }
     /// `NOTIFY_STAFF_ABOUT_APPROVALS` when present and valid.
+    #[inline]
     pub fn notify_staff_about_approvals(&self) -> Option<bool> {
         self.notify_staff_about_approvals.copied()
     }
     /// `NOTIFY_ABOUT_RESOURCE_CHANGE` when present and valid.
+    #[inline]
     pub fn notify_about_resource_change(&self) -> Option<bool> {
         self.notify_about_resource_change.copied()
     }
     /// `DISABLE_SENDING_NOTIFICATIONS_ABOUT_RESOURCE_UPDATE` when present and valid.
+    #[inline]
     pub fn disable_sending_notifications_about_resource_update(&self) -> Option<bool> {
         self.disable_sending_notifications_about_resource_update.copied()
     }
     /// `MARKETPLACE_LANDING_PAGE` when present and valid.
+    #[inline]
     pub fn marketplace_landing_page(&self) -> Option<&str> {
         self.marketplace_landing_page.as_str()
     }
     /// `MARKETPLACE_LAYOUT_MODE` when present and valid.
+    #[inline]
     pub fn marketplace_layout_mode(&self) -> Option<&str> {
         self.marketplace_layout_mode.as_str()
     }
     /// `MARKETPLACE_CARD_STYLE` when present and valid.
+    #[inline]
     pub fn marketplace_card_style(&self) -> Option<&str> {
         self.marketplace_card_style.as_str()
     }
     /// `ENABLE_STALE_RESOURCE_NOTIFICATIONS` when present and valid.
+    #[inline]
     pub fn enable_stale_resource_notifications(&self) -> Option<bool> {
         self.enable_stale_resource_notifications.copied()
     }
     /// `ENABLE_ISSUES_FOR_USER_SSH_KEY_CHANGES` when present and valid.
+    #[inline]
     pub fn enable_issues_for_user_ssh_key_changes(&self) -> Option<bool> {
         self.enable_issues_for_user_ssh_key_changes.copied()
     }
     /// `TELEMETRY_URL` when present and valid.
+    #[inline]
     pub fn telemetry_url(&self) -> Option<&str> {
         self.telemetry_url.as_str()
     }
     /// `TELEMETRY_VERSION` when present and valid.
+    #[inline]
     pub fn telemetry_version(&self) -> Option<i64> {
         self.telemetry_version.copied()
     }
     /// `SCRIPT_RUN_MODE` when present and valid.
+    #[inline]
     pub fn script_run_mode(&self) -> Option<&str> {
         self.script_run_mode.as_str()
     }
     /// `DOCKER_CLIENT` when present and valid.
+    #[inline]
     pub fn docker_client(&self) -> Option<&str> {
         self.docker_client.as_str()
     }
     /// `DOCKER_RUN_OPTIONS` when present and valid.
+    #[inline]
     pub fn docker_run_options(&self) -> Option<&str> {
         self.docker_run_options.as_str()
     }
     /// `DOCKER_SCRIPT_DIR` when present and valid.
+    #[inline]
     pub fn docker_script_dir(&self) -> Option<&str> {
         self.docker_script_dir.as_str()
     }
     /// `DOCKER_REMOVE_CONTAINER` when present and valid.
+    #[inline]
     pub fn docker_remove_container(&self) -> Option<bool> {
         self.docker_remove_container.copied()
     }
     /// `DOCKER_IMAGES` when present and valid.
+    #[inline]
     pub fn docker_images(&self) -> Option<&str> {
         self.docker_images.as_str()
     }
     /// `DOCKER_VOLUME_NAME` when present and valid.
+    #[inline]
     pub fn docker_volume_name(&self) -> Option<&str> {
         self.docker_volume_name.as_str()
     }
     /// `K8S_NAMESPACE` when present and valid.
+    #[inline]
     pub fn k8s_namespace(&self) -> Option<&str> {
         self.k8s_namespace.as_str()
     }
     /// `K8S_CONFIG_PATH` when present and valid.
+    #[inline]
     pub fn k8s_config_path(&self) -> Option<&str> {
         self.k8s_config_path.as_str()
     }
     /// `K8S_JOB_TIMEOUT` when present and valid.
+    #[inline]
     pub fn k8s_job_timeout(&self) -> Option<i64> {
         self.k8s_job_timeout.copied()
     }
     /// `ENABLE_STRICT_CHECK_ACCEPTING_INVITATION` when present and valid.
+    #[inline]
     pub fn enable_strict_check_accepting_invitation(&self) -> Option<bool> {
         self.enable_strict_check_accepting_invitation.copied()
     }
     /// `INVITATION_DISABLE_MULTIPLE_ROLES` when present and valid.
+    #[inline]
     pub fn invitation_disable_multiple_roles(&self) -> Option<bool> {
         self.invitation_disable_multiple_roles.copied()
     }
     /// `ONLY_ONE_PROJECT_MANAGER` when present and valid.
+    #[inline]
     pub fn only_one_project_manager(&self) -> Option<bool> {
         self.only_one_project_manager.copied()
     }
     /// `DEFAULT_IDP` when present and valid.
+    #[inline]
     pub fn default_idp(&self) -> Option<&serde_json::Value> {
         self.default_idp.get()
     }
     /// `DOCS_URL` when present and valid.
+    #[inline]
     pub fn docs_url(&self) -> Option<&str> {
         self.docs_url.as_str()
     }
     /// `SHORT_PAGE_TITLE` when present and valid.
+    #[inline]
     pub fn short_page_title(&self) -> Option<&str> {
         self.short_page_title.as_str()
     }
     /// `FULL_PAGE_TITLE` when present and valid.
+    #[inline]
     pub fn full_page_title(&self) -> Option<&str> {
         self.full_page_title.as_str()
     }
     /// `PROJECT_END_DATE_MANDATORY` when present and valid.
+    #[inline]
     pub fn project_end_date_mandatory(&self) -> Option<bool> {
         self.project_end_date_mandatory.copied()
     }
     /// `AFFILIATION_REQUIRED_AT_PROJECT_CREATION` when present and valid.
+    #[inline]
     pub fn affiliation_required_at_project_creation(&self) -> Option<bool> {
         self.affiliation_required_at_project_creation.copied()
     }
     /// `ENABLE_ORDER_START_DATE` when present and valid.
+    #[inline]
     pub fn enable_order_start_date(&self) -> Option<bool> {
         self.enable_order_start_date.copied()
     }
     /// `BRAND_COLOR` when present and valid.
+    #[inline]
     pub fn brand_color(&self) -> Option<&str> {
         self.brand_color.as_str()
     }
     /// `HERO_LINK_LABEL` when present and valid.
+    #[inline]
     pub fn hero_link_label(&self) -> Option<&str> {
         self.hero_link_label.as_str()
     }
     /// `HERO_LINK_URL` when present and valid.
+    #[inline]
     pub fn hero_link_url(&self) -> Option<&str> {
         self.hero_link_url.as_str()
     }
     /// `SUPPORT_PORTAL_URL` when present and valid.
+    #[inline]
     pub fn support_portal_url(&self) -> Option<&str> {
         self.support_portal_url.as_str()
     }
     /// `COMMON_FOOTER_TEXT` when present and valid.
+    #[inline]
     pub fn common_footer_text(&self) -> Option<&str> {
         self.common_footer_text.as_str()
     }
     /// `COMMON_FOOTER_HTML` when present and valid.
+    #[inline]
     pub fn common_footer_html(&self) -> Option<&str> {
         self.common_footer_html.as_str()
     }
     /// `LANGUAGE_CHOICES` when present and valid.
+    #[inline]
     pub fn language_choices(&self) -> Option<&str> {
         self.language_choices.as_str()
     }
     /// `DISABLE_DARK_THEME` when present and valid.
+    #[inline]
     pub fn disable_dark_theme(&self) -> Option<bool> {
         self.disable_dark_theme.copied()
     }
     /// `POWERED_BY_LOGO` when present and valid.
+    #[inline]
     pub fn powered_by_logo(&self) -> Option<&str> {
         self.powered_by_logo.as_str()
     }
     /// `HERO_IMAGE` when present and valid.
+    #[inline]
     pub fn hero_image(&self) -> Option<&str> {
         self.hero_image.as_str()
     }
     /// `MARKETPLACE_HERO_IMAGE` when present and valid.
+    #[inline]
     pub fn marketplace_hero_image(&self) -> Option<&str> {
         self.marketplace_hero_image.as_str()
     }
     /// `CALL_MANAGEMENT_HERO_IMAGE` when present and valid.
+    #[inline]
     pub fn call_management_hero_image(&self) -> Option<&str> {
         self.call_management_hero_image.as_str()
     }
     /// `SIDEBAR_LOGO` when present and valid.
+    #[inline]
     pub fn sidebar_logo(&self) -> Option<&str> {
         self.sidebar_logo.as_str()
     }
     /// `SIDEBAR_LOGO_DARK` when present and valid.
+    #[inline]
     pub fn sidebar_logo_dark(&self) -> Option<&str> {
         self.sidebar_logo_dark.as_str()
     }
     /// `SIDEBAR_LOGO_MOBILE` when present and valid.
+    #[inline]
     pub fn sidebar_logo_mobile(&self) -> Option<&str> {
         self.sidebar_logo_mobile.as_str()
     }
     /// `SIDEBAR_STYLE` when present and valid.
+    #[inline]
     pub fn sidebar_style(&self) -> Option<&str> {
         self.sidebar_style.as_str()
     }
     /// `FONT_FAMILY` when present and valid.
+    #[inline]
     pub fn font_family(&self) -> Option<&str> {
         self.font_family.as_str()
     }
     /// `LOGIN_LOGO` when present and valid.
+    #[inline]
     pub fn login_logo(&self) -> Option<&str> {
         self.login_logo.as_str()
     }
     /// `LOGIN_LOGO_MULTILINGUAL` when present and valid.
+    #[inline]
     pub fn login_logo_multilingual(&self) -> Option<&serde_json::Value> {
         self.login_logo_multilingual.get()
     }
     /// `LOGIN_PAGE_LAYOUT` when present and valid.
+    #[inline]
     pub fn login_page_layout(&self) -> Option<&str> {
         self.login_page_layout.as_str()
     }
     /// `LOGIN_PAGE_VIDEO_URL` when present and valid.
+    #[inline]
     pub fn login_page_video_url(&self) -> Option<&str> {
         self.login_page_video_url.as_str()
     }
     /// `LOGIN_PAGE_STATS` when present and valid.
+    #[inline]
     pub fn login_page_stats(&self) -> Option<&[Lenient<serde_json::Value>]> {
         self.login_page_stats.as_slice()
     }
     /// `LOGIN_PAGE_CAROUSEL_SLIDES` when present and valid.
+    #[inline]
     pub fn login_page_carousel_slides(&self) -> Option<&[Lenient<serde_json::Value>]> {
         self.login_page_carousel_slides.as_slice()
     }
     /// `LOGIN_PAGE_NEWS` when present and valid.
+    #[inline]
     pub fn login_page_news(&self) -> Option<&[Lenient<serde_json::Value>]> {
         self.login_page_news.as_slice()
     }
     /// `FAVICON` when present and valid.
+    #[inline]
     pub fn favicon(&self) -> Option<&str> {
         self.favicon.as_str()
     }
     /// `OFFERING_LOGO_PLACEHOLDER` when present and valid.
+    #[inline]
     pub fn offering_logo_placeholder(&self) -> Option<&str> {
         self.offering_logo_placeholder.as_str()
     }
     /// `DISCLAIMER_AREA_LOGO` when present and valid.
+    #[inline]
     pub fn disclaimer_area_logo(&self) -> Option<&str> {
         self.disclaimer_area_logo.as_str()
     }
     /// `WALDUR_SUPPORT_ENABLED` when present and valid.
+    #[inline]
     pub fn waldur_support_enabled(&self) -> Option<bool> {
         self.waldur_support_enabled.copied()
     }
     /// `WALDUR_SUPPORT_ACTIVE_BACKEND_TYPE` when present and valid.
+    #[inline]
     pub fn waldur_support_active_backend_type(&self) -> Option<&str> {
         self.waldur_support_active_backend_type.as_str()
     }
     /// `WALDUR_SUPPORT_DISPLAY_REQUEST_TYPE` when present and valid.
+    #[inline]
     pub fn waldur_support_display_request_type(&self) -> Option<bool> {
         self.waldur_support_display_request_type.copied()
     }
     /// `ATLASSIAN_MAP_WALDUR_USERS_TO_SERVICEDESK_AGENTS` when present and valid.
+    #[inline]
     pub fn atlassian_map_waldur_users_to_servicedesk_agents(&self) -> Option<bool> {
         self.atlassian_map_waldur_users_to_servicedesk_agents.copied()
     }
     /// `ATLASSIAN_API_URL` when present and valid.
+    #[inline]
     pub fn atlassian_api_url(&self) -> Option<&str> {
         self.atlassian_api_url.as_str()
     }
     /// `ATLASSIAN_USERNAME` when present and valid.
+    #[inline]
     pub fn atlassian_username(&self) -> Option<&str> {
         self.atlassian_username.as_str()
     }
     /// `ATLASSIAN_PASSWORD` when present and valid.
+    #[inline]
     pub fn atlassian_password(&self) -> Option<&str> {
         self.atlassian_password.as_str()
     }
     /// `ATLASSIAN_EMAIL` when present and valid.
+    #[inline]
     pub fn atlassian_email(&self) -> Option<&str> {
         self.atlassian_email.as_str()
     }
     /// `ATLASSIAN_USE_OLD_API` when present and valid.
+    #[inline]
     pub fn atlassian_use_old_api(&self) -> Option<bool> {
         self.atlassian_use_old_api.copied()
     }
     /// `ATLASSIAN_TOKEN` when present and valid.
+    #[inline]
     pub fn atlassian_token(&self) -> Option<&str> {
         self.atlassian_token.as_str()
     }
     /// `ATLASSIAN_PERSONAL_ACCESS_TOKEN` when present and valid.
+    #[inline]
     pub fn atlassian_personal_access_token(&self) -> Option<&str> {
         self.atlassian_personal_access_token.as_str()
     }
     /// `ATLASSIAN_OAUTH2_CLIENT_ID` when present and valid.
+    #[inline]
     pub fn atlassian_oauth2_client_id(&self) -> Option<&str> {
         self.atlassian_oauth2_client_id.as_str()
     }
     /// `ATLASSIAN_OAUTH2_ACCESS_TOKEN` when present and valid.
+    #[inline]
     pub fn atlassian_oauth2_access_token(&self) -> Option<&str> {
         self.atlassian_oauth2_access_token.as_str()
     }
     /// `ATLASSIAN_OAUTH2_TOKEN_TYPE` when present and valid.
+    #[inline]
     pub fn atlassian_oauth2_token_type(&self) -> Option<&str> {
         self.atlassian_oauth2_token_type.as_str()
     }
     /// `ATLASSIAN_VERIFY_SSL` when present and valid.
+    #[inline]
     pub fn atlassian_verify_ssl(&self) -> Option<bool> {
         self.atlassian_verify_ssl.copied()
     }
     /// `ATLASSIAN_PROJECT_ID` when present and valid.
+    #[inline]
     pub fn atlassian_project_id(&self) -> Option<&str> {
         self.atlassian_project_id.as_str()
     }
     /// `ATLASSIAN_SHARED_USERNAME` when present and valid.
+    #[inline]
     pub fn atlassian_shared_username(&self) -> Option<bool> {
         self.atlassian_shared_username.copied()
     }
     /// `ATLASSIAN_CUSTOM_ISSUE_FIELD_MAPPING_ENABLED` when present and valid.
+    #[inline]
     pub fn atlassian_custom_issue_field_mapping_enabled(&self) -> Option<bool> {
         self.atlassian_custom_issue_field_mapping_enabled.copied()
     }
     /// `ATLASSIAN_DEFAULT_OFFERING_ISSUE_TYPE` when present and valid.
+    #[inline]
     pub fn atlassian_default_offering_issue_type(&self) -> Option<&str> {
         self.atlassian_default_offering_issue_type.as_str()
     }
     /// `ATLASSIAN_EXCLUDED_ATTACHMENT_TYPES` when present and valid.
+    #[inline]
     pub fn atlassian_excluded_attachment_types(&self) -> Option<&str> {
         self.atlassian_excluded_attachment_types.as_str()
     }
     /// `ATLASSIAN_DESCRIPTION_TEMPLATE` when present and valid.
+    #[inline]
     pub fn atlassian_description_template(&self) -> Option<&str> {
         self.atlassian_description_template.as_str()
     }
     /// `ATLASSIAN_SUMMARY_TEMPLATE` when present and valid.
+    #[inline]
     pub fn atlassian_summary_template(&self) -> Option<&str> {
         self.atlassian_summary_template.as_str()
     }
     /// `ATLASSIAN_AFFECTED_RESOURCE_FIELD` when present and valid.
+    #[inline]
     pub fn atlassian_affected_resource_field(&self) -> Option<&str> {
         self.atlassian_affected_resource_field.as_str()
     }
     /// `ATLASSIAN_IMPACT_FIELD` when present and valid.
+    #[inline]
     pub fn atlassian_impact_field(&self) -> Option<&str> {
         self.atlassian_impact_field.as_str()
     }
     /// `ATLASSIAN_ORGANISATION_FIELD` when present and valid.
+    #[inline]
     pub fn atlassian_organisation_field(&self) -> Option<&str> {
         self.atlassian_organisation_field.as_str()
     }
     /// `ATLASSIAN_RESOLUTION_SLA_FIELD` when present and valid.
+    #[inline]
     pub fn atlassian_resolution_sla_field(&self) -> Option<&str> {
         self.atlassian_resolution_sla_field.as_str()
     }
     /// `ATLASSIAN_PROJECT_FIELD` when present and valid.
+    #[inline]
     pub fn atlassian_project_field(&self) -> Option<&str> {
         self.atlassian_project_field.as_str()
     }
     /// `ATLASSIAN_REPORTER_FIELD` when present and valid.
+    #[inline]
     pub fn atlassian_reporter_field(&self) -> Option<&str> {
         self.atlassian_reporter_field.as_str()
     }
     /// `ATLASSIAN_CALLER_FIELD` when present and valid.
+    #[inline]
     pub fn atlassian_caller_field(&self) -> Option<&str> {
         self.atlassian_caller_field.as_str()
     }
     /// `ATLASSIAN_SLA_FIELD` when present and valid.
+    #[inline]
     pub fn atlassian_sla_field(&self) -> Option<&str> {
         self.atlassian_sla_field.as_str()
     }
     /// `ATLASSIAN_LINKED_ISSUE_TYPE` when present and valid.
+    #[inline]
     pub fn atlassian_linked_issue_type(&self) -> Option<&str> {
         self.atlassian_linked_issue_type.as_str()
     }
     /// `ATLASSIAN_SATISFACTION_FIELD` when present and valid.
+    #[inline]
     pub fn atlassian_satisfaction_field(&self) -> Option<&str> {
         self.atlassian_satisfaction_field.as_str()
     }
     /// `ATLASSIAN_REQUEST_FEEDBACK_FIELD` when present and valid.
+    #[inline]
     pub fn atlassian_request_feedback_field(&self) -> Option<&str> {
         self.atlassian_request_feedback_field.as_str()
     }
     /// `ATLASSIAN_TEMPLATE_FIELD` when present and valid.
+    #[inline]
     pub fn atlassian_template_field(&self) -> Option<&str> {
         self.atlassian_template_field.as_str()
     }
     /// `ATLASSIAN_WALDUR_BACKEND_ID_FIELD` when present and valid.
+    #[inline]
     pub fn atlassian_waldur_backend_id_field(&self) -> Option<&str> {
         self.atlassian_waldur_backend_id_field.as_str()
     }
     /// `JIRA_WEBHOOK_SHARED_SECRET` when present and valid.
+    #[inline]
     pub fn jira_webhook_shared_secret(&self) -> Option<&str> {
         self.jira_webhook_shared_secret.as_str()
     }
     /// `ZAMMAD_API_URL` when present and valid.
+    #[inline]
     pub fn zammad_api_url(&self) -> Option<&str> {
         self.zammad_api_url.as_str()
     }
     /// `ZAMMAD_TOKEN` when present and valid.
+    #[inline]
     pub fn zammad_token(&self) -> Option<&str> {
         self.zammad_token.as_str()
     }
     /// `ZAMMAD_GROUP` when present and valid.
+    #[inline]
     pub fn zammad_group(&self) -> Option<&str> {
         self.zammad_group.as_str()
     }
     /// `ZAMMAD_ARTICLE_TYPE` when present and valid.
+    #[inline]
     pub fn zammad_article_type(&self) -> Option<&str> {
         self.zammad_article_type.as_str()
     }
     /// `ZAMMAD_COMMENT_MARKER` when present and valid.
+    #[inline]
     pub fn zammad_comment_marker(&self) -> Option<&str> {
         self.zammad_comment_marker.as_str()
     }
     /// `ZAMMAD_COMMENT_PREFIX` when present and valid.
+    #[inline]
     pub fn zammad_comment_prefix(&self) -> Option<&str> {
         self.zammad_comment_prefix.as_str()
     }
     /// `ZAMMAD_COMMENT_COOLDOWN_DURATION` when present and valid.
+    #[inline]
     pub fn zammad_comment_cooldown_duration(&self) -> Option<i64> {
         self.zammad_comment_cooldown_duration.copied()
     }
     /// `ZAMMAD_WEBHOOK_SHARED_SECRET` when present and valid.
+    #[inline]
     pub fn zammad_webhook_shared_secret(&self) -> Option<&str> {
         self.zammad_webhook_shared_secret.as_str()
     }
     /// `SMAX_API_URL` when present and valid.
+    #[inline]
     pub fn smax_api_url(&self) -> Option<&str> {
         self.smax_api_url.as_str()
     }
     /// `SMAX_TENANT_ID` when present and valid.
+    #[inline]
     pub fn smax_tenant_id(&self) -> Option<&str> {
         self.smax_tenant_id.as_str()
     }
     /// `SMAX_LOGIN` when present and valid.
+    #[inline]
     pub fn smax_login(&self) -> Option<&str> {
         self.smax_login.as_str()
     }
     /// `SMAX_PASSWORD` when present and valid.
+    #[inline]
     pub fn smax_password(&self) -> Option<&str> {
         self.smax_password.as_str()
     }
     /// `SMAX_ORGANISATION_FIELD` when present and valid.
+    #[inline]
     pub fn smax_organisation_field(&self) -> Option<&str> {
         self.smax_organisation_field.as_str()
     }
     /// `SMAX_PROJECT_FIELD` when present and valid.
+    #[inline]
     pub fn smax_project_field(&self) -> Option<&str> {
         self.smax_project_field.as_str()
     }
     /// `SMAX_AFFECTED_RESOURCE_FIELD` when present and valid.
+    #[inline]
     pub fn smax_affected_resource_field(&self) -> Option<&str> {
         self.smax_affected_resource_field.as_str()
     }
     /// `SMAX_TIMES_TO_PULL` when present and valid.
+    #[inline]
     pub fn smax_times_to_pull(&self) -> Option<i64> {
         self.smax_times_to_pull.copied()
     }
     /// `SMAX_SECONDS_TO_WAIT` when present and valid.
+    #[inline]
     pub fn smax_seconds_to_wait(&self) -> Option<i64> {
         self.smax_seconds_to_wait.copied()
     }
     /// `SMAX_CREATION_SOURCE_NAME` when present and valid.
+    #[inline]
     pub fn smax_creation_source_name(&self) -> Option<&str> {
         self.smax_creation_source_name.as_str()
     }
     /// `SMAX_REQUESTS_OFFERING` when present and valid.
+    #[inline]
     pub fn smax_requests_offering(&self) -> Option<&str> {
         self.smax_requests_offering.as_str()
     }
     /// `SMAX_VERIFY_SSL` when present and valid.
+    #[inline]
     pub fn smax_verify_ssl(&self) -> Option<bool> {
         self.smax_verify_ssl.copied()
     }
     /// `SMAX_CERTIFICATE` when present and valid.
+    #[inline]
     pub fn smax_certificate(&self) -> Option<&str> {
         self.smax_certificate.as_str()
     }
     /// `SMAX_WEBHOOK_SHARED_SECRET` when present and valid.
+    #[inline]
     pub fn smax_webhook_shared_secret(&self) -> Option<&str> {
         self.smax_webhook_shared_secret.as_str()
     }
     /// `ENABLE_MOCK_SERVICE_ACCOUNT_BACKEND` when present and valid.
+    #[inline]
     pub fn enable_mock_service_account_backend(&self) -> Option<bool> {
         self.enable_mock_service_account_backend.copied()
     }
     /// `ENABLE_MOCK_COURSE_ACCOUNT_BACKEND` when present and valid.
+    #[inline]
     pub fn enable_mock_course_account_backend(&self) -> Option<bool> {
         self.enable_mock_course_account_backend.copied()
     }
     /// `PROPOSAL_REVIEW_DURATION` when present and valid.
+    #[inline]
     pub fn proposal_review_duration(&self) -> Option<i64> {
         self.proposal_review_duration.copied()
     }
     /// `ORCID_CLIENT_ID` when present and valid.
+    #[inline]
     pub fn orcid_client_id(&self) -> Option<&str> {
         self.orcid_client_id.as_str()
     }
     /// `ORCID_CLIENT_SECRET` when present and valid.
+    #[inline]
     pub fn orcid_client_secret(&self) -> Option<&str> {
         self.orcid_client_secret.as_str()
     }
     /// `ORCID_REDIRECT_URI` when present and valid.
+    #[inline]
     pub fn orcid_redirect_uri(&self) -> Option<&str> {
         self.orcid_redirect_uri.as_str()
     }
     /// `ORCID_API_URL` when present and valid.
+    #[inline]
     pub fn orcid_api_url(&self) -> Option<&str> {
         self.orcid_api_url.as_str()
     }
     /// `ORCID_AUTH_URL` when present and valid.
+    #[inline]
     pub fn orcid_auth_url(&self) -> Option<&str> {
         self.orcid_auth_url.as_str()
     }
     /// `ORCID_SANDBOX_MODE` when present and valid.
+    #[inline]
     pub fn orcid_sandbox_mode(&self) -> Option<bool> {
         self.orcid_sandbox_mode.copied()
     }
     /// `SEMANTIC_SCHOLAR_API_KEY` when present and valid.
+    #[inline]
     pub fn semantic_scholar_api_key(&self) -> Option<&str> {
         self.semantic_scholar_api_key.as_str()
     }
     /// `CROSSREF_MAILTO` when present and valid.
+    #[inline]
     pub fn crossref_mailto(&self) -> Option<&str> {
         self.crossref_mailto.as_str()
     }
     /// `REVIEWER_PROFILES_ENABLED` when present and valid.
+    #[inline]
     pub fn reviewer_profiles_enabled(&self) -> Option<bool> {
         self.reviewer_profiles_enabled.copied()
     }
     /// `COI_DETECTION_ENABLED` when present and valid.
+    #[inline]
     pub fn coi_detection_enabled(&self) -> Option<bool> {
         self.coi_detection_enabled.copied()
     }
     /// `COI_DISCLOSURE_REQUIRED` when present and valid.
+    #[inline]
     pub fn coi_disclosure_required(&self) -> Option<bool> {
         self.coi_disclosure_required.copied()
     }
     /// `AUTOMATED_MATCHING_ENABLED` when present and valid.
+    #[inline]
     pub fn automated_matching_enabled(&self) -> Option<bool> {
         self.automated_matching_enabled.copied()
     }
     /// `COI_COAUTHORSHIP_LOOKBACK_YEARS` when present and valid.
+    #[inline]
     pub fn coi_coauthorship_lookback_years(&self) -> Option<i64> {
         self.coi_coauthorship_lookback_years.copied()
     }
     /// `COI_COAUTHORSHIP_THRESHOLD_PAPERS` when present and valid.
+    #[inline]
     pub fn coi_coauthorship_threshold_papers(&self) -> Option<i64> {
         self.coi_coauthorship_threshold_papers.copied()
     }
     /// `COI_INSTITUTIONAL_LOOKBACK_YEARS` when present and valid.
+    #[inline]
     pub fn coi_institutional_lookback_years(&self) -> Option<i64> {
         self.coi_institutional_lookback_years.copied()
     }
     /// `USER_TABLE_COLUMNS` when present and valid.
+    #[inline]
     pub fn user_table_columns(&self) -> Option<&str> {
         self.user_table_columns.as_str()
     }
     /// `AUTO_APPROVE_USER_TOS` when present and valid.
+    #[inline]
     pub fn auto_approve_user_tos(&self) -> Option<bool> {
         self.auto_approve_user_tos.copied()
     }
     /// `FREEIPA_ENABLED` when present and valid.
+    #[inline]
     pub fn freeipa_enabled(&self) -> Option<bool> {
         self.freeipa_enabled.copied()
     }
     /// `FREEIPA_HOSTNAME` when present and valid.
+    #[inline]
     pub fn freeipa_hostname(&self) -> Option<&str> {
         self.freeipa_hostname.as_str()
     }
     /// `FREEIPA_USERNAME` when present and valid.
+    #[inline]
     pub fn freeipa_username(&self) -> Option<&str> {
         self.freeipa_username.as_str()
     }
     /// `FREEIPA_PASSWORD` when present and valid.
+    #[inline]
     pub fn freeipa_password(&self) -> Option<&str> {
         self.freeipa_password.as_str()
     }
     /// `FREEIPA_VERIFY_SSL` when present and valid.
+    #[inline]
     pub fn freeipa_verify_ssl(&self) -> Option<bool> {
         self.freeipa_verify_ssl.copied()
     }
     /// `FREEIPA_USERNAME_PREFIX` when present and valid.
+    #[inline]
     pub fn freeipa_username_prefix(&self) -> Option<&str> {
         self.freeipa_username_prefix.as_str()
     }
     /// `FREEIPA_GROUPNAME_PREFIX` when present and valid.
+    #[inline]
     pub fn freeipa_groupname_prefix(&self) -> Option<&str> {
         self.freeipa_groupname_prefix.as_str()
     }
     /// `FREEIPA_BLACKLISTED_USERNAMES` when present and valid.
+    #[inline]
     pub fn freeipa_blacklisted_usernames(&self) -> Option<&[Lenient<String>]> {
         self.freeipa_blacklisted_usernames.as_slice()
     }
     /// `FREEIPA_GROUP_SYNCHRONIZATION_ENABLED` when present and valid.
+    #[inline]
     pub fn freeipa_group_synchronization_enabled(&self) -> Option<bool> {
         self.freeipa_group_synchronization_enabled.copied()
     }
     /// `SCIM_MEMBERSHIP_SYNC_ENABLED` when present and valid.
+    #[inline]
     pub fn scim_membership_sync_enabled(&self) -> Option<bool> {
         self.scim_membership_sync_enabled.copied()
     }
     /// `SCIM_API_URL` when present and valid.
+    #[inline]
     pub fn scim_api_url(&self) -> Option<&str> {
         self.scim_api_url.as_str()
     }
     /// `SCIM_API_KEY` when present and valid.
+    #[inline]
     pub fn scim_api_key(&self) -> Option<&str> {
         self.scim_api_key.as_str()
     }
     /// `SCIM_URN_NAMESPACE` when present and valid.
+    #[inline]
     pub fn scim_urn_namespace(&self) -> Option<&str> {
         self.scim_urn_namespace.as_str()
     }
     /// `SCIM_INBOUND_ENABLED` when present and valid.
+    #[inline]
     pub fn scim_inbound_enabled(&self) -> Option<bool> {
         self.scim_inbound_enabled.copied()
     }
     /// `SCIM_INBOUND_SOURCE_NAME` when present and valid.
+    #[inline]
     pub fn scim_inbound_source_name(&self) -> Option<&str> {
         self.scim_inbound_source_name.as_str()
     }
     /// `SCIM_INBOUND_ALLOWED_ATTRIBUTES` when present and valid.
+    #[inline]
     pub fn scim_inbound_allowed_attributes(
         &self,
     ) -> Option<&[Lenient<serde_json::Value>]> {
         self.scim_inbound_allowed_attributes.as_slice()
     }
     /// `SCIM_PULL_API_URL` when present and valid.
+    #[inline]
     pub fn scim_pull_api_url(&self) -> Option<&str> {
         self.scim_pull_api_url.as_str()
     }
     /// `SCIM_PULL_API_KEY` when present and valid.
+    #[inline]
     pub fn scim_pull_api_key(&self) -> Option<&str> {
         self.scim_pull_api_key.as_str()
     }
     /// `SCIM_PULL_SOURCE_NAME` when present and valid.
+    #[inline]
     pub fn scim_pull_source_name(&self) -> Option<&str> {
         self.scim_pull_source_name.as_str()
     }
     /// `KEYCLOAK_ICON` when present and valid.
+    #[inline]
     pub fn keycloak_icon(&self) -> Option<&str> {
         self.keycloak_icon.as_str()
     }
     /// `COUNTRIES` when present and valid.
+    #[inline]
     pub fn countries(&self) -> Option<&[Lenient<String>]> {
         self.countries.as_slice()
     }
     /// `OIDC_AUTH_URL` when present and valid.
+    #[inline]
     pub fn oidc_auth_url(&self) -> Option<&str> {
         self.oidc_auth_url.as_str()
     }
     /// `OIDC_INTROSPECTION_URL` when present and valid.
+    #[inline]
     pub fn oidc_introspection_url(&self) -> Option<&str> {
         self.oidc_introspection_url.as_str()
     }
     /// `OIDC_CLIENT_ID` when present and valid.
+    #[inline]
     pub fn oidc_client_id(&self) -> Option<&str> {
         self.oidc_client_id.as_str()
     }
     /// `OIDC_CLIENT_SECRET` when present and valid.
+    #[inline]
     pub fn oidc_client_secret(&self) -> Option<&str> {
         self.oidc_client_secret.as_str()
     }
     /// `OIDC_USER_FIELD` when present and valid.
+    #[inline]
     pub fn oidc_user_field(&self) -> Option<&str> {
         self.oidc_user_field.as_str()
     }
     /// `OIDC_CACHE_TIMEOUT` when present and valid.
+    #[inline]
     pub fn oidc_cache_timeout(&self) -> Option<i64> {
         self.oidc_cache_timeout.copied()
     }
     /// `OIDC_ACCESS_TOKEN_ENABLED` when present and valid.
+    #[inline]
     pub fn oidc_access_token_enabled(&self) -> Option<bool> {
         self.oidc_access_token_enabled.copied()
     }
     /// `OIDC_BLOCK_CREATION_OF_UNINVITED_USERS` when present and valid.
+    #[inline]
     pub fn oidc_block_creation_of_uninvited_users(&self) -> Option<bool> {
         self.oidc_block_creation_of_uninvited_users.copied()
     }
     /// `OIDC_BLOCK_CREATION_OF_UNINVITED_USERS_RESPONSE_MESSAGE` when present and valid.
+    #[inline]
     pub fn oidc_block_creation_of_uninvited_users_response_message(
         &self,
     ) -> Option<&str> {
         self.oidc_block_creation_of_uninvited_users_response_message.as_str()
     }
     /// `OIDC_MATCHMAKING_BY_EMAIL` when present and valid.
+    #[inline]
     pub fn oidc_matchmaking_by_email(&self) -> Option<bool> {
         self.oidc_matchmaking_by_email.copied()
     }
     /// `OIDC_DEFAULT_LOGOUT_URL` when present and valid.
+    #[inline]
     pub fn oidc_default_logout_url(&self) -> Option<&str> {
         self.oidc_default_logout_url.as_str()
     }
     /// `DEACTIVATE_USER_IF_NO_ROLES` when present and valid.
+    #[inline]
     pub fn deactivate_user_if_no_roles(&self) -> Option<bool> {
         self.deactivate_user_if_no_roles.copied()
     }
     /// `WALDUR_AUTH_SOCIAL_ROLE_CLAIM` when present and valid.
+    #[inline]
     pub fn waldur_auth_social_role_claim(&self) -> Option<&str> {
         self.waldur_auth_social_role_claim.as_str()
     }
     /// `REMOTE_EDUTEAMS_REFRESH_TOKEN` when present and valid.
+    #[inline]
     pub fn remote_eduteams_refresh_token(&self) -> Option<&str> {
         self.remote_eduteams_refresh_token.as_str()
     }
     /// `DEFAULT_OFFERING_USER_ATTRIBUTES` when present and valid.
+    #[inline]
     pub fn default_offering_user_attributes(
         &self,
     ) -> Option<&[Lenient<serde_json::Value>]> {
         self.default_offering_user_attributes.as_slice()
     }
     /// `DEFAULT_CALL_USER_ATTRIBUTES` when present and valid.
+    #[inline]
     pub fn default_call_user_attributes(&self) -> Option<&[Lenient<serde_json::Value>]> {
         self.default_call_user_attributes.as_slice()
     }
     /// `INVITATION_ALLOWED_FIELDS` when present and valid.
+    #[inline]
     pub fn invitation_allowed_fields(&self) -> Option<&[Lenient<serde_json::Value>]> {
         self.invitation_allowed_fields.as_slice()
     }
     /// `ENABLED_USER_PROFILE_ATTRIBUTES` when present and valid.
+    #[inline]
     pub fn enabled_user_profile_attributes(
         &self,
     ) -> Option<&[Lenient<serde_json::Value>]> {
         self.enabled_user_profile_attributes.as_slice()
     }
     /// `MANDATORY_USER_ATTRIBUTES` when present and valid.
+    #[inline]
     pub fn mandatory_user_attributes(&self) -> Option<&[Lenient<serde_json::Value>]> {
         self.mandatory_user_attributes.as_slice()
     }
     /// `ENFORCE_MANDATORY_USER_ATTRIBUTES` when present and valid.
+    #[inline]
     pub fn enforce_mandatory_user_attributes(&self) -> Option<bool> {
         self.enforce_mandatory_user_attributes.copied()
     }
     /// `MAINTENANCE_ANNOUNCEMENT_NOTIFY_BEFORE_MINUTES` when present and valid.
+    #[inline]
     pub fn maintenance_announcement_notify_before_minutes(&self) -> Option<i64> {
         self.maintenance_announcement_notify_before_minutes.copied()
     }
     /// `MAINTENANCE_ANNOUNCEMENT_TRAILING_BUFFER_MINUTES` when present and valid.
+    #[inline]
     pub fn maintenance_announcement_trailing_buffer_minutes(&self) -> Option<i64> {
         self.maintenance_announcement_trailing_buffer_minutes.copied()
     }
     /// `MAINTENANCE_ANNOUNCEMENT_NOTIFY_SYSTEM` when present and valid.
+    #[inline]
     pub fn maintenance_announcement_notify_system(
         &self,
     ) -> Option<&[Lenient<serde_json::Value>]> {
         self.maintenance_announcement_notify_system.as_slice()
     }
     /// `ENFORCE_USER_CONSENT_FOR_OFFERINGS` when present and valid.
+    #[inline]
     pub fn enforce_user_consent_for_offerings(&self) -> Option<bool> {
         self.enforce_user_consent_for_offerings.copied()
     }
     /// `ENFORCE_OFFERING_USER_PROFILE_COMPLETENESS` when present and valid.
+    #[inline]
     pub fn enforce_offering_user_profile_completeness(&self) -> Option<bool> {
         self.enforce_offering_user_profile_completeness.copied()
     }
     /// `DISABLED_OFFERING_TYPES` when present and valid.
+    #[inline]
     pub fn disabled_offering_types(&self) -> Option<&[Lenient<serde_json::Value>]> {
         self.disabled_offering_types.as_slice()
     }
     /// `ONBOARDING_VALIDATION_METHODS` when present and valid.
+    #[inline]
     pub fn onboarding_validation_methods(
         &self,
     ) -> Option<&[Lenient<serde_json::Value>]> {
         self.onboarding_validation_methods.as_slice()
     }
     /// `ONBOARDING_VERIFICATION_EXPIRY_HOURS` when present and valid.
+    #[inline]
     pub fn onboarding_verification_expiry_hours(&self) -> Option<i64> {
         self.onboarding_verification_expiry_hours.copied()
     }
     /// `ONBOARDING_ARIREGISTER_BASE_URL` when present and valid.
+    #[inline]
     pub fn onboarding_ariregister_base_url(&self) -> Option<&str> {
         self.onboarding_ariregister_base_url.as_str()
     }
     /// `ONBOARDING_ARIREGISTER_USERNAME` when present and valid.
+    #[inline]
     pub fn onboarding_ariregister_username(&self) -> Option<&str> {
         self.onboarding_ariregister_username.as_str()
     }
     /// `ONBOARDING_ARIREGISTER_PASSWORD` when present and valid.
+    #[inline]
     pub fn onboarding_ariregister_password(&self) -> Option<&str> {
         self.onboarding_ariregister_password.as_str()
     }
     /// `ONBOARDING_ARIREGISTER_TIMEOUT` when present and valid.
+    #[inline]
     pub fn onboarding_ariregister_timeout(&self) -> Option<i64> {
         self.onboarding_ariregister_timeout.copied()
     }
     /// `ONBOARDING_WICO_API_URL` when present and valid.
+    #[inline]
     pub fn onboarding_wico_api_url(&self) -> Option<&str> {
         self.onboarding_wico_api_url.as_str()
     }
     /// `ONBOARDING_WICO_TOKEN` when present and valid.
+    #[inline]
     pub fn onboarding_wico_token(&self) -> Option<&str> {
         self.onboarding_wico_token.as_str()
     }
     /// `ONBOARDING_BOLAGSVERKET_API_URL` when present and valid.
+    #[inline]
     pub fn onboarding_bolagsverket_api_url(&self) -> Option<&str> {
         self.onboarding_bolagsverket_api_url.as_str()
     }
     /// `ONBOARDING_BOLAGSVERKET_TOKEN_API_URL` when present and valid.
+    #[inline]
     pub fn onboarding_bolagsverket_token_api_url(&self) -> Option<&str> {
         self.onboarding_bolagsverket_token_api_url.as_str()
     }
     /// `ONBOARDING_BOLAGSVERKET_CLIENT_ID` when present and valid.
+    #[inline]
     pub fn onboarding_bolagsverket_client_id(&self) -> Option<&str> {
         self.onboarding_bolagsverket_client_id.as_str()
     }
     /// `ONBOARDING_BOLAGSVERKET_CLIENT_SECRET` when present and valid.
+    #[inline]
     pub fn onboarding_bolagsverket_client_secret(&self) -> Option<&str> {
         self.onboarding_bolagsverket_client_secret.as_str()
     }
     /// `ONBOARDING_BREG_API_URL` when present and valid.
+    #[inline]
     pub fn onboarding_breg_api_url(&self) -> Option<&str> {
         self.onboarding_breg_api_url.as_str()
     }
     /// `AI_ASSISTANT_ENABLED` when present and valid.
+    #[inline]
     pub fn ai_assistant_enabled(&self) -> Option<bool> {
         self.ai_assistant_enabled.copied()
     }
     /// `AI_ASSISTANT_ENABLED_ROLES` when present and valid.
+    #[inline]
     pub fn ai_assistant_enabled_roles(&self) -> Option<&str> {
         self.ai_assistant_enabled_roles.as_str()
     }
     /// `AI_ASSISTANT_BACKEND_TYPE` when present and valid.
+    #[inline]
     pub fn ai_assistant_backend_type(&self) -> Option<&str> {
         self.ai_assistant_backend_type.as_str()
     }
     /// `AI_ASSISTANT_API_URL` when present and valid.
+    #[inline]
     pub fn ai_assistant_api_url(&self) -> Option<&str> {
         self.ai_assistant_api_url.as_str()
     }
     /// `AI_ASSISTANT_API_TOKEN` when present and valid.
+    #[inline]
     pub fn ai_assistant_api_token(&self) -> Option<&str> {
         self.ai_assistant_api_token.as_str()
     }
     /// `AI_ASSISTANT_MODEL` when present and valid.
+    #[inline]
     pub fn ai_assistant_model(&self) -> Option<&str> {
         self.ai_assistant_model.as_str()
     }
     /// `AI_ASSISTANT_COMPLETION_KWARGS` when present and valid.
+    #[inline]
     pub fn ai_assistant_completion_kwargs(&self) -> Option<&str> {
         self.ai_assistant_completion_kwargs.as_str()
     }
     /// `AI_ASSISTANT_TOKEN_LIMIT_DAILY` when present and valid.
+    #[inline]
     pub fn ai_assistant_token_limit_daily(&self) -> Option<i64> {
         self.ai_assistant_token_limit_daily.copied()
     }
     /// `AI_ASSISTANT_TOKEN_LIMIT_WEEKLY` when present and valid.
+    #[inline]
     pub fn ai_assistant_token_limit_weekly(&self) -> Option<i64> {
         self.ai_assistant_token_limit_weekly.copied()
     }
     /// `AI_ASSISTANT_TOKEN_LIMIT_MONTHLY` when present and valid.
+    #[inline]
     pub fn ai_assistant_token_limit_monthly(&self) -> Option<i64> {
         self.ai_assistant_token_limit_monthly.copied()
     }
     /// `AI_ASSISTANT_GLOBAL_DAILY_TOKEN_BUDGET` when present and valid.
+    #[inline]
     pub fn ai_assistant_global_daily_token_budget(&self) -> Option<i64> {
         self.ai_assistant_global_daily_token_budget.copied()
     }
     /// `AI_ASSISTANT_GLOBAL_REQUESTS_PER_MINUTE` when present and valid.
+    #[inline]
     pub fn ai_assistant_global_requests_per_minute(&self) -> Option<i64> {
         self.ai_assistant_global_requests_per_minute.copied()
     }
     /// `AI_ASSISTANT_SESSION_RETENTION_DAYS` when present and valid.
+    #[inline]
     pub fn ai_assistant_session_retention_days(&self) -> Option<i64> {
         self.ai_assistant_session_retention_days.copied()
     }
     /// `AI_ASSISTANT_HISTORY_LIMIT` when present and valid.
+    #[inline]
     pub fn ai_assistant_history_limit(&self) -> Option<i64> {
         self.ai_assistant_history_limit.copied()
     }
     /// `AI_ASSISTANT_STREAM_TIMEOUT_SECONDS` when present and valid.
+    #[inline]
     pub fn ai_assistant_stream_timeout_seconds(&self) -> Option<i64> {
         self.ai_assistant_stream_timeout_seconds.copied()
     }
     /// `AI_ASSISTANT_INJECTION_ALLOWLIST` when present and valid.
+    #[inline]
     pub fn ai_assistant_injection_allowlist(&self) -> Option<&str> {
         self.ai_assistant_injection_allowlist.as_str()
     }
     /// `AI_ASSISTANT_NAME` when present and valid.
+    #[inline]
     pub fn ai_assistant_name(&self) -> Option<&str> {
         self.ai_assistant_name.as_str()
     }
     /// `AI_ASSISTANT_SYSTEM_PROMPT_CUSTOM_INSTRUCTIONS` when present and valid.
+    #[inline]
     pub fn ai_assistant_system_prompt_custom_instructions(&self) -> Option<&str> {
         self.ai_assistant_system_prompt_custom_instructions.as_str()
     }
     /// `ANONYMOUS_CHAT_USER_SLUG_SALT` when present and valid.
+    #[inline]
     pub fn anonymous_chat_user_slug_salt(&self) -> Option<&str> {
         self.anonymous_chat_user_slug_salt.as_str()
     }
     /// `ANONYMOUS_CHAT_FEEDBACK_TOKEN_SECRET` when present and valid.
+    #[inline]
     pub fn anonymous_chat_feedback_token_secret(&self) -> Option<&str> {
         self.anonymous_chat_feedback_token_secret.as_str()
     }
     /// `ANONYMOUS_CHAT_CATALOG_MAX_ENTRIES` when present and valid.
+    #[inline]
     pub fn anonymous_chat_catalog_max_entries(&self) -> Option<i64> {
         self.anonymous_chat_catalog_max_entries.copied()
     }
     /// `ANONYMOUS_CHAT_REVIEW_ENABLED` when present and valid.
+    #[inline]
     pub fn anonymous_chat_review_enabled(&self) -> Option<bool> {
         self.anonymous_chat_review_enabled.copied()
     }
     /// `ANONYMOUS_CHAT_REVIEW_DAILY_TOKEN_BUDGET` when present and valid.
+    #[inline]
     pub fn anonymous_chat_review_daily_token_budget(&self) -> Option<i64> {
         self.anonymous_chat_review_daily_token_budget.copied()
     }
     /// `ANONYMOUS_CHAT_ARTIFACT_RETENTION_DAYS` when present and valid.
+    #[inline]
     pub fn anonymous_chat_artifact_retention_days(&self) -> Option<i64> {
         self.anonymous_chat_artifact_retention_days.copied()
     }
     /// `SOFTWARE_CATALOG_EESSI_UPDATE_ENABLED` when present and valid.
+    #[inline]
     pub fn software_catalog_eessi_update_enabled(&self) -> Option<bool> {
         self.software_catalog_eessi_update_enabled.copied()
     }
     /// `SOFTWARE_CATALOG_EESSI_VERSION` when present and valid.
+    #[inline]
     pub fn software_catalog_eessi_version(&self) -> Option<&str> {
         self.software_catalog_eessi_version.as_str()
     }
     /// `SOFTWARE_CATALOG_EESSI_API_URL` when present and valid.
+    #[inline]
     pub fn software_catalog_eessi_api_url(&self) -> Option<&str> {
         self.software_catalog_eessi_api_url.as_str()
     }
     /// `SOFTWARE_CATALOG_EESSI_INCLUDE_EXTENSIONS` when present and valid.
+    #[inline]
     pub fn software_catalog_eessi_include_extensions(&self) -> Option<bool> {
         self.software_catalog_eessi_include_extensions.copied()
     }
     /// `SOFTWARE_CATALOG_SPACK_UPDATE_ENABLED` when present and valid.
+    #[inline]
     pub fn software_catalog_spack_update_enabled(&self) -> Option<bool> {
         self.software_catalog_spack_update_enabled.copied()
     }
     /// `SOFTWARE_CATALOG_SPACK_VERSION` when present and valid.
+    #[inline]
     pub fn software_catalog_spack_version(&self) -> Option<&str> {
         self.software_catalog_spack_version.as_str()
     }
     /// `SOFTWARE_CATALOG_SPACK_DATA_URL` when present and valid.
+    #[inline]
     pub fn software_catalog_spack_data_url(&self) -> Option<&str> {
         self.software_catalog_spack_data_url.as_str()
     }
     /// `SOFTWARE_CATALOG_UPDATE_EXISTING_PACKAGES` when present and valid.
+    #[inline]
     pub fn software_catalog_update_existing_packages(&self) -> Option<bool> {
         self.software_catalog_update_existing_packages.copied()
     }
     /// `SOFTWARE_CATALOG_CLEANUP_ENABLED` when present and valid.
+    #[inline]
     pub fn software_catalog_cleanup_enabled(&self) -> Option<bool> {
         self.software_catalog_cleanup_enabled.copied()
     }
     /// `SOFTWARE_CATALOG_RETENTION_DAYS` when present and valid.
+    #[inline]
     pub fn software_catalog_retention_days(&self) -> Option<i64> {
         self.software_catalog_retention_days.copied()
     }
     /// `SYSTEM_LOG_ENABLED` when present and valid.
+    #[inline]
     pub fn system_log_enabled(&self) -> Option<bool> {
         self.system_log_enabled.copied()
     }
     /// `SYSTEM_LOG_MAX_ROWS_PER_SOURCE` when present and valid.
+    #[inline]
     pub fn system_log_max_rows_per_source(&self) -> Option<i64> {
         self.system_log_max_rows_per_source.copied()
     }
     /// `TABLE_GROWTH_MONITORING_ENABLED` when present and valid.
+    #[inline]
     pub fn table_growth_monitoring_enabled(&self) -> Option<bool> {
         self.table_growth_monitoring_enabled.copied()
     }
     /// `TABLE_GROWTH_WEEKLY_THRESHOLD_PERCENT` when present and valid.
+    #[inline]
     pub fn table_growth_weekly_threshold_percent(&self) -> Option<i64> {
         self.table_growth_weekly_threshold_percent.copied()
     }
     /// `TABLE_GROWTH_MONTHLY_THRESHOLD_PERCENT` when present and valid.
+    #[inline]
     pub fn table_growth_monthly_threshold_percent(&self) -> Option<i64> {
         self.table_growth_monthly_threshold_percent.copied()
     }
     /// `TABLE_GROWTH_RETENTION_DAYS` when present and valid.
+    #[inline]
     pub fn table_growth_retention_days(&self) -> Option<i64> {
         self.table_growth_retention_days.copied()
     }
     /// `TABLE_GROWTH_MIN_SIZE_BYTES` when present and valid.
+    #[inline]
     pub fn table_growth_min_size_bytes(&self) -> Option<i64> {
         self.table_growth_min_size_bytes.copied()
     }
     /// `USER_ACTIONS_ENABLED` when present and valid.
+    #[inline]
     pub fn user_actions_enabled(&self) -> Option<bool> {
         self.user_actions_enabled.copied()
     }
     /// `USER_ACTIONS_PENDING_ORDER_HOURS` when present and valid.
+    #[inline]
     pub fn user_actions_pending_order_hours(&self) -> Option<i64> {
         self.user_actions_pending_order_hours.copied()
     }
     /// `USER_ACTIONS_HIGH_URGENCY_NOTIFICATION` when present and valid.
+    #[inline]
     pub fn user_actions_high_urgency_notification(&self) -> Option<bool> {
         self.user_actions_high_urgency_notification.copied()
     }
     /// `USER_ACTIONS_NOTIFICATION_THRESHOLD` when present and valid.
+    #[inline]
     pub fn user_actions_notification_threshold(&self) -> Option<i64> {
         self.user_actions_notification_threshold.copied()
     }
     /// `USER_ACTIONS_EXECUTION_RETENTION_DAYS` when present and valid.
+    #[inline]
     pub fn user_actions_execution_retention_days(&self) -> Option<i64> {
         self.user_actions_execution_retention_days.copied()
     }
     /// `USER_ACTIONS_DEFAULT_EXPIRATION_REMINDERS` when present and valid.
+    #[inline]
     pub fn user_actions_default_expiration_reminders(
         &self,
     ) -> Option<&[Lenient<String>]> {
         self.user_actions_default_expiration_reminders.as_slice()
     }
     /// `OPENSTACK_LOG_CALLS_ENABLED` when present and valid.
+    #[inline]
     pub fn openstack_log_calls_enabled(&self) -> Option<bool> {
         self.openstack_log_calls_enabled.copied()
     }
     /// `OPENSTACK_LOG_CALLS_THRESHOLD_MS` when present and valid.
+    #[inline]
     pub fn openstack_log_calls_threshold_ms(&self) -> Option<i64> {
         self.openstack_log_calls_threshold_ms.copied()
     }
     /// `USER_DATA_ACCESS_LOGGING_ENABLED` when present and valid.
+    #[inline]
     pub fn user_data_access_logging_enabled(&self) -> Option<bool> {
         self.user_data_access_logging_enabled.copied()
     }
     /// `USER_DATA_ACCESS_LOG_RETENTION_DAYS` when present and valid.
+    #[inline]
     pub fn user_data_access_log_retention_days(&self) -> Option<i64> {
         self.user_data_access_log_retention_days.copied()
     }
     /// `USER_DATA_ACCESS_LOG_SELF_ACCESS` when present and valid.
+    #[inline]
     pub fn user_data_access_log_self_access(&self) -> Option<bool> {
         self.user_data_access_log_self_access.copied()
     }
     /// `ARROW_AUTO_RECONCILIATION` when present and valid.
+    #[inline]
     pub fn arrow_auto_reconciliation(&self) -> Option<bool> {
         self.arrow_auto_reconciliation.copied()
     }
     /// `ARROW_SYNC_INTERVAL_HOURS` when present and valid.
+    #[inline]
     pub fn arrow_sync_interval_hours(&self) -> Option<i64> {
         self.arrow_sync_interval_hours.copied()
     }
     /// `ARROW_CONSUMPTION_SYNC_ENABLED` when present and valid.
+    #[inline]
     pub fn arrow_consumption_sync_enabled(&self) -> Option<bool> {
         self.arrow_consumption_sync_enabled.copied()
     }
     /// `ARROW_CONSUMPTION_SYNC_INTERVAL_HOURS` when present and valid.
+    #[inline]
     pub fn arrow_consumption_sync_interval_hours(&self) -> Option<i64> {
         self.arrow_consumption_sync_interval_hours.copied()
     }
     /// `ARROW_BILLING_CHECK_INTERVAL_HOURS` when present and valid.
+    #[inline]
     pub fn arrow_billing_check_interval_hours(&self) -> Option<i64> {
         self.arrow_billing_check_interval_hours.copied()
     }
     /// `USAGE_POLL_RECORD_RETENTION_MONTHS` when present and valid.
+    #[inline]
     pub fn usage_poll_record_retention_months(&self) -> Option<i64> {
         self.usage_poll_record_retention_months.copied()
     }
     /// `SLURM_POLICY_EVALUATION_LOG_RETENTION_DAYS` when present and valid.
+    #[inline]
     pub fn slurm_policy_evaluation_log_retention_days(&self) -> Option<i64> {
         self.slurm_policy_evaluation_log_retention_days.copied()
     }
     /// `FEDERATED_IDENTITY_SYNC_ENABLED` when present and valid.
+    #[inline]
     pub fn federated_identity_sync_enabled(&self) -> Option<bool> {
         self.federated_identity_sync_enabled.copied()
     }
     /// `FEDERATED_IDENTITY_SYNC_ALLOWED_ATTRIBUTES` when present and valid.
+    #[inline]
     pub fn federated_identity_sync_allowed_attributes(
         &self,
     ) -> Option<&[Lenient<serde_json::Value>]> {
         self.federated_identity_sync_allowed_attributes.as_slice()
     }
     /// `FEDERATED_IDENTITY_DEACTIVATION_POLICY` when present and valid.
+    #[inline]
     pub fn federated_identity_deactivation_policy(&self) -> Option<&str> {
         self.federated_identity_deactivation_policy.as_str()
     }
     /// `ENABLE_PROJECT_DIGEST` when present and valid.
+    #[inline]
     pub fn enable_project_digest(&self) -> Option<bool> {
         self.enable_project_digest.copied()
     }
     /// `SSH_KEY_ALLOWED_TYPES` when present and valid.
+    #[inline]
     pub fn ssh_key_allowed_types(&self) -> Option<&[Lenient<serde_json::Value>]> {
         self.ssh_key_allowed_types.as_slice()
     }
     /// `SSH_KEY_MIN_RSA_KEY_SIZE` when present and valid.
+    #[inline]
     pub fn ssh_key_min_rsa_key_size(&self) -> Option<i64> {
         self.ssh_key_min_rsa_key_size.copied()
     }
     /// `ENABLED_REPORTING_SCREENS` when present and valid.
+    #[inline]
     pub fn enabled_reporting_screens(&self) -> Option<&[Lenient<serde_json::Value>]> {
         self.enabled_reporting_screens.as_slice()
     }
     /// `MATRIX_ENABLED` when present and valid.
+    #[inline]
     pub fn matrix_enabled(&self) -> Option<bool> {
         self.matrix_enabled.copied()
     }
     /// `MATRIX_HOMESERVER_URL` when present and valid.
+    #[inline]
     pub fn matrix_homeserver_url(&self) -> Option<&str> {
         self.matrix_homeserver_url.as_str()
     }
     /// `MATRIX_HOMESERVER_PUBLIC_URL` when present and valid.
+    #[inline]
     pub fn matrix_homeserver_public_url(&self) -> Option<&str> {
         self.matrix_homeserver_public_url.as_str()
     }
     /// `MATRIX_HOMESERVER_DOMAIN` when present and valid.
+    #[inline]
     pub fn matrix_homeserver_domain(&self) -> Option<&str> {
         self.matrix_homeserver_domain.as_str()
     }
     /// `MATRIX_APPSERVICE_AS_TOKEN` when present and valid.
+    #[inline]
     pub fn matrix_appservice_as_token(&self) -> Option<&str> {
         self.matrix_appservice_as_token.as_str()
     }
     /// `MATRIX_APPSERVICE_HS_TOKEN` when present and valid.
+    #[inline]
     pub fn matrix_appservice_hs_token(&self) -> Option<&str> {
         self.matrix_appservice_hs_token.as_str()
     }
     /// `MATRIX_APPSERVICE_SENDER_LOCALPART` when present and valid.
+    #[inline]
     pub fn matrix_appservice_sender_localpart(&self) -> Option<&str> {
         self.matrix_appservice_sender_localpart.as_str()
     }
     /// `MATRIX_HISTORY_EXPORT_ENABLED` when present and valid.
+    #[inline]
     pub fn matrix_history_export_enabled(&self) -> Option<bool> {
         self.matrix_history_export_enabled.copied()
     }
     /// `MATRIX_EXPORT_MEDIA` when present and valid.
+    #[inline]
     pub fn matrix_export_media(&self) -> Option<bool> {
         self.matrix_export_media.copied()
     }
     /// `MATRIX_USER_REGISTRATION_SECRET` when present and valid.
+    #[inline]
     pub fn matrix_user_registration_secret(&self) -> Option<&str> {
         self.matrix_user_registration_secret.as_str()
     }
     /// `MATRIX_USER_ID_FORMAT` when present and valid.
+    #[inline]
     pub fn matrix_user_id_format(&self) -> Option<&str> {
         self.matrix_user_id_format.as_str()
     }
     /// `MATRIX_LOGIN_METHOD` when present and valid.
+    #[inline]
     pub fn matrix_login_method(&self) -> Option<&str> {
         self.matrix_login_method.as_str()
     }
     /// `MATRIX_OIDC_PROVIDER_URL` when present and valid.
+    #[inline]
     pub fn matrix_oidc_provider_url(&self) -> Option<&str> {
         self.matrix_oidc_provider_url.as_str()
     }
     /// `MATRIX_LIVEKIT_KEY` when present and valid.
+    #[inline]
     pub fn matrix_livekit_key(&self) -> Option<&str> {
         self.matrix_livekit_key.as_str()
     }
     /// `MATRIX_LIVEKIT_SECRET` when present and valid.
+    #[inline]
     pub fn matrix_livekit_secret(&self) -> Option<&str> {
         self.matrix_livekit_secret.as_str()
     }
     /// `MATRIX_LIVEKIT_URL` when present and valid.
+    #[inline]
     pub fn matrix_livekit_url(&self) -> Option<&str> {
         self.matrix_livekit_url.as_str()
     }
     /// `SITE_AGENT_LOG_MAX_ROWS_PER_IDENTITY` when present and valid.
+    #[inline]
     pub fn site_agent_log_max_rows_per_identity(&self) -> Option<i64> {
         self.site_agent_log_max_rows_per_identity.copied()
     }
     /// `PAT_ENABLED` when present and valid.
+    #[inline]
     pub fn pat_enabled(&self) -> Option<bool> {
         self.pat_enabled.copied()
     }
     /// `PAT_MAX_LIFETIME_DAYS` when present and valid.
+    #[inline]
     pub fn pat_max_lifetime_days(&self) -> Option<i64> {
         self.pat_max_lifetime_days.copied()
     }
     /// `PAT_MAX_TOKENS_PER_USER` when present and valid.
+    #[inline]
     pub fn pat_max_tokens_per_user(&self) -> Option<i64> {
         self.pat_max_tokens_per_user.copied()
     }

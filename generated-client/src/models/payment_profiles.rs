@@ -71,6 +71,7 @@ pub struct PaymentProfileRequest {
 }
 impl PaymentProfileRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> PaymentProfileRequestBuilder {
         PaymentProfileRequestBuilder::default()
     }
@@ -84,22 +85,26 @@ pub struct PaymentProfileRequestBuilder {
 }
 impl PaymentProfileRequestBuilder {
     /// Sets `name` (required).
+    #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
     /// Sets `organization` (required).
+    #[inline]
     pub fn organization(mut self, organization: impl Into<String>) -> Self {
         self.organization = Some(organization.into());
         self
     }
     /// Sets `payment_type` (required).
+    #[inline]
     pub fn payment_type(mut self, payment_type: impl Into<String>) -> Self {
         self.payment_type = Some(payment_type.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<PaymentProfileRequest, runtime::Error> {
         Ok(PaymentProfileRequest {
             name: self

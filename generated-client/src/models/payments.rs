@@ -32,6 +32,7 @@ pub struct PatchedPaymentRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl runtime::MultipartBody for PatchedPaymentRequest {
+    #[inline]
     fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         match &self.profile {
@@ -99,6 +100,7 @@ impl runtime::MultipartBody for PatchedPaymentRequest {
         }
         Ok(parts)
     }
+    #[inline]
     fn has_files(&self) -> bool {
         self.proof.is_value()
     }
@@ -131,42 +133,52 @@ pub struct Payment {
 }
 impl Payment {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `profile` when present and valid.
+    #[inline]
     pub fn profile(&self) -> Option<&str> {
         self.profile.as_str()
     }
     /// `date_of_payment` when present and valid.
+    #[inline]
     pub fn date_of_payment(&self) -> Option<Date> {
         self.date_of_payment.copied()
     }
     /// `sum` when present and valid.
+    #[inline]
     pub fn sum(&self) -> Option<&Decimal> {
         self.sum.get()
     }
     /// `proof` when present and valid.
+    #[inline]
     pub fn proof(&self) -> Option<&str> {
         self.proof.as_str()
     }
     /// `invoice` when present and valid.
+    #[inline]
     pub fn invoice(&self) -> Option<&str> {
         self.invoice.as_str()
     }
     /// `invoice_uuid` when present and valid.
+    #[inline]
     pub fn invoice_uuid(&self) -> Option<Uuid> {
         self.invoice_uuid.copied()
     }
     /// `invoice_period` when present and valid.
+    #[inline]
     pub fn invoice_period(&self) -> Option<&str> {
         self.invoice_period.as_str()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
@@ -197,6 +209,7 @@ pub struct PaymentRequest {
 }
 impl PaymentRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(profile: impl Into<String>, date_of_payment: Date) -> Self {
         Self {
             profile: profile.into(),
@@ -208,6 +221,7 @@ impl PaymentRequest {
     }
 }
 impl runtime::MultipartBody for PaymentRequest {
+    #[inline]
     fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         {
@@ -253,6 +267,7 @@ impl runtime::MultipartBody for PaymentRequest {
         }
         Ok(parts)
     }
+    #[inline]
     fn has_files(&self) -> bool {
         self.proof.is_value()
     }

@@ -41,48 +41,59 @@ pub struct PersonalAccessToken {
 }
 impl PersonalAccessToken {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `token_prefix` when present and valid.
+    #[inline]
     pub fn token_prefix(&self) -> Option<&str> {
         self.token_prefix.as_str()
     }
     /// `scopes` when present and valid.
+    #[inline]
     pub fn scopes(&self) -> Option<&[Lenient<String>]> {
         self.scopes.as_slice()
     }
     /// `allowed_scopes` when present and valid.
+    #[inline]
     pub fn allowed_scopes(
         &self,
     ) -> Option<&[Lenient<models::PersonalAccessTokenAllowedScope>]> {
         self.allowed_scopes.as_slice()
     }
     /// `expires_at` when present and valid.
+    #[inline]
     pub fn expires_at(&self) -> Option<DateTime> {
         self.expires_at.copied()
     }
     /// `is_active` when present and valid.
+    #[inline]
     pub fn is_active(&self) -> Option<bool> {
         self.is_active.copied()
     }
     /// `last_used_at` when present and valid.
+    #[inline]
     pub fn last_used_at(&self) -> Option<DateTime> {
         self.last_used_at.copied()
     }
     /// `last_used_ip` when present and valid.
+    #[inline]
     pub fn last_used_ip(&self) -> Option<&serde_json::Value> {
         self.last_used_ip.get()
     }
     /// `use_count` when present and valid.
+    #[inline]
     pub fn use_count(&self) -> Option<i64> {
         self.use_count.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
@@ -107,14 +118,17 @@ pub struct PersonalAccessTokenAllowedScope {
 }
 impl PersonalAccessTokenAllowedScope {
     /// `type` when present and valid.
+    #[inline]
     pub fn type_(&self) -> Option<&str> {
         self.type_.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
@@ -147,32 +161,39 @@ pub struct PersonalAccessTokenCreate {
 }
 impl PersonalAccessTokenCreate {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `token` when present and valid.
+    #[inline]
     pub fn token(&self) -> Option<&str> {
         self.token.as_str()
     }
     /// `scopes` when present and valid.
+    #[inline]
     pub fn scopes(&self) -> Option<&[Lenient<String>]> {
         self.scopes.as_slice()
     }
     /// `allowed_scopes` when present and valid.
+    #[inline]
     pub fn allowed_scopes(
         &self,
     ) -> Option<&[Lenient<models::PersonalAccessTokenAllowedScope>]> {
         self.allowed_scopes.as_slice()
     }
     /// `expires_at` when present and valid.
+    #[inline]
     pub fn expires_at(&self) -> Option<DateTime> {
         self.expires_at.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
@@ -205,6 +226,7 @@ pub struct PersonalAccessTokenCreateRequest {
 }
 impl PersonalAccessTokenCreateRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(
         name: impl Into<String>,
         scopes: Vec<String>,
@@ -234,6 +256,7 @@ pub struct PersonalAccessTokenCreateRequestAllowedScope {
 }
 impl PersonalAccessTokenCreateRequestAllowedScope {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(type_: impl Into<String>, uuid: Uuid) -> Self {
         Self {
             type_: type_.into(),
@@ -254,10 +277,12 @@ pub struct PersonalAccessTokensAvailableBindingTargetsListResponse {
 }
 impl PersonalAccessTokensAvailableBindingTargetsListResponse {
     /// `permission` when present and valid.
+    #[inline]
     pub fn permission(&self) -> Option<&str> {
         self.permission.as_str()
     }
     /// `types` when present and valid.
+    #[inline]
     pub fn types(&self) -> Option<&[Lenient<String>]> {
         self.types.as_slice()
     }
@@ -279,10 +304,12 @@ pub struct PersonalAccessTokensAvailableScopesListResponse {
 }
 impl PersonalAccessTokensAvailableScopesListResponse {
     /// `permission` when present and valid.
+    #[inline]
     pub fn permission(&self) -> Option<&str> {
         self.permission.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }

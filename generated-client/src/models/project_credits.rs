@@ -91,86 +91,107 @@ pub struct ProjectCredit {
 }
 impl ProjectCredit {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `value` when present and valid.
+    #[inline]
     pub fn value(&self) -> Option<&Decimal> {
         self.value.get()
     }
     /// `project` when present and valid.
+    #[inline]
     pub fn project(&self) -> Option<&str> {
         self.project.as_str()
     }
     /// `project_name` when present and valid.
+    #[inline]
     pub fn project_name(&self) -> Option<&str> {
         self.project_name.as_str()
     }
     /// `project_uuid` when present and valid.
+    #[inline]
     pub fn project_uuid(&self) -> Option<Uuid> {
         self.project_uuid.copied()
     }
     /// `project_slug` when present and valid.
+    #[inline]
     pub fn project_slug(&self) -> Option<&str> {
         self.project_slug.as_str()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `customer_slug` when present and valid.
+    #[inline]
     pub fn customer_slug(&self) -> Option<&str> {
         self.customer_slug.as_str()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `customer_credit` when present and valid.
+    #[inline]
     pub fn customer_credit(&self) -> Option<&Decimal> {
         self.customer_credit.get()
     }
     /// `allocated_customer_credit` when present and valid.
+    #[inline]
     pub fn allocated_customer_credit(&self) -> Option<&Decimal> {
         self.allocated_customer_credit.get()
     }
     /// `consumption_last_month` when present and valid.
+    #[inline]
     pub fn consumption_last_month(&self) -> Option<&Decimal> {
         self.consumption_last_month.get()
     }
     /// `offerings` when present and valid.
+    #[inline]
     pub fn offerings(&self) -> Option<&[Lenient<models::ProjectCreditOffering>]> {
         self.offerings.as_slice()
     }
     /// `end_date` when present and valid.
+    #[inline]
     pub fn end_date(&self) -> Option<Date> {
         self.end_date.copied()
     }
     /// `expected_consumption` when present and valid.
+    #[inline]
     pub fn expected_consumption(&self) -> Option<&Decimal> {
         self.expected_consumption.get()
     }
     /// `minimal_consumption` when present and valid.
+    #[inline]
     pub fn minimal_consumption(&self) -> Option<&Decimal> {
         self.minimal_consumption.get()
     }
     /// `minimal_consumption_logic` when present and valid.
+    #[inline]
     pub fn minimal_consumption_logic(&self) -> Option<&str> {
         self.minimal_consumption_logic.as_str()
     }
     /// `grace_coefficient` when present and valid.
+    #[inline]
     pub fn grace_coefficient(&self) -> Option<&Decimal> {
         self.grace_coefficient.get()
     }
     /// `apply_as_minimal_consumption` when present and valid.
+    #[inline]
     pub fn apply_as_minimal_consumption(&self) -> Option<bool> {
         self.apply_as_minimal_consumption.copied()
     }
     /// `mark_unused_credit_as_spent_on_project_termination` when present and valid.
+    #[inline]
     pub fn mark_unused_credit_as_spent_on_project_termination(&self) -> Option<bool> {
         self.mark_unused_credit_as_spent_on_project_termination.copied()
     }
@@ -225,6 +246,7 @@ pub struct ProjectCreditRequest {
 }
 impl ProjectCreditRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(project: impl Into<String>) -> Self {
         Self {
             value: Nullable::Absent,

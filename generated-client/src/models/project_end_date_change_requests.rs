@@ -59,70 +59,87 @@ pub struct ProjectEndDateChangeRequest {
 }
 impl ProjectEndDateChangeRequest {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&str> {
         self.state.as_str()
     }
     /// `project` when present and valid.
+    #[inline]
     pub fn project(&self) -> Option<&str> {
         self.project.as_str()
     }
     /// `project_uuid` when present and valid.
+    #[inline]
     pub fn project_uuid(&self) -> Option<Uuid> {
         self.project_uuid.copied()
     }
     /// `project_name` when present and valid.
+    #[inline]
     pub fn project_name(&self) -> Option<&str> {
         self.project_name.as_str()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `requested_end_date` when present and valid.
+    #[inline]
     pub fn requested_end_date(&self) -> Option<Date> {
         self.requested_end_date.copied()
     }
     /// `comment` when present and valid.
+    #[inline]
     pub fn comment(&self) -> Option<&str> {
         self.comment.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `created_by_uuid` when present and valid.
+    #[inline]
     pub fn created_by_uuid(&self) -> Option<Uuid> {
         self.created_by_uuid.copied()
     }
     /// `created_by_full_name` when present and valid.
+    #[inline]
     pub fn created_by_full_name(&self) -> Option<&str> {
         self.created_by_full_name.as_str()
     }
     /// `reviewed_at` when present and valid.
+    #[inline]
     pub fn reviewed_at(&self) -> Option<DateTime> {
         self.reviewed_at.copied()
     }
     /// `reviewed_by_uuid` when present and valid.
+    #[inline]
     pub fn reviewed_by_uuid(&self) -> Option<Uuid> {
         self.reviewed_by_uuid.copied()
     }
     /// `reviewed_by_full_name` when present and valid.
+    #[inline]
     pub fn reviewed_by_full_name(&self) -> Option<&str> {
         self.reviewed_by_full_name.as_str()
     }
     /// `review_comment` when present and valid.
+    #[inline]
     pub fn review_comment(&self) -> Option<&str> {
         self.review_comment.as_str()
     }
@@ -159,22 +176,27 @@ pub struct ProjectEndDateChangeRequestCreate {
 }
 impl ProjectEndDateChangeRequestCreate {
     /// `project` when present and valid.
+    #[inline]
     pub fn project(&self) -> Option<&str> {
         self.project.as_str()
     }
     /// `requested_end_date` when present and valid.
+    #[inline]
     pub fn requested_end_date(&self) -> Option<Date> {
         self.requested_end_date.copied()
     }
     /// `comment` when present and valid.
+    #[inline]
     pub fn comment(&self) -> Option<&str> {
         self.comment.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&str> {
         self.state.as_str()
     }
@@ -205,6 +227,7 @@ pub struct ProjectEndDateChangeRequestCreateRequest {
 }
 impl ProjectEndDateChangeRequestCreateRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(project: impl Into<String>, requested_end_date: Date) -> Self {
         Self {
             project: project.into(),

@@ -35,38 +35,47 @@ pub struct ProjectPermissionsReview {
 }
 impl ProjectPermissionsReview {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `reviewer_full_name` when present and valid.
+    #[inline]
     pub fn reviewer_full_name(&self) -> Option<&str> {
         self.reviewer_full_name.as_str()
     }
     /// `reviewer_uuid` when present and valid.
+    #[inline]
     pub fn reviewer_uuid(&self) -> Option<Uuid> {
         self.reviewer_uuid.copied()
     }
     /// `is_pending` when present and valid.
+    #[inline]
     pub fn is_pending(&self) -> Option<bool> {
         self.is_pending.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `closed` when present and valid.
+    #[inline]
     pub fn closed(&self) -> Option<DateTime> {
         self.closed.copied()
     }
     /// `project_uuid` when present and valid.
+    #[inline]
     pub fn project_uuid(&self) -> Option<Uuid> {
         self.project_uuid.copied()
     }
     /// `project_name` when present and valid.
+    #[inline]
     pub fn project_name(&self) -> Option<&str> {
         self.project_name.as_str()
     }

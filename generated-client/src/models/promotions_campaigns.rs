@@ -57,66 +57,82 @@ pub struct Campaign {
 }
 impl Campaign {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `start_date` when present and valid.
+    #[inline]
     pub fn start_date(&self) -> Option<Date> {
         self.start_date.copied()
     }
     /// `end_date` when present and valid.
+    #[inline]
     pub fn end_date(&self) -> Option<Date> {
         self.end_date.copied()
     }
     /// `coupon` when present and valid.
+    #[inline]
     pub fn coupon(&self) -> Option<&str> {
         self.coupon.as_str()
     }
     /// `discount_type` when present and valid.
+    #[inline]
     pub fn discount_type(&self) -> Option<&models::CampaignDiscountTypeEnum> {
         self.discount_type.get()
     }
     /// `discount` when present and valid.
+    #[inline]
     pub fn discount(&self) -> Option<i64> {
         self.discount.copied()
     }
     /// `stock` when present and valid.
+    #[inline]
     pub fn stock(&self) -> Option<i64> {
         self.stock.copied()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `months` when present and valid.
+    #[inline]
     pub fn months(&self) -> Option<i64> {
         self.months.copied()
     }
     /// `auto_apply` when present and valid.
+    #[inline]
     pub fn auto_apply(&self) -> Option<bool> {
         self.auto_apply.copied()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&str> {
         self.state.as_str()
     }
     /// `service_provider` when present and valid.
+    #[inline]
     pub fn service_provider(&self) -> Option<&str> {
         self.service_provider.as_str()
     }
     /// `offerings` when present and valid.
+    #[inline]
     pub fn offerings(&self) -> Option<&[Lenient<models::CampaignOffering>]> {
         self.offerings.as_slice()
     }
     /// `required_offerings` when present and valid.
+    #[inline]
     pub fn required_offerings(&self) -> Option<&[Lenient<Uuid>]> {
         self.required_offerings.as_slice()
     }
@@ -179,6 +195,7 @@ pub struct CampaignRequest {
 }
 impl CampaignRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> CampaignRequestBuilder {
         CampaignRequestBuilder::default()
     }
@@ -196,21 +213,25 @@ pub struct CampaignRequestBuilder {
 }
 impl CampaignRequestBuilder {
     /// Sets `name` (required).
+    #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
     /// Sets `start_date` (required).
+    #[inline]
     pub fn start_date(mut self, start_date: Date) -> Self {
         self.start_date = Some(start_date);
         self
     }
     /// Sets `end_date` (required).
+    #[inline]
     pub fn end_date(mut self, end_date: Date) -> Self {
         self.end_date = Some(end_date);
         self
     }
     /// Sets `discount_type` (required).
+    #[inline]
     pub fn discount_type(
         mut self,
         discount_type: models::CampaignDiscountTypeEnum,
@@ -219,22 +240,26 @@ impl CampaignRequestBuilder {
         self
     }
     /// Sets `discount` (required).
+    #[inline]
     pub fn discount(mut self, discount: i64) -> Self {
         self.discount = Some(discount);
         self
     }
     /// Sets `service_provider` (required).
+    #[inline]
     pub fn service_provider(mut self, service_provider: impl Into<String>) -> Self {
         self.service_provider = Some(service_provider.into());
         self
     }
     /// Sets `offerings` (required).
+    #[inline]
     pub fn offerings(mut self, offerings: Vec<Uuid>) -> Self {
         self.offerings = Some(offerings);
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<CampaignRequest, runtime::Error> {
         Ok(CampaignRequest {
             name: self

@@ -37,6 +37,7 @@ pub struct CompleteWorkflowStepRequest {
 }
 impl CompleteWorkflowStepRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(step_uuid: Uuid, outcome: serde_json::Value) -> Self {
         Self {
             step_uuid,
@@ -228,240 +229,299 @@ pub struct Proposal {
 }
 impl Proposal {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `slug` when present and valid.
+    #[inline]
     pub fn slug(&self) -> Option<&str> {
         self.slug.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `project_name` when present and valid.
+    #[inline]
     pub fn project_name(&self) -> Option<&str> {
         self.project_name.as_str()
     }
     /// `project_summary` when present and valid.
+    #[inline]
     pub fn project_summary(&self) -> Option<&str> {
         self.project_summary.as_str()
     }
     /// `project_is_confidential` when present and valid.
+    #[inline]
     pub fn project_is_confidential(&self) -> Option<bool> {
         self.project_is_confidential.copied()
     }
     /// `project_has_civilian_purpose` when present and valid.
+    #[inline]
     pub fn project_has_civilian_purpose(&self) -> Option<bool> {
         self.project_has_civilian_purpose.copied()
     }
     /// `supporting_documentation` when present and valid.
+    #[inline]
     pub fn supporting_documentation(
         &self,
     ) -> Option<&[Lenient<models::ProposalSupportingDocumentation>]> {
         self.supporting_documentation.as_slice()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&serde_json::Value> {
         self.state.get()
     }
     /// `approved_by` when present and valid.
+    #[inline]
     pub fn approved_by(&self) -> Option<&str> {
         self.approved_by.as_str()
     }
     /// `created_by` when present and valid.
+    #[inline]
     pub fn created_by(&self) -> Option<&str> {
         self.created_by.as_str()
     }
     /// `created_by_name` when present and valid.
+    #[inline]
     pub fn created_by_name(&self) -> Option<&str> {
         self.created_by_name.as_str()
     }
     /// `created_by_uuid` when present and valid.
+    #[inline]
     pub fn created_by_uuid(&self) -> Option<Uuid> {
         self.created_by_uuid.copied()
     }
     /// `applicant_username` when present and valid.
+    #[inline]
     pub fn applicant_username(&self) -> Option<&str> {
         self.applicant_username.as_str()
     }
     /// `applicant_full_name` when present and valid.
+    #[inline]
     pub fn applicant_full_name(&self) -> Option<&str> {
         self.applicant_full_name.as_str()
     }
     /// `applicant_first_name` when present and valid.
+    #[inline]
     pub fn applicant_first_name(&self) -> Option<&str> {
         self.applicant_first_name.as_str()
     }
     /// `applicant_last_name` when present and valid.
+    #[inline]
     pub fn applicant_last_name(&self) -> Option<&str> {
         self.applicant_last_name.as_str()
     }
     /// `applicant_email` when present and valid.
+    #[inline]
     pub fn applicant_email(&self) -> Option<&str> {
         self.applicant_email.as_str()
     }
     /// `applicant_registration_method` when present and valid.
+    #[inline]
     pub fn applicant_registration_method(&self) -> Option<&str> {
         self.applicant_registration_method.as_str()
     }
     /// `applicant_phone_number` when present and valid.
+    #[inline]
     pub fn applicant_phone_number(&self) -> Option<&str> {
         self.applicant_phone_number.as_str()
     }
     /// `applicant_organization` when present and valid.
+    #[inline]
     pub fn applicant_organization(&self) -> Option<&str> {
         self.applicant_organization.as_str()
     }
     /// `applicant_organization_country` when present and valid.
+    #[inline]
     pub fn applicant_organization_country(&self) -> Option<&str> {
         self.applicant_organization_country.as_str()
     }
     /// `applicant_organization_type` when present and valid.
+    #[inline]
     pub fn applicant_organization_type(&self) -> Option<&str> {
         self.applicant_organization_type.as_str()
     }
     /// `applicant_organization_registry_code` when present and valid.
+    #[inline]
     pub fn applicant_organization_registry_code(&self) -> Option<&str> {
         self.applicant_organization_registry_code.as_str()
     }
     /// `applicant_organization_vat_code` when present and valid.
+    #[inline]
     pub fn applicant_organization_vat_code(&self) -> Option<&str> {
         self.applicant_organization_vat_code.as_str()
     }
     /// `applicant_organization_address` when present and valid.
+    #[inline]
     pub fn applicant_organization_address(&self) -> Option<&str> {
         self.applicant_organization_address.as_str()
     }
     /// `applicant_job_title` when present and valid.
+    #[inline]
     pub fn applicant_job_title(&self) -> Option<&str> {
         self.applicant_job_title.as_str()
     }
     /// `applicant_affiliations` when present and valid.
+    #[inline]
     pub fn applicant_affiliations(&self) -> Option<&serde_json::Value> {
         self.applicant_affiliations.get()
     }
     /// `applicant_gender` when present and valid.
+    #[inline]
     pub fn applicant_gender(&self) -> Option<&serde_json::Value> {
         self.applicant_gender.get()
     }
     /// `applicant_personal_title` when present and valid.
+    #[inline]
     pub fn applicant_personal_title(&self) -> Option<&str> {
         self.applicant_personal_title.as_str()
     }
     /// `applicant_place_of_birth` when present and valid.
+    #[inline]
     pub fn applicant_place_of_birth(&self) -> Option<&str> {
         self.applicant_place_of_birth.as_str()
     }
     /// `applicant_address` when present and valid.
+    #[inline]
     pub fn applicant_address(&self) -> Option<&str> {
         self.applicant_address.as_str()
     }
     /// `applicant_country_of_residence` when present and valid.
+    #[inline]
     pub fn applicant_country_of_residence(&self) -> Option<&str> {
         self.applicant_country_of_residence.as_str()
     }
     /// `applicant_nationality` when present and valid.
+    #[inline]
     pub fn applicant_nationality(&self) -> Option<&str> {
         self.applicant_nationality.as_str()
     }
     /// `applicant_nationalities` when present and valid.
+    #[inline]
     pub fn applicant_nationalities(&self) -> Option<&serde_json::Value> {
         self.applicant_nationalities.get()
     }
     /// `applicant_eduperson_assurance` when present and valid.
+    #[inline]
     pub fn applicant_eduperson_assurance(&self) -> Option<&serde_json::Value> {
         self.applicant_eduperson_assurance.get()
     }
     /// `applicant_identity_source` when present and valid.
+    #[inline]
     pub fn applicant_identity_source(&self) -> Option<&str> {
         self.applicant_identity_source.as_str()
     }
     /// `applicant_civil_number` when present and valid.
+    #[inline]
     pub fn applicant_civil_number(&self) -> Option<&str> {
         self.applicant_civil_number.as_str()
     }
     /// `applicant_birth_date` when present and valid.
+    #[inline]
     pub fn applicant_birth_date(&self) -> Option<Date> {
         self.applicant_birth_date.copied()
     }
     /// `applicant_active_isds` when present and valid.
+    #[inline]
     pub fn applicant_active_isds(&self) -> Option<&serde_json::Value> {
         self.applicant_active_isds.get()
     }
     /// `duration_in_days` when present and valid.
+    #[inline]
     pub fn duration_in_days(&self) -> Option<i64> {
         self.duration_in_days.copied()
     }
     /// `project` when present and valid.
+    #[inline]
     pub fn project(&self) -> Option<&str> {
         self.project.as_str()
     }
     /// `round` when present and valid.
+    #[inline]
     pub fn round(&self) -> Option<&serde_json::Value> {
         self.round.get()
     }
     /// `call_uuid` when present and valid.
+    #[inline]
     pub fn call_uuid(&self) -> Option<Uuid> {
         self.call_uuid.copied()
     }
     /// `call_name` when present and valid.
+    #[inline]
     pub fn call_name(&self) -> Option<&str> {
         self.call_name.as_str()
     }
     /// `call_managing_organisation_uuid` when present and valid.
+    #[inline]
     pub fn call_managing_organisation_uuid(&self) -> Option<Uuid> {
         self.call_managing_organisation_uuid.copied()
     }
     /// `oecd_fos_2007_code` when present and valid.
+    #[inline]
     pub fn oecd_fos_2007_code(&self) -> Option<&serde_json::Value> {
         self.oecd_fos_2007_code.get()
     }
     /// `oecd_fos_2007_label` when present and valid.
+    #[inline]
     pub fn oecd_fos_2007_label(&self) -> Option<&str> {
         self.oecd_fos_2007_label.as_str()
     }
     /// `science_sub_domain` when present and valid.
+    #[inline]
     pub fn science_sub_domain(&self) -> Option<Uuid> {
         self.science_sub_domain.copied()
     }
     /// `science_sub_domain_name` when present and valid.
+    #[inline]
     pub fn science_sub_domain_name(&self) -> Option<&str> {
         self.science_sub_domain_name.as_str()
     }
     /// `science_domain_uuid` when present and valid.
+    #[inline]
     pub fn science_domain_uuid(&self) -> Option<Uuid> {
         self.science_domain_uuid.copied()
     }
     /// `science_domain_name` when present and valid.
+    #[inline]
     pub fn science_domain_name(&self) -> Option<&str> {
         self.science_domain_name.as_str()
     }
     /// `allocation_comment` when present and valid.
+    #[inline]
     pub fn allocation_comment(&self) -> Option<&str> {
         self.allocation_comment.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `compliance_status` when present and valid.
+    #[inline]
     pub fn compliance_status(&self) -> Option<&serde_json::Value> {
         self.compliance_status.get()
     }
     /// `can_submit` when present and valid.
+    #[inline]
     pub fn can_submit(&self) -> Option<&serde_json::Value> {
         self.can_submit.get()
     }
     /// `awaiting_manual_advance` when present and valid.
+    #[inline]
     pub fn awaiting_manual_advance(&self) -> Option<bool> {
         self.awaiting_manual_advance.copied()
     }
@@ -537,6 +597,7 @@ pub struct ProposalDocumentationRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl runtime::MultipartBody for ProposalDocumentationRequest {
+    #[inline]
     fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         match &self.file {
@@ -557,6 +618,7 @@ impl runtime::MultipartBody for ProposalDocumentationRequest {
         }
         Ok(parts)
     }
+    #[inline]
     fn has_files(&self) -> bool {
         self.file.is_value()
     }
@@ -579,14 +641,17 @@ pub struct ProposalProposal {
 }
 impl ProposalProposal {
     /// `detail` when present and valid.
+    #[inline]
     pub fn detail(&self) -> Option<&str> {
         self.detail.as_str()
     }
     /// `proposal_state` when present and valid.
+    #[inline]
     pub fn proposal_state(&self) -> Option<&str> {
         self.proposal_state.as_str()
     }
     /// `next_step` when present and valid.
+    #[inline]
     pub fn next_step(&self) -> Option<&str> {
         self.next_step.as_str()
     }
@@ -611,10 +676,12 @@ pub struct ProposalProposalsSubmitAnswersResponse {
 }
 impl ProposalProposalsSubmitAnswersResponse {
     /// `detail` when present and valid.
+    #[inline]
     pub fn detail(&self) -> Option<&str> {
         self.detail.as_str()
     }
     /// `completion` when present and valid.
+    #[inline]
     pub fn completion(&self) -> Option<&models::ChecklistReviewCompletion> {
         self.completion.get()
     }
@@ -673,70 +740,87 @@ pub struct ProposalProposalsWorkflowStatesListResponse {
 }
 impl ProposalProposalsWorkflowStatesListResponse {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `step` when present and valid.
+    #[inline]
     pub fn step(&self) -> Option<&serde_json::Value> {
         self.step.get()
     }
     /// `step_name` when present and valid.
+    #[inline]
     pub fn step_name(&self) -> Option<&str> {
         self.step_name.as_str()
     }
     /// `step_description` when present and valid.
+    #[inline]
     pub fn step_description(&self) -> Option<&str> {
         self.step_description.as_str()
     }
     /// `responsible_role` when present and valid.
+    #[inline]
     pub fn responsible_role(&self) -> Option<&str> {
         self.responsible_role.as_str()
     }
     /// `status` when present and valid.
+    #[inline]
     pub fn status(&self) -> Option<&serde_json::Value> {
         self.status.get()
     }
     /// `outcome` when present and valid.
+    #[inline]
     pub fn outcome(&self) -> Option<&str> {
         self.outcome.as_str()
     }
     /// `outcome_reason` when present and valid.
+    #[inline]
     pub fn outcome_reason(&self) -> Option<&str> {
         self.outcome_reason.as_str()
     }
     /// `rejection_reason` when present and valid.
+    #[inline]
     pub fn rejection_reason(&self) -> Option<&str> {
         self.rejection_reason.as_str()
     }
     /// `internal_notes` when present and valid.
+    #[inline]
     pub fn internal_notes(&self) -> Option<&str> {
         self.internal_notes.as_str()
     }
     /// `started_at` when present and valid.
+    #[inline]
     pub fn started_at(&self) -> Option<DateTime> {
         self.started_at.copied()
     }
     /// `completed_at` when present and valid.
+    #[inline]
     pub fn completed_at(&self) -> Option<DateTime> {
         self.completed_at.copied()
     }
     /// `completed_by` when present and valid.
+    #[inline]
     pub fn completed_by(&self) -> Option<Uuid> {
         self.completed_by.copied()
     }
     /// `deadline` when present and valid.
+    #[inline]
     pub fn deadline(&self) -> Option<DateTime> {
         self.deadline.copied()
     }
     /// `applicant_visible` when present and valid.
+    #[inline]
     pub fn applicant_visible(&self) -> Option<bool> {
         self.applicant_visible.copied()
     }
     /// `duration_in_days` when present and valid.
+    #[inline]
     pub fn duration_in_days(&self) -> Option<i64> {
         self.duration_in_days.copied()
     }
     /// `is_required` when present and valid.
+    #[inline]
     pub fn is_required(&self) -> Option<bool> {
         self.is_required.copied()
     }
@@ -789,6 +873,7 @@ pub struct ProposalRequest {
 }
 impl ProposalRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(name: impl Into<String>, round_uuid: Uuid) -> Self {
         Self {
             name: name.into(),
@@ -824,22 +909,27 @@ pub struct ProposalSupportingDocumentation {
 }
 impl ProposalSupportingDocumentation {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `file` when present and valid.
+    #[inline]
     pub fn file(&self) -> Option<&str> {
         self.file.as_str()
     }
     /// `file_name` when present and valid.
+    #[inline]
     pub fn file_name(&self) -> Option<&str> {
         self.file_name.as_str()
     }
     /// `file_size` when present and valid.
+    #[inline]
     pub fn file_size(&self) -> Option<i64> {
         self.file_size.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
@@ -881,6 +971,7 @@ pub struct ProposalUpdateProjectDetailsRequest {
 }
 impl ProposalUpdateProjectDetailsRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -906,10 +997,12 @@ pub struct RejectWorkflowStep {
 }
 impl RejectWorkflowStep {
     /// `detail` when present and valid.
+    #[inline]
     pub fn detail(&self) -> Option<&str> {
         self.detail.as_str()
     }
     /// `proposal_state` when present and valid.
+    #[inline]
     pub fn proposal_state(&self) -> Option<&str> {
         self.proposal_state.as_str()
     }
@@ -941,6 +1034,7 @@ pub struct RejectWorkflowStepRequest {
 }
 impl RejectWorkflowStepRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(step_uuid: Uuid, reason: impl Into<String>) -> Self {
         Self {
             step_uuid,
@@ -982,50 +1076,62 @@ pub struct RequestedResource {
 }
 impl RequestedResource {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `requested_offering` when present and valid.
+    #[inline]
     pub fn requested_offering(&self) -> Option<&serde_json::Value> {
         self.requested_offering.get()
     }
     /// `resource` when present and valid.
+    #[inline]
     pub fn resource(&self) -> Option<&str> {
         self.resource.as_str()
     }
     /// `resource_name` when present and valid.
+    #[inline]
     pub fn resource_name(&self) -> Option<&str> {
         self.resource_name.as_str()
     }
     /// `call_resource_template` when present and valid.
+    #[inline]
     pub fn call_resource_template(&self) -> Option<&str> {
         self.call_resource_template.as_str()
     }
     /// `call_resource_template_name` when present and valid.
+    #[inline]
     pub fn call_resource_template_name(&self) -> Option<&str> {
         self.call_resource_template_name.as_str()
     }
     /// `attributes` when present and valid.
+    #[inline]
     pub fn attributes(&self) -> Option<&serde_json::Value> {
         self.attributes.get()
     }
     /// `limits` when present and valid.
+    #[inline]
     pub fn limits(&self) -> Option<&serde_json::Value> {
         self.limits.get()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `created_by` when present and valid.
+    #[inline]
     pub fn created_by(&self) -> Option<&str> {
         self.created_by.as_str()
     }
     /// `created_by_name` when present and valid.
+    #[inline]
     pub fn created_by_name(&self) -> Option<&str> {
         self.created_by_name.as_str()
     }

@@ -24,6 +24,7 @@ pub enum AffinityMatrixResponseScopeEnum {
 }
 impl AffinityMatrixResponseScopeEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::All => "all",
@@ -34,6 +35,7 @@ impl AffinityMatrixResponseScopeEnum {
     }
 }
 impl From<&str> for AffinityMatrixResponseScopeEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "all" => Self::All,
@@ -45,21 +47,25 @@ impl From<&str> for AffinityMatrixResponseScopeEnum {
 }
 impl std::str::FromStr for AffinityMatrixResponseScopeEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 impl std::fmt::Display for AffinityMatrixResponseScopeEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl serde::Serialize for AffinityMatrixResponseScopeEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> serde::Deserialize<'de> for AffinityMatrixResponseScopeEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -71,16 +77,19 @@ impl<'de> serde::Deserialize<'de> for AffinityMatrixResponseScopeEnum {
     }
 }
 impl runtime::FromJson for AffinityMatrixResponseScopeEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
 impl runtime::QueryValue for AffinityMatrixResponseScopeEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl runtime::Inspect for AffinityMatrixResponseScopeEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -126,6 +135,7 @@ pub struct BulkRoundCreateRequestRequest {
 }
 impl BulkRoundCreateRequestRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> BulkRoundCreateRequestRequestBuilder {
         BulkRoundCreateRequestRequestBuilder::default()
     }
@@ -140,27 +150,32 @@ pub struct BulkRoundCreateRequestRequestBuilder {
 }
 impl BulkRoundCreateRequestRequestBuilder {
     /// Sets `start_time` (required).
+    #[inline]
     pub fn start_time(mut self, start_time: DateTime) -> Self {
         self.start_time = Some(start_time);
         self
     }
     /// Sets `cadence` (required).
+    #[inline]
     pub fn cadence(mut self, cadence: impl Into<String>) -> Self {
         self.cadence = Some(cadence.into());
         self
     }
     /// Sets `submission_window_days` (required).
+    #[inline]
     pub fn submission_window_days(mut self, submission_window_days: i64) -> Self {
         self.submission_window_days = Some(submission_window_days);
         self
     }
     /// Sets `number_of_rounds` (required).
+    #[inline]
     pub fn number_of_rounds(mut self, number_of_rounds: i64) -> Self {
         self.number_of_rounds = Some(number_of_rounds);
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<BulkRoundCreateRequestRequest, runtime::Error> {
         Ok(BulkRoundCreateRequestRequest {
             start_time: self
@@ -213,6 +228,7 @@ pub struct CallAttachDocumentsRequest {
 }
 impl CallAttachDocumentsRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(documents: Vec<FileUpload>) -> Self {
         Self {
             documents,
@@ -222,6 +238,7 @@ impl CallAttachDocumentsRequest {
     }
 }
 impl runtime::MultipartBody for CallAttachDocumentsRequest {
+    #[inline]
     fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         {
@@ -256,6 +273,7 @@ impl runtime::MultipartBody for CallAttachDocumentsRequest {
         }
         Ok(parts)
     }
+    #[inline]
     fn has_files(&self) -> bool {
         !self.documents.is_empty()
     }
@@ -275,6 +293,7 @@ pub struct CallComplianceReviewRequest {
 }
 impl CallComplianceReviewRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(proposal_uuid: Uuid) -> Self {
         Self {
             proposal_uuid,
@@ -311,6 +330,7 @@ pub struct CallResourceTemplateRequest {
 }
 impl CallResourceTemplateRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> CallResourceTemplateRequestBuilder {
         CallResourceTemplateRequestBuilder::default()
     }
@@ -323,17 +343,20 @@ pub struct CallResourceTemplateRequestBuilder {
 }
 impl CallResourceTemplateRequestBuilder {
     /// Sets `name` (required).
+    #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
     /// Sets `requested_offering` (required).
+    #[inline]
     pub fn requested_offering(mut self, requested_offering: impl Into<String>) -> Self {
         self.requested_offering = Some(requested_offering.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<CallResourceTemplateRequest, runtime::Error> {
         Ok(CallResourceTemplateRequest {
             name: self
@@ -426,82 +449,102 @@ pub struct CallWorkflowStep {
 }
 impl CallWorkflowStep {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `step` when present and valid.
+    #[inline]
     pub fn step(&self) -> Option<&models::CallWorkflowStepRequestStepEnum> {
         self.step.get()
     }
     /// `call_uuid` when present and valid.
+    #[inline]
     pub fn call_uuid(&self) -> Option<Uuid> {
         self.call_uuid.copied()
     }
     /// `call_name` when present and valid.
+    #[inline]
     pub fn call_name(&self) -> Option<&str> {
         self.call_name.as_str()
     }
     /// `is_enabled` when present and valid.
+    #[inline]
     pub fn is_enabled(&self) -> Option<bool> {
         self.is_enabled.copied()
     }
     /// `duration_in_days` when present and valid.
+    #[inline]
     pub fn duration_in_days(&self) -> Option<i64> {
         self.duration_in_days.copied()
     }
     /// `checklist` when present and valid.
+    #[inline]
     pub fn checklist(&self) -> Option<Uuid> {
         self.checklist.copied()
     }
     /// `checklist_name` when present and valid.
+    #[inline]
     pub fn checklist_name(&self) -> Option<&str> {
         self.checklist_name.as_str()
     }
     /// `blind_review` when present and valid.
+    #[inline]
     pub fn blind_review(&self) -> Option<bool> {
         self.blind_review.copied()
     }
     /// `requires_coi_confirmation` when present and valid.
+    #[inline]
     pub fn requires_coi_confirmation(&self) -> Option<bool> {
         self.requires_coi_confirmation.copied()
     }
     /// `min_reviewers` when present and valid.
+    #[inline]
     pub fn min_reviewers(&self) -> Option<i64> {
         self.min_reviewers.copied()
     }
     /// `min_score_threshold` when present and valid.
+    #[inline]
     pub fn min_score_threshold(&self) -> Option<&Decimal> {
         self.min_score_threshold.get()
     }
     /// `applicant_visible` when present and valid.
+    #[inline]
     pub fn applicant_visible(&self) -> Option<bool> {
         self.applicant_visible.copied()
     }
     /// `responsible_role` when present and valid.
+    #[inline]
     pub fn responsible_role(&self) -> Option<&serde_json::Value> {
         self.responsible_role.get()
     }
     /// `transition_mode` when present and valid.
+    #[inline]
     pub fn transition_mode(&self) -> Option<&serde_json::Value> {
         self.transition_mode.get()
     }
     /// `include_award_response` when present and valid.
+    #[inline]
     pub fn include_award_response(&self) -> Option<bool> {
         self.include_award_response.copied()
     }
     /// `display_order` when present and valid.
+    #[inline]
     pub fn display_order(&self) -> Option<i64> {
         self.display_order.copied()
     }
     /// `criteria` when present and valid.
+    #[inline]
     pub fn criteria(&self) -> Option<&[Lenient<models::CallWorkflowStepCriteria>]> {
         self.criteria.as_slice()
     }
@@ -531,14 +574,17 @@ pub struct CallWorkflowStepCriteria {
 }
 impl CallWorkflowStepCriteria {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `order` when present and valid.
+    #[inline]
     pub fn order(&self) -> Option<i64> {
         self.order.copied()
     }
@@ -620,6 +666,7 @@ pub struct CallWorkflowStepRequest {
 }
 impl CallWorkflowStepRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(step: models::CallWorkflowStepRequestStepEnum) -> Self {
         Self {
             step,
@@ -655,6 +702,7 @@ pub struct CallWorkflowStepRequestCriteria {
 }
 impl CallWorkflowStepRequestCriteria {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -684,6 +732,7 @@ pub enum CallWorkflowStepRequestStepEnum {
 }
 impl CallWorkflowStepRequestStepEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AdministrativeCheck => "administrative_check",
@@ -697,6 +746,7 @@ impl CallWorkflowStepRequestStepEnum {
     }
 }
 impl From<&str> for CallWorkflowStepRequestStepEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "administrative_check" => Self::AdministrativeCheck,
@@ -711,21 +761,25 @@ impl From<&str> for CallWorkflowStepRequestStepEnum {
 }
 impl std::str::FromStr for CallWorkflowStepRequestStepEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 impl std::fmt::Display for CallWorkflowStepRequestStepEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl serde::Serialize for CallWorkflowStepRequestStepEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> serde::Deserialize<'de> for CallWorkflowStepRequestStepEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -737,16 +791,19 @@ impl<'de> serde::Deserialize<'de> for CallWorkflowStepRequestStepEnum {
     }
 }
 impl runtime::FromJson for CallWorkflowStepRequestStepEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
 impl runtime::QueryValue for CallWorkflowStepRequestStepEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl runtime::Inspect for CallWorkflowStepRequestStepEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -771,14 +828,17 @@ pub struct CreateManualAssignment {
 }
 impl CreateManualAssignment {
     /// `batch_uuid` when present and valid.
+    #[inline]
     pub fn batch_uuid(&self) -> Option<Uuid> {
         self.batch_uuid.copied()
     }
     /// `items_created` when present and valid.
+    #[inline]
     pub fn items_created(&self) -> Option<i64> {
         self.items_created.copied()
     }
     /// `skipped_proposals` when present and valid.
+    #[inline]
     pub fn skipped_proposals(
         &self,
     ) -> Option<&[Lenient<models::CreateManualAssignmentSkippedProposal>]> {
@@ -812,6 +872,7 @@ pub struct CreateManualAssignmentRequest {
 }
 impl CreateManualAssignmentRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(reviewer_pool_entry_uuid: Uuid, proposal_uuids: Vec<Uuid>) -> Self {
         Self {
             reviewer_pool_entry_uuid,
@@ -835,14 +896,17 @@ pub struct CreateManualAssignmentSkippedProposal {
 }
 impl CreateManualAssignmentSkippedProposal {
     /// `proposal_uuid` when present and valid.
+    #[inline]
     pub fn proposal_uuid(&self) -> Option<Uuid> {
         self.proposal_uuid.copied()
     }
     /// `proposal_name` when present and valid.
+    #[inline]
     pub fn proposal_name(&self) -> Option<&str> {
         self.proposal_name.as_str()
     }
     /// `reason` when present and valid.
+    #[inline]
     pub fn reason(&self) -> Option<&str> {
         self.reason.as_str()
     }
@@ -894,6 +958,7 @@ pub struct DuplicateCallRequestRequest {
 }
 impl DuplicateCallRequestRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -935,6 +1000,7 @@ pub struct EmailInvitationRequest {
 }
 impl EmailInvitationRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(email: impl Into<String>) -> Self {
         Self {
             email: email.into(),
@@ -964,18 +1030,22 @@ pub struct GenerateAssignments {
 }
 impl GenerateAssignments {
     /// `batches_created` when present and valid.
+    #[inline]
     pub fn batches_created(&self) -> Option<i64> {
         self.batches_created.copied()
     }
     /// `items_created` when present and valid.
+    #[inline]
     pub fn items_created(&self) -> Option<i64> {
         self.items_created.copied()
     }
     /// `proposals_processed` when present and valid.
+    #[inline]
     pub fn proposals_processed(&self) -> Option<i64> {
         self.proposals_processed.copied()
     }
     /// `skipped_proposals` when present and valid.
+    #[inline]
     pub fn skipped_proposals(
         &self,
     ) -> Option<&[Lenient<models::CreateManualAssignmentSkippedProposal>]> {
@@ -1021,18 +1091,22 @@ pub struct GenerateSuggestionsRequest {
 }
 impl GenerateSuggestionsRequest {
     /// `suggestions_created` when present and valid.
+    #[inline]
     pub fn suggestions_created(&self) -> Option<i64> {
         self.suggestions_created.copied()
     }
     /// `reviewers_evaluated` when present and valid.
+    #[inline]
     pub fn reviewers_evaluated(&self) -> Option<i64> {
         self.reviewers_evaluated.copied()
     }
     /// `source_used` when present and valid.
+    #[inline]
     pub fn source_used(&self) -> Option<&str> {
         self.source_used.as_str()
     }
     /// `suggestions` when present and valid.
+    #[inline]
     pub fn suggestions(&self) -> Option<&[Lenient<String>]> {
         self.suggestions.as_slice()
     }
@@ -1120,70 +1194,86 @@ pub struct MatchingConfiguration {
 }
 impl MatchingConfiguration {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `call_uuid` when present and valid.
+    #[inline]
     pub fn call_uuid(&self) -> Option<Uuid> {
         self.call_uuid.copied()
     }
     /// `call_name` when present and valid.
+    #[inline]
     pub fn call_name(&self) -> Option<&str> {
         self.call_name.as_str()
     }
     /// `affinity_method` when present and valid.
+    #[inline]
     pub fn affinity_method(
         &self,
     ) -> Option<&models::PatchedMatchingConfigurationRequestAffinityMethodEnum> {
         self.affinity_method.get()
     }
     /// `keyword_weight` when present and valid.
+    #[inline]
     pub fn keyword_weight(&self) -> Option<&Decimal> {
         self.keyword_weight.get()
     }
     /// `text_weight` when present and valid.
+    #[inline]
     pub fn text_weight(&self) -> Option<&Decimal> {
         self.text_weight.get()
     }
     /// `min_reviewers_per_proposal` when present and valid.
+    #[inline]
     pub fn min_reviewers_per_proposal(&self) -> Option<i64> {
         self.min_reviewers_per_proposal.copied()
     }
     /// `max_reviewers_per_proposal` when present and valid.
+    #[inline]
     pub fn max_reviewers_per_proposal(&self) -> Option<i64> {
         self.max_reviewers_per_proposal.copied()
     }
     /// `min_proposals_per_reviewer` when present and valid.
+    #[inline]
     pub fn min_proposals_per_reviewer(&self) -> Option<i64> {
         self.min_proposals_per_reviewer.copied()
     }
     /// `max_proposals_per_reviewer` when present and valid.
+    #[inline]
     pub fn max_proposals_per_reviewer(&self) -> Option<i64> {
         self.max_proposals_per_reviewer.copied()
     }
     /// `algorithm` when present and valid.
+    #[inline]
     pub fn algorithm(
         &self,
     ) -> Option<&models::PatchedMatchingConfigurationRequestAlgorithmEnum> {
         self.algorithm.get()
     }
     /// `min_affinity_threshold` when present and valid.
+    #[inline]
     pub fn min_affinity_threshold(&self) -> Option<&Decimal> {
         self.min_affinity_threshold.get()
     }
     /// `use_reviewer_bids` when present and valid.
+    #[inline]
     pub fn use_reviewer_bids(&self) -> Option<bool> {
         self.use_reviewer_bids.copied()
     }
     /// `bid_weight` when present and valid.
+    #[inline]
     pub fn bid_weight(&self) -> Option<&Decimal> {
         self.bid_weight.get()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
@@ -1425,6 +1515,7 @@ pub enum PatchedMatchingConfigurationRequestAffinityMethodEnum {
 }
 impl PatchedMatchingConfigurationRequestAffinityMethodEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Keyword => "keyword",
@@ -1435,6 +1526,7 @@ impl PatchedMatchingConfigurationRequestAffinityMethodEnum {
     }
 }
 impl From<&str> for PatchedMatchingConfigurationRequestAffinityMethodEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "keyword" => Self::Keyword,
@@ -1446,22 +1538,26 @@ impl From<&str> for PatchedMatchingConfigurationRequestAffinityMethodEnum {
 }
 impl std::str::FromStr for PatchedMatchingConfigurationRequestAffinityMethodEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 impl std::fmt::Display for PatchedMatchingConfigurationRequestAffinityMethodEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl serde::Serialize for PatchedMatchingConfigurationRequestAffinityMethodEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> serde::Deserialize<'de>
 for PatchedMatchingConfigurationRequestAffinityMethodEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1473,16 +1569,19 @@ for PatchedMatchingConfigurationRequestAffinityMethodEnum {
     }
 }
 impl runtime::FromJson for PatchedMatchingConfigurationRequestAffinityMethodEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
 impl runtime::QueryValue for PatchedMatchingConfigurationRequestAffinityMethodEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl runtime::Inspect for PatchedMatchingConfigurationRequestAffinityMethodEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -1504,6 +1603,7 @@ pub enum PatchedMatchingConfigurationRequestAlgorithmEnum {
 }
 impl PatchedMatchingConfigurationRequestAlgorithmEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Minmax => "minmax",
@@ -1514,6 +1614,7 @@ impl PatchedMatchingConfigurationRequestAlgorithmEnum {
     }
 }
 impl From<&str> for PatchedMatchingConfigurationRequestAlgorithmEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "minmax" => Self::Minmax,
@@ -1525,21 +1626,25 @@ impl From<&str> for PatchedMatchingConfigurationRequestAlgorithmEnum {
 }
 impl std::str::FromStr for PatchedMatchingConfigurationRequestAlgorithmEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 impl std::fmt::Display for PatchedMatchingConfigurationRequestAlgorithmEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl serde::Serialize for PatchedMatchingConfigurationRequestAlgorithmEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> serde::Deserialize<'de> for PatchedMatchingConfigurationRequestAlgorithmEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1551,16 +1656,19 @@ impl<'de> serde::Deserialize<'de> for PatchedMatchingConfigurationRequestAlgorit
     }
 }
 impl runtime::FromJson for PatchedMatchingConfigurationRequestAlgorithmEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
 impl runtime::QueryValue for PatchedMatchingConfigurationRequestAlgorithmEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl runtime::Inspect for PatchedMatchingConfigurationRequestAlgorithmEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -1774,74 +1882,92 @@ pub struct ProposalProtectedCall {
 }
 impl ProposalProtectedCall {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `call` when present and valid.
+    #[inline]
     pub fn call(&self) -> Option<&str> {
         self.call.as_str()
     }
     /// `call_uuid` when present and valid.
+    #[inline]
     pub fn call_uuid(&self) -> Option<Uuid> {
         self.call_uuid.copied()
     }
     /// `call_name` when present and valid.
+    #[inline]
     pub fn call_name(&self) -> Option<&str> {
         self.call_name.as_str()
     }
     /// `coauthorship_lookback_years` when present and valid.
+    #[inline]
     pub fn coauthorship_lookback_years(&self) -> Option<i64> {
         self.coauthorship_lookback_years.copied()
     }
     /// `coauthorship_threshold_papers` when present and valid.
+    #[inline]
     pub fn coauthorship_threshold_papers(&self) -> Option<i64> {
         self.coauthorship_threshold_papers.copied()
     }
     /// `institutional_lookback_years` when present and valid.
+    #[inline]
     pub fn institutional_lookback_years(&self) -> Option<i64> {
         self.institutional_lookback_years.copied()
     }
     /// `include_same_department` when present and valid.
+    #[inline]
     pub fn include_same_department(&self) -> Option<bool> {
         self.include_same_department.copied()
     }
     /// `include_same_institution` when present and valid.
+    #[inline]
     pub fn include_same_institution(&self) -> Option<bool> {
         self.include_same_institution.copied()
     }
     /// `recusal_required_types` when present and valid.
+    #[inline]
     pub fn recusal_required_types(&self) -> Option<&[Lenient<String>]> {
         self.recusal_required_types.as_slice()
     }
     /// `management_allowed_types` when present and valid.
+    #[inline]
     pub fn management_allowed_types(&self) -> Option<&[Lenient<String>]> {
         self.management_allowed_types.as_slice()
     }
     /// `disclosure_only_types` when present and valid.
+    #[inline]
     pub fn disclosure_only_types(&self) -> Option<&[Lenient<String>]> {
         self.disclosure_only_types.as_slice()
     }
     /// `auto_detect_coauthorship` when present and valid.
+    #[inline]
     pub fn auto_detect_coauthorship(&self) -> Option<bool> {
         self.auto_detect_coauthorship.copied()
     }
     /// `auto_detect_institutional` when present and valid.
+    #[inline]
     pub fn auto_detect_institutional(&self) -> Option<bool> {
         self.auto_detect_institutional.copied()
     }
     /// `auto_detect_named_personnel` when present and valid.
+    #[inline]
     pub fn auto_detect_named_personnel(&self) -> Option<bool> {
         self.auto_detect_named_personnel.copied()
     }
     /// `invitation_proposal_disclosure` when present and valid.
+    #[inline]
     pub fn invitation_proposal_disclosure(&self) -> Option<&serde_json::Value> {
         self.invitation_proposal_disclosure.get()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
@@ -1877,10 +2003,12 @@ pub struct ProposalProtectedCallsAffinityMatrixRetrieveResponse {
 }
 impl ProposalProtectedCallsAffinityMatrixRetrieveResponse {
     /// `count` when present and valid.
+    #[inline]
     pub fn count(&self) -> Option<i64> {
         self.count.copied()
     }
     /// `results` when present and valid.
+    #[inline]
     pub fn results(
         &self,
     ) -> Option<
@@ -1928,54 +2056,67 @@ pub struct ProposalProtectedCallsAffinityMatrixRetrieveResponseResult {
 }
 impl ProposalProtectedCallsAffinityMatrixRetrieveResponseResult {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `reviewer_uuid` when present and valid.
+    #[inline]
     pub fn reviewer_uuid(&self) -> Option<Uuid> {
         self.reviewer_uuid.copied()
     }
     /// `reviewer_name` when present and valid.
+    #[inline]
     pub fn reviewer_name(&self) -> Option<&str> {
         self.reviewer_name.as_str()
     }
     /// `proposal_uuid` when present and valid.
+    #[inline]
     pub fn proposal_uuid(&self) -> Option<Uuid> {
         self.proposal_uuid.copied()
     }
     /// `proposal_name` when present and valid.
+    #[inline]
     pub fn proposal_name(&self) -> Option<&str> {
         self.proposal_name.as_str()
     }
     /// `affinity_score` when present and valid.
+    #[inline]
     pub fn affinity_score(&self) -> Option<&Decimal> {
         self.affinity_score.get()
     }
     /// `keyword_score` when present and valid.
+    #[inline]
     pub fn keyword_score(&self) -> Option<&Decimal> {
         self.keyword_score.get()
     }
     /// `text_score` when present and valid.
+    #[inline]
     pub fn text_score(&self) -> Option<&Decimal> {
         self.text_score.get()
     }
     /// `has_conflict` when present and valid.
+    #[inline]
     pub fn has_conflict(&self) -> Option<bool> {
         self.has_conflict.copied()
     }
     /// `coi_type` when present and valid.
+    #[inline]
     pub fn coi_type(&self) -> Option<&str> {
         self.coi_type.as_str()
     }
     /// `coi_severity` when present and valid.
+    #[inline]
     pub fn coi_severity(&self) -> Option<&str> {
         self.coi_severity.as_str()
     }
     /// `coi_status` when present and valid.
+    #[inline]
     pub fn coi_status(&self) -> Option<&str> {
         self.coi_status.as_str()
     }
     /// `source` when present and valid.
+    #[inline]
     pub fn source(&self) -> Option<&str> {
         self.source.as_str()
     }
@@ -2011,30 +2152,37 @@ pub struct ProposalProtectedCallsAvailableComplianceChecklistsListResponse {
 }
 impl ProposalProtectedCallsAvailableComplianceChecklistsListResponse {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `checklist_type` when present and valid.
+    #[inline]
     pub fn checklist_type(&self) -> Option<&str> {
         self.checklist_type.as_str()
     }
     /// `questions_count` when present and valid.
+    #[inline]
     pub fn questions_count(&self) -> Option<i64> {
         self.questions_count.copied()
     }
     /// `category_name` when present and valid.
+    #[inline]
     pub fn category_name(&self) -> Option<&str> {
         self.category_name.as_str()
     }
     /// `category_uuid` when present and valid.
+    #[inline]
     pub fn category_uuid(&self) -> Option<Uuid> {
         self.category_uuid.copied()
     }
@@ -2064,10 +2212,12 @@ pub struct ProposalProtectedCallsComplianceOverviewRetrieveResponse {
 }
 impl ProposalProtectedCallsComplianceOverviewRetrieveResponse {
     /// `checklist` when present and valid.
+    #[inline]
     pub fn checklist(&self) -> Option<&serde_json::Value> {
         self.checklist.get()
     }
     /// `proposals` when present and valid.
+    #[inline]
     pub fn proposals(
         &self,
     ) -> Option<
@@ -2103,26 +2253,32 @@ pub struct ProposalProtectedCallsComplianceOverviewRetrieveResponseProposal {
 }
 impl ProposalProtectedCallsComplianceOverviewRetrieveResponseProposal {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&str> {
         self.state.as_str()
     }
     /// `created_by` when present and valid.
+    #[inline]
     pub fn created_by(&self) -> Option<&str> {
         self.created_by.as_str()
     }
     /// `created_by_uuid` when present and valid.
+    #[inline]
     pub fn created_by_uuid(&self) -> Option<Uuid> {
         self.created_by_uuid.copied()
     }
     /// `compliance` when present and valid.
+    #[inline]
     pub fn compliance(&self) -> Option<&serde_json::Value> {
         self.compliance.get()
     }
@@ -2145,10 +2301,12 @@ pub struct ProposalProtectedCallsComputeAffinitiesResponse {
 }
 impl ProposalProtectedCallsComputeAffinitiesResponse {
     /// `computed_count` when present and valid.
+    #[inline]
     pub fn computed_count(&self) -> Option<i64> {
         self.computed_count.copied()
     }
     /// `message` when present and valid.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         self.message.as_str()
     }
@@ -2174,18 +2332,22 @@ pub struct ProposalProtectedCallsConflictSummaryRetrieveResponse {
 }
 impl ProposalProtectedCallsConflictSummaryRetrieveResponse {
     /// `total` when present and valid.
+    #[inline]
     pub fn total(&self) -> Option<i64> {
         self.total.copied()
     }
     /// `by_status` when present and valid.
+    #[inline]
     pub fn by_status(&self) -> Option<&serde_json::Value> {
         self.by_status.get()
     }
     /// `by_severity` when present and valid.
+    #[inline]
     pub fn by_severity(&self) -> Option<&serde_json::Value> {
         self.by_severity.get()
     }
     /// `by_type` when present and valid.
+    #[inline]
     pub fn by_type(&self) -> Option<&serde_json::Value> {
         self.by_type.get()
     }
@@ -2275,136 +2437,169 @@ pub struct ProposalProtectedCallsConflictsListResponse {
 }
 impl ProposalProtectedCallsConflictsListResponse {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `reviewer` when present and valid.
+    #[inline]
     pub fn reviewer(&self) -> Option<&str> {
         self.reviewer.as_str()
     }
     /// `reviewer_uuid` when present and valid.
+    #[inline]
     pub fn reviewer_uuid(&self) -> Option<Uuid> {
         self.reviewer_uuid.copied()
     }
     /// `reviewer_name` when present and valid.
+    #[inline]
     pub fn reviewer_name(&self) -> Option<&str> {
         self.reviewer_name.as_str()
     }
     /// `proposal` when present and valid.
+    #[inline]
     pub fn proposal(&self) -> Option<&str> {
         self.proposal.as_str()
     }
     /// `proposal_uuid` when present and valid.
+    #[inline]
     pub fn proposal_uuid(&self) -> Option<Uuid> {
         self.proposal_uuid.copied()
     }
     /// `proposal_name` when present and valid.
+    #[inline]
     pub fn proposal_name(&self) -> Option<&str> {
         self.proposal_name.as_str()
     }
     /// `round_uuid` when present and valid.
+    #[inline]
     pub fn round_uuid(&self) -> Option<Uuid> {
         self.round_uuid.copied()
     }
     /// `round_name` when present and valid.
+    #[inline]
     pub fn round_name(&self) -> Option<&str> {
         self.round_name.as_str()
     }
     /// `call` when present and valid.
+    #[inline]
     pub fn call(&self) -> Option<&str> {
         self.call.as_str()
     }
     /// `call_uuid` when present and valid.
+    #[inline]
     pub fn call_uuid(&self) -> Option<Uuid> {
         self.call_uuid.copied()
     }
     /// `call_name` when present and valid.
+    #[inline]
     pub fn call_name(&self) -> Option<&str> {
         self.call_name.as_str()
     }
     /// `coi_type` when present and valid.
+    #[inline]
     pub fn coi_type(&self) -> Option<&serde_json::Value> {
         self.coi_type.get()
     }
     /// `coi_type_display` when present and valid.
+    #[inline]
     pub fn coi_type_display(&self) -> Option<&str> {
         self.coi_type_display.as_str()
     }
     /// `severity` when present and valid.
+    #[inline]
     pub fn severity(&self) -> Option<&serde_json::Value> {
         self.severity.get()
     }
     /// `severity_display` when present and valid.
+    #[inline]
     pub fn severity_display(&self) -> Option<&str> {
         self.severity_display.as_str()
     }
     /// `detection_method` when present and valid.
+    #[inline]
     pub fn detection_method(&self) -> Option<&serde_json::Value> {
         self.detection_method.get()
     }
     /// `detected_at` when present and valid.
+    #[inline]
     pub fn detected_at(&self) -> Option<DateTime> {
         self.detected_at.copied()
     }
     /// `evidence_description` when present and valid.
+    #[inline]
     pub fn evidence_description(&self) -> Option<&str> {
         self.evidence_description.as_str()
     }
     /// `evidence_data` when present and valid.
+    #[inline]
     pub fn evidence_data(&self) -> Option<&serde_json::Value> {
         self.evidence_data.get()
     }
     /// `status` when present and valid.
+    #[inline]
     pub fn status(
         &self,
     ) -> Option<&models::ProposalProtectedCallsConflictsListResponseStatusEnum> {
         self.status.get()
     }
     /// `status_display` when present and valid.
+    #[inline]
     pub fn status_display(&self) -> Option<&str> {
         self.status_display.as_str()
     }
     /// `reviewed_by` when present and valid.
+    #[inline]
     pub fn reviewed_by(&self) -> Option<&str> {
         self.reviewed_by.as_str()
     }
     /// `reviewed_by_name` when present and valid.
+    #[inline]
     pub fn reviewed_by_name(&self) -> Option<&str> {
         self.reviewed_by_name.as_str()
     }
     /// `reviewed_at` when present and valid.
+    #[inline]
     pub fn reviewed_at(&self) -> Option<DateTime> {
         self.reviewed_at.copied()
     }
     /// `review_notes` when present and valid.
+    #[inline]
     pub fn review_notes(&self) -> Option<&str> {
         self.review_notes.as_str()
     }
     /// `management_plan` when present and valid.
+    #[inline]
     pub fn management_plan(&self) -> Option<&str> {
         self.management_plan.as_str()
     }
     /// `conflicting_user` when present and valid.
+    #[inline]
     pub fn conflicting_user(&self) -> Option<&str> {
         self.conflicting_user.as_str()
     }
     /// `conflicting_user_name` when present and valid.
+    #[inline]
     pub fn conflicting_user_name(&self) -> Option<&str> {
         self.conflicting_user_name.as_str()
     }
     /// `conflicting_organization` when present and valid.
+    #[inline]
     pub fn conflicting_organization(&self) -> Option<&str> {
         self.conflicting_organization.as_str()
     }
     /// `conflicting_organization_name` when present and valid.
+    #[inline]
     pub fn conflicting_organization_name(&self) -> Option<&str> {
         self.conflicting_organization_name.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
@@ -2463,42 +2658,52 @@ pub struct ProposalProtectedCallsProposalsComplianceAnswersListResponse {
 }
 impl ProposalProtectedCallsProposalsComplianceAnswersListResponse {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `question_description` when present and valid.
+    #[inline]
     pub fn question_description(&self) -> Option<&str> {
         self.question_description.as_str()
     }
     /// `question_type` when present and valid.
+    #[inline]
     pub fn question_type(&self) -> Option<&str> {
         self.question_type.as_str()
     }
     /// `question_required` when present and valid.
+    #[inline]
     pub fn question_required(&self) -> Option<bool> {
         self.question_required.copied()
     }
     /// `answer_data` when present and valid.
+    #[inline]
     pub fn answer_data(&self) -> Option<&serde_json::Value> {
         self.answer_data.get()
     }
     /// `requires_review` when present and valid.
+    #[inline]
     pub fn requires_review(&self) -> Option<bool> {
         self.requires_review.copied()
     }
     /// `user` when present and valid.
+    #[inline]
     pub fn user(&self) -> Option<i64> {
         self.user.copied()
     }
     /// `user_name` when present and valid.
+    #[inline]
     pub fn user_name(&self) -> Option<&str> {
         self.user_name.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
@@ -2555,70 +2760,87 @@ pub struct ProposalProtectedCallsProposedAssignmentsListResponse {
 }
 impl ProposalProtectedCallsProposedAssignmentsListResponse {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `call` when present and valid.
+    #[inline]
     pub fn call(&self) -> Option<&str> {
         self.call.as_str()
     }
     /// `reviewer` when present and valid.
+    #[inline]
     pub fn reviewer(&self) -> Option<&str> {
         self.reviewer.as_str()
     }
     /// `reviewer_uuid` when present and valid.
+    #[inline]
     pub fn reviewer_uuid(&self) -> Option<Uuid> {
         self.reviewer_uuid.copied()
     }
     /// `reviewer_name` when present and valid.
+    #[inline]
     pub fn reviewer_name(&self) -> Option<&str> {
         self.reviewer_name.as_str()
     }
     /// `proposal` when present and valid.
+    #[inline]
     pub fn proposal(&self) -> Option<&str> {
         self.proposal.as_str()
     }
     /// `proposal_uuid` when present and valid.
+    #[inline]
     pub fn proposal_uuid(&self) -> Option<Uuid> {
         self.proposal_uuid.copied()
     }
     /// `proposal_name` when present and valid.
+    #[inline]
     pub fn proposal_name(&self) -> Option<&str> {
         self.proposal_name.as_str()
     }
     /// `affinity_score` when present and valid.
+    #[inline]
     pub fn affinity_score(&self) -> Option<&Decimal> {
         self.affinity_score.get()
     }
     /// `algorithm_used` when present and valid.
+    #[inline]
     pub fn algorithm_used(&self) -> Option<&serde_json::Value> {
         self.algorithm_used.get()
     }
     /// `rank` when present and valid.
+    #[inline]
     pub fn rank(&self) -> Option<i64> {
         self.rank.copied()
     }
     /// `is_deployed` when present and valid.
+    #[inline]
     pub fn is_deployed(&self) -> Option<bool> {
         self.is_deployed.copied()
     }
     /// `deployed_at` when present and valid.
+    #[inline]
     pub fn deployed_at(&self) -> Option<DateTime> {
         self.deployed_at.copied()
     }
     /// `deployed_by` when present and valid.
+    #[inline]
     pub fn deployed_by(&self) -> Option<&str> {
         self.deployed_by.as_str()
     }
     /// `deployed_by_name` when present and valid.
+    #[inline]
     pub fn deployed_by_name(&self) -> Option<&str> {
         self.deployed_by_name.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
@@ -2645,6 +2867,7 @@ pub struct ProposalProtectedCallsSendInvitationsResponse {
 }
 impl ProposalProtectedCallsSendInvitationsResponse {
     /// `invitations_sent` when present and valid.
+    #[inline]
     pub fn invitations_sent(&self) -> Option<i64> {
         self.invitations_sent.copied()
     }
@@ -2756,144 +2979,179 @@ pub struct ProtectedCall {
 }
 impl ProtectedCall {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `start_date` when present and valid.
+    #[inline]
     pub fn start_date(&self) -> Option<DateTime> {
         self.start_date.copied()
     }
     /// `end_date` when present and valid.
+    #[inline]
     pub fn end_date(&self) -> Option<DateTime> {
         self.end_date.copied()
     }
     /// `slug` when present and valid.
+    #[inline]
     pub fn slug(&self) -> Option<&str> {
         self.slug.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&serde_json::Value> {
         self.state.get()
     }
     /// `manager` when present and valid.
+    #[inline]
     pub fn manager(&self) -> Option<&str> {
         self.manager.as_str()
     }
     /// `manager_uuid` when present and valid.
+    #[inline]
     pub fn manager_uuid(&self) -> Option<Uuid> {
         self.manager_uuid.copied()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `offerings` when present and valid.
+    #[inline]
     pub fn offerings(&self) -> Option<&[Lenient<models::ProtectedCallOffering>]> {
         self.offerings.as_slice()
     }
     /// `rounds` when present and valid.
+    #[inline]
     pub fn rounds(&self) -> Option<&[Lenient<models::ProtectedCallRound>]> {
         self.rounds.as_slice()
     }
     /// `documents` when present and valid.
+    #[inline]
     pub fn documents(&self) -> Option<&[Lenient<models::ProtectedCallDocument>]> {
         self.documents.as_slice()
     }
     /// `resource_templates` when present and valid.
+    #[inline]
     pub fn resource_templates(
         &self,
     ) -> Option<&[Lenient<models::CallResourceTemplate>]> {
         self.resource_templates.as_slice()
     }
     /// `fixed_duration_in_days` when present and valid.
+    #[inline]
     pub fn fixed_duration_in_days(&self) -> Option<i64> {
         self.fixed_duration_in_days.copied()
     }
     /// `backend_id` when present and valid.
+    #[inline]
     pub fn backend_id(&self) -> Option<&str> {
         self.backend_id.as_str()
     }
     /// `external_url` when present and valid.
+    #[inline]
     pub fn external_url(&self) -> Option<&str> {
         self.external_url.as_str()
     }
     /// `reviewer_identity_visible_to_submitters` when present and valid.
+    #[inline]
     pub fn reviewer_identity_visible_to_submitters(&self) -> Option<bool> {
         self.reviewer_identity_visible_to_submitters.copied()
     }
     /// `reviews_visible_to_submitters` when present and valid.
+    #[inline]
     pub fn reviews_visible_to_submitters(&self) -> Option<bool> {
         self.reviews_visible_to_submitters.copied()
     }
     /// `has_eligibility_restrictions` when present and valid.
+    #[inline]
     pub fn has_eligibility_restrictions(&self) -> Option<bool> {
         self.has_eligibility_restrictions.copied()
     }
     /// `created_by` when present and valid.
+    #[inline]
     pub fn created_by(&self) -> Option<&str> {
         self.created_by.as_str()
     }
     /// `reference_code` when present and valid.
+    #[inline]
     pub fn reference_code(&self) -> Option<&str> {
         self.reference_code.as_str()
     }
     /// `compliance_checklist` when present and valid.
+    #[inline]
     pub fn compliance_checklist(&self) -> Option<Uuid> {
         self.compliance_checklist.copied()
     }
     /// `compliance_checklist_name` when present and valid.
+    #[inline]
     pub fn compliance_checklist_name(&self) -> Option<&str> {
         self.compliance_checklist_name.as_str()
     }
     /// `proposal_slug_template` when present and valid.
+    #[inline]
     pub fn proposal_slug_template(&self) -> Option<&str> {
         self.proposal_slug_template.as_str()
     }
     /// `user_email_patterns` when present and valid.
+    #[inline]
     pub fn user_email_patterns(&self) -> Option<&serde_json::Value> {
         self.user_email_patterns.get()
     }
     /// `user_affiliations` when present and valid.
+    #[inline]
     pub fn user_affiliations(&self) -> Option<&serde_json::Value> {
         self.user_affiliations.get()
     }
     /// `user_identity_sources` when present and valid.
+    #[inline]
     pub fn user_identity_sources(&self) -> Option<&serde_json::Value> {
         self.user_identity_sources.get()
     }
     /// `user_nationalities` when present and valid.
+    #[inline]
     pub fn user_nationalities(&self) -> Option<&serde_json::Value> {
         self.user_nationalities.get()
     }
     /// `user_organization_types` when present and valid.
+    #[inline]
     pub fn user_organization_types(&self) -> Option<&serde_json::Value> {
         self.user_organization_types.get()
     }
     /// `user_assurance_levels` when present and valid.
+    #[inline]
     pub fn user_assurance_levels(&self) -> Option<&serde_json::Value> {
         self.user_assurance_levels.get()
     }
     /// `applicant_visibility_config` when present and valid.
+    #[inline]
     pub fn applicant_visibility_config(&self) -> Option<&serde_json::Value> {
         self.applicant_visibility_config.get()
     }
@@ -3011,6 +3269,7 @@ pub struct ProtectedCallRequest {
 }
 impl ProtectedCallRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> ProtectedCallRequestBuilder {
         ProtectedCallRequestBuilder::default()
     }
@@ -3023,17 +3282,20 @@ pub struct ProtectedCallRequestBuilder {
 }
 impl ProtectedCallRequestBuilder {
     /// Sets `name` (required).
+    #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
     /// Sets `manager` (required).
+    #[inline]
     pub fn manager(mut self, manager: impl Into<String>) -> Self {
         self.manager = Some(manager.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<ProtectedCallRequest, runtime::Error> {
         Ok(ProtectedCallRequest {
             slug: Nullable::Absent,
@@ -3105,68 +3367,83 @@ pub struct ProtectedRound {
 }
 impl ProtectedRound {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `slug` when present and valid.
+    #[inline]
     pub fn slug(&self) -> Option<&str> {
         self.slug.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `start_time` when present and valid.
+    #[inline]
     pub fn start_time(&self) -> Option<DateTime> {
         self.start_time.copied()
     }
     /// `cutoff_time` when present and valid.
+    #[inline]
     pub fn cutoff_time(&self) -> Option<DateTime> {
         self.cutoff_time.copied()
     }
     /// `status` when present and valid.
+    #[inline]
     pub fn status(&self) -> Option<&serde_json::Value> {
         self.status.get()
     }
     /// `review_strategy` when present and valid.
+    #[inline]
     pub fn review_strategy(
         &self,
     ) -> Option<&models::ProtectedCallRoundReviewStrategyEnum> {
         self.review_strategy.get()
     }
     /// `deciding_entity` when present and valid.
+    #[inline]
     pub fn deciding_entity(
         &self,
     ) -> Option<&models::ProtectedCallRoundDecidingEntityEnum> {
         self.deciding_entity.get()
     }
     /// `allocation_time` when present and valid.
+    #[inline]
     pub fn allocation_time(
         &self,
     ) -> Option<&models::ProtectedCallRoundAllocationTimeEnum> {
         self.allocation_time.get()
     }
     /// `allocation_date` when present and valid.
+    #[inline]
     pub fn allocation_date(&self) -> Option<DateTime> {
         self.allocation_date.copied()
     }
     /// `minimal_average_scoring` when present and valid.
+    #[inline]
     pub fn minimal_average_scoring(&self) -> Option<&Decimal> {
         self.minimal_average_scoring.get()
     }
     /// `review_duration_in_days` when present and valid.
+    #[inline]
     pub fn review_duration_in_days(&self) -> Option<i64> {
         self.review_duration_in_days.copied()
     }
     /// `minimum_number_of_reviewers` when present and valid.
+    #[inline]
     pub fn minimum_number_of_reviewers(&self) -> Option<i64> {
         self.minimum_number_of_reviewers.copied()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `proposals` when present and valid.
+    #[inline]
     pub fn proposals(&self) -> Option<&[Lenient<models::ProtectedRoundProposal>]> {
         self.proposals.as_slice()
     }
@@ -3207,34 +3484,42 @@ pub struct ProtectedRoundProposal {
 }
 impl ProtectedRoundProposal {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `slug` when present and valid.
+    #[inline]
     pub fn slug(&self) -> Option<&str> {
         self.slug.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&serde_json::Value> {
         self.state.get()
     }
     /// `reviews` when present and valid.
+    #[inline]
     pub fn reviews(&self) -> Option<&[Lenient<serde_json::Value>]> {
         self.reviews.as_slice()
     }
     /// `approved_by_name` when present and valid.
+    #[inline]
     pub fn approved_by_name(&self) -> Option<&str> {
         self.approved_by_name.as_str()
     }
     /// `created_by_name` when present and valid.
+    #[inline]
     pub fn created_by_name(&self) -> Option<&str> {
         self.created_by_name.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
@@ -3280,6 +3565,7 @@ pub struct ProtectedRoundRequest {
 }
 impl ProtectedRoundRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> ProtectedRoundRequestBuilder {
         ProtectedRoundRequestBuilder::default()
     }
@@ -3292,17 +3578,20 @@ pub struct ProtectedRoundRequestBuilder {
 }
 impl ProtectedRoundRequestBuilder {
     /// Sets `start_time` (required).
+    #[inline]
     pub fn start_time(mut self, start_time: DateTime) -> Self {
         self.start_time = Some(start_time);
         self
     }
     /// Sets `cutoff_time` (required).
+    #[inline]
     pub fn cutoff_time(mut self, cutoff_time: DateTime) -> Self {
         self.cutoff_time = Some(cutoff_time);
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<ProtectedRoundRequest, runtime::Error> {
         Ok(ProtectedRoundRequest {
             start_time: self
@@ -3378,88 +3667,109 @@ pub struct RequestedOffering {
 }
 impl RequestedOffering {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&serde_json::Value> {
         self.state.get()
     }
     /// `offering` when present and valid.
+    #[inline]
     pub fn offering(&self) -> Option<&str> {
         self.offering.as_str()
     }
     /// `offering_name` when present and valid.
+    #[inline]
     pub fn offering_name(&self) -> Option<&str> {
         self.offering_name.as_str()
     }
     /// `offering_uuid` when present and valid.
+    #[inline]
     pub fn offering_uuid(&self) -> Option<Uuid> {
         self.offering_uuid.copied()
     }
     /// `provider_name` when present and valid.
+    #[inline]
     pub fn provider_name(&self) -> Option<&str> {
         self.provider_name.as_str()
     }
     /// `category_uuid` when present and valid.
+    #[inline]
     pub fn category_uuid(&self) -> Option<Uuid> {
         self.category_uuid.copied()
     }
     /// `category_name` when present and valid.
+    #[inline]
     pub fn category_name(&self) -> Option<&str> {
         self.category_name.as_str()
     }
     /// `call_managing_organisation` when present and valid.
+    #[inline]
     pub fn call_managing_organisation(&self) -> Option<&str> {
         self.call_managing_organisation.as_str()
     }
     /// `attributes` when present and valid.
+    #[inline]
     pub fn attributes(&self) -> Option<&serde_json::Value> {
         self.attributes.get()
     }
     /// `plan` when present and valid.
+    #[inline]
     pub fn plan(&self) -> Option<&str> {
         self.plan.as_str()
     }
     /// `plan_details` when present and valid.
+    #[inline]
     pub fn plan_details(&self) -> Option<&serde_json::Value> {
         self.plan_details.get()
     }
     /// `options` when present and valid.
+    #[inline]
     pub fn options(&self) -> Option<&serde_json::Value> {
         self.options.get()
     }
     /// `components` when present and valid.
+    #[inline]
     pub fn components(
         &self,
     ) -> Option<&[Lenient<models::ProtectedCallOfferingComponent>]> {
         self.components.as_slice()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `approved_by` when present and valid.
+    #[inline]
     pub fn approved_by(&self) -> Option<&str> {
         self.approved_by.as_str()
     }
     /// `created_by` when present and valid.
+    #[inline]
     pub fn created_by(&self) -> Option<&str> {
         self.created_by.as_str()
     }
     /// `created_by_name` when present and valid.
+    #[inline]
     pub fn created_by_name(&self) -> Option<&str> {
         self.created_by_name.as_str()
     }
     /// `approved_by_name` when present and valid.
+    #[inline]
     pub fn approved_by_name(&self) -> Option<&str> {
         self.approved_by_name.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
@@ -3496,6 +3806,7 @@ pub struct RequestedOfferingRequest {
 }
 impl RequestedOfferingRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(offering: impl Into<String>) -> Self {
         Self {
             offering: offering.into(),
@@ -3530,6 +3841,7 @@ pub struct ReviewerInvitationRequest {
 }
 impl ReviewerInvitationRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(reviewer_uuids: Vec<Uuid>) -> Self {
         Self {
             reviewer_uuids,
@@ -3551,10 +3863,12 @@ pub struct SendAllAssignmentBatches {
 }
 impl SendAllAssignmentBatches {
     /// `batches_sent` when present and valid.
+    #[inline]
     pub fn batches_sent(&self) -> Option<i64> {
         self.batches_sent.copied()
     }
     /// `skipped` when present and valid.
+    #[inline]
     pub fn skipped(&self) -> Option<i64> {
         self.skipped.copied()
     }
@@ -3616,62 +3930,77 @@ pub struct TriggerCoiDetection {
 }
 impl TriggerCoiDetection {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `call` when present and valid.
+    #[inline]
     pub fn call(&self) -> Option<&str> {
         self.call.as_str()
     }
     /// `call_uuid` when present and valid.
+    #[inline]
     pub fn call_uuid(&self) -> Option<Uuid> {
         self.call_uuid.copied()
     }
     /// `call_name` when present and valid.
+    #[inline]
     pub fn call_name(&self) -> Option<&str> {
         self.call_name.as_str()
     }
     /// `job_type` when present and valid.
+    #[inline]
     pub fn job_type(&self) -> Option<&serde_json::Value> {
         self.job_type.get()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&serde_json::Value> {
         self.state.get()
     }
     /// `total_pairs` when present and valid.
+    #[inline]
     pub fn total_pairs(&self) -> Option<i64> {
         self.total_pairs.copied()
     }
     /// `processed_pairs` when present and valid.
+    #[inline]
     pub fn processed_pairs(&self) -> Option<i64> {
         self.processed_pairs.copied()
     }
     /// `progress_percentage` when present and valid.
+    #[inline]
     pub fn progress_percentage(&self) -> Option<&Decimal> {
         self.progress_percentage.get()
     }
     /// `conflicts_found` when present and valid.
+    #[inline]
     pub fn conflicts_found(&self) -> Option<i64> {
         self.conflicts_found.copied()
     }
     /// `started_at` when present and valid.
+    #[inline]
     pub fn started_at(&self) -> Option<DateTime> {
         self.started_at.copied()
     }
     /// `completed_at` when present and valid.
+    #[inline]
     pub fn completed_at(&self) -> Option<DateTime> {
         self.completed_at.copied()
     }
     /// `error_message` when present and valid.
+    #[inline]
     pub fn error_message(&self) -> Option<&str> {
         self.error_message.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }

@@ -21,10 +21,12 @@ pub struct ProposalPublicCallsCheckEligibilityRetrieveResponse {
 }
 impl ProposalPublicCallsCheckEligibilityRetrieveResponse {
     /// `is_eligible` when present and valid.
+    #[inline]
     pub fn is_eligible(&self) -> Option<bool> {
         self.is_eligible.copied()
     }
     /// `restrictions` when present and valid.
+    #[inline]
     pub fn restrictions(&self) -> Option<&[Lenient<String>]> {
         self.restrictions.as_slice()
     }
@@ -98,96 +100,119 @@ pub struct PublicCall {
 }
 impl PublicCall {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `start_date` when present and valid.
+    #[inline]
     pub fn start_date(&self) -> Option<DateTime> {
         self.start_date.copied()
     }
     /// `end_date` when present and valid.
+    #[inline]
     pub fn end_date(&self) -> Option<DateTime> {
         self.end_date.copied()
     }
     /// `slug` when present and valid.
+    #[inline]
     pub fn slug(&self) -> Option<&str> {
         self.slug.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&serde_json::Value> {
         self.state.get()
     }
     /// `manager` when present and valid.
+    #[inline]
     pub fn manager(&self) -> Option<&str> {
         self.manager.as_str()
     }
     /// `manager_uuid` when present and valid.
+    #[inline]
     pub fn manager_uuid(&self) -> Option<Uuid> {
         self.manager_uuid.copied()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `offerings` when present and valid.
+    #[inline]
     pub fn offerings(&self) -> Option<&[Lenient<models::PublicCallOffering>]> {
         self.offerings.as_slice()
     }
     /// `rounds` when present and valid.
+    #[inline]
     pub fn rounds(&self) -> Option<&[Lenient<models::PublicCallRound>]> {
         self.rounds.as_slice()
     }
     /// `documents` when present and valid.
+    #[inline]
     pub fn documents(&self) -> Option<&[Lenient<models::PublicCallDocument>]> {
         self.documents.as_slice()
     }
     /// `resource_templates` when present and valid.
+    #[inline]
     pub fn resource_templates(
         &self,
     ) -> Option<&[Lenient<models::PublicCallResourceTemplate>]> {
         self.resource_templates.as_slice()
     }
     /// `fixed_duration_in_days` when present and valid.
+    #[inline]
     pub fn fixed_duration_in_days(&self) -> Option<i64> {
         self.fixed_duration_in_days.copied()
     }
     /// `backend_id` when present and valid.
+    #[inline]
     pub fn backend_id(&self) -> Option<&str> {
         self.backend_id.as_str()
     }
     /// `external_url` when present and valid.
+    #[inline]
     pub fn external_url(&self) -> Option<&str> {
         self.external_url.as_str()
     }
     /// `reviewer_identity_visible_to_submitters` when present and valid.
+    #[inline]
     pub fn reviewer_identity_visible_to_submitters(&self) -> Option<bool> {
         self.reviewer_identity_visible_to_submitters.copied()
     }
     /// `reviews_visible_to_submitters` when present and valid.
+    #[inline]
     pub fn reviews_visible_to_submitters(&self) -> Option<bool> {
         self.reviews_visible_to_submitters.copied()
     }
     /// `has_eligibility_restrictions` when present and valid.
+    #[inline]
     pub fn has_eligibility_restrictions(&self) -> Option<bool> {
         self.has_eligibility_restrictions.copied()
     }

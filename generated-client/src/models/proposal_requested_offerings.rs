@@ -59,88 +59,109 @@ pub struct ProposalRequestedOffering {
 }
 impl ProposalRequestedOffering {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&serde_json::Value> {
         self.state.get()
     }
     /// `offering` when present and valid.
+    #[inline]
     pub fn offering(&self) -> Option<&str> {
         self.offering.as_str()
     }
     /// `offering_name` when present and valid.
+    #[inline]
     pub fn offering_name(&self) -> Option<&str> {
         self.offering_name.as_str()
     }
     /// `offering_uuid` when present and valid.
+    #[inline]
     pub fn offering_uuid(&self) -> Option<Uuid> {
         self.offering_uuid.copied()
     }
     /// `provider_name` when present and valid.
+    #[inline]
     pub fn provider_name(&self) -> Option<&str> {
         self.provider_name.as_str()
     }
     /// `category_uuid` when present and valid.
+    #[inline]
     pub fn category_uuid(&self) -> Option<Uuid> {
         self.category_uuid.copied()
     }
     /// `category_name` when present and valid.
+    #[inline]
     pub fn category_name(&self) -> Option<&str> {
         self.category_name.as_str()
     }
     /// `call_managing_organisation` when present and valid.
+    #[inline]
     pub fn call_managing_organisation(&self) -> Option<&str> {
         self.call_managing_organisation.as_str()
     }
     /// `attributes` when present and valid.
+    #[inline]
     pub fn attributes(&self) -> Option<&serde_json::Value> {
         self.attributes.get()
     }
     /// `plan` when present and valid.
+    #[inline]
     pub fn plan(&self) -> Option<&str> {
         self.plan.as_str()
     }
     /// `plan_details` when present and valid.
+    #[inline]
     pub fn plan_details(&self) -> Option<&serde_json::Value> {
         self.plan_details.get()
     }
     /// `options` when present and valid.
+    #[inline]
     pub fn options(&self) -> Option<&serde_json::Value> {
         self.options.get()
     }
     /// `components` when present and valid.
+    #[inline]
     pub fn components(
         &self,
     ) -> Option<&[Lenient<models::ProposalRequestedOfferingComponent>]> {
         self.components.as_slice()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `call_name` when present and valid.
+    #[inline]
     pub fn call_name(&self) -> Option<&str> {
         self.call_name.as_str()
     }
     /// `call` when present and valid.
+    #[inline]
     pub fn call(&self) -> Option<&str> {
         self.call.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `created_by_name` when present and valid.
+    #[inline]
     pub fn created_by_name(&self) -> Option<&str> {
         self.created_by_name.as_str()
     }
     /// `created_by_email` when present and valid.
+    #[inline]
     pub fn created_by_email(&self) -> Option<&str> {
         self.created_by_email.as_str()
     }

@@ -45,58 +45,72 @@ pub struct ProposalRequestedResource {
 }
 impl ProposalRequestedResource {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `requested_offering` when present and valid.
+    #[inline]
     pub fn requested_offering(&self) -> Option<&serde_json::Value> {
         self.requested_offering.get()
     }
     /// `resource` when present and valid.
+    #[inline]
     pub fn resource(&self) -> Option<&str> {
         self.resource.as_str()
     }
     /// `resource_name` when present and valid.
+    #[inline]
     pub fn resource_name(&self) -> Option<&str> {
         self.resource_name.as_str()
     }
     /// `call_resource_template` when present and valid.
+    #[inline]
     pub fn call_resource_template(&self) -> Option<&str> {
         self.call_resource_template.as_str()
     }
     /// `call_resource_template_name` when present and valid.
+    #[inline]
     pub fn call_resource_template_name(&self) -> Option<&str> {
         self.call_resource_template_name.as_str()
     }
     /// `attributes` when present and valid.
+    #[inline]
     pub fn attributes(&self) -> Option<&serde_json::Value> {
         self.attributes.get()
     }
     /// `limits` when present and valid.
+    #[inline]
     pub fn limits(&self) -> Option<&serde_json::Value> {
         self.limits.get()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `created_by` when present and valid.
+    #[inline]
     pub fn created_by(&self) -> Option<&str> {
         self.created_by.as_str()
     }
     /// `created_by_name` when present and valid.
+    #[inline]
     pub fn created_by_name(&self) -> Option<&str> {
         self.created_by_name.as_str()
     }
     /// `proposal_name` when present and valid.
+    #[inline]
     pub fn proposal_name(&self) -> Option<&str> {
         self.proposal_name.as_str()
     }
     /// `proposal` when present and valid.
+    #[inline]
     pub fn proposal(&self) -> Option<&str> {
         self.proposal.as_str()
     }

@@ -135,146 +135,182 @@ pub struct ProposalReview {
 }
 impl ProposalReview {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `proposal` when present and valid.
+    #[inline]
     pub fn proposal(&self) -> Option<&str> {
         self.proposal.as_str()
     }
     /// `proposal_name` when present and valid.
+    #[inline]
     pub fn proposal_name(&self) -> Option<&str> {
         self.proposal_name.as_str()
     }
     /// `proposal_uuid` when present and valid.
+    #[inline]
     pub fn proposal_uuid(&self) -> Option<Uuid> {
         self.proposal_uuid.copied()
     }
     /// `proposal_slug` when present and valid.
+    #[inline]
     pub fn proposal_slug(&self) -> Option<&str> {
         self.proposal_slug.as_str()
     }
     /// `reviewer` when present and valid.
+    #[inline]
     pub fn reviewer(&self) -> Option<&str> {
         self.reviewer.as_str()
     }
     /// `reviewer_full_name` when present and valid.
+    #[inline]
     pub fn reviewer_full_name(&self) -> Option<&str> {
         self.reviewer_full_name.as_str()
     }
     /// `reviewer_uuid` when present and valid.
+    #[inline]
     pub fn reviewer_uuid(&self) -> Option<Uuid> {
         self.reviewer_uuid.copied()
     }
     /// `reviewer_image` when present and valid.
+    #[inline]
     pub fn reviewer_image(&self) -> Option<&str> {
         self.reviewer_image.as_str()
     }
     /// `anonymous_reviewer_name` when present and valid.
+    #[inline]
     pub fn anonymous_reviewer_name(&self) -> Option<&str> {
         self.anonymous_reviewer_name.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&serde_json::Value> {
         self.state.get()
     }
     /// `review_end_date` when present and valid.
+    #[inline]
     pub fn review_end_date(&self) -> Option<DateTime> {
         self.review_end_date.copied()
     }
     /// `summary_score` when present and valid.
+    #[inline]
     pub fn summary_score(&self) -> Option<i64> {
         self.summary_score.copied()
     }
     /// `summary_public_comment` when present and valid.
+    #[inline]
     pub fn summary_public_comment(&self) -> Option<&str> {
         self.summary_public_comment.as_str()
     }
     /// `summary_private_comment` when present and valid.
+    #[inline]
     pub fn summary_private_comment(&self) -> Option<&str> {
         self.summary_private_comment.as_str()
     }
     /// `round_uuid` when present and valid.
+    #[inline]
     pub fn round_uuid(&self) -> Option<Uuid> {
         self.round_uuid.copied()
     }
     /// `round_name` when present and valid.
+    #[inline]
     pub fn round_name(&self) -> Option<&str> {
         self.round_name.as_str()
     }
     /// `round_slug` when present and valid.
+    #[inline]
     pub fn round_slug(&self) -> Option<&str> {
         self.round_slug.as_str()
     }
     /// `round_cutoff_time` when present and valid.
+    #[inline]
     pub fn round_cutoff_time(&self) -> Option<DateTime> {
         self.round_cutoff_time.copied()
     }
     /// `round_start_time` when present and valid.
+    #[inline]
     pub fn round_start_time(&self) -> Option<DateTime> {
         self.round_start_time.copied()
     }
     /// `call_name` when present and valid.
+    #[inline]
     pub fn call_name(&self) -> Option<&str> {
         self.call_name.as_str()
     }
     /// `call_uuid` when present and valid.
+    #[inline]
     pub fn call_uuid(&self) -> Option<Uuid> {
         self.call_uuid.copied()
     }
     /// `call_slug` when present and valid.
+    #[inline]
     pub fn call_slug(&self) -> Option<&str> {
         self.call_slug.as_str()
     }
     /// `call_managing_organisation_uuid` when present and valid.
+    #[inline]
     pub fn call_managing_organisation_uuid(&self) -> Option<Uuid> {
         self.call_managing_organisation_uuid.copied()
     }
     /// `comment_project_title` when present and valid.
+    #[inline]
     pub fn comment_project_title(&self) -> Option<&str> {
         self.comment_project_title.as_str()
     }
     /// `comment_project_summary` when present and valid.
+    #[inline]
     pub fn comment_project_summary(&self) -> Option<&str> {
         self.comment_project_summary.as_str()
     }
     /// `comment_project_is_confidential` when present and valid.
+    #[inline]
     pub fn comment_project_is_confidential(&self) -> Option<&str> {
         self.comment_project_is_confidential.as_str()
     }
     /// `comment_project_has_civilian_purpose` when present and valid.
+    #[inline]
     pub fn comment_project_has_civilian_purpose(&self) -> Option<&str> {
         self.comment_project_has_civilian_purpose.as_str()
     }
     /// `comment_project_description` when present and valid.
+    #[inline]
     pub fn comment_project_description(&self) -> Option<&str> {
         self.comment_project_description.as_str()
     }
     /// `comment_project_duration` when present and valid.
+    #[inline]
     pub fn comment_project_duration(&self) -> Option<&str> {
         self.comment_project_duration.as_str()
     }
     /// `comment_project_supporting_documentation` when present and valid.
+    #[inline]
     pub fn comment_project_supporting_documentation(&self) -> Option<&str> {
         self.comment_project_supporting_documentation.as_str()
     }
     /// `comment_resource_requests` when present and valid.
+    #[inline]
     pub fn comment_resource_requests(&self) -> Option<&str> {
         self.comment_resource_requests.as_str()
     }
     /// `comment_team` when present and valid.
+    #[inline]
     pub fn comment_team(&self) -> Option<&str> {
         self.comment_team.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
@@ -353,6 +389,7 @@ pub struct ProposalReviewRequest {
 }
 impl ProposalReviewRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(proposal: impl Into<String>) -> Self {
         Self {
             proposal: proposal.into(),

@@ -59,60 +59,74 @@ pub struct PublicMaintenanceAnnouncement {
 }
 impl PublicMaintenanceAnnouncement {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `message` when present and valid.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         self.message.as_str()
     }
     /// `maintenance_type` when present and valid.
+    #[inline]
     pub fn maintenance_type(&self) -> Option<&serde_json::Value> {
         self.maintenance_type.get()
     }
     /// `maintenance_type_display` when present and valid.
+    #[inline]
     pub fn maintenance_type_display(&self) -> Option<&str> {
         self.maintenance_type_display.as_str()
     }
     /// `external_reference_url` when present and valid.
+    #[inline]
     pub fn external_reference_url(&self) -> Option<&str> {
         self.external_reference_url.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&serde_json::Value> {
         self.state.get()
     }
     /// `scheduled_start` when present and valid.
+    #[inline]
     pub fn scheduled_start(&self) -> Option<DateTime> {
         self.scheduled_start.copied()
     }
     /// `scheduled_end` when present and valid.
+    #[inline]
     pub fn scheduled_end(&self) -> Option<DateTime> {
         self.scheduled_end.copied()
     }
     /// `actual_start` when present and valid.
+    #[inline]
     pub fn actual_start(&self) -> Option<DateTime> {
         self.actual_start.copied()
     }
     /// `actual_end` when present and valid.
+    #[inline]
     pub fn actual_end(&self) -> Option<DateTime> {
         self.actual_end.copied()
     }
     /// `affected_offerings` when present and valid.
+    #[inline]
     pub fn affected_offerings(
         &self,
     ) -> Option<&[Lenient<models::PublicMaintenanceAnnouncementAffectedOffering>]> {
         self.affected_offerings.as_slice()
     }
     /// `service_provider_name` when present and valid.
+    #[inline]
     pub fn service_provider_name(&self) -> Option<&str> {
         self.service_provider_name.as_str()
     }

@@ -51,34 +51,42 @@ pub struct RabbitmqOverviewRetrieveResponse {
 }
 impl RabbitmqOverviewRetrieveResponse {
     /// `cluster_name` when present and valid.
+    #[inline]
     pub fn cluster_name(&self) -> Option<&str> {
         self.cluster_name.as_str()
     }
     /// `rabbitmq_version` when present and valid.
+    #[inline]
     pub fn rabbitmq_version(&self) -> Option<&str> {
         self.rabbitmq_version.as_str()
     }
     /// `erlang_version` when present and valid.
+    #[inline]
     pub fn erlang_version(&self) -> Option<&str> {
         self.erlang_version.as_str()
     }
     /// `message_stats` when present and valid.
+    #[inline]
     pub fn message_stats(&self) -> Option<&serde_json::Value> {
         self.message_stats.get()
     }
     /// `queue_totals` when present and valid.
+    #[inline]
     pub fn queue_totals(&self) -> Option<&serde_json::Value> {
         self.queue_totals.get()
     }
     /// `object_totals` when present and valid.
+    #[inline]
     pub fn object_totals(&self) -> Option<&serde_json::Value> {
         self.object_totals.get()
     }
     /// `node` when present and valid.
+    #[inline]
     pub fn node(&self) -> Option<&str> {
         self.node.as_str()
     }
     /// `listeners` when present and valid.
+    #[inline]
     pub fn listeners(
         &self,
     ) -> Option<&[Lenient<models::RabbitmqOverviewRetrieveResponseListener>]> {
@@ -108,10 +116,12 @@ pub struct RabbitmqOverviewRetrieveResponseListener {
 }
 impl RabbitmqOverviewRetrieveResponseListener {
     /// `protocol` when present and valid.
+    #[inline]
     pub fn protocol(&self) -> Option<&str> {
         self.protocol.as_str()
     }
     /// `port` when present and valid.
+    #[inline]
     pub fn port(&self) -> Option<i64> {
         self.port.copied()
     }

@@ -29,16 +29,19 @@ pub struct RabbitmqStatsRetrieveResponse {
 }
 impl RabbitmqStatsRetrieveResponse {
     /// `vhosts` when present and valid.
+    #[inline]
     pub fn vhosts(
         &self,
     ) -> Option<&[Lenient<models::RabbitmqStatsRetrieveResponseVhost>]> {
         self.vhosts.as_slice()
     }
     /// `total_messages` when present and valid.
+    #[inline]
     pub fn total_messages(&self) -> Option<i64> {
         self.total_messages.copied()
     }
     /// `total_queues` when present and valid.
+    #[inline]
     pub fn total_queues(&self) -> Option<i64> {
         self.total_queues.copied()
     }
@@ -71,20 +74,24 @@ pub struct RabbitmqStatsRetrieveResponseVhost {
 }
 impl RabbitmqStatsRetrieveResponseVhost {
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `user` when present and valid.
+    #[inline]
     pub fn user(&self) -> Option<&serde_json::Value> {
         self.user.get()
     }
     /// `queues` when present and valid.
+    #[inline]
     pub fn queues(
         &self,
     ) -> Option<&[Lenient<models::RabbitmqStatsRetrieveResponseVhostQueue>]> {
         self.queues.as_slice()
     }
     /// `total_messages` when present and valid.
+    #[inline]
     pub fn total_messages(&self) -> Option<i64> {
         self.total_messages.copied()
     }
@@ -173,74 +180,92 @@ pub struct RabbitmqStatsRetrieveResponseVhostQueue {
 }
 impl RabbitmqStatsRetrieveResponseVhostQueue {
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `messages` when present and valid.
+    #[inline]
     pub fn messages(&self) -> Option<i64> {
         self.messages.copied()
     }
     /// `messages_ready` when present and valid.
+    #[inline]
     pub fn messages_ready(&self) -> Option<i64> {
         self.messages_ready.copied()
     }
     /// `messages_unacknowledged` when present and valid.
+    #[inline]
     pub fn messages_unacknowledged(&self) -> Option<i64> {
         self.messages_unacknowledged.copied()
     }
     /// `consumers` when present and valid.
+    #[inline]
     pub fn consumers(&self) -> Option<i64> {
         self.consumers.copied()
     }
     /// `subscription_uuid` when present and valid.
+    #[inline]
     pub fn subscription_uuid(&self) -> Option<&str> {
         self.subscription_uuid.as_str()
     }
     /// `offering_uuid` when present and valid.
+    #[inline]
     pub fn offering_uuid(&self) -> Option<&str> {
         self.offering_uuid.as_str()
     }
     /// `object_type` when present and valid.
+    #[inline]
     pub fn object_type(&self) -> Option<&str> {
         self.object_type.as_str()
     }
     /// `message_ttl` when present and valid.
+    #[inline]
     pub fn message_ttl(&self) -> Option<i64> {
         self.message_ttl.copied()
     }
     /// `max_length` when present and valid.
+    #[inline]
     pub fn max_length(&self) -> Option<i64> {
         self.max_length.copied()
     }
     /// `max_length_bytes` when present and valid.
+    #[inline]
     pub fn max_length_bytes(&self) -> Option<i64> {
         self.max_length_bytes.copied()
     }
     /// `expires` when present and valid.
+    #[inline]
     pub fn expires(&self) -> Option<i64> {
         self.expires.copied()
     }
     /// `overflow` when present and valid.
+    #[inline]
     pub fn overflow(&self) -> Option<&str> {
         self.overflow.as_str()
     }
     /// `dead_letter_exchange` when present and valid.
+    #[inline]
     pub fn dead_letter_exchange(&self) -> Option<&str> {
         self.dead_letter_exchange.as_str()
     }
     /// `dead_letter_routing_key` when present and valid.
+    #[inline]
     pub fn dead_letter_routing_key(&self) -> Option<&str> {
         self.dead_letter_routing_key.as_str()
     }
     /// `max_priority` when present and valid.
+    #[inline]
     pub fn max_priority(&self) -> Option<i64> {
         self.max_priority.copied()
     }
     /// `queue_mode` when present and valid.
+    #[inline]
     pub fn queue_mode(&self) -> Option<&str> {
         self.queue_mode.as_str()
     }
     /// `queue_type` when present and valid.
+    #[inline]
     pub fn queue_type(&self) -> Option<&str> {
         self.queue_type.as_str()
     }
@@ -276,14 +301,17 @@ pub struct RmqPurgeRequest {
 }
 impl RmqPurgeRequest {
     /// `purged_queues` when present and valid.
+    #[inline]
     pub fn purged_queues(&self) -> Option<i64> {
         self.purged_queues.copied()
     }
     /// `purged_messages` when present and valid.
+    #[inline]
     pub fn purged_messages(&self) -> Option<i64> {
         self.purged_messages.copied()
     }
     /// `deleted_queues` when present and valid.
+    #[inline]
     pub fn deleted_queues(&self) -> Option<i64> {
         self.deleted_queues.copied()
     }

@@ -27,10 +27,12 @@ pub struct RabbitmqUserStatsListResponse {
 }
 impl RabbitmqUserStatsListResponse {
     /// `username` when present and valid.
+    #[inline]
     pub fn username(&self) -> Option<&str> {
         self.username.as_str()
     }
     /// `connections` when present and valid.
+    #[inline]
     pub fn connections(
         &self,
     ) -> Option<&[Lenient<models::RabbitmqUserStatsListResponseConnection>]> {
@@ -85,38 +87,47 @@ pub struct RabbitmqUserStatsListResponseConnection {
 }
 impl RabbitmqUserStatsListResponseConnection {
     /// `source_ip` when present and valid.
+    #[inline]
     pub fn source_ip(&self) -> Option<&str> {
         self.source_ip.as_str()
     }
     /// `vhost` when present and valid.
+    #[inline]
     pub fn vhost(&self) -> Option<&str> {
         self.vhost.as_str()
     }
     /// `connected_at` when present and valid.
+    #[inline]
     pub fn connected_at(&self) -> Option<DateTime> {
         self.connected_at.copied()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&str> {
         self.state.as_str()
     }
     /// `recv_oct` when present and valid.
+    #[inline]
     pub fn recv_oct(&self) -> Option<i64> {
         self.recv_oct.copied()
     }
     /// `send_oct` when present and valid.
+    #[inline]
     pub fn send_oct(&self) -> Option<i64> {
         self.send_oct.copied()
     }
     /// `channels` when present and valid.
+    #[inline]
     pub fn channels(&self) -> Option<i64> {
         self.channels.copied()
     }
     /// `timeout` when present and valid.
+    #[inline]
     pub fn timeout(&self) -> Option<i64> {
         self.timeout.copied()
     }
     /// `client_properties` when present and valid.
+    #[inline]
     pub fn client_properties(&self) -> Option<&serde_json::Value> {
         self.client_properties.get()
     }

@@ -25,14 +25,17 @@ pub struct RabbitmqVhostStatsListResponse {
 }
 impl RabbitmqVhostStatsListResponse {
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `waldur_user` when present and valid.
+    #[inline]
     pub fn waldur_user(&self) -> Option<&serde_json::Value> {
         self.waldur_user.get()
     }
     /// `subscriptions` when present and valid.
+    #[inline]
     pub fn subscriptions(
         &self,
     ) -> Option<&[Lenient<models::RabbitmqVhostStatsListResponseSubscription>]> {
@@ -59,14 +62,17 @@ pub struct RabbitmqVhostStatsListResponseSubscription {
 }
 impl RabbitmqVhostStatsListResponseSubscription {
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `source_ip` when present and valid.
+    #[inline]
     pub fn source_ip(&self) -> Option<&serde_json::Value> {
         self.source_ip.get()
     }

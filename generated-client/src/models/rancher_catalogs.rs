@@ -64,50 +64,62 @@ pub struct RancherCatalog {
 }
 impl RancherCatalog {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `catalog_url` when present and valid.
+    #[inline]
     pub fn catalog_url(&self) -> Option<&str> {
         self.catalog_url.as_str()
     }
     /// `branch` when present and valid.
+    #[inline]
     pub fn branch(&self) -> Option<&str> {
         self.branch.as_str()
     }
     /// `commit` when present and valid.
+    #[inline]
     pub fn commit(&self) -> Option<&str> {
         self.commit.as_str()
     }
     /// `runtime_state` when present and valid.
+    #[inline]
     pub fn runtime_state(&self) -> Option<&str> {
         self.runtime_state.as_str()
     }
     /// `scope` when present and valid.
+    #[inline]
     pub fn scope(&self) -> Option<&str> {
         self.scope.as_str()
     }
     /// `scope_type` when present and valid.
+    #[inline]
     pub fn scope_type(&self) -> Option<&serde_json::Value> {
         self.scope_type.get()
     }
@@ -154,58 +166,72 @@ pub struct RancherCatalogCreate {
 }
 impl RancherCatalogCreate {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `catalog_url` when present and valid.
+    #[inline]
     pub fn catalog_url(&self) -> Option<&str> {
         self.catalog_url.as_str()
     }
     /// `branch` when present and valid.
+    #[inline]
     pub fn branch(&self) -> Option<&str> {
         self.branch.as_str()
     }
     /// `commit` when present and valid.
+    #[inline]
     pub fn commit(&self) -> Option<&str> {
         self.commit.as_str()
     }
     /// `runtime_state` when present and valid.
+    #[inline]
     pub fn runtime_state(&self) -> Option<&str> {
         self.runtime_state.as_str()
     }
     /// `scope` when present and valid.
+    #[inline]
     pub fn scope(&self) -> Option<&str> {
         self.scope.as_str()
     }
     /// `scope_type` when present and valid.
+    #[inline]
     pub fn scope_type(&self) -> Option<&serde_json::Value> {
         self.scope_type.get()
     }
     /// `username` when present and valid.
+    #[inline]
     pub fn username(&self) -> Option<&str> {
         self.username.as_str()
     }
     /// `password` when present and valid.
+    #[inline]
     pub fn password(&self) -> Option<&str> {
         self.password.as_str()
     }
@@ -244,6 +270,7 @@ pub struct RancherCatalogCreateRequest {
 }
 impl RancherCatalogCreateRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> RancherCatalogCreateRequestBuilder {
         RancherCatalogCreateRequestBuilder::default()
     }
@@ -258,27 +285,32 @@ pub struct RancherCatalogCreateRequestBuilder {
 }
 impl RancherCatalogCreateRequestBuilder {
     /// Sets `name` (required).
+    #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
     /// Sets `catalog_url` (required).
+    #[inline]
     pub fn catalog_url(mut self, catalog_url: impl Into<String>) -> Self {
         self.catalog_url = Some(catalog_url.into());
         self
     }
     /// Sets `branch` (required).
+    #[inline]
     pub fn branch(mut self, branch: impl Into<String>) -> Self {
         self.branch = Some(branch.into());
         self
     }
     /// Sets `scope` (required).
+    #[inline]
     pub fn scope(mut self, scope: impl Into<String>) -> Self {
         self.scope = Some(scope.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<RancherCatalogCreateRequest, runtime::Error> {
         Ok(RancherCatalogCreateRequest {
             name: self
@@ -333,6 +365,7 @@ pub struct RancherCatalogUpdateRequest {
 }
 impl RancherCatalogUpdateRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> RancherCatalogUpdateRequestBuilder {
         RancherCatalogUpdateRequestBuilder::default()
     }
@@ -347,27 +380,32 @@ pub struct RancherCatalogUpdateRequestBuilder {
 }
 impl RancherCatalogUpdateRequestBuilder {
     /// Sets `name` (required).
+    #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
     /// Sets `catalog_url` (required).
+    #[inline]
     pub fn catalog_url(mut self, catalog_url: impl Into<String>) -> Self {
         self.catalog_url = Some(catalog_url.into());
         self
     }
     /// Sets `branch` (required).
+    #[inline]
     pub fn branch(mut self, branch: impl Into<String>) -> Self {
         self.branch = Some(branch.into());
         self
     }
     /// Sets `scope` (required).
+    #[inline]
     pub fn scope(mut self, scope: impl Into<String>) -> Self {
         self.scope = Some(scope.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<RancherCatalogUpdateRequest, runtime::Error> {
         Ok(RancherCatalogUpdateRequest {
             name: self

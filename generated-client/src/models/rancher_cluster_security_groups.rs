@@ -25,18 +25,22 @@ pub struct ClusterSecurityGroup {
 }
 impl ClusterSecurityGroup {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `rules` when present and valid.
+    #[inline]
     pub fn rules(&self) -> Option<&[Lenient<models::ClusterSecurityGroupRule>]> {
         self.rules.as_slice()
     }
@@ -57,6 +61,7 @@ pub struct ClusterSecurityGroupRequest {
 }
 impl ClusterSecurityGroupRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(rules: Vec<models::ClusterSecurityGroupRequestRule>) -> Self {
         Self {
             rules,
@@ -141,34 +146,42 @@ pub struct ClusterSecurityGroupRule {
 }
 impl ClusterSecurityGroupRule {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `ethertype` when present and valid.
+    #[inline]
     pub fn ethertype(&self) -> Option<&serde_json::Value> {
         self.ethertype.get()
     }
     /// `direction` when present and valid.
+    #[inline]
     pub fn direction(&self) -> Option<&serde_json::Value> {
         self.direction.get()
     }
     /// `protocol` when present and valid.
+    #[inline]
     pub fn protocol(&self) -> Option<&str> {
         self.protocol.as_str()
     }
     /// `from_port` when present and valid.
+    #[inline]
     pub fn from_port(&self) -> Option<i64> {
         self.from_port.copied()
     }
     /// `to_port` when present and valid.
+    #[inline]
     pub fn to_port(&self) -> Option<i64> {
         self.to_port.copied()
     }
     /// `cidr` when present and valid.
+    #[inline]
     pub fn cidr(&self) -> Option<&str> {
         self.cidr.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }

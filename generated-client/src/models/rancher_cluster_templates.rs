@@ -29,26 +29,32 @@ pub struct RancherClusterTemplate {
 }
 impl RancherClusterTemplate {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `nodes` when present and valid.
+    #[inline]
     pub fn nodes(&self) -> Option<&[Lenient<models::RancherClusterTemplateNode>]> {
         self.nodes.as_slice()
     }
@@ -75,22 +81,27 @@ pub struct RancherClusterTemplateNode {
 }
 impl RancherClusterTemplateNode {
     /// `min_vcpu` when present and valid.
+    #[inline]
     pub fn min_vcpu(&self) -> Option<i64> {
         self.min_vcpu.copied()
     }
     /// `min_ram` when present and valid.
+    #[inline]
     pub fn min_ram(&self) -> Option<i64> {
         self.min_ram.copied()
     }
     /// `system_volume_size` when present and valid.
+    #[inline]
     pub fn system_volume_size(&self) -> Option<i64> {
         self.system_volume_size.copied()
     }
     /// `preferred_volume_type` when present and valid.
+    #[inline]
     pub fn preferred_volume_type(&self) -> Option<&str> {
         self.preferred_volume_type.as_str()
     }
     /// `role` when present and valid.
+    #[inline]
     pub fn role(&self) -> Option<&str> {
         self.role.as_str()
     }

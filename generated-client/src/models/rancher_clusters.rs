@@ -142,194 +142,242 @@ pub struct RancherCluster {
 }
 impl RancherCluster {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `service_name` when present and valid.
+    #[inline]
     pub fn service_name(&self) -> Option<&str> {
         self.service_name.as_str()
     }
     /// `service_settings` when present and valid.
+    #[inline]
     pub fn service_settings(&self) -> Option<&str> {
         self.service_settings.as_str()
     }
     /// `service_settings_uuid` when present and valid.
+    #[inline]
     pub fn service_settings_uuid(&self) -> Option<Uuid> {
         self.service_settings_uuid.copied()
     }
     /// `service_settings_state` when present and valid.
+    #[inline]
     pub fn service_settings_state(&self) -> Option<&str> {
         self.service_settings_state.as_str()
     }
     /// `service_settings_error_message` when present and valid.
+    #[inline]
     pub fn service_settings_error_message(&self) -> Option<&str> {
         self.service_settings_error_message.as_str()
     }
     /// `project` when present and valid.
+    #[inline]
     pub fn project(&self) -> Option<&str> {
         self.project.as_str()
     }
     /// `project_name` when present and valid.
+    #[inline]
     pub fn project_name(&self) -> Option<&str> {
         self.project_name.as_str()
     }
     /// `project_uuid` when present and valid.
+    #[inline]
     pub fn project_uuid(&self) -> Option<Uuid> {
         self.project_uuid.copied()
     }
     /// `customer` when present and valid.
+    #[inline]
     pub fn customer(&self) -> Option<&str> {
         self.customer.as_str()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `customer_native_name` when present and valid.
+    #[inline]
     pub fn customer_native_name(&self) -> Option<&str> {
         self.customer_native_name.as_str()
     }
     /// `customer_abbreviation` when present and valid.
+    #[inline]
     pub fn customer_abbreviation(&self) -> Option<&str> {
         self.customer_abbreviation.as_str()
     }
     /// `error_message` when present and valid.
+    #[inline]
     pub fn error_message(&self) -> Option<&str> {
         self.error_message.as_str()
     }
     /// `error_traceback` when present and valid.
+    #[inline]
     pub fn error_traceback(&self) -> Option<&str> {
         self.error_traceback.as_str()
     }
     /// `resource_type` when present and valid.
+    #[inline]
     pub fn resource_type(&self) -> Option<&str> {
         self.resource_type.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&serde_json::Value> {
         self.state.get()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `backend_id` when present and valid.
+    #[inline]
     pub fn backend_id(&self) -> Option<&str> {
         self.backend_id.as_str()
     }
     /// `access_url` when present and valid.
+    #[inline]
     pub fn access_url(&self) -> Option<&serde_json::Value> {
         self.access_url.get()
     }
     /// `nodes` when present and valid.
+    #[inline]
     pub fn nodes(&self) -> Option<&[Lenient<models::RancherClusterNode>]> {
         self.nodes.as_slice()
     }
     /// `tenant` when present and valid.
+    #[inline]
     pub fn tenant(&self) -> Option<&str> {
         self.tenant.as_str()
     }
     /// `tenant_uuid` when present and valid.
+    #[inline]
     pub fn tenant_uuid(&self) -> Option<Uuid> {
         self.tenant_uuid.copied()
     }
     /// `vm_project` when present and valid.
+    #[inline]
     pub fn vm_project(&self) -> Option<&str> {
         self.vm_project.as_str()
     }
     /// `runtime_state` when present and valid.
+    #[inline]
     pub fn runtime_state(&self) -> Option<&str> {
         self.runtime_state.as_str()
     }
     /// `install_longhorn` when present and valid.
+    #[inline]
     pub fn install_longhorn(&self) -> Option<bool> {
         self.install_longhorn.copied()
     }
     /// `management_security_group` when present and valid.
+    #[inline]
     pub fn management_security_group(&self) -> Option<&str> {
         self.management_security_group.as_str()
     }
     /// `public_ips` when present and valid.
+    #[inline]
     pub fn public_ips(&self) -> Option<&[Lenient<models::RancherClusterPublicIp>]> {
         self.public_ips.as_slice()
     }
     /// `capacity` when present and valid.
+    #[inline]
     pub fn capacity(&self) -> Option<&serde_json::Value> {
         self.capacity.get()
     }
     /// `requested` when present and valid.
+    #[inline]
     pub fn requested(&self) -> Option<&serde_json::Value> {
         self.requested.get()
     }
     /// `kubernetes_version` when present and valid.
+    #[inline]
     pub fn kubernetes_version(&self) -> Option<&str> {
         self.kubernetes_version.as_str()
     }
     /// `router_ips` when present and valid.
+    #[inline]
     pub fn router_ips(&self) -> Option<&[Lenient<serde_json::Value>]> {
         self.router_ips.as_slice()
     }
     /// `marketplace_offering_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_offering_uuid(&self) -> Option<&str> {
         self.marketplace_offering_uuid.as_str()
     }
     /// `marketplace_offering_name` when present and valid.
+    #[inline]
     pub fn marketplace_offering_name(&self) -> Option<&str> {
         self.marketplace_offering_name.as_str()
     }
     /// `marketplace_offering_type` when present and valid.
+    #[inline]
     pub fn marketplace_offering_type(&self) -> Option<&str> {
         self.marketplace_offering_type.as_str()
     }
     /// `marketplace_offering_plugin_options` when present and valid.
+    #[inline]
     pub fn marketplace_offering_plugin_options(&self) -> Option<&serde_json::Value> {
         self.marketplace_offering_plugin_options.get()
     }
     /// `marketplace_category_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_category_uuid(&self) -> Option<&str> {
         self.marketplace_category_uuid.as_str()
     }
     /// `marketplace_category_name` when present and valid.
+    #[inline]
     pub fn marketplace_category_name(&self) -> Option<&str> {
         self.marketplace_category_name.as_str()
     }
     /// `marketplace_resource_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_resource_uuid(&self) -> Option<&str> {
         self.marketplace_resource_uuid.as_str()
     }
     /// `marketplace_plan_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_plan_uuid(&self) -> Option<&str> {
         self.marketplace_plan_uuid.as_str()
     }
     /// `marketplace_resource_state` when present and valid.
+    #[inline]
     pub fn marketplace_resource_state(&self) -> Option<&str> {
         self.marketplace_resource_state.as_str()
     }
     /// `is_usage_based` when present and valid.
+    #[inline]
     pub fn is_usage_based(&self) -> Option<bool> {
         self.is_usage_based.copied()
     }
     /// `is_limit_based` when present and valid.
+    #[inline]
     pub fn is_limit_based(&self) -> Option<bool> {
         self.is_limit_based.copied()
     }
@@ -419,86 +467,107 @@ pub struct RancherClusterNode {
 }
 impl RancherClusterNode {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `role` when present and valid.
+    #[inline]
     pub fn role(&self) -> Option<&models::RancherClusterNodeRoleEnum> {
         self.role.get()
     }
     /// `instance` when present and valid.
+    #[inline]
     pub fn instance(&self) -> Option<&str> {
         self.instance.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `error_message` when present and valid.
+    #[inline]
     pub fn error_message(&self) -> Option<&str> {
         self.error_message.as_str()
     }
     /// `error_traceback` when present and valid.
+    #[inline]
     pub fn error_traceback(&self) -> Option<&str> {
         self.error_traceback.as_str()
     }
     /// `backend_id` when present and valid.
+    #[inline]
     pub fn backend_id(&self) -> Option<&str> {
         self.backend_id.as_str()
     }
     /// `initial_data` when present and valid.
+    #[inline]
     pub fn initial_data(&self) -> Option<&serde_json::Value> {
         self.initial_data.get()
     }
     /// `runtime_state` when present and valid.
+    #[inline]
     pub fn runtime_state(&self) -> Option<&str> {
         self.runtime_state.as_str()
     }
     /// `k8s_version` when present and valid.
+    #[inline]
     pub fn k8s_version(&self) -> Option<&str> {
         self.k8s_version.as_str()
     }
     /// `docker_version` when present and valid.
+    #[inline]
     pub fn docker_version(&self) -> Option<&str> {
         self.docker_version.as_str()
     }
     /// `cpu_allocated` when present and valid.
+    #[inline]
     pub fn cpu_allocated(&self) -> Option<&Decimal> {
         self.cpu_allocated.get()
     }
     /// `cpu_total` when present and valid.
+    #[inline]
     pub fn cpu_total(&self) -> Option<i64> {
         self.cpu_total.copied()
     }
     /// `ram_allocated` when present and valid.
+    #[inline]
     pub fn ram_allocated(&self) -> Option<i64> {
         self.ram_allocated.copied()
     }
     /// `ram_total` when present and valid.
+    #[inline]
     pub fn ram_total(&self) -> Option<i64> {
         self.ram_total.copied()
     }
     /// `pods_allocated` when present and valid.
+    #[inline]
     pub fn pods_allocated(&self) -> Option<i64> {
         self.pods_allocated.copied()
     }
     /// `pods_total` when present and valid.
+    #[inline]
     pub fn pods_total(&self) -> Option<i64> {
         self.pods_total.copied()
     }
     /// `labels` when present and valid.
+    #[inline]
     pub fn labels(&self) -> Option<&serde_json::Value> {
         self.labels.get()
     }
     /// `annotations` when present and valid.
+    #[inline]
     pub fn annotations(&self) -> Option<&serde_json::Value> {
         self.annotations.get()
     }
@@ -534,18 +603,22 @@ pub struct RancherClusterPublicIp {
 }
 impl RancherClusterPublicIp {
     /// `floating_ip` when present and valid.
+    #[inline]
     pub fn floating_ip(&self) -> Option<&str> {
         self.floating_ip.as_str()
     }
     /// `floating_ip_uuid` when present and valid.
+    #[inline]
     pub fn floating_ip_uuid(&self) -> Option<Uuid> {
         self.floating_ip_uuid.copied()
     }
     /// `ip_address` when present and valid.
+    #[inline]
     pub fn ip_address(&self) -> Option<&serde_json::Value> {
         self.ip_address.get()
     }
     /// `external_ip_address` when present and valid.
+    #[inline]
     pub fn external_ip_address(&self) -> Option<&serde_json::Value> {
         self.external_ip_address.get()
     }
@@ -581,6 +654,7 @@ pub struct RancherClusterRequest {
 }
 impl RancherClusterRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -602,6 +676,7 @@ pub struct RancherClustersCreateManagementSecurityGroupResponse {
 }
 impl RancherClustersCreateManagementSecurityGroupResponse {
     /// `security_group_uuid` when present and valid.
+    #[inline]
     pub fn security_group_uuid(&self) -> Option<&str> {
         self.security_group_uuid.as_str()
     }
@@ -629,6 +704,7 @@ pub struct RancherImportYamlRequest {
 }
 impl RancherImportYamlRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(yaml: impl Into<String>) -> Self {
         Self {
             yaml: yaml.into(),

@@ -52,6 +52,7 @@ pub struct PatchedRancherHpaRequestMetric {
 }
 impl PatchedRancherHpaRequestMetric {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> PatchedRancherHpaRequestMetricBuilder {
         PatchedRancherHpaRequestMetricBuilder::default()
     }
@@ -65,16 +66,19 @@ pub struct PatchedRancherHpaRequestMetricBuilder {
 }
 impl PatchedRancherHpaRequestMetricBuilder {
     /// Sets `name` (required).
+    #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
     /// Sets `type` (required).
+    #[inline]
     pub fn type_(mut self, type_: impl Into<String>) -> Self {
         self.type_ = Some(type_.into());
         self
     }
     /// Sets `target` (required).
+    #[inline]
     pub fn target(
         mut self,
         target: models::PatchedRancherHpaRequestMetricTarget,
@@ -84,6 +88,7 @@ impl PatchedRancherHpaRequestMetricBuilder {
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<PatchedRancherHpaRequestMetric, runtime::Error> {
         Ok(PatchedRancherHpaRequestMetric {
             name: self
@@ -131,6 +136,7 @@ pub struct PatchedRancherHpaRequestMetricTarget {
 }
 impl PatchedRancherHpaRequestMetricTarget {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(type_: impl Into<String>) -> Self {
         Self {
             type_: type_.into(),
@@ -196,98 +202,122 @@ pub struct RancherHpa {
 }
 impl RancherHpa {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `runtime_state` when present and valid.
+    #[inline]
     pub fn runtime_state(&self) -> Option<&str> {
         self.runtime_state.as_str()
     }
     /// `cluster` when present and valid.
+    #[inline]
     pub fn cluster(&self) -> Option<&str> {
         self.cluster.as_str()
     }
     /// `cluster_uuid` when present and valid.
+    #[inline]
     pub fn cluster_uuid(&self) -> Option<Uuid> {
         self.cluster_uuid.copied()
     }
     /// `cluster_name` when present and valid.
+    #[inline]
     pub fn cluster_name(&self) -> Option<&str> {
         self.cluster_name.as_str()
     }
     /// `project` when present and valid.
+    #[inline]
     pub fn project(&self) -> Option<&str> {
         self.project.as_str()
     }
     /// `project_uuid` when present and valid.
+    #[inline]
     pub fn project_uuid(&self) -> Option<Uuid> {
         self.project_uuid.copied()
     }
     /// `project_name` when present and valid.
+    #[inline]
     pub fn project_name(&self) -> Option<&str> {
         self.project_name.as_str()
     }
     /// `namespace` when present and valid.
+    #[inline]
     pub fn namespace(&self) -> Option<&str> {
         self.namespace.as_str()
     }
     /// `namespace_uuid` when present and valid.
+    #[inline]
     pub fn namespace_uuid(&self) -> Option<Uuid> {
         self.namespace_uuid.copied()
     }
     /// `namespace_name` when present and valid.
+    #[inline]
     pub fn namespace_name(&self) -> Option<&str> {
         self.namespace_name.as_str()
     }
     /// `workload` when present and valid.
+    #[inline]
     pub fn workload(&self) -> Option<&str> {
         self.workload.as_str()
     }
     /// `workload_uuid` when present and valid.
+    #[inline]
     pub fn workload_uuid(&self) -> Option<Uuid> {
         self.workload_uuid.copied()
     }
     /// `workload_name` when present and valid.
+    #[inline]
     pub fn workload_name(&self) -> Option<&str> {
         self.workload_name.as_str()
     }
     /// `min_replicas` when present and valid.
+    #[inline]
     pub fn min_replicas(&self) -> Option<i64> {
         self.min_replicas.copied()
     }
     /// `max_replicas` when present and valid.
+    #[inline]
     pub fn max_replicas(&self) -> Option<i64> {
         self.max_replicas.copied()
     }
     /// `current_replicas` when present and valid.
+    #[inline]
     pub fn current_replicas(&self) -> Option<i64> {
         self.current_replicas.copied()
     }
     /// `desired_replicas` when present and valid.
+    #[inline]
     pub fn desired_replicas(&self) -> Option<i64> {
         self.desired_replicas.copied()
     }
     /// `metrics` when present and valid.
+    #[inline]
     pub fn metrics(&self) -> Option<&[Lenient<models::RancherHpaMetric>]> {
         self.metrics.as_slice()
     }
@@ -318,14 +348,17 @@ pub struct RancherHpaMetric {
 }
 impl RancherHpaMetric {
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `type` when present and valid.
+    #[inline]
     pub fn type_(&self) -> Option<&str> {
         self.type_.as_str()
     }
     /// `target` when present and valid.
+    #[inline]
     pub fn target(&self) -> Option<&models::RancherHpaMetricTarget> {
         self.target.get()
     }
@@ -348,14 +381,17 @@ pub struct RancherHpaMetricTarget {
 }
 impl RancherHpaMetricTarget {
     /// `type` when present and valid.
+    #[inline]
     pub fn type_(&self) -> Option<&str> {
         self.type_.as_str()
     }
     /// `utilization` when present and valid.
+    #[inline]
     pub fn utilization(&self) -> Option<i64> {
         self.utilization.copied()
     }
     /// `averageValue` when present and valid.
+    #[inline]
     pub fn average_value(&self) -> Option<&str> {
         self.average_value.as_str()
     }
@@ -390,6 +426,7 @@ pub struct RancherHpaRequest {
 }
 impl RancherHpaRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(
         name: impl Into<String>,
         metrics: Vec<models::PatchedRancherHpaRequestMetric>,

@@ -21,6 +21,7 @@ pub struct LinkOpenstackRequest {
 }
 impl LinkOpenstackRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(instance: impl Into<String>) -> Self {
         Self {
             instance: instance.into(),
@@ -42,14 +43,17 @@ pub struct RancherCreateNode {
 }
 impl RancherCreateNode {
     /// `cluster` when present and valid.
+    #[inline]
     pub fn cluster(&self) -> Option<&str> {
         self.cluster.as_str()
     }
     /// `role` when present and valid.
+    #[inline]
     pub fn role(&self) -> Option<&str> {
         self.role.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
@@ -98,6 +102,7 @@ pub struct RancherCreateNodeRequest {
 }
 impl RancherCreateNodeRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> RancherCreateNodeRequestBuilder {
         RancherCreateNodeRequestBuilder::default()
     }
@@ -111,22 +116,26 @@ pub struct RancherCreateNodeRequestBuilder {
 }
 impl RancherCreateNodeRequestBuilder {
     /// Sets `cluster` (required).
+    #[inline]
     pub fn cluster(mut self, cluster: impl Into<String>) -> Self {
         self.cluster = Some(cluster.into());
         self
     }
     /// Sets `role` (required).
+    #[inline]
     pub fn role(mut self, role: impl Into<String>) -> Self {
         self.role = Some(role.into());
         self
     }
     /// Sets `subnet` (required).
+    #[inline]
     pub fn subnet(mut self, subnet: impl Into<String>) -> Self {
         self.subnet = Some(subnet.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<RancherCreateNodeRequest, runtime::Error> {
         Ok(RancherCreateNodeRequest {
             cluster: self

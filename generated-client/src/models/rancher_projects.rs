@@ -35,38 +35,47 @@ pub struct RancherProject {
 }
 impl RancherProject {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `runtime_state` when present and valid.
+    #[inline]
     pub fn runtime_state(&self) -> Option<&str> {
         self.runtime_state.as_str()
     }
     /// `cluster` when present and valid.
+    #[inline]
     pub fn cluster(&self) -> Option<&str> {
         self.cluster.as_str()
     }
     /// `namespaces` when present and valid.
+    #[inline]
     pub fn namespaces(&self) -> Option<&[Lenient<models::RancherProjectNamespace>]> {
         self.namespaces.as_slice()
     }
@@ -90,10 +99,12 @@ pub struct RancherProjectsSecretsListResponse {
 }
 impl RancherProjectsSecretsListResponse {
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `id` when present and valid.
+    #[inline]
     pub fn id(&self) -> Option<&str> {
         self.id.as_str()
     }

@@ -33,26 +33,32 @@ pub struct RancherRoleTemplate {
 }
 impl RancherRoleTemplate {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `scope_type` when present and valid.
+    #[inline]
     pub fn scope_type(&self) -> Option<&serde_json::Value> {
         self.scope_type.get()
     }
     /// `display_name` when present and valid.
+    #[inline]
     pub fn display_name(&self) -> Option<&str> {
         self.display_name.as_str()
     }
     /// `settings` when present and valid.
+    #[inline]
     pub fn settings(&self) -> Option<&str> {
         self.settings.as_str()
     }

@@ -25,14 +25,17 @@ pub struct RancherTemplateVersionsRetrieveResponse {
 }
 impl RancherTemplateVersionsRetrieveResponse {
     /// `readme` when present and valid.
+    #[inline]
     pub fn readme(&self) -> Option<&str> {
         self.readme.as_str()
     }
     /// `app_readme` when present and valid.
+    #[inline]
     pub fn app_readme(&self) -> Option<&str> {
         self.app_readme.as_str()
     }
     /// `questions` when present and valid.
+    #[inline]
     pub fn questions(
         &self,
     ) -> Option<&[Lenient<models::RancherTemplateVersionsRetrieveResponseQuestion>]> {
@@ -75,42 +78,52 @@ pub struct RancherTemplateVersionsRetrieveResponseQuestion {
 }
 impl RancherTemplateVersionsRetrieveResponseQuestion {
     /// `label` when present and valid.
+    #[inline]
     pub fn label(&self) -> Option<&str> {
         self.label.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `variable` when present and valid.
+    #[inline]
     pub fn variable(&self) -> Option<&str> {
         self.variable.as_str()
     }
     /// `required` when present and valid.
+    #[inline]
     pub fn required(&self) -> Option<bool> {
         self.required.copied()
     }
     /// `validate_` when present and valid.
+    #[inline]
     pub fn validate(&self) -> Option<&serde_json::Value> {
         self.validate.get()
     }
     /// `type` when present and valid.
+    #[inline]
     pub fn type_(&self) -> Option<&str> {
         self.type_.as_str()
     }
     /// `default` when present and valid.
+    #[inline]
     pub fn default_field(&self) -> Option<&str> {
         self.default.as_str()
     }
     /// `group` when present and valid.
+    #[inline]
     pub fn group(&self) -> Option<&str> {
         self.group.as_str()
     }
     /// `showIf` when present and valid.
+    #[inline]
     pub fn show_if(&self) -> Option<&str> {
         self.show_if.as_str()
     }
     /// `subquestions` when present and valid.
+    #[inline]
     pub fn subquestions(
         &self,
     ) -> Option<
@@ -119,6 +132,7 @@ impl RancherTemplateVersionsRetrieveResponseQuestion {
         self.subquestions.as_slice()
     }
     /// `showSubquestionIf` when present and valid.
+    #[inline]
     pub fn show_subquestion_if(&self) -> Option<&str> {
         self.show_subquestion_if.as_str()
     }
@@ -157,38 +171,47 @@ pub struct RancherTemplateVersionsRetrieveResponseQuestionSubquestion {
 }
 impl RancherTemplateVersionsRetrieveResponseQuestionSubquestion {
     /// `label` when present and valid.
+    #[inline]
     pub fn label(&self) -> Option<&str> {
         self.label.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `variable` when present and valid.
+    #[inline]
     pub fn variable(&self) -> Option<&str> {
         self.variable.as_str()
     }
     /// `required` when present and valid.
+    #[inline]
     pub fn required(&self) -> Option<bool> {
         self.required.copied()
     }
     /// `validate_` when present and valid.
+    #[inline]
     pub fn validate(&self) -> Option<&serde_json::Value> {
         self.validate.get()
     }
     /// `type` when present and valid.
+    #[inline]
     pub fn type_(&self) -> Option<&str> {
         self.type_.as_str()
     }
     /// `default` when present and valid.
+    #[inline]
     pub fn default_field(&self) -> Option<&str> {
         self.default.as_str()
     }
     /// `group` when present and valid.
+    #[inline]
     pub fn group(&self) -> Option<&str> {
         self.group.as_str()
     }
     /// `showIf` when present and valid.
+    #[inline]
     pub fn show_if(&self) -> Option<&str> {
         self.show_if.as_str()
     }

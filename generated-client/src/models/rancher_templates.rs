@@ -47,62 +47,77 @@ pub struct RancherTemplate {
 }
 impl RancherTemplate {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `runtime_state` when present and valid.
+    #[inline]
     pub fn runtime_state(&self) -> Option<&str> {
         self.runtime_state.as_str()
     }
     /// `catalog` when present and valid.
+    #[inline]
     pub fn catalog(&self) -> Option<&str> {
         self.catalog.as_str()
     }
     /// `cluster` when present and valid.
+    #[inline]
     pub fn cluster(&self) -> Option<&str> {
         self.cluster.as_str()
     }
     /// `project` when present and valid.
+    #[inline]
     pub fn project(&self) -> Option<&str> {
         self.project.as_str()
     }
     /// `icon` when present and valid.
+    #[inline]
     pub fn icon(&self) -> Option<&str> {
         self.icon.as_str()
     }
     /// `project_url` when present and valid.
+    #[inline]
     pub fn project_url(&self) -> Option<&str> {
         self.project_url.as_str()
     }
     /// `default_version` when present and valid.
+    #[inline]
     pub fn default_version(&self) -> Option<&str> {
         self.default_version.as_str()
     }
     /// `catalog_name` when present and valid.
+    #[inline]
     pub fn catalog_name(&self) -> Option<&str> {
         self.catalog_name.as_str()
     }
     /// `versions` when present and valid.
+    #[inline]
     pub fn versions(&self) -> Option<&[Lenient<String>]> {
         self.versions.as_slice()
     }

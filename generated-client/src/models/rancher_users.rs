@@ -37,38 +37,47 @@ pub struct RancherUser {
 }
 impl RancherUser {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `user` when present and valid.
+    #[inline]
     pub fn user(&self) -> Option<&str> {
         self.user.as_str()
     }
     /// `cluster_roles` when present and valid.
+    #[inline]
     pub fn cluster_roles(&self) -> Option<&[Lenient<models::RancherUserClusterRole>]> {
         self.cluster_roles.as_slice()
     }
     /// `project_roles` when present and valid.
+    #[inline]
     pub fn project_roles(&self) -> Option<&[Lenient<models::RancherUserProjectRole>]> {
         self.project_roles.as_slice()
     }
     /// `settings` when present and valid.
+    #[inline]
     pub fn settings(&self) -> Option<&str> {
         self.settings.as_str()
     }
     /// `is_active` when present and valid.
+    #[inline]
     pub fn is_active(&self) -> Option<bool> {
         self.is_active.copied()
     }
     /// `user_name` when present and valid.
+    #[inline]
     pub fn user_name(&self) -> Option<&str> {
         self.user_name.as_str()
     }
     /// `full_name` when present and valid.
+    #[inline]
     pub fn full_name(&self) -> Option<&str> {
         self.full_name.as_str()
     }
@@ -94,18 +103,22 @@ pub struct RancherUserClusterRole {
 }
 impl RancherUserClusterRole {
     /// `cluster` when present and valid.
+    #[inline]
     pub fn cluster(&self) -> Option<&str> {
         self.cluster.as_str()
     }
     /// `role` when present and valid.
+    #[inline]
     pub fn role(&self) -> Option<&str> {
         self.role.as_str()
     }
     /// `cluster_name` when present and valid.
+    #[inline]
     pub fn cluster_name(&self) -> Option<&str> {
         self.cluster_name.as_str()
     }
     /// `cluster_uuid` when present and valid.
+    #[inline]
     pub fn cluster_uuid(&self) -> Option<Uuid> {
         self.cluster_uuid.copied()
     }
@@ -130,18 +143,22 @@ pub struct RancherUserProjectRole {
 }
 impl RancherUserProjectRole {
     /// `project` when present and valid.
+    #[inline]
     pub fn project(&self) -> Option<&str> {
         self.project.as_str()
     }
     /// `role` when present and valid.
+    #[inline]
     pub fn role(&self) -> Option<&str> {
         self.role.as_str()
     }
     /// `project_name` when present and valid.
+    #[inline]
     pub fn project_name(&self) -> Option<&str> {
         self.project_name.as_str()
     }
     /// `project_uuid` when present and valid.
+    #[inline]
     pub fn project_uuid(&self) -> Option<Uuid> {
         self.project_uuid.copied()
     }

@@ -75,66 +75,82 @@ pub struct RancherWorkload {
 }
 impl RancherWorkload {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `runtime_state` when present and valid.
+    #[inline]
     pub fn runtime_state(&self) -> Option<&str> {
         self.runtime_state.as_str()
     }
     /// `cluster` when present and valid.
+    #[inline]
     pub fn cluster(&self) -> Option<&str> {
         self.cluster.as_str()
     }
     /// `cluster_uuid` when present and valid.
+    #[inline]
     pub fn cluster_uuid(&self) -> Option<Uuid> {
         self.cluster_uuid.copied()
     }
     /// `cluster_name` when present and valid.
+    #[inline]
     pub fn cluster_name(&self) -> Option<&str> {
         self.cluster_name.as_str()
     }
     /// `project` when present and valid.
+    #[inline]
     pub fn project(&self) -> Option<&str> {
         self.project.as_str()
     }
     /// `project_uuid` when present and valid.
+    #[inline]
     pub fn project_uuid(&self) -> Option<Uuid> {
         self.project_uuid.copied()
     }
     /// `project_name` when present and valid.
+    #[inline]
     pub fn project_name(&self) -> Option<&str> {
         self.project_name.as_str()
     }
     /// `namespace` when present and valid.
+    #[inline]
     pub fn namespace(&self) -> Option<&str> {
         self.namespace.as_str()
     }
     /// `namespace_uuid` when present and valid.
+    #[inline]
     pub fn namespace_uuid(&self) -> Option<Uuid> {
         self.namespace_uuid.copied()
     }
     /// `namespace_name` when present and valid.
+    #[inline]
     pub fn namespace_name(&self) -> Option<&str> {
         self.namespace_name.as_str()
     }
     /// `scale` when present and valid.
+    #[inline]
     pub fn scale(&self) -> Option<i64> {
         self.scale.copied()
     }
@@ -173,6 +189,7 @@ pub struct RancherWorkloadRequest {
 }
 impl RancherWorkloadRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(name: impl Into<String>, scale: i64) -> Self {
         Self {
             name: name.into(),

@@ -21,6 +21,7 @@ pub struct RemoteEduteamsRequestRequest {
 }
 impl RemoteEduteamsRequestRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(cuid: impl Into<String>) -> Self {
         Self {
             cuid: cuid.into(),

@@ -27,22 +27,27 @@ pub struct RemoteCredentials {
 }
 impl RemoteCredentials {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `abbreviation` when present and valid.
+    #[inline]
     pub fn abbreviation(&self) -> Option<&str> {
         self.abbreviation.as_str()
     }
     /// `phone_number` when present and valid.
+    #[inline]
     pub fn phone_number(&self) -> Option<&str> {
         self.phone_number.as_str()
     }
     /// `email` when present and valid.
+    #[inline]
     pub fn email(&self) -> Option<&str> {
         self.email.as_str()
     }
@@ -65,6 +70,7 @@ pub struct RemoteCredentialsRequest {
 }
 impl RemoteCredentialsRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> RemoteCredentialsRequestBuilder {
         RemoteCredentialsRequestBuilder::default()
     }
@@ -77,17 +83,20 @@ pub struct RemoteCredentialsRequestBuilder {
 }
 impl RemoteCredentialsRequestBuilder {
     /// Sets `api_url` (required).
+    #[inline]
     pub fn api_url(mut self, api_url: impl Into<String>) -> Self {
         self.api_url = Some(api_url.into());
         self
     }
     /// Sets `token` (required).
+    #[inline]
     pub fn token(mut self, token: impl Into<String>) -> Self {
         self.token = Some(token.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<RemoteCredentialsRequest, runtime::Error> {
         Ok(RemoteCredentialsRequest {
             api_url: self
@@ -130,6 +139,7 @@ pub struct RemoteOfferingCreateRequest {
 }
 impl RemoteOfferingCreateRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> RemoteOfferingCreateRequestBuilder {
         RemoteOfferingCreateRequestBuilder::default()
     }
@@ -146,37 +156,44 @@ pub struct RemoteOfferingCreateRequestBuilder {
 }
 impl RemoteOfferingCreateRequestBuilder {
     /// Sets `api_url` (required).
+    #[inline]
     pub fn api_url(mut self, api_url: impl Into<String>) -> Self {
         self.api_url = Some(api_url.into());
         self
     }
     /// Sets `token` (required).
+    #[inline]
     pub fn token(mut self, token: impl Into<String>) -> Self {
         self.token = Some(token.into());
         self
     }
     /// Sets `remote_offering_uuid` (required).
+    #[inline]
     pub fn remote_offering_uuid(mut self, remote_offering_uuid: Uuid) -> Self {
         self.remote_offering_uuid = Some(remote_offering_uuid);
         self
     }
     /// Sets `local_category_uuid` (required).
+    #[inline]
     pub fn local_category_uuid(mut self, local_category_uuid: Uuid) -> Self {
         self.local_category_uuid = Some(local_category_uuid);
         self
     }
     /// Sets `local_customer_uuid` (required).
+    #[inline]
     pub fn local_customer_uuid(mut self, local_customer_uuid: Uuid) -> Self {
         self.local_customer_uuid = Some(local_customer_uuid);
         self
     }
     /// Sets `remote_customer_uuid` (required).
+    #[inline]
     pub fn remote_customer_uuid(mut self, remote_customer_uuid: Uuid) -> Self {
         self.remote_customer_uuid = Some(remote_customer_uuid);
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<RemoteOfferingCreateRequest, runtime::Error> {
         Ok(RemoteOfferingCreateRequest {
             api_url: self
@@ -245,18 +262,22 @@ pub struct RemoteWaldurApiRemoteResourceOrderStatusRetrieveResponse {
 }
 impl RemoteWaldurApiRemoteResourceOrderStatusRetrieveResponse {
     /// `order_uuid` when present and valid.
+    #[inline]
     pub fn order_uuid(&self) -> Option<Uuid> {
         self.order_uuid.copied()
     }
     /// `remote_state` when present and valid.
+    #[inline]
     pub fn remote_state(&self) -> Option<&serde_json::Value> {
         self.remote_state.get()
     }
     /// `local_state` when present and valid.
+    #[inline]
     pub fn local_state(&self) -> Option<&serde_json::Value> {
         self.local_state.get()
     }
     /// `sync_status` when present and valid.
+    #[inline]
     pub fn sync_status(&self) -> Option<&serde_json::Value> {
         self.sync_status.get()
     }
@@ -291,18 +312,22 @@ pub struct RemoteWaldurApiRemoteResourceStatusRetrieveResponse {
 }
 impl RemoteWaldurApiRemoteResourceStatusRetrieveResponse {
     /// `local_state` when present and valid.
+    #[inline]
     pub fn local_state(&self) -> Option<&serde_json::Value> {
         self.local_state.get()
     }
     /// `remote_state` when present and valid.
+    #[inline]
     pub fn remote_state(&self) -> Option<&serde_json::Value> {
         self.remote_state.get()
     }
     /// `sync_status` when present and valid.
+    #[inline]
     pub fn sync_status(&self) -> Option<&serde_json::Value> {
         self.sync_status.get()
     }
     /// `last_sync` when present and valid.
+    #[inline]
     pub fn last_sync(&self) -> Option<DateTime> {
         self.last_sync.copied()
     }
@@ -337,18 +362,22 @@ pub struct RemoteWaldurApiRemoteResourceTeamStatusListResponse {
 }
 impl RemoteWaldurApiRemoteResourceTeamStatusListResponse {
     /// `full_name` when present and valid.
+    #[inline]
     pub fn full_name(&self) -> Option<&str> {
         self.full_name.as_str()
     }
     /// `local_role` when present and valid.
+    #[inline]
     pub fn local_role(&self) -> Option<&str> {
         self.local_role.as_str()
     }
     /// `remote_role` when present and valid.
+    #[inline]
     pub fn remote_role(&self) -> Option<&str> {
         self.remote_role.as_str()
     }
     /// `sync_status` when present and valid.
+    #[inline]
     pub fn sync_status(&self) -> Option<&serde_json::Value> {
         self.sync_status.get()
     }
@@ -377,22 +406,27 @@ pub struct RemoteWaldurApiSharedOfferingsResponse {
 }
 impl RemoteWaldurApiSharedOfferingsResponse {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `type` when present and valid.
+    #[inline]
     pub fn type_(&self) -> Option<&str> {
         self.type_.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&str> {
         self.state.as_str()
     }
     /// `category_title` when present and valid.
+    #[inline]
     pub fn category_title(&self) -> Option<&str> {
         self.category_title.as_str()
     }

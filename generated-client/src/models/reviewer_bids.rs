@@ -70,58 +70,72 @@ pub struct ReviewerBid {
 }
 impl ReviewerBid {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `call` when present and valid.
+    #[inline]
     pub fn call(&self) -> Option<&str> {
         self.call.as_str()
     }
     /// `call_uuid` when present and valid.
+    #[inline]
     pub fn call_uuid(&self) -> Option<Uuid> {
         self.call_uuid.copied()
     }
     /// `reviewer` when present and valid.
+    #[inline]
     pub fn reviewer(&self) -> Option<&str> {
         self.reviewer.as_str()
     }
     /// `reviewer_uuid` when present and valid.
+    #[inline]
     pub fn reviewer_uuid(&self) -> Option<Uuid> {
         self.reviewer_uuid.copied()
     }
     /// `reviewer_name` when present and valid.
+    #[inline]
     pub fn reviewer_name(&self) -> Option<&str> {
         self.reviewer_name.as_str()
     }
     /// `proposal` when present and valid.
+    #[inline]
     pub fn proposal(&self) -> Option<&str> {
         self.proposal.as_str()
     }
     /// `proposal_uuid` when present and valid.
+    #[inline]
     pub fn proposal_uuid(&self) -> Option<Uuid> {
         self.proposal_uuid.copied()
     }
     /// `proposal_name` when present and valid.
+    #[inline]
     pub fn proposal_name(&self) -> Option<&str> {
         self.proposal_name.as_str()
     }
     /// `bid` when present and valid.
+    #[inline]
     pub fn bid(&self) -> Option<&serde_json::Value> {
         self.bid.get()
     }
     /// `bid_display` when present and valid.
+    #[inline]
     pub fn bid_display(&self) -> Option<&str> {
         self.bid_display.as_str()
     }
     /// `comment` when present and valid.
+    #[inline]
     pub fn comment(&self) -> Option<&str> {
         self.comment.as_str()
     }
     /// `submitted_at` when present and valid.
+    #[inline]
     pub fn submitted_at(&self) -> Option<DateTime> {
         self.submitted_at.copied()
     }
     /// `modified_at` when present and valid.
+    #[inline]
     pub fn modified_at(&self) -> Option<DateTime> {
         self.modified_at.copied()
     }
@@ -154,6 +168,7 @@ pub struct ReviewerBidRequest {
 }
 impl ReviewerBidRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(proposal: impl Into<String>, bid: serde_json::Value) -> Self {
         Self {
             proposal: proposal.into(),
@@ -180,6 +195,7 @@ pub struct ReviewerBidSubmitRequest {
 }
 impl ReviewerBidSubmitRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(proposal_uuid: Uuid, bid: impl Into<String>) -> Self {
         Self {
             proposal_uuid,
@@ -199,6 +215,7 @@ pub struct ReviewerBulkBid {
 }
 impl ReviewerBulkBid {
     /// `submitted` when present and valid.
+    #[inline]
     pub fn submitted(&self) -> Option<i64> {
         self.submitted.copied()
     }
@@ -218,6 +235,7 @@ pub struct ReviewerBulkBidRequest {
 }
 impl ReviewerBulkBidRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(bids: Vec<models::ReviewerBidSubmitRequest>) -> Self {
         Self {
             bids,

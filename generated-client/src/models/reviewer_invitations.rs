@@ -44,6 +44,7 @@ pub struct InvitationAcceptRequestDeclaredConflict {
 }
 impl InvitationAcceptRequestDeclaredConflict {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(
         proposal_uuid: Uuid,
         coi_type: models::InvitationAcceptRequestDeclaredConflictCoiTypeEnum,
@@ -102,6 +103,7 @@ pub enum InvitationAcceptRequestDeclaredConflictCoiTypeEnum {
 }
 impl InvitationAcceptRequestDeclaredConflictCoiTypeEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::InstSame => "INST_SAME",
@@ -127,6 +129,7 @@ impl InvitationAcceptRequestDeclaredConflictCoiTypeEnum {
     }
 }
 impl From<&str> for InvitationAcceptRequestDeclaredConflictCoiTypeEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "INST_SAME" => Self::InstSame,
@@ -153,22 +156,26 @@ impl From<&str> for InvitationAcceptRequestDeclaredConflictCoiTypeEnum {
 }
 impl std::str::FromStr for InvitationAcceptRequestDeclaredConflictCoiTypeEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 impl std::fmt::Display for InvitationAcceptRequestDeclaredConflictCoiTypeEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl serde::Serialize for InvitationAcceptRequestDeclaredConflictCoiTypeEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> serde::Deserialize<'de>
 for InvitationAcceptRequestDeclaredConflictCoiTypeEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -180,16 +187,19 @@ for InvitationAcceptRequestDeclaredConflictCoiTypeEnum {
     }
 }
 impl runtime::FromJson for InvitationAcceptRequestDeclaredConflictCoiTypeEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
 impl runtime::QueryValue for InvitationAcceptRequestDeclaredConflictCoiTypeEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl runtime::Inspect for InvitationAcceptRequestDeclaredConflictCoiTypeEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -242,50 +252,62 @@ pub struct ReviewerInvitationsRetrieveResponse {
 }
 impl ReviewerInvitationsRetrieveResponse {
     /// `call_name` when present and valid.
+    #[inline]
     pub fn call_name(&self) -> Option<&str> {
         self.call_name.as_str()
     }
     /// `call_uuid` when present and valid.
+    #[inline]
     pub fn call_uuid(&self) -> Option<Uuid> {
         self.call_uuid.copied()
     }
     /// `invitation_status` when present and valid.
+    #[inline]
     pub fn invitation_status(&self) -> Option<&str> {
         self.invitation_status.as_str()
     }
     /// `expires_at` when present and valid.
+    #[inline]
     pub fn expires_at(&self) -> Option<DateTime> {
         self.expires_at.copied()
     }
     /// `is_expired` when present and valid.
+    #[inline]
     pub fn is_expired(&self) -> Option<bool> {
         self.is_expired.copied()
     }
     /// `max_assignments` when present and valid.
+    #[inline]
     pub fn max_assignments(&self) -> Option<i64> {
         self.max_assignments.copied()
     }
     /// `invited_by_name` when present and valid.
+    #[inline]
     pub fn invited_by_name(&self) -> Option<&str> {
         self.invited_by_name.as_str()
     }
     /// `profile_status` when present and valid.
+    #[inline]
     pub fn profile_status(&self) -> Option<&str> {
         self.profile_status.as_str()
     }
     /// `requires_profile` when present and valid.
+    #[inline]
     pub fn requires_profile(&self) -> Option<bool> {
         self.requires_profile.copied()
     }
     /// `coi_configuration` when present and valid.
+    #[inline]
     pub fn coi_configuration(&self) -> Option<&serde_json::Value> {
         self.coi_configuration.get()
     }
     /// `coi_types` when present and valid.
+    #[inline]
     pub fn coi_types(&self) -> Option<&[Lenient<Vec<Lenient<serde_json::Value>>>]> {
         self.coi_types.as_slice()
     }
     /// `proposals` when present and valid.
+    #[inline]
     pub fn proposals(
         &self,
     ) -> Option<&[Lenient<models::ReviewerInvitationsRetrieveResponseProposal>]> {
@@ -315,14 +337,17 @@ pub struct ReviewerInvitationsRetrieveResponseProposal {
 }
 impl ReviewerInvitationsRetrieveResponseProposal {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `summary` when present and valid.
+    #[inline]
     pub fn summary(&self) -> Option<&str> {
         self.summary.as_str()
     }

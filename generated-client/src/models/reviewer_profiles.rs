@@ -19,6 +19,7 @@ pub struct ImportPublications {
 }
 impl ImportPublications {
     /// `imported_count` when present and valid.
+    #[inline]
     pub fn imported_count(&self) -> Option<i64> {
         self.imported_count.copied()
     }
@@ -63,6 +64,7 @@ pub struct OrcidCallbackRequest {
 }
 impl OrcidCallbackRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(code: impl Into<String>) -> Self {
         Self {
             code: code.into(),
@@ -133,6 +135,7 @@ pub enum PatchedReviewerAffiliationRequestAffiliationTypeEnum {
 }
 impl PatchedReviewerAffiliationRequestAffiliationTypeEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Employment => "employment",
@@ -145,6 +148,7 @@ impl PatchedReviewerAffiliationRequestAffiliationTypeEnum {
     }
 }
 impl From<&str> for PatchedReviewerAffiliationRequestAffiliationTypeEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "employment" => Self::Employment,
@@ -158,22 +162,26 @@ impl From<&str> for PatchedReviewerAffiliationRequestAffiliationTypeEnum {
 }
 impl std::str::FromStr for PatchedReviewerAffiliationRequestAffiliationTypeEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 impl std::fmt::Display for PatchedReviewerAffiliationRequestAffiliationTypeEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl serde::Serialize for PatchedReviewerAffiliationRequestAffiliationTypeEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> serde::Deserialize<'de>
 for PatchedReviewerAffiliationRequestAffiliationTypeEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -185,16 +193,19 @@ for PatchedReviewerAffiliationRequestAffiliationTypeEnum {
     }
 }
 impl runtime::FromJson for PatchedReviewerAffiliationRequestAffiliationTypeEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
 impl runtime::QueryValue for PatchedReviewerAffiliationRequestAffiliationTypeEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl runtime::Inspect for PatchedReviewerAffiliationRequestAffiliationTypeEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -245,6 +256,7 @@ pub enum PatchedReviewerExpertiseRequestProficiencyLevelEnum {
 }
 impl PatchedReviewerExpertiseRequestProficiencyLevelEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Expert => "expert",
@@ -255,6 +267,7 @@ impl PatchedReviewerExpertiseRequestProficiencyLevelEnum {
     }
 }
 impl From<&str> for PatchedReviewerExpertiseRequestProficiencyLevelEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "expert" => Self::Expert,
@@ -266,22 +279,26 @@ impl From<&str> for PatchedReviewerExpertiseRequestProficiencyLevelEnum {
 }
 impl std::str::FromStr for PatchedReviewerExpertiseRequestProficiencyLevelEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 impl std::fmt::Display for PatchedReviewerExpertiseRequestProficiencyLevelEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl serde::Serialize for PatchedReviewerExpertiseRequestProficiencyLevelEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> serde::Deserialize<'de>
 for PatchedReviewerExpertiseRequestProficiencyLevelEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -293,16 +310,19 @@ for PatchedReviewerExpertiseRequestProficiencyLevelEnum {
     }
 }
 impl runtime::FromJson for PatchedReviewerExpertiseRequestProficiencyLevelEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
 impl runtime::QueryValue for PatchedReviewerExpertiseRequestProficiencyLevelEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl runtime::Inspect for PatchedReviewerExpertiseRequestProficiencyLevelEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -407,6 +427,7 @@ pub enum PatchedReviewerPublicationRequestVenueTypeEnum {
 }
 impl PatchedReviewerPublicationRequestVenueTypeEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Journal => "journal",
@@ -421,6 +442,7 @@ impl PatchedReviewerPublicationRequestVenueTypeEnum {
     }
 }
 impl From<&str> for PatchedReviewerPublicationRequestVenueTypeEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "journal" => Self::Journal,
@@ -436,21 +458,25 @@ impl From<&str> for PatchedReviewerPublicationRequestVenueTypeEnum {
 }
 impl std::str::FromStr for PatchedReviewerPublicationRequestVenueTypeEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 impl std::fmt::Display for PatchedReviewerPublicationRequestVenueTypeEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl serde::Serialize for PatchedReviewerPublicationRequestVenueTypeEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> serde::Deserialize<'de> for PatchedReviewerPublicationRequestVenueTypeEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -462,16 +488,19 @@ impl<'de> serde::Deserialize<'de> for PatchedReviewerPublicationRequestVenueType
     }
 }
 impl runtime::FromJson for PatchedReviewerPublicationRequestVenueTypeEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
 impl runtime::QueryValue for PatchedReviewerPublicationRequestVenueTypeEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl runtime::Inspect for PatchedReviewerPublicationRequestVenueTypeEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -520,52 +549,64 @@ pub struct ReviewerAffiliation {
 }
 impl ReviewerAffiliation {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `organization` when present and valid.
+    #[inline]
     pub fn organization(&self) -> Option<Uuid> {
         self.organization.copied()
     }
     /// `organization_name` when present and valid.
+    #[inline]
     pub fn organization_name(&self) -> Option<&str> {
         self.organization_name.as_str()
     }
     /// `organization_name_display` when present and valid.
+    #[inline]
     pub fn organization_name_display(&self) -> Option<&str> {
         self.organization_name_display.as_str()
     }
     /// `organization_identifier` when present and valid.
+    #[inline]
     pub fn organization_identifier(&self) -> Option<&str> {
         self.organization_identifier.as_str()
     }
     /// `department` when present and valid.
+    #[inline]
     pub fn department(&self) -> Option<&str> {
         self.department.as_str()
     }
     /// `position_title` when present and valid.
+    #[inline]
     pub fn position_title(&self) -> Option<&str> {
         self.position_title.as_str()
     }
     /// `start_date` when present and valid.
+    #[inline]
     pub fn start_date(&self) -> Option<Date> {
         self.start_date.copied()
     }
     /// `end_date` when present and valid.
+    #[inline]
     pub fn end_date(&self) -> Option<Date> {
         self.end_date.copied()
     }
     /// `is_primary` when present and valid.
+    #[inline]
     pub fn is_primary(&self) -> Option<bool> {
         self.is_primary.copied()
     }
     /// `affiliation_type` when present and valid.
+    #[inline]
     pub fn affiliation_type(
         &self,
     ) -> Option<&models::PatchedReviewerAffiliationRequestAffiliationTypeEnum> {
         self.affiliation_type.get()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
@@ -622,6 +663,7 @@ pub struct ReviewerAffiliationRequest {
 }
 impl ReviewerAffiliationRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(organization_name: impl Into<String>) -> Self {
         Self {
             organization: Nullable::Absent,
@@ -667,36 +709,44 @@ pub struct ReviewerExpertise {
 }
 impl ReviewerExpertise {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `expertise_keyword` when present and valid.
+    #[inline]
     pub fn expertise_keyword(&self) -> Option<&str> {
         self.expertise_keyword.as_str()
     }
     /// `expertise_category` when present and valid.
+    #[inline]
     pub fn expertise_category(&self) -> Option<Uuid> {
         self.expertise_category.copied()
     }
     /// `expertise_category_name` when present and valid.
+    #[inline]
     pub fn expertise_category_name(&self) -> Option<&str> {
         self.expertise_category_name.as_str()
     }
     /// `proficiency_level` when present and valid.
+    #[inline]
     pub fn proficiency_level(
         &self,
     ) -> Option<&models::PatchedReviewerExpertiseRequestProficiencyLevelEnum> {
         self.proficiency_level.get()
     }
     /// `years_experience` when present and valid.
+    #[inline]
     pub fn years_experience(&self) -> Option<i64> {
         self.years_experience.copied()
     }
     /// `last_active_date` when present and valid.
+    #[inline]
     pub fn last_active_date(&self) -> Option<Date> {
         self.last_active_date.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
@@ -738,6 +788,7 @@ pub struct ReviewerExpertiseRequest {
 }
 impl ReviewerExpertiseRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(expertise_keyword: impl Into<String>) -> Self {
         Self {
             expertise_keyword: expertise_keyword.into(),
@@ -815,86 +866,107 @@ pub struct ReviewerProfile {
 }
 impl ReviewerProfile {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `user` when present and valid.
+    #[inline]
     pub fn user(&self) -> Option<&str> {
         self.user.as_str()
     }
     /// `user_uuid` when present and valid.
+    #[inline]
     pub fn user_uuid(&self) -> Option<Uuid> {
         self.user_uuid.copied()
     }
     /// `user_full_name` when present and valid.
+    #[inline]
     pub fn user_full_name(&self) -> Option<&str> {
         self.user_full_name.as_str()
     }
     /// `user_email` when present and valid.
+    #[inline]
     pub fn user_email(&self) -> Option<&str> {
         self.user_email.as_str()
     }
     /// `orcid_id` when present and valid.
+    #[inline]
     pub fn orcid_id(&self) -> Option<&str> {
         self.orcid_id.as_str()
     }
     /// `orcid_connected` when present and valid.
+    #[inline]
     pub fn orcid_connected(&self) -> Option<bool> {
         self.orcid_connected.copied()
     }
     /// `orcid_last_sync` when present and valid.
+    #[inline]
     pub fn orcid_last_sync(&self) -> Option<DateTime> {
         self.orcid_last_sync.copied()
     }
     /// `biography` when present and valid.
+    #[inline]
     pub fn biography(&self) -> Option<&str> {
         self.biography.as_str()
     }
     /// `alternative_names` when present and valid.
+    #[inline]
     pub fn alternative_names(&self) -> Option<&serde_json::Value> {
         self.alternative_names.get()
     }
     /// `affiliations` when present and valid.
+    #[inline]
     pub fn affiliations(&self) -> Option<&[Lenient<models::ReviewerAffiliation>]> {
         self.affiliations.as_slice()
     }
     /// `expertise_set` when present and valid.
+    #[inline]
     pub fn expertise_set(&self) -> Option<&[Lenient<models::ReviewerExpertise>]> {
         self.expertise_set.as_slice()
     }
     /// `publications` when present and valid.
+    #[inline]
     pub fn publications(&self) -> Option<&[Lenient<models::ReviewerPublication>]> {
         self.publications.as_slice()
     }
     /// `stats` when present and valid.
+    #[inline]
     pub fn stats(&self) -> Option<&serde_json::Value> {
         self.stats.get()
     }
     /// `profile_completeness` when present and valid.
+    #[inline]
     pub fn profile_completeness(&self) -> Option<&serde_json::Value> {
         self.profile_completeness.get()
     }
     /// `is_published` when present and valid.
+    #[inline]
     pub fn is_published(&self) -> Option<bool> {
         self.is_published.copied()
     }
     /// `published_at` when present and valid.
+    #[inline]
     pub fn published_at(&self) -> Option<DateTime> {
         self.published_at.copied()
     }
     /// `available_for_reviews` when present and valid.
+    #[inline]
     pub fn available_for_reviews(&self) -> Option<bool> {
         self.available_for_reviews.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
@@ -924,6 +996,7 @@ pub struct ReviewerProfilesConnectOrcidRetrieveResponse {
 }
 impl ReviewerProfilesConnectOrcidRetrieveResponse {
     /// `authorization_url` when present and valid.
+    #[inline]
     pub fn authorization_url(&self) -> Option<&str> {
         self.authorization_url.as_str()
     }
@@ -947,14 +1020,17 @@ pub struct ReviewerProfilesPublishResponse {
 }
 impl ReviewerProfilesPublishResponse {
     /// `is_published` when present and valid.
+    #[inline]
     pub fn is_published(&self) -> Option<bool> {
         self.is_published.copied()
     }
     /// `published_at` when present and valid.
+    #[inline]
     pub fn published_at(&self) -> Option<DateTime> {
         self.published_at.copied()
     }
     /// `warning` when present and valid.
+    #[inline]
     pub fn warning(&self) -> Option<&str> {
         self.warning.as_str()
     }
@@ -975,10 +1051,12 @@ pub struct ReviewerProfilesSyncOrcidResponse {
 }
 impl ReviewerProfilesSyncOrcidResponse {
     /// `imported` when present and valid.
+    #[inline]
     pub fn imported(&self) -> Option<&serde_json::Value> {
         self.imported.get()
     }
     /// `last_sync` when present and valid.
+    #[inline]
     pub fn last_sync(&self) -> Option<DateTime> {
         self.last_sync.copied()
     }
@@ -999,10 +1077,12 @@ pub struct ReviewerProfilesUnpublishResponse {
 }
 impl ReviewerProfilesUnpublishResponse {
     /// `is_published` when present and valid.
+    #[inline]
     pub fn is_published(&self) -> Option<bool> {
         self.is_published.copied()
     }
     /// `detail` when present and valid.
+    #[inline]
     pub fn detail(&self) -> Option<&str> {
         self.detail.as_str()
     }
@@ -1051,48 +1131,59 @@ pub struct ReviewerPublication {
 }
 impl ReviewerPublication {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `title` when present and valid.
+    #[inline]
     pub fn title(&self) -> Option<&str> {
         self.title.as_str()
     }
     /// `doi` when present and valid.
+    #[inline]
     pub fn doi(&self) -> Option<&str> {
         self.doi.as_str()
     }
     /// `publication_year` when present and valid.
+    #[inline]
     pub fn publication_year(&self) -> Option<i64> {
         self.publication_year.copied()
     }
     /// `venue` when present and valid.
+    #[inline]
     pub fn venue(&self) -> Option<&str> {
         self.venue.as_str()
     }
     /// `venue_type` when present and valid.
+    #[inline]
     pub fn venue_type(
         &self,
     ) -> Option<&models::PatchedReviewerPublicationRequestVenueTypeEnum> {
         self.venue_type.get()
     }
     /// `abstract` when present and valid.
+    #[inline]
     pub fn abstract_(&self) -> Option<&str> {
         self.abstract_.as_str()
     }
     /// `coauthors` when present and valid.
+    #[inline]
     pub fn coauthors(&self) -> Option<&serde_json::Value> {
         self.coauthors.get()
     }
     /// `external_ids` when present and valid.
+    #[inline]
     pub fn external_ids(&self) -> Option<&serde_json::Value> {
         self.external_ids.get()
     }
     /// `is_excluded_from_matching` when present and valid.
+    #[inline]
     pub fn is_excluded_from_matching(&self) -> Option<bool> {
         self.is_excluded_from_matching.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
@@ -1148,6 +1239,7 @@ pub struct ReviewerPublicationRequest {
 }
 impl ReviewerPublicationRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> ReviewerPublicationRequestBuilder {
         ReviewerPublicationRequestBuilder::default()
     }
@@ -1161,22 +1253,26 @@ pub struct ReviewerPublicationRequestBuilder {
 }
 impl ReviewerPublicationRequestBuilder {
     /// Sets `title` (required).
+    #[inline]
     pub fn title(mut self, title: impl Into<String>) -> Self {
         self.title = Some(title.into());
         self
     }
     /// Sets `publication_year` (required).
+    #[inline]
     pub fn publication_year(mut self, publication_year: i64) -> Self {
         self.publication_year = Some(publication_year);
         self
     }
     /// Sets `venue` (required).
+    #[inline]
     pub fn venue(mut self, venue: impl Into<String>) -> Self {
         self.venue = Some(venue.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<ReviewerPublicationRequest, runtime::Error> {
         Ok(ReviewerPublicationRequest {
             title: self

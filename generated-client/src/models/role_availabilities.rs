@@ -37,42 +37,52 @@ pub struct RoleAvailability {
 }
 impl RoleAvailability {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `role_uuid` when present and valid.
+    #[inline]
     pub fn role_uuid(&self) -> Option<Uuid> {
         self.role_uuid.copied()
     }
     /// `role_name` when present and valid.
+    #[inline]
     pub fn role_name(&self) -> Option<&str> {
         self.role_name.as_str()
     }
     /// `role_content_type` when present and valid.
+    #[inline]
     pub fn role_content_type(&self) -> Option<&str> {
         self.role_content_type.as_str()
     }
     /// `scope_type` when present and valid.
+    #[inline]
     pub fn scope_type(&self) -> Option<&str> {
         self.scope_type.as_str()
     }
     /// `scope_uuid` when present and valid.
+    #[inline]
     pub fn scope_uuid(&self) -> Option<&str> {
         self.scope_uuid.as_str()
     }
     /// `scope_name` when present and valid.
+    #[inline]
     pub fn scope_name(&self) -> Option<&str> {
         self.scope_name.as_str()
     }
     /// `is_profile_managed` when present and valid.
+    #[inline]
     pub fn is_profile_managed(&self) -> Option<bool> {
         self.is_profile_managed.copied()
     }
     /// `profile_uuid` when present and valid.
+    #[inline]
     pub fn profile_uuid(&self) -> Option<&str> {
         self.profile_uuid.as_str()
     }
     /// `profile_name` when present and valid.
+    #[inline]
     pub fn profile_name(&self) -> Option<&str> {
         self.profile_name.as_str()
     }

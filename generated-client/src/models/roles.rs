@@ -106,62 +106,77 @@ pub struct RoleDescription {
 }
 impl RoleDescription {
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `description_en` when present and valid.
+    #[inline]
     pub fn description_en(&self) -> Option<&str> {
         self.description_en.as_str()
     }
     /// `description_et` when present and valid.
+    #[inline]
     pub fn description_et(&self) -> Option<&str> {
         self.description_et.as_str()
     }
     /// `description_lt` when present and valid.
+    #[inline]
     pub fn description_lt(&self) -> Option<&str> {
         self.description_lt.as_str()
     }
     /// `description_lv` when present and valid.
+    #[inline]
     pub fn description_lv(&self) -> Option<&str> {
         self.description_lv.as_str()
     }
     /// `description_ru` when present and valid.
+    #[inline]
     pub fn description_ru(&self) -> Option<&str> {
         self.description_ru.as_str()
     }
     /// `description_it` when present and valid.
+    #[inline]
     pub fn description_it(&self) -> Option<&str> {
         self.description_it.as_str()
     }
     /// `description_de` when present and valid.
+    #[inline]
     pub fn description_de(&self) -> Option<&str> {
         self.description_de.as_str()
     }
     /// `description_da` when present and valid.
+    #[inline]
     pub fn description_da(&self) -> Option<&str> {
         self.description_da.as_str()
     }
     /// `description_sv` when present and valid.
+    #[inline]
     pub fn description_sv(&self) -> Option<&str> {
         self.description_sv.as_str()
     }
     /// `description_es` when present and valid.
+    #[inline]
     pub fn description_es(&self) -> Option<&str> {
         self.description_es.as_str()
     }
     /// `description_fr` when present and valid.
+    #[inline]
     pub fn description_fr(&self) -> Option<&str> {
         self.description_fr.as_str()
     }
     /// `description_nb` when present and valid.
+    #[inline]
     pub fn description_nb(&self) -> Option<&str> {
         self.description_nb.as_str()
     }
     /// `description_ar` when present and valid.
+    #[inline]
     pub fn description_ar(&self) -> Option<&str> {
         self.description_ar.as_str()
     }
     /// `description_cs` when present and valid.
+    #[inline]
     pub fn description_cs(&self) -> Option<&str> {
         self.description_cs.as_str()
     }
@@ -281,90 +296,112 @@ pub struct RoleDetails {
 }
 impl RoleDetails {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `description_en` when present and valid.
+    #[inline]
     pub fn description_en(&self) -> Option<&str> {
         self.description_en.as_str()
     }
     /// `description_et` when present and valid.
+    #[inline]
     pub fn description_et(&self) -> Option<&str> {
         self.description_et.as_str()
     }
     /// `description_lt` when present and valid.
+    #[inline]
     pub fn description_lt(&self) -> Option<&str> {
         self.description_lt.as_str()
     }
     /// `description_lv` when present and valid.
+    #[inline]
     pub fn description_lv(&self) -> Option<&str> {
         self.description_lv.as_str()
     }
     /// `description_ru` when present and valid.
+    #[inline]
     pub fn description_ru(&self) -> Option<&str> {
         self.description_ru.as_str()
     }
     /// `description_it` when present and valid.
+    #[inline]
     pub fn description_it(&self) -> Option<&str> {
         self.description_it.as_str()
     }
     /// `description_de` when present and valid.
+    #[inline]
     pub fn description_de(&self) -> Option<&str> {
         self.description_de.as_str()
     }
     /// `description_da` when present and valid.
+    #[inline]
     pub fn description_da(&self) -> Option<&str> {
         self.description_da.as_str()
     }
     /// `description_sv` when present and valid.
+    #[inline]
     pub fn description_sv(&self) -> Option<&str> {
         self.description_sv.as_str()
     }
     /// `description_es` when present and valid.
+    #[inline]
     pub fn description_es(&self) -> Option<&str> {
         self.description_es.as_str()
     }
     /// `description_fr` when present and valid.
+    #[inline]
     pub fn description_fr(&self) -> Option<&str> {
         self.description_fr.as_str()
     }
     /// `description_nb` when present and valid.
+    #[inline]
     pub fn description_nb(&self) -> Option<&str> {
         self.description_nb.as_str()
     }
     /// `description_ar` when present and valid.
+    #[inline]
     pub fn description_ar(&self) -> Option<&str> {
         self.description_ar.as_str()
     }
     /// `description_cs` when present and valid.
+    #[inline]
     pub fn description_cs(&self) -> Option<&str> {
         self.description_cs.as_str()
     }
     /// `permissions` when present and valid.
+    #[inline]
     pub fn permissions(&self) -> Option<&[Lenient<String>]> {
         self.permissions.as_slice()
     }
     /// `is_system_role` when present and valid.
+    #[inline]
     pub fn is_system_role(&self) -> Option<bool> {
         self.is_system_role.copied()
     }
     /// `is_active` when present and valid.
+    #[inline]
     pub fn is_active(&self) -> Option<bool> {
         self.is_active.copied()
     }
     /// `users_count` when present and valid.
+    #[inline]
     pub fn users_count(&self) -> Option<i64> {
         self.users_count.copied()
     }
     /// `content_type` when present and valid.
+    #[inline]
     pub fn content_type(&self) -> Option<&serde_json::Value> {
         self.content_type.get()
     }
@@ -446,6 +483,7 @@ pub struct RoleModifyRequest {
 }
 impl RoleModifyRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> RoleModifyRequestBuilder {
         RoleModifyRequestBuilder::default()
     }
@@ -459,22 +497,26 @@ pub struct RoleModifyRequestBuilder {
 }
 impl RoleModifyRequestBuilder {
     /// Sets `name` (required).
+    #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
     /// Sets `permissions` (required).
+    #[inline]
     pub fn permissions(mut self, permissions: serde_json::Value) -> Self {
         self.permissions = Some(permissions);
         self
     }
     /// Sets `content_type` (required).
+    #[inline]
     pub fn content_type(mut self, content_type: impl Into<String>) -> Self {
         self.content_type = Some(content_type.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<RoleModifyRequest, runtime::Error> {
         Ok(RoleModifyRequest {
             name: self

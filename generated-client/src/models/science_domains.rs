@@ -25,18 +25,22 @@ pub struct LoadScienceDomainPreset {
 }
 impl LoadScienceDomainPreset {
     /// `created_domains` when present and valid.
+    #[inline]
     pub fn created_domains(&self) -> Option<i64> {
         self.created_domains.copied()
     }
     /// `created_subdomains` when present and valid.
+    #[inline]
     pub fn created_subdomains(&self) -> Option<i64> {
         self.created_subdomains.copied()
     }
     /// `skipped_domains` when present and valid.
+    #[inline]
     pub fn skipped_domains(&self) -> Option<i64> {
         self.skipped_domains.copied()
     }
     /// `skipped_subdomains` when present and valid.
+    #[inline]
     pub fn skipped_subdomains(&self) -> Option<i64> {
         self.skipped_subdomains.copied()
     }
@@ -58,6 +62,7 @@ pub struct LoadScienceDomainPresetRequest {
 }
 impl LoadScienceDomainPresetRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(preset: impl Into<String>) -> Self {
         Self {
             preset: preset.into(),
@@ -107,30 +112,37 @@ pub struct ScienceDomain {
 }
 impl ScienceDomain {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `code` when present and valid.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         self.code.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `subdomains_count` when present and valid.
+    #[inline]
     pub fn subdomains_count(&self) -> Option<i64> {
         self.subdomains_count.copied()
     }
@@ -157,6 +169,7 @@ pub struct ScienceDomainRequest {
 }
 impl ScienceDomainRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             code: Nullable::Absent,
@@ -179,14 +192,17 @@ pub struct ScienceDomainsPresetsListResponse {
 }
 impl ScienceDomainsPresetsListResponse {
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `label` when present and valid.
+    #[inline]
     pub fn label(&self) -> Option<&str> {
         self.label.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }

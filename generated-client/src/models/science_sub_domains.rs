@@ -64,46 +64,57 @@ pub struct ScienceSubDomain {
 }
 impl ScienceSubDomain {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `code` when present and valid.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         self.code.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `domain` when present and valid.
+    #[inline]
     pub fn domain(&self) -> Option<&str> {
         self.domain.as_str()
     }
     /// `domain_uuid` when present and valid.
+    #[inline]
     pub fn domain_uuid(&self) -> Option<Uuid> {
         self.domain_uuid.copied()
     }
     /// `domain_name` when present and valid.
+    #[inline]
     pub fn domain_name(&self) -> Option<&str> {
         self.domain_name.as_str()
     }
     /// `domain_code` when present and valid.
+    #[inline]
     pub fn domain_code(&self) -> Option<&str> {
         self.domain_code.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `projects_count` when present and valid.
+    #[inline]
     pub fn projects_count(&self) -> Option<i64> {
         self.projects_count.copied()
     }
@@ -133,6 +144,7 @@ pub struct ScienceSubDomainRequest {
 }
 impl ScienceSubDomainRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> ScienceSubDomainRequestBuilder {
         ScienceSubDomainRequestBuilder::default()
     }
@@ -145,17 +157,20 @@ pub struct ScienceSubDomainRequestBuilder {
 }
 impl ScienceSubDomainRequestBuilder {
     /// Sets `name` (required).
+    #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
     /// Sets `domain` (required).
+    #[inline]
     pub fn domain(mut self, domain: impl Into<String>) -> Self {
         self.domain = Some(domain.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<ScienceSubDomainRequest, runtime::Error> {
         Ok(ScienceSubDomainRequest {
             code: Nullable::Absent,

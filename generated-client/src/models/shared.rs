@@ -25,14 +25,17 @@ pub struct Accept {
 #[cfg(any(feature = "call-reviewer-pools", feature = "reviewer-invitations"))]
 impl Accept {
     /// `error` when present and valid.
+    #[inline]
     pub fn error(&self) -> Option<&str> {
         self.error.as_str()
     }
     /// `message` when present and valid.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         self.message.as_str()
     }
     /// `profile_url` when present and valid.
+    #[inline]
     pub fn profile_url(&self) -> Option<&str> {
         self.profile_url.as_str()
     }
@@ -63,6 +66,7 @@ pub enum AccessorTypeEnum {
 #[cfg(any(feature = "data-access-logs", feature = "users"))]
 impl AccessorTypeEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Staff => "staff",
@@ -76,6 +80,7 @@ impl AccessorTypeEnum {
 }
 #[cfg(any(feature = "data-access-logs", feature = "users"))]
 impl From<&str> for AccessorTypeEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "staff" => Self::Staff,
@@ -90,24 +95,28 @@ impl From<&str> for AccessorTypeEnum {
 #[cfg(any(feature = "data-access-logs", feature = "users"))]
 impl std::str::FromStr for AccessorTypeEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 #[cfg(any(feature = "data-access-logs", feature = "users"))]
 impl std::fmt::Display for AccessorTypeEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "data-access-logs", feature = "users"))]
 impl serde::Serialize for AccessorTypeEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(any(feature = "data-access-logs", feature = "users"))]
 impl<'de> serde::Deserialize<'de> for AccessorTypeEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -120,18 +129,21 @@ impl<'de> serde::Deserialize<'de> for AccessorTypeEnum {
 }
 #[cfg(any(feature = "data-access-logs", feature = "users"))]
 impl runtime::FromJson for AccessorTypeEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
 #[cfg(any(feature = "data-access-logs", feature = "users"))]
 impl runtime::QueryValue for AccessorTypeEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(any(feature = "data-access-logs", feature = "users"))]
 impl runtime::Inspect for AccessorTypeEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -167,6 +179,7 @@ pub struct AdjustResourceDatesRequest {
 )]
 impl AdjustResourceDatesRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> AdjustResourceDatesRequestBuilder {
         AdjustResourceDatesRequestBuilder::default()
     }
@@ -185,17 +198,20 @@ pub struct AdjustResourceDatesRequestBuilder {
 )]
 impl AdjustResourceDatesRequestBuilder {
     /// Sets `start_date` (required).
+    #[inline]
     pub fn start_date(mut self, start_date: Date) -> Self {
         self.start_date = Some(start_date);
         self
     }
     /// Sets `end_date` (required).
+    #[inline]
     pub fn end_date(mut self, end_date: Date) -> Self {
         self.end_date = Some(end_date);
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<AdjustResourceDatesRequest, runtime::Error> {
         Ok(AdjustResourceDatesRequest {
             start_date: self
@@ -229,10 +245,12 @@ pub struct AdminArrowVendorOfferingMappingsVendorChoicesListResponse {
 #[cfg(any(feature = "admin", feature = "metadata"))]
 impl AdminArrowVendorOfferingMappingsVendorChoicesListResponse {
     /// `value` when present and valid.
+    #[inline]
     pub fn value(&self) -> Option<&str> {
         self.value.as_str()
     }
     /// `label` when present and valid.
+    #[inline]
     pub fn label(&self) -> Option<&str> {
         self.label.as_str()
     }
@@ -295,54 +313,67 @@ pub struct AffiliatedOrganization {
 )]
 impl AffiliatedOrganization {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `code` when present and valid.
+    #[inline]
     pub fn code(&self) -> Option<&str> {
         self.code.as_str()
     }
     /// `abbreviation` when present and valid.
+    #[inline]
     pub fn abbreviation(&self) -> Option<&str> {
         self.abbreviation.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `email` when present and valid.
+    #[inline]
     pub fn email(&self) -> Option<&str> {
         self.email.as_str()
     }
     /// `homepage` when present and valid.
+    #[inline]
     pub fn homepage(&self) -> Option<&str> {
         self.homepage.as_str()
     }
     /// `country` when present and valid.
+    #[inline]
     pub fn country(&self) -> Option<&str> {
         self.country.as_str()
     }
     /// `address` when present and valid.
+    #[inline]
     pub fn address(&self) -> Option<&str> {
         self.address.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `projects_count` when present and valid.
+    #[inline]
     pub fn projects_count(&self) -> Option<i64> {
         self.projects_count.copied()
     }
@@ -402,42 +433,52 @@ pub struct AgentProcessorCreate {
 )]
 impl AgentProcessorCreate {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `service` when present and valid.
+    #[inline]
     pub fn service(&self) -> Option<Uuid> {
         self.service.copied()
     }
     /// `service_name` when present and valid.
+    #[inline]
     pub fn service_name(&self) -> Option<&str> {
         self.service_name.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `last_run` when present and valid.
+    #[inline]
     pub fn last_run(&self) -> Option<DateTime> {
         self.last_run.copied()
     }
     /// `backend_type` when present and valid.
+    #[inline]
     pub fn backend_type(&self) -> Option<&str> {
         self.backend_type.as_str()
     }
     /// `backend_version` when present and valid.
+    #[inline]
     pub fn backend_version(&self) -> Option<&str> {
         self.backend_version.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
@@ -496,46 +537,57 @@ pub struct AgentServiceCreate {
 )]
 impl AgentServiceCreate {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `identity` when present and valid.
+    #[inline]
     pub fn identity(&self) -> Option<Uuid> {
         self.identity.copied()
     }
     /// `identity_name` when present and valid.
+    #[inline]
     pub fn identity_name(&self) -> Option<&str> {
         self.identity_name.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `mode` when present and valid.
+    #[inline]
     pub fn mode(&self) -> Option<&str> {
         self.mode.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&serde_json::Value> {
         self.state.get()
     }
     /// `statistics` when present and valid.
+    #[inline]
     pub fn statistics(&self) -> Option<&serde_json::Value> {
         self.statistics.get()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `processors` when present and valid.
+    #[inline]
     pub fn processors(&self) -> Option<&[Lenient<models::AgentServiceCreateProcessor>]> {
         self.processors.as_slice()
     }
@@ -590,34 +642,42 @@ pub struct AgentServiceCreateProcessor {
 )]
 impl AgentServiceCreateProcessor {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `last_run` when present and valid.
+    #[inline]
     pub fn last_run(&self) -> Option<DateTime> {
         self.last_run.copied()
     }
     /// `backend_type` when present and valid.
+    #[inline]
     pub fn backend_type(&self) -> Option<&str> {
         self.backend_type.as_str()
     }
     /// `backend_version` when present and valid.
+    #[inline]
     pub fn backend_version(&self) -> Option<&str> {
         self.backend_version.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
@@ -651,6 +711,7 @@ pub struct AllocationSetLimitsRequest {
 )]
 impl AllocationSetLimitsRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(node_limit: i64) -> Self {
         Self {
             node_limit,
@@ -724,86 +785,107 @@ pub struct AssignmentItem {
 #[cfg(any(feature = "assignment-batches", feature = "assignment-items"))]
 impl AssignmentItem {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `batch` when present and valid.
+    #[inline]
     pub fn batch(&self) -> Option<&str> {
         self.batch.as_str()
     }
     /// `proposal` when present and valid.
+    #[inline]
     pub fn proposal(&self) -> Option<&str> {
         self.proposal.as_str()
     }
     /// `proposal_uuid` when present and valid.
+    #[inline]
     pub fn proposal_uuid(&self) -> Option<Uuid> {
         self.proposal_uuid.copied()
     }
     /// `proposal_name` when present and valid.
+    #[inline]
     pub fn proposal_name(&self) -> Option<&str> {
         self.proposal_name.as_str()
     }
     /// `proposal_slug` when present and valid.
+    #[inline]
     pub fn proposal_slug(&self) -> Option<&str> {
         self.proposal_slug.as_str()
     }
     /// `status` when present and valid.
+    #[inline]
     pub fn status(&self) -> Option<&serde_json::Value> {
         self.status.get()
     }
     /// `status_display` when present and valid.
+    #[inline]
     pub fn status_display(&self) -> Option<&str> {
         self.status_display.as_str()
     }
     /// `affinity_score` when present and valid.
+    #[inline]
     pub fn affinity_score(&self) -> Option<&Decimal> {
         self.affinity_score.get()
     }
     /// `has_coi` when present and valid.
+    #[inline]
     pub fn has_coi(&self) -> Option<bool> {
         self.has_coi.copied()
     }
     /// `coi_count` when present and valid.
+    #[inline]
     pub fn coi_count(&self) -> Option<i64> {
         self.coi_count.copied()
     }
     /// `responded_at` when present and valid.
+    #[inline]
     pub fn responded_at(&self) -> Option<DateTime> {
         self.responded_at.copied()
     }
     /// `decline_reason` when present and valid.
+    #[inline]
     pub fn decline_reason(&self) -> Option<&str> {
         self.decline_reason.as_str()
     }
     /// `review` when present and valid.
+    #[inline]
     pub fn review(&self) -> Option<&str> {
         self.review.as_str()
     }
     /// `review_uuid` when present and valid.
+    #[inline]
     pub fn review_uuid(&self) -> Option<Uuid> {
         self.review_uuid.copied()
     }
     /// `reassign_count` when present and valid.
+    #[inline]
     pub fn reassign_count(&self) -> Option<i64> {
         self.reassign_count.copied()
     }
     /// `override_reason` when present and valid.
+    #[inline]
     pub fn override_reason(&self) -> Option<&str> {
         self.override_reason.as_str()
     }
     /// `overridden_by_name` when present and valid.
+    #[inline]
     pub fn overridden_by_name(&self) -> Option<&str> {
         self.overridden_by_name.as_str()
     }
     /// `overridden_at` when present and valid.
+    #[inline]
     pub fn overridden_at(&self) -> Option<DateTime> {
         self.overridden_at.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
@@ -854,6 +936,7 @@ pub enum AttributeRequestTypeEnum {
 )]
 impl AttributeRequestTypeEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Boolean => "boolean",
@@ -874,6 +957,7 @@ impl AttributeRequestTypeEnum {
     )
 )]
 impl From<&str> for AttributeRequestTypeEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "boolean" => Self::Boolean,
@@ -895,6 +979,7 @@ impl From<&str> for AttributeRequestTypeEnum {
 )]
 impl std::str::FromStr for AttributeRequestTypeEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
@@ -907,6 +992,7 @@ impl std::str::FromStr for AttributeRequestTypeEnum {
     )
 )]
 impl std::fmt::Display for AttributeRequestTypeEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -919,6 +1005,7 @@ impl std::fmt::Display for AttributeRequestTypeEnum {
     )
 )]
 impl serde::Serialize for AttributeRequestTypeEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
@@ -931,6 +1018,7 @@ impl serde::Serialize for AttributeRequestTypeEnum {
     )
 )]
 impl<'de> serde::Deserialize<'de> for AttributeRequestTypeEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -949,6 +1037,7 @@ impl<'de> serde::Deserialize<'de> for AttributeRequestTypeEnum {
     )
 )]
 impl runtime::FromJson for AttributeRequestTypeEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
@@ -961,6 +1050,7 @@ impl runtime::FromJson for AttributeRequestTypeEnum {
     )
 )]
 impl runtime::QueryValue for AttributeRequestTypeEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
@@ -973,6 +1063,7 @@ impl runtime::QueryValue for AttributeRequestTypeEnum {
     )
 )]
 impl runtime::Inspect for AttributeRequestTypeEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -1014,6 +1105,7 @@ pub struct AwsInstanceRequest {
 #[cfg(any(feature = "aws-instances", feature = "digitalocean-droplets"))]
 impl AwsInstanceRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> AwsInstanceRequestBuilder {
         AwsInstanceRequestBuilder::default()
     }
@@ -1032,37 +1124,44 @@ pub struct AwsInstanceRequestBuilder {
 #[cfg(any(feature = "aws-instances", feature = "digitalocean-droplets"))]
 impl AwsInstanceRequestBuilder {
     /// Sets `name` (required).
+    #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
     /// Sets `service_settings` (required).
+    #[inline]
     pub fn service_settings(mut self, service_settings: impl Into<String>) -> Self {
         self.service_settings = Some(service_settings.into());
         self
     }
     /// Sets `project` (required).
+    #[inline]
     pub fn project(mut self, project: impl Into<String>) -> Self {
         self.project = Some(project.into());
         self
     }
     /// Sets `region` (required).
+    #[inline]
     pub fn region(mut self, region: impl Into<String>) -> Self {
         self.region = Some(region.into());
         self
     }
     /// Sets `image` (required).
+    #[inline]
     pub fn image(mut self, image: impl Into<String>) -> Self {
         self.image = Some(image.into());
         self
     }
     /// Sets `size` (required).
+    #[inline]
     pub fn size(mut self, size: impl Into<String>) -> Self {
         self.size = Some(size.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<AwsInstanceRequest, runtime::Error> {
         Ok(AwsInstanceRequest {
             name: self
@@ -1130,6 +1229,7 @@ pub struct AzureSqlDatabaseCreateRequest {
 )]
 impl AzureSqlDatabaseCreateRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -1174,6 +1274,7 @@ pub struct BackendResourceReqRequest {
 )]
 impl BackendResourceReqRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(offering: Uuid) -> Self {
         Self {
             offering,
@@ -1277,14 +1378,17 @@ pub struct BookingResourceEndpoint {
 )]
 impl BookingResourceEndpoint {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
@@ -1419,108 +1523,134 @@ pub struct BookingResourceOfferingComponent {
 )]
 impl BookingResourceOfferingComponent {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `offering_uuid` when present and valid.
+    #[inline]
     pub fn offering_uuid(&self) -> Option<Uuid> {
         self.offering_uuid.copied()
     }
     /// `billing_type` when present and valid.
+    #[inline]
     pub fn billing_type(
         &self,
     ) -> Option<&models::BookingResourceOfferingComponentBillingTypeEnum> {
         self.billing_type.get()
     }
     /// `type` when present and valid.
+    #[inline]
     pub fn type_(&self) -> Option<&str> {
         self.type_.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `measured_unit` when present and valid.
+    #[inline]
     pub fn measured_unit(&self) -> Option<&str> {
         self.measured_unit.as_str()
     }
     /// `unit_factor` when present and valid.
+    #[inline]
     pub fn unit_factor(&self) -> Option<i64> {
         self.unit_factor.copied()
     }
     /// `limit_period` when present and valid.
+    #[inline]
     pub fn limit_period(&self) -> Option<&serde_json::Value> {
         self.limit_period.get()
     }
     /// `limit_amount` when present and valid.
+    #[inline]
     pub fn limit_amount(&self) -> Option<i64> {
         self.limit_amount.copied()
     }
     /// `article_code` when present and valid.
+    #[inline]
     pub fn article_code(&self) -> Option<&str> {
         self.article_code.as_str()
     }
     /// `max_value` when present and valid.
+    #[inline]
     pub fn max_value(&self) -> Option<i64> {
         self.max_value.copied()
     }
     /// `min_value` when present and valid.
+    #[inline]
     pub fn min_value(&self) -> Option<i64> {
         self.min_value.copied()
     }
     /// `max_available_limit` when present and valid.
+    #[inline]
     pub fn max_available_limit(&self) -> Option<i64> {
         self.max_available_limit.copied()
     }
     /// `is_boolean` when present and valid.
+    #[inline]
     pub fn is_boolean(&self) -> Option<bool> {
         self.is_boolean.copied()
     }
     /// `default_limit` when present and valid.
+    #[inline]
     pub fn default_limit(&self) -> Option<i64> {
         self.default_limit.copied()
     }
     /// `factor` when present and valid.
+    #[inline]
     pub fn factor(&self) -> Option<i64> {
         self.factor.copied()
     }
     /// `is_builtin` when present and valid.
+    #[inline]
     pub fn is_builtin(&self) -> Option<bool> {
         self.is_builtin.copied()
     }
     /// `is_prepaid` when present and valid.
+    #[inline]
     pub fn is_prepaid(&self) -> Option<bool> {
         self.is_prepaid.copied()
     }
     /// `overage_component` when present and valid.
+    #[inline]
     pub fn overage_component(&self) -> Option<Uuid> {
         self.overage_component.copied()
     }
     /// `min_prepaid_duration` when present and valid.
+    #[inline]
     pub fn min_prepaid_duration(&self) -> Option<i64> {
         self.min_prepaid_duration.copied()
     }
     /// `max_prepaid_duration` when present and valid.
+    #[inline]
     pub fn max_prepaid_duration(&self) -> Option<i64> {
         self.max_prepaid_duration.copied()
     }
     /// `prepaid_duration_step` when present and valid.
+    #[inline]
     pub fn prepaid_duration_step(&self) -> Option<i64> {
         self.prepaid_duration_step.copied()
     }
     /// `min_renewal_duration` when present and valid.
+    #[inline]
     pub fn min_renewal_duration(&self) -> Option<i64> {
         self.min_renewal_duration.copied()
     }
     /// `max_renewal_duration` when present and valid.
+    #[inline]
     pub fn max_renewal_duration(&self) -> Option<i64> {
         self.max_renewal_duration.copied()
     }
     /// `renewal_duration_step` when present and valid.
+    #[inline]
     pub fn renewal_duration_step(&self) -> Option<i64> {
         self.renewal_duration_step.copied()
     }
@@ -1615,6 +1745,7 @@ pub enum BookingResourceOfferingComponentBillingTypeEnum {
 )]
 impl BookingResourceOfferingComponentBillingTypeEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Fixed => "fixed",
@@ -1645,6 +1776,7 @@ impl BookingResourceOfferingComponentBillingTypeEnum {
     )
 )]
 impl From<&str> for BookingResourceOfferingComponentBillingTypeEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "fixed" => Self::Fixed,
@@ -1676,6 +1808,7 @@ impl From<&str> for BookingResourceOfferingComponentBillingTypeEnum {
 )]
 impl std::str::FromStr for BookingResourceOfferingComponentBillingTypeEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
@@ -1699,6 +1832,7 @@ impl std::str::FromStr for BookingResourceOfferingComponentBillingTypeEnum {
     )
 )]
 impl std::fmt::Display for BookingResourceOfferingComponentBillingTypeEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1722,6 +1856,7 @@ impl std::fmt::Display for BookingResourceOfferingComponentBillingTypeEnum {
     )
 )]
 impl serde::Serialize for BookingResourceOfferingComponentBillingTypeEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
@@ -1745,6 +1880,7 @@ impl serde::Serialize for BookingResourceOfferingComponentBillingTypeEnum {
     )
 )]
 impl<'de> serde::Deserialize<'de> for BookingResourceOfferingComponentBillingTypeEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1774,6 +1910,7 @@ impl<'de> serde::Deserialize<'de> for BookingResourceOfferingComponentBillingTyp
     )
 )]
 impl runtime::FromJson for BookingResourceOfferingComponentBillingTypeEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
@@ -1797,6 +1934,7 @@ impl runtime::FromJson for BookingResourceOfferingComponentBillingTypeEnum {
     )
 )]
 impl runtime::QueryValue for BookingResourceOfferingComponentBillingTypeEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
@@ -1820,6 +1958,7 @@ impl runtime::QueryValue for BookingResourceOfferingComponentBillingTypeEnum {
     )
 )]
 impl runtime::Inspect for BookingResourceOfferingComponentBillingTypeEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -1866,10 +2005,12 @@ pub struct BookingResourceReport {
 )]
 impl BookingResourceReport {
     /// `header` when present and valid.
+    #[inline]
     pub fn header(&self) -> Option<&str> {
         self.header.as_str()
     }
     /// `body` when present and valid.
+    #[inline]
     pub fn body(&self) -> Option<&str> {
         self.body.as_str()
     }
@@ -1904,6 +2045,7 @@ pub struct CallDetachDocumentsRequest {
 #[cfg(any(feature = "proposal-proposals", feature = "proposal-protected-calls"))]
 impl CallDetachDocumentsRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(documents: Vec<Uuid>) -> Self {
         Self {
             documents,
@@ -1951,58 +2093,72 @@ pub struct CallResourceTemplate {
 #[cfg(any(feature = "proposal-protected-calls", feature = "proposal-public-calls"))]
 impl CallResourceTemplate {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `attributes` when present and valid.
+    #[inline]
     pub fn attributes(&self) -> Option<&serde_json::Value> {
         self.attributes.get()
     }
     /// `limits` when present and valid.
+    #[inline]
     pub fn limits(&self) -> Option<&serde_json::Value> {
         self.limits.get()
     }
     /// `is_required` when present and valid.
+    #[inline]
     pub fn is_required(&self) -> Option<bool> {
         self.is_required.copied()
     }
     /// `requested_offering` when present and valid.
+    #[inline]
     pub fn requested_offering(&self) -> Option<&str> {
         self.requested_offering.as_str()
     }
     /// `requested_offering_name` when present and valid.
+    #[inline]
     pub fn requested_offering_name(&self) -> Option<&str> {
         self.requested_offering_name.as_str()
     }
     /// `requested_offering_uuid` when present and valid.
+    #[inline]
     pub fn requested_offering_uuid(&self) -> Option<Uuid> {
         self.requested_offering_uuid.copied()
     }
     /// `requested_offering_plan` when present and valid.
+    #[inline]
     pub fn requested_offering_plan(&self) -> Option<&serde_json::Value> {
         self.requested_offering_plan.get()
     }
     /// `created_by` when present and valid.
+    #[inline]
     pub fn created_by(&self) -> Option<&str> {
         self.created_by.as_str()
     }
     /// `created_by_name` when present and valid.
+    #[inline]
     pub fn created_by_name(&self) -> Option<&str> {
         self.created_by_name.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
@@ -2119,134 +2275,167 @@ pub struct CallReviewerPoolsForceAcceptResponse {
 #[cfg(any(feature = "call-reviewer-pools", feature = "proposal-protected-calls"))]
 impl CallReviewerPoolsForceAcceptResponse {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `call` when present and valid.
+    #[inline]
     pub fn call(&self) -> Option<&str> {
         self.call.as_str()
     }
     /// `call_uuid` when present and valid.
+    #[inline]
     pub fn call_uuid(&self) -> Option<Uuid> {
         self.call_uuid.copied()
     }
     /// `call_name` when present and valid.
+    #[inline]
     pub fn call_name(&self) -> Option<&str> {
         self.call_name.as_str()
     }
     /// `reviewer` when present and valid.
+    #[inline]
     pub fn reviewer(&self) -> Option<&str> {
         self.reviewer.as_str()
     }
     /// `reviewer_uuid` when present and valid.
+    #[inline]
     pub fn reviewer_uuid(&self) -> Option<&str> {
         self.reviewer_uuid.as_str()
     }
     /// `reviewer_name` when present and valid.
+    #[inline]
     pub fn reviewer_name(&self) -> Option<&str> {
         self.reviewer_name.as_str()
     }
     /// `reviewer_email` when present and valid.
+    #[inline]
     pub fn reviewer_email(&self) -> Option<&str> {
         self.reviewer_email.as_str()
     }
     /// `has_profile` when present and valid.
+    #[inline]
     pub fn has_profile(&self) -> Option<bool> {
         self.has_profile.copied()
     }
     /// `invited_email` when present and valid.
+    #[inline]
     pub fn invited_email(&self) -> Option<&str> {
         self.invited_email.as_str()
     }
     /// `invited_user` when present and valid.
+    #[inline]
     pub fn invited_user(&self) -> Option<&str> {
         self.invited_user.as_str()
     }
     /// `invited_user_name` when present and valid.
+    #[inline]
     pub fn invited_user_name(&self) -> Option<&str> {
         self.invited_user_name.as_str()
     }
     /// `invited_at` when present and valid.
+    #[inline]
     pub fn invited_at(&self) -> Option<DateTime> {
         self.invited_at.copied()
     }
     /// `invitation_status` when present and valid.
+    #[inline]
     pub fn invitation_status(&self) -> Option<&serde_json::Value> {
         self.invitation_status.get()
     }
     /// `invitation_status_display` when present and valid.
+    #[inline]
     pub fn invitation_status_display(&self) -> Option<&str> {
         self.invitation_status_display.as_str()
     }
     /// `response_date` when present and valid.
+    #[inline]
     pub fn response_date(&self) -> Option<DateTime> {
         self.response_date.copied()
     }
     /// `decline_reason` when present and valid.
+    #[inline]
     pub fn decline_reason(&self) -> Option<&str> {
         self.decline_reason.as_str()
     }
     /// `max_assignments` when present and valid.
+    #[inline]
     pub fn max_assignments(&self) -> Option<i64> {
         self.max_assignments.copied()
     }
     /// `current_assignments` when present and valid.
+    #[inline]
     pub fn current_assignments(&self) -> Option<i64> {
         self.current_assignments.copied()
     }
     /// `expertise_match_score` when present and valid.
+    #[inline]
     pub fn expertise_match_score(&self) -> Option<&Decimal> {
         self.expertise_match_score.get()
     }
     /// `invited_by_name` when present and valid.
+    #[inline]
     pub fn invited_by_name(&self) -> Option<&str> {
         self.invited_by_name.as_str()
     }
     /// `invitation_link` when present and valid.
+    #[inline]
     pub fn invitation_link(&self) -> Option<&str> {
         self.invitation_link.as_str()
     }
     /// `invitation_expires_at` when present and valid.
+    #[inline]
     pub fn invitation_expires_at(&self) -> Option<DateTime> {
         self.invitation_expires_at.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `coi_count` when present and valid.
+    #[inline]
     pub fn coi_count(&self) -> Option<i64> {
         self.coi_count.copied()
     }
     /// `coi_by_severity` when present and valid.
+    #[inline]
     pub fn coi_by_severity(&self) -> Option<&serde_json::Value> {
         self.coi_by_severity.get()
     }
     /// `reviews_pending` when present and valid.
+    #[inline]
     pub fn reviews_pending(&self) -> Option<i64> {
         self.reviews_pending.copied()
     }
     /// `reviews_in_progress` when present and valid.
+    #[inline]
     pub fn reviews_in_progress(&self) -> Option<i64> {
         self.reviews_in_progress.copied()
     }
     /// `reviews_completed` when present and valid.
+    #[inline]
     pub fn reviews_completed(&self) -> Option<i64> {
         self.reviews_completed.copied()
     }
     /// `override_reason` when present and valid.
+    #[inline]
     pub fn override_reason(&self) -> Option<&str> {
         self.override_reason.as_str()
     }
     /// `overridden_by_name` when present and valid.
+    #[inline]
     pub fn overridden_by_name(&self) -> Option<&str> {
         self.overridden_by_name.as_str()
     }
     /// `overridden_at` when present and valid.
+    #[inline]
     pub fn overridden_at(&self) -> Option<DateTime> {
         self.overridden_at.copied()
     }
@@ -2303,6 +2492,7 @@ pub enum CampaignDiscountTypeEnum {
 )]
 impl CampaignDiscountTypeEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Discount => "discount",
@@ -2322,6 +2512,7 @@ impl CampaignDiscountTypeEnum {
     )
 )]
 impl From<&str> for CampaignDiscountTypeEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "discount" => Self::Discount,
@@ -2342,6 +2533,7 @@ impl From<&str> for CampaignDiscountTypeEnum {
 )]
 impl std::str::FromStr for CampaignDiscountTypeEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
@@ -2357,6 +2549,7 @@ impl std::str::FromStr for CampaignDiscountTypeEnum {
     )
 )]
 impl std::fmt::Display for CampaignDiscountTypeEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2372,6 +2565,7 @@ impl std::fmt::Display for CampaignDiscountTypeEnum {
     )
 )]
 impl serde::Serialize for CampaignDiscountTypeEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
@@ -2387,6 +2581,7 @@ impl serde::Serialize for CampaignDiscountTypeEnum {
     )
 )]
 impl<'de> serde::Deserialize<'de> for CampaignDiscountTypeEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2408,6 +2603,7 @@ impl<'de> serde::Deserialize<'de> for CampaignDiscountTypeEnum {
     )
 )]
 impl runtime::FromJson for CampaignDiscountTypeEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
@@ -2423,6 +2619,7 @@ impl runtime::FromJson for CampaignDiscountTypeEnum {
     )
 )]
 impl runtime::QueryValue for CampaignDiscountTypeEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
@@ -2438,6 +2635,7 @@ impl runtime::QueryValue for CampaignDiscountTypeEnum {
     )
 )]
 impl runtime::Inspect for CampaignDiscountTypeEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -2486,10 +2684,12 @@ pub struct CampaignOffering {
 )]
 impl CampaignOffering {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
@@ -2541,6 +2741,7 @@ pub enum CatalogTypeEnum {
 )]
 impl CatalogTypeEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::BinaryRuntime => "binary_runtime",
@@ -2558,6 +2759,7 @@ impl CatalogTypeEnum {
     )
 )]
 impl From<&str> for CatalogTypeEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "binary_runtime" => Self::BinaryRuntime,
@@ -2576,6 +2778,7 @@ impl From<&str> for CatalogTypeEnum {
 )]
 impl std::str::FromStr for CatalogTypeEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
@@ -2588,6 +2791,7 @@ impl std::str::FromStr for CatalogTypeEnum {
     )
 )]
 impl std::fmt::Display for CatalogTypeEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -2600,6 +2804,7 @@ impl std::fmt::Display for CatalogTypeEnum {
     )
 )]
 impl serde::Serialize for CatalogTypeEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
@@ -2612,6 +2817,7 @@ impl serde::Serialize for CatalogTypeEnum {
     )
 )]
 impl<'de> serde::Deserialize<'de> for CatalogTypeEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2630,6 +2836,7 @@ impl<'de> serde::Deserialize<'de> for CatalogTypeEnum {
     )
 )]
 impl runtime::FromJson for CatalogTypeEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
@@ -2642,6 +2849,7 @@ impl runtime::FromJson for CatalogTypeEnum {
     )
 )]
 impl runtime::QueryValue for CatalogTypeEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
@@ -2654,6 +2862,7 @@ impl runtime::QueryValue for CatalogTypeEnum {
     )
 )]
 impl runtime::Inspect for CatalogTypeEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -2686,14 +2895,17 @@ pub struct CategoryComponentsCategory {
 )]
 impl CategoryComponentsCategory {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `title` when present and valid.
+    #[inline]
     pub fn title(&self) -> Option<&str> {
         self.title.as_str()
     }
@@ -2732,6 +2944,7 @@ pub struct CategoryComponentsRequestCategory {
 )]
 impl CategoryComponentsRequestCategory {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(title: impl Into<String>) -> Self {
         Self {
             title: title.into(),
@@ -2773,26 +2986,32 @@ pub struct CeleryStatsRetrieveResponse {
 #[cfg(any(feature = "celery-stats", feature = "stats"))]
 impl CeleryStatsRetrieveResponse {
     /// `active` when present and valid.
+    #[inline]
     pub fn active(&self) -> Option<&serde_json::Value> {
         self.active.get()
     }
     /// `scheduled` when present and valid.
+    #[inline]
     pub fn scheduled(&self) -> Option<&serde_json::Value> {
         self.scheduled.get()
     }
     /// `reserved` when present and valid.
+    #[inline]
     pub fn reserved(&self) -> Option<&serde_json::Value> {
         self.reserved.get()
     }
     /// `revoked` when present and valid.
+    #[inline]
     pub fn revoked(&self) -> Option<&serde_json::Value> {
         self.revoked.get()
     }
     /// `query_task` when present and valid.
+    #[inline]
     pub fn query_task(&self) -> Option<&serde_json::Value> {
         self.query_task.get()
     }
     /// `stats` when present and valid.
+    #[inline]
     pub fn stats(&self) -> Option<&serde_json::Value> {
         self.stats.get()
     }
@@ -2819,14 +3038,17 @@ pub struct ChecklistReview {
 #[cfg(any(feature = "marketplace-offering-users", feature = "proposal-proposals"))]
 impl ChecklistReview {
     /// `checklist` when present and valid.
+    #[inline]
     pub fn checklist(&self) -> Option<&serde_json::Value> {
         self.checklist.get()
     }
     /// `completion` when present and valid.
+    #[inline]
     pub fn completion(&self) -> Option<&models::ChecklistReviewCompletion> {
         self.completion.get()
     }
     /// `questions` when present and valid.
+    #[inline]
     pub fn questions(&self) -> Option<&[Lenient<models::ChecklistReviewQuestion>]> {
         self.questions.as_slice()
     }
@@ -2882,60 +3104,74 @@ pub struct ChecklistReviewCompletion {
 #[cfg(any(feature = "marketplace-offering-users", feature = "proposal-proposals"))]
 impl ChecklistReviewCompletion {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `is_completed` when present and valid.
+    #[inline]
     pub fn is_completed(&self) -> Option<bool> {
         self.is_completed.copied()
     }
     /// `completion_percentage` when present and valid.
+    #[inline]
     pub fn completion_percentage(&self) -> Option<&Decimal> {
         self.completion_percentage.get()
     }
     /// `unanswered_required_questions` when present and valid.
+    #[inline]
     pub fn unanswered_required_questions(
         &self,
     ) -> Option<&[Lenient<serde_json::Value>]> {
         self.unanswered_required_questions.as_slice()
     }
     /// `checklist_name` when present and valid.
+    #[inline]
     pub fn checklist_name(&self) -> Option<&str> {
         self.checklist_name.as_str()
     }
     /// `checklist_description` when present and valid.
+    #[inline]
     pub fn checklist_description(&self) -> Option<&str> {
         self.checklist_description.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `requires_review` when present and valid.
+    #[inline]
     pub fn requires_review(&self) -> Option<bool> {
         self.requires_review.copied()
     }
     /// `reviewed_by` when present and valid.
+    #[inline]
     pub fn reviewed_by(&self) -> Option<i64> {
         self.reviewed_by.copied()
     }
     /// `reviewed_by_name` when present and valid.
+    #[inline]
     pub fn reviewed_by_name(&self) -> Option<&str> {
         self.reviewed_by_name.as_str()
     }
     /// `reviewed_at` when present and valid.
+    #[inline]
     pub fn reviewed_at(&self) -> Option<DateTime> {
         self.reviewed_at.copied()
     }
     /// `review_notes` when present and valid.
+    #[inline]
     pub fn review_notes(&self) -> Option<&str> {
         self.review_notes.as_str()
     }
     /// `review_trigger_summary` when present and valid.
+    #[inline]
     pub fn review_trigger_summary(&self) -> Option<&[Lenient<serde_json::Value>]> {
         self.review_trigger_summary.as_slice()
     }
@@ -3037,98 +3273,122 @@ pub struct ChecklistReviewQuestion {
 #[cfg(any(feature = "marketplace-offering-users", feature = "proposal-proposals"))]
 impl ChecklistReviewQuestion {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `user_guidance` when present and valid.
+    #[inline]
     pub fn user_guidance(&self) -> Option<&str> {
         self.user_guidance.as_str()
     }
     /// `question_type` when present and valid.
+    #[inline]
     pub fn question_type(&self) -> Option<&serde_json::Value> {
         self.question_type.get()
     }
     /// `required` when present and valid.
+    #[inline]
     pub fn required(&self) -> Option<bool> {
         self.required.copied()
     }
     /// `order` when present and valid.
+    #[inline]
     pub fn order(&self) -> Option<i64> {
         self.order.copied()
     }
     /// `existing_answer` when present and valid.
+    #[inline]
     pub fn existing_answer(&self) -> Option<&serde_json::Value> {
         self.existing_answer.get()
     }
     /// `question_options` when present and valid.
+    #[inline]
     pub fn question_options(&self) -> Option<&[Lenient<serde_json::Value>]> {
         self.question_options.as_slice()
     }
     /// `min_value` when present and valid.
+    #[inline]
     pub fn min_value(&self) -> Option<&Decimal> {
         self.min_value.get()
     }
     /// `max_value` when present and valid.
+    #[inline]
     pub fn max_value(&self) -> Option<&Decimal> {
         self.max_value.get()
     }
     /// `allowed_file_types` when present and valid.
+    #[inline]
     pub fn allowed_file_types(&self) -> Option<&serde_json::Value> {
         self.allowed_file_types.get()
     }
     /// `allowed_mime_types` when present and valid.
+    #[inline]
     pub fn allowed_mime_types(&self) -> Option<&serde_json::Value> {
         self.allowed_mime_types.get()
     }
     /// `max_file_size_mb` when present and valid.
+    #[inline]
     pub fn max_file_size_mb(&self) -> Option<i64> {
         self.max_file_size_mb.copied()
     }
     /// `max_files_count` when present and valid.
+    #[inline]
     pub fn max_files_count(&self) -> Option<i64> {
         self.max_files_count.copied()
     }
     /// `likert_scale_length` when present and valid.
+    #[inline]
     pub fn likert_scale_length(&self) -> Option<&serde_json::Value> {
         self.likert_scale_length.get()
     }
     /// `likert_low_label` when present and valid.
+    #[inline]
     pub fn likert_low_label(&self) -> Option<&str> {
         self.likert_low_label.as_str()
     }
     /// `likert_high_label` when present and valid.
+    #[inline]
     pub fn likert_high_label(&self) -> Option<&str> {
         self.likert_high_label.as_str()
     }
     /// `likert_allow_na` when present and valid.
+    #[inline]
     pub fn likert_allow_na(&self) -> Option<bool> {
         self.likert_allow_na.copied()
     }
     /// `rich_text_char_limit` when present and valid.
+    #[inline]
     pub fn rich_text_char_limit(&self) -> Option<i64> {
         self.rich_text_char_limit.copied()
     }
     /// `rich_text_toolbar_level` when present and valid.
+    #[inline]
     pub fn rich_text_toolbar_level(&self) -> Option<&serde_json::Value> {
         self.rich_text_toolbar_level.get()
     }
     /// `dependencies_info` when present and valid.
+    #[inline]
     pub fn dependencies_info(&self) -> Option<&serde_json::Value> {
         self.dependencies_info.get()
     }
     /// `operator` when present and valid.
+    #[inline]
     pub fn operator(&self) -> Option<&serde_json::Value> {
         self.operator.get()
     }
     /// `review_answer_value` when present and valid.
+    #[inline]
     pub fn review_answer_value(&self) -> Option<&serde_json::Value> {
         self.review_answer_value.get()
     }
     /// `always_requires_review` when present and valid.
+    #[inline]
     pub fn always_requires_review(&self) -> Option<bool> {
         self.always_requires_review.copied()
     }
@@ -3175,6 +3435,7 @@ pub enum ChecklistTypeEnum {
 #[cfg(any(feature = "checklists-admin", feature = "checklists-admin-questions"))]
 impl ChecklistTypeEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ProjectCompliance => "project_compliance",
@@ -3190,6 +3451,7 @@ impl ChecklistTypeEnum {
 }
 #[cfg(any(feature = "checklists-admin", feature = "checklists-admin-questions"))]
 impl From<&str> for ChecklistTypeEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "project_compliance" => Self::ProjectCompliance,
@@ -3206,24 +3468,28 @@ impl From<&str> for ChecklistTypeEnum {
 #[cfg(any(feature = "checklists-admin", feature = "checklists-admin-questions"))]
 impl std::str::FromStr for ChecklistTypeEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 #[cfg(any(feature = "checklists-admin", feature = "checklists-admin-questions"))]
 impl std::fmt::Display for ChecklistTypeEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "checklists-admin", feature = "checklists-admin-questions"))]
 impl serde::Serialize for ChecklistTypeEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(any(feature = "checklists-admin", feature = "checklists-admin-questions"))]
 impl<'de> serde::Deserialize<'de> for ChecklistTypeEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3236,18 +3502,21 @@ impl<'de> serde::Deserialize<'de> for ChecklistTypeEnum {
 }
 #[cfg(any(feature = "checklists-admin", feature = "checklists-admin-questions"))]
 impl runtime::FromJson for ChecklistTypeEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
 #[cfg(any(feature = "checklists-admin", feature = "checklists-admin-questions"))]
 impl runtime::QueryValue for ChecklistTypeEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(any(feature = "checklists-admin", feature = "checklists-admin-questions"))]
 impl runtime::Inspect for ChecklistTypeEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -3286,14 +3555,17 @@ pub struct CleanupRequest {
 )]
 impl CleanupRequest {
     /// `deleted_count` when present and valid.
+    #[inline]
     pub fn deleted_count(&self) -> Option<i64> {
         self.deleted_count.copied()
     }
     /// `dry_run` when present and valid.
+    #[inline]
     pub fn dry_run(&self) -> Option<bool> {
         self.dry_run.copied()
     }
     /// `items` when present and valid.
+    #[inline]
     pub fn items(&self) -> Option<&[Lenient<models::CleanupRequestItem>]> {
         self.items.as_slice()
     }
@@ -3342,30 +3614,37 @@ pub struct CleanupRequestItem {
 )]
 impl CleanupRequestItem {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `offering__name` when present and valid.
+    #[inline]
     pub fn offering_name(&self) -> Option<&str> {
         self.offering_name.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `identity__name` when present and valid.
+    #[inline]
     pub fn identity_name(&self) -> Option<&str> {
         self.identity_name.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&str> {
         self.state.as_str()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
@@ -3447,66 +3726,82 @@ pub struct Comment {
 #[cfg(any(feature = "support-comments", feature = "support-issues"))]
 impl Comment {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `issue` when present and valid.
+    #[inline]
     pub fn issue(&self) -> Option<&str> {
         self.issue.as_str()
     }
     /// `issue_key` when present and valid.
+    #[inline]
     pub fn issue_key(&self) -> Option<&str> {
         self.issue_key.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `is_public` when present and valid.
+    #[inline]
     pub fn is_public(&self) -> Option<bool> {
         self.is_public.copied()
     }
     /// `author_name` when present and valid.
+    #[inline]
     pub fn author_name(&self) -> Option<&str> {
         self.author_name.as_str()
     }
     /// `author_uuid` when present and valid.
+    #[inline]
     pub fn author_uuid(&self) -> Option<Uuid> {
         self.author_uuid.copied()
     }
     /// `author_user` when present and valid.
+    #[inline]
     pub fn author_user(&self) -> Option<&str> {
         self.author_user.as_str()
     }
     /// `author_email` when present and valid.
+    #[inline]
     pub fn author_email(&self) -> Option<&str> {
         self.author_email.as_str()
     }
     /// `author_image` when present and valid.
+    #[inline]
     pub fn author_image(&self) -> Option<&str> {
         self.author_image.as_str()
     }
     /// `backend_id` when present and valid.
+    #[inline]
     pub fn backend_id(&self) -> Option<&str> {
         self.backend_id.as_str()
     }
     /// `remote_id` when present and valid.
+    #[inline]
     pub fn remote_id(&self) -> Option<&str> {
         self.remote_id.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `update_is_available` when present and valid.
+    #[inline]
     pub fn update_is_available(&self) -> Option<bool> {
         self.update_is_available.copied()
     }
     /// `destroy_is_available` when present and valid.
+    #[inline]
     pub fn destroy_is_available(&self) -> Option<bool> {
         self.destroy_is_available.copied()
     }
@@ -3538,6 +3833,7 @@ pub struct CommentRequest {
 #[cfg(any(feature = "support-comments", feature = "support-issues"))]
 impl CommentRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(description: impl Into<String>) -> Self {
         Self {
             description: description.into(),
@@ -3590,36 +3886,44 @@ pub struct CompletionStatus {
 )]
 impl CompletionStatus {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `is_completed` when present and valid.
+    #[inline]
     pub fn is_completed(&self) -> Option<bool> {
         self.is_completed.copied()
     }
     /// `completion_percentage` when present and valid.
+    #[inline]
     pub fn completion_percentage(&self) -> Option<&Decimal> {
         self.completion_percentage.get()
     }
     /// `unanswered_required_questions` when present and valid.
+    #[inline]
     pub fn unanswered_required_questions(
         &self,
     ) -> Option<&[Lenient<serde_json::Value>]> {
         self.unanswered_required_questions.as_slice()
     }
     /// `checklist_name` when present and valid.
+    #[inline]
     pub fn checklist_name(&self) -> Option<&str> {
         self.checklist_name.as_str()
     }
     /// `checklist_description` when present and valid.
+    #[inline]
     pub fn checklist_description(&self) -> Option<&str> {
         self.checklist_description.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
@@ -3664,6 +3968,7 @@ pub struct Components {
 )]
 impl Components {
     /// `components` when present and valid.
+    #[inline]
     pub fn components(&self) -> Option<&[Lenient<models::ComponentsComponent>]> {
         self.components.as_slice()
     }
@@ -3720,42 +4025,52 @@ pub struct ComponentsComponent {
 )]
 impl ComponentsComponent {
     /// `type` when present and valid.
+    #[inline]
     pub fn type_(&self) -> Option<&str> {
         self.type_.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `measured_unit` when present and valid.
+    #[inline]
     pub fn measured_unit(&self) -> Option<&str> {
         self.measured_unit.as_str()
     }
     /// `billing_type` when present and valid.
+    #[inline]
     pub fn billing_type(&self) -> Option<&str> {
         self.billing_type.as_str()
     }
     /// `usage` when present and valid.
+    #[inline]
     pub fn usage(&self) -> Option<i64> {
         self.usage.copied()
     }
     /// `limit_usage` when present and valid.
+    #[inline]
     pub fn limit_usage(&self) -> Option<i64> {
         self.limit_usage.copied()
     }
     /// `limit` when present and valid.
+    #[inline]
     pub fn limit(&self) -> Option<i64> {
         self.limit.copied()
     }
     /// `offering_name` when present and valid.
+    #[inline]
     pub fn offering_name(&self) -> Option<&str> {
         self.offering_name.as_str()
     }
     /// `offering_uuid` when present and valid.
+    #[inline]
     pub fn offering_uuid(&self) -> Option<Uuid> {
         self.offering_uuid.copied()
     }
@@ -3813,54 +4128,67 @@ pub struct ComponentsUsageTimeseries {
 )]
 impl ComponentsUsageTimeseries {
     /// `offering_uuid` when present and valid.
+    #[inline]
     pub fn offering_uuid(&self) -> Option<Uuid> {
         self.offering_uuid.copied()
     }
     /// `offering_name` when present and valid.
+    #[inline]
     pub fn offering_name(&self) -> Option<&str> {
         self.offering_name.as_str()
     }
     /// `type` when present and valid.
+    #[inline]
     pub fn type_(&self) -> Option<&str> {
         self.type_.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `measured_unit` when present and valid.
+    #[inline]
     pub fn measured_unit(&self) -> Option<&str> {
         self.measured_unit.as_str()
     }
     /// `billing_type` when present and valid.
+    #[inline]
     pub fn billing_type(&self) -> Option<&str> {
         self.billing_type.as_str()
     }
     /// `limit_period` when present and valid.
+    #[inline]
     pub fn limit_period(&self) -> Option<&str> {
         self.limit_period.as_str()
     }
     /// `limit` when present and valid.
+    #[inline]
     pub fn limit(&self) -> Option<&Decimal> {
         self.limit.get()
     }
     /// `current_period_label` when present and valid.
+    #[inline]
     pub fn current_period_label(&self) -> Option<&str> {
         self.current_period_label.as_str()
     }
     /// `current_period_start` when present and valid.
+    #[inline]
     pub fn current_period_start(&self) -> Option<Date> {
         self.current_period_start.copied()
     }
     /// `current_period_end` when present and valid.
+    #[inline]
     pub fn current_period_end(&self) -> Option<Date> {
         self.current_period_end.copied()
     }
     /// `today` when present and valid.
+    #[inline]
     pub fn today(&self) -> Option<Date> {
         self.today.copied()
     }
     /// `buckets` when present and valid.
+    #[inline]
     pub fn buckets(
         &self,
     ) -> Option<&[Lenient<models::ComponentsUsageTimeseriesBucket>]> {
@@ -3897,10 +4225,12 @@ pub struct ComponentsUsageTimeseriesBucket {
 )]
 impl ComponentsUsageTimeseriesBucket {
     /// `billing_period` when present and valid.
+    #[inline]
     pub fn billing_period(&self) -> Option<Date> {
         self.billing_period.copied()
     }
     /// `usage` when present and valid.
+    #[inline]
     pub fn usage(&self) -> Option<&Decimal> {
         self.usage.get()
     }
@@ -3931,6 +4261,7 @@ pub enum ConflictOfInterestRequestStatusEnum {
 #[cfg(any(feature = "conflicts-of-interest", feature = "proposal-protected-calls"))]
 impl ConflictOfInterestRequestStatusEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "pending",
@@ -3943,6 +4274,7 @@ impl ConflictOfInterestRequestStatusEnum {
 }
 #[cfg(any(feature = "conflicts-of-interest", feature = "proposal-protected-calls"))]
 impl From<&str> for ConflictOfInterestRequestStatusEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "pending" => Self::Pending,
@@ -3956,24 +4288,28 @@ impl From<&str> for ConflictOfInterestRequestStatusEnum {
 #[cfg(any(feature = "conflicts-of-interest", feature = "proposal-protected-calls"))]
 impl std::str::FromStr for ConflictOfInterestRequestStatusEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 #[cfg(any(feature = "conflicts-of-interest", feature = "proposal-protected-calls"))]
 impl std::fmt::Display for ConflictOfInterestRequestStatusEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "conflicts-of-interest", feature = "proposal-protected-calls"))]
 impl serde::Serialize for ConflictOfInterestRequestStatusEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(any(feature = "conflicts-of-interest", feature = "proposal-protected-calls"))]
 impl<'de> serde::Deserialize<'de> for ConflictOfInterestRequestStatusEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3986,18 +4322,21 @@ impl<'de> serde::Deserialize<'de> for ConflictOfInterestRequestStatusEnum {
 }
 #[cfg(any(feature = "conflicts-of-interest", feature = "proposal-protected-calls"))]
 impl runtime::FromJson for ConflictOfInterestRequestStatusEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
 #[cfg(any(feature = "conflicts-of-interest", feature = "proposal-protected-calls"))]
 impl runtime::QueryValue for ConflictOfInterestRequestStatusEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(any(feature = "conflicts-of-interest", feature = "proposal-protected-calls"))]
 impl runtime::Inspect for ConflictOfInterestRequestStatusEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -4064,78 +4403,97 @@ pub struct CourseAccount {
 )]
 impl CourseAccount {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `project` when present and valid.
+    #[inline]
     pub fn project(&self) -> Option<Uuid> {
         self.project.copied()
     }
     /// `project_uuid` when present and valid.
+    #[inline]
     pub fn project_uuid(&self) -> Option<Uuid> {
         self.project_uuid.copied()
     }
     /// `project_name` when present and valid.
+    #[inline]
     pub fn project_name(&self) -> Option<&str> {
         self.project_name.as_str()
     }
     /// `project_slug` when present and valid.
+    #[inline]
     pub fn project_slug(&self) -> Option<&str> {
         self.project_slug.as_str()
     }
     /// `project_start_date` when present and valid.
+    #[inline]
     pub fn project_start_date(&self) -> Option<Date> {
         self.project_start_date.copied()
     }
     /// `project_end_date` when present and valid.
+    #[inline]
     pub fn project_end_date(&self) -> Option<Date> {
         self.project_end_date.copied()
     }
     /// `user_uuid` when present and valid.
+    #[inline]
     pub fn user_uuid(&self) -> Option<Uuid> {
         self.user_uuid.copied()
     }
     /// `username` when present and valid.
+    #[inline]
     pub fn username(&self) -> Option<&str> {
         self.username.as_str()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&serde_json::Value> {
         self.state.get()
     }
     /// `email` when present and valid.
+    #[inline]
     pub fn email(&self) -> Option<&str> {
         self.email.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `error_message` when present and valid.
+    #[inline]
     pub fn error_message(&self) -> Option<&str> {
         self.error_message.as_str()
     }
     /// `error_traceback` when present and valid.
+    #[inline]
     pub fn error_traceback(&self) -> Option<&str> {
         self.error_traceback.as_str()
     }
@@ -4184,6 +4542,7 @@ pub enum CreateHealthMonitorRequestTypeEnum {
 )]
 impl CreateHealthMonitorRequestTypeEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Tcp => "TCP",
@@ -4200,6 +4559,7 @@ impl CreateHealthMonitorRequestTypeEnum {
     )
 )]
 impl From<&str> for CreateHealthMonitorRequestTypeEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "TCP" => Self::Tcp,
@@ -4217,6 +4577,7 @@ impl From<&str> for CreateHealthMonitorRequestTypeEnum {
 )]
 impl std::str::FromStr for CreateHealthMonitorRequestTypeEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
@@ -4229,6 +4590,7 @@ impl std::str::FromStr for CreateHealthMonitorRequestTypeEnum {
     )
 )]
 impl std::fmt::Display for CreateHealthMonitorRequestTypeEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -4241,6 +4603,7 @@ impl std::fmt::Display for CreateHealthMonitorRequestTypeEnum {
     )
 )]
 impl serde::Serialize for CreateHealthMonitorRequestTypeEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
@@ -4253,6 +4616,7 @@ impl serde::Serialize for CreateHealthMonitorRequestTypeEnum {
     )
 )]
 impl<'de> serde::Deserialize<'de> for CreateHealthMonitorRequestTypeEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -4271,6 +4635,7 @@ impl<'de> serde::Deserialize<'de> for CreateHealthMonitorRequestTypeEnum {
     )
 )]
 impl runtime::FromJson for CreateHealthMonitorRequestTypeEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
@@ -4283,6 +4648,7 @@ impl runtime::FromJson for CreateHealthMonitorRequestTypeEnum {
     )
 )]
 impl runtime::QueryValue for CreateHealthMonitorRequestTypeEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
@@ -4295,6 +4661,7 @@ impl runtime::QueryValue for CreateHealthMonitorRequestTypeEnum {
     )
 )]
 impl runtime::Inspect for CreateHealthMonitorRequestTypeEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -4469,252 +4836,313 @@ pub struct Customer {
 #[cfg(any(feature = "customers", feature = "onboarding-verifications"))]
 impl Customer {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `organization_groups` when present and valid.
+    #[inline]
     pub fn organization_groups(
         &self,
     ) -> Option<&[Lenient<models::CustomerOrganizationGroup>]> {
         self.organization_groups.as_slice()
     }
     /// `display_name` when present and valid.
+    #[inline]
     pub fn display_name(&self) -> Option<&str> {
         self.display_name.as_str()
     }
     /// `backend_id` when present and valid.
+    #[inline]
     pub fn backend_id(&self) -> Option<&str> {
         self.backend_id.as_str()
     }
     /// `image` when present and valid.
+    #[inline]
     pub fn image(&self) -> Option<&str> {
         self.image.as_str()
     }
     /// `blocked` when present and valid.
+    #[inline]
     pub fn blocked(&self) -> Option<bool> {
         self.blocked.copied()
     }
     /// `archived` when present and valid.
+    #[inline]
     pub fn archived(&self) -> Option<bool> {
         self.archived.copied()
     }
     /// `display_billing_info_in_projects` when present and valid.
+    #[inline]
     pub fn display_billing_info_in_projects(&self) -> Option<bool> {
         self.display_billing_info_in_projects.copied()
     }
     /// `default_tax_percent` when present and valid.
+    #[inline]
     pub fn default_tax_percent(&self) -> Option<&Decimal> {
         self.default_tax_percent.get()
     }
     /// `accounting_start_date` when present and valid.
+    #[inline]
     pub fn accounting_start_date(&self) -> Option<DateTime> {
         self.accounting_start_date.copied()
     }
     /// `projects_count` when present and valid.
+    #[inline]
     pub fn projects_count(&self) -> Option<i64> {
         self.projects_count.copied()
     }
     /// `users_count` when present and valid.
+    #[inline]
     pub fn users_count(&self) -> Option<i64> {
         self.users_count.copied()
     }
     /// `sponsor_number` when present and valid.
+    #[inline]
     pub fn sponsor_number(&self) -> Option<i64> {
         self.sponsor_number.copied()
     }
     /// `country_name` when present and valid.
+    #[inline]
     pub fn country_name(&self) -> Option<&str> {
         self.country_name.as_str()
     }
     /// `max_service_accounts` when present and valid.
+    #[inline]
     pub fn max_service_accounts(&self) -> Option<i64> {
         self.max_service_accounts.copied()
     }
     /// `project_metadata_checklist` when present and valid.
+    #[inline]
     pub fn project_metadata_checklist(&self) -> Option<Uuid> {
         self.project_metadata_checklist.copied()
     }
     /// `grace_period_days` when present and valid.
+    #[inline]
     pub fn grace_period_days(&self) -> Option<i64> {
         self.grace_period_days.copied()
     }
     /// `user_email_patterns` when present and valid.
+    #[inline]
     pub fn user_email_patterns(&self) -> Option<&serde_json::Value> {
         self.user_email_patterns.get()
     }
     /// `user_affiliations` when present and valid.
+    #[inline]
     pub fn user_affiliations(&self) -> Option<&serde_json::Value> {
         self.user_affiliations.get()
     }
     /// `user_identity_sources` when present and valid.
+    #[inline]
     pub fn user_identity_sources(&self) -> Option<&serde_json::Value> {
         self.user_identity_sources.get()
     }
     /// `default_affiliations` when present and valid.
+    #[inline]
     pub fn default_affiliations(
         &self,
     ) -> Option<&[Lenient<models::CustomerDefaultAffiliation>]> {
         self.default_affiliations.as_slice()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `slug` when present and valid.
+    #[inline]
     pub fn slug(&self) -> Option<&str> {
         self.slug.as_str()
     }
     /// `native_name` when present and valid.
+    #[inline]
     pub fn native_name(&self) -> Option<&str> {
         self.native_name.as_str()
     }
     /// `abbreviation` when present and valid.
+    #[inline]
     pub fn abbreviation(&self) -> Option<&str> {
         self.abbreviation.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `contact_details` when present and valid.
+    #[inline]
     pub fn contact_details(&self) -> Option<&str> {
         self.contact_details.as_str()
     }
     /// `agreement_number` when present and valid.
+    #[inline]
     pub fn agreement_number(&self) -> Option<&str> {
         self.agreement_number.as_str()
     }
     /// `email` when present and valid.
+    #[inline]
     pub fn email(&self) -> Option<&str> {
         self.email.as_str()
     }
     /// `phone_number` when present and valid.
+    #[inline]
     pub fn phone_number(&self) -> Option<&str> {
         self.phone_number.as_str()
     }
     /// `access_subnets` when present and valid.
+    #[inline]
     pub fn access_subnets(&self) -> Option<&str> {
         self.access_subnets.as_str()
     }
     /// `registration_code` when present and valid.
+    #[inline]
     pub fn registration_code(&self) -> Option<&str> {
         self.registration_code.as_str()
     }
     /// `homepage` when present and valid.
+    #[inline]
     pub fn homepage(&self) -> Option<&str> {
         self.homepage.as_str()
     }
     /// `domain` when present and valid.
+    #[inline]
     pub fn domain(&self) -> Option<&str> {
         self.domain.as_str()
     }
     /// `vat_code` when present and valid.
+    #[inline]
     pub fn vat_code(&self) -> Option<&str> {
         self.vat_code.as_str()
     }
     /// `postal` when present and valid.
+    #[inline]
     pub fn postal(&self) -> Option<&str> {
         self.postal.as_str()
     }
     /// `address` when present and valid.
+    #[inline]
     pub fn address(&self) -> Option<&str> {
         self.address.as_str()
     }
     /// `bank_name` when present and valid.
+    #[inline]
     pub fn bank_name(&self) -> Option<&str> {
         self.bank_name.as_str()
     }
     /// `latitude` when present and valid.
+    #[inline]
     pub fn latitude(&self) -> Option<&Decimal> {
         self.latitude.get()
     }
     /// `longitude` when present and valid.
+    #[inline]
     pub fn longitude(&self) -> Option<&Decimal> {
         self.longitude.get()
     }
     /// `bank_account` when present and valid.
+    #[inline]
     pub fn bank_account(&self) -> Option<&str> {
         self.bank_account.as_str()
     }
     /// `country` when present and valid.
+    #[inline]
     pub fn country(&self) -> Option<&serde_json::Value> {
         self.country.get()
     }
     /// `notification_emails` when present and valid.
+    #[inline]
     pub fn notification_emails(&self) -> Option<&str> {
         self.notification_emails.as_str()
     }
     /// `city` when present and valid.
+    #[inline]
     pub fn city(&self) -> Option<&str> {
         self.city.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&str> {
         self.state.as_str()
     }
     /// `parish` when present and valid.
+    #[inline]
     pub fn parish(&self) -> Option<&str> {
         self.parish.as_str()
     }
     /// `street` when present and valid.
+    #[inline]
     pub fn street(&self) -> Option<&str> {
         self.street.as_str()
     }
     /// `house_nr` when present and valid.
+    #[inline]
     pub fn house_nr(&self) -> Option<&str> {
         self.house_nr.as_str()
     }
     /// `apartment_nr` when present and valid.
+    #[inline]
     pub fn apartment_nr(&self) -> Option<&str> {
         self.apartment_nr.as_str()
     }
     /// `household` when present and valid.
+    #[inline]
     pub fn household(&self) -> Option<&str> {
         self.household.as_str()
     }
     /// `project_slug_template` when present and valid.
+    #[inline]
     pub fn project_slug_template(&self) -> Option<&str> {
         self.project_slug_template.as_str()
     }
     /// `payment_profiles` when present and valid.
+    #[inline]
     pub fn payment_profiles(
         &self,
     ) -> Option<&[Lenient<models::CustomerPaymentProfile>]> {
         self.payment_profiles.as_slice()
     }
     /// `customer_credit` when present and valid.
+    #[inline]
     pub fn customer_credit(&self) -> Option<&Decimal> {
         self.customer_credit.get()
     }
     /// `customer_unallocated_credit` when present and valid.
+    #[inline]
     pub fn customer_unallocated_credit(&self) -> Option<&Decimal> {
         self.customer_unallocated_credit.get()
     }
     /// `is_service_provider` when present and valid.
+    #[inline]
     pub fn is_service_provider(&self) -> Option<bool> {
         self.is_service_provider.copied()
     }
     /// `service_provider` when present and valid.
+    #[inline]
     pub fn service_provider(&self) -> Option<&str> {
         self.service_provider.as_str()
     }
     /// `service_provider_uuid` when present and valid.
+    #[inline]
     pub fn service_provider_uuid(&self) -> Option<Uuid> {
         self.service_provider_uuid.copied()
     }
     /// `call_managing_organization_uuid` when present and valid.
+    #[inline]
     pub fn call_managing_organization_uuid(&self) -> Option<&str> {
         self.call_managing_organization_uuid.as_str()
     }
     /// `billing_price_estimate` when present and valid.
+    #[inline]
     pub fn billing_price_estimate(&self) -> Option<&serde_json::Value> {
         self.billing_price_estimate.get()
     }
@@ -4769,18 +5197,22 @@ pub struct CustomerCreditOffering {
 #[cfg(any(feature = "customer-credits", feature = "project-credits"))]
 impl CustomerCreditOffering {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `type` when present and valid.
+    #[inline]
     pub fn type_(&self) -> Option<&str> {
         self.type_.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
@@ -4829,6 +5261,7 @@ pub struct CustomerEstimatedCostPolicyRequest {
 )]
 impl CustomerEstimatedCostPolicyRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> CustomerEstimatedCostPolicyRequestBuilder {
         CustomerEstimatedCostPolicyRequestBuilder::default()
     }
@@ -4854,22 +5287,26 @@ pub struct CustomerEstimatedCostPolicyRequestBuilder {
 )]
 impl CustomerEstimatedCostPolicyRequestBuilder {
     /// Sets `scope` (required).
+    #[inline]
     pub fn scope(mut self, scope: impl Into<String>) -> Self {
         self.scope = Some(scope.into());
         self
     }
     /// Sets `actions` (required).
+    #[inline]
     pub fn actions(mut self, actions: impl Into<String>) -> Self {
         self.actions = Some(actions.into());
         self
     }
     /// Sets `limit_cost` (required).
+    #[inline]
     pub fn limit_cost(mut self, limit_cost: i64) -> Self {
         self.limit_cost = Some(limit_cost);
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<CustomerEstimatedCostPolicyRequest, runtime::Error> {
         Ok(CustomerEstimatedCostPolicyRequest {
             scope: self
@@ -4927,40 +5364,49 @@ pub struct CustomerPaymentProfile {
 #[cfg(any(feature = "customers", feature = "onboarding-verifications"))]
 impl CustomerPaymentProfile {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `organization_uuid` when present and valid.
+    #[inline]
     pub fn organization_uuid(&self) -> Option<Uuid> {
         self.organization_uuid.copied()
     }
     /// `organization` when present and valid.
+    #[inline]
     pub fn organization(&self) -> Option<&str> {
         self.organization.as_str()
     }
     /// `attributes` when present and valid.
+    #[inline]
     pub fn attributes(&self) -> Option<&models::CustomerPaymentProfileAttributes> {
         self.attributes.get()
     }
     /// `payment_type` when present and valid.
+    #[inline]
     pub fn payment_type(
         &self,
     ) -> Option<&models::CustomerPaymentProfilePaymentTypeEnum> {
         self.payment_type.get()
     }
     /// `payment_type_display` when present and valid.
+    #[inline]
     pub fn payment_type_display(&self) -> Option<&str> {
         self.payment_type_display.as_str()
     }
     /// `is_active` when present and valid.
+    #[inline]
     pub fn is_active(&self) -> Option<bool> {
         self.is_active.copied()
     }
@@ -5004,14 +5450,17 @@ pub struct CustomerPaymentProfileAttributes {
 )]
 impl CustomerPaymentProfileAttributes {
     /// `end_date` when present and valid.
+    #[inline]
     pub fn end_date(&self) -> Option<&str> {
         self.end_date.as_str()
     }
     /// `agreement_number` when present and valid.
+    #[inline]
     pub fn agreement_number(&self) -> Option<&str> {
         self.agreement_number.as_str()
     }
     /// `contract_sum` when present and valid.
+    #[inline]
     pub fn contract_sum(&self) -> Option<i64> {
         self.contract_sum.copied()
     }
@@ -5047,6 +5496,7 @@ pub enum CustomerPaymentProfilePaymentTypeEnum {
 #[cfg(any(feature = "customers", feature = "onboarding-verifications"))]
 impl CustomerPaymentProfilePaymentTypeEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::FixedPrice => "fixed_price",
@@ -5058,6 +5508,7 @@ impl CustomerPaymentProfilePaymentTypeEnum {
 }
 #[cfg(any(feature = "customers", feature = "onboarding-verifications"))]
 impl From<&str> for CustomerPaymentProfilePaymentTypeEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "fixed_price" => Self::FixedPrice,
@@ -5070,24 +5521,28 @@ impl From<&str> for CustomerPaymentProfilePaymentTypeEnum {
 #[cfg(any(feature = "customers", feature = "onboarding-verifications"))]
 impl std::str::FromStr for CustomerPaymentProfilePaymentTypeEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 #[cfg(any(feature = "customers", feature = "onboarding-verifications"))]
 impl std::fmt::Display for CustomerPaymentProfilePaymentTypeEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "customers", feature = "onboarding-verifications"))]
 impl serde::Serialize for CustomerPaymentProfilePaymentTypeEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(any(feature = "customers", feature = "onboarding-verifications"))]
 impl<'de> serde::Deserialize<'de> for CustomerPaymentProfilePaymentTypeEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -5100,18 +5555,21 @@ impl<'de> serde::Deserialize<'de> for CustomerPaymentProfilePaymentTypeEnum {
 }
 #[cfg(any(feature = "customers", feature = "onboarding-verifications"))]
 impl runtime::FromJson for CustomerPaymentProfilePaymentTypeEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
 #[cfg(any(feature = "customers", feature = "onboarding-verifications"))]
 impl runtime::QueryValue for CustomerPaymentProfilePaymentTypeEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(any(feature = "customers", feature = "onboarding-verifications"))]
 impl runtime::Inspect for CustomerPaymentProfilePaymentTypeEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -5149,6 +5607,7 @@ pub enum CustomerQuotasQuotaNameEnum {
 #[cfg(any(feature = "customer-quotas", feature = "project-quotas"))]
 impl CustomerQuotasQuotaNameEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::EstimatedPrice => "estimated_price",
@@ -5167,6 +5626,7 @@ impl CustomerQuotasQuotaNameEnum {
 }
 #[cfg(any(feature = "customer-quotas", feature = "project-quotas"))]
 impl From<&str> for CustomerQuotasQuotaNameEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "estimated_price" => Self::EstimatedPrice,
@@ -5186,24 +5646,28 @@ impl From<&str> for CustomerQuotasQuotaNameEnum {
 #[cfg(any(feature = "customer-quotas", feature = "project-quotas"))]
 impl std::str::FromStr for CustomerQuotasQuotaNameEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 #[cfg(any(feature = "customer-quotas", feature = "project-quotas"))]
 impl std::fmt::Display for CustomerQuotasQuotaNameEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "customer-quotas", feature = "project-quotas"))]
 impl serde::Serialize for CustomerQuotasQuotaNameEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(any(feature = "customer-quotas", feature = "project-quotas"))]
 impl<'de> serde::Deserialize<'de> for CustomerQuotasQuotaNameEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -5216,18 +5680,21 @@ impl<'de> serde::Deserialize<'de> for CustomerQuotasQuotaNameEnum {
 }
 #[cfg(any(feature = "customer-quotas", feature = "project-quotas"))]
 impl runtime::FromJson for CustomerQuotasQuotaNameEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
 #[cfg(any(feature = "customer-quotas", feature = "project-quotas"))]
 impl runtime::QueryValue for CustomerQuotasQuotaNameEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(any(feature = "customer-quotas", feature = "project-quotas"))]
 impl runtime::Inspect for CustomerQuotasQuotaNameEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -5286,66 +5753,82 @@ pub struct CustomerServiceAccount {
 )]
 impl CustomerServiceAccount {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `username` when present and valid.
+    #[inline]
     pub fn username(&self) -> Option<&str> {
         self.username.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `error_message` when present and valid.
+    #[inline]
     pub fn error_message(&self) -> Option<&str> {
         self.error_message.as_str()
     }
     /// `error_traceback` when present and valid.
+    #[inline]
     pub fn error_traceback(&self) -> Option<&str> {
         self.error_traceback.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&serde_json::Value> {
         self.state.get()
     }
     /// `token` when present and valid.
+    #[inline]
     pub fn token(&self) -> Option<&str> {
         self.token.as_str()
     }
     /// `email` when present and valid.
+    #[inline]
     pub fn email(&self) -> Option<&str> {
         self.email.as_str()
     }
     /// `expires_at` when present and valid.
+    #[inline]
     pub fn expires_at(&self) -> Option<&str> {
         self.expires_at.as_str()
     }
     /// `preferred_identifier` when present and valid.
+    #[inline]
     pub fn preferred_identifier(&self) -> Option<&str> {
         self.preferred_identifier.as_str()
     }
     /// `customer` when present and valid.
+    #[inline]
     pub fn customer(&self) -> Option<Uuid> {
         self.customer.copied()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
@@ -5379,6 +5862,7 @@ pub enum CustomerUserOEnum {
 #[cfg(any(feature = "customers", feature = "projects"))]
 impl CustomerUserOEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ConcatenatedName => "concatenated_name",
@@ -5389,6 +5873,7 @@ impl CustomerUserOEnum {
 }
 #[cfg(any(feature = "customers", feature = "projects"))]
 impl From<&str> for CustomerUserOEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "concatenated_name" => Self::ConcatenatedName,
@@ -5400,24 +5885,28 @@ impl From<&str> for CustomerUserOEnum {
 #[cfg(any(feature = "customers", feature = "projects"))]
 impl std::str::FromStr for CustomerUserOEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 #[cfg(any(feature = "customers", feature = "projects"))]
 impl std::fmt::Display for CustomerUserOEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "customers", feature = "projects"))]
 impl serde::Serialize for CustomerUserOEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(any(feature = "customers", feature = "projects"))]
 impl<'de> serde::Deserialize<'de> for CustomerUserOEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -5430,18 +5919,21 @@ impl<'de> serde::Deserialize<'de> for CustomerUserOEnum {
 }
 #[cfg(any(feature = "customers", feature = "projects"))]
 impl runtime::FromJson for CustomerUserOEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
 #[cfg(any(feature = "customers", feature = "projects"))]
 impl runtime::QueryValue for CustomerUserOEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(any(feature = "customers", feature = "projects"))]
 impl runtime::Inspect for CustomerUserOEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -5500,22 +5992,27 @@ pub struct CustomersHistoryAtRetrieveResponse {
 )]
 impl CustomersHistoryAtRetrieveResponse {
     /// `id` when present and valid.
+    #[inline]
     pub fn id(&self) -> Option<i64> {
         self.id.copied()
     }
     /// `revision_date` when present and valid.
+    #[inline]
     pub fn revision_date(&self) -> Option<DateTime> {
         self.revision_date.copied()
     }
     /// `revision_user` when present and valid.
+    #[inline]
     pub fn revision_user(&self) -> Option<&serde_json::Value> {
         self.revision_user.get()
     }
     /// `revision_comment` when present and valid.
+    #[inline]
     pub fn revision_comment(&self) -> Option<&str> {
         self.revision_comment.as_str()
     }
     /// `serialized_data` when present and valid.
+    #[inline]
     pub fn serialized_data(&self) -> Option<&serde_json::Value> {
         self.serialized_data.get()
     }
@@ -5553,14 +6050,17 @@ pub struct DataAccessLogAccessor {
 #[cfg(any(feature = "data-access-logs", feature = "users"))]
 impl DataAccessLogAccessor {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `username` when present and valid.
+    #[inline]
     pub fn username(&self) -> Option<&str> {
         self.username.as_str()
     }
     /// `full_name` when present and valid.
+    #[inline]
     pub fn full_name(&self) -> Option<&str> {
         self.full_name.as_str()
     }
@@ -5622,44 +6122,54 @@ pub struct DatabaseStatsRetrieveResponse {
 #[cfg(any(feature = "database-stats", feature = "stats"))]
 impl DatabaseStatsRetrieveResponse {
     /// `table_stats` when present and valid.
+    #[inline]
     pub fn table_stats(
         &self,
     ) -> Option<&[Lenient<models::DatabaseStatsRetrieveResponseTableStat>]> {
         self.table_stats.as_slice()
     }
     /// `connections` when present and valid.
+    #[inline]
     pub fn connections(&self) -> Option<&serde_json::Value> {
         self.connections.get()
     }
     /// `database_size` when present and valid.
+    #[inline]
     pub fn database_size(&self) -> Option<&serde_json::Value> {
         self.database_size.get()
     }
     /// `cache_performance` when present and valid.
+    #[inline]
     pub fn cache_performance(&self) -> Option<&serde_json::Value> {
         self.cache_performance.get()
     }
     /// `transactions` when present and valid.
+    #[inline]
     pub fn transactions(&self) -> Option<&serde_json::Value> {
         self.transactions.get()
     }
     /// `locks` when present and valid.
+    #[inline]
     pub fn locks(&self) -> Option<&serde_json::Value> {
         self.locks.get()
     }
     /// `maintenance` when present and valid.
+    #[inline]
     pub fn maintenance(&self) -> Option<&serde_json::Value> {
         self.maintenance.get()
     }
     /// `active_queries` when present and valid.
+    #[inline]
     pub fn active_queries(&self) -> Option<&serde_json::Value> {
         self.active_queries.get()
     }
     /// `query_performance` when present and valid.
+    #[inline]
     pub fn query_performance(&self) -> Option<&serde_json::Value> {
         self.query_performance.get()
     }
     /// `replication` when present and valid.
+    #[inline]
     pub fn replication(&self) -> Option<&serde_json::Value> {
         self.replication.get()
     }
@@ -5699,18 +6209,22 @@ pub struct DatabaseStatsRetrieveResponseTableStat {
 #[cfg(any(feature = "database-stats", feature = "stats"))]
 impl DatabaseStatsRetrieveResponseTableStat {
     /// `table_name` when present and valid.
+    #[inline]
     pub fn table_name(&self) -> Option<&str> {
         self.table_name.as_str()
     }
     /// `total_size` when present and valid.
+    #[inline]
     pub fn total_size(&self) -> Option<i64> {
         self.total_size.copied()
     }
     /// `data_size` when present and valid.
+    #[inline]
     pub fn data_size(&self) -> Option<i64> {
         self.data_size.copied()
     }
     /// `external_size` when present and valid.
+    #[inline]
     pub fn external_size(&self) -> Option<i64> {
         self.external_size.copied()
     }
@@ -5759,54 +6273,67 @@ pub struct DeprecatedNetworkRbacPolicy {
 #[cfg(any(feature = "openstack-networks", feature = "openstack-tenants"))]
 impl DeprecatedNetworkRbacPolicy {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `network` when present and valid.
+    #[inline]
     pub fn network(&self) -> Option<&str> {
         self.network.as_str()
     }
     /// `network_name` when present and valid.
+    #[inline]
     pub fn network_name(&self) -> Option<&str> {
         self.network_name.as_str()
     }
     /// `source_tenant_uuid` when present and valid.
+    #[inline]
     pub fn source_tenant_uuid(&self) -> Option<Uuid> {
         self.source_tenant_uuid.copied()
     }
     /// `source_tenant_name` when present and valid.
+    #[inline]
     pub fn source_tenant_name(&self) -> Option<&str> {
         self.source_tenant_name.as_str()
     }
     /// `target_tenant` when present and valid.
+    #[inline]
     pub fn target_tenant(&self) -> Option<&str> {
         self.target_tenant.as_str()
     }
     /// `target_tenant_name` when present and valid.
+    #[inline]
     pub fn target_tenant_name(&self) -> Option<&str> {
         self.target_tenant_name.as_str()
     }
     /// `target_label` when present and valid.
+    #[inline]
     pub fn target_label(&self) -> Option<&str> {
         self.target_label.as_str()
     }
     /// `direction` when present and valid.
+    #[inline]
     pub fn direction(&self) -> Option<&serde_json::Value> {
         self.direction.get()
     }
     /// `backend_id` when present and valid.
+    #[inline]
     pub fn backend_id(&self) -> Option<&str> {
         self.backend_id.as_str()
     }
     /// `policy_type` when present and valid.
+    #[inline]
     pub fn policy_type(&self) -> Option<&serde_json::Value> {
         self.policy_type.get()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
@@ -5924,6 +6451,7 @@ pub struct Detail {
 )]
 impl Detail {
     /// `detail` when present and valid.
+    #[inline]
     pub fn detail(&self) -> Option<&str> {
         self.detail.as_str()
     }
@@ -6004,10 +6532,12 @@ pub struct DetailCompletion {
 )]
 impl DetailCompletion {
     /// `detail` when present and valid.
+    #[inline]
     pub fn detail(&self) -> Option<&str> {
         self.detail.as_str()
     }
     /// `completion` when present and valid.
+    #[inline]
     pub fn completion(&self) -> Option<&models::CompletionStatus> {
         self.completion.get()
     }
@@ -6039,10 +6569,12 @@ pub struct DetailDeclaredConflicts {
 #[cfg(any(feature = "call-reviewer-pools", feature = "reviewer-invitations"))]
 impl DetailDeclaredConflicts {
     /// `detail` when present and valid.
+    #[inline]
     pub fn detail(&self) -> Option<&str> {
         self.detail.as_str()
     }
     /// `declared_conflicts` when present and valid.
+    #[inline]
     pub fn declared_conflicts(&self) -> Option<&[Lenient<Uuid>]> {
         self.declared_conflicts.as_slice()
     }
@@ -6066,6 +6598,7 @@ pub struct ErrorModel {
 #[cfg(any(feature = "debug", feature = "rabbitmq-overview", feature = "rabbitmq-stats"))]
 impl ErrorModel {
     /// `error` when present and valid.
+    #[inline]
     pub fn error(&self) -> Option<&str> {
         self.error.as_str()
     }
@@ -6118,48 +6651,59 @@ pub struct EventSubscription {
 )]
 impl EventSubscription {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `user` when present and valid.
+    #[inline]
     pub fn user(&self) -> Option<&str> {
         self.user.as_str()
     }
     /// `user_uuid` when present and valid.
+    #[inline]
     pub fn user_uuid(&self) -> Option<Uuid> {
         self.user_uuid.copied()
     }
     /// `user_username` when present and valid.
+    #[inline]
     pub fn user_username(&self) -> Option<&str> {
         self.user_username.as_str()
     }
     /// `user_full_name` when present and valid.
+    #[inline]
     pub fn user_full_name(&self) -> Option<&str> {
         self.user_full_name.as_str()
     }
     /// `observable_objects` when present and valid.
+    #[inline]
     pub fn observable_objects(
         &self,
     ) -> Option<&[Lenient<models::EventSubscriptionObservableObject>]> {
         self.observable_objects.as_slice()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `source_ip` when present and valid.
+    #[inline]
     pub fn source_ip(&self) -> Option<&serde_json::Value> {
         self.source_ip.get()
     }
@@ -6194,14 +6738,17 @@ pub struct EventSubscriptionObservableObject {
 )]
 impl EventSubscriptionObservableObject {
     /// `offering_uuid` when present and valid.
+    #[inline]
     pub fn offering_uuid(&self) -> Option<Uuid> {
         self.offering_uuid.copied()
     }
     /// `object_type` when present and valid.
+    #[inline]
     pub fn object_type(&self) -> Option<&str> {
         self.object_type.as_str()
     }
     /// `object_id` when present and valid.
+    #[inline]
     pub fn object_id(&self) -> Option<i64> {
         self.object_id.copied()
     }
@@ -6243,38 +6790,47 @@ pub struct EventSubscriptionQueueCreate {
 #[cfg(any(feature = "event-subscription-queues", feature = "event-subscriptions"))]
 impl EventSubscriptionQueueCreate {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `event_subscription` when present and valid.
+    #[inline]
     pub fn event_subscription(&self) -> Option<&str> {
         self.event_subscription.as_str()
     }
     /// `event_subscription_uuid` when present and valid.
+    #[inline]
     pub fn event_subscription_uuid(&self) -> Option<&str> {
         self.event_subscription_uuid.as_str()
     }
     /// `offering_uuid` when present and valid.
+    #[inline]
     pub fn offering_uuid(&self) -> Option<&str> {
         self.offering_uuid.as_str()
     }
     /// `object_type` when present and valid.
+    #[inline]
     pub fn object_type(&self) -> Option<&str> {
         self.object_type.as_str()
     }
     /// `queue_name` when present and valid.
+    #[inline]
     pub fn queue_name(&self) -> Option<&str> {
         self.queue_name.as_str()
     }
     /// `vhost` when present and valid.
+    #[inline]
     pub fn vhost(&self) -> Option<&str> {
         self.vhost.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
@@ -6329,6 +6885,7 @@ pub struct ExpirationTime {
 )]
 impl ExpirationTime {
     /// `expiration_time` when present and valid.
+    #[inline]
     pub fn expiration_time(&self) -> Option<DateTime> {
         self.expiration_time.copied()
     }
@@ -6366,6 +6923,7 @@ pub struct ForceAcceptPoolRequest {
 #[cfg(any(feature = "assignment-items", feature = "call-reviewer-pools"))]
 impl ForceAcceptPoolRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(override_reason: impl Into<String>) -> Self {
         Self {
             override_reason: override_reason.into(),
@@ -6403,18 +6961,22 @@ pub struct GlauthTree {
 )]
 impl GlauthTree {
     /// `offering` when present and valid.
+    #[inline]
     pub fn offering(&self) -> Option<&models::GlauthTreeOffering> {
         self.offering.get()
     }
     /// `groups` when present and valid.
+    #[inline]
     pub fn groups(&self) -> Option<&[Lenient<models::GlauthTreeGroup>]> {
         self.groups.as_slice()
     }
     /// `users` when present and valid.
+    #[inline]
     pub fn users(&self) -> Option<&[Lenient<models::GlauthTreeUser>]> {
         self.users.as_slice()
     }
     /// `robot_accounts` when present and valid.
+    #[inline]
     pub fn robot_accounts(&self) -> Option<&[Lenient<models::GlauthTreeRobotAccount>]> {
         self.robot_accounts.as_slice()
     }
@@ -6464,26 +7026,32 @@ pub struct GlauthTreeGroup {
 )]
 impl GlauthTreeGroup {
     /// `gid` when present and valid.
+    #[inline]
     pub fn gid(&self) -> Option<i64> {
         self.gid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `kind` when present and valid.
+    #[inline]
     pub fn kind(&self) -> Option<&str> {
         self.kind.as_str()
     }
     /// `scope` when present and valid.
+    #[inline]
     pub fn scope(&self) -> Option<&models::GlauthTreeGroupScope> {
         self.scope.get()
     }
     /// `role` when present and valid.
+    #[inline]
     pub fn role(&self) -> Option<&str> {
         self.role.as_str()
     }
     /// `members` when present and valid.
+    #[inline]
     pub fn members(&self) -> Option<&[Lenient<String>]> {
         self.members.as_slice()
     }
@@ -6531,22 +7099,27 @@ pub struct GlauthTreeGroupScope {
 )]
 impl GlauthTreeGroupScope {
     /// `type` when present and valid.
+    #[inline]
     pub fn type_(&self) -> Option<&str> {
         self.type_.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<&str> {
         self.uuid.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `slug` when present and valid.
+    #[inline]
     pub fn slug(&self) -> Option<&str> {
         self.slug.as_str()
     }
     /// `resource_uuid` when present and valid.
+    #[inline]
     pub fn resource_uuid(&self) -> Option<&str> {
         self.resource_uuid.as_str()
     }
@@ -6590,14 +7163,17 @@ pub struct GlauthTreeOffering {
 )]
 impl GlauthTreeOffering {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<&str> {
         self.uuid.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `slug` when present and valid.
+    #[inline]
     pub fn slug(&self) -> Option<&str> {
         self.slug.as_str()
     }
@@ -6647,26 +7223,32 @@ pub struct GlauthTreeRobotAccount {
 )]
 impl GlauthTreeRobotAccount {
     /// `username` when present and valid.
+    #[inline]
     pub fn username(&self) -> Option<&str> {
         self.username.as_str()
     }
     /// `uidnumber` when present and valid.
+    #[inline]
     pub fn uidnumber(&self) -> Option<i64> {
         self.uidnumber.copied()
     }
     /// `personal_group` when present and valid.
+    #[inline]
     pub fn personal_group(&self) -> Option<i64> {
         self.personal_group.copied()
     }
     /// `login_shell` when present and valid.
+    #[inline]
     pub fn login_shell(&self) -> Option<&str> {
         self.login_shell.as_str()
     }
     /// `home_dir` when present and valid.
+    #[inline]
     pub fn home_dir(&self) -> Option<&str> {
         self.home_dir.as_str()
     }
     /// `ssh_keys` when present and valid.
+    #[inline]
     pub fn ssh_keys(&self) -> Option<&[Lenient<String>]> {
         self.ssh_keys.as_slice()
     }
@@ -6727,46 +7309,57 @@ pub struct GlauthTreeUser {
 )]
 impl GlauthTreeUser {
     /// `username` when present and valid.
+    #[inline]
     pub fn username(&self) -> Option<&str> {
         self.username.as_str()
     }
     /// `uidnumber` when present and valid.
+    #[inline]
     pub fn uidnumber(&self) -> Option<i64> {
         self.uidnumber.copied()
     }
     /// `disabled` when present and valid.
+    #[inline]
     pub fn disabled(&self) -> Option<bool> {
         self.disabled.copied()
     }
     /// `personal_group` when present and valid.
+    #[inline]
     pub fn personal_group(&self) -> Option<i64> {
         self.personal_group.copied()
     }
     /// `mail` when present and valid.
+    #[inline]
     pub fn mail(&self) -> Option<&str> {
         self.mail.as_str()
     }
     /// `givenname` when present and valid.
+    #[inline]
     pub fn givenname(&self) -> Option<&str> {
         self.givenname.as_str()
     }
     /// `sn` when present and valid.
+    #[inline]
     pub fn sn(&self) -> Option<&str> {
         self.sn.as_str()
     }
     /// `login_shell` when present and valid.
+    #[inline]
     pub fn login_shell(&self) -> Option<&str> {
         self.login_shell.as_str()
     }
     /// `home_dir` when present and valid.
+    #[inline]
     pub fn home_dir(&self) -> Option<&str> {
         self.home_dir.as_str()
     }
     /// `ssh_keys` when present and valid.
+    #[inline]
     pub fn ssh_keys(&self) -> Option<&[Lenient<String>]> {
         self.ssh_keys.as_slice()
     }
     /// `memberships` when present and valid.
+    #[inline]
     pub fn memberships(&self) -> Option<&[Lenient<models::GlauthTreeUserMembership>]> {
         self.memberships.as_slice()
     }
@@ -6814,18 +7407,22 @@ pub struct GlauthTreeUserMembership {
 )]
 impl GlauthTreeUserMembership {
     /// `gid` when present and valid.
+    #[inline]
     pub fn gid(&self) -> Option<i64> {
         self.gid.copied()
     }
     /// `group_name` when present and valid.
+    #[inline]
     pub fn group_name(&self) -> Option<&str> {
         self.group_name.as_str()
     }
     /// `kind` when present and valid.
+    #[inline]
     pub fn kind(&self) -> Option<&str> {
         self.kind.as_str()
     }
     /// `role` when present and valid.
+    #[inline]
     pub fn role(&self) -> Option<&str> {
         self.role.as_str()
     }
@@ -6862,6 +7459,7 @@ pub enum InjectionSeverityEnum {
 #[cfg(any(feature = "anonymous-chat-interactions", feature = "chat-threads"))]
 impl InjectionSeverityEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::None => "none",
@@ -6875,6 +7473,7 @@ impl InjectionSeverityEnum {
 }
 #[cfg(any(feature = "anonymous-chat-interactions", feature = "chat-threads"))]
 impl From<&str> for InjectionSeverityEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "none" => Self::None,
@@ -6889,24 +7488,28 @@ impl From<&str> for InjectionSeverityEnum {
 #[cfg(any(feature = "anonymous-chat-interactions", feature = "chat-threads"))]
 impl std::str::FromStr for InjectionSeverityEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 #[cfg(any(feature = "anonymous-chat-interactions", feature = "chat-threads"))]
 impl std::fmt::Display for InjectionSeverityEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "anonymous-chat-interactions", feature = "chat-threads"))]
 impl serde::Serialize for InjectionSeverityEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(any(feature = "anonymous-chat-interactions", feature = "chat-threads"))]
 impl<'de> serde::Deserialize<'de> for InjectionSeverityEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -6919,18 +7522,21 @@ impl<'de> serde::Deserialize<'de> for InjectionSeverityEnum {
 }
 #[cfg(any(feature = "anonymous-chat-interactions", feature = "chat-threads"))]
 impl runtime::FromJson for InjectionSeverityEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
 #[cfg(any(feature = "anonymous-chat-interactions", feature = "chat-threads"))]
 impl runtime::QueryValue for InjectionSeverityEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(any(feature = "anonymous-chat-interactions", feature = "chat-threads"))]
 impl runtime::Inspect for InjectionSeverityEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -6953,6 +7559,7 @@ pub struct InvitationDeclineRequest {
 #[cfg(any(feature = "call-reviewer-pools", feature = "reviewer-invitations"))]
 impl InvitationDeclineRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(reason: impl Into<String>) -> Self {
         Self {
             reason: reason.into(),
@@ -6974,6 +7581,7 @@ pub struct InvoiceItemMigrateToRequest {
 #[cfg(any(feature = "invoice-items", feature = "payments"))]
 impl InvoiceItemMigrateToRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(invoice: impl Into<String>) -> Self {
         Self {
             invoice: invoice.into(),
@@ -7032,6 +7640,7 @@ pub enum InvoiceItemUnitEnum {
 )]
 impl InvoiceItemUnitEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Month => "month",
@@ -7060,6 +7669,7 @@ impl InvoiceItemUnitEnum {
     )
 )]
 impl From<&str> for InvoiceItemUnitEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "month" => Self::Month,
@@ -7089,6 +7699,7 @@ impl From<&str> for InvoiceItemUnitEnum {
 )]
 impl std::str::FromStr for InvoiceItemUnitEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
@@ -7109,6 +7720,7 @@ impl std::str::FromStr for InvoiceItemUnitEnum {
     )
 )]
 impl std::fmt::Display for InvoiceItemUnitEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -7129,6 +7741,7 @@ impl std::fmt::Display for InvoiceItemUnitEnum {
     )
 )]
 impl serde::Serialize for InvoiceItemUnitEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
@@ -7149,6 +7762,7 @@ impl serde::Serialize for InvoiceItemUnitEnum {
     )
 )]
 impl<'de> serde::Deserialize<'de> for InvoiceItemUnitEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -7175,6 +7789,7 @@ impl<'de> serde::Deserialize<'de> for InvoiceItemUnitEnum {
     )
 )]
 impl runtime::FromJson for InvoiceItemUnitEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
@@ -7195,6 +7810,7 @@ impl runtime::FromJson for InvoiceItemUnitEnum {
     )
 )]
 impl runtime::QueryValue for InvoiceItemUnitEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
@@ -7215,6 +7831,7 @@ impl runtime::QueryValue for InvoiceItemUnitEnum {
     )
 )]
 impl runtime::Inspect for InvoiceItemUnitEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -7281,94 +7898,117 @@ pub struct InvoicesItemsRetrieveResponse {
 #[cfg(any(feature = "invoices", feature = "provider-invoice-items"))]
 impl InvoicesItemsRetrieveResponse {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `price` when present and valid.
+    #[inline]
     pub fn price(&self) -> Option<&Decimal> {
         self.price.get()
     }
     /// `tax` when present and valid.
+    #[inline]
     pub fn tax(&self) -> Option<&Decimal> {
         self.tax.get()
     }
     /// `total` when present and valid.
+    #[inline]
     pub fn total(&self) -> Option<&Decimal> {
         self.total.get()
     }
     /// `unit_price` when present and valid.
+    #[inline]
     pub fn unit_price(&self) -> Option<&Decimal> {
         self.unit_price.get()
     }
     /// `unit` when present and valid.
+    #[inline]
     pub fn unit(&self) -> Option<&models::InvoicesItemsRetrieveResponseUnitEnum> {
         self.unit.get()
     }
     /// `factor` when present and valid.
+    #[inline]
     pub fn factor(&self) -> Option<i64> {
         self.factor.copied()
     }
     /// `measured_unit` when present and valid.
+    #[inline]
     pub fn measured_unit(&self) -> Option<&str> {
         self.measured_unit.as_str()
     }
     /// `start` when present and valid.
+    #[inline]
     pub fn start(&self) -> Option<DateTime> {
         self.start.copied()
     }
     /// `end` when present and valid.
+    #[inline]
     pub fn end(&self) -> Option<DateTime> {
         self.end.copied()
     }
     /// `article_code` when present and valid.
+    #[inline]
     pub fn article_code(&self) -> Option<&str> {
         self.article_code.as_str()
     }
     /// `project_name` when present and valid.
+    #[inline]
     pub fn project_name(&self) -> Option<&str> {
         self.project_name.as_str()
     }
     /// `project_uuid` when present and valid.
+    #[inline]
     pub fn project_uuid(&self) -> Option<Uuid> {
         self.project_uuid.copied()
     }
     /// `quantity` when present and valid.
+    #[inline]
     pub fn quantity(&self) -> Option<&Decimal> {
         self.quantity.get()
     }
     /// `details` when present and valid.
+    #[inline]
     pub fn details(&self) -> Option<&models::InvoicesItemsRetrieveResponseDetails> {
         self.details.get()
     }
     /// `resource` when present and valid.
+    #[inline]
     pub fn resource(&self) -> Option<&str> {
         self.resource.as_str()
     }
     /// `resource_uuid` when present and valid.
+    #[inline]
     pub fn resource_uuid(&self) -> Option<Uuid> {
         self.resource_uuid.copied()
     }
     /// `resource_name` when present and valid.
+    #[inline]
     pub fn resource_name(&self) -> Option<&str> {
         self.resource_name.as_str()
     }
     /// `billing_type` when present and valid.
+    #[inline]
     pub fn billing_type(&self) -> Option<&str> {
         self.billing_type.as_str()
     }
     /// `backend_uuid` when present and valid.
+    #[inline]
     pub fn backend_uuid(&self) -> Option<Uuid> {
         self.backend_uuid.copied()
     }
     /// `credit` when present and valid.
+    #[inline]
     pub fn credit(&self) -> Option<bool> {
         self.credit.copied()
     }
@@ -7448,54 +8088,67 @@ pub struct InvoicesItemsRetrieveResponseDetails {
 #[cfg(any(feature = "invoices", feature = "provider-invoice-items"))]
 impl InvoicesItemsRetrieveResponseDetails {
     /// `resource_name` when present and valid.
+    #[inline]
     pub fn resource_name(&self) -> Option<&str> {
         self.resource_name.as_str()
     }
     /// `resource_uuid` when present and valid.
+    #[inline]
     pub fn resource_uuid(&self) -> Option<Uuid> {
         self.resource_uuid.copied()
     }
     /// `plan_name` when present and valid.
+    #[inline]
     pub fn plan_name(&self) -> Option<&str> {
         self.plan_name.as_str()
     }
     /// `plan_uuid` when present and valid.
+    #[inline]
     pub fn plan_uuid(&self) -> Option<Uuid> {
         self.plan_uuid.copied()
     }
     /// `offering_type` when present and valid.
+    #[inline]
     pub fn offering_type(&self) -> Option<&str> {
         self.offering_type.as_str()
     }
     /// `offering_name` when present and valid.
+    #[inline]
     pub fn offering_name(&self) -> Option<&str> {
         self.offering_name.as_str()
     }
     /// `offering_uuid` when present and valid.
+    #[inline]
     pub fn offering_uuid(&self) -> Option<Uuid> {
         self.offering_uuid.copied()
     }
     /// `service_provider_name` when present and valid.
+    #[inline]
     pub fn service_provider_name(&self) -> Option<&str> {
         self.service_provider_name.as_str()
     }
     /// `service_provider_uuid` when present and valid.
+    #[inline]
     pub fn service_provider_uuid(&self) -> Option<Uuid> {
         self.service_provider_uuid.copied()
     }
     /// `plan_component_id` when present and valid.
+    #[inline]
     pub fn plan_component_id(&self) -> Option<i64> {
         self.plan_component_id.copied()
     }
     /// `offering_component_type` when present and valid.
+    #[inline]
     pub fn offering_component_type(&self) -> Option<&str> {
         self.offering_component_type.as_str()
     }
     /// `offering_component_name` when present and valid.
+    #[inline]
     pub fn offering_component_name(&self) -> Option<&str> {
         self.offering_component_name.as_str()
     }
     /// `resource_limit_periods` when present and valid.
+    #[inline]
     pub fn resource_limit_periods(
         &self,
     ) -> Option<
@@ -7547,22 +8200,27 @@ pub struct InvoicesItemsRetrieveResponseDetailsResourceLimitPeriod {
 #[cfg(any(feature = "invoices", feature = "provider-invoice-items"))]
 impl InvoicesItemsRetrieveResponseDetailsResourceLimitPeriod {
     /// `start` when present and valid.
+    #[inline]
     pub fn start(&self) -> Option<&str> {
         self.start.as_str()
     }
     /// `end` when present and valid.
+    #[inline]
     pub fn end(&self) -> Option<&str> {
         self.end.as_str()
     }
     /// `quantity` when present and valid.
+    #[inline]
     pub fn quantity(&self) -> Option<i64> {
         self.quantity.copied()
     }
     /// `billing_periods` when present and valid.
+    #[inline]
     pub fn billing_periods(&self) -> Option<i64> {
         self.billing_periods.copied()
     }
     /// `total` when present and valid.
+    #[inline]
     pub fn total(&self) -> Option<&str> {
         self.total.as_str()
     }
@@ -7618,34 +8276,42 @@ pub struct MaintenanceAnnouncementOffering {
 )]
 impl MaintenanceAnnouncementOffering {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `maintenance` when present and valid.
+    #[inline]
     pub fn maintenance(&self) -> Option<&str> {
         self.maintenance.as_str()
     }
     /// `offering` when present and valid.
+    #[inline]
     pub fn offering(&self) -> Option<&str> {
         self.offering.as_str()
     }
     /// `impact_level` when present and valid.
+    #[inline]
     pub fn impact_level(&self) -> Option<&serde_json::Value> {
         self.impact_level.get()
     }
     /// `impact_level_display` when present and valid.
+    #[inline]
     pub fn impact_level_display(&self) -> Option<&serde_json::Value> {
         self.impact_level_display.get()
     }
     /// `impact_description` when present and valid.
+    #[inline]
     pub fn impact_description(&self) -> Option<&str> {
         self.impact_description.as_str()
     }
     /// `offering_name` when present and valid.
+    #[inline]
     pub fn offering_name(&self) -> Option<&str> {
         self.offering_name.as_str()
     }
@@ -7703,34 +8369,42 @@ pub struct MaintenanceAnnouncementOfferingTemplate {
 )]
 impl MaintenanceAnnouncementOfferingTemplate {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `maintenance_template` when present and valid.
+    #[inline]
     pub fn maintenance_template(&self) -> Option<&str> {
         self.maintenance_template.as_str()
     }
     /// `offering` when present and valid.
+    #[inline]
     pub fn offering(&self) -> Option<&str> {
         self.offering.as_str()
     }
     /// `offering_name` when present and valid.
+    #[inline]
     pub fn offering_name(&self) -> Option<&str> {
         self.offering_name.as_str()
     }
     /// `offering_uuid` when present and valid.
+    #[inline]
     pub fn offering_uuid(&self) -> Option<Uuid> {
         self.offering_uuid.copied()
     }
     /// `impact_level` when present and valid.
+    #[inline]
     pub fn impact_level(&self) -> Option<&serde_json::Value> {
         self.impact_level.get()
     }
     /// `impact_description` when present and valid.
+    #[inline]
     pub fn impact_description(&self) -> Option<&str> {
         self.impact_description.as_str()
     }
@@ -7821,124 +8495,154 @@ pub struct ManagedRancherClusterResourcesAddNodeResponse {
 #[cfg(any(feature = "managed-rancher-cluster-resources", feature = "rancher-nodes"))]
 impl ManagedRancherClusterResourcesAddNodeResponse {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `backend_id` when present and valid.
+    #[inline]
     pub fn backend_id(&self) -> Option<&str> {
         self.backend_id.as_str()
     }
     /// `project_uuid` when present and valid.
+    #[inline]
     pub fn project_uuid(&self) -> Option<Uuid> {
         self.project_uuid.copied()
     }
     /// `service_settings_name` when present and valid.
+    #[inline]
     pub fn service_settings_name(&self) -> Option<&str> {
         self.service_settings_name.as_str()
     }
     /// `service_settings_uuid` when present and valid.
+    #[inline]
     pub fn service_settings_uuid(&self) -> Option<Uuid> {
         self.service_settings_uuid.copied()
     }
     /// `resource_type` when present and valid.
+    #[inline]
     pub fn resource_type(&self) -> Option<&str> {
         self.resource_type.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&serde_json::Value> {
         self.state.get()
     }
     /// `cluster` when present and valid.
+    #[inline]
     pub fn cluster(&self) -> Option<&str> {
         self.cluster.as_str()
     }
     /// `cluster_name` when present and valid.
+    #[inline]
     pub fn cluster_name(&self) -> Option<&str> {
         self.cluster_name.as_str()
     }
     /// `cluster_uuid` when present and valid.
+    #[inline]
     pub fn cluster_uuid(&self) -> Option<Uuid> {
         self.cluster_uuid.copied()
     }
     /// `instance` when present and valid.
+    #[inline]
     pub fn instance(&self) -> Option<&str> {
         self.instance.as_str()
     }
     /// `instance_name` when present and valid.
+    #[inline]
     pub fn instance_name(&self) -> Option<&str> {
         self.instance_name.as_str()
     }
     /// `instance_uuid` when present and valid.
+    #[inline]
     pub fn instance_uuid(&self) -> Option<Uuid> {
         self.instance_uuid.copied()
     }
     /// `instance_marketplace_uuid` when present and valid.
+    #[inline]
     pub fn instance_marketplace_uuid(&self) -> Option<Uuid> {
         self.instance_marketplace_uuid.copied()
     }
     /// `role` when present and valid.
+    #[inline]
     pub fn role(
         &self,
     ) -> Option<&models::ManagedRancherClusterResourcesAddNodeResponseRoleEnum> {
         self.role.get()
     }
     /// `k8s_version` when present and valid.
+    #[inline]
     pub fn k8s_version(&self) -> Option<&str> {
         self.k8s_version.as_str()
     }
     /// `docker_version` when present and valid.
+    #[inline]
     pub fn docker_version(&self) -> Option<&str> {
         self.docker_version.as_str()
     }
     /// `cpu_allocated` when present and valid.
+    #[inline]
     pub fn cpu_allocated(&self) -> Option<&Decimal> {
         self.cpu_allocated.get()
     }
     /// `cpu_total` when present and valid.
+    #[inline]
     pub fn cpu_total(&self) -> Option<i64> {
         self.cpu_total.copied()
     }
     /// `ram_allocated` when present and valid.
+    #[inline]
     pub fn ram_allocated(&self) -> Option<i64> {
         self.ram_allocated.copied()
     }
     /// `ram_total` when present and valid.
+    #[inline]
     pub fn ram_total(&self) -> Option<i64> {
         self.ram_total.copied()
     }
     /// `pods_allocated` when present and valid.
+    #[inline]
     pub fn pods_allocated(&self) -> Option<i64> {
         self.pods_allocated.copied()
     }
     /// `pods_total` when present and valid.
+    #[inline]
     pub fn pods_total(&self) -> Option<i64> {
         self.pods_total.copied()
     }
     /// `labels` when present and valid.
+    #[inline]
     pub fn labels(&self) -> Option<&serde_json::Value> {
         self.labels.get()
     }
     /// `annotations` when present and valid.
+    #[inline]
     pub fn annotations(&self) -> Option<&serde_json::Value> {
         self.annotations.get()
     }
     /// `runtime_state` when present and valid.
+    #[inline]
     pub fn runtime_state(&self) -> Option<&str> {
         self.runtime_state.as_str()
     }
@@ -7985,6 +8689,7 @@ pub struct ManagedRancherCreateNodeRequestDataVolume {
 #[cfg(any(feature = "managed-rancher-cluster-resources", feature = "rancher-nodes"))]
 impl ManagedRancherCreateNodeRequestDataVolume {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(size: i64, mount_point: impl Into<String>) -> Self {
         Self {
             size,
@@ -8041,64 +8746,79 @@ pub struct MarketplaceCategory {
 #[cfg(any(feature = "marketplace-categories", feature = "remote-waldur-api"))]
 impl MarketplaceCategory {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `title` when present and valid.
+    #[inline]
     pub fn title(&self) -> Option<&str> {
         self.title.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `icon` when present and valid.
+    #[inline]
     pub fn icon(&self) -> Option<&str> {
         self.icon.as_str()
     }
     /// `default_vm_category` when present and valid.
+    #[inline]
     pub fn default_vm_category(&self) -> Option<bool> {
         self.default_vm_category.copied()
     }
     /// `default_volume_category` when present and valid.
+    #[inline]
     pub fn default_volume_category(&self) -> Option<bool> {
         self.default_volume_category.copied()
     }
     /// `default_tenant_category` when present and valid.
+    #[inline]
     pub fn default_tenant_category(&self) -> Option<bool> {
         self.default_tenant_category.copied()
     }
     /// `offering_count` when present and valid.
+    #[inline]
     pub fn offering_count(&self) -> Option<i64> {
         self.offering_count.copied()
     }
     /// `available_offerings_count` when present and valid.
+    #[inline]
     pub fn available_offerings_count(&self) -> Option<i64> {
         self.available_offerings_count.copied()
     }
     /// `sections` when present and valid.
+    #[inline]
     pub fn sections(&self) -> Option<&[Lenient<models::MarketplaceCategorySection>]> {
         self.sections.as_slice()
     }
     /// `columns` when present and valid.
+    #[inline]
     pub fn columns(&self) -> Option<&[Lenient<models::MarketplaceCategoryColumn>]> {
         self.columns.as_slice()
     }
     /// `components` when present and valid.
+    #[inline]
     pub fn components(
         &self,
     ) -> Option<&[Lenient<models::MarketplaceCategoryComponent>]> {
         self.components.as_slice()
     }
     /// `articles` when present and valid.
+    #[inline]
     pub fn articles(&self) -> Option<&[Lenient<models::MarketplaceCategoryArticle>]> {
         self.articles.as_slice()
     }
     /// `group` when present and valid.
+    #[inline]
     pub fn group(&self) -> Option<&str> {
         self.group.as_str()
     }
@@ -8127,10 +8847,12 @@ pub struct MarketplaceCategoryArticle {
 #[cfg(any(feature = "marketplace-categories", feature = "remote-waldur-api"))]
 impl MarketplaceCategoryArticle {
     /// `title` when present and valid.
+    #[inline]
     pub fn title(&self) -> Option<&str> {
         self.title.as_str()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
@@ -8168,22 +8890,27 @@ pub struct MarketplaceCategoryColumn {
 #[cfg(any(feature = "marketplace-categories", feature = "remote-waldur-api"))]
 impl MarketplaceCategoryColumn {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `index` when present and valid.
+    #[inline]
     pub fn index(&self) -> Option<i64> {
         self.index.copied()
     }
     /// `title` when present and valid.
+    #[inline]
     pub fn title(&self) -> Option<&str> {
         self.title.as_str()
     }
     /// `attribute` when present and valid.
+    #[inline]
     pub fn attribute(&self) -> Option<&str> {
         self.attribute.as_str()
     }
     /// `widget` when present and valid.
+    #[inline]
     pub fn widget(&self) -> Option<&serde_json::Value> {
         self.widget.get()
     }
@@ -8217,18 +8944,22 @@ pub struct MarketplaceCategoryComponent {
 #[cfg(any(feature = "marketplace-categories", feature = "remote-waldur-api"))]
 impl MarketplaceCategoryComponent {
     /// `type` when present and valid.
+    #[inline]
     pub fn type_(&self) -> Option<&str> {
         self.type_.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `measured_unit` when present and valid.
+    #[inline]
     pub fn measured_unit(&self) -> Option<&str> {
         self.measured_unit.as_str()
     }
@@ -8258,20 +8989,24 @@ pub struct MarketplaceCategorySection {
 #[cfg(any(feature = "marketplace-categories", feature = "remote-waldur-api"))]
 impl MarketplaceCategorySection {
     /// `key` when present and valid.
+    #[inline]
     pub fn key(&self) -> Option<&str> {
         self.key.as_str()
     }
     /// `title` when present and valid.
+    #[inline]
     pub fn title(&self) -> Option<&str> {
         self.title.as_str()
     }
     /// `attributes` when present and valid.
+    #[inline]
     pub fn attributes(
         &self,
     ) -> Option<&[Lenient<models::MarketplaceCategorySectionAttribute>]> {
         self.attributes.as_slice()
     }
     /// `is_standalone` when present and valid.
+    #[inline]
     pub fn is_standalone(&self) -> Option<bool> {
         self.is_standalone.copied()
     }
@@ -8309,32 +9044,39 @@ pub struct MarketplaceCategorySectionAttribute {
 #[cfg(any(feature = "marketplace-categories", feature = "remote-waldur-api"))]
 impl MarketplaceCategorySectionAttribute {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `key` when present and valid.
+    #[inline]
     pub fn key(&self) -> Option<&str> {
         self.key.as_str()
     }
     /// `title` when present and valid.
+    #[inline]
     pub fn title(&self) -> Option<&str> {
         self.title.as_str()
     }
     /// `type` when present and valid.
+    #[inline]
     pub fn type_(&self) -> Option<&models::MarketplaceCategorySectionAttributeTypeEnum> {
         self.type_.get()
     }
     /// `options` when present and valid.
+    #[inline]
     pub fn options(
         &self,
     ) -> Option<&[Lenient<models::MarketplaceCategorySectionAttributeOption>]> {
         self.options.as_slice()
     }
     /// `required` when present and valid.
+    #[inline]
     pub fn required(&self) -> Option<bool> {
         self.required.copied()
     }
     /// `default` when present and valid.
+    #[inline]
     pub fn default_field(&self) -> Option<&serde_json::Value> {
         self.default.get()
     }
@@ -8365,18 +9107,22 @@ pub struct MarketplaceCategorySectionAttributeOption {
 #[cfg(any(feature = "marketplace-categories", feature = "remote-waldur-api"))]
 impl MarketplaceCategorySectionAttributeOption {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `key` when present and valid.
+    #[inline]
     pub fn key(&self) -> Option<&str> {
         self.key.as_str()
     }
     /// `title` when present and valid.
+    #[inline]
     pub fn title(&self) -> Option<&str> {
         self.title.as_str()
     }
     /// `is_default` when present and valid.
+    #[inline]
     pub fn is_default(&self) -> Option<bool> {
         self.is_default.copied()
     }
@@ -8412,6 +9158,7 @@ pub struct MarketplaceCustomerUsageComponentsUsageRetrieveResponse {
 )]
 impl MarketplaceCustomerUsageComponentsUsageRetrieveResponse {
     /// `components` when present and valid.
+    #[inline]
     pub fn components(
         &self,
     ) -> Option<
@@ -8472,58 +9219,72 @@ pub struct MarketplaceCustomerUsageComponentsUsageRetrieveResponseComponent {
 )]
 impl MarketplaceCustomerUsageComponentsUsageRetrieveResponseComponent {
     /// `type` when present and valid.
+    #[inline]
     pub fn type_(&self) -> Option<&str> {
         self.type_.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `measured_unit` when present and valid.
+    #[inline]
     pub fn measured_unit(&self) -> Option<&str> {
         self.measured_unit.as_str()
     }
     /// `billing_type` when present and valid.
+    #[inline]
     pub fn billing_type(&self) -> Option<&str> {
         self.billing_type.as_str()
     }
     /// `usage` when present and valid.
+    #[inline]
     pub fn usage(&self) -> Option<&Decimal> {
         self.usage.get()
     }
     /// `limit_usage` when present and valid.
+    #[inline]
     pub fn limit_usage(&self) -> Option<&Decimal> {
         self.limit_usage.get()
     }
     /// `limit` when present and valid.
+    #[inline]
     pub fn limit(&self) -> Option<&Decimal> {
         self.limit.get()
     }
     /// `offering_name` when present and valid.
+    #[inline]
     pub fn offering_name(&self) -> Option<&str> {
         self.offering_name.as_str()
     }
     /// `offering_uuid` when present and valid.
+    #[inline]
     pub fn offering_uuid(&self) -> Option<Uuid> {
         self.offering_uuid.copied()
     }
     /// `limit_period` when present and valid.
+    #[inline]
     pub fn limit_period(&self) -> Option<&str> {
         self.limit_period.as_str()
     }
     /// `current_period_label` when present and valid.
+    #[inline]
     pub fn current_period_label(&self) -> Option<&str> {
         self.current_period_label.as_str()
     }
     /// `current_period_start` when present and valid.
+    #[inline]
     pub fn current_period_start(&self) -> Option<Date> {
         self.current_period_start.copied()
     }
     /// `current_period_end` when present and valid.
+    #[inline]
     pub fn current_period_end(&self) -> Option<Date> {
         self.current_period_end.copied()
     }
@@ -8598,70 +9359,87 @@ pub struct MarketplaceOfferingPermissionsListResponse {
 )]
 impl MarketplaceOfferingPermissionsListResponse {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `pk` when present and valid.
+    #[inline]
     pub fn pk(&self) -> Option<i64> {
         self.pk.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `expiration_time` when present and valid.
+    #[inline]
     pub fn expiration_time(&self) -> Option<DateTime> {
         self.expiration_time.copied()
     }
     /// `created_by` when present and valid.
+    #[inline]
     pub fn created_by(&self) -> Option<&str> {
         self.created_by.as_str()
     }
     /// `offering` when present and valid.
+    #[inline]
     pub fn offering(&self) -> Option<&str> {
         self.offering.as_str()
     }
     /// `offering_uuid` when present and valid.
+    #[inline]
     pub fn offering_uuid(&self) -> Option<Uuid> {
         self.offering_uuid.copied()
     }
     /// `offering_slug` when present and valid.
+    #[inline]
     pub fn offering_slug(&self) -> Option<&str> {
         self.offering_slug.as_str()
     }
     /// `offering_name` when present and valid.
+    #[inline]
     pub fn offering_name(&self) -> Option<&str> {
         self.offering_name.as_str()
     }
     /// `role` when present and valid.
+    #[inline]
     pub fn role(&self) -> Option<&str> {
         self.role.as_str()
     }
     /// `role_name` when present and valid.
+    #[inline]
     pub fn role_name(&self) -> Option<&str> {
         self.role_name.as_str()
     }
     /// `user` when present and valid.
+    #[inline]
     pub fn user(&self) -> Option<&str> {
         self.user.as_str()
     }
     /// `user_full_name` when present and valid.
+    #[inline]
     pub fn user_full_name(&self) -> Option<&str> {
         self.user_full_name.as_str()
     }
     /// `user_native_name` when present and valid.
+    #[inline]
     pub fn user_native_name(&self) -> Option<&str> {
         self.user_native_name.as_str()
     }
     /// `user_username` when present and valid.
+    #[inline]
     pub fn user_username(&self) -> Option<&str> {
         self.user_username.as_str()
     }
     /// `user_uuid` when present and valid.
+    #[inline]
     pub fn user_uuid(&self) -> Option<Uuid> {
         self.user_uuid.copied()
     }
     /// `user_email` when present and valid.
+    #[inline]
     pub fn user_email(&self) -> Option<&str> {
         self.user_email.as_str()
     }
@@ -8715,14 +9493,17 @@ pub struct MarketplaceOfferingUsersChecklistRetrieveResponse {
 )]
 impl MarketplaceOfferingUsersChecklistRetrieveResponse {
     /// `checklist` when present and valid.
+    #[inline]
     pub fn checklist(&self) -> Option<&serde_json::Value> {
         self.checklist.get()
     }
     /// `completion` when present and valid.
+    #[inline]
     pub fn completion(&self) -> Option<&models::CompletionStatus> {
         self.completion.get()
     }
     /// `questions` when present and valid.
+    #[inline]
     pub fn questions(
         &self,
     ) -> Option<
@@ -8839,86 +9620,107 @@ pub struct MarketplaceOfferingUsersChecklistRetrieveResponseQuestion {
 )]
 impl MarketplaceOfferingUsersChecklistRetrieveResponseQuestion {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `user_guidance` when present and valid.
+    #[inline]
     pub fn user_guidance(&self) -> Option<&str> {
         self.user_guidance.as_str()
     }
     /// `question_type` when present and valid.
+    #[inline]
     pub fn question_type(&self) -> Option<&serde_json::Value> {
         self.question_type.get()
     }
     /// `required` when present and valid.
+    #[inline]
     pub fn required(&self) -> Option<bool> {
         self.required.copied()
     }
     /// `order` when present and valid.
+    #[inline]
     pub fn order(&self) -> Option<i64> {
         self.order.copied()
     }
     /// `existing_answer` when present and valid.
+    #[inline]
     pub fn existing_answer(&self) -> Option<&serde_json::Value> {
         self.existing_answer.get()
     }
     /// `question_options` when present and valid.
+    #[inline]
     pub fn question_options(&self) -> Option<&[Lenient<serde_json::Value>]> {
         self.question_options.as_slice()
     }
     /// `min_value` when present and valid.
+    #[inline]
     pub fn min_value(&self) -> Option<&Decimal> {
         self.min_value.get()
     }
     /// `max_value` when present and valid.
+    #[inline]
     pub fn max_value(&self) -> Option<&Decimal> {
         self.max_value.get()
     }
     /// `allowed_file_types` when present and valid.
+    #[inline]
     pub fn allowed_file_types(&self) -> Option<&serde_json::Value> {
         self.allowed_file_types.get()
     }
     /// `allowed_mime_types` when present and valid.
+    #[inline]
     pub fn allowed_mime_types(&self) -> Option<&serde_json::Value> {
         self.allowed_mime_types.get()
     }
     /// `max_file_size_mb` when present and valid.
+    #[inline]
     pub fn max_file_size_mb(&self) -> Option<i64> {
         self.max_file_size_mb.copied()
     }
     /// `max_files_count` when present and valid.
+    #[inline]
     pub fn max_files_count(&self) -> Option<i64> {
         self.max_files_count.copied()
     }
     /// `likert_scale_length` when present and valid.
+    #[inline]
     pub fn likert_scale_length(&self) -> Option<&serde_json::Value> {
         self.likert_scale_length.get()
     }
     /// `likert_low_label` when present and valid.
+    #[inline]
     pub fn likert_low_label(&self) -> Option<&str> {
         self.likert_low_label.as_str()
     }
     /// `likert_high_label` when present and valid.
+    #[inline]
     pub fn likert_high_label(&self) -> Option<&str> {
         self.likert_high_label.as_str()
     }
     /// `likert_allow_na` when present and valid.
+    #[inline]
     pub fn likert_allow_na(&self) -> Option<bool> {
         self.likert_allow_na.copied()
     }
     /// `rich_text_char_limit` when present and valid.
+    #[inline]
     pub fn rich_text_char_limit(&self) -> Option<i64> {
         self.rich_text_char_limit.copied()
     }
     /// `rich_text_toolbar_level` when present and valid.
+    #[inline]
     pub fn rich_text_toolbar_level(&self) -> Option<&serde_json::Value> {
         self.rich_text_toolbar_level.get()
     }
     /// `dependencies_info` when present and valid.
+    #[inline]
     pub fn dependencies_info(&self) -> Option<&serde_json::Value> {
         self.dependencies_info.get()
     }
@@ -8991,10 +9793,12 @@ pub struct MarketplaceOfferingUsersChecklistTemplateRetrieveResponse {
 )]
 impl MarketplaceOfferingUsersChecklistTemplateRetrieveResponse {
     /// `checklist` when present and valid.
+    #[inline]
     pub fn checklist(&self) -> Option<&serde_json::Value> {
         self.checklist.get()
     }
     /// `questions` when present and valid.
+    #[inline]
     pub fn questions(
         &self,
     ) -> Option<
@@ -9005,6 +9809,7 @@ impl MarketplaceOfferingUsersChecklistTemplateRetrieveResponse {
         self.questions.as_slice()
     }
     /// `initial_visible_questions` when present and valid.
+    #[inline]
     pub fn initial_visible_questions(
         &self,
     ) -> Option<
@@ -9148,22 +9953,27 @@ pub struct MarketplaceOfferingUsersChecklistTemplateRetrieveResponseInitialVisib
 )]
 impl MarketplaceOfferingUsersChecklistTemplateRetrieveResponseInitialVisibleQuestion {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `required` when present and valid.
+    #[inline]
     pub fn required(&self) -> Option<bool> {
         self.required.copied()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `user_guidance` when present and valid.
+    #[inline]
     pub fn user_guidance(&self) -> Option<&str> {
         self.user_guidance.as_str()
     }
     /// `question_options` when present and valid.
+    #[inline]
     pub fn question_options(
         &self,
     ) -> Option<
@@ -9174,86 +9984,107 @@ impl MarketplaceOfferingUsersChecklistTemplateRetrieveResponseInitialVisibleQues
         self.question_options.as_slice()
     }
     /// `question_type` when present and valid.
+    #[inline]
     pub fn question_type(&self) -> Option<&serde_json::Value> {
         self.question_type.get()
     }
     /// `order` when present and valid.
+    #[inline]
     pub fn order(&self) -> Option<i64> {
         self.order.copied()
     }
     /// `min_value` when present and valid.
+    #[inline]
     pub fn min_value(&self) -> Option<&Decimal> {
         self.min_value.get()
     }
     /// `max_value` when present and valid.
+    #[inline]
     pub fn max_value(&self) -> Option<&Decimal> {
         self.max_value.get()
     }
     /// `allowed_file_types` when present and valid.
+    #[inline]
     pub fn allowed_file_types(&self) -> Option<&[Lenient<String>]> {
         self.allowed_file_types.as_slice()
     }
     /// `allowed_mime_types` when present and valid.
+    #[inline]
     pub fn allowed_mime_types(&self) -> Option<&[Lenient<String>]> {
         self.allowed_mime_types.as_slice()
     }
     /// `max_file_size_mb` when present and valid.
+    #[inline]
     pub fn max_file_size_mb(&self) -> Option<i64> {
         self.max_file_size_mb.copied()
     }
     /// `max_files_count` when present and valid.
+    #[inline]
     pub fn max_files_count(&self) -> Option<i64> {
         self.max_files_count.copied()
     }
     /// `likert_scale_length` when present and valid.
+    #[inline]
     pub fn likert_scale_length(&self) -> Option<&serde_json::Value> {
         self.likert_scale_length.get()
     }
     /// `likert_low_label` when present and valid.
+    #[inline]
     pub fn likert_low_label(&self) -> Option<&str> {
         self.likert_low_label.as_str()
     }
     /// `likert_high_label` when present and valid.
+    #[inline]
     pub fn likert_high_label(&self) -> Option<&str> {
         self.likert_high_label.as_str()
     }
     /// `likert_allow_na` when present and valid.
+    #[inline]
     pub fn likert_allow_na(&self) -> Option<bool> {
         self.likert_allow_na.copied()
     }
     /// `rich_text_char_limit` when present and valid.
+    #[inline]
     pub fn rich_text_char_limit(&self) -> Option<i64> {
         self.rich_text_char_limit.copied()
     }
     /// `rich_text_toolbar_level` when present and valid.
+    #[inline]
     pub fn rich_text_toolbar_level(&self) -> Option<&serde_json::Value> {
         self.rich_text_toolbar_level.get()
     }
     /// `operator` when present and valid.
+    #[inline]
     pub fn operator(&self) -> Option<&serde_json::Value> {
         self.operator.get()
     }
     /// `review_answer_value` when present and valid.
+    #[inline]
     pub fn review_answer_value(&self) -> Option<&serde_json::Value> {
         self.review_answer_value.get()
     }
     /// `always_requires_review` when present and valid.
+    #[inline]
     pub fn always_requires_review(&self) -> Option<bool> {
         self.always_requires_review.copied()
     }
     /// `guidance_answer_value` when present and valid.
+    #[inline]
     pub fn guidance_answer_value(&self) -> Option<&serde_json::Value> {
         self.guidance_answer_value.get()
     }
     /// `guidance_operator` when present and valid.
+    #[inline]
     pub fn guidance_operator(&self) -> Option<&serde_json::Value> {
         self.guidance_operator.get()
     }
     /// `always_show_guidance` when present and valid.
+    #[inline]
     pub fn always_show_guidance(&self) -> Option<bool> {
         self.always_show_guidance.copied()
     }
     /// `dependency_logic_operator` when present and valid.
+    #[inline]
     pub fn dependency_logic_operator(&self) -> Option<&serde_json::Value> {
         self.dependency_logic_operator.get()
     }
@@ -9317,14 +10148,17 @@ pub struct MarketplaceOfferingUsersChecklistTemplateRetrieveResponseInitialVisib
 )]
 impl MarketplaceOfferingUsersChecklistTemplateRetrieveResponseInitialVisibleQuestionQuestionOption {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `label` when present and valid.
+    #[inline]
     pub fn label(&self) -> Option<&str> {
         self.label.as_str()
     }
     /// `order` when present and valid.
+    #[inline]
     pub fn order(&self) -> Option<i64> {
         self.order.copied()
     }
@@ -9369,6 +10203,7 @@ pub struct MarketplaceProviderResourcesRestoreResponse {
 )]
 impl MarketplaceProviderResourcesRestoreResponse {
     /// `order_uuid` when present and valid.
+    #[inline]
     pub fn order_uuid(&self) -> Option<Uuid> {
         self.order_uuid.copied()
     }
@@ -9462,90 +10297,111 @@ pub struct MarketplacePublicOffering {
 )]
 impl MarketplacePublicOffering {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `article_code` when present and valid.
+    #[inline]
     pub fn article_code(&self) -> Option<&str> {
         self.article_code.as_str()
     }
     /// `max_amount` when present and valid.
+    #[inline]
     pub fn max_amount(&self) -> Option<i64> {
         self.max_amount.copied()
     }
     /// `archived` when present and valid.
+    #[inline]
     pub fn archived(&self) -> Option<bool> {
         self.archived.copied()
     }
     /// `is_active` when present and valid.
+    #[inline]
     pub fn is_active(&self) -> Option<bool> {
         self.is_active.copied()
     }
     /// `unit_price` when present and valid.
+    #[inline]
     pub fn unit_price(&self) -> Option<&Decimal> {
         self.unit_price.get()
     }
     /// `unit` when present and valid.
+    #[inline]
     pub fn unit(&self) -> Option<&models::MarketplacePublicOfferingUnitEnum> {
         self.unit.get()
     }
     /// `init_price` when present and valid.
+    #[inline]
     pub fn init_price(&self) -> Option<&Decimal> {
         self.init_price.get()
     }
     /// `switch_price` when present and valid.
+    #[inline]
     pub fn switch_price(&self) -> Option<&Decimal> {
         self.switch_price.get()
     }
     /// `backend_id` when present and valid.
+    #[inline]
     pub fn backend_id(&self) -> Option<&str> {
         self.backend_id.as_str()
     }
     /// `organization_groups` when present and valid.
+    #[inline]
     pub fn organization_groups(
         &self,
     ) -> Option<&[Lenient<models::MarketplacePublicOfferingOrganizationGroup>]> {
         self.organization_groups.as_slice()
     }
     /// `components` when present and valid.
+    #[inline]
     pub fn components(
         &self,
     ) -> Option<&[Lenient<models::MarketplacePublicOfferingComponent>]> {
         self.components.as_slice()
     }
     /// `prices` when present and valid.
+    #[inline]
     pub fn prices(&self) -> Option<&serde_json::Value> {
         self.prices.get()
     }
     /// `future_prices` when present and valid.
+    #[inline]
     pub fn future_prices(&self) -> Option<&serde_json::Value> {
         self.future_prices.get()
     }
     /// `quotas` when present and valid.
+    #[inline]
     pub fn quotas(&self) -> Option<&serde_json::Value> {
         self.quotas.get()
     }
     /// `resources_count` when present and valid.
+    #[inline]
     pub fn resources_count(&self) -> Option<i64> {
         self.resources_count.copied()
     }
     /// `plan_type` when present and valid.
+    #[inline]
     pub fn plan_type(&self) -> Option<&str> {
         self.plan_type.as_str()
     }
     /// `minimal_price` when present and valid.
+    #[inline]
     pub fn minimal_price(&self) -> Option<&str> {
         self.minimal_price.as_str()
     }
@@ -9634,42 +10490,52 @@ pub struct MarketplacePublicOfferingComponent {
 )]
 impl MarketplacePublicOfferingComponent {
     /// `type` when present and valid.
+    #[inline]
     pub fn type_(&self) -> Option<&str> {
         self.type_.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `measured_unit` when present and valid.
+    #[inline]
     pub fn measured_unit(&self) -> Option<&str> {
         self.measured_unit.as_str()
     }
     /// `amount` when present and valid.
+    #[inline]
     pub fn amount(&self) -> Option<i64> {
         self.amount.copied()
     }
     /// `price` when present and valid.
+    #[inline]
     pub fn price(&self) -> Option<&Decimal> {
         self.price.get()
     }
     /// `future_price` when present and valid.
+    #[inline]
     pub fn future_price(&self) -> Option<&Decimal> {
         self.future_price.get()
     }
     /// `discount_threshold` when present and valid.
+    #[inline]
     pub fn discount_threshold(&self) -> Option<i64> {
         self.discount_threshold.copied()
     }
     /// `discount_rate` when present and valid.
+    #[inline]
     pub fn discount_rate(&self) -> Option<i64> {
         self.discount_rate.copied()
     }
     /// `discounted_price` when present and valid.
+    #[inline]
     pub fn discounted_price(&self) -> Option<&Decimal> {
         self.discounted_price.get()
     }
     /// `discount_description` when present and valid.
+    #[inline]
     pub fn discount_description(&self) -> Option<&str> {
         self.discount_description.as_str()
     }
@@ -9733,10 +10599,12 @@ pub struct MarketplaceStatsProviderResourcesRetrieveResponseMonthly {
 #[cfg(any(feature = "marketplace-stats", feature = "users"))]
 impl MarketplaceStatsProviderResourcesRetrieveResponseMonthly {
     /// `month` when present and valid.
+    #[inline]
     pub fn month(&self) -> Option<&str> {
         self.month.as_str()
     }
     /// `count` when present and valid.
+    #[inline]
     pub fn count(&self) -> Option<i64> {
         self.count.copied()
     }
@@ -9759,6 +10627,7 @@ pub struct Message {
 #[cfg(any(feature = "assignment-batches", feature = "proposal-protected-calls"))]
 impl Message {
     /// `message` when present and valid.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         self.message.as_str()
     }
@@ -9783,6 +10652,7 @@ pub struct MoveProjectRequest {
 #[cfg(any(feature = "openportal-unmanaged-projects", feature = "projects"))]
 impl MoveProjectRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(customer: impl Into<String>, preserve_permissions: bool) -> Self {
         Self {
             customer: customer.into(),
@@ -9811,6 +10681,7 @@ pub struct MoveResourceRequest {
 )]
 impl MoveResourceRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(project: serde_json::Value) -> Self {
         Self {
             project,
@@ -9848,30 +10719,37 @@ pub struct NotificationTemplateDetailSerializers {
 )]
 impl NotificationTemplateDetailSerializers {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `path` when present and valid.
+    #[inline]
     pub fn path(&self) -> Option<&str> {
         self.path.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `content` when present and valid.
+    #[inline]
     pub fn content(&self) -> Option<&str> {
         self.content.as_str()
     }
     /// `original_content` when present and valid.
+    #[inline]
     pub fn original_content(&self) -> Option<&str> {
         self.original_content.as_str()
     }
     /// `is_content_overridden` when present and valid.
+    #[inline]
     pub fn is_content_overridden(&self) -> Option<bool> {
         self.is_content_overridden.copied()
     }
@@ -10002,94 +10880,117 @@ pub struct OfferingPartition {
 )]
 impl OfferingPartition {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `partition_name` when present and valid.
+    #[inline]
     pub fn partition_name(&self) -> Option<&str> {
         self.partition_name.as_str()
     }
     /// `cpu_arch` when present and valid.
+    #[inline]
     pub fn cpu_arch(&self) -> Option<&str> {
         self.cpu_arch.as_str()
     }
     /// `gpu_arch` when present and valid.
+    #[inline]
     pub fn gpu_arch(&self) -> Option<&str> {
         self.gpu_arch.as_str()
     }
     /// `cpu_bind` when present and valid.
+    #[inline]
     pub fn cpu_bind(&self) -> Option<i64> {
         self.cpu_bind.copied()
     }
     /// `def_cpu_per_gpu` when present and valid.
+    #[inline]
     pub fn def_cpu_per_gpu(&self) -> Option<i64> {
         self.def_cpu_per_gpu.copied()
     }
     /// `max_cpus_per_node` when present and valid.
+    #[inline]
     pub fn max_cpus_per_node(&self) -> Option<i64> {
         self.max_cpus_per_node.copied()
     }
     /// `max_cpus_per_socket` when present and valid.
+    #[inline]
     pub fn max_cpus_per_socket(&self) -> Option<i64> {
         self.max_cpus_per_socket.copied()
     }
     /// `def_mem_per_cpu` when present and valid.
+    #[inline]
     pub fn def_mem_per_cpu(&self) -> Option<i64> {
         self.def_mem_per_cpu.copied()
     }
     /// `def_mem_per_gpu` when present and valid.
+    #[inline]
     pub fn def_mem_per_gpu(&self) -> Option<i64> {
         self.def_mem_per_gpu.copied()
     }
     /// `def_mem_per_node` when present and valid.
+    #[inline]
     pub fn def_mem_per_node(&self) -> Option<i64> {
         self.def_mem_per_node.copied()
     }
     /// `max_mem_per_cpu` when present and valid.
+    #[inline]
     pub fn max_mem_per_cpu(&self) -> Option<i64> {
         self.max_mem_per_cpu.copied()
     }
     /// `max_mem_per_node` when present and valid.
+    #[inline]
     pub fn max_mem_per_node(&self) -> Option<i64> {
         self.max_mem_per_node.copied()
     }
     /// `default_time` when present and valid.
+    #[inline]
     pub fn default_time(&self) -> Option<i64> {
         self.default_time.copied()
     }
     /// `max_time` when present and valid.
+    #[inline]
     pub fn max_time(&self) -> Option<i64> {
         self.max_time.copied()
     }
     /// `grace_time` when present and valid.
+    #[inline]
     pub fn grace_time(&self) -> Option<i64> {
         self.grace_time.copied()
     }
     /// `max_nodes` when present and valid.
+    #[inline]
     pub fn max_nodes(&self) -> Option<i64> {
         self.max_nodes.copied()
     }
     /// `min_nodes` when present and valid.
+    #[inline]
     pub fn min_nodes(&self) -> Option<i64> {
         self.min_nodes.copied()
     }
     /// `exclusive_topo` when present and valid.
+    #[inline]
     pub fn exclusive_topo(&self) -> Option<bool> {
         self.exclusive_topo.copied()
     }
     /// `exclusive_user` when present and valid.
+    #[inline]
     pub fn exclusive_user(&self) -> Option<bool> {
         self.exclusive_user.copied()
     }
     /// `priority_tier` when present and valid.
+    #[inline]
     pub fn priority_tier(&self) -> Option<i64> {
         self.priority_tier.copied()
     }
     /// `qos` when present and valid.
+    #[inline]
     pub fn qos(&self) -> Option<&str> {
         self.qos.as_str()
     }
     /// `req_resv` when present and valid.
+    #[inline]
     pub fn req_resv(&self) -> Option<bool> {
         self.req_resv.copied()
     }
@@ -10153,14 +11054,17 @@ pub struct OfferingQuota {
 )]
 impl OfferingQuota {
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `usage` when present and valid.
+    #[inline]
     pub fn usage(&self) -> Option<i64> {
         self.usage.copied()
     }
     /// `limit` when present and valid.
+    #[inline]
     pub fn limit(&self) -> Option<i64> {
         self.limit.copied()
     }
@@ -10219,26 +11123,32 @@ pub struct OfferingScreenshot {
 )]
 impl OfferingScreenshot {
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `image` when present and valid.
+    #[inline]
     pub fn image(&self) -> Option<&str> {
         self.image.as_str()
     }
     /// `thumbnail` when present and valid.
+    #[inline]
     pub fn thumbnail(&self) -> Option<&str> {
         self.thumbnail.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
@@ -10282,10 +11192,12 @@ pub struct OfferingUsagePolicyComponentLimitsSet {
 )]
 impl OfferingUsagePolicyComponentLimitsSet {
     /// `type` when present and valid.
+    #[inline]
     pub fn type_(&self) -> Option<&str> {
         self.type_.as_str()
     }
     /// `limit` when present and valid.
+    #[inline]
     pub fn limit(&self) -> Option<i64> {
         self.limit.copied()
     }
@@ -10327,6 +11239,7 @@ pub struct OfferingUsagePolicyRequestComponentLimitsSet {
 )]
 impl OfferingUsagePolicyRequestComponentLimitsSet {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(type_: impl Into<String>, limit: i64) -> Self {
         Self {
             type_: type_.into(),
@@ -10395,84 +11308,104 @@ pub struct OnboardingJustification {
 #[cfg(any(feature = "onboarding-justifications", feature = "onboarding-verifications"))]
 impl OnboardingJustification {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `verification` when present and valid.
+    #[inline]
     pub fn verification(&self) -> Option<&str> {
         self.verification.as_str()
     }
     /// `verification_uuid` when present and valid.
+    #[inline]
     pub fn verification_uuid(&self) -> Option<Uuid> {
         self.verification_uuid.copied()
     }
     /// `country` when present and valid.
+    #[inline]
     pub fn country(&self) -> Option<&str> {
         self.country.as_str()
     }
     /// `user` when present and valid.
+    #[inline]
     pub fn user(&self) -> Option<&str> {
         self.user.as_str()
     }
     /// `user_full_name` when present and valid.
+    #[inline]
     pub fn user_full_name(&self) -> Option<&str> {
         self.user_full_name.as_str()
     }
     /// `legal_person_identifier` when present and valid.
+    #[inline]
     pub fn legal_person_identifier(&self) -> Option<&str> {
         self.legal_person_identifier.as_str()
     }
     /// `legal_name` when present and valid.
+    #[inline]
     pub fn legal_name(&self) -> Option<&str> {
         self.legal_name.as_str()
     }
     /// `error_message` when present and valid.
+    #[inline]
     pub fn error_message(&self) -> Option<&str> {
         self.error_message.as_str()
     }
     /// `error_traceback` when present and valid.
+    #[inline]
     pub fn error_traceback(&self) -> Option<&str> {
         self.error_traceback.as_str()
     }
     /// `user_justification` when present and valid.
+    #[inline]
     pub fn user_justification(&self) -> Option<&str> {
         self.user_justification.as_str()
     }
     /// `validated_by` when present and valid.
+    #[inline]
     pub fn validated_by(&self) -> Option<&str> {
         self.validated_by.as_str()
     }
     /// `validated_at` when present and valid.
+    #[inline]
     pub fn validated_at(&self) -> Option<DateTime> {
         self.validated_at.copied()
     }
     /// `validation_decision` when present and valid.
+    #[inline]
     pub fn validation_decision(&self) -> Option<&serde_json::Value> {
         self.validation_decision.get()
     }
     /// `staff_notes` when present and valid.
+    #[inline]
     pub fn staff_notes(&self) -> Option<&str> {
         self.staff_notes.as_str()
     }
     /// `supporting_documentation` when present and valid.
+    #[inline]
     pub fn supporting_documentation(
         &self,
     ) -> Option<&[Lenient<models::OnboardingJustificationDocumentation>]> {
         self.supporting_documentation.as_slice()
     }
     /// `onboarding_metadata` when present and valid.
+    #[inline]
     pub fn onboarding_metadata(&self) -> Option<&serde_json::Value> {
         self.onboarding_metadata.get()
     }
     /// `user_submitted_customer_data` when present and valid.
+    #[inline]
     pub fn user_submitted_customer_data(&self) -> Option<&serde_json::Value> {
         self.user_submitted_customer_data.get()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
@@ -10513,22 +11446,27 @@ pub struct OnboardingJustificationDocumentation {
 #[cfg(any(feature = "onboarding-justifications", feature = "onboarding-verifications"))]
 impl OnboardingJustificationDocumentation {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `file` when present and valid.
+    #[inline]
     pub fn file(&self) -> Option<&str> {
         self.file.as_str()
     }
     /// `file_name` when present and valid.
+    #[inline]
     pub fn file_name(&self) -> Option<&str> {
         self.file_name.as_str()
     }
     /// `file_size` when present and valid.
+    #[inline]
     pub fn file_size(&self) -> Option<i64> {
         self.file_size.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
@@ -10649,194 +11587,240 @@ pub struct OpenStackBackup {
 #[cfg(any(feature = "openstack-backups", feature = "openstack-instances"))]
 impl OpenStackBackup {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `service_name` when present and valid.
+    #[inline]
     pub fn service_name(&self) -> Option<&str> {
         self.service_name.as_str()
     }
     /// `service_settings` when present and valid.
+    #[inline]
     pub fn service_settings(&self) -> Option<&str> {
         self.service_settings.as_str()
     }
     /// `service_settings_uuid` when present and valid.
+    #[inline]
     pub fn service_settings_uuid(&self) -> Option<Uuid> {
         self.service_settings_uuid.copied()
     }
     /// `service_settings_state` when present and valid.
+    #[inline]
     pub fn service_settings_state(&self) -> Option<&str> {
         self.service_settings_state.as_str()
     }
     /// `service_settings_error_message` when present and valid.
+    #[inline]
     pub fn service_settings_error_message(&self) -> Option<&str> {
         self.service_settings_error_message.as_str()
     }
     /// `project` when present and valid.
+    #[inline]
     pub fn project(&self) -> Option<&str> {
         self.project.as_str()
     }
     /// `project_name` when present and valid.
+    #[inline]
     pub fn project_name(&self) -> Option<&str> {
         self.project_name.as_str()
     }
     /// `project_uuid` when present and valid.
+    #[inline]
     pub fn project_uuid(&self) -> Option<Uuid> {
         self.project_uuid.copied()
     }
     /// `customer` when present and valid.
+    #[inline]
     pub fn customer(&self) -> Option<&str> {
         self.customer.as_str()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `customer_native_name` when present and valid.
+    #[inline]
     pub fn customer_native_name(&self) -> Option<&str> {
         self.customer_native_name.as_str()
     }
     /// `customer_abbreviation` when present and valid.
+    #[inline]
     pub fn customer_abbreviation(&self) -> Option<&str> {
         self.customer_abbreviation.as_str()
     }
     /// `error_message` when present and valid.
+    #[inline]
     pub fn error_message(&self) -> Option<&str> {
         self.error_message.as_str()
     }
     /// `error_traceback` when present and valid.
+    #[inline]
     pub fn error_traceback(&self) -> Option<&str> {
         self.error_traceback.as_str()
     }
     /// `resource_type` when present and valid.
+    #[inline]
     pub fn resource_type(&self) -> Option<&str> {
         self.resource_type.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&serde_json::Value> {
         self.state.get()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `backend_id` when present and valid.
+    #[inline]
     pub fn backend_id(&self) -> Option<&str> {
         self.backend_id.as_str()
     }
     /// `access_url` when present and valid.
+    #[inline]
     pub fn access_url(&self) -> Option<&serde_json::Value> {
         self.access_url.get()
     }
     /// `kept_until` when present and valid.
+    #[inline]
     pub fn kept_until(&self) -> Option<DateTime> {
         self.kept_until.copied()
     }
     /// `metadata` when present and valid.
+    #[inline]
     pub fn metadata(&self) -> Option<&serde_json::Value> {
         self.metadata.get()
     }
     /// `instance` when present and valid.
+    #[inline]
     pub fn instance(&self) -> Option<&str> {
         self.instance.as_str()
     }
     /// `instance_name` when present and valid.
+    #[inline]
     pub fn instance_name(&self) -> Option<&str> {
         self.instance_name.as_str()
     }
     /// `instance_marketplace_uuid` when present and valid.
+    #[inline]
     pub fn instance_marketplace_uuid(&self) -> Option<Uuid> {
         self.instance_marketplace_uuid.copied()
     }
     /// `restorations` when present and valid.
+    #[inline]
     pub fn restorations(
         &self,
     ) -> Option<&[Lenient<models::OpenStackBackupRestoration>]> {
         self.restorations.as_slice()
     }
     /// `instance_security_groups` when present and valid.
+    #[inline]
     pub fn instance_security_groups(
         &self,
     ) -> Option<&[Lenient<models::OpenStackBackupInstanceSecurityGroup>]> {
         self.instance_security_groups.as_slice()
     }
     /// `instance_ports` when present and valid.
+    #[inline]
     pub fn instance_ports(
         &self,
     ) -> Option<&[Lenient<models::OpenStackBackupInstancePort>]> {
         self.instance_ports.as_slice()
     }
     /// `instance_floating_ips` when present and valid.
+    #[inline]
     pub fn instance_floating_ips(
         &self,
     ) -> Option<&[Lenient<models::OpenStackBackupInstanceFloatingIp>]> {
         self.instance_floating_ips.as_slice()
     }
     /// `tenant_uuid` when present and valid.
+    #[inline]
     pub fn tenant_uuid(&self) -> Option<Uuid> {
         self.tenant_uuid.copied()
     }
     /// `marketplace_offering_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_offering_uuid(&self) -> Option<&str> {
         self.marketplace_offering_uuid.as_str()
     }
     /// `marketplace_offering_name` when present and valid.
+    #[inline]
     pub fn marketplace_offering_name(&self) -> Option<&str> {
         self.marketplace_offering_name.as_str()
     }
     /// `marketplace_offering_type` when present and valid.
+    #[inline]
     pub fn marketplace_offering_type(&self) -> Option<&str> {
         self.marketplace_offering_type.as_str()
     }
     /// `marketplace_offering_plugin_options` when present and valid.
+    #[inline]
     pub fn marketplace_offering_plugin_options(&self) -> Option<&serde_json::Value> {
         self.marketplace_offering_plugin_options.get()
     }
     /// `marketplace_category_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_category_uuid(&self) -> Option<&str> {
         self.marketplace_category_uuid.as_str()
     }
     /// `marketplace_category_name` when present and valid.
+    #[inline]
     pub fn marketplace_category_name(&self) -> Option<&str> {
         self.marketplace_category_name.as_str()
     }
     /// `marketplace_resource_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_resource_uuid(&self) -> Option<&str> {
         self.marketplace_resource_uuid.as_str()
     }
     /// `marketplace_plan_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_plan_uuid(&self) -> Option<&str> {
         self.marketplace_plan_uuid.as_str()
     }
     /// `marketplace_resource_state` when present and valid.
+    #[inline]
     pub fn marketplace_resource_state(&self) -> Option<&str> {
         self.marketplace_resource_state.as_str()
     }
     /// `is_usage_based` when present and valid.
+    #[inline]
     pub fn is_usage_based(&self) -> Option<bool> {
         self.is_usage_based.copied()
     }
     /// `is_limit_based` when present and valid.
+    #[inline]
     pub fn is_limit_based(&self) -> Option<bool> {
         self.is_limit_based.copied()
     }
@@ -10908,44 +11892,54 @@ pub struct OpenStackBackupInstanceFloatingIp {
 #[cfg(any(feature = "openstack-backups", feature = "openstack-instances"))]
 impl OpenStackBackupInstanceFloatingIp {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `address` when present and valid.
+    #[inline]
     pub fn address(&self) -> Option<&serde_json::Value> {
         self.address.get()
     }
     /// `port_fixed_ips` when present and valid.
+    #[inline]
     pub fn port_fixed_ips(
         &self,
     ) -> Option<&[Lenient<models::OpenStackBackupInstanceFloatingIpPortFixedIp>]> {
         self.port_fixed_ips.as_slice()
     }
     /// `port_mac_address` when present and valid.
+    #[inline]
     pub fn port_mac_address(&self) -> Option<&str> {
         self.port_mac_address.as_str()
     }
     /// `subnet` when present and valid.
+    #[inline]
     pub fn subnet(&self) -> Option<&str> {
         self.subnet.as_str()
     }
     /// `subnet_uuid` when present and valid.
+    #[inline]
     pub fn subnet_uuid(&self) -> Option<Uuid> {
         self.subnet_uuid.copied()
     }
     /// `subnet_name` when present and valid.
+    #[inline]
     pub fn subnet_name(&self) -> Option<&str> {
         self.subnet_name.as_str()
     }
     /// `subnet_description` when present and valid.
+    #[inline]
     pub fn subnet_description(&self) -> Option<&str> {
         self.subnet_description.as_str()
     }
     /// `subnet_cidr` when present and valid.
+    #[inline]
     pub fn subnet_cidr(&self) -> Option<&str> {
         self.subnet_cidr.as_str()
     }
@@ -10994,10 +11988,12 @@ pub struct OpenStackBackupInstanceFloatingIpPortFixedIp {
 )]
 impl OpenStackBackupInstanceFloatingIpPortFixedIp {
     /// `ip_address` when present and valid.
+    #[inline]
     pub fn ip_address(&self) -> Option<&serde_json::Value> {
         self.ip_address.get()
     }
     /// `subnet_id` when present and valid.
+    #[inline]
     pub fn subnet_id(&self) -> Option<&str> {
         self.subnet_id.as_str()
     }
@@ -11079,54 +12075,66 @@ pub struct OpenStackBackupInstancePort {
 )]
 impl OpenStackBackupInstancePort {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `fixed_ips` when present and valid.
+    #[inline]
     pub fn fixed_ips(
         &self,
     ) -> Option<&[Lenient<models::OpenStackBackupInstanceFloatingIpPortFixedIp>]> {
         self.fixed_ips.as_slice()
     }
     /// `mac_address` when present and valid.
+    #[inline]
     pub fn mac_address(&self) -> Option<&str> {
         self.mac_address.as_str()
     }
     /// `subnet` when present and valid.
+    #[inline]
     pub fn subnet(&self) -> Option<&str> {
         self.subnet.as_str()
     }
     /// `subnet_uuid` when present and valid.
+    #[inline]
     pub fn subnet_uuid(&self) -> Option<Uuid> {
         self.subnet_uuid.copied()
     }
     /// `subnet_name` when present and valid.
+    #[inline]
     pub fn subnet_name(&self) -> Option<&str> {
         self.subnet_name.as_str()
     }
     /// `subnet_description` when present and valid.
+    #[inline]
     pub fn subnet_description(&self) -> Option<&str> {
         self.subnet_description.as_str()
     }
     /// `subnet_cidr` when present and valid.
+    #[inline]
     pub fn subnet_cidr(&self) -> Option<&str> {
         self.subnet_cidr.as_str()
     }
     /// `allowed_address_pairs` when present and valid.
+    #[inline]
     pub fn allowed_address_pairs(
         &self,
     ) -> Option<&[Lenient<models::OpenStackBackupInstancePortAllowedAddressPair>]> {
         self.allowed_address_pairs.as_slice()
     }
     /// `device_id` when present and valid.
+    #[inline]
     pub fn device_id(&self) -> Option<&str> {
         self.device_id.as_str()
     }
     /// `device_owner` when present and valid.
+    #[inline]
     pub fn device_owner(&self) -> Option<&str> {
         self.device_owner.as_str()
     }
     /// `security_groups` when present and valid.
+    #[inline]
     pub fn security_groups(
         &self,
     ) -> Option<&[Lenient<models::OpenStackBackupInstancePortSecurityGroup>]> {
@@ -11176,10 +12184,12 @@ pub struct OpenStackBackupInstancePortAllowedAddressPair {
 )]
 impl OpenStackBackupInstancePortAllowedAddressPair {
     /// `ip_address` when present and valid.
+    #[inline]
     pub fn ip_address(&self) -> Option<&str> {
         self.ip_address.as_str()
     }
     /// `mac_address` when present and valid.
+    #[inline]
     pub fn mac_address(&self) -> Option<&str> {
         self.mac_address.as_str()
     }
@@ -11268,46 +12278,57 @@ pub struct OpenStackBackupInstancePortSecurityGroupRule {
 )]
 impl OpenStackBackupInstancePortSecurityGroupRule {
     /// `ethertype` when present and valid.
+    #[inline]
     pub fn ethertype(&self) -> Option<&serde_json::Value> {
         self.ethertype.get()
     }
     /// `direction` when present and valid.
+    #[inline]
     pub fn direction(&self) -> Option<&serde_json::Value> {
         self.direction.get()
     }
     /// `protocol` when present and valid.
+    #[inline]
     pub fn protocol(&self) -> Option<&str> {
         self.protocol.as_str()
     }
     /// `from_port` when present and valid.
+    #[inline]
     pub fn from_port(&self) -> Option<i64> {
         self.from_port.copied()
     }
     /// `to_port` when present and valid.
+    #[inline]
     pub fn to_port(&self) -> Option<i64> {
         self.to_port.copied()
     }
     /// `cidr` when present and valid.
+    #[inline]
     pub fn cidr(&self) -> Option<&str> {
         self.cidr.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `remote_group_name` when present and valid.
+    #[inline]
     pub fn remote_group_name(&self) -> Option<&str> {
         self.remote_group_name.as_str()
     }
     /// `remote_group_uuid` when present and valid.
+    #[inline]
     pub fn remote_group_uuid(&self) -> Option<Uuid> {
         self.remote_group_uuid.copied()
     }
     /// `id` when present and valid.
+    #[inline]
     pub fn id(&self) -> Option<i64> {
         self.id.copied()
     }
     /// `remote_group` when present and valid.
+    #[inline]
     pub fn remote_group(&self) -> Option<&str> {
         self.remote_group.as_str()
     }
@@ -11349,24 +12370,29 @@ pub struct OpenStackBackupInstanceSecurityGroup {
 #[cfg(any(feature = "openstack-backups", feature = "openstack-instances"))]
 impl OpenStackBackupInstanceSecurityGroup {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `rules` when present and valid.
+    #[inline]
     pub fn rules(
         &self,
     ) -> Option<&[Lenient<models::OpenStackBackupInstanceSecurityGroupRule>]> {
         self.rules.as_slice()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&str> {
         self.state.as_str()
     }
@@ -11419,42 +12445,52 @@ pub struct OpenStackBackupInstanceSecurityGroupRule {
 #[cfg(any(feature = "openstack-backups", feature = "openstack-instances"))]
 impl OpenStackBackupInstanceSecurityGroupRule {
     /// `ethertype` when present and valid.
+    #[inline]
     pub fn ethertype(&self) -> Option<&serde_json::Value> {
         self.ethertype.get()
     }
     /// `direction` when present and valid.
+    #[inline]
     pub fn direction(&self) -> Option<&serde_json::Value> {
         self.direction.get()
     }
     /// `protocol` when present and valid.
+    #[inline]
     pub fn protocol(&self) -> Option<&str> {
         self.protocol.as_str()
     }
     /// `from_port` when present and valid.
+    #[inline]
     pub fn from_port(&self) -> Option<i64> {
         self.from_port.copied()
     }
     /// `to_port` when present and valid.
+    #[inline]
     pub fn to_port(&self) -> Option<i64> {
         self.to_port.copied()
     }
     /// `cidr` when present and valid.
+    #[inline]
     pub fn cidr(&self) -> Option<&str> {
         self.cidr.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `remote_group_name` when present and valid.
+    #[inline]
     pub fn remote_group_name(&self) -> Option<&str> {
         self.remote_group_name.as_str()
     }
     /// `remote_group_uuid` when present and valid.
+    #[inline]
     pub fn remote_group_uuid(&self) -> Option<Uuid> {
         self.remote_group_uuid.copied()
     }
     /// `id` when present and valid.
+    #[inline]
     pub fn id(&self) -> Option<i64> {
         self.id.copied()
     }
@@ -11489,6 +12525,7 @@ pub struct OpenStackBackupRequest {
 #[cfg(any(feature = "openstack-backups", feature = "openstack-instances"))]
 impl OpenStackBackupRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -11532,38 +12569,46 @@ pub struct OpenStackBackupRestoration {
 #[cfg(any(feature = "openstack-backups", feature = "openstack-instances"))]
 impl OpenStackBackupRestoration {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `instance` when present and valid.
+    #[inline]
     pub fn instance(&self) -> Option<&str> {
         self.instance.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `flavor` when present and valid.
+    #[inline]
     pub fn flavor(&self) -> Option<&str> {
         self.flavor.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `floating_ips` when present and valid.
+    #[inline]
     pub fn floating_ips(
         &self,
     ) -> Option<&[Lenient<models::OpenStackBackupInstanceFloatingIp>]> {
         self.floating_ips.as_slice()
     }
     /// `security_groups` when present and valid.
+    #[inline]
     pub fn security_groups(
         &self,
     ) -> Option<&[Lenient<models::OpenStackBackupInstanceSecurityGroup>]> {
         self.security_groups.as_slice()
     }
     /// `ports` when present and valid.
+    #[inline]
     pub fn ports(&self) -> Option<&[Lenient<models::OpenStackBackupInstancePort>]> {
         self.ports.as_slice()
     }
@@ -11596,6 +12641,7 @@ pub struct OpenStackBackupRestorationCreateRequestFloatingIp {
 #[cfg(any(feature = "openstack-backups", feature = "openstack-instances"))]
 impl OpenStackBackupRestorationCreateRequestFloatingIp {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(subnet: impl Into<String>) -> Self {
         Self {
             url: Nullable::Absent,
@@ -11664,6 +12710,7 @@ pub struct OpenStackBackupRestorationCreateRequestPortFixedIp {
 )]
 impl OpenStackBackupRestorationCreateRequestPortFixedIp {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(ip_address: serde_json::Value, subnet_id: impl Into<String>) -> Self {
         Self {
             ip_address,
@@ -11698,6 +12745,7 @@ pub struct OpenStackBackupRestorationCreateRequestSecurityGroup {
 )]
 impl OpenStackBackupRestorationCreateRequestSecurityGroup {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(url: impl Into<String>) -> Self {
         Self {
             url: url.into(),
@@ -11819,196 +12867,244 @@ pub struct OpenStackFloatingIp {
 #[cfg(any(feature = "openstack-floating-ips", feature = "openstack-tenants"))]
 impl OpenStackFloatingIp {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `service_name` when present and valid.
+    #[inline]
     pub fn service_name(&self) -> Option<&str> {
         self.service_name.as_str()
     }
     /// `service_settings` when present and valid.
+    #[inline]
     pub fn service_settings(&self) -> Option<&str> {
         self.service_settings.as_str()
     }
     /// `service_settings_uuid` when present and valid.
+    #[inline]
     pub fn service_settings_uuid(&self) -> Option<Uuid> {
         self.service_settings_uuid.copied()
     }
     /// `service_settings_state` when present and valid.
+    #[inline]
     pub fn service_settings_state(&self) -> Option<&str> {
         self.service_settings_state.as_str()
     }
     /// `service_settings_error_message` when present and valid.
+    #[inline]
     pub fn service_settings_error_message(&self) -> Option<&str> {
         self.service_settings_error_message.as_str()
     }
     /// `project` when present and valid.
+    #[inline]
     pub fn project(&self) -> Option<&str> {
         self.project.as_str()
     }
     /// `project_name` when present and valid.
+    #[inline]
     pub fn project_name(&self) -> Option<&str> {
         self.project_name.as_str()
     }
     /// `project_uuid` when present and valid.
+    #[inline]
     pub fn project_uuid(&self) -> Option<Uuid> {
         self.project_uuid.copied()
     }
     /// `customer` when present and valid.
+    #[inline]
     pub fn customer(&self) -> Option<&str> {
         self.customer.as_str()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `customer_native_name` when present and valid.
+    #[inline]
     pub fn customer_native_name(&self) -> Option<&str> {
         self.customer_native_name.as_str()
     }
     /// `customer_abbreviation` when present and valid.
+    #[inline]
     pub fn customer_abbreviation(&self) -> Option<&str> {
         self.customer_abbreviation.as_str()
     }
     /// `error_message` when present and valid.
+    #[inline]
     pub fn error_message(&self) -> Option<&str> {
         self.error_message.as_str()
     }
     /// `error_traceback` when present and valid.
+    #[inline]
     pub fn error_traceback(&self) -> Option<&str> {
         self.error_traceback.as_str()
     }
     /// `resource_type` when present and valid.
+    #[inline]
     pub fn resource_type(&self) -> Option<&str> {
         self.resource_type.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&serde_json::Value> {
         self.state.get()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `backend_id` when present and valid.
+    #[inline]
     pub fn backend_id(&self) -> Option<&str> {
         self.backend_id.as_str()
     }
     /// `access_url` when present and valid.
+    #[inline]
     pub fn access_url(&self) -> Option<&serde_json::Value> {
         self.access_url.get()
     }
     /// `runtime_state` when present and valid.
+    #[inline]
     pub fn runtime_state(&self) -> Option<&str> {
         self.runtime_state.as_str()
     }
     /// `address` when present and valid.
+    #[inline]
     pub fn address(&self) -> Option<&serde_json::Value> {
         self.address.get()
     }
     /// `backend_network_id` when present and valid.
+    #[inline]
     pub fn backend_network_id(&self) -> Option<&str> {
         self.backend_network_id.as_str()
     }
     /// `tenant` when present and valid.
+    #[inline]
     pub fn tenant(&self) -> Option<&str> {
         self.tenant.as_str()
     }
     /// `tenant_name` when present and valid.
+    #[inline]
     pub fn tenant_name(&self) -> Option<&str> {
         self.tenant_name.as_str()
     }
     /// `tenant_uuid` when present and valid.
+    #[inline]
     pub fn tenant_uuid(&self) -> Option<Uuid> {
         self.tenant_uuid.copied()
     }
     /// `port` when present and valid.
+    #[inline]
     pub fn port(&self) -> Option<&str> {
         self.port.as_str()
     }
     /// `external_address` when present and valid.
+    #[inline]
     pub fn external_address(&self) -> Option<&serde_json::Value> {
         self.external_address.get()
     }
     /// `port_fixed_ips` when present and valid.
+    #[inline]
     pub fn port_fixed_ips(
         &self,
     ) -> Option<&[Lenient<models::OpenStackFloatingIpPortFixedIp>]> {
         self.port_fixed_ips.as_slice()
     }
     /// `instance_uuid` when present and valid.
+    #[inline]
     pub fn instance_uuid(&self) -> Option<&str> {
         self.instance_uuid.as_str()
     }
     /// `instance_name` when present and valid.
+    #[inline]
     pub fn instance_name(&self) -> Option<&str> {
         self.instance_name.as_str()
     }
     /// `instance_url` when present and valid.
+    #[inline]
     pub fn instance_url(&self) -> Option<&str> {
         self.instance_url.as_str()
     }
     /// `marketplace_offering_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_offering_uuid(&self) -> Option<&str> {
         self.marketplace_offering_uuid.as_str()
     }
     /// `marketplace_offering_name` when present and valid.
+    #[inline]
     pub fn marketplace_offering_name(&self) -> Option<&str> {
         self.marketplace_offering_name.as_str()
     }
     /// `marketplace_offering_type` when present and valid.
+    #[inline]
     pub fn marketplace_offering_type(&self) -> Option<&str> {
         self.marketplace_offering_type.as_str()
     }
     /// `marketplace_offering_plugin_options` when present and valid.
+    #[inline]
     pub fn marketplace_offering_plugin_options(&self) -> Option<&serde_json::Value> {
         self.marketplace_offering_plugin_options.get()
     }
     /// `marketplace_category_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_category_uuid(&self) -> Option<&str> {
         self.marketplace_category_uuid.as_str()
     }
     /// `marketplace_category_name` when present and valid.
+    #[inline]
     pub fn marketplace_category_name(&self) -> Option<&str> {
         self.marketplace_category_name.as_str()
     }
     /// `marketplace_resource_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_resource_uuid(&self) -> Option<&str> {
         self.marketplace_resource_uuid.as_str()
     }
     /// `marketplace_plan_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_plan_uuid(&self) -> Option<&str> {
         self.marketplace_plan_uuid.as_str()
     }
     /// `marketplace_resource_state` when present and valid.
+    #[inline]
     pub fn marketplace_resource_state(&self) -> Option<&str> {
         self.marketplace_resource_state.as_str()
     }
     /// `is_usage_based` when present and valid.
+    #[inline]
     pub fn is_usage_based(&self) -> Option<bool> {
         self.is_usage_based.copied()
     }
     /// `is_limit_based` when present and valid.
+    #[inline]
     pub fn is_limit_based(&self) -> Option<bool> {
         self.is_limit_based.copied()
     }
@@ -12231,282 +13327,351 @@ pub struct OpenStackInstance {
 #[cfg(any(feature = "openstack-backups", feature = "openstack-instances"))]
 impl OpenStackInstance {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `service_name` when present and valid.
+    #[inline]
     pub fn service_name(&self) -> Option<&str> {
         self.service_name.as_str()
     }
     /// `service_settings` when present and valid.
+    #[inline]
     pub fn service_settings(&self) -> Option<&str> {
         self.service_settings.as_str()
     }
     /// `service_settings_uuid` when present and valid.
+    #[inline]
     pub fn service_settings_uuid(&self) -> Option<Uuid> {
         self.service_settings_uuid.copied()
     }
     /// `service_settings_state` when present and valid.
+    #[inline]
     pub fn service_settings_state(&self) -> Option<&str> {
         self.service_settings_state.as_str()
     }
     /// `service_settings_error_message` when present and valid.
+    #[inline]
     pub fn service_settings_error_message(&self) -> Option<&str> {
         self.service_settings_error_message.as_str()
     }
     /// `project` when present and valid.
+    #[inline]
     pub fn project(&self) -> Option<&str> {
         self.project.as_str()
     }
     /// `project_name` when present and valid.
+    #[inline]
     pub fn project_name(&self) -> Option<&str> {
         self.project_name.as_str()
     }
     /// `project_uuid` when present and valid.
+    #[inline]
     pub fn project_uuid(&self) -> Option<Uuid> {
         self.project_uuid.copied()
     }
     /// `customer` when present and valid.
+    #[inline]
     pub fn customer(&self) -> Option<&str> {
         self.customer.as_str()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `customer_native_name` when present and valid.
+    #[inline]
     pub fn customer_native_name(&self) -> Option<&str> {
         self.customer_native_name.as_str()
     }
     /// `customer_abbreviation` when present and valid.
+    #[inline]
     pub fn customer_abbreviation(&self) -> Option<&str> {
         self.customer_abbreviation.as_str()
     }
     /// `error_message` when present and valid.
+    #[inline]
     pub fn error_message(&self) -> Option<&str> {
         self.error_message.as_str()
     }
     /// `error_traceback` when present and valid.
+    #[inline]
     pub fn error_traceback(&self) -> Option<&str> {
         self.error_traceback.as_str()
     }
     /// `resource_type` when present and valid.
+    #[inline]
     pub fn resource_type(&self) -> Option<&str> {
         self.resource_type.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&serde_json::Value> {
         self.state.get()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `backend_id` when present and valid.
+    #[inline]
     pub fn backend_id(&self) -> Option<&str> {
         self.backend_id.as_str()
     }
     /// `access_url` when present and valid.
+    #[inline]
     pub fn access_url(&self) -> Option<&serde_json::Value> {
         self.access_url.get()
     }
     /// `start_time` when present and valid.
+    #[inline]
     pub fn start_time(&self) -> Option<DateTime> {
         self.start_time.copied()
     }
     /// `cores` when present and valid.
+    #[inline]
     pub fn cores(&self) -> Option<i64> {
         self.cores.copied()
     }
     /// `ram` when present and valid.
+    #[inline]
     pub fn ram(&self) -> Option<i64> {
         self.ram.copied()
     }
     /// `disk` when present and valid.
+    #[inline]
     pub fn disk(&self) -> Option<i64> {
         self.disk.copied()
     }
     /// `min_ram` when present and valid.
+    #[inline]
     pub fn min_ram(&self) -> Option<i64> {
         self.min_ram.copied()
     }
     /// `min_disk` when present and valid.
+    #[inline]
     pub fn min_disk(&self) -> Option<i64> {
         self.min_disk.copied()
     }
     /// `user_data` when present and valid.
+    #[inline]
     pub fn user_data(&self) -> Option<&str> {
         self.user_data.as_str()
     }
     /// `external_ips` when present and valid.
+    #[inline]
     pub fn external_ips(&self) -> Option<&[Lenient<String>]> {
         self.external_ips.as_slice()
     }
     /// `internal_ips` when present and valid.
+    #[inline]
     pub fn internal_ips(&self) -> Option<&[Lenient<String>]> {
         self.internal_ips.as_slice()
     }
     /// `latitude` when present and valid.
+    #[inline]
     pub fn latitude(&self) -> Option<&Decimal> {
         self.latitude.get()
     }
     /// `longitude` when present and valid.
+    #[inline]
     pub fn longitude(&self) -> Option<&Decimal> {
         self.longitude.get()
     }
     /// `key_name` when present and valid.
+    #[inline]
     pub fn key_name(&self) -> Option<&str> {
         self.key_name.as_str()
     }
     /// `key_fingerprint` when present and valid.
+    #[inline]
     pub fn key_fingerprint(&self) -> Option<&str> {
         self.key_fingerprint.as_str()
     }
     /// `image_name` when present and valid.
+    #[inline]
     pub fn image_name(&self) -> Option<&str> {
         self.image_name.as_str()
     }
     /// `flavor_disk` when present and valid.
+    #[inline]
     pub fn flavor_disk(&self) -> Option<i64> {
         self.flavor_disk.copied()
     }
     /// `flavor_name` when present and valid.
+    #[inline]
     pub fn flavor_name(&self) -> Option<&str> {
         self.flavor_name.as_str()
     }
     /// `volumes` when present and valid.
+    #[inline]
     pub fn volumes(&self) -> Option<&[Lenient<models::OpenStackInstanceVolume>]> {
         self.volumes.as_slice()
     }
     /// `security_groups` when present and valid.
+    #[inline]
     pub fn security_groups(
         &self,
     ) -> Option<&[Lenient<models::OpenStackInstanceSecurityGroup>]> {
         self.security_groups.as_slice()
     }
     /// `server_group` when present and valid.
+    #[inline]
     pub fn server_group(&self) -> Option<&models::OpenStackInstanceServerGroup> {
         self.server_group.get()
     }
     /// `floating_ips` when present and valid.
+    #[inline]
     pub fn floating_ips(
         &self,
     ) -> Option<&[Lenient<models::OpenStackInstanceFloatingIp>]> {
         self.floating_ips.as_slice()
     }
     /// `ports` when present and valid.
+    #[inline]
     pub fn ports(&self) -> Option<&[Lenient<models::OpenStackInstancePort>]> {
         self.ports.as_slice()
     }
     /// `availability_zone` when present and valid.
+    #[inline]
     pub fn availability_zone(&self) -> Option<&str> {
         self.availability_zone.as_str()
     }
     /// `availability_zone_name` when present and valid.
+    #[inline]
     pub fn availability_zone_name(&self) -> Option<&str> {
         self.availability_zone_name.as_str()
     }
     /// `connect_directly_to_external_network` when present and valid.
+    #[inline]
     pub fn connect_directly_to_external_network(&self) -> Option<bool> {
         self.connect_directly_to_external_network.copied()
     }
     /// `config_drive` when present and valid.
+    #[inline]
     pub fn config_drive(&self) -> Option<bool> {
         self.config_drive.copied()
     }
     /// `runtime_state` when present and valid.
+    #[inline]
     pub fn runtime_state(&self) -> Option<&str> {
         self.runtime_state.as_str()
     }
     /// `action` when present and valid.
+    #[inline]
     pub fn action(&self) -> Option<&str> {
         self.action.as_str()
     }
     /// `action_details` when present and valid.
+    #[inline]
     pub fn action_details(&self) -> Option<&serde_json::Value> {
         self.action_details.get()
     }
     /// `tenant_uuid` when present and valid.
+    #[inline]
     pub fn tenant_uuid(&self) -> Option<Uuid> {
         self.tenant_uuid.copied()
     }
     /// `hypervisor_hostname` when present and valid.
+    #[inline]
     pub fn hypervisor_hostname(&self) -> Option<&str> {
         self.hypervisor_hostname.as_str()
     }
     /// `tenant` when present and valid.
+    #[inline]
     pub fn tenant(&self) -> Option<&str> {
         self.tenant.as_str()
     }
     /// `external_address` when present and valid.
+    #[inline]
     pub fn external_address(&self) -> Option<&[Lenient<String>]> {
         self.external_address.as_slice()
     }
     /// `rancher_cluster` when present and valid.
+    #[inline]
     pub fn rancher_cluster(&self) -> Option<&serde_json::Value> {
         self.rancher_cluster.get()
     }
     /// `marketplace_offering_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_offering_uuid(&self) -> Option<&str> {
         self.marketplace_offering_uuid.as_str()
     }
     /// `marketplace_offering_name` when present and valid.
+    #[inline]
     pub fn marketplace_offering_name(&self) -> Option<&str> {
         self.marketplace_offering_name.as_str()
     }
     /// `marketplace_offering_type` when present and valid.
+    #[inline]
     pub fn marketplace_offering_type(&self) -> Option<&str> {
         self.marketplace_offering_type.as_str()
     }
     /// `marketplace_offering_plugin_options` when present and valid.
+    #[inline]
     pub fn marketplace_offering_plugin_options(&self) -> Option<&serde_json::Value> {
         self.marketplace_offering_plugin_options.get()
     }
     /// `marketplace_category_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_category_uuid(&self) -> Option<&str> {
         self.marketplace_category_uuid.as_str()
     }
     /// `marketplace_category_name` when present and valid.
+    #[inline]
     pub fn marketplace_category_name(&self) -> Option<&str> {
         self.marketplace_category_name.as_str()
     }
     /// `marketplace_resource_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_resource_uuid(&self) -> Option<&str> {
         self.marketplace_resource_uuid.as_str()
     }
     /// `marketplace_plan_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_plan_uuid(&self) -> Option<&str> {
         self.marketplace_plan_uuid.as_str()
     }
     /// `marketplace_resource_state` when present and valid.
+    #[inline]
     pub fn marketplace_resource_state(&self) -> Option<&str> {
         self.marketplace_resource_state.as_str()
     }
     /// `is_usage_based` when present and valid.
+    #[inline]
     pub fn is_usage_based(&self) -> Option<bool> {
         self.is_usage_based.copied()
     }
     /// `is_limit_based` when present and valid.
+    #[inline]
     pub fn is_limit_based(&self) -> Option<bool> {
         self.is_limit_based.copied()
     }
@@ -12588,6 +13753,7 @@ pub struct OpenStackInstanceSecurityGroupsUpdateRequest {
 #[cfg(any(feature = "openstack-instances", feature = "openstack-ports"))]
 impl OpenStackInstanceSecurityGroupsUpdateRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(security_groups: Vec<String>) -> Self {
         Self {
             security_groups,
@@ -12615,18 +13781,22 @@ pub struct OpenStackInstanceServerGroup {
 #[cfg(any(feature = "openstack-backups", feature = "openstack-instances"))]
 impl OpenStackInstanceServerGroup {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `policy` when present and valid.
+    #[inline]
     pub fn policy(&self) -> Option<&serde_json::Value> {
         self.policy.get()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&str> {
         self.state.as_str()
     }
@@ -12680,50 +13850,62 @@ pub struct OpenStackInstanceVolume {
 #[cfg(any(feature = "openstack-backups", feature = "openstack-instances"))]
 impl OpenStackInstanceVolume {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `image_name` when present and valid.
+    #[inline]
     pub fn image_name(&self) -> Option<&str> {
         self.image_name.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&str> {
         self.state.as_str()
     }
     /// `bootable` when present and valid.
+    #[inline]
     pub fn bootable(&self) -> Option<bool> {
         self.bootable.copied()
     }
     /// `size` when present and valid.
+    #[inline]
     pub fn size(&self) -> Option<i64> {
         self.size.copied()
     }
     /// `device` when present and valid.
+    #[inline]
     pub fn device(&self) -> Option<&str> {
         self.device.as_str()
     }
     /// `resource_type` when present and valid.
+    #[inline]
     pub fn resource_type(&self) -> Option<&str> {
         self.resource_type.as_str()
     }
     /// `type` when present and valid.
+    #[inline]
     pub fn type_(&self) -> Option<&str> {
         self.type_.as_str()
     }
     /// `type_name` when present and valid.
+    #[inline]
     pub fn type_name(&self) -> Option<&str> {
         self.type_name.as_str()
     }
     /// `marketplace_resource_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_resource_uuid(&self) -> Option<&str> {
         self.marketplace_resource_uuid.as_str()
     }
@@ -12849,188 +14031,234 @@ pub struct OpenStackNetwork {
 #[cfg(any(feature = "openstack-networks", feature = "openstack-tenants"))]
 impl OpenStackNetwork {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `service_name` when present and valid.
+    #[inline]
     pub fn service_name(&self) -> Option<&str> {
         self.service_name.as_str()
     }
     /// `service_settings` when present and valid.
+    #[inline]
     pub fn service_settings(&self) -> Option<&str> {
         self.service_settings.as_str()
     }
     /// `service_settings_uuid` when present and valid.
+    #[inline]
     pub fn service_settings_uuid(&self) -> Option<Uuid> {
         self.service_settings_uuid.copied()
     }
     /// `service_settings_state` when present and valid.
+    #[inline]
     pub fn service_settings_state(&self) -> Option<&str> {
         self.service_settings_state.as_str()
     }
     /// `service_settings_error_message` when present and valid.
+    #[inline]
     pub fn service_settings_error_message(&self) -> Option<&str> {
         self.service_settings_error_message.as_str()
     }
     /// `project` when present and valid.
+    #[inline]
     pub fn project(&self) -> Option<&str> {
         self.project.as_str()
     }
     /// `project_name` when present and valid.
+    #[inline]
     pub fn project_name(&self) -> Option<&str> {
         self.project_name.as_str()
     }
     /// `project_uuid` when present and valid.
+    #[inline]
     pub fn project_uuid(&self) -> Option<Uuid> {
         self.project_uuid.copied()
     }
     /// `customer` when present and valid.
+    #[inline]
     pub fn customer(&self) -> Option<&str> {
         self.customer.as_str()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `customer_native_name` when present and valid.
+    #[inline]
     pub fn customer_native_name(&self) -> Option<&str> {
         self.customer_native_name.as_str()
     }
     /// `customer_abbreviation` when present and valid.
+    #[inline]
     pub fn customer_abbreviation(&self) -> Option<&str> {
         self.customer_abbreviation.as_str()
     }
     /// `error_message` when present and valid.
+    #[inline]
     pub fn error_message(&self) -> Option<&str> {
         self.error_message.as_str()
     }
     /// `error_traceback` when present and valid.
+    #[inline]
     pub fn error_traceback(&self) -> Option<&str> {
         self.error_traceback.as_str()
     }
     /// `resource_type` when present and valid.
+    #[inline]
     pub fn resource_type(&self) -> Option<&str> {
         self.resource_type.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&serde_json::Value> {
         self.state.get()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `backend_id` when present and valid.
+    #[inline]
     pub fn backend_id(&self) -> Option<&str> {
         self.backend_id.as_str()
     }
     /// `access_url` when present and valid.
+    #[inline]
     pub fn access_url(&self) -> Option<&serde_json::Value> {
         self.access_url.get()
     }
     /// `tenant` when present and valid.
+    #[inline]
     pub fn tenant(&self) -> Option<&str> {
         self.tenant.as_str()
     }
     /// `tenant_name` when present and valid.
+    #[inline]
     pub fn tenant_name(&self) -> Option<&str> {
         self.tenant_name.as_str()
     }
     /// `tenant_uuid` when present and valid.
+    #[inline]
     pub fn tenant_uuid(&self) -> Option<Uuid> {
         self.tenant_uuid.copied()
     }
     /// `is_external` when present and valid.
+    #[inline]
     pub fn is_external(&self) -> Option<bool> {
         self.is_external.copied()
     }
     /// `type` when present and valid.
+    #[inline]
     pub fn type_(&self) -> Option<&str> {
         self.type_.as_str()
     }
     /// `segmentation_id` when present and valid.
+    #[inline]
     pub fn segmentation_id(&self) -> Option<i64> {
         self.segmentation_id.copied()
     }
     /// `subnets` when present and valid.
+    #[inline]
     pub fn subnets(&self) -> Option<&[Lenient<models::OpenStackNetworkSubnet>]> {
         self.subnets.as_slice()
     }
     /// `mtu` when present and valid.
+    #[inline]
     pub fn mtu(&self) -> Option<i64> {
         self.mtu.copied()
     }
     /// `rbac_policies` when present and valid.
+    #[inline]
     pub fn rbac_policies(
         &self,
     ) -> Option<&[Lenient<models::DeprecatedNetworkRbacPolicy>]> {
         self.rbac_policies.as_slice()
     }
     /// `port_security_enabled` when present and valid.
+    #[inline]
     pub fn port_security_enabled(&self) -> Option<bool> {
         self.port_security_enabled.copied()
     }
     /// `marketplace_offering_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_offering_uuid(&self) -> Option<&str> {
         self.marketplace_offering_uuid.as_str()
     }
     /// `marketplace_offering_name` when present and valid.
+    #[inline]
     pub fn marketplace_offering_name(&self) -> Option<&str> {
         self.marketplace_offering_name.as_str()
     }
     /// `marketplace_offering_type` when present and valid.
+    #[inline]
     pub fn marketplace_offering_type(&self) -> Option<&str> {
         self.marketplace_offering_type.as_str()
     }
     /// `marketplace_offering_plugin_options` when present and valid.
+    #[inline]
     pub fn marketplace_offering_plugin_options(&self) -> Option<&serde_json::Value> {
         self.marketplace_offering_plugin_options.get()
     }
     /// `marketplace_category_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_category_uuid(&self) -> Option<&str> {
         self.marketplace_category_uuid.as_str()
     }
     /// `marketplace_category_name` when present and valid.
+    #[inline]
     pub fn marketplace_category_name(&self) -> Option<&str> {
         self.marketplace_category_name.as_str()
     }
     /// `marketplace_resource_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_resource_uuid(&self) -> Option<&str> {
         self.marketplace_resource_uuid.as_str()
     }
     /// `marketplace_plan_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_plan_uuid(&self) -> Option<&str> {
         self.marketplace_plan_uuid.as_str()
     }
     /// `marketplace_resource_state` when present and valid.
+    #[inline]
     pub fn marketplace_resource_state(&self) -> Option<&str> {
         self.marketplace_resource_state.as_str()
     }
     /// `is_usage_based` when present and valid.
+    #[inline]
     pub fn is_usage_based(&self) -> Option<bool> {
         self.is_usage_based.copied()
     }
     /// `is_limit_based` when present and valid.
+    #[inline]
     pub fn is_limit_based(&self) -> Option<bool> {
         self.is_limit_based.copied()
     }
@@ -13104,40 +14332,49 @@ pub struct OpenStackNetworkSubnet {
 #[cfg(any(feature = "openstack-networks", feature = "openstack-tenants"))]
 impl OpenStackNetworkSubnet {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `cidr` when present and valid.
+    #[inline]
     pub fn cidr(&self) -> Option<&str> {
         self.cidr.as_str()
     }
     /// `gateway_ip` when present and valid.
+    #[inline]
     pub fn gateway_ip(&self) -> Option<&serde_json::Value> {
         self.gateway_ip.get()
     }
     /// `allocation_pools` when present and valid.
+    #[inline]
     pub fn allocation_pools(
         &self,
     ) -> Option<&[Lenient<models::OpenStackNetworkSubnetAllocationPool>]> {
         self.allocation_pools.as_slice()
     }
     /// `ip_version` when present and valid.
+    #[inline]
     pub fn ip_version(&self) -> Option<i64> {
         self.ip_version.copied()
     }
     /// `enable_dhcp` when present and valid.
+    #[inline]
     pub fn enable_dhcp(&self) -> Option<bool> {
         self.enable_dhcp.copied()
     }
     /// `port_security_enabled` when present and valid.
+    #[inline]
     pub fn port_security_enabled(&self) -> Option<bool> {
         self.port_security_enabled.copied()
     }
@@ -13179,10 +14416,12 @@ pub struct OpenStackNetworkSubnetAllocationPool {
 )]
 impl OpenStackNetworkSubnetAllocationPool {
     /// `start` when present and valid.
+    #[inline]
     pub fn start(&self) -> Option<&serde_json::Value> {
         self.start.get()
     }
     /// `end` when present and valid.
+    #[inline]
     pub fn end(&self) -> Option<&serde_json::Value> {
         self.end.get()
     }
@@ -13226,10 +14465,12 @@ pub struct OpenStackRouterRoute {
 )]
 impl OpenStackRouterRoute {
     /// `destination` when present and valid.
+    #[inline]
     pub fn destination(&self) -> Option<&str> {
         self.destination.as_str()
     }
     /// `nexthop` when present and valid.
+    #[inline]
     pub fn nexthop(&self) -> Option<&serde_json::Value> {
         self.nexthop.get()
     }
@@ -13275,6 +14516,7 @@ pub struct OpenStackRouterSetRoutesRequestRoute {
 )]
 impl OpenStackRouterSetRoutesRequestRoute {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(destination: impl Into<String>, nexthop: serde_json::Value) -> Self {
         Self {
             destination: destination.into(),
@@ -13389,162 +14631,202 @@ pub struct OpenStackSecurityGroup {
 )]
 impl OpenStackSecurityGroup {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `service_name` when present and valid.
+    #[inline]
     pub fn service_name(&self) -> Option<&str> {
         self.service_name.as_str()
     }
     /// `service_settings` when present and valid.
+    #[inline]
     pub fn service_settings(&self) -> Option<&str> {
         self.service_settings.as_str()
     }
     /// `service_settings_uuid` when present and valid.
+    #[inline]
     pub fn service_settings_uuid(&self) -> Option<Uuid> {
         self.service_settings_uuid.copied()
     }
     /// `service_settings_state` when present and valid.
+    #[inline]
     pub fn service_settings_state(&self) -> Option<&str> {
         self.service_settings_state.as_str()
     }
     /// `service_settings_error_message` when present and valid.
+    #[inline]
     pub fn service_settings_error_message(&self) -> Option<&str> {
         self.service_settings_error_message.as_str()
     }
     /// `project` when present and valid.
+    #[inline]
     pub fn project(&self) -> Option<&str> {
         self.project.as_str()
     }
     /// `project_name` when present and valid.
+    #[inline]
     pub fn project_name(&self) -> Option<&str> {
         self.project_name.as_str()
     }
     /// `project_uuid` when present and valid.
+    #[inline]
     pub fn project_uuid(&self) -> Option<Uuid> {
         self.project_uuid.copied()
     }
     /// `customer` when present and valid.
+    #[inline]
     pub fn customer(&self) -> Option<&str> {
         self.customer.as_str()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `customer_native_name` when present and valid.
+    #[inline]
     pub fn customer_native_name(&self) -> Option<&str> {
         self.customer_native_name.as_str()
     }
     /// `customer_abbreviation` when present and valid.
+    #[inline]
     pub fn customer_abbreviation(&self) -> Option<&str> {
         self.customer_abbreviation.as_str()
     }
     /// `error_message` when present and valid.
+    #[inline]
     pub fn error_message(&self) -> Option<&str> {
         self.error_message.as_str()
     }
     /// `error_traceback` when present and valid.
+    #[inline]
     pub fn error_traceback(&self) -> Option<&str> {
         self.error_traceback.as_str()
     }
     /// `resource_type` when present and valid.
+    #[inline]
     pub fn resource_type(&self) -> Option<&str> {
         self.resource_type.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&serde_json::Value> {
         self.state.get()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `backend_id` when present and valid.
+    #[inline]
     pub fn backend_id(&self) -> Option<&str> {
         self.backend_id.as_str()
     }
     /// `access_url` when present and valid.
+    #[inline]
     pub fn access_url(&self) -> Option<&serde_json::Value> {
         self.access_url.get()
     }
     /// `tenant` when present and valid.
+    #[inline]
     pub fn tenant(&self) -> Option<&str> {
         self.tenant.as_str()
     }
     /// `tenant_name` when present and valid.
+    #[inline]
     pub fn tenant_name(&self) -> Option<&str> {
         self.tenant_name.as_str()
     }
     /// `tenant_uuid` when present and valid.
+    #[inline]
     pub fn tenant_uuid(&self) -> Option<Uuid> {
         self.tenant_uuid.copied()
     }
     /// `rules` when present and valid.
+    #[inline]
     pub fn rules(&self) -> Option<&[Lenient<models::OpenStackSecurityGroupRule>]> {
         self.rules.as_slice()
     }
     /// `marketplace_offering_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_offering_uuid(&self) -> Option<&str> {
         self.marketplace_offering_uuid.as_str()
     }
     /// `marketplace_offering_name` when present and valid.
+    #[inline]
     pub fn marketplace_offering_name(&self) -> Option<&str> {
         self.marketplace_offering_name.as_str()
     }
     /// `marketplace_offering_type` when present and valid.
+    #[inline]
     pub fn marketplace_offering_type(&self) -> Option<&str> {
         self.marketplace_offering_type.as_str()
     }
     /// `marketplace_offering_plugin_options` when present and valid.
+    #[inline]
     pub fn marketplace_offering_plugin_options(&self) -> Option<&serde_json::Value> {
         self.marketplace_offering_plugin_options.get()
     }
     /// `marketplace_category_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_category_uuid(&self) -> Option<&str> {
         self.marketplace_category_uuid.as_str()
     }
     /// `marketplace_category_name` when present and valid.
+    #[inline]
     pub fn marketplace_category_name(&self) -> Option<&str> {
         self.marketplace_category_name.as_str()
     }
     /// `marketplace_resource_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_resource_uuid(&self) -> Option<&str> {
         self.marketplace_resource_uuid.as_str()
     }
     /// `marketplace_plan_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_plan_uuid(&self) -> Option<&str> {
         self.marketplace_plan_uuid.as_str()
     }
     /// `marketplace_resource_state` when present and valid.
+    #[inline]
     pub fn marketplace_resource_state(&self) -> Option<&str> {
         self.marketplace_resource_state.as_str()
     }
     /// `is_usage_based` when present and valid.
+    #[inline]
     pub fn is_usage_based(&self) -> Option<bool> {
         self.is_usage_based.copied()
     }
     /// `is_limit_based` when present and valid.
+    #[inline]
     pub fn is_limit_based(&self) -> Option<bool> {
         self.is_limit_based.copied()
     }
@@ -13690,170 +14972,212 @@ pub struct OpenStackServerGroup {
 #[cfg(any(feature = "openstack-server-groups", feature = "openstack-tenants"))]
 impl OpenStackServerGroup {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `service_name` when present and valid.
+    #[inline]
     pub fn service_name(&self) -> Option<&str> {
         self.service_name.as_str()
     }
     /// `service_settings` when present and valid.
+    #[inline]
     pub fn service_settings(&self) -> Option<&str> {
         self.service_settings.as_str()
     }
     /// `service_settings_uuid` when present and valid.
+    #[inline]
     pub fn service_settings_uuid(&self) -> Option<Uuid> {
         self.service_settings_uuid.copied()
     }
     /// `service_settings_state` when present and valid.
+    #[inline]
     pub fn service_settings_state(&self) -> Option<&str> {
         self.service_settings_state.as_str()
     }
     /// `service_settings_error_message` when present and valid.
+    #[inline]
     pub fn service_settings_error_message(&self) -> Option<&str> {
         self.service_settings_error_message.as_str()
     }
     /// `project` when present and valid.
+    #[inline]
     pub fn project(&self) -> Option<&str> {
         self.project.as_str()
     }
     /// `project_name` when present and valid.
+    #[inline]
     pub fn project_name(&self) -> Option<&str> {
         self.project_name.as_str()
     }
     /// `project_uuid` when present and valid.
+    #[inline]
     pub fn project_uuid(&self) -> Option<Uuid> {
         self.project_uuid.copied()
     }
     /// `customer` when present and valid.
+    #[inline]
     pub fn customer(&self) -> Option<&str> {
         self.customer.as_str()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `customer_native_name` when present and valid.
+    #[inline]
     pub fn customer_native_name(&self) -> Option<&str> {
         self.customer_native_name.as_str()
     }
     /// `customer_abbreviation` when present and valid.
+    #[inline]
     pub fn customer_abbreviation(&self) -> Option<&str> {
         self.customer_abbreviation.as_str()
     }
     /// `error_message` when present and valid.
+    #[inline]
     pub fn error_message(&self) -> Option<&str> {
         self.error_message.as_str()
     }
     /// `error_traceback` when present and valid.
+    #[inline]
     pub fn error_traceback(&self) -> Option<&str> {
         self.error_traceback.as_str()
     }
     /// `resource_type` when present and valid.
+    #[inline]
     pub fn resource_type(&self) -> Option<&str> {
         self.resource_type.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&serde_json::Value> {
         self.state.get()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `backend_id` when present and valid.
+    #[inline]
     pub fn backend_id(&self) -> Option<&str> {
         self.backend_id.as_str()
     }
     /// `access_url` when present and valid.
+    #[inline]
     pub fn access_url(&self) -> Option<&serde_json::Value> {
         self.access_url.get()
     }
     /// `tenant` when present and valid.
+    #[inline]
     pub fn tenant(&self) -> Option<&str> {
         self.tenant.as_str()
     }
     /// `tenant_name` when present and valid.
+    #[inline]
     pub fn tenant_name(&self) -> Option<&str> {
         self.tenant_name.as_str()
     }
     /// `tenant_uuid` when present and valid.
+    #[inline]
     pub fn tenant_uuid(&self) -> Option<Uuid> {
         self.tenant_uuid.copied()
     }
     /// `policy` when present and valid.
+    #[inline]
     pub fn policy(&self) -> Option<&serde_json::Value> {
         self.policy.get()
     }
     /// `display_name` when present and valid.
+    #[inline]
     pub fn display_name(&self) -> Option<&str> {
         self.display_name.as_str()
     }
     /// `instances` when present and valid.
+    #[inline]
     pub fn instances(&self) -> Option<&[Lenient<models::OpenStackServerGroupInstance>]> {
         self.instances.as_slice()
     }
     /// `marketplace_offering_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_offering_uuid(&self) -> Option<&str> {
         self.marketplace_offering_uuid.as_str()
     }
     /// `marketplace_offering_name` when present and valid.
+    #[inline]
     pub fn marketplace_offering_name(&self) -> Option<&str> {
         self.marketplace_offering_name.as_str()
     }
     /// `marketplace_offering_type` when present and valid.
+    #[inline]
     pub fn marketplace_offering_type(&self) -> Option<&str> {
         self.marketplace_offering_type.as_str()
     }
     /// `marketplace_offering_plugin_options` when present and valid.
+    #[inline]
     pub fn marketplace_offering_plugin_options(&self) -> Option<&serde_json::Value> {
         self.marketplace_offering_plugin_options.get()
     }
     /// `marketplace_category_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_category_uuid(&self) -> Option<&str> {
         self.marketplace_category_uuid.as_str()
     }
     /// `marketplace_category_name` when present and valid.
+    #[inline]
     pub fn marketplace_category_name(&self) -> Option<&str> {
         self.marketplace_category_name.as_str()
     }
     /// `marketplace_resource_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_resource_uuid(&self) -> Option<&str> {
         self.marketplace_resource_uuid.as_str()
     }
     /// `marketplace_plan_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_plan_uuid(&self) -> Option<&str> {
         self.marketplace_plan_uuid.as_str()
     }
     /// `marketplace_resource_state` when present and valid.
+    #[inline]
     pub fn marketplace_resource_state(&self) -> Option<&str> {
         self.marketplace_resource_state.as_str()
     }
     /// `is_usage_based` when present and valid.
+    #[inline]
     pub fn is_usage_based(&self) -> Option<bool> {
         self.is_usage_based.copied()
     }
     /// `is_limit_based` when present and valid.
+    #[inline]
     pub fn is_limit_based(&self) -> Option<bool> {
         self.is_limit_based.copied()
     }
@@ -13902,14 +15226,17 @@ pub struct OpenStackServerGroupInstance {
 #[cfg(any(feature = "openstack-server-groups", feature = "openstack-tenants"))]
 impl OpenStackServerGroupInstance {
     /// `backend_id` when present and valid.
+    #[inline]
     pub fn backend_id(&self) -> Option<&str> {
         self.backend_id.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
@@ -13941,6 +15268,7 @@ pub struct OpenStackServerGroupRequest {
 #[cfg(any(feature = "openstack-server-groups", feature = "openstack-tenants"))]
 impl OpenStackServerGroupRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -14064,192 +15392,239 @@ pub struct OpenStackSnapshot {
 #[cfg(any(feature = "openstack-snapshots", feature = "openstack-volumes"))]
 impl OpenStackSnapshot {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `service_name` when present and valid.
+    #[inline]
     pub fn service_name(&self) -> Option<&str> {
         self.service_name.as_str()
     }
     /// `service_settings` when present and valid.
+    #[inline]
     pub fn service_settings(&self) -> Option<&str> {
         self.service_settings.as_str()
     }
     /// `service_settings_uuid` when present and valid.
+    #[inline]
     pub fn service_settings_uuid(&self) -> Option<Uuid> {
         self.service_settings_uuid.copied()
     }
     /// `service_settings_state` when present and valid.
+    #[inline]
     pub fn service_settings_state(&self) -> Option<&str> {
         self.service_settings_state.as_str()
     }
     /// `service_settings_error_message` when present and valid.
+    #[inline]
     pub fn service_settings_error_message(&self) -> Option<&str> {
         self.service_settings_error_message.as_str()
     }
     /// `project` when present and valid.
+    #[inline]
     pub fn project(&self) -> Option<&str> {
         self.project.as_str()
     }
     /// `project_name` when present and valid.
+    #[inline]
     pub fn project_name(&self) -> Option<&str> {
         self.project_name.as_str()
     }
     /// `project_uuid` when present and valid.
+    #[inline]
     pub fn project_uuid(&self) -> Option<Uuid> {
         self.project_uuid.copied()
     }
     /// `customer` when present and valid.
+    #[inline]
     pub fn customer(&self) -> Option<&str> {
         self.customer.as_str()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `customer_native_name` when present and valid.
+    #[inline]
     pub fn customer_native_name(&self) -> Option<&str> {
         self.customer_native_name.as_str()
     }
     /// `customer_abbreviation` when present and valid.
+    #[inline]
     pub fn customer_abbreviation(&self) -> Option<&str> {
         self.customer_abbreviation.as_str()
     }
     /// `error_message` when present and valid.
+    #[inline]
     pub fn error_message(&self) -> Option<&str> {
         self.error_message.as_str()
     }
     /// `error_traceback` when present and valid.
+    #[inline]
     pub fn error_traceback(&self) -> Option<&str> {
         self.error_traceback.as_str()
     }
     /// `resource_type` when present and valid.
+    #[inline]
     pub fn resource_type(&self) -> Option<&str> {
         self.resource_type.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&serde_json::Value> {
         self.state.get()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `backend_id` when present and valid.
+    #[inline]
     pub fn backend_id(&self) -> Option<&str> {
         self.backend_id.as_str()
     }
     /// `access_url` when present and valid.
+    #[inline]
     pub fn access_url(&self) -> Option<&serde_json::Value> {
         self.access_url.get()
     }
     /// `source_volume` when present and valid.
+    #[inline]
     pub fn source_volume(&self) -> Option<&str> {
         self.source_volume.as_str()
     }
     /// `size` when present and valid.
+    #[inline]
     pub fn size(&self) -> Option<i64> {
         self.size.copied()
     }
     /// `metadata` when present and valid.
+    #[inline]
     pub fn metadata(&self) -> Option<&serde_json::Value> {
         self.metadata.get()
     }
     /// `runtime_state` when present and valid.
+    #[inline]
     pub fn runtime_state(&self) -> Option<&str> {
         self.runtime_state.as_str()
     }
     /// `source_volume_name` when present and valid.
+    #[inline]
     pub fn source_volume_name(&self) -> Option<&str> {
         self.source_volume_name.as_str()
     }
     /// `source_volume_marketplace_uuid` when present and valid.
+    #[inline]
     pub fn source_volume_marketplace_uuid(&self) -> Option<Uuid> {
         self.source_volume_marketplace_uuid.copied()
     }
     /// `action` when present and valid.
+    #[inline]
     pub fn action(&self) -> Option<&str> {
         self.action.as_str()
     }
     /// `action_details` when present and valid.
+    #[inline]
     pub fn action_details(&self) -> Option<&serde_json::Value> {
         self.action_details.get()
     }
     /// `restorations` when present and valid.
+    #[inline]
     pub fn restorations(
         &self,
     ) -> Option<&[Lenient<models::OpenstackSnapshotsRestorationsListResponse>]> {
         self.restorations.as_slice()
     }
     /// `backups` when present and valid.
+    #[inline]
     pub fn backups(&self) -> Option<&[Lenient<models::OpenStackSnapshotBackup>]> {
         self.backups.as_slice()
     }
     /// `kept_until` when present and valid.
+    #[inline]
     pub fn kept_until(&self) -> Option<DateTime> {
         self.kept_until.copied()
     }
     /// `marketplace_offering_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_offering_uuid(&self) -> Option<&str> {
         self.marketplace_offering_uuid.as_str()
     }
     /// `marketplace_offering_name` when present and valid.
+    #[inline]
     pub fn marketplace_offering_name(&self) -> Option<&str> {
         self.marketplace_offering_name.as_str()
     }
     /// `marketplace_offering_type` when present and valid.
+    #[inline]
     pub fn marketplace_offering_type(&self) -> Option<&str> {
         self.marketplace_offering_type.as_str()
     }
     /// `marketplace_offering_plugin_options` when present and valid.
+    #[inline]
     pub fn marketplace_offering_plugin_options(&self) -> Option<&serde_json::Value> {
         self.marketplace_offering_plugin_options.get()
     }
     /// `marketplace_category_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_category_uuid(&self) -> Option<&str> {
         self.marketplace_category_uuid.as_str()
     }
     /// `marketplace_category_name` when present and valid.
+    #[inline]
     pub fn marketplace_category_name(&self) -> Option<&str> {
         self.marketplace_category_name.as_str()
     }
     /// `marketplace_resource_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_resource_uuid(&self) -> Option<&str> {
         self.marketplace_resource_uuid.as_str()
     }
     /// `marketplace_plan_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_plan_uuid(&self) -> Option<&str> {
         self.marketplace_plan_uuid.as_str()
     }
     /// `marketplace_resource_state` when present and valid.
+    #[inline]
     pub fn marketplace_resource_state(&self) -> Option<&str> {
         self.marketplace_resource_state.as_str()
     }
     /// `is_usage_based` when present and valid.
+    #[inline]
     pub fn is_usage_based(&self) -> Option<bool> {
         self.is_usage_based.copied()
     }
     /// `is_limit_based` when present and valid.
+    #[inline]
     pub fn is_limit_based(&self) -> Option<bool> {
         self.is_limit_based.copied()
     }
@@ -14311,6 +15686,7 @@ pub struct OpenStackSnapshotRequest {
 #[cfg(any(feature = "openstack-snapshots", feature = "openstack-volumes"))]
 impl OpenStackSnapshotRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -14443,204 +15819,254 @@ pub struct OpenStackSubNet {
 #[cfg(any(feature = "openstack-networks", feature = "openstack-subnets"))]
 impl OpenStackSubNet {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `service_name` when present and valid.
+    #[inline]
     pub fn service_name(&self) -> Option<&str> {
         self.service_name.as_str()
     }
     /// `service_settings` when present and valid.
+    #[inline]
     pub fn service_settings(&self) -> Option<&str> {
         self.service_settings.as_str()
     }
     /// `service_settings_uuid` when present and valid.
+    #[inline]
     pub fn service_settings_uuid(&self) -> Option<Uuid> {
         self.service_settings_uuid.copied()
     }
     /// `service_settings_state` when present and valid.
+    #[inline]
     pub fn service_settings_state(&self) -> Option<&str> {
         self.service_settings_state.as_str()
     }
     /// `service_settings_error_message` when present and valid.
+    #[inline]
     pub fn service_settings_error_message(&self) -> Option<&str> {
         self.service_settings_error_message.as_str()
     }
     /// `project` when present and valid.
+    #[inline]
     pub fn project(&self) -> Option<&str> {
         self.project.as_str()
     }
     /// `project_name` when present and valid.
+    #[inline]
     pub fn project_name(&self) -> Option<&str> {
         self.project_name.as_str()
     }
     /// `project_uuid` when present and valid.
+    #[inline]
     pub fn project_uuid(&self) -> Option<Uuid> {
         self.project_uuid.copied()
     }
     /// `customer` when present and valid.
+    #[inline]
     pub fn customer(&self) -> Option<&str> {
         self.customer.as_str()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `customer_native_name` when present and valid.
+    #[inline]
     pub fn customer_native_name(&self) -> Option<&str> {
         self.customer_native_name.as_str()
     }
     /// `customer_abbreviation` when present and valid.
+    #[inline]
     pub fn customer_abbreviation(&self) -> Option<&str> {
         self.customer_abbreviation.as_str()
     }
     /// `error_message` when present and valid.
+    #[inline]
     pub fn error_message(&self) -> Option<&str> {
         self.error_message.as_str()
     }
     /// `error_traceback` when present and valid.
+    #[inline]
     pub fn error_traceback(&self) -> Option<&str> {
         self.error_traceback.as_str()
     }
     /// `resource_type` when present and valid.
+    #[inline]
     pub fn resource_type(&self) -> Option<&str> {
         self.resource_type.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&serde_json::Value> {
         self.state.get()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `backend_id` when present and valid.
+    #[inline]
     pub fn backend_id(&self) -> Option<&str> {
         self.backend_id.as_str()
     }
     /// `access_url` when present and valid.
+    #[inline]
     pub fn access_url(&self) -> Option<&serde_json::Value> {
         self.access_url.get()
     }
     /// `tenant` when present and valid.
+    #[inline]
     pub fn tenant(&self) -> Option<&str> {
         self.tenant.as_str()
     }
     /// `tenant_name` when present and valid.
+    #[inline]
     pub fn tenant_name(&self) -> Option<&str> {
         self.tenant_name.as_str()
     }
     /// `network` when present and valid.
+    #[inline]
     pub fn network(&self) -> Option<&str> {
         self.network.as_str()
     }
     /// `network_name` when present and valid.
+    #[inline]
     pub fn network_name(&self) -> Option<&str> {
         self.network_name.as_str()
     }
     /// `cidr` when present and valid.
+    #[inline]
     pub fn cidr(&self) -> Option<&str> {
         self.cidr.as_str()
     }
     /// `gateway_ip` when present and valid.
+    #[inline]
     pub fn gateway_ip(&self) -> Option<&serde_json::Value> {
         self.gateway_ip.get()
     }
     /// `disable_gateway` when present and valid.
+    #[inline]
     pub fn disable_gateway(&self) -> Option<bool> {
         self.disable_gateway.copied()
     }
     /// `allocation_pools` when present and valid.
+    #[inline]
     pub fn allocation_pools(
         &self,
     ) -> Option<&[Lenient<models::OpenStackSubNetAllocationPool>]> {
         self.allocation_pools.as_slice()
     }
     /// `ip_version` when present and valid.
+    #[inline]
     pub fn ip_version(&self) -> Option<i64> {
         self.ip_version.copied()
     }
     /// `enable_dhcp` when present and valid.
+    #[inline]
     pub fn enable_dhcp(&self) -> Option<bool> {
         self.enable_dhcp.copied()
     }
     /// `dns_nameservers` when present and valid.
+    #[inline]
     pub fn dns_nameservers(&self) -> Option<&[Lenient<serde_json::Value>]> {
         self.dns_nameservers.as_slice()
     }
     /// `host_routes` when present and valid.
+    #[inline]
     pub fn host_routes(&self) -> Option<&[Lenient<models::OpenStackSubNetHostRoute>]> {
         self.host_routes.as_slice()
     }
     /// `is_connected` when present and valid.
+    #[inline]
     pub fn is_connected(&self) -> Option<bool> {
         self.is_connected.copied()
     }
     /// `port_security_enabled` when present and valid.
+    #[inline]
     pub fn port_security_enabled(&self) -> Option<bool> {
         self.port_security_enabled.copied()
     }
     /// `marketplace_offering_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_offering_uuid(&self) -> Option<&str> {
         self.marketplace_offering_uuid.as_str()
     }
     /// `marketplace_offering_name` when present and valid.
+    #[inline]
     pub fn marketplace_offering_name(&self) -> Option<&str> {
         self.marketplace_offering_name.as_str()
     }
     /// `marketplace_offering_type` when present and valid.
+    #[inline]
     pub fn marketplace_offering_type(&self) -> Option<&str> {
         self.marketplace_offering_type.as_str()
     }
     /// `marketplace_offering_plugin_options` when present and valid.
+    #[inline]
     pub fn marketplace_offering_plugin_options(&self) -> Option<&serde_json::Value> {
         self.marketplace_offering_plugin_options.get()
     }
     /// `marketplace_category_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_category_uuid(&self) -> Option<&str> {
         self.marketplace_category_uuid.as_str()
     }
     /// `marketplace_category_name` when present and valid.
+    #[inline]
     pub fn marketplace_category_name(&self) -> Option<&str> {
         self.marketplace_category_name.as_str()
     }
     /// `marketplace_resource_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_resource_uuid(&self) -> Option<&str> {
         self.marketplace_resource_uuid.as_str()
     }
     /// `marketplace_plan_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_plan_uuid(&self) -> Option<&str> {
         self.marketplace_plan_uuid.as_str()
     }
     /// `marketplace_resource_state` when present and valid.
+    #[inline]
     pub fn marketplace_resource_state(&self) -> Option<&str> {
         self.marketplace_resource_state.as_str()
     }
     /// `is_usage_based` when present and valid.
+    #[inline]
     pub fn is_usage_based(&self) -> Option<bool> {
         self.is_usage_based.copied()
     }
     /// `is_limit_based` when present and valid.
+    #[inline]
     pub fn is_limit_based(&self) -> Option<bool> {
         self.is_limit_based.copied()
     }
@@ -14721,6 +16147,7 @@ pub struct OpenStackSubNetRequest {
 #[cfg(any(feature = "openstack-networks", feature = "openstack-subnets"))]
 impl OpenStackSubNetRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -14755,6 +16182,7 @@ pub struct OpenStackSubNetRequestAllocationPool {
 #[cfg(any(feature = "openstack-networks", feature = "openstack-subnets"))]
 impl OpenStackSubNetRequestAllocationPool {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> OpenStackSubNetRequestAllocationPoolBuilder {
         OpenStackSubNetRequestAllocationPoolBuilder::default()
     }
@@ -14769,17 +16197,20 @@ pub struct OpenStackSubNetRequestAllocationPoolBuilder {
 #[cfg(any(feature = "openstack-networks", feature = "openstack-subnets"))]
 impl OpenStackSubNetRequestAllocationPoolBuilder {
     /// Sets `start` (required).
+    #[inline]
     pub fn start(mut self, start: serde_json::Value) -> Self {
         self.start = Some(start);
         self
     }
     /// Sets `end` (required).
+    #[inline]
     pub fn end(mut self, end: serde_json::Value) -> Self {
         self.end = Some(end);
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<OpenStackSubNetRequestAllocationPool, runtime::Error> {
         Ok(OpenStackSubNetRequestAllocationPool {
             start: self
@@ -14947,230 +16378,287 @@ pub struct OpenStackVolume {
 #[cfg(any(feature = "openstack-snapshots", feature = "openstack-volumes"))]
 impl OpenStackVolume {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `service_name` when present and valid.
+    #[inline]
     pub fn service_name(&self) -> Option<&str> {
         self.service_name.as_str()
     }
     /// `service_settings` when present and valid.
+    #[inline]
     pub fn service_settings(&self) -> Option<&str> {
         self.service_settings.as_str()
     }
     /// `service_settings_uuid` when present and valid.
+    #[inline]
     pub fn service_settings_uuid(&self) -> Option<Uuid> {
         self.service_settings_uuid.copied()
     }
     /// `service_settings_state` when present and valid.
+    #[inline]
     pub fn service_settings_state(&self) -> Option<&str> {
         self.service_settings_state.as_str()
     }
     /// `service_settings_error_message` when present and valid.
+    #[inline]
     pub fn service_settings_error_message(&self) -> Option<&str> {
         self.service_settings_error_message.as_str()
     }
     /// `project` when present and valid.
+    #[inline]
     pub fn project(&self) -> Option<&str> {
         self.project.as_str()
     }
     /// `project_name` when present and valid.
+    #[inline]
     pub fn project_name(&self) -> Option<&str> {
         self.project_name.as_str()
     }
     /// `project_uuid` when present and valid.
+    #[inline]
     pub fn project_uuid(&self) -> Option<Uuid> {
         self.project_uuid.copied()
     }
     /// `customer` when present and valid.
+    #[inline]
     pub fn customer(&self) -> Option<&str> {
         self.customer.as_str()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `customer_native_name` when present and valid.
+    #[inline]
     pub fn customer_native_name(&self) -> Option<&str> {
         self.customer_native_name.as_str()
     }
     /// `customer_abbreviation` when present and valid.
+    #[inline]
     pub fn customer_abbreviation(&self) -> Option<&str> {
         self.customer_abbreviation.as_str()
     }
     /// `error_message` when present and valid.
+    #[inline]
     pub fn error_message(&self) -> Option<&str> {
         self.error_message.as_str()
     }
     /// `error_traceback` when present and valid.
+    #[inline]
     pub fn error_traceback(&self) -> Option<&str> {
         self.error_traceback.as_str()
     }
     /// `resource_type` when present and valid.
+    #[inline]
     pub fn resource_type(&self) -> Option<&str> {
         self.resource_type.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&serde_json::Value> {
         self.state.get()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `backend_id` when present and valid.
+    #[inline]
     pub fn backend_id(&self) -> Option<&str> {
         self.backend_id.as_str()
     }
     /// `access_url` when present and valid.
+    #[inline]
     pub fn access_url(&self) -> Option<&serde_json::Value> {
         self.access_url.get()
     }
     /// `source_snapshot` when present and valid.
+    #[inline]
     pub fn source_snapshot(&self) -> Option<&str> {
         self.source_snapshot.as_str()
     }
     /// `size` when present and valid.
+    #[inline]
     pub fn size(&self) -> Option<i64> {
         self.size.copied()
     }
     /// `bootable` when present and valid.
+    #[inline]
     pub fn bootable(&self) -> Option<bool> {
         self.bootable.copied()
     }
     /// `metadata` when present and valid.
+    #[inline]
     pub fn metadata(&self) -> Option<&serde_json::Value> {
         self.metadata.get()
     }
     /// `image` when present and valid.
+    #[inline]
     pub fn image(&self) -> Option<&str> {
         self.image.as_str()
     }
     /// `image_metadata` when present and valid.
+    #[inline]
     pub fn image_metadata(&self) -> Option<&str> {
         self.image_metadata.as_str()
     }
     /// `image_name` when present and valid.
+    #[inline]
     pub fn image_name(&self) -> Option<&str> {
         self.image_name.as_str()
     }
     /// `type` when present and valid.
+    #[inline]
     pub fn type_(&self) -> Option<&str> {
         self.type_.as_str()
     }
     /// `type_name` when present and valid.
+    #[inline]
     pub fn type_name(&self) -> Option<&str> {
         self.type_name.as_str()
     }
     /// `runtime_state` when present and valid.
+    #[inline]
     pub fn runtime_state(&self) -> Option<&str> {
         self.runtime_state.as_str()
     }
     /// `availability_zone` when present and valid.
+    #[inline]
     pub fn availability_zone(&self) -> Option<&str> {
         self.availability_zone.as_str()
     }
     /// `availability_zone_name` when present and valid.
+    #[inline]
     pub fn availability_zone_name(&self) -> Option<&str> {
         self.availability_zone_name.as_str()
     }
     /// `device` when present and valid.
+    #[inline]
     pub fn device(&self) -> Option<&str> {
         self.device.as_str()
     }
     /// `action` when present and valid.
+    #[inline]
     pub fn action(&self) -> Option<&str> {
         self.action.as_str()
     }
     /// `action_details` when present and valid.
+    #[inline]
     pub fn action_details(&self) -> Option<&serde_json::Value> {
         self.action_details.get()
     }
     /// `instance` when present and valid.
+    #[inline]
     pub fn instance(&self) -> Option<&str> {
         self.instance.as_str()
     }
     /// `instance_name` when present and valid.
+    #[inline]
     pub fn instance_name(&self) -> Option<&str> {
         self.instance_name.as_str()
     }
     /// `instance_marketplace_uuid` when present and valid.
+    #[inline]
     pub fn instance_marketplace_uuid(&self) -> Option<Uuid> {
         self.instance_marketplace_uuid.copied()
     }
     /// `tenant` when present and valid.
+    #[inline]
     pub fn tenant(&self) -> Option<&str> {
         self.tenant.as_str()
     }
     /// `tenant_uuid` when present and valid.
+    #[inline]
     pub fn tenant_uuid(&self) -> Option<Uuid> {
         self.tenant_uuid.copied()
     }
     /// `extend_enabled` when present and valid.
+    #[inline]
     pub fn extend_enabled(&self) -> Option<bool> {
         self.extend_enabled.copied()
     }
     /// `marketplace_offering_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_offering_uuid(&self) -> Option<&str> {
         self.marketplace_offering_uuid.as_str()
     }
     /// `marketplace_offering_name` when present and valid.
+    #[inline]
     pub fn marketplace_offering_name(&self) -> Option<&str> {
         self.marketplace_offering_name.as_str()
     }
     /// `marketplace_offering_type` when present and valid.
+    #[inline]
     pub fn marketplace_offering_type(&self) -> Option<&str> {
         self.marketplace_offering_type.as_str()
     }
     /// `marketplace_offering_plugin_options` when present and valid.
+    #[inline]
     pub fn marketplace_offering_plugin_options(&self) -> Option<&serde_json::Value> {
         self.marketplace_offering_plugin_options.get()
     }
     /// `marketplace_category_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_category_uuid(&self) -> Option<&str> {
         self.marketplace_category_uuid.as_str()
     }
     /// `marketplace_category_name` when present and valid.
+    #[inline]
     pub fn marketplace_category_name(&self) -> Option<&str> {
         self.marketplace_category_name.as_str()
     }
     /// `marketplace_resource_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_resource_uuid(&self) -> Option<&str> {
         self.marketplace_resource_uuid.as_str()
     }
     /// `marketplace_plan_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_plan_uuid(&self) -> Option<&str> {
         self.marketplace_plan_uuid.as_str()
     }
     /// `marketplace_resource_state` when present and valid.
+    #[inline]
     pub fn marketplace_resource_state(&self) -> Option<&str> {
         self.marketplace_resource_state.as_str()
     }
     /// `is_usage_based` when present and valid.
+    #[inline]
     pub fn is_usage_based(&self) -> Option<bool> {
         self.is_usage_based.copied()
     }
     /// `is_limit_based` when present and valid.
+    #[inline]
     pub fn is_limit_based(&self) -> Option<bool> {
         self.is_limit_based.copied()
     }
@@ -15245,38 +16733,47 @@ pub struct OpenstackSnapshotsRestorationsListResponse {
 #[cfg(any(feature = "openstack-snapshots", feature = "openstack-volumes"))]
 impl OpenstackSnapshotsRestorationsListResponse {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `volume` when present and valid.
+    #[inline]
     pub fn volume(&self) -> Option<&str> {
         self.volume.as_str()
     }
     /// `volume_name` when present and valid.
+    #[inline]
     pub fn volume_name(&self) -> Option<&str> {
         self.volume_name.as_str()
     }
     /// `volume_state` when present and valid.
+    #[inline]
     pub fn volume_state(&self) -> Option<&str> {
         self.volume_state.as_str()
     }
     /// `volume_runtime_state` when present and valid.
+    #[inline]
     pub fn volume_runtime_state(&self) -> Option<&str> {
         self.volume_runtime_state.as_str()
     }
     /// `volume_size` when present and valid.
+    #[inline]
     pub fn volume_size(&self) -> Option<i64> {
         self.volume_size.copied()
     }
     /// `volume_device` when present and valid.
+    #[inline]
     pub fn volume_device(&self) -> Option<&str> {
         self.volume_device.as_str()
     }
@@ -15314,6 +16811,7 @@ pub struct OrderBackendIdRequest {
 )]
 impl OrderBackendIdRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(backend_id: impl Into<String>) -> Self {
         Self {
             backend_id: backend_id.into(),
@@ -15553,374 +17051,467 @@ pub struct OrderDetails {
 )]
 impl OrderDetails {
     /// `offering` when present and valid.
+    #[inline]
     pub fn offering(&self) -> Option<&str> {
         self.offering.as_str()
     }
     /// `offering_name` when present and valid.
+    #[inline]
     pub fn offering_name(&self) -> Option<&str> {
         self.offering_name.as_str()
     }
     /// `offering_uuid` when present and valid.
+    #[inline]
     pub fn offering_uuid(&self) -> Option<Uuid> {
         self.offering_uuid.copied()
     }
     /// `offering_description` when present and valid.
+    #[inline]
     pub fn offering_description(&self) -> Option<&str> {
         self.offering_description.as_str()
     }
     /// `offering_image` when present and valid.
+    #[inline]
     pub fn offering_image(&self) -> Option<&str> {
         self.offering_image.as_str()
     }
     /// `offering_thumbnail` when present and valid.
+    #[inline]
     pub fn offering_thumbnail(&self) -> Option<&str> {
         self.offering_thumbnail.as_str()
     }
     /// `offering_type` when present and valid.
+    #[inline]
     pub fn offering_type(&self) -> Option<&str> {
         self.offering_type.as_str()
     }
     /// `offering_shared` when present and valid.
+    #[inline]
     pub fn offering_shared(&self) -> Option<bool> {
         self.offering_shared.copied()
     }
     /// `offering_billable` when present and valid.
+    #[inline]
     pub fn offering_billable(&self) -> Option<bool> {
         self.offering_billable.copied()
     }
     /// `offering_plugin_options` when present and valid.
+    #[inline]
     pub fn offering_plugin_options(&self) -> Option<&serde_json::Value> {
         self.offering_plugin_options.get()
     }
     /// `provider_name` when present and valid.
+    #[inline]
     pub fn provider_name(&self) -> Option<&str> {
         self.provider_name.as_str()
     }
     /// `provider_uuid` when present and valid.
+    #[inline]
     pub fn provider_uuid(&self) -> Option<Uuid> {
         self.provider_uuid.copied()
     }
     /// `provider_slug` when present and valid.
+    #[inline]
     pub fn provider_slug(&self) -> Option<&str> {
         self.provider_slug.as_str()
     }
     /// `provider_description` when present and valid.
+    #[inline]
     pub fn provider_description(&self) -> Option<&str> {
         self.provider_description.as_str()
     }
     /// `category_title` when present and valid.
+    #[inline]
     pub fn category_title(&self) -> Option<&str> {
         self.category_title.as_str()
     }
     /// `category_uuid` when present and valid.
+    #[inline]
     pub fn category_uuid(&self) -> Option<Uuid> {
         self.category_uuid.copied()
     }
     /// `category_icon` when present and valid.
+    #[inline]
     pub fn category_icon(&self) -> Option<&str> {
         self.category_icon.as_str()
     }
     /// `plan` when present and valid.
+    #[inline]
     pub fn plan(&self) -> Option<&str> {
         self.plan.as_str()
     }
     /// `plan_unit` when present and valid.
+    #[inline]
     pub fn plan_unit(&self) -> Option<&serde_json::Value> {
         self.plan_unit.get()
     }
     /// `plan_name` when present and valid.
+    #[inline]
     pub fn plan_name(&self) -> Option<&str> {
         self.plan_name.as_str()
     }
     /// `plan_uuid` when present and valid.
+    #[inline]
     pub fn plan_uuid(&self) -> Option<Uuid> {
         self.plan_uuid.copied()
     }
     /// `plan_description` when present and valid.
+    #[inline]
     pub fn plan_description(&self) -> Option<&str> {
         self.plan_description.as_str()
     }
     /// `attributes` when present and valid.
+    #[inline]
     pub fn attributes(&self) -> Option<&serde_json::Value> {
         self.attributes.get()
     }
     /// `limits` when present and valid.
+    #[inline]
     pub fn limits(&self) -> Option<&serde_json::Value> {
         self.limits.get()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `resource_uuid` when present and valid.
+    #[inline]
     pub fn resource_uuid(&self) -> Option<Uuid> {
         self.resource_uuid.copied()
     }
     /// `resource_type` when present and valid.
+    #[inline]
     pub fn resource_type(&self) -> Option<&str> {
         self.resource_type.as_str()
     }
     /// `resource_name` when present and valid.
+    #[inline]
     pub fn resource_name(&self) -> Option<&str> {
         self.resource_name.as_str()
     }
     /// `cost` when present and valid.
+    #[inline]
     pub fn cost(&self) -> Option<&Decimal> {
         self.cost.get()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&serde_json::Value> {
         self.state.get()
     }
     /// `output` when present and valid.
+    #[inline]
     pub fn output(&self) -> Option<&str> {
         self.output.as_str()
     }
     /// `output_updated_at` when present and valid.
+    #[inline]
     pub fn output_updated_at(&self) -> Option<DateTime> {
         self.output_updated_at.copied()
     }
     /// `marketplace_resource_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_resource_uuid(&self) -> Option<Uuid> {
         self.marketplace_resource_uuid.copied()
     }
     /// `error_message` when present and valid.
+    #[inline]
     pub fn error_message(&self) -> Option<&str> {
         self.error_message.as_str()
     }
     /// `error_traceback` when present and valid.
+    #[inline]
     pub fn error_traceback(&self) -> Option<&str> {
         self.error_traceback.as_str()
     }
     /// `error_updated_at` when present and valid.
+    #[inline]
     pub fn error_updated_at(&self) -> Option<DateTime> {
         self.error_updated_at.copied()
     }
     /// `callback_url` when present and valid.
+    #[inline]
     pub fn callback_url(&self) -> Option<&str> {
         self.callback_url.as_str()
     }
     /// `completed_at` when present and valid.
+    #[inline]
     pub fn completed_at(&self) -> Option<DateTime> {
         self.completed_at.copied()
     }
     /// `request_comment` when present and valid.
+    #[inline]
     pub fn request_comment(&self) -> Option<&str> {
         self.request_comment.as_str()
     }
     /// `attachment` when present and valid.
+    #[inline]
     pub fn attachment(&self) -> Option<&str> {
         self.attachment.as_str()
     }
     /// `type` when present and valid.
+    #[inline]
     pub fn type_(&self) -> Option<&serde_json::Value> {
         self.type_.get()
     }
     /// `start_date` when present and valid.
+    #[inline]
     pub fn start_date(&self) -> Option<Date> {
         self.start_date.copied()
     }
     /// `slug` when present and valid.
+    #[inline]
     pub fn slug(&self) -> Option<&str> {
         self.slug.as_str()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `consumer_reviewed_by` when present and valid.
+    #[inline]
     pub fn consumer_reviewed_by(&self) -> Option<&str> {
         self.consumer_reviewed_by.as_str()
     }
     /// `consumer_reviewed_by_full_name` when present and valid.
+    #[inline]
     pub fn consumer_reviewed_by_full_name(&self) -> Option<&str> {
         self.consumer_reviewed_by_full_name.as_str()
     }
     /// `consumer_reviewed_by_username` when present and valid.
+    #[inline]
     pub fn consumer_reviewed_by_username(&self) -> Option<&str> {
         self.consumer_reviewed_by_username.as_str()
     }
     /// `consumer_reviewed_at` when present and valid.
+    #[inline]
     pub fn consumer_reviewed_at(&self) -> Option<DateTime> {
         self.consumer_reviewed_at.copied()
     }
     /// `provider_reviewed_by` when present and valid.
+    #[inline]
     pub fn provider_reviewed_by(&self) -> Option<&str> {
         self.provider_reviewed_by.as_str()
     }
     /// `provider_reviewed_by_full_name` when present and valid.
+    #[inline]
     pub fn provider_reviewed_by_full_name(&self) -> Option<&str> {
         self.provider_reviewed_by_full_name.as_str()
     }
     /// `provider_reviewed_by_username` when present and valid.
+    #[inline]
     pub fn provider_reviewed_by_username(&self) -> Option<&str> {
         self.provider_reviewed_by_username.as_str()
     }
     /// `provider_reviewed_at` when present and valid.
+    #[inline]
     pub fn provider_reviewed_at(&self) -> Option<DateTime> {
         self.provider_reviewed_at.copied()
     }
     /// `created_by_username` when present and valid.
+    #[inline]
     pub fn created_by_username(&self) -> Option<&str> {
         self.created_by_username.as_str()
     }
     /// `created_by_full_name` when present and valid.
+    #[inline]
     pub fn created_by_full_name(&self) -> Option<&str> {
         self.created_by_full_name.as_str()
     }
     /// `created_by_civil_number` when present and valid.
+    #[inline]
     pub fn created_by_civil_number(&self) -> Option<&str> {
         self.created_by_civil_number.as_str()
     }
     /// `created_by_email` when present and valid.
+    #[inline]
     pub fn created_by_email(&self) -> Option<&str> {
         self.created_by_email.as_str()
     }
     /// `created_by_organization` when present and valid.
+    #[inline]
     pub fn created_by_organization(&self) -> Option<&str> {
         self.created_by_organization.as_str()
     }
     /// `created_by_organization_country` when present and valid.
+    #[inline]
     pub fn created_by_organization_country(&self) -> Option<&str> {
         self.created_by_organization_country.as_str()
     }
     /// `created_by_organization_registry_code` when present and valid.
+    #[inline]
     pub fn created_by_organization_registry_code(&self) -> Option<&str> {
         self.created_by_organization_registry_code.as_str()
     }
     /// `created_by_organization_vat_code` when present and valid.
+    #[inline]
     pub fn created_by_organization_vat_code(&self) -> Option<&str> {
         self.created_by_organization_vat_code.as_str()
     }
     /// `created_by_organization_address` when present and valid.
+    #[inline]
     pub fn created_by_organization_address(&self) -> Option<&str> {
         self.created_by_organization_address.as_str()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `customer_slug` when present and valid.
+    #[inline]
     pub fn customer_slug(&self) -> Option<&str> {
         self.customer_slug.as_str()
     }
     /// `project_name` when present and valid.
+    #[inline]
     pub fn project_name(&self) -> Option<&str> {
         self.project_name.as_str()
     }
     /// `project_uuid` when present and valid.
+    #[inline]
     pub fn project_uuid(&self) -> Option<Uuid> {
         self.project_uuid.copied()
     }
     /// `project_description` when present and valid.
+    #[inline]
     pub fn project_description(&self) -> Option<&str> {
         self.project_description.as_str()
     }
     /// `project_slug` when present and valid.
+    #[inline]
     pub fn project_slug(&self) -> Option<&str> {
         self.project_slug.as_str()
     }
     /// `old_plan_name` when present and valid.
+    #[inline]
     pub fn old_plan_name(&self) -> Option<&str> {
         self.old_plan_name.as_str()
     }
     /// `new_plan_name` when present and valid.
+    #[inline]
     pub fn new_plan_name(&self) -> Option<&str> {
         self.new_plan_name.as_str()
     }
     /// `old_plan_uuid` when present and valid.
+    #[inline]
     pub fn old_plan_uuid(&self) -> Option<Uuid> {
         self.old_plan_uuid.copied()
     }
     /// `new_plan_uuid` when present and valid.
+    #[inline]
     pub fn new_plan_uuid(&self) -> Option<Uuid> {
         self.new_plan_uuid.copied()
     }
     /// `old_cost_estimate` when present and valid.
+    #[inline]
     pub fn old_cost_estimate(&self) -> Option<&Decimal> {
         self.old_cost_estimate.get()
     }
     /// `new_cost_estimate` when present and valid.
+    #[inline]
     pub fn new_cost_estimate(&self) -> Option<&Decimal> {
         self.new_cost_estimate.get()
     }
     /// `can_terminate` when present and valid.
+    #[inline]
     pub fn can_terminate(&self) -> Option<bool> {
         self.can_terminate.copied()
     }
     /// `fixed_price` when present and valid.
+    #[inline]
     pub fn fixed_price(&self) -> Option<&Decimal> {
         self.fixed_price.get()
     }
     /// `activation_price` when present and valid.
+    #[inline]
     pub fn activation_price(&self) -> Option<&Decimal> {
         self.activation_price.get()
     }
     /// `termination_comment` when present and valid.
+    #[inline]
     pub fn termination_comment(&self) -> Option<&str> {
         self.termination_comment.as_str()
     }
     /// `backend_id` when present and valid.
+    #[inline]
     pub fn backend_id(&self) -> Option<&str> {
         self.backend_id.as_str()
     }
     /// `order_subtype` when present and valid.
+    #[inline]
     pub fn order_subtype(&self) -> Option<&str> {
         self.order_subtype.as_str()
     }
     /// `provider_message` when present and valid.
+    #[inline]
     pub fn provider_message(&self) -> Option<&str> {
         self.provider_message.as_str()
     }
     /// `provider_message_url` when present and valid.
+    #[inline]
     pub fn provider_message_url(&self) -> Option<&str> {
         self.provider_message_url.as_str()
     }
     /// `provider_message_attachment` when present and valid.
+    #[inline]
     pub fn provider_message_attachment(&self) -> Option<&str> {
         self.provider_message_attachment.as_str()
     }
     /// `consumer_message` when present and valid.
+    #[inline]
     pub fn consumer_message(&self) -> Option<&str> {
         self.consumer_message.as_str()
     }
     /// `consumer_message_attachment` when present and valid.
+    #[inline]
     pub fn consumer_message_attachment(&self) -> Option<&str> {
         self.consumer_message_attachment.as_str()
     }
     /// `consumer_rejection_comment` when present and valid.
+    #[inline]
     pub fn consumer_rejection_comment(&self) -> Option<&str> {
         self.consumer_rejection_comment.as_str()
     }
     /// `provider_rejection_comment` when present and valid.
+    #[inline]
     pub fn provider_rejection_comment(&self) -> Option<&str> {
         self.provider_rejection_comment.as_str()
     }
     /// `auto_approved` when present and valid.
+    #[inline]
     pub fn auto_approved(&self) -> Option<bool> {
         self.auto_approved.copied()
     }
     /// `auto_approved_by_rule_uuid` when present and valid.
+    #[inline]
     pub fn auto_approved_by_rule_uuid(&self) -> Option<Uuid> {
         self.auto_approved_by_rule_uuid.copied()
     }
     /// `auto_approved_cost_limit_snapshot` when present and valid.
+    #[inline]
     pub fn auto_approved_cost_limit_snapshot(&self) -> Option<&Decimal> {
         self.auto_approved_cost_limit_snapshot.get()
     }
     /// `issue` when present and valid.
+    #[inline]
     pub fn issue(&self) -> Option<&serde_json::Value> {
         self.issue.get()
     }
@@ -16051,30 +17642,37 @@ pub struct OrganizationGroup {
 )]
 impl OrganizationGroup {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `parent_uuid` when present and valid.
+    #[inline]
     pub fn parent_uuid(&self) -> Option<Uuid> {
         self.parent_uuid.copied()
     }
     /// `parent_name` when present and valid.
+    #[inline]
     pub fn parent_name(&self) -> Option<&str> {
         self.parent_name.as_str()
     }
     /// `parent` when present and valid.
+    #[inline]
     pub fn parent(&self) -> Option<&str> {
         self.parent.as_str()
     }
     /// `customers_count` when present and valid.
+    #[inline]
     pub fn customers_count(&self) -> Option<i64> {
         self.customers_count.copied()
     }
@@ -16169,6 +17767,7 @@ pub struct PatchedCategoryGroupRequest {
     any(feature = "marketplace-category-groups", feature = "marketplace-offering-groups")
 )]
 impl runtime::MultipartBody for PatchedCategoryGroupRequest {
+    #[inline]
     fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         match &self.title {
@@ -16219,6 +17818,7 @@ impl runtime::MultipartBody for PatchedCategoryGroupRequest {
         }
         Ok(parts)
     }
+    #[inline]
     fn has_files(&self) -> bool {
         self.icon.is_value()
     }
@@ -16336,6 +17936,7 @@ pub struct PatchedProjectRequest {
 }
 #[cfg(any(feature = "openportal-unmanaged-projects", feature = "projects"))]
 impl runtime::MultipartBody for PatchedProjectRequest {
+    #[inline]
     fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         match &self.name {
@@ -16646,6 +18247,7 @@ impl runtime::MultipartBody for PatchedProjectRequest {
         }
         Ok(parts)
     }
+    #[inline]
     fn has_files(&self) -> bool {
         self.image.is_value()
     }
@@ -16752,38 +18354,47 @@ pub struct PaymentProfile {
 )]
 impl PaymentProfile {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `organization_uuid` when present and valid.
+    #[inline]
     pub fn organization_uuid(&self) -> Option<Uuid> {
         self.organization_uuid.copied()
     }
     /// `organization` when present and valid.
+    #[inline]
     pub fn organization(&self) -> Option<&str> {
         self.organization.as_str()
     }
     /// `attributes` when present and valid.
+    #[inline]
     pub fn attributes(&self) -> Option<&models::PaymentProfileAttributes> {
         self.attributes.get()
     }
     /// `payment_type` when present and valid.
+    #[inline]
     pub fn payment_type(&self) -> Option<&str> {
         self.payment_type.as_str()
     }
     /// `payment_type_display` when present and valid.
+    #[inline]
     pub fn payment_type_display(&self) -> Option<&str> {
         self.payment_type_display.as_str()
     }
     /// `is_active` when present and valid.
+    #[inline]
     pub fn is_active(&self) -> Option<bool> {
         self.is_active.copied()
     }
@@ -16836,26 +18447,32 @@ pub struct PlanPeriods {
 )]
 impl PlanPeriods {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `plan_name` when present and valid.
+    #[inline]
     pub fn plan_name(&self) -> Option<&str> {
         self.plan_name.as_str()
     }
     /// `plan_uuid` when present and valid.
+    #[inline]
     pub fn plan_uuid(&self) -> Option<Uuid> {
         self.plan_uuid.copied()
     }
     /// `start` when present and valid.
+    #[inline]
     pub fn start(&self) -> Option<DateTime> {
         self.start.copied()
     }
     /// `end` when present and valid.
+    #[inline]
     pub fn end(&self) -> Option<DateTime> {
         self.end.copied()
     }
     /// `components` when present and valid.
+    #[inline]
     pub fn components(&self) -> Option<&[Lenient<models::PlanPeriodsComponent>]> {
         self.components.as_slice()
     }
@@ -16907,38 +18524,47 @@ pub struct PlanPeriodsComponent {
 )]
 impl PlanPeriodsComponent {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `type` when present and valid.
+    #[inline]
     pub fn type_(&self) -> Option<&str> {
         self.type_.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `measured_unit` when present and valid.
+    #[inline]
     pub fn measured_unit(&self) -> Option<&str> {
         self.measured_unit.as_str()
     }
     /// `usage` when present and valid.
+    #[inline]
     pub fn usage(&self) -> Option<&Decimal> {
         self.usage.get()
     }
     /// `date` when present and valid.
+    #[inline]
     pub fn date(&self) -> Option<DateTime> {
         self.date.copied()
     }
     /// `recurring` when present and valid.
+    #[inline]
     pub fn recurring(&self) -> Option<bool> {
         self.recurring.copied()
     }
@@ -17117,212 +18743,264 @@ pub struct Project {
 )]
 impl Project {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `slug` when present and valid.
+    #[inline]
     pub fn slug(&self) -> Option<&str> {
         self.slug.as_str()
     }
     /// `customer` when present and valid.
+    #[inline]
     pub fn customer(&self) -> Option<&str> {
         self.customer.as_str()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `customer_slug` when present and valid.
+    #[inline]
     pub fn customer_slug(&self) -> Option<&str> {
         self.customer_slug.as_str()
     }
     /// `customer_native_name` when present and valid.
+    #[inline]
     pub fn customer_native_name(&self) -> Option<&str> {
         self.customer_native_name.as_str()
     }
     /// `customer_abbreviation` when present and valid.
+    #[inline]
     pub fn customer_abbreviation(&self) -> Option<&str> {
         self.customer_abbreviation.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `customer_display_billing_info_in_projects` when present and valid.
+    #[inline]
     pub fn customer_display_billing_info_in_projects(&self) -> Option<bool> {
         self.customer_display_billing_info_in_projects.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `type` when present and valid.
+    #[inline]
     pub fn type_(&self) -> Option<&str> {
         self.type_.as_str()
     }
     /// `type_name` when present and valid.
+    #[inline]
     pub fn type_name(&self) -> Option<&str> {
         self.type_name.as_str()
     }
     /// `type_uuid` when present and valid.
+    #[inline]
     pub fn type_uuid(&self) -> Option<Uuid> {
         self.type_uuid.copied()
     }
     /// `backend_id` when present and valid.
+    #[inline]
     pub fn backend_id(&self) -> Option<&str> {
         self.backend_id.as_str()
     }
     /// `start_date` when present and valid.
+    #[inline]
     pub fn start_date(&self) -> Option<Date> {
         self.start_date.copied()
     }
     /// `end_date` when present and valid.
+    #[inline]
     pub fn end_date(&self) -> Option<Date> {
         self.end_date.copied()
     }
     /// `end_date_requested_by` when present and valid.
+    #[inline]
     pub fn end_date_requested_by(&self) -> Option<&str> {
         self.end_date_requested_by.as_str()
     }
     /// `end_date_updated_at` when present and valid.
+    #[inline]
     pub fn end_date_updated_at(&self) -> Option<DateTime> {
         self.end_date_updated_at.copied()
     }
     /// `oecd_fos_2007_code` when present and valid.
+    #[inline]
     pub fn oecd_fos_2007_code(&self) -> Option<&serde_json::Value> {
         self.oecd_fos_2007_code.get()
     }
     /// `oecd_fos_2007_label` when present and valid.
+    #[inline]
     pub fn oecd_fos_2007_label(&self) -> Option<&str> {
         self.oecd_fos_2007_label.as_str()
     }
     /// `is_industry` when present and valid.
+    #[inline]
     pub fn is_industry(&self) -> Option<bool> {
         self.is_industry.copied()
     }
     /// `image` when present and valid.
+    #[inline]
     pub fn image(&self) -> Option<&str> {
         self.image.as_str()
     }
     /// `resources_count` when present and valid.
+    #[inline]
     pub fn resources_count(&self) -> Option<i64> {
         self.resources_count.copied()
     }
     /// `project_metadata` when present and valid.
+    #[inline]
     pub fn project_metadata(
         &self,
     ) -> Option<&[Lenient<models::ProjectProjectMetadata>]> {
         self.project_metadata.as_slice()
     }
     /// `max_service_accounts` when present and valid.
+    #[inline]
     pub fn max_service_accounts(&self) -> Option<i64> {
         self.max_service_accounts.copied()
     }
     /// `kind` when present and valid.
+    #[inline]
     pub fn kind(&self) -> Option<&serde_json::Value> {
         self.kind.get()
     }
     /// `is_removed` when present and valid.
+    #[inline]
     pub fn is_removed(&self) -> Option<bool> {
         self.is_removed.copied()
     }
     /// `termination_metadata` when present and valid.
+    #[inline]
     pub fn termination_metadata(&self) -> Option<&serde_json::Value> {
         self.termination_metadata.get()
     }
     /// `staff_notes` when present and valid.
+    #[inline]
     pub fn staff_notes(&self) -> Option<&str> {
         self.staff_notes.as_str()
     }
     /// `grace_period_days` when present and valid.
+    #[inline]
     pub fn grace_period_days(&self) -> Option<i64> {
         self.grace_period_days.copied()
     }
     /// `customer_grace_period_days` when present and valid.
+    #[inline]
     pub fn customer_grace_period_days(&self) -> Option<i64> {
         self.customer_grace_period_days.copied()
     }
     /// `effective_end_date` when present and valid.
+    #[inline]
     pub fn effective_end_date(&self) -> Option<Date> {
         self.effective_end_date.copied()
     }
     /// `is_in_grace_period` when present and valid.
+    #[inline]
     pub fn is_in_grace_period(&self) -> Option<bool> {
         self.is_in_grace_period.copied()
     }
     /// `user_email_patterns` when present and valid.
+    #[inline]
     pub fn user_email_patterns(&self) -> Option<&serde_json::Value> {
         self.user_email_patterns.get()
     }
     /// `user_affiliations` when present and valid.
+    #[inline]
     pub fn user_affiliations(&self) -> Option<&serde_json::Value> {
         self.user_affiliations.get()
     }
     /// `user_identity_sources` when present and valid.
+    #[inline]
     pub fn user_identity_sources(&self) -> Option<&serde_json::Value> {
         self.user_identity_sources.get()
     }
     /// `affiliation` when present and valid.
+    #[inline]
     pub fn affiliation(&self) -> Option<&serde_json::Value> {
         self.affiliation.get()
     }
     /// `affiliation_uuid` when present and valid.
+    #[inline]
     pub fn affiliation_uuid(&self) -> Option<Uuid> {
         self.affiliation_uuid.copied()
     }
     /// `affiliation_name` when present and valid.
+    #[inline]
     pub fn affiliation_name(&self) -> Option<&str> {
         self.affiliation_name.as_str()
     }
     /// `affiliation_code` when present and valid.
+    #[inline]
     pub fn affiliation_code(&self) -> Option<&str> {
         self.affiliation_code.as_str()
     }
     /// `science_sub_domain` when present and valid.
+    #[inline]
     pub fn science_sub_domain(&self) -> Option<Uuid> {
         self.science_sub_domain.copied()
     }
     /// `science_sub_domain_name` when present and valid.
+    #[inline]
     pub fn science_sub_domain_name(&self) -> Option<&str> {
         self.science_sub_domain_name.as_str()
     }
     /// `science_sub_domain_code` when present and valid.
+    #[inline]
     pub fn science_sub_domain_code(&self) -> Option<&str> {
         self.science_sub_domain_code.as_str()
     }
     /// `science_domain_uuid` when present and valid.
+    #[inline]
     pub fn science_domain_uuid(&self) -> Option<Uuid> {
         self.science_domain_uuid.copied()
     }
     /// `science_domain_name` when present and valid.
+    #[inline]
     pub fn science_domain_name(&self) -> Option<&str> {
         self.science_domain_name.as_str()
     }
     /// `science_domain_code` when present and valid.
+    #[inline]
     pub fn science_domain_code(&self) -> Option<&str> {
         self.science_domain_code.as_str()
     }
     /// `project_credit` when present and valid.
+    #[inline]
     pub fn project_credit(&self) -> Option<&Decimal> {
         self.project_credit.get()
     }
     /// `marketplace_resource_count` when present and valid.
+    #[inline]
     pub fn marketplace_resource_count(&self) -> Option<&serde_json::Value> {
         self.marketplace_resource_count.get()
     }
     /// `billing_price_estimate` when present and valid.
+    #[inline]
     pub fn billing_price_estimate(&self) -> Option<&serde_json::Value> {
         self.billing_price_estimate.get()
     }
@@ -17412,18 +19090,22 @@ pub struct ProjectProjectMetadata {
 )]
 impl ProjectProjectMetadata {
     /// `question_uuid` when present and valid.
+    #[inline]
     pub fn question_uuid(&self) -> Option<&str> {
         self.question_uuid.as_str()
     }
     /// `question` when present and valid.
+    #[inline]
     pub fn question(&self) -> Option<&str> {
         self.question.as_str()
     }
     /// `question_type` when present and valid.
+    #[inline]
     pub fn question_type(&self) -> Option<&str> {
         self.question_type.as_str()
     }
     /// `answer` when present and valid.
+    #[inline]
     pub fn answer(&self) -> Option<&serde_json::Value> {
         self.answer.get()
     }
@@ -17546,6 +19228,7 @@ pub struct ProjectRequest {
 #[cfg(any(feature = "openportal-unmanaged-projects", feature = "projects"))]
 impl ProjectRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> ProjectRequestBuilder {
         ProjectRequestBuilder::default()
     }
@@ -17560,17 +19243,20 @@ pub struct ProjectRequestBuilder {
 #[cfg(any(feature = "openportal-unmanaged-projects", feature = "projects"))]
 impl ProjectRequestBuilder {
     /// Sets `name` (required).
+    #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
     /// Sets `customer` (required).
+    #[inline]
     pub fn customer(mut self, customer: impl Into<String>) -> Self {
         self.customer = Some(customer.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<ProjectRequest, runtime::Error> {
         Ok(ProjectRequest {
             name: self
@@ -17602,6 +19288,7 @@ impl ProjectRequestBuilder {
 }
 #[cfg(any(feature = "openportal-unmanaged-projects", feature = "projects"))]
 impl runtime::MultipartBody for ProjectRequest {
+    #[inline]
     fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         {
@@ -17894,6 +19581,7 @@ impl runtime::MultipartBody for ProjectRequest {
         }
         Ok(parts)
     }
+    #[inline]
     fn has_files(&self) -> bool {
         self.image.is_value()
     }
@@ -17958,78 +19646,97 @@ pub struct ProjectServiceAccount {
 )]
 impl ProjectServiceAccount {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `username` when present and valid.
+    #[inline]
     pub fn username(&self) -> Option<&str> {
         self.username.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `error_message` when present and valid.
+    #[inline]
     pub fn error_message(&self) -> Option<&str> {
         self.error_message.as_str()
     }
     /// `error_traceback` when present and valid.
+    #[inline]
     pub fn error_traceback(&self) -> Option<&str> {
         self.error_traceback.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&serde_json::Value> {
         self.state.get()
     }
     /// `token` when present and valid.
+    #[inline]
     pub fn token(&self) -> Option<&str> {
         self.token.as_str()
     }
     /// `email` when present and valid.
+    #[inline]
     pub fn email(&self) -> Option<&str> {
         self.email.as_str()
     }
     /// `expires_at` when present and valid.
+    #[inline]
     pub fn expires_at(&self) -> Option<&str> {
         self.expires_at.as_str()
     }
     /// `preferred_identifier` when present and valid.
+    #[inline]
     pub fn preferred_identifier(&self) -> Option<&str> {
         self.preferred_identifier.as_str()
     }
     /// `project` when present and valid.
+    #[inline]
     pub fn project(&self) -> Option<Uuid> {
         self.project.copied()
     }
     /// `project_uuid` when present and valid.
+    #[inline]
     pub fn project_uuid(&self) -> Option<Uuid> {
         self.project_uuid.copied()
     }
     /// `project_name` when present and valid.
+    #[inline]
     pub fn project_name(&self) -> Option<&str> {
         self.project_name.as_str()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `customer_abbreviation` when present and valid.
+    #[inline]
     pub fn customer_abbreviation(&self) -> Option<&str> {
         self.customer_abbreviation.as_str()
     }
@@ -18075,10 +19782,12 @@ pub struct ProjectTemplateOfferingsData {
 )]
 impl ProjectTemplateOfferingsData {
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
@@ -18167,88 +19876,109 @@ pub struct ProposalProtectedCallsSuggestionsListResponse {
 #[cfg(any(feature = "proposal-protected-calls", feature = "reviewer-suggestions"))]
 impl ProposalProtectedCallsSuggestionsListResponse {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `call` when present and valid.
+    #[inline]
     pub fn call(&self) -> Option<&str> {
         self.call.as_str()
     }
     /// `call_uuid` when present and valid.
+    #[inline]
     pub fn call_uuid(&self) -> Option<Uuid> {
         self.call_uuid.copied()
     }
     /// `call_name` when present and valid.
+    #[inline]
     pub fn call_name(&self) -> Option<&str> {
         self.call_name.as_str()
     }
     /// `reviewer` when present and valid.
+    #[inline]
     pub fn reviewer(&self) -> Option<&str> {
         self.reviewer.as_str()
     }
     /// `reviewer_uuid` when present and valid.
+    #[inline]
     pub fn reviewer_uuid(&self) -> Option<Uuid> {
         self.reviewer_uuid.copied()
     }
     /// `reviewer_name` when present and valid.
+    #[inline]
     pub fn reviewer_name(&self) -> Option<&str> {
         self.reviewer_name.as_str()
     }
     /// `reviewer_email` when present and valid.
+    #[inline]
     pub fn reviewer_email(&self) -> Option<&str> {
         self.reviewer_email.as_str()
     }
     /// `reviewer_biography` when present and valid.
+    #[inline]
     pub fn reviewer_biography(&self) -> Option<&str> {
         self.reviewer_biography.as_str()
     }
     /// `affinity_score` when present and valid.
+    #[inline]
     pub fn affinity_score(&self) -> Option<&Decimal> {
         self.affinity_score.get()
     }
     /// `keyword_score` when present and valid.
+    #[inline]
     pub fn keyword_score(&self) -> Option<&Decimal> {
         self.keyword_score.get()
     }
     /// `text_score` when present and valid.
+    #[inline]
     pub fn text_score(&self) -> Option<&Decimal> {
         self.text_score.get()
     }
     /// `status` when present and valid.
+    #[inline]
     pub fn status(
         &self,
     ) -> Option<&models::ProposalProtectedCallsSuggestionsListResponseStatusEnum> {
         self.status.get()
     }
     /// `status_display` when present and valid.
+    #[inline]
     pub fn status_display(&self) -> Option<&str> {
         self.status_display.as_str()
     }
     /// `reviewed_by` when present and valid.
+    #[inline]
     pub fn reviewed_by(&self) -> Option<&str> {
         self.reviewed_by.as_str()
     }
     /// `reviewed_by_name` when present and valid.
+    #[inline]
     pub fn reviewed_by_name(&self) -> Option<&str> {
         self.reviewed_by_name.as_str()
     }
     /// `reviewed_at` when present and valid.
+    #[inline]
     pub fn reviewed_at(&self) -> Option<DateTime> {
         self.reviewed_at.copied()
     }
     /// `rejection_reason` when present and valid.
+    #[inline]
     pub fn rejection_reason(&self) -> Option<&str> {
         self.rejection_reason.as_str()
     }
     /// `matched_keywords` when present and valid.
+    #[inline]
     pub fn matched_keywords(&self) -> Option<&[Lenient<String>]> {
         self.matched_keywords.as_slice()
     }
     /// `top_matching_proposals` when present and valid.
+    #[inline]
     pub fn top_matching_proposals(
         &self,
     ) -> Option<
@@ -18259,14 +19989,17 @@ impl ProposalProtectedCallsSuggestionsListResponse {
         self.top_matching_proposals.as_slice()
     }
     /// `source_type` when present and valid.
+    #[inline]
     pub fn source_type(&self) -> Option<&serde_json::Value> {
         self.source_type.get()
     }
     /// `source_type_display` when present and valid.
+    #[inline]
     pub fn source_type_display(&self) -> Option<&str> {
         self.source_type_display.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
@@ -18305,6 +20038,7 @@ pub enum ProposalProtectedCallsSuggestionsListResponseStatusEnum {
 #[cfg(any(feature = "proposal-protected-calls", feature = "reviewer-suggestions"))]
 impl ProposalProtectedCallsSuggestionsListResponseStatusEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "pending",
@@ -18317,6 +20051,7 @@ impl ProposalProtectedCallsSuggestionsListResponseStatusEnum {
 }
 #[cfg(any(feature = "proposal-protected-calls", feature = "reviewer-suggestions"))]
 impl From<&str> for ProposalProtectedCallsSuggestionsListResponseStatusEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "pending" => Self::Pending,
@@ -18330,18 +20065,21 @@ impl From<&str> for ProposalProtectedCallsSuggestionsListResponseStatusEnum {
 #[cfg(any(feature = "proposal-protected-calls", feature = "reviewer-suggestions"))]
 impl std::str::FromStr for ProposalProtectedCallsSuggestionsListResponseStatusEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 #[cfg(any(feature = "proposal-protected-calls", feature = "reviewer-suggestions"))]
 impl std::fmt::Display for ProposalProtectedCallsSuggestionsListResponseStatusEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "proposal-protected-calls", feature = "reviewer-suggestions"))]
 impl serde::Serialize for ProposalProtectedCallsSuggestionsListResponseStatusEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
@@ -18349,6 +20087,7 @@ impl serde::Serialize for ProposalProtectedCallsSuggestionsListResponseStatusEnu
 #[cfg(any(feature = "proposal-protected-calls", feature = "reviewer-suggestions"))]
 impl<'de> serde::Deserialize<'de>
 for ProposalProtectedCallsSuggestionsListResponseStatusEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -18361,18 +20100,21 @@ for ProposalProtectedCallsSuggestionsListResponseStatusEnum {
 }
 #[cfg(any(feature = "proposal-protected-calls", feature = "reviewer-suggestions"))]
 impl runtime::FromJson for ProposalProtectedCallsSuggestionsListResponseStatusEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
 #[cfg(any(feature = "proposal-protected-calls", feature = "reviewer-suggestions"))]
 impl runtime::QueryValue for ProposalProtectedCallsSuggestionsListResponseStatusEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(any(feature = "proposal-protected-calls", feature = "reviewer-suggestions"))]
 impl runtime::Inspect for ProposalProtectedCallsSuggestionsListResponseStatusEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -18407,38 +20149,47 @@ pub struct ProposalProtectedCallsSuggestionsListResponseTopMatchingProposal {
 #[cfg(any(feature = "proposal-protected-calls", feature = "reviewer-suggestions"))]
 impl ProposalProtectedCallsSuggestionsListResponseTopMatchingProposal {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `slug` when present and valid.
+    #[inline]
     pub fn slug(&self) -> Option<&str> {
         self.slug.as_str()
     }
     /// `affinity` when present and valid.
+    #[inline]
     pub fn affinity(&self) -> Option<&Decimal> {
         self.affinity.get()
     }
     /// `keyword_score` when present and valid.
+    #[inline]
     pub fn keyword_score(&self) -> Option<&Decimal> {
         self.keyword_score.get()
     }
     /// `text_score` when present and valid.
+    #[inline]
     pub fn text_score(&self) -> Option<&Decimal> {
         self.text_score.get()
     }
     /// `has_coi` when present and valid.
+    #[inline]
     pub fn has_coi(&self) -> Option<bool> {
         self.has_coi.copied()
     }
     /// `coi_type` when present and valid.
+    #[inline]
     pub fn coi_type(&self) -> Option<&str> {
         self.coi_type.as_str()
     }
     /// `coi_severity` when present and valid.
+    #[inline]
     pub fn coi_severity(&self) -> Option<&str> {
         self.coi_severity.as_str()
     }
@@ -18475,26 +20226,32 @@ pub struct ProtectedCallDocument {
 #[cfg(any(feature = "proposal-protected-calls", feature = "proposal-public-calls"))]
 impl ProtectedCallDocument {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `file` when present and valid.
+    #[inline]
     pub fn file(&self) -> Option<&str> {
         self.file.as_str()
     }
     /// `file_name` when present and valid.
+    #[inline]
     pub fn file_name(&self) -> Option<&str> {
         self.file_name.as_str()
     }
     /// `file_size` when present and valid.
+    #[inline]
     pub fn file_size(&self) -> Option<i64> {
         self.file_size.copied()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
@@ -18545,64 +20302,79 @@ pub struct ProtectedCallOffering {
 #[cfg(any(feature = "proposal-protected-calls", feature = "proposal-public-calls"))]
 impl ProtectedCallOffering {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&serde_json::Value> {
         self.state.get()
     }
     /// `offering` when present and valid.
+    #[inline]
     pub fn offering(&self) -> Option<&str> {
         self.offering.as_str()
     }
     /// `offering_name` when present and valid.
+    #[inline]
     pub fn offering_name(&self) -> Option<&str> {
         self.offering_name.as_str()
     }
     /// `offering_uuid` when present and valid.
+    #[inline]
     pub fn offering_uuid(&self) -> Option<Uuid> {
         self.offering_uuid.copied()
     }
     /// `provider_name` when present and valid.
+    #[inline]
     pub fn provider_name(&self) -> Option<&str> {
         self.provider_name.as_str()
     }
     /// `category_uuid` when present and valid.
+    #[inline]
     pub fn category_uuid(&self) -> Option<Uuid> {
         self.category_uuid.copied()
     }
     /// `category_name` when present and valid.
+    #[inline]
     pub fn category_name(&self) -> Option<&str> {
         self.category_name.as_str()
     }
     /// `call_managing_organisation` when present and valid.
+    #[inline]
     pub fn call_managing_organisation(&self) -> Option<&str> {
         self.call_managing_organisation.as_str()
     }
     /// `attributes` when present and valid.
+    #[inline]
     pub fn attributes(&self) -> Option<&serde_json::Value> {
         self.attributes.get()
     }
     /// `plan` when present and valid.
+    #[inline]
     pub fn plan(&self) -> Option<&str> {
         self.plan.as_str()
     }
     /// `plan_details` when present and valid.
+    #[inline]
     pub fn plan_details(&self) -> Option<&serde_json::Value> {
         self.plan_details.get()
     }
     /// `options` when present and valid.
+    #[inline]
     pub fn options(&self) -> Option<&serde_json::Value> {
         self.options.get()
     }
     /// `components` when present and valid.
+    #[inline]
     pub fn components(
         &self,
     ) -> Option<&[Lenient<models::ProtectedCallOfferingComponent>]> {
         self.components.as_slice()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
@@ -18656,60 +20428,73 @@ pub struct ProtectedCallRound {
 #[cfg(any(feature = "proposal-protected-calls", feature = "proposal-public-calls"))]
 impl ProtectedCallRound {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `slug` when present and valid.
+    #[inline]
     pub fn slug(&self) -> Option<&str> {
         self.slug.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `start_time` when present and valid.
+    #[inline]
     pub fn start_time(&self) -> Option<DateTime> {
         self.start_time.copied()
     }
     /// `cutoff_time` when present and valid.
+    #[inline]
     pub fn cutoff_time(&self) -> Option<DateTime> {
         self.cutoff_time.copied()
     }
     /// `status` when present and valid.
+    #[inline]
     pub fn status(&self) -> Option<&serde_json::Value> {
         self.status.get()
     }
     /// `review_strategy` when present and valid.
+    #[inline]
     pub fn review_strategy(
         &self,
     ) -> Option<&models::ProtectedCallRoundReviewStrategyEnum> {
         self.review_strategy.get()
     }
     /// `deciding_entity` when present and valid.
+    #[inline]
     pub fn deciding_entity(
         &self,
     ) -> Option<&models::ProtectedCallRoundDecidingEntityEnum> {
         self.deciding_entity.get()
     }
     /// `allocation_time` when present and valid.
+    #[inline]
     pub fn allocation_time(
         &self,
     ) -> Option<&models::ProtectedCallRoundAllocationTimeEnum> {
         self.allocation_time.get()
     }
     /// `allocation_date` when present and valid.
+    #[inline]
     pub fn allocation_date(&self) -> Option<DateTime> {
         self.allocation_date.copied()
     }
     /// `minimal_average_scoring` when present and valid.
+    #[inline]
     pub fn minimal_average_scoring(&self) -> Option<&Decimal> {
         self.minimal_average_scoring.get()
     }
     /// `review_duration_in_days` when present and valid.
+    #[inline]
     pub fn review_duration_in_days(&self) -> Option<i64> {
         self.review_duration_in_days.copied()
     }
     /// `minimum_number_of_reviewers` when present and valid.
+    #[inline]
     pub fn minimum_number_of_reviewers(&self) -> Option<i64> {
         self.minimum_number_of_reviewers.copied()
     }
@@ -18739,6 +20524,7 @@ pub enum ProtectedCallRoundAllocationTimeEnum {
 #[cfg(any(feature = "proposal-protected-calls", feature = "proposal-public-calls"))]
 impl ProtectedCallRoundAllocationTimeEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::OnDecision => "on_decision",
@@ -18749,6 +20535,7 @@ impl ProtectedCallRoundAllocationTimeEnum {
 }
 #[cfg(any(feature = "proposal-protected-calls", feature = "proposal-public-calls"))]
 impl From<&str> for ProtectedCallRoundAllocationTimeEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "on_decision" => Self::OnDecision,
@@ -18760,24 +20547,28 @@ impl From<&str> for ProtectedCallRoundAllocationTimeEnum {
 #[cfg(any(feature = "proposal-protected-calls", feature = "proposal-public-calls"))]
 impl std::str::FromStr for ProtectedCallRoundAllocationTimeEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 #[cfg(any(feature = "proposal-protected-calls", feature = "proposal-public-calls"))]
 impl std::fmt::Display for ProtectedCallRoundAllocationTimeEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "proposal-protected-calls", feature = "proposal-public-calls"))]
 impl serde::Serialize for ProtectedCallRoundAllocationTimeEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(any(feature = "proposal-protected-calls", feature = "proposal-public-calls"))]
 impl<'de> serde::Deserialize<'de> for ProtectedCallRoundAllocationTimeEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -18790,18 +20581,21 @@ impl<'de> serde::Deserialize<'de> for ProtectedCallRoundAllocationTimeEnum {
 }
 #[cfg(any(feature = "proposal-protected-calls", feature = "proposal-public-calls"))]
 impl runtime::FromJson for ProtectedCallRoundAllocationTimeEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
 #[cfg(any(feature = "proposal-protected-calls", feature = "proposal-public-calls"))]
 impl runtime::QueryValue for ProtectedCallRoundAllocationTimeEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(any(feature = "proposal-protected-calls", feature = "proposal-public-calls"))]
 impl runtime::Inspect for ProtectedCallRoundAllocationTimeEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -18823,6 +20617,7 @@ pub enum ProtectedCallRoundDecidingEntityEnum {
 #[cfg(any(feature = "proposal-protected-calls", feature = "proposal-public-calls"))]
 impl ProtectedCallRoundDecidingEntityEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ByCallManager => "by_call_manager",
@@ -18833,6 +20628,7 @@ impl ProtectedCallRoundDecidingEntityEnum {
 }
 #[cfg(any(feature = "proposal-protected-calls", feature = "proposal-public-calls"))]
 impl From<&str> for ProtectedCallRoundDecidingEntityEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "by_call_manager" => Self::ByCallManager,
@@ -18844,24 +20640,28 @@ impl From<&str> for ProtectedCallRoundDecidingEntityEnum {
 #[cfg(any(feature = "proposal-protected-calls", feature = "proposal-public-calls"))]
 impl std::str::FromStr for ProtectedCallRoundDecidingEntityEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 #[cfg(any(feature = "proposal-protected-calls", feature = "proposal-public-calls"))]
 impl std::fmt::Display for ProtectedCallRoundDecidingEntityEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "proposal-protected-calls", feature = "proposal-public-calls"))]
 impl serde::Serialize for ProtectedCallRoundDecidingEntityEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(any(feature = "proposal-protected-calls", feature = "proposal-public-calls"))]
 impl<'de> serde::Deserialize<'de> for ProtectedCallRoundDecidingEntityEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -18874,18 +20674,21 @@ impl<'de> serde::Deserialize<'de> for ProtectedCallRoundDecidingEntityEnum {
 }
 #[cfg(any(feature = "proposal-protected-calls", feature = "proposal-public-calls"))]
 impl runtime::FromJson for ProtectedCallRoundDecidingEntityEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
 #[cfg(any(feature = "proposal-protected-calls", feature = "proposal-public-calls"))]
 impl runtime::QueryValue for ProtectedCallRoundDecidingEntityEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(any(feature = "proposal-protected-calls", feature = "proposal-public-calls"))]
 impl runtime::Inspect for ProtectedCallRoundDecidingEntityEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -18907,6 +20710,7 @@ pub enum ProtectedCallRoundReviewStrategyEnum {
 #[cfg(any(feature = "proposal-protected-calls", feature = "proposal-public-calls"))]
 impl ProtectedCallRoundReviewStrategyEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AfterRound => "after_round",
@@ -18917,6 +20721,7 @@ impl ProtectedCallRoundReviewStrategyEnum {
 }
 #[cfg(any(feature = "proposal-protected-calls", feature = "proposal-public-calls"))]
 impl From<&str> for ProtectedCallRoundReviewStrategyEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "after_round" => Self::AfterRound,
@@ -18928,24 +20733,28 @@ impl From<&str> for ProtectedCallRoundReviewStrategyEnum {
 #[cfg(any(feature = "proposal-protected-calls", feature = "proposal-public-calls"))]
 impl std::str::FromStr for ProtectedCallRoundReviewStrategyEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 #[cfg(any(feature = "proposal-protected-calls", feature = "proposal-public-calls"))]
 impl std::fmt::Display for ProtectedCallRoundReviewStrategyEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 #[cfg(any(feature = "proposal-protected-calls", feature = "proposal-public-calls"))]
 impl serde::Serialize for ProtectedCallRoundReviewStrategyEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 #[cfg(any(feature = "proposal-protected-calls", feature = "proposal-public-calls"))]
 impl<'de> serde::Deserialize<'de> for ProtectedCallRoundReviewStrategyEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -18958,18 +20767,21 @@ impl<'de> serde::Deserialize<'de> for ProtectedCallRoundReviewStrategyEnum {
 }
 #[cfg(any(feature = "proposal-protected-calls", feature = "proposal-public-calls"))]
 impl runtime::FromJson for ProtectedCallRoundReviewStrategyEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
 #[cfg(any(feature = "proposal-protected-calls", feature = "proposal-public-calls"))]
 impl runtime::QueryValue for ProtectedCallRoundReviewStrategyEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 #[cfg(any(feature = "proposal-protected-calls", feature = "proposal-public-calls"))]
 impl runtime::Inspect for ProtectedCallRoundReviewStrategyEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -19010,14 +20822,17 @@ pub struct ProviderOfferingDetailsFile {
 )]
 impl ProviderOfferingDetailsFile {
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `file` when present and valid.
+    #[inline]
     pub fn file(&self) -> Option<&str> {
         self.file.as_str()
     }
@@ -19080,26 +20895,32 @@ pub struct ProviderOfferingDetailsSoftwareCatalog {
 )]
 impl ProviderOfferingDetailsSoftwareCatalog {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `catalog` when present and valid.
+    #[inline]
     pub fn catalog(&self) -> Option<&serde_json::Value> {
         self.catalog.get()
     }
     /// `enabled_cpu_family` when present and valid.
+    #[inline]
     pub fn enabled_cpu_family(&self) -> Option<&serde_json::Value> {
         self.enabled_cpu_family.get()
     }
     /// `enabled_cpu_microarchitectures` when present and valid.
+    #[inline]
     pub fn enabled_cpu_microarchitectures(&self) -> Option<&serde_json::Value> {
         self.enabled_cpu_microarchitectures.get()
     }
     /// `package_count` when present and valid.
+    #[inline]
     pub fn package_count(&self) -> Option<i64> {
         self.package_count.copied()
     }
     /// `partition` when present and valid.
+    #[inline]
     pub fn partition(&self) -> Option<&serde_json::Value> {
         self.partition.get()
     }
@@ -19324,326 +21145,404 @@ pub struct PublicOfferingDetails {
 )]
 impl PublicOfferingDetails {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `slug` when present and valid.
+    #[inline]
     pub fn slug(&self) -> Option<&str> {
         self.slug.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `full_description` when present and valid.
+    #[inline]
     pub fn full_description(&self) -> Option<&str> {
         self.full_description.as_str()
     }
     /// `privacy_policy_link` when present and valid.
+    #[inline]
     pub fn privacy_policy_link(&self) -> Option<&str> {
         self.privacy_policy_link.as_str()
     }
     /// `helpdesk_url` when present and valid.
+    #[inline]
     pub fn helpdesk_url(&self) -> Option<&str> {
         self.helpdesk_url.as_str()
     }
     /// `documentation_url` when present and valid.
+    #[inline]
     pub fn documentation_url(&self) -> Option<&str> {
         self.documentation_url.as_str()
     }
     /// `access_url` when present and valid.
+    #[inline]
     pub fn access_url(&self) -> Option<&str> {
         self.access_url.as_str()
     }
     /// `endpoints` when present and valid.
+    #[inline]
     pub fn endpoints(
         &self,
     ) -> Option<&[Lenient<models::PublicOfferingDetailsEndpoint>]> {
         self.endpoints.as_slice()
     }
     /// `software_catalogs` when present and valid.
+    #[inline]
     pub fn software_catalogs(
         &self,
     ) -> Option<&[Lenient<models::PublicOfferingDetailsSoftwareCatalog>]> {
         self.software_catalogs.as_slice()
     }
     /// `partitions` when present and valid.
+    #[inline]
     pub fn partitions(
         &self,
     ) -> Option<&[Lenient<models::PublicOfferingDetailsPartition>]> {
         self.partitions.as_slice()
     }
     /// `customer` when present and valid.
+    #[inline]
     pub fn customer(&self) -> Option<&str> {
         self.customer.as_str()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `project` when present and valid.
+    #[inline]
     pub fn project(&self) -> Option<&str> {
         self.project.as_str()
     }
     /// `project_uuid` when present and valid.
+    #[inline]
     pub fn project_uuid(&self) -> Option<Uuid> {
         self.project_uuid.copied()
     }
     /// `project_name` when present and valid.
+    #[inline]
     pub fn project_name(&self) -> Option<&str> {
         self.project_name.as_str()
     }
     /// `category` when present and valid.
+    #[inline]
     pub fn category(&self) -> Option<&str> {
         self.category.as_str()
     }
     /// `category_uuid` when present and valid.
+    #[inline]
     pub fn category_uuid(&self) -> Option<Uuid> {
         self.category_uuid.copied()
     }
     /// `category_title` when present and valid.
+    #[inline]
     pub fn category_title(&self) -> Option<&str> {
         self.category_title.as_str()
     }
     /// `attributes` when present and valid.
+    #[inline]
     pub fn attributes(&self) -> Option<&serde_json::Value> {
         self.attributes.get()
     }
     /// `options` when present and valid.
+    #[inline]
     pub fn options(&self) -> Option<&serde_json::Value> {
         self.options.get()
     }
     /// `resource_options` when present and valid.
+    #[inline]
     pub fn resource_options(&self) -> Option<&serde_json::Value> {
         self.resource_options.get()
     }
     /// `components` when present and valid.
+    #[inline]
     pub fn components(
         &self,
     ) -> Option<&[Lenient<models::PublicOfferingDetailsComponent>]> {
         self.components.as_slice()
     }
     /// `plugin_options` when present and valid.
+    #[inline]
     pub fn plugin_options(&self) -> Option<&serde_json::Value> {
         self.plugin_options.get()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&serde_json::Value> {
         self.state.get()
     }
     /// `vendor_details` when present and valid.
+    #[inline]
     pub fn vendor_details(&self) -> Option<&str> {
         self.vendor_details.as_str()
     }
     /// `getting_started` when present and valid.
+    #[inline]
     pub fn getting_started(&self) -> Option<&str> {
         self.getting_started.as_str()
     }
     /// `integration_guide` when present and valid.
+    #[inline]
     pub fn integration_guide(&self) -> Option<&str> {
         self.integration_guide.as_str()
     }
     /// `thumbnail` when present and valid.
+    #[inline]
     pub fn thumbnail(&self) -> Option<&str> {
         self.thumbnail.as_str()
     }
     /// `order_count` when present and valid.
+    #[inline]
     pub fn order_count(&self) -> Option<i64> {
         self.order_count.copied()
     }
     /// `plans` when present and valid.
+    #[inline]
     pub fn plans(&self) -> Option<&[Lenient<models::MarketplacePublicOffering>]> {
         self.plans.as_slice()
     }
     /// `screenshots` when present and valid.
+    #[inline]
     pub fn screenshots(
         &self,
     ) -> Option<&[Lenient<models::PublicOfferingDetailsScreenshot>]> {
         self.screenshots.as_slice()
     }
     /// `type` when present and valid.
+    #[inline]
     pub fn type_(&self) -> Option<&str> {
         self.type_.as_str()
     }
     /// `shared` when present and valid.
+    #[inline]
     pub fn shared(&self) -> Option<bool> {
         self.shared.copied()
     }
     /// `billable` when present and valid.
+    #[inline]
     pub fn billable(&self) -> Option<bool> {
         self.billable.copied()
     }
     /// `scope` when present and valid.
+    #[inline]
     pub fn scope(&self) -> Option<&str> {
         self.scope.as_str()
     }
     /// `scope_uuid` when present and valid.
+    #[inline]
     pub fn scope_uuid(&self) -> Option<Uuid> {
         self.scope_uuid.copied()
     }
     /// `scope_name` when present and valid.
+    #[inline]
     pub fn scope_name(&self) -> Option<&str> {
         self.scope_name.as_str()
     }
     /// `scope_state` when present and valid.
+    #[inline]
     pub fn scope_state(&self) -> Option<&serde_json::Value> {
         self.scope_state.get()
     }
     /// `scope_error_message` when present and valid.
+    #[inline]
     pub fn scope_error_message(&self) -> Option<&str> {
         self.scope_error_message.as_str()
     }
     /// `files` when present and valid.
+    #[inline]
     pub fn files(&self) -> Option<&[Lenient<models::PublicOfferingDetailsFile>]> {
         self.files.as_slice()
     }
     /// `quotas` when present and valid.
+    #[inline]
     pub fn quotas(&self) -> Option<&[Lenient<models::PublicOfferingDetailsQuota>]> {
         self.quotas.as_slice()
     }
     /// `paused_reason` when present and valid.
+    #[inline]
     pub fn paused_reason(&self) -> Option<&str> {
         self.paused_reason.as_str()
     }
     /// `datacite_doi` when present and valid.
+    #[inline]
     pub fn datacite_doi(&self) -> Option<&str> {
         self.datacite_doi.as_str()
     }
     /// `citation_count` when present and valid.
+    #[inline]
     pub fn citation_count(&self) -> Option<i64> {
         self.citation_count.copied()
     }
     /// `latitude` when present and valid.
+    #[inline]
     pub fn latitude(&self) -> Option<&Decimal> {
         self.latitude.get()
     }
     /// `longitude` when present and valid.
+    #[inline]
     pub fn longitude(&self) -> Option<&Decimal> {
         self.longitude.get()
     }
     /// `country` when present and valid.
+    #[inline]
     pub fn country(&self) -> Option<&serde_json::Value> {
         self.country.get()
     }
     /// `backend_id` when present and valid.
+    #[inline]
     pub fn backend_id(&self) -> Option<&str> {
         self.backend_id.as_str()
     }
     /// `organization_groups` when present and valid.
+    #[inline]
     pub fn organization_groups(
         &self,
     ) -> Option<&[Lenient<models::MarketplacePublicOfferingOrganizationGroup>]> {
         self.organization_groups.as_slice()
     }
     /// `tags` when present and valid.
+    #[inline]
     pub fn tags(&self) -> Option<&[Lenient<models::PublicOfferingDetailsTag>]> {
         self.tags.as_slice()
     }
     /// `image` when present and valid.
+    #[inline]
     pub fn image(&self) -> Option<&str> {
         self.image.as_str()
     }
     /// `total_customers` when present and valid.
+    #[inline]
     pub fn total_customers(&self) -> Option<i64> {
         self.total_customers.copied()
     }
     /// `total_cost` when present and valid.
+    #[inline]
     pub fn total_cost(&self) -> Option<i64> {
         self.total_cost.copied()
     }
     /// `total_cost_estimated` when present and valid.
+    #[inline]
     pub fn total_cost_estimated(&self) -> Option<i64> {
         self.total_cost_estimated.copied()
     }
     /// `parent_description` when present and valid.
+    #[inline]
     pub fn parent_description(&self) -> Option<&str> {
         self.parent_description.as_str()
     }
     /// `parent_uuid` when present and valid.
+    #[inline]
     pub fn parent_uuid(&self) -> Option<Uuid> {
         self.parent_uuid.copied()
     }
     /// `parent_name` when present and valid.
+    #[inline]
     pub fn parent_name(&self) -> Option<&str> {
         self.parent_name.as_str()
     }
     /// `backend_metadata` when present and valid.
+    #[inline]
     pub fn backend_metadata(&self) -> Option<&serde_json::Value> {
         self.backend_metadata.get()
     }
     /// `has_compliance_requirements` when present and valid.
+    #[inline]
     pub fn has_compliance_requirements(&self) -> Option<bool> {
         self.has_compliance_requirements.copied()
     }
     /// `billing_type_classification` when present and valid.
+    #[inline]
     pub fn billing_type_classification(&self) -> Option<&str> {
         self.billing_type_classification.as_str()
     }
     /// `effective_available_limits` when present and valid.
+    #[inline]
     pub fn effective_available_limits(&self) -> Option<&[Lenient<String>]> {
         self.effective_available_limits.as_slice()
     }
     /// `compliance_checklist` when present and valid.
+    #[inline]
     pub fn compliance_checklist(&self) -> Option<&str> {
         self.compliance_checklist.as_str()
     }
     /// `profile_uuid` when present and valid.
+    #[inline]
     pub fn profile_uuid(&self) -> Option<Uuid> {
         self.profile_uuid.copied()
     }
     /// `profile_name` when present and valid.
+    #[inline]
     pub fn profile_name(&self) -> Option<&str> {
         self.profile_name.as_str()
     }
     /// `offering_group` when present and valid.
+    #[inline]
     pub fn offering_group(&self) -> Option<&str> {
         self.offering_group.as_str()
     }
     /// `offering_group_uuid` when present and valid.
+    #[inline]
     pub fn offering_group_uuid(&self) -> Option<Uuid> {
         self.offering_group_uuid.copied()
     }
     /// `offering_group_title` when present and valid.
+    #[inline]
     pub fn offering_group_title(&self) -> Option<&str> {
         self.offering_group_title.as_str()
     }
     /// `user_has_consent` when present and valid.
+    #[inline]
     pub fn user_has_consent(&self) -> Option<bool> {
         self.user_has_consent.copied()
     }
     /// `is_accessible` when present and valid.
+    #[inline]
     pub fn is_accessible(&self) -> Option<bool> {
         self.is_accessible.copied()
     }
     /// `config_drive_default` when present and valid.
+    #[inline]
     pub fn config_drive_default(&self) -> Option<bool> {
         self.config_drive_default.copied()
     }
     /// `google_calendar_is_public` when present and valid.
+    #[inline]
     pub fn google_calendar_is_public(&self) -> Option<bool> {
         self.google_calendar_is_public.copied()
     }
     /// `google_calendar_link` when present and valid.
+    #[inline]
     pub fn google_calendar_link(&self) -> Option<&str> {
         self.google_calendar_link.as_str()
     }
     /// `promotion_campaigns` when present and valid.
+    #[inline]
     pub fn promotion_campaigns(
         &self,
     ) -> Option<&[Lenient<models::PublicOfferingDetailsPromotionCampaign>]> {
@@ -19795,44 +21694,54 @@ pub struct PublicOfferingDetailsPromotionCampaign {
 )]
 impl PublicOfferingDetailsPromotionCampaign {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `start_date` when present and valid.
+    #[inline]
     pub fn start_date(&self) -> Option<Date> {
         self.start_date.copied()
     }
     /// `end_date` when present and valid.
+    #[inline]
     pub fn end_date(&self) -> Option<Date> {
         self.end_date.copied()
     }
     /// `discount_type` when present and valid.
+    #[inline]
     pub fn discount_type(
         &self,
     ) -> Option<&models::PublicOfferingDetailsPromotionCampaignDiscountTypeEnum> {
         self.discount_type.get()
     }
     /// `discount` when present and valid.
+    #[inline]
     pub fn discount(&self) -> Option<i64> {
         self.discount.copied()
     }
     /// `stock` when present and valid.
+    #[inline]
     pub fn stock(&self) -> Option<i64> {
         self.stock.copied()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `months` when present and valid.
+    #[inline]
     pub fn months(&self) -> Option<i64> {
         self.months.copied()
     }
     /// `service_provider` when present and valid.
+    #[inline]
     pub fn service_provider(&self) -> Option<&str> {
         self.service_provider.as_str()
     }
@@ -19923,6 +21832,7 @@ pub struct QueryRequest {
 #[cfg(any(feature = "query", feature = "stats"))]
 impl QueryRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(query: impl Into<String>) -> Self {
         Self {
             query: query.into(),
@@ -20036,128 +21946,159 @@ pub struct QuestionAdmin {
 #[cfg(any(feature = "checklists-admin", feature = "checklists-admin-questions"))]
 impl QuestionAdmin {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `required` when present and valid.
+    #[inline]
     pub fn required(&self) -> Option<bool> {
         self.required.copied()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `user_guidance` when present and valid.
+    #[inline]
     pub fn user_guidance(&self) -> Option<&str> {
         self.user_guidance.as_str()
     }
     /// `question_options` when present and valid.
+    #[inline]
     pub fn question_options(
         &self,
     ) -> Option<&[Lenient<models::QuestionAdminQuestionOption>]> {
         self.question_options.as_slice()
     }
     /// `question_type` when present and valid.
+    #[inline]
     pub fn question_type(&self) -> Option<&serde_json::Value> {
         self.question_type.get()
     }
     /// `order` when present and valid.
+    #[inline]
     pub fn order(&self) -> Option<i64> {
         self.order.copied()
     }
     /// `min_value` when present and valid.
+    #[inline]
     pub fn min_value(&self) -> Option<&Decimal> {
         self.min_value.get()
     }
     /// `max_value` when present and valid.
+    #[inline]
     pub fn max_value(&self) -> Option<&Decimal> {
         self.max_value.get()
     }
     /// `allowed_file_types` when present and valid.
+    #[inline]
     pub fn allowed_file_types(&self) -> Option<&[Lenient<String>]> {
         self.allowed_file_types.as_slice()
     }
     /// `allowed_mime_types` when present and valid.
+    #[inline]
     pub fn allowed_mime_types(&self) -> Option<&[Lenient<String>]> {
         self.allowed_mime_types.as_slice()
     }
     /// `max_file_size_mb` when present and valid.
+    #[inline]
     pub fn max_file_size_mb(&self) -> Option<i64> {
         self.max_file_size_mb.copied()
     }
     /// `max_files_count` when present and valid.
+    #[inline]
     pub fn max_files_count(&self) -> Option<i64> {
         self.max_files_count.copied()
     }
     /// `likert_scale_length` when present and valid.
+    #[inline]
     pub fn likert_scale_length(&self) -> Option<&serde_json::Value> {
         self.likert_scale_length.get()
     }
     /// `likert_low_label` when present and valid.
+    #[inline]
     pub fn likert_low_label(&self) -> Option<&str> {
         self.likert_low_label.as_str()
     }
     /// `likert_high_label` when present and valid.
+    #[inline]
     pub fn likert_high_label(&self) -> Option<&str> {
         self.likert_high_label.as_str()
     }
     /// `likert_allow_na` when present and valid.
+    #[inline]
     pub fn likert_allow_na(&self) -> Option<bool> {
         self.likert_allow_na.copied()
     }
     /// `rich_text_char_limit` when present and valid.
+    #[inline]
     pub fn rich_text_char_limit(&self) -> Option<i64> {
         self.rich_text_char_limit.copied()
     }
     /// `rich_text_toolbar_level` when present and valid.
+    #[inline]
     pub fn rich_text_toolbar_level(&self) -> Option<&serde_json::Value> {
         self.rich_text_toolbar_level.get()
     }
     /// `operator` when present and valid.
+    #[inline]
     pub fn operator(&self) -> Option<&serde_json::Value> {
         self.operator.get()
     }
     /// `review_answer_value` when present and valid.
+    #[inline]
     pub fn review_answer_value(&self) -> Option<&serde_json::Value> {
         self.review_answer_value.get()
     }
     /// `always_requires_review` when present and valid.
+    #[inline]
     pub fn always_requires_review(&self) -> Option<bool> {
         self.always_requires_review.copied()
     }
     /// `guidance_answer_value` when present and valid.
+    #[inline]
     pub fn guidance_answer_value(&self) -> Option<&serde_json::Value> {
         self.guidance_answer_value.get()
     }
     /// `guidance_operator` when present and valid.
+    #[inline]
     pub fn guidance_operator(&self) -> Option<&serde_json::Value> {
         self.guidance_operator.get()
     }
     /// `always_show_guidance` when present and valid.
+    #[inline]
     pub fn always_show_guidance(&self) -> Option<bool> {
         self.always_show_guidance.copied()
     }
     /// `dependency_logic_operator` when present and valid.
+    #[inline]
     pub fn dependency_logic_operator(&self) -> Option<&serde_json::Value> {
         self.dependency_logic_operator.get()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `checklist_name` when present and valid.
+    #[inline]
     pub fn checklist_name(&self) -> Option<&str> {
         self.checklist_name.as_str()
     }
     /// `checklist_uuid` when present and valid.
+    #[inline]
     pub fn checklist_uuid(&self) -> Option<Uuid> {
         self.checklist_uuid.copied()
     }
     /// `checklist_type` when present and valid.
+    #[inline]
     pub fn checklist_type(&self) -> Option<&str> {
         self.checklist_type.as_str()
     }
     /// `checklist` when present and valid.
+    #[inline]
     pub fn checklist(&self) -> Option<&str> {
         self.checklist.as_str()
     }
@@ -20219,26 +22160,32 @@ pub struct QuestionOptionsAdmin {
 )]
 impl QuestionOptionsAdmin {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `label` when present and valid.
+    #[inline]
     pub fn label(&self) -> Option<&str> {
         self.label.as_str()
     }
     /// `order` when present and valid.
+    #[inline]
     pub fn order(&self) -> Option<i64> {
         self.order.copied()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `question` when present and valid.
+    #[inline]
     pub fn question(&self) -> Option<&str> {
         self.question.as_str()
     }
     /// `question_uuid` when present and valid.
+    #[inline]
     pub fn question_uuid(&self) -> Option<Uuid> {
         self.question_uuid.copied()
     }
@@ -20286,6 +22233,7 @@ pub struct QuestionUuidAnswerData {
 )]
 impl QuestionUuidAnswerData {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(question_uuid: Uuid, answer_data: serde_json::Value) -> Self {
         Self {
             question_uuid,
@@ -20321,6 +22269,7 @@ pub enum RancherClusterNodeRoleEnum {
 )]
 impl RancherClusterNodeRoleEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Agent => "agent",
@@ -20337,6 +22286,7 @@ impl RancherClusterNodeRoleEnum {
     )
 )]
 impl From<&str> for RancherClusterNodeRoleEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "agent" => Self::Agent,
@@ -20354,6 +22304,7 @@ impl From<&str> for RancherClusterNodeRoleEnum {
 )]
 impl std::str::FromStr for RancherClusterNodeRoleEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
@@ -20366,6 +22317,7 @@ impl std::str::FromStr for RancherClusterNodeRoleEnum {
     )
 )]
 impl std::fmt::Display for RancherClusterNodeRoleEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -20378,6 +22330,7 @@ impl std::fmt::Display for RancherClusterNodeRoleEnum {
     )
 )]
 impl serde::Serialize for RancherClusterNodeRoleEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
@@ -20390,6 +22343,7 @@ impl serde::Serialize for RancherClusterNodeRoleEnum {
     )
 )]
 impl<'de> serde::Deserialize<'de> for RancherClusterNodeRoleEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -20408,6 +22362,7 @@ impl<'de> serde::Deserialize<'de> for RancherClusterNodeRoleEnum {
     )
 )]
 impl runtime::FromJson for RancherClusterNodeRoleEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
@@ -20420,6 +22375,7 @@ impl runtime::FromJson for RancherClusterNodeRoleEnum {
     )
 )]
 impl runtime::QueryValue for RancherClusterNodeRoleEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
@@ -20432,6 +22388,7 @@ impl runtime::QueryValue for RancherClusterNodeRoleEnum {
     )
 )]
 impl runtime::Inspect for RancherClusterNodeRoleEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -20464,6 +22421,7 @@ pub struct RancherServiceCreateTargetWorkload {
 )]
 impl RancherServiceCreateTargetWorkload {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
@@ -20504,6 +22462,7 @@ pub struct RemoteEduteamsRequest {
 )]
 impl RemoteEduteamsRequest {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
@@ -20742,334 +22701,417 @@ pub struct Resource {
 )]
 impl Resource {
     /// `offering` when present and valid.
+    #[inline]
     pub fn offering(&self) -> Option<&str> {
         self.offering.as_str()
     }
     /// `offering_name` when present and valid.
+    #[inline]
     pub fn offering_name(&self) -> Option<&str> {
         self.offering_name.as_str()
     }
     /// `offering_uuid` when present and valid.
+    #[inline]
     pub fn offering_uuid(&self) -> Option<Uuid> {
         self.offering_uuid.copied()
     }
     /// `offering_description` when present and valid.
+    #[inline]
     pub fn offering_description(&self) -> Option<&str> {
         self.offering_description.as_str()
     }
     /// `offering_image` when present and valid.
+    #[inline]
     pub fn offering_image(&self) -> Option<&str> {
         self.offering_image.as_str()
     }
     /// `offering_thumbnail` when present and valid.
+    #[inline]
     pub fn offering_thumbnail(&self) -> Option<&str> {
         self.offering_thumbnail.as_str()
     }
     /// `offering_type` when present and valid.
+    #[inline]
     pub fn offering_type(&self) -> Option<&str> {
         self.offering_type.as_str()
     }
     /// `offering_shared` when present and valid.
+    #[inline]
     pub fn offering_shared(&self) -> Option<bool> {
         self.offering_shared.copied()
     }
     /// `offering_billable` when present and valid.
+    #[inline]
     pub fn offering_billable(&self) -> Option<bool> {
         self.offering_billable.copied()
     }
     /// `offering_plugin_options` when present and valid.
+    #[inline]
     pub fn offering_plugin_options(&self) -> Option<&serde_json::Value> {
         self.offering_plugin_options.get()
     }
     /// `provider_name` when present and valid.
+    #[inline]
     pub fn provider_name(&self) -> Option<&str> {
         self.provider_name.as_str()
     }
     /// `provider_uuid` when present and valid.
+    #[inline]
     pub fn provider_uuid(&self) -> Option<Uuid> {
         self.provider_uuid.copied()
     }
     /// `provider_slug` when present and valid.
+    #[inline]
     pub fn provider_slug(&self) -> Option<&str> {
         self.provider_slug.as_str()
     }
     /// `provider_description` when present and valid.
+    #[inline]
     pub fn provider_description(&self) -> Option<&str> {
         self.provider_description.as_str()
     }
     /// `category_title` when present and valid.
+    #[inline]
     pub fn category_title(&self) -> Option<&str> {
         self.category_title.as_str()
     }
     /// `category_uuid` when present and valid.
+    #[inline]
     pub fn category_uuid(&self) -> Option<Uuid> {
         self.category_uuid.copied()
     }
     /// `category_icon` when present and valid.
+    #[inline]
     pub fn category_icon(&self) -> Option<&str> {
         self.category_icon.as_str()
     }
     /// `plan` when present and valid.
+    #[inline]
     pub fn plan(&self) -> Option<&str> {
         self.plan.as_str()
     }
     /// `plan_unit` when present and valid.
+    #[inline]
     pub fn plan_unit(&self) -> Option<&serde_json::Value> {
         self.plan_unit.get()
     }
     /// `plan_name` when present and valid.
+    #[inline]
     pub fn plan_name(&self) -> Option<&str> {
         self.plan_name.as_str()
     }
     /// `plan_uuid` when present and valid.
+    #[inline]
     pub fn plan_uuid(&self) -> Option<Uuid> {
         self.plan_uuid.copied()
     }
     /// `plan_description` when present and valid.
+    #[inline]
     pub fn plan_description(&self) -> Option<&str> {
         self.plan_description.as_str()
     }
     /// `attributes` when present and valid.
+    #[inline]
     pub fn attributes(&self) -> Option<&serde_json::Value> {
         self.attributes.get()
     }
     /// `limits` when present and valid.
+    #[inline]
     pub fn limits(&self) -> Option<&serde_json::Value> {
         self.limits.get()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `scope` when present and valid.
+    #[inline]
     pub fn scope(&self) -> Option<&str> {
         self.scope.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&serde_json::Value> {
         self.state.get()
     }
     /// `resource_uuid` when present and valid.
+    #[inline]
     pub fn resource_uuid(&self) -> Option<Uuid> {
         self.resource_uuid.copied()
     }
     /// `backend_id` when present and valid.
+    #[inline]
     pub fn backend_id(&self) -> Option<&str> {
         self.backend_id.as_str()
     }
     /// `effective_id` when present and valid.
+    #[inline]
     pub fn effective_id(&self) -> Option<&str> {
         self.effective_id.as_str()
     }
     /// `resource_type` when present and valid.
+    #[inline]
     pub fn resource_type(&self) -> Option<&str> {
         self.resource_type.as_str()
     }
     /// `project` when present and valid.
+    #[inline]
     pub fn project(&self) -> Option<&str> {
         self.project.as_str()
     }
     /// `project_uuid` when present and valid.
+    #[inline]
     pub fn project_uuid(&self) -> Option<Uuid> {
         self.project_uuid.copied()
     }
     /// `project_name` when present and valid.
+    #[inline]
     pub fn project_name(&self) -> Option<&str> {
         self.project_name.as_str()
     }
     /// `project_description` when present and valid.
+    #[inline]
     pub fn project_description(&self) -> Option<&str> {
         self.project_description.as_str()
     }
     /// `project_end_date` when present and valid.
+    #[inline]
     pub fn project_end_date(&self) -> Option<Date> {
         self.project_end_date.copied()
     }
     /// `project_effective_end_date` when present and valid.
+    #[inline]
     pub fn project_effective_end_date(&self) -> Option<Date> {
         self.project_effective_end_date.copied()
     }
     /// `project_is_in_grace_period` when present and valid.
+    #[inline]
     pub fn project_is_in_grace_period(&self) -> Option<bool> {
         self.project_is_in_grace_period.copied()
     }
     /// `project_end_date_requested_by` when present and valid.
+    #[inline]
     pub fn project_end_date_requested_by(&self) -> Option<&str> {
         self.project_end_date_requested_by.as_str()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `offering_slug` when present and valid.
+    #[inline]
     pub fn offering_slug(&self) -> Option<&str> {
         self.offering_slug.as_str()
     }
     /// `parent_offering_uuid` when present and valid.
+    #[inline]
     pub fn parent_offering_uuid(&self) -> Option<Uuid> {
         self.parent_offering_uuid.copied()
     }
     /// `parent_offering_name` when present and valid.
+    #[inline]
     pub fn parent_offering_name(&self) -> Option<&str> {
         self.parent_offering_name.as_str()
     }
     /// `parent_offering_slug` when present and valid.
+    #[inline]
     pub fn parent_offering_slug(&self) -> Option<&str> {
         self.parent_offering_slug.as_str()
     }
     /// `offering_backend_id` when present and valid.
+    #[inline]
     pub fn offering_backend_id(&self) -> Option<&str> {
         self.offering_backend_id.as_str()
     }
     /// `parent_uuid` when present and valid.
+    #[inline]
     pub fn parent_uuid(&self) -> Option<Uuid> {
         self.parent_uuid.copied()
     }
     /// `parent_name` when present and valid.
+    #[inline]
     pub fn parent_name(&self) -> Option<&str> {
         self.parent_name.as_str()
     }
     /// `backend_metadata` when present and valid.
+    #[inline]
     pub fn backend_metadata(&self) -> Option<&serde_json::Value> {
         self.backend_metadata.get()
     }
     /// `is_usage_based` when present and valid.
+    #[inline]
     pub fn is_usage_based(&self) -> Option<bool> {
         self.is_usage_based.copied()
     }
     /// `is_limit_based` when present and valid.
+    #[inline]
     pub fn is_limit_based(&self) -> Option<bool> {
         self.is_limit_based.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `slug` when present and valid.
+    #[inline]
     pub fn slug(&self) -> Option<&str> {
         self.slug.as_str()
     }
     /// `current_usages` when present and valid.
+    #[inline]
     pub fn current_usages(&self) -> Option<&serde_json::Value> {
         self.current_usages.get()
     }
     /// `can_terminate` when present and valid.
+    #[inline]
     pub fn can_terminate(&self) -> Option<bool> {
         self.can_terminate.copied()
     }
     /// `report` when present and valid.
+    #[inline]
     pub fn report(&self) -> Option<&[Lenient<models::ResourceReport>]> {
         self.report.as_slice()
     }
     /// `end_date` when present and valid.
+    #[inline]
     pub fn end_date(&self) -> Option<Date> {
         self.end_date.copied()
     }
     /// `end_date_requested_by` when present and valid.
+    #[inline]
     pub fn end_date_requested_by(&self) -> Option<&str> {
         self.end_date_requested_by.as_str()
     }
     /// `end_date_updated_at` when present and valid.
+    #[inline]
     pub fn end_date_updated_at(&self) -> Option<DateTime> {
         self.end_date_updated_at.copied()
     }
     /// `username` when present and valid.
+    #[inline]
     pub fn username(&self) -> Option<&str> {
         self.username.as_str()
     }
     /// `limit_usage` when present and valid.
+    #[inline]
     pub fn limit_usage(&self) -> Option<&serde_json::Value> {
         self.limit_usage.get()
     }
     /// `downscaled` when present and valid.
+    #[inline]
     pub fn downscaled(&self) -> Option<bool> {
         self.downscaled.copied()
     }
     /// `restrict_member_access` when present and valid.
+    #[inline]
     pub fn restrict_member_access(&self) -> Option<bool> {
         self.restrict_member_access.copied()
     }
     /// `paused` when present and valid.
+    #[inline]
     pub fn paused(&self) -> Option<bool> {
         self.paused.copied()
     }
     /// `endpoints` when present and valid.
+    #[inline]
     pub fn endpoints(&self) -> Option<&[Lenient<models::ResourceEndpoint>]> {
         self.endpoints.as_slice()
     }
     /// `error_message` when present and valid.
+    #[inline]
     pub fn error_message(&self) -> Option<&str> {
         self.error_message.as_str()
     }
     /// `error_traceback` when present and valid.
+    #[inline]
     pub fn error_traceback(&self) -> Option<&str> {
         self.error_traceback.as_str()
     }
     /// `options` when present and valid.
+    #[inline]
     pub fn options(&self) -> Option<&serde_json::Value> {
         self.options.get()
     }
     /// `available_actions` when present and valid.
+    #[inline]
     pub fn available_actions(&self) -> Option<&[Lenient<String>]> {
         self.available_actions.as_slice()
     }
     /// `last_sync` when present and valid.
+    #[inline]
     pub fn last_sync(&self) -> Option<DateTime> {
         self.last_sync.copied()
     }
     /// `order_in_progress` when present and valid.
+    #[inline]
     pub fn order_in_progress(&self) -> Option<&serde_json::Value> {
         self.order_in_progress.get()
     }
     /// `creation_order` when present and valid.
+    #[inline]
     pub fn creation_order(&self) -> Option<&serde_json::Value> {
         self.creation_order.get()
     }
     /// `service_settings_uuid` when present and valid.
+    #[inline]
     pub fn service_settings_uuid(&self) -> Option<Uuid> {
         self.service_settings_uuid.copied()
     }
     /// `project_slug` when present and valid.
+    #[inline]
     pub fn project_slug(&self) -> Option<&str> {
         self.project_slug.as_str()
     }
     /// `customer_slug` when present and valid.
+    #[inline]
     pub fn customer_slug(&self) -> Option<&str> {
         self.customer_slug.as_str()
     }
     /// `user_requires_reconsent` when present and valid.
+    #[inline]
     pub fn user_requires_reconsent(&self) -> Option<bool> {
         self.user_requires_reconsent.copied()
     }
     /// `renewal_date` when present and valid.
+    #[inline]
     pub fn renewal_date(&self) -> Option<&serde_json::Value> {
         self.renewal_date.get()
     }
     /// `offering_state` when present and valid.
+    #[inline]
     pub fn offering_state(&self) -> Option<&serde_json::Value> {
         self.offering_state.get()
     }
     /// `offering_components` when present and valid.
+    #[inline]
     pub fn offering_components(
         &self,
     ) -> Option<&[Lenient<models::ResourceOfferingComponent>]> {
@@ -21286,74 +23328,92 @@ pub struct ResourceProject {
 )]
 impl ResourceProject {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `resource` when present and valid.
+    #[inline]
     pub fn resource(&self) -> Option<Uuid> {
         self.resource.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `backend_id` when present and valid.
+    #[inline]
     pub fn backend_id(&self) -> Option<&str> {
         self.backend_id.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&str> {
         self.state.as_str()
     }
     /// `error_message` when present and valid.
+    #[inline]
     pub fn error_message(&self) -> Option<&str> {
         self.error_message.as_str()
     }
     /// `limits` when present and valid.
+    #[inline]
     pub fn limits(&self) -> Option<&serde_json::Value> {
         self.limits.get()
     }
     /// `current_usages` when present and valid.
+    #[inline]
     pub fn current_usages(&self) -> Option<&serde_json::Value> {
         self.current_usages.get()
     }
     /// `resource_uuid` when present and valid.
+    #[inline]
     pub fn resource_uuid(&self) -> Option<Uuid> {
         self.resource_uuid.copied()
     }
     /// `resource_name` when present and valid.
+    #[inline]
     pub fn resource_name(&self) -> Option<&str> {
         self.resource_name.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `is_removed` when present and valid.
+    #[inline]
     pub fn is_removed(&self) -> Option<bool> {
         self.is_removed.copied()
     }
     /// `removed_date` when present and valid.
+    #[inline]
     pub fn removed_date(&self) -> Option<DateTime> {
         self.removed_date.copied()
     }
     /// `removed_by` when present and valid.
+    #[inline]
     pub fn removed_by(&self) -> Option<i64> {
         self.removed_by.copied()
     }
     /// `removed_by_username` when present and valid.
+    #[inline]
     pub fn removed_by_username(&self) -> Option<&str> {
         self.removed_by_username.as_str()
     }
     /// `termination_metadata` when present and valid.
+    #[inline]
     pub fn termination_metadata(&self) -> Option<&serde_json::Value> {
         self.termination_metadata.get()
     }
@@ -21407,6 +23467,7 @@ pub struct ResourceProjectRequest {
 )]
 impl ResourceProjectRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(resource: Uuid, name: impl Into<String>) -> Self {
         Self {
             resource,
@@ -21469,6 +23530,7 @@ pub struct ResourceRequest {
 )]
 impl ResourceRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> ResourceRequestBuilder {
         ResourceRequestBuilder::default()
     }
@@ -21487,17 +23549,20 @@ pub struct ResourceRequestBuilder {
 )]
 impl ResourceRequestBuilder {
     /// Sets `offering` (required).
+    #[inline]
     pub fn offering(mut self, offering: impl Into<String>) -> Self {
         self.offering = Some(offering.into());
         self
     }
     /// Sets `name` (required).
+    #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<ResourceRequest, runtime::Error> {
         Ok(ResourceRequest {
             offering: self
@@ -21547,6 +23612,7 @@ pub struct ResourceSlugRequest {
 )]
 impl ResourceSlugRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(slug: impl Into<String>) -> Self {
         Self {
             slug: slug.into(),
@@ -21597,14 +23663,17 @@ pub struct ResourceUpdate {
 )]
 impl ResourceUpdate {
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `end_date` when present and valid.
+    #[inline]
     pub fn end_date(&self) -> Option<Date> {
         self.end_date.copied()
     }
@@ -21642,6 +23711,7 @@ pub struct ResourceUpdateRequest {
 )]
 impl ResourceUpdateRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -21685,6 +23755,7 @@ pub struct ReviewerInvitationsAccept401Response {
 #[cfg(any(feature = "reviewer-invitations", feature = "user-actions"))]
 impl ReviewerInvitationsAccept401Response {
     /// `error` when present and valid.
+    #[inline]
     pub fn error(&self) -> Option<&str> {
         self.error.as_str()
     }
@@ -21720,30 +23791,37 @@ pub struct RobotAccountDetailsUser {
 #[cfg(any(feature = "marketplace-robot-accounts", feature = "projects"))]
 impl RobotAccountDetailsUser {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `username` when present and valid.
+    #[inline]
     pub fn username(&self) -> Option<&str> {
         self.username.as_str()
     }
     /// `full_name` when present and valid.
+    #[inline]
     pub fn full_name(&self) -> Option<&str> {
         self.full_name.as_str()
     }
     /// `native_name` when present and valid.
+    #[inline]
     pub fn native_name(&self) -> Option<&str> {
         self.native_name.as_str()
     }
     /// `email` when present and valid.
+    #[inline]
     pub fn email(&self) -> Option<&str> {
         self.email.as_str()
     }
     /// `image` when present and valid.
+    #[inline]
     pub fn image(&self) -> Option<&str> {
         self.image.as_str()
     }
@@ -21822,6 +23900,7 @@ pub struct SoftwareCatalogImportRequest {
 )]
 impl SoftwareCatalogImportRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -21871,42 +23950,52 @@ pub struct SshKey {
 )]
 impl SshKey {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `public_key` when present and valid.
+    #[inline]
     pub fn public_key(&self) -> Option<&str> {
         self.public_key.as_str()
     }
     /// `fingerprint_md5` when present and valid.
+    #[inline]
     pub fn fingerprint_md5(&self) -> Option<&str> {
         self.fingerprint_md5.as_str()
     }
     /// `fingerprint_sha256` when present and valid.
+    #[inline]
     pub fn fingerprint_sha256(&self) -> Option<&str> {
         self.fingerprint_sha256.as_str()
     }
     /// `fingerprint_sha512` when present and valid.
+    #[inline]
     pub fn fingerprint_sha512(&self) -> Option<&str> {
         self.fingerprint_sha512.as_str()
     }
     /// `user_uuid` when present and valid.
+    #[inline]
     pub fn user_uuid(&self) -> Option<Uuid> {
         self.user_uuid.copied()
     }
     /// `is_shared` when present and valid.
+    #[inline]
     pub fn is_shared(&self) -> Option<bool> {
         self.is_shared.copied()
     }
     /// `type` when present and valid.
+    #[inline]
     pub fn type_(&self) -> Option<&str> {
         self.type_.as_str()
     }
@@ -22000,6 +24089,7 @@ pub struct Status {
 )]
 impl Status {
     /// `status` when present and valid.
+    #[inline]
     pub fn status(&self) -> Option<&str> {
         self.status.as_str()
     }
@@ -22054,10 +24144,12 @@ pub struct StatusMessage {
 #[cfg(any(feature = "openstack-marketplace-tenants", feature = "users"))]
 impl StatusMessage {
     /// `status` when present and valid.
+    #[inline]
     pub fn status(&self) -> Option<&str> {
         self.status.as_str()
     }
     /// `message` when present and valid.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         self.message.as_str()
     }
@@ -22100,38 +24192,47 @@ pub struct Team {
 )]
 impl Team {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `username` when present and valid.
+    #[inline]
     pub fn username(&self) -> Option<&str> {
         self.username.as_str()
     }
     /// `full_name` when present and valid.
+    #[inline]
     pub fn full_name(&self) -> Option<&str> {
         self.full_name.as_str()
     }
     /// `email` when present and valid.
+    #[inline]
     pub fn email(&self) -> Option<&str> {
         self.email.as_str()
     }
     /// `role` when present and valid.
+    #[inline]
     pub fn role(&self) -> Option<&str> {
         self.role.as_str()
     }
     /// `expiration_time` when present and valid.
+    #[inline]
     pub fn expiration_time(&self) -> Option<DateTime> {
         self.expiration_time.copied()
     }
     /// `offering_user_username` when present and valid.
+    #[inline]
     pub fn offering_user_username(&self) -> Option<&str> {
         self.offering_user_username.as_str()
     }
     /// `offering_user_state` when present and valid.
+    #[inline]
     pub fn offering_user_state(&self) -> Option<&serde_json::Value> {
         self.offering_user_state.get()
     }
@@ -22161,14 +24262,17 @@ pub struct UpdateActions {
 #[cfg(any(feature = "user-actions", feature = "users"))]
 impl UpdateActions {
     /// `status` when present and valid.
+    #[inline]
     pub fn status(&self) -> Option<&str> {
         self.status.as_str()
     }
     /// `message` when present and valid.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         self.message.as_str()
     }
     /// `provider_action_type` when present and valid.
+    #[inline]
     pub fn provider_action_type(&self) -> Option<&str> {
         self.provider_action_type.as_str()
     }
@@ -22236,14 +24340,17 @@ pub struct UpdateLoadBalancer {
 )]
 impl UpdateLoadBalancer {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
@@ -22448,238 +24555,297 @@ pub struct User {
 #[cfg(any(feature = "marketplace-provider-offerings", feature = "users"))]
 impl User {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `username` when present and valid.
+    #[inline]
     pub fn username(&self) -> Option<&str> {
         self.username.as_str()
     }
     /// `slug` when present and valid.
+    #[inline]
     pub fn slug(&self) -> Option<&str> {
         self.slug.as_str()
     }
     /// `full_name` when present and valid.
+    #[inline]
     pub fn full_name(&self) -> Option<&str> {
         self.full_name.as_str()
     }
     /// `native_name` when present and valid.
+    #[inline]
     pub fn native_name(&self) -> Option<&str> {
         self.native_name.as_str()
     }
     /// `job_title` when present and valid.
+    #[inline]
     pub fn job_title(&self) -> Option<&str> {
         self.job_title.as_str()
     }
     /// `email` when present and valid.
+    #[inline]
     pub fn email(&self) -> Option<&str> {
         self.email.as_str()
     }
     /// `phone_number` when present and valid.
+    #[inline]
     pub fn phone_number(&self) -> Option<&str> {
         self.phone_number.as_str()
     }
     /// `organization` when present and valid.
+    #[inline]
     pub fn organization(&self) -> Option<&str> {
         self.organization.as_str()
     }
     /// `civil_number` when present and valid.
+    #[inline]
     pub fn civil_number(&self) -> Option<&str> {
         self.civil_number.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `is_staff` when present and valid.
+    #[inline]
     pub fn is_staff(&self) -> Option<bool> {
         self.is_staff.copied()
     }
     /// `is_active` when present and valid.
+    #[inline]
     pub fn is_active(&self) -> Option<bool> {
         self.is_active.copied()
     }
     /// `is_support` when present and valid.
+    #[inline]
     pub fn is_support(&self) -> Option<bool> {
         self.is_support.copied()
     }
     /// `token` when present and valid.
+    #[inline]
     pub fn token(&self) -> Option<&str> {
         self.token.as_str()
     }
     /// `token_lifetime` when present and valid.
+    #[inline]
     pub fn token_lifetime(&self) -> Option<i64> {
         self.token_lifetime.copied()
     }
     /// `token_expires_at` when present and valid.
+    #[inline]
     pub fn token_expires_at(&self) -> Option<DateTime> {
         self.token_expires_at.copied()
     }
     /// `registration_method` when present and valid.
+    #[inline]
     pub fn registration_method(&self) -> Option<&str> {
         self.registration_method.as_str()
     }
     /// `date_joined` when present and valid.
+    #[inline]
     pub fn date_joined(&self) -> Option<DateTime> {
         self.date_joined.copied()
     }
     /// `agreement_date` when present and valid.
+    #[inline]
     pub fn agreement_date(&self) -> Option<DateTime> {
         self.agreement_date.copied()
     }
     /// `notifications_enabled` when present and valid.
+    #[inline]
     pub fn notifications_enabled(&self) -> Option<bool> {
         self.notifications_enabled.copied()
     }
     /// `preferred_language` when present and valid.
+    #[inline]
     pub fn preferred_language(&self) -> Option<&str> {
         self.preferred_language.as_str()
     }
     /// `permissions` when present and valid.
+    #[inline]
     pub fn permissions(&self) -> Option<&[Lenient<models::UserPermission>]> {
         self.permissions.as_slice()
     }
     /// `requested_email` when present and valid.
+    #[inline]
     pub fn requested_email(&self) -> Option<&str> {
         self.requested_email.as_str()
     }
     /// `affiliations` when present and valid.
+    #[inline]
     pub fn affiliations(&self) -> Option<&[Lenient<String>]> {
         self.affiliations.as_slice()
     }
     /// `first_name` when present and valid.
+    #[inline]
     pub fn first_name(&self) -> Option<&str> {
         self.first_name.as_str()
     }
     /// `last_name` when present and valid.
+    #[inline]
     pub fn last_name(&self) -> Option<&str> {
         self.last_name.as_str()
     }
     /// `birth_date` when present and valid.
+    #[inline]
     pub fn birth_date(&self) -> Option<Date> {
         self.birth_date.copied()
     }
     /// `identity_provider_name` when present and valid.
+    #[inline]
     pub fn identity_provider_name(&self) -> Option<&str> {
         self.identity_provider_name.as_str()
     }
     /// `identity_provider_label` when present and valid.
+    #[inline]
     pub fn identity_provider_label(&self) -> Option<&str> {
         self.identity_provider_label.as_str()
     }
     /// `identity_provider_management_url` when present and valid.
+    #[inline]
     pub fn identity_provider_management_url(&self) -> Option<&str> {
         self.identity_provider_management_url.as_str()
     }
     /// `identity_provider_fields` when present and valid.
+    #[inline]
     pub fn identity_provider_fields(&self) -> Option<&[Lenient<String>]> {
         self.identity_provider_fields.as_slice()
     }
     /// `image` when present and valid.
+    #[inline]
     pub fn image(&self) -> Option<&str> {
         self.image.as_str()
     }
     /// `identity_source` when present and valid.
+    #[inline]
     pub fn identity_source(&self) -> Option<&str> {
         self.identity_source.as_str()
     }
     /// `should_protect_user_details` when present and valid.
+    #[inline]
     pub fn should_protect_user_details(&self) -> Option<bool> {
         self.should_protect_user_details.copied()
     }
     /// `has_active_session` when present and valid.
+    #[inline]
     pub fn has_active_session(&self) -> Option<bool> {
         self.has_active_session.copied()
     }
     /// `has_usable_password` when present and valid.
+    #[inline]
     pub fn has_usable_password(&self) -> Option<bool> {
         self.has_usable_password.copied()
     }
     /// `ip_address` when present and valid.
+    #[inline]
     pub fn ip_address(&self) -> Option<&str> {
         self.ip_address.as_str()
     }
     /// `gender` when present and valid.
+    #[inline]
     pub fn gender(&self) -> Option<&serde_json::Value> {
         self.gender.get()
     }
     /// `personal_title` when present and valid.
+    #[inline]
     pub fn personal_title(&self) -> Option<&str> {
         self.personal_title.as_str()
     }
     /// `place_of_birth` when present and valid.
+    #[inline]
     pub fn place_of_birth(&self) -> Option<&str> {
         self.place_of_birth.as_str()
     }
     /// `address` when present and valid.
+    #[inline]
     pub fn address(&self) -> Option<&str> {
         self.address.as_str()
     }
     /// `country_of_residence` when present and valid.
+    #[inline]
     pub fn country_of_residence(&self) -> Option<&str> {
         self.country_of_residence.as_str()
     }
     /// `nationality` when present and valid.
+    #[inline]
     pub fn nationality(&self) -> Option<&str> {
         self.nationality.as_str()
     }
     /// `nationalities` when present and valid.
+    #[inline]
     pub fn nationalities(&self) -> Option<&[Lenient<String>]> {
         self.nationalities.as_slice()
     }
     /// `organization_country` when present and valid.
+    #[inline]
     pub fn organization_country(&self) -> Option<&str> {
         self.organization_country.as_str()
     }
     /// `organization_type` when present and valid.
+    #[inline]
     pub fn organization_type(&self) -> Option<&str> {
         self.organization_type.as_str()
     }
     /// `organization_registry_code` when present and valid.
+    #[inline]
     pub fn organization_registry_code(&self) -> Option<&str> {
         self.organization_registry_code.as_str()
     }
     /// `organization_vat_code` when present and valid.
+    #[inline]
     pub fn organization_vat_code(&self) -> Option<&str> {
         self.organization_vat_code.as_str()
     }
     /// `organization_address` when present and valid.
+    #[inline]
     pub fn organization_address(&self) -> Option<&str> {
         self.organization_address.as_str()
     }
     /// `eduperson_assurance` when present and valid.
+    #[inline]
     pub fn eduperson_assurance(&self) -> Option<&[Lenient<String>]> {
         self.eduperson_assurance.as_slice()
     }
     /// `is_identity_manager` when present and valid.
+    #[inline]
     pub fn is_identity_manager(&self) -> Option<bool> {
         self.is_identity_manager.copied()
     }
     /// `can_use_personal_access_tokens` when present and valid.
+    #[inline]
     pub fn can_use_personal_access_tokens(&self) -> Option<bool> {
         self.can_use_personal_access_tokens.copied()
     }
     /// `attribute_sources` when present and valid.
+    #[inline]
     pub fn attribute_sources(&self) -> Option<&serde_json::Value> {
         self.attribute_sources.get()
     }
     /// `managed_isds` when present and valid.
+    #[inline]
     pub fn managed_isds(&self) -> Option<&[Lenient<String>]> {
         self.managed_isds.as_slice()
     }
     /// `active_isds` when present and valid.
+    #[inline]
     pub fn active_isds(&self) -> Option<&[Lenient<String>]> {
         self.active_isds.as_slice()
     }
     /// `deactivation_reason` when present and valid.
+    #[inline]
     pub fn deactivation_reason(&self) -> Option<&str> {
         self.deactivation_reason.as_str()
     }
     /// `is_admin_deactivated` when present and valid.
+    #[inline]
     pub fn is_admin_deactivated(&self) -> Option<bool> {
         self.is_admin_deactivated.copied()
     }
@@ -22787,94 +24953,117 @@ pub struct UserMePermission {
 )]
 impl UserMePermission {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `user_uuid` when present and valid.
+    #[inline]
     pub fn user_uuid(&self) -> Option<Uuid> {
         self.user_uuid.copied()
     }
     /// `user_name` when present and valid.
+    #[inline]
     pub fn user_name(&self) -> Option<&str> {
         self.user_name.as_str()
     }
     /// `user_slug` when present and valid.
+    #[inline]
     pub fn user_slug(&self) -> Option<&str> {
         self.user_slug.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `expiration_time` when present and valid.
+    #[inline]
     pub fn expiration_time(&self) -> Option<DateTime> {
         self.expiration_time.copied()
     }
     /// `is_active` when present and valid.
+    #[inline]
     pub fn is_active(&self) -> Option<bool> {
         self.is_active.copied()
     }
     /// `created_by_full_name` when present and valid.
+    #[inline]
     pub fn created_by_full_name(&self) -> Option<&str> {
         self.created_by_full_name.as_str()
     }
     /// `created_by_username` when present and valid.
+    #[inline]
     pub fn created_by_username(&self) -> Option<&str> {
         self.created_by_username.as_str()
     }
     /// `revoked_by_full_name` when present and valid.
+    #[inline]
     pub fn revoked_by_full_name(&self) -> Option<&str> {
         self.revoked_by_full_name.as_str()
     }
     /// `revoked_by_username` when present and valid.
+    #[inline]
     pub fn revoked_by_username(&self) -> Option<&str> {
         self.revoked_by_username.as_str()
     }
     /// `revoke_reason` when present and valid.
+    #[inline]
     pub fn revoke_reason(&self) -> Option<&str> {
         self.revoke_reason.as_str()
     }
     /// `role_name` when present and valid.
+    #[inline]
     pub fn role_name(&self) -> Option<&str> {
         self.role_name.as_str()
     }
     /// `role_description` when present and valid.
+    #[inline]
     pub fn role_description(&self) -> Option<&str> {
         self.role_description.as_str()
     }
     /// `role_uuid` when present and valid.
+    #[inline]
     pub fn role_uuid(&self) -> Option<Uuid> {
         self.role_uuid.copied()
     }
     /// `scope_type` when present and valid.
+    #[inline]
     pub fn scope_type(&self) -> Option<&str> {
         self.scope_type.as_str()
     }
     /// `scope_uuid` when present and valid.
+    #[inline]
     pub fn scope_uuid(&self) -> Option<Uuid> {
         self.scope_uuid.copied()
     }
     /// `scope_name` when present and valid.
+    #[inline]
     pub fn scope_name(&self) -> Option<&str> {
         self.scope_name.as_str()
     }
     /// `scope_is_removed` when present and valid.
+    #[inline]
     pub fn scope_is_removed(&self) -> Option<bool> {
         self.scope_is_removed.copied()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `resource_uuid` when present and valid.
+    #[inline]
     pub fn resource_uuid(&self) -> Option<Uuid> {
         self.resource_uuid.copied()
     }
     /// `project_uuid` when present and valid.
+    #[inline]
     pub fn project_uuid(&self) -> Option<Uuid> {
         self.project_uuid.copied()
     }
@@ -22958,6 +25147,7 @@ pub struct UserRoleCreateRequest {
 )]
 impl UserRoleCreateRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(role: impl Into<String>, user: Uuid) -> Self {
         Self {
             role: role.into(),
@@ -23051,50 +25241,62 @@ pub struct UserRoleDetails {
 )]
 impl UserRoleDetails {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `expiration_time` when present and valid.
+    #[inline]
     pub fn expiration_time(&self) -> Option<DateTime> {
         self.expiration_time.copied()
     }
     /// `role_name` when present and valid.
+    #[inline]
     pub fn role_name(&self) -> Option<&str> {
         self.role_name.as_str()
     }
     /// `role_uuid` when present and valid.
+    #[inline]
     pub fn role_uuid(&self) -> Option<Uuid> {
         self.role_uuid.copied()
     }
     /// `user_email` when present and valid.
+    #[inline]
     pub fn user_email(&self) -> Option<&str> {
         self.user_email.as_str()
     }
     /// `user_full_name` when present and valid.
+    #[inline]
     pub fn user_full_name(&self) -> Option<&str> {
         self.user_full_name.as_str()
     }
     /// `user_username` when present and valid.
+    #[inline]
     pub fn user_username(&self) -> Option<&str> {
         self.user_username.as_str()
     }
     /// `user_uuid` when present and valid.
+    #[inline]
     pub fn user_uuid(&self) -> Option<Uuid> {
         self.user_uuid.copied()
     }
     /// `user_image` when present and valid.
+    #[inline]
     pub fn user_image(&self) -> Option<&str> {
         self.user_image.as_str()
     }
     /// `created_by_full_name` when present and valid.
+    #[inline]
     pub fn created_by_full_name(&self) -> Option<&str> {
         self.created_by_full_name.as_str()
     }
     /// `created_by_uuid` when present and valid.
+    #[inline]
     pub fn created_by_uuid(&self) -> Option<Uuid> {
         self.created_by_uuid.copied()
     }
@@ -23162,10 +25364,12 @@ pub struct UuidType {
 )]
 impl UuidType {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `type` when present and valid.
+    #[inline]
     pub fn type_(&self) -> Option<&str> {
         self.type_.as_str()
     }
@@ -23268,162 +25472,202 @@ pub struct VmwareDisk {
 #[cfg(any(feature = "vmware-disks", feature = "vmware-virtual-machine"))]
 impl VmwareDisk {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `service_name` when present and valid.
+    #[inline]
     pub fn service_name(&self) -> Option<&str> {
         self.service_name.as_str()
     }
     /// `service_settings` when present and valid.
+    #[inline]
     pub fn service_settings(&self) -> Option<&str> {
         self.service_settings.as_str()
     }
     /// `service_settings_uuid` when present and valid.
+    #[inline]
     pub fn service_settings_uuid(&self) -> Option<Uuid> {
         self.service_settings_uuid.copied()
     }
     /// `service_settings_state` when present and valid.
+    #[inline]
     pub fn service_settings_state(&self) -> Option<&str> {
         self.service_settings_state.as_str()
     }
     /// `service_settings_error_message` when present and valid.
+    #[inline]
     pub fn service_settings_error_message(&self) -> Option<&str> {
         self.service_settings_error_message.as_str()
     }
     /// `project` when present and valid.
+    #[inline]
     pub fn project(&self) -> Option<&str> {
         self.project.as_str()
     }
     /// `project_name` when present and valid.
+    #[inline]
     pub fn project_name(&self) -> Option<&str> {
         self.project_name.as_str()
     }
     /// `project_uuid` when present and valid.
+    #[inline]
     pub fn project_uuid(&self) -> Option<Uuid> {
         self.project_uuid.copied()
     }
     /// `customer` when present and valid.
+    #[inline]
     pub fn customer(&self) -> Option<&str> {
         self.customer.as_str()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `customer_native_name` when present and valid.
+    #[inline]
     pub fn customer_native_name(&self) -> Option<&str> {
         self.customer_native_name.as_str()
     }
     /// `customer_abbreviation` when present and valid.
+    #[inline]
     pub fn customer_abbreviation(&self) -> Option<&str> {
         self.customer_abbreviation.as_str()
     }
     /// `error_message` when present and valid.
+    #[inline]
     pub fn error_message(&self) -> Option<&str> {
         self.error_message.as_str()
     }
     /// `error_traceback` when present and valid.
+    #[inline]
     pub fn error_traceback(&self) -> Option<&str> {
         self.error_traceback.as_str()
     }
     /// `resource_type` when present and valid.
+    #[inline]
     pub fn resource_type(&self) -> Option<&str> {
         self.resource_type.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&serde_json::Value> {
         self.state.get()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `backend_id` when present and valid.
+    #[inline]
     pub fn backend_id(&self) -> Option<&str> {
         self.backend_id.as_str()
     }
     /// `access_url` when present and valid.
+    #[inline]
     pub fn access_url(&self) -> Option<&serde_json::Value> {
         self.access_url.get()
     }
     /// `size` when present and valid.
+    #[inline]
     pub fn size(&self) -> Option<i64> {
         self.size.copied()
     }
     /// `vm` when present and valid.
+    #[inline]
     pub fn vm(&self) -> Option<&str> {
         self.vm.as_str()
     }
     /// `vm_uuid` when present and valid.
+    #[inline]
     pub fn vm_uuid(&self) -> Option<Uuid> {
         self.vm_uuid.copied()
     }
     /// `vm_name` when present and valid.
+    #[inline]
     pub fn vm_name(&self) -> Option<&str> {
         self.vm_name.as_str()
     }
     /// `marketplace_offering_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_offering_uuid(&self) -> Option<&str> {
         self.marketplace_offering_uuid.as_str()
     }
     /// `marketplace_offering_name` when present and valid.
+    #[inline]
     pub fn marketplace_offering_name(&self) -> Option<&str> {
         self.marketplace_offering_name.as_str()
     }
     /// `marketplace_offering_type` when present and valid.
+    #[inline]
     pub fn marketplace_offering_type(&self) -> Option<&str> {
         self.marketplace_offering_type.as_str()
     }
     /// `marketplace_offering_plugin_options` when present and valid.
+    #[inline]
     pub fn marketplace_offering_plugin_options(&self) -> Option<&serde_json::Value> {
         self.marketplace_offering_plugin_options.get()
     }
     /// `marketplace_category_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_category_uuid(&self) -> Option<&str> {
         self.marketplace_category_uuid.as_str()
     }
     /// `marketplace_category_name` when present and valid.
+    #[inline]
     pub fn marketplace_category_name(&self) -> Option<&str> {
         self.marketplace_category_name.as_str()
     }
     /// `marketplace_resource_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_resource_uuid(&self) -> Option<&str> {
         self.marketplace_resource_uuid.as_str()
     }
     /// `marketplace_plan_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_plan_uuid(&self) -> Option<&str> {
         self.marketplace_plan_uuid.as_str()
     }
     /// `marketplace_resource_state` when present and valid.
+    #[inline]
     pub fn marketplace_resource_state(&self) -> Option<&str> {
         self.marketplace_resource_state.as_str()
     }
     /// `is_usage_based` when present and valid.
+    #[inline]
     pub fn is_usage_based(&self) -> Option<bool> {
         self.is_usage_based.copied()
     }
     /// `is_limit_based` when present and valid.
+    #[inline]
     pub fn is_limit_based(&self) -> Option<bool> {
         self.is_limit_based.copied()
     }
@@ -23547,170 +25791,212 @@ pub struct VmwarePort {
 #[cfg(any(feature = "vmware-ports", feature = "vmware-virtual-machine"))]
 impl VmwarePort {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `service_name` when present and valid.
+    #[inline]
     pub fn service_name(&self) -> Option<&str> {
         self.service_name.as_str()
     }
     /// `service_settings` when present and valid.
+    #[inline]
     pub fn service_settings(&self) -> Option<&str> {
         self.service_settings.as_str()
     }
     /// `service_settings_uuid` when present and valid.
+    #[inline]
     pub fn service_settings_uuid(&self) -> Option<Uuid> {
         self.service_settings_uuid.copied()
     }
     /// `service_settings_state` when present and valid.
+    #[inline]
     pub fn service_settings_state(&self) -> Option<&str> {
         self.service_settings_state.as_str()
     }
     /// `service_settings_error_message` when present and valid.
+    #[inline]
     pub fn service_settings_error_message(&self) -> Option<&str> {
         self.service_settings_error_message.as_str()
     }
     /// `project` when present and valid.
+    #[inline]
     pub fn project(&self) -> Option<&str> {
         self.project.as_str()
     }
     /// `project_name` when present and valid.
+    #[inline]
     pub fn project_name(&self) -> Option<&str> {
         self.project_name.as_str()
     }
     /// `project_uuid` when present and valid.
+    #[inline]
     pub fn project_uuid(&self) -> Option<Uuid> {
         self.project_uuid.copied()
     }
     /// `customer` when present and valid.
+    #[inline]
     pub fn customer(&self) -> Option<&str> {
         self.customer.as_str()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `customer_native_name` when present and valid.
+    #[inline]
     pub fn customer_native_name(&self) -> Option<&str> {
         self.customer_native_name.as_str()
     }
     /// `customer_abbreviation` when present and valid.
+    #[inline]
     pub fn customer_abbreviation(&self) -> Option<&str> {
         self.customer_abbreviation.as_str()
     }
     /// `error_message` when present and valid.
+    #[inline]
     pub fn error_message(&self) -> Option<&str> {
         self.error_message.as_str()
     }
     /// `error_traceback` when present and valid.
+    #[inline]
     pub fn error_traceback(&self) -> Option<&str> {
         self.error_traceback.as_str()
     }
     /// `resource_type` when present and valid.
+    #[inline]
     pub fn resource_type(&self) -> Option<&str> {
         self.resource_type.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&serde_json::Value> {
         self.state.get()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `backend_id` when present and valid.
+    #[inline]
     pub fn backend_id(&self) -> Option<&str> {
         self.backend_id.as_str()
     }
     /// `access_url` when present and valid.
+    #[inline]
     pub fn access_url(&self) -> Option<&serde_json::Value> {
         self.access_url.get()
     }
     /// `mac_address` when present and valid.
+    #[inline]
     pub fn mac_address(&self) -> Option<&str> {
         self.mac_address.as_str()
     }
     /// `vm` when present and valid.
+    #[inline]
     pub fn vm(&self) -> Option<&str> {
         self.vm.as_str()
     }
     /// `vm_uuid` when present and valid.
+    #[inline]
     pub fn vm_uuid(&self) -> Option<Uuid> {
         self.vm_uuid.copied()
     }
     /// `vm_name` when present and valid.
+    #[inline]
     pub fn vm_name(&self) -> Option<&str> {
         self.vm_name.as_str()
     }
     /// `network` when present and valid.
+    #[inline]
     pub fn network(&self) -> Option<&str> {
         self.network.as_str()
     }
     /// `network_name` when present and valid.
+    #[inline]
     pub fn network_name(&self) -> Option<&str> {
         self.network_name.as_str()
     }
     /// `marketplace_offering_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_offering_uuid(&self) -> Option<&str> {
         self.marketplace_offering_uuid.as_str()
     }
     /// `marketplace_offering_name` when present and valid.
+    #[inline]
     pub fn marketplace_offering_name(&self) -> Option<&str> {
         self.marketplace_offering_name.as_str()
     }
     /// `marketplace_offering_type` when present and valid.
+    #[inline]
     pub fn marketplace_offering_type(&self) -> Option<&str> {
         self.marketplace_offering_type.as_str()
     }
     /// `marketplace_offering_plugin_options` when present and valid.
+    #[inline]
     pub fn marketplace_offering_plugin_options(&self) -> Option<&serde_json::Value> {
         self.marketplace_offering_plugin_options.get()
     }
     /// `marketplace_category_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_category_uuid(&self) -> Option<&str> {
         self.marketplace_category_uuid.as_str()
     }
     /// `marketplace_category_name` when present and valid.
+    #[inline]
     pub fn marketplace_category_name(&self) -> Option<&str> {
         self.marketplace_category_name.as_str()
     }
     /// `marketplace_resource_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_resource_uuid(&self) -> Option<&str> {
         self.marketplace_resource_uuid.as_str()
     }
     /// `marketplace_plan_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_plan_uuid(&self) -> Option<&str> {
         self.marketplace_plan_uuid.as_str()
     }
     /// `marketplace_resource_state` when present and valid.
+    #[inline]
     pub fn marketplace_resource_state(&self) -> Option<&str> {
         self.marketplace_resource_state.as_str()
     }
     /// `is_usage_based` when present and valid.
+    #[inline]
     pub fn is_usage_based(&self) -> Option<bool> {
         self.is_usage_based.copied()
     }
     /// `is_limit_based` when present and valid.
+    #[inline]
     pub fn is_limit_based(&self) -> Option<bool> {
         self.is_limit_based.copied()
     }

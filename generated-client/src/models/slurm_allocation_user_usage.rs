@@ -35,38 +35,47 @@ pub struct SlurmAllocationUserUsage {
 }
 impl SlurmAllocationUserUsage {
     /// `cpu_usage` when present and valid.
+    #[inline]
     pub fn cpu_usage(&self) -> Option<i64> {
         self.cpu_usage.copied()
     }
     /// `ram_usage` when present and valid.
+    #[inline]
     pub fn ram_usage(&self) -> Option<i64> {
         self.ram_usage.copied()
     }
     /// `gpu_usage` when present and valid.
+    #[inline]
     pub fn gpu_usage(&self) -> Option<i64> {
         self.gpu_usage.copied()
     }
     /// `month` when present and valid.
+    #[inline]
     pub fn month(&self) -> Option<i64> {
         self.month.copied()
     }
     /// `year` when present and valid.
+    #[inline]
     pub fn year(&self) -> Option<i64> {
         self.year.copied()
     }
     /// `allocation` when present and valid.
+    #[inline]
     pub fn allocation(&self) -> Option<&str> {
         self.allocation.as_str()
     }
     /// `user` when present and valid.
+    #[inline]
     pub fn user(&self) -> Option<&str> {
         self.user.as_str()
     }
     /// `username` when present and valid.
+    #[inline]
     pub fn username(&self) -> Option<&str> {
         self.username.as_str()
     }
     /// `full_name` when present and valid.
+    #[inline]
     pub fn full_name(&self) -> Option<&str> {
         self.full_name.as_str()
     }

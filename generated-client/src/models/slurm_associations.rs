@@ -23,14 +23,17 @@ pub struct SlurmAssociation {
 }
 impl SlurmAssociation {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `username` when present and valid.
+    #[inline]
     pub fn username(&self) -> Option<&str> {
         self.username.as_str()
     }
     /// `allocation` when present and valid.
+    #[inline]
     pub fn allocation(&self) -> Option<&str> {
         self.allocation.as_str()
     }

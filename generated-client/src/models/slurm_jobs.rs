@@ -83,126 +83,157 @@ pub struct FirecrestJob {
 }
 impl FirecrestJob {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `service_name` when present and valid.
+    #[inline]
     pub fn service_name(&self) -> Option<&str> {
         self.service_name.as_str()
     }
     /// `service_settings` when present and valid.
+    #[inline]
     pub fn service_settings(&self) -> Option<&str> {
         self.service_settings.as_str()
     }
     /// `service_settings_uuid` when present and valid.
+    #[inline]
     pub fn service_settings_uuid(&self) -> Option<Uuid> {
         self.service_settings_uuid.copied()
     }
     /// `service_settings_state` when present and valid.
+    #[inline]
     pub fn service_settings_state(&self) -> Option<&str> {
         self.service_settings_state.as_str()
     }
     /// `service_settings_error_message` when present and valid.
+    #[inline]
     pub fn service_settings_error_message(&self) -> Option<&str> {
         self.service_settings_error_message.as_str()
     }
     /// `project` when present and valid.
+    #[inline]
     pub fn project(&self) -> Option<&str> {
         self.project.as_str()
     }
     /// `project_name` when present and valid.
+    #[inline]
     pub fn project_name(&self) -> Option<&str> {
         self.project_name.as_str()
     }
     /// `project_uuid` when present and valid.
+    #[inline]
     pub fn project_uuid(&self) -> Option<Uuid> {
         self.project_uuid.copied()
     }
     /// `customer` when present and valid.
+    #[inline]
     pub fn customer(&self) -> Option<&str> {
         self.customer.as_str()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `customer_native_name` when present and valid.
+    #[inline]
     pub fn customer_native_name(&self) -> Option<&str> {
         self.customer_native_name.as_str()
     }
     /// `customer_abbreviation` when present and valid.
+    #[inline]
     pub fn customer_abbreviation(&self) -> Option<&str> {
         self.customer_abbreviation.as_str()
     }
     /// `error_message` when present and valid.
+    #[inline]
     pub fn error_message(&self) -> Option<&str> {
         self.error_message.as_str()
     }
     /// `error_traceback` when present and valid.
+    #[inline]
     pub fn error_traceback(&self) -> Option<&str> {
         self.error_traceback.as_str()
     }
     /// `resource_type` when present and valid.
+    #[inline]
     pub fn resource_type(&self) -> Option<&str> {
         self.resource_type.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&serde_json::Value> {
         self.state.get()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `backend_id` when present and valid.
+    #[inline]
     pub fn backend_id(&self) -> Option<&str> {
         self.backend_id.as_str()
     }
     /// `access_url` when present and valid.
+    #[inline]
     pub fn access_url(&self) -> Option<&serde_json::Value> {
         self.access_url.get()
     }
     /// `runtime_state` when present and valid.
+    #[inline]
     pub fn runtime_state(&self) -> Option<&str> {
         self.runtime_state.as_str()
     }
     /// `file` when present and valid.
+    #[inline]
     pub fn file(&self) -> Option<&str> {
         self.file.as_str()
     }
     /// `user` when present and valid.
+    #[inline]
     pub fn user(&self) -> Option<&str> {
         self.user.as_str()
     }
     /// `user_uuid` when present and valid.
+    #[inline]
     pub fn user_uuid(&self) -> Option<Uuid> {
         self.user_uuid.copied()
     }
     /// `user_username` when present and valid.
+    #[inline]
     pub fn user_username(&self) -> Option<&str> {
         self.user_username.as_str()
     }
     /// `report` when present and valid.
+    #[inline]
     pub fn report(&self) -> Option<&serde_json::Value> {
         self.report.get()
     }
@@ -246,6 +277,7 @@ pub struct FirecrestJobRequest {
 }
 impl FirecrestJobRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> FirecrestJobRequestBuilder {
         FirecrestJobRequestBuilder::default()
     }
@@ -260,27 +292,32 @@ pub struct FirecrestJobRequestBuilder {
 }
 impl FirecrestJobRequestBuilder {
     /// Sets `name` (required).
+    #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
     /// Sets `service_settings` (required).
+    #[inline]
     pub fn service_settings(mut self, service_settings: impl Into<String>) -> Self {
         self.service_settings = Some(service_settings.into());
         self
     }
     /// Sets `project` (required).
+    #[inline]
     pub fn project(mut self, project: impl Into<String>) -> Self {
         self.project = Some(project.into());
         self
     }
     /// Sets `file` (required).
+    #[inline]
     pub fn file(mut self, file: FileUpload) -> Self {
         self.file = Some(file);
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<FirecrestJobRequest, runtime::Error> {
         Ok(FirecrestJobRequest {
             name: self
@@ -308,6 +345,7 @@ impl FirecrestJobRequestBuilder {
     }
 }
 impl runtime::MultipartBody for FirecrestJobRequest {
+    #[inline]
     fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         {
@@ -369,6 +407,7 @@ impl runtime::MultipartBody for FirecrestJobRequest {
         }
         Ok(parts)
     }
+    #[inline]
     fn has_files(&self) -> bool {
         true
     }

@@ -25,6 +25,7 @@ pub struct StatsTableGrowthResponse {
 }
 impl StatsTableGrowthResponse {
     /// `detail` when present and valid.
+    #[inline]
     pub fn detail(&self) -> Option<&str> {
         self.detail.as_str()
     }
@@ -60,24 +61,29 @@ pub struct StatsTableGrowthRetrieveResponse {
 }
 impl StatsTableGrowthRetrieveResponse {
     /// `date` when present and valid.
+    #[inline]
     pub fn date(&self) -> Option<Date> {
         self.date.copied()
     }
     /// `weekly_threshold_percent` when present and valid.
+    #[inline]
     pub fn weekly_threshold_percent(&self) -> Option<i64> {
         self.weekly_threshold_percent.copied()
     }
     /// `monthly_threshold_percent` when present and valid.
+    #[inline]
     pub fn monthly_threshold_percent(&self) -> Option<i64> {
         self.monthly_threshold_percent.copied()
     }
     /// `tables` when present and valid.
+    #[inline]
     pub fn tables(
         &self,
     ) -> Option<&[Lenient<models::StatsTableGrowthRetrieveResponseTable>]> {
         self.tables.as_slice()
     }
     /// `alerts` when present and valid.
+    #[inline]
     pub fn alerts(
         &self,
     ) -> Option<&[Lenient<models::StatsTableGrowthRetrieveResponseAlert>]> {
@@ -114,18 +120,22 @@ pub struct StatsTableGrowthRetrieveResponseAlert {
 }
 impl StatsTableGrowthRetrieveResponseAlert {
     /// `table_name` when present and valid.
+    #[inline]
     pub fn table_name(&self) -> Option<&str> {
         self.table_name.as_str()
     }
     /// `period` when present and valid.
+    #[inline]
     pub fn period(&self) -> Option<&serde_json::Value> {
         self.period.get()
     }
     /// `growth_percent` when present and valid.
+    #[inline]
     pub fn growth_percent(&self) -> Option<&Decimal> {
         self.growth_percent.get()
     }
     /// `threshold` when present and valid.
+    #[inline]
     pub fn threshold(&self) -> Option<i64> {
         self.threshold.copied()
     }
@@ -191,50 +201,62 @@ pub struct StatsTableGrowthRetrieveResponseTable {
 }
 impl StatsTableGrowthRetrieveResponseTable {
     /// `table_name` when present and valid.
+    #[inline]
     pub fn table_name(&self) -> Option<&str> {
         self.table_name.as_str()
     }
     /// `current_total_size` when present and valid.
+    #[inline]
     pub fn current_total_size(&self) -> Option<i64> {
         self.current_total_size.copied()
     }
     /// `current_data_size` when present and valid.
+    #[inline]
     pub fn current_data_size(&self) -> Option<i64> {
         self.current_data_size.copied()
     }
     /// `current_row_estimate` when present and valid.
+    #[inline]
     pub fn current_row_estimate(&self) -> Option<i64> {
         self.current_row_estimate.copied()
     }
     /// `week_ago_total_size` when present and valid.
+    #[inline]
     pub fn week_ago_total_size(&self) -> Option<i64> {
         self.week_ago_total_size.copied()
     }
     /// `week_ago_row_estimate` when present and valid.
+    #[inline]
     pub fn week_ago_row_estimate(&self) -> Option<i64> {
         self.week_ago_row_estimate.copied()
     }
     /// `month_ago_total_size` when present and valid.
+    #[inline]
     pub fn month_ago_total_size(&self) -> Option<i64> {
         self.month_ago_total_size.copied()
     }
     /// `month_ago_row_estimate` when present and valid.
+    #[inline]
     pub fn month_ago_row_estimate(&self) -> Option<i64> {
         self.month_ago_row_estimate.copied()
     }
     /// `weekly_growth_percent` when present and valid.
+    #[inline]
     pub fn weekly_growth_percent(&self) -> Option<&Decimal> {
         self.weekly_growth_percent.get()
     }
     /// `monthly_growth_percent` when present and valid.
+    #[inline]
     pub fn monthly_growth_percent(&self) -> Option<&Decimal> {
         self.monthly_growth_percent.get()
     }
     /// `weekly_row_growth_percent` when present and valid.
+    #[inline]
     pub fn weekly_row_growth_percent(&self) -> Option<&Decimal> {
         self.weekly_row_growth_percent.get()
     }
     /// `monthly_row_growth_percent` when present and valid.
+    #[inline]
     pub fn monthly_row_growth_percent(&self) -> Option<&Decimal> {
         self.monthly_row_growth_percent.get()
     }

@@ -45,6 +45,7 @@ pub struct AtlassianCredentialsRequest {
 }
 impl AtlassianCredentialsRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(api_url: impl Into<String>, auth_method: serde_json::Value) -> Self {
         Self {
             api_url: api_url.into(),
@@ -148,6 +149,7 @@ pub struct AtlassianSettingsPreviewRequest {
 }
 impl AtlassianSettingsPreviewRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> AtlassianSettingsPreviewRequestBuilder {
         AtlassianSettingsPreviewRequestBuilder::default()
     }
@@ -161,11 +163,13 @@ pub struct AtlassianSettingsPreviewRequestBuilder {
 }
 impl AtlassianSettingsPreviewRequestBuilder {
     /// Sets `api_url` (required).
+    #[inline]
     pub fn api_url(mut self, api_url: impl Into<String>) -> Self {
         self.api_url = Some(api_url.into());
         self
     }
     /// Sets `auth_method` (required).
+    #[inline]
     pub fn auth_method(
         mut self,
         auth_method: models::AtlassianSettingsPreviewRequestAuthMethodEnum,
@@ -174,12 +178,14 @@ impl AtlassianSettingsPreviewRequestBuilder {
         self
     }
     /// Sets `project_id` (required).
+    #[inline]
     pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
         self.project_id = Some(project_id.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<AtlassianSettingsPreviewRequest, runtime::Error> {
         Ok(AtlassianSettingsPreviewRequest {
             api_url: self
@@ -242,6 +248,7 @@ pub enum AtlassianSettingsPreviewRequestAuthMethodEnum {
 }
 impl AtlassianSettingsPreviewRequestAuthMethodEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ApiToken => "api_token",
@@ -252,6 +259,7 @@ impl AtlassianSettingsPreviewRequestAuthMethodEnum {
     }
 }
 impl From<&str> for AtlassianSettingsPreviewRequestAuthMethodEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "api_token" => Self::ApiToken,
@@ -263,21 +271,25 @@ impl From<&str> for AtlassianSettingsPreviewRequestAuthMethodEnum {
 }
 impl std::str::FromStr for AtlassianSettingsPreviewRequestAuthMethodEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 impl std::fmt::Display for AtlassianSettingsPreviewRequestAuthMethodEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl serde::Serialize for AtlassianSettingsPreviewRequestAuthMethodEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> serde::Deserialize<'de> for AtlassianSettingsPreviewRequestAuthMethodEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -289,16 +301,19 @@ impl<'de> serde::Deserialize<'de> for AtlassianSettingsPreviewRequestAuthMethodE
     }
 }
 impl runtime::FromJson for AtlassianSettingsPreviewRequestAuthMethodEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
 impl runtime::QueryValue for AtlassianSettingsPreviewRequestAuthMethodEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl runtime::Inspect for AtlassianSettingsPreviewRequestAuthMethodEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -398,6 +413,7 @@ pub struct AtlassianSettingsSaveRequest {
 }
 impl AtlassianSettingsSaveRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> AtlassianSettingsSaveRequestBuilder {
         AtlassianSettingsSaveRequestBuilder::default()
     }
@@ -412,11 +428,13 @@ pub struct AtlassianSettingsSaveRequestBuilder {
 }
 impl AtlassianSettingsSaveRequestBuilder {
     /// Sets `api_url` (required).
+    #[inline]
     pub fn api_url(mut self, api_url: impl Into<String>) -> Self {
         self.api_url = Some(api_url.into());
         self
     }
     /// Sets `auth_method` (required).
+    #[inline]
     pub fn auth_method(
         mut self,
         auth_method: models::AtlassianSettingsPreviewRequestAuthMethodEnum,
@@ -425,17 +443,20 @@ impl AtlassianSettingsSaveRequestBuilder {
         self
     }
     /// Sets `project_id` (required).
+    #[inline]
     pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
         self.project_id = Some(project_id.into());
         self
     }
     /// Sets `confirm_save` (required).
+    #[inline]
     pub fn confirm_save(mut self, confirm_save: bool) -> Self {
         self.confirm_save = Some(confirm_save);
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<AtlassianSettingsSaveRequest, runtime::Error> {
         Ok(AtlassianSettingsSaveRequest {
             api_url: self
@@ -507,22 +528,27 @@ pub struct DiscoverCustomFieldsRequest {
 }
 impl DiscoverCustomFieldsRequest {
     /// `id` when present and valid.
+    #[inline]
     pub fn id(&self) -> Option<&str> {
         self.id.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `clause_names` when present and valid.
+    #[inline]
     pub fn clause_names(&self) -> Option<&[Lenient<String>]> {
         self.clause_names.as_slice()
     }
     /// `field_type` when present and valid.
+    #[inline]
     pub fn field_type(&self) -> Option<&str> {
         self.field_type.as_str()
     }
     /// `required` when present and valid.
+    #[inline]
     pub fn required(&self) -> Option<bool> {
         self.required.copied()
     }
@@ -576,6 +602,7 @@ pub struct DiscoverCustomFieldsRequestRequest {
 }
 impl DiscoverCustomFieldsRequestRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(api_url: impl Into<String>, auth_method: serde_json::Value) -> Self {
         Self {
             api_url: api_url.into(),
@@ -608,18 +635,22 @@ pub struct DiscoverPrioritiesRequest {
 }
 impl DiscoverPrioritiesRequest {
     /// `id` when present and valid.
+    #[inline]
     pub fn id(&self) -> Option<&str> {
         self.id.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `icon_url` when present and valid.
+    #[inline]
     pub fn icon_url(&self) -> Option<&str> {
         self.icon_url.as_str()
     }
@@ -646,18 +677,22 @@ pub struct DiscoverProjectsRequest {
 }
 impl DiscoverProjectsRequest {
     /// `id` when present and valid.
+    #[inline]
     pub fn id(&self) -> Option<&str> {
         self.id.as_str()
     }
     /// `key` when present and valid.
+    #[inline]
     pub fn key(&self) -> Option<&str> {
         self.key.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
@@ -684,18 +719,22 @@ pub struct DiscoverRequestTypesRequest {
 }
 impl DiscoverRequestTypesRequest {
     /// `id` when present and valid.
+    #[inline]
     pub fn id(&self) -> Option<&str> {
         self.id.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `issue_type_id` when present and valid.
+    #[inline]
     pub fn issue_type_id(&self) -> Option<&str> {
         self.issue_type_id.as_str()
     }
@@ -744,6 +783,7 @@ pub struct DiscoverRequestTypesRequestRequest {
 }
 impl DiscoverRequestTypesRequestRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> DiscoverRequestTypesRequestRequestBuilder {
         DiscoverRequestTypesRequestRequestBuilder::default()
     }
@@ -757,22 +797,26 @@ pub struct DiscoverRequestTypesRequestRequestBuilder {
 }
 impl DiscoverRequestTypesRequestRequestBuilder {
     /// Sets `api_url` (required).
+    #[inline]
     pub fn api_url(mut self, api_url: impl Into<String>) -> Self {
         self.api_url = Some(api_url.into());
         self
     }
     /// Sets `auth_method` (required).
+    #[inline]
     pub fn auth_method(mut self, auth_method: serde_json::Value) -> Self {
         self.auth_method = Some(auth_method);
         self
     }
     /// Sets `project_id` (required).
+    #[inline]
     pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
         self.project_id = Some(project_id.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<DiscoverRequestTypesRequestRequest, runtime::Error> {
         Ok(DiscoverRequestTypesRequestRequest {
             api_url: self

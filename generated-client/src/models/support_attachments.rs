@@ -39,46 +39,57 @@ pub struct Attachment {
 }
 impl Attachment {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `issue` when present and valid.
+    #[inline]
     pub fn issue(&self) -> Option<&str> {
         self.issue.as_str()
     }
     /// `issue_key` when present and valid.
+    #[inline]
     pub fn issue_key(&self) -> Option<&str> {
         self.issue_key.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `file` when present and valid.
+    #[inline]
     pub fn file(&self) -> Option<&str> {
         self.file.as_str()
     }
     /// `mime_type` when present and valid.
+    #[inline]
     pub fn mime_type(&self) -> Option<&str> {
         self.mime_type.as_str()
     }
     /// `file_size` when present and valid.
+    #[inline]
     pub fn file_size(&self) -> Option<i64> {
         self.file_size.copied()
     }
     /// `file_name` when present and valid.
+    #[inline]
     pub fn file_name(&self) -> Option<&str> {
         self.file_name.as_str()
     }
     /// `backend_id` when present and valid.
+    #[inline]
     pub fn backend_id(&self) -> Option<&str> {
         self.backend_id.as_str()
     }
     /// `destroy_is_available` when present and valid.
+    #[inline]
     pub fn destroy_is_available(&self) -> Option<bool> {
         self.destroy_is_available.copied()
     }
@@ -103,6 +114,7 @@ pub struct AttachmentRequest {
 }
 impl AttachmentRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(issue: impl Into<String>, file: FileUpload) -> Self {
         Self {
             issue: issue.into(),
@@ -112,6 +124,7 @@ impl AttachmentRequest {
     }
 }
 impl runtime::MultipartBody for AttachmentRequest {
+    #[inline]
     fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         {
@@ -127,6 +140,7 @@ impl runtime::MultipartBody for AttachmentRequest {
         }
         Ok(parts)
     }
+    #[inline]
     fn has_files(&self) -> bool {
         true
     }

@@ -25,18 +25,22 @@ pub struct CreateFeedback {
 }
 impl CreateFeedback {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `issue` when present and valid.
+    #[inline]
     pub fn issue(&self) -> Option<&str> {
         self.issue.as_str()
     }
     /// `comment` when present and valid.
+    #[inline]
     pub fn comment(&self) -> Option<&str> {
         self.comment.as_str()
     }
     /// `evaluation` when present and valid.
+    #[inline]
     pub fn evaluation(&self) -> Option<i64> {
         self.evaluation.copied()
     }
@@ -62,6 +66,7 @@ pub struct CreateFeedbackRequest {
 }
 impl CreateFeedbackRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(evaluation: i64, token: impl Into<String>) -> Self {
         Self {
             comment: Nullable::Absent,
@@ -99,42 +104,52 @@ pub struct SupportFeedback {
 }
 impl SupportFeedback {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&serde_json::Value> {
         self.state.get()
     }
     /// `evaluation` when present and valid.
+    #[inline]
     pub fn evaluation(&self) -> Option<i64> {
         self.evaluation.copied()
     }
     /// `comment` when present and valid.
+    #[inline]
     pub fn comment(&self) -> Option<&str> {
         self.comment.as_str()
     }
     /// `issue_uuid` when present and valid.
+    #[inline]
     pub fn issue_uuid(&self) -> Option<Uuid> {
         self.issue_uuid.copied()
     }
     /// `user_full_name` when present and valid.
+    #[inline]
     pub fn user_full_name(&self) -> Option<&str> {
         self.user_full_name.as_str()
     }
     /// `issue_key` when present and valid.
+    #[inline]
     pub fn issue_key(&self) -> Option<&str> {
         self.issue_key.as_str()
     }
     /// `issue_summary` when present and valid.
+    #[inline]
     pub fn issue_summary(&self) -> Option<&str> {
         self.issue_summary.as_str()
     }

@@ -29,22 +29,27 @@ pub struct IssueStatus {
 }
 impl IssueStatus {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `type` when present and valid.
+    #[inline]
     pub fn type_(&self) -> Option<&serde_json::Value> {
         self.type_.get()
     }
     /// `type_display` when present and valid.
+    #[inline]
     pub fn type_display(&self) -> Option<&str> {
         self.type_display.as_str()
     }
@@ -67,10 +72,12 @@ pub struct IssueStatusCreate {
 }
 impl IssueStatusCreate {
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `type` when present and valid.
+    #[inline]
     pub fn type_(&self) -> Option<&serde_json::Value> {
         self.type_.get()
     }
@@ -95,6 +102,7 @@ pub struct IssueStatusCreateRequest {
 }
 impl IssueStatusCreateRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),

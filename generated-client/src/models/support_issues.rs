@@ -119,182 +119,227 @@ pub struct Issue {
 }
 impl Issue {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `type` when present and valid.
+    #[inline]
     pub fn type_(&self) -> Option<&str> {
         self.type_.as_str()
     }
     /// `key` when present and valid.
+    #[inline]
     pub fn key(&self) -> Option<&str> {
         self.key.as_str()
     }
     /// `backend_id` when present and valid.
+    #[inline]
     pub fn backend_id(&self) -> Option<&str> {
         self.backend_id.as_str()
     }
     /// `backend_name` when present and valid.
+    #[inline]
     pub fn backend_name(&self) -> Option<&str> {
         self.backend_name.as_str()
     }
     /// `remote_id` when present and valid.
+    #[inline]
     pub fn remote_id(&self) -> Option<&str> {
         self.remote_id.as_str()
     }
     /// `link` when present and valid.
+    #[inline]
     pub fn link(&self) -> Option<&str> {
         self.link.as_str()
     }
     /// `summary` when present and valid.
+    #[inline]
     pub fn summary(&self) -> Option<&str> {
         self.summary.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `status` when present and valid.
+    #[inline]
     pub fn status(&self) -> Option<&str> {
         self.status.as_str()
     }
     /// `resolution` when present and valid.
+    #[inline]
     pub fn resolution(&self) -> Option<&str> {
         self.resolution.as_str()
     }
     /// `priority` when present and valid.
+    #[inline]
     pub fn priority(&self) -> Option<&str> {
         self.priority.as_str()
     }
     /// `caller` when present and valid.
+    #[inline]
     pub fn caller(&self) -> Option<&str> {
         self.caller.as_str()
     }
     /// `caller_uuid` when present and valid.
+    #[inline]
     pub fn caller_uuid(&self) -> Option<Uuid> {
         self.caller_uuid.copied()
     }
     /// `caller_full_name` when present and valid.
+    #[inline]
     pub fn caller_full_name(&self) -> Option<&str> {
         self.caller_full_name.as_str()
     }
     /// `reporter` when present and valid.
+    #[inline]
     pub fn reporter(&self) -> Option<&str> {
         self.reporter.as_str()
     }
     /// `reporter_uuid` when present and valid.
+    #[inline]
     pub fn reporter_uuid(&self) -> Option<Uuid> {
         self.reporter_uuid.copied()
     }
     /// `reporter_name` when present and valid.
+    #[inline]
     pub fn reporter_name(&self) -> Option<&str> {
         self.reporter_name.as_str()
     }
     /// `assignee` when present and valid.
+    #[inline]
     pub fn assignee(&self) -> Option<&str> {
         self.assignee.as_str()
     }
     /// `assignee_uuid` when present and valid.
+    #[inline]
     pub fn assignee_uuid(&self) -> Option<Uuid> {
         self.assignee_uuid.copied()
     }
     /// `assignee_name` when present and valid.
+    #[inline]
     pub fn assignee_name(&self) -> Option<&str> {
         self.assignee_name.as_str()
     }
     /// `customer` when present and valid.
+    #[inline]
     pub fn customer(&self) -> Option<&str> {
         self.customer.as_str()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `project` when present and valid.
+    #[inline]
     pub fn project(&self) -> Option<&str> {
         self.project.as_str()
     }
     /// `project_uuid` when present and valid.
+    #[inline]
     pub fn project_uuid(&self) -> Option<Uuid> {
         self.project_uuid.copied()
     }
     /// `project_name` when present and valid.
+    #[inline]
     pub fn project_name(&self) -> Option<&str> {
         self.project_name.as_str()
     }
     /// `resource` when present and valid.
+    #[inline]
     pub fn resource(&self) -> Option<&str> {
         self.resource.as_str()
     }
     /// `resource_type` when present and valid.
+    #[inline]
     pub fn resource_type(&self) -> Option<&str> {
         self.resource_type.as_str()
     }
     /// `resource_name` when present and valid.
+    #[inline]
     pub fn resource_name(&self) -> Option<&str> {
         self.resource_name.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `template` when present and valid.
+    #[inline]
     pub fn template(&self) -> Option<&str> {
         self.template.as_str()
     }
     /// `feedback` when present and valid.
+    #[inline]
     pub fn feedback(&self) -> Option<&serde_json::Value> {
         self.feedback.get()
     }
     /// `resolved` when present and valid.
+    #[inline]
     pub fn resolved(&self) -> Option<bool> {
         self.resolved.copied()
     }
     /// `update_is_available` when present and valid.
+    #[inline]
     pub fn update_is_available(&self) -> Option<bool> {
         self.update_is_available.copied()
     }
     /// `destroy_is_available` when present and valid.
+    #[inline]
     pub fn destroy_is_available(&self) -> Option<bool> {
         self.destroy_is_available.copied()
     }
     /// `add_comment_is_available` when present and valid.
+    #[inline]
     pub fn add_comment_is_available(&self) -> Option<bool> {
         self.add_comment_is_available.copied()
     }
     /// `add_attachment_is_available` when present and valid.
+    #[inline]
     pub fn add_attachment_is_available(&self) -> Option<bool> {
         self.add_attachment_is_available.copied()
     }
     /// `processing_log` when present and valid.
+    #[inline]
     pub fn processing_log(&self) -> Option<&serde_json::Value> {
         self.processing_log.get()
     }
     /// `order_uuid` when present and valid.
+    #[inline]
     pub fn order_uuid(&self) -> Option<&str> {
         self.order_uuid.as_str()
     }
     /// `order_project_uuid` when present and valid.
+    #[inline]
     pub fn order_project_uuid(&self) -> Option<&str> {
         self.order_project_uuid.as_str()
     }
     /// `order_customer_uuid` when present and valid.
+    #[inline]
     pub fn order_customer_uuid(&self) -> Option<&str> {
         self.order_customer_uuid.as_str()
     }
     /// `order_resource_name` when present and valid.
+    #[inline]
     pub fn order_resource_name(&self) -> Option<&str> {
         self.order_resource_name.as_str()
     }
@@ -366,6 +411,7 @@ pub struct IssueRequest {
 }
 impl IssueRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> IssueRequestBuilder {
         IssueRequestBuilder::default()
     }
@@ -378,17 +424,20 @@ pub struct IssueRequestBuilder {
 }
 impl IssueRequestBuilder {
     /// Sets `type` (required).
+    #[inline]
     pub fn type_(mut self, type_: impl Into<String>) -> Self {
         self.type_ = Some(type_.into());
         self
     }
     /// Sets `summary` (required).
+    #[inline]
     pub fn summary(mut self, summary: impl Into<String>) -> Self {
         self.summary = Some(summary.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<IssueRequest, runtime::Error> {
         Ok(IssueRequest {
             type_: self

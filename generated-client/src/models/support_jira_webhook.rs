@@ -27,22 +27,27 @@ pub struct WebHookReceiver {
 }
 impl WebHookReceiver {
     /// `webhookEvent` when present and valid.
+    #[inline]
     pub fn webhook_event(&self) -> Option<&str> {
         self.webhook_event.as_str()
     }
     /// `issue` when present and valid.
+    #[inline]
     pub fn issue(&self) -> Option<&models::WebHookReceiverIssue> {
         self.issue.get()
     }
     /// `comment` when present and valid.
+    #[inline]
     pub fn comment(&self) -> Option<&models::WebHookReceiverComment> {
         self.comment.get()
     }
     /// `changelog` when present and valid.
+    #[inline]
     pub fn changelog(&self) -> Option<&models::WebHookReceiverChangelog> {
         self.changelog.get()
     }
     /// `issue_event_type_name` when present and valid.
+    #[inline]
     pub fn issue_event_type_name(&self) -> Option<&str> {
         self.issue_event_type_name.as_str()
     }
@@ -64,6 +69,7 @@ pub struct WebHookReceiverChangelog {
 }
 impl WebHookReceiverChangelog {
     /// `items` when present and valid.
+    #[inline]
     pub fn items(&self) -> Option<&[Lenient<serde_json::Value>]> {
         self.items.as_slice()
     }
@@ -83,6 +89,7 @@ pub struct WebHookReceiverComment {
 }
 impl WebHookReceiverComment {
     /// `id` when present and valid.
+    #[inline]
     pub fn id(&self) -> Option<&str> {
         self.id.as_str()
     }
@@ -104,10 +111,12 @@ pub struct WebHookReceiverIssue {
 }
 impl WebHookReceiverIssue {
     /// `key` when present and valid.
+    #[inline]
     pub fn key(&self) -> Option<&str> {
         self.key.as_str()
     }
     /// `fields` when present and valid.
+    #[inline]
     pub fn fields(&self) -> Option<&models::WebHookReceiverIssueFields> {
         self.fields.get()
     }
@@ -127,10 +136,12 @@ pub struct WebHookReceiverIssueFields {
 }
 impl WebHookReceiverIssueFields {
     /// `project` when present and valid.
+    #[inline]
     pub fn project(&self) -> Option<&models::WebHookReceiverIssueFieldsProject> {
         self.project.get()
     }
     /// `comment` when present and valid.
+    #[inline]
     pub fn comment(&self) -> Option<&serde_json::Value> {
         self.comment.get()
     }
@@ -159,14 +170,17 @@ pub struct WebHookReceiverIssueFieldsProject {
 }
 impl WebHookReceiverIssueFieldsProject {
     /// `id` when present and valid.
+    #[inline]
     pub fn id(&self) -> Option<&str> {
         self.id.as_str()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `key` when present and valid.
+    #[inline]
     pub fn key(&self) -> Option<&str> {
         self.key.as_str()
     }
@@ -199,6 +213,7 @@ pub struct WebHookReceiverRequest {
 }
 impl WebHookReceiverRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(
         webhook_event: impl Into<String>,
         issue: models::WebHookReceiverRequestIssue,
@@ -227,6 +242,7 @@ pub struct WebHookReceiverRequestChangelog {
 }
 impl WebHookReceiverRequestChangelog {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(items: Vec<serde_json::Value>) -> Self {
         Self {
             items,
@@ -248,6 +264,7 @@ pub struct WebHookReceiverRequestComment {
 }
 impl WebHookReceiverRequestComment {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             id: id.into(),
@@ -271,6 +288,7 @@ pub struct WebHookReceiverRequestIssue {
 }
 impl WebHookReceiverRequestIssue {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(
         key: impl Into<String>,
         fields: models::WebHookReceiverRequestIssueFields,
@@ -297,6 +315,7 @@ pub struct WebHookReceiverRequestIssueFields {
 }
 impl WebHookReceiverRequestIssueFields {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(project: models::WebHookReceiverRequestIssueFieldsProject) -> Self {
         Self {
             project,
@@ -327,6 +346,7 @@ pub struct WebHookReceiverRequestIssueFieldsProject {
 }
 impl WebHookReceiverRequestIssueFieldsProject {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> WebHookReceiverRequestIssueFieldsProjectBuilder {
         WebHookReceiverRequestIssueFieldsProjectBuilder::default()
     }
@@ -340,22 +360,26 @@ pub struct WebHookReceiverRequestIssueFieldsProjectBuilder {
 }
 impl WebHookReceiverRequestIssueFieldsProjectBuilder {
     /// Sets `id` (required).
+    #[inline]
     pub fn id(mut self, id: impl Into<String>) -> Self {
         self.id = Some(id.into());
         self
     }
     /// Sets `name` (required).
+    #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
     /// Sets `key` (required).
+    #[inline]
     pub fn key(mut self, key: impl Into<String>) -> Self {
         self.key = Some(key.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(
         self,
     ) -> Result<WebHookReceiverRequestIssueFieldsProject, runtime::Error> {

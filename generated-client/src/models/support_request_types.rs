@@ -29,22 +29,27 @@ pub struct SupportRequestType {
 }
 impl SupportRequestType {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `issue_type_name` when present and valid.
+    #[inline]
     pub fn issue_type_name(&self) -> Option<&str> {
         self.issue_type_name.as_str()
     }
     /// `order` when present and valid.
+    #[inline]
     pub fn order(&self) -> Option<i64> {
         self.order.copied()
     }

@@ -67,38 +67,47 @@ pub struct RequestTypeAdmin {
 }
 impl RequestTypeAdmin {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `issue_type_name` when present and valid.
+    #[inline]
     pub fn issue_type_name(&self) -> Option<&str> {
         self.issue_type_name.as_str()
     }
     /// `backend_id` when present and valid.
+    #[inline]
     pub fn backend_id(&self) -> Option<i64> {
         self.backend_id.copied()
     }
     /// `backend_name` when present and valid.
+    #[inline]
     pub fn backend_name(&self) -> Option<&str> {
         self.backend_name.as_str()
     }
     /// `is_active` when present and valid.
+    #[inline]
     pub fn is_active(&self) -> Option<bool> {
         self.is_active.copied()
     }
     /// `order` when present and valid.
+    #[inline]
     pub fn order(&self) -> Option<i64> {
         self.order.copied()
     }
     /// `is_synced` when present and valid.
+    #[inline]
     pub fn is_synced(&self) -> Option<bool> {
         self.is_synced.copied()
     }
@@ -133,6 +142,7 @@ pub struct RequestTypeAdminRequest {
 }
 impl RequestTypeAdminRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> RequestTypeAdminRequestBuilder {
         RequestTypeAdminRequestBuilder::default()
     }
@@ -145,17 +155,20 @@ pub struct RequestTypeAdminRequestBuilder {
 }
 impl RequestTypeAdminRequestBuilder {
     /// Sets `name` (required).
+    #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
     /// Sets `issue_type_name` (required).
+    #[inline]
     pub fn issue_type_name(mut self, issue_type_name: impl Into<String>) -> Self {
         self.issue_type_name = Some(issue_type_name.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<RequestTypeAdminRequest, runtime::Error> {
         Ok(RequestTypeAdminRequest {
             name: self
@@ -188,6 +201,7 @@ pub struct RequestTypeReorderRequest {
 }
 impl RequestTypeReorderRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(items: Vec<models::RequestTypeReorderRequestItem>) -> Self {
         Self {
             items,
@@ -209,6 +223,7 @@ pub struct RequestTypeReorderRequestItem {
 }
 impl RequestTypeReorderRequestItem {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(uuid: Uuid, order: i64) -> Self {
         Self {
             uuid,

@@ -19,6 +19,7 @@ pub struct SmaxWebHookReceiver {
 }
 impl SmaxWebHookReceiver {
     /// `id` when present and valid.
+    #[inline]
     pub fn id(&self) -> Option<&str> {
         self.id.as_str()
     }
@@ -38,6 +39,7 @@ pub struct SmaxWebHookReceiverRequest {
 }
 impl SmaxWebHookReceiverRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             id: id.into(),

@@ -23,14 +23,17 @@ pub struct SupportStatisticsRetrieveResponse {
 }
 impl SupportStatisticsRetrieveResponse {
     /// `open_issues_count` when present and valid.
+    #[inline]
     pub fn open_issues_count(&self) -> Option<i64> {
         self.open_issues_count.copied()
     }
     /// `closed_this_month_count` when present and valid.
+    #[inline]
     pub fn closed_this_month_count(&self) -> Option<i64> {
         self.closed_this_month_count.copied()
     }
     /// `recent_broadcasts_count` when present and valid.
+    #[inline]
     pub fn recent_broadcasts_count(&self) -> Option<i64> {
         self.recent_broadcasts_count.copied()
     }

@@ -23,6 +23,7 @@ pub struct CreateAttachmentsRequest {
 }
 impl CreateAttachmentsRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(attachments: Vec<FileUpload>) -> Self {
         Self {
             attachments,
@@ -31,6 +32,7 @@ impl CreateAttachmentsRequest {
     }
 }
 impl runtime::MultipartBody for CreateAttachmentsRequest {
+    #[inline]
     fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         {
@@ -48,6 +50,7 @@ impl runtime::MultipartBody for CreateAttachmentsRequest {
         }
         Ok(parts)
     }
+    #[inline]
     fn has_files(&self) -> bool {
         !self.attachments.is_empty()
     }
@@ -64,6 +67,7 @@ pub struct DeleteAttachmentsRequest {
 }
 impl DeleteAttachmentsRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(attachment_ids: Vec<Uuid>) -> Self {
         Self {
             attachment_ids,
@@ -108,26 +112,32 @@ pub struct Template {
 }
 impl Template {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `issue_type` when present and valid.
+    #[inline]
     pub fn issue_type(&self) -> Option<&str> {
         self.issue_type.as_str()
     }
     /// `attachments` when present and valid.
+    #[inline]
     pub fn attachments(&self) -> Option<&[Lenient<models::TemplateAttachment>]> {
         self.attachments.as_slice()
     }
@@ -156,26 +166,32 @@ pub struct TemplateAttachment {
 }
 impl TemplateAttachment {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `file` when present and valid.
+    #[inline]
     pub fn file(&self) -> Option<&str> {
         self.file.as_str()
     }
     /// `mime_type` when present and valid.
+    #[inline]
     pub fn mime_type(&self) -> Option<&str> {
         self.mime_type.as_str()
     }
     /// `file_size` when present and valid.
+    #[inline]
     pub fn file_size(&self) -> Option<i64> {
         self.file_size.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
@@ -201,6 +217,7 @@ pub struct TemplateRequest {
 }
 impl TemplateRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> TemplateRequestBuilder {
         TemplateRequestBuilder::default()
     }
@@ -213,17 +230,20 @@ pub struct TemplateRequestBuilder {
 }
 impl TemplateRequestBuilder {
     /// Sets `name` (required).
+    #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
     /// Sets `description` (required).
+    #[inline]
     pub fn description(mut self, description: impl Into<String>) -> Self {
         self.description = Some(description.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<TemplateRequest, runtime::Error> {
         Ok(TemplateRequest {
             name: self

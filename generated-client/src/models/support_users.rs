@@ -29,26 +29,32 @@ pub struct SupportUser {
 }
 impl SupportUser {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `backend_id` when present and valid.
+    #[inline]
     pub fn backend_id(&self) -> Option<&str> {
         self.backend_id.as_str()
     }
     /// `user` when present and valid.
+    #[inline]
     pub fn user(&self) -> Option<&str> {
         self.user.as_str()
     }
     /// `backend_name` when present and valid.
+    #[inline]
     pub fn backend_name(&self) -> Option<&str> {
         self.backend_name.as_str()
     }

@@ -37,38 +37,47 @@ pub struct SystemLog {
 }
 impl SystemLog {
     /// `id` when present and valid.
+    #[inline]
     pub fn id(&self) -> Option<i64> {
         self.id.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `source` when present and valid.
+    #[inline]
     pub fn source(&self) -> Option<&models::SystemLogSourceEnum> {
         self.source.get()
     }
     /// `instance` when present and valid.
+    #[inline]
     pub fn instance(&self) -> Option<&str> {
         self.instance.as_str()
     }
     /// `level` when present and valid.
+    #[inline]
     pub fn level(&self) -> Option<&str> {
         self.level.as_str()
     }
     /// `level_number` when present and valid.
+    #[inline]
     pub fn level_number(&self) -> Option<i64> {
         self.level_number.copied()
     }
     /// `logger_name` when present and valid.
+    #[inline]
     pub fn logger_name(&self) -> Option<&str> {
         self.logger_name.as_str()
     }
     /// `message` when present and valid.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         self.message.as_str()
     }
     /// `context` when present and valid.
+    #[inline]
     pub fn context(&self) -> Option<&serde_json::Value> {
         self.context.get()
     }
@@ -95,6 +104,7 @@ pub enum SystemLogLevelEnum {
 }
 impl SystemLogLevelEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Critical => "CRITICAL",
@@ -106,6 +116,7 @@ impl SystemLogLevelEnum {
     }
 }
 impl From<&str> for SystemLogLevelEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "CRITICAL" => Self::Critical,
@@ -118,21 +129,25 @@ impl From<&str> for SystemLogLevelEnum {
 }
 impl std::str::FromStr for SystemLogLevelEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 impl std::fmt::Display for SystemLogLevelEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl serde::Serialize for SystemLogLevelEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> serde::Deserialize<'de> for SystemLogLevelEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -144,16 +159,19 @@ impl<'de> serde::Deserialize<'de> for SystemLogLevelEnum {
     }
 }
 impl runtime::FromJson for SystemLogLevelEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
 impl runtime::QueryValue for SystemLogLevelEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl runtime::Inspect for SystemLogLevelEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -175,6 +193,7 @@ pub enum SystemLogSourceEnum {
 }
 impl SystemLogSourceEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Api => "api",
@@ -185,6 +204,7 @@ impl SystemLogSourceEnum {
     }
 }
 impl From<&str> for SystemLogSourceEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "api" => Self::Api,
@@ -196,21 +216,25 @@ impl From<&str> for SystemLogSourceEnum {
 }
 impl std::str::FromStr for SystemLogSourceEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 impl std::fmt::Display for SystemLogSourceEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl serde::Serialize for SystemLogSourceEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> serde::Deserialize<'de> for SystemLogSourceEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -222,16 +246,19 @@ impl<'de> serde::Deserialize<'de> for SystemLogSourceEnum {
     }
 }
 impl runtime::FromJson for SystemLogSourceEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
 impl runtime::QueryValue for SystemLogSourceEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl runtime::Inspect for SystemLogSourceEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -254,18 +281,22 @@ pub struct SystemLogsInstancesListResponse {
 }
 impl SystemLogsInstancesListResponse {
     /// `source` when present and valid.
+    #[inline]
     pub fn source(&self) -> Option<&str> {
         self.source.as_str()
     }
     /// `instance` when present and valid.
+    #[inline]
     pub fn instance(&self) -> Option<&str> {
         self.instance.as_str()
     }
     /// `last_seen` when present and valid.
+    #[inline]
     pub fn last_seen(&self) -> Option<DateTime> {
         self.last_seen.copied()
     }
     /// `count` when present and valid.
+    #[inline]
     pub fn count(&self) -> Option<i64> {
         self.count.copied()
     }
@@ -290,16 +321,19 @@ pub struct SystemLogsStatsRetrieveResponse {
 }
 impl SystemLogsStatsRetrieveResponse {
     /// `instances` when present and valid.
+    #[inline]
     pub fn instances(
         &self,
     ) -> Option<&[Lenient<models::SystemLogsStatsRetrieveResponseInstance>]> {
         self.instances.as_slice()
     }
     /// `total_size_bytes` when present and valid.
+    #[inline]
     pub fn total_size_bytes(&self) -> Option<i64> {
         self.total_size_bytes.copied()
     }
     /// `total_size_mb` when present and valid.
+    #[inline]
     pub fn total_size_mb(&self) -> Option<&Decimal> {
         self.total_size_mb.get()
     }
@@ -323,14 +357,17 @@ pub struct SystemLogsStatsRetrieveResponseInstance {
 }
 impl SystemLogsStatsRetrieveResponseInstance {
     /// `source` when present and valid.
+    #[inline]
     pub fn source(&self) -> Option<&str> {
         self.source.as_str()
     }
     /// `instance` when present and valid.
+    #[inline]
     pub fn instance(&self) -> Option<&str> {
         self.instance.as_str()
     }
     /// `count` when present and valid.
+    #[inline]
     pub fn count(&self) -> Option<i64> {
         self.count.copied()
     }

@@ -29,26 +29,32 @@ pub struct UserActionExecution {
 }
 impl UserActionExecution {
     /// `id` when present and valid.
+    #[inline]
     pub fn id(&self) -> Option<i64> {
         self.id.copied()
     }
     /// `corrective_action_label` when present and valid.
+    #[inline]
     pub fn corrective_action_label(&self) -> Option<&str> {
         self.corrective_action_label.as_str()
     }
     /// `executed_at` when present and valid.
+    #[inline]
     pub fn executed_at(&self) -> Option<DateTime> {
         self.executed_at.copied()
     }
     /// `success` when present and valid.
+    #[inline]
     pub fn success(&self) -> Option<bool> {
         self.success.copied()
     }
     /// `error_message` when present and valid.
+    #[inline]
     pub fn error_message(&self) -> Option<&str> {
         self.error_message.as_str()
     }
     /// `execution_metadata` when present and valid.
+    #[inline]
     pub fn execution_metadata(&self) -> Option<&str> {
         self.execution_metadata.as_str()
     }

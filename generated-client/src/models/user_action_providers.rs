@@ -33,34 +33,42 @@ pub struct UserActionProvider {
 }
 impl UserActionProvider {
     /// `id` when present and valid.
+    #[inline]
     pub fn id(&self) -> Option<i64> {
         self.id.copied()
     }
     /// `app_name` when present and valid.
+    #[inline]
     pub fn app_name(&self) -> Option<&str> {
         self.app_name.as_str()
     }
     /// `provider_class` when present and valid.
+    #[inline]
     pub fn provider_class(&self) -> Option<&str> {
         self.provider_class.as_str()
     }
     /// `action_type` when present and valid.
+    #[inline]
     pub fn action_type(&self) -> Option<&str> {
         self.action_type.as_str()
     }
     /// `is_enabled` when present and valid.
+    #[inline]
     pub fn is_enabled(&self) -> Option<bool> {
         self.is_enabled.copied()
     }
     /// `schedule` when present and valid.
+    #[inline]
     pub fn schedule(&self) -> Option<&str> {
         self.schedule.as_str()
     }
     /// `last_execution` when present and valid.
+    #[inline]
     pub fn last_execution(&self) -> Option<DateTime> {
         self.last_execution.copied()
     }
     /// `last_execution_status` when present and valid.
+    #[inline]
     pub fn last_execution_status(&self) -> Option<&str> {
         self.last_execution_status.as_str()
     }

@@ -25,18 +25,22 @@ pub struct ExecuteAction {
 }
 impl ExecuteAction {
     /// `action` when present and valid.
+    #[inline]
     pub fn action(&self) -> Option<&str> {
         self.action.as_str()
     }
     /// `message` when present and valid.
+    #[inline]
     pub fn message(&self) -> Option<&str> {
         self.message.as_str()
     }
     /// `redirect_url` when present and valid.
+    #[inline]
     pub fn redirect_url(&self) -> Option<&str> {
         self.redirect_url.as_str()
     }
     /// `metadata` when present and valid.
+    #[inline]
     pub fn metadata(&self) -> Option<&serde_json::Value> {
         self.metadata.get()
     }
@@ -59,6 +63,7 @@ pub struct ExecuteActionRequest {
 }
 impl ExecuteActionRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(action_label: impl Into<String>) -> Self {
         Self {
             action_label: action_label.into(),
@@ -80,14 +85,17 @@ pub struct SilenceAction {
 }
 impl SilenceAction {
     /// `status` when present and valid.
+    #[inline]
     pub fn status(&self) -> Option<&str> {
         self.status.as_str()
     }
     /// `count` when present and valid.
+    #[inline]
     pub fn count(&self) -> Option<i64> {
         self.count.copied()
     }
     /// `duration_days` when present and valid.
+    #[inline]
     pub fn duration_days(&self) -> Option<i64> {
         self.duration_days.copied()
     }
@@ -124,6 +132,7 @@ pub enum UrgencyEnum {
 }
 impl UrgencyEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Low => "low",
@@ -134,6 +143,7 @@ impl UrgencyEnum {
     }
 }
 impl From<&str> for UrgencyEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "low" => Self::Low,
@@ -145,21 +155,25 @@ impl From<&str> for UrgencyEnum {
 }
 impl std::str::FromStr for UrgencyEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 impl std::fmt::Display for UrgencyEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl serde::Serialize for UrgencyEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> serde::Deserialize<'de> for UrgencyEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -171,16 +185,19 @@ impl<'de> serde::Deserialize<'de> for UrgencyEnum {
     }
 }
 impl runtime::FromJson for UrgencyEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
 impl runtime::QueryValue for UrgencyEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl runtime::Inspect for UrgencyEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -255,116 +272,144 @@ pub struct UserAction {
 }
 impl UserAction {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `action_type` when present and valid.
+    #[inline]
     pub fn action_type(&self) -> Option<&str> {
         self.action_type.as_str()
     }
     /// `title` when present and valid.
+    #[inline]
     pub fn title(&self) -> Option<&str> {
         self.title.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `urgency` when present and valid.
+    #[inline]
     pub fn urgency(&self) -> Option<&models::UrgencyEnum> {
         self.urgency.get()
     }
     /// `due_date` when present and valid.
+    #[inline]
     pub fn due_date(&self) -> Option<DateTime> {
         self.due_date.copied()
     }
     /// `is_silenced` when present and valid.
+    #[inline]
     pub fn is_silenced(&self) -> Option<bool> {
         self.is_silenced.copied()
     }
     /// `silenced_until` when present and valid.
+    #[inline]
     pub fn silenced_until(&self) -> Option<DateTime> {
         self.silenced_until.copied()
     }
     /// `is_temporarily_silenced` when present and valid.
+    #[inline]
     pub fn is_temporarily_silenced(&self) -> Option<bool> {
         self.is_temporarily_silenced.copied()
     }
     /// `is_effectively_silenced` when present and valid.
+    #[inline]
     pub fn is_effectively_silenced(&self) -> Option<bool> {
         self.is_effectively_silenced.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `related_object_name` when present and valid.
+    #[inline]
     pub fn related_object_name(&self) -> Option<&str> {
         self.related_object_name.as_str()
     }
     /// `related_object_type` when present and valid.
+    #[inline]
     pub fn related_object_type(&self) -> Option<&str> {
         self.related_object_type.as_str()
     }
     /// `corrective_actions` when present and valid.
+    #[inline]
     pub fn corrective_actions(
         &self,
     ) -> Option<&[Lenient<models::UserActionCorrectiveAction>]> {
         self.corrective_actions.as_slice()
     }
     /// `days_until_due` when present and valid.
+    #[inline]
     pub fn days_until_due(&self) -> Option<i64> {
         self.days_until_due.copied()
     }
     /// `route_name` when present and valid.
+    #[inline]
     pub fn route_name(&self) -> Option<&str> {
         self.route_name.as_str()
     }
     /// `route_params` when present and valid.
+    #[inline]
     pub fn route_params(&self) -> Option<&serde_json::Value> {
         self.route_params.get()
     }
     /// `project_name` when present and valid.
+    #[inline]
     pub fn project_name(&self) -> Option<&str> {
         self.project_name.as_str()
     }
     /// `project_uuid` when present and valid.
+    #[inline]
     pub fn project_uuid(&self) -> Option<Uuid> {
         self.project_uuid.copied()
     }
     /// `organization_name` when present and valid.
+    #[inline]
     pub fn organization_name(&self) -> Option<&str> {
         self.organization_name.as_str()
     }
     /// `organization_uuid` when present and valid.
+    #[inline]
     pub fn organization_uuid(&self) -> Option<Uuid> {
         self.organization_uuid.copied()
     }
     /// `offering_name` when present and valid.
+    #[inline]
     pub fn offering_name(&self) -> Option<&str> {
         self.offering_name.as_str()
     }
     /// `offering_uuid` when present and valid.
+    #[inline]
     pub fn offering_uuid(&self) -> Option<Uuid> {
         self.offering_uuid.copied()
     }
     /// `offering_type` when present and valid.
+    #[inline]
     pub fn offering_type(&self) -> Option<&str> {
         self.offering_type.as_str()
     }
     /// `resource_name` when present and valid.
+    #[inline]
     pub fn resource_name(&self) -> Option<&str> {
         self.resource_name.as_str()
     }
     /// `resource_uuid` when present and valid.
+    #[inline]
     pub fn resource_uuid(&self) -> Option<Uuid> {
         self.resource_uuid.copied()
     }
     /// `order_type` when present and valid.
+    #[inline]
     pub fn order_type(&self) -> Option<&str> {
         self.order_type.as_str()
     }
@@ -413,42 +458,52 @@ pub struct UserActionCorrectiveAction {
 }
 impl UserActionCorrectiveAction {
     /// `label` when present and valid.
+    #[inline]
     pub fn label(&self) -> Option<&str> {
         self.label.as_str()
     }
     /// `category` when present and valid.
+    #[inline]
     pub fn category(&self) -> Option<&models::UserActionCorrectiveActionCategoryEnum> {
         self.category.get()
     }
     /// `severity` when present and valid.
+    #[inline]
     pub fn severity(&self) -> Option<&models::UserActionCorrectiveActionSeverityEnum> {
         self.severity.get()
     }
     /// `method` when present and valid.
+    #[inline]
     pub fn method(&self) -> Option<&str> {
         self.method.as_str()
     }
     /// `api_endpoint` when present and valid.
+    #[inline]
     pub fn api_endpoint(&self) -> Option<bool> {
         self.api_endpoint.copied()
     }
     /// `confirmation_required` when present and valid.
+    #[inline]
     pub fn confirmation_required(&self) -> Option<bool> {
         self.confirmation_required.copied()
     }
     /// `permissions_required` when present and valid.
+    #[inline]
     pub fn permissions_required(&self) -> Option<&[Lenient<String>]> {
         self.permissions_required.as_slice()
     }
     /// `metadata` when present and valid.
+    #[inline]
     pub fn metadata(&self) -> Option<&serde_json::Value> {
         self.metadata.get()
     }
     /// `route_name` when present and valid.
+    #[inline]
     pub fn route_name(&self) -> Option<&str> {
         self.route_name.as_str()
     }
     /// `route_params` when present and valid.
+    #[inline]
     pub fn route_params(&self) -> Option<&serde_json::Value> {
         self.route_params.get()
     }
@@ -493,6 +548,7 @@ pub enum UserActionCorrectiveActionCategoryEnum {
 }
 impl UserActionCorrectiveActionCategoryEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::View => "view",
@@ -512,6 +568,7 @@ impl UserActionCorrectiveActionCategoryEnum {
     }
 }
 impl From<&str> for UserActionCorrectiveActionCategoryEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "view" => Self::View,
@@ -532,21 +589,25 @@ impl From<&str> for UserActionCorrectiveActionCategoryEnum {
 }
 impl std::str::FromStr for UserActionCorrectiveActionCategoryEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 impl std::fmt::Display for UserActionCorrectiveActionCategoryEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl serde::Serialize for UserActionCorrectiveActionCategoryEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> serde::Deserialize<'de> for UserActionCorrectiveActionCategoryEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -558,16 +619,19 @@ impl<'de> serde::Deserialize<'de> for UserActionCorrectiveActionCategoryEnum {
     }
 }
 impl runtime::FromJson for UserActionCorrectiveActionCategoryEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
 impl runtime::QueryValue for UserActionCorrectiveActionCategoryEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl runtime::Inspect for UserActionCorrectiveActionCategoryEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -593,6 +657,7 @@ pub enum UserActionCorrectiveActionSeverityEnum {
 }
 impl UserActionCorrectiveActionSeverityEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Safe => "safe",
@@ -605,6 +670,7 @@ impl UserActionCorrectiveActionSeverityEnum {
     }
 }
 impl From<&str> for UserActionCorrectiveActionSeverityEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "safe" => Self::Safe,
@@ -618,21 +684,25 @@ impl From<&str> for UserActionCorrectiveActionSeverityEnum {
 }
 impl std::str::FromStr for UserActionCorrectiveActionSeverityEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 impl std::fmt::Display for UserActionCorrectiveActionSeverityEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl serde::Serialize for UserActionCorrectiveActionSeverityEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> serde::Deserialize<'de> for UserActionCorrectiveActionSeverityEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -644,16 +714,19 @@ impl<'de> serde::Deserialize<'de> for UserActionCorrectiveActionSeverityEnum {
     }
 }
 impl runtime::FromJson for UserActionCorrectiveActionSeverityEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
 impl runtime::QueryValue for UserActionCorrectiveActionSeverityEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl runtime::Inspect for UserActionCorrectiveActionSeverityEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -676,10 +749,12 @@ pub struct UserActionsSilenceResponse {
 }
 impl UserActionsSilenceResponse {
     /// `status` when present and valid.
+    #[inline]
     pub fn status(&self) -> Option<&str> {
         self.status.as_str()
     }
     /// `duration_days` when present and valid.
+    #[inline]
     pub fn duration_days(&self) -> Option<i64> {
         self.duration_days.copied()
     }
@@ -708,18 +783,22 @@ pub struct UserActionsSummaryRetrieveResponse {
 }
 impl UserActionsSummaryRetrieveResponse {
     /// `total` when present and valid.
+    #[inline]
     pub fn total(&self) -> Option<i64> {
         self.total.copied()
     }
     /// `by_urgency` when present and valid.
+    #[inline]
     pub fn by_urgency(&self) -> Option<&serde_json::Value> {
         self.by_urgency.get()
     }
     /// `by_type` when present and valid.
+    #[inline]
     pub fn by_type(&self) -> Option<&serde_json::Value> {
         self.by_type.get()
     }
     /// `overdue` when present and valid.
+    #[inline]
     pub fn overdue(&self) -> Option<i64> {
         self.overdue.copied()
     }

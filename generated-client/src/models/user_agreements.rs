@@ -22,6 +22,7 @@ pub enum AgreementTypeEnum {
 }
 impl AgreementTypeEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Tos => "TOS",
@@ -31,6 +32,7 @@ impl AgreementTypeEnum {
     }
 }
 impl From<&str> for AgreementTypeEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "TOS" => Self::Tos,
@@ -41,21 +43,25 @@ impl From<&str> for AgreementTypeEnum {
 }
 impl std::str::FromStr for AgreementTypeEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 impl std::fmt::Display for AgreementTypeEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl serde::Serialize for AgreementTypeEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> serde::Deserialize<'de> for AgreementTypeEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -67,16 +73,19 @@ impl<'de> serde::Deserialize<'de> for AgreementTypeEnum {
     }
 }
 impl runtime::FromJson for AgreementTypeEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
 impl runtime::QueryValue for AgreementTypeEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl runtime::Inspect for AgreementTypeEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -126,30 +135,37 @@ pub struct UserAgreement {
 }
 impl UserAgreement {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `content` when present and valid.
+    #[inline]
     pub fn content(&self) -> Option<&str> {
         self.content.as_str()
     }
     /// `agreement_type` when present and valid.
+    #[inline]
     pub fn agreement_type(&self) -> Option<&models::AgreementTypeEnum> {
         self.agreement_type.get()
     }
     /// `language` when present and valid.
+    #[inline]
     pub fn language(&self) -> Option<&str> {
         self.language.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
@@ -177,6 +193,7 @@ pub struct UserAgreementRequest {
 }
 impl UserAgreementRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> UserAgreementRequestBuilder {
         UserAgreementRequestBuilder::default()
     }
@@ -190,22 +207,26 @@ pub struct UserAgreementRequestBuilder {
 }
 impl UserAgreementRequestBuilder {
     /// Sets `content` (required).
+    #[inline]
     pub fn content(mut self, content: impl Into<String>) -> Self {
         self.content = Some(content.into());
         self
     }
     /// Sets `agreement_type` (required).
+    #[inline]
     pub fn agreement_type(mut self, agreement_type: models::AgreementTypeEnum) -> Self {
         self.agreement_type = Some(agreement_type);
         self
     }
     /// Sets `language` (required).
+    #[inline]
     pub fn language(mut self, language: impl Into<String>) -> Self {
         self.language = Some(language.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<UserAgreementRequest, runtime::Error> {
         Ok(UserAgreementRequest {
             content: self

@@ -115,114 +115,142 @@ pub struct GroupInvitation {
 }
 impl GroupInvitation {
     /// `scope_uuid` when present and valid.
+    #[inline]
     pub fn scope_uuid(&self) -> Option<Uuid> {
         self.scope_uuid.copied()
     }
     /// `scope_name` when present and valid.
+    #[inline]
     pub fn scope_name(&self) -> Option<&str> {
         self.scope_name.as_str()
     }
     /// `scope_description` when present and valid.
+    #[inline]
     pub fn scope_description(&self) -> Option<&str> {
         self.scope_description.as_str()
     }
     /// `scope_type` when present and valid.
+    #[inline]
     pub fn scope_type(&self) -> Option<&str> {
         self.scope_type.as_str()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `role_name` when present and valid.
+    #[inline]
     pub fn role_name(&self) -> Option<&str> {
         self.role_name.as_str()
     }
     /// `role_description` when present and valid.
+    #[inline]
     pub fn role_description(&self) -> Option<&str> {
         self.role_description.as_str()
     }
     /// `created_by_full_name` when present and valid.
+    #[inline]
     pub fn created_by_full_name(&self) -> Option<&str> {
         self.created_by_full_name.as_str()
     }
     /// `created_by_username` when present and valid.
+    #[inline]
     pub fn created_by_username(&self) -> Option<&str> {
         self.created_by_username.as_str()
     }
     /// `created_by_image` when present and valid.
+    #[inline]
     pub fn created_by_image(&self) -> Option<&str> {
         self.created_by_image.as_str()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `role` when present and valid.
+    #[inline]
     pub fn role(&self) -> Option<Uuid> {
         self.role.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `is_active` when present and valid.
+    #[inline]
     pub fn is_active(&self) -> Option<bool> {
         self.is_active.copied()
     }
     /// `is_public` when present and valid.
+    #[inline]
     pub fn is_public(&self) -> Option<bool> {
         self.is_public.copied()
     }
     /// `auto_create_project` when present and valid.
+    #[inline]
     pub fn auto_create_project(&self) -> Option<bool> {
         self.auto_create_project.copied()
     }
     /// `auto_approve` when present and valid.
+    #[inline]
     pub fn auto_approve(&self) -> Option<bool> {
         self.auto_approve.copied()
     }
     /// `project_name_template` when present and valid.
+    #[inline]
     pub fn project_name_template(&self) -> Option<&str> {
         self.project_name_template.as_str()
     }
     /// `project_role` when present and valid.
+    #[inline]
     pub fn project_role(&self) -> Option<Uuid> {
         self.project_role.copied()
     }
     /// `user_affiliations` when present and valid.
+    #[inline]
     pub fn user_affiliations(&self) -> Option<&[Lenient<String>]> {
         self.user_affiliations.as_slice()
     }
     /// `user_email_patterns` when present and valid.
+    #[inline]
     pub fn user_email_patterns(&self) -> Option<&[Lenient<String>]> {
         self.user_email_patterns.as_slice()
     }
     /// `user_identity_sources` when present and valid.
+    #[inline]
     pub fn user_identity_sources(&self) -> Option<&[Lenient<String>]> {
         self.user_identity_sources.as_slice()
     }
     /// `scope_image` when present and valid.
+    #[inline]
     pub fn scope_image(&self) -> Option<&str> {
         self.scope_image.as_str()
     }
     /// `custom_text` when present and valid.
+    #[inline]
     pub fn custom_text(&self) -> Option<&str> {
         self.custom_text.as_str()
     }
     /// `allow_multiple_requests` when present and valid.
+    #[inline]
     pub fn allow_multiple_requests(&self) -> Option<bool> {
         self.allow_multiple_requests.copied()
     }
     /// `allow_custom_project_details` when present and valid.
+    #[inline]
     pub fn allow_custom_project_details(&self) -> Option<bool> {
         self.allow_custom_project_details.copied()
     }
@@ -310,6 +338,7 @@ pub struct GroupInvitationRequest {
 }
 impl GroupInvitationRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(role: Uuid, scope: impl Into<String>) -> Self {
         Self {
             role,
@@ -383,54 +412,67 @@ pub struct GroupInvitationUpdate {
 }
 impl GroupInvitationUpdate {
     /// `is_public` when present and valid.
+    #[inline]
     pub fn is_public(&self) -> Option<bool> {
         self.is_public.copied()
     }
     /// `role` when present and valid.
+    #[inline]
     pub fn role(&self) -> Option<Uuid> {
         self.role.copied()
     }
     /// `scope` when present and valid.
+    #[inline]
     pub fn scope(&self) -> Option<&str> {
         self.scope.as_str()
     }
     /// `auto_create_project` when present and valid.
+    #[inline]
     pub fn auto_create_project(&self) -> Option<bool> {
         self.auto_create_project.copied()
     }
     /// `auto_approve` when present and valid.
+    #[inline]
     pub fn auto_approve(&self) -> Option<bool> {
         self.auto_approve.copied()
     }
     /// `project_name_template` when present and valid.
+    #[inline]
     pub fn project_name_template(&self) -> Option<&str> {
         self.project_name_template.as_str()
     }
     /// `project_role` when present and valid.
+    #[inline]
     pub fn project_role(&self) -> Option<Uuid> {
         self.project_role.copied()
     }
     /// `user_affiliations` when present and valid.
+    #[inline]
     pub fn user_affiliations(&self) -> Option<&[Lenient<String>]> {
         self.user_affiliations.as_slice()
     }
     /// `user_email_patterns` when present and valid.
+    #[inline]
     pub fn user_email_patterns(&self) -> Option<&[Lenient<String>]> {
         self.user_email_patterns.as_slice()
     }
     /// `user_identity_sources` when present and valid.
+    #[inline]
     pub fn user_identity_sources(&self) -> Option<&[Lenient<String>]> {
         self.user_identity_sources.as_slice()
     }
     /// `custom_text` when present and valid.
+    #[inline]
     pub fn custom_text(&self) -> Option<&str> {
         self.custom_text.as_str()
     }
     /// `allow_multiple_requests` when present and valid.
+    #[inline]
     pub fn allow_multiple_requests(&self) -> Option<bool> {
         self.allow_multiple_requests.copied()
     }
     /// `allow_custom_project_details` when present and valid.
+    #[inline]
     pub fn allow_custom_project_details(&self) -> Option<bool> {
         self.allow_custom_project_details.copied()
     }
@@ -546,26 +588,32 @@ pub struct SubmitRequest {
 }
 impl SubmitRequest {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<&str> {
         self.uuid.as_str()
     }
     /// `scope_name` when present and valid.
+    #[inline]
     pub fn scope_name(&self) -> Option<&str> {
         self.scope_name.as_str()
     }
     /// `scope_uuid` when present and valid.
+    #[inline]
     pub fn scope_uuid(&self) -> Option<&str> {
         self.scope_uuid.as_str()
     }
     /// `auto_approved` when present and valid.
+    #[inline]
     pub fn auto_approved(&self) -> Option<bool> {
         self.auto_approved.copied()
     }
     /// `project_uuid` when present and valid.
+    #[inline]
     pub fn project_uuid(&self) -> Option<&str> {
         self.project_uuid.as_str()
     }
     /// `project_created` when present and valid.
+    #[inline]
     pub fn project_created(&self) -> Option<bool> {
         self.project_created.copied()
     }
@@ -605,10 +653,12 @@ pub struct UserGroupInvitationsProjectsListResponse {
 }
 impl UserGroupInvitationsProjectsListResponse {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }

@@ -101,110 +101,137 @@ pub struct Invitation {
 }
 impl Invitation {
     /// `scope_uuid` when present and valid.
+    #[inline]
     pub fn scope_uuid(&self) -> Option<Uuid> {
         self.scope_uuid.copied()
     }
     /// `scope_name` when present and valid.
+    #[inline]
     pub fn scope_name(&self) -> Option<&str> {
         self.scope_name.as_str()
     }
     /// `scope_description` when present and valid.
+    #[inline]
     pub fn scope_description(&self) -> Option<&str> {
         self.scope_description.as_str()
     }
     /// `scope_type` when present and valid.
+    #[inline]
     pub fn scope_type(&self) -> Option<&str> {
         self.scope_type.as_str()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `role_name` when present and valid.
+    #[inline]
     pub fn role_name(&self) -> Option<&str> {
         self.role_name.as_str()
     }
     /// `role_description` when present and valid.
+    #[inline]
     pub fn role_description(&self) -> Option<&str> {
         self.role_description.as_str()
     }
     /// `created_by_full_name` when present and valid.
+    #[inline]
     pub fn created_by_full_name(&self) -> Option<&str> {
         self.created_by_full_name.as_str()
     }
     /// `created_by_username` when present and valid.
+    #[inline]
     pub fn created_by_username(&self) -> Option<&str> {
         self.created_by_username.as_str()
     }
     /// `created_by_image` when present and valid.
+    #[inline]
     pub fn created_by_image(&self) -> Option<&str> {
         self.created_by_image.as_str()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `role` when present and valid.
+    #[inline]
     pub fn role(&self) -> Option<Uuid> {
         self.role.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `expires` when present and valid.
+    #[inline]
     pub fn expires(&self) -> Option<DateTime> {
         self.expires.copied()
     }
     /// `full_name` when present and valid.
+    #[inline]
     pub fn full_name(&self) -> Option<&str> {
         self.full_name.as_str()
     }
     /// `native_name` when present and valid.
+    #[inline]
     pub fn native_name(&self) -> Option<&str> {
         self.native_name.as_str()
     }
     /// `phone_number` when present and valid.
+    #[inline]
     pub fn phone_number(&self) -> Option<&str> {
         self.phone_number.as_str()
     }
     /// `organization` when present and valid.
+    #[inline]
     pub fn organization(&self) -> Option<&str> {
         self.organization.as_str()
     }
     /// `job_title` when present and valid.
+    #[inline]
     pub fn job_title(&self) -> Option<&str> {
         self.job_title.as_str()
     }
     /// `email` when present and valid.
+    #[inline]
     pub fn email(&self) -> Option<&str> {
         self.email.as_str()
     }
     /// `civil_number` when present and valid.
+    #[inline]
     pub fn civil_number(&self) -> Option<&str> {
         self.civil_number.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&serde_json::Value> {
         self.state.get()
     }
     /// `error_message` when present and valid.
+    #[inline]
     pub fn error_message(&self) -> Option<&str> {
         self.error_message.as_str()
     }
     /// `extra_invitation_text` when present and valid.
+    #[inline]
     pub fn extra_invitation_text(&self) -> Option<&str> {
         self.extra_invitation_text.as_str()
     }
     /// `execution_state` when present and valid.
+    #[inline]
     pub fn execution_state(&self) -> Option<&serde_json::Value> {
         self.execution_state.get()
     }
@@ -232,6 +259,7 @@ pub struct InvitationDuplicateCheck {
 }
 impl InvitationDuplicateCheck {
     /// `duplicates` when present and valid.
+    #[inline]
     pub fn duplicates(
         &self,
     ) -> Option<&[Lenient<models::InvitationDuplicateCheckDuplicate>]> {
@@ -256,14 +284,17 @@ pub struct InvitationDuplicateCheckDuplicate {
 }
 impl InvitationDuplicateCheckDuplicate {
     /// `email` when present and valid.
+    #[inline]
     pub fn email(&self) -> Option<&str> {
         self.email.as_str()
     }
     /// `role` when present and valid.
+    #[inline]
     pub fn role(&self) -> Option<Uuid> {
         self.role.copied()
     }
     /// `existing_invitation_uuid` when present and valid.
+    #[inline]
     pub fn existing_invitation_uuid(&self) -> Option<Uuid> {
         self.existing_invitation_uuid.copied()
     }
@@ -288,6 +319,7 @@ pub struct InvitationDuplicateCheckRequest {
 }
 impl InvitationDuplicateCheckRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(
         scope: impl Into<String>,
         invitations: Vec<models::InvitationDuplicateCheckRequestInvitation>,
@@ -315,6 +347,7 @@ pub struct InvitationDuplicateCheckRequestInvitation {
 }
 impl InvitationDuplicateCheckRequestInvitation {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(email: impl Into<String>, role: Uuid) -> Self {
         Self {
             email: email.into(),
@@ -368,6 +401,7 @@ pub struct InvitationRequest {
 }
 impl InvitationRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> InvitationRequestBuilder {
         InvitationRequestBuilder::default()
     }
@@ -381,22 +415,26 @@ pub struct InvitationRequestBuilder {
 }
 impl InvitationRequestBuilder {
     /// Sets `role` (required).
+    #[inline]
     pub fn role(mut self, role: Uuid) -> Self {
         self.role = Some(role);
         self
     }
     /// Sets `scope` (required).
+    #[inline]
     pub fn scope(mut self, scope: impl Into<String>) -> Self {
         self.scope = Some(scope.into());
         self
     }
     /// Sets `email` (required).
+    #[inline]
     pub fn email(mut self, email: impl Into<String>) -> Self {
         self.email = Some(email.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<InvitationRequest, runtime::Error> {
         Ok(InvitationRequest {
             role: self
@@ -435,10 +473,12 @@ pub struct InvitationUpdate {
 }
 impl InvitationUpdate {
     /// `email` when present and valid.
+    #[inline]
     pub fn email(&self) -> Option<&str> {
         self.email.as_str()
     }
     /// `role` when present and valid.
+    #[inline]
     pub fn role(&self) -> Option<Uuid> {
         self.role.copied()
     }
@@ -465,6 +505,7 @@ pub struct InvitationUpdateRequest {
 }
 impl InvitationUpdateRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(email: impl Into<String>) -> Self {
         Self {
             email: email.into(),
@@ -505,6 +546,7 @@ pub struct TokenRequest {
 }
 impl TokenRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(token: impl Into<String>) -> Self {
         Self {
             token: token.into(),
@@ -528,10 +570,12 @@ pub struct UserInvitationsCheckResponse {
 }
 impl UserInvitationsCheckResponse {
     /// `email` when present and valid.
+    #[inline]
     pub fn email(&self) -> Option<&str> {
         self.email.as_str()
     }
     /// `civil_number_required` when present and valid.
+    #[inline]
     pub fn civil_number_required(&self) -> Option<bool> {
         self.civil_number_required.copied()
     }
@@ -604,62 +648,77 @@ pub struct UserInvitationsDetailsRetrieveResponse {
 }
 impl UserInvitationsDetailsRetrieveResponse {
     /// `scope_uuid` when present and valid.
+    #[inline]
     pub fn scope_uuid(&self) -> Option<Uuid> {
         self.scope_uuid.copied()
     }
     /// `scope_name` when present and valid.
+    #[inline]
     pub fn scope_name(&self) -> Option<&str> {
         self.scope_name.as_str()
     }
     /// `scope_description` when present and valid.
+    #[inline]
     pub fn scope_description(&self) -> Option<&str> {
         self.scope_description.as_str()
     }
     /// `scope_type` when present and valid.
+    #[inline]
     pub fn scope_type(&self) -> Option<&str> {
         self.scope_type.as_str()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `role_name` when present and valid.
+    #[inline]
     pub fn role_name(&self) -> Option<&str> {
         self.role_name.as_str()
     }
     /// `role_description` when present and valid.
+    #[inline]
     pub fn role_description(&self) -> Option<&str> {
         self.role_description.as_str()
     }
     /// `created_by_full_name` when present and valid.
+    #[inline]
     pub fn created_by_full_name(&self) -> Option<&str> {
         self.created_by_full_name.as_str()
     }
     /// `created_by_username` when present and valid.
+    #[inline]
     pub fn created_by_username(&self) -> Option<&str> {
         self.created_by_username.as_str()
     }
     /// `created_by_image` when present and valid.
+    #[inline]
     pub fn created_by_image(&self) -> Option<&str> {
         self.created_by_image.as_str()
     }
     /// `email` when present and valid.
+    #[inline]
     pub fn email(&self) -> Option<&str> {
         self.email.as_str()
     }
     /// `error_message` when present and valid.
+    #[inline]
     pub fn error_message(&self) -> Option<&str> {
         self.error_message.as_str()
     }
     /// `execution_state` when present and valid.
+    #[inline]
     pub fn execution_state(&self) -> Option<&serde_json::Value> {
         self.execution_state.get()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&serde_json::Value> {
         self.state.get()
     }

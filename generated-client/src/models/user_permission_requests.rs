@@ -67,86 +67,107 @@ pub struct UserPermissionRequest {
 }
 impl UserPermissionRequest {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `invitation` when present and valid.
+    #[inline]
     pub fn invitation(&self) -> Option<&str> {
         self.invitation.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&str> {
         self.state.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `created_by_full_name` when present and valid.
+    #[inline]
     pub fn created_by_full_name(&self) -> Option<&str> {
         self.created_by_full_name.as_str()
     }
     /// `created_by_username` when present and valid.
+    #[inline]
     pub fn created_by_username(&self) -> Option<&str> {
         self.created_by_username.as_str()
     }
     /// `created_by_email` when present and valid.
+    #[inline]
     pub fn created_by_email(&self) -> Option<&str> {
         self.created_by_email.as_str()
     }
     /// `reviewed_by_full_name` when present and valid.
+    #[inline]
     pub fn reviewed_by_full_name(&self) -> Option<&str> {
         self.reviewed_by_full_name.as_str()
     }
     /// `reviewed_by_username` when present and valid.
+    #[inline]
     pub fn reviewed_by_username(&self) -> Option<&str> {
         self.reviewed_by_username.as_str()
     }
     /// `reviewed_at` when present and valid.
+    #[inline]
     pub fn reviewed_at(&self) -> Option<DateTime> {
         self.reviewed_at.copied()
     }
     /// `review_comment` when present and valid.
+    #[inline]
     pub fn review_comment(&self) -> Option<&str> {
         self.review_comment.as_str()
     }
     /// `scope_uuid` when present and valid.
+    #[inline]
     pub fn scope_uuid(&self) -> Option<Uuid> {
         self.scope_uuid.copied()
     }
     /// `scope_name` when present and valid.
+    #[inline]
     pub fn scope_name(&self) -> Option<&str> {
         self.scope_name.as_str()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `role_name` when present and valid.
+    #[inline]
     pub fn role_name(&self) -> Option<&str> {
         self.role_name.as_str()
     }
     /// `role_description` when present and valid.
+    #[inline]
     pub fn role_description(&self) -> Option<&str> {
         self.role_description.as_str()
     }
     /// `project_name_template` when present and valid.
+    #[inline]
     pub fn project_name_template(&self) -> Option<&str> {
         self.project_name_template.as_str()
     }
     /// `project_name` when present and valid.
+    #[inline]
     pub fn project_name(&self) -> Option<&str> {
         self.project_name.as_str()
     }
     /// `project_description` when present and valid.
+    #[inline]
     pub fn project_description(&self) -> Option<&str> {
         self.project_description.as_str()
     }
@@ -184,14 +205,17 @@ pub struct UserPermissionRequestsCancelRequestResponse {
 }
 impl UserPermissionRequestsCancelRequestResponse {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<&str> {
         self.uuid.as_str()
     }
     /// `scope_name` when present and valid.
+    #[inline]
     pub fn scope_name(&self) -> Option<&str> {
         self.scope_name.as_str()
     }
     /// `scope_uuid` when present and valid.
+    #[inline]
     pub fn scope_uuid(&self) -> Option<&str> {
         self.scope_uuid.as_str()
     }

@@ -21,6 +21,7 @@ pub struct ConfirmEmailRequestRequest {
 }
 impl ConfirmEmailRequestRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(code: impl Into<String>) -> Self {
         Self {
             code: code.into(),
@@ -40,6 +41,7 @@ pub struct PasswordChangeRequest {
 }
 impl PasswordChangeRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(new_password: impl Into<String>) -> Self {
         Self {
             new_password: new_password.into(),
@@ -203,6 +205,7 @@ pub struct PatchedUserRequest {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 impl runtime::MultipartBody for PatchedUserRequest {
+    #[inline]
     fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         match &self.username {
@@ -841,6 +844,7 @@ impl runtime::MultipartBody for PatchedUserRequest {
         }
         Ok(parts)
     }
+    #[inline]
     fn has_files(&self) -> bool {
         self.image.is_value()
     }
@@ -857,6 +861,7 @@ pub struct UserEmailChangeRequest {
 }
 impl UserEmailChangeRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(email: impl Into<String>) -> Self {
         Self {
             email: email.into(),
@@ -1036,242 +1041,302 @@ pub struct UserMe {
 }
 impl UserMe {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `username` when present and valid.
+    #[inline]
     pub fn username(&self) -> Option<&str> {
         self.username.as_str()
     }
     /// `slug` when present and valid.
+    #[inline]
     pub fn slug(&self) -> Option<&str> {
         self.slug.as_str()
     }
     /// `full_name` when present and valid.
+    #[inline]
     pub fn full_name(&self) -> Option<&str> {
         self.full_name.as_str()
     }
     /// `native_name` when present and valid.
+    #[inline]
     pub fn native_name(&self) -> Option<&str> {
         self.native_name.as_str()
     }
     /// `job_title` when present and valid.
+    #[inline]
     pub fn job_title(&self) -> Option<&str> {
         self.job_title.as_str()
     }
     /// `email` when present and valid.
+    #[inline]
     pub fn email(&self) -> Option<&str> {
         self.email.as_str()
     }
     /// `phone_number` when present and valid.
+    #[inline]
     pub fn phone_number(&self) -> Option<&str> {
         self.phone_number.as_str()
     }
     /// `organization` when present and valid.
+    #[inline]
     pub fn organization(&self) -> Option<&str> {
         self.organization.as_str()
     }
     /// `civil_number` when present and valid.
+    #[inline]
     pub fn civil_number(&self) -> Option<&str> {
         self.civil_number.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `is_staff` when present and valid.
+    #[inline]
     pub fn is_staff(&self) -> Option<bool> {
         self.is_staff.copied()
     }
     /// `is_active` when present and valid.
+    #[inline]
     pub fn is_active(&self) -> Option<bool> {
         self.is_active.copied()
     }
     /// `is_support` when present and valid.
+    #[inline]
     pub fn is_support(&self) -> Option<bool> {
         self.is_support.copied()
     }
     /// `token` when present and valid.
+    #[inline]
     pub fn token(&self) -> Option<&str> {
         self.token.as_str()
     }
     /// `token_lifetime` when present and valid.
+    #[inline]
     pub fn token_lifetime(&self) -> Option<i64> {
         self.token_lifetime.copied()
     }
     /// `token_expires_at` when present and valid.
+    #[inline]
     pub fn token_expires_at(&self) -> Option<DateTime> {
         self.token_expires_at.copied()
     }
     /// `registration_method` when present and valid.
+    #[inline]
     pub fn registration_method(&self) -> Option<&str> {
         self.registration_method.as_str()
     }
     /// `date_joined` when present and valid.
+    #[inline]
     pub fn date_joined(&self) -> Option<DateTime> {
         self.date_joined.copied()
     }
     /// `agreement_date` when present and valid.
+    #[inline]
     pub fn agreement_date(&self) -> Option<DateTime> {
         self.agreement_date.copied()
     }
     /// `notifications_enabled` when present and valid.
+    #[inline]
     pub fn notifications_enabled(&self) -> Option<bool> {
         self.notifications_enabled.copied()
     }
     /// `preferred_language` when present and valid.
+    #[inline]
     pub fn preferred_language(&self) -> Option<&str> {
         self.preferred_language.as_str()
     }
     /// `permissions` when present and valid.
+    #[inline]
     pub fn permissions(&self) -> Option<&[Lenient<models::UserMePermission>]> {
         self.permissions.as_slice()
     }
     /// `requested_email` when present and valid.
+    #[inline]
     pub fn requested_email(&self) -> Option<&str> {
         self.requested_email.as_str()
     }
     /// `affiliations` when present and valid.
+    #[inline]
     pub fn affiliations(&self) -> Option<&[Lenient<String>]> {
         self.affiliations.as_slice()
     }
     /// `first_name` when present and valid.
+    #[inline]
     pub fn first_name(&self) -> Option<&str> {
         self.first_name.as_str()
     }
     /// `last_name` when present and valid.
+    #[inline]
     pub fn last_name(&self) -> Option<&str> {
         self.last_name.as_str()
     }
     /// `birth_date` when present and valid.
+    #[inline]
     pub fn birth_date(&self) -> Option<Date> {
         self.birth_date.copied()
     }
     /// `identity_provider_name` when present and valid.
+    #[inline]
     pub fn identity_provider_name(&self) -> Option<&str> {
         self.identity_provider_name.as_str()
     }
     /// `identity_provider_label` when present and valid.
+    #[inline]
     pub fn identity_provider_label(&self) -> Option<&str> {
         self.identity_provider_label.as_str()
     }
     /// `identity_provider_management_url` when present and valid.
+    #[inline]
     pub fn identity_provider_management_url(&self) -> Option<&str> {
         self.identity_provider_management_url.as_str()
     }
     /// `identity_provider_fields` when present and valid.
+    #[inline]
     pub fn identity_provider_fields(&self) -> Option<&[Lenient<String>]> {
         self.identity_provider_fields.as_slice()
     }
     /// `image` when present and valid.
+    #[inline]
     pub fn image(&self) -> Option<&str> {
         self.image.as_str()
     }
     /// `identity_source` when present and valid.
+    #[inline]
     pub fn identity_source(&self) -> Option<&str> {
         self.identity_source.as_str()
     }
     /// `should_protect_user_details` when present and valid.
+    #[inline]
     pub fn should_protect_user_details(&self) -> Option<bool> {
         self.should_protect_user_details.copied()
     }
     /// `has_active_session` when present and valid.
+    #[inline]
     pub fn has_active_session(&self) -> Option<bool> {
         self.has_active_session.copied()
     }
     /// `has_usable_password` when present and valid.
+    #[inline]
     pub fn has_usable_password(&self) -> Option<bool> {
         self.has_usable_password.copied()
     }
     /// `ip_address` when present and valid.
+    #[inline]
     pub fn ip_address(&self) -> Option<&str> {
         self.ip_address.as_str()
     }
     /// `gender` when present and valid.
+    #[inline]
     pub fn gender(&self) -> Option<&serde_json::Value> {
         self.gender.get()
     }
     /// `personal_title` when present and valid.
+    #[inline]
     pub fn personal_title(&self) -> Option<&str> {
         self.personal_title.as_str()
     }
     /// `place_of_birth` when present and valid.
+    #[inline]
     pub fn place_of_birth(&self) -> Option<&str> {
         self.place_of_birth.as_str()
     }
     /// `address` when present and valid.
+    #[inline]
     pub fn address(&self) -> Option<&str> {
         self.address.as_str()
     }
     /// `country_of_residence` when present and valid.
+    #[inline]
     pub fn country_of_residence(&self) -> Option<&str> {
         self.country_of_residence.as_str()
     }
     /// `nationality` when present and valid.
+    #[inline]
     pub fn nationality(&self) -> Option<&str> {
         self.nationality.as_str()
     }
     /// `nationalities` when present and valid.
+    #[inline]
     pub fn nationalities(&self) -> Option<&[Lenient<String>]> {
         self.nationalities.as_slice()
     }
     /// `organization_country` when present and valid.
+    #[inline]
     pub fn organization_country(&self) -> Option<&str> {
         self.organization_country.as_str()
     }
     /// `organization_type` when present and valid.
+    #[inline]
     pub fn organization_type(&self) -> Option<&str> {
         self.organization_type.as_str()
     }
     /// `organization_registry_code` when present and valid.
+    #[inline]
     pub fn organization_registry_code(&self) -> Option<&str> {
         self.organization_registry_code.as_str()
     }
     /// `organization_vat_code` when present and valid.
+    #[inline]
     pub fn organization_vat_code(&self) -> Option<&str> {
         self.organization_vat_code.as_str()
     }
     /// `organization_address` when present and valid.
+    #[inline]
     pub fn organization_address(&self) -> Option<&str> {
         self.organization_address.as_str()
     }
     /// `eduperson_assurance` when present and valid.
+    #[inline]
     pub fn eduperson_assurance(&self) -> Option<&[Lenient<String>]> {
         self.eduperson_assurance.as_slice()
     }
     /// `is_identity_manager` when present and valid.
+    #[inline]
     pub fn is_identity_manager(&self) -> Option<bool> {
         self.is_identity_manager.copied()
     }
     /// `can_use_personal_access_tokens` when present and valid.
+    #[inline]
     pub fn can_use_personal_access_tokens(&self) -> Option<bool> {
         self.can_use_personal_access_tokens.copied()
     }
     /// `attribute_sources` when present and valid.
+    #[inline]
     pub fn attribute_sources(&self) -> Option<&serde_json::Value> {
         self.attribute_sources.get()
     }
     /// `managed_isds` when present and valid.
+    #[inline]
     pub fn managed_isds(&self) -> Option<&[Lenient<String>]> {
         self.managed_isds.as_slice()
     }
     /// `active_isds` when present and valid.
+    #[inline]
     pub fn active_isds(&self) -> Option<&[Lenient<String>]> {
         self.active_isds.as_slice()
     }
     /// `deactivation_reason` when present and valid.
+    #[inline]
     pub fn deactivation_reason(&self) -> Option<&str> {
         self.deactivation_reason.as_str()
     }
     /// `is_admin_deactivated` when present and valid.
+    #[inline]
     pub fn is_admin_deactivated(&self) -> Option<bool> {
         self.is_admin_deactivated.copied()
     }
     /// `profile_completeness` when present and valid.
+    #[inline]
     pub fn profile_completeness(&self) -> Option<&serde_json::Value> {
         self.profile_completeness.get()
     }
@@ -1470,6 +1535,7 @@ pub struct UserRequest {
 }
 impl UserRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> UserRequestBuilder {
         UserRequestBuilder::default()
     }
@@ -1482,17 +1548,20 @@ pub struct UserRequestBuilder {
 }
 impl UserRequestBuilder {
     /// Sets `username` (required).
+    #[inline]
     pub fn username(mut self, username: impl Into<String>) -> Self {
         self.username = Some(username.into());
         self
     }
     /// Sets `email` (required).
+    #[inline]
     pub fn email(mut self, email: impl Into<String>) -> Self {
         self.email = Some(email.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<UserRequest, runtime::Error> {
         Ok(UserRequest {
             username: self
@@ -1542,6 +1611,7 @@ impl UserRequestBuilder {
     }
 }
 impl runtime::MultipartBody for UserRequest {
+    #[inline]
     fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         {
@@ -2175,6 +2245,7 @@ impl runtime::MultipartBody for UserRequest {
         }
         Ok(parts)
     }
+    #[inline]
     fn has_files(&self) -> bool {
         self.image.is_value()
     }
@@ -2207,38 +2278,46 @@ pub struct UsersDataAccessHistoryListResponse {
 }
 impl UsersDataAccessHistoryListResponse {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `timestamp` when present and valid.
+    #[inline]
     pub fn timestamp(&self) -> Option<DateTime> {
         self.timestamp.copied()
     }
     /// `accessor_type` when present and valid.
+    #[inline]
     pub fn accessor_type(
         &self,
     ) -> Option<&models::UsersDataAccessHistoryListResponseAccessorTypeEnum> {
         self.accessor_type.get()
     }
     /// `accessed_fields` when present and valid.
+    #[inline]
     pub fn accessed_fields(&self) -> Option<&[Lenient<String>]> {
         self.accessed_fields.as_slice()
     }
     /// `accessor_category` when present and valid.
+    #[inline]
     pub fn accessor_category(&self) -> Option<&str> {
         self.accessor_category.as_str()
     }
     /// `accessor` when present and valid.
+    #[inline]
     pub fn accessor(
         &self,
     ) -> Option<&models::UsersDataAccessHistoryListResponseAccessor> {
         self.accessor.get()
     }
     /// `ip_address` when present and valid.
+    #[inline]
     pub fn ip_address(&self) -> Option<&serde_json::Value> {
         self.ip_address.get()
     }
     /// `context` when present and valid.
+    #[inline]
     pub fn context(&self) -> Option<&serde_json::Value> {
         self.context.get()
     }
@@ -2275,12 +2354,14 @@ pub struct UsersDataAccessRetrieveResponse {
 }
 impl UsersDataAccessRetrieveResponse {
     /// `administrative_access` when present and valid.
+    #[inline]
     pub fn administrative_access(
         &self,
     ) -> Option<&models::UsersDataAccessRetrieveResponseAdministrativeAccess> {
         self.administrative_access.get()
     }
     /// `organizational_access` when present and valid.
+    #[inline]
     pub fn organizational_access(
         &self,
     ) -> Option<
@@ -2289,6 +2370,7 @@ impl UsersDataAccessRetrieveResponse {
         self.organizational_access.as_slice()
     }
     /// `service_provider_access` when present and valid.
+    #[inline]
     pub fn service_provider_access(
         &self,
     ) -> Option<
@@ -2297,6 +2379,7 @@ impl UsersDataAccessRetrieveResponse {
         self.service_provider_access.as_slice()
     }
     /// `summary` when present and valid.
+    #[inline]
     pub fn summary(&self) -> Option<&models::UsersDataAccessRetrieveResponseSummary> {
         self.summary.get()
     }
@@ -2325,18 +2408,22 @@ pub struct UsersDataAccessRetrieveResponseAdministrativeAccess {
 }
 impl UsersDataAccessRetrieveResponseAdministrativeAccess {
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `staff_count` when present and valid.
+    #[inline]
     pub fn staff_count(&self) -> Option<i64> {
         self.staff_count.copied()
     }
     /// `support_count` when present and valid.
+    #[inline]
     pub fn support_count(&self) -> Option<i64> {
         self.support_count.copied()
     }
     /// `users` when present and valid.
+    #[inline]
     pub fn users(
         &self,
     ) -> Option<
@@ -2367,18 +2454,22 @@ pub struct UsersDataAccessRetrieveResponseAdministrativeAccessUser {
 }
 impl UsersDataAccessRetrieveResponseAdministrativeAccessUser {
     /// `user_uuid` when present and valid.
+    #[inline]
     pub fn user_uuid(&self) -> Option<Uuid> {
         self.user_uuid.copied()
     }
     /// `username` when present and valid.
+    #[inline]
     pub fn username(&self) -> Option<&str> {
         self.username.as_str()
     }
     /// `full_name` when present and valid.
+    #[inline]
     pub fn full_name(&self) -> Option<&str> {
         self.full_name.as_str()
     }
     /// `access_type` when present and valid.
+    #[inline]
     pub fn access_type(&self) -> Option<&str> {
         self.access_type.as_str()
     }
@@ -2407,18 +2498,22 @@ pub struct UsersDataAccessRetrieveResponseOrganizationalAccess {
 }
 impl UsersDataAccessRetrieveResponseOrganizationalAccess {
     /// `scope_type` when present and valid.
+    #[inline]
     pub fn scope_type(&self) -> Option<&str> {
         self.scope_type.as_str()
     }
     /// `scope_uuid` when present and valid.
+    #[inline]
     pub fn scope_uuid(&self) -> Option<Uuid> {
         self.scope_uuid.copied()
     }
     /// `scope_name` when present and valid.
+    #[inline]
     pub fn scope_name(&self) -> Option<&str> {
         self.scope_name.as_str()
     }
     /// `users` when present and valid.
+    #[inline]
     pub fn users(
         &self,
     ) -> Option<
@@ -2449,18 +2544,22 @@ pub struct UsersDataAccessRetrieveResponseOrganizationalAccessUser {
 }
 impl UsersDataAccessRetrieveResponseOrganizationalAccessUser {
     /// `user_uuid` when present and valid.
+    #[inline]
     pub fn user_uuid(&self) -> Option<Uuid> {
         self.user_uuid.copied()
     }
     /// `username` when present and valid.
+    #[inline]
     pub fn username(&self) -> Option<&str> {
         self.username.as_str()
     }
     /// `full_name` when present and valid.
+    #[inline]
     pub fn full_name(&self) -> Option<&str> {
         self.full_name.as_str()
     }
     /// `role` when present and valid.
+    #[inline]
     pub fn role(&self) -> Option<&str> {
         self.role.as_str()
     }
@@ -2496,34 +2595,42 @@ pub struct UsersDataAccessRetrieveResponseServiceProviderAccess {
 }
 impl UsersDataAccessRetrieveResponseServiceProviderAccess {
     /// `offering_uuid` when present and valid.
+    #[inline]
     pub fn offering_uuid(&self) -> Option<Uuid> {
         self.offering_uuid.copied()
     }
     /// `offering_name` when present and valid.
+    #[inline]
     pub fn offering_name(&self) -> Option<&str> {
         self.offering_name.as_str()
     }
     /// `provider_name` when present and valid.
+    #[inline]
     pub fn provider_name(&self) -> Option<&str> {
         self.provider_name.as_str()
     }
     /// `provider_uuid` when present and valid.
+    #[inline]
     pub fn provider_uuid(&self) -> Option<Uuid> {
         self.provider_uuid.copied()
     }
     /// `exposed_fields` when present and valid.
+    #[inline]
     pub fn exposed_fields(&self) -> Option<&[Lenient<String>]> {
         self.exposed_fields.as_slice()
     }
     /// `consent_date` when present and valid.
+    #[inline]
     pub fn consent_date(&self) -> Option<&str> {
         self.consent_date.as_str()
     }
     /// `consent_version` when present and valid.
+    #[inline]
     pub fn consent_version(&self) -> Option<&str> {
         self.consent_version.as_str()
     }
     /// `provider_team` when present and valid.
+    #[inline]
     pub fn provider_team(
         &self,
     ) -> Option<
@@ -2554,14 +2661,17 @@ pub struct UsersDataAccessRetrieveResponseSummary {
 }
 impl UsersDataAccessRetrieveResponseSummary {
     /// `total_administrative_access` when present and valid.
+    #[inline]
     pub fn total_administrative_access(&self) -> Option<i64> {
         self.total_administrative_access.copied()
     }
     /// `total_organizational_access` when present and valid.
+    #[inline]
     pub fn total_organizational_access(&self) -> Option<i64> {
         self.total_organizational_access.copied()
     }
     /// `total_provider_access` when present and valid.
+    #[inline]
     pub fn total_provider_access(&self) -> Option<i64> {
         self.total_provider_access.copied()
     }
@@ -2596,26 +2706,32 @@ pub struct UsersIdentityBridgeStatusRetrieveResponse {
 }
 impl UsersIdentityBridgeStatusRetrieveResponse {
     /// `active_isds` when present and valid.
+    #[inline]
     pub fn active_isds(&self) -> Option<&[Lenient<String>]> {
         self.active_isds.as_slice()
     }
     /// `managed_isds` when present and valid.
+    #[inline]
     pub fn managed_isds(&self) -> Option<&[Lenient<String>]> {
         self.managed_isds.as_slice()
     }
     /// `attribute_sources` when present and valid.
+    #[inline]
     pub fn attribute_sources(&self) -> Option<&serde_json::Value> {
         self.attribute_sources.get()
     }
     /// `stale_attributes` when present and valid.
+    #[inline]
     pub fn stale_attributes(&self) -> Option<&[Lenient<String>]> {
         self.stale_attributes.as_slice()
     }
     /// `effective_bridge_fields` when present and valid.
+    #[inline]
     pub fn effective_bridge_fields(&self) -> Option<&[Lenient<String>]> {
         self.effective_bridge_fields.as_slice()
     }
     /// `is_federated` when present and valid.
+    #[inline]
     pub fn is_federated(&self) -> Option<bool> {
         self.is_federated.copied()
     }
@@ -2651,18 +2767,22 @@ pub struct UsersProfileCompletenessRetrieveResponse {
 }
 impl UsersProfileCompletenessRetrieveResponse {
     /// `is_complete` when present and valid.
+    #[inline]
     pub fn is_complete(&self) -> Option<bool> {
         self.is_complete.copied()
     }
     /// `missing_fields` when present and valid.
+    #[inline]
     pub fn missing_fields(&self) -> Option<&[Lenient<String>]> {
         self.missing_fields.as_slice()
     }
     /// `mandatory_fields` when present and valid.
+    #[inline]
     pub fn mandatory_fields(&self) -> Option<&[Lenient<String>]> {
         self.mandatory_fields.as_slice()
     }
     /// `enforcement_enabled` when present and valid.
+    #[inline]
     pub fn enforcement_enabled(&self) -> Option<bool> {
         self.enforcement_enabled.copied()
     }
@@ -2684,10 +2804,12 @@ pub struct UsersPullScimAttributesResponse {
 }
 impl UsersPullScimAttributesResponse {
     /// `detail` when present and valid.
+    #[inline]
     pub fn detail(&self) -> Option<&str> {
         self.detail.as_str()
     }
     /// `changed_fields` when present and valid.
+    #[inline]
     pub fn changed_fields(&self) -> Option<&[Lenient<String>]> {
         self.changed_fields.as_slice()
     }
@@ -2724,30 +2846,37 @@ pub struct UsersRefreshTokenResponse {
 }
 impl UsersRefreshTokenResponse {
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `user_first_name` when present and valid.
+    #[inline]
     pub fn user_first_name(&self) -> Option<&str> {
         self.user_first_name.as_str()
     }
     /// `user_last_name` when present and valid.
+    #[inline]
     pub fn user_last_name(&self) -> Option<&str> {
         self.user_last_name.as_str()
     }
     /// `user_username` when present and valid.
+    #[inline]
     pub fn user_username(&self) -> Option<&str> {
         self.user_username.as_str()
     }
     /// `user_is_active` when present and valid.
+    #[inline]
     pub fn user_is_active(&self) -> Option<bool> {
         self.user_is_active.copied()
     }
     /// `user_token_lifetime` when present and valid.
+    #[inline]
     pub fn user_token_lifetime(&self) -> Option<i64> {
         self.user_token_lifetime.copied()
     }
     /// `token` when present and valid.
+    #[inline]
     pub fn token(&self) -> Option<&str> {
         self.token.as_str()
     }
@@ -2772,10 +2901,12 @@ pub struct UsersUserActiveStatusCountListResponse {
 }
 impl UsersUserActiveStatusCountListResponse {
     /// `status` when present and valid.
+    #[inline]
     pub fn status(&self) -> Option<&str> {
         self.status.as_str()
     }
     /// `count` when present and valid.
+    #[inline]
     pub fn count(&self) -> Option<i64> {
         self.count.copied()
     }
@@ -2796,10 +2927,12 @@ pub struct UsersUserLanguageCountListResponse {
 }
 impl UsersUserLanguageCountListResponse {
     /// `language` when present and valid.
+    #[inline]
     pub fn language(&self) -> Option<&str> {
         self.language.as_str()
     }
     /// `count` when present and valid.
+    #[inline]
     pub fn count(&self) -> Option<i64> {
         self.count.copied()
     }

@@ -25,10 +25,12 @@ pub struct VersionRetrieveResponse {
 }
 impl VersionRetrieveResponse {
     /// `version` when present and valid.
+    #[inline]
     pub fn version(&self) -> Option<&str> {
         self.version.as_str()
     }
     /// `latest_version` when present and valid.
+    #[inline]
     pub fn latest_version(&self) -> Option<&str> {
         self.latest_version.as_str()
     }

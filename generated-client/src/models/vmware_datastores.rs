@@ -33,26 +33,32 @@ pub struct VmwareDatastore {
 }
 impl VmwareDatastore {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `type` when present and valid.
+    #[inline]
     pub fn type_(&self) -> Option<&str> {
         self.type_.as_str()
     }
     /// `capacity` when present and valid.
+    #[inline]
     pub fn capacity(&self) -> Option<i64> {
         self.capacity.copied()
     }
     /// `free_space` when present and valid.
+    #[inline]
     pub fn free_space(&self) -> Option<i64> {
         self.free_space.copied()
     }

@@ -23,6 +23,7 @@ pub struct VmwareDiskExtendRequest {
 }
 impl VmwareDiskExtendRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(size: i64) -> Self {
         Self {
             size,

@@ -27,22 +27,27 @@ pub struct VmwareLimitsRetrieveResponse {
 }
 impl VmwareLimitsRetrieveResponse {
     /// `max_cpu` when present and valid.
+    #[inline]
     pub fn max_cpu(&self) -> Option<i64> {
         self.max_cpu.copied()
     }
     /// `max_cores_per_socket` when present and valid.
+    #[inline]
     pub fn max_cores_per_socket(&self) -> Option<i64> {
         self.max_cores_per_socket.copied()
     }
     /// `max_ram` when present and valid.
+    #[inline]
     pub fn max_ram(&self) -> Option<i64> {
         self.max_ram.copied()
     }
     /// `max_disk` when present and valid.
+    #[inline]
     pub fn max_disk(&self) -> Option<i64> {
         self.max_disk.copied()
     }
     /// `max_disk_total` when present and valid.
+    #[inline]
     pub fn max_disk_total(&self) -> Option<i64> {
         self.max_disk_total.copied()
     }

@@ -51,50 +51,62 @@ pub struct VmwareTemplate {
 }
 impl VmwareTemplate {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `guest_os` when present and valid.
+    #[inline]
     pub fn guest_os(&self) -> Option<&str> {
         self.guest_os.as_str()
     }
     /// `guest_os_name` when present and valid.
+    #[inline]
     pub fn guest_os_name(&self) -> Option<&str> {
         self.guest_os_name.as_str()
     }
     /// `cores` when present and valid.
+    #[inline]
     pub fn cores(&self) -> Option<i64> {
         self.cores.copied()
     }
     /// `cores_per_socket` when present and valid.
+    #[inline]
     pub fn cores_per_socket(&self) -> Option<i64> {
         self.cores_per_socket.copied()
     }
     /// `ram` when present and valid.
+    #[inline]
     pub fn ram(&self) -> Option<i64> {
         self.ram.copied()
     }
     /// `disk` when present and valid.
+    #[inline]
     pub fn disk(&self) -> Option<i64> {
         self.disk.copied()
     }

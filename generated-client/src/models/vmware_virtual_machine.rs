@@ -52,6 +52,7 @@ pub struct VmwareDiskRequest {
 }
 impl VmwareDiskRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(size: i64) -> Self {
         Self {
             description: Nullable::Absent,
@@ -75,6 +76,7 @@ pub struct VmwarePortRequest {
 }
 impl VmwarePortRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(network: impl Into<String>) -> Self {
         Self {
             description: Nullable::Absent,
@@ -209,222 +211,277 @@ pub struct VmwareVirtualMachine {
 }
 impl VmwareVirtualMachine {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `description` when present and valid.
+    #[inline]
     pub fn description(&self) -> Option<&str> {
         self.description.as_str()
     }
     /// `service_name` when present and valid.
+    #[inline]
     pub fn service_name(&self) -> Option<&str> {
         self.service_name.as_str()
     }
     /// `service_settings` when present and valid.
+    #[inline]
     pub fn service_settings(&self) -> Option<&str> {
         self.service_settings.as_str()
     }
     /// `service_settings_uuid` when present and valid.
+    #[inline]
     pub fn service_settings_uuid(&self) -> Option<Uuid> {
         self.service_settings_uuid.copied()
     }
     /// `service_settings_state` when present and valid.
+    #[inline]
     pub fn service_settings_state(&self) -> Option<&str> {
         self.service_settings_state.as_str()
     }
     /// `service_settings_error_message` when present and valid.
+    #[inline]
     pub fn service_settings_error_message(&self) -> Option<&str> {
         self.service_settings_error_message.as_str()
     }
     /// `project` when present and valid.
+    #[inline]
     pub fn project(&self) -> Option<&str> {
         self.project.as_str()
     }
     /// `project_name` when present and valid.
+    #[inline]
     pub fn project_name(&self) -> Option<&str> {
         self.project_name.as_str()
     }
     /// `project_uuid` when present and valid.
+    #[inline]
     pub fn project_uuid(&self) -> Option<Uuid> {
         self.project_uuid.copied()
     }
     /// `customer` when present and valid.
+    #[inline]
     pub fn customer(&self) -> Option<&str> {
         self.customer.as_str()
     }
     /// `customer_uuid` when present and valid.
+    #[inline]
     pub fn customer_uuid(&self) -> Option<Uuid> {
         self.customer_uuid.copied()
     }
     /// `customer_name` when present and valid.
+    #[inline]
     pub fn customer_name(&self) -> Option<&str> {
         self.customer_name.as_str()
     }
     /// `customer_native_name` when present and valid.
+    #[inline]
     pub fn customer_native_name(&self) -> Option<&str> {
         self.customer_native_name.as_str()
     }
     /// `customer_abbreviation` when present and valid.
+    #[inline]
     pub fn customer_abbreviation(&self) -> Option<&str> {
         self.customer_abbreviation.as_str()
     }
     /// `error_message` when present and valid.
+    #[inline]
     pub fn error_message(&self) -> Option<&str> {
         self.error_message.as_str()
     }
     /// `error_traceback` when present and valid.
+    #[inline]
     pub fn error_traceback(&self) -> Option<&str> {
         self.error_traceback.as_str()
     }
     /// `resource_type` when present and valid.
+    #[inline]
     pub fn resource_type(&self) -> Option<&str> {
         self.resource_type.as_str()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&serde_json::Value> {
         self.state.get()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `modified` when present and valid.
+    #[inline]
     pub fn modified(&self) -> Option<DateTime> {
         self.modified.copied()
     }
     /// `backend_id` when present and valid.
+    #[inline]
     pub fn backend_id(&self) -> Option<&str> {
         self.backend_id.as_str()
     }
     /// `access_url` when present and valid.
+    #[inline]
     pub fn access_url(&self) -> Option<&serde_json::Value> {
         self.access_url.get()
     }
     /// `guest_os` when present and valid.
+    #[inline]
     pub fn guest_os(&self) -> Option<&serde_json::Value> {
         self.guest_os.get()
     }
     /// `guest_os_name` when present and valid.
+    #[inline]
     pub fn guest_os_name(&self) -> Option<&str> {
         self.guest_os_name.as_str()
     }
     /// `cores` when present and valid.
+    #[inline]
     pub fn cores(&self) -> Option<i64> {
         self.cores.copied()
     }
     /// `cores_per_socket` when present and valid.
+    #[inline]
     pub fn cores_per_socket(&self) -> Option<i64> {
         self.cores_per_socket.copied()
     }
     /// `ram` when present and valid.
+    #[inline]
     pub fn ram(&self) -> Option<i64> {
         self.ram.copied()
     }
     /// `disk` when present and valid.
+    #[inline]
     pub fn disk(&self) -> Option<i64> {
         self.disk.copied()
     }
     /// `disks` when present and valid.
+    #[inline]
     pub fn disks(&self) -> Option<&[Lenient<models::VmwareVirtualMachineDisk>]> {
         self.disks.as_slice()
     }
     /// `runtime_state` when present and valid.
+    #[inline]
     pub fn runtime_state(&self) -> Option<&str> {
         self.runtime_state.as_str()
     }
     /// `cluster` when present and valid.
+    #[inline]
     pub fn cluster(&self) -> Option<&str> {
         self.cluster.as_str()
     }
     /// `datastore` when present and valid.
+    #[inline]
     pub fn datastore(&self) -> Option<&str> {
         self.datastore.as_str()
     }
     /// `folder` when present and valid.
+    #[inline]
     pub fn folder(&self) -> Option<&str> {
         self.folder.as_str()
     }
     /// `template_name` when present and valid.
+    #[inline]
     pub fn template_name(&self) -> Option<&str> {
         self.template_name.as_str()
     }
     /// `cluster_name` when present and valid.
+    #[inline]
     pub fn cluster_name(&self) -> Option<&str> {
         self.cluster_name.as_str()
     }
     /// `datastore_name` when present and valid.
+    #[inline]
     pub fn datastore_name(&self) -> Option<&str> {
         self.datastore_name.as_str()
     }
     /// `folder_name` when present and valid.
+    #[inline]
     pub fn folder_name(&self) -> Option<&str> {
         self.folder_name.as_str()
     }
     /// `ports` when present and valid.
+    #[inline]
     pub fn ports(&self) -> Option<&[Lenient<models::VmwareVirtualMachinePort>]> {
         self.ports.as_slice()
     }
     /// `guest_power_state` when present and valid.
+    #[inline]
     pub fn guest_power_state(&self) -> Option<&serde_json::Value> {
         self.guest_power_state.get()
     }
     /// `tools_state` when present and valid.
+    #[inline]
     pub fn tools_state(&self) -> Option<&str> {
         self.tools_state.as_str()
     }
     /// `tools_installed` when present and valid.
+    #[inline]
     pub fn tools_installed(&self) -> Option<bool> {
         self.tools_installed.copied()
     }
     /// `marketplace_offering_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_offering_uuid(&self) -> Option<&str> {
         self.marketplace_offering_uuid.as_str()
     }
     /// `marketplace_offering_name` when present and valid.
+    #[inline]
     pub fn marketplace_offering_name(&self) -> Option<&str> {
         self.marketplace_offering_name.as_str()
     }
     /// `marketplace_offering_type` when present and valid.
+    #[inline]
     pub fn marketplace_offering_type(&self) -> Option<&str> {
         self.marketplace_offering_type.as_str()
     }
     /// `marketplace_offering_plugin_options` when present and valid.
+    #[inline]
     pub fn marketplace_offering_plugin_options(&self) -> Option<&serde_json::Value> {
         self.marketplace_offering_plugin_options.get()
     }
     /// `marketplace_category_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_category_uuid(&self) -> Option<&str> {
         self.marketplace_category_uuid.as_str()
     }
     /// `marketplace_category_name` when present and valid.
+    #[inline]
     pub fn marketplace_category_name(&self) -> Option<&str> {
         self.marketplace_category_name.as_str()
     }
     /// `marketplace_resource_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_resource_uuid(&self) -> Option<&str> {
         self.marketplace_resource_uuid.as_str()
     }
     /// `marketplace_plan_uuid` when present and valid.
+    #[inline]
     pub fn marketplace_plan_uuid(&self) -> Option<&str> {
         self.marketplace_plan_uuid.as_str()
     }
     /// `marketplace_resource_state` when present and valid.
+    #[inline]
     pub fn marketplace_resource_state(&self) -> Option<&str> {
         self.marketplace_resource_state.as_str()
     }
     /// `is_usage_based` when present and valid.
+    #[inline]
     pub fn is_usage_based(&self) -> Option<bool> {
         self.is_usage_based.copied()
     }
     /// `is_limit_based` when present and valid.
+    #[inline]
     pub fn is_limit_based(&self) -> Option<bool> {
         self.is_limit_based.copied()
     }
@@ -475,14 +532,17 @@ pub struct VmwareVirtualMachineDisk {
 }
 impl VmwareVirtualMachineDisk {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `size` when present and valid.
+    #[inline]
     pub fn size(&self) -> Option<i64> {
         self.size.copied()
     }
@@ -509,22 +569,27 @@ pub struct VmwareVirtualMachinePort {
 }
 impl VmwareVirtualMachinePort {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `mac_address` when present and valid.
+    #[inline]
     pub fn mac_address(&self) -> Option<&str> {
         self.mac_address.as_str()
     }
     /// `network` when present and valid.
+    #[inline]
     pub fn network(&self) -> Option<&str> {
         self.network.as_str()
     }
@@ -585,6 +650,7 @@ pub struct VmwareVirtualMachineRequest {
 }
 impl VmwareVirtualMachineRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> VmwareVirtualMachineRequestBuilder {
         VmwareVirtualMachineRequestBuilder::default()
     }
@@ -598,22 +664,26 @@ pub struct VmwareVirtualMachineRequestBuilder {
 }
 impl VmwareVirtualMachineRequestBuilder {
     /// Sets `name` (required).
+    #[inline]
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
         self
     }
     /// Sets `service_settings` (required).
+    #[inline]
     pub fn service_settings(mut self, service_settings: impl Into<String>) -> Self {
         self.service_settings = Some(service_settings.into());
         self
     }
     /// Sets `project` (required).
+    #[inline]
     pub fn project(mut self, project: impl Into<String>) -> Self {
         self.project = Some(project.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<VmwareVirtualMachineRequest, runtime::Error> {
         Ok(VmwareVirtualMachineRequest {
             name: self

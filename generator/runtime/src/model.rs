@@ -133,12 +133,15 @@ macro_rules! __response_model {
                     }
                 }
             }
+            #[inline]
             fn extra_mut(&mut self) -> &mut $crate::Extra {
                 &mut self.$extra
             }
+            #[inline]
             fn extra(&self) -> &$crate::Extra {
                 &self.$extra
             }
+            #[inline]
             fn visit_fields(
                 &self,
                 f: &mut dyn FnMut(&'static str, &dyn $crate::FieldState),
@@ -159,6 +162,7 @@ macro_rules! __response_model {
             }
         }
         impl ::core::fmt::Debug for $model {
+            #[inline]
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 $crate::debug_model(self, f)
             }
@@ -171,6 +175,7 @@ macro_rules! __response_model {
             }
         }
         impl $crate::Inspect for $model {
+            #[inline]
             fn inspect(&self, at: &mut $crate::Inspector) {
                 at.model(self)
             }

@@ -138,6 +138,7 @@ pub fn lib_rs(plan: &Plan) -> TokenStream {
             #[doc = #doc]
             #[cfg(feature = #f)]
             #[cfg_attr(docsrs, doc(cfg(feature = #f)))]
+            #[inline]
             pub fn #name(&self) -> #module::#handle<'_> {
                 #module::#handle { client: &self.inner }
             }
@@ -162,6 +163,7 @@ pub fn lib_rs(plan: &Plan) -> TokenStream {
                 },
                 quote! {
                     #[cfg(feature = #f)]
+                    #[inline]
                     fn #name(&self) -> #module::#handle<'_> {
                         #module::#handle { server: self }
                     }
@@ -261,12 +263,14 @@ pub fn lib_rs(plan: &Plan) -> TokenStream {
 
         impl Client {
             /// A client sending `Authorization: Token <token>` to `base_url`.
+            #[inline]
             pub fn new(base_url: &str, token: &str) -> Result<Client, Error> {
                 #Client::new(base_url, token).map(Client::from_runtime)
             }
 
             /// Configures a client: authentication scheme, timeouts, deadline, retries, page
             /// size, response size limit, a caller-supplied `reqwest::Client`.
+            #[inline]
             pub fn builder(base_url: &str) -> ClientBuilder {
                 ClientBuilder::new(base_url)
             }
@@ -274,16 +278,19 @@ pub fn lib_rs(plan: &Plan) -> TokenStream {
             /// A client configured from the environment: `WALDUR_API_URL`, `WALDUR_API_TOKEN`
             /// and optionally `WALDUR_API_TOKEN_SCHEME` (`Token` by default, `Bearer` for OIDC
             /// and personal access tokens). Errors name the missing or invalid variable.
+            #[inline]
             pub fn from_env() -> Result<Client, Error> {
                 #Client::from_env().map(Client::from_runtime)
             }
 
             /// Wraps a configured runtime client.
+            #[inline]
             pub fn from_runtime(inner: #Client) -> Client {
                 Client { inner }
             }
 
             /// The runtime client (base URL, retry policy, raw requests with `execute`).
+            #[inline]
             pub fn runtime(&self) -> &#Client {
                 &self.inner
             }
@@ -314,6 +321,7 @@ pub fn lib_rs(plan: &Plan) -> TokenStream {
         }
 
         impl From<#Client> for Client {
+            #[inline]
             fn from(inner: #Client) -> Client {
                 Client { inner }
             }

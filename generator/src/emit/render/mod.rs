@@ -1,5 +1,12 @@
 //! Renderers: [`Plan`] -> the text of every file. Nothing here decides anything; each function
 //! spells out in tokens what the plan says.
+//!
+//! Every function of generated code with a body is `#[inline]`, and so are the non-generic
+//! methods the runtime's `response_model!` adds. That is not about speed at run time: rustc
+//! generates machine code for an `#[inline]` function only in a crate that calls it. Built with
+//! every tag, the crate itself is then type-checked but generates the code of no operation;
+//! a program generates the code of the operations and models it uses (a cold debug build of
+//! the whole-API crate with all tags takes less than half the time and a third less memory).
 
 pub mod crate_files;
 pub mod docs;

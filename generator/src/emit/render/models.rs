@@ -147,6 +147,7 @@ fn accessor(f: &FieldPlan) -> TokenStream {
     };
     quote! {
         #[doc = #doc]
+        #[inline]
         pub fn #name(&self) -> #ret {
             #body
         }
@@ -201,6 +202,7 @@ fn request_model(name: &str, plan: &TypePlan, m: &RequestModel) -> TokenStream {
             /// Request models decode strictly; this lets one appear inside a response too.
             impl #FromJson for #id {
                 const ACCEPTS_MAP: bool = true;
+                #[inline]
                 fn from_map<'de, A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
                     <Self as serde::Deserialize>::deserialize(serde::de::value::MapAccessDeserializer::new(map))
                 }
@@ -273,6 +275,7 @@ fn constructor(name: &str, id: &proc_macro2::Ident, m: &RequestModel) -> TokenSt
                 impl #id {
                     /// A request with the required fields set and every optional field absent.
                     #allow
+                    #[inline]
                     pub fn new(#(#args),*) -> Self {
                         Self { #(#inits,)* #extra: Default::default() }
                     }
@@ -297,6 +300,7 @@ fn constructor(name: &str, id: &proc_macro2::Ident, m: &RequestModel) -> TokenSt
                 let doc = format!(" Sets `{}` (required).", f.wire);
                 quote! {
                     #[doc = #doc]
+                    #[inline]
                     pub fn #setter(mut self, #fid: #t) -> Self {
                         self.#fid = Some(#v);
                         self
@@ -322,6 +326,7 @@ fn constructor(name: &str, id: &proc_macro2::Ident, m: &RequestModel) -> TokenSt
             quote! {
                 impl #id {
                     /// A builder that sets the required fields by name.
+                    #[inline]
                     pub fn builder() -> #b {
                         #b::default()
                     }
@@ -338,6 +343,7 @@ fn constructor(name: &str, id: &proc_macro2::Ident, m: &RequestModel) -> TokenSt
 
                     /// The request, with every optional field absent; an error names the first
                     /// required field that was not set.
+                    #[inline]
                     pub fn build(self) -> Result<#id, #Error> {
                         Ok(#id {
                             #(#inits)*
@@ -411,6 +417,7 @@ fn multipart_impl(id: &proc_macro2::Ident, m: &RequestModel) -> TokenStream {
     };
     quote! {
         impl #MultipartBody for #id {
+            #[inline]
             fn parts(&self) -> Result<Vec<(String, #MultipartValue)>, #Error> {
                 let mut parts = Vec::new();
                 #(#pushes)*
@@ -419,6 +426,7 @@ fn multipart_impl(id: &proc_macro2::Ident, m: &RequestModel) -> TokenStream {
                 }
                 Ok(parts)
             }
+            #[inline]
             fn has_files(&self) -> bool {
                 #files
             }
@@ -459,10 +467,12 @@ fn integer_enum_with_blank(
         }
         impl #id {
             /// The integer on the wire; `None` for the blank value (`""` on the wire).
+            #[inline]
             pub fn value(self) -> Option<i64> {
                 match self { #(#to)* Self::#blank => None, Self::#unknown(v) => Some(v) }
             }
             /// The value read from its text: the blank `""`, or an integer.
+            #[inline]
             fn from_text(v: &str) -> Option<Self> {
                 if v.is_empty() {
                     Some(Self::#blank)
@@ -472,11 +482,13 @@ fn integer_enum_with_blank(
             }
         }
         impl From<i64> for #id {
+            #[inline]
             fn from(v: i64) -> Self {
                 match v { #(#from)* other => Self::#unknown(other) }
             }
         }
         impl std::fmt::Display for #id {
+            #[inline]
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 match self.value() {
                     Some(v) => write!(f, "{v}"),
@@ -485,6 +497,7 @@ fn integer_enum_with_blank(
             }
         }
         impl serde::Serialize for #id {
+            #[inline]
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self.value() {
                     Some(v) => serializer.serialize_i64(v),
@@ -493,6 +506,7 @@ fn integer_enum_with_blank(
             }
         }
         impl<'de> serde::Deserialize<'de> for #id {
+            #[inline]
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let text = #string_or_integer(deserializer)?;
                 Self::from_text(&text).ok_or_else(|| {
@@ -501,11 +515,15 @@ fn integer_enum_with_blank(
             }
         }
         impl #FromJson for #id {
+            #[inline]
             fn from_i64(v: i64) -> Option<Self> { Some(Self::from(v)) }
+            #[inline]
             fn from_u64(v: u64) -> Option<Self> { i64::try_from(v).ok().map(Self::from) }
+            #[inline]
             fn from_str(v: &str) -> Option<Self> { Self::from_text(v) }
         }
         impl #QueryValue for #id {
+            #[inline]
             fn query_value(&self) -> std::borrow::Cow<'_, str> { std::borrow::Cow::Owned(self.to_string()) }
         }
         #inspect
@@ -531,6 +549,7 @@ fn enum_type(name: &str, plan: &TypePlan, e: &EnumPlan) -> TokenStream {
     });
     let inspect = quote! {
         impl #Inspect for #id {
+            #[inline]
             fn inspect(&self, at: &mut #Inspector) {
                 if let Self::#unknown(v) = self { at.unknown_enum_value(v) }
             }
@@ -573,35 +592,43 @@ fn enum_type(name: &str, plan: &TypePlan, e: &EnumPlan) -> TokenStream {
             }
             impl #id {
                 /// The value on the wire.
+                #[inline]
                 pub fn value(self) -> i64 {
                     match self { #(#to)* Self::#unknown(v) => v }
                 }
             }
             impl From<i64> for #id {
+                #[inline]
                 fn from(v: i64) -> Self {
                     match v { #(#from)* other => Self::#unknown(other) }
                 }
             }
             impl std::fmt::Display for #id {
+                #[inline]
                 fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                     write!(f, "{}", self.value())
                 }
             }
             impl serde::Serialize for #id {
+                #[inline]
                 fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                     serializer.serialize_i64(self.value())
                 }
             }
             impl<'de> serde::Deserialize<'de> for #id {
+                #[inline]
                 fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                     <i64 as serde::Deserialize>::deserialize(deserializer).map(Self::from)
                 }
             }
             impl #FromJson for #id {
+                #[inline]
                 fn from_i64(v: i64) -> Option<Self> { Some(Self::from(v)) }
+                #[inline]
                 fn from_u64(v: u64) -> Option<Self> { i64::try_from(v).ok().map(Self::from) }
             }
             impl #QueryValue for #id {
+                #[inline]
                 fn query_value(&self) -> std::borrow::Cow<'_, str> { std::borrow::Cow::Owned(self.value().to_string()) }
             }
             #inspect
@@ -615,7 +642,9 @@ fn enum_type(name: &str, plan: &TypePlan, e: &EnumPlan) -> TokenStream {
     };
     let numbers = e.numeric_strings.then(|| {
         quote! {
+            #[inline]
             fn from_i64(v: i64) -> Option<Self> { Some(Self::from(v.to_string().as_str())) }
+            #[inline]
             fn from_u64(v: u64) -> Option<Self> { Some(Self::from(v.to_string().as_str())) }
         }
     });
@@ -651,40 +680,48 @@ fn enum_type(name: &str, plan: &TypePlan, e: &EnumPlan) -> TokenStream {
         }
         impl #id {
             /// The value on the wire.
+            #[inline]
             pub fn as_str(&self) -> &str {
                 match self { #(#to)* Self::#unknown(v) => v }
             }
         }
         impl From<&str> for #id {
+            #[inline]
             fn from(v: &str) -> Self {
                 #from_body
             }
         }
         impl std::str::FromStr for #id {
             type Err = std::convert::Infallible;
+            #[inline]
             fn from_str(v: &str) -> Result<Self, Self::Err> { Ok(Self::from(v)) }
         }
         impl std::fmt::Display for #id {
+            #[inline]
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
         impl serde::Serialize for #id {
+            #[inline]
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
         impl<'de> serde::Deserialize<'de> for #id {
+            #[inline]
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let s = #text;
                 Ok(Self::from(s.as_ref()))
             }
         }
         impl #FromJson for #id {
+            #[inline]
             fn from_str(v: &str) -> Option<Self> { Some(Self::from(v)) }
             #numbers
         }
         impl #QueryValue for #id {
+            #[inline]
             fn query_value(&self) -> std::borrow::Cow<'_, str> { std::borrow::Cow::Borrowed(self.as_str()) }
         }
         #inspect

@@ -89,6 +89,7 @@ fn mock_handle(tag: &TagPlan) -> TokenStream {
         );
         quote! {
             #[doc = #doc]
+            #[inline]
             pub fn #name(&self, #(#params),*) -> #mock_ops::MockOperation<'a, #out> {
                 #mock_ops::MockOperation::new(self.server, #verb, #template, #operation_id, #status)
                     #(#matchers)*
@@ -202,6 +203,7 @@ fn handle_method(tag: &TagPlan, op: &OperationPlan) -> TokenStream {
     quote! {
         #docs
         #deprecated
+        #[inline]
         pub fn #name(&self, #(#params),*) -> #builder {
             #builder {
                 client: self.client.clone(),
@@ -286,6 +288,7 @@ fn builder(tag: &TagPlan, op: &OperationPlan) -> TokenStream {
         let t = ty(&b.ty);
         quote! {
             /// Sets the (optional) request body.
+            #[inline]
             pub fn #id(mut self, #id: #t) -> Self {
                 self.#id = Some(#id);
                 self
@@ -330,6 +333,7 @@ fn builder(tag: &TagPlan, op: &OperationPlan) -> TokenStream {
         impl std::future::IntoFuture for #name {
             type Output = Result<#out, #Error>;
             type IntoFuture = #ResponseFuture<#out>;
+            #[inline]
             fn into_future(self) -> Self::IntoFuture {
                 self.send()
             }
@@ -377,6 +381,7 @@ fn setter(s: &ArgPlan) -> TokenStream {
                 let stored = ty(item);
                 quote! {
                     #[doc = #doc]
+                    #[inline]
                     pub fn #append(mut self, value: impl Into<#stored>) -> Self {
                         self.#id.push(value.into());
                         self
@@ -385,6 +390,7 @@ fn setter(s: &ArgPlan) -> TokenStream {
             });
             quote! {
                 #docs
+                #[inline]
                 pub fn #id(mut self, values: impl IntoIterator<Item = #item_ty>) -> Self {
                     self.#id = #value;
                     self
@@ -398,6 +404,7 @@ fn setter(s: &ArgPlan) -> TokenStream {
             let v = arg_into(other, &value_id);
             quote! {
                 #docs
+                #[inline]
                 pub fn #id(mut self, value: #t) -> Self {
                     self.#id = Some(#v);
                     self
@@ -414,6 +421,7 @@ fn unchecked_query_method(op: &OperationPlan) -> TokenStream {
     quote! {
         /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
         /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+        #[inline]
         pub fn #method(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
             self.#field.push((name.into(), value.into()));
             self
@@ -475,6 +483,7 @@ fn request_fn(op: &OperationPlan) -> TokenStream {
     let operation_id = &op.operation_id;
     let template = &op.path;
     quote! {
+        #[inline]
         fn request(&self, method: reqwest::Method) -> Result<#ApiRequest, #Error> {
             let mut req = #ApiRequest::new(method, #path).operation(#operation_id, #template);
             #query_block
@@ -551,6 +560,7 @@ fn send_fn(op: &OperationPlan) -> TokenStream {
             let size = ident(list.map_or("page_size", |l| l.page_size_setter.as_str()));
             return quote! {
                 /// Sends the request: one page of the list.
+                #[inline]
                 pub fn send(self) -> #ResponseFuture<#out> {
                     let (page, page_size) = #paging(&self.client, self.#page, self.#size);
                     let req = self.request(#verb);
@@ -572,6 +582,7 @@ fn send_fn(op: &OperationPlan) -> TokenStream {
     };
     quote! {
         /// Sends the request (what `.await` does).
+        #[inline]
         pub fn send(self) -> #ResponseFuture<#out> {
             let req = self.request(#verb);
             #send(self.client, req, #decoder)
@@ -595,6 +606,7 @@ fn list_fns(op: &OperationPlan) -> TokenStream {
         /// Every item of the list, page after page (of `page_size` items, or the client's
         /// default size), starting at page 1. At most one page is held in memory; the stream
         /// ends after the last page or with the first error.
+        #[inline]
         pub fn stream(self) -> #ItemStream<#item> {
             let (_, page_size) = #paging(&self.client, None, self.#size);
             let client = self.client.clone();
@@ -607,6 +619,7 @@ fn list_fns(op: &OperationPlan) -> TokenStream {
         }
 
         #[doc = #count_doc]
+        #[inline]
         pub fn count(self) -> #ResponseFuture<u64> {
             let mut this = self;
             this.#page = None;
@@ -650,6 +663,7 @@ fn order_fn(tag: &TagPlan, op: &OperationPlan) -> TokenStream {
     );
     quote! {
         #[doc = #doc]
+        #[inline]
         pub async fn #method(
             self,
             policy: &#WaitPolicy,

@@ -23,6 +23,7 @@ impl<'a> BlockingApi<'a> {
     /// - `200`
     ///
     /// Returns a [`BlockingCloneBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn clone_op(
         &self,
         level: models::IntEnum,
@@ -47,6 +48,7 @@ pub struct BlockingCloneBuilder {
 impl BlockingCloneBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -55,6 +57,7 @@ impl BlockingCloneBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -68,6 +71,7 @@ impl BlockingCloneBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ErrorModel> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -76,6 +80,7 @@ impl BlockingCloneBuilder {
 impl std::future::IntoFuture for BlockingCloneBuilder {
     type Output = Result<models::ErrorModel, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ErrorModel>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -90,6 +95,7 @@ pub struct BlockingMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> BlockingMock<'a> {
     /// Expects `GET /api/blocking/` (operation `blocking_clone`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn clone_op(
         &self,
         level: &models::IntEnum,

@@ -23,6 +23,7 @@ impl<'a> DefaultApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`UntaggedClearBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn untagged_clear(&self) -> UntaggedClearBuilder {
         UntaggedClearBuilder {
             client: self.client.clone(),
@@ -39,6 +40,7 @@ pub struct UntaggedClearBuilder {
 impl UntaggedClearBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -47,6 +49,7 @@ impl UntaggedClearBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -57,6 +60,7 @@ impl UntaggedClearBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -65,6 +69,7 @@ impl UntaggedClearBuilder {
 impl std::future::IntoFuture for UntaggedClearBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -79,6 +84,7 @@ pub struct DefaultMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> DefaultMock<'a> {
     /// Expects `DELETE /api/untagged/` (operation `untagged_clear`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn untagged_clear(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {

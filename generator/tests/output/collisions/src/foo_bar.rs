@@ -23,6 +23,7 @@ impl<'a> FooBarApi<'a> {
     /// - `200`
     ///
     /// Returns a [`FooBarGetBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn get(&self) -> FooBarGetBuilder {
         FooBarGetBuilder {
             client: self.client.clone(),
@@ -35,6 +36,7 @@ impl<'a> FooBarApi<'a> {
     /// - `202`: No response body
     ///
     /// Returns a [`FooBarGetBuilder2`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn get_op(&self) -> FooBarGetBuilder2 {
         FooBarGetBuilder2 {
             client: self.client.clone(),
@@ -47,6 +49,7 @@ impl<'a> FooBarApi<'a> {
     /// - `200`
     ///
     /// Returns a [`FooBarListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> FooBarListBuilder {
         FooBarListBuilder {
             client: self.client.clone(),
@@ -63,6 +66,7 @@ pub struct FooBarGetBuilder {
 impl FooBarGetBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -71,6 +75,7 @@ impl FooBarGetBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -81,6 +86,7 @@ impl FooBarGetBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::VecModel> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -89,6 +95,7 @@ impl FooBarGetBuilder {
 impl std::future::IntoFuture for FooBarGetBuilder {
     type Output = Result<models::VecModel, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::VecModel>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -102,6 +109,7 @@ pub struct FooBarGetBuilder2 {
 impl FooBarGetBuilder2 {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -110,6 +118,7 @@ impl FooBarGetBuilder2 {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -120,6 +129,7 @@ impl FooBarGetBuilder2 {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -128,6 +138,7 @@ impl FooBarGetBuilder2 {
 impl std::future::IntoFuture for FooBarGetBuilder2 {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -141,6 +152,7 @@ pub struct FooBarListBuilder {
 impl FooBarListBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -149,6 +161,7 @@ impl FooBarListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -159,6 +172,7 @@ impl FooBarListBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::BoxModel> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -167,6 +181,7 @@ impl FooBarListBuilder {
 impl std::future::IntoFuture for FooBarListBuilder {
     type Output = Result<models::BoxModel, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::BoxModel>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -181,6 +196,7 @@ pub struct FooBarMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> FooBarMock<'a> {
     /// Expects `GET /api/foo-bar/` (operation `foo_bar_get`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn get(&self) -> runtime::mock_ops::MockOperation<'a, models::VecModel> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -191,6 +207,7 @@ impl<'a> FooBarMock<'a> {
         )
     }
     /// Expects `POST /api/foo-bar/` (operation `fooBarGet`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn get_op(&self) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -201,6 +218,7 @@ impl<'a> FooBarMock<'a> {
         )
     }
     /// Expects `GET /api/foo_bar/` (operation `foo_bar_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(&self) -> runtime::mock_ops::MockOperation<'a, models::BoxModel> {
         runtime::mock_ops::MockOperation::new(
             self.server,

@@ -91,31 +91,37 @@ pub struct Client {
 }
 impl Client {
     /// A client sending `Authorization: Token <token>` to `base_url`.
+    #[inline]
     pub fn new(base_url: &str, token: &str) -> Result<Client, Error> {
         runtime::Client::new(base_url, token).map(Client::from_runtime)
     }
     /// Configures a client: authentication scheme, timeouts, deadline, retries, page
     /// size, response size limit, a caller-supplied `reqwest::Client`.
+    #[inline]
     pub fn builder(base_url: &str) -> ClientBuilder {
         ClientBuilder::new(base_url)
     }
     /// A client configured from the environment: `WALDUR_API_URL`, `WALDUR_API_TOKEN`
     /// and optionally `WALDUR_API_TOKEN_SCHEME` (`Token` by default, `Bearer` for OIDC
     /// and personal access tokens). Errors name the missing or invalid variable.
+    #[inline]
     pub fn from_env() -> Result<Client, Error> {
         runtime::Client::from_env().map(Client::from_runtime)
     }
     /// Wraps a configured runtime client.
+    #[inline]
     pub fn from_runtime(inner: runtime::Client) -> Client {
         Client { inner }
     }
     /// The runtime client (base URL, retry policy, raw requests with `execute`).
+    #[inline]
     pub fn runtime(&self) -> &runtime::Client {
         &self.inner
     }
     /// Operations of the `blocking` tag.
     #[cfg(feature = "blocking-tag")]
     #[cfg_attr(docsrs, doc(cfg(feature = "blocking-tag")))]
+    #[inline]
     pub fn blocking(&self) -> blocking::BlockingApi<'_> {
         blocking::BlockingApi {
             client: &self.inner,
@@ -124,6 +130,7 @@ impl Client {
     /// Operations of the `default` tag.
     #[cfg(feature = "default-tag")]
     #[cfg_attr(docsrs, doc(cfg(feature = "default-tag")))]
+    #[inline]
     pub fn default_api(&self) -> default::DefaultApi<'_> {
         default::DefaultApi {
             client: &self.inner,
@@ -132,6 +139,7 @@ impl Client {
     /// Operations of the `foo_bar` tag.
     #[cfg(feature = "foo-bar")]
     #[cfg_attr(docsrs, doc(cfg(feature = "foo-bar")))]
+    #[inline]
     pub fn foo_bar(&self) -> foo_bar::FooBarApi<'_> {
         foo_bar::FooBarApi {
             client: &self.inner,
@@ -140,6 +148,7 @@ impl Client {
     /// Operations of the `models` tag.
     #[cfg(feature = "models")]
     #[cfg_attr(docsrs, doc(cfg(feature = "models")))]
+    #[inline]
     pub fn models(&self) -> models_api::ModelsApi<'_> {
         models_api::ModelsApi {
             client: &self.inner,
@@ -148,6 +157,7 @@ impl Client {
     /// Operations of the `pings` tag.
     #[cfg(feature = "pings")]
     #[cfg_attr(docsrs, doc(cfg(feature = "pings")))]
+    #[inline]
     pub fn pings(&self) -> pings::PingsApi<'_> {
         pings::PingsApi {
             client: &self.inner,
@@ -156,6 +166,7 @@ impl Client {
     /// Operations of the `prelude` tag.
     #[cfg(feature = "prelude")]
     #[cfg_attr(docsrs, doc(cfg(feature = "prelude")))]
+    #[inline]
     pub fn prelude(&self) -> prelude_api::PreludeApi<'_> {
         prelude_api::PreludeApi {
             client: &self.inner,
@@ -164,6 +175,7 @@ impl Client {
     /// Operations of the `runtime` tag.
     #[cfg(feature = "runtime")]
     #[cfg_attr(docsrs, doc(cfg(feature = "runtime")))]
+    #[inline]
     pub fn runtime_api(&self) -> runtime_api::RuntimeApi<'_> {
         runtime_api::RuntimeApi {
             client: &self.inner,
@@ -172,6 +184,7 @@ impl Client {
     /// Operations of the `self` tag.
     #[cfg(feature = "self")]
     #[cfg_attr(docsrs, doc(cfg(feature = "self")))]
+    #[inline]
     pub fn self_(&self) -> self_::SelfApi<'_> {
         self_::SelfApi {
             client: &self.inner,
@@ -329,51 +342,60 @@ pub trait MockServerExt {
 #[cfg(feature = "mock")]
 impl MockServerExt for runtime::mock::MockServer {
     #[cfg(feature = "blocking-tag")]
+    #[inline]
     fn blocking(&self) -> blocking::BlockingMock<'_> {
         blocking::BlockingMock {
             server: self,
         }
     }
     #[cfg(feature = "default-tag")]
+    #[inline]
     fn default_api(&self) -> default::DefaultMock<'_> {
         default::DefaultMock {
             server: self,
         }
     }
     #[cfg(feature = "foo-bar")]
+    #[inline]
     fn foo_bar(&self) -> foo_bar::FooBarMock<'_> {
         foo_bar::FooBarMock {
             server: self,
         }
     }
     #[cfg(feature = "models")]
+    #[inline]
     fn models(&self) -> models_api::ModelsMock<'_> {
         models_api::ModelsMock {
             server: self,
         }
     }
     #[cfg(feature = "pings")]
+    #[inline]
     fn pings(&self) -> pings::PingsMock<'_> {
         pings::PingsMock { server: self }
     }
     #[cfg(feature = "prelude")]
+    #[inline]
     fn prelude(&self) -> prelude_api::PreludeMock<'_> {
         prelude_api::PreludeMock {
             server: self,
         }
     }
     #[cfg(feature = "runtime")]
+    #[inline]
     fn runtime(&self) -> runtime_api::RuntimeMock<'_> {
         runtime_api::RuntimeMock {
             server: self,
         }
     }
     #[cfg(feature = "self")]
+    #[inline]
     fn self_(&self) -> self_::SelfMock<'_> {
         self_::SelfMock { server: self }
     }
 }
 impl From<runtime::Client> for Client {
+    #[inline]
     fn from(inner: runtime::Client) -> Client {
         Client { inner }
     }

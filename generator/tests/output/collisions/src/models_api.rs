@@ -23,6 +23,7 @@ impl<'a> ModelsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ModelsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> ModelsListBuilder {
         ModelsListBuilder {
             client: self.client.clone(),
@@ -51,6 +52,7 @@ impl<'a> ModelsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ModelsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> ModelsRetrieveBuilder {
         ModelsRetrieveBuilder {
             client: self.client.clone(),
@@ -84,76 +86,91 @@ pub struct ModelsListBuilder {
 }
 impl ModelsListBuilder {
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
     }
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Query `paging`, string.
+    #[inline]
     pub fn paging(mut self, value: impl Into<String>) -> Self {
         self.paging = Some(value.into());
         self
     }
     /// Query `with_paging`, string.
+    #[inline]
     pub fn with_paging(mut self, value: impl Into<String>) -> Self {
         self.with_paging = Some(value.into());
         self
     }
     /// Query `without_paging`, string.
+    #[inline]
     pub fn without_paging(mut self, value: impl Into<String>) -> Self {
         self.without_paging = Some(value.into());
         self
     }
     /// Query `send`, string.
+    #[inline]
     pub fn send_param(mut self, value: impl Into<String>) -> Self {
         self.send_param = Some(value.into());
         self
     }
     /// Query `stream`, string.
+    #[inline]
     pub fn stream_param(mut self, value: impl Into<String>) -> Self {
         self.stream_param = Some(value.into());
         self
     }
     /// Query `count`, string.
+    #[inline]
     pub fn count_param(mut self, value: impl Into<String>) -> Self {
         self.count_param = Some(value.into());
         self
     }
     /// Query `type`, string.
+    #[inline]
     pub fn type_(mut self, value: impl Into<String>) -> Self {
         self.type_ = Some(value.into());
         self
     }
     /// Query `self`, string.
+    #[inline]
     pub fn self_(mut self, value: impl Into<String>) -> Self {
         self.self_ = Some(value.into());
         self
     }
     /// Query `body`, string.
+    #[inline]
     pub fn body(mut self, value: impl Into<String>) -> Self {
         self.body = Some(value.into());
         self
     }
     /// Query `client`, string.
+    #[inline]
     pub fn client_param(mut self, value: impl Into<String>) -> Self {
         self.client_param = Some(value.into());
         self
     }
     /// Query `query_unchecked`, string.
+    #[inline]
     pub fn query_unchecked_param(mut self, value: impl Into<String>) -> Self {
         self.query_unchecked_param = Some(value.into());
         self
     }
     /// Query `unchecked_query`, string.
+    #[inline]
     pub fn unchecked_query_param(mut self, value: impl Into<String>) -> Self {
         self.unchecked_query_param = Some(value.into());
         self
     }
     /// Query `add_o`, string.
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.add_o = Some(value.into());
         self
@@ -161,17 +178,20 @@ impl ModelsListBuilder {
     /// Query `o`, array of `OddEnum`, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o_param`\](Self::add_o_param) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = models::OddEnum>) -> Self {
         self.o = values.into_iter().collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o_param(mut self, value: impl Into<models::OddEnum>) -> Self {
         self.o.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -180,6 +200,7 @@ impl ModelsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -207,6 +228,7 @@ impl ModelsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::ResultModel>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -215,6 +237,7 @@ impl ModelsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::ResultModel> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -230,6 +253,7 @@ impl ModelsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/models/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -241,6 +265,7 @@ impl ModelsListBuilder {
 impl std::future::IntoFuture for ModelsListBuilder {
     type Output = Result<runtime::Page<models::ResultModel>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ResultModel>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -255,6 +280,7 @@ pub struct ModelsRetrieveBuilder {
 impl ModelsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -263,6 +289,7 @@ impl ModelsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -276,6 +303,7 @@ impl ModelsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OptionModel> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -284,6 +312,7 @@ impl ModelsRetrieveBuilder {
 impl std::future::IntoFuture for ModelsRetrieveBuilder {
     type Output = Result<models::OptionModel, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OptionModel>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -298,6 +327,7 @@ pub struct ModelsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> ModelsMock<'a> {
     /// Expects `GET /api/models/` (operation `models_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::ResultModel>> {
@@ -310,6 +340,7 @@ impl<'a> ModelsMock<'a> {
         )
     }
     /// Expects `GET /api/models/{uuid}/` (operation `models_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,

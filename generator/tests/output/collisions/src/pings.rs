@@ -23,6 +23,7 @@ impl<'a> PingsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`PingsCheckBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn check(&self) -> PingsCheckBuilder {
         PingsCheckBuilder {
             client: self.client.clone(),
@@ -36,6 +37,7 @@ impl<'a> PingsApi<'a> {
     /// - `409`
     ///
     /// Returns a [`PingsPullBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn pull(&self, uuid: Uuid) -> PingsPullBuilder {
         PingsPullBuilder {
             client: self.client.clone(),
@@ -49,6 +51,7 @@ impl<'a> PingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`PingsNodesBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn nodes(&self, uuid: Uuid) -> PingsNodesBuilder {
         PingsNodesBuilder {
             client: self.client.clone(),
@@ -66,6 +69,7 @@ pub struct PingsCheckBuilder {
 impl PingsCheckBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -74,6 +78,7 @@ impl PingsCheckBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -84,6 +89,7 @@ impl PingsCheckBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::HEAD);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -92,6 +98,7 @@ impl PingsCheckBuilder {
 impl std::future::IntoFuture for PingsCheckBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -106,6 +113,7 @@ pub struct PingsPullBuilder {
 impl PingsPullBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -114,6 +122,7 @@ impl PingsPullBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -129,6 +138,7 @@ impl PingsPullBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Detail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -137,6 +147,7 @@ impl PingsPullBuilder {
 impl std::future::IntoFuture for PingsPullBuilder {
     type Output = Result<models::Detail, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Detail>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -151,6 +162,7 @@ pub struct PingsNodesBuilder {
 impl PingsNodesBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -159,6 +171,7 @@ impl PingsNodesBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -174,6 +187,7 @@ impl PingsNodesBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Node> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -182,6 +196,7 @@ impl PingsNodesBuilder {
 impl std::future::IntoFuture for PingsNodesBuilder {
     type Output = Result<models::Node, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Node>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -196,6 +211,7 @@ pub struct PingsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> PingsMock<'a> {
     /// Expects `HEAD /api/pings/` (operation `pings_check`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn check(&self) -> runtime::mock_ops::MockOperation<'a, runtime::Accepted> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -206,6 +222,7 @@ impl<'a> PingsMock<'a> {
         )
     }
     /// Expects `POST /api/pings/{uuid}/pull/` (operation `pings_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn pull(
         &self,
         uuid: &Uuid,
@@ -220,6 +237,7 @@ impl<'a> PingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/pings/{uuid}/nodes/` (operation `pings_nodes`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn nodes(
         &self,
         uuid: &Uuid,

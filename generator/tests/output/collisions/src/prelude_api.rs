@@ -23,6 +23,7 @@ impl<'a> PreludeApi<'a> {
     /// - `200`
     ///
     /// Returns a [`PreludeSetBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set(&self) -> PreludeSetBuilder {
         PreludeSetBuilder {
             client: self.client.clone(),
@@ -41,6 +42,7 @@ pub struct PreludeSetBuilder {
 impl PreludeSetBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -50,10 +52,12 @@ impl PreludeSetBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::ClientRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -67,6 +71,7 @@ impl PreludeSetBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::ClientModel> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
@@ -75,6 +80,7 @@ impl PreludeSetBuilder {
 impl std::future::IntoFuture for PreludeSetBuilder {
     type Output = Result<models::ClientModel, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::ClientModel>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -89,6 +95,7 @@ pub struct PreludeMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> PreludeMock<'a> {
     /// Expects `PUT /api/prelude/` (operation `prelude_set`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set(&self) -> runtime::mock_ops::MockOperation<'a, models::ClientModel> {
         runtime::mock_ops::MockOperation::new(
             self.server,

@@ -25,6 +25,7 @@ impl<'a> RuntimeApi<'a> {
     /// - `201`
     ///
     /// Returns a [`RuntimeNewBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn new_op(
         &self,
         id: i64,
@@ -52,6 +53,7 @@ pub struct RuntimeNewBuilder {
 impl RuntimeNewBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -60,6 +62,7 @@ impl RuntimeNewBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -77,6 +80,7 @@ impl RuntimeNewBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::StringModel> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -85,6 +89,7 @@ impl RuntimeNewBuilder {
 impl std::future::IntoFuture for RuntimeNewBuilder {
     type Output = Result<models::StringModel, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::StringModel>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -99,6 +104,7 @@ pub struct RuntimeMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> RuntimeMock<'a> {
     /// Expects `POST /api/runtime/{id}/{name}/` (operation `runtime_new`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn new_op(
         &self,
         id: &i64,

@@ -25,6 +25,7 @@ impl<'a> SelfApi<'a> {
     /// - `200`
     ///
     /// Returns a [`SelfBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn self_(&self, crate_: impl Into<String>) -> SelfBuilder {
         SelfBuilder {
             client: self.client.clone(),
@@ -42,6 +43,7 @@ impl<'a> SelfApi<'a> {
     /// - `201`
     ///
     /// Returns a [`CrateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn crate_(&self, crate_: impl Into<String>, body: models::Foo) -> CrateBuilder {
         CrateBuilder {
             client: self.client.clone(),
@@ -64,6 +66,7 @@ pub struct SelfBuilder {
 }
 impl SelfBuilder {
     /// Query `super`, string.
+    #[inline]
     pub fn super_(mut self, value: impl Into<String>) -> Self {
         self.super_ = Some(value.into());
         self
@@ -71,27 +74,32 @@ impl SelfBuilder {
     /// Query `field[]`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field[]`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Query `a.b`, string.
+    #[inline]
     pub fn a_b(mut self, value: impl Into<String>) -> Self {
         self.a_b = Some(value.into());
         self
     }
     /// Query `123`, integer.
+    #[inline]
     pub fn n123(mut self, value: i64) -> Self {
         self.n123 = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -100,6 +108,7 @@ impl SelfBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -118,6 +127,7 @@ impl SelfBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Foo2> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -126,6 +136,7 @@ impl SelfBuilder {
 impl std::future::IntoFuture for SelfBuilder {
     type Output = Result<models::Foo2, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Foo2>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -141,6 +152,7 @@ pub struct CrateBuilder {
 impl CrateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -149,6 +161,7 @@ impl CrateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -163,6 +176,7 @@ impl CrateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Unnamed> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -171,6 +185,7 @@ impl CrateBuilder {
 impl std::future::IntoFuture for CrateBuilder {
     type Output = Result<models::Unnamed, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Unnamed>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -185,6 +200,7 @@ pub struct SelfMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> SelfMock<'a> {
     /// Expects `GET /api/self/{crate}/` (operation `self`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn self_(
         &self,
         crate_: &str,
@@ -199,6 +215,7 @@ impl<'a> SelfMock<'a> {
             .path_param("crate", crate_)
     }
     /// Expects `POST /api/self/{crate}/` (operation `crate`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn crate_(
         &self,
         crate_: &str,

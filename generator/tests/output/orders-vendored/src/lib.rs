@@ -55,31 +55,37 @@ pub struct Client {
 }
 impl Client {
     /// A client sending `Authorization: Token <token>` to `base_url`.
+    #[inline]
     pub fn new(base_url: &str, token: &str) -> Result<Client, Error> {
         runtime::Client::new(base_url, token).map(Client::from_runtime)
     }
     /// Configures a client: authentication scheme, timeouts, deadline, retries, page
     /// size, response size limit, a caller-supplied `reqwest::Client`.
+    #[inline]
     pub fn builder(base_url: &str) -> ClientBuilder {
         ClientBuilder::new(base_url)
     }
     /// A client configured from the environment: `WALDUR_API_URL`, `WALDUR_API_TOKEN`
     /// and optionally `WALDUR_API_TOKEN_SCHEME` (`Token` by default, `Bearer` for OIDC
     /// and personal access tokens). Errors name the missing or invalid variable.
+    #[inline]
     pub fn from_env() -> Result<Client, Error> {
         runtime::Client::from_env().map(Client::from_runtime)
     }
     /// Wraps a configured runtime client.
+    #[inline]
     pub fn from_runtime(inner: runtime::Client) -> Client {
         Client { inner }
     }
     /// The runtime client (base URL, retry policy, raw requests with `execute`).
+    #[inline]
     pub fn runtime(&self) -> &runtime::Client {
         &self.inner
     }
     /// Operations of the `marketplace_orders` tag.
     #[cfg(feature = "marketplace-orders")]
     #[cfg_attr(docsrs, doc(cfg(feature = "marketplace-orders")))]
+    #[inline]
     pub fn marketplace_orders(&self) -> marketplace_orders::MarketplaceOrdersApi<'_> {
         marketplace_orders::MarketplaceOrdersApi {
             client: &self.inner,
@@ -118,6 +124,7 @@ pub trait MockServerExt {
 #[cfg(feature = "mock")]
 impl MockServerExt for runtime::mock::MockServer {
     #[cfg(feature = "marketplace-orders")]
+    #[inline]
     fn marketplace_orders(&self) -> marketplace_orders::MarketplaceOrdersMock<'_> {
         marketplace_orders::MarketplaceOrdersMock {
             server: self,
@@ -125,6 +132,7 @@ impl MockServerExt for runtime::mock::MockServer {
     }
 }
 impl From<runtime::Client> for Client {
+    #[inline]
     fn from(inner: runtime::Client) -> Client {
         Client { inner }
     }

@@ -23,6 +23,7 @@ impl<'a> MarketplaceOrdersApi<'a> {
     /// - `201`
     ///
     /// Returns a [`MarketplaceOrdersCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(
         &self,
         body: models::OrderCreateRequest,
@@ -39,6 +40,7 @@ impl<'a> MarketplaceOrdersApi<'a> {
     /// - `200`
     ///
     /// Returns a [`MarketplaceOrdersRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> MarketplaceOrdersRetrieveBuilder {
         MarketplaceOrdersRetrieveBuilder {
             client: self.client.clone(),
@@ -57,6 +59,7 @@ pub struct MarketplaceOrdersCreateBuilder {
 impl MarketplaceOrdersCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -65,6 +68,7 @@ impl MarketplaceOrdersCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -79,11 +83,13 @@ impl MarketplaceOrdersCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OrderDetails> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
     /// Submits the order, then polls it (`retrieve`) under `policy` until it is `done` (the final order is returned), or fails with the order's `error_message` when it is `erred`, `canceled` or `rejected`; the time budget, the interval and cancellation (drop the future) are those of [`runtime::wait_for`].
+    #[inline]
     pub async fn send_and_wait(
         self,
         policy: &runtime::WaitPolicy,
@@ -128,6 +134,7 @@ impl MarketplaceOrdersCreateBuilder {
 impl std::future::IntoFuture for MarketplaceOrdersCreateBuilder {
     type Output = Result<models::OrderDetails, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OrderDetails>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -142,6 +149,7 @@ pub struct MarketplaceOrdersRetrieveBuilder {
 impl MarketplaceOrdersRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -150,6 +158,7 @@ impl MarketplaceOrdersRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -166,6 +175,7 @@ impl MarketplaceOrdersRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::OrderDetails> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -174,6 +184,7 @@ impl MarketplaceOrdersRetrieveBuilder {
 impl std::future::IntoFuture for MarketplaceOrdersRetrieveBuilder {
     type Output = Result<models::OrderDetails, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::OrderDetails>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -188,6 +199,7 @@ pub struct MarketplaceOrdersMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> MarketplaceOrdersMock<'a> {
     /// Expects `POST /api/marketplace-orders/` (operation `marketplace_orders_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::OrderDetails> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -198,6 +210,7 @@ impl<'a> MarketplaceOrdersMock<'a> {
         )
     }
     /// Expects `GET /api/marketplace-orders/{uuid}/` (operation `marketplace_orders_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,

@@ -27,6 +27,7 @@ impl<'a> GadgetsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`GadgetsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> GadgetsListBuilder {
         GadgetsListBuilder {
             client: self.client.clone(),
@@ -48,6 +49,7 @@ impl<'a> GadgetsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`GadgetsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> GadgetsRetrieveBuilder {
         GadgetsRetrieveBuilder {
             client: self.client.clone(),
@@ -64,6 +66,7 @@ impl<'a> GadgetsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`GadgetsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(&self, body: models::GadgetRequest) -> GadgetsCreateBuilder {
         GadgetsCreateBuilder {
             client: self.client.clone(),
@@ -80,6 +83,7 @@ impl<'a> GadgetsApi<'a> {
     /// - `409`
     ///
     /// Returns a [`GadgetsPullBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn pull(&self, uuid: Uuid) -> GadgetsPullBuilder {
         GadgetsPullBuilder {
             client: self.client.clone(),
@@ -95,6 +99,7 @@ impl<'a> GadgetsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`GadgetsSetErredBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_erred(&self, uuid: Uuid) -> GadgetsSetErredBuilder {
         GadgetsSetErredBuilder {
             client: self.client.clone(),
@@ -111,6 +116,7 @@ impl<'a> GadgetsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`GadgetsSetOkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_ok(&self, uuid: Uuid) -> GadgetsSetOkBuilder {
         GadgetsSetOkBuilder {
             client: self.client.clone(),
@@ -126,6 +132,7 @@ impl<'a> GadgetsApi<'a> {
     /// - `200`: No response body
     ///
     /// Returns a [`GadgetsSetRulesBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn set_rules(
         &self,
         uuid: Uuid,
@@ -146,6 +153,7 @@ impl<'a> GadgetsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`GadgetsByKindBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn by_kind(
         &self,
         uuid: Uuid,
@@ -168,6 +176,7 @@ impl<'a> GadgetsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`GadgetsLabelsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn labels_retrieve(&self) -> GadgetsLabelsRetrieveBuilder {
         GadgetsLabelsRetrieveBuilder {
             client: self.client.clone(),
@@ -182,6 +191,7 @@ impl<'a> GadgetsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`GadgetsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> GadgetsDestroyBuilder {
         GadgetsDestroyBuilder {
             client: self.client.clone(),
@@ -208,11 +218,13 @@ impl GadgetsListBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
@@ -220,11 +232,13 @@ impl GadgetsListBuilder {
     /// Kind
     ///
     /// Query `kind`, `GadgetKindEnum`.
+    #[inline]
     pub fn kind(mut self, value: models::GadgetKindEnum) -> Self {
         self.kind = Some(value);
         self
     }
     /// Query `name`, string.
+    #[inline]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
@@ -236,11 +250,13 @@ impl GadgetsListBuilder {
     /// Query `o`, array of string, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.o = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<String>) -> Self {
         self.o.push(value.into());
         self
@@ -248,6 +264,7 @@ impl GadgetsListBuilder {
     /// A page number within the paginated result set.
     ///
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
@@ -255,6 +272,7 @@ impl GadgetsListBuilder {
     /// Number of results to return per page.
     ///
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
@@ -262,12 +280,14 @@ impl GadgetsListBuilder {
     /// Filter by a keyword-named field
     ///
     /// Query `type`, string.
+    #[inline]
     pub fn type_(mut self, value: impl Into<String>) -> Self {
         self.type_ = Some(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -276,6 +296,7 @@ impl GadgetsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -294,6 +315,7 @@ impl GadgetsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::Gadget>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -302,6 +324,7 @@ impl GadgetsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::Gadget> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -317,6 +340,7 @@ impl GadgetsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/gadgets/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -328,6 +352,7 @@ impl GadgetsListBuilder {
 impl std::future::IntoFuture for GadgetsListBuilder {
     type Output = Result<runtime::Page<models::Gadget>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Gadget>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -344,17 +369,20 @@ impl GadgetsRetrieveBuilder {
     /// Query `field`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_field`\](Self::add_field) adds one to them.
+    #[inline]
     pub fn field(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `field`, after those set before (with [`field`](Self::field) or this method).
+    #[inline]
     pub fn add_field(mut self, value: impl Into<String>) -> Self {
         self.field.push(value.into());
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -363,6 +391,7 @@ impl GadgetsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -378,6 +407,7 @@ impl GadgetsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Gadget> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -386,6 +416,7 @@ impl GadgetsRetrieveBuilder {
 impl std::future::IntoFuture for GadgetsRetrieveBuilder {
     type Output = Result<models::Gadget, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Gadget>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -400,6 +431,7 @@ pub struct GadgetsCreateBuilder {
 impl GadgetsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -408,6 +440,7 @@ impl GadgetsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -423,6 +456,7 @@ impl GadgetsCreateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Gadget> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -431,6 +465,7 @@ impl GadgetsCreateBuilder {
 impl std::future::IntoFuture for GadgetsCreateBuilder {
     type Output = Result<models::Gadget, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Gadget>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -445,6 +480,7 @@ pub struct GadgetsPullBuilder {
 impl GadgetsPullBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -453,6 +489,7 @@ impl GadgetsPullBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -468,6 +505,7 @@ impl GadgetsPullBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::GadgetsPullResponse> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -476,6 +514,7 @@ impl GadgetsPullBuilder {
 impl std::future::IntoFuture for GadgetsPullBuilder {
     type Output = Result<models::GadgetsPullResponse, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::GadgetsPullResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -491,6 +530,7 @@ pub struct GadgetsSetErredBuilder {
 impl GadgetsSetErredBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -500,10 +540,12 @@ impl GadgetsSetErredBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::SetErredRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -523,6 +565,7 @@ impl GadgetsSetErredBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -531,6 +574,7 @@ impl GadgetsSetErredBuilder {
 impl std::future::IntoFuture for GadgetsSetErredBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -545,6 +589,7 @@ pub struct GadgetsSetOkBuilder {
 impl GadgetsSetOkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -553,6 +598,7 @@ impl GadgetsSetOkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -568,6 +614,7 @@ impl GadgetsSetOkBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Status> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -576,6 +623,7 @@ impl GadgetsSetOkBuilder {
 impl std::future::IntoFuture for GadgetsSetOkBuilder {
     type Output = Result<models::Status, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Status>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -591,6 +639,7 @@ pub struct GadgetsSetRulesBuilder {
 impl GadgetsSetRulesBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -599,6 +648,7 @@ impl GadgetsSetRulesBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -616,6 +666,7 @@ impl GadgetsSetRulesBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -624,6 +675,7 @@ impl GadgetsSetRulesBuilder {
 impl std::future::IntoFuture for GadgetsSetRulesBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -639,6 +691,7 @@ pub struct GadgetsByKindBuilder {
 impl GadgetsByKindBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -647,6 +700,7 @@ impl GadgetsByKindBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -663,6 +717,7 @@ impl GadgetsByKindBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::GadgetsByKindResponse> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -671,6 +726,7 @@ impl GadgetsByKindBuilder {
 impl std::future::IntoFuture for GadgetsByKindBuilder {
     type Output = Result<models::GadgetsByKindResponse, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::GadgetsByKindResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -684,6 +740,7 @@ pub struct GadgetsLabelsRetrieveBuilder {
 impl GadgetsLabelsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -692,6 +749,7 @@ impl GadgetsLabelsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -705,6 +763,7 @@ impl GadgetsLabelsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::GadgetsLabelsRetrieveResponse> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -713,6 +772,7 @@ impl GadgetsLabelsRetrieveBuilder {
 impl std::future::IntoFuture for GadgetsLabelsRetrieveBuilder {
     type Output = Result<models::GadgetsLabelsRetrieveResponse, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::GadgetsLabelsRetrieveResponse>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -727,6 +787,7 @@ pub struct GadgetsDestroyBuilder {
 impl GadgetsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -735,6 +796,7 @@ impl GadgetsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -748,6 +810,7 @@ impl GadgetsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -756,6 +819,7 @@ impl GadgetsDestroyBuilder {
 impl std::future::IntoFuture for GadgetsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -770,6 +834,7 @@ pub struct GadgetsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> GadgetsMock<'a> {
     /// Expects `GET /api/gadgets/` (operation `gadgets_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Gadget>> {
@@ -782,6 +847,7 @@ impl<'a> GadgetsMock<'a> {
         )
     }
     /// Expects `GET /api/gadgets/{uuid}/` (operation `gadgets_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -796,6 +862,7 @@ impl<'a> GadgetsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/gadgets/` (operation `gadgets_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::Gadget> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -806,6 +873,7 @@ impl<'a> GadgetsMock<'a> {
         )
     }
     /// Expects `POST /api/gadgets/{uuid}/pull/` (operation `gadgets_pull`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn pull(
         &self,
         uuid: &Uuid,
@@ -820,6 +888,7 @@ impl<'a> GadgetsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/gadgets/{uuid}/set_erred/` (operation `gadgets_set_erred`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_erred(
         &self,
         uuid: &Uuid,
@@ -834,6 +903,7 @@ impl<'a> GadgetsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/gadgets/{uuid}/set_ok/` (operation `gadgets_set_ok`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_ok(
         &self,
         uuid: &Uuid,
@@ -848,6 +918,7 @@ impl<'a> GadgetsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/gadgets/{uuid}/set_rules/` (operation `gadgets_set_rules`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn set_rules(
         &self,
         uuid: &Uuid,
@@ -862,6 +933,7 @@ impl<'a> GadgetsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `GET /api/gadgets/{uuid}/{kind}/` (operation `gadgets_by_kind`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn by_kind(
         &self,
         uuid: &Uuid,
@@ -878,6 +950,7 @@ impl<'a> GadgetsMock<'a> {
             .path_param("kind", kind)
     }
     /// Expects `GET /api/gadgets/labels/` (operation `gadgets_labels_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn labels_retrieve(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, models::GadgetsLabelsRetrieveResponse> {
@@ -890,6 +963,7 @@ impl<'a> GadgetsMock<'a> {
         )
     }
     /// Expects `DELETE /api/gadgets/{uuid}/` (operation `gadgets_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,

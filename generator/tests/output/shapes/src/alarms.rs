@@ -25,6 +25,7 @@ impl<'a> AlarmsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`AlarmsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> AlarmsListBuilder {
         AlarmsListBuilder {
             client: self.client.clone(),
@@ -38,6 +39,7 @@ impl<'a> AlarmsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`AlarmsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(&self, body: models::AlarmRequest) -> AlarmsCreateBuilder {
         AlarmsCreateBuilder {
             client: self.client.clone(),
@@ -55,12 +57,14 @@ pub struct AlarmsListBuilder {
 }
 impl AlarmsListBuilder {
     /// Query `level`, `LevelEnum`.
+    #[inline]
     pub fn level(mut self, value: models::LevelEnum) -> Self {
         self.level = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -69,6 +73,7 @@ impl AlarmsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -81,6 +86,7 @@ impl AlarmsListBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<Vec<Lenient<models::Alarm>>> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json_or_default)
@@ -89,6 +95,7 @@ impl AlarmsListBuilder {
 impl std::future::IntoFuture for AlarmsListBuilder {
     type Output = Result<Vec<Lenient<models::Alarm>>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<Vec<Lenient<models::Alarm>>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -103,6 +110,7 @@ pub struct AlarmsCreateBuilder {
 impl AlarmsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -111,6 +119,7 @@ impl AlarmsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -122,6 +131,7 @@ impl AlarmsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Alarm> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -130,6 +140,7 @@ impl AlarmsCreateBuilder {
 impl std::future::IntoFuture for AlarmsCreateBuilder {
     type Output = Result<models::Alarm, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Alarm>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -144,6 +155,7 @@ pub struct AlarmsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> AlarmsMock<'a> {
     /// Expects `GET /api/alarms/` (operation `alarms_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, Vec<Lenient<models::Alarm>>> {
@@ -156,6 +168,7 @@ impl<'a> AlarmsMock<'a> {
         )
     }
     /// Expects `POST /api/alarms/` (operation `alarms_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::Alarm> {
         runtime::mock_ops::MockOperation::new(
             self.server,

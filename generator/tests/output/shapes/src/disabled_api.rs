@@ -25,6 +25,7 @@ impl<'a> DisabledApi<'a> {
     /// - `200`
     ///
     /// Returns a [`DisabledListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> DisabledListBuilder {
         DisabledListBuilder {
             client: self.client.clone(),
@@ -41,6 +42,7 @@ pub struct DisabledListBuilder {
 impl DisabledListBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -49,6 +51,7 @@ impl DisabledListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -59,6 +62,7 @@ impl DisabledListBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<Vec<Lenient<models::Alarm>>> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json_or_default)
@@ -67,6 +71,7 @@ impl DisabledListBuilder {
 impl std::future::IntoFuture for DisabledListBuilder {
     type Output = Result<Vec<Lenient<models::Alarm>>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<Vec<Lenient<models::Alarm>>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -81,6 +86,7 @@ pub struct DisabledMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> DisabledMock<'a> {
     /// Expects `GET /api/disabled/` (operation `disabled_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, Vec<Lenient<models::Alarm>>> {

@@ -25,6 +25,7 @@ impl<'a> ReportsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`ReportsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(&self, body: models::ReportRequest) -> ReportsCreateBuilder {
         ReportsCreateBuilder {
             client: self.client.clone(),
@@ -43,6 +44,7 @@ pub struct ReportsCreateBuilder {
 impl ReportsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -51,6 +53,7 @@ impl ReportsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -62,6 +65,7 @@ impl ReportsCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Report> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -70,6 +74,7 @@ impl ReportsCreateBuilder {
 impl std::future::IntoFuture for ReportsCreateBuilder {
     type Output = Result<models::Report, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Report>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -84,6 +89,7 @@ pub struct ReportsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> ReportsMock<'a> {
     /// Expects `POST /api/reports/` (operation `reports_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::Report> {
         runtime::mock_ops::MockOperation::new(
             self.server,

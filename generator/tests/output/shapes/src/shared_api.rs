@@ -25,6 +25,7 @@ impl<'a> SharedApi<'a> {
     /// - `200`
     ///
     /// Returns a [`SharedListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> SharedListBuilder {
         SharedListBuilder {
             client: self.client.clone(),
@@ -37,6 +38,7 @@ impl<'a> SharedApi<'a> {
     /// - `200`
     ///
     /// Returns a [`SharedAlarmBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn alarm(&self, uuid: Uuid) -> SharedAlarmBuilder {
         SharedAlarmBuilder {
             client: self.client.clone(),
@@ -54,6 +56,7 @@ pub struct SharedListBuilder {
 impl SharedListBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -62,6 +65,7 @@ impl SharedListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -72,6 +76,7 @@ impl SharedListBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<Vec<Lenient<models::SharedThing>>> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json_or_default)
@@ -80,6 +85,7 @@ impl SharedListBuilder {
 impl std::future::IntoFuture for SharedListBuilder {
     type Output = Result<Vec<Lenient<models::SharedThing>>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<Vec<Lenient<models::SharedThing>>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -94,6 +100,7 @@ pub struct SharedAlarmBuilder {
 impl SharedAlarmBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -102,6 +109,7 @@ impl SharedAlarmBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -117,6 +125,7 @@ impl SharedAlarmBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Alarm> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -125,6 +134,7 @@ impl SharedAlarmBuilder {
 impl std::future::IntoFuture for SharedAlarmBuilder {
     type Output = Result<models::Alarm, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Alarm>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -139,6 +149,7 @@ pub struct SharedMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> SharedMock<'a> {
     /// Expects `GET /api/shared/` (operation `shared_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, Vec<Lenient<models::SharedThing>>> {
@@ -151,6 +162,7 @@ impl<'a> SharedMock<'a> {
         )
     }
     /// Expects `GET /api/shared/{uuid}/alarm/` (operation `shared_alarm`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn alarm(
         &self,
         uuid: &Uuid,

@@ -23,6 +23,7 @@ impl<'a> ThingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ThingsListBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn list(&self) -> ThingsListBuilder {
         ThingsListBuilder {
             client: self.client.clone(),
@@ -42,6 +43,7 @@ impl<'a> ThingsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`ThingsCreateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn create(&self, body: models::ThingRequest) -> ThingsCreateBuilder {
         ThingsCreateBuilder {
             client: self.client.clone(),
@@ -55,6 +57,7 @@ impl<'a> ThingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ThingsRetrieveBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn retrieve(&self, uuid: Uuid) -> ThingsRetrieveBuilder {
         ThingsRetrieveBuilder {
             client: self.client.clone(),
@@ -68,6 +71,7 @@ impl<'a> ThingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ThingsPartialUpdateBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn partial_update(&self, uuid: Uuid) -> ThingsPartialUpdateBuilder {
         ThingsPartialUpdateBuilder {
             client: self.client.clone(),
@@ -82,6 +86,7 @@ impl<'a> ThingsApi<'a> {
     /// - `204`: No response body
     ///
     /// Returns a [`ThingsDestroyBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn destroy(&self, uuid: Uuid) -> ThingsDestroyBuilder {
         ThingsDestroyBuilder {
             client: self.client.clone(),
@@ -95,6 +100,7 @@ impl<'a> ThingsApi<'a> {
     /// - `201`
     ///
     /// Returns a [`ThingsUploadBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn upload(
         &self,
         uuid: Uuid,
@@ -115,6 +121,7 @@ impl<'a> ThingsApi<'a> {
     /// - `200`
     ///
     /// Returns a [`ThingsLinkBuilder`]: set optional parameters on it, then `.await` it.
+    #[inline]
     pub fn link(&self, uuid: Uuid, body: models::LinkRequest) -> ThingsLinkBuilder {
         ThingsLinkBuilder {
             client: self.client.clone(),
@@ -142,16 +149,19 @@ impl ThingsListBuilder {
     /// Query `o`, array of `CoreStates`, sent comma-joined in one value.
     ///
     /// Replaces the values set before; \[`add_o`\](Self::add_o) adds one to them.
+    #[inline]
     pub fn o(mut self, values: impl IntoIterator<Item = models::CoreStates>) -> Self {
         self.o = values.into_iter().collect();
         self
     }
     /// Adds one value to query `o`, after those set before (with [`o`](Self::o) or this method).
+    #[inline]
     pub fn add_o(mut self, value: impl Into<models::CoreStates>) -> Self {
         self.o.push(value.into());
         self
     }
     /// Query `level`, `RobotState`.
+    #[inline]
     pub fn level(mut self, value: models::RobotState) -> Self {
         self.level = Some(value);
         self
@@ -159,37 +169,44 @@ impl ThingsListBuilder {
     /// Query `state`, array of string, sent as repeated keys.
     ///
     /// Replaces the values set before; \[`add_state`\](Self::add_state) adds one to them.
+    #[inline]
     pub fn state(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.state = values.into_iter().map(Into::into).collect();
         self
     }
     /// Adds one value to query `state`, after those set before (with [`state`](Self::state) or this method).
+    #[inline]
     pub fn add_state(mut self, value: impl Into<String>) -> Self {
         self.state.push(value.into());
         self
     }
     /// Query `created`, string (date-time).
+    #[inline]
     pub fn created(mut self, value: DateTime) -> Self {
         self.created = Some(value);
         self
     }
     /// Query `service_state`, `ServiceState`.
+    #[inline]
     pub fn service_state(mut self, value: models::ServiceState) -> Self {
         self.service_state = Some(value);
         self
     }
     /// Query `page`, integer.
+    #[inline]
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
     }
     /// Query `page_size`, integer.
+    #[inline]
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -198,6 +215,7 @@ impl ThingsListBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -216,6 +234,7 @@ impl ThingsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::Thing>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -224,6 +243,7 @@ impl ThingsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
+    #[inline]
     pub fn stream(self) -> runtime::ItemStream<models::Thing> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -239,6 +259,7 @@ impl ThingsListBuilder {
         )
     }
     /// Counts what this list would return with the same filters: `HEAD /api/things/`, answered in `X-Result-Count` (`page` and `page_size` are not sent).
+    #[inline]
     pub fn count(self) -> runtime::ResponseFuture<u64> {
         let mut this = self;
         this.page = None;
@@ -250,6 +271,7 @@ impl ThingsListBuilder {
 impl std::future::IntoFuture for ThingsListBuilder {
     type Output = Result<runtime::Page<models::Thing>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Thing>>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -264,6 +286,7 @@ pub struct ThingsCreateBuilder {
 impl ThingsCreateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -272,6 +295,7 @@ impl ThingsCreateBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -287,6 +311,7 @@ impl ThingsCreateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Thing> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -295,6 +320,7 @@ impl ThingsCreateBuilder {
 impl std::future::IntoFuture for ThingsCreateBuilder {
     type Output = Result<models::Thing, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Thing>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -309,6 +335,7 @@ pub struct ThingsRetrieveBuilder {
 impl ThingsRetrieveBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -317,6 +344,7 @@ impl ThingsRetrieveBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -330,6 +358,7 @@ impl ThingsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Thing> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
@@ -338,6 +367,7 @@ impl ThingsRetrieveBuilder {
 impl std::future::IntoFuture for ThingsRetrieveBuilder {
     type Output = Result<models::Thing, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Thing>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -353,6 +383,7 @@ pub struct ThingsPartialUpdateBuilder {
 impl ThingsPartialUpdateBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -362,10 +393,12 @@ impl ThingsPartialUpdateBuilder {
         self
     }
     /// Sets the (optional) request body.
+    #[inline]
     pub fn body(mut self, body: models::PatchedThingRequest) -> Self {
         self.body = Some(body);
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -382,6 +415,7 @@ impl ThingsPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Thing> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
@@ -390,6 +424,7 @@ impl ThingsPartialUpdateBuilder {
 impl std::future::IntoFuture for ThingsPartialUpdateBuilder {
     type Output = Result<models::Thing, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Thing>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -404,6 +439,7 @@ pub struct ThingsDestroyBuilder {
 impl ThingsDestroyBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -412,6 +448,7 @@ impl ThingsDestroyBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -425,6 +462,7 @@ impl ThingsDestroyBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<runtime::Accepted> {
         let req = self.request(reqwest::Method::DELETE);
         runtime::send(self.client, req, runtime::decode::accepted)
@@ -433,6 +471,7 @@ impl ThingsDestroyBuilder {
 impl std::future::IntoFuture for ThingsDestroyBuilder {
     type Output = Result<runtime::Accepted, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<runtime::Accepted>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -448,6 +487,7 @@ pub struct ThingsUploadBuilder {
 impl ThingsUploadBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -456,6 +496,7 @@ impl ThingsUploadBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -472,6 +513,7 @@ impl ThingsUploadBuilder {
         Ok(req.multipart(runtime::MultipartBody::parts(body)?))
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Thing> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -480,6 +522,7 @@ impl ThingsUploadBuilder {
 impl std::future::IntoFuture for ThingsUploadBuilder {
     type Output = Result<models::Thing, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Thing>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -495,6 +538,7 @@ pub struct ThingsLinkBuilder {
 impl ThingsLinkBuilder {
     /// Adds the query pair `name=value` as it is, after the documented ones, for a filter
     /// the spec does not list. Unchecked: a server ignores a filter it does not know.
+    #[inline]
     pub fn query_unchecked(
         mut self,
         name: impl Into<String>,
@@ -503,6 +547,7 @@ impl ThingsLinkBuilder {
         self.unchecked_query.push((name.into(), value.into()));
         self
     }
+    #[inline]
     fn request(
         &self,
         method: reqwest::Method,
@@ -519,6 +564,7 @@ impl ThingsLinkBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
+    #[inline]
     pub fn send(self) -> runtime::ResponseFuture<models::Thing> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -527,6 +573,7 @@ impl ThingsLinkBuilder {
 impl std::future::IntoFuture for ThingsLinkBuilder {
     type Output = Result<models::Thing, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<models::Thing>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -541,6 +588,7 @@ pub struct ThingsMock<'a> {
 #[cfg(feature = "mock")]
 impl<'a> ThingsMock<'a> {
     /// Expects `GET /api/things/` (operation `things_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn list(
         &self,
     ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Thing>> {
@@ -553,6 +601,7 @@ impl<'a> ThingsMock<'a> {
         )
     }
     /// Expects `POST /api/things/` (operation `things_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::Thing> {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -563,6 +612,7 @@ impl<'a> ThingsMock<'a> {
         )
     }
     /// Expects `GET /api/things/{uuid}/` (operation `things_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn retrieve(
         &self,
         uuid: &Uuid,
@@ -577,6 +627,7 @@ impl<'a> ThingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `PATCH /api/things/{uuid}/` (operation `things_partial_update`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn partial_update(
         &self,
         uuid: &Uuid,
@@ -591,6 +642,7 @@ impl<'a> ThingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `DELETE /api/things/{uuid}/` (operation `things_destroy`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn destroy(
         &self,
         uuid: &Uuid,
@@ -605,6 +657,7 @@ impl<'a> ThingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/things/{uuid}/upload/` (operation `things_upload`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn upload(
         &self,
         uuid: &Uuid,
@@ -619,6 +672,7 @@ impl<'a> ThingsMock<'a> {
             .path_param("uuid", uuid)
     }
     /// Expects `POST /api/things/{uuid}/link/` (operation `things_link`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
+    #[inline]
     pub fn link(
         &self,
         uuid: &Uuid,

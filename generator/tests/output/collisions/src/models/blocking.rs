@@ -19,6 +19,7 @@ pub struct ErrorModel {
 }
 impl ErrorModel {
     /// `detail` when present and valid.
+    #[inline]
     pub fn detail(&self) -> Option<&str> {
         self.detail.as_str()
     }

@@ -19,6 +19,7 @@ pub struct BoxModel {
 }
 impl BoxModel {
     /// `inner` when present and valid.
+    #[inline]
     pub fn inner(&self) -> Option<&models::BoxModel> {
         self.inner.as_deref()
     }
@@ -36,6 +37,7 @@ pub struct VecModel {
 }
 impl VecModel {
     /// `items` when present and valid.
+    #[inline]
     pub fn items(&self) -> Option<&[Lenient<String>]> {
         self.items.as_slice()
     }

@@ -40,6 +40,7 @@ pub enum OddEnum {
 }
 impl OddEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Blank => "",
@@ -58,6 +59,7 @@ impl OddEnum {
     }
 }
 impl From<&str> for OddEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "" => Self::Blank,
@@ -77,21 +79,25 @@ impl From<&str> for OddEnum {
 }
 impl std::str::FromStr for OddEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 impl std::fmt::Display for OddEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl serde::Serialize for OddEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> serde::Deserialize<'de> for OddEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -103,16 +109,19 @@ impl<'de> serde::Deserialize<'de> for OddEnum {
     }
 }
 impl runtime::FromJson for OddEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
 impl runtime::QueryValue for OddEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl runtime::Inspect for OddEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -131,10 +140,12 @@ pub struct OptionModel {
 }
 impl OptionModel {
     /// `result` when present and valid.
+    #[inline]
     pub fn result(&self) -> Option<&models::ResultModel> {
         self.result.get()
     }
     /// `page` when present and valid.
+    #[inline]
     pub fn page(&self) -> Option<i64> {
         self.page.copied()
     }
@@ -174,46 +185,57 @@ pub struct ResultModel {
 }
 impl ResultModel {
     /// `extra` when present and valid.
+    #[inline]
     pub fn extra_field(&self) -> Option<&str> {
         self.extra_field.as_str()
     }
     /// `clone` when present and valid.
+    #[inline]
     pub fn clone_field(&self) -> Option<&str> {
         self.clone.as_str()
     }
     /// `fmt` when present and valid.
+    #[inline]
     pub fn fmt_field(&self) -> Option<i64> {
         self.fmt.copied()
     }
     /// `type` when present and valid.
+    #[inline]
     pub fn type_(&self) -> Option<&str> {
         self.type_.as_str()
     }
     /// `self` when present and valid.
+    #[inline]
     pub fn self_(&self) -> Option<&str> {
         self.self_.as_str()
     }
     /// `odd` when present and valid.
+    #[inline]
     pub fn odd(&self) -> Option<&models::OddEnum> {
         self.odd.get()
     }
     /// `level` when present and valid.
+    #[inline]
     pub fn level(&self) -> Option<models::IntEnum> {
         self.level.copied()
     }
     /// `widget` when present and valid.
+    #[inline]
     pub fn widget(&self) -> Option<&models::WidgetEnum> {
         self.widget.get()
     }
     /// `address` when present and valid.
+    #[inline]
     pub fn address(&self) -> Option<&str> {
         self.address.as_str()
     }
     /// `matrix` when present and valid.
+    #[inline]
     pub fn matrix(&self) -> Option<&[Lenient<Vec<Lenient<i64>>>]> {
         self.matrix.as_slice()
     }
     /// `grid` when present and valid.
+    #[inline]
     pub fn grid(&self) -> Option<&[Lenient<Vec<Lenient<models::ValueModel>>>]> {
         self.grid.as_slice()
     }
@@ -233,6 +255,7 @@ pub struct ValueModel {
 }
 impl ValueModel {
     /// `x` when present and valid.
+    #[inline]
     pub fn x(&self) -> Option<i64> {
         self.x.copied()
     }
@@ -255,6 +278,7 @@ pub enum WidgetEnum {
 }
 impl WidgetEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Csv => "csv",
@@ -265,6 +289,7 @@ impl WidgetEnum {
     }
 }
 impl From<&str> for WidgetEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "csv" => Self::Csv,
@@ -276,21 +301,25 @@ impl From<&str> for WidgetEnum {
 }
 impl std::str::FromStr for WidgetEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 impl std::fmt::Display for WidgetEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl serde::Serialize for WidgetEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> serde::Deserialize<'de> for WidgetEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -302,16 +331,19 @@ impl<'de> serde::Deserialize<'de> for WidgetEnum {
     }
 }
 impl runtime::FromJson for WidgetEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
 impl runtime::QueryValue for WidgetEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl runtime::Inspect for WidgetEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)

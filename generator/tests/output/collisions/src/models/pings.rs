@@ -19,6 +19,7 @@ pub struct Detail {
 }
 impl Detail {
     /// `detail` when present and valid.
+    #[inline]
     pub fn detail(&self) -> Option<&str> {
         self.detail.as_str()
     }
@@ -40,14 +41,17 @@ pub struct Node {
 }
 impl Node {
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `children` when present and valid.
+    #[inline]
     pub fn children(&self) -> Option<&[Lenient<Box<models::Node>>]> {
         self.children.as_slice()
     }
     /// `parent` when present and valid.
+    #[inline]
     pub fn parent(&self) -> Option<&models::Node> {
         self.parent.as_deref()
     }

@@ -21,10 +21,12 @@ pub struct ClientModel {
 }
 impl ClientModel {
     /// `new` when present and valid.
+    #[inline]
     pub fn new_field(&self) -> Option<&str> {
         self.new.as_str()
     }
     /// `builder` when present and valid.
+    #[inline]
     pub fn builder_field(&self) -> Option<&str> {
         self.builder.as_str()
     }

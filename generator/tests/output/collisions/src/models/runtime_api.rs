@@ -19,6 +19,7 @@ pub struct StringModel {
 }
 impl StringModel {
     /// `value` when present and valid.
+    #[inline]
     pub fn value(&self) -> Option<&str> {
         self.value.as_str()
     }
@@ -43,6 +44,7 @@ pub struct TwoUrlsRequest {
 }
 impl TwoUrlsRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> TwoUrlsRequestBuilder {
         TwoUrlsRequestBuilder::default()
     }
@@ -55,17 +57,20 @@ pub struct TwoUrlsRequestBuilder {
 }
 impl TwoUrlsRequestBuilder {
     /// Sets `source` (required).
+    #[inline]
     pub fn source(mut self, source: impl Into<String>) -> Self {
         self.source = Some(source.into());
         self
     }
     /// Sets `target` (required).
+    #[inline]
     pub fn target(mut self, target: impl Into<String>) -> Self {
         self.target = Some(target.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<TwoUrlsRequest, runtime::Error> {
         Ok(TwoUrlsRequest {
             source: self

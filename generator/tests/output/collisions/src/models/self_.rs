@@ -22,6 +22,7 @@ pub struct Foo {
 }
 impl Foo {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(self_: impl Into<String>) -> Self {
         Self {
             self_: self_.into(),
@@ -45,18 +46,22 @@ pub struct Foo2 {
 }
 impl Foo2 {
     /// `Self` when present and valid.
+    #[inline]
     pub fn self_(&self) -> Option<&str> {
         self.self_.as_str()
     }
     /// `crate` when present and valid.
+    #[inline]
     pub fn crate_(&self) -> Option<&str> {
         self.crate_.as_str()
     }
     /// `$ref` when present and valid.
+    #[inline]
     pub fn ref_(&self) -> Option<&str> {
         self.ref_.as_str()
     }
     /// `` when present and valid.
+    #[inline]
     pub fn field(&self) -> Option<&str> {
         self.field.as_str()
     }
@@ -74,6 +79,7 @@ pub struct Unnamed {
 }
 impl Unnamed {
     /// `value` when present and valid.
+    #[inline]
     pub fn value(&self) -> Option<&str> {
         self.value.as_str()
     }

@@ -28,6 +28,7 @@ pub enum IntEnum {
 #[cfg(any(feature = "blocking-tag", feature = "models"))]
 impl IntEnum {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::Minus1 => -1i64,
@@ -40,6 +41,7 @@ impl IntEnum {
 }
 #[cfg(any(feature = "blocking-tag", feature = "models"))]
 impl From<i64> for IntEnum {
+    #[inline]
     fn from(v: i64) -> Self {
         match v {
             -1i64 => Self::Minus1,
@@ -52,18 +54,21 @@ impl From<i64> for IntEnum {
 }
 #[cfg(any(feature = "blocking-tag", feature = "models"))]
 impl std::fmt::Display for IntEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}", self.value())
     }
 }
 #[cfg(any(feature = "blocking-tag", feature = "models"))]
 impl serde::Serialize for IntEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
     }
 }
 #[cfg(any(feature = "blocking-tag", feature = "models"))]
 impl<'de> serde::Deserialize<'de> for IntEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -72,21 +77,25 @@ impl<'de> serde::Deserialize<'de> for IntEnum {
 }
 #[cfg(any(feature = "blocking-tag", feature = "models"))]
 impl runtime::FromJson for IntEnum {
+    #[inline]
     fn from_i64(v: i64) -> Option<Self> {
         Some(Self::from(v))
     }
+    #[inline]
     fn from_u64(v: u64) -> Option<Self> {
         i64::try_from(v).ok().map(Self::from)
     }
 }
 #[cfg(any(feature = "blocking-tag", feature = "models"))]
 impl runtime::QueryValue for IntEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Owned(self.value().to_string())
     }
 }
 #[cfg(any(feature = "blocking-tag", feature = "models"))]
 impl runtime::Inspect for IntEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)

@@ -35,6 +35,7 @@ pub struct OrderCreateRequest {
 }
 impl OrderCreateRequest {
     /// A builder that sets the required fields by name.
+    #[inline]
     pub fn builder() -> OrderCreateRequestBuilder {
         OrderCreateRequestBuilder::default()
     }
@@ -47,17 +48,20 @@ pub struct OrderCreateRequestBuilder {
 }
 impl OrderCreateRequestBuilder {
     /// Sets `offering` (required).
+    #[inline]
     pub fn offering(mut self, offering: impl Into<String>) -> Self {
         self.offering = Some(offering.into());
         self
     }
     /// Sets `project` (required).
+    #[inline]
     pub fn project(mut self, project: impl Into<String>) -> Self {
         self.project = Some(project.into());
         self
     }
     /// The request, with every optional field absent; an error names the first
     /// required field that was not set.
+    #[inline]
     pub fn build(self) -> Result<OrderCreateRequest, runtime::Error> {
         Ok(OrderCreateRequest {
             offering: self
@@ -95,22 +99,27 @@ pub struct OrderDetails {
 }
 impl OrderDetails {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&models::OrderState> {
         self.state.get()
     }
     /// `error_message` when present and valid.
+    #[inline]
     pub fn error_message(&self) -> Option<&str> {
         self.error_message.as_str()
     }
     /// `resource_uuid` when present and valid.
+    #[inline]
     pub fn resource_uuid(&self) -> Option<Uuid> {
         self.resource_uuid.copied()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
@@ -146,6 +155,7 @@ pub enum OrderState {
 }
 impl OrderState {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::PendingConsumer => "pending-consumer",
@@ -162,6 +172,7 @@ impl OrderState {
     }
 }
 impl From<&str> for OrderState {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "pending-consumer" => Self::PendingConsumer,
@@ -179,21 +190,25 @@ impl From<&str> for OrderState {
 }
 impl std::str::FromStr for OrderState {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 impl std::fmt::Display for OrderState {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl serde::Serialize for OrderState {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> serde::Deserialize<'de> for OrderState {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -205,16 +220,19 @@ impl<'de> serde::Deserialize<'de> for OrderState {
     }
 }
 impl runtime::FromJson for OrderState {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
 impl runtime::QueryValue for OrderState {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl runtime::Inspect for OrderState {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -238,6 +256,7 @@ pub enum RequestTypes {
 }
 impl RequestTypes {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Create => "Create",
@@ -249,6 +268,7 @@ impl RequestTypes {
     }
 }
 impl From<&str> for RequestTypes {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "Create" => Self::Create,
@@ -261,21 +281,25 @@ impl From<&str> for RequestTypes {
 }
 impl std::str::FromStr for RequestTypes {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 impl std::fmt::Display for RequestTypes {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl serde::Serialize for RequestTypes {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> serde::Deserialize<'de> for RequestTypes {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -287,16 +311,19 @@ impl<'de> serde::Deserialize<'de> for RequestTypes {
     }
 }
 impl runtime::FromJson for RequestTypes {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
 impl runtime::QueryValue for RequestTypes {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl runtime::Inspect for RequestTypes {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)

@@ -136,12 +136,15 @@ macro_rules! __response_model {
                     }
                 }
             }
+            #[inline]
             fn extra_mut(&mut self) -> &mut $crate::runtime::Extra {
                 &mut self.$extra
             }
+            #[inline]
             fn extra(&self) -> &$crate::runtime::Extra {
                 &self.$extra
             }
+            #[inline]
             fn visit_fields(
                 &self,
                 f: &mut dyn FnMut(&'static str, &dyn $crate::runtime::FieldState),
@@ -162,6 +165,7 @@ macro_rules! __response_model {
             }
         }
         impl ::core::fmt::Debug for $model {
+            #[inline]
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 $crate::runtime::debug_model(self, f)
             }
@@ -174,6 +178,7 @@ macro_rules! __response_model {
             }
         }
         impl $crate::runtime::Inspect for $model {
+            #[inline]
             fn inspect(&self, at: &mut $crate::runtime::Inspector) {
                 at.model(self)
             }

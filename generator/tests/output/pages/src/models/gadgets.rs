@@ -55,70 +55,87 @@ pub struct Gadget {
 }
 impl Gadget {
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `type` when present and valid.
+    #[inline]
     pub fn type_(&self) -> Option<&str> {
         self.type_.as_str()
     }
     /// `abstract` when present and valid.
+    #[inline]
     pub fn abstract_(&self) -> Option<bool> {
         self.abstract_.copied()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&serde_json::Value> {
         self.state.get()
     }
     /// `kind` when present and valid.
+    #[inline]
     pub fn kind(&self) -> Option<&models::GadgetKindEnum> {
         self.kind.get()
     }
     /// `level` when present and valid.
+    #[inline]
     pub fn level(&self) -> Option<models::GadgetLevelEnum> {
         self.level.copied()
     }
     /// `price` when present and valid.
+    #[inline]
     pub fn price(&self) -> Option<&Decimal> {
         self.price.get()
     }
     /// `ratio` when present and valid.
+    #[inline]
     pub fn ratio(&self) -> Option<&Decimal> {
         self.ratio.get()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `day` when present and valid.
+    #[inline]
     pub fn day(&self) -> Option<Date> {
         self.day.copied()
     }
     /// `tags` when present and valid.
+    #[inline]
     pub fn tags(&self) -> Option<&[Lenient<String>]> {
         self.tags.as_slice()
     }
     /// `parts` when present and valid.
+    #[inline]
     pub fn parts(&self) -> Option<&[Lenient<models::GadgetPart>]> {
         self.parts.as_slice()
     }
     /// `matrix` when present and valid.
+    #[inline]
     pub fn matrix(&self) -> Option<&[Lenient<Vec<Lenient<serde_json::Value>>>]> {
         self.matrix.as_slice()
     }
     /// `metadata` when present and valid.
+    #[inline]
     pub fn metadata(&self) -> Option<&serde_json::Value> {
         self.metadata.get()
     }
     /// `owner` when present and valid.
+    #[inline]
     pub fn owner(&self) -> Option<&models::GadgetOwner> {
         self.owner.get()
     }
@@ -144,6 +161,7 @@ pub enum GadgetKindEnum {
 }
 impl GadgetKindEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Small => "small",
@@ -154,6 +172,7 @@ impl GadgetKindEnum {
     }
 }
 impl From<&str> for GadgetKindEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "small" => Self::Small,
@@ -165,21 +184,25 @@ impl From<&str> for GadgetKindEnum {
 }
 impl std::str::FromStr for GadgetKindEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 impl std::fmt::Display for GadgetKindEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl serde::Serialize for GadgetKindEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> serde::Deserialize<'de> for GadgetKindEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -191,16 +214,19 @@ impl<'de> serde::Deserialize<'de> for GadgetKindEnum {
     }
 }
 impl runtime::FromJson for GadgetKindEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
 impl runtime::QueryValue for GadgetKindEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl runtime::Inspect for GadgetKindEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -222,6 +248,7 @@ pub enum GadgetLevelEnum {
 }
 impl GadgetLevelEnum {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::V1 => 1i64,
@@ -232,6 +259,7 @@ impl GadgetLevelEnum {
     }
 }
 impl From<i64> for GadgetLevelEnum {
+    #[inline]
     fn from(v: i64) -> Self {
         match v {
             1i64 => Self::V1,
@@ -242,16 +270,19 @@ impl From<i64> for GadgetLevelEnum {
     }
 }
 impl std::fmt::Display for GadgetLevelEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}", self.value())
     }
 }
 impl serde::Serialize for GadgetLevelEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
     }
 }
 impl<'de> serde::Deserialize<'de> for GadgetLevelEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -259,19 +290,23 @@ impl<'de> serde::Deserialize<'de> for GadgetLevelEnum {
     }
 }
 impl runtime::FromJson for GadgetLevelEnum {
+    #[inline]
     fn from_i64(v: i64) -> Option<Self> {
         Some(Self::from(v))
     }
+    #[inline]
     fn from_u64(v: u64) -> Option<Self> {
         i64::try_from(v).ok().map(Self::from)
     }
 }
 impl runtime::QueryValue for GadgetLevelEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Owned(self.value().to_string())
     }
 }
 impl runtime::Inspect for GadgetLevelEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -290,10 +325,12 @@ pub struct GadgetOwner {
 }
 impl GadgetOwner {
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `email` when present and valid.
+    #[inline]
     pub fn email(&self) -> Option<&str> {
         self.email.as_str()
     }
@@ -313,10 +350,12 @@ pub struct GadgetPart {
 }
 impl GadgetPart {
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `subparts` when present and valid.
+    #[inline]
     pub fn subparts(&self) -> Option<&[Lenient<models::GadgetPartSubpart>]> {
         self.subparts.as_slice()
     }
@@ -334,6 +373,7 @@ pub struct GadgetPartSubpart {
 }
 impl GadgetPartSubpart {
     /// `id` when present and valid.
+    #[inline]
     pub fn id(&self) -> Option<i64> {
         self.id.copied()
     }
@@ -374,6 +414,7 @@ pub struct GadgetRequest {
 }
 impl GadgetRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -389,6 +430,7 @@ impl GadgetRequest {
     }
 }
 impl runtime::MultipartBody for GadgetRequest {
+    #[inline]
     fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         {
@@ -507,6 +549,7 @@ impl runtime::MultipartBody for GadgetRequest {
         }
         Ok(parts)
     }
+    #[inline]
     fn has_files(&self) -> bool {
         self.image.is_value()
     }
@@ -523,10 +566,12 @@ pub struct GadgetsByKindResponse {
 }
 impl GadgetsByKindResponse {
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `size` when present and valid.
+    #[inline]
     pub fn size(&self) -> Option<i64> {
         self.size.copied()
     }
@@ -553,6 +598,7 @@ pub struct GadgetsPull409Response {
 }
 impl GadgetsPull409Response {
     /// `detail` when present and valid.
+    #[inline]
     pub fn detail(&self) -> Option<&str> {
         self.detail.as_str()
     }
@@ -577,6 +623,7 @@ pub struct GadgetsSetRulesRequest {
 }
 impl GadgetsSetRulesRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -609,6 +656,7 @@ pub struct Status {
 }
 impl Status {
     /// `status` when present and valid.
+    #[inline]
     pub fn status(&self) -> Option<&str> {
         self.status.as_str()
     }

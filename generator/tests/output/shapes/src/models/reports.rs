@@ -21,10 +21,12 @@ pub struct Report {
 }
 impl Report {
     /// `title` when present and valid.
+    #[inline]
     pub fn title(&self) -> Option<&str> {
         self.title.as_str()
     }
     /// `attachment_url` when present and valid.
+    #[inline]
     pub fn attachment_url(&self) -> Option<&str> {
         self.attachment_url.as_str()
     }
@@ -47,6 +49,7 @@ pub struct ReportRequest {
 }
 impl ReportRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(title: impl Into<String>) -> Self {
         Self {
             title: title.into(),
@@ -70,6 +73,7 @@ pub struct ReportRequestAttachment {
 }
 impl ReportRequestAttachment {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(file: FileUpload) -> Self {
         Self {
             file,
@@ -79,6 +83,7 @@ impl ReportRequestAttachment {
     }
 }
 impl runtime::MultipartBody for ReportRequestAttachment {
+    #[inline]
     fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         {
@@ -103,6 +108,7 @@ impl runtime::MultipartBody for ReportRequestAttachment {
         }
         Ok(parts)
     }
+    #[inline]
     fn has_files(&self) -> bool {
         true
     }

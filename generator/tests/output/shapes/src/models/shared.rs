@@ -23,10 +23,12 @@ pub struct Alarm {
 #[cfg(any(feature = "alarms", feature = "disabled", feature = "shared"))]
 impl Alarm {
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
     /// `level` when present and valid.
+    #[inline]
     pub fn level(&self) -> Option<models::LevelEnum> {
         self.level.copied()
     }
@@ -56,6 +58,7 @@ pub enum LevelEnum {
 #[cfg(any(feature = "alarms", feature = "disabled", feature = "shared"))]
 impl LevelEnum {
     /// The integer on the wire; `None` for the blank value (`""` on the wire).
+    #[inline]
     pub fn value(self) -> Option<i64> {
         match self {
             Self::V1 => Some(1i64),
@@ -66,6 +69,7 @@ impl LevelEnum {
         }
     }
     /// The value read from its text: the blank `""`, or an integer.
+    #[inline]
     fn from_text(v: &str) -> Option<Self> {
         if v.is_empty() {
             Some(Self::Blank)
@@ -76,6 +80,7 @@ impl LevelEnum {
 }
 #[cfg(any(feature = "alarms", feature = "disabled", feature = "shared"))]
 impl From<i64> for LevelEnum {
+    #[inline]
     fn from(v: i64) -> Self {
         match v {
             1i64 => Self::V1,
@@ -87,6 +92,7 @@ impl From<i64> for LevelEnum {
 }
 #[cfg(any(feature = "alarms", feature = "disabled", feature = "shared"))]
 impl std::fmt::Display for LevelEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.value() {
             Some(v) => write!(f, "{v}"),
@@ -96,6 +102,7 @@ impl std::fmt::Display for LevelEnum {
 }
 #[cfg(any(feature = "alarms", feature = "disabled", feature = "shared"))]
 impl serde::Serialize for LevelEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self.value() {
             Some(v) => serializer.serialize_i64(v),
@@ -105,6 +112,7 @@ impl serde::Serialize for LevelEnum {
 }
 #[cfg(any(feature = "alarms", feature = "disabled", feature = "shared"))]
 impl<'de> serde::Deserialize<'de> for LevelEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -119,24 +127,29 @@ impl<'de> serde::Deserialize<'de> for LevelEnum {
 }
 #[cfg(any(feature = "alarms", feature = "disabled", feature = "shared"))]
 impl runtime::FromJson for LevelEnum {
+    #[inline]
     fn from_i64(v: i64) -> Option<Self> {
         Some(Self::from(v))
     }
+    #[inline]
     fn from_u64(v: u64) -> Option<Self> {
         i64::try_from(v).ok().map(Self::from)
     }
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Self::from_text(v)
     }
 }
 #[cfg(any(feature = "alarms", feature = "disabled", feature = "shared"))]
 impl runtime::QueryValue for LevelEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Owned(self.to_string())
     }
 }
 #[cfg(any(feature = "alarms", feature = "disabled", feature = "shared"))]
 impl runtime::Inspect for LevelEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)

@@ -19,6 +19,7 @@ pub struct SharedThing {
 }
 impl SharedThing {
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }

@@ -26,6 +26,7 @@ pub enum CoreStates {
 }
 impl CoreStates {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Ok => "OK",
@@ -37,6 +38,7 @@ impl CoreStates {
     }
 }
 impl From<&str> for CoreStates {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "OK" => Self::Ok,
@@ -49,21 +51,25 @@ impl From<&str> for CoreStates {
 }
 impl std::str::FromStr for CoreStates {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 impl std::fmt::Display for CoreStates {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl serde::Serialize for CoreStates {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> serde::Deserialize<'de> for CoreStates {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -75,16 +81,19 @@ impl<'de> serde::Deserialize<'de> for CoreStates {
     }
 }
 impl runtime::FromJson for CoreStates {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
 impl runtime::QueryValue for CoreStates {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl runtime::Inspect for CoreStates {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -106,6 +115,7 @@ pub enum KindEnum {
 }
 impl KindEnum {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Small => "small",
@@ -116,6 +126,7 @@ impl KindEnum {
     }
 }
 impl From<&str> for KindEnum {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "small" => Self::Small,
@@ -127,21 +138,25 @@ impl From<&str> for KindEnum {
 }
 impl std::str::FromStr for KindEnum {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 impl std::fmt::Display for KindEnum {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl serde::Serialize for KindEnum {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> serde::Deserialize<'de> for KindEnum {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -153,16 +168,19 @@ impl<'de> serde::Deserialize<'de> for KindEnum {
     }
 }
 impl runtime::FromJson for KindEnum {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
 }
 impl runtime::QueryValue for KindEnum {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl runtime::Inspect for KindEnum {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -188,6 +206,7 @@ pub struct LinkRequest {
 }
 impl LinkRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(target: Option<String>) -> Self {
         Self {
             target,
@@ -207,6 +226,7 @@ pub struct Owner {
 }
 impl Owner {
     /// `name` when present and valid.
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
@@ -246,6 +266,7 @@ pub enum RobotState {
 }
 impl RobotState {
     /// The value on the wire.
+    #[inline]
     pub fn value(self) -> i64 {
         match self {
             Self::V1 => 1i64,
@@ -256,6 +277,7 @@ impl RobotState {
     }
 }
 impl From<i64> for RobotState {
+    #[inline]
     fn from(v: i64) -> Self {
         match v {
             1i64 => Self::V1,
@@ -266,16 +288,19 @@ impl From<i64> for RobotState {
     }
 }
 impl std::fmt::Display for RobotState {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}", self.value())
     }
 }
 impl serde::Serialize for RobotState {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
     }
 }
 impl<'de> serde::Deserialize<'de> for RobotState {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -283,19 +308,23 @@ impl<'de> serde::Deserialize<'de> for RobotState {
     }
 }
 impl runtime::FromJson for RobotState {
+    #[inline]
     fn from_i64(v: i64) -> Option<Self> {
         Some(Self::from(v))
     }
+    #[inline]
     fn from_u64(v: u64) -> Option<Self> {
         i64::try_from(v).ok().map(Self::from)
     }
 }
 impl runtime::QueryValue for RobotState {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Owned(self.value().to_string())
     }
 }
 impl runtime::Inspect for RobotState {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -315,6 +344,7 @@ pub enum ServiceState {
 }
 impl ServiceState {
     /// The value on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::V1 => "1",
@@ -324,6 +354,7 @@ impl ServiceState {
     }
 }
 impl From<&str> for ServiceState {
+    #[inline]
     fn from(v: &str) -> Self {
         match v {
             "1" => Self::V1,
@@ -334,21 +365,25 @@ impl From<&str> for ServiceState {
 }
 impl std::str::FromStr for ServiceState {
     type Err = std::convert::Infallible;
+    #[inline]
     fn from_str(v: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(v))
     }
 }
 impl std::fmt::Display for ServiceState {
+    #[inline]
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 impl serde::Serialize for ServiceState {
+    #[inline]
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> serde::Deserialize<'de> for ServiceState {
+    #[inline]
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -357,22 +392,27 @@ impl<'de> serde::Deserialize<'de> for ServiceState {
     }
 }
 impl runtime::FromJson for ServiceState {
+    #[inline]
     fn from_str(v: &str) -> Option<Self> {
         Some(Self::from(v))
     }
+    #[inline]
     fn from_i64(v: i64) -> Option<Self> {
         Some(Self::from(v.to_string().as_str()))
     }
+    #[inline]
     fn from_u64(v: u64) -> Option<Self> {
         Some(Self::from(v.to_string().as_str()))
     }
 }
 impl runtime::QueryValue for ServiceState {
+    #[inline]
     fn query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
     }
 }
 impl runtime::Inspect for ServiceState {
+    #[inline]
     fn inspect(&self, at: &mut runtime::Inspector) {
         if let Self::Unknown(v) = self {
             at.unknown_enum_value(v)
@@ -417,64 +457,79 @@ pub struct Thing {
 }
 impl Thing {
     /// `uuid` when present and valid.
+    #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
         self.uuid.copied()
     }
     /// `state` when present and valid.
+    #[inline]
     pub fn state(&self) -> Option<&models::CoreStates> {
         self.state.get()
     }
     /// `level` when present and valid.
+    #[inline]
     pub fn level(&self) -> Option<models::RobotState> {
         self.level.copied()
     }
     /// `size` when present and valid.
+    #[inline]
     pub fn size(&self) -> Option<i64> {
         self.size.copied()
     }
     /// `price` when present and valid.
+    #[inline]
     pub fn price(&self) -> Option<&Decimal> {
         self.price.get()
     }
     /// `ratio` when present and valid.
+    #[inline]
     pub fn ratio(&self) -> Option<&Decimal> {
         self.ratio.get()
     }
     /// `created` when present and valid.
+    #[inline]
     pub fn created(&self) -> Option<DateTime> {
         self.created.copied()
     }
     /// `day` when present and valid.
+    #[inline]
     pub fn day(&self) -> Option<Date> {
         self.day.copied()
     }
     /// `tags` when present and valid.
+    #[inline]
     pub fn tags(&self) -> Option<&[Lenient<String>]> {
         self.tags.as_slice()
     }
     /// `children` when present and valid.
+    #[inline]
     pub fn children(&self) -> Option<&[Lenient<Box<models::Thing>>]> {
         self.children.as_slice()
     }
     /// `labels` when present and valid.
+    #[inline]
     pub fn labels(
         &self,
     ) -> Option<&std::collections::BTreeMap<String, Lenient<String>>> {
         self.labels.get()
     }
     /// `owner` when present and valid.
+    #[inline]
     pub fn owner(&self) -> Option<&models::Owner> {
         self.owner.get()
     }
     /// `type` when present and valid.
+    #[inline]
     pub fn type_(&self) -> Option<&str> {
         self.type_.as_str()
     }
     /// `kind` when present and valid.
+    #[inline]
     pub fn kind(&self) -> Option<&models::KindEnum> {
         self.kind.get()
     }
     /// `url` when present and valid.
+    #[inline]
     pub fn url(&self) -> Option<&str> {
         self.url.as_str()
     }
@@ -506,6 +561,7 @@ pub struct ThingRequest {
 }
 impl ThingRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -517,6 +573,7 @@ impl ThingRequest {
     }
 }
 impl runtime::MultipartBody for ThingRequest {
+    #[inline]
     fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         {
@@ -575,6 +632,7 @@ impl runtime::MultipartBody for ThingRequest {
         }
         Ok(parts)
     }
+    #[inline]
     fn has_files(&self) -> bool {
         self.image.is_value()
     }
@@ -600,6 +658,7 @@ pub struct UploadRequest {
 }
 impl UploadRequest {
     /// A request with the required fields set and every optional field absent.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -611,6 +670,7 @@ impl UploadRequest {
     }
 }
 impl runtime::MultipartBody for UploadRequest {
+    #[inline]
     fn parts(&self) -> Result<Vec<(String, runtime::MultipartValue)>, runtime::Error> {
         let mut parts = Vec::new();
         {
@@ -667,6 +727,7 @@ impl runtime::MultipartBody for UploadRequest {
         }
         Ok(parts)
     }
+    #[inline]
     fn has_files(&self) -> bool {
         self.file.is_value()
     }
