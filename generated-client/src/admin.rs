@@ -1768,11 +1768,7 @@ impl AdminArrowBillingSyncsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        runtime::Page<models::AdminArrowBillingSyncsListResponse>,
-    > {
+    pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::Admin2>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::page(page, page_size))
@@ -1780,9 +1776,7 @@ impl AdminArrowBillingSyncsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
-    pub fn stream(
-        self,
-    ) -> runtime::ItemStream<models::AdminArrowBillingSyncsListResponse> {
+    pub fn stream(self) -> runtime::ItemStream<models::Admin2> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
         runtime::stream_items(
@@ -1806,13 +1800,8 @@ impl AdminArrowBillingSyncsListBuilder {
     }
 }
 impl std::future::IntoFuture for AdminArrowBillingSyncsListBuilder {
-    type Output = Result<
-        runtime::Page<models::AdminArrowBillingSyncsListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::AdminArrowBillingSyncsListResponse>,
-    >;
+    type Output = Result<runtime::Page<models::Admin2>, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Admin2>>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1854,18 +1843,14 @@ impl AdminArrowBillingSyncsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::AdminArrowBillingSyncsRetrieveResponse> {
+    pub fn send(self) -> runtime::ResponseFuture<models::Admin2> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for AdminArrowBillingSyncsRetrieveBuilder {
-    type Output = Result<models::AdminArrowBillingSyncsRetrieveResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        models::AdminArrowBillingSyncsRetrieveResponse,
-    >;
+    type Output = Result<models::Admin2, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::Admin2>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2868,11 +2853,7 @@ impl AdminArrowConsumptionRecordsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        runtime::Page<models::AdminArrowConsumptionRecordsListResponse>,
-    > {
+    pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::Admin3>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::page(page, page_size))
@@ -2880,9 +2861,7 @@ impl AdminArrowConsumptionRecordsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
-    pub fn stream(
-        self,
-    ) -> runtime::ItemStream<models::AdminArrowConsumptionRecordsListResponse> {
+    pub fn stream(self) -> runtime::ItemStream<models::Admin3> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
         runtime::stream_items(
@@ -2906,13 +2885,8 @@ impl AdminArrowConsumptionRecordsListBuilder {
     }
 }
 impl std::future::IntoFuture for AdminArrowConsumptionRecordsListBuilder {
-    type Output = Result<
-        runtime::Page<models::AdminArrowConsumptionRecordsListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::AdminArrowConsumptionRecordsListResponse>,
-    >;
+    type Output = Result<runtime::Page<models::Admin3>, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Admin3>>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2954,21 +2928,14 @@ impl AdminArrowConsumptionRecordsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::AdminArrowConsumptionRecordsRetrieveResponse> {
+    pub fn send(self) -> runtime::ResponseFuture<models::Admin3> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for AdminArrowConsumptionRecordsRetrieveBuilder {
-    type Output = Result<
-        models::AdminArrowConsumptionRecordsRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::AdminArrowConsumptionRecordsRetrieveResponse,
-    >;
+    type Output = Result<models::Admin3, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::Admin3>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4584,11 +4551,7 @@ impl AdminArrowVendorOfferingMappingsVendorChoicesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        runtime::Page<models::AdminArrowVendorOfferingMappingsVendorChoicesListResponse>,
-    > {
+    pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::ValueLabel>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::page(page, page_size))
@@ -4596,11 +4559,7 @@ impl AdminArrowVendorOfferingMappingsVendorChoicesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
-    pub fn stream(
-        self,
-    ) -> runtime::ItemStream<
-        models::AdminArrowVendorOfferingMappingsVendorChoicesListResponse,
-    > {
+    pub fn stream(self) -> runtime::ItemStream<models::ValueLabel> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
         runtime::stream_items(
@@ -4625,13 +4584,8 @@ impl AdminArrowVendorOfferingMappingsVendorChoicesListBuilder {
 }
 impl std::future::IntoFuture
 for AdminArrowVendorOfferingMappingsVendorChoicesListBuilder {
-    type Output = Result<
-        runtime::Page<models::AdminArrowVendorOfferingMappingsVendorChoicesListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::AdminArrowVendorOfferingMappingsVendorChoicesListResponse>,
-    >;
+    type Output = Result<runtime::Page<models::ValueLabel>, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ValueLabel>>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4970,10 +4924,7 @@ impl<'a> AdminMock<'a> {
     /// Expects `GET /api/admin/arrow/billing-syncs/` (operation `admin_arrow_billing_syncs_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
     pub fn arrow_billing_syncs_list(
         &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::AdminArrowBillingSyncsListResponse>,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Admin2>> {
         runtime::mock_ops::MockOperation::new(
             self.server,
             reqwest::Method::GET,
@@ -4986,10 +4937,7 @@ impl<'a> AdminMock<'a> {
     pub fn arrow_billing_syncs_retrieve(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::AdminArrowBillingSyncsRetrieveResponse,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, models::Admin2> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
@@ -5194,10 +5142,7 @@ impl<'a> AdminMock<'a> {
     /// Expects `GET /api/admin/arrow/consumption-records/` (operation `admin_arrow_consumption_records_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
     pub fn arrow_consumption_records_list(
         &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::AdminArrowConsumptionRecordsListResponse>,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Admin3>> {
         runtime::mock_ops::MockOperation::new(
             self.server,
             reqwest::Method::GET,
@@ -5210,10 +5155,7 @@ impl<'a> AdminMock<'a> {
     pub fn arrow_consumption_records_retrieve(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::AdminArrowConsumptionRecordsRetrieveResponse,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, models::Admin3> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
@@ -5572,10 +5514,7 @@ impl<'a> AdminMock<'a> {
     /// Expects `GET /api/admin/arrow/vendor-offering-mappings/vendor_choices/` (operation `admin_arrow_vendor_offering_mappings_vendor_choices_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
     pub fn arrow_vendor_offering_mappings_vendor_choices_list(
         &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::AdminArrowVendorOfferingMappingsVendorChoicesListResponse>,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::ValueLabel>> {
         runtime::mock_ops::MockOperation::new(
             self.server,
             reqwest::Method::GET,

@@ -2947,18 +2947,14 @@ impl CustomersHistoryAtRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::CustomersHistoryAtRetrieveResponse> {
+    pub fn send(self) -> runtime::ResponseFuture<models::History> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for CustomersHistoryAtRetrieveBuilder {
-    type Output = Result<models::CustomersHistoryAtRetrieveResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        models::CustomersHistoryAtRetrieveResponse,
-    >;
+    type Output = Result<models::History, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::History>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3260,9 +3256,7 @@ impl CustomersHistoryListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<runtime::Page<models::CustomersHistoryListResponse>> {
+    pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::History>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::page(page, page_size))
@@ -3270,7 +3264,7 @@ impl CustomersHistoryListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
-    pub fn stream(self) -> runtime::ItemStream<models::CustomersHistoryListResponse> {
+    pub fn stream(self) -> runtime::ItemStream<models::History> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
         runtime::stream_items(
@@ -3294,13 +3288,8 @@ impl CustomersHistoryListBuilder {
     }
 }
 impl std::future::IntoFuture for CustomersHistoryListBuilder {
-    type Output = Result<
-        runtime::Page<models::CustomersHistoryListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::CustomersHistoryListResponse>,
-    >;
+    type Output = Result<runtime::Page<models::History>, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::History>>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3342,21 +3331,14 @@ impl CustomersProjectDigestConfigRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::CustomersProjectDigestConfigRetrieveResponse> {
+    pub fn send(self) -> runtime::ResponseFuture<models::ProjectDigestConfig> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for CustomersProjectDigestConfigRetrieveBuilder {
-    type Output = Result<
-        models::CustomersProjectDigestConfigRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::CustomersProjectDigestConfigRetrieveResponse,
-    >;
+    type Output = Result<models::ProjectDigestConfig, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::ProjectDigestConfig>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3831,10 +3813,7 @@ impl<'a> CustomersMock<'a> {
         &self,
         uuid: &Uuid,
         timestamp: &str,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::CustomersHistoryAtRetrieveResponse,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, models::History> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
@@ -3849,10 +3828,7 @@ impl<'a> CustomersMock<'a> {
     pub fn history_list(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::CustomersHistoryListResponse>,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::History>> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
@@ -3866,10 +3842,7 @@ impl<'a> CustomersMock<'a> {
     pub fn project_digest_config_retrieve(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::CustomersProjectDigestConfigRetrieveResponse,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, models::ProjectDigestConfig> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,

@@ -77,14 +77,14 @@ impl DatabaseStatsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> runtime::ResponseFuture<models::DatabaseStatsRetrieveResponse> {
+    pub fn send(self) -> runtime::ResponseFuture<models::DatabaseStat> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for DatabaseStatsRetrieveBuilder {
-    type Output = Result<models::DatabaseStatsRetrieveResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::DatabaseStatsRetrieveResponse>;
+    type Output = Result<models::DatabaseStat, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::DatabaseStat>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -101,7 +101,7 @@ impl<'a> DatabaseStatsMock<'a> {
     /// Expects `GET /api/database-stats/` (operation `database_stats_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
     pub fn retrieve(
         &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::DatabaseStatsRetrieveResponse> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::DatabaseStat> {
         runtime::mock_ops::MockOperation::new(
             self.server,
             reqwest::Method::GET,

@@ -160,9 +160,7 @@ impl EventSubscriptionQueuesListBuilder {
     /// Sends the request: one page of the list.
     pub fn send(
         self,
-    ) -> runtime::ResponseFuture<
-        runtime::Page<models::EventSubscriptionQueuesListResponse>,
-    > {
+    ) -> runtime::ResponseFuture<runtime::Page<models::EventSubscriptionQueue>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::page(page, page_size))
@@ -170,9 +168,7 @@ impl EventSubscriptionQueuesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
-    pub fn stream(
-        self,
-    ) -> runtime::ItemStream<models::EventSubscriptionQueuesListResponse> {
+    pub fn stream(self) -> runtime::ItemStream<models::EventSubscriptionQueue> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
         runtime::stream_items(
@@ -196,12 +192,9 @@ impl EventSubscriptionQueuesListBuilder {
     }
 }
 impl std::future::IntoFuture for EventSubscriptionQueuesListBuilder {
-    type Output = Result<
-        runtime::Page<models::EventSubscriptionQueuesListResponse>,
-        runtime::Error,
-    >;
+    type Output = Result<runtime::Page<models::EventSubscriptionQueue>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::EventSubscriptionQueuesListResponse>,
+        runtime::Page<models::EventSubscriptionQueue>,
     >;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -244,21 +237,14 @@ impl EventSubscriptionQueuesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::EventSubscriptionQueuesRetrieveResponse> {
+    pub fn send(self) -> runtime::ResponseFuture<models::EventSubscriptionQueue> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for EventSubscriptionQueuesRetrieveBuilder {
-    type Output = Result<
-        models::EventSubscriptionQueuesRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::EventSubscriptionQueuesRetrieveResponse,
-    >;
+    type Output = Result<models::EventSubscriptionQueue, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::EventSubscriptionQueue>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -326,7 +312,7 @@ impl<'a> EventSubscriptionQueuesMock<'a> {
         &self,
     ) -> runtime::mock_ops::MockOperation<
         'a,
-        runtime::Page<models::EventSubscriptionQueuesListResponse>,
+        runtime::Page<models::EventSubscriptionQueue>,
     > {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -340,10 +326,7 @@ impl<'a> EventSubscriptionQueuesMock<'a> {
     pub fn retrieve(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::EventSubscriptionQueuesRetrieveResponse,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, models::EventSubscriptionQueue> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,

@@ -987,23 +987,14 @@ impl InvoiceItemsCustomerCostsForPeriodRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        models::InvoiceItemsCustomerCostsForPeriodRetrieveResponse,
-    > {
+    pub fn send(self) -> runtime::ResponseFuture<models::InvoiceItemsInvoiceItem> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for InvoiceItemsCustomerCostsForPeriodRetrieveBuilder {
-    type Output = Result<
-        models::InvoiceItemsCustomerCostsForPeriodRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::InvoiceItemsCustomerCostsForPeriodRetrieveResponse,
-    >;
+    type Output = Result<models::InvoiceItemsInvoiceItem, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::InvoiceItemsInvoiceItem>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1060,23 +1051,14 @@ impl InvoiceItemsProjectCostsForPeriodRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        models::InvoiceItemsProjectCostsForPeriodRetrieveResponse,
-    > {
+    pub fn send(self) -> runtime::ResponseFuture<models::InvoiceItemsInvoiceItem> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for InvoiceItemsProjectCostsForPeriodRetrieveBuilder {
-    type Output = Result<
-        models::InvoiceItemsProjectCostsForPeriodRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::InvoiceItemsProjectCostsForPeriodRetrieveResponse,
-    >;
+    type Output = Result<models::InvoiceItemsInvoiceItem, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::InvoiceItemsInvoiceItem>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1375,10 +1357,7 @@ impl<'a> InvoiceItemsMock<'a> {
     /// Expects `GET /api/invoice-items/customer_costs_for_period/` (operation `invoice_items_customer_costs_for_period_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
     pub fn customer_costs_for_period_retrieve(
         &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::InvoiceItemsCustomerCostsForPeriodRetrieveResponse,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, models::InvoiceItemsInvoiceItem> {
         runtime::mock_ops::MockOperation::new(
             self.server,
             reqwest::Method::GET,
@@ -1390,10 +1369,7 @@ impl<'a> InvoiceItemsMock<'a> {
     /// Expects `GET /api/invoice-items/project_costs_for_period/` (operation `invoice_items_project_costs_for_period_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
     pub fn project_costs_for_period_retrieve(
         &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::InvoiceItemsProjectCostsForPeriodRetrieveResponse,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, models::InvoiceItemsInvoiceItem> {
         runtime::mock_ops::MockOperation::new(
             self.server,
             reqwest::Method::GET,

@@ -534,14 +534,14 @@ impl KeysHistoryAtRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> runtime::ResponseFuture<models::KeysHistoryAtRetrieveResponse> {
+    pub fn send(self) -> runtime::ResponseFuture<models::History> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for KeysHistoryAtRetrieveBuilder {
-    type Output = Result<models::KeysHistoryAtRetrieveResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::KeysHistoryAtRetrieveResponse>;
+    type Output = Result<models::History, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::History>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -715,9 +715,7 @@ impl KeysHistoryListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<runtime::Page<models::KeysHistoryListResponse>> {
+    pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::History>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::page(page, page_size))
@@ -725,7 +723,7 @@ impl KeysHistoryListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
-    pub fn stream(self) -> runtime::ItemStream<models::KeysHistoryListResponse> {
+    pub fn stream(self) -> runtime::ItemStream<models::History> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
         runtime::stream_items(
@@ -749,10 +747,8 @@ impl KeysHistoryListBuilder {
     }
 }
 impl std::future::IntoFuture for KeysHistoryListBuilder {
-    type Output = Result<runtime::Page<models::KeysHistoryListResponse>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::KeysHistoryListResponse>,
-    >;
+    type Output = Result<runtime::Page<models::History>, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::History>>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -821,7 +817,7 @@ impl<'a> KeysMock<'a> {
         &self,
         uuid: &Uuid,
         timestamp: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, models::KeysHistoryAtRetrieveResponse> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::History> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
@@ -836,10 +832,7 @@ impl<'a> KeysMock<'a> {
     pub fn history_list(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::KeysHistoryListResponse>,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::History>> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,

@@ -813,21 +813,14 @@ impl MaintenanceAnnouncementsCancelMaintenanceBuilder {
     /// Sends the request (what `.await` does).
     pub fn send(
         self,
-    ) -> runtime::ResponseFuture<
-        models::MaintenanceAnnouncementsCancelMaintenanceResponse,
-    > {
+    ) -> runtime::ResponseFuture<models::MaintenanceAnnouncementsDetail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MaintenanceAnnouncementsCancelMaintenanceBuilder {
-    type Output = Result<
-        models::MaintenanceAnnouncementsCancelMaintenanceResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::MaintenanceAnnouncementsCancelMaintenanceResponse,
-    >;
+    type Output = Result<models::MaintenanceAnnouncementsDetail, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::MaintenanceAnnouncementsDetail>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -871,21 +864,14 @@ impl MaintenanceAnnouncementsCompleteMaintenanceBuilder {
     /// Sends the request (what `.await` does).
     pub fn send(
         self,
-    ) -> runtime::ResponseFuture<
-        models::MaintenanceAnnouncementsCompleteMaintenanceResponse,
-    > {
+    ) -> runtime::ResponseFuture<models::MaintenanceAnnouncementsDetail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MaintenanceAnnouncementsCompleteMaintenanceBuilder {
-    type Output = Result<
-        models::MaintenanceAnnouncementsCompleteMaintenanceResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::MaintenanceAnnouncementsCompleteMaintenanceResponse,
-    >;
+    type Output = Result<models::MaintenanceAnnouncementsDetail, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::MaintenanceAnnouncementsDetail>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -929,19 +915,14 @@ impl MaintenanceAnnouncementsScheduleBuilder {
     /// Sends the request (what `.await` does).
     pub fn send(
         self,
-    ) -> runtime::ResponseFuture<models::MaintenanceAnnouncementsScheduleResponse> {
+    ) -> runtime::ResponseFuture<models::MaintenanceAnnouncementsDetail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MaintenanceAnnouncementsScheduleBuilder {
-    type Output = Result<
-        models::MaintenanceAnnouncementsScheduleResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::MaintenanceAnnouncementsScheduleResponse,
-    >;
+    type Output = Result<models::MaintenanceAnnouncementsDetail, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::MaintenanceAnnouncementsDetail>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -985,21 +966,14 @@ impl MaintenanceAnnouncementsStartMaintenanceBuilder {
     /// Sends the request (what `.await` does).
     pub fn send(
         self,
-    ) -> runtime::ResponseFuture<
-        models::MaintenanceAnnouncementsStartMaintenanceResponse,
-    > {
+    ) -> runtime::ResponseFuture<models::MaintenanceAnnouncementsDetail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MaintenanceAnnouncementsStartMaintenanceBuilder {
-    type Output = Result<
-        models::MaintenanceAnnouncementsStartMaintenanceResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::MaintenanceAnnouncementsStartMaintenanceResponse,
-    >;
+    type Output = Result<models::MaintenanceAnnouncementsDetail, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::MaintenanceAnnouncementsDetail>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1043,19 +1017,14 @@ impl MaintenanceAnnouncementsUnscheduleBuilder {
     /// Sends the request (what `.await` does).
     pub fn send(
         self,
-    ) -> runtime::ResponseFuture<models::MaintenanceAnnouncementsUnscheduleResponse> {
+    ) -> runtime::ResponseFuture<models::MaintenanceAnnouncementsDetail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MaintenanceAnnouncementsUnscheduleBuilder {
-    type Output = Result<
-        models::MaintenanceAnnouncementsUnscheduleResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::MaintenanceAnnouncementsUnscheduleResponse,
-    >;
+    type Output = Result<models::MaintenanceAnnouncementsDetail, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::MaintenanceAnnouncementsDetail>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1171,10 +1140,7 @@ impl<'a> MaintenanceAnnouncementsMock<'a> {
     pub fn cancel_maintenance(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::MaintenanceAnnouncementsCancelMaintenanceResponse,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, models::MaintenanceAnnouncementsDetail> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,
@@ -1188,10 +1154,7 @@ impl<'a> MaintenanceAnnouncementsMock<'a> {
     pub fn complete_maintenance(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::MaintenanceAnnouncementsCompleteMaintenanceResponse,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, models::MaintenanceAnnouncementsDetail> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,
@@ -1205,10 +1168,7 @@ impl<'a> MaintenanceAnnouncementsMock<'a> {
     pub fn schedule(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::MaintenanceAnnouncementsScheduleResponse,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, models::MaintenanceAnnouncementsDetail> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,
@@ -1222,10 +1182,7 @@ impl<'a> MaintenanceAnnouncementsMock<'a> {
     pub fn start_maintenance(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::MaintenanceAnnouncementsStartMaintenanceResponse,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, models::MaintenanceAnnouncementsDetail> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,
@@ -1239,10 +1196,7 @@ impl<'a> MaintenanceAnnouncementsMock<'a> {
     pub fn unschedule(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::MaintenanceAnnouncementsUnscheduleResponse,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, models::MaintenanceAnnouncementsDetail> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,

@@ -125,20 +125,15 @@ impl MarketplaceCustomerUsageComponentsUsageRetrieveBuilder {
     /// Sends the request (what `.await` does).
     pub fn send(
         self,
-    ) -> runtime::ResponseFuture<
-        models::MarketplaceCustomerUsageComponentsUsageRetrieveResponse,
-    > {
+    ) -> runtime::ResponseFuture<models::MarketplaceCustomerUsageComponents> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MarketplaceCustomerUsageComponentsUsageRetrieveBuilder {
-    type Output = Result<
-        models::MarketplaceCustomerUsageComponentsUsageRetrieveResponse,
-        runtime::Error,
-    >;
+    type Output = Result<models::MarketplaceCustomerUsageComponents, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<
-        models::MarketplaceCustomerUsageComponentsUsageRetrieveResponse,
+        models::MarketplaceCustomerUsageComponents,
     >;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -302,7 +297,7 @@ impl<'a> MarketplaceCustomerUsageMock<'a> {
         uuid: &Uuid,
     ) -> runtime::mock_ops::MockOperation<
         'a,
-        models::MarketplaceCustomerUsageComponentsUsageRetrieveResponse,
+        models::MarketplaceCustomerUsageComponents,
     > {
         runtime::mock_ops::MockOperation::new(
                 self.server,

@@ -1373,21 +1373,14 @@ impl MarketplaceOfferingUsersChecklistRetrieveBuilder {
     /// Sends the request (what `.await` does).
     pub fn send(
         self,
-    ) -> runtime::ResponseFuture<
-        models::MarketplaceOfferingUsersChecklistRetrieveResponse,
-    > {
+    ) -> runtime::ResponseFuture<models::MarketplaceOfferingUsersChecklist> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MarketplaceOfferingUsersChecklistRetrieveBuilder {
-    type Output = Result<
-        models::MarketplaceOfferingUsersChecklistRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::MarketplaceOfferingUsersChecklistRetrieveResponse,
-    >;
+    type Output = Result<models::MarketplaceOfferingUsersChecklist, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::MarketplaceOfferingUsersChecklist>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1477,24 +1470,15 @@ impl MarketplaceOfferingUsersChecklistTemplateRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        models::MarketplaceOfferingUsersChecklistTemplateRetrieveResponse,
-    > {
+    pub fn send(self) -> runtime::ResponseFuture<models::ChecklistTemplate> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture
 for MarketplaceOfferingUsersChecklistTemplateRetrieveBuilder {
-    type Output = Result<
-        models::MarketplaceOfferingUsersChecklistTemplateRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::MarketplaceOfferingUsersChecklistTemplateRetrieveResponse,
-    >;
+    type Output = Result<models::ChecklistTemplate, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::ChecklistTemplate>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1586,15 +1570,15 @@ impl MarketplaceOfferingUsersCompletionStatusRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> runtime::ResponseFuture<models::CompletionStatus> {
+    pub fn send(self) -> runtime::ResponseFuture<models::DetailCompletionCompletion> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture
 for MarketplaceOfferingUsersCompletionStatusRetrieveBuilder {
-    type Output = Result<models::CompletionStatus, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CompletionStatus>;
+    type Output = Result<models::DetailCompletionCompletion, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::DetailCompletionCompletion>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2344,7 +2328,7 @@ impl<'a> MarketplaceOfferingUsersMock<'a> {
         uuid: &Uuid,
     ) -> runtime::mock_ops::MockOperation<
         'a,
-        models::MarketplaceOfferingUsersChecklistRetrieveResponse,
+        models::MarketplaceOfferingUsersChecklist,
     > {
         runtime::mock_ops::MockOperation::new(
                 self.server,
@@ -2373,10 +2357,7 @@ impl<'a> MarketplaceOfferingUsersMock<'a> {
     pub fn checklist_template_retrieve(
         &self,
         parent_uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::MarketplaceOfferingUsersChecklistTemplateRetrieveResponse,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, models::ChecklistTemplate> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
@@ -2404,7 +2385,7 @@ impl<'a> MarketplaceOfferingUsersMock<'a> {
     pub fn completion_status_retrieve(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CompletionStatus> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::DetailCompletionCompletion> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,

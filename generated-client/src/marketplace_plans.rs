@@ -966,21 +966,14 @@ impl MarketplacePlansHistoryAtRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::MarketplacePlansHistoryAtRetrieveResponse> {
+    pub fn send(self) -> runtime::ResponseFuture<models::History> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MarketplacePlansHistoryAtRetrieveBuilder {
-    type Output = Result<
-        models::MarketplacePlansHistoryAtRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::MarketplacePlansHistoryAtRetrieveResponse,
-    >;
+    type Output = Result<models::History, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::History>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1102,11 +1095,7 @@ impl MarketplacePlansHistoryListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        runtime::Page<models::MarketplacePlansHistoryListResponse>,
-    > {
+    pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::History>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::page(page, page_size))
@@ -1114,9 +1103,7 @@ impl MarketplacePlansHistoryListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
-    pub fn stream(
-        self,
-    ) -> runtime::ItemStream<models::MarketplacePlansHistoryListResponse> {
+    pub fn stream(self) -> runtime::ItemStream<models::History> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
         runtime::stream_items(
@@ -1140,13 +1127,8 @@ impl MarketplacePlansHistoryListBuilder {
     }
 }
 impl std::future::IntoFuture for MarketplacePlansHistoryListBuilder {
-    type Output = Result<
-        runtime::Page<models::MarketplacePlansHistoryListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplacePlansHistoryListResponse>,
-    >;
+    type Output = Result<runtime::Page<models::History>, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::History>>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1564,10 +1546,7 @@ impl<'a> MarketplacePlansMock<'a> {
         &self,
         uuid: &Uuid,
         timestamp: &str,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::MarketplacePlansHistoryAtRetrieveResponse,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, models::History> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
@@ -1582,10 +1561,7 @@ impl<'a> MarketplacePlansMock<'a> {
     pub fn history_list(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MarketplacePlansHistoryListResponse>,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::History>> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,

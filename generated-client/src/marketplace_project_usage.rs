@@ -101,21 +101,14 @@ impl MarketplaceProjectUsageComponentsUsageRetrieveBuilder {
     /// Sends the request (what `.await` does).
     pub fn send(
         self,
-    ) -> runtime::ResponseFuture<
-        models::MarketplaceProjectUsageComponentsUsageRetrieveResponse,
-    > {
+    ) -> runtime::ResponseFuture<models::MarketplaceProjectUsageComponents> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MarketplaceProjectUsageComponentsUsageRetrieveBuilder {
-    type Output = Result<
-        models::MarketplaceProjectUsageComponentsUsageRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::MarketplaceProjectUsageComponentsUsageRetrieveResponse,
-    >;
+    type Output = Result<models::MarketplaceProjectUsageComponents, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::MarketplaceProjectUsageComponents>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -202,7 +195,7 @@ impl<'a> MarketplaceProjectUsageMock<'a> {
         uuid: &Uuid,
     ) -> runtime::mock_ops::MockOperation<
         'a,
-        models::MarketplaceProjectUsageComponentsUsageRetrieveResponse,
+        models::MarketplaceProjectUsageComponents,
     > {
         runtime::mock_ops::MockOperation::new(
                 self.server,

@@ -5306,15 +5306,15 @@ impl MarketplaceProviderOfferingsUpdateUserAttributeConfigBuilder {
         }
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceProviderOffering> {
+    pub fn send(self) -> runtime::ResponseFuture<models::OfferingUserAttributeConfig> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture
 for MarketplaceProviderOfferingsUpdateUserAttributeConfigBuilder {
-    type Output = Result<models::MarketplaceProviderOffering, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MarketplaceProviderOffering>;
+    type Output = Result<models::OfferingUserAttributeConfig, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::OfferingUserAttributeConfig>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -5365,15 +5365,15 @@ impl MarketplaceProviderOfferingsUpdateUserAttributeConfigUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceProviderOffering> {
+    pub fn send(self) -> runtime::ResponseFuture<models::OfferingUserAttributeConfig> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture
 for MarketplaceProviderOfferingsUpdateUserAttributeConfigUpdateBuilder {
-    type Output = Result<models::MarketplaceProviderOffering, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MarketplaceProviderOffering>;
+    type Output = Result<models::OfferingUserAttributeConfig, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::OfferingUserAttributeConfig>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -5427,15 +5427,15 @@ impl MarketplaceProviderOfferingsUpdateUserAttributeConfigPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceProviderOffering> {
+    pub fn send(self) -> runtime::ResponseFuture<models::OfferingUserAttributeConfig> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture
 for MarketplaceProviderOfferingsUpdateUserAttributeConfigPartialUpdateBuilder {
-    type Output = Result<models::MarketplaceProviderOffering, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MarketplaceProviderOffering>;
+    type Output = Result<models::OfferingUserAttributeConfig, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::OfferingUserAttributeConfig>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -5685,23 +5685,14 @@ impl MarketplaceProviderOfferingsAddPartitionBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        models::MarketplaceProviderOfferingsAddPartitionResponse,
-    > {
+    pub fn send(self) -> runtime::ResponseFuture<models::OfferingPartitionUpdate> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MarketplaceProviderOfferingsAddPartitionBuilder {
-    type Output = Result<
-        models::MarketplaceProviderOfferingsAddPartitionResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::MarketplaceProviderOfferingsAddPartitionResponse,
-    >;
+    type Output = Result<models::OfferingPartitionUpdate, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::OfferingPartitionUpdate>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -6380,14 +6371,23 @@ impl MarketplaceProviderOfferingsMoveOfferingBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> runtime::ResponseFuture<models::MoveOffering> {
+    pub fn send(
+        self,
+    ) -> runtime::ResponseFuture<
+        models::MarketplaceProviderOfferingsMoveOfferingResponse,
+    > {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MarketplaceProviderOfferingsMoveOfferingBuilder {
-    type Output = Result<models::MoveOffering, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MoveOffering>;
+    type Output = Result<
+        models::MarketplaceProviderOfferingsMoveOfferingResponse,
+        runtime::Error,
+    >;
+    type IntoFuture = runtime::ResponseFuture<
+        models::MarketplaceProviderOfferingsMoveOfferingResponse,
+    >;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -9786,23 +9786,14 @@ impl MarketplaceProviderOfferingsHistoryAtRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        models::MarketplaceProviderOfferingsHistoryAtRetrieveResponse,
-    > {
+    pub fn send(self) -> runtime::ResponseFuture<models::History> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MarketplaceProviderOfferingsHistoryAtRetrieveBuilder {
-    type Output = Result<
-        models::MarketplaceProviderOfferingsHistoryAtRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::MarketplaceProviderOfferingsHistoryAtRetrieveResponse,
-    >;
+    type Output = Result<models::History, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::History>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -10281,11 +10272,7 @@ impl MarketplaceProviderOfferingsHistoryListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceProviderOfferingsHistoryListResponse>,
-    > {
+    pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::History>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::page(page, page_size))
@@ -10293,9 +10280,7 @@ impl MarketplaceProviderOfferingsHistoryListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
-    pub fn stream(
-        self,
-    ) -> runtime::ItemStream<models::MarketplaceProviderOfferingsHistoryListResponse> {
+    pub fn stream(self) -> runtime::ItemStream<models::History> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
         runtime::stream_items(
@@ -10319,13 +10304,8 @@ impl MarketplaceProviderOfferingsHistoryListBuilder {
     }
 }
 impl std::future::IntoFuture for MarketplaceProviderOfferingsHistoryListBuilder {
-    type Output = Result<
-        runtime::Page<models::MarketplaceProviderOfferingsHistoryListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceProviderOfferingsHistoryListResponse>,
-    >;
+    type Output = Result<runtime::Page<models::History>, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::History>>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -10426,15 +10406,15 @@ impl MarketplaceProviderOfferingsUserAttributeConfigRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceProviderOffering> {
+    pub fn send(self) -> runtime::ResponseFuture<models::OfferingUserAttributeConfig> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture
 for MarketplaceProviderOfferingsUserAttributeConfigRetrieveBuilder {
-    type Output = Result<models::MarketplaceProviderOffering, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MarketplaceProviderOffering>;
+    type Output = Result<models::OfferingUserAttributeConfig, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::OfferingUserAttributeConfig>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -11436,7 +11416,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
     pub fn update_user_attribute_config(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceProviderOffering> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::OfferingUserAttributeConfig> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,
@@ -11450,7 +11430,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
     pub fn update_user_attribute_config_update(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceProviderOffering> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::OfferingUserAttributeConfig> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::PUT,
@@ -11464,7 +11444,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
     pub fn update_user_attribute_config_partial_update(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceProviderOffering> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::OfferingUserAttributeConfig> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::PATCH,
@@ -11534,10 +11514,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
     pub fn add_partition(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::MarketplaceProviderOfferingsAddPartitionResponse,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, models::OfferingPartitionUpdate> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,
@@ -11719,7 +11696,10 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
     pub fn move_offering(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MoveOffering> {
+    ) -> runtime::mock_ops::MockOperation<
+        'a,
+        models::MarketplaceProviderOfferingsMoveOfferingResponse,
+    > {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,
@@ -12093,10 +12073,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
         &self,
         uuid: &Uuid,
         timestamp: &str,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::MarketplaceProviderOfferingsHistoryAtRetrieveResponse,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, models::History> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
@@ -12111,10 +12088,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
     pub fn history_list(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MarketplaceProviderOfferingsHistoryListResponse>,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::History>> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
@@ -12145,7 +12119,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
     pub fn user_attribute_config_retrieve(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceProviderOffering> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::OfferingUserAttributeConfig> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,

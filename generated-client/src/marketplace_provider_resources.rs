@@ -2483,23 +2483,14 @@ impl MarketplaceProviderResourcesHistoryAtRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        models::MarketplaceProviderResourcesHistoryAtRetrieveResponse,
-    > {
+    pub fn send(self) -> runtime::ResponseFuture<models::History> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MarketplaceProviderResourcesHistoryAtRetrieveBuilder {
-    type Output = Result<
-        models::MarketplaceProviderResourcesHistoryAtRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::MarketplaceProviderResourcesHistoryAtRetrieveResponse,
-    >;
+    type Output = Result<models::History, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::History>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3024,11 +3015,7 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceProviderResourcesHistoryListResponse>,
-    > {
+    pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::History>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::page(page, page_size))
@@ -3036,9 +3023,7 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
-    pub fn stream(
-        self,
-    ) -> runtime::ItemStream<models::MarketplaceProviderResourcesHistoryListResponse> {
+    pub fn stream(self) -> runtime::ItemStream<models::History> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
         runtime::stream_items(
@@ -3062,13 +3047,8 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
     }
 }
 impl std::future::IntoFuture for MarketplaceProviderResourcesHistoryListBuilder {
-    type Output = Result<
-        runtime::Page<models::MarketplaceProviderResourcesHistoryListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceProviderResourcesHistoryListResponse>,
-    >;
+    type Output = Result<runtime::Page<models::History>, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::History>>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3487,18 +3467,15 @@ impl MarketplaceProviderResourcesRestoreBuilder {
     /// Sends the request (what `.await` does).
     pub fn send(
         self,
-    ) -> runtime::ResponseFuture<models::MarketplaceProviderResourcesRestoreResponse> {
+    ) -> runtime::ResponseFuture<models::MarketplaceProviderResourcesOrderUuid> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MarketplaceProviderResourcesRestoreBuilder {
-    type Output = Result<
-        models::MarketplaceProviderResourcesRestoreResponse,
-        runtime::Error,
-    >;
+    type Output = Result<models::MarketplaceProviderResourcesOrderUuid, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<
-        models::MarketplaceProviderResourcesRestoreResponse,
+        models::MarketplaceProviderResourcesOrderUuid,
     >;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -4427,14 +4404,18 @@ impl MarketplaceProviderResourcesTerminateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> runtime::ResponseFuture<models::ResourceTerminate> {
+    pub fn send(
+        self,
+    ) -> runtime::ResponseFuture<models::MarketplaceProviderResourcesOrderUuid> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MarketplaceProviderResourcesTerminateBuilder {
-    type Output = Result<models::ResourceTerminate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ResourceTerminate>;
+    type Output = Result<models::MarketplaceProviderResourcesOrderUuid, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<
+        models::MarketplaceProviderResourcesOrderUuid,
+    >;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4661,10 +4642,7 @@ impl<'a> MarketplaceProviderResourcesMock<'a> {
         &self,
         uuid: &Uuid,
         timestamp: &str,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::MarketplaceProviderResourcesHistoryAtRetrieveResponse,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, models::History> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
@@ -4679,10 +4657,7 @@ impl<'a> MarketplaceProviderResourcesMock<'a> {
     pub fn history_list(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MarketplaceProviderResourcesHistoryListResponse>,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::History>> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
@@ -4796,7 +4771,7 @@ impl<'a> MarketplaceProviderResourcesMock<'a> {
         uuid: &Uuid,
     ) -> runtime::mock_ops::MockOperation<
         'a,
-        models::MarketplaceProviderResourcesRestoreResponse,
+        models::MarketplaceProviderResourcesOrderUuid,
     > {
         runtime::mock_ops::MockOperation::new(
                 self.server,
@@ -5035,7 +5010,10 @@ impl<'a> MarketplaceProviderResourcesMock<'a> {
     pub fn terminate(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ResourceTerminate> {
+    ) -> runtime::mock_ops::MockOperation<
+        'a,
+        models::MarketplaceProviderResourcesOrderUuid,
+    > {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,

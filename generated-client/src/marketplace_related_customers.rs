@@ -115,11 +115,7 @@ impl MarketplaceRelatedCustomersListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceRelatedCustomersListResponse>,
-    > {
+    pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::UuidName>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::page(page, page_size))
@@ -127,9 +123,7 @@ impl MarketplaceRelatedCustomersListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
-    pub fn stream(
-        self,
-    ) -> runtime::ItemStream<models::MarketplaceRelatedCustomersListResponse> {
+    pub fn stream(self) -> runtime::ItemStream<models::UuidName> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
         runtime::stream_items(
@@ -153,13 +147,8 @@ impl MarketplaceRelatedCustomersListBuilder {
     }
 }
 impl std::future::IntoFuture for MarketplaceRelatedCustomersListBuilder {
-    type Output = Result<
-        runtime::Page<models::MarketplaceRelatedCustomersListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceRelatedCustomersListResponse>,
-    >;
+    type Output = Result<runtime::Page<models::UuidName>, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::UuidName>>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -177,10 +166,7 @@ impl<'a> MarketplaceRelatedCustomersMock<'a> {
     pub fn list(
         &self,
         customer_uuid: &str,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MarketplaceRelatedCustomersListResponse>,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::UuidName>> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,

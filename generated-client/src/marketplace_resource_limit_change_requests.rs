@@ -442,7 +442,7 @@ impl MarketplaceResourceLimitChangeRequestsApproveBuilder {
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
-        models::MarketplaceResourceLimitChangeRequestsApproveResponse,
+        models::MarketplaceResourceLimitChangeRequestsOrderUuid,
     > {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -450,11 +450,11 @@ impl MarketplaceResourceLimitChangeRequestsApproveBuilder {
 }
 impl std::future::IntoFuture for MarketplaceResourceLimitChangeRequestsApproveBuilder {
     type Output = Result<
-        models::MarketplaceResourceLimitChangeRequestsApproveResponse,
+        models::MarketplaceResourceLimitChangeRequestsOrderUuid,
         runtime::Error,
     >;
     type IntoFuture = runtime::ResponseFuture<
-        models::MarketplaceResourceLimitChangeRequestsApproveResponse,
+        models::MarketplaceResourceLimitChangeRequestsOrderUuid,
     >;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -628,7 +628,7 @@ impl<'a> MarketplaceResourceLimitChangeRequestsMock<'a> {
         uuid: &Uuid,
     ) -> runtime::mock_ops::MockOperation<
         'a,
-        models::MarketplaceResourceLimitChangeRequestsApproveResponse,
+        models::MarketplaceResourceLimitChangeRequestsOrderUuid,
     > {
         runtime::mock_ops::MockOperation::new(
                 self.server,

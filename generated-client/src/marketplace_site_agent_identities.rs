@@ -538,14 +538,14 @@ impl MarketplaceSiteAgentIdentitiesCleanupOrphanedBuilder {
         }
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> runtime::ResponseFuture<models::CleanupRequest> {
+    pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceSiteAgentCleanup> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MarketplaceSiteAgentIdentitiesCleanupOrphanedBuilder {
-    type Output = Result<models::CleanupRequest, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CleanupRequest>;
+    type Output = Result<models::MarketplaceSiteAgentCleanup, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::MarketplaceSiteAgentCleanup>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -641,14 +641,14 @@ impl MarketplaceSiteAgentIdentitiesRegisterServiceBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> runtime::ResponseFuture<models::AgentServiceCreate> {
+    pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceSiteAgentService> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MarketplaceSiteAgentIdentitiesRegisterServiceBuilder {
-    type Output = Result<models::AgentServiceCreate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::AgentServiceCreate>;
+    type Output = Result<models::MarketplaceSiteAgentService, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::MarketplaceSiteAgentService>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -729,7 +729,7 @@ impl<'a> MarketplaceSiteAgentIdentitiesMock<'a> {
     /// Expects `POST /api/marketplace-site-agent-identities/cleanup_orphaned/` (operation `marketplace_site_agent_identities_cleanup_orphaned`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
     pub fn cleanup_orphaned(
         &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CleanupRequest> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceSiteAgentCleanup> {
         runtime::mock_ops::MockOperation::new(
             self.server,
             reqwest::Method::POST,
@@ -756,7 +756,7 @@ impl<'a> MarketplaceSiteAgentIdentitiesMock<'a> {
     pub fn register_service(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::AgentServiceCreate> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceSiteAgentService> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,

@@ -238,9 +238,7 @@ impl MarketplaceSiteAgentServicesListBuilder {
     /// Sends the request: one page of the list.
     pub fn send(
         self,
-    ) -> runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceSiteAgentServicesListResponse>,
-    > {
+    ) -> runtime::ResponseFuture<runtime::Page<models::MarketplaceSiteAgentService>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::page(page, page_size))
@@ -248,9 +246,7 @@ impl MarketplaceSiteAgentServicesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
-    pub fn stream(
-        self,
-    ) -> runtime::ItemStream<models::MarketplaceSiteAgentServicesListResponse> {
+    pub fn stream(self) -> runtime::ItemStream<models::MarketplaceSiteAgentService> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
         runtime::stream_items(
@@ -275,11 +271,11 @@ impl MarketplaceSiteAgentServicesListBuilder {
 }
 impl std::future::IntoFuture for MarketplaceSiteAgentServicesListBuilder {
     type Output = Result<
-        runtime::Page<models::MarketplaceSiteAgentServicesListResponse>,
+        runtime::Page<models::MarketplaceSiteAgentService>,
         runtime::Error,
     >;
     type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceSiteAgentServicesListResponse>,
+        runtime::Page<models::MarketplaceSiteAgentService>,
     >;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -322,21 +318,14 @@ impl MarketplaceSiteAgentServicesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::MarketplaceSiteAgentServicesRetrieveResponse> {
+    pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceSiteAgentService> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MarketplaceSiteAgentServicesRetrieveBuilder {
-    type Output = Result<
-        models::MarketplaceSiteAgentServicesRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::MarketplaceSiteAgentServicesRetrieveResponse,
-    >;
+    type Output = Result<models::MarketplaceSiteAgentService, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::MarketplaceSiteAgentService>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -432,14 +421,14 @@ impl MarketplaceSiteAgentServicesCleanupStaleBuilder {
         }
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> runtime::ResponseFuture<models::CleanupRequest> {
+    pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceSiteAgentCleanup> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MarketplaceSiteAgentServicesCleanupStaleBuilder {
-    type Output = Result<models::CleanupRequest, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CleanupRequest>;
+    type Output = Result<models::MarketplaceSiteAgentCleanup, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::MarketplaceSiteAgentCleanup>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -483,14 +472,14 @@ impl MarketplaceSiteAgentServicesRegisterProcessorBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> runtime::ResponseFuture<models::AgentProcessorCreate> {
+    pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceSiteAgentProcessor> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MarketplaceSiteAgentServicesRegisterProcessorBuilder {
-    type Output = Result<models::AgentProcessorCreate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::AgentProcessorCreate>;
+    type Output = Result<models::MarketplaceSiteAgentProcessor, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::MarketplaceSiteAgentProcessor>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -534,14 +523,14 @@ impl MarketplaceSiteAgentServicesSetStatisticsBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> runtime::ResponseFuture<models::AgentServiceStatistics> {
+    pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceSiteAgentService> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MarketplaceSiteAgentServicesSetStatisticsBuilder {
-    type Output = Result<models::AgentServiceStatistics, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::AgentServiceStatistics>;
+    type Output = Result<models::MarketplaceSiteAgentService, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::MarketplaceSiteAgentService>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -560,7 +549,7 @@ impl<'a> MarketplaceSiteAgentServicesMock<'a> {
         &self,
     ) -> runtime::mock_ops::MockOperation<
         'a,
-        runtime::Page<models::MarketplaceSiteAgentServicesListResponse>,
+        runtime::Page<models::MarketplaceSiteAgentService>,
     > {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -574,10 +563,7 @@ impl<'a> MarketplaceSiteAgentServicesMock<'a> {
     pub fn retrieve(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::MarketplaceSiteAgentServicesRetrieveResponse,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceSiteAgentService> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
@@ -604,7 +590,7 @@ impl<'a> MarketplaceSiteAgentServicesMock<'a> {
     /// Expects `POST /api/marketplace-site-agent-services/cleanup_stale/` (operation `marketplace_site_agent_services_cleanup_stale`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
     pub fn cleanup_stale(
         &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CleanupRequest> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceSiteAgentCleanup> {
         runtime::mock_ops::MockOperation::new(
             self.server,
             reqwest::Method::POST,
@@ -617,7 +603,7 @@ impl<'a> MarketplaceSiteAgentServicesMock<'a> {
     pub fn register_processor(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::AgentProcessorCreate> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceSiteAgentProcessor> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,
@@ -631,7 +617,7 @@ impl<'a> MarketplaceSiteAgentServicesMock<'a> {
     pub fn set_statistics(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::AgentServiceStatistics> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceSiteAgentService> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,

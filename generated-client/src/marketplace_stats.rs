@@ -3332,7 +3332,7 @@ impl MarketplaceStatsOrganizationProjectCountListBuilder {
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceStatsOrganizationProjectCountListResponse>,
+        runtime::Page<models::MarketplaceStatsMarketplaceStat>,
     > {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -3341,11 +3341,7 @@ impl MarketplaceStatsOrganizationProjectCountListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
-    pub fn stream(
-        self,
-    ) -> runtime::ItemStream<
-        models::MarketplaceStatsOrganizationProjectCountListResponse,
-    > {
+    pub fn stream(self) -> runtime::ItemStream<models::MarketplaceStatsMarketplaceStat> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
         runtime::stream_items(
@@ -3370,11 +3366,11 @@ impl MarketplaceStatsOrganizationProjectCountListBuilder {
 }
 impl std::future::IntoFuture for MarketplaceStatsOrganizationProjectCountListBuilder {
     type Output = Result<
-        runtime::Page<models::MarketplaceStatsOrganizationProjectCountListResponse>,
+        runtime::Page<models::MarketplaceStatsMarketplaceStat>,
         runtime::Error,
     >;
     type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceStatsOrganizationProjectCountListResponse>,
+        runtime::Page<models::MarketplaceStatsMarketplaceStat>,
     >;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -3436,7 +3432,7 @@ impl MarketplaceStatsOrganizationResourceCountListBuilder {
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceStatsOrganizationResourceCountListResponse>,
+        runtime::Page<models::MarketplaceStatsMarketplaceStat>,
     > {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -3445,11 +3441,7 @@ impl MarketplaceStatsOrganizationResourceCountListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
-    pub fn stream(
-        self,
-    ) -> runtime::ItemStream<
-        models::MarketplaceStatsOrganizationResourceCountListResponse,
-    > {
+    pub fn stream(self) -> runtime::ItemStream<models::MarketplaceStatsMarketplaceStat> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
         runtime::stream_items(
@@ -3474,11 +3466,11 @@ impl MarketplaceStatsOrganizationResourceCountListBuilder {
 }
 impl std::future::IntoFuture for MarketplaceStatsOrganizationResourceCountListBuilder {
     type Output = Result<
-        runtime::Page<models::MarketplaceStatsOrganizationResourceCountListResponse>,
+        runtime::Page<models::MarketplaceStatsMarketplaceStat>,
         runtime::Error,
     >;
     type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceStatsOrganizationResourceCountListResponse>,
+        runtime::Page<models::MarketplaceStatsMarketplaceStat>,
     >;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -6316,7 +6308,7 @@ impl<'a> MarketplaceStatsMock<'a> {
         &self,
     ) -> runtime::mock_ops::MockOperation<
         'a,
-        runtime::Page<models::MarketplaceStatsOrganizationProjectCountListResponse>,
+        runtime::Page<models::MarketplaceStatsMarketplaceStat>,
     > {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -6331,7 +6323,7 @@ impl<'a> MarketplaceStatsMock<'a> {
         &self,
     ) -> runtime::mock_ops::MockOperation<
         'a,
-        runtime::Page<models::MarketplaceStatsOrganizationResourceCountListResponse>,
+        runtime::Page<models::MarketplaceStatsMarketplaceStat>,
     > {
         runtime::mock_ops::MockOperation::new(
             self.server,

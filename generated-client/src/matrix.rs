@@ -769,7 +769,7 @@ impl MatrixRoomsListBuilder {
     /// Sends the request: one page of the list.
     pub fn send(
         self,
-    ) -> runtime::ResponseFuture<runtime::Page<models::MatrixRoomsListResponse>> {
+    ) -> runtime::ResponseFuture<runtime::Page<models::MatrixRoomCreate>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::page(page, page_size))
@@ -777,7 +777,7 @@ impl MatrixRoomsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
-    pub fn stream(self) -> runtime::ItemStream<models::MatrixRoomsListResponse> {
+    pub fn stream(self) -> runtime::ItemStream<models::MatrixRoomCreate> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
         runtime::stream_items(
@@ -801,10 +801,8 @@ impl MatrixRoomsListBuilder {
     }
 }
 impl std::future::IntoFuture for MatrixRoomsListBuilder {
-    type Output = Result<runtime::Page<models::MatrixRoomsListResponse>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MatrixRoomsListResponse>,
-    >;
+    type Output = Result<runtime::Page<models::MatrixRoomCreate>, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::MatrixRoomCreate>>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -966,14 +964,14 @@ impl MatrixRoomsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> runtime::ResponseFuture<models::MatrixRoomsRetrieveResponse> {
+    pub fn send(self) -> runtime::ResponseFuture<models::MatrixRoomCreate> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MatrixRoomsRetrieveBuilder {
-    type Output = Result<models::MatrixRoomsRetrieveResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MatrixRoomsRetrieveResponse>;
+    type Output = Result<models::MatrixRoomCreate, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::MatrixRoomCreate>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1062,14 +1060,14 @@ impl MatrixRoomsDisableBuilder {
         }
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> runtime::ResponseFuture<models::MatrixRoomDisable> {
+    pub fn send(self) -> runtime::ResponseFuture<models::MatrixRoomCreate> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MatrixRoomsDisableBuilder {
-    type Output = Result<models::MatrixRoomDisable, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MatrixRoomDisable>;
+    type Output = Result<models::MatrixRoomCreate, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::MatrixRoomCreate>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1159,14 +1157,14 @@ impl MatrixRoomsJoinBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> runtime::ResponseFuture<models::MatrixRoomsJoinResponse> {
+    pub fn send(self) -> runtime::ResponseFuture<models::MatrixRoomCreate> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MatrixRoomsJoinBuilder {
-    type Output = Result<models::MatrixRoomsJoinResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MatrixRoomsJoinResponse>;
+    type Output = Result<models::MatrixRoomCreate, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::MatrixRoomCreate>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1205,14 +1203,14 @@ impl MatrixRoomsLeaveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> runtime::ResponseFuture<models::MatrixRoomsLeaveResponse> {
+    pub fn send(self) -> runtime::ResponseFuture<models::MatrixRoomCreate> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MatrixRoomsLeaveBuilder {
-    type Output = Result<models::MatrixRoomsLeaveResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MatrixRoomsLeaveResponse>;
+    type Output = Result<models::MatrixRoomCreate, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::MatrixRoomCreate>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1254,14 +1252,14 @@ impl MatrixRoomsReactivateBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> runtime::ResponseFuture<models::MatrixRoomsReactivateResponse> {
+    pub fn send(self) -> runtime::ResponseFuture<models::MatrixRoomCreate> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MatrixRoomsReactivateBuilder {
-    type Output = Result<models::MatrixRoomsReactivateResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MatrixRoomsReactivateResponse>;
+    type Output = Result<models::MatrixRoomCreate, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::MatrixRoomCreate>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1300,14 +1298,14 @@ impl MatrixRoomsRetryBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> runtime::ResponseFuture<models::MatrixRoomsRetryResponse> {
+    pub fn send(self) -> runtime::ResponseFuture<models::MatrixRoomCreate> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MatrixRoomsRetryBuilder {
-    type Output = Result<models::MatrixRoomsRetryResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MatrixRoomsRetryResponse>;
+    type Output = Result<models::MatrixRoomCreate, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::MatrixRoomCreate>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1490,10 +1488,7 @@ impl<'a> MatrixMock<'a> {
     /// Expects `GET /api/matrix/rooms/` (operation `matrix_rooms_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
     pub fn rooms_list(
         &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MatrixRoomsListResponse>,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::MatrixRoomCreate>> {
         runtime::mock_ops::MockOperation::new(
             self.server,
             reqwest::Method::GET,
@@ -1523,7 +1518,7 @@ impl<'a> MatrixMock<'a> {
     pub fn rooms_retrieve(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MatrixRoomsRetrieveResponse> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::MatrixRoomCreate> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
@@ -1549,7 +1544,7 @@ impl<'a> MatrixMock<'a> {
     pub fn rooms_disable(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MatrixRoomDisable> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::MatrixRoomCreate> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,
@@ -1577,7 +1572,7 @@ impl<'a> MatrixMock<'a> {
     pub fn rooms_join(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MatrixRoomsJoinResponse> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::MatrixRoomCreate> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,
@@ -1591,7 +1586,7 @@ impl<'a> MatrixMock<'a> {
     pub fn rooms_leave(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MatrixRoomsLeaveResponse> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::MatrixRoomCreate> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,
@@ -1605,7 +1600,7 @@ impl<'a> MatrixMock<'a> {
     pub fn rooms_reactivate(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MatrixRoomsReactivateResponse> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::MatrixRoomCreate> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,
@@ -1619,7 +1614,7 @@ impl<'a> MatrixMock<'a> {
     pub fn rooms_retry(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MatrixRoomsRetryResponse> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::MatrixRoomCreate> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,

@@ -776,15 +776,20 @@ impl OnboardingJustificationsAttachDocumentBuilder {
     /// Sends the request (what `.await` does).
     pub fn send(
         self,
-    ) -> runtime::ResponseFuture<models::OnboardingJustificationDocumentation> {
+    ) -> runtime::ResponseFuture<
+        models::OnboardingJustificationSupportingDocumentation,
+    > {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for OnboardingJustificationsAttachDocumentBuilder {
-    type Output = Result<models::OnboardingJustificationDocumentation, runtime::Error>;
+    type Output = Result<
+        models::OnboardingJustificationSupportingDocumentation,
+        runtime::Error,
+    >;
     type IntoFuture = runtime::ResponseFuture<
-        models::OnboardingJustificationDocumentation,
+        models::OnboardingJustificationSupportingDocumentation,
     >;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -972,7 +977,7 @@ impl<'a> OnboardingJustificationsMock<'a> {
         uuid: &Uuid,
     ) -> runtime::mock_ops::MockOperation<
         'a,
-        models::OnboardingJustificationDocumentation,
+        models::OnboardingJustificationSupportingDocumentation,
     > {
         runtime::mock_ops::MockOperation::new(
                 self.server,

@@ -927,21 +927,14 @@ impl OnboardingVerificationsChecklistRetrieveBuilder {
     /// Sends the request (what `.await` does).
     pub fn send(
         self,
-    ) -> runtime::ResponseFuture<
-        models::OnboardingVerificationsChecklistRetrieveResponse,
-    > {
+    ) -> runtime::ResponseFuture<models::OnboardingVerificationsChecklist> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for OnboardingVerificationsChecklistRetrieveBuilder {
-    type Output = Result<
-        models::OnboardingVerificationsChecklistRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::OnboardingVerificationsChecklistRetrieveResponse,
-    >;
+    type Output = Result<models::OnboardingVerificationsChecklist, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::OnboardingVerificationsChecklist>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -982,24 +975,15 @@ impl OnboardingVerificationsChecklistTemplateRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        models::OnboardingVerificationsChecklistTemplateRetrieveResponse,
-    > {
+    pub fn send(self) -> runtime::ResponseFuture<models::ChecklistTemplate> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture
 for OnboardingVerificationsChecklistTemplateRetrieveBuilder {
-    type Output = Result<
-        models::OnboardingVerificationsChecklistTemplateRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::OnboardingVerificationsChecklistTemplateRetrieveResponse,
-    >;
+    type Output = Result<models::ChecklistTemplate, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::ChecklistTemplate>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1054,14 +1038,21 @@ impl OnboardingVerificationsCompletionStatusRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> runtime::ResponseFuture<models::CompletionStatus> {
+    pub fn send(
+        self,
+    ) -> runtime::ResponseFuture<models::OnboardingVerificationsChecklistCompletion> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for OnboardingVerificationsCompletionStatusRetrieveBuilder {
-    type Output = Result<models::CompletionStatus, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CompletionStatus>;
+    type Output = Result<
+        models::OnboardingVerificationsChecklistCompletion,
+        runtime::Error,
+    >;
+    type IntoFuture = runtime::ResponseFuture<
+        models::OnboardingVerificationsChecklistCompletion,
+    >;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1360,10 +1351,7 @@ impl<'a> OnboardingVerificationsMock<'a> {
     pub fn checklist_retrieve(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::OnboardingVerificationsChecklistRetrieveResponse,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, models::OnboardingVerificationsChecklist> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
@@ -1377,10 +1365,7 @@ impl<'a> OnboardingVerificationsMock<'a> {
     pub fn checklist_template_retrieve(
         &self,
         parent_uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::OnboardingVerificationsChecklistTemplateRetrieveResponse,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, models::ChecklistTemplate> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
@@ -1394,7 +1379,10 @@ impl<'a> OnboardingVerificationsMock<'a> {
     pub fn completion_status_retrieve(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CompletionStatus> {
+    ) -> runtime::mock_ops::MockOperation<
+        'a,
+        models::OnboardingVerificationsChecklistCompletion,
+    > {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,

@@ -1584,20 +1584,15 @@ impl OpenportalUnmanagedProjectsChecklistRetrieveBuilder {
     /// Sends the request (what `.await` does).
     pub fn send(
         self,
-    ) -> runtime::ResponseFuture<
-        models::OpenportalUnmanagedProjectsChecklistRetrieveResponse,
-    > {
+    ) -> runtime::ResponseFuture<models::OpenportalUnmanagedProjectsChecklist> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for OpenportalUnmanagedProjectsChecklistRetrieveBuilder {
-    type Output = Result<
-        models::OpenportalUnmanagedProjectsChecklistRetrieveResponse,
-        runtime::Error,
-    >;
+    type Output = Result<models::OpenportalUnmanagedProjectsChecklist, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<
-        models::OpenportalUnmanagedProjectsChecklistRetrieveResponse,
+        models::OpenportalUnmanagedProjectsChecklist,
     >;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -1639,24 +1634,15 @@ impl OpenportalUnmanagedProjectsChecklistTemplateRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        models::OpenportalUnmanagedProjectsChecklistTemplateRetrieveResponse,
-    > {
+    pub fn send(self) -> runtime::ResponseFuture<models::ChecklistTemplate> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture
 for OpenportalUnmanagedProjectsChecklistTemplateRetrieveBuilder {
-    type Output = Result<
-        models::OpenportalUnmanagedProjectsChecklistTemplateRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::OpenportalUnmanagedProjectsChecklistTemplateRetrieveResponse,
-    >;
+    type Output = Result<models::ChecklistTemplate, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::ChecklistTemplate>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1698,15 +1684,15 @@ impl OpenportalUnmanagedProjectsCompletionStatusRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> runtime::ResponseFuture<models::CompletionStatus> {
+    pub fn send(self) -> runtime::ResponseFuture<models::DetailCompletionCompletion> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture
 for OpenportalUnmanagedProjectsCompletionStatusRetrieveBuilder {
-    type Output = Result<models::CompletionStatus, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CompletionStatus>;
+    type Output = Result<models::DetailCompletionCompletion, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::DetailCompletionCompletion>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2093,7 +2079,7 @@ impl<'a> OpenportalUnmanagedProjectsMock<'a> {
         uuid: &Uuid,
     ) -> runtime::mock_ops::MockOperation<
         'a,
-        models::OpenportalUnmanagedProjectsChecklistRetrieveResponse,
+        models::OpenportalUnmanagedProjectsChecklist,
     > {
         runtime::mock_ops::MockOperation::new(
                 self.server,
@@ -2108,10 +2094,7 @@ impl<'a> OpenportalUnmanagedProjectsMock<'a> {
     pub fn checklist_template_retrieve(
         &self,
         parent_uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::OpenportalUnmanagedProjectsChecklistTemplateRetrieveResponse,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, models::ChecklistTemplate> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
@@ -2125,7 +2108,7 @@ impl<'a> OpenportalUnmanagedProjectsMock<'a> {
     pub fn completion_status_retrieve(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CompletionStatus> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::DetailCompletionCompletion> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,

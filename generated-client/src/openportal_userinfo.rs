@@ -218,7 +218,7 @@ impl OpenportalUserinfoListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::UserInfo>> {
+    pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::ShortnameUser>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::page(page, page_size))
@@ -226,7 +226,7 @@ impl OpenportalUserinfoListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
-    pub fn stream(self) -> runtime::ItemStream<models::UserInfo> {
+    pub fn stream(self) -> runtime::ItemStream<models::ShortnameUser> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
         runtime::stream_items(
@@ -250,8 +250,8 @@ impl OpenportalUserinfoListBuilder {
     }
 }
 impl std::future::IntoFuture for OpenportalUserinfoListBuilder {
-    type Output = Result<runtime::Page<models::UserInfo>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::UserInfo>>;
+    type Output = Result<runtime::Page<models::ShortnameUser>, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ShortnameUser>>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -293,14 +293,14 @@ impl OpenportalUserinfoRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> runtime::ResponseFuture<models::UserInfo> {
+    pub fn send(self) -> runtime::ResponseFuture<models::ShortnameUser> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for OpenportalUserinfoRetrieveBuilder {
-    type Output = Result<models::UserInfo, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::UserInfo>;
+    type Output = Result<models::ShortnameUser, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::ShortnameUser>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -337,14 +337,14 @@ impl OpenportalUserinfoCreateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> runtime::ResponseFuture<models::UserInfo> {
+    pub fn send(self) -> runtime::ResponseFuture<models::ShortnameUser> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for OpenportalUserinfoCreateBuilder {
-    type Output = Result<models::UserInfo, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::UserInfo>;
+    type Output = Result<models::ShortnameUser, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::ShortnameUser>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -385,14 +385,14 @@ impl OpenportalUserinfoUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> runtime::ResponseFuture<models::UserInfo> {
+    pub fn send(self) -> runtime::ResponseFuture<models::ShortnameUser> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for OpenportalUserinfoUpdateBuilder {
-    type Output = Result<models::UserInfo, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::UserInfo>;
+    type Output = Result<models::ShortnameUser, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::ShortnameUser>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -443,14 +443,14 @@ impl OpenportalUserinfoPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> runtime::ResponseFuture<models::UserInfo> {
+    pub fn send(self) -> runtime::ResponseFuture<models::ShortnameUser> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for OpenportalUserinfoPartialUpdateBuilder {
-    type Output = Result<models::UserInfo, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::UserInfo>;
+    type Output = Result<models::ShortnameUser, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::ShortnameUser>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -537,14 +537,14 @@ impl OpenportalUserinfoMeRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> runtime::ResponseFuture<models::UserInfo> {
+    pub fn send(self) -> runtime::ResponseFuture<models::ShortnameUser> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for OpenportalUserinfoMeRetrieveBuilder {
-    type Output = Result<models::UserInfo, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::UserInfo>;
+    type Output = Result<models::ShortnameUser, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::ShortnameUser>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -588,14 +588,14 @@ impl OpenportalUserinfoSetShortnameUpdateBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> runtime::ResponseFuture<models::UserInfo> {
+    pub fn send(self) -> runtime::ResponseFuture<models::ShortnameUser> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for OpenportalUserinfoSetShortnameUpdateBuilder {
-    type Output = Result<models::UserInfo, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::UserInfo>;
+    type Output = Result<models::ShortnameUser, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::ShortnameUser>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -612,7 +612,7 @@ impl<'a> OpenportalUserinfoMock<'a> {
     /// Expects `GET /api/openportal-userinfo/` (operation `openportal_userinfo_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
     pub fn list(
         &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::UserInfo>> {
+    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::ShortnameUser>> {
         runtime::mock_ops::MockOperation::new(
             self.server,
             reqwest::Method::GET,
@@ -625,7 +625,7 @@ impl<'a> OpenportalUserinfoMock<'a> {
     pub fn retrieve(
         &self,
         user: &i64,
-    ) -> runtime::mock_ops::MockOperation<'a, models::UserInfo> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::ShortnameUser> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
@@ -636,7 +636,7 @@ impl<'a> OpenportalUserinfoMock<'a> {
             .path_param("user", user)
     }
     /// Expects `POST /api/openportal-userinfo/` (operation `openportal_userinfo_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::UserInfo> {
+    pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::ShortnameUser> {
         runtime::mock_ops::MockOperation::new(
             self.server,
             reqwest::Method::POST,
@@ -649,7 +649,7 @@ impl<'a> OpenportalUserinfoMock<'a> {
     pub fn update(
         &self,
         user: &i64,
-    ) -> runtime::mock_ops::MockOperation<'a, models::UserInfo> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::ShortnameUser> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::PUT,
@@ -663,7 +663,7 @@ impl<'a> OpenportalUserinfoMock<'a> {
     pub fn partial_update(
         &self,
         user: &i64,
-    ) -> runtime::mock_ops::MockOperation<'a, models::UserInfo> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::ShortnameUser> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::PATCH,
@@ -688,7 +688,9 @@ impl<'a> OpenportalUserinfoMock<'a> {
             .path_param("user", user)
     }
     /// Expects `GET /api/openportal-userinfo/me/` (operation `openportal_userinfo_me_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
-    pub fn me_retrieve(&self) -> runtime::mock_ops::MockOperation<'a, models::UserInfo> {
+    pub fn me_retrieve(
+        &self,
+    ) -> runtime::mock_ops::MockOperation<'a, models::ShortnameUser> {
         runtime::mock_ops::MockOperation::new(
             self.server,
             reqwest::Method::GET,
@@ -701,7 +703,7 @@ impl<'a> OpenportalUserinfoMock<'a> {
     pub fn set_shortname_update(
         &self,
         user: &i64,
-    ) -> runtime::mock_ops::MockOperation<'a, models::UserInfo> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::ShortnameUser> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::PUT,

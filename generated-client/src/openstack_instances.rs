@@ -1438,7 +1438,9 @@ impl OpenstackInstancesFloatingIpsListBuilder {
     /// Sends the request: one page of the list.
     pub fn send(
         self,
-    ) -> runtime::ResponseFuture<runtime::Page<models::OpenStackInstanceFloatingIp>> {
+    ) -> runtime::ResponseFuture<
+        runtime::Page<models::OpenStackBackupInstanceFloatingIp>,
+    > {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::page(page, page_size))
@@ -1446,7 +1448,9 @@ impl OpenstackInstancesFloatingIpsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
-    pub fn stream(self) -> runtime::ItemStream<models::OpenStackInstanceFloatingIp> {
+    pub fn stream(
+        self,
+    ) -> runtime::ItemStream<models::OpenStackBackupInstanceFloatingIp> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
         runtime::stream_items(
@@ -1471,11 +1475,11 @@ impl OpenstackInstancesFloatingIpsListBuilder {
 }
 impl std::future::IntoFuture for OpenstackInstancesFloatingIpsListBuilder {
     type Output = Result<
-        runtime::Page<models::OpenStackInstanceFloatingIp>,
+        runtime::Page<models::OpenStackBackupInstanceFloatingIp>,
         runtime::Error,
     >;
     type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::OpenStackInstanceFloatingIp>,
+        runtime::Page<models::OpenStackBackupInstanceFloatingIp>,
     >;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -1540,7 +1544,7 @@ impl OpenstackInstancesPortsListBuilder {
     /// Sends the request: one page of the list.
     pub fn send(
         self,
-    ) -> runtime::ResponseFuture<runtime::Page<models::OpenStackInstancePort>> {
+    ) -> runtime::ResponseFuture<runtime::Page<models::OpenStackBackupInstancePort>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::page(page, page_size))
@@ -1548,7 +1552,7 @@ impl OpenstackInstancesPortsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
-    pub fn stream(self) -> runtime::ItemStream<models::OpenStackInstancePort> {
+    pub fn stream(self) -> runtime::ItemStream<models::OpenStackBackupInstancePort> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
         runtime::stream_items(
@@ -1572,9 +1576,12 @@ impl OpenstackInstancesPortsListBuilder {
     }
 }
 impl std::future::IntoFuture for OpenstackInstancesPortsListBuilder {
-    type Output = Result<runtime::Page<models::OpenStackInstancePort>, runtime::Error>;
+    type Output = Result<
+        runtime::Page<models::OpenStackBackupInstancePort>,
+        runtime::Error,
+    >;
     type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::OpenStackInstancePort>,
+        runtime::Page<models::OpenStackBackupInstancePort>,
     >;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -2443,7 +2450,7 @@ impl<'a> OpenstackInstancesMock<'a> {
         uuid: &Uuid,
     ) -> runtime::mock_ops::MockOperation<
         'a,
-        runtime::Page<models::OpenStackInstanceFloatingIp>,
+        runtime::Page<models::OpenStackBackupInstanceFloatingIp>,
     > {
         runtime::mock_ops::MockOperation::new(
                 self.server,
@@ -2460,7 +2467,7 @@ impl<'a> OpenstackInstancesMock<'a> {
         uuid: &Uuid,
     ) -> runtime::mock_ops::MockOperation<
         'a,
-        runtime::Page<models::OpenStackInstancePort>,
+        runtime::Page<models::OpenStackBackupInstancePort>,
     > {
         runtime::mock_ops::MockOperation::new(
                 self.server,

@@ -2621,14 +2621,14 @@ impl ProposalProtectedCallsCoiConfigurationRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> runtime::ResponseFuture<models::ProposalProtectedCall> {
+    pub fn send(self) -> runtime::ResponseFuture<models::CallCoiConfiguration> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for ProposalProtectedCallsCoiConfigurationRetrieveBuilder {
-    type Output = Result<models::ProposalProtectedCall, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProposalProtectedCall>;
+    type Output = Result<models::CallCoiConfiguration, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::CallCoiConfiguration>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2981,24 +2981,15 @@ impl ProposalProtectedCallsMatchingConfigurationRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        models::ProposalProtectedCallsMatchingConfigurationRetrieveResponse,
-    > {
+    pub fn send(self) -> runtime::ResponseFuture<models::MatchingConfiguration> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture
 for ProposalProtectedCallsMatchingConfigurationRetrieveBuilder {
-    type Output = Result<
-        models::ProposalProtectedCallsMatchingConfigurationRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::ProposalProtectedCallsMatchingConfigurationRetrieveResponse,
-    >;
+    type Output = Result<models::MatchingConfiguration, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::MatchingConfiguration>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3770,9 +3761,7 @@ impl ProposalProtectedCallsReviewerPoolListBuilder {
     /// Sends the request: one page of the list.
     pub fn send(
         self,
-    ) -> runtime::ResponseFuture<
-        runtime::Page<models::ProposalProtectedCallsReviewerPoolListResponse>,
-    > {
+    ) -> runtime::ResponseFuture<runtime::Page<models::ReviewerInvitation>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::page(page, page_size))
@@ -3780,9 +3769,7 @@ impl ProposalProtectedCallsReviewerPoolListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
-    pub fn stream(
-        self,
-    ) -> runtime::ItemStream<models::ProposalProtectedCallsReviewerPoolListResponse> {
+    pub fn stream(self) -> runtime::ItemStream<models::ReviewerInvitation> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
         runtime::stream_items(
@@ -3806,13 +3793,8 @@ impl ProposalProtectedCallsReviewerPoolListBuilder {
     }
 }
 impl std::future::IntoFuture for ProposalProtectedCallsReviewerPoolListBuilder {
-    type Output = Result<
-        runtime::Page<models::ProposalProtectedCallsReviewerPoolListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::ProposalProtectedCallsReviewerPoolListResponse>,
-    >;
+    type Output = Result<runtime::Page<models::ReviewerInvitation>, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ReviewerInvitation>>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -4831,14 +4813,14 @@ impl ProposalProtectedCallsInviteByEmailBuilder {
         req.json(body)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> runtime::ResponseFuture<models::EmailInvitation> {
+    pub fn send(self) -> runtime::ResponseFuture<models::ReviewerInvitation> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for ProposalProtectedCallsInviteByEmailBuilder {
-    type Output = Result<models::EmailInvitation, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::EmailInvitation>;
+    type Output = Result<models::ReviewerInvitation, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::ReviewerInvitation>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -5841,15 +5823,15 @@ impl ProposalProtectedCallsCoiConfigurationPartialUpdateBuilder {
         }
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> runtime::ResponseFuture<models::ProposalProtectedCall> {
+    pub fn send(self) -> runtime::ResponseFuture<models::CallCoiConfiguration> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture
 for ProposalProtectedCallsCoiConfigurationPartialUpdateBuilder {
-    type Output = Result<models::ProposalProtectedCall, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProposalProtectedCall>;
+    type Output = Result<models::CallCoiConfiguration, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::CallCoiConfiguration>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -6556,7 +6538,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
     pub fn coi_configuration_retrieve(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProposalProtectedCall> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::CallCoiConfiguration> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
@@ -6621,10 +6603,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
     pub fn matching_configuration_retrieve(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::ProposalProtectedCallsMatchingConfigurationRetrieveResponse,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, models::MatchingConfiguration> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
@@ -6741,7 +6720,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
         uuid: &Uuid,
     ) -> runtime::mock_ops::MockOperation<
         'a,
-        runtime::Page<models::ProposalProtectedCallsReviewerPoolListResponse>,
+        runtime::Page<models::ReviewerInvitation>,
     > {
         runtime::mock_ops::MockOperation::new(
                 self.server,
@@ -6962,7 +6941,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
     pub fn invite_by_email(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::EmailInvitation> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::ReviewerInvitation> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,
@@ -7185,7 +7164,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
     pub fn coi_configuration_partial_update(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProposalProtectedCall> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::CallCoiConfiguration> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::PATCH,

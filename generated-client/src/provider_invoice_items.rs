@@ -168,9 +168,7 @@ impl ProviderInvoiceItemsListBuilder {
     /// Sends the request: one page of the list.
     pub fn send(
         self,
-    ) -> runtime::ResponseFuture<
-        runtime::Page<models::ProviderInvoiceItemsListResponse>,
-    > {
+    ) -> runtime::ResponseFuture<runtime::Page<models::ProviderInvoiceItemsInvoice>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::page(page, page_size))
@@ -178,9 +176,7 @@ impl ProviderInvoiceItemsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
-    pub fn stream(
-        self,
-    ) -> runtime::ItemStream<models::ProviderInvoiceItemsListResponse> {
+    pub fn stream(self) -> runtime::ItemStream<models::ProviderInvoiceItemsInvoice> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
         runtime::stream_items(
@@ -205,11 +201,11 @@ impl ProviderInvoiceItemsListBuilder {
 }
 impl std::future::IntoFuture for ProviderInvoiceItemsListBuilder {
     type Output = Result<
-        runtime::Page<models::ProviderInvoiceItemsListResponse>,
+        runtime::Page<models::ProviderInvoiceItemsInvoice>,
         runtime::Error,
     >;
     type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::ProviderInvoiceItemsListResponse>,
+        runtime::Page<models::ProviderInvoiceItemsInvoice>,
     >;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -252,18 +248,14 @@ impl ProviderInvoiceItemsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::ProviderInvoiceItemsRetrieveResponse> {
+    pub fn send(self) -> runtime::ResponseFuture<models::ProviderInvoiceItemsInvoice> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for ProviderInvoiceItemsRetrieveBuilder {
-    type Output = Result<models::ProviderInvoiceItemsRetrieveResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        models::ProviderInvoiceItemsRetrieveResponse,
-    >;
+    type Output = Result<models::ProviderInvoiceItemsInvoice, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::ProviderInvoiceItemsInvoice>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -282,7 +274,7 @@ impl<'a> ProviderInvoiceItemsMock<'a> {
         &self,
     ) -> runtime::mock_ops::MockOperation<
         'a,
-        runtime::Page<models::ProviderInvoiceItemsListResponse>,
+        runtime::Page<models::ProviderInvoiceItemsInvoice>,
     > {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -296,10 +288,7 @@ impl<'a> ProviderInvoiceItemsMock<'a> {
     pub fn retrieve(
         &self,
         id: &i64,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::ProviderInvoiceItemsRetrieveResponse,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, models::ProviderInvoiceItemsInvoice> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,

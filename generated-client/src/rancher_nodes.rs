@@ -287,9 +287,7 @@ impl RancherNodesListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<runtime::Page<models::RancherNodesListResponse>> {
+    pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::RancherNode>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::page(page, page_size))
@@ -297,7 +295,7 @@ impl RancherNodesListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
-    pub fn stream(self) -> runtime::ItemStream<models::RancherNodesListResponse> {
+    pub fn stream(self) -> runtime::ItemStream<models::RancherNode> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
         runtime::stream_items(
@@ -321,13 +319,8 @@ impl RancherNodesListBuilder {
     }
 }
 impl std::future::IntoFuture for RancherNodesListBuilder {
-    type Output = Result<
-        runtime::Page<models::RancherNodesListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::RancherNodesListResponse>,
-    >;
+    type Output = Result<runtime::Page<models::RancherNode>, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::RancherNode>>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -365,14 +358,14 @@ impl RancherNodesRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> runtime::ResponseFuture<models::RancherNodesRetrieveResponse> {
+    pub fn send(self) -> runtime::ResponseFuture<models::RancherNode> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for RancherNodesRetrieveBuilder {
-    type Output = Result<models::RancherNodesRetrieveResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::RancherNodesRetrieveResponse>;
+    type Output = Result<models::RancherNode, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::RancherNode>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -877,10 +870,7 @@ impl<'a> RancherNodesMock<'a> {
     /// Expects `GET /api/rancher-nodes/` (operation `rancher_nodes_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
     pub fn list(
         &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::RancherNodesListResponse>,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::RancherNode>> {
         runtime::mock_ops::MockOperation::new(
             self.server,
             reqwest::Method::GET,
@@ -893,7 +883,7 @@ impl<'a> RancherNodesMock<'a> {
     pub fn retrieve(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RancherNodesRetrieveResponse> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::RancherNode> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,

@@ -174,14 +174,14 @@ impl StatsCeleryRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> runtime::ResponseFuture<models::StatsCeleryRetrieveResponse> {
+    pub fn send(self) -> runtime::ResponseFuture<models::CeleryStat> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for StatsCeleryRetrieveBuilder {
-    type Output = Result<models::StatsCeleryRetrieveResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::StatsCeleryRetrieveResponse>;
+    type Output = Result<models::CeleryStat, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::CeleryStat>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -216,14 +216,14 @@ impl StatsDatabaseRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> runtime::ResponseFuture<models::StatsDatabaseRetrieveResponse> {
+    pub fn send(self) -> runtime::ResponseFuture<models::DatabaseStat> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for StatsDatabaseRetrieveBuilder {
-    type Output = Result<models::StatsDatabaseRetrieveResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::StatsDatabaseRetrieveResponse>;
+    type Output = Result<models::DatabaseStat, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::DatabaseStat>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -367,7 +367,7 @@ impl<'a> StatsMock<'a> {
     /// Expects `GET /api/stats/celery/` (operation `stats_celery_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
     pub fn celery_retrieve(
         &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::StatsCeleryRetrieveResponse> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::CeleryStat> {
         runtime::mock_ops::MockOperation::new(
             self.server,
             reqwest::Method::GET,
@@ -379,7 +379,7 @@ impl<'a> StatsMock<'a> {
     /// Expects `GET /api/stats/database/` (operation `stats_database_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
     pub fn database_retrieve(
         &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::StatsDatabaseRetrieveResponse> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::DatabaseStat> {
         runtime::mock_ops::MockOperation::new(
             self.server,
             reqwest::Method::GET,

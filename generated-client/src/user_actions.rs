@@ -402,14 +402,14 @@ impl UserActionsUpdateActionsBuilder {
         }
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> runtime::ResponseFuture<models::UpdateActions> {
+    pub fn send(self) -> runtime::ResponseFuture<models::UserActionsUserAction> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for UserActionsUpdateActionsBuilder {
-    type Output = Result<models::UpdateActions, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::UpdateActions>;
+    type Output = Result<models::UserActionsUserAction, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::UserActionsUserAction>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -701,7 +701,7 @@ impl<'a> UserActionsMock<'a> {
     /// Expects `POST /api/user-actions/update_actions/` (operation `user_actions_update_actions`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
     pub fn update_actions(
         &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::UpdateActions> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::UserActionsUserAction> {
         runtime::mock_ops::MockOperation::new(
             self.server,
             reqwest::Method::POST,

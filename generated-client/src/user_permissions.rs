@@ -324,7 +324,9 @@ impl UserPermissionsListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::UserPermission>> {
+    pub fn send(
+        self,
+    ) -> runtime::ResponseFuture<runtime::Page<models::UserPermissionsUser>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::page(page, page_size))
@@ -332,7 +334,7 @@ impl UserPermissionsListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
-    pub fn stream(self) -> runtime::ItemStream<models::UserPermission> {
+    pub fn stream(self) -> runtime::ItemStream<models::UserPermissionsUser> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
         runtime::stream_items(
@@ -356,8 +358,10 @@ impl UserPermissionsListBuilder {
     }
 }
 impl std::future::IntoFuture for UserPermissionsListBuilder {
-    type Output = Result<runtime::Page<models::UserPermission>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::UserPermission>>;
+    type Output = Result<runtime::Page<models::UserPermissionsUser>, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<
+        runtime::Page<models::UserPermissionsUser>,
+    >;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -396,14 +400,14 @@ impl UserPermissionsRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> runtime::ResponseFuture<models::UserPermission> {
+    pub fn send(self) -> runtime::ResponseFuture<models::UserPermissionsUser> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for UserPermissionsRetrieveBuilder {
-    type Output = Result<models::UserPermission, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::UserPermission>;
+    type Output = Result<models::UserPermissionsUser, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::UserPermissionsUser>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -536,7 +540,10 @@ impl<'a> UserPermissionsMock<'a> {
     /// Expects `GET /api/user-permissions/` (operation `user_permissions_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
     pub fn list(
         &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::UserPermission>> {
+    ) -> runtime::mock_ops::MockOperation<
+        'a,
+        runtime::Page<models::UserPermissionsUser>,
+    > {
         runtime::mock_ops::MockOperation::new(
             self.server,
             reqwest::Method::GET,
@@ -549,7 +556,7 @@ impl<'a> UserPermissionsMock<'a> {
     pub fn retrieve(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::UserPermission> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::UserPermissionsUser> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,

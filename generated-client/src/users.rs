@@ -1223,14 +1223,14 @@ impl UsersUpdateActionsBuilder {
         }
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> runtime::ResponseFuture<models::UpdateActions> {
+    pub fn send(self) -> runtime::ResponseFuture<models::UsersUserAction> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for UsersUpdateActionsBuilder {
-    type Output = Result<models::UpdateActions, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::UpdateActions>;
+    type Output = Result<models::UsersUserAction, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::UsersUserAction>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -1818,16 +1818,14 @@ impl UsersHistoryAtRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::UsersHistoryAtRetrieveResponse> {
+    pub fn send(self) -> runtime::ResponseFuture<models::History> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for UsersHistoryAtRetrieveBuilder {
-    type Output = Result<models::UsersHistoryAtRetrieveResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::UsersHistoryAtRetrieveResponse>;
+    type Output = Result<models::History, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::History>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2118,9 +2116,7 @@ impl UsersHistoryListBuilder {
         Ok(req)
     }
     /// Sends the request: one page of the list.
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<runtime::Page<models::UsersHistoryListResponse>> {
+    pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::History>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::page(page, page_size))
@@ -2128,7 +2124,7 @@ impl UsersHistoryListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
-    pub fn stream(self) -> runtime::ItemStream<models::UsersHistoryListResponse> {
+    pub fn stream(self) -> runtime::ItemStream<models::History> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
         runtime::stream_items(
@@ -2152,13 +2148,8 @@ impl UsersHistoryListBuilder {
     }
 }
 impl std::future::IntoFuture for UsersHistoryListBuilder {
-    type Output = Result<
-        runtime::Page<models::UsersHistoryListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::UsersHistoryListResponse>,
-    >;
+    type Output = Result<runtime::Page<models::History>, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::History>>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -2358,14 +2349,14 @@ impl UsersTokenRetrieveBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> runtime::ResponseFuture<models::UsersTokenRetrieveResponse> {
+    pub fn send(self) -> runtime::ResponseFuture<models::UsersUser> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for UsersTokenRetrieveBuilder {
-    type Output = Result<models::UsersTokenRetrieveResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::UsersTokenRetrieveResponse>;
+    type Output = Result<models::UsersUser, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::UsersUser>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3274,9 +3265,7 @@ impl UsersUserRegistrationTrendListBuilder {
     /// Sends the request: one page of the list.
     pub fn send(
         self,
-    ) -> runtime::ResponseFuture<
-        runtime::Page<models::UsersUserRegistrationTrendListResponse>,
-    > {
+    ) -> runtime::ResponseFuture<runtime::Page<models::UsersMonthCount>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::page(page, page_size))
@@ -3284,9 +3273,7 @@ impl UsersUserRegistrationTrendListBuilder {
     /// Every item of the list, page after page (of `page_size` items, or the client's
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
-    pub fn stream(
-        self,
-    ) -> runtime::ItemStream<models::UsersUserRegistrationTrendListResponse> {
+    pub fn stream(self) -> runtime::ItemStream<models::UsersMonthCount> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
         runtime::stream_items(
@@ -3310,13 +3297,8 @@ impl UsersUserRegistrationTrendListBuilder {
     }
 }
 impl std::future::IntoFuture for UsersUserRegistrationTrendListBuilder {
-    type Output = Result<
-        runtime::Page<models::UsersUserRegistrationTrendListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::UsersUserRegistrationTrendListResponse>,
-    >;
+    type Output = Result<runtime::Page<models::UsersMonthCount>, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::UsersMonthCount>>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3544,14 +3526,14 @@ impl UsersRefreshTokenBuilder {
         Ok(req)
     }
     /// Sends the request (what `.await` does).
-    pub fn send(self) -> runtime::ResponseFuture<models::UsersRefreshTokenResponse> {
+    pub fn send(self) -> runtime::ResponseFuture<models::UsersUser> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for UsersRefreshTokenBuilder {
-    type Output = Result<models::UsersRefreshTokenResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::UsersRefreshTokenResponse>;
+    type Output = Result<models::UsersUser, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::UsersUser>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -3770,7 +3752,7 @@ impl<'a> UsersMock<'a> {
     pub fn update_actions(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::UpdateActions> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::UsersUserAction> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,
@@ -3858,7 +3840,7 @@ impl<'a> UsersMock<'a> {
         &self,
         uuid: &Uuid,
         timestamp: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, models::UsersHistoryAtRetrieveResponse> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::History> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
@@ -3873,10 +3855,7 @@ impl<'a> UsersMock<'a> {
     pub fn history_list(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::UsersHistoryListResponse>,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::History>> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
@@ -3932,7 +3911,7 @@ impl<'a> UsersMock<'a> {
     pub fn token_retrieve(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::UsersTokenRetrieveResponse> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::UsersUser> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
@@ -3975,10 +3954,7 @@ impl<'a> UsersMock<'a> {
     /// Expects `GET /api/users/user_registration_trend/` (operation `users_user_registration_trend_list`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
     pub fn user_registration_trend_list(
         &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::UsersUserRegistrationTrendListResponse>,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::UsersMonthCount>> {
         runtime::mock_ops::MockOperation::new(
             self.server,
             reqwest::Method::GET,
@@ -4045,7 +4021,7 @@ impl<'a> UsersMock<'a> {
     pub fn refresh_token(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::UsersRefreshTokenResponse> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::UsersUser> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,

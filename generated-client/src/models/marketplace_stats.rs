@@ -761,6 +761,50 @@ runtime::response_model! {
     organizations_with_resources("organizations_with_resources"),
     average_members_per_org("average_members_per_org")]
 }
+/// `MarketplaceStatsMarketplaceStat`: response model.
+#[derive(Clone, PartialEq, Default)]
+pub struct MarketplaceStatsMarketplaceStat {
+    /// Name from the record
+    ///
+    /// `string`.
+    pub name: Lenient<String>,
+    /// UUID from the record
+    ///
+    /// `string`.
+    pub uuid: Lenient<String>,
+    /// Count value from the record
+    ///
+    /// `integer`.
+    pub count: Lenient<i64>,
+    /// Customer abbreviation from the record
+    ///
+    /// `string`.
+    pub abbreviation: Lenient<String>,
+    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
+    pub extra: runtime::Extra,
+}
+impl MarketplaceStatsMarketplaceStat {
+    /// `name` when present and valid.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_str()
+    }
+    /// `uuid` when present and valid.
+    pub fn uuid(&self) -> Option<&str> {
+        self.uuid.as_str()
+    }
+    /// `count` when present and valid.
+    pub fn count(&self) -> Option<i64> {
+        self.count.copied()
+    }
+    /// `abbreviation` when present and valid.
+    pub fn abbreviation(&self) -> Option<&str> {
+        self.abbreviation.as_str()
+    }
+}
+runtime::response_model! {
+    MarketplaceStatsMarketplaceStat, "MarketplaceStatsMarketplaceStat", extra,
+    [name("name"), uuid("uuid"), count("count"), abbreviation("abbreviation")]
+}
 /// `MarketplaceStatsOfferingCostsSummaryRetrieveResponse`: response model.
 #[derive(Clone, PartialEq, Default)]
 pub struct MarketplaceStatsOfferingCostsSummaryRetrieveResponse {
@@ -1302,53 +1346,6 @@ runtime::response_model! {
     total("total"), total_cost("total_cost"), revenue("revenue"), by_state("by_state"),
     by_type("by_type")]
 }
-/// `MarketplaceStatsOrganizationProjectCountListResponse`: response model.
-#[derive(Clone, PartialEq, Default)]
-pub struct MarketplaceStatsOrganizationProjectCountListResponse {
-    /// Name from the record
-    ///
-    /// `string`.
-    pub name: Lenient<String>,
-    /// UUID from the record
-    ///
-    /// `string`.
-    pub uuid: Lenient<String>,
-    /// Count value from the record
-    ///
-    /// `integer`.
-    pub count: Lenient<i64>,
-    /// Customer abbreviation from the record
-    ///
-    /// `string`.
-    pub abbreviation: Lenient<String>,
-    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: runtime::Extra,
-}
-impl MarketplaceStatsOrganizationProjectCountListResponse {
-    /// `name` when present and valid.
-    pub fn name(&self) -> Option<&str> {
-        self.name.as_str()
-    }
-    /// `uuid` when present and valid.
-    pub fn uuid(&self) -> Option<&str> {
-        self.uuid.as_str()
-    }
-    /// `count` when present and valid.
-    pub fn count(&self) -> Option<i64> {
-        self.count.copied()
-    }
-    /// `abbreviation` when present and valid.
-    pub fn abbreviation(&self) -> Option<&str> {
-        self.abbreviation.as_str()
-    }
-}
-runtime::response_model! {
-    MarketplaceStatsOrganizationProjectCountListResponse,
-    "MarketplaceStatsOrganizationProjectCountListResponse", extra, [name("name"),
-    uuid("uuid"), count("count"), abbreviation("abbreviation")]
-}
-/// `MarketplaceStatsOrganizationResourceCountListResponse`: `MarketplaceStatsOrganizationProjectCountListResponse`.
-pub type MarketplaceStatsOrganizationResourceCountListResponse = models::MarketplaceStatsOrganizationProjectCountListResponse;
 /// `MarketplaceStatsProjectClassificationSummaryRetrieveResponse`: response model.
 #[derive(Clone, PartialEq, Default)]
 pub struct MarketplaceStatsProjectClassificationSummaryRetrieveResponse {
@@ -1719,10 +1716,8 @@ pub struct MarketplaceStatsProviderResourcesRetrieveResponse {
     >,
     /// Monthly resource counts
     ///
-    /// `array of `MarketplaceStatsProviderResourcesRetrieveResponseMonthly``.
-    pub monthly: Lenient<
-        Vec<Lenient<models::MarketplaceStatsProviderResourcesRetrieveResponseMonthly>>,
-    >,
+    /// `array of `MarketplaceStatsMonthCount``.
+    pub monthly: Lenient<Vec<Lenient<models::MarketplaceStatsMonthCount>>>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
     pub extra: runtime::Extra,
 }
@@ -1744,11 +1739,7 @@ impl MarketplaceStatsProviderResourcesRetrieveResponse {
         self.by_offering.as_slice()
     }
     /// `monthly` when present and valid.
-    pub fn monthly(
-        &self,
-    ) -> Option<
-        &[Lenient<models::MarketplaceStatsProviderResourcesRetrieveResponseMonthly>],
-    > {
+    pub fn monthly(&self) -> Option<&[Lenient<models::MarketplaceStatsMonthCount>]> {
         self.monthly.as_slice()
     }
 }

@@ -296,10 +296,8 @@ pub struct MetadataSettingsRetrieveResponseSettingItem {
     pub default: Lenient<serde_json::Value>,
     /// Wire name `type`, `string`.
     pub type_: Lenient<String>,
-    /// `array of `MetadataSettingsRetrieveResponseSettingItemOption``.
-    pub options: Lenient<
-        Vec<Lenient<models::MetadataSettingsRetrieveResponseSettingItemOption>>,
-    >,
+    /// `array of `ValueLabel``.
+    pub options: Lenient<Vec<Lenient<models::ValueLabel>>>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
     pub extra: runtime::Extra,
 }
@@ -321,9 +319,7 @@ impl MetadataSettingsRetrieveResponseSettingItem {
         self.type_.as_str()
     }
     /// `options` when present and valid.
-    pub fn options(
-        &self,
-    ) -> Option<&[Lenient<models::MetadataSettingsRetrieveResponseSettingItemOption>]> {
+    pub fn options(&self) -> Option<&[Lenient<models::ValueLabel>]> {
         self.options.as_slice()
     }
 }
@@ -332,5 +328,3 @@ runtime::response_model! {
     "MetadataSettingsRetrieveResponseSettingItem", extra, [key("key"),
     description("description"), default("default"), type_("type"), options("options")]
 }
-/// `MetadataSettingsRetrieveResponseSettingItemOption`: `AdminArrowVendorOfferingMappingsVendorChoicesListResponse`.
-pub type MetadataSettingsRetrieveResponseSettingItemOption = models::AdminArrowVendorOfferingMappingsVendorChoicesListResponse;
