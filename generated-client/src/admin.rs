@@ -1884,11 +1884,7 @@ impl AdminArrowBillingSyncsListBuilder {
     }
     /// Sends the request: one page of the list.
     #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        runtime::Page<models::AdminArrowBillingSyncsListResponse>,
-    > {
+    pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::Admin2>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::page(page, page_size))
@@ -1897,9 +1893,7 @@ impl AdminArrowBillingSyncsListBuilder {
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
     #[inline]
-    pub fn stream(
-        self,
-    ) -> runtime::ItemStream<models::AdminArrowBillingSyncsListResponse> {
+    pub fn stream(self) -> runtime::ItemStream<models::Admin2> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
         runtime::stream_items(
@@ -1924,13 +1918,8 @@ impl AdminArrowBillingSyncsListBuilder {
     }
 }
 impl std::future::IntoFuture for AdminArrowBillingSyncsListBuilder {
-    type Output = Result<
-        runtime::Page<models::AdminArrowBillingSyncsListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::AdminArrowBillingSyncsListResponse>,
-    >;
+    type Output = Result<runtime::Page<models::Admin2>, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Admin2>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -1976,18 +1965,14 @@ impl AdminArrowBillingSyncsRetrieveBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::AdminArrowBillingSyncsRetrieveResponse> {
+    pub fn send(self) -> runtime::ResponseFuture<models::Admin2> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for AdminArrowBillingSyncsRetrieveBuilder {
-    type Output = Result<models::AdminArrowBillingSyncsRetrieveResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        models::AdminArrowBillingSyncsRetrieveResponse,
-    >;
+    type Output = Result<models::Admin2, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::Admin2>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -3083,11 +3068,7 @@ impl AdminArrowConsumptionRecordsListBuilder {
     }
     /// Sends the request: one page of the list.
     #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        runtime::Page<models::AdminArrowConsumptionRecordsListResponse>,
-    > {
+    pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::Admin3>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::page(page, page_size))
@@ -3096,9 +3077,7 @@ impl AdminArrowConsumptionRecordsListBuilder {
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
     #[inline]
-    pub fn stream(
-        self,
-    ) -> runtime::ItemStream<models::AdminArrowConsumptionRecordsListResponse> {
+    pub fn stream(self) -> runtime::ItemStream<models::Admin3> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
         runtime::stream_items(
@@ -3123,13 +3102,8 @@ impl AdminArrowConsumptionRecordsListBuilder {
     }
 }
 impl std::future::IntoFuture for AdminArrowConsumptionRecordsListBuilder {
-    type Output = Result<
-        runtime::Page<models::AdminArrowConsumptionRecordsListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::AdminArrowConsumptionRecordsListResponse>,
-    >;
+    type Output = Result<runtime::Page<models::Admin3>, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::Admin3>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -3175,21 +3149,14 @@ impl AdminArrowConsumptionRecordsRetrieveBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::AdminArrowConsumptionRecordsRetrieveResponse> {
+    pub fn send(self) -> runtime::ResponseFuture<models::Admin3> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for AdminArrowConsumptionRecordsRetrieveBuilder {
-    type Output = Result<
-        models::AdminArrowConsumptionRecordsRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::AdminArrowConsumptionRecordsRetrieveResponse,
-    >;
+    type Output = Result<models::Admin3, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::Admin3>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -4947,11 +4914,7 @@ impl AdminArrowVendorOfferingMappingsVendorChoicesListBuilder {
     }
     /// Sends the request: one page of the list.
     #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        runtime::Page<models::AdminArrowVendorOfferingMappingsVendorChoicesListResponse>,
-    > {
+    pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::ValueLabel>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::page(page, page_size))
@@ -4960,11 +4923,7 @@ impl AdminArrowVendorOfferingMappingsVendorChoicesListBuilder {
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
     #[inline]
-    pub fn stream(
-        self,
-    ) -> runtime::ItemStream<
-        models::AdminArrowVendorOfferingMappingsVendorChoicesListResponse,
-    > {
+    pub fn stream(self) -> runtime::ItemStream<models::ValueLabel> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
         runtime::stream_items(
@@ -4990,13 +4949,8 @@ impl AdminArrowVendorOfferingMappingsVendorChoicesListBuilder {
 }
 impl std::future::IntoFuture
 for AdminArrowVendorOfferingMappingsVendorChoicesListBuilder {
-    type Output = Result<
-        runtime::Page<models::AdminArrowVendorOfferingMappingsVendorChoicesListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::AdminArrowVendorOfferingMappingsVendorChoicesListResponse>,
-    >;
+    type Output = Result<runtime::Page<models::ValueLabel>, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ValueLabel>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -5362,10 +5316,7 @@ impl<'a> AdminMock<'a> {
     #[inline]
     pub fn arrow_billing_syncs_list(
         &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::AdminArrowBillingSyncsListResponse>,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Admin2>> {
         runtime::mock_ops::MockOperation::new(
             self.server,
             reqwest::Method::GET,
@@ -5379,10 +5330,7 @@ impl<'a> AdminMock<'a> {
     pub fn arrow_billing_syncs_retrieve(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::AdminArrowBillingSyncsRetrieveResponse,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, models::Admin2> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
@@ -5603,10 +5551,7 @@ impl<'a> AdminMock<'a> {
     #[inline]
     pub fn arrow_consumption_records_list(
         &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::AdminArrowConsumptionRecordsListResponse>,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::Admin3>> {
         runtime::mock_ops::MockOperation::new(
             self.server,
             reqwest::Method::GET,
@@ -5620,10 +5565,7 @@ impl<'a> AdminMock<'a> {
     pub fn arrow_consumption_records_retrieve(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::AdminArrowConsumptionRecordsRetrieveResponse,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, models::Admin3> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
@@ -6008,10 +5950,7 @@ impl<'a> AdminMock<'a> {
     #[inline]
     pub fn arrow_vendor_offering_mappings_vendor_choices_list(
         &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::AdminArrowVendorOfferingMappingsVendorChoicesListResponse>,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::ValueLabel>> {
         runtime::mock_ops::MockOperation::new(
             self.server,
             reqwest::Method::GET,

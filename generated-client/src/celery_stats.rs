@@ -78,14 +78,14 @@ impl CeleryStatsRetrieveBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CeleryStatsRetrieveResponse> {
+    pub fn send(self) -> runtime::ResponseFuture<models::CeleryStat> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for CeleryStatsRetrieveBuilder {
-    type Output = Result<models::CeleryStatsRetrieveResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CeleryStatsRetrieveResponse>;
+    type Output = Result<models::CeleryStat, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::CeleryStat>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -102,9 +102,7 @@ pub struct CeleryStatsMock<'a> {
 impl<'a> CeleryStatsMock<'a> {
     /// Expects `GET /api/celery-stats/` (operation `celery_stats_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
     #[inline]
-    pub fn retrieve(
-        &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CeleryStatsRetrieveResponse> {
+    pub fn retrieve(&self) -> runtime::mock_ops::MockOperation<'a, models::CeleryStat> {
         runtime::mock_ops::MockOperation::new(
             self.server,
             reqwest::Method::GET,

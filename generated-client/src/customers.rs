@@ -3187,18 +3187,14 @@ impl CustomersHistoryAtRetrieveBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::CustomersHistoryAtRetrieveResponse> {
+    pub fn send(self) -> runtime::ResponseFuture<models::History> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for CustomersHistoryAtRetrieveBuilder {
-    type Output = Result<models::CustomersHistoryAtRetrieveResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        models::CustomersHistoryAtRetrieveResponse,
-    >;
+    type Output = Result<models::History, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::History>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -3533,9 +3529,7 @@ impl CustomersHistoryListBuilder {
     }
     /// Sends the request: one page of the list.
     #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<runtime::Page<models::CustomersHistoryListResponse>> {
+    pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::History>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::page(page, page_size))
@@ -3544,7 +3538,7 @@ impl CustomersHistoryListBuilder {
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
     #[inline]
-    pub fn stream(self) -> runtime::ItemStream<models::CustomersHistoryListResponse> {
+    pub fn stream(self) -> runtime::ItemStream<models::History> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
         runtime::stream_items(
@@ -3569,13 +3563,8 @@ impl CustomersHistoryListBuilder {
     }
 }
 impl std::future::IntoFuture for CustomersHistoryListBuilder {
-    type Output = Result<
-        runtime::Page<models::CustomersHistoryListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::CustomersHistoryListResponse>,
-    >;
+    type Output = Result<runtime::Page<models::History>, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::History>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -3621,21 +3610,14 @@ impl CustomersProjectDigestConfigRetrieveBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::CustomersProjectDigestConfigRetrieveResponse> {
+    pub fn send(self) -> runtime::ResponseFuture<models::ProjectDigestConfig> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for CustomersProjectDigestConfigRetrieveBuilder {
-    type Output = Result<
-        models::CustomersProjectDigestConfigRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::CustomersProjectDigestConfigRetrieveResponse,
-    >;
+    type Output = Result<models::ProjectDigestConfig, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::ProjectDigestConfig>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -4146,10 +4128,7 @@ impl<'a> CustomersMock<'a> {
         &self,
         uuid: &Uuid,
         timestamp: &str,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::CustomersHistoryAtRetrieveResponse,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, models::History> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
@@ -4165,10 +4144,7 @@ impl<'a> CustomersMock<'a> {
     pub fn history_list(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::CustomersHistoryListResponse>,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::History>> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
@@ -4183,10 +4159,7 @@ impl<'a> CustomersMock<'a> {
     pub fn project_digest_config_retrieve(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::CustomersProjectDigestConfigRetrieveResponse,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, models::ProjectDigestConfig> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,

@@ -81,14 +81,14 @@ impl DatabaseStatsRetrieveBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::DatabaseStatsRetrieveResponse> {
+    pub fn send(self) -> runtime::ResponseFuture<models::DatabaseStat> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for DatabaseStatsRetrieveBuilder {
-    type Output = Result<models::DatabaseStatsRetrieveResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::DatabaseStatsRetrieveResponse>;
+    type Output = Result<models::DatabaseStat, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::DatabaseStat>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -107,7 +107,7 @@ impl<'a> DatabaseStatsMock<'a> {
     #[inline]
     pub fn retrieve(
         &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::DatabaseStatsRetrieveResponse> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::DatabaseStat> {
         runtime::mock_ops::MockOperation::new(
             self.server,
             reqwest::Method::GET,

@@ -173,9 +173,7 @@ impl EventSubscriptionQueuesListBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> runtime::ResponseFuture<
-        runtime::Page<models::EventSubscriptionQueuesListResponse>,
-    > {
+    ) -> runtime::ResponseFuture<runtime::Page<models::EventSubscriptionQueue>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::page(page, page_size))
@@ -184,9 +182,7 @@ impl EventSubscriptionQueuesListBuilder {
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
     #[inline]
-    pub fn stream(
-        self,
-    ) -> runtime::ItemStream<models::EventSubscriptionQueuesListResponse> {
+    pub fn stream(self) -> runtime::ItemStream<models::EventSubscriptionQueue> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
         runtime::stream_items(
@@ -211,12 +207,9 @@ impl EventSubscriptionQueuesListBuilder {
     }
 }
 impl std::future::IntoFuture for EventSubscriptionQueuesListBuilder {
-    type Output = Result<
-        runtime::Page<models::EventSubscriptionQueuesListResponse>,
-        runtime::Error,
-    >;
+    type Output = Result<runtime::Page<models::EventSubscriptionQueue>, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::EventSubscriptionQueuesListResponse>,
+        runtime::Page<models::EventSubscriptionQueue>,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
@@ -263,21 +256,14 @@ impl EventSubscriptionQueuesRetrieveBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::EventSubscriptionQueuesRetrieveResponse> {
+    pub fn send(self) -> runtime::ResponseFuture<models::EventSubscriptionQueue> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for EventSubscriptionQueuesRetrieveBuilder {
-    type Output = Result<
-        models::EventSubscriptionQueuesRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::EventSubscriptionQueuesRetrieveResponse,
-    >;
+    type Output = Result<models::EventSubscriptionQueue, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::EventSubscriptionQueue>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -351,7 +337,7 @@ impl<'a> EventSubscriptionQueuesMock<'a> {
         &self,
     ) -> runtime::mock_ops::MockOperation<
         'a,
-        runtime::Page<models::EventSubscriptionQueuesListResponse>,
+        runtime::Page<models::EventSubscriptionQueue>,
     > {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -366,10 +352,7 @@ impl<'a> EventSubscriptionQueuesMock<'a> {
     pub fn retrieve(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::EventSubscriptionQueuesRetrieveResponse,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, models::EventSubscriptionQueue> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,

@@ -393,14 +393,14 @@ impl EventSubscriptionsCreateQueueBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::EventSubscriptionQueueCreate> {
+    pub fn send(self) -> runtime::ResponseFuture<models::EventSubscriptionQueue> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for EventSubscriptionsCreateQueueBuilder {
-    type Output = Result<models::EventSubscriptionQueueCreate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::EventSubscriptionQueueCreate>;
+    type Output = Result<models::EventSubscriptionQueue, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::EventSubscriptionQueue>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -514,7 +514,7 @@ impl<'a> EventSubscriptionsMock<'a> {
     pub fn create_queue(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::EventSubscriptionQueueCreate> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::EventSubscriptionQueue> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,

@@ -1069,23 +1069,14 @@ impl InvoiceItemsCustomerCostsForPeriodRetrieveBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        models::InvoiceItemsCustomerCostsForPeriodRetrieveResponse,
-    > {
+    pub fn send(self) -> runtime::ResponseFuture<models::InvoiceItemsInvoiceItem> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for InvoiceItemsCustomerCostsForPeriodRetrieveBuilder {
-    type Output = Result<
-        models::InvoiceItemsCustomerCostsForPeriodRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::InvoiceItemsCustomerCostsForPeriodRetrieveResponse,
-    >;
+    type Output = Result<models::InvoiceItemsInvoiceItem, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::InvoiceItemsInvoiceItem>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -1148,23 +1139,14 @@ impl InvoiceItemsProjectCostsForPeriodRetrieveBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        models::InvoiceItemsProjectCostsForPeriodRetrieveResponse,
-    > {
+    pub fn send(self) -> runtime::ResponseFuture<models::InvoiceItemsInvoiceItem> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for InvoiceItemsProjectCostsForPeriodRetrieveBuilder {
-    type Output = Result<
-        models::InvoiceItemsProjectCostsForPeriodRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::InvoiceItemsProjectCostsForPeriodRetrieveResponse,
-    >;
+    type Output = Result<models::InvoiceItemsInvoiceItem, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::InvoiceItemsInvoiceItem>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -1490,10 +1472,7 @@ impl<'a> InvoiceItemsMock<'a> {
     #[inline]
     pub fn customer_costs_for_period_retrieve(
         &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::InvoiceItemsCustomerCostsForPeriodRetrieveResponse,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, models::InvoiceItemsInvoiceItem> {
         runtime::mock_ops::MockOperation::new(
             self.server,
             reqwest::Method::GET,
@@ -1506,10 +1485,7 @@ impl<'a> InvoiceItemsMock<'a> {
     #[inline]
     pub fn project_costs_for_period_retrieve(
         &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::InvoiceItemsProjectCostsForPeriodRetrieveResponse,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, models::InvoiceItemsInvoiceItem> {
         runtime::mock_ops::MockOperation::new(
             self.server,
             reqwest::Method::GET,

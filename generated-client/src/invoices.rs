@@ -699,16 +699,14 @@ impl InvoicesHistoryAtRetrieveBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::InvoicesHistoryAtRetrieveResponse> {
+    pub fn send(self) -> runtime::ResponseFuture<models::History> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for InvoicesHistoryAtRetrieveBuilder {
-    type Output = Result<models::InvoicesHistoryAtRetrieveResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::InvoicesHistoryAtRetrieveResponse>;
+    type Output = Result<models::History, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::History>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -893,9 +891,7 @@ impl InvoicesHistoryListBuilder {
     }
     /// Sends the request: one page of the list.
     #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<runtime::Page<models::InvoicesHistoryListResponse>> {
+    pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::History>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::page(page, page_size))
@@ -904,7 +900,7 @@ impl InvoicesHistoryListBuilder {
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
     #[inline]
-    pub fn stream(self) -> runtime::ItemStream<models::InvoicesHistoryListResponse> {
+    pub fn stream(self) -> runtime::ItemStream<models::History> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
         runtime::stream_items(
@@ -929,13 +925,8 @@ impl InvoicesHistoryListBuilder {
     }
 }
 impl std::future::IntoFuture for InvoicesHistoryListBuilder {
-    type Output = Result<
-        runtime::Page<models::InvoicesHistoryListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::InvoicesHistoryListResponse>,
-    >;
+    type Output = Result<runtime::Page<models::History>, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::History>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -1033,14 +1024,14 @@ impl InvoicesItemsRetrieveBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::InvoicesItemsRetrieveResponse> {
+    pub fn send(self) -> runtime::ResponseFuture<models::InvoicesInvoiceItem> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for InvoicesItemsRetrieveBuilder {
-    type Output = Result<models::InvoicesItemsRetrieveResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::InvoicesItemsRetrieveResponse>;
+    type Output = Result<models::InvoicesInvoiceItem, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::InvoicesInvoiceItem>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -1661,10 +1652,7 @@ impl<'a> InvoicesMock<'a> {
         &self,
         uuid: &Uuid,
         timestamp: &str,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::InvoicesHistoryAtRetrieveResponse,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, models::History> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
@@ -1680,10 +1668,7 @@ impl<'a> InvoicesMock<'a> {
     pub fn history_list(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::InvoicesHistoryListResponse>,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::History>> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
@@ -1698,7 +1683,7 @@ impl<'a> InvoicesMock<'a> {
     pub fn items_retrieve(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::InvoicesItemsRetrieveResponse> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::InvoicesInvoiceItem> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,

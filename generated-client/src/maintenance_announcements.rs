@@ -874,21 +874,14 @@ impl MaintenanceAnnouncementsCancelMaintenanceBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> runtime::ResponseFuture<
-        models::MaintenanceAnnouncementsCancelMaintenanceResponse,
-    > {
+    ) -> runtime::ResponseFuture<models::MaintenanceAnnouncementsDetail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MaintenanceAnnouncementsCancelMaintenanceBuilder {
-    type Output = Result<
-        models::MaintenanceAnnouncementsCancelMaintenanceResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::MaintenanceAnnouncementsCancelMaintenanceResponse,
-    >;
+    type Output = Result<models::MaintenanceAnnouncementsDetail, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::MaintenanceAnnouncementsDetail>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -936,21 +929,14 @@ impl MaintenanceAnnouncementsCompleteMaintenanceBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> runtime::ResponseFuture<
-        models::MaintenanceAnnouncementsCompleteMaintenanceResponse,
-    > {
+    ) -> runtime::ResponseFuture<models::MaintenanceAnnouncementsDetail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MaintenanceAnnouncementsCompleteMaintenanceBuilder {
-    type Output = Result<
-        models::MaintenanceAnnouncementsCompleteMaintenanceResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::MaintenanceAnnouncementsCompleteMaintenanceResponse,
-    >;
+    type Output = Result<models::MaintenanceAnnouncementsDetail, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::MaintenanceAnnouncementsDetail>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -998,19 +984,14 @@ impl MaintenanceAnnouncementsScheduleBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> runtime::ResponseFuture<models::MaintenanceAnnouncementsScheduleResponse> {
+    ) -> runtime::ResponseFuture<models::MaintenanceAnnouncementsDetail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MaintenanceAnnouncementsScheduleBuilder {
-    type Output = Result<
-        models::MaintenanceAnnouncementsScheduleResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::MaintenanceAnnouncementsScheduleResponse,
-    >;
+    type Output = Result<models::MaintenanceAnnouncementsDetail, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::MaintenanceAnnouncementsDetail>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -1058,21 +1039,14 @@ impl MaintenanceAnnouncementsStartMaintenanceBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> runtime::ResponseFuture<
-        models::MaintenanceAnnouncementsStartMaintenanceResponse,
-    > {
+    ) -> runtime::ResponseFuture<models::MaintenanceAnnouncementsDetail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MaintenanceAnnouncementsStartMaintenanceBuilder {
-    type Output = Result<
-        models::MaintenanceAnnouncementsStartMaintenanceResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::MaintenanceAnnouncementsStartMaintenanceResponse,
-    >;
+    type Output = Result<models::MaintenanceAnnouncementsDetail, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::MaintenanceAnnouncementsDetail>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -1120,19 +1094,14 @@ impl MaintenanceAnnouncementsUnscheduleBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> runtime::ResponseFuture<models::MaintenanceAnnouncementsUnscheduleResponse> {
+    ) -> runtime::ResponseFuture<models::MaintenanceAnnouncementsDetail> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MaintenanceAnnouncementsUnscheduleBuilder {
-    type Output = Result<
-        models::MaintenanceAnnouncementsUnscheduleResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::MaintenanceAnnouncementsUnscheduleResponse,
-    >;
+    type Output = Result<models::MaintenanceAnnouncementsDetail, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::MaintenanceAnnouncementsDetail>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -1257,10 +1226,7 @@ impl<'a> MaintenanceAnnouncementsMock<'a> {
     pub fn cancel_maintenance(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::MaintenanceAnnouncementsCancelMaintenanceResponse,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, models::MaintenanceAnnouncementsDetail> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,
@@ -1275,10 +1241,7 @@ impl<'a> MaintenanceAnnouncementsMock<'a> {
     pub fn complete_maintenance(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::MaintenanceAnnouncementsCompleteMaintenanceResponse,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, models::MaintenanceAnnouncementsDetail> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,
@@ -1293,10 +1256,7 @@ impl<'a> MaintenanceAnnouncementsMock<'a> {
     pub fn schedule(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::MaintenanceAnnouncementsScheduleResponse,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, models::MaintenanceAnnouncementsDetail> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,
@@ -1311,10 +1271,7 @@ impl<'a> MaintenanceAnnouncementsMock<'a> {
     pub fn start_maintenance(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::MaintenanceAnnouncementsStartMaintenanceResponse,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, models::MaintenanceAnnouncementsDetail> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,
@@ -1329,10 +1286,7 @@ impl<'a> MaintenanceAnnouncementsMock<'a> {
     pub fn unschedule(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::MaintenanceAnnouncementsUnscheduleResponse,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, models::MaintenanceAnnouncementsDetail> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,

@@ -301,21 +301,14 @@ impl ManagedRancherClusterResourcesAddNodeBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::ManagedRancherClusterResourcesAddNodeResponse> {
+    pub fn send(self) -> runtime::ResponseFuture<models::RancherNode> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for ManagedRancherClusterResourcesAddNodeBuilder {
-    type Output = Result<
-        models::ManagedRancherClusterResourcesAddNodeResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::ManagedRancherClusterResourcesAddNodeResponse,
-    >;
+    type Output = Result<models::RancherNode, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::RancherNode>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -363,10 +356,7 @@ impl<'a> ManagedRancherClusterResourcesMock<'a> {
     pub fn add_node(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::ManagedRancherClusterResourcesAddNodeResponse,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, models::RancherNode> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,

@@ -131,20 +131,15 @@ impl MarketplaceCustomerUsageComponentsUsageRetrieveBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> runtime::ResponseFuture<
-        models::MarketplaceCustomerUsageComponentsUsageRetrieveResponse,
-    > {
+    ) -> runtime::ResponseFuture<models::MarketplaceCustomerUsageComponents> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MarketplaceCustomerUsageComponentsUsageRetrieveBuilder {
-    type Output = Result<
-        models::MarketplaceCustomerUsageComponentsUsageRetrieveResponse,
-        runtime::Error,
-    >;
+    type Output = Result<models::MarketplaceCustomerUsageComponents, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<
-        models::MarketplaceCustomerUsageComponentsUsageRetrieveResponse,
+        models::MarketplaceCustomerUsageComponents,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
@@ -322,7 +317,7 @@ impl<'a> MarketplaceCustomerUsageMock<'a> {
         uuid: &Uuid,
     ) -> runtime::mock_ops::MockOperation<
         'a,
-        models::MarketplaceCustomerUsageComponentsUsageRetrieveResponse,
+        models::MarketplaceCustomerUsageComponents,
     > {
         runtime::mock_ops::MockOperation::new(
                 self.server,

@@ -314,9 +314,7 @@ impl MarketplaceOfferingPermissionsListBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceOfferingPermissionsListResponse>,
-    > {
+    ) -> runtime::ResponseFuture<runtime::Page<models::MarketplaceOfferingPermission>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::page(page, page_size))
@@ -325,9 +323,7 @@ impl MarketplaceOfferingPermissionsListBuilder {
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
     #[inline]
-    pub fn stream(
-        self,
-    ) -> runtime::ItemStream<models::MarketplaceOfferingPermissionsListResponse> {
+    pub fn stream(self) -> runtime::ItemStream<models::MarketplaceOfferingPermission> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
         runtime::stream_items(
@@ -353,11 +349,11 @@ impl MarketplaceOfferingPermissionsListBuilder {
 }
 impl std::future::IntoFuture for MarketplaceOfferingPermissionsListBuilder {
     type Output = Result<
-        runtime::Page<models::MarketplaceOfferingPermissionsListResponse>,
+        runtime::Page<models::MarketplaceOfferingPermission>,
         runtime::Error,
     >;
     type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceOfferingPermissionsListResponse>,
+        runtime::Page<models::MarketplaceOfferingPermission>,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
@@ -404,23 +400,14 @@ impl MarketplaceOfferingPermissionsRetrieveBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        models::MarketplaceOfferingPermissionsRetrieveResponse,
-    > {
+    pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceOfferingPermission> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MarketplaceOfferingPermissionsRetrieveBuilder {
-    type Output = Result<
-        models::MarketplaceOfferingPermissionsRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::MarketplaceOfferingPermissionsRetrieveResponse,
-    >;
+    type Output = Result<models::MarketplaceOfferingPermission, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::MarketplaceOfferingPermission>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -441,7 +428,7 @@ impl<'a> MarketplaceOfferingPermissionsMock<'a> {
         &self,
     ) -> runtime::mock_ops::MockOperation<
         'a,
-        runtime::Page<models::MarketplaceOfferingPermissionsListResponse>,
+        runtime::Page<models::MarketplaceOfferingPermission>,
     > {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -456,10 +443,7 @@ impl<'a> MarketplaceOfferingPermissionsMock<'a> {
     pub fn retrieve(
         &self,
         id: &i64,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::MarketplaceOfferingPermissionsRetrieveResponse,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceOfferingPermission> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,

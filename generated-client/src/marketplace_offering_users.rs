@@ -1475,21 +1475,14 @@ impl MarketplaceOfferingUsersChecklistRetrieveBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> runtime::ResponseFuture<
-        models::MarketplaceOfferingUsersChecklistRetrieveResponse,
-    > {
+    ) -> runtime::ResponseFuture<models::MarketplaceOfferingUsersChecklist> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MarketplaceOfferingUsersChecklistRetrieveBuilder {
-    type Output = Result<
-        models::MarketplaceOfferingUsersChecklistRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::MarketplaceOfferingUsersChecklistRetrieveResponse,
-    >;
+    type Output = Result<models::MarketplaceOfferingUsersChecklist, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::MarketplaceOfferingUsersChecklist>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -1587,24 +1580,15 @@ impl MarketplaceOfferingUsersChecklistTemplateRetrieveBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        models::MarketplaceOfferingUsersChecklistTemplateRetrieveResponse,
-    > {
+    pub fn send(self) -> runtime::ResponseFuture<models::ChecklistTemplate> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture
 for MarketplaceOfferingUsersChecklistTemplateRetrieveBuilder {
-    type Output = Result<
-        models::MarketplaceOfferingUsersChecklistTemplateRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::MarketplaceOfferingUsersChecklistTemplateRetrieveResponse,
-    >;
+    type Output = Result<models::ChecklistTemplate, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::ChecklistTemplate>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -1704,15 +1688,15 @@ impl MarketplaceOfferingUsersCompletionStatusRetrieveBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CompletionStatus> {
+    pub fn send(self) -> runtime::ResponseFuture<models::DetailCompletionCompletion> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture
 for MarketplaceOfferingUsersCompletionStatusRetrieveBuilder {
-    type Output = Result<models::CompletionStatus, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CompletionStatus>;
+    type Output = Result<models::DetailCompletionCompletion, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::DetailCompletionCompletion>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -2523,7 +2507,7 @@ impl<'a> MarketplaceOfferingUsersMock<'a> {
         uuid: &Uuid,
     ) -> runtime::mock_ops::MockOperation<
         'a,
-        models::MarketplaceOfferingUsersChecklistRetrieveResponse,
+        models::MarketplaceOfferingUsersChecklist,
     > {
         runtime::mock_ops::MockOperation::new(
                 self.server,
@@ -2554,10 +2538,7 @@ impl<'a> MarketplaceOfferingUsersMock<'a> {
     pub fn checklist_template_retrieve(
         &self,
         parent_uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::MarketplaceOfferingUsersChecklistTemplateRetrieveResponse,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, models::ChecklistTemplate> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
@@ -2587,7 +2568,7 @@ impl<'a> MarketplaceOfferingUsersMock<'a> {
     pub fn completion_status_retrieve(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CompletionStatus> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::DetailCompletionCompletion> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,

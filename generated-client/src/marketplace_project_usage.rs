@@ -106,21 +106,14 @@ impl MarketplaceProjectUsageComponentsUsageRetrieveBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> runtime::ResponseFuture<
-        models::MarketplaceProjectUsageComponentsUsageRetrieveResponse,
-    > {
+    ) -> runtime::ResponseFuture<models::MarketplaceProjectUsageComponents> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MarketplaceProjectUsageComponentsUsageRetrieveBuilder {
-    type Output = Result<
-        models::MarketplaceProjectUsageComponentsUsageRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::MarketplaceProjectUsageComponentsUsageRetrieveResponse,
-    >;
+    type Output = Result<models::MarketplaceProjectUsageComponents, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::MarketplaceProjectUsageComponents>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -215,7 +208,7 @@ impl<'a> MarketplaceProjectUsageMock<'a> {
         uuid: &Uuid,
     ) -> runtime::mock_ops::MockOperation<
         'a,
-        models::MarketplaceProjectUsageComponentsUsageRetrieveResponse,
+        models::MarketplaceProjectUsageComponents,
     > {
         runtime::mock_ops::MockOperation::new(
                 self.server,

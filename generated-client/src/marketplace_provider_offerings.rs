@@ -5699,15 +5699,15 @@ impl MarketplaceProviderOfferingsUpdateUserAttributeConfigBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceProviderOffering> {
+    pub fn send(self) -> runtime::ResponseFuture<models::OfferingUserAttributeConfig> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture
 for MarketplaceProviderOfferingsUpdateUserAttributeConfigBuilder {
-    type Output = Result<models::MarketplaceProviderOffering, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MarketplaceProviderOffering>;
+    type Output = Result<models::OfferingUserAttributeConfig, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::OfferingUserAttributeConfig>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -5763,15 +5763,15 @@ impl MarketplaceProviderOfferingsUpdateUserAttributeConfigUpdateBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceProviderOffering> {
+    pub fn send(self) -> runtime::ResponseFuture<models::OfferingUserAttributeConfig> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture
 for MarketplaceProviderOfferingsUpdateUserAttributeConfigUpdateBuilder {
-    type Output = Result<models::MarketplaceProviderOffering, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MarketplaceProviderOffering>;
+    type Output = Result<models::OfferingUserAttributeConfig, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::OfferingUserAttributeConfig>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -5830,15 +5830,15 @@ impl MarketplaceProviderOfferingsUpdateUserAttributeConfigPartialUpdateBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceProviderOffering> {
+    pub fn send(self) -> runtime::ResponseFuture<models::OfferingUserAttributeConfig> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture
 for MarketplaceProviderOfferingsUpdateUserAttributeConfigPartialUpdateBuilder {
-    type Output = Result<models::MarketplaceProviderOffering, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MarketplaceProviderOffering>;
+    type Output = Result<models::OfferingUserAttributeConfig, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::OfferingUserAttributeConfig>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -6108,23 +6108,14 @@ impl MarketplaceProviderOfferingsAddPartitionBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        models::MarketplaceProviderOfferingsAddPartitionResponse,
-    > {
+    pub fn send(self) -> runtime::ResponseFuture<models::OfferingPartitionUpdate> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MarketplaceProviderOfferingsAddPartitionBuilder {
-    type Output = Result<
-        models::MarketplaceProviderOfferingsAddPartitionResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::MarketplaceProviderOfferingsAddPartitionResponse,
-    >;
+    type Output = Result<models::OfferingPartitionUpdate, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::OfferingPartitionUpdate>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -6857,14 +6848,23 @@ impl MarketplaceProviderOfferingsMoveOfferingBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MoveOffering> {
+    pub fn send(
+        self,
+    ) -> runtime::ResponseFuture<
+        models::MarketplaceProviderOfferingsMoveOfferingResponse,
+    > {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MarketplaceProviderOfferingsMoveOfferingBuilder {
-    type Output = Result<models::MoveOffering, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MoveOffering>;
+    type Output = Result<
+        models::MarketplaceProviderOfferingsMoveOfferingResponse,
+        runtime::Error,
+    >;
+    type IntoFuture = runtime::ResponseFuture<
+        models::MarketplaceProviderOfferingsMoveOfferingResponse,
+    >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -10591,23 +10591,14 @@ impl MarketplaceProviderOfferingsHistoryAtRetrieveBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        models::MarketplaceProviderOfferingsHistoryAtRetrieveResponse,
-    > {
+    pub fn send(self) -> runtime::ResponseFuture<models::History> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MarketplaceProviderOfferingsHistoryAtRetrieveBuilder {
-    type Output = Result<
-        models::MarketplaceProviderOfferingsHistoryAtRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::MarketplaceProviderOfferingsHistoryAtRetrieveResponse,
-    >;
+    type Output = Result<models::History, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::History>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -11139,11 +11130,7 @@ impl MarketplaceProviderOfferingsHistoryListBuilder {
     }
     /// Sends the request: one page of the list.
     #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceProviderOfferingsHistoryListResponse>,
-    > {
+    pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::History>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::page(page, page_size))
@@ -11152,9 +11139,7 @@ impl MarketplaceProviderOfferingsHistoryListBuilder {
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
     #[inline]
-    pub fn stream(
-        self,
-    ) -> runtime::ItemStream<models::MarketplaceProviderOfferingsHistoryListResponse> {
+    pub fn stream(self) -> runtime::ItemStream<models::History> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
         runtime::stream_items(
@@ -11179,13 +11164,8 @@ impl MarketplaceProviderOfferingsHistoryListBuilder {
     }
 }
 impl std::future::IntoFuture for MarketplaceProviderOfferingsHistoryListBuilder {
-    type Output = Result<
-        runtime::Page<models::MarketplaceProviderOfferingsHistoryListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceProviderOfferingsHistoryListResponse>,
-    >;
+    type Output = Result<runtime::Page<models::History>, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::History>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -11294,15 +11274,15 @@ impl MarketplaceProviderOfferingsUserAttributeConfigRetrieveBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceProviderOffering> {
+    pub fn send(self) -> runtime::ResponseFuture<models::OfferingUserAttributeConfig> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture
 for MarketplaceProviderOfferingsUserAttributeConfigRetrieveBuilder {
-    type Output = Result<models::MarketplaceProviderOffering, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MarketplaceProviderOffering>;
+    type Output = Result<models::OfferingUserAttributeConfig, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::OfferingUserAttributeConfig>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -12382,7 +12362,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
     pub fn update_user_attribute_config(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceProviderOffering> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::OfferingUserAttributeConfig> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,
@@ -12397,7 +12377,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
     pub fn update_user_attribute_config_update(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceProviderOffering> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::OfferingUserAttributeConfig> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::PUT,
@@ -12412,7 +12392,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
     pub fn update_user_attribute_config_partial_update(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceProviderOffering> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::OfferingUserAttributeConfig> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::PATCH,
@@ -12487,10 +12467,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
     pub fn add_partition(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::MarketplaceProviderOfferingsAddPartitionResponse,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, models::OfferingPartitionUpdate> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,
@@ -12685,7 +12662,10 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
     pub fn move_offering(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MoveOffering> {
+    ) -> runtime::mock_ops::MockOperation<
+        'a,
+        models::MarketplaceProviderOfferingsMoveOfferingResponse,
+    > {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,
@@ -13084,10 +13064,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
         &self,
         uuid: &Uuid,
         timestamp: &str,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::MarketplaceProviderOfferingsHistoryAtRetrieveResponse,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, models::History> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
@@ -13103,10 +13080,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
     pub fn history_list(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MarketplaceProviderOfferingsHistoryListResponse>,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::History>> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
@@ -13139,7 +13113,7 @@ impl<'a> MarketplaceProviderOfferingsMock<'a> {
     pub fn user_attribute_config_retrieve(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceProviderOffering> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::OfferingUserAttributeConfig> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,

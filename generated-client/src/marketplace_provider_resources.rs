@@ -2666,23 +2666,14 @@ impl MarketplaceProviderResourcesHistoryAtRetrieveBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        models::MarketplaceProviderResourcesHistoryAtRetrieveResponse,
-    > {
+    pub fn send(self) -> runtime::ResponseFuture<models::History> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MarketplaceProviderResourcesHistoryAtRetrieveBuilder {
-    type Output = Result<
-        models::MarketplaceProviderResourcesHistoryAtRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::MarketplaceProviderResourcesHistoryAtRetrieveResponse,
-    >;
+    type Output = Result<models::History, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::History>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -3265,11 +3256,7 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
     }
     /// Sends the request: one page of the list.
     #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceProviderResourcesHistoryListResponse>,
-    > {
+    pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::History>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::page(page, page_size))
@@ -3278,9 +3265,7 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
     #[inline]
-    pub fn stream(
-        self,
-    ) -> runtime::ItemStream<models::MarketplaceProviderResourcesHistoryListResponse> {
+    pub fn stream(self) -> runtime::ItemStream<models::History> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
         runtime::stream_items(
@@ -3305,13 +3290,8 @@ impl MarketplaceProviderResourcesHistoryListBuilder {
     }
 }
 impl std::future::IntoFuture for MarketplaceProviderResourcesHistoryListBuilder {
-    type Output = Result<
-        runtime::Page<models::MarketplaceProviderResourcesHistoryListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceProviderResourcesHistoryListResponse>,
-    >;
+    type Output = Result<runtime::Page<models::History>, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::History>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -3765,18 +3745,15 @@ impl MarketplaceProviderResourcesRestoreBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> runtime::ResponseFuture<models::MarketplaceProviderResourcesRestoreResponse> {
+    ) -> runtime::ResponseFuture<models::MarketplaceProviderResourcesOrderUuid> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MarketplaceProviderResourcesRestoreBuilder {
-    type Output = Result<
-        models::MarketplaceProviderResourcesRestoreResponse,
-        runtime::Error,
-    >;
+    type Output = Result<models::MarketplaceProviderResourcesOrderUuid, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<
-        models::MarketplaceProviderResourcesRestoreResponse,
+        models::MarketplaceProviderResourcesOrderUuid,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
@@ -4783,14 +4760,18 @@ impl MarketplaceProviderResourcesTerminateBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ResourceTerminate> {
+    pub fn send(
+        self,
+    ) -> runtime::ResponseFuture<models::MarketplaceProviderResourcesOrderUuid> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MarketplaceProviderResourcesTerminateBuilder {
-    type Output = Result<models::ResourceTerminate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ResourceTerminate>;
+    type Output = Result<models::MarketplaceProviderResourcesOrderUuid, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<
+        models::MarketplaceProviderResourcesOrderUuid,
+    >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -5034,10 +5015,7 @@ impl<'a> MarketplaceProviderResourcesMock<'a> {
         &self,
         uuid: &Uuid,
         timestamp: &str,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::MarketplaceProviderResourcesHistoryAtRetrieveResponse,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, models::History> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
@@ -5053,10 +5031,7 @@ impl<'a> MarketplaceProviderResourcesMock<'a> {
     pub fn history_list(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MarketplaceProviderResourcesHistoryListResponse>,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::History>> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
@@ -5178,7 +5153,7 @@ impl<'a> MarketplaceProviderResourcesMock<'a> {
         uuid: &Uuid,
     ) -> runtime::mock_ops::MockOperation<
         'a,
-        models::MarketplaceProviderResourcesRestoreResponse,
+        models::MarketplaceProviderResourcesOrderUuid,
     > {
         runtime::mock_ops::MockOperation::new(
                 self.server,
@@ -5434,7 +5409,10 @@ impl<'a> MarketplaceProviderResourcesMock<'a> {
     pub fn terminate(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ResourceTerminate> {
+    ) -> runtime::mock_ops::MockOperation<
+        'a,
+        models::MarketplaceProviderResourcesOrderUuid,
+    > {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,

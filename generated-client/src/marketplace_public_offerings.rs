@@ -813,18 +813,18 @@ impl MarketplacePublicOfferingsPlansListBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> runtime::ResponseFuture<Vec<Lenient<models::MarketplacePublicOffering>>> {
+    ) -> runtime::ResponseFuture<Vec<Lenient<models::PublicOfferingDetailsPlan>>> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json_or_default)
     }
 }
 impl std::future::IntoFuture for MarketplacePublicOfferingsPlansListBuilder {
     type Output = Result<
-        Vec<Lenient<models::MarketplacePublicOffering>>,
+        Vec<Lenient<models::PublicOfferingDetailsPlan>>,
         runtime::Error,
     >;
     type IntoFuture = runtime::ResponseFuture<
-        Vec<Lenient<models::MarketplacePublicOffering>>,
+        Vec<Lenient<models::PublicOfferingDetailsPlan>>,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
@@ -873,14 +873,14 @@ impl MarketplacePublicOfferingsPlansRetrieveBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MarketplacePublicOffering> {
+    pub fn send(self) -> runtime::ResponseFuture<models::PublicOfferingDetailsPlan> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MarketplacePublicOfferingsPlansRetrieveBuilder {
-    type Output = Result<models::MarketplacePublicOffering, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MarketplacePublicOffering>;
+    type Output = Result<models::PublicOfferingDetailsPlan, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::PublicOfferingDetailsPlan>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -933,7 +933,7 @@ impl<'a> MarketplacePublicOfferingsMock<'a> {
         uuid: &Uuid,
     ) -> runtime::mock_ops::MockOperation<
         'a,
-        Vec<Lenient<models::MarketplacePublicOffering>>,
+        Vec<Lenient<models::PublicOfferingDetailsPlan>>,
     > {
         runtime::mock_ops::MockOperation::new(
                 self.server,
@@ -950,7 +950,7 @@ impl<'a> MarketplacePublicOfferingsMock<'a> {
         &self,
         uuid: &str,
         plan_uuid: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplacePublicOffering> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::PublicOfferingDetailsPlan> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,

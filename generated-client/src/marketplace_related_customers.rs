@@ -123,11 +123,7 @@ impl MarketplaceRelatedCustomersListBuilder {
     }
     /// Sends the request: one page of the list.
     #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceRelatedCustomersListResponse>,
-    > {
+    pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::UuidName>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::page(page, page_size))
@@ -136,9 +132,7 @@ impl MarketplaceRelatedCustomersListBuilder {
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
     #[inline]
-    pub fn stream(
-        self,
-    ) -> runtime::ItemStream<models::MarketplaceRelatedCustomersListResponse> {
+    pub fn stream(self) -> runtime::ItemStream<models::UuidName> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
         runtime::stream_items(
@@ -163,13 +157,8 @@ impl MarketplaceRelatedCustomersListBuilder {
     }
 }
 impl std::future::IntoFuture for MarketplaceRelatedCustomersListBuilder {
-    type Output = Result<
-        runtime::Page<models::MarketplaceRelatedCustomersListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceRelatedCustomersListResponse>,
-    >;
+    type Output = Result<runtime::Page<models::UuidName>, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::UuidName>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -189,10 +178,7 @@ impl<'a> MarketplaceRelatedCustomersMock<'a> {
     pub fn list(
         &self,
         customer_uuid: &str,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MarketplaceRelatedCustomersListResponse>,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::UuidName>> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,

@@ -474,7 +474,7 @@ impl MarketplaceResourceLimitChangeRequestsApproveBuilder {
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
-        models::MarketplaceResourceLimitChangeRequestsApproveResponse,
+        models::MarketplaceResourceLimitChangeRequestsOrderUuid,
     > {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
@@ -482,11 +482,11 @@ impl MarketplaceResourceLimitChangeRequestsApproveBuilder {
 }
 impl std::future::IntoFuture for MarketplaceResourceLimitChangeRequestsApproveBuilder {
     type Output = Result<
-        models::MarketplaceResourceLimitChangeRequestsApproveResponse,
+        models::MarketplaceResourceLimitChangeRequestsOrderUuid,
         runtime::Error,
     >;
     type IntoFuture = runtime::ResponseFuture<
-        models::MarketplaceResourceLimitChangeRequestsApproveResponse,
+        models::MarketplaceResourceLimitChangeRequestsOrderUuid,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
@@ -674,7 +674,7 @@ impl<'a> MarketplaceResourceLimitChangeRequestsMock<'a> {
         uuid: &Uuid,
     ) -> runtime::mock_ops::MockOperation<
         'a,
-        models::MarketplaceResourceLimitChangeRequestsApproveResponse,
+        models::MarketplaceResourceLimitChangeRequestsOrderUuid,
     > {
         runtime::mock_ops::MockOperation::new(
                 self.server,

@@ -126,7 +126,7 @@ impl MarketplaceResourceOfferingsListBuilder {
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceResourceOfferingsListResponse>,
+        runtime::Page<models::MarketplaceResourceOfferingsNameUuid>,
     > {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -138,7 +138,7 @@ impl MarketplaceResourceOfferingsListBuilder {
     #[inline]
     pub fn stream(
         self,
-    ) -> runtime::ItemStream<models::MarketplaceResourceOfferingsListResponse> {
+    ) -> runtime::ItemStream<models::MarketplaceResourceOfferingsNameUuid> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
         runtime::stream_items(
@@ -164,11 +164,11 @@ impl MarketplaceResourceOfferingsListBuilder {
 }
 impl std::future::IntoFuture for MarketplaceResourceOfferingsListBuilder {
     type Output = Result<
-        runtime::Page<models::MarketplaceResourceOfferingsListResponse>,
+        runtime::Page<models::MarketplaceResourceOfferingsNameUuid>,
         runtime::Error,
     >;
     type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceResourceOfferingsListResponse>,
+        runtime::Page<models::MarketplaceResourceOfferingsNameUuid>,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
@@ -191,7 +191,7 @@ impl<'a> MarketplaceResourceOfferingsMock<'a> {
         category_uuid: &str,
     ) -> runtime::mock_ops::MockOperation<
         'a,
-        runtime::Page<models::MarketplaceResourceOfferingsListResponse>,
+        runtime::Page<models::MarketplaceResourceOfferingsNameUuid>,
     > {
         runtime::mock_ops::MockOperation::new(
                 self.server,

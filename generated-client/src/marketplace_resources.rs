@@ -2333,14 +2333,14 @@ impl MarketplaceResourcesTerminateBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ResourceTerminate> {
+    pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceResourcesOrderUuid> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MarketplaceResourcesTerminateBuilder {
-    type Output = Result<models::ResourceTerminate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ResourceTerminate>;
+    type Output = Result<models::MarketplaceResourcesOrderUuid, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::MarketplaceResourcesOrderUuid>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -2447,16 +2447,14 @@ impl MarketplaceResourcesRenewBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::MarketplaceResourcesRenewResponse> {
+    pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceResourcesOrderUuid> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MarketplaceResourcesRenewBuilder {
-    type Output = Result<models::MarketplaceResourcesRenewResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MarketplaceResourcesRenewResponse>;
+    type Output = Result<models::MarketplaceResourcesOrderUuid, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::MarketplaceResourcesOrderUuid>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -2685,14 +2683,14 @@ impl MarketplaceResourcesSwitchPlanBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ResourceSwitchPlan> {
+    pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceResourcesOrderUuid> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MarketplaceResourcesSwitchPlanBuilder {
-    type Output = Result<models::ResourceSwitchPlan, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ResourceSwitchPlan>;
+    type Output = Result<models::MarketplaceResourcesOrderUuid, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::MarketplaceResourcesOrderUuid>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -2744,14 +2742,14 @@ impl MarketplaceResourcesUpdateLimitsBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ResourceUpdateLimits> {
+    pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceResourcesOrderUuid> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MarketplaceResourcesUpdateLimitsBuilder {
-    type Output = Result<models::ResourceUpdateLimits, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ResourceUpdateLimits>;
+    type Output = Result<models::MarketplaceResourcesOrderUuid, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::MarketplaceResourcesOrderUuid>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -3939,21 +3937,14 @@ impl MarketplaceResourcesHistoryAtRetrieveBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::MarketplaceResourcesHistoryAtRetrieveResponse> {
+    pub fn send(self) -> runtime::ResponseFuture<models::History> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MarketplaceResourcesHistoryAtRetrieveBuilder {
-    type Output = Result<
-        models::MarketplaceResourcesHistoryAtRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::MarketplaceResourcesHistoryAtRetrieveResponse,
-    >;
+    type Output = Result<models::History, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::History>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -4536,11 +4527,7 @@ impl MarketplaceResourcesHistoryListBuilder {
     }
     /// Sends the request: one page of the list.
     #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceResourcesHistoryListResponse>,
-    > {
+    pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::History>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::page(page, page_size))
@@ -4549,9 +4536,7 @@ impl MarketplaceResourcesHistoryListBuilder {
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
     #[inline]
-    pub fn stream(
-        self,
-    ) -> runtime::ItemStream<models::MarketplaceResourcesHistoryListResponse> {
+    pub fn stream(self) -> runtime::ItemStream<models::History> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
         runtime::stream_items(
@@ -4576,13 +4561,8 @@ impl MarketplaceResourcesHistoryListBuilder {
     }
 }
 impl std::future::IntoFuture for MarketplaceResourcesHistoryListBuilder {
-    type Output = Result<
-        runtime::Page<models::MarketplaceResourcesHistoryListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceResourcesHistoryListResponse>,
-    >;
+    type Output = Result<runtime::Page<models::History>, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::History>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -4905,18 +4885,14 @@ impl MarketplaceResourcesRestoreBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::MarketplaceResourcesRestoreResponse> {
+    pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceResourcesOrderUuid> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MarketplaceResourcesRestoreBuilder {
-    type Output = Result<models::MarketplaceResourcesRestoreResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        models::MarketplaceResourcesRestoreResponse,
-    >;
+    type Output = Result<models::MarketplaceResourcesOrderUuid, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::MarketplaceResourcesOrderUuid>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -5147,7 +5123,7 @@ impl<'a> MarketplaceResourcesMock<'a> {
     pub fn terminate(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ResourceTerminate> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceResourcesOrderUuid> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,
@@ -5177,10 +5153,7 @@ impl<'a> MarketplaceResourcesMock<'a> {
     pub fn renew(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::MarketplaceResourcesRenewResponse,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceResourcesOrderUuid> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,
@@ -5240,7 +5213,7 @@ impl<'a> MarketplaceResourcesMock<'a> {
     pub fn switch_plan(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ResourceSwitchPlan> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceResourcesOrderUuid> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,
@@ -5255,7 +5228,7 @@ impl<'a> MarketplaceResourcesMock<'a> {
     pub fn update_limits(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ResourceUpdateLimits> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceResourcesOrderUuid> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,
@@ -5422,10 +5395,7 @@ impl<'a> MarketplaceResourcesMock<'a> {
         &self,
         uuid: &Uuid,
         timestamp: &str,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::MarketplaceResourcesHistoryAtRetrieveResponse,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, models::History> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
@@ -5441,10 +5411,7 @@ impl<'a> MarketplaceResourcesMock<'a> {
     pub fn history_list(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MarketplaceResourcesHistoryListResponse>,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::History>> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
@@ -5534,10 +5501,7 @@ impl<'a> MarketplaceResourcesMock<'a> {
     pub fn restore(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::MarketplaceResourcesRestoreResponse,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceResourcesOrderUuid> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,

@@ -579,14 +579,14 @@ impl MarketplaceSiteAgentIdentitiesCleanupOrphanedBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CleanupRequest> {
+    pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceSiteAgentCleanup> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MarketplaceSiteAgentIdentitiesCleanupOrphanedBuilder {
-    type Output = Result<models::CleanupRequest, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CleanupRequest>;
+    type Output = Result<models::MarketplaceSiteAgentCleanup, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::MarketplaceSiteAgentCleanup>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -690,14 +690,14 @@ impl MarketplaceSiteAgentIdentitiesRegisterServiceBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::AgentServiceCreate> {
+    pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceSiteAgentService> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MarketplaceSiteAgentIdentitiesRegisterServiceBuilder {
-    type Output = Result<models::AgentServiceCreate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::AgentServiceCreate>;
+    type Output = Result<models::MarketplaceSiteAgentService, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::MarketplaceSiteAgentService>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -785,7 +785,7 @@ impl<'a> MarketplaceSiteAgentIdentitiesMock<'a> {
     #[inline]
     pub fn cleanup_orphaned(
         &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CleanupRequest> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceSiteAgentCleanup> {
         runtime::mock_ops::MockOperation::new(
             self.server,
             reqwest::Method::POST,
@@ -814,7 +814,7 @@ impl<'a> MarketplaceSiteAgentIdentitiesMock<'a> {
     pub fn register_service(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::AgentServiceCreate> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceSiteAgentService> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,

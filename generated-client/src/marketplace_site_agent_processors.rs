@@ -187,9 +187,7 @@ impl MarketplaceSiteAgentProcessorsListBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceSiteAgentProcessorsListResponse>,
-    > {
+    ) -> runtime::ResponseFuture<runtime::Page<models::MarketplaceSiteAgentProcessor>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::page(page, page_size))
@@ -198,9 +196,7 @@ impl MarketplaceSiteAgentProcessorsListBuilder {
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
     #[inline]
-    pub fn stream(
-        self,
-    ) -> runtime::ItemStream<models::MarketplaceSiteAgentProcessorsListResponse> {
+    pub fn stream(self) -> runtime::ItemStream<models::MarketplaceSiteAgentProcessor> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
         runtime::stream_items(
@@ -226,11 +222,11 @@ impl MarketplaceSiteAgentProcessorsListBuilder {
 }
 impl std::future::IntoFuture for MarketplaceSiteAgentProcessorsListBuilder {
     type Output = Result<
-        runtime::Page<models::MarketplaceSiteAgentProcessorsListResponse>,
+        runtime::Page<models::MarketplaceSiteAgentProcessor>,
         runtime::Error,
     >;
     type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceSiteAgentProcessorsListResponse>,
+        runtime::Page<models::MarketplaceSiteAgentProcessor>,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
@@ -277,23 +273,14 @@ impl MarketplaceSiteAgentProcessorsRetrieveBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        models::MarketplaceSiteAgentProcessorsRetrieveResponse,
-    > {
+    pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceSiteAgentProcessor> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MarketplaceSiteAgentProcessorsRetrieveBuilder {
-    type Output = Result<
-        models::MarketplaceSiteAgentProcessorsRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::MarketplaceSiteAgentProcessorsRetrieveResponse,
-    >;
+    type Output = Result<models::MarketplaceSiteAgentProcessor, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::MarketplaceSiteAgentProcessor>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -367,7 +354,7 @@ impl<'a> MarketplaceSiteAgentProcessorsMock<'a> {
         &self,
     ) -> runtime::mock_ops::MockOperation<
         'a,
-        runtime::Page<models::MarketplaceSiteAgentProcessorsListResponse>,
+        runtime::Page<models::MarketplaceSiteAgentProcessor>,
     > {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -382,10 +369,7 @@ impl<'a> MarketplaceSiteAgentProcessorsMock<'a> {
     pub fn retrieve(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::MarketplaceSiteAgentProcessorsRetrieveResponse,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceSiteAgentProcessor> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,

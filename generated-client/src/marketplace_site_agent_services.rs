@@ -256,9 +256,7 @@ impl MarketplaceSiteAgentServicesListBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceSiteAgentServicesListResponse>,
-    > {
+    ) -> runtime::ResponseFuture<runtime::Page<models::MarketplaceSiteAgentService>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::page(page, page_size))
@@ -267,9 +265,7 @@ impl MarketplaceSiteAgentServicesListBuilder {
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
     #[inline]
-    pub fn stream(
-        self,
-    ) -> runtime::ItemStream<models::MarketplaceSiteAgentServicesListResponse> {
+    pub fn stream(self) -> runtime::ItemStream<models::MarketplaceSiteAgentService> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
         runtime::stream_items(
@@ -295,11 +291,11 @@ impl MarketplaceSiteAgentServicesListBuilder {
 }
 impl std::future::IntoFuture for MarketplaceSiteAgentServicesListBuilder {
     type Output = Result<
-        runtime::Page<models::MarketplaceSiteAgentServicesListResponse>,
+        runtime::Page<models::MarketplaceSiteAgentService>,
         runtime::Error,
     >;
     type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceSiteAgentServicesListResponse>,
+        runtime::Page<models::MarketplaceSiteAgentService>,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
@@ -346,21 +342,14 @@ impl MarketplaceSiteAgentServicesRetrieveBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::MarketplaceSiteAgentServicesRetrieveResponse> {
+    pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceSiteAgentService> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MarketplaceSiteAgentServicesRetrieveBuilder {
-    type Output = Result<
-        models::MarketplaceSiteAgentServicesRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::MarketplaceSiteAgentServicesRetrieveResponse,
-    >;
+    type Output = Result<models::MarketplaceSiteAgentService, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::MarketplaceSiteAgentService>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -465,14 +454,14 @@ impl MarketplaceSiteAgentServicesCleanupStaleBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CleanupRequest> {
+    pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceSiteAgentCleanup> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MarketplaceSiteAgentServicesCleanupStaleBuilder {
-    type Output = Result<models::CleanupRequest, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CleanupRequest>;
+    type Output = Result<models::MarketplaceSiteAgentCleanup, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::MarketplaceSiteAgentCleanup>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -520,14 +509,14 @@ impl MarketplaceSiteAgentServicesRegisterProcessorBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::AgentProcessorCreate> {
+    pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceSiteAgentProcessor> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MarketplaceSiteAgentServicesRegisterProcessorBuilder {
-    type Output = Result<models::AgentProcessorCreate, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::AgentProcessorCreate>;
+    type Output = Result<models::MarketplaceSiteAgentProcessor, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::MarketplaceSiteAgentProcessor>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -575,14 +564,14 @@ impl MarketplaceSiteAgentServicesSetStatisticsBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::AgentServiceStatistics> {
+    pub fn send(self) -> runtime::ResponseFuture<models::MarketplaceSiteAgentService> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MarketplaceSiteAgentServicesSetStatisticsBuilder {
-    type Output = Result<models::AgentServiceStatistics, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::AgentServiceStatistics>;
+    type Output = Result<models::MarketplaceSiteAgentService, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::MarketplaceSiteAgentService>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -603,7 +592,7 @@ impl<'a> MarketplaceSiteAgentServicesMock<'a> {
         &self,
     ) -> runtime::mock_ops::MockOperation<
         'a,
-        runtime::Page<models::MarketplaceSiteAgentServicesListResponse>,
+        runtime::Page<models::MarketplaceSiteAgentService>,
     > {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -618,10 +607,7 @@ impl<'a> MarketplaceSiteAgentServicesMock<'a> {
     pub fn retrieve(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::MarketplaceSiteAgentServicesRetrieveResponse,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceSiteAgentService> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
@@ -650,7 +636,7 @@ impl<'a> MarketplaceSiteAgentServicesMock<'a> {
     #[inline]
     pub fn cleanup_stale(
         &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CleanupRequest> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceSiteAgentCleanup> {
         runtime::mock_ops::MockOperation::new(
             self.server,
             reqwest::Method::POST,
@@ -664,7 +650,7 @@ impl<'a> MarketplaceSiteAgentServicesMock<'a> {
     pub fn register_processor(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::AgentProcessorCreate> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceSiteAgentProcessor> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,
@@ -679,7 +665,7 @@ impl<'a> MarketplaceSiteAgentServicesMock<'a> {
     pub fn set_statistics(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::AgentServiceStatistics> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::MarketplaceSiteAgentService> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,

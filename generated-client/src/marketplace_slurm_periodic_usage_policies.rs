@@ -841,7 +841,7 @@ impl MarketplaceSlurmPeriodicUsagePoliciesCommandHistoryListBuilder {
         self,
     ) -> runtime::ResponseFuture<
         runtime::Page<
-            models::MarketplaceSlurmPeriodicUsagePoliciesCommandHistoryListResponse,
+            models::MarketplaceSlurmPeriodicUsagePoliciesMarketplaceSlurmPeriodicUsagePolicy,
         >,
     > {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
@@ -855,7 +855,7 @@ impl MarketplaceSlurmPeriodicUsagePoliciesCommandHistoryListBuilder {
     pub fn stream(
         self,
     ) -> runtime::ItemStream<
-        models::MarketplaceSlurmPeriodicUsagePoliciesCommandHistoryListResponse,
+        models::MarketplaceSlurmPeriodicUsagePoliciesMarketplaceSlurmPeriodicUsagePolicy,
     > {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
@@ -884,13 +884,13 @@ impl std::future::IntoFuture
 for MarketplaceSlurmPeriodicUsagePoliciesCommandHistoryListBuilder {
     type Output = Result<
         runtime::Page<
-            models::MarketplaceSlurmPeriodicUsagePoliciesCommandHistoryListResponse,
+            models::MarketplaceSlurmPeriodicUsagePoliciesMarketplaceSlurmPeriodicUsagePolicy,
         >,
         runtime::Error,
     >;
     type IntoFuture = runtime::ResponseFuture<
         runtime::Page<
-            models::MarketplaceSlurmPeriodicUsagePoliciesCommandHistoryListResponse,
+            models::MarketplaceSlurmPeriodicUsagePoliciesMarketplaceSlurmPeriodicUsagePolicy,
         >,
     >;
     #[inline]
@@ -1471,7 +1471,7 @@ impl<'a> MarketplaceSlurmPeriodicUsagePoliciesMock<'a> {
     ) -> runtime::mock_ops::MockOperation<
         'a,
         runtime::Page<
-            models::MarketplaceSlurmPeriodicUsagePoliciesCommandHistoryListResponse,
+            models::MarketplaceSlurmPeriodicUsagePoliciesMarketplaceSlurmPeriodicUsagePolicy,
         >,
     > {
         runtime::mock_ops::MockOperation::new(

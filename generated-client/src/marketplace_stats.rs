@@ -3567,7 +3567,7 @@ impl MarketplaceStatsOrganizationProjectCountListBuilder {
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceStatsOrganizationProjectCountListResponse>,
+        runtime::Page<models::MarketplaceStatsMarketplaceStat>,
     > {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -3577,11 +3577,7 @@ impl MarketplaceStatsOrganizationProjectCountListBuilder {
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
     #[inline]
-    pub fn stream(
-        self,
-    ) -> runtime::ItemStream<
-        models::MarketplaceStatsOrganizationProjectCountListResponse,
-    > {
+    pub fn stream(self) -> runtime::ItemStream<models::MarketplaceStatsMarketplaceStat> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
         runtime::stream_items(
@@ -3607,11 +3603,11 @@ impl MarketplaceStatsOrganizationProjectCountListBuilder {
 }
 impl std::future::IntoFuture for MarketplaceStatsOrganizationProjectCountListBuilder {
     type Output = Result<
-        runtime::Page<models::MarketplaceStatsOrganizationProjectCountListResponse>,
+        runtime::Page<models::MarketplaceStatsMarketplaceStat>,
         runtime::Error,
     >;
     type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceStatsOrganizationProjectCountListResponse>,
+        runtime::Page<models::MarketplaceStatsMarketplaceStat>,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
@@ -3679,7 +3675,7 @@ impl MarketplaceStatsOrganizationResourceCountListBuilder {
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceStatsOrganizationResourceCountListResponse>,
+        runtime::Page<models::MarketplaceStatsMarketplaceStat>,
     > {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -3689,11 +3685,7 @@ impl MarketplaceStatsOrganizationResourceCountListBuilder {
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
     #[inline]
-    pub fn stream(
-        self,
-    ) -> runtime::ItemStream<
-        models::MarketplaceStatsOrganizationResourceCountListResponse,
-    > {
+    pub fn stream(self) -> runtime::ItemStream<models::MarketplaceStatsMarketplaceStat> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
         runtime::stream_items(
@@ -3719,11 +3711,11 @@ impl MarketplaceStatsOrganizationResourceCountListBuilder {
 }
 impl std::future::IntoFuture for MarketplaceStatsOrganizationResourceCountListBuilder {
     type Output = Result<
-        runtime::Page<models::MarketplaceStatsOrganizationResourceCountListResponse>,
+        runtime::Page<models::MarketplaceStatsMarketplaceStat>,
         runtime::Error,
     >;
     type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MarketplaceStatsOrganizationResourceCountListResponse>,
+        runtime::Page<models::MarketplaceStatsMarketplaceStat>,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
@@ -6780,7 +6772,7 @@ impl<'a> MarketplaceStatsMock<'a> {
         &self,
     ) -> runtime::mock_ops::MockOperation<
         'a,
-        runtime::Page<models::MarketplaceStatsOrganizationProjectCountListResponse>,
+        runtime::Page<models::MarketplaceStatsMarketplaceStat>,
     > {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -6796,7 +6788,7 @@ impl<'a> MarketplaceStatsMock<'a> {
         &self,
     ) -> runtime::mock_ops::MockOperation<
         'a,
-        runtime::Page<models::MarketplaceStatsOrganizationResourceCountListResponse>,
+        runtime::Page<models::MarketplaceStatsMarketplaceStat>,
     > {
         runtime::mock_ops::MockOperation::new(
             self.server,

@@ -829,7 +829,7 @@ impl MatrixRoomsListBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> runtime::ResponseFuture<runtime::Page<models::MatrixRoomsListResponse>> {
+    ) -> runtime::ResponseFuture<runtime::Page<models::MatrixRoomCreate>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::page(page, page_size))
@@ -838,7 +838,7 @@ impl MatrixRoomsListBuilder {
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
     #[inline]
-    pub fn stream(self) -> runtime::ItemStream<models::MatrixRoomsListResponse> {
+    pub fn stream(self) -> runtime::ItemStream<models::MatrixRoomCreate> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
         runtime::stream_items(
@@ -863,10 +863,8 @@ impl MatrixRoomsListBuilder {
     }
 }
 impl std::future::IntoFuture for MatrixRoomsListBuilder {
-    type Output = Result<runtime::Page<models::MatrixRoomsListResponse>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::MatrixRoomsListResponse>,
-    >;
+    type Output = Result<runtime::Page<models::MatrixRoomCreate>, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::MatrixRoomCreate>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -1043,14 +1041,14 @@ impl MatrixRoomsRetrieveBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MatrixRoomsRetrieveResponse> {
+    pub fn send(self) -> runtime::ResponseFuture<models::MatrixRoomCreate> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MatrixRoomsRetrieveBuilder {
-    type Output = Result<models::MatrixRoomsRetrieveResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MatrixRoomsRetrieveResponse>;
+    type Output = Result<models::MatrixRoomCreate, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::MatrixRoomCreate>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -1148,14 +1146,14 @@ impl MatrixRoomsDisableBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MatrixRoomDisable> {
+    pub fn send(self) -> runtime::ResponseFuture<models::MatrixRoomCreate> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MatrixRoomsDisableBuilder {
-    type Output = Result<models::MatrixRoomDisable, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MatrixRoomDisable>;
+    type Output = Result<models::MatrixRoomCreate, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::MatrixRoomCreate>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -1253,14 +1251,14 @@ impl MatrixRoomsJoinBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MatrixRoomsJoinResponse> {
+    pub fn send(self) -> runtime::ResponseFuture<models::MatrixRoomCreate> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MatrixRoomsJoinBuilder {
-    type Output = Result<models::MatrixRoomsJoinResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MatrixRoomsJoinResponse>;
+    type Output = Result<models::MatrixRoomCreate, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::MatrixRoomCreate>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -1303,14 +1301,14 @@ impl MatrixRoomsLeaveBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MatrixRoomsLeaveResponse> {
+    pub fn send(self) -> runtime::ResponseFuture<models::MatrixRoomCreate> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MatrixRoomsLeaveBuilder {
-    type Output = Result<models::MatrixRoomsLeaveResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MatrixRoomsLeaveResponse>;
+    type Output = Result<models::MatrixRoomCreate, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::MatrixRoomCreate>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -1356,14 +1354,14 @@ impl MatrixRoomsReactivateBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MatrixRoomsReactivateResponse> {
+    pub fn send(self) -> runtime::ResponseFuture<models::MatrixRoomCreate> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MatrixRoomsReactivateBuilder {
-    type Output = Result<models::MatrixRoomsReactivateResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MatrixRoomsReactivateResponse>;
+    type Output = Result<models::MatrixRoomCreate, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::MatrixRoomCreate>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -1406,14 +1404,14 @@ impl MatrixRoomsRetryBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::MatrixRoomsRetryResponse> {
+    pub fn send(self) -> runtime::ResponseFuture<models::MatrixRoomCreate> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for MatrixRoomsRetryBuilder {
-    type Output = Result<models::MatrixRoomsRetryResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::MatrixRoomsRetryResponse>;
+    type Output = Result<models::MatrixRoomCreate, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::MatrixRoomCreate>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -1611,10 +1609,7 @@ impl<'a> MatrixMock<'a> {
     #[inline]
     pub fn rooms_list(
         &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::MatrixRoomsListResponse>,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::MatrixRoomCreate>> {
         runtime::mock_ops::MockOperation::new(
             self.server,
             reqwest::Method::GET,
@@ -1646,7 +1641,7 @@ impl<'a> MatrixMock<'a> {
     pub fn rooms_retrieve(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MatrixRoomsRetrieveResponse> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::MatrixRoomCreate> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
@@ -1674,7 +1669,7 @@ impl<'a> MatrixMock<'a> {
     pub fn rooms_disable(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MatrixRoomDisable> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::MatrixRoomCreate> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,
@@ -1704,7 +1699,7 @@ impl<'a> MatrixMock<'a> {
     pub fn rooms_join(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MatrixRoomsJoinResponse> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::MatrixRoomCreate> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,
@@ -1719,7 +1714,7 @@ impl<'a> MatrixMock<'a> {
     pub fn rooms_leave(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MatrixRoomsLeaveResponse> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::MatrixRoomCreate> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,
@@ -1734,7 +1729,7 @@ impl<'a> MatrixMock<'a> {
     pub fn rooms_reactivate(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MatrixRoomsReactivateResponse> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::MatrixRoomCreate> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,
@@ -1749,7 +1744,7 @@ impl<'a> MatrixMock<'a> {
     pub fn rooms_retry(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::MatrixRoomsRetryResponse> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::MatrixRoomCreate> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,

@@ -835,15 +835,20 @@ impl OnboardingJustificationsAttachDocumentBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> runtime::ResponseFuture<models::OnboardingJustificationDocumentation> {
+    ) -> runtime::ResponseFuture<
+        models::OnboardingJustificationSupportingDocumentation,
+    > {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for OnboardingJustificationsAttachDocumentBuilder {
-    type Output = Result<models::OnboardingJustificationDocumentation, runtime::Error>;
+    type Output = Result<
+        models::OnboardingJustificationSupportingDocumentation,
+        runtime::Error,
+    >;
     type IntoFuture = runtime::ResponseFuture<
-        models::OnboardingJustificationDocumentation,
+        models::OnboardingJustificationSupportingDocumentation,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
@@ -1046,7 +1051,7 @@ impl<'a> OnboardingJustificationsMock<'a> {
         uuid: &Uuid,
     ) -> runtime::mock_ops::MockOperation<
         'a,
-        models::OnboardingJustificationDocumentation,
+        models::OnboardingJustificationSupportingDocumentation,
     > {
         runtime::mock_ops::MockOperation::new(
                 self.server,

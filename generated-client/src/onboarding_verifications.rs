@@ -997,21 +997,14 @@ impl OnboardingVerificationsChecklistRetrieveBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> runtime::ResponseFuture<
-        models::OnboardingVerificationsChecklistRetrieveResponse,
-    > {
+    ) -> runtime::ResponseFuture<models::OnboardingVerificationsChecklist> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for OnboardingVerificationsChecklistRetrieveBuilder {
-    type Output = Result<
-        models::OnboardingVerificationsChecklistRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::OnboardingVerificationsChecklistRetrieveResponse,
-    >;
+    type Output = Result<models::OnboardingVerificationsChecklist, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::OnboardingVerificationsChecklist>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -1056,24 +1049,15 @@ impl OnboardingVerificationsChecklistTemplateRetrieveBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        models::OnboardingVerificationsChecklistTemplateRetrieveResponse,
-    > {
+    pub fn send(self) -> runtime::ResponseFuture<models::ChecklistTemplate> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture
 for OnboardingVerificationsChecklistTemplateRetrieveBuilder {
-    type Output = Result<
-        models::OnboardingVerificationsChecklistTemplateRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::OnboardingVerificationsChecklistTemplateRetrieveResponse,
-    >;
+    type Output = Result<models::ChecklistTemplate, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::ChecklistTemplate>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -1133,14 +1117,21 @@ impl OnboardingVerificationsCompletionStatusRetrieveBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CompletionStatus> {
+    pub fn send(
+        self,
+    ) -> runtime::ResponseFuture<models::OnboardingVerificationsChecklistCompletion> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for OnboardingVerificationsCompletionStatusRetrieveBuilder {
-    type Output = Result<models::CompletionStatus, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CompletionStatus>;
+    type Output = Result<
+        models::OnboardingVerificationsChecklistCompletion,
+        runtime::Error,
+    >;
+    type IntoFuture = runtime::ResponseFuture<
+        models::OnboardingVerificationsChecklistCompletion,
+    >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -1463,10 +1454,7 @@ impl<'a> OnboardingVerificationsMock<'a> {
     pub fn checklist_retrieve(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::OnboardingVerificationsChecklistRetrieveResponse,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, models::OnboardingVerificationsChecklist> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
@@ -1481,10 +1469,7 @@ impl<'a> OnboardingVerificationsMock<'a> {
     pub fn checklist_template_retrieve(
         &self,
         parent_uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::OnboardingVerificationsChecklistTemplateRetrieveResponse,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, models::ChecklistTemplate> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
@@ -1499,7 +1484,10 @@ impl<'a> OnboardingVerificationsMock<'a> {
     pub fn completion_status_retrieve(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CompletionStatus> {
+    ) -> runtime::mock_ops::MockOperation<
+        'a,
+        models::OnboardingVerificationsChecklistCompletion,
+    > {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,

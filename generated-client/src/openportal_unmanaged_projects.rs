@@ -1709,20 +1709,15 @@ impl OpenportalUnmanagedProjectsChecklistRetrieveBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> runtime::ResponseFuture<
-        models::OpenportalUnmanagedProjectsChecklistRetrieveResponse,
-    > {
+    ) -> runtime::ResponseFuture<models::OpenportalUnmanagedProjectsChecklist> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for OpenportalUnmanagedProjectsChecklistRetrieveBuilder {
-    type Output = Result<
-        models::OpenportalUnmanagedProjectsChecklistRetrieveResponse,
-        runtime::Error,
-    >;
+    type Output = Result<models::OpenportalUnmanagedProjectsChecklist, runtime::Error>;
     type IntoFuture = runtime::ResponseFuture<
-        models::OpenportalUnmanagedProjectsChecklistRetrieveResponse,
+        models::OpenportalUnmanagedProjectsChecklist,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
@@ -1768,24 +1763,15 @@ impl OpenportalUnmanagedProjectsChecklistTemplateRetrieveBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        models::OpenportalUnmanagedProjectsChecklistTemplateRetrieveResponse,
-    > {
+    pub fn send(self) -> runtime::ResponseFuture<models::ChecklistTemplate> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture
 for OpenportalUnmanagedProjectsChecklistTemplateRetrieveBuilder {
-    type Output = Result<
-        models::OpenportalUnmanagedProjectsChecklistTemplateRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::OpenportalUnmanagedProjectsChecklistTemplateRetrieveResponse,
-    >;
+    type Output = Result<models::ChecklistTemplate, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::ChecklistTemplate>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -1831,15 +1817,15 @@ impl OpenportalUnmanagedProjectsCompletionStatusRetrieveBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CompletionStatus> {
+    pub fn send(self) -> runtime::ResponseFuture<models::DetailCompletionCompletion> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture
 for OpenportalUnmanagedProjectsCompletionStatusRetrieveBuilder {
-    type Output = Result<models::CompletionStatus, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CompletionStatus>;
+    type Output = Result<models::DetailCompletionCompletion, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::DetailCompletionCompletion>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -2257,7 +2243,7 @@ impl<'a> OpenportalUnmanagedProjectsMock<'a> {
         uuid: &Uuid,
     ) -> runtime::mock_ops::MockOperation<
         'a,
-        models::OpenportalUnmanagedProjectsChecklistRetrieveResponse,
+        models::OpenportalUnmanagedProjectsChecklist,
     > {
         runtime::mock_ops::MockOperation::new(
                 self.server,
@@ -2273,10 +2259,7 @@ impl<'a> OpenportalUnmanagedProjectsMock<'a> {
     pub fn checklist_template_retrieve(
         &self,
         parent_uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::OpenportalUnmanagedProjectsChecklistTemplateRetrieveResponse,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, models::ChecklistTemplate> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
@@ -2291,7 +2274,7 @@ impl<'a> OpenportalUnmanagedProjectsMock<'a> {
     pub fn completion_status_retrieve(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CompletionStatus> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::DetailCompletionCompletion> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,

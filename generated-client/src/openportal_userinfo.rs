@@ -233,7 +233,7 @@ impl OpenportalUserinfoListBuilder {
     }
     /// Sends the request: one page of the list.
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::UserInfo>> {
+    pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::ShortnameUser>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::page(page, page_size))
@@ -242,7 +242,7 @@ impl OpenportalUserinfoListBuilder {
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
     #[inline]
-    pub fn stream(self) -> runtime::ItemStream<models::UserInfo> {
+    pub fn stream(self) -> runtime::ItemStream<models::ShortnameUser> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
         runtime::stream_items(
@@ -267,8 +267,8 @@ impl OpenportalUserinfoListBuilder {
     }
 }
 impl std::future::IntoFuture for OpenportalUserinfoListBuilder {
-    type Output = Result<runtime::Page<models::UserInfo>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::UserInfo>>;
+    type Output = Result<runtime::Page<models::ShortnameUser>, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ShortnameUser>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -314,14 +314,14 @@ impl OpenportalUserinfoRetrieveBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::UserInfo> {
+    pub fn send(self) -> runtime::ResponseFuture<models::ShortnameUser> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for OpenportalUserinfoRetrieveBuilder {
-    type Output = Result<models::UserInfo, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::UserInfo>;
+    type Output = Result<models::ShortnameUser, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::ShortnameUser>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -362,14 +362,14 @@ impl OpenportalUserinfoCreateBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::UserInfo> {
+    pub fn send(self) -> runtime::ResponseFuture<models::ShortnameUser> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for OpenportalUserinfoCreateBuilder {
-    type Output = Result<models::UserInfo, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::UserInfo>;
+    type Output = Result<models::ShortnameUser, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::ShortnameUser>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -414,14 +414,14 @@ impl OpenportalUserinfoUpdateBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::UserInfo> {
+    pub fn send(self) -> runtime::ResponseFuture<models::ShortnameUser> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for OpenportalUserinfoUpdateBuilder {
-    type Output = Result<models::UserInfo, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::UserInfo>;
+    type Output = Result<models::ShortnameUser, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::ShortnameUser>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -477,14 +477,14 @@ impl OpenportalUserinfoPartialUpdateBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::UserInfo> {
+    pub fn send(self) -> runtime::ResponseFuture<models::ShortnameUser> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for OpenportalUserinfoPartialUpdateBuilder {
-    type Output = Result<models::UserInfo, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::UserInfo>;
+    type Output = Result<models::ShortnameUser, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::ShortnameUser>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -579,14 +579,14 @@ impl OpenportalUserinfoMeRetrieveBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::UserInfo> {
+    pub fn send(self) -> runtime::ResponseFuture<models::ShortnameUser> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for OpenportalUserinfoMeRetrieveBuilder {
-    type Output = Result<models::UserInfo, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::UserInfo>;
+    type Output = Result<models::ShortnameUser, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::ShortnameUser>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -634,14 +634,14 @@ impl OpenportalUserinfoSetShortnameUpdateBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::UserInfo> {
+    pub fn send(self) -> runtime::ResponseFuture<models::ShortnameUser> {
         let req = self.request(reqwest::Method::PUT);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for OpenportalUserinfoSetShortnameUpdateBuilder {
-    type Output = Result<models::UserInfo, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::UserInfo>;
+    type Output = Result<models::ShortnameUser, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::ShortnameUser>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -660,7 +660,7 @@ impl<'a> OpenportalUserinfoMock<'a> {
     #[inline]
     pub fn list(
         &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::UserInfo>> {
+    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::ShortnameUser>> {
         runtime::mock_ops::MockOperation::new(
             self.server,
             reqwest::Method::GET,
@@ -674,7 +674,7 @@ impl<'a> OpenportalUserinfoMock<'a> {
     pub fn retrieve(
         &self,
         user: &i64,
-    ) -> runtime::mock_ops::MockOperation<'a, models::UserInfo> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::ShortnameUser> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
@@ -686,7 +686,7 @@ impl<'a> OpenportalUserinfoMock<'a> {
     }
     /// Expects `POST /api/openportal-userinfo/` (operation `openportal_userinfo_create`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
     #[inline]
-    pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::UserInfo> {
+    pub fn create(&self) -> runtime::mock_ops::MockOperation<'a, models::ShortnameUser> {
         runtime::mock_ops::MockOperation::new(
             self.server,
             reqwest::Method::POST,
@@ -700,7 +700,7 @@ impl<'a> OpenportalUserinfoMock<'a> {
     pub fn update(
         &self,
         user: &i64,
-    ) -> runtime::mock_ops::MockOperation<'a, models::UserInfo> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::ShortnameUser> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::PUT,
@@ -715,7 +715,7 @@ impl<'a> OpenportalUserinfoMock<'a> {
     pub fn partial_update(
         &self,
         user: &i64,
-    ) -> runtime::mock_ops::MockOperation<'a, models::UserInfo> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::ShortnameUser> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::PATCH,
@@ -742,7 +742,9 @@ impl<'a> OpenportalUserinfoMock<'a> {
     }
     /// Expects `GET /api/openportal-userinfo/me/` (operation `openportal_userinfo_me_retrieve`); answer it with `returns`, `fails`, ... The arguments it takes must match; add other matchers with `matching`.
     #[inline]
-    pub fn me_retrieve(&self) -> runtime::mock_ops::MockOperation<'a, models::UserInfo> {
+    pub fn me_retrieve(
+        &self,
+    ) -> runtime::mock_ops::MockOperation<'a, models::ShortnameUser> {
         runtime::mock_ops::MockOperation::new(
             self.server,
             reqwest::Method::GET,
@@ -756,7 +758,7 @@ impl<'a> OpenportalUserinfoMock<'a> {
     pub fn set_shortname_update(
         &self,
         user: &i64,
-    ) -> runtime::mock_ops::MockOperation<'a, models::UserInfo> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::ShortnameUser> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::PUT,

@@ -1547,7 +1547,9 @@ impl OpenstackInstancesFloatingIpsListBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> runtime::ResponseFuture<runtime::Page<models::OpenStackInstanceFloatingIp>> {
+    ) -> runtime::ResponseFuture<
+        runtime::Page<models::OpenStackBackupInstanceFloatingIp>,
+    > {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::page(page, page_size))
@@ -1556,7 +1558,9 @@ impl OpenstackInstancesFloatingIpsListBuilder {
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
     #[inline]
-    pub fn stream(self) -> runtime::ItemStream<models::OpenStackInstanceFloatingIp> {
+    pub fn stream(
+        self,
+    ) -> runtime::ItemStream<models::OpenStackBackupInstanceFloatingIp> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
         runtime::stream_items(
@@ -1582,11 +1586,11 @@ impl OpenstackInstancesFloatingIpsListBuilder {
 }
 impl std::future::IntoFuture for OpenstackInstancesFloatingIpsListBuilder {
     type Output = Result<
-        runtime::Page<models::OpenStackInstanceFloatingIp>,
+        runtime::Page<models::OpenStackBackupInstanceFloatingIp>,
         runtime::Error,
     >;
     type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::OpenStackInstanceFloatingIp>,
+        runtime::Page<models::OpenStackBackupInstanceFloatingIp>,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
@@ -1657,7 +1661,7 @@ impl OpenstackInstancesPortsListBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> runtime::ResponseFuture<runtime::Page<models::OpenStackInstancePort>> {
+    ) -> runtime::ResponseFuture<runtime::Page<models::OpenStackBackupInstancePort>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::page(page, page_size))
@@ -1666,7 +1670,7 @@ impl OpenstackInstancesPortsListBuilder {
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
     #[inline]
-    pub fn stream(self) -> runtime::ItemStream<models::OpenStackInstancePort> {
+    pub fn stream(self) -> runtime::ItemStream<models::OpenStackBackupInstancePort> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
         runtime::stream_items(
@@ -1691,9 +1695,12 @@ impl OpenstackInstancesPortsListBuilder {
     }
 }
 impl std::future::IntoFuture for OpenstackInstancesPortsListBuilder {
-    type Output = Result<runtime::Page<models::OpenStackInstancePort>, runtime::Error>;
+    type Output = Result<
+        runtime::Page<models::OpenStackBackupInstancePort>,
+        runtime::Error,
+    >;
     type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::OpenStackInstancePort>,
+        runtime::Page<models::OpenStackBackupInstancePort>,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
@@ -2631,7 +2638,7 @@ impl<'a> OpenstackInstancesMock<'a> {
         uuid: &Uuid,
     ) -> runtime::mock_ops::MockOperation<
         'a,
-        runtime::Page<models::OpenStackInstanceFloatingIp>,
+        runtime::Page<models::OpenStackBackupInstanceFloatingIp>,
     > {
         runtime::mock_ops::MockOperation::new(
                 self.server,
@@ -2649,7 +2656,7 @@ impl<'a> OpenstackInstancesMock<'a> {
         uuid: &Uuid,
     ) -> runtime::mock_ops::MockOperation<
         'a,
-        runtime::Page<models::OpenStackInstancePort>,
+        runtime::Page<models::OpenStackBackupInstancePort>,
     > {
         runtime::mock_ops::MockOperation::new(
                 self.server,

@@ -1091,14 +1091,14 @@ impl OpenstackNetworksRbacPolicyCreateBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::DeprecatedNetworkRbacPolicy> {
+    pub fn send(self) -> runtime::ResponseFuture<models::OpenStackNetworkRbacPolicy> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for OpenstackNetworksRbacPolicyCreateBuilder {
-    type Output = Result<models::DeprecatedNetworkRbacPolicy, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::DeprecatedNetworkRbacPolicy>;
+    type Output = Result<models::OpenStackNetworkRbacPolicy, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::OpenStackNetworkRbacPolicy>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -1462,7 +1462,7 @@ impl<'a> OpenstackNetworksMock<'a> {
     pub fn rbac_policy_create(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::DeprecatedNetworkRbacPolicy> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::OpenStackNetworkRbacPolicy> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,

@@ -1030,7 +1030,7 @@ impl OpenstackSnapshotsRestorationsListBuilder {
     pub fn send(
         self,
     ) -> runtime::ResponseFuture<
-        runtime::Page<models::OpenstackSnapshotsRestorationsListResponse>,
+        runtime::Page<models::OpenstackSnapshotsOpenStackSnapshotRestoration>,
     > {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
@@ -1042,7 +1042,7 @@ impl OpenstackSnapshotsRestorationsListBuilder {
     #[inline]
     pub fn stream(
         self,
-    ) -> runtime::ItemStream<models::OpenstackSnapshotsRestorationsListResponse> {
+    ) -> runtime::ItemStream<models::OpenstackSnapshotsOpenStackSnapshotRestoration> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
         runtime::stream_items(
@@ -1068,11 +1068,11 @@ impl OpenstackSnapshotsRestorationsListBuilder {
 }
 impl std::future::IntoFuture for OpenstackSnapshotsRestorationsListBuilder {
     type Output = Result<
-        runtime::Page<models::OpenstackSnapshotsRestorationsListResponse>,
+        runtime::Page<models::OpenstackSnapshotsOpenStackSnapshotRestoration>,
         runtime::Error,
     >;
     type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::OpenstackSnapshotsRestorationsListResponse>,
+        runtime::Page<models::OpenstackSnapshotsOpenStackSnapshotRestoration>,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
@@ -1369,7 +1369,7 @@ impl<'a> OpenstackSnapshotsMock<'a> {
         uuid: &Uuid,
     ) -> runtime::mock_ops::MockOperation<
         'a,
-        runtime::Page<models::OpenstackSnapshotsRestorationsListResponse>,
+        runtime::Page<models::OpenstackSnapshotsOpenStackSnapshotRestoration>,
     > {
         runtime::mock_ops::MockOperation::new(
                 self.server,

@@ -2129,16 +2129,14 @@ impl ProjectsChecklistRetrieveBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::ProjectsChecklistRetrieveResponse> {
+    pub fn send(self) -> runtime::ResponseFuture<models::ProjectsChecklist> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for ProjectsChecklistRetrieveBuilder {
-    type Output = Result<models::ProjectsChecklistRetrieveResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProjectsChecklistRetrieveResponse>;
+    type Output = Result<models::ProjectsChecklist, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::ProjectsChecklist>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -2183,21 +2181,14 @@ impl ProjectsChecklistTemplateRetrieveBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::ProjectsChecklistTemplateRetrieveResponse> {
+    pub fn send(self) -> runtime::ResponseFuture<models::ChecklistTemplate> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for ProjectsChecklistTemplateRetrieveBuilder {
-    type Output = Result<
-        models::ProjectsChecklistTemplateRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::ProjectsChecklistTemplateRetrieveResponse,
-    >;
+    type Output = Result<models::ChecklistTemplate, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::ChecklistTemplate>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -2243,14 +2234,14 @@ impl ProjectsCompletionStatusRetrieveBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CompletionStatus> {
+    pub fn send(self) -> runtime::ResponseFuture<models::DetailCompletionCompletion> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for ProjectsCompletionStatusRetrieveBuilder {
-    type Output = Result<models::CompletionStatus, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CompletionStatus>;
+    type Output = Result<models::DetailCompletionCompletion, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::DetailCompletionCompletion>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -2600,10 +2591,7 @@ impl<'a> ProjectsMock<'a> {
     pub fn checklist_retrieve(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::ProjectsChecklistRetrieveResponse,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, models::ProjectsChecklist> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
@@ -2618,10 +2606,7 @@ impl<'a> ProjectsMock<'a> {
     pub fn checklist_template_retrieve(
         &self,
         parent_uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::ProjectsChecklistTemplateRetrieveResponse,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, models::ChecklistTemplate> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
@@ -2636,7 +2621,7 @@ impl<'a> ProjectsMock<'a> {
     pub fn completion_status_retrieve(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CompletionStatus> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::DetailCompletionCompletion> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,

@@ -1519,21 +1519,14 @@ impl ProposalProposalsChecklistRetrieveBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::ProposalProposalsChecklistRetrieveResponse> {
+    pub fn send(self) -> runtime::ResponseFuture<models::ProposalProposalsChecklist> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for ProposalProposalsChecklistRetrieveBuilder {
-    type Output = Result<
-        models::ProposalProposalsChecklistRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::ProposalProposalsChecklistRetrieveResponse,
-    >;
+    type Output = Result<models::ProposalProposalsChecklist, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::ProposalProposalsChecklist>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -1631,23 +1624,14 @@ impl ProposalProposalsChecklistTemplateRetrieveBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        models::ProposalProposalsChecklistTemplateRetrieveResponse,
-    > {
+    pub fn send(self) -> runtime::ResponseFuture<models::ChecklistTemplate> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for ProposalProposalsChecklistTemplateRetrieveBuilder {
-    type Output = Result<
-        models::ProposalProposalsChecklistTemplateRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::ProposalProposalsChecklistTemplateRetrieveResponse,
-    >;
+    type Output = Result<models::ChecklistTemplate, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::ChecklistTemplate>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -1746,14 +1730,18 @@ impl ProposalProposalsCompletionStatusRetrieveBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::CompletionStatus> {
+    pub fn send(
+        self,
+    ) -> runtime::ResponseFuture<models::ProposalProposalsChecklistCompletion> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for ProposalProposalsCompletionStatusRetrieveBuilder {
-    type Output = Result<models::CompletionStatus, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::CompletionStatus>;
+    type Output = Result<models::ProposalProposalsChecklistCompletion, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<
+        models::ProposalProposalsChecklistCompletion,
+    >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -3049,10 +3037,7 @@ impl<'a> ProposalProposalsMock<'a> {
     pub fn checklist_retrieve(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::ProposalProposalsChecklistRetrieveResponse,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, models::ProposalProposalsChecklist> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
@@ -3082,10 +3067,7 @@ impl<'a> ProposalProposalsMock<'a> {
     pub fn checklist_template_retrieve(
         &self,
         parent_uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::ProposalProposalsChecklistTemplateRetrieveResponse,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, models::ChecklistTemplate> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
@@ -3115,7 +3097,10 @@ impl<'a> ProposalProposalsMock<'a> {
     pub fn completion_status_retrieve(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::CompletionStatus> {
+    ) -> runtime::mock_ops::MockOperation<
+        'a,
+        models::ProposalProposalsChecklistCompletion,
+    > {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,

@@ -2794,14 +2794,14 @@ impl ProposalProtectedCallsCoiConfigurationRetrieveBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProposalProtectedCall> {
+    pub fn send(self) -> runtime::ResponseFuture<models::CallCoiConfiguration> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for ProposalProtectedCallsCoiConfigurationRetrieveBuilder {
-    type Output = Result<models::ProposalProtectedCall, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProposalProtectedCall>;
+    type Output = Result<models::CallCoiConfiguration, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::CallCoiConfiguration>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -3186,24 +3186,15 @@ impl ProposalProtectedCallsMatchingConfigurationRetrieveBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<
-        models::ProposalProtectedCallsMatchingConfigurationRetrieveResponse,
-    > {
+    pub fn send(self) -> runtime::ResponseFuture<models::MatchingConfiguration> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture
 for ProposalProtectedCallsMatchingConfigurationRetrieveBuilder {
-    type Output = Result<
-        models::ProposalProtectedCallsMatchingConfigurationRetrieveResponse,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        models::ProposalProtectedCallsMatchingConfigurationRetrieveResponse,
-    >;
+    type Output = Result<models::MatchingConfiguration, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::MatchingConfiguration>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -4046,9 +4037,7 @@ impl ProposalProtectedCallsReviewerPoolListBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> runtime::ResponseFuture<
-        runtime::Page<models::ProposalProtectedCallsReviewerPoolListResponse>,
-    > {
+    ) -> runtime::ResponseFuture<runtime::Page<models::ReviewerInvitation>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::page(page, page_size))
@@ -4057,9 +4046,7 @@ impl ProposalProtectedCallsReviewerPoolListBuilder {
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
     #[inline]
-    pub fn stream(
-        self,
-    ) -> runtime::ItemStream<models::ProposalProtectedCallsReviewerPoolListResponse> {
+    pub fn stream(self) -> runtime::ItemStream<models::ReviewerInvitation> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
         runtime::stream_items(
@@ -4084,13 +4071,8 @@ impl ProposalProtectedCallsReviewerPoolListBuilder {
     }
 }
 impl std::future::IntoFuture for ProposalProtectedCallsReviewerPoolListBuilder {
-    type Output = Result<
-        runtime::Page<models::ProposalProtectedCallsReviewerPoolListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::ProposalProtectedCallsReviewerPoolListResponse>,
-    >;
+    type Output = Result<runtime::Page<models::ReviewerInvitation>, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ReviewerInvitation>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -5196,14 +5178,14 @@ impl ProposalProtectedCallsInviteByEmailBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::EmailInvitation> {
+    pub fn send(self) -> runtime::ResponseFuture<models::ReviewerInvitation> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for ProposalProtectedCallsInviteByEmailBuilder {
-    type Output = Result<models::EmailInvitation, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::EmailInvitation>;
+    type Output = Result<models::ReviewerInvitation, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::ReviewerInvitation>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -6296,15 +6278,15 @@ impl ProposalProtectedCallsCoiConfigurationPartialUpdateBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::ProposalProtectedCall> {
+    pub fn send(self) -> runtime::ResponseFuture<models::CallCoiConfiguration> {
         let req = self.request(reqwest::Method::PATCH);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture
 for ProposalProtectedCallsCoiConfigurationPartialUpdateBuilder {
-    type Output = Result<models::ProposalProtectedCall, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::ProposalProtectedCall>;
+    type Output = Result<models::CallCoiConfiguration, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::CallCoiConfiguration>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -7067,7 +7049,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
     pub fn coi_configuration_retrieve(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProposalProtectedCall> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::CallCoiConfiguration> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
@@ -7136,10 +7118,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
     pub fn matching_configuration_retrieve(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::ProposalProtectedCallsMatchingConfigurationRetrieveResponse,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, models::MatchingConfiguration> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
@@ -7263,7 +7242,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
         uuid: &Uuid,
     ) -> runtime::mock_ops::MockOperation<
         'a,
-        runtime::Page<models::ProposalProtectedCallsReviewerPoolListResponse>,
+        runtime::Page<models::ReviewerInvitation>,
     > {
         runtime::mock_ops::MockOperation::new(
                 self.server,
@@ -7499,7 +7478,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
     pub fn invite_by_email(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::EmailInvitation> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::ReviewerInvitation> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,
@@ -7737,7 +7716,7 @@ impl<'a> ProposalProtectedCallsMock<'a> {
     pub fn coi_configuration_partial_update(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::ProposalProtectedCall> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::CallCoiConfiguration> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::PATCH,

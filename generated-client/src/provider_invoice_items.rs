@@ -182,9 +182,7 @@ impl ProviderInvoiceItemsListBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> runtime::ResponseFuture<
-        runtime::Page<models::ProviderInvoiceItemsListResponse>,
-    > {
+    ) -> runtime::ResponseFuture<runtime::Page<models::ProviderInvoiceItemsInvoice>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::page(page, page_size))
@@ -193,9 +191,7 @@ impl ProviderInvoiceItemsListBuilder {
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
     #[inline]
-    pub fn stream(
-        self,
-    ) -> runtime::ItemStream<models::ProviderInvoiceItemsListResponse> {
+    pub fn stream(self) -> runtime::ItemStream<models::ProviderInvoiceItemsInvoice> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
         runtime::stream_items(
@@ -221,11 +217,11 @@ impl ProviderInvoiceItemsListBuilder {
 }
 impl std::future::IntoFuture for ProviderInvoiceItemsListBuilder {
     type Output = Result<
-        runtime::Page<models::ProviderInvoiceItemsListResponse>,
+        runtime::Page<models::ProviderInvoiceItemsInvoice>,
         runtime::Error,
     >;
     type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::ProviderInvoiceItemsListResponse>,
+        runtime::Page<models::ProviderInvoiceItemsInvoice>,
     >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
@@ -272,18 +268,14 @@ impl ProviderInvoiceItemsRetrieveBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::ProviderInvoiceItemsRetrieveResponse> {
+    pub fn send(self) -> runtime::ResponseFuture<models::ProviderInvoiceItemsInvoice> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for ProviderInvoiceItemsRetrieveBuilder {
-    type Output = Result<models::ProviderInvoiceItemsRetrieveResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        models::ProviderInvoiceItemsRetrieveResponse,
-    >;
+    type Output = Result<models::ProviderInvoiceItemsInvoice, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::ProviderInvoiceItemsInvoice>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -304,7 +296,7 @@ impl<'a> ProviderInvoiceItemsMock<'a> {
         &self,
     ) -> runtime::mock_ops::MockOperation<
         'a,
-        runtime::Page<models::ProviderInvoiceItemsListResponse>,
+        runtime::Page<models::ProviderInvoiceItemsInvoice>,
     > {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -319,10 +311,7 @@ impl<'a> ProviderInvoiceItemsMock<'a> {
     pub fn retrieve(
         &self,
         id: &i64,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::ProviderInvoiceItemsRetrieveResponse,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, models::ProviderInvoiceItemsInvoice> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,

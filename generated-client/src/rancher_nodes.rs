@@ -305,9 +305,7 @@ impl RancherNodesListBuilder {
     }
     /// Sends the request: one page of the list.
     #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<runtime::Page<models::RancherNodesListResponse>> {
+    pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::RancherNode>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::page(page, page_size))
@@ -316,7 +314,7 @@ impl RancherNodesListBuilder {
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
     #[inline]
-    pub fn stream(self) -> runtime::ItemStream<models::RancherNodesListResponse> {
+    pub fn stream(self) -> runtime::ItemStream<models::RancherNode> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
         runtime::stream_items(
@@ -341,13 +339,8 @@ impl RancherNodesListBuilder {
     }
 }
 impl std::future::IntoFuture for RancherNodesListBuilder {
-    type Output = Result<
-        runtime::Page<models::RancherNodesListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::RancherNodesListResponse>,
-    >;
+    type Output = Result<runtime::Page<models::RancherNode>, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::RancherNode>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -389,14 +382,14 @@ impl RancherNodesRetrieveBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::RancherNodesRetrieveResponse> {
+    pub fn send(self) -> runtime::ResponseFuture<models::RancherNode> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for RancherNodesRetrieveBuilder {
-    type Output = Result<models::RancherNodesRetrieveResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::RancherNodesRetrieveResponse>;
+    type Output = Result<models::RancherNode, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::RancherNode>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -945,10 +938,7 @@ impl<'a> RancherNodesMock<'a> {
     #[inline]
     pub fn list(
         &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::RancherNodesListResponse>,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::RancherNode>> {
         runtime::mock_ops::MockOperation::new(
             self.server,
             reqwest::Method::GET,
@@ -962,7 +952,7 @@ impl<'a> RancherNodesMock<'a> {
     pub fn retrieve(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::RancherNodesRetrieveResponse> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::RancherNode> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,

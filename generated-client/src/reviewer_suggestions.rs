@@ -230,9 +230,7 @@ impl ReviewerSuggestionsListBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> runtime::ResponseFuture<
-        runtime::Page<models::ReviewerSuggestionsListResponse>,
-    > {
+    ) -> runtime::ResponseFuture<runtime::Page<models::ReviewerSuggestion>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::page(page, page_size))
@@ -241,7 +239,7 @@ impl ReviewerSuggestionsListBuilder {
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
     #[inline]
-    pub fn stream(self) -> runtime::ItemStream<models::ReviewerSuggestionsListResponse> {
+    pub fn stream(self) -> runtime::ItemStream<models::ReviewerSuggestion> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
         runtime::stream_items(
@@ -266,13 +264,8 @@ impl ReviewerSuggestionsListBuilder {
     }
 }
 impl std::future::IntoFuture for ReviewerSuggestionsListBuilder {
-    type Output = Result<
-        runtime::Page<models::ReviewerSuggestionsListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::ReviewerSuggestionsListResponse>,
-    >;
+    type Output = Result<runtime::Page<models::ReviewerSuggestion>, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::ReviewerSuggestion>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -318,18 +311,14 @@ impl ReviewerSuggestionsRetrieveBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::ReviewerSuggestionsRetrieveResponse> {
+    pub fn send(self) -> runtime::ResponseFuture<models::ReviewerSuggestion> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for ReviewerSuggestionsRetrieveBuilder {
-    type Output = Result<models::ReviewerSuggestionsRetrieveResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<
-        models::ReviewerSuggestionsRetrieveResponse,
-    >;
+    type Output = Result<models::ReviewerSuggestion, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::ReviewerSuggestion>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -501,14 +490,14 @@ impl ReviewerSuggestionsRejectBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::SuggestionReject> {
+    pub fn send(self) -> runtime::ResponseFuture<models::ReviewerSuggestion> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for ReviewerSuggestionsRejectBuilder {
-    type Output = Result<models::SuggestionReject, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::SuggestionReject>;
+    type Output = Result<models::ReviewerSuggestion, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::ReviewerSuggestion>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -529,7 +518,7 @@ impl<'a> ReviewerSuggestionsMock<'a> {
         &self,
     ) -> runtime::mock_ops::MockOperation<
         'a,
-        runtime::Page<models::ReviewerSuggestionsListResponse>,
+        runtime::Page<models::ReviewerSuggestion>,
     > {
         runtime::mock_ops::MockOperation::new(
             self.server,
@@ -544,10 +533,7 @@ impl<'a> ReviewerSuggestionsMock<'a> {
     pub fn retrieve(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        models::ReviewerSuggestionsRetrieveResponse,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, models::ReviewerSuggestion> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
@@ -592,7 +578,7 @@ impl<'a> ReviewerSuggestionsMock<'a> {
     pub fn reject(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::SuggestionReject> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::ReviewerSuggestion> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,

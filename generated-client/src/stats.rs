@@ -182,14 +182,14 @@ impl StatsCeleryRetrieveBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::StatsCeleryRetrieveResponse> {
+    pub fn send(self) -> runtime::ResponseFuture<models::CeleryStat> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for StatsCeleryRetrieveBuilder {
-    type Output = Result<models::StatsCeleryRetrieveResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::StatsCeleryRetrieveResponse>;
+    type Output = Result<models::CeleryStat, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::CeleryStat>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -228,14 +228,14 @@ impl StatsDatabaseRetrieveBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::StatsDatabaseRetrieveResponse> {
+    pub fn send(self) -> runtime::ResponseFuture<models::DatabaseStat> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for StatsDatabaseRetrieveBuilder {
-    type Output = Result<models::StatsDatabaseRetrieveResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::StatsDatabaseRetrieveResponse>;
+    type Output = Result<models::DatabaseStat, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::DatabaseStat>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -393,7 +393,7 @@ impl<'a> StatsMock<'a> {
     #[inline]
     pub fn celery_retrieve(
         &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::StatsCeleryRetrieveResponse> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::CeleryStat> {
         runtime::mock_ops::MockOperation::new(
             self.server,
             reqwest::Method::GET,
@@ -406,7 +406,7 @@ impl<'a> StatsMock<'a> {
     #[inline]
     pub fn database_retrieve(
         &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::StatsDatabaseRetrieveResponse> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::DatabaseStat> {
         runtime::mock_ops::MockOperation::new(
             self.server,
             reqwest::Method::GET,

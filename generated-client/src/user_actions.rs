@@ -436,14 +436,14 @@ impl UserActionsUpdateActionsBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::UpdateActions> {
+    pub fn send(self) -> runtime::ResponseFuture<models::UserActionsUserAction> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for UserActionsUpdateActionsBuilder {
-    type Output = Result<models::UpdateActions, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::UpdateActions>;
+    type Output = Result<models::UserActionsUserAction, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::UserActionsUserAction>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -761,7 +761,7 @@ impl<'a> UserActionsMock<'a> {
     #[inline]
     pub fn update_actions(
         &self,
-    ) -> runtime::mock_ops::MockOperation<'a, models::UpdateActions> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::UserActionsUserAction> {
         runtime::mock_ops::MockOperation::new(
             self.server,
             reqwest::Method::POST,

@@ -353,7 +353,9 @@ impl UserPermissionsListBuilder {
     }
     /// Sends the request: one page of the list.
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::UserPermission>> {
+    pub fn send(
+        self,
+    ) -> runtime::ResponseFuture<runtime::Page<models::UserPermissionsUser>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::page(page, page_size))
@@ -362,7 +364,7 @@ impl UserPermissionsListBuilder {
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
     #[inline]
-    pub fn stream(self) -> runtime::ItemStream<models::UserPermission> {
+    pub fn stream(self) -> runtime::ItemStream<models::UserPermissionsUser> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
         runtime::stream_items(
@@ -387,8 +389,10 @@ impl UserPermissionsListBuilder {
     }
 }
 impl std::future::IntoFuture for UserPermissionsListBuilder {
-    type Output = Result<runtime::Page<models::UserPermission>, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::UserPermission>>;
+    type Output = Result<runtime::Page<models::UserPermissionsUser>, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<
+        runtime::Page<models::UserPermissionsUser>,
+    >;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -431,14 +435,14 @@ impl UserPermissionsRetrieveBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::UserPermission> {
+    pub fn send(self) -> runtime::ResponseFuture<models::UserPermissionsUser> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for UserPermissionsRetrieveBuilder {
-    type Output = Result<models::UserPermission, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::UserPermission>;
+    type Output = Result<models::UserPermissionsUser, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::UserPermissionsUser>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -583,7 +587,10 @@ impl<'a> UserPermissionsMock<'a> {
     #[inline]
     pub fn list(
         &self,
-    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::UserPermission>> {
+    ) -> runtime::mock_ops::MockOperation<
+        'a,
+        runtime::Page<models::UserPermissionsUser>,
+    > {
         runtime::mock_ops::MockOperation::new(
             self.server,
             reqwest::Method::GET,
@@ -597,7 +604,7 @@ impl<'a> UserPermissionsMock<'a> {
     pub fn retrieve(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::UserPermission> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::UserPermissionsUser> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,

@@ -1308,14 +1308,14 @@ impl UsersUpdateActionsBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::UpdateActions> {
+    pub fn send(self) -> runtime::ResponseFuture<models::UsersUserAction> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for UsersUpdateActionsBuilder {
-    type Output = Result<models::UpdateActions, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::UpdateActions>;
+    type Output = Result<models::UsersUserAction, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::UsersUserAction>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -1960,16 +1960,14 @@ impl UsersHistoryAtRetrieveBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<models::UsersHistoryAtRetrieveResponse> {
+    pub fn send(self) -> runtime::ResponseFuture<models::History> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for UsersHistoryAtRetrieveBuilder {
-    type Output = Result<models::UsersHistoryAtRetrieveResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::UsersHistoryAtRetrieveResponse>;
+    type Output = Result<models::History, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::History>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -2293,9 +2291,7 @@ impl UsersHistoryListBuilder {
     }
     /// Sends the request: one page of the list.
     #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::ResponseFuture<runtime::Page<models::UsersHistoryListResponse>> {
+    pub fn send(self) -> runtime::ResponseFuture<runtime::Page<models::History>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::page(page, page_size))
@@ -2304,7 +2300,7 @@ impl UsersHistoryListBuilder {
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
     #[inline]
-    pub fn stream(self) -> runtime::ItemStream<models::UsersHistoryListResponse> {
+    pub fn stream(self) -> runtime::ItemStream<models::History> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
         runtime::stream_items(
@@ -2329,13 +2325,8 @@ impl UsersHistoryListBuilder {
     }
 }
 impl std::future::IntoFuture for UsersHistoryListBuilder {
-    type Output = Result<
-        runtime::Page<models::UsersHistoryListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::UsersHistoryListResponse>,
-    >;
+    type Output = Result<runtime::Page<models::History>, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::History>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -2553,14 +2544,14 @@ impl UsersTokenRetrieveBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::UsersTokenRetrieveResponse> {
+    pub fn send(self) -> runtime::ResponseFuture<models::UsersUser> {
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for UsersTokenRetrieveBuilder {
-    type Output = Result<models::UsersTokenRetrieveResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::UsersTokenRetrieveResponse>;
+    type Output = Result<models::UsersUser, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::UsersUser>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -3566,9 +3557,7 @@ impl UsersUserRegistrationTrendListBuilder {
     #[inline]
     pub fn send(
         self,
-    ) -> runtime::ResponseFuture<
-        runtime::Page<models::UsersUserRegistrationTrendListResponse>,
-    > {
+    ) -> runtime::ResponseFuture<runtime::Page<models::UsersMonthCount>> {
         let (page, page_size) = runtime::paging(&self.client, self.page, self.page_size);
         let req = self.request(reqwest::Method::GET);
         runtime::send(self.client, req, runtime::decode::page(page, page_size))
@@ -3577,9 +3566,7 @@ impl UsersUserRegistrationTrendListBuilder {
     /// default size), starting at page 1. At most one page is held in memory; the stream
     /// ends after the last page or with the first error.
     #[inline]
-    pub fn stream(
-        self,
-    ) -> runtime::ItemStream<models::UsersUserRegistrationTrendListResponse> {
+    pub fn stream(self) -> runtime::ItemStream<models::UsersMonthCount> {
         let (_, page_size) = runtime::paging(&self.client, None, self.page_size);
         let client = self.client.clone();
         runtime::stream_items(
@@ -3604,13 +3591,8 @@ impl UsersUserRegistrationTrendListBuilder {
     }
 }
 impl std::future::IntoFuture for UsersUserRegistrationTrendListBuilder {
-    type Output = Result<
-        runtime::Page<models::UsersUserRegistrationTrendListResponse>,
-        runtime::Error,
-    >;
-    type IntoFuture = runtime::ResponseFuture<
-        runtime::Page<models::UsersUserRegistrationTrendListResponse>,
-    >;
+    type Output = Result<runtime::Page<models::UsersMonthCount>, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<runtime::Page<models::UsersMonthCount>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -3858,14 +3840,14 @@ impl UsersRefreshTokenBuilder {
     }
     /// Sends the request (what `.await` does).
     #[inline]
-    pub fn send(self) -> runtime::ResponseFuture<models::UsersRefreshTokenResponse> {
+    pub fn send(self) -> runtime::ResponseFuture<models::UsersUser> {
         let req = self.request(reqwest::Method::POST);
         runtime::send(self.client, req, runtime::decode::json)
     }
 }
 impl std::future::IntoFuture for UsersRefreshTokenBuilder {
-    type Output = Result<models::UsersRefreshTokenResponse, runtime::Error>;
-    type IntoFuture = runtime::ResponseFuture<models::UsersRefreshTokenResponse>;
+    type Output = Result<models::UsersUser, runtime::Error>;
+    type IntoFuture = runtime::ResponseFuture<models::UsersUser>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
@@ -4103,7 +4085,7 @@ impl<'a> UsersMock<'a> {
     pub fn update_actions(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::UpdateActions> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::UsersUserAction> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,
@@ -4197,7 +4179,7 @@ impl<'a> UsersMock<'a> {
         &self,
         uuid: &Uuid,
         timestamp: &str,
-    ) -> runtime::mock_ops::MockOperation<'a, models::UsersHistoryAtRetrieveResponse> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::History> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
@@ -4213,10 +4195,7 @@ impl<'a> UsersMock<'a> {
     pub fn history_list(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::UsersHistoryListResponse>,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::History>> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
@@ -4276,7 +4255,7 @@ impl<'a> UsersMock<'a> {
     pub fn token_retrieve(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::UsersTokenRetrieveResponse> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::UsersUser> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::GET,
@@ -4322,10 +4301,7 @@ impl<'a> UsersMock<'a> {
     #[inline]
     pub fn user_registration_trend_list(
         &self,
-    ) -> runtime::mock_ops::MockOperation<
-        'a,
-        runtime::Page<models::UsersUserRegistrationTrendListResponse>,
-    > {
+    ) -> runtime::mock_ops::MockOperation<'a, runtime::Page<models::UsersMonthCount>> {
         runtime::mock_ops::MockOperation::new(
             self.server,
             reqwest::Method::GET,
@@ -4397,7 +4373,7 @@ impl<'a> UsersMock<'a> {
     pub fn refresh_token(
         &self,
         uuid: &Uuid,
-    ) -> runtime::mock_ops::MockOperation<'a, models::UsersRefreshTokenResponse> {
+    ) -> runtime::mock_ops::MockOperation<'a, models::UsersUser> {
         runtime::mock_ops::MockOperation::new(
                 self.server,
                 reqwest::Method::POST,

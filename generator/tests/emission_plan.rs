@@ -279,7 +279,7 @@ fn names_are_unique(label: &str, plan: &Plan) {
 
 /// The names made up from operation `op` (its id) or from the request model of an action:
 /// the names that belong to that operation alone.
-fn own_names(op: &waldur_codegen::ir::Operation) -> BTreeSet<String> {
+fn own_names(api: &Api, op: &waldur_codegen::ir::Operation) -> BTreeSet<String> {
     let camel: String = op
         .operation_id
         .split(|c: char| !c.is_ascii_alphanumeric())
@@ -302,7 +302,7 @@ fn own_names(op: &waldur_codegen::ir::Operation) -> BTreeSet<String> {
         })
         .collect();
     out.insert(format!("{camel}Request"));
-    if is_action(&op.path)
+    if is_action(api, op)
         && let Some(model) = op.body.as_ref().and_then(|b| b.model_name.as_deref())
     {
         let stem = model.strip_prefix("Patched").unwrap_or(model);
@@ -313,13 +313,47 @@ fn own_names(op: &waldur_codegen::ir::Operation) -> BTreeSet<String> {
     out
 }
 
-/// A literal segment after a path parameter: `/api/x/{uuid}/pull/`.
-fn is_action(path: &str) -> bool {
+/// Whether the request model of `op` names what an action does rather than a resource: a
+/// literal segment after a path parameter (`/api/x/{uuid}/pull/`), but not a `PUT` or `PATCH`
+/// (an update of what the path names), not a path with items (`/api/x/{uuid}/pull/{id}/`), and
+/// not a model named like a collection of the API (`VmwareDiskRequest` beside
+/// `/api/vmware-disks/`).
+fn is_action(api: &Api, op: &waldur_codegen::ir::Operation) -> bool {
+    use waldur_codegen::ir::Method;
+    let path = op.path.as_str();
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    segments
+    let after_param = segments
         .iter()
         .rposition(|s| s.starts_with('{'))
-        .is_some_and(|p| p + 1 < segments.len())
+        .is_some_and(|p| p + 1 < segments.len());
+    let has_items = api.operations.iter().any(|o| {
+        o.path
+            .strip_prefix(path)
+            .is_some_and(|rest| rest.starts_with('{'))
+    });
+    let collection = op
+        .body
+        .as_ref()
+        .and_then(|b| b.model_name.as_deref())
+        .map(|m| m.strip_prefix("Patched").unwrap_or(m))
+        .and_then(|m| m.strip_suffix("Request"))
+        .is_some_and(|stem| {
+            api.operations.iter().any(|o| {
+                let rest = o.path.trim_start_matches('/');
+                let rest = rest.strip_prefix("api/").unwrap_or(rest);
+                rest.split('/')
+                    .find(|s| !s.is_empty() && !s.starts_with('{'))
+                    .is_some_and(|c| {
+                        let c = c.replace(['-', '_'], "").to_ascii_lowercase();
+                        let stem = stem.to_ascii_lowercase();
+                        [format!("{stem}s"), format!("{stem}es"), stem.clone()].contains(&c)
+                            || stem
+                                .strip_suffix('y')
+                                .is_some_and(|s| c == format!("{s}ies"))
+                    })
+            })
+        });
+    after_param && !matches!(op.method, Method::Put | Method::Patch) && !has_items && !collection
 }
 
 fn no_method_returns_another_operations_type(
@@ -334,7 +368,7 @@ fn no_method_returns_another_operations_type(
     let resource_names: BTreeSet<String> = api
         .operations
         .iter()
-        .filter(|o| !is_action(&o.path))
+        .filter(|o| !is_action(api, o))
         .filter_map(|o| o.body.as_ref().and_then(|b| b.model_name.as_deref()))
         .filter_map(|m| {
             let stem = m.strip_prefix("Patched").unwrap_or(m);
@@ -342,7 +376,7 @@ fn no_method_returns_another_operations_type(
         })
         .collect();
     spec_names.extend(resource_names.iter().map(String::as_str));
-    let owners: Vec<BTreeSet<String>> = api.operations.iter().map(own_names).collect();
+    let owners: Vec<BTreeSet<String>> = api.operations.iter().map(|o| own_names(api, o)).collect();
     let mut owner_of: BTreeMap<&str, BTreeSet<usize>> = BTreeMap::new();
     for (i, names) in owners.iter().enumerate() {
         for n in names {

@@ -6,28 +6,34 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use waldur_codegen::ir::passes::{PassOptions, run};
-use waldur_codegen::ir::{Api, Operation, ResponseBody, Ty, TypeDef};
+use waldur_codegen::ir::{Api, Method, Operation, ResponseBody, Ty, TypeDef};
 use waldur_codegen::markdown::{Page, PageOutcome, parse_page};
 
-/// The API pages of the newest snapshot, sorted by path.
-fn newest_pages(shared: &Path) -> (String, Vec<Page>) {
+/// The snapshot directories of `../shared/corpus/markdown/`, oldest first.
+fn snapshots(shared: &Path) -> Vec<PathBuf> {
     let root = shared.join("corpus/markdown");
-    let newest = std::fs::read_dir(&root)
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
         .unwrap_or_else(|e| panic!("{}: {e}", root.display()))
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.is_dir())
-        .max()
-        .unwrap_or_else(|| panic!("{}: no snapshot", root.display()));
+        .collect();
+    dirs.sort();
+    assert!(!dirs.is_empty(), "{}: no snapshot", root.display());
+    dirs
+}
+
+/// The API pages of one snapshot, sorted by path, with the snapshot's name.
+fn snapshot_pages(dir: &Path) -> (String, Vec<Page>) {
     let mut files = Vec::new();
-    common::md_files(&newest, &mut files);
+    common::md_files(dir, &mut files);
     let mut pages = Vec::new();
     for file in &files {
         let rel = file
-            .strip_prefix(&newest)
+            .strip_prefix(dir)
             .unwrap_or(file)
             .to_string_lossy()
             .replace('\\', "/");
@@ -38,11 +44,30 @@ fn newest_pages(shared: &Path) -> (String, Vec<Page>) {
             pages.push(page);
         }
     }
-    let name = newest
+    let name = dir
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     (name, pages)
+}
+
+/// The API pages of the newest snapshot, sorted by path.
+fn newest_pages(shared: &Path) -> (String, Vec<Page>) {
+    let dirs = snapshots(shared);
+    snapshot_pages(dirs.last().expect("a snapshot"))
+}
+
+/// The OpenAPI schemas of `../shared/corpus/openapi/`, sorted by file name.
+fn openapi_schemas(shared: &Path) -> Vec<PathBuf> {
+    let root = shared.join("corpus/openapi");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&root)
+        .unwrap_or_else(|e| panic!("{}: {e}", root.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "json"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "{}: no schema", root.display());
+    files
 }
 
 fn build_api<'a>(pages: impl Iterator<Item = &'a Page>) -> Api {
@@ -126,13 +151,49 @@ fn reach<'a>(api: &'a Api, ty: &'a Ty, out: &mut BTreeSet<&'a str>) {
     }
 }
 
+/// The names the input gives: its named types (OpenAPI component schemas), the hints of its
+/// inline objects and enums (a Markdown page's model imports) and request model names. Such a
+/// name is what the API calls the shape, whichever operation it came with.
+fn spec_names(api: &Api) -> BTreeSet<String> {
+    fn walk(ty: &Ty, out: &mut BTreeSet<String>) {
+        match ty {
+            Ty::Object { object } => {
+                out.extend(object.name_hint.clone());
+                object.fields.iter().for_each(|f| walk(&f.ty, out));
+                object.additional.iter().for_each(|a| walk(a, out));
+            }
+            Ty::Enum { def } => out.extend(def.name_hint.clone()),
+            Ty::Array { items } => walk(items, out),
+            Ty::Map { values } => walk(values, out),
+            Ty::OneOf { variants } => variants.iter().for_each(|v| walk(v, out)),
+            Ty::Scalar { .. } | Ty::Any | Ty::Ref { .. } => {}
+        }
+    }
+    let mut out: BTreeSet<String> = api.types.keys().cloned().collect();
+    for def in api.types.values() {
+        match def {
+            TypeDef::Object(o) => {
+                o.fields.iter().for_each(|f| walk(&f.ty, &mut out));
+                o.additional.iter().for_each(|a| walk(a, &mut out));
+            }
+            TypeDef::Alias { ty, .. } => walk(ty, &mut out),
+            TypeDef::Enum(_) => {}
+        }
+    }
+    for op in &api.operations {
+        out.extend(op.body.iter().filter_map(|b| b.model_name.clone()));
+        op_types(op, &mut |ty| walk(ty, &mut out));
+    }
+    out
+}
+
 /// Every `(operation, type, other operation)` where a type definition reachable from the
 /// operation (through fields, at any depth) is named after another operation: a name made up
 /// from the other operation's id (`<OperationId>Response`, or nested in one), or the name
 /// derived from the request model of another operation's action (`InvitationDecline` from
 /// `InvitationDeclineRequest`). Names derived from a create or update model name the resource
-/// and may be shared.
-fn foreign_names(api: &Api) -> Vec<(String, String, String)> {
+/// and may be shared, and so does a name the input gives (`spec`, see [`spec_names`]).
+fn foreign_names(api: &Api, spec: &BTreeSet<String>) -> Vec<(String, String, String)> {
     use heck::ToUpperCamelCase;
     let mut synthesized: Vec<(String, &str)> = api
         .operations
@@ -147,6 +208,31 @@ fn foreign_names(api: &Api) -> Vec<(String, String, String)> {
     synthesized.sort();
     let mut derived: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
     let mut resource: BTreeSet<String> = BTreeSet::new();
+    let paths: BTreeSet<&str> = api.operations.iter().map(|op| op.path.as_str()).collect();
+    // The collections of the API, singular, lower case, without separators.
+    let collections: BTreeSet<String> = paths
+        .iter()
+        .filter_map(|path| {
+            let rest = path.trim_start_matches('/');
+            let rest = rest.strip_prefix("api/").unwrap_or(rest);
+            let segment = rest
+                .split('/')
+                .find(|s| !s.is_empty() && !s.starts_with('{'))?;
+            let singular = if let Some(stem) = segment.strip_suffix("ies") {
+                format!("{stem}y")
+            } else if ["sses", "xes", "ches", "shes"]
+                .iter()
+                .any(|e| segment.ends_with(e))
+            {
+                segment[..segment.len() - 2].to_string()
+            } else if let Some(stem) = segment.strip_suffix('s').filter(|s| !s.ends_with('s')) {
+                stem.to_string()
+            } else {
+                segment.to_string()
+            };
+            Some(singular.replace(['-', '_'], "").to_ascii_lowercase())
+        })
+        .collect();
     for op in &api.operations {
         let Some(Ty::Ref { name }) = op.body.as_ref().map(|b| &b.ty) else {
             continue;
@@ -155,23 +241,46 @@ fn foreign_names(api: &Api) -> Vec<(String, String, String)> {
         let stem = stem.strip_suffix("Request").unwrap_or(stem).to_string();
         let id = op.operation_id.as_str();
         // A create or update acts on the collection or the item itself; anything with more
-        // path is an action (`/api/volumes/{uuid}/extend/`, `/api/invoice/send-report/`).
+        // path is an action (`/api/volumes/{uuid}/extend/`, `/api/invoice/send-report/`),
+        // but for a `PUT` or `PATCH` (an update of what the path names) and a path that has
+        // items (`/api/matrix/rooms/` beside `/api/matrix/rooms/{uuid}/`).
         let segments: Vec<&str> = op.path.split('/').filter(|s| !s.is_empty()).collect();
-        let action = match segments.iter().rposition(|s| s.starts_with('{')) {
-            Some(last) => last + 1 < segments.len(),
-            None => segments.len() > 2,
-        };
+        let has_items = paths.iter().any(|p| {
+            p.strip_prefix(op.path.as_str())
+                .is_some_and(|rest| rest.starts_with('{'))
+        });
+        let update = matches!(op.method, Method::Put | Method::Patch);
+        // A model named like a collection of the API names that resource
+        // (`CustomerCreditRequest` of `/api/customer-credits/{uuid}/apply_compensations/`).
+        let collection = collections.contains(&stem.to_ascii_lowercase());
+        let action = !update
+            && !has_items
+            && !collection
+            && match segments.iter().rposition(|s| s.starts_with('{')) {
+                Some(last) => last + 1 < segments.len(),
+                None => segments.len() > 2,
+            };
         if action {
             derived.entry(stem).or_default().insert(id);
         } else {
             resource.insert(stem);
         }
     }
+    let reaches: BTreeMap<&str, BTreeSet<&str>> = api
+        .operations
+        .iter()
+        .map(|op| {
+            let mut defs = BTreeSet::new();
+            op_types(op, &mut |ty| reach(api, ty, &mut defs));
+            (op.operation_id.as_str(), defs)
+        })
+        .collect();
     let mut out = Vec::new();
     for op in &api.operations {
-        let mut defs = BTreeSet::new();
-        op_types(op, &mut |ty| reach(api, ty, &mut defs));
-        for def in defs {
+        for &def in &reaches[op.operation_id.as_str()] {
+            if spec.contains(def) {
+                continue;
+            }
             if let Some((_, other)) = synthesized.iter().find(|(prefix, other)| {
                 def.starts_with(prefix.as_str()) && *other != op.operation_id
             }) {
@@ -183,11 +292,14 @@ fn foreign_names(api: &Api) -> Vec<(String, String, String)> {
                     continue;
                 }
             }
+            // Named after an action that returns it (a name formed otherwise, such as
+            // `OfferingPartition` for the `partitions` of an `Offering`, may coincide with the
+            // model of an action that returns something else).
             if let Some(owners) = derived.get(def)
                 && !owners.contains(op.operation_id.as_str())
                 && !resource.contains(def)
+                && let Some(other) = owners.iter().find(|other| reaches[**other].contains(def))
             {
-                let other = owners.iter().next().copied().unwrap_or_default();
                 out.push((op.operation_id.clone(), def.to_string(), other.to_string()));
             }
         }
@@ -238,8 +350,18 @@ fn check_invariants(api: &Api) -> (usize, usize, usize) {
     }
     // `api.types` is a map, so names are unique; check case-insensitive uniqueness too (file
     // names of emitted modules).
-    let lower: BTreeSet<String> = api.types.keys().map(|n| n.to_ascii_lowercase()).collect();
-    assert_eq!(lower.len(), api.types.len(), "names differing only in case");
+    let mut lower: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for name in api.types.keys() {
+        lower
+            .entry(name.to_ascii_lowercase())
+            .or_default()
+            .push(name);
+    }
+    let clashes: Vec<&Vec<&str>> = lower.values().filter(|names| names.len() > 1).collect();
+    assert!(
+        clashes.is_empty(),
+        "names differing only in case: {clashes:?}"
+    );
     (objects, enums, aliases)
 }
 
@@ -260,37 +382,6 @@ fn newest_snapshot_names_are_unique_resolved_and_stable() {
         full.types.len()
     );
     assert_eq!(operations, 2225);
-
-    // No model reachable from an operation (at any depth) carries another operation's name,
-    // but for the shapes listed in `naming_corpus_foreign.txt`: shared by operations of
-    // different resources, too big to be named by their fields, and not nested where an owner
-    // could name them. The list may only shrink (the test prints what changed).
-    let foreign = foreign_names(&full);
-    let listed: String = foreign
-        .iter()
-        .map(|(op, def, other)| format!("{op} reaches {def} (named after {other})\n"))
-        .collect();
-    let known_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/naming_corpus_foreign.txt");
-    let known = std::fs::read_to_string(&known_path).unwrap_or_default();
-    if std::env::var_os("WALDUR_UPDATE_FOREIGN").is_some() {
-        std::fs::write(&known_path, &listed).unwrap_or_else(|e| panic!("{e}"));
-    }
-    let known_lines: BTreeSet<&str> = known.lines().collect();
-    let new_lines: Vec<&str> = listed
-        .lines()
-        .filter(|l| !known_lines.contains(l))
-        .collect();
-    assert!(
-        new_lines.is_empty(),
-        "{} new models named after another operation (WALDUR_UPDATE_FOREIGN=1 rewrites the list):\n{}",
-        new_lines.len(),
-        new_lines
-            .iter()
-            .take(20)
-            .copied()
-            .collect::<Vec<_>>()
-            .join("\n")
-    );
 
     // The seed page's names (issue text): request models keep their spec names, responses get
     // `OpenStackVolume` / `OpenStackSnapshot`.
@@ -370,6 +461,56 @@ fn newest_snapshot_names_are_unique_resolved_and_stable() {
         "{} changes:\n{}",
         unexplained.len(),
         unexplained.join("\n")
+    );
+}
+
+/// No model reachable from an operation, at any depth (through fields, items, map values and
+/// aliases), carries another operation's name, in every Markdown snapshot and every OpenAPI
+/// schema of the corpus.
+#[test]
+fn no_model_carries_another_operations_name() {
+    let Some(shared) = common::shared_dir("naming_corpus") else {
+        return;
+    };
+    let mut sources: Vec<(String, Api)> = Vec::new();
+    for dir in snapshots(&shared) {
+        let (name, pages) = snapshot_pages(&dir);
+        sources.push((format!("markdown {name}"), build_api(pages.iter())));
+    }
+    for path in openapi_schemas(&shared) {
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let lowered = waldur_codegen::openapi::lower(&path.display().to_string(), &text)
+            .unwrap_or_else(|d| panic!("{}: {d}", path.display()));
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        sources.push((format!("openapi {name}"), lowered.api));
+    }
+    let mut failures = Vec::new();
+    for (source, mut api) in sources {
+        let operations = api.operations.len();
+        let spec = spec_names(&api);
+        let elapsed = run_timed(&mut api);
+        check_invariants(&api);
+        let foreign = foreign_names(&api, &spec);
+        println!(
+            "{source}: {operations} operations, {} types in {elapsed:?}: {} foreign names",
+            api.types.len(),
+            foreign.len()
+        );
+        for (op, def, other) in &foreign {
+            println!("  {op} reaches {def} (named after {other})");
+        }
+        if !foreign.is_empty() {
+            failures.push(format!("{source}: {}", foreign.len()));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "models named after another operation (listed above): {}",
+        failures.join(", ")
     );
 }
 

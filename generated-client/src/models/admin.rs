@@ -154,6 +154,659 @@ runtime::response_model! {
     subscription_reference("subscription_reference"), classification("classification"),
     description("description"), quantity("quantity"), created("created")]
 }
+/// `Admin2`: response model.
+#[derive(Clone, PartialEq, Default)]
+pub struct Admin2 {
+    /// `string (uuid)`.
+    pub uuid: Lenient<Uuid>,
+    /// `string (uri)`.
+    pub url: Lenient<String>,
+    /// `string (uri)`.
+    pub customer_mapping: Lenient<String>,
+    /// `string (uuid)`.
+    pub customer_mapping_uuid: Lenient<Uuid>,
+    /// Arrow customer ID (e.g., 'XSP661245')
+    ///
+    /// `string`.
+    pub arrow_reference: Lenient<String>,
+    /// `string`.
+    pub waldur_customer_name: Lenient<String>,
+    /// Arrow statement ID
+    ///
+    /// `string`.
+    pub statement_reference: Lenient<String>,
+    /// Report period in YYYY-MM format
+    ///
+    /// `string`.
+    pub report_period: Lenient<String>,
+    /// Arrow billing state (pending/validated)
+    ///
+    /// `string`.
+    pub arrow_state: Lenient<String>,
+    /// Waldur sync state
+    ///
+    /// `any JSON value`.
+    pub state: Lenient<serde_json::Value>,
+    /// `string`.
+    pub state_display: Lenient<String>,
+    /// Total buy amount
+    ///
+    /// `string (decimal)`.
+    pub buy_total: Lenient<Decimal>,
+    /// Total sell amount
+    ///
+    /// `string (decimal)`.
+    pub sell_total: Lenient<Decimal>,
+    /// Currency code
+    ///
+    /// `string`.
+    pub currency: Lenient<String>,
+    /// `string (uuid)`.
+    pub invoice_uuid: Lenient<Uuid>,
+    /// Error message if sync failed
+    ///
+    /// `string`.
+    pub error_message: Lenient<String>,
+    /// When billing was last synced
+    ///
+    /// `string (date-time)`.
+    pub synced_at: Lenient<DateTime>,
+    /// When Arrow validated the billing
+    ///
+    /// `string (date-time)`.
+    pub validated_at: Lenient<DateTime>,
+    /// When reconciliation was applied
+    ///
+    /// `string (date-time)`.
+    pub reconciled_at: Lenient<DateTime>,
+    /// `array of `Admin2Item``.
+    pub items: Lenient<Vec<Lenient<models::Admin2Item>>>,
+    /// `string (date-time)`.
+    pub created: Lenient<DateTime>,
+    /// `string (date-time)`.
+    pub modified: Lenient<DateTime>,
+    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
+    pub extra: runtime::Extra,
+}
+impl Admin2 {
+    /// `uuid` when present and valid.
+    #[inline]
+    pub fn uuid(&self) -> Option<Uuid> {
+        self.uuid.copied()
+    }
+    /// `url` when present and valid.
+    #[inline]
+    pub fn url(&self) -> Option<&str> {
+        self.url.as_str()
+    }
+    /// `customer_mapping` when present and valid.
+    #[inline]
+    pub fn customer_mapping(&self) -> Option<&str> {
+        self.customer_mapping.as_str()
+    }
+    /// `customer_mapping_uuid` when present and valid.
+    #[inline]
+    pub fn customer_mapping_uuid(&self) -> Option<Uuid> {
+        self.customer_mapping_uuid.copied()
+    }
+    /// `arrow_reference` when present and valid.
+    #[inline]
+    pub fn arrow_reference(&self) -> Option<&str> {
+        self.arrow_reference.as_str()
+    }
+    /// `waldur_customer_name` when present and valid.
+    #[inline]
+    pub fn waldur_customer_name(&self) -> Option<&str> {
+        self.waldur_customer_name.as_str()
+    }
+    /// `statement_reference` when present and valid.
+    #[inline]
+    pub fn statement_reference(&self) -> Option<&str> {
+        self.statement_reference.as_str()
+    }
+    /// `report_period` when present and valid.
+    #[inline]
+    pub fn report_period(&self) -> Option<&str> {
+        self.report_period.as_str()
+    }
+    /// `arrow_state` when present and valid.
+    #[inline]
+    pub fn arrow_state(&self) -> Option<&str> {
+        self.arrow_state.as_str()
+    }
+    /// `state` when present and valid.
+    #[inline]
+    pub fn state(&self) -> Option<&serde_json::Value> {
+        self.state.get()
+    }
+    /// `state_display` when present and valid.
+    #[inline]
+    pub fn state_display(&self) -> Option<&str> {
+        self.state_display.as_str()
+    }
+    /// `buy_total` when present and valid.
+    #[inline]
+    pub fn buy_total(&self) -> Option<&Decimal> {
+        self.buy_total.get()
+    }
+    /// `sell_total` when present and valid.
+    #[inline]
+    pub fn sell_total(&self) -> Option<&Decimal> {
+        self.sell_total.get()
+    }
+    /// `currency` when present and valid.
+    #[inline]
+    pub fn currency(&self) -> Option<&str> {
+        self.currency.as_str()
+    }
+    /// `invoice_uuid` when present and valid.
+    #[inline]
+    pub fn invoice_uuid(&self) -> Option<Uuid> {
+        self.invoice_uuid.copied()
+    }
+    /// `error_message` when present and valid.
+    #[inline]
+    pub fn error_message(&self) -> Option<&str> {
+        self.error_message.as_str()
+    }
+    /// `synced_at` when present and valid.
+    #[inline]
+    pub fn synced_at(&self) -> Option<DateTime> {
+        self.synced_at.copied()
+    }
+    /// `validated_at` when present and valid.
+    #[inline]
+    pub fn validated_at(&self) -> Option<DateTime> {
+        self.validated_at.copied()
+    }
+    /// `reconciled_at` when present and valid.
+    #[inline]
+    pub fn reconciled_at(&self) -> Option<DateTime> {
+        self.reconciled_at.copied()
+    }
+    /// `items` when present and valid.
+    #[inline]
+    pub fn items(&self) -> Option<&[Lenient<models::Admin2Item>]> {
+        self.items.as_slice()
+    }
+    /// `created` when present and valid.
+    #[inline]
+    pub fn created(&self) -> Option<DateTime> {
+        self.created.copied()
+    }
+    /// `modified` when present and valid.
+    #[inline]
+    pub fn modified(&self) -> Option<DateTime> {
+        self.modified.copied()
+    }
+}
+runtime::response_model! {
+    Admin2, "Admin2", extra, [uuid("uuid"), url("url"),
+    customer_mapping("customer_mapping"), customer_mapping_uuid("customer_mapping_uuid"),
+    arrow_reference("arrow_reference"), waldur_customer_name("waldur_customer_name"),
+    statement_reference("statement_reference"), report_period("report_period"),
+    arrow_state("arrow_state"), state("state"), state_display("state_display"),
+    buy_total("buy_total"), sell_total("sell_total"), currency("currency"),
+    invoice_uuid("invoice_uuid"), error_message("error_message"), synced_at("synced_at"),
+    validated_at("validated_at"), reconciled_at("reconciled_at"), items("items"),
+    created("created"), modified("modified")]
+}
+/// `Admin2Item`: response model.
+#[derive(Clone, PartialEq, Default)]
+pub struct Admin2Item {
+    /// `string (uuid)`.
+    pub uuid: Lenient<Uuid>,
+    /// Arrow line ID
+    ///
+    /// `string`.
+    pub arrow_line_reference: Lenient<String>,
+    /// `string (uuid)`.
+    pub invoice_item_uuid: Lenient<Uuid>,
+    /// Original price for reconciliation tracking
+    ///
+    /// `string (decimal)`.
+    pub original_price: Lenient<Decimal>,
+    /// `string (uuid)`.
+    pub compensation_item_uuid: Lenient<Uuid>,
+    /// Vendor name (e.g., Microsoft)
+    ///
+    /// `string`.
+    pub vendor_name: Lenient<String>,
+    /// Arrow subscription reference
+    ///
+    /// `string`.
+    pub subscription_reference: Lenient<String>,
+    /// Classification (IAAS/SAAS)
+    ///
+    /// `string`.
+    pub classification: Lenient<String>,
+    /// Line item description
+    ///
+    /// `string`.
+    pub description: Lenient<String>,
+    /// Quantity
+    ///
+    /// `string (decimal)`.
+    pub quantity: Lenient<Decimal>,
+    /// `string (date-time)`.
+    pub created: Lenient<DateTime>,
+    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
+    pub extra: runtime::Extra,
+}
+impl Admin2Item {
+    /// `uuid` when present and valid.
+    #[inline]
+    pub fn uuid(&self) -> Option<Uuid> {
+        self.uuid.copied()
+    }
+    /// `arrow_line_reference` when present and valid.
+    #[inline]
+    pub fn arrow_line_reference(&self) -> Option<&str> {
+        self.arrow_line_reference.as_str()
+    }
+    /// `invoice_item_uuid` when present and valid.
+    #[inline]
+    pub fn invoice_item_uuid(&self) -> Option<Uuid> {
+        self.invoice_item_uuid.copied()
+    }
+    /// `original_price` when present and valid.
+    #[inline]
+    pub fn original_price(&self) -> Option<&Decimal> {
+        self.original_price.get()
+    }
+    /// `compensation_item_uuid` when present and valid.
+    #[inline]
+    pub fn compensation_item_uuid(&self) -> Option<Uuid> {
+        self.compensation_item_uuid.copied()
+    }
+    /// `vendor_name` when present and valid.
+    #[inline]
+    pub fn vendor_name(&self) -> Option<&str> {
+        self.vendor_name.as_str()
+    }
+    /// `subscription_reference` when present and valid.
+    #[inline]
+    pub fn subscription_reference(&self) -> Option<&str> {
+        self.subscription_reference.as_str()
+    }
+    /// `classification` when present and valid.
+    #[inline]
+    pub fn classification(&self) -> Option<&str> {
+        self.classification.as_str()
+    }
+    /// `description` when present and valid.
+    #[inline]
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_str()
+    }
+    /// `quantity` when present and valid.
+    #[inline]
+    pub fn quantity(&self) -> Option<&Decimal> {
+        self.quantity.get()
+    }
+    /// `created` when present and valid.
+    #[inline]
+    pub fn created(&self) -> Option<DateTime> {
+        self.created.copied()
+    }
+}
+runtime::response_model! {
+    Admin2Item, "Admin2Item", extra, [uuid("uuid"),
+    arrow_line_reference("arrow_line_reference"), invoice_item_uuid("invoice_item_uuid"),
+    original_price("original_price"), compensation_item_uuid("compensation_item_uuid"),
+    vendor_name("vendor_name"), subscription_reference("subscription_reference"),
+    classification("classification"), description("description"), quantity("quantity"),
+    created("created")]
+}
+/// `Admin3`: response model.
+#[derive(Clone, PartialEq, Default)]
+pub struct Admin3 {
+    /// `string (uuid)`.
+    pub uuid: Lenient<Uuid>,
+    /// `string (uri)`.
+    pub url: Lenient<String>,
+    /// `string (uri)`.
+    pub resource: Lenient<String>,
+    /// `string (uuid)`.
+    pub resource_uuid: Lenient<Uuid>,
+    /// `string`.
+    pub resource_name: Lenient<String>,
+    /// `string (uuid)`.
+    pub project_uuid: Lenient<Uuid>,
+    /// `string`.
+    pub project_name: Lenient<String>,
+    /// `string (uuid)`.
+    pub customer_uuid: Lenient<Uuid>,
+    /// `string`.
+    pub customer_name: Lenient<String>,
+    /// Arrow license reference (e.g., 'XSP12345')
+    ///
+    /// `string`.
+    pub license_reference: Lenient<String>,
+    /// First day of the billing month
+    ///
+    /// `string (date)`.
+    pub billing_period: Lenient<Date>,
+    /// Consumed sell amount from Consumption API
+    ///
+    /// `string (decimal)`.
+    pub consumed_sell: Lenient<Decimal>,
+    /// Consumed buy amount from Consumption API
+    ///
+    /// `string (decimal)`.
+    pub consumed_buy: Lenient<Decimal>,
+    /// Final sell amount from billing export
+    ///
+    /// `string (decimal)`.
+    pub final_sell: Lenient<Decimal>,
+    /// Final buy amount from billing export
+    ///
+    /// `string (decimal)`.
+    pub final_buy: Lenient<Decimal>,
+    /// `string (uuid)`.
+    pub invoice_item_uuid: Lenient<Uuid>,
+    /// `string (uuid)`.
+    pub compensation_item_uuid: Lenient<Uuid>,
+    /// When consumption was last synced from API
+    ///
+    /// `string (date-time)`.
+    pub last_sync_at: Lenient<DateTime>,
+    /// When billing export data arrived
+    ///
+    /// `string (date-time)`.
+    pub finalized_at: Lenient<DateTime>,
+    /// When reconciliation was applied
+    ///
+    /// `string (date-time)`.
+    pub reconciled_at: Lenient<DateTime>,
+    /// `boolean`.
+    pub is_finalized: Lenient<bool>,
+    /// `boolean`.
+    pub is_reconciled: Lenient<bool>,
+    /// `string (decimal)`.
+    pub adjustment_amount: Lenient<Decimal>,
+    /// Raw consumption data for debugging
+    ///
+    /// `any JSON value`.
+    pub raw_data: Lenient<serde_json::Value>,
+    /// `string (date-time)`.
+    pub created: Lenient<DateTime>,
+    /// `string (date-time)`.
+    pub modified: Lenient<DateTime>,
+    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
+    pub extra: runtime::Extra,
+}
+impl Admin3 {
+    /// `uuid` when present and valid.
+    #[inline]
+    pub fn uuid(&self) -> Option<Uuid> {
+        self.uuid.copied()
+    }
+    /// `url` when present and valid.
+    #[inline]
+    pub fn url(&self) -> Option<&str> {
+        self.url.as_str()
+    }
+    /// `resource` when present and valid.
+    #[inline]
+    pub fn resource(&self) -> Option<&str> {
+        self.resource.as_str()
+    }
+    /// `resource_uuid` when present and valid.
+    #[inline]
+    pub fn resource_uuid(&self) -> Option<Uuid> {
+        self.resource_uuid.copied()
+    }
+    /// `resource_name` when present and valid.
+    #[inline]
+    pub fn resource_name(&self) -> Option<&str> {
+        self.resource_name.as_str()
+    }
+    /// `project_uuid` when present and valid.
+    #[inline]
+    pub fn project_uuid(&self) -> Option<Uuid> {
+        self.project_uuid.copied()
+    }
+    /// `project_name` when present and valid.
+    #[inline]
+    pub fn project_name(&self) -> Option<&str> {
+        self.project_name.as_str()
+    }
+    /// `customer_uuid` when present and valid.
+    #[inline]
+    pub fn customer_uuid(&self) -> Option<Uuid> {
+        self.customer_uuid.copied()
+    }
+    /// `customer_name` when present and valid.
+    #[inline]
+    pub fn customer_name(&self) -> Option<&str> {
+        self.customer_name.as_str()
+    }
+    /// `license_reference` when present and valid.
+    #[inline]
+    pub fn license_reference(&self) -> Option<&str> {
+        self.license_reference.as_str()
+    }
+    /// `billing_period` when present and valid.
+    #[inline]
+    pub fn billing_period(&self) -> Option<Date> {
+        self.billing_period.copied()
+    }
+    /// `consumed_sell` when present and valid.
+    #[inline]
+    pub fn consumed_sell(&self) -> Option<&Decimal> {
+        self.consumed_sell.get()
+    }
+    /// `consumed_buy` when present and valid.
+    #[inline]
+    pub fn consumed_buy(&self) -> Option<&Decimal> {
+        self.consumed_buy.get()
+    }
+    /// `final_sell` when present and valid.
+    #[inline]
+    pub fn final_sell(&self) -> Option<&Decimal> {
+        self.final_sell.get()
+    }
+    /// `final_buy` when present and valid.
+    #[inline]
+    pub fn final_buy(&self) -> Option<&Decimal> {
+        self.final_buy.get()
+    }
+    /// `invoice_item_uuid` when present and valid.
+    #[inline]
+    pub fn invoice_item_uuid(&self) -> Option<Uuid> {
+        self.invoice_item_uuid.copied()
+    }
+    /// `compensation_item_uuid` when present and valid.
+    #[inline]
+    pub fn compensation_item_uuid(&self) -> Option<Uuid> {
+        self.compensation_item_uuid.copied()
+    }
+    /// `last_sync_at` when present and valid.
+    #[inline]
+    pub fn last_sync_at(&self) -> Option<DateTime> {
+        self.last_sync_at.copied()
+    }
+    /// `finalized_at` when present and valid.
+    #[inline]
+    pub fn finalized_at(&self) -> Option<DateTime> {
+        self.finalized_at.copied()
+    }
+    /// `reconciled_at` when present and valid.
+    #[inline]
+    pub fn reconciled_at(&self) -> Option<DateTime> {
+        self.reconciled_at.copied()
+    }
+    /// `is_finalized` when present and valid.
+    #[inline]
+    pub fn is_finalized(&self) -> Option<bool> {
+        self.is_finalized.copied()
+    }
+    /// `is_reconciled` when present and valid.
+    #[inline]
+    pub fn is_reconciled(&self) -> Option<bool> {
+        self.is_reconciled.copied()
+    }
+    /// `adjustment_amount` when present and valid.
+    #[inline]
+    pub fn adjustment_amount(&self) -> Option<&Decimal> {
+        self.adjustment_amount.get()
+    }
+    /// `raw_data` when present and valid.
+    #[inline]
+    pub fn raw_data(&self) -> Option<&serde_json::Value> {
+        self.raw_data.get()
+    }
+    /// `created` when present and valid.
+    #[inline]
+    pub fn created(&self) -> Option<DateTime> {
+        self.created.copied()
+    }
+    /// `modified` when present and valid.
+    #[inline]
+    pub fn modified(&self) -> Option<DateTime> {
+        self.modified.copied()
+    }
+}
+runtime::response_model! {
+    Admin3, "Admin3", extra, [uuid("uuid"), url("url"), resource("resource"),
+    resource_uuid("resource_uuid"), resource_name("resource_name"),
+    project_uuid("project_uuid"), project_name("project_name"),
+    customer_uuid("customer_uuid"), customer_name("customer_name"),
+    license_reference("license_reference"), billing_period("billing_period"),
+    consumed_sell("consumed_sell"), consumed_buy("consumed_buy"),
+    final_sell("final_sell"), final_buy("final_buy"),
+    invoice_item_uuid("invoice_item_uuid"),
+    compensation_item_uuid("compensation_item_uuid"), last_sync_at("last_sync_at"),
+    finalized_at("finalized_at"), reconciled_at("reconciled_at"),
+    is_finalized("is_finalized"), is_reconciled("is_reconciled"),
+    adjustment_amount("adjustment_amount"), raw_data("raw_data"), created("created"),
+    modified("modified")]
+}
+/// `Admin4`: response model.
+#[derive(Clone, PartialEq, Default)]
+pub struct Admin4 {
+    /// ``Admin4ArrowCustomer``.
+    pub arrow_customer: Lenient<models::Admin4ArrowCustomer>,
+    /// ``Admin4SuggestedWaldurCustomer``.
+    pub suggested_waldur_customer: Lenient<models::Admin4SuggestedWaldurCustomer>,
+    /// `number (double)`.
+    pub confidence: Lenient<Decimal>,
+    /// `boolean`.
+    pub existing_mapping: Lenient<bool>,
+    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
+    pub extra: runtime::Extra,
+}
+impl Admin4 {
+    /// `arrow_customer` when present and valid.
+    #[inline]
+    pub fn arrow_customer(&self) -> Option<&models::Admin4ArrowCustomer> {
+        self.arrow_customer.get()
+    }
+    /// `suggested_waldur_customer` when present and valid.
+    #[inline]
+    pub fn suggested_waldur_customer(
+        &self,
+    ) -> Option<&models::Admin4SuggestedWaldurCustomer> {
+        self.suggested_waldur_customer.get()
+    }
+    /// `confidence` when present and valid.
+    #[inline]
+    pub fn confidence(&self) -> Option<&Decimal> {
+        self.confidence.get()
+    }
+    /// `existing_mapping` when present and valid.
+    #[inline]
+    pub fn existing_mapping(&self) -> Option<bool> {
+        self.existing_mapping.copied()
+    }
+}
+runtime::response_model! {
+    Admin4, "Admin4", extra, [arrow_customer("arrow_customer"),
+    suggested_waldur_customer("suggested_waldur_customer"), confidence("confidence"),
+    existing_mapping("existing_mapping")]
+}
+/// `Admin4ArrowCustomer`: response model.
+#[derive(Clone, PartialEq, Default)]
+pub struct Admin4ArrowCustomer {
+    /// `string`.
+    pub reference: Lenient<String>,
+    /// Wire name `companyName`, `string`.
+    pub company_name: Lenient<String>,
+    /// `string`.
+    pub email: Lenient<String>,
+    /// `string`.
+    pub city: Lenient<String>,
+    /// Wire name `countryCode`, `string`.
+    pub country_code: Lenient<String>,
+    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
+    pub extra: runtime::Extra,
+}
+impl Admin4ArrowCustomer {
+    /// `reference` when present and valid.
+    #[inline]
+    pub fn reference(&self) -> Option<&str> {
+        self.reference.as_str()
+    }
+    /// `companyName` when present and valid.
+    #[inline]
+    pub fn company_name(&self) -> Option<&str> {
+        self.company_name.as_str()
+    }
+    /// `email` when present and valid.
+    #[inline]
+    pub fn email(&self) -> Option<&str> {
+        self.email.as_str()
+    }
+    /// `city` when present and valid.
+    #[inline]
+    pub fn city(&self) -> Option<&str> {
+        self.city.as_str()
+    }
+    /// `countryCode` when present and valid.
+    #[inline]
+    pub fn country_code(&self) -> Option<&str> {
+        self.country_code.as_str()
+    }
+}
+runtime::response_model! {
+    Admin4ArrowCustomer, "Admin4ArrowCustomer", extra, [reference("reference"),
+    company_name("companyName"), email("email"), city("city"),
+    country_code("countryCode")]
+}
+/// `Admin4SuggestedWaldurCustomer`: response model.
+#[derive(Clone, PartialEq, Default)]
+pub struct Admin4SuggestedWaldurCustomer {
+    /// `string (uuid)`.
+    pub uuid: Lenient<Uuid>,
+    /// `string`.
+    pub name: Lenient<String>,
+    /// `string`.
+    pub abbreviation: Lenient<String>,
+    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
+    pub extra: runtime::Extra,
+}
+impl Admin4SuggestedWaldurCustomer {
+    /// `uuid` when present and valid.
+    #[inline]
+    pub fn uuid(&self) -> Option<Uuid> {
+        self.uuid.copied()
+    }
+    /// `name` when present and valid.
+    #[inline]
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_str()
+    }
+    /// `abbreviation` when present and valid.
+    #[inline]
+    pub fn abbreviation(&self) -> Option<&str> {
+        self.abbreviation.as_str()
+    }
+}
+runtime::response_model! {
+    Admin4SuggestedWaldurCustomer, "Admin4SuggestedWaldurCustomer", extra, [uuid("uuid"),
+    name("name"), abbreviation("abbreviation")]
+}
 /// `AdminArrowBillingSyncsConsumptionStatisticsRetrieveResponse`: response model.
 #[derive(Clone, PartialEq, Default)]
 pub struct AdminArrowBillingSyncsConsumptionStatisticsRetrieveResponse {
@@ -323,313 +976,6 @@ runtime::response_model! {
     settings_sync_enabled("settings_sync_enabled"), settings_uuid("settings_uuid"),
     last_sync_run("last_sync_run")]
 }
-/// `AdminArrowBillingSyncsListResponse`: response model.
-#[derive(Clone, PartialEq, Default)]
-pub struct AdminArrowBillingSyncsListResponse {
-    /// `string (uuid)`.
-    pub uuid: Lenient<Uuid>,
-    /// `string (uri)`.
-    pub url: Lenient<String>,
-    /// `string (uri)`.
-    pub customer_mapping: Lenient<String>,
-    /// `string (uuid)`.
-    pub customer_mapping_uuid: Lenient<Uuid>,
-    /// Arrow customer ID (e.g., 'XSP661245')
-    ///
-    /// `string`.
-    pub arrow_reference: Lenient<String>,
-    /// `string`.
-    pub waldur_customer_name: Lenient<String>,
-    /// Arrow statement ID
-    ///
-    /// `string`.
-    pub statement_reference: Lenient<String>,
-    /// Report period in YYYY-MM format
-    ///
-    /// `string`.
-    pub report_period: Lenient<String>,
-    /// Arrow billing state (pending/validated)
-    ///
-    /// `string`.
-    pub arrow_state: Lenient<String>,
-    /// Waldur sync state
-    ///
-    /// `any JSON value`.
-    pub state: Lenient<serde_json::Value>,
-    /// `string`.
-    pub state_display: Lenient<String>,
-    /// Total buy amount
-    ///
-    /// `string (decimal)`.
-    pub buy_total: Lenient<Decimal>,
-    /// Total sell amount
-    ///
-    /// `string (decimal)`.
-    pub sell_total: Lenient<Decimal>,
-    /// Currency code
-    ///
-    /// `string`.
-    pub currency: Lenient<String>,
-    /// `string (uuid)`.
-    pub invoice_uuid: Lenient<Uuid>,
-    /// Error message if sync failed
-    ///
-    /// `string`.
-    pub error_message: Lenient<String>,
-    /// When billing was last synced
-    ///
-    /// `string (date-time)`.
-    pub synced_at: Lenient<DateTime>,
-    /// When Arrow validated the billing
-    ///
-    /// `string (date-time)`.
-    pub validated_at: Lenient<DateTime>,
-    /// When reconciliation was applied
-    ///
-    /// `string (date-time)`.
-    pub reconciled_at: Lenient<DateTime>,
-    /// `array of `AdminArrowBillingSyncsListResponseItem``.
-    pub items: Lenient<Vec<Lenient<models::AdminArrowBillingSyncsListResponseItem>>>,
-    /// `string (date-time)`.
-    pub created: Lenient<DateTime>,
-    /// `string (date-time)`.
-    pub modified: Lenient<DateTime>,
-    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: runtime::Extra,
-}
-impl AdminArrowBillingSyncsListResponse {
-    /// `uuid` when present and valid.
-    #[inline]
-    pub fn uuid(&self) -> Option<Uuid> {
-        self.uuid.copied()
-    }
-    /// `url` when present and valid.
-    #[inline]
-    pub fn url(&self) -> Option<&str> {
-        self.url.as_str()
-    }
-    /// `customer_mapping` when present and valid.
-    #[inline]
-    pub fn customer_mapping(&self) -> Option<&str> {
-        self.customer_mapping.as_str()
-    }
-    /// `customer_mapping_uuid` when present and valid.
-    #[inline]
-    pub fn customer_mapping_uuid(&self) -> Option<Uuid> {
-        self.customer_mapping_uuid.copied()
-    }
-    /// `arrow_reference` when present and valid.
-    #[inline]
-    pub fn arrow_reference(&self) -> Option<&str> {
-        self.arrow_reference.as_str()
-    }
-    /// `waldur_customer_name` when present and valid.
-    #[inline]
-    pub fn waldur_customer_name(&self) -> Option<&str> {
-        self.waldur_customer_name.as_str()
-    }
-    /// `statement_reference` when present and valid.
-    #[inline]
-    pub fn statement_reference(&self) -> Option<&str> {
-        self.statement_reference.as_str()
-    }
-    /// `report_period` when present and valid.
-    #[inline]
-    pub fn report_period(&self) -> Option<&str> {
-        self.report_period.as_str()
-    }
-    /// `arrow_state` when present and valid.
-    #[inline]
-    pub fn arrow_state(&self) -> Option<&str> {
-        self.arrow_state.as_str()
-    }
-    /// `state` when present and valid.
-    #[inline]
-    pub fn state(&self) -> Option<&serde_json::Value> {
-        self.state.get()
-    }
-    /// `state_display` when present and valid.
-    #[inline]
-    pub fn state_display(&self) -> Option<&str> {
-        self.state_display.as_str()
-    }
-    /// `buy_total` when present and valid.
-    #[inline]
-    pub fn buy_total(&self) -> Option<&Decimal> {
-        self.buy_total.get()
-    }
-    /// `sell_total` when present and valid.
-    #[inline]
-    pub fn sell_total(&self) -> Option<&Decimal> {
-        self.sell_total.get()
-    }
-    /// `currency` when present and valid.
-    #[inline]
-    pub fn currency(&self) -> Option<&str> {
-        self.currency.as_str()
-    }
-    /// `invoice_uuid` when present and valid.
-    #[inline]
-    pub fn invoice_uuid(&self) -> Option<Uuid> {
-        self.invoice_uuid.copied()
-    }
-    /// `error_message` when present and valid.
-    #[inline]
-    pub fn error_message(&self) -> Option<&str> {
-        self.error_message.as_str()
-    }
-    /// `synced_at` when present and valid.
-    #[inline]
-    pub fn synced_at(&self) -> Option<DateTime> {
-        self.synced_at.copied()
-    }
-    /// `validated_at` when present and valid.
-    #[inline]
-    pub fn validated_at(&self) -> Option<DateTime> {
-        self.validated_at.copied()
-    }
-    /// `reconciled_at` when present and valid.
-    #[inline]
-    pub fn reconciled_at(&self) -> Option<DateTime> {
-        self.reconciled_at.copied()
-    }
-    /// `items` when present and valid.
-    #[inline]
-    pub fn items(
-        &self,
-    ) -> Option<&[Lenient<models::AdminArrowBillingSyncsListResponseItem>]> {
-        self.items.as_slice()
-    }
-    /// `created` when present and valid.
-    #[inline]
-    pub fn created(&self) -> Option<DateTime> {
-        self.created.copied()
-    }
-    /// `modified` when present and valid.
-    #[inline]
-    pub fn modified(&self) -> Option<DateTime> {
-        self.modified.copied()
-    }
-}
-runtime::response_model! {
-    AdminArrowBillingSyncsListResponse, "AdminArrowBillingSyncsListResponse", extra,
-    [uuid("uuid"), url("url"), customer_mapping("customer_mapping"),
-    customer_mapping_uuid("customer_mapping_uuid"), arrow_reference("arrow_reference"),
-    waldur_customer_name("waldur_customer_name"),
-    statement_reference("statement_reference"), report_period("report_period"),
-    arrow_state("arrow_state"), state("state"), state_display("state_display"),
-    buy_total("buy_total"), sell_total("sell_total"), currency("currency"),
-    invoice_uuid("invoice_uuid"), error_message("error_message"), synced_at("synced_at"),
-    validated_at("validated_at"), reconciled_at("reconciled_at"), items("items"),
-    created("created"), modified("modified")]
-}
-/// `AdminArrowBillingSyncsListResponseItem`: response model.
-#[derive(Clone, PartialEq, Default)]
-pub struct AdminArrowBillingSyncsListResponseItem {
-    /// `string (uuid)`.
-    pub uuid: Lenient<Uuid>,
-    /// Arrow line ID
-    ///
-    /// `string`.
-    pub arrow_line_reference: Lenient<String>,
-    /// `string (uuid)`.
-    pub invoice_item_uuid: Lenient<Uuid>,
-    /// Original price for reconciliation tracking
-    ///
-    /// `string (decimal)`.
-    pub original_price: Lenient<Decimal>,
-    /// `string (uuid)`.
-    pub compensation_item_uuid: Lenient<Uuid>,
-    /// Vendor name (e.g., Microsoft)
-    ///
-    /// `string`.
-    pub vendor_name: Lenient<String>,
-    /// Arrow subscription reference
-    ///
-    /// `string`.
-    pub subscription_reference: Lenient<String>,
-    /// Classification (IAAS/SAAS)
-    ///
-    /// `string`.
-    pub classification: Lenient<String>,
-    /// Line item description
-    ///
-    /// `string`.
-    pub description: Lenient<String>,
-    /// Quantity
-    ///
-    /// `string (decimal)`.
-    pub quantity: Lenient<Decimal>,
-    /// `string (date-time)`.
-    pub created: Lenient<DateTime>,
-    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: runtime::Extra,
-}
-impl AdminArrowBillingSyncsListResponseItem {
-    /// `uuid` when present and valid.
-    #[inline]
-    pub fn uuid(&self) -> Option<Uuid> {
-        self.uuid.copied()
-    }
-    /// `arrow_line_reference` when present and valid.
-    #[inline]
-    pub fn arrow_line_reference(&self) -> Option<&str> {
-        self.arrow_line_reference.as_str()
-    }
-    /// `invoice_item_uuid` when present and valid.
-    #[inline]
-    pub fn invoice_item_uuid(&self) -> Option<Uuid> {
-        self.invoice_item_uuid.copied()
-    }
-    /// `original_price` when present and valid.
-    #[inline]
-    pub fn original_price(&self) -> Option<&Decimal> {
-        self.original_price.get()
-    }
-    /// `compensation_item_uuid` when present and valid.
-    #[inline]
-    pub fn compensation_item_uuid(&self) -> Option<Uuid> {
-        self.compensation_item_uuid.copied()
-    }
-    /// `vendor_name` when present and valid.
-    #[inline]
-    pub fn vendor_name(&self) -> Option<&str> {
-        self.vendor_name.as_str()
-    }
-    /// `subscription_reference` when present and valid.
-    #[inline]
-    pub fn subscription_reference(&self) -> Option<&str> {
-        self.subscription_reference.as_str()
-    }
-    /// `classification` when present and valid.
-    #[inline]
-    pub fn classification(&self) -> Option<&str> {
-        self.classification.as_str()
-    }
-    /// `description` when present and valid.
-    #[inline]
-    pub fn description(&self) -> Option<&str> {
-        self.description.as_str()
-    }
-    /// `quantity` when present and valid.
-    #[inline]
-    pub fn quantity(&self) -> Option<&Decimal> {
-        self.quantity.get()
-    }
-    /// `created` when present and valid.
-    #[inline]
-    pub fn created(&self) -> Option<DateTime> {
-        self.created.copied()
-    }
-}
-runtime::response_model! {
-    AdminArrowBillingSyncsListResponseItem, "AdminArrowBillingSyncsListResponseItem",
-    extra, [uuid("uuid"), arrow_line_reference("arrow_line_reference"),
-    invoice_item_uuid("invoice_item_uuid"), original_price("original_price"),
-    compensation_item_uuid("compensation_item_uuid"), vendor_name("vendor_name"),
-    subscription_reference("subscription_reference"), classification("classification"),
-    description("description"), quantity("quantity"), created("created")]
-}
 /// `AdminArrowBillingSyncsPendingRecordsListResponse`: response model.
 #[derive(Clone, PartialEq, Default)]
 pub struct AdminArrowBillingSyncsPendingRecordsListResponse {
@@ -694,265 +1040,17 @@ runtime::response_model! {
     license_reference("license_reference"), billing_period("billing_period"),
     consumed_sell("consumed_sell"), last_sync_at("last_sync_at")]
 }
-/// `AdminArrowBillingSyncsRetrieveResponse`: `AdminArrowBillingSyncsListResponse`.
-pub type AdminArrowBillingSyncsRetrieveResponse = models::AdminArrowBillingSyncsListResponse;
-/// `AdminArrowConsumptionRecordsListResponse`: response model.
-#[derive(Clone, PartialEq, Default)]
-pub struct AdminArrowConsumptionRecordsListResponse {
-    /// `string (uuid)`.
-    pub uuid: Lenient<Uuid>,
-    /// `string (uri)`.
-    pub url: Lenient<String>,
-    /// `string (uri)`.
-    pub resource: Lenient<String>,
-    /// `string (uuid)`.
-    pub resource_uuid: Lenient<Uuid>,
-    /// `string`.
-    pub resource_name: Lenient<String>,
-    /// `string (uuid)`.
-    pub project_uuid: Lenient<Uuid>,
-    /// `string`.
-    pub project_name: Lenient<String>,
-    /// `string (uuid)`.
-    pub customer_uuid: Lenient<Uuid>,
-    /// `string`.
-    pub customer_name: Lenient<String>,
-    /// Arrow license reference (e.g., 'XSP12345')
-    ///
-    /// `string`.
-    pub license_reference: Lenient<String>,
-    /// First day of the billing month
-    ///
-    /// `string (date)`.
-    pub billing_period: Lenient<Date>,
-    /// Consumed sell amount from Consumption API
-    ///
-    /// `string (decimal)`.
-    pub consumed_sell: Lenient<Decimal>,
-    /// Consumed buy amount from Consumption API
-    ///
-    /// `string (decimal)`.
-    pub consumed_buy: Lenient<Decimal>,
-    /// Final sell amount from billing export
-    ///
-    /// `string (decimal)`.
-    pub final_sell: Lenient<Decimal>,
-    /// Final buy amount from billing export
-    ///
-    /// `string (decimal)`.
-    pub final_buy: Lenient<Decimal>,
-    /// `string (uuid)`.
-    pub invoice_item_uuid: Lenient<Uuid>,
-    /// `string (uuid)`.
-    pub compensation_item_uuid: Lenient<Uuid>,
-    /// When consumption was last synced from API
-    ///
-    /// `string (date-time)`.
-    pub last_sync_at: Lenient<DateTime>,
-    /// When billing export data arrived
-    ///
-    /// `string (date-time)`.
-    pub finalized_at: Lenient<DateTime>,
-    /// When reconciliation was applied
-    ///
-    /// `string (date-time)`.
-    pub reconciled_at: Lenient<DateTime>,
-    /// `boolean`.
-    pub is_finalized: Lenient<bool>,
-    /// `boolean`.
-    pub is_reconciled: Lenient<bool>,
-    /// `string (decimal)`.
-    pub adjustment_amount: Lenient<Decimal>,
-    /// Raw consumption data for debugging
-    ///
-    /// `any JSON value`.
-    pub raw_data: Lenient<serde_json::Value>,
-    /// `string (date-time)`.
-    pub created: Lenient<DateTime>,
-    /// `string (date-time)`.
-    pub modified: Lenient<DateTime>,
-    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: runtime::Extra,
-}
-impl AdminArrowConsumptionRecordsListResponse {
-    /// `uuid` when present and valid.
-    #[inline]
-    pub fn uuid(&self) -> Option<Uuid> {
-        self.uuid.copied()
-    }
-    /// `url` when present and valid.
-    #[inline]
-    pub fn url(&self) -> Option<&str> {
-        self.url.as_str()
-    }
-    /// `resource` when present and valid.
-    #[inline]
-    pub fn resource(&self) -> Option<&str> {
-        self.resource.as_str()
-    }
-    /// `resource_uuid` when present and valid.
-    #[inline]
-    pub fn resource_uuid(&self) -> Option<Uuid> {
-        self.resource_uuid.copied()
-    }
-    /// `resource_name` when present and valid.
-    #[inline]
-    pub fn resource_name(&self) -> Option<&str> {
-        self.resource_name.as_str()
-    }
-    /// `project_uuid` when present and valid.
-    #[inline]
-    pub fn project_uuid(&self) -> Option<Uuid> {
-        self.project_uuid.copied()
-    }
-    /// `project_name` when present and valid.
-    #[inline]
-    pub fn project_name(&self) -> Option<&str> {
-        self.project_name.as_str()
-    }
-    /// `customer_uuid` when present and valid.
-    #[inline]
-    pub fn customer_uuid(&self) -> Option<Uuid> {
-        self.customer_uuid.copied()
-    }
-    /// `customer_name` when present and valid.
-    #[inline]
-    pub fn customer_name(&self) -> Option<&str> {
-        self.customer_name.as_str()
-    }
-    /// `license_reference` when present and valid.
-    #[inline]
-    pub fn license_reference(&self) -> Option<&str> {
-        self.license_reference.as_str()
-    }
-    /// `billing_period` when present and valid.
-    #[inline]
-    pub fn billing_period(&self) -> Option<Date> {
-        self.billing_period.copied()
-    }
-    /// `consumed_sell` when present and valid.
-    #[inline]
-    pub fn consumed_sell(&self) -> Option<&Decimal> {
-        self.consumed_sell.get()
-    }
-    /// `consumed_buy` when present and valid.
-    #[inline]
-    pub fn consumed_buy(&self) -> Option<&Decimal> {
-        self.consumed_buy.get()
-    }
-    /// `final_sell` when present and valid.
-    #[inline]
-    pub fn final_sell(&self) -> Option<&Decimal> {
-        self.final_sell.get()
-    }
-    /// `final_buy` when present and valid.
-    #[inline]
-    pub fn final_buy(&self) -> Option<&Decimal> {
-        self.final_buy.get()
-    }
-    /// `invoice_item_uuid` when present and valid.
-    #[inline]
-    pub fn invoice_item_uuid(&self) -> Option<Uuid> {
-        self.invoice_item_uuid.copied()
-    }
-    /// `compensation_item_uuid` when present and valid.
-    #[inline]
-    pub fn compensation_item_uuid(&self) -> Option<Uuid> {
-        self.compensation_item_uuid.copied()
-    }
-    /// `last_sync_at` when present and valid.
-    #[inline]
-    pub fn last_sync_at(&self) -> Option<DateTime> {
-        self.last_sync_at.copied()
-    }
-    /// `finalized_at` when present and valid.
-    #[inline]
-    pub fn finalized_at(&self) -> Option<DateTime> {
-        self.finalized_at.copied()
-    }
-    /// `reconciled_at` when present and valid.
-    #[inline]
-    pub fn reconciled_at(&self) -> Option<DateTime> {
-        self.reconciled_at.copied()
-    }
-    /// `is_finalized` when present and valid.
-    #[inline]
-    pub fn is_finalized(&self) -> Option<bool> {
-        self.is_finalized.copied()
-    }
-    /// `is_reconciled` when present and valid.
-    #[inline]
-    pub fn is_reconciled(&self) -> Option<bool> {
-        self.is_reconciled.copied()
-    }
-    /// `adjustment_amount` when present and valid.
-    #[inline]
-    pub fn adjustment_amount(&self) -> Option<&Decimal> {
-        self.adjustment_amount.get()
-    }
-    /// `raw_data` when present and valid.
-    #[inline]
-    pub fn raw_data(&self) -> Option<&serde_json::Value> {
-        self.raw_data.get()
-    }
-    /// `created` when present and valid.
-    #[inline]
-    pub fn created(&self) -> Option<DateTime> {
-        self.created.copied()
-    }
-    /// `modified` when present and valid.
-    #[inline]
-    pub fn modified(&self) -> Option<DateTime> {
-        self.modified.copied()
-    }
-}
-runtime::response_model! {
-    AdminArrowConsumptionRecordsListResponse, "AdminArrowConsumptionRecordsListResponse",
-    extra, [uuid("uuid"), url("url"), resource("resource"),
-    resource_uuid("resource_uuid"), resource_name("resource_name"),
-    project_uuid("project_uuid"), project_name("project_name"),
-    customer_uuid("customer_uuid"), customer_name("customer_name"),
-    license_reference("license_reference"), billing_period("billing_period"),
-    consumed_sell("consumed_sell"), consumed_buy("consumed_buy"),
-    final_sell("final_sell"), final_buy("final_buy"),
-    invoice_item_uuid("invoice_item_uuid"),
-    compensation_item_uuid("compensation_item_uuid"), last_sync_at("last_sync_at"),
-    finalized_at("finalized_at"), reconciled_at("reconciled_at"),
-    is_finalized("is_finalized"), is_reconciled("is_reconciled"),
-    adjustment_amount("adjustment_amount"), raw_data("raw_data"), created("created"),
-    modified("modified")]
-}
-/// `AdminArrowConsumptionRecordsRetrieveResponse`: `AdminArrowConsumptionRecordsListResponse`.
-pub type AdminArrowConsumptionRecordsRetrieveResponse = models::AdminArrowConsumptionRecordsListResponse;
 /// `AdminArrowCustomerMappingsAvailableCustomersRetrieveResponse`: response model.
 #[derive(Clone, PartialEq, Default)]
 pub struct AdminArrowCustomerMappingsAvailableCustomersRetrieveResponse {
     /// `string (uuid)`.
     pub settings_uuid: Lenient<Uuid>,
-    /// `array of `AdminArrowCustomerMappingsAvailableCustomersRetrieveResponseArrowCustomer``.
-    pub arrow_customers: Lenient<
-        Vec<
-            Lenient<
-                models::AdminArrowCustomerMappingsAvailableCustomersRetrieveResponseArrowCustomer,
-            >,
-        >,
-    >,
-    /// `array of `AdminArrowCustomerMappingsAvailableCustomersRetrieveResponseSuggestionSuggestedWaldurCustomer``.
-    pub waldur_customers: Lenient<
-        Vec<
-            Lenient<
-                models::AdminArrowCustomerMappingsAvailableCustomersRetrieveResponseSuggestionSuggestedWaldurCustomer,
-            >,
-        >,
-    >,
-    /// `array of `AdminArrowCustomerMappingsAvailableCustomersRetrieveResponseSuggestion``.
-    pub suggestions: Lenient<
-        Vec<
-            Lenient<
-                models::AdminArrowCustomerMappingsAvailableCustomersRetrieveResponseSuggestion,
-            >,
-        >,
-    >,
+    /// `array of `Admin4ArrowCustomer``.
+    pub arrow_customers: Lenient<Vec<Lenient<models::Admin4ArrowCustomer>>>,
+    /// `array of `Admin4SuggestedWaldurCustomer``.
+    pub waldur_customers: Lenient<Vec<Lenient<models::Admin4SuggestedWaldurCustomer>>>,
+    /// `array of `Admin4``.
+    pub suggestions: Lenient<Vec<Lenient<models::Admin4>>>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
     pub extra: runtime::Extra,
 }
@@ -964,35 +1062,19 @@ impl AdminArrowCustomerMappingsAvailableCustomersRetrieveResponse {
     }
     /// `arrow_customers` when present and valid.
     #[inline]
-    pub fn arrow_customers(
-        &self,
-    ) -> Option<
-        &[Lenient<
-            models::AdminArrowCustomerMappingsAvailableCustomersRetrieveResponseArrowCustomer,
-        >],
-    > {
+    pub fn arrow_customers(&self) -> Option<&[Lenient<models::Admin4ArrowCustomer>]> {
         self.arrow_customers.as_slice()
     }
     /// `waldur_customers` when present and valid.
     #[inline]
     pub fn waldur_customers(
         &self,
-    ) -> Option<
-        &[Lenient<
-            models::AdminArrowCustomerMappingsAvailableCustomersRetrieveResponseSuggestionSuggestedWaldurCustomer,
-        >],
-    > {
+    ) -> Option<&[Lenient<models::Admin4SuggestedWaldurCustomer>]> {
         self.waldur_customers.as_slice()
     }
     /// `suggestions` when present and valid.
     #[inline]
-    pub fn suggestions(
-        &self,
-    ) -> Option<
-        &[Lenient<
-            models::AdminArrowCustomerMappingsAvailableCustomersRetrieveResponseSuggestion,
-        >],
-    > {
+    pub fn suggestions(&self) -> Option<&[Lenient<models::Admin4>]> {
         self.suggestions.as_slice()
     }
 }
@@ -1001,144 +1083,6 @@ runtime::response_model! {
     "AdminArrowCustomerMappingsAvailableCustomersRetrieveResponse", extra,
     [settings_uuid("settings_uuid"), arrow_customers("arrow_customers"),
     waldur_customers("waldur_customers"), suggestions("suggestions")]
-}
-/// `AdminArrowCustomerMappingsAvailableCustomersRetrieveResponseArrowCustomer`: response model.
-#[derive(Clone, PartialEq, Default)]
-pub struct AdminArrowCustomerMappingsAvailableCustomersRetrieveResponseArrowCustomer {
-    /// `string`.
-    pub reference: Lenient<String>,
-    /// Wire name `companyName`, `string`.
-    pub company_name: Lenient<String>,
-    /// `string`.
-    pub email: Lenient<String>,
-    /// `string`.
-    pub city: Lenient<String>,
-    /// Wire name `countryCode`, `string`.
-    pub country_code: Lenient<String>,
-    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: runtime::Extra,
-}
-impl AdminArrowCustomerMappingsAvailableCustomersRetrieveResponseArrowCustomer {
-    /// `reference` when present and valid.
-    #[inline]
-    pub fn reference(&self) -> Option<&str> {
-        self.reference.as_str()
-    }
-    /// `companyName` when present and valid.
-    #[inline]
-    pub fn company_name(&self) -> Option<&str> {
-        self.company_name.as_str()
-    }
-    /// `email` when present and valid.
-    #[inline]
-    pub fn email(&self) -> Option<&str> {
-        self.email.as_str()
-    }
-    /// `city` when present and valid.
-    #[inline]
-    pub fn city(&self) -> Option<&str> {
-        self.city.as_str()
-    }
-    /// `countryCode` when present and valid.
-    #[inline]
-    pub fn country_code(&self) -> Option<&str> {
-        self.country_code.as_str()
-    }
-}
-runtime::response_model! {
-    AdminArrowCustomerMappingsAvailableCustomersRetrieveResponseArrowCustomer,
-    "AdminArrowCustomerMappingsAvailableCustomersRetrieveResponseArrowCustomer", extra,
-    [reference("reference"), company_name("companyName"), email("email"), city("city"),
-    country_code("countryCode")]
-}
-/// `AdminArrowCustomerMappingsAvailableCustomersRetrieveResponseSuggestion`: response model.
-#[derive(Clone, PartialEq, Default)]
-pub struct AdminArrowCustomerMappingsAvailableCustomersRetrieveResponseSuggestion {
-    /// ``AdminArrowCustomerMappingsAvailableCustomersRetrieveResponseArrowCustomer``.
-    pub arrow_customer: Lenient<
-        models::AdminArrowCustomerMappingsAvailableCustomersRetrieveResponseArrowCustomer,
-    >,
-    /// ``AdminArrowCustomerMappingsAvailableCustomersRetrieveResponseSuggestionSuggestedWaldurCustomer``.
-    pub suggested_waldur_customer: Lenient<
-        models::AdminArrowCustomerMappingsAvailableCustomersRetrieveResponseSuggestionSuggestedWaldurCustomer,
-    >,
-    /// `number (double)`.
-    pub confidence: Lenient<Decimal>,
-    /// `boolean`.
-    pub existing_mapping: Lenient<bool>,
-    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: runtime::Extra,
-}
-impl AdminArrowCustomerMappingsAvailableCustomersRetrieveResponseSuggestion {
-    /// `arrow_customer` when present and valid.
-    #[inline]
-    pub fn arrow_customer(
-        &self,
-    ) -> Option<
-        &models::AdminArrowCustomerMappingsAvailableCustomersRetrieveResponseArrowCustomer,
-    > {
-        self.arrow_customer.get()
-    }
-    /// `suggested_waldur_customer` when present and valid.
-    #[inline]
-    pub fn suggested_waldur_customer(
-        &self,
-    ) -> Option<
-        &models::AdminArrowCustomerMappingsAvailableCustomersRetrieveResponseSuggestionSuggestedWaldurCustomer,
-    > {
-        self.suggested_waldur_customer.get()
-    }
-    /// `confidence` when present and valid.
-    #[inline]
-    pub fn confidence(&self) -> Option<&Decimal> {
-        self.confidence.get()
-    }
-    /// `existing_mapping` when present and valid.
-    #[inline]
-    pub fn existing_mapping(&self) -> Option<bool> {
-        self.existing_mapping.copied()
-    }
-}
-runtime::response_model! {
-    AdminArrowCustomerMappingsAvailableCustomersRetrieveResponseSuggestion,
-    "AdminArrowCustomerMappingsAvailableCustomersRetrieveResponseSuggestion", extra,
-    [arrow_customer("arrow_customer"),
-    suggested_waldur_customer("suggested_waldur_customer"), confidence("confidence"),
-    existing_mapping("existing_mapping")]
-}
-/// `AdminArrowCustomerMappingsAvailableCustomersRetrieveResponseSuggestionSuggestedWaldurCustomer`: response model.
-#[derive(Clone, PartialEq, Default)]
-pub struct AdminArrowCustomerMappingsAvailableCustomersRetrieveResponseSuggestionSuggestedWaldurCustomer {
-    /// `string (uuid)`.
-    pub uuid: Lenient<Uuid>,
-    /// `string`.
-    pub name: Lenient<String>,
-    /// `string`.
-    pub abbreviation: Lenient<String>,
-    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: runtime::Extra,
-}
-impl AdminArrowCustomerMappingsAvailableCustomersRetrieveResponseSuggestionSuggestedWaldurCustomer {
-    /// `uuid` when present and valid.
-    #[inline]
-    pub fn uuid(&self) -> Option<Uuid> {
-        self.uuid.copied()
-    }
-    /// `name` when present and valid.
-    #[inline]
-    pub fn name(&self) -> Option<&str> {
-        self.name.as_str()
-    }
-    /// `abbreviation` when present and valid.
-    #[inline]
-    pub fn abbreviation(&self) -> Option<&str> {
-        self.abbreviation.as_str()
-    }
-}
-runtime::response_model! {
-    AdminArrowCustomerMappingsAvailableCustomersRetrieveResponseSuggestionSuggestedWaldurCustomer,
-    "AdminArrowCustomerMappingsAvailableCustomersRetrieveResponseSuggestionSuggestedWaldurCustomer",
-    extra, [uuid("uuid"), name("name"), abbreviation("abbreviation")]
 }
 /// `AdminArrowCustomerMappingsBillingSummaryRetrieveResponse`: response model.
 #[derive(Clone, PartialEq, Default)]
@@ -3849,16 +3793,12 @@ pub struct CleanupConsumptionRequestRequest {
 /// `DiscoverCustomersRequest`: response model.
 #[derive(Clone, PartialEq, Default)]
 pub struct DiscoverCustomersRequest {
-    /// `array of `DiscoverCustomersRequestArrowCustomer``.
-    pub arrow_customers: Lenient<
-        Vec<Lenient<models::DiscoverCustomersRequestArrowCustomer>>,
-    >,
-    /// `array of `DiscoverCustomersRequestSuggestionSuggestedWaldurCustomer``.
-    pub waldur_customers: Lenient<
-        Vec<Lenient<models::DiscoverCustomersRequestSuggestionSuggestedWaldurCustomer>>,
-    >,
-    /// `array of `DiscoverCustomersRequestSuggestion``.
-    pub suggestions: Lenient<Vec<Lenient<models::DiscoverCustomersRequestSuggestion>>>,
+    /// `array of `Admin4ArrowCustomer``.
+    pub arrow_customers: Lenient<Vec<Lenient<models::Admin4ArrowCustomer>>>,
+    /// `array of `Admin4SuggestedWaldurCustomer``.
+    pub waldur_customers: Lenient<Vec<Lenient<models::Admin4SuggestedWaldurCustomer>>>,
+    /// `array of `Admin4``.
+    pub suggestions: Lenient<Vec<Lenient<models::Admin4>>>,
     /// `array of `DiscoverCustomersRequestExportType``.
     pub export_types: Lenient<Vec<Lenient<models::DiscoverCustomersRequestExportType>>>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
@@ -3867,25 +3807,19 @@ pub struct DiscoverCustomersRequest {
 impl DiscoverCustomersRequest {
     /// `arrow_customers` when present and valid.
     #[inline]
-    pub fn arrow_customers(
-        &self,
-    ) -> Option<&[Lenient<models::DiscoverCustomersRequestArrowCustomer>]> {
+    pub fn arrow_customers(&self) -> Option<&[Lenient<models::Admin4ArrowCustomer>]> {
         self.arrow_customers.as_slice()
     }
     /// `waldur_customers` when present and valid.
     #[inline]
     pub fn waldur_customers(
         &self,
-    ) -> Option<
-        &[Lenient<models::DiscoverCustomersRequestSuggestionSuggestedWaldurCustomer>],
-    > {
+    ) -> Option<&[Lenient<models::Admin4SuggestedWaldurCustomer>]> {
         self.waldur_customers.as_slice()
     }
     /// `suggestions` when present and valid.
     #[inline]
-    pub fn suggestions(
-        &self,
-    ) -> Option<&[Lenient<models::DiscoverCustomersRequestSuggestion>]> {
+    pub fn suggestions(&self) -> Option<&[Lenient<models::Admin4>]> {
         self.suggestions.as_slice()
     }
     /// `export_types` when present and valid.
@@ -3901,8 +3835,6 @@ runtime::response_model! {
     [arrow_customers("arrow_customers"), waldur_customers("waldur_customers"),
     suggestions("suggestions"), export_types("export_types")]
 }
-/// `DiscoverCustomersRequestArrowCustomer`: `AdminArrowCustomerMappingsAvailableCustomersRetrieveResponseArrowCustomer`.
-pub type DiscoverCustomersRequestArrowCustomer = models::AdminArrowCustomerMappingsAvailableCustomersRetrieveResponseArrowCustomer;
 /// `DiscoverCustomersRequestExportType`: response model.
 #[derive(Clone, PartialEq, Default)]
 pub struct DiscoverCustomersRequestExportType {
@@ -3994,10 +3926,6 @@ runtime::response_model! {
 }
 /// `DiscoverCustomersRequestRequest`: `ArrowCredentialsRequest`.
 pub type DiscoverCustomersRequestRequest = models::ArrowCredentialsRequest;
-/// `DiscoverCustomersRequestSuggestion`: `AdminArrowCustomerMappingsAvailableCustomersRetrieveResponseSuggestion`.
-pub type DiscoverCustomersRequestSuggestion = models::AdminArrowCustomerMappingsAvailableCustomersRetrieveResponseSuggestion;
-/// `DiscoverCustomersRequestSuggestionSuggestedWaldurCustomer`: `AdminArrowCustomerMappingsAvailableCustomersRetrieveResponseSuggestionSuggestedWaldurCustomer`.
-pub type DiscoverCustomersRequestSuggestionSuggestedWaldurCustomer = models::AdminArrowCustomerMappingsAvailableCustomersRetrieveResponseSuggestionSuggestedWaldurCustomer;
 /// `FetchBillingExportRequest`: response model.
 #[derive(Clone, PartialEq, Default)]
 pub struct FetchBillingExportRequest {

@@ -90,8 +90,8 @@ pub struct Offering {
     pub thumbnail: Lenient<String>,
     /// `integer`.
     pub order_count: Lenient<i64>,
-    /// `array of `MarketplacePublicOffering``.
-    pub plans: Lenient<Vec<Lenient<models::MarketplacePublicOffering>>>,
+    /// `array of `OfferingPlan``.
+    pub plans: Lenient<Vec<Lenient<models::OfferingPlan>>>,
     /// `array of `OfferingScreenshot``.
     pub screenshots: Lenient<Vec<Lenient<models::OfferingScreenshot>>>,
     /// Wire name `type`, `string`.
@@ -136,10 +136,8 @@ pub struct Offering {
     pub country: Lenient<serde_json::Value>,
     /// `string`.
     pub backend_id: Lenient<String>,
-    /// `array of `MarketplacePublicOfferingOrganizationGroup``.
-    pub organization_groups: Lenient<
-        Vec<Lenient<models::MarketplacePublicOfferingOrganizationGroup>>,
-    >,
+    /// `array of `OfferingOrganizationGroup``.
+    pub organization_groups: Lenient<Vec<Lenient<models::OfferingOrganizationGroup>>>,
     /// `array of `OfferingTag``.
     pub tags: Lenient<Vec<Lenient<models::OfferingTag>>>,
     /// `string (uri)`.
@@ -362,7 +360,7 @@ impl Offering {
     }
     /// `plans` when present and valid.
     #[inline]
-    pub fn plans(&self) -> Option<&[Lenient<models::MarketplacePublicOffering>]> {
+    pub fn plans(&self) -> Option<&[Lenient<models::OfferingPlan>]> {
         self.plans.as_slice()
     }
     /// `screenshots` when present and valid.
@@ -459,7 +457,7 @@ impl Offering {
     #[inline]
     pub fn organization_groups(
         &self,
-    ) -> Option<&[Lenient<models::MarketplacePublicOfferingOrganizationGroup>]> {
+    ) -> Option<&[Lenient<models::OfferingOrganizationGroup>]> {
         self.organization_groups.as_slice()
     }
     /// `tags` when present and valid.

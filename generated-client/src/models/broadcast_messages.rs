@@ -258,14 +258,10 @@ pub struct BroadcastMessagesRecipientsRetrieveResponse {
     pub full_name: Lenient<String>,
     /// `string (email)`.
     pub email: Lenient<String>,
-    /// `array of `BroadcastMessagesRecipientsRetrieveResponseCustomer``.
-    pub offerings: Lenient<
-        Vec<Lenient<models::BroadcastMessagesRecipientsRetrieveResponseCustomer>>,
-    >,
-    /// `array of `BroadcastMessagesRecipientsRetrieveResponseCustomer``.
-    pub customers: Lenient<
-        Vec<Lenient<models::BroadcastMessagesRecipientsRetrieveResponseCustomer>>,
-    >,
+    /// `array of `UuidName``.
+    pub offerings: Lenient<Vec<Lenient<models::UuidName>>>,
+    /// `array of `UuidName``.
+    pub customers: Lenient<Vec<Lenient<models::UuidName>>>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
     pub extra: runtime::Extra,
 }
@@ -282,20 +278,12 @@ impl BroadcastMessagesRecipientsRetrieveResponse {
     }
     /// `offerings` when present and valid.
     #[inline]
-    pub fn offerings(
-        &self,
-    ) -> Option<
-        &[Lenient<models::BroadcastMessagesRecipientsRetrieveResponseCustomer>],
-    > {
+    pub fn offerings(&self) -> Option<&[Lenient<models::UuidName>]> {
         self.offerings.as_slice()
     }
     /// `customers` when present and valid.
     #[inline]
-    pub fn customers(
-        &self,
-    ) -> Option<
-        &[Lenient<models::BroadcastMessagesRecipientsRetrieveResponseCustomer>],
-    > {
+    pub fn customers(&self) -> Option<&[Lenient<models::UuidName>]> {
         self.customers.as_slice()
     }
 }
@@ -304,8 +292,6 @@ runtime::response_model! {
     "BroadcastMessagesRecipientsRetrieveResponse", extra, [full_name("full_name"),
     email("email"), offerings("offerings"), customers("customers")]
 }
-/// `BroadcastMessagesRecipientsRetrieveResponseCustomer`: `CampaignOffering`.
-pub type BroadcastMessagesRecipientsRetrieveResponseCustomer = models::CampaignOffering;
 /// `PatchedBroadcastMessageRequest`: request model.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedBroadcastMessageRequest {

@@ -61,10 +61,12 @@ impl CallReviewerPoolsAcceptRequest {
         }
     }
 }
-/// `CallReviewerPoolsListResponse`: `CallReviewerPoolsForceAcceptResponse`.
-pub type CallReviewerPoolsListResponse = models::CallReviewerPoolsForceAcceptResponse;
-/// `CallReviewerPoolsRetrieveResponse`: `CallReviewerPoolsForceAcceptResponse`.
-pub type CallReviewerPoolsRetrieveResponse = models::CallReviewerPoolsForceAcceptResponse;
+/// `CallReviewerPoolsForceAcceptResponse`: `ReviewerInvitation`.
+pub type CallReviewerPoolsForceAcceptResponse = models::ReviewerInvitation;
+/// `CallReviewerPoolsListResponse`: `ReviewerInvitation`.
+pub type CallReviewerPoolsListResponse = models::ReviewerInvitation;
+/// `CallReviewerPoolsRetrieveResponse`: `ReviewerInvitation`.
+pub type CallReviewerPoolsRetrieveResponse = models::ReviewerInvitation;
 /// `PatchedCallReviewerPoolUpdateRequest`: request model.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedCallReviewerPoolUpdateRequest {

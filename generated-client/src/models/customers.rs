@@ -1191,121 +1191,6 @@ runtime::response_model! {
     CustomersCountriesListResponse, "CustomersCountriesListResponse", extra,
     [label("label"), value("value")]
 }
-/// `CustomersHistoryListResponse`: `CustomersHistoryAtRetrieveResponse`.
-pub type CustomersHistoryListResponse = models::CustomersHistoryAtRetrieveResponse;
-/// `CustomersProjectDigestConfigRetrieveResponse`: response model.
-#[derive(Clone, PartialEq, Default)]
-pub struct CustomersProjectDigestConfigRetrieveResponse {
-    /// `string (uuid)`.
-    pub uuid: Lenient<Uuid>,
-    /// `boolean`.
-    pub is_enabled: Lenient<bool>,
-    /// ``PatchedProjectDigestConfigRequestFrequencyEnum``.
-    pub frequency: Lenient<models::PatchedProjectDigestConfigRequestFrequencyEnum>,
-    /// `array of string`.
-    pub enabled_sections: Lenient<Vec<Lenient<String>>>,
-    /// For weekly/biweekly: 0=Sunday..6=Saturday
-    ///
-    /// `integer`.
-    pub day_of_week: Lenient<i64>,
-    /// For monthly: day of month (1-28)
-    ///
-    /// `integer`.
-    pub day_of_month: Lenient<i64>,
-    /// `string (date-time)`.
-    pub last_sent_at: Lenient<DateTime>,
-    /// `array of `CustomersProjectDigestConfigRetrieveResponseAvailableSection``.
-    pub available_sections: Lenient<
-        Vec<
-            Lenient<models::CustomersProjectDigestConfigRetrieveResponseAvailableSection>,
-        >,
-    >,
-    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: runtime::Extra,
-}
-impl CustomersProjectDigestConfigRetrieveResponse {
-    /// `uuid` when present and valid.
-    #[inline]
-    pub fn uuid(&self) -> Option<Uuid> {
-        self.uuid.copied()
-    }
-    /// `is_enabled` when present and valid.
-    #[inline]
-    pub fn is_enabled(&self) -> Option<bool> {
-        self.is_enabled.copied()
-    }
-    /// `frequency` when present and valid.
-    #[inline]
-    pub fn frequency(
-        &self,
-    ) -> Option<&models::PatchedProjectDigestConfigRequestFrequencyEnum> {
-        self.frequency.get()
-    }
-    /// `enabled_sections` when present and valid.
-    #[inline]
-    pub fn enabled_sections(&self) -> Option<&[Lenient<String>]> {
-        self.enabled_sections.as_slice()
-    }
-    /// `day_of_week` when present and valid.
-    #[inline]
-    pub fn day_of_week(&self) -> Option<i64> {
-        self.day_of_week.copied()
-    }
-    /// `day_of_month` when present and valid.
-    #[inline]
-    pub fn day_of_month(&self) -> Option<i64> {
-        self.day_of_month.copied()
-    }
-    /// `last_sent_at` when present and valid.
-    #[inline]
-    pub fn last_sent_at(&self) -> Option<DateTime> {
-        self.last_sent_at.copied()
-    }
-    /// `available_sections` when present and valid.
-    #[inline]
-    pub fn available_sections(
-        &self,
-    ) -> Option<
-        &[Lenient<models::CustomersProjectDigestConfigRetrieveResponseAvailableSection>],
-    > {
-        self.available_sections.as_slice()
-    }
-}
-runtime::response_model! {
-    CustomersProjectDigestConfigRetrieveResponse,
-    "CustomersProjectDigestConfigRetrieveResponse", extra, [uuid("uuid"),
-    is_enabled("is_enabled"), frequency("frequency"),
-    enabled_sections("enabled_sections"), day_of_week("day_of_week"),
-    day_of_month("day_of_month"), last_sent_at("last_sent_at"),
-    available_sections("available_sections")]
-}
-/// `CustomersProjectDigestConfigRetrieveResponseAvailableSection`: response model.
-#[derive(Clone, PartialEq, Default)]
-pub struct CustomersProjectDigestConfigRetrieveResponseAvailableSection {
-    /// `string`.
-    pub key: Lenient<String>,
-    /// `string`.
-    pub title: Lenient<String>,
-    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: runtime::Extra,
-}
-impl CustomersProjectDigestConfigRetrieveResponseAvailableSection {
-    /// `key` when present and valid.
-    #[inline]
-    pub fn key(&self) -> Option<&str> {
-        self.key.as_str()
-    }
-    /// `title` when present and valid.
-    #[inline]
-    pub fn title(&self) -> Option<&str> {
-        self.title.as_str()
-    }
-}
-runtime::response_model! {
-    CustomersProjectDigestConfigRetrieveResponseAvailableSection,
-    "CustomersProjectDigestConfigRetrieveResponseAvailableSection", extra, [key("key"),
-    title("title")]
-}
 /// `CustomersProjectMetadataComplianceDetailsListResponse`: response model.
 #[derive(Clone, PartialEq, Default)]
 pub struct CustomersProjectMetadataComplianceDetailsListResponse {
@@ -2718,8 +2603,113 @@ impl runtime::Inspect for PatchedProjectDigestConfigRequestFrequencyEnum {
         }
     }
 }
-/// `ProjectDigestConfig`: `CustomersProjectDigestConfigRetrieveResponse`.
-pub type ProjectDigestConfig = models::CustomersProjectDigestConfigRetrieveResponse;
+/// `ProjectDigestConfig`: response model.
+#[derive(Clone, PartialEq, Default)]
+pub struct ProjectDigestConfig {
+    /// `string (uuid)`.
+    pub uuid: Lenient<Uuid>,
+    /// `boolean`.
+    pub is_enabled: Lenient<bool>,
+    /// ``PatchedProjectDigestConfigRequestFrequencyEnum``.
+    pub frequency: Lenient<models::PatchedProjectDigestConfigRequestFrequencyEnum>,
+    /// `array of string`.
+    pub enabled_sections: Lenient<Vec<Lenient<String>>>,
+    /// For weekly/biweekly: 0=Sunday..6=Saturday
+    ///
+    /// `integer`.
+    pub day_of_week: Lenient<i64>,
+    /// For monthly: day of month (1-28)
+    ///
+    /// `integer`.
+    pub day_of_month: Lenient<i64>,
+    /// `string (date-time)`.
+    pub last_sent_at: Lenient<DateTime>,
+    /// `array of `ProjectDigestConfigAvailableSection``.
+    pub available_sections: Lenient<
+        Vec<Lenient<models::ProjectDigestConfigAvailableSection>>,
+    >,
+    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
+    pub extra: runtime::Extra,
+}
+impl ProjectDigestConfig {
+    /// `uuid` when present and valid.
+    #[inline]
+    pub fn uuid(&self) -> Option<Uuid> {
+        self.uuid.copied()
+    }
+    /// `is_enabled` when present and valid.
+    #[inline]
+    pub fn is_enabled(&self) -> Option<bool> {
+        self.is_enabled.copied()
+    }
+    /// `frequency` when present and valid.
+    #[inline]
+    pub fn frequency(
+        &self,
+    ) -> Option<&models::PatchedProjectDigestConfigRequestFrequencyEnum> {
+        self.frequency.get()
+    }
+    /// `enabled_sections` when present and valid.
+    #[inline]
+    pub fn enabled_sections(&self) -> Option<&[Lenient<String>]> {
+        self.enabled_sections.as_slice()
+    }
+    /// `day_of_week` when present and valid.
+    #[inline]
+    pub fn day_of_week(&self) -> Option<i64> {
+        self.day_of_week.copied()
+    }
+    /// `day_of_month` when present and valid.
+    #[inline]
+    pub fn day_of_month(&self) -> Option<i64> {
+        self.day_of_month.copied()
+    }
+    /// `last_sent_at` when present and valid.
+    #[inline]
+    pub fn last_sent_at(&self) -> Option<DateTime> {
+        self.last_sent_at.copied()
+    }
+    /// `available_sections` when present and valid.
+    #[inline]
+    pub fn available_sections(
+        &self,
+    ) -> Option<&[Lenient<models::ProjectDigestConfigAvailableSection>]> {
+        self.available_sections.as_slice()
+    }
+}
+runtime::response_model! {
+    ProjectDigestConfig, "ProjectDigestConfig", extra, [uuid("uuid"),
+    is_enabled("is_enabled"), frequency("frequency"),
+    enabled_sections("enabled_sections"), day_of_week("day_of_week"),
+    day_of_month("day_of_month"), last_sent_at("last_sent_at"),
+    available_sections("available_sections")]
+}
+/// `ProjectDigestConfigAvailableSection`: response model.
+#[derive(Clone, PartialEq, Default)]
+pub struct ProjectDigestConfigAvailableSection {
+    /// `string`.
+    pub key: Lenient<String>,
+    /// `string`.
+    pub title: Lenient<String>,
+    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
+    pub extra: runtime::Extra,
+}
+impl ProjectDigestConfigAvailableSection {
+    /// `key` when present and valid.
+    #[inline]
+    pub fn key(&self) -> Option<&str> {
+        self.key.as_str()
+    }
+    /// `title` when present and valid.
+    #[inline]
+    pub fn title(&self) -> Option<&str> {
+        self.title.as_str()
+    }
+}
+runtime::response_model! {
+    ProjectDigestConfigAvailableSection, "ProjectDigestConfigAvailableSection", extra,
+    [key("key"), title("title")]
+}
 /// `ProjectDigestConfigRequest`: `PatchedProjectDigestConfigRequest`.
 pub type ProjectDigestConfigRequest = models::PatchedProjectDigestConfigRequest;
 /// `ProjectDigestPreview`: response model.

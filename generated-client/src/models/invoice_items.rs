@@ -415,9 +415,9 @@ runtime::response_model! {
     [name("name"), unit_price("unit_price"), unit("unit"), quantity("quantity"),
     measured_unit("measured_unit"), price("price")]
 }
-/// `InvoiceItemsCustomerCostsForPeriodRetrieveResponse`: response model.
+/// `InvoiceItemsInvoiceItem`: response model.
 #[derive(Clone, PartialEq, Default)]
-pub struct InvoiceItemsCustomerCostsForPeriodRetrieveResponse {
+pub struct InvoiceItemsInvoiceItem {
     /// `string`.
     pub total_price: Lenient<String>,
     /// `string (date)`.
@@ -427,7 +427,7 @@ pub struct InvoiceItemsCustomerCostsForPeriodRetrieveResponse {
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
     pub extra: runtime::Extra,
 }
-impl InvoiceItemsCustomerCostsForPeriodRetrieveResponse {
+impl InvoiceItemsInvoiceItem {
     /// `total_price` when present and valid.
     #[inline]
     pub fn total_price(&self) -> Option<&str> {
@@ -445,12 +445,9 @@ impl InvoiceItemsCustomerCostsForPeriodRetrieveResponse {
     }
 }
 runtime::response_model! {
-    InvoiceItemsCustomerCostsForPeriodRetrieveResponse,
-    "InvoiceItemsCustomerCostsForPeriodRetrieveResponse", extra,
+    InvoiceItemsInvoiceItem, "InvoiceItemsInvoiceItem", extra,
     [total_price("total_price"), start_date("start_date"), end_date("end_date")]
 }
-/// `InvoiceItemsProjectCostsForPeriodRetrieveResponse`: `InvoiceItemsCustomerCostsForPeriodRetrieveResponse`.
-pub type InvoiceItemsProjectCostsForPeriodRetrieveResponse = models::InvoiceItemsCustomerCostsForPeriodRetrieveResponse;
 /// `InvoiceItemsTotalPriceRetrieveResponse`: response model.
 #[derive(Clone, PartialEq, Default)]
 pub struct InvoiceItemsTotalPriceRetrieveResponse {

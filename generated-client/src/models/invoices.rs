@@ -213,8 +213,8 @@ pub struct Invoice {
     pub due_date: Lenient<Date>,
     /// ``InvoiceCustomerDetails``.
     pub customer_details: Lenient<models::InvoiceCustomerDetails>,
-    /// `array of `InvoicesItemsRetrieveResponse``.
-    pub items: Lenient<Vec<Lenient<models::InvoicesItemsRetrieveResponse>>>,
+    /// `array of `InvoicesInvoiceItem``.
+    pub items: Lenient<Vec<Lenient<models::InvoicesInvoiceItem>>>,
     /// `string`.
     pub backend_id: Lenient<String>,
     /// URL for initiating payment via payment gateway.
@@ -305,7 +305,7 @@ impl Invoice {
     }
     /// `items` when present and valid.
     #[inline]
-    pub fn items(&self) -> Option<&[Lenient<models::InvoicesItemsRetrieveResponse>]> {
+    pub fn items(&self) -> Option<&[Lenient<models::InvoicesInvoiceItem>]> {
         self.items.as_slice()
     }
     /// `backend_id` when present and valid.
@@ -703,10 +703,6 @@ runtime::response_model! {
     "InvoicesGrowthRetrieveResponseCustomerPeriod", extra, [name("name"),
     periods("periods")]
 }
-/// `InvoicesHistoryAtRetrieveResponse`: `CustomersHistoryAtRetrieveResponse`.
-pub type InvoicesHistoryAtRetrieveResponse = models::CustomersHistoryAtRetrieveResponse;
-/// `InvoicesHistoryListResponse`: `CustomersHistoryAtRetrieveResponse`.
-pub type InvoicesHistoryListResponse = models::CustomersHistoryAtRetrieveResponse;
 /// `InvoicesStatsListResponse`: response model.
 #[derive(Clone, PartialEq, Default)]
 pub struct InvoicesStatsListResponse {

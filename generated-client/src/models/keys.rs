@@ -9,10 +9,6 @@ use crate::runtime::{
 };
 #[allow(unused_imports)]
 use crate::models;
-/// `KeysHistoryAtRetrieveResponse`: `CustomersHistoryAtRetrieveResponse`.
-pub type KeysHistoryAtRetrieveResponse = models::CustomersHistoryAtRetrieveResponse;
-/// `KeysHistoryListResponse`: `CustomersHistoryAtRetrieveResponse`.
-pub type KeysHistoryListResponse = models::CustomersHistoryAtRetrieveResponse;
 /// `SshKeyRequest`: request model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SshKeyRequest {

@@ -282,9 +282,9 @@ impl MaintenanceAnnouncementRequestBuilder {
         })
     }
 }
-/// `MaintenanceAnnouncementsCancelMaintenanceResponse`: response model.
+/// `MaintenanceAnnouncementsDetail`: response model.
 #[derive(Clone, PartialEq, Default)]
-pub struct MaintenanceAnnouncementsCancelMaintenanceResponse {
+pub struct MaintenanceAnnouncementsDetail {
     /// Response message describing the action result
     ///
     /// `string`.
@@ -292,7 +292,7 @@ pub struct MaintenanceAnnouncementsCancelMaintenanceResponse {
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
     pub extra: runtime::Extra,
 }
-impl MaintenanceAnnouncementsCancelMaintenanceResponse {
+impl MaintenanceAnnouncementsDetail {
     /// `detail` when present and valid.
     #[inline]
     pub fn detail(&self) -> Option<&str> {
@@ -300,11 +300,9 @@ impl MaintenanceAnnouncementsCancelMaintenanceResponse {
     }
 }
 runtime::response_model! {
-    MaintenanceAnnouncementsCancelMaintenanceResponse,
-    "MaintenanceAnnouncementsCancelMaintenanceResponse", extra, [detail("detail")]
+    MaintenanceAnnouncementsDetail, "MaintenanceAnnouncementsDetail", extra,
+    [detail("detail")]
 }
-/// `MaintenanceAnnouncementsCompleteMaintenanceResponse`: `MaintenanceAnnouncementsCancelMaintenanceResponse`.
-pub type MaintenanceAnnouncementsCompleteMaintenanceResponse = models::MaintenanceAnnouncementsCancelMaintenanceResponse;
 /// `MaintenanceAnnouncementsMaintenanceStatsRetrieveResponse`: response model.
 #[derive(Clone, PartialEq, Default)]
 pub struct MaintenanceAnnouncementsMaintenanceStatsRetrieveResponse {
@@ -503,12 +501,6 @@ runtime::response_model! {
     [uuid("uuid"), name("name"), total("total"), active("active"),
     scheduled("scheduled"), completed("completed")]
 }
-/// `MaintenanceAnnouncementsScheduleResponse`: `MaintenanceAnnouncementsCancelMaintenanceResponse`.
-pub type MaintenanceAnnouncementsScheduleResponse = models::MaintenanceAnnouncementsCancelMaintenanceResponse;
-/// `MaintenanceAnnouncementsStartMaintenanceResponse`: `MaintenanceAnnouncementsCancelMaintenanceResponse`.
-pub type MaintenanceAnnouncementsStartMaintenanceResponse = models::MaintenanceAnnouncementsCancelMaintenanceResponse;
-/// `MaintenanceAnnouncementsUnscheduleResponse`: `MaintenanceAnnouncementsCancelMaintenanceResponse`.
-pub type MaintenanceAnnouncementsUnscheduleResponse = models::MaintenanceAnnouncementsCancelMaintenanceResponse;
 /// `PatchedMaintenanceAnnouncementRequest`: request model.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedMaintenanceAnnouncementRequest {

@@ -31,10 +31,6 @@ impl DiscountsUpdateRequest {
         }
     }
 }
-/// `MarketplacePlansHistoryAtRetrieveResponse`: `CustomersHistoryAtRetrieveResponse`.
-pub type MarketplacePlansHistoryAtRetrieveResponse = models::CustomersHistoryAtRetrieveResponse;
-/// `MarketplacePlansHistoryListResponse`: `CustomersHistoryAtRetrieveResponse`.
-pub type MarketplacePlansHistoryListResponse = models::CustomersHistoryAtRetrieveResponse;
 /// `MarketplacePlansUsageStatsListResponse`: response model.
 #[derive(Clone, PartialEq, Default)]
 pub struct MarketplacePlansUsageStatsListResponse {
@@ -364,8 +360,8 @@ runtime::response_model! {
     quotas("quotas"), resources_count("resources_count"), plan_type("plan_type"),
     minimal_price("minimal_price")]
 }
-/// `ProviderPlanDetailsComponent`: `MarketplacePublicOfferingComponent`.
-pub type ProviderPlanDetailsComponent = models::MarketplacePublicOfferingComponent;
+/// `ProviderPlanDetailsComponent`: `OfferingPlanComponent`.
+pub type ProviderPlanDetailsComponent = models::OfferingPlanComponent;
 /// `ProviderPlanDetailsOrganizationGroup`: `OrganizationGroup`.
 pub type ProviderPlanDetailsOrganizationGroup = models::OrganizationGroup;
 /// `ProviderPlanDetailsRequest`: request model.

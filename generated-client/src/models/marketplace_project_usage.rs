@@ -9,5 +9,5 @@ use crate::runtime::{
 };
 #[allow(unused_imports)]
 use crate::models;
-/// `MarketplaceProjectUsageComponentsUsageRetrieveResponse`: `MarketplaceCustomerUsageComponentsUsageRetrieveResponse`.
-pub type MarketplaceProjectUsageComponentsUsageRetrieveResponse = models::MarketplaceCustomerUsageComponentsUsageRetrieveResponse;
+/// `MarketplaceProjectUsageComponents`: `MarketplaceCustomerUsageComponents`.
+pub type MarketplaceProjectUsageComponents = models::MarketplaceCustomerUsageComponents;

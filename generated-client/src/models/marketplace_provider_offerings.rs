@@ -224,521 +224,6 @@ impl runtime::MultipartBody for MarkdownImageUploadRequest {
         true
     }
 }
-/// `MarketplaceProviderOffering`: response model.
-#[derive(Clone, PartialEq, Default)]
-pub struct MarketplaceProviderOffering {
-    /// `string (uuid)`.
-    pub uuid: Lenient<Uuid>,
-    /// `string (date-time)`.
-    pub created: Lenient<DateTime>,
-    /// `string (date-time)`.
-    pub modified: Lenient<DateTime>,
-    /// `boolean`.
-    pub expose_full_name: Lenient<bool>,
-    /// `boolean`.
-    pub expose_email: Lenient<bool>,
-    /// `boolean`.
-    pub expose_username: Lenient<bool>,
-    /// `boolean`.
-    pub expose_registration_method: Lenient<bool>,
-    /// `boolean`.
-    pub expose_organization: Lenient<bool>,
-    /// `boolean`.
-    pub expose_organization_country: Lenient<bool>,
-    /// `boolean`.
-    pub expose_organization_type: Lenient<bool>,
-    /// `boolean`.
-    pub expose_organization_registry_code: Lenient<bool>,
-    /// `boolean`.
-    pub expose_organization_vat_code: Lenient<bool>,
-    /// `boolean`.
-    pub expose_organization_address: Lenient<bool>,
-    /// `boolean`.
-    pub expose_affiliations: Lenient<bool>,
-    /// `boolean`.
-    pub expose_phone_number: Lenient<bool>,
-    /// `boolean`.
-    pub expose_job_title: Lenient<bool>,
-    /// `boolean`.
-    pub expose_gender: Lenient<bool>,
-    /// `boolean`.
-    pub expose_personal_title: Lenient<bool>,
-    /// `boolean`.
-    pub expose_place_of_birth: Lenient<bool>,
-    /// `boolean`.
-    pub expose_address: Lenient<bool>,
-    /// `boolean`.
-    pub expose_country_of_residence: Lenient<bool>,
-    /// `boolean`.
-    pub expose_nationality: Lenient<bool>,
-    /// `boolean`.
-    pub expose_nationalities: Lenient<bool>,
-    /// `boolean`.
-    pub expose_eduperson_assurance: Lenient<bool>,
-    /// `boolean`.
-    pub expose_identity_source: Lenient<bool>,
-    /// `boolean`.
-    pub expose_civil_number: Lenient<bool>,
-    /// `boolean`.
-    pub expose_birth_date: Lenient<bool>,
-    /// `boolean`.
-    pub expose_active_isds: Lenient<bool>,
-    /// `array of string`.
-    pub exposed_fields: Lenient<Vec<Lenient<String>>>,
-    /// Return True if this is a default (unsaved) config.
-    ///
-    /// `boolean`.
-    pub is_default: Lenient<bool>,
-    /// `string (uuid)`.
-    pub offering_uuid: Lenient<Uuid>,
-    /// `string`.
-    pub offering_name: Lenient<String>,
-    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: runtime::Extra,
-}
-impl MarketplaceProviderOffering {
-    /// `uuid` when present and valid.
-    #[inline]
-    pub fn uuid(&self) -> Option<Uuid> {
-        self.uuid.copied()
-    }
-    /// `created` when present and valid.
-    #[inline]
-    pub fn created(&self) -> Option<DateTime> {
-        self.created.copied()
-    }
-    /// `modified` when present and valid.
-    #[inline]
-    pub fn modified(&self) -> Option<DateTime> {
-        self.modified.copied()
-    }
-    /// `expose_full_name` when present and valid.
-    #[inline]
-    pub fn expose_full_name(&self) -> Option<bool> {
-        self.expose_full_name.copied()
-    }
-    /// `expose_email` when present and valid.
-    #[inline]
-    pub fn expose_email(&self) -> Option<bool> {
-        self.expose_email.copied()
-    }
-    /// `expose_username` when present and valid.
-    #[inline]
-    pub fn expose_username(&self) -> Option<bool> {
-        self.expose_username.copied()
-    }
-    /// `expose_registration_method` when present and valid.
-    #[inline]
-    pub fn expose_registration_method(&self) -> Option<bool> {
-        self.expose_registration_method.copied()
-    }
-    /// `expose_organization` when present and valid.
-    #[inline]
-    pub fn expose_organization(&self) -> Option<bool> {
-        self.expose_organization.copied()
-    }
-    /// `expose_organization_country` when present and valid.
-    #[inline]
-    pub fn expose_organization_country(&self) -> Option<bool> {
-        self.expose_organization_country.copied()
-    }
-    /// `expose_organization_type` when present and valid.
-    #[inline]
-    pub fn expose_organization_type(&self) -> Option<bool> {
-        self.expose_organization_type.copied()
-    }
-    /// `expose_organization_registry_code` when present and valid.
-    #[inline]
-    pub fn expose_organization_registry_code(&self) -> Option<bool> {
-        self.expose_organization_registry_code.copied()
-    }
-    /// `expose_organization_vat_code` when present and valid.
-    #[inline]
-    pub fn expose_organization_vat_code(&self) -> Option<bool> {
-        self.expose_organization_vat_code.copied()
-    }
-    /// `expose_organization_address` when present and valid.
-    #[inline]
-    pub fn expose_organization_address(&self) -> Option<bool> {
-        self.expose_organization_address.copied()
-    }
-    /// `expose_affiliations` when present and valid.
-    #[inline]
-    pub fn expose_affiliations(&self) -> Option<bool> {
-        self.expose_affiliations.copied()
-    }
-    /// `expose_phone_number` when present and valid.
-    #[inline]
-    pub fn expose_phone_number(&self) -> Option<bool> {
-        self.expose_phone_number.copied()
-    }
-    /// `expose_job_title` when present and valid.
-    #[inline]
-    pub fn expose_job_title(&self) -> Option<bool> {
-        self.expose_job_title.copied()
-    }
-    /// `expose_gender` when present and valid.
-    #[inline]
-    pub fn expose_gender(&self) -> Option<bool> {
-        self.expose_gender.copied()
-    }
-    /// `expose_personal_title` when present and valid.
-    #[inline]
-    pub fn expose_personal_title(&self) -> Option<bool> {
-        self.expose_personal_title.copied()
-    }
-    /// `expose_place_of_birth` when present and valid.
-    #[inline]
-    pub fn expose_place_of_birth(&self) -> Option<bool> {
-        self.expose_place_of_birth.copied()
-    }
-    /// `expose_address` when present and valid.
-    #[inline]
-    pub fn expose_address(&self) -> Option<bool> {
-        self.expose_address.copied()
-    }
-    /// `expose_country_of_residence` when present and valid.
-    #[inline]
-    pub fn expose_country_of_residence(&self) -> Option<bool> {
-        self.expose_country_of_residence.copied()
-    }
-    /// `expose_nationality` when present and valid.
-    #[inline]
-    pub fn expose_nationality(&self) -> Option<bool> {
-        self.expose_nationality.copied()
-    }
-    /// `expose_nationalities` when present and valid.
-    #[inline]
-    pub fn expose_nationalities(&self) -> Option<bool> {
-        self.expose_nationalities.copied()
-    }
-    /// `expose_eduperson_assurance` when present and valid.
-    #[inline]
-    pub fn expose_eduperson_assurance(&self) -> Option<bool> {
-        self.expose_eduperson_assurance.copied()
-    }
-    /// `expose_identity_source` when present and valid.
-    #[inline]
-    pub fn expose_identity_source(&self) -> Option<bool> {
-        self.expose_identity_source.copied()
-    }
-    /// `expose_civil_number` when present and valid.
-    #[inline]
-    pub fn expose_civil_number(&self) -> Option<bool> {
-        self.expose_civil_number.copied()
-    }
-    /// `expose_birth_date` when present and valid.
-    #[inline]
-    pub fn expose_birth_date(&self) -> Option<bool> {
-        self.expose_birth_date.copied()
-    }
-    /// `expose_active_isds` when present and valid.
-    #[inline]
-    pub fn expose_active_isds(&self) -> Option<bool> {
-        self.expose_active_isds.copied()
-    }
-    /// `exposed_fields` when present and valid.
-    #[inline]
-    pub fn exposed_fields(&self) -> Option<&[Lenient<String>]> {
-        self.exposed_fields.as_slice()
-    }
-    /// `is_default` when present and valid.
-    #[inline]
-    pub fn is_default(&self) -> Option<bool> {
-        self.is_default.copied()
-    }
-    /// `offering_uuid` when present and valid.
-    #[inline]
-    pub fn offering_uuid(&self) -> Option<Uuid> {
-        self.offering_uuid.copied()
-    }
-    /// `offering_name` when present and valid.
-    #[inline]
-    pub fn offering_name(&self) -> Option<&str> {
-        self.offering_name.as_str()
-    }
-}
-runtime::response_model! {
-    MarketplaceProviderOffering, "MarketplaceProviderOffering", extra, [uuid("uuid"),
-    created("created"), modified("modified"), expose_full_name("expose_full_name"),
-    expose_email("expose_email"), expose_username("expose_username"),
-    expose_registration_method("expose_registration_method"),
-    expose_organization("expose_organization"),
-    expose_organization_country("expose_organization_country"),
-    expose_organization_type("expose_organization_type"),
-    expose_organization_registry_code("expose_organization_registry_code"),
-    expose_organization_vat_code("expose_organization_vat_code"),
-    expose_organization_address("expose_organization_address"),
-    expose_affiliations("expose_affiliations"),
-    expose_phone_number("expose_phone_number"), expose_job_title("expose_job_title"),
-    expose_gender("expose_gender"), expose_personal_title("expose_personal_title"),
-    expose_place_of_birth("expose_place_of_birth"), expose_address("expose_address"),
-    expose_country_of_residence("expose_country_of_residence"),
-    expose_nationality("expose_nationality"),
-    expose_nationalities("expose_nationalities"),
-    expose_eduperson_assurance("expose_eduperson_assurance"),
-    expose_identity_source("expose_identity_source"),
-    expose_civil_number("expose_civil_number"), expose_birth_date("expose_birth_date"),
-    expose_active_isds("expose_active_isds"), exposed_fields("exposed_fields"),
-    is_default("is_default"), offering_uuid("offering_uuid"),
-    offering_name("offering_name")]
-}
-/// `MarketplaceProviderOfferingsAddPartitionResponse`: response model.
-#[derive(Clone, PartialEq, Default)]
-pub struct MarketplaceProviderOfferingsAddPartitionResponse {
-    /// `string (uuid)`.
-    pub uuid: Lenient<Uuid>,
-    /// `string (date-time)`.
-    pub created: Lenient<DateTime>,
-    /// `string (date-time)`.
-    pub modified: Lenient<DateTime>,
-    /// `string (uuid)`.
-    pub offering: Lenient<Uuid>,
-    /// `string`.
-    pub offering_name: Lenient<String>,
-    /// Name of the SLURM partition
-    ///
-    /// `string`.
-    pub partition_name: Lenient<String>,
-    /// CPU architecture of the partition (e.g., x86_64/amd/zen3)
-    ///
-    /// `string`.
-    pub cpu_arch: Lenient<String>,
-    /// GPU architecture of the partition (e.g., nvidia/cc90, amd/gfx90a)
-    ///
-    /// `string`.
-    pub gpu_arch: Lenient<String>,
-    /// Default task binding policy (SLURM cpu_bind)
-    ///
-    /// `integer`.
-    pub cpu_bind: Lenient<i64>,
-    /// Default CPUs allocated per GPU
-    ///
-    /// `integer`.
-    pub def_cpu_per_gpu: Lenient<i64>,
-    /// Maximum allocated CPUs per node
-    ///
-    /// `integer`.
-    pub max_cpus_per_node: Lenient<i64>,
-    /// Maximum allocated CPUs per socket
-    ///
-    /// `integer`.
-    pub max_cpus_per_socket: Lenient<i64>,
-    /// Default memory per CPU in MB
-    ///
-    /// `integer (int64)`.
-    pub def_mem_per_cpu: Lenient<i64>,
-    /// Default memory per GPU in MB
-    ///
-    /// `integer (int64)`.
-    pub def_mem_per_gpu: Lenient<i64>,
-    /// Default memory per node in MB
-    ///
-    /// `integer (int64)`.
-    pub def_mem_per_node: Lenient<i64>,
-    /// Maximum memory per CPU in MB
-    ///
-    /// `integer (int64)`.
-    pub max_mem_per_cpu: Lenient<i64>,
-    /// Maximum memory per node in MB
-    ///
-    /// `integer (int64)`.
-    pub max_mem_per_node: Lenient<i64>,
-    /// Default time limit in minutes
-    ///
-    /// `integer`.
-    pub default_time: Lenient<i64>,
-    /// Maximum time limit in minutes
-    ///
-    /// `integer`.
-    pub max_time: Lenient<i64>,
-    /// Preemption grace time in seconds
-    ///
-    /// `integer`.
-    pub grace_time: Lenient<i64>,
-    /// Maximum nodes per job
-    ///
-    /// `integer`.
-    pub max_nodes: Lenient<i64>,
-    /// Minimum nodes per job
-    ///
-    /// `integer`.
-    pub min_nodes: Lenient<i64>,
-    /// Exclusive topology access required
-    ///
-    /// `boolean`.
-    pub exclusive_topo: Lenient<bool>,
-    /// Exclusive user access required
-    ///
-    /// `boolean`.
-    pub exclusive_user: Lenient<bool>,
-    /// Priority tier for scheduling and preemption
-    ///
-    /// `integer`.
-    pub priority_tier: Lenient<i64>,
-    /// Quality of Service (QOS) name
-    ///
-    /// `string`.
-    pub qos: Lenient<String>,
-    /// Require reservation for job allocation
-    ///
-    /// `boolean`.
-    pub req_resv: Lenient<bool>,
-    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: runtime::Extra,
-}
-impl MarketplaceProviderOfferingsAddPartitionResponse {
-    /// `uuid` when present and valid.
-    #[inline]
-    pub fn uuid(&self) -> Option<Uuid> {
-        self.uuid.copied()
-    }
-    /// `created` when present and valid.
-    #[inline]
-    pub fn created(&self) -> Option<DateTime> {
-        self.created.copied()
-    }
-    /// `modified` when present and valid.
-    #[inline]
-    pub fn modified(&self) -> Option<DateTime> {
-        self.modified.copied()
-    }
-    /// `offering` when present and valid.
-    #[inline]
-    pub fn offering(&self) -> Option<Uuid> {
-        self.offering.copied()
-    }
-    /// `offering_name` when present and valid.
-    #[inline]
-    pub fn offering_name(&self) -> Option<&str> {
-        self.offering_name.as_str()
-    }
-    /// `partition_name` when present and valid.
-    #[inline]
-    pub fn partition_name(&self) -> Option<&str> {
-        self.partition_name.as_str()
-    }
-    /// `cpu_arch` when present and valid.
-    #[inline]
-    pub fn cpu_arch(&self) -> Option<&str> {
-        self.cpu_arch.as_str()
-    }
-    /// `gpu_arch` when present and valid.
-    #[inline]
-    pub fn gpu_arch(&self) -> Option<&str> {
-        self.gpu_arch.as_str()
-    }
-    /// `cpu_bind` when present and valid.
-    #[inline]
-    pub fn cpu_bind(&self) -> Option<i64> {
-        self.cpu_bind.copied()
-    }
-    /// `def_cpu_per_gpu` when present and valid.
-    #[inline]
-    pub fn def_cpu_per_gpu(&self) -> Option<i64> {
-        self.def_cpu_per_gpu.copied()
-    }
-    /// `max_cpus_per_node` when present and valid.
-    #[inline]
-    pub fn max_cpus_per_node(&self) -> Option<i64> {
-        self.max_cpus_per_node.copied()
-    }
-    /// `max_cpus_per_socket` when present and valid.
-    #[inline]
-    pub fn max_cpus_per_socket(&self) -> Option<i64> {
-        self.max_cpus_per_socket.copied()
-    }
-    /// `def_mem_per_cpu` when present and valid.
-    #[inline]
-    pub fn def_mem_per_cpu(&self) -> Option<i64> {
-        self.def_mem_per_cpu.copied()
-    }
-    /// `def_mem_per_gpu` when present and valid.
-    #[inline]
-    pub fn def_mem_per_gpu(&self) -> Option<i64> {
-        self.def_mem_per_gpu.copied()
-    }
-    /// `def_mem_per_node` when present and valid.
-    #[inline]
-    pub fn def_mem_per_node(&self) -> Option<i64> {
-        self.def_mem_per_node.copied()
-    }
-    /// `max_mem_per_cpu` when present and valid.
-    #[inline]
-    pub fn max_mem_per_cpu(&self) -> Option<i64> {
-        self.max_mem_per_cpu.copied()
-    }
-    /// `max_mem_per_node` when present and valid.
-    #[inline]
-    pub fn max_mem_per_node(&self) -> Option<i64> {
-        self.max_mem_per_node.copied()
-    }
-    /// `default_time` when present and valid.
-    #[inline]
-    pub fn default_time(&self) -> Option<i64> {
-        self.default_time.copied()
-    }
-    /// `max_time` when present and valid.
-    #[inline]
-    pub fn max_time(&self) -> Option<i64> {
-        self.max_time.copied()
-    }
-    /// `grace_time` when present and valid.
-    #[inline]
-    pub fn grace_time(&self) -> Option<i64> {
-        self.grace_time.copied()
-    }
-    /// `max_nodes` when present and valid.
-    #[inline]
-    pub fn max_nodes(&self) -> Option<i64> {
-        self.max_nodes.copied()
-    }
-    /// `min_nodes` when present and valid.
-    #[inline]
-    pub fn min_nodes(&self) -> Option<i64> {
-        self.min_nodes.copied()
-    }
-    /// `exclusive_topo` when present and valid.
-    #[inline]
-    pub fn exclusive_topo(&self) -> Option<bool> {
-        self.exclusive_topo.copied()
-    }
-    /// `exclusive_user` when present and valid.
-    #[inline]
-    pub fn exclusive_user(&self) -> Option<bool> {
-        self.exclusive_user.copied()
-    }
-    /// `priority_tier` when present and valid.
-    #[inline]
-    pub fn priority_tier(&self) -> Option<i64> {
-        self.priority_tier.copied()
-    }
-    /// `qos` when present and valid.
-    #[inline]
-    pub fn qos(&self) -> Option<&str> {
-        self.qos.as_str()
-    }
-    /// `req_resv` when present and valid.
-    #[inline]
-    pub fn req_resv(&self) -> Option<bool> {
-        self.req_resv.copied()
-    }
-}
-runtime::response_model! {
-    MarketplaceProviderOfferingsAddPartitionResponse,
-    "MarketplaceProviderOfferingsAddPartitionResponse", extra, [uuid("uuid"),
-    created("created"), modified("modified"), offering("offering"),
-    offering_name("offering_name"), partition_name("partition_name"),
-    cpu_arch("cpu_arch"), gpu_arch("gpu_arch"), cpu_bind("cpu_bind"),
-    def_cpu_per_gpu("def_cpu_per_gpu"), max_cpus_per_node("max_cpus_per_node"),
-    max_cpus_per_socket("max_cpus_per_socket"), def_mem_per_cpu("def_mem_per_cpu"),
-    def_mem_per_gpu("def_mem_per_gpu"), def_mem_per_node("def_mem_per_node"),
-    max_mem_per_cpu("max_mem_per_cpu"), max_mem_per_node("max_mem_per_node"),
-    default_time("default_time"), max_time("max_time"), grace_time("grace_time"),
-    max_nodes("max_nodes"), min_nodes("min_nodes"), exclusive_topo("exclusive_topo"),
-    exclusive_user("exclusive_user"), priority_tier("priority_tier"), qos("qos"),
-    req_resv("req_resv")]
-}
 /// `MarketplaceProviderOfferingsComponentStatsListResponse`: response model.
 #[derive(Clone, PartialEq, Default)]
 pub struct MarketplaceProviderOfferingsComponentStatsListResponse {
@@ -931,10 +416,6 @@ runtime::response_model! {
     "MarketplaceProviderOfferingsGroupsListResponseOffering", extra,
     [offering_name("offering_name"), offering_uuid("offering_uuid")]
 }
-/// `MarketplaceProviderOfferingsHistoryAtRetrieveResponse`: `CustomersHistoryAtRetrieveResponse`.
-pub type MarketplaceProviderOfferingsHistoryAtRetrieveResponse = models::CustomersHistoryAtRetrieveResponse;
-/// `MarketplaceProviderOfferingsHistoryListResponse`: `CustomersHistoryAtRetrieveResponse`.
-pub type MarketplaceProviderOfferingsHistoryListResponse = models::CustomersHistoryAtRetrieveResponse;
 /// `MarketplaceProviderOfferingsImportableResourcesListResponse`: response model.
 #[derive(Clone, PartialEq, Default)]
 pub struct MarketplaceProviderOfferingsImportableResourcesListResponse {
@@ -990,6 +471,8 @@ pub type MarketplaceProviderOfferingsListCourseAccountsListResponse = models::Co
 pub type MarketplaceProviderOfferingsListCustomerServiceAccountsListResponse = models::CustomerServiceAccount;
 /// `MarketplaceProviderOfferingsListProjectServiceAccountsListResponse`: `ProjectServiceAccount`.
 pub type MarketplaceProviderOfferingsListProjectServiceAccountsListResponse = models::ProjectServiceAccount;
+/// `MarketplaceProviderOfferingsMoveOfferingResponse`: `PublicOfferingDetails`.
+pub type MarketplaceProviderOfferingsMoveOfferingResponse = models::PublicOfferingDetails;
 /// `MarketplaceProviderOfferingsStateCountersRetrieveResponse`: response model.
 #[derive(Clone, PartialEq, Default)]
 pub struct MarketplaceProviderOfferingsStateCountersRetrieveResponse {
@@ -1328,8 +811,6 @@ runtime::response_model! {
     "MarketplaceProviderOfferingsUserHasResourceAccessRetrieveResponse", extra,
     [has_access("has_access")]
 }
-/// `MoveOffering`: `PublicOfferingDetails`.
-pub type MoveOffering = models::PublicOfferingDetails;
 /// `MoveOfferingRequest`: request model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MoveOfferingRequest {
@@ -2444,9 +1925,9 @@ pub struct OfferingCreateRequestPlan {
     /// `string (decimal)`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub unit_price: Nullable<Decimal>,
-    /// ``MarketplacePublicOfferingUnitEnum``.
+    /// ``OfferingCreateRequestPlanUnitEnum``.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub unit: Nullable<models::MarketplacePublicOfferingUnitEnum>,
+    pub unit: Nullable<models::OfferingCreateRequestPlanUnitEnum>,
     /// `string`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub backend_id: Nullable<String>,
@@ -2472,6 +1953,8 @@ impl OfferingCreateRequestPlan {
         }
     }
 }
+/// `OfferingCreateRequestPlanUnitEnum`: `InvoiceItemUnitEnum`.
+pub type OfferingCreateRequestPlanUnitEnum = models::InvoiceItemUnitEnum;
 /// `OfferingCreateRequestPluginOptions`: request model.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct OfferingCreateRequestPluginOptions {
@@ -3885,8 +3368,261 @@ impl OfferingPartitionRequest {
         }
     }
 }
-/// `OfferingPartitionUpdate`: `MarketplaceProviderOfferingsAddPartitionResponse`.
-pub type OfferingPartitionUpdate = models::MarketplaceProviderOfferingsAddPartitionResponse;
+/// `OfferingPartitionUpdate`: response model.
+#[derive(Clone, PartialEq, Default)]
+pub struct OfferingPartitionUpdate {
+    /// `string (uuid)`.
+    pub uuid: Lenient<Uuid>,
+    /// `string (date-time)`.
+    pub created: Lenient<DateTime>,
+    /// `string (date-time)`.
+    pub modified: Lenient<DateTime>,
+    /// `string (uuid)`.
+    pub offering: Lenient<Uuid>,
+    /// `string`.
+    pub offering_name: Lenient<String>,
+    /// Name of the SLURM partition
+    ///
+    /// `string`.
+    pub partition_name: Lenient<String>,
+    /// CPU architecture of the partition (e.g., x86_64/amd/zen3)
+    ///
+    /// `string`.
+    pub cpu_arch: Lenient<String>,
+    /// GPU architecture of the partition (e.g., nvidia/cc90, amd/gfx90a)
+    ///
+    /// `string`.
+    pub gpu_arch: Lenient<String>,
+    /// Default task binding policy (SLURM cpu_bind)
+    ///
+    /// `integer`.
+    pub cpu_bind: Lenient<i64>,
+    /// Default CPUs allocated per GPU
+    ///
+    /// `integer`.
+    pub def_cpu_per_gpu: Lenient<i64>,
+    /// Maximum allocated CPUs per node
+    ///
+    /// `integer`.
+    pub max_cpus_per_node: Lenient<i64>,
+    /// Maximum allocated CPUs per socket
+    ///
+    /// `integer`.
+    pub max_cpus_per_socket: Lenient<i64>,
+    /// Default memory per CPU in MB
+    ///
+    /// `integer (int64)`.
+    pub def_mem_per_cpu: Lenient<i64>,
+    /// Default memory per GPU in MB
+    ///
+    /// `integer (int64)`.
+    pub def_mem_per_gpu: Lenient<i64>,
+    /// Default memory per node in MB
+    ///
+    /// `integer (int64)`.
+    pub def_mem_per_node: Lenient<i64>,
+    /// Maximum memory per CPU in MB
+    ///
+    /// `integer (int64)`.
+    pub max_mem_per_cpu: Lenient<i64>,
+    /// Maximum memory per node in MB
+    ///
+    /// `integer (int64)`.
+    pub max_mem_per_node: Lenient<i64>,
+    /// Default time limit in minutes
+    ///
+    /// `integer`.
+    pub default_time: Lenient<i64>,
+    /// Maximum time limit in minutes
+    ///
+    /// `integer`.
+    pub max_time: Lenient<i64>,
+    /// Preemption grace time in seconds
+    ///
+    /// `integer`.
+    pub grace_time: Lenient<i64>,
+    /// Maximum nodes per job
+    ///
+    /// `integer`.
+    pub max_nodes: Lenient<i64>,
+    /// Minimum nodes per job
+    ///
+    /// `integer`.
+    pub min_nodes: Lenient<i64>,
+    /// Exclusive topology access required
+    ///
+    /// `boolean`.
+    pub exclusive_topo: Lenient<bool>,
+    /// Exclusive user access required
+    ///
+    /// `boolean`.
+    pub exclusive_user: Lenient<bool>,
+    /// Priority tier for scheduling and preemption
+    ///
+    /// `integer`.
+    pub priority_tier: Lenient<i64>,
+    /// Quality of Service (QOS) name
+    ///
+    /// `string`.
+    pub qos: Lenient<String>,
+    /// Require reservation for job allocation
+    ///
+    /// `boolean`.
+    pub req_resv: Lenient<bool>,
+    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
+    pub extra: runtime::Extra,
+}
+impl OfferingPartitionUpdate {
+    /// `uuid` when present and valid.
+    #[inline]
+    pub fn uuid(&self) -> Option<Uuid> {
+        self.uuid.copied()
+    }
+    /// `created` when present and valid.
+    #[inline]
+    pub fn created(&self) -> Option<DateTime> {
+        self.created.copied()
+    }
+    /// `modified` when present and valid.
+    #[inline]
+    pub fn modified(&self) -> Option<DateTime> {
+        self.modified.copied()
+    }
+    /// `offering` when present and valid.
+    #[inline]
+    pub fn offering(&self) -> Option<Uuid> {
+        self.offering.copied()
+    }
+    /// `offering_name` when present and valid.
+    #[inline]
+    pub fn offering_name(&self) -> Option<&str> {
+        self.offering_name.as_str()
+    }
+    /// `partition_name` when present and valid.
+    #[inline]
+    pub fn partition_name(&self) -> Option<&str> {
+        self.partition_name.as_str()
+    }
+    /// `cpu_arch` when present and valid.
+    #[inline]
+    pub fn cpu_arch(&self) -> Option<&str> {
+        self.cpu_arch.as_str()
+    }
+    /// `gpu_arch` when present and valid.
+    #[inline]
+    pub fn gpu_arch(&self) -> Option<&str> {
+        self.gpu_arch.as_str()
+    }
+    /// `cpu_bind` when present and valid.
+    #[inline]
+    pub fn cpu_bind(&self) -> Option<i64> {
+        self.cpu_bind.copied()
+    }
+    /// `def_cpu_per_gpu` when present and valid.
+    #[inline]
+    pub fn def_cpu_per_gpu(&self) -> Option<i64> {
+        self.def_cpu_per_gpu.copied()
+    }
+    /// `max_cpus_per_node` when present and valid.
+    #[inline]
+    pub fn max_cpus_per_node(&self) -> Option<i64> {
+        self.max_cpus_per_node.copied()
+    }
+    /// `max_cpus_per_socket` when present and valid.
+    #[inline]
+    pub fn max_cpus_per_socket(&self) -> Option<i64> {
+        self.max_cpus_per_socket.copied()
+    }
+    /// `def_mem_per_cpu` when present and valid.
+    #[inline]
+    pub fn def_mem_per_cpu(&self) -> Option<i64> {
+        self.def_mem_per_cpu.copied()
+    }
+    /// `def_mem_per_gpu` when present and valid.
+    #[inline]
+    pub fn def_mem_per_gpu(&self) -> Option<i64> {
+        self.def_mem_per_gpu.copied()
+    }
+    /// `def_mem_per_node` when present and valid.
+    #[inline]
+    pub fn def_mem_per_node(&self) -> Option<i64> {
+        self.def_mem_per_node.copied()
+    }
+    /// `max_mem_per_cpu` when present and valid.
+    #[inline]
+    pub fn max_mem_per_cpu(&self) -> Option<i64> {
+        self.max_mem_per_cpu.copied()
+    }
+    /// `max_mem_per_node` when present and valid.
+    #[inline]
+    pub fn max_mem_per_node(&self) -> Option<i64> {
+        self.max_mem_per_node.copied()
+    }
+    /// `default_time` when present and valid.
+    #[inline]
+    pub fn default_time(&self) -> Option<i64> {
+        self.default_time.copied()
+    }
+    /// `max_time` when present and valid.
+    #[inline]
+    pub fn max_time(&self) -> Option<i64> {
+        self.max_time.copied()
+    }
+    /// `grace_time` when present and valid.
+    #[inline]
+    pub fn grace_time(&self) -> Option<i64> {
+        self.grace_time.copied()
+    }
+    /// `max_nodes` when present and valid.
+    #[inline]
+    pub fn max_nodes(&self) -> Option<i64> {
+        self.max_nodes.copied()
+    }
+    /// `min_nodes` when present and valid.
+    #[inline]
+    pub fn min_nodes(&self) -> Option<i64> {
+        self.min_nodes.copied()
+    }
+    /// `exclusive_topo` when present and valid.
+    #[inline]
+    pub fn exclusive_topo(&self) -> Option<bool> {
+        self.exclusive_topo.copied()
+    }
+    /// `exclusive_user` when present and valid.
+    #[inline]
+    pub fn exclusive_user(&self) -> Option<bool> {
+        self.exclusive_user.copied()
+    }
+    /// `priority_tier` when present and valid.
+    #[inline]
+    pub fn priority_tier(&self) -> Option<i64> {
+        self.priority_tier.copied()
+    }
+    /// `qos` when present and valid.
+    #[inline]
+    pub fn qos(&self) -> Option<&str> {
+        self.qos.as_str()
+    }
+    /// `req_resv` when present and valid.
+    #[inline]
+    pub fn req_resv(&self) -> Option<bool> {
+        self.req_resv.copied()
+    }
+}
+runtime::response_model! {
+    OfferingPartitionUpdate, "OfferingPartitionUpdate", extra, [uuid("uuid"),
+    created("created"), modified("modified"), offering("offering"),
+    offering_name("offering_name"), partition_name("partition_name"),
+    cpu_arch("cpu_arch"), gpu_arch("gpu_arch"), cpu_bind("cpu_bind"),
+    def_cpu_per_gpu("def_cpu_per_gpu"), max_cpus_per_node("max_cpus_per_node"),
+    max_cpus_per_socket("max_cpus_per_socket"), def_mem_per_cpu("def_mem_per_cpu"),
+    def_mem_per_gpu("def_mem_per_gpu"), def_mem_per_node("def_mem_per_node"),
+    max_mem_per_cpu("max_mem_per_cpu"), max_mem_per_node("max_mem_per_node"),
+    default_time("default_time"), max_time("max_time"), grace_time("grace_time"),
+    max_nodes("max_nodes"), min_nodes("min_nodes"), exclusive_topo("exclusive_topo"),
+    exclusive_user("exclusive_user"), priority_tier("priority_tier"), qos("qos"),
+    req_resv("req_resv")]
+}
 /// `OfferingPauseRequest`: request model.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct OfferingPauseRequest {
@@ -4192,6 +3928,265 @@ impl OfferingTypeUpdateRequest {
             extra: Default::default(),
         }
     }
+}
+/// `OfferingUserAttributeConfig`: response model.
+#[derive(Clone, PartialEq, Default)]
+pub struct OfferingUserAttributeConfig {
+    /// `string (uuid)`.
+    pub uuid: Lenient<Uuid>,
+    /// `string (date-time)`.
+    pub created: Lenient<DateTime>,
+    /// `string (date-time)`.
+    pub modified: Lenient<DateTime>,
+    /// `boolean`.
+    pub expose_full_name: Lenient<bool>,
+    /// `boolean`.
+    pub expose_email: Lenient<bool>,
+    /// `boolean`.
+    pub expose_username: Lenient<bool>,
+    /// `boolean`.
+    pub expose_registration_method: Lenient<bool>,
+    /// `boolean`.
+    pub expose_organization: Lenient<bool>,
+    /// `boolean`.
+    pub expose_organization_country: Lenient<bool>,
+    /// `boolean`.
+    pub expose_organization_type: Lenient<bool>,
+    /// `boolean`.
+    pub expose_organization_registry_code: Lenient<bool>,
+    /// `boolean`.
+    pub expose_organization_vat_code: Lenient<bool>,
+    /// `boolean`.
+    pub expose_organization_address: Lenient<bool>,
+    /// `boolean`.
+    pub expose_affiliations: Lenient<bool>,
+    /// `boolean`.
+    pub expose_phone_number: Lenient<bool>,
+    /// `boolean`.
+    pub expose_job_title: Lenient<bool>,
+    /// `boolean`.
+    pub expose_gender: Lenient<bool>,
+    /// `boolean`.
+    pub expose_personal_title: Lenient<bool>,
+    /// `boolean`.
+    pub expose_place_of_birth: Lenient<bool>,
+    /// `boolean`.
+    pub expose_address: Lenient<bool>,
+    /// `boolean`.
+    pub expose_country_of_residence: Lenient<bool>,
+    /// `boolean`.
+    pub expose_nationality: Lenient<bool>,
+    /// `boolean`.
+    pub expose_nationalities: Lenient<bool>,
+    /// `boolean`.
+    pub expose_eduperson_assurance: Lenient<bool>,
+    /// `boolean`.
+    pub expose_identity_source: Lenient<bool>,
+    /// `boolean`.
+    pub expose_civil_number: Lenient<bool>,
+    /// `boolean`.
+    pub expose_birth_date: Lenient<bool>,
+    /// `boolean`.
+    pub expose_active_isds: Lenient<bool>,
+    /// `array of string`.
+    pub exposed_fields: Lenient<Vec<Lenient<String>>>,
+    /// Return True if this is a default (unsaved) config.
+    ///
+    /// `boolean`.
+    pub is_default: Lenient<bool>,
+    /// `string (uuid)`.
+    pub offering_uuid: Lenient<Uuid>,
+    /// `string`.
+    pub offering_name: Lenient<String>,
+    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
+    pub extra: runtime::Extra,
+}
+impl OfferingUserAttributeConfig {
+    /// `uuid` when present and valid.
+    #[inline]
+    pub fn uuid(&self) -> Option<Uuid> {
+        self.uuid.copied()
+    }
+    /// `created` when present and valid.
+    #[inline]
+    pub fn created(&self) -> Option<DateTime> {
+        self.created.copied()
+    }
+    /// `modified` when present and valid.
+    #[inline]
+    pub fn modified(&self) -> Option<DateTime> {
+        self.modified.copied()
+    }
+    /// `expose_full_name` when present and valid.
+    #[inline]
+    pub fn expose_full_name(&self) -> Option<bool> {
+        self.expose_full_name.copied()
+    }
+    /// `expose_email` when present and valid.
+    #[inline]
+    pub fn expose_email(&self) -> Option<bool> {
+        self.expose_email.copied()
+    }
+    /// `expose_username` when present and valid.
+    #[inline]
+    pub fn expose_username(&self) -> Option<bool> {
+        self.expose_username.copied()
+    }
+    /// `expose_registration_method` when present and valid.
+    #[inline]
+    pub fn expose_registration_method(&self) -> Option<bool> {
+        self.expose_registration_method.copied()
+    }
+    /// `expose_organization` when present and valid.
+    #[inline]
+    pub fn expose_organization(&self) -> Option<bool> {
+        self.expose_organization.copied()
+    }
+    /// `expose_organization_country` when present and valid.
+    #[inline]
+    pub fn expose_organization_country(&self) -> Option<bool> {
+        self.expose_organization_country.copied()
+    }
+    /// `expose_organization_type` when present and valid.
+    #[inline]
+    pub fn expose_organization_type(&self) -> Option<bool> {
+        self.expose_organization_type.copied()
+    }
+    /// `expose_organization_registry_code` when present and valid.
+    #[inline]
+    pub fn expose_organization_registry_code(&self) -> Option<bool> {
+        self.expose_organization_registry_code.copied()
+    }
+    /// `expose_organization_vat_code` when present and valid.
+    #[inline]
+    pub fn expose_organization_vat_code(&self) -> Option<bool> {
+        self.expose_organization_vat_code.copied()
+    }
+    /// `expose_organization_address` when present and valid.
+    #[inline]
+    pub fn expose_organization_address(&self) -> Option<bool> {
+        self.expose_organization_address.copied()
+    }
+    /// `expose_affiliations` when present and valid.
+    #[inline]
+    pub fn expose_affiliations(&self) -> Option<bool> {
+        self.expose_affiliations.copied()
+    }
+    /// `expose_phone_number` when present and valid.
+    #[inline]
+    pub fn expose_phone_number(&self) -> Option<bool> {
+        self.expose_phone_number.copied()
+    }
+    /// `expose_job_title` when present and valid.
+    #[inline]
+    pub fn expose_job_title(&self) -> Option<bool> {
+        self.expose_job_title.copied()
+    }
+    /// `expose_gender` when present and valid.
+    #[inline]
+    pub fn expose_gender(&self) -> Option<bool> {
+        self.expose_gender.copied()
+    }
+    /// `expose_personal_title` when present and valid.
+    #[inline]
+    pub fn expose_personal_title(&self) -> Option<bool> {
+        self.expose_personal_title.copied()
+    }
+    /// `expose_place_of_birth` when present and valid.
+    #[inline]
+    pub fn expose_place_of_birth(&self) -> Option<bool> {
+        self.expose_place_of_birth.copied()
+    }
+    /// `expose_address` when present and valid.
+    #[inline]
+    pub fn expose_address(&self) -> Option<bool> {
+        self.expose_address.copied()
+    }
+    /// `expose_country_of_residence` when present and valid.
+    #[inline]
+    pub fn expose_country_of_residence(&self) -> Option<bool> {
+        self.expose_country_of_residence.copied()
+    }
+    /// `expose_nationality` when present and valid.
+    #[inline]
+    pub fn expose_nationality(&self) -> Option<bool> {
+        self.expose_nationality.copied()
+    }
+    /// `expose_nationalities` when present and valid.
+    #[inline]
+    pub fn expose_nationalities(&self) -> Option<bool> {
+        self.expose_nationalities.copied()
+    }
+    /// `expose_eduperson_assurance` when present and valid.
+    #[inline]
+    pub fn expose_eduperson_assurance(&self) -> Option<bool> {
+        self.expose_eduperson_assurance.copied()
+    }
+    /// `expose_identity_source` when present and valid.
+    #[inline]
+    pub fn expose_identity_source(&self) -> Option<bool> {
+        self.expose_identity_source.copied()
+    }
+    /// `expose_civil_number` when present and valid.
+    #[inline]
+    pub fn expose_civil_number(&self) -> Option<bool> {
+        self.expose_civil_number.copied()
+    }
+    /// `expose_birth_date` when present and valid.
+    #[inline]
+    pub fn expose_birth_date(&self) -> Option<bool> {
+        self.expose_birth_date.copied()
+    }
+    /// `expose_active_isds` when present and valid.
+    #[inline]
+    pub fn expose_active_isds(&self) -> Option<bool> {
+        self.expose_active_isds.copied()
+    }
+    /// `exposed_fields` when present and valid.
+    #[inline]
+    pub fn exposed_fields(&self) -> Option<&[Lenient<String>]> {
+        self.exposed_fields.as_slice()
+    }
+    /// `is_default` when present and valid.
+    #[inline]
+    pub fn is_default(&self) -> Option<bool> {
+        self.is_default.copied()
+    }
+    /// `offering_uuid` when present and valid.
+    #[inline]
+    pub fn offering_uuid(&self) -> Option<Uuid> {
+        self.offering_uuid.copied()
+    }
+    /// `offering_name` when present and valid.
+    #[inline]
+    pub fn offering_name(&self) -> Option<&str> {
+        self.offering_name.as_str()
+    }
+}
+runtime::response_model! {
+    OfferingUserAttributeConfig, "OfferingUserAttributeConfig", extra, [uuid("uuid"),
+    created("created"), modified("modified"), expose_full_name("expose_full_name"),
+    expose_email("expose_email"), expose_username("expose_username"),
+    expose_registration_method("expose_registration_method"),
+    expose_organization("expose_organization"),
+    expose_organization_country("expose_organization_country"),
+    expose_organization_type("expose_organization_type"),
+    expose_organization_registry_code("expose_organization_registry_code"),
+    expose_organization_vat_code("expose_organization_vat_code"),
+    expose_organization_address("expose_organization_address"),
+    expose_affiliations("expose_affiliations"),
+    expose_phone_number("expose_phone_number"), expose_job_title("expose_job_title"),
+    expose_gender("expose_gender"), expose_personal_title("expose_personal_title"),
+    expose_place_of_birth("expose_place_of_birth"), expose_address("expose_address"),
+    expose_country_of_residence("expose_country_of_residence"),
+    expose_nationality("expose_nationality"),
+    expose_nationalities("expose_nationalities"),
+    expose_eduperson_assurance("expose_eduperson_assurance"),
+    expose_identity_source("expose_identity_source"),
+    expose_civil_number("expose_civil_number"), expose_birth_date("expose_birth_date"),
+    expose_active_isds("expose_active_isds"), exposed_fields("exposed_fields"),
+    is_default("is_default"), offering_uuid("offering_uuid"),
+    offering_name("offering_name")]
 }
 /// `OfferingUserAttributeConfigRequest`: request model.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -4565,8 +4560,8 @@ pub struct ProviderOfferingDetails {
     pub thumbnail: Lenient<String>,
     /// `integer`.
     pub order_count: Lenient<i64>,
-    /// `array of `MarketplacePublicOffering``.
-    pub plans: Lenient<Vec<Lenient<models::MarketplacePublicOffering>>>,
+    /// `array of `ProviderOfferingDetailsPlan``.
+    pub plans: Lenient<Vec<Lenient<models::ProviderOfferingDetailsPlan>>>,
     /// `array of `ProviderOfferingDetailsScreenshot``.
     pub screenshots: Lenient<Vec<Lenient<models::ProviderOfferingDetailsScreenshot>>>,
     /// Wire name `type`, `string`.
@@ -4615,9 +4610,9 @@ pub struct ProviderOfferingDetails {
     ///
     /// `any JSON value`.
     pub backend_id_rules: Lenient<serde_json::Value>,
-    /// `array of `MarketplacePublicOfferingOrganizationGroup``.
+    /// `array of `ProviderOfferingDetailsOrganizationGroup``.
     pub organization_groups: Lenient<
-        Vec<Lenient<models::MarketplacePublicOfferingOrganizationGroup>>,
+        Vec<Lenient<models::ProviderOfferingDetailsOrganizationGroup>>,
     >,
     /// `array of `ProviderOfferingDetailsTag``.
     pub tags: Lenient<Vec<Lenient<models::ProviderOfferingDetailsTag>>>,
@@ -4861,7 +4856,7 @@ impl ProviderOfferingDetails {
     }
     /// `plans` when present and valid.
     #[inline]
-    pub fn plans(&self) -> Option<&[Lenient<models::MarketplacePublicOffering>]> {
+    pub fn plans(&self) -> Option<&[Lenient<models::ProviderOfferingDetailsPlan>]> {
         self.plans.as_slice()
     }
     /// `screenshots` when present and valid.
@@ -4965,7 +4960,7 @@ impl ProviderOfferingDetails {
     #[inline]
     pub fn organization_groups(
         &self,
-    ) -> Option<&[Lenient<models::MarketplacePublicOfferingOrganizationGroup>]> {
+    ) -> Option<&[Lenient<models::ProviderOfferingDetailsOrganizationGroup>]> {
         self.organization_groups.as_slice()
     }
     /// `tags` when present and valid.
@@ -5160,8 +5155,12 @@ runtime::response_model! {
     extra, [agent_type("agent_type"), status("status"),
     last_request_timestamp("last_request_timestamp"), service_name("service_name")]
 }
+/// `ProviderOfferingDetailsOrganizationGroup`: `OrganizationGroup`.
+pub type ProviderOfferingDetailsOrganizationGroup = models::OrganizationGroup;
 /// `ProviderOfferingDetailsPartition`: `OfferingPartition`.
 pub type ProviderOfferingDetailsPartition = models::OfferingPartition;
+/// `ProviderOfferingDetailsPlan`: `OfferingPlan`.
+pub type ProviderOfferingDetailsPlan = models::OfferingPlan;
 /// `ProviderOfferingDetailsQuota`: `OfferingQuota`.
 pub type ProviderOfferingDetailsQuota = models::OfferingQuota;
 /// `ProviderOfferingDetailsScreenshot`: `OfferingScreenshot`.

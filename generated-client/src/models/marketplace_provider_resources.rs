@@ -9,10 +9,6 @@ use crate::runtime::{
 };
 #[allow(unused_imports)]
 use crate::models;
-/// `MarketplaceProviderResourcesHistoryAtRetrieveResponse`: `CustomersHistoryAtRetrieveResponse`.
-pub type MarketplaceProviderResourcesHistoryAtRetrieveResponse = models::CustomersHistoryAtRetrieveResponse;
-/// `MarketplaceProviderResourcesHistoryListResponse`: `CustomersHistoryAtRetrieveResponse`.
-pub type MarketplaceProviderResourcesHistoryListResponse = models::CustomersHistoryAtRetrieveResponse;
 /// `ResourceBackendIDRequest`: `BackendIdRequest`.
 pub type ResourceBackendIdRequest = models::BackendIdRequest;
 /// `ResourceBackendMetadataRequest`: request model.

@@ -181,8 +181,8 @@ runtime::response_model! {
     reviewed_by_uuid("reviewed_by_uuid"), reviewed_by_full_name("reviewed_by_full_name"),
     review_comment("review_comment")]
 }
-/// `MarketplaceResourceLimitChangeRequestsApproveResponse`: `MarketplaceProviderResourcesRestoreResponse`.
-pub type MarketplaceResourceLimitChangeRequestsApproveResponse = models::MarketplaceProviderResourcesRestoreResponse;
+/// `MarketplaceResourceLimitChangeRequestsOrderUuid`: `MarketplaceProviderResourcesOrderUuid`.
+pub type MarketplaceResourceLimitChangeRequestsOrderUuid = models::MarketplaceProviderResourcesOrderUuid;
 /// `ResourceLimitChangeRequestCreate`: response model.
 #[derive(Clone, PartialEq, Default)]
 pub struct ResourceLimitChangeRequestCreate {

@@ -9,5 +9,5 @@ use crate::runtime::{
 };
 #[allow(unused_imports)]
 use crate::models;
-/// `MarketplaceResourceOfferingsListResponse`: `ProjectTemplateOfferingsData`.
-pub type MarketplaceResourceOfferingsListResponse = models::ProjectTemplateOfferingsData;
+/// `MarketplaceResourceOfferingsNameUuid`: `ProjectTemplateOfferingsData`.
+pub type MarketplaceResourceOfferingsNameUuid = models::ProjectTemplateOfferingsData;

@@ -9,14 +9,8 @@ use crate::runtime::{
 };
 #[allow(unused_imports)]
 use crate::models;
-/// `MarketplaceResourcesHistoryAtRetrieveResponse`: `CustomersHistoryAtRetrieveResponse`.
-pub type MarketplaceResourcesHistoryAtRetrieveResponse = models::CustomersHistoryAtRetrieveResponse;
-/// `MarketplaceResourcesHistoryListResponse`: `CustomersHistoryAtRetrieveResponse`.
-pub type MarketplaceResourcesHistoryListResponse = models::CustomersHistoryAtRetrieveResponse;
-/// `MarketplaceResourcesRenewResponse`: `MarketplaceProviderResourcesRestoreResponse`.
-pub type MarketplaceResourcesRenewResponse = models::MarketplaceProviderResourcesRestoreResponse;
-/// `MarketplaceResourcesRestoreResponse`: `MarketplaceProviderResourcesRestoreResponse`.
-pub type MarketplaceResourcesRestoreResponse = models::MarketplaceProviderResourcesRestoreResponse;
+/// `MarketplaceResourcesOrderUuid`: `MarketplaceProviderResourcesOrderUuid`.
+pub type MarketplaceResourcesOrderUuid = models::MarketplaceProviderResourcesOrderUuid;
 /// `RenewalEstimateRequest`: response model.
 #[derive(Clone, PartialEq, Default)]
 pub struct RenewalEstimateRequest {
@@ -461,8 +455,6 @@ impl ResourceSuggestNameRequestBuilder {
         })
     }
 }
-/// `ResourceSwitchPlan`: `MarketplaceProviderResourcesRestoreResponse`.
-pub type ResourceSwitchPlan = models::MarketplaceProviderResourcesRestoreResponse;
 /// `ResourceSwitchPlanRequest`: request model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResourceSwitchPlanRequest {
@@ -628,8 +620,6 @@ runtime::response_model! {
     [url("url"), uuid("uuid"), name("name"), role_name("role_name"),
     role_uuid("role_uuid"), expiration_time("expiration_time")]
 }
-/// `ResourceUpdateLimits`: `MarketplaceProviderResourcesRestoreResponse`.
-pub type ResourceUpdateLimits = models::MarketplaceProviderResourcesRestoreResponse;
 /// `ResourceUpdateLimitsRequest`: request model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ResourceUpdateLimitsRequest {

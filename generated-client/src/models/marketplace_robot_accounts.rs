@@ -9,9 +9,9 @@ use crate::runtime::{
 };
 #[allow(unused_imports)]
 use crate::models;
-/// `MarketplaceRobotAccountsSetStateCreating400Response`: response model.
+/// `MarketplaceRobotAccountsDetail`: response model.
 #[derive(Clone, PartialEq, Default)]
-pub struct MarketplaceRobotAccountsSetStateCreating400Response {
+pub struct MarketplaceRobotAccountsDetail {
     /// Error message to be displayed to the user
     ///
     /// `string`.
@@ -19,7 +19,7 @@ pub struct MarketplaceRobotAccountsSetStateCreating400Response {
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
     pub extra: runtime::Extra,
 }
-impl MarketplaceRobotAccountsSetStateCreating400Response {
+impl MarketplaceRobotAccountsDetail {
     /// `detail` when present and valid.
     #[inline]
     pub fn detail(&self) -> Option<&str> {
@@ -27,17 +27,9 @@ impl MarketplaceRobotAccountsSetStateCreating400Response {
     }
 }
 runtime::response_model! {
-    MarketplaceRobotAccountsSetStateCreating400Response,
-    "MarketplaceRobotAccountsSetStateCreating400Response", extra, [detail("detail")]
+    MarketplaceRobotAccountsDetail, "MarketplaceRobotAccountsDetail", extra,
+    [detail("detail")]
 }
-/// `MarketplaceRobotAccountsSetStateDeleted400Response`: `MarketplaceRobotAccountsSetStateCreating400Response`.
-pub type MarketplaceRobotAccountsSetStateDeleted400Response = models::MarketplaceRobotAccountsSetStateCreating400Response;
-/// `MarketplaceRobotAccountsSetStateErred400Response`: `MarketplaceRobotAccountsSetStateCreating400Response`.
-pub type MarketplaceRobotAccountsSetStateErred400Response = models::MarketplaceRobotAccountsSetStateCreating400Response;
-/// `MarketplaceRobotAccountsSetStateOk400Response`: `MarketplaceRobotAccountsSetStateCreating400Response`.
-pub type MarketplaceRobotAccountsSetStateOk400Response = models::MarketplaceRobotAccountsSetStateCreating400Response;
-/// `MarketplaceRobotAccountsSetStateRequestDeletion400Response`: `MarketplaceRobotAccountsSetStateCreating400Response`.
-pub type MarketplaceRobotAccountsSetStateRequestDeletion400Response = models::MarketplaceRobotAccountsSetStateCreating400Response;
 /// `PatchedRobotAccountRequest`: request model.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedRobotAccountRequest {

@@ -54,14 +54,8 @@ pub struct MarketplaceProviderCustomer {
     pub projects_count: Lenient<i64>,
     /// `integer`.
     pub users_count: Lenient<i64>,
-    /// `array of `MarketplaceServiceProvidersMarketplaceProviderCustomerProject``.
-    pub projects: Lenient<
-        Vec<
-            Lenient<
-                models::MarketplaceServiceProvidersMarketplaceProviderCustomerProject,
-            >,
-        >,
-    >,
+    /// `array of `MarketplaceServiceProvider``.
+    pub projects: Lenient<Vec<Lenient<models::MarketplaceServiceProvider>>>,
     /// `array of `MarketplaceProviderCustomerUser``.
     pub users: Lenient<Vec<Lenient<models::MarketplaceProviderCustomerUser>>>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
@@ -122,11 +116,7 @@ impl MarketplaceProviderCustomer {
     }
     /// `projects` when present and valid.
     #[inline]
-    pub fn projects(
-        &self,
-    ) -> Option<
-        &[Lenient<models::MarketplaceServiceProvidersMarketplaceProviderCustomerProject>],
-    > {
+    pub fn projects(&self) -> Option<&[Lenient<models::MarketplaceServiceProvider>]> {
         self.projects.as_slice()
     }
     /// `users` when present and valid.
@@ -248,6 +238,39 @@ impl MarketplaceProviderCustomerUser {
 runtime::response_model! {
     MarketplaceProviderCustomerUser, "MarketplaceProviderCustomerUser", extra,
     [uuid("uuid"), full_name("full_name"), email("email"), image("image")]
+}
+/// `MarketplaceServiceProvider`: response model.
+#[derive(Clone, PartialEq, Default)]
+pub struct MarketplaceServiceProvider {
+    /// `string (uuid)`.
+    pub uuid: Lenient<Uuid>,
+    /// `string`.
+    pub name: Lenient<String>,
+    /// `string (uri)`.
+    pub image: Lenient<String>,
+    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
+    pub extra: runtime::Extra,
+}
+impl MarketplaceServiceProvider {
+    /// `uuid` when present and valid.
+    #[inline]
+    pub fn uuid(&self) -> Option<Uuid> {
+        self.uuid.copied()
+    }
+    /// `name` when present and valid.
+    #[inline]
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_str()
+    }
+    /// `image` when present and valid.
+    #[inline]
+    pub fn image(&self) -> Option<&str> {
+        self.image.as_str()
+    }
+}
+runtime::response_model! {
+    MarketplaceServiceProvider, "MarketplaceServiceProvider", extra, [uuid("uuid"),
+    name("name"), image("image")]
 }
 /// `MarketplaceServiceProviderUser`: response model.
 #[derive(Clone, PartialEq, Default)]
@@ -517,40 +540,6 @@ runtime::response_model! {
 }
 /// `MarketplaceServiceProvidersCourseAccountsListResponse`: `CourseAccount`.
 pub type MarketplaceServiceProvidersCourseAccountsListResponse = models::CourseAccount;
-/// `MarketplaceServiceProvidersMarketplaceProviderCustomerProject`: response model.
-#[derive(Clone, PartialEq, Default)]
-pub struct MarketplaceServiceProvidersMarketplaceProviderCustomerProject {
-    /// `string (uuid)`.
-    pub uuid: Lenient<Uuid>,
-    /// `string`.
-    pub name: Lenient<String>,
-    /// `string (uri)`.
-    pub image: Lenient<String>,
-    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: runtime::Extra,
-}
-impl MarketplaceServiceProvidersMarketplaceProviderCustomerProject {
-    /// `uuid` when present and valid.
-    #[inline]
-    pub fn uuid(&self) -> Option<Uuid> {
-        self.uuid.copied()
-    }
-    /// `name` when present and valid.
-    #[inline]
-    pub fn name(&self) -> Option<&str> {
-        self.name.as_str()
-    }
-    /// `image` when present and valid.
-    #[inline]
-    pub fn image(&self) -> Option<&str> {
-        self.image.as_str()
-    }
-}
-runtime::response_model! {
-    MarketplaceServiceProvidersMarketplaceProviderCustomerProject,
-    "MarketplaceServiceProvidersMarketplaceProviderCustomerProject", extra,
-    [uuid("uuid"), name("name"), image("image")]
-}
 /// `MarketplaceServiceProvidersProjectServiceAccountsListResponse`: `ProjectServiceAccount`.
 pub type MarketplaceServiceProvidersProjectServiceAccountsListResponse = models::ProjectServiceAccount;
 /// `MarketplaceServiceProvidersRevenueListResponse`: response model.
@@ -1011,8 +1000,8 @@ pub struct ProviderOffering {
     pub billing_price_estimate: Lenient<serde_json::Value>,
     /// `array of `ProviderOfferingComponent``.
     pub components: Lenient<Vec<Lenient<models::ProviderOfferingComponent>>>,
-    /// `array of `MarketplacePublicOffering``.
-    pub plans: Lenient<Vec<Lenient<models::MarketplacePublicOffering>>>,
+    /// `array of `ProviderOfferingPlan``.
+    pub plans: Lenient<Vec<Lenient<models::ProviderOfferingPlan>>>,
     /// Fields describing resource provision form.
     ///
     /// `any JSON value`.
@@ -1085,7 +1074,7 @@ impl ProviderOffering {
     }
     /// `plans` when present and valid.
     #[inline]
-    pub fn plans(&self) -> Option<&[Lenient<models::MarketplacePublicOffering>]> {
+    pub fn plans(&self) -> Option<&[Lenient<models::ProviderOfferingPlan>]> {
         self.plans.as_slice()
     }
     /// `options` when present and valid.
@@ -1131,6 +1120,10 @@ runtime::response_model! {
 }
 /// `ProviderOfferingComponent`: `BookingResourceOfferingComponent`.
 pub type ProviderOfferingComponent = models::BookingResourceOfferingComponent;
+/// `ProviderOfferingPlan`: `OfferingPlan`.
+pub type ProviderOfferingPlan = models::OfferingPlan;
+/// `ProviderOfferingPlanOrganizationGroup`: `OrganizationGroup`.
+pub type ProviderOfferingPlanOrganizationGroup = models::OrganizationGroup;
 /// `ServiceProvider`: response model.
 #[derive(Clone, PartialEq, Default)]
 pub struct ServiceProvider {
@@ -1162,9 +1155,9 @@ pub struct ServiceProvider {
     pub customer_country: Lenient<String>,
     /// `string (uri)`.
     pub image: Lenient<String>,
-    /// `array of `MarketplacePublicOfferingOrganizationGroup``.
+    /// `array of `ProviderOfferingPlanOrganizationGroup``.
     pub organization_groups: Lenient<
-        Vec<Lenient<models::MarketplacePublicOfferingOrganizationGroup>>,
+        Vec<Lenient<models::ProviderOfferingPlanOrganizationGroup>>,
     >,
     /// `integer`.
     pub offering_count: Lenient<i64>,
@@ -1250,7 +1243,7 @@ impl ServiceProvider {
     #[inline]
     pub fn organization_groups(
         &self,
-    ) -> Option<&[Lenient<models::MarketplacePublicOfferingOrganizationGroup>]> {
+    ) -> Option<&[Lenient<models::ProviderOfferingPlanOrganizationGroup>]> {
         self.organization_groups.as_slice()
     }
     /// `offering_count` when present and valid.

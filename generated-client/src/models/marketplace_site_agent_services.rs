@@ -74,8 +74,6 @@ impl AgentProcessorCreateRequestBuilder {
         })
     }
 }
-/// `AgentServiceStatistics`: `AgentServiceCreate`.
-pub type AgentServiceStatistics = models::AgentServiceCreate;
 /// `AgentServiceStatisticsRequest`: request model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AgentServiceStatisticsRequest {
@@ -98,7 +96,3 @@ impl AgentServiceStatisticsRequest {
         }
     }
 }
-/// `MarketplaceSiteAgentServicesListResponse`: `AgentServiceCreate`.
-pub type MarketplaceSiteAgentServicesListResponse = models::AgentServiceCreate;
-/// `MarketplaceSiteAgentServicesRetrieveResponse`: `AgentServiceCreate`.
-pub type MarketplaceSiteAgentServicesRetrieveResponse = models::AgentServiceCreate;

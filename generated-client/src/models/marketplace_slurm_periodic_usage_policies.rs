@@ -9,98 +9,6 @@ use crate::runtime::{
 };
 #[allow(unused_imports)]
 use crate::models;
-/// `MarketplaceSlurmPeriodicUsagePoliciesCommandHistoryListResponse`: response model.
-#[derive(Clone, PartialEq, Default)]
-pub struct MarketplaceSlurmPeriodicUsagePoliciesCommandHistoryListResponse {
-    /// `string (uuid)`.
-    pub uuid: Lenient<Uuid>,
-    /// Type of command: fairshare, limits, qos, reset_usage
-    ///
-    /// `string`.
-    pub command_type: Lenient<String>,
-    /// Human-readable description of what the command does
-    ///
-    /// `string`.
-    pub description: Lenient<String>,
-    /// Actual shell command that was/would be executed
-    ///
-    /// `string`.
-    pub shell_command: Lenient<String>,
-    /// Command parameters as key-value pairs
-    ///
-    /// `any JSON value`.
-    pub parameters: Lenient<serde_json::Value>,
-    /// `string (date-time)`.
-    pub executed_at: Lenient<DateTime>,
-    /// Whether command was executed in production or emulator mode
-    ///
-    /// `any JSON value`.
-    pub execution_mode: Lenient<serde_json::Value>,
-    /// Whether the command execution was successful
-    ///
-    /// `boolean`.
-    pub success: Lenient<bool>,
-    /// Error message if command execution failed
-    ///
-    /// `string`.
-    pub error_message: Lenient<String>,
-    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: runtime::Extra,
-}
-impl MarketplaceSlurmPeriodicUsagePoliciesCommandHistoryListResponse {
-    /// `uuid` when present and valid.
-    #[inline]
-    pub fn uuid(&self) -> Option<Uuid> {
-        self.uuid.copied()
-    }
-    /// `command_type` when present and valid.
-    #[inline]
-    pub fn command_type(&self) -> Option<&str> {
-        self.command_type.as_str()
-    }
-    /// `description` when present and valid.
-    #[inline]
-    pub fn description(&self) -> Option<&str> {
-        self.description.as_str()
-    }
-    /// `shell_command` when present and valid.
-    #[inline]
-    pub fn shell_command(&self) -> Option<&str> {
-        self.shell_command.as_str()
-    }
-    /// `parameters` when present and valid.
-    #[inline]
-    pub fn parameters(&self) -> Option<&serde_json::Value> {
-        self.parameters.get()
-    }
-    /// `executed_at` when present and valid.
-    #[inline]
-    pub fn executed_at(&self) -> Option<DateTime> {
-        self.executed_at.copied()
-    }
-    /// `execution_mode` when present and valid.
-    #[inline]
-    pub fn execution_mode(&self) -> Option<&serde_json::Value> {
-        self.execution_mode.get()
-    }
-    /// `success` when present and valid.
-    #[inline]
-    pub fn success(&self) -> Option<bool> {
-        self.success.copied()
-    }
-    /// `error_message` when present and valid.
-    #[inline]
-    pub fn error_message(&self) -> Option<&str> {
-        self.error_message.as_str()
-    }
-}
-runtime::response_model! {
-    MarketplaceSlurmPeriodicUsagePoliciesCommandHistoryListResponse,
-    "MarketplaceSlurmPeriodicUsagePoliciesCommandHistoryListResponse", extra,
-    [uuid("uuid"), command_type("command_type"), description("description"),
-    shell_command("shell_command"), parameters("parameters"), executed_at("executed_at"),
-    execution_mode("execution_mode"), success("success"), error_message("error_message")]
-}
 /// `MarketplaceSlurmPeriodicUsagePoliciesEvaluationLogsListResponse`: response model.
 #[derive(Clone, PartialEq, Default)]
 pub struct MarketplaceSlurmPeriodicUsagePoliciesEvaluationLogsListResponse {
@@ -228,6 +136,98 @@ runtime::response_model! {
     stomp_message_sent("stomp_message_sent"),
     site_agent_confirmed("site_agent_confirmed"),
     site_agent_response("site_agent_response"), evaluated_at("evaluated_at")]
+}
+/// `MarketplaceSlurmPeriodicUsagePoliciesMarketplaceSlurmPeriodicUsagePolicy`: response model.
+#[derive(Clone, PartialEq, Default)]
+pub struct MarketplaceSlurmPeriodicUsagePoliciesMarketplaceSlurmPeriodicUsagePolicy {
+    /// `string (uuid)`.
+    pub uuid: Lenient<Uuid>,
+    /// Type of command: fairshare, limits, qos, reset_usage
+    ///
+    /// `string`.
+    pub command_type: Lenient<String>,
+    /// Human-readable description of what the command does
+    ///
+    /// `string`.
+    pub description: Lenient<String>,
+    /// Actual shell command that was/would be executed
+    ///
+    /// `string`.
+    pub shell_command: Lenient<String>,
+    /// Command parameters as key-value pairs
+    ///
+    /// `any JSON value`.
+    pub parameters: Lenient<serde_json::Value>,
+    /// `string (date-time)`.
+    pub executed_at: Lenient<DateTime>,
+    /// Whether command was executed in production or emulator mode
+    ///
+    /// `any JSON value`.
+    pub execution_mode: Lenient<serde_json::Value>,
+    /// Whether the command execution was successful
+    ///
+    /// `boolean`.
+    pub success: Lenient<bool>,
+    /// Error message if command execution failed
+    ///
+    /// `string`.
+    pub error_message: Lenient<String>,
+    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
+    pub extra: runtime::Extra,
+}
+impl MarketplaceSlurmPeriodicUsagePoliciesMarketplaceSlurmPeriodicUsagePolicy {
+    /// `uuid` when present and valid.
+    #[inline]
+    pub fn uuid(&self) -> Option<Uuid> {
+        self.uuid.copied()
+    }
+    /// `command_type` when present and valid.
+    #[inline]
+    pub fn command_type(&self) -> Option<&str> {
+        self.command_type.as_str()
+    }
+    /// `description` when present and valid.
+    #[inline]
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_str()
+    }
+    /// `shell_command` when present and valid.
+    #[inline]
+    pub fn shell_command(&self) -> Option<&str> {
+        self.shell_command.as_str()
+    }
+    /// `parameters` when present and valid.
+    #[inline]
+    pub fn parameters(&self) -> Option<&serde_json::Value> {
+        self.parameters.get()
+    }
+    /// `executed_at` when present and valid.
+    #[inline]
+    pub fn executed_at(&self) -> Option<DateTime> {
+        self.executed_at.copied()
+    }
+    /// `execution_mode` when present and valid.
+    #[inline]
+    pub fn execution_mode(&self) -> Option<&serde_json::Value> {
+        self.execution_mode.get()
+    }
+    /// `success` when present and valid.
+    #[inline]
+    pub fn success(&self) -> Option<bool> {
+        self.success.copied()
+    }
+    /// `error_message` when present and valid.
+    #[inline]
+    pub fn error_message(&self) -> Option<&str> {
+        self.error_message.as_str()
+    }
+}
+runtime::response_model! {
+    MarketplaceSlurmPeriodicUsagePoliciesMarketplaceSlurmPeriodicUsagePolicy,
+    "MarketplaceSlurmPeriodicUsagePoliciesMarketplaceSlurmPeriodicUsagePolicy", extra,
+    [uuid("uuid"), command_type("command_type"), description("description"),
+    shell_command("shell_command"), parameters("parameters"), executed_at("executed_at"),
+    execution_mode("execution_mode"), success("success"), error_message("error_message")]
 }
 /// `MarketplaceSlurmPeriodicUsagePolicy`: response model.
 #[derive(Clone, PartialEq, Default)]
@@ -983,11 +983,11 @@ pub struct SlurmPolicyPreviewRequest {
     pub preview_commands: Lenient<
         Vec<Lenient<models::SlurmPolicyPreviewRequestPreviewCommand>>,
     >,
-    /// `array of `MarketplaceSlurmPeriodicUsagePoliciesCommandHistoryListResponse``.
+    /// `array of `MarketplaceSlurmPeriodicUsagePoliciesMarketplaceSlurmPeriodicUsagePolicy``.
     pub command_history: Lenient<
         Vec<
             Lenient<
-                models::MarketplaceSlurmPeriodicUsagePoliciesCommandHistoryListResponse,
+                models::MarketplaceSlurmPeriodicUsagePoliciesMarketplaceSlurmPeriodicUsagePolicy,
             >,
         >,
     >,
@@ -1076,7 +1076,7 @@ impl SlurmPolicyPreviewRequest {
         &self,
     ) -> Option<
         &[Lenient<
-            models::MarketplaceSlurmPeriodicUsagePoliciesCommandHistoryListResponse,
+            models::MarketplaceSlurmPeriodicUsagePoliciesMarketplaceSlurmPeriodicUsagePolicy,
         >],
     > {
         self.command_history.as_slice()

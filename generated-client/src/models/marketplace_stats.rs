@@ -829,6 +829,54 @@ runtime::response_model! {
     organizations_with_resources("organizations_with_resources"),
     average_members_per_org("average_members_per_org")]
 }
+/// `MarketplaceStatsMarketplaceStat`: response model.
+#[derive(Clone, PartialEq, Default)]
+pub struct MarketplaceStatsMarketplaceStat {
+    /// Name from the record
+    ///
+    /// `string`.
+    pub name: Lenient<String>,
+    /// UUID from the record
+    ///
+    /// `string`.
+    pub uuid: Lenient<String>,
+    /// Count value from the record
+    ///
+    /// `integer`.
+    pub count: Lenient<i64>,
+    /// Customer abbreviation from the record
+    ///
+    /// `string`.
+    pub abbreviation: Lenient<String>,
+    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
+    pub extra: runtime::Extra,
+}
+impl MarketplaceStatsMarketplaceStat {
+    /// `name` when present and valid.
+    #[inline]
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_str()
+    }
+    /// `uuid` when present and valid.
+    #[inline]
+    pub fn uuid(&self) -> Option<&str> {
+        self.uuid.as_str()
+    }
+    /// `count` when present and valid.
+    #[inline]
+    pub fn count(&self) -> Option<i64> {
+        self.count.copied()
+    }
+    /// `abbreviation` when present and valid.
+    #[inline]
+    pub fn abbreviation(&self) -> Option<&str> {
+        self.abbreviation.as_str()
+    }
+}
+runtime::response_model! {
+    MarketplaceStatsMarketplaceStat, "MarketplaceStatsMarketplaceStat", extra,
+    [name("name"), uuid("uuid"), count("count"), abbreviation("abbreviation")]
+}
 /// `MarketplaceStatsOfferingCostsSummaryRetrieveResponse`: response model.
 #[derive(Clone, PartialEq, Default)]
 pub struct MarketplaceStatsOfferingCostsSummaryRetrieveResponse {
@@ -1425,57 +1473,6 @@ runtime::response_model! {
     total("total"), total_cost("total_cost"), revenue("revenue"), by_state("by_state"),
     by_type("by_type")]
 }
-/// `MarketplaceStatsOrganizationProjectCountListResponse`: response model.
-#[derive(Clone, PartialEq, Default)]
-pub struct MarketplaceStatsOrganizationProjectCountListResponse {
-    /// Name from the record
-    ///
-    /// `string`.
-    pub name: Lenient<String>,
-    /// UUID from the record
-    ///
-    /// `string`.
-    pub uuid: Lenient<String>,
-    /// Count value from the record
-    ///
-    /// `integer`.
-    pub count: Lenient<i64>,
-    /// Customer abbreviation from the record
-    ///
-    /// `string`.
-    pub abbreviation: Lenient<String>,
-    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: runtime::Extra,
-}
-impl MarketplaceStatsOrganizationProjectCountListResponse {
-    /// `name` when present and valid.
-    #[inline]
-    pub fn name(&self) -> Option<&str> {
-        self.name.as_str()
-    }
-    /// `uuid` when present and valid.
-    #[inline]
-    pub fn uuid(&self) -> Option<&str> {
-        self.uuid.as_str()
-    }
-    /// `count` when present and valid.
-    #[inline]
-    pub fn count(&self) -> Option<i64> {
-        self.count.copied()
-    }
-    /// `abbreviation` when present and valid.
-    #[inline]
-    pub fn abbreviation(&self) -> Option<&str> {
-        self.abbreviation.as_str()
-    }
-}
-runtime::response_model! {
-    MarketplaceStatsOrganizationProjectCountListResponse,
-    "MarketplaceStatsOrganizationProjectCountListResponse", extra, [name("name"),
-    uuid("uuid"), count("count"), abbreviation("abbreviation")]
-}
-/// `MarketplaceStatsOrganizationResourceCountListResponse`: `MarketplaceStatsOrganizationProjectCountListResponse`.
-pub type MarketplaceStatsOrganizationResourceCountListResponse = models::MarketplaceStatsOrganizationProjectCountListResponse;
 /// `MarketplaceStatsProjectClassificationSummaryRetrieveResponse`: response model.
 #[derive(Clone, PartialEq, Default)]
 pub struct MarketplaceStatsProjectClassificationSummaryRetrieveResponse {
@@ -1876,10 +1873,8 @@ pub struct MarketplaceStatsProviderResourcesRetrieveResponse {
     >,
     /// Monthly resource counts
     ///
-    /// `array of `MarketplaceStatsProviderResourcesRetrieveResponseMonthly``.
-    pub monthly: Lenient<
-        Vec<Lenient<models::MarketplaceStatsProviderResourcesRetrieveResponseMonthly>>,
-    >,
+    /// `array of `MarketplaceStatsMonthCount``.
+    pub monthly: Lenient<Vec<Lenient<models::MarketplaceStatsMonthCount>>>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
     pub extra: runtime::Extra,
 }
@@ -1905,11 +1900,7 @@ impl MarketplaceStatsProviderResourcesRetrieveResponse {
     }
     /// `monthly` when present and valid.
     #[inline]
-    pub fn monthly(
-        &self,
-    ) -> Option<
-        &[Lenient<models::MarketplaceStatsProviderResourcesRetrieveResponseMonthly>],
-    > {
+    pub fn monthly(&self) -> Option<&[Lenient<models::MarketplaceStatsMonthCount>]> {
         self.monthly.as_slice()
     }
 }

@@ -648,8 +648,6 @@ impl MatrixRoomCreateRequest {
         }
     }
 }
-/// `MatrixRoomDisable`: `MatrixRoomCreate`.
-pub type MatrixRoomDisable = models::MatrixRoomCreate;
 /// `MatrixRoomDisableRequest`: request model.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct MatrixRoomDisableRequest {
@@ -911,12 +909,6 @@ runtime::response_model! {
     export_file_url("export_file_url"), media_file_url("media_file_url"),
     started_at("started_at"), completed_at("completed_at"), created("created")]
 }
-/// `MatrixRoomsJoinResponse`: `MatrixRoomCreate`.
-pub type MatrixRoomsJoinResponse = models::MatrixRoomCreate;
-/// `MatrixRoomsLeaveResponse`: `MatrixRoomCreate`.
-pub type MatrixRoomsLeaveResponse = models::MatrixRoomCreate;
-/// `MatrixRoomsListResponse`: `MatrixRoomCreate`.
-pub type MatrixRoomsListResponse = models::MatrixRoomCreate;
 /// `MatrixRoomsMembersListResponse`: response model.
 #[derive(Clone, PartialEq, Default)]
 pub struct MatrixRoomsMembersListResponse {
@@ -995,9 +987,3 @@ runtime::response_model! {
     power_level("power_level"), membership_state("membership_state"), created("created"),
     modified("modified")]
 }
-/// `MatrixRoomsReactivateResponse`: `MatrixRoomCreate`.
-pub type MatrixRoomsReactivateResponse = models::MatrixRoomCreate;
-/// `MatrixRoomsRetrieveResponse`: `MatrixRoomCreate`.
-pub type MatrixRoomsRetrieveResponse = models::MatrixRoomCreate;
-/// `MatrixRoomsRetryResponse`: `MatrixRoomCreate`.
-pub type MatrixRoomsRetryResponse = models::MatrixRoomCreate;

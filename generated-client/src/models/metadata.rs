@@ -315,10 +315,8 @@ pub struct MetadataSettingsRetrieveResponseSettingItem {
     pub default: Lenient<serde_json::Value>,
     /// Wire name `type`, `string`.
     pub type_: Lenient<String>,
-    /// `array of `MetadataSettingsRetrieveResponseSettingItemOption``.
-    pub options: Lenient<
-        Vec<Lenient<models::MetadataSettingsRetrieveResponseSettingItemOption>>,
-    >,
+    /// `array of `ValueLabel``.
+    pub options: Lenient<Vec<Lenient<models::ValueLabel>>>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
     pub extra: runtime::Extra,
 }
@@ -345,9 +343,7 @@ impl MetadataSettingsRetrieveResponseSettingItem {
     }
     /// `options` when present and valid.
     #[inline]
-    pub fn options(
-        &self,
-    ) -> Option<&[Lenient<models::MetadataSettingsRetrieveResponseSettingItemOption>]> {
+    pub fn options(&self) -> Option<&[Lenient<models::ValueLabel>]> {
         self.options.as_slice()
     }
 }
@@ -356,5 +352,3 @@ runtime::response_model! {
     "MetadataSettingsRetrieveResponseSettingItem", extra, [key("key"),
     description("description"), default("default"), type_("type"), options("options")]
 }
-/// `MetadataSettingsRetrieveResponseSettingItemOption`: `AdminArrowVendorOfferingMappingsVendorChoicesListResponse`.
-pub type MetadataSettingsRetrieveResponseSettingItemOption = models::AdminArrowVendorOfferingMappingsVendorChoicesListResponse;

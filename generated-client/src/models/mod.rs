@@ -17,31 +17,27 @@ mod admin;
 #[cfg(feature = "admin")]
 pub use admin::Admin;
 #[cfg(feature = "admin")]
+pub use admin::Admin2;
+#[cfg(feature = "admin")]
+pub use admin::Admin2Item;
+#[cfg(feature = "admin")]
+pub use admin::Admin3;
+#[cfg(feature = "admin")]
+pub use admin::Admin4;
+#[cfg(feature = "admin")]
+pub use admin::Admin4ArrowCustomer;
+#[cfg(feature = "admin")]
+pub use admin::Admin4SuggestedWaldurCustomer;
+#[cfg(feature = "admin")]
 pub use admin::AdminArrowBillingSyncsConsumptionStatisticsRetrieveResponse;
 #[cfg(feature = "admin")]
 pub use admin::AdminArrowBillingSyncsConsumptionStatisticsRetrieveResponsePeriodBreakdown;
 #[cfg(feature = "admin")]
 pub use admin::AdminArrowBillingSyncsConsumptionStatusRetrieveResponse;
 #[cfg(feature = "admin")]
-pub use admin::AdminArrowBillingSyncsListResponse;
-#[cfg(feature = "admin")]
-pub use admin::AdminArrowBillingSyncsListResponseItem;
-#[cfg(feature = "admin")]
 pub use admin::AdminArrowBillingSyncsPendingRecordsListResponse;
 #[cfg(feature = "admin")]
-pub use admin::AdminArrowBillingSyncsRetrieveResponse;
-#[cfg(feature = "admin")]
-pub use admin::AdminArrowConsumptionRecordsListResponse;
-#[cfg(feature = "admin")]
-pub use admin::AdminArrowConsumptionRecordsRetrieveResponse;
-#[cfg(feature = "admin")]
 pub use admin::AdminArrowCustomerMappingsAvailableCustomersRetrieveResponse;
-#[cfg(feature = "admin")]
-pub use admin::AdminArrowCustomerMappingsAvailableCustomersRetrieveResponseArrowCustomer;
-#[cfg(feature = "admin")]
-pub use admin::AdminArrowCustomerMappingsAvailableCustomersRetrieveResponseSuggestion;
-#[cfg(feature = "admin")]
-pub use admin::AdminArrowCustomerMappingsAvailableCustomersRetrieveResponseSuggestionSuggestedWaldurCustomer;
 #[cfg(feature = "admin")]
 pub use admin::AdminArrowCustomerMappingsBillingSummaryRetrieveResponse;
 #[cfg(feature = "admin")]
@@ -127,15 +123,9 @@ pub use admin::CleanupConsumptionRequestRequest;
 #[cfg(feature = "admin")]
 pub use admin::DiscoverCustomersRequest;
 #[cfg(feature = "admin")]
-pub use admin::DiscoverCustomersRequestArrowCustomer;
-#[cfg(feature = "admin")]
 pub use admin::DiscoverCustomersRequestExportType;
 #[cfg(feature = "admin")]
 pub use admin::DiscoverCustomersRequestRequest;
-#[cfg(feature = "admin")]
-pub use admin::DiscoverCustomersRequestSuggestion;
-#[cfg(feature = "admin")]
-pub use admin::DiscoverCustomersRequestSuggestionSuggestedWaldurCustomer;
 #[cfg(feature = "admin")]
 pub use admin::FetchBillingExportRequest;
 #[cfg(feature = "admin")]
@@ -485,8 +475,6 @@ pub use broadcast_messages::BroadcastMessageStateEnum;
 #[cfg(feature = "broadcast-messages")]
 pub use broadcast_messages::BroadcastMessagesRecipientsRetrieveResponse;
 #[cfg(feature = "broadcast-messages")]
-pub use broadcast_messages::BroadcastMessagesRecipientsRetrieveResponseCustomer;
-#[cfg(feature = "broadcast-messages")]
 pub use broadcast_messages::PatchedBroadcastMessageRequest;
 #[cfg(feature = "call-assignment-configurations")]
 mod call_assignment_configurations;
@@ -528,6 +516,8 @@ mod call_reviewer_pools;
 pub use call_reviewer_pools::CallReviewerPoolUpdate;
 #[cfg(feature = "call-reviewer-pools")]
 pub use call_reviewer_pools::CallReviewerPoolsAcceptRequest;
+#[cfg(feature = "call-reviewer-pools")]
+pub use call_reviewer_pools::CallReviewerPoolsForceAcceptResponse;
 #[cfg(feature = "call-reviewer-pools")]
 pub use call_reviewer_pools::CallReviewerPoolsListResponse;
 #[cfg(feature = "call-reviewer-pools")]
@@ -701,12 +691,6 @@ pub use customers::CustomerUserProject;
 #[cfg(feature = "customers")]
 pub use customers::CustomersCountriesListResponse;
 #[cfg(feature = "customers")]
-pub use customers::CustomersHistoryListResponse;
-#[cfg(feature = "customers")]
-pub use customers::CustomersProjectDigestConfigRetrieveResponse;
-#[cfg(feature = "customers")]
-pub use customers::CustomersProjectDigestConfigRetrieveResponseAvailableSection;
-#[cfg(feature = "customers")]
 pub use customers::CustomersProjectMetadataComplianceDetailsListResponse;
 #[cfg(feature = "customers")]
 pub use customers::CustomersProjectMetadataComplianceDetailsListResponseProjectDetail;
@@ -724,6 +708,8 @@ pub use customers::PatchedProjectDigestConfigRequest;
 pub use customers::PatchedProjectDigestConfigRequestFrequencyEnum;
 #[cfg(feature = "customers")]
 pub use customers::ProjectDigestConfig;
+#[cfg(feature = "customers")]
+pub use customers::ProjectDigestConfigAvailableSection;
 #[cfg(feature = "customers")]
 pub use customers::ProjectDigestConfigRequest;
 #[cfg(feature = "customers")]
@@ -788,12 +774,6 @@ pub use digitalocean_sizes::DigitaloceanSizeRegion;
 mod email_logs;
 #[cfg(feature = "email-logs")]
 pub use email_logs::EmailLog;
-#[cfg(feature = "event-subscription-queues")]
-mod event_subscription_queues;
-#[cfg(feature = "event-subscription-queues")]
-pub use event_subscription_queues::EventSubscriptionQueuesListResponse;
-#[cfg(feature = "event-subscription-queues")]
-pub use event_subscription_queues::EventSubscriptionQueuesRetrieveResponse;
 #[cfg(feature = "event-subscriptions")]
 mod event_subscriptions;
 #[cfg(feature = "event-subscriptions")]
@@ -929,9 +909,7 @@ pub use invoice_items::InvoiceItemsCostsListResponse;
 #[cfg(feature = "invoice-items")]
 pub use invoice_items::InvoiceItemsCostsListResponseItem;
 #[cfg(feature = "invoice-items")]
-pub use invoice_items::InvoiceItemsCustomerCostsForPeriodRetrieveResponse;
-#[cfg(feature = "invoice-items")]
-pub use invoice_items::InvoiceItemsProjectCostsForPeriodRetrieveResponse;
+pub use invoice_items::InvoiceItemsInvoiceItem;
 #[cfg(feature = "invoice-items")]
 pub use invoice_items::InvoiceItemsTotalPriceRetrieveResponse;
 #[cfg(feature = "invoice-items")]
@@ -961,10 +939,6 @@ pub use invoices::InvoicesGrowthRetrieveResponse;
 #[cfg(feature = "invoices")]
 pub use invoices::InvoicesGrowthRetrieveResponseCustomerPeriod;
 #[cfg(feature = "invoices")]
-pub use invoices::InvoicesHistoryAtRetrieveResponse;
-#[cfg(feature = "invoices")]
-pub use invoices::InvoicesHistoryListResponse;
-#[cfg(feature = "invoices")]
 pub use invoices::InvoicesStatsListResponse;
 #[cfg(feature = "invoices")]
 pub use invoices::PaidRequest;
@@ -988,10 +962,6 @@ pub use keycloak_user_group_memberships::KeycloakUserGroupMembershipRequestBuild
 pub use keycloak_user_group_memberships::PatchedKeycloakUserGroupMembershipRequest;
 #[cfg(feature = "keys")]
 mod keys;
-#[cfg(feature = "keys")]
-pub use keys::KeysHistoryAtRetrieveResponse;
-#[cfg(feature = "keys")]
-pub use keys::KeysHistoryListResponse;
 #[cfg(feature = "keys")]
 pub use keys::SshKeyRequest;
 #[cfg(feature = "lexis-links")]
@@ -1031,21 +1001,13 @@ pub use maintenance_announcements::MaintenanceAnnouncementRequest;
 #[cfg(feature = "maintenance-announcements")]
 pub use maintenance_announcements::MaintenanceAnnouncementRequestBuilder;
 #[cfg(feature = "maintenance-announcements")]
-pub use maintenance_announcements::MaintenanceAnnouncementsCancelMaintenanceResponse;
-#[cfg(feature = "maintenance-announcements")]
-pub use maintenance_announcements::MaintenanceAnnouncementsCompleteMaintenanceResponse;
+pub use maintenance_announcements::MaintenanceAnnouncementsDetail;
 #[cfg(feature = "maintenance-announcements")]
 pub use maintenance_announcements::MaintenanceAnnouncementsMaintenanceStatsRetrieveResponse;
 #[cfg(feature = "maintenance-announcements")]
 pub use maintenance_announcements::MaintenanceAnnouncementsMaintenanceStatsRetrieveResponseDaily;
 #[cfg(feature = "maintenance-announcements")]
 pub use maintenance_announcements::MaintenanceAnnouncementsMaintenanceStatsRetrieveResponseProvider;
-#[cfg(feature = "maintenance-announcements")]
-pub use maintenance_announcements::MaintenanceAnnouncementsScheduleResponse;
-#[cfg(feature = "maintenance-announcements")]
-pub use maintenance_announcements::MaintenanceAnnouncementsStartMaintenanceResponse;
-#[cfg(feature = "maintenance-announcements")]
-pub use maintenance_announcements::MaintenanceAnnouncementsUnscheduleResponse;
 #[cfg(feature = "maintenance-announcements")]
 pub use maintenance_announcements::PatchedMaintenanceAnnouncementRequest;
 #[cfg(feature = "maintenance-announcements-template")]
@@ -1260,16 +1222,6 @@ pub use marketplace_offering_groups::OfferingGroupRequest;
 pub use marketplace_offering_groups::OfferingGroupRequestBuilder;
 #[cfg(feature = "marketplace-offering-groups")]
 pub use marketplace_offering_groups::PatchedOfferingGroupRequest;
-#[cfg(feature = "marketplace-offering-permissions")]
-mod marketplace_offering_permissions;
-#[cfg(feature = "marketplace-offering-permissions")]
-pub use marketplace_offering_permissions::MarketplaceOfferingPermissionsRetrieveResponse;
-#[cfg(feature = "marketplace-offering-permissions-log")]
-mod marketplace_offering_permissions_log;
-#[cfg(feature = "marketplace-offering-permissions-log")]
-pub use marketplace_offering_permissions_log::MarketplaceOfferingPermissionsLogListResponse;
-#[cfg(feature = "marketplace-offering-permissions-log")]
-pub use marketplace_offering_permissions_log::MarketplaceOfferingPermissionsLogRetrieveResponse;
 #[cfg(feature = "marketplace-offering-profiles")]
 mod marketplace_offering_profiles;
 #[cfg(feature = "marketplace-offering-profiles")]
@@ -1373,10 +1325,6 @@ mod marketplace_plans;
 #[cfg(feature = "marketplace-plans")]
 pub use marketplace_plans::DiscountsUpdateRequest;
 #[cfg(feature = "marketplace-plans")]
-pub use marketplace_plans::MarketplacePlansHistoryAtRetrieveResponse;
-#[cfg(feature = "marketplace-plans")]
-pub use marketplace_plans::MarketplacePlansHistoryListResponse;
-#[cfg(feature = "marketplace-plans")]
 pub use marketplace_plans::MarketplacePlansUsageStatsListResponse;
 #[cfg(feature = "marketplace-plans")]
 pub use marketplace_plans::PatchedProviderPlanDetailsRequest;
@@ -1431,7 +1379,7 @@ pub use marketplace_project_update_requests::MarketplaceProjectUpdateRequest;
 #[cfg(feature = "marketplace-project-usage")]
 mod marketplace_project_usage;
 #[cfg(feature = "marketplace-project-usage")]
-pub use marketplace_project_usage::MarketplaceProjectUsageComponentsUsageRetrieveResponse;
+pub use marketplace_project_usage::MarketplaceProjectUsageComponents;
 #[cfg(feature = "marketplace-provider-offerings")]
 mod marketplace_provider_offerings;
 #[cfg(feature = "marketplace-provider-offerings")]
@@ -1451,10 +1399,6 @@ pub use marketplace_provider_offerings::MarkdownImageUpload;
 #[cfg(feature = "marketplace-provider-offerings")]
 pub use marketplace_provider_offerings::MarkdownImageUploadRequest;
 #[cfg(feature = "marketplace-provider-offerings")]
-pub use marketplace_provider_offerings::MarketplaceProviderOffering;
-#[cfg(feature = "marketplace-provider-offerings")]
-pub use marketplace_provider_offerings::MarketplaceProviderOfferingsAddPartitionResponse;
-#[cfg(feature = "marketplace-provider-offerings")]
 pub use marketplace_provider_offerings::MarketplaceProviderOfferingsComponentStatsListResponse;
 #[cfg(feature = "marketplace-provider-offerings")]
 pub use marketplace_provider_offerings::MarketplaceProviderOfferingsCostsListResponse;
@@ -1463,10 +1407,6 @@ pub use marketplace_provider_offerings::MarketplaceProviderOfferingsGroupsListRe
 #[cfg(feature = "marketplace-provider-offerings")]
 pub use marketplace_provider_offerings::MarketplaceProviderOfferingsGroupsListResponseOffering;
 #[cfg(feature = "marketplace-provider-offerings")]
-pub use marketplace_provider_offerings::MarketplaceProviderOfferingsHistoryAtRetrieveResponse;
-#[cfg(feature = "marketplace-provider-offerings")]
-pub use marketplace_provider_offerings::MarketplaceProviderOfferingsHistoryListResponse;
-#[cfg(feature = "marketplace-provider-offerings")]
 pub use marketplace_provider_offerings::MarketplaceProviderOfferingsImportableResourcesListResponse;
 #[cfg(feature = "marketplace-provider-offerings")]
 pub use marketplace_provider_offerings::MarketplaceProviderOfferingsListCourseAccountsListResponse;
@@ -1474,6 +1414,8 @@ pub use marketplace_provider_offerings::MarketplaceProviderOfferingsListCourseAc
 pub use marketplace_provider_offerings::MarketplaceProviderOfferingsListCustomerServiceAccountsListResponse;
 #[cfg(feature = "marketplace-provider-offerings")]
 pub use marketplace_provider_offerings::MarketplaceProviderOfferingsListProjectServiceAccountsListResponse;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::MarketplaceProviderOfferingsMoveOfferingResponse;
 #[cfg(feature = "marketplace-provider-offerings")]
 pub use marketplace_provider_offerings::MarketplaceProviderOfferingsStateCountersRetrieveResponse;
 #[cfg(feature = "marketplace-provider-offerings")]
@@ -1488,8 +1430,6 @@ pub use marketplace_provider_offerings::MarketplaceProviderOfferingsTosStatsRetr
 pub use marketplace_provider_offerings::MarketplaceProviderOfferingsTosStatsRetrieveResponseTosVersionAdoption;
 #[cfg(feature = "marketplace-provider-offerings")]
 pub use marketplace_provider_offerings::MarketplaceProviderOfferingsUserHasResourceAccessRetrieveResponse;
-#[cfg(feature = "marketplace-provider-offerings")]
-pub use marketplace_provider_offerings::MoveOffering;
 #[cfg(feature = "marketplace-provider-offerings")]
 pub use marketplace_provider_offerings::MoveOfferingRequest;
 #[cfg(feature = "marketplace-provider-offerings")]
@@ -1518,6 +1458,8 @@ pub use marketplace_provider_offerings::OfferingCreateRequestBuilder;
 pub use marketplace_provider_offerings::OfferingCreateRequestOptions;
 #[cfg(feature = "marketplace-provider-offerings")]
 pub use marketplace_provider_offerings::OfferingCreateRequestPlan;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::OfferingCreateRequestPlanUnitEnum;
 #[cfg(feature = "marketplace-provider-offerings")]
 pub use marketplace_provider_offerings::OfferingCreateRequestPluginOptions;
 #[cfg(feature = "marketplace-provider-offerings")]
@@ -1577,6 +1519,8 @@ pub use marketplace_provider_offerings::OfferingThumbnailRequest;
 #[cfg(feature = "marketplace-provider-offerings")]
 pub use marketplace_provider_offerings::OfferingTypeUpdateRequest;
 #[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::OfferingUserAttributeConfig;
+#[cfg(feature = "marketplace-provider-offerings")]
 pub use marketplace_provider_offerings::OfferingUserAttributeConfigRequest;
 #[cfg(feature = "marketplace-provider-offerings")]
 pub use marketplace_provider_offerings::PatchedOfferingPartitionUpdateRequest;
@@ -1595,7 +1539,11 @@ pub use marketplace_provider_offerings::ProviderOfferingDetailsEndpoint;
 #[cfg(feature = "marketplace-provider-offerings")]
 pub use marketplace_provider_offerings::ProviderOfferingDetailsIntegrationStatus;
 #[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::ProviderOfferingDetailsOrganizationGroup;
+#[cfg(feature = "marketplace-provider-offerings")]
 pub use marketplace_provider_offerings::ProviderOfferingDetailsPartition;
+#[cfg(feature = "marketplace-provider-offerings")]
+pub use marketplace_provider_offerings::ProviderOfferingDetailsPlan;
 #[cfg(feature = "marketplace-provider-offerings")]
 pub use marketplace_provider_offerings::ProviderOfferingDetailsQuota;
 #[cfg(feature = "marketplace-provider-offerings")]
@@ -1625,10 +1573,6 @@ pub use marketplace_provider_resource_projects::ResourceProjectErrorMessageReque
 #[cfg(feature = "marketplace-provider-resources")]
 mod marketplace_provider_resources;
 #[cfg(feature = "marketplace-provider-resources")]
-pub use marketplace_provider_resources::MarketplaceProviderResourcesHistoryAtRetrieveResponse;
-#[cfg(feature = "marketplace-provider-resources")]
-pub use marketplace_provider_resources::MarketplaceProviderResourcesHistoryListResponse;
-#[cfg(feature = "marketplace-provider-resources")]
 pub use marketplace_provider_resources::ResourceBackendIdRequest;
 #[cfg(feature = "marketplace-provider-resources")]
 pub use marketplace_provider_resources::ResourceBackendMetadataRequest;
@@ -1654,10 +1598,6 @@ pub use marketplace_provider_resources::ResourceSetStateErredRequest;
 mod marketplace_public_api;
 #[cfg(feature = "marketplace-public-api")]
 pub use marketplace_public_api::ServiceProviderSignatureRequest;
-#[cfg(feature = "marketplace-related-customers")]
-mod marketplace_related_customers;
-#[cfg(feature = "marketplace-related-customers")]
-pub use marketplace_related_customers::MarketplaceRelatedCustomersListResponse;
 #[cfg(feature = "marketplace-remote-synchronisations")]
 mod marketplace_remote_synchronisations;
 #[cfg(feature = "marketplace-remote-synchronisations")]
@@ -1677,7 +1617,7 @@ mod marketplace_resource_limit_change_requests;
 #[cfg(feature = "marketplace-resource-limit-change-requests")]
 pub use marketplace_resource_limit_change_requests::MarketplaceResourceLimitChangeRequest;
 #[cfg(feature = "marketplace-resource-limit-change-requests")]
-pub use marketplace_resource_limit_change_requests::MarketplaceResourceLimitChangeRequestsApproveResponse;
+pub use marketplace_resource_limit_change_requests::MarketplaceResourceLimitChangeRequestsOrderUuid;
 #[cfg(feature = "marketplace-resource-limit-change-requests")]
 pub use marketplace_resource_limit_change_requests::ResourceLimitChangeRequestCreate;
 #[cfg(feature = "marketplace-resource-limit-change-requests")]
@@ -1687,7 +1627,7 @@ pub use marketplace_resource_limit_change_requests::ResourceLimitChangeRequestRe
 #[cfg(feature = "marketplace-resource-offerings")]
 mod marketplace_resource_offerings;
 #[cfg(feature = "marketplace-resource-offerings")]
-pub use marketplace_resource_offerings::MarketplaceResourceOfferingsListResponse;
+pub use marketplace_resource_offerings::MarketplaceResourceOfferingsNameUuid;
 #[cfg(feature = "marketplace-resource-projects")]
 mod marketplace_resource_projects;
 #[cfg(feature = "marketplace-resource-projects")]
@@ -1695,13 +1635,7 @@ pub use marketplace_resource_projects::ResourceProjectRecoveryRequest;
 #[cfg(feature = "marketplace-resources")]
 mod marketplace_resources;
 #[cfg(feature = "marketplace-resources")]
-pub use marketplace_resources::MarketplaceResourcesHistoryAtRetrieveResponse;
-#[cfg(feature = "marketplace-resources")]
-pub use marketplace_resources::MarketplaceResourcesHistoryListResponse;
-#[cfg(feature = "marketplace-resources")]
-pub use marketplace_resources::MarketplaceResourcesRenewResponse;
-#[cfg(feature = "marketplace-resources")]
-pub use marketplace_resources::MarketplaceResourcesRestoreResponse;
+pub use marketplace_resources::MarketplaceResourcesOrderUuid;
 #[cfg(feature = "marketplace-resources")]
 pub use marketplace_resources::RenewalEstimateRequest;
 #[cfg(feature = "marketplace-resources")]
@@ -1723,29 +1657,17 @@ pub use marketplace_resources::ResourceSuggestNameRequest;
 #[cfg(feature = "marketplace-resources")]
 pub use marketplace_resources::ResourceSuggestNameRequestBuilder;
 #[cfg(feature = "marketplace-resources")]
-pub use marketplace_resources::ResourceSwitchPlan;
-#[cfg(feature = "marketplace-resources")]
 pub use marketplace_resources::ResourceSwitchPlanRequest;
 #[cfg(feature = "marketplace-resources")]
 pub use marketplace_resources::ResourceTeamMember;
 #[cfg(feature = "marketplace-resources")]
 pub use marketplace_resources::ResourceTeamMemberResourceProject;
 #[cfg(feature = "marketplace-resources")]
-pub use marketplace_resources::ResourceUpdateLimits;
-#[cfg(feature = "marketplace-resources")]
 pub use marketplace_resources::ResourceUpdateLimitsRequest;
 #[cfg(feature = "marketplace-robot-accounts")]
 mod marketplace_robot_accounts;
 #[cfg(feature = "marketplace-robot-accounts")]
-pub use marketplace_robot_accounts::MarketplaceRobotAccountsSetStateCreating400Response;
-#[cfg(feature = "marketplace-robot-accounts")]
-pub use marketplace_robot_accounts::MarketplaceRobotAccountsSetStateDeleted400Response;
-#[cfg(feature = "marketplace-robot-accounts")]
-pub use marketplace_robot_accounts::MarketplaceRobotAccountsSetStateErred400Response;
-#[cfg(feature = "marketplace-robot-accounts")]
-pub use marketplace_robot_accounts::MarketplaceRobotAccountsSetStateOk400Response;
-#[cfg(feature = "marketplace-robot-accounts")]
-pub use marketplace_robot_accounts::MarketplaceRobotAccountsSetStateRequestDeletion400Response;
+pub use marketplace_robot_accounts::MarketplaceRobotAccountsDetail;
 #[cfg(feature = "marketplace-robot-accounts")]
 pub use marketplace_robot_accounts::PatchedRobotAccountRequest;
 #[cfg(feature = "marketplace-robot-accounts")]
@@ -1817,11 +1739,11 @@ pub use marketplace_service_providers::MarketplaceProviderCustomerProject;
 #[cfg(feature = "marketplace-service-providers")]
 pub use marketplace_service_providers::MarketplaceProviderCustomerUser;
 #[cfg(feature = "marketplace-service-providers")]
+pub use marketplace_service_providers::MarketplaceServiceProvider;
+#[cfg(feature = "marketplace-service-providers")]
 pub use marketplace_service_providers::MarketplaceServiceProviderUser;
 #[cfg(feature = "marketplace-service-providers")]
 pub use marketplace_service_providers::MarketplaceServiceProvidersCourseAccountsListResponse;
-#[cfg(feature = "marketplace-service-providers")]
-pub use marketplace_service_providers::MarketplaceServiceProvidersMarketplaceProviderCustomerProject;
 #[cfg(feature = "marketplace-service-providers")]
 pub use marketplace_service_providers::MarketplaceServiceProvidersProjectServiceAccountsListResponse;
 #[cfg(feature = "marketplace-service-providers")]
@@ -1838,6 +1760,10 @@ pub use marketplace_service_providers::ProjectPermissionLog;
 pub use marketplace_service_providers::ProviderOffering;
 #[cfg(feature = "marketplace-service-providers")]
 pub use marketplace_service_providers::ProviderOfferingComponent;
+#[cfg(feature = "marketplace-service-providers")]
+pub use marketplace_service_providers::ProviderOfferingPlan;
+#[cfg(feature = "marketplace-service-providers")]
+pub use marketplace_service_providers::ProviderOfferingPlanOrganizationGroup;
 #[cfg(feature = "marketplace-service-providers")]
 pub use marketplace_service_providers::ServiceProvider;
 #[cfg(feature = "marketplace-service-providers")]
@@ -1894,12 +1820,6 @@ pub use marketplace_site_agent_logs::MarketplaceSiteAgentLogLevelEnum;
 pub use marketplace_site_agent_logs::MarketplaceSiteAgentLogsCreateRequest;
 #[cfg(feature = "marketplace-site-agent-logs")]
 pub use marketplace_site_agent_logs::MarketplaceSiteAgentLogsCreateRequestBuilder;
-#[cfg(feature = "marketplace-site-agent-processors")]
-mod marketplace_site_agent_processors;
-#[cfg(feature = "marketplace-site-agent-processors")]
-pub use marketplace_site_agent_processors::MarketplaceSiteAgentProcessorsListResponse;
-#[cfg(feature = "marketplace-site-agent-processors")]
-pub use marketplace_site_agent_processors::MarketplaceSiteAgentProcessorsRetrieveResponse;
 #[cfg(feature = "marketplace-site-agent-services")]
 mod marketplace_site_agent_services;
 #[cfg(feature = "marketplace-site-agent-services")]
@@ -1907,13 +1827,7 @@ pub use marketplace_site_agent_services::AgentProcessorCreateRequest;
 #[cfg(feature = "marketplace-site-agent-services")]
 pub use marketplace_site_agent_services::AgentProcessorCreateRequestBuilder;
 #[cfg(feature = "marketplace-site-agent-services")]
-pub use marketplace_site_agent_services::AgentServiceStatistics;
-#[cfg(feature = "marketplace-site-agent-services")]
 pub use marketplace_site_agent_services::AgentServiceStatisticsRequest;
-#[cfg(feature = "marketplace-site-agent-services")]
-pub use marketplace_site_agent_services::MarketplaceSiteAgentServicesListResponse;
-#[cfg(feature = "marketplace-site-agent-services")]
-pub use marketplace_site_agent_services::MarketplaceSiteAgentServicesRetrieveResponse;
 #[cfg(feature = "marketplace-site-agent-stats")]
 mod marketplace_site_agent_stats;
 #[cfg(feature = "marketplace-site-agent-stats")]
@@ -1931,9 +1845,9 @@ pub use marketplace_site_agent_task_stats::MarketplaceSiteAgentTaskStatsRetrieve
 #[cfg(feature = "marketplace-slurm-periodic-usage-policies")]
 mod marketplace_slurm_periodic_usage_policies;
 #[cfg(feature = "marketplace-slurm-periodic-usage-policies")]
-pub use marketplace_slurm_periodic_usage_policies::MarketplaceSlurmPeriodicUsagePoliciesCommandHistoryListResponse;
-#[cfg(feature = "marketplace-slurm-periodic-usage-policies")]
 pub use marketplace_slurm_periodic_usage_policies::MarketplaceSlurmPeriodicUsagePoliciesEvaluationLogsListResponse;
+#[cfg(feature = "marketplace-slurm-periodic-usage-policies")]
+pub use marketplace_slurm_periodic_usage_policies::MarketplaceSlurmPeriodicUsagePoliciesMarketplaceSlurmPeriodicUsagePolicy;
 #[cfg(feature = "marketplace-slurm-periodic-usage-policies")]
 pub use marketplace_slurm_periodic_usage_policies::MarketplaceSlurmPeriodicUsagePolicy;
 #[cfg(feature = "marketplace-slurm-periodic-usage-policies")]
@@ -2043,6 +1957,8 @@ pub use marketplace_stats::MarketplaceStatsCustomerMemberCountListResponse;
 #[cfg(feature = "marketplace-stats")]
 pub use marketplace_stats::MarketplaceStatsCustomerMemberSummaryRetrieveResponse;
 #[cfg(feature = "marketplace-stats")]
+pub use marketplace_stats::MarketplaceStatsMarketplaceStat;
+#[cfg(feature = "marketplace-stats")]
 pub use marketplace_stats::MarketplaceStatsOfferingCostsSummaryRetrieveResponse;
 #[cfg(feature = "marketplace-stats")]
 pub use marketplace_stats::MarketplaceStatsOfferingsCounterStatsListResponse;
@@ -2054,10 +1970,6 @@ pub use marketplace_stats::MarketplaceStatsOpenstackInstancesListResponse;
 pub use marketplace_stats::MarketplaceStatsOrderStatsRetrieveResponse;
 #[cfg(feature = "marketplace-stats")]
 pub use marketplace_stats::MarketplaceStatsOrderStatsRetrieveResponseDaily;
-#[cfg(feature = "marketplace-stats")]
-pub use marketplace_stats::MarketplaceStatsOrganizationProjectCountListResponse;
-#[cfg(feature = "marketplace-stats")]
-pub use marketplace_stats::MarketplaceStatsOrganizationResourceCountListResponse;
 #[cfg(feature = "marketplace-stats")]
 pub use marketplace_stats::MarketplaceStatsProjectClassificationSummaryRetrieveResponse;
 #[cfg(feature = "marketplace-stats")]
@@ -2159,8 +2071,6 @@ pub use matrix::MatrixRoomCreateMember;
 #[cfg(feature = "matrix")]
 pub use matrix::MatrixRoomCreateRequest;
 #[cfg(feature = "matrix")]
-pub use matrix::MatrixRoomDisable;
-#[cfg(feature = "matrix")]
 pub use matrix::MatrixRoomDisableRequest;
 #[cfg(feature = "matrix")]
 pub use matrix::MatrixRoomStateEnum;
@@ -2169,19 +2079,7 @@ pub use matrix::MatrixRoomsEligibleProjectsListResponse;
 #[cfg(feature = "matrix")]
 pub use matrix::MatrixRoomsExportHistoryResponse;
 #[cfg(feature = "matrix")]
-pub use matrix::MatrixRoomsJoinResponse;
-#[cfg(feature = "matrix")]
-pub use matrix::MatrixRoomsLeaveResponse;
-#[cfg(feature = "matrix")]
-pub use matrix::MatrixRoomsListResponse;
-#[cfg(feature = "matrix")]
 pub use matrix::MatrixRoomsMembersListResponse;
-#[cfg(feature = "matrix")]
-pub use matrix::MatrixRoomsReactivateResponse;
-#[cfg(feature = "matrix")]
-pub use matrix::MatrixRoomsRetrieveResponse;
-#[cfg(feature = "matrix")]
-pub use matrix::MatrixRoomsRetryResponse;
 #[cfg(feature = "metadata")]
 mod metadata;
 #[cfg(feature = "metadata")]
@@ -2204,8 +2102,6 @@ pub use metadata::MetadataSettingsRetrieveResponse;
 pub use metadata::MetadataSettingsRetrieveResponseSetting;
 #[cfg(feature = "metadata")]
 pub use metadata::MetadataSettingsRetrieveResponseSettingItem;
-#[cfg(feature = "metadata")]
-pub use metadata::MetadataSettingsRetrieveResponseSettingItemOption;
 #[cfg(feature = "my-assignment-batches")]
 mod my_assignment_batches;
 #[cfg(feature = "my-assignment-batches")]
@@ -2281,9 +2177,9 @@ pub use onboarding_verifications::OnboardingVerificationRequest;
 #[cfg(feature = "onboarding-verifications")]
 pub use onboarding_verifications::OnboardingVerificationsAvailableChecklistsRetrieveResponse;
 #[cfg(feature = "onboarding-verifications")]
-pub use onboarding_verifications::OnboardingVerificationsChecklistRetrieveResponse;
+pub use onboarding_verifications::OnboardingVerificationsChecklist;
 #[cfg(feature = "onboarding-verifications")]
-pub use onboarding_verifications::OnboardingVerificationsChecklistTemplateRetrieveResponse;
+pub use onboarding_verifications::OnboardingVerificationsChecklistCompletion;
 #[cfg(feature = "onboarding-verifications")]
 pub use onboarding_verifications::OnboardingVerificationsCreateCustomerResponse;
 #[cfg(feature = "onboarding-verifications")]
@@ -2371,15 +2267,13 @@ pub use openportal_remote_associations::UuidAllocation;
 #[cfg(feature = "openportal-unmanaged-projects")]
 mod openportal_unmanaged_projects;
 #[cfg(feature = "openportal-unmanaged-projects")]
-pub use openportal_unmanaged_projects::OpenportalUnmanagedProjectsChecklistRetrieveResponse;
-#[cfg(feature = "openportal-unmanaged-projects")]
-pub use openportal_unmanaged_projects::OpenportalUnmanagedProjectsChecklistTemplateRetrieveResponse;
+pub use openportal_unmanaged_projects::OpenportalUnmanagedProjectsChecklist;
 #[cfg(feature = "openportal-userinfo")]
 mod openportal_userinfo;
 #[cfg(feature = "openportal-userinfo")]
 pub use openportal_userinfo::PatchedUserInfoRequest;
 #[cfg(feature = "openportal-userinfo")]
-pub use openportal_userinfo::UserInfo;
+pub use openportal_userinfo::ShortnameUser;
 #[cfg(feature = "openportal-userinfo")]
 pub use openportal_userinfo::UserInfoRequest;
 #[cfg(feature = "openstack")]
@@ -2855,9 +2749,7 @@ pub use project_types::ProjectType;
 #[cfg(feature = "projects")]
 mod projects;
 #[cfg(feature = "projects")]
-pub use projects::ProjectsChecklistRetrieveResponse;
-#[cfg(feature = "projects")]
-pub use projects::ProjectsChecklistTemplateRetrieveResponse;
+pub use projects::ProjectsChecklist;
 #[cfg(feature = "projects")]
 pub use projects::ProjectsOtherUsersListResponse;
 #[cfg(feature = "promotions-campaigns")]
@@ -2885,9 +2777,9 @@ pub use proposal_proposals::ProposalDocumentationRequest;
 #[cfg(feature = "proposal-proposals")]
 pub use proposal_proposals::ProposalProposal;
 #[cfg(feature = "proposal-proposals")]
-pub use proposal_proposals::ProposalProposalsChecklistRetrieveResponse;
+pub use proposal_proposals::ProposalProposalsChecklist;
 #[cfg(feature = "proposal-proposals")]
-pub use proposal_proposals::ProposalProposalsChecklistTemplateRetrieveResponse;
+pub use proposal_proposals::ProposalProposalsChecklistCompletion;
 #[cfg(feature = "proposal-proposals")]
 pub use proposal_proposals::ProposalProposalsSubmitAnswersResponse;
 #[cfg(feature = "proposal-proposals")]
@@ -2917,6 +2809,8 @@ pub use proposal_protected_calls::BulkRoundCreateRequestRequestBuilder;
 #[cfg(feature = "proposal-protected-calls")]
 pub use proposal_protected_calls::CallAttachDocumentsRequest;
 #[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::CallCoiConfiguration;
+#[cfg(feature = "proposal-protected-calls")]
 pub use proposal_protected_calls::CallComplianceReviewRequest;
 #[cfg(feature = "proposal-protected-calls")]
 pub use proposal_protected_calls::CallResourceTemplateRequest;
@@ -2933,15 +2827,13 @@ pub use proposal_protected_calls::CallWorkflowStepRequestCriteria;
 #[cfg(feature = "proposal-protected-calls")]
 pub use proposal_protected_calls::CallWorkflowStepRequestStepEnum;
 #[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::ConflictEnum;
+#[cfg(feature = "proposal-protected-calls")]
 pub use proposal_protected_calls::CreateManualAssignment;
 #[cfg(feature = "proposal-protected-calls")]
 pub use proposal_protected_calls::CreateManualAssignmentRequest;
 #[cfg(feature = "proposal-protected-calls")]
-pub use proposal_protected_calls::CreateManualAssignmentSkippedProposal;
-#[cfg(feature = "proposal-protected-calls")]
 pub use proposal_protected_calls::DuplicateCallRequestRequest;
-#[cfg(feature = "proposal-protected-calls")]
-pub use proposal_protected_calls::EmailInvitation;
 #[cfg(feature = "proposal-protected-calls")]
 pub use proposal_protected_calls::EmailInvitationRequest;
 #[cfg(feature = "proposal-protected-calls")]
@@ -2955,6 +2847,10 @@ pub use proposal_protected_calls::GenerateSuggestionsRequestRequest;
 #[cfg(feature = "proposal-protected-calls")]
 pub use proposal_protected_calls::MatchingConfiguration;
 #[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::MatchingConfigurationAffinityMethodEnum;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::MatchingConfigurationAlgorithmEnum;
+#[cfg(feature = "proposal-protected-calls")]
 pub use proposal_protected_calls::PatchedCallCoiConfigurationRequest;
 #[cfg(feature = "proposal-protected-calls")]
 pub use proposal_protected_calls::PatchedCallResourceTemplateRequest;
@@ -2962,10 +2858,6 @@ pub use proposal_protected_calls::PatchedCallResourceTemplateRequest;
 pub use proposal_protected_calls::PatchedCallWorkflowStepRequest;
 #[cfg(feature = "proposal-protected-calls")]
 pub use proposal_protected_calls::PatchedMatchingConfigurationRequest;
-#[cfg(feature = "proposal-protected-calls")]
-pub use proposal_protected_calls::PatchedMatchingConfigurationRequestAffinityMethodEnum;
-#[cfg(feature = "proposal-protected-calls")]
-pub use proposal_protected_calls::PatchedMatchingConfigurationRequestAlgorithmEnum;
 #[cfg(feature = "proposal-protected-calls")]
 pub use proposal_protected_calls::PatchedProtectedCallRequest;
 #[cfg(feature = "proposal-protected-calls")]
@@ -2991,17 +2883,13 @@ pub use proposal_protected_calls::ProposalProtectedCallsConflictSummaryRetrieveR
 #[cfg(feature = "proposal-protected-calls")]
 pub use proposal_protected_calls::ProposalProtectedCallsConflictsListResponse;
 #[cfg(feature = "proposal-protected-calls")]
-pub use proposal_protected_calls::ProposalProtectedCallsConflictsListResponseStatusEnum;
-#[cfg(feature = "proposal-protected-calls")]
-pub use proposal_protected_calls::ProposalProtectedCallsMatchingConfigurationRetrieveResponse;
-#[cfg(feature = "proposal-protected-calls")]
 pub use proposal_protected_calls::ProposalProtectedCallsProposalsComplianceAnswersListResponse;
 #[cfg(feature = "proposal-protected-calls")]
 pub use proposal_protected_calls::ProposalProtectedCallsProposedAssignmentsListResponse;
 #[cfg(feature = "proposal-protected-calls")]
-pub use proposal_protected_calls::ProposalProtectedCallsReviewerPoolListResponse;
-#[cfg(feature = "proposal-protected-calls")]
 pub use proposal_protected_calls::ProposalProtectedCallsSendInvitationsResponse;
+#[cfg(feature = "proposal-protected-calls")]
+pub use proposal_protected_calls::ProposalProtectedCallsSuggestionsListResponse;
 #[cfg(feature = "proposal-protected-calls")]
 pub use proposal_protected_calls::ProtectedCall;
 #[cfg(feature = "proposal-protected-calls")]
@@ -3020,8 +2908,6 @@ pub use proposal_protected_calls::ProtectedRoundRequestBuilder;
 pub use proposal_protected_calls::RequestedOffering;
 #[cfg(feature = "proposal-protected-calls")]
 pub use proposal_protected_calls::RequestedOfferingRequest;
-#[cfg(feature = "proposal-protected-calls")]
-pub use proposal_protected_calls::ReviewerInvitation;
 #[cfg(feature = "proposal-protected-calls")]
 pub use proposal_protected_calls::ReviewerInvitationRequest;
 #[cfg(feature = "proposal-protected-calls")]
@@ -3069,9 +2955,7 @@ pub use proposal_reviews::ReviewSubmitRequest;
 #[cfg(feature = "provider-invoice-items")]
 mod provider_invoice_items;
 #[cfg(feature = "provider-invoice-items")]
-pub use provider_invoice_items::ProviderInvoiceItemsListResponse;
-#[cfg(feature = "provider-invoice-items")]
-pub use provider_invoice_items::ProviderInvoiceItemsRetrieveResponse;
+pub use provider_invoice_items::ProviderInvoiceItemsInvoice;
 #[cfg(feature = "public-maintenance-announcements")]
 mod public_maintenance_announcements;
 #[cfg(feature = "public-maintenance-announcements")]
@@ -3212,10 +3096,6 @@ pub use rancher_nodes::RancherCreateNodeRequest;
 pub use rancher_nodes::RancherCreateNodeRequestBuilder;
 #[cfg(feature = "rancher-nodes")]
 pub use rancher_nodes::RancherCreateNodeRequestDataVolume;
-#[cfg(feature = "rancher-nodes")]
-pub use rancher_nodes::RancherNodesListResponse;
-#[cfg(feature = "rancher-nodes")]
-pub use rancher_nodes::RancherNodesRetrieveResponse;
 #[cfg(feature = "rancher-projects")]
 mod rancher_projects;
 #[cfg(feature = "rancher-projects")]
@@ -3387,15 +3267,7 @@ pub use reviewer_profiles::ReviewerPublicationRequestBuilder;
 #[cfg(feature = "reviewer-suggestions")]
 mod reviewer_suggestions;
 #[cfg(feature = "reviewer-suggestions")]
-pub use reviewer_suggestions::ReviewerSuggestion;
-#[cfg(feature = "reviewer-suggestions")]
 pub use reviewer_suggestions::ReviewerSuggestionRequest;
-#[cfg(feature = "reviewer-suggestions")]
-pub use reviewer_suggestions::ReviewerSuggestionsListResponse;
-#[cfg(feature = "reviewer-suggestions")]
-pub use reviewer_suggestions::ReviewerSuggestionsRetrieveResponse;
-#[cfg(feature = "reviewer-suggestions")]
-pub use reviewer_suggestions::SuggestionReject;
 #[cfg(feature = "reviewer-suggestions")]
 pub use reviewer_suggestions::SuggestionRejectRequest;
 #[cfg(feature = "role-availabilities")]
@@ -3457,8 +3329,6 @@ pub use shared::AdjustResourceDatesRequest;
     any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
 )]
 pub use shared::AdjustResourceDatesRequestBuilder;
-#[cfg(any(feature = "admin", feature = "metadata"))]
-pub use shared::AdminArrowVendorOfferingMappingsVendorChoicesListResponse;
 #[cfg(
     any(
         feature = "affiliated-organizations",
@@ -3467,27 +3337,6 @@ pub use shared::AdminArrowVendorOfferingMappingsVendorChoicesListResponse;
     )
 )]
 pub use shared::AffiliatedOrganization;
-#[cfg(
-    any(
-        feature = "marketplace-site-agent-processors",
-        feature = "marketplace-site-agent-services"
-    )
-)]
-pub use shared::AgentProcessorCreate;
-#[cfg(
-    any(
-        feature = "marketplace-site-agent-identities",
-        feature = "marketplace-site-agent-services"
-    )
-)]
-pub use shared::AgentServiceCreate;
-#[cfg(
-    any(
-        feature = "marketplace-site-agent-identities",
-        feature = "marketplace-site-agent-services"
-    )
-)]
-pub use shared::AgentServiceCreateProcessor;
 #[cfg(
     any(feature = "openportal-allocations", feature = "openportal-remote-allocations")
 )]
@@ -3636,8 +3485,6 @@ pub use shared::BookingResourceReport;
 pub use shared::CallDetachDocumentsRequest;
 #[cfg(any(feature = "proposal-protected-calls", feature = "proposal-public-calls"))]
 pub use shared::CallResourceTemplate;
-#[cfg(any(feature = "call-reviewer-pools", feature = "proposal-protected-calls"))]
-pub use shared::CallReviewerPoolsForceAcceptResponse;
 #[cfg(
     any(
         feature = "marketplace-orders",
@@ -3673,6 +3520,12 @@ pub use shared::CampaignOffering;
     )
 )]
 pub use shared::CatalogTypeEnum;
+#[cfg(any(feature = "marketplace-categories", feature = "remote-waldur-api"))]
+pub use shared::CategoryAttribute;
+#[cfg(any(feature = "marketplace-categories", feature = "remote-waldur-api"))]
+pub use shared::CategoryAttributeOption;
+#[cfg(any(feature = "marketplace-categories", feature = "remote-waldur-api"))]
+pub use shared::CategoryAttributeTypeEnum;
 #[cfg(
     any(
         feature = "marketplace-category-components",
@@ -3688,29 +3541,45 @@ pub use shared::CategoryComponentsCategory;
 )]
 pub use shared::CategoryComponentsRequestCategory;
 #[cfg(any(feature = "celery-stats", feature = "stats"))]
-pub use shared::CeleryStatsRetrieveResponse;
+pub use shared::CeleryStat;
 #[cfg(any(feature = "marketplace-offering-users", feature = "proposal-proposals"))]
 pub use shared::ChecklistReview;
 #[cfg(any(feature = "marketplace-offering-users", feature = "proposal-proposals"))]
 pub use shared::ChecklistReviewCompletion;
 #[cfg(any(feature = "marketplace-offering-users", feature = "proposal-proposals"))]
 pub use shared::ChecklistReviewQuestion;
+#[cfg(
+    any(
+        feature = "marketplace-offering-users",
+        feature = "onboarding-verifications",
+        feature = "openportal-unmanaged-projects",
+        feature = "projects",
+        feature = "proposal-proposals"
+    )
+)]
+pub use shared::ChecklistTemplate;
+#[cfg(
+    any(
+        feature = "marketplace-offering-users",
+        feature = "onboarding-verifications",
+        feature = "openportal-unmanaged-projects",
+        feature = "projects",
+        feature = "proposal-proposals"
+    )
+)]
+pub use shared::ChecklistTemplateInitialVisibleQuestion;
+#[cfg(
+    any(
+        feature = "marketplace-offering-users",
+        feature = "onboarding-verifications",
+        feature = "openportal-unmanaged-projects",
+        feature = "projects",
+        feature = "proposal-proposals"
+    )
+)]
+pub use shared::ChecklistTemplateInitialVisibleQuestionQuestionOption;
 #[cfg(any(feature = "checklists-admin", feature = "checklists-admin-questions"))]
 pub use shared::ChecklistTypeEnum;
-#[cfg(
-    any(
-        feature = "marketplace-site-agent-identities",
-        feature = "marketplace-site-agent-services"
-    )
-)]
-pub use shared::CleanupRequest;
-#[cfg(
-    any(
-        feature = "marketplace-site-agent-identities",
-        feature = "marketplace-site-agent-services"
-    )
-)]
-pub use shared::CleanupRequestItem;
 #[cfg(
     any(
         feature = "marketplace-site-agent-identities",
@@ -3722,16 +3591,6 @@ pub use shared::CleanupRequestRequest;
 pub use shared::Comment;
 #[cfg(any(feature = "support-comments", feature = "support-issues"))]
 pub use shared::CommentRequest;
-#[cfg(
-    any(
-        feature = "marketplace-offering-users",
-        feature = "onboarding-verifications",
-        feature = "openportal-unmanaged-projects",
-        feature = "projects",
-        feature = "proposal-proposals"
-    )
-)]
-pub use shared::CompletionStatus;
 #[cfg(
     any(
         feature = "customers",
@@ -3821,27 +3680,12 @@ pub use shared::CustomerQuotasQuotaNameEnum;
 pub use shared::CustomerServiceAccount;
 #[cfg(any(feature = "customers", feature = "projects"))]
 pub use shared::CustomerUserOEnum;
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "invoices",
-        feature = "keys",
-        feature = "marketplace-plans",
-        feature = "marketplace-provider-offerings",
-        feature = "marketplace-provider-resources",
-        feature = "marketplace-resources",
-        feature = "users"
-    )
-)]
-pub use shared::CustomersHistoryAtRetrieveResponse;
 #[cfg(any(feature = "data-access-logs", feature = "users"))]
 pub use shared::DataAccessLogAccessor;
 #[cfg(any(feature = "database-stats", feature = "stats"))]
-pub use shared::DatabaseStatsRetrieveResponse;
+pub use shared::DatabaseStat;
 #[cfg(any(feature = "database-stats", feature = "stats"))]
-pub use shared::DatabaseStatsRetrieveResponseTableStat;
-#[cfg(any(feature = "openstack-networks", feature = "openstack-tenants"))]
-pub use shared::DeprecatedNetworkRbacPolicy;
+pub use shared::DatabaseStatTableStat;
 #[cfg(
     any(
         feature = "aws-instances",
@@ -3898,6 +3742,16 @@ pub use shared::Detail;
     )
 )]
 pub use shared::DetailCompletion;
+#[cfg(
+    any(
+        feature = "marketplace-offering-users",
+        feature = "onboarding-verifications",
+        feature = "openportal-unmanaged-projects",
+        feature = "projects",
+        feature = "proposal-proposals"
+    )
+)]
+pub use shared::DetailCompletionCompletion;
 #[cfg(any(feature = "call-reviewer-pools", feature = "reviewer-invitations"))]
 pub use shared::DetailDeclaredConflicts;
 #[cfg(any(feature = "debug", feature = "rabbitmq-overview", feature = "rabbitmq-stats"))]
@@ -3911,7 +3765,7 @@ pub use shared::EventSubscription;
 )]
 pub use shared::EventSubscriptionObservableObject;
 #[cfg(any(feature = "event-subscription-queues", feature = "event-subscriptions"))]
-pub use shared::EventSubscriptionQueueCreate;
+pub use shared::EventSubscriptionQueue;
 #[cfg(
     any(
         feature = "call-managing-organisations",
@@ -3987,6 +3841,19 @@ pub use shared::GlauthTreeUser;
     )
 )]
 pub use shared::GlauthTreeUserMembership;
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "invoices",
+        feature = "keys",
+        feature = "marketplace-plans",
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-resources",
+        feature = "users"
+    )
+)]
+pub use shared::History;
 #[cfg(any(feature = "anonymous-chat-interactions", feature = "chat-threads"))]
 pub use shared::InjectionSeverityEnum;
 #[cfg(any(feature = "call-reviewer-pools", feature = "reviewer-invitations"))]
@@ -4010,13 +3877,13 @@ pub use shared::InvoiceItemMigrateToRequest;
 )]
 pub use shared::InvoiceItemUnitEnum;
 #[cfg(any(feature = "invoices", feature = "provider-invoice-items"))]
-pub use shared::InvoicesItemsRetrieveResponse;
+pub use shared::InvoicesInvoiceItem;
 #[cfg(any(feature = "invoices", feature = "provider-invoice-items"))]
-pub use shared::InvoicesItemsRetrieveResponseDetails;
+pub use shared::InvoicesInvoiceItemDetails;
 #[cfg(any(feature = "invoices", feature = "provider-invoice-items"))]
-pub use shared::InvoicesItemsRetrieveResponseDetailsResourceLimitPeriod;
+pub use shared::InvoicesInvoiceItemDetailsResourceLimitPeriod;
 #[cfg(any(feature = "invoices", feature = "provider-invoice-items"))]
-pub use shared::InvoicesItemsRetrieveResponseUnitEnum;
+pub use shared::InvoicesInvoiceItemUnitEnum;
 #[cfg(
     any(
         feature = "maintenance-announcement-offerings",
@@ -4033,10 +3900,6 @@ pub use shared::MaintenanceAnnouncementOffering;
 )]
 pub use shared::MaintenanceAnnouncementOfferingTemplate;
 #[cfg(any(feature = "managed-rancher-cluster-resources", feature = "rancher-nodes"))]
-pub use shared::ManagedRancherClusterResourcesAddNodeResponse;
-#[cfg(any(feature = "managed-rancher-cluster-resources", feature = "rancher-nodes"))]
-pub use shared::ManagedRancherClusterResourcesAddNodeResponseRoleEnum;
-#[cfg(any(feature = "managed-rancher-cluster-resources", feature = "rancher-nodes"))]
 pub use shared::ManagedRancherCreateNodeRequestDataVolume;
 #[cfg(any(feature = "marketplace-categories", feature = "remote-waldur-api"))]
 pub use shared::MarketplaceCategory;
@@ -4050,25 +3913,21 @@ pub use shared::MarketplaceCategoryComponent;
 pub use shared::MarketplaceCategorySection;
 #[cfg(any(feature = "marketplace-categories", feature = "remote-waldur-api"))]
 pub use shared::MarketplaceCategorySectionAttribute;
-#[cfg(any(feature = "marketplace-categories", feature = "remote-waldur-api"))]
-pub use shared::MarketplaceCategorySectionAttributeOption;
-#[cfg(any(feature = "marketplace-categories", feature = "remote-waldur-api"))]
-pub use shared::MarketplaceCategorySectionAttributeTypeEnum;
 #[cfg(
     any(feature = "marketplace-customer-usage", feature = "marketplace-project-usage")
 )]
-pub use shared::MarketplaceCustomerUsageComponentsUsageRetrieveResponse;
+pub use shared::MarketplaceCustomerUsageComponents;
 #[cfg(
     any(feature = "marketplace-customer-usage", feature = "marketplace-project-usage")
 )]
-pub use shared::MarketplaceCustomerUsageComponentsUsageRetrieveResponseComponent;
+pub use shared::MarketplaceCustomerUsageComponentsComponent;
 #[cfg(
     any(
         feature = "marketplace-offering-permissions",
         feature = "marketplace-offering-permissions-log"
     )
 )]
-pub use shared::MarketplaceOfferingPermissionsListResponse;
+pub use shared::MarketplaceOfferingPermission;
 #[cfg(
     any(
         feature = "marketplace-offering-users",
@@ -4078,7 +3937,7 @@ pub use shared::MarketplaceOfferingPermissionsListResponse;
         feature = "proposal-proposals"
     )
 )]
-pub use shared::MarketplaceOfferingUsersChecklistRetrieveResponse;
+pub use shared::MarketplaceOfferingUsersChecklist;
 #[cfg(
     any(
         feature = "marketplace-offering-users",
@@ -4088,37 +3947,7 @@ pub use shared::MarketplaceOfferingUsersChecklistRetrieveResponse;
         feature = "proposal-proposals"
     )
 )]
-pub use shared::MarketplaceOfferingUsersChecklistRetrieveResponseQuestion;
-#[cfg(
-    any(
-        feature = "marketplace-offering-users",
-        feature = "onboarding-verifications",
-        feature = "openportal-unmanaged-projects",
-        feature = "projects",
-        feature = "proposal-proposals"
-    )
-)]
-pub use shared::MarketplaceOfferingUsersChecklistTemplateRetrieveResponse;
-#[cfg(
-    any(
-        feature = "marketplace-offering-users",
-        feature = "onboarding-verifications",
-        feature = "openportal-unmanaged-projects",
-        feature = "projects",
-        feature = "proposal-proposals"
-    )
-)]
-pub use shared::MarketplaceOfferingUsersChecklistTemplateRetrieveResponseInitialVisibleQuestion;
-#[cfg(
-    any(
-        feature = "marketplace-offering-users",
-        feature = "onboarding-verifications",
-        feature = "openportal-unmanaged-projects",
-        feature = "projects",
-        feature = "proposal-proposals"
-    )
-)]
-pub use shared::MarketplaceOfferingUsersChecklistTemplateRetrieveResponseInitialVisibleQuestionQuestionOption;
+pub use shared::MarketplaceOfferingUsersChecklistQuestion;
 #[cfg(
     any(
         feature = "marketplace-provider-resources",
@@ -4126,58 +3955,44 @@ pub use shared::MarketplaceOfferingUsersChecklistTemplateRetrieveResponseInitial
         feature = "marketplace-resources"
     )
 )]
-pub use shared::MarketplaceProviderResourcesRestoreResponse;
+pub use shared::MarketplaceProviderResourcesOrderUuid;
 #[cfg(
     any(
-        feature = "booking-offerings",
-        feature = "marketplace-orders",
-        feature = "marketplace-provider-offerings",
-        feature = "marketplace-provider-resources",
-        feature = "marketplace-public-offerings",
-        feature = "marketplace-resources",
-        feature = "marketplace-service-providers"
+        feature = "marketplace-site-agent-identities",
+        feature = "marketplace-site-agent-services"
     )
 )]
-pub use shared::MarketplacePublicOffering;
+pub use shared::MarketplaceSiteAgentCleanup;
 #[cfg(
     any(
-        feature = "booking-offerings",
-        feature = "marketplace-orders",
-        feature = "marketplace-plans",
-        feature = "marketplace-provider-offerings",
-        feature = "marketplace-provider-resources",
-        feature = "marketplace-public-offerings",
-        feature = "marketplace-resources",
-        feature = "marketplace-service-providers"
+        feature = "marketplace-site-agent-identities",
+        feature = "marketplace-site-agent-services"
     )
 )]
-pub use shared::MarketplacePublicOfferingComponent;
+pub use shared::MarketplaceSiteAgentCleanupItem;
 #[cfg(
     any(
-        feature = "booking-offerings",
-        feature = "marketplace-orders",
-        feature = "marketplace-provider-offerings",
-        feature = "marketplace-provider-resources",
-        feature = "marketplace-public-offerings",
-        feature = "marketplace-resources",
-        feature = "marketplace-service-providers"
+        feature = "marketplace-site-agent-processors",
+        feature = "marketplace-site-agent-services"
     )
 )]
-pub use shared::MarketplacePublicOfferingOrganizationGroup;
+pub use shared::MarketplaceSiteAgentProcessor;
 #[cfg(
     any(
-        feature = "booking-offerings",
-        feature = "marketplace-orders",
-        feature = "marketplace-provider-offerings",
-        feature = "marketplace-provider-resources",
-        feature = "marketplace-public-offerings",
-        feature = "marketplace-resources",
-        feature = "marketplace-service-providers"
+        feature = "marketplace-site-agent-identities",
+        feature = "marketplace-site-agent-services"
     )
 )]
-pub use shared::MarketplacePublicOfferingUnitEnum;
+pub use shared::MarketplaceSiteAgentService;
+#[cfg(
+    any(
+        feature = "marketplace-site-agent-identities",
+        feature = "marketplace-site-agent-services"
+    )
+)]
+pub use shared::MarketplaceSiteAgentServiceProcessor;
 #[cfg(any(feature = "marketplace-stats", feature = "users"))]
-pub use shared::MarketplaceStatsProviderResourcesRetrieveResponseMonthly;
+pub use shared::MarketplaceStatsMonthCount;
 #[cfg(any(feature = "assignment-batches", feature = "proposal-protected-calls"))]
 pub use shared::Message;
 #[cfg(any(feature = "openportal-unmanaged-projects", feature = "projects"))]
@@ -4197,10 +4012,59 @@ pub use shared::NotificationTemplateDetailSerializers;
         feature = "marketplace-provider-offerings",
         feature = "marketplace-provider-resources",
         feature = "marketplace-public-offerings",
+        feature = "marketplace-resources",
+        feature = "marketplace-service-providers"
+    )
+)]
+pub use shared::OfferingOrganizationGroup;
+#[cfg(
+    any(
+        feature = "booking-offerings",
+        feature = "marketplace-orders",
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-public-offerings",
         feature = "marketplace-resources"
     )
 )]
 pub use shared::OfferingPartition;
+#[cfg(
+    any(
+        feature = "booking-offerings",
+        feature = "marketplace-orders",
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-public-offerings",
+        feature = "marketplace-resources",
+        feature = "marketplace-service-providers"
+    )
+)]
+pub use shared::OfferingPlan;
+#[cfg(
+    any(
+        feature = "booking-offerings",
+        feature = "marketplace-orders",
+        feature = "marketplace-plans",
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-public-offerings",
+        feature = "marketplace-resources",
+        feature = "marketplace-service-providers"
+    )
+)]
+pub use shared::OfferingPlanComponent;
+#[cfg(
+    any(
+        feature = "booking-offerings",
+        feature = "marketplace-orders",
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-public-offerings",
+        feature = "marketplace-resources",
+        feature = "marketplace-service-providers"
+    )
+)]
+pub use shared::OfferingPlanUnitEnum;
 #[cfg(
     any(
         feature = "booking-offerings",
@@ -4241,7 +4105,7 @@ pub use shared::OfferingUsagePolicyRequestComponentLimitsSet;
 #[cfg(any(feature = "onboarding-justifications", feature = "onboarding-verifications"))]
 pub use shared::OnboardingJustification;
 #[cfg(any(feature = "onboarding-justifications", feature = "onboarding-verifications"))]
-pub use shared::OnboardingJustificationDocumentation;
+pub use shared::OnboardingJustificationSupportingDocumentation;
 #[cfg(any(feature = "openstack-backups", feature = "openstack-instances"))]
 pub use shared::OpenStackBackup;
 #[cfg(any(feature = "openstack-backups", feature = "openstack-instances"))]
@@ -4328,12 +4192,6 @@ pub use shared::OpenStackFloatingIpPortFixedIp;
 pub use shared::OpenStackInstance;
 #[cfg(any(feature = "openstack-instances", feature = "openstack-ports"))]
 pub use shared::OpenStackInstanceAllowedAddressPairsUpdateRequestAllowedAddressPair;
-#[cfg(any(feature = "openstack-backups", feature = "openstack-instances"))]
-pub use shared::OpenStackInstanceFloatingIp;
-#[cfg(any(feature = "openstack-backups", feature = "openstack-instances"))]
-pub use shared::OpenStackInstancePort;
-#[cfg(any(feature = "openstack-backups", feature = "openstack-instances"))]
-pub use shared::OpenStackInstanceSecurityGroup;
 #[cfg(any(feature = "openstack-instances", feature = "openstack-ports"))]
 pub use shared::OpenStackInstanceSecurityGroupsUpdateRequest;
 #[cfg(any(feature = "openstack-backups", feature = "openstack-instances"))]
@@ -4342,6 +4200,8 @@ pub use shared::OpenStackInstanceServerGroup;
 pub use shared::OpenStackInstanceVolume;
 #[cfg(any(feature = "openstack-networks", feature = "openstack-tenants"))]
 pub use shared::OpenStackNetwork;
+#[cfg(any(feature = "openstack-networks", feature = "openstack-tenants"))]
+pub use shared::OpenStackNetworkRbacPolicy;
 #[cfg(any(feature = "openstack-networks", feature = "openstack-tenants"))]
 pub use shared::OpenStackNetworkRequest;
 #[cfg(any(feature = "openstack-networks", feature = "openstack-tenants"))]
@@ -4419,7 +4279,7 @@ pub use shared::OpenStackSubNetRequestHostRoute;
 #[cfg(any(feature = "openstack-snapshots", feature = "openstack-volumes"))]
 pub use shared::OpenStackVolume;
 #[cfg(any(feature = "openstack-snapshots", feature = "openstack-volumes"))]
-pub use shared::OpenstackSnapshotsRestorationsListResponse;
+pub use shared::OpenstackSnapshotsOpenStackSnapshotRestoration;
 #[cfg(
     any(
         feature = "marketplace-orders",
@@ -4565,12 +4425,6 @@ pub use shared::ProjectServiceAccount;
     )
 )]
 pub use shared::ProjectTemplateOfferingsData;
-#[cfg(any(feature = "proposal-protected-calls", feature = "reviewer-suggestions"))]
-pub use shared::ProposalProtectedCallsSuggestionsListResponse;
-#[cfg(any(feature = "proposal-protected-calls", feature = "reviewer-suggestions"))]
-pub use shared::ProposalProtectedCallsSuggestionsListResponseStatusEnum;
-#[cfg(any(feature = "proposal-protected-calls", feature = "reviewer-suggestions"))]
-pub use shared::ProposalProtectedCallsSuggestionsListResponseTopMatchingProposal;
 #[cfg(any(feature = "proposal-protected-calls", feature = "proposal-public-calls"))]
 pub use shared::ProtectedCallDocument;
 #[cfg(any(feature = "proposal-protected-calls", feature = "proposal-public-calls"))]
@@ -4656,7 +4510,27 @@ pub use shared::PublicOfferingDetailsFile;
         feature = "marketplace-resources"
     )
 )]
+pub use shared::PublicOfferingDetailsOrganizationGroup;
+#[cfg(
+    any(
+        feature = "marketplace-orders",
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-public-offerings",
+        feature = "marketplace-resources"
+    )
+)]
 pub use shared::PublicOfferingDetailsPartition;
+#[cfg(
+    any(
+        feature = "marketplace-orders",
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-public-offerings",
+        feature = "marketplace-resources"
+    )
+)]
+pub use shared::PublicOfferingDetailsPlan;
 #[cfg(
     any(
         feature = "marketplace-orders",
@@ -4749,6 +4623,10 @@ pub use shared::QuestionUuidAnswerData;
     )
 )]
 pub use shared::RancherClusterNodeRoleEnum;
+#[cfg(any(feature = "managed-rancher-cluster-resources", feature = "rancher-nodes"))]
+pub use shared::RancherNode;
+#[cfg(any(feature = "managed-rancher-cluster-resources", feature = "rancher-nodes"))]
+pub use shared::RancherNodeRoleEnum;
 #[cfg(
     any(
         feature = "openstack-instances",
@@ -4817,10 +4695,6 @@ pub use shared::ResourceOfferingComponent;
 #[cfg(
     any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
 )]
-pub use shared::ResourceOptions;
-#[cfg(
-    any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
-)]
 pub use shared::ResourceOptionsRequest;
 #[cfg(
     any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
@@ -4871,10 +4745,6 @@ pub use shared::ResourceSlugRequest;
 #[cfg(
     any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
 )]
-pub use shared::ResourceTerminate;
-#[cfg(
-    any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
-)]
 pub use shared::ResourceTerminateRequest;
 #[cfg(
     any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
@@ -4894,8 +4764,16 @@ pub use shared::ResourceUpdateRequest;
     )
 )]
 pub use shared::ReviewCommentRequest;
+#[cfg(any(feature = "call-reviewer-pools", feature = "proposal-protected-calls"))]
+pub use shared::ReviewerInvitation;
 #[cfg(any(feature = "reviewer-invitations", feature = "user-actions"))]
-pub use shared::ReviewerInvitationsAccept401Response;
+pub use shared::ReviewerInvitationsError;
+#[cfg(any(feature = "proposal-protected-calls", feature = "reviewer-suggestions"))]
+pub use shared::ReviewerSuggestion;
+#[cfg(any(feature = "proposal-protected-calls", feature = "reviewer-suggestions"))]
+pub use shared::ReviewerSuggestionStatusEnum;
+#[cfg(any(feature = "proposal-protected-calls", feature = "reviewer-suggestions"))]
+pub use shared::ReviewerSuggestionTopMatchingProposal;
 #[cfg(any(feature = "marketplace-robot-accounts", feature = "projects"))]
 pub use shared::RobotAccountDetailsUser;
 #[cfg(
@@ -4994,8 +4872,6 @@ pub use shared::StatusMessage;
 )]
 pub use shared::Team;
 #[cfg(any(feature = "user-actions", feature = "users"))]
-pub use shared::UpdateActions;
-#[cfg(any(feature = "user-actions", feature = "users"))]
 pub use shared::UpdateActionsRequest;
 #[cfg(
     any(
@@ -5023,6 +4899,8 @@ pub use shared::UpdateLoadBalancer;
 pub use shared::Url;
 #[cfg(any(feature = "marketplace-provider-offerings", feature = "users"))]
 pub use shared::User;
+#[cfg(any(feature = "user-actions", feature = "users"))]
+pub use shared::UserActionsUserAction;
 #[cfg(
     any(
         feature = "marketplace-provider-offerings",
@@ -5031,13 +4909,7 @@ pub use shared::User;
     )
 )]
 pub use shared::UserMePermission;
-#[cfg(
-    any(
-        feature = "marketplace-provider-offerings",
-        feature = "user-permissions",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "marketplace-provider-offerings", feature = "users"))]
 pub use shared::UserPermission;
 #[cfg(
     any(
@@ -5107,10 +4979,14 @@ pub use shared::UserRoleDetails;
     )
 )]
 pub use shared::UserRoleUpdateRequest;
+#[cfg(any(feature = "broadcast-messages", feature = "marketplace-related-customers"))]
+pub use shared::UuidName;
 #[cfg(
     any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
 )]
 pub use shared::UuidType;
+#[cfg(any(feature = "admin", feature = "metadata"))]
+pub use shared::ValueLabel;
 #[cfg(any(feature = "vmware-disks", feature = "vmware-virtual-machine"))]
 pub use shared::VmwareDisk;
 #[cfg(any(feature = "vmware-ports", feature = "vmware-virtual-machine"))]
@@ -5149,10 +5025,6 @@ pub use slurm_jobs::FirecrestJobRequestBuilder;
 pub use slurm_jobs::PatchedFirecrestJobRequest;
 #[cfg(feature = "stats")]
 mod stats;
-#[cfg(feature = "stats")]
-pub use stats::StatsCeleryRetrieveResponse;
-#[cfg(feature = "stats")]
-pub use stats::StatsDatabaseRetrieveResponse;
 #[cfg(feature = "stats")]
 pub use stats::StatsTableGrowthResponse;
 #[cfg(feature = "stats")]
@@ -5354,9 +5226,7 @@ pub use user_actions::UserActionCorrectiveActionCategoryEnum;
 #[cfg(feature = "user-actions")]
 pub use user_actions::UserActionCorrectiveActionSeverityEnum;
 #[cfg(feature = "user-actions")]
-pub use user_actions::UserActionsExecuteAction404Response;
-#[cfg(feature = "user-actions")]
-pub use user_actions::UserActionsExecuteAction500Response;
+pub use user_actions::UserActionsError;
 #[cfg(feature = "user-actions")]
 pub use user_actions::UserActionsSilenceResponse;
 #[cfg(feature = "user-actions")]
@@ -5428,11 +5298,15 @@ pub use user_permission_requests::UserPermissionRequestsCancelRequestResponse;
 #[cfg(feature = "user-permissions")]
 mod user_permissions;
 #[cfg(feature = "user-permissions")]
+pub use user_permissions::UserPermissionsUser;
+#[cfg(feature = "user-permissions")]
 pub use user_permissions::UserRolePermissionActionRequest;
 #[cfg(feature = "users")]
 mod users;
 #[cfg(feature = "users")]
 pub use users::ConfirmEmailRequestRequest;
+#[cfg(feature = "users")]
+pub use users::DataAccess;
 #[cfg(feature = "users")]
 pub use users::PasswordChangeRequest;
 #[cfg(feature = "users")]
@@ -5447,8 +5321,6 @@ pub use users::UserRequest;
 pub use users::UserRequestBuilder;
 #[cfg(feature = "users")]
 pub use users::UsersDataAccessHistoryListResponse;
-#[cfg(feature = "users")]
-pub use users::UsersDataAccessHistoryListResponseAccessor;
 #[cfg(feature = "users")]
 pub use users::UsersDataAccessHistoryListResponseAccessorTypeEnum;
 #[cfg(feature = "users")]
@@ -5466,25 +5338,21 @@ pub use users::UsersDataAccessRetrieveResponseServiceProviderAccess;
 #[cfg(feature = "users")]
 pub use users::UsersDataAccessRetrieveResponseSummary;
 #[cfg(feature = "users")]
-pub use users::UsersHistoryAtRetrieveResponse;
-#[cfg(feature = "users")]
-pub use users::UsersHistoryListResponse;
-#[cfg(feature = "users")]
 pub use users::UsersIdentityBridgeStatusRetrieveResponse;
+#[cfg(feature = "users")]
+pub use users::UsersMonthCount;
 #[cfg(feature = "users")]
 pub use users::UsersProfileCompletenessRetrieveResponse;
 #[cfg(feature = "users")]
 pub use users::UsersPullScimAttributesResponse;
 #[cfg(feature = "users")]
-pub use users::UsersRefreshTokenResponse;
+pub use users::UsersUser;
 #[cfg(feature = "users")]
-pub use users::UsersTokenRetrieveResponse;
+pub use users::UsersUserAction;
 #[cfg(feature = "users")]
 pub use users::UsersUserActiveStatusCountListResponse;
 #[cfg(feature = "users")]
 pub use users::UsersUserLanguageCountListResponse;
-#[cfg(feature = "users")]
-pub use users::UsersUserRegistrationTrendListResponse;
 #[cfg(feature = "version")]
 mod version;
 #[cfg(feature = "version")]

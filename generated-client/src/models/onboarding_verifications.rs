@@ -510,10 +510,10 @@ runtime::response_model! {
     "OnboardingVerificationsAvailableChecklistsRetrieveResponse", extra,
     [customer_checklist("customer_checklist"), intent_checklist("intent_checklist")]
 }
-/// `OnboardingVerificationsChecklistRetrieveResponse`: `MarketplaceOfferingUsersChecklistRetrieveResponse`.
-pub type OnboardingVerificationsChecklistRetrieveResponse = models::MarketplaceOfferingUsersChecklistRetrieveResponse;
-/// `OnboardingVerificationsChecklistTemplateRetrieveResponse`: `MarketplaceOfferingUsersChecklistTemplateRetrieveResponse`.
-pub type OnboardingVerificationsChecklistTemplateRetrieveResponse = models::MarketplaceOfferingUsersChecklistTemplateRetrieveResponse;
+/// `OnboardingVerificationsChecklist`: `MarketplaceOfferingUsersChecklist`.
+pub type OnboardingVerificationsChecklist = models::MarketplaceOfferingUsersChecklist;
+/// `OnboardingVerificationsChecklistCompletion`: `DetailCompletionCompletion`.
+pub type OnboardingVerificationsChecklistCompletion = models::DetailCompletionCompletion;
 /// `OnboardingVerificationsCreateCustomerResponse`: `Customer`.
 pub type OnboardingVerificationsCreateCustomerResponse = models::Customer;
 /// `PatchedOnboardingVerificationRequest`: `OnboardingVerificationRequest`.

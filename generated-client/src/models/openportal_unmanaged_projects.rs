@@ -9,7 +9,5 @@ use crate::runtime::{
 };
 #[allow(unused_imports)]
 use crate::models;
-/// `OpenportalUnmanagedProjectsChecklistRetrieveResponse`: `MarketplaceOfferingUsersChecklistRetrieveResponse`.
-pub type OpenportalUnmanagedProjectsChecklistRetrieveResponse = models::MarketplaceOfferingUsersChecklistRetrieveResponse;
-/// `OpenportalUnmanagedProjectsChecklistTemplateRetrieveResponse`: `MarketplaceOfferingUsersChecklistTemplateRetrieveResponse`.
-pub type OpenportalUnmanagedProjectsChecklistTemplateRetrieveResponse = models::MarketplaceOfferingUsersChecklistTemplateRetrieveResponse;
+/// `OpenportalUnmanagedProjectsChecklist`: `MarketplaceOfferingUsersChecklist`.
+pub type OpenportalUnmanagedProjectsChecklist = models::MarketplaceOfferingUsersChecklist;

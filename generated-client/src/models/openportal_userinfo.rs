@@ -25,9 +25,9 @@ pub struct PatchedUserInfoRequest {
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
-/// `UserInfo`: response model.
+/// `ShortnameUser`: response model.
 #[derive(Clone, PartialEq, Default)]
-pub struct UserInfo {
+pub struct ShortnameUser {
     /// A short, unique name for you. It will be used to form your local username on any systems. Should only contain lower-case letters and digits and must start with a letter.
     ///
     /// `string`.
@@ -37,7 +37,7 @@ pub struct UserInfo {
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
     pub extra: runtime::Extra,
 }
-impl UserInfo {
+impl ShortnameUser {
     /// `shortname` when present and valid.
     #[inline]
     pub fn shortname(&self) -> Option<&str> {
@@ -50,7 +50,7 @@ impl UserInfo {
     }
 }
 runtime::response_model! {
-    UserInfo, "UserInfo", extra, [shortname("shortname"), user("user")]
+    ShortnameUser, "ShortnameUser", extra, [shortname("shortname"), user("user")]
 }
 /// `UserInfoRequest`: request model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

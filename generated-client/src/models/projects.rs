@@ -9,9 +9,7 @@ use crate::runtime::{
 };
 #[allow(unused_imports)]
 use crate::models;
-/// `ProjectsChecklistRetrieveResponse`: `MarketplaceOfferingUsersChecklistRetrieveResponse`.
-pub type ProjectsChecklistRetrieveResponse = models::MarketplaceOfferingUsersChecklistRetrieveResponse;
-/// `ProjectsChecklistTemplateRetrieveResponse`: `MarketplaceOfferingUsersChecklistTemplateRetrieveResponse`.
-pub type ProjectsChecklistTemplateRetrieveResponse = models::MarketplaceOfferingUsersChecklistTemplateRetrieveResponse;
+/// `ProjectsChecklist`: `MarketplaceOfferingUsersChecklist`.
+pub type ProjectsChecklist = models::MarketplaceOfferingUsersChecklist;
 /// `ProjectsOtherUsersListResponse`: `RobotAccountDetailsUser`.
 pub type ProjectsOtherUsersListResponse = models::RobotAccountDetailsUser;

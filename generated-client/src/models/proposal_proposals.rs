@@ -660,10 +660,10 @@ runtime::response_model! {
     ProposalProposal, "ProposalProposal", extra, [detail("detail"),
     proposal_state("proposal_state"), next_step("next_step")]
 }
-/// `ProposalProposalsChecklistRetrieveResponse`: `MarketplaceOfferingUsersChecklistRetrieveResponse`.
-pub type ProposalProposalsChecklistRetrieveResponse = models::MarketplaceOfferingUsersChecklistRetrieveResponse;
-/// `ProposalProposalsChecklistTemplateRetrieveResponse`: `MarketplaceOfferingUsersChecklistTemplateRetrieveResponse`.
-pub type ProposalProposalsChecklistTemplateRetrieveResponse = models::MarketplaceOfferingUsersChecklistTemplateRetrieveResponse;
+/// `ProposalProposalsChecklist`: `MarketplaceOfferingUsersChecklist`.
+pub type ProposalProposalsChecklist = models::MarketplaceOfferingUsersChecklist;
+/// `ProposalProposalsChecklistCompletion`: `DetailCompletionCompletion`.
+pub type ProposalProposalsChecklistCompletion = models::DetailCompletionCompletion;
 /// `ProposalProposalsSubmitAnswersResponse`: response model.
 #[derive(Clone, PartialEq, Default)]
 pub struct ProposalProposalsSubmitAnswersResponse {

@@ -278,6 +278,181 @@ impl runtime::MultipartBody for CallAttachDocumentsRequest {
         !self.documents.is_empty()
     }
 }
+/// `CallCOIConfiguration`: response model.
+#[derive(Clone, PartialEq, Default)]
+pub struct CallCoiConfiguration {
+    /// `string (uuid)`.
+    pub uuid: Lenient<Uuid>,
+    /// `string (uri)`.
+    pub call: Lenient<String>,
+    /// `string (uuid)`.
+    pub call_uuid: Lenient<Uuid>,
+    /// `string`.
+    pub call_name: Lenient<String>,
+    /// Years to look back for co-authorship detection
+    ///
+    /// `integer`.
+    pub coauthorship_lookback_years: Lenient<i64>,
+    /// Minimum shared papers to trigger COI
+    ///
+    /// `integer`.
+    pub coauthorship_threshold_papers: Lenient<i64>,
+    /// Years to look back for former institution detection
+    ///
+    /// `integer`.
+    pub institutional_lookback_years: Lenient<i64>,
+    /// Detect same-department as COI
+    ///
+    /// `boolean`.
+    pub include_same_department: Lenient<bool>,
+    /// Detect same-institution as COI
+    ///
+    /// `boolean`.
+    pub include_same_institution: Lenient<bool>,
+    /// COI types requiring automatic recusal
+    ///
+    /// `array of string`.
+    pub recusal_required_types: Lenient<Vec<Lenient<String>>>,
+    /// COI types allowing management plan
+    ///
+    /// `array of string`.
+    pub management_allowed_types: Lenient<Vec<Lenient<String>>>,
+    /// COI types requiring disclosure only
+    ///
+    /// `array of string`.
+    pub disclosure_only_types: Lenient<Vec<Lenient<String>>>,
+    /// Enable automated co-authorship detection
+    ///
+    /// `boolean`.
+    pub auto_detect_coauthorship: Lenient<bool>,
+    /// Enable automated institutional affiliation detection
+    ///
+    /// `boolean`.
+    pub auto_detect_institutional: Lenient<bool>,
+    /// Enable detection of reviewer named in proposals
+    ///
+    /// `boolean`.
+    pub auto_detect_named_personnel: Lenient<bool>,
+    /// Level of proposal information disclosed in reviewer invitations
+    ///
+    /// `any JSON value`.
+    pub invitation_proposal_disclosure: Lenient<serde_json::Value>,
+    /// `string (date-time)`.
+    pub created: Lenient<DateTime>,
+    /// `string (date-time)`.
+    pub modified: Lenient<DateTime>,
+    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
+    pub extra: runtime::Extra,
+}
+impl CallCoiConfiguration {
+    /// `uuid` when present and valid.
+    #[inline]
+    pub fn uuid(&self) -> Option<Uuid> {
+        self.uuid.copied()
+    }
+    /// `call` when present and valid.
+    #[inline]
+    pub fn call(&self) -> Option<&str> {
+        self.call.as_str()
+    }
+    /// `call_uuid` when present and valid.
+    #[inline]
+    pub fn call_uuid(&self) -> Option<Uuid> {
+        self.call_uuid.copied()
+    }
+    /// `call_name` when present and valid.
+    #[inline]
+    pub fn call_name(&self) -> Option<&str> {
+        self.call_name.as_str()
+    }
+    /// `coauthorship_lookback_years` when present and valid.
+    #[inline]
+    pub fn coauthorship_lookback_years(&self) -> Option<i64> {
+        self.coauthorship_lookback_years.copied()
+    }
+    /// `coauthorship_threshold_papers` when present and valid.
+    #[inline]
+    pub fn coauthorship_threshold_papers(&self) -> Option<i64> {
+        self.coauthorship_threshold_papers.copied()
+    }
+    /// `institutional_lookback_years` when present and valid.
+    #[inline]
+    pub fn institutional_lookback_years(&self) -> Option<i64> {
+        self.institutional_lookback_years.copied()
+    }
+    /// `include_same_department` when present and valid.
+    #[inline]
+    pub fn include_same_department(&self) -> Option<bool> {
+        self.include_same_department.copied()
+    }
+    /// `include_same_institution` when present and valid.
+    #[inline]
+    pub fn include_same_institution(&self) -> Option<bool> {
+        self.include_same_institution.copied()
+    }
+    /// `recusal_required_types` when present and valid.
+    #[inline]
+    pub fn recusal_required_types(&self) -> Option<&[Lenient<String>]> {
+        self.recusal_required_types.as_slice()
+    }
+    /// `management_allowed_types` when present and valid.
+    #[inline]
+    pub fn management_allowed_types(&self) -> Option<&[Lenient<String>]> {
+        self.management_allowed_types.as_slice()
+    }
+    /// `disclosure_only_types` when present and valid.
+    #[inline]
+    pub fn disclosure_only_types(&self) -> Option<&[Lenient<String>]> {
+        self.disclosure_only_types.as_slice()
+    }
+    /// `auto_detect_coauthorship` when present and valid.
+    #[inline]
+    pub fn auto_detect_coauthorship(&self) -> Option<bool> {
+        self.auto_detect_coauthorship.copied()
+    }
+    /// `auto_detect_institutional` when present and valid.
+    #[inline]
+    pub fn auto_detect_institutional(&self) -> Option<bool> {
+        self.auto_detect_institutional.copied()
+    }
+    /// `auto_detect_named_personnel` when present and valid.
+    #[inline]
+    pub fn auto_detect_named_personnel(&self) -> Option<bool> {
+        self.auto_detect_named_personnel.copied()
+    }
+    /// `invitation_proposal_disclosure` when present and valid.
+    #[inline]
+    pub fn invitation_proposal_disclosure(&self) -> Option<&serde_json::Value> {
+        self.invitation_proposal_disclosure.get()
+    }
+    /// `created` when present and valid.
+    #[inline]
+    pub fn created(&self) -> Option<DateTime> {
+        self.created.copied()
+    }
+    /// `modified` when present and valid.
+    #[inline]
+    pub fn modified(&self) -> Option<DateTime> {
+        self.modified.copied()
+    }
+}
+runtime::response_model! {
+    CallCoiConfiguration, "CallCOIConfiguration", extra, [uuid("uuid"), call("call"),
+    call_uuid("call_uuid"), call_name("call_name"),
+    coauthorship_lookback_years("coauthorship_lookback_years"),
+    coauthorship_threshold_papers("coauthorship_threshold_papers"),
+    institutional_lookback_years("institutional_lookback_years"),
+    include_same_department("include_same_department"),
+    include_same_institution("include_same_institution"),
+    recusal_required_types("recusal_required_types"),
+    management_allowed_types("management_allowed_types"),
+    disclosure_only_types("disclosure_only_types"),
+    auto_detect_coauthorship("auto_detect_coauthorship"),
+    auto_detect_institutional("auto_detect_institutional"),
+    auto_detect_named_personnel("auto_detect_named_personnel"),
+    invitation_proposal_disclosure("invitation_proposal_disclosure"), created("created"),
+    modified("modified")]
+}
 /// `CallComplianceReviewRequest`: request model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CallComplianceReviewRequest {
@@ -810,6 +985,8 @@ impl runtime::Inspect for CallWorkflowStepRequestStepEnum {
         }
     }
 }
+/// `ConflictEnum`: `ConflictOfInterestRequestStatusEnum`.
+pub type ConflictEnum = models::ConflictOfInterestRequestStatusEnum;
 /// `CreateManualAssignment`: response model.
 #[derive(Clone, PartialEq, Default)]
 pub struct CreateManualAssignment {
@@ -819,10 +996,8 @@ pub struct CreateManualAssignment {
     pub items_created: Lenient<i64>,
     /// Proposals that were skipped with reasons
     ///
-    /// `array of `CreateManualAssignmentSkippedProposal``.
-    pub skipped_proposals: Lenient<
-        Vec<Lenient<models::CreateManualAssignmentSkippedProposal>>,
-    >,
+    /// `array of `ProposalProtectedCall``.
+    pub skipped_proposals: Lenient<Vec<Lenient<models::ProposalProtectedCall>>>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
     pub extra: runtime::Extra,
 }
@@ -841,7 +1016,7 @@ impl CreateManualAssignment {
     #[inline]
     pub fn skipped_proposals(
         &self,
-    ) -> Option<&[Lenient<models::CreateManualAssignmentSkippedProposal>]> {
+    ) -> Option<&[Lenient<models::ProposalProtectedCall>]> {
         self.skipped_proposals.as_slice()
     }
 }
@@ -881,40 +1056,6 @@ impl CreateManualAssignmentRequest {
             extra: Default::default(),
         }
     }
-}
-/// `CreateManualAssignmentSkippedProposal`: response model.
-#[derive(Clone, PartialEq, Default)]
-pub struct CreateManualAssignmentSkippedProposal {
-    /// `string (uuid)`.
-    pub proposal_uuid: Lenient<Uuid>,
-    /// `string`.
-    pub proposal_name: Lenient<String>,
-    /// `string`.
-    pub reason: Lenient<String>,
-    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: runtime::Extra,
-}
-impl CreateManualAssignmentSkippedProposal {
-    /// `proposal_uuid` when present and valid.
-    #[inline]
-    pub fn proposal_uuid(&self) -> Option<Uuid> {
-        self.proposal_uuid.copied()
-    }
-    /// `proposal_name` when present and valid.
-    #[inline]
-    pub fn proposal_name(&self) -> Option<&str> {
-        self.proposal_name.as_str()
-    }
-    /// `reason` when present and valid.
-    #[inline]
-    pub fn reason(&self) -> Option<&str> {
-        self.reason.as_str()
-    }
-}
-runtime::response_model! {
-    CreateManualAssignmentSkippedProposal, "CreateManualAssignmentSkippedProposal",
-    extra, [proposal_uuid("proposal_uuid"), proposal_name("proposal_name"),
-    reason("reason")]
 }
 /// `DuplicateCallRequestRequest`: request model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -976,8 +1117,6 @@ impl DuplicateCallRequestRequest {
         }
     }
 }
-/// `EmailInvitation`: `CallReviewerPoolsForceAcceptResponse`.
-pub type EmailInvitation = models::CallReviewerPoolsForceAcceptResponse;
 /// `EmailInvitationRequest`: request model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EmailInvitationRequest {
@@ -1021,10 +1160,8 @@ pub struct GenerateAssignments {
     pub proposals_processed: Lenient<i64>,
     /// Proposals that were skipped with reasons
     ///
-    /// `array of `CreateManualAssignmentSkippedProposal``.
-    pub skipped_proposals: Lenient<
-        Vec<Lenient<models::CreateManualAssignmentSkippedProposal>>,
-    >,
+    /// `array of `ProposalProtectedCall``.
+    pub skipped_proposals: Lenient<Vec<Lenient<models::ProposalProtectedCall>>>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
     pub extra: runtime::Extra,
 }
@@ -1048,7 +1185,7 @@ impl GenerateAssignments {
     #[inline]
     pub fn skipped_proposals(
         &self,
-    ) -> Option<&[Lenient<models::CreateManualAssignmentSkippedProposal>]> {
+    ) -> Option<&[Lenient<models::ProposalProtectedCall>]> {
         self.skipped_proposals.as_slice()
     }
 }
@@ -1159,10 +1296,8 @@ pub struct MatchingConfiguration {
     pub call_uuid: Lenient<Uuid>,
     /// `string`.
     pub call_name: Lenient<String>,
-    /// ``PatchedMatchingConfigurationRequestAffinityMethodEnum``.
-    pub affinity_method: Lenient<
-        models::PatchedMatchingConfigurationRequestAffinityMethodEnum,
-    >,
+    /// ``MatchingConfigurationAffinityMethodEnum``.
+    pub affinity_method: Lenient<models::MatchingConfigurationAffinityMethodEnum>,
     /// `number (double)`.
     pub keyword_weight: Lenient<Decimal>,
     /// `number (double)`.
@@ -1175,8 +1310,8 @@ pub struct MatchingConfiguration {
     pub min_proposals_per_reviewer: Lenient<i64>,
     /// `integer`.
     pub max_proposals_per_reviewer: Lenient<i64>,
-    /// ``PatchedMatchingConfigurationRequestAlgorithmEnum``.
-    pub algorithm: Lenient<models::PatchedMatchingConfigurationRequestAlgorithmEnum>,
+    /// ``MatchingConfigurationAlgorithmEnum``.
+    pub algorithm: Lenient<models::MatchingConfigurationAlgorithmEnum>,
     /// Minimum affinity score for FairFlow algorithm
     ///
     /// `number (double)`.
@@ -1212,7 +1347,7 @@ impl MatchingConfiguration {
     #[inline]
     pub fn affinity_method(
         &self,
-    ) -> Option<&models::PatchedMatchingConfigurationRequestAffinityMethodEnum> {
+    ) -> Option<&models::MatchingConfigurationAffinityMethodEnum> {
         self.affinity_method.get()
     }
     /// `keyword_weight` when present and valid.
@@ -1247,9 +1382,7 @@ impl MatchingConfiguration {
     }
     /// `algorithm` when present and valid.
     #[inline]
-    pub fn algorithm(
-        &self,
-    ) -> Option<&models::PatchedMatchingConfigurationRequestAlgorithmEnum> {
+    pub fn algorithm(&self) -> Option<&models::MatchingConfigurationAlgorithmEnum> {
         self.algorithm.get()
     }
     /// `min_affinity_threshold` when present and valid.
@@ -1289,6 +1422,180 @@ runtime::response_model! {
     min_affinity_threshold("min_affinity_threshold"),
     use_reviewer_bids("use_reviewer_bids"), bid_weight("bid_weight"), created("created"),
     modified("modified")]
+}
+/// `MatchingConfigurationAffinityMethodEnum`: enum; values the spec does not list are kept in `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum MatchingConfigurationAffinityMethodEnum {
+    /// `keyword`
+    Keyword,
+    /// `tfidf`
+    Tfidf,
+    /// `combined`
+    Combined,
+    /// A value this client does not know yet, kept verbatim.
+    Unknown(String),
+}
+impl MatchingConfigurationAffinityMethodEnum {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Keyword => "keyword",
+            Self::Tfidf => "tfidf",
+            Self::Combined => "combined",
+            Self::Unknown(v) => v,
+        }
+    }
+}
+impl From<&str> for MatchingConfigurationAffinityMethodEnum {
+    #[inline]
+    fn from(v: &str) -> Self {
+        match v {
+            "keyword" => Self::Keyword,
+            "tfidf" => Self::Tfidf,
+            "combined" => Self::Combined,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::str::FromStr for MatchingConfigurationAffinityMethodEnum {
+    type Err = std::convert::Infallible;
+    #[inline]
+    fn from_str(v: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(v))
+    }
+}
+impl std::fmt::Display for MatchingConfigurationAffinityMethodEnum {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for MatchingConfigurationAffinityMethodEnum {
+    #[inline]
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for MatchingConfigurationAffinityMethodEnum {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(s.as_ref()))
+    }
+}
+impl runtime::FromJson for MatchingConfigurationAffinityMethodEnum {
+    #[inline]
+    fn from_str(v: &str) -> Option<Self> {
+        Some(Self::from(v))
+    }
+}
+impl runtime::QueryValue for MatchingConfigurationAffinityMethodEnum {
+    #[inline]
+    fn query_value(&self) -> std::borrow::Cow<'_, str> {
+        std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
+impl runtime::Inspect for MatchingConfigurationAffinityMethodEnum {
+    #[inline]
+    fn inspect(&self, at: &mut runtime::Inspector) {
+        if let Self::Unknown(v) = self {
+            at.unknown_enum_value(v)
+        }
+    }
+}
+/// `MatchingConfigurationAlgorithmEnum`: enum; values the spec does not list are kept in `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum MatchingConfigurationAlgorithmEnum {
+    /// `minmax`
+    Minmax,
+    /// `fairflow`
+    Fairflow,
+    /// `hungarian`
+    Hungarian,
+    /// A value this client does not know yet, kept verbatim.
+    Unknown(String),
+}
+impl MatchingConfigurationAlgorithmEnum {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Minmax => "minmax",
+            Self::Fairflow => "fairflow",
+            Self::Hungarian => "hungarian",
+            Self::Unknown(v) => v,
+        }
+    }
+}
+impl From<&str> for MatchingConfigurationAlgorithmEnum {
+    #[inline]
+    fn from(v: &str) -> Self {
+        match v {
+            "minmax" => Self::Minmax,
+            "fairflow" => Self::Fairflow,
+            "hungarian" => Self::Hungarian,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl std::str::FromStr for MatchingConfigurationAlgorithmEnum {
+    type Err = std::convert::Infallible;
+    #[inline]
+    fn from_str(v: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(v))
+    }
+}
+impl std::fmt::Display for MatchingConfigurationAlgorithmEnum {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl serde::Serialize for MatchingConfigurationAlgorithmEnum {
+    #[inline]
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for MatchingConfigurationAlgorithmEnum {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(s.as_ref()))
+    }
+}
+impl runtime::FromJson for MatchingConfigurationAlgorithmEnum {
+    #[inline]
+    fn from_str(v: &str) -> Option<Self> {
+        Some(Self::from(v))
+    }
+}
+impl runtime::QueryValue for MatchingConfigurationAlgorithmEnum {
+    #[inline]
+    fn query_value(&self) -> std::borrow::Cow<'_, str> {
+        std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
+impl runtime::Inspect for MatchingConfigurationAlgorithmEnum {
+    #[inline]
+    fn inspect(&self, at: &mut runtime::Inspector) {
+        if let Self::Unknown(v) = self {
+            at.unknown_enum_value(v)
+        }
+    }
 }
 /// `PatchedCallCOIConfigurationRequest`: request model.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1458,11 +1765,9 @@ pub struct PatchedCallWorkflowStepRequest {
 /// `PatchedMatchingConfigurationRequest`: request model.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PatchedMatchingConfigurationRequest {
-    /// ``PatchedMatchingConfigurationRequestAffinityMethodEnum``.
+    /// ``MatchingConfigurationAffinityMethodEnum``.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub affinity_method: Nullable<
-        models::PatchedMatchingConfigurationRequestAffinityMethodEnum,
-    >,
+    pub affinity_method: Nullable<models::MatchingConfigurationAffinityMethodEnum>,
     /// `number (double)`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub keyword_weight: Nullable<f64>,
@@ -1481,9 +1786,9 @@ pub struct PatchedMatchingConfigurationRequest {
     /// `integer`.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
     pub max_proposals_per_reviewer: Nullable<i64>,
-    /// ``PatchedMatchingConfigurationRequestAlgorithmEnum``.
+    /// ``MatchingConfigurationAlgorithmEnum``.
     #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub algorithm: Nullable<models::PatchedMatchingConfigurationRequestAlgorithmEnum>,
+    pub algorithm: Nullable<models::MatchingConfigurationAlgorithmEnum>,
     /// Minimum affinity score for FairFlow algorithm
     ///
     /// `number (double)`.
@@ -1499,181 +1804,6 @@ pub struct PatchedMatchingConfigurationRequest {
     /// more than its documentation says.
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
-}
-/// `PatchedMatchingConfigurationRequestAffinityMethodEnum`: enum; values the spec does not list are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PatchedMatchingConfigurationRequestAffinityMethodEnum {
-    /// `keyword`
-    Keyword,
-    /// `tfidf`
-    Tfidf,
-    /// `combined`
-    Combined,
-    /// A value this client does not know yet, kept verbatim.
-    Unknown(String),
-}
-impl PatchedMatchingConfigurationRequestAffinityMethodEnum {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Keyword => "keyword",
-            Self::Tfidf => "tfidf",
-            Self::Combined => "combined",
-            Self::Unknown(v) => v,
-        }
-    }
-}
-impl From<&str> for PatchedMatchingConfigurationRequestAffinityMethodEnum {
-    #[inline]
-    fn from(v: &str) -> Self {
-        match v {
-            "keyword" => Self::Keyword,
-            "tfidf" => Self::Tfidf,
-            "combined" => Self::Combined,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl std::str::FromStr for PatchedMatchingConfigurationRequestAffinityMethodEnum {
-    type Err = std::convert::Infallible;
-    #[inline]
-    fn from_str(v: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(v))
-    }
-}
-impl std::fmt::Display for PatchedMatchingConfigurationRequestAffinityMethodEnum {
-    #[inline]
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for PatchedMatchingConfigurationRequestAffinityMethodEnum {
-    #[inline]
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de>
-for PatchedMatchingConfigurationRequestAffinityMethodEnum {
-    #[inline]
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(s.as_ref()))
-    }
-}
-impl runtime::FromJson for PatchedMatchingConfigurationRequestAffinityMethodEnum {
-    #[inline]
-    fn from_str(v: &str) -> Option<Self> {
-        Some(Self::from(v))
-    }
-}
-impl runtime::QueryValue for PatchedMatchingConfigurationRequestAffinityMethodEnum {
-    #[inline]
-    fn query_value(&self) -> std::borrow::Cow<'_, str> {
-        std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl runtime::Inspect for PatchedMatchingConfigurationRequestAffinityMethodEnum {
-    #[inline]
-    fn inspect(&self, at: &mut runtime::Inspector) {
-        if let Self::Unknown(v) = self {
-            at.unknown_enum_value(v)
-        }
-    }
-}
-/// `PatchedMatchingConfigurationRequestAlgorithmEnum`: enum; values the spec does not list are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PatchedMatchingConfigurationRequestAlgorithmEnum {
-    /// `minmax`
-    Minmax,
-    /// `fairflow`
-    Fairflow,
-    /// `hungarian`
-    Hungarian,
-    /// A value this client does not know yet, kept verbatim.
-    Unknown(String),
-}
-impl PatchedMatchingConfigurationRequestAlgorithmEnum {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Minmax => "minmax",
-            Self::Fairflow => "fairflow",
-            Self::Hungarian => "hungarian",
-            Self::Unknown(v) => v,
-        }
-    }
-}
-impl From<&str> for PatchedMatchingConfigurationRequestAlgorithmEnum {
-    #[inline]
-    fn from(v: &str) -> Self {
-        match v {
-            "minmax" => Self::Minmax,
-            "fairflow" => Self::Fairflow,
-            "hungarian" => Self::Hungarian,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-impl std::str::FromStr for PatchedMatchingConfigurationRequestAlgorithmEnum {
-    type Err = std::convert::Infallible;
-    #[inline]
-    fn from_str(v: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(v))
-    }
-}
-impl std::fmt::Display for PatchedMatchingConfigurationRequestAlgorithmEnum {
-    #[inline]
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for PatchedMatchingConfigurationRequestAlgorithmEnum {
-    #[inline]
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for PatchedMatchingConfigurationRequestAlgorithmEnum {
-    #[inline]
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(s.as_ref()))
-    }
-}
-impl runtime::FromJson for PatchedMatchingConfigurationRequestAlgorithmEnum {
-    #[inline]
-    fn from_str(v: &str) -> Option<Self> {
-        Some(Self::from(v))
-    }
-}
-impl runtime::QueryValue for PatchedMatchingConfigurationRequestAlgorithmEnum {
-    #[inline]
-    fn query_value(&self) -> std::borrow::Cow<'_, str> {
-        std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl runtime::Inspect for PatchedMatchingConfigurationRequestAlgorithmEnum {
-    #[inline]
-    fn inspect(&self, at: &mut runtime::Inspector) {
-        if let Self::Unknown(v) = self {
-            at.unknown_enum_value(v)
-        }
-    }
 }
 /// `PatchedProtectedCallRequest`: request model.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1818,176 +1948,34 @@ pub struct PatchedRequestedOfferingRequest {
 #[derive(Clone, PartialEq, Default)]
 pub struct ProposalProtectedCall {
     /// `string (uuid)`.
-    pub uuid: Lenient<Uuid>,
-    /// `string (uri)`.
-    pub call: Lenient<String>,
-    /// `string (uuid)`.
-    pub call_uuid: Lenient<Uuid>,
+    pub proposal_uuid: Lenient<Uuid>,
     /// `string`.
-    pub call_name: Lenient<String>,
-    /// Years to look back for co-authorship detection
-    ///
-    /// `integer`.
-    pub coauthorship_lookback_years: Lenient<i64>,
-    /// Minimum shared papers to trigger COI
-    ///
-    /// `integer`.
-    pub coauthorship_threshold_papers: Lenient<i64>,
-    /// Years to look back for former institution detection
-    ///
-    /// `integer`.
-    pub institutional_lookback_years: Lenient<i64>,
-    /// Detect same-department as COI
-    ///
-    /// `boolean`.
-    pub include_same_department: Lenient<bool>,
-    /// Detect same-institution as COI
-    ///
-    /// `boolean`.
-    pub include_same_institution: Lenient<bool>,
-    /// COI types requiring automatic recusal
-    ///
-    /// `array of string`.
-    pub recusal_required_types: Lenient<Vec<Lenient<String>>>,
-    /// COI types allowing management plan
-    ///
-    /// `array of string`.
-    pub management_allowed_types: Lenient<Vec<Lenient<String>>>,
-    /// COI types requiring disclosure only
-    ///
-    /// `array of string`.
-    pub disclosure_only_types: Lenient<Vec<Lenient<String>>>,
-    /// Enable automated co-authorship detection
-    ///
-    /// `boolean`.
-    pub auto_detect_coauthorship: Lenient<bool>,
-    /// Enable automated institutional affiliation detection
-    ///
-    /// `boolean`.
-    pub auto_detect_institutional: Lenient<bool>,
-    /// Enable detection of reviewer named in proposals
-    ///
-    /// `boolean`.
-    pub auto_detect_named_personnel: Lenient<bool>,
-    /// Level of proposal information disclosed in reviewer invitations
-    ///
-    /// `any JSON value`.
-    pub invitation_proposal_disclosure: Lenient<serde_json::Value>,
-    /// `string (date-time)`.
-    pub created: Lenient<DateTime>,
-    /// `string (date-time)`.
-    pub modified: Lenient<DateTime>,
+    pub proposal_name: Lenient<String>,
+    /// `string`.
+    pub reason: Lenient<String>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
     pub extra: runtime::Extra,
 }
 impl ProposalProtectedCall {
-    /// `uuid` when present and valid.
+    /// `proposal_uuid` when present and valid.
     #[inline]
-    pub fn uuid(&self) -> Option<Uuid> {
-        self.uuid.copied()
+    pub fn proposal_uuid(&self) -> Option<Uuid> {
+        self.proposal_uuid.copied()
     }
-    /// `call` when present and valid.
+    /// `proposal_name` when present and valid.
     #[inline]
-    pub fn call(&self) -> Option<&str> {
-        self.call.as_str()
+    pub fn proposal_name(&self) -> Option<&str> {
+        self.proposal_name.as_str()
     }
-    /// `call_uuid` when present and valid.
+    /// `reason` when present and valid.
     #[inline]
-    pub fn call_uuid(&self) -> Option<Uuid> {
-        self.call_uuid.copied()
-    }
-    /// `call_name` when present and valid.
-    #[inline]
-    pub fn call_name(&self) -> Option<&str> {
-        self.call_name.as_str()
-    }
-    /// `coauthorship_lookback_years` when present and valid.
-    #[inline]
-    pub fn coauthorship_lookback_years(&self) -> Option<i64> {
-        self.coauthorship_lookback_years.copied()
-    }
-    /// `coauthorship_threshold_papers` when present and valid.
-    #[inline]
-    pub fn coauthorship_threshold_papers(&self) -> Option<i64> {
-        self.coauthorship_threshold_papers.copied()
-    }
-    /// `institutional_lookback_years` when present and valid.
-    #[inline]
-    pub fn institutional_lookback_years(&self) -> Option<i64> {
-        self.institutional_lookback_years.copied()
-    }
-    /// `include_same_department` when present and valid.
-    #[inline]
-    pub fn include_same_department(&self) -> Option<bool> {
-        self.include_same_department.copied()
-    }
-    /// `include_same_institution` when present and valid.
-    #[inline]
-    pub fn include_same_institution(&self) -> Option<bool> {
-        self.include_same_institution.copied()
-    }
-    /// `recusal_required_types` when present and valid.
-    #[inline]
-    pub fn recusal_required_types(&self) -> Option<&[Lenient<String>]> {
-        self.recusal_required_types.as_slice()
-    }
-    /// `management_allowed_types` when present and valid.
-    #[inline]
-    pub fn management_allowed_types(&self) -> Option<&[Lenient<String>]> {
-        self.management_allowed_types.as_slice()
-    }
-    /// `disclosure_only_types` when present and valid.
-    #[inline]
-    pub fn disclosure_only_types(&self) -> Option<&[Lenient<String>]> {
-        self.disclosure_only_types.as_slice()
-    }
-    /// `auto_detect_coauthorship` when present and valid.
-    #[inline]
-    pub fn auto_detect_coauthorship(&self) -> Option<bool> {
-        self.auto_detect_coauthorship.copied()
-    }
-    /// `auto_detect_institutional` when present and valid.
-    #[inline]
-    pub fn auto_detect_institutional(&self) -> Option<bool> {
-        self.auto_detect_institutional.copied()
-    }
-    /// `auto_detect_named_personnel` when present and valid.
-    #[inline]
-    pub fn auto_detect_named_personnel(&self) -> Option<bool> {
-        self.auto_detect_named_personnel.copied()
-    }
-    /// `invitation_proposal_disclosure` when present and valid.
-    #[inline]
-    pub fn invitation_proposal_disclosure(&self) -> Option<&serde_json::Value> {
-        self.invitation_proposal_disclosure.get()
-    }
-    /// `created` when present and valid.
-    #[inline]
-    pub fn created(&self) -> Option<DateTime> {
-        self.created.copied()
-    }
-    /// `modified` when present and valid.
-    #[inline]
-    pub fn modified(&self) -> Option<DateTime> {
-        self.modified.copied()
+    pub fn reason(&self) -> Option<&str> {
+        self.reason.as_str()
     }
 }
 runtime::response_model! {
-    ProposalProtectedCall, "ProposalProtectedCall", extra, [uuid("uuid"), call("call"),
-    call_uuid("call_uuid"), call_name("call_name"),
-    coauthorship_lookback_years("coauthorship_lookback_years"),
-    coauthorship_threshold_papers("coauthorship_threshold_papers"),
-    institutional_lookback_years("institutional_lookback_years"),
-    include_same_department("include_same_department"),
-    include_same_institution("include_same_institution"),
-    recusal_required_types("recusal_required_types"),
-    management_allowed_types("management_allowed_types"),
-    disclosure_only_types("disclosure_only_types"),
-    auto_detect_coauthorship("auto_detect_coauthorship"),
-    auto_detect_institutional("auto_detect_institutional"),
-    auto_detect_named_personnel("auto_detect_named_personnel"),
-    invitation_proposal_disclosure("invitation_proposal_disclosure"), created("created"),
-    modified("modified")]
+    ProposalProtectedCall, "ProposalProtectedCall", extra,
+    [proposal_uuid("proposal_uuid"), proposal_name("proposal_name"), reason("reason")]
 }
 /// `ProposalProtectedCallsAffinityMatrixRetrieveResponse`: response model.
 #[derive(Clone, PartialEq, Default)]
@@ -2404,8 +2392,8 @@ pub struct ProposalProtectedCallsConflictsListResponse {
     ///
     /// `any JSON value`.
     pub evidence_data: Lenient<serde_json::Value>,
-    /// ``ProposalProtectedCallsConflictsListResponseStatusEnum``.
-    pub status: Lenient<models::ProposalProtectedCallsConflictsListResponseStatusEnum>,
+    /// ``ConflictEnum``.
+    pub status: Lenient<models::ConflictEnum>,
     /// `string`.
     pub status_display: Lenient<String>,
     /// `string (uri)`.
@@ -2543,9 +2531,7 @@ impl ProposalProtectedCallsConflictsListResponse {
     }
     /// `status` when present and valid.
     #[inline]
-    pub fn status(
-        &self,
-    ) -> Option<&models::ProposalProtectedCallsConflictsListResponseStatusEnum> {
+    pub fn status(&self) -> Option<&models::ConflictEnum> {
         self.status.get()
     }
     /// `status_display` when present and valid.
@@ -2622,10 +2608,6 @@ runtime::response_model! {
     conflicting_organization("conflicting_organization"),
     conflicting_organization_name("conflicting_organization_name"), created("created")]
 }
-/// `ProposalProtectedCallsConflictsListResponseStatusEnum`: `ConflictOfInterestRequestStatusEnum`.
-pub type ProposalProtectedCallsConflictsListResponseStatusEnum = models::ConflictOfInterestRequestStatusEnum;
-/// `ProposalProtectedCallsMatchingConfigurationRetrieveResponse`: `MatchingConfiguration`.
-pub type ProposalProtectedCallsMatchingConfigurationRetrieveResponse = models::MatchingConfiguration;
 /// `ProposalProtectedCallsProposalsComplianceAnswersListResponse`: response model.
 #[derive(Clone, PartialEq, Default)]
 pub struct ProposalProtectedCallsProposalsComplianceAnswersListResponse {
@@ -2855,8 +2837,6 @@ runtime::response_model! {
     deployed_at("deployed_at"), deployed_by("deployed_by"),
     deployed_by_name("deployed_by_name"), created("created")]
 }
-/// `ProposalProtectedCallsReviewerPoolListResponse`: `CallReviewerPoolsForceAcceptResponse`.
-pub type ProposalProtectedCallsReviewerPoolListResponse = models::CallReviewerPoolsForceAcceptResponse;
 /// `ProposalProtectedCallsSendInvitationsResponse`: response model.
 #[derive(Clone, PartialEq, Default)]
 pub struct ProposalProtectedCallsSendInvitationsResponse {
@@ -2877,6 +2857,8 @@ runtime::response_model! {
     "ProposalProtectedCallsSendInvitationsResponse", extra,
     [invitations_sent("invitations_sent")]
 }
+/// `ProposalProtectedCallsSuggestionsListResponse`: `ReviewerSuggestion`.
+pub type ProposalProtectedCallsSuggestionsListResponse = models::ReviewerSuggestion;
 /// `ProtectedCall`: response model.
 #[derive(Clone, PartialEq, Default)]
 pub struct ProtectedCall {
@@ -3817,8 +3799,6 @@ impl RequestedOfferingRequest {
         }
     }
 }
-/// `ReviewerInvitation`: `CallReviewerPoolsForceAcceptResponse`.
-pub type ReviewerInvitation = models::CallReviewerPoolsForceAcceptResponse;
 /// `ReviewerInvitationRequest`: request model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReviewerInvitationRequest {

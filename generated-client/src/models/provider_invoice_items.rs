@@ -9,7 +9,5 @@ use crate::runtime::{
 };
 #[allow(unused_imports)]
 use crate::models;
-/// `ProviderInvoiceItemsListResponse`: `InvoicesItemsRetrieveResponse`.
-pub type ProviderInvoiceItemsListResponse = models::InvoicesItemsRetrieveResponse;
-/// `ProviderInvoiceItemsRetrieveResponse`: `InvoicesItemsRetrieveResponse`.
-pub type ProviderInvoiceItemsRetrieveResponse = models::InvoicesItemsRetrieveResponse;
+/// `ProviderInvoiceItemsInvoice`: `InvoicesInvoiceItem`.
+pub type ProviderInvoiceItemsInvoice = models::InvoicesInvoiceItem;

@@ -170,7 +170,3 @@ impl RancherCreateNodeRequestBuilder {
 }
 /// `RancherCreateNodeRequestDataVolume`: `ManagedRancherCreateNodeRequestDataVolume`.
 pub type RancherCreateNodeRequestDataVolume = models::ManagedRancherCreateNodeRequestDataVolume;
-/// `RancherNodesListResponse`: `ManagedRancherClusterResourcesAddNodeResponse`.
-pub type RancherNodesListResponse = models::ManagedRancherClusterResourcesAddNodeResponse;
-/// `RancherNodesRetrieveResponse`: `ManagedRancherClusterResourcesAddNodeResponse`.
-pub type RancherNodesRetrieveResponse = models::ManagedRancherClusterResourcesAddNodeResponse;

@@ -9,8 +9,6 @@ use crate::runtime::{
 };
 #[allow(unused_imports)]
 use crate::models;
-/// `ReviewerSuggestion`: `ProposalProtectedCallsSuggestionsListResponse`.
-pub type ReviewerSuggestion = models::ProposalProtectedCallsSuggestionsListResponse;
 /// `ReviewerSuggestionRequest`: request model.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ReviewerSuggestionRequest {
@@ -25,12 +23,6 @@ pub struct ReviewerSuggestionRequest {
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
-/// `ReviewerSuggestionsListResponse`: `ProposalProtectedCallsSuggestionsListResponse`.
-pub type ReviewerSuggestionsListResponse = models::ProposalProtectedCallsSuggestionsListResponse;
-/// `ReviewerSuggestionsRetrieveResponse`: `ProposalProtectedCallsSuggestionsListResponse`.
-pub type ReviewerSuggestionsRetrieveResponse = models::ProposalProtectedCallsSuggestionsListResponse;
-/// `SuggestionReject`: `ProposalProtectedCallsSuggestionsListResponse`.
-pub type SuggestionReject = models::ProposalProtectedCallsSuggestionsListResponse;
 /// `SuggestionRejectRequest`: request model.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct SuggestionRejectRequest {

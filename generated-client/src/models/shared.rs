@@ -231,36 +231,6 @@ impl AdjustResourceDatesRequestBuilder {
         })
     }
 }
-#[cfg(any(feature = "admin", feature = "metadata"))]
-/// `AdminArrowVendorOfferingMappingsVendorChoicesListResponse`: response model.
-#[derive(Clone, PartialEq, Default)]
-pub struct AdminArrowVendorOfferingMappingsVendorChoicesListResponse {
-    /// `string`.
-    pub value: Lenient<String>,
-    /// `string`.
-    pub label: Lenient<String>,
-    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: runtime::Extra,
-}
-#[cfg(any(feature = "admin", feature = "metadata"))]
-impl AdminArrowVendorOfferingMappingsVendorChoicesListResponse {
-    /// `value` when present and valid.
-    #[inline]
-    pub fn value(&self) -> Option<&str> {
-        self.value.as_str()
-    }
-    /// `label` when present and valid.
-    #[inline]
-    pub fn label(&self) -> Option<&str> {
-        self.label.as_str()
-    }
-}
-#[cfg(any(feature = "admin", feature = "metadata"))]
-runtime::response_model! {
-    AdminArrowVendorOfferingMappingsVendorChoicesListResponse,
-    "AdminArrowVendorOfferingMappingsVendorChoicesListResponse", extra, [value("value"),
-    label("label")]
-}
 #[cfg(
     any(
         feature = "affiliated-organizations",
@@ -390,308 +360,6 @@ runtime::response_model! {
     name("name"), code("code"), abbreviation("abbreviation"), description("description"),
     email("email"), homepage("homepage"), country("country"), address("address"),
     created("created"), modified("modified"), projects_count("projects_count")]
-}
-#[cfg(
-    any(
-        feature = "marketplace-site-agent-processors",
-        feature = "marketplace-site-agent-services"
-    )
-)]
-/// `AgentProcessorCreate`: response model.
-#[derive(Clone, PartialEq, Default)]
-pub struct AgentProcessorCreate {
-    /// `string (uuid)`.
-    pub uuid: Lenient<Uuid>,
-    /// `string (uri)`.
-    pub url: Lenient<String>,
-    /// `string (uuid)`.
-    pub service: Lenient<Uuid>,
-    /// `string`.
-    pub service_name: Lenient<String>,
-    /// `string`.
-    pub name: Lenient<String>,
-    /// `string (date-time)`.
-    pub last_run: Lenient<DateTime>,
-    /// Type of the backend, for example SLURM.
-    ///
-    /// `string`.
-    pub backend_type: Lenient<String>,
-    /// `string`.
-    pub backend_version: Lenient<String>,
-    /// `string (date-time)`.
-    pub created: Lenient<DateTime>,
-    /// `string (date-time)`.
-    pub modified: Lenient<DateTime>,
-    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: runtime::Extra,
-}
-#[cfg(
-    any(
-        feature = "marketplace-site-agent-processors",
-        feature = "marketplace-site-agent-services"
-    )
-)]
-impl AgentProcessorCreate {
-    /// `uuid` when present and valid.
-    #[inline]
-    pub fn uuid(&self) -> Option<Uuid> {
-        self.uuid.copied()
-    }
-    /// `url` when present and valid.
-    #[inline]
-    pub fn url(&self) -> Option<&str> {
-        self.url.as_str()
-    }
-    /// `service` when present and valid.
-    #[inline]
-    pub fn service(&self) -> Option<Uuid> {
-        self.service.copied()
-    }
-    /// `service_name` when present and valid.
-    #[inline]
-    pub fn service_name(&self) -> Option<&str> {
-        self.service_name.as_str()
-    }
-    /// `name` when present and valid.
-    #[inline]
-    pub fn name(&self) -> Option<&str> {
-        self.name.as_str()
-    }
-    /// `last_run` when present and valid.
-    #[inline]
-    pub fn last_run(&self) -> Option<DateTime> {
-        self.last_run.copied()
-    }
-    /// `backend_type` when present and valid.
-    #[inline]
-    pub fn backend_type(&self) -> Option<&str> {
-        self.backend_type.as_str()
-    }
-    /// `backend_version` when present and valid.
-    #[inline]
-    pub fn backend_version(&self) -> Option<&str> {
-        self.backend_version.as_str()
-    }
-    /// `created` when present and valid.
-    #[inline]
-    pub fn created(&self) -> Option<DateTime> {
-        self.created.copied()
-    }
-    /// `modified` when present and valid.
-    #[inline]
-    pub fn modified(&self) -> Option<DateTime> {
-        self.modified.copied()
-    }
-}
-#[cfg(
-    any(
-        feature = "marketplace-site-agent-processors",
-        feature = "marketplace-site-agent-services"
-    )
-)]
-runtime::response_model! {
-    AgentProcessorCreate, "AgentProcessorCreate", extra, [uuid("uuid"), url("url"),
-    service("service"), service_name("service_name"), name("name"), last_run("last_run"),
-    backend_type("backend_type"), backend_version("backend_version"), created("created"),
-    modified("modified")]
-}
-#[cfg(
-    any(
-        feature = "marketplace-site-agent-identities",
-        feature = "marketplace-site-agent-services"
-    )
-)]
-/// `AgentServiceCreate`: response model.
-#[derive(Clone, PartialEq, Default)]
-pub struct AgentServiceCreate {
-    /// `string (uuid)`.
-    pub uuid: Lenient<Uuid>,
-    /// `string (uri)`.
-    pub url: Lenient<String>,
-    /// `string (uuid)`.
-    pub identity: Lenient<Uuid>,
-    /// `string`.
-    pub identity_name: Lenient<String>,
-    /// `string`.
-    pub name: Lenient<String>,
-    /// `string`.
-    pub mode: Lenient<String>,
-    /// `any JSON value`.
-    pub state: Lenient<serde_json::Value>,
-    /// `any JSON value`.
-    pub statistics: Lenient<serde_json::Value>,
-    /// `string (date-time)`.
-    pub created: Lenient<DateTime>,
-    /// `string (date-time)`.
-    pub modified: Lenient<DateTime>,
-    /// `array of `AgentServiceCreateProcessor``.
-    pub processors: Lenient<Vec<Lenient<models::AgentServiceCreateProcessor>>>,
-    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: runtime::Extra,
-}
-#[cfg(
-    any(
-        feature = "marketplace-site-agent-identities",
-        feature = "marketplace-site-agent-services"
-    )
-)]
-impl AgentServiceCreate {
-    /// `uuid` when present and valid.
-    #[inline]
-    pub fn uuid(&self) -> Option<Uuid> {
-        self.uuid.copied()
-    }
-    /// `url` when present and valid.
-    #[inline]
-    pub fn url(&self) -> Option<&str> {
-        self.url.as_str()
-    }
-    /// `identity` when present and valid.
-    #[inline]
-    pub fn identity(&self) -> Option<Uuid> {
-        self.identity.copied()
-    }
-    /// `identity_name` when present and valid.
-    #[inline]
-    pub fn identity_name(&self) -> Option<&str> {
-        self.identity_name.as_str()
-    }
-    /// `name` when present and valid.
-    #[inline]
-    pub fn name(&self) -> Option<&str> {
-        self.name.as_str()
-    }
-    /// `mode` when present and valid.
-    #[inline]
-    pub fn mode(&self) -> Option<&str> {
-        self.mode.as_str()
-    }
-    /// `state` when present and valid.
-    #[inline]
-    pub fn state(&self) -> Option<&serde_json::Value> {
-        self.state.get()
-    }
-    /// `statistics` when present and valid.
-    #[inline]
-    pub fn statistics(&self) -> Option<&serde_json::Value> {
-        self.statistics.get()
-    }
-    /// `created` when present and valid.
-    #[inline]
-    pub fn created(&self) -> Option<DateTime> {
-        self.created.copied()
-    }
-    /// `modified` when present and valid.
-    #[inline]
-    pub fn modified(&self) -> Option<DateTime> {
-        self.modified.copied()
-    }
-    /// `processors` when present and valid.
-    #[inline]
-    pub fn processors(&self) -> Option<&[Lenient<models::AgentServiceCreateProcessor>]> {
-        self.processors.as_slice()
-    }
-}
-#[cfg(
-    any(
-        feature = "marketplace-site-agent-identities",
-        feature = "marketplace-site-agent-services"
-    )
-)]
-runtime::response_model! {
-    AgentServiceCreate, "AgentServiceCreate", extra, [uuid("uuid"), url("url"),
-    identity("identity"), identity_name("identity_name"), name("name"), mode("mode"),
-    state("state"), statistics("statistics"), created("created"), modified("modified"),
-    processors("processors")]
-}
-#[cfg(
-    any(
-        feature = "marketplace-site-agent-identities",
-        feature = "marketplace-site-agent-services"
-    )
-)]
-/// `AgentServiceCreateProcessor`: response model.
-#[derive(Clone, PartialEq, Default)]
-pub struct AgentServiceCreateProcessor {
-    /// `string (uuid)`.
-    pub uuid: Lenient<Uuid>,
-    /// `string (uri)`.
-    pub url: Lenient<String>,
-    /// `string`.
-    pub name: Lenient<String>,
-    /// `string (date-time)`.
-    pub last_run: Lenient<DateTime>,
-    /// Type of the backend, for example SLURM.
-    ///
-    /// `string`.
-    pub backend_type: Lenient<String>,
-    /// `string`.
-    pub backend_version: Lenient<String>,
-    /// `string (date-time)`.
-    pub created: Lenient<DateTime>,
-    /// `string (date-time)`.
-    pub modified: Lenient<DateTime>,
-    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: runtime::Extra,
-}
-#[cfg(
-    any(
-        feature = "marketplace-site-agent-identities",
-        feature = "marketplace-site-agent-services"
-    )
-)]
-impl AgentServiceCreateProcessor {
-    /// `uuid` when present and valid.
-    #[inline]
-    pub fn uuid(&self) -> Option<Uuid> {
-        self.uuid.copied()
-    }
-    /// `url` when present and valid.
-    #[inline]
-    pub fn url(&self) -> Option<&str> {
-        self.url.as_str()
-    }
-    /// `name` when present and valid.
-    #[inline]
-    pub fn name(&self) -> Option<&str> {
-        self.name.as_str()
-    }
-    /// `last_run` when present and valid.
-    #[inline]
-    pub fn last_run(&self) -> Option<DateTime> {
-        self.last_run.copied()
-    }
-    /// `backend_type` when present and valid.
-    #[inline]
-    pub fn backend_type(&self) -> Option<&str> {
-        self.backend_type.as_str()
-    }
-    /// `backend_version` when present and valid.
-    #[inline]
-    pub fn backend_version(&self) -> Option<&str> {
-        self.backend_version.as_str()
-    }
-    /// `created` when present and valid.
-    #[inline]
-    pub fn created(&self) -> Option<DateTime> {
-        self.created.copied()
-    }
-    /// `modified` when present and valid.
-    #[inline]
-    pub fn modified(&self) -> Option<DateTime> {
-        self.modified.copied()
-    }
-}
-#[cfg(
-    any(
-        feature = "marketplace-site-agent-identities",
-        feature = "marketplace-site-agent-services"
-    )
-)]
-runtime::response_model! {
-    AgentServiceCreateProcessor, "AgentServiceCreateProcessor", extra, [uuid("uuid"),
-    url("url"), name("name"), last_run("last_run"), backend_type("backend_type"),
-    backend_version("backend_version"), created("created"), modified("modified")]
 }
 #[cfg(
     any(feature = "openportal-allocations", feature = "openportal-remote-allocations")
@@ -2173,292 +1841,6 @@ runtime::response_model! {
     requested_offering_plan("requested_offering_plan"), created_by("created_by"),
     created_by_name("created_by_name"), created("created")]
 }
-#[cfg(any(feature = "call-reviewer-pools", feature = "proposal-protected-calls"))]
-/// `CallReviewerPoolsForceAcceptResponse`: response model.
-#[derive(Clone, PartialEq, Default)]
-pub struct CallReviewerPoolsForceAcceptResponse {
-    /// `string (uri)`.
-    pub url: Lenient<String>,
-    /// `string (uuid)`.
-    pub uuid: Lenient<Uuid>,
-    /// `string (uri)`.
-    pub call: Lenient<String>,
-    /// `string (uuid)`.
-    pub call_uuid: Lenient<Uuid>,
-    /// `string`.
-    pub call_name: Lenient<String>,
-    /// `string (uri)`.
-    pub reviewer: Lenient<String>,
-    /// Get reviewer profile UUID if available.
-    ///
-    /// `string`.
-    pub reviewer_uuid: Lenient<String>,
-    /// Get reviewer name from profile or invited_user.
-    ///
-    /// `string`.
-    pub reviewer_name: Lenient<String>,
-    /// Get email from profile, invited_user, or invited_email.
-    ///
-    /// `string`.
-    pub reviewer_email: Lenient<String>,
-    /// Check if reviewer has a profile.
-    ///
-    /// `boolean`.
-    pub has_profile: Lenient<bool>,
-    /// Email address for direct invitations
-    ///
-    /// `string (email)`.
-    pub invited_email: Lenient<String>,
-    /// Waldur user if email matches existing account
-    ///
-    /// `string (uri)`.
-    pub invited_user: Lenient<String>,
-    /// `string`.
-    pub invited_user_name: Lenient<String>,
-    /// `string (date-time)`.
-    pub invited_at: Lenient<DateTime>,
-    /// `any JSON value`.
-    pub invitation_status: Lenient<serde_json::Value>,
-    /// `string`.
-    pub invitation_status_display: Lenient<String>,
-    /// `string (date-time)`.
-    pub response_date: Lenient<DateTime>,
-    /// `string`.
-    pub decline_reason: Lenient<String>,
-    /// `integer`.
-    pub max_assignments: Lenient<i64>,
-    /// `integer`.
-    pub current_assignments: Lenient<i64>,
-    /// Calculated affinity to call topics (0-1)
-    ///
-    /// `number (double)`.
-    pub expertise_match_score: Lenient<Decimal>,
-    /// `string`.
-    pub invited_by_name: Lenient<String>,
-    /// `string`.
-    pub invitation_link: Lenient<String>,
-    /// `string (date-time)`.
-    pub invitation_expires_at: Lenient<DateTime>,
-    /// `string (date-time)`.
-    pub created: Lenient<DateTime>,
-    /// Count total COIs for this reviewer in this call.
-    ///
-    /// `integer`.
-    pub coi_count: Lenient<i64>,
-    /// Count COIs by severity level.
-    ///
-    /// `any JSON value`.
-    pub coi_by_severity: Lenient<serde_json::Value>,
-    /// Legacy field - always returns 0.  Previously counted reviews in 'created' state, but that state has been removed. Reviews are now created directly in 'in_review' state. Kept for backwards compatibility with frontend.
-    ///
-    /// `integer`.
-    pub reviews_pending: Lenient<i64>,
-    /// Count reviews in 'in_review' state.
-    ///
-    /// `integer`.
-    pub reviews_in_progress: Lenient<i64>,
-    /// Count reviews in 'submitted' state.
-    ///
-    /// `integer`.
-    pub reviews_completed: Lenient<i64>,
-    /// Reason for manager override of invitation status.
-    ///
-    /// `string`.
-    pub override_reason: Lenient<String>,
-    /// `string`.
-    pub overridden_by_name: Lenient<String>,
-    /// `string (date-time)`.
-    pub overridden_at: Lenient<DateTime>,
-    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: runtime::Extra,
-}
-#[cfg(any(feature = "call-reviewer-pools", feature = "proposal-protected-calls"))]
-impl CallReviewerPoolsForceAcceptResponse {
-    /// `url` when present and valid.
-    #[inline]
-    pub fn url(&self) -> Option<&str> {
-        self.url.as_str()
-    }
-    /// `uuid` when present and valid.
-    #[inline]
-    pub fn uuid(&self) -> Option<Uuid> {
-        self.uuid.copied()
-    }
-    /// `call` when present and valid.
-    #[inline]
-    pub fn call(&self) -> Option<&str> {
-        self.call.as_str()
-    }
-    /// `call_uuid` when present and valid.
-    #[inline]
-    pub fn call_uuid(&self) -> Option<Uuid> {
-        self.call_uuid.copied()
-    }
-    /// `call_name` when present and valid.
-    #[inline]
-    pub fn call_name(&self) -> Option<&str> {
-        self.call_name.as_str()
-    }
-    /// `reviewer` when present and valid.
-    #[inline]
-    pub fn reviewer(&self) -> Option<&str> {
-        self.reviewer.as_str()
-    }
-    /// `reviewer_uuid` when present and valid.
-    #[inline]
-    pub fn reviewer_uuid(&self) -> Option<&str> {
-        self.reviewer_uuid.as_str()
-    }
-    /// `reviewer_name` when present and valid.
-    #[inline]
-    pub fn reviewer_name(&self) -> Option<&str> {
-        self.reviewer_name.as_str()
-    }
-    /// `reviewer_email` when present and valid.
-    #[inline]
-    pub fn reviewer_email(&self) -> Option<&str> {
-        self.reviewer_email.as_str()
-    }
-    /// `has_profile` when present and valid.
-    #[inline]
-    pub fn has_profile(&self) -> Option<bool> {
-        self.has_profile.copied()
-    }
-    /// `invited_email` when present and valid.
-    #[inline]
-    pub fn invited_email(&self) -> Option<&str> {
-        self.invited_email.as_str()
-    }
-    /// `invited_user` when present and valid.
-    #[inline]
-    pub fn invited_user(&self) -> Option<&str> {
-        self.invited_user.as_str()
-    }
-    /// `invited_user_name` when present and valid.
-    #[inline]
-    pub fn invited_user_name(&self) -> Option<&str> {
-        self.invited_user_name.as_str()
-    }
-    /// `invited_at` when present and valid.
-    #[inline]
-    pub fn invited_at(&self) -> Option<DateTime> {
-        self.invited_at.copied()
-    }
-    /// `invitation_status` when present and valid.
-    #[inline]
-    pub fn invitation_status(&self) -> Option<&serde_json::Value> {
-        self.invitation_status.get()
-    }
-    /// `invitation_status_display` when present and valid.
-    #[inline]
-    pub fn invitation_status_display(&self) -> Option<&str> {
-        self.invitation_status_display.as_str()
-    }
-    /// `response_date` when present and valid.
-    #[inline]
-    pub fn response_date(&self) -> Option<DateTime> {
-        self.response_date.copied()
-    }
-    /// `decline_reason` when present and valid.
-    #[inline]
-    pub fn decline_reason(&self) -> Option<&str> {
-        self.decline_reason.as_str()
-    }
-    /// `max_assignments` when present and valid.
-    #[inline]
-    pub fn max_assignments(&self) -> Option<i64> {
-        self.max_assignments.copied()
-    }
-    /// `current_assignments` when present and valid.
-    #[inline]
-    pub fn current_assignments(&self) -> Option<i64> {
-        self.current_assignments.copied()
-    }
-    /// `expertise_match_score` when present and valid.
-    #[inline]
-    pub fn expertise_match_score(&self) -> Option<&Decimal> {
-        self.expertise_match_score.get()
-    }
-    /// `invited_by_name` when present and valid.
-    #[inline]
-    pub fn invited_by_name(&self) -> Option<&str> {
-        self.invited_by_name.as_str()
-    }
-    /// `invitation_link` when present and valid.
-    #[inline]
-    pub fn invitation_link(&self) -> Option<&str> {
-        self.invitation_link.as_str()
-    }
-    /// `invitation_expires_at` when present and valid.
-    #[inline]
-    pub fn invitation_expires_at(&self) -> Option<DateTime> {
-        self.invitation_expires_at.copied()
-    }
-    /// `created` when present and valid.
-    #[inline]
-    pub fn created(&self) -> Option<DateTime> {
-        self.created.copied()
-    }
-    /// `coi_count` when present and valid.
-    #[inline]
-    pub fn coi_count(&self) -> Option<i64> {
-        self.coi_count.copied()
-    }
-    /// `coi_by_severity` when present and valid.
-    #[inline]
-    pub fn coi_by_severity(&self) -> Option<&serde_json::Value> {
-        self.coi_by_severity.get()
-    }
-    /// `reviews_pending` when present and valid.
-    #[inline]
-    pub fn reviews_pending(&self) -> Option<i64> {
-        self.reviews_pending.copied()
-    }
-    /// `reviews_in_progress` when present and valid.
-    #[inline]
-    pub fn reviews_in_progress(&self) -> Option<i64> {
-        self.reviews_in_progress.copied()
-    }
-    /// `reviews_completed` when present and valid.
-    #[inline]
-    pub fn reviews_completed(&self) -> Option<i64> {
-        self.reviews_completed.copied()
-    }
-    /// `override_reason` when present and valid.
-    #[inline]
-    pub fn override_reason(&self) -> Option<&str> {
-        self.override_reason.as_str()
-    }
-    /// `overridden_by_name` when present and valid.
-    #[inline]
-    pub fn overridden_by_name(&self) -> Option<&str> {
-        self.overridden_by_name.as_str()
-    }
-    /// `overridden_at` when present and valid.
-    #[inline]
-    pub fn overridden_at(&self) -> Option<DateTime> {
-        self.overridden_at.copied()
-    }
-}
-#[cfg(any(feature = "call-reviewer-pools", feature = "proposal-protected-calls"))]
-runtime::response_model! {
-    CallReviewerPoolsForceAcceptResponse, "CallReviewerPoolsForceAcceptResponse", extra,
-    [url("url"), uuid("uuid"), call("call"), call_uuid("call_uuid"),
-    call_name("call_name"), reviewer("reviewer"), reviewer_uuid("reviewer_uuid"),
-    reviewer_name("reviewer_name"), reviewer_email("reviewer_email"),
-    has_profile("has_profile"), invited_email("invited_email"),
-    invited_user("invited_user"), invited_user_name("invited_user_name"),
-    invited_at("invited_at"), invitation_status("invitation_status"),
-    invitation_status_display("invitation_status_display"),
-    response_date("response_date"), decline_reason("decline_reason"),
-    max_assignments("max_assignments"), current_assignments("current_assignments"),
-    expertise_match_score("expertise_match_score"), invited_by_name("invited_by_name"),
-    invitation_link("invitation_link"), invitation_expires_at("invitation_expires_at"),
-    created("created"), coi_count("coi_count"), coi_by_severity("coi_by_severity"),
-    reviews_pending("reviews_pending"), reviews_in_progress("reviews_in_progress"),
-    reviews_completed("reviews_completed"), override_reason("override_reason"),
-    overridden_by_name("overridden_by_name"), overridden_at("overridden_at")]
-}
 #[cfg(
     any(
         feature = "marketplace-orders",
@@ -2869,6 +2251,121 @@ impl runtime::Inspect for CatalogTypeEnum {
         }
     }
 }
+#[cfg(any(feature = "marketplace-categories", feature = "remote-waldur-api"))]
+/// `CategoryAttribute`: response model.
+#[derive(Clone, PartialEq, Default)]
+pub struct CategoryAttribute {
+    /// `string (uuid)`.
+    pub uuid: Lenient<Uuid>,
+    /// `string`.
+    pub key: Lenient<String>,
+    /// `string`.
+    pub title: Lenient<String>,
+    /// Wire name `type`, ``CategoryAttributeTypeEnum``.
+    pub type_: Lenient<models::CategoryAttributeTypeEnum>,
+    /// `array of `CategoryAttributeOption``.
+    pub options: Lenient<Vec<Lenient<models::CategoryAttributeOption>>>,
+    /// A value must be provided for the attribute.
+    ///
+    /// `boolean`.
+    pub required: Lenient<bool>,
+    /// `any JSON value`.
+    pub default: Lenient<serde_json::Value>,
+    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
+    pub extra: runtime::Extra,
+}
+#[cfg(any(feature = "marketplace-categories", feature = "remote-waldur-api"))]
+impl CategoryAttribute {
+    /// `uuid` when present and valid.
+    #[inline]
+    pub fn uuid(&self) -> Option<Uuid> {
+        self.uuid.copied()
+    }
+    /// `key` when present and valid.
+    #[inline]
+    pub fn key(&self) -> Option<&str> {
+        self.key.as_str()
+    }
+    /// `title` when present and valid.
+    #[inline]
+    pub fn title(&self) -> Option<&str> {
+        self.title.as_str()
+    }
+    /// `type` when present and valid.
+    #[inline]
+    pub fn type_(&self) -> Option<&models::CategoryAttributeTypeEnum> {
+        self.type_.get()
+    }
+    /// `options` when present and valid.
+    #[inline]
+    pub fn options(&self) -> Option<&[Lenient<models::CategoryAttributeOption>]> {
+        self.options.as_slice()
+    }
+    /// `required` when present and valid.
+    #[inline]
+    pub fn required(&self) -> Option<bool> {
+        self.required.copied()
+    }
+    /// `default` when present and valid.
+    #[inline]
+    pub fn default_field(&self) -> Option<&serde_json::Value> {
+        self.default.get()
+    }
+}
+#[cfg(any(feature = "marketplace-categories", feature = "remote-waldur-api"))]
+runtime::response_model! {
+    CategoryAttribute, "CategoryAttribute", extra, [uuid("uuid"), key("key"),
+    title("title"), type_("type"), options("options"), required("required"),
+    default("default")]
+}
+#[cfg(any(feature = "marketplace-categories", feature = "remote-waldur-api"))]
+/// `CategoryAttributeOption`: response model.
+#[derive(Clone, PartialEq, Default)]
+pub struct CategoryAttributeOption {
+    /// `string (uuid)`.
+    pub uuid: Lenient<Uuid>,
+    /// `string`.
+    pub key: Lenient<String>,
+    /// `string`.
+    pub title: Lenient<String>,
+    /// Return True if this option is the default for its attribute.
+    ///
+    /// `boolean`.
+    pub is_default: Lenient<bool>,
+    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
+    pub extra: runtime::Extra,
+}
+#[cfg(any(feature = "marketplace-categories", feature = "remote-waldur-api"))]
+impl CategoryAttributeOption {
+    /// `uuid` when present and valid.
+    #[inline]
+    pub fn uuid(&self) -> Option<Uuid> {
+        self.uuid.copied()
+    }
+    /// `key` when present and valid.
+    #[inline]
+    pub fn key(&self) -> Option<&str> {
+        self.key.as_str()
+    }
+    /// `title` when present and valid.
+    #[inline]
+    pub fn title(&self) -> Option<&str> {
+        self.title.as_str()
+    }
+    /// `is_default` when present and valid.
+    #[inline]
+    pub fn is_default(&self) -> Option<bool> {
+        self.is_default.copied()
+    }
+}
+#[cfg(any(feature = "marketplace-categories", feature = "remote-waldur-api"))]
+runtime::response_model! {
+    CategoryAttributeOption, "CategoryAttributeOption", extra, [uuid("uuid"), key("key"),
+    title("title"), is_default("is_default")]
+}
+#[cfg(any(feature = "marketplace-categories", feature = "remote-waldur-api"))]
+/// `CategoryAttributeTypeEnum`: `AttributeRequestTypeEnum`.
+pub type CategoryAttributeTypeEnum = models::AttributeRequestTypeEnum;
 #[cfg(
     any(
         feature = "marketplace-category-components",
@@ -2953,9 +2450,9 @@ impl CategoryComponentsRequestCategory {
     }
 }
 #[cfg(any(feature = "celery-stats", feature = "stats"))]
-/// `CeleryStatsRetrieveResponse`: response model.
+/// `CeleryStat`: response model.
 #[derive(Clone, PartialEq, Default)]
-pub struct CeleryStatsRetrieveResponse {
+pub struct CeleryStat {
     /// Currently executing tasks per worker. Keys are worker names, values are lists of active tasks.
     ///
     /// `any JSON value`.
@@ -2984,7 +2481,7 @@ pub struct CeleryStatsRetrieveResponse {
     pub extra: runtime::Extra,
 }
 #[cfg(any(feature = "celery-stats", feature = "stats"))]
-impl CeleryStatsRetrieveResponse {
+impl CeleryStat {
     /// `active` when present and valid.
     #[inline]
     pub fn active(&self) -> Option<&serde_json::Value> {
@@ -3018,9 +2515,8 @@ impl CeleryStatsRetrieveResponse {
 }
 #[cfg(any(feature = "celery-stats", feature = "stats"))]
 runtime::response_model! {
-    CeleryStatsRetrieveResponse, "CeleryStatsRetrieveResponse", extra, [active("active"),
-    scheduled("scheduled"), reserved("reserved"), revoked("revoked"),
-    query_task("query_task"), stats("stats")]
+    CeleryStat, "CeleryStat", extra, [active("active"), scheduled("scheduled"),
+    reserved("reserved"), revoked("revoked"), query_task("query_task"), stats("stats")]
 }
 #[cfg(any(feature = "marketplace-offering-users", feature = "proposal-proposals"))]
 /// `ChecklistReview`: response model.
@@ -3410,6 +2906,409 @@ runtime::response_model! {
     review_answer_value("review_answer_value"),
     always_requires_review("always_requires_review")]
 }
+#[cfg(
+    any(
+        feature = "marketplace-offering-users",
+        feature = "onboarding-verifications",
+        feature = "openportal-unmanaged-projects",
+        feature = "projects",
+        feature = "proposal-proposals"
+    )
+)]
+/// `ChecklistTemplate`: response model.
+#[derive(Clone, PartialEq, Default)]
+pub struct ChecklistTemplate {
+    /// `any JSON value`.
+    pub checklist: Lenient<serde_json::Value>,
+    /// `array of `ChecklistTemplateInitialVisibleQuestion``.
+    pub questions: Lenient<
+        Vec<Lenient<models::ChecklistTemplateInitialVisibleQuestion>>,
+    >,
+    /// `array of `ChecklistTemplateInitialVisibleQuestion``.
+    pub initial_visible_questions: Lenient<
+        Vec<Lenient<models::ChecklistTemplateInitialVisibleQuestion>>,
+    >,
+    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
+    pub extra: runtime::Extra,
+}
+#[cfg(
+    any(
+        feature = "marketplace-offering-users",
+        feature = "onboarding-verifications",
+        feature = "openportal-unmanaged-projects",
+        feature = "projects",
+        feature = "proposal-proposals"
+    )
+)]
+impl ChecklistTemplate {
+    /// `checklist` when present and valid.
+    #[inline]
+    pub fn checklist(&self) -> Option<&serde_json::Value> {
+        self.checklist.get()
+    }
+    /// `questions` when present and valid.
+    #[inline]
+    pub fn questions(
+        &self,
+    ) -> Option<&[Lenient<models::ChecklistTemplateInitialVisibleQuestion>]> {
+        self.questions.as_slice()
+    }
+    /// `initial_visible_questions` when present and valid.
+    #[inline]
+    pub fn initial_visible_questions(
+        &self,
+    ) -> Option<&[Lenient<models::ChecklistTemplateInitialVisibleQuestion>]> {
+        self.initial_visible_questions.as_slice()
+    }
+}
+#[cfg(
+    any(
+        feature = "marketplace-offering-users",
+        feature = "onboarding-verifications",
+        feature = "openportal-unmanaged-projects",
+        feature = "projects",
+        feature = "proposal-proposals"
+    )
+)]
+runtime::response_model! {
+    ChecklistTemplate, "ChecklistTemplate", extra, [checklist("checklist"),
+    questions("questions"), initial_visible_questions("initial_visible_questions")]
+}
+#[cfg(
+    any(
+        feature = "marketplace-offering-users",
+        feature = "onboarding-verifications",
+        feature = "openportal-unmanaged-projects",
+        feature = "projects",
+        feature = "proposal-proposals"
+    )
+)]
+/// `ChecklistTemplateInitialVisibleQuestion`: response model.
+#[derive(Clone, PartialEq, Default)]
+pub struct ChecklistTemplateInitialVisibleQuestion {
+    /// `string (uuid)`.
+    pub uuid: Lenient<Uuid>,
+    /// `boolean`.
+    pub required: Lenient<bool>,
+    /// `string`.
+    pub description: Lenient<String>,
+    /// Additional guidance text visible to users when answering and reviewing
+    ///
+    /// `string`.
+    pub user_guidance: Lenient<String>,
+    /// `array of `ChecklistTemplateInitialVisibleQuestionQuestionOption``.
+    pub question_options: Lenient<
+        Vec<Lenient<models::ChecklistTemplateInitialVisibleQuestionQuestionOption>>,
+    >,
+    /// Type of question and expected answer format
+    ///
+    /// `any JSON value`.
+    pub question_type: Lenient<serde_json::Value>,
+    /// `integer`.
+    pub order: Lenient<i64>,
+    /// Minimum value allowed for NUMBER, YEAR, and RATING type questions
+    ///
+    /// `string (decimal)`.
+    pub min_value: Lenient<Decimal>,
+    /// Maximum value allowed for NUMBER, YEAR, and RATING type questions
+    ///
+    /// `string (decimal)`.
+    pub max_value: Lenient<Decimal>,
+    /// `array of string`.
+    pub allowed_file_types: Lenient<Vec<Lenient<String>>>,
+    /// `array of string`.
+    pub allowed_mime_types: Lenient<Vec<Lenient<String>>>,
+    /// Maximum file size in megabytes. If not set, no size limit is enforced.
+    ///
+    /// `integer`.
+    pub max_file_size_mb: Lenient<i64>,
+    /// Maximum number of files allowed for MULTIPLE_FILES type questions. If not set, no count limit is enforced.
+    ///
+    /// `integer`.
+    pub max_files_count: Lenient<i64>,
+    /// Number of points on the Likert scale (3, 5, or 7). Required for LIKERT type questions.
+    ///
+    /// `any JSON value`.
+    pub likert_scale_length: Lenient<serde_json::Value>,
+    /// Label for the lowest point on the Likert scale (e.g. 'Strongly disagree'). Optional.
+    ///
+    /// `string`.
+    pub likert_low_label: Lenient<String>,
+    /// Label for the highest point on the Likert scale (e.g. 'Strongly agree'). Optional.
+    ///
+    /// `string`.
+    pub likert_high_label: Lenient<String>,
+    /// Allow respondents to choose 'N/A' as an answer for LIKERT type questions.
+    ///
+    /// `boolean`.
+    pub likert_allow_na: Lenient<bool>,
+    /// Maximum number of characters allowed in RICH_TEXT type answers. If not set, no limit is enforced.
+    ///
+    /// `integer`.
+    pub rich_text_char_limit: Lenient<i64>,
+    /// Toolbar level for the rich text editor: 'minimal', 'standard', or 'extended'.
+    ///
+    /// `any JSON value`.
+    pub rich_text_toolbar_level: Lenient<serde_json::Value>,
+    /// `any JSON value`.
+    pub operator: Lenient<serde_json::Value>,
+    /// `any JSON value`.
+    pub review_answer_value: Lenient<serde_json::Value>,
+    /// This question always requires review regardless of answer
+    ///
+    /// `boolean`.
+    pub always_requires_review: Lenient<bool>,
+    /// Answer value that triggers display of user guidance.
+    ///
+    /// `any JSON value`.
+    pub guidance_answer_value: Lenient<serde_json::Value>,
+    /// Operator to use when comparing answer with guidance_answer_value
+    ///
+    /// `any JSON value`.
+    pub guidance_operator: Lenient<serde_json::Value>,
+    /// Show user guidance always, regardless of answer. If False, guidance is conditional on answer matching guidance_answer_value with guidance_operator
+    ///
+    /// `boolean`.
+    pub always_show_guidance: Lenient<bool>,
+    /// Defines how multiple dependencies are evaluated. AND: All dependencies must be satisfied. OR: At least one dependency must be satisfied.
+    ///
+    /// `any JSON value`.
+    pub dependency_logic_operator: Lenient<serde_json::Value>,
+    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
+    pub extra: runtime::Extra,
+}
+#[cfg(
+    any(
+        feature = "marketplace-offering-users",
+        feature = "onboarding-verifications",
+        feature = "openportal-unmanaged-projects",
+        feature = "projects",
+        feature = "proposal-proposals"
+    )
+)]
+impl ChecklistTemplateInitialVisibleQuestion {
+    /// `uuid` when present and valid.
+    #[inline]
+    pub fn uuid(&self) -> Option<Uuid> {
+        self.uuid.copied()
+    }
+    /// `required` when present and valid.
+    #[inline]
+    pub fn required(&self) -> Option<bool> {
+        self.required.copied()
+    }
+    /// `description` when present and valid.
+    #[inline]
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_str()
+    }
+    /// `user_guidance` when present and valid.
+    #[inline]
+    pub fn user_guidance(&self) -> Option<&str> {
+        self.user_guidance.as_str()
+    }
+    /// `question_options` when present and valid.
+    #[inline]
+    pub fn question_options(
+        &self,
+    ) -> Option<
+        &[Lenient<models::ChecklistTemplateInitialVisibleQuestionQuestionOption>],
+    > {
+        self.question_options.as_slice()
+    }
+    /// `question_type` when present and valid.
+    #[inline]
+    pub fn question_type(&self) -> Option<&serde_json::Value> {
+        self.question_type.get()
+    }
+    /// `order` when present and valid.
+    #[inline]
+    pub fn order(&self) -> Option<i64> {
+        self.order.copied()
+    }
+    /// `min_value` when present and valid.
+    #[inline]
+    pub fn min_value(&self) -> Option<&Decimal> {
+        self.min_value.get()
+    }
+    /// `max_value` when present and valid.
+    #[inline]
+    pub fn max_value(&self) -> Option<&Decimal> {
+        self.max_value.get()
+    }
+    /// `allowed_file_types` when present and valid.
+    #[inline]
+    pub fn allowed_file_types(&self) -> Option<&[Lenient<String>]> {
+        self.allowed_file_types.as_slice()
+    }
+    /// `allowed_mime_types` when present and valid.
+    #[inline]
+    pub fn allowed_mime_types(&self) -> Option<&[Lenient<String>]> {
+        self.allowed_mime_types.as_slice()
+    }
+    /// `max_file_size_mb` when present and valid.
+    #[inline]
+    pub fn max_file_size_mb(&self) -> Option<i64> {
+        self.max_file_size_mb.copied()
+    }
+    /// `max_files_count` when present and valid.
+    #[inline]
+    pub fn max_files_count(&self) -> Option<i64> {
+        self.max_files_count.copied()
+    }
+    /// `likert_scale_length` when present and valid.
+    #[inline]
+    pub fn likert_scale_length(&self) -> Option<&serde_json::Value> {
+        self.likert_scale_length.get()
+    }
+    /// `likert_low_label` when present and valid.
+    #[inline]
+    pub fn likert_low_label(&self) -> Option<&str> {
+        self.likert_low_label.as_str()
+    }
+    /// `likert_high_label` when present and valid.
+    #[inline]
+    pub fn likert_high_label(&self) -> Option<&str> {
+        self.likert_high_label.as_str()
+    }
+    /// `likert_allow_na` when present and valid.
+    #[inline]
+    pub fn likert_allow_na(&self) -> Option<bool> {
+        self.likert_allow_na.copied()
+    }
+    /// `rich_text_char_limit` when present and valid.
+    #[inline]
+    pub fn rich_text_char_limit(&self) -> Option<i64> {
+        self.rich_text_char_limit.copied()
+    }
+    /// `rich_text_toolbar_level` when present and valid.
+    #[inline]
+    pub fn rich_text_toolbar_level(&self) -> Option<&serde_json::Value> {
+        self.rich_text_toolbar_level.get()
+    }
+    /// `operator` when present and valid.
+    #[inline]
+    pub fn operator(&self) -> Option<&serde_json::Value> {
+        self.operator.get()
+    }
+    /// `review_answer_value` when present and valid.
+    #[inline]
+    pub fn review_answer_value(&self) -> Option<&serde_json::Value> {
+        self.review_answer_value.get()
+    }
+    /// `always_requires_review` when present and valid.
+    #[inline]
+    pub fn always_requires_review(&self) -> Option<bool> {
+        self.always_requires_review.copied()
+    }
+    /// `guidance_answer_value` when present and valid.
+    #[inline]
+    pub fn guidance_answer_value(&self) -> Option<&serde_json::Value> {
+        self.guidance_answer_value.get()
+    }
+    /// `guidance_operator` when present and valid.
+    #[inline]
+    pub fn guidance_operator(&self) -> Option<&serde_json::Value> {
+        self.guidance_operator.get()
+    }
+    /// `always_show_guidance` when present and valid.
+    #[inline]
+    pub fn always_show_guidance(&self) -> Option<bool> {
+        self.always_show_guidance.copied()
+    }
+    /// `dependency_logic_operator` when present and valid.
+    #[inline]
+    pub fn dependency_logic_operator(&self) -> Option<&serde_json::Value> {
+        self.dependency_logic_operator.get()
+    }
+}
+#[cfg(
+    any(
+        feature = "marketplace-offering-users",
+        feature = "onboarding-verifications",
+        feature = "openportal-unmanaged-projects",
+        feature = "projects",
+        feature = "proposal-proposals"
+    )
+)]
+runtime::response_model! {
+    ChecklistTemplateInitialVisibleQuestion, "ChecklistTemplateInitialVisibleQuestion",
+    extra, [uuid("uuid"), required("required"), description("description"),
+    user_guidance("user_guidance"), question_options("question_options"),
+    question_type("question_type"), order("order"), min_value("min_value"),
+    max_value("max_value"), allowed_file_types("allowed_file_types"),
+    allowed_mime_types("allowed_mime_types"), max_file_size_mb("max_file_size_mb"),
+    max_files_count("max_files_count"), likert_scale_length("likert_scale_length"),
+    likert_low_label("likert_low_label"), likert_high_label("likert_high_label"),
+    likert_allow_na("likert_allow_na"), rich_text_char_limit("rich_text_char_limit"),
+    rich_text_toolbar_level("rich_text_toolbar_level"), operator("operator"),
+    review_answer_value("review_answer_value"),
+    always_requires_review("always_requires_review"),
+    guidance_answer_value("guidance_answer_value"),
+    guidance_operator("guidance_operator"), always_show_guidance("always_show_guidance"),
+    dependency_logic_operator("dependency_logic_operator")]
+}
+#[cfg(
+    any(
+        feature = "marketplace-offering-users",
+        feature = "onboarding-verifications",
+        feature = "openportal-unmanaged-projects",
+        feature = "projects",
+        feature = "proposal-proposals"
+    )
+)]
+/// `ChecklistTemplateInitialVisibleQuestionQuestionOption`: response model.
+#[derive(Clone, PartialEq, Default)]
+pub struct ChecklistTemplateInitialVisibleQuestionQuestionOption {
+    /// `string (uuid)`.
+    pub uuid: Lenient<Uuid>,
+    /// `string`.
+    pub label: Lenient<String>,
+    /// `integer`.
+    pub order: Lenient<i64>,
+    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
+    pub extra: runtime::Extra,
+}
+#[cfg(
+    any(
+        feature = "marketplace-offering-users",
+        feature = "onboarding-verifications",
+        feature = "openportal-unmanaged-projects",
+        feature = "projects",
+        feature = "proposal-proposals"
+    )
+)]
+impl ChecklistTemplateInitialVisibleQuestionQuestionOption {
+    /// `uuid` when present and valid.
+    #[inline]
+    pub fn uuid(&self) -> Option<Uuid> {
+        self.uuid.copied()
+    }
+    /// `label` when present and valid.
+    #[inline]
+    pub fn label(&self) -> Option<&str> {
+        self.label.as_str()
+    }
+    /// `order` when present and valid.
+    #[inline]
+    pub fn order(&self) -> Option<i64> {
+        self.order.copied()
+    }
+}
+#[cfg(
+    any(
+        feature = "marketplace-offering-users",
+        feature = "onboarding-verifications",
+        feature = "openportal-unmanaged-projects",
+        feature = "projects",
+        feature = "proposal-proposals"
+    )
+)]
+runtime::response_model! {
+    ChecklistTemplateInitialVisibleQuestionQuestionOption,
+    "ChecklistTemplateInitialVisibleQuestionQuestionOption", extra, [uuid("uuid"),
+    label("label"), order("order")]
+}
 #[cfg(any(feature = "checklists-admin", feature = "checklists-admin-questions"))]
 /// `ChecklistTypeEnum`: enum; values the spec does not list are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -3522,143 +3421,6 @@ impl runtime::Inspect for ChecklistTypeEnum {
             at.unknown_enum_value(v)
         }
     }
-}
-#[cfg(
-    any(
-        feature = "marketplace-site-agent-identities",
-        feature = "marketplace-site-agent-services"
-    )
-)]
-/// `CleanupRequest`: response model.
-#[derive(Clone, PartialEq, Default)]
-pub struct CleanupRequest {
-    /// Number of items deleted (or would be deleted in dry run)
-    ///
-    /// `integer`.
-    pub deleted_count: Lenient<i64>,
-    /// Whether this was a dry run
-    ///
-    /// `boolean`.
-    pub dry_run: Lenient<bool>,
-    /// List of deleted (or to-be-deleted) items
-    ///
-    /// `array of `CleanupRequestItem``.
-    pub items: Lenient<Vec<Lenient<models::CleanupRequestItem>>>,
-    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: runtime::Extra,
-}
-#[cfg(
-    any(
-        feature = "marketplace-site-agent-identities",
-        feature = "marketplace-site-agent-services"
-    )
-)]
-impl CleanupRequest {
-    /// `deleted_count` when present and valid.
-    #[inline]
-    pub fn deleted_count(&self) -> Option<i64> {
-        self.deleted_count.copied()
-    }
-    /// `dry_run` when present and valid.
-    #[inline]
-    pub fn dry_run(&self) -> Option<bool> {
-        self.dry_run.copied()
-    }
-    /// `items` when present and valid.
-    #[inline]
-    pub fn items(&self) -> Option<&[Lenient<models::CleanupRequestItem>]> {
-        self.items.as_slice()
-    }
-}
-#[cfg(
-    any(
-        feature = "marketplace-site-agent-identities",
-        feature = "marketplace-site-agent-services"
-    )
-)]
-runtime::response_model! {
-    CleanupRequest, "CleanupRequest", extra, [deleted_count("deleted_count"),
-    dry_run("dry_run"), items("items")]
-}
-#[cfg(
-    any(
-        feature = "marketplace-site-agent-identities",
-        feature = "marketplace-site-agent-services"
-    )
-)]
-/// `CleanupRequestItem`: response model.
-#[derive(Clone, PartialEq, Default)]
-pub struct CleanupRequestItem {
-    /// `string (uuid)`.
-    pub uuid: Lenient<Uuid>,
-    /// `string`.
-    pub name: Lenient<String>,
-    /// Wire name `offering__name`, `string`.
-    pub offering_name: Lenient<String>,
-    /// `string (date-time)`.
-    pub created: Lenient<DateTime>,
-    /// Wire name `identity__name`, `string`.
-    pub identity_name: Lenient<String>,
-    /// `string`.
-    pub state: Lenient<String>,
-    /// `string (date-time)`.
-    pub modified: Lenient<DateTime>,
-    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: runtime::Extra,
-}
-#[cfg(
-    any(
-        feature = "marketplace-site-agent-identities",
-        feature = "marketplace-site-agent-services"
-    )
-)]
-impl CleanupRequestItem {
-    /// `uuid` when present and valid.
-    #[inline]
-    pub fn uuid(&self) -> Option<Uuid> {
-        self.uuid.copied()
-    }
-    /// `name` when present and valid.
-    #[inline]
-    pub fn name(&self) -> Option<&str> {
-        self.name.as_str()
-    }
-    /// `offering__name` when present and valid.
-    #[inline]
-    pub fn offering_name(&self) -> Option<&str> {
-        self.offering_name.as_str()
-    }
-    /// `created` when present and valid.
-    #[inline]
-    pub fn created(&self) -> Option<DateTime> {
-        self.created.copied()
-    }
-    /// `identity__name` when present and valid.
-    #[inline]
-    pub fn identity_name(&self) -> Option<&str> {
-        self.identity_name.as_str()
-    }
-    /// `state` when present and valid.
-    #[inline]
-    pub fn state(&self) -> Option<&str> {
-        self.state.as_str()
-    }
-    /// `modified` when present and valid.
-    #[inline]
-    pub fn modified(&self) -> Option<DateTime> {
-        self.modified.copied()
-    }
-}
-#[cfg(
-    any(
-        feature = "marketplace-site-agent-identities",
-        feature = "marketplace-site-agent-services"
-    )
-)]
-runtime::response_model! {
-    CleanupRequestItem, "CleanupRequestItem", extra, [uuid("uuid"), name("name"),
-    offering_name("offering__name"), created("created"), identity_name("identity__name"),
-    state("state"), modified("modified")]
 }
 #[cfg(
     any(
@@ -3841,108 +3603,6 @@ impl CommentRequest {
             extra: Default::default(),
         }
     }
-}
-#[cfg(
-    any(
-        feature = "marketplace-offering-users",
-        feature = "onboarding-verifications",
-        feature = "openportal-unmanaged-projects",
-        feature = "projects",
-        feature = "proposal-proposals"
-    )
-)]
-/// `CompletionStatus`: response model.
-#[derive(Clone, PartialEq, Default)]
-pub struct CompletionStatus {
-    /// `string (uuid)`.
-    pub uuid: Lenient<Uuid>,
-    /// Whether all required questions have been answered
-    ///
-    /// `boolean`.
-    pub is_completed: Lenient<bool>,
-    /// `number (double)`.
-    pub completion_percentage: Lenient<Decimal>,
-    /// `array of any JSON value`.
-    pub unanswered_required_questions: Lenient<Vec<Lenient<serde_json::Value>>>,
-    /// `string`.
-    pub checklist_name: Lenient<String>,
-    /// `string`.
-    pub checklist_description: Lenient<String>,
-    /// `string (date-time)`.
-    pub created: Lenient<DateTime>,
-    /// `string (date-time)`.
-    pub modified: Lenient<DateTime>,
-    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: runtime::Extra,
-}
-#[cfg(
-    any(
-        feature = "marketplace-offering-users",
-        feature = "onboarding-verifications",
-        feature = "openportal-unmanaged-projects",
-        feature = "projects",
-        feature = "proposal-proposals"
-    )
-)]
-impl CompletionStatus {
-    /// `uuid` when present and valid.
-    #[inline]
-    pub fn uuid(&self) -> Option<Uuid> {
-        self.uuid.copied()
-    }
-    /// `is_completed` when present and valid.
-    #[inline]
-    pub fn is_completed(&self) -> Option<bool> {
-        self.is_completed.copied()
-    }
-    /// `completion_percentage` when present and valid.
-    #[inline]
-    pub fn completion_percentage(&self) -> Option<&Decimal> {
-        self.completion_percentage.get()
-    }
-    /// `unanswered_required_questions` when present and valid.
-    #[inline]
-    pub fn unanswered_required_questions(
-        &self,
-    ) -> Option<&[Lenient<serde_json::Value>]> {
-        self.unanswered_required_questions.as_slice()
-    }
-    /// `checklist_name` when present and valid.
-    #[inline]
-    pub fn checklist_name(&self) -> Option<&str> {
-        self.checklist_name.as_str()
-    }
-    /// `checklist_description` when present and valid.
-    #[inline]
-    pub fn checklist_description(&self) -> Option<&str> {
-        self.checklist_description.as_str()
-    }
-    /// `created` when present and valid.
-    #[inline]
-    pub fn created(&self) -> Option<DateTime> {
-        self.created.copied()
-    }
-    /// `modified` when present and valid.
-    #[inline]
-    pub fn modified(&self) -> Option<DateTime> {
-        self.modified.copied()
-    }
-}
-#[cfg(
-    any(
-        feature = "marketplace-offering-users",
-        feature = "onboarding-verifications",
-        feature = "openportal-unmanaged-projects",
-        feature = "projects",
-        feature = "proposal-proposals"
-    )
-)]
-runtime::response_model! {
-    CompletionStatus, "CompletionStatus", extra, [uuid("uuid"),
-    is_completed("is_completed"), completion_percentage("completion_percentage"),
-    unanswered_required_questions("unanswered_required_questions"),
-    checklist_name("checklist_name"), checklist_description("checklist_description"),
-    created("created"), modified("modified")]
 }
 #[cfg(
     any(
@@ -5940,100 +5600,6 @@ impl runtime::Inspect for CustomerUserOEnum {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "invoices",
-        feature = "keys",
-        feature = "marketplace-plans",
-        feature = "marketplace-provider-offerings",
-        feature = "marketplace-provider-resources",
-        feature = "marketplace-resources",
-        feature = "users"
-    )
-)]
-/// `CustomersHistoryAtRetrieveResponse`: response model.
-#[derive(Clone, PartialEq, Default)]
-pub struct CustomersHistoryAtRetrieveResponse {
-    /// Version ID
-    ///
-    /// `integer`.
-    pub id: Lenient<i64>,
-    /// When this revision was created
-    ///
-    /// `string (date-time)`.
-    pub revision_date: Lenient<DateTime>,
-    /// User who created this revision
-    ///
-    /// `any JSON value`.
-    pub revision_user: Lenient<serde_json::Value>,
-    /// Comment describing the revision
-    ///
-    /// `string`.
-    pub revision_comment: Lenient<String>,
-    /// Serialized model fields at this revision
-    ///
-    /// `any JSON value`.
-    pub serialized_data: Lenient<serde_json::Value>,
-    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: runtime::Extra,
-}
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "invoices",
-        feature = "keys",
-        feature = "marketplace-plans",
-        feature = "marketplace-provider-offerings",
-        feature = "marketplace-provider-resources",
-        feature = "marketplace-resources",
-        feature = "users"
-    )
-)]
-impl CustomersHistoryAtRetrieveResponse {
-    /// `id` when present and valid.
-    #[inline]
-    pub fn id(&self) -> Option<i64> {
-        self.id.copied()
-    }
-    /// `revision_date` when present and valid.
-    #[inline]
-    pub fn revision_date(&self) -> Option<DateTime> {
-        self.revision_date.copied()
-    }
-    /// `revision_user` when present and valid.
-    #[inline]
-    pub fn revision_user(&self) -> Option<&serde_json::Value> {
-        self.revision_user.get()
-    }
-    /// `revision_comment` when present and valid.
-    #[inline]
-    pub fn revision_comment(&self) -> Option<&str> {
-        self.revision_comment.as_str()
-    }
-    /// `serialized_data` when present and valid.
-    #[inline]
-    pub fn serialized_data(&self) -> Option<&serde_json::Value> {
-        self.serialized_data.get()
-    }
-}
-#[cfg(
-    any(
-        feature = "customers",
-        feature = "invoices",
-        feature = "keys",
-        feature = "marketplace-plans",
-        feature = "marketplace-provider-offerings",
-        feature = "marketplace-provider-resources",
-        feature = "marketplace-resources",
-        feature = "users"
-    )
-)]
-runtime::response_model! {
-    CustomersHistoryAtRetrieveResponse, "CustomersHistoryAtRetrieveResponse", extra,
-    [id("id"), revision_date("revision_date"), revision_user("revision_user"),
-    revision_comment("revision_comment"), serialized_data("serialized_data")]
-}
 #[cfg(any(feature = "data-access-logs", feature = "users"))]
 /// `DataAccessLogAccessor`: response model.
 #[derive(Clone, PartialEq, Default)]
@@ -6071,15 +5637,13 @@ runtime::response_model! {
     username("username"), full_name("full_name")]
 }
 #[cfg(any(feature = "database-stats", feature = "stats"))]
-/// `DatabaseStatsRetrieveResponse`: response model.
+/// `DatabaseStat`: response model.
 #[derive(Clone, PartialEq, Default)]
-pub struct DatabaseStatsRetrieveResponse {
+pub struct DatabaseStat {
     /// Top largest tables by size
     ///
-    /// `array of `DatabaseStatsRetrieveResponseTableStat``.
-    pub table_stats: Lenient<
-        Vec<Lenient<models::DatabaseStatsRetrieveResponseTableStat>>,
-    >,
+    /// `array of `DatabaseStatTableStat``.
+    pub table_stats: Lenient<Vec<Lenient<models::DatabaseStatTableStat>>>,
     /// Connection statistics
     ///
     /// `any JSON value`.
@@ -6120,12 +5684,10 @@ pub struct DatabaseStatsRetrieveResponse {
     pub extra: runtime::Extra,
 }
 #[cfg(any(feature = "database-stats", feature = "stats"))]
-impl DatabaseStatsRetrieveResponse {
+impl DatabaseStat {
     /// `table_stats` when present and valid.
     #[inline]
-    pub fn table_stats(
-        &self,
-    ) -> Option<&[Lenient<models::DatabaseStatsRetrieveResponseTableStat>]> {
+    pub fn table_stats(&self) -> Option<&[Lenient<models::DatabaseStatTableStat>]> {
         self.table_stats.as_slice()
     }
     /// `connections` when present and valid.
@@ -6176,17 +5738,16 @@ impl DatabaseStatsRetrieveResponse {
 }
 #[cfg(any(feature = "database-stats", feature = "stats"))]
 runtime::response_model! {
-    DatabaseStatsRetrieveResponse, "DatabaseStatsRetrieveResponse", extra,
-    [table_stats("table_stats"), connections("connections"),
-    database_size("database_size"), cache_performance("cache_performance"),
-    transactions("transactions"), locks("locks"), maintenance("maintenance"),
-    active_queries("active_queries"), query_performance("query_performance"),
-    replication("replication")]
+    DatabaseStat, "DatabaseStat", extra, [table_stats("table_stats"),
+    connections("connections"), database_size("database_size"),
+    cache_performance("cache_performance"), transactions("transactions"), locks("locks"),
+    maintenance("maintenance"), active_queries("active_queries"),
+    query_performance("query_performance"), replication("replication")]
 }
 #[cfg(any(feature = "database-stats", feature = "stats"))]
-/// `DatabaseStatsRetrieveResponseTableStat`: response model.
+/// `DatabaseStatTableStat`: response model.
 #[derive(Clone, PartialEq, Default)]
-pub struct DatabaseStatsRetrieveResponseTableStat {
+pub struct DatabaseStatTableStat {
     /// Name of the database table
     ///
     /// `string`.
@@ -6207,7 +5768,7 @@ pub struct DatabaseStatsRetrieveResponseTableStat {
     pub extra: runtime::Extra,
 }
 #[cfg(any(feature = "database-stats", feature = "stats"))]
-impl DatabaseStatsRetrieveResponseTableStat {
+impl DatabaseStatTableStat {
     /// `table_name` when present and valid.
     #[inline]
     pub fn table_name(&self) -> Option<&str> {
@@ -6231,121 +5792,8 @@ impl DatabaseStatsRetrieveResponseTableStat {
 }
 #[cfg(any(feature = "database-stats", feature = "stats"))]
 runtime::response_model! {
-    DatabaseStatsRetrieveResponseTableStat, "DatabaseStatsRetrieveResponseTableStat",
-    extra, [table_name("table_name"), total_size("total_size"), data_size("data_size"),
-    external_size("external_size")]
-}
-#[cfg(any(feature = "openstack-networks", feature = "openstack-tenants"))]
-/// `DeprecatedNetworkRBACPolicy`: response model.
-#[derive(Clone, PartialEq, Default)]
-pub struct DeprecatedNetworkRbacPolicy {
-    /// `string (uri)`.
-    pub url: Lenient<String>,
-    /// `string (uuid)`.
-    pub uuid: Lenient<Uuid>,
-    /// `string (uri)`.
-    pub network: Lenient<String>,
-    /// `string`.
-    pub network_name: Lenient<String>,
-    /// `string (uuid)`.
-    pub source_tenant_uuid: Lenient<Uuid>,
-    /// `string`.
-    pub source_tenant_name: Lenient<String>,
-    /// `string (uri)`.
-    pub target_tenant: Lenient<String>,
-    /// `string`.
-    pub target_tenant_name: Lenient<String>,
-    /// `string`.
-    pub target_label: Lenient<String>,
-    /// `any JSON value`.
-    pub direction: Lenient<serde_json::Value>,
-    /// `string`.
-    pub backend_id: Lenient<String>,
-    /// Type of access granted - either shared access or external network access
-    ///
-    /// `any JSON value`.
-    pub policy_type: Lenient<serde_json::Value>,
-    /// `string (date-time)`.
-    pub created: Lenient<DateTime>,
-    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: runtime::Extra,
-}
-#[cfg(any(feature = "openstack-networks", feature = "openstack-tenants"))]
-impl DeprecatedNetworkRbacPolicy {
-    /// `url` when present and valid.
-    #[inline]
-    pub fn url(&self) -> Option<&str> {
-        self.url.as_str()
-    }
-    /// `uuid` when present and valid.
-    #[inline]
-    pub fn uuid(&self) -> Option<Uuid> {
-        self.uuid.copied()
-    }
-    /// `network` when present and valid.
-    #[inline]
-    pub fn network(&self) -> Option<&str> {
-        self.network.as_str()
-    }
-    /// `network_name` when present and valid.
-    #[inline]
-    pub fn network_name(&self) -> Option<&str> {
-        self.network_name.as_str()
-    }
-    /// `source_tenant_uuid` when present and valid.
-    #[inline]
-    pub fn source_tenant_uuid(&self) -> Option<Uuid> {
-        self.source_tenant_uuid.copied()
-    }
-    /// `source_tenant_name` when present and valid.
-    #[inline]
-    pub fn source_tenant_name(&self) -> Option<&str> {
-        self.source_tenant_name.as_str()
-    }
-    /// `target_tenant` when present and valid.
-    #[inline]
-    pub fn target_tenant(&self) -> Option<&str> {
-        self.target_tenant.as_str()
-    }
-    /// `target_tenant_name` when present and valid.
-    #[inline]
-    pub fn target_tenant_name(&self) -> Option<&str> {
-        self.target_tenant_name.as_str()
-    }
-    /// `target_label` when present and valid.
-    #[inline]
-    pub fn target_label(&self) -> Option<&str> {
-        self.target_label.as_str()
-    }
-    /// `direction` when present and valid.
-    #[inline]
-    pub fn direction(&self) -> Option<&serde_json::Value> {
-        self.direction.get()
-    }
-    /// `backend_id` when present and valid.
-    #[inline]
-    pub fn backend_id(&self) -> Option<&str> {
-        self.backend_id.as_str()
-    }
-    /// `policy_type` when present and valid.
-    #[inline]
-    pub fn policy_type(&self) -> Option<&serde_json::Value> {
-        self.policy_type.get()
-    }
-    /// `created` when present and valid.
-    #[inline]
-    pub fn created(&self) -> Option<DateTime> {
-        self.created.copied()
-    }
-}
-#[cfg(any(feature = "openstack-networks", feature = "openstack-tenants"))]
-runtime::response_model! {
-    DeprecatedNetworkRbacPolicy, "DeprecatedNetworkRBACPolicy", extra, [url("url"),
-    uuid("uuid"), network("network"), network_name("network_name"),
-    source_tenant_uuid("source_tenant_uuid"), source_tenant_name("source_tenant_name"),
-    target_tenant("target_tenant"), target_tenant_name("target_tenant_name"),
-    target_label("target_label"), direction("direction"), backend_id("backend_id"),
-    policy_type("policy_type"), created("created")]
+    DatabaseStatTableStat, "DatabaseStatTableStat", extra, [table_name("table_name"),
+    total_size("total_size"), data_size("data_size"), external_size("external_size")]
 }
 #[cfg(
     any(
@@ -6518,8 +5966,8 @@ runtime::response_model! {
 pub struct DetailCompletion {
     /// `string`.
     pub detail: Lenient<String>,
-    /// ``CompletionStatus``.
-    pub completion: Lenient<models::CompletionStatus>,
+    /// ``DetailCompletionCompletion``.
+    pub completion: Lenient<models::DetailCompletionCompletion>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
     pub extra: runtime::Extra,
 }
@@ -6538,7 +5986,7 @@ impl DetailCompletion {
     }
     /// `completion` when present and valid.
     #[inline]
-    pub fn completion(&self) -> Option<&models::CompletionStatus> {
+    pub fn completion(&self) -> Option<&models::DetailCompletionCompletion> {
         self.completion.get()
     }
 }
@@ -6552,6 +6000,108 @@ impl DetailCompletion {
 runtime::response_model! {
     DetailCompletion, "DetailCompletion", extra, [detail("detail"),
     completion("completion")]
+}
+#[cfg(
+    any(
+        feature = "marketplace-offering-users",
+        feature = "onboarding-verifications",
+        feature = "openportal-unmanaged-projects",
+        feature = "projects",
+        feature = "proposal-proposals"
+    )
+)]
+/// `DetailCompletionCompletion`: response model.
+#[derive(Clone, PartialEq, Default)]
+pub struct DetailCompletionCompletion {
+    /// `string (uuid)`.
+    pub uuid: Lenient<Uuid>,
+    /// Whether all required questions have been answered
+    ///
+    /// `boolean`.
+    pub is_completed: Lenient<bool>,
+    /// `number (double)`.
+    pub completion_percentage: Lenient<Decimal>,
+    /// `array of any JSON value`.
+    pub unanswered_required_questions: Lenient<Vec<Lenient<serde_json::Value>>>,
+    /// `string`.
+    pub checklist_name: Lenient<String>,
+    /// `string`.
+    pub checklist_description: Lenient<String>,
+    /// `string (date-time)`.
+    pub created: Lenient<DateTime>,
+    /// `string (date-time)`.
+    pub modified: Lenient<DateTime>,
+    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
+    pub extra: runtime::Extra,
+}
+#[cfg(
+    any(
+        feature = "marketplace-offering-users",
+        feature = "onboarding-verifications",
+        feature = "openportal-unmanaged-projects",
+        feature = "projects",
+        feature = "proposal-proposals"
+    )
+)]
+impl DetailCompletionCompletion {
+    /// `uuid` when present and valid.
+    #[inline]
+    pub fn uuid(&self) -> Option<Uuid> {
+        self.uuid.copied()
+    }
+    /// `is_completed` when present and valid.
+    #[inline]
+    pub fn is_completed(&self) -> Option<bool> {
+        self.is_completed.copied()
+    }
+    /// `completion_percentage` when present and valid.
+    #[inline]
+    pub fn completion_percentage(&self) -> Option<&Decimal> {
+        self.completion_percentage.get()
+    }
+    /// `unanswered_required_questions` when present and valid.
+    #[inline]
+    pub fn unanswered_required_questions(
+        &self,
+    ) -> Option<&[Lenient<serde_json::Value>]> {
+        self.unanswered_required_questions.as_slice()
+    }
+    /// `checklist_name` when present and valid.
+    #[inline]
+    pub fn checklist_name(&self) -> Option<&str> {
+        self.checklist_name.as_str()
+    }
+    /// `checklist_description` when present and valid.
+    #[inline]
+    pub fn checklist_description(&self) -> Option<&str> {
+        self.checklist_description.as_str()
+    }
+    /// `created` when present and valid.
+    #[inline]
+    pub fn created(&self) -> Option<DateTime> {
+        self.created.copied()
+    }
+    /// `modified` when present and valid.
+    #[inline]
+    pub fn modified(&self) -> Option<DateTime> {
+        self.modified.copied()
+    }
+}
+#[cfg(
+    any(
+        feature = "marketplace-offering-users",
+        feature = "onboarding-verifications",
+        feature = "openportal-unmanaged-projects",
+        feature = "projects",
+        feature = "proposal-proposals"
+    )
+)]
+runtime::response_model! {
+    DetailCompletionCompletion, "DetailCompletionCompletion", extra, [uuid("uuid"),
+    is_completed("is_completed"), completion_percentage("completion_percentage"),
+    unanswered_required_questions("unanswered_required_questions"),
+    checklist_name("checklist_name"), checklist_description("checklist_description"),
+    created("created"), modified("modified")]
 }
 #[cfg(any(feature = "call-reviewer-pools", feature = "reviewer-invitations"))]
 /// `DetailDeclaredConflicts`: response model.
@@ -6761,9 +6311,9 @@ runtime::response_model! {
     [offering_uuid("offering_uuid"), object_type("object_type"), object_id("object_id")]
 }
 #[cfg(any(feature = "event-subscription-queues", feature = "event-subscriptions"))]
-/// `EventSubscriptionQueueCreate`: response model.
+/// `EventSubscriptionQueue`: response model.
 #[derive(Clone, PartialEq, Default)]
-pub struct EventSubscriptionQueueCreate {
+pub struct EventSubscriptionQueue {
     /// `string (uuid)`.
     pub uuid: Lenient<Uuid>,
     /// `string (uri)`.
@@ -6788,7 +6338,7 @@ pub struct EventSubscriptionQueueCreate {
     pub extra: runtime::Extra,
 }
 #[cfg(any(feature = "event-subscription-queues", feature = "event-subscriptions"))]
-impl EventSubscriptionQueueCreate {
+impl EventSubscriptionQueue {
     /// `uuid` when present and valid.
     #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
@@ -6837,8 +6387,8 @@ impl EventSubscriptionQueueCreate {
 }
 #[cfg(any(feature = "event-subscription-queues", feature = "event-subscriptions"))]
 runtime::response_model! {
-    EventSubscriptionQueueCreate, "EventSubscriptionQueueCreate", extra, [uuid("uuid"),
-    url("url"), event_subscription("event_subscription"),
+    EventSubscriptionQueue, "EventSubscriptionQueue", extra, [uuid("uuid"), url("url"),
+    event_subscription("event_subscription"),
     event_subscription_uuid("event_subscription_uuid"), offering_uuid("offering_uuid"),
     object_type("object_type"), queue_name("queue_name"), vhost("vhost"),
     created("created")]
@@ -7438,6 +6988,100 @@ runtime::response_model! {
     GlauthTreeUserMembership, "GlauthTreeUserMembership", extra, [gid("gid"),
     group_name("group_name"), kind("kind"), role("role")]
 }
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "invoices",
+        feature = "keys",
+        feature = "marketplace-plans",
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-resources",
+        feature = "users"
+    )
+)]
+/// `History`: response model.
+#[derive(Clone, PartialEq, Default)]
+pub struct History {
+    /// Version ID
+    ///
+    /// `integer`.
+    pub id: Lenient<i64>,
+    /// When this revision was created
+    ///
+    /// `string (date-time)`.
+    pub revision_date: Lenient<DateTime>,
+    /// User who created this revision
+    ///
+    /// `any JSON value`.
+    pub revision_user: Lenient<serde_json::Value>,
+    /// Comment describing the revision
+    ///
+    /// `string`.
+    pub revision_comment: Lenient<String>,
+    /// Serialized model fields at this revision
+    ///
+    /// `any JSON value`.
+    pub serialized_data: Lenient<serde_json::Value>,
+    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
+    pub extra: runtime::Extra,
+}
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "invoices",
+        feature = "keys",
+        feature = "marketplace-plans",
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-resources",
+        feature = "users"
+    )
+)]
+impl History {
+    /// `id` when present and valid.
+    #[inline]
+    pub fn id(&self) -> Option<i64> {
+        self.id.copied()
+    }
+    /// `revision_date` when present and valid.
+    #[inline]
+    pub fn revision_date(&self) -> Option<DateTime> {
+        self.revision_date.copied()
+    }
+    /// `revision_user` when present and valid.
+    #[inline]
+    pub fn revision_user(&self) -> Option<&serde_json::Value> {
+        self.revision_user.get()
+    }
+    /// `revision_comment` when present and valid.
+    #[inline]
+    pub fn revision_comment(&self) -> Option<&str> {
+        self.revision_comment.as_str()
+    }
+    /// `serialized_data` when present and valid.
+    #[inline]
+    pub fn serialized_data(&self) -> Option<&serde_json::Value> {
+        self.serialized_data.get()
+    }
+}
+#[cfg(
+    any(
+        feature = "customers",
+        feature = "invoices",
+        feature = "keys",
+        feature = "marketplace-plans",
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-resources",
+        feature = "users"
+    )
+)]
+runtime::response_model! {
+    History, "History", extra, [id("id"), revision_date("revision_date"),
+    revision_user("revision_user"), revision_comment("revision_comment"),
+    serialized_data("serialized_data")]
+}
 #[cfg(any(feature = "anonymous-chat-interactions", feature = "chat-threads"))]
 /// `InjectionSeverityEnum`: enum; values the spec does not list are kept in `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -7839,9 +7483,9 @@ impl runtime::Inspect for InvoiceItemUnitEnum {
     }
 }
 #[cfg(any(feature = "invoices", feature = "provider-invoice-items"))]
-/// `InvoicesItemsRetrieveResponse`: response model.
+/// `InvoicesInvoiceItem`: response model.
 #[derive(Clone, PartialEq, Default)]
-pub struct InvoicesItemsRetrieveResponse {
+pub struct InvoicesInvoiceItem {
     /// `string (uuid)`.
     pub uuid: Lenient<Uuid>,
     /// `string (uri)`.
@@ -7856,8 +7500,8 @@ pub struct InvoicesItemsRetrieveResponse {
     pub total: Lenient<Decimal>,
     /// `string (decimal)`.
     pub unit_price: Lenient<Decimal>,
-    /// ``InvoicesItemsRetrieveResponseUnitEnum``.
-    pub unit: Lenient<models::InvoicesItemsRetrieveResponseUnitEnum>,
+    /// ``InvoicesInvoiceItemUnitEnum``.
+    pub unit: Lenient<models::InvoicesInvoiceItemUnitEnum>,
     /// `integer`.
     pub factor: Lenient<i64>,
     /// `string`.
@@ -7878,8 +7522,8 @@ pub struct InvoicesItemsRetrieveResponse {
     pub project_uuid: Lenient<Uuid>,
     /// `string (decimal)`.
     pub quantity: Lenient<Decimal>,
-    /// ``InvoicesItemsRetrieveResponseDetails``.
-    pub details: Lenient<models::InvoicesItemsRetrieveResponseDetails>,
+    /// ``InvoicesInvoiceItemDetails``.
+    pub details: Lenient<models::InvoicesInvoiceItemDetails>,
     /// `string (uri)`.
     pub resource: Lenient<String>,
     /// `string (uuid)`.
@@ -7896,7 +7540,7 @@ pub struct InvoicesItemsRetrieveResponse {
     pub extra: runtime::Extra,
 }
 #[cfg(any(feature = "invoices", feature = "provider-invoice-items"))]
-impl InvoicesItemsRetrieveResponse {
+impl InvoicesInvoiceItem {
     /// `uuid` when present and valid.
     #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
@@ -7934,7 +7578,7 @@ impl InvoicesItemsRetrieveResponse {
     }
     /// `unit` when present and valid.
     #[inline]
-    pub fn unit(&self) -> Option<&models::InvoicesItemsRetrieveResponseUnitEnum> {
+    pub fn unit(&self) -> Option<&models::InvoicesInvoiceItemUnitEnum> {
         self.unit.get()
     }
     /// `factor` when present and valid.
@@ -7979,7 +7623,7 @@ impl InvoicesItemsRetrieveResponse {
     }
     /// `details` when present and valid.
     #[inline]
-    pub fn details(&self) -> Option<&models::InvoicesItemsRetrieveResponseDetails> {
+    pub fn details(&self) -> Option<&models::InvoicesInvoiceItemDetails> {
         self.details.get()
     }
     /// `resource` when present and valid.
@@ -8015,19 +7659,18 @@ impl InvoicesItemsRetrieveResponse {
 }
 #[cfg(any(feature = "invoices", feature = "provider-invoice-items"))]
 runtime::response_model! {
-    InvoicesItemsRetrieveResponse, "InvoicesItemsRetrieveResponse", extra, [uuid("uuid"),
-    url("url"), name("name"), price("price"), tax("tax"), total("total"),
-    unit_price("unit_price"), unit("unit"), factor("factor"),
-    measured_unit("measured_unit"), start("start"), end("end"),
-    article_code("article_code"), project_name("project_name"),
+    InvoicesInvoiceItem, "InvoicesInvoiceItem", extra, [uuid("uuid"), url("url"),
+    name("name"), price("price"), tax("tax"), total("total"), unit_price("unit_price"),
+    unit("unit"), factor("factor"), measured_unit("measured_unit"), start("start"),
+    end("end"), article_code("article_code"), project_name("project_name"),
     project_uuid("project_uuid"), quantity("quantity"), details("details"),
     resource("resource"), resource_uuid("resource_uuid"), resource_name("resource_name"),
     billing_type("billing_type"), backend_uuid("backend_uuid"), credit("credit")]
 }
 #[cfg(any(feature = "invoices", feature = "provider-invoice-items"))]
-/// `InvoicesItemsRetrieveResponseDetails`: response model.
+/// `InvoicesInvoiceItemDetails`: response model.
 #[derive(Clone, PartialEq, Default)]
-pub struct InvoicesItemsRetrieveResponseDetails {
+pub struct InvoicesInvoiceItemDetails {
     /// Name of the marketplace resource
     ///
     /// `string`.
@@ -8078,15 +7721,15 @@ pub struct InvoicesItemsRetrieveResponseDetails {
     pub offering_component_name: Lenient<String>,
     /// List of resource limit periods for this invoice item
     ///
-    /// `array of `InvoicesItemsRetrieveResponseDetailsResourceLimitPeriod``.
+    /// `array of `InvoicesInvoiceItemDetailsResourceLimitPeriod``.
     pub resource_limit_periods: Lenient<
-        Vec<Lenient<models::InvoicesItemsRetrieveResponseDetailsResourceLimitPeriod>>,
+        Vec<Lenient<models::InvoicesInvoiceItemDetailsResourceLimitPeriod>>,
     >,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
     pub extra: runtime::Extra,
 }
 #[cfg(any(feature = "invoices", feature = "provider-invoice-items"))]
-impl InvoicesItemsRetrieveResponseDetails {
+impl InvoicesInvoiceItemDetails {
     /// `resource_name` when present and valid.
     #[inline]
     pub fn resource_name(&self) -> Option<&str> {
@@ -8151,15 +7794,13 @@ impl InvoicesItemsRetrieveResponseDetails {
     #[inline]
     pub fn resource_limit_periods(
         &self,
-    ) -> Option<
-        &[Lenient<models::InvoicesItemsRetrieveResponseDetailsResourceLimitPeriod>],
-    > {
+    ) -> Option<&[Lenient<models::InvoicesInvoiceItemDetailsResourceLimitPeriod>]> {
         self.resource_limit_periods.as_slice()
     }
 }
 #[cfg(any(feature = "invoices", feature = "provider-invoice-items"))]
 runtime::response_model! {
-    InvoicesItemsRetrieveResponseDetails, "InvoicesItemsRetrieveResponseDetails", extra,
+    InvoicesInvoiceItemDetails, "InvoicesInvoiceItemDetails", extra,
     [resource_name("resource_name"), resource_uuid("resource_uuid"),
     plan_name("plan_name"), plan_uuid("plan_uuid"), offering_type("offering_type"),
     offering_name("offering_name"), offering_uuid("offering_uuid"),
@@ -8171,9 +7812,9 @@ runtime::response_model! {
     resource_limit_periods("resource_limit_periods")]
 }
 #[cfg(any(feature = "invoices", feature = "provider-invoice-items"))]
-/// `InvoicesItemsRetrieveResponseDetailsResourceLimitPeriod`: response model.
+/// `InvoicesInvoiceItemDetailsResourceLimitPeriod`: response model.
 #[derive(Clone, PartialEq, Default)]
-pub struct InvoicesItemsRetrieveResponseDetailsResourceLimitPeriod {
+pub struct InvoicesInvoiceItemDetailsResourceLimitPeriod {
     /// Start date of the resource limit period
     ///
     /// `string`.
@@ -8198,7 +7839,7 @@ pub struct InvoicesItemsRetrieveResponseDetailsResourceLimitPeriod {
     pub extra: runtime::Extra,
 }
 #[cfg(any(feature = "invoices", feature = "provider-invoice-items"))]
-impl InvoicesItemsRetrieveResponseDetailsResourceLimitPeriod {
+impl InvoicesInvoiceItemDetailsResourceLimitPeriod {
     /// `start` when present and valid.
     #[inline]
     pub fn start(&self) -> Option<&str> {
@@ -8227,13 +7868,13 @@ impl InvoicesItemsRetrieveResponseDetailsResourceLimitPeriod {
 }
 #[cfg(any(feature = "invoices", feature = "provider-invoice-items"))]
 runtime::response_model! {
-    InvoicesItemsRetrieveResponseDetailsResourceLimitPeriod,
-    "InvoicesItemsRetrieveResponseDetailsResourceLimitPeriod", extra, [start("start"),
-    end("end"), quantity("quantity"), billing_periods("billing_periods"), total("total")]
+    InvoicesInvoiceItemDetailsResourceLimitPeriod,
+    "InvoicesInvoiceItemDetailsResourceLimitPeriod", extra, [start("start"), end("end"),
+    quantity("quantity"), billing_periods("billing_periods"), total("total")]
 }
 #[cfg(any(feature = "invoices", feature = "provider-invoice-items"))]
-/// `InvoicesItemsRetrieveResponseUnitEnum`: `InvoiceItemUnitEnum`.
-pub type InvoicesItemsRetrieveResponseUnitEnum = models::InvoiceItemUnitEnum;
+/// `InvoicesInvoiceItemUnitEnum`: `InvoiceItemUnitEnum`.
+pub type InvoicesInvoiceItemUnitEnum = models::InvoiceItemUnitEnum;
 #[cfg(
     any(
         feature = "maintenance-announcement-offerings",
@@ -8421,252 +8062,6 @@ runtime::response_model! {
     offering("offering"), offering_name("offering_name"), offering_uuid("offering_uuid"),
     impact_level("impact_level"), impact_description("impact_description")]
 }
-#[cfg(any(feature = "managed-rancher-cluster-resources", feature = "rancher-nodes"))]
-/// `ManagedRancherClusterResourcesAddNodeResponse`: response model.
-#[derive(Clone, PartialEq, Default)]
-pub struct ManagedRancherClusterResourcesAddNodeResponse {
-    /// `string (uuid)`.
-    pub uuid: Lenient<Uuid>,
-    /// `string (uri)`.
-    pub url: Lenient<String>,
-    /// `string (date-time)`.
-    pub created: Lenient<DateTime>,
-    /// `string (date-time)`.
-    pub modified: Lenient<DateTime>,
-    /// `string`.
-    pub name: Lenient<String>,
-    /// `string`.
-    pub backend_id: Lenient<String>,
-    /// `string (uuid)`.
-    pub project_uuid: Lenient<Uuid>,
-    /// `string`.
-    pub service_settings_name: Lenient<String>,
-    /// `string (uuid)`.
-    pub service_settings_uuid: Lenient<Uuid>,
-    /// `string`.
-    pub resource_type: Lenient<String>,
-    /// `any JSON value`.
-    pub state: Lenient<serde_json::Value>,
-    /// `string (uri)`.
-    pub cluster: Lenient<String>,
-    /// `string`.
-    pub cluster_name: Lenient<String>,
-    /// `string (uuid)`.
-    pub cluster_uuid: Lenient<Uuid>,
-    /// `string`.
-    pub instance: Lenient<String>,
-    /// `string`.
-    pub instance_name: Lenient<String>,
-    /// `string (uuid)`.
-    pub instance_uuid: Lenient<Uuid>,
-    /// `string (uuid)`.
-    pub instance_marketplace_uuid: Lenient<Uuid>,
-    /// ``ManagedRancherClusterResourcesAddNodeResponseRoleEnum``.
-    pub role: Lenient<models::ManagedRancherClusterResourcesAddNodeResponseRoleEnum>,
-    /// `string`.
-    pub k8s_version: Lenient<String>,
-    /// `string`.
-    pub docker_version: Lenient<String>,
-    /// `number (double)`.
-    pub cpu_allocated: Lenient<Decimal>,
-    /// `integer`.
-    pub cpu_total: Lenient<i64>,
-    /// Allocated RAM in Mi.
-    ///
-    /// `integer`.
-    pub ram_allocated: Lenient<i64>,
-    /// Total RAM in Mi.
-    ///
-    /// `integer`.
-    pub ram_total: Lenient<i64>,
-    /// `integer`.
-    pub pods_allocated: Lenient<i64>,
-    /// `integer`.
-    pub pods_total: Lenient<i64>,
-    /// `any JSON value`.
-    pub labels: Lenient<serde_json::Value>,
-    /// `any JSON value`.
-    pub annotations: Lenient<serde_json::Value>,
-    /// `string`.
-    pub runtime_state: Lenient<String>,
-    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: runtime::Extra,
-}
-#[cfg(any(feature = "managed-rancher-cluster-resources", feature = "rancher-nodes"))]
-impl ManagedRancherClusterResourcesAddNodeResponse {
-    /// `uuid` when present and valid.
-    #[inline]
-    pub fn uuid(&self) -> Option<Uuid> {
-        self.uuid.copied()
-    }
-    /// `url` when present and valid.
-    #[inline]
-    pub fn url(&self) -> Option<&str> {
-        self.url.as_str()
-    }
-    /// `created` when present and valid.
-    #[inline]
-    pub fn created(&self) -> Option<DateTime> {
-        self.created.copied()
-    }
-    /// `modified` when present and valid.
-    #[inline]
-    pub fn modified(&self) -> Option<DateTime> {
-        self.modified.copied()
-    }
-    /// `name` when present and valid.
-    #[inline]
-    pub fn name(&self) -> Option<&str> {
-        self.name.as_str()
-    }
-    /// `backend_id` when present and valid.
-    #[inline]
-    pub fn backend_id(&self) -> Option<&str> {
-        self.backend_id.as_str()
-    }
-    /// `project_uuid` when present and valid.
-    #[inline]
-    pub fn project_uuid(&self) -> Option<Uuid> {
-        self.project_uuid.copied()
-    }
-    /// `service_settings_name` when present and valid.
-    #[inline]
-    pub fn service_settings_name(&self) -> Option<&str> {
-        self.service_settings_name.as_str()
-    }
-    /// `service_settings_uuid` when present and valid.
-    #[inline]
-    pub fn service_settings_uuid(&self) -> Option<Uuid> {
-        self.service_settings_uuid.copied()
-    }
-    /// `resource_type` when present and valid.
-    #[inline]
-    pub fn resource_type(&self) -> Option<&str> {
-        self.resource_type.as_str()
-    }
-    /// `state` when present and valid.
-    #[inline]
-    pub fn state(&self) -> Option<&serde_json::Value> {
-        self.state.get()
-    }
-    /// `cluster` when present and valid.
-    #[inline]
-    pub fn cluster(&self) -> Option<&str> {
-        self.cluster.as_str()
-    }
-    /// `cluster_name` when present and valid.
-    #[inline]
-    pub fn cluster_name(&self) -> Option<&str> {
-        self.cluster_name.as_str()
-    }
-    /// `cluster_uuid` when present and valid.
-    #[inline]
-    pub fn cluster_uuid(&self) -> Option<Uuid> {
-        self.cluster_uuid.copied()
-    }
-    /// `instance` when present and valid.
-    #[inline]
-    pub fn instance(&self) -> Option<&str> {
-        self.instance.as_str()
-    }
-    /// `instance_name` when present and valid.
-    #[inline]
-    pub fn instance_name(&self) -> Option<&str> {
-        self.instance_name.as_str()
-    }
-    /// `instance_uuid` when present and valid.
-    #[inline]
-    pub fn instance_uuid(&self) -> Option<Uuid> {
-        self.instance_uuid.copied()
-    }
-    /// `instance_marketplace_uuid` when present and valid.
-    #[inline]
-    pub fn instance_marketplace_uuid(&self) -> Option<Uuid> {
-        self.instance_marketplace_uuid.copied()
-    }
-    /// `role` when present and valid.
-    #[inline]
-    pub fn role(
-        &self,
-    ) -> Option<&models::ManagedRancherClusterResourcesAddNodeResponseRoleEnum> {
-        self.role.get()
-    }
-    /// `k8s_version` when present and valid.
-    #[inline]
-    pub fn k8s_version(&self) -> Option<&str> {
-        self.k8s_version.as_str()
-    }
-    /// `docker_version` when present and valid.
-    #[inline]
-    pub fn docker_version(&self) -> Option<&str> {
-        self.docker_version.as_str()
-    }
-    /// `cpu_allocated` when present and valid.
-    #[inline]
-    pub fn cpu_allocated(&self) -> Option<&Decimal> {
-        self.cpu_allocated.get()
-    }
-    /// `cpu_total` when present and valid.
-    #[inline]
-    pub fn cpu_total(&self) -> Option<i64> {
-        self.cpu_total.copied()
-    }
-    /// `ram_allocated` when present and valid.
-    #[inline]
-    pub fn ram_allocated(&self) -> Option<i64> {
-        self.ram_allocated.copied()
-    }
-    /// `ram_total` when present and valid.
-    #[inline]
-    pub fn ram_total(&self) -> Option<i64> {
-        self.ram_total.copied()
-    }
-    /// `pods_allocated` when present and valid.
-    #[inline]
-    pub fn pods_allocated(&self) -> Option<i64> {
-        self.pods_allocated.copied()
-    }
-    /// `pods_total` when present and valid.
-    #[inline]
-    pub fn pods_total(&self) -> Option<i64> {
-        self.pods_total.copied()
-    }
-    /// `labels` when present and valid.
-    #[inline]
-    pub fn labels(&self) -> Option<&serde_json::Value> {
-        self.labels.get()
-    }
-    /// `annotations` when present and valid.
-    #[inline]
-    pub fn annotations(&self) -> Option<&serde_json::Value> {
-        self.annotations.get()
-    }
-    /// `runtime_state` when present and valid.
-    #[inline]
-    pub fn runtime_state(&self) -> Option<&str> {
-        self.runtime_state.as_str()
-    }
-}
-#[cfg(any(feature = "managed-rancher-cluster-resources", feature = "rancher-nodes"))]
-runtime::response_model! {
-    ManagedRancherClusterResourcesAddNodeResponse,
-    "ManagedRancherClusterResourcesAddNodeResponse", extra, [uuid("uuid"), url("url"),
-    created("created"), modified("modified"), name("name"), backend_id("backend_id"),
-    project_uuid("project_uuid"), service_settings_name("service_settings_name"),
-    service_settings_uuid("service_settings_uuid"), resource_type("resource_type"),
-    state("state"), cluster("cluster"), cluster_name("cluster_name"),
-    cluster_uuid("cluster_uuid"), instance("instance"), instance_name("instance_name"),
-    instance_uuid("instance_uuid"),
-    instance_marketplace_uuid("instance_marketplace_uuid"), role("role"),
-    k8s_version("k8s_version"), docker_version("docker_version"),
-    cpu_allocated("cpu_allocated"), cpu_total("cpu_total"),
-    ram_allocated("ram_allocated"), ram_total("ram_total"),
-    pods_allocated("pods_allocated"), pods_total("pods_total"), labels("labels"),
-    annotations("annotations"), runtime_state("runtime_state")]
-}
-#[cfg(any(feature = "managed-rancher-cluster-resources", feature = "rancher-nodes"))]
-/// `ManagedRancherClusterResourcesAddNodeResponseRoleEnum`: `RancherClusterNodeRoleEnum`.
-pub type ManagedRancherClusterResourcesAddNodeResponseRoleEnum = models::RancherClusterNodeRoleEnum;
 #[cfg(any(feature = "managed-rancher-cluster-resources", feature = "rancher-nodes"))]
 /// `ManagedRancherCreateNodeRequestDataVolume`: request model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -9017,138 +8412,17 @@ runtime::response_model! {
     title("title"), attributes("attributes"), is_standalone("is_standalone")]
 }
 #[cfg(any(feature = "marketplace-categories", feature = "remote-waldur-api"))]
-/// `MarketplaceCategorySectionAttribute`: response model.
-#[derive(Clone, PartialEq, Default)]
-pub struct MarketplaceCategorySectionAttribute {
-    /// `string (uuid)`.
-    pub uuid: Lenient<Uuid>,
-    /// `string`.
-    pub key: Lenient<String>,
-    /// `string`.
-    pub title: Lenient<String>,
-    /// Wire name `type`, ``MarketplaceCategorySectionAttributeTypeEnum``.
-    pub type_: Lenient<models::MarketplaceCategorySectionAttributeTypeEnum>,
-    /// `array of `MarketplaceCategorySectionAttributeOption``.
-    pub options: Lenient<
-        Vec<Lenient<models::MarketplaceCategorySectionAttributeOption>>,
-    >,
-    /// A value must be provided for the attribute.
-    ///
-    /// `boolean`.
-    pub required: Lenient<bool>,
-    /// `any JSON value`.
-    pub default: Lenient<serde_json::Value>,
-    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: runtime::Extra,
-}
-#[cfg(any(feature = "marketplace-categories", feature = "remote-waldur-api"))]
-impl MarketplaceCategorySectionAttribute {
-    /// `uuid` when present and valid.
-    #[inline]
-    pub fn uuid(&self) -> Option<Uuid> {
-        self.uuid.copied()
-    }
-    /// `key` when present and valid.
-    #[inline]
-    pub fn key(&self) -> Option<&str> {
-        self.key.as_str()
-    }
-    /// `title` when present and valid.
-    #[inline]
-    pub fn title(&self) -> Option<&str> {
-        self.title.as_str()
-    }
-    /// `type` when present and valid.
-    #[inline]
-    pub fn type_(&self) -> Option<&models::MarketplaceCategorySectionAttributeTypeEnum> {
-        self.type_.get()
-    }
-    /// `options` when present and valid.
-    #[inline]
-    pub fn options(
-        &self,
-    ) -> Option<&[Lenient<models::MarketplaceCategorySectionAttributeOption>]> {
-        self.options.as_slice()
-    }
-    /// `required` when present and valid.
-    #[inline]
-    pub fn required(&self) -> Option<bool> {
-        self.required.copied()
-    }
-    /// `default` when present and valid.
-    #[inline]
-    pub fn default_field(&self) -> Option<&serde_json::Value> {
-        self.default.get()
-    }
-}
-#[cfg(any(feature = "marketplace-categories", feature = "remote-waldur-api"))]
-runtime::response_model! {
-    MarketplaceCategorySectionAttribute, "MarketplaceCategorySectionAttribute", extra,
-    [uuid("uuid"), key("key"), title("title"), type_("type"), options("options"),
-    required("required"), default("default")]
-}
-#[cfg(any(feature = "marketplace-categories", feature = "remote-waldur-api"))]
-/// `MarketplaceCategorySectionAttributeOption`: response model.
-#[derive(Clone, PartialEq, Default)]
-pub struct MarketplaceCategorySectionAttributeOption {
-    /// `string (uuid)`.
-    pub uuid: Lenient<Uuid>,
-    /// `string`.
-    pub key: Lenient<String>,
-    /// `string`.
-    pub title: Lenient<String>,
-    /// Return True if this option is the default for its attribute.
-    ///
-    /// `boolean`.
-    pub is_default: Lenient<bool>,
-    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: runtime::Extra,
-}
-#[cfg(any(feature = "marketplace-categories", feature = "remote-waldur-api"))]
-impl MarketplaceCategorySectionAttributeOption {
-    /// `uuid` when present and valid.
-    #[inline]
-    pub fn uuid(&self) -> Option<Uuid> {
-        self.uuid.copied()
-    }
-    /// `key` when present and valid.
-    #[inline]
-    pub fn key(&self) -> Option<&str> {
-        self.key.as_str()
-    }
-    /// `title` when present and valid.
-    #[inline]
-    pub fn title(&self) -> Option<&str> {
-        self.title.as_str()
-    }
-    /// `is_default` when present and valid.
-    #[inline]
-    pub fn is_default(&self) -> Option<bool> {
-        self.is_default.copied()
-    }
-}
-#[cfg(any(feature = "marketplace-categories", feature = "remote-waldur-api"))]
-runtime::response_model! {
-    MarketplaceCategorySectionAttributeOption,
-    "MarketplaceCategorySectionAttributeOption", extra, [uuid("uuid"), key("key"),
-    title("title"), is_default("is_default")]
-}
-#[cfg(any(feature = "marketplace-categories", feature = "remote-waldur-api"))]
-/// `MarketplaceCategorySectionAttributeTypeEnum`: `AttributeRequestTypeEnum`.
-pub type MarketplaceCategorySectionAttributeTypeEnum = models::AttributeRequestTypeEnum;
+/// `MarketplaceCategorySectionAttribute`: `CategoryAttribute`.
+pub type MarketplaceCategorySectionAttribute = models::CategoryAttribute;
 #[cfg(
     any(feature = "marketplace-customer-usage", feature = "marketplace-project-usage")
 )]
-/// `MarketplaceCustomerUsageComponentsUsageRetrieveResponse`: response model.
+/// `MarketplaceCustomerUsageComponents`: response model.
 #[derive(Clone, PartialEq, Default)]
-pub struct MarketplaceCustomerUsageComponentsUsageRetrieveResponse {
-    /// `array of `MarketplaceCustomerUsageComponentsUsageRetrieveResponseComponent``.
+pub struct MarketplaceCustomerUsageComponents {
+    /// `array of `MarketplaceCustomerUsageComponentsComponent``.
     pub components: Lenient<
-        Vec<
-            Lenient<
-                models::MarketplaceCustomerUsageComponentsUsageRetrieveResponseComponent,
-            >,
-        >,
+        Vec<Lenient<models::MarketplaceCustomerUsageComponentsComponent>>,
     >,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
     pub extra: runtime::Extra,
@@ -9156,16 +8430,12 @@ pub struct MarketplaceCustomerUsageComponentsUsageRetrieveResponse {
 #[cfg(
     any(feature = "marketplace-customer-usage", feature = "marketplace-project-usage")
 )]
-impl MarketplaceCustomerUsageComponentsUsageRetrieveResponse {
+impl MarketplaceCustomerUsageComponents {
     /// `components` when present and valid.
     #[inline]
     pub fn components(
         &self,
-    ) -> Option<
-        &[Lenient<
-            models::MarketplaceCustomerUsageComponentsUsageRetrieveResponseComponent,
-        >],
-    > {
+    ) -> Option<&[Lenient<models::MarketplaceCustomerUsageComponentsComponent>]> {
         self.components.as_slice()
     }
 }
@@ -9173,16 +8443,15 @@ impl MarketplaceCustomerUsageComponentsUsageRetrieveResponse {
     any(feature = "marketplace-customer-usage", feature = "marketplace-project-usage")
 )]
 runtime::response_model! {
-    MarketplaceCustomerUsageComponentsUsageRetrieveResponse,
-    "MarketplaceCustomerUsageComponentsUsageRetrieveResponse", extra,
+    MarketplaceCustomerUsageComponents, "MarketplaceCustomerUsageComponents", extra,
     [components("components")]
 }
 #[cfg(
     any(feature = "marketplace-customer-usage", feature = "marketplace-project-usage")
 )]
-/// `MarketplaceCustomerUsageComponentsUsageRetrieveResponseComponent`: response model.
+/// `MarketplaceCustomerUsageComponentsComponent`: response model.
 #[derive(Clone, PartialEq, Default)]
-pub struct MarketplaceCustomerUsageComponentsUsageRetrieveResponseComponent {
+pub struct MarketplaceCustomerUsageComponentsComponent {
     /// Wire name `type`, `string`.
     pub type_: Lenient<String>,
     /// `string`.
@@ -9217,7 +8486,7 @@ pub struct MarketplaceCustomerUsageComponentsUsageRetrieveResponseComponent {
 #[cfg(
     any(feature = "marketplace-customer-usage", feature = "marketplace-project-usage")
 )]
-impl MarketplaceCustomerUsageComponentsUsageRetrieveResponseComponent {
+impl MarketplaceCustomerUsageComponentsComponent {
     /// `type` when present and valid.
     #[inline]
     pub fn type_(&self) -> Option<&str> {
@@ -9293,13 +8562,12 @@ impl MarketplaceCustomerUsageComponentsUsageRetrieveResponseComponent {
     any(feature = "marketplace-customer-usage", feature = "marketplace-project-usage")
 )]
 runtime::response_model! {
-    MarketplaceCustomerUsageComponentsUsageRetrieveResponseComponent,
-    "MarketplaceCustomerUsageComponentsUsageRetrieveResponseComponent", extra,
-    [type_("type"), name("name"), description("description"),
-    measured_unit("measured_unit"), billing_type("billing_type"), usage("usage"),
-    limit_usage("limit_usage"), limit("limit"), offering_name("offering_name"),
-    offering_uuid("offering_uuid"), limit_period("limit_period"),
-    current_period_label("current_period_label"),
+    MarketplaceCustomerUsageComponentsComponent,
+    "MarketplaceCustomerUsageComponentsComponent", extra, [type_("type"), name("name"),
+    description("description"), measured_unit("measured_unit"),
+    billing_type("billing_type"), usage("usage"), limit_usage("limit_usage"),
+    limit("limit"), offering_name("offering_name"), offering_uuid("offering_uuid"),
+    limit_period("limit_period"), current_period_label("current_period_label"),
     current_period_start("current_period_start"),
     current_period_end("current_period_end")]
 }
@@ -9309,9 +8577,9 @@ runtime::response_model! {
         feature = "marketplace-offering-permissions-log"
     )
 )]
-/// `MarketplaceOfferingPermissionsListResponse`: response model.
+/// `MarketplaceOfferingPermission`: response model.
 #[derive(Clone, PartialEq, Default)]
-pub struct MarketplaceOfferingPermissionsListResponse {
+pub struct MarketplaceOfferingPermission {
     /// `string (uri)`.
     pub url: Lenient<String>,
     /// `integer`.
@@ -9357,7 +8625,7 @@ pub struct MarketplaceOfferingPermissionsListResponse {
         feature = "marketplace-offering-permissions-log"
     )
 )]
-impl MarketplaceOfferingPermissionsListResponse {
+impl MarketplaceOfferingPermission {
     /// `url` when present and valid.
     #[inline]
     pub fn url(&self) -> Option<&str> {
@@ -9451,13 +8719,13 @@ impl MarketplaceOfferingPermissionsListResponse {
     )
 )]
 runtime::response_model! {
-    MarketplaceOfferingPermissionsListResponse,
-    "MarketplaceOfferingPermissionsListResponse", extra, [url("url"), pk("pk"),
-    created("created"), expiration_time("expiration_time"), created_by("created_by"),
-    offering("offering"), offering_uuid("offering_uuid"), offering_slug("offering_slug"),
-    offering_name("offering_name"), role("role"), role_name("role_name"), user("user"),
-    user_full_name("user_full_name"), user_native_name("user_native_name"),
-    user_username("user_username"), user_uuid("user_uuid"), user_email("user_email")]
+    MarketplaceOfferingPermission, "MarketplaceOfferingPermission", extra, [url("url"),
+    pk("pk"), created("created"), expiration_time("expiration_time"),
+    created_by("created_by"), offering("offering"), offering_uuid("offering_uuid"),
+    offering_slug("offering_slug"), offering_name("offering_name"), role("role"),
+    role_name("role_name"), user("user"), user_full_name("user_full_name"),
+    user_native_name("user_native_name"), user_username("user_username"),
+    user_uuid("user_uuid"), user_email("user_email")]
 }
 #[cfg(
     any(
@@ -9468,16 +8736,16 @@ runtime::response_model! {
         feature = "proposal-proposals"
     )
 )]
-/// `MarketplaceOfferingUsersChecklistRetrieveResponse`: response model.
+/// `MarketplaceOfferingUsersChecklist`: response model.
 #[derive(Clone, PartialEq, Default)]
-pub struct MarketplaceOfferingUsersChecklistRetrieveResponse {
+pub struct MarketplaceOfferingUsersChecklist {
     /// `any JSON value`.
     pub checklist: Lenient<serde_json::Value>,
-    /// ``CompletionStatus``.
-    pub completion: Lenient<models::CompletionStatus>,
-    /// `array of `MarketplaceOfferingUsersChecklistRetrieveResponseQuestion``.
+    /// ``DetailCompletionCompletion``.
+    pub completion: Lenient<models::DetailCompletionCompletion>,
+    /// `array of `MarketplaceOfferingUsersChecklistQuestion``.
     pub questions: Lenient<
-        Vec<Lenient<models::MarketplaceOfferingUsersChecklistRetrieveResponseQuestion>>,
+        Vec<Lenient<models::MarketplaceOfferingUsersChecklistQuestion>>,
     >,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
     pub extra: runtime::Extra,
@@ -9491,7 +8759,7 @@ pub struct MarketplaceOfferingUsersChecklistRetrieveResponse {
         feature = "proposal-proposals"
     )
 )]
-impl MarketplaceOfferingUsersChecklistRetrieveResponse {
+impl MarketplaceOfferingUsersChecklist {
     /// `checklist` when present and valid.
     #[inline]
     pub fn checklist(&self) -> Option<&serde_json::Value> {
@@ -9499,16 +8767,14 @@ impl MarketplaceOfferingUsersChecklistRetrieveResponse {
     }
     /// `completion` when present and valid.
     #[inline]
-    pub fn completion(&self) -> Option<&models::CompletionStatus> {
+    pub fn completion(&self) -> Option<&models::DetailCompletionCompletion> {
         self.completion.get()
     }
     /// `questions` when present and valid.
     #[inline]
     pub fn questions(
         &self,
-    ) -> Option<
-        &[Lenient<models::MarketplaceOfferingUsersChecklistRetrieveResponseQuestion>],
-    > {
+    ) -> Option<&[Lenient<models::MarketplaceOfferingUsersChecklistQuestion>]> {
         self.questions.as_slice()
     }
 }
@@ -9522,9 +8788,8 @@ impl MarketplaceOfferingUsersChecklistRetrieveResponse {
     )
 )]
 runtime::response_model! {
-    MarketplaceOfferingUsersChecklistRetrieveResponse,
-    "MarketplaceOfferingUsersChecklistRetrieveResponse", extra, [checklist("checklist"),
-    completion("completion"), questions("questions")]
+    MarketplaceOfferingUsersChecklist, "MarketplaceOfferingUsersChecklist", extra,
+    [checklist("checklist"), completion("completion"), questions("questions")]
 }
 #[cfg(
     any(
@@ -9535,9 +8800,9 @@ runtime::response_model! {
         feature = "proposal-proposals"
     )
 )]
-/// `MarketplaceOfferingUsersChecklistRetrieveResponseQuestion`: response model.
+/// `MarketplaceOfferingUsersChecklistQuestion`: response model.
 #[derive(Clone, PartialEq, Default)]
-pub struct MarketplaceOfferingUsersChecklistRetrieveResponseQuestion {
+pub struct MarketplaceOfferingUsersChecklistQuestion {
     /// `string (uuid)`.
     pub uuid: Lenient<Uuid>,
     /// `string`.
@@ -9618,7 +8883,7 @@ pub struct MarketplaceOfferingUsersChecklistRetrieveResponseQuestion {
         feature = "proposal-proposals"
     )
 )]
-impl MarketplaceOfferingUsersChecklistRetrieveResponseQuestion {
+impl MarketplaceOfferingUsersChecklistQuestion {
     /// `uuid` when present and valid.
     #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
@@ -9735,8 +9000,8 @@ impl MarketplaceOfferingUsersChecklistRetrieveResponseQuestion {
     )
 )]
 runtime::response_model! {
-    MarketplaceOfferingUsersChecklistRetrieveResponseQuestion,
-    "MarketplaceOfferingUsersChecklistRetrieveResponseQuestion", extra, [uuid("uuid"),
+    MarketplaceOfferingUsersChecklistQuestion,
+    "MarketplaceOfferingUsersChecklistQuestion", extra, [uuid("uuid"),
     description("description"), user_guidance("user_guidance"),
     question_type("question_type"), required("required"), order("order"),
     existing_answer("existing_answer"), question_options("question_options"),
@@ -9751,442 +9016,14 @@ runtime::response_model! {
 }
 #[cfg(
     any(
-        feature = "marketplace-offering-users",
-        feature = "onboarding-verifications",
-        feature = "openportal-unmanaged-projects",
-        feature = "projects",
-        feature = "proposal-proposals"
-    )
-)]
-/// `MarketplaceOfferingUsersChecklistTemplateRetrieveResponse`: response model.
-#[derive(Clone, PartialEq, Default)]
-pub struct MarketplaceOfferingUsersChecklistTemplateRetrieveResponse {
-    /// `any JSON value`.
-    pub checklist: Lenient<serde_json::Value>,
-    /// `array of `MarketplaceOfferingUsersChecklistTemplateRetrieveResponseInitialVisibleQuestion``.
-    pub questions: Lenient<
-        Vec<
-            Lenient<
-                models::MarketplaceOfferingUsersChecklistTemplateRetrieveResponseInitialVisibleQuestion,
-            >,
-        >,
-    >,
-    /// `array of `MarketplaceOfferingUsersChecklistTemplateRetrieveResponseInitialVisibleQuestion``.
-    pub initial_visible_questions: Lenient<
-        Vec<
-            Lenient<
-                models::MarketplaceOfferingUsersChecklistTemplateRetrieveResponseInitialVisibleQuestion,
-            >,
-        >,
-    >,
-    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: runtime::Extra,
-}
-#[cfg(
-    any(
-        feature = "marketplace-offering-users",
-        feature = "onboarding-verifications",
-        feature = "openportal-unmanaged-projects",
-        feature = "projects",
-        feature = "proposal-proposals"
-    )
-)]
-impl MarketplaceOfferingUsersChecklistTemplateRetrieveResponse {
-    /// `checklist` when present and valid.
-    #[inline]
-    pub fn checklist(&self) -> Option<&serde_json::Value> {
-        self.checklist.get()
-    }
-    /// `questions` when present and valid.
-    #[inline]
-    pub fn questions(
-        &self,
-    ) -> Option<
-        &[Lenient<
-            models::MarketplaceOfferingUsersChecklistTemplateRetrieveResponseInitialVisibleQuestion,
-        >],
-    > {
-        self.questions.as_slice()
-    }
-    /// `initial_visible_questions` when present and valid.
-    #[inline]
-    pub fn initial_visible_questions(
-        &self,
-    ) -> Option<
-        &[Lenient<
-            models::MarketplaceOfferingUsersChecklistTemplateRetrieveResponseInitialVisibleQuestion,
-        >],
-    > {
-        self.initial_visible_questions.as_slice()
-    }
-}
-#[cfg(
-    any(
-        feature = "marketplace-offering-users",
-        feature = "onboarding-verifications",
-        feature = "openportal-unmanaged-projects",
-        feature = "projects",
-        feature = "proposal-proposals"
-    )
-)]
-runtime::response_model! {
-    MarketplaceOfferingUsersChecklistTemplateRetrieveResponse,
-    "MarketplaceOfferingUsersChecklistTemplateRetrieveResponse", extra,
-    [checklist("checklist"), questions("questions"),
-    initial_visible_questions("initial_visible_questions")]
-}
-#[cfg(
-    any(
-        feature = "marketplace-offering-users",
-        feature = "onboarding-verifications",
-        feature = "openportal-unmanaged-projects",
-        feature = "projects",
-        feature = "proposal-proposals"
-    )
-)]
-/// `MarketplaceOfferingUsersChecklistTemplateRetrieveResponseInitialVisibleQuestion`: response model.
-#[derive(Clone, PartialEq, Default)]
-pub struct MarketplaceOfferingUsersChecklistTemplateRetrieveResponseInitialVisibleQuestion {
-    /// `string (uuid)`.
-    pub uuid: Lenient<Uuid>,
-    /// `boolean`.
-    pub required: Lenient<bool>,
-    /// `string`.
-    pub description: Lenient<String>,
-    /// Additional guidance text visible to users when answering and reviewing
-    ///
-    /// `string`.
-    pub user_guidance: Lenient<String>,
-    /// `array of `MarketplaceOfferingUsersChecklistTemplateRetrieveResponseInitialVisibleQuestionQuestionOption``.
-    pub question_options: Lenient<
-        Vec<
-            Lenient<
-                models::MarketplaceOfferingUsersChecklistTemplateRetrieveResponseInitialVisibleQuestionQuestionOption,
-            >,
-        >,
-    >,
-    /// Type of question and expected answer format
-    ///
-    /// `any JSON value`.
-    pub question_type: Lenient<serde_json::Value>,
-    /// `integer`.
-    pub order: Lenient<i64>,
-    /// Minimum value allowed for NUMBER, YEAR, and RATING type questions
-    ///
-    /// `string (decimal)`.
-    pub min_value: Lenient<Decimal>,
-    /// Maximum value allowed for NUMBER, YEAR, and RATING type questions
-    ///
-    /// `string (decimal)`.
-    pub max_value: Lenient<Decimal>,
-    /// `array of string`.
-    pub allowed_file_types: Lenient<Vec<Lenient<String>>>,
-    /// `array of string`.
-    pub allowed_mime_types: Lenient<Vec<Lenient<String>>>,
-    /// Maximum file size in megabytes. If not set, no size limit is enforced.
-    ///
-    /// `integer`.
-    pub max_file_size_mb: Lenient<i64>,
-    /// Maximum number of files allowed for MULTIPLE_FILES type questions. If not set, no count limit is enforced.
-    ///
-    /// `integer`.
-    pub max_files_count: Lenient<i64>,
-    /// Number of points on the Likert scale (3, 5, or 7). Required for LIKERT type questions.
-    ///
-    /// `any JSON value`.
-    pub likert_scale_length: Lenient<serde_json::Value>,
-    /// Label for the lowest point on the Likert scale (e.g. 'Strongly disagree'). Optional.
-    ///
-    /// `string`.
-    pub likert_low_label: Lenient<String>,
-    /// Label for the highest point on the Likert scale (e.g. 'Strongly agree'). Optional.
-    ///
-    /// `string`.
-    pub likert_high_label: Lenient<String>,
-    /// Allow respondents to choose 'N/A' as an answer for LIKERT type questions.
-    ///
-    /// `boolean`.
-    pub likert_allow_na: Lenient<bool>,
-    /// Maximum number of characters allowed in RICH_TEXT type answers. If not set, no limit is enforced.
-    ///
-    /// `integer`.
-    pub rich_text_char_limit: Lenient<i64>,
-    /// Toolbar level for the rich text editor: 'minimal', 'standard', or 'extended'.
-    ///
-    /// `any JSON value`.
-    pub rich_text_toolbar_level: Lenient<serde_json::Value>,
-    /// `any JSON value`.
-    pub operator: Lenient<serde_json::Value>,
-    /// `any JSON value`.
-    pub review_answer_value: Lenient<serde_json::Value>,
-    /// This question always requires review regardless of answer
-    ///
-    /// `boolean`.
-    pub always_requires_review: Lenient<bool>,
-    /// Answer value that triggers display of user guidance.
-    ///
-    /// `any JSON value`.
-    pub guidance_answer_value: Lenient<serde_json::Value>,
-    /// Operator to use when comparing answer with guidance_answer_value
-    ///
-    /// `any JSON value`.
-    pub guidance_operator: Lenient<serde_json::Value>,
-    /// Show user guidance always, regardless of answer. If False, guidance is conditional on answer matching guidance_answer_value with guidance_operator
-    ///
-    /// `boolean`.
-    pub always_show_guidance: Lenient<bool>,
-    /// Defines how multiple dependencies are evaluated. AND: All dependencies must be satisfied. OR: At least one dependency must be satisfied.
-    ///
-    /// `any JSON value`.
-    pub dependency_logic_operator: Lenient<serde_json::Value>,
-    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: runtime::Extra,
-}
-#[cfg(
-    any(
-        feature = "marketplace-offering-users",
-        feature = "onboarding-verifications",
-        feature = "openportal-unmanaged-projects",
-        feature = "projects",
-        feature = "proposal-proposals"
-    )
-)]
-impl MarketplaceOfferingUsersChecklistTemplateRetrieveResponseInitialVisibleQuestion {
-    /// `uuid` when present and valid.
-    #[inline]
-    pub fn uuid(&self) -> Option<Uuid> {
-        self.uuid.copied()
-    }
-    /// `required` when present and valid.
-    #[inline]
-    pub fn required(&self) -> Option<bool> {
-        self.required.copied()
-    }
-    /// `description` when present and valid.
-    #[inline]
-    pub fn description(&self) -> Option<&str> {
-        self.description.as_str()
-    }
-    /// `user_guidance` when present and valid.
-    #[inline]
-    pub fn user_guidance(&self) -> Option<&str> {
-        self.user_guidance.as_str()
-    }
-    /// `question_options` when present and valid.
-    #[inline]
-    pub fn question_options(
-        &self,
-    ) -> Option<
-        &[Lenient<
-            models::MarketplaceOfferingUsersChecklistTemplateRetrieveResponseInitialVisibleQuestionQuestionOption,
-        >],
-    > {
-        self.question_options.as_slice()
-    }
-    /// `question_type` when present and valid.
-    #[inline]
-    pub fn question_type(&self) -> Option<&serde_json::Value> {
-        self.question_type.get()
-    }
-    /// `order` when present and valid.
-    #[inline]
-    pub fn order(&self) -> Option<i64> {
-        self.order.copied()
-    }
-    /// `min_value` when present and valid.
-    #[inline]
-    pub fn min_value(&self) -> Option<&Decimal> {
-        self.min_value.get()
-    }
-    /// `max_value` when present and valid.
-    #[inline]
-    pub fn max_value(&self) -> Option<&Decimal> {
-        self.max_value.get()
-    }
-    /// `allowed_file_types` when present and valid.
-    #[inline]
-    pub fn allowed_file_types(&self) -> Option<&[Lenient<String>]> {
-        self.allowed_file_types.as_slice()
-    }
-    /// `allowed_mime_types` when present and valid.
-    #[inline]
-    pub fn allowed_mime_types(&self) -> Option<&[Lenient<String>]> {
-        self.allowed_mime_types.as_slice()
-    }
-    /// `max_file_size_mb` when present and valid.
-    #[inline]
-    pub fn max_file_size_mb(&self) -> Option<i64> {
-        self.max_file_size_mb.copied()
-    }
-    /// `max_files_count` when present and valid.
-    #[inline]
-    pub fn max_files_count(&self) -> Option<i64> {
-        self.max_files_count.copied()
-    }
-    /// `likert_scale_length` when present and valid.
-    #[inline]
-    pub fn likert_scale_length(&self) -> Option<&serde_json::Value> {
-        self.likert_scale_length.get()
-    }
-    /// `likert_low_label` when present and valid.
-    #[inline]
-    pub fn likert_low_label(&self) -> Option<&str> {
-        self.likert_low_label.as_str()
-    }
-    /// `likert_high_label` when present and valid.
-    #[inline]
-    pub fn likert_high_label(&self) -> Option<&str> {
-        self.likert_high_label.as_str()
-    }
-    /// `likert_allow_na` when present and valid.
-    #[inline]
-    pub fn likert_allow_na(&self) -> Option<bool> {
-        self.likert_allow_na.copied()
-    }
-    /// `rich_text_char_limit` when present and valid.
-    #[inline]
-    pub fn rich_text_char_limit(&self) -> Option<i64> {
-        self.rich_text_char_limit.copied()
-    }
-    /// `rich_text_toolbar_level` when present and valid.
-    #[inline]
-    pub fn rich_text_toolbar_level(&self) -> Option<&serde_json::Value> {
-        self.rich_text_toolbar_level.get()
-    }
-    /// `operator` when present and valid.
-    #[inline]
-    pub fn operator(&self) -> Option<&serde_json::Value> {
-        self.operator.get()
-    }
-    /// `review_answer_value` when present and valid.
-    #[inline]
-    pub fn review_answer_value(&self) -> Option<&serde_json::Value> {
-        self.review_answer_value.get()
-    }
-    /// `always_requires_review` when present and valid.
-    #[inline]
-    pub fn always_requires_review(&self) -> Option<bool> {
-        self.always_requires_review.copied()
-    }
-    /// `guidance_answer_value` when present and valid.
-    #[inline]
-    pub fn guidance_answer_value(&self) -> Option<&serde_json::Value> {
-        self.guidance_answer_value.get()
-    }
-    /// `guidance_operator` when present and valid.
-    #[inline]
-    pub fn guidance_operator(&self) -> Option<&serde_json::Value> {
-        self.guidance_operator.get()
-    }
-    /// `always_show_guidance` when present and valid.
-    #[inline]
-    pub fn always_show_guidance(&self) -> Option<bool> {
-        self.always_show_guidance.copied()
-    }
-    /// `dependency_logic_operator` when present and valid.
-    #[inline]
-    pub fn dependency_logic_operator(&self) -> Option<&serde_json::Value> {
-        self.dependency_logic_operator.get()
-    }
-}
-#[cfg(
-    any(
-        feature = "marketplace-offering-users",
-        feature = "onboarding-verifications",
-        feature = "openportal-unmanaged-projects",
-        feature = "projects",
-        feature = "proposal-proposals"
-    )
-)]
-runtime::response_model! {
-    MarketplaceOfferingUsersChecklistTemplateRetrieveResponseInitialVisibleQuestion,
-    "MarketplaceOfferingUsersChecklistTemplateRetrieveResponseInitialVisibleQuestion",
-    extra, [uuid("uuid"), required("required"), description("description"),
-    user_guidance("user_guidance"), question_options("question_options"),
-    question_type("question_type"), order("order"), min_value("min_value"),
-    max_value("max_value"), allowed_file_types("allowed_file_types"),
-    allowed_mime_types("allowed_mime_types"), max_file_size_mb("max_file_size_mb"),
-    max_files_count("max_files_count"), likert_scale_length("likert_scale_length"),
-    likert_low_label("likert_low_label"), likert_high_label("likert_high_label"),
-    likert_allow_na("likert_allow_na"), rich_text_char_limit("rich_text_char_limit"),
-    rich_text_toolbar_level("rich_text_toolbar_level"), operator("operator"),
-    review_answer_value("review_answer_value"),
-    always_requires_review("always_requires_review"),
-    guidance_answer_value("guidance_answer_value"),
-    guidance_operator("guidance_operator"), always_show_guidance("always_show_guidance"),
-    dependency_logic_operator("dependency_logic_operator")]
-}
-#[cfg(
-    any(
-        feature = "marketplace-offering-users",
-        feature = "onboarding-verifications",
-        feature = "openportal-unmanaged-projects",
-        feature = "projects",
-        feature = "proposal-proposals"
-    )
-)]
-/// `MarketplaceOfferingUsersChecklistTemplateRetrieveResponseInitialVisibleQuestionQuestionOption`: response model.
-#[derive(Clone, PartialEq, Default)]
-pub struct MarketplaceOfferingUsersChecklistTemplateRetrieveResponseInitialVisibleQuestionQuestionOption {
-    /// `string (uuid)`.
-    pub uuid: Lenient<Uuid>,
-    /// `string`.
-    pub label: Lenient<String>,
-    /// `integer`.
-    pub order: Lenient<i64>,
-    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: runtime::Extra,
-}
-#[cfg(
-    any(
-        feature = "marketplace-offering-users",
-        feature = "onboarding-verifications",
-        feature = "openportal-unmanaged-projects",
-        feature = "projects",
-        feature = "proposal-proposals"
-    )
-)]
-impl MarketplaceOfferingUsersChecklistTemplateRetrieveResponseInitialVisibleQuestionQuestionOption {
-    /// `uuid` when present and valid.
-    #[inline]
-    pub fn uuid(&self) -> Option<Uuid> {
-        self.uuid.copied()
-    }
-    /// `label` when present and valid.
-    #[inline]
-    pub fn label(&self) -> Option<&str> {
-        self.label.as_str()
-    }
-    /// `order` when present and valid.
-    #[inline]
-    pub fn order(&self) -> Option<i64> {
-        self.order.copied()
-    }
-}
-#[cfg(
-    any(
-        feature = "marketplace-offering-users",
-        feature = "onboarding-verifications",
-        feature = "openportal-unmanaged-projects",
-        feature = "projects",
-        feature = "proposal-proposals"
-    )
-)]
-runtime::response_model! {
-    MarketplaceOfferingUsersChecklistTemplateRetrieveResponseInitialVisibleQuestionQuestionOption,
-    "MarketplaceOfferingUsersChecklistTemplateRetrieveResponseInitialVisibleQuestionQuestionOption",
-    extra, [uuid("uuid"), label("label"), order("order")]
-}
-#[cfg(
-    any(
         feature = "marketplace-provider-resources",
         feature = "marketplace-resource-limit-change-requests",
         feature = "marketplace-resources"
     )
 )]
-/// `MarketplaceProviderResourcesRestoreResponse`: response model.
+/// `MarketplaceProviderResourcesOrderUuid`: response model.
 #[derive(Clone, PartialEq, Default)]
-pub struct MarketplaceProviderResourcesRestoreResponse {
+pub struct MarketplaceProviderResourcesOrderUuid {
     /// UUID of the created or updated order
     ///
     /// `string (uuid)`.
@@ -10201,7 +9038,7 @@ pub struct MarketplaceProviderResourcesRestoreResponse {
         feature = "marketplace-resources"
     )
 )]
-impl MarketplaceProviderResourcesRestoreResponse {
+impl MarketplaceProviderResourcesOrderUuid {
     /// `order_uuid` when present and valid.
     #[inline]
     pub fn order_uuid(&self) -> Option<Uuid> {
@@ -10216,91 +9053,99 @@ impl MarketplaceProviderResourcesRestoreResponse {
     )
 )]
 runtime::response_model! {
-    MarketplaceProviderResourcesRestoreResponse,
-    "MarketplaceProviderResourcesRestoreResponse", extra, [order_uuid("order_uuid")]
+    MarketplaceProviderResourcesOrderUuid, "MarketplaceProviderResourcesOrderUuid",
+    extra, [order_uuid("order_uuid")]
 }
 #[cfg(
     any(
-        feature = "booking-offerings",
-        feature = "marketplace-orders",
-        feature = "marketplace-provider-offerings",
-        feature = "marketplace-provider-resources",
-        feature = "marketplace-public-offerings",
-        feature = "marketplace-resources",
-        feature = "marketplace-service-providers"
+        feature = "marketplace-site-agent-identities",
+        feature = "marketplace-site-agent-services"
     )
 )]
-/// `MarketplacePublicOffering`: response model.
+/// `MarketplaceSiteAgentCleanup`: response model.
 #[derive(Clone, PartialEq, Default)]
-pub struct MarketplacePublicOffering {
-    /// `string (uri)`.
-    pub url: Lenient<String>,
-    /// `string (uuid)`.
-    pub uuid: Lenient<Uuid>,
-    /// `string`.
-    pub name: Lenient<String>,
-    /// `string`.
-    pub description: Lenient<String>,
-    /// `string`.
-    pub article_code: Lenient<String>,
-    /// Maximum number of plans that could be active. Plan is disabled when maximum amount is reached.
+pub struct MarketplaceSiteAgentCleanup {
+    /// Number of items deleted (or would be deleted in dry run)
     ///
     /// `integer`.
-    pub max_amount: Lenient<i64>,
-    /// Forbids creation of new resources.
+    pub deleted_count: Lenient<i64>,
+    /// Whether this was a dry run
     ///
     /// `boolean`.
-    pub archived: Lenient<bool>,
-    /// `boolean`.
-    pub is_active: Lenient<bool>,
-    /// `string (decimal)`.
-    pub unit_price: Lenient<Decimal>,
-    /// ``MarketplacePublicOfferingUnitEnum``.
-    pub unit: Lenient<models::MarketplacePublicOfferingUnitEnum>,
-    /// `number (double)`.
-    pub init_price: Lenient<Decimal>,
-    /// `number (double)`.
-    pub switch_price: Lenient<Decimal>,
-    /// `string`.
-    pub backend_id: Lenient<String>,
-    /// `array of `MarketplacePublicOfferingOrganizationGroup``.
-    pub organization_groups: Lenient<
-        Vec<Lenient<models::MarketplacePublicOfferingOrganizationGroup>>,
-    >,
-    /// `array of `MarketplacePublicOfferingComponent``.
-    pub components: Lenient<Vec<Lenient<models::MarketplacePublicOfferingComponent>>>,
-    /// `any JSON value`.
-    pub prices: Lenient<serde_json::Value>,
-    /// `any JSON value`.
-    pub future_prices: Lenient<serde_json::Value>,
-    /// `any JSON value`.
-    pub quotas: Lenient<serde_json::Value>,
-    /// `integer`.
-    pub resources_count: Lenient<i64>,
-    /// `string`.
-    pub plan_type: Lenient<String>,
-    /// `string`.
-    pub minimal_price: Lenient<String>,
+    pub dry_run: Lenient<bool>,
+    /// List of deleted (or to-be-deleted) items
+    ///
+    /// `array of `MarketplaceSiteAgentCleanupItem``.
+    pub items: Lenient<Vec<Lenient<models::MarketplaceSiteAgentCleanupItem>>>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
     pub extra: runtime::Extra,
 }
 #[cfg(
     any(
-        feature = "booking-offerings",
-        feature = "marketplace-orders",
-        feature = "marketplace-provider-offerings",
-        feature = "marketplace-provider-resources",
-        feature = "marketplace-public-offerings",
-        feature = "marketplace-resources",
-        feature = "marketplace-service-providers"
+        feature = "marketplace-site-agent-identities",
+        feature = "marketplace-site-agent-services"
     )
 )]
-impl MarketplacePublicOffering {
-    /// `url` when present and valid.
+impl MarketplaceSiteAgentCleanup {
+    /// `deleted_count` when present and valid.
     #[inline]
-    pub fn url(&self) -> Option<&str> {
-        self.url.as_str()
+    pub fn deleted_count(&self) -> Option<i64> {
+        self.deleted_count.copied()
     }
+    /// `dry_run` when present and valid.
+    #[inline]
+    pub fn dry_run(&self) -> Option<bool> {
+        self.dry_run.copied()
+    }
+    /// `items` when present and valid.
+    #[inline]
+    pub fn items(&self) -> Option<&[Lenient<models::MarketplaceSiteAgentCleanupItem>]> {
+        self.items.as_slice()
+    }
+}
+#[cfg(
+    any(
+        feature = "marketplace-site-agent-identities",
+        feature = "marketplace-site-agent-services"
+    )
+)]
+runtime::response_model! {
+    MarketplaceSiteAgentCleanup, "MarketplaceSiteAgentCleanup", extra,
+    [deleted_count("deleted_count"), dry_run("dry_run"), items("items")]
+}
+#[cfg(
+    any(
+        feature = "marketplace-site-agent-identities",
+        feature = "marketplace-site-agent-services"
+    )
+)]
+/// `MarketplaceSiteAgentCleanupItem`: response model.
+#[derive(Clone, PartialEq, Default)]
+pub struct MarketplaceSiteAgentCleanupItem {
+    /// `string (uuid)`.
+    pub uuid: Lenient<Uuid>,
+    /// `string`.
+    pub name: Lenient<String>,
+    /// Wire name `offering__name`, `string`.
+    pub offering_name: Lenient<String>,
+    /// `string (date-time)`.
+    pub created: Lenient<DateTime>,
+    /// Wire name `identity__name`, `string`.
+    pub identity_name: Lenient<String>,
+    /// `string`.
+    pub state: Lenient<String>,
+    /// `string (date-time)`.
+    pub modified: Lenient<DateTime>,
+    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
+    pub extra: runtime::Extra,
+}
+#[cfg(
+    any(
+        feature = "marketplace-site-agent-identities",
+        feature = "marketplace-site-agent-services"
+    )
+)]
+impl MarketplaceSiteAgentCleanupItem {
     /// `uuid` when present and valid.
     #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
@@ -10311,284 +9156,352 @@ impl MarketplacePublicOffering {
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
-    /// `description` when present and valid.
+    /// `offering__name` when present and valid.
     #[inline]
-    pub fn description(&self) -> Option<&str> {
-        self.description.as_str()
+    pub fn offering_name(&self) -> Option<&str> {
+        self.offering_name.as_str()
     }
-    /// `article_code` when present and valid.
+    /// `created` when present and valid.
     #[inline]
-    pub fn article_code(&self) -> Option<&str> {
-        self.article_code.as_str()
+    pub fn created(&self) -> Option<DateTime> {
+        self.created.copied()
     }
-    /// `max_amount` when present and valid.
+    /// `identity__name` when present and valid.
     #[inline]
-    pub fn max_amount(&self) -> Option<i64> {
-        self.max_amount.copied()
+    pub fn identity_name(&self) -> Option<&str> {
+        self.identity_name.as_str()
     }
-    /// `archived` when present and valid.
+    /// `state` when present and valid.
     #[inline]
-    pub fn archived(&self) -> Option<bool> {
-        self.archived.copied()
+    pub fn state(&self) -> Option<&str> {
+        self.state.as_str()
     }
-    /// `is_active` when present and valid.
+    /// `modified` when present and valid.
     #[inline]
-    pub fn is_active(&self) -> Option<bool> {
-        self.is_active.copied()
-    }
-    /// `unit_price` when present and valid.
-    #[inline]
-    pub fn unit_price(&self) -> Option<&Decimal> {
-        self.unit_price.get()
-    }
-    /// `unit` when present and valid.
-    #[inline]
-    pub fn unit(&self) -> Option<&models::MarketplacePublicOfferingUnitEnum> {
-        self.unit.get()
-    }
-    /// `init_price` when present and valid.
-    #[inline]
-    pub fn init_price(&self) -> Option<&Decimal> {
-        self.init_price.get()
-    }
-    /// `switch_price` when present and valid.
-    #[inline]
-    pub fn switch_price(&self) -> Option<&Decimal> {
-        self.switch_price.get()
-    }
-    /// `backend_id` when present and valid.
-    #[inline]
-    pub fn backend_id(&self) -> Option<&str> {
-        self.backend_id.as_str()
-    }
-    /// `organization_groups` when present and valid.
-    #[inline]
-    pub fn organization_groups(
-        &self,
-    ) -> Option<&[Lenient<models::MarketplacePublicOfferingOrganizationGroup>]> {
-        self.organization_groups.as_slice()
-    }
-    /// `components` when present and valid.
-    #[inline]
-    pub fn components(
-        &self,
-    ) -> Option<&[Lenient<models::MarketplacePublicOfferingComponent>]> {
-        self.components.as_slice()
-    }
-    /// `prices` when present and valid.
-    #[inline]
-    pub fn prices(&self) -> Option<&serde_json::Value> {
-        self.prices.get()
-    }
-    /// `future_prices` when present and valid.
-    #[inline]
-    pub fn future_prices(&self) -> Option<&serde_json::Value> {
-        self.future_prices.get()
-    }
-    /// `quotas` when present and valid.
-    #[inline]
-    pub fn quotas(&self) -> Option<&serde_json::Value> {
-        self.quotas.get()
-    }
-    /// `resources_count` when present and valid.
-    #[inline]
-    pub fn resources_count(&self) -> Option<i64> {
-        self.resources_count.copied()
-    }
-    /// `plan_type` when present and valid.
-    #[inline]
-    pub fn plan_type(&self) -> Option<&str> {
-        self.plan_type.as_str()
-    }
-    /// `minimal_price` when present and valid.
-    #[inline]
-    pub fn minimal_price(&self) -> Option<&str> {
-        self.minimal_price.as_str()
+    pub fn modified(&self) -> Option<DateTime> {
+        self.modified.copied()
     }
 }
 #[cfg(
     any(
-        feature = "booking-offerings",
-        feature = "marketplace-orders",
-        feature = "marketplace-provider-offerings",
-        feature = "marketplace-provider-resources",
-        feature = "marketplace-public-offerings",
-        feature = "marketplace-resources",
-        feature = "marketplace-service-providers"
+        feature = "marketplace-site-agent-identities",
+        feature = "marketplace-site-agent-services"
     )
 )]
 runtime::response_model! {
-    MarketplacePublicOffering, "MarketplacePublicOffering", extra, [url("url"),
-    uuid("uuid"), name("name"), description("description"), article_code("article_code"),
-    max_amount("max_amount"), archived("archived"), is_active("is_active"),
-    unit_price("unit_price"), unit("unit"), init_price("init_price"),
-    switch_price("switch_price"), backend_id("backend_id"),
-    organization_groups("organization_groups"), components("components"),
-    prices("prices"), future_prices("future_prices"), quotas("quotas"),
-    resources_count("resources_count"), plan_type("plan_type"),
-    minimal_price("minimal_price")]
+    MarketplaceSiteAgentCleanupItem, "MarketplaceSiteAgentCleanupItem", extra,
+    [uuid("uuid"), name("name"), offering_name("offering__name"), created("created"),
+    identity_name("identity__name"), state("state"), modified("modified")]
 }
 #[cfg(
     any(
-        feature = "booking-offerings",
-        feature = "marketplace-orders",
-        feature = "marketplace-plans",
-        feature = "marketplace-provider-offerings",
-        feature = "marketplace-provider-resources",
-        feature = "marketplace-public-offerings",
-        feature = "marketplace-resources",
-        feature = "marketplace-service-providers"
+        feature = "marketplace-site-agent-processors",
+        feature = "marketplace-site-agent-services"
     )
 )]
-/// `MarketplacePublicOfferingComponent`: response model.
+/// `MarketplaceSiteAgentProcessor`: response model.
 #[derive(Clone, PartialEq, Default)]
-pub struct MarketplacePublicOfferingComponent {
-    /// Unique internal name of the measured unit, for example floating_ip.
-    ///
-    /// Wire name `type`, `string`.
-    pub type_: Lenient<String>,
-    /// Display name for the measured unit, for example, Floating IP.
-    ///
+pub struct MarketplaceSiteAgentProcessor {
+    /// `string (uuid)`.
+    pub uuid: Lenient<Uuid>,
+    /// `string (uri)`.
+    pub url: Lenient<String>,
+    /// `string (uuid)`.
+    pub service: Lenient<Uuid>,
+    /// `string`.
+    pub service_name: Lenient<String>,
     /// `string`.
     pub name: Lenient<String>,
-    /// Unit of measurement, for example, GB.
+    /// `string (date-time)`.
+    pub last_run: Lenient<DateTime>,
+    /// Type of the backend, for example SLURM.
     ///
     /// `string`.
-    pub measured_unit: Lenient<String>,
-    /// `integer`.
-    pub amount: Lenient<i64>,
-    /// `string (decimal)`.
-    pub price: Lenient<Decimal>,
-    /// `string (decimal)`.
-    pub future_price: Lenient<Decimal>,
-    /// Minimum amount to be eligible for discount.
-    ///
-    /// `integer`.
-    pub discount_threshold: Lenient<i64>,
-    /// Discount rate in percentage.
-    ///
-    /// `integer`.
-    pub discount_rate: Lenient<i64>,
-    /// `string (decimal)`.
-    pub discounted_price: Lenient<Decimal>,
+    pub backend_type: Lenient<String>,
     /// `string`.
-    pub discount_description: Lenient<String>,
+    pub backend_version: Lenient<String>,
+    /// `string (date-time)`.
+    pub created: Lenient<DateTime>,
+    /// `string (date-time)`.
+    pub modified: Lenient<DateTime>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
     pub extra: runtime::Extra,
 }
 #[cfg(
     any(
-        feature = "booking-offerings",
-        feature = "marketplace-orders",
-        feature = "marketplace-plans",
-        feature = "marketplace-provider-offerings",
-        feature = "marketplace-provider-resources",
-        feature = "marketplace-public-offerings",
-        feature = "marketplace-resources",
-        feature = "marketplace-service-providers"
+        feature = "marketplace-site-agent-processors",
+        feature = "marketplace-site-agent-services"
     )
 )]
-impl MarketplacePublicOfferingComponent {
-    /// `type` when present and valid.
+impl MarketplaceSiteAgentProcessor {
+    /// `uuid` when present and valid.
     #[inline]
-    pub fn type_(&self) -> Option<&str> {
-        self.type_.as_str()
+    pub fn uuid(&self) -> Option<Uuid> {
+        self.uuid.copied()
+    }
+    /// `url` when present and valid.
+    #[inline]
+    pub fn url(&self) -> Option<&str> {
+        self.url.as_str()
+    }
+    /// `service` when present and valid.
+    #[inline]
+    pub fn service(&self) -> Option<Uuid> {
+        self.service.copied()
+    }
+    /// `service_name` when present and valid.
+    #[inline]
+    pub fn service_name(&self) -> Option<&str> {
+        self.service_name.as_str()
     }
     /// `name` when present and valid.
     #[inline]
     pub fn name(&self) -> Option<&str> {
         self.name.as_str()
     }
-    /// `measured_unit` when present and valid.
+    /// `last_run` when present and valid.
     #[inline]
-    pub fn measured_unit(&self) -> Option<&str> {
-        self.measured_unit.as_str()
+    pub fn last_run(&self) -> Option<DateTime> {
+        self.last_run.copied()
     }
-    /// `amount` when present and valid.
+    /// `backend_type` when present and valid.
     #[inline]
-    pub fn amount(&self) -> Option<i64> {
-        self.amount.copied()
+    pub fn backend_type(&self) -> Option<&str> {
+        self.backend_type.as_str()
     }
-    /// `price` when present and valid.
+    /// `backend_version` when present and valid.
     #[inline]
-    pub fn price(&self) -> Option<&Decimal> {
-        self.price.get()
+    pub fn backend_version(&self) -> Option<&str> {
+        self.backend_version.as_str()
     }
-    /// `future_price` when present and valid.
+    /// `created` when present and valid.
     #[inline]
-    pub fn future_price(&self) -> Option<&Decimal> {
-        self.future_price.get()
+    pub fn created(&self) -> Option<DateTime> {
+        self.created.copied()
     }
-    /// `discount_threshold` when present and valid.
+    /// `modified` when present and valid.
     #[inline]
-    pub fn discount_threshold(&self) -> Option<i64> {
-        self.discount_threshold.copied()
-    }
-    /// `discount_rate` when present and valid.
-    #[inline]
-    pub fn discount_rate(&self) -> Option<i64> {
-        self.discount_rate.copied()
-    }
-    /// `discounted_price` when present and valid.
-    #[inline]
-    pub fn discounted_price(&self) -> Option<&Decimal> {
-        self.discounted_price.get()
-    }
-    /// `discount_description` when present and valid.
-    #[inline]
-    pub fn discount_description(&self) -> Option<&str> {
-        self.discount_description.as_str()
+    pub fn modified(&self) -> Option<DateTime> {
+        self.modified.copied()
     }
 }
 #[cfg(
     any(
-        feature = "booking-offerings",
-        feature = "marketplace-orders",
-        feature = "marketplace-plans",
-        feature = "marketplace-provider-offerings",
-        feature = "marketplace-provider-resources",
-        feature = "marketplace-public-offerings",
-        feature = "marketplace-resources",
-        feature = "marketplace-service-providers"
+        feature = "marketplace-site-agent-processors",
+        feature = "marketplace-site-agent-services"
     )
 )]
 runtime::response_model! {
-    MarketplacePublicOfferingComponent, "MarketplacePublicOfferingComponent", extra,
-    [type_("type"), name("name"), measured_unit("measured_unit"), amount("amount"),
-    price("price"), future_price("future_price"),
-    discount_threshold("discount_threshold"), discount_rate("discount_rate"),
-    discounted_price("discounted_price"), discount_description("discount_description")]
+    MarketplaceSiteAgentProcessor, "MarketplaceSiteAgentProcessor", extra, [uuid("uuid"),
+    url("url"), service("service"), service_name("service_name"), name("name"),
+    last_run("last_run"), backend_type("backend_type"),
+    backend_version("backend_version"), created("created"), modified("modified")]
 }
 #[cfg(
     any(
-        feature = "booking-offerings",
-        feature = "marketplace-orders",
-        feature = "marketplace-provider-offerings",
-        feature = "marketplace-provider-resources",
-        feature = "marketplace-public-offerings",
-        feature = "marketplace-resources",
-        feature = "marketplace-service-providers"
+        feature = "marketplace-site-agent-identities",
+        feature = "marketplace-site-agent-services"
     )
 )]
-/// `MarketplacePublicOfferingOrganizationGroup`: `OrganizationGroup`.
-pub type MarketplacePublicOfferingOrganizationGroup = models::OrganizationGroup;
+/// `MarketplaceSiteAgentService`: response model.
+#[derive(Clone, PartialEq, Default)]
+pub struct MarketplaceSiteAgentService {
+    /// `string (uuid)`.
+    pub uuid: Lenient<Uuid>,
+    /// `string (uri)`.
+    pub url: Lenient<String>,
+    /// `string (uuid)`.
+    pub identity: Lenient<Uuid>,
+    /// `string`.
+    pub identity_name: Lenient<String>,
+    /// `string`.
+    pub name: Lenient<String>,
+    /// `string`.
+    pub mode: Lenient<String>,
+    /// `any JSON value`.
+    pub state: Lenient<serde_json::Value>,
+    /// `any JSON value`.
+    pub statistics: Lenient<serde_json::Value>,
+    /// `string (date-time)`.
+    pub created: Lenient<DateTime>,
+    /// `string (date-time)`.
+    pub modified: Lenient<DateTime>,
+    /// `array of `MarketplaceSiteAgentServiceProcessor``.
+    pub processors: Lenient<Vec<Lenient<models::MarketplaceSiteAgentServiceProcessor>>>,
+    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
+    pub extra: runtime::Extra,
+}
 #[cfg(
     any(
-        feature = "booking-offerings",
-        feature = "marketplace-orders",
-        feature = "marketplace-provider-offerings",
-        feature = "marketplace-provider-resources",
-        feature = "marketplace-public-offerings",
-        feature = "marketplace-resources",
-        feature = "marketplace-service-providers"
+        feature = "marketplace-site-agent-identities",
+        feature = "marketplace-site-agent-services"
     )
 )]
-/// `MarketplacePublicOfferingUnitEnum`: `InvoiceItemUnitEnum`.
-pub type MarketplacePublicOfferingUnitEnum = models::InvoiceItemUnitEnum;
-#[cfg(any(feature = "marketplace-stats", feature = "users"))]
-/// `MarketplaceStatsProviderResourcesRetrieveResponseMonthly`: response model.
+impl MarketplaceSiteAgentService {
+    /// `uuid` when present and valid.
+    #[inline]
+    pub fn uuid(&self) -> Option<Uuid> {
+        self.uuid.copied()
+    }
+    /// `url` when present and valid.
+    #[inline]
+    pub fn url(&self) -> Option<&str> {
+        self.url.as_str()
+    }
+    /// `identity` when present and valid.
+    #[inline]
+    pub fn identity(&self) -> Option<Uuid> {
+        self.identity.copied()
+    }
+    /// `identity_name` when present and valid.
+    #[inline]
+    pub fn identity_name(&self) -> Option<&str> {
+        self.identity_name.as_str()
+    }
+    /// `name` when present and valid.
+    #[inline]
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_str()
+    }
+    /// `mode` when present and valid.
+    #[inline]
+    pub fn mode(&self) -> Option<&str> {
+        self.mode.as_str()
+    }
+    /// `state` when present and valid.
+    #[inline]
+    pub fn state(&self) -> Option<&serde_json::Value> {
+        self.state.get()
+    }
+    /// `statistics` when present and valid.
+    #[inline]
+    pub fn statistics(&self) -> Option<&serde_json::Value> {
+        self.statistics.get()
+    }
+    /// `created` when present and valid.
+    #[inline]
+    pub fn created(&self) -> Option<DateTime> {
+        self.created.copied()
+    }
+    /// `modified` when present and valid.
+    #[inline]
+    pub fn modified(&self) -> Option<DateTime> {
+        self.modified.copied()
+    }
+    /// `processors` when present and valid.
+    #[inline]
+    pub fn processors(
+        &self,
+    ) -> Option<&[Lenient<models::MarketplaceSiteAgentServiceProcessor>]> {
+        self.processors.as_slice()
+    }
+}
+#[cfg(
+    any(
+        feature = "marketplace-site-agent-identities",
+        feature = "marketplace-site-agent-services"
+    )
+)]
+runtime::response_model! {
+    MarketplaceSiteAgentService, "MarketplaceSiteAgentService", extra, [uuid("uuid"),
+    url("url"), identity("identity"), identity_name("identity_name"), name("name"),
+    mode("mode"), state("state"), statistics("statistics"), created("created"),
+    modified("modified"), processors("processors")]
+}
+#[cfg(
+    any(
+        feature = "marketplace-site-agent-identities",
+        feature = "marketplace-site-agent-services"
+    )
+)]
+/// `MarketplaceSiteAgentServiceProcessor`: response model.
 #[derive(Clone, PartialEq, Default)]
-pub struct MarketplaceStatsProviderResourcesRetrieveResponseMonthly {
+pub struct MarketplaceSiteAgentServiceProcessor {
+    /// `string (uuid)`.
+    pub uuid: Lenient<Uuid>,
+    /// `string (uri)`.
+    pub url: Lenient<String>,
+    /// `string`.
+    pub name: Lenient<String>,
+    /// `string (date-time)`.
+    pub last_run: Lenient<DateTime>,
+    /// Type of the backend, for example SLURM.
+    ///
+    /// `string`.
+    pub backend_type: Lenient<String>,
+    /// `string`.
+    pub backend_version: Lenient<String>,
+    /// `string (date-time)`.
+    pub created: Lenient<DateTime>,
+    /// `string (date-time)`.
+    pub modified: Lenient<DateTime>,
+    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
+    pub extra: runtime::Extra,
+}
+#[cfg(
+    any(
+        feature = "marketplace-site-agent-identities",
+        feature = "marketplace-site-agent-services"
+    )
+)]
+impl MarketplaceSiteAgentServiceProcessor {
+    /// `uuid` when present and valid.
+    #[inline]
+    pub fn uuid(&self) -> Option<Uuid> {
+        self.uuid.copied()
+    }
+    /// `url` when present and valid.
+    #[inline]
+    pub fn url(&self) -> Option<&str> {
+        self.url.as_str()
+    }
+    /// `name` when present and valid.
+    #[inline]
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_str()
+    }
+    /// `last_run` when present and valid.
+    #[inline]
+    pub fn last_run(&self) -> Option<DateTime> {
+        self.last_run.copied()
+    }
+    /// `backend_type` when present and valid.
+    #[inline]
+    pub fn backend_type(&self) -> Option<&str> {
+        self.backend_type.as_str()
+    }
+    /// `backend_version` when present and valid.
+    #[inline]
+    pub fn backend_version(&self) -> Option<&str> {
+        self.backend_version.as_str()
+    }
+    /// `created` when present and valid.
+    #[inline]
+    pub fn created(&self) -> Option<DateTime> {
+        self.created.copied()
+    }
+    /// `modified` when present and valid.
+    #[inline]
+    pub fn modified(&self) -> Option<DateTime> {
+        self.modified.copied()
+    }
+}
+#[cfg(
+    any(
+        feature = "marketplace-site-agent-identities",
+        feature = "marketplace-site-agent-services"
+    )
+)]
+runtime::response_model! {
+    MarketplaceSiteAgentServiceProcessor, "MarketplaceSiteAgentServiceProcessor", extra,
+    [uuid("uuid"), url("url"), name("name"), last_run("last_run"),
+    backend_type("backend_type"), backend_version("backend_version"), created("created"),
+    modified("modified")]
+}
+#[cfg(any(feature = "marketplace-stats", feature = "users"))]
+/// `MarketplaceStatsMonthCount`: response model.
+#[derive(Clone, PartialEq, Default)]
+pub struct MarketplaceStatsMonthCount {
     /// `string`.
     pub month: Lenient<String>,
     /// `integer`.
@@ -10597,7 +9510,7 @@ pub struct MarketplaceStatsProviderResourcesRetrieveResponseMonthly {
     pub extra: runtime::Extra,
 }
 #[cfg(any(feature = "marketplace-stats", feature = "users"))]
-impl MarketplaceStatsProviderResourcesRetrieveResponseMonthly {
+impl MarketplaceStatsMonthCount {
     /// `month` when present and valid.
     #[inline]
     pub fn month(&self) -> Option<&str> {
@@ -10611,8 +9524,7 @@ impl MarketplaceStatsProviderResourcesRetrieveResponseMonthly {
 }
 #[cfg(any(feature = "marketplace-stats", feature = "users"))]
 runtime::response_model! {
-    MarketplaceStatsProviderResourcesRetrieveResponseMonthly,
-    "MarketplaceStatsProviderResourcesRetrieveResponseMonthly", extra, [month("month"),
+    MarketplaceStatsMonthCount, "MarketplaceStatsMonthCount", extra, [month("month"),
     count("count")]
 }
 #[cfg(any(feature = "assignment-batches", feature = "proposal-protected-calls"))]
@@ -10762,6 +9674,19 @@ runtime::response_model! {
     extra, [uuid("uuid"), url("url"), path("path"), name("name"), content("content"),
     original_content("original_content"), is_content_overridden("is_content_overridden")]
 }
+#[cfg(
+    any(
+        feature = "booking-offerings",
+        feature = "marketplace-orders",
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-public-offerings",
+        feature = "marketplace-resources",
+        feature = "marketplace-service-providers"
+    )
+)]
+/// `OfferingOrganizationGroup`: `OrganizationGroup`.
+pub type OfferingOrganizationGroup = models::OrganizationGroup;
 #[cfg(
     any(
         feature = "booking-offerings",
@@ -11018,6 +9943,354 @@ runtime::response_model! {
     exclusive_user("exclusive_user"), priority_tier("priority_tier"), qos("qos"),
     req_resv("req_resv")]
 }
+#[cfg(
+    any(
+        feature = "booking-offerings",
+        feature = "marketplace-orders",
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-public-offerings",
+        feature = "marketplace-resources",
+        feature = "marketplace-service-providers"
+    )
+)]
+/// `OfferingPlan`: response model.
+#[derive(Clone, PartialEq, Default)]
+pub struct OfferingPlan {
+    /// `string (uri)`.
+    pub url: Lenient<String>,
+    /// `string (uuid)`.
+    pub uuid: Lenient<Uuid>,
+    /// `string`.
+    pub name: Lenient<String>,
+    /// `string`.
+    pub description: Lenient<String>,
+    /// `string`.
+    pub article_code: Lenient<String>,
+    /// Maximum number of plans that could be active. Plan is disabled when maximum amount is reached.
+    ///
+    /// `integer`.
+    pub max_amount: Lenient<i64>,
+    /// Forbids creation of new resources.
+    ///
+    /// `boolean`.
+    pub archived: Lenient<bool>,
+    /// `boolean`.
+    pub is_active: Lenient<bool>,
+    /// `string (decimal)`.
+    pub unit_price: Lenient<Decimal>,
+    /// ``OfferingPlanUnitEnum``.
+    pub unit: Lenient<models::OfferingPlanUnitEnum>,
+    /// `number (double)`.
+    pub init_price: Lenient<Decimal>,
+    /// `number (double)`.
+    pub switch_price: Lenient<Decimal>,
+    /// `string`.
+    pub backend_id: Lenient<String>,
+    /// `array of `OfferingOrganizationGroup``.
+    pub organization_groups: Lenient<Vec<Lenient<models::OfferingOrganizationGroup>>>,
+    /// `array of `OfferingPlanComponent``.
+    pub components: Lenient<Vec<Lenient<models::OfferingPlanComponent>>>,
+    /// `any JSON value`.
+    pub prices: Lenient<serde_json::Value>,
+    /// `any JSON value`.
+    pub future_prices: Lenient<serde_json::Value>,
+    /// `any JSON value`.
+    pub quotas: Lenient<serde_json::Value>,
+    /// `integer`.
+    pub resources_count: Lenient<i64>,
+    /// `string`.
+    pub plan_type: Lenient<String>,
+    /// `string`.
+    pub minimal_price: Lenient<String>,
+    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
+    pub extra: runtime::Extra,
+}
+#[cfg(
+    any(
+        feature = "booking-offerings",
+        feature = "marketplace-orders",
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-public-offerings",
+        feature = "marketplace-resources",
+        feature = "marketplace-service-providers"
+    )
+)]
+impl OfferingPlan {
+    /// `url` when present and valid.
+    #[inline]
+    pub fn url(&self) -> Option<&str> {
+        self.url.as_str()
+    }
+    /// `uuid` when present and valid.
+    #[inline]
+    pub fn uuid(&self) -> Option<Uuid> {
+        self.uuid.copied()
+    }
+    /// `name` when present and valid.
+    #[inline]
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_str()
+    }
+    /// `description` when present and valid.
+    #[inline]
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_str()
+    }
+    /// `article_code` when present and valid.
+    #[inline]
+    pub fn article_code(&self) -> Option<&str> {
+        self.article_code.as_str()
+    }
+    /// `max_amount` when present and valid.
+    #[inline]
+    pub fn max_amount(&self) -> Option<i64> {
+        self.max_amount.copied()
+    }
+    /// `archived` when present and valid.
+    #[inline]
+    pub fn archived(&self) -> Option<bool> {
+        self.archived.copied()
+    }
+    /// `is_active` when present and valid.
+    #[inline]
+    pub fn is_active(&self) -> Option<bool> {
+        self.is_active.copied()
+    }
+    /// `unit_price` when present and valid.
+    #[inline]
+    pub fn unit_price(&self) -> Option<&Decimal> {
+        self.unit_price.get()
+    }
+    /// `unit` when present and valid.
+    #[inline]
+    pub fn unit(&self) -> Option<&models::OfferingPlanUnitEnum> {
+        self.unit.get()
+    }
+    /// `init_price` when present and valid.
+    #[inline]
+    pub fn init_price(&self) -> Option<&Decimal> {
+        self.init_price.get()
+    }
+    /// `switch_price` when present and valid.
+    #[inline]
+    pub fn switch_price(&self) -> Option<&Decimal> {
+        self.switch_price.get()
+    }
+    /// `backend_id` when present and valid.
+    #[inline]
+    pub fn backend_id(&self) -> Option<&str> {
+        self.backend_id.as_str()
+    }
+    /// `organization_groups` when present and valid.
+    #[inline]
+    pub fn organization_groups(
+        &self,
+    ) -> Option<&[Lenient<models::OfferingOrganizationGroup>]> {
+        self.organization_groups.as_slice()
+    }
+    /// `components` when present and valid.
+    #[inline]
+    pub fn components(&self) -> Option<&[Lenient<models::OfferingPlanComponent>]> {
+        self.components.as_slice()
+    }
+    /// `prices` when present and valid.
+    #[inline]
+    pub fn prices(&self) -> Option<&serde_json::Value> {
+        self.prices.get()
+    }
+    /// `future_prices` when present and valid.
+    #[inline]
+    pub fn future_prices(&self) -> Option<&serde_json::Value> {
+        self.future_prices.get()
+    }
+    /// `quotas` when present and valid.
+    #[inline]
+    pub fn quotas(&self) -> Option<&serde_json::Value> {
+        self.quotas.get()
+    }
+    /// `resources_count` when present and valid.
+    #[inline]
+    pub fn resources_count(&self) -> Option<i64> {
+        self.resources_count.copied()
+    }
+    /// `plan_type` when present and valid.
+    #[inline]
+    pub fn plan_type(&self) -> Option<&str> {
+        self.plan_type.as_str()
+    }
+    /// `minimal_price` when present and valid.
+    #[inline]
+    pub fn minimal_price(&self) -> Option<&str> {
+        self.minimal_price.as_str()
+    }
+}
+#[cfg(
+    any(
+        feature = "booking-offerings",
+        feature = "marketplace-orders",
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-public-offerings",
+        feature = "marketplace-resources",
+        feature = "marketplace-service-providers"
+    )
+)]
+runtime::response_model! {
+    OfferingPlan, "OfferingPlan", extra, [url("url"), uuid("uuid"), name("name"),
+    description("description"), article_code("article_code"), max_amount("max_amount"),
+    archived("archived"), is_active("is_active"), unit_price("unit_price"), unit("unit"),
+    init_price("init_price"), switch_price("switch_price"), backend_id("backend_id"),
+    organization_groups("organization_groups"), components("components"),
+    prices("prices"), future_prices("future_prices"), quotas("quotas"),
+    resources_count("resources_count"), plan_type("plan_type"),
+    minimal_price("minimal_price")]
+}
+#[cfg(
+    any(
+        feature = "booking-offerings",
+        feature = "marketplace-orders",
+        feature = "marketplace-plans",
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-public-offerings",
+        feature = "marketplace-resources",
+        feature = "marketplace-service-providers"
+    )
+)]
+/// `OfferingPlanComponent`: response model.
+#[derive(Clone, PartialEq, Default)]
+pub struct OfferingPlanComponent {
+    /// Unique internal name of the measured unit, for example floating_ip.
+    ///
+    /// Wire name `type`, `string`.
+    pub type_: Lenient<String>,
+    /// Display name for the measured unit, for example, Floating IP.
+    ///
+    /// `string`.
+    pub name: Lenient<String>,
+    /// Unit of measurement, for example, GB.
+    ///
+    /// `string`.
+    pub measured_unit: Lenient<String>,
+    /// `integer`.
+    pub amount: Lenient<i64>,
+    /// `string (decimal)`.
+    pub price: Lenient<Decimal>,
+    /// `string (decimal)`.
+    pub future_price: Lenient<Decimal>,
+    /// Minimum amount to be eligible for discount.
+    ///
+    /// `integer`.
+    pub discount_threshold: Lenient<i64>,
+    /// Discount rate in percentage.
+    ///
+    /// `integer`.
+    pub discount_rate: Lenient<i64>,
+    /// `string (decimal)`.
+    pub discounted_price: Lenient<Decimal>,
+    /// `string`.
+    pub discount_description: Lenient<String>,
+    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
+    pub extra: runtime::Extra,
+}
+#[cfg(
+    any(
+        feature = "booking-offerings",
+        feature = "marketplace-orders",
+        feature = "marketplace-plans",
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-public-offerings",
+        feature = "marketplace-resources",
+        feature = "marketplace-service-providers"
+    )
+)]
+impl OfferingPlanComponent {
+    /// `type` when present and valid.
+    #[inline]
+    pub fn type_(&self) -> Option<&str> {
+        self.type_.as_str()
+    }
+    /// `name` when present and valid.
+    #[inline]
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_str()
+    }
+    /// `measured_unit` when present and valid.
+    #[inline]
+    pub fn measured_unit(&self) -> Option<&str> {
+        self.measured_unit.as_str()
+    }
+    /// `amount` when present and valid.
+    #[inline]
+    pub fn amount(&self) -> Option<i64> {
+        self.amount.copied()
+    }
+    /// `price` when present and valid.
+    #[inline]
+    pub fn price(&self) -> Option<&Decimal> {
+        self.price.get()
+    }
+    /// `future_price` when present and valid.
+    #[inline]
+    pub fn future_price(&self) -> Option<&Decimal> {
+        self.future_price.get()
+    }
+    /// `discount_threshold` when present and valid.
+    #[inline]
+    pub fn discount_threshold(&self) -> Option<i64> {
+        self.discount_threshold.copied()
+    }
+    /// `discount_rate` when present and valid.
+    #[inline]
+    pub fn discount_rate(&self) -> Option<i64> {
+        self.discount_rate.copied()
+    }
+    /// `discounted_price` when present and valid.
+    #[inline]
+    pub fn discounted_price(&self) -> Option<&Decimal> {
+        self.discounted_price.get()
+    }
+    /// `discount_description` when present and valid.
+    #[inline]
+    pub fn discount_description(&self) -> Option<&str> {
+        self.discount_description.as_str()
+    }
+}
+#[cfg(
+    any(
+        feature = "booking-offerings",
+        feature = "marketplace-orders",
+        feature = "marketplace-plans",
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-public-offerings",
+        feature = "marketplace-resources",
+        feature = "marketplace-service-providers"
+    )
+)]
+runtime::response_model! {
+    OfferingPlanComponent, "OfferingPlanComponent", extra, [type_("type"), name("name"),
+    measured_unit("measured_unit"), amount("amount"), price("price"),
+    future_price("future_price"), discount_threshold("discount_threshold"),
+    discount_rate("discount_rate"), discounted_price("discounted_price"),
+    discount_description("discount_description")]
+}
+#[cfg(
+    any(
+        feature = "booking-offerings",
+        feature = "marketplace-orders",
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-public-offerings",
+        feature = "marketplace-resources",
+        feature = "marketplace-service-providers"
+    )
+)]
+/// `OfferingPlanUnitEnum`: `InvoiceItemUnitEnum`.
+pub type OfferingPlanUnitEnum = models::InvoiceItemUnitEnum;
 #[cfg(
     any(
         feature = "booking-offerings",
@@ -11286,9 +10559,9 @@ pub struct OnboardingJustification {
     ///
     /// `string`.
     pub staff_notes: Lenient<String>,
-    /// `array of `OnboardingJustificationDocumentation``.
+    /// `array of `OnboardingJustificationSupportingDocumentation``.
     pub supporting_documentation: Lenient<
-        Vec<Lenient<models::OnboardingJustificationDocumentation>>,
+        Vec<Lenient<models::OnboardingJustificationSupportingDocumentation>>,
     >,
     /// Onboarding-specific data like intents, purposes extracted from checklist answers
     ///
@@ -11386,7 +10659,7 @@ impl OnboardingJustification {
     #[inline]
     pub fn supporting_documentation(
         &self,
-    ) -> Option<&[Lenient<models::OnboardingJustificationDocumentation>]> {
+    ) -> Option<&[Lenient<models::OnboardingJustificationSupportingDocumentation>]> {
         self.supporting_documentation.as_slice()
     }
     /// `onboarding_metadata` when present and valid.
@@ -11425,9 +10698,9 @@ runtime::response_model! {
     modified("modified")]
 }
 #[cfg(any(feature = "onboarding-justifications", feature = "onboarding-verifications"))]
-/// `OnboardingJustificationDocumentation`: response model.
+/// `OnboardingJustificationSupportingDocumentation`: response model.
 #[derive(Clone, PartialEq, Default)]
-pub struct OnboardingJustificationDocumentation {
+pub struct OnboardingJustificationSupportingDocumentation {
     /// `string (uuid)`.
     pub uuid: Lenient<Uuid>,
     /// Upload supporting documentation.
@@ -11444,7 +10717,7 @@ pub struct OnboardingJustificationDocumentation {
     pub extra: runtime::Extra,
 }
 #[cfg(any(feature = "onboarding-justifications", feature = "onboarding-verifications"))]
-impl OnboardingJustificationDocumentation {
+impl OnboardingJustificationSupportingDocumentation {
     /// `uuid` when present and valid.
     #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
@@ -11473,9 +10746,9 @@ impl OnboardingJustificationDocumentation {
 }
 #[cfg(any(feature = "onboarding-justifications", feature = "onboarding-verifications"))]
 runtime::response_model! {
-    OnboardingJustificationDocumentation, "OnboardingJustificationDocumentation", extra,
-    [uuid("uuid"), file("file"), file_name("file_name"), file_size("file_size"),
-    created("created")]
+    OnboardingJustificationSupportingDocumentation,
+    "OnboardingJustificationSupportingDocumentation", extra, [uuid("uuid"), file("file"),
+    file_name("file_name"), file_size("file_size"), created("created")]
 }
 #[cfg(any(feature = "openstack-backups", feature = "openstack-instances"))]
 /// `OpenStackBackup`: response model.
@@ -13251,14 +12524,16 @@ pub struct OpenStackInstance {
     ///
     /// `array of `OpenStackInstanceVolume``.
     pub volumes: Lenient<Vec<Lenient<models::OpenStackInstanceVolume>>>,
-    /// `array of `OpenStackInstanceSecurityGroup``.
-    pub security_groups: Lenient<Vec<Lenient<models::OpenStackInstanceSecurityGroup>>>,
+    /// `array of `OpenStackBackupInstanceSecurityGroup``.
+    pub security_groups: Lenient<
+        Vec<Lenient<models::OpenStackBackupInstanceSecurityGroup>>,
+    >,
     /// ``OpenStackInstanceServerGroup``.
     pub server_group: Lenient<models::OpenStackInstanceServerGroup>,
-    /// `array of `OpenStackInstanceFloatingIp``.
-    pub floating_ips: Lenient<Vec<Lenient<models::OpenStackInstanceFloatingIp>>>,
-    /// `array of `OpenStackInstancePort``.
-    pub ports: Lenient<Vec<Lenient<models::OpenStackInstancePort>>>,
+    /// `array of `OpenStackBackupInstanceFloatingIp``.
+    pub floating_ips: Lenient<Vec<Lenient<models::OpenStackBackupInstanceFloatingIp>>>,
+    /// `array of `OpenStackBackupInstancePort``.
+    pub ports: Lenient<Vec<Lenient<models::OpenStackBackupInstancePort>>>,
     /// Availability zone where this instance is located
     ///
     /// `string (uri)`.
@@ -13540,7 +12815,7 @@ impl OpenStackInstance {
     #[inline]
     pub fn security_groups(
         &self,
-    ) -> Option<&[Lenient<models::OpenStackInstanceSecurityGroup>]> {
+    ) -> Option<&[Lenient<models::OpenStackBackupInstanceSecurityGroup>]> {
         self.security_groups.as_slice()
     }
     /// `server_group` when present and valid.
@@ -13552,12 +12827,12 @@ impl OpenStackInstance {
     #[inline]
     pub fn floating_ips(
         &self,
-    ) -> Option<&[Lenient<models::OpenStackInstanceFloatingIp>]> {
+    ) -> Option<&[Lenient<models::OpenStackBackupInstanceFloatingIp>]> {
         self.floating_ips.as_slice()
     }
     /// `ports` when present and valid.
     #[inline]
-    pub fn ports(&self) -> Option<&[Lenient<models::OpenStackInstancePort>]> {
+    pub fn ports(&self) -> Option<&[Lenient<models::OpenStackBackupInstancePort>]> {
         self.ports.as_slice()
     }
     /// `availability_zone` when present and valid.
@@ -13728,15 +13003,6 @@ pub struct OpenStackInstanceAllowedAddressPairsUpdateRequestAllowedAddressPair {
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
-#[cfg(any(feature = "openstack-backups", feature = "openstack-instances"))]
-/// `OpenStackInstanceFloatingIp`: `OpenStackBackupInstanceFloatingIp`.
-pub type OpenStackInstanceFloatingIp = models::OpenStackBackupInstanceFloatingIp;
-#[cfg(any(feature = "openstack-backups", feature = "openstack-instances"))]
-/// `OpenStackInstancePort`: `OpenStackBackupInstancePort`.
-pub type OpenStackInstancePort = models::OpenStackBackupInstancePort;
-#[cfg(any(feature = "openstack-backups", feature = "openstack-instances"))]
-/// `OpenStackInstanceSecurityGroup`: `OpenStackBackupInstanceSecurityGroup`.
-pub type OpenStackInstanceSecurityGroup = models::OpenStackBackupInstanceSecurityGroup;
 #[cfg(any(feature = "openstack-instances", feature = "openstack-ports"))]
 /// `OpenStackInstanceSecurityGroupsUpdateRequest`: request model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -13997,8 +13263,8 @@ pub struct OpenStackNetwork {
     ///
     /// `integer`.
     pub mtu: Lenient<i64>,
-    /// `array of `DeprecatedNetworkRBACPolicy``.
-    pub rbac_policies: Lenient<Vec<Lenient<models::DeprecatedNetworkRbacPolicy>>>,
+    /// `array of `OpenStackNetworkRbacPolicy``.
+    pub rbac_policies: Lenient<Vec<Lenient<models::OpenStackNetworkRbacPolicy>>>,
     /// Default port_security_enabled for ports on this network. When False, ports created on this network inherit disabled port security unless explicitly overridden.
     ///
     /// `boolean`.
@@ -14199,7 +13465,7 @@ impl OpenStackNetwork {
     #[inline]
     pub fn rbac_policies(
         &self,
-    ) -> Option<&[Lenient<models::DeprecatedNetworkRbacPolicy>]> {
+    ) -> Option<&[Lenient<models::OpenStackNetworkRbacPolicy>]> {
         self.rbac_policies.as_slice()
     }
     /// `port_security_enabled` when present and valid.
@@ -14290,6 +13556,118 @@ runtime::response_model! {
     marketplace_plan_uuid("marketplace_plan_uuid"),
     marketplace_resource_state("marketplace_resource_state"),
     is_usage_based("is_usage_based"), is_limit_based("is_limit_based")]
+}
+#[cfg(any(feature = "openstack-networks", feature = "openstack-tenants"))]
+/// `OpenStackNetworkRbacPolicy`: response model.
+#[derive(Clone, PartialEq, Default)]
+pub struct OpenStackNetworkRbacPolicy {
+    /// `string (uri)`.
+    pub url: Lenient<String>,
+    /// `string (uuid)`.
+    pub uuid: Lenient<Uuid>,
+    /// `string (uri)`.
+    pub network: Lenient<String>,
+    /// `string`.
+    pub network_name: Lenient<String>,
+    /// `string (uuid)`.
+    pub source_tenant_uuid: Lenient<Uuid>,
+    /// `string`.
+    pub source_tenant_name: Lenient<String>,
+    /// `string (uri)`.
+    pub target_tenant: Lenient<String>,
+    /// `string`.
+    pub target_tenant_name: Lenient<String>,
+    /// `string`.
+    pub target_label: Lenient<String>,
+    /// `any JSON value`.
+    pub direction: Lenient<serde_json::Value>,
+    /// `string`.
+    pub backend_id: Lenient<String>,
+    /// Type of access granted - either shared access or external network access
+    ///
+    /// `any JSON value`.
+    pub policy_type: Lenient<serde_json::Value>,
+    /// `string (date-time)`.
+    pub created: Lenient<DateTime>,
+    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
+    pub extra: runtime::Extra,
+}
+#[cfg(any(feature = "openstack-networks", feature = "openstack-tenants"))]
+impl OpenStackNetworkRbacPolicy {
+    /// `url` when present and valid.
+    #[inline]
+    pub fn url(&self) -> Option<&str> {
+        self.url.as_str()
+    }
+    /// `uuid` when present and valid.
+    #[inline]
+    pub fn uuid(&self) -> Option<Uuid> {
+        self.uuid.copied()
+    }
+    /// `network` when present and valid.
+    #[inline]
+    pub fn network(&self) -> Option<&str> {
+        self.network.as_str()
+    }
+    /// `network_name` when present and valid.
+    #[inline]
+    pub fn network_name(&self) -> Option<&str> {
+        self.network_name.as_str()
+    }
+    /// `source_tenant_uuid` when present and valid.
+    #[inline]
+    pub fn source_tenant_uuid(&self) -> Option<Uuid> {
+        self.source_tenant_uuid.copied()
+    }
+    /// `source_tenant_name` when present and valid.
+    #[inline]
+    pub fn source_tenant_name(&self) -> Option<&str> {
+        self.source_tenant_name.as_str()
+    }
+    /// `target_tenant` when present and valid.
+    #[inline]
+    pub fn target_tenant(&self) -> Option<&str> {
+        self.target_tenant.as_str()
+    }
+    /// `target_tenant_name` when present and valid.
+    #[inline]
+    pub fn target_tenant_name(&self) -> Option<&str> {
+        self.target_tenant_name.as_str()
+    }
+    /// `target_label` when present and valid.
+    #[inline]
+    pub fn target_label(&self) -> Option<&str> {
+        self.target_label.as_str()
+    }
+    /// `direction` when present and valid.
+    #[inline]
+    pub fn direction(&self) -> Option<&serde_json::Value> {
+        self.direction.get()
+    }
+    /// `backend_id` when present and valid.
+    #[inline]
+    pub fn backend_id(&self) -> Option<&str> {
+        self.backend_id.as_str()
+    }
+    /// `policy_type` when present and valid.
+    #[inline]
+    pub fn policy_type(&self) -> Option<&serde_json::Value> {
+        self.policy_type.get()
+    }
+    /// `created` when present and valid.
+    #[inline]
+    pub fn created(&self) -> Option<DateTime> {
+        self.created.copied()
+    }
+}
+#[cfg(any(feature = "openstack-networks", feature = "openstack-tenants"))]
+runtime::response_model! {
+    OpenStackNetworkRbacPolicy, "OpenStackNetworkRbacPolicy", extra, [url("url"),
+    uuid("uuid"), network("network"), network_name("network_name"),
+    source_tenant_uuid("source_tenant_uuid"), source_tenant_name("source_tenant_name"),
+    target_tenant("target_tenant"), target_tenant_name("target_tenant_name"),
+    target_label("target_label"), direction("direction"), backend_id("backend_id"),
+    policy_type("policy_type"), created("created")]
 }
 #[cfg(any(feature = "openstack-networks", feature = "openstack-tenants"))]
 /// `OpenStackNetworkRequest`: `AzureSqlDatabaseCreateRequest`.
@@ -15354,9 +14732,9 @@ pub struct OpenStackSnapshot {
     pub action: Lenient<String>,
     /// `any JSON value`.
     pub action_details: Lenient<serde_json::Value>,
-    /// `array of `OpenstackSnapshotsRestorationsListResponse``.
+    /// `array of `OpenstackSnapshotsOpenStackSnapshotRestoration``.
     pub restorations: Lenient<
-        Vec<Lenient<models::OpenstackSnapshotsRestorationsListResponse>>,
+        Vec<Lenient<models::OpenstackSnapshotsOpenStackSnapshotRestoration>>,
     >,
     /// `array of `OpenStackSnapshotBackup``.
     pub backups: Lenient<Vec<Lenient<models::OpenStackSnapshotBackup>>>,
@@ -15560,7 +14938,7 @@ impl OpenStackSnapshot {
     #[inline]
     pub fn restorations(
         &self,
-    ) -> Option<&[Lenient<models::OpenstackSnapshotsRestorationsListResponse>]> {
+    ) -> Option<&[Lenient<models::OpenstackSnapshotsOpenStackSnapshotRestoration>]> {
         self.restorations.as_slice()
     }
     /// `backups` when present and valid.
@@ -16698,9 +16076,9 @@ runtime::response_model! {
     is_usage_based("is_usage_based"), is_limit_based("is_limit_based")]
 }
 #[cfg(any(feature = "openstack-snapshots", feature = "openstack-volumes"))]
-/// `OpenstackSnapshotsRestorationsListResponse`: response model.
+/// `OpenstackSnapshotsOpenStackSnapshotRestoration`: response model.
 #[derive(Clone, PartialEq, Default)]
-pub struct OpenstackSnapshotsRestorationsListResponse {
+pub struct OpenstackSnapshotsOpenStackSnapshotRestoration {
     /// `string (uuid)`.
     pub uuid: Lenient<Uuid>,
     /// `string (date-time)`.
@@ -16731,7 +16109,7 @@ pub struct OpenstackSnapshotsRestorationsListResponse {
     pub extra: runtime::Extra,
 }
 #[cfg(any(feature = "openstack-snapshots", feature = "openstack-volumes"))]
-impl OpenstackSnapshotsRestorationsListResponse {
+impl OpenstackSnapshotsOpenStackSnapshotRestoration {
     /// `uuid` when present and valid.
     #[inline]
     pub fn uuid(&self) -> Option<Uuid> {
@@ -16780,8 +16158,8 @@ impl OpenstackSnapshotsRestorationsListResponse {
 }
 #[cfg(any(feature = "openstack-snapshots", feature = "openstack-volumes"))]
 runtime::response_model! {
-    OpenstackSnapshotsRestorationsListResponse,
-    "OpenstackSnapshotsRestorationsListResponse", extra, [uuid("uuid"),
+    OpenstackSnapshotsOpenStackSnapshotRestoration,
+    "OpenstackSnapshotsOpenStackSnapshotRestoration", extra, [uuid("uuid"),
     created("created"), description("description"), volume("volume"),
     volume_name("volume_name"), volume_state("volume_state"),
     volume_runtime_state("volume_runtime_state"), volume_size("volume_size"),
@@ -19802,406 +19180,6 @@ runtime::response_model! {
     ProjectTemplateOfferingsData, "ProjectTemplateOfferingsData", extra, [name("name"),
     uuid("uuid")]
 }
-#[cfg(any(feature = "proposal-protected-calls", feature = "reviewer-suggestions"))]
-/// `ProposalProtectedCallsSuggestionsListResponse`: response model.
-#[derive(Clone, PartialEq, Default)]
-pub struct ProposalProtectedCallsSuggestionsListResponse {
-    /// `string (uri)`.
-    pub url: Lenient<String>,
-    /// `string (uuid)`.
-    pub uuid: Lenient<Uuid>,
-    /// `string (uri)`.
-    pub call: Lenient<String>,
-    /// `string (uuid)`.
-    pub call_uuid: Lenient<Uuid>,
-    /// `string`.
-    pub call_name: Lenient<String>,
-    /// `string (uri)`.
-    pub reviewer: Lenient<String>,
-    /// `string (uuid)`.
-    pub reviewer_uuid: Lenient<Uuid>,
-    /// `string`.
-    pub reviewer_name: Lenient<String>,
-    /// `string (email)`.
-    pub reviewer_email: Lenient<String>,
-    /// Professional biography / summary
-    ///
-    /// `string`.
-    pub reviewer_biography: Lenient<String>,
-    /// Combined affinity score (0-1)
-    ///
-    /// `number (double)`.
-    pub affinity_score: Lenient<Decimal>,
-    /// Keyword matching score
-    ///
-    /// `number (double)`.
-    pub keyword_score: Lenient<Decimal>,
-    /// TF-IDF text similarity score
-    ///
-    /// `number (double)`.
-    pub text_score: Lenient<Decimal>,
-    /// ``ProposalProtectedCallsSuggestionsListResponseStatusEnum``.
-    pub status: Lenient<models::ProposalProtectedCallsSuggestionsListResponseStatusEnum>,
-    /// `string`.
-    pub status_display: Lenient<String>,
-    /// `string (uri)`.
-    pub reviewed_by: Lenient<String>,
-    /// `string`.
-    pub reviewed_by_name: Lenient<String>,
-    /// `string (date-time)`.
-    pub reviewed_at: Lenient<DateTime>,
-    /// `string`.
-    pub rejection_reason: Lenient<String>,
-    /// `array of string`.
-    pub matched_keywords: Lenient<Vec<Lenient<String>>>,
-    /// `array of `ProposalProtectedCallsSuggestionsListResponseTopMatchingProposal``.
-    pub top_matching_proposals: Lenient<
-        Vec<
-            Lenient<
-                models::ProposalProtectedCallsSuggestionsListResponseTopMatchingProposal,
-            >,
-        >,
-    >,
-    /// What content was used to generate this suggestion
-    ///
-    /// `any JSON value`.
-    pub source_type: Lenient<serde_json::Value>,
-    /// `string`.
-    pub source_type_display: Lenient<String>,
-    /// `string (date-time)`.
-    pub created: Lenient<DateTime>,
-    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: runtime::Extra,
-}
-#[cfg(any(feature = "proposal-protected-calls", feature = "reviewer-suggestions"))]
-impl ProposalProtectedCallsSuggestionsListResponse {
-    /// `url` when present and valid.
-    #[inline]
-    pub fn url(&self) -> Option<&str> {
-        self.url.as_str()
-    }
-    /// `uuid` when present and valid.
-    #[inline]
-    pub fn uuid(&self) -> Option<Uuid> {
-        self.uuid.copied()
-    }
-    /// `call` when present and valid.
-    #[inline]
-    pub fn call(&self) -> Option<&str> {
-        self.call.as_str()
-    }
-    /// `call_uuid` when present and valid.
-    #[inline]
-    pub fn call_uuid(&self) -> Option<Uuid> {
-        self.call_uuid.copied()
-    }
-    /// `call_name` when present and valid.
-    #[inline]
-    pub fn call_name(&self) -> Option<&str> {
-        self.call_name.as_str()
-    }
-    /// `reviewer` when present and valid.
-    #[inline]
-    pub fn reviewer(&self) -> Option<&str> {
-        self.reviewer.as_str()
-    }
-    /// `reviewer_uuid` when present and valid.
-    #[inline]
-    pub fn reviewer_uuid(&self) -> Option<Uuid> {
-        self.reviewer_uuid.copied()
-    }
-    /// `reviewer_name` when present and valid.
-    #[inline]
-    pub fn reviewer_name(&self) -> Option<&str> {
-        self.reviewer_name.as_str()
-    }
-    /// `reviewer_email` when present and valid.
-    #[inline]
-    pub fn reviewer_email(&self) -> Option<&str> {
-        self.reviewer_email.as_str()
-    }
-    /// `reviewer_biography` when present and valid.
-    #[inline]
-    pub fn reviewer_biography(&self) -> Option<&str> {
-        self.reviewer_biography.as_str()
-    }
-    /// `affinity_score` when present and valid.
-    #[inline]
-    pub fn affinity_score(&self) -> Option<&Decimal> {
-        self.affinity_score.get()
-    }
-    /// `keyword_score` when present and valid.
-    #[inline]
-    pub fn keyword_score(&self) -> Option<&Decimal> {
-        self.keyword_score.get()
-    }
-    /// `text_score` when present and valid.
-    #[inline]
-    pub fn text_score(&self) -> Option<&Decimal> {
-        self.text_score.get()
-    }
-    /// `status` when present and valid.
-    #[inline]
-    pub fn status(
-        &self,
-    ) -> Option<&models::ProposalProtectedCallsSuggestionsListResponseStatusEnum> {
-        self.status.get()
-    }
-    /// `status_display` when present and valid.
-    #[inline]
-    pub fn status_display(&self) -> Option<&str> {
-        self.status_display.as_str()
-    }
-    /// `reviewed_by` when present and valid.
-    #[inline]
-    pub fn reviewed_by(&self) -> Option<&str> {
-        self.reviewed_by.as_str()
-    }
-    /// `reviewed_by_name` when present and valid.
-    #[inline]
-    pub fn reviewed_by_name(&self) -> Option<&str> {
-        self.reviewed_by_name.as_str()
-    }
-    /// `reviewed_at` when present and valid.
-    #[inline]
-    pub fn reviewed_at(&self) -> Option<DateTime> {
-        self.reviewed_at.copied()
-    }
-    /// `rejection_reason` when present and valid.
-    #[inline]
-    pub fn rejection_reason(&self) -> Option<&str> {
-        self.rejection_reason.as_str()
-    }
-    /// `matched_keywords` when present and valid.
-    #[inline]
-    pub fn matched_keywords(&self) -> Option<&[Lenient<String>]> {
-        self.matched_keywords.as_slice()
-    }
-    /// `top_matching_proposals` when present and valid.
-    #[inline]
-    pub fn top_matching_proposals(
-        &self,
-    ) -> Option<
-        &[Lenient<
-            models::ProposalProtectedCallsSuggestionsListResponseTopMatchingProposal,
-        >],
-    > {
-        self.top_matching_proposals.as_slice()
-    }
-    /// `source_type` when present and valid.
-    #[inline]
-    pub fn source_type(&self) -> Option<&serde_json::Value> {
-        self.source_type.get()
-    }
-    /// `source_type_display` when present and valid.
-    #[inline]
-    pub fn source_type_display(&self) -> Option<&str> {
-        self.source_type_display.as_str()
-    }
-    /// `created` when present and valid.
-    #[inline]
-    pub fn created(&self) -> Option<DateTime> {
-        self.created.copied()
-    }
-}
-#[cfg(any(feature = "proposal-protected-calls", feature = "reviewer-suggestions"))]
-runtime::response_model! {
-    ProposalProtectedCallsSuggestionsListResponse,
-    "ProposalProtectedCallsSuggestionsListResponse", extra, [url("url"), uuid("uuid"),
-    call("call"), call_uuid("call_uuid"), call_name("call_name"), reviewer("reviewer"),
-    reviewer_uuid("reviewer_uuid"), reviewer_name("reviewer_name"),
-    reviewer_email("reviewer_email"), reviewer_biography("reviewer_biography"),
-    affinity_score("affinity_score"), keyword_score("keyword_score"),
-    text_score("text_score"), status("status"), status_display("status_display"),
-    reviewed_by("reviewed_by"), reviewed_by_name("reviewed_by_name"),
-    reviewed_at("reviewed_at"), rejection_reason("rejection_reason"),
-    matched_keywords("matched_keywords"),
-    top_matching_proposals("top_matching_proposals"), source_type("source_type"),
-    source_type_display("source_type_display"), created("created")]
-}
-#[cfg(any(feature = "proposal-protected-calls", feature = "reviewer-suggestions"))]
-/// `ProposalProtectedCallsSuggestionsListResponseStatusEnum`: enum; values the spec does not list are kept in `Unknown`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ProposalProtectedCallsSuggestionsListResponseStatusEnum {
-    /// `pending`
-    Pending,
-    /// `confirmed`
-    Confirmed,
-    /// `rejected`
-    Rejected,
-    /// `invited`
-    Invited,
-    /// A value this client does not know yet, kept verbatim.
-    Unknown(String),
-}
-#[cfg(any(feature = "proposal-protected-calls", feature = "reviewer-suggestions"))]
-impl ProposalProtectedCallsSuggestionsListResponseStatusEnum {
-    /// The value on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Confirmed => "confirmed",
-            Self::Rejected => "rejected",
-            Self::Invited => "invited",
-            Self::Unknown(v) => v,
-        }
-    }
-}
-#[cfg(any(feature = "proposal-protected-calls", feature = "reviewer-suggestions"))]
-impl From<&str> for ProposalProtectedCallsSuggestionsListResponseStatusEnum {
-    #[inline]
-    fn from(v: &str) -> Self {
-        match v {
-            "pending" => Self::Pending,
-            "confirmed" => Self::Confirmed,
-            "rejected" => Self::Rejected,
-            "invited" => Self::Invited,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-#[cfg(any(feature = "proposal-protected-calls", feature = "reviewer-suggestions"))]
-impl std::str::FromStr for ProposalProtectedCallsSuggestionsListResponseStatusEnum {
-    type Err = std::convert::Infallible;
-    #[inline]
-    fn from_str(v: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(v))
-    }
-}
-#[cfg(any(feature = "proposal-protected-calls", feature = "reviewer-suggestions"))]
-impl std::fmt::Display for ProposalProtectedCallsSuggestionsListResponseStatusEnum {
-    #[inline]
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "proposal-protected-calls", feature = "reviewer-suggestions"))]
-impl serde::Serialize for ProposalProtectedCallsSuggestionsListResponseStatusEnum {
-    #[inline]
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-#[cfg(any(feature = "proposal-protected-calls", feature = "reviewer-suggestions"))]
-impl<'de> serde::Deserialize<'de>
-for ProposalProtectedCallsSuggestionsListResponseStatusEnum {
-    #[inline]
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(s.as_ref()))
-    }
-}
-#[cfg(any(feature = "proposal-protected-calls", feature = "reviewer-suggestions"))]
-impl runtime::FromJson for ProposalProtectedCallsSuggestionsListResponseStatusEnum {
-    #[inline]
-    fn from_str(v: &str) -> Option<Self> {
-        Some(Self::from(v))
-    }
-}
-#[cfg(any(feature = "proposal-protected-calls", feature = "reviewer-suggestions"))]
-impl runtime::QueryValue for ProposalProtectedCallsSuggestionsListResponseStatusEnum {
-    #[inline]
-    fn query_value(&self) -> std::borrow::Cow<'_, str> {
-        std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-#[cfg(any(feature = "proposal-protected-calls", feature = "reviewer-suggestions"))]
-impl runtime::Inspect for ProposalProtectedCallsSuggestionsListResponseStatusEnum {
-    #[inline]
-    fn inspect(&self, at: &mut runtime::Inspector) {
-        if let Self::Unknown(v) = self {
-            at.unknown_enum_value(v)
-        }
-    }
-}
-#[cfg(any(feature = "proposal-protected-calls", feature = "reviewer-suggestions"))]
-/// `ProposalProtectedCallsSuggestionsListResponseTopMatchingProposal`: response model.
-#[derive(Clone, PartialEq, Default)]
-pub struct ProposalProtectedCallsSuggestionsListResponseTopMatchingProposal {
-    /// `string (uuid)`.
-    pub uuid: Lenient<Uuid>,
-    /// `string`.
-    pub name: Lenient<String>,
-    /// `string`.
-    pub slug: Lenient<String>,
-    /// `number (double)`.
-    pub affinity: Lenient<Decimal>,
-    /// `number (double)`.
-    pub keyword_score: Lenient<Decimal>,
-    /// `number (double)`.
-    pub text_score: Lenient<Decimal>,
-    /// `boolean`.
-    pub has_coi: Lenient<bool>,
-    /// `string`.
-    pub coi_type: Lenient<String>,
-    /// `string`.
-    pub coi_severity: Lenient<String>,
-    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: runtime::Extra,
-}
-#[cfg(any(feature = "proposal-protected-calls", feature = "reviewer-suggestions"))]
-impl ProposalProtectedCallsSuggestionsListResponseTopMatchingProposal {
-    /// `uuid` when present and valid.
-    #[inline]
-    pub fn uuid(&self) -> Option<Uuid> {
-        self.uuid.copied()
-    }
-    /// `name` when present and valid.
-    #[inline]
-    pub fn name(&self) -> Option<&str> {
-        self.name.as_str()
-    }
-    /// `slug` when present and valid.
-    #[inline]
-    pub fn slug(&self) -> Option<&str> {
-        self.slug.as_str()
-    }
-    /// `affinity` when present and valid.
-    #[inline]
-    pub fn affinity(&self) -> Option<&Decimal> {
-        self.affinity.get()
-    }
-    /// `keyword_score` when present and valid.
-    #[inline]
-    pub fn keyword_score(&self) -> Option<&Decimal> {
-        self.keyword_score.get()
-    }
-    /// `text_score` when present and valid.
-    #[inline]
-    pub fn text_score(&self) -> Option<&Decimal> {
-        self.text_score.get()
-    }
-    /// `has_coi` when present and valid.
-    #[inline]
-    pub fn has_coi(&self) -> Option<bool> {
-        self.has_coi.copied()
-    }
-    /// `coi_type` when present and valid.
-    #[inline]
-    pub fn coi_type(&self) -> Option<&str> {
-        self.coi_type.as_str()
-    }
-    /// `coi_severity` when present and valid.
-    #[inline]
-    pub fn coi_severity(&self) -> Option<&str> {
-        self.coi_severity.as_str()
-    }
-}
-#[cfg(any(feature = "proposal-protected-calls", feature = "reviewer-suggestions"))]
-runtime::response_model! {
-    ProposalProtectedCallsSuggestionsListResponseTopMatchingProposal,
-    "ProposalProtectedCallsSuggestionsListResponseTopMatchingProposal", extra,
-    [uuid("uuid"), name("name"), slug("slug"), affinity("affinity"),
-    keyword_score("keyword_score"), text_score("text_score"), has_coi("has_coi"),
-    coi_type("coi_type"), coi_severity("coi_severity")]
-}
 #[cfg(any(feature = "proposal-protected-calls", feature = "proposal-public-calls"))]
 /// `ProtectedCallDocument`: response model.
 #[derive(Clone, PartialEq, Default)]
@@ -21027,8 +20005,8 @@ pub struct PublicOfferingDetails {
     pub thumbnail: Lenient<String>,
     /// `integer`.
     pub order_count: Lenient<i64>,
-    /// `array of `MarketplacePublicOffering``.
-    pub plans: Lenient<Vec<Lenient<models::MarketplacePublicOffering>>>,
+    /// `array of `PublicOfferingDetailsPlan``.
+    pub plans: Lenient<Vec<Lenient<models::PublicOfferingDetailsPlan>>>,
     /// `array of `PublicOfferingDetailsScreenshot``.
     pub screenshots: Lenient<Vec<Lenient<models::PublicOfferingDetailsScreenshot>>>,
     /// Wire name `type`, `string`.
@@ -21073,9 +20051,9 @@ pub struct PublicOfferingDetails {
     pub country: Lenient<serde_json::Value>,
     /// `string`.
     pub backend_id: Lenient<String>,
-    /// `array of `MarketplacePublicOfferingOrganizationGroup``.
+    /// `array of `PublicOfferingDetailsOrganizationGroup``.
     pub organization_groups: Lenient<
-        Vec<Lenient<models::MarketplacePublicOfferingOrganizationGroup>>,
+        Vec<Lenient<models::PublicOfferingDetailsOrganizationGroup>>,
     >,
     /// `array of `PublicOfferingDetailsTag``.
     pub tags: Lenient<Vec<Lenient<models::PublicOfferingDetailsTag>>>,
@@ -21324,7 +20302,7 @@ impl PublicOfferingDetails {
     }
     /// `plans` when present and valid.
     #[inline]
-    pub fn plans(&self) -> Option<&[Lenient<models::MarketplacePublicOffering>]> {
+    pub fn plans(&self) -> Option<&[Lenient<models::PublicOfferingDetailsPlan>]> {
         self.plans.as_slice()
     }
     /// `screenshots` when present and valid.
@@ -21423,7 +20401,7 @@ impl PublicOfferingDetails {
     #[inline]
     pub fn organization_groups(
         &self,
-    ) -> Option<&[Lenient<models::MarketplacePublicOfferingOrganizationGroup>]> {
+    ) -> Option<&[Lenient<models::PublicOfferingDetailsOrganizationGroup>]> {
         self.organization_groups.as_slice()
     }
     /// `tags` when present and valid.
@@ -21638,8 +20616,30 @@ pub type PublicOfferingDetailsFile = models::ProviderOfferingDetailsFile;
         feature = "marketplace-resources"
     )
 )]
+/// `PublicOfferingDetailsOrganizationGroup`: `OrganizationGroup`.
+pub type PublicOfferingDetailsOrganizationGroup = models::OrganizationGroup;
+#[cfg(
+    any(
+        feature = "marketplace-orders",
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-public-offerings",
+        feature = "marketplace-resources"
+    )
+)]
 /// `PublicOfferingDetailsPartition`: `OfferingPartition`.
 pub type PublicOfferingDetailsPartition = models::OfferingPartition;
+#[cfg(
+    any(
+        feature = "marketplace-orders",
+        feature = "marketplace-provider-offerings",
+        feature = "marketplace-provider-resources",
+        feature = "marketplace-public-offerings",
+        feature = "marketplace-resources"
+    )
+)]
+/// `PublicOfferingDetailsPlan`: `OfferingPlan`.
+pub type PublicOfferingDetailsPlan = models::OfferingPlan;
 #[cfg(
     any(
         feature = "marketplace-orders",
@@ -22395,6 +21395,249 @@ impl runtime::Inspect for RancherClusterNodeRoleEnum {
         }
     }
 }
+#[cfg(any(feature = "managed-rancher-cluster-resources", feature = "rancher-nodes"))]
+/// `RancherNode`: response model.
+#[derive(Clone, PartialEq, Default)]
+pub struct RancherNode {
+    /// `string (uuid)`.
+    pub uuid: Lenient<Uuid>,
+    /// `string (uri)`.
+    pub url: Lenient<String>,
+    /// `string (date-time)`.
+    pub created: Lenient<DateTime>,
+    /// `string (date-time)`.
+    pub modified: Lenient<DateTime>,
+    /// `string`.
+    pub name: Lenient<String>,
+    /// `string`.
+    pub backend_id: Lenient<String>,
+    /// `string (uuid)`.
+    pub project_uuid: Lenient<Uuid>,
+    /// `string`.
+    pub service_settings_name: Lenient<String>,
+    /// `string (uuid)`.
+    pub service_settings_uuid: Lenient<Uuid>,
+    /// `string`.
+    pub resource_type: Lenient<String>,
+    /// `any JSON value`.
+    pub state: Lenient<serde_json::Value>,
+    /// `string (uri)`.
+    pub cluster: Lenient<String>,
+    /// `string`.
+    pub cluster_name: Lenient<String>,
+    /// `string (uuid)`.
+    pub cluster_uuid: Lenient<Uuid>,
+    /// `string`.
+    pub instance: Lenient<String>,
+    /// `string`.
+    pub instance_name: Lenient<String>,
+    /// `string (uuid)`.
+    pub instance_uuid: Lenient<Uuid>,
+    /// `string (uuid)`.
+    pub instance_marketplace_uuid: Lenient<Uuid>,
+    /// ``RancherNodeRoleEnum``.
+    pub role: Lenient<models::RancherNodeRoleEnum>,
+    /// `string`.
+    pub k8s_version: Lenient<String>,
+    /// `string`.
+    pub docker_version: Lenient<String>,
+    /// `number (double)`.
+    pub cpu_allocated: Lenient<Decimal>,
+    /// `integer`.
+    pub cpu_total: Lenient<i64>,
+    /// Allocated RAM in Mi.
+    ///
+    /// `integer`.
+    pub ram_allocated: Lenient<i64>,
+    /// Total RAM in Mi.
+    ///
+    /// `integer`.
+    pub ram_total: Lenient<i64>,
+    /// `integer`.
+    pub pods_allocated: Lenient<i64>,
+    /// `integer`.
+    pub pods_total: Lenient<i64>,
+    /// `any JSON value`.
+    pub labels: Lenient<serde_json::Value>,
+    /// `any JSON value`.
+    pub annotations: Lenient<serde_json::Value>,
+    /// `string`.
+    pub runtime_state: Lenient<String>,
+    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
+    pub extra: runtime::Extra,
+}
+#[cfg(any(feature = "managed-rancher-cluster-resources", feature = "rancher-nodes"))]
+impl RancherNode {
+    /// `uuid` when present and valid.
+    #[inline]
+    pub fn uuid(&self) -> Option<Uuid> {
+        self.uuid.copied()
+    }
+    /// `url` when present and valid.
+    #[inline]
+    pub fn url(&self) -> Option<&str> {
+        self.url.as_str()
+    }
+    /// `created` when present and valid.
+    #[inline]
+    pub fn created(&self) -> Option<DateTime> {
+        self.created.copied()
+    }
+    /// `modified` when present and valid.
+    #[inline]
+    pub fn modified(&self) -> Option<DateTime> {
+        self.modified.copied()
+    }
+    /// `name` when present and valid.
+    #[inline]
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_str()
+    }
+    /// `backend_id` when present and valid.
+    #[inline]
+    pub fn backend_id(&self) -> Option<&str> {
+        self.backend_id.as_str()
+    }
+    /// `project_uuid` when present and valid.
+    #[inline]
+    pub fn project_uuid(&self) -> Option<Uuid> {
+        self.project_uuid.copied()
+    }
+    /// `service_settings_name` when present and valid.
+    #[inline]
+    pub fn service_settings_name(&self) -> Option<&str> {
+        self.service_settings_name.as_str()
+    }
+    /// `service_settings_uuid` when present and valid.
+    #[inline]
+    pub fn service_settings_uuid(&self) -> Option<Uuid> {
+        self.service_settings_uuid.copied()
+    }
+    /// `resource_type` when present and valid.
+    #[inline]
+    pub fn resource_type(&self) -> Option<&str> {
+        self.resource_type.as_str()
+    }
+    /// `state` when present and valid.
+    #[inline]
+    pub fn state(&self) -> Option<&serde_json::Value> {
+        self.state.get()
+    }
+    /// `cluster` when present and valid.
+    #[inline]
+    pub fn cluster(&self) -> Option<&str> {
+        self.cluster.as_str()
+    }
+    /// `cluster_name` when present and valid.
+    #[inline]
+    pub fn cluster_name(&self) -> Option<&str> {
+        self.cluster_name.as_str()
+    }
+    /// `cluster_uuid` when present and valid.
+    #[inline]
+    pub fn cluster_uuid(&self) -> Option<Uuid> {
+        self.cluster_uuid.copied()
+    }
+    /// `instance` when present and valid.
+    #[inline]
+    pub fn instance(&self) -> Option<&str> {
+        self.instance.as_str()
+    }
+    /// `instance_name` when present and valid.
+    #[inline]
+    pub fn instance_name(&self) -> Option<&str> {
+        self.instance_name.as_str()
+    }
+    /// `instance_uuid` when present and valid.
+    #[inline]
+    pub fn instance_uuid(&self) -> Option<Uuid> {
+        self.instance_uuid.copied()
+    }
+    /// `instance_marketplace_uuid` when present and valid.
+    #[inline]
+    pub fn instance_marketplace_uuid(&self) -> Option<Uuid> {
+        self.instance_marketplace_uuid.copied()
+    }
+    /// `role` when present and valid.
+    #[inline]
+    pub fn role(&self) -> Option<&models::RancherNodeRoleEnum> {
+        self.role.get()
+    }
+    /// `k8s_version` when present and valid.
+    #[inline]
+    pub fn k8s_version(&self) -> Option<&str> {
+        self.k8s_version.as_str()
+    }
+    /// `docker_version` when present and valid.
+    #[inline]
+    pub fn docker_version(&self) -> Option<&str> {
+        self.docker_version.as_str()
+    }
+    /// `cpu_allocated` when present and valid.
+    #[inline]
+    pub fn cpu_allocated(&self) -> Option<&Decimal> {
+        self.cpu_allocated.get()
+    }
+    /// `cpu_total` when present and valid.
+    #[inline]
+    pub fn cpu_total(&self) -> Option<i64> {
+        self.cpu_total.copied()
+    }
+    /// `ram_allocated` when present and valid.
+    #[inline]
+    pub fn ram_allocated(&self) -> Option<i64> {
+        self.ram_allocated.copied()
+    }
+    /// `ram_total` when present and valid.
+    #[inline]
+    pub fn ram_total(&self) -> Option<i64> {
+        self.ram_total.copied()
+    }
+    /// `pods_allocated` when present and valid.
+    #[inline]
+    pub fn pods_allocated(&self) -> Option<i64> {
+        self.pods_allocated.copied()
+    }
+    /// `pods_total` when present and valid.
+    #[inline]
+    pub fn pods_total(&self) -> Option<i64> {
+        self.pods_total.copied()
+    }
+    /// `labels` when present and valid.
+    #[inline]
+    pub fn labels(&self) -> Option<&serde_json::Value> {
+        self.labels.get()
+    }
+    /// `annotations` when present and valid.
+    #[inline]
+    pub fn annotations(&self) -> Option<&serde_json::Value> {
+        self.annotations.get()
+    }
+    /// `runtime_state` when present and valid.
+    #[inline]
+    pub fn runtime_state(&self) -> Option<&str> {
+        self.runtime_state.as_str()
+    }
+}
+#[cfg(any(feature = "managed-rancher-cluster-resources", feature = "rancher-nodes"))]
+runtime::response_model! {
+    RancherNode, "RancherNode", extra, [uuid("uuid"), url("url"), created("created"),
+    modified("modified"), name("name"), backend_id("backend_id"),
+    project_uuid("project_uuid"), service_settings_name("service_settings_name"),
+    service_settings_uuid("service_settings_uuid"), resource_type("resource_type"),
+    state("state"), cluster("cluster"), cluster_name("cluster_name"),
+    cluster_uuid("cluster_uuid"), instance("instance"), instance_name("instance_name"),
+    instance_uuid("instance_uuid"),
+    instance_marketplace_uuid("instance_marketplace_uuid"), role("role"),
+    k8s_version("k8s_version"), docker_version("docker_version"),
+    cpu_allocated("cpu_allocated"), cpu_total("cpu_total"),
+    ram_allocated("ram_allocated"), ram_total("ram_total"),
+    pods_allocated("pods_allocated"), pods_total("pods_total"), labels("labels"),
+    annotations("annotations"), runtime_state("runtime_state")]
+}
+#[cfg(any(feature = "managed-rancher-cluster-resources", feature = "rancher-nodes"))]
+/// `RancherNodeRoleEnum`: `RancherClusterNodeRoleEnum`.
+pub type RancherNodeRoleEnum = models::RancherClusterNodeRoleEnum;
 #[cfg(
     any(
         feature = "openstack-instances",
@@ -23236,11 +22479,6 @@ pub type ResourceOfferingComponent = models::BookingResourceOfferingComponent;
 #[cfg(
     any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
 )]
-/// `ResourceOptions`: `MarketplaceProviderResourcesRestoreResponse`.
-pub type ResourceOptions = models::MarketplaceProviderResourcesRestoreResponse;
-#[cfg(
-    any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
-)]
 /// `ResourceOptionsRequest`: request model.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ResourceOptionsRequest {
@@ -23623,11 +22861,6 @@ impl ResourceSlugRequest {
 #[cfg(
     any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
 )]
-/// `ResourceTerminate`: `MarketplaceProviderResourcesRestoreResponse`.
-pub type ResourceTerminate = models::MarketplaceProviderResourcesRestoreResponse;
-#[cfg(
-    any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
-)]
 /// `ResourceTerminateRequest`: request model.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ResourceTerminateRequest {
@@ -23743,17 +22976,303 @@ pub struct ReviewCommentRequest {
     #[serde(flatten)]
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
-#[cfg(any(feature = "reviewer-invitations", feature = "user-actions"))]
-/// `ReviewerInvitationsAccept401Response`: response model.
+#[cfg(any(feature = "call-reviewer-pools", feature = "proposal-protected-calls"))]
+/// `ReviewerInvitation`: response model.
 #[derive(Clone, PartialEq, Default)]
-pub struct ReviewerInvitationsAccept401Response {
+pub struct ReviewerInvitation {
+    /// `string (uri)`.
+    pub url: Lenient<String>,
+    /// `string (uuid)`.
+    pub uuid: Lenient<Uuid>,
+    /// `string (uri)`.
+    pub call: Lenient<String>,
+    /// `string (uuid)`.
+    pub call_uuid: Lenient<Uuid>,
+    /// `string`.
+    pub call_name: Lenient<String>,
+    /// `string (uri)`.
+    pub reviewer: Lenient<String>,
+    /// Get reviewer profile UUID if available.
+    ///
+    /// `string`.
+    pub reviewer_uuid: Lenient<String>,
+    /// Get reviewer name from profile or invited_user.
+    ///
+    /// `string`.
+    pub reviewer_name: Lenient<String>,
+    /// Get email from profile, invited_user, or invited_email.
+    ///
+    /// `string`.
+    pub reviewer_email: Lenient<String>,
+    /// Check if reviewer has a profile.
+    ///
+    /// `boolean`.
+    pub has_profile: Lenient<bool>,
+    /// Email address for direct invitations
+    ///
+    /// `string (email)`.
+    pub invited_email: Lenient<String>,
+    /// Waldur user if email matches existing account
+    ///
+    /// `string (uri)`.
+    pub invited_user: Lenient<String>,
+    /// `string`.
+    pub invited_user_name: Lenient<String>,
+    /// `string (date-time)`.
+    pub invited_at: Lenient<DateTime>,
+    /// `any JSON value`.
+    pub invitation_status: Lenient<serde_json::Value>,
+    /// `string`.
+    pub invitation_status_display: Lenient<String>,
+    /// `string (date-time)`.
+    pub response_date: Lenient<DateTime>,
+    /// `string`.
+    pub decline_reason: Lenient<String>,
+    /// `integer`.
+    pub max_assignments: Lenient<i64>,
+    /// `integer`.
+    pub current_assignments: Lenient<i64>,
+    /// Calculated affinity to call topics (0-1)
+    ///
+    /// `number (double)`.
+    pub expertise_match_score: Lenient<Decimal>,
+    /// `string`.
+    pub invited_by_name: Lenient<String>,
+    /// `string`.
+    pub invitation_link: Lenient<String>,
+    /// `string (date-time)`.
+    pub invitation_expires_at: Lenient<DateTime>,
+    /// `string (date-time)`.
+    pub created: Lenient<DateTime>,
+    /// Count total COIs for this reviewer in this call.
+    ///
+    /// `integer`.
+    pub coi_count: Lenient<i64>,
+    /// Count COIs by severity level.
+    ///
+    /// `any JSON value`.
+    pub coi_by_severity: Lenient<serde_json::Value>,
+    /// Legacy field - always returns 0.  Previously counted reviews in 'created' state, but that state has been removed. Reviews are now created directly in 'in_review' state. Kept for backwards compatibility with frontend.
+    ///
+    /// `integer`.
+    pub reviews_pending: Lenient<i64>,
+    /// Count reviews in 'in_review' state.
+    ///
+    /// `integer`.
+    pub reviews_in_progress: Lenient<i64>,
+    /// Count reviews in 'submitted' state.
+    ///
+    /// `integer`.
+    pub reviews_completed: Lenient<i64>,
+    /// Reason for manager override of invitation status.
+    ///
+    /// `string`.
+    pub override_reason: Lenient<String>,
+    /// `string`.
+    pub overridden_by_name: Lenient<String>,
+    /// `string (date-time)`.
+    pub overridden_at: Lenient<DateTime>,
+    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
+    pub extra: runtime::Extra,
+}
+#[cfg(any(feature = "call-reviewer-pools", feature = "proposal-protected-calls"))]
+impl ReviewerInvitation {
+    /// `url` when present and valid.
+    #[inline]
+    pub fn url(&self) -> Option<&str> {
+        self.url.as_str()
+    }
+    /// `uuid` when present and valid.
+    #[inline]
+    pub fn uuid(&self) -> Option<Uuid> {
+        self.uuid.copied()
+    }
+    /// `call` when present and valid.
+    #[inline]
+    pub fn call(&self) -> Option<&str> {
+        self.call.as_str()
+    }
+    /// `call_uuid` when present and valid.
+    #[inline]
+    pub fn call_uuid(&self) -> Option<Uuid> {
+        self.call_uuid.copied()
+    }
+    /// `call_name` when present and valid.
+    #[inline]
+    pub fn call_name(&self) -> Option<&str> {
+        self.call_name.as_str()
+    }
+    /// `reviewer` when present and valid.
+    #[inline]
+    pub fn reviewer(&self) -> Option<&str> {
+        self.reviewer.as_str()
+    }
+    /// `reviewer_uuid` when present and valid.
+    #[inline]
+    pub fn reviewer_uuid(&self) -> Option<&str> {
+        self.reviewer_uuid.as_str()
+    }
+    /// `reviewer_name` when present and valid.
+    #[inline]
+    pub fn reviewer_name(&self) -> Option<&str> {
+        self.reviewer_name.as_str()
+    }
+    /// `reviewer_email` when present and valid.
+    #[inline]
+    pub fn reviewer_email(&self) -> Option<&str> {
+        self.reviewer_email.as_str()
+    }
+    /// `has_profile` when present and valid.
+    #[inline]
+    pub fn has_profile(&self) -> Option<bool> {
+        self.has_profile.copied()
+    }
+    /// `invited_email` when present and valid.
+    #[inline]
+    pub fn invited_email(&self) -> Option<&str> {
+        self.invited_email.as_str()
+    }
+    /// `invited_user` when present and valid.
+    #[inline]
+    pub fn invited_user(&self) -> Option<&str> {
+        self.invited_user.as_str()
+    }
+    /// `invited_user_name` when present and valid.
+    #[inline]
+    pub fn invited_user_name(&self) -> Option<&str> {
+        self.invited_user_name.as_str()
+    }
+    /// `invited_at` when present and valid.
+    #[inline]
+    pub fn invited_at(&self) -> Option<DateTime> {
+        self.invited_at.copied()
+    }
+    /// `invitation_status` when present and valid.
+    #[inline]
+    pub fn invitation_status(&self) -> Option<&serde_json::Value> {
+        self.invitation_status.get()
+    }
+    /// `invitation_status_display` when present and valid.
+    #[inline]
+    pub fn invitation_status_display(&self) -> Option<&str> {
+        self.invitation_status_display.as_str()
+    }
+    /// `response_date` when present and valid.
+    #[inline]
+    pub fn response_date(&self) -> Option<DateTime> {
+        self.response_date.copied()
+    }
+    /// `decline_reason` when present and valid.
+    #[inline]
+    pub fn decline_reason(&self) -> Option<&str> {
+        self.decline_reason.as_str()
+    }
+    /// `max_assignments` when present and valid.
+    #[inline]
+    pub fn max_assignments(&self) -> Option<i64> {
+        self.max_assignments.copied()
+    }
+    /// `current_assignments` when present and valid.
+    #[inline]
+    pub fn current_assignments(&self) -> Option<i64> {
+        self.current_assignments.copied()
+    }
+    /// `expertise_match_score` when present and valid.
+    #[inline]
+    pub fn expertise_match_score(&self) -> Option<&Decimal> {
+        self.expertise_match_score.get()
+    }
+    /// `invited_by_name` when present and valid.
+    #[inline]
+    pub fn invited_by_name(&self) -> Option<&str> {
+        self.invited_by_name.as_str()
+    }
+    /// `invitation_link` when present and valid.
+    #[inline]
+    pub fn invitation_link(&self) -> Option<&str> {
+        self.invitation_link.as_str()
+    }
+    /// `invitation_expires_at` when present and valid.
+    #[inline]
+    pub fn invitation_expires_at(&self) -> Option<DateTime> {
+        self.invitation_expires_at.copied()
+    }
+    /// `created` when present and valid.
+    #[inline]
+    pub fn created(&self) -> Option<DateTime> {
+        self.created.copied()
+    }
+    /// `coi_count` when present and valid.
+    #[inline]
+    pub fn coi_count(&self) -> Option<i64> {
+        self.coi_count.copied()
+    }
+    /// `coi_by_severity` when present and valid.
+    #[inline]
+    pub fn coi_by_severity(&self) -> Option<&serde_json::Value> {
+        self.coi_by_severity.get()
+    }
+    /// `reviews_pending` when present and valid.
+    #[inline]
+    pub fn reviews_pending(&self) -> Option<i64> {
+        self.reviews_pending.copied()
+    }
+    /// `reviews_in_progress` when present and valid.
+    #[inline]
+    pub fn reviews_in_progress(&self) -> Option<i64> {
+        self.reviews_in_progress.copied()
+    }
+    /// `reviews_completed` when present and valid.
+    #[inline]
+    pub fn reviews_completed(&self) -> Option<i64> {
+        self.reviews_completed.copied()
+    }
+    /// `override_reason` when present and valid.
+    #[inline]
+    pub fn override_reason(&self) -> Option<&str> {
+        self.override_reason.as_str()
+    }
+    /// `overridden_by_name` when present and valid.
+    #[inline]
+    pub fn overridden_by_name(&self) -> Option<&str> {
+        self.overridden_by_name.as_str()
+    }
+    /// `overridden_at` when present and valid.
+    #[inline]
+    pub fn overridden_at(&self) -> Option<DateTime> {
+        self.overridden_at.copied()
+    }
+}
+#[cfg(any(feature = "call-reviewer-pools", feature = "proposal-protected-calls"))]
+runtime::response_model! {
+    ReviewerInvitation, "ReviewerInvitation", extra, [url("url"), uuid("uuid"),
+    call("call"), call_uuid("call_uuid"), call_name("call_name"), reviewer("reviewer"),
+    reviewer_uuid("reviewer_uuid"), reviewer_name("reviewer_name"),
+    reviewer_email("reviewer_email"), has_profile("has_profile"),
+    invited_email("invited_email"), invited_user("invited_user"),
+    invited_user_name("invited_user_name"), invited_at("invited_at"),
+    invitation_status("invitation_status"),
+    invitation_status_display("invitation_status_display"),
+    response_date("response_date"), decline_reason("decline_reason"),
+    max_assignments("max_assignments"), current_assignments("current_assignments"),
+    expertise_match_score("expertise_match_score"), invited_by_name("invited_by_name"),
+    invitation_link("invitation_link"), invitation_expires_at("invitation_expires_at"),
+    created("created"), coi_count("coi_count"), coi_by_severity("coi_by_severity"),
+    reviews_pending("reviews_pending"), reviews_in_progress("reviews_in_progress"),
+    reviews_completed("reviews_completed"), override_reason("override_reason"),
+    overridden_by_name("overridden_by_name"), overridden_at("overridden_at")]
+}
+#[cfg(any(feature = "reviewer-invitations", feature = "user-actions"))]
+/// `ReviewerInvitationsError`: response model.
+#[derive(Clone, PartialEq, Default)]
+pub struct ReviewerInvitationsError {
     /// `string`.
     pub error: Lenient<String>,
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
     pub extra: runtime::Extra,
 }
 #[cfg(any(feature = "reviewer-invitations", feature = "user-actions"))]
-impl ReviewerInvitationsAccept401Response {
+impl ReviewerInvitationsError {
     /// `error` when present and valid.
     #[inline]
     pub fn error(&self) -> Option<&str> {
@@ -23762,8 +23281,394 @@ impl ReviewerInvitationsAccept401Response {
 }
 #[cfg(any(feature = "reviewer-invitations", feature = "user-actions"))]
 runtime::response_model! {
-    ReviewerInvitationsAccept401Response, "ReviewerInvitationsAccept401Response", extra,
-    [error("error")]
+    ReviewerInvitationsError, "ReviewerInvitationsError", extra, [error("error")]
+}
+#[cfg(any(feature = "proposal-protected-calls", feature = "reviewer-suggestions"))]
+/// `ReviewerSuggestion`: response model.
+#[derive(Clone, PartialEq, Default)]
+pub struct ReviewerSuggestion {
+    /// `string (uri)`.
+    pub url: Lenient<String>,
+    /// `string (uuid)`.
+    pub uuid: Lenient<Uuid>,
+    /// `string (uri)`.
+    pub call: Lenient<String>,
+    /// `string (uuid)`.
+    pub call_uuid: Lenient<Uuid>,
+    /// `string`.
+    pub call_name: Lenient<String>,
+    /// `string (uri)`.
+    pub reviewer: Lenient<String>,
+    /// `string (uuid)`.
+    pub reviewer_uuid: Lenient<Uuid>,
+    /// `string`.
+    pub reviewer_name: Lenient<String>,
+    /// `string (email)`.
+    pub reviewer_email: Lenient<String>,
+    /// Professional biography / summary
+    ///
+    /// `string`.
+    pub reviewer_biography: Lenient<String>,
+    /// Combined affinity score (0-1)
+    ///
+    /// `number (double)`.
+    pub affinity_score: Lenient<Decimal>,
+    /// Keyword matching score
+    ///
+    /// `number (double)`.
+    pub keyword_score: Lenient<Decimal>,
+    /// TF-IDF text similarity score
+    ///
+    /// `number (double)`.
+    pub text_score: Lenient<Decimal>,
+    /// ``ReviewerSuggestionStatusEnum``.
+    pub status: Lenient<models::ReviewerSuggestionStatusEnum>,
+    /// `string`.
+    pub status_display: Lenient<String>,
+    /// `string (uri)`.
+    pub reviewed_by: Lenient<String>,
+    /// `string`.
+    pub reviewed_by_name: Lenient<String>,
+    /// `string (date-time)`.
+    pub reviewed_at: Lenient<DateTime>,
+    /// `string`.
+    pub rejection_reason: Lenient<String>,
+    /// `array of string`.
+    pub matched_keywords: Lenient<Vec<Lenient<String>>>,
+    /// `array of `ReviewerSuggestionTopMatchingProposal``.
+    pub top_matching_proposals: Lenient<
+        Vec<Lenient<models::ReviewerSuggestionTopMatchingProposal>>,
+    >,
+    /// What content was used to generate this suggestion
+    ///
+    /// `any JSON value`.
+    pub source_type: Lenient<serde_json::Value>,
+    /// `string`.
+    pub source_type_display: Lenient<String>,
+    /// `string (date-time)`.
+    pub created: Lenient<DateTime>,
+    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
+    pub extra: runtime::Extra,
+}
+#[cfg(any(feature = "proposal-protected-calls", feature = "reviewer-suggestions"))]
+impl ReviewerSuggestion {
+    /// `url` when present and valid.
+    #[inline]
+    pub fn url(&self) -> Option<&str> {
+        self.url.as_str()
+    }
+    /// `uuid` when present and valid.
+    #[inline]
+    pub fn uuid(&self) -> Option<Uuid> {
+        self.uuid.copied()
+    }
+    /// `call` when present and valid.
+    #[inline]
+    pub fn call(&self) -> Option<&str> {
+        self.call.as_str()
+    }
+    /// `call_uuid` when present and valid.
+    #[inline]
+    pub fn call_uuid(&self) -> Option<Uuid> {
+        self.call_uuid.copied()
+    }
+    /// `call_name` when present and valid.
+    #[inline]
+    pub fn call_name(&self) -> Option<&str> {
+        self.call_name.as_str()
+    }
+    /// `reviewer` when present and valid.
+    #[inline]
+    pub fn reviewer(&self) -> Option<&str> {
+        self.reviewer.as_str()
+    }
+    /// `reviewer_uuid` when present and valid.
+    #[inline]
+    pub fn reviewer_uuid(&self) -> Option<Uuid> {
+        self.reviewer_uuid.copied()
+    }
+    /// `reviewer_name` when present and valid.
+    #[inline]
+    pub fn reviewer_name(&self) -> Option<&str> {
+        self.reviewer_name.as_str()
+    }
+    /// `reviewer_email` when present and valid.
+    #[inline]
+    pub fn reviewer_email(&self) -> Option<&str> {
+        self.reviewer_email.as_str()
+    }
+    /// `reviewer_biography` when present and valid.
+    #[inline]
+    pub fn reviewer_biography(&self) -> Option<&str> {
+        self.reviewer_biography.as_str()
+    }
+    /// `affinity_score` when present and valid.
+    #[inline]
+    pub fn affinity_score(&self) -> Option<&Decimal> {
+        self.affinity_score.get()
+    }
+    /// `keyword_score` when present and valid.
+    #[inline]
+    pub fn keyword_score(&self) -> Option<&Decimal> {
+        self.keyword_score.get()
+    }
+    /// `text_score` when present and valid.
+    #[inline]
+    pub fn text_score(&self) -> Option<&Decimal> {
+        self.text_score.get()
+    }
+    /// `status` when present and valid.
+    #[inline]
+    pub fn status(&self) -> Option<&models::ReviewerSuggestionStatusEnum> {
+        self.status.get()
+    }
+    /// `status_display` when present and valid.
+    #[inline]
+    pub fn status_display(&self) -> Option<&str> {
+        self.status_display.as_str()
+    }
+    /// `reviewed_by` when present and valid.
+    #[inline]
+    pub fn reviewed_by(&self) -> Option<&str> {
+        self.reviewed_by.as_str()
+    }
+    /// `reviewed_by_name` when present and valid.
+    #[inline]
+    pub fn reviewed_by_name(&self) -> Option<&str> {
+        self.reviewed_by_name.as_str()
+    }
+    /// `reviewed_at` when present and valid.
+    #[inline]
+    pub fn reviewed_at(&self) -> Option<DateTime> {
+        self.reviewed_at.copied()
+    }
+    /// `rejection_reason` when present and valid.
+    #[inline]
+    pub fn rejection_reason(&self) -> Option<&str> {
+        self.rejection_reason.as_str()
+    }
+    /// `matched_keywords` when present and valid.
+    #[inline]
+    pub fn matched_keywords(&self) -> Option<&[Lenient<String>]> {
+        self.matched_keywords.as_slice()
+    }
+    /// `top_matching_proposals` when present and valid.
+    #[inline]
+    pub fn top_matching_proposals(
+        &self,
+    ) -> Option<&[Lenient<models::ReviewerSuggestionTopMatchingProposal>]> {
+        self.top_matching_proposals.as_slice()
+    }
+    /// `source_type` when present and valid.
+    #[inline]
+    pub fn source_type(&self) -> Option<&serde_json::Value> {
+        self.source_type.get()
+    }
+    /// `source_type_display` when present and valid.
+    #[inline]
+    pub fn source_type_display(&self) -> Option<&str> {
+        self.source_type_display.as_str()
+    }
+    /// `created` when present and valid.
+    #[inline]
+    pub fn created(&self) -> Option<DateTime> {
+        self.created.copied()
+    }
+}
+#[cfg(any(feature = "proposal-protected-calls", feature = "reviewer-suggestions"))]
+runtime::response_model! {
+    ReviewerSuggestion, "ReviewerSuggestion", extra, [url("url"), uuid("uuid"),
+    call("call"), call_uuid("call_uuid"), call_name("call_name"), reviewer("reviewer"),
+    reviewer_uuid("reviewer_uuid"), reviewer_name("reviewer_name"),
+    reviewer_email("reviewer_email"), reviewer_biography("reviewer_biography"),
+    affinity_score("affinity_score"), keyword_score("keyword_score"),
+    text_score("text_score"), status("status"), status_display("status_display"),
+    reviewed_by("reviewed_by"), reviewed_by_name("reviewed_by_name"),
+    reviewed_at("reviewed_at"), rejection_reason("rejection_reason"),
+    matched_keywords("matched_keywords"),
+    top_matching_proposals("top_matching_proposals"), source_type("source_type"),
+    source_type_display("source_type_display"), created("created")]
+}
+#[cfg(any(feature = "proposal-protected-calls", feature = "reviewer-suggestions"))]
+/// `ReviewerSuggestionStatusEnum`: enum; values the spec does not list are kept in `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ReviewerSuggestionStatusEnum {
+    /// `pending`
+    Pending,
+    /// `confirmed`
+    Confirmed,
+    /// `rejected`
+    Rejected,
+    /// `invited`
+    Invited,
+    /// A value this client does not know yet, kept verbatim.
+    Unknown(String),
+}
+#[cfg(any(feature = "proposal-protected-calls", feature = "reviewer-suggestions"))]
+impl ReviewerSuggestionStatusEnum {
+    /// The value on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "pending",
+            Self::Confirmed => "confirmed",
+            Self::Rejected => "rejected",
+            Self::Invited => "invited",
+            Self::Unknown(v) => v,
+        }
+    }
+}
+#[cfg(any(feature = "proposal-protected-calls", feature = "reviewer-suggestions"))]
+impl From<&str> for ReviewerSuggestionStatusEnum {
+    #[inline]
+    fn from(v: &str) -> Self {
+        match v {
+            "pending" => Self::Pending,
+            "confirmed" => Self::Confirmed,
+            "rejected" => Self::Rejected,
+            "invited" => Self::Invited,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+#[cfg(any(feature = "proposal-protected-calls", feature = "reviewer-suggestions"))]
+impl std::str::FromStr for ReviewerSuggestionStatusEnum {
+    type Err = std::convert::Infallible;
+    #[inline]
+    fn from_str(v: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(v))
+    }
+}
+#[cfg(any(feature = "proposal-protected-calls", feature = "reviewer-suggestions"))]
+impl std::fmt::Display for ReviewerSuggestionStatusEnum {
+    #[inline]
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "proposal-protected-calls", feature = "reviewer-suggestions"))]
+impl serde::Serialize for ReviewerSuggestionStatusEnum {
+    #[inline]
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "proposal-protected-calls", feature = "reviewer-suggestions"))]
+impl<'de> serde::Deserialize<'de> for ReviewerSuggestionStatusEnum {
+    #[inline]
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<
+            'de,
+            str,
+        > as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(s.as_ref()))
+    }
+}
+#[cfg(any(feature = "proposal-protected-calls", feature = "reviewer-suggestions"))]
+impl runtime::FromJson for ReviewerSuggestionStatusEnum {
+    #[inline]
+    fn from_str(v: &str) -> Option<Self> {
+        Some(Self::from(v))
+    }
+}
+#[cfg(any(feature = "proposal-protected-calls", feature = "reviewer-suggestions"))]
+impl runtime::QueryValue for ReviewerSuggestionStatusEnum {
+    #[inline]
+    fn query_value(&self) -> std::borrow::Cow<'_, str> {
+        std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
+#[cfg(any(feature = "proposal-protected-calls", feature = "reviewer-suggestions"))]
+impl runtime::Inspect for ReviewerSuggestionStatusEnum {
+    #[inline]
+    fn inspect(&self, at: &mut runtime::Inspector) {
+        if let Self::Unknown(v) = self {
+            at.unknown_enum_value(v)
+        }
+    }
+}
+#[cfg(any(feature = "proposal-protected-calls", feature = "reviewer-suggestions"))]
+/// `ReviewerSuggestionTopMatchingProposal`: response model.
+#[derive(Clone, PartialEq, Default)]
+pub struct ReviewerSuggestionTopMatchingProposal {
+    /// `string (uuid)`.
+    pub uuid: Lenient<Uuid>,
+    /// `string`.
+    pub name: Lenient<String>,
+    /// `string`.
+    pub slug: Lenient<String>,
+    /// `number (double)`.
+    pub affinity: Lenient<Decimal>,
+    /// `number (double)`.
+    pub keyword_score: Lenient<Decimal>,
+    /// `number (double)`.
+    pub text_score: Lenient<Decimal>,
+    /// `boolean`.
+    pub has_coi: Lenient<bool>,
+    /// `string`.
+    pub coi_type: Lenient<String>,
+    /// `string`.
+    pub coi_severity: Lenient<String>,
+    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
+    pub extra: runtime::Extra,
+}
+#[cfg(any(feature = "proposal-protected-calls", feature = "reviewer-suggestions"))]
+impl ReviewerSuggestionTopMatchingProposal {
+    /// `uuid` when present and valid.
+    #[inline]
+    pub fn uuid(&self) -> Option<Uuid> {
+        self.uuid.copied()
+    }
+    /// `name` when present and valid.
+    #[inline]
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_str()
+    }
+    /// `slug` when present and valid.
+    #[inline]
+    pub fn slug(&self) -> Option<&str> {
+        self.slug.as_str()
+    }
+    /// `affinity` when present and valid.
+    #[inline]
+    pub fn affinity(&self) -> Option<&Decimal> {
+        self.affinity.get()
+    }
+    /// `keyword_score` when present and valid.
+    #[inline]
+    pub fn keyword_score(&self) -> Option<&Decimal> {
+        self.keyword_score.get()
+    }
+    /// `text_score` when present and valid.
+    #[inline]
+    pub fn text_score(&self) -> Option<&Decimal> {
+        self.text_score.get()
+    }
+    /// `has_coi` when present and valid.
+    #[inline]
+    pub fn has_coi(&self) -> Option<bool> {
+        self.has_coi.copied()
+    }
+    /// `coi_type` when present and valid.
+    #[inline]
+    pub fn coi_type(&self) -> Option<&str> {
+        self.coi_type.as_str()
+    }
+    /// `coi_severity` when present and valid.
+    #[inline]
+    pub fn coi_severity(&self) -> Option<&str> {
+        self.coi_severity.as_str()
+    }
+}
+#[cfg(any(feature = "proposal-protected-calls", feature = "reviewer-suggestions"))]
+runtime::response_model! {
+    ReviewerSuggestionTopMatchingProposal, "ReviewerSuggestionTopMatchingProposal",
+    extra, [uuid("uuid"), name("name"), slug("slug"), affinity("affinity"),
+    keyword_score("keyword_score"), text_score("text_score"), has_coi("has_coi"),
+    coi_type("coi_type"), coi_severity("coi_severity")]
 }
 #[cfg(any(feature = "marketplace-robot-accounts", feature = "projects"))]
 /// `RobotAccountDetailsUser`: response model.
@@ -24245,42 +24150,6 @@ runtime::response_model! {
     full_name("full_name"), email("email"), role("role"),
     expiration_time("expiration_time"), offering_user_username("offering_user_username"),
     offering_user_state("offering_user_state")]
-}
-#[cfg(any(feature = "user-actions", feature = "users"))]
-/// `UpdateActions`: response model.
-#[derive(Clone, PartialEq, Default)]
-pub struct UpdateActions {
-    /// `string`.
-    pub status: Lenient<String>,
-    /// `string`.
-    pub message: Lenient<String>,
-    /// `string`.
-    pub provider_action_type: Lenient<String>,
-    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
-    pub extra: runtime::Extra,
-}
-#[cfg(any(feature = "user-actions", feature = "users"))]
-impl UpdateActions {
-    /// `status` when present and valid.
-    #[inline]
-    pub fn status(&self) -> Option<&str> {
-        self.status.as_str()
-    }
-    /// `message` when present and valid.
-    #[inline]
-    pub fn message(&self) -> Option<&str> {
-        self.message.as_str()
-    }
-    /// `provider_action_type` when present and valid.
-    #[inline]
-    pub fn provider_action_type(&self) -> Option<&str> {
-        self.provider_action_type.as_str()
-    }
-}
-#[cfg(any(feature = "user-actions", feature = "users"))]
-runtime::response_model! {
-    UpdateActions, "UpdateActions", extra, [status("status"), message("message"),
-    provider_action_type("provider_action_type")]
 }
 #[cfg(any(feature = "user-actions", feature = "users"))]
 /// `UpdateActionsRequest`: request model.
@@ -24885,6 +24754,42 @@ runtime::response_model! {
     active_isds("active_isds"), deactivation_reason("deactivation_reason"),
     is_admin_deactivated("is_admin_deactivated")]
 }
+#[cfg(any(feature = "user-actions", feature = "users"))]
+/// `UserActionsUserAction`: response model.
+#[derive(Clone, PartialEq, Default)]
+pub struct UserActionsUserAction {
+    /// `string`.
+    pub status: Lenient<String>,
+    /// `string`.
+    pub message: Lenient<String>,
+    /// `string`.
+    pub provider_action_type: Lenient<String>,
+    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
+    pub extra: runtime::Extra,
+}
+#[cfg(any(feature = "user-actions", feature = "users"))]
+impl UserActionsUserAction {
+    /// `status` when present and valid.
+    #[inline]
+    pub fn status(&self) -> Option<&str> {
+        self.status.as_str()
+    }
+    /// `message` when present and valid.
+    #[inline]
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_str()
+    }
+    /// `provider_action_type` when present and valid.
+    #[inline]
+    pub fn provider_action_type(&self) -> Option<&str> {
+        self.provider_action_type.as_str()
+    }
+}
+#[cfg(any(feature = "user-actions", feature = "users"))]
+runtime::response_model! {
+    UserActionsUserAction, "UserActionsUserAction", extra, [status("status"),
+    message("message"), provider_action_type("provider_action_type")]
+}
 #[cfg(
     any(
         feature = "marketplace-provider-offerings",
@@ -25089,13 +24994,7 @@ runtime::response_model! {
     customer_name("customer_name"), resource_uuid("resource_uuid"),
     project_uuid("project_uuid")]
 }
-#[cfg(
-    any(
-        feature = "marketplace-provider-offerings",
-        feature = "user-permissions",
-        feature = "users"
-    )
-)]
+#[cfg(any(feature = "marketplace-provider-offerings", feature = "users"))]
 /// `UserPermission`: `UserMePermission`.
 pub type UserPermission = models::UserMePermission;
 #[cfg(
@@ -25342,6 +25241,9 @@ runtime::response_model! {
 )]
 /// `UserRoleUpdateRequest`: `UserRoleCreateRequest`.
 pub type UserRoleUpdateRequest = models::UserRoleCreateRequest;
+#[cfg(any(feature = "broadcast-messages", feature = "marketplace-related-customers"))]
+/// `UuidName`: `CampaignOffering`.
+pub type UuidName = models::CampaignOffering;
 #[cfg(
     any(feature = "marketplace-provider-resources", feature = "marketplace-resources")
 )]
@@ -25379,6 +25281,34 @@ impl UuidType {
 )]
 runtime::response_model! {
     UuidType, "UuidType", extra, [uuid("uuid"), type_("type")]
+}
+#[cfg(any(feature = "admin", feature = "metadata"))]
+/// `ValueLabel`: response model.
+#[derive(Clone, PartialEq, Default)]
+pub struct ValueLabel {
+    /// `string`.
+    pub value: Lenient<String>,
+    /// `string`.
+    pub label: Lenient<String>,
+    /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
+    pub extra: runtime::Extra,
+}
+#[cfg(any(feature = "admin", feature = "metadata"))]
+impl ValueLabel {
+    /// `value` when present and valid.
+    #[inline]
+    pub fn value(&self) -> Option<&str> {
+        self.value.as_str()
+    }
+    /// `label` when present and valid.
+    #[inline]
+    pub fn label(&self) -> Option<&str> {
+        self.label.as_str()
+    }
+}
+#[cfg(any(feature = "admin", feature = "metadata"))]
+runtime::response_model! {
+    ValueLabel, "ValueLabel", extra, [value("value"), label("label")]
 }
 #[cfg(any(feature = "vmware-disks", feature = "vmware-virtual-machine"))]
 /// `VmwareDisk`: response model.

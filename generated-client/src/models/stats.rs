@@ -9,10 +9,6 @@ use crate::runtime::{
 };
 #[allow(unused_imports)]
 use crate::models;
-/// `StatsCeleryRetrieveResponse`: `CeleryStatsRetrieveResponse`.
-pub type StatsCeleryRetrieveResponse = models::CeleryStatsRetrieveResponse;
-/// `StatsDatabaseRetrieveResponse`: `DatabaseStatsRetrieveResponse`.
-pub type StatsDatabaseRetrieveResponse = models::DatabaseStatsRetrieveResponse;
 /// `StatsTableGrowthResponse`: response model.
 #[derive(Clone, PartialEq, Default)]
 pub struct StatsTableGrowthResponse {

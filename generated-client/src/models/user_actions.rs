@@ -733,10 +733,8 @@ impl runtime::Inspect for UserActionCorrectiveActionSeverityEnum {
         }
     }
 }
-/// `UserActionsExecuteAction404Response`: `ReviewerInvitationsAccept401Response`.
-pub type UserActionsExecuteAction404Response = models::ReviewerInvitationsAccept401Response;
-/// `UserActionsExecuteAction500Response`: `ReviewerInvitationsAccept401Response`.
-pub type UserActionsExecuteAction500Response = models::ReviewerInvitationsAccept401Response;
+/// `UserActionsError`: `ReviewerInvitationsError`.
+pub type UserActionsError = models::ReviewerInvitationsError;
 /// `UserActionsSilenceResponse`: response model.
 #[derive(Clone, PartialEq, Default)]
 pub struct UserActionsSilenceResponse {

@@ -9,6 +9,8 @@ use crate::runtime::{
 };
 #[allow(unused_imports)]
 use crate::models;
+/// `UserPermissionsUser`: `UserMePermission`.
+pub type UserPermissionsUser = models::UserMePermission;
 /// `UserRolePermissionActionRequest`: request model.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UserRolePermissionActionRequest {

@@ -29,6 +29,8 @@ impl ConfirmEmailRequestRequest {
         }
     }
 }
+/// `DataAccess`: `DataAccessLogAccessor`.
+pub type DataAccess = models::DataAccessLogAccessor;
 /// `PasswordChangeRequest`: request model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PasswordChangeRequest {
@@ -2265,8 +2267,8 @@ pub struct UsersDataAccessHistoryListResponse {
     pub accessed_fields: Lenient<Vec<Lenient<String>>>,
     /// `string`.
     pub accessor_category: Lenient<String>,
-    /// ``UsersDataAccessHistoryListResponseAccessor``.
-    pub accessor: Lenient<models::UsersDataAccessHistoryListResponseAccessor>,
+    /// ``DataAccess``.
+    pub accessor: Lenient<models::DataAccess>,
     /// An IPv4 or IPv6 address.
     ///
     /// `any JSON value`.
@@ -2306,9 +2308,7 @@ impl UsersDataAccessHistoryListResponse {
     }
     /// `accessor` when present and valid.
     #[inline]
-    pub fn accessor(
-        &self,
-    ) -> Option<&models::UsersDataAccessHistoryListResponseAccessor> {
+    pub fn accessor(&self) -> Option<&models::DataAccess> {
         self.accessor.get()
     }
     /// `ip_address` when present and valid.
@@ -2328,8 +2328,6 @@ runtime::response_model! {
     accessed_fields("accessed_fields"), accessor_category("accessor_category"),
     accessor("accessor"), ip_address("ip_address"), context("context")]
 }
-/// `UsersDataAccessHistoryListResponseAccessor`: `DataAccessLogAccessor`.
-pub type UsersDataAccessHistoryListResponseAccessor = models::DataAccessLogAccessor;
 /// `UsersDataAccessHistoryListResponseAccessorTypeEnum`: `AccessorTypeEnum`.
 pub type UsersDataAccessHistoryListResponseAccessorTypeEnum = models::AccessorTypeEnum;
 /// `UsersDataAccessRetrieveResponse`: response model.
@@ -2682,10 +2680,6 @@ runtime::response_model! {
     total_organizational_access("total_organizational_access"),
     total_provider_access("total_provider_access")]
 }
-/// `UsersHistoryAtRetrieveResponse`: `CustomersHistoryAtRetrieveResponse`.
-pub type UsersHistoryAtRetrieveResponse = models::CustomersHistoryAtRetrieveResponse;
-/// `UsersHistoryListResponse`: `CustomersHistoryAtRetrieveResponse`.
-pub type UsersHistoryListResponse = models::CustomersHistoryAtRetrieveResponse;
 /// `UsersIdentityBridgeStatusRetrieveResponse`: response model.
 #[derive(Clone, PartialEq, Default)]
 pub struct UsersIdentityBridgeStatusRetrieveResponse {
@@ -2743,6 +2737,8 @@ runtime::response_model! {
     stale_attributes("stale_attributes"),
     effective_bridge_fields("effective_bridge_fields"), is_federated("is_federated")]
 }
+/// `UsersMonthCount`: `MarketplaceStatsMonthCount`.
+pub type UsersMonthCount = models::MarketplaceStatsMonthCount;
 /// `UsersProfileCompletenessRetrieveResponse`: response model.
 #[derive(Clone, PartialEq, Default)]
 pub struct UsersProfileCompletenessRetrieveResponse {
@@ -2818,9 +2814,9 @@ runtime::response_model! {
     UsersPullScimAttributesResponse, "UsersPullScimAttributesResponse", extra,
     [detail("detail"), changed_fields("changed_fields")]
 }
-/// `UsersRefreshTokenResponse`: response model.
+/// `UsersUser`: response model.
 #[derive(Clone, PartialEq, Default)]
-pub struct UsersRefreshTokenResponse {
+pub struct UsersUser {
     /// `string (date-time)`.
     pub created: Lenient<DateTime>,
     /// `string`.
@@ -2844,7 +2840,7 @@ pub struct UsersRefreshTokenResponse {
     /// Keys the spec does not describe, kept verbatim so that re-encoding loses nothing.
     pub extra: runtime::Extra,
 }
-impl UsersRefreshTokenResponse {
+impl UsersUser {
     /// `created` when present and valid.
     #[inline]
     pub fn created(&self) -> Option<DateTime> {
@@ -2882,13 +2878,13 @@ impl UsersRefreshTokenResponse {
     }
 }
 runtime::response_model! {
-    UsersRefreshTokenResponse, "UsersRefreshTokenResponse", extra, [created("created"),
+    UsersUser, "UsersUser", extra, [created("created"),
     user_first_name("user_first_name"), user_last_name("user_last_name"),
     user_username("user_username"), user_is_active("user_is_active"),
     user_token_lifetime("user_token_lifetime"), token("token")]
 }
-/// `UsersTokenRetrieveResponse`: `UsersRefreshTokenResponse`.
-pub type UsersTokenRetrieveResponse = models::UsersRefreshTokenResponse;
+/// `UsersUserAction`: `UserActionsUserAction`.
+pub type UsersUserAction = models::UserActionsUserAction;
 /// `UsersUserActiveStatusCountListResponse`: response model.
 #[derive(Clone, PartialEq, Default)]
 pub struct UsersUserActiveStatusCountListResponse {
@@ -2941,5 +2937,3 @@ runtime::response_model! {
     UsersUserLanguageCountListResponse, "UsersUserLanguageCountListResponse", extra,
     [language("language"), count("count")]
 }
-/// `UsersUserRegistrationTrendListResponse`: `MarketplaceStatsProviderResourcesRetrieveResponseMonthly`.
-pub type UsersUserRegistrationTrendListResponse = models::MarketplaceStatsProviderResourcesRetrieveResponseMonthly;

@@ -18,6 +18,41 @@ enum Holder {
     Shape(ShapeId),
 }
 
+/// The names given so far, and who holds each. Names are compared without case: two names
+/// differing only in case would be two modules of one file name on some file systems, so a name
+/// spelled differently from the one held counts as held by someone else.
+#[derive(Debug, Default)]
+struct Taken {
+    /// Lower-case name -> the name as given, and its holder.
+    names: HashMap<String, (String, Holder)>,
+}
+
+impl Taken {
+    /// Who holds `name`: its holder if held in this spelling, [`Holder::Fixed`] if held in
+    /// another (nobody may take it), `None` if free.
+    fn get(&self, name: &str) -> Option<Holder> {
+        let (spelling, holder) = self.names.get(&name.to_ascii_lowercase())?;
+        Some(if spelling == name {
+            *holder
+        } else {
+            Holder::Fixed
+        })
+    }
+
+    fn contains_key(&self, name: &str) -> bool {
+        self.names.contains_key(&name.to_ascii_lowercase())
+    }
+
+    /// Gives `name` to `holder` unless it (in any spelling) is held; returns the holder before.
+    fn insert(&mut self, name: String, holder: Holder) -> Option<Holder> {
+        let before = self.get(&name);
+        self.names
+            .entry(name.to_ascii_lowercase())
+            .or_insert((name, holder));
+        before
+    }
+}
+
 /// The names chosen by stage 2.
 #[derive(Debug, Default)]
 pub(super) struct Assigned {
@@ -41,8 +76,10 @@ pub(super) struct ShapeNames {
 
 /// Assigns names to all groups of `h`; `fixed` are the names of the input's named types.
 pub(super) fn assign<'a>(h: &Hoisted, fixed: impl Iterator<Item = &'a String>) -> Assigned {
-    let mut taken: HashMap<String, Holder> =
-        fixed.map(|name| (name.clone(), Holder::Fixed)).collect();
+    let mut taken = Taken::default();
+    for name in fixed {
+        taken.insert(name.clone(), Holder::Fixed);
+    }
     let owners = owners(h);
     let round = rounds(h, &owners);
     let graph = Graph { h, owners, round };
@@ -56,32 +93,31 @@ pub(super) fn assign<'a>(h: &Hoisted, fixed: impl Iterator<Item = &'a String>) -
 
     let mut names: Vec<Option<(String, Priority)>> = vec![None; h.groups.len()];
     for groups in &by_round {
-        // Preferred name of every group of the round.
-        let mut claims: BTreeMap<String, Vec<(GroupId, Priority)>> = BTreeMap::new();
+        // Preferred name of every group of the round, by the name without case (spellings of
+        // one name compete for it).
+        let mut claims: BTreeMap<String, Vec<(GroupId, Priority, String)>> = BTreeMap::new();
         for &g in groups {
             let (name, priority) = graph.preferred(&names, g);
-            claims.entry(name).or_default().push((g, priority));
+            claims
+                .entry(name.to_ascii_lowercase())
+                .or_default()
+                .push((g, priority, name));
         }
         // Winners first, so that no loser's fallback can take a name someone prefers.
         let mut losers: Vec<(String, GroupId)> = Vec::new();
-        for (name, claimants) in claims {
-            let holder = match taken.get(&name) {
-                Some(&holder) => holder,
-                None => {
-                    let winner = claimants
-                        .iter()
-                        .min_by(|a, b| claim_rank(h, a).cmp(&claim_rank(h, b)))
-                        .map(|&(g, _)| h.groups[g].shape);
-                    let Some(winner) = winner else { continue };
-                    taken.insert(name.clone(), Holder::Shape(winner));
-                    Holder::Shape(winner)
-                }
-            };
-            for (g, priority) in claimants {
-                if holder == Holder::Shape(h.groups[g].shape) {
-                    names[g] = Some((name.clone(), priority));
+        for (lower, claimants) in claims {
+            if !taken.contains_key(&lower) {
+                let winner = claimants
+                    .iter()
+                    .min_by(|a, b| claim_rank(h, (a.0, a.1)).cmp(&claim_rank(h, (b.0, b.1))));
+                let Some((g, _, name)) = winner else { continue };
+                taken.insert(name.clone(), Holder::Shape(h.groups[*g].shape));
+            }
+            for (g, priority, name) in claimants {
+                if taken.get(&name) == Some(Holder::Shape(h.groups[g].shape)) {
+                    names[g] = Some((name, priority));
                 } else {
-                    losers.push((name.clone(), g));
+                    losers.push((name, g));
                 }
             }
         }
@@ -100,7 +136,8 @@ pub(super) fn assign<'a>(h: &Hoisted, fixed: impl Iterator<Item = &'a String>) -
     let mut shapes = shape_names(h, &names, &mut taken);
     let roots = root_names(h, &names, &mut taken, &mut shapes);
     let holders = taken
-        .into_iter()
+        .names
+        .into_values()
         .filter_map(|(name, holder)| match holder {
             Holder::Shape(shape) => Some((name, shape)),
             Holder::Fixed => None,
@@ -127,7 +164,7 @@ pub(super) fn assign<'a>(h: &Hoisted, fixed: impl Iterator<Item = &'a String>) -
 fn root_names(
     h: &Hoisted,
     names: &[(String, Priority)],
-    taken: &mut HashMap<String, Holder>,
+    taken: &mut Taken,
     shapes: &mut BTreeMap<ShapeId, ShapeNames>,
 ) -> Vec<String> {
     let mut out: Vec<String> = h
@@ -149,9 +186,9 @@ fn root_names(
             continue;
         }
         let shape = h.groups[root.group].shape;
-        let free = |name: &str, taken: &HashMap<String, Holder>| match taken.get(name) {
+        let free = |name: &str, taken: &Taken| match taken.get(name) {
             None => true,
-            Some(&holder) => holder == Holder::Shape(shape),
+            Some(holder) => holder == Holder::Shape(shape),
         };
         let chosen = root
             .names
@@ -282,19 +319,35 @@ impl Graph<'_> {
     /// The name a group takes after losing `lost`: its next option that is free, else `lost`
     /// qualified by its scope (`OpenstackVolumes<lost>`), else by its first operation, else
     /// numbered.
+    ///
+    /// A shape several operations use that lost a name saying what it is does not fall back to
+    /// one operation's name: it takes its next option above those, else `lost` qualified by its
+    /// scope (else numbered), which still says what it is and ranks as such.
     fn fallback(
         &self,
         names: &[Option<(String, Priority)>],
-        taken: &HashMap<String, Holder>,
+        taken: &Taken,
         g: GroupId,
         lost: &str,
     ) -> (String, Priority) {
         let group = &self.h.groups[g];
         let free = |name: &str| match taken.get(name) {
             None => true,
-            Some(&holder) => holder == Holder::Shape(group.shape),
+            Some(holder) => holder == Holder::Shape(group.shape),
         };
-        for (name, priority) in self.options(names, g).into_iter().skip(1) {
+        let options = self.options(names, g);
+        let neutral = self
+            .h
+            .op_reach
+            .get(&group.shape)
+            .is_some_and(|ops| ops.len() > 1)
+            && options
+                .first()
+                .is_some_and(|(_, p)| *p > Priority::Synthesized);
+        for (name, priority) in options.into_iter().skip(1) {
+            if neutral && priority <= Priority::Synthesized {
+                break;
+            }
             if free(&name) {
                 return (name, priority);
             }
@@ -306,11 +359,17 @@ impl Graph<'_> {
         }
         if let Some(op) = group.first_op.and_then(|i| self.h.op_names.get(i))
             && !lost.starts_with(op.as_str())
+            && !neutral
         {
             qualified.push(format!("{op}{lost}"));
         }
+        let priority = if neutral {
+            Priority::Common
+        } else {
+            Priority::Qualified
+        };
         if let Some(name) = qualified.iter().find(|name| free(name)) {
-            return (name.clone(), Priority::Qualified);
+            return (name.clone(), priority);
         }
         let stem = qualified
             .into_iter()
@@ -320,7 +379,7 @@ impl Graph<'_> {
         loop {
             let name = format!("{stem}{k}");
             if free(&name) {
-                return (name, Priority::Qualified);
+                return (name, priority);
             }
             k += 1;
         }
@@ -336,10 +395,7 @@ fn group_rank(h: &Hoisted, g: GroupId) -> Rank<'_> {
 }
 
 /// Order between claims of one name: better priority first, then [`group_rank`].
-fn claim_rank<'a>(
-    h: &'a Hoisted,
-    &(g, priority): &(GroupId, Priority),
-) -> (Reverse<Priority>, Rank<'a>) {
+fn claim_rank(h: &Hoisted, (g, priority): (GroupId, Priority)) -> (Reverse<Priority>, Rank<'_>) {
     (Reverse(priority), group_rank(h, g))
 }
 
@@ -350,7 +406,7 @@ fn claim_rank<'a>(
 fn shape_names(
     h: &Hoisted,
     names: &[(String, Priority)],
-    taken: &mut HashMap<String, Holder>,
+    taken: &mut Taken,
 ) -> BTreeMap<ShapeId, ShapeNames> {
     let mut groups_by_shape: BTreeMap<ShapeId, Vec<GroupId>> = BTreeMap::new();
     for (g, group) in h.groups.iter().enumerate() {

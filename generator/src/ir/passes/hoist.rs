@@ -11,10 +11,12 @@
 
 use std::cmp::Reverse;
 use std::collections::hash_map::Entry;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::names::{camel_part, response_name_from_request, singular, type_name};
-use crate::ir::{Api, EnumTy, EnumValue, Field, ObjectTy, ResponseBody, Scalar, Span, Ty, TypeDef};
+use crate::ir::{
+    Api, EnumTy, EnumValue, Field, Method, ObjectTy, ResponseBody, Scalar, Span, Ty, TypeDef,
+};
 
 pub(super) type ShapeId = usize;
 pub(super) type GroupId = usize;
@@ -145,6 +147,9 @@ pub(super) enum Priority {
     Qualified,
     /// (c) made up from the operation: `<OperationId>Response`, `<OperationId><Param>Enum`.
     Synthesized,
+    /// The words all operations that use a shape have in common (`History` for the history
+    /// of customers, invoices and users): below an owner's name, above any one operation's.
+    Common,
     /// `<Owner><Field>`: derived from the name of the type that contains it. Better than (c):
     /// the owner's name usually comes from the spec.
     Nested,
@@ -183,6 +188,10 @@ pub(super) struct Group {
     /// Derived names that a create or update offered: they name the resource, even when an
     /// action's model has the same name.
     pub resource_names: BTreeSet<String>,
+    /// Derived names offered by an operation on an action's path: they may name a resource
+    /// (`PUT /api/x/{uuid}/yaml/` with `XRequest`), but not what a small shape several
+    /// operations share is (`{detail}`).
+    pub on_action_path: BTreeSet<String>,
     pub rep: Option<Rep>,
 }
 
@@ -206,6 +215,8 @@ pub(super) struct Hoisted {
     pub group_index: HashMap<(ScopeId, ShapeId), GroupId>,
     /// Upper-camel operation ids, by operation index (for qualifying names).
     pub op_names: Vec<String>,
+    /// Operation ids as the input spells them, by operation index.
+    pub op_ids: Vec<String>,
     /// The resource each operation acts on, by operation index: its path's collection in the
     /// singular, upper camel case (`/api/aws-images/{uuid}/` is `AwsImage`).
     pub op_resources: Vec<Option<String>>,
@@ -215,6 +226,9 @@ pub(super) struct Hoisted {
     pub op_actions: Vec<Option<String>>,
     /// Root occurrences in operations that may need a name of their own operation.
     pub roots: Vec<Root>,
+    /// The operations whose types hold each shape, at any depth (a shape nested in another
+    /// counts for every operation the outer one occurs in).
+    pub op_reach: BTreeMap<ShapeId, BTreeSet<usize>>,
     shape_index: HashMap<ShapeKey, ShapeId>,
     shape_is_enum: Vec<bool>,
     scope_index: HashMap<(String, String), ScopeId>,
@@ -247,6 +261,9 @@ struct RootNames<'a> {
     /// (`SetErredRequest` of `POST /api/x/{uuid}/set_erred/`) names what that action returns,
     /// while the model of a create or update (`OpenStackVolumeRequest`) names the resource.
     derived_is_specific: bool,
+    /// Whether the operation's path is that of an action (see [`is_action_path`]), even if its
+    /// model names a resource.
+    on_action_path: bool,
     arrays: ArrayNaming,
 }
 
@@ -256,6 +273,7 @@ impl<'a> RootNames<'a> {
             base,
             derived: None,
             derived_is_specific: false,
+            on_action_path: false,
             arrays: ArrayNaming::Singular,
         }
     }
@@ -268,6 +286,21 @@ pub(super) fn hoist(api: &mut Api) -> Hoisted {
     let mut op_names = Vec::with_capacity(api.operations.len());
     let mut op_resources = Vec::with_capacity(api.operations.len());
     let mut op_actions = Vec::with_capacity(api.operations.len());
+    let op_ids = api
+        .operations
+        .iter()
+        .map(|op| op.operation_id.clone())
+        .collect();
+    let paths: BTreeSet<String> = api.operations.iter().map(|op| op.path.clone()).collect();
+    // The collections of the API, lower case: a model an action takes that is named like one
+    // (`CustomerCreditRequest` of `/api/customer-credits/{uuid}/apply_compensations/`,
+    // `VmwareDiskRequest` of `/api/vmware-virtual-machine/{uuid}/create_disk/` beside
+    // `/api/vmware-disks/`) names that resource, not the action.
+    let collections: BTreeSet<String> = paths
+        .iter()
+        .filter_map(|path| resource_of_path(path))
+        .map(|r| r.to_ascii_lowercase())
+        .collect();
     for (op_index, op) in api.operations.iter_mut().enumerate() {
         op_resources.push(resource_of_path(&op.path));
         op_actions.push(action_of_path(&op.path));
@@ -302,7 +335,10 @@ pub(super) fn hoist(api: &mut Api) -> Hoisted {
             h.mark_root(&mut body.ty, root, op_index);
         }
         let derived = model_name.as_deref().and_then(response_name_from_request);
-        let is_action = is_action_path(&op.path);
+        let is_action = names_action(op.method, &op.path, &paths)
+            && !derived
+                .as_deref()
+                .is_some_and(|d| collections.contains(&d.to_ascii_lowercase()));
         let first_success = op.responses.iter().position(|r| is_success(r.status));
         for (i, resp) in op.responses.iter_mut().enumerate() {
             let base = match resp.status {
@@ -319,6 +355,7 @@ pub(super) fn hoist(api: &mut Api) -> Hoisted {
                     &RootNames {
                         derived,
                         derived_is_specific: is_action,
+                        on_action_path: is_action_path(&op.path),
                         ..RootNames::base(base)
                     },
                 );
@@ -333,6 +370,7 @@ pub(super) fn hoist(api: &mut Api) -> Hoisted {
         op_names.push(op_name);
     }
     h.op_names = op_names;
+    h.op_ids = op_ids;
     h.op_resources = op_resources;
     h.op_actions = op_actions;
 
@@ -379,6 +417,21 @@ fn hint_body(ty: &mut Ty, model: &str) {
         }
         _ => {}
     }
+}
+
+/// Whether an operation performs an action, whose request model names what it does rather than
+/// a resource: a `PUT` or `PATCH` updates what its path names, a path with items in `paths`
+/// (`/api/matrix/rooms/` beside `/api/matrix/rooms/{uuid}/`) is a collection; otherwise
+/// [`is_action_path`].
+fn names_action(method: Method, path: &str, paths: &BTreeSet<String>) -> bool {
+    if matches!(method, Method::Put | Method::Patch) {
+        return false;
+    }
+    let has_items = paths
+        .range(path.to_string()..)
+        .take_while(|p| p.starts_with(path))
+        .any(|p| p[path.len()..].starts_with('{'));
+    !has_items && is_action_path(path)
 }
 
 /// Whether a path names an action on an item: a literal segment after a path parameter
@@ -513,6 +566,9 @@ impl Hoisted {
         site: Site<'_>,
     ) -> GroupId {
         let shape = self.intern(key);
+        if let Some(op) = site.op {
+            self.op_reach.entry(shape).or_default().insert(op);
+        }
         let g = match self.group_index.entry((site.scope, shape)) {
             Entry::Occupied(e) => *e.get(),
             Entry::Vacant(e) => {
@@ -528,6 +584,7 @@ impl Hoisted {
                     candidates: Candidates::new(),
                     op_specific: BTreeSet::new(),
                     resource_names: BTreeSet::new(),
+                    on_action_path: BTreeSet::new(),
                     rep: Some(rep),
                 });
                 scope.groups += 1;
@@ -670,6 +727,9 @@ impl Hoisted {
                         group.op_specific.insert(name.clone());
                     } else {
                         group.resource_names.insert(name.clone());
+                    }
+                    if names.on_action_path {
+                        group.on_action_path.insert(name.clone());
                     }
                     own.push(name);
                 }

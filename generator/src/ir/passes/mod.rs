@@ -45,12 +45,16 @@
 //!
 //! # Shapes several operations share
 //!
-//! A shape that several operations use directly (a body or a response), whose candidates are
-//! all names of single operations (b or c), is offered a name saying what it is before naming
-//! starts (see `shared.rs`): its fields (`{detail}` is `Detail`) or values, else the resource
-//! or the action all its operations share (`AwsImage`); and the names of single operations
-//! drop below nested names. So `set_ok` never returns a type named after `set_erred`, and a
-//! shape nested in an action's model is named after a resource that holds it when there is one.
+//! A shape that several operations reach, directly (a body or a response) or nested at any
+//! depth, whose candidates are all names of single operations (b or c), is offered a name
+//! saying what it is before naming starts (see `shared.rs`): its fields (`{detail}` is
+//! `Detail`) or values, else the resource or the action all its operations share (`AwsImage`),
+//! else the words their ids share (`History`); and the names of single operations drop below
+//! it and below nested names. So `set_ok` never returns a type named after `set_erred`, a shape
+//! nested in an action's model is named after a resource that holds it when there is one, and
+//! an invoice item inside `invoices_list` is an `InvoiceItem`, not an
+//! `InvoicesItemsRetrieveResponse`. Such a shape that loses its name in a collision is
+//! qualified by its page rather than named after an operation.
 //!
 //! # Sharing across scopes and stability
 //!
@@ -78,11 +82,16 @@
 //!   (`OpenstackVolumesOpenStackSnapshotRestoration`), else with its first operation id, else
 //!   numbered (`...2`).
 //!
+//! Names are compared without case (`OpenstackBackup` and `OpenStackBackup` are one name to
+//! claim), so no two types differ only in case.
+//!
 //! The winner is decided by properties of the claims alone, never by input order. So a page's
 //! names change only when a page is added or removed that claims one of them for a *different*
-//! shape. That cannot be avoided: if two pages each want a name alone, one must yield when
-//! both are present. In the newest Markdown snapshot, 3 of 311 pages are in that position, each
-//! holding one name that a nested model of one other page would otherwise take.
+//! shape, or that makes a shape of the page shared with another operation or single again
+//! (which names it by what it is, or after its one operation), or gives such a shape a spec
+//! name. That cannot be avoided: if two pages each want a name alone, one must yield when
+//! both are present; and whether operations of other pages share a shape is a fact about those
+//! pages.
 //!
 //! Last, [`PassOptions::rename_types`] renames types; renaming onto an existing name, onto an
 //! invalid name, two types onto one name or a name that does not exist is an error.

@@ -2,27 +2,40 @@
 //!
 //! The pages name few response shapes: most names are made up from an operation
 //! (`<OperationId>Response`) or derived from an action's request model (`InvitationDecline`
-//! from `InvitationDeclineRequest`). A shape that many operations return, such as
-//! `{detail: string}`, would then be defined under the name of whichever operation ranked
-//! first, and every other operation would return a type named after a stranger. Here, before
-//! names are assigned, such a shape is offered a name saying what it is, which beats the names
-//! of single operations:
+//! from `InvitationDeclineRequest`), and a shape nested in such a type is named after it
+//! (`<OperationId>Response<Field>`). A shape that several operations reach, directly (a body or
+//! a response, such as `{detail: string}`) or nested at any depth (an invoice item inside the
+//! invoices of `invoices_list` and the response of `invoices_items_retrieve`), would then be
+//! defined under the name of whichever operation ranked first, and every other operation would
+//! use a type named after a stranger. Here, before names are assigned, the names of single
+//! operations of such a shape drop to the rank of made-up names, and the shape is offered a
+//! name saying what it is:
 //! - its fields, for an object of at most [`STRUCTURAL_FIELDS`] (`Detail`, `StatusDetail`), or
 //!   its values, for an enum of at most [`STRUCTURAL_VALUES`] (`OkErredEnum`);
-//! - else the resource every operation using it acts on (`AwsImage` for the list and the
+//! - else the resource every operation reaching it acts on (`AwsImage` for the list and the
 //!   retrieve of `/api/aws-images/`), or the action they all perform (`HistoryAt`);
-//! - else, for a shape nested in others, its owner and field (`InvoiceItem`), as for any
-//!   shape without a name of its own.
+//! - else the words all their ids share (`History` for the `history` and `history_at` actions of
+//!   customers, invoices and users).
 //!
-//! Each operation still refers to the shape by a name of its own (an alias, see
-//! `assign::root_names`), and shapes nested in it are named after it (`<Owner><Field>`).
-//! A name the spec gives, or one a create or update model gives the resource, is left to win.
+//! A shape operations use directly takes that name before its owners' names; a shape reached
+//! only inside others is named after its owner and field first (`InvoiceItem`), and takes it
+//! where every owner is named after a single operation. When the name is lost in a collision,
+//! the shape does not fall back to an operation's name but to the lost name qualified by its
+//! page (`assign`). Shapes nested in it are named after it (`<Owner><Field>`).
+//!
+//! Each operation still refers to the shape by a name of its own where the shape's name belongs
+//! to another operation (an alias, see `assign::root_names`). A name the spec gives, or one a
+//! create or update model gives the resource, is left to win; so is a name derived from an
+//! action's model that names a collection of the API (see `hoist::names_action`).
+//!
+//! Which operations reach a shape depends on every page that uses it: adding or removing such a
+//! page can turn a shape shared or single again, and rename it accordingly.
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::hoist::{GroupId, Hoisted, Priority, Rep, ShapeId};
-use super::names::camel_part;
+use super::names::{camel_part, singular, type_name};
 
 /// At most this many fields make the name of an object several operations share.
 const STRUCTURAL_FIELDS: usize = 2;
@@ -30,9 +43,10 @@ const STRUCTURAL_FIELDS: usize = 2;
 const STRUCTURAL_VALUES: usize = 3;
 
 pub(super) fn prefer_neutral_names(h: &mut Hoisted) {
-    let mut ops: BTreeMap<ShapeId, BTreeSet<usize>> = BTreeMap::new();
+    let mut root_ops: BTreeMap<ShapeId, BTreeSet<usize>> = BTreeMap::new();
     for root in &h.roots {
-        ops.entry(h.groups[root.group].shape)
+        root_ops
+            .entry(h.groups[root.group].shape)
             .or_default()
             .insert(root.op);
     }
@@ -40,11 +54,14 @@ pub(super) fn prefer_neutral_names(h: &mut Hoisted) {
     for (g, group) in h.groups.iter().enumerate() {
         groups_of.entry(group.shape).or_default().push(g);
     }
+    let reach = std::mem::take(&mut h.op_reach);
     for (shape, groups) in groups_of {
-        let Some(users) = ops.get(&shape).filter(|ops| ops.len() > 1) else {
+        let Some(users) = reach.get(&shape).filter(|ops| ops.len() > 1) else {
             continue;
         };
-        // One operation's names lose to any other name of the shape ...
+        // One operation's names lose to any other name of the shape (and so do names of an
+        // action's model that name a resource, to the fields of a small shape) ...
+        let structural = structural_name(h, &groups);
         for &g in &groups {
             let group = &mut h.groups[g];
             let specific: Vec<(Reverse<Priority>, String)> = group
@@ -52,8 +69,9 @@ pub(super) fn prefer_neutral_names(h: &mut Hoisted) {
                 .iter()
                 .filter(|(Reverse(p), name)| {
                     *p > Priority::Synthesized
-                        && group.op_specific.contains(name)
-                        && !group.resource_names.contains(name)
+                        && ((group.op_specific.contains(name)
+                            && !group.resource_names.contains(name))
+                            || (structural.is_some() && group.on_action_path.contains(name)))
                 })
                 .cloned()
                 .collect();
@@ -73,19 +91,38 @@ pub(super) fn prefer_neutral_names(h: &mut Hoisted) {
         if well_named {
             continue;
         }
-        // ... and to a name saying what it is. Without one, a shape nested in another is
-        // named after its owner and field (`assign::rounds`: only names of one operation are
-        // left, so the owners' names come first).
-        let name = structural_name(h, &groups)
+        // ... and to a name saying what it is. A shape that several operations use directly
+        // takes it before any owner's name; one that operations reach inside other shapes is
+        // named after its owner and field first (`assign::rounds`: only names of one
+        // operation are left, so the owners' names come first), and takes this name where
+        // every owner is named after a single operation.
+        let direct = root_ops.get(&shape).is_some_and(|ops| ops.len() > 1);
+        let neutral = structural
             .or_else(|| common_resource(h, users))
             .or_else(|| common_action(h, users));
-        let Some(name) = name else { continue };
+        let (name, priority) = match neutral {
+            Some(name) if direct => (name, Priority::Nested),
+            Some(name) => (name, Priority::Common),
+            None => match common_words(h, users) {
+                Some(words) if is_enum(h, &groups) => (format!("{words}Enum"), Priority::Common),
+                Some(words) => (words, Priority::Common),
+                None => continue,
+            },
+        };
         for &g in &groups {
             h.groups[g]
                 .candidates
-                .insert((Reverse(Priority::Nested), name.clone()));
+                .insert((Reverse(priority), name.clone()));
         }
     }
+    h.op_reach = reach;
+}
+
+fn is_enum(h: &Hoisted, groups: &[GroupId]) -> bool {
+    groups
+        .iter()
+        .find_map(|&g| h.groups[g].rep.as_ref())
+        .is_some_and(|rep| matches!(rep, Rep::Enum(_)))
 }
 
 /// The shape's fields or values as a name, when it has few enough of them.
@@ -144,4 +181,41 @@ fn common_action(h: &Hoisted, ops: &BTreeSet<usize>) -> Option<String> {
     actions
         .all(|a| a.as_deref() == Some(first.as_str()))
         .then_some(first)
+}
+
+/// Words of an operation id that say how it acts, not on what.
+const METHOD_WORDS: [&str; 6] = ["list", "retrieve", "create", "update", "partial", "destroy"];
+
+/// The words every one of `ops` has in its id, in the order of the smallest id, plural words
+/// in the singular and method words left out: `celery_stats_retrieve` and
+/// `stats_celery_retrieve` share `CeleryStat`, the `history` and `history_at` actions of
+/// customers and invoices share `History`.
+fn common_words(h: &Hoisted, ops: &BTreeSet<usize>) -> Option<String> {
+    let words = |op: usize| -> Vec<String> {
+        h.op_ids
+            .get(op)
+            .map(|id| {
+                id.split(|c: char| !c.is_ascii_alphanumeric())
+                    .filter(|w| !w.is_empty() && !METHOD_WORDS.contains(w))
+                    .map(|w| singular(&w.to_ascii_lowercase()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let first = ops
+        .iter()
+        .copied()
+        .min_by(|&a, &b| h.op_ids.get(a).cmp(&h.op_ids.get(b)))?;
+    let others: Vec<BTreeSet<String>> = ops
+        .iter()
+        .filter(|&&op| op != first)
+        .map(|&op| words(op).into_iter().collect())
+        .collect();
+    let mut seen = BTreeSet::new();
+    let name: String = words(first)
+        .into_iter()
+        .filter(|w| others.iter().all(|o| o.contains(w)) && seen.insert(w.clone()))
+        .map(|w| camel_part(&w))
+        .collect();
+    type_name(&name).filter(|n| n.starts_with(|c: char| c.is_ascii_uppercase()))
 }
