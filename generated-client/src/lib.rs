@@ -4922,1914 +4922,2233 @@ impl Client {
     }
     #[cfg(not(feature = "underscore-matrix"))]
     #[doc(hidden)]
+    #[inline]
     pub fn underscore_matrix(&self)
     where
         for<'a> &'a Client: disabled::UnderscoreMatrixFeature,
     {}
     #[cfg(not(feature = "access-subnets"))]
     #[doc(hidden)]
+    #[inline]
     pub fn access_subnets(&self)
     where
         for<'a> &'a Client: disabled::AccessSubnetsFeature,
     {}
     #[cfg(not(feature = "admin"))]
     #[doc(hidden)]
+    #[inline]
     pub fn admin(&self)
     where
         for<'a> &'a Client: disabled::AdminFeature,
     {}
     #[cfg(not(feature = "admin-announcements"))]
     #[doc(hidden)]
+    #[inline]
     pub fn admin_announcements(&self)
     where
         for<'a> &'a Client: disabled::AdminAnnouncementsFeature,
     {}
     #[cfg(not(feature = "affiliated-organizations"))]
     #[doc(hidden)]
+    #[inline]
     pub fn affiliated_organizations(&self)
     where
         for<'a> &'a Client: disabled::AffiliatedOrganizationsFeature,
     {}
     #[cfg(not(feature = "anonymous-chat-feedbacks"))]
     #[doc(hidden)]
+    #[inline]
     pub fn anonymous_chat_feedbacks(&self)
     where
         for<'a> &'a Client: disabled::AnonymousChatFeedbacksFeature,
     {}
     #[cfg(not(feature = "anonymous-chat-interactions"))]
     #[doc(hidden)]
+    #[inline]
     pub fn anonymous_chat_interactions(&self)
     where
         for<'a> &'a Client: disabled::AnonymousChatInteractionsFeature,
     {}
     #[cfg(not(feature = "assignment-batches"))]
     #[doc(hidden)]
+    #[inline]
     pub fn assignment_batches(&self)
     where
         for<'a> &'a Client: disabled::AssignmentBatchesFeature,
     {}
     #[cfg(not(feature = "assignment-items"))]
     #[doc(hidden)]
+    #[inline]
     pub fn assignment_items(&self)
     where
         for<'a> &'a Client: disabled::AssignmentItemsFeature,
     {}
     #[cfg(not(feature = "auth-tokens"))]
     #[doc(hidden)]
+    #[inline]
     pub fn auth_tokens(&self)
     where
         for<'a> &'a Client: disabled::AuthTokensFeature,
     {}
     #[cfg(not(feature = "auth-valimo"))]
     #[doc(hidden)]
+    #[inline]
     pub fn auth_valimo(&self)
     where
         for<'a> &'a Client: disabled::AuthValimoFeature,
     {}
     #[cfg(not(feature = "autoprovisioning-rules"))]
     #[doc(hidden)]
+    #[inline]
     pub fn autoprovisioning_rules(&self)
     where
         for<'a> &'a Client: disabled::AutoprovisioningRulesFeature,
     {}
     #[cfg(not(feature = "aws-images"))]
     #[doc(hidden)]
+    #[inline]
     pub fn aws_images(&self)
     where
         for<'a> &'a Client: disabled::AwsImagesFeature,
     {}
     #[cfg(not(feature = "aws-instances"))]
     #[doc(hidden)]
+    #[inline]
     pub fn aws_instances(&self)
     where
         for<'a> &'a Client: disabled::AwsInstancesFeature,
     {}
     #[cfg(not(feature = "aws-regions"))]
     #[doc(hidden)]
+    #[inline]
     pub fn aws_regions(&self)
     where
         for<'a> &'a Client: disabled::AwsRegionsFeature,
     {}
     #[cfg(not(feature = "aws-sizes"))]
     #[doc(hidden)]
+    #[inline]
     pub fn aws_sizes(&self)
     where
         for<'a> &'a Client: disabled::AwsSizesFeature,
     {}
     #[cfg(not(feature = "aws-volumes"))]
     #[doc(hidden)]
+    #[inline]
     pub fn aws_volumes(&self)
     where
         for<'a> &'a Client: disabled::AwsVolumesFeature,
     {}
     #[cfg(not(feature = "azure-images"))]
     #[doc(hidden)]
+    #[inline]
     pub fn azure_images(&self)
     where
         for<'a> &'a Client: disabled::AzureImagesFeature,
     {}
     #[cfg(not(feature = "azure-locations"))]
     #[doc(hidden)]
+    #[inline]
     pub fn azure_locations(&self)
     where
         for<'a> &'a Client: disabled::AzureLocationsFeature,
     {}
     #[cfg(not(feature = "azure-public-ips"))]
     #[doc(hidden)]
+    #[inline]
     pub fn azure_public_ips(&self)
     where
         for<'a> &'a Client: disabled::AzurePublicIpsFeature,
     {}
     #[cfg(not(feature = "azure-resource-groups"))]
     #[doc(hidden)]
+    #[inline]
     pub fn azure_resource_groups(&self)
     where
         for<'a> &'a Client: disabled::AzureResourceGroupsFeature,
     {}
     #[cfg(not(feature = "azure-sizes"))]
     #[doc(hidden)]
+    #[inline]
     pub fn azure_sizes(&self)
     where
         for<'a> &'a Client: disabled::AzureSizesFeature,
     {}
     #[cfg(not(feature = "azure-sql-databases"))]
     #[doc(hidden)]
+    #[inline]
     pub fn azure_sql_databases(&self)
     where
         for<'a> &'a Client: disabled::AzureSqlDatabasesFeature,
     {}
     #[cfg(not(feature = "azure-sql-servers"))]
     #[doc(hidden)]
+    #[inline]
     pub fn azure_sql_servers(&self)
     where
         for<'a> &'a Client: disabled::AzureSqlServersFeature,
     {}
     #[cfg(not(feature = "azure-virtualmachines"))]
     #[doc(hidden)]
+    #[inline]
     pub fn azure_virtualmachines(&self)
     where
         for<'a> &'a Client: disabled::AzureVirtualmachinesFeature,
     {}
     #[cfg(not(feature = "backend-resource-requests"))]
     #[doc(hidden)]
+    #[inline]
     pub fn backend_resource_requests(&self)
     where
         for<'a> &'a Client: disabled::BackendResourceRequestsFeature,
     {}
     #[cfg(not(feature = "backend-resources"))]
     #[doc(hidden)]
+    #[inline]
     pub fn backend_resources(&self)
     where
         for<'a> &'a Client: disabled::BackendResourcesFeature,
     {}
     #[cfg(not(feature = "billing-total-cost"))]
     #[doc(hidden)]
+    #[inline]
     pub fn billing_total_cost(&self)
     where
         for<'a> &'a Client: disabled::BillingTotalCostFeature,
     {}
     #[cfg(not(feature = "booking-offerings"))]
     #[doc(hidden)]
+    #[inline]
     pub fn booking_offerings(&self)
     where
         for<'a> &'a Client: disabled::BookingOfferingsFeature,
     {}
     #[cfg(not(feature = "booking-resources"))]
     #[doc(hidden)]
+    #[inline]
     pub fn booking_resources(&self)
     where
         for<'a> &'a Client: disabled::BookingResourcesFeature,
     {}
     #[cfg(not(feature = "broadcast-message-templates"))]
     #[doc(hidden)]
+    #[inline]
     pub fn broadcast_message_templates(&self)
     where
         for<'a> &'a Client: disabled::BroadcastMessageTemplatesFeature,
     {}
     #[cfg(not(feature = "broadcast-messages"))]
     #[doc(hidden)]
+    #[inline]
     pub fn broadcast_messages(&self)
     where
         for<'a> &'a Client: disabled::BroadcastMessagesFeature,
     {}
     #[cfg(not(feature = "call-assignment-configurations"))]
     #[doc(hidden)]
+    #[inline]
     pub fn call_assignment_configurations(&self)
     where
         for<'a> &'a Client: disabled::CallAssignmentConfigurationsFeature,
     {}
     #[cfg(not(feature = "call-managing-organisations"))]
     #[doc(hidden)]
+    #[inline]
     pub fn call_managing_organisations(&self)
     where
         for<'a> &'a Client: disabled::CallManagingOrganisationsFeature,
     {}
     #[cfg(not(feature = "call-proposal-project-role-mappings"))]
     #[doc(hidden)]
+    #[inline]
     pub fn call_proposal_project_role_mappings(&self)
     where
         for<'a> &'a Client: disabled::CallProposalProjectRoleMappingsFeature,
     {}
     #[cfg(not(feature = "call-reviewer-pools"))]
     #[doc(hidden)]
+    #[inline]
     pub fn call_reviewer_pools(&self)
     where
         for<'a> &'a Client: disabled::CallReviewerPoolsFeature,
     {}
     #[cfg(not(feature = "call-rounds"))]
     #[doc(hidden)]
+    #[inline]
     pub fn call_rounds(&self)
     where
         for<'a> &'a Client: disabled::CallRoundsFeature,
     {}
     #[cfg(not(feature = "celery-stats"))]
     #[doc(hidden)]
+    #[inline]
     pub fn celery_stats(&self)
     where
         for<'a> &'a Client: disabled::CeleryStatsFeature,
     {}
     #[cfg(not(feature = "chat"))]
     #[doc(hidden)]
+    #[inline]
     pub fn chat(&self)
     where
         for<'a> &'a Client: disabled::ChatFeature,
     {}
     #[cfg(not(feature = "chat-messages"))]
     #[doc(hidden)]
+    #[inline]
     pub fn chat_messages(&self)
     where
         for<'a> &'a Client: disabled::ChatMessagesFeature,
     {}
     #[cfg(not(feature = "chat-quota"))]
     #[doc(hidden)]
+    #[inline]
     pub fn chat_quota(&self)
     where
         for<'a> &'a Client: disabled::ChatQuotaFeature,
     {}
     #[cfg(not(feature = "chat-sessions"))]
     #[doc(hidden)]
+    #[inline]
     pub fn chat_sessions(&self)
     where
         for<'a> &'a Client: disabled::ChatSessionsFeature,
     {}
     #[cfg(not(feature = "chat-system-prompts"))]
     #[doc(hidden)]
+    #[inline]
     pub fn chat_system_prompts(&self)
     where
         for<'a> &'a Client: disabled::ChatSystemPromptsFeature,
     {}
     #[cfg(not(feature = "chat-threads"))]
     #[doc(hidden)]
+    #[inline]
     pub fn chat_threads(&self)
     where
         for<'a> &'a Client: disabled::ChatThreadsFeature,
     {}
     #[cfg(not(feature = "chat-tools"))]
     #[doc(hidden)]
+    #[inline]
     pub fn chat_tools(&self)
     where
         for<'a> &'a Client: disabled::ChatToolsFeature,
     {}
     #[cfg(not(feature = "checklists-admin"))]
     #[doc(hidden)]
+    #[inline]
     pub fn checklists_admin(&self)
     where
         for<'a> &'a Client: disabled::ChecklistsAdminFeature,
     {}
     #[cfg(not(feature = "checklists-admin-question-dependencies"))]
     #[doc(hidden)]
+    #[inline]
     pub fn checklists_admin_question_dependencies(&self)
     where
         for<'a> &'a Client: disabled::ChecklistsAdminQuestionDependenciesFeature,
     {}
     #[cfg(not(feature = "checklists-admin-question-options"))]
     #[doc(hidden)]
+    #[inline]
     pub fn checklists_admin_question_options(&self)
     where
         for<'a> &'a Client: disabled::ChecklistsAdminQuestionOptionsFeature,
     {}
     #[cfg(not(feature = "checklists-admin-questions"))]
     #[doc(hidden)]
+    #[inline]
     pub fn checklists_admin_questions(&self)
     where
         for<'a> &'a Client: disabled::ChecklistsAdminQuestionsFeature,
     {}
     #[cfg(not(feature = "coi-detection-jobs"))]
     #[doc(hidden)]
+    #[inline]
     pub fn coi_detection_jobs(&self)
     where
         for<'a> &'a Client: disabled::CoiDetectionJobsFeature,
     {}
     #[cfg(not(feature = "coi-disclosures"))]
     #[doc(hidden)]
+    #[inline]
     pub fn coi_disclosures(&self)
     where
         for<'a> &'a Client: disabled::CoiDisclosuresFeature,
     {}
     #[cfg(not(feature = "component-user-usage-limits"))]
     #[doc(hidden)]
+    #[inline]
     pub fn component_user_usage_limits(&self)
     where
         for<'a> &'a Client: disabled::ComponentUserUsageLimitsFeature,
     {}
     #[cfg(not(feature = "configuration"))]
     #[doc(hidden)]
+    #[inline]
     pub fn configuration(&self)
     where
         for<'a> &'a Client: disabled::ConfigurationFeature,
     {}
     #[cfg(not(feature = "conflicts-of-interest"))]
     #[doc(hidden)]
+    #[inline]
     pub fn conflicts_of_interest(&self)
     where
         for<'a> &'a Client: disabled::ConflictsOfInterestFeature,
     {}
     #[cfg(not(feature = "customer-credits"))]
     #[doc(hidden)]
+    #[inline]
     pub fn customer_credits(&self)
     where
         for<'a> &'a Client: disabled::CustomerCreditsFeature,
     {}
     #[cfg(not(feature = "customer-permissions-reviews"))]
     #[doc(hidden)]
+    #[inline]
     pub fn customer_permissions_reviews(&self)
     where
         for<'a> &'a Client: disabled::CustomerPermissionsReviewsFeature,
     {}
     #[cfg(not(feature = "customer-quotas"))]
     #[doc(hidden)]
+    #[inline]
     pub fn customer_quotas(&self)
     where
         for<'a> &'a Client: disabled::CustomerQuotasFeature,
     {}
     #[cfg(not(feature = "customers"))]
     #[doc(hidden)]
+    #[inline]
     pub fn customers(&self)
     where
         for<'a> &'a Client: disabled::CustomersFeature,
     {}
     #[cfg(not(feature = "daily-quotas"))]
     #[doc(hidden)]
+    #[inline]
     pub fn daily_quotas(&self)
     where
         for<'a> &'a Client: disabled::DailyQuotasFeature,
     {}
     #[cfg(not(feature = "data-access-logs"))]
     #[doc(hidden)]
+    #[inline]
     pub fn data_access_logs(&self)
     where
         for<'a> &'a Client: disabled::DataAccessLogsFeature,
     {}
     #[cfg(not(feature = "database-stats"))]
     #[doc(hidden)]
+    #[inline]
     pub fn database_stats(&self)
     where
         for<'a> &'a Client: disabled::DatabaseStatsFeature,
     {}
     #[cfg(not(feature = "debug"))]
     #[doc(hidden)]
+    #[inline]
     pub fn debug(&self)
     where
         for<'a> &'a Client: disabled::DebugFeature,
     {}
     #[cfg(not(feature = "digitalocean-droplets"))]
     #[doc(hidden)]
+    #[inline]
     pub fn digitalocean_droplets(&self)
     where
         for<'a> &'a Client: disabled::DigitaloceanDropletsFeature,
     {}
     #[cfg(not(feature = "digitalocean-images"))]
     #[doc(hidden)]
+    #[inline]
     pub fn digitalocean_images(&self)
     where
         for<'a> &'a Client: disabled::DigitaloceanImagesFeature,
     {}
     #[cfg(not(feature = "digitalocean-regions"))]
     #[doc(hidden)]
+    #[inline]
     pub fn digitalocean_regions(&self)
     where
         for<'a> &'a Client: disabled::DigitaloceanRegionsFeature,
     {}
     #[cfg(not(feature = "digitalocean-sizes"))]
     #[doc(hidden)]
+    #[inline]
     pub fn digitalocean_sizes(&self)
     where
         for<'a> &'a Client: disabled::DigitaloceanSizesFeature,
     {}
     #[cfg(not(feature = "email-logs"))]
     #[doc(hidden)]
+    #[inline]
     pub fn email_logs(&self)
     where
         for<'a> &'a Client: disabled::EmailLogsFeature,
     {}
     #[cfg(not(feature = "event-subscription-queues"))]
     #[doc(hidden)]
+    #[inline]
     pub fn event_subscription_queues(&self)
     where
         for<'a> &'a Client: disabled::EventSubscriptionQueuesFeature,
     {}
     #[cfg(not(feature = "event-subscriptions"))]
     #[doc(hidden)]
+    #[inline]
     pub fn event_subscriptions(&self)
     where
         for<'a> &'a Client: disabled::EventSubscriptionsFeature,
     {}
     #[cfg(not(feature = "events"))]
     #[doc(hidden)]
+    #[inline]
     pub fn events(&self)
     where
         for<'a> &'a Client: disabled::EventsFeature,
     {}
     #[cfg(not(feature = "events-stats"))]
     #[doc(hidden)]
+    #[inline]
     pub fn events_stats(&self)
     where
         for<'a> &'a Client: disabled::EventsStatsFeature,
     {}
     #[cfg(not(feature = "expertise-categories"))]
     #[doc(hidden)]
+    #[inline]
     pub fn expertise_categories(&self)
     where
         for<'a> &'a Client: disabled::ExpertiseCategoriesFeature,
     {}
     #[cfg(not(feature = "external-links"))]
     #[doc(hidden)]
+    #[inline]
     pub fn external_links(&self)
     where
         for<'a> &'a Client: disabled::ExternalLinksFeature,
     {}
     #[cfg(not(feature = "feature-values"))]
     #[doc(hidden)]
+    #[inline]
     pub fn feature_values(&self)
     where
         for<'a> &'a Client: disabled::FeatureValuesFeature,
     {}
     #[cfg(not(feature = "financial-reports"))]
     #[doc(hidden)]
+    #[inline]
     pub fn financial_reports(&self)
     where
         for<'a> &'a Client: disabled::FinancialReportsFeature,
     {}
     #[cfg(not(feature = "freeipa-profiles"))]
     #[doc(hidden)]
+    #[inline]
     pub fn freeipa_profiles(&self)
     where
         for<'a> &'a Client: disabled::FreeipaProfilesFeature,
     {}
     #[cfg(not(feature = "google-auth"))]
     #[doc(hidden)]
+    #[inline]
     pub fn google_auth(&self)
     where
         for<'a> &'a Client: disabled::GoogleAuthFeature,
     {}
     #[cfg(not(feature = "hooks"))]
     #[doc(hidden)]
+    #[inline]
     pub fn hooks(&self)
     where
         for<'a> &'a Client: disabled::HooksFeature,
     {}
     #[cfg(not(feature = "hooks-email"))]
     #[doc(hidden)]
+    #[inline]
     pub fn hooks_email(&self)
     where
         for<'a> &'a Client: disabled::HooksEmailFeature,
     {}
     #[cfg(not(feature = "hooks-web"))]
     #[doc(hidden)]
+    #[inline]
     pub fn hooks_web(&self)
     where
         for<'a> &'a Client: disabled::HooksWebFeature,
     {}
     #[cfg(not(feature = "identity-bridge"))]
     #[doc(hidden)]
+    #[inline]
     pub fn identity_bridge(&self)
     where
         for<'a> &'a Client: disabled::IdentityBridgeFeature,
     {}
     #[cfg(not(feature = "identity-providers"))]
     #[doc(hidden)]
+    #[inline]
     pub fn identity_providers(&self)
     where
         for<'a> &'a Client: disabled::IdentityProvidersFeature,
     {}
     #[cfg(not(feature = "invoice"))]
     #[doc(hidden)]
+    #[inline]
     pub fn invoice(&self)
     where
         for<'a> &'a Client: disabled::InvoiceFeature,
     {}
     #[cfg(not(feature = "invoice-items"))]
     #[doc(hidden)]
+    #[inline]
     pub fn invoice_items(&self)
     where
         for<'a> &'a Client: disabled::InvoiceItemsFeature,
     {}
     #[cfg(not(feature = "invoices"))]
     #[doc(hidden)]
+    #[inline]
     pub fn invoices(&self)
     where
         for<'a> &'a Client: disabled::InvoicesFeature,
     {}
     #[cfg(not(feature = "keycloak-groups"))]
     #[doc(hidden)]
+    #[inline]
     pub fn keycloak_groups(&self)
     where
         for<'a> &'a Client: disabled::KeycloakGroupsFeature,
     {}
     #[cfg(not(feature = "keycloak-user-group-memberships"))]
     #[doc(hidden)]
+    #[inline]
     pub fn keycloak_user_group_memberships(&self)
     where
         for<'a> &'a Client: disabled::KeycloakUserGroupMembershipsFeature,
     {}
     #[cfg(not(feature = "keys"))]
     #[doc(hidden)]
+    #[inline]
     pub fn keys(&self)
     where
         for<'a> &'a Client: disabled::KeysFeature,
     {}
     #[cfg(not(feature = "lexis-links"))]
     #[doc(hidden)]
+    #[inline]
     pub fn lexis_links(&self)
     where
         for<'a> &'a Client: disabled::LexisLinksFeature,
     {}
     #[cfg(not(feature = "maintenance-announcement-offerings"))]
     #[doc(hidden)]
+    #[inline]
     pub fn maintenance_announcement_offerings(&self)
     where
         for<'a> &'a Client: disabled::MaintenanceAnnouncementOfferingsFeature,
     {}
     #[cfg(not(feature = "maintenance-announcement-template-offerings"))]
     #[doc(hidden)]
+    #[inline]
     pub fn maintenance_announcement_template_offerings(&self)
     where
         for<'a> &'a Client: disabled::MaintenanceAnnouncementTemplateOfferingsFeature,
     {}
     #[cfg(not(feature = "maintenance-announcements"))]
     #[doc(hidden)]
+    #[inline]
     pub fn maintenance_announcements(&self)
     where
         for<'a> &'a Client: disabled::MaintenanceAnnouncementsFeature,
     {}
     #[cfg(not(feature = "maintenance-announcements-template"))]
     #[doc(hidden)]
+    #[inline]
     pub fn maintenance_announcements_template(&self)
     where
         for<'a> &'a Client: disabled::MaintenanceAnnouncementsTemplateFeature,
     {}
     #[cfg(not(feature = "managed-rancher-cluster-resources"))]
     #[doc(hidden)]
+    #[inline]
     pub fn managed_rancher_cluster_resources(&self)
     where
         for<'a> &'a Client: disabled::ManagedRancherClusterResourcesFeature,
     {}
     #[cfg(not(feature = "marketplace-article-code-update"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_article_code_update(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceArticleCodeUpdateFeature,
     {}
     #[cfg(not(feature = "marketplace-attribute-options"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_attribute_options(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceAttributeOptionsFeature,
     {}
     #[cfg(not(feature = "marketplace-attributes"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_attributes(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceAttributesFeature,
     {}
     #[cfg(not(feature = "marketplace-bookings"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_bookings(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceBookingsFeature,
     {}
     #[cfg(not(feature = "marketplace-categories"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_categories(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceCategoriesFeature,
     {}
     #[cfg(not(feature = "marketplace-category-columns"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_category_columns(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceCategoryColumnsFeature,
     {}
     #[cfg(not(feature = "marketplace-category-component-usages"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_category_component_usages(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceCategoryComponentUsagesFeature,
     {}
     #[cfg(not(feature = "marketplace-category-components"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_category_components(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceCategoryComponentsFeature,
     {}
     #[cfg(not(feature = "marketplace-category-groups"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_category_groups(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceCategoryGroupsFeature,
     {}
     #[cfg(not(feature = "marketplace-category-help-articles"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_category_help_articles(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceCategoryHelpArticlesFeature,
     {}
     #[cfg(not(feature = "marketplace-chat"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_chat(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceChatFeature,
     {}
     #[cfg(not(feature = "marketplace-component-usage-monthly"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_component_usage_monthly(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceComponentUsageMonthlyFeature,
     {}
     #[cfg(not(feature = "marketplace-component-usages"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_component_usages(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceComponentUsagesFeature,
     {}
     #[cfg(not(feature = "marketplace-component-user-usages"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_component_user_usages(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceComponentUserUsagesFeature,
     {}
     #[cfg(not(feature = "marketplace-course-accounts"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_course_accounts(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceCourseAccountsFeature,
     {}
     #[cfg(not(feature = "marketplace-customer-component-usage-policies"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_customer_component_usage_policies(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceCustomerComponentUsagePoliciesFeature,
     {}
     #[cfg(not(feature = "marketplace-customer-estimated-cost-policies"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_customer_estimated_cost_policies(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceCustomerEstimatedCostPoliciesFeature,
     {}
     #[cfg(not(feature = "marketplace-customer-service-accounts"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_customer_service_accounts(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceCustomerServiceAccountsFeature,
     {}
     #[cfg(not(feature = "marketplace-customer-usage"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_customer_usage(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceCustomerUsageFeature,
     {}
     #[cfg(not(feature = "marketplace-demo-presets"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_demo_presets(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceDemoPresetsFeature,
     {}
     #[cfg(not(feature = "marketplace-global-categories"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_global_categories(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceGlobalCategoriesFeature,
     {}
     #[cfg(not(feature = "marketplace-integration-statuses"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_integration_statuses(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceIntegrationStatusesFeature,
     {}
     #[cfg(not(feature = "marketplace-offering-estimated-cost-policies"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_offering_estimated_cost_policies(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceOfferingEstimatedCostPoliciesFeature,
     {}
     #[cfg(not(feature = "marketplace-offering-files"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_offering_files(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceOfferingFilesFeature,
     {}
     #[cfg(not(feature = "marketplace-offering-groups"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_offering_groups(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceOfferingGroupsFeature,
     {}
     #[cfg(not(feature = "marketplace-offering-permissions"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_offering_permissions(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceOfferingPermissionsFeature,
     {}
     #[cfg(not(feature = "marketplace-offering-permissions-log"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_offering_permissions_log(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceOfferingPermissionsLogFeature,
     {}
     #[cfg(not(feature = "marketplace-offering-profiles"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_offering_profiles(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceOfferingProfilesFeature,
     {}
     #[cfg(not(feature = "marketplace-offering-referrals"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_offering_referrals(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceOfferingReferralsFeature,
     {}
     #[cfg(not(feature = "marketplace-offering-roles"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_offering_roles(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceOfferingRolesFeature,
     {}
     #[cfg(not(feature = "marketplace-offering-terms-of-service"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_offering_terms_of_service(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceOfferingTermsOfServiceFeature,
     {}
     #[cfg(not(feature = "marketplace-offering-usage-policies"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_offering_usage_policies(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceOfferingUsagePoliciesFeature,
     {}
     #[cfg(not(feature = "marketplace-offering-user-checklist-completions"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_offering_user_checklist_completions(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceOfferingUserChecklistCompletionsFeature,
     {}
     #[cfg(not(feature = "marketplace-offering-users"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_offering_users(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceOfferingUsersFeature,
     {}
     #[cfg(not(feature = "marketplace-orders"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_orders(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceOrdersFeature,
     {}
     #[cfg(not(feature = "marketplace-plan-components"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_plan_components(&self)
     where
         for<'a> &'a Client: disabled::MarketplacePlanComponentsFeature,
     {}
     #[cfg(not(feature = "marketplace-plans"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_plans(&self)
     where
         for<'a> &'a Client: disabled::MarketplacePlansFeature,
     {}
     #[cfg(not(feature = "marketplace-plugins"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_plugins(&self)
     where
         for<'a> &'a Client: disabled::MarketplacePluginsFeature,
     {}
     #[cfg(not(feature = "marketplace-project-estimated-cost-policies"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_project_estimated_cost_policies(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceProjectEstimatedCostPoliciesFeature,
     {}
     #[cfg(not(feature = "marketplace-project-order-auto-approvals"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_project_order_auto_approvals(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceProjectOrderAutoApprovalsFeature,
     {}
     #[cfg(not(feature = "marketplace-project-service-accounts"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_project_service_accounts(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceProjectServiceAccountsFeature,
     {}
     #[cfg(not(feature = "marketplace-project-update-requests"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_project_update_requests(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceProjectUpdateRequestsFeature,
     {}
     #[cfg(not(feature = "marketplace-project-usage"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_project_usage(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceProjectUsageFeature,
     {}
     #[cfg(not(feature = "marketplace-provider-offerings"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_provider_offerings(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceProviderOfferingsFeature,
     {}
     #[cfg(not(feature = "marketplace-provider-resource-projects"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_provider_resource_projects(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceProviderResourceProjectsFeature,
     {}
     #[cfg(not(feature = "marketplace-provider-resources"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_provider_resources(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceProviderResourcesFeature,
     {}
     #[cfg(not(feature = "marketplace-public-api"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_public_api(&self)
     where
         for<'a> &'a Client: disabled::MarketplacePublicApiFeature,
     {}
     #[cfg(not(feature = "marketplace-public-offerings"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_public_offerings(&self)
     where
         for<'a> &'a Client: disabled::MarketplacePublicOfferingsFeature,
     {}
     #[cfg(not(feature = "marketplace-related-customers"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_related_customers(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceRelatedCustomersFeature,
     {}
     #[cfg(not(feature = "marketplace-remote-synchronisations"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_remote_synchronisations(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceRemoteSynchronisationsFeature,
     {}
     #[cfg(not(feature = "marketplace-resource-limit-change-requests"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_resource_limit_change_requests(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceResourceLimitChangeRequestsFeature,
     {}
     #[cfg(not(feature = "marketplace-resource-offerings"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_resource_offerings(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceResourceOfferingsFeature,
     {}
     #[cfg(not(feature = "marketplace-resource-projects"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_resource_projects(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceResourceProjectsFeature,
     {}
     #[cfg(not(feature = "marketplace-resources"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_resources(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceResourcesFeature,
     {}
     #[cfg(not(feature = "marketplace-robot-accounts"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_robot_accounts(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceRobotAccountsFeature,
     {}
     #[cfg(not(feature = "marketplace-runtime-states"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_runtime_states(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceRuntimeStatesFeature,
     {}
     #[cfg(not(feature = "marketplace-screenshots"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_screenshots(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceScreenshotsFeature,
     {}
     #[cfg(not(feature = "marketplace-script-async-dry-run"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_script_async_dry_run(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceScriptAsyncDryRunFeature,
     {}
     #[cfg(not(feature = "marketplace-script-dry-run"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_script_dry_run(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceScriptDryRunFeature,
     {}
     #[cfg(not(feature = "marketplace-script-sync-resource"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_script_sync_resource(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceScriptSyncResourceFeature,
     {}
     #[cfg(not(feature = "marketplace-sections"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_sections(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceSectionsFeature,
     {}
     #[cfg(not(feature = "marketplace-service-providers"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_service_providers(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceServiceProvidersFeature,
     {}
     #[cfg(not(feature = "marketplace-site-agent-connection-stats"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_site_agent_connection_stats(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceSiteAgentConnectionStatsFeature,
     {}
     #[cfg(not(feature = "marketplace-site-agent-identities"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_site_agent_identities(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceSiteAgentIdentitiesFeature,
     {}
     #[cfg(not(feature = "marketplace-site-agent-logs"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_site_agent_logs(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceSiteAgentLogsFeature,
     {}
     #[cfg(not(feature = "marketplace-site-agent-processors"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_site_agent_processors(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceSiteAgentProcessorsFeature,
     {}
     #[cfg(not(feature = "marketplace-site-agent-services"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_site_agent_services(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceSiteAgentServicesFeature,
     {}
     #[cfg(not(feature = "marketplace-site-agent-stats"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_site_agent_stats(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceSiteAgentStatsFeature,
     {}
     #[cfg(not(feature = "marketplace-site-agent-task-stats"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_site_agent_task_stats(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceSiteAgentTaskStatsFeature,
     {}
     #[cfg(not(feature = "marketplace-slurm-periodic-usage-policies"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_slurm_periodic_usage_policies(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceSlurmPeriodicUsagePoliciesFeature,
     {}
     #[cfg(not(feature = "marketplace-software-catalogs"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_software_catalogs(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceSoftwareCatalogsFeature,
     {}
     #[cfg(not(feature = "marketplace-software-packages"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_software_packages(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceSoftwarePackagesFeature,
     {}
     #[cfg(not(feature = "marketplace-software-targets"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_software_targets(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceSoftwareTargetsFeature,
     {}
     #[cfg(not(feature = "marketplace-software-versions"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_software_versions(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceSoftwareVersionsFeature,
     {}
     #[cfg(not(feature = "marketplace-stats"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_stats(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceStatsFeature,
     {}
     #[cfg(not(feature = "marketplace-tags"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_tags(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceTagsFeature,
     {}
     #[cfg(not(feature = "marketplace-user-offering-consents"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_user_offering_consents(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceUserOfferingConsentsFeature,
     {}
     #[cfg(not(feature = "matrix"))]
     #[doc(hidden)]
+    #[inline]
     pub fn matrix(&self)
     where
         for<'a> &'a Client: disabled::MatrixFeature,
     {}
     #[cfg(not(feature = "media"))]
     #[doc(hidden)]
+    #[inline]
     pub fn media(&self)
     where
         for<'a> &'a Client: disabled::MediaFeature,
     {}
     #[cfg(not(feature = "metadata"))]
     #[doc(hidden)]
+    #[inline]
     pub fn metadata(&self)
     where
         for<'a> &'a Client: disabled::MetadataFeature,
     {}
     #[cfg(not(feature = "my-assignment-batches"))]
     #[doc(hidden)]
+    #[inline]
     pub fn my_assignment_batches(&self)
     where
         for<'a> &'a Client: disabled::MyAssignmentBatchesFeature,
     {}
     #[cfg(not(feature = "notification-messages"))]
     #[doc(hidden)]
+    #[inline]
     pub fn notification_messages(&self)
     where
         for<'a> &'a Client: disabled::NotificationMessagesFeature,
     {}
     #[cfg(not(feature = "notification-messages-templates"))]
     #[doc(hidden)]
+    #[inline]
     pub fn notification_messages_templates(&self)
     where
         for<'a> &'a Client: disabled::NotificationMessagesTemplatesFeature,
     {}
     #[cfg(not(feature = "onboarding"))]
     #[doc(hidden)]
+    #[inline]
     pub fn onboarding(&self)
     where
         for<'a> &'a Client: disabled::OnboardingFeature,
     {}
     #[cfg(not(feature = "onboarding-justifications"))]
     #[doc(hidden)]
+    #[inline]
     pub fn onboarding_justifications(&self)
     where
         for<'a> &'a Client: disabled::OnboardingJustificationsFeature,
     {}
     #[cfg(not(feature = "onboarding-question-metadata"))]
     #[doc(hidden)]
+    #[inline]
     pub fn onboarding_question_metadata(&self)
     where
         for<'a> &'a Client: disabled::OnboardingQuestionMetadataFeature,
     {}
     #[cfg(not(feature = "onboarding-verifications"))]
     #[doc(hidden)]
+    #[inline]
     pub fn onboarding_verifications(&self)
     where
         for<'a> &'a Client: disabled::OnboardingVerificationsFeature,
     {}
     #[cfg(not(feature = "openportal"))]
     #[doc(hidden)]
+    #[inline]
     pub fn openportal(&self)
     where
         for<'a> &'a Client: disabled::OpenportalFeature,
     {}
     #[cfg(not(feature = "openportal-accounting-summary"))]
     #[doc(hidden)]
+    #[inline]
     pub fn openportal_accounting_summary(&self)
     where
         for<'a> &'a Client: disabled::OpenportalAccountingSummaryFeature,
     {}
     #[cfg(not(feature = "openportal-allocation-user-usage"))]
     #[doc(hidden)]
+    #[inline]
     pub fn openportal_allocation_user_usage(&self)
     where
         for<'a> &'a Client: disabled::OpenportalAllocationUserUsageFeature,
     {}
     #[cfg(not(feature = "openportal-allocations"))]
     #[doc(hidden)]
+    #[inline]
     pub fn openportal_allocations(&self)
     where
         for<'a> &'a Client: disabled::OpenportalAllocationsFeature,
     {}
     #[cfg(not(feature = "openportal-associations"))]
     #[doc(hidden)]
+    #[inline]
     pub fn openportal_associations(&self)
     where
         for<'a> &'a Client: disabled::OpenportalAssociationsFeature,
     {}
     #[cfg(not(feature = "openportal-managed-projects"))]
     #[doc(hidden)]
+    #[inline]
     pub fn openportal_managed_projects(&self)
     where
         for<'a> &'a Client: disabled::OpenportalManagedProjectsFeature,
     {}
     #[cfg(not(feature = "openportal-project-storage-reports"))]
     #[doc(hidden)]
+    #[inline]
     pub fn openportal_project_storage_reports(&self)
     where
         for<'a> &'a Client: disabled::OpenportalProjectStorageReportsFeature,
     {}
     #[cfg(not(feature = "openportal-project-template"))]
     #[doc(hidden)]
+    #[inline]
     pub fn openportal_project_template(&self)
     where
         for<'a> &'a Client: disabled::OpenportalProjectTemplateFeature,
     {}
     #[cfg(not(feature = "openportal-project-usage-reports"))]
     #[doc(hidden)]
+    #[inline]
     pub fn openportal_project_usage_reports(&self)
     where
         for<'a> &'a Client: disabled::OpenportalProjectUsageReportsFeature,
     {}
     #[cfg(not(feature = "openportal-projectinfo"))]
     #[doc(hidden)]
+    #[inline]
     pub fn openportal_projectinfo(&self)
     where
         for<'a> &'a Client: disabled::OpenportalProjectinfoFeature,
     {}
     #[cfg(not(feature = "openportal-remote-allocations"))]
     #[doc(hidden)]
+    #[inline]
     pub fn openportal_remote_allocations(&self)
     where
         for<'a> &'a Client: disabled::OpenportalRemoteAllocationsFeature,
     {}
     #[cfg(not(feature = "openportal-remote-associations"))]
     #[doc(hidden)]
+    #[inline]
     pub fn openportal_remote_associations(&self)
     where
         for<'a> &'a Client: disabled::OpenportalRemoteAssociationsFeature,
     {}
     #[cfg(not(feature = "openportal-unmanaged-projects"))]
     #[doc(hidden)]
+    #[inline]
     pub fn openportal_unmanaged_projects(&self)
     where
         for<'a> &'a Client: disabled::OpenportalUnmanagedProjectsFeature,
     {}
     #[cfg(not(feature = "openportal-userinfo"))]
     #[doc(hidden)]
+    #[inline]
     pub fn openportal_userinfo(&self)
     where
         for<'a> &'a Client: disabled::OpenportalUserinfoFeature,
     {}
     #[cfg(not(feature = "openstack"))]
     #[doc(hidden)]
+    #[inline]
     pub fn openstack(&self)
     where
         for<'a> &'a Client: disabled::OpenstackFeature,
     {}
     #[cfg(not(feature = "openstack-backups"))]
     #[doc(hidden)]
+    #[inline]
     pub fn openstack_backups(&self)
     where
         for<'a> &'a Client: disabled::OpenstackBackupsFeature,
     {}
     #[cfg(not(feature = "openstack-external-networks"))]
     #[doc(hidden)]
+    #[inline]
     pub fn openstack_external_networks(&self)
     where
         for<'a> &'a Client: disabled::OpenstackExternalNetworksFeature,
     {}
     #[cfg(not(feature = "openstack-flavors"))]
     #[doc(hidden)]
+    #[inline]
     pub fn openstack_flavors(&self)
     where
         for<'a> &'a Client: disabled::OpenstackFlavorsFeature,
     {}
     #[cfg(not(feature = "openstack-floating-ips"))]
     #[doc(hidden)]
+    #[inline]
     pub fn openstack_floating_ips(&self)
     where
         for<'a> &'a Client: disabled::OpenstackFloatingIpsFeature,
     {}
     #[cfg(not(feature = "openstack-health-monitors"))]
     #[doc(hidden)]
+    #[inline]
     pub fn openstack_health_monitors(&self)
     where
         for<'a> &'a Client: disabled::OpenstackHealthMonitorsFeature,
     {}
     #[cfg(not(feature = "openstack-hypervisor-inventories"))]
     #[doc(hidden)]
+    #[inline]
     pub fn openstack_hypervisor_inventories(&self)
     where
         for<'a> &'a Client: disabled::OpenstackHypervisorInventoriesFeature,
     {}
     #[cfg(not(feature = "openstack-hypervisors"))]
     #[doc(hidden)]
+    #[inline]
     pub fn openstack_hypervisors(&self)
     where
         for<'a> &'a Client: disabled::OpenstackHypervisorsFeature,
     {}
     #[cfg(not(feature = "openstack-images"))]
     #[doc(hidden)]
+    #[inline]
     pub fn openstack_images(&self)
     where
         for<'a> &'a Client: disabled::OpenstackImagesFeature,
     {}
     #[cfg(not(feature = "openstack-instance-availability-zones"))]
     #[doc(hidden)]
+    #[inline]
     pub fn openstack_instance_availability_zones(&self)
     where
         for<'a> &'a Client: disabled::OpenstackInstanceAvailabilityZonesFeature,
     {}
     #[cfg(not(feature = "openstack-instances"))]
     #[doc(hidden)]
+    #[inline]
     pub fn openstack_instances(&self)
     where
         for<'a> &'a Client: disabled::OpenstackInstancesFeature,
     {}
     #[cfg(not(feature = "openstack-listeners"))]
     #[doc(hidden)]
+    #[inline]
     pub fn openstack_listeners(&self)
     where
         for<'a> &'a Client: disabled::OpenstackListenersFeature,
     {}
     #[cfg(not(feature = "openstack-loadbalancers"))]
     #[doc(hidden)]
+    #[inline]
     pub fn openstack_loadbalancers(&self)
     where
         for<'a> &'a Client: disabled::OpenstackLoadbalancersFeature,
     {}
     #[cfg(not(feature = "openstack-marketplace-tenants"))]
     #[doc(hidden)]
+    #[inline]
     pub fn openstack_marketplace_tenants(&self)
     where
         for<'a> &'a Client: disabled::OpenstackMarketplaceTenantsFeature,
     {}
     #[cfg(not(feature = "openstack-migrations"))]
     #[doc(hidden)]
+    #[inline]
     pub fn openstack_migrations(&self)
     where
         for<'a> &'a Client: disabled::OpenstackMigrationsFeature,
     {}
     #[cfg(not(feature = "openstack-network-rbac-policies"))]
     #[doc(hidden)]
+    #[inline]
     pub fn openstack_network_rbac_policies(&self)
     where
         for<'a> &'a Client: disabled::OpenstackNetworkRbacPoliciesFeature,
     {}
     #[cfg(not(feature = "openstack-networks"))]
     #[doc(hidden)]
+    #[inline]
     pub fn openstack_networks(&self)
     where
         for<'a> &'a Client: disabled::OpenstackNetworksFeature,
     {}
     #[cfg(not(feature = "openstack-pool-members"))]
     #[doc(hidden)]
+    #[inline]
     pub fn openstack_pool_members(&self)
     where
         for<'a> &'a Client: disabled::OpenstackPoolMembersFeature,
     {}
     #[cfg(not(feature = "openstack-pools"))]
     #[doc(hidden)]
+    #[inline]
     pub fn openstack_pools(&self)
     where
         for<'a> &'a Client: disabled::OpenstackPoolsFeature,
     {}
     #[cfg(not(feature = "openstack-ports"))]
     #[doc(hidden)]
+    #[inline]
     pub fn openstack_ports(&self)
     where
         for<'a> &'a Client: disabled::OpenstackPortsFeature,
     {}
     #[cfg(not(feature = "openstack-routers"))]
     #[doc(hidden)]
+    #[inline]
     pub fn openstack_routers(&self)
     where
         for<'a> &'a Client: disabled::OpenstackRoutersFeature,
     {}
     #[cfg(not(feature = "openstack-security-groups"))]
     #[doc(hidden)]
+    #[inline]
     pub fn openstack_security_groups(&self)
     where
         for<'a> &'a Client: disabled::OpenstackSecurityGroupsFeature,
     {}
     #[cfg(not(feature = "openstack-server-groups"))]
     #[doc(hidden)]
+    #[inline]
     pub fn openstack_server_groups(&self)
     where
         for<'a> &'a Client: disabled::OpenstackServerGroupsFeature,
     {}
     #[cfg(not(feature = "openstack-snapshots"))]
     #[doc(hidden)]
+    #[inline]
     pub fn openstack_snapshots(&self)
     where
         for<'a> &'a Client: disabled::OpenstackSnapshotsFeature,
     {}
     #[cfg(not(feature = "openstack-subnets"))]
     #[doc(hidden)]
+    #[inline]
     pub fn openstack_subnets(&self)
     where
         for<'a> &'a Client: disabled::OpenstackSubnetsFeature,
     {}
     #[cfg(not(feature = "openstack-tenants"))]
     #[doc(hidden)]
+    #[inline]
     pub fn openstack_tenants(&self)
     where
         for<'a> &'a Client: disabled::OpenstackTenantsFeature,
     {}
     #[cfg(not(feature = "openstack-volume-availability-zones"))]
     #[doc(hidden)]
+    #[inline]
     pub fn openstack_volume_availability_zones(&self)
     where
         for<'a> &'a Client: disabled::OpenstackVolumeAvailabilityZonesFeature,
     {}
     #[cfg(not(feature = "openstack-volume-types"))]
     #[doc(hidden)]
+    #[inline]
     pub fn openstack_volume_types(&self)
     where
         for<'a> &'a Client: disabled::OpenstackVolumeTypesFeature,
     {}
     #[cfg(not(feature = "openstack-volumes"))]
     #[doc(hidden)]
+    #[inline]
     pub fn openstack_volumes(&self)
     where
         for<'a> &'a Client: disabled::OpenstackVolumesFeature,
     {}
     #[cfg(not(feature = "organization-groups"))]
     #[doc(hidden)]
+    #[inline]
     pub fn organization_groups(&self)
     where
         for<'a> &'a Client: disabled::OrganizationGroupsFeature,
     {}
     #[cfg(not(feature = "override-settings"))]
     #[doc(hidden)]
+    #[inline]
     pub fn override_settings(&self)
     where
         for<'a> &'a Client: disabled::OverrideSettingsFeature,
     {}
     #[cfg(not(feature = "payment-profiles"))]
     #[doc(hidden)]
+    #[inline]
     pub fn payment_profiles(&self)
     where
         for<'a> &'a Client: disabled::PaymentProfilesFeature,
     {}
     #[cfg(not(feature = "payments"))]
     #[doc(hidden)]
+    #[inline]
     pub fn payments(&self)
     where
         for<'a> &'a Client: disabled::PaymentsFeature,
     {}
     #[cfg(not(feature = "personal-access-tokens"))]
     #[doc(hidden)]
+    #[inline]
     pub fn personal_access_tokens(&self)
     where
         for<'a> &'a Client: disabled::PersonalAccessTokensFeature,
     {}
     #[cfg(not(feature = "project-credits"))]
     #[doc(hidden)]
+    #[inline]
     pub fn project_credits(&self)
     where
         for<'a> &'a Client: disabled::ProjectCreditsFeature,
     {}
     #[cfg(not(feature = "project-end-date-change-requests"))]
     #[doc(hidden)]
+    #[inline]
     pub fn project_end_date_change_requests(&self)
     where
         for<'a> &'a Client: disabled::ProjectEndDateChangeRequestsFeature,
     {}
     #[cfg(not(feature = "project-permissions-reviews"))]
     #[doc(hidden)]
+    #[inline]
     pub fn project_permissions_reviews(&self)
     where
         for<'a> &'a Client: disabled::ProjectPermissionsReviewsFeature,
     {}
     #[cfg(not(feature = "project-quotas"))]
     #[doc(hidden)]
+    #[inline]
     pub fn project_quotas(&self)
     where
         for<'a> &'a Client: disabled::ProjectQuotasFeature,
     {}
     #[cfg(not(feature = "project-types"))]
     #[doc(hidden)]
+    #[inline]
     pub fn project_types(&self)
     where
         for<'a> &'a Client: disabled::ProjectTypesFeature,
     {}
     #[cfg(not(feature = "projects"))]
     #[doc(hidden)]
+    #[inline]
     pub fn projects(&self)
     where
         for<'a> &'a Client: disabled::ProjectsFeature,
     {}
     #[cfg(not(feature = "promotions-campaigns"))]
     #[doc(hidden)]
+    #[inline]
     pub fn promotions_campaigns(&self)
     where
         for<'a> &'a Client: disabled::PromotionsCampaignsFeature,
     {}
     #[cfg(not(feature = "proposal-proposals"))]
     #[doc(hidden)]
+    #[inline]
     pub fn proposal_proposals(&self)
     where
         for<'a> &'a Client: disabled::ProposalProposalsFeature,
     {}
     #[cfg(not(feature = "proposal-protected-calls"))]
     #[doc(hidden)]
+    #[inline]
     pub fn proposal_protected_calls(&self)
     where
         for<'a> &'a Client: disabled::ProposalProtectedCallsFeature,
     {}
     #[cfg(not(feature = "proposal-public-calls"))]
     #[doc(hidden)]
+    #[inline]
     pub fn proposal_public_calls(&self)
     where
         for<'a> &'a Client: disabled::ProposalPublicCallsFeature,
     {}
     #[cfg(not(feature = "proposal-requested-offerings"))]
     #[doc(hidden)]
+    #[inline]
     pub fn proposal_requested_offerings(&self)
     where
         for<'a> &'a Client: disabled::ProposalRequestedOfferingsFeature,
     {}
     #[cfg(not(feature = "proposal-requested-resources"))]
     #[doc(hidden)]
+    #[inline]
     pub fn proposal_requested_resources(&self)
     where
         for<'a> &'a Client: disabled::ProposalRequestedResourcesFeature,
     {}
     #[cfg(not(feature = "proposal-reviews"))]
     #[doc(hidden)]
+    #[inline]
     pub fn proposal_reviews(&self)
     where
         for<'a> &'a Client: disabled::ProposalReviewsFeature,
     {}
     #[cfg(not(feature = "provider-invoice-items"))]
     #[doc(hidden)]
+    #[inline]
     pub fn provider_invoice_items(&self)
     where
         for<'a> &'a Client: disabled::ProviderInvoiceItemsFeature,
     {}
     #[cfg(not(feature = "public-maintenance-announcements"))]
     #[doc(hidden)]
+    #[inline]
     pub fn public_maintenance_announcements(&self)
     where
         for<'a> &'a Client: disabled::PublicMaintenanceAnnouncementsFeature,
     {}
     #[cfg(not(feature = "query"))]
     #[doc(hidden)]
+    #[inline]
     pub fn query(&self)
     where
         for<'a> &'a Client: disabled::QueryFeature,
     {}
     #[cfg(not(feature = "rabbitmq-overview"))]
     #[doc(hidden)]
+    #[inline]
     pub fn rabbitmq_overview(&self)
     where
         for<'a> &'a Client: disabled::RabbitmqOverviewFeature,
     {}
     #[cfg(not(feature = "rabbitmq-stats"))]
     #[doc(hidden)]
+    #[inline]
     pub fn rabbitmq_stats(&self)
     where
         for<'a> &'a Client: disabled::RabbitmqStatsFeature,
     {}
     #[cfg(not(feature = "rabbitmq-user-stats"))]
     #[doc(hidden)]
+    #[inline]
     pub fn rabbitmq_user_stats(&self)
     where
         for<'a> &'a Client: disabled::RabbitmqUserStatsFeature,
     {}
     #[cfg(not(feature = "rabbitmq-vhost-stats"))]
     #[doc(hidden)]
+    #[inline]
     pub fn rabbitmq_vhost_stats(&self)
     where
         for<'a> &'a Client: disabled::RabbitmqVhostStatsFeature,
     {}
     #[cfg(not(feature = "rancher-apps"))]
     #[doc(hidden)]
+    #[inline]
     pub fn rancher_apps(&self)
     where
         for<'a> &'a Client: disabled::RancherAppsFeature,
     {}
     #[cfg(not(feature = "rancher-catalogs"))]
     #[doc(hidden)]
+    #[inline]
     pub fn rancher_catalogs(&self)
     where
         for<'a> &'a Client: disabled::RancherCatalogsFeature,
     {}
     #[cfg(not(feature = "rancher-cluster-security-groups"))]
     #[doc(hidden)]
+    #[inline]
     pub fn rancher_cluster_security_groups(&self)
     where
         for<'a> &'a Client: disabled::RancherClusterSecurityGroupsFeature,
     {}
     #[cfg(not(feature = "rancher-cluster-templates"))]
     #[doc(hidden)]
+    #[inline]
     pub fn rancher_cluster_templates(&self)
     where
         for<'a> &'a Client: disabled::RancherClusterTemplatesFeature,
     {}
     #[cfg(not(feature = "rancher-clusters"))]
     #[doc(hidden)]
+    #[inline]
     pub fn rancher_clusters(&self)
     where
         for<'a> &'a Client: disabled::RancherClustersFeature,
     {}
     #[cfg(not(feature = "rancher-hpas"))]
     #[doc(hidden)]
+    #[inline]
     pub fn rancher_hpas(&self)
     where
         for<'a> &'a Client: disabled::RancherHpasFeature,
     {}
     #[cfg(not(feature = "rancher-ingresses"))]
     #[doc(hidden)]
+    #[inline]
     pub fn rancher_ingresses(&self)
     where
         for<'a> &'a Client: disabled::RancherIngressesFeature,
     {}
     #[cfg(not(feature = "rancher-namespaces"))]
     #[doc(hidden)]
+    #[inline]
     pub fn rancher_namespaces(&self)
     where
         for<'a> &'a Client: disabled::RancherNamespacesFeature,
     {}
     #[cfg(not(feature = "rancher-nodes"))]
     #[doc(hidden)]
+    #[inline]
     pub fn rancher_nodes(&self)
     where
         for<'a> &'a Client: disabled::RancherNodesFeature,
     {}
     #[cfg(not(feature = "rancher-projects"))]
     #[doc(hidden)]
+    #[inline]
     pub fn rancher_projects(&self)
     where
         for<'a> &'a Client: disabled::RancherProjectsFeature,
     {}
     #[cfg(not(feature = "rancher-role-templates"))]
     #[doc(hidden)]
+    #[inline]
     pub fn rancher_role_templates(&self)
     where
         for<'a> &'a Client: disabled::RancherRoleTemplatesFeature,
     {}
     #[cfg(not(feature = "rancher-services"))]
     #[doc(hidden)]
+    #[inline]
     pub fn rancher_services(&self)
     where
         for<'a> &'a Client: disabled::RancherServicesFeature,
     {}
     #[cfg(not(feature = "rancher-template-versions"))]
     #[doc(hidden)]
+    #[inline]
     pub fn rancher_template_versions(&self)
     where
         for<'a> &'a Client: disabled::RancherTemplateVersionsFeature,
     {}
     #[cfg(not(feature = "rancher-templates"))]
     #[doc(hidden)]
+    #[inline]
     pub fn rancher_templates(&self)
     where
         for<'a> &'a Client: disabled::RancherTemplatesFeature,
     {}
     #[cfg(not(feature = "rancher-users"))]
     #[doc(hidden)]
+    #[inline]
     pub fn rancher_users(&self)
     where
         for<'a> &'a Client: disabled::RancherUsersFeature,
     {}
     #[cfg(not(feature = "rancher-workloads"))]
     #[doc(hidden)]
+    #[inline]
     pub fn rancher_workloads(&self)
     where
         for<'a> &'a Client: disabled::RancherWorkloadsFeature,
     {}
     #[cfg(not(feature = "remote-eduteams"))]
     #[doc(hidden)]
+    #[inline]
     pub fn remote_eduteams(&self)
     where
         for<'a> &'a Client: disabled::RemoteEduteamsFeature,
     {}
     #[cfg(not(feature = "remote-waldur-api"))]
     #[doc(hidden)]
+    #[inline]
     pub fn remote_waldur_api(&self)
     where
         for<'a> &'a Client: disabled::RemoteWaldurApiFeature,
     {}
     #[cfg(not(feature = "reviewer-bids"))]
     #[doc(hidden)]
+    #[inline]
     pub fn reviewer_bids(&self)
     where
         for<'a> &'a Client: disabled::ReviewerBidsFeature,
     {}
     #[cfg(not(feature = "reviewer-invitations"))]
     #[doc(hidden)]
+    #[inline]
     pub fn reviewer_invitations(&self)
     where
         for<'a> &'a Client: disabled::ReviewerInvitationsFeature,
     {}
     #[cfg(not(feature = "reviewer-profiles"))]
     #[doc(hidden)]
+    #[inline]
     pub fn reviewer_profiles(&self)
     where
         for<'a> &'a Client: disabled::ReviewerProfilesFeature,
     {}
     #[cfg(not(feature = "reviewer-suggestions"))]
     #[doc(hidden)]
+    #[inline]
     pub fn reviewer_suggestions(&self)
     where
         for<'a> &'a Client: disabled::ReviewerSuggestionsFeature,
     {}
     #[cfg(not(feature = "role-availabilities"))]
     #[doc(hidden)]
+    #[inline]
     pub fn role_availabilities(&self)
     where
         for<'a> &'a Client: disabled::RoleAvailabilitiesFeature,
     {}
     #[cfg(not(feature = "roles"))]
     #[doc(hidden)]
+    #[inline]
     pub fn roles(&self)
     where
         for<'a> &'a Client: disabled::RolesFeature,
     {}
     #[cfg(not(feature = "science-domains"))]
     #[doc(hidden)]
+    #[inline]
     pub fn science_domains(&self)
     where
         for<'a> &'a Client: disabled::ScienceDomainsFeature,
     {}
     #[cfg(not(feature = "science-sub-domains"))]
     #[doc(hidden)]
+    #[inline]
     pub fn science_sub_domains(&self)
     where
         for<'a> &'a Client: disabled::ScienceSubDomainsFeature,
     {}
     #[cfg(not(feature = "service-settings"))]
     #[doc(hidden)]
+    #[inline]
     pub fn service_settings(&self)
     where
         for<'a> &'a Client: disabled::ServiceSettingsFeature,
     {}
     #[cfg(not(feature = "slurm-allocation-user-usage"))]
     #[doc(hidden)]
+    #[inline]
     pub fn slurm_allocation_user_usage(&self)
     where
         for<'a> &'a Client: disabled::SlurmAllocationUserUsageFeature,
     {}
     #[cfg(not(feature = "slurm-allocations"))]
     #[doc(hidden)]
+    #[inline]
     pub fn slurm_allocations(&self)
     where
         for<'a> &'a Client: disabled::SlurmAllocationsFeature,
     {}
     #[cfg(not(feature = "slurm-associations"))]
     #[doc(hidden)]
+    #[inline]
     pub fn slurm_associations(&self)
     where
         for<'a> &'a Client: disabled::SlurmAssociationsFeature,
     {}
     #[cfg(not(feature = "slurm-jobs"))]
     #[doc(hidden)]
+    #[inline]
     pub fn slurm_jobs(&self)
     where
         for<'a> &'a Client: disabled::SlurmJobsFeature,
     {}
     #[cfg(not(feature = "stats"))]
     #[doc(hidden)]
+    #[inline]
     pub fn stats(&self)
     where
         for<'a> &'a Client: disabled::StatsFeature,
     {}
     #[cfg(not(feature = "support"))]
     #[doc(hidden)]
+    #[inline]
     pub fn support(&self)
     where
         for<'a> &'a Client: disabled::SupportFeature,
     {}
     #[cfg(not(feature = "support-attachments"))]
     #[doc(hidden)]
+    #[inline]
     pub fn support_attachments(&self)
     where
         for<'a> &'a Client: disabled::SupportAttachmentsFeature,
     {}
     #[cfg(not(feature = "support-comments"))]
     #[doc(hidden)]
+    #[inline]
     pub fn support_comments(&self)
     where
         for<'a> &'a Client: disabled::SupportCommentsFeature,
     {}
     #[cfg(not(feature = "support-feedback-average-report"))]
     #[doc(hidden)]
+    #[inline]
     pub fn support_feedback_average_report(&self)
     where
         for<'a> &'a Client: disabled::SupportFeedbackAverageReportFeature,
     {}
     #[cfg(not(feature = "support-feedback-report"))]
     #[doc(hidden)]
+    #[inline]
     pub fn support_feedback_report(&self)
     where
         for<'a> &'a Client: disabled::SupportFeedbackReportFeature,
     {}
     #[cfg(not(feature = "support-feedbacks"))]
     #[doc(hidden)]
+    #[inline]
     pub fn support_feedbacks(&self)
     where
         for<'a> &'a Client: disabled::SupportFeedbacksFeature,
     {}
     #[cfg(not(feature = "support-issue-statuses"))]
     #[doc(hidden)]
+    #[inline]
     pub fn support_issue_statuses(&self)
     where
         for<'a> &'a Client: disabled::SupportIssueStatusesFeature,
     {}
     #[cfg(not(feature = "support-issues"))]
     #[doc(hidden)]
+    #[inline]
     pub fn support_issues(&self)
     where
         for<'a> &'a Client: disabled::SupportIssuesFeature,
     {}
     #[cfg(not(feature = "support-jira-webhook"))]
     #[doc(hidden)]
+    #[inline]
     pub fn support_jira_webhook(&self)
     where
         for<'a> &'a Client: disabled::SupportJiraWebhookFeature,
     {}
     #[cfg(not(feature = "support-priorities"))]
     #[doc(hidden)]
+    #[inline]
     pub fn support_priorities(&self)
     where
         for<'a> &'a Client: disabled::SupportPrioritiesFeature,
     {}
     #[cfg(not(feature = "support-request-types"))]
     #[doc(hidden)]
+    #[inline]
     pub fn support_request_types(&self)
     where
         for<'a> &'a Client: disabled::SupportRequestTypesFeature,
     {}
     #[cfg(not(feature = "support-request-types-admin"))]
     #[doc(hidden)]
+    #[inline]
     pub fn support_request_types_admin(&self)
     where
         for<'a> &'a Client: disabled::SupportRequestTypesAdminFeature,
     {}
     #[cfg(not(feature = "support-smax-webhook"))]
     #[doc(hidden)]
+    #[inline]
     pub fn support_smax_webhook(&self)
     where
         for<'a> &'a Client: disabled::SupportSmaxWebhookFeature,
     {}
     #[cfg(not(feature = "support-statistics"))]
     #[doc(hidden)]
+    #[inline]
     pub fn support_statistics(&self)
     where
         for<'a> &'a Client: disabled::SupportStatisticsFeature,
     {}
     #[cfg(not(feature = "support-templates"))]
     #[doc(hidden)]
+    #[inline]
     pub fn support_templates(&self)
     where
         for<'a> &'a Client: disabled::SupportTemplatesFeature,
     {}
     #[cfg(not(feature = "support-users"))]
     #[doc(hidden)]
+    #[inline]
     pub fn support_users(&self)
     where
         for<'a> &'a Client: disabled::SupportUsersFeature,
     {}
     #[cfg(not(feature = "support-zammad-webhook"))]
     #[doc(hidden)]
+    #[inline]
     pub fn support_zammad_webhook(&self)
     where
         for<'a> &'a Client: disabled::SupportZammadWebhookFeature,
     {}
     #[cfg(not(feature = "sync-issues"))]
     #[doc(hidden)]
+    #[inline]
     pub fn sync_issues(&self)
     where
         for<'a> &'a Client: disabled::SyncIssuesFeature,
     {}
     #[cfg(not(feature = "system-logs"))]
     #[doc(hidden)]
+    #[inline]
     pub fn system_logs(&self)
     where
         for<'a> &'a Client: disabled::SystemLogsFeature,
     {}
     #[cfg(not(feature = "user-action-executions"))]
     #[doc(hidden)]
+    #[inline]
     pub fn user_action_executions(&self)
     where
         for<'a> &'a Client: disabled::UserActionExecutionsFeature,
     {}
     #[cfg(not(feature = "user-action-providers"))]
     #[doc(hidden)]
+    #[inline]
     pub fn user_action_providers(&self)
     where
         for<'a> &'a Client: disabled::UserActionProvidersFeature,
     {}
     #[cfg(not(feature = "user-actions"))]
     #[doc(hidden)]
+    #[inline]
     pub fn user_actions(&self)
     where
         for<'a> &'a Client: disabled::UserActionsFeature,
     {}
     #[cfg(not(feature = "user-agreements"))]
     #[doc(hidden)]
+    #[inline]
     pub fn user_agreements(&self)
     where
         for<'a> &'a Client: disabled::UserAgreementsFeature,
     {}
     #[cfg(not(feature = "user-group-invitations"))]
     #[doc(hidden)]
+    #[inline]
     pub fn user_group_invitations(&self)
     where
         for<'a> &'a Client: disabled::UserGroupInvitationsFeature,
     {}
     #[cfg(not(feature = "user-invitations"))]
     #[doc(hidden)]
+    #[inline]
     pub fn user_invitations(&self)
     where
         for<'a> &'a Client: disabled::UserInvitationsFeature,
     {}
     #[cfg(not(feature = "user-permission-requests"))]
     #[doc(hidden)]
+    #[inline]
     pub fn user_permission_requests(&self)
     where
         for<'a> &'a Client: disabled::UserPermissionRequestsFeature,
     {}
     #[cfg(not(feature = "user-permissions"))]
     #[doc(hidden)]
+    #[inline]
     pub fn user_permissions(&self)
     where
         for<'a> &'a Client: disabled::UserPermissionsFeature,
     {}
     #[cfg(not(feature = "users"))]
     #[doc(hidden)]
+    #[inline]
     pub fn users(&self)
     where
         for<'a> &'a Client: disabled::UsersFeature,
     {}
     #[cfg(not(feature = "version"))]
     #[doc(hidden)]
+    #[inline]
     pub fn version(&self)
     where
         for<'a> &'a Client: disabled::VersionFeature,
     {}
     #[cfg(not(feature = "vmware-clusters"))]
     #[doc(hidden)]
+    #[inline]
     pub fn vmware_clusters(&self)
     where
         for<'a> &'a Client: disabled::VmwareClustersFeature,
     {}
     #[cfg(not(feature = "vmware-datastores"))]
     #[doc(hidden)]
+    #[inline]
     pub fn vmware_datastores(&self)
     where
         for<'a> &'a Client: disabled::VmwareDatastoresFeature,
     {}
     #[cfg(not(feature = "vmware-disks"))]
     #[doc(hidden)]
+    #[inline]
     pub fn vmware_disks(&self)
     where
         for<'a> &'a Client: disabled::VmwareDisksFeature,
     {}
     #[cfg(not(feature = "vmware-folders"))]
     #[doc(hidden)]
+    #[inline]
     pub fn vmware_folders(&self)
     where
         for<'a> &'a Client: disabled::VmwareFoldersFeature,
     {}
     #[cfg(not(feature = "vmware-limits"))]
     #[doc(hidden)]
+    #[inline]
     pub fn vmware_limits(&self)
     where
         for<'a> &'a Client: disabled::VmwareLimitsFeature,
     {}
     #[cfg(not(feature = "vmware-networks"))]
     #[doc(hidden)]
+    #[inline]
     pub fn vmware_networks(&self)
     where
         for<'a> &'a Client: disabled::VmwareNetworksFeature,
     {}
     #[cfg(not(feature = "vmware-ports"))]
     #[doc(hidden)]
+    #[inline]
     pub fn vmware_ports(&self)
     where
         for<'a> &'a Client: disabled::VmwarePortsFeature,
     {}
     #[cfg(not(feature = "vmware-templates"))]
     #[doc(hidden)]
+    #[inline]
     pub fn vmware_templates(&self)
     where
         for<'a> &'a Client: disabled::VmwareTemplatesFeature,
     {}
     #[cfg(not(feature = "vmware-virtual-machine"))]
     #[doc(hidden)]
+    #[inline]
     pub fn vmware_virtual_machine(&self)
     where
         for<'a> &'a Client: disabled::VmwareVirtualMachineFeature,

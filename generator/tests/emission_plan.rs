@@ -528,3 +528,64 @@ fn tags_named_like_the_crates_own_modules_get_other_module_names() {
         ]
     );
 }
+
+/// Every function with a body in the checked-in generated crates is `#[inline]` (see the docs
+/// of `emit::render`): one function without it is code generated for every build of the crate
+/// with its tag, whether a program calls it or not. Trait declarations (no body) are exempt.
+#[test]
+fn every_generated_function_with_a_body_is_inline() {
+    let mut roots = vec![repo("generated-client/src")];
+    for entry in std::fs::read_dir(repo("generator/tests/output")).expect("the fixture outputs") {
+        roots.push(entry.expect("a fixture output").path().join("src"));
+    }
+    let (mut checked, mut missing) = (0, Vec::new());
+    let mut stack = roots;
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+            let path = entry.expect("an entry").path();
+            if path.is_dir() {
+                // A vendored runtime is hand-written code, not generated.
+                if path.file_name().is_some_and(|n| n != "runtime") {
+                    stack.push(path);
+                }
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).expect("a generated file");
+            let lines: Vec<&str> = text.lines().collect();
+            for (i, line) in lines.iter().enumerate() {
+                let code = line.trim_start();
+                let is_fn = ["fn ", "pub fn ", "async fn ", "pub async fn "]
+                    .iter()
+                    .any(|p| code.starts_with(p));
+                // Functions at the top level of a file are not generated; a signature ending
+                // in `;` is a trait declaration.
+                if !is_fn || code.len() == line.len() || body_less(&lines[i..]) {
+                    continue;
+                }
+                checked += 1;
+                let inline = lines[..i]
+                    .iter()
+                    .rev()
+                    .map(|l| l.trim_start())
+                    .take_while(|l| l.starts_with("#[") || l.starts_with("///"))
+                    .any(|l| l == "#[inline]");
+                if !inline {
+                    missing.push(format!("{}:{}: {code}", path.display(), i + 1));
+                }
+            }
+        }
+    }
+    assert!(checked > 10_000, "only {checked} functions found");
+    assert!(missing.is_empty(), "not #[inline]:\n{}", missing.join("\n"));
+}
+
+/// Whether the signature starting at `lines[0]` ends with `;` before any `{`.
+fn body_less(lines: &[&str]) -> bool {
+    for line in lines {
+        let code = line.split("//").next().unwrap_or(line);
+        if let Some(at) = code.find(['{', ';']) {
+            return code.as_bytes()[at] == b';';
+        }
+    }
+    false
+}

@@ -223,6 +223,7 @@ pub fn lib_rs(plan: &Plan) -> TokenStream {
             quote! {
                 #[cfg(not(feature = #f))]
                 #[doc(hidden)]
+                #[inline]
                 pub fn #name(&self) where for<'a> &'a Client: #disabled_module::#trait_name {}
             },
         )

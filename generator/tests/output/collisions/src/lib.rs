@@ -192,48 +192,56 @@ impl Client {
     }
     #[cfg(not(feature = "blocking-tag"))]
     #[doc(hidden)]
+    #[inline]
     pub fn blocking(&self)
     where
         for<'a> &'a Client: disabled::BlockingFeature,
     {}
     #[cfg(not(feature = "default-tag"))]
     #[doc(hidden)]
+    #[inline]
     pub fn default_api(&self)
     where
         for<'a> &'a Client: disabled::DefaultApiFeature,
     {}
     #[cfg(not(feature = "foo-bar"))]
     #[doc(hidden)]
+    #[inline]
     pub fn foo_bar(&self)
     where
         for<'a> &'a Client: disabled::FooBarFeature,
     {}
     #[cfg(not(feature = "models"))]
     #[doc(hidden)]
+    #[inline]
     pub fn models(&self)
     where
         for<'a> &'a Client: disabled::ModelsFeature,
     {}
     #[cfg(not(feature = "pings"))]
     #[doc(hidden)]
+    #[inline]
     pub fn pings(&self)
     where
         for<'a> &'a Client: disabled::PingsFeature,
     {}
     #[cfg(not(feature = "prelude"))]
     #[doc(hidden)]
+    #[inline]
     pub fn prelude(&self)
     where
         for<'a> &'a Client: disabled::PreludeFeature,
     {}
     #[cfg(not(feature = "runtime"))]
     #[doc(hidden)]
+    #[inline]
     pub fn runtime_api(&self)
     where
         for<'a> &'a Client: disabled::RuntimeApiFeature,
     {}
     #[cfg(not(feature = "self"))]
     #[doc(hidden)]
+    #[inline]
     pub fn self_(&self)
     where
         for<'a> &'a Client: disabled::SelfFeature,

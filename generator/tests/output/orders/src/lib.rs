@@ -96,6 +96,7 @@ impl Client {
     }
     #[cfg(not(feature = "marketplace-orders"))]
     #[doc(hidden)]
+    #[inline]
     pub fn marketplace_orders(&self)
     where
         for<'a> &'a Client: disabled::MarketplaceOrdersFeature,

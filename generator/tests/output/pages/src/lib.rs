@@ -101,6 +101,7 @@ impl Client {
     }
     #[cfg(not(feature = "gadgets"))]
     #[doc(hidden)]
+    #[inline]
     pub fn gadgets(&self)
     where
         for<'a> &'a Client: disabled::GadgetsFeature,

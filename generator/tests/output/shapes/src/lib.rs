@@ -140,24 +140,28 @@ impl Client {
     }
     #[cfg(not(feature = "alarms"))]
     #[doc(hidden)]
+    #[inline]
     pub fn alarms(&self)
     where
         for<'a> &'a Client: disabled::AlarmsFeature,
     {}
     #[cfg(not(feature = "disabled"))]
     #[doc(hidden)]
+    #[inline]
     pub fn disabled(&self)
     where
         for<'a> &'a Client: disabled::DisabledFeature,
     {}
     #[cfg(not(feature = "reports"))]
     #[doc(hidden)]
+    #[inline]
     pub fn reports(&self)
     where
         for<'a> &'a Client: disabled::ReportsFeature,
     {}
     #[cfg(not(feature = "shared"))]
     #[doc(hidden)]
+    #[inline]
     pub fn shared(&self)
     where
         for<'a> &'a Client: disabled::SharedFeature,

@@ -101,6 +101,7 @@ impl Client {
     }
     #[cfg(not(feature = "things"))]
     #[doc(hidden)]
+    #[inline]
     pub fn things(&self)
     where
         for<'a> &'a Client: disabled::ThingsFeature,
